@@ -1,0 +1,99 @@
+// Command erp is the MIF Maroc maintenance ERP server.
+//
+//	erp serve                       run the GraphQL server (default)
+//	erp migrate up                  apply pending migrations
+//	erp migrate status              show applied and pending migrations
+//	erp createadmin --email E [--password P]
+//
+// Configuration comes from the environment and .env; see .env.example.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mifmaroc/erp/internal/app"
+	"github.com/mifmaroc/erp/internal/config"
+)
+
+const usage = `usage:
+  erp serve                                   run the server (the default)
+  erp migrate up|status                       apply or show database migrations
+  erp createadmin --email E [--password P]    create an administrator
+                                              (without --password one is generated and printed)
+Configuration: environment variables or .env (see .env.example).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "erp:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("unknown command; run `erp help`")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		_, err := io.WriteString(stdout, usage)
+		return err
+	case "serve", "migrate", "createadmin":
+	default:
+		_, _ = io.WriteString(stderr, usage)
+		return errUsage
+	}
+
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	log := app.NewLogger(cfg, stderr)
+	a, err := app.Open(ctx, cfg, log, stdout)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = a.Close() }()
+
+	switch cmd {
+	case "migrate":
+		if len(args) != 1 {
+			return errors.New("usage: erp migrate up|status")
+		}
+		switch args[0] {
+		case "up":
+			return a.MigrateUp(ctx)
+		case "status":
+			return a.MigrateStatus(ctx)
+		default:
+			return fmt.Errorf("unknown migrate command %q: use up or status", args[0])
+		}
+	case "createadmin":
+		fs := flag.NewFlagSet("createadmin", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		email := fs.String("email", "", "the admin's email (required)")
+		password := fs.String("password", "", "the password (at least 12 characters); generated when empty")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if *email == "" {
+			return errors.New("createadmin needs --email")
+		}
+		return a.CreateAdmin(ctx, *email, *password)
+	default:
+		return a.Serve(ctx)
+	}
+}

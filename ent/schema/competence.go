@@ -1,0 +1,51 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// Competence is a skill; its name is unique across the company.
+type Competence struct {
+	ent.Schema
+}
+
+// Mixin of the Competence.
+func (Competence) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Competence.
+func (Competence) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("nom").
+			NotEmpty().
+			MaxLen(100).
+			Unique().
+			Annotations(entgql.OrderField("NOM")),
+		field.Enum("niveau").
+			GoType(domain.NiveauCompetence("")).
+			Default(string(domain.NiveauIntermediaire)).
+			Annotations(entgql.Type("NiveauCompetence"), entgql.OrderField("NIVEAU")),
+		field.String("description").
+			Optional(),
+	}
+}
+
+// Edges of the Competence.
+func (Competence) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("techniciens", Technicien.Type).Ref("competences"),
+	}
+}
+
+// Annotations of the Competence: listed whole (`competences: [Competence!]!`), not paginated.
+func (Competence) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,90 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// Equipement is a maintained asset.
+type Equipement struct {
+	ent.Schema
+}
+
+// Mixin of the Equipement.
+func (Equipement) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Equipement.
+func (Equipement) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("nom").
+			NotEmpty().
+			MaxLen(200).
+			Annotations(entgql.OrderField("NOM")),
+		field.String("code").
+			NotEmpty().
+			MaxLen(64).
+			Unique().
+			Comment("the asset tag printed on the equipment").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("categorie").
+			MaxLen(100).
+			Optional().
+			Annotations(entgql.OrderField("CATEGORIE")),
+		field.String("marque").MaxLen(100).Optional(),
+		field.String("modele").MaxLen(100).Optional(),
+		field.String("numero_serie").MaxLen(100).Optional(),
+		field.String("localisation").
+			MaxLen(200).
+			Optional().
+			Annotations(entgql.OrderField("LOCALISATION")),
+		field.Enum("statut").
+			GoType(domain.EquipementStatut("")).
+			Default(string(domain.EquipementOperationnel)).
+			Annotations(entgql.Type("EquipementStatut"), entgql.OrderField("STATUT")),
+		field.Enum("criticite").
+			GoType(domain.Criticite("")).
+			Default(string(domain.CriticiteStandard)).
+			Annotations(entgql.Type("Criticite"), entgql.OrderField("CRITICITE")),
+		field.Time("date_installation").
+			Optional().
+			Nillable().
+			Annotations(entgql.OrderField("DATE_INSTALLATION")),
+		field.String("description").Optional(),
+		field.Int("client_id").
+			Optional().
+			Nillable().
+			Comment("the client whose site holds the equipment, if any"),
+	}
+}
+
+// Edges of the Equipement.
+func (Equipement) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("client", Societe.Type).
+			Ref("equipements").
+			Field("client_id").
+			Unique(),
+		edge.To("interventions", Intervention.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("plannings", Planning.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of the Equipement.
+func (Equipement) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("statut", "criticite"),
+		index.Fields("client_id"),
+		index.Fields("nom"),
+	}
+}
+
+// Annotations of the Equipement.
+func (Equipement) Annotations() []schema.Annotation { return relayList() }

@@ -1,0 +1,66 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// HistoriqueIntervention is one line of an intervention's audit trail, written in the same
+// transaction as the creation or status change it records. Rows are never updated.
+type HistoriqueIntervention struct {
+	ent.Schema
+}
+
+// Mixin of the HistoriqueIntervention.
+func (HistoriqueIntervention) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the HistoriqueIntervention.
+func (HistoriqueIntervention) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("ancien_statut").
+			GoType(domain.InterventionStatut("")).
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("empty on the creation line").
+			Annotations(entgql.Type("InterventionStatut")),
+		field.Enum("nouveau_statut").
+			GoType(domain.InterventionStatut("")).
+			Immutable().
+			Annotations(entgql.Type("InterventionStatut"), entgql.OrderField("NOUVEAU_STATUT")),
+		field.Time("horodatage").
+			Default(time.Now).
+			Immutable().
+			Annotations(entgql.OrderField("HORODATAGE")),
+		field.Text("remarque").
+			Optional().
+			Immutable(),
+		field.Int("intervention_id").Immutable(),
+		field.Int("user_id").Immutable(),
+	}
+}
+
+// Edges of the HistoriqueIntervention.
+func (HistoriqueIntervention) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("intervention", Intervention.Type).
+			Ref("historique").Field("intervention_id").Unique().Required().Immutable(),
+		edge.From("user", User.Type).
+			Ref("historiques").Field("user_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the HistoriqueIntervention.
+func (HistoriqueIntervention) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("intervention_id", "horodatage"),
+		index.Fields("user_id"),
+	}
+}

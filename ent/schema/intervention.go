@@ -1,0 +1,144 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// Intervention is a work order. Its statut moves only through the state machine of
+// internal/intervention; the dates of each step are set by those moves, never by inputs.
+type Intervention struct {
+	ent.Schema
+}
+
+// Mixin of the Intervention.
+func (Intervention) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// serverSet keeps a field out of both generated mutation inputs.
+var serverSet = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// Fields of the Intervention.
+func (Intervention) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("titre").
+			NotEmpty().
+			MaxLen(200).
+			Annotations(entgql.OrderField("TITRE")),
+		field.Text("description").
+			Optional(),
+		field.Enum("type").
+			GoType(domain.InterventionType("")).
+			Default(string(domain.TypeCorrective)).
+			Annotations(entgql.Type("InterventionType"), entgql.OrderField("TYPE")),
+		field.Enum("statut").
+			GoType(domain.InterventionStatut("")).
+			Default(string(domain.StatutOuverte)).
+			Annotations(entgql.Type("InterventionStatut"), entgql.OrderField("STATUT"), serverSet),
+		field.Enum("priorite").
+			GoType(domain.Priorite("")).
+			Default(string(domain.PrioriteNormale)).
+			Annotations(entgql.Type("Priorite"), entgql.OrderField("PRIORITE")),
+		field.Bool("urgence").
+			Default(false),
+		field.Time("date_creation").
+			Default(time.Now).
+			Immutable().
+			Annotations(entgql.OrderField("DATE_CREATION"), serverSet),
+		field.Time("date_prevue").
+			Optional().
+			Nillable().
+			Annotations(entgql.OrderField("DATE_PREVUE")),
+		field.Time("date_limite").
+			Optional().
+			Nillable().
+			Comment("SLA deadline; derived from the priority when not given").
+			Annotations(entgql.OrderField("DATE_LIMITE")),
+		field.Time("date_affectation").Optional().Nillable().Annotations(serverSet),
+		field.Time("date_debut").Optional().Nillable().Annotations(serverSet),
+		field.Time("date_fin").Optional().Nillable().Annotations(serverSet),
+		field.Time("date_cloture").
+			Optional().
+			Nillable().
+			Annotations(entgql.OrderField("DATE_CLOTURE"), serverSet),
+		field.Time("date_archivage").Optional().Nillable().Annotations(serverSet),
+		field.Time("date_echeance").
+			Optional().
+			Nillable().
+			Comment("the planning occurrence this preventive intervention was created for").
+			Annotations(serverSet),
+		field.Int("duree_estimee").
+			Optional().
+			Nillable().
+			NonNegative().
+			Comment("minutes"),
+		field.Text("rapport").
+			Optional(),
+		field.Int("satisfaction_client").
+			Optional().
+			Nillable().
+			Range(1, 5),
+		field.Bool("validation_client").
+			Default(false),
+		field.Int("equipement_id").Optional().Nillable(),
+		field.Int("technicien_id").Optional().Nillable().Annotations(serverSet),
+		field.Int("client_id").Optional().Nillable(),
+		field.Int("contrat_id").Optional().Nillable(),
+		field.Int("planning_id").Optional().Nillable().Annotations(serverSet),
+		field.Int("demandeur_id").
+			Optional().
+			Nillable().
+			Comment("the user who asked for the work").
+			Annotations(serverSet),
+	}
+}
+
+// Edges of the Intervention.
+func (Intervention) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("equipement", Equipement.Type).Ref("interventions").Field("equipement_id").Unique(),
+		edge.From("technicien", Technicien.Type).Ref("interventions").Field("technicien_id").Unique().
+			Annotations(serverSet),
+		edge.From("client", Societe.Type).Ref("interventions").Field("client_id").Unique(),
+		edge.From("contrat", Contrat.Type).Ref("interventions").Field("contrat_id").Unique(),
+		edge.From("planning", Planning.Type).Ref("interventions").Field("planning_id").Unique().
+			Annotations(serverSet),
+		edge.From("demandeur", User.Type).Ref("interventions_demandees").Field("demandeur_id").Unique().
+			Annotations(serverSet),
+		edge.To("documents", Document.Type).Annotations(serverSet),
+		edge.To("historique", HistoriqueIntervention.Type).
+			Annotations(serverSet, entgql.OrderField("HISTORIQUE_COUNT")),
+		edge.To("notifications", Notification.Type).Annotations(serverSet),
+		edge.To("pieces", Piece.Type).
+			Through("utilisations", InterventionPiece.Type).
+			Annotations(serverSet),
+	}
+}
+
+// Indexes of the Intervention: one per filter the lists offer.
+func (Intervention) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("statut", "priorite"),
+		index.Fields("technicien_id", "statut"),
+		index.Fields("equipement_id"),
+		index.Fields("client_id", "statut"),
+		index.Fields("contrat_id"),
+		index.Fields("demandeur_id"),
+		index.Fields("date_creation"),
+		index.Fields("date_prevue"),
+		index.Fields("date_limite"),
+		index.Fields("date_cloture"),
+		// At most one preventive intervention per planning occurrence, whatever the replicas do.
+		index.Fields("planning_id", "date_echeance").Unique(),
+	}
+}
+
+// Annotations of the Intervention.
+func (Intervention) Annotations() []schema.Annotation { return relayList() }

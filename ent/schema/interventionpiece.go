@@ -1,0 +1,41 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// InterventionPiece records parts used by an intervention, with the unit price at the time
+// of use so that later price changes do not rewrite past costs.
+type InterventionPiece struct {
+	ent.Schema
+}
+
+// Mixin of the InterventionPiece.
+func (InterventionPiece) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the InterventionPiece.
+func (InterventionPiece) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("intervention_id"),
+		field.Int("piece_id"),
+		field.Int("quantite").Positive(),
+		field.Int64("prix_unitaire_centimes").NonNegative(),
+	}
+}
+
+// Edges of the InterventionPiece.
+func (InterventionPiece) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("intervention", Intervention.Type).Unique().Required().Field("intervention_id"),
+		edge.To("piece", Piece.Type).Unique().Required().Field("piece_id"),
+	}
+}
+
+// Indexes of the InterventionPiece: one line per part and intervention; using a part again
+// adds to its quantity.
+func (InterventionPiece) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("intervention_id", "piece_id").Unique()}
+}

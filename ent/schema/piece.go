@@ -1,0 +1,48 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Piece is a spare part held in stock.
+type Piece struct {
+	ent.Schema
+}
+
+// Mixin of the Piece.
+func (Piece) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Piece.
+func (Piece) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("reference").NotEmpty().MaxLen(64).Unique().Annotations(entgql.OrderField("REFERENCE")),
+		field.String("designation").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("DESIGNATION")),
+		field.Int("quantite").
+			Default(0).
+			NonNegative().
+			Comment("units in stock; decremented atomically when used").
+			Annotations(entgql.OrderField("QUANTITE")),
+		field.Int("seuil_alerte").
+			Default(0).
+			NonNegative().
+			Comment("a notification is raised when quantite falls below it"),
+		field.Int64("prix_unitaire_centimes").Default(0).NonNegative(),
+	}
+}
+
+// Edges of the Piece.
+func (Piece) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("interventions", Intervention.Type).
+			Ref("pieces").
+			Through("utilisations", InterventionPiece.Type).
+			Annotations(serverSet),
+	}
+}
+
+// Annotations of the Piece.
+func (Piece) Annotations() []schema.Annotation { return relayList() }

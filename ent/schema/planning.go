@@ -1,0 +1,81 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// Planning is a preventive maintenance plan for one equipement: the scheduler turns each due
+// occurrence into a PREVENTIVE intervention built from the template fields below.
+type Planning struct {
+	ent.Schema
+}
+
+// Mixin of the Planning.
+func (Planning) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Planning.
+func (Planning) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("titre").
+			NotEmpty().
+			MaxLen(200).
+			Annotations(entgql.OrderField("TITRE")),
+		field.Text("description").Optional(),
+		field.Enum("priorite").
+			GoType(domain.Priorite("")).
+			Default(string(domain.PrioriteProgrammee)).
+			Annotations(entgql.Type("Priorite"), entgql.OrderField("PRIORITE")),
+		field.Int("duree_estimee").Optional().Nillable().NonNegative().Comment("minutes"),
+		field.Enum("frequence").
+			GoType(domain.Frequence("")).
+			Annotations(entgql.Type("Frequence"), entgql.OrderField("FREQUENCE")),
+		field.Int("intervalle").
+			Default(1).
+			Min(1).
+			Comment("every intervalle × frequence"),
+		field.Time("prochaine_date").
+			Annotations(entgql.OrderField("PROCHAINE_DATE")),
+		field.Time("derniere_date").
+			Optional().
+			Nillable().
+			Annotations(entgql.OrderField("DERNIERE_DATE")),
+		field.Enum("statut").
+			GoType(domain.PlanningStatut("")).
+			Default(string(domain.PlanningActif)).
+			Annotations(entgql.Type("PlanningStatut"), entgql.OrderField("STATUT")),
+		field.Int("equipement_id"),
+		field.Int("technicien_id").
+			Optional().
+			Nillable().
+			Comment("assigned to the interventions the planning creates"),
+	}
+}
+
+// Edges of the Planning.
+func (Planning) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("equipement", Equipement.Type).Ref("plannings").Field("equipement_id").Unique().Required(),
+		edge.From("technicien", Technicien.Type).Ref("plannings").Field("technicien_id").Unique(),
+		edge.To("interventions", Intervention.Type).
+			Annotations(entgql.RelayConnection(), serverSet),
+	}
+}
+
+// Indexes of the Planning: the scheduler scans active plannings by due date.
+func (Planning) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("statut", "prochaine_date"),
+		index.Fields("equipement_id"),
+		index.Fields("technicien_id"),
+	}
+}
+
+// Annotations of the Planning.
+func (Planning) Annotations() []schema.Annotation { return relayList() }

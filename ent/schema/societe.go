@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Societe is a client company: it orders work and holds contracts, and a user with role
+// CLIENT may be linked to it. (ent reserves the name Client; the edges still say client.)
+type Societe struct {
+	ent.Schema
+}
+
+// Mixin of the Societe.
+func (Societe) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Societe.
+func (Societe) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("nom").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NOM")),
+		field.String("code").NotEmpty().MaxLen(64).Unique().Annotations(entgql.OrderField("CODE")),
+		field.String("email").MaxLen(254).Optional(),
+		field.String("telephone").MaxLen(40).Optional(),
+		field.String("adresse").Optional(),
+		field.String("ville").MaxLen(100).Optional().Annotations(entgql.OrderField("VILLE")),
+		field.Int("user_id").Optional().Nillable().Unique(),
+	}
+}
+
+// Edges of the Societe.
+func (Societe) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("client").Field("user_id").Unique(),
+		edge.To("contrats", Contrat.Type).Annotations(serverSet),
+		edge.To("interventions", Intervention.Type).
+			Annotations(entgql.RelayConnection(), serverSet),
+		edge.To("equipements", Equipement.Type).Annotations(serverSet),
+	}
+}
+
+// Annotations of the Societe.
+func (Societe) Annotations() []schema.Annotation { return relayList() }

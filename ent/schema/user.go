@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// User is an account: who logs in, with which role.
+type User struct {
+	ent.Schema
+}
+
+// Mixin of the User.
+func (User) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the User.
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("email").
+			NotEmpty().
+			MaxLen(254).
+			Unique().
+			Annotations(entgql.OrderField("EMAIL")),
+		field.String("username").
+			MaxLen(150).
+			Optional().
+			Annotations(entgql.OrderField("USERNAME")),
+		field.String("nom_complet").
+			MaxLen(200).
+			Optional(),
+		field.String("telephone").
+			MaxLen(40).
+			Optional(),
+		field.String("password_hash").
+			Sensitive().
+			Annotations(entgql.Skip()),
+		field.Enum("role").
+			GoType(domain.Role("")).
+			Annotations(entgql.Type("Role"), entgql.OrderField("ROLE")),
+		field.Bool("is_active").
+			Default(true).
+			Annotations(entgql.OrderField("IS_ACTIVE")),
+		field.Bool("email_notifications").
+			Default(true).
+			Comment("false when the user opted out of notification emails"),
+		field.Int("failed_login_attempts").
+			Default(0).
+			NonNegative().
+			Annotations(entgql.Skip()),
+		field.Time("locked_until").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip()),
+		field.Time("password_changed_at").
+			Optional().
+			Nillable().
+			Comment("tokens issued before this instant are refused").
+			Annotations(entgql.Skip()),
+		field.Time("last_login_at").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Edges of the User.
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("technicien", Technicien.Type).Unique(),
+		edge.To("client", Societe.Type).Unique(),
+		edge.To("notifications", Notification.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("historiques", HistoriqueIntervention.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("interventions_demandees", Intervention.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("documents", Document.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of the User.
+func (User) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("role", "is_active")}
+}
+
+// Annotations of the User.
+func (User) Annotations() []schema.Annotation { return relayList() }

@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// classify maps any error a resolver returns to the API's vocabulary. It is the one place
+// where storage errors become codes: a missing row is NOT_FOUND, a unique or foreign key
+// violation CONFLICT, a field validator's refusal BAD_USER_INPUT. Anything else is internal.
+func classify(err error) *domain.Error {
+	if e, ok := domain.AsError(err); ok {
+		return e
+	}
+	switch {
+	case ent.IsNotFound(err):
+		return &domain.Error{Code: domain.CodeNotFound, Message: "not found", Err: err}
+	case ent.IsConstraintError(err):
+		return &domain.Error{Code: domain.CodeConflict, Message: "conflicts with existing data (duplicate value or row still in use)", Err: err}
+	case ent.IsValidationError(err):
+		var ve *ent.ValidationError
+		errors.As(err, &ve)
+		return &domain.Error{Code: domain.CodeBadUserInput, Message: fmt.Sprintf("invalid value for %s", ve.Name), Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &domain.Error{Code: domain.CodeInternal, Message: "the request took too long; try again", Err: err}
+	default:
+		return &domain.Error{Code: domain.CodeInternal, Message: "internal error", Err: err}
+	}
+}
+
+// presentError is gqlgen's error presenter: every error leaves with extensions.code, and
+// internal causes are logged, never shown.
+func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error {
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+		// Parse and validation errors from gqlgen itself already carry their code.
+		return gqlErr
+	}
+	e := classify(err)
+	out := graphql.DefaultErrorPresenter(ctx, err)
+	out.Message = e.Message
+	if out.Extensions == nil {
+		out.Extensions = map[string]any{}
+	}
+	out.Extensions["code"] = string(e.Code)
+	if e.Code == domain.CodeInternal {
+		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "error", err)
+	}
+	return out
+}
+
+// recoverPanic turns a resolver panic into an internal error instead of a dead connection.
+func (r *Resolver) recoverPanic(ctx context.Context, v any) error {
+	r.log.ErrorContext(ctx, "graphql resolver panic", "panic", v)
+	return &domain.Error{Code: domain.CodeInternal, Message: "internal error", Err: fmt.Errorf("panic: %v", v)}
+}

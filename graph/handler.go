@@ -1,0 +1,39 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/mifmaroc/erp/ent"
+)
+
+// Options configures the GraphQL server.
+type Options struct {
+	Client        *ent.Client
+	Logger        *slog.Logger
+	Introspection bool // on for GraphiQL in development
+}
+
+// NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads),
+// a parsed-query cache, automatic persisted queries and the error presenter.
+func NewServer(o Options) *handler.Server {
+	r := &Resolver{client: o.Client, log: o.Logger}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if o.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.SetErrorPresenter(r.presentError)
+	srv.SetRecoverFunc(r.recoverPanic)
+	return srv
+}

@@ -1,0 +1,171 @@
+// Package app wires configuration, database and HTTP server into the commands of cmd/erp:
+// serve, migrate up|status, createadmin.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/config"
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/httpserver"
+	"github.com/mifmaroc/erp/migrate"
+)
+
+// App is an opened configuration and database.
+type App struct {
+	Config config.Config
+	DB     *database.DB
+	Log    *slog.Logger
+	Out    io.Writer // where commands print what the operator must read (first admin, status)
+}
+
+// NewLogger builds the process logger from LOG_LEVEL and LOG_FORMAT.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// Open connects to the configured database: PostgreSQL when DATABASE_URL is set, the
+// embedded SQLite file under DATA_DIR otherwise.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) (*App, error) {
+	pool := database.Pool{
+		MaxOpenConns:     cfg.DB.MaxOpenConns,
+		MaxIdleConns:     cfg.DB.MaxIdleConns,
+		ConnMaxLifetime:  cfg.DB.ConnMaxLifetime,
+		ConnMaxIdleTime:  cfg.DB.ConnMaxIdleTime,
+		ConnectTimeout:   cfg.DB.ConnectTimeout,
+		StatementTimeout: cfg.DB.StatementTimeout,
+	}
+	var (
+		db  *database.DB
+		err error
+	)
+	if cfg.DatabaseURL != "" {
+		db, err = database.OpenPostgres(ctx, cfg.DatabaseURL, pool)
+	} else {
+		db, err = database.OpenSQLite(ctx, cfg.SQLitePath(), pool)
+	}
+	if err != nil {
+		return nil, err
+	}
+	log.Info("database opened", "dialect", db.Dialect, "target", describe(cfg))
+	return &App{Config: cfg, DB: db, Log: log, Out: out}, nil
+}
+
+func describe(cfg config.Config) string {
+	if cfg.DatabaseURL == "" {
+		return cfg.SQLitePath()
+	}
+	return "DATABASE_URL"
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// MigrateUp applies the pending migrations and says how many ran.
+func (a *App) MigrateUp(ctx context.Context) error {
+	n, err := migrate.Up(ctx, a.DB.SQL, a.DB.Dialect)
+	if err != nil {
+		return err
+	}
+	st, err := migrate.CurrentStatus(ctx, a.DB.SQL, a.DB.Dialect)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		a.Log.Info("migrations: database already up to date", "version", st.Current)
+	} else {
+		a.Log.Info("migrations applied", "count", n, "version", st.Current)
+	}
+	return nil
+}
+
+// MigrateStatus prints the applied and pending migrations.
+func (a *App) MigrateStatus(ctx context.Context) error {
+	st, err := migrate.CurrentStatus(ctx, a.DB.SQL, a.DB.Dialect)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.Out, "dialect: %s\ncurrent version: %d\nlatest version: %d\npending: %d\ndirty: %t\n",
+		a.DB.Dialect, st.Current, st.Latest, st.Pending, st.Dirty)
+	return err
+}
+
+// CreateAdmin creates an admin; with an empty password it prints the generated one once.
+func (a *App) CreateAdmin(ctx context.Context, email, password string) error {
+	u, pw, err := auth.CreateAdmin(ctx, a.DB.Ent, email, password, a.Config.BcryptCost)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("admin created", "user_id", u.ID, "email", u.Email)
+	if password == "" {
+		a.printCredentials(u.Email, pw)
+	} else {
+		_, _ = fmt.Fprintf(a.Out, "Admin %s created.\n", u.Email)
+	}
+	return nil
+}
+
+func (a *App) printCredentials(email, pw string) {
+	line := strings.Repeat("=", 72)
+	_, _ = fmt.Fprintf(a.Out, "\n%s\nFirst administrator\n  email:    %s\n  password: %s\nThis password is shown once: log in and change it.\n%s\n\n",
+		line, email, pw, line)
+}
+
+// Serve migrates (unless MIGRATE_ON_START=false), creates the first admin on an empty
+// database, and serves HTTP until ctx is cancelled.
+func (a *App) Serve(ctx context.Context) error {
+	if a.Config.SecretKeyGenerated {
+		a.Log.Warn("SECRET_KEY is not set: using a random key, so tokens will not survive a restart; set SECRET_KEY to keep them")
+	}
+	if a.Config.MigrateOnStart {
+		if err := a.MigrateUp(ctx); err != nil {
+			return err
+		}
+	} else if st, err := migrate.CurrentStatus(ctx, a.DB.SQL, a.DB.Dialect); err != nil {
+		return err
+	} else if st.Pending > 0 {
+		return fmt.Errorf("%d migrations are pending and MIGRATE_ON_START=false: run `erp migrate up` first", st.Pending)
+	}
+
+	u, pw, err := auth.EnsureFirstAdmin(ctx, a.DB.Ent, a.Config.AdminEmail, a.Config.AdminPassword, a.Config.BcryptCost)
+	if err != nil {
+		return fmt.Errorf("creating the first admin: %w", err)
+	}
+	if u != nil {
+		a.Log.Info("first admin created", "user_id", u.ID, "email", u.Email)
+		if a.Config.AdminPassword == "" {
+			a.printCredentials(u.Email, pw)
+		} else {
+			_, _ = fmt.Fprintf(a.Out, "First administrator %s created with ADMIN_PASSWORD.\n", u.Email)
+		}
+	}
+
+	ln, err := net.Listen("tcp", a.Config.Addr())
+	if err != nil {
+		return fmt.Errorf("listening on %s (is PORT free?): %w", a.Config.Addr(), err)
+	}
+	a.Log.Info("listening", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/")
+	_, _ = fmt.Fprintf(a.Out, "MIF maintenance ERP listening on http://%s — GraphiQL at /, GraphQL at /graphql\n", displayAddr(ln.Addr()))
+	h := httpserver.NewHandler(httpserver.Deps{Config: a.Config, DB: a.DB, Logger: a.Log})
+	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
+}
+
+func displayAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if ok && tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return addr.String()
+}

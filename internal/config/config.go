@@ -1,0 +1,260 @@
+// Package config reads the server's configuration from the environment (and a .env file),
+// applies defaults and validates it, so that a bad setting stops the server at start with a
+// one-line reason instead of failing later.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Environments.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// MinSecretKeyBytes is the shortest SECRET_KEY production accepts: HS256 wants a key at least
+// as long as its 256-bit output (RFC 7518 §3.2).
+const MinSecretKeyBytes = 32
+
+// Config is the whole configuration. Every field comes from the variable named in its tag;
+// .env.example documents them all.
+type Config struct {
+	Env            string // APP_ENV
+	Host           string // HOST
+	Port           int    // PORT
+	DatabaseURL    string // DATABASE_URL; empty means the embedded SQLite file
+	DataDir        string // DATA_DIR
+	MigrateOnStart bool   // MIGRATE_ON_START
+
+	DB DBConfig
+
+	SecretKey          string // SECRET_KEY
+	SecretKeyGenerated bool   // true when SECRET_KEY was empty in development and a random one is used
+	AccessTokenTTL     time.Duration
+	BcryptCost         int // BCRYPT_COST
+
+	AdminEmail    string // ADMIN_EMAIL
+	AdminPassword string // ADMIN_PASSWORD
+
+	CORSAllowOrigins []string // CORS_ALLOW_ORIGINS
+
+	UploadDirectory string // UPLOAD_DIRECTORY
+	MaxUploadBytes  int64  // MAX_UPLOAD_SIZE_MB, in bytes
+
+	EnableScheduler bool // ENABLE_SCHEDULER
+
+	SMTP SMTPConfig
+
+	LogLevel  string // LOG_LEVEL: debug, info, warn, error
+	LogFormat string // LOG_FORMAT: json or text
+
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+}
+
+// DBConfig holds the connection pool settings (seed §10.9).
+type DBConfig struct {
+	MaxOpenConns     int           // DB_MAX_OPEN_CONNS
+	MaxIdleConns     int           // DB_MAX_IDLE_CONNS
+	ConnMaxLifetime  time.Duration // DB_CONN_MAX_LIFETIME
+	ConnMaxIdleTime  time.Duration // DB_CONN_MAX_IDLE_TIME
+	ConnectTimeout   time.Duration // DB_CONNECT_TIMEOUT
+	StatementTimeout time.Duration // DB_STATEMENT_TIMEOUT; 0 disables
+}
+
+// SMTPConfig says how emails leave; an empty Host means they are logged, not sent.
+type SMTPConfig struct {
+	Host     string // SMTP_HOST
+	Port     int    // SMTP_PORT
+	User     string // SMTP_USER
+	Password string // SMTP_PASSWORD
+	From     string // SMTP_FROM
+	TLSMode  string // SMTP_TLS: starttls, tls or none
+}
+
+// Production reports whether the strict production checks apply.
+func (c Config) Production() bool { return c.Env == EnvProduction }
+
+// Addr is the address the HTTP server listens on.
+func (c Config) Addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
+
+// SQLitePath is the embedded database file used when DATABASE_URL is empty.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "erp.db") }
+
+// FromEnv loads .env from the working directory when it exists (variables already set in the
+// environment win), then reads the configuration from the environment.
+func FromEnv() (Config, error) {
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Config{}, fmt.Errorf("reading .env: %w", err)
+	}
+	return Load(os.LookupEnv)
+}
+
+// Load reads the configuration through lookup, applies defaults and validates it. The error
+// lists every bad variable, one per line, each with what is wrong and what is expected.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		Env:            r.oneOf("APP_ENV", EnvDevelopment, EnvDevelopment, EnvProduction),
+		Host:           r.str("HOST", "0.0.0.0"),
+		Port:           r.intRange("PORT", 8000, 1, 65535),
+		DatabaseURL:    r.str("DATABASE_URL", ""),
+		DataDir:        r.str("DATA_DIR", "./data"),
+		MigrateOnStart: r.boolean("MIGRATE_ON_START", true),
+		DB: DBConfig{
+			MaxOpenConns:     r.intRange("DB_MAX_OPEN_CONNS", 20, 1, 10000),
+			MaxIdleConns:     r.intRange("DB_MAX_IDLE_CONNS", 10, 0, 10000),
+			ConnMaxLifetime:  r.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+			ConnMaxIdleTime:  r.duration("DB_CONN_MAX_IDLE_TIME", 5*time.Minute),
+			ConnectTimeout:   r.duration("DB_CONNECT_TIMEOUT", 5*time.Second),
+			StatementTimeout: r.duration("DB_STATEMENT_TIMEOUT", 30*time.Second),
+		},
+		SecretKey:       r.str("SECRET_KEY", ""),
+		AccessTokenTTL:  time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
+		BcryptCost:      r.intRange("BCRYPT_COST", 12, 10, 16),
+		AdminEmail:      r.str("ADMIN_EMAIL", ""),
+		AdminPassword:   r.str("ADMIN_PASSWORD", ""),
+		UploadDirectory: r.str("UPLOAD_DIRECTORY", "./uploads"),
+		MaxUploadBytes:  int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
+		EnableScheduler: r.boolean("ENABLE_SCHEDULER", false),
+		SMTP: SMTPConfig{
+			Host:     r.str("SMTP_HOST", ""),
+			Port:     r.intRange("SMTP_PORT", 587, 1, 65535),
+			User:     r.str("SMTP_USER", ""),
+			Password: r.str("SMTP_PASSWORD", ""),
+			From:     r.str("SMTP_FROM", "maintenance@localhost"),
+			TLSMode:  r.oneOf("SMTP_TLS", "starttls", "starttls", "tls", "none"),
+		},
+		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
+		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 10*time.Second),
+	}
+	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))
+
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
+	}
+	if c.AdminEmail != "" {
+		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
+			r.fail("ADMIN_EMAIL", fmt.Sprintf("%q is not an email address", c.AdminEmail))
+		}
+	}
+	if c.DB.MaxIdleConns > c.DB.MaxOpenConns {
+		r.fail("DB_MAX_IDLE_CONNS", fmt.Sprintf("(%d) must not exceed DB_MAX_OPEN_CONNS (%d)", c.DB.MaxIdleConns, c.DB.MaxOpenConns))
+	}
+
+	switch {
+	case c.Production() && c.SecretKey == "":
+		r.fail("SECRET_KEY", "is required when APP_ENV=production (generate one with: openssl rand -hex 32)")
+	case c.Production() && len(c.SecretKey) < MinSecretKeyBytes:
+		r.fail("SECRET_KEY", fmt.Sprintf("is %d bytes; production needs at least %d (openssl rand -hex 32)", len(c.SecretKey), MinSecretKeyBytes))
+	case c.SecretKey == "":
+		c.SecretKey = randomKey()
+		c.SecretKeyGenerated = true
+	}
+	if c.Production() {
+		for _, o := range c.CORSAllowOrigins {
+			if o == "*" {
+				r.fail("CORS_ALLOW_ORIGINS", "must list the allowed origins; * is refused when APP_ENV=production")
+			}
+		}
+	}
+	if len(r.errs) > 0 {
+		return Config{}, errors.Join(r.errs...)
+	}
+	return c, nil
+}
+
+func randomKey() string {
+	b := make([]byte, MinSecretKeyBytes)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// reader collects every bad variable instead of stopping at the first.
+type reader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (r *reader) fail(name, reason string) {
+	r.errs = append(r.errs, fmt.Errorf("%s %s", name, reason))
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(r.str(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, fmt.Sprintf("is %q; expected one of %s", v, strings.Join(allowed, ", ")))
+	return def
+}
+
+func (r *reader) intRange(name string, def, lo, hi int) int {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < lo || v > hi {
+		r.fail(name, fmt.Sprintf("is %q; expected a whole number from %d to %d", s, lo, hi))
+		return def
+	}
+	return v
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("is %q; expected true or false", s))
+		return def
+	}
+	return v
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		r.fail(name, fmt.Sprintf("is %q; expected a duration such as 30s, 5m or 1h", s))
+		return def
+	}
+	return v
+}

@@ -1,0 +1,118 @@
+// Package database opens the configured database: PostgreSQL through lib/pq when a URL is
+// given, otherwise the embedded SQLite file (modernc.org/sqlite, no cgo). It returns both the
+// *sql.DB (migrations, health checks) and the ent client built on it.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq" // registers the "postgres" driver
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/mifmaroc/erp/ent"
+	_ "github.com/mifmaroc/erp/ent/runtime" // hooks, defaults and privacy policies of the schema
+)
+
+// Pool holds the connection pool settings.
+type Pool struct {
+	MaxOpenConns     int
+	MaxIdleConns     int
+	ConnMaxLifetime  time.Duration
+	ConnMaxIdleTime  time.Duration
+	ConnectTimeout   time.Duration
+	StatementTimeout time.Duration
+}
+
+// DB is an open database.
+type DB struct {
+	SQL     *sql.DB
+	Dialect string // dialect.Postgres or dialect.SQLite
+	Ent     *ent.Client
+	URL     string // what was opened, for tools that connect on their own (password kept)
+}
+
+// Close closes the ent client and the pool under it.
+func (db *DB) Close() error { return db.Ent.Close() }
+
+// Ping checks that the database answers, within ctx.
+func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
+
+// OpenPostgres connects to the PostgreSQL database at rawURL and checks it answers.
+func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL is not a valid URL: %w", err)
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") == "" && p.ConnectTimeout > 0 {
+		q.Set("connect_timeout", strconv.Itoa(max(1, int(p.ConnectTimeout.Seconds()))))
+	}
+	if q.Get("statement_timeout") == "" && p.StatementTimeout > 0 {
+		// lib/pq passes unknown parameters to the server as run-time settings.
+		q.Set("statement_timeout", strconv.FormatInt(p.StatementTimeout.Milliseconds(), 10))
+	}
+	if q.Get("sslmode") == "" && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1") {
+		q.Set("sslmode", "disable")
+	}
+	u.RawQuery = q.Encode()
+	sqlDB, err := sql.Open("postgres", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("opening postgres %s: %w", u.Redacted(), err)
+	}
+	db, err := finish(ctx, sqlDB, dialect.Postgres, p, u.Redacted())
+	if err != nil {
+		return nil, err
+	}
+	db.URL = u.String()
+	return db, nil
+}
+
+// OpenSQLite opens (creating it if needed) the SQLite file at path, with foreign keys on,
+// WAL journaling so readers do not wait for the writer, and a busy timeout so concurrent
+// writers wait instead of failing.
+func OpenSQLite(ctx context.Context, path string, p Pool) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("creating the data folder for %s: %w", path, err)
+	}
+	busy := max(p.ConnectTimeout, 5*time.Second)
+	dsn := fmt.Sprintf("file:%s?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+		path, busy.Milliseconds())
+	sqlDB, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
+	}
+	db, err := finish(ctx, sqlDB, dialect.SQLite, p, path)
+	if err != nil {
+		return nil, err
+	}
+	db.URL = "sqlite://" + path
+	return db, nil
+}
+
+func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string) (*DB, error) {
+	sqlDB.SetMaxOpenConns(p.MaxOpenConns)
+	sqlDB.SetMaxIdleConns(p.MaxIdleConns)
+	sqlDB.SetConnMaxLifetime(p.ConnMaxLifetime)
+	sqlDB.SetConnMaxIdleTime(p.ConnMaxIdleTime)
+	pingCtx := ctx
+	if p.ConnectTimeout > 0 {
+		var cancel context.CancelFunc
+		pingCtx, cancel = context.WithTimeout(ctx, p.ConnectTimeout)
+		defer cancel()
+	}
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("connecting to %s %s: %w", dia, name, err)
+	}
+	drv := entsql.OpenDB(dia, sqlDB)
+	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(drv))}, nil
+}

@@ -1,0 +1,72 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Code is the error vocabulary of the whole API. GraphQL errors carry it in
+// extensions.code; the REST endpoints turn it into an HTTP status with HTTPStatus.
+type Code string
+
+// Error codes.
+const (
+	CodeUnauthenticated   Code = "UNAUTHENTICATED"
+	CodeForbidden         Code = "FORBIDDEN"
+	CodeNotFound          Code = "NOT_FOUND"
+	CodeBadUserInput      Code = "BAD_USER_INPUT"
+	CodeConflict          Code = "CONFLICT"
+	CodeInvalidTransition Code = "INVALID_TRANSITION"
+	CodeLocked            Code = "LOCKED"
+	CodeInternal          Code = "INTERNAL_SERVER_ERROR"
+)
+
+// httpStatus is the one table from codes to REST statuses.
+var httpStatus = map[Code]int{
+	CodeUnauthenticated:   http.StatusUnauthorized,
+	CodeForbidden:         http.StatusForbidden,
+	CodeNotFound:          http.StatusNotFound,
+	CodeBadUserInput:      http.StatusBadRequest,
+	CodeConflict:          http.StatusConflict,
+	CodeInvalidTransition: http.StatusConflict,
+	CodeLocked:            http.StatusConflict,
+	CodeInternal:          http.StatusInternalServerError,
+}
+
+// HTTPStatus is the status a REST endpoint answers with for the code.
+func (c Code) HTTPStatus() int {
+	if s, ok := httpStatus[c]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Error is an error meant for the API's user: its Message is shown as is, so it never holds
+// internal details. Err, when set, is the cause, logged but not shown.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// AsError returns the Error in err's chain, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,110 @@
+// Package httpserver assembles the HTTP surface (GraphQL, GraphiQL, health probes) and runs
+// it with timeouts and a graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/mifmaroc/erp/graph"
+	"github.com/mifmaroc/erp/internal/config"
+	"github.com/mifmaroc/erp/internal/database"
+)
+
+// Deps is what the handler serves.
+type Deps struct {
+	Config config.Config
+	DB     *database.DB
+	Logger *slog.Logger
+}
+
+// readyTimeout bounds the database ping of /ready, so that a probe never hangs.
+const readyTimeout = 2 * time.Second
+
+// NewHandler returns the server's routes:
+//
+//	/graphql  GraphQL (GET, POST, multipart)
+//	/         GraphiQL
+//	/health   liveness: the process answers (no database access)
+//	/ready    readiness: the database answers; 503 otherwise
+func NewHandler(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graph.NewServer(graph.Options{
+		Client:        d.DB.Ent,
+		Logger:        d.Logger,
+		Introspection: !d.Config.Production(),
+	}))
+	mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := d.DB.Ping(ctx); err != nil {
+			d.Logger.WarnContext(ctx, "readiness check failed", "error", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database unreachable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Server timeouts: a client that sends its headers slowly or holds an idle connection
+// cannot pin resources for long.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 60 * time.Second // large uploads on slow phone networks
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+)
+
+// Run serves h on ln until ctx is cancelled (SIGTERM, SIGINT), then stops accepting
+// connections and waits up to drain for in-flight requests to finish.
+func Run(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests", "timeout", drain.String())
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("draining requests: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info("server stopped")
+	return nil
+}

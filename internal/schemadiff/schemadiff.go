@@ -1,0 +1,105 @@
+// Package schemadiff compares the versioned migrations with the ent schema. It writes the
+// next migration (cmd/migdiff) and proves there is no drift (the migrate tests). Both replay
+// the migration folder on an empty development database and diff the result with ent.
+package schemadiff
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	atlas "ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/sqltool"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql/schema"
+	"modernc.org/sqlite"
+
+	entmigrate "github.com/mifmaroc/erp/ent/migrate"
+)
+
+func init() {
+	// Atlas opens sqlite:// URLs with the driver name "sqlite3"; modernc registers "sqlite".
+	if !slices.Contains(sql.Drivers(), "sqlite3") {
+		sql.Register("sqlite3", &sqlite.Driver{})
+	}
+}
+
+// SQLiteDevURL is an empty in-memory SQLite database for diffing.
+const SQLiteDevURL = "sqlite://dev?mode=memory&_pragma=foreign_keys(1)"
+
+// ErrDrift is returned by Check when the migrations do not produce the ent schema.
+var ErrDrift = errors.New("the migrations do not match the ent schema")
+
+// Write adds to dir the migration named name that brings the schema the folder produces to
+// the ent schema. devURL must point at an empty database of the dialect. It returns false
+// when there was nothing to write.
+func Write(ctx context.Context, dia, devURL, dir, name string) (bool, error) {
+	d, err := sqltool.NewGolangMigrateDir(dir)
+	if err != nil {
+		return false, fmt.Errorf("opening migration folder %s: %w", dir, err)
+	}
+	err = entmigrate.NamedDiff(ctx, devURL, name, options(dia, d, true)...)
+	if errors.Is(err, atlas.ErrNoPlan) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("diffing %s migrations with the ent schema: %w", dia, err)
+	}
+	return true, nil
+}
+
+// Check returns nil when replaying dir on the empty database at devURL gives exactly the ent
+// schema, and an error wrapping ErrDrift with the missing statements otherwise. dir is left
+// untouched: the diff runs on a temporary copy.
+func Check(ctx context.Context, dia, devURL, dir string) error {
+	tmp, err := os.MkdirTemp("", "schemadiff-*")
+	if err != nil {
+		return fmt.Errorf("creating a scratch folder: %w", err)
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	if err := os.CopyFS(tmp, os.DirFS(dir)); err != nil {
+		return fmt.Errorf("copying %s: %w", dir, err)
+	}
+	before, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	wrote, err := Write(ctx, dia, devURL, tmp, "drift")
+	if err != nil || !wrote {
+		return err
+	}
+	after, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	var missing []byte
+	for _, e := range after {
+		if !slices.ContainsFunc(before, func(b os.DirEntry) bool { return b.Name() == e.Name() }) &&
+			filepath.Ext(e.Name()) == ".sql" && filepath.Ext(trimExt(e.Name())) == ".up" {
+			b, _ := os.ReadFile(filepath.Join(tmp, e.Name()))
+			missing = append(missing, b...)
+		}
+	}
+	return fmt.Errorf("%w (%s); write a migration with `go run ./cmd/migdiff <name>`; missing:\n%s", ErrDrift, dia, missing)
+}
+
+func trimExt(name string) string { return name[:len(name)-len(filepath.Ext(name))] }
+
+func options(dia string, d atlas.Dir, errNoPlan bool) []schema.MigrateOption {
+	return []schema.MigrateOption{
+		schema.WithDir(d),
+		schema.WithMigrationMode(schema.ModeReplay),
+		schema.WithDialect(dia),
+		schema.WithFormatter(sqltool.GolangMigrateFormatter),
+		schema.WithErrNoPlan(errNoPlan),
+		schema.WithDropColumn(true),
+		schema.WithDropIndex(true),
+	}
+}
+
+// Dialects lists the dialects that have a migration folder.
+var Dialects = []string{dialect.Postgres, dialect.SQLite}

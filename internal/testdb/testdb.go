@@ -1,0 +1,262 @@
+// Package testdb gives each test a fresh database, migrated with the real migrations, on the
+// dialect the suite runs on: TEST_DB=sqlite (the default) or TEST_DB=postgres, the latter on
+// the server at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+// A PostgreSQL suite that cannot reach its server fails; nothing is skipped.
+package testdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/migrate"
+)
+
+// DefaultServerURL is the PostgreSQL server used when TEST_DATABASE_URL is unset.
+const DefaultServerURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// Dialect is the dialect of this test run.
+func Dialect() string {
+	switch strings.ToLower(os.Getenv("TEST_DB")) {
+	case "postgres", "postgresql":
+		return dialect.Postgres
+	default:
+		return dialect.SQLite
+	}
+}
+
+// ServerURL is the PostgreSQL server the tests create their databases on.
+func ServerURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultServerURL
+}
+
+var testPool = database.Pool{
+	MaxOpenConns:    10,
+	MaxIdleConns:    5,
+	ConnMaxLifetime: time.Minute,
+	ConnMaxIdleTime: time.Minute,
+	ConnectTimeout:  5 * time.Second,
+}
+
+// Open returns a fresh database with every migration applied; it is closed (and on
+// PostgreSQL dropped) when the test ends.
+func Open(tb testing.TB) *database.DB {
+	tb.Helper()
+	if Dialect() == dialect.SQLite {
+		db, _ := OpenEmpty(tb)
+		if _, err := migrate.Up(context.Background(), db.SQL, dialect.SQLite); err != nil {
+			tb.Fatalf("migrating the test database: %v", err)
+		}
+		return db
+	}
+	tpl := template(tb)
+	return createPostgres(tb, "TEMPLATE "+tpl)
+}
+
+// OpenEmpty returns a fresh database with no table, and the URL atlas uses to reach it.
+func OpenEmpty(tb testing.TB) (*database.DB, string) {
+	tb.Helper()
+	if Dialect() == dialect.SQLite {
+		path := filepath.Join(tb.TempDir(), "erp.db")
+		db, err := database.OpenSQLite(context.Background(), path, testPool)
+		if err != nil {
+			tb.Fatalf("opening the test database: %v", err)
+		}
+		tb.Cleanup(func() { _ = db.Close() })
+		return db, "sqlite://" + path + "?_pragma=foreign_keys(1)"
+	}
+	db := createPostgres(tb, "")
+	return db, db.URL
+}
+
+var seq atomic.Int64
+
+func createPostgres(tb testing.TB, clause string) *database.DB {
+	tb.Helper()
+	ctx := context.Background()
+	admin := adminDB(tb)
+	name := fmt.Sprintf("erp_t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, seq.Add(1))
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" "+clause); err != nil {
+		tb.Fatalf("creating test database %s on %s: %v", name, redacted(ServerURL()), err)
+	}
+	u := withDatabase(tb, name)
+	db, err := database.OpenPostgres(ctx, u, testPool)
+	if err != nil {
+		tb.Fatalf("opening test database: %v", err)
+	}
+	tb.Cleanup(func() {
+		_ = db.Close()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			tb.Errorf("dropping test database %s: %v", name, err)
+		}
+	})
+	return db
+}
+
+var (
+	adminOnce sync.Once
+	admin     *sql.DB
+	adminErr  error
+)
+
+// adminDB is the connection to the server's maintenance database, shared by the package.
+func adminDB(tb testing.TB) *sql.DB {
+	tb.Helper()
+	adminOnce.Do(func() {
+		admin, adminErr = sql.Open("postgres", ServerURL())
+		if adminErr == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			adminErr = admin.PingContext(ctx)
+		}
+	})
+	if adminErr != nil {
+		tb.Fatalf("TEST_DB=postgres but the server at %s does not answer (start PostgreSQL or set TEST_DATABASE_URL): %v",
+			redacted(ServerURL()), adminErr)
+	}
+	return admin
+}
+
+var (
+	tplOnce sync.Once
+	tplName string
+	tplErr  error
+)
+
+// template returns the name of a migrated template database for the current migrations.
+// Tests copy it (CREATE DATABASE … TEMPLATE), which is much faster than migrating each time.
+// The name carries a hash of the migration files, so changed migrations build a new one.
+func template(tb testing.TB) string {
+	tb.Helper()
+	a := adminDB(tb)
+	tplOnce.Do(func() { tplName, tplErr = buildTemplate(a) })
+	if tplErr != nil {
+		tb.Fatalf("preparing the template test database: %v", tplErr)
+	}
+	return tplName
+}
+
+func buildTemplate(a *sql.DB) (string, error) {
+	ctx := context.Background()
+	name, err := templateName()
+	if err != nil {
+		return "", err
+	}
+	conn, err := a.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = conn.Close() }()
+	// Test binaries of several packages run at once: one builds, the others wait.
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(74201)"); err != nil {
+		return "", err
+	}
+	defer func() { _, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock(74201)") }()
+
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	// Templates of older migrations are of no further use.
+	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'erp_tpl_%'")
+	if err != nil {
+		return "", err
+	}
+	var stale []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", err
+		}
+		stale = append(stale, n)
+	}
+	_ = rows.Close()
+	for _, n := range stale {
+		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
+	}
+
+	building := name + "_build"
+	_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)")
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
+		return "", err
+	}
+	db, err := database.OpenPostgres(ctx, urlWithDatabase(ServerURL(), building), testPool)
+	if err != nil {
+		return "", err
+	}
+	_, err = migrate.Up(ctx, db.SQL, dialect.Postgres)
+	_ = db.Close()
+	if err != nil {
+		return "", fmt.Errorf("migrating the template: %w", err)
+	}
+	// Renamed only once complete, so a crash never leaves a half-migrated template behind.
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func templateName() (string, error) {
+	dir, err := migrate.Dir(dialect.Postgres)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	err = fs.WalkDir(dir, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(dir, path)
+		if err != nil {
+			return err
+		}
+		_, _ = h.Write([]byte(path))
+		_, _ = h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hashing migrations: %w", err)
+	}
+	return "erp_tpl_" + hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func withDatabase(tb testing.TB, name string) string {
+	tb.Helper()
+	return urlWithDatabase(ServerURL(), name)
+}
+
+func urlWithDatabase(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func redacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
+}
