@@ -178,19 +178,10 @@ func buildTemplate(a *sql.DB) (string, error) {
 		return name, nil
 	}
 	// Templates of older migrations are of no further use.
-	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'erp_tpl_%'")
+	stale, err := staleTemplates(ctx, conn)
 	if err != nil {
 		return "", err
 	}
-	var stale []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return "", err
-		}
-		stale = append(stale, n)
-	}
-	_ = rows.Close()
 	for _, n := range stale {
 		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
 	}
@@ -214,6 +205,23 @@ func buildTemplate(a *sql.DB) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+func staleTemplates(ctx context.Context, conn *sql.Conn) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'erp_tpl_%'")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
 }
 
 func templateName() (string, error) {

@@ -1,0 +1,108 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mifmaroc/erp/internal/config"
+)
+
+func env(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"Env", c.Env, config.EnvDevelopment},
+		{"Addr", c.Addr(), "0.0.0.0:8000"},
+		{"SQLitePath", c.SQLitePath(), "data/erp.db"},
+		{"MigrateOnStart", c.MigrateOnStart, true},
+		{"AccessTokenTTL", c.AccessTokenTTL, 15 * time.Minute},
+		{"MaxUploadBytes", c.MaxUploadBytes, int64(10 << 20)},
+		{"BcryptCost", c.BcryptCost, 12},
+		{"SecretKeyGenerated", c.SecretKeyGenerated, true},
+		{"SecretKeyLen", len(c.SecretKey), 64},
+		{"EnableScheduler", c.EnableScheduler, false},
+		{"MaxOpenConns", c.DB.MaxOpenConns, 20},
+	}
+	for _, ck := range checks {
+		if ck.got != ck.want {
+			t.Errorf("%s = %v, want %v", ck.name, ck.got, ck.want)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"APP_ENV":              "production",
+		"SECRET_KEY":           strings.Repeat("k", 40),
+		"PORT":                 "9000",
+		"DATABASE_URL":         "postgres://u:p@db:5432/erp",
+		"CORS_ALLOW_ORIGINS":   "https://erp.mif.ma, https://admin.mif.ma",
+		"MAX_UPLOAD_SIZE_MB":   "25",
+		"MIGRATE_ON_START":     "false",
+		"DB_CONN_MAX_LIFETIME": "1h",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Production() || c.Port != 9000 || c.MaxUploadBytes != 25<<20 || c.MigrateOnStart || c.DB.ConnMaxLifetime != time.Hour {
+		t.Errorf("config = %+v", c)
+	}
+	if len(c.CORSAllowOrigins) != 2 || c.CORSAllowOrigins[1] != "https://admin.mif.ma" {
+		t.Errorf("CORSAllowOrigins = %q", c.CORSAllowOrigins)
+	}
+	if c.SecretKeyGenerated {
+		t.Error("a given SECRET_KEY must not be replaced")
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		wantMsg string
+	}{
+		{"ProductionWithoutSecret", map[string]string{"APP_ENV": "production"}, "SECRET_KEY is required when APP_ENV=production"},
+		{"ProductionShortSecret", map[string]string{"APP_ENV": "production", "SECRET_KEY": "short"}, "SECRET_KEY is 5 bytes; production needs at least 32"},
+		{"ProductionWildcardCORS", map[string]string{"APP_ENV": "production", "SECRET_KEY": strings.Repeat("k", 32), "CORS_ALLOW_ORIGINS": "*"}, "CORS_ALLOW_ORIGINS"},
+		{"UnknownEnv", map[string]string{"APP_ENV": "staging"}, `APP_ENV is "staging"; expected one of development, production`},
+		{"PortNotNumber", map[string]string{"PORT": "http"}, `PORT is "http"; expected a whole number from 1 to 65535`},
+		{"PortOutOfRange", map[string]string{"PORT": "70000"}, "PORT"},
+		{"BadBool", map[string]string{"ENABLE_SCHEDULER": "yes please"}, "ENABLE_SCHEDULER"},
+		{"BadDuration", map[string]string{"DB_CONN_MAX_LIFETIME": "forever"}, "DB_CONN_MAX_LIFETIME"},
+		{"NotPostgresURL", map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL must be a postgres:// URL"},
+		{"BadAdminEmail", map[string]string{"ADMIN_EMAIL": "admin"}, "ADMIN_EMAIL"},
+		{"IdleAboveOpen", map[string]string{"DB_MAX_OPEN_CONNS": "5", "DB_MAX_IDLE_CONNS": "10"}, "DB_MAX_IDLE_CONNS (10) must not exceed DB_MAX_OPEN_CONNS (5)"},
+		{"BadLogLevel", map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(env(tt.vars))
+			if err == nil {
+				t.Fatalf("Load(%v) succeeded, want an error mentioning %q", tt.vars, tt.wantMsg)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not mention %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestEveryBadVariableReported(t *testing.T) {
+	_, err := config.Load(env(map[string]string{"PORT": "x", "LOG_FORMAT": "xml"}))
+	if err == nil || !strings.Contains(err.Error(), "PORT") || !strings.Contains(err.Error(), "LOG_FORMAT") {
+		t.Errorf("error = %v, want both PORT and LOG_FORMAT named", err)
+	}
+}

@@ -1,0 +1,154 @@
+package httpserver_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mifmaroc/erp/internal/config"
+	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/httpserver"
+	"github.com/mifmaroc/erp/internal/testdb"
+)
+
+func newHandler(t *testing.T) (http.Handler, func() error) {
+	t.Helper()
+	db := testdb.Open(t)
+	cfg, err := config.Load(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := httpserver.NewHandler(httpserver.Deps{Config: cfg, DB: db, Logger: gqltest.Logger(t)})
+	return h, db.SQL.Close
+}
+
+func get(t *testing.T, srv *httptest.Server, path string) (int, string, http.Header) {
+	t.Helper()
+	res, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header
+}
+
+func TestRoutes(t *testing.T) {
+	h, _ := newHandler(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name       string
+		path       string
+		wantStatus int
+		wantBody   string
+	}{
+		{"Health", "/health", http.StatusOK, `"status":"ok"`},
+		{"Ready", "/ready", http.StatusOK, `"status":"ready"`},
+		{"GraphiQL", "/", http.StatusOK, "graphiql"},
+		{"GraphQLOverGET", "/graphql?query=%7B__typename%7D", http.StatusOK, `"__typename":"Query"`},
+		{"Unknown", "/nothing-here", http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, _ := get(t, srv, tt.path)
+			if status != tt.wantStatus {
+				t.Errorf("GET %s = %d, want %d; body %s", tt.path, status, tt.wantStatus, body)
+			}
+			if !strings.Contains(strings.ToLower(body), strings.ToLower(tt.wantBody)) {
+				t.Errorf("GET %s body does not contain %q:\n%.300s", tt.path, tt.wantBody, body)
+			}
+		})
+	}
+}
+
+func TestGraphQLThroughRoutes(t *testing.T) {
+	h, _ := newHandler(t)
+	api := gqltest.NewServer(t, h, "/graphql")
+	var got struct{ Equipements struct{ TotalCount int } }
+	api.MustData(`{ equipements { totalCount } }`, nil, &got)
+	if got.Equipements.TotalCount != 0 {
+		t.Errorf("totalCount on an empty database = %d", got.Equipements.TotalCount)
+	}
+}
+
+func TestReadyWhenDatabaseDown(t *testing.T) {
+	h, closeDB := newHandler(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	if err := closeDB(); err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := get(t, srv, "/ready"); status != http.StatusServiceUnavailable {
+		t.Errorf("/ready with the database down = %d %s, want 503", status, body)
+	}
+	if status, _, _ := get(t, srv, "/health"); status != http.StatusOK {
+		t.Errorf("/health with the database down = %d, want 200 (liveness never touches the database)", status)
+	}
+}
+
+// TestRunDrainsInFlightRequests cancels the server's context (what SIGTERM does) while a
+// request is in progress: the request still completes and Run returns cleanly.
+func TestRunDrainsInFlightRequests(t *testing.T) {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		close(started)
+		<-release
+		_, _ = io.WriteString(w, "finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- httpserver.Run(ctx, ln, h, 5*time.Second, gqltest.Logger(t)) }()
+
+	type result struct {
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer func() { _ = res.Body.Close() }()
+		b, err := io.ReadAll(res.Body)
+		got <- result{string(b), err}
+	}()
+
+	<-started
+	cancel()
+	// New connections are refused once shutdown began, while the open request goes on.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), 100*time.Millisecond)
+		if err != nil {
+			break
+		}
+		_ = c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("listener still accepts connections after shutdown began")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(release)
+
+	r := <-got
+	if r.err != nil || r.body != "finished" {
+		t.Errorf("in-flight request: body %q, err %v; want it to finish", r.body, r.err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Run returned %v, want nil after a clean drain", err)
+	}
+}
