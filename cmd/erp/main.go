@@ -4,6 +4,7 @@
 //	erp migrate up                  apply pending migrations
 //	erp migrate status              show applied and pending migrations
 //	erp createadmin --email E [--password P]
+//	erp healthcheck                 exit 0 when the local server is ready (container probes)
 //
 // Configuration comes from the environment and .env; see .env.example.
 package main
@@ -27,6 +28,7 @@ const usage = `usage:
   erp migrate up|status                       apply or show database migrations
   erp createadmin --email E [--password P]    create an administrator
                                               (without --password one is generated and printed)
+  erp healthcheck                             exit 0 when the server on PORT is ready
 Configuration: environment variables or .env (see .env.example).
 `
 
@@ -51,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
-	case "serve", "migrate", "createadmin":
+	case "serve", "migrate", "createadmin", "healthcheck":
 	default:
 		_, _ = io.WriteString(stderr, usage)
 		return errUsage
@@ -60,6 +62,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	if cmd == "healthcheck" {
+		return app.HealthCheck(ctx, cfg)
 	}
 	log := app.NewLogger(cfg, stderr)
 	a, err := app.Open(ctx, cfg, log, stdout)

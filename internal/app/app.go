@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
@@ -160,6 +162,27 @@ func (a *App) Serve(ctx context.Context) error {
 	_, _ = fmt.Fprintf(a.Out, "MIF maintenance ERP listening on http://%s — GraphiQL at /, GraphQL at /graphql\n", displayAddr(ln.Addr()))
 	h := httpserver.NewHandler(httpserver.Deps{Config: a.Config, DB: a.DB, Logger: a.Log})
 	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
+}
+
+// HealthCheck asks the server running on this machine's PORT whether it is ready; it is
+// what container health checks run, since the image has no shell or curl.
+func HealthCheck(ctx context.Context, cfg config.Config) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	url := fmt.Sprintf("http://127.0.0.1:%d/ready", cfg.Port)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, res.Status)
+	}
+	return nil
 }
 
 func displayAddr(addr net.Addr) string {

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,27 @@ func TestEveryBadVariableReported(t *testing.T) {
 	_, err := config.Load(env(map[string]string{"PORT": "x", "LOG_FORMAT": "xml"}))
 	if err == nil || !strings.Contains(err.Error(), "PORT") || !strings.Contains(err.Error(), "LOG_FORMAT") {
 		t.Errorf("error = %v, want both PORT and LOG_FORMAT named", err)
+	}
+}
+
+// TestEnvExampleDocumentsEveryVariable keeps .env.example complete: every variable the
+// loader reads must appear there.
+func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
+	example, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	_, _ = config.Load(func(k string) (string, bool) {
+		read = append(read, k)
+		return "", false
+	})
+	if len(read) < 20 {
+		t.Fatalf("the loader read only %d variables: %v", len(read), read)
+	}
+	for _, name := range read {
+		if !strings.Contains(string(example), "\n"+name+"=") {
+			t.Errorf("%s is read by config.Load but missing from .env.example", name)
+		}
 	}
 }
