@@ -112,17 +112,17 @@ func (a *App) CreateAdmin(ctx context.Context, email, password string) error {
 	}
 	a.Log.Info("admin created", "user_id", u.ID, "email", u.Email)
 	if password == "" {
-		a.printCredentials(u.Email, pw)
+		a.printCredentials("Administrator created", u.Email, pw)
 	} else {
 		_, _ = fmt.Fprintf(a.Out, "Admin %s created.\n", u.Email)
 	}
 	return nil
 }
 
-func (a *App) printCredentials(email, pw string) {
+func (a *App) printCredentials(title, email, pw string) {
 	line := strings.Repeat("=", 72)
-	_, _ = fmt.Fprintf(a.Out, "\n%s\nFirst administrator\n  email:    %s\n  password: %s\nThis password is shown once: log in and change it.\n%s\n\n",
-		line, email, pw, line)
+	_, _ = fmt.Fprintf(a.Out, "\n%s\n%s\n  email:    %s\n  password: %s\nThis password is shown once: log in and change it.\n%s\n\n",
+		line, title, email, pw, line)
 }
 
 // Serve migrates (unless MIGRATE_ON_START=false), creates the first admin on an empty
@@ -148,7 +148,7 @@ func (a *App) Serve(ctx context.Context) error {
 	if u != nil {
 		a.Log.Info("first admin created", "user_id", u.ID, "email", u.Email)
 		if a.Config.AdminPassword == "" {
-			a.printCredentials(u.Email, pw)
+			a.printCredentials("First administrator", u.Email, pw)
 		} else {
 			_, _ = fmt.Fprintf(a.Out, "First administrator %s created with ADMIN_PASSWORD.\n", u.Email)
 		}
