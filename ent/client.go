@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -57,6 +58,8 @@ type Client struct {
 	Piece *PieceClient
 	// Planning is the client for interacting with the Planning builders.
 	Planning *PlanningClient
+	// RefreshToken is the client for interacting with the RefreshToken builders.
+	RefreshToken *RefreshTokenClient
 	// Societe is the client for interacting with the Societe builders.
 	Societe *SocieteClient
 	// Technicien is the client for interacting with the Technicien builders.
@@ -84,6 +87,7 @@ func (c *Client) init() {
 	c.Notification = NewNotificationClient(c.config)
 	c.Piece = NewPieceClient(c.config)
 	c.Planning = NewPlanningClient(c.config)
+	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.Societe = NewSocieteClient(c.config)
 	c.Technicien = NewTechnicienClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -189,6 +193,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Notification:           NewNotificationClient(cfg),
 		Piece:                  NewPieceClient(cfg),
 		Planning:               NewPlanningClient(cfg),
+		RefreshToken:           NewRefreshTokenClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
 		User:                   NewUserClient(cfg),
@@ -221,6 +226,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Notification:           NewNotificationClient(cfg),
 		Piece:                  NewPieceClient(cfg),
 		Planning:               NewPlanningClient(cfg),
+		RefreshToken:           NewRefreshTokenClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
 		User:                   NewUserClient(cfg),
@@ -255,7 +261,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.Intervention, c.InterventionPiece, c.Notification, c.Piece, c.Planning,
-		c.Societe, c.Technicien, c.User,
+		c.RefreshToken, c.Societe, c.Technicien, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -267,7 +273,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.Intervention, c.InterventionPiece, c.Notification, c.Piece, c.Planning,
-		c.Societe, c.Technicien, c.User,
+		c.RefreshToken, c.Societe, c.Technicien, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -296,6 +302,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Piece.mutate(ctx, m)
 	case *PlanningMutation:
 		return c.Planning.mutate(ctx, m)
+	case *RefreshTokenMutation:
+		return c.RefreshToken.mutate(ctx, m)
 	case *SocieteMutation:
 		return c.Societe.mutate(ctx, m)
 	case *TechnicienMutation:
@@ -433,7 +441,8 @@ func (c *CompetenceClient) QueryTechniciens(_m *Competence) *TechnicienQuery {
 
 // Hooks returns the client hooks.
 func (c *CompetenceClient) Hooks() []Hook {
-	return c.hooks.Competence
+	hooks := c.hooks.Competence
+	return append(hooks[:len(hooks):len(hooks)], competence.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -598,7 +607,8 @@ func (c *ContratClient) QueryInterventions(_m *Contrat) *InterventionQuery {
 
 // Hooks returns the client hooks.
 func (c *ContratClient) Hooks() []Hook {
-	return c.hooks.Contrat
+	hooks := c.hooks.Contrat
+	return append(hooks[:len(hooks):len(hooks)], contrat.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -763,7 +773,8 @@ func (c *DocumentClient) QueryUploadedBy(_m *Document) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *DocumentClient) Hooks() []Hook {
-	return c.hooks.Document
+	hooks := c.hooks.Document
+	return append(hooks[:len(hooks):len(hooks)], document.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -944,7 +955,8 @@ func (c *EquipementClient) QueryPlannings(_m *Equipement) *PlanningQuery {
 
 // Hooks returns the client hooks.
 func (c *EquipementClient) Hooks() []Hook {
-	return c.hooks.Equipement
+	hooks := c.hooks.Equipement
+	return append(hooks[:len(hooks):len(hooks)], equipement.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1109,7 +1121,8 @@ func (c *HistoriqueInterventionClient) QueryUser(_m *HistoriqueIntervention) *Us
 
 // Hooks returns the client hooks.
 func (c *HistoriqueInterventionClient) Hooks() []Hook {
-	return c.hooks.HistoriqueIntervention
+	hooks := c.hooks.HistoriqueIntervention
+	return append(hooks[:len(hooks):len(hooks)], historiqueintervention.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1418,7 +1431,8 @@ func (c *InterventionClient) QueryUtilisations(_m *Intervention) *InterventionPi
 
 // Hooks returns the client hooks.
 func (c *InterventionClient) Hooks() []Hook {
-	return c.hooks.Intervention
+	hooks := c.hooks.Intervention
+	return append(hooks[:len(hooks):len(hooks)], intervention.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1583,7 +1597,8 @@ func (c *InterventionPieceClient) QueryPiece(_m *InterventionPiece) *PieceQuery 
 
 // Hooks returns the client hooks.
 func (c *InterventionPieceClient) Hooks() []Hook {
-	return c.hooks.InterventionPiece
+	hooks := c.hooks.InterventionPiece
+	return append(hooks[:len(hooks):len(hooks)], interventionpiece.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1748,7 +1763,8 @@ func (c *NotificationClient) QueryIntervention(_m *Notification) *InterventionQu
 
 // Hooks returns the client hooks.
 func (c *NotificationClient) Hooks() []Hook {
-	return c.hooks.Notification
+	hooks := c.hooks.Notification
+	return append(hooks[:len(hooks):len(hooks)], notification.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1913,7 +1929,8 @@ func (c *PieceClient) QueryUtilisations(_m *Piece) *InterventionPieceQuery {
 
 // Hooks returns the client hooks.
 func (c *PieceClient) Hooks() []Hook {
-	return c.hooks.Piece
+	hooks := c.hooks.Piece
+	return append(hooks[:len(hooks):len(hooks)], piece.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2094,7 +2111,8 @@ func (c *PlanningClient) QueryInterventions(_m *Planning) *InterventionQuery {
 
 // Hooks returns the client hooks.
 func (c *PlanningClient) Hooks() []Hook {
-	return c.hooks.Planning
+	hooks := c.hooks.Planning
+	return append(hooks[:len(hooks):len(hooks)], planning.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2114,6 +2132,156 @@ func (c *PlanningClient) mutate(ctx context.Context, m *PlanningMutation) (Value
 		return (&PlanningDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Planning mutation op: %q", m.Op())
+	}
+}
+
+// RefreshTokenClient is a client for the RefreshToken schema.
+type RefreshTokenClient struct {
+	config
+}
+
+// NewRefreshTokenClient returns a client for the RefreshToken from the given config.
+func NewRefreshTokenClient(c config) *RefreshTokenClient {
+	return &RefreshTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `refreshtoken.Hooks(f(g(h())))`.
+func (c *RefreshTokenClient) Use(hooks ...Hook) {
+	c.hooks.RefreshToken = append(c.hooks.RefreshToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `refreshtoken.Intercept(f(g(h())))`.
+func (c *RefreshTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RefreshToken = append(c.inters.RefreshToken, interceptors...)
+}
+
+// Create returns a builder for creating a RefreshToken entity.
+func (c *RefreshTokenClient) Create() *RefreshTokenCreate {
+	mutation := newRefreshTokenMutation(c.config, OpCreate)
+	return &RefreshTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RefreshToken entities.
+func (c *RefreshTokenClient) CreateBulk(builders ...*RefreshTokenCreate) *RefreshTokenCreateBulk {
+	return &RefreshTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RefreshTokenClient) MapCreateBulk(slice any, setFunc func(*RefreshTokenCreate, int)) *RefreshTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RefreshTokenCreateBulk{err: fmt.Errorf("calling to RefreshTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RefreshTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RefreshTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RefreshToken.
+func (c *RefreshTokenClient) Update() *RefreshTokenUpdate {
+	mutation := newRefreshTokenMutation(c.config, OpUpdate)
+	return &RefreshTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RefreshTokenClient) UpdateOne(_m *RefreshToken) *RefreshTokenUpdateOne {
+	mutation := newRefreshTokenMutation(c.config, OpUpdateOne, withRefreshToken(_m))
+	return &RefreshTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RefreshTokenClient) UpdateOneID(id int) *RefreshTokenUpdateOne {
+	mutation := newRefreshTokenMutation(c.config, OpUpdateOne, withRefreshTokenID(id))
+	return &RefreshTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RefreshToken.
+func (c *RefreshTokenClient) Delete() *RefreshTokenDelete {
+	mutation := newRefreshTokenMutation(c.config, OpDelete)
+	return &RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RefreshTokenClient) DeleteOne(_m *RefreshToken) *RefreshTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RefreshTokenClient) DeleteOneID(id int) *RefreshTokenDeleteOne {
+	builder := c.Delete().Where(refreshtoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RefreshTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for RefreshToken.
+func (c *RefreshTokenClient) Query() *RefreshTokenQuery {
+	return &RefreshTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRefreshToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RefreshToken entity by its id.
+func (c *RefreshTokenClient) Get(ctx context.Context, id int) (*RefreshToken, error) {
+	return c.Query().Where(refreshtoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RefreshTokenClient) GetX(ctx context.Context, id int) *RefreshToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a RefreshToken.
+func (c *RefreshTokenClient) QueryUser(_m *RefreshToken) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(refreshtoken.Table, refreshtoken.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, refreshtoken.UserTable, refreshtoken.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RefreshTokenClient) Hooks() []Hook {
+	hooks := c.hooks.RefreshToken
+	return append(hooks[:len(hooks):len(hooks)], refreshtoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RefreshTokenClient) Interceptors() []Interceptor {
+	return c.inters.RefreshToken
+}
+
+func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RefreshTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RefreshTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RefreshTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RefreshToken mutation op: %q", m.Op())
 	}
 }
 
@@ -2291,7 +2459,8 @@ func (c *SocieteClient) QueryEquipements(_m *Societe) *EquipementQuery {
 
 // Hooks returns the client hooks.
 func (c *SocieteClient) Hooks() []Hook {
-	return c.hooks.Societe
+	hooks := c.hooks.Societe
+	return append(hooks[:len(hooks):len(hooks)], societe.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2488,7 +2657,8 @@ func (c *TechnicienClient) QueryPlannings(_m *Technicien) *PlanningQuery {
 
 // Hooks returns the client hooks.
 func (c *TechnicienClient) Hooks() []Hook {
-	return c.hooks.Technicien
+	hooks := c.hooks.Technicien
+	return append(hooks[:len(hooks):len(hooks)], technicien.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2715,9 +2885,26 @@ func (c *UserClient) QueryDocuments(_m *User) *DocumentQuery {
 	return query
 }
 
+// QueryRefreshTokens queries the refresh_tokens edge of a User.
+func (c *UserClient) QueryRefreshTokens(_m *User) *RefreshTokenQuery {
+	query := (&RefreshTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(refreshtoken.Table, refreshtoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.RefreshTokensTable, user.RefreshTokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
-	return c.hooks.User
+	hooks := c.hooks.User
+	return append(hooks[:len(hooks):len(hooks)], user.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2744,13 +2931,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention, Intervention,
-		InterventionPiece, Notification, Piece, Planning, Societe, Technicien,
-		User []ent.Hook
+		InterventionPiece, Notification, Piece, Planning, RefreshToken, Societe,
+		Technicien, User []ent.Hook
 	}
 	inters struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention, Intervention,
-		InterventionPiece, Notification, Piece, Planning, Societe, Technicien,
-		User []ent.Interceptor
+		InterventionPiece, Notification, Piece, Planning, RefreshToken, Societe,
+		Technicien, User []ent.Interceptor
 	}
 )
 

@@ -108,7 +108,9 @@ func (_c *CompetenceCreate) Mutation() *CompetenceMutation {
 
 // Save creates the Competence in the database.
 func (_c *CompetenceCreate) Save(ctx context.Context) (*Competence, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -135,12 +137,18 @@ func (_c *CompetenceCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CompetenceCreate) defaults() {
+func (_c *CompetenceCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if competence.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competence.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := competence.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if competence.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competence.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := competence.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -148,6 +156,7 @@ func (_c *CompetenceCreate) defaults() {
 		v := competence.DefaultNiveau
 		_c.mutation.SetNiveau(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

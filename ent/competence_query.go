@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -368,6 +369,12 @@ func (_q *CompetenceQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if competence.Policy == nil {
+		return errors.New("ent: uninitialized competence.Policy (forgotten import ent/runtime?)")
+	}
+	if err := competence.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -128,7 +128,9 @@ func (_u *CompetenceUpdate) RemoveTechniciens(v ...*Technicien) *CompetenceUpdat
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CompetenceUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -155,11 +157,15 @@ func (_u *CompetenceUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CompetenceUpdate) defaults() {
+func (_u *CompetenceUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if competence.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competence.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := competence.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -387,7 +393,9 @@ func (_u *CompetenceUpdateOne) Select(field string, fields ...string) *Competenc
 
 // Save executes the query and returns the updated Competence entity.
 func (_u *CompetenceUpdateOne) Save(ctx context.Context) (*Competence, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -414,11 +422,15 @@ func (_u *CompetenceUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CompetenceUpdateOne) defaults() {
+func (_u *CompetenceUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if competence.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competence.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := competence.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

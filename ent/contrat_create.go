@@ -153,7 +153,9 @@ func (_c *ContratCreate) Mutation() *ContratMutation {
 
 // Save creates the Contrat in the database.
 func (_c *ContratCreate) Save(ctx context.Context) (*Contrat, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -180,12 +182,18 @@ func (_c *ContratCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ContratCreate) defaults() {
+func (_c *ContratCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if contrat.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized contrat.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := contrat.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if contrat.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized contrat.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := contrat.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -197,6 +205,7 @@ func (_c *ContratCreate) defaults() {
 		v := contrat.DefaultActif
 		_c.mutation.SetActif(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

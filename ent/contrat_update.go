@@ -208,7 +208,9 @@ func (_u *ContratUpdate) RemoveInterventions(v ...*Intervention) *ContratUpdate 
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ContratUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -235,11 +237,15 @@ func (_u *ContratUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ContratUpdate) defaults() {
+func (_u *ContratUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if contrat.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized contrat.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := contrat.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -594,7 +600,9 @@ func (_u *ContratUpdateOne) Select(field string, fields ...string) *ContratUpdat
 
 // Save executes the query and returns the updated Contrat entity.
 func (_u *ContratUpdateOne) Save(ctx context.Context) (*Contrat, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -621,11 +629,15 @@ func (_u *ContratUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ContratUpdateOne) defaults() {
+func (_u *ContratUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if contrat.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized contrat.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := contrat.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

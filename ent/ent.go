@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -95,6 +96,7 @@ func checkColumn(t, c string) error {
 			notification.Table:           notification.ValidColumn,
 			piece.Table:                  piece.ValidColumn,
 			planning.Table:               planning.ValidColumn,
+			refreshtoken.Table:           refreshtoken.ValidColumn,
 			societe.Table:                societe.ValidColumn,
 			technicien.Table:             technicien.ValidColumn,
 			user.Table:                   user.ValidColumn,

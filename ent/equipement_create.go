@@ -248,7 +248,9 @@ func (_c *EquipementCreate) Mutation() *EquipementMutation {
 
 // Save creates the Equipement in the database.
 func (_c *EquipementCreate) Save(ctx context.Context) (*Equipement, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -275,12 +277,18 @@ func (_c *EquipementCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *EquipementCreate) defaults() {
+func (_c *EquipementCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if equipement.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipement.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipement.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if equipement.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipement.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipement.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -292,6 +300,7 @@ func (_c *EquipementCreate) defaults() {
 		v := equipement.DefaultCriticite
 		_c.mutation.SetCriticite(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -345,7 +345,9 @@ func (_u *EquipementUpdate) RemovePlannings(v ...*Planning) *EquipementUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *EquipementUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -372,11 +374,15 @@ func (_u *EquipementUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *EquipementUpdate) defaults() {
+func (_u *EquipementUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if equipement.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipement.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipement.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -970,7 +976,9 @@ func (_u *EquipementUpdateOne) Select(field string, fields ...string) *Equipemen
 
 // Save executes the query and returns the updated Equipement entity.
 func (_u *EquipementUpdateOne) Save(ctx context.Context) (*Equipement, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -997,11 +1005,15 @@ func (_u *EquipementUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *EquipementUpdateOne) defaults() {
+func (_u *EquipementUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if equipement.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipement.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipement.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

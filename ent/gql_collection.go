@@ -2785,6 +2785,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, user.FieldLastLoginAt)
 				fieldSeen[user.FieldLastLoginAt] = struct{}{}
 			}
+		case "deletedAt":
+			if _, ok := fieldSeen[user.FieldDeletedAt]; !ok {
+				selectedFields = append(selectedFields, user.FieldDeletedAt)
+				fieldSeen[user.FieldDeletedAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

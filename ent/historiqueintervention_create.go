@@ -130,7 +130,9 @@ func (_c *HistoriqueInterventionCreate) Mutation() *HistoriqueInterventionMutati
 
 // Save creates the HistoriqueIntervention in the database.
 func (_c *HistoriqueInterventionCreate) Save(ctx context.Context) (*HistoriqueIntervention, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -157,19 +159,29 @@ func (_c *HistoriqueInterventionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *HistoriqueInterventionCreate) defaults() {
+func (_c *HistoriqueInterventionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if historiqueintervention.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized historiqueintervention.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := historiqueintervention.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if historiqueintervention.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized historiqueintervention.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := historiqueintervention.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.Horodatage(); !ok {
+		if historiqueintervention.DefaultHorodatage == nil {
+			return fmt.Errorf("ent: uninitialized historiqueintervention.DefaultHorodatage (forgotten import ent/runtime?)")
+		}
 		v := historiqueintervention.DefaultHorodatage()
 		_c.mutation.SetHorodatage(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

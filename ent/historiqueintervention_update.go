@@ -42,7 +42,9 @@ func (_u *HistoriqueInterventionUpdate) Mutation() *HistoriqueInterventionMutati
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *HistoriqueInterventionUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -69,11 +71,15 @@ func (_u *HistoriqueInterventionUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *HistoriqueInterventionUpdate) defaults() {
+func (_u *HistoriqueInterventionUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if historiqueintervention.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized historiqueintervention.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := historiqueintervention.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -162,7 +168,9 @@ func (_u *HistoriqueInterventionUpdateOne) Select(field string, fields ...string
 
 // Save executes the query and returns the updated HistoriqueIntervention entity.
 func (_u *HistoriqueInterventionUpdateOne) Save(ctx context.Context) (*HistoriqueIntervention, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -189,11 +197,15 @@ func (_u *HistoriqueInterventionUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *HistoriqueInterventionUpdateOne) defaults() {
+func (_u *HistoriqueInterventionUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if historiqueintervention.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized historiqueintervention.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := historiqueintervention.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

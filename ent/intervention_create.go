@@ -516,7 +516,9 @@ func (_c *InterventionCreate) Mutation() *InterventionMutation {
 
 // Save creates the Intervention in the database.
 func (_c *InterventionCreate) Save(ctx context.Context) (*Intervention, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -543,12 +545,18 @@ func (_c *InterventionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *InterventionCreate) defaults() {
+func (_c *InterventionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if intervention.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized intervention.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := intervention.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if intervention.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized intervention.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := intervention.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -569,6 +577,9 @@ func (_c *InterventionCreate) defaults() {
 		_c.mutation.SetUrgence(v)
 	}
 	if _, ok := _c.mutation.DateCreation(); !ok {
+		if intervention.DefaultDateCreation == nil {
+			return fmt.Errorf("ent: uninitialized intervention.DefaultDateCreation (forgotten import ent/runtime?)")
+		}
 		v := intervention.DefaultDateCreation()
 		_c.mutation.SetDateCreation(v)
 	}
@@ -576,6 +587,7 @@ func (_c *InterventionCreate) defaults() {
 		v := intervention.DefaultValidationClient
 		_c.mutation.SetValidationClient(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -913,7 +925,7 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _c.config, mutation: newInterventionPieceMutation(_c.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges = append(_spec.Edges, edge)

@@ -758,7 +758,9 @@ func (_u *InterventionUpdate) RemoveUtilisations(v ...*InterventionPiece) *Inter
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *InterventionUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -785,11 +787,15 @@ func (_u *InterventionUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *InterventionUpdate) defaults() {
+func (_u *InterventionUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if intervention.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized intervention.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := intervention.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1265,7 +1271,7 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			},
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -1285,7 +1291,7 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -1305,7 +1311,7 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
@@ -2107,7 +2113,9 @@ func (_u *InterventionUpdateOne) Select(field string, fields ...string) *Interve
 
 // Save executes the query and returns the updated Intervention entity.
 func (_u *InterventionUpdateOne) Save(ctx context.Context) (*Intervention, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -2134,11 +2142,15 @@ func (_u *InterventionUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *InterventionUpdateOne) defaults() {
+func (_u *InterventionUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if intervention.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized intervention.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := intervention.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -2631,7 +2643,7 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			},
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -2651,7 +2663,7 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -2671,7 +2683,7 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)

@@ -93,7 +93,9 @@ func (_c *InterventionPieceCreate) Mutation() *InterventionPieceMutation {
 
 // Save creates the InterventionPiece in the database.
 func (_c *InterventionPieceCreate) Save(ctx context.Context) (*InterventionPiece, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -120,15 +122,22 @@ func (_c *InterventionPieceCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *InterventionPieceCreate) defaults() {
+func (_c *InterventionPieceCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if interventionpiece.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized interventionpiece.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := interventionpiece.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if interventionpiece.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized interventionpiece.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := interventionpiece.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -136,7 +136,9 @@ func (_u *InterventionPieceUpdate) ClearPiece() *InterventionPieceUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *InterventionPieceUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -163,11 +165,15 @@ func (_u *InterventionPieceUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *InterventionPieceUpdate) defaults() {
+func (_u *InterventionPieceUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if interventionpiece.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized interventionpiece.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := interventionpiece.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -422,7 +428,9 @@ func (_u *InterventionPieceUpdateOne) Select(field string, fields ...string) *In
 
 // Save executes the query and returns the updated InterventionPiece entity.
 func (_u *InterventionPieceUpdateOne) Save(ctx context.Context) (*InterventionPiece, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -449,11 +457,15 @@ func (_u *InterventionPieceUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *InterventionPieceUpdateOne) defaults() {
+func (_u *InterventionPieceUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if interventionpiece.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized interventionpiece.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := interventionpiece.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -143,7 +143,9 @@ func (_c *PieceCreate) Mutation() *PieceMutation {
 
 // Save creates the Piece in the database.
 func (_c *PieceCreate) Save(ctx context.Context) (*Piece, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -170,12 +172,18 @@ func (_c *PieceCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PieceCreate) defaults() {
+func (_c *PieceCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if piece.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized piece.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := piece.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if piece.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized piece.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := piece.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -191,6 +199,7 @@ func (_c *PieceCreate) defaults() {
 		v := piece.DefaultPrixUnitaireCentimes
 		_c.mutation.SetPrixUnitaireCentimes(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -311,7 +320,7 @@ func (_c *PieceCreate) createSpec() (*Piece, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _c.config, mutation: newInterventionPieceMutation(_c.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges = append(_spec.Edges, edge)

@@ -207,7 +207,9 @@ func (_u *PieceUpdate) RemoveUtilisations(v ...*InterventionPiece) *PieceUpdate 
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PieceUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -234,11 +236,15 @@ func (_u *PieceUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PieceUpdate) defaults() {
+func (_u *PieceUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if piece.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized piece.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := piece.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -328,7 +334,7 @@ func (_u *PieceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			},
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -348,7 +354,7 @@ func (_u *PieceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -368,7 +374,7 @@ func (_u *PieceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
@@ -629,7 +635,9 @@ func (_u *PieceUpdateOne) Select(field string, fields ...string) *PieceUpdateOne
 
 // Save executes the query and returns the updated Piece entity.
 func (_u *PieceUpdateOne) Save(ctx context.Context) (*Piece, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -656,11 +664,15 @@ func (_u *PieceUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PieceUpdateOne) defaults() {
+func (_u *PieceUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if piece.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized piece.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := piece.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -767,7 +779,7 @@ func (_u *PieceUpdateOne) sqlSave(ctx context.Context) (_node *Piece, err error)
 			},
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -787,7 +799,7 @@ func (_u *PieceUpdateOne) sqlSave(ctx context.Context) (_node *Piece, err error)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -807,7 +819,7 @@ func (_u *PieceUpdateOne) sqlSave(ctx context.Context) (_node *Piece, err error)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		createE := &InterventionPieceCreate{config: _u.config, mutation: newInterventionPieceMutation(_u.config, OpCreate)}
-		createE.defaults()
+		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)

@@ -208,7 +208,9 @@ func (_c *PlanningCreate) Mutation() *PlanningMutation {
 
 // Save creates the Planning in the database.
 func (_c *PlanningCreate) Save(ctx context.Context) (*Planning, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -235,12 +237,18 @@ func (_c *PlanningCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PlanningCreate) defaults() {
+func (_c *PlanningCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if planning.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized planning.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := planning.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if planning.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized planning.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := planning.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -256,6 +264,7 @@ func (_c *PlanningCreate) defaults() {
 		v := planning.DefaultStatut
 		_c.mutation.SetStatut(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -296,7 +296,9 @@ func (_u *PlanningUpdate) RemoveInterventions(v ...*Intervention) *PlanningUpdat
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PlanningUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -323,11 +325,15 @@ func (_u *PlanningUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PlanningUpdate) defaults() {
+func (_u *PlanningUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if planning.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized planning.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := planning.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -832,7 +838,9 @@ func (_u *PlanningUpdateOne) Select(field string, fields ...string) *PlanningUpd
 
 // Save executes the query and returns the updated Planning entity.
 func (_u *PlanningUpdateOne) Save(ctx context.Context) (*Planning, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -859,11 +867,15 @@ func (_u *PlanningUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PlanningUpdateOne) defaults() {
+func (_u *PlanningUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if planning.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized planning.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := planning.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

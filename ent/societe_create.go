@@ -193,7 +193,9 @@ func (_c *SocieteCreate) Mutation() *SocieteMutation {
 
 // Save creates the Societe in the database.
 func (_c *SocieteCreate) Save(ctx context.Context) (*Societe, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -220,15 +222,22 @@ func (_c *SocieteCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *SocieteCreate) defaults() {
+func (_c *SocieteCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if societe.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized societe.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := societe.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if societe.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized societe.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := societe.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -478,6 +479,12 @@ func (_q *SocieteQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if societe.Policy == nil {
+		return errors.New("ent: uninitialized societe.Policy (forgotten import ent/runtime?)")
+	}
+	if err := societe.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -293,7 +293,9 @@ func (_u *SocieteUpdate) RemoveEquipements(v ...*Equipement) *SocieteUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *SocieteUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -320,11 +322,15 @@ func (_u *SocieteUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *SocieteUpdate) defaults() {
+func (_u *SocieteUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if societe.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized societe.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := societe.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -867,7 +873,9 @@ func (_u *SocieteUpdateOne) Select(field string, fields ...string) *SocieteUpdat
 
 // Save executes the query and returns the updated Societe entity.
 func (_u *SocieteUpdateOne) Save(ctx context.Context) (*Societe, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -894,11 +902,15 @@ func (_u *SocieteUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *SocieteUpdateOne) defaults() {
+func (_u *SocieteUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if societe.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized societe.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := societe.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

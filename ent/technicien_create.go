@@ -160,7 +160,9 @@ func (_c *TechnicienCreate) Mutation() *TechnicienMutation {
 
 // Save creates the Technicien in the database.
 func (_c *TechnicienCreate) Save(ctx context.Context) (*Technicien, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -187,12 +189,18 @@ func (_c *TechnicienCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *TechnicienCreate) defaults() {
+func (_c *TechnicienCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if technicien.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized technicien.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := technicien.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if technicien.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized technicien.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := technicien.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -204,6 +212,7 @@ func (_c *TechnicienCreate) defaults() {
 		v := technicien.DefaultTauxHoraireCentimes
 		_c.mutation.SetTauxHoraireCentimes(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

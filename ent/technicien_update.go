@@ -209,7 +209,9 @@ func (_u *TechnicienUpdate) RemovePlannings(v ...*Planning) *TechnicienUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *TechnicienUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -236,11 +238,15 @@ func (_u *TechnicienUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *TechnicienUpdate) defaults() {
+func (_u *TechnicienUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if technicien.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized technicien.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := technicien.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -648,7 +654,9 @@ func (_u *TechnicienUpdateOne) Select(field string, fields ...string) *Technicie
 
 // Save executes the query and returns the updated Technicien entity.
 func (_u *TechnicienUpdateOne) Save(ctx context.Context) (*Technicien, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -675,11 +683,15 @@ func (_u *TechnicienUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *TechnicienUpdateOne) defaults() {
+func (_u *TechnicienUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if technicien.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized technicien.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := technicien.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

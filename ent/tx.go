@@ -34,6 +34,8 @@ type Tx struct {
 	Piece *PieceClient
 	// Planning is the client for interacting with the Planning builders.
 	Planning *PlanningClient
+	// RefreshToken is the client for interacting with the RefreshToken builders.
+	RefreshToken *RefreshTokenClient
 	// Societe is the client for interacting with the Societe builders.
 	Societe *SocieteClient
 	// Technicien is the client for interacting with the Technicien builders.
@@ -181,6 +183,7 @@ func (tx *Tx) init() {
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Piece = NewPieceClient(tx.config)
 	tx.Planning = NewPlanningClient(tx.config)
+	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.Societe = NewSocieteClient(tx.config)
 	tx.Technicien = NewTechnicienClient(tx.config)
 	tx.User = NewUserClient(tx.config)

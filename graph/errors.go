@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/privacy"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -20,6 +21,8 @@ func classify(err error) *domain.Error {
 		return e
 	}
 	switch {
+	case errors.Is(err, privacy.Deny):
+		return &domain.Error{Code: domain.CodeForbidden, Message: "not allowed for your role", Err: err}
 	case ent.IsNotFound(err):
 		return &domain.Error{Code: domain.CodeNotFound, Message: "not found", Err: err}
 	case ent.IsConstraintError(err):

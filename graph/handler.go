@@ -10,20 +10,27 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/account"
+	"github.com/mifmaroc/erp/internal/auth"
 )
 
 // Options configures the GraphQL server.
 type Options struct {
 	Client        *ent.Client
 	Logger        *slog.Logger
+	Auth          *auth.Service
+	Accounts      *account.Service
 	Introspection bool // on for GraphiQL in development
 }
 
 // NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads),
 // a parsed-query cache, automatic persisted queries and the error presenter.
 func NewServer(o Options) *handler.Server {
-	r := &Resolver{client: o.Client, log: o.Logger}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	r := &Resolver{client: o.Client, log: o.Logger, auth: o.Auth, accounts: o.Accounts}
+	cfg := Config{Resolvers: r}
+	cfg.Directives.HasRole = hasRole
+	srv := handler.New(NewExecutableSchema(cfg))
+	srv.AroundRootFields(requireViewer)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"testing"
@@ -10,15 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/graph"
+	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
-	"github.com/mifmaroc/erp/internal/testdb"
 )
 
 // fixture is a small maintenance dataset: one technician, two equipements and interventions
 // in several statuses, each with its creation history line.
 type fixture struct {
+	env    *apptest.Env
 	client *ent.Client
 	admin  *ent.User
 	tech   *ent.Technicien
@@ -29,10 +28,10 @@ type fixture struct {
 
 func newFixture(t *testing.T) (*fixture, *gqltest.Client) {
 	t.Helper()
-	ctx := context.Background()
-	db := testdb.Open(t)
-	c := db.Ent
-	f := &fixture{client: c, byName: map[string]*ent.Intervention{}}
+	env := apptest.New(t)
+	ctx := env.Sys
+	c := env.Client
+	f := &fixture{env: env, client: c, byName: map[string]*ent.Intervention{}}
 	f.admin = c.User.Create().SetEmail("admin@example.com").SetPasswordHash("x").SetRole(domain.RoleAdmin).SaveX(ctx)
 	techUser := c.User.Create().SetEmail("tech@example.com").SetPasswordHash("x").SetRole(domain.RoleTechnicien).SaveX(ctx)
 	f.tech = c.Technicien.Create().SetUser(techUser).SetEquipe("Froid").SaveX(ctx)
@@ -68,8 +67,7 @@ func newFixture(t *testing.T) (*fixture, *gqltest.Client) {
 			SetNouveauStatut(domain.StatutOuverte).SetRemarque("création").SaveX(ctx)
 		f.byName[r.titre] = iv
 	}
-	api := gqltest.NewServer(t, graph.NewServer(graph.Options{Client: c, Logger: gqltest.Logger(t)}), "")
-	return f, api
+	return f, env.As(t, f.admin)
 }
 
 type connection struct {
@@ -192,14 +190,13 @@ func TestInterventionsPagination(t *testing.T) {
 }
 
 func TestListDefaultPageSize(t *testing.T) {
-	ctx := context.Background()
-	db := testdb.Open(t)
+	env := apptest.New(t)
 	bulk := make([]*ent.EquipementCreate, 60)
 	for i := range bulk {
-		bulk[i] = db.Ent.Equipement.Create().SetNom("Eq " + strconv.Itoa(i)).SetCode(fmt.Sprintf("EQ-%03d", i))
+		bulk[i] = env.Client.Equipement.Create().SetNom("Eq " + strconv.Itoa(i)).SetCode(fmt.Sprintf("EQ-%03d", i))
 	}
-	db.Ent.Equipement.CreateBulk(bulk...).SaveX(ctx)
-	api := gqltest.NewServer(t, graph.NewServer(graph.Options{Client: db.Ent, Logger: gqltest.Logger(t)}), "")
+	env.Client.Equipement.CreateBulk(bulk...).SaveX(env.Sys)
+	api := env.As(t, env.User(t, "Resp", domain.RoleResponsable))
 
 	var got struct {
 		Equipements struct {
@@ -251,7 +248,7 @@ func TestNode(t *testing.T) {
 
 func TestDocuments(t *testing.T) {
 	f, api := newFixture(t)
-	ctx := context.Background()
+	ctx := f.env.Sys
 	iv := f.byName["A fuite pompe"]
 	older := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	for i, name := range []string{"photo.png", "rapport.pdf"} {

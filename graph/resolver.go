@@ -1,16 +1,31 @@
 // Package graph is the GraphQL layer: thin resolvers that translate between the schema and
-// the ent client and domain packages, the error presenter, and the handler that serves it.
-// generated.go and *.resolvers.go signatures come from `go generate ./...` (gqlgen).
+// the ent client and domain packages, the @hasRole directive, the error presenter, and the
+// handler that serves it. generated.go and *.resolvers.go signatures come from
+// `go generate ./...` (gqlgen).
 package graph
 
 import (
 	"log/slog"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/graph/model"
+	"github.com/mifmaroc/erp/internal/account"
+	"github.com/mifmaroc/erp/internal/auth"
 )
 
 // Resolver holds what the resolvers need; one per server.
 type Resolver struct {
-	client *ent.Client
-	log    *slog.Logger
+	client   *ent.Client
+	log      *slog.Logger
+	auth     *auth.Service
+	accounts *account.Service
+}
+
+func authPayload(p *auth.TokenPair) *model.AuthPayload {
+	return &model.AuthPayload{
+		AccessToken:  p.AccessToken,
+		TokenType:    "bearer",
+		ExpiresIn:    int(p.ExpiresIn.Seconds()),
+		RefreshToken: p.RefreshToken,
+	}
 }

@@ -12,8 +12,74 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/graph/model"
+	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
+
+// UpdateMe is the resolver for the updateMe field.
+func (r *mutationResolver) UpdateMe(ctx context.Context, input model.UpdateMeInput) (*ent.User, error) {
+	return r.accounts.UpdateMe(ctx, account.Profile{
+		Username:           input.Username,
+		NomComplet:         input.NomComplet,
+		Telephone:          input.Telephone,
+		EmailNotifications: input.EmailNotifications,
+	})
+}
+
+// ChangePassword is the resolver for the changePassword field.
+func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword string, newPassword string) (*model.AuthPayload, error) {
+	v := viewer.FromContext(ctx)
+	pair, err := r.auth.ChangePassword(ctx, v.UserID, currentPassword, newPassword, viewer.IP(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return authPayload(pair), nil
+}
+
+// CreateUser is the resolver for the createUser field.
+func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error) {
+	return r.accounts.Create(ctx, account.NewUser{
+		Email:      input.Email,
+		Password:   input.Password,
+		Role:       input.Role,
+		Username:   input.Username,
+		NomComplet: input.NomComplet,
+		Telephone:  input.Telephone,
+	})
+}
+
+// UpdateUser is the resolver for the updateUser field.
+func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error) {
+	return r.accounts.Update(ctx, id, account.Changes{
+		Email:              input.Email,
+		Username:           input.Username,
+		NomComplet:         input.NomComplet,
+		Telephone:          input.Telephone,
+		Role:               input.Role,
+		IsActive:           input.IsActive,
+		EmailNotifications: input.EmailNotifications,
+	})
+}
+
+// DeactivateUser is the resolver for the deactivateUser field.
+func (r *mutationResolver) DeactivateUser(ctx context.Context, id int) (*ent.User, error) {
+	return r.accounts.Deactivate(ctx, id)
+}
+
+// DeleteUser is the resolver for the deleteUser field.
+func (r *mutationResolver) DeleteUser(ctx context.Context, id int) (int, error) {
+	if err := r.accounts.Delete(ctx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// Me is the resolver for the me field.
+func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
+	return r.client.User.Get(ctx, viewer.FromContext(ctx).UserID)
+}
 
 // Documents is the resolver for the documents field.
 func (r *queryResolver) Documents(ctx context.Context, interventionID int) ([]*ent.Document, error) {
@@ -29,3 +95,8 @@ func (r *queryResolver) Documents(ctx context.Context, interventionID int) ([]*e
 		Order(ent.Desc(document.FieldDateUpload), ent.Desc(document.FieldID)).
 		All(ctx)
 }
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
+type mutationResolver struct{ *Resolver }

@@ -64,6 +64,22 @@ func Up(ctx context.Context, db *sql.DB, dia string) (int, error) {
 	return before.Pending, nil
 }
 
+// UpTo applies the migrations up to and including version (for tests of data upgrades).
+func UpTo(ctx context.Context, db *sql.DB, dia string, version uint) error {
+	m, closeFn, err := open(ctx, db, dia)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := m.Migrate(version); err != nil && !errors.Is(err, gomigrate.ErrNoChange) {
+		return fmt.Errorf("migrating %s to %d: %w", dia, version, err)
+	}
+	return nil
+}
+
+// Versions lists the embedded migration versions of a dialect, oldest first.
+func Versions(dia string) ([]uint, error) { return versions(dia) }
+
 // CurrentStatus reports the applied and pending migrations without changing anything.
 func CurrentStatus(ctx context.Context, db *sql.DB, dia string) (Status, error) {
 	m, closeFn, err := open(ctx, db, dia)
@@ -153,7 +169,8 @@ func open(ctx context.Context, db *sql.DB, dia string) (*gomigrate.Migrate, func
 		}
 		closeFn = func() { _ = drv.Close(); _ = src.Close() }
 	case dialect.SQLite:
-		drv, err = sqlite.WithInstance(db, &sqlite.Config{})
+		// Each SQLite migration file carries its own transaction (see schemadiff.WrapSQLite).
+		drv, err = sqlite.WithInstance(db, &sqlite.Config{NoTxWrap: true})
 		if err != nil {
 			return nil, nil, fmt.Errorf("preparing sqlite migrations: %w", err)
 		}

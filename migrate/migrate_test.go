@@ -3,13 +3,16 @@ package migrate_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	atlas "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/sqltool"
+	"entgo.io/ent/dialect"
 
 	"github.com/mifmaroc/erp/internal/schemadiff"
 	"github.com/mifmaroc/erp/internal/testdb"
@@ -112,4 +115,75 @@ func TestDriftDetected(t *testing.T) {
 	if !errors.Is(err, schemadiff.ErrDrift) {
 		t.Fatalf("Check without %s = %v, want ErrDrift", filepath.Base(newest), err)
 	}
+}
+
+// TestUpgradeKeepsData fills a database at the first migration, applies the others, and
+// checks every row and reference survived (on SQLite some migrations rebuild tables).
+func TestUpgradeKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dia := testdb.Dialect()
+	db, _ := testdb.OpenEmpty(t)
+	versions, err := migrate.Versions(dia)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(versions) < 2 {
+		t.Skip("a single migration: no upgrade to test")
+	}
+	if err := migrate.UpTo(ctx, db.SQL, dia, versions[0]); err != nil {
+		t.Fatal(err)
+	}
+	const userID, techID, ivID = 51539607560, 47244640260, 21474836490
+	now := time.Now().UTC()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if dia == dialect.Postgres {
+			q = dollarPlaceholders(q)
+		}
+		if _, err := db.SQL.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO users (id, created_at, updated_at, email, password_hash, role, is_active, email_notifications, failed_login_attempts)
+		VALUES (?, ?, ?, 'tech@example.com', 'x', 'TECHNICIEN', true, true, 0)`, userID, now, now)
+	exec(`INSERT INTO techniciens (id, created_at, updated_at, disponibilite, taux_horaire_centimes, user_id)
+		VALUES (?, ?, ?, 'DISPONIBLE', 15000, ?)`, techID, now, now, userID)
+	exec(`INSERT INTO interventions (id, created_at, updated_at, titre, type, statut, priorite, urgence, date_creation, validation_client, technicien_id, demandeur_id)
+		VALUES (?, ?, ?, 'Fuite', 'CORRECTIVE', 'AFFECTEE', 'HAUTE', false, ?, false, ?, ?)`, ivID, now, now, now, techID, userID)
+
+	if _, err := migrate.Up(ctx, db.SQL, dia); err != nil {
+		t.Fatal(err)
+	}
+	var email string
+	var gotTech, gotDemandeur int64
+	q := `SELECT u.email, i.technicien_id, i.demandeur_id FROM interventions i JOIN users u ON u.id = i.demandeur_id WHERE i.id = ?`
+	if dia == dialect.Postgres {
+		q = dollarPlaceholders(q)
+	}
+	if err := db.SQL.QueryRowContext(ctx, q, ivID).Scan(&email, &gotTech, &gotDemandeur); err != nil {
+		t.Fatalf("reading back the intervention after the upgrade: %v", err)
+	}
+	if email != "tech@example.com" || gotTech != techID || gotDemandeur != userID {
+		t.Errorf("after upgrade: email %q, technicien %d, demandeur %d; want tech@example.com, %d, %d", email, gotTech, gotDemandeur, techID, userID)
+	}
+	var fk int
+	if dia == dialect.SQLite {
+		if err := db.SQL.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+			t.Errorf("foreign keys after the upgrade: %d, %v; want them on", fk, err)
+		}
+	}
+}
+
+func dollarPlaceholders(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -57,6 +57,11 @@ func run() error {
 		if err != nil {
 			return err
 		}
+		if wrote && dia == dialect.SQLite {
+			if err := schemadiff.WrapSQLite(dir); err != nil {
+				return fmt.Errorf("making the sqlite migration atomic: %w", err)
+			}
+		}
 		if wrote {
 			fmt.Printf("%s: wrote migration %q in %s\n", dia, name, dir)
 		} else {

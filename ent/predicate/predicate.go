@@ -36,6 +36,9 @@ type Piece func(*sql.Selector)
 // Planning is the predicate function for planning builders.
 type Planning func(*sql.Selector)
 
+// RefreshToken is the predicate function for refreshtoken builders.
+type RefreshToken func(*sql.Selector)
+
 // Societe is the predicate function for societe builders.
 type Societe func(*sql.Selector)
 

@@ -2,7 +2,799 @@
 
 package runtime
 
-// The schema-stitching logic is generated in github.com/mifmaroc/erp/ent/runtime.go
+import (
+	"context"
+	"time"
+
+	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/ent/piece"
+	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schema"
+	"github.com/mifmaroc/erp/ent/societe"
+	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/user"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	competenceMixin := schema.Competence{}.Mixin()
+	competence.Policy = privacy.NewPolicies(schema.Competence{})
+	competence.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competence.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competenceMixinFields0 := competenceMixin[0].Fields()
+	_ = competenceMixinFields0
+	competenceFields := schema.Competence{}.Fields()
+	_ = competenceFields
+	// competenceDescCreatedAt is the schema descriptor for created_at field.
+	competenceDescCreatedAt := competenceMixinFields0[0].Descriptor()
+	// competence.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competence.DefaultCreatedAt = competenceDescCreatedAt.Default.(func() time.Time)
+	// competenceDescUpdatedAt is the schema descriptor for updated_at field.
+	competenceDescUpdatedAt := competenceMixinFields0[1].Descriptor()
+	// competence.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competence.DefaultUpdatedAt = competenceDescUpdatedAt.Default.(func() time.Time)
+	// competence.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competence.UpdateDefaultUpdatedAt = competenceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competenceDescNom is the schema descriptor for nom field.
+	competenceDescNom := competenceFields[0].Descriptor()
+	// competence.NomValidator is a validator for the "nom" field. It is called by the builders before save.
+	competence.NomValidator = func() func(string) error {
+		validators := competenceDescNom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(nom string) error {
+			for _, fn := range fns {
+				if err := fn(nom); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	contratMixin := schema.Contrat{}.Mixin()
+	contrat.Policy = privacy.NewPolicies(schema.Contrat{})
+	contrat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contrat.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contratMixinFields0 := contratMixin[0].Fields()
+	_ = contratMixinFields0
+	contratFields := schema.Contrat{}.Fields()
+	_ = contratFields
+	// contratDescCreatedAt is the schema descriptor for created_at field.
+	contratDescCreatedAt := contratMixinFields0[0].Descriptor()
+	// contrat.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contrat.DefaultCreatedAt = contratDescCreatedAt.Default.(func() time.Time)
+	// contratDescUpdatedAt is the schema descriptor for updated_at field.
+	contratDescUpdatedAt := contratMixinFields0[1].Descriptor()
+	// contrat.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contrat.DefaultUpdatedAt = contratDescUpdatedAt.Default.(func() time.Time)
+	// contrat.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contrat.UpdateDefaultUpdatedAt = contratDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contratDescReference is the schema descriptor for reference field.
+	contratDescReference := contratFields[0].Descriptor()
+	// contrat.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	contrat.ReferenceValidator = func() func(string) error {
+		validators := contratDescReference.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reference string) error {
+			for _, fn := range fns {
+				if err := fn(reference); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// contratDescMontantAnnuelCentimes is the schema descriptor for montant_annuel_centimes field.
+	contratDescMontantAnnuelCentimes := contratFields[4].Descriptor()
+	// contrat.DefaultMontantAnnuelCentimes holds the default value on creation for the montant_annuel_centimes field.
+	contrat.DefaultMontantAnnuelCentimes = contratDescMontantAnnuelCentimes.Default.(int64)
+	// contrat.MontantAnnuelCentimesValidator is a validator for the "montant_annuel_centimes" field. It is called by the builders before save.
+	contrat.MontantAnnuelCentimesValidator = contratDescMontantAnnuelCentimes.Validators[0].(func(int64) error)
+	// contratDescActif is the schema descriptor for actif field.
+	contratDescActif := contratFields[5].Descriptor()
+	// contrat.DefaultActif holds the default value on creation for the actif field.
+	contrat.DefaultActif = contratDescActif.Default.(bool)
+	documentMixin := schema.Document{}.Mixin()
+	document.Policy = privacy.NewPolicies(schema.Document{})
+	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := document.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	documentMixinFields0 := documentMixin[0].Fields()
+	_ = documentMixinFields0
+	documentFields := schema.Document{}.Fields()
+	_ = documentFields
+	// documentDescCreatedAt is the schema descriptor for created_at field.
+	documentDescCreatedAt := documentMixinFields0[0].Descriptor()
+	// document.DefaultCreatedAt holds the default value on creation for the created_at field.
+	document.DefaultCreatedAt = documentDescCreatedAt.Default.(func() time.Time)
+	// documentDescUpdatedAt is the schema descriptor for updated_at field.
+	documentDescUpdatedAt := documentMixinFields0[1].Descriptor()
+	// document.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	document.DefaultUpdatedAt = documentDescUpdatedAt.Default.(func() time.Time)
+	// document.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	document.UpdateDefaultUpdatedAt = documentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// documentDescFilename is the schema descriptor for filename field.
+	documentDescFilename := documentFields[0].Descriptor()
+	// document.FilenameValidator is a validator for the "filename" field. It is called by the builders before save.
+	document.FilenameValidator = func() func(string) error {
+		validators := documentDescFilename.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(filename string) error {
+			for _, fn := range fns {
+				if err := fn(filename); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentDescPath is the schema descriptor for path field.
+	documentDescPath := documentFields[1].Descriptor()
+	// document.PathValidator is a validator for the "path" field. It is called by the builders before save.
+	document.PathValidator = func() func(string) error {
+		validators := documentDescPath.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_path string) error {
+			for _, fn := range fns {
+				if err := fn(_path); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentDescMimeType is the schema descriptor for mime_type field.
+	documentDescMimeType := documentFields[2].Descriptor()
+	// document.MimeTypeValidator is a validator for the "mime_type" field. It is called by the builders before save.
+	document.MimeTypeValidator = documentDescMimeType.Validators[0].(func(string) error)
+	// documentDescSize is the schema descriptor for size field.
+	documentDescSize := documentFields[3].Descriptor()
+	// document.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	document.SizeValidator = documentDescSize.Validators[0].(func(int64) error)
+	// documentDescSha256 is the schema descriptor for sha256 field.
+	documentDescSha256 := documentFields[4].Descriptor()
+	// document.Sha256Validator is a validator for the "sha256" field. It is called by the builders before save.
+	document.Sha256Validator = documentDescSha256.Validators[0].(func(string) error)
+	// documentDescDateUpload is the schema descriptor for date_upload field.
+	documentDescDateUpload := documentFields[5].Descriptor()
+	// document.DefaultDateUpload holds the default value on creation for the date_upload field.
+	document.DefaultDateUpload = documentDescDateUpload.Default.(func() time.Time)
+	equipementMixin := schema.Equipement{}.Mixin()
+	equipement.Policy = privacy.NewPolicies(schema.Equipement{})
+	equipement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := equipement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	equipementMixinFields0 := equipementMixin[0].Fields()
+	_ = equipementMixinFields0
+	equipementFields := schema.Equipement{}.Fields()
+	_ = equipementFields
+	// equipementDescCreatedAt is the schema descriptor for created_at field.
+	equipementDescCreatedAt := equipementMixinFields0[0].Descriptor()
+	// equipement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	equipement.DefaultCreatedAt = equipementDescCreatedAt.Default.(func() time.Time)
+	// equipementDescUpdatedAt is the schema descriptor for updated_at field.
+	equipementDescUpdatedAt := equipementMixinFields0[1].Descriptor()
+	// equipement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	equipement.DefaultUpdatedAt = equipementDescUpdatedAt.Default.(func() time.Time)
+	// equipement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	equipement.UpdateDefaultUpdatedAt = equipementDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// equipementDescNom is the schema descriptor for nom field.
+	equipementDescNom := equipementFields[0].Descriptor()
+	// equipement.NomValidator is a validator for the "nom" field. It is called by the builders before save.
+	equipement.NomValidator = func() func(string) error {
+		validators := equipementDescNom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(nom string) error {
+			for _, fn := range fns {
+				if err := fn(nom); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// equipementDescCode is the schema descriptor for code field.
+	equipementDescCode := equipementFields[1].Descriptor()
+	// equipement.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	equipement.CodeValidator = func() func(string) error {
+		validators := equipementDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// equipementDescCategorie is the schema descriptor for categorie field.
+	equipementDescCategorie := equipementFields[2].Descriptor()
+	// equipement.CategorieValidator is a validator for the "categorie" field. It is called by the builders before save.
+	equipement.CategorieValidator = equipementDescCategorie.Validators[0].(func(string) error)
+	// equipementDescMarque is the schema descriptor for marque field.
+	equipementDescMarque := equipementFields[3].Descriptor()
+	// equipement.MarqueValidator is a validator for the "marque" field. It is called by the builders before save.
+	equipement.MarqueValidator = equipementDescMarque.Validators[0].(func(string) error)
+	// equipementDescModele is the schema descriptor for modele field.
+	equipementDescModele := equipementFields[4].Descriptor()
+	// equipement.ModeleValidator is a validator for the "modele" field. It is called by the builders before save.
+	equipement.ModeleValidator = equipementDescModele.Validators[0].(func(string) error)
+	// equipementDescNumeroSerie is the schema descriptor for numero_serie field.
+	equipementDescNumeroSerie := equipementFields[5].Descriptor()
+	// equipement.NumeroSerieValidator is a validator for the "numero_serie" field. It is called by the builders before save.
+	equipement.NumeroSerieValidator = equipementDescNumeroSerie.Validators[0].(func(string) error)
+	// equipementDescLocalisation is the schema descriptor for localisation field.
+	equipementDescLocalisation := equipementFields[6].Descriptor()
+	// equipement.LocalisationValidator is a validator for the "localisation" field. It is called by the builders before save.
+	equipement.LocalisationValidator = equipementDescLocalisation.Validators[0].(func(string) error)
+	historiqueinterventionMixin := schema.HistoriqueIntervention{}.Mixin()
+	historiqueintervention.Policy = privacy.NewPolicies(schema.HistoriqueIntervention{})
+	historiqueintervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := historiqueintervention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	historiqueinterventionMixinFields0 := historiqueinterventionMixin[0].Fields()
+	_ = historiqueinterventionMixinFields0
+	historiqueinterventionFields := schema.HistoriqueIntervention{}.Fields()
+	_ = historiqueinterventionFields
+	// historiqueinterventionDescCreatedAt is the schema descriptor for created_at field.
+	historiqueinterventionDescCreatedAt := historiqueinterventionMixinFields0[0].Descriptor()
+	// historiqueintervention.DefaultCreatedAt holds the default value on creation for the created_at field.
+	historiqueintervention.DefaultCreatedAt = historiqueinterventionDescCreatedAt.Default.(func() time.Time)
+	// historiqueinterventionDescUpdatedAt is the schema descriptor for updated_at field.
+	historiqueinterventionDescUpdatedAt := historiqueinterventionMixinFields0[1].Descriptor()
+	// historiqueintervention.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	historiqueintervention.DefaultUpdatedAt = historiqueinterventionDescUpdatedAt.Default.(func() time.Time)
+	// historiqueintervention.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	historiqueintervention.UpdateDefaultUpdatedAt = historiqueinterventionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// historiqueinterventionDescHorodatage is the schema descriptor for horodatage field.
+	historiqueinterventionDescHorodatage := historiqueinterventionFields[2].Descriptor()
+	// historiqueintervention.DefaultHorodatage holds the default value on creation for the horodatage field.
+	historiqueintervention.DefaultHorodatage = historiqueinterventionDescHorodatage.Default.(func() time.Time)
+	interventionMixin := schema.Intervention{}.Mixin()
+	intervention.Policy = privacy.NewPolicies(schema.Intervention{})
+	intervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := intervention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	interventionMixinFields0 := interventionMixin[0].Fields()
+	_ = interventionMixinFields0
+	interventionFields := schema.Intervention{}.Fields()
+	_ = interventionFields
+	// interventionDescCreatedAt is the schema descriptor for created_at field.
+	interventionDescCreatedAt := interventionMixinFields0[0].Descriptor()
+	// intervention.DefaultCreatedAt holds the default value on creation for the created_at field.
+	intervention.DefaultCreatedAt = interventionDescCreatedAt.Default.(func() time.Time)
+	// interventionDescUpdatedAt is the schema descriptor for updated_at field.
+	interventionDescUpdatedAt := interventionMixinFields0[1].Descriptor()
+	// intervention.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	intervention.DefaultUpdatedAt = interventionDescUpdatedAt.Default.(func() time.Time)
+	// intervention.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	intervention.UpdateDefaultUpdatedAt = interventionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// interventionDescTitre is the schema descriptor for titre field.
+	interventionDescTitre := interventionFields[0].Descriptor()
+	// intervention.TitreValidator is a validator for the "titre" field. It is called by the builders before save.
+	intervention.TitreValidator = func() func(string) error {
+		validators := interventionDescTitre.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(titre string) error {
+			for _, fn := range fns {
+				if err := fn(titre); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// interventionDescUrgence is the schema descriptor for urgence field.
+	interventionDescUrgence := interventionFields[5].Descriptor()
+	// intervention.DefaultUrgence holds the default value on creation for the urgence field.
+	intervention.DefaultUrgence = interventionDescUrgence.Default.(bool)
+	// interventionDescDateCreation is the schema descriptor for date_creation field.
+	interventionDescDateCreation := interventionFields[6].Descriptor()
+	// intervention.DefaultDateCreation holds the default value on creation for the date_creation field.
+	intervention.DefaultDateCreation = interventionDescDateCreation.Default.(func() time.Time)
+	// interventionDescDureeEstimee is the schema descriptor for duree_estimee field.
+	interventionDescDureeEstimee := interventionFields[15].Descriptor()
+	// intervention.DureeEstimeeValidator is a validator for the "duree_estimee" field. It is called by the builders before save.
+	intervention.DureeEstimeeValidator = interventionDescDureeEstimee.Validators[0].(func(int) error)
+	// interventionDescSatisfactionClient is the schema descriptor for satisfaction_client field.
+	interventionDescSatisfactionClient := interventionFields[17].Descriptor()
+	// intervention.SatisfactionClientValidator is a validator for the "satisfaction_client" field. It is called by the builders before save.
+	intervention.SatisfactionClientValidator = interventionDescSatisfactionClient.Validators[0].(func(int) error)
+	// interventionDescValidationClient is the schema descriptor for validation_client field.
+	interventionDescValidationClient := interventionFields[18].Descriptor()
+	// intervention.DefaultValidationClient holds the default value on creation for the validation_client field.
+	intervention.DefaultValidationClient = interventionDescValidationClient.Default.(bool)
+	interventionpieceMixin := schema.InterventionPiece{}.Mixin()
+	interventionpiece.Policy = privacy.NewPolicies(schema.InterventionPiece{})
+	interventionpiece.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := interventionpiece.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	interventionpieceMixinFields0 := interventionpieceMixin[0].Fields()
+	_ = interventionpieceMixinFields0
+	interventionpieceFields := schema.InterventionPiece{}.Fields()
+	_ = interventionpieceFields
+	// interventionpieceDescCreatedAt is the schema descriptor for created_at field.
+	interventionpieceDescCreatedAt := interventionpieceMixinFields0[0].Descriptor()
+	// interventionpiece.DefaultCreatedAt holds the default value on creation for the created_at field.
+	interventionpiece.DefaultCreatedAt = interventionpieceDescCreatedAt.Default.(func() time.Time)
+	// interventionpieceDescUpdatedAt is the schema descriptor for updated_at field.
+	interventionpieceDescUpdatedAt := interventionpieceMixinFields0[1].Descriptor()
+	// interventionpiece.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	interventionpiece.DefaultUpdatedAt = interventionpieceDescUpdatedAt.Default.(func() time.Time)
+	// interventionpiece.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	interventionpiece.UpdateDefaultUpdatedAt = interventionpieceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// interventionpieceDescQuantite is the schema descriptor for quantite field.
+	interventionpieceDescQuantite := interventionpieceFields[2].Descriptor()
+	// interventionpiece.QuantiteValidator is a validator for the "quantite" field. It is called by the builders before save.
+	interventionpiece.QuantiteValidator = interventionpieceDescQuantite.Validators[0].(func(int) error)
+	// interventionpieceDescPrixUnitaireCentimes is the schema descriptor for prix_unitaire_centimes field.
+	interventionpieceDescPrixUnitaireCentimes := interventionpieceFields[3].Descriptor()
+	// interventionpiece.PrixUnitaireCentimesValidator is a validator for the "prix_unitaire_centimes" field. It is called by the builders before save.
+	interventionpiece.PrixUnitaireCentimesValidator = interventionpieceDescPrixUnitaireCentimes.Validators[0].(func(int64) error)
+	notificationMixin := schema.Notification{}.Mixin()
+	notification.Policy = privacy.NewPolicies(schema.Notification{})
+	notification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationMixinFields0 := notificationMixin[0].Fields()
+	_ = notificationMixinFields0
+	notificationFields := schema.Notification{}.Fields()
+	_ = notificationFields
+	// notificationDescCreatedAt is the schema descriptor for created_at field.
+	notificationDescCreatedAt := notificationMixinFields0[0].Descriptor()
+	// notification.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notification.DefaultCreatedAt = notificationDescCreatedAt.Default.(func() time.Time)
+	// notificationDescUpdatedAt is the schema descriptor for updated_at field.
+	notificationDescUpdatedAt := notificationMixinFields0[1].Descriptor()
+	// notification.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notification.DefaultUpdatedAt = notificationDescUpdatedAt.Default.(func() time.Time)
+	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// notificationDescSujet is the schema descriptor for sujet field.
+	notificationDescSujet := notificationFields[2].Descriptor()
+	// notification.SujetValidator is a validator for the "sujet" field. It is called by the builders before save.
+	notification.SujetValidator = func() func(string) error {
+		validators := notificationDescSujet.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(sujet string) error {
+			for _, fn := range fns {
+				if err := fn(sujet); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// notificationDescLu is the schema descriptor for lu field.
+	notificationDescLu := notificationFields[4].Descriptor()
+	// notification.DefaultLu holds the default value on creation for the lu field.
+	notification.DefaultLu = notificationDescLu.Default.(bool)
+	// notificationDescTentatives is the schema descriptor for tentatives field.
+	notificationDescTentatives := notificationFields[7].Descriptor()
+	// notification.DefaultTentatives holds the default value on creation for the tentatives field.
+	notification.DefaultTentatives = notificationDescTentatives.Default.(int)
+	// notification.TentativesValidator is a validator for the "tentatives" field. It is called by the builders before save.
+	notification.TentativesValidator = notificationDescTentatives.Validators[0].(func(int) error)
+	pieceMixin := schema.Piece{}.Mixin()
+	piece.Policy = privacy.NewPolicies(schema.Piece{})
+	piece.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := piece.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pieceMixinFields0 := pieceMixin[0].Fields()
+	_ = pieceMixinFields0
+	pieceFields := schema.Piece{}.Fields()
+	_ = pieceFields
+	// pieceDescCreatedAt is the schema descriptor for created_at field.
+	pieceDescCreatedAt := pieceMixinFields0[0].Descriptor()
+	// piece.DefaultCreatedAt holds the default value on creation for the created_at field.
+	piece.DefaultCreatedAt = pieceDescCreatedAt.Default.(func() time.Time)
+	// pieceDescUpdatedAt is the schema descriptor for updated_at field.
+	pieceDescUpdatedAt := pieceMixinFields0[1].Descriptor()
+	// piece.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	piece.DefaultUpdatedAt = pieceDescUpdatedAt.Default.(func() time.Time)
+	// piece.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	piece.UpdateDefaultUpdatedAt = pieceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pieceDescReference is the schema descriptor for reference field.
+	pieceDescReference := pieceFields[0].Descriptor()
+	// piece.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	piece.ReferenceValidator = func() func(string) error {
+		validators := pieceDescReference.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reference string) error {
+			for _, fn := range fns {
+				if err := fn(reference); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// pieceDescDesignation is the schema descriptor for designation field.
+	pieceDescDesignation := pieceFields[1].Descriptor()
+	// piece.DesignationValidator is a validator for the "designation" field. It is called by the builders before save.
+	piece.DesignationValidator = func() func(string) error {
+		validators := pieceDescDesignation.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(designation string) error {
+			for _, fn := range fns {
+				if err := fn(designation); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// pieceDescQuantite is the schema descriptor for quantite field.
+	pieceDescQuantite := pieceFields[2].Descriptor()
+	// piece.DefaultQuantite holds the default value on creation for the quantite field.
+	piece.DefaultQuantite = pieceDescQuantite.Default.(int)
+	// piece.QuantiteValidator is a validator for the "quantite" field. It is called by the builders before save.
+	piece.QuantiteValidator = pieceDescQuantite.Validators[0].(func(int) error)
+	// pieceDescSeuilAlerte is the schema descriptor for seuil_alerte field.
+	pieceDescSeuilAlerte := pieceFields[3].Descriptor()
+	// piece.DefaultSeuilAlerte holds the default value on creation for the seuil_alerte field.
+	piece.DefaultSeuilAlerte = pieceDescSeuilAlerte.Default.(int)
+	// piece.SeuilAlerteValidator is a validator for the "seuil_alerte" field. It is called by the builders before save.
+	piece.SeuilAlerteValidator = pieceDescSeuilAlerte.Validators[0].(func(int) error)
+	// pieceDescPrixUnitaireCentimes is the schema descriptor for prix_unitaire_centimes field.
+	pieceDescPrixUnitaireCentimes := pieceFields[4].Descriptor()
+	// piece.DefaultPrixUnitaireCentimes holds the default value on creation for the prix_unitaire_centimes field.
+	piece.DefaultPrixUnitaireCentimes = pieceDescPrixUnitaireCentimes.Default.(int64)
+	// piece.PrixUnitaireCentimesValidator is a validator for the "prix_unitaire_centimes" field. It is called by the builders before save.
+	piece.PrixUnitaireCentimesValidator = pieceDescPrixUnitaireCentimes.Validators[0].(func(int64) error)
+	planningMixin := schema.Planning{}.Mixin()
+	planning.Policy = privacy.NewPolicies(schema.Planning{})
+	planning.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := planning.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	planningMixinFields0 := planningMixin[0].Fields()
+	_ = planningMixinFields0
+	planningFields := schema.Planning{}.Fields()
+	_ = planningFields
+	// planningDescCreatedAt is the schema descriptor for created_at field.
+	planningDescCreatedAt := planningMixinFields0[0].Descriptor()
+	// planning.DefaultCreatedAt holds the default value on creation for the created_at field.
+	planning.DefaultCreatedAt = planningDescCreatedAt.Default.(func() time.Time)
+	// planningDescUpdatedAt is the schema descriptor for updated_at field.
+	planningDescUpdatedAt := planningMixinFields0[1].Descriptor()
+	// planning.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	planning.DefaultUpdatedAt = planningDescUpdatedAt.Default.(func() time.Time)
+	// planning.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	planning.UpdateDefaultUpdatedAt = planningDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// planningDescTitre is the schema descriptor for titre field.
+	planningDescTitre := planningFields[0].Descriptor()
+	// planning.TitreValidator is a validator for the "titre" field. It is called by the builders before save.
+	planning.TitreValidator = func() func(string) error {
+		validators := planningDescTitre.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(titre string) error {
+			for _, fn := range fns {
+				if err := fn(titre); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// planningDescDureeEstimee is the schema descriptor for duree_estimee field.
+	planningDescDureeEstimee := planningFields[3].Descriptor()
+	// planning.DureeEstimeeValidator is a validator for the "duree_estimee" field. It is called by the builders before save.
+	planning.DureeEstimeeValidator = planningDescDureeEstimee.Validators[0].(func(int) error)
+	// planningDescIntervalle is the schema descriptor for intervalle field.
+	planningDescIntervalle := planningFields[5].Descriptor()
+	// planning.DefaultIntervalle holds the default value on creation for the intervalle field.
+	planning.DefaultIntervalle = planningDescIntervalle.Default.(int)
+	// planning.IntervalleValidator is a validator for the "intervalle" field. It is called by the builders before save.
+	planning.IntervalleValidator = planningDescIntervalle.Validators[0].(func(int) error)
+	refreshtokenMixin := schema.RefreshToken{}.Mixin()
+	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
+	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := refreshtoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	refreshtokenMixinFields0 := refreshtokenMixin[0].Fields()
+	_ = refreshtokenMixinFields0
+	refreshtokenFields := schema.RefreshToken{}.Fields()
+	_ = refreshtokenFields
+	// refreshtokenDescCreatedAt is the schema descriptor for created_at field.
+	refreshtokenDescCreatedAt := refreshtokenMixinFields0[0].Descriptor()
+	// refreshtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	refreshtoken.DefaultCreatedAt = refreshtokenDescCreatedAt.Default.(func() time.Time)
+	// refreshtokenDescUpdatedAt is the schema descriptor for updated_at field.
+	refreshtokenDescUpdatedAt := refreshtokenMixinFields0[1].Descriptor()
+	// refreshtoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	refreshtoken.DefaultUpdatedAt = refreshtokenDescUpdatedAt.Default.(func() time.Time)
+	// refreshtoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	refreshtoken.UpdateDefaultUpdatedAt = refreshtokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// refreshtokenDescTokenHash is the schema descriptor for token_hash field.
+	refreshtokenDescTokenHash := refreshtokenFields[0].Descriptor()
+	// refreshtoken.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	refreshtoken.TokenHashValidator = refreshtokenDescTokenHash.Validators[0].(func(string) error)
+	// refreshtokenDescFamily is the schema descriptor for family field.
+	refreshtokenDescFamily := refreshtokenFields[1].Descriptor()
+	// refreshtoken.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
+	refreshtoken.FamilyValidator = refreshtokenDescFamily.Validators[0].(func(string) error)
+	societeMixin := schema.Societe{}.Mixin()
+	societe.Policy = privacy.NewPolicies(schema.Societe{})
+	societe.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := societe.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	societeMixinFields0 := societeMixin[0].Fields()
+	_ = societeMixinFields0
+	societeFields := schema.Societe{}.Fields()
+	_ = societeFields
+	// societeDescCreatedAt is the schema descriptor for created_at field.
+	societeDescCreatedAt := societeMixinFields0[0].Descriptor()
+	// societe.DefaultCreatedAt holds the default value on creation for the created_at field.
+	societe.DefaultCreatedAt = societeDescCreatedAt.Default.(func() time.Time)
+	// societeDescUpdatedAt is the schema descriptor for updated_at field.
+	societeDescUpdatedAt := societeMixinFields0[1].Descriptor()
+	// societe.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	societe.DefaultUpdatedAt = societeDescUpdatedAt.Default.(func() time.Time)
+	// societe.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	societe.UpdateDefaultUpdatedAt = societeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// societeDescNom is the schema descriptor for nom field.
+	societeDescNom := societeFields[0].Descriptor()
+	// societe.NomValidator is a validator for the "nom" field. It is called by the builders before save.
+	societe.NomValidator = func() func(string) error {
+		validators := societeDescNom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(nom string) error {
+			for _, fn := range fns {
+				if err := fn(nom); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// societeDescCode is the schema descriptor for code field.
+	societeDescCode := societeFields[1].Descriptor()
+	// societe.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	societe.CodeValidator = func() func(string) error {
+		validators := societeDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// societeDescEmail is the schema descriptor for email field.
+	societeDescEmail := societeFields[2].Descriptor()
+	// societe.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	societe.EmailValidator = societeDescEmail.Validators[0].(func(string) error)
+	// societeDescTelephone is the schema descriptor for telephone field.
+	societeDescTelephone := societeFields[3].Descriptor()
+	// societe.TelephoneValidator is a validator for the "telephone" field. It is called by the builders before save.
+	societe.TelephoneValidator = societeDescTelephone.Validators[0].(func(string) error)
+	// societeDescVille is the schema descriptor for ville field.
+	societeDescVille := societeFields[5].Descriptor()
+	// societe.VilleValidator is a validator for the "ville" field. It is called by the builders before save.
+	societe.VilleValidator = societeDescVille.Validators[0].(func(string) error)
+	technicienMixin := schema.Technicien{}.Mixin()
+	technicien.Policy = privacy.NewPolicies(schema.Technicien{})
+	technicien.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := technicien.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	technicienMixinFields0 := technicienMixin[0].Fields()
+	_ = technicienMixinFields0
+	technicienFields := schema.Technicien{}.Fields()
+	_ = technicienFields
+	// technicienDescCreatedAt is the schema descriptor for created_at field.
+	technicienDescCreatedAt := technicienMixinFields0[0].Descriptor()
+	// technicien.DefaultCreatedAt holds the default value on creation for the created_at field.
+	technicien.DefaultCreatedAt = technicienDescCreatedAt.Default.(func() time.Time)
+	// technicienDescUpdatedAt is the schema descriptor for updated_at field.
+	technicienDescUpdatedAt := technicienMixinFields0[1].Descriptor()
+	// technicien.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	technicien.DefaultUpdatedAt = technicienDescUpdatedAt.Default.(func() time.Time)
+	// technicien.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	technicien.UpdateDefaultUpdatedAt = technicienDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// technicienDescEquipe is the schema descriptor for equipe field.
+	technicienDescEquipe := technicienFields[1].Descriptor()
+	// technicien.EquipeValidator is a validator for the "equipe" field. It is called by the builders before save.
+	technicien.EquipeValidator = technicienDescEquipe.Validators[0].(func(string) error)
+	// technicienDescTauxHoraireCentimes is the schema descriptor for taux_horaire_centimes field.
+	technicienDescTauxHoraireCentimes := technicienFields[3].Descriptor()
+	// technicien.DefaultTauxHoraireCentimes holds the default value on creation for the taux_horaire_centimes field.
+	technicien.DefaultTauxHoraireCentimes = technicienDescTauxHoraireCentimes.Default.(int64)
+	// technicien.TauxHoraireCentimesValidator is a validator for the "taux_horaire_centimes" field. It is called by the builders before save.
+	technicien.TauxHoraireCentimesValidator = technicienDescTauxHoraireCentimes.Validators[0].(func(int64) error)
+	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userMixinFields0 := userMixin[0].Fields()
+	_ = userMixinFields0
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userMixinFields0[0].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userMixinFields0[1].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescEmail is the schema descriptor for email field.
+	userDescEmail := userFields[0].Descriptor()
+	// user.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	user.EmailValidator = func() func(string) error {
+		validators := userDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescUsername is the schema descriptor for username field.
+	userDescUsername := userFields[1].Descriptor()
+	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	user.UsernameValidator = userDescUsername.Validators[0].(func(string) error)
+	// userDescNomComplet is the schema descriptor for nom_complet field.
+	userDescNomComplet := userFields[2].Descriptor()
+	// user.NomCompletValidator is a validator for the "nom_complet" field. It is called by the builders before save.
+	user.NomCompletValidator = userDescNomComplet.Validators[0].(func(string) error)
+	// userDescTelephone is the schema descriptor for telephone field.
+	userDescTelephone := userFields[3].Descriptor()
+	// user.TelephoneValidator is a validator for the "telephone" field. It is called by the builders before save.
+	user.TelephoneValidator = userDescTelephone.Validators[0].(func(string) error)
+	// userDescIsActive is the schema descriptor for is_active field.
+	userDescIsActive := userFields[6].Descriptor()
+	// user.DefaultIsActive holds the default value on creation for the is_active field.
+	user.DefaultIsActive = userDescIsActive.Default.(bool)
+	// userDescEmailNotifications is the schema descriptor for email_notifications field.
+	userDescEmailNotifications := userFields[7].Descriptor()
+	// user.DefaultEmailNotifications holds the default value on creation for the email_notifications field.
+	user.DefaultEmailNotifications = userDescEmailNotifications.Default.(bool)
+	// userDescFailedLoginAttempts is the schema descriptor for failed_login_attempts field.
+	userDescFailedLoginAttempts := userFields[8].Descriptor()
+	// user.DefaultFailedLoginAttempts holds the default value on creation for the failed_login_attempts field.
+	user.DefaultFailedLoginAttempts = userDescFailedLoginAttempts.Default.(int)
+	// user.FailedLoginAttemptsValidator is a validator for the "failed_login_attempts" field. It is called by the builders before save.
+	user.FailedLoginAttemptsValidator = userDescFailedLoginAttempts.Validators[0].(func(int) error)
+	// userDescTokenVersion is the schema descriptor for token_version field.
+	userDescTokenVersion := userFields[12].Descriptor()
+	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
+	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // Contrat is a maintenance contract with a client.
@@ -44,4 +46,9 @@ func (Contrat) Indexes() []ent.Index {
 }
 
 // Annotations of the Contrat.
-func (Contrat) Annotations() []schema.Annotation { return relayList() }
+func (Contrat) Annotations() []schema.Annotation {
+	return relayList(domain.RoleAdmin, domain.RoleResponsable)
+}
+
+// Policy of the Contrat: see internal/access.
+func (Contrat) Policy() ent.Policy { return access.Policy(access.ContratRows, nil) }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/mifmaroc/erp/internal/access"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -55,3 +56,6 @@ func (Document) Edges() []ent.Edge {
 func (Document) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("intervention_id"), index.Fields("uploaded_by_id")}
 }
+
+// Policy of the Document: see internal/access.
+func (Document) Policy() ent.Policy { return access.Policy(access.DocumentRows, nil) }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -88,3 +89,6 @@ func (Equipement) Indexes() []ent.Index {
 
 // Annotations of the Equipement.
 func (Equipement) Annotations() []schema.Annotation { return relayList() }
+
+// Policy of the Equipement: see internal/access.
+func (Equipement) Policy() ent.Policy { return access.Policy(access.EquipementRows, nil) }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/mifmaroc/erp/internal/access"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -64,3 +65,6 @@ func (HistoriqueIntervention) Indexes() []ent.Index {
 		index.Fields("user_id"),
 	}
 }
+
+// Policy of the HistoriqueIntervention: see internal/access.
+func (HistoriqueIntervention) Policy() ent.Policy { return access.Policy(access.HistoriqueRows, nil) }

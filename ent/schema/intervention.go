@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/mifmaroc/erp/internal/access"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -142,3 +143,6 @@ func (Intervention) Indexes() []ent.Index {
 
 // Annotations of the Intervention.
 func (Intervention) Annotations() []schema.Annotation { return relayList() }
+
+// Policy of the Intervention: see internal/access.
+func (Intervention) Policy() ent.Policy { return access.Policy(access.InterventionRows, nil) }

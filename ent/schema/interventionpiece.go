@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
 )
 
 // InterventionPiece records parts used by an intervention, with the unit price at the time
@@ -39,3 +40,6 @@ func (InterventionPiece) Edges() []ent.Edge {
 func (InterventionPiece) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("intervention_id", "piece_id").Unique()}
 }
+
+// Policy of the InterventionPiece: see internal/access.
+func (InterventionPiece) Policy() ent.Policy { return access.Policy(access.InterventionPieceRows, nil) }

@@ -9,6 +9,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // TimeMixin gives every entity its created_at and updated_at columns. They are set by the
@@ -42,12 +45,26 @@ func (TimeMixin) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("created_at")}
 }
 
+// hasRole is the @hasRole directive of schema.graphqls: only these roles may use the field.
+func hasRole(roles ...domain.Role) entgql.Directive {
+	list := &ast.Value{Kind: ast.ListValue}
+	for _, r := range roles {
+		list.Children = append(list.Children, &ast.ChildValue{Value: &ast.Value{Kind: ast.EnumValue, Raw: string(r)}})
+	}
+	return entgql.NewDirective("hasRole", &ast.Argument{Name: "roles", Value: list})
+}
+
 // relayList is the annotation set of an entity the API lists at the root with a Relay
 // connection (first/after/last/before, orderBy, where, totalCount) and creates and updates
-// through generated inputs.
-func relayList() []schema.Annotation {
+// through generated inputs. With readers, only those roles may list it (@hasRole); the rows
+// each may see are decided by internal/access either way.
+func relayList(readers ...domain.Role) []schema.Annotation {
+	q := entgql.QueryField()
+	if len(readers) > 0 {
+		q = q.Directives(hasRole(readers...))
+	}
 	return []schema.Annotation{
-		entgql.QueryField(),
+		q,
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),

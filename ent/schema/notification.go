@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -74,3 +75,6 @@ func (Notification) Indexes() []ent.Index {
 
 // Annotations of the Notification.
 func (Notification) Annotations() []schema.Annotation { return relayList() }
+
+// Policy of the Notification: see internal/access.
+func (Notification) Policy() ent.Policy { return access.Policy(access.NotificationRows, nil) }

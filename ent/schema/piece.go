@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // Piece is a spare part held in stock.
@@ -45,4 +47,9 @@ func (Piece) Edges() []ent.Edge {
 }
 
 // Annotations of the Piece.
-func (Piece) Annotations() []schema.Annotation { return relayList() }
+func (Piece) Annotations() []schema.Annotation {
+	return relayList(domain.RoleAdmin, domain.RoleResponsable, domain.RoleTechnicien)
+}
+
+// Policy of the Piece: see internal/access.
+func (Piece) Policy() ent.Policy { return access.Policy(access.PieceRows, nil) }

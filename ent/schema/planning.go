@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -78,4 +79,9 @@ func (Planning) Indexes() []ent.Index {
 }
 
 // Annotations of the Planning.
-func (Planning) Annotations() []schema.Annotation { return relayList() }
+func (Planning) Annotations() []schema.Annotation {
+	return relayList(domain.RoleAdmin, domain.RoleResponsable)
+}
+
+// Policy of the Planning: see internal/access.
+func (Planning) Policy() ent.Policy { return access.Policy(access.PlanningRows, nil) }

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // Societe is a client company: it orders work and holds contracts, and a user with role
@@ -42,4 +44,9 @@ func (Societe) Edges() []ent.Edge {
 }
 
 // Annotations of the Societe.
-func (Societe) Annotations() []schema.Annotation { return relayList() }
+func (Societe) Annotations() []schema.Annotation {
+	return relayList(domain.RoleAdmin, domain.RoleResponsable)
+}
+
+// Policy of the Societe: see internal/access.
+func (Societe) Policy() ent.Policy { return access.Policy(access.SocieteRows, nil) }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -66,3 +67,6 @@ func (Technicien) Indexes() []ent.Index {
 
 // Annotations of the Technicien.
 func (Technicien) Annotations() []schema.Annotation { return relayList() }
+
+// Policy of the Technicien: see internal/access.
+func (Technicien) Policy() ent.Policy { return access.Policy(access.TechnicienRows, nil) }

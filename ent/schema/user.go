@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/mifmaroc/erp/internal/access"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -66,6 +67,20 @@ func (User) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		// New fields go last: SQLite then adds a column instead of rebuilding the table.
+		field.Int("token_version").
+			Default(0).
+			Comment("bumped when the password changes or the account is deactivated: older tokens stop working").
+			Annotations(entgql.Skip()),
+		field.Time("last_failed_login_at").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip()),
+		field.Time("deleted_at").
+			Optional().
+			Nillable().
+			Comment("set when the account was deleted: its personal data is gone, the row stays for the history").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -82,6 +97,8 @@ func (User) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("documents", Document.Type).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("refresh_tokens", RefreshToken.Type).
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -91,4 +108,15 @@ func (User) Indexes() []ent.Index {
 }
 
 // Annotations of the User.
-func (User) Annotations() []schema.Annotation { return relayList() }
+func (User) Annotations() []schema.Annotation {
+	// Accounts are created and changed through hand-written mutations (internal/account):
+	// no generated input.
+	return []schema.Annotation{
+		entgql.QueryField().Directives(hasRole(domain.RoleAdmin, domain.RoleResponsable)),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}
+
+// Policy of the User: see internal/access.
+func (User) Policy() ent.Policy { return access.Policy(access.UserRows, access.UserWrite) }

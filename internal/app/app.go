@@ -12,10 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/httpserver"
+	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )
 
@@ -106,7 +108,7 @@ func (a *App) MigrateStatus(ctx context.Context) error {
 
 // CreateAdmin creates an admin; with an empty password it prints the generated one once.
 func (a *App) CreateAdmin(ctx context.Context, email, password string) error {
-	u, pw, err := auth.CreateAdmin(ctx, a.DB.Ent, email, password, a.Config.BcryptCost)
+	u, pw, err := auth.CreateAdmin(viewer.SystemContext(ctx), a.DB.Ent, email, password, a.Config.BcryptCost)
 	if err != nil {
 		return err
 	}
@@ -141,7 +143,7 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("%d migrations are pending and MIGRATE_ON_START=false: run `erp migrate up` first", st.Pending)
 	}
 
-	u, pw, err := auth.EnsureFirstAdmin(ctx, a.DB.Ent, a.Config.AdminEmail, a.Config.AdminPassword, a.Config.BcryptCost)
+	u, pw, err := auth.EnsureFirstAdmin(viewer.SystemContext(ctx), a.DB.Ent, a.Config.AdminEmail, a.Config.AdminPassword, a.Config.BcryptCost)
 	if err != nil {
 		return fmt.Errorf("creating the first admin: %w", err)
 	}
@@ -160,8 +162,34 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	a.Log.Info("listening", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/")
 	_, _ = fmt.Fprintf(a.Out, "MIF maintenance ERP listening on http://%s — GraphiQL at /, GraphQL at /graphql\n", displayAddr(ln.Addr()))
-	h := httpserver.NewHandler(httpserver.Deps{Config: a.Config, DB: a.DB, Logger: a.Log})
+	deps, err := a.Services()
+	if err != nil {
+		return err
+	}
+	h := httpserver.NewHandler(deps)
 	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
+}
+
+// Services builds the application services on the opened database.
+func (a *App) Services() (httpserver.Deps, error) {
+	tokens := auth.Tokens{
+		Key:      []byte(a.Config.SecretKey),
+		Issuer:   a.Config.JWTIssuer,
+		Audience: a.Config.JWTAudience,
+		TTL:      a.Config.AccessTokenTTL,
+		Now:      time.Now,
+	}
+	authSvc, err := auth.NewService(a.DB.Ent, a.DB.Dialect, tokens, a.Config.RefreshTokenTTL, a.Config.BcryptCost, a.Log)
+	if err != nil {
+		return httpserver.Deps{}, err
+	}
+	return httpserver.Deps{
+		Config:   a.Config,
+		DB:       a.DB,
+		Logger:   a.Log,
+		Auth:     authSvc,
+		Accounts: &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
+	}, nil
 }
 
 // HealthCheck asks the server running on this machine's PORT whether it is ready; it is

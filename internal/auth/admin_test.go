@@ -9,10 +9,11 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/testdb"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 func TestEnsureFirstAdmin(t *testing.T) {
-	ctx := context.Background()
+	ctx := viewer.SystemContext(context.Background())
 	db := testdb.Open(t)
 
 	u, pw, err := auth.EnsureFirstAdmin(ctx, db.Ent, "", "", bcrypt.MinCost)
@@ -36,7 +37,7 @@ func TestEnsureFirstAdmin(t *testing.T) {
 }
 
 func TestCreateAdmin(t *testing.T) {
-	ctx := context.Background()
+	ctx := viewer.SystemContext(context.Background())
 	db := testdb.Open(t)
 	if _, _, err := auth.CreateAdmin(ctx, db.Ent, " Chef@MIF.ma ", "un mot de passe long", bcrypt.MinCost); err != nil {
 		t.Fatal(err)

@@ -40,10 +40,13 @@ type Config struct {
 
 	DB DBConfig
 
-	SecretKey          string // SECRET_KEY
-	SecretKeyGenerated bool   // true when SECRET_KEY was empty in development and a random one is used
-	AccessTokenTTL     time.Duration
-	BcryptCost         int // BCRYPT_COST
+	SecretKey          string        // SECRET_KEY
+	SecretKeyGenerated bool          // true when SECRET_KEY was empty in development and a random one is used
+	AccessTokenTTL     time.Duration // ACCESS_TOKEN_EXPIRE_MINUTES
+	RefreshTokenTTL    time.Duration // REFRESH_TOKEN_EXPIRE_DAYS
+	JWTIssuer          string        // JWT_ISSUER
+	JWTAudience        string        // JWT_AUDIENCE
+	BcryptCost         int           // BCRYPT_COST
 
 	AdminEmail    string // ADMIN_EMAIL
 	AdminPassword string // ADMIN_PASSWORD
@@ -122,6 +125,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 		SecretKey:       r.str("SECRET_KEY", ""),
 		AccessTokenTTL:  time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
+		RefreshTokenTTL: time.Duration(r.intRange("REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365)) * 24 * time.Hour,
+		JWTIssuer:       r.str("JWT_ISSUER", "mif-erp"),
+		JWTAudience:     r.str("JWT_AUDIENCE", "mif-erp-api"),
 		BcryptCost:      r.intRange("BCRYPT_COST", 12, 10, 16),
 		AdminEmail:      r.str("ADMIN_EMAIL", ""),
 		AdminPassword:   r.str("ADMIN_PASSWORD", ""),

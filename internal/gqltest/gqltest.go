@@ -28,6 +28,9 @@ func NewServer(tb testing.TB, h http.Handler, path string) *Client {
 	return &Client{tb: tb, URL: srv.URL + path}
 }
 
+// NewClient returns a client for the GraphQL endpoint at url.
+func NewClient(tb testing.TB, url string) *Client { return &Client{tb: tb, URL: url} }
+
 // Error is one GraphQL error as the client sees it.
 type Error struct {
 	Message    string         `json:"message"`

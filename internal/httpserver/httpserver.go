@@ -15,15 +15,19 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/mifmaroc/erp/graph"
+	"github.com/mifmaroc/erp/internal/account"
+	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 )
 
 // Deps is what the handler serves.
 type Deps struct {
-	Config config.Config
-	DB     *database.DB
-	Logger *slog.Logger
+	Config   config.Config
+	DB       *database.DB
+	Logger   *slog.Logger
+	Auth     *auth.Service
+	Accounts *account.Service
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -33,15 +37,21 @@ const readyTimeout = 2 * time.Second
 //
 //	/graphql  GraphQL (GET, POST, multipart)
 //	/         GraphiQL
+//	/auth/…   REST shim: token, refresh, logout, me
 //	/health   liveness: the process answers (no database access)
 //	/ready    readiness: the database answers; 503 otherwise
+//
+// Every route sees the viewer of a valid bearer token.
 func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewServer(graph.Options{
 		Client:        d.DB.Ent,
 		Logger:        d.Logger,
+		Auth:          d.Auth,
+		Accounts:      d.Accounts,
 		Introspection: !d.Config.Production(),
 	}))
+	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger}.register(mux)
 	mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -56,7 +66,7 @@ func NewHandler(d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return mux
+	return authenticate(d.Auth, d.Logger, mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

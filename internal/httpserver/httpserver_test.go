@@ -5,31 +5,19 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mifmaroc/erp/internal/config"
+	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
-	"github.com/mifmaroc/erp/internal/testdb"
 )
 
-func newHandler(t *testing.T) (http.Handler, func() error) {
+func get(t *testing.T, base, path string) (int, string, http.Header) {
 	t.Helper()
-	db := testdb.Open(t)
-	cfg, err := config.Load(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := httpserver.NewHandler(httpserver.Deps{Config: cfg, DB: db, Logger: gqltest.Logger(t)})
-	return h, db.SQL.Close
-}
-
-func get(t *testing.T, srv *httptest.Server, path string) (int, string, http.Header) {
-	t.Helper()
-	res, err := http.Get(srv.URL + path)
+	res, err := http.Get(base + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,9 +27,7 @@ func get(t *testing.T, srv *httptest.Server, path string) (int, string, http.Hea
 }
 
 func TestRoutes(t *testing.T) {
-	h, _ := newHandler(t)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	env := apptest.New(t)
 
 	tests := []struct {
 		name       string
@@ -57,7 +43,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body, _ := get(t, srv, tt.path)
+			status, body, _ := get(t, env.URL, tt.path)
 			if status != tt.wantStatus {
 				t.Errorf("GET %s = %d, want %d; body %s", tt.path, status, tt.wantStatus, body)
 			}
@@ -69,8 +55,8 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestGraphQLThroughRoutes(t *testing.T) {
-	h, _ := newHandler(t)
-	api := gqltest.NewServer(t, h, "/graphql")
+	env := apptest.New(t)
+	api := env.As(t, env.User(t, "Admin", domain.RoleAdmin))
 	var got struct{ Equipements struct{ TotalCount int } }
 	api.MustData(`{ equipements { totalCount } }`, nil, &got)
 	if got.Equipements.TotalCount != 0 {
@@ -79,16 +65,14 @@ func TestGraphQLThroughRoutes(t *testing.T) {
 }
 
 func TestReadyWhenDatabaseDown(t *testing.T) {
-	h, closeDB := newHandler(t)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	if err := closeDB(); err != nil {
+	env := apptest.New(t)
+	if err := env.DB.SQL.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if status, body, _ := get(t, srv, "/ready"); status != http.StatusServiceUnavailable {
+	if status, body, _ := get(t, env.URL, "/ready"); status != http.StatusServiceUnavailable {
 		t.Errorf("/ready with the database down = %d %s, want 503", status, body)
 	}
-	if status, _, _ := get(t, srv, "/health"); status != http.StatusOK {
+	if status, _, _ := get(t, env.URL, "/health"); status != http.StatusOK {
 		t.Errorf("/health with the database down = %d, want 200 (liveness never touches the database)", status)
 	}
 }

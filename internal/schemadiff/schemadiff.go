@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	atlas "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/sqltool"
@@ -103,3 +104,53 @@ func options(dia string, d atlas.Dir, errNoPlan bool) []schema.MigrateOption {
 
 // Dialects lists the dialects that have a migration folder.
 var Dialects = []string{dialect.Postgres, dialect.SQLite}
+
+// txBegin marks a SQLite migration already made atomic by WrapSQLite.
+const txBegin = "BEGIN;\n"
+
+// WrapSQLite makes every SQLite up-migration of dir atomic on its own, and rewrites atlas.sum.
+// SQLite migrations run outside a driver transaction because `PRAGMA foreign_keys = off`,
+// which atlas puts before a table rebuild, is ignored inside one: with foreign keys still on,
+// dropping the old table would cascade into the rows that reference it. So the file carries
+// its own transaction, inside the pragmas, as SQLite's documented rebuild procedure does.
+func WrapSQLite(dir string) error {
+	ups, err := filepath.Glob(filepath.Join(dir, "*.up.sql"))
+	if err != nil {
+		return err
+	}
+	for _, f := range ups {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		s := string(b)
+		if strings.Contains(s, txBegin) {
+			continue
+		}
+		const off, on = "PRAGMA foreign_keys = off;\n", "PRAGMA foreign_keys = on;\n"
+		head, tail := "", ""
+		if strings.HasPrefix(s, "-- disable the enforcement of foreign-keys constraints\n"+off) {
+			head = "-- disable the enforcement of foreign-keys constraints\n" + off
+			s = strings.TrimPrefix(s, head)
+		}
+		if i := strings.LastIndex(s, "-- enable back the enforcement of foreign-keys constraints\n"+on); i >= 0 {
+			tail = s[i:]
+			s = s[:i]
+			// The rebuilt tables must still satisfy every foreign key before the commit.
+			s += "PRAGMA foreign_key_check;\n"
+		}
+		out := head + txBegin + s + "COMMIT;\n" + tail
+		if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+			return err
+		}
+	}
+	d, err := sqltool.NewGolangMigrateDir(dir)
+	if err != nil {
+		return err
+	}
+	sum, err := d.Checksum()
+	if err != nil {
+		return err
+	}
+	return atlas.WriteSumFile(d, sum)
+}

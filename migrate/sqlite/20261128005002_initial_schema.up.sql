@@ -1,3 +1,4 @@
+BEGIN;
 -- create "competences" table
 CREATE TABLE `competences` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `nom` text NOT NULL, `niveau` text NOT NULL DEFAULT ('INTERMEDIAIRE'), `description` text NULL);
 -- create index "competences_nom_key" to table: "competences"
@@ -152,3 +153,4 @@ CREATE INDEX `user_created_at` ON `users` (`created_at`);
 CREATE INDEX `user_role_is_active` ON `users` (`role`, `is_active`);
 -- create "technicien_competences" table
 CREATE TABLE `technicien_competences` (`technicien_id` integer NOT NULL, `competence_id` integer NOT NULL, PRIMARY KEY (`technicien_id`, `competence_id`), CONSTRAINT `technicien_competences_technicien_id` FOREIGN KEY (`technicien_id`) REFERENCES `techniciens` (`id`) ON DELETE CASCADE, CONSTRAINT `technicien_competences_competence_id` FOREIGN KEY (`competence_id`) REFERENCES `competences` (`id`) ON DELETE CASCADE);
+COMMIT;

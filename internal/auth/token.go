@@ -1,0 +1,94 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// Claims are the access token's claims (seed §6 and §10.3): sub is the email, role a plain
+// string, ver the user's token version (a password change or deactivation bumps it).
+type Claims struct {
+	jwt.RegisteredClaims
+	UserID  int    `json:"user_id"`
+	Role    string `json:"role"`
+	Version int    `json:"ver"`
+}
+
+// Tokens issues and checks HS256 access tokens following RFC 8725: the algorithm is pinned
+// on parse, exp is required, iss and aud are checked.
+type Tokens struct {
+	Key      []byte
+	Issuer   string
+	Audience string
+	TTL      time.Duration
+	Now      func() time.Time
+}
+
+// Subject is who a token is issued for.
+type Subject struct {
+	UserID  int
+	Email   string
+	Role    domain.Role
+	Version int
+}
+
+// Issue signs an access token for s; it returns the token and its lifetime.
+func (t Tokens) Issue(s Subject) (string, time.Duration, error) {
+	now := t.Now()
+	c := Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   s.Email,
+			Issuer:    t.Issuer,
+			Audience:  jwt.ClaimStrings{t.Audience},
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(t.TTL)),
+			ID:        strconv.FormatInt(now.UnixNano(), 36),
+		},
+		UserID:  s.UserID,
+		Role:    string(s.Role),
+		Version: s.Version,
+	}
+	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.Key)
+	if err != nil {
+		return "", 0, fmt.Errorf("signing access token: %w", err)
+	}
+	return signed, t.TTL, nil
+}
+
+// ErrTokenExpired and ErrTokenInvalid are the two reasons a token is refused; both are
+// UNAUTHENTICATED for the client.
+var (
+	ErrTokenExpired = &domain.Error{Code: domain.CodeUnauthenticated, Message: "token expired: refresh it or log in again"}
+	ErrTokenInvalid = &domain.Error{Code: domain.CodeUnauthenticated, Message: "invalid token"}
+)
+
+// Parse checks the token's signature, algorithm, expiry, issuer and audience.
+func (t Tokens) Parse(token string) (*Claims, error) {
+	var c Claims
+	_, err := jwt.ParseWithClaims(token, &c,
+		func(*jwt.Token) (any, error) { return t.Key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer(t.Issuer),
+		jwt.WithAudience(t.Audience),
+		jwt.WithTimeFunc(t.Now),
+		jwt.WithLeeway(5*time.Second),
+	)
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return nil, ErrTokenExpired
+	case err != nil:
+		return nil, &domain.Error{Code: domain.CodeUnauthenticated, Message: ErrTokenInvalid.Message, Err: err}
+	case c.UserID == 0:
+		return nil, ErrTokenInvalid
+	}
+	return &c, nil
+}
