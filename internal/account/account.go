@@ -113,7 +113,7 @@ func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, err
 			upd.SetEmail(email)
 		}
 		out, err = upd.Save(ctx)
-		if ent.IsConstraintError(err) {
+		if ent.IsConstraintError(err) && c.Email != nil {
 			return domain.Errorf(domain.CodeConflict, "another user already has email %s", *c.Email)
 		}
 		if err != nil {
