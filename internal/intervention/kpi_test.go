@@ -1,0 +1,99 @@
+package intervention_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/intervention"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestDeadline(t *testing.T) {
+	created := time.Date(2028, 2, 28, 23, 0, 0, 0, time.UTC)
+	sla := intervention.DefaultSLA()
+	tests := []struct {
+		p    domain.Priorite
+		want *time.Time
+	}{
+		{"URGENTE", ptr(created.Add(2 * time.Hour))},
+		{"HAUTE", ptr(time.Date(2028, 2, 29, 23, 0, 0, 0, time.UTC))},
+		{"NORMALE", ptr(time.Date(2028, 3, 2, 23, 0, 0, 0, time.UTC))},
+		{"BASSE", ptr(created.Add(7 * 24 * time.Hour))},
+		{"PROGRAMMEE", nil},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.p), func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, sla.Deadline(created, tt.p)); diff != "" {
+				t.Errorf("Deadline (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCompute(t *testing.T) {
+	t0 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	deadline := at(240)
+	history := []intervention.Step{
+		{"OUVERTE", at(0)}, {"AFFECTEE", at(10)}, {"EN_COURS", at(30)},
+		{"EN_ATTENTE", at(90)}, {"EN_COURS", at(150)},
+	}
+	closed := append(history[:len(history):len(history)], intervention.Step{Statut: "CLOTUREE", At: at(200)})
+
+	tests := []struct {
+		name  string
+		facts intervention.Facts
+		now   time.Time
+		want  intervention.KPIs
+	}{
+		{
+			name: "RunningInTime",
+			facts: intervention.Facts{Statut: "EN_COURS", DateCreation: t0, DateLimite: &deadline, History: history,
+				TauxHoraire: 12000, CoutPieces: 5000, DureeEstimeeMin: ptr(90)},
+			now: at(180),
+			// EN_COURS 30→90 and 150→180: 90 minutes; labour 90 min × 120.00 MAD/h = 180.00 MAD.
+			want: intervention.KPIs{DelaiEcoule: 180, DelaiRestant: ptr(60), DureeReelle: 90, CoutPieces: 5000,
+				CoutMainOeuvre: 18000, CoutTotal: 23000, SLARespecte: ptr(true), DepassementEstimee: ptr(0)},
+		},
+		{
+			name:  "OpenAndLate",
+			facts: intervention.Facts{Statut: "EN_ATTENTE", DateCreation: t0, DateLimite: &deadline, History: history[:4]},
+			now:   at(300),
+			want: intervention.KPIs{DelaiEcoule: 300, DelaiRestant: ptr(-60), EnRetard: true, DureeReelle: 60,
+				SLARespecte: ptr(false)},
+		},
+		{
+			name: "ClosedInTime",
+			facts: intervention.Facts{Statut: "CLOTUREE", DateCreation: t0, DateLimite: &deadline, DateCloture: ptr(at(200)),
+				History: closed, TauxHoraire: 6000},
+			now: at(10000),
+			// Pauses excluded, and the clock stops at closure: 60 + 50 minutes.
+			want: intervention.KPIs{DelaiEcoule: 200, DureeReelle: 110, CoutMainOeuvre: 11000, CoutTotal: 11000, SLARespecte: ptr(true)},
+		},
+		{
+			name: "ClosedLate",
+			facts: intervention.Facts{Statut: "CLOTUREE", DateCreation: t0, DateLimite: ptr(at(100)), DateCloture: ptr(at(200)),
+				History: closed},
+			now:  at(10000),
+			want: intervention.KPIs{DelaiEcoule: 200, DureeReelle: 110, EnRetard: true, SLARespecte: ptr(false)},
+		},
+		{
+			name:  "NoDeadline",
+			facts: intervention.Facts{Statut: "OUVERTE", DateCreation: t0, History: history[:1]},
+			now:   at(45),
+			want:  intervention.KPIs{DelaiEcoule: 45},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := intervention.Compute(tt.facts, tt.now)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Compute (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
