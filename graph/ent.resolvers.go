@@ -86,7 +86,19 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// Intervention returns InterventionResolver implementation.
+func (r *Resolver) Intervention() InterventionResolver { return &interventionResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// InterventionWhereInput returns InterventionWhereInputResolver implementation.
+func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
+	return &interventionWhereInputResolver{r}
+}
+
+type (
+	interventionResolver           struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	interventionWhereInputResolver struct{ *Resolver }
+)

@@ -33,8 +33,10 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Intervention() InterventionResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	InterventionWhereInput() InterventionWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -148,45 +150,54 @@ type ComplexityRoot struct {
 	}
 
 	Intervention struct {
-		Client             func(childComplexity int) int
-		ClientID           func(childComplexity int) int
-		Contrat            func(childComplexity int) int
-		ContratID          func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		DateAffectation    func(childComplexity int) int
-		DateArchivage      func(childComplexity int) int
-		DateCloture        func(childComplexity int) int
-		DateCreation       func(childComplexity int) int
-		DateDebut          func(childComplexity int) int
-		DateEcheance       func(childComplexity int) int
-		DateFin            func(childComplexity int) int
-		DateLimite         func(childComplexity int) int
-		DatePrevue         func(childComplexity int) int
-		Demandeur          func(childComplexity int) int
-		DemandeurID        func(childComplexity int) int
-		Description        func(childComplexity int) int
-		Documents          func(childComplexity int) int
-		DureeEstimee       func(childComplexity int) int
-		Equipement         func(childComplexity int) int
-		EquipementID       func(childComplexity int) int
-		Historique         func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Notifications      func(childComplexity int) int
-		Pieces             func(childComplexity int) int
-		Planning           func(childComplexity int) int
-		PlanningID         func(childComplexity int) int
-		Priorite           func(childComplexity int) int
-		Rapport            func(childComplexity int) int
-		SatisfactionClient func(childComplexity int) int
-		Statut             func(childComplexity int) int
-		Technicien         func(childComplexity int) int
-		TechnicienID       func(childComplexity int) int
-		Titre              func(childComplexity int) int
-		Type               func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
-		Urgence            func(childComplexity int) int
-		Utilisations       func(childComplexity int) int
-		ValidationClient   func(childComplexity int) int
+		AvailableTransitions   func(childComplexity int) int
+		Client                 func(childComplexity int) int
+		ClientID               func(childComplexity int) int
+		Contrat                func(childComplexity int) int
+		ContratID              func(childComplexity int) int
+		CoutMainOeuvreCentimes func(childComplexity int) int
+		CoutPiecesCentimes     func(childComplexity int) int
+		CoutTotalCentimes      func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		DateAffectation        func(childComplexity int) int
+		DateArchivage          func(childComplexity int) int
+		DateCloture            func(childComplexity int) int
+		DateCreation           func(childComplexity int) int
+		DateDebut              func(childComplexity int) int
+		DateEcheance           func(childComplexity int) int
+		DateFin                func(childComplexity int) int
+		DateLimite             func(childComplexity int) int
+		DatePrevue             func(childComplexity int) int
+		DelaiEcoule            func(childComplexity int) int
+		DelaiRestant           func(childComplexity int) int
+		Demandeur              func(childComplexity int) int
+		DemandeurID            func(childComplexity int) int
+		Description            func(childComplexity int) int
+		Documents              func(childComplexity int) int
+		DureeEstimee           func(childComplexity int) int
+		DureeReelle            func(childComplexity int) int
+		EnRetard               func(childComplexity int) int
+		Equipement             func(childComplexity int) int
+		EquipementID           func(childComplexity int) int
+		Historique             func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Notifications          func(childComplexity int) int
+		Pieces                 func(childComplexity int) int
+		Planning               func(childComplexity int) int
+		PlanningID             func(childComplexity int) int
+		Priorite               func(childComplexity int) int
+		Rapport                func(childComplexity int) int
+		SLARespecte            func(childComplexity int) int
+		SatisfactionClient     func(childComplexity int) int
+		Statut                 func(childComplexity int) int
+		Technicien             func(childComplexity int) int
+		TechnicienID           func(childComplexity int) int
+		Titre                  func(childComplexity int) int
+		Type                   func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		Urgence                func(childComplexity int) int
+		Utilisations           func(childComplexity int) int
+		ValidationClient       func(childComplexity int) int
 	}
 
 	InterventionConnection struct {
@@ -213,12 +224,23 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ChangePassword func(childComplexity int, currentPassword string, newPassword string) int
-		CreateUser     func(childComplexity int, input model.CreateUserInput) int
-		DeactivateUser func(childComplexity int, id int) int
-		DeleteUser     func(childComplexity int, id int) int
-		UpdateMe       func(childComplexity int, input model.UpdateMeInput) int
-		UpdateUser     func(childComplexity int, id int, input model.UpdateUserInput) int
+		AddPieceToIntervention   func(childComplexity int, interventionID int, pieceID int, quantite int) int
+		AssignIntervention       func(childComplexity int, id int, technicienID int, remarque *string) int
+		ChangeInterventionStatut func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
+		ChangePassword           func(childComplexity int, currentPassword string, newPassword string) int
+		CreateCompetence         func(childComplexity int, input ent.CreateCompetenceInput) int
+		CreateEquipement         func(childComplexity int, input ent.CreateEquipementInput) int
+		CreateIntervention       func(childComplexity int, input ent.CreateInterventionInput) int
+		CreateTechnicien         func(childComplexity int, input ent.CreateTechnicienInput) int
+		CreateUser               func(childComplexity int, input model.CreateUserInput) int
+		DeactivateUser           func(childComplexity int, id int) int
+		DeleteEquipement         func(childComplexity int, id int) int
+		DeleteUser               func(childComplexity int, id int) int
+		UpdateEquipement         func(childComplexity int, id int, input ent.UpdateEquipementInput) int
+		UpdateIntervention       func(childComplexity int, id int, input ent.UpdateInterventionInput) int
+		UpdateMe                 func(childComplexity int, input model.UpdateMeInput) int
+		UpdateTechnicien         func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
+		UpdateUser               func(childComplexity int, id int, input model.UpdateUserInput) int
 	}
 
 	Notification struct {
@@ -422,6 +444,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type InterventionResolver interface {
+	AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error)
+	DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error)
+	DelaiEcoule(ctx context.Context, obj *ent.Intervention) (int, error)
+	EnRetard(ctx context.Context, obj *ent.Intervention) (bool, error)
+	DureeReelle(ctx context.Context, obj *ent.Intervention) (int, error)
+	CoutPiecesCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
+	CoutMainOeuvreCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
+	CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
+	SLARespecte(ctx context.Context, obj *ent.Intervention) (*bool, error)
+}
 type MutationResolver interface {
 	UpdateMe(ctx context.Context, input model.UpdateMeInput) (*ent.User, error)
 	ChangePassword(ctx context.Context, currentPassword string, newPassword string) (*model.AuthPayload, error)
@@ -429,6 +462,17 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error)
 	DeactivateUser(ctx context.Context, id int) (*ent.User, error)
 	DeleteUser(ctx context.Context, id int) (int, error)
+	CreateIntervention(ctx context.Context, input ent.CreateInterventionInput) (*ent.Intervention, error)
+	UpdateIntervention(ctx context.Context, id int, input ent.UpdateInterventionInput) (*ent.Intervention, error)
+	AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string) (*ent.Intervention, error)
+	ChangeInterventionStatut(ctx context.Context, id int, statut domain.InterventionStatut, remarque *string) (*ent.Intervention, error)
+	AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int) (*ent.Intervention, error)
+	CreateEquipement(ctx context.Context, input ent.CreateEquipementInput) (*ent.Equipement, error)
+	UpdateEquipement(ctx context.Context, id int, input ent.UpdateEquipementInput) (*ent.Equipement, error)
+	DeleteEquipement(ctx context.Context, id int) (int, error)
+	CreateTechnicien(ctx context.Context, input ent.CreateTechnicienInput) (*ent.Technicien, error)
+	UpdateTechnicien(ctx context.Context, id int, input ent.UpdateTechnicienInput) (*ent.Technicien, error)
+	CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -445,6 +489,11 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
+}
+
+type InterventionWhereInputResolver interface {
+	EnRetard(ctx context.Context, obj *ent.InterventionWhereInput, data *bool) error
+	Search(ctx context.Context, obj *ent.InterventionWhereInput, data *string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -930,6 +979,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HistoriqueIntervention.UserID(childComplexity), true
 
+	case "Intervention.availableTransitions":
+		if e.ComplexityRoot.Intervention.AvailableTransitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.AvailableTransitions(childComplexity), true
 	case "Intervention.client":
 		if e.ComplexityRoot.Intervention.Client == nil {
 			break
@@ -954,6 +1009,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ContratID(childComplexity), true
+	case "Intervention.coutMainOeuvreCentimes":
+		if e.ComplexityRoot.Intervention.CoutMainOeuvreCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CoutMainOeuvreCentimes(childComplexity), true
+	case "Intervention.coutPiecesCentimes":
+		if e.ComplexityRoot.Intervention.CoutPiecesCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CoutPiecesCentimes(childComplexity), true
+	case "Intervention.coutTotalCentimes":
+		if e.ComplexityRoot.Intervention.CoutTotalCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CoutTotalCentimes(childComplexity), true
 	case "Intervention.createdAt":
 		if e.ComplexityRoot.Intervention.CreatedAt == nil {
 			break
@@ -1014,6 +1087,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.DatePrevue(childComplexity), true
+	case "Intervention.delaiEcoule":
+		if e.ComplexityRoot.Intervention.DelaiEcoule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.DelaiEcoule(childComplexity), true
+	case "Intervention.delaiRestant":
+		if e.ComplexityRoot.Intervention.DelaiRestant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.DelaiRestant(childComplexity), true
 	case "Intervention.demandeur":
 		if e.ComplexityRoot.Intervention.Demandeur == nil {
 			break
@@ -1044,6 +1129,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.DureeEstimee(childComplexity), true
+	case "Intervention.dureeReelle":
+		if e.ComplexityRoot.Intervention.DureeReelle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.DureeReelle(childComplexity), true
+	case "Intervention.enRetard":
+		if e.ComplexityRoot.Intervention.EnRetard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.EnRetard(childComplexity), true
 	case "Intervention.equipement":
 		if e.ComplexityRoot.Intervention.Equipement == nil {
 			break
@@ -1104,6 +1201,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.Rapport(childComplexity), true
+	case "Intervention.slaRespecte":
+		if e.ComplexityRoot.Intervention.SLARespecte == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.SLARespecte(childComplexity), true
 	case "Intervention.satisfactionClient":
 		if e.ComplexityRoot.Intervention.SatisfactionClient == nil {
 			break
@@ -1252,6 +1355,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InterventionPiece.UpdatedAt(childComplexity), true
 
+	case "Mutation.addPieceToIntervention":
+		if e.ComplexityRoot.Mutation.AddPieceToIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addPieceToIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddPieceToIntervention(childComplexity, args["interventionId"].(int), args["pieceId"].(int), args["quantite"].(int)), true
+	case "Mutation.assignIntervention":
+		if e.ComplexityRoot.Mutation.AssignIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignIntervention(childComplexity, args["id"].(int), args["technicienId"].(int), args["remarque"].(*string)), true
+	case "Mutation.changeInterventionStatut":
+		if e.ComplexityRoot.Mutation.ChangeInterventionStatut == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeInterventionStatut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeInterventionStatut(childComplexity, args["id"].(int), args["statut"].(domain.InterventionStatut), args["remarque"].(*string)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -1263,6 +1399,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.createCompetence":
+		if e.ComplexityRoot.Mutation.CreateCompetence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCompetence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCompetence(childComplexity, args["input"].(ent.CreateCompetenceInput)), true
+	case "Mutation.createEquipement":
+		if e.ComplexityRoot.Mutation.CreateEquipement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEquipement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEquipement(childComplexity, args["input"].(ent.CreateEquipementInput)), true
+	case "Mutation.createIntervention":
+		if e.ComplexityRoot.Mutation.CreateIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIntervention(childComplexity, args["input"].(ent.CreateInterventionInput)), true
+	case "Mutation.createTechnicien":
+		if e.ComplexityRoot.Mutation.CreateTechnicien == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTechnicien_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTechnicien(childComplexity, args["input"].(ent.CreateTechnicienInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -1285,6 +1465,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeactivateUser(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteEquipement":
+		if e.ComplexityRoot.Mutation.DeleteEquipement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEquipement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEquipement(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteUser":
 		if e.ComplexityRoot.Mutation.DeleteUser == nil {
 			break
@@ -1296,6 +1487,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(int)), true
+	case "Mutation.updateEquipement":
+		if e.ComplexityRoot.Mutation.UpdateEquipement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEquipement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEquipement(childComplexity, args["id"].(int), args["input"].(ent.UpdateEquipementInput)), true
+	case "Mutation.updateIntervention":
+		if e.ComplexityRoot.Mutation.UpdateIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIntervention(childComplexity, args["id"].(int), args["input"].(ent.UpdateInterventionInput)), true
 	case "Mutation.updateMe":
 		if e.ComplexityRoot.Mutation.UpdateMe == nil {
 			break
@@ -1307,6 +1520,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMe(childComplexity, args["input"].(model.UpdateMeInput)), true
+	case "Mutation.updateTechnicien":
+		if e.ComplexityRoot.Mutation.UpdateTechnicien == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTechnicien_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTechnicien(childComplexity, args["id"].(int), args["input"].(ent.UpdateTechnicienInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -2467,6 +2691,73 @@ type Mutation {
   """
   deleteUser(id: ID!): ID! @hasRole(roles: [ADMIN])
 }
+
+extend type Intervention {
+  "The status moves the viewer may make now (build the action buttons from it)."
+  availableTransitions: [InterventionStatut!]!
+  "Minutes left before dateLimite, negative when late; null without deadline or once closed."
+  delaiRestant: Int
+  "Minutes from creation to closure, or to now while open."
+  delaiEcoule: Int!
+  "The deadline passed while the work was still open."
+  enRetard: Boolean!
+  "Minutes actually spent EN_COURS (pauses EN_ATTENTE excluded), from the history."
+  dureeReelle: Int!
+  "Σ quantity × unit price at the time of use of the parts used."
+  coutPiecesCentimes: Int!
+  "dureeReelle × the technician's hourly rate."
+  coutMainOeuvreCentimes: Int!
+  coutTotalCentimes: Int!
+  "null without deadline; else whether the work ended (or, while open, still is) before dateLimite."
+  slaRespecte: Boolean
+}
+
+extend input InterventionWhereInput {
+  "Open interventions whose deadline has passed (true), or the others (false)."
+  enRetard: Boolean
+  "Words searched, case-insensitively, in titre and description."
+  search: String
+}
+
+extend type Mutation {
+  """
+  Open an intervention (OUVERTE) with its first history line. dateLimite defaults to the SLA
+  of the priority. A CLIENT requests CORRECTIVE work for his own company only.
+  Errors: NOT_FOUND (equipement, client, contrat), BAD_USER_INPUT, FORBIDDEN.
+  """
+  createIntervention(input: CreateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, CLIENT])
+
+  """
+  Change the fields of an open intervention; the assigned technician changes only rapport
+  and dureeEstimee. Errors: LOCKED (closed), NOT_FOUND, FORBIDDEN.
+  """
+  updateIntervention(id: ID!, input: UpdateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
+
+  "Give to a technician: OUVERTE becomes AFFECTEE; work under way changes hands. Errors: NOT_FOUND, LOCKED."
+  assignIntervention(id: ID!, technicienId: ID!, remarque: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE])
+
+  """
+  Move through the life cycle. Errors: INVALID_TRANSITION (not a move of the state machine),
+  FORBIDDEN (not a move your role may make), CONFLICT (changed meanwhile), NOT_FOUND.
+  """
+  changeInterventionStatut(id: ID!, statut: InterventionStatut!, remarque: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
+
+  "Record parts used, taken out of stock at once. Errors: CONFLICT (insufficient stock), LOCKED, NOT_FOUND."
+  addPieceToIntervention(interventionId: ID!, pieceId: ID!, quantite: Int!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
+
+  "Errors: CONFLICT (code taken)."
+  createEquipement(input: CreateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
+  updateEquipement(id: ID!, input: UpdateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
+  "Errors: CONFLICT when interventions or plannings refer to it (retire it instead)."
+  deleteEquipement(id: ID!): ID! @hasRole(roles: [ADMIN, RESPONSABLE])
+
+  "Only for a user whose role is TECHNICIEN (BAD_USER_INPUT otherwise). Errors: CONFLICT (already has one)."
+  createTechnicien(input: CreateTechnicienInput!): Technicien! @hasRole(roles: [ADMIN, RESPONSABLE])
+  "A technician may change his own disponibilite only. Errors: CONFLICT (competence already held)."
+  updateTechnicien(id: ID!, input: UpdateTechnicienInput!): Technicien! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
+  "Errors: CONFLICT (name taken, whatever the case)."
+  createCompetence(input: CreateCompetenceInput!): Competence! @hasRole(roles: [ADMIN, RESPONSABLE])
+}
 `, BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 }
@@ -2766,6 +3057,24 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_pieces(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
+	case "availableTransitions":
+		return ec.fieldContext_Intervention_availableTransitions(ctx, field)
+	case "delaiRestant":
+		return ec.fieldContext_Intervention_delaiRestant(ctx, field)
+	case "delaiEcoule":
+		return ec.fieldContext_Intervention_delaiEcoule(ctx, field)
+	case "enRetard":
+		return ec.fieldContext_Intervention_enRetard(ctx, field)
+	case "dureeReelle":
+		return ec.fieldContext_Intervention_dureeReelle(ctx, field)
+	case "coutPiecesCentimes":
+		return ec.fieldContext_Intervention_coutPiecesCentimes(ctx, field)
+	case "coutMainOeuvreCentimes":
+		return ec.fieldContext_Intervention_coutMainOeuvreCentimes(ctx, field)
+	case "coutTotalCentimes":
+		return ec.fieldContext_Intervention_coutTotalCentimes(ctx, field)
+	case "slaRespecte":
+		return ec.fieldContext_Intervention_slaRespecte(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Intervention", field.Name)
 }
@@ -3132,10 +3441,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_isActive(ctx, field)
 	case "emailNotifications":
 		return ec.fieldContext_User_emailNotifications(ctx, field)
-	case "deletedAt":
-		return ec.fieldContext_User_deletedAt(ctx, field)
 	case "lastLoginAt":
 		return ec.fieldContext_User_lastLoginAt(ctx, field)
+	case "deletedAt":
+		return ec.fieldContext_User_deletedAt(ctx, field)
 	case "technicien":
 		return ec.fieldContext_User_technicien(ctx, field)
 	case "client":
@@ -3358,6 +3667,96 @@ func (ec *executionContext) field_Equipement_interventions_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addPieceToIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "pieceId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pieceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "quantite",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantite"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "technicienId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["technicienId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "remarque",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["remarque"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeInterventionStatut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "statut",
+		func(ctx context.Context, v any) (domain.InterventionStatut, error) {
+			return ec.unmarshalNInterventionStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statut"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "remarque",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["remarque"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3377,6 +3776,62 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 		return nil, err
 	}
 	args["newPassword"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateCompetenceInput, error) {
+			return ec.unmarshalNCreateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompetenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createEquipement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateEquipementInput, error) {
+			return ec.unmarshalNCreateEquipementInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateEquipementInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateInterventionInput, error) {
+			return ec.unmarshalNCreateInterventionInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateInterventionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTechnicien_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateTechnicienInput, error) {
+			return ec.unmarshalNCreateTechnicienInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateTechnicienInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3408,6 +3863,20 @@ func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteEquipement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3422,6 +3891,50 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateEquipement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateEquipementInput, error) {
+			return ec.unmarshalNUpdateEquipementInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateEquipementInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateInterventionInput, error) {
+			return ec.unmarshalNUpdateInterventionInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateInterventionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateMe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3433,6 +3946,28 @@ func (ec *executionContext) field_Mutation_updateMe_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTechnicien_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateTechnicienInput, error) {
+			return ec.unmarshalNUpdateTechnicienInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateTechnicienInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -7167,6 +7702,213 @@ func (ec *executionContext) fieldContext_Intervention_utilisations(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Intervention_availableTransitions(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_availableTransitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().AvailableTransitions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.InterventionStatut) graphql.Marshaler {
+			return ec.marshalNInterventionStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_availableTransitions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "InterventionStatut")
+}
+
+func (ec *executionContext) _Intervention_delaiRestant(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_delaiRestant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().DelaiRestant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_delaiRestant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Intervention_delaiEcoule(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_delaiEcoule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().DelaiEcoule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_delaiEcoule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Intervention_enRetard(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_enRetard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().EnRetard(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_enRetard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Intervention_dureeReelle(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_dureeReelle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().DureeReelle(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_dureeReelle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Intervention_coutPiecesCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_coutPiecesCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().CoutPiecesCentimes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_coutPiecesCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Intervention_coutMainOeuvreCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_coutMainOeuvreCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().CoutMainOeuvreCentimes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_coutMainOeuvreCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Intervention_coutTotalCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_coutTotalCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().CoutTotalCentimes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_coutTotalCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Intervention_slaRespecte(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_slaRespecte(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().SLARespecte(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_slaRespecte(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _InterventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7864,6 +8606,688 @@ func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIntervention(ctx, fc.Args["input"].(ent.CreateInterventionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "CLIENT"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIntervention(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateInterventionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignIntervention(ctx, fc.Args["id"].(int), fc.Args["technicienId"].(int), fc.Args["remarque"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeInterventionStatut(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeInterventionStatut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeInterventionStatut(ctx, fc.Args["id"].(int), fc.Args["statut"].(domain.InterventionStatut), fc.Args["remarque"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeInterventionStatut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeInterventionStatut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addPieceToIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addPieceToIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddPieceToIntervention(ctx, fc.Args["interventionId"].(int), fc.Args["pieceId"].(int), fc.Args["quantite"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addPieceToIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addPieceToIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createEquipement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createEquipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateEquipement(ctx, fc.Args["input"].(ent.CreateEquipementInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Equipement
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Equipement
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalNEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createEquipement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEquipement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEquipement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEquipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEquipement(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateEquipementInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Equipement
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Equipement
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalNEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEquipement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEquipement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEquipement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEquipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEquipement(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEquipement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEquipement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTechnicien(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTechnicien(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTechnicien(ctx, fc.Args["input"].(ent.CreateTechnicienInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Technicien
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Technicien
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTechnicien(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTechnicien_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTechnicien(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTechnicien(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTechnicien(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateTechnicienInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Technicien
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Technicien
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTechnicien(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTechnicien_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCompetence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCompetence(ctx, fc.Args["input"].(ent.CreateCompetenceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Competence
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Competence
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+			return ec.marshalNCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11441,29 +12865,6 @@ func (ec *executionContext) fieldContext_User_emailNotifications(_ context.Conte
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _User_deletedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_deletedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeletedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_User_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
-}
-
 func (ec *executionContext) _User_lastLoginAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11484,6 +12885,29 @@ func (ec *executionContext) _User_lastLoginAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_User_lastLoginAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _User_deletedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_deletedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
@@ -18230,7 +19654,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasUtilisations", "hasUtilisationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20001,6 +21425,24 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasUtilisationsWith = data
+		case "enRetard":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enRetard"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.InterventionWhereInput().EnRetard(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.InterventionWhereInput().Search(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -25408,7 +26850,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameIsNil", "usernameNotNil", "usernameEqualFold", "usernameContainsFold", "nomComplet", "nomCompletNEQ", "nomCompletIn", "nomCompletNotIn", "nomCompletGT", "nomCompletGTE", "nomCompletLT", "nomCompletLTE", "nomCompletContains", "nomCompletHasPrefix", "nomCompletHasSuffix", "nomCompletIsNil", "nomCompletNotNil", "nomCompletEqualFold", "nomCompletContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "isActive", "isActiveNEQ", "emailNotifications", "emailNotificationsNEQ", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasNotifications", "hasNotificationsWith", "hasHistoriques", "hasHistoriquesWith", "hasInterventionsDemandees", "hasInterventionsDemandeesWith", "hasDocuments", "hasDocumentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameIsNil", "usernameNotNil", "usernameEqualFold", "usernameContainsFold", "nomComplet", "nomCompletNEQ", "nomCompletIn", "nomCompletNotIn", "nomCompletGT", "nomCompletGTE", "nomCompletLT", "nomCompletLTE", "nomCompletContains", "nomCompletHasPrefix", "nomCompletHasSuffix", "nomCompletIsNil", "nomCompletNotNil", "nomCompletEqualFold", "nomCompletContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "isActive", "isActiveNEQ", "emailNotifications", "emailNotificationsNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasNotifications", "hasNotificationsWith", "hasHistoriques", "hasHistoriquesWith", "hasInterventionsDemandees", "hasInterventionsDemandeesWith", "hasDocuments", "hasDocumentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26066,76 +27508,6 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.EmailNotificationsNEQ = data
-		case "deletedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAt = data
-		case "deletedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtNEQ = data
-		case "deletedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtIn = data
-		case "deletedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtNotIn = data
-		case "deletedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtGT = data
-		case "deletedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtGTE = data
-		case "deletedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtLT = data
-		case "deletedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtLTE = data
-		case "deletedAtIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtIsNil = data
-		case "deletedAtNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DeletedAtNotNil = data
 		case "lastLoginAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -26206,6 +27578,76 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.LastLoginAtNotNil = data
+		case "deletedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAt = data
+		case "deletedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtNEQ = data
+		case "deletedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtIn = data
+		case "deletedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtNotIn = data
+		case "deletedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtGT = data
+		case "deletedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtGTE = data
+		case "deletedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtLT = data
+		case "deletedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtLTE = data
+		case "deletedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtIsNil = data
+		case "deletedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deletedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeletedAtNotNil = data
 		case "hasTechnicien":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicien"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27275,6 +28717,60 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_utilisations(ctx, field, obj)
 				})
+		case "availableTransitions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_availableTransitions(ctx, field, obj)
+				})
+		case "delaiRestant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_delaiRestant(ctx, field, obj)
+				})
+		case "delaiEcoule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_delaiEcoule(ctx, field, obj)
+				})
+		case "enRetard":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_enRetard(ctx, field, obj)
+				})
+		case "dureeReelle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_dureeReelle(ctx, field, obj)
+				})
+		case "coutPiecesCentimes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_coutPiecesCentimes(ctx, field, obj)
+				})
+		case "coutMainOeuvreCentimes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_coutMainOeuvreCentimes(ctx, field, obj)
+				})
+		case "coutTotalCentimes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_coutTotalCentimes(ctx, field, obj)
+				})
+		case "slaRespecte":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_slaRespecte(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27505,6 +29001,83 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeInterventionStatut":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeInterventionStatut(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addPieceToIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addPieceToIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createEquipement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEquipement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEquipement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEquipement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEquipement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEquipement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTechnicien":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTechnicien(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTechnicien":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTechnicien(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCompetence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCompetence(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -28679,13 +30252,13 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "deletedAt":
-			out.Values[i] = ec._User_deletedAt(ctx, field, obj)
+		case "lastLoginAt":
+			out.Values[i] = ec._User_lastLoginAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "lastLoginAt":
-			out.Values[i] = ec._User_lastLoginAt(ctx, field, obj)
+		case "deletedAt":
+			out.Values[i] = ec._User_deletedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -29300,6 +30873,26 @@ func (ec *executionContext) unmarshalNContratWhereInput2ᚖgithubᚗcomᚋmifmar
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompetenceInput(ctx context.Context, v any) (ent.CreateCompetenceInput, error) {
+	res, err := ec.unmarshalInputCreateCompetenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateEquipementInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateEquipementInput(ctx context.Context, v any) (ent.CreateEquipementInput, error) {
+	res, err := ec.unmarshalInputCreateEquipementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateInterventionInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateInterventionInput(ctx context.Context, v any) (ent.CreateInterventionInput, error) {
+	res, err := ec.unmarshalInputCreateInterventionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTechnicienInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateTechnicienInput(ctx context.Context, v any) (ent.CreateTechnicienInput, error) {
+	res, err := ec.unmarshalInputCreateTechnicienInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateUserInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29606,6 +31199,36 @@ func (ec *executionContext) unmarshalNInterventionStatut2githubᚗcomᚋmifmaroc
 
 func (ec *executionContext) marshalNInterventionStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx context.Context, sel ast.SelectionSet, v domain.InterventionStatut) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNInterventionStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatutᚄ(ctx context.Context, v any) ([]domain.InterventionStatut, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.InterventionStatut, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInterventionStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInterventionStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatutᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.InterventionStatut) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInterventionStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNInterventionType2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionType(ctx context.Context, v any) (domain.InterventionType, error) {
@@ -29965,8 +31588,23 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpdateEquipementInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateEquipementInput(ctx context.Context, v any) (ent.UpdateEquipementInput, error) {
+	res, err := ec.unmarshalInputUpdateEquipementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateInterventionInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateInterventionInput(ctx context.Context, v any) (ent.UpdateInterventionInput, error) {
+	res, err := ec.unmarshalInputUpdateInterventionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateMeInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐUpdateMeInput(ctx context.Context, v any) (model.UpdateMeInput, error) {
 	res, err := ec.unmarshalInputUpdateMeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTechnicienInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateTechnicienInput(ctx context.Context, v any) (ent.UpdateTechnicienInput, error) {
+	res, err := ec.unmarshalInputUpdateTechnicienInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -12,6 +12,9 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/technicien"
 )
 
 // Options configures the GraphQL server.
@@ -20,17 +23,28 @@ type Options struct {
 	Logger        *slog.Logger
 	Auth          *auth.Service
 	Accounts      *account.Service
+	Interventions *intervention.Service
 	Introspection bool // on for GraphiQL in development
 }
 
 // NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads),
 // a parsed-query cache, automatic persisted queries and the error presenter.
 func NewServer(o Options) *handler.Server {
-	r := &Resolver{client: o.Client, log: o.Logger, auth: o.Auth, accounts: o.Accounts}
+	r := &Resolver{
+		client:        o.Client,
+		log:           o.Logger,
+		auth:          o.Auth,
+		accounts:      o.Accounts,
+		interventions: o.Interventions,
+		equipements:   &equipement.Service{Client: o.Client},
+		techniciens:   &technicien.Service{Client: o.Client},
+		now:           o.Interventions.Now,
+	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AroundRootFields(requireViewer)
+	srv.AroundOperations(withRequestCache)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -6,19 +6,27 @@ package graph
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/technicien"
 )
 
 // Resolver holds what the resolvers need; one per server.
 type Resolver struct {
-	client   *ent.Client
-	log      *slog.Logger
-	auth     *auth.Service
-	accounts *account.Service
+	client        *ent.Client
+	log           *slog.Logger
+	auth          *auth.Service
+	accounts      *account.Service
+	interventions *intervention.Service
+	equipements   *equipement.Service
+	techniciens   *technicien.Service
+	now           func() time.Time
 }
 
 func authPayload(p *auth.TokenPair) *model.AuthPayload {

@@ -18,6 +18,83 @@ import (
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
+// AvailableTransitions is the resolver for the availableTransitions field.
+func (r *interventionResolver) AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error) {
+	return r.availableTransitions(ctx, obj), nil
+}
+
+// DelaiRestant is the resolver for the delaiRestant field.
+func (r *interventionResolver) DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return k.DelaiRestant, nil
+}
+
+// DelaiEcoule is the resolver for the delaiEcoule field.
+func (r *interventionResolver) DelaiEcoule(ctx context.Context, obj *ent.Intervention) (int, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return k.DelaiEcoule, nil
+}
+
+// EnRetard is the resolver for the enRetard field.
+func (r *interventionResolver) EnRetard(ctx context.Context, obj *ent.Intervention) (bool, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return false, err
+	}
+	return k.EnRetard, nil
+}
+
+// DureeReelle is the resolver for the dureeReelle field.
+func (r *interventionResolver) DureeReelle(ctx context.Context, obj *ent.Intervention) (int, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return k.DureeReelle, nil
+}
+
+// CoutPiecesCentimes is the resolver for the coutPiecesCentimes field.
+func (r *interventionResolver) CoutPiecesCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return int(k.CoutPieces), nil
+}
+
+// CoutMainOeuvreCentimes is the resolver for the coutMainOeuvreCentimes field.
+func (r *interventionResolver) CoutMainOeuvreCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return int(k.CoutMainOeuvre), nil
+}
+
+// CoutTotalCentimes is the resolver for the coutTotalCentimes field.
+func (r *interventionResolver) CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return int(k.CoutTotal), nil
+}
+
+// SLARespecte is the resolver for the slaRespecte field.
+func (r *interventionResolver) SLARespecte(ctx context.Context, obj *ent.Intervention) (*bool, error) {
+	k, err := r.kpis(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return k.SLARespecte, nil
+}
+
 // UpdateMe is the resolver for the updateMe field.
 func (r *mutationResolver) UpdateMe(ctx context.Context, input model.UpdateMeInput) (*ent.User, error) {
 	return r.accounts.UpdateMe(ctx, account.Profile{
@@ -76,6 +153,64 @@ func (r *mutationResolver) DeleteUser(ctx context.Context, id int) (int, error) 
 	return id, nil
 }
 
+// CreateIntervention is the resolver for the createIntervention field.
+func (r *mutationResolver) CreateIntervention(ctx context.Context, input ent.CreateInterventionInput) (*ent.Intervention, error) {
+	return r.interventions.Create(ctx, input)
+}
+
+// UpdateIntervention is the resolver for the updateIntervention field.
+func (r *mutationResolver) UpdateIntervention(ctx context.Context, id int, input ent.UpdateInterventionInput) (*ent.Intervention, error) {
+	return r.interventions.Update(ctx, id, input)
+}
+
+// AssignIntervention is the resolver for the assignIntervention field.
+func (r *mutationResolver) AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string) (*ent.Intervention, error) {
+	return r.interventions.Assign(ctx, id, technicienID, remarque)
+}
+
+// ChangeInterventionStatut is the resolver for the changeInterventionStatut field.
+func (r *mutationResolver) ChangeInterventionStatut(ctx context.Context, id int, statut domain.InterventionStatut, remarque *string) (*ent.Intervention, error) {
+	return r.interventions.ChangeStatut(ctx, id, statut, remarque)
+}
+
+// AddPieceToIntervention is the resolver for the addPieceToIntervention field.
+func (r *mutationResolver) AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int) (*ent.Intervention, error) {
+	return r.interventions.AddPiece(ctx, interventionID, pieceID, quantite)
+}
+
+// CreateEquipement is the resolver for the createEquipement field.
+func (r *mutationResolver) CreateEquipement(ctx context.Context, input ent.CreateEquipementInput) (*ent.Equipement, error) {
+	return r.equipements.Create(ctx, input)
+}
+
+// UpdateEquipement is the resolver for the updateEquipement field.
+func (r *mutationResolver) UpdateEquipement(ctx context.Context, id int, input ent.UpdateEquipementInput) (*ent.Equipement, error) {
+	return r.equipements.Update(ctx, id, input)
+}
+
+// DeleteEquipement is the resolver for the deleteEquipement field.
+func (r *mutationResolver) DeleteEquipement(ctx context.Context, id int) (int, error) {
+	if err := r.equipements.Delete(ctx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// CreateTechnicien is the resolver for the createTechnicien field.
+func (r *mutationResolver) CreateTechnicien(ctx context.Context, input ent.CreateTechnicienInput) (*ent.Technicien, error) {
+	return r.techniciens.Create(ctx, input)
+}
+
+// UpdateTechnicien is the resolver for the updateTechnicien field.
+func (r *mutationResolver) UpdateTechnicien(ctx context.Context, id int, input ent.UpdateTechnicienInput) (*ent.Technicien, error) {
+	return r.techniciens.Update(ctx, id, input)
+}
+
+// CreateCompetence is the resolver for the createCompetence field.
+func (r *mutationResolver) CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error) {
+	return r.techniciens.CreateCompetence(ctx, input)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	return r.client.User.Get(ctx, viewer.FromContext(ctx).UserID)
@@ -94,6 +229,22 @@ func (r *queryResolver) Documents(ctx context.Context, interventionID int) ([]*e
 		Where(document.InterventionID(interventionID)).
 		Order(ent.Desc(document.FieldDateUpload), ent.Desc(document.FieldID)).
 		All(ctx)
+}
+
+// EnRetard is the resolver for the enRetard field.
+func (r *interventionWhereInputResolver) EnRetard(ctx context.Context, obj *ent.InterventionWhereInput, data *bool) error {
+	if data != nil {
+		obj.AddPredicates(lateFilter(r.now(), *data))
+	}
+	return nil
+}
+
+// Search is the resolver for the search field.
+func (r *interventionWhereInputResolver) Search(ctx context.Context, obj *ent.InterventionWhereInput, data *string) error {
+	if data != nil {
+		obj.AddPredicates(searchFilter(*data))
+	}
+	return nil
 }
 
 // Mutation returns MutationResolver implementation.

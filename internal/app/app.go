@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/httpserver"
+	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )
@@ -184,11 +185,12 @@ func (a *App) Services() (httpserver.Deps, error) {
 		return httpserver.Deps{}, err
 	}
 	return httpserver.Deps{
-		Config:   a.Config,
-		DB:       a.DB,
-		Logger:   a.Log,
-		Auth:     authSvc,
-		Accounts: &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
+		Config:        a.Config,
+		DB:            a.DB,
+		Logger:        a.Log,
+		Auth:          authSvc,
+		Accounts:      &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
+		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.DefaultSLA(), Now: time.Now, Log: a.Log},
 	}, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
+	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -75,11 +76,12 @@ func New(tb testing.TB) *Env {
 		tb.Fatal(err)
 	}
 	deps := httpserver.Deps{
-		Config:   cfg,
-		DB:       db,
-		Logger:   log,
-		Auth:     authSvc,
-		Accounts: &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
+		Config:        cfg,
+		DB:            db,
+		Logger:        log,
+		Auth:          authSvc,
+		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
+		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.DefaultSLA(), Now: clock.Now, Log: log},
 	}
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)

@@ -19,15 +19,17 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/intervention"
 )
 
 // Deps is what the handler serves.
 type Deps struct {
-	Config   config.Config
-	DB       *database.DB
-	Logger   *slog.Logger
-	Auth     *auth.Service
-	Accounts *account.Service
+	Config        config.Config
+	DB            *database.DB
+	Logger        *slog.Logger
+	Auth          *auth.Service
+	Accounts      *account.Service
+	Interventions *intervention.Service
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -49,6 +51,7 @@ func NewHandler(d Deps) http.Handler {
 		Logger:        d.Logger,
 		Auth:          d.Auth,
 		Accounts:      d.Accounts,
+		Interventions: d.Interventions,
 		Introspection: !d.Config.Production(),
 	}))
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger}.register(mux)

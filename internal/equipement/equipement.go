@@ -1,0 +1,61 @@
+// Package equipement manages the maintained assets.
+package equipement
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Service manages equipements; the access rules let only staff write them.
+type Service struct {
+	Client *ent.Client
+}
+
+// Create adds an equipement. A taken code is CONFLICT.
+func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*ent.Equipement, error) {
+	e, err := s.Client.Equipement.Create().SetInput(in).Save(ctx)
+	if ent.IsConstraintError(err) {
+		return nil, domain.Errorf(domain.CodeConflict, "an equipement with code %s already exists", in.Code)
+	}
+	return e, err
+}
+
+// Update changes an equipement (NOT_FOUND, CONFLICT on a taken code).
+func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInput) (*ent.Equipement, error) {
+	e, err := s.Client.Equipement.UpdateOneID(id).SetInput(in).Save(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return nil, domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
+	case ent.IsConstraintError(err):
+		return nil, domain.Errorf(domain.CodeConflict, "another equipement already has this code")
+	}
+	return e, err
+}
+
+// Delete removes an equipement that no intervention or planning refers to; otherwise
+// CONFLICT and nothing is deleted (set its statut to RETIRE instead).
+func (s *Service) Delete(ctx context.Context, id int) error {
+	e, err := s.Client.Equipement.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
+	} else if err != nil {
+		return err
+	}
+	sys := viewer.SystemContext(ctx)
+	used, err := s.Client.Equipement.Query().
+		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings())).
+		Exist(sys)
+	if err != nil {
+		return fmt.Errorf("checking uses of equipement %d: %w", id, err)
+	}
+	if used {
+		return domain.Errorf(domain.CodeConflict,
+			"equipement %s has interventions or plannings: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
+	}
+	return s.Client.Equipement.DeleteOneID(id).Exec(ctx)
+}

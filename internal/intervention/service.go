@@ -1,0 +1,368 @@
+package intervention
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/piece"
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Service applies the rules to stored interventions. Every method reads the intervention
+// with the caller's context, so a row the caller may not see is NOT_FOUND; the rules of this
+// package then decide what the caller may do, and the change is written, with its history
+// line, in one transaction.
+type Service struct {
+	Client *ent.Client
+	SLA    SLA
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// errLocked is the refusal to edit a closed intervention.
+func errLocked(s domain.InterventionStatut) error {
+	return domain.Errorf(domain.CodeLocked, "the intervention is %s: it can no longer be changed", s)
+}
+
+func actorOf(v *viewer.Viewer, iv *ent.Intervention) Actor {
+	return Actor{Role: v.Role, Assigned: v.TechnicienID != 0 && iv.TechnicienID != nil && *iv.TechnicienID == v.TechnicienID}
+}
+
+// AvailableTransitions lists the moves the viewer may make now on iv.
+func AvailableTransitions(ctx context.Context, iv *ent.Intervention) []domain.InterventionStatut {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil
+	}
+	moves := MovesFor(actorOf(v, iv), iv.Statut)
+	if iv.TechnicienID == nil {
+		// AFFECTEE needs a technician: it is reached through assignIntervention.
+		for i, m := range moves {
+			if m == domain.StatutAffectee {
+				moves = append(moves[:i], moves[i+1:]...)
+				break
+			}
+		}
+	}
+	if moves == nil {
+		moves = []domain.InterventionStatut{}
+	}
+	return moves
+}
+
+// Create records a new intervention, OUVERTE, with its first history line. A CLIENT creates
+// only CORRECTIVE requests, for his own company. Linked rows must exist and be visible:
+// NOT_FOUND otherwise.
+func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	switch {
+	case v.Staff():
+	case v.Is(domain.RoleClient):
+		if in.Type != nil && *in.Type != domain.TypeCorrective {
+			return nil, domain.Errorf(domain.CodeForbidden, "a client may only request CORRECTIVE interventions")
+		}
+		if in.ClientID != nil && *in.ClientID != v.SocieteID {
+			return nil, domain.Errorf(domain.CodeForbidden, "a client may only request interventions for his own company")
+		}
+		if v.SocieteID != 0 {
+			in.ClientID = &v.SocieteID
+		}
+		// What a client may not decide for himself.
+		in.SatisfactionClient, in.ValidationClient, in.Rapport, in.DateLimite = nil, nil, nil, nil
+	default:
+		return nil, domain.Errorf(domain.CodeForbidden, "your role may not create interventions")
+	}
+	if err := s.checkLinks(ctx, in.EquipementID, in.ClientID, in.ContratID); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if in.DateLimite == nil {
+		p := domain.PrioriteNormale
+		if in.Priorite != nil {
+			p = *in.Priorite
+		}
+		in.DateLimite = s.SLA.Deadline(now, p)
+	}
+	var created *ent.Intervention
+	sys := viewer.SystemContext(ctx)
+	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+		iv, err := tx.Intervention.Create().
+			SetInput(in).
+			SetStatut(domain.StatutOuverte).
+			SetDateCreation(now).
+			SetDemandeurID(v.UserID).
+			Save(sys)
+		if err != nil {
+			return err
+		}
+		created = iv
+		return tx.HistoriqueIntervention.Create().
+			SetInterventionID(iv.ID).
+			SetUserID(v.UserID).
+			SetNouveauStatut(domain.StatutOuverte).
+			SetHorodatage(now).
+			SetRemarque("création").
+			Exec(sys)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Log.InfoContext(ctx, "intervention created", "event", "intervention_created", "intervention_id", created.ID, "user_id", v.UserID)
+	return created, nil
+}
+
+// checkLinks verifies that linked rows exist and are visible to the caller, and that a
+// contract belongs to the intervention's client.
+func (s *Service) checkLinks(ctx context.Context, equipementID, clientID, contratID *int) error {
+	if equipementID != nil {
+		if _, err := s.Client.Equipement.Get(ctx, *equipementID); ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", *equipementID)
+		} else if err != nil {
+			return err
+		}
+	}
+	if clientID != nil {
+		if _, err := s.Client.Societe.Get(viewer.SystemContext(ctx), *clientID); ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "client %d not found", *clientID)
+		} else if err != nil {
+			return err
+		}
+	}
+	if contratID != nil {
+		c, err := s.Client.Contrat.Query().Where(contrat.ID(*contratID)).Only(viewer.SystemContext(ctx))
+		if ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "contrat %d not found", *contratID)
+		} else if err != nil {
+			return err
+		}
+		if clientID != nil && c.ClientID != *clientID {
+			return domain.Errorf(domain.CodeBadUserInput, "contrat %s belongs to another client", c.Reference)
+		}
+	}
+	return nil
+}
+
+// load reads an intervention as the caller may see it.
+func (s *Service) load(ctx context.Context, id int) (*ent.Intervention, error) {
+	iv, err := s.Client.Intervention.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", id)
+	}
+	return iv, err
+}
+
+// Update changes the fields of an open intervention: staff change anything; the assigned
+// technician only his report and estimate. A closed one is LOCKED.
+func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionInput) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	iv, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if Locked(iv.Statut) {
+		return nil, errLocked(iv.Statut)
+	}
+	switch {
+	case v.Staff():
+	case actorOf(v, iv).Assigned:
+		if onlyReport := (ent.UpdateInterventionInput{Rapport: in.Rapport, ClearRapport: in.ClearRapport,
+			DureeEstimee: in.DureeEstimee, ClearDureeEstimee: in.ClearDureeEstimee}); in != onlyReport {
+			return nil, domain.Errorf(domain.CodeForbidden, "a technician may only change the report and the estimated duration")
+		}
+	default:
+		return nil, domain.Errorf(domain.CodeForbidden, "your role may not change this intervention")
+	}
+	clientID := in.ClientID
+	if clientID == nil && !in.ClearClient {
+		clientID = iv.ClientID
+	}
+	contratID := in.ContratID
+	if contratID == nil && !in.ClearContrat && in.ClientID != nil {
+		contratID = iv.ContratID // a new client must still match the kept contract
+	}
+	if err := s.checkLinks(ctx, in.EquipementID, clientID, contratID); err != nil {
+		return nil, err
+	}
+	sys := viewer.SystemContext(ctx)
+	upd := s.Client.Intervention.UpdateOneID(id).SetInput(in).Where(intervention.StatutEQ(iv.Statut))
+	if in.Priorite != nil && in.DateLimite == nil && !in.ClearDateLimite && *in.Priorite != iv.Priorite {
+		// The SLA deadline follows the priority unless one is given.
+		upd.SetNillableDateLimite(s.SLA.Deadline(iv.DateCreation, *in.Priorite))
+		if s.SLA.Deadline(iv.DateCreation, *in.Priorite) == nil {
+			upd.ClearDateLimite()
+		}
+	}
+	out, err := upd.Save(sys)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeConflict, "the intervention changed status meanwhile: reload it and try again")
+	}
+	return out, err
+}
+
+// Assign gives the intervention to a technician: OUVERTE becomes AFFECTEE; an intervention
+// already under way changes hands and keeps its status. Both write a history line.
+func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *string) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	if !v.Staff() {
+		return nil, domain.Errorf(domain.CodeForbidden, "only ADMIN and RESPONSABLE assign interventions")
+	}
+	iv, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if Locked(iv.Statut) {
+		return nil, errLocked(iv.Statut)
+	}
+	tech, err := s.Client.Technicien.Get(ctx, technicienID)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "technicien %d not found", technicienID)
+	} else if err != nil {
+		return nil, err
+	}
+	to := iv.Statut
+	if iv.Statut == domain.StatutOuverte {
+		to = domain.StatutAffectee
+	}
+	note := fmt.Sprintf("affectée au technicien %d", tech.ID)
+	if remarque != nil && *remarque != "" {
+		note = *remarque
+	}
+	return s.move(ctx, iv, to, note, func(u *ent.InterventionUpdateOne) {
+		u.SetTechnicienID(tech.ID).SetDateAffectation(s.Now())
+	})
+}
+
+// ChangeStatut moves the intervention through the state machine (INVALID_TRANSITION
+// otherwise) if the caller's role allows that move (FORBIDDEN otherwise). Two concurrent moves
+// from the same status never both succeed: the second gets CONFLICT.
+func (s *Service) ChangeStatut(ctx context.Context, id int, to domain.InterventionStatut, remarque *string) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	iv, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckMove(actorOf(v, iv), iv.Statut, to); err != nil {
+		return nil, err
+	}
+	if to == domain.StatutAffectee && iv.TechnicienID == nil {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "AFFECTEE needs a technician: use assignIntervention")
+	}
+	note := ""
+	if remarque != nil {
+		note = *remarque
+	}
+	now := s.Now()
+	return s.move(ctx, iv, to, note, func(u *ent.InterventionUpdateOne) {
+		switch to {
+		case domain.StatutOuverte:
+			u.ClearTechnicienID().ClearDateAffectation()
+		case domain.StatutEnCours:
+			if iv.DateDebut == nil {
+				u.SetDateDebut(now)
+			}
+		case domain.StatutCloturee:
+			u.SetDateFin(now).SetDateCloture(now)
+		case domain.StatutArchivee:
+			u.SetDateArchivage(now)
+		}
+	})
+}
+
+// move writes the new status (guarded by the old one), the changes of set and the history
+// line, in one transaction.
+func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.InterventionStatut, remarque string,
+	set func(*ent.InterventionUpdateOne)) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	sys := viewer.SystemContext(ctx)
+	now := s.Now()
+	var out *ent.Intervention
+	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+		u := tx.Intervention.UpdateOneID(iv.ID).
+			Where(intervention.StatutEQ(iv.Statut)).
+			SetStatut(to)
+		set(u)
+		var err error
+		out, err = u.Save(sys)
+		if ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeConflict, "the intervention changed status meanwhile (it is no longer %s): reload it and try again", iv.Statut)
+		}
+		if err != nil {
+			return err
+		}
+		h := tx.HistoriqueIntervention.Create().
+			SetInterventionID(iv.ID).
+			SetUserID(v.UserID).
+			SetAncienStatut(iv.Statut).
+			SetNouveauStatut(to).
+			SetHorodatage(now)
+		if remarque != "" {
+			h.SetRemarque(remarque)
+		}
+		return h.Exec(sys)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", iv.ID,
+		"from", iv.Statut, "to", to, "user_id", v.UserID)
+	return out, nil
+}
+
+// AddPiece records parts used and takes them out of stock atomically: with too few in stock,
+// CONFLICT and nothing changes. Staff or the assigned technician, on an open intervention.
+func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	if quantite <= 0 {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be at least 1")
+	}
+	iv, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if Locked(iv.Statut) {
+		return nil, errLocked(iv.Statut)
+	}
+	if !v.Staff() && !actorOf(v, iv).Assigned {
+		return nil, domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record parts")
+	}
+	sys := viewer.SystemContext(ctx)
+	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+		p, err := tx.Piece.Get(sys, pieceID)
+		if ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "piece %d not found", pieceID)
+		} else if err != nil {
+			return err
+		}
+		n, err := tx.Piece.Update().
+			Where(piece.ID(pieceID), piece.QuantiteGTE(quantite)).
+			AddQuantite(-quantite).
+			Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return domain.Errorf(domain.CodeConflict, "insufficient stock of %s: %d requested", p.Reference, quantite)
+		}
+		// One line per part: using it again adds to the quantity at the first price.
+		return tx.InterventionPiece.Create().
+			SetInterventionID(id).
+			SetPieceID(pieceID).
+			SetQuantite(quantite).
+			SetPrixUnitaireCentimes(p.PrixUnitaireCentimes).
+			OnConflictColumns(interventionpiece.FieldInterventionID, interventionpiece.FieldPieceID).
+			AddQuantite(quantite).
+			Exec(sys)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.Intervention.Get(ctx, id)
+}
