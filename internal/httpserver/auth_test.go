@@ -30,15 +30,21 @@ func (r authResult) str(k string) string { s, _ := r.Body[k].(string); return s 
 
 func postForm(t *testing.T, env *apptest.Env, path string, form url.Values) authResult {
 	t.Helper()
-	res, err := apptest.HTTP.PostForm(env.URL+path, form)
+	req, err := http.NewRequest(http.MethodPost, env.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readResult(t, res)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return send(t, req)
 }
 
-func readResult(t *testing.T, res *http.Response) authResult {
+// send performs req and reads its JSON answer.
+func send(t *testing.T, req *http.Request) authResult {
 	t.Helper()
+	res, err := apptest.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer func() { _ = res.Body.Close() }()
 	b, _ := io.ReadAll(res.Body)
 	out := authResult{Status: res.StatusCode, Header: res.Header}
@@ -82,12 +88,10 @@ func TestLogin(t *testing.T) {
 		if r := postForm(t, env, "/auth/token", url.Values{"email": {u.Email}, "password": {apptest.Password}}); r.Status != http.StatusOK {
 			t.Errorf("form with email = %d %v", r.Status, r.Body)
 		}
-		res, err := apptest.HTTP.Post(env.URL+"/auth/token", "application/json",
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/auth/token",
 			strings.NewReader(`{"email":"karim@example.com","password":"`+apptest.Password+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r := readResult(t, res); r.Status != http.StatusOK {
+		req.Header.Set("Content-Type", "application/json")
+		if r := send(t, req); r.Status != http.StatusOK {
 			t.Errorf("JSON login = %d %v", r.Status, r.Body)
 		}
 	})
@@ -208,19 +212,12 @@ func TestMe(t *testing.T) {
 	u := env.User(t, "Nadia", domain.RoleClient)
 	req, _ := http.NewRequest(http.MethodGet, env.URL+"/auth/me", nil)
 	req.Header.Set("Authorization", "Bearer "+env.Token(t, u))
-	res, err := apptest.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := readResult(t, res)
+	r := send(t, req)
 	if r.Status != http.StatusOK || r.str("email") != u.Email || r.str("role") != "CLIENT" || r.Body["id"] != float64(u.ID) {
 		t.Errorf("/auth/me = %d %v", r.Status, r.Body)
 	}
-	res, err = apptest.HTTP.Get(env.URL + "/auth/me")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := readResult(t, res); r.Status != http.StatusUnauthorized {
+	anon, _ := http.NewRequest(http.MethodGet, env.URL+"/auth/me", nil)
+	if r := send(t, anon); r.Status != http.StatusUnauthorized {
 		t.Errorf("/auth/me without token = %d, want 401", r.Status)
 	}
 }
