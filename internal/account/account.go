@@ -132,7 +132,10 @@ func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, err
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil // further queries go through the client, not the closed transaction
 }
 
 // Deactivate refuses every further login and token of the user.

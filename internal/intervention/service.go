@@ -115,6 +115,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 	if err != nil {
 		return nil, err
 	}
+	created = created.Unwrap() // further queries go through the client, not the closed transaction
 	s.Log.InfoContext(ctx, "intervention created", "event", "intervention_created", "intervention_id", created.ID, "user_id", v.UserID)
 	return created, nil
 }
@@ -311,6 +312,7 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 	if err != nil {
 		return nil, err
 	}
+	out = out.Unwrap() // further queries go through the client, not the closed transaction
 	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", iv.ID,
 		"from", iv.Statut, "to", to, "user_id", v.UserID)
 	return out, nil
