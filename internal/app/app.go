@@ -190,7 +190,7 @@ func (a *App) Services() (httpserver.Deps, error) {
 		Logger:        a.Log,
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
-		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.DefaultSLA(), Now: time.Now, Log: a.Log},
+		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
 	}, nil
 }
 

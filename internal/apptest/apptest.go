@@ -81,7 +81,7 @@ func New(tb testing.TB) *Env {
 		Logger:        log,
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
-		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.DefaultSLA(), Now: clock.Now, Log: log},
+		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
 	}
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)

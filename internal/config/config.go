@@ -11,11 +11,14 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // Environments.
@@ -57,6 +60,9 @@ type Config struct {
 	MaxUploadBytes  int64  // MAX_UPLOAD_SIZE_MB, in bytes
 
 	EnableScheduler bool // ENABLE_SCHEDULER
+
+	// SLA is the deadline after creation per priority (SLA_HOURS); a priority left out has none.
+	SLA map[domain.Priorite]time.Duration
 
 	SMTP SMTPConfig
 
@@ -146,6 +152,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 10*time.Second),
 	}
+	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))
 
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
@@ -250,6 +257,23 @@ func (r *reader) boolean(name string, def bool) bool {
 		return def
 	}
 	return v
+}
+
+// sla reads PRIORITE=hours pairs.
+func (r *reader) sla(name, def string) map[domain.Priorite]time.Duration {
+	out := map[domain.Priorite]time.Duration{}
+	for _, pair := range splitList(r.str(name, def)) {
+		k, v, ok := strings.Cut(pair, "=")
+		p := domain.Priorite(strings.ToUpper(strings.TrimSpace(k)))
+		hours, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if !ok || err != nil || hours <= 0 || !slices.Contains(p.Values(), string(p)) {
+			r.fail(name, fmt.Sprintf("has %q; expected PRIORITE=hours pairs such as URGENTE=2,HAUTE=24 (priorities: %s)",
+				pair, strings.Join(p.Values(), ", ")))
+			continue
+		}
+		out[p] = time.Duration(hours * float64(time.Hour))
+	}
+	return out
 }
 
 func (r *reader) duration(name string, def time.Duration) time.Duration {

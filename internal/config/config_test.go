@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/internal/config"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 func env(vars map[string]string) func(string) (string, bool) {
@@ -36,6 +37,8 @@ func TestDefaults(t *testing.T) {
 		{"SecretKeyLen", len(c.SecretKey), 64},
 		{"EnableScheduler", c.EnableScheduler, false},
 		{"MaxOpenConns", c.DB.MaxOpenConns, 20},
+		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
+		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}
 	for _, ck := range checks {
 		if ck.got != ck.want {
@@ -54,6 +57,7 @@ func TestValues(t *testing.T) {
 		"MAX_UPLOAD_SIZE_MB":   "25",
 		"MIGRATE_ON_START":     "false",
 		"DB_CONN_MAX_LIFETIME": "1h",
+		"SLA_HOURS":            "urgente=0.5, HAUTE=12",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +70,9 @@ func TestValues(t *testing.T) {
 	}
 	if c.SecretKeyGenerated {
 		t.Error("a given SECRET_KEY must not be replaced")
+	}
+	if c.SLA[domain.PrioriteUrgente] != 30*time.Minute || c.SLA[domain.PrioriteHaute] != 12*time.Hour || len(c.SLA) != 2 {
+		t.Errorf("SLA = %v", c.SLA)
 	}
 }
 
@@ -87,6 +94,8 @@ func TestInvalid(t *testing.T) {
 		{"BadAdminEmail", map[string]string{"ADMIN_EMAIL": "admin"}, "ADMIN_EMAIL"},
 		{"IdleAboveOpen", map[string]string{"DB_MAX_OPEN_CONNS": "5", "DB_MAX_IDLE_CONNS": "10"}, "DB_MAX_IDLE_CONNS (10) must not exceed DB_MAX_OPEN_CONNS (5)"},
 		{"BadLogLevel", map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
+		{"BadSLAPriority", map[string]string{"SLA_HOURS": "CRITIQUE=1"}, `SLA_HOURS has "CRITIQUE=1"`},
+		{"BadSLAHours", map[string]string{"SLA_HOURS": "URGENTE=soon"}, "SLA_HOURS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,18 +7,8 @@ import (
 )
 
 // SLA gives the deadline after creation for each priority; a priority absent from the map
-// (PROGRAMMEE by default) has none.
+// has none. The values come from SLA_HOURS (internal/config).
 type SLA map[domain.Priorite]time.Duration
-
-// DefaultSLA is SPEC.md's: URGENTE 2 h, HAUTE 24 h, NORMALE 72 h, BASSE 168 h.
-func DefaultSLA() SLA {
-	return SLA{
-		domain.PrioriteUrgente: 2 * time.Hour,
-		domain.PrioriteHaute:   24 * time.Hour,
-		domain.PrioriteNormale: 72 * time.Hour,
-		domain.PrioriteBasse:   168 * time.Hour,
-	}
-}
 
 // Deadline is the SLA deadline of an intervention created at created with priority p, or
 // nil when p has none.

@@ -14,7 +14,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestDeadline(t *testing.T) {
 	created := time.Date(2028, 2, 28, 23, 0, 0, 0, time.UTC)
-	sla := intervention.DefaultSLA()
+	sla := intervention.SLA{"URGENTE": 2 * time.Hour, "HAUTE": 24 * time.Hour, "NORMALE": 72 * time.Hour, "BASSE": 168 * time.Hour}
 	tests := []struct {
 		p    domain.Priorite
 		want *time.Time
