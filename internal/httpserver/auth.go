@@ -109,16 +109,9 @@ func (a authRoutes) token(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a authRoutes) refresh(w http.ResponseWriter, r *http.Request) {
-	in, err := readFields(w, r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if in["refresh_token"] == "" {
-		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "refresh_token is required"))
-		return
-	}
-	pair, err := a.svc.Refresh(r.Context(), in["refresh_token"], clientIP(r))
+	pair, err := a.withRefreshToken(w, r, func(tok string) (*auth.TokenPair, error) {
+		return a.svc.Refresh(r.Context(), tok, clientIP(r))
+	})
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -127,20 +120,27 @@ func (a authRoutes) refresh(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a authRoutes) logout(w http.ResponseWriter, r *http.Request) {
-	in, err := readFields(w, r)
+	_, err := a.withRefreshToken(w, r, func(tok string) (*auth.TokenPair, error) {
+		return nil, a.svc.Logout(r.Context(), tok)
+	})
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if in["refresh_token"] == "" {
-		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "refresh_token is required"))
-		return
-	}
-	if err := a.svc.Logout(r.Context(), in["refresh_token"]); err != nil {
-		a.fail(w, r, err)
-		return
-	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// withRefreshToken reads the refresh_token field (BAD_USER_INPUT when missing) and runs fn.
+func (a authRoutes) withRefreshToken(w http.ResponseWriter, r *http.Request,
+	fn func(string) (*auth.TokenPair, error)) (*auth.TokenPair, error) {
+	in, err := readFields(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if in["refresh_token"] == "" {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "refresh_token is required")
+	}
+	return fn(in["refresh_token"])
 }
 
 // meResponse is the user as the original REST backend returned it.
