@@ -26,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -60,6 +61,8 @@ type Client struct {
 	Planning *PlanningClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// SchedulerRun is the client for interacting with the SchedulerRun builders.
+	SchedulerRun *SchedulerRunClient
 	// Societe is the client for interacting with the Societe builders.
 	Societe *SocieteClient
 	// Technicien is the client for interacting with the Technicien builders.
@@ -88,6 +91,7 @@ func (c *Client) init() {
 	c.Piece = NewPieceClient(c.config)
 	c.Planning = NewPlanningClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
+	c.SchedulerRun = NewSchedulerRunClient(c.config)
 	c.Societe = NewSocieteClient(c.config)
 	c.Technicien = NewTechnicienClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -194,6 +198,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Piece:                  NewPieceClient(cfg),
 		Planning:               NewPlanningClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
+		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
 		User:                   NewUserClient(cfg),
@@ -227,6 +232,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Piece:                  NewPieceClient(cfg),
 		Planning:               NewPlanningClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
+		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
 		User:                   NewUserClient(cfg),
@@ -261,7 +267,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.Intervention, c.InterventionPiece, c.Notification, c.Piece, c.Planning,
-		c.RefreshToken, c.Societe, c.Technicien, c.User,
+		c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -273,7 +279,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.Intervention, c.InterventionPiece, c.Notification, c.Piece, c.Planning,
-		c.RefreshToken, c.Societe, c.Technicien, c.User,
+		c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -304,6 +310,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Planning.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
+	case *SchedulerRunMutation:
+		return c.SchedulerRun.mutate(ctx, m)
 	case *SocieteMutation:
 		return c.Societe.mutate(ctx, m)
 	case *TechnicienMutation:
@@ -2285,6 +2293,140 @@ func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation
 	}
 }
 
+// SchedulerRunClient is a client for the SchedulerRun schema.
+type SchedulerRunClient struct {
+	config
+}
+
+// NewSchedulerRunClient returns a client for the SchedulerRun from the given config.
+func NewSchedulerRunClient(c config) *SchedulerRunClient {
+	return &SchedulerRunClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `schedulerrun.Hooks(f(g(h())))`.
+func (c *SchedulerRunClient) Use(hooks ...Hook) {
+	c.hooks.SchedulerRun = append(c.hooks.SchedulerRun, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `schedulerrun.Intercept(f(g(h())))`.
+func (c *SchedulerRunClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SchedulerRun = append(c.inters.SchedulerRun, interceptors...)
+}
+
+// Create returns a builder for creating a SchedulerRun entity.
+func (c *SchedulerRunClient) Create() *SchedulerRunCreate {
+	mutation := newSchedulerRunMutation(c.config, OpCreate)
+	return &SchedulerRunCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SchedulerRun entities.
+func (c *SchedulerRunClient) CreateBulk(builders ...*SchedulerRunCreate) *SchedulerRunCreateBulk {
+	return &SchedulerRunCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SchedulerRunClient) MapCreateBulk(slice any, setFunc func(*SchedulerRunCreate, int)) *SchedulerRunCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SchedulerRunCreateBulk{err: fmt.Errorf("calling to SchedulerRunClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SchedulerRunCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SchedulerRunCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SchedulerRun.
+func (c *SchedulerRunClient) Update() *SchedulerRunUpdate {
+	mutation := newSchedulerRunMutation(c.config, OpUpdate)
+	return &SchedulerRunUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SchedulerRunClient) UpdateOne(_m *SchedulerRun) *SchedulerRunUpdateOne {
+	mutation := newSchedulerRunMutation(c.config, OpUpdateOne, withSchedulerRun(_m))
+	return &SchedulerRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SchedulerRunClient) UpdateOneID(id int) *SchedulerRunUpdateOne {
+	mutation := newSchedulerRunMutation(c.config, OpUpdateOne, withSchedulerRunID(id))
+	return &SchedulerRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SchedulerRun.
+func (c *SchedulerRunClient) Delete() *SchedulerRunDelete {
+	mutation := newSchedulerRunMutation(c.config, OpDelete)
+	return &SchedulerRunDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SchedulerRunClient) DeleteOne(_m *SchedulerRun) *SchedulerRunDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SchedulerRunClient) DeleteOneID(id int) *SchedulerRunDeleteOne {
+	builder := c.Delete().Where(schedulerrun.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SchedulerRunDeleteOne{builder}
+}
+
+// Query returns a query builder for SchedulerRun.
+func (c *SchedulerRunClient) Query() *SchedulerRunQuery {
+	return &SchedulerRunQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSchedulerRun},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SchedulerRun entity by its id.
+func (c *SchedulerRunClient) Get(ctx context.Context, id int) (*SchedulerRun, error) {
+	return c.Query().Where(schedulerrun.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SchedulerRunClient) GetX(ctx context.Context, id int) *SchedulerRun {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SchedulerRunClient) Hooks() []Hook {
+	hooks := c.hooks.SchedulerRun
+	return append(hooks[:len(hooks):len(hooks)], schedulerrun.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SchedulerRunClient) Interceptors() []Interceptor {
+	return c.inters.SchedulerRun
+}
+
+func (c *SchedulerRunClient) mutate(ctx context.Context, m *SchedulerRunMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SchedulerRunCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SchedulerRunUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SchedulerRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SchedulerRunDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SchedulerRun mutation op: %q", m.Op())
+	}
+}
+
 // SocieteClient is a client for the Societe schema.
 type SocieteClient struct {
 	config
@@ -2931,13 +3073,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention, Intervention,
-		InterventionPiece, Notification, Piece, Planning, RefreshToken, Societe,
-		Technicien, User []ent.Hook
+		InterventionPiece, Notification, Piece, Planning, RefreshToken, SchedulerRun,
+		Societe, Technicien, User []ent.Hook
 	}
 	inters struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention, Intervention,
-		InterventionPiece, Notification, Piece, Planning, RefreshToken, Societe,
-		Technicien, User []ent.Interceptor
+		InterventionPiece, Notification, Piece, Planning, RefreshToken, SchedulerRun,
+		Societe, Technicien, User []ent.Interceptor
 	}
 )
 

@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -97,6 +98,7 @@ func checkColumn(t, c string) error {
 			piece.Table:                  piece.ValidColumn,
 			planning.Table:               planning.ValidColumn,
 			refreshtoken.Table:           refreshtoken.ValidColumn,
+			schedulerrun.Table:           schedulerrun.ValidColumn,
 			societe.Table:                societe.ValidColumn,
 			technicien.Table:             technicien.ValidColumn,
 			user.Table:                   user.ValidColumn,

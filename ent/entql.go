@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -27,7 +28,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -177,6 +178,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldContratID:          {Type: field.TypeInt, Column: intervention.FieldContratID},
 			intervention.FieldPlanningID:         {Type: field.TypeInt, Column: intervention.FieldPlanningID},
 			intervention.FieldDemandeurID:        {Type: field.TypeInt, Column: intervention.FieldDemandeurID},
+			intervention.FieldRecherche:          {Type: field.TypeString, Column: intervention.FieldRecherche},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -270,6 +272,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldStatut:        {Type: field.TypeEnum, Column: planning.FieldStatut},
 			planning.FieldEquipementID:  {Type: field.TypeInt, Column: planning.FieldEquipementID},
 			planning.FieldTechnicienID:  {Type: field.TypeInt, Column: planning.FieldTechnicienID},
+			planning.FieldDateDebut:     {Type: field.TypeTime, Column: planning.FieldDateDebut},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -295,6 +298,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   schedulerrun.Table,
+			Columns: schedulerrun.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: schedulerrun.FieldID,
+			},
+		},
+		Type: "SchedulerRun",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			schedulerrun.FieldCreatedAt:   {Type: field.TypeTime, Column: schedulerrun.FieldCreatedAt},
+			schedulerrun.FieldUpdatedAt:   {Type: field.TypeTime, Column: schedulerrun.FieldUpdatedAt},
+			schedulerrun.FieldDeclencheur: {Type: field.TypeEnum, Column: schedulerrun.FieldDeclencheur},
+			schedulerrun.FieldStartedAt:   {Type: field.TypeTime, Column: schedulerrun.FieldStartedAt},
+			schedulerrun.FieldFinishedAt:  {Type: field.TypeTime, Column: schedulerrun.FieldFinishedAt},
+			schedulerrun.FieldDurationMs:  {Type: field.TypeInt64, Column: schedulerrun.FieldDurationMs},
+			schedulerrun.FieldDue:         {Type: field.TypeInt, Column: schedulerrun.FieldDue},
+			schedulerrun.FieldCreated:     {Type: field.TypeInt, Column: schedulerrun.FieldCreated},
+			schedulerrun.FieldSkipped:     {Type: field.TypeInt, Column: schedulerrun.FieldSkipped},
+			schedulerrun.FieldErrors:      {Type: field.TypeInt, Column: schedulerrun.FieldErrors},
+			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -315,7 +342,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldUserID:    {Type: field.TypeInt, Column: societe.FieldUserID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -334,7 +361,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldTauxHoraireCentimes: {Type: field.TypeInt64, Column: technicien.FieldTauxHoraireCentimes},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1670,6 +1697,11 @@ func (f *InterventionFilter) WhereDemandeurID(p entql.IntP) {
 	f.Where(p.Field(intervention.FieldDemandeurID))
 }
 
+// WhereRecherche applies the entql string predicate on the recherche field.
+func (f *InterventionFilter) WhereRecherche(p entql.StringP) {
+	f.Where(p.Field(intervention.FieldRecherche))
+}
+
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
 func (f *InterventionFilter) WhereHasEquipement() {
 	f.Where(entql.HasEdge("equipement"))
@@ -2273,6 +2305,11 @@ func (f *PlanningFilter) WhereTechnicienID(p entql.IntP) {
 	f.Where(p.Field(planning.FieldTechnicienID))
 }
 
+// WhereDateDebut applies the entql time.Time predicate on the date_debut field.
+func (f *PlanningFilter) WhereDateDebut(p entql.TimeP) {
+	f.Where(p.Field(planning.FieldDateDebut))
+}
+
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
 func (f *PlanningFilter) WhereHasEquipement() {
 	f.Where(entql.HasEdge("equipement"))
@@ -2410,6 +2447,101 @@ func (f *RefreshTokenFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SchedulerRunQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SchedulerRunQuery builder.
+func (_q *SchedulerRunQuery) Filter() *SchedulerRunFilter {
+	return &SchedulerRunFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SchedulerRunMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SchedulerRunMutation builder.
+func (m *SchedulerRunMutation) Filter() *SchedulerRunFilter {
+	return &SchedulerRunFilter{config: m.config, predicateAdder: m}
+}
+
+// SchedulerRunFilter provides a generic filtering capability at runtime for SchedulerRunQuery.
+type SchedulerRunFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SchedulerRunFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SchedulerRunFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(schedulerrun.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SchedulerRunFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(schedulerrun.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SchedulerRunFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(schedulerrun.FieldUpdatedAt))
+}
+
+// WhereDeclencheur applies the entql string predicate on the declencheur field.
+func (f *SchedulerRunFilter) WhereDeclencheur(p entql.StringP) {
+	f.Where(p.Field(schedulerrun.FieldDeclencheur))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *SchedulerRunFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(schedulerrun.FieldStartedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *SchedulerRunFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(schedulerrun.FieldFinishedAt))
+}
+
+// WhereDurationMs applies the entql int64 predicate on the duration_ms field.
+func (f *SchedulerRunFilter) WhereDurationMs(p entql.Int64P) {
+	f.Where(p.Field(schedulerrun.FieldDurationMs))
+}
+
+// WhereDue applies the entql int predicate on the due field.
+func (f *SchedulerRunFilter) WhereDue(p entql.IntP) {
+	f.Where(p.Field(schedulerrun.FieldDue))
+}
+
+// WhereCreated applies the entql int predicate on the created field.
+func (f *SchedulerRunFilter) WhereCreated(p entql.IntP) {
+	f.Where(p.Field(schedulerrun.FieldCreated))
+}
+
+// WhereSkipped applies the entql int predicate on the skipped field.
+func (f *SchedulerRunFilter) WhereSkipped(p entql.IntP) {
+	f.Where(p.Field(schedulerrun.FieldSkipped))
+}
+
+// WhereErrors applies the entql int predicate on the errors field.
+func (f *SchedulerRunFilter) WhereErrors(p entql.IntP) {
+	f.Where(p.Field(schedulerrun.FieldErrors))
+}
+
+// WhereErrorDetail applies the entql string predicate on the error_detail field.
+func (f *SchedulerRunFilter) WhereErrorDetail(p entql.StringP) {
+	f.Where(p.Field(schedulerrun.FieldErrorDetail))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SocieteQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2438,7 +2570,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2579,7 +2711,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2705,7 +2837,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -1980,6 +1981,11 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, planning.FieldTechnicienID)
 				fieldSeen[planning.FieldTechnicienID] = struct{}{}
 			}
+		case "dateDebut":
+			if _, ok := fieldSeen[planning.FieldDateDebut]; !ok {
+				selectedFields = append(selectedFields, planning.FieldDateDebut)
+				fieldSeen[planning.FieldDateDebut] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2045,6 +2051,151 @@ func newPlanningPaginateArgs(rv map[string]any) *planningPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PlanningWhereInput); ok {
 		args.opts = append(args.opts, WithPlanningFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SchedulerRunQuery) CollectFields(ctx context.Context, satisfies ...string) (*SchedulerRunQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SchedulerRunQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(schedulerrun.Columns))
+		selectedFields = []string{schedulerrun.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[schedulerrun.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldCreatedAt)
+				fieldSeen[schedulerrun.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[schedulerrun.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldUpdatedAt)
+				fieldSeen[schedulerrun.FieldUpdatedAt] = struct{}{}
+			}
+		case "declencheur":
+			if _, ok := fieldSeen[schedulerrun.FieldDeclencheur]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldDeclencheur)
+				fieldSeen[schedulerrun.FieldDeclencheur] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[schedulerrun.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldStartedAt)
+				fieldSeen[schedulerrun.FieldStartedAt] = struct{}{}
+			}
+		case "finishedAt":
+			if _, ok := fieldSeen[schedulerrun.FieldFinishedAt]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldFinishedAt)
+				fieldSeen[schedulerrun.FieldFinishedAt] = struct{}{}
+			}
+		case "durationMs":
+			if _, ok := fieldSeen[schedulerrun.FieldDurationMs]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldDurationMs)
+				fieldSeen[schedulerrun.FieldDurationMs] = struct{}{}
+			}
+		case "due":
+			if _, ok := fieldSeen[schedulerrun.FieldDue]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldDue)
+				fieldSeen[schedulerrun.FieldDue] = struct{}{}
+			}
+		case "created":
+			if _, ok := fieldSeen[schedulerrun.FieldCreated]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldCreated)
+				fieldSeen[schedulerrun.FieldCreated] = struct{}{}
+			}
+		case "skipped":
+			if _, ok := fieldSeen[schedulerrun.FieldSkipped]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldSkipped)
+				fieldSeen[schedulerrun.FieldSkipped] = struct{}{}
+			}
+		case "errors":
+			if _, ok := fieldSeen[schedulerrun.FieldErrors]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldErrors)
+				fieldSeen[schedulerrun.FieldErrors] = struct{}{}
+			}
+		case "errorDetail":
+			if _, ok := fieldSeen[schedulerrun.FieldErrorDetail]; !ok {
+				selectedFields = append(selectedFields, schedulerrun.FieldErrorDetail)
+				fieldSeen[schedulerrun.FieldErrorDetail] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type schedulerrunPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SchedulerRunPaginateOption
+}
+
+func newSchedulerRunPaginateArgs(rv map[string]any) *schedulerrunPaginateArgs {
+	args := &schedulerrunPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*SchedulerRunOrder:
+			args.opts = append(args.opts, WithSchedulerRunOrder(v))
+		case []any:
+			var orders []*SchedulerRunOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &SchedulerRunOrder{Field: &SchedulerRunOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithSchedulerRunOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*SchedulerRunWhereInput); ok {
+		args.opts = append(args.opts, WithSchedulerRunFilter(v.Filter))
 	}
 	return args
 }

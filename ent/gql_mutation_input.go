@@ -673,6 +673,7 @@ type CreatePlanningInput struct {
 	ProchaineDate time.Time
 	DerniereDate  *time.Time
 	Statut        *domain.PlanningStatut
+	DateDebut     *time.Time
 	EquipementID  int
 	TechnicienID  *int
 }
@@ -699,6 +700,9 @@ func (i *CreatePlanningInput) Mutate(m *PlanningMutation) {
 	}
 	if v := i.Statut; v != nil {
 		m.SetStatut(*v)
+	}
+	if v := i.DateDebut; v != nil {
+		m.SetDateDebut(*v)
 	}
 	m.SetEquipementID(i.EquipementID)
 	if v := i.TechnicienID; v != nil {

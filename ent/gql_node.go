@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -80,6 +81,11 @@ var planningImplementors = []string{"Planning", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Planning) IsNode() {}
+
+var schedulerrunImplementors = []string{"SchedulerRun", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SchedulerRun) IsNode() {}
 
 var societeImplementors = []string{"Societe", "Node"}
 
@@ -259,6 +265,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(planning.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, planningImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case schedulerrun.Table:
+		query := c.SchedulerRun.Query().
+			Where(schedulerrun.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, schedulerrunImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -511,6 +526,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Planning.Query().
 			Where(planning.IDIn(ids...))
 		query, err := query.CollectFields(ctx, planningImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case schedulerrun.Table:
+		query := c.SchedulerRun.Query().
+			Where(schedulerrun.IDIn(ids...))
+		query, err := query.CollectFields(ctx, schedulerrunImplementors...)
 		if err != nil {
 			return nil, err
 		}

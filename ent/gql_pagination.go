@@ -24,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -4163,6 +4164,374 @@ func (_m *Planning) ToEdge(order *PlanningOrder) *PlanningEdge {
 		order = DefaultPlanningOrder
 	}
 	return &PlanningEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SchedulerRunEdge is the edge representation of SchedulerRun.
+type SchedulerRunEdge struct {
+	Node   *SchedulerRun `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// SchedulerRunConnection is the connection containing edges to SchedulerRun.
+type SchedulerRunConnection struct {
+	Edges      []*SchedulerRunEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *SchedulerRunConnection) build(nodes []*SchedulerRun, pager *schedulerrunPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SchedulerRun
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SchedulerRun {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SchedulerRun {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SchedulerRunEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SchedulerRunEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SchedulerRunPaginateOption enables pagination customization.
+type SchedulerRunPaginateOption func(*schedulerrunPager) error
+
+// WithSchedulerRunOrder configures pagination ordering.
+func WithSchedulerRunOrder(order []*SchedulerRunOrder) SchedulerRunPaginateOption {
+	return func(pager *schedulerrunPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithSchedulerRunFilter configures pagination filter.
+func WithSchedulerRunFilter(filter func(*SchedulerRunQuery) (*SchedulerRunQuery, error)) SchedulerRunPaginateOption {
+	return func(pager *schedulerrunPager) error {
+		if filter == nil {
+			return errors.New("SchedulerRunQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type schedulerrunPager struct {
+	reverse bool
+	order   []*SchedulerRunOrder
+	filter  func(*SchedulerRunQuery) (*SchedulerRunQuery, error)
+}
+
+func newSchedulerRunPager(opts []SchedulerRunPaginateOption, reverse bool) (*schedulerrunPager, error) {
+	pager := &schedulerrunPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *schedulerrunPager) applyFilter(query *SchedulerRunQuery) (*SchedulerRunQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *schedulerrunPager) toCursor(_m *SchedulerRun) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *schedulerrunPager) applyCursors(query *SchedulerRunQuery, after, before *Cursor) (*SchedulerRunQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultSchedulerRunOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *schedulerrunPager) applyOrder(query *SchedulerRunQuery) *SchedulerRunQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultSchedulerRunOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultSchedulerRunOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *schedulerrunPager) orderExpr(query *SchedulerRunQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultSchedulerRunOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SchedulerRun.
+func (_m *SchedulerRunQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SchedulerRunPaginateOption,
+) (*SchedulerRunConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSchedulerRunPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SchedulerRunConnection{Edges: []*SchedulerRunEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SchedulerRunOrderFieldCreatedAt orders SchedulerRun by created_at.
+	SchedulerRunOrderFieldCreatedAt = &SchedulerRunOrderField{
+		Value: func(_m *SchedulerRun) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: schedulerrun.FieldCreatedAt,
+		toTerm: schedulerrun.ByCreatedAt,
+		toCursor: func(_m *SchedulerRun) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SchedulerRunOrderFieldUpdatedAt orders SchedulerRun by updated_at.
+	SchedulerRunOrderFieldUpdatedAt = &SchedulerRunOrderField{
+		Value: func(_m *SchedulerRun) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: schedulerrun.FieldUpdatedAt,
+		toTerm: schedulerrun.ByUpdatedAt,
+		toCursor: func(_m *SchedulerRun) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// SchedulerRunOrderFieldStartedAt orders SchedulerRun by started_at.
+	SchedulerRunOrderFieldStartedAt = &SchedulerRunOrderField{
+		Value: func(_m *SchedulerRun) (ent.Value, error) {
+			return _m.StartedAt, nil
+		},
+		column: schedulerrun.FieldStartedAt,
+		toTerm: schedulerrun.ByStartedAt,
+		toCursor: func(_m *SchedulerRun) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SchedulerRunOrderField) String() string {
+	var str string
+	switch f.column {
+	case SchedulerRunOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SchedulerRunOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case SchedulerRunOrderFieldStartedAt.column:
+		str = "STARTED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SchedulerRunOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SchedulerRunOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SchedulerRunOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SchedulerRunOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SchedulerRunOrderFieldUpdatedAt
+	case "STARTED_AT":
+		*f = *SchedulerRunOrderFieldStartedAt
+	default:
+		return fmt.Errorf("%s is not a valid SchedulerRunOrderField", str)
+	}
+	return nil
+}
+
+// SchedulerRunOrderField defines the ordering field of SchedulerRun.
+type SchedulerRunOrderField struct {
+	// Value extracts the ordering value from the given SchedulerRun.
+	Value    func(*SchedulerRun) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) schedulerrun.OrderOption
+	toCursor func(*SchedulerRun) Cursor
+}
+
+// SchedulerRunOrder defines the ordering of SchedulerRun.
+type SchedulerRunOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *SchedulerRunOrderField `json:"field"`
+}
+
+// DefaultSchedulerRunOrder is the default ordering of SchedulerRun.
+var DefaultSchedulerRunOrder = &SchedulerRunOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SchedulerRunOrderField{
+		Value: func(_m *SchedulerRun) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: schedulerrun.FieldID,
+		toTerm: schedulerrun.ByID,
+		toCursor: func(_m *SchedulerRun) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SchedulerRun into SchedulerRunEdge.
+func (_m *SchedulerRun) ToEdge(order *SchedulerRunOrder) *SchedulerRunEdge {
+	if order == nil {
+		order = DefaultSchedulerRunOrder
+	}
+	return &SchedulerRunEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -5581,6 +5582,18 @@ type PlanningWhereInput struct {
 	TechnicienIDIsNil  bool  `json:"technicienIDIsNil,omitempty"`
 	TechnicienIDNotNil bool  `json:"technicienIDNotNil,omitempty"`
 
+	// "date_debut" field predicates.
+	DateDebut       *time.Time  `json:"dateDebut,omitempty"`
+	DateDebutNEQ    *time.Time  `json:"dateDebutNEQ,omitempty"`
+	DateDebutIn     []time.Time `json:"dateDebutIn,omitempty"`
+	DateDebutNotIn  []time.Time `json:"dateDebutNotIn,omitempty"`
+	DateDebutGT     *time.Time  `json:"dateDebutGT,omitempty"`
+	DateDebutGTE    *time.Time  `json:"dateDebutGTE,omitempty"`
+	DateDebutLT     *time.Time  `json:"dateDebutLT,omitempty"`
+	DateDebutLTE    *time.Time  `json:"dateDebutLTE,omitempty"`
+	DateDebutIsNil  bool        `json:"dateDebutIsNil,omitempty"`
+	DateDebutNotNil bool        `json:"dateDebutNotNil,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -5995,6 +6008,36 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 	if i.TechnicienIDNotNil {
 		predicates = append(predicates, planning.TechnicienIDNotNil())
 	}
+	if i.DateDebut != nil {
+		predicates = append(predicates, planning.DateDebutEQ(*i.DateDebut))
+	}
+	if i.DateDebutNEQ != nil {
+		predicates = append(predicates, planning.DateDebutNEQ(*i.DateDebutNEQ))
+	}
+	if len(i.DateDebutIn) > 0 {
+		predicates = append(predicates, planning.DateDebutIn(i.DateDebutIn...))
+	}
+	if len(i.DateDebutNotIn) > 0 {
+		predicates = append(predicates, planning.DateDebutNotIn(i.DateDebutNotIn...))
+	}
+	if i.DateDebutGT != nil {
+		predicates = append(predicates, planning.DateDebutGT(*i.DateDebutGT))
+	}
+	if i.DateDebutGTE != nil {
+		predicates = append(predicates, planning.DateDebutGTE(*i.DateDebutGTE))
+	}
+	if i.DateDebutLT != nil {
+		predicates = append(predicates, planning.DateDebutLT(*i.DateDebutLT))
+	}
+	if i.DateDebutLTE != nil {
+		predicates = append(predicates, planning.DateDebutLTE(*i.DateDebutLTE))
+	}
+	if i.DateDebutIsNil {
+		predicates = append(predicates, planning.DateDebutIsNil())
+	}
+	if i.DateDebutNotNil {
+		predicates = append(predicates, planning.DateDebutNotNil())
+	}
 
 	if i.HasEquipement != nil {
 		p := planning.HasEquipement()
@@ -6057,6 +6100,516 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 		return predicates[0], nil
 	default:
 		return planning.And(predicates...), nil
+	}
+}
+
+// SchedulerRunWhereInput represents a where input for filtering SchedulerRun queries.
+type SchedulerRunWhereInput struct {
+	Predicates []predicate.SchedulerRun  `json:"-"`
+	Not        *SchedulerRunWhereInput   `json:"not,omitempty"`
+	Or         []*SchedulerRunWhereInput `json:"or,omitempty"`
+	And        []*SchedulerRunWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "declencheur" field predicates.
+	Declencheur      *schedulerrun.Declencheur  `json:"declencheur,omitempty"`
+	DeclencheurNEQ   *schedulerrun.Declencheur  `json:"declencheurNEQ,omitempty"`
+	DeclencheurIn    []schedulerrun.Declencheur `json:"declencheurIn,omitempty"`
+	DeclencheurNotIn []schedulerrun.Declencheur `json:"declencheurNotIn,omitempty"`
+
+	// "started_at" field predicates.
+	StartedAt      *time.Time  `json:"startedAt,omitempty"`
+	StartedAtNEQ   *time.Time  `json:"startedAtNEQ,omitempty"`
+	StartedAtIn    []time.Time `json:"startedAtIn,omitempty"`
+	StartedAtNotIn []time.Time `json:"startedAtNotIn,omitempty"`
+	StartedAtGT    *time.Time  `json:"startedAtGT,omitempty"`
+	StartedAtGTE   *time.Time  `json:"startedAtGTE,omitempty"`
+	StartedAtLT    *time.Time  `json:"startedAtLT,omitempty"`
+	StartedAtLTE   *time.Time  `json:"startedAtLTE,omitempty"`
+
+	// "finished_at" field predicates.
+	FinishedAt      *time.Time  `json:"finishedAt,omitempty"`
+	FinishedAtNEQ   *time.Time  `json:"finishedAtNEQ,omitempty"`
+	FinishedAtIn    []time.Time `json:"finishedAtIn,omitempty"`
+	FinishedAtNotIn []time.Time `json:"finishedAtNotIn,omitempty"`
+	FinishedAtGT    *time.Time  `json:"finishedAtGT,omitempty"`
+	FinishedAtGTE   *time.Time  `json:"finishedAtGTE,omitempty"`
+	FinishedAtLT    *time.Time  `json:"finishedAtLT,omitempty"`
+	FinishedAtLTE   *time.Time  `json:"finishedAtLTE,omitempty"`
+
+	// "duration_ms" field predicates.
+	DurationMs      *int64  `json:"durationMs,omitempty"`
+	DurationMsNEQ   *int64  `json:"durationMsNEQ,omitempty"`
+	DurationMsIn    []int64 `json:"durationMsIn,omitempty"`
+	DurationMsNotIn []int64 `json:"durationMsNotIn,omitempty"`
+	DurationMsGT    *int64  `json:"durationMsGT,omitempty"`
+	DurationMsGTE   *int64  `json:"durationMsGTE,omitempty"`
+	DurationMsLT    *int64  `json:"durationMsLT,omitempty"`
+	DurationMsLTE   *int64  `json:"durationMsLTE,omitempty"`
+
+	// "due" field predicates.
+	Due      *int  `json:"due,omitempty"`
+	DueNEQ   *int  `json:"dueNEQ,omitempty"`
+	DueIn    []int `json:"dueIn,omitempty"`
+	DueNotIn []int `json:"dueNotIn,omitempty"`
+	DueGT    *int  `json:"dueGT,omitempty"`
+	DueGTE   *int  `json:"dueGTE,omitempty"`
+	DueLT    *int  `json:"dueLT,omitempty"`
+	DueLTE   *int  `json:"dueLTE,omitempty"`
+
+	// "created" field predicates.
+	Created      *int  `json:"created,omitempty"`
+	CreatedNEQ   *int  `json:"createdNEQ,omitempty"`
+	CreatedIn    []int `json:"createdIn,omitempty"`
+	CreatedNotIn []int `json:"createdNotIn,omitempty"`
+	CreatedGT    *int  `json:"createdGT,omitempty"`
+	CreatedGTE   *int  `json:"createdGTE,omitempty"`
+	CreatedLT    *int  `json:"createdLT,omitempty"`
+	CreatedLTE   *int  `json:"createdLTE,omitempty"`
+
+	// "skipped" field predicates.
+	Skipped      *int  `json:"skipped,omitempty"`
+	SkippedNEQ   *int  `json:"skippedNEQ,omitempty"`
+	SkippedIn    []int `json:"skippedIn,omitempty"`
+	SkippedNotIn []int `json:"skippedNotIn,omitempty"`
+	SkippedGT    *int  `json:"skippedGT,omitempty"`
+	SkippedGTE   *int  `json:"skippedGTE,omitempty"`
+	SkippedLT    *int  `json:"skippedLT,omitempty"`
+	SkippedLTE   *int  `json:"skippedLTE,omitempty"`
+
+	// "errors" field predicates.
+	Errors      *int  `json:"errors,omitempty"`
+	ErrorsNEQ   *int  `json:"errorsNEQ,omitempty"`
+	ErrorsIn    []int `json:"errorsIn,omitempty"`
+	ErrorsNotIn []int `json:"errorsNotIn,omitempty"`
+	ErrorsGT    *int  `json:"errorsGT,omitempty"`
+	ErrorsGTE   *int  `json:"errorsGTE,omitempty"`
+	ErrorsLT    *int  `json:"errorsLT,omitempty"`
+	ErrorsLTE   *int  `json:"errorsLTE,omitempty"`
+
+	// "error_detail" field predicates.
+	ErrorDetail             *string  `json:"errorDetail,omitempty"`
+	ErrorDetailNEQ          *string  `json:"errorDetailNEQ,omitempty"`
+	ErrorDetailIn           []string `json:"errorDetailIn,omitempty"`
+	ErrorDetailNotIn        []string `json:"errorDetailNotIn,omitempty"`
+	ErrorDetailGT           *string  `json:"errorDetailGT,omitempty"`
+	ErrorDetailGTE          *string  `json:"errorDetailGTE,omitempty"`
+	ErrorDetailLT           *string  `json:"errorDetailLT,omitempty"`
+	ErrorDetailLTE          *string  `json:"errorDetailLTE,omitempty"`
+	ErrorDetailContains     *string  `json:"errorDetailContains,omitempty"`
+	ErrorDetailHasPrefix    *string  `json:"errorDetailHasPrefix,omitempty"`
+	ErrorDetailHasSuffix    *string  `json:"errorDetailHasSuffix,omitempty"`
+	ErrorDetailIsNil        bool     `json:"errorDetailIsNil,omitempty"`
+	ErrorDetailNotNil       bool     `json:"errorDetailNotNil,omitempty"`
+	ErrorDetailEqualFold    *string  `json:"errorDetailEqualFold,omitempty"`
+	ErrorDetailContainsFold *string  `json:"errorDetailContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SchedulerRunWhereInput) AddPredicates(predicates ...predicate.SchedulerRun) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SchedulerRunWhereInput filter on the SchedulerRunQuery builder.
+func (i *SchedulerRunWhereInput) Filter(q *SchedulerRunQuery) (*SchedulerRunQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySchedulerRunWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySchedulerRunWhereInput is returned in case the SchedulerRunWhereInput is empty.
+var ErrEmptySchedulerRunWhereInput = errors.New("ent: empty predicate SchedulerRunWhereInput")
+
+// P returns a predicate for filtering schedulerruns.
+// An error is returned if the input is empty or invalid.
+func (i *SchedulerRunWhereInput) P() (predicate.SchedulerRun, error) {
+	var predicates []predicate.SchedulerRun
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, schedulerrun.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SchedulerRun, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, schedulerrun.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SchedulerRun, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, schedulerrun.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, schedulerrun.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, schedulerrun.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, schedulerrun.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, schedulerrun.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, schedulerrun.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, schedulerrun.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, schedulerrun.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, schedulerrun.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, schedulerrun.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, schedulerrun.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, schedulerrun.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, schedulerrun.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, schedulerrun.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, schedulerrun.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, schedulerrun.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, schedulerrun.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, schedulerrun.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, schedulerrun.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, schedulerrun.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, schedulerrun.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, schedulerrun.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Declencheur != nil {
+		predicates = append(predicates, schedulerrun.DeclencheurEQ(*i.Declencheur))
+	}
+	if i.DeclencheurNEQ != nil {
+		predicates = append(predicates, schedulerrun.DeclencheurNEQ(*i.DeclencheurNEQ))
+	}
+	if len(i.DeclencheurIn) > 0 {
+		predicates = append(predicates, schedulerrun.DeclencheurIn(i.DeclencheurIn...))
+	}
+	if len(i.DeclencheurNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.DeclencheurNotIn(i.DeclencheurNotIn...))
+	}
+	if i.StartedAt != nil {
+		predicates = append(predicates, schedulerrun.StartedAtEQ(*i.StartedAt))
+	}
+	if i.StartedAtNEQ != nil {
+		predicates = append(predicates, schedulerrun.StartedAtNEQ(*i.StartedAtNEQ))
+	}
+	if len(i.StartedAtIn) > 0 {
+		predicates = append(predicates, schedulerrun.StartedAtIn(i.StartedAtIn...))
+	}
+	if len(i.StartedAtNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.StartedAtNotIn(i.StartedAtNotIn...))
+	}
+	if i.StartedAtGT != nil {
+		predicates = append(predicates, schedulerrun.StartedAtGT(*i.StartedAtGT))
+	}
+	if i.StartedAtGTE != nil {
+		predicates = append(predicates, schedulerrun.StartedAtGTE(*i.StartedAtGTE))
+	}
+	if i.StartedAtLT != nil {
+		predicates = append(predicates, schedulerrun.StartedAtLT(*i.StartedAtLT))
+	}
+	if i.StartedAtLTE != nil {
+		predicates = append(predicates, schedulerrun.StartedAtLTE(*i.StartedAtLTE))
+	}
+	if i.FinishedAt != nil {
+		predicates = append(predicates, schedulerrun.FinishedAtEQ(*i.FinishedAt))
+	}
+	if i.FinishedAtNEQ != nil {
+		predicates = append(predicates, schedulerrun.FinishedAtNEQ(*i.FinishedAtNEQ))
+	}
+	if len(i.FinishedAtIn) > 0 {
+		predicates = append(predicates, schedulerrun.FinishedAtIn(i.FinishedAtIn...))
+	}
+	if len(i.FinishedAtNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.FinishedAtNotIn(i.FinishedAtNotIn...))
+	}
+	if i.FinishedAtGT != nil {
+		predicates = append(predicates, schedulerrun.FinishedAtGT(*i.FinishedAtGT))
+	}
+	if i.FinishedAtGTE != nil {
+		predicates = append(predicates, schedulerrun.FinishedAtGTE(*i.FinishedAtGTE))
+	}
+	if i.FinishedAtLT != nil {
+		predicates = append(predicates, schedulerrun.FinishedAtLT(*i.FinishedAtLT))
+	}
+	if i.FinishedAtLTE != nil {
+		predicates = append(predicates, schedulerrun.FinishedAtLTE(*i.FinishedAtLTE))
+	}
+	if i.DurationMs != nil {
+		predicates = append(predicates, schedulerrun.DurationMsEQ(*i.DurationMs))
+	}
+	if i.DurationMsNEQ != nil {
+		predicates = append(predicates, schedulerrun.DurationMsNEQ(*i.DurationMsNEQ))
+	}
+	if len(i.DurationMsIn) > 0 {
+		predicates = append(predicates, schedulerrun.DurationMsIn(i.DurationMsIn...))
+	}
+	if len(i.DurationMsNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.DurationMsNotIn(i.DurationMsNotIn...))
+	}
+	if i.DurationMsGT != nil {
+		predicates = append(predicates, schedulerrun.DurationMsGT(*i.DurationMsGT))
+	}
+	if i.DurationMsGTE != nil {
+		predicates = append(predicates, schedulerrun.DurationMsGTE(*i.DurationMsGTE))
+	}
+	if i.DurationMsLT != nil {
+		predicates = append(predicates, schedulerrun.DurationMsLT(*i.DurationMsLT))
+	}
+	if i.DurationMsLTE != nil {
+		predicates = append(predicates, schedulerrun.DurationMsLTE(*i.DurationMsLTE))
+	}
+	if i.Due != nil {
+		predicates = append(predicates, schedulerrun.DueEQ(*i.Due))
+	}
+	if i.DueNEQ != nil {
+		predicates = append(predicates, schedulerrun.DueNEQ(*i.DueNEQ))
+	}
+	if len(i.DueIn) > 0 {
+		predicates = append(predicates, schedulerrun.DueIn(i.DueIn...))
+	}
+	if len(i.DueNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.DueNotIn(i.DueNotIn...))
+	}
+	if i.DueGT != nil {
+		predicates = append(predicates, schedulerrun.DueGT(*i.DueGT))
+	}
+	if i.DueGTE != nil {
+		predicates = append(predicates, schedulerrun.DueGTE(*i.DueGTE))
+	}
+	if i.DueLT != nil {
+		predicates = append(predicates, schedulerrun.DueLT(*i.DueLT))
+	}
+	if i.DueLTE != nil {
+		predicates = append(predicates, schedulerrun.DueLTE(*i.DueLTE))
+	}
+	if i.Created != nil {
+		predicates = append(predicates, schedulerrun.CreatedEQ(*i.Created))
+	}
+	if i.CreatedNEQ != nil {
+		predicates = append(predicates, schedulerrun.CreatedNEQ(*i.CreatedNEQ))
+	}
+	if len(i.CreatedIn) > 0 {
+		predicates = append(predicates, schedulerrun.CreatedIn(i.CreatedIn...))
+	}
+	if len(i.CreatedNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.CreatedNotIn(i.CreatedNotIn...))
+	}
+	if i.CreatedGT != nil {
+		predicates = append(predicates, schedulerrun.CreatedGT(*i.CreatedGT))
+	}
+	if i.CreatedGTE != nil {
+		predicates = append(predicates, schedulerrun.CreatedGTE(*i.CreatedGTE))
+	}
+	if i.CreatedLT != nil {
+		predicates = append(predicates, schedulerrun.CreatedLT(*i.CreatedLT))
+	}
+	if i.CreatedLTE != nil {
+		predicates = append(predicates, schedulerrun.CreatedLTE(*i.CreatedLTE))
+	}
+	if i.Skipped != nil {
+		predicates = append(predicates, schedulerrun.SkippedEQ(*i.Skipped))
+	}
+	if i.SkippedNEQ != nil {
+		predicates = append(predicates, schedulerrun.SkippedNEQ(*i.SkippedNEQ))
+	}
+	if len(i.SkippedIn) > 0 {
+		predicates = append(predicates, schedulerrun.SkippedIn(i.SkippedIn...))
+	}
+	if len(i.SkippedNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.SkippedNotIn(i.SkippedNotIn...))
+	}
+	if i.SkippedGT != nil {
+		predicates = append(predicates, schedulerrun.SkippedGT(*i.SkippedGT))
+	}
+	if i.SkippedGTE != nil {
+		predicates = append(predicates, schedulerrun.SkippedGTE(*i.SkippedGTE))
+	}
+	if i.SkippedLT != nil {
+		predicates = append(predicates, schedulerrun.SkippedLT(*i.SkippedLT))
+	}
+	if i.SkippedLTE != nil {
+		predicates = append(predicates, schedulerrun.SkippedLTE(*i.SkippedLTE))
+	}
+	if i.Errors != nil {
+		predicates = append(predicates, schedulerrun.ErrorsEQ(*i.Errors))
+	}
+	if i.ErrorsNEQ != nil {
+		predicates = append(predicates, schedulerrun.ErrorsNEQ(*i.ErrorsNEQ))
+	}
+	if len(i.ErrorsIn) > 0 {
+		predicates = append(predicates, schedulerrun.ErrorsIn(i.ErrorsIn...))
+	}
+	if len(i.ErrorsNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.ErrorsNotIn(i.ErrorsNotIn...))
+	}
+	if i.ErrorsGT != nil {
+		predicates = append(predicates, schedulerrun.ErrorsGT(*i.ErrorsGT))
+	}
+	if i.ErrorsGTE != nil {
+		predicates = append(predicates, schedulerrun.ErrorsGTE(*i.ErrorsGTE))
+	}
+	if i.ErrorsLT != nil {
+		predicates = append(predicates, schedulerrun.ErrorsLT(*i.ErrorsLT))
+	}
+	if i.ErrorsLTE != nil {
+		predicates = append(predicates, schedulerrun.ErrorsLTE(*i.ErrorsLTE))
+	}
+	if i.ErrorDetail != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailEQ(*i.ErrorDetail))
+	}
+	if i.ErrorDetailNEQ != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailNEQ(*i.ErrorDetailNEQ))
+	}
+	if len(i.ErrorDetailIn) > 0 {
+		predicates = append(predicates, schedulerrun.ErrorDetailIn(i.ErrorDetailIn...))
+	}
+	if len(i.ErrorDetailNotIn) > 0 {
+		predicates = append(predicates, schedulerrun.ErrorDetailNotIn(i.ErrorDetailNotIn...))
+	}
+	if i.ErrorDetailGT != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailGT(*i.ErrorDetailGT))
+	}
+	if i.ErrorDetailGTE != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailGTE(*i.ErrorDetailGTE))
+	}
+	if i.ErrorDetailLT != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailLT(*i.ErrorDetailLT))
+	}
+	if i.ErrorDetailLTE != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailLTE(*i.ErrorDetailLTE))
+	}
+	if i.ErrorDetailContains != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailContains(*i.ErrorDetailContains))
+	}
+	if i.ErrorDetailHasPrefix != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailHasPrefix(*i.ErrorDetailHasPrefix))
+	}
+	if i.ErrorDetailHasSuffix != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailHasSuffix(*i.ErrorDetailHasSuffix))
+	}
+	if i.ErrorDetailIsNil {
+		predicates = append(predicates, schedulerrun.ErrorDetailIsNil())
+	}
+	if i.ErrorDetailNotNil {
+		predicates = append(predicates, schedulerrun.ErrorDetailNotNil())
+	}
+	if i.ErrorDetailEqualFold != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailEqualFold(*i.ErrorDetailEqualFold))
+	}
+	if i.ErrorDetailContainsFold != nil {
+		predicates = append(predicates, schedulerrun.ErrorDetailContainsFold(*i.ErrorDetailContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySchedulerRunWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return schedulerrun.And(predicates...), nil
 	}
 }
 

@@ -78,6 +78,8 @@ type Intervention struct {
 	PlanningID *int `json:"planning_id,omitempty"`
 	// the user who asked for the work
 	DemandeurID *int `json:"demandeur_id,omitempty"`
+	// titre and description normalized for search (internal/search), kept by a hook
+	Recherche string `json:"recherche,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
 	Edges        InterventionEdges `json:"edges"`
@@ -241,7 +243,7 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID:
 			values[i] = new(sql.NullInt64)
-		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport:
+		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche:
 			values[i] = new(sql.NullString)
 		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateEcheance:
 			values[i] = new(sql.NullTime)
@@ -443,6 +445,12 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DemandeurID = new(int)
 				*_m.DemandeurID = int(value.Int64)
+			}
+		case intervention.FieldRecherche:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field recherche", values[i])
+			} else if value.Valid {
+				_m.Recherche = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -647,6 +655,9 @@ func (_m *Intervention) String() string {
 		builder.WriteString("demandeur_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("recherche=")
+	builder.WriteString(_m.Recherche)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -404,6 +404,20 @@ func (_c *InterventionCreate) SetNillableDemandeurID(v *int) *InterventionCreate
 	return _c
 }
 
+// SetRecherche sets the "recherche" field.
+func (_c *InterventionCreate) SetRecherche(v string) *InterventionCreate {
+	_c.mutation.SetRecherche(v)
+	return _c
+}
+
+// SetNillableRecherche sets the "recherche" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableRecherche(v *string) *InterventionCreate {
+	if v != nil {
+		_c.SetRecherche(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *InterventionCreate) SetEquipement(v *Equipement) *InterventionCreate {
 	return _c.SetEquipementID(v.ID)
@@ -759,6 +773,10 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.ValidationClient(); ok {
 		_spec.SetField(intervention.FieldValidationClient, field.TypeBool, value)
 		_node.ValidationClient = value
+	}
+	if value, ok := _c.mutation.Recherche(); ok {
+		_spec.SetField(intervention.FieldRecherche, field.TypeString, value)
+		_node.Recherche = value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1418,6 +1436,24 @@ func (u *InterventionUpsert) ClearDemandeurID() *InterventionUpsert {
 	return u
 }
 
+// SetRecherche sets the "recherche" field.
+func (u *InterventionUpsert) SetRecherche(v string) *InterventionUpsert {
+	u.Set(intervention.FieldRecherche, v)
+	return u
+}
+
+// UpdateRecherche sets the "recherche" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateRecherche() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldRecherche)
+	return u
+}
+
+// ClearRecherche clears the value of the "recherche" field.
+func (u *InterventionUpsert) ClearRecherche() *InterventionUpsert {
+	u.SetNull(intervention.FieldRecherche)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1953,6 +1989,27 @@ func (u *InterventionUpsertOne) UpdateDemandeurID() *InterventionUpsertOne {
 func (u *InterventionUpsertOne) ClearDemandeurID() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearDemandeurID()
+	})
+}
+
+// SetRecherche sets the "recherche" field.
+func (u *InterventionUpsertOne) SetRecherche(v string) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetRecherche(v)
+	})
+}
+
+// UpdateRecherche sets the "recherche" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateRecherche() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateRecherche()
+	})
+}
+
+// ClearRecherche clears the value of the "recherche" field.
+func (u *InterventionUpsertOne) ClearRecherche() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearRecherche()
 	})
 }
 
@@ -2657,6 +2714,27 @@ func (u *InterventionUpsertBulk) UpdateDemandeurID() *InterventionUpsertBulk {
 func (u *InterventionUpsertBulk) ClearDemandeurID() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearDemandeurID()
+	})
+}
+
+// SetRecherche sets the "recherche" field.
+func (u *InterventionUpsertBulk) SetRecherche(v string) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetRecherche(v)
+	})
+}
+
+// UpdateRecherche sets the "recherche" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateRecherche() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateRecherche()
+	})
+}
+
+// ClearRecherche clears the value of the "recherche" field.
+func (u *InterventionUpsertBulk) ClearRecherche() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearRecherche()
 	})
 }
 

@@ -505,6 +505,26 @@ func (_u *InterventionUpdate) ClearDemandeurID() *InterventionUpdate {
 	return _u
 }
 
+// SetRecherche sets the "recherche" field.
+func (_u *InterventionUpdate) SetRecherche(v string) *InterventionUpdate {
+	_u.mutation.SetRecherche(v)
+	return _u
+}
+
+// SetNillableRecherche sets the "recherche" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableRecherche(v *string) *InterventionUpdate {
+	if v != nil {
+		_u.SetRecherche(*v)
+	}
+	return _u
+}
+
+// ClearRecherche clears the value of the "recherche" field.
+func (_u *InterventionUpdate) ClearRecherche() *InterventionUpdate {
+	_u.mutation.ClearRecherche()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdate) SetEquipement(v *Equipement) *InterventionUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -949,6 +969,12 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.ValidationClient(); ok {
 		_spec.SetField(intervention.FieldValidationClient, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Recherche(); ok {
+		_spec.SetField(intervention.FieldRecherche, field.TypeString, value)
+	}
+	if _u.mutation.RechercheCleared() {
+		_spec.ClearField(intervention.FieldRecherche, field.TypeString)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1847,6 +1873,26 @@ func (_u *InterventionUpdateOne) ClearDemandeurID() *InterventionUpdateOne {
 	return _u
 }
 
+// SetRecherche sets the "recherche" field.
+func (_u *InterventionUpdateOne) SetRecherche(v string) *InterventionUpdateOne {
+	_u.mutation.SetRecherche(v)
+	return _u
+}
+
+// SetNillableRecherche sets the "recherche" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableRecherche(v *string) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetRecherche(*v)
+	}
+	return _u
+}
+
+// ClearRecherche clears the value of the "recherche" field.
+func (_u *InterventionUpdateOne) ClearRecherche() *InterventionUpdateOne {
+	_u.mutation.ClearRecherche()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdateOne) SetEquipement(v *Equipement) *InterventionUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -2321,6 +2367,12 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if value, ok := _u.mutation.ValidationClient(); ok {
 		_spec.SetField(intervention.FieldValidationClient, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Recherche(); ok {
+		_spec.SetField(intervention.FieldRecherche, field.TypeString, value)
+	}
+	if _u.mutation.RechercheCleared() {
+		_spec.ClearField(intervention.FieldRecherche, field.TypeString)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

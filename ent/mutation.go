@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -49,6 +50,7 @@ const (
 	TypePiece                  = "Piece"
 	TypePlanning               = "Planning"
 	TypeRefreshToken           = "RefreshToken"
+	TypeSchedulerRun           = "SchedulerRun"
 	TypeSociete                = "Societe"
 	TypeTechnicien             = "Technicien"
 	TypeUser                   = "User"
@@ -4940,6 +4942,7 @@ type InterventionMutation struct {
 	satisfaction_client    *int
 	addsatisfaction_client *int
 	validation_client      *bool
+	recherche              *string
 	clearedFields          map[string]struct{}
 	equipement             *int
 	clearedequipement      bool
@@ -6319,6 +6322,55 @@ func (m *InterventionMutation) ResetDemandeurID() {
 	delete(m.clearedFields, intervention.FieldDemandeurID)
 }
 
+// SetRecherche sets the "recherche" field.
+func (m *InterventionMutation) SetRecherche(s string) {
+	m.recherche = &s
+}
+
+// Recherche returns the value of the "recherche" field in the mutation.
+func (m *InterventionMutation) Recherche() (r string, exists bool) {
+	v := m.recherche
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecherche returns the old "recherche" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldRecherche(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecherche is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecherche requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecherche: %w", err)
+	}
+	return oldValue.Recherche, nil
+}
+
+// ClearRecherche clears the value of the "recherche" field.
+func (m *InterventionMutation) ClearRecherche() {
+	m.recherche = nil
+	m.clearedFields[intervention.FieldRecherche] = struct{}{}
+}
+
+// RechercheCleared returns if the "recherche" field was cleared in this mutation.
+func (m *InterventionMutation) RechercheCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldRecherche]
+	return ok
+}
+
+// ResetRecherche resets all changes to the "recherche" field.
+func (m *InterventionMutation) ResetRecherche() {
+	m.recherche = nil
+	delete(m.clearedFields, intervention.FieldRecherche)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -6785,7 +6837,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 27)
+	fields := make([]string, 0, 28)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -6867,6 +6919,9 @@ func (m *InterventionMutation) Fields() []string {
 	if m.demandeur != nil {
 		fields = append(fields, intervention.FieldDemandeurID)
 	}
+	if m.recherche != nil {
+		fields = append(fields, intervention.FieldRecherche)
+	}
 	return fields
 }
 
@@ -6929,6 +6984,8 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.PlanningID()
 	case intervention.FieldDemandeurID:
 		return m.DemandeurID()
+	case intervention.FieldRecherche:
+		return m.Recherche()
 	}
 	return nil, false
 }
@@ -6992,6 +7049,8 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldPlanningID(ctx)
 	case intervention.FieldDemandeurID:
 		return m.OldDemandeurID(ctx)
+	case intervention.FieldRecherche:
+		return m.OldRecherche(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -7190,6 +7249,13 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDemandeurID(v)
 		return nil
+	case intervention.FieldRecherche:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecherche(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -7301,6 +7367,9 @@ func (m *InterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(intervention.FieldDemandeurID) {
 		fields = append(fields, intervention.FieldDemandeurID)
 	}
+	if m.FieldCleared(intervention.FieldRecherche) {
+		fields = append(fields, intervention.FieldRecherche)
+	}
 	return fields
 }
 
@@ -7368,6 +7437,9 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldDemandeurID:
 		m.ClearDemandeurID()
+		return nil
+	case intervention.FieldRecherche:
+		m.ClearRecherche()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention nullable field %s", name)
@@ -7457,6 +7529,9 @@ func (m *InterventionMutation) ResetField(name string) error {
 		return nil
 	case intervention.FieldDemandeurID:
 		m.ResetDemandeurID()
+		return nil
+	case intervention.FieldRecherche:
+		m.ResetRecherche()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
@@ -10786,6 +10861,7 @@ type PlanningMutation struct {
 	prochaine_date       *time.Time
 	derniere_date        *time.Time
 	statut               *domain.PlanningStatut
+	date_debut           *time.Time
 	clearedFields        map[string]struct{}
 	equipement           *int
 	clearedequipement    bool
@@ -11458,6 +11534,55 @@ func (m *PlanningMutation) ResetTechnicienID() {
 	delete(m.clearedFields, planning.FieldTechnicienID)
 }
 
+// SetDateDebut sets the "date_debut" field.
+func (m *PlanningMutation) SetDateDebut(t time.Time) {
+	m.date_debut = &t
+}
+
+// DateDebut returns the value of the "date_debut" field in the mutation.
+func (m *PlanningMutation) DateDebut() (r time.Time, exists bool) {
+	v := m.date_debut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateDebut returns the old "date_debut" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldDateDebut(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateDebut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateDebut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateDebut: %w", err)
+	}
+	return oldValue.DateDebut, nil
+}
+
+// ClearDateDebut clears the value of the "date_debut" field.
+func (m *PlanningMutation) ClearDateDebut() {
+	m.date_debut = nil
+	m.clearedFields[planning.FieldDateDebut] = struct{}{}
+}
+
+// DateDebutCleared returns if the "date_debut" field was cleared in this mutation.
+func (m *PlanningMutation) DateDebutCleared() bool {
+	_, ok := m.clearedFields[planning.FieldDateDebut]
+	return ok
+}
+
+// ResetDateDebut resets all changes to the "date_debut" field.
+func (m *PlanningMutation) ResetDateDebut() {
+	m.date_debut = nil
+	delete(m.clearedFields, planning.FieldDateDebut)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *PlanningMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -11600,7 +11725,7 @@ func (m *PlanningMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanningMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, planning.FieldCreatedAt)
 	}
@@ -11640,6 +11765,9 @@ func (m *PlanningMutation) Fields() []string {
 	if m.technicien != nil {
 		fields = append(fields, planning.FieldTechnicienID)
 	}
+	if m.date_debut != nil {
+		fields = append(fields, planning.FieldDateDebut)
+	}
 	return fields
 }
 
@@ -11674,6 +11802,8 @@ func (m *PlanningMutation) Field(name string) (ent.Value, bool) {
 		return m.EquipementID()
 	case planning.FieldTechnicienID:
 		return m.TechnicienID()
+	case planning.FieldDateDebut:
+		return m.DateDebut()
 	}
 	return nil, false
 }
@@ -11709,6 +11839,8 @@ func (m *PlanningMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldEquipementID(ctx)
 	case planning.FieldTechnicienID:
 		return m.OldTechnicienID(ctx)
+	case planning.FieldDateDebut:
+		return m.OldDateDebut(ctx)
 	}
 	return nil, fmt.Errorf("unknown Planning field %s", name)
 }
@@ -11809,6 +11941,13 @@ func (m *PlanningMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTechnicienID(v)
 		return nil
+	case planning.FieldDateDebut:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateDebut(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
 }
@@ -11878,6 +12017,9 @@ func (m *PlanningMutation) ClearedFields() []string {
 	if m.FieldCleared(planning.FieldTechnicienID) {
 		fields = append(fields, planning.FieldTechnicienID)
 	}
+	if m.FieldCleared(planning.FieldDateDebut) {
+		fields = append(fields, planning.FieldDateDebut)
+	}
 	return fields
 }
 
@@ -11903,6 +12045,9 @@ func (m *PlanningMutation) ClearField(name string) error {
 		return nil
 	case planning.FieldTechnicienID:
 		m.ClearTechnicienID()
+		return nil
+	case planning.FieldDateDebut:
+		m.ClearDateDebut()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning nullable field %s", name)
@@ -11950,6 +12095,9 @@ func (m *PlanningMutation) ResetField(name string) error {
 		return nil
 	case planning.FieldTechnicienID:
 		m.ResetTechnicienID()
+		return nil
+	case planning.FieldDateDebut:
+		m.ResetDateDebut()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
@@ -12875,6 +13023,1062 @@ func (m *RefreshTokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken edge %s", name)
+}
+
+// SchedulerRunMutation represents an operation that mutates the SchedulerRun nodes in the graph.
+type SchedulerRunMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	declencheur    *schedulerrun.Declencheur
+	started_at     *time.Time
+	finished_at    *time.Time
+	duration_ms    *int64
+	addduration_ms *int64
+	due            *int
+	adddue         *int
+	created        *int
+	addcreated     *int
+	skipped        *int
+	addskipped     *int
+	errors         *int
+	adderrors      *int
+	error_detail   *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*SchedulerRun, error)
+	predicates     []predicate.SchedulerRun
+}
+
+var _ ent.Mutation = (*SchedulerRunMutation)(nil)
+
+// schedulerrunOption allows management of the mutation configuration using functional options.
+type schedulerrunOption func(*SchedulerRunMutation)
+
+// newSchedulerRunMutation creates new mutation for the SchedulerRun entity.
+func newSchedulerRunMutation(c config, op Op, opts ...schedulerrunOption) *SchedulerRunMutation {
+	m := &SchedulerRunMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSchedulerRun,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSchedulerRunID sets the ID field of the mutation.
+func withSchedulerRunID(id int) schedulerrunOption {
+	return func(m *SchedulerRunMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SchedulerRun
+		)
+		m.oldValue = func(ctx context.Context) (*SchedulerRun, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SchedulerRun.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSchedulerRun sets the old SchedulerRun of the mutation.
+func withSchedulerRun(node *SchedulerRun) schedulerrunOption {
+	return func(m *SchedulerRunMutation) {
+		m.oldValue = func(context.Context) (*SchedulerRun, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SchedulerRunMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SchedulerRunMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SchedulerRunMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SchedulerRunMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SchedulerRun.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SchedulerRunMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SchedulerRunMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SchedulerRunMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SchedulerRunMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SchedulerRunMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SchedulerRunMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDeclencheur sets the "declencheur" field.
+func (m *SchedulerRunMutation) SetDeclencheur(s schedulerrun.Declencheur) {
+	m.declencheur = &s
+}
+
+// Declencheur returns the value of the "declencheur" field in the mutation.
+func (m *SchedulerRunMutation) Declencheur() (r schedulerrun.Declencheur, exists bool) {
+	v := m.declencheur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclencheur returns the old "declencheur" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldDeclencheur(ctx context.Context) (v schedulerrun.Declencheur, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclencheur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclencheur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclencheur: %w", err)
+	}
+	return oldValue.Declencheur, nil
+}
+
+// ResetDeclencheur resets all changes to the "declencheur" field.
+func (m *SchedulerRunMutation) ResetDeclencheur() {
+	m.declencheur = nil
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *SchedulerRunMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *SchedulerRunMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldStartedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *SchedulerRunMutation) ResetStartedAt() {
+	m.started_at = nil
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *SchedulerRunMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *SchedulerRunMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldFinishedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *SchedulerRunMutation) ResetFinishedAt() {
+	m.finished_at = nil
+}
+
+// SetDurationMs sets the "duration_ms" field.
+func (m *SchedulerRunMutation) SetDurationMs(i int64) {
+	m.duration_ms = &i
+	m.addduration_ms = nil
+}
+
+// DurationMs returns the value of the "duration_ms" field in the mutation.
+func (m *SchedulerRunMutation) DurationMs() (r int64, exists bool) {
+	v := m.duration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMs returns the old "duration_ms" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldDurationMs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMs: %w", err)
+	}
+	return oldValue.DurationMs, nil
+}
+
+// AddDurationMs adds i to the "duration_ms" field.
+func (m *SchedulerRunMutation) AddDurationMs(i int64) {
+	if m.addduration_ms != nil {
+		*m.addduration_ms += i
+	} else {
+		m.addduration_ms = &i
+	}
+}
+
+// AddedDurationMs returns the value that was added to the "duration_ms" field in this mutation.
+func (m *SchedulerRunMutation) AddedDurationMs() (r int64, exists bool) {
+	v := m.addduration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMs resets all changes to the "duration_ms" field.
+func (m *SchedulerRunMutation) ResetDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+}
+
+// SetDue sets the "due" field.
+func (m *SchedulerRunMutation) SetDue(i int) {
+	m.due = &i
+	m.adddue = nil
+}
+
+// Due returns the value of the "due" field in the mutation.
+func (m *SchedulerRunMutation) Due() (r int, exists bool) {
+	v := m.due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDue returns the old "due" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldDue(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDue: %w", err)
+	}
+	return oldValue.Due, nil
+}
+
+// AddDue adds i to the "due" field.
+func (m *SchedulerRunMutation) AddDue(i int) {
+	if m.adddue != nil {
+		*m.adddue += i
+	} else {
+		m.adddue = &i
+	}
+}
+
+// AddedDue returns the value that was added to the "due" field in this mutation.
+func (m *SchedulerRunMutation) AddedDue() (r int, exists bool) {
+	v := m.adddue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDue resets all changes to the "due" field.
+func (m *SchedulerRunMutation) ResetDue() {
+	m.due = nil
+	m.adddue = nil
+}
+
+// SetCreated sets the "created" field.
+func (m *SchedulerRunMutation) SetCreated(i int) {
+	m.created = &i
+	m.addcreated = nil
+}
+
+// Created returns the value of the "created" field in the mutation.
+func (m *SchedulerRunMutation) Created() (r int, exists bool) {
+	v := m.created
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreated returns the old "created" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldCreated(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreated: %w", err)
+	}
+	return oldValue.Created, nil
+}
+
+// AddCreated adds i to the "created" field.
+func (m *SchedulerRunMutation) AddCreated(i int) {
+	if m.addcreated != nil {
+		*m.addcreated += i
+	} else {
+		m.addcreated = &i
+	}
+}
+
+// AddedCreated returns the value that was added to the "created" field in this mutation.
+func (m *SchedulerRunMutation) AddedCreated() (r int, exists bool) {
+	v := m.addcreated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreated resets all changes to the "created" field.
+func (m *SchedulerRunMutation) ResetCreated() {
+	m.created = nil
+	m.addcreated = nil
+}
+
+// SetSkipped sets the "skipped" field.
+func (m *SchedulerRunMutation) SetSkipped(i int) {
+	m.skipped = &i
+	m.addskipped = nil
+}
+
+// Skipped returns the value of the "skipped" field in the mutation.
+func (m *SchedulerRunMutation) Skipped() (r int, exists bool) {
+	v := m.skipped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkipped returns the old "skipped" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldSkipped(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkipped is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkipped requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkipped: %w", err)
+	}
+	return oldValue.Skipped, nil
+}
+
+// AddSkipped adds i to the "skipped" field.
+func (m *SchedulerRunMutation) AddSkipped(i int) {
+	if m.addskipped != nil {
+		*m.addskipped += i
+	} else {
+		m.addskipped = &i
+	}
+}
+
+// AddedSkipped returns the value that was added to the "skipped" field in this mutation.
+func (m *SchedulerRunMutation) AddedSkipped() (r int, exists bool) {
+	v := m.addskipped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSkipped resets all changes to the "skipped" field.
+func (m *SchedulerRunMutation) ResetSkipped() {
+	m.skipped = nil
+	m.addskipped = nil
+}
+
+// SetErrors sets the "errors" field.
+func (m *SchedulerRunMutation) SetErrors(i int) {
+	m.errors = &i
+	m.adderrors = nil
+}
+
+// Errors returns the value of the "errors" field in the mutation.
+func (m *SchedulerRunMutation) Errors() (r int, exists bool) {
+	v := m.errors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErrors returns the old "errors" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldErrors(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErrors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErrors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErrors: %w", err)
+	}
+	return oldValue.Errors, nil
+}
+
+// AddErrors adds i to the "errors" field.
+func (m *SchedulerRunMutation) AddErrors(i int) {
+	if m.adderrors != nil {
+		*m.adderrors += i
+	} else {
+		m.adderrors = &i
+	}
+}
+
+// AddedErrors returns the value that was added to the "errors" field in this mutation.
+func (m *SchedulerRunMutation) AddedErrors() (r int, exists bool) {
+	v := m.adderrors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetErrors resets all changes to the "errors" field.
+func (m *SchedulerRunMutation) ResetErrors() {
+	m.errors = nil
+	m.adderrors = nil
+}
+
+// SetErrorDetail sets the "error_detail" field.
+func (m *SchedulerRunMutation) SetErrorDetail(s string) {
+	m.error_detail = &s
+}
+
+// ErrorDetail returns the value of the "error_detail" field in the mutation.
+func (m *SchedulerRunMutation) ErrorDetail() (r string, exists bool) {
+	v := m.error_detail
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErrorDetail returns the old "error_detail" field's value of the SchedulerRun entity.
+// If the SchedulerRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SchedulerRunMutation) OldErrorDetail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErrorDetail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErrorDetail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErrorDetail: %w", err)
+	}
+	return oldValue.ErrorDetail, nil
+}
+
+// ClearErrorDetail clears the value of the "error_detail" field.
+func (m *SchedulerRunMutation) ClearErrorDetail() {
+	m.error_detail = nil
+	m.clearedFields[schedulerrun.FieldErrorDetail] = struct{}{}
+}
+
+// ErrorDetailCleared returns if the "error_detail" field was cleared in this mutation.
+func (m *SchedulerRunMutation) ErrorDetailCleared() bool {
+	_, ok := m.clearedFields[schedulerrun.FieldErrorDetail]
+	return ok
+}
+
+// ResetErrorDetail resets all changes to the "error_detail" field.
+func (m *SchedulerRunMutation) ResetErrorDetail() {
+	m.error_detail = nil
+	delete(m.clearedFields, schedulerrun.FieldErrorDetail)
+}
+
+// Where appends a list predicates to the SchedulerRunMutation builder.
+func (m *SchedulerRunMutation) Where(ps ...predicate.SchedulerRun) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SchedulerRunMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SchedulerRunMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SchedulerRun, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SchedulerRunMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SchedulerRunMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SchedulerRun).
+func (m *SchedulerRunMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SchedulerRunMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, schedulerrun.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, schedulerrun.FieldUpdatedAt)
+	}
+	if m.declencheur != nil {
+		fields = append(fields, schedulerrun.FieldDeclencheur)
+	}
+	if m.started_at != nil {
+		fields = append(fields, schedulerrun.FieldStartedAt)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, schedulerrun.FieldFinishedAt)
+	}
+	if m.duration_ms != nil {
+		fields = append(fields, schedulerrun.FieldDurationMs)
+	}
+	if m.due != nil {
+		fields = append(fields, schedulerrun.FieldDue)
+	}
+	if m.created != nil {
+		fields = append(fields, schedulerrun.FieldCreated)
+	}
+	if m.skipped != nil {
+		fields = append(fields, schedulerrun.FieldSkipped)
+	}
+	if m.errors != nil {
+		fields = append(fields, schedulerrun.FieldErrors)
+	}
+	if m.error_detail != nil {
+		fields = append(fields, schedulerrun.FieldErrorDetail)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SchedulerRunMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case schedulerrun.FieldCreatedAt:
+		return m.CreatedAt()
+	case schedulerrun.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case schedulerrun.FieldDeclencheur:
+		return m.Declencheur()
+	case schedulerrun.FieldStartedAt:
+		return m.StartedAt()
+	case schedulerrun.FieldFinishedAt:
+		return m.FinishedAt()
+	case schedulerrun.FieldDurationMs:
+		return m.DurationMs()
+	case schedulerrun.FieldDue:
+		return m.Due()
+	case schedulerrun.FieldCreated:
+		return m.Created()
+	case schedulerrun.FieldSkipped:
+		return m.Skipped()
+	case schedulerrun.FieldErrors:
+		return m.Errors()
+	case schedulerrun.FieldErrorDetail:
+		return m.ErrorDetail()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SchedulerRunMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case schedulerrun.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case schedulerrun.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case schedulerrun.FieldDeclencheur:
+		return m.OldDeclencheur(ctx)
+	case schedulerrun.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case schedulerrun.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	case schedulerrun.FieldDurationMs:
+		return m.OldDurationMs(ctx)
+	case schedulerrun.FieldDue:
+		return m.OldDue(ctx)
+	case schedulerrun.FieldCreated:
+		return m.OldCreated(ctx)
+	case schedulerrun.FieldSkipped:
+		return m.OldSkipped(ctx)
+	case schedulerrun.FieldErrors:
+		return m.OldErrors(ctx)
+	case schedulerrun.FieldErrorDetail:
+		return m.OldErrorDetail(ctx)
+	}
+	return nil, fmt.Errorf("unknown SchedulerRun field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SchedulerRunMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case schedulerrun.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case schedulerrun.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case schedulerrun.FieldDeclencheur:
+		v, ok := value.(schedulerrun.Declencheur)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclencheur(v)
+		return nil
+	case schedulerrun.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case schedulerrun.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	case schedulerrun.FieldDurationMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMs(v)
+		return nil
+	case schedulerrun.FieldDue:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDue(v)
+		return nil
+	case schedulerrun.FieldCreated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreated(v)
+		return nil
+	case schedulerrun.FieldSkipped:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkipped(v)
+		return nil
+	case schedulerrun.FieldErrors:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErrors(v)
+		return nil
+	case schedulerrun.FieldErrorDetail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErrorDetail(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SchedulerRun field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SchedulerRunMutation) AddedFields() []string {
+	var fields []string
+	if m.addduration_ms != nil {
+		fields = append(fields, schedulerrun.FieldDurationMs)
+	}
+	if m.adddue != nil {
+		fields = append(fields, schedulerrun.FieldDue)
+	}
+	if m.addcreated != nil {
+		fields = append(fields, schedulerrun.FieldCreated)
+	}
+	if m.addskipped != nil {
+		fields = append(fields, schedulerrun.FieldSkipped)
+	}
+	if m.adderrors != nil {
+		fields = append(fields, schedulerrun.FieldErrors)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SchedulerRunMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case schedulerrun.FieldDurationMs:
+		return m.AddedDurationMs()
+	case schedulerrun.FieldDue:
+		return m.AddedDue()
+	case schedulerrun.FieldCreated:
+		return m.AddedCreated()
+	case schedulerrun.FieldSkipped:
+		return m.AddedSkipped()
+	case schedulerrun.FieldErrors:
+		return m.AddedErrors()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SchedulerRunMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case schedulerrun.FieldDurationMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMs(v)
+		return nil
+	case schedulerrun.FieldDue:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDue(v)
+		return nil
+	case schedulerrun.FieldCreated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreated(v)
+		return nil
+	case schedulerrun.FieldSkipped:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSkipped(v)
+		return nil
+	case schedulerrun.FieldErrors:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddErrors(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SchedulerRun numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SchedulerRunMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(schedulerrun.FieldErrorDetail) {
+		fields = append(fields, schedulerrun.FieldErrorDetail)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SchedulerRunMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SchedulerRunMutation) ClearField(name string) error {
+	switch name {
+	case schedulerrun.FieldErrorDetail:
+		m.ClearErrorDetail()
+		return nil
+	}
+	return fmt.Errorf("unknown SchedulerRun nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SchedulerRunMutation) ResetField(name string) error {
+	switch name {
+	case schedulerrun.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case schedulerrun.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case schedulerrun.FieldDeclencheur:
+		m.ResetDeclencheur()
+		return nil
+	case schedulerrun.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case schedulerrun.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	case schedulerrun.FieldDurationMs:
+		m.ResetDurationMs()
+		return nil
+	case schedulerrun.FieldDue:
+		m.ResetDue()
+		return nil
+	case schedulerrun.FieldCreated:
+		m.ResetCreated()
+		return nil
+	case schedulerrun.FieldSkipped:
+		m.ResetSkipped()
+		return nil
+	case schedulerrun.FieldErrors:
+		m.ResetErrors()
+		return nil
+	case schedulerrun.FieldErrorDetail:
+		m.ResetErrorDetail()
+		return nil
+	}
+	return fmt.Errorf("unknown SchedulerRun field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SchedulerRunMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SchedulerRunMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SchedulerRunMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SchedulerRunMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SchedulerRunMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SchedulerRunMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SchedulerRunMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown SchedulerRun unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SchedulerRunMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown SchedulerRun edge %s", name)
 }
 
 // SocieteMutation represents an operation that mutates the Societe nodes in the graph.

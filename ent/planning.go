@@ -46,6 +46,8 @@ type Planning struct {
 	EquipementID int `json:"equipement_id,omitempty"`
 	// assigned to the interventions the planning creates
 	TechnicienID *int `json:"technicien_id,omitempty"`
+	// anchor of the occurrences (prochaine_date when empty): they are computed from it, so a plan on the 31st stays on month ends
+	DateDebut *time.Time `json:"date_debut,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanningQuery when eager-loading is set.
 	Edges        PlanningEdges `json:"edges"`
@@ -109,7 +111,7 @@ func (*Planning) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case planning.FieldTitre, planning.FieldDescription, planning.FieldPriorite, planning.FieldFrequence, planning.FieldStatut:
 			values[i] = new(sql.NullString)
-		case planning.FieldCreatedAt, planning.FieldUpdatedAt, planning.FieldProchaineDate, planning.FieldDerniereDate:
+		case planning.FieldCreatedAt, planning.FieldUpdatedAt, planning.FieldProchaineDate, planning.FieldDerniereDate, planning.FieldDateDebut:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -213,6 +215,13 @@ func (_m *Planning) assignValues(columns []string, values []any) error {
 				_m.TechnicienID = new(int)
 				*_m.TechnicienID = int(value.Int64)
 			}
+		case planning.FieldDateDebut:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field date_debut", values[i])
+			} else if value.Valid {
+				_m.DateDebut = new(time.Time)
+				*_m.DateDebut = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -307,6 +316,11 @@ func (_m *Planning) String() string {
 	if v := _m.TechnicienID; v != nil {
 		builder.WriteString("technicien_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DateDebut; v != nil {
+		builder.WriteString("date_debut=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -176,6 +176,20 @@ func (_c *PlanningCreate) SetNillableTechnicienID(v *int) *PlanningCreate {
 	return _c
 }
 
+// SetDateDebut sets the "date_debut" field.
+func (_c *PlanningCreate) SetDateDebut(v time.Time) *PlanningCreate {
+	_c.mutation.SetDateDebut(v)
+	return _c
+}
+
+// SetNillableDateDebut sets the "date_debut" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableDateDebut(v *time.Time) *PlanningCreate {
+	if v != nil {
+		_c.SetDateDebut(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *PlanningCreate) SetEquipement(v *Equipement) *PlanningCreate {
 	return _c.SetEquipementID(v.ID)
@@ -399,6 +413,10 @@ func (_c *PlanningCreate) createSpec() (*Planning, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Statut(); ok {
 		_spec.SetField(planning.FieldStatut, field.TypeEnum, value)
 		_node.Statut = value
+	}
+	if value, ok := _c.mutation.DateDebut(); ok {
+		_spec.SetField(planning.FieldDateDebut, field.TypeTime, value)
+		_node.DateDebut = &value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -682,6 +700,24 @@ func (u *PlanningUpsert) ClearTechnicienID() *PlanningUpsert {
 	return u
 }
 
+// SetDateDebut sets the "date_debut" field.
+func (u *PlanningUpsert) SetDateDebut(v time.Time) *PlanningUpsert {
+	u.Set(planning.FieldDateDebut, v)
+	return u
+}
+
+// UpdateDateDebut sets the "date_debut" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateDateDebut() *PlanningUpsert {
+	u.SetExcluded(planning.FieldDateDebut)
+	return u
+}
+
+// ClearDateDebut clears the value of the "date_debut" field.
+func (u *PlanningUpsert) ClearDateDebut() *PlanningUpsert {
+	u.SetNull(planning.FieldDateDebut)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -934,6 +970,27 @@ func (u *PlanningUpsertOne) UpdateTechnicienID() *PlanningUpsertOne {
 func (u *PlanningUpsertOne) ClearTechnicienID() *PlanningUpsertOne {
 	return u.Update(func(s *PlanningUpsert) {
 		s.ClearTechnicienID()
+	})
+}
+
+// SetDateDebut sets the "date_debut" field.
+func (u *PlanningUpsertOne) SetDateDebut(v time.Time) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetDateDebut(v)
+	})
+}
+
+// UpdateDateDebut sets the "date_debut" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateDateDebut() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateDateDebut()
+	})
+}
+
+// ClearDateDebut clears the value of the "date_debut" field.
+func (u *PlanningUpsertOne) ClearDateDebut() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearDateDebut()
 	})
 }
 
@@ -1355,6 +1412,27 @@ func (u *PlanningUpsertBulk) UpdateTechnicienID() *PlanningUpsertBulk {
 func (u *PlanningUpsertBulk) ClearTechnicienID() *PlanningUpsertBulk {
 	return u.Update(func(s *PlanningUpsert) {
 		s.ClearTechnicienID()
+	})
+}
+
+// SetDateDebut sets the "date_debut" field.
+func (u *PlanningUpsertBulk) SetDateDebut(v time.Time) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetDateDebut(v)
+	})
+}
+
+// UpdateDateDebut sets the "date_debut" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateDateDebut() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateDateDebut()
+	})
+}
+
+// ClearDateDebut clears the value of the "date_debut" field.
+func (u *PlanningUpsertBulk) ClearDateDebut() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearDateDebut()
 	})
 }
 

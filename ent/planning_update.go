@@ -231,6 +231,26 @@ func (_u *PlanningUpdate) ClearTechnicienID() *PlanningUpdate {
 	return _u
 }
 
+// SetDateDebut sets the "date_debut" field.
+func (_u *PlanningUpdate) SetDateDebut(v time.Time) *PlanningUpdate {
+	_u.mutation.SetDateDebut(v)
+	return _u
+}
+
+// SetNillableDateDebut sets the "date_debut" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableDateDebut(v *time.Time) *PlanningUpdate {
+	if v != nil {
+		_u.SetDateDebut(*v)
+	}
+	return _u
+}
+
+// ClearDateDebut clears the value of the "date_debut" field.
+func (_u *PlanningUpdate) ClearDateDebut() *PlanningUpdate {
+	_u.mutation.ClearDateDebut()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdate) SetEquipement(v *Equipement) *PlanningUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -436,6 +456,12 @@ func (_u *PlanningUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Statut(); ok {
 		_spec.SetField(planning.FieldStatut, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.DateDebut(); ok {
+		_spec.SetField(planning.FieldDateDebut, field.TypeTime, value)
+	}
+	if _u.mutation.DateDebutCleared() {
+		_spec.ClearField(planning.FieldDateDebut, field.TypeTime)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -760,6 +786,26 @@ func (_u *PlanningUpdateOne) ClearTechnicienID() *PlanningUpdateOne {
 	return _u
 }
 
+// SetDateDebut sets the "date_debut" field.
+func (_u *PlanningUpdateOne) SetDateDebut(v time.Time) *PlanningUpdateOne {
+	_u.mutation.SetDateDebut(v)
+	return _u
+}
+
+// SetNillableDateDebut sets the "date_debut" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableDateDebut(v *time.Time) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetDateDebut(*v)
+	}
+	return _u
+}
+
+// ClearDateDebut clears the value of the "date_debut" field.
+func (_u *PlanningUpdateOne) ClearDateDebut() *PlanningUpdateOne {
+	_u.mutation.ClearDateDebut()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdateOne) SetEquipement(v *Equipement) *PlanningUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -995,6 +1041,12 @@ func (_u *PlanningUpdateOne) sqlSave(ctx context.Context) (_node *Planning, err 
 	}
 	if value, ok := _u.mutation.Statut(); ok {
 		_spec.SetField(planning.FieldStatut, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.DateDebut(); ok {
+		_spec.SetField(planning.FieldDateDebut, field.TypeTime, value)
+	}
+	if _u.mutation.DateDebutCleared() {
+		_spec.ClearField(planning.FieldDateDebut, field.TypeTime)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -36,6 +36,8 @@ type Tx struct {
 	Planning *PlanningClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// SchedulerRun is the client for interacting with the SchedulerRun builders.
+	SchedulerRun *SchedulerRunClient
 	// Societe is the client for interacting with the Societe builders.
 	Societe *SocieteClient
 	// Technicien is the client for interacting with the Technicien builders.
@@ -184,6 +186,7 @@ func (tx *Tx) init() {
 	tx.Piece = NewPieceClient(tx.config)
 	tx.Planning = NewPlanningClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
+	tx.SchedulerRun = NewSchedulerRunClient(tx.config)
 	tx.Societe = NewSocieteClient(tx.config)
 	tx.Technicien = NewTechnicienClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -68,6 +68,12 @@ func (r *queryResolver) Plannings(ctx context.Context, after *entgql.Cursor[int]
 		ent.WithPlanningOrder(orderBy), ent.WithPlanningFilter(where.Filter))
 }
 
+// SchedulerRuns is the resolver for the schedulerRuns field.
+func (r *queryResolver) SchedulerRuns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) (*ent.SchedulerRunConnection, error) {
+	return r.client.SchedulerRun.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,
+		ent.WithSchedulerRunOrder(orderBy), ent.WithSchedulerRunFilter(where.Filter))
+}
+
 // Societes is the resolver for the societes field.
 func (r *queryResolver) Societes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) (*ent.SocieteConnection, error) {
 	return r.client.Societe.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,

@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/domain"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -231,14 +232,18 @@ type ComplexityRoot struct {
 		CreateCompetence         func(childComplexity int, input ent.CreateCompetenceInput) int
 		CreateEquipement         func(childComplexity int, input ent.CreateEquipementInput) int
 		CreateIntervention       func(childComplexity int, input ent.CreateInterventionInput) int
+		CreatePlanning           func(childComplexity int, input ent.CreatePlanningInput) int
 		CreateTechnicien         func(childComplexity int, input ent.CreateTechnicienInput) int
 		CreateUser               func(childComplexity int, input model.CreateUserInput) int
 		DeactivateUser           func(childComplexity int, id int) int
 		DeleteEquipement         func(childComplexity int, id int) int
+		DeletePlanning           func(childComplexity int, id int) int
 		DeleteUser               func(childComplexity int, id int) int
+		RunPreventiveScheduler   func(childComplexity int) int
 		UpdateEquipement         func(childComplexity int, id int, input ent.UpdateEquipementInput) int
 		UpdateIntervention       func(childComplexity int, id int, input ent.UpdateInterventionInput) int
 		UpdateMe                 func(childComplexity int, input model.UpdateMeInput) int
+		UpdatePlanning           func(childComplexity int, id int, input ent.UpdatePlanningInput) int
 		UpdateTechnicien         func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
 		UpdateUser               func(childComplexity int, id int, input model.UpdateUserInput) int
 	}
@@ -308,6 +313,7 @@ type ComplexityRoot struct {
 
 	Planning struct {
 		CreatedAt     func(childComplexity int) int
+		DateDebut     func(childComplexity int) int
 		DerniereDate  func(childComplexity int) int
 		Description   func(childComplexity int) int
 		DureeEstimee  func(childComplexity int) int
@@ -337,21 +343,54 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PlanningOccurrence struct {
+		Date     func(childComplexity int) int
+		Planning func(childComplexity int) int
+	}
+
 	Query struct {
-		Competences   func(childComplexity int) int
-		Contrats      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
-		Documents     func(childComplexity int, interventionID int) int
-		Equipements   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
-		Interventions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Me            func(childComplexity int) int
-		Node          func(childComplexity int, id int) int
-		Nodes         func(childComplexity int, ids []int) int
-		Notifications func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
-		Pieces        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
-		Plannings     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
-		Societes      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
-		Techniciens   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
-		Users         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Competences      func(childComplexity int) int
+		Contrats         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
+		Documents        func(childComplexity int, interventionID int) int
+		Equipements      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
+		Interventions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Me               func(childComplexity int) int
+		Node             func(childComplexity int, id int) int
+		Nodes            func(childComplexity int, ids []int) int
+		Notifications    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
+		Pieces           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
+		PlanningForecast func(childComplexity int, from time.Time, to time.Time) int
+		Plannings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
+		SchedulerRuns    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
+		Societes         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
+		Techniciens      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
+		Users            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+	}
+
+	SchedulerRun struct {
+		Created     func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Declencheur func(childComplexity int) int
+		Due         func(childComplexity int) int
+		DurationMs  func(childComplexity int) int
+		ErrorDetail func(childComplexity int) int
+		Errors      func(childComplexity int) int
+		FinishedAt  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Skipped     func(childComplexity int) int
+		StartedAt   func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	SchedulerRunConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SchedulerRunEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Societe struct {
@@ -473,6 +512,10 @@ type MutationResolver interface {
 	CreateTechnicien(ctx context.Context, input ent.CreateTechnicienInput) (*ent.Technicien, error)
 	UpdateTechnicien(ctx context.Context, id int, input ent.UpdateTechnicienInput) (*ent.Technicien, error)
 	CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error)
+	CreatePlanning(ctx context.Context, input ent.CreatePlanningInput) (*ent.Planning, error)
+	UpdatePlanning(ctx context.Context, id int, input ent.UpdatePlanningInput) (*ent.Planning, error)
+	DeletePlanning(ctx context.Context, id int) (int, error)
+	RunPreventiveScheduler(ctx context.Context) (*ent.SchedulerRun, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -484,11 +527,13 @@ type QueryResolver interface {
 	Notifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error)
 	Pieces(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) (*ent.PieceConnection, error)
 	Plannings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) (*ent.PlanningConnection, error)
+	SchedulerRuns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) (*ent.SchedulerRunConnection, error)
 	Societes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) (*ent.SocieteConnection, error)
 	Techniciens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) (*ent.TechnicienConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
+	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
 }
 
 type InterventionWhereInputResolver interface {
@@ -1432,6 +1477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateIntervention(childComplexity, args["input"].(ent.CreateInterventionInput)), true
+	case "Mutation.createPlanning":
+		if e.ComplexityRoot.Mutation.CreatePlanning == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPlanning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePlanning(childComplexity, args["input"].(ent.CreatePlanningInput)), true
 	case "Mutation.createTechnicien":
 		if e.ComplexityRoot.Mutation.CreateTechnicien == nil {
 			break
@@ -1476,6 +1532,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEquipement(childComplexity, args["id"].(int)), true
+	case "Mutation.deletePlanning":
+		if e.ComplexityRoot.Mutation.DeletePlanning == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePlanning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePlanning(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteUser":
 		if e.ComplexityRoot.Mutation.DeleteUser == nil {
 			break
@@ -1487,6 +1554,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(int)), true
+	case "Mutation.runPreventiveScheduler":
+		if e.ComplexityRoot.Mutation.RunPreventiveScheduler == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RunPreventiveScheduler(childComplexity), true
 	case "Mutation.updateEquipement":
 		if e.ComplexityRoot.Mutation.UpdateEquipement == nil {
 			break
@@ -1520,6 +1593,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMe(childComplexity, args["input"].(model.UpdateMeInput)), true
+	case "Mutation.updatePlanning":
+		if e.ComplexityRoot.Mutation.UpdatePlanning == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePlanning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePlanning(childComplexity, args["id"].(int), args["input"].(ent.UpdatePlanningInput)), true
 	case "Mutation.updateTechnicien":
 		if e.ComplexityRoot.Mutation.UpdateTechnicien == nil {
 			break
@@ -1808,6 +1892,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.CreatedAt(childComplexity), true
+	case "Planning.dateDebut":
+		if e.ComplexityRoot.Planning.DateDebut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.DateDebut(childComplexity), true
 	case "Planning.derniereDate":
 		if e.ComplexityRoot.Planning.DerniereDate == nil {
 			break
@@ -1942,6 +2032,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanningEdge.Node(childComplexity), true
 
+	case "PlanningOccurrence.date":
+		if e.ComplexityRoot.PlanningOccurrence.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningOccurrence.Date(childComplexity), true
+	case "PlanningOccurrence.planning":
+		if e.ComplexityRoot.PlanningOccurrence.Planning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningOccurrence.Planning(childComplexity), true
+
 	case "Query.competences":
 		if e.ComplexityRoot.Query.Competences == nil {
 			break
@@ -2043,6 +2146,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Pieces(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PieceOrder), args["where"].(*ent.PieceWhereInput)), true
+	case "Query.planningForecast":
+		if e.ComplexityRoot.Query.PlanningForecast == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planningForecast_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanningForecast(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.plannings":
 		if e.ComplexityRoot.Query.Plannings == nil {
 			break
@@ -2054,6 +2168,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plannings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanningOrder), args["where"].(*ent.PlanningWhereInput)), true
+	case "Query.schedulerRuns":
+		if e.ComplexityRoot.Query.SchedulerRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schedulerRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SchedulerRuns(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SchedulerRunOrder), args["where"].(*ent.SchedulerRunWhereInput)), true
 	case "Query.societes":
 		if e.ComplexityRoot.Query.Societes == nil {
 			break
@@ -2087,6 +2212,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.UserOrder), args["where"].(*ent.UserWhereInput)), true
+
+	case "SchedulerRun.created":
+		if e.ComplexityRoot.SchedulerRun.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.Created(childComplexity), true
+	case "SchedulerRun.createdAt":
+		if e.ComplexityRoot.SchedulerRun.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.CreatedAt(childComplexity), true
+	case "SchedulerRun.declencheur":
+		if e.ComplexityRoot.SchedulerRun.Declencheur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.Declencheur(childComplexity), true
+	case "SchedulerRun.due":
+		if e.ComplexityRoot.SchedulerRun.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.Due(childComplexity), true
+	case "SchedulerRun.durationMs":
+		if e.ComplexityRoot.SchedulerRun.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.DurationMs(childComplexity), true
+	case "SchedulerRun.errorDetail":
+		if e.ComplexityRoot.SchedulerRun.ErrorDetail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.ErrorDetail(childComplexity), true
+	case "SchedulerRun.errors":
+		if e.ComplexityRoot.SchedulerRun.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.Errors(childComplexity), true
+	case "SchedulerRun.finishedAt":
+		if e.ComplexityRoot.SchedulerRun.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.FinishedAt(childComplexity), true
+	case "SchedulerRun.id":
+		if e.ComplexityRoot.SchedulerRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.ID(childComplexity), true
+	case "SchedulerRun.skipped":
+		if e.ComplexityRoot.SchedulerRun.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.Skipped(childComplexity), true
+	case "SchedulerRun.startedAt":
+		if e.ComplexityRoot.SchedulerRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.StartedAt(childComplexity), true
+	case "SchedulerRun.updatedAt":
+		if e.ComplexityRoot.SchedulerRun.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRun.UpdatedAt(childComplexity), true
+
+	case "SchedulerRunConnection.edges":
+		if e.ComplexityRoot.SchedulerRunConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRunConnection.Edges(childComplexity), true
+	case "SchedulerRunConnection.pageInfo":
+		if e.ComplexityRoot.SchedulerRunConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRunConnection.PageInfo(childComplexity), true
+	case "SchedulerRunConnection.totalCount":
+		if e.ComplexityRoot.SchedulerRunConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRunConnection.TotalCount(childComplexity), true
+
+	case "SchedulerRunEdge.cursor":
+		if e.ComplexityRoot.SchedulerRunEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRunEdge.Cursor(childComplexity), true
+	case "SchedulerRunEdge.node":
+		if e.ComplexityRoot.SchedulerRunEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchedulerRunEdge.Node(childComplexity), true
 
 	case "Societe.adresse":
 		if e.ComplexityRoot.Societe.Adresse == nil {
@@ -2499,6 +2729,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PieceWhereInput", ec.unmarshalInputPieceWhereInput),
 			graphql.NewInputUnmarshaler("PlanningOrder", ec.unmarshalInputPlanningOrder),
 			graphql.NewInputUnmarshaler("PlanningWhereInput", ec.unmarshalInputPlanningWhereInput),
+			graphql.NewInputUnmarshaler("SchedulerRunOrder", ec.unmarshalInputSchedulerRunOrder),
+			graphql.NewInputUnmarshaler("SchedulerRunWhereInput", ec.unmarshalInputSchedulerRunWhereInput),
 			graphql.NewInputUnmarshaler("SocieteOrder", ec.unmarshalInputSocieteOrder),
 			graphql.NewInputUnmarshaler("SocieteWhereInput", ec.unmarshalInputSocieteWhereInput),
 			graphql.NewInputUnmarshaler("TechnicienOrder", ec.unmarshalInputTechnicienOrder),
@@ -2757,6 +2989,34 @@ extend type Mutation {
   updateTechnicien(id: ID!, input: UpdateTechnicienInput!): Technicien! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
   "Errors: CONFLICT (name taken, whatever the case)."
   createCompetence(input: CreateCompetenceInput!): Competence! @hasRole(roles: [ADMIN, RESPONSABLE])
+}
+
+"An intervention a planning will create."
+type PlanningOccurrence {
+  planning: Planning!
+  date: Time!
+}
+
+extend type Query {
+  """
+  The occurrences active plannings will produce in [from, to), in date order, from their
+  next due date on (a calendar of upcoming preventive work). The window is at most 366 days.
+  """
+  planningForecast(from: Time!, to: Time!): [PlanningOccurrence!]! @hasRole(roles: [ADMIN, RESPONSABLE])
+}
+
+extend type Mutation {
+  """
+  Plan preventive work on an equipement; prochaineDate is the first occurrence and anchors
+  the following ones. A default technicien makes the created interventions AFFECTEE.
+  Errors: NOT_FOUND (equipement, technicien), BAD_USER_INPUT.
+  """
+  createPlanning(input: CreatePlanningInput!): Planning! @hasRole(roles: [ADMIN, RESPONSABLE])
+  updatePlanning(id: ID!, input: UpdatePlanningInput!): Planning! @hasRole(roles: [ADMIN, RESPONSABLE])
+  "Errors: CONFLICT when it has created interventions (set statut TERMINE instead)."
+  deletePlanning(id: ID!): ID! @hasRole(roles: [ADMIN, RESPONSABLE])
+  "Run the preventive scheduler now and return its record."
+  runPreventiveScheduler: SchedulerRun! @hasRole(roles: [ADMIN])
 }
 `, BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
@@ -3281,6 +3541,8 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_equipementID(ctx, field)
 	case "technicienID":
 		return ec.fieldContext_Planning_technicienID(ctx, field)
+	case "dateDebut":
+		return ec.fieldContext_Planning_dateDebut(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Planning_equipement(ctx, field)
 	case "technicien":
@@ -3311,6 +3573,68 @@ func (ec *executionContext) childFields_PlanningEdge(ctx context.Context, field 
 		return ec.fieldContext_PlanningEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanningEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanningOccurrence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "planning":
+		return ec.fieldContext_PlanningOccurrence_planning(ctx, field)
+	case "date":
+		return ec.fieldContext_PlanningOccurrence_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanningOccurrence", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulerRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SchedulerRun_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SchedulerRun_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SchedulerRun_updatedAt(ctx, field)
+	case "declencheur":
+		return ec.fieldContext_SchedulerRun_declencheur(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_SchedulerRun_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_SchedulerRun_finishedAt(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_SchedulerRun_durationMs(ctx, field)
+	case "due":
+		return ec.fieldContext_SchedulerRun_due(ctx, field)
+	case "created":
+		return ec.fieldContext_SchedulerRun_created(ctx, field)
+	case "skipped":
+		return ec.fieldContext_SchedulerRun_skipped(ctx, field)
+	case "errors":
+		return ec.fieldContext_SchedulerRun_errors(ctx, field)
+	case "errorDetail":
+		return ec.fieldContext_SchedulerRun_errorDetail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulerRun", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulerRunConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SchedulerRunConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SchedulerRunConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SchedulerRunConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulerRunConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SchedulerRunEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SchedulerRunEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SchedulerRunEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchedulerRunEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Societe(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3821,6 +4145,20 @@ func (ec *executionContext) field_Mutation_createIntervention_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPlanning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreatePlanningInput, error) {
+			return ec.unmarshalNCreatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreatePlanningInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTechnicien_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3864,6 +4202,20 @@ func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_deleteEquipement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deletePlanning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -3946,6 +4298,28 @@ func (ec *executionContext) field_Mutation_updateMe_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePlanning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdatePlanningInput, error) {
+			return ec.unmarshalNUpdatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdatePlanningInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4373,6 +4747,28 @@ func (ec *executionContext) field_Query_pieces_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_planningForecast_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_plannings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4419,6 +4815,60 @@ func (ec *executionContext) field_Query_plannings_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PlanningWhereInput, error) {
 			return ec.unmarshalOPlanningWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanningWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_schedulerRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.SchedulerRunOrder, error) {
+			return ec.unmarshalOSchedulerRunOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SchedulerRunWhereInput, error) {
+			return ec.unmarshalOSchedulerRunWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9294,6 +9744,242 @@ func (ec *executionContext) fieldContext_Mutation_createCompetence(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPlanning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPlanning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePlanning(ctx, fc.Args["input"].(ent.CreatePlanningInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Planning
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Planning
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Planning) graphql.Marshaler {
+			return ec.marshalNPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanning(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPlanning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPlanning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePlanning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePlanning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePlanning(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdatePlanningInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Planning
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Planning
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Planning) graphql.Marshaler {
+			return ec.marshalNPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanning(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePlanning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePlanning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePlanning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePlanning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePlanning(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePlanning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePlanning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runPreventiveScheduler(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runPreventiveScheduler(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().RunPreventiveScheduler(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *ent.SchedulerRun
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.SchedulerRun
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SchedulerRun) graphql.Marshaler {
+			return ec.marshalNSchedulerRun2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runPreventiveScheduler(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulerRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10672,6 +11358,29 @@ func (ec *executionContext) fieldContext_Planning_technicienID(_ context.Context
 	return graphql.NewScalarFieldContext("Planning", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Planning_dateDebut(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_dateDebut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateDebut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_dateDebut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Planning_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10920,6 +11629,61 @@ func (ec *executionContext) _PlanningEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PlanningEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlanningEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PlanningOccurrence_planning(ctx context.Context, field graphql.CollectedField, obj *model.PlanningOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningOccurrence_planning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Planning) graphql.Marshaler {
+			return ec.marshalNPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanning(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningOccurrence_planning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningOccurrence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningOccurrence_date(ctx context.Context, field graphql.CollectedField, obj *model.PlanningOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningOccurrence_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningOccurrence_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningOccurrence", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11360,6 +12124,68 @@ func (ec *executionContext) fieldContext_Query_plannings(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_schedulerRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_schedulerRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SchedulerRuns(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.SchedulerRunOrder), fc.Args["where"].(*ent.SchedulerRunWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.SchedulerRunConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.SchedulerRunConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SchedulerRunConnection) graphql.Marshaler {
+			return ec.marshalNSchedulerRunConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_schedulerRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulerRunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_schedulerRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_societes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11604,6 +12430,68 @@ func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planningForecast(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planningForecast(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanningForecast(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal []*model.PlanningOccurrence
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.PlanningOccurrence
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlanningOccurrence) graphql.Marshaler {
+			return ec.marshalNPlanningOccurrence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐPlanningOccurrenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planningForecast(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanningOccurrence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planningForecast_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11678,6 +12566,424 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SchedulerRun_id(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SchedulerRun_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SchedulerRun_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SchedulerRun_declencheur(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_declencheur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declencheur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schedulerrun.Declencheur) graphql.Marshaler {
+			return ec.marshalNSchedulerRunDeclencheur2githubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_declencheur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "SchedulerRunDeclencheur")
+}
+
+func (ec *executionContext) _SchedulerRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SchedulerRun_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SchedulerRun_durationMs(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_durationMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulerRun_due(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulerRun_created(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulerRun_skipped(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulerRun_errors(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulerRun_errorDetail(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRun_errorDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorDetail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRun_errorDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchedulerRunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRunConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SchedulerRunEdge) graphql.Marshaler {
+			return ec.marshalOSchedulerRunEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRunConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchedulerRunConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulerRunEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchedulerRunConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRunConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRunConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchedulerRunConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchedulerRunConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRunConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRunConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRunConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SchedulerRunEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRunEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRunEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SchedulerRun) graphql.Marshaler {
+			return ec.marshalOSchedulerRun2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRun(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRunEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SchedulerRunEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchedulerRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchedulerRunEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRunEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchedulerRunEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchedulerRunEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchedulerRunEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Societe_id(ctx context.Context, field graphql.CollectedField, obj *ent.Societe) (ret graphql.Marshaler) {
@@ -16127,7 +17433,7 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "equipementID", "technicienID"}
+	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "equipementID", "technicienID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16197,6 +17503,13 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.Statut = data
+		case "dateDebut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebut"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebut = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -23205,7 +24518,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24003,6 +25316,76 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.TechnicienIDNotNil = data
+		case "dateDebut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebut"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebut = data
+		case "dateDebutNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutNEQ = data
+		case "dateDebutIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutIn = data
+		case "dateDebutNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutNotIn = data
+		case "dateDebutGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutGT = data
+		case "dateDebutGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutGTE = data
+		case "dateDebutLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutLT = data
+		case "dateDebutLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutLTE = data
+		case "dateDebutIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutIsNil = data
+		case "dateDebutNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateDebutNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateDebutNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -24059,6 +25442,808 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 func UnmarshalPlanningWhereInput(ctx context.Context, raw any) (ent.PlanningWhereInput, error) {
 	var out ent.PlanningWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanningWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSchedulerRunOrder(ctx context.Context, obj any) (ent.SchedulerRunOrder, error) {
+	var it ent.SchedulerRunOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSchedulerRunOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSchedulerRunOrder unmarshals raw into the SchedulerRunOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSchedulerRunOrder(ctx context.Context, raw any) (ent.SchedulerRunOrder, error) {
+	var out ent.SchedulerRunOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchedulerRunOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSchedulerRunWhereInput(ctx context.Context, obj any) (ent.SchedulerRunWhereInput, error) {
+	var it ent.SchedulerRunWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "declencheur", "declencheurNEQ", "declencheurIn", "declencheurNotIn", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "durationMs", "durationMsNEQ", "durationMsIn", "durationMsNotIn", "durationMsGT", "durationMsGTE", "durationMsLT", "durationMsLTE", "due", "dueNEQ", "dueIn", "dueNotIn", "dueGT", "dueGTE", "dueLT", "dueLTE", "created", "createdNEQ", "createdIn", "createdNotIn", "createdGT", "createdGTE", "createdLT", "createdLTE", "skipped", "skippedNEQ", "skippedIn", "skippedNotIn", "skippedGT", "skippedGTE", "skippedLT", "skippedLTE", "errors", "errorsNEQ", "errorsIn", "errorsNotIn", "errorsGT", "errorsGTE", "errorsLT", "errorsLTE", "errorDetail", "errorDetailNEQ", "errorDetailIn", "errorDetailNotIn", "errorDetailGT", "errorDetailGTE", "errorDetailLT", "errorDetailLTE", "errorDetailContains", "errorDetailHasPrefix", "errorDetailHasSuffix", "errorDetailIsNil", "errorDetailNotNil", "errorDetailEqualFold", "errorDetailContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSchedulerRunWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSchedulerRunWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSchedulerRunWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "declencheur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheur"))
+			data, err := ec.unmarshalOSchedulerRunDeclencheur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Declencheur = data
+		case "declencheurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheurNEQ"))
+			data, err := ec.unmarshalOSchedulerRunDeclencheur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclencheurNEQ = data
+		case "declencheurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheurIn"))
+			data, err := ec.unmarshalOSchedulerRunDeclencheur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheurᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclencheurIn = data
+		case "declencheurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheurNotIn"))
+			data, err := ec.unmarshalOSchedulerRunDeclencheur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheurᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclencheurNotIn = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "startedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNEQ = data
+		case "startedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIn = data
+		case "startedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotIn = data
+		case "startedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGT = data
+		case "startedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGTE = data
+		case "startedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLT = data
+		case "startedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLTE = data
+		case "finishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAt = data
+		case "finishedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNEQ = data
+		case "finishedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIn = data
+		case "finishedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotIn = data
+		case "finishedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGT = data
+		case "finishedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGTE = data
+		case "finishedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLT = data
+		case "finishedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLTE = data
+		case "durationMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMs"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMs = data
+		case "durationMsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsNEQ = data
+		case "durationMsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsIn = data
+		case "durationMsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsNotIn = data
+		case "durationMsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsGT = data
+		case "durationMsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsGTE = data
+		case "durationMsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsLT = data
+		case "durationMsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMsLTE = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
+		case "dueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueNEQ = data
+		case "dueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueIn = data
+		case "dueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueNotIn = data
+		case "dueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueGT = data
+		case "dueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueGTE = data
+		case "dueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueLT = data
+		case "dueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueLTE = data
+		case "created":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("created"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Created = data
+		case "createdNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedNEQ = data
+		case "createdIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedIn = data
+		case "createdNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedNotIn = data
+		case "createdGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedGT = data
+		case "createdGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedGTE = data
+		case "createdLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedLT = data
+		case "createdLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedLTE = data
+		case "skipped":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skipped"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Skipped = data
+		case "skippedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedNEQ = data
+		case "skippedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedIn = data
+		case "skippedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedNotIn = data
+		case "skippedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedGT = data
+		case "skippedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedGTE = data
+		case "skippedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedLT = data
+		case "skippedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skippedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkippedLTE = data
+		case "errors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errors"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Errors = data
+		case "errorsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsNEQ = data
+		case "errorsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsIn = data
+		case "errorsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsNotIn = data
+		case "errorsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsGT = data
+		case "errorsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsGTE = data
+		case "errorsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsLT = data
+		case "errorsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorsLTE = data
+		case "errorDetail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetail = data
+		case "errorDetailNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailNEQ = data
+		case "errorDetailIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailIn = data
+		case "errorDetailNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailNotIn = data
+		case "errorDetailGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailGT = data
+		case "errorDetailGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailGTE = data
+		case "errorDetailLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailLT = data
+		case "errorDetailLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailLTE = data
+		case "errorDetailContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailContains = data
+		case "errorDetailHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailHasPrefix = data
+		case "errorDetailHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailHasSuffix = data
+		case "errorDetailIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailIsNil = data
+		case "errorDetailNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailNotNil = data
+		case "errorDetailEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailEqualFold = data
+		case "errorDetailContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorDetailContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorDetailContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSchedulerRunWhereInput unmarshals raw into the SchedulerRunWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSchedulerRunWhereInput(ctx context.Context, raw any) (ent.SchedulerRunWhereInput, error) {
+	var out ent.SchedulerRunWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchedulerRunWhereInput", raw, &out)
 	return out, err
 }
 
@@ -27772,6 +29957,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Societe(ctx, sel, obj)
+	case *ent.SchedulerRun:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SchedulerRun(ctx, sel, obj)
 	case *ent.Planning:
 		if obj == nil {
 			return graphql.Null
@@ -29082,6 +31272,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createPlanning":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPlanning(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePlanning":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePlanning(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePlanning":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePlanning(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runPreventiveScheduler":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runPreventiveScheduler(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29590,6 +31808,11 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "dateDebut":
+			out.Values[i] = ec._Planning_dateDebut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29706,6 +31929,44 @@ func (ec *executionContext) _PlanningEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var planningOccurrenceImplementors = []string{"PlanningOccurrence"}
+
+func (ec *executionContext) _PlanningOccurrence(ctx context.Context, sel ast.SelectionSet, obj *model.PlanningOccurrence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planningOccurrenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanningOccurrence")
+		case "planning":
+			out.Values[i] = ec._PlanningOccurrence_planning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._PlanningOccurrence_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -29779,6 +32040,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plannings(ctx, field)
 				})
+		case "schedulerRuns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_schedulerRuns(ctx, field)
+				})
 		case "societes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29809,6 +32076,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_documents(ctx, field)
 				})
+		case "planningForecast":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planningForecast(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -29822,6 +32095,175 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schedulerRunImplementors = []string{"SchedulerRun", "Node"}
+
+func (ec *executionContext) _SchedulerRun(ctx context.Context, sel ast.SelectionSet, obj *ent.SchedulerRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schedulerRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchedulerRun")
+		case "id":
+			out.Values[i] = ec._SchedulerRun_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SchedulerRun_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SchedulerRun_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declencheur":
+			out.Values[i] = ec._SchedulerRun_declencheur(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._SchedulerRun_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishedAt":
+			out.Values[i] = ec._SchedulerRun_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMs":
+			out.Values[i] = ec._SchedulerRun_durationMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec._SchedulerRun_due(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._SchedulerRun_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._SchedulerRun_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._SchedulerRun_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorDetail":
+			out.Values[i] = ec._SchedulerRun_errorDetail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schedulerRunConnectionImplementors = []string{"SchedulerRunConnection"}
+
+func (ec *executionContext) _SchedulerRunConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SchedulerRunConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schedulerRunConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchedulerRunConnection")
+		case "edges":
+			out.Values[i] = ec._SchedulerRunConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SchedulerRunConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SchedulerRunConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schedulerRunEdgeImplementors = []string{"SchedulerRunEdge"}
+
+func (ec *executionContext) _SchedulerRunEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SchedulerRunEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schedulerRunEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchedulerRunEdge")
+		case "node":
+			out.Values[i] = ec._SchedulerRunEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._SchedulerRunEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30888,6 +33330,11 @@ func (ec *executionContext) unmarshalNCreateInterventionInput2githubᚗcomᚋmif
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreatePlanningInput(ctx context.Context, v any) (ent.CreatePlanningInput, error) {
+	res, err := ec.unmarshalInputCreatePlanningInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateTechnicienInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateTechnicienInput(ctx context.Context, v any) (ent.CreateTechnicienInput, error) {
 	res, err := ec.unmarshalInputCreateTechnicienInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31386,6 +33833,30 @@ func (ec *executionContext) marshalNPlanningConnection2ᚖgithubᚗcomᚋmifmaro
 	return ec._PlanningConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPlanningOccurrence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐPlanningOccurrenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanningOccurrence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanningOccurrence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐPlanningOccurrence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlanningOccurrence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐPlanningOccurrence(ctx context.Context, sel ast.SelectionSet, v *model.PlanningOccurrence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanningOccurrence!")
+		return graphql.Null
+	}
+	return ec._PlanningOccurrence(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPlanningOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanningOrder(ctx context.Context, v any) (*ent.PlanningOrder, error) {
 	res, err := ec.unmarshalInputPlanningOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -31468,6 +33939,56 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinte
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSchedulerRun2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRun(ctx context.Context, sel ast.SelectionSet, v *ent.SchedulerRun) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchedulerRun!")
+		return graphql.Null
+	}
+	return ec._SchedulerRun(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSchedulerRunConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunConnection(ctx context.Context, sel ast.SelectionSet, v *ent.SchedulerRunConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchedulerRunConnection!")
+		return graphql.Null
+	}
+	return ec._SchedulerRunConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSchedulerRunDeclencheur2githubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx context.Context, v any) (schedulerrun.Declencheur, error) {
+	var res schedulerrun.Declencheur
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSchedulerRunDeclencheur2githubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx context.Context, sel ast.SelectionSet, v schedulerrun.Declencheur) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSchedulerRunOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrder(ctx context.Context, v any) (*ent.SchedulerRunOrder, error) {
+	res, err := ec.unmarshalInputSchedulerRunOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSchedulerRunOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrderField(ctx context.Context, v any) (*ent.SchedulerRunOrderField, error) {
+	var res = new(ent.SchedulerRunOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSchedulerRunOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SchedulerRunOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchedulerRunOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNSchedulerRunWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInput(ctx context.Context, v any) (*ent.SchedulerRunWhereInput, error) {
+	res, err := ec.unmarshalInputSchedulerRunWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSociete2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSociete(ctx context.Context, sel ast.SelectionSet, v *ent.Societe) graphql.Marshaler {
@@ -31600,6 +34121,11 @@ func (ec *executionContext) unmarshalNUpdateInterventionInput2githubᚗcomᚋmif
 
 func (ec *executionContext) unmarshalNUpdateMeInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐUpdateMeInput(ctx context.Context, v any) (model.UpdateMeInput, error) {
 	res, err := ec.unmarshalInputUpdateMeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdatePlanningInput(ctx context.Context, v any) (ent.UpdatePlanningInput, error) {
+	res, err := ec.unmarshalInputUpdatePlanningInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -33333,6 +35859,127 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinte
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOSchedulerRun2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRun(ctx context.Context, sel ast.SelectionSet, v *ent.SchedulerRun) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SchedulerRun(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSchedulerRunDeclencheur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheurᚄ(ctx context.Context, v any) ([]schedulerrun.Declencheur, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schedulerrun.Declencheur, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSchedulerRunDeclencheur2githubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSchedulerRunDeclencheur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheurᚄ(ctx context.Context, sel ast.SelectionSet, v []schedulerrun.Declencheur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchedulerRunDeclencheur2githubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSchedulerRunDeclencheur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx context.Context, v any) (*schedulerrun.Declencheur, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(schedulerrun.Declencheur)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSchedulerRunDeclencheur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋschedulerrunᚐDeclencheur(ctx context.Context, sel ast.SelectionSet, v *schedulerrun.Declencheur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOSchedulerRunEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.SchedulerRunEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSchedulerRunEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSchedulerRunEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SchedulerRunEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SchedulerRunEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSchedulerRunOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrderᚄ(ctx context.Context, v any) ([]*ent.SchedulerRunOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SchedulerRunOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSchedulerRunOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSchedulerRunWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInputᚄ(ctx context.Context, v any) ([]*ent.SchedulerRunWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SchedulerRunWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSchedulerRunWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSchedulerRunWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRunWhereInput(ctx context.Context, v any) (*ent.SchedulerRunWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSchedulerRunWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSociete2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSociete(ctx context.Context, sel ast.SelectionSet, v *ent.Societe) graphql.Marshaler {

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
 
@@ -24,6 +25,7 @@ type Options struct {
 	Auth          *auth.Service
 	Accounts      *account.Service
 	Interventions *intervention.Service
+	Scheduler     *planning.Runner
 	Introspection bool // on for GraphiQL in development
 }
 
@@ -38,6 +40,8 @@ func NewServer(o Options) *handler.Server {
 		interventions: o.Interventions,
 		equipements:   &equipement.Service{Client: o.Client},
 		techniciens:   &technicien.Service{Client: o.Client},
+		plannings:     &planning.Service{Client: o.Client},
+		scheduler:     o.Scheduler,
 		now:           o.Interventions.Now,
 	}
 	cfg := Config{Resolvers: r}

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/search"
 )
 
 // requestCache holds what is computed once per GraphQL operation.
@@ -93,23 +94,29 @@ func (r *Resolver) availableTransitions(ctx context.Context, iv *ent.Interventio
 	return intervention.AvailableTransitions(ctx, iv)
 }
 
-// lateFilter selects the open interventions whose deadline has passed (late) or the others.
+// lateFilter selects the open interventions whose deadline has passed (late), or all the
+// others: closed ones, those without deadline and those still in time. (A plain NOT of the
+// first would drop rows without deadline: NOT (… AND NULL) is NULL in SQL.)
 func lateFilter(now time.Time, late bool) predicate.Intervention {
-	p := entintervention.And(
-		entintervention.StatutIn(intervention.OpenStatuts()...),
-		entintervention.DateLimiteLT(now),
-	)
 	if late {
-		return p
+		return entintervention.And(
+			entintervention.StatutIn(intervention.OpenStatuts()...),
+			entintervention.DateLimiteLT(now),
+		)
 	}
-	return entintervention.Not(p)
+	return entintervention.Or(
+		entintervention.StatutNotIn(intervention.OpenStatuts()...),
+		entintervention.DateLimiteIsNil(),
+		entintervention.DateLimiteGTE(now),
+	)
 }
 
-// searchFilter keeps the interventions whose titre or description contains every word.
+// searchFilter keeps the interventions whose titre or description contains every word,
+// whatever the case and accents (see internal/search).
 func searchFilter(text string) predicate.Intervention {
 	var all []predicate.Intervention
-	for _, w := range strings.Fields(text) {
-		all = append(all, entintervention.Or(entintervention.TitreContainsFold(w), entintervention.DescriptionContainsFold(w)))
+	for _, w := range strings.Fields(search.Normalize(text)) {
+		all = append(all, entintervention.RechercheContains(w))
 	}
 	return entintervention.And(all...)
 }

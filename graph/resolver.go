@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
 
@@ -26,6 +27,8 @@ type Resolver struct {
 	interventions *intervention.Service
 	equipements   *equipement.Service
 	techniciens   *technicien.Service
+	plannings     *planning.Service
+	scheduler     *planning.Runner
 	now           func() time.Time
 }
 

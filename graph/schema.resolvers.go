@@ -8,10 +8,12 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -211,6 +213,29 @@ func (r *mutationResolver) CreateCompetence(ctx context.Context, input ent.Creat
 	return r.techniciens.CreateCompetence(ctx, input)
 }
 
+// CreatePlanning is the resolver for the createPlanning field.
+func (r *mutationResolver) CreatePlanning(ctx context.Context, input ent.CreatePlanningInput) (*ent.Planning, error) {
+	return r.plannings.Create(ctx, input)
+}
+
+// UpdatePlanning is the resolver for the updatePlanning field.
+func (r *mutationResolver) UpdatePlanning(ctx context.Context, id int, input ent.UpdatePlanningInput) (*ent.Planning, error) {
+	return r.plannings.Update(ctx, id, input)
+}
+
+// DeletePlanning is the resolver for the deletePlanning field.
+func (r *mutationResolver) DeletePlanning(ctx context.Context, id int) (int, error) {
+	if err := r.plannings.Delete(ctx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// RunPreventiveScheduler is the resolver for the runPreventiveScheduler field.
+func (r *mutationResolver) RunPreventiveScheduler(ctx context.Context) (*ent.SchedulerRun, error) {
+	return r.scheduler.Run(ctx, schedulerrun.DeclencheurMANUEL)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	return r.client.User.Get(ctx, viewer.FromContext(ctx).UserID)
@@ -229,6 +254,19 @@ func (r *queryResolver) Documents(ctx context.Context, interventionID int) ([]*e
 		Where(document.InterventionID(interventionID)).
 		Order(ent.Desc(document.FieldDateUpload), ent.Desc(document.FieldID)).
 		All(ctx)
+}
+
+// PlanningForecast is the resolver for the planningForecast field.
+func (r *queryResolver) PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error) {
+	occs, err := r.plannings.Forecast(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.PlanningOccurrence, len(occs))
+	for i, o := range occs {
+		out[i] = &model.PlanningOccurrence{Planning: o.Planning, Date: o.Date}
+	}
+	return out, nil
 }
 
 // EnRetard is the resolver for the enRetard field.

@@ -2,6 +2,7 @@
 // difference between the ent schema and what migrate/ already produces.
 //
 //	go run ./cmd/migdiff add_reference_to_piece
+//	go run ./cmd/migdiff --rehash    after adding data statements to a new migration by hand
 //
 // It needs an empty scratch PostgreSQL database: it creates and drops one on the server at
 // MIGDIFF_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -34,8 +35,17 @@ func main() {
 }
 
 func run() error {
+	if len(os.Args) == 2 && os.Args[1] == "--rehash" {
+		for _, folder := range migrate.Folders {
+			if err := schemadiff.Rehash(filepath.Join("migrate", folder)); err != nil {
+				return err
+			}
+		}
+		fmt.Println("atlas.sum rewritten in migrate/postgres and migrate/sqlite")
+		return nil
+	}
 	if len(os.Args) != 2 || !validName.MatchString(os.Args[1]) {
-		return fmt.Errorf("usage: go run ./cmd/migdiff <name in snake_case>, e.g. add_reference_to_piece")
+		return fmt.Errorf("usage: go run ./cmd/migdiff <name in snake_case> (e.g. add_reference_to_piece) | --rehash")
 	}
 	name := os.Args[1]
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -141,6 +141,18 @@ func (f RefreshTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RefreshTokenMutation", m)
 }
 
+// The SchedulerRunFunc type is an adapter to allow the use of ordinary
+// function as SchedulerRun mutator.
+type SchedulerRunFunc func(context.Context, *ent.SchedulerRunMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SchedulerRunFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SchedulerRunMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SchedulerRunMutation", m)
+}
+
 // The SocieteFunc type is an adapter to allow the use of ordinary
 // function as Societe mutator.
 type SocieteFunc func(context.Context, *ent.SocieteMutation) (ent.Value, error)

@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -378,6 +379,33 @@ func (f TraverseRefreshToken) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.RefreshTokenQuery", q)
 }
 
+// The SchedulerRunFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SchedulerRunFunc func(context.Context, *ent.SchedulerRunQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SchedulerRunFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SchedulerRunQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SchedulerRunQuery", q)
+}
+
+// The TraverseSchedulerRun type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSchedulerRun func(context.Context, *ent.SchedulerRunQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSchedulerRun) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSchedulerRun) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SchedulerRunQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SchedulerRunQuery", q)
+}
+
 // The SocieteFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SocieteFunc func(context.Context, *ent.SocieteQuery) (ent.Value, error)
 
@@ -484,6 +512,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PlanningQuery, predicate.Planning, planning.OrderOption]{typ: ent.TypePlanning, tq: q}, nil
 	case *ent.RefreshTokenQuery:
 		return &query[*ent.RefreshTokenQuery, predicate.RefreshToken, refreshtoken.OrderOption]{typ: ent.TypeRefreshToken, tq: q}, nil
+	case *ent.SchedulerRunQuery:
+		return &query[*ent.SchedulerRunQuery, predicate.SchedulerRun, schedulerrun.OrderOption]{typ: ent.TypeSchedulerRun, tq: q}, nil
 	case *ent.SocieteQuery:
 		return &query[*ent.SocieteQuery, predicate.Societe, societe.OrderOption]{typ: ent.TypeSociete, tq: q}, nil
 	case *ent.TechnicienQuery:

@@ -72,6 +72,8 @@ const (
 	FieldPlanningID = "planning_id"
 	// FieldDemandeurID holds the string denoting the demandeur_id field in the database.
 	FieldDemandeurID = "demandeur_id"
+	// FieldRecherche holds the string denoting the recherche field in the database.
+	FieldRecherche = "recherche"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -203,6 +205,7 @@ var Columns = []string{
 	FieldContratID,
 	FieldPlanningID,
 	FieldDemandeurID,
+	FieldRecherche,
 }
 
 var (
@@ -227,7 +230,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -426,6 +429,11 @@ func ByPlanningID(opts ...sql.OrderTermOption) OrderOption {
 // ByDemandeurID orders the results by the demandeur_id field.
 func ByDemandeurID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDemandeurID, opts...).ToFunc()
+}
+
+// ByRecherche orders the results by the recherche field.
+func ByRecherche(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRecherche, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

@@ -176,6 +176,11 @@ func DemandeurID(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldDemandeurID, v))
 }
 
+// Recherche applies equality check predicate on the "recherche" field. It's identical to RechercheEQ.
+func Recherche(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldRecherche, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -1299,6 +1304,81 @@ func DemandeurIDIsNil() predicate.Intervention {
 // DemandeurIDNotNil applies the NotNil predicate on the "demandeur_id" field.
 func DemandeurIDNotNil() predicate.Intervention {
 	return predicate.Intervention(sql.FieldNotNull(FieldDemandeurID))
+}
+
+// RechercheEQ applies the EQ predicate on the "recherche" field.
+func RechercheEQ(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldRecherche, v))
+}
+
+// RechercheNEQ applies the NEQ predicate on the "recherche" field.
+func RechercheNEQ(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldRecherche, v))
+}
+
+// RechercheIn applies the In predicate on the "recherche" field.
+func RechercheIn(vs ...string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldRecherche, vs...))
+}
+
+// RechercheNotIn applies the NotIn predicate on the "recherche" field.
+func RechercheNotIn(vs ...string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldRecherche, vs...))
+}
+
+// RechercheGT applies the GT predicate on the "recherche" field.
+func RechercheGT(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldRecherche, v))
+}
+
+// RechercheGTE applies the GTE predicate on the "recherche" field.
+func RechercheGTE(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldRecherche, v))
+}
+
+// RechercheLT applies the LT predicate on the "recherche" field.
+func RechercheLT(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldRecherche, v))
+}
+
+// RechercheLTE applies the LTE predicate on the "recherche" field.
+func RechercheLTE(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldRecherche, v))
+}
+
+// RechercheContains applies the Contains predicate on the "recherche" field.
+func RechercheContains(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldContains(FieldRecherche, v))
+}
+
+// RechercheHasPrefix applies the HasPrefix predicate on the "recherche" field.
+func RechercheHasPrefix(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldHasPrefix(FieldRecherche, v))
+}
+
+// RechercheHasSuffix applies the HasSuffix predicate on the "recherche" field.
+func RechercheHasSuffix(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldHasSuffix(FieldRecherche, v))
+}
+
+// RechercheIsNil applies the IsNil predicate on the "recherche" field.
+func RechercheIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldRecherche))
+}
+
+// RechercheNotNil applies the NotNil predicate on the "recherche" field.
+func RechercheNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldRecherche))
+}
+
+// RechercheEqualFold applies the EqualFold predicate on the "recherche" field.
+func RechercheEqualFold(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEqualFold(FieldRecherche, v))
+}
+
+// RechercheContainsFold applies the ContainsFold predicate on the "recherche" field.
+func RechercheContainsFold(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldContainsFold(FieldRecherche, v))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

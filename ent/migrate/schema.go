@@ -248,6 +248,7 @@ var (
 		{Name: "rapport", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "satisfaction_client", Type: field.TypeInt, Nullable: true},
 		{Name: "validation_client", Type: field.TypeBool, Default: false},
+		{Name: "recherche", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "planning_id", Type: field.TypeInt, Nullable: true},
@@ -263,37 +264,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[22]},
+				Columns:    []*schema.Column{InterventionsColumns[23]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[23]},
+				Columns:    []*schema.Column{InterventionsColumns[24]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[24]},
+				Columns:    []*schema.Column{InterventionsColumns[25]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[25]},
+				Columns:    []*schema.Column{InterventionsColumns[26]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[26]},
+				Columns:    []*schema.Column{InterventionsColumns[27]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[27]},
+				Columns:    []*schema.Column{InterventionsColumns[28]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -312,27 +313,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[26], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[27], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[23]},
+				Columns: []*schema.Column{InterventionsColumns[24]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[25], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[26], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[22]},
+				Columns: []*schema.Column{InterventionsColumns[23]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[27]},
+				Columns: []*schema.Column{InterventionsColumns[28]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -357,7 +358,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[24], InterventionsColumns[17]},
+				Columns: []*schema.Column{InterventionsColumns[25], InterventionsColumns[17]},
 			},
 		},
 	}
@@ -502,6 +503,7 @@ var (
 		{Name: "prochaine_date", Type: field.TypeTime},
 		{Name: "derniere_date", Type: field.TypeTime, Nullable: true},
 		{Name: "statut", Type: field.TypeEnum, Enums: []string{"ACTIF", "SUSPENDU", "TERMINE"}, Default: "ACTIF"},
+		{Name: "date_debut", Type: field.TypeTime, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -513,13 +515,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plannings_equipements_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[12]},
+				Columns:    []*schema.Column{PlanningsColumns[13]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "plannings_techniciens_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[13]},
+				Columns:    []*schema.Column{PlanningsColumns[14]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -538,12 +540,12 @@ var (
 			{
 				Name:    "planning_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[12]},
+				Columns: []*schema.Column{PlanningsColumns[13]},
 			},
 			{
 				Name:    "planning_technicien_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[13]},
+				Columns: []*schema.Column{PlanningsColumns[14]},
 			},
 		},
 	}
@@ -587,6 +589,39 @@ var (
 				Name:    "refreshtoken_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{RefreshTokensColumns[8]},
+			},
+		},
+	}
+	// SchedulerRunsColumns holds the columns for the "scheduler_runs" table.
+	SchedulerRunsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "declencheur", Type: field.TypeEnum, Enums: []string{"PLANIFIE", "MANUEL"}},
+		{Name: "started_at", Type: field.TypeTime},
+		{Name: "finished_at", Type: field.TypeTime},
+		{Name: "duration_ms", Type: field.TypeInt64},
+		{Name: "due", Type: field.TypeInt},
+		{Name: "created", Type: field.TypeInt},
+		{Name: "skipped", Type: field.TypeInt},
+		{Name: "errors", Type: field.TypeInt},
+		{Name: "error_detail", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// SchedulerRunsTable holds the schema information for the "scheduler_runs" table.
+	SchedulerRunsTable = &schema.Table{
+		Name:       "scheduler_runs",
+		Columns:    SchedulerRunsColumns,
+		PrimaryKey: []*schema.Column{SchedulerRunsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "schedulerrun_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SchedulerRunsColumns[1]},
+			},
+			{
+				Name:    "schedulerrun_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{SchedulerRunsColumns[4]},
 			},
 		},
 	}
@@ -742,6 +777,7 @@ var (
 		PiecesTable,
 		PlanningsTable,
 		RefreshTokensTable,
+		SchedulerRunsTable,
 		SocietesTable,
 		TechniciensTable,
 		UsersTable,
@@ -801,6 +837,9 @@ func init() {
 	RefreshTokensTable.ForeignKeys[0].RefTable = UsersTable
 	RefreshTokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	SchedulerRunsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	SocietesTable.ForeignKeys[0].RefTable = UsersTable
 	SocietesTable.Annotation = &entsql.Annotation{

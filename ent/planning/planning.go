@@ -44,6 +44,8 @@ const (
 	FieldEquipementID = "equipement_id"
 	// FieldTechnicienID holds the string denoting the technicien_id field in the database.
 	FieldTechnicienID = "technicien_id"
+	// FieldDateDebut holds the string denoting the date_debut field in the database.
+	FieldDateDebut = "date_debut"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -91,6 +93,7 @@ var Columns = []string{
 	FieldStatut,
 	FieldEquipementID,
 	FieldTechnicienID,
+	FieldDateDebut,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -232,6 +235,11 @@ func ByEquipementID(opts ...sql.OrderTermOption) OrderOption {
 // ByTechnicienID orders the results by the technicien_id field.
 func ByTechnicienID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTechnicienID, opts...).ToFunc()
+}
+
+// ByDateDebut orders the results by the date_debut field.
+func ByDateDebut(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDateDebut, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

@@ -106,6 +106,11 @@ func TechnicienID(v int) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldTechnicienID, v))
 }
 
+// DateDebut applies equality check predicate on the "date_debut" field. It's identical to DateDebutEQ.
+func DateDebut(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldDateDebut, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldCreatedAt, v))
@@ -644,6 +649,56 @@ func TechnicienIDIsNil() predicate.Planning {
 // TechnicienIDNotNil applies the NotNil predicate on the "technicien_id" field.
 func TechnicienIDNotNil() predicate.Planning {
 	return predicate.Planning(sql.FieldNotNull(FieldTechnicienID))
+}
+
+// DateDebutEQ applies the EQ predicate on the "date_debut" field.
+func DateDebutEQ(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldDateDebut, v))
+}
+
+// DateDebutNEQ applies the NEQ predicate on the "date_debut" field.
+func DateDebutNEQ(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldDateDebut, v))
+}
+
+// DateDebutIn applies the In predicate on the "date_debut" field.
+func DateDebutIn(vs ...time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldDateDebut, vs...))
+}
+
+// DateDebutNotIn applies the NotIn predicate on the "date_debut" field.
+func DateDebutNotIn(vs ...time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldDateDebut, vs...))
+}
+
+// DateDebutGT applies the GT predicate on the "date_debut" field.
+func DateDebutGT(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldGT(FieldDateDebut, v))
+}
+
+// DateDebutGTE applies the GTE predicate on the "date_debut" field.
+func DateDebutGTE(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldGTE(FieldDateDebut, v))
+}
+
+// DateDebutLT applies the LT predicate on the "date_debut" field.
+func DateDebutLT(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldLT(FieldDateDebut, v))
+}
+
+// DateDebutLTE applies the LTE predicate on the "date_debut" field.
+func DateDebutLTE(v time.Time) predicate.Planning {
+	return predicate.Planning(sql.FieldLTE(FieldDateDebut, v))
+}
+
+// DateDebutIsNil applies the IsNil predicate on the "date_debut" field.
+func DateDebutIsNil() predicate.Planning {
+	return predicate.Planning(sql.FieldIsNull(FieldDateDebut))
+}
+
+// DateDebutNotNil applies the NotNil predicate on the "date_debut" field.
+func DateDebutNotNil() predicate.Planning {
+	return predicate.Planning(sql.FieldNotNull(FieldDateDebut))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

@@ -39,6 +39,9 @@ type Planning func(*sql.Selector)
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)
 
+// SchedulerRun is the predicate function for schedulerrun builders.
+type SchedulerRun func(*sql.Selector)
+
 // Societe is the predicate function for societe builders.
 type Societe func(*sql.Selector)
 

@@ -375,6 +375,30 @@ func (f RefreshTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RefreshTokenMutation", m)
 }
 
+// The SchedulerRunQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SchedulerRunQueryRuleFunc func(context.Context, *ent.SchedulerRunQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SchedulerRunQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SchedulerRunQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SchedulerRunQuery", q)
+}
+
+// The SchedulerRunMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SchedulerRunMutationRuleFunc func(context.Context, *ent.SchedulerRunMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SchedulerRunMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SchedulerRunMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SchedulerRunMutation", m)
+}
+
 // The SocieteQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SocieteQueryRuleFunc func(context.Context, *ent.SocieteQuery) error
@@ -504,6 +528,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RefreshTokenQuery:
 		return q.Filter(), nil
+	case *ent.SchedulerRunQuery:
+		return q.Filter(), nil
 	case *ent.SocieteQuery:
 		return q.Filter(), nil
 	case *ent.TechnicienQuery:
@@ -538,6 +564,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PlanningMutation:
 		return m.Filter(), nil
 	case *ent.RefreshTokenMutation:
+		return m.Filter(), nil
+	case *ent.SchedulerRunMutation:
 		return m.Filter(), nil
 	case *ent.SocieteMutation:
 		return m.Filter(), nil

@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/schema"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -318,6 +319,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	interventionHooks := schema.Intervention{}.Hooks()
+
+	intervention.Hooks[1] = interventionHooks[0]
 	interventionMixinFields0 := interventionMixin[0].Fields()
 	_ = interventionMixinFields0
 	interventionFields := schema.Intervention{}.Fields()
@@ -616,6 +620,50 @@ func init() {
 	refreshtokenDescFamily := refreshtokenFields[1].Descriptor()
 	// refreshtoken.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
 	refreshtoken.FamilyValidator = refreshtokenDescFamily.Validators[0].(func(string) error)
+	schedulerrunMixin := schema.SchedulerRun{}.Mixin()
+	schedulerrun.Policy = privacy.NewPolicies(schema.SchedulerRun{})
+	schedulerrun.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := schedulerrun.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	schedulerrunMixinFields0 := schedulerrunMixin[0].Fields()
+	_ = schedulerrunMixinFields0
+	schedulerrunFields := schema.SchedulerRun{}.Fields()
+	_ = schedulerrunFields
+	// schedulerrunDescCreatedAt is the schema descriptor for created_at field.
+	schedulerrunDescCreatedAt := schedulerrunMixinFields0[0].Descriptor()
+	// schedulerrun.DefaultCreatedAt holds the default value on creation for the created_at field.
+	schedulerrun.DefaultCreatedAt = schedulerrunDescCreatedAt.Default.(func() time.Time)
+	// schedulerrunDescUpdatedAt is the schema descriptor for updated_at field.
+	schedulerrunDescUpdatedAt := schedulerrunMixinFields0[1].Descriptor()
+	// schedulerrun.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	schedulerrun.DefaultUpdatedAt = schedulerrunDescUpdatedAt.Default.(func() time.Time)
+	// schedulerrun.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	schedulerrun.UpdateDefaultUpdatedAt = schedulerrunDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// schedulerrunDescDurationMs is the schema descriptor for duration_ms field.
+	schedulerrunDescDurationMs := schedulerrunFields[3].Descriptor()
+	// schedulerrun.DurationMsValidator is a validator for the "duration_ms" field. It is called by the builders before save.
+	schedulerrun.DurationMsValidator = schedulerrunDescDurationMs.Validators[0].(func(int64) error)
+	// schedulerrunDescDue is the schema descriptor for due field.
+	schedulerrunDescDue := schedulerrunFields[4].Descriptor()
+	// schedulerrun.DueValidator is a validator for the "due" field. It is called by the builders before save.
+	schedulerrun.DueValidator = schedulerrunDescDue.Validators[0].(func(int) error)
+	// schedulerrunDescCreated is the schema descriptor for created field.
+	schedulerrunDescCreated := schedulerrunFields[5].Descriptor()
+	// schedulerrun.CreatedValidator is a validator for the "created" field. It is called by the builders before save.
+	schedulerrun.CreatedValidator = schedulerrunDescCreated.Validators[0].(func(int) error)
+	// schedulerrunDescSkipped is the schema descriptor for skipped field.
+	schedulerrunDescSkipped := schedulerrunFields[6].Descriptor()
+	// schedulerrun.SkippedValidator is a validator for the "skipped" field. It is called by the builders before save.
+	schedulerrun.SkippedValidator = schedulerrunDescSkipped.Validators[0].(func(int) error)
+	// schedulerrunDescErrors is the schema descriptor for errors field.
+	schedulerrunDescErrors := schedulerrunFields[7].Descriptor()
+	// schedulerrun.ErrorsValidator is a validator for the "errors" field. It is called by the builders before save.
+	schedulerrun.ErrorsValidator = schedulerrunDescErrors.Validators[0].(func(int) error)
 	societeMixin := schema.Societe{}.Mixin()
 	societe.Policy = privacy.NewPolicies(schema.Societe{})
 	societe.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/search"
 )
 
 // Intervention is a work order. Its statut moves only through the state machine of
@@ -98,6 +99,11 @@ func (Intervention) Fields() []ent.Field {
 			Nillable().
 			Comment("the user who asked for the work").
 			Annotations(serverSet),
+		// New fields go last: SQLite then adds a column instead of rebuilding the table.
+		field.Text("recherche").
+			Optional().
+			Comment("titre and description normalized for search (internal/search), kept by a hook").
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -143,6 +149,9 @@ func (Intervention) Indexes() []ent.Index {
 
 // Annotations of the Intervention.
 func (Intervention) Annotations() []schema.Annotation { return relayList() }
+
+// Hooks of the Intervention.
+func (Intervention) Hooks() []ent.Hook { return []ent.Hook{search.InterventionHook()} }
 
 // Policy of the Intervention: see internal/access.
 func (Intervention) Policy() ent.Policy { return access.Policy(access.InterventionRows, nil) }

@@ -56,6 +56,12 @@ func (Planning) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("assigned to the interventions the planning creates"),
+		// New fields go last: SQLite then adds a column instead of rebuilding the table.
+		field.Time("date_debut").
+			Optional().
+			Nillable().
+			Comment("anchor of the occurrences (prochaine_date when empty): they are computed from it, so a plan on the 31st stays on month ends").
+			Annotations(entgql.Skip(entgql.SkipMutationUpdateInput)),
 	}
 }
 

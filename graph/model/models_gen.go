@@ -3,6 +3,9 @@
 package model
 
 import (
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -23,6 +26,12 @@ type CreateUserInput struct {
 	Username   *string     `json:"username,omitempty"`
 	NomComplet *string     `json:"nomComplet,omitempty"`
 	Telephone  *string     `json:"telephone,omitempty"`
+}
+
+// An intervention a planning will create.
+type PlanningOccurrence struct {
+	Planning *ent.Planning `json:"planning"`
+	Date     time.Time     `json:"date"`
 }
 
 type UpdateMeInput struct {

@@ -114,6 +114,14 @@ var (
 		return none[predicate.Planning]()
 	})
 
+	// StaffOnlyRows: staff read every row, other roles none (scheduler runs).
+	StaffOnlyRows = privacy.QueryRuleFunc(func(ctx context.Context, _ ent.Query) error {
+		if viewer.FromContext(ctx).Staff() {
+			return privacy.Allow
+		}
+		return privacy.Denyf("reserved to ADMIN and RESPONSABLE")
+	})
+
 	// Notifications are personal: everyone reads his own; only ADMIN reads all.
 	NotificationRows = privacy.NotificationQueryRuleFunc(func(ctx context.Context, q *ent.NotificationQuery) error {
 		v := viewer.FromContext(ctx)
@@ -126,6 +134,11 @@ var (
 
 // Write rules beyond the staff default.
 var (
+	// SystemWrite: only the server itself writes (the allowSystem rule runs first).
+	SystemWrite = privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+		return privacy.Denyf("written by the server only")
+	})
+
 	// UserWrite: a user other than ADMIN changes only his own account, never its role or
 	// activity (updateMe, changePassword).
 	UserWrite = privacy.UserMutationRuleFunc(func(ctx context.Context, m *ent.UserMutation) error {

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,12 +13,15 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )
@@ -167,6 +171,21 @@ func (a *App) Serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if a.Config.EnableScheduler {
+		var lockDB *sql.DB
+		if a.DB.Dialect == dialect.Postgres {
+			lockDB = a.DB.SQL
+		}
+		job, err := planning.StartJob(ctx, deps.Scheduler, a.Config.SchedulerInterval, lockDB, a.Log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := job.Stop(); err != nil {
+				a.Log.Error("stopping the preventive scheduler", "error", err)
+			}
+		}()
+	}
 	h := httpserver.NewHandler(deps)
 	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
 }
@@ -191,6 +210,7 @@ func (a *App) Services() (httpserver.Deps, error) {
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
 		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
+		Scheduler:     &planning.Runner{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
 	}, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -40,6 +41,13 @@ func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
+}
+
+// Set puts the clock at t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
 }
 
 // Advance moves the clock forward.
@@ -82,6 +90,7 @@ func New(tb testing.TB) *Env {
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
 		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
+		Scheduler:     &planning.Runner{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
 	}
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)

@@ -2,12 +2,16 @@ package auth
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // DefaultAdminEmail is the first admin's email when ADMIN_EMAIL is not set.
@@ -54,7 +58,7 @@ func CreateAdmin(ctx context.Context, client *ent.Client, email, password string
 // EnsureFirstAdmin creates the first admin when the database has no user at all, and does
 // nothing otherwise. It reports the user and password it created (nil when none).
 func EnsureFirstAdmin(ctx context.Context, client *ent.Client, email, password string, cost int) (*ent.User, string, error) {
-	exists, err := client.User.Query().Exist(ctx)
+	exists, err := client.User.Query().Where(user.EmailNEQ(SystemEmail)).Exist(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("looking for users: %w", err)
 	}
@@ -65,4 +69,31 @@ func EnsureFirstAdmin(ctx context.Context, client *ent.Client, email, password s
 		email = DefaultAdminEmail
 	}
 	return CreateAdmin(ctx, client, email, password, cost)
+}
+
+// SystemEmail is the account that signs what the server does on its own (the scheduler's
+// interventions and their history). It cannot log in.
+const SystemEmail = "systeme@mif-maroc.local"
+
+// EnsureSystemUser returns the system account, creating it the first time.
+func EnsureSystemUser(ctx context.Context, client *ent.Client) (*ent.User, error) {
+	sys := viewer.SystemContext(ctx)
+	u, err := client.User.Query().Where(user.Email(SystemEmail)).Only(sys)
+	if err == nil || !ent.IsNotFound(err) {
+		return u, err
+	}
+	err = client.User.Create().
+		SetEmail(SystemEmail).
+		SetNomComplet("Système (planificateur)").
+		SetPasswordHash("!system"). // no bcrypt hash matches: no login
+		SetRole(domain.RoleAdmin).
+		SetIsActive(false).
+		SetEmailNotifications(false).
+		OnConflictColumns(user.FieldEmail).
+		DoNothing().
+		Exec(sys)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("creating the system user: %w", err)
+	}
+	return client.User.Query().Where(user.Email(SystemEmail)).Only(sys)
 }

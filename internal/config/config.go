@@ -59,7 +59,8 @@ type Config struct {
 	UploadDirectory string // UPLOAD_DIRECTORY
 	MaxUploadBytes  int64  // MAX_UPLOAD_SIZE_MB, in bytes
 
-	EnableScheduler bool // ENABLE_SCHEDULER
+	EnableScheduler   bool          // ENABLE_SCHEDULER
+	SchedulerInterval time.Duration // SCHEDULER_INTERVAL
 
 	// SLA is the deadline after creation per priority (SLA_HOURS); a priority left out has none.
 	SLA map[domain.Priorite]time.Duration
@@ -129,17 +130,18 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			ConnectTimeout:   r.duration("DB_CONNECT_TIMEOUT", 5*time.Second),
 			StatementTimeout: r.duration("DB_STATEMENT_TIMEOUT", 30*time.Second),
 		},
-		SecretKey:       r.str("SECRET_KEY", ""),
-		AccessTokenTTL:  time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
-		RefreshTokenTTL: time.Duration(r.intRange("REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365)) * 24 * time.Hour,
-		JWTIssuer:       r.str("JWT_ISSUER", "mif-erp"),
-		JWTAudience:     r.str("JWT_AUDIENCE", "mif-erp-api"),
-		BcryptCost:      r.intRange("BCRYPT_COST", 12, 10, 16),
-		AdminEmail:      r.str("ADMIN_EMAIL", ""),
-		AdminPassword:   r.str("ADMIN_PASSWORD", ""),
-		UploadDirectory: r.str("UPLOAD_DIRECTORY", "./uploads"),
-		MaxUploadBytes:  int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
-		EnableScheduler: r.boolean("ENABLE_SCHEDULER", false),
+		SecretKey:         r.str("SECRET_KEY", ""),
+		AccessTokenTTL:    time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
+		RefreshTokenTTL:   time.Duration(r.intRange("REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365)) * 24 * time.Hour,
+		JWTIssuer:         r.str("JWT_ISSUER", "mif-erp"),
+		JWTAudience:       r.str("JWT_AUDIENCE", "mif-erp-api"),
+		BcryptCost:        r.intRange("BCRYPT_COST", 12, 10, 16),
+		AdminEmail:        r.str("ADMIN_EMAIL", ""),
+		AdminPassword:     r.str("ADMIN_PASSWORD", ""),
+		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),
+		MaxUploadBytes:    int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
+		EnableScheduler:   r.boolean("ENABLE_SCHEDULER", false),
+		SchedulerInterval: r.duration("SCHEDULER_INTERVAL", 5*time.Minute),
 		SMTP: SMTPConfig{
 			Host:     r.str("SMTP_HOST", ""),
 			Port:     r.intRange("SMTP_PORT", 587, 1, 65535),
@@ -162,6 +164,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
 			r.fail("ADMIN_EMAIL", fmt.Sprintf("%q is not an email address", c.AdminEmail))
 		}
+	}
+	if c.SchedulerInterval < time.Second {
+		r.fail("SCHEDULER_INTERVAL", "must be at least 1s (e.g. 5m)")
 	}
 	if c.DB.MaxIdleConns > c.DB.MaxOpenConns {
 		r.fail("DB_MAX_IDLE_CONNS", fmt.Sprintf("(%d) must not exceed DB_MAX_OPEN_CONNS (%d)", c.DB.MaxIdleConns, c.DB.MaxOpenConns))

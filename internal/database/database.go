@@ -113,6 +113,9 @@ func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string)
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connecting to %s %s: %w", dia, name, err)
 	}
-	drv := entsql.OpenDB(dia, sqlDB)
+	var drv dialect.Driver = entsql.OpenDB(dia, sqlDB)
+	if dia == dialect.SQLite {
+		drv = utcDriver{entsql.OpenDB(dia, sqlDB)}
+	}
 	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(drv))}, nil
 }

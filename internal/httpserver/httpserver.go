@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/planning"
 )
 
 // Deps is what the handler serves.
@@ -30,6 +31,7 @@ type Deps struct {
 	Auth          *auth.Service
 	Accounts      *account.Service
 	Interventions *intervention.Service
+	Scheduler     *planning.Runner
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -52,6 +54,7 @@ func NewHandler(d Deps) http.Handler {
 		Auth:          d.Auth,
 		Accounts:      d.Accounts,
 		Interventions: d.Interventions,
+		Scheduler:     d.Scheduler,
 		Introspection: !d.Config.Production(),
 	}))
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger}.register(mux)

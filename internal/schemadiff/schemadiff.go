@@ -144,6 +144,12 @@ func WrapSQLite(dir string) error {
 			return err
 		}
 	}
+	return Rehash(dir)
+}
+
+// Rehash rewrites dir's atlas.sum after its files were edited by hand (data statements
+// added to a generated migration).
+func Rehash(dir string) error {
 	d, err := sqltool.NewGolangMigrateDir(dir)
 	if err != nil {
 		return err

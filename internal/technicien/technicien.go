@@ -9,6 +9,7 @@ import (
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/search"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -79,15 +80,20 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 	return out, err
 }
 
-// CreateCompetence adds a skill; names are unique whatever their case (CONFLICT).
+// CreateCompetence adds a skill; names are unique whatever their case and accents
+// (CONFLICT): "electricite" and "Électricité" are one skill.
 func (s *Service) CreateCompetence(ctx context.Context, in ent.CreateCompetenceInput) (*ent.Competence, error) {
 	in.Nom = strings.TrimSpace(in.Nom)
-	exists, err := s.Client.Competence.Query().Where(competence.NomEqualFold(in.Nom)).Exist(ctx)
+	// The catalogue is small; comparing in Go folds accents the same way on every database.
+	names, err := s.Client.Competence.Query().Select(competence.FieldNom).Strings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if exists {
-		return nil, domain.Errorf(domain.CodeConflict, "competence %q already exists", in.Nom)
+	key := search.Normalize(in.Nom)
+	for _, n := range names {
+		if search.Normalize(n) == key {
+			return nil, domain.Errorf(domain.CodeConflict, "competence %q already exists (as %q)", in.Nom, n)
+		}
 	}
 	c, err := s.Client.Competence.Create().SetInput(in).Save(ctx)
 	if ent.IsConstraintError(err) {

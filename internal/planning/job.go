@@ -1,0 +1,98 @@
+package planning
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+
+	"github.com/mifmaroc/erp/ent/schedulerrun"
+)
+
+// JobName names the periodic job (gocron requires one for distributed locking).
+const JobName = "preventive-scheduler"
+
+// Job runs the Runner every period until Stop. On PostgreSQL, db gives a distributed lock:
+// of several replicas, one runs a given tick (the others skip it); correctness does not depend
+// on it (the run is idempotent), it only saves work.
+type Job struct {
+	sched gocron.Scheduler
+}
+
+// StartJob schedules runner every period; the first run starts at once. db may be nil (no
+// distributed lock, as on SQLite).
+func StartJob(ctx context.Context, runner *Runner, period time.Duration, db *sql.DB, log *slog.Logger) (*Job, error) {
+	opts := []gocron.SchedulerOption{gocron.WithLocation(time.UTC)}
+	if db != nil {
+		opts = append(opts, gocron.WithDistributedLocker(pgLocker{db: db}))
+	}
+	s, err := gocron.NewScheduler(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the scheduler: %w", err)
+	}
+	_, err = s.NewJob(
+		gocron.DurationJob(period),
+		gocron.NewTask(func() {
+			if _, err := runner.Run(ctx, schedulerrun.DeclencheurPLANIFIE); err != nil {
+				log.ErrorContext(ctx, "preventive scheduler run failed", "error", err)
+			}
+		}),
+		gocron.WithName(JobName),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("scheduling %s: %w", JobName, err)
+	}
+	s.Start()
+	log.Info("preventive scheduler started", "period", period.String(), "distributed_lock", db != nil)
+	return &Job{sched: s}, nil
+}
+
+// Stop waits for a running tick to finish and stops the job.
+func (j *Job) Stop() error { return j.sched.Shutdown() }
+
+// pgLocker is a gocron.Locker on PostgreSQL session advisory locks.
+type pgLocker struct{ db *sql.DB }
+
+var errLockHeld = errors.New("another replica holds the lock")
+
+func (l pgLocker) Lock(ctx context.Context, key string) (gocron.Lock, error) {
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id := lockID(key)
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&got); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	if !got {
+		_ = conn.Close()
+		return nil, errLockHeld
+	}
+	return pgLock{conn: conn, id: id}, nil
+}
+
+type pgLock struct {
+	conn *sql.Conn
+	id   int64
+}
+
+func (l pgLock) Unlock(ctx context.Context) error {
+	_, err := l.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", l.id)
+	return errors.Join(err, l.conn.Close())
+}
+
+// lockID maps a job name to an advisory lock key.
+func lockID(key string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("mif-erp:" + key))
+	return int64(h.Sum64())
+}

@@ -1,0 +1,216 @@
+package planning
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
+	entplanning "github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/schedulerrun"
+	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/domain"
+	interv "github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Runner creates the interventions of due plannings. A run is idempotent: the unique key
+// (planning, occurrence) of interventions makes a second creation impossible, and each
+// planning's dates move on in the same transaction as its intervention, guarded by their old
+// value. Runs may therefore overlap, repeat, or race on several replicas.
+type Runner struct {
+	Client *ent.Client
+	SLA    interv.SLA
+	Now    func() time.Time
+	Log    *slog.Logger
+	// Batch is how many due plannings are read at a time (default 500).
+	Batch int
+}
+
+// outcome of one planning in a run.
+type outcome int
+
+const (
+	created outcome = iota
+	skipped
+)
+
+// maxErrorLines bounds the error detail kept in a run record.
+const maxErrorLines = 20
+
+// Run creates one intervention for every active planning due at the runner's now, then
+// records and returns the run. trigger is schedulerrun.DeclencheurPLANIFIE or MANUEL.
+func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*ent.SchedulerRun, error) {
+	sys := viewer.SystemContext(ctx)
+	start, wall := r.Now(), time.Now()
+	system, err := auth.EnsureSystemUser(ctx, r.Client)
+	if err != nil {
+		return nil, err
+	}
+	batch := r.Batch
+	if batch <= 0 {
+		batch = 500
+	}
+	r.Log.InfoContext(ctx, "preventive scheduler run started", "trigger", trigger, "now", start)
+	var (
+		due, made, skip int
+		failures        []string
+		lastID          int
+	)
+	for {
+		ps, err := r.Client.Planning.Query().
+			Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLTE(start), entplanning.IDGT(lastID)).
+			Order(ent.Asc(entplanning.FieldID)).
+			WithTechnicien().
+			Limit(batch).
+			All(sys)
+		if err != nil {
+			return nil, fmt.Errorf("reading due plannings: %w", err)
+		}
+		for _, p := range ps {
+			due++
+			lastID = p.ID
+			switch o, err := r.runOne(sys, p, start, system.ID); {
+			case err != nil:
+				failures = append(failures, fmt.Sprintf("planning %d: %v", p.ID, err))
+				r.Log.ErrorContext(ctx, "preventive scheduler: planning failed", "planning_id", p.ID, "error", err)
+			case o == created:
+				made++
+			default:
+				skip++
+			}
+		}
+		if len(ps) < batch {
+			break
+		}
+	}
+	detail := strings.Join(failures[:min(len(failures), maxErrorLines)], "\n")
+	if len(failures) > maxErrorLines {
+		detail += fmt.Sprintf("\n… and %d more", len(failures)-maxErrorLines)
+	}
+	elapsed := time.Since(wall)
+	run, err := r.Client.SchedulerRun.Create().
+		SetDeclencheur(trigger).
+		SetStartedAt(start).
+		SetFinishedAt(start.Add(elapsed)).
+		SetDurationMs(elapsed.Milliseconds()).
+		SetDue(due).
+		SetCreated(made).
+		SetSkipped(skip).
+		SetErrors(len(failures)).
+		SetErrorDetail(detail).
+		Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("recording the scheduler run: %w", err)
+	}
+	r.Log.InfoContext(ctx, "preventive scheduler run finished", "trigger", trigger, "due", due, "created", made,
+		"skipped", skip, "errors", len(failures), "duration_ms", elapsed.Milliseconds())
+	return run, nil
+}
+
+// runOne creates the intervention of p's latest due occurrence (one, however many periods
+// were missed) unless it exists, and moves p's dates past now, in one transaction.
+func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, systemID int) (outcome, error) {
+	anchor := p.ProchaineDate
+	if p.DateDebut != nil {
+		anchor = *p.DateDebut
+	}
+	occ, ok := LatestDue(anchor, p.Frequence, p.Intervalle, now)
+	if !ok || occ.Before(p.ProchaineDate) {
+		// prochaine_date is off the anchor's grid (moved by hand): it is the occurrence due.
+		occ = p.ProchaineDate
+	}
+	next := Next(anchor, p.Frequence, p.Intervalle, now)
+
+	result := skipped
+	err := database.WithTx(ctx, r.Client, func(tx *ent.Client) error {
+		exists, err := tx.Intervention.Query().
+			Where(intervention.PlanningID(p.ID), intervention.DateEcheance(occ)).
+			Exist(ctx)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			if err := r.create(ctx, tx, p, occ, now, systemID); err != nil {
+				return err
+			}
+			result = created
+		}
+		n, err := tx.Planning.Update().
+			Where(entplanning.ID(p.ID), entplanning.ProchaineDate(p.ProchaineDate)).
+			SetDerniereDate(occ).
+			SetProchaineDate(next).
+			Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errHandledElsewhere
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return result, nil
+	case errors.Is(err, errHandledElsewhere) || ent.IsConstraintError(err):
+		// Another run (another replica) handled this planning meanwhile.
+		return skipped, nil
+	default:
+		return skipped, err
+	}
+}
+
+var errHandledElsewhere = errors.New("planning handled by another run")
+
+// create writes the preventive intervention of occurrence occ, its history, and the
+// notification of the assigned technician.
+func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, occ, now time.Time, systemID int) error {
+	c := tx.Intervention.Create().
+		SetTitre(p.Titre).
+		SetDescription(p.Description).
+		SetType(domain.TypePreventive).
+		SetStatut(domain.StatutOuverte).
+		SetPriorite(p.Priorite).
+		SetNillableDureeEstimee(p.DureeEstimee).
+		SetEquipementID(p.EquipementID).
+		SetPlanningID(p.ID).
+		SetDateEcheance(occ).
+		SetDatePrevue(occ).
+		SetDateCreation(now).
+		SetNillableDateLimite(r.SLA.Deadline(occ, p.Priorite)).
+		SetDemandeurID(systemID)
+	tech := p.Edges.Technicien
+	if tech != nil {
+		c.SetStatut(domain.StatutAffectee).SetTechnicienID(tech.ID).SetDateAffectation(now)
+	}
+	iv, err := c.Save(ctx)
+	if err != nil {
+		return err
+	}
+	remarque := fmt.Sprintf("créée par le planning préventif %d (échéance %s)", p.ID, occ.Format("2006-01-02"))
+	err = tx.HistoriqueIntervention.Create().
+		SetInterventionID(iv.ID).SetUserID(systemID).SetNouveauStatut(domain.StatutOuverte).
+		SetHorodatage(now).SetRemarque(remarque).Exec(ctx)
+	if err != nil || tech == nil {
+		return err
+	}
+	err = tx.HistoriqueIntervention.Create().
+		SetInterventionID(iv.ID).SetUserID(systemID).
+		SetAncienStatut(domain.StatutOuverte).SetNouveauStatut(domain.StatutAffectee).
+		SetHorodatage(now).SetRemarque("technicien par défaut du planning").Exec(ctx)
+	if err != nil {
+		return err
+	}
+	return tx.Notification.Create().
+		SetType(domain.NotificationAffectation).
+		SetSujet("Intervention préventive affectée : " + p.Titre).
+		SetMessage(fmt.Sprintf("L'intervention préventive « %s » (échéance %s) vous est affectée.", p.Titre, occ.Format("02/01/2006"))).
+		SetUserID(tech.UserID).
+		SetInterventionID(iv.ID).
+		Exec(ctx)
+}

@@ -1,0 +1,138 @@
+package planning
+
+import (
+	"context"
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
+	entplanning "github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Service manages plannings; the access rules let only staff read and write them.
+type Service struct {
+	Client *ent.Client
+}
+
+// Create adds a planning. Its first occurrence (prochaineDate) anchors the later ones.
+// Errors: NOT_FOUND (equipement, technicien), BAD_USER_INPUT (intervalle < 1, empty titre).
+func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.Planning, error) {
+	if err := s.checkLinks(ctx, &in.EquipementID, in.TechnicienID); err != nil {
+		return nil, err
+	}
+	if in.DateDebut == nil {
+		in.DateDebut = &in.ProchaineDate
+	}
+	return s.Client.Planning.Create().SetInput(in).Save(ctx)
+}
+
+// Update changes a planning. A new prochaineDate, frequence or intervalle re-anchors the
+// occurrences on the (new) prochaineDate.
+func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput) (*ent.Planning, error) {
+	p, err := s.Client.Planning.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "planning %d not found", id)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.checkLinks(ctx, in.EquipementID, in.TechnicienID); err != nil {
+		return nil, err
+	}
+	u := s.Client.Planning.UpdateOneID(id).SetInput(in)
+	if in.ProchaineDate != nil || in.Frequence != nil || in.Intervalle != nil {
+		anchor := p.ProchaineDate
+		if in.ProchaineDate != nil {
+			anchor = *in.ProchaineDate
+		}
+		u.SetDateDebut(anchor)
+	}
+	return u.Save(ctx)
+}
+
+// Delete removes a planning that has produced no intervention; otherwise CONFLICT (set its
+// statut to TERMINE instead, which keeps the history linked).
+func (s *Service) Delete(ctx context.Context, id int) error {
+	if _, err := s.Client.Planning.Get(ctx, id); ent.IsNotFound(err) {
+		return domain.Errorf(domain.CodeNotFound, "planning %d not found", id)
+	} else if err != nil {
+		return err
+	}
+	used, err := s.Client.Intervention.Query().Where(intervention.PlanningID(id)).Exist(viewer.SystemContext(ctx))
+	if err != nil {
+		return err
+	}
+	if used {
+		return domain.Errorf(domain.CodeConflict, "planning %d has created interventions: set its statut to TERMINE instead", id)
+	}
+	return s.Client.Planning.DeleteOneID(id).Exec(ctx)
+}
+
+func (s *Service) checkLinks(ctx context.Context, equipementID, technicienID *int) error {
+	if equipementID != nil {
+		if _, err := s.Client.Equipement.Get(ctx, *equipementID); ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", *equipementID)
+		} else if err != nil {
+			return err
+		}
+	}
+	if technicienID != nil {
+		if _, err := s.Client.Technicien.Get(ctx, *technicienID); ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "technicien %d not found", *technicienID)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Forecast limits: a window of at most a year and a bounded answer.
+const (
+	MaxForecastWindow = 366 * 24 * time.Hour
+	MaxOccurrences    = 10000
+)
+
+// Forecasted is one intervention a planning will create.
+type Forecasted struct {
+	Planning *ent.Planning
+	Date     time.Time
+}
+
+// Forecast lists, in date order, the occurrences active plannings will produce in
+// [from, to), from their next due date on. Errors: BAD_USER_INPUT for an empty or too long
+// window.
+func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecasted, error) {
+	if !to.After(from) {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "to must be after from")
+	}
+	if to.Sub(from) > MaxForecastWindow {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "the window is limited to 366 days")
+	}
+	ps, err := s.Client.Planning.Query().
+		Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLT(to)).
+		Order(ent.Asc(entplanning.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Forecasted
+	for _, p := range ps {
+		anchor := p.ProchaineDate
+		if p.DateDebut != nil {
+			anchor = *p.DateDebut
+		}
+		start := from
+		if p.ProchaineDate.After(start) {
+			start = p.ProchaineDate
+		}
+		for _, d := range Between(anchor, p.Frequence, p.Intervalle, start, to, MaxOccurrences-len(out)) {
+			out = append(out, Forecasted{Planning: p, Date: d})
+		}
+		if len(out) >= MaxOccurrences {
+			return nil, domain.Errorf(domain.CodeBadUserInput, "more than %d occurrences: shorten the window", MaxOccurrences)
+		}
+	}
+	sortByDate(out)
+	return out, nil
+}

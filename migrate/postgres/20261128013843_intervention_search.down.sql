@@ -1,0 +1,2 @@
+-- reverse: modify "interventions" table
+ALTER TABLE "interventions" DROP COLUMN "recherche";

@@ -1,0 +1,2 @@
+-- reverse: add column "recherche" to table: "interventions"
+ALTER TABLE `interventions` DROP COLUMN `recherche`;
