@@ -60,6 +60,11 @@ func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
 		// lib/pq passes unknown parameters to the server as run-time settings.
 		q.Set("statement_timeout", strconv.FormatInt(p.StatementTimeout.Milliseconds(), 10))
 	}
+	if q.Get("binary_parameters") == "" {
+		// lib/pq then sends a statement with its parameters in one round trip instead of
+		// preparing it first: half the round trips for every query with arguments.
+		q.Set("binary_parameters", "yes")
+	}
 	if q.Get("sslmode") == "" && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1") {
 		q.Set("sslmode", "disable")
 	}
