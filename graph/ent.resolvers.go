@@ -92,6 +92,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// Document returns DocumentResolver implementation.
+func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
+
 // Intervention returns InterventionResolver implementation.
 func (r *Resolver) Intervention() InterventionResolver { return &interventionResolver{r} }
 
@@ -104,6 +107,7 @@ func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
 }
 
 type (
+	documentResolver               struct{ *Resolver }
 	interventionResolver           struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
 	interventionWhereInputResolver struct{ *Resolver }

@@ -12,6 +12,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/planning"
@@ -26,8 +27,12 @@ type Options struct {
 	Accounts      *account.Service
 	Interventions *intervention.Service
 	Scheduler     *planning.Runner
+	Documents     *document.Store
 	Introspection bool // on for GraphiQL in development
 }
+
+// formOverhead is room for the operations and map parts of a multipart request.
+const formOverhead = 1 << 20
 
 // NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads),
 // a parsed-query cache, automatic persisted queries and the error presenter.
@@ -42,6 +47,7 @@ func NewServer(o Options) *handler.Server {
 		techniciens:   &technicien.Service{Client: o.Client},
 		plannings:     &planning.Service{Client: o.Client},
 		scheduler:     o.Scheduler,
+		documents:     o.Documents,
 		now:           o.Interventions.Now,
 	}
 	cfg := Config{Resolvers: r}
@@ -52,7 +58,9 @@ func NewServer(o Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{})
+	// Uploads over 2 MiB are spooled to a temporary file (removed after the request),
+	// never held whole in memory; the body is cut at the upload limit plus the form's parts.
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if o.Introspection {
 		srv.Use(extension.Introspection{})

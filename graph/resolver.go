@@ -12,6 +12,7 @@ import (
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/planning"
@@ -29,6 +30,7 @@ type Resolver struct {
 	techniciens   *technicien.Service
 	plannings     *planning.Service
 	scheduler     *planning.Runner
+	documents     *document.Store
 	now           func() time.Time
 }
 

@@ -10,15 +10,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
+	docstore "github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
+
+// URL is the resolver for the url field.
+func (r *documentResolver) URL(ctx context.Context, obj *ent.Document) (string, error) {
+	return r.documents.URL(obj), nil
+}
 
 // AvailableTransitions is the resolver for the availableTransitions field.
 func (r *interventionResolver) AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error) {
@@ -234,6 +241,19 @@ func (r *mutationResolver) DeletePlanning(ctx context.Context, id int) (int, err
 // RunPreventiveScheduler is the resolver for the runPreventiveScheduler field.
 func (r *mutationResolver) RunPreventiveScheduler(ctx context.Context) (*ent.SchedulerRun, error) {
 	return r.scheduler.Run(ctx, schedulerrun.DeclencheurMANUEL)
+}
+
+// UploadDocument is the resolver for the uploadDocument field.
+func (r *mutationResolver) UploadDocument(ctx context.Context, interventionID int, file graphql.Upload) (*ent.Document, error) {
+	return r.documents.Save(ctx, interventionID, docstore.Upload{Filename: file.Filename, Content: file.File})
+}
+
+// DeleteDocument is the resolver for the deleteDocument field.
+func (r *mutationResolver) DeleteDocument(ctx context.Context, id int) (int, error) {
+	if err := r.documents.Delete(ctx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 // Me is the resolver for the me field.

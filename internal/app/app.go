@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/planning"
@@ -211,6 +212,8 @@ func (a *App) Services() (httpserver.Deps, error) {
 		Accounts:      &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
 		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
 		Scheduler:     &planning.Runner{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
+		Documents: &document.Store{Client: a.DB.Ent, Root: a.Config.UploadDirectory, MaxBytes: a.Config.MaxUploadBytes,
+			Key: []byte("documents:" + a.Config.SecretKey), URLTTL: a.Config.UploadURLTTL, Now: time.Now, Log: a.Log},
 	}, nil
 }
 

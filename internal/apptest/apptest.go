@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
@@ -76,6 +77,7 @@ func New(tb testing.TB) *Env {
 		tb.Fatal(err)
 	}
 	cfg.BcryptCost = bcrypt.MinCost
+	cfg.UploadDirectory = tb.TempDir()
 	clock := &Clock{t: time.Now().UTC().Truncate(time.Second)}
 	log := gqltest.Logger(tb)
 	tokens := auth.Tokens{Key: []byte(cfg.SecretKey), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, TTL: cfg.AccessTokenTTL, Now: clock.Now}
@@ -91,6 +93,8 @@ func New(tb testing.TB) *Env {
 		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
 		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
 		Scheduler:     &planning.Runner{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
+		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
+			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: clock.Now, Log: log},
 	}
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)

@@ -56,8 +56,9 @@ type Config struct {
 
 	CORSAllowOrigins []string // CORS_ALLOW_ORIGINS
 
-	UploadDirectory string // UPLOAD_DIRECTORY
-	MaxUploadBytes  int64  // MAX_UPLOAD_SIZE_MB, in bytes
+	UploadDirectory string        // UPLOAD_DIRECTORY
+	MaxUploadBytes  int64         // MAX_UPLOAD_SIZE_MB, in bytes
+	UploadURLTTL    time.Duration // UPLOAD_URL_TTL: lifetime of a document's signed URL
 
 	EnableScheduler   bool          // ENABLE_SCHEDULER
 	SchedulerInterval time.Duration // SCHEDULER_INTERVAL

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/planning"
 )
@@ -32,6 +33,7 @@ type Deps struct {
 	Accounts      *account.Service
 	Interventions *intervention.Service
 	Scheduler     *planning.Runner
+	Documents     *document.Store
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -42,21 +44,24 @@ const readyTimeout = 2 * time.Second
 //	/graphql  GraphQL (GET, POST, multipart)
 //	/         GraphiQL
 //	/auth/…   REST shim: token, refresh, logout, me
+//	/static/uploads/…  documents, by signed URL
 //	/health   liveness: the process answers (no database access)
 //	/ready    readiness: the database answers; 503 otherwise
 //
 // Every route sees the viewer of a valid bearer token.
 func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewServer(graph.Options{
+	mux.Handle("/graphql", limitUploads(d.Documents.MaxBytes+(1<<20), graph.NewServer(graph.Options{
 		Client:        d.DB.Ent,
 		Logger:        d.Logger,
 		Auth:          d.Auth,
 		Accounts:      d.Accounts,
 		Interventions: d.Interventions,
 		Scheduler:     d.Scheduler,
+		Documents:     d.Documents,
 		Introspection: !d.Config.Production(),
-	}))
+	})))
+	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger}.register(mux)
 	mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {

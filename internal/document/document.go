@@ -1,0 +1,229 @@
+// Package document stores the files attached to interventions. A file is checked by its
+// content (pdf, png or jpeg only, and the name's extension must agree), streamed to a
+// temporary file under the upload root while its size is bounded and its SHA-256 computed,
+// and renamed into place, under a random name, only once its row is committed: a failed
+// upload leaves neither a row nor a file. Files are served by signed, expiring URLs.
+package document
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/uuid"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// URLPrefix is where the files are served.
+const URLPrefix = "/static/uploads/"
+
+// kinds are the accepted contents, by detected MIME type, with the extensions a name may
+// carry for each.
+var kinds = map[string][]string{
+	"application/pdf": {".pdf"},
+	"image/png":       {".png"},
+	"image/jpeg":      {".jpg", ".jpeg"},
+}
+
+// Store keeps the files under Root.
+type Store struct {
+	Client   *ent.Client
+	Root     string        // UPLOAD_DIRECTORY
+	MaxBytes int64         // MAX_UPLOAD_SIZE_MB
+	Key      []byte        // signs the URLs
+	URLTTL   time.Duration // how long a signed URL works
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// Upload is a file as received.
+type Upload struct {
+	Filename string
+	Content  io.Reader
+}
+
+// Save stores f for intervention id. Errors: NOT_FOUND (intervention not visible),
+// BAD_USER_INPUT (type, lying extension, size), LOCKED (archived or cancelled intervention).
+func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Document, error) {
+	v := viewer.FromContext(ctx)
+	iv, err := s.Client.Intervention.Get(ctx, interventionID)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", interventionID)
+	} else if err != nil {
+		return nil, err
+	}
+	if iv.Statut == domain.StatutArchivee || iv.Statut == domain.StatutAnnulee {
+		return nil, domain.Errorf(domain.CodeLocked, "the intervention is %s: no more documents", iv.Statut)
+	}
+	if v.Is(domain.RoleTechnicien) && (iv.TechnicienID == nil || *iv.TechnicienID != v.TechnicienID) {
+		return nil, domain.Errorf(domain.CodeForbidden, "only the assigned technician adds documents")
+	}
+
+	name := SanitizeFilename(f.Filename)
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f.Content, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("reading the upload: %w", err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "the file is empty")
+	}
+	mime := http.DetectContentType(head)
+	exts, ok := kinds[mime]
+	if !ok {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "only PDF, PNG and JPEG files are accepted (this one is %s)", mime)
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	if !slices.Contains(exts, ext) {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "the name %q does not match its content (%s): expected %s", name, mime, strings.Join(exts, " or "))
+	}
+
+	tmpDir := filepath.Join(s.Root, ".tmp")
+	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
+		return nil, fmt.Errorf("preparing the upload folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(tmpDir, "upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("creating a temporary file: %w", err)
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	hash := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, hash), io.LimitReader(io.MultiReader(bytes.NewReader(head), f.Content), s.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("writing the upload: %w", err)
+	}
+	if size > s.MaxBytes {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "the file is too large: at most %d MiB", s.MaxBytes>>20)
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, fmt.Errorf("writing the upload: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("writing the upload: %w", err)
+	}
+
+	id := uuid.NewString()
+	rel := path.Join(id[:2], id+exts[0])
+	doc, err := s.Client.Document.Create().
+		SetInterventionID(interventionID).
+		SetFilename(name).
+		SetPath(rel).
+		SetMimeType(mime).
+		SetSize(size).
+		SetSha256(hex.EncodeToString(hash.Sum(nil))).
+		SetDateUpload(s.Now()).
+		SetUploadedByID(v.UserID).
+		Save(viewer.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("recording the document: %w", err)
+	}
+	final := filepath.Join(s.Root, filepath.FromSlash(rel))
+	err = os.MkdirAll(filepath.Dir(final), 0o750)
+	if err == nil {
+		err = os.Rename(tmp.Name(), final)
+	}
+	if err != nil {
+		// The row must not outlive a file that never arrived.
+		if derr := s.Client.Document.DeleteOneID(doc.ID).Exec(viewer.SystemContext(ctx)); derr != nil {
+			s.Log.ErrorContext(ctx, "document row left without its file", "document_id", doc.ID, "error", derr)
+		}
+		return nil, fmt.Errorf("moving the upload into place: %w", err)
+	}
+	kept = true
+	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
+		"intervention_id", interventionID, "size", size, "mime", mime, "user_id", v.UserID)
+	return doc, nil
+}
+
+// Delete removes a document, its row then its file. The uploader, ADMIN and RESPONSABLE may.
+func (s *Store) Delete(ctx context.Context, id int) error {
+	v := viewer.FromContext(ctx)
+	doc, err := s.Client.Document.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return domain.Errorf(domain.CodeNotFound, "document %d not found", id)
+	} else if err != nil {
+		return err
+	}
+	if !v.Staff() && (doc.UploadedByID == nil || *doc.UploadedByID != v.UserID) {
+		return domain.Errorf(domain.CodeForbidden, "only the uploader, ADMIN and RESPONSABLE delete a document")
+	}
+	if err := s.Client.Document.DeleteOneID(id).Exec(viewer.SystemContext(ctx)); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(s.Root, filepath.FromSlash(doc.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.Log.ErrorContext(ctx, "document file not removed", "document_id", id, "path", doc.Path, "error", err)
+	}
+	s.Log.InfoContext(ctx, "document deleted", "event", "document_deleted", "document_id", id, "user_id", v.UserID)
+	return nil
+}
+
+// URL is the signed address that serves doc until URLTTL from now.
+func (s *Store) URL(doc *ent.Document) string {
+	exp := s.Now().Add(s.URLTTL).Unix()
+	return URLPrefix + doc.Path + "?exp=" + strconv.FormatInt(exp, 10) + "&sig=" + s.sign(doc.Path, exp)
+}
+
+func (s *Store) sign(rel string, exp int64) string {
+	m := hmac.New(sha256.New, s.Key)
+	_, _ = fmt.Fprintf(m, "document:%s:%d", rel, exp)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Verify reports whether sig signs rel until exp, and exp is not past.
+func (s *Store) Verify(rel, exp, sig string) bool {
+	e, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil || s.Now().Unix() > e {
+		return false
+	}
+	want := s.sign(rel, e)
+	return hmac.Equal([]byte(want), []byte(sig))
+}
+
+// SanitizeFilename keeps the last element of a client's file name, without control or path
+// characters, at most 255 bytes; it is only ever displayed, never used as a path.
+func SanitizeFilename(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r), r == '/', r == '"', r == '<', r == '>', r == '|', r == ':', r == '*', r == '?':
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimLeft(strings.TrimSpace(name), ".")
+	if name == "" {
+		name = "document"
+	}
+	for len(name) > 255 {
+		ext := filepath.Ext(name)
+		r := []rune(strings.TrimSuffix(name, ext))
+		name = string(r[:len(r)-1]) + ext
+	}
+	return name
+}
