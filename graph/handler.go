@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
@@ -48,6 +49,7 @@ func NewServer(o Options) *handler.Server {
 		plannings:     &planning.Service{Client: o.Client},
 		scheduler:     o.Scheduler,
 		documents:     o.Documents,
+		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now},
 		now:           o.Interventions.Now,
 	}
 	cfg := Config{Resolvers: r}

@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
@@ -31,6 +32,7 @@ type Resolver struct {
 	plannings     *planning.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
+	notifications *notify.Service
 	now           func() time.Time
 }
 

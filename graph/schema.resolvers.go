@@ -256,6 +256,24 @@ func (r *mutationResolver) DeleteDocument(ctx context.Context, id int) (int, err
 	return id, nil
 }
 
+// CreateNotification is the resolver for the createNotification field.
+func (r *mutationResolver) CreateNotification(ctx context.Context, input ent.CreateNotificationInput) (*ent.Notification, error) {
+	return r.notifications.Create(ctx, input)
+}
+
+// MarkNotificationRead is the resolver for the markNotificationRead field.
+func (r *mutationResolver) MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error) {
+	return r.notifications.MarkRead(ctx, id)
+}
+
+// DeleteNotification is the resolver for the deleteNotification field.
+func (r *mutationResolver) DeleteNotification(ctx context.Context, id int) (int, error) {
+	if err := r.notifications.Delete(ctx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	return r.client.User.Get(ctx, viewer.FromContext(ctx).UserID)

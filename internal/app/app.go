@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
@@ -187,6 +188,12 @@ func (a *App) Serve(ctx context.Context) error {
 			}
 		}()
 	}
+	worker, err := a.NotificationWorker()
+	if err != nil {
+		return err
+	}
+	worker.Start(ctx, a.Config.NotifyInterval)
+	defer worker.Stop()
 	h := httpserver.NewHandler(deps)
 	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
 }
@@ -214,6 +221,26 @@ func (a *App) Services() (httpserver.Deps, error) {
 		Scheduler:     &planning.Runner{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
 		Documents: &document.Store{Client: a.DB.Ent, Root: a.Config.UploadDirectory, MaxBytes: a.Config.MaxUploadBytes,
 			Key: []byte("documents:" + a.Config.SecretKey), URLTTL: a.Config.UploadURLTTL, Now: time.Now, Log: a.Log},
+	}, nil
+}
+
+// NotificationWorker builds the sender of notifications: SMTP when SMTP_HOST is set, the log
+// otherwise.
+func (a *App) NotificationWorker() (*notify.Worker, error) {
+	tpl, err := notify.LoadTemplates()
+	if err != nil {
+		return nil, err
+	}
+	var sender notify.Sender = notify.LogSender{Log: a.Log}
+	if c := a.Config.SMTP; c.Host != "" {
+		sender = notify.SMTPSender{Host: c.Host, Port: c.Port, User: c.User, Password: c.Password, From: c.From, TLSMode: c.TLSMode}
+	} else {
+		a.Log.Warn("SMTP_HOST is not set: notification emails are logged, not sent")
+	}
+	return &notify.Worker{
+		Client: a.DB.Ent, Dialect: a.DB.Dialect, Sender: sender, Templates: tpl, Now: time.Now, Log: a.Log,
+		Breaker:         &notify.Breaker{Threshold: 5, Cooldown: time.Minute},
+		DeadlineWarning: a.Config.DeadlineWarning,
 	}, nil
 }
 

@@ -68,6 +68,9 @@ type Config struct {
 
 	SMTP SMTPConfig
 
+	NotifyInterval  time.Duration // NOTIFY_INTERVAL: how often pending notifications are sent
+	DeadlineWarning time.Duration // DEADLINE_WARNING: warn (RETARD) this long before a deadline; 0 off
+
 	LogLevel  string // LOG_LEVEL: debug, info, warn, error
 	LogFormat string // LOG_FORMAT: json or text
 
@@ -151,6 +154,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			From:     r.str("SMTP_FROM", "maintenance@localhost"),
 			TLSMode:  r.oneOf("SMTP_TLS", "starttls", "starttls", "tls", "none"),
 		},
+		NotifyInterval:  r.duration("NOTIFY_INTERVAL", 5*time.Second),
+		DeadlineWarning: r.duration("DEADLINE_WARNING", time.Hour),
 		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 10*time.Second),
@@ -165,6 +170,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
 			r.fail("ADMIN_EMAIL", fmt.Sprintf("%q is not an email address", c.AdminEmail))
 		}
+	}
+	if c.NotifyInterval < 100*time.Millisecond {
+		r.fail("NOTIFY_INTERVAL", "must be at least 100ms (e.g. 5s)")
 	}
 	if c.SchedulerInterval < time.Second {
 		r.fail("SCHEDULER_INTERVAL", "must be at least 1s (e.g. 5m)")

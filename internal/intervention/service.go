@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -277,8 +278,8 @@ func (s *Service) ChangeStatut(ctx context.Context, id int, to domain.Interventi
 	})
 }
 
-// move writes the new status (guarded by the old one), the changes of set and the history
-// line, in one transaction.
+// move writes the new status (guarded by the old one), the changes of set, the history line
+// and the notifications the move calls for, in one transaction.
 func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.InterventionStatut, remarque string,
 	set func(*ent.InterventionUpdateOne)) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
@@ -307,7 +308,10 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 		if remarque != "" {
 			h.SetRemarque(remarque)
 		}
-		return h.Exec(sys)
+		if err := h.Exec(sys); err != nil {
+			return err
+		}
+		return s.notifyMove(sys, tx, iv, out)
 	})
 	if err != nil {
 		return nil, err
@@ -316,6 +320,49 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", iv.ID,
 		"from", iv.Statut, "to", to, "user_id", v.UserID)
 	return out, nil
+}
+
+// notifyMove writes the notifications of a move: the technician hears of an assignment (or
+// a change of hands), the requester, the client and the responsables of a closure.
+func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after *ent.Intervention) error {
+	id := after.ID
+	switch {
+	case after.TechnicienID != nil && (before.TechnicienID == nil || *before.TechnicienID != *after.TechnicienID):
+		t, err := tx.Technicien.Get(ctx, *after.TechnicienID)
+		if err != nil {
+			return err
+		}
+		return notify.Send(ctx, tx, notify.Notice{
+			Type:           domain.NotificationAffectation,
+			Sujet:          "Intervention affectée : " + after.Titre,
+			Message:        fmt.Sprintf("L'intervention %s vous est affectée.", notify.Ref(after)),
+			InterventionID: &id,
+		}, t.UserID)
+	case after.Statut == domain.StatutCloturee:
+		to, err := notify.Responsables(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if after.DemandeurID != nil {
+			to = append(to, *after.DemandeurID)
+		}
+		if after.ClientID != nil {
+			c, err := tx.Societe.Get(ctx, *after.ClientID)
+			if err != nil {
+				return err
+			}
+			if c.UserID != nil {
+				to = append(to, *c.UserID)
+			}
+		}
+		return notify.Send(ctx, tx, notify.Notice{
+			Type:           domain.NotificationCloture,
+			Sujet:          "Intervention clôturée : " + after.Titre,
+			Message:        fmt.Sprintf("L'intervention %s est clôturée.", notify.Ref(after)),
+			InterventionID: &id,
+		}, to...)
+	}
+	return nil
 }
 
 // AddPiece records parts used and takes them out of stock atomically: with too few in stock,
@@ -352,6 +399,20 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		}
 		if n == 0 {
 			return domain.Errorf(domain.CodeConflict, "insufficient stock of %s: %d requested", p.Reference, quantite)
+		}
+		if left := p.Quantite - quantite; left < p.SeuilAlerte && p.Quantite >= p.SeuilAlerte {
+			// Crossing the threshold (not every use below it) raises the alert.
+			to, err := notify.Responsables(sys, tx)
+			if err != nil {
+				return err
+			}
+			if err := notify.Send(sys, tx, notify.Notice{
+				Type:    domain.NotificationInformation,
+				Sujet:   "Stock bas : " + p.Reference,
+				Message: fmt.Sprintf("Le stock de %s (%s) est passé à %d, sous le seuil d'alerte de %d.", p.Designation, p.Reference, left, p.SeuilAlerte),
+			}, to...); err != nil {
+				return err
+			}
 		}
 		// One line per part: using it again adds to the quantity at the first price.
 		return tx.InterventionPiece.Create().

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	interv "github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -218,8 +219,22 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 	err = tx.HistoriqueIntervention.Create().
 		SetInterventionID(iv.ID).SetUserID(systemID).SetNouveauStatut(domain.StatutOuverte).
 		SetHorodatage(now).SetRemarque(remarque).Exec(ctx)
-	if err != nil || tech == nil {
+	if err != nil {
 		return err
+	}
+	due := occ.Format("02/01/2006")
+	if tech == nil {
+		// Nobody assigned yet: the responsables learn of the new work.
+		to, err := notify.Responsables(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return notify.Send(ctx, tx, notify.Notice{
+			Type:           domain.NotificationInformation,
+			Sujet:          "Intervention préventive créée : " + p.Titre,
+			Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) attend un technicien.", notify.Ref(iv), due),
+			InterventionID: &iv.ID,
+		}, to...)
 	}
 	err = tx.HistoriqueIntervention.Create().
 		SetInterventionID(iv.ID).SetUserID(systemID).
@@ -228,11 +243,10 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 	if err != nil {
 		return err
 	}
-	return tx.Notification.Create().
-		SetType(domain.NotificationAffectation).
-		SetSujet("Intervention préventive affectée : " + p.Titre).
-		SetMessage(fmt.Sprintf("L'intervention préventive « %s » (échéance %s) vous est affectée.", p.Titre, occ.Format("02/01/2006"))).
-		SetUserID(tech.UserID).
-		SetInterventionID(iv.ID).
-		Exec(ctx)
+	return notify.Send(ctx, tx, notify.Notice{
+		Type:           domain.NotificationAffectation,
+		Sujet:          "Intervention préventive affectée : " + p.Titre,
+		Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) vous est affectée.", notify.Ref(iv), due),
+		InterventionID: &iv.ID,
+	}, tech.UserID)
 }

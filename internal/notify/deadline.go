@@ -1,0 +1,67 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// openStatuts are the statuses in which a deadline still matters.
+var openStatuts = []domain.InterventionStatut{domain.StatutOuverte, domain.StatutAffectee, domain.StatutEnCours, domain.StatutEnAttente}
+
+// CheckDeadlines writes, once per intervention, a RETARD notification to its technician and
+// the responsables when it is still open and its deadline is within ahead of now (or past).
+// It returns how many interventions were warned about.
+func CheckDeadlines(ctx context.Context, client *ent.Client, now time.Time, ahead time.Duration) (int, error) {
+	sys := viewer.SystemContext(ctx)
+	ivs, err := client.Intervention.Query().
+		Where(
+			intervention.StatutIn(openStatuts...),
+			intervention.DateLimiteLTE(now.Add(ahead)),
+			intervention.Not(intervention.HasNotificationsWith(notification.TypeEQ(domain.NotificationRetard))),
+		).
+		WithTechnicien().
+		Limit(500).
+		All(sys)
+	if err != nil {
+		return 0, fmt.Errorf("finding interventions near their deadline: %w", err)
+	}
+	for _, iv := range ivs {
+		err := database.WithTx(sys, client, func(tx *ent.Client) error {
+			// Another pass (another replica) may have warned meanwhile.
+			done, err := tx.Notification.Query().
+				Where(notification.InterventionID(iv.ID), notification.TypeEQ(domain.NotificationRetard)).Exist(sys)
+			if err != nil || done {
+				return err
+			}
+			to, err := Responsables(sys, tx)
+			if err != nil {
+				return err
+			}
+			if t := iv.Edges.Technicien; t != nil {
+				to = append(to, t.UserID)
+			}
+			verb := "arrive à échéance le"
+			if iv.DateLimite.Before(now) {
+				verb = "a dépassé son échéance du"
+			}
+			return Send(sys, tx, Notice{
+				Type:           domain.NotificationRetard,
+				Sujet:          "Échéance : intervention " + Ref(iv),
+				Message:        fmt.Sprintf("L'intervention %s %s %s.", Ref(iv), verb, iv.DateLimite.Format("02/01/2006 15:04")),
+				InterventionID: &iv.ID,
+			}, to...)
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(ivs), nil
+}

@@ -1,0 +1,183 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	htmltemplate "html/template"
+	"log/slog"
+	"net"
+	"net/smtp"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/jordan-wright/email"
+
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/templates"
+)
+
+// Mail is one email to send.
+type Mail struct {
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Sender delivers mail.
+type Sender interface {
+	Send(ctx context.Context, m Mail) error
+}
+
+// MailData is what the templates see.
+type MailData struct {
+	Destinataire string
+	Sujet        string
+	Message      string
+	Intervention *MailIntervention
+}
+
+// MailIntervention describes the intervention a notification is about.
+type MailIntervention struct {
+	ID         int
+	Titre      string
+	Statut     string
+	Priorite   string
+	Equipement string
+	DateLimite string
+}
+
+// Templates renders notifications, one HTML and one text template per type.
+type Templates struct {
+	html map[domain.NotificationType]*htmltemplate.Template
+	text map[domain.NotificationType]*texttemplate.Template
+}
+
+// LoadTemplates parses the embedded templates; a type without its two files is an error,
+// caught at start.
+func LoadTemplates() (*Templates, error) {
+	t := &Templates{html: map[domain.NotificationType]*htmltemplate.Template{}, text: map[domain.NotificationType]*texttemplate.Template{}}
+	for _, v := range domain.NotificationType("").Values() {
+		name := "notification_" + strings.ToLower(v)
+		h, err := htmltemplate.ParseFS(templates.FS, name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("email template %s.html: %w", name, err)
+		}
+		x, err := texttemplate.ParseFS(templates.FS, name+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("email template %s.txt: %w", name, err)
+		}
+		t.html[domain.NotificationType(v)], t.text[domain.NotificationType(v)] = h, x
+	}
+	return t, nil
+}
+
+// Render builds the email of a notification of type typ.
+func (t *Templates) Render(typ domain.NotificationType, to string, d MailData) (Mail, error) {
+	var h, x bytes.Buffer
+	if err := t.html[typ].Execute(&h, d); err != nil {
+		return Mail{}, fmt.Errorf("rendering %s html: %w", typ, err)
+	}
+	if err := t.text[typ].Execute(&x, d); err != nil {
+		return Mail{}, fmt.Errorf("rendering %s text: %w", typ, err)
+	}
+	return Mail{To: to, Subject: d.Sujet, Text: x.String(), HTML: h.String()}, nil
+}
+
+// LogSender is the sender without SMTP: it logs what would have been sent (seed §10.13).
+type LogSender struct{ Log *slog.Logger }
+
+// Send logs m.
+func (s LogSender) Send(ctx context.Context, m Mail) error {
+	s.Log.InfoContext(ctx, "email (logged: SMTP_HOST is not set)", "to", m.To, "subject", m.Subject)
+	return nil
+}
+
+// SMTPSender sends through an SMTP server; jordan-wright/email composes the message.
+type SMTPSender struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	From     string
+	TLSMode  string        // starttls (when offered), tls (implicit) or none
+	Timeout  time.Duration // for the whole conversation; default 30 s
+}
+
+// Send delivers m or returns why not; a failure leaves nothing half-sent on our side.
+func (s SMTPSender) Send(ctx context.Context, m Mail) error {
+	e := email.NewEmail()
+	e.From = s.From
+	e.To = []string{m.To}
+	e.Subject = m.Subject
+	e.Text = []byte(m.Text)
+	e.HTML = []byte(m.HTML)
+	raw, err := e.Bytes()
+	if err != nil {
+		return fmt.Errorf("composing the email: %w", err)
+	}
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
+	d := net.Dialer{Timeout: timeout}
+	var conn net.Conn
+	if s.TLSMode == "tls" {
+		conn, err = (&tls.Dialer{NetDialer: &d, Config: &tls.Config{ServerName: s.Host, MinVersion: tls.VersionTLS12}}).DialContext(ctx, "tcp", addr)
+	} else {
+		conn, err = d.DialContext(ctx, "tcp", addr)
+	}
+	if err != nil {
+		return fmt.Errorf("connecting to %s: %w", addr, err)
+	}
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	c, err := smtp.NewClient(conn, s.Host)
+	if err != nil {
+		_ = conn.Close()
+		return fmt.Errorf("greeting %s: %w", addr, err)
+	}
+	defer func() { _ = c.Close() }()
+	if s.TLSMode == "starttls" {
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			if err := c.StartTLS(&tls.Config{ServerName: s.Host, MinVersion: tls.VersionTLS12}); err != nil {
+				return fmt.Errorf("STARTTLS with %s: %w", addr, err)
+			}
+		}
+	}
+	if s.User != "" {
+		if err := c.Auth(smtp.PlainAuth("", s.User, s.Password, s.Host)); err != nil {
+			return fmt.Errorf("authenticating to %s: %w", addr, err)
+		}
+	}
+	if err := c.Mail(fromAddress(s.From)); err != nil {
+		return fmt.Errorf("MAIL FROM: %w", err)
+	}
+	if err := c.Rcpt(m.To); err != nil {
+		return fmt.Errorf("RCPT TO %s: %w", m.To, err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("DATA: %w", err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		return fmt.Errorf("writing the message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("ending the message: %w", err)
+	}
+	_ = c.Quit() // the server accepted the message when DATA ended; QUIT is courtesy
+	return nil
+}
+
+// fromAddress keeps the address of a "Name <addr>" sender.
+func fromAddress(from string) string {
+	if i, j := strings.LastIndex(from, "<"), strings.LastIndex(from, ">"); i >= 0 && j > i {
+		return from[i+1 : j]
+	}
+	return from
+}

@@ -1,0 +1,73 @@
+// Package notify stores notifications and delivers them. A notification is a row written in
+// the same transaction as the event it reports (an outbox): nothing is sent from a request.
+// The Worker then claims pending rows, renders the email of their type from templates/ and
+// sends it, retrying with exponential backoff and pausing behind a circuit breaker while SMTP
+// is down; without SMTP configured, it logs them. An outage or a restart loses nothing, and
+// two workers never send the same row.
+package notify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Notice is a notification to write.
+type Notice struct {
+	Type           domain.NotificationType
+	Sujet          string
+	Message        string
+	InterventionID *int
+}
+
+// Send writes one notification per distinct user of userIDs, through tx (the transaction of
+// the event). A user who opted out of emails, or is inactive, gets it in the application
+// only (canal LOG).
+func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) error {
+	sys := viewer.SystemContext(ctx)
+	seen := map[int]bool{}
+	var ids []int
+	for _, id := range userIDs {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	users, err := tx.User.Query().Where(user.IDIn(ids...), user.DeletedAtIsNil()).
+		Select(user.FieldID, user.FieldEmailNotifications, user.FieldIsActive).All(sys)
+	if err != nil {
+		return fmt.Errorf("reading recipients: %w", err)
+	}
+	bulk := make([]*ent.NotificationCreate, 0, len(users))
+	for _, u := range users {
+		canal := domain.CanalEmail
+		if !u.EmailNotifications || !u.IsActive {
+			canal = domain.CanalLog
+		}
+		bulk = append(bulk, tx.Notification.Create().
+			SetType(n.Type).
+			SetCanal(canal).
+			SetSujet(n.Sujet).
+			SetMessage(n.Message).
+			SetUserID(u.ID).
+			SetNillableInterventionID(n.InterventionID))
+	}
+	if err := tx.Notification.CreateBulk(bulk...).Exec(sys); err != nil {
+		return fmt.Errorf("writing notifications: %w", err)
+	}
+	return nil
+}
+
+// Responsables lists the active RESPONSABLE users, who hear of closures, delays and stock.
+func Responsables(ctx context.Context, tx *ent.Client) ([]int, error) {
+	return tx.User.Query().
+		Where(user.RoleEQ(domain.RoleResponsable), user.IsActive(true)).
+		IDs(viewer.SystemContext(ctx))
+}

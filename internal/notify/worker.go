@@ -1,0 +1,269 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Worker delivers pending notifications.
+type Worker struct {
+	Client    *ent.Client
+	Dialect   string
+	Sender    Sender
+	Templates *Templates
+	Now       func() time.Time
+	Log       *slog.Logger
+
+	Batch       int           // rows claimed at a time (default 20)
+	Lease       time.Duration // how long a claim keeps other workers away (default 10 min)
+	MaxAttempts int           // after which a row is ECHEC (default 10)
+	Breaker     *Breaker      // nil: no circuit breaker
+	// DeadlineWarning: each pass also warns (RETARD) of open interventions whose deadline is
+	// that close or past; 0 turns the check off.
+	DeadlineWarning time.Duration
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+func (w *Worker) defaults() {
+	if w.Batch <= 0 {
+		w.Batch = 20
+	}
+	if w.Lease <= 0 {
+		w.Lease = 10 * time.Minute
+	}
+	if w.MaxAttempts <= 0 {
+		w.MaxAttempts = 10
+	}
+}
+
+// Backoff is the wait before attempt n+1 after n failures: 30 s doubling, at most 1 h.
+func Backoff(n int) time.Duration {
+	return min(30*time.Second<<min(max(n-1, 0), 10), time.Hour)
+}
+
+// Result counts what one pass did.
+type Result struct{ Sent, Failed, Abandoned int }
+
+// RunOnce claims the due pending notifications and sends them.
+func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
+	w.defaults()
+	var res Result
+	if w.Breaker != nil && !w.Breaker.Allow(w.Now()) {
+		return res, nil // SMTP is down: leave everything pending, attempts untouched
+	}
+	claimed, lease, err := w.claim(ctx)
+	if err != nil || len(claimed) == 0 {
+		return res, err
+	}
+	sys := viewer.SystemContext(ctx)
+	for _, n := range claimed {
+		sendErr := w.deliver(ctx, n)
+		now := w.Now()
+		upd := w.Client.Notification.Update().
+			Where(notification.ID(n.ID), notification.ProchaineTentative(lease))
+		switch {
+		case sendErr == nil:
+			upd.SetStatutEnvoi(domain.EnvoiEnvoyee).SetDateEnvoi(now).ClearProchaineTentative().ClearDerniereErreur().AddTentatives(1)
+			res.Sent++
+			if w.Breaker != nil {
+				w.Breaker.Success()
+			}
+		case n.Tentatives+1 >= w.MaxAttempts:
+			upd.SetStatutEnvoi(domain.EnvoiEchec).ClearProchaineTentative().SetDerniereErreur(sendErr.Error()).AddTentatives(1)
+			res.Abandoned++
+		default:
+			upd.SetProchaineTentative(now.Add(Backoff(n.Tentatives + 1))).SetDerniereErreur(sendErr.Error()).AddTentatives(1)
+			res.Failed++
+		}
+		if sendErr != nil {
+			w.Log.WarnContext(ctx, "notification not sent", "notification_id", n.ID, "attempt", n.Tentatives+1, "error", sendErr)
+			if w.Breaker != nil && w.Breaker.Failure(now) {
+				w.Log.WarnContext(ctx, "SMTP looks down: pausing sends", "for", w.Breaker.Cooldown.String())
+			}
+		}
+		if _, err := upd.Save(sys); err != nil {
+			return res, fmt.Errorf("recording delivery of notification %d: %w", n.ID, err)
+		}
+		if w.Breaker != nil && !w.Breaker.Allow(w.Now()) {
+			// Release the rest of the claim at once rather than waiting for the lease.
+			_, err := w.Client.Notification.Update().
+				Where(notification.ProchaineTentative(lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
+				ClearProchaineTentative().Save(sys)
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// claim marks up to Batch due rows with a lease, so that no other worker takes them until it
+// expires. On PostgreSQL the rows are selected FOR UPDATE SKIP LOCKED; on SQLite the claim
+// transaction takes the write lock first, which serializes claims just as well.
+func (w *Worker) claim(ctx context.Context) ([]*ent.Notification, time.Time, error) {
+	sys := viewer.SystemContext(ctx)
+	now := w.Now()
+	lease := now.Add(w.Lease).Truncate(time.Microsecond)
+	var claimed []*ent.Notification
+	err := database.WithTx(sys, w.Client, func(tx *ent.Client) error {
+		q := tx.Notification.Query().
+			Where(
+				notification.StatutEnvoiEQ(domain.EnvoiEnAttente),
+				notification.Or(notification.ProchaineTentativeIsNil(), notification.ProchaineTentativeLTE(now)),
+			).
+			Order(ent.Asc(notification.FieldID)).
+			Limit(w.Batch)
+		if w.Dialect == dialect.Postgres {
+			q = q.ForUpdate(entsql.WithLockAction(entsql.SkipLocked))
+		}
+		rows, err := q.All(sys)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		ids := make([]int, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		if err := tx.Notification.Update().Where(notification.IDIn(ids...)).SetProchaineTentative(lease).Exec(sys); err != nil {
+			return err
+		}
+		claimed = rows
+		return nil
+	})
+	for i := range claimed {
+		claimed[i] = claimed[i].Unwrap()
+	}
+	return claimed, lease, err
+}
+
+// deliver sends one notification: by email on canal EMAIL, to the log otherwise.
+func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
+	sys := viewer.SystemContext(ctx)
+	u, err := w.Client.User.Get(sys, n.UserID)
+	if err != nil {
+		return fmt.Errorf("reading recipient %d: %w", n.UserID, err)
+	}
+	if n.Canal != domain.CanalEmail || !u.EmailNotifications || !u.IsActive {
+		w.Log.InfoContext(ctx, "notification kept in the application only", "notification_id", n.ID, "user_id", u.ID)
+		return nil
+	}
+	data := MailData{Destinataire: displayName(u), Sujet: n.Sujet, Message: n.Message}
+	if n.InterventionID != nil {
+		iv, err := w.Client.Intervention.Query().Where(intervention.ID(*n.InterventionID)).WithEquipement().Only(sys)
+		if err != nil && !ent.IsNotFound(err) {
+			return fmt.Errorf("reading intervention %d: %w", *n.InterventionID, err)
+		}
+		if iv != nil {
+			data.Intervention = mailIntervention(iv)
+		}
+	}
+	m, err := w.Templates.Render(n.Type, u.Email, data)
+	if err != nil {
+		return err
+	}
+	return w.Sender.Send(ctx, m)
+}
+
+func displayName(u *ent.User) string {
+	switch {
+	case u.NomComplet != "":
+		return u.NomComplet
+	case u.Username != "":
+		return u.Username
+	default:
+		return u.Email
+	}
+}
+
+// Start runs a pass every period until Stop.
+func (w *Worker) Start(ctx context.Context, period time.Duration) {
+	w.stop, w.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(w.done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			if w.DeadlineWarning > 0 {
+				if n, err := CheckDeadlines(ctx, w.Client, w.Now(), w.DeadlineWarning); err != nil && !errors.Is(err, context.Canceled) {
+					w.Log.ErrorContext(ctx, "deadline check failed", "error", err)
+				} else if n > 0 {
+					w.Log.InfoContext(ctx, "deadline warnings written", "interventions", n)
+				}
+			}
+			if res, err := w.RunOnce(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				w.Log.ErrorContext(ctx, "notification worker pass failed", "error", err)
+			} else if res.Sent+res.Failed+res.Abandoned > 0 {
+				w.Log.InfoContext(ctx, "notification worker pass", "sent", res.Sent, "failed", res.Failed, "abandoned", res.Abandoned)
+			}
+			select {
+			case <-w.stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Stop ends the loop after the current pass.
+func (w *Worker) Stop() {
+	if w.stop == nil {
+		return
+	}
+	close(w.stop)
+	<-w.done
+}
+
+// Breaker stops sending after Threshold consecutive failures, for Cooldown; then one pass
+// tries again (half-open), and a success closes it.
+type Breaker struct {
+	Threshold int
+	Cooldown  time.Duration
+
+	mu        sync.Mutex
+	failures  int
+	openUntil time.Time
+}
+
+// Allow reports whether sending may be tried at now.
+func (b *Breaker) Allow(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !now.Before(b.openUntil)
+}
+
+// Failure records a failed send and reports whether the breaker opened.
+func (b *Breaker) Failure(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failures++
+	if b.failures >= b.Threshold {
+		b.openUntil = now.Add(b.Cooldown)
+		b.failures = 0
+		return true
+	}
+	return false
+}
+
+// Success closes the breaker.
+func (b *Breaker) Success() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failures = 0
+	b.openUntil = time.Time{}
+}
