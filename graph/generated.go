@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -36,8 +37,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Document() DocumentResolver
 	Intervention() InterventionResolver
+	InterventionStatutEvent() InterventionStatutEventResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	InterventionWhereInput() InterventionWhereInputResolver
 }
 
@@ -224,6 +227,14 @@ type ComplexityRoot struct {
 		PrixUnitaireCentimes func(childComplexity int) int
 		Quantite             func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
+	}
+
+	InterventionStatutEvent struct {
+		Ancien         func(childComplexity int) int
+		At             func(childComplexity int) int
+		Intervention   func(childComplexity int) int
+		InterventionID func(childComplexity int) int
+		Nouveau        func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -428,6 +439,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int) int
+		NotificationReceived      func(childComplexity int) int
+	}
+
 	Technicien struct {
 		Competences         func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
@@ -504,6 +520,9 @@ type InterventionResolver interface {
 	CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
 	SLARespecte(ctx context.Context, obj *ent.Intervention) (*bool, error)
 }
+type InterventionStatutEventResolver interface {
+	Intervention(ctx context.Context, obj *pubsub.StatutChange) (*ent.Intervention, error)
+}
 type MutationResolver interface {
 	UpdateMe(ctx context.Context, input model.UpdateMeInput) (*ent.User, error)
 	ChangePassword(ctx context.Context, currentPassword string, newPassword string) (*model.AuthPayload, error)
@@ -549,6 +568,10 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
+}
+type SubscriptionResolver interface {
+	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
+	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
 }
 
 type InterventionWhereInputResolver interface {
@@ -1420,6 +1443,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterventionPiece.UpdatedAt(childComplexity), true
+
+	case "InterventionStatutEvent.ancienStatut":
+		if e.ComplexityRoot.InterventionStatutEvent.Ancien == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionStatutEvent.Ancien(childComplexity), true
+	case "InterventionStatutEvent.horodatage":
+		if e.ComplexityRoot.InterventionStatutEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionStatutEvent.At(childComplexity), true
+	case "InterventionStatutEvent.intervention":
+		if e.ComplexityRoot.InterventionStatutEvent.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionStatutEvent.Intervention(childComplexity), true
+	case "InterventionStatutEvent.interventionId":
+		if e.ComplexityRoot.InterventionStatutEvent.InterventionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionStatutEvent.InterventionID(childComplexity), true
+	case "InterventionStatutEvent.nouveauStatut":
+		if e.ComplexityRoot.InterventionStatutEvent.Nouveau == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionStatutEvent.Nouveau(childComplexity), true
 
 	case "Mutation.addPieceToIntervention":
 		if e.ComplexityRoot.Mutation.AddPieceToIntervention == nil {
@@ -2516,6 +2570,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocieteEdge.Node(childComplexity), true
 
+	case "Subscription.interventionStatutChanged":
+		if e.ComplexityRoot.Subscription.InterventionStatutChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_interventionStatutChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.InterventionStatutChanged(childComplexity, args["interventionId"].(*int), args["equipementId"].(*int)), true
+	case "Subscription.notificationReceived":
+		if e.ComplexityRoot.Subscription.NotificationReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NotificationReceived(childComplexity), true
+
 	case "Technicien.competences":
 		if e.ComplexityRoot.Technicien.Competences == nil {
 			break
@@ -2874,6 +2946,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -3125,6 +3214,28 @@ extend type Mutation {
   markNotificationRead(id: ID!): Notification!
   "Delete one of your notifications (ADMIN: anyone's). Errors: NOT_FOUND."
   deleteNotification(id: ID!): ID!
+}
+
+"An intervention changed status (or was created: ancienStatut null)."
+type InterventionStatutEvent {
+  interventionId: ID!
+  "The intervention as it is now."
+  intervention: Intervention!
+  ancienStatut: InterventionStatut
+  nouveauStatut: InterventionStatut!
+  horodatage: Time!
+}
+
+type Subscription {
+  """
+  Status changes of the interventions the viewer may see, optionally of one intervention or
+  one equipement. Over websockets (graphql-transport-ws or graphql-ws), with the token in the
+  connection_init payload: {"Authorization": "Bearer …"}. A subscriber that falls more than
+  64 events behind is dropped (the subscription completes): resubscribe and refetch.
+  """
+  interventionStatutChanged(interventionId: ID, equipementId: ID): InterventionStatutEvent!
+  "The viewer's new notifications."
+  notificationReceived: Notification!
 }
 `, BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
@@ -3493,6 +3604,22 @@ func (ec *executionContext) childFields_InterventionPiece(ctx context.Context, f
 		return ec.fieldContext_InterventionPiece_piece(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InterventionPiece", field.Name)
+}
+
+func (ec *executionContext) childFields_InterventionStatutEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "interventionId":
+		return ec.fieldContext_InterventionStatutEvent_interventionId(ctx, field)
+	case "intervention":
+		return ec.fieldContext_InterventionStatutEvent_intervention(ctx, field)
+	case "ancienStatut":
+		return ec.fieldContext_InterventionStatutEvent_ancienStatut(ctx, field)
+	case "nouveauStatut":
+		return ec.fieldContext_InterventionStatutEvent_nouveauStatut(ctx, field)
+	case "horodatage":
+		return ec.fieldContext_InterventionStatutEvent_horodatage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterventionStatutEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5278,6 +5405,28 @@ func (ec *executionContext) field_Societe_interventions_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_interventionStatutChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "equipementId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipementId"] = arg1
 	return args, nil
 }
 
@@ -8935,6 +9084,130 @@ func (ec *executionContext) fieldContext_InterventionPiece_piece(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InterventionStatutEvent_interventionId(ctx context.Context, field graphql.CollectedField, obj *pubsub.StatutChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionStatutEvent_interventionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterventionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionStatutEvent_interventionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InterventionStatutEvent_intervention(ctx context.Context, field graphql.CollectedField, obj *pubsub.StatutChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionStatutEvent_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InterventionStatutEvent().Intervention(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionStatutEvent_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionStatutEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionStatutEvent_ancienStatut(ctx context.Context, field graphql.CollectedField, obj *pubsub.StatutChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionStatutEvent_ancienStatut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ancien, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InterventionStatut) graphql.Marshaler {
+			return ec.marshalOInterventionStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionStatutEvent_ancienStatut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "InterventionStatut")
+}
+
+func (ec *executionContext) _InterventionStatutEvent_nouveauStatut(ctx context.Context, field graphql.CollectedField, obj *pubsub.StatutChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionStatutEvent_nouveauStatut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nouveau, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.InterventionStatut) graphql.Marshaler {
+			return ec.marshalNInterventionStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionStatutEvent_nouveauStatut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "InterventionStatut")
+}
+
+func (ec *executionContext) _InterventionStatutEvent_horodatage(ctx context.Context, field graphql.CollectedField, obj *pubsub.StatutChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionStatutEvent_horodatage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionStatutEvent_horodatage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Mutation_updateMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13981,6 +14254,82 @@ func (ec *executionContext) _SocieteEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SocieteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SocieteEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Subscription_interventionStatutChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_interventionStatutChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().InterventionStatutChanged(ctx, fc.Args["interventionId"].(*int), fc.Args["equipementId"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pubsub.StatutChange) graphql.Marshaler {
+			return ec.marshalNInterventionStatutEvent2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋpubsubᚐStatutChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_interventionStatutChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterventionStatutEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_interventionStatutChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_notificationReceived(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_notificationReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().NotificationReceived(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_notificationReceived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Technicien_id(ctx context.Context, field graphql.CollectedField, obj *ent.Technicien) (ret graphql.Marshaler) {
@@ -31625,6 +31974,60 @@ func (ec *executionContext) _InterventionPiece(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var interventionStatutEventImplementors = []string{"InterventionStatutEvent"}
+
+func (ec *executionContext) _InterventionStatutEvent(ctx context.Context, sel ast.SelectionSet, obj *pubsub.StatutChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interventionStatutEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterventionStatutEvent")
+		case "interventionId":
+			out.Values[i] = ec._InterventionStatutEvent_interventionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InterventionStatutEvent_intervention(ctx, field, obj)
+				})
+		case "ancienStatut":
+			out.Values[i] = ec._InterventionStatutEvent_ancienStatut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nouveauStatut":
+			out.Values[i] = ec._InterventionStatutEvent_nouveauStatut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "horodatage":
+			out.Values[i] = ec._InterventionStatutEvent_horodatage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -32991,6 +33394,28 @@ func (ec *executionContext) _SocieteEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "interventionStatutChanged":
+		return ec._Subscription_interventionStatutChanged(ctx, fields[0])
+	case "notificationReceived":
+		return ec._Subscription_notificationReceived(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var technicienImplementors = []string{"Technicien", "Node"}
 
 func (ec *executionContext) _Technicien(ctx context.Context, sel ast.SelectionSet, obj *ent.Technicien) graphql.Marshaler {
@@ -34207,6 +34632,14 @@ func (ec *executionContext) marshalNInterventionStatut2ᚕgithubᚗcomᚋmifmaro
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNInterventionStatutEvent2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋpubsubᚐStatutChange(ctx context.Context, sel ast.SelectionSet, v *pubsub.StatutChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InterventionStatutEvent!")
+		return graphql.Null
+	}
+	return ec._InterventionStatutEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInterventionType2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionType(ctx context.Context, v any) (domain.InterventionType, error) {

@@ -1,7 +1,15 @@
 package graph
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	coderws "github.com/coder/websocket"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -17,7 +25,9 @@ import (
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/technicien"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Options configures the GraphQL server.
@@ -29,7 +39,41 @@ type Options struct {
 	Interventions *intervention.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
-	Introspection bool // on for GraphiQL in development
+	Events        *pubsub.Bus
+	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
+	AllowedOrigins []string
+	Introspection  bool // on for GraphiQL in development
+}
+
+// websocketAuth authenticates a websocket from its connection_init payload
+// ({"Authorization": "Bearer …"}); without a valid token the connection is refused.
+func websocketAuth(a *auth.Service) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		scheme, token, ok := strings.Cut(strings.TrimSpace(p.Authorization()), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return ctx, nil, errors.New(`authentication required: send {"Authorization": "Bearer <token>"} in connection_init`)
+		}
+		v, err := a.Authenticate(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return ctx, nil, fmt.Errorf("authentication refused: %w", err)
+		}
+		// The payload's user replaces whatever the upgrade request carried.
+		return viewer.NewContext(ctx, v), nil, nil
+	}
+}
+
+// originHosts turns origins (https://erp.mif.ma) into the host patterns the websocket
+// library checks the Origin header against.
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			out = append(out, u.Host)
+		} else if o == "*" {
+			out = append(out, "*")
+		}
+	}
+	return out
 }
 
 // formOverhead is room for the operations and map parts of a multipart request.
@@ -49,7 +93,8 @@ func NewServer(o Options) *handler.Server {
 		plannings:     &planning.Service{Client: o.Client},
 		scheduler:     o.Scheduler,
 		documents:     o.Documents,
-		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now},
+		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now, Events: o.Events},
+		events:        o.Events,
 		now:           o.Interventions.Now,
 	}
 	cfg := Config{Resolvers: r}
@@ -57,6 +102,15 @@ func NewServer(o Options) *handler.Server {
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AroundRootFields(requireViewer)
 	srv.AroundOperations(withRequestCache)
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(o.AllowedOrigins)},
+		},
+		InitFunc:              websocketAuth(o.Auth),
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: 15 * time.Second, // graphql-ws (legacy) keep-alive
+		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

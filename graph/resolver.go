@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
 
@@ -33,6 +34,7 @@ type Resolver struct {
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service
+	events        *pubsub.Bus
 	now           func() time.Time
 }
 

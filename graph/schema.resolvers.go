@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/account"
 	docstore "github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -102,6 +103,11 @@ func (r *interventionResolver) SLARespecte(ctx context.Context, obj *ent.Interve
 		return nil, err
 	}
 	return k.SLARespecte, nil
+}
+
+// Intervention is the resolver for the intervention field.
+func (r *interventionStatutEventResolver) Intervention(ctx context.Context, obj *pubsub.StatutChange) (*ent.Intervention, error) {
+	return r.client.Intervention.Get(ctx, obj.InterventionID)
 }
 
 // UpdateMe is the resolver for the updateMe field.
@@ -307,6 +313,16 @@ func (r *queryResolver) PlanningForecast(ctx context.Context, from time.Time, to
 	return out, nil
 }
 
+// InterventionStatutChanged is the resolver for the interventionStatutChanged field.
+func (r *subscriptionResolver) InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error) {
+	return r.statutChanges(ctx, interventionID, equipementID)
+}
+
+// NotificationReceived is the resolver for the notificationReceived field.
+func (r *subscriptionResolver) NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error) {
+	return r.notificationsFor(ctx)
+}
+
 // EnRetard is the resolver for the enRetard field.
 func (r *interventionWhereInputResolver) EnRetard(ctx context.Context, obj *ent.InterventionWhereInput, data *bool) error {
 	if data != nil {
@@ -323,7 +339,19 @@ func (r *interventionWhereInputResolver) Search(ctx context.Context, obj *ent.In
 	return nil
 }
 
+// InterventionStatutEvent returns InterventionStatutEventResolver implementation.
+func (r *Resolver) InterventionStatutEvent() InterventionStatutEventResolver {
+	return &interventionStatutEventResolver{r}
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	interventionStatutEventResolver struct{ *Resolver }
+	mutationResolver                struct{ *Resolver }
+	subscriptionResolver            struct{ *Resolver }
+)

@@ -34,6 +34,9 @@ type PlanningOccurrence struct {
 	Date     time.Time     `json:"date"`
 }
 
+type Subscription struct {
+}
+
 type UpdateMeInput struct {
 	Username   *string `json:"username,omitempty"`
 	NomComplet *string `json:"nomComplet,omitempty"`

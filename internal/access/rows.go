@@ -152,3 +152,22 @@ var (
 		return privacy.Denyf("only ADMIN manages other users' accounts")
 	})
 )
+
+// SeesIntervention is Interventions evaluated in Go, for live events that carry the ids the
+// rule needs (no query per event). It must say what Interventions says; a test holds them
+// together.
+func SeesIntervention(v *viewer.Viewer, technicienID, clientID, demandeurID *int) bool {
+	switch {
+	case v == nil:
+		return false
+	case v.Staff():
+		return true
+	case v.Role == domain.RoleTechnicien:
+		return v.TechnicienID != 0 && technicienID != nil && *technicienID == v.TechnicienID
+	case v.Role == domain.RoleClient:
+		return (demandeurID != nil && *demandeurID == v.UserID) ||
+			(v.SocieteID != 0 && clientID != nil && *clientID == v.SocieteID)
+	default:
+		return false
+	}
+}

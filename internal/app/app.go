@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
@@ -169,7 +170,7 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	a.Log.Info("listening", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/")
 	_, _ = fmt.Fprintf(a.Out, "MIF maintenance ERP listening on http://%s — GraphiQL at /, GraphQL at /graphql\n", displayAddr(ln.Addr()))
-	deps, err := a.Services()
+	deps, err := a.Services(ctx)
 	if err != nil {
 		return err
 	}
@@ -188,7 +189,7 @@ func (a *App) Serve(ctx context.Context) error {
 			}
 		}()
 	}
-	worker, err := a.NotificationWorker()
+	worker, err := a.NotificationWorker(deps.Events)
 	if err != nil {
 		return err
 	}
@@ -198,8 +199,16 @@ func (a *App) Serve(ctx context.Context) error {
 	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
 }
 
-// Services builds the application services on the opened database.
-func (a *App) Services() (httpserver.Deps, error) {
+// Services builds the application services on the opened database. ctx bounds the live
+// events listener.
+func (a *App) Services(ctx context.Context) (httpserver.Deps, error) {
+	events := pubsub.NewMemory(a.Log)
+	if a.DB.Dialect == dialect.Postgres {
+		var err error
+		if events, err = pubsub.NewPostgres(ctx, a.DB.SQL, a.DB.URL, a.Log); err != nil {
+			return httpserver.Deps{}, err
+		}
+	}
 	tokens := auth.Tokens{
 		Key:      []byte(a.Config.SecretKey),
 		Issuer:   a.Config.JWTIssuer,
@@ -217,16 +226,17 @@ func (a *App) Services() (httpserver.Deps, error) {
 		Logger:        a.Log,
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
-		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
-		Scheduler:     &planning.Runner{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log},
+		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log, Events: events},
+		Scheduler:     &planning.Runner{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log, Events: events},
 		Documents: &document.Store{Client: a.DB.Ent, Root: a.Config.UploadDirectory, MaxBytes: a.Config.MaxUploadBytes,
 			Key: []byte("documents:" + a.Config.SecretKey), URLTTL: a.Config.UploadURLTTL, Now: time.Now, Log: a.Log},
+		Events: events,
 	}, nil
 }
 
 // NotificationWorker builds the sender of notifications: SMTP when SMTP_HOST is set, the log
 // otherwise.
-func (a *App) NotificationWorker() (*notify.Worker, error) {
+func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 	tpl, err := notify.LoadTemplates()
 	if err != nil {
 		return nil, err
@@ -241,6 +251,7 @@ func (a *App) NotificationWorker() (*notify.Worker, error) {
 		Client: a.DB.Ent, Dialect: a.DB.Dialect, Sender: sender, Templates: tpl, Now: time.Now, Log: a.Log,
 		Breaker:         &notify.Breaker{Threshold: 5, Cooldown: time.Minute},
 		DeadlineWarning: a.Config.DeadlineWarning,
+		Events:          events,
 	}, nil
 }
 

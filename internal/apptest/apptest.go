@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mifmaroc/erp/ent"
@@ -24,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/planning"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -78,12 +80,45 @@ func New(tb testing.TB) *Env {
 	}
 	cfg.BcryptCost = bcrypt.MinCost
 	cfg.UploadDirectory = tb.TempDir()
-	clock := &Clock{t: time.Now().UTC().Truncate(time.Second)}
+	return start(tb, db, cfg, &Clock{t: time.Now().UTC().Truncate(time.Second)})
+}
+
+// Replica starts a second server instance on e's database, with the same configuration
+// and clock but its own services (and, on PostgreSQL, its own live-events listener): what
+// another replica behind a load balancer would be.
+func (e *Env) Replica(tb testing.TB) *Env {
+	tb.Helper()
+	db, err := reopen(e.DB)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	return start(tb, db, e.Deps.Config, e.Clock)
+}
+
+func reopen(db *database.DB) (*database.DB, error) {
+	pool := database.Pool{MaxOpenConns: 10, MaxIdleConns: 5, ConnMaxLifetime: time.Minute, ConnMaxIdleTime: time.Minute, ConnectTimeout: 5 * time.Second}
+	if db.Dialect == dialect.Postgres {
+		return database.OpenPostgres(context.Background(), db.URL, pool)
+	}
+	return database.OpenSQLite(context.Background(), strings.TrimPrefix(db.URL, "sqlite://"), pool)
+}
+
+func start(tb testing.TB, db *database.DB, cfg config.Config, clock *Clock) *Env {
+	tb.Helper()
 	log := gqltest.Logger(tb)
 	tokens := auth.Tokens{Key: []byte(cfg.SecretKey), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, TTL: cfg.AccessTokenTTL, Now: clock.Now}
 	authSvc, err := auth.NewService(db.Ent, db.Dialect, tokens, cfg.RefreshTokenTTL, cfg.BcryptCost, log)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	events := pubsub.NewMemory(log)
+	if db.Dialect == dialect.Postgres {
+		ctx, cancel := context.WithCancel(context.Background())
+		tb.Cleanup(cancel)
+		if events, err = pubsub.NewPostgres(ctx, db.SQL, db.URL, log); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	deps := httpserver.Deps{
 		Config:        cfg,
@@ -91,10 +126,11 @@ func New(tb testing.TB) *Env {
 		Logger:        log,
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
-		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
-		Scheduler:     &planning.Runner{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log},
+		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log, Events: events},
+		Scheduler:     &planning.Runner{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log, Events: events},
 		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: clock.Now, Log: log},
+		Events: events,
 	}
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -22,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/planning"
+	"github.com/mifmaroc/erp/internal/pubsub"
 )
 
 // Deps is what the handler serves.
@@ -34,6 +36,7 @@ type Deps struct {
 	Interventions *intervention.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
+	Events        *pubsub.Bus
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -51,16 +54,18 @@ const readyTimeout = 2 * time.Second
 // Every route sees the viewer of a valid bearer token.
 func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitUploads(d.Documents.MaxBytes+(1<<20), graph.NewServer(graph.Options{
-		Client:        d.DB.Ent,
-		Logger:        d.Logger,
-		Auth:          d.Auth,
-		Accounts:      d.Accounts,
-		Interventions: d.Interventions,
-		Scheduler:     d.Scheduler,
-		Documents:     d.Documents,
-		Introspection: !d.Config.Production(),
-	})))
+	mux.Handle("/graphql", longLivedWebsockets(limitUploads(d.Documents.MaxBytes+(1<<20), graph.NewServer(graph.Options{
+		Client:         d.DB.Ent,
+		Logger:         d.Logger,
+		Auth:           d.Auth,
+		Accounts:       d.Accounts,
+		Interventions:  d.Interventions,
+		Scheduler:      d.Scheduler,
+		Documents:      d.Documents,
+		Events:         d.Events,
+		AllowedOrigins: d.Config.CORSAllowOrigins,
+		Introspection:  !d.Config.Production(),
+	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger}.register(mux)
 	mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
@@ -85,6 +90,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// longLivedWebsockets lifts the server's read and write deadlines for a websocket upgrade:
+// they bound ordinary requests, and the websocket library does not clear them after taking
+// the connection over, so a subscription would die when they expire.
+func longLivedWebsockets(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Server timeouts: a client that sends its headers slowly or holds an idle connection

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/notify"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -26,6 +27,16 @@ type Service struct {
 	SLA    SLA
 	Now    func() time.Time
 	Log    *slog.Logger
+	Events *pubsub.Bus // live events, published after commit (nil: none)
+}
+
+// StatutEvent is the live event of iv entering its current status from ancien (nil: created).
+func StatutEvent(iv *ent.Intervention, ancien *domain.InterventionStatut, at time.Time, by int) pubsub.Event {
+	return pubsub.Event{Statut: &pubsub.StatutChange{
+		InterventionID: iv.ID, EquipementID: iv.EquipementID, TechnicienID: iv.TechnicienID,
+		ClientID: iv.ClientID, DemandeurID: iv.DemandeurID,
+		Ancien: ancien, Nouveau: iv.Statut, At: at, UserID: by,
+	}}
 }
 
 // errLocked is the refusal to edit a closed intervention.
@@ -117,6 +128,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 		return nil, err
 	}
 	created = created.Unwrap() // further queries go through the client, not the closed transaction
+	s.Events.Publish(ctx, StatutEvent(created, nil, now, v.UserID))
 	s.Log.InfoContext(ctx, "intervention created", "event", "intervention_created", "intervention_id", created.ID, "user_id", v.UserID)
 	return created, nil
 }
@@ -285,7 +297,10 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 	v := viewer.FromContext(ctx)
 	sys := viewer.SystemContext(ctx)
 	now := s.Now()
-	var out *ent.Intervention
+	var (
+		out    *ent.Intervention
+		events []pubsub.Event
+	)
 	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
 		u := tx.Intervention.UpdateOneID(iv.ID).
 			Where(intervention.StatutEQ(iv.Statut)).
@@ -311,12 +326,16 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 		if err := h.Exec(sys); err != nil {
 			return err
 		}
-		return s.notifyMove(sys, tx, iv, out)
+		events, err = s.notifyMove(sys, tx, iv, out)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	out = out.Unwrap() // further queries go through the client, not the closed transaction
+	from := iv.Statut
+	s.Events.Publish(ctx, StatutEvent(out, &from, now, v.UserID))
+	notify.Publish(ctx, s.Events, events)
 	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", iv.ID,
 		"from", iv.Statut, "to", to, "user_id", v.UserID)
 	return out, nil
@@ -324,13 +343,13 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 
 // notifyMove writes the notifications of a move: the technician hears of an assignment (or
 // a change of hands), the requester, the client and the responsables of a closure.
-func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after *ent.Intervention) error {
+func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after *ent.Intervention) ([]pubsub.Event, error) {
 	id := after.ID
 	switch {
 	case after.TechnicienID != nil && (before.TechnicienID == nil || *before.TechnicienID != *after.TechnicienID):
 		t, err := tx.Technicien.Get(ctx, *after.TechnicienID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		return notify.Send(ctx, tx, notify.Notice{
 			Type:           domain.NotificationAffectation,
@@ -341,7 +360,7 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 	case after.Statut == domain.StatutCloturee:
 		to, err := notify.Responsables(ctx, tx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if after.DemandeurID != nil {
 			to = append(to, *after.DemandeurID)
@@ -349,7 +368,7 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 		if after.ClientID != nil {
 			c, err := tx.Societe.Get(ctx, *after.ClientID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if c.UserID != nil {
 				to = append(to, *c.UserID)
@@ -362,7 +381,7 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 			InterventionID: &id,
 		}, to...)
 	}
-	return nil
+	return nil, nil
 }
 
 // AddPiece records parts used and takes them out of stock atomically: with too few in stock,
@@ -383,6 +402,7 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		return nil, domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record parts")
 	}
 	sys := viewer.SystemContext(ctx)
+	var events []pubsub.Event
 	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
 		p, err := tx.Piece.Get(sys, pieceID)
 		if ent.IsNotFound(err) {
@@ -406,11 +426,12 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 			if err != nil {
 				return err
 			}
-			if err := notify.Send(sys, tx, notify.Notice{
+			events, err = notify.Send(sys, tx, notify.Notice{
 				Type:    domain.NotificationInformation,
 				Sujet:   "Stock bas : " + p.Reference,
 				Message: fmt.Sprintf("Le stock de %s (%s) est passé à %d, sous le seuil d'alerte de %d.", p.Designation, p.Reference, left, p.SeuilAlerte),
-			}, to...); err != nil {
+			}, to...)
+			if err != nil {
 				return err
 			}
 		}
@@ -427,5 +448,6 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 	if err != nil {
 		return nil, err
 	}
+	notify.Publish(ctx, s.Events, events)
 	return s.Client.Intervention.Get(ctx, id)
 }

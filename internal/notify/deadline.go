@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -19,7 +20,7 @@ var openStatuts = []domain.InterventionStatut{domain.StatutOuverte, domain.Statu
 // CheckDeadlines writes, once per intervention, a RETARD notification to its technician and
 // the responsables when it is still open and its deadline is within ahead of now (or past).
 // It returns how many interventions were warned about.
-func CheckDeadlines(ctx context.Context, client *ent.Client, now time.Time, ahead time.Duration) (int, error) {
+func CheckDeadlines(ctx context.Context, client *ent.Client, bus *pubsub.Bus, now time.Time, ahead time.Duration) (int, error) {
 	sys := viewer.SystemContext(ctx)
 	ivs, err := client.Intervention.Query().
 		Where(
@@ -34,6 +35,7 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, now time.Time, ahea
 		return 0, fmt.Errorf("finding interventions near their deadline: %w", err)
 	}
 	for _, iv := range ivs {
+		var events []pubsub.Event
 		err := database.WithTx(sys, client, func(tx *ent.Client) error {
 			// Another pass (another replica) may have warned meanwhile.
 			done, err := tx.Notification.Query().
@@ -52,16 +54,18 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, now time.Time, ahea
 			if iv.DateLimite.Before(now) {
 				verb = "a dépassé son échéance du"
 			}
-			return Send(sys, tx, Notice{
+			events, err = Send(sys, tx, Notice{
 				Type:           domain.NotificationRetard,
 				Sujet:          "Échéance : intervention " + Ref(iv),
 				Message:        fmt.Sprintf("L'intervention %s %s %s.", Ref(iv), verb, iv.DateLimite.Format("02/01/2006 15:04")),
 				InterventionID: &iv.ID,
 			}, to...)
+			return err
 		})
 		if err != nil {
 			return 0, err
 		}
+		Publish(ctx, bus, events)
 	}
 	return len(ivs), nil
 }

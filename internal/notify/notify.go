@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -25,9 +26,9 @@ type Notice struct {
 }
 
 // Send writes one notification per distinct user of userIDs, through tx (the transaction of
-// the event). A user who opted out of emails, or is inactive, gets it in the application
-// only (canal LOG).
-func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) error {
+// the event), and returns their live events, to publish once tx commits. A user who opted out
+// of emails, or is inactive, gets it in the application only (canal LOG).
+func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) ([]pubsub.Event, error) {
 	sys := viewer.SystemContext(ctx)
 	seen := map[int]bool{}
 	var ids []int
@@ -38,12 +39,12 @@ func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) error {
 		}
 	}
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
 	users, err := tx.User.Query().Where(user.IDIn(ids...), user.DeletedAtIsNil()).
 		Select(user.FieldID, user.FieldEmailNotifications, user.FieldIsActive).All(sys)
 	if err != nil {
-		return fmt.Errorf("reading recipients: %w", err)
+		return nil, fmt.Errorf("reading recipients: %w", err)
 	}
 	bulk := make([]*ent.NotificationCreate, 0, len(users))
 	for _, u := range users {
@@ -59,10 +60,27 @@ func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) error {
 			SetUserID(u.ID).
 			SetNillableInterventionID(n.InterventionID))
 	}
-	if err := tx.Notification.CreateBulk(bulk...).Exec(sys); err != nil {
-		return fmt.Errorf("writing notifications: %w", err)
+	rows, err := tx.Notification.CreateBulk(bulk...).Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("writing notifications: %w", err)
 	}
-	return nil
+	events := make([]pubsub.Event, len(rows))
+	for i, r := range rows {
+		events[i] = Event(r)
+	}
+	return events, nil
+}
+
+// Event is the live event of a new notification.
+func Event(n *ent.Notification) pubsub.Event {
+	return pubsub.Event{Notification: &pubsub.NotificationSent{NotificationID: n.ID, UserID: n.UserID}}
+}
+
+// Publish sends events on bus (nil: nobody listens).
+func Publish(ctx context.Context, bus *pubsub.Bus, events []pubsub.Event) {
+	for _, ev := range events {
+		bus.Publish(ctx, ev)
+	}
 }
 
 // Responsables lists the active RESPONSABLE users, who hear of closures, delays and stock.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -13,6 +14,7 @@ import (
 type Service struct {
 	Client *ent.Client
 	Now    func() time.Time
+	Events *pubsub.Bus
 }
 
 // Create writes a notification by hand (ADMIN, RESPONSABLE). A user who opted out of emails
@@ -36,7 +38,12 @@ func (s *Service) Create(ctx context.Context, in ent.CreateNotificationInput) (*
 		canal := domain.CanalLog
 		in.Canal = &canal
 	}
-	return s.Client.Notification.Create().SetInput(in).Save(ctx)
+	n, err := s.Client.Notification.Create().SetInput(in).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.Events.Publish(ctx, Event(n))
+	return n, nil
 }
 
 // MarkRead marks one of the viewer's notifications read (idempotent). NOT_FOUND for

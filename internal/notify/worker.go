@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -35,6 +36,8 @@ type Worker struct {
 	// DeadlineWarning: each pass also warns (RETARD) of open interventions whose deadline is
 	// that close or past; 0 turns the check off.
 	DeadlineWarning time.Duration
+	// Events receives the live events of the deadline warnings (nil: none).
+	Events *pubsub.Bus
 
 	stop chan struct{}
 	done chan struct{}
@@ -198,7 +201,7 @@ func (w *Worker) Start(ctx context.Context, period time.Duration) {
 		defer t.Stop()
 		for {
 			if w.DeadlineWarning > 0 {
-				if n, err := CheckDeadlines(ctx, w.Client, w.Now(), w.DeadlineWarning); err != nil && !errors.Is(err, context.Canceled) {
+				if n, err := CheckDeadlines(ctx, w.Client, w.Events, w.Now(), w.DeadlineWarning); err != nil && !errors.Is(err, context.Canceled) {
 					w.Log.ErrorContext(ctx, "deadline check failed", "error", err)
 				} else if n > 0 {
 					w.Log.InfoContext(ctx, "deadline warnings written", "interventions", n)

@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	interv "github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -34,6 +35,8 @@ type Runner struct {
 	Log    *slog.Logger
 	// Batch is how many due plannings are read at a time (default 500).
 	Batch int
+	// Events receives the live events of created interventions (nil: none).
+	Events *pubsub.Bus
 	// Workers is how many plannings are handled at once, each in its own transaction
 	// (default 4): commits wait on the disk, so a few in parallel go much faster.
 	Workers int
@@ -151,6 +154,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 	next := Next(anchor, p.Frequence, p.Intervalle, now)
 
 	result := skipped
+	var events []pubsub.Event
 	err := database.WithTx(ctx, r.Client, func(tx *ent.Client) error {
 		exists, err := tx.Intervention.Query().
 			Where(intervention.PlanningID(p.ID), intervention.DateEcheance(occ)).
@@ -159,7 +163,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 			return err
 		}
 		if !exists {
-			if err := r.create(ctx, tx, p, occ, now, systemID); err != nil {
+			if events, err = r.create(ctx, tx, p, occ, now, systemID); err != nil {
 				return err
 			}
 			result = created
@@ -179,6 +183,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 	})
 	switch {
 	case err == nil:
+		notify.Publish(ctx, r.Events, events)
 		return result, nil
 	case errors.Is(err, errHandledElsewhere) || ent.IsConstraintError(err):
 		// Another run (another replica) handled this planning meanwhile.
@@ -191,8 +196,9 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 var errHandledElsewhere = errors.New("planning handled by another run")
 
 // create writes the preventive intervention of occurrence occ, its history, and the
-// notification of the assigned technician.
-func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, occ, now time.Time, systemID int) error {
+// notification of the assigned technician (or of the responsables); it returns the live
+// events to publish after commit.
+func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, occ, now time.Time, systemID int) ([]pubsub.Event, error) {
 	c := tx.Intervention.Create().
 		SetTitre(p.Titre).
 		SetDescription(p.Description).
@@ -213,40 +219,46 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 	}
 	iv, err := c.Save(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	events := []pubsub.Event{interv.StatutEvent(iv, nil, now, systemID)}
 	remarque := fmt.Sprintf("créée par le planning préventif %d (échéance %s)", p.ID, occ.Format("2006-01-02"))
 	err = tx.HistoriqueIntervention.Create().
 		SetInterventionID(iv.ID).SetUserID(systemID).SetNouveauStatut(domain.StatutOuverte).
 		SetHorodatage(now).SetRemarque(remarque).Exec(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	due := occ.Format("02/01/2006")
+	var notice notify.Notice
+	var to []int
 	if tech == nil {
 		// Nobody assigned yet: the responsables learn of the new work.
-		to, err := notify.Responsables(ctx, tx)
-		if err != nil {
-			return err
+		if to, err = notify.Responsables(ctx, tx); err != nil {
+			return nil, err
 		}
-		return notify.Send(ctx, tx, notify.Notice{
+		notice = notify.Notice{
 			Type:           domain.NotificationInformation,
 			Sujet:          "Intervention préventive créée : " + p.Titre,
 			Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) attend un technicien.", notify.Ref(iv), due),
 			InterventionID: &iv.ID,
-		}, to...)
+		}
+	} else {
+		err = tx.HistoriqueIntervention.Create().
+			SetInterventionID(iv.ID).SetUserID(systemID).
+			SetAncienStatut(domain.StatutOuverte).SetNouveauStatut(domain.StatutAffectee).
+			SetHorodatage(now).SetRemarque("technicien par défaut du planning").Exec(ctx)
+		if err != nil {
+			return nil, err
+		}
+		to = []int{tech.UserID}
+		notice = notify.Notice{
+			Type:           domain.NotificationAffectation,
+			Sujet:          "Intervention préventive affectée : " + p.Titre,
+			Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) vous est affectée.", notify.Ref(iv), due),
+			InterventionID: &iv.ID,
+		}
 	}
-	err = tx.HistoriqueIntervention.Create().
-		SetInterventionID(iv.ID).SetUserID(systemID).
-		SetAncienStatut(domain.StatutOuverte).SetNouveauStatut(domain.StatutAffectee).
-		SetHorodatage(now).SetRemarque("technicien par défaut du planning").Exec(ctx)
-	if err != nil {
-		return err
-	}
-	return notify.Send(ctx, tx, notify.Notice{
-		Type:           domain.NotificationAffectation,
-		Sujet:          "Intervention préventive affectée : " + p.Titre,
-		Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) vous est affectée.", notify.Ref(iv), due),
-		InterventionID: &iv.ID,
-	}, tech.UserID)
+	sent, err := notify.Send(ctx, tx, notice, to...)
+	return append(events, sent...), err
 }
