@@ -1,0 +1,263 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/testdb"
+)
+
+// wsClient speaks graphql-transport-ws or the legacy graphql-ws over a real websocket.
+type wsClient struct {
+	t      *testing.T
+	conn   *websocket.Conn
+	legacy bool
+}
+
+type wsMsg struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+func dialWS(t *testing.T, env *apptest.Env, token string, legacy bool) (*wsClient, error) {
+	t.Helper()
+	proto := "graphql-transport-ws"
+	if legacy {
+		proto = "graphql-ws"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{proto}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.CloseNow() })
+	c := &wsClient{t: t, conn: conn, legacy: legacy}
+	payload := map[string]any{}
+	if token != "" {
+		payload["Authorization"] = "Bearer " + token
+	}
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
+		return nil, err
+	}
+	for {
+		m, err := c.read(5 * time.Second)
+		if err != nil {
+			return nil, err
+		}
+		switch m.Type {
+		case "connection_ack":
+			return c, nil
+		case "ka", "ping":
+			continue
+		default:
+			return nil, &wsRefusal{m}
+		}
+	}
+}
+
+type wsRefusal struct{ m wsMsg }
+
+func (r *wsRefusal) Error() string { return r.m.Type + ": " + string(r.m.Payload) }
+
+func (c *wsClient) read(timeout time.Duration) (wsMsg, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var m wsMsg
+	err := wsjson.Read(ctx, c.conn, &m)
+	return m, err
+}
+
+func (c *wsClient) subscribe(id, query string, vars map[string]any) {
+	c.t.Helper()
+	typ := "subscribe"
+	if c.legacy {
+		typ = "start"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := wsjson.Write(ctx, c.conn, map[string]any{"id": id, "type": typ, "payload": map[string]any{"query": query, "variables": vars}}); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// next returns the next data payload of the subscriptions, or fails after timeout.
+func (c *wsClient) next(timeout time.Duration) json.RawMessage {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		m, err := c.read(time.Until(deadline))
+		if err != nil {
+			c.t.Fatalf("no event within %s: %v", timeout, err)
+		}
+		switch m.Type {
+		case "next", "data":
+			return m.Payload
+		case "ka", "ping", "pong":
+			continue
+		default:
+			c.t.Fatalf("unexpected message %s: %s", m.Type, m.Payload)
+		}
+	}
+}
+
+// waitSubscribers waits until env's bus has n subscribers: subscriptions register
+// asynchronously after the subscribe message.
+func waitSubscribers(t *testing.T, env *apptest.Env, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for env.Deps.Events.Subscribers() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscribers registered, want %d", env.Deps.Events.Subscribers(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+const statutSub = `subscription($iv: ID, $eq: ID) { interventionStatutChanged(interventionId: $iv, equipementId: $eq) {
+  interventionId ancienStatut nouveauStatut intervention { titre } } }`
+
+type statutEvent struct {
+	Data struct {
+		InterventionStatutChanged struct {
+			InterventionID string
+			AncienStatut   *string
+			NouveauStatut  string
+			Intervention   struct{ Titre string }
+		}
+	}
+}
+
+func decodeStatut(t *testing.T, raw json.RawMessage) statutEvent {
+	t.Helper()
+	var ev statutEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatalf("event %s: %v", raw, err)
+	}
+	return ev
+}
+
+func TestWebsocketAuth(t *testing.T) {
+	e := newIvEnv(t)
+	for _, tt := range []struct{ name, token string }{{"NoToken", ""}, {"BadToken", "pas.un.jeton"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := dialWS(t, e.Env, tt.token, false); err == nil {
+				t.Error("connection accepted without a valid token")
+			}
+		})
+	}
+}
+
+// TestStatutSubscription: a technician sees the moves of his intervention, not another's;
+// a refused move publishes nothing. Both subprotocols.
+func TestStatutSubscription(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		name := "GraphQLTransportWS"
+		if legacy {
+			name = "LegacyGraphQLWS"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newIvEnv(t)
+			mine := e.at(t, domain.StatutAffectee)
+			others := e.Client.Intervention.Create().SetTitre("Autre").SetStatut(domain.StatutAffectee).SetTechnicien(e.otherTech).SaveX(e.Sys)
+			ws, err := dialWS(t, e.Env, e.Token(t, e.techUser), legacy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws.subscribe("1", statutSub, nil)
+			waitSubscribers(t, e.Env, 1)
+			admin := e.As(t, e.admin)
+			admin.MustData(changeStatut, map[string]any{"id": strconv.Itoa(others.ID), "s": "EN_COURS"}, &struct{}{})
+			admin.MustFail(changeStatut, map[string]any{"id": strconv.Itoa(mine.ID), "s": "ARCHIVEE"}) // refused: no event
+			admin.MustData(changeStatut, map[string]any{"id": strconv.Itoa(mine.ID), "s": "EN_COURS"}, &struct{}{})
+
+			// The first event received is his own: the other technician's was filtered out.
+			ev := decodeStatut(t, ws.next(5*time.Second)).Data.InterventionStatutChanged
+			if ev.InterventionID != strconv.Itoa(mine.ID) || ev.NouveauStatut != "EN_COURS" || ev.AncienStatut == nil ||
+				*ev.AncienStatut != "AFFECTEE" || ev.Intervention.Titre != mine.Titre {
+				t.Errorf("event = %+v", ev)
+			}
+		})
+	}
+}
+
+func TestClientSeesOnlyHisEvents(t *testing.T) {
+	e := newIvEnv(t)
+	otherClient := e.User(t, "Concurrent", domain.RoleClient)
+	e.Client.Societe.Create().SetNom("Autre usine").SetCode("CL-2").SetUser(otherClient).ExecX(e.Sys)
+	his := e.Client.Intervention.Create().SetTitre("Chez le client").SetClient(e.societe).SaveX(e.Sys)
+
+	watcher, err := dialWS(t, e.Env, e.Token(t, otherClient), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watcher.subscribe("1", statutSub, nil)
+	owner, err := dialWS(t, e.Env, e.Token(t, e.clientUser), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner.subscribe("1", statutSub, map[string]any{"iv": strconv.Itoa(his.ID)})
+	waitSubscribers(t, e.Env, 2)
+	e.As(t, e.resp).MustData(changeStatut, map[string]any{"id": strconv.Itoa(his.ID), "s": "ANNULEE"}, &struct{}{})
+
+	if ev := decodeStatut(t, owner.next(5*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "ANNULEE" {
+		t.Errorf("owner's event = %+v", ev)
+	}
+	if m, err := watcher.read(500 * time.Millisecond); err == nil && (m.Type == "next" || m.Type == "data") {
+		t.Errorf("another client received %s", m.Payload)
+	}
+}
+
+func TestNotificationReceived(t *testing.T) {
+	e := newIvEnv(t)
+	ws, err := dialWS(t, e.Env, e.Token(t, e.techUser), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.subscribe("1", `subscription { notificationReceived { sujet type } }`, nil)
+	waitSubscribers(t, e.Env, 1)
+	iv := e.Client.Intervention.Create().SetTitre("Compresseur bruyant").SaveX(e.Sys)
+	e.As(t, e.resp).MustData(`mutation($id: ID!, $t: ID!) { assignIntervention(id: $id, technicienId: $t) { id } }`,
+		map[string]any{"id": strconv.Itoa(iv.ID), "t": strconv.Itoa(e.tech.ID)}, &struct{}{})
+	var got struct {
+		Data struct{ NotificationReceived struct{ Sujet, Type string } }
+	}
+	if err := json.Unmarshal(ws.next(5*time.Second), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Data.NotificationReceived.Type != "AFFECTATION" || !strings.Contains(got.Data.NotificationReceived.Sujet, "Compresseur bruyant") {
+		t.Errorf("notification = %+v", got.Data.NotificationReceived)
+	}
+}
+
+// TestEventsCrossReplicas: subscribed on one instance, changed through another, both on one
+// PostgreSQL database.
+func TestEventsCrossReplicas(t *testing.T) {
+	if testdb.Dialect() != "postgres" {
+		t.Skip("replicas share events through PostgreSQL LISTEN/NOTIFY; this runs in the PostgreSQL pass")
+	}
+	e := newIvEnv(t)
+	second := e.Replica(t)
+	iv := e.at(t, domain.StatutAffectee)
+	ws, err := dialWS(t, e.Env, e.Token(t, e.admin), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.subscribe("1", statutSub, map[string]any{"eq": strconv.Itoa(e.eq.ID)})
+	waitSubscribers(t, e.Env, 1)
+	second.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_COURS"}, &struct{}{})
+	if ev := decodeStatut(t, ws.next(5*time.Second)).Data.InterventionStatutChanged; ev.InterventionID != strconv.Itoa(iv.ID) || ev.NouveauStatut != "EN_COURS" {
+		t.Errorf("event from the other replica = %+v", ev)
+	}
+}
