@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,6 +32,14 @@ type wsMsg struct {
 
 func dialWS(t *testing.T, env *apptest.Env, token string, legacy bool) (*wsClient, error) {
 	t.Helper()
+	c, err := dialWSInner(t, env, token, legacy)
+	if c != nil {
+		t.Cleanup(func() { _ = c.conn.CloseNow() })
+	}
+	return c, err
+}
+
+func dialWSInner(t *testing.T, env *apptest.Env, token string, legacy bool) (*wsClient, error) {
 	proto := "graphql-transport-ws"
 	if legacy {
 		proto = "graphql-ws"
@@ -40,21 +49,20 @@ func dialWS(t *testing.T, env *apptest.Env, token string, legacy bool) (*wsClien
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
 		&websocket.DialOptions{Subprotocols: []string{proto}})
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		return nil, fmt.Errorf("dial: %w", err)
 	}
-	t.Cleanup(func() { _ = conn.CloseNow() })
 	c := &wsClient{t: t, conn: conn, legacy: legacy}
 	payload := map[string]any{}
 	if token != "" {
 		payload["Authorization"] = "Bearer " + token
 	}
 	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
-		return nil, err
+		return c, err
 	}
 	for {
 		m, err := c.read(5 * time.Second)
 		if err != nil {
-			return nil, err
+			return c, err
 		}
 		switch m.Type {
 		case "connection_ack":
@@ -62,7 +70,7 @@ func dialWS(t *testing.T, env *apptest.Env, token string, legacy bool) (*wsClien
 		case "ka", "ping":
 			continue
 		default:
-			return nil, &wsRefusal{m}
+			return c, &wsRefusal{m}
 		}
 	}
 }

@@ -1,0 +1,134 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
+)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkSoakSubscriptions holds SOAK_SUBSCRIBERS websocket subscribers (default 1000) on
+// one instance while SOAK_RATE status events per second (default 100) are published for
+// SOAK_SECONDS (default 10), and reports the delivery latency (publish → message read by the
+// client) and the memory held per subscriber. On PostgreSQL events go through NOTIFY.
+//
+//	TEST_DB=postgres go test -run '^$' -bench SoakSubscriptions -benchtime 1x ./graph/
+func BenchmarkSoakSubscriptions(b *testing.B) {
+	subs, rate, seconds := envInt("SOAK_SUBSCRIBERS", 1000), envInt("SOAK_RATE", 100), envInt("SOAK_SECONDS", 10)
+	for i := 0; i < b.N; i++ {
+		env := apptest.New(b)
+		admin := env.User(b, "Admin"+strconv.Itoa(i), domain.RoleAdmin)
+		token := env.Token(b, admin)
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+
+		t := &testing.T{}
+		var (
+			mu        sync.Mutex
+			latencies []time.Duration
+			wg        sync.WaitGroup
+			clients   []*wsClient
+		)
+		for s := 0; s < subs; s++ {
+			c, err := dialWSBench(b, env, token)
+			if err != nil {
+				b.Fatalf("subscriber %d: %v", s, err)
+			}
+			c.t = t
+			c.subscribe("1", `subscription { interventionStatutChanged { horodatage } }`, nil)
+			clients = append(clients, c)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for env.Deps.Events.Subscribers() < subs && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		runtime.GC()
+		var held runtime.MemStats
+		runtime.ReadMemStats(&held)
+		goroutines := runtime.NumGoroutine()
+
+		total := rate * seconds
+		for _, c := range clients {
+			wg.Add(1)
+			go func(c *wsClient) {
+				defer wg.Done()
+				for got := 0; got < total; {
+					m, err := c.read(10 * time.Second)
+					if err != nil {
+						return
+					}
+					if m.Type != "next" {
+						continue
+					}
+					now := time.Now()
+					var p struct {
+						Data struct {
+							InterventionStatutChanged struct{ Horodatage time.Time }
+						}
+					}
+					if json.Unmarshal(m.Payload, &p) == nil {
+						mu.Lock()
+						latencies = append(latencies, now.Sub(p.Data.InterventionStatutChanged.Horodatage))
+						mu.Unlock()
+					}
+					got++
+				}
+			}(c)
+		}
+		b.ResetTimer()
+		tick := time.NewTicker(time.Second / time.Duration(rate))
+		for n := 0; n < total; n++ {
+			<-tick.C
+			env.Deps.Events.Publish(context.Background(), pubsub.Event{Statut: &pubsub.StatutChange{
+				InterventionID: n + 1, Nouveau: domain.StatutEnCours, At: time.Now(),
+			}})
+		}
+		tick.Stop()
+		wg.Wait()
+		b.StopTimer()
+
+		slices.Sort(latencies)
+		pct := func(p float64) time.Duration {
+			if len(latencies) == 0 {
+				return 0
+			}
+			return latencies[min(len(latencies)-1, int(float64(len(latencies))*p))]
+		}
+		delivered := float64(len(latencies)) / float64(total*subs)
+		b.ReportMetric(float64(pct(0.50).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(pct(0.99).Microseconds())/1000, "p99-ms")
+		b.ReportMetric(delivered*100, "%delivered")
+		b.ReportMetric(float64(held.HeapAlloc-before.HeapAlloc)/float64(subs)/1024, "KiB/subscriber")
+		fmt.Fprintf(os.Stderr, "soak: %d subscribers, %d events/s for %d s on %s: p50 %s, p99 %s, max %s, delivered %.2f%%, heap held %.1f MiB (%.1f KiB/subscriber), %d goroutines\n",
+			subs, rate, seconds, env.DB.Dialect, pct(0.5), pct(0.99), pct(1), delivered*100,
+			float64(held.HeapAlloc-before.HeapAlloc)/(1<<20), float64(held.HeapAlloc-before.HeapAlloc)/float64(subs)/1024, goroutines)
+		for _, c := range clients {
+			_ = c.conn.CloseNow()
+		}
+	}
+}
+
+// dialWSBench is dialWS for a benchmark.
+func dialWSBench(b *testing.B, env *apptest.Env, token string) (*wsClient, error) {
+	b.Helper()
+	t := &testing.T{}
+	return dialWSInner(t, env, token, false)
+}
