@@ -101,7 +101,7 @@ func NewServer(o Options) *handler.Server {
 	cfg.Directives.HasRole = hasRole
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AroundRootFields(requireViewer)
-	srv.AroundOperations(withRequestCache)
+	srv.AroundOperations(r.withRequestCache)
 	srv.AddTransport(transport.Websocket{
 		Implementation: transport.CoderWebsocketImplementation{
 			AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(o.AllowedOrigins)},

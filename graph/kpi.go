@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -11,7 +12,9 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/search"
@@ -20,74 +23,144 @@ import (
 // requestCache holds what is computed once per GraphQL operation.
 type requestCache struct {
 	mu   sync.Mutex
-	kpis map[int]*kpiEntry
-}
-
-type kpiEntry struct {
-	once sync.Once
-	k    intervention.KPIs
-	err  error
+	kpis map[int]intervention.KPIs
 }
 
 type cacheKey struct{}
 
 // withRequestCache gives each operation its own cache.
-func withRequestCache(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]*kpiEntry{}}))
+func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}}))
 }
 
-// kpis computes an intervention's KPIs once per operation, whichever of its KPI fields asks
-// first (gqlgen resolves them concurrently).
+// kpis returns an intervention's KPIs. The first KPI field asked for in a list computes
+// them for the whole list at once (its siblings are read from the parent field's result),
+// so a page costs the same four statements whatever its size, without waiting for keys.
 func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention.KPIs, error) {
 	c, _ := ctx.Value(cacheKey{}).(*requestCache)
 	if c == nil {
-		return r.computeKPIs(ctx, iv)
+		res := r.loadKPIs(ctx, []int{iv.ID})[0]
+		return res.Data, res.Error
 	}
 	c.mu.Lock()
-	e, ok := c.kpis[iv.ID]
-	if !ok {
-		e = &kpiEntry{}
-		c.kpis[iv.ID] = e
+	defer c.mu.Unlock()
+	if k, ok := c.kpis[iv.ID]; ok {
+		return k, nil
 	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.k, e.err = r.computeKPIs(ctx, iv) })
-	return e.k, e.err
+	ids := []int{iv.ID}
+	for _, id := range siblingInterventions(ctx) {
+		if _, done := c.kpis[id]; !done && id != iv.ID {
+			ids = append(ids, id)
+		}
+	}
+	results := r.loadKPIs(ctx, ids)
+	for i, id := range ids {
+		if results[i].Error == nil {
+			c.kpis[id] = results[i].Data
+		}
+	}
+	return results[0].Data, results[0].Error
 }
 
-func (r *Resolver) computeKPIs(ctx context.Context, iv *ent.Intervention) (intervention.KPIs, error) {
-	steps, err := iv.QueryHistorique().
+// siblingInterventions lists the interventions of the nearest list above the current field.
+func siblingInterventions(ctx context.Context) []int {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		switch res := fc.Result.(type) {
+		case []*ent.InterventionEdge:
+			ids := make([]int, 0, len(res))
+			for _, e := range res {
+				if e != nil && e.Node != nil {
+					ids = append(ids, e.Node.ID)
+				}
+			}
+			return ids
+		case []*ent.Intervention:
+			ids := make([]int, 0, len(res))
+			for _, iv := range res {
+				ids = append(ids, iv.ID)
+			}
+			return ids
+		}
+	}
+	return nil
+}
+
+// kpiResult is the KPIs of one intervention, or why they could not be computed.
+type kpiResult struct {
+	Data  intervention.KPIs
+	Error error
+}
+
+// loadKPIs computes the KPIs of interventions ids in four statements: the interventions,
+// their history, their parts and their technicians' rates.
+func (r *Resolver) loadKPIs(ctx context.Context, ids []int) []kpiResult {
+	out := make([]kpiResult, len(ids))
+	fail := func(err error) []kpiResult {
+		for i := range out {
+			out[i] = kpiResult{Error: err}
+		}
+		return out
+	}
+	ivs, err := r.client.Intervention.Query().Where(entintervention.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	steps, err := r.client.HistoriqueIntervention.Query().
+		Where(historiqueintervention.InterventionIDIn(ids...)).
 		Order(ent.Asc(historiqueintervention.FieldHorodatage), ent.Asc(historiqueintervention.FieldID)).
 		All(ctx)
 	if err != nil {
-		return intervention.KPIs{}, err
+		return fail(err)
 	}
-	lines, err := iv.QueryUtilisations().All(ctx)
+	lines, err := r.client.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).All(ctx)
 	if err != nil {
-		return intervention.KPIs{}, err
+		return fail(err)
 	}
-	f := intervention.Facts{
-		Statut:          iv.Statut,
-		DateCreation:    iv.DateCreation,
-		DateLimite:      iv.DateLimite,
-		DateCloture:     iv.DateCloture,
-		DureeEstimeeMin: iv.DureeEstimee,
+	var techIDs []int
+	for _, iv := range ivs {
+		if iv.TechnicienID != nil {
+			techIDs = append(techIDs, *iv.TechnicienID)
+		}
+	}
+	rates := map[int]int64{}
+	if len(techIDs) > 0 {
+		techs, err := r.client.Technicien.Query().Where(technicien.IDIn(techIDs...)).All(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		for _, t := range techs {
+			rates[t.ID] = t.TauxHoraireCentimes
+		}
+	}
+	facts := map[int]*intervention.Facts{}
+	for _, iv := range ivs {
+		f := &intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,
+			DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
+		if iv.TechnicienID != nil {
+			f.TauxHoraire = rates[*iv.TechnicienID]
+		}
+		facts[iv.ID] = f
 	}
 	for _, s := range steps {
-		f.History = append(f.History, intervention.Step{Statut: s.NouveauStatut, At: s.Horodatage})
+		if f := facts[s.InterventionID]; f != nil {
+			f.History = append(f.History, intervention.Step{Statut: s.NouveauStatut, At: s.Horodatage})
+		}
 	}
 	for _, l := range lines {
-		f.CoutPieces += int64(l.Quantite) * l.PrixUnitaireCentimes
-	}
-	if iv.TechnicienID != nil {
-		t, err := r.client.Technicien.Get(ctx, *iv.TechnicienID)
-		if err != nil && !ent.IsNotFound(err) {
-			return intervention.KPIs{}, err
-		}
-		if t != nil {
-			f.TauxHoraire = t.TauxHoraireCentimes
+		if f := facts[l.InterventionID]; f != nil {
+			f.CoutPieces += int64(l.Quantite) * l.PrixUnitaireCentimes
 		}
 	}
-	return intervention.Compute(f, r.now()), nil
+	now := r.now()
+	for i, id := range ids {
+		f := facts[id]
+		if f == nil {
+			out[i] = kpiResult{Error: fmt.Errorf("intervention %d not found", id)}
+			continue
+		}
+		out[i] = kpiResult{Data: intervention.Compute(*f, now)}
+	}
+	return out
 }
 
 func (r *Resolver) availableTransitions(ctx context.Context, iv *ent.Intervention) []domain.InterventionStatut {

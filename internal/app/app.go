@@ -23,8 +23,8 @@ import (
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
-	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/planning"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -38,7 +39,12 @@ type DB struct {
 	Dialect string // dialect.Postgres or dialect.SQLite
 	Ent     *ent.Client
 	URL     string // what was opened, for tools that connect on their own (password kept)
+
+	statements *atomic.Int64
 }
+
+// Statements is how many SQL statements went through the ent client so far.
+func (db *DB) Statements() int64 { return db.statements.Load() }
 
 // Close closes the ent client and the pool under it.
 func (db *DB) Close() error { return db.Ent.Close() }
@@ -122,5 +128,7 @@ func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string)
 	if dia == dialect.SQLite {
 		drv = utcDriver{entsql.OpenDB(dia, sqlDB)}
 	}
-	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(drv))}, nil
+	n := new(atomic.Int64)
+	drv = countingDriver{Driver: drv, n: n}
+	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(drv)), statements: n}, nil
 }
