@@ -31,6 +31,7 @@ func authenticate(svc *auth.Service, log *slog.Logger, next http.Handler) http.H
 				ctx = viewer.WithAuthError(ctx, err)
 			} else {
 				ctx = viewer.NewContext(ctx, v)
+				noteViewer(ctx, v)
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -82,7 +82,7 @@ func NewHandler(d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return authenticate(d.Auth, d.Logger, mux)
+	return requestLog(d.Logger, cors(d.Config.CORSAllowOrigins, authenticate(d.Auth, d.Logger, mux)))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -136,3 +136,44 @@ func TestRunDrainsInFlightRequests(t *testing.T) {
 		t.Errorf("Run returned %v, want nil after a clean drain", err)
 	}
 }
+
+func TestCORS(t *testing.T) {
+	env := apptest.New(t) // allows http://localhost:3000 and http://localhost:5173 by default
+	preflight := func(origin string) http.Header {
+		req, _ := http.NewRequest(http.MethodOptions, env.URL+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		return res.Header
+	}
+	if h := preflight("http://localhost:3000"); h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
+		!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("allowed origin: headers %v", h)
+	}
+	if h := preflight("https://evil.example"); h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("disallowed origin got Access-Control-Allow-Origin %q", h.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	env := apptest.New(t)
+	req, _ := http.NewRequest(http.MethodGet, env.URL+"/health", nil)
+	req.Header.Set("X-Request-ID", "abc-123")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if got := res.Header.Get("X-Request-ID"); got != "abc-123" {
+		t.Errorf("X-Request-ID = %q, want the client's", got)
+	}
+	_, _, h := get(t, env.URL, "/health")
+	if len(h.Get("X-Request-ID")) < 16 {
+		t.Errorf("generated X-Request-ID = %q", h.Get("X-Request-ID"))
+	}
+}

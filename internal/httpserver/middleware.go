@@ -1,0 +1,96 @@
+package httpserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// cors answers browsers from the configured origins (CORS_ALLOW_ORIGINS) and only them: a
+// request from another origin gets no CORS header, so the browser withholds the answer.
+// Tokens travel in the Authorization header, never in cookies: no credentials mode.
+func cors(allowed []string, next http.Handler) http.Handler {
+	wildcard := slices.Contains(allowed, "*")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && (wildcard || slices.Contains(allowed, origin)) {
+			h := w.Header()
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Add("Vary", "Origin")
+			h.Set("Access-Control-Expose-Headers", "X-Request-ID")
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID, Apollo-Require-Preflight")
+				h.Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type requestIDKey struct{}
+
+// RequestID is the id of the request ctx belongs to ("" outside a request).
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// requestLog gives every request an id (the client's X-Request-ID when sensible, else a new
+// one), returns it in the response, and writes one log line per request with it.
+func requestLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if id == "" || len(id) > 128 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+			b := make([]byte, 12)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		ctx = context.WithValue(ctx, recorderKey{}, rec)
+		ctx = viewer.WithIP(ctx, clientIP(r))
+		start := time.Now()
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		attrs := []any{"request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", viewer.IP(ctx)}
+		if v := rec.viewer; v != nil {
+			attrs = append(attrs, "user_id", v.UserID)
+		}
+		log.InfoContext(ctx, "request", attrs...)
+	})
+}
+
+type recorderKey struct{}
+
+// noteViewer lets the request's log line name its user once authentication found one.
+func noteViewer(ctx context.Context, v *viewer.Viewer) {
+	if rec, ok := ctx.Value(recorderKey{}).(*statusRecorder); ok {
+		rec.viewer = v
+	}
+}
+
+// statusRecorder remembers the status written, and lets the websocket upgrade through.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	viewer *viewer.Viewer
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (hijack, deadlines).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
