@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+
+	"entgo.io/ent/dialect"
 	"fmt"
 	"time"
 
@@ -19,8 +21,10 @@ var openStatuts = []domain.InterventionStatut{domain.StatutOuverte, domain.Statu
 
 // CheckDeadlines writes, once per intervention, a RETARD notification to its technician and
 // the responsables when it is still open and its deadline is within ahead of now (or past).
-// It returns how many interventions were warned about.
-func CheckDeadlines(ctx context.Context, client *ent.Client, bus *pubsub.Bus, now time.Time, ahead time.Duration) (int, error) {
+// It returns how many interventions were warned about. Several replicas may check at once:
+// on PostgreSQL the intervention's row is locked while it is checked (dia names the
+// dialect); SQLite serializes write transactions by itself.
+func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pubsub.Bus, now time.Time, ahead time.Duration) (int, error) {
 	sys := viewer.SystemContext(ctx)
 	ivs, err := client.Intervention.Query().
 		Where(
@@ -37,6 +41,12 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, bus *pubsub.Bus, no
 	for _, iv := range ivs {
 		var events []pubsub.Event
 		err := database.WithTx(sys, client, func(tx *ent.Client) error {
+			if dia == dialect.Postgres {
+				// Holds a concurrent check of the same intervention until this one commits.
+				if _, err := tx.Intervention.Query().Where(intervention.ID(iv.ID)).ForUpdate().Only(sys); err != nil {
+					return err
+				}
+			}
 			// Another pass (another replica) may have warned meanwhile.
 			done, err := tx.Notification.Query().
 				Where(notification.InterventionID(iv.ID), notification.TypeEQ(domain.NotificationRetard)).Exist(sys)

@@ -75,7 +75,7 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	sys := viewer.SystemContext(ctx)
-	for _, n := range claimed {
+	for i, n := range claimed {
 		sendErr := w.deliver(ctx, n)
 		now := w.Now()
 		upd := w.Client.Notification.Update().
@@ -103,10 +103,15 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 		if _, err := upd.Save(sys); err != nil {
 			return res, fmt.Errorf("recording delivery of notification %d: %w", n.ID, err)
 		}
-		if w.Breaker != nil && !w.Breaker.Allow(w.Now()) {
-			// Release the rest of the claim at once rather than waiting for the lease.
+		if w.Breaker != nil && !w.Breaker.Allow(w.Now()) && i+1 < len(claimed) {
+			// Release the rest of this claim at once rather than waiting for the lease; only
+			// our rows, still under our lease (another worker may hold the same instant).
+			rest := make([]int, 0, len(claimed)-i-1)
+			for _, r := range claimed[i+1:] {
+				rest = append(rest, r.ID)
+			}
 			_, err := w.Client.Notification.Update().
-				Where(notification.ProchaineTentative(lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
+				Where(notification.IDIn(rest...), notification.ProchaineTentative(lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
 				ClearProchaineTentative().Save(sys)
 			return res, err
 		}
@@ -201,7 +206,7 @@ func (w *Worker) Start(ctx context.Context, period time.Duration) {
 		defer t.Stop()
 		for {
 			if w.DeadlineWarning > 0 {
-				if n, err := CheckDeadlines(ctx, w.Client, w.Events, w.Now(), w.DeadlineWarning); err != nil && !errors.Is(err, context.Canceled) {
+				if n, err := CheckDeadlines(ctx, w.Client, w.Dialect, w.Events, w.Now(), w.DeadlineWarning); err != nil && !errors.Is(err, context.Canceled) {
 					w.Log.ErrorContext(ctx, "deadline check failed", "error", err)
 				} else if n > 0 {
 					w.Log.InfoContext(ctx, "deadline warnings written", "interventions", n)
