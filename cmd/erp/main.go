@@ -5,6 +5,7 @@
 //	erp migrate status              show applied and pending migrations
 //	erp createadmin --email E [--password P]
 //	erp healthcheck                 exit 0 when the local server is ready (container probes)
+//	erp seed --size small|large     fill an empty database with a deterministic dataset
 //
 // Configuration comes from the environment and .env; see .env.example.
 package main
@@ -29,6 +30,8 @@ const usage = `usage:
   erp createadmin --email E [--password P]    create an administrator
                                               (without --password one is generated and printed)
   erp healthcheck                             exit 0 when the server on PORT is ready
+  erp seed --size small|large                 fill an empty database with demo data
+                                              (large: 2,000 equipements, 100,000 interventions)
 Configuration: environment variables or .env (see .env.example).
 `
 
@@ -53,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
-	case "serve", "migrate", "createadmin", "healthcheck":
+	case "serve", "migrate", "createadmin", "healthcheck", "seed":
 	default:
 		_, _ = io.WriteString(stderr, usage)
 		return errUsage
@@ -98,6 +101,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("createadmin needs --email")
 		}
 		return a.CreateAdmin(ctx, *email, *password)
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		size := fs.String("size", "small", "small or large")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return a.Seed(ctx, *size)
 	default:
 		return a.Serve(ctx)
 	}

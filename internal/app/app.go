@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/seed"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )
@@ -253,6 +254,18 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 		DeadlineWarning: a.Config.DeadlineWarning,
 		Events:          events,
 	}, nil
+}
+
+// Seed migrates the database, then fills it with the dataset of the named size.
+func (a *App) Seed(ctx context.Context, size string) error {
+	s, ok := seed.Sizes[size]
+	if !ok {
+		return fmt.Errorf("unknown size %q: use small or large", size)
+	}
+	if err := a.MigrateUp(ctx); err != nil {
+		return err
+	}
+	return seed.Run(ctx, a.DB.Ent, s, time.Now(), a.Config.BcryptCost, a.Out)
 }
 
 // HealthCheck asks the server running on this machine's PORT whether it is ready; it is

@@ -1,0 +1,252 @@
+// Package seed fills an empty database with a deterministic, realistic dataset for demos
+// and benchmarks: `erp seed --size small|large`. The same size always produces the same rows.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Size is how much to create.
+type Size struct {
+	Name          string
+	Equipements   int
+	Techniciens   int
+	Clients       int
+	Interventions int
+	Plannings     int
+}
+
+// Sizes are the datasets `erp seed` knows.
+var Sizes = map[string]Size{
+	"small": {Name: "small", Equipements: 50, Techniciens: 10, Clients: 5, Interventions: 1000, Plannings: 40},
+	"large": {Name: "large", Equipements: 2000, Techniciens: 200, Clients: 50, Interventions: 100000, Plannings: 1500},
+}
+
+// Password is the password of every seeded user.
+const Password = "seed-mot-de-passe"
+
+// batch is the rows per INSERT: under both databases' parameter limits.
+const batch = 500
+
+// Run creates the dataset of size s in an empty database, writing progress to out. now is
+// the reference date: interventions spread over the year before it.
+func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost int, out io.Writer) error {
+	ctx = viewer.SystemContext(ctx)
+	if n, err := client.Intervention.Query().Count(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("the database already has %d interventions: seed an empty database (a new DATA_DIR or DATABASE_URL)", n)
+	}
+	rng := rand.New(rand.NewPCG(42, uint64(len(s.Name))))
+	start := time.Now()
+	step := func(format string, args ...any) {
+		_, _ = fmt.Fprintf(out, "[%6.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
+	}
+	hash, err := auth.HashPassword(Password, cost)
+	if err != nil {
+		return err
+	}
+
+	// People.
+	mkUsers := func(prefix string, role domain.Role, n int) ([]*ent.User, error) {
+		return bulk(ctx, n, func(i int) *ent.UserCreate {
+			return client.User.Create().SetEmail(fmt.Sprintf("%s%d@seed.mif.ma", prefix, i+1)).
+				SetNomComplet(fmt.Sprintf("%s %d", prefix, i+1)).SetPasswordHash(hash).SetRole(role)
+		}, client.User.CreateBulk)
+	}
+	resps, err := mkUsers("responsable", domain.RoleResponsable, 5)
+	if err != nil {
+		return err
+	}
+	techUsers, err := mkUsers("technicien", domain.RoleTechnicien, s.Techniciens)
+	if err != nil {
+		return err
+	}
+	clientUsers, err := mkUsers("client", domain.RoleClient, s.Clients)
+	if err != nil {
+		return err
+	}
+	equipes := []string{"Froid", "Électricité", "Mécanique", "Hydraulique", "Automatisme"}
+	techs, err := bulk(ctx, s.Techniciens, func(i int) *ent.TechnicienCreate {
+		return client.Technicien.Create().SetUserID(techUsers[i].ID).SetEquipe(equipes[i%len(equipes)]).
+			SetTauxHoraireCentimes(int64(8000 + rng.IntN(8000)))
+	}, client.Technicien.CreateBulk)
+	if err != nil {
+		return err
+	}
+	societes, err := bulk(ctx, s.Clients, func(i int) *ent.SocieteCreate {
+		return client.Societe.Create().SetNom(fmt.Sprintf("Société %d", i+1)).SetCode(fmt.Sprintf("CL-%04d", i+1)).
+			SetVille([]string{"Casablanca", "Rabat", "Tanger", "Agadir", "Fès"}[i%5]).SetUserID(clientUsers[i].ID)
+	}, client.Societe.CreateBulk)
+	if err != nil {
+		return err
+	}
+	step("%d users, %d technicians, %d client companies", 5+s.Techniciens+s.Clients, len(techs), len(societes))
+
+	// Assets.
+	kinds := []string{"Pompe", "Compresseur", "Chaudière", "Convoyeur", "Groupe froid", "Transformateur", "Presse"}
+	equipements, err := bulk(ctx, s.Equipements, func(i int) *ent.EquipementCreate {
+		c := client.Equipement.Create().SetNom(fmt.Sprintf("%s %d", kinds[i%len(kinds)], i+1)).SetCode(fmt.Sprintf("EQ-%05d", i+1)).
+			SetCategorie(kinds[i%len(kinds)]).SetLocalisation(fmt.Sprintf("Atelier %d", 1+i%12)).
+			SetCriticite(domain.Criticite(domain.Criticite("").Values()[rng.IntN(4)]))
+		if i%3 == 0 {
+			c.SetClientID(societes[i%len(societes)].ID)
+		}
+		return c
+	}, client.Equipement.CreateBulk)
+	if err != nil {
+		return err
+	}
+	pieces, err := bulk(ctx, 200, func(i int) *ent.PieceCreate {
+		return client.Piece.Create().SetReference(fmt.Sprintf("PC-%04d", i+1)).SetDesignation(fmt.Sprintf("Pièce %d", i+1)).
+			SetQuantite(50 + rng.IntN(500)).SetSeuilAlerte(10).SetPrixUnitaireCentimes(int64(500 + rng.IntN(50000)))
+	}, client.Piece.CreateBulk)
+	if err != nil {
+		return err
+	}
+	freqs := domain.Frequence("").Values()
+	_, err = bulk(ctx, s.Plannings, func(i int) *ent.PlanningCreate {
+		first := now.AddDate(0, 0, rng.IntN(90)-30).Truncate(time.Hour)
+		c := client.Planning.Create().SetTitre(fmt.Sprintf("Entretien préventif %d", i+1)).
+			SetFrequence(domain.Frequence(freqs[rng.IntN(len(freqs))])).SetProchaineDate(first).SetDateDebut(first).
+			SetEquipementID(equipements[rng.IntN(len(equipements))].ID).SetDureeEstimee(30 + rng.IntN(240))
+		if i%2 == 0 {
+			c.SetTechnicienID(techs[rng.IntN(len(techs))].ID)
+		}
+		return c
+	}, client.Planning.CreateBulk)
+	if err != nil {
+		return err
+	}
+	step("%d equipements, %d parts, %d plannings", len(equipements), len(pieces), s.Plannings)
+
+	// Work: interventions in every status, with their history, documents and notifications.
+	statuts := []domain.InterventionStatut{"OUVERTE", "AFFECTEE", "EN_COURS", "EN_ATTENTE", "CLOTUREE", "CLOTUREE", "CLOTUREE", "ARCHIVEE", "ANNULEE"}
+	path := map[domain.InterventionStatut][]domain.InterventionStatut{
+		"OUVERTE": {"OUVERTE"}, "AFFECTEE": {"OUVERTE", "AFFECTEE"}, "EN_COURS": {"OUVERTE", "AFFECTEE", "EN_COURS"},
+		"EN_ATTENTE": {"OUVERTE", "AFFECTEE", "EN_COURS", "EN_ATTENTE"},
+		"CLOTUREE":   {"OUVERTE", "AFFECTEE", "EN_COURS", "CLOTUREE"}, "ARCHIVEE": {"OUVERTE", "AFFECTEE", "EN_COURS", "CLOTUREE", "ARCHIVEE"},
+		"ANNULEE": {"OUVERTE", "ANNULEE"},
+	}
+	problems := []string{"Fuite", "Bruit anormal", "Surchauffe", "Arrêt", "Vibration", "Alarme", "Usure", "Défaut électrique"}
+	prios := domain.Priorite("").Values()
+	types := domain.InterventionType("").Values()
+	staff := resps[0].ID
+	for done := 0; done < s.Interventions; done += batch {
+		n := min(batch, s.Interventions-done)
+		type plan struct {
+			statut  domain.InterventionStatut
+			created time.Time
+			tech    *ent.Technicien
+		}
+		plans := make([]plan, n)
+		creates := make([]*ent.InterventionCreate, n)
+		for i := range creates {
+			k := done + i
+			st := statuts[rng.IntN(len(statuts))]
+			created := now.Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
+			eq := equipements[rng.IntN(len(equipements))]
+			prio := domain.Priorite(prios[rng.IntN(len(prios))])
+			c := client.Intervention.Create().
+				SetTitre(fmt.Sprintf("%s %s (#%d)", problems[k%len(problems)], eq.Nom, k+1)).
+				SetDescription(fmt.Sprintf("Signalé sur %s, %s.", eq.Nom, eq.Localisation)).
+				SetType(domain.InterventionType(types[rng.IntN(len(types))])).
+				SetStatut(st).SetPriorite(prio).SetEquipementID(eq.ID).
+				SetDateCreation(created).SetDemandeurID(staff).
+				SetDateLimite(created.Add(time.Duration(2+rng.IntN(160)) * time.Hour)).
+				SetDureeEstimee(30 + rng.IntN(480))
+			p := plan{statut: st, created: created}
+			if st != domain.StatutOuverte && st != domain.StatutAnnulee {
+				p.tech = techs[rng.IntN(len(techs))]
+				c.SetTechnicienID(p.tech.ID).SetDateAffectation(created.Add(time.Hour))
+			}
+			if eq.ClientID != nil {
+				c.SetClientID(*eq.ClientID)
+			}
+			if st == domain.StatutCloturee || st == domain.StatutArchivee {
+				c.SetDateCloture(created.Add(time.Duration(4+rng.IntN(100)) * time.Hour))
+			}
+			plans[i], creates[i] = p, c
+		}
+		ivs, err := client.Intervention.CreateBulk(creates...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("interventions %d–%d: %w", done+1, done+n, err)
+		}
+		var hist []*ent.HistoriqueInterventionCreate
+		var docs []*ent.DocumentCreate
+		var notes []*ent.NotificationCreate
+		for i, iv := range ivs {
+			steps := path[plans[i].statut]
+			for j, st := range steps {
+				h := client.HistoriqueIntervention.Create().SetInterventionID(iv.ID).SetUserID(staff).
+					SetNouveauStatut(st).SetHorodatage(plans[i].created.Add(time.Duration(j) * 90 * time.Minute))
+				if j > 0 {
+					h.SetAncienStatut(steps[j-1])
+				}
+				hist = append(hist, h)
+			}
+			if (done+i)%4 == 0 {
+				docs = append(docs, client.Document.Create().SetInterventionID(iv.ID).SetFilename("photo.jpg").
+					SetPath(fmt.Sprintf("seed/%07d.jpg", done+i)).SetMimeType("image/jpeg").
+					SetSize(int64(20000+rng.IntN(2000000))).SetSha256(fmt.Sprintf("%064x", done+i)).SetUploadedByID(staff))
+			}
+			if t := plans[i].tech; t != nil {
+				notes = append(notes, client.Notification.Create().SetUserID(t.UserID).SetInterventionID(iv.ID).
+					SetType(domain.NotificationAffectation).SetSujet("Intervention affectée : "+iv.Titre).
+					SetMessage("Intervention affectée.").SetStatutEnvoi(domain.EnvoiEnvoyee).SetLu(rng.IntN(2) == 0))
+			}
+		}
+		if err := insertAll(ctx, hist, client.HistoriqueIntervention.CreateBulk); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, docs, client.Document.CreateBulk); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, notes, client.Notification.CreateBulk); err != nil {
+			return err
+		}
+		if (done/batch)%20 == 19 || done+n == s.Interventions {
+			step("%d / %d interventions with their history, documents and notifications", done+n, s.Interventions)
+		}
+	}
+	step("done: size %s; every seeded user's password is %q (e.g. responsable1@seed.mif.ma)", s.Name, Password)
+	return nil
+}
+
+// bulk creates n rows in batches.
+func bulk[C any, R any, B interface {
+	Save(context.Context) ([]R, error)
+}](ctx context.Context, n int, mk func(int) C, create func(...C) B) ([]R, error) {
+	out := make([]R, 0, n)
+	for from := 0; from < n; from += batch {
+		cs := make([]C, 0, batch)
+		for i := from; i < min(n, from+batch); i++ {
+			cs = append(cs, mk(i))
+		}
+		rows, err := create(cs...).Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+// insertAll inserts creates in batches, without reading the rows back.
+func insertAll[C any, B interface{ Exec(context.Context) error }](ctx context.Context, cs []C, create func(...C) B) error {
+	for from := 0; from < len(cs); from += batch {
+		if err := create(cs[from:min(len(cs), from+batch)]...).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}

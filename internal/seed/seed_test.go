@@ -1,0 +1,65 @@
+package seed_test
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/internal/seed"
+	"github.com/mifmaroc/erp/internal/testdb"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+var ref = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func seeded(t *testing.T) (*ent.Client, context.Context) {
+	t.Helper()
+	db := testdb.Open(t)
+	if err := seed.Run(context.Background(), db.Ent, seed.Sizes["small"], ref, bcrypt.MinCost, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return db.Ent, viewer.SystemContext(context.Background())
+}
+
+func TestSmall(t *testing.T) {
+	c, ctx := seeded(t)
+	s := seed.Sizes["small"]
+	counts := map[string][2]int{
+		"interventions": {c.Intervention.Query().CountX(ctx), s.Interventions},
+		"equipements":   {c.Equipement.Query().CountX(ctx), s.Equipements},
+		"techniciens":   {c.Technicien.Query().CountX(ctx), s.Techniciens},
+		"plannings":     {c.Planning.Query().CountX(ctx), s.Plannings},
+	}
+	for name, got := range counts {
+		if got[0] != got[1] {
+			t.Errorf("%s = %d, want %d", name, got[0], got[1])
+		}
+	}
+	// Every intervention has at least its creation line; documents and notifications exist.
+	if n := c.Intervention.Query().Where(intervention.Not(intervention.HasHistorique())).CountX(ctx); n != 0 {
+		t.Errorf("%d interventions without history", n)
+	}
+	if c.Document.Query().CountX(ctx) == 0 || c.Notification.Query().CountX(ctx) == 0 {
+		t.Error("no documents or no notifications")
+	}
+	if err := seed.Run(context.Background(), c, s, ref, bcrypt.MinCost, io.Discard); err == nil || !strings.Contains(err.Error(), "empty database") {
+		t.Errorf("seeding twice = %v, want a refusal naming an empty database", err)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	titles := func() []string {
+		c, ctx := seeded(t)
+		return c.Intervention.Query().Order(ent.Asc(intervention.FieldTitre)).Limit(50).Select(intervention.FieldTitre).StringsX(ctx)
+	}
+	if diff := cmp.Diff(titles(), titles()); diff != "" {
+		t.Errorf("two seeds differ (-first +second):\n%s", diff)
+	}
+}
