@@ -1,0 +1,238 @@
+// Command loadtest drives a running server at a fixed rate (open loop, with vegeta) and
+// prints throughput and latency percentiles per scenario: the nested intervention list,
+// node(id:) details, status changes and logins.
+//
+//	erp seed --size large && erp serve &   # then:
+//	go run ./cmd/loadtest -email responsable1@seed.mif.ma -password seed-mot-de-passe \
+//	    -scenario list -rate 300 -duration 60s -pid $(pgrep -f 'erp serve')
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+const nestedList = `query { interventions(first: 50, orderBy: [{field: DATE_CREATION, direction: DESC}], where: {statutIn: [OUVERTE, AFFECTEE, EN_COURS]}) {
+  totalCount edges { node { titre statut equipement { nom } technicien { user { email } } documents { filename }
+  historique { nouveauStatut user { email } } } } } }`
+
+const detail = `query($id: ID!) { node(id: $id) { ... on Intervention { titre statut priorite dateLimite
+  equipement { nom code } technicien { equipe user { email } } client { nom } documents { filename }
+  historique { ancienStatut nouveauStatut horodatage user { email } } availableTransitions delaiRestant coutTotalCentimes } } }`
+
+const move = `mutation($id: ID!, $s: InterventionStatut!) { changeInterventionStatut(id: $id, statut: $s) { statut } }`
+
+func run() error {
+	base := flag.String("url", "http://localhost:8000", "server base URL")
+	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
+	password := flag.String("password", "seed-mot-de-passe", "its password")
+	scenario := flag.String("scenario", "list", "list, detail, status, login or mix")
+	rate := flag.Int("rate", 100, "requests per second")
+	duration := flag.Duration("duration", 60*time.Second, "measured duration")
+	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
+	pid := flag.Int("pid", 0, "server process id: report its CPU time per request (Linux)")
+	flag.Parse()
+
+	token, err := login(*base, *email, *password)
+	if err != nil {
+		return fmt.Errorf("logging in as %s (seed the database with `erp seed --size large`?): %w", *email, err)
+	}
+	ids, err := interventionIDs(*base, token)
+	if err != nil {
+		return err
+	}
+	targeter, err := targeterFor(*scenario, *base, token, *email, *password, ids)
+	if err != nil {
+		return err
+	}
+	newAttacker := func() *vegeta.Attacker {
+		return vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.MaxWorkers(512))
+	}
+	pace := vegeta.Rate{Freq: *rate, Per: time.Second}
+	if *warmup > 0 {
+		fmt.Printf("warm-up: %s at %d/s\n", *warmup, *rate)
+		for range newAttacker().Attack(targeter, pace, *warmup, "warmup") {
+		}
+	}
+	attacker := newAttacker()
+	cpuBefore := cpuTime(*pid)
+	fmt.Printf("measuring: %s, %d/s for %s\n", *scenario, *rate, *duration)
+	var m vegeta.Metrics
+	errs := map[string]int{}
+	for res := range attacker.Attack(targeter, pace, *duration, *scenario) {
+		if res.Error == "" && res.Code == http.StatusOK && bytes.Contains(res.Body, []byte(`"errors"`)) {
+			res.Error = "graphql error: " + firstError(res.Body)
+		}
+		if res.Error != "" {
+			errs[res.Error]++
+		}
+		m.Add(res)
+	}
+	m.Close()
+	cpu := cpuTime(*pid) - cpuBefore
+
+	fmt.Printf("requests %d, throughput %.1f/s, success %.2f%%\n", m.Requests, m.Throughput, m.Success*100)
+	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
+	if *pid > 0 && m.Requests > 0 {
+		fmt.Printf("server CPU %.2f ms per request\n", float64(cpu.Microseconds())/1000/float64(m.Requests))
+	}
+	for e, n := range errs {
+		fmt.Printf("error ×%d: %.200s\n", n, e)
+	}
+	return nil
+}
+
+func targeterFor(scenario, base, token, email, password string, ids []string) (vegeta.Targeter, error) {
+	gql := func(query string, vars map[string]any) vegeta.Target {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		return vegeta.Target{Method: http.MethodPost, URL: base + "/graphql", Body: body,
+			Header: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}}}
+	}
+	var n atomic.Uint64
+	list := func(t *vegeta.Target) error { *t = gql(nestedList, nil); return nil }
+	det := func(t *vegeta.Target) error {
+		*t = gql(detail, map[string]any{"id": ids[n.Add(1)%uint64(len(ids))]})
+		return nil
+	}
+	// Status changes walk each intervention OUVERTE? no: they toggle EN_COURS ⇄ EN_ATTENTE on
+	// the listed ids; a request on a row in another status gets INVALID_TRANSITION.
+	toggles := make([]atomic.Bool, len(ids))
+	status := func(t *vegeta.Target) error {
+		i := n.Add(1) % uint64(len(ids))
+		to := "EN_ATTENTE"
+		if toggles[i].Load() {
+			to = "EN_COURS"
+		}
+		toggles[i].Store(!toggles[i].Load())
+		*t = gql(move, map[string]any{"id": ids[i], "s": to})
+		return nil
+	}
+	loginT := func(t *vegeta.Target) error {
+		*t = vegeta.Target{Method: http.MethodPost, URL: base + "/auth/token",
+			Body:   []byte(url.Values{"username": {email}, "password": {password}}.Encode()),
+			Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}
+		return nil
+	}
+	switch scenario {
+	case "list":
+		return list, nil
+	case "detail":
+		return det, nil
+	case "status":
+		return status, nil
+	case "login":
+		return loginT, nil
+	case "mix":
+		// Of 100 requests: 50 list, 40 detail, 9 status changes, 1 login.
+		return func(t *vegeta.Target) error {
+			switch k := n.Load() % 100; {
+			case k < 50:
+				n.Add(1)
+				return list(t)
+			case k < 90:
+				return det(t)
+			case k < 99:
+				return status(t)
+			default:
+				n.Add(1)
+				return loginT(t)
+			}
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown scenario %q: list, detail, status, login or mix", scenario)
+}
+
+func login(base, email, password string) (string, error) {
+	res, err := http.PostForm(base+"/auth/token", url.Values{"username": {email}, "password": {password}})
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = res.Body.Close() }()
+	var out struct {
+		AccessToken string `json:"access_token"`
+		Detail      string `json:"detail"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return "", err
+	}
+	if out.AccessToken == "" {
+		return "", errors.New(out.Detail)
+	}
+	return out.AccessToken, nil
+}
+
+// interventionIDs returns ids of interventions in EN_COURS (for status changes and details).
+func interventionIDs(base, token string) ([]string, error) {
+	body, _ := json.Marshal(map[string]any{"query": `{ interventions(first: 100, where: {statut: EN_COURS}) { edges { node { id } } } }`})
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = res.Body.Close() }()
+	var out struct {
+		Data struct {
+			Interventions struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range out.Data.Interventions.Edges {
+		ids = append(ids, e.Node.ID)
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("no EN_COURS intervention to work on: seed the database first")
+	}
+	return ids, nil
+}
+
+func firstError(body []byte) string {
+	var out struct{ Errors []struct{ Message string } }
+	if json.Unmarshal(body, &out) == nil && len(out.Errors) > 0 {
+		return out.Errors[0].Message
+	}
+	return "unknown"
+}
+
+// cpuTime is the user+system CPU time of process pid (0: not measured).
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond // clock ticks of 1/100 s
+}
