@@ -1,5 +1,6 @@
-// Package templates holds the email templates, one HTML and one text file per notification
-// type (notification_<type>.html / .txt), embedded in the binary.
+// Package templates holds the email templates, embedded in the binary: one layout in HTML
+// and in text (layout.html, layout.txt), and per notification type the parts that differ
+// (notification_<type>.html / .txt: its heading and colour).
 package templates
 
 import "embed"

@@ -63,11 +63,11 @@ func LoadTemplates() (*Templates, error) {
 	t := &Templates{html: map[domain.NotificationType]*htmltemplate.Template{}, text: map[domain.NotificationType]*texttemplate.Template{}}
 	for _, v := range domain.NotificationType("").Values() {
 		name := "notification_" + strings.ToLower(v)
-		h, err := htmltemplate.ParseFS(templates.FS, name+".html")
+		h, err := htmltemplate.ParseFS(templates.FS, "layout.html", name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("email template %s.html: %w", name, err)
 		}
-		x, err := texttemplate.ParseFS(templates.FS, name+".txt")
+		x, err := texttemplate.ParseFS(templates.FS, "layout.txt", name+".txt")
 		if err != nil {
 			return nil, fmt.Errorf("email template %s.txt: %w", name, err)
 		}
@@ -79,10 +79,10 @@ func LoadTemplates() (*Templates, error) {
 // Render builds the email of a notification of type typ.
 func (t *Templates) Render(typ domain.NotificationType, to string, d MailData) (Mail, error) {
 	var h, x bytes.Buffer
-	if err := t.html[typ].Execute(&h, d); err != nil {
+	if err := t.html[typ].ExecuteTemplate(&h, "layout.html", d); err != nil {
 		return Mail{}, fmt.Errorf("rendering %s html: %w", typ, err)
 	}
-	if err := t.text[typ].Execute(&x, d); err != nil {
+	if err := t.text[typ].ExecuteTemplate(&x, "layout.txt", d); err != nil {
 		return Mail{}, fmt.Errorf("rendering %s text: %w", typ, err)
 	}
 	return Mail{To: to, Subject: d.Sujet, Text: x.String(), HTML: h.String()}, nil
