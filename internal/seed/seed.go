@@ -218,6 +218,14 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			step("%d / %d interventions with their history, documents and notifications", done+n, s.Interventions)
 		}
 	}
+	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
+	// planner would otherwise see the tables as empty until autovacuum comes by.
+	if _, err := client.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+		if _, err := client.ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("updating statistics: %w", err)
+		}
+	}
+	step("statistics updated")
 	step("done: size %s; every seeded user's password is %q (e.g. responsable1@seed.mif.ma)", s.Name, Password)
 	return nil
 }
