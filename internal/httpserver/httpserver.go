@@ -45,7 +45,7 @@ const readyTimeout = 2 * time.Second
 // NewHandler returns the server's routes:
 //
 //	/graphql  GraphQL (GET, POST, multipart)
-//	/         GraphiQL
+//	/         GraphiQL (not in production)
 //	/auth/…   REST shim: token, refresh, logout, me
 //	/static/uploads/…  documents, by signed URL
 //	/health   liveness: the process answers (no database access)
@@ -68,7 +68,10 @@ func NewHandler(d Deps) http.Handler {
 	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger}.register(mux)
-	mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
+	if !d.Config.Production() {
+		// GraphiQL for analysts and developers; production serves the API only.
+		mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
+	}
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -82,7 +85,7 @@ func NewHandler(d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return requestLog(d.Logger, cors(d.Config.CORSAllowOrigins, authenticate(d.Auth, d.Logger, mux)))
+	return requestLog(d.Logger, securityHeaders(cors(d.Config.CORSAllowOrigins, authenticate(d.Auth, d.Logger, mux))))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

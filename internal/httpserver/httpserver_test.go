@@ -5,11 +5,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
@@ -134,6 +136,22 @@ func TestRunDrainsInFlightRequests(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("Run returned %v, want nil after a clean drain", err)
+	}
+}
+
+func TestProductionServesNoGraphiQL(t *testing.T) {
+	env := apptest.New(t)
+	cfg := env.Deps.Config
+	cfg.Env = config.EnvProduction
+	deps := env.Deps
+	deps.Config = cfg
+	srv := httptest.NewServer(httpserver.NewHandler(deps))
+	t.Cleanup(srv.Close)
+	if status, _, _ := get(t, srv.URL, "/"); status != http.StatusNotFound {
+		t.Errorf("GET / in production = %d, want 404", status)
+	}
+	if status, _, h := get(t, srv.URL, "/health"); status != http.StatusOK || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("/health = %d with headers %v", status, h)
 	}
 }
 
