@@ -66,6 +66,7 @@ type authRoutes struct {
 	svc    *auth.Service
 	client *ent.Client
 	log    *slog.Logger
+	limit  *loginLimiter
 }
 
 func (a authRoutes) register(mux *http.ServeMux) {
@@ -99,6 +100,12 @@ func (a authRoutes) token(w http.ResponseWriter, r *http.Request) {
 	}
 	if email == "" || in["password"] == "" {
 		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "username (your email) and password are required"))
+		return
+	}
+	if ok, wait := a.limit.allow("ip:"+clientIP(r), "account:"+strings.ToLower(strings.TrimSpace(email))); !ok {
+		a.log.WarnContext(r.Context(), "login rate limited", "event", "login_rate_limited", "ip", clientIP(r), "email", email)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "too many login attempts: retry later", "code": "RATE_LIMITED"})
 		return
 	}
 	pair, err := a.svc.Login(r.Context(), email, in["password"], clientIP(r))

@@ -346,3 +346,23 @@ func TestChangePasswordRefusals(t *testing.T) {
 		t.Errorf("login after refused changes = %d, want 200", r.Status)
 	}
 }
+
+// TestLoginRateLimit: the 11th login attempt within a minute from one address gets 429 with
+// Retry-After, whatever the credentials; a minute later it works again.
+func TestLoginRateLimit(t *testing.T) {
+	env := apptest.New(t)
+	u := env.User(t, "Spray", domain.RoleTechnicien)
+	for i := 1; i <= 10; i++ {
+		if r := login(t, env, "inconnu"+strconv.Itoa(i)+"@example.com", "mauvais mot de passe"); r.Status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d = %d, want 401", i, r.Status)
+		}
+	}
+	r := login(t, env, u.Email, apptest.Password)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("11th attempt = %d (Retry-After %q), want 429 with Retry-After", r.Status, r.Header.Get("Retry-After"))
+	}
+	env.Clock.Advance(time.Minute)
+	if r := login(t, env, u.Email, apptest.Password); r.Status != http.StatusOK {
+		t.Errorf("a minute later = %d, want 200", r.Status)
+	}
+}
