@@ -269,3 +269,51 @@ func TestEventsCrossReplicas(t *testing.T) {
 		t.Errorf("event from the other replica = %+v", ev)
 	}
 }
+
+// TestListenerReconnects: the database drops the live-events listener's connection (as a
+// restart would); the listener reconnects by itself and the open subscription keeps
+// receiving events.
+func TestListenerReconnects(t *testing.T) {
+	if testdb.Dialect() != "postgres" {
+		t.Skip("the LISTEN connection exists on PostgreSQL only; this runs in the PostgreSQL pass")
+	}
+	e := newIvEnv(t)
+	iv := e.at(t, domain.StatutAffectee)
+	ws, err := dialWS(t, e.Env, e.Token(t, e.admin), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.subscribe("1", statutSub, map[string]any{"iv": strconv.Itoa(iv.ID)})
+	waitSubscribers(t, e.Env, 1)
+
+	var dbName string
+	if err := e.DB.SQL.QueryRow("SELECT current_database()").Scan(&dbName); err != nil {
+		t.Fatal(err)
+	}
+	var killed int
+	err = e.DB.SQL.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%'`, dbName).Scan(&killed)
+	if err != nil || killed == 0 {
+		t.Fatalf("terminated %d listener connections (%v), want at least 1", killed, err)
+	}
+	// Wait for the listener to be back (it retries within seconds), then publish once.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var back int
+		err := e.DB.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'LISTEN%'`, dbName).Scan(&back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the listener did not reconnect")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_COURS"}, &struct{}{})
+	if ev := decodeStatut(t, ws.next(5*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_COURS" {
+		t.Errorf("event after the reconnection = %+v", ev)
+	}
+}

@@ -53,6 +53,7 @@ func NewPostgres(ctx context.Context, db *sql.DB, dsn string, log *slog.Logger) 
 					// The connection came back: nothing to resync for fire-and-forget events.
 					continue
 				}
+				log.Debug("live event received", "bytes", len(n.Extra))
 				ev, err := decode([]byte(n.Extra))
 				if err != nil {
 					log.Warn("undecodable live event", "error", err)
