@@ -203,34 +203,35 @@ func (a *App) Serve(ctx context.Context) error {
 // Services builds the application services on the opened database. ctx bounds the live
 // events listener.
 func (a *App) Services(ctx context.Context) (httpserver.Deps, error) {
-	events := pubsub.NewMemory(a.Log)
-	if a.DB.Dialect == dialect.Postgres {
+	return NewDeps(ctx, a.Config, a.DB, time.Now, a.Log)
+}
+
+// NewDeps wires every service on db with the clock now: the one wiring the server and the
+// tests share. On PostgreSQL the live events go through LISTEN/NOTIFY until ctx ends.
+func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func() time.Time, log *slog.Logger) (httpserver.Deps, error) {
+	events := pubsub.NewMemory(log)
+	if db.Dialect == dialect.Postgres {
 		var err error
-		if events, err = pubsub.NewPostgres(ctx, a.DB.SQL, a.DB.URL, a.Log); err != nil {
+		if events, err = pubsub.NewPostgres(ctx, db.SQL, db.URL, log); err != nil {
 			return httpserver.Deps{}, err
 		}
 	}
-	tokens := auth.Tokens{
-		Key:      []byte(a.Config.SecretKey),
-		Issuer:   a.Config.JWTIssuer,
-		Audience: a.Config.JWTAudience,
-		TTL:      a.Config.AccessTokenTTL,
-		Now:      time.Now,
-	}
-	authSvc, err := auth.NewService(a.DB.Ent, a.DB.Dialect, tokens, a.Config.RefreshTokenTTL, a.Config.BcryptCost, a.Log)
+	tokens := auth.Tokens{Key: []byte(cfg.SecretKey), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, TTL: cfg.AccessTokenTTL, Now: now}
+	authSvc, err := auth.NewService(db.Ent, db.Dialect, tokens, cfg.RefreshTokenTTL, cfg.BcryptCost, log)
 	if err != nil {
 		return httpserver.Deps{}, err
 	}
+	sla := intervention.SLA(cfg.SLA)
 	return httpserver.Deps{
-		Config:        a.Config,
-		DB:            a.DB,
-		Logger:        a.Log,
+		Config:        cfg,
+		DB:            db,
+		Logger:        log,
 		Auth:          authSvc,
-		Accounts:      &account.Service{Client: a.DB.Ent, BcryptCost: a.Config.BcryptCost, Now: time.Now, Log: a.Log},
-		Interventions: &intervention.Service{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log, Events: events},
-		Scheduler:     &planning.Runner{Client: a.DB.Ent, SLA: intervention.SLA(a.Config.SLA), Now: time.Now, Log: a.Log, Events: events},
-		Documents: &document.Store{Client: a.DB.Ent, Root: a.Config.UploadDirectory, MaxBytes: a.Config.MaxUploadBytes,
-			Key: []byte("documents:" + a.Config.SecretKey), URLTTL: a.Config.UploadURLTTL, Now: time.Now, Log: a.Log},
+		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
+		Interventions: &intervention.Service{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
+		Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
+		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
+			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 		Events: events,
 	}, nil
 }

@@ -15,17 +15,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/internal/account"
+	"github.com/mifmaroc/erp/internal/app"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
-	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
-	"github.com/mifmaroc/erp/internal/intervention"
-	"github.com/mifmaroc/erp/internal/planning"
-	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -106,31 +102,11 @@ func reopen(db *database.DB) (*database.DB, error) {
 
 func start(tb testing.TB, db *database.DB, cfg config.Config, clock *Clock) *Env {
 	tb.Helper()
-	log := gqltest.Logger(tb)
-	tokens := auth.Tokens{Key: []byte(cfg.SecretKey), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, TTL: cfg.AccessTokenTTL, Now: clock.Now}
-	authSvc, err := auth.NewService(db.Ent, db.Dialect, tokens, cfg.RefreshTokenTTL, cfg.BcryptCost, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	tb.Cleanup(cancel)
+	deps, err := app.NewDeps(ctx, cfg, db, clock.Now, gqltest.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
-	}
-	events := pubsub.NewMemory(log)
-	if db.Dialect == dialect.Postgres {
-		ctx, cancel := context.WithCancel(context.Background())
-		tb.Cleanup(cancel)
-		if events, err = pubsub.NewPostgres(ctx, db.SQL, db.URL, log); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	deps := httpserver.Deps{
-		Config:        cfg,
-		DB:            db,
-		Logger:        log,
-		Auth:          authSvc,
-		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: clock.Now, Log: log},
-		Interventions: &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log, Events: events},
-		Scheduler:     &planning.Runner{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: clock.Now, Log: log, Events: events},
-		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
-			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: clock.Now, Log: log},
-		Events: events,
 	}
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)
