@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -35,11 +34,11 @@ func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationH
 
 // kpis returns an intervention's KPIs. The first KPI field asked for in a list computes
 // them for the whole list at once (its siblings are read from the parent field's result),
-// so a page costs the same four statements whatever its size, without waiting for keys.
+// so a page costs the same three statements whatever its size, without waiting for keys.
 func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention.KPIs, error) {
 	c, _ := ctx.Value(cacheKey{}).(*requestCache)
 	if c == nil {
-		res := r.loadKPIs(ctx, []int{iv.ID})[0]
+		res := r.loadKPIs(ctx, []*ent.Intervention{iv})[0]
 		return res.Data, res.Error
 	}
 	c.mu.Lock()
@@ -47,39 +46,35 @@ func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention
 	if k, ok := c.kpis[iv.ID]; ok {
 		return k, nil
 	}
-	ids := []int{iv.ID}
-	for _, id := range siblingInterventions(ctx) {
-		if _, done := c.kpis[id]; !done && id != iv.ID {
-			ids = append(ids, id)
+	batch := []*ent.Intervention{iv}
+	for _, s := range siblingInterventions(ctx) {
+		if _, done := c.kpis[s.ID]; !done && s.ID != iv.ID {
+			batch = append(batch, s)
 		}
 	}
-	results := r.loadKPIs(ctx, ids)
-	for i, id := range ids {
+	results := r.loadKPIs(ctx, batch)
+	for i, b := range batch {
 		if results[i].Error == nil {
-			c.kpis[id] = results[i].Data
+			c.kpis[b.ID] = results[i].Data
 		}
 	}
 	return results[0].Data, results[0].Error
 }
 
 // siblingInterventions lists the interventions of the nearest list above the current field.
-func siblingInterventions(ctx context.Context) []int {
+func siblingInterventions(ctx context.Context) []*ent.Intervention {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
 		switch res := fc.Result.(type) {
 		case []*ent.InterventionEdge:
-			ids := make([]int, 0, len(res))
+			ivs := make([]*ent.Intervention, 0, len(res))
 			for _, e := range res {
 				if e != nil && e.Node != nil {
-					ids = append(ids, e.Node.ID)
+					ivs = append(ivs, e.Node)
 				}
 			}
-			return ids
+			return ivs
 		case []*ent.Intervention:
-			ids := make([]int, 0, len(res))
-			for _, iv := range res {
-				ids = append(ids, iv.ID)
-			}
-			return ids
+			return res
 		}
 	}
 	return nil
@@ -91,19 +86,19 @@ type kpiResult struct {
 	Error error
 }
 
-// loadKPIs computes the KPIs of interventions ids in four statements: the interventions,
-// their history, their parts and their technicians' rates.
-func (r *Resolver) loadKPIs(ctx context.Context, ids []int) []kpiResult {
-	out := make([]kpiResult, len(ids))
+// loadKPIs computes the KPIs of ivs in three statements: their history, their parts and their
+// technicians' rates.
+func (r *Resolver) loadKPIs(ctx context.Context, ivs []*ent.Intervention) []kpiResult {
+	out := make([]kpiResult, len(ivs))
 	fail := func(err error) []kpiResult {
 		for i := range out {
 			out[i] = kpiResult{Error: err}
 		}
 		return out
 	}
-	ivs, err := r.client.Intervention.Query().Where(entintervention.IDIn(ids...)).All(ctx)
-	if err != nil {
-		return fail(err)
+	ids := make([]int, len(ivs))
+	for i, iv := range ivs {
+		ids[i] = iv.ID
 	}
 	steps, err := r.client.HistoriqueIntervention.Query().
 		Where(historiqueintervention.InterventionIDIn(ids...)).
@@ -152,13 +147,8 @@ func (r *Resolver) loadKPIs(ctx context.Context, ids []int) []kpiResult {
 		}
 	}
 	now := r.now()
-	for i, id := range ids {
-		f := facts[id]
-		if f == nil {
-			out[i] = kpiResult{Error: fmt.Errorf("intervention %d not found", id)}
-			continue
-		}
-		out[i] = kpiResult{Data: intervention.Compute(*f, now)}
+	for i, iv := range ivs {
+		out[i] = kpiResult{Data: intervention.Compute(*facts[iv.ID], now)}
 	}
 	return out
 }
