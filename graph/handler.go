@@ -11,6 +11,7 @@ import (
 
 	coderws "github.com/coder/websocket"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -40,6 +41,8 @@ type Options struct {
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Events        *pubsub.Bus
+	// Metrics times operations and counts errors (nil: none).
+	Metrics graphql.HandlerExtension
 	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
 	AllowedOrigins []string
 	Introspection  bool // on for GraphiQL in development
@@ -123,6 +126,9 @@ func NewServer(o Options) *handler.Server {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limits{})
+	if o.Metrics != nil {
+		srv.Use(o.Metrics)
+	}
 	srv.SetErrorPresenter(r.presentError)
 	srv.SetRecoverFunc(r.recoverPanic)
 	return srv

@@ -15,13 +15,16 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/document"
+	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/metrics"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -196,6 +199,20 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	worker.Start(ctx, a.Config.NotifyInterval)
 	defer worker.Stop()
+	if addr := a.Config.MetricsAddr; addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("listening on METRICS_ADDR %s: %w", addr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", deps.Metrics.Handler())
+		go func() {
+			if err := httpserver.Run(ctx, mln, mux, a.Config.ShutdownTimeout, a.Log); err != nil {
+				a.Log.Error("metrics server", "error", err)
+			}
+		}()
+		a.Log.Info("metrics served", "addr", mln.Addr().String(), "path", "/metrics")
+	}
 	h := httpserver.NewHandler(deps)
 	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
 }
@@ -222,7 +239,18 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		return httpserver.Deps{}, err
 	}
 	sla := intervention.SLA(cfg.SLA)
+	sys := viewer.SystemContext(ctx)
+	m := metrics.New(metrics.Sources{
+		DB: db.SQL,
+		PendingNotifications: func() float64 {
+			n, _ := db.Ent.Notification.Query().Where(notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).Count(sys)
+			return float64(n)
+		},
+		SchedulerRuns: func() float64 { n, _ := db.Ent.SchedulerRun.Query().Count(sys); return float64(n) },
+		Subscribers:   func() float64 { return float64(events.Subscribers()) },
+	})
 	return httpserver.Deps{
+		Metrics:       m,
 		Config:        cfg,
 		DB:            db,
 		Logger:        log,

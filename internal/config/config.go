@@ -75,6 +75,7 @@ type Config struct {
 	LogFormat string // LOG_FORMAT: json or text
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+	MetricsAddr     string        // METRICS_ADDR: where /metrics is served; empty: not served
 }
 
 // DBConfig holds the connection pool settings (seed §10.9).
@@ -159,6 +160,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 10*time.Second),
+		MetricsAddr:     r.str("METRICS_ADDR", ""),
 	}
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))

@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/metrics"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 )
@@ -37,6 +38,7 @@ type Deps struct {
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Events        *pubsub.Bus
+	Metrics       *metrics.Metrics
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -63,6 +65,7 @@ func NewHandler(d Deps) http.Handler {
 		Scheduler:      d.Scheduler,
 		Documents:      d.Documents,
 		Events:         d.Events,
+		Metrics:        d.Metrics.GraphQL(),
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
 	}))))
@@ -85,7 +88,7 @@ func NewHandler(d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return requestLog(d.Logger, securityHeaders(cors(d.Config.CORSAllowOrigins, authenticate(d.Auth, d.Logger, mux))))
+	return d.Metrics.HTTP(requestLog(d.Logger, securityHeaders(cors(d.Config.CORSAllowOrigins, authenticate(d.Auth, d.Logger, mux)))))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

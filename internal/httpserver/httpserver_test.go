@@ -195,3 +195,33 @@ func TestRequestID(t *testing.T) {
 		t.Errorf("generated X-Request-ID = %q", h.Get("X-Request-ID"))
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	env := apptest.New(t)
+	env.GraphQL(t, "").MustFail(`{ me { email } }`, nil)
+	api := env.As(t, env.User(t, "Admin", domain.RoleAdmin))
+	api.MustData(`{ interventions { totalCount } }`, nil, &struct{}{})
+	env.Client.Notification.Create().SetUserID(env.Client.User.Query().FirstIDX(env.Sys)).
+		SetType(domain.NotificationInformation).SetSujet("s").SetMessage("m").ExecX(env.Sys)
+
+	srv := httptest.NewServer(env.Deps.Metrics.Handler())
+	t.Cleanup(srv.Close)
+	status, body, _ := get(t, srv.URL, "")
+	if status != http.StatusOK {
+		t.Fatalf("metrics = %d", status)
+	}
+	for _, want := range []string{
+		`erp_http_request_duration_seconds_count{method="POST",route="/graphql",status="2xx"} 2`,
+		`erp_graphql_errors_total{code="UNAUTHENTICATED"} 1`,
+		`erp_graphql_operation_duration_seconds_count{operation="query"} 2`,
+		`erp_notifications_pending 1`,
+		`erp_live_subscribers 0`,
+		`erp_scheduler_runs 0`,
+		`go_goroutines`,
+		`go_sql_max_open_connections{db_name="erp"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
