@@ -93,7 +93,7 @@ func (e *Env) Replica(tb testing.TB) *Env {
 }
 
 func reopen(db *database.DB) (*database.DB, error) {
-	pool := database.Pool{MaxOpenConns: 10, MaxIdleConns: 5, ConnMaxLifetime: time.Minute, ConnMaxIdleTime: time.Minute, ConnectTimeout: 5 * time.Second}
+	pool := testdb.Pool
 	if db.Dialect == dialect.Postgres {
 		return database.OpenPostgres(context.Background(), db.URL, pool)
 	}

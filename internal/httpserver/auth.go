@@ -21,7 +21,7 @@ import (
 // answers UNAUTHENTICATED with it and the public routes still work.
 func authenticate(svc *auth.Service, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := viewer.WithIP(r.Context(), clientIP(r))
+		ctx := r.Context() // requestLog already put the client's address in it
 		if token, ok := bearerToken(r); ok {
 			v, err := svc.Authenticate(ctx, token)
 			if err != nil {

@@ -47,7 +47,8 @@ func ServerURL() string {
 	return DefaultServerURL
 }
 
-var testPool = database.Pool{
+// Pool is the connection pool of test databases.
+var Pool = database.Pool{
 	MaxOpenConns:    10,
 	MaxIdleConns:    5,
 	ConnMaxLifetime: time.Minute,
@@ -75,7 +76,7 @@ func OpenEmpty(tb testing.TB) (*database.DB, string) {
 	tb.Helper()
 	if Dialect() == dialect.SQLite {
 		path := filepath.Join(tb.TempDir(), "erp.db")
-		db, err := database.OpenSQLite(context.Background(), path, testPool)
+		db, err := database.OpenSQLite(context.Background(), path, Pool)
 		if err != nil {
 			tb.Fatalf("opening the test database: %v", err)
 		}
@@ -97,7 +98,7 @@ func createPostgres(tb testing.TB, clause string) *database.DB {
 		tb.Fatalf("creating test database %s on %s: %v", name, redacted(ServerURL()), err)
 	}
 	u := withDatabase(tb, name)
-	db, err := database.OpenPostgres(ctx, u, testPool)
+	db, err := database.OpenPostgres(ctx, u, Pool)
 	if err != nil {
 		tb.Fatalf("opening test database: %v", err)
 	}
@@ -191,7 +192,7 @@ func buildTemplate(a *sql.DB) (string, error) {
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
 		return "", err
 	}
-	db, err := database.OpenPostgres(ctx, urlWithDatabase(ServerURL(), building), testPool)
+	db, err := database.OpenPostgres(ctx, urlWithDatabase(ServerURL(), building), Pool)
 	if err != nil {
 		return "", err
 	}
