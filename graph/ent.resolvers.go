@@ -9,9 +9,94 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/competence"
 )
+
+// UploadedBy is the resolver for the uploadedBy field.
+func (r *documentResolver) UploadedBy(ctx context.Context, obj *ent.Document) (*ent.User, error) {
+	return toOne(ctx, obj.Edges.UploadedByOrErr, obj.UploadedByID, r.loadersFrom(ctx).user)
+}
+
+// User is the resolver for the user field.
+func (r *historiqueInterventionResolver) User(ctx context.Context, obj *ent.HistoriqueIntervention) (*ent.User, error) {
+	return toOne(ctx, obj.Edges.UserOrErr, &obj.UserID, r.loadersFrom(ctx).user)
+}
+
+// Equipement is the resolver for the equipement field.
+func (r *interventionResolver) Equipement(ctx context.Context, obj *ent.Intervention) (*ent.Equipement, error) {
+	return toOne(ctx, obj.Edges.EquipementOrErr, obj.EquipementID, r.loadersFrom(ctx).equipement)
+}
+
+// Technicien is the resolver for the technicien field.
+func (r *interventionResolver) Technicien(ctx context.Context, obj *ent.Intervention) (*ent.Technicien, error) {
+	return toOne(ctx, obj.Edges.TechnicienOrErr, obj.TechnicienID, r.loadersFrom(ctx).technicien)
+}
+
+// Client is the resolver for the client field.
+func (r *interventionResolver) Client(ctx context.Context, obj *ent.Intervention) (*ent.Societe, error) {
+	return toOne(ctx, obj.Edges.ClientOrErr, obj.ClientID, r.loadersFrom(ctx).societe)
+}
+
+// Contrat is the resolver for the contrat field.
+func (r *interventionResolver) Contrat(ctx context.Context, obj *ent.Intervention) (*ent.Contrat, error) {
+	return toOne(ctx, obj.Edges.ContratOrErr, obj.ContratID, r.loadersFrom(ctx).contrat)
+}
+
+// Planning is the resolver for the planning field.
+func (r *interventionResolver) Planning(ctx context.Context, obj *ent.Intervention) (*ent.Planning, error) {
+	return toOne(ctx, obj.Edges.PlanningOrErr, obj.PlanningID, r.loadersFrom(ctx).planning)
+}
+
+// Demandeur is the resolver for the demandeur field.
+func (r *interventionResolver) Demandeur(ctx context.Context, obj *ent.Intervention) (*ent.User, error) {
+	return toOne(ctx, obj.Edges.DemandeurOrErr, obj.DemandeurID, r.loadersFrom(ctx).user)
+}
+
+// Documents is the resolver for the documents field.
+func (r *interventionResolver) Documents(ctx context.Context, obj *ent.Intervention) ([]*ent.Document, error) {
+	return toMany(ctx, obj.NamedDocuments, obj.Edges.DocumentsOrErr, obj.ID, r.loadersFrom(ctx).documents)
+}
+
+// Historique is the resolver for the historique field.
+func (r *interventionResolver) Historique(ctx context.Context, obj *ent.Intervention) ([]*ent.HistoriqueIntervention, error) {
+	return toMany(ctx, obj.NamedHistorique, obj.Edges.HistoriqueOrErr, obj.ID, r.loadersFrom(ctx).historique)
+}
+
+// Pieces is the resolver for the pieces field.
+func (r *interventionResolver) Pieces(ctx context.Context, obj *ent.Intervention) ([]*ent.Piece, error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		if v, err := obj.NamedPieces(fc.Field.Alias); err == nil {
+			return v, nil
+		}
+	}
+	if v, err := obj.Edges.PiecesOrErr(); err == nil {
+		return v, nil
+	}
+	// The parts come with the lines that use them.
+	lines, err := r.loadersFrom(ctx).utilisations.Load(ctx, obj.ID)()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ent.Piece, 0, len(lines))
+	for _, l := range lines {
+		if l.Edges.Piece != nil {
+			out = append(out, l.Edges.Piece)
+		}
+	}
+	return out, nil
+}
+
+// Utilisations is the resolver for the utilisations field.
+func (r *interventionResolver) Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error) {
+	return toMany(ctx, obj.NamedUtilisations, obj.Edges.UtilisationsOrErr, obj.ID, r.loadersFrom(ctx).utilisations)
+}
+
+// Piece is the resolver for the piece field.
+func (r *interventionPieceResolver) Piece(ctx context.Context, obj *ent.InterventionPiece) (*ent.Piece, error) {
+	return toOne(ctx, obj.Edges.PieceOrErr, &obj.PieceID, r.loadersFrom(ctx).piece)
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
@@ -92,14 +177,32 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// User is the resolver for the user field.
+func (r *technicienResolver) User(ctx context.Context, obj *ent.Technicien) (*ent.User, error) {
+	return toOne(ctx, obj.Edges.UserOrErr, &obj.UserID, r.loadersFrom(ctx).user)
+}
+
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
+
+// HistoriqueIntervention returns HistoriqueInterventionResolver implementation.
+func (r *Resolver) HistoriqueIntervention() HistoriqueInterventionResolver {
+	return &historiqueInterventionResolver{r}
+}
 
 // Intervention returns InterventionResolver implementation.
 func (r *Resolver) Intervention() InterventionResolver { return &interventionResolver{r} }
 
+// InterventionPiece returns InterventionPieceResolver implementation.
+func (r *Resolver) InterventionPiece() InterventionPieceResolver {
+	return &interventionPieceResolver{r}
+}
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Technicien returns TechnicienResolver implementation.
+func (r *Resolver) Technicien() TechnicienResolver { return &technicienResolver{r} }
 
 // InterventionWhereInput returns InterventionWhereInputResolver implementation.
 func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
@@ -108,7 +211,10 @@ func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
 
 type (
 	documentResolver               struct{ *Resolver }
+	historiqueInterventionResolver struct{ *Resolver }
 	interventionResolver           struct{ *Resolver }
+	interventionPieceResolver      struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
+	technicienResolver             struct{ *Resolver }
 	interventionWhereInputResolver struct{ *Resolver }
 )

@@ -36,11 +36,14 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Document() DocumentResolver
+	HistoriqueIntervention() HistoriqueInterventionResolver
 	Intervention() InterventionResolver
+	InterventionPiece() InterventionPieceResolver
 	InterventionStatutEvent() InterventionStatutEventResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Technicien() TechnicienResolver
 	InterventionWhereInput() InterventionWhereInputResolver
 }
 
@@ -507,9 +510,24 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type DocumentResolver interface {
+	UploadedBy(ctx context.Context, obj *ent.Document) (*ent.User, error)
 	URL(ctx context.Context, obj *ent.Document) (string, error)
 }
+type HistoriqueInterventionResolver interface {
+	User(ctx context.Context, obj *ent.HistoriqueIntervention) (*ent.User, error)
+}
 type InterventionResolver interface {
+	Equipement(ctx context.Context, obj *ent.Intervention) (*ent.Equipement, error)
+	Technicien(ctx context.Context, obj *ent.Intervention) (*ent.Technicien, error)
+	Client(ctx context.Context, obj *ent.Intervention) (*ent.Societe, error)
+	Contrat(ctx context.Context, obj *ent.Intervention) (*ent.Contrat, error)
+	Planning(ctx context.Context, obj *ent.Intervention) (*ent.Planning, error)
+	Demandeur(ctx context.Context, obj *ent.Intervention) (*ent.User, error)
+	Documents(ctx context.Context, obj *ent.Intervention) ([]*ent.Document, error)
+	Historique(ctx context.Context, obj *ent.Intervention) ([]*ent.HistoriqueIntervention, error)
+
+	Pieces(ctx context.Context, obj *ent.Intervention) ([]*ent.Piece, error)
+	Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error)
 	AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error)
 	DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error)
 	DelaiEcoule(ctx context.Context, obj *ent.Intervention) (int, error)
@@ -519,6 +537,9 @@ type InterventionResolver interface {
 	CoutMainOeuvreCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
 	CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
 	SLARespecte(ctx context.Context, obj *ent.Intervention) (*bool, error)
+}
+type InterventionPieceResolver interface {
+	Piece(ctx context.Context, obj *ent.InterventionPiece) (*ent.Piece, error)
 }
 type InterventionStatutEventResolver interface {
 	Intervention(ctx context.Context, obj *pubsub.StatutChange) (*ent.Intervention, error)
@@ -572,6 +593,9 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
 	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
+}
+type TechnicienResolver interface {
+	User(ctx context.Context, obj *ent.Technicien) (*ent.User, error)
 }
 
 type InterventionWhereInputResolver interface {
@@ -6604,7 +6628,7 @@ func (ec *executionContext) _Document_uploadedBy(ctx context.Context, field grap
 			return ec.fieldContext_Document_uploadedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.UploadedBy(ctx)
+			return ec.Resolvers.Document().UploadedBy(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -6619,7 +6643,7 @@ func (ec *executionContext) fieldContext_Document_uploadedBy(_ context.Context, 
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -7493,7 +7517,7 @@ func (ec *executionContext) _HistoriqueIntervention_user(ctx context.Context, fi
 			return ec.fieldContext_HistoriqueIntervention_user(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
+			return ec.Resolvers.HistoriqueIntervention().User(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -7508,7 +7532,7 @@ func (ec *executionContext) fieldContext_HistoriqueIntervention_user(_ context.C
 		Object:     "HistoriqueIntervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -8169,7 +8193,7 @@ func (ec *executionContext) _Intervention_equipement(ctx context.Context, field 
 			return ec.fieldContext_Intervention_equipement(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Equipement(ctx)
+			return ec.Resolvers.Intervention().Equipement(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
@@ -8184,7 +8208,7 @@ func (ec *executionContext) fieldContext_Intervention_equipement(_ context.Conte
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Equipement(ctx, field)
 		},
@@ -8201,7 +8225,7 @@ func (ec *executionContext) _Intervention_technicien(ctx context.Context, field 
 			return ec.fieldContext_Intervention_technicien(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Technicien(ctx)
+			return ec.Resolvers.Intervention().Technicien(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
@@ -8216,7 +8240,7 @@ func (ec *executionContext) fieldContext_Intervention_technicien(_ context.Conte
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Technicien(ctx, field)
 		},
@@ -8233,7 +8257,7 @@ func (ec *executionContext) _Intervention_client(ctx context.Context, field grap
 			return ec.fieldContext_Intervention_client(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Client(ctx)
+			return ec.Resolvers.Intervention().Client(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Societe) graphql.Marshaler {
@@ -8248,7 +8272,7 @@ func (ec *executionContext) fieldContext_Intervention_client(_ context.Context, 
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Societe(ctx, field)
 		},
@@ -8265,7 +8289,7 @@ func (ec *executionContext) _Intervention_contrat(ctx context.Context, field gra
 			return ec.fieldContext_Intervention_contrat(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Contrat(ctx)
+			return ec.Resolvers.Intervention().Contrat(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contrat) graphql.Marshaler {
@@ -8280,7 +8304,7 @@ func (ec *executionContext) fieldContext_Intervention_contrat(_ context.Context,
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contrat(ctx, field)
 		},
@@ -8297,7 +8321,7 @@ func (ec *executionContext) _Intervention_planning(ctx context.Context, field gr
 			return ec.fieldContext_Intervention_planning(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Planning(ctx)
+			return ec.Resolvers.Intervention().Planning(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Planning) graphql.Marshaler {
@@ -8312,7 +8336,7 @@ func (ec *executionContext) fieldContext_Intervention_planning(_ context.Context
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Planning(ctx, field)
 		},
@@ -8329,7 +8353,7 @@ func (ec *executionContext) _Intervention_demandeur(ctx context.Context, field g
 			return ec.fieldContext_Intervention_demandeur(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Demandeur(ctx)
+			return ec.Resolvers.Intervention().Demandeur(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -8344,7 +8368,7 @@ func (ec *executionContext) fieldContext_Intervention_demandeur(_ context.Contex
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -8361,7 +8385,7 @@ func (ec *executionContext) _Intervention_documents(ctx context.Context, field g
 			return ec.fieldContext_Intervention_documents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Documents(ctx)
+			return ec.Resolvers.Intervention().Documents(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Document) graphql.Marshaler {
@@ -8376,7 +8400,7 @@ func (ec *executionContext) fieldContext_Intervention_documents(_ context.Contex
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Document(ctx, field)
 		},
@@ -8393,7 +8417,7 @@ func (ec *executionContext) _Intervention_historique(ctx context.Context, field 
 			return ec.fieldContext_Intervention_historique(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Historique(ctx)
+			return ec.Resolvers.Intervention().Historique(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HistoriqueIntervention) graphql.Marshaler {
@@ -8408,7 +8432,7 @@ func (ec *executionContext) fieldContext_Intervention_historique(_ context.Conte
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_HistoriqueIntervention(ctx, field)
 		},
@@ -8457,7 +8481,7 @@ func (ec *executionContext) _Intervention_pieces(ctx context.Context, field grap
 			return ec.fieldContext_Intervention_pieces(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Pieces(ctx)
+			return ec.Resolvers.Intervention().Pieces(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Piece) graphql.Marshaler {
@@ -8472,7 +8496,7 @@ func (ec *executionContext) fieldContext_Intervention_pieces(_ context.Context, 
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Piece(ctx, field)
 		},
@@ -8489,7 +8513,7 @@ func (ec *executionContext) _Intervention_utilisations(ctx context.Context, fiel
 			return ec.fieldContext_Intervention_utilisations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Utilisations(ctx)
+			return ec.Resolvers.Intervention().Utilisations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InterventionPiece) graphql.Marshaler {
@@ -8504,7 +8528,7 @@ func (ec *executionContext) fieldContext_Intervention_utilisations(_ context.Con
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InterventionPiece(ctx, field)
 		},
@@ -9063,7 +9087,7 @@ func (ec *executionContext) _InterventionPiece_piece(ctx context.Context, field 
 			return ec.fieldContext_InterventionPiece_piece(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Piece(ctx)
+			return ec.Resolvers.InterventionPiece().Piece(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Piece) graphql.Marshaler {
@@ -9078,7 +9102,7 @@ func (ec *executionContext) fieldContext_InterventionPiece_piece(_ context.Conte
 		Object:     "InterventionPiece",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Piece(ctx, field)
 		},
@@ -14502,7 +14526,7 @@ func (ec *executionContext) _Technicien_user(ctx context.Context, field graphql.
 			return ec.fieldContext_Technicien_user(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
+			return ec.Resolvers.Technicien().User(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -14517,7 +14541,7 @@ func (ec *executionContext) fieldContext_Technicien_user(_ context.Context, fiel
 		Object:     "Technicien",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},

@@ -21,15 +21,16 @@ import (
 
 // requestCache holds what is computed once per GraphQL operation.
 type requestCache struct {
-	mu   sync.Mutex
-	kpis map[int]intervention.KPIs
+	mu      sync.Mutex
+	kpis    map[int]intervention.KPIs
+	loaders *loaders
 }
 
 type cacheKey struct{}
 
 // withRequestCache gives each operation its own cache.
 func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}}))
+	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}, loaders: newLoaders(r.client)}))
 }
 
 // kpis returns an intervention's KPIs. The first KPI field asked for in a list computes

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -99,5 +100,78 @@ func TestKPIStatementCount(t *testing.T) {
 	t.Logf("statements: %d for 5 rows, %d for 100 rows", small, large)
 	if small != large {
 		t.Errorf("KPI statements grow with the list: %d for 5 rows, %d for 100", small, large)
+	}
+}
+
+// TestLoadersOutsideCollection: entities that reach the API without entgql's field
+// collection (a mutation's result, a plain list field) load their edges through the
+// per-operation DataLoaders: the statements do not grow with the number of rows, and the
+// values are those of the database.
+func TestLoadersOutsideCollection(t *testing.T) {
+	e := apptest.New(t)
+	admin := seedInterventions(t, e, 40)
+	api := e.As(t, admin)
+	iv := e.Client.Intervention.Query().Order(ent.Asc("id")).FirstX(e.Sys)
+
+	// documents(interventionId:) returns bare rows; each asks for its uploader.
+	docs := func(n int) int64 {
+		e.Client.Document.Delete().ExecX(e.Sys)
+		for i := range n {
+			u := e.User(t, fmt.Sprintf("Up%d-%d", n, i), domain.RoleResponsable)
+			e.Client.Document.Create().SetInterventionID(iv.ID).SetUploadedBy(u).SetFilename("p.png").
+				SetPath(fmt.Sprintf("x/%d-%d.png", n, i)).SetMimeType("image/png").SetSize(1).SetSha256("0").ExecX(e.Sys)
+		}
+		var got struct {
+			Documents []struct{ UploadedBy struct{ Email string } }
+		}
+		before := e.DB.Statements()
+		api.MustData(`query($id: ID!) { documents(interventionId: $id) { filename uploadedBy { email } } }`, map[string]any{"id": iv.ID}, &got)
+		spent := e.DB.Statements() - before
+		if len(got.Documents) != n {
+			t.Fatalf("%d documents, want %d", len(got.Documents), n)
+		}
+		for _, d := range got.Documents {
+			if d.UploadedBy.Email == "" {
+				t.Fatalf("a document lost its uploader: %+v", got.Documents)
+			}
+		}
+		return spent
+	}
+	small, large := docs(2), docs(30)
+	t.Logf("documents with uploaders: %d statements for 2, %d for 30", small, large)
+	if small != large {
+		t.Errorf("uploaders loaded one by one: %d statements for 2 documents, %d for 30", small, large)
+	}
+
+	// A mutation's result carries no collected edge: every edge level is one batch.
+	var moved struct {
+		ChangeInterventionStatut struct {
+			Equipement struct{ Nom string }
+			Technicien struct{ User struct{ Email string } }
+			Historique []struct {
+				NouveauStatut string
+				User          struct{ Email string }
+			}
+		}
+	}
+	api.MustData(`mutation($id: ID!) { changeInterventionStatut(id: $id, statut: EN_COURS) {
+	  equipement { nom } technicien { user { email } } historique { nouveauStatut user { email } } } }`,
+		map[string]any{"id": iv.ID}, &moved)
+	want := e.Client.Intervention.Query().Where(intervention.ID(iv.ID)).
+		WithEquipement().WithTechnicien(func(q *ent.TechnicienQuery) { q.WithUser() }).WithHistorique().OnlyX(e.Sys)
+	got := moved.ChangeInterventionStatut
+	if got.Equipement.Nom != want.Edges.Equipement.Nom || got.Technicien.User.Email != want.Edges.Technicien.Edges.User.Email {
+		t.Errorf("edges of the result: %+v, want equipement %q and technician %q", got,
+			want.Edges.Equipement.Nom, want.Edges.Technicien.Edges.User.Email)
+	}
+	moves := map[string]bool{}
+	for _, h := range got.Historique {
+		moves[h.NouveauStatut] = true
+		if h.User.Email == "" {
+			t.Errorf("a history line lost its author: %+v", got.Historique)
+		}
+	}
+	if len(got.Historique) != len(want.Edges.Historique) || !moves["EN_COURS"] {
+		t.Errorf("history of the result: %+v, want %d lines with the move to EN_COURS", got.Historique, len(want.Edges.Historique))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -206,6 +207,10 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", deps.Metrics.Handler())
+		// Profiles share the metrics listener: operators reach both, the public port neither.
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		go func() {
 			if err := httpserver.Run(ctx, mln, mux, a.Config.ShutdownTimeout, a.Log); err != nil {
 				a.Log.Error("metrics server", "error", err)
