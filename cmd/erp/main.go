@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/mifmaroc/erp/internal/app"
@@ -35,7 +36,15 @@ const usage = `usage:
 Configuration: environment variables or .env (see .env.example).
 `
 
+// gcPercent is the garbage collector's target when GOGC is not set. A request allocates a
+// lot of short-lived objects on a small live heap (tens of MiB): collecting at 4× the live
+// heap instead of 2× halves the collector's CPU for a few tens of MiB more memory.
+const gcPercent = 400
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
