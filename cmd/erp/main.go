@@ -5,7 +5,8 @@
 //	erp migrate status              show applied and pending migrations
 //	erp createadmin --email E [--password P]
 //	erp healthcheck                 exit 0 when the local server is ready (container probes)
-//	erp seed --size small|large     fill an empty database with a deterministic dataset
+//	erp seed --size small|large [--interventions N]
+//	                                fill an empty database with a deterministic dataset
 //
 // Configuration comes from the environment and .env; see .env.example.
 package main
@@ -31,8 +32,10 @@ const usage = `usage:
   erp createadmin --email E [--password P]    create an administrator
                                               (without --password one is generated and printed)
   erp healthcheck                             exit 0 when the server on PORT is ready
-  erp seed --size small|large                 fill an empty database with demo data
-                                              (large: 2,000 equipements, 100,000 interventions)
+  erp seed --size small|large [--interventions N]
+                                              fill an empty database with demo data
+                                              (large: 2,000 equipements, 100,000 interventions;
+                                              --interventions changes that number)
 Configuration: environment variables or .env (see .env.example).
 `
 
@@ -114,10 +117,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		size := fs.String("size", "small", "small or large")
+		n := fs.Int("interventions", 0, "number of interventions instead of the size's (e.g. 10000 or 1000000 to compare list latencies)")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		return a.Seed(ctx, *size)
+		return a.Seed(ctx, *size, *n)
 	default:
 		return a.Serve(ctx)
 	}

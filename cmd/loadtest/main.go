@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -31,7 +32,12 @@ func main() {
 	}
 }
 
-const nestedList = `query { interventions(first: 50, orderBy: [{field: DATE_CREATION, direction: DESC}], where: {statutIn: [OUVERTE, AFFECTEE, EN_COURS]}) {
+// nestedList is the list of the performance targets: every edge a row of the list screen shows.
+const nestedList = `query { interventions(first: 50) { edges { node { titre statut equipement { nom }
+  technicien { user { email } } documents { filename } historique { nouveauStatut user { email } } } } } }`
+
+// filteredList is the screen as users open it: open work, newest first, with the total.
+const filteredList = `query { interventions(first: 50, orderBy: [{field: DATE_CREATION, direction: DESC}], where: {statutIn: [OUVERTE, AFFECTEE, EN_COURS]}) {
   totalCount edges { node { titre statut equipement { nom } technicien { user { email } } documents { filename }
   historique { nouveauStatut user { email } } } } } }`
 
@@ -45,11 +51,12 @@ func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
-	scenario := flag.String("scenario", "list", "list, detail, status, login or mix")
+	scenario := flag.String("scenario", "list", "list, filtered, detail, status, login or mix")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
-	pid := flag.Int("pid", 0, "server process id: report its CPU time per request (Linux)")
+	pid := flag.Int("pid", 0, "server process id: report its CPU time per request and its memory (Linux)")
+	metrics := flag.String("metrics", "", "the server's METRICS_ADDR URL (http://127.0.0.1:9100): report goroutines before and after")
 	flag.Parse()
 
 	token, err := login(*base, *email, *password)
@@ -64,6 +71,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	goroutinesBefore := goroutines(*metrics)
 	newAttacker := func() *vegeta.Attacker {
 		return vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.MaxWorkers(512))
 	}
@@ -94,6 +102,11 @@ func run() error {
 	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
 	if *pid > 0 && m.Requests > 0 {
 		fmt.Printf("server CPU %.2f ms per request\n", float64(cpu.Microseconds())/1000/float64(m.Requests))
+		fmt.Printf("server memory: %s\n", memory(*pid))
+	}
+	if *metrics != "" {
+		time.Sleep(2 * time.Second) // let the last responses' goroutines end
+		fmt.Printf("server goroutines: %s before, %s after\n", goroutinesBefore, goroutines(*metrics))
 	}
 	for e, n := range errs {
 		fmt.Printf("error ×%d: %.200s\n", n, e)
@@ -109,6 +122,7 @@ func targeterFor(scenario, base, token, email, password string, ids []string) (v
 	}
 	var n atomic.Uint64
 	list := func(t *vegeta.Target) error { *t = gql(nestedList, nil); return nil }
+	filtered := func(t *vegeta.Target) error { *t = gql(filteredList, nil); return nil }
 	det := func(t *vegeta.Target) error {
 		*t = gql(detail, map[string]any{"id": ids[n.Add(1)%uint64(len(ids))]})
 		return nil
@@ -135,6 +149,8 @@ func targeterFor(scenario, base, token, email, password string, ids []string) (v
 	switch scenario {
 	case "list":
 		return list, nil
+	case "filtered":
+		return filtered, nil
 	case "detail":
 		return det, nil
 	case "status":
@@ -142,12 +158,12 @@ func targeterFor(scenario, base, token, email, password string, ids []string) (v
 	case "login":
 		return loginT, nil
 	case "mix":
-		// Of 100 requests: 50 list, 40 detail, 9 status changes, 1 login.
+		// Of 100 requests: 50 filtered lists, 40 details, 9 status changes, 1 login.
 		return func(t *vegeta.Target) error {
 			switch k := n.Load() % 100; {
 			case k < 50:
 				n.Add(1)
-				return list(t)
+				return filtered(t)
 			case k < 90:
 				return det(t)
 			case k < 99:
@@ -158,7 +174,7 @@ func targeterFor(scenario, base, token, email, password string, ids []string) (v
 			}
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q: list, detail, status, login or mix", scenario)
+	return nil, fmt.Errorf("unknown scenario %q: list, filtered, detail, status, login or mix", scenario)
 }
 
 func login(base, email, password string) (string, error) {
@@ -217,6 +233,40 @@ func firstError(body []byte) string {
 		return out.Errors[0].Message
 	}
 	return "unknown"
+}
+
+// goroutines reads go_goroutines from the server's Prometheus endpoint.
+func goroutines(base string) string {
+	if base == "" {
+		return ""
+	}
+	res, err := http.Get(strings.TrimSuffix(base, "/") + "/metrics")
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	defer func() { _ = res.Body.Close() }()
+	b, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "go_goroutines "); ok {
+			return v
+		}
+	}
+	return "unknown"
+}
+
+// memory is the resident memory of process pid, now and at its peak.
+func memory(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return "unknown"
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && (k == "VmRSS" || k == "VmHWM" || k == "Threads") {
+			out = append(out, k+" "+strings.TrimSpace(v))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // cpuTime is the user+system CPU time of process pid (0: not measured).

@@ -290,11 +290,18 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 	}, nil
 }
 
-// Seed migrates the database, then fills it with the dataset of the named size.
-func (a *App) Seed(ctx context.Context, size string) error {
+// Seed migrates the database, then fills it with the dataset of the named size, with
+// interventions of them instead of the size's number when it is positive.
+func (a *App) Seed(ctx context.Context, size string, interventions int) error {
 	s, ok := seed.Sizes[size]
 	if !ok {
 		return fmt.Errorf("unknown size %q: use small or large", size)
+	}
+	if interventions < 0 {
+		return fmt.Errorf("--interventions %d: give a positive number, or 0 for the size's own", interventions)
+	}
+	if interventions > 0 {
+		s.Interventions = interventions
 	}
 	if err := a.MigrateUp(ctx); err != nil {
 		return err
