@@ -34,6 +34,7 @@ import (
 // Options configures the GraphQL server.
 type Options struct {
 	Client        *ent.Client
+	Dialect       string // entgo.io/ent/dialect name: PostgreSQL gets the list prefetch
 	Logger        *slog.Logger
 	Auth          *auth.Service
 	Accounts      *account.Service
@@ -87,6 +88,7 @@ const formOverhead = 1 << 20
 func NewServer(o Options) *handler.Server {
 	r := &Resolver{
 		client:        o.Client,
+		dialect:       o.Dialect,
 		log:           o.Logger,
 		auth:          o.Auth,
 		accounts:      o.Accounts,

@@ -24,6 +24,7 @@ import (
 // Resolver holds what the resolvers need; one per server.
 type Resolver struct {
 	client        *ent.Client
+	dialect       string
 	log           *slog.Logger
 	auth          *auth.Service
 	accounts      *account.Service

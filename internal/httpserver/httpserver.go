@@ -58,6 +58,7 @@ func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", longLivedWebsockets(limitUploads(d.Documents.MaxBytes+(1<<20), graph.NewServer(graph.Options{
 		Client:         d.DB.Ent,
+		Dialect:        d.DB.Dialect,
 		Logger:         d.Logger,
 		Auth:           d.Auth,
 		Accounts:       d.Accounts,
