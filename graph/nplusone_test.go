@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -214,14 +215,14 @@ func TestPrefetchVisibility(t *testing.T) {
 			Equipe string
 			User   struct{ Email string }
 		}
-		Documents  []struct{ Filename, MimeType string }
+		Documents  []struct{ Filename, MimeType, URL string }
 		Historique []struct {
 			NouveauStatut string
 			User          struct{ Email string }
 		}
 	}
 	q := `{ interventions(first: 100) { edges { node { id titre equipement { nom } technicien { equipe user { email } }
-	  documents { filename mimeType } historique { nouveauStatut user { email } } } } } }`
+	  documents { filename mimeType url } historique { nouveauStatut user { email } } } } } }`
 	for _, who := range []*ent.User{admin, tech.Edges.User, client} {
 		var got struct {
 			Interventions struct{ Edges []struct{ Node row } }
@@ -246,7 +247,7 @@ func TestPrefetchVisibility(t *testing.T) {
 				t.Errorf("%s, %s: %d documents, want %d", who.Role, n.Titre, len(n.Documents), len(want.Edges.Documents))
 			}
 			for _, d := range n.Documents {
-				if d.Filename == "" || d.MimeType == "" {
+				if d.Filename == "" || d.MimeType == "" || !strings.Contains(d.URL, ".png?") {
 					t.Errorf("%s, %s: document without its fields: %+v", who.Role, n.Titre, d)
 				}
 			}

@@ -41,17 +41,22 @@ func (p prefetchPlan) empty() bool {
 	return !p.equipement && !p.technicien && !p.documents && !p.historique
 }
 
-// edgeUse is what the selections of a page ask of one edge.
+// edgeUse is what the selections of a page ask of one edge: its scalar fields and those of
+// its user, by GraphQL name.
 type edgeUse struct {
 	seen, complex, user bool
+	fields, userFields  map[string]bool
 }
 
 // planPrefetch looks at the selections of an interventions connection and returns what a
 // prefetch can read, and the selections with those edges removed for field collection.
 // Anything it does not follow (a fragment spread on the way to the node, an edge selection
 // that reaches further than the prefetch reads) leaves the edge to field collection.
-func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet) {
-	uses := map[string]*edgeUse{"equipement": {}, "technicien": {}, "documents": {}, "historique": {}}
+func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet, map[string]*edgeUse) {
+	uses := map[string]*edgeUse{}
+	for _, name := range []string{"equipement", "technicien", "documents", "historique"} {
+		uses[name] = &edgeUse{fields: map[string]bool{}, userFields: map[string]bool{}}
+	}
 	spread := false
 	forNodes(sel, &spread, func(node ast.SelectionSet) ast.SelectionSet {
 		forFields(node, &spread, func(f *ast.Field) {
@@ -60,6 +65,7 @@ func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet) {
 				return
 			}
 			u.seen = true
+			collectLeaves(f.SelectionSet, u.fields, u.userFields)
 			switch f.Name {
 			case "equipement", "documents":
 				u.complex = u.complex || !leaves(f.SelectionSet)
@@ -71,7 +77,7 @@ func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet) {
 		return node
 	})
 	if spread {
-		return prefetchPlan{}, sel
+		return prefetchPlan{}, sel, nil
 	}
 	take := func(name string) bool { return uses[name].seen && !uses[name].complex }
 	p := prefetchPlan{
@@ -105,7 +111,21 @@ func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet) {
 		}
 		return out
 	})
-	return p, stripped
+	return p, stripped, uses
+}
+
+// collectLeaves adds the scalar fields of sel to fields, and those of its user to user.
+func collectLeaves(sel ast.SelectionSet, fields, user map[string]bool) {
+	for _, s := range sel {
+		if f, ok := s.(*ast.Field); ok {
+			switch {
+			case len(f.SelectionSet) == 0:
+				fields[f.Name] = true
+			case f.Name == "user":
+				collectLeaves(f.SelectionSet, user, nil)
+			}
+		}
+	}
 }
 
 // forNodes rewrites, with fn, the selections of every edges { node } under a connection's
@@ -192,7 +212,7 @@ func (r *Resolver) paginateInterventions(ctx context.Context, page func(context.
 	if r.dialect != dialect.Postgres || fc == nil {
 		return page(ctx)
 	}
-	plan, stripped := planPrefetch(fc.Field.Selections)
+	plan, stripped, uses := planPrefetch(fc.Field.Selections)
 	if plan.empty() {
 		return page(ctx)
 	}
@@ -206,44 +226,54 @@ func (r *Resolver) paginateInterventions(ctx context.Context, page func(context.
 	for _, e := range conn.Edges {
 		ivs[e.Node.ID] = e.Node
 	}
-	if err := r.prefetch(ctx, plan, ivs); err != nil {
+	if err := r.prefetch(ctx, plan, uses, ivs); err != nil {
 		return nil, err
 	}
 	return conn, nil
 }
 
 // prefetch reads the edges of plan for the interventions ivs (by id) in one statement, sets
-// their unique edges and primes the operation's loaders with the lists.
-func (r *Resolver) prefetch(ctx context.Context, plan prefetchPlan, ivs map[int]*ent.Intervention) error {
+// their unique edges and primes the operation's loaders with the lists. Each row becomes a
+// JSON object of the columns the operation asks for (keys are column names, as ent's JSON
+// tags), so that decoding costs little.
+func (r *Resolver) prefetch(ctx context.Context, plan prefetchPlan, uses map[string]*edgeUse, ivs map[int]*ent.Intervention) error {
 	ids := make([]int, 0, len(ivs))
 	for id := range ivs {
 		ids = append(ids, id)
 	}
-	const noSecret = " - '" + user.FieldPasswordHash + "'"
+	var (
+		eq   = jsonObject("e", equipement.Columns, uses["equipement"].fields)
+		tech = jsonObject("t", technicien.Columns, uses["technicien"].fields, technicien.FieldUserID)
+		doc  = jsonObject("d", document.Columns, uses["documents"].fields, document.FieldInterventionID)
+		hist = jsonObject("h", historiqueintervention.Columns, uses["historique"].fields,
+			historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID)
+		techUser = jsonObject("u", user.Columns, uses["technicien"].userFields)
+		histUser = jsonObject("u", user.Columns, uses["historique"].userFields)
+	)
 	cols := []string{"i." + entintervention.FieldID}
 	if plan.equipement {
-		cols = append(cols, fmt.Sprintf("(SELECT to_jsonb(e) FROM %s e WHERE e.id = i.%s)",
-			equipement.Table, entintervention.FieldEquipementID))
+		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s e WHERE e.id = i.%s)",
+			eq, equipement.Table, entintervention.FieldEquipementID))
 	}
 	if plan.technicien {
-		cols = append(cols, fmt.Sprintf("(SELECT to_jsonb(t) FROM %s t WHERE t.id = i.%s)",
-			technicien.Table, entintervention.FieldTechnicienID))
+		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s t WHERE t.id = i.%s)",
+			tech, technicien.Table, entintervention.FieldTechnicienID))
 	}
 	if plan.technicienUser {
-		cols = append(cols, fmt.Sprintf("(SELECT to_jsonb(u)%s FROM %s t JOIN %s u ON u.id = t.%s WHERE t.id = i.%s)",
-			noSecret, technicien.Table, user.Table, technicien.FieldUserID, entintervention.FieldTechnicienID))
+		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s u JOIN %s t ON u.id = t.%s WHERE t.id = i.%s)",
+			techUser, user.Table, technicien.Table, technicien.FieldUserID, entintervention.FieldTechnicienID))
 	}
 	if plan.documents {
-		cols = append(cols, fmt.Sprintf("(SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.id), '[]') FROM %s d WHERE d.%s = i.id)",
-			document.Table, document.FieldInterventionID))
+		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s ORDER BY d.id) FROM %s d WHERE d.%s = i.id)",
+			doc, document.Table, document.FieldInterventionID))
 	}
 	if plan.historique {
-		cols = append(cols, fmt.Sprintf("(SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.%s, h.id), '[]') FROM %s h WHERE h.%s = i.id)",
-			historiqueintervention.FieldHorodatage, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
+		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s ORDER BY h.%s, h.id) FROM %s h WHERE h.%s = i.id)",
+			hist, historiqueintervention.FieldHorodatage, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
 	}
 	if plan.historiqueUser {
-		cols = append(cols, fmt.Sprintf("(SELECT coalesce(jsonb_agg(DISTINCT to_jsonb(u)%s), '[]') FROM %s h JOIN %s u ON u.id = h.%s WHERE h.%s = i.id)",
-			noSecret, historiqueintervention.Table, user.Table, historiqueintervention.FieldUserID, historiqueintervention.FieldInterventionID))
+		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s) FROM %s u WHERE u.id IN (SELECT h.%s FROM %s h WHERE h.%s = i.id))",
+			histUser, user.Table, historiqueintervention.FieldUserID, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
 	}
 	query := fmt.Sprintf("SELECT %s FROM %s i WHERE i.id = ANY($1)", strings.Join(cols, ", "), entintervention.Table)
 	rows, err := r.client.QueryContext(ctx, query, pq.Array(ids))
@@ -309,22 +339,22 @@ func primeRow(ctx context.Context, l *loaders, plan prefetchPlan, iv *ent.Interv
 		}
 	}
 	if plan.documents {
-		var docs []*ent.Document
-		if err := json.Unmarshal(next(), &docs); err != nil {
+		docs := []*ent.Document{}
+		if err := unmarshalList(next(), &docs); err != nil {
 			return err
 		}
 		l.documents.Prime(ctx, iv.ID, docs)
 	}
 	if plan.historique {
-		var lines []*ent.HistoriqueIntervention
-		if err := json.Unmarshal(next(), &lines); err != nil {
+		lines := []*ent.HistoriqueIntervention{}
+		if err := unmarshalList(next(), &lines); err != nil {
 			return err
 		}
 		l.historique.Prime(ctx, iv.ID, lines)
 	}
 	if plan.historiqueUser {
 		var users []*ent.User
-		if err := json.Unmarshal(next(), &users); err != nil {
+		if err := unmarshalList(next(), &users); err != nil {
 			return err
 		}
 		for _, u := range users {
@@ -332,6 +362,54 @@ func primeRow(ctx context.Context, l *loaders, plan prefetchPlan, iv *ent.Interv
 		}
 	}
 	return nil
+}
+
+// jsonObject is the SQL expression of a JSON object of the row alias: its id, the columns
+// whose GraphQL names are in selected, and keys. When a selected name is not a column (a
+// computed field: Document.url needs the path), every column goes, but never a password hash.
+func jsonObject(alias string, columns []string, selected map[string]bool, keys ...string) string {
+	byName := make(map[string]string, len(columns))
+	for _, c := range columns {
+		byName[lowerCamel(c)] = c
+	}
+	take := map[string]bool{"id": true}
+	for _, k := range keys {
+		take[k] = true
+	}
+	all := false
+	for name := range selected {
+		if c, ok := byName[name]; ok {
+			take[c] = true
+		} else if !strings.HasPrefix(name, "__") {
+			all = true
+		}
+	}
+	args := make([]string, 0, 2*len(columns))
+	for _, c := range columns {
+		if (all || take[c]) && c != user.FieldPasswordHash {
+			args = append(args, "'"+c+"'", alias+"."+c)
+		}
+	}
+	return "json_build_object(" + strings.Join(args, ", ") + ")"
+}
+
+// lowerCamel turns a column name into its GraphQL field name (nouveau_statut: nouveauStatut).
+func lowerCamel(column string) string {
+	parts := strings.Split(column, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// unmarshalList decodes a json_agg, which is NULL for no row.
+func unmarshalList[V any](b []byte, v *[]V) error {
+	if b == nil {
+		return nil
+	}
+	return json.Unmarshal(b, v)
 }
 
 // decode reads the JSON row b, if any (NULL: the edge is empty).

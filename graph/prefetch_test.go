@@ -37,7 +37,7 @@ func TestPlanPrefetch(t *testing.T) {
 				t.Fatal(err)
 			}
 			field := doc.Operations[0].SelectionSet[0].(*ast.Field)
-			got, stripped := planPrefetch(field.SelectionSet)
+			got, stripped, _ := planPrefetch(field.SelectionSet)
 			if got != tt.want {
 				t.Errorf("plan %+v, want %+v", got, tt.want)
 			}
