@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -192,10 +193,12 @@ func (a authRoutes) me(w http.ResponseWriter, r *http.Request) {
 // fail answers a REST error as {"detail": message, "code": CODE} with the status of the code;
 // internal causes are logged and not shown.
 func (a authRoutes) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e, ok := domain.AsError(err)
-	if !ok {
-		a.log.ErrorContext(r.Context(), "auth endpoint failed", "path", r.URL.Path, "error", err)
-		e = &domain.Error{Code: domain.CodeInternal, Message: "internal error"}
+	e := graph.Classify(err)
+	if _, meant := domain.AsError(err); !meant {
+		a.log.ErrorContext(r.Context(), "auth endpoint failed", "path", r.URL.Path, "code", e.Code, "error", err)
+	}
+	if e.Code == domain.CodeUnavailable {
+		w.Header().Set("Retry-After", "5")
 	}
 	if e.Code == domain.CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mif-erp"`)
