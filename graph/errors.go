@@ -60,8 +60,12 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 		out.Extensions = map[string]any{}
 	}
 	out.Extensions["code"] = string(e.Code)
-	if e.Code == domain.CodeInternal || e.Code == domain.CodeUnavailable || e.Code == domain.CodeInsufficientStorage {
-		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "error", err)
+	switch e.Code {
+	case domain.CodeInternal, domain.CodeInsufficientStorage:
+		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "code", e.Code, "error", err)
+	case domain.CodeUnavailable:
+		// An outage, already visible on /ready: one line per request, not an alarm each.
+		r.log.WarnContext(ctx, "graphql request during a database outage", "path", out.Path.String(), "error", err)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -27,7 +28,11 @@ func authenticate(svc *auth.Service, log *slog.Logger, next http.Handler) http.H
 			v, err := svc.Authenticate(ctx, token)
 			if err != nil {
 				if _, isDomain := domain.AsError(err); !isDomain {
-					log.ErrorContext(ctx, "authenticating request", "error", err)
+					level := slog.LevelError
+					if database.Unavailable(err) {
+						level = slog.LevelWarn // an outage, already visible on /ready
+					}
+					log.Log(ctx, level, "authenticating request", "error", err)
 				}
 				ctx = viewer.WithAuthError(ctx, err)
 			} else {
