@@ -4,19 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/privacy"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
-// classify maps any error a resolver returns to the API's vocabulary. It is the one place
-// where storage errors become codes: a missing row is NOT_FOUND, a unique or foreign key
-// violation CONFLICT, a field validator's refusal BAD_USER_INPUT. Anything else is internal.
-func classify(err error) *domain.Error {
+// Classify maps any error a resolver or REST handler returns to the API's vocabulary. It is
+// the one place where storage errors become codes: a missing row is NOT_FOUND, a unique or
+// foreign key violation CONFLICT, a field validator's refusal BAD_USER_INPUT, an unreachable
+// database SERVICE_UNAVAILABLE, a full disk INSUFFICIENT_STORAGE. Anything else is internal.
+func Classify(err error) *domain.Error {
 	if e, ok := domain.AsError(err); ok {
 		return e
 	}
@@ -31,6 +34,10 @@ func classify(err error) *domain.Error {
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
 		return &domain.Error{Code: domain.CodeBadUserInput, Message: fmt.Sprintf("invalid value for %s", ve.Name), Err: err}
+	case database.Unavailable(err):
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable right now; try again in a few seconds", Err: err}
+	case errors.Is(err, syscall.ENOSPC):
+		return &domain.Error{Code: domain.CodeInsufficientStorage, Message: "the server's storage is full: nothing was saved; try again later or tell the administrator", Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &domain.Error{Code: domain.CodeInternal, Message: "the request took too long; try again", Err: err}
 	default:
@@ -46,15 +53,19 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 		// Parse and validation errors from gqlgen itself already carry their code.
 		return gqlErr
 	}
-	e := classify(err)
+	e := Classify(err)
 	out := graphql.DefaultErrorPresenter(ctx, err)
 	out.Message = e.Message
 	if out.Extensions == nil {
 		out.Extensions = map[string]any{}
 	}
 	out.Extensions["code"] = string(e.Code)
-	if e.Code == domain.CodeInternal {
-		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "error", err)
+	switch e.Code {
+	case domain.CodeInternal, domain.CodeInsufficientStorage:
+		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "code", e.Code, "error", err)
+	case domain.CodeUnavailable:
+		// An outage, already visible on /ready: one line per request, not an alarm each.
+		r.log.WarnContext(ctx, "graphql request during a database outage", "path", out.Path.String(), "error", err)
 	}
 	return out
 }

@@ -47,6 +47,8 @@ type Options struct {
 	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
 	AllowedOrigins []string
 	Introspection  bool // on for GraphiQL in development
+	// Websockets tracks the open websockets for the shutdown (nil: untracked).
+	Websockets *Websockets
 }
 
 // websocketAuth authenticates a websocket from its connection_init payload
@@ -107,10 +109,14 @@ func NewServer(o Options) *handler.Server {
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AroundRootFields(requireViewer)
 	srv.AroundOperations(r.withRequestCache)
+	var ws transport.WebsocketImplementation = transport.CoderWebsocketImplementation{
+		AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(o.AllowedOrigins)},
+	}
+	if o.Websockets != nil {
+		ws = o.Websockets.wrap(ws)
+	}
 	srv.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(o.AllowedOrigins)},
-		},
+		Implementation:        ws,
 		InitFunc:              websocketAuth(o.Auth),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second, // graphql-ws (legacy) keep-alive

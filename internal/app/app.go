@@ -17,6 +17,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
@@ -40,6 +41,9 @@ type App struct {
 	DB     *database.DB
 	Log    *slog.Logger
 	Out    io.Writer // where commands print what the operator must read (first admin, status)
+	// Listener, when set, is where Serve accepts connections instead of HOST:PORT: tests and
+	// socket activation hand over a listener already open.
+	Listener net.Listener
 }
 
 // NewLogger builds the process logger from LOG_LEVEL and LOG_FORMAT.
@@ -169,9 +173,11 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 	}
 
-	ln, err := net.Listen("tcp", a.Config.Addr())
-	if err != nil {
-		return fmt.Errorf("listening on %s (is PORT free?): %w", a.Config.Addr(), err)
+	ln := a.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", a.Config.Addr()); err != nil {
+			return fmt.Errorf("listening on %s (is PORT free?): %w", a.Config.Addr(), err)
+		}
 	}
 	a.Log.Info("listening", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/")
 	_, _ = fmt.Fprintf(a.Out, "MIF maintenance ERP listening on http://%s — GraphiQL at /, GraphQL at /graphql\n", displayAddr(ln.Addr()))
@@ -179,6 +185,18 @@ func (a *App) Serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	worker, err := a.NotificationWorker(deps.Events)
+	if err != nil {
+		return err
+	}
+	var mln net.Listener
+	if addr := a.Config.MetricsAddr; addr != "" {
+		if mln, err = net.Listen("tcp", addr); err != nil {
+			return fmt.Errorf("listening on METRICS_ADDR %s: %w", addr, err)
+		}
+	}
+	// What runs beside the HTTP server, stopped with it, all within SHUTDOWN_TIMEOUT.
+	stops := []func(context.Context) error{deps.Websockets.Shutdown}
 	if a.Config.EnableScheduler {
 		var lockDB *sql.DB
 		if a.DB.Dialect == dialect.Postgres {
@@ -186,40 +204,41 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 		job, err := planning.StartJob(ctx, deps.Scheduler, a.Config.SchedulerInterval, lockDB, a.Log)
 		if err != nil {
+			if mln != nil {
+				_ = mln.Close()
+			}
 			return err
 		}
-		defer func() {
-			if err := job.Stop(); err != nil {
-				a.Log.Error("stopping the preventive scheduler", "error", err)
-			}
-		}()
-	}
-	worker, err := a.NotificationWorker(deps.Events)
-	if err != nil {
-		return err
+		stops = append(stops, job.Stop)
 	}
 	worker.Start(ctx, a.Config.NotifyInterval)
-	defer worker.Stop()
-	if addr := a.Config.MetricsAddr; addr != "" {
-		mln, err := net.Listen("tcp", addr)
-		if err != nil {
-			return fmt.Errorf("listening on METRICS_ADDR %s: %w", addr, err)
-		}
+	stops = append(stops, worker.Stop)
+	if mln != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", deps.Metrics.Handler())
 		// Profiles share the metrics listener: operators reach both, the public port neither.
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		done := make(chan struct{})
 		go func() {
+			defer close(done)
 			if err := httpserver.Run(ctx, mln, mux, a.Config.ShutdownTimeout, a.Log); err != nil {
 				a.Log.Error("metrics server", "error", err)
 			}
 		}()
+		stops = append(stops, func(sctx context.Context) error {
+			select {
+			case <-done:
+				return nil
+			case <-sctx.Done():
+				return fmt.Errorf("metrics server still stopping: %w", sctx.Err())
+			}
+		})
 		a.Log.Info("metrics served", "addr", mln.Addr().String(), "path", "/metrics")
 	}
 	h := httpserver.NewHandler(deps)
-	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log)
+	return httpserver.Run(ctx, ln, h, a.Config.ShutdownTimeout, a.Log, stops...)
 }
 
 // Services builds the application services on the opened database. ctx bounds the live
@@ -265,7 +284,8 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
 		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
-		Events: events,
+		Events:     events,
+		Websockets: graph.NewWebsockets(),
 	}, nil
 }
 

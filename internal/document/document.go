@@ -1,8 +1,10 @@
 // Package document stores the files attached to interventions. A file is checked by its
 // content (pdf, png or jpeg only, and the name's extension must agree), streamed to a
 // temporary file under the upload root while its size is bounded and its SHA-256 computed,
-// and renamed into place, under a random name, only once its row is committed: a failed
-// upload leaves neither a row nor a file. Files are served by signed, expiring URLs.
+// then its row is written and the file renamed into place, under a random name, in one
+// transaction that commits only once the file is there: a failed upload (a full disk
+// included) leaves neither a row nor a file, and a crash at the worst moment leaves at most a
+// file without a row, never a row without its file. Files are served by signed, expiring URLs.
 package document
 
 import (
@@ -28,6 +30,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -52,6 +55,9 @@ type Store struct {
 	URLTTL   time.Duration // how long a signed URL works
 	Now      func() time.Time
 	Log      *slog.Logger
+	// CreateTemp creates the temporary file of an upload (nil: os.CreateTemp); tests put a
+	// failing disk behind it.
+	CreateTemp func(dir, pattern string) (*os.File, error)
 }
 
 // Upload is a file as received.
@@ -61,7 +67,8 @@ type Upload struct {
 }
 
 // Save stores f for intervention id. Errors: NOT_FOUND (intervention not visible),
-// BAD_USER_INPUT (type, lying extension, size), LOCKED (archived or cancelled intervention).
+// BAD_USER_INPUT (type, lying extension, size), LOCKED (archived or cancelled intervention);
+// a full disk is an error wrapping syscall.ENOSPC (INSUFFICIENT_STORAGE for the API).
 func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Document, error) {
 	v := viewer.FromContext(ctx)
 	iv, err := s.Client.Intervention.Get(ctx, interventionID)
@@ -101,7 +108,11 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
 		return nil, fmt.Errorf("preparing the upload folder: %w", err)
 	}
-	tmp, err := os.CreateTemp(tmpDir, "upload-*")
+	createTemp := s.CreateTemp
+	if createTemp == nil {
+		createTemp = os.CreateTemp
+	}
+	tmp, err := createTemp(tmpDir, "upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating a temporary file: %w", err)
 	}
@@ -129,31 +140,45 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 
 	id := uuid.NewString()
 	rel := path.Join(id[:2], id+exts[0])
-	doc, err := s.Client.Document.Create().
-		SetInterventionID(interventionID).
-		SetFilename(name).
-		SetPath(rel).
-		SetMimeType(mime).
-		SetSize(size).
-		SetSha256(hex.EncodeToString(hash.Sum(nil))).
-		SetDateUpload(s.Now()).
-		SetUploadedByID(v.UserID).
-		Save(viewer.SystemContext(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("recording the document: %w", err)
-	}
 	final := filepath.Join(s.Root, filepath.FromSlash(rel))
-	err = os.MkdirAll(filepath.Dir(final), 0o750)
-	if err == nil {
-		err = os.Rename(tmp.Name(), final)
-	}
-	if err != nil {
-		// The row must not outlive a file that never arrived.
-		if derr := s.Client.Document.DeleteOneID(doc.ID).Exec(viewer.SystemContext(ctx)); derr != nil {
-			s.Log.ErrorContext(ctx, "document row left without its file", "document_id", doc.ID, "error", derr)
+	sys := viewer.SystemContext(ctx)
+	var (
+		doc   *ent.Document
+		moved bool
+	)
+	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+		d, err := tx.Document.Create().
+			SetInterventionID(interventionID).
+			SetFilename(name).
+			SetPath(rel).
+			SetMimeType(mime).
+			SetSize(size).
+			SetSha256(hex.EncodeToString(hash.Sum(nil))).
+			SetDateUpload(s.Now()).
+			SetUploadedByID(v.UserID).
+			Save(sys)
+		if err != nil {
+			return fmt.Errorf("recording the document: %w", err)
 		}
-		return nil, fmt.Errorf("moving the upload into place: %w", err)
+		if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+			return fmt.Errorf("moving the upload into place: %w", err)
+		}
+		if err := os.Rename(tmp.Name(), final); err != nil {
+			return fmt.Errorf("moving the upload into place: %w", err)
+		}
+		moved, doc = true, d
+		return nil
+	})
+	if err != nil {
+		if moved {
+			// The commit failed: the file must not outlive its row.
+			if rerr := os.Remove(final); rerr != nil {
+				s.Log.ErrorContext(ctx, "document file left without its row", "path", rel, "error", rerr)
+			}
+		}
+		return nil, err
 	}
+	doc = doc.Unwrap() // committed: edges are read outside the transaction
 	kept = true
 	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
 		"intervention_id", interventionID, "size", size, "mime", mime, "user_id", v.UserID)

@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -295,5 +296,74 @@ func TestSanitizeFilename(t *testing.T) {
 		if got := document.SanitizeFilename(tt.in); got != tt.want {
 			t.Errorf("SanitizeFilename(%.40q) = %.40q, want %.40q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestUploadStorageFailures fails the disk under an upload through the real GraphQL
+// multipart request: with a real ENOSPC from the kernel (the temporary file is /dev/full),
+// and with the file gone when it is moved into place, after its row was written. Each time
+// the user gets a clear error, and neither a file nor a row is left.
+func TestUploadStorageFailures(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("needs /dev/full (Linux)")
+	}
+	tests := []struct {
+		name       string
+		createTemp func(dir, pattern string) (*os.File, error)
+		code       string
+		message    string
+	}{
+		{
+			name: "DiskFull",
+			// A link in the temporary folder to /dev/full: writes fail with ENOSPC, and the
+			// clean-up removes the link, as it would a real temporary file.
+			createTemp: func(dir, pattern string) (*os.File, error) {
+				name := filepath.Join(dir, strings.Replace(pattern, "*", "full", 1))
+				if err := os.Symlink("/dev/full", name); err != nil {
+					return nil, err
+				}
+				return os.OpenFile(name, os.O_WRONLY, 0)
+			},
+			code:    "INSUFFICIENT_STORAGE",
+			message: "storage is full",
+		},
+		{
+			name: "FileGoneBeforeRename",
+			// Written and synced, but unlinked: the rename into place fails after the row
+			// was written in the transaction.
+			createTemp: func(dir, pattern string) (*os.File, error) {
+				f, err := os.CreateTemp(dir, pattern)
+				if err == nil {
+					err = os.Remove(f.Name())
+				}
+				return f, err
+			},
+			code:    "INTERNAL_SERVER_ERROR",
+			message: "internal error",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newDocEnv(t)
+			e.Deps.Documents.CreateTemp = tt.createTemp
+			r := e.upload(t, e.admin, e.iv.ID, "photo.png", pngFile)
+			if len(r.Errors) == 0 || r.Errors[0].Extensions.Code != tt.code || !strings.Contains(r.Errors[0].Message, tt.message) {
+				t.Fatalf("upload = %d %+v, want %s (%q)", r.Status, r.Errors, tt.code, tt.message)
+			}
+			if r.Data.UploadDocument != nil {
+				t.Errorf("data = %+v, want none", r.Data.UploadDocument)
+			}
+			if n := e.Client.Document.Query().CountX(e.Sys); n != 0 {
+				t.Errorf("%d document rows left", n)
+			}
+			if files := e.filesOnDisk(t); len(files) != 0 {
+				t.Errorf("files left in the upload folder: %v", files)
+			}
+			// The disk is fine again: the same upload goes through.
+			e.Deps.Documents.CreateTemp = nil
+			if r := e.upload(t, e.admin, e.iv.ID, "photo.png", pngFile); len(r.Errors) > 0 {
+				t.Errorf("upload once the disk is fine: %+v", r.Errors)
+			}
+		})
 	}
 }

@@ -20,18 +20,25 @@ const (
 	CodeInvalidTransition Code = "INVALID_TRANSITION"
 	CodeLocked            Code = "LOCKED"
 	CodeInternal          Code = "INTERNAL_SERVER_ERROR"
+	// CodeUnavailable: the database cannot be reached for now; the same request may succeed
+	// once it is back (retry after a few seconds).
+	CodeUnavailable Code = "SERVICE_UNAVAILABLE"
+	// CodeInsufficientStorage: the server's disk is full; nothing was stored.
+	CodeInsufficientStorage Code = "INSUFFICIENT_STORAGE"
 )
 
 // httpStatus is the one table from codes to REST statuses.
 var httpStatus = map[Code]int{
-	CodeUnauthenticated:   http.StatusUnauthorized,
-	CodeForbidden:         http.StatusForbidden,
-	CodeNotFound:          http.StatusNotFound,
-	CodeBadUserInput:      http.StatusBadRequest,
-	CodeConflict:          http.StatusConflict,
-	CodeInvalidTransition: http.StatusConflict,
-	CodeLocked:            http.StatusConflict,
-	CodeInternal:          http.StatusInternalServerError,
+	CodeUnauthenticated:     http.StatusUnauthorized,
+	CodeForbidden:           http.StatusForbidden,
+	CodeNotFound:            http.StatusNotFound,
+	CodeBadUserInput:        http.StatusBadRequest,
+	CodeConflict:            http.StatusConflict,
+	CodeInvalidTransition:   http.StatusConflict,
+	CodeLocked:              http.StatusConflict,
+	CodeInternal:            http.StatusInternalServerError,
+	CodeUnavailable:         http.StatusServiceUnavailable,
+	CodeInsufficientStorage: http.StatusInsufficientStorage,
 }
 
 // HTTPStatus is the status a REST endpoint answers with for the code.

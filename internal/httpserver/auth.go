@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -26,7 +28,11 @@ func authenticate(svc *auth.Service, log *slog.Logger, next http.Handler) http.H
 			v, err := svc.Authenticate(ctx, token)
 			if err != nil {
 				if _, isDomain := domain.AsError(err); !isDomain {
-					log.ErrorContext(ctx, "authenticating request", "error", err)
+					level := slog.LevelError
+					if database.Unavailable(err) {
+						level = slog.LevelWarn // an outage, already visible on /ready
+					}
+					log.Log(ctx, level, "authenticating request", "error", err)
 				}
 				ctx = viewer.WithAuthError(ctx, err)
 			} else {
@@ -192,10 +198,12 @@ func (a authRoutes) me(w http.ResponseWriter, r *http.Request) {
 // fail answers a REST error as {"detail": message, "code": CODE} with the status of the code;
 // internal causes are logged and not shown.
 func (a authRoutes) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e, ok := domain.AsError(err)
-	if !ok {
-		a.log.ErrorContext(r.Context(), "auth endpoint failed", "path", r.URL.Path, "error", err)
-		e = &domain.Error{Code: domain.CodeInternal, Message: "internal error"}
+	e := graph.Classify(err)
+	if _, meant := domain.AsError(err); !meant {
+		a.log.ErrorContext(r.Context(), "auth endpoint failed", "path", r.URL.Path, "code", e.Code, "error", err)
+	}
+	if e.Code == domain.CodeUnavailable {
+		w.Header().Set("Retry-After", "5")
 	}
 	if e.Code == domain.CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mif-erp"`)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -39,6 +40,8 @@ type Deps struct {
 	Documents     *document.Store
 	Events        *pubsub.Bus
 	Metrics       *metrics.Metrics
+	// Websockets are the open GraphQL websockets, closed with 1001 at shutdown.
+	Websockets *graph.Websockets
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -69,6 +72,7 @@ func NewHandler(d Deps) http.Handler {
 		Metrics:        d.Metrics.GraphQL(),
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
+		Websockets:     d.Websockets,
 	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Auth.Tokens.Now)}.register(mux)
@@ -123,8 +127,10 @@ const (
 )
 
 // Run serves h on ln until ctx is cancelled (SIGTERM, SIGINT), then stops accepting
-// connections and waits up to drain for in-flight requests to finish.
-func Run(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration, log *slog.Logger) error {
+// connections and, within drain, lets in-flight requests finish while it runs each of stops
+// (closing websockets, stopping background workers) at the same time. Whatever has not
+// finished by then is cut, and the error says what.
+func Run(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration, log *slog.Logger, stops ...func(context.Context) error) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -132,7 +138,8 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, drain time.Durati
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// Requests keep their own context through a shutdown: accepted work completes.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -143,15 +150,35 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, drain time.Durati
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining in-flight requests", "timeout", drain.String())
+	start := time.Now()
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for _, stop := range stops {
+		wg.Go(func() {
+			if err := stop(sctx); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	var httpErr error
 	if err := srv.Shutdown(sctx); err != nil {
 		_ = srv.Close()
-		return fmt.Errorf("draining requests: %w", err)
+		httpErr = fmt.Errorf("draining requests: %w", err)
+	} else if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		httpErr = fmt.Errorf("http server: %w", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http server: %w", err)
+	wg.Wait()
+	errs = append(errs, httpErr)
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
-	log.Info("server stopped")
+	log.Info("server stopped", "shutdown_ms", time.Since(start).Milliseconds())
 	return nil
 }

@@ -1,12 +1,16 @@
 package httpserver_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,5 +227,113 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+}
+
+// syncBuffer is a log destination the server's goroutines and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// requestLine is the JSON log line of the request with id, if written.
+func (s *syncBuffer) requestLine(id string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for line := range strings.SplitSeq(s.b.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["request_id"] == id {
+			return m, true
+		}
+	}
+	return nil, false
+}
+
+// TestRequestIDInResponseAndLog: whatever the route and outcome, the response carries
+// X-Request-ID and the JSON log line of that request carries the same id, with its path and
+// status, so that a user's report leads to the server's record.
+func TestRequestIDInResponseAndLog(t *testing.T) {
+	env := apptest.New(t)
+	token := env.Token(t, env.User(t, "Admin", domain.RoleAdmin))
+	logs := &syncBuffer{}
+	deps := env.Deps
+	deps.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	srv := httptest.NewServer(httpserver.NewHandler(deps))
+	t.Cleanup(srv.Close)
+
+	gql := func(q, token string) *http.Request {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"`+q+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req
+	}
+	tests := []struct {
+		name   string
+		req    func() *http.Request
+		status int
+		id     string // sent by the client, kept; otherwise generated
+	}{
+		{"Health", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/health", nil); return r }, 200, ""},
+		{"Ready", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/ready", nil); return r }, 200, ""},
+		{"GraphQL", func() *http.Request { return gql("{ me { email } }", token) }, 200, ""},
+		{"GraphQLError", func() *http.Request { return gql("{ me { email } }", "") }, 200, ""},
+		{"GraphQLBadToken", func() *http.Request { return gql("{ me { email } }", "pas.un.jeton") }, 200, ""},
+		{"NotFound", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/nothing-here", nil); return r }, 404, ""},
+		{"LoginRefused", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader("username=x@example.com&password=mauvais"))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}, 401, ""},
+		{"Preflight", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodOptions, srv.URL+"/graphql", nil)
+			r.Header.Set("Origin", "http://localhost:3000")
+			r.Header.Set("Access-Control-Request-Method", "POST")
+			return r
+		}, 204, ""},
+		{"UnsignedDocument", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, srv.URL+"/static/uploads/ab/x.pdf", nil)
+			return r
+		}, 403, ""},
+		{"ClientID", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, srv.URL+"/health", nil)
+			r.Header.Set("X-Request-ID", "client-chosen-42")
+			return r
+		}, 200, "client-chosen-42"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := tt.req()
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			_ = res.Body.Close()
+			id := res.Header.Get("X-Request-ID")
+			if res.StatusCode != tt.status || id == "" || (tt.id != "" && id != tt.id) {
+				t.Fatalf("%s %s = %d with X-Request-ID %q; want %d and an id (%q if set)", req.Method, req.URL.Path, res.StatusCode, id, tt.status, tt.id)
+			}
+			// The line is written once the handler returns, which may be after the client
+			// has its answer.
+			deadline := time.Now().Add(5 * time.Second)
+			line, ok := logs.requestLine(id)
+			for ; !ok && time.Now().Before(deadline); line, ok = logs.requestLine(id) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if !ok {
+				t.Fatalf("no JSON log line with request_id %q", id)
+			}
+			if line["path"] != req.URL.Path || line["status"] != float64(tt.status) || line["method"] != req.Method {
+				t.Errorf("log line %v, want path %s, status %d, method %s", line, req.URL.Path, tt.status, req.Method)
+			}
+		})
 	}
 }

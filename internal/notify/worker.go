@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -39,8 +38,9 @@ type Worker struct {
 	// Events receives the live events of the deadline warnings (nil: none).
 	Events *pubsub.Bus
 
-	stop chan struct{}
-	done chan struct{}
+	stop     chan struct{} // closed when the loop must end: Stop, or Start's ctx done
+	stopOnce sync.Once
+	done     chan struct{}
 }
 
 func (w *Worker) defaults() {
@@ -103,20 +103,44 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 		if _, err := upd.Save(sys); err != nil {
 			return res, fmt.Errorf("recording delivery of notification %d: %w", n.ID, err)
 		}
-		if w.Breaker != nil && !w.Breaker.Allow(w.Now()) && i+1 < len(claimed) {
-			// Release the rest of this claim at once rather than waiting for the lease; only
-			// our rows, still under our lease (another worker may hold the same instant).
-			rest := make([]int, 0, len(claimed)-i-1)
-			for _, r := range claimed[i+1:] {
-				rest = append(rest, r.ID)
-			}
-			_, err := w.Client.Notification.Update().
-				Where(notification.IDIn(rest...), notification.ProchaineTentative(lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
-				ClearProchaineTentative().Save(sys)
-			return res, err
+		breakerOpen := w.Breaker != nil && !w.Breaker.Allow(w.Now())
+		if (breakerOpen || w.stopping()) && i+1 < len(claimed) {
+			// SMTP is down or the server is stopping: release the rest of this claim at once
+			// rather than leaving it to the lease, so that another worker (or the next start)
+			// sends it without waiting.
+			return res, w.release(sys, claimed[i+1:], lease)
 		}
 	}
 	return res, nil
+}
+
+// release hands claimed rows back: only ours, still under our lease (another worker may
+// hold the same instant).
+func (w *Worker) release(ctx context.Context, rows []*ent.Notification, lease time.Time) error {
+	ids := make([]int, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
+	_, err := w.Client.Notification.Update().
+		Where(notification.IDIn(ids...), notification.ProchaineTentative(lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
+		ClearProchaineTentative().Save(ctx)
+	if err != nil {
+		return fmt.Errorf("releasing %d claimed notifications: %w", len(ids), err)
+	}
+	return nil
+}
+
+// stopping reports whether the loop was asked to end.
+func (w *Worker) stopping() bool {
+	if w.stop == nil {
+		return false
+	}
+	select {
+	case <-w.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // claim marks up to Batch due rows with a lease, so that no other worker takes them until it
@@ -197,44 +221,76 @@ func displayName(u *ent.User) string {
 	}
 }
 
-// Start runs a pass every period until Stop.
+// Start runs a pass every period until Stop or until ctx ends. A pass is never cut short
+// by ctx: an email sent but not recorded would be sent again. Once asked to stop, a pass
+// finishes the email in progress, then releases the rest of its claim and claims no more.
 func (w *Worker) Start(ctx context.Context, period time.Duration) {
 	w.stop, w.done = make(chan struct{}), make(chan struct{})
+	work := context.WithoutCancel(ctx)
+	go func() {
+		select {
+		case <-ctx.Done():
+			w.requestStop()
+		case <-w.done:
+		}
+	}()
 	go func() {
 		defer close(w.done)
 		t := time.NewTicker(period)
 		defer t.Stop()
-		for {
+		for !w.stopping() {
 			if w.DeadlineWarning > 0 {
-				if n, err := CheckDeadlines(ctx, w.Client, w.Dialect, w.Events, w.Now(), w.DeadlineWarning); err != nil && !errors.Is(err, context.Canceled) {
-					w.Log.ErrorContext(ctx, "deadline check failed", "error", err)
+				if n, err := CheckDeadlines(work, w.Client, w.Dialect, w.Events, w.Now(), w.DeadlineWarning); err != nil {
+					w.Log.ErrorContext(work, "deadline check failed", "error", err)
 				} else if n > 0 {
-					w.Log.InfoContext(ctx, "deadline warnings written", "interventions", n)
+					w.Log.InfoContext(work, "deadline warnings written", "interventions", n)
 				}
 			}
-			if res, err := w.RunOnce(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				w.Log.ErrorContext(ctx, "notification worker pass failed", "error", err)
+			if w.stopping() {
+				return
+			}
+			if res, err := w.RunOnce(work); err != nil {
+				w.Log.ErrorContext(work, "notification worker pass failed", "error", err)
 			} else if res.Sent+res.Failed+res.Abandoned > 0 {
-				w.Log.InfoContext(ctx, "notification worker pass", "sent", res.Sent, "failed", res.Failed, "abandoned", res.Abandoned)
+				w.Log.InfoContext(work, "notification worker pass", "sent", res.Sent, "failed", res.Failed, "abandoned", res.Abandoned)
 			}
 			select {
 			case <-w.stop:
-				return
-			case <-ctx.Done():
-				return
 			case <-t.C:
 			}
 		}
 	}()
 }
 
-// Stop ends the loop after the current pass.
-func (w *Worker) Stop() {
+func (w *Worker) requestStop() { w.stopOnce.Do(func() { close(w.stop) }) }
+
+// Stop asks the loop to end after the email in progress and waits for it, at most until ctx
+// ends; rows it could not record stay claimed until their lease expires, and are then sent
+// again (at least once).
+func (w *Worker) Stop(ctx context.Context) error {
 	if w.stop == nil {
-		return
+		return nil
 	}
-	close(w.stop)
-	<-w.done
+	w.requestStop()
+	select {
+	case <-w.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("notification worker still busy: %w", ctx.Err())
+	}
+}
+
+// Stopped reports whether the loop has ended (or never started).
+func (w *Worker) Stopped() bool {
+	if w.done == nil {
+		return true
+	}
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Breaker stops sending after Threshold consecutive failures, for Cooldown; then one pass

@@ -897,7 +897,7 @@ func TestStartRunsPassesUntilStop(t *testing.T) {
 	h.notice(t, "Boucle", u)
 	h.env.Client.Intervention.Create().SetTitre("Chaudière").SetDateLimite(h.env.Clock.Now().Add(time.Hour)).ExecX(h.env.Sys)
 
-	(&notify.Worker{}).Stop() // never started: nothing to stop
+	_ = (&notify.Worker{}).Stop(context.Background()) // never started: nothing to stop
 	w := h.worker(t, h.smtp())
 	w.DeadlineWarning = 24 * time.Hour
 	w.Start(context.Background(), 10*time.Millisecond)
@@ -905,7 +905,9 @@ func TestStartRunsPassesUntilStop(t *testing.T) {
 	for len(h.srv.Messages()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	w.Stop()
+	if err := w.Stop(context.Background()); err != nil || !w.Stopped() {
+		t.Fatalf("Stop = %v, stopped %t", err, w.Stopped())
+	}
 	var subjects []string
 	for _, m := range h.srv.Messages() {
 		subjects = append(subjects, m.Subject)

@@ -21,13 +21,15 @@ const JobName = "preventive-scheduler"
 // of several replicas, one runs a given tick (the others skip it); correctness does not depend
 // on it (the run is idempotent), it only saves work.
 type Job struct {
-	sched gocron.Scheduler
+	sched  gocron.Scheduler
+	cancel context.CancelFunc // ends the run in progress at its next planning
 }
 
 // StartJob schedules runner every period; the first run starts at once. db may be nil (no
-// distributed lock, as on SQLite).
+// distributed lock, as on SQLite). Runs go on until Stop, whatever becomes of ctx.
 func StartJob(ctx context.Context, runner *Runner, period time.Duration, db *sql.DB, log *slog.Logger) (*Job, error) {
-	opts := []gocron.SchedulerOption{gocron.WithLocation(time.UTC)}
+	// Stop bounds the wait itself (its ctx); gocron's own limit must not cut it shorter.
+	opts := []gocron.SchedulerOption{gocron.WithLocation(time.UTC), gocron.WithStopTimeout(time.Hour)}
 	if db != nil {
 		opts = append(opts, gocron.WithDistributedLocker(pgLocker{db: db}))
 	}
@@ -35,11 +37,12 @@ func StartJob(ctx context.Context, runner *Runner, period time.Duration, db *sql
 	if err != nil {
 		return nil, fmt.Errorf("creating the scheduler: %w", err)
 	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	_, err = s.NewJob(
 		gocron.DurationJob(period),
 		gocron.NewTask(func() {
-			if _, err := runner.Run(ctx, schedulerrun.DeclencheurPLANIFIE); err != nil {
-				log.ErrorContext(ctx, "preventive scheduler run failed", "error", err)
+			if _, err := runner.Run(runCtx, schedulerrun.DeclencheurPLANIFIE); err != nil && !errors.Is(err, context.Canceled) {
+				log.ErrorContext(runCtx, "preventive scheduler run failed", "error", err)
 			}
 		}),
 		gocron.WithName(JobName),
@@ -47,15 +50,31 @@ func StartJob(ctx context.Context, runner *Runner, period time.Duration, db *sql
 		gocron.WithStartAt(gocron.WithStartImmediately()),
 	)
 	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("scheduling %s: %w", JobName, err)
 	}
 	s.Start()
 	log.Info("preventive scheduler started", "period", period.String(), "distributed_lock", db != nil)
-	return &Job{sched: s}, nil
+	return &Job{sched: s, cancel: cancel}, nil
 }
 
-// Stop waits for a running tick to finish and stops the job.
-func (j *Job) Stop() error { return j.sched.Shutdown() }
+// Stop schedules no more runs and lets the run in progress, if any, finish the plannings it
+// started (it starts no new one and records itself as interrupted); it waits for that at most
+// until ctx ends.
+func (j *Job) Stop(ctx context.Context) error {
+	j.cancel()
+	done := make(chan error, 1)
+	go func() { done <- j.sched.Shutdown() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("stopping the preventive scheduler: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("preventive scheduler run still in progress: %w", ctx.Err())
+	}
+}
 
 // pgLocker is a gocron.Locker on PostgreSQL session advisory locks.
 type pgLocker struct{ db *sql.DB }

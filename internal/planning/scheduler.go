@@ -55,10 +55,16 @@ const maxErrorLines = 20
 
 // Run creates one intervention for every active planning due at the runner's now, then
 // records and returns the run. trigger is schedulerrun.DeclencheurPLANIFIE or MANUEL.
+// When ctx ends (shutdown), the run starts no new planning, lets those started commit, and
+// records itself with what it did; the plannings left are due at the next run.
 func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*ent.SchedulerRun, error) {
-	sys := viewer.SystemContext(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("preventive scheduler run not started: %w", err)
+	}
+	work := context.WithoutCancel(ctx)
+	sys := viewer.SystemContext(work)
 	start, wall := r.Now(), time.Now()
-	system, err := auth.EnsureSystemUser(ctx, r.Client)
+	system, err := auth.EnsureSystemUser(work, r.Client)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +81,9 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 		due, made, skip int
 		failures        []string
 		lastID          int
+		interrupted     bool
 	)
-	for {
+	for !interrupted {
 		ps, err := r.Client.Planning.Query().
 			Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLTE(start), entplanning.IDGT(lastID)).
 			Order(ent.Asc(entplanning.FieldID)).
@@ -92,6 +99,10 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 		)
 		g.SetLimit(workers)
 		for _, p := range ps {
+			if ctx.Err() != nil {
+				interrupted = true
+				break
+			}
 			due++
 			lastID = p.ID
 			g.Go(func() error {
@@ -118,6 +129,10 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 	detail := strings.Join(failures[:min(len(failures), maxErrorLines)], "\n")
 	if len(failures) > maxErrorLines {
 		detail += fmt.Sprintf("\n… and %d more", len(failures)-maxErrorLines)
+	}
+	if interrupted {
+		detail = strings.TrimPrefix(detail+"\ninterrupted by a shutdown: the plannings left wait for the next run", "\n")
+		r.Log.WarnContext(ctx, "preventive scheduler run interrupted by a shutdown", "handled", due)
 	}
 	elapsed := time.Since(wall)
 	run, err := r.Client.SchedulerRun.Create().
