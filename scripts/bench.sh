@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Load benchmarks of BENCHMARKS.md: a server on a seeded PostgreSQL database, driven at fixed
+# rates by cmd/loadtest on the same machine.
+#
+#   scripts/bench.sh            the targets: list, detail, status change, login, each for
+#                               DURATION (60s) after WARMUP (10s)
+#   scripts/bench.sh soak       the mix for SOAK (10m): memory and goroutines after
+#   scripts/bench.sh scale      the list on 10,000 and on 1,000,000 interventions, with the
+#                               plans PostgreSQL chooses
+#
+# The databases (erp_bench_100k, erp_bench_10k, erp_bench_1m) are seeded once and kept;
+# drop them to start again. Needs PostgreSQL (scripts/postgres.sh finds or installs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/postgres.sh
+ensure_postgres
+
+mode=${1:-targets}
+DURATION=${DURATION:-60s}
+WARMUP=${WARMUP:-10s}
+SOAK=${SOAK:-10m}
+PORT=${BENCH_PORT:-8099}
+METRICS=127.0.0.1:${BENCH_METRICS_PORT:-9109}
+server_url=${TEST_DATABASE_URL%%\?*}
+server_url=${server_url%/*}
+
+mkdir -p bin
+go build -o bin/erp ./cmd/erp
+go build -o bin/loadtest ./cmd/loadtest
+
+# database NAME INTERVENTIONS: the URL of a database seeded with that many interventions.
+database() {
+	local url="$server_url/$1?sslmode=disable"
+	if ! psql "$TEST_DATABASE_URL" -Atqc "select 1 from pg_database where datname = '$1'" | grep -q 1; then
+		psql "$TEST_DATABASE_URL" -qc "create database $1" >/dev/null
+		echo "seeding $1 with $2 interventions (once)" >&2
+		DATABASE_URL="$url" bin/erp seed --size large --interventions "$2" >&2 ||
+			{ psql "$TEST_DATABASE_URL" -qc "drop database $1"; return 1; }
+	fi
+	echo "$url"
+}
+
+pid=
+stop_server() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
+trap stop_server EXIT
+
+start_server() {
+	stop_server
+	DATABASE_URL="$1" PORT=$PORT METRICS_ADDR=$METRICS LOG_LEVEL=warn ENABLE_SCHEDULER=false \
+		SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 bin/erp serve >/tmp/erp-bench.log 2>&1 &
+	pid=$!
+	for _ in $(seq 1 50); do
+		curl -fsS "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	echo "the server did not become ready; its log:" >&2
+	cat /tmp/erp-bench.log >&2
+	return 1
+}
+
+load() { # scenario rate [duration]
+	echo "== $1 at $2/s"
+	bin/loadtest -url "http://127.0.0.1:$PORT" -scenario "$1" -rate "$2" -duration "${3:-$DURATION}" \
+		-warmup "$WARMUP" -pid "$pid" -metrics "http://$METRICS"
+}
+
+case $mode in
+targets)
+	start_server "$(database erp_bench_100k 100000)"
+	load list 300
+	load detail 1000
+	load status 100
+	load login 5
+	load filtered 100
+	;;
+soak)
+	start_server "$(database erp_bench_100k 100000)"
+	load mix 200 "$SOAK"
+	;;
+scale)
+	for db in "erp_bench_10k 10000" "erp_bench_1m 1000000"; do
+		set -- $db
+		url=$(database "$1" "$2")
+		start_server "$url"
+		load list 300
+		# The page, then what the prefetch reads per row (history, documents by intervention).
+		for q in "select * from interventions order by id limit 51" \
+			"select * from historique_interventions where intervention_id = any(array(select id from interventions order by id limit 51))" \
+			"select * from documents where intervention_id = any(array(select id from interventions order by id limit 51))"; do
+			psql "$url" -c "explain analyze $q" | grep -E "Scan|Execution"
+		done
+	done
+	;;
+*)
+	echo "usage: scripts/bench.sh [targets|soak|scale]" >&2
+	exit 2
+	;;
+esac
