@@ -72,8 +72,12 @@ func run() error {
 		return err
 	}
 	goroutinesBefore := goroutines(*metrics)
+	// One transport for all attackers, so that its connections can be closed before the
+	// server's goroutines are counted (each open connection holds one).
+	transport := &http.Transport{MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}
 	newAttacker := func() *vegeta.Attacker {
-		return vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.MaxWorkers(512))
+		return vegeta.NewAttacker(vegeta.Client(&http.Client{Transport: transport, Timeout: 10 * time.Second}),
+			vegeta.MaxWorkers(512))
 	}
 	pace := vegeta.Rate{Freq: *rate, Per: time.Second}
 	if *warmup > 0 {
@@ -105,7 +109,8 @@ func run() error {
 		fmt.Printf("server memory: %s\n", memory(*pid))
 	}
 	if *metrics != "" {
-		time.Sleep(2 * time.Second) // let the last responses' goroutines end
+		transport.CloseIdleConnections()
+		time.Sleep(2 * time.Second) // let the server see the connections close
 		fmt.Printf("server goroutines: %s before, %s after\n", goroutinesBefore, goroutines(*metrics))
 	}
 	for e, n := range errs {
