@@ -1,7 +1,9 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -228,6 +230,20 @@ func TestPrefetchVisibility(t *testing.T) {
 			Interventions struct{ Edges []struct{ Node row } }
 		}
 		e.As(t, who).MustData(q, nil, &got)
+		// node(id:) shows the same as the list (it prefetches the same way).
+		for _, edge := range got.Interventions.Edges[:3] {
+			var one struct{ Node row }
+			e.As(t, who).MustData(`query($id: ID!) { node(id: $id) { ... on Intervention { id titre equipement { nom }
+			  technicien { equipe user { email } } documents { filename mimeType url } historique { nouveauStatut user { email } } } } }`,
+				map[string]any{"id": edge.Node.ID}, &one)
+			ja, _ := json.Marshal(one.Node)
+			jb, _ := json.Marshal(edge.Node)
+			a, b := string(ja), string(jb)
+			// Signed links carry their own expiry; compare the rest.
+			if strip := func(s string) string { return regexp.MustCompile(`exp=\d+&sig=\w+`).ReplaceAllString(s, "") }; strip(a) != strip(b) {
+				t.Errorf("%s: node(id:) shows %s, the list %s", who.Role, a, b)
+			}
+		}
 		if len(got.Interventions.Edges) == 0 {
 			t.Fatalf("%s sees no intervention", who.Role)
 		}

@@ -52,13 +52,13 @@ type edgeUse struct {
 // prefetch can read, and the selections with those edges removed for field collection.
 // Anything it does not follow (a fragment spread on the way to the node, an edge selection
 // that reaches further than the prefetch reads) leaves the edge to field collection.
-func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet, map[string]*edgeUse) {
+func planPrefetch(sel ast.SelectionSet, over nodeSets) (prefetchPlan, ast.SelectionSet, map[string]*edgeUse) {
 	uses := map[string]*edgeUse{}
 	for _, name := range []string{"equipement", "technicien", "documents", "historique"} {
 		uses[name] = &edgeUse{fields: map[string]bool{}, userFields: map[string]bool{}}
 	}
 	spread := false
-	forNodes(sel, &spread, func(node ast.SelectionSet) ast.SelectionSet {
+	over(sel, &spread, func(node ast.SelectionSet) ast.SelectionSet {
 		forFields(node, &spread, func(f *ast.Field) {
 			u := uses[f.Name]
 			if u == nil {
@@ -87,7 +87,7 @@ func planPrefetch(sel ast.SelectionSet) (prefetchPlan, ast.SelectionSet, map[str
 		historique: take("historique"), historiqueUser: take("historique") && uses["historique"].user,
 	}
 	drop := map[string]bool{"equipement": p.equipement, "technicien": p.technicien, "documents": p.documents, "historique": p.historique}
-	stripped := forNodes(sel, &spread, func(node ast.SelectionSet) ast.SelectionSet {
+	stripped := over(sel, &spread, func(node ast.SelectionSet) ast.SelectionSet {
 		out := make(ast.SelectionSet, 0, len(node))
 		for _, s := range node {
 			switch s := s.(type) {
@@ -126,6 +126,30 @@ func collectLeaves(sel ast.SelectionSet, fields, user map[string]bool) {
 			}
 		}
 	}
+}
+
+// nodeSets rewrites, with fn, the selections that apply to an intervention under a field's
+// selections, and returns the rewritten copy. A fragment spread on the way sets *spread.
+type nodeSets func(sel ast.SelectionSet, spread *bool, fn func(ast.SelectionSet) ast.SelectionSet) ast.SelectionSet
+
+// forInterventionFragments is the nodeSets of node(id:): its `... on Intervention` fragments.
+func forInterventionFragments(sel ast.SelectionSet, spread *bool, fn func(ast.SelectionSet) ast.SelectionSet) ast.SelectionSet {
+	out := make(ast.SelectionSet, 0, len(sel))
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.InlineFragment:
+			if s.TypeCondition == "Intervention" {
+				c := *s
+				c.SelectionSet = fn(s.SelectionSet)
+				out = append(out, &c)
+				continue
+			}
+		case *ast.FragmentSpread:
+			*spread = true
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // forNodes rewrites, with fn, the selections of every edges { node } under a connection's
@@ -205,31 +229,58 @@ func leavesAndUser(sel ast.SelectionSet) (ok, withUser bool) {
 	return true, withUser
 }
 
-// paginateInterventions runs the page query with field collection, prefetching on
-// PostgreSQL what planPrefetch takes over.
-func (r *Resolver) paginateInterventions(ctx context.Context, page func(context.Context) (*ent.InterventionConnection, error)) (*ent.InterventionConnection, error) {
+// withPrefetch runs a query of interventions (run) with field collection, prefetching on
+// PostgreSQL what planPrefetch takes over; over finds the intervention selections under the
+// field, and loaded lists what run returned.
+func withPrefetch[T any](ctx context.Context, r *Resolver, over nodeSets, run func(context.Context) (T, error), loaded func(T) []*ent.Intervention) (T, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if r.dialect != dialect.Postgres || fc == nil {
-		return page(ctx)
+		return run(ctx)
 	}
-	plan, stripped, uses := planPrefetch(fc.Field.Selections)
+	plan, stripped, uses := planPrefetch(fc.Field.Selections, over)
 	if plan.empty() {
-		return page(ctx)
+		return run(ctx)
 	}
 	narrowed := *fc
 	narrowed.Field.Selections = stripped
-	conn, err := page(graphql.WithFieldContext(ctx, &narrowed))
-	if err != nil || len(conn.Edges) == 0 {
-		return conn, err
+	res, err := run(graphql.WithFieldContext(ctx, &narrowed))
+	if err != nil {
+		return res, err
 	}
-	ivs := make(map[int]*ent.Intervention, len(conn.Edges))
-	for _, e := range conn.Edges {
-		ivs[e.Node.ID] = e.Node
+	ivs := map[int]*ent.Intervention{}
+	for _, iv := range loaded(res) {
+		ivs[iv.ID] = iv
 	}
-	if err := r.prefetch(ctx, plan, uses, ivs); err != nil {
-		return nil, err
+	if len(ivs) > 0 {
+		if err := r.prefetch(ctx, plan, uses, ivs); err != nil {
+			var zero T
+			return zero, err
+		}
 	}
-	return conn, nil
+	return res, nil
+}
+
+// paginateInterventions is a page of interventions with its edges prefetched.
+func (r *Resolver) paginateInterventions(ctx context.Context, page func(context.Context) (*ent.InterventionConnection, error)) (*ent.InterventionConnection, error) {
+	return withPrefetch(ctx, r, forNodes, page, func(c *ent.InterventionConnection) []*ent.Intervention {
+		out := make([]*ent.Intervention, 0, len(c.Edges))
+		for _, e := range c.Edges {
+			out = append(out, e.Node)
+		}
+		return out
+	})
+}
+
+// node is node(id:), with the edges of an intervention prefetched.
+func (r *Resolver) node(ctx context.Context, id int) (ent.Noder, error) {
+	return withPrefetch(ctx, r, forInterventionFragments, func(ctx context.Context) (ent.Noder, error) {
+		return r.client.Noder(ctx, id)
+	}, func(n ent.Noder) []*ent.Intervention {
+		if iv, ok := n.(*ent.Intervention); ok {
+			return []*ent.Intervention{iv}
+		}
+		return nil
+	})
 }
 
 // prefetch reads the edges of plan for the interventions ivs (by id) in one statement, sets

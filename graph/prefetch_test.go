@@ -7,6 +7,35 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
+func TestPlanPrefetchNode(t *testing.T) {
+	doc, err := parser.ParseQuery(&ast.Source{Input: `{ node(id: 1) { id ... on Intervention { titre equipement { nom } }
+	  ... on Planning { equipement { nom } technicien { equipe } } } }`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, stripped, _ := planPrefetch(doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet, forInterventionFragments)
+	if want := (prefetchPlan{equipement: true}); got != want {
+		t.Errorf("plan %+v, want %+v", got, want)
+	}
+	// The planning's edges stay with field collection; the intervention's are gone.
+	for _, s := range stripped {
+		f, ok := s.(*ast.InlineFragment)
+		if !ok {
+			continue
+		}
+		names := map[string]bool{}
+		for _, in := range f.SelectionSet {
+			names[in.(*ast.Field).Name] = true
+		}
+		if f.TypeCondition == "Intervention" && names["equipement"] {
+			t.Error("the intervention's equipement was left to collection")
+		}
+		if f.TypeCondition == "Planning" && (!names["equipement"] || !names["technicien"]) {
+			t.Errorf("the planning lost its edges: %v", names)
+		}
+	}
+}
+
 func TestPlanPrefetch(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -37,7 +66,7 @@ func TestPlanPrefetch(t *testing.T) {
 				t.Fatal(err)
 			}
 			field := doc.Operations[0].SelectionSet[0].(*ast.Field)
-			got, stripped, _ := planPrefetch(field.SelectionSet)
+			got, stripped, _ := planPrefetch(field.SelectionSet, forNodes)
 			if got != tt.want {
 				t.Errorf("plan %+v, want %+v", got, tt.want)
 			}
