@@ -120,12 +120,13 @@ func NewServer(o Options) *handler.Server {
 	// Uploads over 2 MiB are spooled to a temporary file (removed after the request),
 	// never held whole in memory; the body is cut at the upload limit plus the form's parts.
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(parsed)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(limits{})
+	srv.Use(limits{parsed: parsed}) // after APQ, which fills in the query of a hash
 	if o.Metrics != nil {
 		srv.Use(o.Metrics)
 	}
