@@ -82,8 +82,9 @@ func originHosts(origins []string) []string {
 // formOverhead is room for the operations and map parts of a multipart request.
 const formOverhead = 1 << 20
 
-// NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads),
-// a parsed-query cache, automatic persisted queries and the error presenter.
+// NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads;
+// see transport.go), a parsed-query cache, automatic persisted queries, the query limits
+// and the error presenter.
 func NewServer(o Options) *handler.Server {
 	r := &Resolver{
 		client:        o.Client,
@@ -115,11 +116,12 @@ func NewServer(o Options) *handler.Server {
 		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(get{})
+	srv.AddTransport(postJSON{})
 	// Uploads over 2 MiB are spooled to a temporary file (removed after the request),
 	// never held whole in memory; the body is cut at the upload limit plus the form's parts.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20})
+	srv.AddTransport(uploads{transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20}})
+	srv.AddTransport(unsupported{}) // last: what no transport above took
 	parsed := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(parsed)
 	if o.Introspection {
