@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -44,6 +45,9 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 	var gqlErr *gqlerror.Error
 	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 		// Parse and validation errors from gqlgen itself already carry their code.
+		if !r.suggestions {
+			gqlErr.Message = withoutSuggestion(gqlErr.Message)
+		}
 		return gqlErr
 	}
 	e := classify(err)
@@ -57,6 +61,17 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "error", err)
 	}
 	return out
+}
+
+// withoutSuggestion cuts the " Did you mean …?" that validation appends to messages about
+// unknown arguments, types, enum values and input fields (gqlgen's switch covers only
+// fields): it would reveal the schema that disabled introspection hides. The suggestion is
+// always last and made of schema names, hence the last occurrence.
+func withoutSuggestion(msg string) string {
+	if i := strings.LastIndex(msg, " Did you mean "); i >= 0 && strings.HasSuffix(msg, "?") {
+		return msg[:i]
+	}
+	return msg
 }
 
 // recoverPanic turns a resolver panic into an internal error instead of a dead connection.

@@ -46,6 +46,9 @@ type Options struct {
 	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
 	AllowedOrigins []string
 	Introspection  bool // on for GraphiQL in development
+	// Suggestions lets validation errors say "Did you mean …?", naming fields, arguments
+	// and types that introspection would show; off in production with introspection.
+	Suggestions bool
 }
 
 // websocketAuth authenticates a websocket from its connection_init payload
@@ -100,6 +103,7 @@ func NewServer(o Options) *handler.Server {
 		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now, Events: o.Events},
 		events:        o.Events,
 		now:           o.Interventions.Now,
+		suggestions:   o.Suggestions,
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
@@ -122,6 +126,7 @@ func NewServer(o Options) *handler.Server {
 	// never held whole in memory; the body is cut at the upload limit plus the form's parts.
 	srv.AddTransport(uploads{transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20}})
 	srv.AddTransport(unsupported{}) // last: what no transport above took
+	srv.SetDisableSuggestion(!o.Suggestions)
 	parsed := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(parsed)
 	if o.Introspection {

@@ -68,6 +68,7 @@ func NewHandler(d Deps) http.Handler {
 		Metrics:        d.Metrics.GraphQL(),
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
+		Suggestions:    !d.Config.Production(),
 	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Auth.Tokens.Now)}.register(mux)
