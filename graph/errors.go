@@ -44,9 +44,16 @@ func classify(err error) *domain.Error {
 func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error {
 	var gqlErr *gqlerror.Error
 	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-		// Parse and validation errors from gqlgen itself already carry their code.
+		// Parse and validation errors from gqlgen itself already carry their code; the rest
+		// (a persisted query's wrong hash, an argument's coercion) are the request's fault.
 		if !r.suggestions {
 			gqlErr.Message = withoutSuggestion(gqlErr.Message)
+		}
+		if _, ok := gqlErr.Extensions["code"]; !ok {
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			gqlErr.Extensions["code"] = string(domain.CodeBadUserInput)
 		}
 		return gqlErr
 	}

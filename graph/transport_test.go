@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime"
@@ -206,5 +208,55 @@ func TestGraphQLOverHTTP(t *testing.T) {
 	// Neither the GET nor the form-encoded mutation created anything.
 	if n, err := e.Client.Competence.Query().Count(e.Sys); err != nil || n != 0 {
 		t.Errorf("competences after refused mutations: %d, %v", n, err)
+	}
+}
+
+// TestPersistedQueries follows Apollo's automatic persisted queries: a hash the server does
+// not know is refused before anything runs; sent once with its query, the hash alone works.
+func TestPersistedQueries(t *testing.T) {
+	e := apptest.New(t)
+	token := e.Token(t, e.User(t, "Admin", domain.RoleAdmin))
+	const query = `{ me { email } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	post := func(body map[string]any, accept string) request {
+		b, _ := json.Marshal(body)
+		return request{method: "POST", contentType: "application/json", accept: accept, token: token, body: bytes.NewReader(b)}
+	}
+	extJSON, _ := json.Marshal(ext)
+	hashOnly := post(map[string]any{"extensions": ext}, "")
+
+	steps := []struct {
+		name       string
+		req        request
+		wantStatus int
+		wantData   bool
+		wantMsg    string // first error's message
+		wantCode   string
+	}{
+		{"UnknownHash", hashOnly, 200, false, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"},
+		{"UnknownHashGraphQLResponse", post(map[string]any{"extensions": ext}, "application/graphql-response+json"), 400, false, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"},
+		{"WrongHash", post(map[string]any{"query": `{ me { id } }`, "extensions": ext}, ""), 200, false, "hash does not match", "BAD_USER_INPUT"},
+		{"HashWithQuery", post(map[string]any{"query": query, "extensions": ext}, ""), 200, true, "", ""},
+		{"HashOnly", post(map[string]any{"extensions": ext}, ""), 200, true, "", ""},
+		{"HashOnlyOverGET", request{method: "GET", query: "extensions=" + url.QueryEscape(string(extJSON)), token: token}, 200, true, "", ""},
+	}
+	for _, s := range steps { // in order: each step relies on the ones before
+		t.Run(s.name, func(t *testing.T) {
+			before := e.DB.Statements()
+			got := s.req.send(t, e.URL)
+			_, hasData := got.body["data"]
+			msg, code := got.firstError()
+			if got.status != s.wantStatus || hasData != s.wantData || !strings.Contains(msg, s.wantMsg) || (s.wantMsg == "" && msg != "") || code != s.wantCode {
+				t.Errorf("status %d, data %t, error %q (%s); want %d, %t, %q (%s)\n%.300s",
+					got.status, hasData, msg, code, s.wantStatus, s.wantData, s.wantMsg, s.wantCode, got.raw)
+			}
+			if n := e.DB.Statements() - before; !s.wantData && n > 1 {
+				t.Errorf("%d statements ran for a refused request", n)
+			}
+			if s.wantData && !strings.Contains(string(got.body["data"]), "admin@example.com") {
+				t.Errorf("data = %s", got.body["data"])
+			}
+		})
 	}
 }
