@@ -84,7 +84,7 @@ func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
 	}
 	// Fragments one by one, their spreads not followed: this only catches repeats in
 	// fragments no operation uses, so it keeps its own budget.
-	raw := measure{}
+	raw := measure{standalone: true}
 	for _, f := range doc.Fragments {
 		if _, err := raw.selectionSet(f.SelectionSet, 1); err != nil {
 			return err
@@ -127,7 +127,10 @@ type measure struct {
 	fragments map[string]*ast.FragmentDefinition
 	// spreading holds the fragments being expanded: a cycle, which validation refuses
 	// later, is not followed round.
-	spreading  map[string]bool
+	spreading map[string]bool
+	// standalone: a fragment alone, whose depth depends on where it is used (or nowhere,
+	// as for introspection's, used under __schema).
+	standalone bool
 	aliases    int
 	selections int
 }
@@ -202,7 +205,7 @@ func (m *measure) selectionSet(set ast.SelectionSet, depth int) (int64, *gqlerro
 	if err := gather(set); err != nil {
 		return 0, err
 	}
-	if len(keys) > 0 && depth > MaxDepth {
+	if len(keys) > 0 && depth > MaxDepth && !m.standalone {
 		return 0, limitError("the query is nested deeper than %d levels", MaxDepth)
 	}
 	var cost int64

@@ -79,8 +79,33 @@ func TestQueryLimits(t *testing.T) {
 		`{ interventions(first: 100) { edges { node { equipement { nom } technicien { user { email } } documents { filename } historique { nouveauStatut user { email } } } } } }`,
 		`{ equipements { edges { node { nom interventions { totalCount edges { node { statut } } } } } } }`,
 		`{ me { ...A ...B } } fragment A on User { id email } fragment B on User { id email nomComplet }`,
+		introspection, // GraphiQL's
 	} {
 		var data map[string]any
 		api.MustData(q, nil, &data)
 	}
 }
+
+// introspection is the query GraphiQL sends at start (graphql-js getIntrospectionQuery),
+// whose TypeRef fragment nests ofType nine levels deep.
+const introspection = `query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+}`
