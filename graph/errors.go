@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -50,7 +51,17 @@ func Classify(err error) *domain.Error {
 func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error {
 	var gqlErr *gqlerror.Error
 	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-		// Parse and validation errors from gqlgen itself already carry their code.
+		// Parse and validation errors from gqlgen itself already carry their code; the rest
+		// (a persisted query's wrong hash, an argument's coercion) are the request's fault.
+		if !r.suggestions {
+			gqlErr.Message = withoutSuggestion(gqlErr.Message)
+		}
+		if _, ok := gqlErr.Extensions["code"]; !ok {
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			gqlErr.Extensions["code"] = string(domain.CodeBadUserInput)
+		}
 		return gqlErr
 	}
 	e := Classify(err)
@@ -68,6 +79,17 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 		r.log.WarnContext(ctx, "graphql request during a database outage", "path", out.Path.String(), "error", err)
 	}
 	return out
+}
+
+// withoutSuggestion cuts the " Did you mean …?" that validation appends to messages about
+// unknown arguments, types, enum values and input fields (gqlgen's switch covers only
+// fields): it would reveal the schema that disabled introspection hides. The suggestion is
+// always last and made of schema names, hence the last occurrence.
+func withoutSuggestion(msg string) string {
+	if i := strings.LastIndex(msg, " Did you mean "); i >= 0 && strings.HasSuffix(msg, "?") {
+		return msg[:i]
+	}
+	return msg
 }
 
 // recoverPanic turns a resolver panic into an internal error instead of a dead connection.

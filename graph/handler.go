@@ -49,6 +49,9 @@ type Options struct {
 	Introspection  bool // on for GraphiQL in development
 	// Websockets tracks the open websockets for the shutdown (nil: untracked).
 	Websockets *Websockets
+	// Suggestions lets validation errors say "Did you mean …?", naming fields, arguments
+	// and types that introspection would show; off in production with introspection.
+	Suggestions bool
 }
 
 // websocketAuth authenticates a websocket from its connection_init payload
@@ -85,8 +88,9 @@ func originHosts(origins []string) []string {
 // formOverhead is room for the operations and map parts of a multipart request.
 const formOverhead = 1 << 20
 
-// NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads),
-// a parsed-query cache, automatic persisted queries and the error presenter.
+// NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads;
+// see transport.go), a parsed-query cache, automatic persisted queries, the query limits
+// and the error presenter.
 func NewServer(o Options) *handler.Server {
 	r := &Resolver{
 		client:        o.Client,
@@ -103,6 +107,7 @@ func NewServer(o Options) *handler.Server {
 		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now, Events: o.Events},
 		events:        o.Events,
 		now:           o.Interventions.Now,
+		suggestions:   o.Suggestions,
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
@@ -123,17 +128,20 @@ func NewServer(o Options) *handler.Server {
 		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(get{})
+	srv.AddTransport(postJSON{})
 	// Uploads over 2 MiB are spooled to a temporary file (removed after the request),
 	// never held whole in memory; the body is cut at the upload limit plus the form's parts.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(uploads{transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20}})
+	srv.AddTransport(unsupported{}) // last: what no transport above took
+	srv.SetDisableSuggestion(!o.Suggestions)
+	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(parsed)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(limits{})
+	srv.Use(limits{parsed: parsed}) // after APQ, which fills in the query of a hash
 	if o.Metrics != nil {
 		srv.Use(o.Metrics)
 	}

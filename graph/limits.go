@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -16,70 +17,272 @@ const (
 	MaxDepth    = 10  // nesting of selections
 	MaxPageSize = 100 // first / last of any connection
 	MaxAliases  = 100 // aliased fields in one operation
+	// MaxSelections bounds the fields and fragment uses of a document, counted with every
+	// fragment expanded where it is used: a small document cannot stand for a huge one.
+	MaxSelections = 2000
+	// MaxSameField bounds how often one response key (or one fragment) is selected in one
+	// selection set, fragments included; only field-duplication attacks need more.
+	MaxSameField = 20
+	// MaxComplexity bounds the cost of an operation: every field costs 1, and what is
+	// selected under a connection costs once per element of the page (first, last, or the
+	// default page size). A page of 100 interventions with their equipement, technician,
+	// documents and history costs about 1,300; two nested connections of 100 cost over 20,000.
+	MaxComplexity = 20_000
 )
 
+// costCap keeps cost arithmetic from overflowing on absurd nestings; any cost at the cap is
+// far over MaxComplexity anyway.
+const costCap = 1 << 40
+
 // limits refuses operations that would be too expensive, before any resolver or SQL runs.
-type limits struct{}
+// It checks twice: the raw document before gqlgen validates it, since validation takes time
+// quadratic in repeated fields (10,000 copies of one field: seconds of CPU), then the
+// validated operation with its variables, for page sizes and cost.
+type limits struct {
+	// parsed is gqlgen's cache of validated documents: a document found there passed the
+	// first check when it was first seen.
+	parsed graphql.Cache[*ast.QueryDocument]
+}
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = limits{}
 
 func (limits) ExtensionName() string                   { return "QueryLimits" }
 func (limits) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters checks the structure of the raw document: selections, repeats,
+// depth and aliases of every operation (one budget of selections for the whole document),
+// and repeats within every fragment, used or not, since validation goes through them all.
+func (l limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if _, ok := l.parsed.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
+	if err == nil {
+		return checkDocument(doc)
+	}
+	// gqlgen parses it again and reports the error with its code.
+	return nil
+}
+
+func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
+	m := measure{fragments: make(map[string]*ast.FragmentDefinition, len(doc.Fragments)), spreading: map[string]bool{}}
+	for _, f := range doc.Fragments {
+		m.fragments[f.Name] = f
+	}
+	for _, op := range doc.Operations {
+		m.aliases = 0
+		if _, err := m.selectionSet(op.SelectionSet, 1); err != nil {
+			return err
+		}
+		if m.aliases > MaxAliases {
+			return tooManyAliases(m.aliases)
+		}
+	}
+	// Fragments one by one, their spreads not followed: this only catches repeats in
+	// fragments no operation uses, so it keeps its own budget.
+	raw := measure{standalone: true}
+	for _, f := range doc.Fragments {
+		if _, err := raw.selectionSet(f.SelectionSet, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MutateOperationContext checks the validated operation, whose variables are known: page
+// sizes and cost, and again the structure, now of this operation alone.
 func (limits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	aliases := 0
-	var walk func(set ast.SelectionSet, depth int) *gqlerror.Error
-	walk = func(set ast.SelectionSet, depth int) *gqlerror.Error {
+	m := measure{validated: true, vars: oc.Variables}
+	cost, err := m.selectionSet(oc.Operation.SelectionSet, 1)
+	if err != nil {
+		return err
+	}
+	if m.aliases > MaxAliases {
+		return tooManyAliases(m.aliases)
+	}
+	if cost > MaxComplexity {
+		shown := fmt.Sprint(cost)
+		if cost >= costCap {
+			shown = fmt.Sprintf("more than %d", costCap)
+		}
+		return limitError("the query costs %s; at most %d (each field costs 1, multiplied by the page size of every connection above it: ask for smaller pages or fewer nested lists)", shown, MaxComplexity)
+	}
+	return nil
+}
+
+// measure walks selections, fragments expanded, counting what the limits bound.
+type measure struct {
+	// validated: definitions are resolved and variables coerced, so page sizes and cost
+	// can be checked; before validation only the structure is.
+	validated bool
+	vars      map[string]any
+	// fragments resolves spreads before validation; nil: spreads are not followed.
+	fragments map[string]*ast.FragmentDefinition
+	// spreading holds the fragments being expanded: a cycle, which validation refuses
+	// later, is not followed round.
+	spreading map[string]bool
+	// standalone: a fragment alone, whose depth depends on where it is used (or nowhere,
+	// as for introspection's, used under __schema).
+	standalone bool
+	aliases    int
+	selections int
+}
+
+// fragment is the definition a spread expands to, nil when it is not followed.
+func (m *measure) fragment(s *ast.FragmentSpread) *ast.FragmentDefinition {
+	if m.validated {
+		return s.Definition
+	}
+	if f := m.fragments[s.Name]; f != nil && !m.spreading[s.Name] {
+		return f
+	}
+	return nil
+}
+
+// selectionSet returns the cost of a selection set whose fields are at level depth (1 for
+// the operation's root fields). Fields that share a response key are merged, as execution
+// merges them, so that fragments selecting the same connection are not charged twice.
+func (m *measure) selectionSet(set ast.SelectionSet, depth int) (int64, *gqlerror.Error) {
+	var (
+		keys   []string
+		byKey  = map[string][]*ast.Field{}
+		seen   = map[string]int{} // fragments spread here
+		gather func(set ast.SelectionSet) *gqlerror.Error
+	)
+	gather = func(set ast.SelectionSet) *gqlerror.Error {
 		for _, sel := range set {
-			var (
-				children ast.SelectionSet
-				next     = depth
-			)
+			// Counted before expanding, so that fragments spreading fragments stop early.
+			if m.selections++; m.selections > MaxSelections {
+				return limitError("the query has more than %d selections (fields and fragments, counted where each fragment is used)", MaxSelections)
+			}
 			switch s := sel.(type) {
 			case *ast.Field:
 				if s.Name == "__schema" || s.Name == "__type" {
 					continue // introspection is bounded by the schema itself
 				}
 				if s.Alias != "" && s.Alias != s.Name {
-					aliases++
+					m.aliases++
 				}
-				for _, name := range []string{"first", "last"} {
-					if arg := s.Arguments.ForName(name); arg != nil {
-						v, err := arg.Value.Value(oc.Variables)
-						if n, ok := v.(int64); err == nil && ok && (n < 1 || n > MaxPageSize) {
-							return limitError("%s must be between 1 and %d (got %d on %s)", name, MaxPageSize, n, s.Name)
-						}
-					}
+				key := s.Alias
+				if key == "" {
+					key = s.Name
 				}
-				children, next = s.SelectionSet, depth+1
+				if _, ok := byKey[key]; !ok {
+					keys = append(keys, key)
+				}
+				byKey[key] = append(byKey[key], s)
 			case *ast.InlineFragment:
-				children = s.SelectionSet
-			case *ast.FragmentSpread:
-				if s.Definition != nil {
-					children = s.Definition.SelectionSet
+				if err := gather(s.SelectionSet); err != nil {
+					return err
 				}
-			}
-			if next > MaxDepth {
-				return limitError("the query is nested deeper than %d levels", MaxDepth)
-			}
-			if err := walk(children, next); err != nil {
-				return err
+			case *ast.FragmentSpread:
+				if seen[s.Name]++; seen[s.Name] > MaxSameField {
+					return sameField("..."+s.Name, seen[s.Name])
+				}
+				f := m.fragment(s)
+				if f == nil {
+					continue
+				}
+				if m.spreading != nil {
+					m.spreading[s.Name] = true
+				}
+				err := gather(f.SelectionSet)
+				delete(m.spreading, s.Name)
+				if err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	}
-	if err := walk(oc.Operation.SelectionSet, 0); err != nil {
-		return err
+	if err := gather(set); err != nil {
+		return 0, err
 	}
-	if aliases > MaxAliases {
-		return limitError("the query uses %d aliases; at most %d", aliases, MaxAliases)
+	if len(keys) > 0 && depth > MaxDepth && !m.standalone {
+		return 0, limitError("the query is nested deeper than %d levels", MaxDepth)
+	}
+	var cost int64
+	for _, key := range keys {
+		fields := byKey[key]
+		if len(fields) > MaxSameField {
+			return 0, sameField(key, len(fields))
+		}
+		var children ast.SelectionSet
+		for _, f := range fields {
+			if err := m.checkPage(f); err != nil {
+				return 0, err
+			}
+			children = append(children, f.SelectionSet...)
+		}
+		childCost, err := m.selectionSet(children, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		cost = min(cost+1+min(m.multiplier(fields[0])*childCost, costCap), costCap)
+	}
+	return cost, nil
+}
+
+// checkPage refuses a page size outside 1..MaxPageSize.
+func (m *measure) checkPage(f *ast.Field) *gqlerror.Error {
+	for _, name := range []string{"first", "last"} {
+		if n, ok := m.intArg(f, name); ok && (n < 1 || n > MaxPageSize) {
+			return limitError("%s must be between 1 and %d (got %d on %s)", name, MaxPageSize, n, f.Name)
+		}
 	}
 	return nil
+}
+
+// multiplier is how many times what is selected under f is produced: the page size of a
+// connection, the number of ids of nodes(ids:), once otherwise. Lists that are not
+// connections are edges with a handful of rows (documents, history) and count once.
+func (m *measure) multiplier(f *ast.Field) int64 {
+	if !m.validated {
+		return 1
+	}
+	if f.Definition != nil && f.Definition.Arguments.ForName("first") != nil {
+		if n, ok := m.intArg(f, "first"); ok {
+			return n
+		}
+		if n, ok := m.intArg(f, "last"); ok {
+			return n
+		}
+		return defaultPageSize
+	}
+	if arg := f.Arguments.ForName("ids"); arg != nil {
+		if v, err := arg.Value.Value(m.vars); err == nil {
+			if ids, ok := v.([]any); ok {
+				return max(int64(len(ids)), 1)
+			}
+		}
+	}
+	return 1
+}
+
+// intArg is the value of an Int argument, literal or variable, once variables are coerced.
+func (m *measure) intArg(f *ast.Field, name string) (int64, bool) {
+	arg := f.Arguments.ForName(name)
+	if !m.validated || arg == nil {
+		return 0, false
+	}
+	v, err := arg.Value.Value(m.vars)
+	n, ok := v.(int64)
+	return n, err == nil && ok
+}
+
+func tooManyAliases(n int) *gqlerror.Error {
+	return limitError("the query uses %d aliases; at most %d", n, MaxAliases)
+}
+
+func sameField(key string, n int) *gqlerror.Error {
+	return limitError("%q is selected %d times in one selection set; at most %d", key, n, MaxSameField)
 }
 
 func limitError(format string, args ...any) *gqlerror.Error {

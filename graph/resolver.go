@@ -37,6 +37,7 @@ type Resolver struct {
 	notifications *notify.Service
 	events        *pubsub.Bus
 	now           func() time.Time
+	suggestions   bool // "Did you mean …?" in validation errors
 }
 
 func authPayload(p *auth.TokenPair) *model.AuthPayload {

@@ -46,6 +46,7 @@ func dialWSInner(t *testing.T, env *apptest.Env, token string, legacy bool) (*ws
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	//nolint:bodyclose // the websocket library closes the handshake response's body itself
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
 		&websocket.DialOptions{Subprotocols: []string{proto}})
 	if err != nil {

@@ -73,6 +73,7 @@ func NewHandler(d Deps) http.Handler {
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
 		Websockets:     d.Websockets,
+		Suggestions:    !d.Config.Production(),
 	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Auth.Tokens.Now)}.register(mux)

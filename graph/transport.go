@@ -1,0 +1,242 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// GraphQL over HTTP, as the spec draft says (https://graphql.github.io/graphql-over-http/draft/):
+// the transports below replace gqlgen's GET and POST ones, which read bodies without bound,
+// echo undecodable bodies back, answer 422 or 406 where the spec wants 200, 400 or 405, and
+// accept any media type on POST.
+
+// MaxBodyBytes bounds the body of a JSON POST; uploads (multipart) have their own limit.
+const MaxBodyBytes = 1 << 20
+
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// responseMedia is the media type of the answer: application/graphql-response+json when the
+// client lists it in Accept, else application/json, the legacy format every client reads.
+func responseMedia(r *http.Request) string {
+	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || mt != mediaGraphQLResponse {
+			continue
+		}
+		if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q == 0 {
+			continue // explicitly refused
+		}
+		return mediaGraphQLResponse
+	}
+	return mediaJSON
+}
+
+// requestErrorStatus is the status of a well-formed request refused before execution
+// (parse, validation, limits): with application/graphql-response+json the spec wants a 4xx
+// since there is no data; legacy application/json clients expect 200.
+func requestErrorStatus(media string) int {
+	if media == mediaGraphQLResponse {
+		return http.StatusBadRequest
+	}
+	return http.StatusOK
+}
+
+// reply writes a response. A response that was not executed carries no data entry at all,
+// which is how clients tell a refused request from one whose fields failed.
+func reply(w http.ResponseWriter, media string, status int, resp *graphql.Response, executed bool) {
+	var v any = resp
+	if !executed {
+		v = struct {
+			Errors     gqlerror.List  `json:"errors"`
+			Extensions map[string]any `json:"extensions,omitempty"`
+		}{resp.Errors, resp.Extensions}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a resolver's value that JSON cannot hold gets here; the data is lost anyway.
+		status = http.StatusInternalServerError
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", media)
+	h.Add("Vary", "Accept")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// refuse answers a request that is not a GraphQL request we take, through the error
+// presenter and response extensions (metrics) like any other error.
+func refuse(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, status int, format string, args ...any) {
+	err := &gqlerror.Error{
+		Message:    fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": string(domain.CodeBadUserInput)},
+	}
+	reply(w, responseMedia(r), status, exec.DispatchError(r.Context(), gqlerror.List{err}), false)
+}
+
+// execute runs one operation and answers it. onlyQueries refuses mutations and
+// subscriptions (GET) with 405, before they run.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, onlyQueries bool) {
+	ctx := r.Context()
+	media := responseMedia(r)
+	oc, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		reply(w, media, requestErrorStatus(media), exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs), false)
+		return
+	}
+	switch op := oc.Operation.Operation; {
+	case onlyQueries && op != ast.Query:
+		w.Header().Set("Allow", http.MethodPost)
+		refuse(w, r, exec, http.StatusMethodNotAllowed, "a %s cannot be sent with GET: use POST", op)
+		return
+	case op == ast.Subscription:
+		// Over POST it would hold the request until the first event and stop there.
+		reply(w, media, requestErrorStatus(media), exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
+			Message:    "subscriptions are served over websockets at /graphql (graphql-transport-ws)",
+			Extensions: map[string]any{"code": string(domain.CodeBadUserInput)},
+		}}), false)
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, oc)
+	reply(w, media, http.StatusOK, responses(ctx), true)
+}
+
+// postJSON serves POST with an application/json body holding one operation.
+type postJSON struct{}
+
+func (postJSON) Supports(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return r.Method == http.MethodPost && r.Header.Get("Upgrade") == "" && err == nil && mt == mediaJSON
+}
+
+func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	start := graphql.Now()
+	tooLarge := func() {
+		refuse(w, r, exec, http.StatusRequestEntityTooLarge, "the request body is larger than %d bytes; send files with a multipart upload", MaxBodyBytes)
+	}
+	if r.ContentLength > MaxBodyBytes {
+		tooLarge() // without reading a byte of it
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var big *http.MaxBytesError
+	switch {
+	case errors.As(err, &big):
+		tooLarge()
+		return
+	case err != nil:
+		refuse(w, r, exec, http.StatusBadRequest, "could not read the request body")
+		return
+	}
+	params := &graphql.RawParams{}
+	if msg := decodeParams(body, params); msg != "" {
+		refuse(w, r, exec, http.StatusBadRequest, "%s", msg)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(w, r, exec, params, false)
+}
+
+// decodeParams reads the body's one JSON object into params, or says what is wrong with it
+// (never echoing the body).
+func decodeParams(body []byte, params *graphql.RawParams) string {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	switch {
+	case len(trimmed) == 0:
+		return "the request body is empty: send a JSON object with query, and optionally variables and operationName"
+	case trimmed[0] == '[':
+		return "batching is not supported: send one operation per request"
+	case trimmed[0] != '{':
+		return "the request body must be a JSON object with query, and optionally variables and operationName"
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber() // as gqlgen does, so that Int variables keep their exact value
+	if err := dec.Decode(params); err != nil {
+		return fmt.Sprintf("the request body is not a valid GraphQL request: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return "the request body must hold one JSON object only: batching is not supported"
+	}
+	return ""
+}
+
+// get serves GET /graphql?query=…&variables=…; queries only.
+type get struct{}
+
+func (get) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+}
+
+func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	start := graphql.Now()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		refuse(w, r, exec, http.StatusBadRequest, "the URL's query string is malformed")
+		return
+	}
+	params := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName"), Headers: r.Header}
+	for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		if s := q.Get(name); s != "" {
+			dec := json.NewDecoder(strings.NewReader(s))
+			dec.UseNumber()
+			if err := dec.Decode(into); err != nil {
+				refuse(w, r, exec, http.StatusBadRequest, "%s is not a JSON object: %v", name, err)
+				return
+			}
+		}
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(w, r, exec, params, true)
+}
+
+// uploads serves multipart requests (the GraphQL multipart request spec) only when they
+// carry a header that an HTML form cannot send, so a page on another site cannot make a
+// browser post one: a multipart body is a "simple" request that skips CORS preflight.
+type uploads struct{ transport.MultipartForm }
+
+func (u uploads) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	bearer := strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != ""
+	if !bearer && r.Header.Get("Apollo-Require-Preflight") == "" {
+		refuse(w, r, exec, http.StatusBadRequest,
+			"a multipart request needs an Authorization: Bearer header or an Apollo-Require-Preflight header (protection against cross-site request forgery)")
+		return
+	}
+	u.MultipartForm.Do(w, r, exec)
+}
+
+// unsupported takes whatever no other transport took: other media types on POST
+// (form-encoded and text/plain bodies, which browsers send cross-site without preflight)
+// and other methods.
+type unsupported struct{}
+
+func (unsupported) Supports(*http.Request) bool { return true }
+
+func (unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if r.Method == http.MethodPost {
+		refuse(w, r, exec, http.StatusUnsupportedMediaType,
+			"Content-Type %q is not accepted: send application/json (multipart/form-data for uploads)", r.Header.Get("Content-Type"))
+		return
+	}
+	w.Header().Set("Allow", "GET, POST, OPTIONS")
+	refuse(w, r, exec, http.StatusMethodNotAllowed, "method %s is not allowed: use POST (or GET for queries)", r.Method)
+}
