@@ -50,6 +50,7 @@ type Config struct {
 	JWTIssuer          string        // JWT_ISSUER
 	JWTAudience        string        // JWT_AUDIENCE
 	BcryptCost         int           // BCRYPT_COST
+	LoginRateLimit     int           // LOGIN_RATE_LIMIT: login attempts per minute, per address and per account
 
 	AdminEmail    string // ADMIN_EMAIL
 	AdminPassword string // ADMIN_PASSWORD
@@ -141,6 +142,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		JWTIssuer:         r.str("JWT_ISSUER", "mif-erp"),
 		JWTAudience:       r.str("JWT_AUDIENCE", "mif-erp-api"),
 		BcryptCost:        r.intRange("BCRYPT_COST", 12, 10, 16),
+		LoginRateLimit:    r.intRange("LOGIN_RATE_LIMIT", 10, 1, 1000000),
 		AdminEmail:        r.str("ADMIN_EMAIL", ""),
 		AdminPassword:     r.str("ADMIN_PASSWORD", ""),
 		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),

@@ -76,7 +76,7 @@ func NewHandler(d Deps) http.Handler {
 		Suggestions:    !d.Config.Production(),
 	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
-	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Auth.Tokens.Now)}.register(mux)
+	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now)}.register(mux)
 	if !d.Config.Production() {
 		// GraphiQL for analysts and developers; production serves the API only.
 		mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))

@@ -27,8 +27,8 @@ type bucket struct {
 	seen time.Time
 }
 
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{Burst: 10, Window: time.Minute, Now: now, buckets: map[string]*bucket{}}
+func newLoginLimiter(perMinute int, now func() time.Time) *loginLimiter {
+	return &loginLimiter{Burst: perMinute, Window: time.Minute, Now: now, buckets: map[string]*bucket{}}
 }
 
 // allow takes one attempt for every key; when one of them is exhausted nothing is taken and
