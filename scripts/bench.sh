@@ -4,9 +4,10 @@
 #
 #   scripts/bench.sh            the targets: list, detail, status change, login, each for
 #                               DURATION (60s) after WARMUP (10s)
-#   scripts/bench.sh soak       the mix for SOAK (10m): memory and goroutines after
-#   scripts/bench.sh scale      the list on 10,000 and on 1,000,000 interventions, with the
-#                               plans PostgreSQL chooses
+#   scripts/bench.sh soak       the mix at SOAK_RATE (100/s) for SOAK (10m): memory and
+#                               goroutines after
+#   scripts/bench.sh scale      the list at SCALE_RATE (100/s) on 10,000 and on 1,000,000
+#                               interventions, with the plans PostgreSQL chooses
 #
 # The databases (erp_bench_100k, erp_bench_10k, erp_bench_1m) are seeded once and kept;
 # drop them to start again. Needs PostgreSQL (scripts/postgres.sh finds or installs it).
@@ -74,17 +75,18 @@ targets)
 	load status 100
 	load login 5
 	load filtered 100
+	load list 100 # a rate the list sustains here
 	;;
 soak)
 	start_server "$(database erp_bench_100k 100000)"
-	load mix 200 "$SOAK"
+	load mix "${SOAK_RATE:-100}" "$SOAK"
 	;;
 scale)
 	for db in "erp_bench_10k 10000" "erp_bench_1m 1000000"; do
 		set -- $db
 		url=$(database "$1" "$2")
 		start_server "$url"
-		load list 300
+		load list "${SCALE_RATE:-100}"
 		# The page, then what the prefetch reads per row (history, documents by intervention).
 		for q in "select * from interventions order by id limit 51" \
 			"select * from historique_interventions where intervention_id = any(array(select id from interventions order by id limit 51))" \
