@@ -47,6 +47,9 @@ type Options struct {
 	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
 	AllowedOrigins []string
 	Introspection  bool // on for GraphiQL in development
+	// OnOperation receives each operation's name and type ("query", "mutation"…), for the
+	// request's log line (nil: nobody).
+	OnOperation func(ctx context.Context, name, kind string)
 	// Websockets tracks the open websockets for the shutdown (nil: untracked).
 	Websockets *Websockets
 	// Suggestions lets validation errors say "Did you mean …?", naming fields, arguments
@@ -94,6 +97,7 @@ const formOverhead = 1 << 20
 func NewServer(o Options) *handler.Server {
 	r := &Resolver{
 		client:        o.Client,
+		onOperation:   o.OnOperation,
 		dialect:       o.Dialect,
 		log:           o.Logger,
 		auth:          o.Auth,

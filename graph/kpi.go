@@ -28,8 +28,11 @@ type requestCache struct {
 
 type cacheKey struct{}
 
-// withRequestCache gives each operation its own cache.
+// withRequestCache gives each operation its own cache, and tells onOperation its name.
 func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if oc := graphql.GetOperationContext(ctx); r.onOperation != nil && oc != nil && oc.Operation != nil {
+		r.onOperation(ctx, oc.Operation.Name, string(oc.Operation.Operation))
+	}
 	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}, loaders: newLoaders(r.client)}))
 }
 

@@ -5,6 +5,7 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 // Resolver holds what the resolvers need; one per server.
 type Resolver struct {
 	client        *ent.Client
+	onOperation   func(ctx context.Context, name, kind string)
 	dialect       string
 	log           *slog.Logger
 	auth          *auth.Service

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -280,33 +281,38 @@ func TestRequestIDInResponseAndLog(t *testing.T) {
 		req    func() *http.Request
 		status int
 		id     string // sent by the client, kept; otherwise generated
+		op     string // "name type" of the GraphQL operation in the log line
 	}{
-		{"Health", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/health", nil); return r }, 200, ""},
-		{"Ready", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/ready", nil); return r }, 200, ""},
-		{"GraphQL", func() *http.Request { return gql("{ me { email } }", token) }, 200, ""},
-		{"GraphQLError", func() *http.Request { return gql("{ me { email } }", "") }, 200, ""},
-		{"GraphQLBadToken", func() *http.Request { return gql("{ me { email } }", "pas.un.jeton") }, 200, ""},
-		{"NotFound", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/nothing-here", nil); return r }, 404, ""},
+		{"Health", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/health", nil); return r }, 200, "", ""},
+		{"Ready", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/ready", nil); return r }, 200, "", ""},
+		{"GraphQL", func() *http.Request { return gql("{ me { email } }", token) }, 200, "", " query"},
+		{"GraphQLNamed", func() *http.Request { return gql("query MonProfil { me { email } }", token) }, 200, "", "MonProfil query"},
+		{"GraphQLMutation", func() *http.Request {
+			return gql(`mutation Renommer { updateMe(input: {nomComplet: \"A\"}) { email } }`, token)
+		}, 200, "", "Renommer mutation"},
+		{"GraphQLError", func() *http.Request { return gql("{ me { email } }", "") }, 200, "", ""},
+		{"GraphQLBadToken", func() *http.Request { return gql("{ me { email } }", "pas.un.jeton") }, 200, "", ""},
+		{"NotFound", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+"/nothing-here", nil); return r }, 404, "", ""},
 		{"LoginRefused", func() *http.Request {
 			r, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader("username=x@example.com&password=mauvais"))
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			return r
-		}, 401, ""},
+		}, 401, "", ""},
 		{"Preflight", func() *http.Request {
 			r, _ := http.NewRequest(http.MethodOptions, srv.URL+"/graphql", nil)
 			r.Header.Set("Origin", "http://localhost:3000")
 			r.Header.Set("Access-Control-Request-Method", "POST")
 			return r
-		}, 204, ""},
+		}, 204, "", ""},
 		{"UnsignedDocument", func() *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, srv.URL+"/static/uploads/ab/x.pdf", nil)
 			return r
-		}, 403, ""},
+		}, 403, "", ""},
 		{"ClientID", func() *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, srv.URL+"/health", nil)
 			r.Header.Set("X-Request-ID", "client-chosen-42")
 			return r
-		}, 200, "client-chosen-42"},
+		}, 200, "client-chosen-42", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,6 +339,9 @@ func TestRequestIDInResponseAndLog(t *testing.T) {
 			}
 			if line["path"] != req.URL.Path || line["status"] != float64(tt.status) || line["method"] != req.Method {
 				t.Errorf("log line %v, want path %s, status %d, method %s", line, req.URL.Path, tt.status, req.Method)
+			}
+			if op, _ := line["operation_type"].(string); tt.op != "" && fmt.Sprintf("%v %v", line["operation"], op) != tt.op {
+				t.Errorf("log line %v, want the operation %q", line, tt.op)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -79,6 +80,9 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 		if v := rec.viewer; v != nil {
 			attrs = append(attrs, "user_id", v.UserID)
 		}
+		if name, kind := rec.op(); kind != "" {
+			attrs = append(attrs, "operation", name, "operation_type", kind)
+		}
 		log.InfoContext(ctx, "request", attrs...)
 	})
 }
@@ -92,11 +96,31 @@ func noteViewer(ctx context.Context, v *viewer.Viewer) {
 	}
 }
 
+// noteOperation lets the request's log line name its GraphQL operation (the first one, for
+// a websocket that carries several).
+func noteOperation(ctx context.Context, name, kind string) {
+	if rec, ok := ctx.Value(recorderKey{}).(*statusRecorder); ok {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		if rec.operationType == "" {
+			rec.operation, rec.operationType = name, kind
+		}
+	}
+}
+
+func (rec *statusRecorder) op() (name, kind string) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return rec.operation, rec.operationType
+}
+
 // statusRecorder remembers the status written, and lets the websocket upgrade through.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	viewer *viewer.Viewer
+	status                   int
+	viewer                   *viewer.Viewer
+	mu                       sync.Mutex
+	operation, operationType string
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
