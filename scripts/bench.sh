@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh            the targets: list, detail, status change, login, each for
 #                               DURATION (60s) after WARMUP (10s)
-#   scripts/bench.sh soak       the mix at SOAK_RATE (100/s) for SOAK (10m): memory and
+#   scripts/bench.sh soak       the mix at SOAK_RATE (50/s) for SOAK (10m): memory and
 #                               goroutines after
 #   scripts/bench.sh scale      the list at SCALE_RATE (100/s) on 10,000 and on 1,000,000
 #                               interventions, with the plans PostgreSQL chooses
@@ -79,7 +79,7 @@ targets)
 	;;
 soak)
 	start_server "$(database erp_bench_100k 100000)"
-	load mix "${SOAK_RATE:-100}" "$SOAK"
+	load mix "${SOAK_RATE:-50}" "$SOAK"
 	;;
 scale)
 	for db in "erp_bench_10k 10000" "erp_bench_1m 1000000"; do
