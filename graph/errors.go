@@ -39,6 +39,8 @@ func Classify(err error) *domain.Error {
 		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable right now; try again in a few seconds", Err: err}
 	case errors.Is(err, syscall.ENOSPC):
 		return &domain.Error{Code: domain.CodeInsufficientStorage, Message: "the server's storage is full: nothing was saved; try again later or tell the administrator", Err: err}
+	case errors.Is(err, context.Canceled):
+		return &domain.Error{Code: domain.CodeCanceled, Message: "the request was canceled by the client", Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &domain.Error{Code: domain.CodeInternal, Message: "the request took too long; try again", Err: err}
 	default:
@@ -73,7 +75,9 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 	out.Extensions["code"] = string(e.Code)
 	switch e.Code {
 	case domain.CodeInternal, domain.CodeInsufficientStorage:
-		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "code", e.Code, "error", err)
+		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "code", e.Code, "error", err, "cause", e.Err)
+	case domain.CodeCanceled:
+		r.log.DebugContext(ctx, "graphql request canceled by the client", "path", out.Path.String())
 	case domain.CodeUnavailable:
 		// An outage, already visible on /ready: one line per request, not an alarm each.
 		r.log.WarnContext(ctx, "graphql request during a database outage", "path", out.Path.String(), "error", err)

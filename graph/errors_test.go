@@ -1,10 +1,15 @@
 package graph_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -47,5 +52,27 @@ func TestSuggestions(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestClassify: errors that are not the API's own get the code their cause deserves.
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want domain.Code
+	}{
+		{"domain error kept", domain.Errorf(domain.CodeConflict, "taken"), domain.CodeConflict},
+		{"client gone", fmt.Errorf("querying interventions: %w", context.Canceled), domain.CodeCanceled},
+		{"too slow", fmt.Errorf("querying: %w", context.DeadlineExceeded), domain.CodeInternal},
+		{"full disk", fmt.Errorf("writing: %w", syscall.ENOSPC), domain.CodeInsufficientStorage},
+		{"anything else", errors.New("boom"), domain.CodeInternal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := graph.Classify(tt.err).Code; got != tt.want {
+				t.Errorf("Classify(%v) = %s, want %s", tt.err, got, tt.want)
+			}
+		})
 	}
 }

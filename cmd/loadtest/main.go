@@ -63,11 +63,18 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("logging in as %s (seed the database with `erp seed --size large`?): %w", *email, err)
 	}
-	ids, err := interventionIDs(*base, token)
+	// Status changes add history lines: they work on the oldest open interventions, which
+	// neither list shows (the list reads the first ids, the filtered screen the newest), so
+	// that repeated runs do not make the lists heavier. Details read the newest.
+	moved, err := interventionIDs(*base, token, "ASC")
 	if err != nil {
 		return err
 	}
-	targeter, err := targeterFor(*scenario, *base, token, *email, *password, ids)
+	viewed, err := interventionIDs(*base, token, "DESC")
+	if err != nil {
+		return err
+	}
+	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved)
 	if err != nil {
 		return err
 	}
@@ -119,7 +126,7 @@ func run() error {
 	return nil
 }
 
-func targeterFor(scenario, base, token, email, password string, ids []string) (vegeta.Targeter, error) {
+func targeterFor(scenario, base, token, email, password string, viewed, moved []string) (vegeta.Targeter, error) {
 	gql := func(query string, vars map[string]any) vegeta.Target {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 		return vegeta.Target{Method: http.MethodPost, URL: base + "/graphql", Body: body,
@@ -129,20 +136,20 @@ func targeterFor(scenario, base, token, email, password string, ids []string) (v
 	list := func(t *vegeta.Target) error { *t = gql(nestedList, nil); return nil }
 	filtered := func(t *vegeta.Target) error { *t = gql(filteredList, nil); return nil }
 	det := func(t *vegeta.Target) error {
-		*t = gql(detail, map[string]any{"id": ids[n.Add(1)%uint64(len(ids))]})
+		*t = gql(detail, map[string]any{"id": viewed[n.Add(1)%uint64(len(viewed))]})
 		return nil
 	}
 	// Status changes walk each intervention OUVERTE? no: they toggle EN_COURS ⇄ EN_ATTENTE on
 	// the listed ids; a request on a row in another status gets INVALID_TRANSITION.
-	toggles := make([]atomic.Bool, len(ids))
+	toggles := make([]atomic.Bool, len(moved))
 	status := func(t *vegeta.Target) error {
-		i := n.Add(1) % uint64(len(ids))
+		i := n.Add(1) % uint64(len(moved))
 		to := "EN_ATTENTE"
 		if toggles[i].Load() {
 			to = "EN_COURS"
 		}
 		toggles[i].Store(!toggles[i].Load())
-		*t = gql(move, map[string]any{"id": ids[i], "s": to})
+		*t = gql(move, map[string]any{"id": moved[i], "s": to})
 		return nil
 	}
 	loginT := func(t *vegeta.Target) error {
@@ -201,9 +208,11 @@ func login(base, email, password string) (string, error) {
 	return out.AccessToken, nil
 }
 
-// interventionIDs returns ids of interventions in EN_COURS (for status changes and details).
-func interventionIDs(base, token string) ([]string, error) {
-	body, _ := json.Marshal(map[string]any{"query": `{ interventions(first: 100, where: {statut: EN_COURS}) { edges { node { id } } } }`})
+// interventionIDs returns ids of 100 interventions in EN_COURS, the oldest or the newest
+// (direction ASC or DESC of their creation date).
+func interventionIDs(base, token, direction string) ([]string, error) {
+	body, _ := json.Marshal(map[string]any{"query": `{ interventions(first: 100, where: {statut: EN_COURS},
+	  orderBy: [{field: DATE_CREATION, direction: ` + direction + `}]) { edges { node { id } } } }`})
 	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)

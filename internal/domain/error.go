@@ -25,6 +25,9 @@ const (
 	CodeUnavailable Code = "SERVICE_UNAVAILABLE"
 	// CodeInsufficientStorage: the server's disk is full; nothing was stored.
 	CodeInsufficientStorage Code = "INSUFFICIENT_STORAGE"
+	// CodeCanceled: the client went away (closed the connection, gave up) before the answer;
+	// whatever the request had already committed stays.
+	CodeCanceled Code = "CANCELED"
 )
 
 // httpStatus is the one table from codes to REST statuses.
@@ -39,6 +42,7 @@ var httpStatus = map[Code]int{
 	CodeInternal:            http.StatusInternalServerError,
 	CodeUnavailable:         http.StatusServiceUnavailable,
 	CodeInsufficientStorage: http.StatusInsufficientStorage,
+	CodeCanceled:            499, // client closed request (no standard status says it)
 }
 
 // HTTPStatus is the status a REST endpoint answers with for the code.
