@@ -167,12 +167,12 @@ func (r *Resolver) availableTransitions(ctx context.Context, iv *ent.Interventio
 func lateFilter(now time.Time, late bool) predicate.Intervention {
 	if late {
 		return entintervention.And(
-			entintervention.StatutIn(intervention.OpenStatuts()...),
+			entintervention.StatutIn(domain.OpenStatuts()...),
 			entintervention.DateLimiteLT(now),
 		)
 	}
 	return entintervention.Or(
-		entintervention.StatutNotIn(intervention.OpenStatuts()...),
+		entintervention.StatutNotIn(domain.OpenStatuts()...),
 		entintervention.DateLimiteIsNil(),
 		entintervention.DateLimiteGTE(now),
 	)

@@ -35,6 +35,17 @@ const (
 	StatutArchivee  InterventionStatut = "ARCHIVEE"
 )
 
+// Open reports whether the work is still to be done: it counts for delays, SLA and deadline
+// warnings.
+func (s InterventionStatut) Open() bool {
+	return s != StatutCloturee && s != StatutArchivee && s != StatutAnnulee
+}
+
+// OpenStatuts lists the statuses that are Open, for queries.
+func OpenStatuts() []InterventionStatut {
+	return []InterventionStatut{StatutOuverte, StatutAffectee, StatutEnCours, StatutEnAttente}
+}
+
 // InterventionType says why the work is done.
 type InterventionType string
 

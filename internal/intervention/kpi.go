@@ -55,7 +55,7 @@ type KPIs struct {
 // Compute derives the KPIs at instant now.
 func Compute(f Facts, now time.Time) KPIs {
 	end := now
-	if !Open(f.Statut) {
+	if !f.Statut.Open() {
 		if f.DateCloture != nil {
 			end = *f.DateCloture
 		} else if n := len(f.History); n > 0 {
@@ -72,7 +72,7 @@ func Compute(f Facts, now time.Time) KPIs {
 	if f.DateLimite != nil {
 		inTime := !end.After(*f.DateLimite)
 		k.SLARespecte = &inTime
-		if Open(f.Statut) {
+		if f.Statut.Open() {
 			left := minutes(f.DateLimite.Sub(now))
 			k.DelaiRestant = &left
 			k.EnRetard = now.After(*f.DateLimite)

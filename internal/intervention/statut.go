@@ -41,16 +41,6 @@ func Locked(s domain.InterventionStatut) bool {
 // Terminal reports whether no move leaves s.
 func Terminal(s domain.InterventionStatut) bool { return len(moves[s]) == 0 }
 
-// Open reports whether the work is still to be done (counts for delays and SLA).
-func Open(s domain.InterventionStatut) bool {
-	return s != domain.StatutCloturee && s != domain.StatutArchivee && s != domain.StatutAnnulee
-}
-
-// OpenStatuts lists the statuses for which Open is true.
-func OpenStatuts() []domain.InterventionStatut {
-	return []domain.InterventionStatut{domain.StatutOuverte, domain.StatutAffectee, domain.StatutEnCours, domain.StatutEnAttente}
-}
-
 // Actor is who asks for a move.
 type Actor struct {
 	Role domain.Role

@@ -16,9 +16,6 @@ import (
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
-// openStatuts are the statuses in which a deadline still matters.
-var openStatuts = []domain.InterventionStatut{domain.StatutOuverte, domain.StatutAffectee, domain.StatutEnCours, domain.StatutEnAttente}
-
 // CheckDeadlines writes, once per intervention, a RETARD notification to its technician and
 // the responsables when it is still open and its deadline is within ahead of now (or past).
 // It returns how many interventions were warned about. Several replicas may check at once:
@@ -28,7 +25,7 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 	sys := viewer.SystemContext(ctx)
 	ivs, err := client.Intervention.Query().
 		Where(
-			intervention.StatutIn(openStatuts...),
+			intervention.StatutIn(domain.OpenStatuts()...),
 			intervention.DateLimiteLTE(now.Add(ahead)),
 			intervention.Not(intervention.HasNotificationsWith(notification.TypeEQ(domain.NotificationRetard))),
 		).

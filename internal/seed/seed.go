@@ -12,7 +12,6 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
-	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -207,7 +206,7 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			}
 			// A running server has already warned about open work past its deadline: without
 			// these rows its first deadline check would start by mailing tens of thousands.
-			if intervention.Open(plans[i].statut) && iv.DateLimite != nil && iv.DateLimite.Before(now.Add(24*time.Hour)) {
+			if plans[i].statut.Open() && iv.DateLimite != nil && iv.DateLimite.Before(now.Add(24*time.Hour)) {
 				notes = append(notes, client.Notification.Create().SetUserID(staff).SetInterventionID(iv.ID).
 					SetType(domain.NotificationRetard).SetSujet("Échéance : "+iv.Titre).
 					SetMessage("Échéance dépassée.").SetStatutEnvoi(domain.EnvoiEnvoyee))
