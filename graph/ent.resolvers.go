@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/competence"
 )
@@ -66,12 +65,7 @@ func (r *interventionResolver) Historique(ctx context.Context, obj *ent.Interven
 
 // Pieces is the resolver for the pieces field.
 func (r *interventionResolver) Pieces(ctx context.Context, obj *ent.Intervention) ([]*ent.Piece, error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		if v, err := obj.NamedPieces(fc.Field.Alias); err == nil {
-			return v, nil
-		}
-	}
-	if v, err := obj.Edges.PiecesOrErr(); err == nil {
+	if v, ok := collected(ctx, obj.NamedPieces, obj.Edges.PiecesOrErr); ok {
 		return v, nil
 	}
 	// The parts come with the lines that use them.

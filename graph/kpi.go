@@ -70,18 +70,23 @@ func siblingInterventions(ctx context.Context) []*ent.Intervention {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
 		switch res := fc.Result.(type) {
 		case []*ent.InterventionEdge:
-			ivs := make([]*ent.Intervention, 0, len(res))
-			for _, e := range res {
-				if e != nil && e.Node != nil {
-					ivs = append(ivs, e.Node)
-				}
-			}
-			return ivs
+			return edgeNodes(res)
 		case []*ent.Intervention:
 			return res
 		}
 	}
 	return nil
+}
+
+// edgeNodes lists the interventions of a page's edges.
+func edgeNodes(edges []*ent.InterventionEdge) []*ent.Intervention {
+	ivs := make([]*ent.Intervention, 0, len(edges))
+	for _, e := range edges {
+		if e != nil && e.Node != nil {
+			ivs = append(ivs, e.Node)
+		}
+	}
+	return ivs
 }
 
 // kpiResult is the KPIs of one intervention, or why they could not be computed.

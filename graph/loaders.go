@@ -147,13 +147,22 @@ func toOne[V any](ctx context.Context, loaded func() (*V, error), fk *int, l *da
 // toMany resolves a list edge: what field collection loaded under the field's alias (entgql
 // stores collected lists by alias), or what a service loaded, else the loader.
 func toMany[V any](ctx context.Context, named func(string) ([]V, error), loaded func() ([]V, error), parent int, l *dataloader.Loader[int, []V]) ([]V, error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		if v, err := named(fc.Field.Alias); err == nil {
-			return v, nil
-		}
-	}
-	if v, err := loaded(); err == nil {
+	if v, ok := collected(ctx, named, loaded); ok {
 		return v, nil
 	}
 	return l.Load(ctx, parent)()
+}
+
+// collected is the list edge as field collection (under the field's alias) or a service
+// loaded it, if either did.
+func collected[V any](ctx context.Context, named func(string) ([]V, error), loaded func() ([]V, error)) ([]V, bool) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		if v, err := named(fc.Field.Alias); err == nil {
+			return v, true
+		}
+	}
+	if v, err := loaded(); err == nil {
+		return v, true
+	}
+	return nil, false
 }

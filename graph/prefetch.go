@@ -263,11 +263,7 @@ func withPrefetch[T any](ctx context.Context, r *Resolver, over nodeSets, run fu
 // paginateInterventions is a page of interventions with its edges prefetched.
 func (r *Resolver) paginateInterventions(ctx context.Context, page func(context.Context) (*ent.InterventionConnection, error)) (*ent.InterventionConnection, error) {
 	return withPrefetch(ctx, r, forNodes, page, func(c *ent.InterventionConnection) []*ent.Intervention {
-		out := make([]*ent.Intervention, 0, len(c.Edges))
-		for _, e := range c.Edges {
-			out = append(out, e.Node)
-		}
-		return out
+		return edgeNodes(c.Edges)
 	})
 }
 
@@ -292,39 +288,36 @@ func (r *Resolver) prefetch(ctx context.Context, plan prefetchPlan, uses map[str
 	for id := range ivs {
 		ids = append(ids, id)
 	}
-	var (
-		eq   = jsonObject("e", equipement.Columns, uses["equipement"].fields)
-		tech = jsonObject("t", technicien.Columns, uses["technicien"].fields, technicien.FieldUserID)
-		doc  = jsonObject("d", document.Columns, uses["documents"].fields, document.FieldInterventionID)
-		hist = jsonObject("h", historiqueintervention.Columns, uses["historique"].fields,
-			historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID)
-		techUser = jsonObject("u", user.Columns, uses["technicien"].userFields)
-		histUser = jsonObject("u", user.Columns, uses["historique"].userFields)
-	)
 	cols := []string{"i." + entintervention.FieldID}
 	if plan.equipement {
 		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s e WHERE e.id = i.%s)",
-			eq, equipement.Table, entintervention.FieldEquipementID))
+			jsonObject("e", equipement.Columns, uses["equipement"].fields), equipement.Table, entintervention.FieldEquipementID))
 	}
 	if plan.technicien {
 		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s t WHERE t.id = i.%s)",
-			tech, technicien.Table, entintervention.FieldTechnicienID))
+			jsonObject("t", technicien.Columns, uses["technicien"].fields, technicien.FieldUserID),
+			technicien.Table, entintervention.FieldTechnicienID))
 	}
 	if plan.technicienUser {
 		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s u JOIN %s t ON u.id = t.%s WHERE t.id = i.%s)",
-			techUser, user.Table, technicien.Table, technicien.FieldUserID, entintervention.FieldTechnicienID))
+			jsonObject("u", user.Columns, uses["technicien"].userFields),
+			user.Table, technicien.Table, technicien.FieldUserID, entintervention.FieldTechnicienID))
 	}
 	if plan.documents {
 		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s ORDER BY d.id) FROM %s d WHERE d.%s = i.id)",
-			doc, document.Table, document.FieldInterventionID))
+			jsonObject("d", document.Columns, uses["documents"].fields, document.FieldInterventionID),
+			document.Table, document.FieldInterventionID))
 	}
 	if plan.historique {
 		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s ORDER BY h.%s, h.id) FROM %s h WHERE h.%s = i.id)",
-			hist, historiqueintervention.FieldHorodatage, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
+			jsonObject("h", historiqueintervention.Columns, uses["historique"].fields,
+				historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID),
+			historiqueintervention.FieldHorodatage, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
 	}
 	if plan.historiqueUser {
 		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s) FROM %s u WHERE u.id IN (SELECT h.%s FROM %s h WHERE h.%s = i.id))",
-			histUser, user.Table, historiqueintervention.FieldUserID, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
+			jsonObject("u", user.Columns, uses["historique"].userFields),
+			user.Table, historiqueintervention.FieldUserID, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
 	}
 	query := fmt.Sprintf("SELECT %s FROM %s i WHERE i.id = ANY($1)", strings.Join(cols, ", "), entintervention.Table)
 	rows, err := r.client.QueryContext(ctx, query, pq.Array(ids))
