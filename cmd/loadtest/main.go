@@ -139,8 +139,8 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 		*t = gql(detail, map[string]any{"id": viewed[n.Add(1)%uint64(len(viewed))]})
 		return nil
 	}
-	// Status changes walk each intervention OUVERTE? no: they toggle EN_COURS ⇄ EN_ATTENTE on
-	// the listed ids; a request on a row in another status gets INVALID_TRANSITION.
+	// Status changes toggle EN_COURS ⇄ EN_ATTENTE on the moved ids; a request on a row in
+	// another status (after a timed-out move) gets an error and counts as one.
 	toggles := make([]atomic.Bool, len(moved))
 	status := func(t *vegeta.Target) error {
 		i := n.Add(1) % uint64(len(moved))
