@@ -21,9 +21,11 @@ import (
 
 // requestCache holds what is computed once per GraphQL operation.
 type requestCache struct {
-	mu      sync.Mutex
-	kpis    map[int]intervention.KPIs
-	loaders *loaders
+	mu   sync.Mutex
+	kpis map[int]intervention.KPIs
+	// loaders are made on first use: most operations never need them.
+	loadersOnce sync.Once
+	loaders     *loaders
 }
 
 type cacheKey struct{}
@@ -33,7 +35,7 @@ func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationH
 	if oc := graphql.GetOperationContext(ctx); r.onOperation != nil && oc != nil && oc.Operation != nil {
 		r.onOperation(ctx, oc.Operation.Name, string(oc.Operation.Operation))
 	}
-	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}, loaders: newLoaders(r.client)}))
+	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}}))
 }
 
 // kpis returns an intervention's KPIs. The first KPI field asked for in a list computes

@@ -127,6 +127,7 @@ func byParent[V any](query func(context.Context, []int) ([]V, error), parent fun
 // resolver directly) a fresh set that batches nothing across calls.
 func (r *Resolver) loadersFrom(ctx context.Context) *loaders {
 	if c, _ := ctx.Value(cacheKey{}).(*requestCache); c != nil {
+		c.loadersOnce.Do(func() { c.loaders = newLoaders(r.client) })
 		return c.loaders
 	}
 	return newLoaders(r.client)
