@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/testdb"
 )
 
@@ -56,24 +57,28 @@ func seedInterventions(t *testing.T, e *apptest.Env, n int) *ent.User {
 	return admin
 }
 
+// pageStatements runs query, a page of interventions of $n rows, and returns the SQL
+// statements it cost.
+func pageStatements(t *testing.T, e *apptest.Env, api *gqltest.Client, query string, n int) int64 {
+	t.Helper()
+	var got struct {
+		Interventions struct{ Edges []struct{} }
+	}
+	before := e.DB.Statements()
+	api.MustData(query, map[string]any{"n": n}, &got)
+	if len(got.Interventions.Edges) != n {
+		t.Fatalf("%d rows, want %d", len(got.Interventions.Edges), n)
+	}
+	return e.DB.Statements() - before
+}
+
 // TestNestedListStatementCount: the statements a nested list costs do not depend on its size.
 func TestNestedListStatementCount(t *testing.T) {
 	e := apptest.New(t)
 	admin := seedInterventions(t, e, 200)
 	api := e.As(t, admin)
-	count := func(n int) int64 {
-		var got struct {
-			Interventions struct{ Edges []struct{} }
-		}
-		before := e.DB.Statements()
-		api.MustData(nestedList, map[string]any{"n": n}, &got)
-		if len(got.Interventions.Edges) != n {
-			t.Fatalf("%d rows, want %d", len(got.Interventions.Edges), n)
-		}
-		return e.DB.Statements() - before
-	}
 	// 100 is the largest page the API serves (graph/limits.go).
-	small, large := count(10), count(100)
+	small, large := pageStatements(t, e, api, nestedList, 10), pageStatements(t, e, api, nestedList, 100)
 	t.Logf("statements: %d for 10 rows, %d for 100 rows", small, large)
 	if small != large {
 		t.Errorf("statements grow with the list: %d for 10 rows, %d for 100", small, large)
@@ -97,18 +102,7 @@ func TestKPIStatementCount(t *testing.T) {
 	admin := seedInterventions(t, e, 120)
 	api := e.As(t, admin)
 	q := `query($n: Int!) { interventions(first: $n) { edges { node { delaiEcoule enRetard dureeReelle coutTotalCentimes slaRespecte } } } }`
-	count := func(n int) int64 {
-		var got struct {
-			Interventions struct{ Edges []struct{} }
-		}
-		before := e.DB.Statements()
-		api.MustData(q, map[string]any{"n": n}, &got)
-		if len(got.Interventions.Edges) != n {
-			t.Fatalf("%d rows, want %d", len(got.Interventions.Edges), n)
-		}
-		return e.DB.Statements() - before
-	}
-	small, large := count(5), count(100)
+	small, large := pageStatements(t, e, api, q, 5), pageStatements(t, e, api, q, 100)
 	t.Logf("statements: %d for 5 rows, %d for 100 rows", small, large)
 	if small != large {
 		t.Errorf("KPI statements grow with the list: %d for 5 rows, %d for 100", small, large)

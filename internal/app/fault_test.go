@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/mifmaroc/erp/ent/schedulerrun"
@@ -190,15 +189,7 @@ func TestSurvivesPostgresRestart(t *testing.T) {
 	// A subscriber, which must go on receiving events published after the restart.
 	ctx, cancelWS := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancelWS()
-	ws, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if res != nil && res.Body != nil {
-		_ = res.Body.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = ws.CloseNow() }()
+	ws := dialWS(t, ctx, srv.URL)
 	events := make(chan string, 100)
 	_ = wsjson.Write(ctx, ws, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
 	_ = wsjson.Write(ctx, ws, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": "subscription { notificationReceived { sujet } }"}})

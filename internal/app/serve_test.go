@@ -259,15 +259,7 @@ func TestGracefulShutdown(t *testing.T) {
 	// A live subscription.
 	ctx, cancelWS := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancelWS()
-	ws, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if res != nil && res.Body != nil {
-		_ = res.Body.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = ws.CloseNow() }()
+	ws := dialWS(t, ctx, srv.URL)
 	wsSend := func(m map[string]any) {
 		t.Helper()
 		if err := wsjson.Write(ctx, ws, m); err != nil {
@@ -367,4 +359,20 @@ func TestGracefulShutdown(t *testing.T) {
 	if n := db.Ent.SchedulerRun.Query().CountX(viewer.SystemContext(context.Background())); n == 0 {
 		t.Error("the scheduler never ran")
 	}
+}
+
+// dialWS opens a graphql-transport-ws connection to the server at base, closed when the test
+// ends.
+func dialWS(t *testing.T, ctx context.Context, base string) *websocket.Conn {
+	t.Helper()
+	ws, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if res != nil && res.Body != nil {
+		_ = res.Body.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ws.CloseNow() })
+	return ws
 }
