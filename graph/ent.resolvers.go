@@ -15,52 +15,52 @@ import (
 
 // UploadedBy is the resolver for the uploadedBy field.
 func (r *documentResolver) UploadedBy(ctx context.Context, obj *ent.Document) (*ent.User, error) {
-	return toOne(ctx, obj.Edges.UploadedByOrErr, obj.UploadedByID, r.loadersFrom(ctx).user)
+	return toOne(ctx, obj, obj.Edges.UploadedByOrErr, func(o *ent.Document) *int { return o.UploadedByID }, r.loadersFrom(ctx).user)
 }
 
 // User is the resolver for the user field.
 func (r *historiqueInterventionResolver) User(ctx context.Context, obj *ent.HistoriqueIntervention) (*ent.User, error) {
-	return toOne(ctx, obj.Edges.UserOrErr, &obj.UserID, r.loadersFrom(ctx).user)
+	return toOne(ctx, obj, obj.Edges.UserOrErr, func(o *ent.HistoriqueIntervention) *int { return &o.UserID }, r.loadersFrom(ctx).user)
 }
 
 // Equipement is the resolver for the equipement field.
 func (r *interventionResolver) Equipement(ctx context.Context, obj *ent.Intervention) (*ent.Equipement, error) {
-	return toOne(ctx, obj.Edges.EquipementOrErr, obj.EquipementID, r.loadersFrom(ctx).equipement)
+	return toOne(ctx, obj, obj.Edges.EquipementOrErr, func(o *ent.Intervention) *int { return o.EquipementID }, r.loadersFrom(ctx).equipement)
 }
 
 // Technicien is the resolver for the technicien field.
 func (r *interventionResolver) Technicien(ctx context.Context, obj *ent.Intervention) (*ent.Technicien, error) {
-	return toOne(ctx, obj.Edges.TechnicienOrErr, obj.TechnicienID, r.loadersFrom(ctx).technicien)
+	return toOne(ctx, obj, obj.Edges.TechnicienOrErr, func(o *ent.Intervention) *int { return o.TechnicienID }, r.loadersFrom(ctx).technicien)
 }
 
 // Client is the resolver for the client field.
 func (r *interventionResolver) Client(ctx context.Context, obj *ent.Intervention) (*ent.Societe, error) {
-	return toOne(ctx, obj.Edges.ClientOrErr, obj.ClientID, r.loadersFrom(ctx).societe)
+	return toOne(ctx, obj, obj.Edges.ClientOrErr, func(o *ent.Intervention) *int { return o.ClientID }, r.loadersFrom(ctx).societe)
 }
 
 // Contrat is the resolver for the contrat field.
 func (r *interventionResolver) Contrat(ctx context.Context, obj *ent.Intervention) (*ent.Contrat, error) {
-	return toOne(ctx, obj.Edges.ContratOrErr, obj.ContratID, r.loadersFrom(ctx).contrat)
+	return toOne(ctx, obj, obj.Edges.ContratOrErr, func(o *ent.Intervention) *int { return o.ContratID }, r.loadersFrom(ctx).contrat)
 }
 
 // Planning is the resolver for the planning field.
 func (r *interventionResolver) Planning(ctx context.Context, obj *ent.Intervention) (*ent.Planning, error) {
-	return toOne(ctx, obj.Edges.PlanningOrErr, obj.PlanningID, r.loadersFrom(ctx).planning)
+	return toOne(ctx, obj, obj.Edges.PlanningOrErr, func(o *ent.Intervention) *int { return o.PlanningID }, r.loadersFrom(ctx).planning)
 }
 
 // Demandeur is the resolver for the demandeur field.
 func (r *interventionResolver) Demandeur(ctx context.Context, obj *ent.Intervention) (*ent.User, error) {
-	return toOne(ctx, obj.Edges.DemandeurOrErr, obj.DemandeurID, r.loadersFrom(ctx).user)
+	return toOne(ctx, obj, obj.Edges.DemandeurOrErr, func(o *ent.Intervention) *int { return o.DemandeurID }, r.loadersFrom(ctx).user)
 }
 
 // Documents is the resolver for the documents field.
 func (r *interventionResolver) Documents(ctx context.Context, obj *ent.Intervention) ([]*ent.Document, error) {
-	return toMany(ctx, obj.NamedDocuments, obj.Edges.DocumentsOrErr, obj.ID, r.loadersFrom(ctx).documents)
+	return toMany(ctx, obj, obj.NamedDocuments, obj.Edges.DocumentsOrErr, r.loadersFrom(ctx).documents)
 }
 
 // Historique is the resolver for the historique field.
 func (r *interventionResolver) Historique(ctx context.Context, obj *ent.Intervention) ([]*ent.HistoriqueIntervention, error) {
-	return toMany(ctx, obj.NamedHistorique, obj.Edges.HistoriqueOrErr, obj.ID, r.loadersFrom(ctx).historique)
+	return toMany(ctx, obj, obj.NamedHistorique, obj.Edges.HistoriqueOrErr, r.loadersFrom(ctx).historique)
 }
 
 // Pieces is the resolver for the pieces field.
@@ -69,7 +69,7 @@ func (r *interventionResolver) Pieces(ctx context.Context, obj *ent.Intervention
 		return v, nil
 	}
 	// The parts come with the lines that use them.
-	lines, err := r.loadersFrom(ctx).utilisations.Load(ctx, obj.ID)()
+	lines, err := r.loadersFrom(ctx).utilisations.load(ctx, obj.ID, siblingIDs(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -84,12 +84,12 @@ func (r *interventionResolver) Pieces(ctx context.Context, obj *ent.Intervention
 
 // Utilisations is the resolver for the utilisations field.
 func (r *interventionResolver) Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error) {
-	return toMany(ctx, obj.NamedUtilisations, obj.Edges.UtilisationsOrErr, obj.ID, r.loadersFrom(ctx).utilisations)
+	return toMany(ctx, obj, obj.NamedUtilisations, obj.Edges.UtilisationsOrErr, r.loadersFrom(ctx).utilisations)
 }
 
 // Piece is the resolver for the piece field.
 func (r *interventionPieceResolver) Piece(ctx context.Context, obj *ent.InterventionPiece) (*ent.Piece, error) {
-	return toOne(ctx, obj.Edges.PieceOrErr, &obj.PieceID, r.loadersFrom(ctx).piece)
+	return toOne(ctx, obj, obj.Edges.PieceOrErr, func(o *ent.InterventionPiece) *int { return &o.PieceID }, r.loadersFrom(ctx).piece)
 }
 
 // Node is the resolver for the node field.
@@ -175,7 +175,7 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 
 // User is the resolver for the user field.
 func (r *technicienResolver) User(ctx context.Context, obj *ent.Technicien) (*ent.User, error) {
-	return toOne(ctx, obj.Edges.UserOrErr, &obj.UserID, r.loadersFrom(ctx).user)
+	return toOne(ctx, obj, obj.Edges.UserOrErr, func(o *ent.Technicien) *int { return &o.UserID }, r.loadersFrom(ctx).user)
 }
 
 // Document returns DocumentResolver implementation.

@@ -53,7 +53,7 @@ func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention
 		return k, nil
 	}
 	batch := []*ent.Intervention{iv}
-	for _, s := range siblingInterventions(ctx) {
+	for _, s := range siblings[*ent.Intervention](ctx) {
 		if _, done := c.kpis[s.ID]; !done && s.ID != iv.ID {
 			batch = append(batch, s)
 		}
@@ -65,19 +65,6 @@ func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention
 		}
 	}
 	return results[0].Data, results[0].Error
-}
-
-// siblingInterventions lists the interventions of the nearest list above the current field.
-func siblingInterventions(ctx context.Context) []*ent.Intervention {
-	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
-		switch res := fc.Result.(type) {
-		case []*ent.InterventionEdge:
-			return edgeNodes(res)
-		case []*ent.Intervention:
-			return res
-		}
-	}
-	return nil
 }
 
 // edgeNodes lists the interventions of a page's edges.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,24 +25,72 @@ import (
 // field collection, which loads every requested edge level in one statement before any
 // field resolves: the edge resolvers then only read what is there. Everything else (the
 // results of mutations, subscription events, entities built by services) arrives bare; the
-// edge resolvers then ask these per-operation loaders, which gather the keys that sibling
-// fields ask for within loaderWait and read them in one statement per edge. The batch runs
-// with the viewer of the operation, so the access rules of internal/access apply unchanged.
+// edge resolvers then ask these per-operation loaders: an element of a list reads the edge
+// of all its siblings in one statement, a lone entity waits loaderWait for the keys other
+// fields ask. The batch runs with the viewer of the operation, so the access rules of
+// internal/access apply unchanged.
 type loaders struct {
-	equipement   *dataloader.Loader[int, *ent.Equipement]
-	technicien   *dataloader.Loader[int, *ent.Technicien]
-	user         *dataloader.Loader[int, *ent.User]
-	societe      *dataloader.Loader[int, *ent.Societe]
-	contrat      *dataloader.Loader[int, *ent.Contrat]
-	planning     *dataloader.Loader[int, *ent.Planning]
-	piece        *dataloader.Loader[int, *ent.Piece]
-	documents    *dataloader.Loader[int, []*ent.Document]               // by intervention
-	historique   *dataloader.Loader[int, []*ent.HistoriqueIntervention] // by intervention
-	utilisations *dataloader.Loader[int, []*ent.InterventionPiece]      // by intervention, with their parts
+	equipement   *edgeLoader[*ent.Equipement]
+	technicien   *edgeLoader[*ent.Technicien]
+	user         *edgeLoader[*ent.User]
+	societe      *edgeLoader[*ent.Societe]
+	contrat      *edgeLoader[*ent.Contrat]
+	planning     *edgeLoader[*ent.Planning]
+	piece        *edgeLoader[*ent.Piece]
+	documents    *edgeLoader[[]*ent.Document]               // by intervention
+	historique   *edgeLoader[[]*ent.HistoriqueIntervention] // by intervention
+	utilisations *edgeLoader[[]*ent.InterventionPiece]      // by intervention, with their parts
 }
 
-// loaderWait is how long a loader waits for sibling keys: gqlgen resolves the elements of a
-// list concurrently, so they arrive within microseconds of each other.
+// edgeLoader is a DataLoader that can also read the keys of a whole list at once.
+type edgeLoader[V any] struct {
+	*dataloader.Loader[int, V]
+	batch dataloader.BatchFunc[int, V]
+	mu    sync.Mutex
+	asked map[int]bool
+}
+
+func newEdgeLoader[V any](batch dataloader.BatchFunc[int, V]) *edgeLoader[V] {
+	// A page holds at most MaxPageSize rows: a full batch goes at once, without waiting.
+	l := dataloader.NewBatchedLoader(batch, dataloader.WithWait[int, V](loaderWait), dataloader.WithBatchCapacity[int, V](MaxPageSize))
+	return &edgeLoader[V]{Loader: l, batch: batch, asked: map[int]bool{}}
+}
+
+// prime records key's value, read by other means (graph/prefetch.go).
+func (x *edgeLoader[V]) prime(ctx context.Context, key int, v V) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.asked[key] = true
+	x.Prime(ctx, key, v)
+}
+
+// load returns key's value. keys are those of the list key's row is in (its siblings' and
+// its own), when known: the first of them asked reads them all in one statement and primes
+// the cache, so that a list costs one statement however its elements' resolvers are
+// scheduled. Alone, key waits loaderWait for the keys other fields ask.
+func (x *edgeLoader[V]) load(ctx context.Context, key int, keys []int) (V, error) {
+	if len(keys) > 1 {
+		x.mu.Lock()
+		if !x.asked[key] {
+			todo := make([]int, 0, len(keys))
+			for _, k := range keys {
+				if !x.asked[k] {
+					x.asked[k] = true
+					todo = append(todo, k)
+				}
+			}
+			for i, res := range x.batch(ctx, todo) {
+				if res.Error == nil {
+					x.Prime(ctx, todo[i], res.Data)
+				}
+			}
+		}
+		x.mu.Unlock()
+	}
+	return x.Load(ctx, key)()
+}
+
+// loaderWait is how long a lone key waits for the keys other fields ask.
 const loaderWait = 500 * time.Microsecond
 
 func newLoaders(c *ent.Client) *loaders {
@@ -82,14 +131,9 @@ func newLoaders(c *ent.Client) *loaders {
 	}
 }
 
-func loaderOptions[V any]() []dataloader.Option[int, V] {
-	// A page holds at most MaxPageSize rows: a full batch goes at once, without waiting.
-	return []dataloader.Option[int, V]{dataloader.WithWait[int, V](loaderWait), dataloader.WithBatchCapacity[int, V](MaxPageSize)}
-}
-
 // byID loads rows by their ids; an id that matches no visible row gives nil.
-func byID[V any](query func(context.Context, []int) ([]V, error), id func(V) int) *dataloader.Loader[int, V] {
-	return dataloader.NewBatchedLoader(func(ctx context.Context, ids []int) []*dataloader.Result[V] {
+func byID[V any](query func(context.Context, []int) ([]V, error), id func(V) int) *edgeLoader[V] {
+	return newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[V] {
 		rows, err := query(ctx, ids)
 		out := make([]*dataloader.Result[V], len(ids))
 		found := make(map[int]V, len(rows))
@@ -100,12 +144,12 @@ func byID[V any](query func(context.Context, []int) ([]V, error), id func(V) int
 			out[i] = &dataloader.Result[V]{Data: found[k], Error: err}
 		}
 		return out
-	}, loaderOptions[V]()...)
+	})
 }
 
 // byParent loads the rows hanging from each parent id; a parent without any gets an empty list.
-func byParent[V any](query func(context.Context, []int) ([]V, error), parent func(V) int) *dataloader.Loader[int, []V] {
-	return dataloader.NewBatchedLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]V] {
+func byParent[V any](query func(context.Context, []int) ([]V, error), parent func(V) int) *edgeLoader[[]V] {
+	return newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]V] {
 		rows, err := query(ctx, ids)
 		groups := make(map[int][]V, len(ids))
 		for _, r := range rows {
@@ -120,7 +164,7 @@ func byParent[V any](query func(context.Context, []int) ([]V, error), parent fun
 			out[i] = &dataloader.Result[[]V]{Data: g, Error: err}
 		}
 		return out
-	}, loaderOptions[[]V]()...)
+	})
 }
 
 // loadersFrom returns the operation's loaders; outside an operation (a test calling a
@@ -133,25 +177,58 @@ func (r *Resolver) loadersFrom(ctx context.Context) *loaders {
 	return newLoaders(r.client)
 }
 
-// toOne resolves a unique edge: what field collection loaded, nothing when the foreign key
-// is unset, else the loader.
-func toOne[V any](ctx context.Context, loaded func() (*V, error), fk *int, l *dataloader.Loader[int, *V]) (*V, error) {
+// toOne resolves obj's unique edge: what field collection loaded, nothing when the foreign
+// key (fk) is unset, else the loader, with the keys of obj's siblings.
+func toOne[T, V any](ctx context.Context, obj T, loaded func() (*V, error), fk func(T) *int, l *edgeLoader[*V]) (*V, error) {
 	if v, err := loaded(); err == nil || ent.IsNotFound(err) {
 		return v, nil // loaded, possibly empty
 	}
-	if fk == nil {
+	key := fk(obj)
+	if key == nil {
 		return nil, nil
 	}
-	return l.Load(ctx, *fk)()
+	var keys []int
+	for _, s := range siblings[T](ctx) {
+		if k := fk(s); k != nil {
+			keys = append(keys, *k)
+		}
+	}
+	return l.load(ctx, *key, keys)
 }
 
-// toMany resolves a list edge: what field collection loaded under the field's alias (entgql
-// stores collected lists by alias), or what a service loaded, else the loader.
-func toMany[V any](ctx context.Context, named func(string) ([]V, error), loaded func() ([]V, error), parent int, l *dataloader.Loader[int, []V]) ([]V, error) {
+// toMany resolves a list edge of iv: what field collection loaded under the field's alias
+// (entgql stores collected lists by alias), or what a service loaded, else the loader.
+func toMany[V any](ctx context.Context, iv *ent.Intervention, named func(string) ([]V, error), loaded func() ([]V, error), l *edgeLoader[[]V]) ([]V, error) {
 	if v, ok := collected(ctx, named, loaded); ok {
 		return v, nil
 	}
-	return l.Load(ctx, parent)()
+	return l.load(ctx, iv.ID, siblingIDs(ctx))
+}
+
+// siblings are the elements of the nearest list of Ts above the current field (the nodes of
+// a page of interventions included).
+func siblings[T any](ctx context.Context) []T {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		switch res := fc.Result.(type) {
+		case []T:
+			return res
+		case []*ent.InterventionEdge:
+			if nodes, ok := any(edgeNodes(res)).([]T); ok {
+				return nodes
+			}
+		}
+	}
+	return nil
+}
+
+// siblingIDs are the ids of the interventions of the nearest list above the current field.
+func siblingIDs(ctx context.Context) []int {
+	ivs := siblings[*ent.Intervention](ctx)
+	ids := make([]int, len(ivs))
+	for i, iv := range ivs {
+		ids[i] = iv.ID
+	}
+	return ids
 }
 
 // collected is the list edge as field collection (under the field's alias) or a service

@@ -387,14 +387,14 @@ func primeRow(ctx context.Context, l *loaders, plan prefetchPlan, iv *ent.Interv
 		if err := unmarshalList(next(), &docs); err != nil {
 			return err
 		}
-		l.documents.Prime(ctx, iv.ID, docs)
+		l.documents.prime(ctx, iv.ID, docs)
 	}
 	if plan.historique {
 		lines := []*ent.HistoriqueIntervention{}
 		if err := unmarshalList(next(), &lines); err != nil {
 			return err
 		}
-		l.historique.Prime(ctx, iv.ID, lines)
+		l.historique.prime(ctx, iv.ID, lines)
 	}
 	if plan.historiqueUser {
 		var users []*ent.User
@@ -402,7 +402,7 @@ func primeRow(ctx context.Context, l *loaders, plan prefetchPlan, iv *ent.Interv
 			return err
 		}
 		for _, u := range users {
-			l.user.Prime(ctx, u.ID, u)
+			l.user.prime(ctx, u.ID, u)
 		}
 	}
 	return nil
