@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	coderws "github.com/coder/websocket"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -33,8 +34,10 @@ import (
 
 // Options configures the GraphQL server.
 type Options struct {
-	Client        *ent.Client
-	Dialect       string // entgo.io/ent/dialect name: PostgreSQL gets the list prefetch
+	Client  *ent.Client
+	Dialect string // entgo.io/ent/dialect name: PostgreSQL gets the list prefetch
+	// Direct lets PostgreSQL render interventions lists and details (direct.go).
+	Direct        bool
 	Logger        *slog.Logger
 	Auth          *auth.Service
 	Accounts      *account.Service
@@ -99,6 +102,7 @@ func NewServer(o Options) *handler.Server {
 		client:        o.Client,
 		onOperation:   o.OnOperation,
 		dialect:       o.Dialect,
+		direct:        o.Direct && o.Dialect == dialect.Postgres,
 		log:           o.Logger,
 		auth:          o.Auth,
 		accounts:      o.Accounts,
@@ -115,8 +119,12 @@ func NewServer(o Options) *handler.Server {
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
-	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AroundRootFields(requireViewer)
+	es := NewExecutableSchema(cfg).(*executableSchema)
+	srv := handler.New(es)
+	render := r.renderDirect(es)
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		return requireViewer(ctx, func(ctx context.Context) graphql.Marshaler { return render(ctx, next) })
+	})
 	srv.AroundOperations(r.withRequestCache)
 	var ws transport.WebsocketImplementation = transport.CoderWebsocketImplementation{
 		AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(o.AllowedOrigins)},

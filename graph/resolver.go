@@ -27,6 +27,7 @@ type Resolver struct {
 	client        *ent.Client
 	onOperation   func(ctx context.Context, name, kind string)
 	dialect       string
+	direct        bool // PostgreSQL renders interventions lists and details
 	log           *slog.Logger
 	auth          *auth.Service
 	accounts      *account.Service

@@ -61,7 +61,10 @@ type Config struct {
 	MaxUploadBytes  int64         // MAX_UPLOAD_SIZE_MB, in bytes
 	UploadURLTTL    time.Duration // UPLOAD_URL_TTL: lifetime of a document's signed URL
 
-	EnableScheduler   bool          // ENABLE_SCHEDULER
+	EnableScheduler bool // ENABLE_SCHEDULER
+	// DirectRendering lets PostgreSQL write the interventions list and details
+	// (GRAPHQL_DIRECT_RENDERING); off, every field goes through the resolvers.
+	DirectRendering   bool
 	SchedulerInterval time.Duration // SCHEDULER_INTERVAL
 
 	// SLA is the deadline after creation per priority (SLA_HOURS); a priority left out has none.
@@ -148,6 +151,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),
 		MaxUploadBytes:    int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
 		EnableScheduler:   r.boolean("ENABLE_SCHEDULER", false),
+		DirectRendering:   r.boolean("GRAPHQL_DIRECT_RENDERING", true),
 		SchedulerInterval: r.duration("SCHEDULER_INTERVAL", 5*time.Minute),
 		SMTP: SMTPConfig{
 			Host:     r.str("SMTP_HOST", ""),

@@ -66,6 +66,11 @@ func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
 		// lib/pq passes unknown parameters to the server as run-time settings.
 		q.Set("statement_timeout", strconv.FormatInt(p.StatementTimeout.Milliseconds(), 10))
 	}
+	if q.Get("timezone") == "" {
+		// Times come back in UTC whatever the server's zone, as the API writes them (and as
+		// the statements that render JSON in the database format them).
+		q.Set("timezone", "UTC")
+	}
 	if q.Get("binary_parameters") == "" {
 		// lib/pq then sends a statement with its parameters in one round trip instead of
 		// preparing it first: half the round trips for every query with arguments.

@@ -62,6 +62,7 @@ func NewHandler(d Deps) http.Handler {
 	mux.Handle("/graphql", longLivedWebsockets(limitUploads(d.Documents.MaxBytes+(1<<20), graph.NewServer(graph.Options{
 		Client:         d.DB.Ent,
 		Dialect:        d.DB.Dialect,
+		Direct:         d.Config.DirectRendering,
 		OnOperation:    noteOperation,
 		Logger:         d.Logger,
 		Auth:           d.Auth,

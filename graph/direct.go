@@ -1,0 +1,620 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/lib/pq"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	entintervention "github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/societe"
+	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/intervention"
+)
+
+// Direct rendering: on PostgreSQL, the interventions list and node(id:) of an intervention
+// are written by the database. The executor resolves every field of every element in its own
+// goroutine and marshals it through several layers; for the list screen (50 interventions,
+// each with equipment, technician, documents and history) that is most of the server's CPU.
+// Here the root field's selections become one statement that returns, per intervention, each
+// selected field as JSON, and the handler copies those bytes into the response.
+//
+// What decides the rows stays where it is: the page comes from the resolver itself (filters,
+// order, cursors, access rules), node(id:) from the Noder. Only the fields are read directly,
+// and only those the shapes below know: columns, the edges every viewer of an intervention
+// may follow (internal/access lets whoever sees an intervention see its equipment, client,
+// technician and his user, requester, documents, history and its authors; TestPrefetchVisibility
+// checks it per role), and the intervention's computed fields, which Go still computes. A
+// selection that reaches anything else (Document.url, an edge with arguments, @defer, a
+// field with a schema directive) goes to the resolvers unchanged, as does every request on
+// SQLite. TestDirectRendering compares both ways field by field.
+
+// sqlShape is how a GraphQL object type is read: its table, its columns (GraphQL names
+// are their lowerCamel forms) and the edges that may be followed from it.
+type sqlShape struct {
+	table   string
+	columns map[string]string // lower-cased GraphQL name → column
+	edges   map[string]sqlEdge
+}
+
+// sqlEdge is an edge to target: by a key on the parent (parentKey = target.id) or, for a
+// list, by a key on the children (childKey = parent.id), in order.
+type sqlEdge struct {
+	target    string
+	parentKey string
+	childKey  string
+	order     []string
+}
+
+func shape(table string, columns []string, edges map[string]sqlEdge) sqlShape {
+	s := sqlShape{table: table, columns: map[string]string{}, edges: edges}
+	for _, c := range columns {
+		if c == user.FieldPasswordHash {
+			continue
+		}
+		s.columns[strings.ToLower(lowerCamel(c))] = c
+	}
+	return s
+}
+
+var sqlShapes = map[string]sqlShape{
+	"Intervention": shape(entintervention.Table, entintervention.Columns, map[string]sqlEdge{
+		"equipement": {target: "Equipement", parentKey: entintervention.FieldEquipementID},
+		"technicien": {target: "Technicien", parentKey: entintervention.FieldTechnicienID},
+		"client":     {target: "Societe", parentKey: entintervention.FieldClientID},
+		"demandeur":  {target: "User", parentKey: entintervention.FieldDemandeurID},
+		"documents":  {target: "Document", childKey: document.FieldInterventionID, order: []string{document.FieldID}},
+		"historique": {target: "HistoriqueIntervention", childKey: historiqueintervention.FieldInterventionID,
+			order: []string{historiqueintervention.FieldHorodatage, historiqueintervention.FieldID}},
+	}),
+	"Technicien": shape(technicien.Table, technicien.Columns, map[string]sqlEdge{
+		"user": {target: "User", parentKey: technicien.FieldUserID},
+	}),
+	"HistoriqueIntervention": shape(historiqueintervention.Table, historiqueintervention.Columns, map[string]sqlEdge{
+		"user": {target: "User", parentKey: historiqueintervention.FieldUserID},
+	}),
+	"Equipement": shape(equipement.Table, equipement.Columns, nil),
+	"Societe":    shape(societe.Table, societe.Columns, nil),
+	"User":       shape(user.Table, user.Columns, nil),
+	"Document":   shape(document.Table, document.Columns, nil),
+}
+
+// computedField is a field of Intervention that Go computes from the row.
+type computedField func(ctx context.Context, r *Resolver, iv *ent.Intervention) (any, error)
+
+// kpiField reads one figure of the intervention's KPIs.
+func kpiField(get func(intervention.KPIs) any) computedField {
+	return func(ctx context.Context, r *Resolver, iv *ent.Intervention) (any, error) {
+		k, err := r.kpis(ctx, iv)
+		if err != nil {
+			return nil, err
+		}
+		return get(k), nil
+	}
+}
+
+var computedFields = map[string]computedField{
+	"availableTransitions": func(ctx context.Context, r *Resolver, iv *ent.Intervention) (any, error) {
+		return r.availableTransitions(ctx, iv), nil
+	},
+	"delaiRestant":           kpiField(func(k intervention.KPIs) any { return k.DelaiRestant }),
+	"delaiEcoule":            kpiField(func(k intervention.KPIs) any { return k.DelaiEcoule }),
+	"enRetard":               kpiField(func(k intervention.KPIs) any { return k.EnRetard }),
+	"dureeReelle":            kpiField(func(k intervention.KPIs) any { return k.DureeReelle }),
+	"coutPiecesCentimes":     kpiField(func(k intervention.KPIs) any { return k.CoutPieces }),
+	"coutMainOeuvreCentimes": kpiField(func(k intervention.KPIs) any { return k.CoutMainOeuvre }),
+	"coutTotalCentimes":      kpiField(func(k intervention.KPIs) any { return k.CoutTotal }),
+	"slaRespecte":            kpiField(func(k intervention.KPIs) any { return k.SLARespecte }),
+}
+
+// kpiComputed are the computed fields that need the KPIs (loaded for a whole page at once).
+func kpiComputed(name string) bool { return name != "availableTransitions" }
+
+// nodeField is one field of a rendered intervention, under its response key: a column of the
+// statement, a value Go computes, or the type name.
+type nodeField struct {
+	key      string
+	column   int // index among the statement's JSON columns; -1 otherwise
+	computed computedField
+	typename string
+}
+
+// nodePlan is the statement that renders interventions and how to write each one.
+type nodePlan struct {
+	query  string
+	fields []nodeField
+	kpis   bool // some field needs the KPIs
+}
+
+// compiler turns selections into SQL; it fails (ok false) on anything it does not know.
+type compiler struct {
+	opCtx   *graphql.OperationContext
+	aliases int
+}
+
+func (c *compiler) alias() string {
+	c.aliases++
+	return "r" + strconv.Itoa(c.aliases)
+}
+
+// implementors is what an object of type name satisfies in fragments: itself and its
+// interfaces.
+func implementors(name string) []string {
+	def := parsedSchema.Types[name]
+	return append([]string{name}, def.Interfaces...)
+}
+
+// fieldDef is the schema definition of field f of type typ, if it may be read directly: no
+// arguments, no directive that acts on it (@deprecated only documents), not deferred.
+func fieldDef(typ string, f graphql.CollectedField) *ast.FieldDefinition {
+	if f.IsDeferred() {
+		return nil
+	}
+	def := parsedSchema.Types[typ].Fields.ForName(f.Name)
+	if def == nil || len(def.Arguments) > 0 {
+		return nil
+	}
+	for _, d := range def.Directives {
+		if d.Name != "deprecated" {
+			return nil
+		}
+	}
+	return def
+}
+
+// object is the SQL of a JSON object of type typ for the row alias, with the fields sel asks.
+func (c *compiler) object(typ, alias string, sel ast.SelectionSet) (string, bool) {
+	fields := graphql.CollectFields(c.opCtx, sel, implementors(typ))
+	if len(fields) > 50 { // json_build_object takes at most 100 arguments
+		return "", false
+	}
+	args := make([]string, 0, 2*len(fields))
+	for _, f := range fields {
+		expr, ok := c.field(typ, alias, f)
+		if !ok {
+			return "", false
+		}
+		args = append(args, "'"+f.Alias+"'", expr)
+	}
+	return "json_build_object(" + strings.Join(args, ", ") + ")", true
+}
+
+// field is the SQL of the JSON value of field f of type typ on the row alias.
+func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, bool) {
+	if f.Name == "__typename" {
+		return "'\"" + typ + "\"'::json", true
+	}
+	def := fieldDef(typ, f)
+	s, known := sqlShapes[typ]
+	if def == nil || !known {
+		return "", false
+	}
+	if e, ok := s.edges[f.Name]; ok {
+		target := sqlShapes[e.target]
+		child := c.alias()
+		obj, ok := c.object(e.target, child, f.Selections)
+		if !ok {
+			return "", false
+		}
+		if e.parentKey != "" {
+			return fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s)", obj, target.table, child, child, alias, e.parentKey), true
+		}
+		order := make([]string, len(e.order))
+		for i, o := range e.order {
+			order[i] = child + "." + o
+		}
+		return fmt.Sprintf("COALESCE((SELECT json_agg(%s ORDER BY %s) FROM %s %s WHERE %s.%s = %s.id), '[]'::json)",
+			obj, strings.Join(order, ", "), target.table, child, child, e.childKey, alias), true
+	}
+	col, ok := s.columns[strings.ToLower(f.Name)]
+	if !ok || def.Type.Elem != nil {
+		return "", false
+	}
+	return leaf(alias+"."+col, def.Type.Name())
+}
+
+// leaf is the SQL of a scalar or enum value as the executor writes it: IDs as strings, times
+// in UTC as RFC 3339 with the fraction's trailing zeros cut (time.RFC3339Nano).
+func leaf(col, typ string) (string, bool) {
+	switch typ {
+	case "ID":
+		return "to_json(" + col + "::text)", true
+	case "String", "Int", "Boolean":
+		return "to_json(" + col + ")", true
+	case "Time":
+		return fmt.Sprintf(`to_json(to_char(%[1]s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || rtrim(to_char(%[1]s, '.US'), '.0') || 'Z')`, col), true
+	}
+	if def := parsedSchema.Types[typ]; def != nil && def.Kind == ast.Enum {
+		return "to_json(" + col + ")", true
+	}
+	return "", false
+}
+
+// planNodes compiles the selections of an intervention into a statement over ids ($1) that
+// returns its id then one JSON column per field the database renders.
+func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan, bool) {
+	c := &compiler{opCtx: opCtx}
+	var p nodePlan
+	cols := []string{"i.id"}
+	for _, f := range graphql.CollectFields(opCtx, sel, implementors("Intervention")) {
+		nf := nodeField{key: f.Alias, column: -1}
+		switch compute, ok := computedFields[f.Name]; {
+		case f.Name == "__typename":
+			nf.typename = "Intervention"
+		case ok && fieldDef("Intervention", f) != nil:
+			nf.computed = compute
+			p.kpis = p.kpis || kpiComputed(f.Name)
+		default:
+			expr, ok := c.field("Intervention", "i", f)
+			if !ok {
+				return nodePlan{}, false
+			}
+			nf.column = len(cols) - 1
+			cols = append(cols, expr)
+		}
+		p.fields = append(p.fields, nf)
+	}
+	p.query = fmt.Sprintf("SELECT %s FROM %s i WHERE i.id = ANY($1)", strings.Join(cols, ", "), entintervention.Table)
+	return p, true
+}
+
+// rows runs the plan for ids and returns each intervention's JSON columns by id.
+func (r *Resolver) renderRows(ctx context.Context, p nodePlan, ids []int) (map[int][][]byte, error) {
+	rows, err := r.client.QueryContext(ctx, p.query, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("rendering %d interventions: %w", len(ids), err)
+	}
+	defer func() { _ = rows.Close() }()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][][]byte, len(ids))
+	for rows.Next() {
+		var id int
+		vals := make([][]byte, len(cols)-1)
+		dest := make([]any, len(cols))
+		dest[0] = &id
+		for i := range vals {
+			dest[i+1] = &vals[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("reading rendered interventions: %w", err)
+		}
+		out[id] = vals
+	}
+	return out, rows.Err()
+}
+
+// writeNode writes one intervention: its JSON columns cols and its computed fields.
+func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, iv *ent.Intervention, cols [][]byte) error {
+	b.WriteByte('{')
+	for i, f := range p.fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(f.key)
+		b.WriteString(`":`)
+		switch {
+		case f.typename != "":
+			b.WriteString(strconv.Quote(f.typename))
+		case f.computed != nil:
+			v, err := f.computed(ctx, r, iv)
+			if err != nil {
+				return err
+			}
+			writeValue(b, v)
+		case cols[f.column] == nil:
+			b.WriteString("null")
+		default:
+			b.Write(cols[f.column])
+		}
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+// writeValue writes a computed value as the executor would: enums by name, a list never null.
+func writeValue(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case []domain.InterventionStatut:
+		b.WriteByte('[')
+		for i, s := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(string(s)))
+		}
+		b.WriteByte(']')
+	default:
+		out, _ := json.Marshal(v) // ints, booleans and their pointers
+		b.Write(out)
+	}
+}
+
+// rawJSON is a rendered root field.
+type rawJSON []byte
+
+func (j rawJSON) MarshalGQL(w io.Writer) { _, _ = w.Write(j) }
+
+// renderDirect is the root field middleware that renders interventions and node(id:) in
+// PostgreSQL; whatever it does not take, or fails to render, the resolvers answer.
+func (r *Resolver) renderDirect(es *executableSchema) graphql.RootFieldMiddleware {
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		fc := graphql.GetRootFieldContext(ctx)
+		if !r.direct || fc == nil || fc.Object != "Query" || len(fc.Field.Definition.Directives) > 0 {
+			return next(ctx)
+		}
+		var (
+			out []byte
+			err error
+		)
+		switch fc.Field.Name {
+		case "interventions":
+			out, err = r.renderInterventions(ctx, es, fc.Field)
+		case "node":
+			out, err = r.renderNode(ctx, es, fc.Field)
+		default:
+			return next(ctx)
+		}
+		if err != nil {
+			r.log.WarnContext(ctx, "rendering in PostgreSQL failed; the resolvers answer", "field", fc.Field.Name, "error", err)
+		}
+		if out == nil {
+			return next(ctx)
+		}
+		return rawJSON(out)
+	}
+}
+
+// rowSelections are the selections the resolver's field collection sees in place of the
+// client's: the row's columns (every one when Go computes fields from it, else the id) and
+// no edge, which the statement reads.
+func rowSelections(all bool) ast.SelectionSet {
+	if all {
+		// A field collection does not know makes it read every column.
+		return ast.SelectionSet{&ast.Field{Name: "row", Alias: "row"}}
+	}
+	return ast.SelectionSet{&ast.Field{Name: "id", Alias: "id"}}
+}
+
+// withSelections is ctx with a field context for field whose selections are sel.
+func withSelections(ctx context.Context, field graphql.CollectedField, args map[string]any, sel ast.SelectionSet) context.Context {
+	f := *field.Field
+	f.SelectionSet = sel
+	return graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Query", Field: graphql.CollectedField{Field: &f, Selections: sel}, Args: args, IsMethod: true, IsResolver: true,
+	})
+}
+
+// renderInterventions renders Query.interventions; nil without error means the resolvers
+// must answer (a selection it does not take, or an error they will report).
+func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
+	opCtx := graphql.GetOperationContext(ctx)
+	conn := graphql.CollectFields(opCtx, field.Selections, implementors("InterventionConnection"))
+	var (
+		edgeFields, pageFields []graphql.CollectedField
+		plan                   nodePlan
+		synthetic              ast.SelectionSet
+	)
+	for _, f := range conn {
+		if f.IsDeferred() {
+			return nil, nil
+		}
+		switch f.Name {
+		case "edges":
+			edgeFields = graphql.CollectFields(opCtx, f.Selections, implementors("InterventionEdge"))
+			for _, e := range edgeFields {
+				if e.IsDeferred() {
+					return nil, nil
+				}
+				if e.Name == "node" {
+					var ok bool
+					if plan, ok = planNodes(opCtx, e.Selections); !ok {
+						return nil, nil
+					}
+				}
+			}
+			synthetic = append(synthetic, &ast.Field{Name: "edges", Alias: "edges", SelectionSet: ast.SelectionSet{
+				&ast.Field{Name: "node", Alias: "node", SelectionSet: rowSelections(plan.usesRow())}}})
+		case "pageInfo":
+			pageFields = graphql.CollectFields(opCtx, f.Selections, implementors("PageInfo"))
+			synthetic = append(synthetic, &ast.Field{Name: "pageInfo", Alias: "pageInfo"})
+		case "totalCount":
+			synthetic = append(synthetic, &ast.Field{Name: "totalCount", Alias: "totalCount"})
+		case "__typename":
+		default:
+			return nil, nil
+		}
+	}
+	ec := newExecutionContext(opCtx, es, nil)
+	args, err := ec.field_Query_interventions_args(ctx, field.ArgumentMap(opCtx.Variables))
+	if err != nil {
+		return nil, nil
+	}
+	pageCtx := withSelections(ctx, field, args, synthetic)
+	page, err := r.Query().Interventions(pageCtx, args["after"].(*entgql.Cursor[int]), args["first"].(*int),
+		args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InterventionOrder),
+		args["where"].(*ent.InterventionWhereInput))
+	if err != nil {
+		return nil, nil
+	}
+	ivs := edgeNodes(page.Edges)
+	var rendered map[int][][]byte
+	if plan.query != "" && len(ivs) > 0 {
+		if rendered, err = r.renderRows(ctx, plan, ivIDs(ivs)); err != nil {
+			return nil, err
+		}
+		if plan.kpis {
+			r.primeKPIs(ctx, ivs)
+		}
+	}
+	var b bytes.Buffer
+	b.Grow(1024 * (1 + len(ivs)))
+	b.WriteByte('{')
+	for i, f := range conn {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + f.Alias + `":`)
+		switch f.Name {
+		case "__typename":
+			b.WriteString(`"InterventionConnection"`)
+		case "totalCount":
+			b.WriteString(strconv.Itoa(page.TotalCount))
+		case "pageInfo":
+			writePageInfo(&b, pageFields, page.PageInfo)
+		case "edges":
+			b.WriteByte('[')
+			for j, e := range page.Edges {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				if err := r.writeEdge(ctx, &b, edgeFields, plan, e, rendered); err != nil || (e.Node != nil && rendered[e.Node.ID] == nil && plan.query != "") {
+					return nil, err // a row gone since the page was read: the resolvers answer
+				}
+			}
+			b.WriteByte(']')
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// usesRow reports whether Go computes fields from the intervention's row.
+func (p nodePlan) usesRow() bool {
+	for _, f := range p.fields {
+		if f.computed != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func ivIDs(ivs []*ent.Intervention) []int {
+	ids := make([]int, len(ivs))
+	for i, iv := range ivs {
+		ids[i] = iv.ID
+	}
+	return ids
+}
+
+// primeKPIs loads the KPIs of a page in one go into the operation's cache, where the
+// computed fields find them.
+func (r *Resolver) primeKPIs(ctx context.Context, ivs []*ent.Intervention) {
+	c, _ := ctx.Value(cacheKey{}).(*requestCache)
+	if c == nil {
+		return
+	}
+	results := r.loadKPIs(ctx, ivs)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, iv := range ivs {
+		if results[i].Error == nil {
+			c.kpis[iv.ID] = results[i].Data
+		}
+	}
+}
+
+func (r *Resolver) writeEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, plan nodePlan, e *ent.InterventionEdge, rendered map[int][][]byte) error {
+	if e == nil {
+		b.WriteString("null")
+		return nil
+	}
+	b.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + f.Alias + `":`)
+		switch f.Name {
+		case "__typename":
+			b.WriteString(`"InterventionEdge"`)
+		case "cursor":
+			e.Cursor.MarshalGQL(b)
+		case "node":
+			if e.Node == nil {
+				b.WriteString("null")
+				continue
+			}
+			if err := plan.writeNode(ctx, r, b, e.Node, rendered[e.Node.ID]); err != nil {
+				return err
+			}
+		}
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+func writePageInfo(b *bytes.Buffer, fields []graphql.CollectedField, p entgql.PageInfo[int]) {
+	cursor := func(c *entgql.Cursor[int]) {
+		if c == nil {
+			b.WriteString("null")
+			return
+		}
+		c.MarshalGQL(b)
+	}
+	b.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + f.Alias + `":`)
+		switch f.Name {
+		case "__typename":
+			b.WriteString(`"PageInfo"`)
+		case "hasNextPage":
+			b.WriteString(strconv.FormatBool(p.HasNextPage))
+		case "hasPreviousPage":
+			b.WriteString(strconv.FormatBool(p.HasPreviousPage))
+		case "startCursor":
+			cursor(p.StartCursor)
+		case "endCursor":
+			cursor(p.EndCursor)
+		}
+	}
+	b.WriteByte('}')
+}
+
+// renderNode renders node(id:) when the node is an intervention.
+func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
+	opCtx := graphql.GetOperationContext(ctx)
+	plan, ok := planNodes(opCtx, field.Selections)
+	if !ok {
+		return nil, nil
+	}
+	ec := newExecutionContext(opCtx, es, nil)
+	args, err := ec.field_Query_node_args(ctx, field.ArgumentMap(opCtx.Variables))
+	if err != nil {
+		return nil, nil
+	}
+	n, err := r.Query().Node(withSelections(ctx, field, args, rowSelections(true)), args["id"].(int))
+	iv, isIntervention := n.(*ent.Intervention)
+	if err != nil || !isIntervention || iv == nil {
+		return nil, nil
+	}
+	rendered, err := r.renderRows(ctx, plan, []int{iv.ID})
+	if err != nil || rendered[iv.ID] == nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := plan.writeNode(ctx, r, &b, iv, rendered[iv.ID]); err != nil {
+		return nil, nil
+	}
+	return b.Bytes(), nil
+}
