@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -48,7 +50,10 @@ import (
 type sqlShape struct {
 	table   string
 	columns map[string]string // lower-cased GraphQL name → column
-	edges   map[string]sqlEdge
+	// zeroed are the optional columns ent reads into plain values: NULL reaches the API as
+	// the Go zero value ("" or 0), as the resolvers would write it.
+	zeroed map[string]bool
+	edges  map[string]sqlEdge
 }
 
 // sqlEdge is an edge to target: by a key on the parent (parentKey = target.id) or, for a
@@ -60,19 +65,28 @@ type sqlEdge struct {
 	order     []string
 }
 
-func shape(table string, columns []string, edges map[string]sqlEdge) sqlShape {
-	s := sqlShape{table: table, columns: map[string]string{}, edges: edges}
+// shape reads the shape of an entity from its table, its columns and its ent struct
+// (model, a zero value): which columns are not pointers there.
+func shape(table string, columns []string, model any, edges map[string]sqlEdge) sqlShape {
+	s := sqlShape{table: table, columns: map[string]string{}, zeroed: map[string]bool{}, edges: edges}
 	for _, c := range columns {
 		if c == user.FieldPasswordHash {
 			continue
 		}
 		s.columns[strings.ToLower(lowerCamel(c))] = c
 	}
+	t := reflect.TypeOf(model)
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" && t.Field(i).Type.Kind() != reflect.Pointer {
+			s.zeroed[name] = true
+		}
+	}
 	return s
 }
 
 var sqlShapes = map[string]sqlShape{
-	"Intervention": shape(entintervention.Table, entintervention.Columns, map[string]sqlEdge{
+	"Intervention": shape(entintervention.Table, entintervention.Columns, ent.Intervention{}, map[string]sqlEdge{
 		"equipement": {target: "Equipement", parentKey: entintervention.FieldEquipementID},
 		"technicien": {target: "Technicien", parentKey: entintervention.FieldTechnicienID},
 		"client":     {target: "Societe", parentKey: entintervention.FieldClientID},
@@ -81,16 +95,16 @@ var sqlShapes = map[string]sqlShape{
 		"historique": {target: "HistoriqueIntervention", childKey: historiqueintervention.FieldInterventionID,
 			order: []string{historiqueintervention.FieldHorodatage, historiqueintervention.FieldID}},
 	}),
-	"Technicien": shape(technicien.Table, technicien.Columns, map[string]sqlEdge{
+	"Technicien": shape(technicien.Table, technicien.Columns, ent.Technicien{}, map[string]sqlEdge{
 		"user": {target: "User", parentKey: technicien.FieldUserID},
 	}),
-	"HistoriqueIntervention": shape(historiqueintervention.Table, historiqueintervention.Columns, map[string]sqlEdge{
+	"HistoriqueIntervention": shape(historiqueintervention.Table, historiqueintervention.Columns, ent.HistoriqueIntervention{}, map[string]sqlEdge{
 		"user": {target: "User", parentKey: historiqueintervention.FieldUserID},
 	}),
-	"Equipement": shape(equipement.Table, equipement.Columns, nil),
-	"Societe":    shape(societe.Table, societe.Columns, nil),
-	"User":       shape(user.Table, user.Columns, nil),
-	"Document":   shape(document.Table, document.Columns, nil),
+	"Equipement": shape(equipement.Table, equipement.Columns, ent.Equipement{}, nil),
+	"Societe":    shape(societe.Table, societe.Columns, ent.Societe{}, nil),
+	"User":       shape(user.Table, user.Columns, ent.User{}, nil),
+	"Document":   shape(document.Table, document.Columns, ent.Document{}, nil),
 }
 
 // computedField is a field of Intervention that Go computes from the row.
@@ -224,12 +238,20 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 	if !ok || def.Type.Elem != nil {
 		return "", false
 	}
-	return leaf(alias+"."+col, def.Type.Name())
+	return leaf(alias+"."+col, def.Type.Name(), s.zeroed[col])
 }
 
 // leaf is the SQL of a scalar or enum value as the executor writes it: IDs as strings, times
-// in UTC as RFC 3339 with the fraction's trailing zeros cut (time.RFC3339Nano).
-func leaf(col, typ string) (string, bool) {
+// in UTC as RFC 3339 with the fraction's trailing zeros cut (time.RFC3339Nano), NULL as the
+// zero value when ent reads the column into a plain value (zeroed).
+func leaf(col, typ string, zeroed bool) (string, bool) {
+	if zeroed {
+		zero := map[string]string{"ID": "0", "Int": "0", "Boolean": "false", "Time": "'0001-01-01 00:00:00+00'"}[typ]
+		if zero == "" {
+			zero = "''" // strings and enums
+		}
+		col = "COALESCE(" + col + ", " + zero + ")"
+	}
 	switch typ {
 	case "ID":
 		return "to_json(" + col + "::text)", true
@@ -347,6 +369,13 @@ func writeValue(b *bytes.Buffer, v any) {
 	}
 }
 
+// directRenders counts the root fields rendered in PostgreSQL, for the metrics: a count that
+// stops growing under load means the resolvers took over (a selection the shapes do not know).
+var directRenders atomic.Int64
+
+// DirectRenders is how many root fields this process rendered in PostgreSQL.
+func DirectRenders() int64 { return directRenders.Load() }
+
 // rawJSON is a rendered root field.
 type rawJSON []byte
 
@@ -357,7 +386,11 @@ func (j rawJSON) MarshalGQL(w io.Writer) { _, _ = w.Write(j) }
 func (r *Resolver) renderDirect(es *executableSchema) graphql.RootFieldMiddleware {
 	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)
-		if !r.direct || fc == nil || fc.Object != "Query" || len(fc.Field.Definition.Directives) > 0 {
+		if !r.direct || fc == nil || len(fc.Field.Definition.Directives) > 0 {
+			return next(ctx)
+		}
+		// (fc.Object holds the field's name, not its type: the operation says which root.)
+		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Query {
 			return next(ctx)
 		}
 		var (
@@ -378,6 +411,7 @@ func (r *Resolver) renderDirect(es *executableSchema) graphql.RootFieldMiddlewar
 		if out == nil {
 			return next(ctx)
 		}
+		directRenders.Add(1)
 		return rawJSON(out)
 	}
 }

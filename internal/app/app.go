@@ -272,6 +272,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		},
 		SchedulerRuns: func() float64 { n, _ := db.Ent.SchedulerRun.Query().Count(sys); return float64(n) },
 		Subscribers:   func() float64 { return float64(events.Subscribers()) },
+		DirectRenders: func() float64 { return float64(graph.DirectRenders()) },
 	})
 	return httpserver.Deps{
 		Metrics:       m,

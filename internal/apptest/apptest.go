@@ -80,16 +80,20 @@ func New(tb testing.TB) *Env {
 }
 
 // Replica starts a second server instance on e's database, with the same configuration
-// and clock but its own services (and, on PostgreSQL, its own live-events listener): what
+// (but for what configure changes) and clock but its own services (and, on PostgreSQL, its own live-events listener): what
 // another replica behind a load balancer would be.
-func (e *Env) Replica(tb testing.TB) *Env {
+func (e *Env) Replica(tb testing.TB, configure ...func(*config.Config)) *Env {
 	tb.Helper()
+	cfg := e.Deps.Config
+	for _, c := range configure {
+		c(&cfg)
+	}
 	db, err := reopen(e.DB)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = db.Close() })
-	return start(tb, db, e.Deps.Config, e.Clock)
+	return start(tb, db, cfg, e.Clock)
 }
 
 func reopen(db *database.DB) (*database.DB, error) {

@@ -32,6 +32,7 @@ type Sources struct {
 	PendingNotifications func() float64
 	SchedulerRuns        func() float64
 	Subscribers          func() float64
+	DirectRenders        func() float64
 }
 
 // New registers the collectors.
@@ -64,6 +65,10 @@ func New(src Sources) *Metrics {
 	gauge("erp_notifications_pending", "Notifications waiting to be sent (the email queue).", src.PendingNotifications)
 	gauge("erp_scheduler_runs", "Preventive scheduler runs recorded.", src.SchedulerRuns)
 	gauge("erp_live_subscribers", "Open live subscriptions on this instance.", src.Subscribers)
+	if src.DirectRenders != nil {
+		r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "erp_graphql_direct_renders_total",
+			Help: "Interventions lists and details PostgreSQL rendered (GRAPHQL_DIRECT_RENDERING)."}, src.DirectRenders))
+	}
 	return m
 }
 

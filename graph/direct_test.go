@@ -1,0 +1,208 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/graph"
+	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/testdb"
+)
+
+// leafFields lists, by introspection, the fields of typ the way a client would select them
+// all: those without arguments whose type is a scalar or an enum (or a list of them).
+func leafFields(t *testing.T, api *gqltest.Client, typ string, except ...string) string {
+	t.Helper()
+	type ref struct {
+		Kind   string
+		OfType *ref
+	}
+	var got struct {
+		Type struct {
+			Fields []struct {
+				Name string
+				Args []struct{ Name string }
+				Type ref
+			}
+		} `json:"__type"`
+	}
+	api.MustData(`query($t: String!) { __type(name: $t) { fields { name args { name }
+	  type { kind ofType { kind ofType { kind ofType { kind } } } } } } }`, map[string]any{"t": typ}, &got)
+	var names []string
+	for _, f := range got.Type.Fields {
+		kind := &f.Type
+		for kind.OfType != nil && (kind.Kind == "NON_NULL" || kind.Kind == "LIST") {
+			kind = kind.OfType
+		}
+		skip := len(f.Args) > 0 || (kind.Kind != "SCALAR" && kind.Kind != "ENUM")
+		for _, e := range except {
+			skip = skip || f.Name == e
+		}
+		if !skip {
+			names = append(names, f.Name)
+		}
+	}
+	if len(names) < 3 {
+		t.Fatalf("introspection found only %v on %s", names, typ)
+	}
+	return strings.Join(names, " ")
+}
+
+// tokens is a JSON document as its sequence of tokens: equal sequences are the same
+// document, key order included, whatever the escaping.
+func tokens(t *testing.T, raw []byte) []any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out []any
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("decoding %s: %v", raw, err)
+		}
+		out = append(out, tok)
+	}
+}
+
+// firstDifference shows where two token sequences part, with what leads there.
+func firstDifference(got, want []any) string {
+	for i := 0; i < len(got) || i < len(want); i++ {
+		if i >= len(got) || i >= len(want) || !reflect.DeepEqual(got[i], want[i]) {
+			from := max(0, i-8)
+			return fmt.Sprintf("at token %d\nrendered:  %v\nresolvers: %v", i, got[from:min(len(got), i+3)], want[from:min(len(want), i+3)])
+		}
+	}
+	return ""
+}
+
+// TestDirectRendering: the server that renders in PostgreSQL (GRAPHQL_DIRECT_RENDERING,
+// the default) answers exactly what the one resolving field by field answers, for every
+// viewer and every way of selecting fields; on PostgreSQL it renders what it should take
+// and leaves the rest to the resolvers.
+func TestDirectRendering(t *testing.T) {
+	on := apptest.New(t)
+	off := on.Replica(t, func(c *config.Config) { c.DirectRendering = false })
+	admin := seedInterventions(t, on, 30)
+	c, sys := on.Client, on.Sys
+
+	// What the simple seed lacks: a client company and its requester, strings to escape,
+	// deadlines with and without fractions of a second, an intervention without any edge,
+	// a closed one with parts used.
+	clientUser := on.User(t, "Client", domain.RoleClient)
+	soc := c.Societe.Create().SetNom(`Société "Atlas" <Casa>`).SetCode("ATL").SetUser(clientUser).SaveX(sys)
+	ivs := c.Intervention.Query().Order(ent.Asc(intervention.FieldID)).AllX(sys)
+	base := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	for i, iv := range ivs[:6] {
+		c.Intervention.UpdateOne(iv).SetClient(soc).SetDemandeur(clientUser).
+			SetDateLimite(base.Add(time.Duration(i) * 1500 * time.Microsecond)).
+			SetDescription("ligne 1\nligne 2\t\\ « é » 🚧").ExecX(sys)
+	}
+	c.Intervention.UpdateOne(ivs[1]).SetTitre(`Fuite "vanne" <B&C>`).ExecX(sys)
+	bare := c.Intervention.Create().SetTitre("sans rien").SetPriorite(domain.PrioriteUrgente).SaveX(sys)
+	closed := c.Intervention.UpdateOne(ivs[2]).SetStatut(domain.StatutCloturee).SetDateCloture(base.Add(time.Hour)).SaveX(sys)
+	piece := c.Piece.Create().SetReference("P-1").SetDesignation("Joint").SetPrixUnitaireCentimes(1250).SaveX(sys)
+	c.InterventionPiece.Create().SetIntervention(closed).SetPiece(piece).SetQuantite(3).SetPrixUnitaireCentimes(1250).ExecX(sys)
+	tech := c.Technicien.Query().Order(ent.Asc("id")).FirstX(sys)
+	techUser := tech.QueryUser().OnlyX(sys)
+	othersIntervention := c.Intervention.Query().Where(intervention.TechnicienIDNEQ(tech.ID)).FirstX(sys)
+	equipementID := c.Equipement.Query().FirstIDX(sys)
+
+	adminAPI := on.As(t, admin)
+	all := fmt.Sprintf(`{ interventions(first: 40) { edges { node { %s
+	  equipement { %s } client { %s } demandeur { %s } technicien { %s user { %s } }
+	  documents { %s } historique { %s user { %s } } } } } }`,
+		leafFields(t, adminAPI, "Intervention"), leafFields(t, adminAPI, "Equipement"), leafFields(t, adminAPI, "Societe"),
+		leafFields(t, adminAPI, "User"), leafFields(t, adminAPI, "Technicien"), leafFields(t, adminAPI, "User"),
+		leafFields(t, adminAPI, "Document", "url"), leafFields(t, adminAPI, "HistoriqueIntervention"), leafFields(t, adminAPI, "User"))
+	var first struct {
+		Interventions struct{ PageInfo struct{ EndCursor string } }
+	}
+	adminAPI.MustData(`{ interventions(first: 4) { pageInfo { endCursor } } }`, nil, &first)
+
+	tests := []struct {
+		name   string
+		query  string
+		vars   map[string]any
+		direct bool // on PostgreSQL, rendered by the database (for the viewers who may read it)
+	}{
+		{"the list screen", nestedList, map[string]any{"n": 50}, true},
+		{"every field of every edge", all, nil, true},
+		{"aliases, fragments, __typename, @skip and merged selections",
+			`query($skip: Boolean!) { list: interventions(first: 5, orderBy: [{field: DATE_CREATION, direction: DESC}]) {
+			  __typename totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
+			  edges { __typename cursor n: node { __typename ...F t: titre titre @skip(if: $skip) statut @include(if: $skip)
+			  ... on Intervention { statut equipement { nom } } equipement { code id } } } } }
+			fragment F on Intervention { id priorite technicien { user { email } } }`, map[string]any{"skip": true}, true},
+		{"after a cursor, filtered", `query($c: Cursor) { interventions(first: 3, after: $c, where: {statutIn: [AFFECTEE, CLOTUREE]}) {
+			  totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id titre } } } }`,
+			map[string]any{"c": first.Interventions.PageInfo.EndCursor}, true},
+		{"the last ones", `{ interventions(last: 3) { pageInfo { hasPreviousPage startCursor } edges { node { id dateLimite } } } }`, nil, true},
+		{"the count alone", `{ interventions { totalCount } }`, nil, true},
+		{"an empty page", `{ interventions(first: 5, where: {titre: "aucune"}) { totalCount edges { node { titre } } } }`, nil, true},
+		{"computed fields of a page", `{ interventions(first: 40) { edges { node { id availableTransitions delaiRestant delaiEcoule
+			  enRetard dureeReelle coutPiecesCentimes coutMainOeuvreCentimes coutTotalCentimes slaRespecte } } } }`, nil, true},
+		{"a detail", `query($id: ID!) { node(id: $id) { id ... on Intervention { titre statut priorite dateLimite
+			  equipement { nom code } technicien { equipe user { email } } client { nom } documents { filename }
+			  historique { ancienStatut nouveauStatut horodatage user { email } } availableTransitions delaiRestant coutTotalCentimes } } }`,
+			map[string]any{"id": closed.ID}, true},
+		{"a detail without edges", `query($id: ID!) { node(id: $id) { __typename ... on Intervention { titre equipement { nom } documents { id } } } }`,
+			map[string]any{"id": bare.ID}, true},
+		{"another technician's intervention", `query($id: ID!) { node(id: $id) { ... on Intervention { titre } } }`,
+			map[string]any{"id": othersIntervention.ID}, true},
+		// Left to the resolvers:
+		{"a node that is not an intervention", `query($id: ID!) { node(id: $id) { id ... on Equipement { nom } } }`,
+			map[string]any{"id": equipementID}, false},
+		{"signed document links", `{ interventions(first: 5) { edges { node { documents { filename url } } } } }`, nil, false},
+		{"an edge the shapes do not follow", `{ interventions(first: 5) { edges { node { titre planning { id } } } } }`, nil, false},
+		{"a malformed cursor", `{ interventions(after: "nope") { totalCount } }`, nil, false},
+	}
+	viewers := map[string]string{
+		"admin":      on.Token(t, admin),
+		"technician": on.Token(t, techUser),
+		"client":     on.Token(t, clientUser),
+	}
+	for viewer, token := range viewers {
+		for _, tt := range tests {
+			t.Run(viewer+"/"+tt.name, func(t *testing.T) {
+				before := graph.DirectRenders()
+				got := on.GraphQL(t, token).Do(tt.query, tt.vars)
+				rendered := graph.DirectRenders() - before
+				want := off.GraphQL(t, token).Do(tt.query, tt.vars)
+				if diff := firstDifference(tokens(t, got.Data), tokens(t, want.Data)); diff != "" {
+					t.Errorf("data differ: %s", diff)
+				}
+				if !reflect.DeepEqual(got.Errors, want.Errors) {
+					t.Errorf("errors differ\nrendered:  %+v\nresolvers: %+v", got.Errors, want.Errors)
+				}
+				if len(got.Errors) == 0 && len(got.Data) < 20 {
+					t.Errorf("suspiciously little data: %s", got.Data)
+				}
+				// A viewer who may not read the node gets the resolvers' error.
+				wantRendered := int64(0)
+				if testdb.Dialect() == dialect.Postgres && tt.direct && len(want.Errors) == 0 {
+					wantRendered = 1
+				}
+				if rendered != wantRendered {
+					t.Errorf("%d root fields rendered in PostgreSQL, want %d", rendered, wantRendered)
+				}
+			})
+		}
+	}
+}
