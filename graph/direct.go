@@ -4,22 +4,25 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
+	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/lib/pq"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	"github.com/mifmaroc/erp/ent/interventionpiece"
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -147,9 +150,10 @@ type nodeField struct {
 	typename string
 }
 
-// nodePlan is the statement that renders interventions and how to write each one.
+// nodePlan is what a query of interventions adds to its rows (one JSON column per field
+// the database renders, then the KPIs' facts) and how to write each intervention.
 type nodePlan struct {
-	query  string
+	exprs  []string
 	fields []nodeField
 	kpis   bool // some field needs the KPIs
 }
@@ -266,12 +270,15 @@ func leaf(col, typ string, zeroed bool) (string, bool) {
 	return "", false
 }
 
-// planNodes compiles the selections of an intervention into a statement over ids ($1) that
-// returns its id then one JSON column per field the database renders.
+// rootRef is how the statement of an intervention query names its table; the modifier
+// adapts the expressions should ent alias it.
+const rootRef = `"` + entintervention.Table + `"`
+
+// planNodes compiles the selections of an intervention into the JSON columns a query of
+// interventions adds to its rows (renderModifier).
 func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan, bool) {
 	c := &compiler{opCtx: opCtx}
 	var p nodePlan
-	cols := []string{"i.id"}
 	for _, f := range graphql.CollectFields(opCtx, sel, implementors("Intervention")) {
 		nf := nodeField{key: f.Alias, column: -1}
 		switch compute, ok := computedFields[f.Name]; {
@@ -281,45 +288,95 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 			nf.computed = compute
 			p.kpis = p.kpis || kpiComputed(f.Name)
 		default:
-			expr, ok := c.field("Intervention", "i", f)
+			expr, ok := c.field("Intervention", rootRef, f)
 			if !ok {
 				return nodePlan{}, false
 			}
-			nf.column = len(cols) - 1
-			cols = append(cols, expr)
+			nf.column = len(p.exprs)
+			p.exprs = append(p.exprs, expr)
 		}
 		p.fields = append(p.fields, nf)
 	}
-	p.query = fmt.Sprintf("SELECT %s FROM %s i WHERE i.id = ANY($1)", strings.Join(cols, ", "), entintervention.Table)
+	if p.kpis {
+		// What the KPIs need beyond the row: the history's steps ("STATUT microseconds", in
+		// order), the parts' cost and the technician's rate.
+		p.exprs = append(p.exprs,
+			fmt.Sprintf(`(SELECT string_agg(h.%[1]s || ' ' || (extract(epoch FROM h.%[2]s) * 1000000)::bigint, ',' ORDER BY h.%[2]s, h.id) FROM %[3]s h WHERE h.%[4]s = %[5]s.id)`,
+				historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldHorodatage, historiqueintervention.Table,
+				historiqueintervention.FieldInterventionID, rootRef),
+			fmt.Sprintf(`(SELECT COALESCE(sum(p.%s * p.%s), 0) FROM %s p WHERE p.%s = %s.id)`,
+				interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table,
+				interventionpiece.FieldInterventionID, rootRef),
+			fmt.Sprintf(`(SELECT t.%s FROM %s t WHERE t.id = %s.%s)`,
+				technicien.FieldTauxHoraireCentimes, technicien.Table, rootRef, entintervention.FieldTechnicienID))
+	}
 	return p, true
 }
 
-// rows runs the plan for ids and returns each intervention's JSON columns by id.
-func (r *Resolver) renderRows(ctx context.Context, p nodePlan, ids []int) (map[int][][]byte, error) {
-	rows, err := r.client.QueryContext(ctx, p.query, pq.Array(ids))
-	if err != nil {
-		return nil, fmt.Errorf("rendering %d interventions: %w", len(ids), err)
-	}
-	defer func() { _ = rows.Close() }()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int][][]byte, len(ids))
-	for rows.Next() {
-		var id int
-		vals := make([][]byte, len(cols)-1)
-		dest := make([]any, len(cols))
-		dest[0] = &id
-		for i := range vals {
-			dest[i+1] = &vals[i]
+// renderModifier adds the plan's columns (r0, r1…) to a query of interventions.
+func (p nodePlan) renderModifier() func(*entsql.Selector) {
+	return func(s *entsql.Selector) {
+		ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`)
+		for i, e := range p.exprs {
+			if ref != rootRef {
+				e = strings.ReplaceAll(e, rootRef+".", ref+".")
+			}
+			s.AppendSelectExprAs(entsql.Expr(e), "r"+strconv.Itoa(i))
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("reading rendered interventions: %w", err)
-		}
-		out[id] = vals
 	}
-	return out, rows.Err()
+}
+
+// columns are the rendered columns of iv, in the plan's order; ok is false when the row
+// was not read with them.
+func (p nodePlan) columns(iv *ent.Intervention) ([][]byte, bool) {
+	out := make([][]byte, len(p.exprs))
+	for i := range out {
+		v, err := iv.Value("r" + strconv.Itoa(i))
+		if err != nil {
+			return nil, false
+		}
+		if u, ok := v.(*entsql.UnknownType); ok {
+			v = *u
+		}
+		switch v := v.(type) {
+		case []byte:
+			out[i] = v
+		case string:
+			out[i] = []byte(v)
+		case int64:
+			out[i] = strconv.AppendInt(nil, v, 10)
+		case nil:
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// facts are what the KPIs of iv are computed from: its row and the plan's last columns.
+func (p nodePlan) facts(iv *ent.Intervention, cols [][]byte) (intervention.Facts, error) {
+	f := rowFacts(iv)
+	n := len(cols)
+	if steps := string(cols[n-3]); steps != "" {
+		for _, s := range strings.Split(steps, ",") {
+			statut, micros, _ := strings.Cut(s, " ")
+			us, err := strconv.ParseInt(micros, 10, 64)
+			if err != nil {
+				return f, fmt.Errorf("history step %q: %w", s, err)
+			}
+			f.History = append(f.History, intervention.Step{Statut: domain.InterventionStatut(statut), At: time.UnixMicro(us).UTC()})
+		}
+	}
+	var err error
+	if f.CoutPieces, err = strconv.ParseInt(string(cols[n-2]), 10, 64); err != nil {
+		return f, fmt.Errorf("parts cost %q: %w", cols[n-2], err)
+	}
+	if cols[n-1] != nil {
+		if f.TauxHoraire, err = strconv.ParseInt(string(cols[n-1]), 10, 64); err != nil {
+			return f, fmt.Errorf("hourly rate %q: %w", cols[n-1], err)
+		}
+	}
+	return f, nil
 }
 
 // writeNode writes one intervention: its JSON columns cols and its computed fields.
@@ -482,24 +539,30 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 		return nil, nil
 	}
 	pageCtx := withSelections(ctx, field, args, synthetic)
+	if len(plan.exprs) > 0 {
+		pageCtx = context.WithValue(pageCtx, renderKey{}, plan.renderModifier())
+	}
 	page, err := r.Query().Interventions(pageCtx, args["after"].(*entgql.Cursor[int]), args["first"].(*int),
 		args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InterventionOrder),
 		args["where"].(*ent.InterventionWhereInput))
 	if err != nil {
 		return nil, nil
 	}
-	ivs := edgeNodes(page.Edges)
-	var rendered map[int][][]byte
-	if plan.query != "" && len(ivs) > 0 {
-		if rendered, err = r.renderRows(ctx, plan, ivIDs(ivs)); err != nil {
-			return nil, err
+	rendered := make(map[int][][]byte, len(page.Edges))
+	for _, iv := range edgeNodes(page.Edges) {
+		cols, ok := plan.columns(iv)
+		if !ok {
+			return nil, errors.New("the page came without its rendered columns")
 		}
+		rendered[iv.ID] = cols
 		if plan.kpis {
-			r.primeKPIs(ctx, ivs)
+			if err := r.primeKPIs(ctx, plan, iv, cols); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var b bytes.Buffer
-	b.Grow(1024 * (1 + len(ivs)))
+	b.Grow(1024 * (1 + len(page.Edges)))
 	b.WriteByte('{')
 	for i, f := range conn {
 		if i > 0 {
@@ -519,8 +582,8 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				if err := r.writeEdge(ctx, &b, edgeFields, plan, e, rendered); err != nil || (e.Node != nil && rendered[e.Node.ID] == nil && plan.query != "") {
-					return nil, err // a row gone since the page was read: the resolvers answer
+				if err := r.writeEdge(ctx, &b, edgeFields, plan, e, rendered); err != nil {
+					return nil, err
 				}
 			}
 			b.WriteByte(']')
@@ -528,6 +591,17 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// renderKey carries to the interventions resolver the columns its query must add.
+type renderKey struct{}
+
+// withRender adds to q the rendered columns the context asks for (direct rendering).
+func withRender(ctx context.Context, q *ent.InterventionQuery) *ent.InterventionQuery {
+	if m, ok := ctx.Value(renderKey{}).(func(*entsql.Selector)); ok {
+		q.Modify(m)
+	}
+	return q
 }
 
 // usesRow reports whether Go computes fields from the intervention's row.
@@ -540,29 +614,21 @@ func (p nodePlan) usesRow() bool {
 	return false
 }
 
-func ivIDs(ivs []*ent.Intervention) []int {
-	ids := make([]int, len(ivs))
-	for i, iv := range ivs {
-		ids[i] = iv.ID
-	}
-	return ids
-}
-
-// primeKPIs loads the KPIs of a page in one go into the operation's cache, where the
-// computed fields find them.
-func (r *Resolver) primeKPIs(ctx context.Context, ivs []*ent.Intervention) {
+// primeKPIs computes the KPIs of iv from its rendered columns into the operation's cache,
+// where the computed fields find them.
+func (r *Resolver) primeKPIs(ctx context.Context, p nodePlan, iv *ent.Intervention, cols [][]byte) error {
 	c, _ := ctx.Value(cacheKey{}).(*requestCache)
 	if c == nil {
-		return
+		return nil
 	}
-	results := r.loadKPIs(ctx, ivs)
+	f, err := p.facts(iv, cols)
+	if err != nil {
+		return fmt.Errorf("intervention %d: %w", iv.ID, err)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i, iv := range ivs {
-		if results[i].Error == nil {
-			c.kpis[iv.ID] = results[i].Data
-		}
-	}
+	c.kpis[iv.ID] = intervention.Compute(f, r.now())
+	return nil
 }
 
 func (r *Resolver) writeEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, plan nodePlan, e *ent.InterventionEdge, rendered map[int][][]byte) error {
@@ -625,7 +691,9 @@ func writePageInfo(b *bytes.Buffer, fields []graphql.CollectedField, p entgql.Pa
 	b.WriteByte('}')
 }
 
-// renderNode renders node(id:) when the node is an intervention.
+// renderNode renders node(id:) when the node is an intervention the viewer may read: one
+// query of interventions by id (the access rules apply) that brings the rendered columns.
+// Any other node, or none, goes to the resolvers, which say why.
 func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
 	opCtx := graphql.GetOperationContext(ctx)
 	plan, ok := planNodes(opCtx, field.Selections)
@@ -637,18 +705,26 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 	if err != nil {
 		return nil, nil
 	}
-	n, err := r.Query().Node(withSelections(ctx, field, args, rowSelections(true)), args["id"].(int))
-	iv, isIntervention := n.(*ent.Intervention)
-	if err != nil || !isIntervention || iv == nil {
+	q := r.client.Intervention.Query().Where(entintervention.ID(args["id"].(int)))
+	if len(plan.exprs) > 0 {
+		q.Modify(plan.renderModifier())
+	}
+	iv, err := q.Only(ctx)
+	if err != nil {
 		return nil, nil
 	}
-	rendered, err := r.renderRows(ctx, plan, []int{iv.ID})
-	if err != nil || rendered[iv.ID] == nil {
-		return nil, err
+	cols, ok := plan.columns(iv)
+	if !ok {
+		return nil, errors.New("the intervention came without its rendered columns")
+	}
+	if plan.kpis {
+		if err := r.primeKPIs(ctx, plan, iv, cols); err != nil {
+			return nil, err
+		}
 	}
 	var b bytes.Buffer
-	if err := plan.writeNode(ctx, r, &b, iv, rendered[iv.ID]); err != nil {
-		return nil, nil
+	if err := plan.writeNode(ctx, r, &b, iv, cols); err != nil {
+		return nil, err
 	}
 	return b.Bytes(), nil
 }

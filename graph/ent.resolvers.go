@@ -126,7 +126,7 @@ func (r *queryResolver) Equipements(ctx context.Context, after *entgql.Cursor[in
 // Interventions is the resolver for the interventions field.
 func (r *queryResolver) Interventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) (*ent.InterventionConnection, error) {
 	return r.paginateInterventions(ctx, func(ctx context.Context) (*ent.InterventionConnection, error) {
-		return r.client.Intervention.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,
+		return withRender(ctx, r.client.Intervention.Query()).Paginate(ctx, after, firstOrDefault(first, last), before, last,
 			ent.WithInterventionOrder(orderBy), ent.WithInterventionFilter(where.Filter))
 	})
 }

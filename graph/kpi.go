@@ -79,6 +79,12 @@ func edgeNodes(edges []*ent.InterventionEdge) []*ent.Intervention {
 }
 
 // kpiResult is the KPIs of one intervention, or why they could not be computed.
+// rowFacts are the facts of the KPIs the intervention's row holds.
+func rowFacts(iv *ent.Intervention) intervention.Facts {
+	return intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,
+		DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
+}
+
 type kpiResult struct {
 	Data  intervention.KPIs
 	Error error
@@ -127,12 +133,11 @@ func (r *Resolver) loadKPIs(ctx context.Context, ivs []*ent.Intervention) []kpiR
 	}
 	facts := map[int]*intervention.Facts{}
 	for _, iv := range ivs {
-		f := &intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,
-			DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
+		f := rowFacts(iv)
 		if iv.TechnicienID != nil {
 			f.TauxHoraire = rates[*iv.TechnicienID]
 		}
-		facts[iv.ID] = f
+		facts[iv.ID] = &f
 	}
 	for _, s := range steps {
 		if f := facts[s.InterventionID]; f != nil {
