@@ -27,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
 )
@@ -542,6 +543,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	if len(plan.exprs) > 0 {
 		pageCtx = context.WithValue(pageCtx, renderKey{}, plan.renderModifier())
 	}
+	pageCtx = database.Prepared(pageCtx)
 	page, err := r.Query().Interventions(pageCtx, args["after"].(*entgql.Cursor[int]), args["first"].(*int),
 		args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InterventionOrder),
 		args["where"].(*ent.InterventionWhereInput))
@@ -709,7 +711,7 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 	if len(plan.exprs) > 0 {
 		q.Modify(plan.renderModifier())
 	}
-	iv, err := q.Only(ctx)
+	iv, err := q.Only(database.Prepared(ctx))
 	if err != nil {
 		return nil, nil
 	}

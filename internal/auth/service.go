@@ -288,7 +288,8 @@ func (s *Service) loadViewer(ctx context.Context, id int) (*viewer.Viewer, bool,
 		LeftJoin(c).On(c.C(societe.FieldUserID), u.C(user.FieldID)).
 		Where(sql.EQ(u.C(user.FieldID), id))
 	query, args := q.Query()
-	rows, err := s.Client.QueryContext(ctx, query, args...)
+	// Every request runs it: prepared once, planned once.
+	rows, err := s.Client.QueryContext(database.Prepared(ctx), query, args...)
 	if err != nil {
 		return nil, false, 0, fmt.Errorf("loading user %d: %w", id, err)
 	}

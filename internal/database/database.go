@@ -130,8 +130,11 @@ func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string)
 		return nil, fmt.Errorf("connecting to %s %s: %w", dia, name, err)
 	}
 	var drv dialect.Driver = entsql.OpenDB(dia, sqlDB)
-	if dia == dialect.SQLite {
+	switch dia {
+	case dialect.SQLite:
 		drv = utcDriver{entsql.OpenDB(dia, sqlDB)}
+	case dialect.Postgres:
+		drv = preparedDriver{Driver: drv, db: sqlDB, cache: newStmtCache()}
 	}
 	n := new(atomic.Int64)
 	drv = countingDriver{Driver: drv, n: n}
