@@ -299,7 +299,7 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 		p.fields = append(p.fields, nf)
 	}
 	if p.kpis {
-		// What the KPIs need beyond the row: the history's steps ("STATUT microseconds", in
+		// (kpiFacts columns) What the KPIs need beyond the row: the history's steps ("STATUT microseconds", in
 		// order), the parts' cost and the technician's rate.
 		p.exprs = append(p.exprs,
 			fmt.Sprintf(`(SELECT string_agg(h.%[1]s || ' ' || (extract(epoch FROM h.%[2]s) * 1000000)::bigint, ',' ORDER BY h.%[2]s, h.id) FROM %[3]s h WHERE h.%[4]s = %[5]s.id)`,
@@ -314,44 +314,59 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 	return p, true
 }
 
-// renderModifier adds the plan's columns (r0, r1…) to a query of interventions.
+// renderColumn is the one column a query of interventions gets: the plan's expressions as
+// text, JSON null for SQL NULL (the KPIs' facts: empty), separated by a byte JSON text
+// never holds raw. (One column rather than one per field: database/sql describes every
+// column a driver does not type, row after row.)
+const renderColumn = "rendered"
+
+// kpiFacts is the number of columns the KPIs' facts take at the end of a plan.
+const kpiFacts = 3
+
+// renderModifier adds the plan's column to a query of interventions.
 func (p nodePlan) renderModifier() func(*entsql.Selector) {
-	return func(s *entsql.Selector) {
-		ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`)
-		for i, e := range p.exprs {
-			if ref != rootRef {
-				e = strings.ReplaceAll(e, rootRef+".", ref+".")
-			}
-			s.AppendSelectExprAs(entsql.Expr(e), "r"+strconv.Itoa(i))
+	parts := make([]string, len(p.exprs))
+	for i, e := range p.exprs {
+		null := "'null'"
+		if p.kpis && i >= len(p.exprs)-kpiFacts {
+			null = "''"
 		}
+		parts[i] = "COALESCE((" + e + ")::text, " + null + ")"
+	}
+	expr := strings.Join(parts, " || chr(1) || ")
+	return func(s *entsql.Selector) {
+		e := expr
+		if ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`); ref != rootRef {
+			e = strings.ReplaceAll(e, rootRef+".", ref+".")
+		}
+		s.AppendSelectExprAs(entsql.Expr(e), renderColumn)
 	}
 }
 
-// columns are the rendered columns of iv, in the plan's order; ok is false when the row
+// columns are the rendered values of iv, in the plan's order; ok is false when the row
 // was not read with them.
 func (p nodePlan) columns(iv *ent.Intervention) ([][]byte, bool) {
-	out := make([][]byte, len(p.exprs))
-	for i := range out {
-		v, err := iv.Value("r" + strconv.Itoa(i))
-		if err != nil {
-			return nil, false
-		}
-		if u, ok := v.(*entsql.UnknownType); ok {
-			v = *u
-		}
-		switch v := v.(type) {
-		case []byte:
-			out[i] = v
-		case string:
-			out[i] = []byte(v)
-		case int64:
-			out[i] = strconv.AppendInt(nil, v, 10)
-		case nil:
-		default:
-			return nil, false
-		}
+	if len(p.exprs) == 0 {
+		return nil, true
 	}
-	return out, true
+	v, err := iv.Value(renderColumn)
+	if err != nil {
+		return nil, false
+	}
+	if u, ok := v.(*entsql.UnknownType); ok {
+		v = *u
+	}
+	var raw []byte
+	switch v := v.(type) {
+	case []byte:
+		raw = v
+	case string:
+		raw = []byte(v)
+	default:
+		return nil, false
+	}
+	out := bytes.Split(raw, []byte{1})
+	return out, len(out) == len(p.exprs)
 }
 
 // facts are what the KPIs of iv are computed from: its row and the plan's last columns.
@@ -372,7 +387,7 @@ func (p nodePlan) facts(iv *ent.Intervention, cols [][]byte) (intervention.Facts
 	if f.CoutPieces, err = strconv.ParseInt(string(cols[n-2]), 10, 64); err != nil {
 		return f, fmt.Errorf("parts cost %q: %w", cols[n-2], err)
 	}
-	if cols[n-1] != nil {
+	if len(cols[n-1]) > 0 {
 		if f.TauxHoraire, err = strconv.ParseInt(string(cols[n-1]), 10, 64); err != nil {
 			return f, fmt.Errorf("hourly rate %q: %w", cols[n-1], err)
 		}
@@ -399,8 +414,6 @@ func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, i
 				return err
 			}
 			writeValue(b, v)
-		case cols[f.column] == nil:
-			b.WriteString("null")
 		default:
 			b.Write(cols[f.column])
 		}

@@ -62,14 +62,18 @@ func requestErrorStatus(media string) int {
 // reply writes a response. A response that was not executed carries no data entry at all,
 // which is how clients tell a refused request from one whose fields failed.
 func reply(w http.ResponseWriter, media string, status int, resp *graphql.Response, executed bool) {
-	var v any = resp
-	if !executed {
-		v = struct {
+	var (
+		b   []byte
+		err error
+	)
+	if executed {
+		b, err = encodeResponse(resp)
+	} else {
+		b, err = json.Marshal(struct {
 			Errors     gqlerror.List  `json:"errors"`
 			Extensions map[string]any `json:"extensions,omitempty"`
-		}{resp.Errors, resp.Extensions}
+		}{resp.Errors, resp.Extensions})
 	}
-	b, err := json.Marshal(v)
 	if err != nil {
 		// Only a resolver's value that JSON cannot hold gets here; the data is lost anyway.
 		status = http.StatusInternalServerError
@@ -80,6 +84,42 @@ func reply(w http.ResponseWriter, media string, status int, resp *graphql.Respon
 	h.Add("Vary", "Accept")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// encodeResponse writes resp as encoding/json would, but copies the data as the executor
+// wrote it: encoding/json validates and compacts a json.RawMessage again, a tenth of the CPU
+// of a page of the list.
+func encodeResponse(resp *graphql.Response) ([]byte, error) {
+	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		return json.Marshal(resp) // incremental delivery: rare, keep the library's encoding
+	}
+	b := bytes.NewBuffer(make([]byte, 0, len(resp.Data)+64))
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`"errors":`)
+		b.Write(errs)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	if len(resp.Data) == 0 {
+		b.WriteString("null")
+	} else {
+		b.Write(resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		ext, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"extensions":`)
+		b.Write(ext)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // refuse answers a request that is not a GraphQL request we take, through the error
