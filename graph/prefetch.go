@@ -24,7 +24,9 @@ import (
 // his user, its documents and its history with their authors. Field collection reads these
 // with one statement per edge and level (six); on PostgreSQL a page prefetch reads them all in
 // one statement that aggregates each edge as JSON, and primes the operation's loaders with
-// the rows, so that the edge resolvers find them there.
+// the rows, so that the edge resolvers find them there. (Direct rendering, direct.go, takes
+// most such requests on PostgreSQL; this serves those it leaves, and every request when it is
+// off.)
 //
 // The prefetch reads these tables without going through ent's privacy rules: it may, because
 // every row it reads hangs from an intervention the viewer was allowed to list, and

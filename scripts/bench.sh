@@ -87,7 +87,7 @@ scale)
 		url=$(database "$1" "$2")
 		start_server "$url"
 		load list "${SCALE_RATE:-100}"
-		# The page, then what the prefetch reads per row (history, documents by intervention).
+		# The page, then what its rendered column reads per row (history, documents by intervention).
 		for q in "select * from interventions order by id limit 51" \
 			"select * from historique_interventions where intervention_id = any(array(select id from interventions order by id limit 51))" \
 			"select * from documents where intervention_id = any(array(select id from interventions order by id limit 51))"; do
