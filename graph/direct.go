@@ -517,18 +517,26 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 		plan                   nodePlan
 		synthetic              ast.SelectionSet
 	)
+	seen := map[string]bool{}
 	for _, f := range conn {
-		if f.IsDeferred() {
+		// One plan per connection: the same field twice under two aliases (with their own
+		// selections) is left to the resolvers.
+		if f.IsDeferred() || (seen[f.Name] && f.Name != "__typename" && f.Name != "totalCount") {
 			return nil, nil
 		}
+		seen[f.Name] = true
 		switch f.Name {
 		case "edges":
 			edgeFields = graphql.CollectFields(opCtx, f.Selections, implementors("InterventionEdge"))
+			nodes := 0
 			for _, e := range edgeFields {
 				if e.IsDeferred() {
 					return nil, nil
 				}
 				if e.Name == "node" {
+					if nodes++; nodes > 1 {
+						return nil, nil
+					}
 					var ok bool
 					if plan, ok = planNodes(opCtx, e.Selections); !ok {
 						return nil, nil

@@ -170,6 +170,8 @@ func TestDirectRendering(t *testing.T) {
 		{"a node that is not an intervention", `query($id: ID!) { node(id: $id) { id ... on Equipement { nom } } }`,
 			map[string]any{"id": equipementID}, false},
 		{"signed document links", `{ interventions(first: 5) { edges { node { documents { filename url } } } } }`, nil, false},
+		{"the same connection field under two aliases", `{ interventions(first: 3) { a: edges { node { titre } }
+			  b: edges { node { id statut } } edges { x: node { id } y: node { titre } } } }`, nil, false},
 		{"an edge the shapes do not follow", `{ interventions(first: 5) { edges { node { titre planning { id } } } } }`, nil, false},
 		{"a malformed cursor", `{ interventions(after: "nope") { totalCount } }`, nil, false},
 	}
