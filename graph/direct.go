@@ -447,6 +447,10 @@ var directRenders atomic.Int64
 // DirectRenders is how many root fields this process rendered in PostgreSQL.
 func DirectRenders() int64 { return directRenders.Load() }
 
+// errResolvers marks what the resolvers must answer themselves: a request they will refuse
+// with the proper error (a bad argument, a node the viewer may not read). Not worth a log.
+var errResolvers = errors.New("left to the resolvers")
+
 // rawJSON is a rendered root field.
 type rawJSON []byte
 
@@ -476,7 +480,7 @@ func (r *Resolver) renderDirect(es *executableSchema) graphql.RootFieldMiddlewar
 		default:
 			return next(ctx)
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, errResolvers) {
 			r.log.WarnContext(ctx, "rendering in PostgreSQL failed; the resolvers answer", "field", fc.Field.Name, "error", err)
 		}
 		if out == nil {
@@ -558,7 +562,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	ec := newExecutionContext(opCtx, es, nil)
 	args, err := ec.field_Query_interventions_args(ctx, field.ArgumentMap(opCtx.Variables))
 	if err != nil {
-		return nil, nil
+		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	pageCtx := withSelections(ctx, field, args, synthetic)
 	if len(plan.exprs) > 0 {
@@ -569,7 +573,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 		args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InterventionOrder),
 		args["where"].(*ent.InterventionWhereInput))
 	if err != nil {
-		return nil, nil
+		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	rendered := make(map[int][][]byte, len(page.Edges))
 	for _, iv := range edgeNodes(page.Edges) {
@@ -726,7 +730,7 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 	ec := newExecutionContext(opCtx, es, nil)
 	args, err := ec.field_Query_node_args(ctx, field.ArgumentMap(opCtx.Variables))
 	if err != nil {
-		return nil, nil
+		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	q := r.client.Intervention.Query().Where(entintervention.ID(args["id"].(int)))
 	if len(plan.exprs) > 0 {
@@ -734,7 +738,7 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 	}
 	iv, err := q.Only(database.Prepared(ctx))
 	if err != nil {
-		return nil, nil
+		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	cols, ok := plan.columns(iv)
 	if !ok {

@@ -50,11 +50,7 @@ func (d preparedDriver) Query(ctx context.Context, query string, args, v any) er
 	if !ok || !argsOK {
 		return d.Driver.Query(ctx, query, args, v)
 	}
-	stmt, err := d.cache.get(ctx, d.db, query)
-	if err != nil {
-		return err
-	}
-	r, err := stmt.QueryContext(ctx, argv...)
+	r, err := d.cache.query(ctx, d.db, query, argv) //nolint:rowserrcheck // ent reads the rows, closes them and checks Err
 	if err != nil {
 		return err
 	}
@@ -71,11 +67,7 @@ func (d preparedDriver) QueryContext(ctx context.Context, query string, args ...
 		}
 		return raw.QueryContext(ctx, query, args...)
 	}
-	stmt, err := d.cache.get(ctx, d.db, query)
-	if err != nil {
-		return nil, err
-	}
-	return stmt.QueryContext(ctx, args...)
+	return d.cache.query(ctx, d.db, query, args)
 }
 
 func (d preparedDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -113,6 +105,16 @@ func newStmtCache() *stmtCache {
 	return &stmtCache{order: list.New(), byKey: map[string]*list.Element{}}
 }
 
+// query runs query through its kept statement; the caller (ent) closes the rows and
+// checks their error.
+func (c *stmtCache) query(ctx context.Context, db *sql.DB, query string, args []any) (*sql.Rows, error) {
+	stmt, err := c.get(ctx, db, query) //nolint:sqlclosecheck // kept for reuse; closed on eviction
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
 func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	c.mu.Lock()
 	if e, ok := c.byKey[query]; ok {
@@ -128,7 +130,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stm
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.byKey[query]; ok { // prepared meanwhile by another request
-		_ = stmt.Close()
+		_ = stmt.Close() //nolint:sqlclosecheck // the duplicate is dropped here, not at return
 		return e.Value.(*cachedStmt).stmt, nil
 	}
 	c.byKey[query] = c.order.PushFront(&cachedStmt{query: query, stmt: stmt})
