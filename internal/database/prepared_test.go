@@ -1,0 +1,69 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+)
+
+// TestPreparedDriver: on a real (SQLite) database, the queries of a marked context go through
+// kept statements, one per text, at most maxPrepared of them, and give the same rows; the
+// others are sent as before.
+func TestPreparedDriver(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "p.db"), Pool{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.SQL.Close() })
+	d := preparedDriver{Driver: entsql.OpenDB(dialect.SQLite, db.SQL), db: db.SQL, cache: newStmtCache()}
+
+	value := func(ctx context.Context, query string, arg int) int {
+		t.Helper()
+		var rows entsql.Rows
+		if err := d.Query(ctx, query, []any{arg}, &rows); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = rows.Close() }()
+		n, err := entsql.ScanInt(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	if got := value(ctx, "SELECT ? + 1", 41); got != 42 || d.cache.order.Len() != 0 {
+		t.Fatalf("unmarked: got %d with %d kept statements, want 42 and none", got, d.cache.order.Len())
+	}
+	marked := Prepared(ctx)
+	for i := range 5 {
+		if got := value(marked, "SELECT ? * 2", i); got != 2*i {
+			t.Fatalf("SELECT %d * 2 = %d", i, got)
+		}
+	}
+	if n := d.cache.order.Len(); n != 1 {
+		t.Fatalf("%d kept statements after one text run 5 times, want 1", n)
+	}
+	first, err := d.cache.get(marked, db.SQL, "SELECT ? * 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxPrepared {
+		value(marked, fmt.Sprintf("SELECT ? + %d", i), 0)
+	}
+	if n := d.cache.order.Len(); n != maxPrepared {
+		t.Fatalf("%d kept statements, want at most %d", n, maxPrepared)
+	}
+	// The least recently used went, and was closed.
+	if _, err := first.QueryContext(ctx, 1); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("the evicted statement still runs (err %v)", err)
+	}
+	if got := value(marked, "SELECT ? * 2", 21); got != 42 {
+		t.Errorf("after eviction, SELECT 21 * 2 = %d", got)
+	}
+}
