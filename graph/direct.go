@@ -155,6 +155,7 @@ type nodeField struct {
 // the database renders, then the KPIs' facts) and how to write each intervention.
 type nodePlan struct {
 	exprs  []string
+	column string // the exprs as the one text column renderModifier adds
 	fields []nodeField
 	kpis   bool // some field needs the KPIs
 }
@@ -311,7 +312,53 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 			fmt.Sprintf(`(SELECT t.%s FROM %s t WHERE t.id = %s.%s)`,
 				technicien.FieldTauxHoraireCentimes, technicien.Table, rootRef, entintervention.FieldTechnicienID))
 	}
+	p.column = joinColumns(p.exprs, p.kpis)
 	return p, true
+}
+
+// cachedPlan is a compiled selection: the same document compiles the same way, unless
+// @skip or @include make it depend on the variables.
+type cachedPlan struct {
+	plan nodePlan
+	ok   bool
+}
+
+// plan is planNodes through the server's cache of compiled selections, by document,
+// operation and path (the root field's selections, root, tell the variable-dependent ones).
+func (r *Resolver) plan(opCtx *graphql.OperationContext, root, sel ast.SelectionSet, path string) (nodePlan, bool) {
+	key := opCtx.RawQuery + "\x00" + opCtx.OperationName + "\x00" + path
+	if c, ok := r.plans.Get(context.Background(), key); ok {
+		return c.plan, c.ok
+	}
+	p, ok := planNodes(opCtx, sel)
+	if !usesDirectives(opCtx.Doc, root) {
+		r.plans.Add(context.Background(), key, cachedPlan{p, ok})
+	}
+	return p, ok
+}
+
+// usesDirectives reports whether sel, its fragments included, carries a directive.
+func usesDirectives(doc *ast.QueryDocument, sel ast.SelectionSet) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if len(s.Directives) > 0 || usesDirectives(doc, s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if len(s.Directives) > 0 || usesDirectives(doc, s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if len(s.Directives) > 0 {
+				return true
+			}
+			if f := doc.Fragments.ForName(s.Name); f == nil || len(f.Directives) > 0 || usesDirectives(doc, f.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // renderColumn is the one column a query of interventions gets: the plan's expressions as
@@ -323,19 +370,23 @@ const renderColumn = "rendered"
 // kpiFacts is the number of columns the KPIs' facts take at the end of a plan.
 const kpiFacts = 3
 
-// renderModifier adds the plan's column to a query of interventions.
-func (p nodePlan) renderModifier() func(*entsql.Selector) {
-	parts := make([]string, len(p.exprs))
-	for i, e := range p.exprs {
+// joinColumns is the text column of exprs (renderColumn).
+func joinColumns(exprs []string, kpis bool) string {
+	parts := make([]string, len(exprs))
+	for i, e := range exprs {
 		null := "'null'"
-		if p.kpis && i >= len(p.exprs)-kpiFacts {
+		if kpis && i >= len(exprs)-kpiFacts {
 			null = "''"
 		}
 		parts[i] = "COALESCE((" + e + ")::text, " + null + ")"
 	}
-	expr := strings.Join(parts, " || chr(1) || ")
+	return strings.Join(parts, " || chr(1) || ")
+}
+
+// renderModifier adds the plan's column to a query of interventions.
+func (p nodePlan) renderModifier() func(*entsql.Selector) {
 	return func(s *entsql.Selector) {
-		e := expr
+		e := p.column
 		if ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`); ref != rootRef {
 			e = strings.ReplaceAll(e, rootRef+".", ref+".")
 		}
@@ -542,7 +593,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 						return nil, nil
 					}
 					var ok bool
-					if plan, ok = planNodes(opCtx, e.Selections); !ok {
+					if plan, ok = r.plan(opCtx, field.Selections, e.Selections, field.Alias+"."+f.Alias+"."+e.Alias); !ok {
 						return nil, nil
 					}
 				}
@@ -723,7 +774,7 @@ func writePageInfo(b *bytes.Buffer, fields []graphql.CollectedField, p entgql.Pa
 // Any other node, or none, goes to the resolvers, which say why.
 func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
 	opCtx := graphql.GetOperationContext(ctx)
-	plan, ok := planNodes(opCtx, field.Selections)
+	plan, ok := r.plan(opCtx, field.Selections, field.Selections, field.Alias)
 	if !ok {
 		return nil, nil
 	}

@@ -150,6 +150,12 @@ func TestDirectRendering(t *testing.T) {
 			  edges { __typename cursor n: node { __typename ...F t: titre titre @skip(if: $skip) statut @include(if: $skip)
 			  ... on Intervention { statut equipement { nom } } equipement { code id } } } } }
 			fragment F on Intervention { id priorite technicien { user { email } } }`, map[string]any{"skip": true}, true},
+		{"the same, @skip false: compiled again, not reused",
+			`query($skip: Boolean!) { list: interventions(first: 5, orderBy: [{field: DATE_CREATION, direction: DESC}]) {
+			  __typename totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
+			  edges { __typename cursor n: node { __typename ...F t: titre titre @skip(if: $skip) statut @include(if: $skip)
+			  ... on Intervention { statut equipement { nom } } equipement { code id } } } } }
+			fragment F on Intervention { id priorite technicien { user { email } } }`, map[string]any{"skip": false}, true},
 		{"after a cursor, filtered", `query($c: Cursor) { interventions(first: 3, after: $c, where: {statutIn: [AFFECTEE, CLOTUREE]}) {
 			  totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id titre } } } }`,
 			map[string]any{"c": first.Interventions.PageInfo.EndCursor}, true},

@@ -103,6 +103,7 @@ func NewServer(o Options) *handler.Server {
 		onOperation:   o.OnOperation,
 		dialect:       o.Dialect,
 		direct:        o.Direct && o.Dialect == dialect.Postgres,
+		plans:         lru.New[cachedPlan](1000),
 		log:           o.Logger,
 		auth:          o.Auth,
 		accounts:      o.Accounts,

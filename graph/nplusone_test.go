@@ -12,6 +12,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/testdb"
@@ -57,6 +58,10 @@ func seedInterventions(t *testing.T, e *apptest.Env, n int) *ent.User {
 	return admin
 }
 
+// everyTokenChecked turns off the cache of token checks (AUTH_CACHE_TTL=0): counts then
+// include the token check every request pays when its user was not seen in the last second.
+func everyTokenChecked(c *config.Config) { c.AuthCacheTTL = 0 }
+
 // pageStatements runs query, a page of interventions of $n rows, and returns the SQL
 // statements it cost.
 func pageStatements(t *testing.T, e *apptest.Env, api *gqltest.Client, query string, n int) int64 {
@@ -74,7 +79,7 @@ func pageStatements(t *testing.T, e *apptest.Env, api *gqltest.Client, query str
 
 // TestNestedListStatementCount: the statements a nested list costs do not depend on its size.
 func TestNestedListStatementCount(t *testing.T) {
-	e := apptest.New(t)
+	e := apptest.New(t, everyTokenChecked)
 	admin := seedInterventions(t, e, 200)
 	api := e.As(t, admin)
 	// 100 is the largest page the API serves (graph/limits.go).
@@ -98,7 +103,7 @@ func TestNestedListStatementCount(t *testing.T) {
 // TestKPIStatementCount: the KPI fields of a page cost the same few statements whatever its
 // size (they are batched by a per-request loader).
 func TestKPIStatementCount(t *testing.T) {
-	e := apptest.New(t)
+	e := apptest.New(t, everyTokenChecked)
 	admin := seedInterventions(t, e, 120)
 	api := e.As(t, admin)
 	q := `query($n: Int!) { interventions(first: $n) { edges { node { delaiEcoule enRetard dureeReelle coutTotalCentimes slaRespecte } } } }`
@@ -114,7 +119,7 @@ func TestKPIStatementCount(t *testing.T) {
 // per-operation DataLoaders: the statements do not grow with the number of rows, and the
 // values are those of the database.
 func TestLoadersOutsideCollection(t *testing.T) {
-	e := apptest.New(t)
+	e := apptest.New(t, everyTokenChecked)
 	admin := seedInterventions(t, e, 40)
 	api := e.As(t, admin)
 	iv := e.Client.Intervention.Query().Order(ent.Asc("id")).FirstX(e.Sys)
@@ -186,7 +191,7 @@ func TestLoadersOutsideCollection(t *testing.T) {
 // interventions it may list and nothing else (on PostgreSQL the page prefetch reads these
 // edges without the privacy rules: it must agree with them).
 func TestPrefetchVisibility(t *testing.T) {
-	e := apptest.New(t)
+	e := apptest.New(t, everyTokenChecked)
 	admin := seedInterventions(t, e, 30)
 	client := e.User(t, "Client", domain.RoleClient)
 	tech := e.Client.Technicien.Query().WithUser().Order(ent.Asc("id")).FirstX(e.Sys)

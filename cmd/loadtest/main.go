@@ -51,7 +51,7 @@ func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
-	scenario := flag.String("scenario", "list", "list, filtered, detail, status, login or mix")
+	scenario := flag.String("scenario", "list", "list, filtered, detail, status, login, mix or baseline")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
@@ -161,6 +161,9 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 	switch scenario {
 	case "list":
 		return list, nil
+	case "baseline":
+		// What every request costs before its fields: HTTP, the token check, the executor.
+		return func(t *vegeta.Target) error { *t = gql(`{ __typename }`, nil); return nil }, nil
 	case "filtered":
 		return filtered, nil
 	case "detail":
@@ -186,7 +189,7 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 			}
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q: list, filtered, detail, status, login or mix", scenario)
+	return nil, fmt.Errorf("unknown scenario %q: list, filtered, detail, status, login, mix or baseline", scenario)
 }
 
 func login(base, email, password string) (string, error) {

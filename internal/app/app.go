@@ -262,6 +262,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	if err != nil {
 		return httpserver.Deps{}, err
 	}
+	authSvc.CacheViewers(cfg.AuthCacheTTL)
 	sla := intervention.SLA(cfg.SLA)
 	sys := viewer.SystemContext(ctx)
 	m := metrics.New(metrics.Sources{

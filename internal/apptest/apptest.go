@@ -66,8 +66,9 @@ type Env struct {
 	Sys    context.Context // acts as the server itself: bypasses the access rules
 }
 
-// New starts the full handler (the one `erp serve` runs) on a fresh database.
-func New(tb testing.TB) *Env {
+// New starts the full handler (the one `erp serve` runs) on a fresh database, with the
+// default configuration but for what configure changes.
+func New(tb testing.TB, configure ...func(*config.Config)) *Env {
 	tb.Helper()
 	db := testdb.Open(tb)
 	cfg, err := config.Load(func(string) (string, bool) { return "", false })
@@ -76,6 +77,9 @@ func New(tb testing.TB) *Env {
 	}
 	cfg.BcryptCost = bcrypt.MinCost
 	cfg.UploadDirectory = tb.TempDir()
+	for _, c := range configure {
+		c(&cfg)
+	}
 	return start(tb, db, cfg, &Clock{t: time.Now().UTC().Truncate(time.Second)})
 }
 

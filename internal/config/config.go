@@ -51,6 +51,7 @@ type Config struct {
 	JWTAudience        string        // JWT_AUDIENCE
 	BcryptCost         int           // BCRYPT_COST
 	LoginRateLimit     int           // LOGIN_RATE_LIMIT: login attempts per minute, per address and per account
+	AuthCacheTTL       time.Duration // AUTH_CACHE_TTL: how long a token check's read of the user is reused; 0 off
 
 	AdminEmail    string // ADMIN_EMAIL
 	AdminPassword string // ADMIN_PASSWORD
@@ -146,6 +147,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		JWTAudience:       r.str("JWT_AUDIENCE", "mif-erp-api"),
 		BcryptCost:        r.intRange("BCRYPT_COST", 12, 10, 16),
 		LoginRateLimit:    r.intRange("LOGIN_RATE_LIMIT", 10, 1, 1000000),
+		AuthCacheTTL:      r.duration("AUTH_CACHE_TTL", time.Second),
 		AdminEmail:        r.str("ADMIN_EMAIL", ""),
 		AdminPassword:     r.str("ADMIN_PASSWORD", ""),
 		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),

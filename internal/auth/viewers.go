@@ -1,0 +1,112 @@
+package auth
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// Every request checks its token against the user's row (active, not deleted, token version,
+// role, technician and company): a statement and a round trip, a fifth of a simple request's
+// CPU. viewerCache keeps what that check read for a moment (AUTH_CACHE_TTL, 1 s by default;
+// 0 turns it off). Any write to users, technicians or companies through this server empties
+// it at once, so a logout, a deactivation or a role change take effect on the next request
+// here; another replica, or a change made outside the server, takes effect within the TTL.
+
+// maxCachedViewers bounds the cache: past it, it starts again empty.
+const maxCachedViewers = 10000
+
+type viewerCache struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu     sync.Mutex
+	byUser map[int]cachedViewer
+}
+
+type cachedViewer struct {
+	v       viewer.Viewer // nil user: none
+	found   bool
+	active  bool
+	version int
+	until   time.Time
+}
+
+func (c *viewerCache) get(id int) (cachedViewer, bool) {
+	if c == nil || c.ttl <= 0 {
+		return cachedViewer{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byUser[id]
+	if !ok || !c.now().Before(e.until) {
+		return cachedViewer{}, false
+	}
+	return e, true
+}
+
+func (c *viewerCache) put(id int, e cachedViewer) {
+	if c == nil || c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.byUser) >= maxCachedViewers {
+		c.byUser = map[int]cachedViewer{}
+	}
+	e.until = c.now().Add(c.ttl)
+	c.byUser[id] = e
+}
+
+func (c *viewerCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.byUser)
+}
+
+// CacheViewers keeps the token checks' reads for ttl (0: never) and empties that cache
+// whenever client writes a user, a technician or a company.
+func (s *Service) CacheViewers(ttl time.Duration) {
+	if ttl <= 0 {
+		s.viewers = nil
+		return
+	}
+	c := &viewerCache{ttl: ttl, now: s.Tokens.Now, byUser: map[int]cachedViewer{}}
+	s.viewers = c
+	s.Client.Use(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			switch m.Type() {
+			case ent.TypeUser, ent.TypeTechnicien, ent.TypeSociete:
+				// Before, and again after the write, so that no check that read the old row
+				// in between keeps it.
+				c.clear()
+				defer c.clear()
+			}
+			return next.Mutate(ctx, m)
+		})
+	})
+}
+
+// checkedViewer is loadViewer through the cache.
+func (s *Service) checkedViewer(ctx context.Context, id int) (*viewer.Viewer, bool, int, error) {
+	if e, ok := s.viewers.get(id); ok {
+		if !e.found {
+			return nil, false, 0, nil
+		}
+		v := e.v // a copy: the caller's context gets its own
+		return &v, e.active, e.version, nil
+	}
+	v, active, version, err := s.loadViewer(ctx, id)
+	if err != nil {
+		return nil, false, 0, err
+	}
+	e := cachedViewer{found: v != nil, active: active, version: version}
+	if v != nil {
+		e.v = *v
+	}
+	s.viewers.put(id, e)
+	return v, active, version, nil
+}

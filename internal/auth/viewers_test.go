@@ -1,0 +1,100 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/testdb"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// TestViewerCache: a token check reuses the previous one's read for the TTL, sees at once
+// what is written through the server (role, logout, deactivation, a technician profile), and
+// what is written behind its back once the TTL has passed; with no TTL it reads every time.
+func TestViewerCache(t *testing.T) {
+	sys := viewer.SystemContext(context.Background())
+	db := testdb.Open(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tokens := auth.Tokens{Key: []byte("clé de test de trente-deux octets!"), Issuer: "i", Audience: "a", TTL: time.Hour, Now: func() time.Time { return now }}
+	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, time.Hour, bcrypt.MinCost, gqltest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.CacheViewers(time.Second)
+	u := db.Ent.User.Create().SetEmail("tech@example.com").SetPasswordHash("x").SetRole(domain.RoleResponsable).SaveX(sys)
+	token := func() string {
+		fresh := db.Ent.User.GetX(sys, u.ID)
+		tok, _, err := tokens.Issue(auth.Subject{UserID: fresh.ID, Email: fresh.Email, Role: fresh.Role, Version: fresh.TokenVersion})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	check := func(tok string) (*viewer.Viewer, int64) {
+		t.Helper()
+		before := db.Statements()
+		v, err := svc.Authenticate(context.Background(), tok)
+		if err != nil && !errors.Is(err, auth.ErrTokenInvalid) {
+			t.Fatal(err)
+		}
+		return v, db.Statements() - before
+	}
+
+	tok := token()
+	if v, n := check(tok); v == nil || n != 1 {
+		t.Fatalf("first check: viewer %v after %d statements, want one read", v, n)
+	}
+	if v, n := check(tok); v == nil || v.Role != domain.RoleResponsable || n != 0 {
+		t.Fatalf("second check: viewer %v after %d statements, want the cached one", v, n)
+	}
+
+	// Written through the server: seen on the next check.
+	tech := db.Ent.Technicien.Create().SetUserID(u.ID).SaveX(sys)
+	if v, _ := check(tok); v == nil || v.TechnicienID != tech.ID {
+		t.Errorf("after the technician profile: %+v, want technicien %d", v, tech.ID)
+	}
+	db.Ent.User.UpdateOneID(u.ID).AddTokenVersion(1).ExecX(sys) // what a logout does
+	if v, _ := check(tok); v != nil {
+		t.Error("a token of before the logout is still accepted")
+	}
+	tok = token()
+	if v, _ := check(tok); v == nil {
+		t.Fatal("the new token is refused")
+	}
+	db.Ent.User.UpdateOneID(u.ID).SetIsActive(false).ExecX(sys)
+	if v, _ := check(tok); v != nil {
+		t.Error("a deactivated user is still accepted")
+	}
+
+	// Written behind the server's back: seen once the TTL has passed.
+	db.Ent.User.UpdateOneID(u.ID).SetIsActive(true).ExecX(sys)
+	check(tok) // cached again, active
+	if _, err := db.SQL.ExecContext(sys, "UPDATE "+user.Table+" SET is_active = false WHERE id = "+strconv.Itoa(u.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if v, n := check(tok); v == nil || n != 0 {
+		t.Fatalf("within the TTL: %v after %d statements, want the cached viewer", v, n)
+	}
+	now = now.Add(time.Second)
+	if v, n := check(tok); v != nil || n != 1 {
+		t.Errorf("after the TTL: %v after %d statements, want a read that refuses", v, n)
+	}
+
+	// Off: every check reads.
+	svc.CacheViewers(0)
+	db.Ent.User.Update().Where(user.ID(u.ID)).SetIsActive(true).ExecX(sys)
+	for range 2 {
+		if v, n := check(tok); v == nil || n != 1 {
+			t.Errorf("without cache: %v after %d statements, want one read", v, n)
+		}
+	}
+}
