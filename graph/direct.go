@@ -36,11 +36,13 @@ import (
 // are written by the database. The executor resolves every field of every element in its own
 // goroutine and marshals it through several layers; for the list screen (50 interventions,
 // each with equipment, technician, documents and history) that is most of the server's CPU.
-// Here the root field's selections become one statement that returns, per intervention, each
-// selected field as JSON, and the handler copies those bytes into the response.
+// Here the root field's selections become SQL that writes each selected field as JSON; the
+// statement that reads the rows carries it as one more column, and the handler copies those
+// bytes into the response.
 //
 // What decides the rows stays where it is: the page comes from the resolver itself (filters,
-// order, cursors, access rules), node(id:) from the Noder. Only the fields are read directly,
+// order, cursors, access rules), node(id:) from a query of interventions by id under the same
+// access rules. Only the fields are read directly,
 // and only those the shapes below know: columns, the edges every viewer of an intervention
 // may follow (internal/access lets whoever sees an intervention see its equipment, client,
 // technician and his user, requester, documents, history and its authors; TestPrefetchVisibility
