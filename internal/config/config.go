@@ -134,7 +134,6 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MigrateOnStart: r.boolean("MIGRATE_ON_START", true),
 		DB: DBConfig{
 			MaxOpenConns:     r.intRange("DB_MAX_OPEN_CONNS", 20, 1, 10000),
-			MaxIdleConns:     r.intRange("DB_MAX_IDLE_CONNS", 10, 0, 10000),
 			ConnMaxLifetime:  r.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
 			ConnMaxIdleTime:  r.duration("DB_CONN_MAX_IDLE_TIME", 5*time.Minute),
 			ConnectTimeout:   r.duration("DB_CONNECT_TIMEOUT", 5*time.Second),
@@ -187,6 +186,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if c.SchedulerInterval < time.Second {
 		r.fail("SCHEDULER_INTERVAL", "must be at least 1s (e.g. 5m)")
 	}
+	// Idle connections default to the open bound: a pool that closes what it cannot keep idle
+	// reopens it at the next burst, and on PostgreSQL each new connection forks a backend and
+	// prepares the hot statements again, which under load prolongs the very burst that caused it.
+	c.DB.MaxIdleConns = r.intRange("DB_MAX_IDLE_CONNS", c.DB.MaxOpenConns, 0, 10000)
 	if c.DB.MaxIdleConns > c.DB.MaxOpenConns {
 		r.fail("DB_MAX_IDLE_CONNS", fmt.Sprintf("(%d) must not exceed DB_MAX_OPEN_CONNS (%d)", c.DB.MaxIdleConns, c.DB.MaxOpenConns))
 	}

@@ -37,6 +37,7 @@ func TestDefaults(t *testing.T) {
 		{"SecretKeyLen", len(c.SecretKey), 64},
 		{"EnableScheduler", c.EnableScheduler, false},
 		{"MaxOpenConns", c.DB.MaxOpenConns, 20},
+		{"MaxIdleConns", c.DB.MaxIdleConns, 20},
 		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
 		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}
@@ -44,6 +45,32 @@ func TestDefaults(t *testing.T) {
 		if ck.got != ck.want {
 			t.Errorf("%s = %v, want %v", ck.name, ck.got, ck.want)
 		}
+	}
+}
+
+// The idle bound follows the open one unless set, so that a pool does not close and reopen
+// connections at every burst.
+func TestIdleConns(t *testing.T) {
+	cases := []struct {
+		name       string
+		vars       map[string]string
+		open, idle int
+	}{
+		{"Defaults", nil, 20, 20},
+		{"FollowsOpen", map[string]string{"DB_MAX_OPEN_CONNS": "8"}, 8, 8},
+		{"SetLower", map[string]string{"DB_MAX_OPEN_CONNS": "8", "DB_MAX_IDLE_CONNS": "2"}, 8, 2},
+		{"Zero", map[string]string{"DB_MAX_IDLE_CONNS": "0"}, 20, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := config.Load(env(tc.vars))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.DB.MaxOpenConns != tc.open || c.DB.MaxIdleConns != tc.idle {
+				t.Errorf("open, idle = %d, %d, want %d, %d", c.DB.MaxOpenConns, c.DB.MaxIdleConns, tc.open, tc.idle)
+			}
+		})
 	}
 }
 
