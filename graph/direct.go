@@ -786,6 +786,13 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	q := r.client.Intervention.Query().Where(entintervention.ID(args["id"].(int)))
+	// Only the columns Go reads: the text ones (description, report, search text) are the
+	// bulk of a row, and the statement renders whatever the client asked of them.
+	if plan.usesRow() {
+		q.Select(rowFields...)
+	} else {
+		q.Select(entintervention.FieldID)
+	}
 	if len(plan.exprs) > 0 {
 		q.Modify(plan.renderModifier())
 	}

@@ -122,6 +122,8 @@ func TestDirectRendering(t *testing.T) {
 	tech := c.Technicien.Query().Order(ent.Asc("id")).FirstX(sys)
 	techUser := tech.QueryUser().OnlyX(sys)
 	othersIntervention := c.Intervention.Query().Where(intervention.TechnicienIDNEQ(tech.ID)).FirstX(sys)
+	// Assigned to the technician: his moves on it depend on the row's technician.
+	mine := c.Intervention.UpdateOne(ivs[3]).SetTechnicienID(tech.ID).SetStatut(domain.StatutAffectee).SaveX(sys)
 	equipementID := c.Equipement.Query().FirstIDX(sys)
 
 	adminAPI := on.As(t, admin)
@@ -168,6 +170,9 @@ func TestDirectRendering(t *testing.T) {
 			  equipement { nom code } technicien { equipe user { email } } client { nom } documents { filename }
 			  historique { ancienStatut nouveauStatut horodatage user { email } } availableTransitions delaiRestant coutTotalCentimes } } }`,
 			map[string]any{"id": closed.ID}, true},
+		{"a detail's computed fields", `query($id: ID!) { node(id: $id) { ... on Intervention { availableTransitions
+			  delaiRestant delaiEcoule enRetard dureeReelle coutTotalCentimes slaRespecte } } }`,
+			map[string]any{"id": mine.ID}, true},
 		{"a detail without edges", `query($id: ID!) { node(id: $id) { __typename ... on Intervention { titre equipement { nom } documents { id } } } }`,
 			map[string]any{"id": bare.ID}, true},
 		{"another technician's intervention", `query($id: ID!) { node(id: $id) { ... on Intervention { titre } } }`,

@@ -262,7 +262,7 @@ func EndSessions(ctx context.Context, tx *ent.Client, userID int, now time.Time)
 // request (one statement) so that deactivation, a password change or a role change take
 // effect from the next request on.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
-	c, err := s.Tokens.Parse(token)
+	c, err := s.parseToken(token)
 	if err != nil {
 		return nil, err
 	}

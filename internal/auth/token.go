@@ -13,6 +13,9 @@ import (
 
 // Claims are the access token's claims (seed §6 and §10.3): sub is the email, role a plain
 // string, ver the user's token version (a password change or deactivation bumps it).
+// tokenLeeway is the clock skew an access token's times are given.
+const tokenLeeway = 5 * time.Second
+
 type Claims struct {
 	jwt.RegisteredClaims
 	UserID  int    `json:"user_id"`
@@ -80,7 +83,7 @@ func (t Tokens) Parse(token string) (*Claims, error) {
 		jwt.WithIssuer(t.Issuer),
 		jwt.WithAudience(t.Audience),
 		jwt.WithTimeFunc(t.Now),
-		jwt.WithLeeway(5*time.Second),
+		jwt.WithLeeway(tokenLeeway),
 	)
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):

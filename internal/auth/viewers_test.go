@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,51 @@ func TestViewerCache(t *testing.T) {
 		if v, n := check(tok); v == nil || n != 1 {
 			t.Errorf("without cache: %v after %d statements, want one read", v, n)
 		}
+	}
+}
+
+// The cache keeps a verified token's claims, never past their expiry, and only for that exact
+// token.
+func TestTokenClaimsCache(t *testing.T) {
+	sys := viewer.SystemContext(context.Background())
+	db := testdb.Open(t)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tokens := auth.Tokens{Key: []byte("clé de test de trente-deux octets!"), Issuer: "i", Audience: "a", TTL: time.Hour, Now: func() time.Time { return now }}
+	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, time.Hour, bcrypt.MinCost, gqltest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.CacheViewers(time.Minute)
+	u := db.Ent.User.Create().SetEmail("resp@example.com").SetPasswordHash("x").SetRole(domain.RoleResponsable).SaveX(sys)
+	tok, _, err := tokens.Issue(auth.Subject{UserID: u.ID, Email: u.Email, Role: u.Role, Version: u.TokenVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(context.Background(), tok); err != nil {
+		t.Fatalf("fresh token: %v", err)
+	}
+	// Another signature on the same header and claims: not the cached token.
+	forged := tok[:strings.LastIndexByte(tok, '.')+1] + "AAAA" + tok[len(tok)-10:]
+	if _, err := svc.Authenticate(context.Background(), forged); err == nil || !strings.Contains(err.Error(), "signature is invalid") {
+		t.Errorf("forged signature: %v, want a refused signature", err)
+	}
+	cases := []struct {
+		name  string
+		after time.Duration
+		want  error
+	}{
+		{"before expiry", 59 * time.Minute, nil},
+		{"within the leeway", time.Hour + 4*time.Second, nil},
+		{"past expiry", time.Hour + 6*time.Second, auth.ErrTokenExpired},
+	}
+	start := now
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			now = start.Add(tc.after)
+			_, err := svc.Authenticate(context.Background(), tok)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("Authenticate = %v, want %v", err, tc.want)
+			}
+		})
 	}
 }
