@@ -167,6 +167,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDateFin:            {Type: field.TypeTime, Column: intervention.FieldDateFin},
 			intervention.FieldDateCloture:        {Type: field.TypeTime, Column: intervention.FieldDateCloture},
 			intervention.FieldDateArchivage:      {Type: field.TypeTime, Column: intervention.FieldDateArchivage},
+			intervention.FieldDateAlerteEcheance: {Type: field.TypeTime, Column: intervention.FieldDateAlerteEcheance},
 			intervention.FieldDateEcheance:       {Type: field.TypeTime, Column: intervention.FieldDateEcheance},
 			intervention.FieldDureeEstimee:       {Type: field.TypeInt, Column: intervention.FieldDureeEstimee},
 			intervention.FieldRapport:            {Type: field.TypeString, Column: intervention.FieldRapport},
@@ -1640,6 +1641,11 @@ func (f *InterventionFilter) WhereDateCloture(p entql.TimeP) {
 // WhereDateArchivage applies the entql time.Time predicate on the date_archivage field.
 func (f *InterventionFilter) WhereDateArchivage(p entql.TimeP) {
 	f.Where(p.Field(intervention.FieldDateArchivage))
+}
+
+// WhereDateAlerteEcheance applies the entql time.Time predicate on the date_alerte_echeance field.
+func (f *InterventionFilter) WhereDateAlerteEcheance(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldDateAlerteEcheance))
 }
 
 // WhereDateEcheance applies the entql time.Time predicate on the date_echeance field.

@@ -56,6 +56,8 @@ type Intervention struct {
 	DateCloture *time.Time `json:"date_cloture,omitempty"`
 	// DateArchivage holds the value of the "date_archivage" field.
 	DateArchivage *time.Time `json:"date_archivage,omitempty"`
+	// when the deadline warning (RETARD) went out; the deadline check looks only at open work without it
+	DateAlerteEcheance *time.Time `json:"date_alerte_echeance,omitempty"`
 	// the planning occurrence this preventive intervention was created for
 	DateEcheance *time.Time `json:"date_echeance,omitempty"`
 	// minutes
@@ -245,7 +247,7 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche:
 			values[i] = new(sql.NullString)
-		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateEcheance:
+		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateAlerteEcheance, intervention.FieldDateEcheance:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -370,6 +372,13 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DateArchivage = new(time.Time)
 				*_m.DateArchivage = value.Time
+			}
+		case intervention.FieldDateAlerteEcheance:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field date_alerte_echeance", values[i])
+			} else if value.Valid {
+				_m.DateAlerteEcheance = new(time.Time)
+				*_m.DateAlerteEcheance = value.Time
 			}
 		case intervention.FieldDateEcheance:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -602,6 +611,11 @@ func (_m *Intervention) String() string {
 	builder.WriteString(", ")
 	if v := _m.DateArchivage; v != nil {
 		builder.WriteString("date_archivage=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DateAlerteEcheance; v != nil {
+		builder.WriteString("date_alerte_echeance=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

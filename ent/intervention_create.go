@@ -250,6 +250,20 @@ func (_c *InterventionCreate) SetNillableDateArchivage(v *time.Time) *Interventi
 	return _c
 }
 
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (_c *InterventionCreate) SetDateAlerteEcheance(v time.Time) *InterventionCreate {
+	_c.mutation.SetDateAlerteEcheance(v)
+	return _c
+}
+
+// SetNillableDateAlerteEcheance sets the "date_alerte_echeance" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableDateAlerteEcheance(v *time.Time) *InterventionCreate {
+	if v != nil {
+		_c.SetDateAlerteEcheance(*v)
+	}
+	return _c
+}
+
 // SetDateEcheance sets the "date_echeance" field.
 func (_c *InterventionCreate) SetDateEcheance(v time.Time) *InterventionCreate {
 	_c.mutation.SetDateEcheance(v)
@@ -754,6 +768,10 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 		_spec.SetField(intervention.FieldDateArchivage, field.TypeTime, value)
 		_node.DateArchivage = &value
 	}
+	if value, ok := _c.mutation.DateAlerteEcheance(); ok {
+		_spec.SetField(intervention.FieldDateAlerteEcheance, field.TypeTime, value)
+		_node.DateAlerteEcheance = &value
+	}
 	if value, ok := _c.mutation.DateEcheance(); ok {
 		_spec.SetField(intervention.FieldDateEcheance, field.TypeTime, value)
 		_node.DateEcheance = &value
@@ -1229,6 +1247,24 @@ func (u *InterventionUpsert) UpdateDateArchivage() *InterventionUpsert {
 // ClearDateArchivage clears the value of the "date_archivage" field.
 func (u *InterventionUpsert) ClearDateArchivage() *InterventionUpsert {
 	u.SetNull(intervention.FieldDateArchivage)
+	return u
+}
+
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (u *InterventionUpsert) SetDateAlerteEcheance(v time.Time) *InterventionUpsert {
+	u.Set(intervention.FieldDateAlerteEcheance, v)
+	return u
+}
+
+// UpdateDateAlerteEcheance sets the "date_alerte_echeance" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateDateAlerteEcheance() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldDateAlerteEcheance)
+	return u
+}
+
+// ClearDateAlerteEcheance clears the value of the "date_alerte_echeance" field.
+func (u *InterventionUpsert) ClearDateAlerteEcheance() *InterventionUpsert {
+	u.SetNull(intervention.FieldDateAlerteEcheance)
 	return u
 }
 
@@ -1751,6 +1787,27 @@ func (u *InterventionUpsertOne) UpdateDateArchivage() *InterventionUpsertOne {
 func (u *InterventionUpsertOne) ClearDateArchivage() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearDateArchivage()
+	})
+}
+
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (u *InterventionUpsertOne) SetDateAlerteEcheance(v time.Time) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateAlerteEcheance(v)
+	})
+}
+
+// UpdateDateAlerteEcheance sets the "date_alerte_echeance" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateDateAlerteEcheance() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateAlerteEcheance()
+	})
+}
+
+// ClearDateAlerteEcheance clears the value of the "date_alerte_echeance" field.
+func (u *InterventionUpsertOne) ClearDateAlerteEcheance() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearDateAlerteEcheance()
 	})
 }
 
@@ -2476,6 +2533,27 @@ func (u *InterventionUpsertBulk) UpdateDateArchivage() *InterventionUpsertBulk {
 func (u *InterventionUpsertBulk) ClearDateArchivage() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearDateArchivage()
+	})
+}
+
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (u *InterventionUpsertBulk) SetDateAlerteEcheance(v time.Time) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateAlerteEcheance(v)
+	})
+}
+
+// UpdateDateAlerteEcheance sets the "date_alerte_echeance" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateDateAlerteEcheance() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateAlerteEcheance()
+	})
+}
+
+// ClearDateAlerteEcheance clears the value of the "date_alerte_echeance" field.
+func (u *InterventionUpsertBulk) ClearDateAlerteEcheance() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearDateAlerteEcheance()
 	})
 }
 

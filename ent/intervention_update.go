@@ -277,6 +277,26 @@ func (_u *InterventionUpdate) ClearDateArchivage() *InterventionUpdate {
 	return _u
 }
 
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (_u *InterventionUpdate) SetDateAlerteEcheance(v time.Time) *InterventionUpdate {
+	_u.mutation.SetDateAlerteEcheance(v)
+	return _u
+}
+
+// SetNillableDateAlerteEcheance sets the "date_alerte_echeance" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableDateAlerteEcheance(v *time.Time) *InterventionUpdate {
+	if v != nil {
+		_u.SetDateAlerteEcheance(*v)
+	}
+	return _u
+}
+
+// ClearDateAlerteEcheance clears the value of the "date_alerte_echeance" field.
+func (_u *InterventionUpdate) ClearDateAlerteEcheance() *InterventionUpdate {
+	_u.mutation.ClearDateAlerteEcheance()
+	return _u
+}
+
 // SetDateEcheance sets the "date_echeance" field.
 func (_u *InterventionUpdate) SetDateEcheance(v time.Time) *InterventionUpdate {
 	_u.mutation.SetDateEcheance(v)
@@ -936,6 +956,12 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.DateArchivageCleared() {
 		_spec.ClearField(intervention.FieldDateArchivage, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DateAlerteEcheance(); ok {
+		_spec.SetField(intervention.FieldDateAlerteEcheance, field.TypeTime, value)
+	}
+	if _u.mutation.DateAlerteEcheanceCleared() {
+		_spec.ClearField(intervention.FieldDateAlerteEcheance, field.TypeTime)
 	}
 	if value, ok := _u.mutation.DateEcheance(); ok {
 		_spec.SetField(intervention.FieldDateEcheance, field.TypeTime, value)
@@ -1645,6 +1671,26 @@ func (_u *InterventionUpdateOne) ClearDateArchivage() *InterventionUpdateOne {
 	return _u
 }
 
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (_u *InterventionUpdateOne) SetDateAlerteEcheance(v time.Time) *InterventionUpdateOne {
+	_u.mutation.SetDateAlerteEcheance(v)
+	return _u
+}
+
+// SetNillableDateAlerteEcheance sets the "date_alerte_echeance" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableDateAlerteEcheance(v *time.Time) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetDateAlerteEcheance(*v)
+	}
+	return _u
+}
+
+// ClearDateAlerteEcheance clears the value of the "date_alerte_echeance" field.
+func (_u *InterventionUpdateOne) ClearDateAlerteEcheance() *InterventionUpdateOne {
+	_u.mutation.ClearDateAlerteEcheance()
+	return _u
+}
+
 // SetDateEcheance sets the "date_echeance" field.
 func (_u *InterventionUpdateOne) SetDateEcheance(v time.Time) *InterventionUpdateOne {
 	_u.mutation.SetDateEcheance(v)
@@ -2334,6 +2380,12 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if _u.mutation.DateArchivageCleared() {
 		_spec.ClearField(intervention.FieldDateArchivage, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DateAlerteEcheance(); ok {
+		_spec.SetField(intervention.FieldDateAlerteEcheance, field.TypeTime, value)
+	}
+	if _u.mutation.DateAlerteEcheanceCleared() {
+		_spec.ClearField(intervention.FieldDateAlerteEcheance, field.TypeTime)
 	}
 	if value, ok := _u.mutation.DateEcheance(); ok {
 		_spec.SetField(intervention.FieldDateEcheance, field.TypeTime, value)

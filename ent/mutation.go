@@ -4935,6 +4935,7 @@ type InterventionMutation struct {
 	date_fin               *time.Time
 	date_cloture           *time.Time
 	date_archivage         *time.Time
+	date_alerte_echeance   *time.Time
 	date_echeance          *time.Time
 	duree_estimee          *int
 	addduree_estimee       *int
@@ -5752,6 +5753,55 @@ func (m *InterventionMutation) DateArchivageCleared() bool {
 func (m *InterventionMutation) ResetDateArchivage() {
 	m.date_archivage = nil
 	delete(m.clearedFields, intervention.FieldDateArchivage)
+}
+
+// SetDateAlerteEcheance sets the "date_alerte_echeance" field.
+func (m *InterventionMutation) SetDateAlerteEcheance(t time.Time) {
+	m.date_alerte_echeance = &t
+}
+
+// DateAlerteEcheance returns the value of the "date_alerte_echeance" field in the mutation.
+func (m *InterventionMutation) DateAlerteEcheance() (r time.Time, exists bool) {
+	v := m.date_alerte_echeance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateAlerteEcheance returns the old "date_alerte_echeance" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldDateAlerteEcheance(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateAlerteEcheance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateAlerteEcheance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateAlerteEcheance: %w", err)
+	}
+	return oldValue.DateAlerteEcheance, nil
+}
+
+// ClearDateAlerteEcheance clears the value of the "date_alerte_echeance" field.
+func (m *InterventionMutation) ClearDateAlerteEcheance() {
+	m.date_alerte_echeance = nil
+	m.clearedFields[intervention.FieldDateAlerteEcheance] = struct{}{}
+}
+
+// DateAlerteEcheanceCleared returns if the "date_alerte_echeance" field was cleared in this mutation.
+func (m *InterventionMutation) DateAlerteEcheanceCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldDateAlerteEcheance]
+	return ok
+}
+
+// ResetDateAlerteEcheance resets all changes to the "date_alerte_echeance" field.
+func (m *InterventionMutation) ResetDateAlerteEcheance() {
+	m.date_alerte_echeance = nil
+	delete(m.clearedFields, intervention.FieldDateAlerteEcheance)
 }
 
 // SetDateEcheance sets the "date_echeance" field.
@@ -6837,7 +6887,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 28)
+	fields := make([]string, 0, 29)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -6885,6 +6935,9 @@ func (m *InterventionMutation) Fields() []string {
 	}
 	if m.date_archivage != nil {
 		fields = append(fields, intervention.FieldDateArchivage)
+	}
+	if m.date_alerte_echeance != nil {
+		fields = append(fields, intervention.FieldDateAlerteEcheance)
 	}
 	if m.date_echeance != nil {
 		fields = append(fields, intervention.FieldDateEcheance)
@@ -6962,6 +7015,8 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.DateCloture()
 	case intervention.FieldDateArchivage:
 		return m.DateArchivage()
+	case intervention.FieldDateAlerteEcheance:
+		return m.DateAlerteEcheance()
 	case intervention.FieldDateEcheance:
 		return m.DateEcheance()
 	case intervention.FieldDureeEstimee:
@@ -7027,6 +7082,8 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldDateCloture(ctx)
 	case intervention.FieldDateArchivage:
 		return m.OldDateArchivage(ctx)
+	case intervention.FieldDateAlerteEcheance:
+		return m.OldDateAlerteEcheance(ctx)
 	case intervention.FieldDateEcheance:
 		return m.OldDateEcheance(ctx)
 	case intervention.FieldDureeEstimee:
@@ -7171,6 +7228,13 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDateArchivage(v)
+		return nil
+	case intervention.FieldDateAlerteEcheance:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateAlerteEcheance(v)
 		return nil
 	case intervention.FieldDateEcheance:
 		v, ok := value.(time.Time)
@@ -7337,6 +7401,9 @@ func (m *InterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(intervention.FieldDateArchivage) {
 		fields = append(fields, intervention.FieldDateArchivage)
 	}
+	if m.FieldCleared(intervention.FieldDateAlerteEcheance) {
+		fields = append(fields, intervention.FieldDateAlerteEcheance)
+	}
 	if m.FieldCleared(intervention.FieldDateEcheance) {
 		fields = append(fields, intervention.FieldDateEcheance)
 	}
@@ -7407,6 +7474,9 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldDateArchivage:
 		m.ClearDateArchivage()
+		return nil
+	case intervention.FieldDateAlerteEcheance:
+		m.ClearDateAlerteEcheance()
 		return nil
 	case intervention.FieldDateEcheance:
 		m.ClearDateEcheance()
@@ -7496,6 +7566,9 @@ func (m *InterventionMutation) ResetField(name string) error {
 		return nil
 	case intervention.FieldDateArchivage:
 		m.ResetDateArchivage()
+		return nil
+	case intervention.FieldDateAlerteEcheance:
+		m.ResetDateAlerteEcheance()
 		return nil
 	case intervention.FieldDateEcheance:
 		m.ResetDateEcheance()

@@ -2,10 +2,12 @@ package migrate_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +172,68 @@ func TestUpgradeKeepsData(t *testing.T) {
 	if dia == dialect.SQLite {
 		if err := db.SQL.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 			t.Errorf("foreign keys after the upgrade: %d, %v; want them on", fk, err)
+		}
+	}
+}
+
+// Interventions already warned of their deadline before the warning had its own column get
+// it from their first RETARD notification, so that the deadline check does not warn them again.
+func TestDeadlineWarningBackfill(t *testing.T) {
+	ctx := context.Background()
+	dia := testdb.Dialect()
+	db, _ := testdb.OpenEmpty(t)
+	versions, err := migrate.Versions(dia)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(versions, func(v uint) bool { return v >= 20261129060520 })
+	if i < 1 {
+		t.Fatalf("no deadline_warning migration after another among %v", versions)
+	}
+	if err := migrate.UpTo(ctx, db.SQL, dia, versions[i-1]); err != nil {
+		t.Fatal(err)
+	}
+	const userID, warnedID, quietID = 51539607560, 21474836490, 21474836491
+	now := time.Now().UTC().Truncate(time.Second)
+	first, later := now.Add(-48*time.Hour), now.Add(-24*time.Hour)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if dia == dialect.Postgres {
+			q = dollarPlaceholders(q)
+		}
+		if _, err := db.SQL.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO users (id, created_at, updated_at, email, password_hash, role, is_active, email_notifications, failed_login_attempts)
+		VALUES (?, ?, ?, 'resp@example.com', 'x', 'RESPONSABLE', true, true, 0)`, userID, now, now)
+	for _, id := range []int64{warnedID, quietID} {
+		exec(`INSERT INTO interventions (id, created_at, updated_at, titre, type, statut, priorite, urgence, date_creation, date_limite, validation_client)
+			VALUES (?, ?, ?, 'Fuite', 'CORRECTIVE', 'OUVERTE', 'HAUTE', false, ?, ?, false)`, id, now, now, now, now.Add(-72*time.Hour))
+	}
+	for _, n := range []struct {
+		typ string
+		at  time.Time
+		iv  int64
+	}{{"RETARD", later, warnedID}, {"RETARD", first, warnedID}, {"AFFECTATION", first, quietID}} {
+		exec(`INSERT INTO notifications (created_at, updated_at, type, canal, sujet, message, lu, statut_envoi, tentatives, intervention_id, user_id)
+			VALUES (?, ?, ?, 'EMAIL', 's', 'm', false, 'ENVOYEE', 0, ?, ?)`, n.at, n.at, n.typ, n.iv, userID)
+	}
+
+	if _, err := migrate.Up(ctx, db.SQL, dia); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[int64]*time.Time{warnedID: &first, quietID: nil} {
+		q := `SELECT date_alerte_echeance FROM interventions WHERE id = ?`
+		if dia == dialect.Postgres {
+			q = dollarPlaceholders(q)
+		}
+		var got sql.NullTime
+		if err := db.SQL.QueryRowContext(ctx, q, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Valid != (want != nil) || (want != nil && !got.Time.Equal(*want)) {
+			t.Errorf("intervention %d: date_alerte_echeance = %v, want %v", id, got, want)
 		}
 	}
 }

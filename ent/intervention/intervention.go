@@ -50,6 +50,8 @@ const (
 	FieldDateCloture = "date_cloture"
 	// FieldDateArchivage holds the string denoting the date_archivage field in the database.
 	FieldDateArchivage = "date_archivage"
+	// FieldDateAlerteEcheance holds the string denoting the date_alerte_echeance field in the database.
+	FieldDateAlerteEcheance = "date_alerte_echeance"
 	// FieldDateEcheance holds the string denoting the date_echeance field in the database.
 	FieldDateEcheance = "date_echeance"
 	// FieldDureeEstimee holds the string denoting the duree_estimee field in the database.
@@ -194,6 +196,7 @@ var Columns = []string{
 	FieldDateFin,
 	FieldDateCloture,
 	FieldDateArchivage,
+	FieldDateAlerteEcheance,
 	FieldDateEcheance,
 	FieldDureeEstimee,
 	FieldRapport,
@@ -374,6 +377,11 @@ func ByDateCloture(opts ...sql.OrderTermOption) OrderOption {
 // ByDateArchivage orders the results by the date_archivage field.
 func ByDateArchivage(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDateArchivage, opts...).ToFunc()
+}
+
+// ByDateAlerteEcheance orders the results by the date_alerte_echeance field.
+func ByDateAlerteEcheance(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDateAlerteEcheance, opts...).ToFunc()
 }
 
 // ByDateEcheance orders the results by the date_echeance field.

@@ -121,6 +121,11 @@ func DateArchivage(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldDateArchivage, v))
 }
 
+// DateAlerteEcheance applies equality check predicate on the "date_alerte_echeance" field. It's identical to DateAlerteEcheanceEQ.
+func DateAlerteEcheance(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateAlerteEcheance, v))
+}
+
 // DateEcheance applies equality check predicate on the "date_echeance" field. It's identical to DateEcheanceEQ.
 func DateEcheance(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldDateEcheance, v))
@@ -889,6 +894,56 @@ func DateArchivageIsNil() predicate.Intervention {
 // DateArchivageNotNil applies the NotNil predicate on the "date_archivage" field.
 func DateArchivageNotNil() predicate.Intervention {
 	return predicate.Intervention(sql.FieldNotNull(FieldDateArchivage))
+}
+
+// DateAlerteEcheanceEQ applies the EQ predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceEQ(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateAlerteEcheance, v))
+}
+
+// DateAlerteEcheanceNEQ applies the NEQ predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceNEQ(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldDateAlerteEcheance, v))
+}
+
+// DateAlerteEcheanceIn applies the In predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceIn(vs ...time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldDateAlerteEcheance, vs...))
+}
+
+// DateAlerteEcheanceNotIn applies the NotIn predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceNotIn(vs ...time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldDateAlerteEcheance, vs...))
+}
+
+// DateAlerteEcheanceGT applies the GT predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceGT(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldDateAlerteEcheance, v))
+}
+
+// DateAlerteEcheanceGTE applies the GTE predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceGTE(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldDateAlerteEcheance, v))
+}
+
+// DateAlerteEcheanceLT applies the LT predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceLT(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldDateAlerteEcheance, v))
+}
+
+// DateAlerteEcheanceLTE applies the LTE predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceLTE(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldDateAlerteEcheance, v))
+}
+
+// DateAlerteEcheanceIsNil applies the IsNil predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldDateAlerteEcheance))
+}
+
+// DateAlerteEcheanceNotNil applies the NotNil predicate on the "date_alerte_echeance" field.
+func DateAlerteEcheanceNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldDateAlerteEcheance))
 }
 
 // DateEcheanceEQ applies the EQ predicate on the "date_echeance" field.

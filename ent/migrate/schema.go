@@ -243,6 +243,7 @@ var (
 		{Name: "date_fin", Type: field.TypeTime, Nullable: true},
 		{Name: "date_cloture", Type: field.TypeTime, Nullable: true},
 		{Name: "date_archivage", Type: field.TypeTime, Nullable: true},
+		{Name: "date_alerte_echeance", Type: field.TypeTime, Nullable: true},
 		{Name: "date_echeance", Type: field.TypeTime, Nullable: true},
 		{Name: "duree_estimee", Type: field.TypeInt, Nullable: true},
 		{Name: "rapport", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -264,37 +265,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[23]},
+				Columns:    []*schema.Column{InterventionsColumns[24]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[24]},
+				Columns:    []*schema.Column{InterventionsColumns[25]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[25]},
+				Columns:    []*schema.Column{InterventionsColumns[26]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[26]},
+				Columns:    []*schema.Column{InterventionsColumns[27]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[27]},
+				Columns:    []*schema.Column{InterventionsColumns[28]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[28]},
+				Columns:    []*schema.Column{InterventionsColumns[29]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -313,27 +314,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[27], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[28], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[24]},
+				Columns: []*schema.Column{InterventionsColumns[25]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[26], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[27], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[23]},
+				Columns: []*schema.Column{InterventionsColumns[24]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[28]},
+				Columns: []*schema.Column{InterventionsColumns[29]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -351,6 +352,11 @@ var (
 				Columns: []*schema.Column{InterventionsColumns[11]},
 			},
 			{
+				Name:    "intervention_echeance_a_signaler",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[17], InterventionsColumns[6], InterventionsColumns[11]},
+			},
+			{
 				Name:    "intervention_date_cloture",
 				Unique:  false,
 				Columns: []*schema.Column{InterventionsColumns[15]},
@@ -358,7 +364,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[25], InterventionsColumns[17]},
+				Columns: []*schema.Column{InterventionsColumns[26], InterventionsColumns[18]},
 			},
 		},
 	}

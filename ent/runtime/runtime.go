@@ -363,15 +363,15 @@ func init() {
 	// intervention.DefaultDateCreation holds the default value on creation for the date_creation field.
 	intervention.DefaultDateCreation = interventionDescDateCreation.Default.(func() time.Time)
 	// interventionDescDureeEstimee is the schema descriptor for duree_estimee field.
-	interventionDescDureeEstimee := interventionFields[15].Descriptor()
+	interventionDescDureeEstimee := interventionFields[16].Descriptor()
 	// intervention.DureeEstimeeValidator is a validator for the "duree_estimee" field. It is called by the builders before save.
 	intervention.DureeEstimeeValidator = interventionDescDureeEstimee.Validators[0].(func(int) error)
 	// interventionDescSatisfactionClient is the schema descriptor for satisfaction_client field.
-	interventionDescSatisfactionClient := interventionFields[17].Descriptor()
+	interventionDescSatisfactionClient := interventionFields[18].Descriptor()
 	// intervention.SatisfactionClientValidator is a validator for the "satisfaction_client" field. It is called by the builders before save.
 	intervention.SatisfactionClientValidator = interventionDescSatisfactionClient.Validators[0].(func(int) error)
 	// interventionDescValidationClient is the schema descriptor for validation_client field.
-	interventionDescValidationClient := interventionFields[18].Descriptor()
+	interventionDescValidationClient := interventionFields[19].Descriptor()
 	// intervention.DefaultValidationClient holds the default value on creation for the validation_client field.
 	intervention.DefaultValidationClient = interventionDescValidationClient.Default.(bool)
 	interventionpieceMixin := schema.InterventionPiece{}.Mixin()

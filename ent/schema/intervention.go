@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"github.com/mifmaroc/erp/internal/access"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -11,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/search"
 )
@@ -71,6 +71,11 @@ func (Intervention) Fields() []ent.Field {
 			Nillable().
 			Annotations(entgql.OrderField("DATE_CLOTURE"), serverSet),
 		field.Time("date_archivage").Optional().Nillable().Annotations(serverSet),
+		field.Time("date_alerte_echeance").
+			Optional().
+			Nillable().
+			Comment("when the deadline warning (RETARD) went out; the deadline check looks only at open work without it").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("date_echeance").
 			Optional().
 			Nillable().
@@ -141,6 +146,11 @@ func (Intervention) Indexes() []ent.Index {
 		index.Fields("date_creation"),
 		index.Fields("date_prevue"),
 		index.Fields("date_limite"),
+		// The deadline check's candidates, open work not warned yet, are one range of it:
+		// without it the check reads every open intervention past its deadline, warned long
+		// ago, on each pass.
+		index.Fields("date_alerte_echeance", "statut", "date_limite").
+			StorageKey("intervention_echeance_a_signaler"),
 		index.Fields("date_cloture"),
 		// At most one preventive intervention per planning occurrence, whatever the replicas do.
 		index.Fields("planning_id", "date_echeance").Unique(),

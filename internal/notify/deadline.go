@@ -9,7 +9,6 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
-	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -27,7 +26,7 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 		Where(
 			intervention.StatutIn(domain.OpenStatuts()...),
 			intervention.DateLimiteLTE(now.Add(ahead)),
-			intervention.Not(intervention.HasNotificationsWith(notification.TypeEQ(domain.NotificationRetard))),
+			intervention.DateAlerteEcheanceIsNil(),
 		).
 		WithTechnicien().
 		Limit(500).
@@ -38,16 +37,17 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 	for _, iv := range ivs {
 		var events []pubsub.Event
 		err := database.WithTx(sys, client, func(tx *ent.Client) error {
+			q := tx.Intervention.Query().Where(intervention.ID(iv.ID)).Select(intervention.FieldDateAlerteEcheance)
 			if dia == dialect.Postgres {
 				// Holds a concurrent check of the same intervention until this one commits.
-				if _, err := tx.Intervention.Query().Where(intervention.ID(iv.ID)).ForUpdate().Only(sys); err != nil {
-					return err
-				}
+				q.ForUpdate()
 			}
 			// Another pass (another replica) may have warned meanwhile.
-			done, err := tx.Notification.Query().
-				Where(notification.InterventionID(iv.ID), notification.TypeEQ(domain.NotificationRetard)).Exist(sys)
-			if err != nil || done {
+			cur, err := q.Only(sys)
+			if err != nil || cur.DateAlerteEcheance != nil {
+				return err
+			}
+			if err := tx.Intervention.UpdateOneID(iv.ID).SetDateAlerteEcheance(now).Exec(sys); err != nil {
 				return err
 			}
 			to, err := Responsables(sys, tx)

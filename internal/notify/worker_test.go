@@ -728,6 +728,13 @@ func TestCheckDeadlines(t *testing.T) {
 		}
 	}
 	check(t)
+	// The warned ones carry the date of their warning, which keeps them out of the next checks.
+	for i, c := range cases {
+		got := env.Client.Intervention.GetX(env.Sys, ids[i]).DateAlerteEcheance
+		if (got != nil) != (c.want != nil) || (got != nil && !got.Equal(now)) {
+			t.Errorf("%s: date_alerte_echeance = %v, want it at %v only when warned", c.name, got, now)
+		}
+	}
 
 	// A second pass (later, too) warns no one twice.
 	before := env.Client.Notification.Query().CountX(env.Sys)

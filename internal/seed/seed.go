@@ -164,6 +164,12 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 				SetDateCreation(created).SetDemandeurID(staff).
 				SetDateLimite(created.Add(time.Duration(2+rng.IntN(160)) * time.Hour)).
 				SetDureeEstimee(30 + rng.IntN(480))
+			// A running server has already warned about open work past its deadline: without
+			// this (and the notification below) its first deadline check would start by
+			// mailing tens of thousands.
+			if limite, _ := c.Mutation().DateLimite(); st.Open() && limite.Before(now.Add(24*time.Hour)) {
+				c.SetDateAlerteEcheance(now)
+			}
 			p := plan{statut: st, created: created}
 			if st != domain.StatutOuverte && st != domain.StatutAnnulee {
 				p.tech = techs[rng.IntN(len(techs))]
@@ -204,9 +210,7 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 					SetType(domain.NotificationAffectation).SetSujet("Intervention affectée : "+iv.Titre).
 					SetMessage("Intervention affectée.").SetStatutEnvoi(domain.EnvoiEnvoyee).SetLu(rng.IntN(2) == 0))
 			}
-			// A running server has already warned about open work past its deadline: without
-			// these rows its first deadline check would start by mailing tens of thousands.
-			if plans[i].statut.Open() && iv.DateLimite != nil && iv.DateLimite.Before(now.Add(24*time.Hour)) {
+			if iv.DateAlerteEcheance != nil {
 				notes = append(notes, client.Notification.Create().SetUserID(staff).SetInterventionID(iv.ID).
 					SetType(domain.NotificationRetard).SetSujet("Échéance : "+iv.Titre).
 					SetMessage("Échéance dépassée.").SetStatutEnvoi(domain.EnvoiEnvoyee))
