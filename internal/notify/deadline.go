@@ -22,17 +22,9 @@ import (
 // dialect); SQLite serializes write transactions by itself.
 func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pubsub.Bus, now time.Time, ahead time.Duration) (int, error) {
 	sys := viewer.SystemContext(ctx)
-	ivs, err := client.Intervention.Query().
-		Where(
-			intervention.StatutIn(domain.OpenStatuts()...),
-			intervention.DateLimiteLTE(now.Add(ahead)),
-			intervention.DateAlerteEcheanceIsNil(),
-		).
-		WithTechnicien().
-		Limit(500).
-		All(sys)
+	ivs, err := dueForWarning(sys, client, now.Add(ahead), maxWarningsPerPass)
 	if err != nil {
-		return 0, fmt.Errorf("finding interventions near their deadline: %w", err)
+		return 0, err
 	}
 	for _, iv := range ivs {
 		var events []pubsub.Event
@@ -75,4 +67,37 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 		Publish(ctx, bus, events)
 	}
 	return len(ivs), nil
+}
+
+// maxWarningsPerPass bounds a pass; the next pass goes on with the rest.
+const maxWarningsPerPass = 500
+
+// dueForWarning returns at most limit open interventions not warned yet whose deadline is at
+// or before until, the oldest deadlines first. It asks one status at a time, in the order of
+// the index (date_alerte_echeance, statut, date_limite): the planner then reads the range
+// itself. With the open statuses as one IN list it would estimate its rows from each
+// column alone (most rows have no warning date, a third are open, most deadlines are past),
+// expect a quarter of the table and scan all of it.
+func dueForWarning(ctx context.Context, client *ent.Client, until time.Time, limit int) ([]*ent.Intervention, error) {
+	var due []*ent.Intervention
+	for _, st := range domain.OpenStatuts() {
+		if len(due) >= limit {
+			break
+		}
+		ivs, err := client.Intervention.Query().
+			Where(
+				intervention.DateAlerteEcheanceIsNil(),
+				intervention.StatutEQ(st),
+				intervention.DateLimiteLTE(until),
+			).
+			Order(ent.Asc(intervention.FieldDateAlerteEcheance), ent.Asc(intervention.FieldDateLimite)).
+			WithTechnicien().
+			Limit(limit - len(due)).
+			All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("finding %s interventions near their deadline: %w", st, err)
+		}
+		due = append(due, ivs...)
+	}
+	return due, nil
 }
