@@ -35,5 +35,8 @@ func Unavailable(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.ErrUnexpectedEOF)
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		// The server closed the connection between statements: lib/pq reports a plain EOF
+		// when it next writes or prepares on it.
+		errors.Is(err, io.EOF)
 }
