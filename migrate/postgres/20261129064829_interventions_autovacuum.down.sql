@@ -1,0 +1,1 @@
+ALTER TABLE "interventions" RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor);
