@@ -78,19 +78,19 @@ func edgeNodes(edges []*ent.InterventionEdge) []*ent.Intervention {
 	return ivs
 }
 
-// kpiResult is the KPIs of one intervention, or why they could not be computed.
 // rowFacts are the facts of the KPIs the intervention's row holds.
+func rowFacts(iv *ent.Intervention) intervention.Facts {
+	return intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,
+		DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
+}
+
 // rowFields are the columns Go reads from an intervention's row to compute its fields:
 // rowFacts' and, for the transitions, the status and the technician.
 var rowFields = []string{entintervention.FieldID, entintervention.FieldStatut, entintervention.FieldTechnicienID,
 	entintervention.FieldDateCreation, entintervention.FieldDateLimite, entintervention.FieldDateCloture,
 	entintervention.FieldDureeEstimee}
 
-func rowFacts(iv *ent.Intervention) intervention.Facts {
-	return intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,
-		DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
-}
-
+// kpiResult is the KPIs of one intervention, or why they could not be computed.
 type kpiResult struct {
 	Data  intervention.KPIs
 	Error error

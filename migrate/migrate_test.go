@@ -153,15 +153,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}
 	const userID, techID, ivID = 51539607560, 47244640260, 21474836490
 	now := time.Now().UTC()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if dia == dialect.Postgres {
-			q = dollarPlaceholders(q)
-		}
-		if _, err := db.SQL.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execer(t, db.SQL, dia)
 	exec(`INSERT INTO users (id, created_at, updated_at, email, password_hash, role, is_active, email_notifications, failed_login_attempts)
 		VALUES (?, ?, ?, 'tech@example.com', 'x', 'TECHNICIEN', true, true, 0)`, userID, now, now)
 	exec(`INSERT INTO techniciens (id, created_at, updated_at, disponibilite, taux_horaire_centimes, user_id)
@@ -174,10 +166,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}
 	var email string
 	var gotTech, gotDemandeur int64
-	q := `SELECT u.email, i.technicien_id, i.demandeur_id FROM interventions i JOIN users u ON u.id = i.demandeur_id WHERE i.id = ?`
-	if dia == dialect.Postgres {
-		q = dollarPlaceholders(q)
-	}
+	q := placeholders(dia, `SELECT u.email, i.technicien_id, i.demandeur_id FROM interventions i JOIN users u ON u.id = i.demandeur_id WHERE i.id = ?`)
 	if err := db.SQL.QueryRowContext(ctx, q, ivID).Scan(&email, &gotTech, &gotDemandeur); err != nil {
 		t.Fatalf("reading back the intervention after the upgrade: %v", err)
 	}
@@ -212,15 +201,7 @@ func TestDeadlineWarningBackfill(t *testing.T) {
 	const userID, warnedID, quietID = 51539607560, 21474836490, 21474836491
 	now := time.Now().UTC().Truncate(time.Second)
 	first, later := now.Add(-48*time.Hour), now.Add(-24*time.Hour)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if dia == dialect.Postgres {
-			q = dollarPlaceholders(q)
-		}
-		if _, err := db.SQL.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execer(t, db.SQL, dia)
 	exec(`INSERT INTO users (id, created_at, updated_at, email, password_hash, role, is_active, email_notifications, failed_login_attempts)
 		VALUES (?, ?, ?, 'resp@example.com', 'x', 'RESPONSABLE', true, true, 0)`, userID, now, now)
 	for _, id := range []int64{warnedID, quietID} {
@@ -240,10 +221,7 @@ func TestDeadlineWarningBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]*time.Time{warnedID: &first, quietID: nil} {
-		q := `SELECT date_alerte_echeance FROM interventions WHERE id = ?`
-		if dia == dialect.Postgres {
-			q = dollarPlaceholders(q)
-		}
+		q := placeholders(dia, `SELECT date_alerte_echeance FROM interventions WHERE id = ?`)
 		var got sql.NullTime
 		if err := db.SQL.QueryRowContext(ctx, q, id).Scan(&got); err != nil {
 			t.Fatal(err)
@@ -254,7 +232,22 @@ func TestDeadlineWarningBackfill(t *testing.T) {
 	}
 }
 
-func dollarPlaceholders(q string) string {
+// execer runs statements written with ? placeholders on db, failing the test on error.
+func execer(t *testing.T, db *sql.DB, dia string) func(q string, args ...any) {
+	return func(q string, args ...any) {
+		t.Helper()
+		q = placeholders(dia, q)
+		if _, err := db.ExecContext(context.Background(), q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// placeholders rewrites q's ? placeholders as the dialect wants them ($1, $2… on PostgreSQL).
+func placeholders(dia, q string) string {
+	if dia != dialect.Postgres {
+		return q
+	}
 	var b strings.Builder
 	n := 0
 	for _, r := range q {

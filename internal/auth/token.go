@@ -11,11 +11,11 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
-// Claims are the access token's claims (seed §6 and §10.3): sub is the email, role a plain
-// string, ver the user's token version (a password change or deactivation bumps it).
 // tokenLeeway is the clock skew an access token's times are given.
 const tokenLeeway = 5 * time.Second
 
+// Claims are the access token's claims (seed §6 and §10.3): sub is the email, role a plain
+// string, ver the user's token version (a password change or deactivation bumps it).
 type Claims struct {
 	jwt.RegisteredClaims
 	UserID  int    `json:"user_id"`

@@ -12,25 +12,35 @@ import (
 
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
+// cachingService is an auth service on a fresh database whose token checks are cached for
+// ttl, with tokens (an hour long) on the clock *now, which the test moves.
+func cachingService(t *testing.T, ttl time.Duration) (*database.DB, auth.Tokens, *auth.Service, *time.Time) {
+	t.Helper()
+	db := testdb.Open(t)
+	now := new(time.Time)
+	*now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tokens := auth.Tokens{Key: []byte("clé de test de trente-deux octets!"), Issuer: "i", Audience: "a", TTL: time.Hour, Now: func() time.Time { return *now }}
+	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, time.Hour, bcrypt.MinCost, gqltest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.CacheViewers(ttl)
+	return db, tokens, svc, now
+}
+
 // TestViewerCache: a token check reuses the previous one's read for the TTL, sees at once
 // what is written through the server (role, logout, deactivation, a technician profile), and
 // what is written behind its back once the TTL has passed; with no TTL it reads every time.
 func TestViewerCache(t *testing.T) {
 	sys := viewer.SystemContext(context.Background())
-	db := testdb.Open(t)
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	tokens := auth.Tokens{Key: []byte("clé de test de trente-deux octets!"), Issuer: "i", Audience: "a", TTL: time.Hour, Now: func() time.Time { return now }}
-	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, time.Hour, bcrypt.MinCost, gqltest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.CacheViewers(time.Second)
+	db, tokens, svc, now := cachingService(t, time.Second)
 	u := db.Ent.User.Create().SetEmail("tech@example.com").SetPasswordHash("x").SetRole(domain.RoleResponsable).SaveX(sys)
 	token := func() string {
 		fresh := db.Ent.User.GetX(sys, u.ID)
@@ -85,7 +95,7 @@ func TestViewerCache(t *testing.T) {
 	if v, n := check(tok); v == nil || n != 0 {
 		t.Fatalf("within the TTL: %v after %d statements, want the cached viewer", v, n)
 	}
-	now = now.Add(time.Second)
+	*now = now.Add(time.Second)
 	if v, n := check(tok); v != nil || n != 1 {
 		t.Errorf("after the TTL: %v after %d statements, want a read that refuses", v, n)
 	}
@@ -104,14 +114,7 @@ func TestViewerCache(t *testing.T) {
 // token.
 func TestTokenClaimsCache(t *testing.T) {
 	sys := viewer.SystemContext(context.Background())
-	db := testdb.Open(t)
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	tokens := auth.Tokens{Key: []byte("clé de test de trente-deux octets!"), Issuer: "i", Audience: "a", TTL: time.Hour, Now: func() time.Time { return now }}
-	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, time.Hour, bcrypt.MinCost, gqltest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.CacheViewers(time.Minute)
+	db, tokens, svc, now := cachingService(t, time.Minute)
 	u := db.Ent.User.Create().SetEmail("resp@example.com").SetPasswordHash("x").SetRole(domain.RoleResponsable).SaveX(sys)
 	tok, _, err := tokens.Issue(auth.Subject{UserID: u.ID, Email: u.Email, Role: u.Role, Version: u.TokenVersion})
 	if err != nil {
@@ -134,10 +137,10 @@ func TestTokenClaimsCache(t *testing.T) {
 		{"within the leeway", time.Hour + 4*time.Second, nil},
 		{"past expiry", time.Hour + 6*time.Second, auth.ErrTokenExpired},
 	}
-	start := now
+	start := *now
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			now = start.Add(tc.after)
+			*now = start.Add(tc.after)
 			_, err := svc.Authenticate(context.Background(), tok)
 			if !errors.Is(err, tc.want) {
 				t.Errorf("Authenticate = %v, want %v", err, tc.want)
