@@ -397,8 +397,8 @@ func (p nodePlan) renderModifier() func(*entsql.Selector) {
 }
 
 // columns are the rendered values of iv, in the plan's order; ok is false when the row
-// was not read with them.
-func (p nodePlan) columns(iv *ent.Intervention) ([][]byte, bool) {
+// was not read with them. They share the row's text: splitting copies nothing.
+func (p nodePlan) columns(iv *ent.Intervention) ([]string, bool) {
 	if len(p.exprs) == 0 {
 		return nil, true
 	}
@@ -409,24 +409,24 @@ func (p nodePlan) columns(iv *ent.Intervention) ([][]byte, bool) {
 	if u, ok := v.(*entsql.UnknownType); ok {
 		v = *u
 	}
-	var raw []byte
+	var raw string
 	switch v := v.(type) {
-	case []byte:
-		raw = v
 	case string:
-		raw = []byte(v)
+		raw = v
+	case []byte:
+		raw = string(v)
 	default:
 		return nil, false
 	}
-	out := bytes.Split(raw, []byte{1})
+	out := strings.Split(raw, "\x01")
 	return out, len(out) == len(p.exprs)
 }
 
 // facts are what the KPIs of iv are computed from: its row and the plan's last columns.
-func (p nodePlan) facts(iv *ent.Intervention, cols [][]byte) (intervention.Facts, error) {
+func (p nodePlan) facts(iv *ent.Intervention, cols []string) (intervention.Facts, error) {
 	f := rowFacts(iv)
 	n := len(cols)
-	if steps := string(cols[n-3]); steps != "" {
+	if steps := cols[n-3]; steps != "" {
 		for _, s := range strings.Split(steps, ",") {
 			statut, micros, _ := strings.Cut(s, " ")
 			us, err := strconv.ParseInt(micros, 10, 64)
@@ -437,11 +437,11 @@ func (p nodePlan) facts(iv *ent.Intervention, cols [][]byte) (intervention.Facts
 		}
 	}
 	var err error
-	if f.CoutPieces, err = strconv.ParseInt(string(cols[n-2]), 10, 64); err != nil {
+	if f.CoutPieces, err = strconv.ParseInt(cols[n-2], 10, 64); err != nil {
 		return f, fmt.Errorf("parts cost %q: %w", cols[n-2], err)
 	}
 	if len(cols[n-1]) > 0 {
-		if f.TauxHoraire, err = strconv.ParseInt(string(cols[n-1]), 10, 64); err != nil {
+		if f.TauxHoraire, err = strconv.ParseInt(cols[n-1], 10, 64); err != nil {
 			return f, fmt.Errorf("hourly rate %q: %w", cols[n-1], err)
 		}
 	}
@@ -449,7 +449,7 @@ func (p nodePlan) facts(iv *ent.Intervention, cols [][]byte) (intervention.Facts
 }
 
 // writeNode writes one intervention: its JSON columns cols and its computed fields.
-func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, iv *ent.Intervention, cols [][]byte) error {
+func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, iv *ent.Intervention, cols []string) error {
 	b.WriteByte('{')
 	for i, f := range p.fields {
 		if i > 0 {
@@ -468,7 +468,7 @@ func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, i
 			}
 			writeValue(b, v)
 		default:
-			b.Write(cols[f.column])
+			b.WriteString(cols[f.column])
 		}
 	}
 	b.WriteByte('}')
@@ -628,21 +628,32 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
-	rendered := make(map[int][][]byte, len(page.Edges))
+	rendered := make(map[int][]string, len(page.Edges))
+	size := 256 // around the edges: the connection's keys, the page's information
+	perEdge := plan.keysSize() + edgeOverhead
+	for _, f := range edgeFields {
+		perEdge += len(f.Alias) + 4
+	}
 	for _, iv := range edgeNodes(page.Edges) {
 		cols, ok := plan.columns(iv)
 		if !ok {
 			return nil, errors.New("the page came without its rendered columns")
 		}
 		rendered[iv.ID] = cols
+		size += perEdge
+		for _, c := range cols {
+			size += len(c)
+		}
 		if plan.kpis {
 			if err := r.primeKPIs(ctx, plan, iv, cols); err != nil {
 				return nil, err
 			}
 		}
 	}
+	// Sized once from what the database wrote: growing a buffer of tens of kilobytes by
+	// doubling costs more than writing it.
 	var b bytes.Buffer
-	b.Grow(1024 * (1 + len(page.Edges)))
+	b.Grow(size)
 	b.WriteByte('{')
 	for i, f := range conn {
 		if i > 0 {
@@ -673,6 +684,19 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	return b.Bytes(), nil
 }
 
+// edgeOverhead is what an edge adds to its node beyond keys: braces and a cursor.
+const edgeOverhead = 48
+
+// keysSize is what writing a node adds to its rendered columns: keys, punctuation, type
+// names (computed values are few and short; the buffer grows for them if need be).
+func (p nodePlan) keysSize() int {
+	n := 2
+	for _, f := range p.fields {
+		n += len(f.key) + 4 + len(f.typename) + 2
+	}
+	return n
+}
+
 // renderKey carries to the interventions resolver the columns its query must add.
 type renderKey struct{}
 
@@ -696,7 +720,7 @@ func (p nodePlan) usesRow() bool {
 
 // primeKPIs computes the KPIs of iv from its rendered columns into the operation's cache,
 // where the computed fields find them.
-func (r *Resolver) primeKPIs(ctx context.Context, p nodePlan, iv *ent.Intervention, cols [][]byte) error {
+func (r *Resolver) primeKPIs(ctx context.Context, p nodePlan, iv *ent.Intervention, cols []string) error {
 	c, _ := ctx.Value(cacheKey{}).(*requestCache)
 	if c == nil {
 		return nil
@@ -711,7 +735,7 @@ func (r *Resolver) primeKPIs(ctx context.Context, p nodePlan, iv *ent.Interventi
 	return nil
 }
 
-func (r *Resolver) writeEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, plan nodePlan, e *ent.InterventionEdge, rendered map[int][][]byte) error {
+func (r *Resolver) writeEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, plan nodePlan, e *ent.InterventionEdge, rendered map[int][]string) error {
 	if e == nil {
 		b.WriteString("null")
 		return nil

@@ -16,7 +16,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // registers the "postgres" driver
+	"github.com/lib/pq"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/mifmaroc/erp/ent"
@@ -80,10 +80,12 @@ func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
 		q.Set("sslmode", "disable")
 	}
 	u.RawQuery = q.Encode()
-	sqlDB, err := sql.Open("postgres", u.String())
+	connector, err := pq.NewConnector(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("opening postgres %s: %w", u.Redacted(), err)
 	}
+	connector.Dialer(bufferedDialer{})
+	sqlDB := sql.OpenDB(connector)
 	db, err := finish(ctx, sqlDB, dialect.Postgres, p, u.Redacted())
 	if err != nil {
 		return nil, err

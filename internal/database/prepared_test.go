@@ -12,8 +12,8 @@ import (
 )
 
 // TestPreparedDriver: on a real (SQLite) database, the queries of a marked context go through
-// kept statements, one per text, at most maxPrepared of them, and give the same rows; the
-// others are sent as before.
+// kept statements, one per text, at most maxPrepared of them, and give the same rows, even
+// for a request that is gone; the others are sent as before.
 func TestPreparedDriver(t *testing.T) {
 	ctx := context.Background()
 	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "p.db"), Pool{MaxOpenConns: 2})
@@ -48,6 +48,12 @@ func TestPreparedDriver(t *testing.T) {
 	}
 	if n := d.cache.order.Len(); n != 1 {
 		t.Fatalf("%d kept statements after one text run 5 times, want 1", n)
+	}
+	// Kept statements run to the end even when their request is gone (see stmtCache.query).
+	gone, cancel := context.WithCancel(marked)
+	cancel()
+	if got := value(gone, "SELECT ? * 2", 4); got != 8 {
+		t.Fatalf("for a request gone, SELECT 4 * 2 = %d", got)
 	}
 	first, err := d.cache.get(marked, db.SQL, "SELECT ? * 2") //nolint:sqlclosecheck // the cache closes it, which is what is checked
 	if err != nil {
