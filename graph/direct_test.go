@@ -201,6 +201,11 @@ func TestDirectRendering(t *testing.T) {
 				if diff := firstDifference(tokens(t, got.Data), tokens(t, want.Data)); diff != "" {
 					t.Errorf("data differ: %s", diff)
 				}
+				// Written as the executor writes it: without spaces.
+				var compact bytes.Buffer
+				if err := json.Compact(&compact, got.Data); err != nil || !bytes.Equal(compact.Bytes(), got.Data) {
+					t.Errorf("the data is not compact JSON (%v): %.300s", err, got.Data)
+				}
 				if !reflect.DeepEqual(got.Errors, want.Errors) {
 					t.Errorf("errors differ\nrendered:  %+v\nresolvers: %+v", got.Errors, want.Errors)
 				}

@@ -42,20 +42,44 @@ type preparedDriver struct {
 }
 
 func (d preparedDriver) Query(ctx context.Context, query string, args, v any) error {
-	if !isPrepared(ctx) {
-		return d.Driver.Query(ctx, query, args, v)
-	}
 	rows, ok := v.(*entsql.Rows)
 	argv, argsOK := args.([]any)
-	if !ok || !argsOK {
-		return d.Driver.Query(ctx, query, args, v)
+	if !isPrepared(ctx) || !ok || !argsOK {
+		if err := d.Driver.Query(ctx, query, args, v); err != nil {
+			return err
+		}
+		if ok {
+			rows.ColumnScanner = &typedRows{ColumnScanner: rows.ColumnScanner}
+		}
+		return nil
 	}
 	r, err := d.cache.query(ctx, d.db, query, argv) //nolint:rowserrcheck // ent reads the rows, closes them and checks Err
 	if err != nil {
 		return err
 	}
-	*rows = entsql.Rows{ColumnScanner: r}
+	*rows = entsql.Rows{ColumnScanner: &typedRows{ColumnScanner: r}}
 	return nil
+}
+
+// typedRows describes its columns once per result set. ent asks for the column types at
+// every row that has a column it does not know (the rendered JSON of direct rendering),
+// and database/sql builds them anew at each call: 51 times for a page of the list.
+type typedRows struct {
+	entsql.ColumnScanner
+	types []*sql.ColumnType
+	err   error
+}
+
+func (r *typedRows) ColumnTypes() ([]*sql.ColumnType, error) {
+	if r.types == nil && r.err == nil {
+		r.types, r.err = r.ColumnScanner.ColumnTypes()
+	}
+	return r.types, r.err
+}
+
+func (r *typedRows) NextResultSet() bool {
+	r.types, r.err = nil, nil
+	return r.ColumnScanner.NextResultSet()
 }
 
 // QueryContext and ExecContext serve raw statements (ent's sql/execquery feature).

@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,17 +12,23 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 )
 
+// sqlitePrepared is a preparedDriver over a new SQLite database.
+func sqlitePrepared(t *testing.T) (preparedDriver, *DB) {
+	t.Helper()
+	db, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "p.db"), Pool{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.SQL.Close() })
+	return preparedDriver{Driver: entsql.OpenDB(dialect.SQLite, db.SQL), db: db.SQL, cache: newStmtCache()}, db
+}
+
 // TestPreparedDriver: on a real (SQLite) database, the queries of a marked context go through
 // kept statements, one per text, at most maxPrepared of them, and give the same rows, even
 // for a request that is gone; the others are sent as before.
 func TestPreparedDriver(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "p.db"), Pool{MaxOpenConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.SQL.Close() })
-	d := preparedDriver{Driver: entsql.OpenDB(dialect.SQLite, db.SQL), db: db.SQL, cache: newStmtCache()}
+	d, db := sqlitePrepared(t)
 
 	value := func(ctx context.Context, query string, arg int) int {
 		t.Helper()
@@ -73,5 +80,38 @@ func TestPreparedDriver(t *testing.T) {
 	}
 	if got := value(marked, "SELECT ? * 2", 21); got != 42 {
 		t.Errorf("after eviction, SELECT 21 * 2 = %d", got)
+	}
+}
+
+// TestTypedRows: the rows of the driver describe their columns as database/sql does, built
+// once per result set rather than at every call.
+func TestTypedRows(t *testing.T) {
+	ctx := context.Background()
+	d, _ := sqlitePrepared(t)
+	for _, c := range []context.Context{ctx, Prepared(ctx)} {
+		var rows entsql.Rows
+		if err := d.Query(c, "SELECT 1 AS one, 'x' AS two UNION ALL SELECT ?, 'y'", []any{2}, &rows); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		var first []*sql.ColumnType
+		for rows.Next() {
+			types, err := rows.ColumnTypes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(types) != 2 || types[0].Name() != "one" || types[1].Name() != "two" {
+				t.Fatalf("column types %v", types)
+			}
+			if first == nil {
+				first = types
+			} else if &first[0] != &types[0] {
+				t.Error("the column types were built again for the next row")
+			}
+			n++
+		}
+		if err := rows.Close(); err != nil || n != 2 {
+			t.Fatalf("%d rows, close: %v; want 2 rows", n, err)
+		}
 	}
 }
