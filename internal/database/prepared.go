@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 
 	"entgo.io/ent/dialect"
@@ -42,6 +43,7 @@ type preparedDriver struct {
 }
 
 func (d preparedDriver) Query(ctx context.Context, query string, args, v any) error {
+	query = countRows(query)
 	rows, ok := v.(*entsql.Rows)
 	argv, argsOK := args.([]any)
 	if !isPrepared(ctx) || !ok || !argsOK {
@@ -59,6 +61,23 @@ func (d preparedDriver) Query(ctx context.Context, query string, args, v any) er
 	}
 	*rows = entsql.Rows{ColumnScanner: &typedRows{ColumnScanner: r}}
 	return nil
+}
+
+// countRows has a count of a table's ids count its rows instead. ent counts a query's
+// results as COUNT("table"."id"), and PostgreSQL then reads every counted row from the table
+// for its id, though ids are never NULL; COUNT(*) it answers from an index alone when the
+// filter's index covers the condition and the table's pages are all-visible. The list of open
+// work counts ~33,000 interventions: 10.7 ms, against 3.4 ms for COUNT(*).
+func countRows(query string) string {
+	rest, ok := strings.CutPrefix(query, `SELECT COUNT("`)
+	if !ok {
+		return query
+	}
+	table, rest, ok := strings.Cut(rest, `"."id") FROM "`)
+	if !ok || !strings.HasPrefix(rest, table+`"`) || strings.ContainsAny(table, `"(`) {
+		return query
+	}
+	return `SELECT COUNT(*) FROM "` + rest
 }
 
 // typedRows describes its columns once per result set. ent asks for the column types at

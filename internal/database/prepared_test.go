@@ -115,3 +115,21 @@ func TestTypedRows(t *testing.T) {
 		}
 	}
 }
+
+func TestCountRows(t *testing.T) {
+	tests := []struct{ query, want string }{
+		{`SELECT COUNT("interventions"."id") FROM "interventions" WHERE "interventions"."statut" IN ($1, $2)`,
+			`SELECT COUNT(*) FROM "interventions" WHERE "interventions"."statut" IN ($1, $2)`},
+		{`SELECT COUNT("users"."id") FROM "users"`, `SELECT COUNT(*) FROM "users"`},
+		// A count of distinct ids, of another column, or of another table's ids is kept.
+		{`SELECT COUNT(DISTINCT "interventions"."id") FROM "interventions"`, `SELECT COUNT(DISTINCT "interventions"."id") FROM "interventions"`},
+		{`SELECT COUNT("interventions"."technicien_id") FROM "interventions"`, `SELECT COUNT("interventions"."technicien_id") FROM "interventions"`},
+		{`SELECT COUNT("t1"."id") FROM "interventions" AS "t1"`, `SELECT COUNT("t1"."id") FROM "interventions" AS "t1"`},
+		{`SELECT "interventions"."id" FROM "interventions"`, `SELECT "interventions"."id" FROM "interventions"`},
+	}
+	for _, tt := range tests {
+		if got := countRows(tt.query); got != tt.want {
+			t.Errorf("countRows(%s)\n got %s\nwant %s", tt.query, got, tt.want)
+		}
+	}
+}
