@@ -35,7 +35,8 @@ func isPrepared(ctx context.Context) bool {
 // the client's to choose.
 const maxPrepared = 256
 
-// preparedDriver runs the queries of marked contexts through kept statements.
+// preparedDriver is the PostgreSQL driver under ent: it runs the queries of marked contexts
+// through kept statements, counts rows rather than ids, and describes result columns once.
 type preparedDriver struct {
 	dialect.Driver
 	db    *sql.DB
