@@ -47,20 +47,18 @@ func (d preparedDriver) Query(ctx context.Context, query string, args, v any) er
 	query = countRows(query)
 	rows, ok := v.(*entsql.Rows)
 	argv, argsOK := args.([]any)
-	if !isPrepared(ctx) || !ok || !argsOK {
-		if err := d.Driver.Query(ctx, query, args, v); err != nil {
+	if isPrepared(ctx) && ok && argsOK {
+		r, err := d.cache.query(ctx, d.db, query, argv) //nolint:rowserrcheck // ent reads the rows, closes them and checks Err
+		if err != nil {
 			return err
 		}
-		if ok {
-			rows.ColumnScanner = &typedRows{ColumnScanner: rows.ColumnScanner}
-		}
-		return nil
-	}
-	r, err := d.cache.query(ctx, d.db, query, argv) //nolint:rowserrcheck // ent reads the rows, closes them and checks Err
-	if err != nil {
+		*rows = entsql.Rows{ColumnScanner: r}
+	} else if err := d.Driver.Query(ctx, query, args, v); err != nil {
 		return err
 	}
-	*rows = entsql.Rows{ColumnScanner: &typedRows{ColumnScanner: r}}
+	if ok {
+		rows.ColumnScanner = &typedRows{ColumnScanner: rows.ColumnScanner}
+	}
 	return nil
 }
 

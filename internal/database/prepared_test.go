@@ -116,6 +116,7 @@ func TestTypedRows(t *testing.T) {
 	}
 }
 
+// TestCountRows: only a count of one table's own ids becomes a count of its rows.
 func TestCountRows(t *testing.T) {
 	tests := []struct{ query, want string }{
 		{`SELECT COUNT("interventions"."id") FROM "interventions" WHERE "interventions"."statut" IN ($1, $2)`,
