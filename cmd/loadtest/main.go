@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -57,6 +58,7 @@ func run() error {
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
 	pid := flag.Int("pid", 0, "server process id: report its CPU time per request and its memory (Linux)")
 	metrics := flag.String("metrics", "", "the server's METRICS_ADDR URL (http://127.0.0.1:9100): report goroutines before and after")
+	cpuprofile := flag.String("cpuprofile", "", "write the load tool's own CPU profile of the measured run to this file")
 	flag.Parse()
 
 	token, err := login(*base, *email, *password)
@@ -93,8 +95,19 @@ func run() error {
 		}
 	}
 	attacker := newAttacker()
-	cpuBefore := cpuTime(*pid)
+	cpuBefore, selfBefore := cpuTime(*pid), cpuTime(os.Getpid())
 	fmt.Printf("measuring: %s, %d/s for %s\n", *scenario, *rate, *duration)
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("creating the CPU profile: %w", err)
+		}
+		defer func() { _ = f.Close() }()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("starting the CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var m vegeta.Metrics
 	errs := map[string]int{}
 	for res := range attacker.Attack(targeter, pace, *duration, *scenario) {
@@ -107,13 +120,18 @@ func run() error {
 		m.Add(res)
 	}
 	m.Close()
-	cpu := cpuTime(*pid) - cpuBefore
+	cpu, self := cpuTime(*pid)-cpuBefore, cpuTime(os.Getpid())-selfBefore
 
 	fmt.Printf("requests %d, throughput %.1f/s, success %.2f%%\n", m.Requests, m.Throughput, m.Success*100)
 	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
 	if *pid > 0 && m.Requests > 0 {
 		fmt.Printf("server CPU %.2f ms per request\n", float64(cpu.Microseconds())/1000/float64(m.Requests))
 		fmt.Printf("server memory: %s\n", memory(*pid))
+	}
+	if m.Requests > 0 {
+		// The load tool shares the machine's cores with the server: what it costs is CPU the
+		// server does not have.
+		fmt.Printf("load tool CPU %.2f ms per request\n", float64(self.Microseconds())/1000/float64(m.Requests))
 	}
 	if *metrics != "" {
 		transport.CloseIdleConnections()
