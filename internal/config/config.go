@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,6 +122,15 @@ func FromEnv() (Config, error) {
 	return Load(os.LookupEnv)
 }
 
+// DefaultMaxOpenConns is the pool's bound on a machine with procs cores: twice the cores,
+// at least 4. Statements beyond what the cores can run at once do not finish sooner; they
+// queue in the kernel's scheduler, where every backend of a burst slows every other, instead
+// of queueing in the pool, where they wait their turn and cost nothing. At 1,000 details/s on
+// two cores, 20 connections gave pauses of 100–160 ms and 4 gave at most 25–45 ms
+// (docs/decisions.md). The database's cores are what count; when it has more than the
+// server, raise DB_MAX_OPEN_CONNS.
+func DefaultMaxOpenConns(procs int) int { return max(4, 2*procs) }
+
 // Load reads the configuration through lookup, applies defaults and validates it. The error
 // lists every bad variable, one per line, each with what is wrong and what is expected.
 func Load(lookup func(string) (string, bool)) (Config, error) {
@@ -133,7 +143,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DataDir:        r.str("DATA_DIR", "./data"),
 		MigrateOnStart: r.boolean("MIGRATE_ON_START", true),
 		DB: DBConfig{
-			MaxOpenConns:     r.intRange("DB_MAX_OPEN_CONNS", 20, 1, 10000),
+			MaxOpenConns:     r.intRange("DB_MAX_OPEN_CONNS", DefaultMaxOpenConns(runtime.GOMAXPROCS(0)), 1, 10000),
 			ConnMaxLifetime:  r.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
 			ConnMaxIdleTime:  r.duration("DB_CONN_MAX_IDLE_TIME", 5*time.Minute),
 			ConnectTimeout:   r.duration("DB_CONNECT_TIMEOUT", 5*time.Second),

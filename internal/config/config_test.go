@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -36,8 +37,8 @@ func TestDefaults(t *testing.T) {
 		{"SecretKeyGenerated", c.SecretKeyGenerated, true},
 		{"SecretKeyLen", len(c.SecretKey), 64},
 		{"EnableScheduler", c.EnableScheduler, false},
-		{"MaxOpenConns", c.DB.MaxOpenConns, 20},
-		{"MaxIdleConns", c.DB.MaxIdleConns, 20},
+		{"MaxOpenConns", c.DB.MaxOpenConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
+		{"MaxIdleConns", c.DB.MaxIdleConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
 		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
 		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}
@@ -51,15 +52,16 @@ func TestDefaults(t *testing.T) {
 // The idle bound follows the open one unless set, so that a pool does not close and reopen
 // connections at every burst.
 func TestIdleConns(t *testing.T) {
+	pool := config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))
 	cases := []struct {
 		name       string
 		vars       map[string]string
 		open, idle int
 	}{
-		{"Defaults", nil, 20, 20},
+		{"Defaults", nil, pool, pool},
 		{"FollowsOpen", map[string]string{"DB_MAX_OPEN_CONNS": "8"}, 8, 8},
 		{"SetLower", map[string]string{"DB_MAX_OPEN_CONNS": "8", "DB_MAX_IDLE_CONNS": "2"}, 8, 2},
-		{"Zero", map[string]string{"DB_MAX_IDLE_CONNS": "0"}, 20, 0},
+		{"Zero", map[string]string{"DB_MAX_IDLE_CONNS": "0"}, pool, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,6 +73,16 @@ func TestIdleConns(t *testing.T) {
 				t.Errorf("open, idle = %d, %d, want %d, %d", c.DB.MaxOpenConns, c.DB.MaxIdleConns, tc.open, tc.idle)
 			}
 		})
+	}
+}
+
+// The pool follows the cores, with a floor for the small machines: the scheduler, the mail
+// worker and requests share it.
+func TestDefaultMaxOpenConns(t *testing.T) {
+	for _, tc := range []struct{ procs, want int }{{1, 4}, {2, 4}, {3, 6}, {4, 8}, {16, 32}} {
+		if got := config.DefaultMaxOpenConns(tc.procs); got != tc.want {
+			t.Errorf("DefaultMaxOpenConns(%d) = %d, want %d", tc.procs, got, tc.want)
+		}
 	}
 }
 
