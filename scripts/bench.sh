@@ -65,7 +65,7 @@ start_server() {
 
 load() { # scenario rate [duration]
 	echo "== $1 at $2/s"
-	bin/loadtest -url "http://127.0.0.1:$PORT" -scenario "$1" -rate "$2" -duration "${3:-$DURATION}" \
+	bin/loadtest -url "http://127.0.0.1:$PORT" -scenario "$1" -rate "$2" -duration "${3:-$DURATION}" -postgres-cpu \
 		-warmup "$WARMUP" -pid "$pid" -metrics "http://$METRICS"
 }
 

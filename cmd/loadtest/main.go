@@ -58,6 +58,7 @@ func run() error {
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
 	pid := flag.Int("pid", 0, "server process id: report its CPU time per request and its memory (Linux)")
 	metrics := flag.String("metrics", "", "the server's METRICS_ADDR URL (http://127.0.0.1:9100): report goroutines before and after")
+	dbCPU := flag.Bool("postgres-cpu", false, "report the CPU time per request of this machine's PostgreSQL processes (Linux)")
 	cpuprofile := flag.String("cpuprofile", "", "write the load tool's own CPU profile of the measured run to this file")
 	flag.Parse()
 
@@ -96,6 +97,10 @@ func run() error {
 	}
 	attacker := newAttacker()
 	cpuBefore, selfBefore := cpuTime(*pid), cpuTime(os.Getpid())
+	var dbBefore time.Duration
+	if *dbCPU {
+		dbBefore = postgresCPU()
+	}
 	fmt.Printf("measuring: %s, %d/s for %s\n", *scenario, *rate, *duration)
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -121,6 +126,10 @@ func run() error {
 	}
 	m.Close()
 	cpu, self := cpuTime(*pid)-cpuBefore, cpuTime(os.Getpid())-selfBefore
+	var db time.Duration
+	if *dbCPU {
+		db = postgresCPU() - dbBefore
+	}
 
 	fmt.Printf("requests %d, throughput %.1f/s, success %.2f%%\n", m.Requests, m.Throughput, m.Success*100)
 	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
@@ -132,6 +141,9 @@ func run() error {
 		// The load tool shares the machine's cores with the server: what it costs is CPU the
 		// server does not have.
 		fmt.Printf("load tool CPU %.2f ms per request\n", float64(self.Microseconds())/1000/float64(m.Requests))
+		if *dbCPU {
+			fmt.Printf("PostgreSQL CPU %.2f ms per request\n", float64(db.Microseconds())/1000/float64(m.Requests))
+		}
 	}
 	if *metrics != "" {
 		transport.CloseIdleConnections()
@@ -302,6 +314,24 @@ func memory(pid int) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// postgresCPU is the CPU time of the processes named postgres on this machine, the server's
+// and its children's (a backend that exits during the run takes its share with it, which the
+// pool's kept connections make rare).
+func postgresCPU() time.Duration {
+	dirs, _ := os.ReadDir("/proc")
+	var total time.Duration
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		if comm, err := os.ReadFile("/proc/" + d.Name() + "/comm"); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
+			total += cpuTime(pid)
+		}
+	}
+	return total
 }
 
 // cpuTime is the user+system CPU time of process pid (0: not measured).
