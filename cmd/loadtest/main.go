@@ -131,18 +131,20 @@ func run() error {
 		db = postgresCPU() - dbBefore
 	}
 
+	// perRequest is a CPU time spread over the measured requests, in milliseconds.
+	perRequest := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(m.Requests) }
 	fmt.Printf("requests %d, throughput %.1f/s, success %.2f%%\n", m.Requests, m.Throughput, m.Success*100)
 	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
 	if *pid > 0 && m.Requests > 0 {
-		fmt.Printf("server CPU %.2f ms per request\n", float64(cpu.Microseconds())/1000/float64(m.Requests))
+		fmt.Printf("server CPU %.2f ms per request\n", perRequest(cpu))
 		fmt.Printf("server memory: %s\n", memory(*pid))
 	}
 	if m.Requests > 0 {
 		// The load tool shares the machine's cores with the server: what it costs is CPU the
 		// server does not have.
-		fmt.Printf("load tool CPU %.2f ms per request\n", float64(self.Microseconds())/1000/float64(m.Requests))
+		fmt.Printf("load tool CPU %.2f ms per request\n", perRequest(self))
 		if *dbCPU {
-			fmt.Printf("PostgreSQL CPU %.2f ms per request\n", float64(db.Microseconds())/1000/float64(m.Requests))
+			fmt.Printf("PostgreSQL CPU %.2f ms per request\n", perRequest(db))
 		}
 	}
 	if *metrics != "" {

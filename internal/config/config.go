@@ -125,9 +125,8 @@ func FromEnv() (Config, error) {
 // DefaultMaxOpenConns is the pool's bound on a machine with procs cores: twice the cores,
 // at least 4. Statements beyond what the cores can run at once do not finish sooner; they
 // queue in the kernel's scheduler, where every backend of a burst slows every other, instead
-// of queueing in the pool, where they wait their turn and cost nothing. At 1,000 details/s on
-// two cores, 20 connections gave pauses of 100–160 ms and 4 gave at most 25–45 ms
-// (docs/decisions.md). The database's cores are what count; when it has more than the
+// of queueing in the pool, where they wait their turn and cost nothing (the measurements are
+// in docs/decisions.md). The database's cores are what count; when it has more than the
 // server, raise DB_MAX_OPEN_CONNS.
 func DefaultMaxOpenConns(procs int) int { return max(4, 2*procs) }
 
