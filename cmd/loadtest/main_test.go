@@ -10,10 +10,9 @@ import (
 // The CPU figures the load test prints come from /proc: the process's own time must grow
 // with work, and a process that is not there measures nothing rather than failing the run.
 func TestCPUTime(t *testing.T) {
+	// A process that has just started may not have used a whole clock tick yet: the time
+	// can be zero before the work, never after it.
 	before := cpuTime(os.Getpid())
-	if before <= 0 {
-		t.Fatalf("own CPU time = %v, want > 0", before)
-	}
 	// Work until the clock ticks of /proc move (they count 1/100 s); bounded by iterations.
 	sum := sha256.Sum256(nil)
 	for i := 0; i < 10000 && cpuTime(os.Getpid()) == before; i++ {
