@@ -96,7 +96,7 @@ func run() error {
 		}
 	}
 	attacker := newAttacker()
-	cpuBefore, selfBefore := cpuTime(*pid), cpuTime(os.Getpid())
+	cpuBefore, selfBefore, machineBefore := cpuTime(*pid), cpuTime(os.Getpid()), machineCPU()
 	var dbBefore time.Duration
 	if *dbCPU {
 		dbBefore = postgresCPU()
@@ -126,6 +126,7 @@ func run() error {
 	}
 	m.Close()
 	cpu, self := cpuTime(*pid)-cpuBefore, cpuTime(os.Getpid())-selfBefore
+	machine := machineCPU().since(machineBefore)
 	var db time.Duration
 	if *dbCPU {
 		db = postgresCPU() - dbBefore
@@ -146,6 +147,9 @@ func run() error {
 		if *dbCPU {
 			fmt.Printf("PostgreSQL CPU %.2f ms per request\n", perRequest(db))
 		}
+	}
+	if machine.total() > 0 {
+		fmt.Printf("machine: %s\n", machine)
 	}
 	if *metrics != "" {
 		transport.CloseIdleConnections()
@@ -352,4 +356,51 @@ func cpuTime(pid int) time.Duration {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(utime+stime) * 10 * time.Millisecond // clock ticks of 1/100 s
+}
+
+// cpuTimes are the machine's CPU times from /proc/stat, all cores together, in clock ticks.
+type cpuTimes struct {
+	busy, idle, steal int64
+}
+
+func (c cpuTimes) since(before cpuTimes) cpuTimes {
+	return cpuTimes{busy: c.busy - before.busy, idle: c.idle - before.idle, steal: c.steal - before.steal}
+}
+
+func (c cpuTimes) total() int64 { return c.busy + c.idle + c.steal }
+
+// String says how busy the machine was and how much of its time the hypervisor gave to
+// other guests (steal): with steal above a percent or so, latencies measure the host's
+// contention as much as the server, and runs are not comparable.
+func (c cpuTimes) String() string {
+	t := float64(c.total())
+	return fmt.Sprintf("CPU %.0f%% busy, %.1f%% stolen by the host", 100*float64(c.busy)/t, 100*float64(c.steal)/t)
+}
+
+// machineCPU reads the machine's CPU times (zero when /proc/stat is not there).
+func machineCPU() cpuTimes {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuTimes{}
+	}
+	return parseProcStat(string(b))
+}
+
+// parseProcStat reads the first line of /proc/stat: "cpu user nice system idle iowait irq
+// softirq steal guest guest_nice". Guest time is already counted in user and nice.
+func parseProcStat(stat string) cpuTimes {
+	line, _, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return cpuTimes{}
+	}
+	var v [8]int64
+	for i := range v {
+		n, err := strconv.ParseInt(f[i+1], 10, 64)
+		if err != nil {
+			return cpuTimes{}
+		}
+		v[i] = n
+	}
+	return cpuTimes{busy: v[0] + v[1] + v[2] + v[5] + v[6], idle: v[3] + v[4], steal: v[7]}
 }

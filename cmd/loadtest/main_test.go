@@ -29,3 +29,31 @@ func TestCPUTime(t *testing.T) {
 		}
 	}
 }
+
+func TestParseProcStat(t *testing.T) {
+	cases := []struct {
+		name, stat string
+		want       cpuTimes
+	}{
+		{"full", "cpu  100 5 20 300 7 0 3 40 0 0\ncpu0 50 2 10 150 3 0 1 20 0 0\n", cpuTimes{busy: 128, idle: 307, steal: 40}},
+		{"older kernel", "cpu  100 5 20 300 7 0 3 40\n", cpuTimes{busy: 128, idle: 307, steal: 40}},
+		{"no steal column", "cpu  100 5 20 300 7 0 3\n", cpuTimes{}},
+		{"not the cpu line", "intr 1 2 3 4 5 6 7 8 9\n", cpuTimes{}},
+		{"garbled", "cpu  100 x 20 300 7 0 3 40\n", cpuTimes{}},
+		{"empty", "", cpuTimes{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := parseProcStat(c.stat); got != c.want {
+				t.Errorf("parseProcStat = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+	d := cpuTimes{busy: 150, idle: 750, steal: 50}.since(cpuTimes{busy: 50, idle: 400, steal: 0})
+	if got, want := d.String(), "CPU 20% busy, 10.0% stolen by the host"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+	if m := machineCPU(); m.total() <= 0 {
+		t.Errorf("machineCPU on this machine = %+v, want its times", m)
+	}
+}
