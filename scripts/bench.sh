@@ -45,7 +45,8 @@ database() {
 
 pid=
 stop_server() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
-trap stop_server EXIT
+summary=$(mktemp)
+trap 'stop_server; rm -f "$summary"' EXIT
 
 # The server runs as in production but for the login rate limit, lifted so that the login
 # scenario measures bcrypt and the database rather than 429s from one address.
@@ -63,10 +64,10 @@ start_server() {
 	return 1
 }
 
-load() { # scenario rate [duration]
-	echo "== $1 at $2/s"
+load() { # scenario rate [duration [label]]
+	echo "== ${4:-$1} at $2/s"
 	bin/loadtest -url "http://127.0.0.1:$PORT" -scenario "$1" -rate "$2" -duration "${3:-$DURATION}" -postgres-cpu \
-		-warmup "$WARMUP" -pid "$pid" -metrics "http://$METRICS"
+		-warmup "$WARMUP" -pid "$pid" -metrics "http://$METRICS" -label "${4:-$1}" | tee -a "$summary"
 }
 
 case $mode in
@@ -88,7 +89,7 @@ scale)
 		set -- $db
 		url=$(database "$1" "$2")
 		start_server "$url"
-		load list "${SCALE_RATE:-100}"
+		load list "${SCALE_RATE:-100}" "$DURATION" "list, $1"
 		# The page, then what its rendered column reads per row (history, documents by intervention).
 		for q in "select * from interventions order by id limit 51" \
 			"select * from historique_interventions where intervention_id = any(array(select id from interventions order by id limit 51))" \
@@ -102,3 +103,8 @@ scale)
 	exit 2
 	;;
 esac
+
+echo
+echo "| run | rate asked | rate served | p50 | p95 | p99 | server CPU / request | stolen by the host | errors |"
+echo "|---|---|---|---|---|---|---|---|---|"
+sed -n 's/^summary //p' "$summary"

@@ -60,6 +60,7 @@ func run() error {
 	metrics := flag.String("metrics", "", "the server's METRICS_ADDR URL (http://127.0.0.1:9100): report goroutines before and after")
 	dbCPU := flag.Bool("postgres-cpu", false, "report the CPU time per request of this machine's PostgreSQL processes (Linux)")
 	cpuprofile := flag.String("cpuprofile", "", "write the load tool's own CPU profile of the measured run to this file")
+	label := flag.String("label", "", "name of the run in the summary line (default: the scenario)")
 	flag.Parse()
 
 	token, err := login(*base, *email, *password)
@@ -156,10 +157,41 @@ func run() error {
 		time.Sleep(2 * time.Second) // let the server see the connections close
 		fmt.Printf("server goroutines: %s before, %s after\n", goroutinesBefore, goroutines(*metrics))
 	}
+	failed := 0
 	for e, n := range errs {
 		fmt.Printf("error ×%d: %.200s\n", n, e)
+		failed += n
 	}
+	stolen := "–"
+	if machine.total() > 0 {
+		stolen = fmt.Sprintf("%.1f %%", 100*float64(machine.steal)/float64(machine.total()))
+	}
+	serverCPU := "–"
+	if *pid > 0 && m.Requests > 0 {
+		serverCPU = millis(time.Duration(float64(cpu) / float64(m.Requests)))
+	}
+	if *label == "" {
+		*label = *scenario
+	}
+	// One line a script can gather into the table of BENCHMARKS.md.
+	fmt.Printf("summary | %s | %d/s | %.0f/s | %s | %s | %s | %s | %s | %d |\n", *label, *rate, m.Throughput,
+		millis(m.Latencies.P50), millis(m.Latencies.P95), millis(m.Latencies.P99), serverCPU, stolen, failed)
 	return nil
+}
+
+// millis writes d in milliseconds with three significant digits (0.482 ms, 16.9 ms, 285 ms).
+func millis(d time.Duration) string {
+	v := float64(d) / float64(time.Millisecond)
+	decimals := 0
+	switch {
+	case v < 1:
+		decimals = 3
+	case v < 10:
+		decimals = 2
+	case v < 100:
+		decimals = 1
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64) + " ms"
 }
 
 func targeterFor(scenario, base, token, email, password string, viewed, moved []string) (vegeta.Targeter, error) {

@@ -36,7 +36,7 @@ func TestParseProcStat(t *testing.T) {
 		want       cpuTimes
 	}{
 		{"full", "cpu  100 5 20 300 7 0 3 40 0 0\ncpu0 50 2 10 150 3 0 1 20 0 0\n", cpuTimes{busy: 128, idle: 307, steal: 40}},
-		{"older kernel", "cpu  100 5 20 300 7 0 3 40\n", cpuTimes{busy: 128, idle: 307, steal: 40}},
+		{"no guest columns", "cpu  100 5 20 300 7 0 3 40\n", cpuTimes{busy: 128, idle: 307, steal: 40}},
 		{"no steal column", "cpu  100 5 20 300 7 0 3\n", cpuTimes{}},
 		{"not the cpu line", "intr 1 2 3 4 5 6 7 8 9\n", cpuTimes{}},
 		{"garbled", "cpu  100 x 20 300 7 0 3 40\n", cpuTimes{}},
@@ -55,5 +55,21 @@ func TestParseProcStat(t *testing.T) {
 	}
 	if m := machineCPU(); m.total() <= 0 {
 		t.Errorf("machineCPU on this machine = %+v, want its times", m)
+	}
+}
+
+func TestMillis(t *testing.T) {
+	cases := map[time.Duration]string{
+		0:                         "0.000 ms",
+		482 * time.Microsecond:    "0.482 ms",
+		3956 * time.Microsecond:   "3.96 ms",
+		16863 * time.Microsecond:  "16.9 ms",
+		285363 * time.Microsecond: "285 ms",
+		2 * time.Second:           "2000 ms",
+	}
+	for d, want := range cases {
+		if got := millis(d); got != want {
+			t.Errorf("millis(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
