@@ -164,7 +164,7 @@ func run() error {
 	}
 	stolen := "–"
 	if machine.total() > 0 {
-		stolen = fmt.Sprintf("%.1f %%", 100*float64(machine.steal)/float64(machine.total()))
+		stolen = fmt.Sprintf("%.1f %%", machine.stolen())
 	}
 	serverCPU := "–"
 	if *pid > 0 && m.Requests > 0 {
@@ -405,9 +405,11 @@ func (c cpuTimes) total() int64 { return c.busy + c.idle + c.steal }
 // other guests (steal): with steal above a percent or so, latencies measure the host's
 // contention as much as the server, and runs are not comparable.
 func (c cpuTimes) String() string {
-	t := float64(c.total())
-	return fmt.Sprintf("CPU %.0f%% busy, %.1f%% stolen by the host", 100*float64(c.busy)/t, 100*float64(c.steal)/t)
+	return fmt.Sprintf("CPU %.0f%% busy, %.1f%% stolen by the host", 100*float64(c.busy)/float64(c.total()), c.stolen())
 }
+
+// stolen is the percentage of the machine's time the host took.
+func (c cpuTimes) stolen() float64 { return 100 * float64(c.steal) / float64(c.total()) }
 
 // machineCPU reads the machine's CPU times (zero when /proc/stat is not there).
 func machineCPU() cpuTimes {
