@@ -135,11 +135,14 @@ func run() error {
 
 	// perRequest is a CPU time spread over the measured requests, in milliseconds.
 	perRequest := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(m.Requests) }
+	// The summary line's columns, "–" where not measured.
+	serverCPU, stolen := "–", "–"
 	fmt.Printf("requests %d, throughput %.1f/s, success %.2f%%\n", m.Requests, m.Throughput, m.Success*100)
 	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
 	if *pid > 0 && m.Requests > 0 {
 		fmt.Printf("server CPU %.2f ms per request\n", perRequest(cpu))
 		fmt.Printf("server memory: %s\n", memory(*pid))
+		serverCPU = millis(cpu / time.Duration(m.Requests))
 	}
 	if m.Requests > 0 {
 		// The load tool shares the machine's cores with the server: what it costs is CPU the
@@ -151,6 +154,7 @@ func run() error {
 	}
 	if machine.total() > 0 {
 		fmt.Printf("machine: %s\n", machine)
+		stolen = fmt.Sprintf("%.1f %%", machine.stolen())
 	}
 	if *metrics != "" {
 		transport.CloseIdleConnections()
@@ -161,14 +165,6 @@ func run() error {
 	for e, n := range errs {
 		fmt.Printf("error ×%d: %.200s\n", n, e)
 		failed += n
-	}
-	stolen := "–"
-	if machine.total() > 0 {
-		stolen = fmt.Sprintf("%.1f %%", machine.stolen())
-	}
-	serverCPU := "–"
-	if *pid > 0 && m.Requests > 0 {
-		serverCPU = millis(time.Duration(float64(cpu) / float64(m.Requests)))
 	}
 	if *label == "" {
 		*label = *scenario
