@@ -133,23 +133,23 @@ func run() error {
 		db = postgresCPU() - dbBefore
 	}
 
-	// perRequest is a CPU time spread over the measured requests, in milliseconds.
-	perRequest := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(m.Requests) }
+	// perRequest spreads a CPU time over the measured requests.
+	perRequest := func(d time.Duration) time.Duration { return d / time.Duration(m.Requests) }
 	// The summary line's columns, "–" where not measured.
 	serverCPU, stolen := "–", "–"
 	fmt.Printf("requests %d, throughput %.1f/s, success %.2f%%\n", m.Requests, m.Throughput, m.Success*100)
 	fmt.Printf("latency p50 %s  p95 %s  p99 %s  max %s\n", m.Latencies.P50, m.Latencies.P95, m.Latencies.P99, m.Latencies.Max)
 	if *pid > 0 && m.Requests > 0 {
-		fmt.Printf("server CPU %.2f ms per request\n", perRequest(cpu))
+		fmt.Printf("server CPU %.2f ms per request\n", milliseconds(perRequest(cpu)))
 		fmt.Printf("server memory: %s\n", memory(*pid))
-		serverCPU = millis(cpu / time.Duration(m.Requests))
+		serverCPU = millis(perRequest(cpu))
 	}
 	if m.Requests > 0 {
 		// The load tool shares the machine's cores with the server: what it costs is CPU the
 		// server does not have.
-		fmt.Printf("load tool CPU %.2f ms per request\n", perRequest(self))
+		fmt.Printf("load tool CPU %.2f ms per request\n", milliseconds(perRequest(self)))
 		if *dbCPU {
-			fmt.Printf("PostgreSQL CPU %.2f ms per request\n", perRequest(db))
+			fmt.Printf("PostgreSQL CPU %.2f ms per request\n", milliseconds(perRequest(db)))
 		}
 	}
 	if machine.total() > 0 {
@@ -175,9 +175,11 @@ func run() error {
 	return nil
 }
 
+func milliseconds(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
 // millis writes d in milliseconds with three significant digits (0.482 ms, 16.9 ms, 285 ms).
 func millis(d time.Duration) string {
-	v := float64(d) / float64(time.Millisecond)
+	v := milliseconds(d)
 	decimals := 0
 	switch {
 	case v < 1:
