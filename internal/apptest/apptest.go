@@ -140,18 +140,22 @@ func (e *Env) User(tb testing.TB, name string, role domain.Role) *ent.User {
 	return u
 }
 
-// Token issues an access token for u (as a login would).
+// Token opens a session for u (as a login would, without the password) and returns its
+// access token.
 func (e *Env) Token(tb testing.TB, u *ent.User) string {
 	tb.Helper()
-	fresh, err := e.Client.User.Get(e.Sys, u.ID)
+	return e.Session(tb, u).AccessToken
+}
+
+// Session opens a session for u (as a login would, without the password): its refresh token
+// lets a test refresh or log out.
+func (e *Env) Session(tb testing.TB, u *ent.User) *auth.TokenPair {
+	tb.Helper()
+	pair, err := e.Deps.Auth.OpenSession(e.Sys, u.ID)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tok, _, err := e.Deps.Auth.Tokens.Issue(auth.Subject{UserID: fresh.ID, Email: fresh.Email, Role: fresh.Role, Version: fresh.TokenVersion})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tok
+	return pair
 }
 
 // GraphQL returns a client of /graphql sending token (none when empty).

@@ -155,7 +155,7 @@ func (s *Service) recordFailure(ctx context.Context, id int, now time.Time) erro
 
 // issue signs an access token and stores a new refresh token of family for u.
 func (s *Service) issue(ctx context.Context, u *ent.User, family string, now time.Time) (*TokenPair, error) {
-	access, ttl, err := s.Tokens.Issue(Subject{UserID: u.ID, Email: u.Email, Role: u.Role, Version: u.TokenVersion})
+	access, ttl, err := s.Tokens.Issue(Subject{UserID: u.ID, Email: u.Email, Role: u.Role, Version: u.TokenVersion, Session: family})
 	if err != nil {
 		return nil, err
 	}
@@ -258,32 +258,58 @@ func EndSessions(ctx context.Context, tx *ent.Client, userID int, now time.Time)
 	return nil
 }
 
-// Authenticate turns an access token into the request's viewer. The user is read on every
-// request (one statement) so that deactivation, a password change or a role change take
-// effect from the next request on.
+// OpenSession opens a session for the user without checking a password or the account's
+// state, and returns its first pair: for the server's own tools and tests. People log in.
+func (s *Service) OpenSession(ctx context.Context, userID int) (*TokenPair, error) {
+	sys := viewer.SystemContext(ctx)
+	u, err := s.Client.User.Get(sys, userID)
+	if err != nil {
+		return nil, fmt.Errorf("loading user %d: %w", userID, err)
+	}
+	return s.issue(sys, u, newFamily(), s.Tokens.Now())
+}
+
+// Authenticate turns an access token into the request's viewer. The user and the token's
+// session are read on every request (one statement, cached for AUTH_CACHE_TTL) so that a
+// logout, a reused refresh token, deactivation, deletion, a password change or a role change
+// take effect from the next request on. A genuine token whose session no longer holds is
+// ErrSessionEnded.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
 	c, err := s.parseToken(token)
 	if err != nil {
 		return nil, err
 	}
-	v, active, version, err := s.checkedViewer(ctx, c.UserID)
+	e, err := s.checkedViewer(ctx, c.UserID, c.SessionID)
 	if err != nil {
 		return nil, err
 	}
-	if v == nil || !active || version != c.Version {
-		return nil, ErrTokenInvalid
+	if !e.found || !e.active || e.version != c.Version || !e.session {
+		return nil, ErrSessionEnded
 	}
-	return v, nil
+	v := e.v // a copy: the caller's context gets its own
+	return &v, nil
 }
 
-// loadViewer reads the user with the ids of his technician profile and client company in
-// one statement.
-func (s *Service) loadViewer(ctx context.Context, id int) (*viewer.Viewer, bool, int, error) {
+// loadViewer reads the user with the ids of his technician profile and client company, and
+// whether the session is alive (a refresh token of its family neither revoked nor expired),
+// in one statement.
+func (s *Service) loadViewer(ctx context.Context, id int, session string) (cachedViewer, error) {
 	d := sql.Dialect(s.Dialect)
 	// Explicit aliases: the builder would otherwise alias joined tables behind our back.
 	u, t, c := d.Table(user.Table).As("u"), d.Table(technicien.Table).As("t"), d.Table(societe.Table).As("s")
+	r := d.Table(refreshtoken.Table).As("r")
+	// Revocation is what ends a session; expiry is checked too so that a session cannot
+	// outlive its last refresh token, whatever the two lifetimes are configured to. The
+	// family is indexed.
+	alive := d.Select().AppendSelectExpr(sql.Expr("1")).From(r).Where(sql.And(
+		sql.EQ(r.C(refreshtoken.FieldFamily), session),
+		sql.ColumnsEQ(r.C(refreshtoken.FieldUserID), u.C(user.FieldID)),
+		sql.IsNull(r.C(refreshtoken.FieldRevokedAt)),
+		sql.GT(r.C(refreshtoken.FieldExpiresAt), s.Tokens.Now()),
+	))
 	q := d.Select(u.C(user.FieldID), u.C(user.FieldEmail), u.C(user.FieldRole), u.C(user.FieldIsActive),
 		u.C(user.FieldTokenVersion), u.C(user.FieldDeletedAt), t.C(technicien.FieldID), c.C(societe.FieldID)).
+		AppendSelectExpr(sql.Exists(alive)).
 		From(u).
 		LeftJoin(t).On(t.C(technicien.FieldUserID), u.C(user.FieldID)).
 		LeftJoin(c).On(c.C(societe.FieldUserID), u.C(user.FieldID)).
@@ -292,27 +318,27 @@ func (s *Service) loadViewer(ctx context.Context, id int) (*viewer.Viewer, bool,
 	// Every request runs it: prepared once, planned once.
 	rows, err := s.Client.QueryContext(database.Prepared(ctx), query, args...)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("loading user %d: %w", id, err)
+		return cachedViewer{}, fmt.Errorf("loading user %d: %w", id, err)
 	}
 	defer func() { _ = rows.Close() }()
 	if !rows.Next() {
-		return nil, false, 0, rows.Err()
+		return cachedViewer{}, rows.Err()
 	}
 	var (
-		v          viewer.Viewer
+		e          = cachedViewer{found: true}
 		role       string
 		active     bool
-		version    int
 		deletedAt  sql.NullTime
 		techID, so sql.NullInt64
 	)
-	if err := rows.Scan(&v.UserID, &v.Email, &role, &active, &version, &deletedAt, &techID, &so); err != nil {
-		return nil, false, 0, fmt.Errorf("reading user %d: %w", id, err)
+	if err := rows.Scan(&e.v.UserID, &e.v.Email, &role, &active, &e.version, &deletedAt, &techID, &so, &e.session); err != nil {
+		return cachedViewer{}, fmt.Errorf("reading user %d: %w", id, err)
 	}
-	v.Role = domain.Role(role)
-	v.TechnicienID = int(techID.Int64)
-	v.SocieteID = int(so.Int64)
-	return &v, active && !deletedAt.Valid, version, rows.Err()
+	e.v.Role = domain.Role(role)
+	e.v.TechnicienID = int(techID.Int64)
+	e.v.SocieteID = int(so.Int64)
+	e.active = active && !deletedAt.Valid
+	return e, rows.Err()
 }
 
 func newFamily() string { return randomToken()[:22] }

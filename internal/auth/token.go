@@ -15,12 +15,15 @@ import (
 const tokenLeeway = 5 * time.Second
 
 // Claims are the access token's claims (seed §6 and §10.3): sub is the email, role a plain
-// string, ver the user's token version (a password change or deactivation bumps it).
+// string, ver the user's token version (a password change or deactivation bumps it), sid the
+// session (the family of the refresh tokens issued with it), so that ending the session
+// refuses its access tokens too.
 type Claims struct {
 	jwt.RegisteredClaims
-	UserID  int    `json:"user_id"`
-	Role    string `json:"role"`
-	Version int    `json:"ver"`
+	UserID    int    `json:"user_id"`
+	Role      string `json:"role"`
+	Version   int    `json:"ver"`
+	SessionID string `json:"sid"`
 }
 
 // Tokens issues and checks HS256 access tokens following RFC 8725: the algorithm is pinned
@@ -39,6 +42,7 @@ type Subject struct {
 	Email   string
 	Role    domain.Role
 	Version int
+	Session string // the refresh token family the access token belongs to
 }
 
 // Issue signs an access token for s; it returns the token and its lifetime.
@@ -54,9 +58,10 @@ func (t Tokens) Issue(s Subject) (string, time.Duration, error) {
 			ExpiresAt: jwt.NewNumericDate(now.Add(t.TTL)),
 			ID:        strconv.FormatInt(now.UnixNano(), 36),
 		},
-		UserID:  s.UserID,
-		Role:    string(s.Role),
-		Version: s.Version,
+		UserID:    s.UserID,
+		Role:      string(s.Role),
+		Version:   s.Version,
+		SessionID: s.Session,
 	}
 	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.Key)
 	if err != nil {
@@ -65,11 +70,13 @@ func (t Tokens) Issue(s Subject) (string, time.Duration, error) {
 	return signed, t.TTL, nil
 }
 
-// ErrTokenExpired and ErrTokenInvalid are the two reasons a token is refused; both are
-// UNAUTHENTICATED for the client.
+// ErrTokenExpired, ErrTokenInvalid and ErrSessionEnded are the reasons a token is refused;
+// all are UNAUTHENTICATED for the client. ErrSessionEnded is a genuine token whose session is
+// over (logout, refresh token reuse, password change, deactivation, deletion).
 var (
 	ErrTokenExpired = &domain.Error{Code: domain.CodeUnauthenticated, Message: "token expired: refresh it or log in again"}
 	ErrTokenInvalid = &domain.Error{Code: domain.CodeUnauthenticated, Message: "invalid token"}
+	ErrSessionEnded = &domain.Error{Code: domain.CodeUnauthenticated, Message: "session ended: log in again"}
 )
 
 // Parse checks the token's signature, algorithm, expiry, issuer and audience.
@@ -90,7 +97,8 @@ func (t Tokens) Parse(token string) (*Claims, error) {
 		return nil, ErrTokenExpired
 	case err != nil:
 		return nil, &domain.Error{Code: domain.CodeUnauthenticated, Message: ErrTokenInvalid.Message, Err: err}
-	case c.UserID == 0:
+	case c.UserID == 0 || c.SessionID == "":
+		// A token without a session cannot be ended before it expires: refused.
 		return nil, ErrTokenInvalid
 	}
 	return &c, nil

@@ -10,11 +10,13 @@ import (
 )
 
 // Every request checks its token against the user's row (active, not deleted, token version,
-// role, technician and company): a statement and a round trip, a fifth of a simple request's
-// CPU. viewerCache keeps what that check read for a moment (AUTH_CACHE_TTL, 1 s by default;
-// 0 turns it off). Any write to users, technicians or companies through this server empties
-// it at once, so a logout, a deactivation or a role change take effect on the next request
-// here; another replica, or a change made outside the server, takes effect within the TTL.
+// role, technician and company) and its session (a live refresh token of its family): a
+// statement and a round trip, a fifth of a simple request's CPU. viewerCache keeps what that
+// check read for a moment (AUTH_CACHE_TTL, 1 s by default; 0 turns it off), per user and
+// session. Any write to users, technicians or companies through this server, and any update
+// or deletion of refresh tokens (logout, reuse, password change revoke them), empties it at
+// once, so a logout, a deactivation or a role change take effect on the next request here;
+// another replica, or a change made outside the server, takes effect within the TTL.
 
 // A token's signature and claims never change, so the cache also keeps the claims of the
 // tokens it verified (a JWT's parse and HMAC are a tenth of a small request's CPU), until
@@ -27,43 +29,52 @@ type viewerCache struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu      sync.Mutex
-	byUser  map[int]cachedViewer
-	byToken map[string]*Claims
+	mu        sync.Mutex
+	bySession map[sessionKey]cachedViewer
+	byToken   map[string]*Claims
 }
 
+// sessionKey is what one check reads: a user and one of his sessions.
+type sessionKey struct {
+	user    int
+	session string
+}
+
+// cachedViewer is what a check read: the user (found false: no such user), whether the
+// account is usable, its token version and whether the session is alive.
 type cachedViewer struct {
-	v       viewer.Viewer // nil user: none
+	v       viewer.Viewer
 	found   bool
 	active  bool
 	version int
+	session bool
 	until   time.Time
 }
 
-func (c *viewerCache) get(id int) (cachedViewer, bool) {
+func (c *viewerCache) get(k sessionKey) (cachedViewer, bool) {
 	if c == nil || c.ttl <= 0 {
 		return cachedViewer{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byUser[id]
+	e, ok := c.bySession[k]
 	if !ok || !c.now().Before(e.until) {
 		return cachedViewer{}, false
 	}
 	return e, true
 }
 
-func (c *viewerCache) put(id int, e cachedViewer) {
+func (c *viewerCache) put(k sessionKey, e cachedViewer) {
 	if c == nil || c.ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.byUser) >= maxCachedViewers {
-		c.byUser = map[int]cachedViewer{}
+	if len(c.bySession) >= maxCachedViewers {
+		c.bySession = map[sessionKey]cachedViewer{}
 	}
 	e.until = c.now().Add(c.ttl)
-	c.byUser[id] = e
+	c.bySession[k] = e
 }
 
 // claims returns the claims of token if it was verified and has not expired since.
@@ -95,22 +106,24 @@ func (c *viewerCache) putClaims(token string, cl *Claims) {
 func (c *viewerCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	clear(c.byUser)
+	clear(c.bySession)
 }
 
 // CacheViewers keeps the token checks' reads for ttl (0: never) and empties that cache
-// whenever client writes a user, a technician or a company.
+// whenever client writes a user, a technician or a company, or updates or deletes a refresh
+// token. A new refresh token ends no session, so creating one keeps the cache.
 func (s *Service) CacheViewers(ttl time.Duration) {
 	if ttl <= 0 {
 		s.viewers = nil
 		return
 	}
-	c := &viewerCache{ttl: ttl, now: s.Tokens.Now, byUser: map[int]cachedViewer{}, byToken: map[string]*Claims{}}
+	c := &viewerCache{ttl: ttl, now: s.Tokens.Now, bySession: map[sessionKey]cachedViewer{}, byToken: map[string]*Claims{}}
 	s.viewers = c
 	s.Client.Use(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			switch m.Type() {
-			case ent.TypeUser, ent.TypeTechnicien, ent.TypeSociete:
+			switch {
+			case m.Type() == ent.TypeUser, m.Type() == ent.TypeTechnicien, m.Type() == ent.TypeSociete,
+				m.Type() == ent.TypeRefreshToken && !m.Op().Is(ent.OpCreate):
 				// Before, and again after the write, so that no check that read the old row
 				// in between keeps it.
 				c.clear()
@@ -135,22 +148,15 @@ func (s *Service) parseToken(token string) (*Claims, error) {
 }
 
 // checkedViewer is loadViewer through the cache.
-func (s *Service) checkedViewer(ctx context.Context, id int) (*viewer.Viewer, bool, int, error) {
-	if e, ok := s.viewers.get(id); ok {
-		if !e.found {
-			return nil, false, 0, nil
-		}
-		v := e.v // a copy: the caller's context gets its own
-		return &v, e.active, e.version, nil
+func (s *Service) checkedViewer(ctx context.Context, id int, session string) (cachedViewer, error) {
+	k := sessionKey{user: id, session: session}
+	if e, ok := s.viewers.get(k); ok {
+		return e, nil
 	}
-	v, active, version, err := s.loadViewer(ctx, id)
+	e, err := s.loadViewer(ctx, id, session)
 	if err != nil {
-		return nil, false, 0, err
+		return cachedViewer{}, err
 	}
-	e := cachedViewer{found: v != nil, active: active, version: version}
-	if v != nil {
-		e.v = *v
-	}
-	s.viewers.put(id, e)
-	return v, active, version, nil
+	s.viewers.put(k, e)
+	return e, nil
 }

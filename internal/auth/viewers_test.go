@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/database"
@@ -20,41 +21,42 @@ import (
 )
 
 // cachingService is an auth service on a fresh database whose token checks are cached for
-// ttl, with tokens (an hour long) on the clock *now, which the test moves.
-func cachingService(t *testing.T, ttl time.Duration) (*database.DB, auth.Tokens, *auth.Service, *time.Time) {
+// ttl, with access tokens of an hour and sessions of a week on the clock *now, which the test
+// moves.
+func cachingService(t *testing.T, ttl time.Duration) (*database.DB, *auth.Service, *time.Time) {
 	t.Helper()
 	db := testdb.Open(t)
 	now := new(time.Time)
 	*now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	tokens := auth.Tokens{Key: []byte("clé de test de trente-deux octets!"), Issuer: "i", Audience: "a", TTL: time.Hour, Now: func() time.Time { return *now }}
-	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, time.Hour, bcrypt.MinCost, gqltest.Logger(t))
+	svc, err := auth.NewService(db.Ent, db.Dialect, tokens, 7*24*time.Hour, bcrypt.MinCost, gqltest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc.CacheViewers(ttl)
-	return db, tokens, svc, now
+	return db, svc, now
 }
 
 // TestViewerCache: a token check reuses the previous one's read for the TTL, sees at once
-// what is written through the server (role, logout, deactivation, a technician profile), and
-// what is written behind its back once the TTL has passed; with no TTL it reads every time.
+// what is written through the server (role, revoked session, deactivation, a technician
+// profile), and what is written behind its back (deactivation, deleted session) once the TTL
+// has passed; with no TTL it reads every time.
 func TestViewerCache(t *testing.T) {
 	sys := viewer.SystemContext(context.Background())
-	db, tokens, svc, now := cachingService(t, time.Second)
+	db, svc, now := cachingService(t, time.Second)
 	u := db.Ent.User.Create().SetEmail("tech@example.com").SetPasswordHash("x").SetRole(domain.RoleResponsable).SaveX(sys)
 	token := func() string {
-		fresh := db.Ent.User.GetX(sys, u.ID)
-		tok, _, err := tokens.Issue(auth.Subject{UserID: fresh.ID, Email: fresh.Email, Role: fresh.Role, Version: fresh.TokenVersion})
+		pair, err := svc.OpenSession(sys, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return tok
+		return pair.AccessToken
 	}
 	check := func(tok string) (*viewer.Viewer, int64) {
 		t.Helper()
 		before := db.Statements()
 		v, err := svc.Authenticate(context.Background(), tok)
-		if err != nil && !errors.Is(err, auth.ErrTokenInvalid) {
+		if err != nil && !errors.Is(err, auth.ErrSessionEnded) {
 			t.Fatal(err)
 		}
 		return v, db.Statements() - before
@@ -73,9 +75,16 @@ func TestViewerCache(t *testing.T) {
 	if v, _ := check(tok); v == nil || v.TechnicienID != tech.ID {
 		t.Errorf("after the technician profile: %+v, want technicien %d", v, tech.ID)
 	}
-	db.Ent.User.UpdateOneID(u.ID).AddTokenVersion(1).ExecX(sys) // what a logout does
+	db.Ent.User.UpdateOneID(u.ID).AddTokenVersion(1).ExecX(sys) // what a password change does
 	if v, _ := check(tok); v != nil {
-		t.Error("a token of before the logout is still accepted")
+		t.Error("a token of before the password change is still accepted")
+	}
+	tok = token()
+	check(tok) // cached while the session is alive
+	// What a logout does: the session's refresh tokens are revoked.
+	db.Ent.RefreshToken.Update().Where(refreshtoken.UserID(u.ID)).SetRevokedAt(*now).ExecX(sys)
+	if v, _ := check(tok); v != nil {
+		t.Error("a token of a revoked session is still accepted")
 	}
 	tok = token()
 	if v, _ := check(tok); v == nil {
@@ -87,18 +96,26 @@ func TestViewerCache(t *testing.T) {
 	}
 
 	// Written behind the server's back: seen once the TTL has passed.
+	behind := func(stmt string) {
+		t.Helper()
+		check(tok) // cached, accepted
+		if _, err := db.SQL.ExecContext(sys, stmt); err != nil {
+			t.Fatal(err)
+		}
+		if v, n := check(tok); v == nil || n != 0 {
+			t.Fatalf("within the TTL: %v after %d statements, want the cached viewer", v, n)
+		}
+		*now = now.Add(time.Second)
+		if v, n := check(tok); v != nil || n != 1 {
+			t.Errorf("after the TTL: %v after %d statements, want a read that refuses", v, n)
+		}
+	}
 	db.Ent.User.UpdateOneID(u.ID).SetIsActive(true).ExecX(sys)
-	check(tok) // cached again, active
-	if _, err := db.SQL.ExecContext(sys, "UPDATE "+user.Table+" SET is_active = false WHERE id = "+strconv.Itoa(u.ID)); err != nil {
-		t.Fatal(err)
-	}
-	if v, n := check(tok); v == nil || n != 0 {
-		t.Fatalf("within the TTL: %v after %d statements, want the cached viewer", v, n)
-	}
-	*now = now.Add(time.Second)
-	if v, n := check(tok); v != nil || n != 1 {
-		t.Errorf("after the TTL: %v after %d statements, want a read that refuses", v, n)
-	}
+	behind("UPDATE " + user.Table + " SET is_active = false WHERE id = " + strconv.Itoa(u.ID))
+	db.Ent.User.UpdateOneID(u.ID).SetIsActive(true).ExecX(sys)
+	tok = token()
+	behind("DELETE FROM " + refreshtoken.Table + " WHERE user_id = " + strconv.Itoa(u.ID))
+	tok = token()
 
 	// Off: every check reads.
 	svc.CacheViewers(0)
@@ -114,12 +131,13 @@ func TestViewerCache(t *testing.T) {
 // token.
 func TestTokenClaimsCache(t *testing.T) {
 	sys := viewer.SystemContext(context.Background())
-	db, tokens, svc, now := cachingService(t, time.Minute)
+	db, svc, now := cachingService(t, time.Minute)
 	u := db.Ent.User.Create().SetEmail("resp@example.com").SetPasswordHash("x").SetRole(domain.RoleResponsable).SaveX(sys)
-	tok, _, err := tokens.Issue(auth.Subject{UserID: u.ID, Email: u.Email, Role: u.Role, Version: u.TokenVersion})
+	pair, err := svc.OpenSession(sys, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	tok := pair.AccessToken
 	if _, err := svc.Authenticate(context.Background(), tok); err != nil {
 		t.Fatalf("fresh token: %v", err)
 	}
@@ -143,6 +161,36 @@ func TestTokenClaimsCache(t *testing.T) {
 			*now = start.Add(tc.after)
 			_, err := svc.Authenticate(context.Background(), tok)
 			if !errors.Is(err, tc.want) {
+				t.Errorf("Authenticate = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSessionExpiry: an access token is refused once the last refresh token of its session
+// has expired, even when the access token itself has not.
+func TestSessionExpiry(t *testing.T) {
+	sys := viewer.SystemContext(context.Background())
+	db, svc, now := cachingService(t, time.Second)
+	svc.RefreshTTL = 30 * time.Minute // shorter than the access tokens' hour
+	u := db.Ent.User.Create().SetEmail("court@example.com").SetPasswordHash("x").SetRole(domain.RoleTechnicien).SaveX(sys)
+	pair, err := svc.OpenSession(sys, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := *now
+	cases := []struct {
+		name  string
+		after time.Duration
+		want  error
+	}{
+		{"SessionAlive", 29 * time.Minute, nil},
+		{"SessionExpired", 31 * time.Minute, auth.ErrSessionEnded},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			*now = start.Add(tc.after)
+			if _, err := svc.Authenticate(context.Background(), pair.AccessToken); !errors.Is(err, tc.want) {
 				t.Errorf("Authenticate = %v, want %v", err, tc.want)
 			}
 		})

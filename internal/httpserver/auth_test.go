@@ -15,6 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -228,7 +229,7 @@ func TestTokenRejections(t *testing.T) {
 	u := env.User(t, "Victime", domain.RoleAdmin)
 	tokens := env.Deps.Auth.Tokens
 	valid := jwt.MapClaims{
-		"sub": u.Email, "user_id": u.ID, "role": "ADMIN", "ver": 0,
+		"sub": u.Email, "user_id": u.ID, "role": "ADMIN", "ver": 0, "sid": sessionID(t, env.Token(t, u)),
 		"iss": tokens.Issuer, "aud": tokens.Audience,
 		"iat": env.Clock.Now().Unix(), "exp": env.Clock.Now().Add(time.Hour).Unix(),
 	}
@@ -275,6 +276,11 @@ func TestTokenRejections(t *testing.T) {
 			return sign(jwt.SigningMethodHS256, tokens.Key, with("exp", env.Clock.Now().Add(-time.Minute).Unix()))
 		}},
 		{"NoExp", func() string { return sign(jwt.SigningMethodHS256, tokens.Key, with("exp", nil)) }},
+		{"NoSession", func() string { return sign(jwt.SigningMethodHS256, tokens.Key, with("sid", nil)) }},
+		{"UnknownSession", func() string { return sign(jwt.SigningMethodHS256, tokens.Key, with("sid", "pas-une-session")) }},
+		{"AnotherUsersSession", func() string {
+			return sign(jwt.SigningMethodHS256, tokens.Key, with("sid", sessionID(t, env.Token(t, env.User(t, "Autre", domain.RoleClient)))))
+		}},
 		{"TamperedPayload", func() string {
 			return parts[0] + "." + base64.RawURLEncoding.EncodeToString(forgedPayload) + "." + parts[2]
 		}},
@@ -314,6 +320,125 @@ func TestTokenRejections(t *testing.T) {
 			t.Errorf("login with the new password = %d, want 200", r.Status)
 		}
 	})
+}
+
+// sessionID is the sid claim of an access token.
+func sessionID(t *testing.T, token string) string {
+	t.Helper()
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(token, claims); err != nil {
+		t.Fatal(err)
+	}
+	sid, _ := claims["sid"].(string)
+	if sid == "" {
+		t.Fatalf("token without a session: %v", claims)
+	}
+	return sid
+}
+
+// TestSessionEndRefusesAccessTokens: whatever ends a session (logout, reuse of a spent
+// refresh token, password change, deactivation, deletion) refuses its access tokens at once,
+// on /auth/me (401) and on /graphql (UNAUTHENTICATED), while the user's other sessions live
+// on when only one session ended.
+func TestSessionEndRefusesAccessTokens(t *testing.T) {
+	env := apptest.New(t)
+	admin := env.As(t, env.User(t, "Admin", domain.RoleAdmin))
+	refresh := func(tok string) authResult {
+		return postForm(t, env, "/auth/refresh", url.Values{"refresh_token": {tok}})
+	}
+	cases := []struct {
+		name string
+		// end ends the session of victim, given its first login; it returns the access
+		// tokens that must now be refused.
+		end func(t *testing.T, victim *ent.User, session authResult) []string
+		// othersSurvive: another session of the victim keeps working.
+		othersSurvive bool
+	}{
+		{"Logout", func(t *testing.T, _ *ent.User, s authResult) []string {
+			if r := postForm(t, env, "/auth/logout", url.Values{"refresh_token": {s.str("refresh_token")}}); r.Status != http.StatusNoContent {
+				t.Fatalf("logout = %d %v", r.Status, r.Body)
+			}
+			return []string{s.str("access_token")}
+		}, true},
+		{"RefreshReuse", func(t *testing.T, _ *ent.User, s authResult) []string {
+			rotated := refresh(s.str("refresh_token"))
+			if rotated.Status != http.StatusOK {
+				t.Fatalf("refresh = %d %v", rotated.Status, rotated.Body)
+			}
+			expectMe(t, env, rotated.str("access_token"), http.StatusOK)
+			if r := refresh(s.str("refresh_token")); r.Status != http.StatusUnauthorized {
+				t.Fatalf("reuse = %d, want 401", r.Status)
+			}
+			return []string{s.str("access_token"), rotated.str("access_token")}
+		}, true},
+		{"PasswordChange", func(t *testing.T, victim *ent.User, s authResult) []string {
+			var changed struct{ ChangePassword struct{ AccessToken string } }
+			env.GraphQL(t, s.str("access_token")).MustData(`mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken } }`,
+				map[string]any{"c": apptest.Password, "n": "un tout nouveau mot de passe"}, &changed)
+			expectMe(t, env, changed.ChangePassword.AccessToken, http.StatusOK)
+			return []string{s.str("access_token")}
+		}, false},
+		{"Deactivation", func(t *testing.T, victim *ent.User, s authResult) []string {
+			admin.MustData(`mutation($id: ID!) { deactivateUser(id: $id) { isActive } }`, map[string]any{"id": strconv.Itoa(victim.ID)}, &struct{}{})
+			return []string{s.str("access_token")}
+		}, false},
+		{"Deletion", func(t *testing.T, victim *ent.User, s authResult) []string {
+			admin.MustData(`mutation($id: ID!) { deleteUser(id: $id) }`, map[string]any{"id": strconv.Itoa(victim.ID)}, &struct{}{})
+			return []string{s.str("access_token")}
+		}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			victim := env.User(t, "Victime"+tc.name, domain.RoleTechnicien)
+			session := login(t, env, victim.Email, apptest.Password)
+			other := login(t, env, victim.Email, apptest.Password)
+			for _, s := range []authResult{session, other} {
+				if s.Status != http.StatusOK {
+					t.Fatalf("login = %d %v", s.Status, s.Body)
+				}
+				// Checked first, so that the answers below are not an empty cache's.
+				expectMe(t, env, s.str("access_token"), http.StatusOK)
+			}
+			for _, tok := range tc.end(t, victim, session) {
+				expectMe(t, env, tok, http.StatusUnauthorized)
+				expectUnauthenticated(t, env, tok)
+			}
+			if tc.othersSurvive {
+				expectMe(t, env, other.str("access_token"), http.StatusOK)
+			} else {
+				expectMe(t, env, other.str("access_token"), http.StatusUnauthorized)
+			}
+		})
+	}
+}
+
+// TestSessionEndOnOtherReplica: a logout through another replica refuses the access token
+// here once this replica's token check cache (AUTH_CACHE_TTL) has expired.
+func TestSessionEndOnOtherReplica(t *testing.T) {
+	env := apptest.New(t)
+	other := env.Replica(t)
+	u := env.User(t, "Nomade", domain.RoleClient)
+	s := login(t, env, u.Email, apptest.Password)
+	expectMe(t, env, s.str("access_token"), http.StatusOK)
+	if r := postForm(t, other, "/auth/logout", url.Values{"refresh_token": {s.str("refresh_token")}}); r.Status != http.StatusNoContent {
+		t.Fatalf("logout on the other replica = %d %v", r.Status, r.Body)
+	}
+	env.Clock.Advance(env.Deps.Config.AuthCacheTTL)
+	expectMe(t, env, s.str("access_token"), http.StatusUnauthorized)
+	expectUnauthenticated(t, env, s.str("access_token"))
+}
+
+// expectMe asks /auth/me with token and checks the status.
+func expectMe(t *testing.T, env *apptest.Env, token string, status int) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, env.URL+"/auth/me", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if r := send(t, req); r.Status != status {
+		t.Errorf("/auth/me = %d %v, want %d", r.Status, r.Body, status)
+	}
 }
 
 func expectUnauthenticated(t *testing.T, env *apptest.Env, token string) {
