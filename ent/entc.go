@@ -34,7 +34,7 @@ func main() {
 			gen.FeatureLock,
 			gen.FeatureModifier,
 		},
-	}, entc.Extensions(ext))
+	}, entc.Extensions(ext), entc.TemplateDir("./template"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

@@ -598,6 +598,7 @@ func (_q *HistoriqueInterventionQuery) sqlQuery(ctx context.Context) *sql.Select
 	for _, m := range _q.modifiers {
 		m(selector)
 	}
+	selector.WithContext(ctx)
 	for _, p := range _q.predicates {
 		p(selector)
 	}

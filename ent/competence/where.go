@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -329,6 +331,10 @@ func DescriptionContainsFold(v string) predicate.Competence {
 // HasTechniciens applies the HasEdge predicate on the "techniciens" edge.
 func HasTechniciens() predicate.Competence {
 	return predicate.Competence(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Technicien"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newTechniciensStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, TechniciensTable, TechniciensPrimaryKey...),
@@ -341,6 +347,7 @@ func HasTechniciens() predicate.Competence {
 func HasTechniciensWith(preds ...predicate.Technicien) predicate.Competence {
 	return predicate.Competence(func(s *sql.Selector) {
 		step := newTechniciensStep()
+		preds := visibility.Neighbors(s, "Technicien", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

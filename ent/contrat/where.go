@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -483,6 +485,10 @@ func ClientIDNotIn(vs ...int) predicate.Contrat {
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.Contrat {
 	return predicate.Contrat(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Societe"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newClientStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ClientTable, ClientColumn),
@@ -495,6 +501,7 @@ func HasClient() predicate.Contrat {
 func HasClientWith(preds ...predicate.Societe) predicate.Contrat {
 	return predicate.Contrat(func(s *sql.Selector) {
 		step := newClientStep()
+		preds := visibility.Neighbors(s, "Societe", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -506,6 +513,10 @@ func HasClientWith(preds ...predicate.Societe) predicate.Contrat {
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Contrat {
 	return predicate.Contrat(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
@@ -518,6 +529,7 @@ func HasInterventions() predicate.Contrat {
 func HasInterventionsWith(preds ...predicate.Intervention) predicate.Contrat {
 	return predicate.Contrat(func(s *sql.Selector) {
 		step := newInterventionsStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

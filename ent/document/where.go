@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -578,6 +580,10 @@ func UploadedByIDNotNil() predicate.Document {
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
 func HasIntervention() predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, InterventionTable, InterventionColumn),
@@ -590,6 +596,7 @@ func HasIntervention() predicate.Document {
 func HasInterventionWith(preds ...predicate.Intervention) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newInterventionStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -601,6 +608,10 @@ func HasInterventionWith(preds ...predicate.Intervention) predicate.Document {
 // HasUploadedBy applies the HasEdge predicate on the "uploaded_by" edge.
 func HasUploadedBy() predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUploadedByStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, UploadedByTable, UploadedByColumn),
@@ -613,6 +624,7 @@ func HasUploadedBy() predicate.Document {
 func HasUploadedByWith(preds ...predicate.User) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newUploadedByStep()
+		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -919,6 +921,10 @@ func ClientIDNotNil() predicate.Equipement {
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Societe"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newClientStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ClientTable, ClientColumn),
@@ -931,6 +937,7 @@ func HasClient() predicate.Equipement {
 func HasClientWith(preds ...predicate.Societe) predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
 		step := newClientStep()
+		preds := visibility.Neighbors(s, "Societe", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -942,6 +949,10 @@ func HasClientWith(preds ...predicate.Societe) predicate.Equipement {
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
@@ -954,6 +965,7 @@ func HasInterventions() predicate.Equipement {
 func HasInterventionsWith(preds ...predicate.Intervention) predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
 		step := newInterventionsStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -965,6 +977,10 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Equipement 
 // HasPlannings applies the HasEdge predicate on the "plannings" edge.
 func HasPlannings() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Planning"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newPlanningsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, PlanningsTable, PlanningsColumn),
@@ -977,6 +993,7 @@ func HasPlannings() predicate.Equipement {
 func HasPlanningsWith(preds ...predicate.Planning) predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
 		step := newPlanningsStep()
+		preds := visibility.Neighbors(s, "Planning", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -394,6 +396,10 @@ func UserIDNotIn(vs ...int) predicate.HistoriqueIntervention {
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
 func HasIntervention() predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, InterventionTable, InterventionColumn),
@@ -406,6 +412,7 @@ func HasIntervention() predicate.HistoriqueIntervention {
 func HasInterventionWith(preds ...predicate.Intervention) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
 		step := newInterventionStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -417,6 +424,10 @@ func HasInterventionWith(preds ...predicate.Intervention) predicate.HistoriqueIn
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, UserTable, UserColumn),
@@ -429,6 +440,7 @@ func HasUser() predicate.HistoriqueIntervention {
 func HasUserWith(preds ...predicate.User) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

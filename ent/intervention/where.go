@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -1439,6 +1441,10 @@ func RechercheContainsFold(v string) predicate.Intervention {
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.
 func HasEquipement() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEquipementStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, EquipementTable, EquipementColumn),
@@ -1451,6 +1457,7 @@ func HasEquipement() predicate.Intervention {
 func HasEquipementWith(preds ...predicate.Equipement) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newEquipementStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1462,6 +1469,10 @@ func HasEquipementWith(preds ...predicate.Equipement) predicate.Intervention {
 // HasTechnicien applies the HasEdge predicate on the "technicien" edge.
 func HasTechnicien() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Technicien"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newTechnicienStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, TechnicienTable, TechnicienColumn),
@@ -1474,6 +1485,7 @@ func HasTechnicien() predicate.Intervention {
 func HasTechnicienWith(preds ...predicate.Technicien) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newTechnicienStep()
+		preds := visibility.Neighbors(s, "Technicien", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1485,6 +1497,10 @@ func HasTechnicienWith(preds ...predicate.Technicien) predicate.Intervention {
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Societe"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newClientStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ClientTable, ClientColumn),
@@ -1497,6 +1513,7 @@ func HasClient() predicate.Intervention {
 func HasClientWith(preds ...predicate.Societe) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newClientStep()
+		preds := visibility.Neighbors(s, "Societe", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1508,6 +1525,10 @@ func HasClientWith(preds ...predicate.Societe) predicate.Intervention {
 // HasContrat applies the HasEdge predicate on the "contrat" edge.
 func HasContrat() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Contrat"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContratStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ContratTable, ContratColumn),
@@ -1520,6 +1541,7 @@ func HasContrat() predicate.Intervention {
 func HasContratWith(preds ...predicate.Contrat) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newContratStep()
+		preds := visibility.Neighbors(s, "Contrat", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1531,6 +1553,10 @@ func HasContratWith(preds ...predicate.Contrat) predicate.Intervention {
 // HasPlanning applies the HasEdge predicate on the "planning" edge.
 func HasPlanning() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Planning"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newPlanningStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, PlanningTable, PlanningColumn),
@@ -1543,6 +1569,7 @@ func HasPlanning() predicate.Intervention {
 func HasPlanningWith(preds ...predicate.Planning) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newPlanningStep()
+		preds := visibility.Neighbors(s, "Planning", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1554,6 +1581,10 @@ func HasPlanningWith(preds ...predicate.Planning) predicate.Intervention {
 // HasDemandeur applies the HasEdge predicate on the "demandeur" edge.
 func HasDemandeur() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDemandeurStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, DemandeurTable, DemandeurColumn),
@@ -1566,6 +1597,7 @@ func HasDemandeur() predicate.Intervention {
 func HasDemandeurWith(preds ...predicate.User) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newDemandeurStep()
+		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1577,6 +1609,10 @@ func HasDemandeurWith(preds ...predicate.User) predicate.Intervention {
 // HasDocuments applies the HasEdge predicate on the "documents" edge.
 func HasDocuments() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Document"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDocumentsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
@@ -1589,6 +1625,7 @@ func HasDocuments() predicate.Intervention {
 func HasDocumentsWith(preds ...predicate.Document) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newDocumentsStep()
+		preds := visibility.Neighbors(s, "Document", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1600,6 +1637,10 @@ func HasDocumentsWith(preds ...predicate.Document) predicate.Intervention {
 // HasHistorique applies the HasEdge predicate on the "historique" edge.
 func HasHistorique() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "HistoriqueIntervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newHistoriqueStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, HistoriqueTable, HistoriqueColumn),
@@ -1612,6 +1653,7 @@ func HasHistorique() predicate.Intervention {
 func HasHistoriqueWith(preds ...predicate.HistoriqueIntervention) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newHistoriqueStep()
+		preds := visibility.Neighbors(s, "HistoriqueIntervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1623,6 +1665,10 @@ func HasHistoriqueWith(preds ...predicate.HistoriqueIntervention) predicate.Inte
 // HasNotifications applies the HasEdge predicate on the "notifications" edge.
 func HasNotifications() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Notification"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newNotificationsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, NotificationsTable, NotificationsColumn),
@@ -1635,6 +1681,7 @@ func HasNotifications() predicate.Intervention {
 func HasNotificationsWith(preds ...predicate.Notification) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newNotificationsStep()
+		preds := visibility.Neighbors(s, "Notification", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1646,6 +1693,10 @@ func HasNotificationsWith(preds ...predicate.Notification) predicate.Interventio
 // HasPieces applies the HasEdge predicate on the "pieces" edge.
 func HasPieces() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Piece"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newPiecesStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, PiecesTable, PiecesPrimaryKey...),
@@ -1658,6 +1709,7 @@ func HasPieces() predicate.Intervention {
 func HasPiecesWith(preds ...predicate.Piece) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newPiecesStep()
+		preds := visibility.Neighbors(s, "Piece", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1669,6 +1721,10 @@ func HasPiecesWith(preds ...predicate.Piece) predicate.Intervention {
 // HasUtilisations applies the HasEdge predicate on the "utilisations" edge.
 func HasUtilisations() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "InterventionPiece"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUtilisationsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, UtilisationsTable, UtilisationsColumn),
@@ -1681,6 +1737,7 @@ func HasUtilisations() predicate.Intervention {
 func HasUtilisationsWith(preds ...predicate.InterventionPiece) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newUtilisationsStep()
+		preds := visibility.Neighbors(s, "InterventionPiece", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

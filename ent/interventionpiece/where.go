@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -288,6 +290,10 @@ func PrixUnitaireCentimesLTE(v int64) predicate.InterventionPiece {
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
 func HasIntervention() predicate.InterventionPiece {
 	return predicate.InterventionPiece(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, InterventionTable, InterventionColumn),
@@ -300,6 +306,7 @@ func HasIntervention() predicate.InterventionPiece {
 func HasInterventionWith(preds ...predicate.Intervention) predicate.InterventionPiece {
 	return predicate.InterventionPiece(func(s *sql.Selector) {
 		step := newInterventionStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -311,6 +318,10 @@ func HasInterventionWith(preds ...predicate.Intervention) predicate.Intervention
 // HasPiece applies the HasEdge predicate on the "piece" edge.
 func HasPiece() predicate.InterventionPiece {
 	return predicate.InterventionPiece(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Piece"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newPieceStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, PieceTable, PieceColumn),
@@ -323,6 +334,7 @@ func HasPiece() predicate.InterventionPiece {
 func HasPieceWith(preds ...predicate.Piece) predicate.InterventionPiece {
 	return predicate.InterventionPiece(func(s *sql.Selector) {
 		step := newPieceStep()
+		preds := visibility.Neighbors(s, "Piece", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

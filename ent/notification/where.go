@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -744,6 +746,10 @@ func InterventionIDNotNil() predicate.Notification {
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, UserTable, UserColumn),
@@ -756,6 +762,7 @@ func HasUser() predicate.Notification {
 func HasUserWith(preds ...predicate.User) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -767,6 +774,10 @@ func HasUserWith(preds ...predicate.User) predicate.Notification {
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
 func HasIntervention() predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, InterventionTable, InterventionColumn),
@@ -779,6 +790,7 @@ func HasIntervention() predicate.Notification {
 func HasInterventionWith(preds ...predicate.Intervention) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newInterventionStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

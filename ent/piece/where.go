@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -423,6 +425,10 @@ func PrixUnitaireCentimesLTE(v int64) predicate.Piece {
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Piece {
 	return predicate.Piece(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, InterventionsTable, InterventionsPrimaryKey...),
@@ -435,6 +441,7 @@ func HasInterventions() predicate.Piece {
 func HasInterventionsWith(preds ...predicate.Intervention) predicate.Piece {
 	return predicate.Piece(func(s *sql.Selector) {
 		step := newInterventionsStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -446,6 +453,10 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Piece {
 // HasUtilisations applies the HasEdge predicate on the "utilisations" edge.
 func HasUtilisations() predicate.Piece {
 	return predicate.Piece(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "InterventionPiece"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUtilisationsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, UtilisationsTable, UtilisationsColumn),
@@ -458,6 +469,7 @@ func HasUtilisations() predicate.Piece {
 func HasUtilisationsWith(preds ...predicate.InterventionPiece) predicate.Piece {
 	return predicate.Piece(func(s *sql.Selector) {
 		step := newUtilisationsStep()
+		preds := visibility.Neighbors(s, "InterventionPiece", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

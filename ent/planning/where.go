@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -704,6 +706,10 @@ func DateDebutNotNil() predicate.Planning {
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.
 func HasEquipement() predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEquipementStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, EquipementTable, EquipementColumn),
@@ -716,6 +722,7 @@ func HasEquipement() predicate.Planning {
 func HasEquipementWith(preds ...predicate.Equipement) predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
 		step := newEquipementStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -727,6 +734,10 @@ func HasEquipementWith(preds ...predicate.Equipement) predicate.Planning {
 // HasTechnicien applies the HasEdge predicate on the "technicien" edge.
 func HasTechnicien() predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Technicien"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newTechnicienStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, TechnicienTable, TechnicienColumn),
@@ -739,6 +750,7 @@ func HasTechnicien() predicate.Planning {
 func HasTechnicienWith(preds ...predicate.Technicien) predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
 		step := newTechnicienStep()
+		preds := visibility.Neighbors(s, "Technicien", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -750,6 +762,10 @@ func HasTechnicienWith(preds ...predicate.Technicien) predicate.Planning {
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
@@ -762,6 +778,7 @@ func HasInterventions() predicate.Planning {
 func HasInterventionsWith(preds ...predicate.Intervention) predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
 		step := newInterventionsStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

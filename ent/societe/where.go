@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -643,6 +645,10 @@ func UserIDNotNil() predicate.Societe {
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, true, UserTable, UserColumn),
@@ -655,6 +661,7 @@ func HasUser() predicate.Societe {
 func HasUserWith(preds ...predicate.User) predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -666,6 +673,10 @@ func HasUserWith(preds ...predicate.User) predicate.Societe {
 // HasContrats applies the HasEdge predicate on the "contrats" edge.
 func HasContrats() predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Contrat"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContratsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, ContratsTable, ContratsColumn),
@@ -678,6 +689,7 @@ func HasContrats() predicate.Societe {
 func HasContratsWith(preds ...predicate.Contrat) predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
 		step := newContratsStep()
+		preds := visibility.Neighbors(s, "Contrat", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -689,6 +701,10 @@ func HasContratsWith(preds ...predicate.Contrat) predicate.Societe {
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
@@ -701,6 +717,7 @@ func HasInterventions() predicate.Societe {
 func HasInterventionsWith(preds ...predicate.Intervention) predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
 		step := newInterventionsStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -712,6 +729,10 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Societe {
 // HasEquipements applies the HasEdge predicate on the "equipements" edge.
 func HasEquipements() predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEquipementsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, EquipementsTable, EquipementsColumn),
@@ -724,6 +745,7 @@ func HasEquipements() predicate.Societe {
 func HasEquipementsWith(preds ...predicate.Equipement) predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
 		step := newEquipementsStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

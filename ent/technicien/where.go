@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -329,6 +331,10 @@ func TauxHoraireCentimesLTE(v int64) predicate.Technicien {
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, true, UserTable, UserColumn),
@@ -341,6 +347,7 @@ func HasUser() predicate.Technicien {
 func HasUserWith(preds ...predicate.User) predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -352,6 +359,10 @@ func HasUserWith(preds ...predicate.User) predicate.Technicien {
 // HasCompetences applies the HasEdge predicate on the "competences" edge.
 func HasCompetences() predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Competence"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCompetencesStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, CompetencesTable, CompetencesPrimaryKey...),
@@ -364,6 +375,7 @@ func HasCompetences() predicate.Technicien {
 func HasCompetencesWith(preds ...predicate.Competence) predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
 		step := newCompetencesStep()
+		preds := visibility.Neighbors(s, "Competence", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -375,6 +387,10 @@ func HasCompetencesWith(preds ...predicate.Competence) predicate.Technicien {
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
@@ -387,6 +403,7 @@ func HasInterventions() predicate.Technicien {
 func HasInterventionsWith(preds ...predicate.Intervention) predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
 		step := newInterventionsStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -398,6 +415,10 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Technicien 
 // HasPlannings applies the HasEdge predicate on the "plannings" edge.
 func HasPlannings() predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Planning"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newPlanningsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, PlanningsTable, PlanningsColumn),
@@ -410,6 +431,7 @@ func HasPlannings() predicate.Technicien {
 func HasPlanningsWith(preds ...predicate.Planning) predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
 		step := newPlanningsStep()
+		preds := visibility.Neighbors(s, "Planning", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

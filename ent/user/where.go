@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/domain"
+
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ID filters vertices based on their ID field.
@@ -954,6 +956,10 @@ func DeletedAtNotNil() predicate.User {
 // HasTechnicien applies the HasEdge predicate on the "technicien" edge.
 func HasTechnicien() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Technicien"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newTechnicienStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, false, TechnicienTable, TechnicienColumn),
@@ -966,6 +972,7 @@ func HasTechnicien() predicate.User {
 func HasTechnicienWith(preds ...predicate.Technicien) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newTechnicienStep()
+		preds := visibility.Neighbors(s, "Technicien", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -977,6 +984,10 @@ func HasTechnicienWith(preds ...predicate.Technicien) predicate.User {
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Societe"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newClientStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, false, ClientTable, ClientColumn),
@@ -989,6 +1000,7 @@ func HasClient() predicate.User {
 func HasClientWith(preds ...predicate.Societe) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newClientStep()
+		preds := visibility.Neighbors(s, "Societe", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1000,6 +1012,10 @@ func HasClientWith(preds ...predicate.Societe) predicate.User {
 // HasNotifications applies the HasEdge predicate on the "notifications" edge.
 func HasNotifications() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Notification"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newNotificationsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, NotificationsTable, NotificationsColumn),
@@ -1012,6 +1028,7 @@ func HasNotifications() predicate.User {
 func HasNotificationsWith(preds ...predicate.Notification) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newNotificationsStep()
+		preds := visibility.Neighbors(s, "Notification", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1023,6 +1040,10 @@ func HasNotificationsWith(preds ...predicate.Notification) predicate.User {
 // HasHistoriques applies the HasEdge predicate on the "historiques" edge.
 func HasHistoriques() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "HistoriqueIntervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newHistoriquesStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, HistoriquesTable, HistoriquesColumn),
@@ -1035,6 +1056,7 @@ func HasHistoriques() predicate.User {
 func HasHistoriquesWith(preds ...predicate.HistoriqueIntervention) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newHistoriquesStep()
+		preds := visibility.Neighbors(s, "HistoriqueIntervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1046,6 +1068,10 @@ func HasHistoriquesWith(preds ...predicate.HistoriqueIntervention) predicate.Use
 // HasInterventionsDemandees applies the HasEdge predicate on the "interventions_demandees" edge.
 func HasInterventionsDemandees() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Intervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newInterventionsDemandeesStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, InterventionsDemandeesTable, InterventionsDemandeesColumn),
@@ -1058,6 +1084,7 @@ func HasInterventionsDemandees() predicate.User {
 func HasInterventionsDemandeesWith(preds ...predicate.Intervention) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newInterventionsDemandeesStep()
+		preds := visibility.Neighbors(s, "Intervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1069,6 +1096,10 @@ func HasInterventionsDemandeesWith(preds ...predicate.Intervention) predicate.Us
 // HasDocuments applies the HasEdge predicate on the "documents" edge.
 func HasDocuments() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Document"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDocumentsStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
@@ -1081,6 +1112,7 @@ func HasDocuments() predicate.User {
 func HasDocumentsWith(preds ...predicate.Document) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newDocumentsStep()
+		preds := visibility.Neighbors(s, "Document", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1092,6 +1124,10 @@ func HasDocumentsWith(preds ...predicate.Document) predicate.User {
 // HasRefreshTokens applies the HasEdge predicate on the "refresh_tokens" edge.
 func HasRefreshTokens() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "RefreshToken"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newRefreshTokensStep(), scope)
+			return
+		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, RefreshTokensTable, RefreshTokensColumn),
@@ -1104,6 +1140,7 @@ func HasRefreshTokens() predicate.User {
 func HasRefreshTokensWith(preds ...predicate.RefreshToken) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newRefreshTokensStep()
+		preds := visibility.Neighbors(s, "RefreshToken", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

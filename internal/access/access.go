@@ -12,9 +12,11 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/privacy"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
+	"github.com/mifmaroc/erp/internal/visibility"
 )
 
 // ErrNoViewer is the denial of a request that carries no authenticated user.
@@ -65,28 +67,58 @@ var (
 	}
 )
 
-// none is the predicate of no row: a role that may not see an entity gets empty lists and
-// NOT_FOUND on node(id:), never another's data.
-func none[P ~func(*entsql.Selector)]() P {
-	return func(s *entsql.Selector) { s.Where(entsql.False()) }
+// Read rules of the entities' policies, one per entity, each taken from rules.
+var (
+	InterventionRows      = read[predicate.Intervention, *ent.InterventionQuery](ent.TypeIntervention)
+	HistoriqueRows        = read[predicate.HistoriqueIntervention, *ent.HistoriqueInterventionQuery](ent.TypeHistoriqueIntervention)
+	DocumentRows          = read[predicate.Document, *ent.DocumentQuery](ent.TypeDocument)
+	InterventionPieceRows = read[predicate.InterventionPiece, *ent.InterventionPieceQuery](ent.TypeInterventionPiece)
+	UserRows              = read[predicate.User, *ent.UserQuery](ent.TypeUser)
+	TechnicienRows        = read[predicate.Technicien, *ent.TechnicienQuery](ent.TypeTechnicien)
+	EquipementRows        = read[predicate.Equipement, *ent.EquipementQuery](ent.TypeEquipement)
+	PieceRows             = read[predicate.Piece, *ent.PieceQuery](ent.TypePiece)
+	SocieteRows           = read[predicate.Societe, *ent.SocieteQuery](ent.TypeSociete)
+	ContratRows           = read[predicate.Contrat, *ent.ContratQuery](ent.TypeContrat)
+	PlanningRows          = read[predicate.Planning, *ent.PlanningQuery](ent.TypePlanning)
+	StaffOnlyRows         = read[predicate.SchedulerRun, *ent.SchedulerRunQuery](ent.TypeSchedulerRun)
+	NotificationRows      = read[predicate.Notification, *ent.NotificationQuery](ent.TypeNotification)
+	Everyone              = read[predicate.Competence, *ent.CompetenceQuery](ent.TypeCompetence)
+)
+
+func init() { visibility.Register(edgeScope) }
+
+// edgeScope is the rule of the rows an edge predicate reaches (see internal/visibility): the
+// same rule as the entity's own queries, so that a filter can only test rows the viewer could
+// read by listing them.
+func edgeScope(ctx context.Context, typ string) func(*entsql.Selector) {
+	if viewer.IsSystem(ctx) || ctx.Value(asWrittenKey{}) != nil {
+		return nil
+	}
+	v := viewer.FromContext(ctx)
+	r, ok := rules[typ]
+	if v == nil || !ok {
+		return none
+	}
+	p, err := r(v)
+	switch {
+	case err != nil:
+		return none
+	case p == nil:
+		return nil
+	}
+	return asWritten(p)
 }
 
-// Rows is the read rule of an entity with predicate type P and query type Q: staff see every
-// row, other roles the rows visible returns.
-func Rows[P ~func(*entsql.Selector), Q any](visible func(*viewer.Viewer) P) privacy.QueryRule {
-	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
-		v := viewer.FromContext(ctx)
-		if v.Staff() {
-			return privacy.Allow
-		}
-		wq, ok := q.(interface{ Where(...P) Q })
-		if !ok {
-			return privacy.Denyf("access: unexpected query type %T", q)
-		}
-		wq.Where(visible(v))
-		return privacy.Allow
-	})
-}
+type asWrittenKey struct{}
 
-// Everyone lets every authenticated user read every row (competences).
-var Everyone = privacy.AlwaysAllowRule()
+// asWritten applies a rule's predicate as the rule wrote it: the edges a rule follows already
+// say which rows they reach (the technician's interventions, say), so the edge predicates
+// inside it are not restricted again, which also keeps a rule's SQL as simple as written.
+func asWritten(p func(*entsql.Selector)) func(*entsql.Selector) {
+	return func(s *entsql.Selector) {
+		ctx := s.Context()
+		s.WithContext(context.WithValue(ctx, asWrittenKey{}, true))
+		p(s)
+		s.WithContext(ctx)
+	}
+}

@@ -1,9 +1,9 @@
 package access
 
 import (
-	entsql "entgo.io/ent/dialect/sql"
-
 	"context"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -30,7 +30,7 @@ func Interventions(v *viewer.Viewer) predicate.Intervention {
 	switch v.Role {
 	case domain.RoleTechnicien:
 		if v.TechnicienID == 0 {
-			return none[predicate.Intervention]()
+			return none
 		}
 		return intervention.TechnicienID(v.TechnicienID)
 	case domain.RoleClient:
@@ -40,30 +40,55 @@ func Interventions(v *viewer.Viewer) predicate.Intervention {
 		}
 		return mine
 	default:
-		return none[predicate.Intervention]()
+		return none
 	}
 }
 
-// Read rules, one per entity.
-var (
-	InterventionRows = Rows[predicate.Intervention, *ent.InterventionQuery](Interventions)
+// A rule says which rows of an entity a viewer reads: a predicate on the entity's table, nil
+// for every row, or an error that refuses the query outright. It is given a viewer that is
+// never nil and never the server itself (both are decided before).
+type rule func(v *viewer.Viewer) (func(*entsql.Selector), error)
 
-	HistoriqueRows = Rows[predicate.HistoriqueIntervention, *ent.HistoriqueInterventionQuery](
-		func(v *viewer.Viewer) predicate.HistoriqueIntervention {
-			return historiqueintervention.HasInterventionWith(Interventions(v))
-		})
+// staffAll gives staff every row and other roles the rows visible returns.
+func staffAll[P ~func(*entsql.Selector)](visible func(*viewer.Viewer) P) rule {
+	return func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Staff() {
+			return nil, nil
+		}
+		return visible(v), nil
+	}
+}
 
-	DocumentRows = Rows[predicate.Document, *ent.DocumentQuery](
-		func(v *viewer.Viewer) predicate.Document { return document.HasInterventionWith(Interventions(v)) })
+// everyRow lets every authenticated user read every row (competences).
+func everyRow(*viewer.Viewer) (func(*entsql.Selector), error) { return nil, nil }
 
-	InterventionPieceRows = Rows[predicate.InterventionPiece, *ent.InterventionPieceQuery](
-		func(v *viewer.Viewer) predicate.InterventionPiece {
-			return interventionpiece.HasInterventionWith(Interventions(v))
-		})
+// none is the predicate of no row: a role that may not see an entity gets empty lists and
+// NOT_FOUND on node(id:), never another's data.
+func none(s *entsql.Selector) { s.Where(entsql.False()) }
+
+var errStaffOnly = privacy.Denyf("reserved to ADMIN and RESPONSABLE")
+
+// rules holds the read rule of every entity, by ent type name: the one definition that the
+// entities' policies (Read) and the edge predicates inside `where` filters (see
+// internal/visibility) both apply. An entity missing here is read by nobody but the server.
+var rules = map[string]rule{
+	ent.TypeIntervention: staffAll(Interventions),
+
+	ent.TypeHistoriqueIntervention: staffAll(func(v *viewer.Viewer) predicate.HistoriqueIntervention {
+		return historiqueintervention.HasInterventionWith(Interventions(v))
+	}),
+
+	ent.TypeDocument: staffAll(func(v *viewer.Viewer) predicate.Document {
+		return document.HasInterventionWith(Interventions(v))
+	}),
+
+	ent.TypeInterventionPiece: staffAll(func(v *viewer.Viewer) predicate.InterventionPiece {
+		return interventionpiece.HasInterventionWith(Interventions(v))
+	}),
 
 	// Users: oneself, and the people around one's interventions (the technician on them,
 	// whoever asked for them or wrote their history).
-	UserRows = Rows[predicate.User, *ent.UserQuery](func(v *viewer.Viewer) predicate.User {
+	ent.TypeUser: staffAll(func(v *viewer.Viewer) predicate.User {
 		iv := Interventions(v)
 		return user.Or(
 			user.ID(v.UserID),
@@ -71,66 +96,90 @@ var (
 			user.HasInterventionsDemandeesWith(iv),
 			user.HasHistoriquesWith(historiqueintervention.HasInterventionWith(iv)),
 		)
-	})
+	}),
 
-	TechnicienRows = Rows[predicate.Technicien, *ent.TechnicienQuery](func(v *viewer.Viewer) predicate.Technicien {
+	ent.TypeTechnicien: staffAll(func(v *viewer.Viewer) predicate.Technicien {
 		return technicien.Or(technicien.UserID(v.UserID), technicien.HasInterventionsWith(Interventions(v)))
-	})
+	}),
 
 	// Equipment: technicians read it all (SPEC.md); a client, his company's and that of
 	// his interventions.
-	EquipementRows = Rows[predicate.Equipement, *ent.EquipementQuery](func(v *viewer.Viewer) predicate.Equipement {
-		if v.Is(domain.RoleTechnicien) {
-			return func(*entsql.Selector) {}
+	ent.TypeEquipement: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Staff() || v.Is(domain.RoleTechnicien) {
+			return nil, nil
 		}
 		p := equipement.HasInterventionsWith(Interventions(v))
 		if v.SocieteID != 0 {
-			return equipement.Or(p, equipement.ClientID(v.SocieteID))
+			return equipement.Or(p, equipement.ClientID(v.SocieteID)), nil
 		}
-		return p
-	})
+		return p, nil
+	},
 
 	// Parts: technicians use them all; a client sees those used on his interventions.
-	PieceRows = Rows[predicate.Piece, *ent.PieceQuery](func(v *viewer.Viewer) predicate.Piece {
-		if v.Is(domain.RoleTechnicien) {
-			return func(*entsql.Selector) {}
+	ent.TypePiece: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Staff() || v.Is(domain.RoleTechnicien) {
+			return nil, nil
 		}
-		return piece.HasInterventionsWith(Interventions(v))
-	})
+		return piece.HasInterventionsWith(Interventions(v)), nil
+	},
 
-	SocieteRows = Rows[predicate.Societe, *ent.SocieteQuery](func(v *viewer.Viewer) predicate.Societe {
+	ent.TypeSociete: staffAll(func(v *viewer.Viewer) predicate.Societe {
 		return societe.Or(societe.ID(v.SocieteID), societe.HasInterventionsWith(Interventions(v)))
-	})
+	}),
 
-	ContratRows = Rows[predicate.Contrat, *ent.ContratQuery](func(v *viewer.Viewer) predicate.Contrat {
+	ent.TypeContrat: staffAll(func(v *viewer.Viewer) predicate.Contrat {
 		if v.SocieteID == 0 {
-			return none[predicate.Contrat]()
+			return none
 		}
 		return contrat.ClientID(v.SocieteID)
-	})
+	}),
 
 	// Plannings are staff work.
-	PlanningRows = Rows[predicate.Planning, *ent.PlanningQuery](func(*viewer.Viewer) predicate.Planning {
-		return none[predicate.Planning]()
-	})
+	ent.TypePlanning: staffAll(func(*viewer.Viewer) predicate.Planning { return none }),
 
-	// StaffOnlyRows: staff read every row, other roles none (scheduler runs).
-	StaffOnlyRows = privacy.QueryRuleFunc(func(ctx context.Context, _ ent.Query) error {
-		if viewer.FromContext(ctx).Staff() {
-			return privacy.Allow
+	// Scheduler runs: staff read every row, other roles are refused.
+	ent.TypeSchedulerRun: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Staff() {
+			return nil, nil
 		}
-		return privacy.Denyf("reserved to ADMIN and RESPONSABLE")
-	})
+		return nil, errStaffOnly
+	},
 
 	// Notifications are personal: everyone reads his own; only ADMIN reads all.
-	NotificationRows = privacy.NotificationQueryRuleFunc(func(ctx context.Context, q *ent.NotificationQuery) error {
-		v := viewer.FromContext(ctx)
-		if !v.Is(domain.RoleAdmin) {
-			q.Where(notification.UserID(v.UserID))
+	ent.TypeNotification: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Is(domain.RoleAdmin) {
+			return nil, nil
 		}
+		return notification.UserID(v.UserID), nil
+	},
+
+	ent.TypeCompetence: everyRow,
+}
+
+// read is the read policy of entity typ, whose predicates have type P and queries type Q: its
+// rule from rules, applied as a filter on the query. An entity without a rule is refused to
+// every viewer.
+func read[P ~func(*entsql.Selector), Q any](typ string) privacy.QueryRule {
+	r, ok := rules[typ]
+	if !ok {
+		return privacy.AlwaysDenyRule()
+	}
+	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
+		p, err := r(viewer.FromContext(ctx))
+		if err != nil || p == nil {
+			if err != nil {
+				return err
+			}
+			return privacy.Allow
+		}
+		wq, ok := q.(interface{ Where(...P) Q })
+		if !ok {
+			return privacy.Denyf("access: unexpected query type %T", q)
+		}
+		wq.Where(P(asWritten(p)))
 		return privacy.Allow
 	})
-)
+}
 
 // Write rules beyond the staff default.
 var (
