@@ -23,24 +23,46 @@ import (
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
-// Interventions is the heart of the matrix: a technician sees those assigned to him, a
-// client those of his company and those he asked for. Everything else a non-staff viewer
-// sees follows from it.
-func Interventions(v *viewer.Viewer) predicate.Intervention {
+// interventionKeys is the heart of the matrix, written once as data so that the SQL predicate
+// (Interventions) and the check of a live event (SeesIntervention) are two readings of the
+// same rule: a viewer who is not staff sees the interventions whose column equals his id for
+// at least one of these pairs. A technician sees those assigned to him, a client those of his
+// company and those he asked for; everything else a non-staff viewer sees follows from it.
+func interventionKeys(v *viewer.Viewer) []key {
 	switch v.Role {
 	case domain.RoleTechnicien:
-		if v.TechnicienID == 0 {
-			return none
+		if v.TechnicienID != 0 {
+			return []key{{intervention.FieldTechnicienID, v.TechnicienID}}
 		}
-		return intervention.TechnicienID(v.TechnicienID)
 	case domain.RoleClient:
-		mine := intervention.DemandeurID(v.UserID)
+		keys := []key{{intervention.FieldDemandeurID, v.UserID}}
 		if v.SocieteID != 0 {
-			return intervention.Or(mine, intervention.ClientID(v.SocieteID))
+			keys = append(keys, key{intervention.FieldClientID, v.SocieteID})
 		}
-		return mine
-	default:
+		return keys
+	}
+	return nil
+}
+
+// key is a column of interventions and the viewer's id it must equal.
+type key struct {
+	column string
+	id     int
+}
+
+// Interventions is the rule of interventionKeys as an SQL predicate, for a viewer who is not
+// staff.
+func Interventions(v *viewer.Viewer) predicate.Intervention {
+	keys := interventionKeys(v)
+	if len(keys) == 0 {
 		return none
+	}
+	return func(s *entsql.Selector) {
+		ps := make([]*entsql.Predicate, len(keys))
+		for i, k := range keys {
+			ps[i] = entsql.EQ(s.C(k.column), k.id)
+		}
+		s.Where(entsql.Or(ps...))
 	}
 }
 
@@ -202,21 +224,24 @@ var (
 	})
 )
 
-// SeesIntervention is Interventions evaluated in Go, for live events that carry the ids the
-// rule needs (no query per event). It must say what Interventions says; a test holds them
-// together.
+// SeesIntervention is the rule of interventionKeys evaluated in Go, for live events that
+// carry the ids the rule needs (no query per event).
 func SeesIntervention(v *viewer.Viewer, technicienID, clientID, demandeurID *int) bool {
 	switch {
 	case v == nil:
 		return false
 	case v.Staff():
 		return true
-	case v.Role == domain.RoleTechnicien:
-		return v.TechnicienID != 0 && technicienID != nil && *technicienID == v.TechnicienID
-	case v.Role == domain.RoleClient:
-		return (demandeurID != nil && *demandeurID == v.UserID) ||
-			(v.SocieteID != 0 && clientID != nil && *clientID == v.SocieteID)
-	default:
-		return false
 	}
+	row := map[string]*int{
+		intervention.FieldTechnicienID: technicienID,
+		intervention.FieldClientID:     clientID,
+		intervention.FieldDemandeurID:  demandeurID,
+	}
+	for _, k := range interventionKeys(v) {
+		if id := row[k.column]; id != nil && *id == k.id {
+			return true
+		}
+	}
+	return false
 }

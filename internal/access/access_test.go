@@ -1,0 +1,84 @@
+package access_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/testdb"
+	"github.com/mifmaroc/erp/internal/viewer"
+)
+
+// TestSeesInterventionIsTheQueryRule holds the two readings of the intervention rule
+// together: for every viewer, the interventions SeesIntervention accepts from their ids are
+// exactly those the database returns to that viewer.
+func TestSeesInterventionIsTheQueryRule(t *testing.T) {
+	c := testdb.Open(t).Ent
+	sys := viewer.SystemContext(context.Background())
+
+	user := func(name string, role domain.Role) *ent.User {
+		return c.User.Create().SetEmail(name + "@example.com").SetNomComplet(name).
+			SetPasswordHash("x").SetRole(role).SaveX(sys)
+	}
+	techUser, otherTechUser := user("tech", domain.RoleTechnicien), user("other-tech", domain.RoleTechnicien)
+	clientUser, lonelyClient := user("client", domain.RoleClient), user("lonely", domain.RoleClient)
+	tech := c.Technicien.Create().SetUser(techUser).SaveX(sys)
+	otherTech := c.Technicien.Create().SetUser(otherTechUser).SaveX(sys)
+	soc := c.Societe.Create().SetNom("Alpha").SetCode("A").SetUser(clientUser).SaveX(sys)
+	otherSoc := c.Societe.Create().SetNom("Beta").SetCode("B").SaveX(sys)
+
+	// Every combination of technician, company and requester, each absent or one of two.
+	var all []*ent.Intervention
+	for _, te := range []*ent.Technicien{nil, tech, otherTech} {
+		for _, so := range []*ent.Societe{nil, soc, otherSoc} {
+			for _, de := range []*ent.User{nil, clientUser, lonelyClient} {
+				q := c.Intervention.Create().SetTitre(fmt.Sprintf("iv-%d", len(all)))
+				if te != nil {
+					q.SetTechnicien(te)
+				}
+				if so != nil {
+					q.SetClient(so)
+				}
+				if de != nil {
+					q.SetDemandeur(de)
+				}
+				all = append(all, q.SaveX(sys))
+			}
+		}
+	}
+
+	viewers := map[string]*viewer.Viewer{
+		"ADMIN":                      {UserID: 1, Role: domain.RoleAdmin},
+		"RESPONSABLE":                {UserID: 2, Role: domain.RoleResponsable},
+		"TECHNICIEN":                 {UserID: techUser.ID, Role: domain.RoleTechnicien, TechnicienID: tech.ID},
+		"TECHNICIEN without profile": {UserID: otherTechUser.ID, Role: domain.RoleTechnicien},
+		"CLIENT with company":        {UserID: clientUser.ID, Role: domain.RoleClient, SocieteID: soc.ID},
+		"CLIENT without company":     {UserID: lonelyClient.ID, Role: domain.RoleClient},
+	}
+	for name, v := range viewers {
+		t.Run(name, func(t *testing.T) {
+			ids, err := c.Intervention.Query().IDs(viewer.NewContext(context.Background(), v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, iv := range all {
+				inDB := slices.Contains(ids, iv.ID)
+				if sees := access.SeesIntervention(v, iv.TechnicienID, iv.ClientID, iv.DemandeurID); sees != inDB {
+					t.Errorf("%s (technicien %v, client %v, demandeur %v): SeesIntervention = %v, database says %v",
+						iv.Titre, deref(iv.TechnicienID), deref(iv.ClientID), deref(iv.DemandeurID), sees, inDB)
+				}
+			}
+		})
+	}
+}
+
+func deref(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
