@@ -2,15 +2,11 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/url"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
-	coderws "github.com/coder/websocket"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -29,7 +25,6 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/technicien"
-	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Options configures the GraphQL server.
@@ -53,28 +48,15 @@ type Options struct {
 	// OnOperation receives each operation's name and type ("query", "mutation"…), for the
 	// request's log line (nil: nobody).
 	OnOperation func(ctx context.Context, name, kind string)
-	// Websockets tracks the open websockets for the shutdown (nil: untracked).
+	// Websockets tracks the open websockets for the shutdown (nil: a set of its own, never
+	// shut down).
 	Websockets *Websockets
+	// SessionCheck is how often an open websocket re-checks its viewer (0:
+	// DefaultSessionCheck); every event is checked too.
+	SessionCheck time.Duration
 	// Suggestions lets validation errors say "Did you mean …?", naming fields, arguments
 	// and types that introspection would show; off in production with introspection.
 	Suggestions bool
-}
-
-// websocketAuth authenticates a websocket from its connection_init payload
-// ({"Authorization": "Bearer …"}); without a valid token the connection is refused.
-func websocketAuth(a *auth.Service) transport.WebsocketInitFunc {
-	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		scheme, token, ok := strings.Cut(strings.TrimSpace(p.Authorization()), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			return ctx, nil, errors.New(`authentication required: send {"Authorization": "Bearer <token>"} in connection_init`)
-		}
-		v, err := a.Authenticate(ctx, strings.TrimSpace(token))
-		if err != nil {
-			return ctx, nil, fmt.Errorf("authentication refused: %w", err)
-		}
-		// The payload's user replaces whatever the upgrade request carried.
-		return viewer.NewContext(ctx, v), nil, nil
-	}
 }
 
 // originHosts turns origins (https://erp.mif.ma) into the host patterns the websocket
@@ -127,19 +109,11 @@ func NewServer(o Options) *handler.Server {
 		return requireViewer(ctx, func(ctx context.Context) graphql.Marshaler { return render(ctx, next) })
 	})
 	srv.AroundOperations(r.withRequestCache)
-	var ws transport.WebsocketImplementation = transport.CoderWebsocketImplementation{
-		AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(o.AllowedOrigins)},
+	sockets := o.Websockets
+	if sockets == nil {
+		sockets = NewWebsockets()
 	}
-	if o.Websockets != nil {
-		ws = o.Websockets.wrap(ws)
-	}
-	srv.AddTransport(transport.Websocket{
-		Implementation:        ws,
-		InitFunc:              websocketAuth(o.Auth),
-		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second, // graphql-ws (legacy) keep-alive
-		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
-	})
+	srv.AddTransport(newWebsocketTransport(o.Auth, sockets, o.AllowedOrigins, o.SessionCheck, o.Logger))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(get{})
 	srv.AddTransport(postJSON{})

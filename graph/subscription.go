@@ -10,8 +10,10 @@ import (
 )
 
 // pump streams, until ctx ends or the bus drops the subscriber, the events that pick turns
-// into a value (ok false: not for this subscriber).
+// into a value (ok false: not for this subscriber), each once the websocket's viewer is
+// checked again (liveSocket.admits).
 func pump[T any](ctx context.Context, bus *pubsub.Bus, pick func(pubsub.Event) (T, bool)) <-chan T {
+	live := liveSocketFrom(ctx)
 	sub := bus.Subscribe()
 	out := make(chan T, 1)
 	go func() {
@@ -26,7 +28,7 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, pick func(pubsub.Event) (
 					return // fell behind: dropped by the bus
 				}
 				v, ok := pick(ev)
-				if !ok {
+				if !ok || !live.admits(ctx) {
 					continue
 				}
 				select {

@@ -96,6 +96,9 @@ func (t trackingImplementation) Accept(w http.ResponseWriter, r *http.Request, o
 		return nil, err
 	}
 	c := &trackedWebsocket{WebsocketConn: conn, set: t.set, ended: make(chan struct{})}
+	if ls := liveSocketFrom(r.Context()); ls != nil {
+		ls.conn = c
+	}
 	t.set.add(c)
 	return c, nil
 }
@@ -107,6 +110,29 @@ type trackedWebsocket struct {
 	set     *Websockets
 	endOnce sync.Once
 	ended   chan struct{}
+
+	closeMu     sync.Mutex
+	closeCode   int // instead of the transport's own, when set
+	closeReason string
+}
+
+// closeWith makes the close the transport is about to send carry code and reason: it only
+// knows normal closure and protocol errors.
+func (c *trackedWebsocket) closeWith(code int, reason string) {
+	c.closeMu.Lock()
+	defer c.closeMu.Unlock()
+	if c.closeCode == 0 {
+		c.closeCode, c.closeReason = code, reason
+	}
+}
+
+func (c *trackedWebsocket) WriteClose(code int, reason string) error {
+	c.closeMu.Lock()
+	if c.closeCode != 0 {
+		code, reason = c.closeCode, c.closeReason
+	}
+	c.closeMu.Unlock()
+	return c.WebsocketConn.WriteClose(code, reason)
 }
 
 func (c *trackedWebsocket) NextReader() (int, io.Reader, error) {
@@ -127,7 +153,7 @@ func (c *trackedWebsocket) end() {
 // goAway starts the close handshake with 1001; the transport's own close that follows is
 // then a no-op, so the client sees this status rather than a normal closure.
 func (c *trackedWebsocket) goAway() {
-	_ = c.WriteClose(int(coderws.StatusGoingAway), goingAway)
+	_ = c.WebsocketConn.WriteClose(int(coderws.StatusGoingAway), goingAway)
 }
 
 // SetReadLimit and SetReadDeadline pass the transport's optional settings through.

@@ -29,17 +29,32 @@ import (
 // Password is the password of every user Env creates.
 const Password = "mot de passe de test"
 
-// Clock is a settable clock shared by the services of an Env.
+// Clock is a settable clock shared by the services of an Env. It stands still unless Run
+// makes it follow real time.
 type Clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	since time.Time // when it started running from t; zero: stopped
 }
 
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.since.IsZero() {
+		return c.t.Add(time.Since(c.since))
+	}
 	return c.t
+}
+
+// Run makes the clock move with real time from its current reading on: for what a frozen
+// clock would hide (expiry against timers and tickers). Set and Advance still move it.
+func (c *Clock) Run() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.since.IsZero() {
+		c.since = time.Now()
+	}
 }
 
 // Set puts the clock at t.
@@ -47,6 +62,9 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
+	if !c.since.IsZero() {
+		c.since = time.Now()
+	}
 }
 
 // Advance moves the clock forward.

@@ -53,6 +53,9 @@ type Config struct {
 	BcryptCost         int           // BCRYPT_COST
 	LoginRateLimit     int           // LOGIN_RATE_LIMIT: login attempts per minute, per address and per account
 	AuthCacheTTL       time.Duration // AUTH_CACHE_TTL: how long a token check's read of the user is reused; 0 off
+	// SubscriptionCheck is how often an open websocket re-checks its token and account
+	// (SUBSCRIPTION_CHECK_INTERVAL).
+	SubscriptionCheck time.Duration
 
 	AdminEmail    string // ADMIN_EMAIL
 	AdminPassword string // ADMIN_PASSWORD
@@ -156,6 +159,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		BcryptCost:        r.intRange("BCRYPT_COST", 12, 10, 16),
 		LoginRateLimit:    r.intRange("LOGIN_RATE_LIMIT", 10, 1, 1000000),
 		AuthCacheTTL:      r.duration("AUTH_CACHE_TTL", time.Second),
+		SubscriptionCheck: r.duration("SUBSCRIPTION_CHECK_INTERVAL", 500*time.Millisecond),
 		AdminEmail:        r.str("ADMIN_EMAIL", ""),
 		AdminPassword:     r.str("ADMIN_PASSWORD", ""),
 		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),
@@ -191,6 +195,11 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.NotifyInterval < 100*time.Millisecond {
 		r.fail("NOTIFY_INTERVAL", "must be at least 100ms (e.g. 5s)")
+	}
+	if c.SubscriptionCheck < 10*time.Millisecond || c.SubscriptionCheck > time.Second {
+		// Beyond a second, a logged-out or demoted subscriber would keep receiving longer
+		// than the API promises.
+		r.fail("SUBSCRIPTION_CHECK_INTERVAL", "must be between 10ms and 1s (e.g. 500ms)")
 	}
 	if c.SchedulerInterval < time.Second {
 		r.fail("SCHEDULER_INTERVAL", "must be at least 1s (e.g. 5m)")

@@ -135,6 +135,7 @@ func TestInvalid(t *testing.T) {
 		{"BadLogLevel", map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
 		{"BadSLAPriority", map[string]string{"SLA_HOURS": "CRITIQUE=1"}, `SLA_HOURS has "CRITIQUE=1"`},
 		{"BadSLAHours", map[string]string{"SLA_HOURS": "URGENTE=soon"}, "SLA_HOURS"},
+		{"SlowSubscriptionCheck", map[string]string{"SUBSCRIPTION_CHECK_INTERVAL": "5s"}, "SUBSCRIPTION_CHECK_INTERVAL must be between 10ms and 1s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

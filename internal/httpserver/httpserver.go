@@ -75,6 +75,7 @@ func NewHandler(d Deps) http.Handler {
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
 		Websockets:     d.Websockets,
+		SessionCheck:   d.Config.SubscriptionCheck,
 		Suggestions:    !d.Config.Production(),
 	}))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
