@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -30,12 +31,27 @@ type requestCache struct {
 
 type cacheKey struct{}
 
-// withRequestCache gives each operation its own cache, and tells onOperation its name.
+// withRequestCache gives each operation, or each event of a subscription, its own cache, and
+// tells onOperation the operation's name.
 func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	if oc := graphql.GetOperationContext(ctx); r.onOperation != nil && oc != nil && oc.Operation != nil {
+	oc := graphql.GetOperationContext(ctx)
+	if oc == nil || oc.Operation == nil {
+		return next(withNewCache(ctx))
+	}
+	if r.onOperation != nil {
 		r.onOperation(ctx, oc.Operation.Name, string(oc.Operation.Operation))
 	}
-	return next(context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}}))
+	if oc.Operation.Operation == ast.Subscription {
+		// Each event of a subscription is an answer of its own: a cache kept for the
+		// subscription's life would serve every event the edges read for the first.
+		respond := next(ctx)
+		return func(ctx context.Context) *graphql.Response { return respond(withNewCache(ctx)) }
+	}
+	return next(withNewCache(ctx))
+}
+
+func withNewCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}})
 }
 
 // kpis returns an intervention's KPIs. The first KPI field asked for in a list computes

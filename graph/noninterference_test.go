@@ -342,3 +342,82 @@ func TestNonInterference(t *testing.T) {
 		})
 	}
 }
+
+// subscriptionProbe is a status subscription whose payload reaches, from the intervention
+// that moved, the rows around it that a viewer may or may not read.
+const subscriptionProbe = `subscription { interventionStatutChanged {
+  interventionId
+  intervention {
+    titre
+    technicien { equipe user { nomComplet } }
+    client { nom }
+    notifications { sujet message }
+    documents { filename }
+    equipement {
+      nom
+      interventions(where: {hasNotificationsWith: [{sujetContainsFold: "zq"}]}) { totalCount }
+      all: interventions { totalCount edges { node { id titre } } }
+    }
+  }
+} }`
+
+// TestSubscriptionNonInterference: what a subscriber receives when an intervention he reads
+// moves does not change when rows he may not read change, and the moves of interventions he
+// may not read never reach him.
+func TestSubscriptionNonInterference(t *testing.T) {
+	cases := []struct {
+		role    domain.Role
+		viewer  func(*world) *ent.User
+		perturb []func(*testing.T, *world)
+	}{
+		{domain.RoleClient, func(w *world) *ent.User { return w.clientA },
+			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBEquipment}},
+		{domain.RoleTechnicien, func(w *world) *ent.User { return w.techUserA },
+			[]func(*testing.T, *world){othersNotifications, companyBWork}},
+		{domain.RoleResponsable, func(w *world) *ent.User { return w.responsable },
+			[]func(*testing.T, *world){othersNotifications}},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.role), func(t *testing.T) {
+			w := newWorld(t)
+			for _, iv := range []*ent.Intervention{w.ivA, w.ivB} {
+				w.env.Client.Intervention.UpdateOne(iv).SetStatut(domain.StatutEnCours).ExecX(w.env.Sys)
+			}
+			ws, err := dialWS(t, w.env, w.env.Token(t, tc.viewer(w)), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws.subscribe("1", subscriptionProbe, nil)
+			waitSubscribers(t, w.env, 1)
+			admin := w.env.As(t, w.admin)
+			// move changes the status of ivB, which the viewer may not read (except
+			// RESPONSABLE), then of ivA, and returns the first payload received.
+			move := func(s domain.InterventionStatut) json.RawMessage {
+				t.Helper()
+				for _, iv := range []*ent.Intervention{w.ivB, w.ivA} {
+					admin.MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": string(s)}, &struct{}{})
+				}
+				return ws.next(5 * time.Second)
+			}
+			if tc.role == domain.RoleResponsable {
+				move = func(s domain.InterventionStatut) json.RawMessage {
+					t.Helper()
+					admin.MustData(changeStatut, map[string]any{"id": strconv.Itoa(w.ivA.ID), "s": string(s)}, &struct{}{})
+					return ws.next(5 * time.Second)
+				}
+			}
+			before := move(domain.StatutEnAttente)
+			for _, p := range tc.perturb {
+				p(t, w)
+			}
+			after := move(domain.StatutEnCours)
+			if !strings.Contains(string(before), `"interventionId":"`+strconv.Itoa(w.ivA.ID)+`"`) {
+				t.Fatalf("first event is not about the viewer's intervention: %s", before)
+			}
+			t.Logf("payload: %s\nafter: %s", before, after)
+			if string(before) != string(after) {
+				t.Errorf("%s's payload changed with rows he may not read:\nbefore: %s\nafter:  %s", tc.role, before, after)
+			}
+		})
+	}
+}
