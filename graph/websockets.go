@@ -100,11 +100,21 @@ func (t trackingImplementation) Accept(w http.ResponseWriter, r *http.Request, o
 		ls.conn = c
 	}
 	t.set.add(c)
+	// The transport is done with the connection when its handler returns, which ends the
+	// request's context. After a close of its own (a protocol error, a refused
+	// connection_init) nobody reads the connection any more, so no failed read would let it
+	// go; and a connection_init whose payload is not an object makes gqlgen return without
+	// closing anything, which this close makes up for (it does nothing after another one).
+	context.AfterFunc(r.Context(), func() {
+		_ = c.WriteClose(int(coderws.StatusProtocolError), "protocol error")
+		c.end()
+	})
 	return c, nil
 }
 
-// trackedWebsocket is a connection of the set until its reads end: once the peer answered
-// our close frame (or the connection died), nothing more goes through it.
+// trackedWebsocket is a connection of the set until its reads end or its handler returns:
+// once the peer answered our close frame (or the connection died), or the transport gave it
+// up, nothing more goes through it.
 type trackedWebsocket struct {
 	transport.WebsocketConn
 	set     *Websockets
