@@ -85,6 +85,11 @@ type Config struct {
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 	MetricsAddr     string        // METRICS_ADDR: where /metrics is served; empty: not served
+
+	// MaxInflight bounds the GraphQL requests served at once (MAX_INFLIGHT_REQUESTS); those
+	// beyond wait InflightQueueWait (INFLIGHT_QUEUE_WAIT) for a slot, then get 503.
+	MaxInflight       int
+	InflightQueueWait time.Duration
 }
 
 // DBConfig holds the connection pool settings (seed §10.9).
@@ -132,6 +137,13 @@ func FromEnv() (Config, error) {
 // in docs/decisions.md). The database's cores are what count; when it has more than the
 // server, raise DB_MAX_OPEN_CONNS.
 func DefaultMaxOpenConns(procs int) int { return max(4, 2*procs) }
+
+// DefaultMaxInflight is how many GraphQL requests a machine with procs cores serves at once:
+// enough to keep the cores and the connection pool busy while some requests wait on the
+// database, few enough that an overload queues outside, where it costs nothing, rather than
+// inside, where every request holds its memory and slows the others (the measurements are
+// in BENCHMARKS.md).
+func DefaultMaxInflight(procs int) int { return max(8, 8*procs) }
 
 // Load reads the configuration through lookup, applies defaults and validates it. The error
 // lists every bad variable, one per line, each with what is wrong and what is expected.
@@ -181,6 +193,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 10*time.Second),
 		MetricsAddr:     r.str("METRICS_ADDR", ""),
+
+		MaxInflight:       r.intRange("MAX_INFLIGHT_REQUESTS", DefaultMaxInflight(runtime.GOMAXPROCS(0)), 1, 100000),
+		InflightQueueWait: r.duration("INFLIGHT_QUEUE_WAIT", 50*time.Millisecond),
 	}
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))

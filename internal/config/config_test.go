@@ -39,6 +39,8 @@ func TestDefaults(t *testing.T) {
 		{"EnableScheduler", c.EnableScheduler, false},
 		{"MaxOpenConns", c.DB.MaxOpenConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
 		{"MaxIdleConns", c.DB.MaxIdleConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
+		{"MaxInflight", c.MaxInflight, config.DefaultMaxInflight(runtime.GOMAXPROCS(0))},
+		{"InflightQueueWait", c.InflightQueueWait, 50 * time.Millisecond},
 		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
 		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}
@@ -136,6 +138,8 @@ func TestInvalid(t *testing.T) {
 		{"BadSLAPriority", map[string]string{"SLA_HOURS": "CRITIQUE=1"}, `SLA_HOURS has "CRITIQUE=1"`},
 		{"BadSLAHours", map[string]string{"SLA_HOURS": "URGENTE=soon"}, "SLA_HOURS"},
 		{"SlowSubscriptionCheck", map[string]string{"SUBSCRIPTION_CHECK_INTERVAL": "5s"}, "SUBSCRIPTION_CHECK_INTERVAL must be between 10ms and 1s"},
+		{"NoInflight", map[string]string{"MAX_INFLIGHT_REQUESTS": "0"}, "MAX_INFLIGHT_REQUESTS"},
+		{"BadQueueWait", map[string]string{"INFLIGHT_QUEUE_WAIT": "-1s"}, "INFLIGHT_QUEUE_WAIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

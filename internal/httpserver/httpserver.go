@@ -97,7 +97,9 @@ func NewHandler(d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return d.Metrics.HTTP(requestLog(d.Logger, securityHeaders(cors(d.Config.CORSAllowOrigins, authenticate(d.Auth, d.Logger, mux)))))
+	// Overload is refused before the token is checked: that costs a database read.
+	guarded := limitInflight(d.Config.MaxInflight, d.Config.InflightQueueWait, authenticate(d.Auth, d.Logger, mux))
+	return d.Metrics.HTTP(requestLog(d.Logger, securityHeaders(noStore(cors(d.Config.CORSAllowOrigins, guarded)))))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -10,10 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/config"
@@ -342,6 +345,119 @@ func TestRequestIDInResponseAndLog(t *testing.T) {
 			}
 			if op, _ := line["operation_type"].(string); tt.op != "" && fmt.Sprintf("%v %v", line["operation"], op) != tt.op {
 				t.Errorf("log line %v, want the operation %q", line, tt.op)
+			}
+		})
+	}
+}
+
+// TestOverloadSheds holds the one slot of MAX_INFLIGHT_REQUESTS=1 with a request whose body
+// has not arrived: the next GraphQL request waits INFLIGHT_QUEUE_WAIT, then is refused with
+// 503, Retry-After and SERVICE_UNAVAILABLE, while websockets and the probes still get in;
+// once the held request is done, requests are served again.
+func TestOverloadSheds(t *testing.T) {
+	env := apptest.New(t, func(c *config.Config) {
+		c.MaxInflight = 1
+		// Long enough that the held request, should it arrive while a probe below holds the
+		// slot, gets it rather than a refusal.
+		c.InflightQueueWait = time.Second
+	})
+	post := func(body io.Reader) (*http.Response, string) {
+		t.Helper()
+		res, err := http.Post(env.URL+"/graphql", "application/json", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = res.Body.Close() }()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	const query = `{"query":"{ __typename }"}`
+
+	pr, pw := io.Pipe()
+	held := make(chan int, 1)
+	go func() {
+		res, err := http.Post(env.URL+"/graphql", "application/json", pr)
+		if err != nil {
+			held <- 0
+			return
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+		held <- res.StatusCode
+	}()
+	if _, err := io.WriteString(pw, `{"query":`); err != nil {
+		t.Fatal(err)
+	}
+
+	// Until the held request has the slot, a probe may pass; then every one is refused.
+	var (
+		res  *http.Response
+		body string
+	)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if res, body = post(strings.NewReader(query)); res.StatusCode != http.StatusOK || time.Now().After(deadline) {
+			break
+		}
+	}
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+		!strings.Contains(body, `"code":"SERVICE_UNAVAILABLE"`) || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("with the slot held: %d, Retry-After %q, Cache-Control %q, body %s; want 503 with Retry-After and SERVICE_UNAVAILABLE",
+			res.StatusCode, res.Header.Get("Retry-After"), res.Header.Get("Cache-Control"), body)
+	}
+	if status, _, _ := get(t, env.URL, "/health"); status != http.StatusOK {
+		t.Errorf("/health with the slot held = %d, want 200", status)
+	}
+	ws, _, err := websocket.Dial(context.Background(), strings.Replace(env.URL, "http", "ws", 1)+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Errorf("websocket upgrade with the slot held: %v, want it accepted", err)
+	} else {
+		_ = ws.CloseNow()
+	}
+
+	if _, err := io.WriteString(pw, `"{ __typename }"}`); err != nil {
+		t.Fatal(err)
+	}
+	_ = pw.Close()
+	if status := <-held; status != http.StatusOK {
+		t.Fatalf("held request = %d, want 200", status)
+	}
+	if res, body := post(strings.NewReader(query)); res.StatusCode != http.StatusOK {
+		t.Errorf("after the held request: %d %s, want 200", res.StatusCode, body)
+	}
+}
+
+// TestGraphQLNoStore: every answer of /graphql, whatever made it, tells caches not to keep
+// it: it depends on the token.
+func TestGraphQLNoStore(t *testing.T) {
+	env := apptest.New(t)
+	token := env.Token(t, env.User(t, "Admin", domain.RoleAdmin))
+	tests := []struct {
+		name, method, query, contentType, body string
+		status                                 int
+	}{
+		{"POST", http.MethodPost, "", "application/json", `{"query":"{ me { email } }"}`, http.StatusOK},
+		{"GET", http.MethodGet, "query=" + url.QueryEscape(`{ me { email } }`), "", "", http.StatusOK},
+		{"ValidationError", http.MethodPost, "", "application/json", `{"query":"{ nothing }"}`, http.StatusOK},
+		{"MalformedBody", http.MethodPost, "", "application/json", `{"query":`, http.StatusBadRequest},
+		{"MutationOverGET", http.MethodGet, "query=" + url.QueryEscape(`mutation { updateMe(input: {nomComplet: "A"}) { email } }`), "", "", http.StatusMethodNotAllowed},
+		{"UnsupportedMedia", http.MethodPost, "", "text/plain", `{}`, http.StatusUnsupportedMediaType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, env.URL+"/graphql?"+tt.query, strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			req.Header.Set("Authorization", "Bearer "+token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			_ = res.Body.Close()
+			if res.StatusCode != tt.status || res.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s = %d with Cache-Control %q, want %d with no-store", tt.name, res.StatusCode, res.Header.Get("Cache-Control"), tt.status)
 			}
 		})
 	}
