@@ -13,7 +13,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/account"
@@ -122,16 +121,25 @@ func NewServer(o Options) *handler.Server {
 	srv.AddTransport(uploads{transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20}})
 	srv.AddTransport(unsupported{}) // last: what no transport above took
 	srv.SetDisableSuggestion(!o.Suggestions)
-	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetParserTokenLimit(MaxTokens)
+	parsed := newDocumentCache()
 	srv.SetQueryCache(parsed)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache()})
 	srv.Use(limits{parsed: parsed}) // after APQ, which fills in the query of a hash
 	if o.Metrics != nil {
 		srv.Use(o.Metrics)
 	}
+	// Whatever the transport, and whether the errors come from validation or execution.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil {
+			resp.Errors = capErrors(resp.Errors)
+		}
+		return resp
+	})
 	srv.SetErrorPresenter(r.presentError)
 	srv.SetRecoverFunc(r.recoverPanic)
 	return srv

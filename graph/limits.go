@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/mifmaroc/erp/internal/domain"
@@ -28,6 +29,19 @@ const (
 	// default page size). A page of 100 interventions with their equipement, technician,
 	// documents and history costs about 1,300; two nested connections of 100 cost over 20,000.
 	MaxComplexity = 20_000
+	// MaxTokens bounds the tokens of a document (names, punctuation, values, comments), so
+	// that what is parsed, held and validated stays proportionate to what a screen asks,
+	// whatever the size of the body: the parser is stopped there too.
+	MaxTokens = 10_000
+	// MaxDirectives bounds the directives written in a document (@include, @skip, @defer…);
+	// validation reports each unknown, misplaced or repeated one.
+	MaxDirectives = 100
+	// MaxInputs bounds the input a document writes: the arguments of fields and directives,
+	// variable definitions, and every element of a list and field of an input object in
+	// their values. nodes(ids:) with a hundred ids is a hundred and one.
+	MaxInputs = 1_000
+	// MaxErrors bounds the errors of one answer; one more error says how many were left out.
+	MaxErrors = 50
 )
 
 // costCap keeps cost arithmetic from overflowing on absurd nestings; any cost at the cap is
@@ -36,12 +50,13 @@ const costCap = 1 << 40
 
 // limits refuses operations that would be too expensive, before any resolver or SQL runs.
 // It checks twice: the raw document before gqlgen validates it, since validation takes time
-// quadratic in repeated fields (10,000 copies of one field: seconds of CPU), then the
-// validated operation with its variables, for page sizes and cost.
+// quadratic in repeated fields (10,000 copies of one field: seconds of CPU) and reports an
+// error per bad directive, argument or field (a megabyte of them made a hundred megabytes
+// of errors), then the validated operation with its variables, for page sizes and cost.
 type limits struct {
 	// parsed is gqlgen's cache of validated documents: a document found there passed the
-	// first check when it was first seen.
-	parsed graphql.Cache[*ast.QueryDocument]
+	// first check when it was first seen. One refused after validation leaves it.
+	parsed *documentCache
 }
 
 var _ interface {
@@ -60,7 +75,11 @@ func (l limits) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	if _, ok := l.parsed.Get(ctx, p.Query); ok {
 		return nil
 	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
+	src := &ast.Source{Input: p.Query}
+	if tooManyTokens(src) {
+		return limitError("the query has more than %d tokens (names, punctuation, values and comments)", MaxTokens)
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(src, MaxTokens)
 	if err == nil {
 		return checkDocument(doc)
 	}
@@ -68,7 +87,29 @@ func (l limits) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	return nil
 }
 
+// tooManyTokens reports whether src has more than MaxTokens tokens, counted as the parser
+// counts them, reading no further than the token after the limit.
+func tooManyTokens(src *ast.Source) bool {
+	lex := lexer.New(src)
+	for n := 0; n <= MaxTokens; n++ {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return false // a lexical error is the parser's to report
+		}
+	}
+	return true
+}
+
 func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
+	// What is written, each fragment once, as validation visits it.
+	var w docNodes
+	w.document(doc)
+	if w.directives > MaxDirectives {
+		return limitError("the query has %d directives; at most %d", w.directives, MaxDirectives)
+	}
+	if w.inputs > MaxInputs {
+		return limitError("the query has %d arguments, variables and input values; at most %d", w.inputs, MaxInputs)
+	}
 	m := measure{fragments: make(map[string]*ast.FragmentDefinition, len(doc.Fragments)), spreading: map[string]bool{}}
 	for _, f := range doc.Fragments {
 		m.fragments[f.Name] = f
@@ -94,11 +135,20 @@ func checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
 }
 
 // MutateOperationContext checks the validated operation, whose variables are known: page
-// sizes and cost, and again the structure, now of this operation alone.
-func (limits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+// sizes and cost, and again the structure, now of this operation alone. A document refused
+// here leaves the cache of validated documents: it keeps room for those that run.
+func (l limits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
+	err := checkOperation(oc)
+	if err != nil {
+		l.parsed.Remove(oc.RawQuery)
+	}
+	return err
+}
+
+func checkOperation(oc *graphql.OperationContext) *gqlerror.Error {
 	m := measure{validated: true, vars: oc.Variables}
 	cost, err := m.selectionSet(oc.Operation.SelectionSet, 1)
 	if err != nil {
@@ -276,6 +326,100 @@ func (m *measure) intArg(f *ast.Field, name string) (int64, bool) {
 	n, ok := v.(int64)
 	return n, err == nil && ok
 }
+
+// docNodes counts what a document writes, each fragment once: the directives and the inputs
+// (arguments, variable definitions, list elements and input object fields) that
+// validation checks one by one, and every node the parser made, for the cache's weight.
+type docNodes struct {
+	directives, inputs, nodes int
+}
+
+func (w *docNodes) document(doc *ast.QueryDocument) {
+	for _, op := range doc.Operations {
+		w.nodes++
+		w.directiveList(op.Directives)
+		for _, v := range op.VariableDefinitions {
+			w.inputs++
+			w.nodes += 2 // the definition and its type
+			w.value(v.DefaultValue)
+			w.directiveList(v.Directives)
+		}
+		w.selectionSet(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		w.nodes++
+		w.directiveList(f.Directives)
+		w.selectionSet(f.SelectionSet)
+	}
+}
+
+func (w *docNodes) selectionSet(set ast.SelectionSet) {
+	for _, sel := range set {
+		w.nodes++
+		switch s := sel.(type) {
+		case *ast.Field:
+			w.arguments(s.Arguments)
+			w.directiveList(s.Directives)
+			w.selectionSet(s.SelectionSet)
+		case *ast.InlineFragment:
+			w.directiveList(s.Directives)
+			w.selectionSet(s.SelectionSet)
+		case *ast.FragmentSpread:
+			w.directiveList(s.Directives)
+		}
+	}
+}
+
+func (w *docNodes) directiveList(list ast.DirectiveList) {
+	for _, d := range list {
+		w.directives++
+		w.nodes++
+		w.arguments(d.Arguments)
+	}
+}
+
+func (w *docNodes) arguments(args ast.ArgumentList) {
+	for _, a := range args {
+		w.inputs++
+		w.nodes++
+		w.value(a.Value)
+	}
+}
+
+func (w *docNodes) value(v *ast.Value) {
+	if v == nil {
+		return
+	}
+	w.nodes++
+	for _, c := range v.Children {
+		w.inputs++
+		w.value(c.Value)
+	}
+}
+
+// capErrors keeps the first MaxErrors errors of list and replaces the rest with one error
+// saying how many there were, with the code of the first of them: a document can be wrong
+// in thousands of places, and the answer has to stay small.
+func capErrors(list gqlerror.List) gqlerror.List {
+	if len(list) <= MaxErrors || len(list) == MaxErrors+1 && list[MaxErrors].Rule == tooManyErrors {
+		return list
+	}
+	code := any(string(domain.CodeBadUserInput))
+	if c, ok := list[MaxErrors].Extensions["code"]; ok {
+		code = c
+	}
+	out := make(gqlerror.List, MaxErrors, MaxErrors+1)
+	copy(out, list)
+	return append(out, &gqlerror.Error{
+		Message:    fmt.Sprintf("too many errors: %d more not shown", len(list)-MaxErrors),
+		Extensions: map[string]any{"code": code},
+		Rule:       tooManyErrors,
+	})
+}
+
+// tooManyErrors marks the error capErrors adds, so that a list capped once (before the
+// presenter) is not capped again (in the response interceptor).
+const tooManyErrors = "TooManyErrors"
 
 func tooManyAliases(n int) *gqlerror.Error {
 	return limitError("the query uses %d aliases; at most %d", n, MaxAliases)

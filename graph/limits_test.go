@@ -2,10 +2,13 @@ package graph_test
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -49,7 +52,10 @@ func TestQueryLimits(t *testing.T) {
 		{"TooCostlyByDefaultPageSize", `{ equipements { edges { node { interventions { edges { node { equipement { interventions { totalCount } } } } } } } } }`,
 			nil, "at most 20000", ""},
 		{"SameField", "{ me { " + strings.Repeat("email ", 21) + "} }", nil, `"email" is selected 21 times in one selection set; at most 20`, ""},
-		{"FieldDuplicationAttack", "{ me { " + strings.Repeat("email ", 100_000) + "} }", nil, "selections", ""},
+		{"FieldDuplicationAttack", "{ me { " + strings.Repeat("email ", 100_000) + "} }", nil, "more than 10000 tokens", ""},
+		{"TooManyDirectives", "{ me { email " + strings.Repeat("@include(if: true) ", 101) + "} }", nil, "101 directives; at most 100", ""},
+		{"TooManyIDs", "{ nodes(ids: [" + strings.Repeat(`"1" `, 1000) + "]) { id } }", nil, "1001 arguments, variables and input values; at most 1000", ""},
+		{"TooManyVariables", "query(" + variables(1001) + ") { me { email } }", nil, "1001 arguments, variables and input values", ""},
 		{"SameFieldThroughFragments", `{ me { ...A ...B } } fragment A on User { ` + strings.Repeat("email ", 15) + `} fragment B on User { ` + strings.Repeat("email ", 15) + `}`,
 			nil, `"email" is selected 30 times`, ""},
 		{"SameFragment", "{ me { " + strings.Repeat("...A ", 21) + "} } fragment A on User { email }", nil, `"...A" is selected 21 times`, ""},
@@ -73,16 +79,111 @@ func TestQueryLimits(t *testing.T) {
 			}
 		})
 	}
+	var me struct{ Me struct{ ID string } }
+	api.MustData(`{ me { id } }`, nil, &me)
 	// What a screen asks for stays well within the limits.
 	for _, q := range []string{
 		`{ interventions(first: 100) { totalCount } }`,
 		`{ interventions(first: 100) { edges { node { equipement { nom } technicien { user { email } } documents { filename } historique { nouveauStatut user { email } } } } } }`,
 		`{ equipements { edges { node { nom interventions { totalCount edges { node { statut } } } } } } }`,
 		`{ me { ...A ...B } } fragment A on User { id email } fragment B on User { id email nomComplet }`,
+		`query($full: Boolean!) { me { email nomComplet @include(if: $full) role @skip(if: $full) } }`,
+		"{ nodes(ids: [" + strings.Repeat(`"`+me.Me.ID+`" `, 100) + "]) { id } }",
 		introspection, // GraphiQL's
 	} {
 		var data map[string]any
-		api.MustData(q, nil, &data)
+		api.MustData(q, map[string]any{"full": true}, &data)
+	}
+}
+
+// variables declares n Int variables.
+func variables(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "$v%d: Int ", i)
+	}
+	return b.String()
+}
+
+// repeat is head, then unit as many times as fit in a request body of graph.MaxBodyBytes,
+// then tail.
+func repeat(head, unit, tail string) string {
+	n := (graph.MaxBodyBytes - 100 - len(head) - len(tail)) / len(unit)
+	return head + strings.Repeat(unit, n) + tail
+}
+
+// TestAnswersStaySmall: an anonymous megabyte of directives or arguments is refused before
+// validation, with one error, and however many mistakes a smaller document makes, its
+// answer holds graph.MaxErrors of them and one saying how many more there were (validation
+// reported each one, a megabyte of directives made a hundred megabytes of errors).
+func TestAnswersStaySmall(t *testing.T) {
+	e := apptest.New(t)
+	var unknownFields strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&unknownFields, "f%d ", i)
+	}
+	var failing strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&failing, "m%d: me { email } ", i)
+	}
+	refused := func(msg string) []string { return []string{msg} }
+	tests := []struct {
+		name, query string
+		status      int
+		code        string   // of every error
+		messages    []string // what the first errors say, and the last one
+	}{
+		{"UnknownDirectives", repeat("{ __typename ", "@x ", "}"), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"RepeatedDirectives", repeat("{ __typename ", "@skip(if: false) ", "}"), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"Arguments", repeat("{ __typename(a: 1", ", a: 1", ") }"), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"Variables", repeat("query($v: Int", ", $v: Int", ") { __typename }"), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"Nesting", repeat("{ ", "a { ", ""), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"Aliases", repeat("{ ", "a: __typename ", "}"), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"UnusedFragments", repeat("{ __typename } ", "fragment f on Query { __typename } ", ""), 400, "BAD_USER_INPUT", refused("more than 10000 tokens")},
+		{"DirectivesWithinTokens", "{ __typename " + strings.Repeat("@x ", 101) + "}", 400, "BAD_USER_INPUT", refused("101 directives; at most 100")},
+		{"ArgumentsWithinTokens", "{ __typename(" + strings.Repeat("a: 1 ", 1001) + ") }", 400, "BAD_USER_INPUT", refused("1001 arguments")},
+		{"ValidationErrors", "{ " + unknownFields.String() + "}", 400, "GRAPHQL_VALIDATION_FAILED",
+			[]string{`Cannot query field "f0" on type "Query".`, "too many errors: 150 more not shown"}},
+		{"FieldErrors", "{ " + failing.String() + "}", 200, "UNAUTHENTICATED",
+			[]string{"authentication required", "too many errors: 10 more not shown"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.DB.Statements()
+			res := request{method: http.MethodPost, contentType: "application/json", accept: "application/graphql-response+json",
+				body: jsonBody(tt.query)}.send(t, e.URL)
+			var errs []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+			if err := json.Unmarshal(res.body["errors"], &errs); err != nil {
+				t.Fatal(err)
+			}
+			want := 1
+			if len(tt.messages) > 1 {
+				want = graph.MaxErrors + 1
+			}
+			if res.status != tt.status || len(errs) != want {
+				t.Fatalf("status %d with %d errors (%d bytes), want %d with %d:\n%.500s", res.status, len(errs), len(res.raw), tt.status, want, res.raw)
+			}
+			for i, err := range errs {
+				if err.Extensions.Code != tt.code {
+					t.Errorf("error %d: code %q, want %q (%s)", i, err.Extensions.Code, tt.code, err.Message)
+				}
+			}
+			if first := errs[0].Message; !strings.Contains(first, tt.messages[0]) {
+				t.Errorf("first error %q, want it to say %q", first, tt.messages[0])
+			}
+			if last := errs[len(errs)-1].Message; !strings.Contains(last, tt.messages[len(tt.messages)-1]) {
+				t.Errorf("last error %q, want it to say %q", last, tt.messages[len(tt.messages)-1])
+			}
+			if _, ok := res.body["data"]; ok != (tt.status == http.StatusOK) {
+				t.Errorf("data present: %v, want it only when the operation ran", ok)
+			}
+			if n := e.DB.Statements() - before; n > 0 {
+				t.Errorf("%d statements ran for an anonymous request", n)
+			}
+		})
 	}
 }
 

@@ -121,11 +121,12 @@ func (p probe) cost() int {
 	}
 }
 
-// ask sends the probes in batches (one alias each, within the query limits) and returns, per
-// probe, everything its answer says: its data and the codes and messages of its errors.
+// ask sends the probes in batches (one alias each, within the query limits, and no more than
+// the errors an answer shows, a probe failing with one) and returns, per probe, everything
+// its answer says: its data and the codes and messages of its errors.
 func ask(t *testing.T, c *gqltest.Client, probes []probe) []string {
 	t.Helper()
-	const maxAliases, maxCost = 90, 19000
+	const maxAliases, maxCost = graph.MaxErrors, 19000
 	answers := make([]string, len(probes))
 	for start := 0; start < len(probes); {
 		end, cost := start, 0

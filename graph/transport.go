@@ -163,7 +163,8 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	media := responseMedia(r)
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		reply(w, media, requestErrorStatus(media), exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs), false)
+		// Capped before the presenter goes through them one by one.
+		reply(w, media, requestErrorStatus(media), exec.DispatchError(graphql.WithOperationContext(ctx, oc), capErrors(errs)), false)
 		return
 	}
 	switch op := oc.Operation.Operation; {
@@ -200,7 +201,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		tooLarge() // without reading a byte of it
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, MaxBodyBytes), r.ContentLength)
 	var big *http.MaxBytesError
 	switch {
 	case errors.As(err, &big):
@@ -220,6 +221,19 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	execute(w, r, exec, params, false)
 }
 
+// readBody reads a body of the announced length into one buffer of that size: io.ReadAll
+// grows its buffer a quarter at a time, allocating several times a large body's size.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	if length <= 0 {
+		return io.ReadAll(r)
+	}
+	var b bytes.Buffer
+	// ReadFrom wants room for one more read to see the end of the body.
+	b.Grow(int(length) + bytes.MinRead)
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
+}
+
 // decodeParams reads the body's one JSON object into params, or says what is wrong with it
 // (never echoing the body).
 func decodeParams(body []byte, params *graphql.RawParams) string {
@@ -232,15 +246,70 @@ func decodeParams(body []byte, params *graphql.RawParams) string {
 	case trimmed[0] != '{':
 		return "the request body must be a JSON object with query, and optionally variables and operationName"
 	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber() // as gqlgen does, so that Int variables keep their exact value
-	if err := dec.Decode(params); err != nil {
+	// json.Unmarshal reads the body where it is, where a json.Decoder would copy it into a
+	// buffer grown by doubling: several times the size of a large body.
+	var wire struct {
+		Query         string          `json:"query"`
+		OperationName string          `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    json.RawMessage `json:"extensions"`
+	}
+	if err := json.Unmarshal(trimmed, &wire); err != nil {
+		if syntax := (*json.SyntaxError)(nil); errors.As(err, &syntax) && strings.HasSuffix(syntax.Error(), "after top-level value") {
+			return "the request body must hold one JSON object only: batching is not supported"
+		}
 		return fmt.Sprintf("the request body is not a valid GraphQL request: %v", err)
 	}
+	params.Query, params.OperationName = wire.Query, wire.OperationName
+	if msg := decodeObject("variables", wire.Variables, &params.Variables); msg != "" {
+		return msg
+	}
+	return decodeObject("extensions", wire.Extensions, &params.Extensions)
+}
+
+// MaxJSONValues bounds the values of a request's variables (and of its extensions): each
+// becomes a Go value several times the size of its text, so a megabyte of [1,1,1,…] would
+// take tens of megabytes.
+const MaxJSONValues = 10_000
+
+// decodeObject decodes the variables or extensions of a request (name), numbers kept exact
+// as gqlgen wants them; absent or null leaves into nil.
+func decodeObject(name string, raw []byte, into *map[string]any) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	if jsonValues(raw) > MaxJSONValues {
+		return fmt.Sprintf("%s holds more than %d values", name, MaxJSONValues)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber() // as gqlgen does, so that Int variables keep their exact value
+	if err := dec.Decode(into); err != nil {
+		return fmt.Sprintf("%s is not a JSON object: %v", name, err)
+	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return "the request body must hold one JSON object only: batching is not supported"
+		return fmt.Sprintf("%s is not a JSON object: it is followed by more", name)
 	}
 	return ""
+}
+
+// jsonValues is an upper bound of the values in a JSON text: one, and one more per comma
+// and opening bracket outside strings.
+func jsonValues(b []byte) int {
+	n, inString, escaped := 1, false, false
+	for _, c := range b {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped = c == '\\'
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == ',' || c == '[' || c == '{':
+			n++
+		}
+	}
+	return n
 }
 
 // get serves GET /graphql?query=…&variables=…; queries only.
@@ -259,13 +328,9 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 	}
 	params := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName"), Headers: r.Header}
 	for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
-		if s := q.Get(name); s != "" {
-			dec := json.NewDecoder(strings.NewReader(s))
-			dec.UseNumber()
-			if err := dec.Decode(into); err != nil {
-				refuse(w, r, exec, http.StatusBadRequest, "%s is not a JSON object: %v", name, err)
-				return
-			}
+		if msg := decodeObject(name, []byte(q.Get(name)), into); msg != "" {
+			refuse(w, r, exec, http.StatusBadRequest, "%s", msg)
+			return
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}

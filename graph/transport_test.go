@@ -149,6 +149,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			400, jsonMedia, false, "one JSON object only", "BAD_USER_INPUT", ""},
 		{"MalformedJSON", request{method: "POST", contentType: jsonMedia, accept: gqlMedia, token: token, body: strings.NewReader(`{"query": "{ me { email } }", "variables": {"secret-looking": 1`)},
 			400, gqlMedia, false, "not a valid GraphQL request", "BAD_USER_INPUT", ""},
+		{"TooManyVariableValues", request{method: "POST", contentType: jsonMedia, body: strings.NewReader(`{"query": "{ __typename }", "variables": {"a": [` + strings.Repeat("1,", 10_000) + `1]}}`)},
+			400, jsonMedia, false, "variables holds more than 10000 values", "BAD_USER_INPUT", ""},
 		{"EmptyBody", request{method: "POST", contentType: jsonMedia, token: token, body: strings.NewReader(``)},
 			400, jsonMedia, false, "empty", "BAD_USER_INPUT", ""},
 		{"BodyTooLarge", request{method: "POST", contentType: jsonMedia, token: token, body: bytes.NewReader(make([]byte, 1<<20+1))},
