@@ -8,6 +8,9 @@
 #                               goroutines after
 #   scripts/bench.sh scale      the list at SCALE_RATE (100/s) on 10,000 and on 1,000,000
 #                               interventions, with the plans PostgreSQL chooses
+#   scripts/bench.sh amplify    anonymous requests of 1 MiB, 16 at once, 4 times, one shape
+#                               per fresh production server (SQLite): its memory before, at
+#                               the peak, and until it is back within 10 % (AMPLIFY_SETTLE, 6m)
 #
 # The databases (erp_bench_100k, erp_bench_10k, erp_bench_1m) are seeded once and kept;
 # drop them to start again. Needs PostgreSQL (scripts/postgres.sh finds or installs it).
@@ -71,6 +74,25 @@ load() { # scenario rate [duration [label]]
 }
 
 case $mode in
+amplify)
+	# The requests are refused or answered before any database access: SQLite in a scratch
+	# directory will do.
+	data=$(mktemp -d)
+	trap 'stop_server; rm -rf "$summary" "$data"' EXIT
+	for shape in unknown-directives repeated-directives arguments nesting aliases variables \
+		unused-fragments json-variables comment persisted; do
+		stop_server
+		rm -rf "${data:?}"/*
+		APP_ENV=production DATA_DIR="$data" UPLOAD_DIRECTORY="$data/uploads" PORT=$PORT METRICS_ADDR=$METRICS LOG_LEVEL=warn \
+			SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 bin/erp serve >/tmp/erp-bench.log 2>&1 &
+		pid=$!
+		for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+		echo "== $shape"
+		bin/loadtest -scenario amplify -shapes "$shape" -url "http://127.0.0.1:$PORT" -pid "$pid" -metrics "http://$METRICS" \
+			-settle "${AMPLIFY_SETTLE:-6m}"
+	done
+	exit 0
+	;;
 targets)
 	start_server "$(database erp_bench_100k 100000)"
 	load list 300
@@ -99,7 +121,7 @@ scale)
 	done
 	;;
 *)
-	echo "usage: scripts/bench.sh [targets|soak|scale]" >&2
+	echo "usage: scripts/bench.sh [targets|soak|scale|amplify]" >&2
 	exit 2
 	;;
 esac

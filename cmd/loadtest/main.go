@@ -52,7 +52,7 @@ func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
-	scenario := flag.String("scenario", "list", "list, filtered, detail, status, login, mix or baseline")
+	scenario := flag.String("scenario", "list", "list, filtered, detail, status, login, mix, baseline or amplify")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
@@ -61,7 +61,17 @@ func run() error {
 	dbCPU := flag.Bool("postgres-cpu", false, "report the CPU time per request of this machine's PostgreSQL processes (Linux)")
 	cpuprofile := flag.String("cpuprofile", "", "write the load tool's own CPU profile of the measured run to this file")
 	label := flag.String("label", "", "name of the run in the summary line (default: the scenario)")
+	parallel := flag.Int("parallel", 16, "amplify: requests sent at once")
+	rounds := flag.Int("rounds", 4, "amplify: bursts of each shape")
+	warm := flag.Int("warm", 2000, "amplify: small requests sent before the baseline is measured")
+	settle := flag.Duration("settle", 5*time.Minute, "amplify: how long to wait for the server's memory to come back")
+	only := flag.String("shapes", "", "amplify: the shapes to send, by name, comma-separated (default: all)")
 	flag.Parse()
+
+	if *scenario == "amplify" {
+		// Anonymous: no login, no rate.
+		return amplify(*base, *pid, *metrics, *parallel, *rounds, *warm, *settle, *only)
+	}
 
 	token, err := login(*base, *email, *password)
 	if err != nil {

@@ -73,3 +73,18 @@ func TestMillis(t *testing.T) {
 		}
 	}
 }
+
+// The amplify scenario counts the errors of answers it does not keep: a key split across
+// two writes counts once.
+func TestMessageCounter(t *testing.T) {
+	answer := `{"errors":[{"message":"a"},{"message":"b"},{"message":"c"}]}`
+	for size := 1; size <= len(answer); size++ {
+		c := &messageCounter{}
+		for i := 0; i < len(answer); i += size {
+			_, _ = c.Write([]byte(answer[i:min(i+size, len(answer))]))
+		}
+		if c.messages != 3 || c.n != int64(len(answer)) {
+			t.Errorf("writes of %d bytes: %d messages in %d bytes, want 3 in %d", size, c.messages, c.n, len(answer))
+		}
+	}
+}
