@@ -192,7 +192,6 @@ type world struct {
 	ivA, ivB                     *ent.Intervention
 	piece                        *ent.Piece
 	docB                         *ent.Document
-	histB                        *ent.HistoriqueIntervention
 	contratB                     *ent.Contrat
 	notesAdmin, notesResponsable *ent.Notification
 }
