@@ -3,11 +3,9 @@ package graph
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -42,24 +40,26 @@ import (
 //
 // What decides the rows stays where it is: the page comes from the resolver itself (filters,
 // order, cursors, access rules), node(id:) from a query of interventions by id under the same
-// access rules. Only the fields are read directly,
-// and only those the shapes below know: columns, the edges every viewer of an intervention
-// may follow (internal/access lets whoever sees an intervention see its equipment, client,
-// technician and his user, requester, documents, history and its authors; TestPrefetchVisibility
-// checks it per role), and the intervention's computed fields, which Go still computes. A
-// selection that reaches anything else (Document.url, an edge with arguments, @defer, a
-// field with a schema directive) goes to the resolvers unchanged, as does every request on
-// SQLite. TestDirectRendering compares both ways field by field.
+// access rules. Only the fields are read directly, and only as directRules allows
+// (directfields.go, derived at start-up from the generated resolver interfaces and the
+// schema): the columns the executor would hand out as they are, the edges every viewer of
+// an intervention may follow (internal/access lets whoever sees an intervention see its
+// equipment, client, technician and his user, requester, documents, history and its authors;
+// TestPrefetchVisibility checks it per role), and the intervention's fields that have a
+// resolver, which Go computes by calling that very resolver. A selection that reaches
+// anything else (a field with a resolver below the intervention, such as Document.url, an
+// argument, a directive that acts at run time, @defer) goes to the resolvers unchanged, as
+// does every request on SQLite. TestDirectRendering compares both ways byte for byte, for
+// every role, with every nullable column empty and then set.
 
-// sqlShape is how a GraphQL object type is read: its table, its columns (GraphQL names
-// are their lowerCamel forms) and the edges that may be followed from it.
+// sqlShape is how a GraphQL object type is read: its table, its columns and ent struct
+// (model, a zero value), from which directRules derives what may be read from the table
+// (directfields.go), and the edges that may be followed from it.
 type sqlShape struct {
 	table   string
-	columns map[string]string // lower-cased GraphQL name → column
-	// zeroed are the optional columns ent reads into plain values: NULL reaches the API as
-	// the Go zero value ("" or 0), as the resolvers would write it.
-	zeroed map[string]bool
-	edges  map[string]sqlEdge
+	columns []string
+	model   any
+	edges   map[string]sqlEdge
 }
 
 // sqlEdge is an edge to target: by a key on the parent (parentKey = target.id) or, for a
@@ -71,28 +71,10 @@ type sqlEdge struct {
 	order     []string
 }
 
-// shape reads the shape of an entity from its table, its columns and its ent struct
-// (model, a zero value): which columns are not pointers there.
-func shape(table string, columns []string, model any, edges map[string]sqlEdge) sqlShape {
-	s := sqlShape{table: table, columns: map[string]string{}, zeroed: map[string]bool{}, edges: edges}
-	for _, c := range columns {
-		if c == user.FieldPasswordHash {
-			continue
-		}
-		s.columns[strings.ToLower(lowerCamel(c))] = c
-	}
-	t := reflect.TypeOf(model)
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" && t.Field(i).Type.Kind() != reflect.Pointer {
-			s.zeroed[name] = true
-		}
-	}
-	return s
-}
-
+// The edges are the joins the loaders of their resolvers make (graph/loaders.go), in the
+// same order; every viewer of an intervention may follow them (TestPrefetchVisibility).
 var sqlShapes = map[string]sqlShape{
-	"Intervention": shape(entintervention.Table, entintervention.Columns, ent.Intervention{}, map[string]sqlEdge{
+	"Intervention": {entintervention.Table, entintervention.Columns, ent.Intervention{}, map[string]sqlEdge{
 		"equipement": {target: "Equipement", parentKey: entintervention.FieldEquipementID},
 		"technicien": {target: "Technicien", parentKey: entintervention.FieldTechnicienID},
 		"client":     {target: "Societe", parentKey: entintervention.FieldClientID},
@@ -100,56 +82,26 @@ var sqlShapes = map[string]sqlShape{
 		"documents":  {target: "Document", childKey: document.FieldInterventionID, order: []string{document.FieldID}},
 		"historique": {target: "HistoriqueIntervention", childKey: historiqueintervention.FieldInterventionID,
 			order: []string{historiqueintervention.FieldHorodatage, historiqueintervention.FieldID}},
-	}),
-	"Technicien": shape(technicien.Table, technicien.Columns, ent.Technicien{}, map[string]sqlEdge{
+	}},
+	"Technicien": {technicien.Table, technicien.Columns, ent.Technicien{}, map[string]sqlEdge{
 		"user": {target: "User", parentKey: technicien.FieldUserID},
-	}),
-	"HistoriqueIntervention": shape(historiqueintervention.Table, historiqueintervention.Columns, ent.HistoriqueIntervention{}, map[string]sqlEdge{
+	}},
+	"HistoriqueIntervention": {historiqueintervention.Table, historiqueintervention.Columns, ent.HistoriqueIntervention{}, map[string]sqlEdge{
 		"user": {target: "User", parentKey: historiqueintervention.FieldUserID},
-	}),
-	"Equipement": shape(equipement.Table, equipement.Columns, ent.Equipement{}, nil),
-	"Societe":    shape(societe.Table, societe.Columns, ent.Societe{}, nil),
-	"User":       shape(user.Table, user.Columns, ent.User{}, nil),
-	"Document":   shape(document.Table, document.Columns, ent.Document{}, nil),
+	}},
+	"Equipement": {equipement.Table, equipement.Columns, ent.Equipement{}, nil},
+	"Societe":    {societe.Table, societe.Columns, ent.Societe{}, nil},
+	"User":       {user.Table, user.Columns, ent.User{}, nil},
+	"Document":   {document.Table, document.Columns, ent.Document{}, nil},
 }
-
-// computedField is a field of Intervention that Go computes from the row.
-type computedField func(ctx context.Context, r *Resolver, iv *ent.Intervention) (any, error)
-
-// kpiField reads one figure of the intervention's KPIs.
-func kpiField(get func(intervention.KPIs) any) computedField {
-	return func(ctx context.Context, r *Resolver, iv *ent.Intervention) (any, error) {
-		k, err := r.kpis(ctx, iv)
-		if err != nil {
-			return nil, err
-		}
-		return get(k), nil
-	}
-}
-
-var computedFields = map[string]computedField{
-	"availableTransitions": func(ctx context.Context, r *Resolver, iv *ent.Intervention) (any, error) {
-		return r.availableTransitions(ctx, iv), nil
-	},
-	"delaiRestant":           kpiField(func(k intervention.KPIs) any { return k.DelaiRestant }),
-	"delaiEcoule":            kpiField(func(k intervention.KPIs) any { return k.DelaiEcoule }),
-	"enRetard":               kpiField(func(k intervention.KPIs) any { return k.EnRetard }),
-	"dureeReelle":            kpiField(func(k intervention.KPIs) any { return k.DureeReelle }),
-	"coutPiecesCentimes":     kpiField(func(k intervention.KPIs) any { return k.CoutPieces }),
-	"coutMainOeuvreCentimes": kpiField(func(k intervention.KPIs) any { return k.CoutMainOeuvre }),
-	"coutTotalCentimes":      kpiField(func(k intervention.KPIs) any { return k.CoutTotal }),
-	"slaRespecte":            kpiField(func(k intervention.KPIs) any { return k.SLARespecte }),
-}
-
-// kpiComputed are the computed fields that need the KPIs (loaded for a whole page at once).
-func kpiComputed(name string) bool { return name != "availableTransitions" }
 
 // nodeField is one field of a rendered intervention, under its response key: a column of the
-// statement, a value Go computes, or the type name.
+// statement, the result of its resolver, or the type name.
 type nodeField struct {
 	key      string
-	column   int // index among the statement's JSON columns; -1 otherwise
-	computed computedField
+	column   int    // index among the statement's JSON columns; -1 otherwise
+	resolver string // the GraphQL field whose resolver computes it
+	out      *ast.Type
 	typename string
 }
 
@@ -160,6 +112,9 @@ type nodePlan struct {
 	column string // the exprs as the one text column renderModifier adds
 	fields []nodeField
 	kpis   bool // some field needs the KPIs
+	// bound are the resolvers of the fields they compute, bound to the server's (by field
+	// index; Resolver.plan binds them).
+	bound []boundResolver
 }
 
 // compiler turns selections into SQL; it fails (ok false) on anything it does not know.
@@ -180,22 +135,14 @@ func implementors(name string) []string {
 	return append([]string{name}, def.Interfaces...)
 }
 
-// fieldDef is the schema definition of field f of type typ, if it may be read directly: no
-// arguments, no directive that acts on it (@deprecated only documents), not deferred.
-func fieldDef(typ string, f graphql.CollectedField) *ast.FieldDefinition {
-	if f.IsDeferred() {
-		return nil
+// fieldDef is the schema definition of field f of type typ and its rule, if the field may be
+// rendered directly in some way: plain (directRules), not deferred.
+func fieldDef(typ string, f graphql.CollectedField) (*ast.FieldDefinition, fieldRule, bool) {
+	rule, ok := directRules[typ].fields[f.Name]
+	if f.IsDeferred() || !ok || !rule.plain {
+		return nil, fieldRule{}, false
 	}
-	def := parsedSchema.Types[typ].Fields.ForName(f.Name)
-	if def == nil || len(def.Arguments) > 0 {
-		return nil
-	}
-	for _, d := range def.Directives {
-		if d.Name != "deprecated" {
-			return nil
-		}
-	}
-	return def
+	return parsedSchema.Types[typ].Fields.ForName(f.Name), rule, true
 }
 
 // object is the SQL of a JSON object of type typ for the row alias, with the fields sel asks,
@@ -226,9 +173,9 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 	if f.Name == "__typename" {
 		return "'\"" + typ + "\"'::json", true
 	}
-	def := fieldDef(typ, f)
+	def, rule, ok := fieldDef(typ, f)
 	s, known := sqlShapes[typ]
-	if def == nil || !known {
+	if !ok || !known {
 		return "", false
 	}
 	if e, ok := s.edges[f.Name]; ok {
@@ -248,19 +195,19 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s WHERE %s.%s = %s.id), '[]')",
 			obj, strings.Join(order, ", "), target.table, child, child, e.childKey, alias), true
 	}
-	col, ok := s.columns[strings.ToLower(f.Name)]
-	if !ok || def.Type.Elem != nil {
+	if rule.column == "" || def.Type.Elem != nil {
 		return "", false
 	}
-	return leaf(alias+"."+col, def.Type.Name(), s.zeroed[col])
+	return leaf(alias+"."+rule.column, def.Type.Name(), rule.zeroed)
 }
 
 // leaf is the SQL of a scalar or enum value as the executor writes it: IDs as strings, times
-// in UTC as RFC 3339 with the fraction's trailing zeros cut (time.RFC3339Nano), NULL as the
-// zero value when ent reads the column into a plain value (zeroed).
+// in UTC as RFC 3339 with the fraction's trailing zeros cut (time.RFC3339Nano) and the zero
+// time as null (graphql.MarshalTime), NULL as the zero value when ent reads the column into a
+// plain value (zeroed). Strings still need fixEscapes.
 func leaf(col, typ string, zeroed bool) (string, bool) {
-	if zeroed {
-		zero := map[string]string{"ID": "0", "Int": "0", "Boolean": "false", "Time": "'0001-01-01 00:00:00+00'"}[typ]
+	if zeroed && typ != "Time" {
+		zero := map[string]string{"ID": "0", "Int": "0", "Boolean": "false"}[typ]
 		if zero == "" {
 			zero = "''" // strings and enums
 		}
@@ -272,6 +219,7 @@ func leaf(col, typ string, zeroed bool) (string, bool) {
 	case "String", "Int", "Boolean":
 		return "to_json(" + col + ")", true
 	case "Time":
+		col = "NULLIF(" + col + ", '0001-01-01 00:00:00+00')"
 		return fmt.Sprintf(`to_json(to_char(%[1]s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || rtrim(to_char(%[1]s, '.US'), '.0') || 'Z')`, col), true
 	}
 	if def := parsedSchema.Types[typ]; def != nil && def.Kind == ast.Enum {
@@ -291,12 +239,19 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 	var p nodePlan
 	for _, f := range graphql.CollectFields(opCtx, sel, implementors("Intervention")) {
 		nf := nodeField{key: f.Alias, column: -1}
-		switch compute, ok := computedFields[f.Name]; {
+		def, rule, ok := fieldDef("Intervention", f)
+		_, edge := sqlShapes["Intervention"].edges[f.Name]
+		switch {
 		case f.Name == "__typename":
 			nf.typename = "Intervention"
-		case ok && fieldDef("Intervention", f) != nil:
-			nf.computed = compute
-			p.kpis = p.kpis || kpiComputed(f.Name)
+		case ok && rule.resolver != "" && !edge:
+			// Its resolver computes it, from the row: the KPIs' ones find their facts
+			// primed from the statement (any resolver may ask; the facts are cheap).
+			if !computable(def.Type, rule.out) {
+				return nodePlan{}, false
+			}
+			nf.resolver, nf.out = f.Name, def.Type
+			p.kpis = true
 		default:
 			expr, ok := c.field("Intervention", rootRef, f)
 			if !ok {
@@ -339,6 +294,7 @@ func (r *Resolver) plan(opCtx *graphql.OperationContext, root, sel ast.Selection
 		return c.plan, c.ok
 	}
 	p, ok := planNodes(opCtx, sel)
+	p.bound = p.bind(r)
 	if !usesDirectives(opCtx.Doc, root) {
 		r.plans.Add(context.Background(), key, cachedPlan{p, ok})
 	}
@@ -454,8 +410,23 @@ func (p nodePlan) facts(iv *ent.Intervention, cols []string) (intervention.Facts
 	return f, nil
 }
 
-// writeNode writes one intervention: its JSON columns cols and its computed fields.
-func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, iv *ent.Intervention, cols []string) error {
+// bind binds the plan's resolver fields to r's resolvers, by field index.
+func (p nodePlan) bind(r *Resolver) []boundResolver {
+	var out []boundResolver
+	for i, f := range p.fields {
+		if f.resolver != "" {
+			if out == nil {
+				out = make([]boundResolver, len(p.fields))
+			}
+			out[i] = r.bind("Intervention", f.resolver, f.out)
+		}
+	}
+	return out
+}
+
+// writeNode writes one intervention: its JSON columns cols and the results of its resolver
+// fields.
+func (p nodePlan) writeNode(ctx context.Context, b *bytes.Buffer, iv *ent.Intervention, cols []string) error {
 	b.WriteByte('{')
 	for i, f := range p.fields {
 		if i > 0 {
@@ -467,36 +438,16 @@ func (p nodePlan) writeNode(ctx context.Context, r *Resolver, b *bytes.Buffer, i
 		switch {
 		case f.typename != "":
 			b.WriteString(strconv.Quote(f.typename))
-		case f.computed != nil:
-			v, err := f.computed(ctx, r, iv)
-			if err != nil {
-				return err
+		case f.resolver != "":
+			if err := p.bound[i].write(ctx, b, iv); err != nil {
+				return fmt.Errorf("%s: %w", f.resolver, err)
 			}
-			writeValue(b, v)
 		default:
 			b.WriteString(cols[f.column])
 		}
 	}
 	b.WriteByte('}')
 	return nil
-}
-
-// writeValue writes a computed value as the executor would: enums by name, a list never null.
-func writeValue(b *bytes.Buffer, v any) {
-	switch v := v.(type) {
-	case []domain.InterventionStatut:
-		b.WriteByte('[')
-		for i, s := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.Quote(string(s)))
-		}
-		b.WriteByte(']')
-	default:
-		out, _ := json.Marshal(v) // ints, booleans and their pointers
-		b.Write(out)
-	}
 }
 
 // directRenders counts the root fields rendered in PostgreSQL, for the metrics: a count that
@@ -584,7 +535,8 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	for _, f := range conn {
 		// One plan per connection: the same field twice under two aliases (with their own
 		// selections) is left to the resolvers.
-		if f.IsDeferred() || (seen[f.Name] && f.Name != "__typename" && f.Name != "totalCount") {
+		if f.IsDeferred() || (seen[f.Name] && f.Name != "__typename" && f.Name != "totalCount") ||
+			!written("InterventionConnection", f.Name) {
 			return nil, nil
 		}
 		seen[f.Name] = true
@@ -593,7 +545,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 			edgeFields = graphql.CollectFields(opCtx, f.Selections, implementors("InterventionEdge"))
 			nodes := 0
 			for _, e := range edgeFields {
-				if e.IsDeferred() {
+				if e.IsDeferred() || !written("InterventionEdge", e.Name) {
 					return nil, nil
 				}
 				if e.Name == "node" {
@@ -610,6 +562,11 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 				&ast.Field{Name: "node", Alias: "node", SelectionSet: rowSelections(plan.usesRow())}}})
 		case "pageInfo":
 			pageFields = graphql.CollectFields(opCtx, f.Selections, implementors("PageInfo"))
+			for _, p := range pageFields {
+				if p.IsDeferred() || !written("PageInfo", p.Name) {
+					return nil, nil
+				}
+			}
 			synthetic = append(synthetic, &ast.Field{Name: "pageInfo", Alias: "pageInfo"})
 		case "totalCount":
 			synthetic = append(synthetic, &ast.Field{Name: "totalCount", Alias: "totalCount"})
@@ -645,6 +602,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 		if !ok {
 			return nil, errors.New("the page came without its rendered columns")
 		}
+		fixEscapes(cols)
 		rendered[iv.ID] = cols
 		size += perEdge
 		for _, c := range cols {
@@ -679,7 +637,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				if err := r.writeEdge(ctx, &b, edgeFields, plan, e, rendered); err != nil {
+				if err := writeEdge(ctx, &b, edgeFields, plan, e, rendered); err != nil {
 					return nil, err
 				}
 			}
@@ -714,10 +672,11 @@ func withRender(ctx context.Context, q *ent.InterventionQuery) *ent.Intervention
 	return q
 }
 
-// usesRow reports whether Go computes fields from the intervention's row.
+// usesRow reports whether Go computes fields from the intervention's row (their resolvers
+// may read any of its columns).
 func (p nodePlan) usesRow() bool {
 	for _, f := range p.fields {
-		if f.computed != nil {
+		if f.resolver != "" {
 			return true
 		}
 	}
@@ -741,7 +700,7 @@ func (r *Resolver) primeKPIs(ctx context.Context, p nodePlan, iv *ent.Interventi
 	return nil
 }
 
-func (r *Resolver) writeEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, plan nodePlan, e *ent.InterventionEdge, rendered map[int][]string) error {
+func writeEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, plan nodePlan, e *ent.InterventionEdge, rendered map[int][]string) error {
 	if e == nil {
 		b.WriteString("null")
 		return nil
@@ -762,7 +721,7 @@ func (r *Resolver) writeEdge(ctx context.Context, b *bytes.Buffer, fields []grap
 				b.WriteString("null")
 				continue
 			}
-			if err := plan.writeNode(ctx, r, b, e.Node, rendered[e.Node.ID]); err != nil {
+			if err := plan.writeNode(ctx, b, e.Node, rendered[e.Node.ID]); err != nil {
 				return err
 			}
 		}
@@ -816,11 +775,10 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	q := r.client.Intervention.Query().Where(entintervention.ID(args["id"].(int)))
-	// Only the columns Go reads: the text ones (description, report, search text) are the
-	// bulk of a row, and the statement renders whatever the client asked of them.
-	if plan.usesRow() {
-		q.Select(rowFields...)
-	} else {
+	// The whole row only when resolvers compute from it: the text columns (description,
+	// report, search text) are the bulk of a row, and the statement renders whatever the
+	// client asked of them.
+	if !plan.usesRow() {
 		q.Select(entintervention.FieldID)
 	}
 	if len(plan.exprs) > 0 {
@@ -834,14 +792,63 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 	if !ok {
 		return nil, errors.New("the intervention came without its rendered columns")
 	}
+	fixEscapes(cols)
 	if plan.kpis {
 		if err := r.primeKPIs(ctx, plan, iv, cols); err != nil {
 			return nil, err
 		}
 	}
 	var b bytes.Buffer
-	if err := plan.writeNode(ctx, r, &b, iv, cols); err != nil {
+	if err := plan.writeNode(ctx, &b, iv, cols); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// fixEscapes rewrites, in place, the escapes PostgreSQL's to_json writes differently from
+// the executor (graphql.MarshalString): \b and \f become \u0008 and \u000C, and \u00xx
+// takes capital hex digits. Text without a backslash is left as it is, without copying.
+func fixEscapes(cols []string) {
+	for i, c := range cols {
+		if strings.IndexByte(c, '\\') >= 0 {
+			cols[i] = fixEscape(c)
+		}
+	}
+}
+
+func fixEscape(s string) string {
+	var b strings.Builder
+	start := 0 // s[start:] is not copied yet
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		n, with := 2, ""
+		switch s[i+1] {
+		case 'b':
+			with = `\u0008`
+		case 'f':
+			with = `\u000C`
+		case 'u':
+			if n = 6; i+n <= len(s) {
+				if hex := strings.ToUpper(s[i+2 : i+6]); hex != s[i+2:i+6] {
+					with = `\u` + hex
+				}
+			}
+		}
+		if with != "" {
+			if start == 0 {
+				b.Grow(len(s) + 8)
+			}
+			b.WriteString(s[start:i])
+			b.WriteString(with)
+			start = i + n
+		}
+		i += n - 1
+	}
+	if start == 0 {
+		return s
+	}
+	b.WriteString(s[start:])
+	return b.String()
 }

@@ -100,12 +100,6 @@ func rowFacts(iv *ent.Intervention) intervention.Facts {
 		DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
 }
 
-// rowFields are the columns Go reads from an intervention's row to compute its fields:
-// rowFacts' and, for the transitions, the status and the technician.
-var rowFields = []string{entintervention.FieldID, entintervention.FieldStatut, entintervention.FieldTechnicienID,
-	entintervention.FieldDateCreation, entintervention.FieldDateLimite, entintervention.FieldDateCloture,
-	entintervention.FieldDureeEstimee}
-
 // kpiResult is the KPIs of one intervention, or why they could not be computed.
 type kpiResult struct {
 	Data  intervention.KPIs

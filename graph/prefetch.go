@@ -293,32 +293,32 @@ func (r *Resolver) prefetch(ctx context.Context, plan prefetchPlan, uses map[str
 	cols := []string{"i." + entintervention.FieldID}
 	if plan.equipement {
 		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s e WHERE e.id = i.%s)",
-			jsonObject("e", equipement.Columns, uses["equipement"].fields), equipement.Table, entintervention.FieldEquipementID))
+			jsonObject("e", "Equipement", uses["equipement"].fields), equipement.Table, entintervention.FieldEquipementID))
 	}
 	if plan.technicien {
 		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s t WHERE t.id = i.%s)",
-			jsonObject("t", technicien.Columns, uses["technicien"].fields, technicien.FieldUserID),
+			jsonObject("t", "Technicien", uses["technicien"].fields, technicien.FieldUserID),
 			technicien.Table, entintervention.FieldTechnicienID))
 	}
 	if plan.technicienUser {
 		cols = append(cols, fmt.Sprintf("(SELECT %s FROM %s u JOIN %s t ON u.id = t.%s WHERE t.id = i.%s)",
-			jsonObject("u", user.Columns, uses["technicien"].userFields),
+			jsonObject("u", "User", uses["technicien"].userFields),
 			user.Table, technicien.Table, technicien.FieldUserID, entintervention.FieldTechnicienID))
 	}
 	if plan.documents {
 		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s ORDER BY d.id) FROM %s d WHERE d.%s = i.id)",
-			jsonObject("d", document.Columns, uses["documents"].fields, document.FieldInterventionID),
+			jsonObject("d", "Document", uses["documents"].fields, document.FieldInterventionID),
 			document.Table, document.FieldInterventionID))
 	}
 	if plan.historique {
 		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s ORDER BY h.%s, h.id) FROM %s h WHERE h.%s = i.id)",
-			jsonObject("h", historiqueintervention.Columns, uses["historique"].fields,
+			jsonObject("h", "HistoriqueIntervention", uses["historique"].fields,
 				historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID),
 			historiqueintervention.FieldHorodatage, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
 	}
 	if plan.historiqueUser {
 		cols = append(cols, fmt.Sprintf("(SELECT json_agg(%s) FROM %s u WHERE u.id IN (SELECT h.%s FROM %s h WHERE h.%s = i.id))",
-			jsonObject("u", user.Columns, uses["historique"].userFields),
+			jsonObject("u", "User", uses["historique"].userFields),
 			user.Table, historiqueintervention.FieldUserID, historiqueintervention.Table, historiqueintervention.FieldInterventionID))
 	}
 	query := fmt.Sprintf("SELECT %s FROM %s i WHERE i.id = ANY($1)", strings.Join(cols, ", "), entintervention.Table)
@@ -410,44 +410,33 @@ func primeRow(ctx context.Context, l *loaders, plan prefetchPlan, iv *ent.Interv
 	return nil
 }
 
-// jsonObject is the SQL expression of a JSON object of the row alias: its id, the columns
-// whose GraphQL names are in selected, and keys. When a selected name is not a column (a
-// computed field: Document.url needs the path), every column goes, but never a password hash.
-func jsonObject(alias string, columns []string, selected map[string]bool, keys ...string) string {
-	byName := make(map[string]string, len(columns))
-	for _, c := range columns {
-		byName[lowerCamel(c)] = c
-	}
+// jsonObject is the SQL expression of a JSON object of the row alias of GraphQL type typ:
+// its id, the columns of the fields in selected (by GraphQL name) that the executor hands
+// out as they are (directRules), and keys. When a selected field is anything else (it has a
+// resolver or a directive, which may read any column of the object: Document.url needs the
+// path), every column ent hands out goes, never a sensitive one (a password hash).
+func jsonObject(alias, typ string, selected map[string]bool, keys ...string) string {
+	rules := directRules[typ]
 	take := map[string]bool{"id": true}
 	for _, k := range keys {
 		take[k] = true
 	}
 	all := false
 	for name := range selected {
-		if c, ok := byName[name]; ok {
-			take[c] = true
+		if f := rules.fields[name]; f.plain && f.column != "" {
+			take[f.column] = true
 		} else if !strings.HasPrefix(name, "__") {
 			all = true
 		}
 	}
+	columns := sqlShapes[typ].columns
 	args := make([]string, 0, 2*len(columns))
 	for _, c := range columns {
-		if (all || take[c]) && c != user.FieldPasswordHash {
+		if (all || take[c]) && rules.handedOut[c] {
 			args = append(args, "'"+c+"'", alias+"."+c)
 		}
 	}
 	return "json_build_object(" + strings.Join(args, ", ") + ")"
-}
-
-// lowerCamel turns a column name into its GraphQL field name (nouveau_statut: nouveauStatut).
-func lowerCamel(column string) string {
-	parts := strings.Split(column, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }
 
 // unmarshalList decodes a json_agg, which is NULL for no row.
