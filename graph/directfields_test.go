@@ -54,7 +54,7 @@ func editedSchema(typ, field string, editType func(*ast.Definition), editField f
 // compiles reports whether direct rendering takes node(id:) of an intervention with sel.
 func compiles(t *testing.T, sel string) bool {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(parsedSchema, `{ node(id: 1) { ... on Intervention { `+sel+` } } }`)
+	doc, errs := gqlparser.LoadQueryWithRules(parsedSchema, `{ node(id: 1) { ... on Intervention { `+sel+` } } }`, nil)
 	if errs != nil {
 		t.Fatal(errs)
 	}
