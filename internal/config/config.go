@@ -195,7 +195,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MetricsAddr:     r.str("METRICS_ADDR", ""),
 
 		MaxInflight:       r.intRange("MAX_INFLIGHT_REQUESTS", DefaultMaxInflight(runtime.GOMAXPROCS(0)), 1, 100000),
-		InflightQueueWait: r.duration("INFLIGHT_QUEUE_WAIT", 50*time.Millisecond),
+		InflightQueueWait: r.duration("INFLIGHT_QUEUE_WAIT", 100*time.Millisecond),
 	}
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))

@@ -40,7 +40,7 @@ func TestDefaults(t *testing.T) {
 		{"MaxOpenConns", c.DB.MaxOpenConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
 		{"MaxIdleConns", c.DB.MaxIdleConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
 		{"MaxInflight", c.MaxInflight, config.DefaultMaxInflight(runtime.GOMAXPROCS(0))},
-		{"InflightQueueWait", c.InflightQueueWait, 50 * time.Millisecond},
+		{"InflightQueueWait", c.InflightQueueWait, 100 * time.Millisecond},
 		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
 		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}

@@ -11,19 +11,24 @@ import (
 // graphqlPath is the one route whose work is bounded and whose answers are never cached.
 const graphqlPath = "/graphql"
 
-// limitInflight serves at most limit GraphQL requests at once (no bound when it is 0). A request that finds them all
-// taken waits up to wait for one (as many may wait as may run); then it is answered at once
-// with 503 and Retry-After, before its body is read or its token checked. Beyond the rate
-// the machine serves, more requests at once do not finish sooner: each holds its memory
-// longer and slows the others, and latency and memory grow without bound (BENCHMARKS.md).
-// Websocket upgrades (a subscription is long-lived and light) and the other routes (the
-// probes above all) are never refused.
+// queuedPerSlot bounds the requests waiting for a slot, per slot.
+const queuedPerSlot = 8
+
+// limitInflight serves at most limit GraphQL requests at once (no bound when it is 0). A
+// request that finds them all taken waits up to wait for one, among at most queuedPerSlot
+// times limit waiting; then it is answered with 503 and Retry-After, before its body is
+// read or its token checked (at once when the queue is full). Beyond the rate the machine
+// serves, more requests at once do not finish sooner: each holds its memory longer and
+// slows the others, and latency and memory grow without bound (BENCHMARKS.md). A waiting
+// request holds only its goroutine and headers, so the queue can absorb the bursts and
+// stalls of a normal load. Websocket upgrades (a subscription is long-lived and light) and
+// the other routes (the probes above all) are never refused.
 func limitInflight(limit int, wait time.Duration, next http.Handler) http.Handler {
 	if limit <= 0 {
 		return next
 	}
 	slots := make(chan struct{}, limit)
-	queue := make(chan struct{}, limit)
+	queue := make(chan struct{}, queuedPerSlot*limit)
 	acquire := func(r *http.Request) bool {
 		select {
 		case slots <- struct{}{}:
