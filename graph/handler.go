@@ -129,6 +129,8 @@ func NewServer(o Options) *handler.Server {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache()})
 	srv.Use(limits{parsed: parsed}) // after APQ, which fills in the query of a hash
+	// After the limits, which bound the document it walks.
+	srv.Use(&inputChecks{introspection: o.Introspection})
 	if o.Metrics != nil {
 		srv.Use(o.Metrics)
 	}

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,7 +277,8 @@ func TestDocuments(t *testing.T) {
 func TestInvalidEnumRefusedBeforeExecution(t *testing.T) {
 	_, api := newFixture(t)
 	e := api.MustFail(listQuery, map[string]any{"where": map[string]any{"statut": "FINIE"}})
-	if e.Code() != "GRAPHQL_VALIDATION_FAILED" {
-		t.Errorf("code = %q (%s), want GRAPHQL_VALIDATION_FAILED", e.Code(), e.Message)
+	// The variable's value is wrong, not the document: BAD_USER_INPUT, as for an argument.
+	if e.Code() != "BAD_USER_INPUT" || !strings.Contains(e.Message, "variable $where.statut") {
+		t.Errorf("error %q (%s), want BAD_USER_INPUT naming $where.statut", e.Message, e.Code())
 	}
 }

@@ -42,7 +42,7 @@ func TestCreateUser(t *testing.T) {
 		{"DuplicateEmail", map[string]any{"email": "nouveau@mif.ma", "password": "un mot de passe solide", "role": "CLIENT"}, "CONFLICT"},
 		{"BadEmail", map[string]any{"email": "pas-un-email", "password": "un mot de passe solide", "role": "CLIENT"}, "BAD_USER_INPUT"},
 		{"ShortPassword", map[string]any{"email": "autre@mif.ma", "password": "court", "role": "CLIENT"}, "BAD_USER_INPUT"},
-		{"UnknownRole", map[string]any{"email": "autre@mif.ma", "password": "un mot de passe solide", "role": "CHEF"}, "GRAPHQL_VALIDATION_FAILED"},
+		{"UnknownRole", map[string]any{"email": "autre@mif.ma", "password": "un mot de passe solide", "role": "CHEF"}, "BAD_USER_INPUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
