@@ -1,9 +1,11 @@
 package graph_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -233,6 +235,69 @@ func TestIntrospectionDisabled(t *testing.T) {
 	api.MustData(`{ me { Typename: __typename } }`, nil, &out) // __typename is not introspection
 	if lines := e.watch.taken(); len(lines) > 0 {
 		t.Errorf("logged at ERROR:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// TestUploadErrors: what the multipart transport refuses carries extensions.code and the
+// status of the other transports' refusals, like any error of the API.
+func TestUploadErrors(t *testing.T) {
+	e := newInputEnv(t, func(c *config.Config) { c.MaxUploadBytes = 1 << 20 })
+	operations := `{"query": "mutation($f: Upload!) { uploadDocument(interventionId: \"` + e.ids["intervention"] + `\", file: $f) { id } }", "variables": {"f": null}}`
+	form := func(parts ...[2]string) (*bytes.Buffer, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for _, p := range parts {
+			if p[0] == "0" {
+				w, _ := mw.CreateFormFile("0", "photo.png")
+				_, _ = w.Write([]byte(p[1]))
+				continue
+			}
+			_ = mw.WriteField(p[0], p[1])
+		}
+		_ = mw.Close()
+		return &b, mw.FormDataContentType()
+	}
+	big := strings.Repeat("x", 3<<20)
+	tests := []struct {
+		name    string
+		parts   [][2]string
+		chunked bool // no Content-Length: the size shows while reading
+		status  int
+		code    domain.Code
+	}{
+		{"NoOperations", [][2]string{{"map", `{}`}}, false, http.StatusBadRequest, domain.CodeBadUserInput},
+		{"OperationsNotJSON", [][2]string{{"operations", `{`}, {"map", `{}`}}, false, http.StatusBadRequest, domain.CodeBadUserInput},
+		{"MapToNowhere", [][2]string{{"operations", operations}, {"map", `{"0": ["nowhere"]}`}, {"0", "png"}}, false, http.StatusBadRequest, domain.CodeBadUserInput},
+		{"MapToAnotherVariable", [][2]string{{"operations", operations}, {"map", `{"0": ["variables.g"]}`}, {"0", "png"}}, false, http.StatusOK, domain.CodeBadUserInput},
+		{"FileNotInMap", [][2]string{{"operations", operations}, {"map", `{}`}, {"0", "png"}}, false, http.StatusBadRequest, domain.CodeBadUserInput},
+		{"TooLarge", [][2]string{{"operations", operations}, {"map", `{"0": ["variables.f"]}`}, {"0", big}}, false, http.StatusRequestEntityTooLarge, domain.CodeBadUserInput},
+		{"TooLargeChunked", [][2]string{{"operations", operations}, {"map", `{"0": ["variables.f"]}`}, {"0", big}}, true, http.StatusRequestEntityTooLarge, domain.CodeBadUserInput},
+		{"InvalidQuery", [][2]string{{"operations", `{"query": "mutation { nope }"}`}, {"map", `{}`}}, false, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, contentType := form(tt.parts...)
+			var r io.Reader = body
+			if tt.chunked {
+				r = io.MultiReader(body) // hides the length
+			}
+			req, err := http.NewRequest(http.MethodPost, e.URL+"/graphql", r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", contentType)
+			req.Header.Set("Authorization", "Bearer "+e.api.Token)
+			res := decode(t, req)
+			if res.Status != tt.status || len(res.Errors) == 0 || res.Errors[0].Code() != string(tt.code) {
+				t.Errorf("answer %d %+v, want %d with %s", res.Status, res.Errors, tt.status, tt.code)
+			}
+			if res.Data != nil {
+				t.Errorf("data %s in a refusal", res.Data)
+			}
+			if lines := e.watch.taken(); len(lines) > 0 {
+				t.Errorf("logged at ERROR:\n%s", strings.Join(lines, "\n"))
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -350,7 +351,104 @@ func (u uploads) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 			"a multipart request needs an Authorization: Bearer header or an Apollo-Require-Preflight header (protection against cross-site request forgery)")
 		return
 	}
-	u.MultipartForm.Do(w, r, exec)
+	limit := u.MaxUploadSize
+	if r.ContentLength > limit {
+		refuseWith(w, r, exec, http.StatusRequestEntityTooLarge, uploadTooLarge(limit))
+		return
+	}
+	// gqlgen's transport answers its own refusals (a malformed form, a body cut short or too
+	// long, a temporary file it could not write) with neither a code nor the status this
+	// API gives them: its answer is held, and such a refusal answered again here.
+	body := &uploadBody{ReadCloser: r.Body}
+	r.Body = body
+	held := &heldResponse{header: w.Header()}
+	watched := &watchedExecutor{GraphExecutor: exec}
+	u.MultipartForm.Do(held, r, watched)
+	var answer struct {
+		Errors gqlerror.List `json:"errors"`
+	}
+	_ = json.Unmarshal(held.body.Bytes(), &answer)
+	switch {
+	case len(answer.Errors) > 0 && answer.Errors[0].Extensions["code"] == nil:
+		msg := answer.Errors[0].Message
+		switch {
+		case body.read > limit || strings.Contains(msg, "too large"):
+			refuseWith(w, r, exec, http.StatusRequestEntityTooLarge, uploadTooLarge(limit))
+		case body.err == nil && strings.Contains(msg, "temp file"):
+			refuseWith(w, r, exec, http.StatusInternalServerError,
+				&domain.Error{Code: domain.CodeInternal, Message: "the upload could not be kept for the request: try again", Err: errors.New(msg)})
+		default:
+			refuseWith(w, r, exec, http.StatusBadRequest,
+				domain.Errorf(domain.CodeBadUserInput, "%s (see the GraphQL multipart request specification)", msg))
+		}
+	case watched.refused:
+		// Refused before running (parse, validation, variables): answered as the other
+		// transports do, without data.
+		media := responseMedia(r)
+		reply(w, media, requestErrorStatus(media), &graphql.Response{Errors: answer.Errors}, false)
+	default:
+		w.WriteHeader(held.status)
+		_, _ = w.Write(held.body.Bytes())
+	}
+}
+
+func uploadTooLarge(limit int64) *domain.Error {
+	return domain.Errorf(domain.CodeBadUserInput,
+		"the request is larger than %d bytes: the upload limit (MAX_UPLOAD_SIZE_MB) and room for the form's other parts", limit)
+}
+
+// refuseWith answers a request refused before running with err, classified and presented
+// by the error presenter like any other error.
+func refuseWith(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, status int, err error) {
+	reply(w, responseMedia(r), status, exec.DispatchError(r.Context(), gqlerror.List{gqlerror.WrapPath(nil, err)}), false)
+}
+
+// uploadBody counts what is read of a multipart body and keeps its first read error.
+type uploadBody struct {
+	io.ReadCloser
+	read int64
+	err  error
+}
+
+func (b *uploadBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.read += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// watchedExecutor tells whether the operation was refused before it ran.
+type watchedExecutor struct {
+	graphql.GraphExecutor
+	refused bool
+}
+
+func (e *watchedExecutor) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+	oc, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
+	e.refused = errs != nil
+	return oc, errs
+}
+
+// heldResponse keeps a response instead of sending it.
+type heldResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header { return h.header }
+
+func (h *heldResponse) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
+
+func (h *heldResponse) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	return h.body.Write(b)
 }
 
 // unsupported takes whatever no other transport took: other media types on POST
