@@ -30,7 +30,7 @@ type Contrat struct {
 	DateDebut time.Time `json:"date_debut,omitempty"`
 	// DateFin holds the value of the "date_fin" field.
 	DateFin *time.Time `json:"date_fin,omitempty"`
-	// MontantAnnuelCentimes holds the value of the "montant_annuel_centimes" field.
+	// MAD centimes, from 0 to 10000000000
 	MontantAnnuelCentimes int64 `json:"montant_annuel_centimes,omitempty"`
 	// Actif holds the value of the "actif" field.
 	Actif bool `json:"actif,omitempty"`

@@ -60,7 +60,7 @@ type Intervention struct {
 	DateAlerteEcheance *time.Time `json:"date_alerte_echeance,omitempty"`
 	// the planning occurrence this preventive intervention was created for
 	DateEcheance *time.Time `json:"date_echeance,omitempty"`
-	// minutes
+	// minutes, from 0 to 1000000
 	DureeEstimee *int `json:"duree_estimee,omitempty"`
 	// Rapport holds the value of the "rapport" field.
 	Rapport string `json:"rapport,omitempty"`

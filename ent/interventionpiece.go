@@ -27,9 +27,9 @@ type InterventionPiece struct {
 	InterventionID int `json:"intervention_id,omitempty"`
 	// PieceID holds the value of the "piece_id" field.
 	PieceID int `json:"piece_id,omitempty"`
-	// Quantite holds the value of the "quantite" field.
+	// units used, from 1 to 1000000
 	Quantite int `json:"quantite,omitempty"`
-	// PrixUnitaireCentimes holds the value of the "prix_unitaire_centimes" field.
+	// the part's price when first used, MAD centimes, from 0 to 10000000000
 	PrixUnitaireCentimes int64 `json:"prix_unitaire_centimes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionPieceQuery when eager-loading is set.

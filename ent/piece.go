@@ -25,11 +25,11 @@ type Piece struct {
 	Reference string `json:"reference,omitempty"`
 	// Designation holds the value of the "designation" field.
 	Designation string `json:"designation,omitempty"`
-	// units in stock; decremented atomically when used
+	// units in stock, from 0 to 1000000; decremented atomically when used
 	Quantite int `json:"quantite,omitempty"`
-	// a notification is raised when quantite falls below it
+	// a notification is raised when quantite falls below it; from 0 to 1000000
 	SeuilAlerte int `json:"seuil_alerte,omitempty"`
-	// PrixUnitaireCentimes holds the value of the "prix_unitaire_centimes" field.
+	// MAD centimes, from 0 to 10000000000
 	PrixUnitaireCentimes int64 `json:"prix_unitaire_centimes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PieceQuery when eager-loading is set.

@@ -30,11 +30,11 @@ type Planning struct {
 	Description string `json:"description,omitempty"`
 	// Priorite holds the value of the "priorite" field.
 	Priorite domain.Priorite `json:"priorite,omitempty"`
-	// minutes
+	// minutes, from 0 to 1000000
 	DureeEstimee *int `json:"duree_estimee,omitempty"`
 	// Frequence holds the value of the "frequence" field.
 	Frequence domain.Frequence `json:"frequence,omitempty"`
-	// every intervalle × frequence
+	// every intervalle × frequence; from 1 to 1000
 	Intervalle int `json:"intervalle,omitempty"`
 	// ProchaineDate holds the value of the "prochaine_date" field.
 	ProchaineDate time.Time `json:"prochaine_date,omitempty"`

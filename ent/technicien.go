@@ -29,7 +29,7 @@ type Technicien struct {
 	Equipe string `json:"equipe,omitempty"`
 	// Disponibilite holds the value of the "disponibilite" field.
 	Disponibilite domain.Disponibilite `json:"disponibilite,omitempty"`
-	// hourly labour rate in MAD centimes, used by coutMainOeuvreCentimes
+	// hourly labour rate in MAD centimes, used by coutMainOeuvreCentimes; from 0 to 100000000
 	TauxHoraireCentimes int64 `json:"taux_horaire_centimes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TechnicienQuery when eager-loading is set.

@@ -3167,7 +3167,10 @@ extend type Mutation {
   """
   changeInterventionStatut(id: ID!, statut: InterventionStatut!, remarque: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
 
-  "Record parts used, taken out of stock at once. Errors: CONFLICT (insufficient stock), LOCKED, NOT_FOUND."
+  """
+  Record parts used, taken out of stock at once; quantite from 1 to 1000000.
+  Errors: BAD_USER_INPUT (quantite), CONFLICT (insufficient stock), LOCKED, NOT_FOUND.
+  """
   addPieceToIntervention(interventionId: ID!, pieceId: ID!, quantite: Int!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
 
   "Errors: CONFLICT (code taken)."

@@ -161,8 +161,12 @@ func (r *Resolver) loadKPIs(ctx context.Context, ivs []*ent.Intervention) []kpiR
 		}
 	}
 	for _, l := range lines {
-		if f := facts[l.InterventionID]; f != nil {
-			f.CoutPieces += int64(l.Quantite) * l.PrixUnitaireCentimes
+		if f := facts[l.InterventionID]; f != nil && f.CostErr == nil {
+			line, err := intervention.LineCost(l.Quantite, l.PrixUnitaireCentimes)
+			if err == nil {
+				f.CoutPieces, err = intervention.AddCost(f.CoutPieces, line)
+			}
+			f.CostErr = err
 		}
 	}
 	now := r.now()

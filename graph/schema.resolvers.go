@@ -72,6 +72,9 @@ func (r *interventionResolver) DureeReelle(ctx context.Context, obj *ent.Interve
 // CoutPiecesCentimes is the resolver for the coutPiecesCentimes field.
 func (r *interventionResolver) CoutPiecesCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
 	k, err := r.kpis(ctx, obj)
+	if err == nil {
+		err = k.CostErr
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -81,6 +84,9 @@ func (r *interventionResolver) CoutPiecesCentimes(ctx context.Context, obj *ent.
 // CoutMainOeuvreCentimes is the resolver for the coutMainOeuvreCentimes field.
 func (r *interventionResolver) CoutMainOeuvreCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
 	k, err := r.kpis(ctx, obj)
+	if err == nil {
+		err = k.CostErr
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -90,6 +96,9 @@ func (r *interventionResolver) CoutMainOeuvreCentimes(ctx context.Context, obj *
 // CoutTotalCentimes is the resolver for the coutTotalCentimes field.
 func (r *interventionResolver) CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
 	k, err := r.kpis(ctx, obj)
+	if err == nil {
+		err = k.CostErr
+	}
 	if err != nil {
 		return 0, err
 	}

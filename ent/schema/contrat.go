@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -26,7 +28,10 @@ func (Contrat) Fields() []ent.Field {
 		field.String("objet").Optional(),
 		field.Time("date_debut").Annotations(entgql.OrderField("DATE_DEBUT")),
 		field.Time("date_fin").Optional().Nillable().Annotations(entgql.OrderField("DATE_FIN")),
-		field.Int64("montant_annuel_centimes").Default(0).NonNegative(),
+		field.Int64("montant_annuel_centimes").
+			Default(0).
+			Validate(domain.InRange[int64](0, domain.MaxMontantCentimes)).
+			Comment(fmt.Sprintf("MAD centimes, from 0 to %d", domain.MaxMontantCentimes)),
 		field.Bool("actif").Default(true),
 		field.Int("client_id"),
 	}

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -84,8 +85,8 @@ func (Intervention) Fields() []ent.Field {
 		field.Int("duree_estimee").
 			Optional().
 			Nillable().
-			NonNegative().
-			Comment("minutes"),
+			Validate(domain.InRange(0, domain.MaxDureeMinutes)).
+			Comment(fmt.Sprintf("minutes, from 0 to %d", domain.MaxDureeMinutes)),
 		field.Text("rapport").
 			Optional(),
 		field.Int("satisfaction_client").

@@ -1,11 +1,14 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // InterventionPiece records parts used by an intervention, with the unit price at the time
@@ -22,8 +25,12 @@ func (InterventionPiece) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("intervention_id"),
 		field.Int("piece_id"),
-		field.Int("quantite").Positive(),
-		field.Int64("prix_unitaire_centimes").NonNegative(),
+		field.Int("quantite").
+			Validate(domain.InRange(1, domain.MaxQuantite)).
+			Comment(fmt.Sprintf("units used, from 1 to %d", domain.MaxQuantite)),
+		field.Int64("prix_unitaire_centimes").
+			Validate(domain.InRange[int64](0, domain.MaxMontantCentimes)).
+			Comment(fmt.Sprintf("the part's price when first used, MAD centimes, from 0 to %d", domain.MaxMontantCentimes)),
 	}
 }
 

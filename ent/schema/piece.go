@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -25,14 +27,17 @@ func (Piece) Fields() []ent.Field {
 		field.String("designation").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("DESIGNATION")),
 		field.Int("quantite").
 			Default(0).
-			NonNegative().
-			Comment("units in stock; decremented atomically when used").
+			Validate(domain.InRange(0, domain.MaxQuantite)).
+			Comment(fmt.Sprintf("units in stock, from 0 to %d; decremented atomically when used", domain.MaxQuantite)).
 			Annotations(entgql.OrderField("QUANTITE")),
 		field.Int("seuil_alerte").
 			Default(0).
-			NonNegative().
-			Comment("a notification is raised when quantite falls below it"),
-		field.Int64("prix_unitaire_centimes").Default(0).NonNegative(),
+			Validate(domain.InRange(0, domain.MaxQuantite)).
+			Comment(fmt.Sprintf("a notification is raised when quantite falls below it; from 0 to %d", domain.MaxQuantite)),
+		field.Int64("prix_unitaire_centimes").
+			Default(0).
+			Validate(domain.InRange[int64](0, domain.MaxMontantCentimes)).
+			Comment(fmt.Sprintf("MAD centimes, from 0 to %d", domain.MaxMontantCentimes)),
 	}
 }
 

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -33,14 +35,18 @@ func (Planning) Fields() []ent.Field {
 			GoType(domain.Priorite("")).
 			Default(string(domain.PrioriteProgrammee)).
 			Annotations(entgql.Type("Priorite"), entgql.OrderField("PRIORITE")),
-		field.Int("duree_estimee").Optional().Nillable().NonNegative().Comment("minutes"),
+		field.Int("duree_estimee").
+			Optional().
+			Nillable().
+			Validate(domain.InRange(0, domain.MaxDureeMinutes)).
+			Comment(fmt.Sprintf("minutes, from 0 to %d", domain.MaxDureeMinutes)),
 		field.Enum("frequence").
 			GoType(domain.Frequence("")).
 			Annotations(entgql.Type("Frequence"), entgql.OrderField("FREQUENCE")),
 		field.Int("intervalle").
 			Default(1).
-			Min(1).
-			Comment("every intervalle × frequence"),
+			Validate(domain.InRange(1, domain.MaxIntervalle)).
+			Comment(fmt.Sprintf("every intervalle × frequence; from 1 to %d", domain.MaxIntervalle)),
 		field.Time("prochaine_date").
 			Annotations(entgql.OrderField("PROCHAINE_DATE")),
 		field.Time("derniere_date").

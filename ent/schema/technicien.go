@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -37,8 +39,8 @@ func (Technicien) Fields() []ent.Field {
 			Annotations(entgql.Type("Disponibilite"), entgql.OrderField("DISPONIBILITE")),
 		field.Int64("taux_horaire_centimes").
 			Default(0).
-			NonNegative().
-			Comment("hourly labour rate in MAD centimes, used by coutMainOeuvreCentimes").
+			Validate(domain.InRange[int64](0, domain.MaxTauxHoraireCentimes)).
+			Comment(fmt.Sprintf("hourly labour rate in MAD centimes, used by coutMainOeuvreCentimes; from 0 to %d", domain.MaxTauxHoraireCentimes)).
 			Annotations(entgql.OrderField("TAUX_HORAIRE_CENTIMES")),
 	}
 }

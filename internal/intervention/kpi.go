@@ -1,6 +1,8 @@
 package intervention
 
 import (
+	"math"
+	"math/bits"
 	"time"
 
 	"github.com/mifmaroc/erp/internal/domain"
@@ -35,8 +37,10 @@ type Facts struct {
 	DateCloture     *time.Time
 	History         []Step // in time order
 	TauxHoraire     int64  // centimes per hour of the assigned technician
-	CoutPieces      int64  // Σ quantity × unit price, centimes
+	CoutPieces      int64  // Σ quantity × unit price, centimes (see PartsCost)
 	DureeEstimeeMin *int
+	// CostErr is why CoutPieces could not be summed (ErrCostOverflow), nil when it was.
+	CostErr error
 }
 
 // KPIs of an intervention (SPEC.md). Durations are in minutes.
@@ -50,6 +54,54 @@ type KPIs struct {
 	CoutTotal          int64 // centimes
 	SLARespecte        *bool // nil without deadline; else whether the work ended (or, while open, still is) in time
 	DepassementEstimee *int  // DureeReelle − DureeEstimee, nil without estimate
+	// CostErr is why the costs could not be computed (ErrCostOverflow); the costs are then
+	// zero and must not be shown.
+	CostErr error
+}
+
+// ErrCostOverflow: a cost exceeds the largest amount int64 centimes hold. The bounds of
+// rates, prices and quantities (domain.Max…) keep every cost far below it; only data
+// written before those bounds, or around them, gets there.
+var ErrCostOverflow = &domain.Error{
+	Code:    domain.CodeInternal,
+	Message: "the costs of this intervention exceed the amounts the server can count: a rate, price or quantity is beyond its documented bound",
+}
+
+// LineCost is quantite × prixCentimes; ErrCostOverflow when it does not fit.
+func LineCost(quantite int, prixCentimes int64) (int64, error) {
+	if quantite < 0 || prixCentimes < 0 {
+		return 0, ErrCostOverflow
+	}
+	hi, lo := bits.Mul64(uint64(quantite), uint64(prixCentimes))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, ErrCostOverflow
+	}
+	return int64(lo), nil
+}
+
+// AddCost is a + b for non-negative costs; ErrCostOverflow when it does not fit.
+func AddCost(a, b int64) (int64, error) {
+	if a < 0 || b < 0 || a > math.MaxInt64-b {
+		return 0, ErrCostOverflow
+	}
+	return a + b, nil
+}
+
+// labourCost is minutes × rate centimes per hour, rounded down, computed on 128 bits so
+// that the product cannot wrap; ErrCostOverflow when the result does not fit.
+func labourCost(minutes int, rate int64) (int64, error) {
+	if minutes < 0 || rate < 0 {
+		return 0, ErrCostOverflow
+	}
+	hi, lo := bits.Mul64(uint64(minutes), uint64(rate))
+	if hi >= 60 {
+		return 0, ErrCostOverflow
+	}
+	q, _ := bits.Div64(hi, lo, 60)
+	if q > math.MaxInt64 {
+		return 0, ErrCostOverflow
+	}
+	return int64(q), nil
 }
 
 // Compute derives the KPIs at instant now.
@@ -65,10 +117,8 @@ func Compute(f Facts, now time.Time) KPIs {
 	k := KPIs{
 		DelaiEcoule: minutes(end.Sub(f.DateCreation)),
 		DureeReelle: enCoursMinutes(f.History, now),
-		CoutPieces:  f.CoutPieces,
 	}
-	k.CoutMainOeuvre = int64(k.DureeReelle) * f.TauxHoraire / 60
-	k.CoutTotal = k.CoutPieces + k.CoutMainOeuvre
+	k.CoutPieces, k.CoutMainOeuvre, k.CoutTotal, k.CostErr = costs(f, k.DureeReelle)
 	if f.DateLimite != nil {
 		inTime := !end.After(*f.DateLimite)
 		k.SLARespecte = &inTime
@@ -85,6 +135,23 @@ func Compute(f Facts, now time.Time) KPIs {
 		k.DepassementEstimee = &d
 	}
 	return k
+}
+
+// costs are the parts, labour and total costs, all zero with the error when one overflows.
+func costs(f Facts, dureeReelle int) (pieces, labour, total int64, err error) {
+	if f.CostErr != nil {
+		return 0, 0, 0, f.CostErr
+	}
+	if f.CoutPieces < 0 {
+		return 0, 0, 0, ErrCostOverflow
+	}
+	if labour, err = labourCost(dureeReelle, f.TauxHoraire); err != nil {
+		return 0, 0, 0, err
+	}
+	if total, err = AddCost(f.CoutPieces, labour); err != nil {
+		return 0, 0, 0, err
+	}
+	return f.CoutPieces, labour, total, nil
 }
 
 // enCoursMinutes sums the periods spent EN_COURS; a period still running counts up to now.

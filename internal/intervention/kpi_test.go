@@ -1,6 +1,7 @@
 package intervention_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -95,5 +96,73 @@ func TestCompute(t *testing.T) {
 				t.Errorf("Compute (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestComputeCostBounds: costs are exact up to the bounds of rates, prices and quantities,
+// and beyond what int64 centimes hold they are refused, never wrapped around (an hourly
+// rate of 2^63-1 once gave a labour cost of 0).
+func TestComputeCostBounds(t *testing.T) {
+	t0 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	running := func(years int) []intervention.Step {
+		return []intervention.Step{{Statut: "EN_COURS", At: t0.AddDate(-years, 0, 0)}}
+	}
+	maxParts := int64(domain.MaxQuantite) * domain.MaxMontantCentimes
+	// A Duration holds 292 years: the time spent EN_COURS is counted up to that.
+	maxMinutes := math.MaxInt64 / int64(time.Minute)
+	tests := []struct {
+		name       string
+		facts      intervention.Facts
+		wantLabour int64
+		wantTotal  int64
+		overflow   bool
+	}{
+		{"RateAtItsBoundForAYear", intervention.Facts{History: running(1), TauxHoraire: domain.MaxTauxHoraireCentimes, CoutPieces: maxParts},
+			365 * 24 * domain.MaxTauxHoraireCentimes, 365*24*domain.MaxTauxHoraireCentimes + maxParts, false},
+		{"RateAtItsBoundForCenturies", intervention.Facts{History: running(300), TauxHoraire: domain.MaxTauxHoraireCentimes},
+			maxMinutes * domain.MaxTauxHoraireCentimes / 60, maxMinutes * domain.MaxTauxHoraireCentimes / 60, false},
+		{"RateOfMaxInt64", intervention.Facts{History: running(1), TauxHoraire: math.MaxInt64}, 0, 0, true},
+		// A year is 525,600 minutes: minutes × rate goes beyond int64, the labour cost does not.
+		{"ProductBeyondInt64", intervention.Facts{History: running(1), TauxHoraire: math.MaxInt64 / 525600 * 30},
+			math.MaxInt64 / 525600 * 30 * 8760, math.MaxInt64 / 525600 * 30 * 8760, false},
+		{"TotalBeyondInt64", intervention.Facts{History: running(1), TauxHoraire: domain.MaxTauxHoraireCentimes, CoutPieces: math.MaxInt64}, 0, 0, true},
+		{"PartsNotSummed", intervention.Facts{CostErr: intervention.ErrCostOverflow}, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.facts.Statut, tt.facts.DateCreation = "EN_COURS", t0.AddDate(-300, 0, 0)
+			k := intervention.Compute(tt.facts, t0)
+			if got := k.CostErr != nil; got != tt.overflow {
+				t.Fatalf("CostErr = %v, want an overflow: %t", k.CostErr, tt.overflow)
+			}
+			if k.CoutMainOeuvre != tt.wantLabour || k.CoutTotal != tt.wantTotal {
+				t.Errorf("labour %d, total %d; want %d, %d", k.CoutMainOeuvre, k.CoutTotal, tt.wantLabour, tt.wantTotal)
+			}
+		})
+	}
+}
+
+func TestLineCost(t *testing.T) {
+	tests := []struct {
+		name     string
+		quantite int
+		prix     int64
+		want     int64
+		overflow bool
+	}{
+		{"AtTheBounds", domain.MaxQuantite, domain.MaxMontantCentimes, int64(domain.MaxQuantite) * domain.MaxMontantCentimes, false},
+		{"BeyondInt64", 2, math.MaxInt64, 0, true},
+		{"Negative", -1, 100, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := intervention.LineCost(tt.quantite, tt.prix)
+			if got != tt.want || (err != nil) != tt.overflow {
+				t.Errorf("LineCost(%d, %d) = %d, %v; want %d, overflow %t", tt.quantite, tt.prix, got, err, tt.want, tt.overflow)
+			}
+		})
+	}
+	if _, err := intervention.AddCost(math.MaxInt64, 1); err == nil {
+		t.Error("AddCost(MaxInt64, 1): no overflow")
 	}
 }

@@ -388,8 +388,8 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 // CONFLICT and nothing changes. Staff or the assigned technician, on an open intervention.
 func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
-	if quantite <= 0 {
-		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be at least 1")
+	if quantite < 1 || quantite > domain.MaxQuantite {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
 	}
 	iv, err := s.load(ctx, id)
 	if err != nil {

@@ -38,13 +38,23 @@ func Occurrence(anchor time.Time, freq domain.Frequence, n, k int) time.Time {
 	return first.AddDate(0, 0, min(d, last)-1)
 }
 
-// longestPeriod is an upper bound of one period, used to jump close to a far date without
-// passing it. (A day may last 25 hours at a DST change.)
-func longestPeriod(freq domain.Frequence, n int) time.Duration {
+// longestPeriod is an upper bound of one period in seconds, used to jump close to a far date
+// without passing it. (A day may last 25 hours at a DST change.) Seconds, not a Duration:
+// the longest periods, and the span from an old anchor to now, are beyond what a Duration
+// holds.
+func longestPeriod(freq domain.Frequence, n int) int64 {
 	if d, ok := days[freq]; ok {
-		return time.Duration(d*n) * 25 * time.Hour
+		return int64(d) * int64(n) * 25 * 3600
 	}
-	return time.Duration(months[freq]*n*31) * 25 * time.Hour
+	return int64(months[freq]) * int64(n) * 31 * 25 * 3600
+}
+
+// InBounds reports whether a planning's interval is one the calendar computes: what the
+// ent validator lets through (rows written before it may hold others).
+func InBounds(freq domain.Frequence, n int) bool {
+	_, isDays := days[freq]
+	_, isMonths := months[freq]
+	return (isDays || isMonths) && n >= 1 && n <= domain.MaxIntervalle
 }
 
 // indexAfter returns the smallest k with Occurrence(k) > t (0 when the anchor is after t).
@@ -53,7 +63,7 @@ func indexAfter(anchor time.Time, freq domain.Frequence, n int, t time.Time) int
 		return 0
 	}
 	// The estimate never overshoots: no period is longer than longestPeriod.
-	k := int(t.Sub(anchor) / longestPeriod(freq, n))
+	k := int((t.Unix() - anchor.Unix()) / longestPeriod(freq, n))
 	for !Occurrence(anchor, freq, n, k).After(t) {
 		k++
 	}

@@ -111,8 +111,12 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 				defer mu.Unlock()
 				switch {
 				case err != nil:
-					failures = append(failures, fmt.Sprintf("planning %d: %v", p.ID, err))
-					r.Log.ErrorContext(ctx, "preventive scheduler: planning failed", "planning_id", p.ID, "error", err)
+					failures = append(failures, fmt.Sprintf("planning %d: %s", p.ID, failure(err)))
+					if _, ok := domain.AsError(err); ok {
+						r.Log.WarnContext(ctx, "preventive scheduler: planning refused", "planning_id", p.ID, "error", err)
+					} else {
+						r.Log.ErrorContext(ctx, "preventive scheduler: planning failed", "planning_id", p.ID, "error", err)
+					}
 				case o == created:
 					made++
 				default:
@@ -154,9 +158,22 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 	return run, nil
 }
 
+// failure is what a run record says of a planning's error: the message of the API's own
+// errors; of others (the database's, whose text may hold internals), only that it failed.
+func failure(err error) string {
+	if e, ok := domain.AsError(err); ok {
+		return e.Message
+	}
+	return "failed; the server's log has the cause"
+}
+
 // runOne creates the intervention of p's latest due occurrence (one, however many periods
 // were missed) unless it exists, and moves p's dates past now, in one transaction.
 func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, systemID int) (outcome, error) {
+	if !InBounds(p.Frequence, p.Intervalle) {
+		return skipped, domain.Errorf(domain.CodeBadUserInput,
+			"intervalle %d (frequence %s) is outside 1 to %d: correct the planning", p.Intervalle, p.Frequence, domain.MaxIntervalle)
+	}
 	anchor := p.ProchaineDate
 	if p.DateDebut != nil {
 		anchor = *p.DateDebut

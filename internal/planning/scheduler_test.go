@@ -207,3 +207,28 @@ func TestRacingSchedulers(t *testing.T) {
 			total, runs[0].Created, runs[1].Created, runs[0].Errors, runs[1].Errors, plans)
 	}
 }
+
+// TestRunOutOfBounds: a planning whose interval is beyond its bound (written before the
+// bound existed; the API refuses it now) fails alone, with a message saying what to
+// correct, never the database's; the other plannings are created as usual.
+func TestRunOutOfBounds(t *testing.T) {
+	now := at(2028, 2, 29, 10)
+	e := newSchedEnv(t, now)
+	bad := e.plan(t, "Révision millénaire", "ANNUEL", 1, at(2027, 1, 1, 8), "ACTIF")
+	good := e.plan(t, "Contrôle", "HEBDOMADAIRE", 1, at(2028, 2, 28, 8), "ACTIF")
+	if _, err := e.Client.ExecContext(e.Sys, "UPDATE plannings SET intervalle = 1000000 WHERE id = "+strconv.Itoa(bad.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Client.Planning.UpdateOneID(good.ID).SetIntervalle(domain.MaxIntervalle + 1).Save(e.Sys); !ent.IsValidationError(err) {
+		t.Errorf("intervalle beyond its bound: err = %v, want a validation error", err)
+	}
+
+	run := e.run(t)
+	want := "planning " + strconv.Itoa(bad.ID) + ": intervalle 1000000 (frequence ANNUEL) is outside 1 to 1000: correct the planning"
+	if run.Errors != 1 || run.Created != 1 || run.ErrorDetail != want {
+		t.Errorf("run: %d errors, %d created, detail %q; want 1, 1, %q", run.Errors, run.Created, run.ErrorDetail, want)
+	}
+	if n := len(e.interventionsOf(bad)); n != 0 {
+		t.Errorf("%d interventions of the planning out of bounds, want none", n)
+	}
+}

@@ -17,7 +17,8 @@ type Service struct {
 }
 
 // Create adds a planning. Its first occurrence (prochaineDate) anchors the later ones.
-// Errors: NOT_FOUND (equipement, technicien), BAD_USER_INPUT (intervalle < 1, empty titre).
+// Errors: NOT_FOUND (equipement, technicien), BAD_USER_INPUT (intervalle or dureeEstimee
+// out of bounds, empty titre).
 func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.Planning, error) {
 	if err := s.checkLinks(ctx, &in.EquipementID, in.TechnicienID); err != nil {
 		return nil, err
@@ -118,6 +119,9 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 	}
 	var out []Forecasted
 	for _, p := range ps {
+		if !InBounds(p.Frequence, p.Intervalle) {
+			continue // the scheduler reports it at each run
+		}
 		anchor := p.ProchaineDate
 		if p.DateDebut != nil {
 			anchor = *p.DateDebut
