@@ -63,7 +63,7 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 	var gqlErr *gqlerror.Error
 	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 		// Parse and validation errors from gqlgen itself already carry their code; the rest
-		// (a persisted query's wrong hash, an argument's coercion) are the request's fault.
+		// (a persisted query's wrong hash, a refusal before running) are the request's fault.
 		if !r.suggestions {
 			gqlErr.Message = withoutSuggestion(gqlErr.Message)
 		}
