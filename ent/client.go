@@ -1127,6 +1127,22 @@ func (c *HistoriqueInterventionClient) QueryUser(_m *HistoriqueIntervention) *Us
 	return query
 }
 
+// QueryTechnicien queries the technicien edge of a HistoriqueIntervention.
+func (c *HistoriqueInterventionClient) QueryTechnicien(_m *HistoriqueIntervention) *TechnicienQuery {
+	query := (&TechnicienClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(historiqueintervention.Table, historiqueintervention.FieldID, id),
+			sqlgraph.To(technicien.Table, technicien.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, historiqueintervention.TechnicienTable, historiqueintervention.TechnicienColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *HistoriqueInterventionClient) Hooks() []Hook {
 	hooks := c.hooks.HistoriqueIntervention
@@ -2790,6 +2806,22 @@ func (c *TechnicienClient) QueryPlannings(_m *Technicien) *PlanningQuery {
 			sqlgraph.From(technicien.Table, technicien.FieldID, id),
 			sqlgraph.To(planning.Table, planning.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, technicien.PlanningsTable, technicien.PlanningsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHistorique queries the historique edge of a Technicien.
+func (c *TechnicienClient) QueryHistorique(_m *Technicien) *HistoriqueInterventionQuery {
+	query := (&HistoriqueInterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(technicien.Table, technicien.FieldID, id),
+			sqlgraph.To(historiqueintervention.Table, historiqueintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, technicien.HistoriqueTable, technicien.HistoriqueColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

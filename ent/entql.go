@@ -138,6 +138,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldRemarque:       {Type: field.TypeString, Column: historiqueintervention.FieldRemarque},
 			historiqueintervention.FieldInterventionID: {Type: field.TypeInt, Column: historiqueintervention.FieldInterventionID},
 			historiqueintervention.FieldUserID:         {Type: field.TypeInt, Column: historiqueintervention.FieldUserID},
+			historiqueintervention.FieldTechnicienID:   {Type: field.TypeInt, Column: historiqueintervention.FieldTechnicienID},
+			historiqueintervention.FieldChamp:          {Type: field.TypeString, Column: historiqueintervention.FieldChamp},
+			historiqueintervention.FieldAncienneValeur: {Type: field.TypeString, Column: historiqueintervention.FieldAncienneValeur},
+			historiqueintervention.FieldNouvelleValeur: {Type: field.TypeString, Column: historiqueintervention.FieldNouvelleValeur},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -151,35 +155,38 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Intervention",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			intervention.FieldCreatedAt:          {Type: field.TypeTime, Column: intervention.FieldCreatedAt},
-			intervention.FieldUpdatedAt:          {Type: field.TypeTime, Column: intervention.FieldUpdatedAt},
-			intervention.FieldTitre:              {Type: field.TypeString, Column: intervention.FieldTitre},
-			intervention.FieldDescription:        {Type: field.TypeString, Column: intervention.FieldDescription},
-			intervention.FieldType:               {Type: field.TypeEnum, Column: intervention.FieldType},
-			intervention.FieldStatut:             {Type: field.TypeEnum, Column: intervention.FieldStatut},
-			intervention.FieldPriorite:           {Type: field.TypeEnum, Column: intervention.FieldPriorite},
-			intervention.FieldUrgence:            {Type: field.TypeBool, Column: intervention.FieldUrgence},
-			intervention.FieldDateCreation:       {Type: field.TypeTime, Column: intervention.FieldDateCreation},
-			intervention.FieldDatePrevue:         {Type: field.TypeTime, Column: intervention.FieldDatePrevue},
-			intervention.FieldDateLimite:         {Type: field.TypeTime, Column: intervention.FieldDateLimite},
-			intervention.FieldDateAffectation:    {Type: field.TypeTime, Column: intervention.FieldDateAffectation},
-			intervention.FieldDateDebut:          {Type: field.TypeTime, Column: intervention.FieldDateDebut},
-			intervention.FieldDateFin:            {Type: field.TypeTime, Column: intervention.FieldDateFin},
-			intervention.FieldDateCloture:        {Type: field.TypeTime, Column: intervention.FieldDateCloture},
-			intervention.FieldDateArchivage:      {Type: field.TypeTime, Column: intervention.FieldDateArchivage},
-			intervention.FieldDateAlerteEcheance: {Type: field.TypeTime, Column: intervention.FieldDateAlerteEcheance},
-			intervention.FieldDateEcheance:       {Type: field.TypeTime, Column: intervention.FieldDateEcheance},
-			intervention.FieldDureeEstimee:       {Type: field.TypeInt, Column: intervention.FieldDureeEstimee},
-			intervention.FieldRapport:            {Type: field.TypeString, Column: intervention.FieldRapport},
-			intervention.FieldSatisfactionClient: {Type: field.TypeInt, Column: intervention.FieldSatisfactionClient},
-			intervention.FieldValidationClient:   {Type: field.TypeBool, Column: intervention.FieldValidationClient},
-			intervention.FieldEquipementID:       {Type: field.TypeInt, Column: intervention.FieldEquipementID},
-			intervention.FieldTechnicienID:       {Type: field.TypeInt, Column: intervention.FieldTechnicienID},
-			intervention.FieldClientID:           {Type: field.TypeInt, Column: intervention.FieldClientID},
-			intervention.FieldContratID:          {Type: field.TypeInt, Column: intervention.FieldContratID},
-			intervention.FieldPlanningID:         {Type: field.TypeInt, Column: intervention.FieldPlanningID},
-			intervention.FieldDemandeurID:        {Type: field.TypeInt, Column: intervention.FieldDemandeurID},
-			intervention.FieldRecherche:          {Type: field.TypeString, Column: intervention.FieldRecherche},
+			intervention.FieldCreatedAt:            {Type: field.TypeTime, Column: intervention.FieldCreatedAt},
+			intervention.FieldUpdatedAt:            {Type: field.TypeTime, Column: intervention.FieldUpdatedAt},
+			intervention.FieldTitre:                {Type: field.TypeString, Column: intervention.FieldTitre},
+			intervention.FieldDescription:          {Type: field.TypeString, Column: intervention.FieldDescription},
+			intervention.FieldType:                 {Type: field.TypeEnum, Column: intervention.FieldType},
+			intervention.FieldStatut:               {Type: field.TypeEnum, Column: intervention.FieldStatut},
+			intervention.FieldPriorite:             {Type: field.TypeEnum, Column: intervention.FieldPriorite},
+			intervention.FieldUrgence:              {Type: field.TypeBool, Column: intervention.FieldUrgence},
+			intervention.FieldDateCreation:         {Type: field.TypeTime, Column: intervention.FieldDateCreation},
+			intervention.FieldDatePrevue:           {Type: field.TypeTime, Column: intervention.FieldDatePrevue},
+			intervention.FieldDateLimite:           {Type: field.TypeTime, Column: intervention.FieldDateLimite},
+			intervention.FieldDateAffectation:      {Type: field.TypeTime, Column: intervention.FieldDateAffectation},
+			intervention.FieldDateDebut:            {Type: field.TypeTime, Column: intervention.FieldDateDebut},
+			intervention.FieldDateFin:              {Type: field.TypeTime, Column: intervention.FieldDateFin},
+			intervention.FieldDateCloture:          {Type: field.TypeTime, Column: intervention.FieldDateCloture},
+			intervention.FieldDateArchivage:        {Type: field.TypeTime, Column: intervention.FieldDateArchivage},
+			intervention.FieldDateAlerteEcheance:   {Type: field.TypeTime, Column: intervention.FieldDateAlerteEcheance},
+			intervention.FieldDateEcheance:         {Type: field.TypeTime, Column: intervention.FieldDateEcheance},
+			intervention.FieldDureeEstimee:         {Type: field.TypeInt, Column: intervention.FieldDureeEstimee},
+			intervention.FieldRapport:              {Type: field.TypeString, Column: intervention.FieldRapport},
+			intervention.FieldSatisfactionClient:   {Type: field.TypeInt, Column: intervention.FieldSatisfactionClient},
+			intervention.FieldValidationClient:     {Type: field.TypeBool, Column: intervention.FieldValidationClient},
+			intervention.FieldEquipementID:         {Type: field.TypeInt, Column: intervention.FieldEquipementID},
+			intervention.FieldTechnicienID:         {Type: field.TypeInt, Column: intervention.FieldTechnicienID},
+			intervention.FieldClientID:             {Type: field.TypeInt, Column: intervention.FieldClientID},
+			intervention.FieldContratID:            {Type: field.TypeInt, Column: intervention.FieldContratID},
+			intervention.FieldPlanningID:           {Type: field.TypeInt, Column: intervention.FieldPlanningID},
+			intervention.FieldDemandeurID:          {Type: field.TypeInt, Column: intervention.FieldDemandeurID},
+			intervention.FieldRecherche:            {Type: field.TypeString, Column: intervention.FieldRecherche},
+			intervention.FieldDateLimiteManuelle:   {Type: field.TypeBool, Column: intervention.FieldDateLimiteManuelle},
+			intervention.FieldCommentaireClient:    {Type: field.TypeString, Column: intervention.FieldCommentaireClient},
+			intervention.FieldDateValidationClient: {Type: field.TypeTime, Column: intervention.FieldDateValidationClient},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -360,6 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldEquipe:              {Type: field.TypeString, Column: technicien.FieldEquipe},
 			technicien.FieldDisponibilite:       {Type: field.TypeEnum, Column: technicien.FieldDisponibilite},
 			technicien.FieldTauxHoraireCentimes: {Type: field.TypeInt64, Column: technicien.FieldTauxHoraireCentimes},
+			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
@@ -511,6 +519,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"HistoriqueIntervention",
 		"User",
+	)
+	graph.MustAddE(
+		"technicien",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   historiqueintervention.TechnicienTable,
+			Columns: []string{historiqueintervention.TechnicienColumn},
+			Bidi:    false,
+		},
+		"HistoriqueIntervention",
+		"Technicien",
 	)
 	graph.MustAddE(
 		"equipement",
@@ -859,6 +879,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Technicien",
 		"Planning",
+	)
+	graph.MustAddE(
+		"historique",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+		},
+		"Technicien",
+		"HistoriqueIntervention",
 	)
 	graph.MustAddE(
 		"technicien",
@@ -1495,6 +1527,26 @@ func (f *HistoriqueInterventionFilter) WhereUserID(p entql.IntP) {
 	f.Where(p.Field(historiqueintervention.FieldUserID))
 }
 
+// WhereTechnicienID applies the entql int predicate on the technicien_id field.
+func (f *HistoriqueInterventionFilter) WhereTechnicienID(p entql.IntP) {
+	f.Where(p.Field(historiqueintervention.FieldTechnicienID))
+}
+
+// WhereChamp applies the entql string predicate on the champ field.
+func (f *HistoriqueInterventionFilter) WhereChamp(p entql.StringP) {
+	f.Where(p.Field(historiqueintervention.FieldChamp))
+}
+
+// WhereAncienneValeur applies the entql string predicate on the ancienne_valeur field.
+func (f *HistoriqueInterventionFilter) WhereAncienneValeur(p entql.StringP) {
+	f.Where(p.Field(historiqueintervention.FieldAncienneValeur))
+}
+
+// WhereNouvelleValeur applies the entql string predicate on the nouvelle_valeur field.
+func (f *HistoriqueInterventionFilter) WhereNouvelleValeur(p entql.StringP) {
+	f.Where(p.Field(historiqueintervention.FieldNouvelleValeur))
+}
+
 // WhereHasIntervention applies a predicate to check if query has an edge intervention.
 func (f *HistoriqueInterventionFilter) WhereHasIntervention() {
 	f.Where(entql.HasEdge("intervention"))
@@ -1517,6 +1569,20 @@ func (f *HistoriqueInterventionFilter) WhereHasUser() {
 // WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
 func (f *HistoriqueInterventionFilter) WhereHasUserWith(preds ...predicate.User) {
 	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTechnicien applies a predicate to check if query has an edge technicien.
+func (f *HistoriqueInterventionFilter) WhereHasTechnicien() {
+	f.Where(entql.HasEdge("technicien"))
+}
+
+// WhereHasTechnicienWith applies a predicate to check if query has an edge technicien with a given conditions (other predicates).
+func (f *HistoriqueInterventionFilter) WhereHasTechnicienWith(preds ...predicate.Technicien) {
+	f.Where(entql.HasEdgeWith("technicien", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1706,6 +1772,21 @@ func (f *InterventionFilter) WhereDemandeurID(p entql.IntP) {
 // WhereRecherche applies the entql string predicate on the recherche field.
 func (f *InterventionFilter) WhereRecherche(p entql.StringP) {
 	f.Where(p.Field(intervention.FieldRecherche))
+}
+
+// WhereDateLimiteManuelle applies the entql bool predicate on the date_limite_manuelle field.
+func (f *InterventionFilter) WhereDateLimiteManuelle(p entql.BoolP) {
+	f.Where(p.Field(intervention.FieldDateLimiteManuelle))
+}
+
+// WhereCommentaireClient applies the entql string predicate on the commentaire_client field.
+func (f *InterventionFilter) WhereCommentaireClient(p entql.StringP) {
+	f.Where(p.Field(intervention.FieldCommentaireClient))
+}
+
+// WhereDateValidationClient applies the entql time.Time predicate on the date_validation_client field.
+func (f *InterventionFilter) WhereDateValidationClient(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldDateValidationClient))
 }
 
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
@@ -2758,6 +2839,11 @@ func (f *TechnicienFilter) WhereTauxHoraireCentimes(p entql.Int64P) {
 	f.Where(p.Field(technicien.FieldTauxHoraireCentimes))
 }
 
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *TechnicienFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(technicien.FieldActif))
+}
+
 // WhereHasUser applies a predicate to check if query has an edge user.
 func (f *TechnicienFilter) WhereHasUser() {
 	f.Where(entql.HasEdge("user"))
@@ -2808,6 +2894,20 @@ func (f *TechnicienFilter) WhereHasPlannings() {
 // WhereHasPlanningsWith applies a predicate to check if query has an edge plannings with a given conditions (other predicates).
 func (f *TechnicienFilter) WhereHasPlanningsWith(preds ...predicate.Planning) {
 	f.Where(entql.HasEdgeWith("plannings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHistorique applies a predicate to check if query has an edge historique.
+func (f *TechnicienFilter) WhereHasHistorique() {
+	f.Where(entql.HasEdge("historique"))
+}
+
+// WhereHasHistoriqueWith applies a predicate to check if query has an edge historique with a given conditions (other predicates).
+func (f *TechnicienFilter) WhereHasHistoriqueWith(preds ...predicate.HistoriqueIntervention) {
+	f.Where(entql.HasEdgeWith("historique", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

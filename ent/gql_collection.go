@@ -803,6 +803,21 @@ func (_q *HistoriqueInterventionQuery) collectField(ctx context.Context, oneNode
 				selectedFields = append(selectedFields, historiqueintervention.FieldUserID)
 				fieldSeen[historiqueintervention.FieldUserID] = struct{}{}
 			}
+
+		case "technicien":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TechnicienClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, technicienImplementors)...); err != nil {
+				return err
+			}
+			_q.withTechnicien = query
+			if _, ok := fieldSeen[historiqueintervention.FieldTechnicienID]; !ok {
+				selectedFields = append(selectedFields, historiqueintervention.FieldTechnicienID)
+				fieldSeen[historiqueintervention.FieldTechnicienID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[historiqueintervention.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, historiqueintervention.FieldCreatedAt)
@@ -842,6 +857,26 @@ func (_q *HistoriqueInterventionQuery) collectField(ctx context.Context, oneNode
 			if _, ok := fieldSeen[historiqueintervention.FieldUserID]; !ok {
 				selectedFields = append(selectedFields, historiqueintervention.FieldUserID)
 				fieldSeen[historiqueintervention.FieldUserID] = struct{}{}
+			}
+		case "technicienID":
+			if _, ok := fieldSeen[historiqueintervention.FieldTechnicienID]; !ok {
+				selectedFields = append(selectedFields, historiqueintervention.FieldTechnicienID)
+				fieldSeen[historiqueintervention.FieldTechnicienID] = struct{}{}
+			}
+		case "champ":
+			if _, ok := fieldSeen[historiqueintervention.FieldChamp]; !ok {
+				selectedFields = append(selectedFields, historiqueintervention.FieldChamp)
+				fieldSeen[historiqueintervention.FieldChamp] = struct{}{}
+			}
+		case "ancienneValeur":
+			if _, ok := fieldSeen[historiqueintervention.FieldAncienneValeur]; !ok {
+				selectedFields = append(selectedFields, historiqueintervention.FieldAncienneValeur)
+				fieldSeen[historiqueintervention.FieldAncienneValeur] = struct{}{}
+			}
+		case "nouvelleValeur":
+			if _, ok := fieldSeen[historiqueintervention.FieldNouvelleValeur]; !ok {
+				selectedFields = append(selectedFields, historiqueintervention.FieldNouvelleValeur)
+				fieldSeen[historiqueintervention.FieldNouvelleValeur] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1216,6 +1251,21 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[intervention.FieldDemandeurID]; !ok {
 				selectedFields = append(selectedFields, intervention.FieldDemandeurID)
 				fieldSeen[intervention.FieldDemandeurID] = struct{}{}
+			}
+		case "dateLimiteManuelle":
+			if _, ok := fieldSeen[intervention.FieldDateLimiteManuelle]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldDateLimiteManuelle)
+				fieldSeen[intervention.FieldDateLimiteManuelle] = struct{}{}
+			}
+		case "commentaireClient":
+			if _, ok := fieldSeen[intervention.FieldCommentaireClient]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldCommentaireClient)
+				fieldSeen[intervention.FieldCommentaireClient] = struct{}{}
+			}
+		case "dateValidationClient":
+			if _, ok := fieldSeen[intervention.FieldDateValidationClient]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldDateValidationClient)
+				fieldSeen[intervention.FieldDateValidationClient] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2645,6 +2695,11 @@ func (_q *TechnicienQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[technicien.FieldTauxHoraireCentimes]; !ok {
 				selectedFields = append(selectedFields, technicien.FieldTauxHoraireCentimes)
 				fieldSeen[technicien.FieldTauxHoraireCentimes] = struct{}{}
+			}
+		case "actif":
+			if _, ok := fieldSeen[technicien.FieldActif]; !ok {
+				selectedFields = append(selectedFields, technicien.FieldActif)
+				fieldSeen[technicien.FieldActif] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -113,6 +113,14 @@ func (_m *HistoriqueIntervention) User(ctx context.Context) (*User, error) {
 	return result, err
 }
 
+func (_m *HistoriqueIntervention) Technicien(ctx context.Context) (*Technicien, error) {
+	result, err := _m.Edges.TechnicienOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTechnicien().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Intervention) Equipement(ctx context.Context) (*Equipement, error) {
 	result, err := _m.Edges.EquipementOrErr()
 	if IsNotLoaded(err) {

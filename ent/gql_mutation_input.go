@@ -336,20 +336,18 @@ func (c *EquipementUpdateOne) SetInput(i UpdateEquipementInput) *EquipementUpdat
 
 // CreateInterventionInput represents a mutation input for creating interventions.
 type CreateInterventionInput struct {
-	Titre              string
-	Description        *string
-	Type               *domain.InterventionType
-	Priorite           *domain.Priorite
-	Urgence            *bool
-	DatePrevue         *time.Time
-	DateLimite         *time.Time
-	DureeEstimee       *int
-	Rapport            *string
-	SatisfactionClient *int
-	ValidationClient   *bool
-	EquipementID       *int
-	ClientID           *int
-	ContratID          *int
+	Titre        string
+	Description  *string
+	Type         *domain.InterventionType
+	Priorite     *domain.Priorite
+	Urgence      *bool
+	DatePrevue   *time.Time
+	DateLimite   *time.Time
+	DureeEstimee *int
+	Rapport      *string
+	EquipementID *int
+	ClientID     *int
+	ContratID    *int
 }
 
 // Mutate applies the CreateInterventionInput on the InterventionMutation builder.
@@ -379,12 +377,6 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	if v := i.Rapport; v != nil {
 		m.SetRapport(*v)
 	}
-	if v := i.SatisfactionClient; v != nil {
-		m.SetSatisfactionClient(*v)
-	}
-	if v := i.ValidationClient; v != nil {
-		m.SetValidationClient(*v)
-	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)
 	}
@@ -404,29 +396,26 @@ func (c *InterventionCreate) SetInput(i CreateInterventionInput) *InterventionCr
 
 // UpdateInterventionInput represents a mutation input for updating interventions.
 type UpdateInterventionInput struct {
-	Titre                   *string
-	ClearDescription        bool
-	Description             *string
-	Type                    *domain.InterventionType
-	Priorite                *domain.Priorite
-	Urgence                 *bool
-	ClearDatePrevue         bool
-	DatePrevue              *time.Time
-	ClearDateLimite         bool
-	DateLimite              *time.Time
-	ClearDureeEstimee       bool
-	DureeEstimee            *int
-	ClearRapport            bool
-	Rapport                 *string
-	ClearSatisfactionClient bool
-	SatisfactionClient      *int
-	ValidationClient        *bool
-	ClearEquipement         bool
-	EquipementID            *int
-	ClearClient             bool
-	ClientID                *int
-	ClearContrat            bool
-	ContratID               *int
+	Titre             *string
+	ClearDescription  bool
+	Description       *string
+	Type              *domain.InterventionType
+	Priorite          *domain.Priorite
+	Urgence           *bool
+	ClearDatePrevue   bool
+	DatePrevue        *time.Time
+	ClearDateLimite   bool
+	DateLimite        *time.Time
+	ClearDureeEstimee bool
+	DureeEstimee      *int
+	ClearRapport      bool
+	Rapport           *string
+	ClearEquipement   bool
+	EquipementID      *int
+	ClearClient       bool
+	ClientID          *int
+	ClearContrat      bool
+	ContratID         *int
 }
 
 // Mutate applies the UpdateInterventionInput on the InterventionMutation builder.
@@ -472,15 +461,6 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.Rapport; v != nil {
 		m.SetRapport(*v)
-	}
-	if i.ClearSatisfactionClient {
-		m.ClearSatisfactionClient()
-	}
-	if v := i.SatisfactionClient; v != nil {
-		m.SetSatisfactionClient(*v)
-	}
-	if v := i.ValidationClient; v != nil {
-		m.SetValidationClient(*v)
 	}
 	if i.ClearEquipement {
 		m.ClearEquipement()

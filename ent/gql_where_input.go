@@ -2359,6 +2359,65 @@ type HistoriqueInterventionWhereInput struct {
 	UserIDIn    []int `json:"userIDIn,omitempty"`
 	UserIDNotIn []int `json:"userIDNotIn,omitempty"`
 
+	// "technicien_id" field predicates.
+	TechnicienID       *int  `json:"technicienID,omitempty"`
+	TechnicienIDNEQ    *int  `json:"technicienIDNEQ,omitempty"`
+	TechnicienIDIn     []int `json:"technicienIDIn,omitempty"`
+	TechnicienIDNotIn  []int `json:"technicienIDNotIn,omitempty"`
+	TechnicienIDIsNil  bool  `json:"technicienIDIsNil,omitempty"`
+	TechnicienIDNotNil bool  `json:"technicienIDNotNil,omitempty"`
+
+	// "champ" field predicates.
+	Champ             *string  `json:"champ,omitempty"`
+	ChampNEQ          *string  `json:"champNEQ,omitempty"`
+	ChampIn           []string `json:"champIn,omitempty"`
+	ChampNotIn        []string `json:"champNotIn,omitempty"`
+	ChampGT           *string  `json:"champGT,omitempty"`
+	ChampGTE          *string  `json:"champGTE,omitempty"`
+	ChampLT           *string  `json:"champLT,omitempty"`
+	ChampLTE          *string  `json:"champLTE,omitempty"`
+	ChampContains     *string  `json:"champContains,omitempty"`
+	ChampHasPrefix    *string  `json:"champHasPrefix,omitempty"`
+	ChampHasSuffix    *string  `json:"champHasSuffix,omitempty"`
+	ChampIsNil        bool     `json:"champIsNil,omitempty"`
+	ChampNotNil       bool     `json:"champNotNil,omitempty"`
+	ChampEqualFold    *string  `json:"champEqualFold,omitempty"`
+	ChampContainsFold *string  `json:"champContainsFold,omitempty"`
+
+	// "ancienne_valeur" field predicates.
+	AncienneValeur             *string  `json:"ancienneValeur,omitempty"`
+	AncienneValeurNEQ          *string  `json:"ancienneValeurNEQ,omitempty"`
+	AncienneValeurIn           []string `json:"ancienneValeurIn,omitempty"`
+	AncienneValeurNotIn        []string `json:"ancienneValeurNotIn,omitempty"`
+	AncienneValeurGT           *string  `json:"ancienneValeurGT,omitempty"`
+	AncienneValeurGTE          *string  `json:"ancienneValeurGTE,omitempty"`
+	AncienneValeurLT           *string  `json:"ancienneValeurLT,omitempty"`
+	AncienneValeurLTE          *string  `json:"ancienneValeurLTE,omitempty"`
+	AncienneValeurContains     *string  `json:"ancienneValeurContains,omitempty"`
+	AncienneValeurHasPrefix    *string  `json:"ancienneValeurHasPrefix,omitempty"`
+	AncienneValeurHasSuffix    *string  `json:"ancienneValeurHasSuffix,omitempty"`
+	AncienneValeurIsNil        bool     `json:"ancienneValeurIsNil,omitempty"`
+	AncienneValeurNotNil       bool     `json:"ancienneValeurNotNil,omitempty"`
+	AncienneValeurEqualFold    *string  `json:"ancienneValeurEqualFold,omitempty"`
+	AncienneValeurContainsFold *string  `json:"ancienneValeurContainsFold,omitempty"`
+
+	// "nouvelle_valeur" field predicates.
+	NouvelleValeur             *string  `json:"nouvelleValeur,omitempty"`
+	NouvelleValeurNEQ          *string  `json:"nouvelleValeurNEQ,omitempty"`
+	NouvelleValeurIn           []string `json:"nouvelleValeurIn,omitempty"`
+	NouvelleValeurNotIn        []string `json:"nouvelleValeurNotIn,omitempty"`
+	NouvelleValeurGT           *string  `json:"nouvelleValeurGT,omitempty"`
+	NouvelleValeurGTE          *string  `json:"nouvelleValeurGTE,omitempty"`
+	NouvelleValeurLT           *string  `json:"nouvelleValeurLT,omitempty"`
+	NouvelleValeurLTE          *string  `json:"nouvelleValeurLTE,omitempty"`
+	NouvelleValeurContains     *string  `json:"nouvelleValeurContains,omitempty"`
+	NouvelleValeurHasPrefix    *string  `json:"nouvelleValeurHasPrefix,omitempty"`
+	NouvelleValeurHasSuffix    *string  `json:"nouvelleValeurHasSuffix,omitempty"`
+	NouvelleValeurIsNil        bool     `json:"nouvelleValeurIsNil,omitempty"`
+	NouvelleValeurNotNil       bool     `json:"nouvelleValeurNotNil,omitempty"`
+	NouvelleValeurEqualFold    *string  `json:"nouvelleValeurEqualFold,omitempty"`
+	NouvelleValeurContainsFold *string  `json:"nouvelleValeurContainsFold,omitempty"`
+
 	// "intervention" edge predicates.
 	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
 	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
@@ -2366,6 +2425,10 @@ type HistoriqueInterventionWhereInput struct {
 	// "user" edge predicates.
 	HasUser     *bool             `json:"hasUser,omitempty"`
 	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
+
+	// "technicien" edge predicates.
+	HasTechnicien     *bool                   `json:"hasTechnicien,omitempty"`
+	HasTechnicienWith []*TechnicienWhereInput `json:"hasTechnicienWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2634,6 +2697,159 @@ func (i *HistoriqueInterventionWhereInput) P() (predicate.HistoriqueIntervention
 	if len(i.UserIDNotIn) > 0 {
 		predicates = append(predicates, historiqueintervention.UserIDNotIn(i.UserIDNotIn...))
 	}
+	if i.TechnicienID != nil {
+		predicates = append(predicates, historiqueintervention.TechnicienIDEQ(*i.TechnicienID))
+	}
+	if i.TechnicienIDNEQ != nil {
+		predicates = append(predicates, historiqueintervention.TechnicienIDNEQ(*i.TechnicienIDNEQ))
+	}
+	if len(i.TechnicienIDIn) > 0 {
+		predicates = append(predicates, historiqueintervention.TechnicienIDIn(i.TechnicienIDIn...))
+	}
+	if len(i.TechnicienIDNotIn) > 0 {
+		predicates = append(predicates, historiqueintervention.TechnicienIDNotIn(i.TechnicienIDNotIn...))
+	}
+	if i.TechnicienIDIsNil {
+		predicates = append(predicates, historiqueintervention.TechnicienIDIsNil())
+	}
+	if i.TechnicienIDNotNil {
+		predicates = append(predicates, historiqueintervention.TechnicienIDNotNil())
+	}
+	if i.Champ != nil {
+		predicates = append(predicates, historiqueintervention.ChampEQ(*i.Champ))
+	}
+	if i.ChampNEQ != nil {
+		predicates = append(predicates, historiqueintervention.ChampNEQ(*i.ChampNEQ))
+	}
+	if len(i.ChampIn) > 0 {
+		predicates = append(predicates, historiqueintervention.ChampIn(i.ChampIn...))
+	}
+	if len(i.ChampNotIn) > 0 {
+		predicates = append(predicates, historiqueintervention.ChampNotIn(i.ChampNotIn...))
+	}
+	if i.ChampGT != nil {
+		predicates = append(predicates, historiqueintervention.ChampGT(*i.ChampGT))
+	}
+	if i.ChampGTE != nil {
+		predicates = append(predicates, historiqueintervention.ChampGTE(*i.ChampGTE))
+	}
+	if i.ChampLT != nil {
+		predicates = append(predicates, historiqueintervention.ChampLT(*i.ChampLT))
+	}
+	if i.ChampLTE != nil {
+		predicates = append(predicates, historiqueintervention.ChampLTE(*i.ChampLTE))
+	}
+	if i.ChampContains != nil {
+		predicates = append(predicates, historiqueintervention.ChampContains(*i.ChampContains))
+	}
+	if i.ChampHasPrefix != nil {
+		predicates = append(predicates, historiqueintervention.ChampHasPrefix(*i.ChampHasPrefix))
+	}
+	if i.ChampHasSuffix != nil {
+		predicates = append(predicates, historiqueintervention.ChampHasSuffix(*i.ChampHasSuffix))
+	}
+	if i.ChampIsNil {
+		predicates = append(predicates, historiqueintervention.ChampIsNil())
+	}
+	if i.ChampNotNil {
+		predicates = append(predicates, historiqueintervention.ChampNotNil())
+	}
+	if i.ChampEqualFold != nil {
+		predicates = append(predicates, historiqueintervention.ChampEqualFold(*i.ChampEqualFold))
+	}
+	if i.ChampContainsFold != nil {
+		predicates = append(predicates, historiqueintervention.ChampContainsFold(*i.ChampContainsFold))
+	}
+	if i.AncienneValeur != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurEQ(*i.AncienneValeur))
+	}
+	if i.AncienneValeurNEQ != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurNEQ(*i.AncienneValeurNEQ))
+	}
+	if len(i.AncienneValeurIn) > 0 {
+		predicates = append(predicates, historiqueintervention.AncienneValeurIn(i.AncienneValeurIn...))
+	}
+	if len(i.AncienneValeurNotIn) > 0 {
+		predicates = append(predicates, historiqueintervention.AncienneValeurNotIn(i.AncienneValeurNotIn...))
+	}
+	if i.AncienneValeurGT != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurGT(*i.AncienneValeurGT))
+	}
+	if i.AncienneValeurGTE != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurGTE(*i.AncienneValeurGTE))
+	}
+	if i.AncienneValeurLT != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurLT(*i.AncienneValeurLT))
+	}
+	if i.AncienneValeurLTE != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurLTE(*i.AncienneValeurLTE))
+	}
+	if i.AncienneValeurContains != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurContains(*i.AncienneValeurContains))
+	}
+	if i.AncienneValeurHasPrefix != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurHasPrefix(*i.AncienneValeurHasPrefix))
+	}
+	if i.AncienneValeurHasSuffix != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurHasSuffix(*i.AncienneValeurHasSuffix))
+	}
+	if i.AncienneValeurIsNil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurIsNil())
+	}
+	if i.AncienneValeurNotNil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurNotNil())
+	}
+	if i.AncienneValeurEqualFold != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurEqualFold(*i.AncienneValeurEqualFold))
+	}
+	if i.AncienneValeurContainsFold != nil {
+		predicates = append(predicates, historiqueintervention.AncienneValeurContainsFold(*i.AncienneValeurContainsFold))
+	}
+	if i.NouvelleValeur != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurEQ(*i.NouvelleValeur))
+	}
+	if i.NouvelleValeurNEQ != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurNEQ(*i.NouvelleValeurNEQ))
+	}
+	if len(i.NouvelleValeurIn) > 0 {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurIn(i.NouvelleValeurIn...))
+	}
+	if len(i.NouvelleValeurNotIn) > 0 {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurNotIn(i.NouvelleValeurNotIn...))
+	}
+	if i.NouvelleValeurGT != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurGT(*i.NouvelleValeurGT))
+	}
+	if i.NouvelleValeurGTE != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurGTE(*i.NouvelleValeurGTE))
+	}
+	if i.NouvelleValeurLT != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurLT(*i.NouvelleValeurLT))
+	}
+	if i.NouvelleValeurLTE != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurLTE(*i.NouvelleValeurLTE))
+	}
+	if i.NouvelleValeurContains != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurContains(*i.NouvelleValeurContains))
+	}
+	if i.NouvelleValeurHasPrefix != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurHasPrefix(*i.NouvelleValeurHasPrefix))
+	}
+	if i.NouvelleValeurHasSuffix != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurHasSuffix(*i.NouvelleValeurHasSuffix))
+	}
+	if i.NouvelleValeurIsNil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurIsNil())
+	}
+	if i.NouvelleValeurNotNil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurNotNil())
+	}
+	if i.NouvelleValeurEqualFold != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurEqualFold(*i.NouvelleValeurEqualFold))
+	}
+	if i.NouvelleValeurContainsFold != nil {
+		predicates = append(predicates, historiqueintervention.NouvelleValeurContainsFold(*i.NouvelleValeurContainsFold))
+	}
 
 	if i.HasIntervention != nil {
 		p := historiqueintervention.HasIntervention()
@@ -2670,6 +2886,24 @@ func (i *HistoriqueInterventionWhereInput) P() (predicate.HistoriqueIntervention
 			with = append(with, p)
 		}
 		predicates = append(predicates, historiqueintervention.HasUserWith(with...))
+	}
+	if i.HasTechnicien != nil {
+		p := historiqueintervention.HasTechnicien()
+		if !*i.HasTechnicien {
+			p = historiqueintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTechnicienWith) > 0 {
+		with := make([]predicate.Technicien, 0, len(i.HasTechnicienWith))
+		for _, w := range i.HasTechnicienWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTechnicienWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, historiqueintervention.HasTechnicienWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -2970,6 +3204,39 @@ type InterventionWhereInput struct {
 	DemandeurIDNotIn  []int `json:"demandeurIDNotIn,omitempty"`
 	DemandeurIDIsNil  bool  `json:"demandeurIDIsNil,omitempty"`
 	DemandeurIDNotNil bool  `json:"demandeurIDNotNil,omitempty"`
+
+	// "date_limite_manuelle" field predicates.
+	DateLimiteManuelle    *bool `json:"dateLimiteManuelle,omitempty"`
+	DateLimiteManuelleNEQ *bool `json:"dateLimiteManuelleNEQ,omitempty"`
+
+	// "commentaire_client" field predicates.
+	CommentaireClient             *string  `json:"commentaireClient,omitempty"`
+	CommentaireClientNEQ          *string  `json:"commentaireClientNEQ,omitempty"`
+	CommentaireClientIn           []string `json:"commentaireClientIn,omitempty"`
+	CommentaireClientNotIn        []string `json:"commentaireClientNotIn,omitempty"`
+	CommentaireClientGT           *string  `json:"commentaireClientGT,omitempty"`
+	CommentaireClientGTE          *string  `json:"commentaireClientGTE,omitempty"`
+	CommentaireClientLT           *string  `json:"commentaireClientLT,omitempty"`
+	CommentaireClientLTE          *string  `json:"commentaireClientLTE,omitempty"`
+	CommentaireClientContains     *string  `json:"commentaireClientContains,omitempty"`
+	CommentaireClientHasPrefix    *string  `json:"commentaireClientHasPrefix,omitempty"`
+	CommentaireClientHasSuffix    *string  `json:"commentaireClientHasSuffix,omitempty"`
+	CommentaireClientIsNil        bool     `json:"commentaireClientIsNil,omitempty"`
+	CommentaireClientNotNil       bool     `json:"commentaireClientNotNil,omitempty"`
+	CommentaireClientEqualFold    *string  `json:"commentaireClientEqualFold,omitempty"`
+	CommentaireClientContainsFold *string  `json:"commentaireClientContainsFold,omitempty"`
+
+	// "date_validation_client" field predicates.
+	DateValidationClient       *time.Time  `json:"dateValidationClient,omitempty"`
+	DateValidationClientNEQ    *time.Time  `json:"dateValidationClientNEQ,omitempty"`
+	DateValidationClientIn     []time.Time `json:"dateValidationClientIn,omitempty"`
+	DateValidationClientNotIn  []time.Time `json:"dateValidationClientNotIn,omitempty"`
+	DateValidationClientGT     *time.Time  `json:"dateValidationClientGT,omitempty"`
+	DateValidationClientGTE    *time.Time  `json:"dateValidationClientGTE,omitempty"`
+	DateValidationClientLT     *time.Time  `json:"dateValidationClientLT,omitempty"`
+	DateValidationClientLTE    *time.Time  `json:"dateValidationClientLTE,omitempty"`
+	DateValidationClientIsNil  bool        `json:"dateValidationClientIsNil,omitempty"`
+	DateValidationClientNotNil bool        `json:"dateValidationClientNotNil,omitempty"`
 
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
@@ -3767,6 +4034,87 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 	}
 	if i.DemandeurIDNotNil {
 		predicates = append(predicates, intervention.DemandeurIDNotNil())
+	}
+	if i.DateLimiteManuelle != nil {
+		predicates = append(predicates, intervention.DateLimiteManuelleEQ(*i.DateLimiteManuelle))
+	}
+	if i.DateLimiteManuelleNEQ != nil {
+		predicates = append(predicates, intervention.DateLimiteManuelleNEQ(*i.DateLimiteManuelleNEQ))
+	}
+	if i.CommentaireClient != nil {
+		predicates = append(predicates, intervention.CommentaireClientEQ(*i.CommentaireClient))
+	}
+	if i.CommentaireClientNEQ != nil {
+		predicates = append(predicates, intervention.CommentaireClientNEQ(*i.CommentaireClientNEQ))
+	}
+	if len(i.CommentaireClientIn) > 0 {
+		predicates = append(predicates, intervention.CommentaireClientIn(i.CommentaireClientIn...))
+	}
+	if len(i.CommentaireClientNotIn) > 0 {
+		predicates = append(predicates, intervention.CommentaireClientNotIn(i.CommentaireClientNotIn...))
+	}
+	if i.CommentaireClientGT != nil {
+		predicates = append(predicates, intervention.CommentaireClientGT(*i.CommentaireClientGT))
+	}
+	if i.CommentaireClientGTE != nil {
+		predicates = append(predicates, intervention.CommentaireClientGTE(*i.CommentaireClientGTE))
+	}
+	if i.CommentaireClientLT != nil {
+		predicates = append(predicates, intervention.CommentaireClientLT(*i.CommentaireClientLT))
+	}
+	if i.CommentaireClientLTE != nil {
+		predicates = append(predicates, intervention.CommentaireClientLTE(*i.CommentaireClientLTE))
+	}
+	if i.CommentaireClientContains != nil {
+		predicates = append(predicates, intervention.CommentaireClientContains(*i.CommentaireClientContains))
+	}
+	if i.CommentaireClientHasPrefix != nil {
+		predicates = append(predicates, intervention.CommentaireClientHasPrefix(*i.CommentaireClientHasPrefix))
+	}
+	if i.CommentaireClientHasSuffix != nil {
+		predicates = append(predicates, intervention.CommentaireClientHasSuffix(*i.CommentaireClientHasSuffix))
+	}
+	if i.CommentaireClientIsNil {
+		predicates = append(predicates, intervention.CommentaireClientIsNil())
+	}
+	if i.CommentaireClientNotNil {
+		predicates = append(predicates, intervention.CommentaireClientNotNil())
+	}
+	if i.CommentaireClientEqualFold != nil {
+		predicates = append(predicates, intervention.CommentaireClientEqualFold(*i.CommentaireClientEqualFold))
+	}
+	if i.CommentaireClientContainsFold != nil {
+		predicates = append(predicates, intervention.CommentaireClientContainsFold(*i.CommentaireClientContainsFold))
+	}
+	if i.DateValidationClient != nil {
+		predicates = append(predicates, intervention.DateValidationClientEQ(*i.DateValidationClient))
+	}
+	if i.DateValidationClientNEQ != nil {
+		predicates = append(predicates, intervention.DateValidationClientNEQ(*i.DateValidationClientNEQ))
+	}
+	if len(i.DateValidationClientIn) > 0 {
+		predicates = append(predicates, intervention.DateValidationClientIn(i.DateValidationClientIn...))
+	}
+	if len(i.DateValidationClientNotIn) > 0 {
+		predicates = append(predicates, intervention.DateValidationClientNotIn(i.DateValidationClientNotIn...))
+	}
+	if i.DateValidationClientGT != nil {
+		predicates = append(predicates, intervention.DateValidationClientGT(*i.DateValidationClientGT))
+	}
+	if i.DateValidationClientGTE != nil {
+		predicates = append(predicates, intervention.DateValidationClientGTE(*i.DateValidationClientGTE))
+	}
+	if i.DateValidationClientLT != nil {
+		predicates = append(predicates, intervention.DateValidationClientLT(*i.DateValidationClientLT))
+	}
+	if i.DateValidationClientLTE != nil {
+		predicates = append(predicates, intervention.DateValidationClientLTE(*i.DateValidationClientLTE))
+	}
+	if i.DateValidationClientIsNil {
+		predicates = append(predicates, intervention.DateValidationClientIsNil())
+	}
+	if i.DateValidationClientNotNil {
+		predicates = append(predicates, intervention.DateValidationClientNotNil())
 	}
 
 	if i.HasEquipement != nil {
@@ -7351,6 +7699,10 @@ type TechnicienWhereInput struct {
 	TauxHoraireCentimesLT    *int64  `json:"tauxHoraireCentimesLT,omitempty"`
 	TauxHoraireCentimesLTE   *int64  `json:"tauxHoraireCentimesLTE,omitempty"`
 
+	// "actif" field predicates.
+	Actif    *bool `json:"actif,omitempty"`
+	ActifNEQ *bool `json:"actifNEQ,omitempty"`
+
 	// "user" edge predicates.
 	HasUser     *bool             `json:"hasUser,omitempty"`
 	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
@@ -7603,6 +7955,12 @@ func (i *TechnicienWhereInput) P() (predicate.Technicien, error) {
 	}
 	if i.TauxHoraireCentimesLTE != nil {
 		predicates = append(predicates, technicien.TauxHoraireCentimesLTE(*i.TauxHoraireCentimesLTE))
+	}
+	if i.Actif != nil {
+		predicates = append(predicates, technicien.ActifEQ(*i.Actif))
+	}
+	if i.ActifNEQ != nil {
+		predicates = append(predicates, technicien.ActifNEQ(*i.ActifNEQ))
 	}
 
 	if i.HasUser != nil {

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -36,6 +37,14 @@ type HistoriqueIntervention struct {
 	InterventionID int `json:"intervention_id,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID int `json:"user_id,omitempty"`
+	// the technician in charge after this line (none while unassigned); empty on lines written before it was recorded
+	TechnicienID *int `json:"technicien_id,omitempty"`
+	// on a field's audit line, the GraphQL name of the field that changed; empty on status lines
+	Champ *string `json:"champ,omitempty"`
+	// on an audit line, the field's value before (empty: none)
+	AncienneValeur *string `json:"ancienne_valeur,omitempty"`
+	// on an audit line, the field's value after (empty: none)
+	NouvelleValeur *string `json:"nouvelle_valeur,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the HistoriqueInterventionQuery when eager-loading is set.
 	Edges        HistoriqueInterventionEdges `json:"edges"`
@@ -48,11 +57,13 @@ type HistoriqueInterventionEdges struct {
 	Intervention *Intervention `json:"intervention,omitempty"`
 	// User holds the value of the user edge.
 	User *User `json:"user,omitempty"`
+	// Technicien holds the value of the technicien edge.
+	Technicien *Technicien `json:"technicien,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // InterventionOrErr returns the Intervention value or an error if the edge
@@ -77,14 +88,25 @@ func (e HistoriqueInterventionEdges) UserOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "user"}
 }
 
+// TechnicienOrErr returns the Technicien value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e HistoriqueInterventionEdges) TechnicienOrErr() (*Technicien, error) {
+	if e.Technicien != nil {
+		return e.Technicien, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: technicien.Label}
+	}
+	return nil, &NotLoadedError{edge: "technicien"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*HistoriqueIntervention) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case historiqueintervention.FieldID, historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID:
+		case historiqueintervention.FieldID, historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID, historiqueintervention.FieldTechnicienID:
 			values[i] = new(sql.NullInt64)
-		case historiqueintervention.FieldAncienStatut, historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldRemarque:
+		case historiqueintervention.FieldAncienStatut, historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldRemarque, historiqueintervention.FieldChamp, historiqueintervention.FieldAncienneValeur, historiqueintervention.FieldNouvelleValeur:
 			values[i] = new(sql.NullString)
 		case historiqueintervention.FieldCreatedAt, historiqueintervention.FieldUpdatedAt, historiqueintervention.FieldHorodatage:
 			values[i] = new(sql.NullTime)
@@ -158,6 +180,34 @@ func (_m *HistoriqueIntervention) assignValues(columns []string, values []any) e
 			} else if value.Valid {
 				_m.UserID = int(value.Int64)
 			}
+		case historiqueintervention.FieldTechnicienID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field technicien_id", values[i])
+			} else if value.Valid {
+				_m.TechnicienID = new(int)
+				*_m.TechnicienID = int(value.Int64)
+			}
+		case historiqueintervention.FieldChamp:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field champ", values[i])
+			} else if value.Valid {
+				_m.Champ = new(string)
+				*_m.Champ = value.String
+			}
+		case historiqueintervention.FieldAncienneValeur:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ancienne_valeur", values[i])
+			} else if value.Valid {
+				_m.AncienneValeur = new(string)
+				*_m.AncienneValeur = value.String
+			}
+		case historiqueintervention.FieldNouvelleValeur:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field nouvelle_valeur", values[i])
+			} else if value.Valid {
+				_m.NouvelleValeur = new(string)
+				*_m.NouvelleValeur = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -179,6 +229,11 @@ func (_m *HistoriqueIntervention) QueryIntervention() *InterventionQuery {
 // QueryUser queries the "user" edge of the HistoriqueIntervention entity.
 func (_m *HistoriqueIntervention) QueryUser() *UserQuery {
 	return NewHistoriqueInterventionClient(_m.config).QueryUser(_m)
+}
+
+// QueryTechnicien queries the "technicien" edge of the HistoriqueIntervention entity.
+func (_m *HistoriqueIntervention) QueryTechnicien() *TechnicienQuery {
+	return NewHistoriqueInterventionClient(_m.config).QueryTechnicien(_m)
 }
 
 // Update returns a builder for updating this HistoriqueIntervention.
@@ -229,6 +284,26 @@ func (_m *HistoriqueIntervention) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("user_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UserID))
+	builder.WriteString(", ")
+	if v := _m.TechnicienID; v != nil {
+		builder.WriteString("technicien_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.Champ; v != nil {
+		builder.WriteString("champ=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.AncienneValeur; v != nil {
+		builder.WriteString("ancienne_valeur=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.NouvelleValeur; v != nil {
+		builder.WriteString("nouvelle_valeur=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

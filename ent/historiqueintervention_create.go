@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -113,6 +114,62 @@ func (_c *HistoriqueInterventionCreate) SetUserID(v int) *HistoriqueIntervention
 	return _c
 }
 
+// SetTechnicienID sets the "technicien_id" field.
+func (_c *HistoriqueInterventionCreate) SetTechnicienID(v int) *HistoriqueInterventionCreate {
+	_c.mutation.SetTechnicienID(v)
+	return _c
+}
+
+// SetNillableTechnicienID sets the "technicien_id" field if the given value is not nil.
+func (_c *HistoriqueInterventionCreate) SetNillableTechnicienID(v *int) *HistoriqueInterventionCreate {
+	if v != nil {
+		_c.SetTechnicienID(*v)
+	}
+	return _c
+}
+
+// SetChamp sets the "champ" field.
+func (_c *HistoriqueInterventionCreate) SetChamp(v string) *HistoriqueInterventionCreate {
+	_c.mutation.SetChamp(v)
+	return _c
+}
+
+// SetNillableChamp sets the "champ" field if the given value is not nil.
+func (_c *HistoriqueInterventionCreate) SetNillableChamp(v *string) *HistoriqueInterventionCreate {
+	if v != nil {
+		_c.SetChamp(*v)
+	}
+	return _c
+}
+
+// SetAncienneValeur sets the "ancienne_valeur" field.
+func (_c *HistoriqueInterventionCreate) SetAncienneValeur(v string) *HistoriqueInterventionCreate {
+	_c.mutation.SetAncienneValeur(v)
+	return _c
+}
+
+// SetNillableAncienneValeur sets the "ancienne_valeur" field if the given value is not nil.
+func (_c *HistoriqueInterventionCreate) SetNillableAncienneValeur(v *string) *HistoriqueInterventionCreate {
+	if v != nil {
+		_c.SetAncienneValeur(*v)
+	}
+	return _c
+}
+
+// SetNouvelleValeur sets the "nouvelle_valeur" field.
+func (_c *HistoriqueInterventionCreate) SetNouvelleValeur(v string) *HistoriqueInterventionCreate {
+	_c.mutation.SetNouvelleValeur(v)
+	return _c
+}
+
+// SetNillableNouvelleValeur sets the "nouvelle_valeur" field if the given value is not nil.
+func (_c *HistoriqueInterventionCreate) SetNillableNouvelleValeur(v *string) *HistoriqueInterventionCreate {
+	if v != nil {
+		_c.SetNouvelleValeur(*v)
+	}
+	return _c
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_c *HistoriqueInterventionCreate) SetIntervention(v *Intervention) *HistoriqueInterventionCreate {
 	return _c.SetInterventionID(v.ID)
@@ -121,6 +178,11 @@ func (_c *HistoriqueInterventionCreate) SetIntervention(v *Intervention) *Histor
 // SetUser sets the "user" edge to the User entity.
 func (_c *HistoriqueInterventionCreate) SetUser(v *User) *HistoriqueInterventionCreate {
 	return _c.SetUserID(v.ID)
+}
+
+// SetTechnicien sets the "technicien" edge to the Technicien entity.
+func (_c *HistoriqueInterventionCreate) SetTechnicien(v *Technicien) *HistoriqueInterventionCreate {
+	return _c.SetTechnicienID(v.ID)
 }
 
 // Mutation returns the HistoriqueInterventionMutation object of the builder.
@@ -214,6 +276,11 @@ func (_c *HistoriqueInterventionCreate) check() error {
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "HistoriqueIntervention.user_id"`)}
 	}
+	if v, ok := _c.mutation.Champ(); ok {
+		if err := historiqueintervention.ChampValidator(v); err != nil {
+			return &ValidationError{Name: "champ", err: fmt.Errorf(`ent: validator failed for field "HistoriqueIntervention.champ": %w`, err)}
+		}
+	}
 	if len(_c.mutation.InterventionIDs()) == 0 {
 		return &ValidationError{Name: "intervention", err: errors.New(`ent: missing required edge "HistoriqueIntervention.intervention"`)}
 	}
@@ -271,6 +338,18 @@ func (_c *HistoriqueInterventionCreate) createSpec() (*HistoriqueIntervention, *
 		_spec.SetField(historiqueintervention.FieldRemarque, field.TypeString, value)
 		_node.Remarque = value
 	}
+	if value, ok := _c.mutation.Champ(); ok {
+		_spec.SetField(historiqueintervention.FieldChamp, field.TypeString, value)
+		_node.Champ = &value
+	}
+	if value, ok := _c.mutation.AncienneValeur(); ok {
+		_spec.SetField(historiqueintervention.FieldAncienneValeur, field.TypeString, value)
+		_node.AncienneValeur = &value
+	}
+	if value, ok := _c.mutation.NouvelleValeur(); ok {
+		_spec.SetField(historiqueintervention.FieldNouvelleValeur, field.TypeString, value)
+		_node.NouvelleValeur = &value
+	}
 	if nodes := _c.mutation.InterventionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -303,6 +382,23 @@ func (_c *HistoriqueInterventionCreate) createSpec() (*HistoriqueIntervention, *
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.UserID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TechnicienIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   historiqueintervention.TechnicienTable,
+			Columns: []string{historiqueintervention.TechnicienColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.TechnicienID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -400,6 +496,18 @@ func (u *HistoriqueInterventionUpsertOne) UpdateNewValues() *HistoriqueIntervent
 		}
 		if _, exists := u.create.mutation.UserID(); exists {
 			s.SetIgnore(historiqueintervention.FieldUserID)
+		}
+		if _, exists := u.create.mutation.TechnicienID(); exists {
+			s.SetIgnore(historiqueintervention.FieldTechnicienID)
+		}
+		if _, exists := u.create.mutation.Champ(); exists {
+			s.SetIgnore(historiqueintervention.FieldChamp)
+		}
+		if _, exists := u.create.mutation.AncienneValeur(); exists {
+			s.SetIgnore(historiqueintervention.FieldAncienneValeur)
+		}
+		if _, exists := u.create.mutation.NouvelleValeur(); exists {
+			s.SetIgnore(historiqueintervention.FieldNouvelleValeur)
 		}
 	}))
 	return u
@@ -642,6 +750,18 @@ func (u *HistoriqueInterventionUpsertBulk) UpdateNewValues() *HistoriqueInterven
 			}
 			if _, exists := b.mutation.UserID(); exists {
 				s.SetIgnore(historiqueintervention.FieldUserID)
+			}
+			if _, exists := b.mutation.TechnicienID(); exists {
+				s.SetIgnore(historiqueintervention.FieldTechnicienID)
+			}
+			if _, exists := b.mutation.Champ(); exists {
+				s.SetIgnore(historiqueintervention.FieldChamp)
+			}
+			if _, exists := b.mutation.AncienneValeur(); exists {
+				s.SetIgnore(historiqueintervention.FieldAncienneValeur)
+			}
+			if _, exists := b.mutation.NouvelleValeur(); exists {
+				s.SetIgnore(historiqueintervention.FieldNouvelleValeur)
 			}
 		}
 	}))

@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -28,6 +29,7 @@ type HistoriqueInterventionQuery struct {
 	predicates       []predicate.HistoriqueIntervention
 	withIntervention *InterventionQuery
 	withUser         *UserQuery
+	withTechnicien   *TechnicienQuery
 	loadTotal        []func(context.Context, []*HistoriqueIntervention) error
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -103,6 +105,28 @@ func (_q *HistoriqueInterventionQuery) QueryUser() *UserQuery {
 			sqlgraph.From(historiqueintervention.Table, historiqueintervention.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, historiqueintervention.UserTable, historiqueintervention.UserColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTechnicien chains the current query on the "technicien" edge.
+func (_q *HistoriqueInterventionQuery) QueryTechnicien() *TechnicienQuery {
+	query := (&TechnicienClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(historiqueintervention.Table, historiqueintervention.FieldID, selector),
+			sqlgraph.To(technicien.Table, technicien.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, historiqueintervention.TechnicienTable, historiqueintervention.TechnicienColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -304,6 +328,7 @@ func (_q *HistoriqueInterventionQuery) Clone() *HistoriqueInterventionQuery {
 		predicates:       append([]predicate.HistoriqueIntervention{}, _q.predicates...),
 		withIntervention: _q.withIntervention.Clone(),
 		withUser:         _q.withUser.Clone(),
+		withTechnicien:   _q.withTechnicien.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +355,17 @@ func (_q *HistoriqueInterventionQuery) WithUser(opts ...func(*UserQuery)) *Histo
 		opt(query)
 	}
 	_q.withUser = query
+	return _q
+}
+
+// WithTechnicien tells the query-builder to eager-load the nodes that are connected to
+// the "technicien" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *HistoriqueInterventionQuery) WithTechnicien(opts ...func(*TechnicienQuery)) *HistoriqueInterventionQuery {
+	query := (&TechnicienClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTechnicien = query
 	return _q
 }
 
@@ -417,9 +453,10 @@ func (_q *HistoriqueInterventionQuery) sqlAll(ctx context.Context, hooks ...quer
 	var (
 		nodes       = []*HistoriqueIntervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withIntervention != nil,
 			_q.withUser != nil,
+			_q.withTechnicien != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -452,6 +489,12 @@ func (_q *HistoriqueInterventionQuery) sqlAll(ctx context.Context, hooks ...quer
 	if query := _q.withUser; query != nil {
 		if err := _q.loadUser(ctx, query, nodes, nil,
 			func(n *HistoriqueIntervention, e *User) { n.Edges.User = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTechnicien; query != nil {
+		if err := _q.loadTechnicien(ctx, query, nodes, nil,
+			func(n *HistoriqueIntervention, e *Technicien) { n.Edges.Technicien = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -521,6 +564,38 @@ func (_q *HistoriqueInterventionQuery) loadUser(ctx context.Context, query *User
 	}
 	return nil
 }
+func (_q *HistoriqueInterventionQuery) loadTechnicien(ctx context.Context, query *TechnicienQuery, nodes []*HistoriqueIntervention, init func(*HistoriqueIntervention), assign func(*HistoriqueIntervention, *Technicien)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*HistoriqueIntervention)
+	for i := range nodes {
+		if nodes[i].TechnicienID == nil {
+			continue
+		}
+		fk := *nodes[i].TechnicienID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(technicien.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "technicien_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *HistoriqueInterventionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -555,6 +630,9 @@ func (_q *HistoriqueInterventionQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withUser != nil {
 			_spec.Node.AddColumnOnce(historiqueintervention.FieldUserID)
+		}
+		if _q.withTechnicien != nil {
+			_spec.Node.AddColumnOnce(historiqueintervention.FieldTechnicienID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -120,6 +120,15 @@ func (_u *HistoriqueInterventionUpdate) sqlSave(ctx context.Context) (_node int,
 	if _u.mutation.RemarqueCleared() {
 		_spec.ClearField(historiqueintervention.FieldRemarque, field.TypeString)
 	}
+	if _u.mutation.ChampCleared() {
+		_spec.ClearField(historiqueintervention.FieldChamp, field.TypeString)
+	}
+	if _u.mutation.AncienneValeurCleared() {
+		_spec.ClearField(historiqueintervention.FieldAncienneValeur, field.TypeString)
+	}
+	if _u.mutation.NouvelleValeurCleared() {
+		_spec.ClearField(historiqueintervention.FieldNouvelleValeur, field.TypeString)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -262,6 +271,15 @@ func (_u *HistoriqueInterventionUpdateOne) sqlSave(ctx context.Context) (_node *
 	}
 	if _u.mutation.RemarqueCleared() {
 		_spec.ClearField(historiqueintervention.FieldRemarque, field.TypeString)
+	}
+	if _u.mutation.ChampCleared() {
+		_spec.ClearField(historiqueintervention.FieldChamp, field.TypeString)
+	}
+	if _u.mutation.AncienneValeurCleared() {
+		_spec.ClearField(historiqueintervention.FieldAncienneValeur, field.TypeString)
+	}
+	if _u.mutation.NouvelleValeurCleared() {
+		_spec.ClearField(historiqueintervention.FieldNouvelleValeur, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &HistoriqueIntervention{config: _u.config}

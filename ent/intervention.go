@@ -64,9 +64,9 @@ type Intervention struct {
 	DureeEstimee *int `json:"duree_estimee,omitempty"`
 	// Rapport holds the value of the "rapport" field.
 	Rapport string `json:"rapport,omitempty"`
-	// SatisfactionClient holds the value of the "satisfaction_client" field.
+	// 1 to 5, recorded with the client's validation (validerIntervention)
 	SatisfactionClient *int `json:"satisfaction_client,omitempty"`
-	// ValidationClient holds the value of the "validation_client" field.
+	// the client (or staff for him) accepted the closed work (validerIntervention)
 	ValidationClient bool `json:"validation_client,omitempty"`
 	// EquipementID holds the value of the "equipement_id" field.
 	EquipementID *int `json:"equipement_id,omitempty"`
@@ -82,6 +82,12 @@ type Intervention struct {
 	DemandeurID *int `json:"demandeur_id,omitempty"`
 	// titre and description normalized for search (internal/search), kept by a hook
 	Recherche string `json:"recherche,omitempty"`
+	// dateLimite was given by hand: a change of priority keeps it instead of deriving it from the SLA
+	DateLimiteManuelle bool `json:"date_limite_manuelle,omitempty"`
+	// the client's comment recorded with his validation
+	CommentaireClient *string `json:"commentaire_client,omitempty"`
+	// when the validation was recorded
+	DateValidationClient *time.Time `json:"date_validation_client,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
 	Edges        InterventionEdges `json:"edges"`
@@ -241,13 +247,13 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case intervention.FieldUrgence, intervention.FieldValidationClient:
+		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle:
 			values[i] = new(sql.NullBool)
 		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID:
 			values[i] = new(sql.NullInt64)
-		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche:
+		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche, intervention.FieldCommentaireClient:
 			values[i] = new(sql.NullString)
-		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateAlerteEcheance, intervention.FieldDateEcheance:
+		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateAlerteEcheance, intervention.FieldDateEcheance, intervention.FieldDateValidationClient:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -461,6 +467,26 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Recherche = value.String
 			}
+		case intervention.FieldDateLimiteManuelle:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field date_limite_manuelle", values[i])
+			} else if value.Valid {
+				_m.DateLimiteManuelle = value.Bool
+			}
+		case intervention.FieldCommentaireClient:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field commentaire_client", values[i])
+			} else if value.Valid {
+				_m.CommentaireClient = new(string)
+				*_m.CommentaireClient = value.String
+			}
+		case intervention.FieldDateValidationClient:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field date_validation_client", values[i])
+			} else if value.Valid {
+				_m.DateValidationClient = new(time.Time)
+				*_m.DateValidationClient = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -672,6 +698,19 @@ func (_m *Intervention) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("recherche=")
 	builder.WriteString(_m.Recherche)
+	builder.WriteString(", ")
+	builder.WriteString("date_limite_manuelle=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DateLimiteManuelle))
+	builder.WriteString(", ")
+	if v := _m.CommentaireClient; v != nil {
+		builder.WriteString("commentaire_client=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.DateValidationClient; v != nil {
+		builder.WriteString("date_validation_client=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -432,6 +432,48 @@ func (_c *InterventionCreate) SetNillableRecherche(v *string) *InterventionCreat
 	return _c
 }
 
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (_c *InterventionCreate) SetDateLimiteManuelle(v bool) *InterventionCreate {
+	_c.mutation.SetDateLimiteManuelle(v)
+	return _c
+}
+
+// SetNillableDateLimiteManuelle sets the "date_limite_manuelle" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableDateLimiteManuelle(v *bool) *InterventionCreate {
+	if v != nil {
+		_c.SetDateLimiteManuelle(*v)
+	}
+	return _c
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (_c *InterventionCreate) SetCommentaireClient(v string) *InterventionCreate {
+	_c.mutation.SetCommentaireClient(v)
+	return _c
+}
+
+// SetNillableCommentaireClient sets the "commentaire_client" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableCommentaireClient(v *string) *InterventionCreate {
+	if v != nil {
+		_c.SetCommentaireClient(*v)
+	}
+	return _c
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (_c *InterventionCreate) SetDateValidationClient(v time.Time) *InterventionCreate {
+	_c.mutation.SetDateValidationClient(v)
+	return _c
+}
+
+// SetNillableDateValidationClient sets the "date_validation_client" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableDateValidationClient(v *time.Time) *InterventionCreate {
+	if v != nil {
+		_c.SetDateValidationClient(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *InterventionCreate) SetEquipement(v *Equipement) *InterventionCreate {
 	return _c.SetEquipementID(v.ID)
@@ -615,6 +657,10 @@ func (_c *InterventionCreate) defaults() error {
 		v := intervention.DefaultValidationClient
 		_c.mutation.SetValidationClient(v)
 	}
+	if _, ok := _c.mutation.DateLimiteManuelle(); !ok {
+		v := intervention.DefaultDateLimiteManuelle
+		_c.mutation.SetDateLimiteManuelle(v)
+	}
 	return nil
 }
 
@@ -676,6 +722,9 @@ func (_c *InterventionCreate) check() error {
 	}
 	if _, ok := _c.mutation.ValidationClient(); !ok {
 		return &ValidationError{Name: "validation_client", err: errors.New(`ent: missing required field "Intervention.validation_client"`)}
+	}
+	if _, ok := _c.mutation.DateLimiteManuelle(); !ok {
+		return &ValidationError{Name: "date_limite_manuelle", err: errors.New(`ent: missing required field "Intervention.date_limite_manuelle"`)}
 	}
 	return nil
 }
@@ -795,6 +844,18 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Recherche(); ok {
 		_spec.SetField(intervention.FieldRecherche, field.TypeString, value)
 		_node.Recherche = value
+	}
+	if value, ok := _c.mutation.DateLimiteManuelle(); ok {
+		_spec.SetField(intervention.FieldDateLimiteManuelle, field.TypeBool, value)
+		_node.DateLimiteManuelle = value
+	}
+	if value, ok := _c.mutation.CommentaireClient(); ok {
+		_spec.SetField(intervention.FieldCommentaireClient, field.TypeString, value)
+		_node.CommentaireClient = &value
+	}
+	if value, ok := _c.mutation.DateValidationClient(); ok {
+		_spec.SetField(intervention.FieldDateValidationClient, field.TypeTime, value)
+		_node.DateValidationClient = &value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1490,6 +1551,54 @@ func (u *InterventionUpsert) ClearRecherche() *InterventionUpsert {
 	return u
 }
 
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (u *InterventionUpsert) SetDateLimiteManuelle(v bool) *InterventionUpsert {
+	u.Set(intervention.FieldDateLimiteManuelle, v)
+	return u
+}
+
+// UpdateDateLimiteManuelle sets the "date_limite_manuelle" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateDateLimiteManuelle() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldDateLimiteManuelle)
+	return u
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (u *InterventionUpsert) SetCommentaireClient(v string) *InterventionUpsert {
+	u.Set(intervention.FieldCommentaireClient, v)
+	return u
+}
+
+// UpdateCommentaireClient sets the "commentaire_client" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateCommentaireClient() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldCommentaireClient)
+	return u
+}
+
+// ClearCommentaireClient clears the value of the "commentaire_client" field.
+func (u *InterventionUpsert) ClearCommentaireClient() *InterventionUpsert {
+	u.SetNull(intervention.FieldCommentaireClient)
+	return u
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (u *InterventionUpsert) SetDateValidationClient(v time.Time) *InterventionUpsert {
+	u.Set(intervention.FieldDateValidationClient, v)
+	return u
+}
+
+// UpdateDateValidationClient sets the "date_validation_client" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateDateValidationClient() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldDateValidationClient)
+	return u
+}
+
+// ClearDateValidationClient clears the value of the "date_validation_client" field.
+func (u *InterventionUpsert) ClearDateValidationClient() *InterventionUpsert {
+	u.SetNull(intervention.FieldDateValidationClient)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -2067,6 +2176,62 @@ func (u *InterventionUpsertOne) UpdateRecherche() *InterventionUpsertOne {
 func (u *InterventionUpsertOne) ClearRecherche() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearRecherche()
+	})
+}
+
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (u *InterventionUpsertOne) SetDateLimiteManuelle(v bool) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateLimiteManuelle(v)
+	})
+}
+
+// UpdateDateLimiteManuelle sets the "date_limite_manuelle" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateDateLimiteManuelle() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateLimiteManuelle()
+	})
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (u *InterventionUpsertOne) SetCommentaireClient(v string) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetCommentaireClient(v)
+	})
+}
+
+// UpdateCommentaireClient sets the "commentaire_client" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateCommentaireClient() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateCommentaireClient()
+	})
+}
+
+// ClearCommentaireClient clears the value of the "commentaire_client" field.
+func (u *InterventionUpsertOne) ClearCommentaireClient() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearCommentaireClient()
+	})
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (u *InterventionUpsertOne) SetDateValidationClient(v time.Time) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateValidationClient(v)
+	})
+}
+
+// UpdateDateValidationClient sets the "date_validation_client" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateDateValidationClient() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateValidationClient()
+	})
+}
+
+// ClearDateValidationClient clears the value of the "date_validation_client" field.
+func (u *InterventionUpsertOne) ClearDateValidationClient() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearDateValidationClient()
 	})
 }
 
@@ -2813,6 +2978,62 @@ func (u *InterventionUpsertBulk) UpdateRecherche() *InterventionUpsertBulk {
 func (u *InterventionUpsertBulk) ClearRecherche() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearRecherche()
+	})
+}
+
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (u *InterventionUpsertBulk) SetDateLimiteManuelle(v bool) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateLimiteManuelle(v)
+	})
+}
+
+// UpdateDateLimiteManuelle sets the "date_limite_manuelle" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateDateLimiteManuelle() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateLimiteManuelle()
+	})
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (u *InterventionUpsertBulk) SetCommentaireClient(v string) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetCommentaireClient(v)
+	})
+}
+
+// UpdateCommentaireClient sets the "commentaire_client" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateCommentaireClient() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateCommentaireClient()
+	})
+}
+
+// ClearCommentaireClient clears the value of the "commentaire_client" field.
+func (u *InterventionUpsertBulk) ClearCommentaireClient() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearCommentaireClient()
+	})
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (u *InterventionUpsertBulk) SetDateValidationClient(v time.Time) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateValidationClient(v)
+	})
+}
+
+// UpdateDateValidationClient sets the "date_validation_client" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateDateValidationClient() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateValidationClient()
+	})
+}
+
+// ClearDateValidationClient clears the value of the "date_validation_client" field.
+func (u *InterventionUpsertBulk) ClearDateValidationClient() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearDateValidationClient()
 	})
 }
 

@@ -545,6 +545,60 @@ func (_u *InterventionUpdate) ClearRecherche() *InterventionUpdate {
 	return _u
 }
 
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (_u *InterventionUpdate) SetDateLimiteManuelle(v bool) *InterventionUpdate {
+	_u.mutation.SetDateLimiteManuelle(v)
+	return _u
+}
+
+// SetNillableDateLimiteManuelle sets the "date_limite_manuelle" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableDateLimiteManuelle(v *bool) *InterventionUpdate {
+	if v != nil {
+		_u.SetDateLimiteManuelle(*v)
+	}
+	return _u
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (_u *InterventionUpdate) SetCommentaireClient(v string) *InterventionUpdate {
+	_u.mutation.SetCommentaireClient(v)
+	return _u
+}
+
+// SetNillableCommentaireClient sets the "commentaire_client" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableCommentaireClient(v *string) *InterventionUpdate {
+	if v != nil {
+		_u.SetCommentaireClient(*v)
+	}
+	return _u
+}
+
+// ClearCommentaireClient clears the value of the "commentaire_client" field.
+func (_u *InterventionUpdate) ClearCommentaireClient() *InterventionUpdate {
+	_u.mutation.ClearCommentaireClient()
+	return _u
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (_u *InterventionUpdate) SetDateValidationClient(v time.Time) *InterventionUpdate {
+	_u.mutation.SetDateValidationClient(v)
+	return _u
+}
+
+// SetNillableDateValidationClient sets the "date_validation_client" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableDateValidationClient(v *time.Time) *InterventionUpdate {
+	if v != nil {
+		_u.SetDateValidationClient(*v)
+	}
+	return _u
+}
+
+// ClearDateValidationClient clears the value of the "date_validation_client" field.
+func (_u *InterventionUpdate) ClearDateValidationClient() *InterventionUpdate {
+	_u.mutation.ClearDateValidationClient()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdate) SetEquipement(v *Equipement) *InterventionUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -1001,6 +1055,21 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.RechercheCleared() {
 		_spec.ClearField(intervention.FieldRecherche, field.TypeString)
+	}
+	if value, ok := _u.mutation.DateLimiteManuelle(); ok {
+		_spec.SetField(intervention.FieldDateLimiteManuelle, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CommentaireClient(); ok {
+		_spec.SetField(intervention.FieldCommentaireClient, field.TypeString, value)
+	}
+	if _u.mutation.CommentaireClientCleared() {
+		_spec.ClearField(intervention.FieldCommentaireClient, field.TypeString)
+	}
+	if value, ok := _u.mutation.DateValidationClient(); ok {
+		_spec.SetField(intervention.FieldDateValidationClient, field.TypeTime, value)
+	}
+	if _u.mutation.DateValidationClientCleared() {
+		_spec.ClearField(intervention.FieldDateValidationClient, field.TypeTime)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1939,6 +2008,60 @@ func (_u *InterventionUpdateOne) ClearRecherche() *InterventionUpdateOne {
 	return _u
 }
 
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (_u *InterventionUpdateOne) SetDateLimiteManuelle(v bool) *InterventionUpdateOne {
+	_u.mutation.SetDateLimiteManuelle(v)
+	return _u
+}
+
+// SetNillableDateLimiteManuelle sets the "date_limite_manuelle" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableDateLimiteManuelle(v *bool) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetDateLimiteManuelle(*v)
+	}
+	return _u
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (_u *InterventionUpdateOne) SetCommentaireClient(v string) *InterventionUpdateOne {
+	_u.mutation.SetCommentaireClient(v)
+	return _u
+}
+
+// SetNillableCommentaireClient sets the "commentaire_client" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableCommentaireClient(v *string) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetCommentaireClient(*v)
+	}
+	return _u
+}
+
+// ClearCommentaireClient clears the value of the "commentaire_client" field.
+func (_u *InterventionUpdateOne) ClearCommentaireClient() *InterventionUpdateOne {
+	_u.mutation.ClearCommentaireClient()
+	return _u
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (_u *InterventionUpdateOne) SetDateValidationClient(v time.Time) *InterventionUpdateOne {
+	_u.mutation.SetDateValidationClient(v)
+	return _u
+}
+
+// SetNillableDateValidationClient sets the "date_validation_client" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableDateValidationClient(v *time.Time) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetDateValidationClient(*v)
+	}
+	return _u
+}
+
+// ClearDateValidationClient clears the value of the "date_validation_client" field.
+func (_u *InterventionUpdateOne) ClearDateValidationClient() *InterventionUpdateOne {
+	_u.mutation.ClearDateValidationClient()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdateOne) SetEquipement(v *Equipement) *InterventionUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -2425,6 +2548,21 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if _u.mutation.RechercheCleared() {
 		_spec.ClearField(intervention.FieldRecherche, field.TypeString)
+	}
+	if value, ok := _u.mutation.DateLimiteManuelle(); ok {
+		_spec.SetField(intervention.FieldDateLimiteManuelle, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CommentaireClient(); ok {
+		_spec.SetField(intervention.FieldCommentaireClient, field.TypeString, value)
+	}
+	if _u.mutation.CommentaireClientCleared() {
+		_spec.ClearField(intervention.FieldCommentaireClient, field.TypeString)
+	}
+	if value, ok := _u.mutation.DateValidationClient(); ok {
+		_spec.SetField(intervention.FieldDateValidationClient, field.TypeTime, value)
+	}
+	if _u.mutation.DateValidationClientCleared() {
+		_spec.ClearField(intervention.FieldDateValidationClient, field.TypeTime)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -4077,11 +4077,16 @@ type HistoriqueInterventionMutation struct {
 	nouveau_statut      *domain.InterventionStatut
 	horodatage          *time.Time
 	remarque            *string
+	champ               *string
+	ancienne_valeur     *string
+	nouvelle_valeur     *string
 	clearedFields       map[string]struct{}
 	intervention        *int
 	clearedintervention bool
 	user                *int
 	cleareduser         bool
+	technicien          *int
+	clearedtechnicien   bool
 	done                bool
 	oldValue            func(context.Context) (*HistoriqueIntervention, error)
 	predicates          []predicate.HistoriqueIntervention
@@ -4499,6 +4504,202 @@ func (m *HistoriqueInterventionMutation) ResetUserID() {
 	m.user = nil
 }
 
+// SetTechnicienID sets the "technicien_id" field.
+func (m *HistoriqueInterventionMutation) SetTechnicienID(i int) {
+	m.technicien = &i
+}
+
+// TechnicienID returns the value of the "technicien_id" field in the mutation.
+func (m *HistoriqueInterventionMutation) TechnicienID() (r int, exists bool) {
+	v := m.technicien
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTechnicienID returns the old "technicien_id" field's value of the HistoriqueIntervention entity.
+// If the HistoriqueIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HistoriqueInterventionMutation) OldTechnicienID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTechnicienID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTechnicienID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTechnicienID: %w", err)
+	}
+	return oldValue.TechnicienID, nil
+}
+
+// ClearTechnicienID clears the value of the "technicien_id" field.
+func (m *HistoriqueInterventionMutation) ClearTechnicienID() {
+	m.technicien = nil
+	m.clearedFields[historiqueintervention.FieldTechnicienID] = struct{}{}
+}
+
+// TechnicienIDCleared returns if the "technicien_id" field was cleared in this mutation.
+func (m *HistoriqueInterventionMutation) TechnicienIDCleared() bool {
+	_, ok := m.clearedFields[historiqueintervention.FieldTechnicienID]
+	return ok
+}
+
+// ResetTechnicienID resets all changes to the "technicien_id" field.
+func (m *HistoriqueInterventionMutation) ResetTechnicienID() {
+	m.technicien = nil
+	delete(m.clearedFields, historiqueintervention.FieldTechnicienID)
+}
+
+// SetChamp sets the "champ" field.
+func (m *HistoriqueInterventionMutation) SetChamp(s string) {
+	m.champ = &s
+}
+
+// Champ returns the value of the "champ" field in the mutation.
+func (m *HistoriqueInterventionMutation) Champ() (r string, exists bool) {
+	v := m.champ
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChamp returns the old "champ" field's value of the HistoriqueIntervention entity.
+// If the HistoriqueIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HistoriqueInterventionMutation) OldChamp(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChamp is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChamp requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChamp: %w", err)
+	}
+	return oldValue.Champ, nil
+}
+
+// ClearChamp clears the value of the "champ" field.
+func (m *HistoriqueInterventionMutation) ClearChamp() {
+	m.champ = nil
+	m.clearedFields[historiqueintervention.FieldChamp] = struct{}{}
+}
+
+// ChampCleared returns if the "champ" field was cleared in this mutation.
+func (m *HistoriqueInterventionMutation) ChampCleared() bool {
+	_, ok := m.clearedFields[historiqueintervention.FieldChamp]
+	return ok
+}
+
+// ResetChamp resets all changes to the "champ" field.
+func (m *HistoriqueInterventionMutation) ResetChamp() {
+	m.champ = nil
+	delete(m.clearedFields, historiqueintervention.FieldChamp)
+}
+
+// SetAncienneValeur sets the "ancienne_valeur" field.
+func (m *HistoriqueInterventionMutation) SetAncienneValeur(s string) {
+	m.ancienne_valeur = &s
+}
+
+// AncienneValeur returns the value of the "ancienne_valeur" field in the mutation.
+func (m *HistoriqueInterventionMutation) AncienneValeur() (r string, exists bool) {
+	v := m.ancienne_valeur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAncienneValeur returns the old "ancienne_valeur" field's value of the HistoriqueIntervention entity.
+// If the HistoriqueIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HistoriqueInterventionMutation) OldAncienneValeur(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAncienneValeur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAncienneValeur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAncienneValeur: %w", err)
+	}
+	return oldValue.AncienneValeur, nil
+}
+
+// ClearAncienneValeur clears the value of the "ancienne_valeur" field.
+func (m *HistoriqueInterventionMutation) ClearAncienneValeur() {
+	m.ancienne_valeur = nil
+	m.clearedFields[historiqueintervention.FieldAncienneValeur] = struct{}{}
+}
+
+// AncienneValeurCleared returns if the "ancienne_valeur" field was cleared in this mutation.
+func (m *HistoriqueInterventionMutation) AncienneValeurCleared() bool {
+	_, ok := m.clearedFields[historiqueintervention.FieldAncienneValeur]
+	return ok
+}
+
+// ResetAncienneValeur resets all changes to the "ancienne_valeur" field.
+func (m *HistoriqueInterventionMutation) ResetAncienneValeur() {
+	m.ancienne_valeur = nil
+	delete(m.clearedFields, historiqueintervention.FieldAncienneValeur)
+}
+
+// SetNouvelleValeur sets the "nouvelle_valeur" field.
+func (m *HistoriqueInterventionMutation) SetNouvelleValeur(s string) {
+	m.nouvelle_valeur = &s
+}
+
+// NouvelleValeur returns the value of the "nouvelle_valeur" field in the mutation.
+func (m *HistoriqueInterventionMutation) NouvelleValeur() (r string, exists bool) {
+	v := m.nouvelle_valeur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNouvelleValeur returns the old "nouvelle_valeur" field's value of the HistoriqueIntervention entity.
+// If the HistoriqueIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HistoriqueInterventionMutation) OldNouvelleValeur(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNouvelleValeur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNouvelleValeur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNouvelleValeur: %w", err)
+	}
+	return oldValue.NouvelleValeur, nil
+}
+
+// ClearNouvelleValeur clears the value of the "nouvelle_valeur" field.
+func (m *HistoriqueInterventionMutation) ClearNouvelleValeur() {
+	m.nouvelle_valeur = nil
+	m.clearedFields[historiqueintervention.FieldNouvelleValeur] = struct{}{}
+}
+
+// NouvelleValeurCleared returns if the "nouvelle_valeur" field was cleared in this mutation.
+func (m *HistoriqueInterventionMutation) NouvelleValeurCleared() bool {
+	_, ok := m.clearedFields[historiqueintervention.FieldNouvelleValeur]
+	return ok
+}
+
+// ResetNouvelleValeur resets all changes to the "nouvelle_valeur" field.
+func (m *HistoriqueInterventionMutation) ResetNouvelleValeur() {
+	m.nouvelle_valeur = nil
+	delete(m.clearedFields, historiqueintervention.FieldNouvelleValeur)
+}
+
 // ClearIntervention clears the "intervention" edge to the Intervention entity.
 func (m *HistoriqueInterventionMutation) ClearIntervention() {
 	m.clearedintervention = true
@@ -4553,6 +4754,33 @@ func (m *HistoriqueInterventionMutation) ResetUser() {
 	m.cleareduser = false
 }
 
+// ClearTechnicien clears the "technicien" edge to the Technicien entity.
+func (m *HistoriqueInterventionMutation) ClearTechnicien() {
+	m.clearedtechnicien = true
+	m.clearedFields[historiqueintervention.FieldTechnicienID] = struct{}{}
+}
+
+// TechnicienCleared reports if the "technicien" edge to the Technicien entity was cleared.
+func (m *HistoriqueInterventionMutation) TechnicienCleared() bool {
+	return m.TechnicienIDCleared() || m.clearedtechnicien
+}
+
+// TechnicienIDs returns the "technicien" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TechnicienID instead. It exists only for internal usage by the builders.
+func (m *HistoriqueInterventionMutation) TechnicienIDs() (ids []int) {
+	if id := m.technicien; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTechnicien resets all changes to the "technicien" edge.
+func (m *HistoriqueInterventionMutation) ResetTechnicien() {
+	m.technicien = nil
+	m.clearedtechnicien = false
+}
+
 // Where appends a list predicates to the HistoriqueInterventionMutation builder.
 func (m *HistoriqueInterventionMutation) Where(ps ...predicate.HistoriqueIntervention) {
 	m.predicates = append(m.predicates, ps...)
@@ -4587,7 +4815,7 @@ func (m *HistoriqueInterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HistoriqueInterventionMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, historiqueintervention.FieldCreatedAt)
 	}
@@ -4611,6 +4839,18 @@ func (m *HistoriqueInterventionMutation) Fields() []string {
 	}
 	if m.user != nil {
 		fields = append(fields, historiqueintervention.FieldUserID)
+	}
+	if m.technicien != nil {
+		fields = append(fields, historiqueintervention.FieldTechnicienID)
+	}
+	if m.champ != nil {
+		fields = append(fields, historiqueintervention.FieldChamp)
+	}
+	if m.ancienne_valeur != nil {
+		fields = append(fields, historiqueintervention.FieldAncienneValeur)
+	}
+	if m.nouvelle_valeur != nil {
+		fields = append(fields, historiqueintervention.FieldNouvelleValeur)
 	}
 	return fields
 }
@@ -4636,6 +4876,14 @@ func (m *HistoriqueInterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.InterventionID()
 	case historiqueintervention.FieldUserID:
 		return m.UserID()
+	case historiqueintervention.FieldTechnicienID:
+		return m.TechnicienID()
+	case historiqueintervention.FieldChamp:
+		return m.Champ()
+	case historiqueintervention.FieldAncienneValeur:
+		return m.AncienneValeur()
+	case historiqueintervention.FieldNouvelleValeur:
+		return m.NouvelleValeur()
 	}
 	return nil, false
 }
@@ -4661,6 +4909,14 @@ func (m *HistoriqueInterventionMutation) OldField(ctx context.Context, name stri
 		return m.OldInterventionID(ctx)
 	case historiqueintervention.FieldUserID:
 		return m.OldUserID(ctx)
+	case historiqueintervention.FieldTechnicienID:
+		return m.OldTechnicienID(ctx)
+	case historiqueintervention.FieldChamp:
+		return m.OldChamp(ctx)
+	case historiqueintervention.FieldAncienneValeur:
+		return m.OldAncienneValeur(ctx)
+	case historiqueintervention.FieldNouvelleValeur:
+		return m.OldNouvelleValeur(ctx)
 	}
 	return nil, fmt.Errorf("unknown HistoriqueIntervention field %s", name)
 }
@@ -4726,6 +4982,34 @@ func (m *HistoriqueInterventionMutation) SetField(name string, value ent.Value) 
 		}
 		m.SetUserID(v)
 		return nil
+	case historiqueintervention.FieldTechnicienID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTechnicienID(v)
+		return nil
+	case historiqueintervention.FieldChamp:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChamp(v)
+		return nil
+	case historiqueintervention.FieldAncienneValeur:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAncienneValeur(v)
+		return nil
+	case historiqueintervention.FieldNouvelleValeur:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNouvelleValeur(v)
+		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention field %s", name)
 }
@@ -4765,6 +5049,18 @@ func (m *HistoriqueInterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(historiqueintervention.FieldRemarque) {
 		fields = append(fields, historiqueintervention.FieldRemarque)
 	}
+	if m.FieldCleared(historiqueintervention.FieldTechnicienID) {
+		fields = append(fields, historiqueintervention.FieldTechnicienID)
+	}
+	if m.FieldCleared(historiqueintervention.FieldChamp) {
+		fields = append(fields, historiqueintervention.FieldChamp)
+	}
+	if m.FieldCleared(historiqueintervention.FieldAncienneValeur) {
+		fields = append(fields, historiqueintervention.FieldAncienneValeur)
+	}
+	if m.FieldCleared(historiqueintervention.FieldNouvelleValeur) {
+		fields = append(fields, historiqueintervention.FieldNouvelleValeur)
+	}
 	return fields
 }
 
@@ -4784,6 +5080,18 @@ func (m *HistoriqueInterventionMutation) ClearField(name string) error {
 		return nil
 	case historiqueintervention.FieldRemarque:
 		m.ClearRemarque()
+		return nil
+	case historiqueintervention.FieldTechnicienID:
+		m.ClearTechnicienID()
+		return nil
+	case historiqueintervention.FieldChamp:
+		m.ClearChamp()
+		return nil
+	case historiqueintervention.FieldAncienneValeur:
+		m.ClearAncienneValeur()
+		return nil
+	case historiqueintervention.FieldNouvelleValeur:
+		m.ClearNouvelleValeur()
 		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention nullable field %s", name)
@@ -4817,18 +5125,33 @@ func (m *HistoriqueInterventionMutation) ResetField(name string) error {
 	case historiqueintervention.FieldUserID:
 		m.ResetUserID()
 		return nil
+	case historiqueintervention.FieldTechnicienID:
+		m.ResetTechnicienID()
+		return nil
+	case historiqueintervention.FieldChamp:
+		m.ResetChamp()
+		return nil
+	case historiqueintervention.FieldAncienneValeur:
+		m.ResetAncienneValeur()
+		return nil
+	case historiqueintervention.FieldNouvelleValeur:
+		m.ResetNouvelleValeur()
+		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *HistoriqueInterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.intervention != nil {
 		edges = append(edges, historiqueintervention.EdgeIntervention)
 	}
 	if m.user != nil {
 		edges = append(edges, historiqueintervention.EdgeUser)
+	}
+	if m.technicien != nil {
+		edges = append(edges, historiqueintervention.EdgeTechnicien)
 	}
 	return edges
 }
@@ -4845,13 +5168,17 @@ func (m *HistoriqueInterventionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.user; id != nil {
 			return []ent.Value{*id}
 		}
+	case historiqueintervention.EdgeTechnicien:
+		if id := m.technicien; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *HistoriqueInterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -4863,12 +5190,15 @@ func (m *HistoriqueInterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *HistoriqueInterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedintervention {
 		edges = append(edges, historiqueintervention.EdgeIntervention)
 	}
 	if m.cleareduser {
 		edges = append(edges, historiqueintervention.EdgeUser)
+	}
+	if m.clearedtechnicien {
+		edges = append(edges, historiqueintervention.EdgeTechnicien)
 	}
 	return edges
 }
@@ -4881,6 +5211,8 @@ func (m *HistoriqueInterventionMutation) EdgeCleared(name string) bool {
 		return m.clearedintervention
 	case historiqueintervention.EdgeUser:
 		return m.cleareduser
+	case historiqueintervention.EdgeTechnicien:
+		return m.clearedtechnicien
 	}
 	return false
 }
@@ -4895,6 +5227,9 @@ func (m *HistoriqueInterventionMutation) ClearEdge(name string) error {
 	case historiqueintervention.EdgeUser:
 		m.ClearUser()
 		return nil
+	case historiqueintervention.EdgeTechnicien:
+		m.ClearTechnicien()
+		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention unique edge %s", name)
 }
@@ -4908,6 +5243,9 @@ func (m *HistoriqueInterventionMutation) ResetEdge(name string) error {
 		return nil
 	case historiqueintervention.EdgeUser:
 		m.ResetUser()
+		return nil
+	case historiqueintervention.EdgeTechnicien:
+		m.ResetTechnicien()
 		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention edge %s", name)
@@ -4944,6 +5282,9 @@ type InterventionMutation struct {
 	addsatisfaction_client *int
 	validation_client      *bool
 	recherche              *string
+	date_limite_manuelle   *bool
+	commentaire_client     *string
+	date_validation_client *time.Time
 	clearedFields          map[string]struct{}
 	equipement             *int
 	clearedequipement      bool
@@ -6421,6 +6762,140 @@ func (m *InterventionMutation) ResetRecherche() {
 	delete(m.clearedFields, intervention.FieldRecherche)
 }
 
+// SetDateLimiteManuelle sets the "date_limite_manuelle" field.
+func (m *InterventionMutation) SetDateLimiteManuelle(b bool) {
+	m.date_limite_manuelle = &b
+}
+
+// DateLimiteManuelle returns the value of the "date_limite_manuelle" field in the mutation.
+func (m *InterventionMutation) DateLimiteManuelle() (r bool, exists bool) {
+	v := m.date_limite_manuelle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateLimiteManuelle returns the old "date_limite_manuelle" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldDateLimiteManuelle(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateLimiteManuelle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateLimiteManuelle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateLimiteManuelle: %w", err)
+	}
+	return oldValue.DateLimiteManuelle, nil
+}
+
+// ResetDateLimiteManuelle resets all changes to the "date_limite_manuelle" field.
+func (m *InterventionMutation) ResetDateLimiteManuelle() {
+	m.date_limite_manuelle = nil
+}
+
+// SetCommentaireClient sets the "commentaire_client" field.
+func (m *InterventionMutation) SetCommentaireClient(s string) {
+	m.commentaire_client = &s
+}
+
+// CommentaireClient returns the value of the "commentaire_client" field in the mutation.
+func (m *InterventionMutation) CommentaireClient() (r string, exists bool) {
+	v := m.commentaire_client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommentaireClient returns the old "commentaire_client" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldCommentaireClient(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommentaireClient is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommentaireClient requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommentaireClient: %w", err)
+	}
+	return oldValue.CommentaireClient, nil
+}
+
+// ClearCommentaireClient clears the value of the "commentaire_client" field.
+func (m *InterventionMutation) ClearCommentaireClient() {
+	m.commentaire_client = nil
+	m.clearedFields[intervention.FieldCommentaireClient] = struct{}{}
+}
+
+// CommentaireClientCleared returns if the "commentaire_client" field was cleared in this mutation.
+func (m *InterventionMutation) CommentaireClientCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldCommentaireClient]
+	return ok
+}
+
+// ResetCommentaireClient resets all changes to the "commentaire_client" field.
+func (m *InterventionMutation) ResetCommentaireClient() {
+	m.commentaire_client = nil
+	delete(m.clearedFields, intervention.FieldCommentaireClient)
+}
+
+// SetDateValidationClient sets the "date_validation_client" field.
+func (m *InterventionMutation) SetDateValidationClient(t time.Time) {
+	m.date_validation_client = &t
+}
+
+// DateValidationClient returns the value of the "date_validation_client" field in the mutation.
+func (m *InterventionMutation) DateValidationClient() (r time.Time, exists bool) {
+	v := m.date_validation_client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateValidationClient returns the old "date_validation_client" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldDateValidationClient(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateValidationClient is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateValidationClient requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateValidationClient: %w", err)
+	}
+	return oldValue.DateValidationClient, nil
+}
+
+// ClearDateValidationClient clears the value of the "date_validation_client" field.
+func (m *InterventionMutation) ClearDateValidationClient() {
+	m.date_validation_client = nil
+	m.clearedFields[intervention.FieldDateValidationClient] = struct{}{}
+}
+
+// DateValidationClientCleared returns if the "date_validation_client" field was cleared in this mutation.
+func (m *InterventionMutation) DateValidationClientCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldDateValidationClient]
+	return ok
+}
+
+// ResetDateValidationClient resets all changes to the "date_validation_client" field.
+func (m *InterventionMutation) ResetDateValidationClient() {
+	m.date_validation_client = nil
+	delete(m.clearedFields, intervention.FieldDateValidationClient)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -6887,7 +7362,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 32)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -6975,6 +7450,15 @@ func (m *InterventionMutation) Fields() []string {
 	if m.recherche != nil {
 		fields = append(fields, intervention.FieldRecherche)
 	}
+	if m.date_limite_manuelle != nil {
+		fields = append(fields, intervention.FieldDateLimiteManuelle)
+	}
+	if m.commentaire_client != nil {
+		fields = append(fields, intervention.FieldCommentaireClient)
+	}
+	if m.date_validation_client != nil {
+		fields = append(fields, intervention.FieldDateValidationClient)
+	}
 	return fields
 }
 
@@ -7041,6 +7525,12 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.DemandeurID()
 	case intervention.FieldRecherche:
 		return m.Recherche()
+	case intervention.FieldDateLimiteManuelle:
+		return m.DateLimiteManuelle()
+	case intervention.FieldCommentaireClient:
+		return m.CommentaireClient()
+	case intervention.FieldDateValidationClient:
+		return m.DateValidationClient()
 	}
 	return nil, false
 }
@@ -7108,6 +7598,12 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldDemandeurID(ctx)
 	case intervention.FieldRecherche:
 		return m.OldRecherche(ctx)
+	case intervention.FieldDateLimiteManuelle:
+		return m.OldDateLimiteManuelle(ctx)
+	case intervention.FieldCommentaireClient:
+		return m.OldCommentaireClient(ctx)
+	case intervention.FieldDateValidationClient:
+		return m.OldDateValidationClient(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -7320,6 +7816,27 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRecherche(v)
 		return nil
+	case intervention.FieldDateLimiteManuelle:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateLimiteManuelle(v)
+		return nil
+	case intervention.FieldCommentaireClient:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommentaireClient(v)
+		return nil
+	case intervention.FieldDateValidationClient:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateValidationClient(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -7437,6 +7954,12 @@ func (m *InterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(intervention.FieldRecherche) {
 		fields = append(fields, intervention.FieldRecherche)
 	}
+	if m.FieldCleared(intervention.FieldCommentaireClient) {
+		fields = append(fields, intervention.FieldCommentaireClient)
+	}
+	if m.FieldCleared(intervention.FieldDateValidationClient) {
+		fields = append(fields, intervention.FieldDateValidationClient)
+	}
 	return fields
 }
 
@@ -7510,6 +8033,12 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldRecherche:
 		m.ClearRecherche()
+		return nil
+	case intervention.FieldCommentaireClient:
+		m.ClearCommentaireClient()
+		return nil
+	case intervention.FieldDateValidationClient:
+		m.ClearDateValidationClient()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention nullable field %s", name)
@@ -7605,6 +8134,15 @@ func (m *InterventionMutation) ResetField(name string) error {
 		return nil
 	case intervention.FieldRecherche:
 		m.ResetRecherche()
+		return nil
+	case intervention.FieldDateLimiteManuelle:
+		m.ResetDateLimiteManuelle()
+		return nil
+	case intervention.FieldCommentaireClient:
+		m.ResetCommentaireClient()
+		return nil
+	case intervention.FieldDateValidationClient:
+		m.ResetDateValidationClient()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
@@ -15330,6 +15868,7 @@ type TechnicienMutation struct {
 	disponibilite            *domain.Disponibilite
 	taux_horaire_centimes    *int64
 	addtaux_horaire_centimes *int64
+	actif                    *bool
 	clearedFields            map[string]struct{}
 	user                     *int
 	cleareduser              bool
@@ -15342,6 +15881,9 @@ type TechnicienMutation struct {
 	plannings                map[int]struct{}
 	removedplannings         map[int]struct{}
 	clearedplannings         bool
+	historique               map[int]struct{}
+	removedhistorique        map[int]struct{}
+	clearedhistorique        bool
 	done                     bool
 	oldValue                 func(context.Context) (*Technicien, error)
 	predicates               []predicate.Technicien
@@ -15694,6 +16236,42 @@ func (m *TechnicienMutation) ResetTauxHoraireCentimes() {
 	m.addtaux_horaire_centimes = nil
 }
 
+// SetActif sets the "actif" field.
+func (m *TechnicienMutation) SetActif(b bool) {
+	m.actif = &b
+}
+
+// Actif returns the value of the "actif" field in the mutation.
+func (m *TechnicienMutation) Actif() (r bool, exists bool) {
+	v := m.actif
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActif returns the old "actif" field's value of the Technicien entity.
+// If the Technicien object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienMutation) OldActif(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActif is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActif requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActif: %w", err)
+	}
+	return oldValue.Actif, nil
+}
+
+// ResetActif resets all changes to the "actif" field.
+func (m *TechnicienMutation) ResetActif() {
+	m.actif = nil
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *TechnicienMutation) ClearUser() {
 	m.cleareduser = true
@@ -15883,6 +16461,60 @@ func (m *TechnicienMutation) ResetPlannings() {
 	m.removedplannings = nil
 }
 
+// AddHistoriqueIDs adds the "historique" edge to the HistoriqueIntervention entity by ids.
+func (m *TechnicienMutation) AddHistoriqueIDs(ids ...int) {
+	if m.historique == nil {
+		m.historique = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.historique[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHistorique clears the "historique" edge to the HistoriqueIntervention entity.
+func (m *TechnicienMutation) ClearHistorique() {
+	m.clearedhistorique = true
+}
+
+// HistoriqueCleared reports if the "historique" edge to the HistoriqueIntervention entity was cleared.
+func (m *TechnicienMutation) HistoriqueCleared() bool {
+	return m.clearedhistorique
+}
+
+// RemoveHistoriqueIDs removes the "historique" edge to the HistoriqueIntervention entity by IDs.
+func (m *TechnicienMutation) RemoveHistoriqueIDs(ids ...int) {
+	if m.removedhistorique == nil {
+		m.removedhistorique = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.historique, ids[i])
+		m.removedhistorique[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHistorique returns the removed IDs of the "historique" edge to the HistoriqueIntervention entity.
+func (m *TechnicienMutation) RemovedHistoriqueIDs() (ids []int) {
+	for id := range m.removedhistorique {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HistoriqueIDs returns the "historique" edge IDs in the mutation.
+func (m *TechnicienMutation) HistoriqueIDs() (ids []int) {
+	for id := range m.historique {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHistorique resets all changes to the "historique" edge.
+func (m *TechnicienMutation) ResetHistorique() {
+	m.historique = nil
+	m.clearedhistorique = false
+	m.removedhistorique = nil
+}
+
 // Where appends a list predicates to the TechnicienMutation builder.
 func (m *TechnicienMutation) Where(ps ...predicate.Technicien) {
 	m.predicates = append(m.predicates, ps...)
@@ -15917,7 +16549,7 @@ func (m *TechnicienMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TechnicienMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, technicien.FieldCreatedAt)
 	}
@@ -15935,6 +16567,9 @@ func (m *TechnicienMutation) Fields() []string {
 	}
 	if m.taux_horaire_centimes != nil {
 		fields = append(fields, technicien.FieldTauxHoraireCentimes)
+	}
+	if m.actif != nil {
+		fields = append(fields, technicien.FieldActif)
 	}
 	return fields
 }
@@ -15956,6 +16591,8 @@ func (m *TechnicienMutation) Field(name string) (ent.Value, bool) {
 		return m.Disponibilite()
 	case technicien.FieldTauxHoraireCentimes:
 		return m.TauxHoraireCentimes()
+	case technicien.FieldActif:
+		return m.Actif()
 	}
 	return nil, false
 }
@@ -15977,6 +16614,8 @@ func (m *TechnicienMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDisponibilite(ctx)
 	case technicien.FieldTauxHoraireCentimes:
 		return m.OldTauxHoraireCentimes(ctx)
+	case technicien.FieldActif:
+		return m.OldActif(ctx)
 	}
 	return nil, fmt.Errorf("unknown Technicien field %s", name)
 }
@@ -16027,6 +16666,13 @@ func (m *TechnicienMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTauxHoraireCentimes(v)
+		return nil
+	case technicien.FieldActif:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActif(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Technicien field %s", name)
@@ -16119,13 +16765,16 @@ func (m *TechnicienMutation) ResetField(name string) error {
 	case technicien.FieldTauxHoraireCentimes:
 		m.ResetTauxHoraireCentimes()
 		return nil
+	case technicien.FieldActif:
+		m.ResetActif()
+		return nil
 	}
 	return fmt.Errorf("unknown Technicien field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TechnicienMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.user != nil {
 		edges = append(edges, technicien.EdgeUser)
 	}
@@ -16137,6 +16786,9 @@ func (m *TechnicienMutation) AddedEdges() []string {
 	}
 	if m.plannings != nil {
 		edges = append(edges, technicien.EdgePlannings)
+	}
+	if m.historique != nil {
+		edges = append(edges, technicien.EdgeHistorique)
 	}
 	return edges
 }
@@ -16167,13 +16819,19 @@ func (m *TechnicienMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case technicien.EdgeHistorique:
+		ids := make([]ent.Value, 0, len(m.historique))
+		for id := range m.historique {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TechnicienMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedcompetences != nil {
 		edges = append(edges, technicien.EdgeCompetences)
 	}
@@ -16182,6 +16840,9 @@ func (m *TechnicienMutation) RemovedEdges() []string {
 	}
 	if m.removedplannings != nil {
 		edges = append(edges, technicien.EdgePlannings)
+	}
+	if m.removedhistorique != nil {
+		edges = append(edges, technicien.EdgeHistorique)
 	}
 	return edges
 }
@@ -16208,13 +16869,19 @@ func (m *TechnicienMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case technicien.EdgeHistorique:
+		ids := make([]ent.Value, 0, len(m.removedhistorique))
+		for id := range m.removedhistorique {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TechnicienMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.cleareduser {
 		edges = append(edges, technicien.EdgeUser)
 	}
@@ -16226,6 +16893,9 @@ func (m *TechnicienMutation) ClearedEdges() []string {
 	}
 	if m.clearedplannings {
 		edges = append(edges, technicien.EdgePlannings)
+	}
+	if m.clearedhistorique {
+		edges = append(edges, technicien.EdgeHistorique)
 	}
 	return edges
 }
@@ -16242,6 +16912,8 @@ func (m *TechnicienMutation) EdgeCleared(name string) bool {
 		return m.clearedinterventions
 	case technicien.EdgePlannings:
 		return m.clearedplannings
+	case technicien.EdgeHistorique:
+		return m.clearedhistorique
 	}
 	return false
 }
@@ -16272,6 +16944,9 @@ func (m *TechnicienMutation) ResetEdge(name string) error {
 		return nil
 	case technicien.EdgePlannings:
 		m.ResetPlannings()
+		return nil
+	case technicien.EdgeHistorique:
+		m.ResetHistorique()
 		return nil
 	}
 	return fmt.Errorf("unknown Technicien edge %s", name)

@@ -31,6 +31,8 @@ type Technicien struct {
 	Disponibilite domain.Disponibilite `json:"disponibilite,omitempty"`
 	// hourly labour rate in MAD centimes, used by coutMainOeuvreCentimes; from 0 to 100000000
 	TauxHoraireCentimes int64 `json:"taux_horaire_centimes,omitempty"`
+	// false once the account is no longer an active TECHNICIEN (internal/account): such a profile takes no new work
+	Actif bool `json:"actif,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TechnicienQuery when eager-loading is set.
 	Edges        TechnicienEdges `json:"edges"`
@@ -47,15 +49,18 @@ type TechnicienEdges struct {
 	Interventions []*Intervention `json:"interventions,omitempty"`
 	// Plannings holds the value of the plannings edge.
 	Plannings []*Planning `json:"plannings,omitempty"`
+	// Historique holds the value of the historique edge.
+	Historique []*HistoriqueIntervention `json:"historique,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
 	namedCompetences   map[string][]*Competence
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
+	namedHistorique    map[string][]*HistoriqueIntervention
 }
 
 // UserOrErr returns the User value or an error if the edge
@@ -96,11 +101,22 @@ func (e TechnicienEdges) PlanningsOrErr() ([]*Planning, error) {
 	return nil, &NotLoadedError{edge: "plannings"}
 }
 
+// HistoriqueOrErr returns the Historique value or an error if the edge
+// was not loaded in eager-loading.
+func (e TechnicienEdges) HistoriqueOrErr() ([]*HistoriqueIntervention, error) {
+	if e.loadedTypes[4] {
+		return e.Historique, nil
+	}
+	return nil, &NotLoadedError{edge: "historique"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Technicien) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case technicien.FieldActif:
+			values[i] = new(sql.NullBool)
 		case technicien.FieldID, technicien.FieldUserID, technicien.FieldTauxHoraireCentimes:
 			values[i] = new(sql.NullInt64)
 		case technicien.FieldEquipe, technicien.FieldDisponibilite:
@@ -164,6 +180,12 @@ func (_m *Technicien) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TauxHoraireCentimes = value.Int64
 			}
+		case technicien.FieldActif:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field actif", values[i])
+			} else if value.Valid {
+				_m.Actif = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -195,6 +217,11 @@ func (_m *Technicien) QueryInterventions() *InterventionQuery {
 // QueryPlannings queries the "plannings" edge of the Technicien entity.
 func (_m *Technicien) QueryPlannings() *PlanningQuery {
 	return NewTechnicienClient(_m.config).QueryPlannings(_m)
+}
+
+// QueryHistorique queries the "historique" edge of the Technicien entity.
+func (_m *Technicien) QueryHistorique() *HistoriqueInterventionQuery {
+	return NewTechnicienClient(_m.config).QueryHistorique(_m)
 }
 
 // Update returns a builder for updating this Technicien.
@@ -237,6 +264,9 @@ func (_m *Technicien) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("taux_horaire_centimes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TauxHoraireCentimes))
+	builder.WriteString(", ")
+	builder.WriteString("actif=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Actif))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -310,6 +340,30 @@ func (_m *Technicien) appendNamedPlannings(name string, edges ...*Planning) {
 		_m.Edges.namedPlannings[name] = []*Planning{}
 	} else {
 		_m.Edges.namedPlannings[name] = append(_m.Edges.namedPlannings[name], edges...)
+	}
+}
+
+// NamedHistorique returns the Historique named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Technicien) NamedHistorique(name string) ([]*HistoriqueIntervention, error) {
+	if _m.Edges.namedHistorique == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedHistorique[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Technicien) appendNamedHistorique(name string, edges ...*HistoriqueIntervention) {
+	if _m.Edges.namedHistorique == nil {
+		_m.Edges.namedHistorique = make(map[string][]*HistoriqueIntervention)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedHistorique[name] = []*HistoriqueIntervention{}
+	} else {
+		_m.Edges.namedHistorique[name] = append(_m.Edges.namedHistorique[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -103,6 +104,20 @@ func (_c *TechnicienCreate) SetNillableTauxHoraireCentimes(v *int64) *Technicien
 	return _c
 }
 
+// SetActif sets the "actif" field.
+func (_c *TechnicienCreate) SetActif(v bool) *TechnicienCreate {
+	_c.mutation.SetActif(v)
+	return _c
+}
+
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_c *TechnicienCreate) SetNillableActif(v *bool) *TechnicienCreate {
+	if v != nil {
+		_c.SetActif(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *TechnicienCreate) SetUser(v *User) *TechnicienCreate {
 	return _c.SetUserID(v.ID)
@@ -151,6 +166,21 @@ func (_c *TechnicienCreate) AddPlannings(v ...*Planning) *TechnicienCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddPlanningIDs(ids...)
+}
+
+// AddHistoriqueIDs adds the "historique" edge to the HistoriqueIntervention entity by IDs.
+func (_c *TechnicienCreate) AddHistoriqueIDs(ids ...int) *TechnicienCreate {
+	_c.mutation.AddHistoriqueIDs(ids...)
+	return _c
+}
+
+// AddHistorique adds the "historique" edges to the HistoriqueIntervention entity.
+func (_c *TechnicienCreate) AddHistorique(v ...*HistoriqueIntervention) *TechnicienCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddHistoriqueIDs(ids...)
 }
 
 // Mutation returns the TechnicienMutation object of the builder.
@@ -212,6 +242,10 @@ func (_c *TechnicienCreate) defaults() error {
 		v := technicien.DefaultTauxHoraireCentimes
 		_c.mutation.SetTauxHoraireCentimes(v)
 	}
+	if _, ok := _c.mutation.Actif(); !ok {
+		v := technicien.DefaultActif
+		_c.mutation.SetActif(v)
+	}
 	return nil
 }
 
@@ -246,6 +280,9 @@ func (_c *TechnicienCreate) check() error {
 		if err := technicien.TauxHoraireCentimesValidator(v); err != nil {
 			return &ValidationError{Name: "taux_horaire_centimes", err: fmt.Errorf(`ent: validator failed for field "Technicien.taux_horaire_centimes": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Actif(); !ok {
+		return &ValidationError{Name: "actif", err: errors.New(`ent: missing required field "Technicien.actif"`)}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "Technicien.user"`)}
@@ -296,6 +333,10 @@ func (_c *TechnicienCreate) createSpec() (*Technicien, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TauxHoraireCentimes(); ok {
 		_spec.SetField(technicien.FieldTauxHoraireCentimes, field.TypeInt64, value)
 		_node.TauxHoraireCentimes = value
+	}
+	if value, ok := _c.mutation.Actif(); ok {
+		_spec.SetField(technicien.FieldActif, field.TypeBool, value)
+		_node.Actif = value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -355,6 +396,22 @@ func (_c *TechnicienCreate) createSpec() (*Technicien, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(planning.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HistoriqueIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -474,6 +531,18 @@ func (u *TechnicienUpsert) AddTauxHoraireCentimes(v int64) *TechnicienUpsert {
 	return u
 }
 
+// SetActif sets the "actif" field.
+func (u *TechnicienUpsert) SetActif(v bool) *TechnicienUpsert {
+	u.Set(technicien.FieldActif, v)
+	return u
+}
+
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *TechnicienUpsert) UpdateActif() *TechnicienUpsert {
+	u.SetExcluded(technicien.FieldActif)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -589,6 +658,20 @@ func (u *TechnicienUpsertOne) AddTauxHoraireCentimes(v int64) *TechnicienUpsertO
 func (u *TechnicienUpsertOne) UpdateTauxHoraireCentimes() *TechnicienUpsertOne {
 	return u.Update(func(s *TechnicienUpsert) {
 		s.UpdateTauxHoraireCentimes()
+	})
+}
+
+// SetActif sets the "actif" field.
+func (u *TechnicienUpsertOne) SetActif(v bool) *TechnicienUpsertOne {
+	return u.Update(func(s *TechnicienUpsert) {
+		s.SetActif(v)
+	})
+}
+
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *TechnicienUpsertOne) UpdateActif() *TechnicienUpsertOne {
+	return u.Update(func(s *TechnicienUpsert) {
+		s.UpdateActif()
 	})
 }
 
@@ -873,6 +956,20 @@ func (u *TechnicienUpsertBulk) AddTauxHoraireCentimes(v int64) *TechnicienUpsert
 func (u *TechnicienUpsertBulk) UpdateTauxHoraireCentimes() *TechnicienUpsertBulk {
 	return u.Update(func(s *TechnicienUpsert) {
 		s.UpdateTauxHoraireCentimes()
+	})
+}
+
+// SetActif sets the "actif" field.
+func (u *TechnicienUpsertBulk) SetActif(v bool) *TechnicienUpsertBulk {
+	return u.Update(func(s *TechnicienUpsert) {
+		s.SetActif(v)
+	})
+}
+
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *TechnicienUpsertBulk) UpdateActif() *TechnicienUpsertBulk {
+	return u.Update(func(s *TechnicienUpsert) {
+		s.UpdateActif()
 	})
 }
 

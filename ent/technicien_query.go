@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -33,11 +34,13 @@ type TechnicienQuery struct {
 	withCompetences        *CompetenceQuery
 	withInterventions      *InterventionQuery
 	withPlannings          *PlanningQuery
+	withHistorique         *HistoriqueInterventionQuery
 	loadTotal              []func(context.Context, []*Technicien) error
 	modifiers              []func(*sql.Selector)
 	withNamedCompetences   map[string]*CompetenceQuery
 	withNamedInterventions map[string]*InterventionQuery
 	withNamedPlannings     map[string]*PlanningQuery
+	withNamedHistorique    map[string]*HistoriqueInterventionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -155,6 +158,28 @@ func (_q *TechnicienQuery) QueryPlannings() *PlanningQuery {
 			sqlgraph.From(technicien.Table, technicien.FieldID, selector),
 			sqlgraph.To(planning.Table, planning.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, technicien.PlanningsTable, technicien.PlanningsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHistorique chains the current query on the "historique" edge.
+func (_q *TechnicienQuery) QueryHistorique() *HistoriqueInterventionQuery {
+	query := (&HistoriqueInterventionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(technicien.Table, technicien.FieldID, selector),
+			sqlgraph.To(historiqueintervention.Table, historiqueintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, technicien.HistoriqueTable, technicien.HistoriqueColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -358,6 +383,7 @@ func (_q *TechnicienQuery) Clone() *TechnicienQuery {
 		withCompetences:   _q.withCompetences.Clone(),
 		withInterventions: _q.withInterventions.Clone(),
 		withPlannings:     _q.withPlannings.Clone(),
+		withHistorique:    _q.withHistorique.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -406,6 +432,17 @@ func (_q *TechnicienQuery) WithPlannings(opts ...func(*PlanningQuery)) *Technici
 		opt(query)
 	}
 	_q.withPlannings = query
+	return _q
+}
+
+// WithHistorique tells the query-builder to eager-load the nodes that are connected to
+// the "historique" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TechnicienQuery) WithHistorique(opts ...func(*HistoriqueInterventionQuery)) *TechnicienQuery {
+	query := (&HistoriqueInterventionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHistorique = query
 	return _q
 }
 
@@ -493,11 +530,12 @@ func (_q *TechnicienQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*T
 	var (
 		nodes       = []*Technicien{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withUser != nil,
 			_q.withCompetences != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
+			_q.withHistorique != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -548,6 +586,13 @@ func (_q *TechnicienQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*T
 			return nil, err
 		}
 	}
+	if query := _q.withHistorique; query != nil {
+		if err := _q.loadHistorique(ctx, query, nodes,
+			func(n *Technicien) { n.Edges.Historique = []*HistoriqueIntervention{} },
+			func(n *Technicien, e *HistoriqueIntervention) { n.Edges.Historique = append(n.Edges.Historique, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedCompetences {
 		if err := _q.loadCompetences(ctx, query, nodes,
 			func(n *Technicien) { n.appendNamedCompetences(name) },
@@ -566,6 +611,13 @@ func (_q *TechnicienQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*T
 		if err := _q.loadPlannings(ctx, query, nodes,
 			func(n *Technicien) { n.appendNamedPlannings(name) },
 			func(n *Technicien, e *Planning) { n.appendNamedPlannings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedHistorique {
+		if err := _q.loadHistorique(ctx, query, nodes,
+			func(n *Technicien) { n.appendNamedHistorique(name) },
+			func(n *Technicien, e *HistoriqueIntervention) { n.appendNamedHistorique(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -715,6 +767,39 @@ func (_q *TechnicienQuery) loadPlannings(ctx context.Context, query *PlanningQue
 	}
 	query.Where(predicate.Planning(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(technicien.PlanningsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TechnicienID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "technicien_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "technicien_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *TechnicienQuery) loadHistorique(ctx context.Context, query *HistoriqueInterventionQuery, nodes []*Technicien, init func(*Technicien), assign func(*Technicien, *HistoriqueIntervention)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Technicien)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(historiqueintervention.FieldTechnicienID)
+	}
+	query.Where(predicate.HistoriqueIntervention(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(technicien.HistoriqueColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -896,6 +981,20 @@ func (_q *TechnicienQuery) WithNamedPlannings(name string, opts ...func(*Plannin
 		_q.withNamedPlannings = make(map[string]*PlanningQuery)
 	}
 	_q.withNamedPlannings[name] = query
+	return _q
+}
+
+// WithNamedHistorique tells the query-builder to eager-load the nodes that are connected to the "historique"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TechnicienQuery) WithNamedHistorique(name string, opts ...func(*HistoriqueInterventionQuery)) *TechnicienQuery {
+	query := (&HistoriqueInterventionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedHistorique == nil {
+		_q.withNamedHistorique = make(map[string]*HistoriqueInterventionQuery)
+	}
+	_q.withNamedHistorique[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -94,6 +95,20 @@ func (_u *TechnicienUpdate) AddTauxHoraireCentimes(v int64) *TechnicienUpdate {
 	return _u
 }
 
+// SetActif sets the "actif" field.
+func (_u *TechnicienUpdate) SetActif(v bool) *TechnicienUpdate {
+	_u.mutation.SetActif(v)
+	return _u
+}
+
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_u *TechnicienUpdate) SetNillableActif(v *bool) *TechnicienUpdate {
+	if v != nil {
+		_u.SetActif(*v)
+	}
+	return _u
+}
+
 // AddCompetenceIDs adds the "competences" edge to the Competence entity by IDs.
 func (_u *TechnicienUpdate) AddCompetenceIDs(ids ...int) *TechnicienUpdate {
 	_u.mutation.AddCompetenceIDs(ids...)
@@ -137,6 +152,21 @@ func (_u *TechnicienUpdate) AddPlannings(v ...*Planning) *TechnicienUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddPlanningIDs(ids...)
+}
+
+// AddHistoriqueIDs adds the "historique" edge to the HistoriqueIntervention entity by IDs.
+func (_u *TechnicienUpdate) AddHistoriqueIDs(ids ...int) *TechnicienUpdate {
+	_u.mutation.AddHistoriqueIDs(ids...)
+	return _u
+}
+
+// AddHistorique adds the "historique" edges to the HistoriqueIntervention entity.
+func (_u *TechnicienUpdate) AddHistorique(v ...*HistoriqueIntervention) *TechnicienUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHistoriqueIDs(ids...)
 }
 
 // Mutation returns the TechnicienMutation object of the builder.
@@ -205,6 +235,27 @@ func (_u *TechnicienUpdate) RemovePlannings(v ...*Planning) *TechnicienUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePlanningIDs(ids...)
+}
+
+// ClearHistorique clears all "historique" edges to the HistoriqueIntervention entity.
+func (_u *TechnicienUpdate) ClearHistorique() *TechnicienUpdate {
+	_u.mutation.ClearHistorique()
+	return _u
+}
+
+// RemoveHistoriqueIDs removes the "historique" edge to HistoriqueIntervention entities by IDs.
+func (_u *TechnicienUpdate) RemoveHistoriqueIDs(ids ...int) *TechnicienUpdate {
+	_u.mutation.RemoveHistoriqueIDs(ids...)
+	return _u
+}
+
+// RemoveHistorique removes "historique" edges to HistoriqueIntervention entities.
+func (_u *TechnicienUpdate) RemoveHistorique(v ...*HistoriqueIntervention) *TechnicienUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHistoriqueIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -307,6 +358,9 @@ func (_u *TechnicienUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.AddedTauxHoraireCentimes(); ok {
 		_spec.AddField(technicien.FieldTauxHoraireCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Actif(); ok {
+		_spec.SetField(technicien.FieldActif, field.TypeBool, value)
 	}
 	if _u.mutation.CompetencesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -443,6 +497,51 @@ func (_u *TechnicienUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.HistoriqueCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHistoriqueIDs(); len(nodes) > 0 && !_u.mutation.HistoriqueCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HistoriqueIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -526,6 +625,20 @@ func (_u *TechnicienUpdateOne) AddTauxHoraireCentimes(v int64) *TechnicienUpdate
 	return _u
 }
 
+// SetActif sets the "actif" field.
+func (_u *TechnicienUpdateOne) SetActif(v bool) *TechnicienUpdateOne {
+	_u.mutation.SetActif(v)
+	return _u
+}
+
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_u *TechnicienUpdateOne) SetNillableActif(v *bool) *TechnicienUpdateOne {
+	if v != nil {
+		_u.SetActif(*v)
+	}
+	return _u
+}
+
 // AddCompetenceIDs adds the "competences" edge to the Competence entity by IDs.
 func (_u *TechnicienUpdateOne) AddCompetenceIDs(ids ...int) *TechnicienUpdateOne {
 	_u.mutation.AddCompetenceIDs(ids...)
@@ -569,6 +682,21 @@ func (_u *TechnicienUpdateOne) AddPlannings(v ...*Planning) *TechnicienUpdateOne
 		ids[i] = v[i].ID
 	}
 	return _u.AddPlanningIDs(ids...)
+}
+
+// AddHistoriqueIDs adds the "historique" edge to the HistoriqueIntervention entity by IDs.
+func (_u *TechnicienUpdateOne) AddHistoriqueIDs(ids ...int) *TechnicienUpdateOne {
+	_u.mutation.AddHistoriqueIDs(ids...)
+	return _u
+}
+
+// AddHistorique adds the "historique" edges to the HistoriqueIntervention entity.
+func (_u *TechnicienUpdateOne) AddHistorique(v ...*HistoriqueIntervention) *TechnicienUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHistoriqueIDs(ids...)
 }
 
 // Mutation returns the TechnicienMutation object of the builder.
@@ -637,6 +765,27 @@ func (_u *TechnicienUpdateOne) RemovePlannings(v ...*Planning) *TechnicienUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePlanningIDs(ids...)
+}
+
+// ClearHistorique clears all "historique" edges to the HistoriqueIntervention entity.
+func (_u *TechnicienUpdateOne) ClearHistorique() *TechnicienUpdateOne {
+	_u.mutation.ClearHistorique()
+	return _u
+}
+
+// RemoveHistoriqueIDs removes the "historique" edge to HistoriqueIntervention entities by IDs.
+func (_u *TechnicienUpdateOne) RemoveHistoriqueIDs(ids ...int) *TechnicienUpdateOne {
+	_u.mutation.RemoveHistoriqueIDs(ids...)
+	return _u
+}
+
+// RemoveHistorique removes "historique" edges to HistoriqueIntervention entities.
+func (_u *TechnicienUpdateOne) RemoveHistorique(v ...*HistoriqueIntervention) *TechnicienUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHistoriqueIDs(ids...)
 }
 
 // Where appends a list predicates to the TechnicienUpdate builder.
@@ -770,6 +919,9 @@ func (_u *TechnicienUpdateOne) sqlSave(ctx context.Context) (_node *Technicien, 
 	if value, ok := _u.mutation.AddedTauxHoraireCentimes(); ok {
 		_spec.AddField(technicien.FieldTauxHoraireCentimes, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Actif(); ok {
+		_spec.SetField(technicien.FieldActif, field.TypeBool, value)
+	}
 	if _u.mutation.CompetencesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -898,6 +1050,51 @@ func (_u *TechnicienUpdateOne) sqlSave(ctx context.Context) (_node *Technicien, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(planning.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HistoriqueCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHistoriqueIDs(); len(nodes) > 0 && !_u.mutation.HistoriqueCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HistoriqueIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   technicien.HistoriqueTable,
+			Columns: []string{technicien.HistoriqueColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(historiqueintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -263,12 +263,14 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 		p.fields = append(p.fields, nf)
 	}
 	if p.kpis {
-		// (kpiFacts columns) What the KPIs need beyond the row: the history's steps ("STATUT microseconds", in
-		// order), the parts' cost and the technician's rate.
+		// (kpiFacts columns) What the KPIs need beyond the row: the history's steps ("STATUT
+		// microseconds technician rate", in order; the last two empty when the line names no
+		// technician), the parts' cost and the technician's rate.
 		p.exprs = append(p.exprs,
-			fmt.Sprintf(`(SELECT string_agg(h.%[1]s || ' ' || (extract(epoch FROM h.%[2]s) * 1000000)::bigint, ',' ORDER BY h.%[2]s, h.id) FROM %[3]s h WHERE h.%[4]s = %[5]s.id)`,
+			fmt.Sprintf(`(SELECT string_agg(h.%[1]s || ' ' || (extract(epoch FROM h.%[2]s) * 1000000)::bigint || ' ' || COALESCE(h.%[6]s::text, '') || ' ' || COALESCE(t.%[7]s::text, ''), ',' ORDER BY h.%[2]s, h.id) FROM %[3]s h LEFT JOIN %[8]s t ON t.id = h.%[6]s WHERE h.%[4]s = %[5]s.id)`,
 				historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldHorodatage, historiqueintervention.Table,
-				historiqueintervention.FieldInterventionID, rootRef),
+				historiqueintervention.FieldInterventionID, rootRef,
+				historiqueintervention.FieldTechnicienID, technicien.FieldTauxHoraireCentimes, technicien.Table),
 			fmt.Sprintf(`(SELECT COALESCE(sum(p.%s * p.%s), 0) FROM %s p WHERE p.%s = %s.id)`,
 				interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table,
 				interventionpiece.FieldInterventionID, rootRef),
@@ -390,12 +392,33 @@ func (p nodePlan) facts(iv *ent.Intervention, cols []string) (intervention.Facts
 	n := len(cols)
 	if steps := cols[n-3]; steps != "" {
 		for _, s := range strings.Split(steps, ",") {
-			statut, micros, _ := strings.Cut(s, " ")
-			us, err := strconv.ParseInt(micros, 10, 64)
+			parts := strings.Split(s, " ")
+			if len(parts) != 4 {
+				return f, fmt.Errorf("history step %q: want 4 parts", s)
+			}
+			us, err := strconv.ParseInt(parts[1], 10, 64)
 			if err != nil {
 				return f, fmt.Errorf("history step %q: %w", s, err)
 			}
-			f.History = append(f.History, intervention.Step{Statut: domain.InterventionStatut(statut), At: time.UnixMicro(us).UTC()})
+			step := intervention.Step{Statut: domain.InterventionStatut(parts[0]), At: time.UnixMicro(us).UTC()}
+			if parts[2] != "" {
+				tech, err := strconv.Atoi(parts[2])
+				if err != nil {
+					return f, fmt.Errorf("history step %q: %w", s, err)
+				}
+				step.TechnicienID = &tech
+				if parts[3] != "" {
+					rate, err := strconv.ParseInt(parts[3], 10, 64)
+					if err != nil {
+						return f, fmt.Errorf("history step %q: %w", s, err)
+					}
+					if f.Taux == nil {
+						f.Taux = map[int]int64{}
+					}
+					f.Taux[tech] = rate
+				}
+			}
+			f.History = append(f.History, step)
 		}
 	}
 	var err error

@@ -146,13 +146,18 @@ type ComplexityRoot struct {
 
 	HistoriqueIntervention struct {
 		AncienStatut   func(childComplexity int) int
+		AncienneValeur func(childComplexity int) int
+		Champ          func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Horodatage     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Intervention   func(childComplexity int) int
 		InterventionID func(childComplexity int) int
 		NouveauStatut  func(childComplexity int) int
+		NouvelleValeur func(childComplexity int) int
 		Remarque       func(childComplexity int) int
+		Technicien     func(childComplexity int) int
+		TechnicienID   func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		User           func(childComplexity int) int
 		UserID         func(childComplexity int) int
@@ -162,6 +167,7 @@ type ComplexityRoot struct {
 		AvailableTransitions   func(childComplexity int) int
 		Client                 func(childComplexity int) int
 		ClientID               func(childComplexity int) int
+		CommentaireClient      func(childComplexity int) int
 		Contrat                func(childComplexity int) int
 		ContratID              func(childComplexity int) int
 		CoutMainOeuvreCentimes func(childComplexity int) int
@@ -176,7 +182,9 @@ type ComplexityRoot struct {
 		DateEcheance           func(childComplexity int) int
 		DateFin                func(childComplexity int) int
 		DateLimite             func(childComplexity int) int
+		DateLimiteManuelle     func(childComplexity int) int
 		DatePrevue             func(childComplexity int) int
+		DateValidationClient   func(childComplexity int) int
 		DelaiEcoule            func(childComplexity int) int
 		DelaiRestant           func(childComplexity int) int
 		Demandeur              func(childComplexity int) int
@@ -242,7 +250,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddPieceToIntervention   func(childComplexity int, interventionID int, pieceID int, quantite int) int
-		AssignIntervention       func(childComplexity int, id int, technicienID int, remarque *string) int
+		AssignIntervention       func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
 		ChangeInterventionStatut func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
 		ChangePassword           func(childComplexity int, currentPassword string, newPassword string) int
 		CreateCompetence         func(childComplexity int, input ent.CreateCompetenceInput) int
@@ -267,6 +275,7 @@ type ComplexityRoot struct {
 		UpdateTechnicien         func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
 		UpdateUser               func(childComplexity int, id int, input model.UpdateUserInput) int
 		UploadDocument           func(childComplexity int, interventionID int, file graphql.Upload) int
+		ValiderIntervention      func(childComplexity int, id int, satisfaction *int, commentaire *string) int
 	}
 
 	Notification struct {
@@ -448,6 +457,7 @@ type ComplexityRoot struct {
 	}
 
 	Technicien struct {
+		Actif               func(childComplexity int) int
 		Competences         func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		Disponibilite       func(childComplexity int) int
@@ -553,8 +563,9 @@ type MutationResolver interface {
 	DeleteUser(ctx context.Context, id int) (int, error)
 	CreateIntervention(ctx context.Context, input ent.CreateInterventionInput) (*ent.Intervention, error)
 	UpdateIntervention(ctx context.Context, id int, input ent.UpdateInterventionInput) (*ent.Intervention, error)
-	AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string) (*ent.Intervention, error)
+	AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string, forcer *bool) (*ent.Intervention, error)
 	ChangeInterventionStatut(ctx context.Context, id int, statut domain.InterventionStatut, remarque *string) (*ent.Intervention, error)
+	ValiderIntervention(ctx context.Context, id int, satisfaction *int, commentaire *string) (*ent.Intervention, error)
 	AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int) (*ent.Intervention, error)
 	CreateEquipement(ctx context.Context, input ent.CreateEquipementInput) (*ent.Equipement, error)
 	UpdateEquipement(ctx context.Context, id int, input ent.UpdateEquipementInput) (*ent.Equipement, error)
@@ -1031,6 +1042,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HistoriqueIntervention.AncienStatut(childComplexity), true
+	case "HistoriqueIntervention.ancienneValeur":
+		if e.ComplexityRoot.HistoriqueIntervention.AncienneValeur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoriqueIntervention.AncienneValeur(childComplexity), true
+	case "HistoriqueIntervention.champ":
+		if e.ComplexityRoot.HistoriqueIntervention.Champ == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoriqueIntervention.Champ(childComplexity), true
 	case "HistoriqueIntervention.createdAt":
 		if e.ComplexityRoot.HistoriqueIntervention.CreatedAt == nil {
 			break
@@ -1067,12 +1090,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HistoriqueIntervention.NouveauStatut(childComplexity), true
+	case "HistoriqueIntervention.nouvelleValeur":
+		if e.ComplexityRoot.HistoriqueIntervention.NouvelleValeur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoriqueIntervention.NouvelleValeur(childComplexity), true
 	case "HistoriqueIntervention.remarque":
 		if e.ComplexityRoot.HistoriqueIntervention.Remarque == nil {
 			break
 		}
 
 		return e.ComplexityRoot.HistoriqueIntervention.Remarque(childComplexity), true
+	case "HistoriqueIntervention.technicien":
+		if e.ComplexityRoot.HistoriqueIntervention.Technicien == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoriqueIntervention.Technicien(childComplexity), true
+	case "HistoriqueIntervention.technicienID":
+		if e.ComplexityRoot.HistoriqueIntervention.TechnicienID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoriqueIntervention.TechnicienID(childComplexity), true
 	case "HistoriqueIntervention.updatedAt":
 		if e.ComplexityRoot.HistoriqueIntervention.UpdatedAt == nil {
 			break
@@ -1110,6 +1151,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ClientID(childComplexity), true
+	case "Intervention.commentaireClient":
+		if e.ComplexityRoot.Intervention.CommentaireClient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CommentaireClient(childComplexity), true
 	case "Intervention.contrat":
 		if e.ComplexityRoot.Intervention.Contrat == nil {
 			break
@@ -1194,12 +1241,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.DateLimite(childComplexity), true
+	case "Intervention.dateLimiteManuelle":
+		if e.ComplexityRoot.Intervention.DateLimiteManuelle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.DateLimiteManuelle(childComplexity), true
 	case "Intervention.datePrevue":
 		if e.ComplexityRoot.Intervention.DatePrevue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Intervention.DatePrevue(childComplexity), true
+	case "Intervention.dateValidationClient":
+		if e.ComplexityRoot.Intervention.DateValidationClient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.DateValidationClient(childComplexity), true
 	case "Intervention.delaiEcoule":
 		if e.ComplexityRoot.Intervention.DelaiEcoule == nil {
 			break
@@ -1520,7 +1579,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AssignIntervention(childComplexity, args["id"].(int), args["technicienId"].(int), args["remarque"].(*string)), true
+		return e.ComplexityRoot.Mutation.AssignIntervention(childComplexity, args["id"].(int), args["technicienId"].(int), args["remarque"].(*string), args["forcer"].(*bool)), true
 	case "Mutation.changeInterventionStatut":
 		if e.ComplexityRoot.Mutation.ChangeInterventionStatut == nil {
 			break
@@ -1780,6 +1839,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UploadDocument(childComplexity, args["interventionId"].(int), args["file"].(graphql.Upload)), true
+	case "Mutation.validerIntervention":
+		if e.ComplexityRoot.Mutation.ValiderIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_validerIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ValiderIntervention(childComplexity, args["id"].(int), args["satisfaction"].(*int), args["commentaire"].(*string)), true
 
 	case "Notification.canal":
 		if e.ComplexityRoot.Notification.Canal == nil {
@@ -2612,6 +2682,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.NotificationReceived(childComplexity), true
 
+	case "Technicien.actif":
+		if e.ComplexityRoot.Technicien.Actif == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Technicien.Actif(childComplexity), true
 	case "Technicien.competences":
 		if e.ComplexityRoot.Technicien.Competences == nil {
 			break
@@ -3124,7 +3200,11 @@ extend type Intervention {
   delaiRestant: Int
   "Minutes from creation to closure, or to now while open."
   delaiEcoule: Int!
-  "The deadline passed while the work was still open."
+  """
+  The deadline passed while the work was still open: open work past its deadline, or work
+  closed (CLOTUREE, ARCHIVEE) after it. Cancelled work (ANNULEE) is never late. The filter
+  InterventionWhereInput.enRetard selects exactly the interventions where this is true.
+  """
   enRetard: Boolean!
   "Minutes actually spent EN_COURS (pauses EN_ATTENTE excluded), from the history."
   dureeReelle: Int!
@@ -3133,12 +3213,15 @@ extend type Intervention {
   "dureeReelle × the technician's hourly rate."
   coutMainOeuvreCentimes: Int!
   coutTotalCentimes: Int!
-  "null without deadline; else whether the work ended (or, while open, still is) before dateLimite."
+  """
+  null without deadline and for cancelled work (ANNULEE: there was no work to finish in time);
+  else whether the work ended (or, while open, still is) before dateLimite.
+  """
   slaRespecte: Boolean
 }
 
 extend input InterventionWhereInput {
-  "Open interventions whose deadline has passed (true), or the others (false)."
+  "Interventions whose field enRetard is true (true), or false (false)."
   enRetard: Boolean
   "Words searched, case-insensitively, in titre and description."
   search: String
@@ -3147,25 +3230,47 @@ extend input InterventionWhereInput {
 extend type Mutation {
   """
   Open an intervention (OUVERTE) with its first history line. dateLimite defaults to the SLA
-  of the priority. A CLIENT requests CORRECTIVE work for his own company only.
-  Errors: NOT_FOUND (equipement, client, contrat), BAD_USER_INPUT, FORBIDDEN.
+  of the priority; one given by hand is kept when the priority changes later. A CLIENT
+  requests CORRECTIVE work for his own company only. Errors: NOT_FOUND (equipement, client,
+  contrat), EQUIPMENT_RETIRED (a RETIRE equipement takes no new work), BAD_USER_INPUT,
+  FORBIDDEN.
   """
   createIntervention(input: CreateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, CLIENT])
 
   """
   Change the fields of an open intervention; the assigned technician changes only rapport
-  and dureeEstimee. Errors: LOCKED (closed), NOT_FOUND, FORBIDDEN.
+  and dureeEstimee. Each field that changes writes an audit line in historique (champ,
+  ancienneValeur, nouvelleValeur). A new priority moves dateLimite to its SLA unless the
+  deadline was set by hand (dateLimiteManuelle). Errors: LOCKED (closed), EQUIPMENT_RETIRED,
+  NOT_FOUND, FORBIDDEN.
   """
   updateIntervention(id: ID!, input: UpdateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
 
-  "Give to a technician: OUVERTE becomes AFFECTEE; work under way changes hands. Errors: NOT_FOUND, LOCKED."
-  assignIntervention(id: ID!, technicienId: ID!, remarque: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE])
+  """
+  Give to a technician: OUVERTE becomes AFFECTEE; work under way changes hands (each
+  technician's labour is priced for the time he worked, and he keeps reading the work).
+  A technician on leave, in training or unavailable is refused unless forcer is true with
+  the reason of the emergency in remarque (written into the history).
+  Errors: TECHNICIAN_UNAVAILABLE (absent, not forced), TECHNICIAN_INACTIVE (account
+  deactivated or no longer a TECHNICIEN: never assignable), BAD_USER_INPUT (forcer without
+  a reason), NOT_FOUND, LOCKED.
+  """
+  assignIntervention(id: ID!, technicienId: ID!, remarque: String, forcer: Boolean = false): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE])
 
   """
   Move through the life cycle. Errors: INVALID_TRANSITION (not a move of the state machine),
   FORBIDDEN (not a move your role may make), CONFLICT (changed meanwhile), NOT_FOUND.
   """
   changeInterventionStatut(id: ID!, statut: InterventionStatut!, remarque: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
+
+  """
+  Record the client's acceptance of CLOTUREE work, once, before it is archived: sets
+  validationClient, with an optional satisfaction (1 to 5) and comment (at most 2,000
+  characters). The client who may read the intervention (his company's, or one he asked
+  for) or staff. Errors: LOCKED (not CLOTUREE), CONFLICT (already validated),
+  BAD_USER_INPUT, NOT_FOUND, FORBIDDEN.
+  """
+  validerIntervention(id: ID!, satisfaction: Int, commentaire: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, CLIENT])
 
   """
   Record parts used, taken out of stock at once; quantite from 1 to 1000000.
@@ -3481,10 +3586,20 @@ func (ec *executionContext) childFields_HistoriqueIntervention(ctx context.Conte
 		return ec.fieldContext_HistoriqueIntervention_interventionID(ctx, field)
 	case "userID":
 		return ec.fieldContext_HistoriqueIntervention_userID(ctx, field)
+	case "technicienID":
+		return ec.fieldContext_HistoriqueIntervention_technicienID(ctx, field)
+	case "champ":
+		return ec.fieldContext_HistoriqueIntervention_champ(ctx, field)
+	case "ancienneValeur":
+		return ec.fieldContext_HistoriqueIntervention_ancienneValeur(ctx, field)
+	case "nouvelleValeur":
+		return ec.fieldContext_HistoriqueIntervention_nouvelleValeur(ctx, field)
 	case "intervention":
 		return ec.fieldContext_HistoriqueIntervention_intervention(ctx, field)
 	case "user":
 		return ec.fieldContext_HistoriqueIntervention_user(ctx, field)
+	case "technicien":
+		return ec.fieldContext_HistoriqueIntervention_technicien(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HistoriqueIntervention", field.Name)
 }
@@ -3547,6 +3662,12 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_planningID(ctx, field)
 	case "demandeurID":
 		return ec.fieldContext_Intervention_demandeurID(ctx, field)
+	case "dateLimiteManuelle":
+		return ec.fieldContext_Intervention_dateLimiteManuelle(ctx, field)
+	case "commentaireClient":
+		return ec.fieldContext_Intervention_commentaireClient(ctx, field)
+	case "dateValidationClient":
+		return ec.fieldContext_Intervention_dateValidationClient(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Intervention_equipement(ctx, field)
 	case "technicien":
@@ -3977,6 +4098,8 @@ func (ec *executionContext) childFields_Technicien(ctx context.Context, field gr
 		return ec.fieldContext_Technicien_disponibilite(ctx, field)
 	case "tauxHoraireCentimes":
 		return ec.fieldContext_Technicien_tauxHoraireCentimes(ctx, field)
+	case "actif":
+		return ec.fieldContext_Technicien_actif(ctx, field)
 	case "user":
 		return ec.fieldContext_Technicien_user(ctx, field)
 	case "competences":
@@ -4316,6 +4439,14 @@ func (ec *executionContext) field_Mutation_assignIntervention_args(ctx context.C
 		return nil, err
 	}
 	args["remarque"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "forcer",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["forcer"] = arg3
 	return args, nil
 }
 
@@ -4710,6 +4841,36 @@ func (ec *executionContext) field_Mutation_uploadDocument_args(ctx context.Conte
 		return nil, err
 	}
 	args["file"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_validerIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "satisfaction",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["satisfaction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "commentaire",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["commentaire"] = arg2
 	return args, nil
 }
 
@@ -7483,6 +7644,98 @@ func (ec *executionContext) fieldContext_HistoriqueIntervention_userID(_ context
 	return graphql.NewScalarFieldContext("HistoriqueIntervention", field, false, false, "ID")
 }
 
+func (ec *executionContext) _HistoriqueIntervention_technicienID(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoriqueIntervention_technicienID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TechnicienID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoriqueIntervention_technicienID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoriqueIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HistoriqueIntervention_champ(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoriqueIntervention_champ(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Champ, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoriqueIntervention_champ(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoriqueIntervention", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoriqueIntervention_ancienneValeur(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoriqueIntervention_ancienneValeur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AncienneValeur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoriqueIntervention_ancienneValeur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoriqueIntervention", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoriqueIntervention_nouvelleValeur(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoriqueIntervention_nouvelleValeur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NouvelleValeur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoriqueIntervention_nouvelleValeur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoriqueIntervention", field, false, false, "String")
+}
+
 func (ec *executionContext) _HistoriqueIntervention_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7542,6 +7795,38 @@ func (ec *executionContext) fieldContext_HistoriqueIntervention_user(_ context.C
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoriqueIntervention_technicien(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoriqueIntervention_technicien(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Technicien(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalOTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoriqueIntervention_technicien(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoriqueIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8189,6 +8474,75 @@ func (ec *executionContext) _Intervention_demandeurID(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Intervention_demandeurID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_dateLimiteManuelle(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_dateLimiteManuelle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateLimiteManuelle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_dateLimiteManuelle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Intervention_commentaireClient(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_commentaireClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommentaireClient, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_commentaireClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "String")
+}
+
+func (ec *executionContext) _Intervention_dateValidationClient(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_dateValidationClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateValidationClient, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_dateValidationClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Intervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
@@ -9711,7 +10065,7 @@ func (ec *executionContext) _Mutation_assignIntervention(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AssignIntervention(ctx, fc.Args["id"].(int), fc.Args["technicienId"].(int), fc.Args["remarque"].(*string))
+			return ec.Resolvers.Mutation().AssignIntervention(ctx, fc.Args["id"].(int), fc.Args["technicienId"].(int), fc.Args["remarque"].(*string), fc.Args["forcer"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9819,6 +10173,68 @@ func (ec *executionContext) fieldContext_Mutation_changeInterventionStatut(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_changeInterventionStatut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_validerIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_validerIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ValiderIntervention(ctx, fc.Args["id"].(int), fc.Args["satisfaction"].(*int), fc.Args["commentaire"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "CLIENT"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_validerIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_validerIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14524,6 +14940,29 @@ func (ec *executionContext) fieldContext_Technicien_tauxHoraireCentimes(_ contex
 	return graphql.NewScalarFieldContext("Technicien", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Technicien_actif(ctx context.Context, field graphql.CollectedField, obj *ent.Technicien) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Technicien_actif(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actif, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Technicien_actif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Technicien", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Technicien_user(ctx context.Context, field graphql.CollectedField, obj *ent.Technicien) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18018,7 +18457,7 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "satisfactionClient", "validationClient", "equipementID", "clientID", "contratID"}
+	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "equipementID", "clientID", "contratID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18088,20 +18527,6 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.Rapport = data
-		case "satisfactionClient":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionClient"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SatisfactionClient = data
-		case "validationClient":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationClient"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ValidationClient = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -20851,7 +21276,7 @@ func (ec *executionContext) unmarshalInputHistoriqueInterventionWhereInput(ctx c
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "ancienStatut", "ancienStatutNEQ", "ancienStatutIn", "ancienStatutNotIn", "ancienStatutIsNil", "ancienStatutNotNil", "nouveauStatut", "nouveauStatutNEQ", "nouveauStatutIn", "nouveauStatutNotIn", "horodatage", "horodatageNEQ", "horodatageIn", "horodatageNotIn", "horodatageGT", "horodatageGTE", "horodatageLT", "horodatageLTE", "remarque", "remarqueNEQ", "remarqueIn", "remarqueNotIn", "remarqueGT", "remarqueGTE", "remarqueLT", "remarqueLTE", "remarqueContains", "remarqueHasPrefix", "remarqueHasSuffix", "remarqueIsNil", "remarqueNotNil", "remarqueEqualFold", "remarqueContainsFold", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "hasIntervention", "hasInterventionWith", "hasUser", "hasUserWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "ancienStatut", "ancienStatutNEQ", "ancienStatutIn", "ancienStatutNotIn", "ancienStatutIsNil", "ancienStatutNotNil", "nouveauStatut", "nouveauStatutNEQ", "nouveauStatutIn", "nouveauStatutNotIn", "horodatage", "horodatageNEQ", "horodatageIn", "horodatageNotIn", "horodatageGT", "horodatageGTE", "horodatageLT", "horodatageLTE", "remarque", "remarqueNEQ", "remarqueIn", "remarqueNotIn", "remarqueGT", "remarqueGTE", "remarqueLT", "remarqueLTE", "remarqueContains", "remarqueHasPrefix", "remarqueHasSuffix", "remarqueIsNil", "remarqueNotNil", "remarqueEqualFold", "remarqueContainsFold", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "champ", "champNEQ", "champIn", "champNotIn", "champGT", "champGTE", "champLT", "champLTE", "champContains", "champHasPrefix", "champHasSuffix", "champIsNil", "champNotNil", "champEqualFold", "champContainsFold", "ancienneValeur", "ancienneValeurNEQ", "ancienneValeurIn", "ancienneValeurNotIn", "ancienneValeurGT", "ancienneValeurGTE", "ancienneValeurLT", "ancienneValeurLTE", "ancienneValeurContains", "ancienneValeurHasPrefix", "ancienneValeurHasSuffix", "ancienneValeurIsNil", "ancienneValeurNotNil", "ancienneValeurEqualFold", "ancienneValeurContainsFold", "nouvelleValeur", "nouvelleValeurNEQ", "nouvelleValeurIn", "nouvelleValeurNotIn", "nouvelleValeurGT", "nouvelleValeurGTE", "nouvelleValeurLT", "nouvelleValeurLTE", "nouvelleValeurContains", "nouvelleValeurHasPrefix", "nouvelleValeurHasSuffix", "nouvelleValeurIsNil", "nouvelleValeurNotNil", "nouvelleValeurEqualFold", "nouvelleValeurContainsFold", "hasIntervention", "hasInterventionWith", "hasUser", "hasUserWith", "hasTechnicien", "hasTechnicienWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21334,6 +21759,363 @@ func (ec *executionContext) unmarshalInputHistoriqueInterventionWhereInput(ctx c
 				return it, err
 			}
 			it.UserIDNotIn = data
+		case "technicienID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienID = data
+		case "technicienIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNEQ = data
+		case "technicienIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDIn = data
+		case "technicienIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNotIn = data
+		case "technicienIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDIsNil = data
+		case "technicienIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNotNil = data
+		case "champ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Champ = data
+		case "champNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampNEQ = data
+		case "champIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampIn = data
+		case "champNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampNotIn = data
+		case "champGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampGT = data
+		case "champGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampGTE = data
+		case "champLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampLT = data
+		case "champLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampLTE = data
+		case "champContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampContains = data
+		case "champHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampHasPrefix = data
+		case "champHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampHasSuffix = data
+		case "champIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampIsNil = data
+		case "champNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampNotNil = data
+		case "champEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampEqualFold = data
+		case "champContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("champContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChampContainsFold = data
+		case "ancienneValeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeur"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeur = data
+		case "ancienneValeurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurNEQ = data
+		case "ancienneValeurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurIn = data
+		case "ancienneValeurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurNotIn = data
+		case "ancienneValeurGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurGT = data
+		case "ancienneValeurGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurGTE = data
+		case "ancienneValeurLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurLT = data
+		case "ancienneValeurLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurLTE = data
+		case "ancienneValeurContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurContains = data
+		case "ancienneValeurHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurHasPrefix = data
+		case "ancienneValeurHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurHasSuffix = data
+		case "ancienneValeurIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurIsNil = data
+		case "ancienneValeurNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurNotNil = data
+		case "ancienneValeurEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurEqualFold = data
+		case "ancienneValeurContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ancienneValeurContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AncienneValeurContainsFold = data
+		case "nouvelleValeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeur"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeur = data
+		case "nouvelleValeurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurNEQ = data
+		case "nouvelleValeurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurIn = data
+		case "nouvelleValeurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurNotIn = data
+		case "nouvelleValeurGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurGT = data
+		case "nouvelleValeurGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurGTE = data
+		case "nouvelleValeurLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurLT = data
+		case "nouvelleValeurLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurLTE = data
+		case "nouvelleValeurContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurContains = data
+		case "nouvelleValeurHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurHasPrefix = data
+		case "nouvelleValeurHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurHasSuffix = data
+		case "nouvelleValeurIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurIsNil = data
+		case "nouvelleValeurNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurNotNil = data
+		case "nouvelleValeurEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurEqualFold = data
+		case "nouvelleValeurContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nouvelleValeurContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NouvelleValeurContainsFold = data
 		case "hasIntervention":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -21362,6 +22144,20 @@ func (ec *executionContext) unmarshalInputHistoriqueInterventionWhereInput(ctx c
 				return it, err
 			}
 			it.HasUserWith = data
+		case "hasTechnicien":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicien"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTechnicien = data
+		case "hasTechnicienWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicienWith"))
+			data, err := ec.unmarshalOTechnicienWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTechnicienWith = data
 		}
 	}
 	return it, nil
@@ -21832,7 +22628,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23449,6 +24245,195 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.DemandeurIDNotNil = data
+		case "dateLimiteManuelle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLimiteManuelle"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLimiteManuelle = data
+		case "dateLimiteManuelleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLimiteManuelleNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLimiteManuelleNEQ = data
+		case "commentaireClient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClient"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClient = data
+		case "commentaireClientNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientNEQ = data
+		case "commentaireClientIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientIn = data
+		case "commentaireClientNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientNotIn = data
+		case "commentaireClientGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientGT = data
+		case "commentaireClientGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientGTE = data
+		case "commentaireClientLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientLT = data
+		case "commentaireClientLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientLTE = data
+		case "commentaireClientContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientContains = data
+		case "commentaireClientHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientHasPrefix = data
+		case "commentaireClientHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientHasSuffix = data
+		case "commentaireClientIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientIsNil = data
+		case "commentaireClientNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientNotNil = data
+		case "commentaireClientEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientEqualFold = data
+		case "commentaireClientContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentaireClientContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentaireClientContainsFold = data
+		case "dateValidationClient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClient"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClient = data
+		case "dateValidationClientNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientNEQ = data
+		case "dateValidationClientIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientIn = data
+		case "dateValidationClientNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientNotIn = data
+		case "dateValidationClientGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientGT = data
+		case "dateValidationClientGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientGTE = data
+		case "dateValidationClientLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientLT = data
+		case "dateValidationClientLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientLTE = data
+		case "dateValidationClientIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientIsNil = data
+		case "dateValidationClientNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValidationClientNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValidationClientNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -28153,7 +29138,7 @@ func (ec *executionContext) unmarshalInputTechnicienWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "equipe", "equipeNEQ", "equipeIn", "equipeNotIn", "equipeGT", "equipeGTE", "equipeLT", "equipeLTE", "equipeContains", "equipeHasPrefix", "equipeHasSuffix", "equipeIsNil", "equipeNotNil", "equipeEqualFold", "equipeContainsFold", "disponibilite", "disponibiliteNEQ", "disponibiliteIn", "disponibiliteNotIn", "tauxHoraireCentimes", "tauxHoraireCentimesNEQ", "tauxHoraireCentimesIn", "tauxHoraireCentimesNotIn", "tauxHoraireCentimesGT", "tauxHoraireCentimesGTE", "tauxHoraireCentimesLT", "tauxHoraireCentimesLTE", "hasUser", "hasUserWith", "hasCompetences", "hasCompetencesWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "equipe", "equipeNEQ", "equipeIn", "equipeNotIn", "equipeGT", "equipeGTE", "equipeLT", "equipeLTE", "equipeContains", "equipeHasPrefix", "equipeHasSuffix", "equipeIsNil", "equipeNotNil", "equipeEqualFold", "equipeContainsFold", "disponibilite", "disponibiliteNEQ", "disponibiliteIn", "disponibiliteNotIn", "tauxHoraireCentimes", "tauxHoraireCentimesNEQ", "tauxHoraireCentimesIn", "tauxHoraireCentimesNotIn", "tauxHoraireCentimesGT", "tauxHoraireCentimesGTE", "tauxHoraireCentimesLT", "tauxHoraireCentimesLTE", "actif", "actifNEQ", "hasUser", "hasUserWith", "hasCompetences", "hasCompetencesWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28566,6 +29551,20 @@ func (ec *executionContext) unmarshalInputTechnicienWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.TauxHoraireCentimesLTE = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
+		case "actifNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actifNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActifNEQ = data
 		case "hasUser":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -29007,7 +30006,7 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "satisfactionClient", "clearSatisfactionClient", "validationClient", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29112,27 +30111,6 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ClearRapport = data
-		case "satisfactionClient":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionClient"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SatisfactionClient = data
-		case "clearSatisfactionClient":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSatisfactionClient"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearSatisfactionClient = data
-		case "validationClient":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validationClient"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ValidationClient = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -31532,6 +32510,26 @@ func (ec *executionContext) _HistoriqueIntervention(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "technicienID":
+			out.Values[i] = ec._HistoriqueIntervention_technicienID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "champ":
+			out.Values[i] = ec._HistoriqueIntervention_champ(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ancienneValeur":
+			out.Values[i] = ec._HistoriqueIntervention_ancienneValeur(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nouvelleValeur":
+			out.Values[i] = ec._HistoriqueIntervention_nouvelleValeur(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "intervention":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31543,6 +32541,12 @@ func (ec *executionContext) _HistoriqueIntervention(ctx context.Context, sel ast
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._HistoriqueIntervention_user(ctx, field, obj)
+				})
+		case "technicien":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HistoriqueIntervention_technicien(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31709,6 +32713,21 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			}
 		case "demandeurID":
 			out.Values[i] = ec._Intervention_demandeurID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dateLimiteManuelle":
+			out.Values[i] = ec._Intervention_dateLimiteManuelle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commentaireClient":
+			out.Values[i] = ec._Intervention_commentaireClient(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dateValidationClient":
+			out.Values[i] = ec._Intervention_dateValidationClient(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -32144,6 +33163,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "changeInterventionStatut":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_changeInterventionStatut(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validerIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_validerIntervention(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -33490,6 +34516,11 @@ func (ec *executionContext) _Technicien(ctx context.Context, sel ast.SelectionSe
 			}
 		case "tauxHoraireCentimes":
 			out.Values[i] = ec._Technicien_tauxHoraireCentimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actif":
+			out.Values[i] = ec._Technicien_actif(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -182,7 +182,7 @@ func TestInputErrors(t *testing.T) {
 			map[string]any{"eq": e.ids["equipement"]}, domain.CodeBadUserInput, "invalid value for intervalle"},
 		{"PartQuantityBeyondItsBound", `mutation($id: ID!, $p: ID!) { addPieceToIntervention(interventionId: $id, pieceId: $p, quantite: 1000001) { id } }`,
 			map[string]any{"id": e.ids["intervention"], "p": e.ids["piece"]}, domain.CodeBadUserInput, "quantite must be between 1 and 1000000"},
-		{"SatisfactionOutOfRange", `mutation($id: ID!) { updateIntervention(id: $id, input: {satisfactionClient: 6}) { id } }`, map[string]any{"id": e.ids["intervention"]}, domain.CodeBadUserInput, "invalid value for satisfactionClient"},
+		{"SatisfactionOutOfRange", `mutation($id: ID!) { validerIntervention(id: $id, satisfaction: 6) { id } }`, map[string]any{"id": e.ids["intervention"]}, domain.CodeBadUserInput, "satisfaction must be between 1 and 5"},
 		// Filters and orderings ent would refuse half-way.
 		{"EmptyNot", list, where(map[string]any{"not": map[string]any{}}), domain.CodeBadUserInput, "argument where.not of interventions: an empty filter"},
 		{"EmptyOr", list, where(map[string]any{"or": []any{map[string]any{"titre": "Fuite"}, map[string]any{}}}), domain.CodeBadUserInput, "argument where.or[1] of interventions"},

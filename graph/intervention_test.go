@@ -83,6 +83,10 @@ func TestTransitionsEveryPair(t *testing.T) {
 					}
 					api.MustData(changeStatut, vars, &got)
 					want := []struct{ AncienStatut, NouveauStatut, Remarque string }{{string(from), string(to), "test"}}
+					if to == domain.StatutOuverte {
+						// and the audit line of the technician taken off the work
+						want = append(want, struct{ AncienStatut, NouveauStatut, Remarque string }{"OUVERTE", "OUVERTE", ""})
+					}
 					if got.ChangeInterventionStatut.Statut != string(to) {
 						t.Errorf("statut = %s, want %s", got.ChangeInterventionStatut.Statut, to)
 					}
@@ -204,23 +208,28 @@ func TestAssign(t *testing.T) {
 	e := newIvEnv(t)
 	iv := e.Client.Intervention.Create().SetTitre("À affecter").SaveX(e.Sys)
 	assign := `mutation($id: ID!, $t: ID!) { assignIntervention(id: $id, technicienId: $t, remarque: "urgent") {
-  statut technicien { id } dateAffectation historique { ancienStatut nouveauStatut remarque } } }`
+  statut technicien { id } dateAffectation historique { ancienStatut nouveauStatut remarque champ nouvelleValeur } } }`
 	var got struct {
 		AssignIntervention struct {
 			Statut          string
 			Technicien      struct{ ID string }
 			DateAffectation *time.Time
 			Historique      []struct {
-				AncienStatut  *string
-				NouveauStatut string
-				Remarque      string
+				AncienStatut   *string
+				NouveauStatut  string
+				Remarque       string
+				Champ          *string
+				NouvelleValeur *string
 			}
 		}
 	}
 	e.As(t, e.resp).MustData(assign, map[string]any{"id": strconv.Itoa(iv.ID), "t": strconv.Itoa(e.tech.ID)}, &got)
 	a := got.AssignIntervention
+	// The status line, then the audit line of the technician field.
 	if a.Statut != "AFFECTEE" || a.Technicien.ID != strconv.Itoa(e.tech.ID) || a.DateAffectation == nil ||
-		len(a.Historique) != 1 || a.Historique[0].NouveauStatut != "AFFECTEE" || a.Historique[0].Remarque != "urgent" {
+		len(a.Historique) != 2 || a.Historique[0].NouveauStatut != "AFFECTEE" || a.Historique[0].Remarque != "urgent" ||
+		a.Historique[0].Champ != nil || str(a.Historique[1].Champ) != "technicien" ||
+		str(a.Historique[1].NouvelleValeur) != strconv.Itoa(e.tech.ID) {
 		t.Errorf("assigned = %+v", a)
 	}
 	if err := e.As(t, e.resp).MustFail(assign, map[string]any{"id": strconv.Itoa(iv.ID), "t": "999"}); err.Code() != "NOT_FOUND" {

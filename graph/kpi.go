@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/search"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // requestCache holds what is computed once per GraphQL operation.
@@ -137,9 +139,17 @@ func (r *Resolver) loadKPIs(ctx context.Context, ivs []*ent.Intervention) []kpiR
 			techIDs = append(techIDs, *iv.TechnicienID)
 		}
 	}
+	for _, s := range steps {
+		if s.TechnicienID != nil {
+			techIDs = append(techIDs, *s.TechnicienID)
+		}
+	}
 	rates := map[int]int64{}
 	if len(techIDs) > 0 {
-		techs, err := r.client.Technicien.Query().Where(technicien.IDIn(techIDs...)).All(ctx)
+		// Rates are facts of the costs the viewer reads, whoever he may see: a technician who
+		// took over work is priced at his predecessor's rate for the predecessor's time.
+		techs, err := r.client.Technicien.Query().Where(technicien.IDIn(techIDs...)).
+			Select(technicien.FieldID, technicien.FieldTauxHoraireCentimes).All(viewer.SystemContext(ctx))
 		if err != nil {
 			return fail(err)
 		}
@@ -153,11 +163,12 @@ func (r *Resolver) loadKPIs(ctx context.Context, ivs []*ent.Intervention) []kpiR
 		if iv.TechnicienID != nil {
 			f.TauxHoraire = rates[*iv.TechnicienID]
 		}
+		f.Taux = rates
 		facts[iv.ID] = &f
 	}
 	for _, s := range steps {
 		if f := facts[s.InterventionID]; f != nil {
-			f.History = append(f.History, intervention.Step{Statut: s.NouveauStatut, At: s.Horodatage})
+			f.History = append(f.History, intervention.Step{Statut: s.NouveauStatut, At: s.Horodatage, TechnicienID: s.TechnicienID})
 		}
 	}
 	for _, l := range lines {
@@ -180,20 +191,28 @@ func (r *Resolver) availableTransitions(ctx context.Context, iv *ent.Interventio
 	return intervention.AvailableTransitions(ctx, iv)
 }
 
-// lateFilter selects the open interventions whose deadline has passed (late), or all the
-// others: closed ones, those without deadline and those still in time. (A plain NOT of the
-// first would drop rows without deadline: NOT (… AND NULL) is NULL in SQL.)
+// lateFilter selects the interventions whose deadline passed while they were open (late),
+// or all the others: the field enRetard (intervention.Compute) read as SQL. Open work is late
+// once its deadline is past; closed work (CLOTUREE, ARCHIVEE) when it was closed after it;
+// cancelled work never. (A plain NOT of the first would drop rows without deadline: NOT (…
+// AND NULL) is NULL in SQL.)
 func lateFilter(now time.Time, late bool) predicate.Intervention {
+	closedLate := func(s *sql.Selector) {
+		s.Where(sql.ColumnsGT(s.C(entintervention.FieldDateCloture), s.C(entintervention.FieldDateLimite)))
+	}
+	closed := []domain.InterventionStatut{domain.StatutCloturee, domain.StatutArchivee}
 	if late {
-		return entintervention.And(
-			entintervention.StatutIn(domain.OpenStatuts()...),
-			entintervention.DateLimiteLT(now),
+		return entintervention.Or(
+			entintervention.And(entintervention.StatutIn(domain.OpenStatuts()...), entintervention.DateLimiteLT(now)),
+			entintervention.And(entintervention.StatutIn(closed...), closedLate),
 		)
 	}
 	return entintervention.Or(
-		entintervention.StatutNotIn(domain.OpenStatuts()...),
 		entintervention.DateLimiteIsNil(),
-		entintervention.DateLimiteGTE(now),
+		entintervention.StatutEQ(domain.StatutAnnulee),
+		entintervention.And(entintervention.StatutIn(domain.OpenStatuts()...), entintervention.DateLimiteGTE(now)),
+		entintervention.And(entintervention.StatutIn(closed...), entintervention.Or(
+			entintervention.DateClotureIsNil(), entintervention.Not(closedLate))),
 	)
 }
 

@@ -793,21 +793,23 @@ func TestResInterventionFilters(t *testing.T) {
 		created            time.Duration // after base
 		limite             *time.Time
 		tech               *ent.Technicien
+		cloture            *time.Time // closed work: when
 	}{
-		{"Fuite pompe P1", "joint HS", domain.StatutOuverte, domain.PrioriteHaute, 0, at(-2 * time.Hour), nil},
-		{"Pompe doseuse", "petite FUITE au raccord", domain.StatutEnCours, domain.PrioriteUrgente, time.Hour, at(-time.Hour), tech},
-		{"Fuite vanne", "circuit froid, ÉVAPORATEUR givré", domain.StatutAffectee, domain.PrioriteHaute, 2 * time.Hour, at(24 * time.Hour), tech},
-		{"Pompe de relevage", "bruit", domain.StatutCloturee, domain.PrioriteHaute, 3 * time.Hour, at(-48 * time.Hour), tech},
-		{"Moteur", "", domain.StatutOuverte, domain.PrioriteNormale, 4 * time.Hour, nil, nil},
-		{"Armoire", "disjoncteur", domain.StatutEnAttente, domain.PrioriteNormale, 5 * time.Hour, at(-10 * time.Minute), nil},
-		{"Limite maintenant", "échéance exacte", domain.StatutOuverte, domain.PrioriteBasse, 6 * time.Hour, at(0), nil},
-		{"Contrôle annuel", "POMPE et Fuite d'huile", domain.StatutEnAttente, domain.PrioriteBasse, 26 * time.Hour, at(time.Hour), other},
-		{"Ancienne", "pompes", domain.StatutAnnulee, domain.PrioriteBasse, -24 * time.Hour, nil, nil},
-		{"Archivée en retard", "fuite pompe", domain.StatutArchivee, domain.PrioriteHaute, -48 * time.Hour, at(-72 * time.Hour), tech},
+		{"Fuite pompe P1", "joint HS", domain.StatutOuverte, domain.PrioriteHaute, 0, at(-2 * time.Hour), nil, nil},
+		{"Pompe doseuse", "petite FUITE au raccord", domain.StatutEnCours, domain.PrioriteUrgente, time.Hour, at(-time.Hour), tech, nil},
+		{"Fuite vanne", "circuit froid, ÉVAPORATEUR givré", domain.StatutAffectee, domain.PrioriteHaute, 2 * time.Hour, at(24 * time.Hour), tech, nil},
+		{"Pompe de relevage", "bruit", domain.StatutCloturee, domain.PrioriteHaute, 3 * time.Hour, at(-48 * time.Hour), tech, at(-50 * time.Hour)},
+		{"Moteur", "", domain.StatutOuverte, domain.PrioriteNormale, 4 * time.Hour, nil, nil, nil},
+		{"Armoire", "disjoncteur", domain.StatutEnAttente, domain.PrioriteNormale, 5 * time.Hour, at(-10 * time.Minute), nil, nil},
+		{"Limite maintenant", "échéance exacte", domain.StatutOuverte, domain.PrioriteBasse, 6 * time.Hour, at(0), nil, nil},
+		{"Contrôle annuel", "POMPE et Fuite d'huile", domain.StatutEnAttente, domain.PrioriteBasse, 26 * time.Hour, at(time.Hour), other, nil},
+		{"Ancienne", "pompes", domain.StatutAnnulee, domain.PrioriteBasse, -24 * time.Hour, nil, nil, nil},
+		{"Archivée en retard", "fuite pompe", domain.StatutArchivee, domain.PrioriteHaute, -48 * time.Hour, at(-72 * time.Hour), tech, at(-70 * time.Hour)},
+		{"Annulée après échéance", "", domain.StatutAnnulee, domain.PrioriteBasse, -30 * time.Hour, at(-5 * time.Hour), nil, nil},
 	}
 	for _, r := range rows {
 		q := c.Intervention.Create().SetTitre(r.titre).SetStatut(r.statut).SetPriorite(r.priorite).
-			SetDateCreation(base.Add(r.created)).SetNillableDateLimite(r.limite).SetDemandeur(admin)
+			SetDateCreation(base.Add(r.created)).SetNillableDateLimite(r.limite).SetNillableDateCloture(r.cloture).SetDemandeur(admin)
 		if r.description != "" {
 			q.SetDescription(r.description)
 		}
@@ -816,8 +818,8 @@ func TestResInterventionFilters(t *testing.T) {
 		}
 		q.SaveX(env.Sys)
 	}
-	if n := c.Intervention.Query().Where(entintervention.DescriptionIsNil()).CountX(env.Sys); n != 1 {
-		t.Fatalf("%d interventions without description, want 1", n)
+	if n := c.Intervention.Query().Where(entintervention.DescriptionIsNil()).CountX(env.Sys); n != 2 {
+		t.Fatalf("%d interventions without description, want 2", n)
 	}
 	api := env.As(t, admin)
 
@@ -833,11 +835,11 @@ func TestResInterventionFilters(t *testing.T) {
 		want    []string
 	}{
 		{"EnRetard", map[string]any{"where": map[string]any{"enRetard": true}}, false,
-			[]string{"Armoire", "Fuite pompe P1", "Pompe doseuse"}},
+			[]string{"Archivée en retard", "Armoire", "Fuite pompe P1", "Pompe doseuse"}},
 		{"PasEnRetard", map[string]any{"where": map[string]any{"enRetard": false}}, false,
-			[]string{"Ancienne", "Archivée en retard", "Contrôle annuel", "Fuite vanne", "Limite maintenant", "Moteur", "Pompe de relevage"}},
+			[]string{"Ancienne", "Annulée après échéance", "Contrôle annuel", "Fuite vanne", "Limite maintenant", "Moteur", "Pompe de relevage"}},
 		{"EnRetardInOr", map[string]any{"where": map[string]any{"or": []map[string]any{{"enRetard": true}, {"statut": "CLOTUREE"}}}}, false,
-			[]string{"Armoire", "Fuite pompe P1", "Pompe de relevage", "Pompe doseuse"}},
+			[]string{"Archivée en retard", "Armoire", "Fuite pompe P1", "Pompe de relevage", "Pompe doseuse"}},
 		{"Search", map[string]any{"where": map[string]any{"search": "pompe fuite"}}, false,
 			[]string{"Archivée en retard", "Contrôle annuel", "Fuite pompe P1", "Pompe doseuse"}},
 		{"SearchUpperCaseWords", map[string]any{"where": map[string]any{"search": "  FUITE   Pompe "}}, false,
@@ -848,7 +850,7 @@ func TestResInterventionFilters(t *testing.T) {
 			[]string{"Fuite vanne"}},
 		{"SearchNoMatch", map[string]any{"where": map[string]any{"search": "pompe compresseur"}}, false, nil},
 		{"SearchAndEnRetard", map[string]any{"where": map[string]any{"search": "pompe fuite", "enRetard": true}}, false,
-			[]string{"Fuite pompe P1", "Pompe doseuse"}},
+			[]string{"Archivée en retard", "Fuite pompe P1", "Pompe doseuse"}},
 		{"DateRange", map[string]any{"where": map[string]any{
 			"dateCreationGTE": in(base.Add(time.Hour), time.UTC), "dateCreationLT": in(base.Add(4*time.Hour), time.UTC)}}, false,
 			[]string{"Fuite vanne", "Pompe de relevage", "Pompe doseuse"}},
@@ -865,10 +867,10 @@ func TestResInterventionFilters(t *testing.T) {
 		// NULL deadlines are left out: where they sort is up to the database.
 		{"OrderByDateLimite", map[string]any{"where": map[string]any{"dateLimiteNotNil": true},
 			"orderBy": []map[string]any{{"field": "DATE_LIMITE", "direction": "ASC"}}}, true,
-			[]string{"Archivée en retard", "Pompe de relevage", "Fuite pompe P1", "Pompe doseuse", "Armoire", "Limite maintenant", "Contrôle annuel", "Fuite vanne"}},
+			[]string{"Archivée en retard", "Pompe de relevage", "Annulée après échéance", "Fuite pompe P1", "Pompe doseuse", "Armoire", "Limite maintenant", "Contrôle annuel", "Fuite vanne"}},
 		{"OrderByDateLimiteLate", map[string]any{"where": map[string]any{"enRetard": true},
 			"orderBy": []map[string]any{{"field": "DATE_LIMITE", "direction": "ASC"}}}, true,
-			[]string{"Fuite pompe P1", "Pompe doseuse", "Armoire"}},
+			[]string{"Archivée en retard", "Fuite pompe P1", "Pompe doseuse", "Armoire"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -896,6 +898,34 @@ func TestResInterventionFilters(t *testing.T) {
 			}
 		})
 	}
+	// The filter and the field are one definition: each row is selected by enRetard: x
+	// exactly when its field enRetard is x.
+	t.Run("FilterEnRetardIsTheField", func(t *testing.T) {
+		seen := 0
+		for _, late := range []bool{true, false} {
+			var got struct {
+				Interventions struct {
+					Edges []struct {
+						Node struct {
+							Titre    string
+							EnRetard bool
+						}
+					}
+				}
+			}
+			resOK(t, api, `query($late: Boolean) { interventions(first: 50, where: {enRetard: $late}) {
+  edges { node { titre enRetard } } } }`, map[string]any{"late": late}, &got)
+			for _, e := range got.Interventions.Edges {
+				seen++
+				if e.Node.EnRetard != late {
+					t.Errorf("%q selected by enRetard: %v has the field enRetard %v", e.Node.Titre, late, e.Node.EnRetard)
+				}
+			}
+		}
+		if seen != len(rows) {
+			t.Errorf("enRetard true and false together selected %d rows, want all %d", seen, len(rows))
+		}
+	})
 	t.Run("BlankSearchFiltersNothing", func(t *testing.T) {
 		var got struct{ Interventions struct{ TotalCount int } }
 		resOK(t, api, list, map[string]any{"where": map[string]any{"search": "   "}}, &got)

@@ -188,13 +188,18 @@ func (r *mutationResolver) UpdateIntervention(ctx context.Context, id int, input
 }
 
 // AssignIntervention is the resolver for the assignIntervention field.
-func (r *mutationResolver) AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string) (*ent.Intervention, error) {
-	return r.interventions.Assign(ctx, id, technicienID, remarque)
+func (r *mutationResolver) AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string, forcer *bool) (*ent.Intervention, error) {
+	return r.interventions.Assign(ctx, id, technicienID, remarque, forcer != nil && *forcer)
 }
 
 // ChangeInterventionStatut is the resolver for the changeInterventionStatut field.
 func (r *mutationResolver) ChangeInterventionStatut(ctx context.Context, id int, statut domain.InterventionStatut, remarque *string) (*ent.Intervention, error) {
 	return r.interventions.ChangeStatut(ctx, id, statut, remarque)
+}
+
+// ValiderIntervention is the resolver for the validerIntervention field.
+func (r *mutationResolver) ValiderIntervention(ctx context.Context, id int, satisfaction *int, commentaire *string) (*ent.Intervention, error) {
+	return r.interventions.Validate(ctx, id, satisfaction, commentaire)
 }
 
 // AddPieceToIntervention is the resolver for the addPieceToIntervention field.

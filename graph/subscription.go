@@ -52,7 +52,8 @@ func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipement
 		ok := c != nil &&
 			(interventionID == nil || c.InterventionID == *interventionID) &&
 			(equipementID == nil || (c.EquipementID != nil && *c.EquipementID == *equipementID)) &&
-			access.SeesIntervention(v, c.TechnicienID, c.ClientID, c.DemandeurID)
+			access.SeesIntervention(v, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
+				DemandeurID: c.DemandeurID, Intervenants: c.Intervenants})
 		return c, ok
 	}), nil
 }

@@ -34,10 +34,20 @@ const (
 	FieldInterventionID = "intervention_id"
 	// FieldUserID holds the string denoting the user_id field in the database.
 	FieldUserID = "user_id"
+	// FieldTechnicienID holds the string denoting the technicien_id field in the database.
+	FieldTechnicienID = "technicien_id"
+	// FieldChamp holds the string denoting the champ field in the database.
+	FieldChamp = "champ"
+	// FieldAncienneValeur holds the string denoting the ancienne_valeur field in the database.
+	FieldAncienneValeur = "ancienne_valeur"
+	// FieldNouvelleValeur holds the string denoting the nouvelle_valeur field in the database.
+	FieldNouvelleValeur = "nouvelle_valeur"
 	// EdgeIntervention holds the string denoting the intervention edge name in mutations.
 	EdgeIntervention = "intervention"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
+	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
+	EdgeTechnicien = "technicien"
 	// Table holds the table name of the historiqueintervention in the database.
 	Table = "historique_interventions"
 	// InterventionTable is the table that holds the intervention relation/edge.
@@ -54,6 +64,13 @@ const (
 	UserInverseTable = "users"
 	// UserColumn is the table column denoting the user relation/edge.
 	UserColumn = "user_id"
+	// TechnicienTable is the table that holds the technicien relation/edge.
+	TechnicienTable = "historique_interventions"
+	// TechnicienInverseTable is the table name for the Technicien entity.
+	// It exists in this package in order to avoid circular dependency with the "technicien" package.
+	TechnicienInverseTable = "techniciens"
+	// TechnicienColumn is the table column denoting the technicien relation/edge.
+	TechnicienColumn = "technicien_id"
 )
 
 // Columns holds all SQL columns for historiqueintervention fields.
@@ -67,6 +84,10 @@ var Columns = []string{
 	FieldRemarque,
 	FieldInterventionID,
 	FieldUserID,
+	FieldTechnicienID,
+	FieldChamp,
+	FieldAncienneValeur,
+	FieldNouvelleValeur,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -95,6 +116,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultHorodatage holds the default value on creation for the "horodatage" field.
 	DefaultHorodatage func() time.Time
+	// ChampValidator is a validator for the "champ" field. It is called by the builders before save.
+	ChampValidator func(string) error
 )
 
 // AncienStatutValidator is a validator for the "ancien_statut" field enum values. It is called by the builders before save.
@@ -165,6 +188,26 @@ func ByUserID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUserID, opts...).ToFunc()
 }
 
+// ByTechnicienID orders the results by the technicien_id field.
+func ByTechnicienID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTechnicienID, opts...).ToFunc()
+}
+
+// ByChamp orders the results by the champ field.
+func ByChamp(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChamp, opts...).ToFunc()
+}
+
+// ByAncienneValeur orders the results by the ancienne_valeur field.
+func ByAncienneValeur(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAncienneValeur, opts...).ToFunc()
+}
+
+// ByNouvelleValeur orders the results by the nouvelle_valeur field.
+func ByNouvelleValeur(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNouvelleValeur, opts...).ToFunc()
+}
+
 // ByInterventionField orders the results by intervention field.
 func ByInterventionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -176,6 +219,13 @@ func ByInterventionField(field string, opts ...sql.OrderTermOption) OrderOption 
 func ByUserField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newUserStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByTechnicienField orders the results by technicien field.
+func ByTechnicienField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTechnicienStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newInterventionStep() *sqlgraph.Step {
@@ -190,6 +240,13 @@ func newUserStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(UserInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, UserTable, UserColumn),
+	)
+}
+func newTechnicienStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TechnicienInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, TechnicienTable, TechnicienColumn),
 	)
 }
 

@@ -88,6 +88,26 @@ func UserID(v int) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldUserID, v))
 }
 
+// TechnicienID applies equality check predicate on the "technicien_id" field. It's identical to TechnicienIDEQ.
+func TechnicienID(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldTechnicienID, v))
+}
+
+// Champ applies equality check predicate on the "champ" field. It's identical to ChampEQ.
+func Champ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldChamp, v))
+}
+
+// AncienneValeur applies equality check predicate on the "ancienne_valeur" field. It's identical to AncienneValeurEQ.
+func AncienneValeur(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldAncienneValeur, v))
+}
+
+// NouvelleValeur applies equality check predicate on the "nouvelle_valeur" field. It's identical to NouvelleValeurEQ.
+func NouvelleValeur(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldNouvelleValeur, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -393,6 +413,261 @@ func UserIDNotIn(vs ...int) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(sql.FieldNotIn(FieldUserID, vs...))
 }
 
+// TechnicienIDEQ applies the EQ predicate on the "technicien_id" field.
+func TechnicienIDEQ(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldTechnicienID, v))
+}
+
+// TechnicienIDNEQ applies the NEQ predicate on the "technicien_id" field.
+func TechnicienIDNEQ(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNEQ(FieldTechnicienID, v))
+}
+
+// TechnicienIDIn applies the In predicate on the "technicien_id" field.
+func TechnicienIDIn(vs ...int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIn(FieldTechnicienID, vs...))
+}
+
+// TechnicienIDNotIn applies the NotIn predicate on the "technicien_id" field.
+func TechnicienIDNotIn(vs ...int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotIn(FieldTechnicienID, vs...))
+}
+
+// TechnicienIDIsNil applies the IsNil predicate on the "technicien_id" field.
+func TechnicienIDIsNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIsNull(FieldTechnicienID))
+}
+
+// TechnicienIDNotNil applies the NotNil predicate on the "technicien_id" field.
+func TechnicienIDNotNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotNull(FieldTechnicienID))
+}
+
+// ChampEQ applies the EQ predicate on the "champ" field.
+func ChampEQ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldChamp, v))
+}
+
+// ChampNEQ applies the NEQ predicate on the "champ" field.
+func ChampNEQ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNEQ(FieldChamp, v))
+}
+
+// ChampIn applies the In predicate on the "champ" field.
+func ChampIn(vs ...string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIn(FieldChamp, vs...))
+}
+
+// ChampNotIn applies the NotIn predicate on the "champ" field.
+func ChampNotIn(vs ...string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotIn(FieldChamp, vs...))
+}
+
+// ChampGT applies the GT predicate on the "champ" field.
+func ChampGT(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGT(FieldChamp, v))
+}
+
+// ChampGTE applies the GTE predicate on the "champ" field.
+func ChampGTE(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGTE(FieldChamp, v))
+}
+
+// ChampLT applies the LT predicate on the "champ" field.
+func ChampLT(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLT(FieldChamp, v))
+}
+
+// ChampLTE applies the LTE predicate on the "champ" field.
+func ChampLTE(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLTE(FieldChamp, v))
+}
+
+// ChampContains applies the Contains predicate on the "champ" field.
+func ChampContains(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldContains(FieldChamp, v))
+}
+
+// ChampHasPrefix applies the HasPrefix predicate on the "champ" field.
+func ChampHasPrefix(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldHasPrefix(FieldChamp, v))
+}
+
+// ChampHasSuffix applies the HasSuffix predicate on the "champ" field.
+func ChampHasSuffix(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldHasSuffix(FieldChamp, v))
+}
+
+// ChampIsNil applies the IsNil predicate on the "champ" field.
+func ChampIsNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIsNull(FieldChamp))
+}
+
+// ChampNotNil applies the NotNil predicate on the "champ" field.
+func ChampNotNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotNull(FieldChamp))
+}
+
+// ChampEqualFold applies the EqualFold predicate on the "champ" field.
+func ChampEqualFold(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEqualFold(FieldChamp, v))
+}
+
+// ChampContainsFold applies the ContainsFold predicate on the "champ" field.
+func ChampContainsFold(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldContainsFold(FieldChamp, v))
+}
+
+// AncienneValeurEQ applies the EQ predicate on the "ancienne_valeur" field.
+func AncienneValeurEQ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldAncienneValeur, v))
+}
+
+// AncienneValeurNEQ applies the NEQ predicate on the "ancienne_valeur" field.
+func AncienneValeurNEQ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNEQ(FieldAncienneValeur, v))
+}
+
+// AncienneValeurIn applies the In predicate on the "ancienne_valeur" field.
+func AncienneValeurIn(vs ...string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIn(FieldAncienneValeur, vs...))
+}
+
+// AncienneValeurNotIn applies the NotIn predicate on the "ancienne_valeur" field.
+func AncienneValeurNotIn(vs ...string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotIn(FieldAncienneValeur, vs...))
+}
+
+// AncienneValeurGT applies the GT predicate on the "ancienne_valeur" field.
+func AncienneValeurGT(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGT(FieldAncienneValeur, v))
+}
+
+// AncienneValeurGTE applies the GTE predicate on the "ancienne_valeur" field.
+func AncienneValeurGTE(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGTE(FieldAncienneValeur, v))
+}
+
+// AncienneValeurLT applies the LT predicate on the "ancienne_valeur" field.
+func AncienneValeurLT(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLT(FieldAncienneValeur, v))
+}
+
+// AncienneValeurLTE applies the LTE predicate on the "ancienne_valeur" field.
+func AncienneValeurLTE(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLTE(FieldAncienneValeur, v))
+}
+
+// AncienneValeurContains applies the Contains predicate on the "ancienne_valeur" field.
+func AncienneValeurContains(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldContains(FieldAncienneValeur, v))
+}
+
+// AncienneValeurHasPrefix applies the HasPrefix predicate on the "ancienne_valeur" field.
+func AncienneValeurHasPrefix(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldHasPrefix(FieldAncienneValeur, v))
+}
+
+// AncienneValeurHasSuffix applies the HasSuffix predicate on the "ancienne_valeur" field.
+func AncienneValeurHasSuffix(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldHasSuffix(FieldAncienneValeur, v))
+}
+
+// AncienneValeurIsNil applies the IsNil predicate on the "ancienne_valeur" field.
+func AncienneValeurIsNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIsNull(FieldAncienneValeur))
+}
+
+// AncienneValeurNotNil applies the NotNil predicate on the "ancienne_valeur" field.
+func AncienneValeurNotNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotNull(FieldAncienneValeur))
+}
+
+// AncienneValeurEqualFold applies the EqualFold predicate on the "ancienne_valeur" field.
+func AncienneValeurEqualFold(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEqualFold(FieldAncienneValeur, v))
+}
+
+// AncienneValeurContainsFold applies the ContainsFold predicate on the "ancienne_valeur" field.
+func AncienneValeurContainsFold(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldContainsFold(FieldAncienneValeur, v))
+}
+
+// NouvelleValeurEQ applies the EQ predicate on the "nouvelle_valeur" field.
+func NouvelleValeurEQ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurNEQ applies the NEQ predicate on the "nouvelle_valeur" field.
+func NouvelleValeurNEQ(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNEQ(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurIn applies the In predicate on the "nouvelle_valeur" field.
+func NouvelleValeurIn(vs ...string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIn(FieldNouvelleValeur, vs...))
+}
+
+// NouvelleValeurNotIn applies the NotIn predicate on the "nouvelle_valeur" field.
+func NouvelleValeurNotIn(vs ...string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotIn(FieldNouvelleValeur, vs...))
+}
+
+// NouvelleValeurGT applies the GT predicate on the "nouvelle_valeur" field.
+func NouvelleValeurGT(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGT(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurGTE applies the GTE predicate on the "nouvelle_valeur" field.
+func NouvelleValeurGTE(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGTE(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurLT applies the LT predicate on the "nouvelle_valeur" field.
+func NouvelleValeurLT(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLT(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurLTE applies the LTE predicate on the "nouvelle_valeur" field.
+func NouvelleValeurLTE(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLTE(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurContains applies the Contains predicate on the "nouvelle_valeur" field.
+func NouvelleValeurContains(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldContains(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurHasPrefix applies the HasPrefix predicate on the "nouvelle_valeur" field.
+func NouvelleValeurHasPrefix(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldHasPrefix(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurHasSuffix applies the HasSuffix predicate on the "nouvelle_valeur" field.
+func NouvelleValeurHasSuffix(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldHasSuffix(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurIsNil applies the IsNil predicate on the "nouvelle_valeur" field.
+func NouvelleValeurIsNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIsNull(FieldNouvelleValeur))
+}
+
+// NouvelleValeurNotNil applies the NotNil predicate on the "nouvelle_valeur" field.
+func NouvelleValeurNotNil() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotNull(FieldNouvelleValeur))
+}
+
+// NouvelleValeurEqualFold applies the EqualFold predicate on the "nouvelle_valeur" field.
+func NouvelleValeurEqualFold(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEqualFold(FieldNouvelleValeur, v))
+}
+
+// NouvelleValeurContainsFold applies the ContainsFold predicate on the "nouvelle_valeur" field.
+func NouvelleValeurContainsFold(v string) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldContainsFold(FieldNouvelleValeur, v))
+}
+
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
 func HasIntervention() predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
@@ -441,6 +716,34 @@ func HasUserWith(preds ...predicate.User) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
 		step := newUserStep()
 		preds := visibility.Neighbors(s, "User", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTechnicien applies the HasEdge predicate on the "technicien" edge.
+func HasTechnicien() predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Technicien"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newTechnicienStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, TechnicienTable, TechnicienColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTechnicienWith applies the HasEdge predicate on the "technicien" edge with a given conditions (other predicates).
+func HasTechnicienWith(preds ...predicate.Technicien) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(func(s *sql.Selector) {
+		step := newTechnicienStep()
+		preds := visibility.Neighbors(s, "Technicien", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

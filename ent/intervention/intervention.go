@@ -76,6 +76,12 @@ const (
 	FieldDemandeurID = "demandeur_id"
 	// FieldRecherche holds the string denoting the recherche field in the database.
 	FieldRecherche = "recherche"
+	// FieldDateLimiteManuelle holds the string denoting the date_limite_manuelle field in the database.
+	FieldDateLimiteManuelle = "date_limite_manuelle"
+	// FieldCommentaireClient holds the string denoting the commentaire_client field in the database.
+	FieldCommentaireClient = "commentaire_client"
+	// FieldDateValidationClient holds the string denoting the date_validation_client field in the database.
+	FieldDateValidationClient = "date_validation_client"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -209,6 +215,9 @@ var Columns = []string{
 	FieldPlanningID,
 	FieldDemandeurID,
 	FieldRecherche,
+	FieldDateLimiteManuelle,
+	FieldCommentaireClient,
+	FieldDateValidationClient,
 }
 
 var (
@@ -253,6 +262,8 @@ var (
 	SatisfactionClientValidator func(int) error
 	// DefaultValidationClient holds the default value on creation for the "validation_client" field.
 	DefaultValidationClient bool
+	// DefaultDateLimiteManuelle holds the default value on creation for the "date_limite_manuelle" field.
+	DefaultDateLimiteManuelle bool
 )
 
 const DefaultType domain.InterventionType = "CORRECTIVE"
@@ -442,6 +453,21 @@ func ByDemandeurID(opts ...sql.OrderTermOption) OrderOption {
 // ByRecherche orders the results by the recherche field.
 func ByRecherche(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRecherche, opts...).ToFunc()
+}
+
+// ByDateLimiteManuelle orders the results by the date_limite_manuelle field.
+func ByDateLimiteManuelle(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDateLimiteManuelle, opts...).ToFunc()
+}
+
+// ByCommentaireClient orders the results by the commentaire_client field.
+func ByCommentaireClient(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCommentaireClient, opts...).ToFunc()
+}
+
+// ByDateValidationClient orders the results by the date_validation_client field.
+func ByDateValidationClient(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDateValidationClient, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

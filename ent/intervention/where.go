@@ -188,6 +188,21 @@ func Recherche(v string) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldRecherche, v))
 }
 
+// DateLimiteManuelle applies equality check predicate on the "date_limite_manuelle" field. It's identical to DateLimiteManuelleEQ.
+func DateLimiteManuelle(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateLimiteManuelle, v))
+}
+
+// CommentaireClient applies equality check predicate on the "commentaire_client" field. It's identical to CommentaireClientEQ.
+func CommentaireClient(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldCommentaireClient, v))
+}
+
+// DateValidationClient applies equality check predicate on the "date_validation_client" field. It's identical to DateValidationClientEQ.
+func DateValidationClient(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateValidationClient, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -1436,6 +1451,141 @@ func RechercheEqualFold(v string) predicate.Intervention {
 // RechercheContainsFold applies the ContainsFold predicate on the "recherche" field.
 func RechercheContainsFold(v string) predicate.Intervention {
 	return predicate.Intervention(sql.FieldContainsFold(FieldRecherche, v))
+}
+
+// DateLimiteManuelleEQ applies the EQ predicate on the "date_limite_manuelle" field.
+func DateLimiteManuelleEQ(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateLimiteManuelle, v))
+}
+
+// DateLimiteManuelleNEQ applies the NEQ predicate on the "date_limite_manuelle" field.
+func DateLimiteManuelleNEQ(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldDateLimiteManuelle, v))
+}
+
+// CommentaireClientEQ applies the EQ predicate on the "commentaire_client" field.
+func CommentaireClientEQ(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldCommentaireClient, v))
+}
+
+// CommentaireClientNEQ applies the NEQ predicate on the "commentaire_client" field.
+func CommentaireClientNEQ(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldCommentaireClient, v))
+}
+
+// CommentaireClientIn applies the In predicate on the "commentaire_client" field.
+func CommentaireClientIn(vs ...string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldCommentaireClient, vs...))
+}
+
+// CommentaireClientNotIn applies the NotIn predicate on the "commentaire_client" field.
+func CommentaireClientNotIn(vs ...string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldCommentaireClient, vs...))
+}
+
+// CommentaireClientGT applies the GT predicate on the "commentaire_client" field.
+func CommentaireClientGT(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldCommentaireClient, v))
+}
+
+// CommentaireClientGTE applies the GTE predicate on the "commentaire_client" field.
+func CommentaireClientGTE(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldCommentaireClient, v))
+}
+
+// CommentaireClientLT applies the LT predicate on the "commentaire_client" field.
+func CommentaireClientLT(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldCommentaireClient, v))
+}
+
+// CommentaireClientLTE applies the LTE predicate on the "commentaire_client" field.
+func CommentaireClientLTE(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldCommentaireClient, v))
+}
+
+// CommentaireClientContains applies the Contains predicate on the "commentaire_client" field.
+func CommentaireClientContains(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldContains(FieldCommentaireClient, v))
+}
+
+// CommentaireClientHasPrefix applies the HasPrefix predicate on the "commentaire_client" field.
+func CommentaireClientHasPrefix(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldHasPrefix(FieldCommentaireClient, v))
+}
+
+// CommentaireClientHasSuffix applies the HasSuffix predicate on the "commentaire_client" field.
+func CommentaireClientHasSuffix(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldHasSuffix(FieldCommentaireClient, v))
+}
+
+// CommentaireClientIsNil applies the IsNil predicate on the "commentaire_client" field.
+func CommentaireClientIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldCommentaireClient))
+}
+
+// CommentaireClientNotNil applies the NotNil predicate on the "commentaire_client" field.
+func CommentaireClientNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldCommentaireClient))
+}
+
+// CommentaireClientEqualFold applies the EqualFold predicate on the "commentaire_client" field.
+func CommentaireClientEqualFold(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEqualFold(FieldCommentaireClient, v))
+}
+
+// CommentaireClientContainsFold applies the ContainsFold predicate on the "commentaire_client" field.
+func CommentaireClientContainsFold(v string) predicate.Intervention {
+	return predicate.Intervention(sql.FieldContainsFold(FieldCommentaireClient, v))
+}
+
+// DateValidationClientEQ applies the EQ predicate on the "date_validation_client" field.
+func DateValidationClientEQ(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateValidationClient, v))
+}
+
+// DateValidationClientNEQ applies the NEQ predicate on the "date_validation_client" field.
+func DateValidationClientNEQ(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldDateValidationClient, v))
+}
+
+// DateValidationClientIn applies the In predicate on the "date_validation_client" field.
+func DateValidationClientIn(vs ...time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldDateValidationClient, vs...))
+}
+
+// DateValidationClientNotIn applies the NotIn predicate on the "date_validation_client" field.
+func DateValidationClientNotIn(vs ...time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldDateValidationClient, vs...))
+}
+
+// DateValidationClientGT applies the GT predicate on the "date_validation_client" field.
+func DateValidationClientGT(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldDateValidationClient, v))
+}
+
+// DateValidationClientGTE applies the GTE predicate on the "date_validation_client" field.
+func DateValidationClientGTE(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldDateValidationClient, v))
+}
+
+// DateValidationClientLT applies the LT predicate on the "date_validation_client" field.
+func DateValidationClientLT(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldDateValidationClient, v))
+}
+
+// DateValidationClientLTE applies the LTE predicate on the "date_validation_client" field.
+func DateValidationClientLTE(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldDateValidationClient, v))
+}
+
+// DateValidationClientIsNil applies the IsNil predicate on the "date_validation_client" field.
+func DateValidationClientIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldDateValidationClient))
+}
+
+// DateValidationClientNotNil applies the NotNil predicate on the "date_validation_client" field.
+func DateValidationClientNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldDateValidationClient))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

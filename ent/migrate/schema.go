@@ -184,7 +184,11 @@ var (
 		{Name: "nouveau_statut", Type: field.TypeEnum, Enums: []string{"OUVERTE", "AFFECTEE", "EN_COURS", "EN_ATTENTE", "CLOTUREE", "ANNULEE", "ARCHIVEE"}},
 		{Name: "horodatage", Type: field.TypeTime},
 		{Name: "remarque", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "champ", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "ancienne_valeur", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "nouvelle_valeur", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "intervention_id", Type: field.TypeInt},
+		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
 	}
 	// HistoriqueInterventionsTable holds the schema information for the "historique_interventions" table.
@@ -195,13 +199,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "historique_interventions_interventions_historique",
-				Columns:    []*schema.Column{HistoriqueInterventionsColumns[7]},
+				Columns:    []*schema.Column{HistoriqueInterventionsColumns[10]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
+				Symbol:     "historique_interventions_techniciens_historique",
+				Columns:    []*schema.Column{HistoriqueInterventionsColumns[11]},
+				RefColumns: []*schema.Column{TechniciensColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "historique_interventions_users_historiques",
-				Columns:    []*schema.Column{HistoriqueInterventionsColumns[8]},
+				Columns:    []*schema.Column{HistoriqueInterventionsColumns[12]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -215,12 +225,17 @@ var (
 			{
 				Name:    "historiqueintervention_intervention_id_horodatage",
 				Unique:  false,
-				Columns: []*schema.Column{HistoriqueInterventionsColumns[7], HistoriqueInterventionsColumns[5]},
+				Columns: []*schema.Column{HistoriqueInterventionsColumns[10], HistoriqueInterventionsColumns[5]},
 			},
 			{
 				Name:    "historiqueintervention_user_id",
 				Unique:  false,
-				Columns: []*schema.Column{HistoriqueInterventionsColumns[8]},
+				Columns: []*schema.Column{HistoriqueInterventionsColumns[12]},
+			},
+			{
+				Name:    "historiqueintervention_technicien_id_intervention_id",
+				Unique:  false,
+				Columns: []*schema.Column{HistoriqueInterventionsColumns[11], HistoriqueInterventionsColumns[10]},
 			},
 		},
 	}
@@ -250,6 +265,9 @@ var (
 		{Name: "satisfaction_client", Type: field.TypeInt, Nullable: true},
 		{Name: "validation_client", Type: field.TypeBool, Default: false},
 		{Name: "recherche", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "date_limite_manuelle", Type: field.TypeBool, Default: false},
+		{Name: "commentaire_client", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "date_validation_client", Type: field.TypeTime, Nullable: true},
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "planning_id", Type: field.TypeInt, Nullable: true},
@@ -265,37 +283,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[24]},
+				Columns:    []*schema.Column{InterventionsColumns[27]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[25]},
+				Columns:    []*schema.Column{InterventionsColumns[28]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[26]},
+				Columns:    []*schema.Column{InterventionsColumns[29]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[27]},
+				Columns:    []*schema.Column{InterventionsColumns[30]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[28]},
+				Columns:    []*schema.Column{InterventionsColumns[31]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[29]},
+				Columns:    []*schema.Column{InterventionsColumns[32]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -314,27 +332,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[28], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[31], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[25]},
+				Columns: []*schema.Column{InterventionsColumns[28]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[27], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[30], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[24]},
+				Columns: []*schema.Column{InterventionsColumns[27]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[29]},
+				Columns: []*schema.Column{InterventionsColumns[32]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -364,7 +382,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[26], InterventionsColumns[18]},
+				Columns: []*schema.Column{InterventionsColumns[29], InterventionsColumns[18]},
 			},
 		},
 	}
@@ -673,6 +691,7 @@ var (
 		{Name: "equipe", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "disponibilite", Type: field.TypeEnum, Enums: []string{"DISPONIBLE", "OCCUPE", "CONGE", "FORMATION", "INDISPONIBLE"}, Default: "DISPONIBLE"},
 		{Name: "taux_horaire_centimes", Type: field.TypeInt64, Default: 0},
+		{Name: "actif", Type: field.TypeBool, Default: true},
 		{Name: "user_id", Type: field.TypeInt, Unique: true},
 	}
 	// TechniciensTable holds the schema information for the "techniciens" table.
@@ -683,7 +702,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "techniciens_users_technicien",
-				Columns:    []*schema.Column{TechniciensColumns[6]},
+				Columns:    []*schema.Column{TechniciensColumns[7]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -809,7 +828,8 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
 	HistoriqueInterventionsTable.ForeignKeys[0].RefTable = InterventionsTable
-	HistoriqueInterventionsTable.ForeignKeys[1].RefTable = UsersTable
+	HistoriqueInterventionsTable.ForeignKeys[1].RefTable = TechniciensTable
+	HistoriqueInterventionsTable.ForeignKeys[2].RefTable = UsersTable
 	HistoriqueInterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}

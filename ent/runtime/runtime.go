@@ -309,6 +309,10 @@ func init() {
 	historiqueinterventionDescHorodatage := historiqueinterventionFields[2].Descriptor()
 	// historiqueintervention.DefaultHorodatage holds the default value on creation for the horodatage field.
 	historiqueintervention.DefaultHorodatage = historiqueinterventionDescHorodatage.Default.(func() time.Time)
+	// historiqueinterventionDescChamp is the schema descriptor for champ field.
+	historiqueinterventionDescChamp := historiqueinterventionFields[7].Descriptor()
+	// historiqueintervention.ChampValidator is a validator for the "champ" field. It is called by the builders before save.
+	historiqueintervention.ChampValidator = historiqueinterventionDescChamp.Validators[0].(func(string) error)
 	interventionMixin := schema.Intervention{}.Mixin()
 	intervention.Policy = privacy.NewPolicies(schema.Intervention{})
 	intervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -374,6 +378,10 @@ func init() {
 	interventionDescValidationClient := interventionFields[19].Descriptor()
 	// intervention.DefaultValidationClient holds the default value on creation for the validation_client field.
 	intervention.DefaultValidationClient = interventionDescValidationClient.Default.(bool)
+	// interventionDescDateLimiteManuelle is the schema descriptor for date_limite_manuelle field.
+	interventionDescDateLimiteManuelle := interventionFields[27].Descriptor()
+	// intervention.DefaultDateLimiteManuelle holds the default value on creation for the date_limite_manuelle field.
+	intervention.DefaultDateLimiteManuelle = interventionDescDateLimiteManuelle.Default.(bool)
 	interventionpieceMixin := schema.InterventionPiece{}.Mixin()
 	interventionpiece.Policy = privacy.NewPolicies(schema.InterventionPiece{})
 	interventionpiece.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -770,6 +778,10 @@ func init() {
 	technicien.DefaultTauxHoraireCentimes = technicienDescTauxHoraireCentimes.Default.(int64)
 	// technicien.TauxHoraireCentimesValidator is a validator for the "taux_horaire_centimes" field. It is called by the builders before save.
 	technicien.TauxHoraireCentimesValidator = technicienDescTauxHoraireCentimes.Validators[0].(func(int64) error)
+	// technicienDescActif is the schema descriptor for actif field.
+	technicienDescActif := technicienFields[4].Descriptor()
+	// technicien.DefaultActif holds the default value on creation for the actif field.
+	technicien.DefaultActif = technicienDescActif.Default.(bool)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

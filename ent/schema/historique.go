@@ -45,6 +45,28 @@ func (HistoriqueIntervention) Fields() []ent.Field {
 			Immutable(),
 		field.Int("intervention_id").Immutable(),
 		field.Int("user_id").Immutable(),
+		// New fields go last: SQLite then adds a column instead of rebuilding the table.
+		field.Int("technicien_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("the technician in charge after this line (none while unassigned); empty on lines written before it was recorded"),
+		field.String("champ").
+			Optional().
+			Nillable().
+			Immutable().
+			MaxLen(64).
+			Comment("on a field's audit line, the GraphQL name of the field that changed; empty on status lines"),
+		field.Text("ancienne_valeur").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("on an audit line, the field's value before (empty: none)"),
+		field.Text("nouvelle_valeur").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("on an audit line, the field's value after (empty: none)"),
 	}
 }
 
@@ -55,6 +77,9 @@ func (HistoriqueIntervention) Edges() []ent.Edge {
 			Ref("historique").Field("intervention_id").Unique().Required().Immutable(),
 		edge.From("user", User.Type).
 			Ref("historiques").Field("user_id").Unique().Required().Immutable(),
+
+		edge.From("technicien", Technicien.Type).
+			Ref("historique").Field("technicien_id").Unique().Immutable(),
 	}
 }
 
@@ -63,6 +88,8 @@ func (HistoriqueIntervention) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("intervention_id", "horodatage"),
 		index.Fields("user_id"),
+		// A technician reads the interventions he worked on (internal/access).
+		index.Fields("technicien_id", "intervention_id"),
 	}
 }
 

@@ -92,9 +92,13 @@ func (Intervention) Fields() []ent.Field {
 		field.Int("satisfaction_client").
 			Optional().
 			Nillable().
-			Range(1, 5),
+			Range(1, 5).
+			Comment("1 to 5, recorded with the client's validation (validerIntervention)").
+			Annotations(serverSet),
 		field.Bool("validation_client").
-			Default(false),
+			Default(false).
+			Comment("the client (or staff for him) accepted the closed work (validerIntervention)").
+			Annotations(serverSet),
 		field.Int("equipement_id").Optional().Nillable(),
 		field.Int("technicien_id").Optional().Nillable().Annotations(serverSet),
 		field.Int("client_id").Optional().Nillable(),
@@ -110,6 +114,20 @@ func (Intervention) Fields() []ent.Field {
 			Optional().
 			Comment("titre and description normalized for search (internal/search), kept by a hook").
 			Annotations(entgql.Skip()),
+		field.Bool("date_limite_manuelle").
+			Default(false).
+			Comment("dateLimite was given by hand: a change of priority keeps it instead of deriving it from the SLA").
+			Annotations(serverSet),
+		field.Text("commentaire_client").
+			Optional().
+			Nillable().
+			Comment("the client's comment recorded with his validation").
+			Annotations(serverSet),
+		field.Time("date_validation_client").
+			Optional().
+			Nillable().
+			Comment("when the validation was recorded").
+			Annotations(serverSet),
 	}
 }
 

@@ -42,6 +42,10 @@ func (Technicien) Fields() []ent.Field {
 			Validate(domain.InRange[int64](0, domain.MaxTauxHoraireCentimes)).
 			Comment(fmt.Sprintf("hourly labour rate in MAD centimes, used by coutMainOeuvreCentimes; from 0 to %d", domain.MaxTauxHoraireCentimes)).
 			Annotations(entgql.OrderField("TAUX_HORAIRE_CENTIMES")),
+		field.Bool("actif").
+			Default(true).
+			Comment("false once the account is no longer an active TECHNICIEN (internal/account): such a profile takes no new work").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -59,6 +63,9 @@ func (Technicien) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("plannings", Planning.Type).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+
+		edge.To("historique", HistoriqueIntervention.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

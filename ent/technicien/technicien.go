@@ -30,6 +30,8 @@ const (
 	FieldDisponibilite = "disponibilite"
 	// FieldTauxHoraireCentimes holds the string denoting the taux_horaire_centimes field in the database.
 	FieldTauxHoraireCentimes = "taux_horaire_centimes"
+	// FieldActif holds the string denoting the actif field in the database.
+	FieldActif = "actif"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgeCompetences holds the string denoting the competences edge name in mutations.
@@ -38,6 +40,8 @@ const (
 	EdgeInterventions = "interventions"
 	// EdgePlannings holds the string denoting the plannings edge name in mutations.
 	EdgePlannings = "plannings"
+	// EdgeHistorique holds the string denoting the historique edge name in mutations.
+	EdgeHistorique = "historique"
 	// Table holds the table name of the technicien in the database.
 	Table = "techniciens"
 	// UserTable is the table that holds the user relation/edge.
@@ -66,6 +70,13 @@ const (
 	PlanningsInverseTable = "plannings"
 	// PlanningsColumn is the table column denoting the plannings relation/edge.
 	PlanningsColumn = "technicien_id"
+	// HistoriqueTable is the table that holds the historique relation/edge.
+	HistoriqueTable = "historique_interventions"
+	// HistoriqueInverseTable is the table name for the HistoriqueIntervention entity.
+	// It exists in this package in order to avoid circular dependency with the "historiqueintervention" package.
+	HistoriqueInverseTable = "historique_interventions"
+	// HistoriqueColumn is the table column denoting the historique relation/edge.
+	HistoriqueColumn = "technicien_id"
 )
 
 // Columns holds all SQL columns for technicien fields.
@@ -77,6 +88,7 @@ var Columns = []string{
 	FieldEquipe,
 	FieldDisponibilite,
 	FieldTauxHoraireCentimes,
+	FieldActif,
 }
 
 var (
@@ -115,6 +127,8 @@ var (
 	DefaultTauxHoraireCentimes int64
 	// TauxHoraireCentimesValidator is a validator for the "taux_horaire_centimes" field. It is called by the builders before save.
 	TauxHoraireCentimesValidator func(int64) error
+	// DefaultActif holds the default value on creation for the "actif" field.
+	DefaultActif bool
 )
 
 const DefaultDisponibilite domain.Disponibilite = "DISPONIBLE"
@@ -167,6 +181,11 @@ func ByTauxHoraireCentimes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTauxHoraireCentimes, opts...).ToFunc()
 }
 
+// ByActif orders the results by the actif field.
+func ByActif(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActif, opts...).ToFunc()
+}
+
 // ByUserField orders the results by user field.
 func ByUserField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -215,6 +234,20 @@ func ByPlannings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newPlanningsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByHistoriqueCount orders the results by historique count.
+func ByHistoriqueCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newHistoriqueStep(), opts...)
+	}
+}
+
+// ByHistorique orders the results by historique terms.
+func ByHistorique(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHistoriqueStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newUserStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -241,6 +274,13 @@ func newPlanningsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PlanningsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, PlanningsTable, PlanningsColumn),
+	)
+}
+func newHistoriqueStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HistoriqueInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, HistoriqueTable, HistoriqueColumn),
 	)
 }
 

@@ -83,6 +83,11 @@ func TauxHoraireCentimes(v int64) predicate.Technicien {
 	return predicate.Technicien(sql.FieldEQ(FieldTauxHoraireCentimes, v))
 }
 
+// Actif applies equality check predicate on the "actif" field. It's identical to ActifEQ.
+func Actif(v bool) predicate.Technicien {
+	return predicate.Technicien(sql.FieldEQ(FieldActif, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Technicien {
 	return predicate.Technicien(sql.FieldEQ(FieldCreatedAt, v))
@@ -328,6 +333,16 @@ func TauxHoraireCentimesLTE(v int64) predicate.Technicien {
 	return predicate.Technicien(sql.FieldLTE(FieldTauxHoraireCentimes, v))
 }
 
+// ActifEQ applies the EQ predicate on the "actif" field.
+func ActifEQ(v bool) predicate.Technicien {
+	return predicate.Technicien(sql.FieldEQ(FieldActif, v))
+}
+
+// ActifNEQ applies the NEQ predicate on the "actif" field.
+func ActifNEQ(v bool) predicate.Technicien {
+	return predicate.Technicien(sql.FieldNEQ(FieldActif, v))
+}
+
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
@@ -432,6 +447,34 @@ func HasPlanningsWith(preds ...predicate.Planning) predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
 		step := newPlanningsStep()
 		preds := visibility.Neighbors(s, "Planning", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasHistorique applies the HasEdge predicate on the "historique" edge.
+func HasHistorique() predicate.Technicien {
+	return predicate.Technicien(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "HistoriqueIntervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newHistoriqueStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, HistoriqueTable, HistoriqueColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasHistoriqueWith applies the HasEdge predicate on the "historique" edge with a given conditions (other predicates).
+func HasHistoriqueWith(preds ...predicate.HistoriqueIntervention) predicate.Technicien {
+	return predicate.Technicien(func(s *sql.Selector) {
+		step := newHistoriqueStep()
+		preds := visibility.Neighbors(s, "HistoriqueIntervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

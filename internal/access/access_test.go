@@ -31,22 +31,34 @@ func TestSeesInterventionIsTheQueryRule(t *testing.T) {
 	soc := c.Societe.Create().SetNom("Alpha").SetCode("A").SetUser(clientUser).SaveX(sys)
 	otherSoc := c.Societe.Create().SetNom("Beta").SetCode("B").SaveX(sys)
 
-	// Every combination of technician, company and requester, each absent or one of two.
+	// Every combination of technician, company, requester and technician named in charge by
+	// a history line, each absent or one of two.
 	var all []*ent.Intervention
+	worked := map[int][]int{}
 	for _, te := range []*ent.Technicien{nil, tech, otherTech} {
 		for _, so := range []*ent.Societe{nil, soc, otherSoc} {
 			for _, de := range []*ent.User{nil, clientUser, lonelyClient} {
-				q := c.Intervention.Create().SetTitre(fmt.Sprintf("iv-%d", len(all)))
-				if te != nil {
-					q.SetTechnicien(te)
+				for _, past := range []*ent.Technicien{nil, tech, otherTech} {
+					q := c.Intervention.Create().SetTitre(fmt.Sprintf("iv-%d", len(all)))
+					if te != nil {
+						q.SetTechnicien(te)
+					}
+					if so != nil {
+						q.SetClient(so)
+					}
+					if de != nil {
+						q.SetDemandeur(de)
+					}
+					iv := q.SaveX(sys)
+					h := c.HistoriqueIntervention.Create().SetIntervention(iv).SetUserID(techUser.ID).
+						SetNouveauStatut(domain.StatutOuverte)
+					if past != nil {
+						h.SetTechnicienID(past.ID)
+						worked[iv.ID] = []int{past.ID}
+					}
+					h.SaveX(sys)
+					all = append(all, iv)
 				}
-				if so != nil {
-					q.SetClient(so)
-				}
-				if de != nil {
-					q.SetDemandeur(de)
-				}
-				all = append(all, q.SaveX(sys))
 			}
 		}
 	}
@@ -67,9 +79,11 @@ func TestSeesInterventionIsTheQueryRule(t *testing.T) {
 			}
 			for _, iv := range all {
 				inDB := slices.Contains(ids, iv.ID)
-				if sees := access.SeesIntervention(v, iv.TechnicienID, iv.ClientID, iv.DemandeurID); sees != inDB {
-					t.Errorf("%s (technicien %v, client %v, demandeur %v): SeesIntervention = %v, database says %v",
-						iv.Titre, deref(iv.TechnicienID), deref(iv.ClientID), deref(iv.DemandeurID), sees, inDB)
+				keys := access.EventKeys{TechnicienID: iv.TechnicienID, ClientID: iv.ClientID, DemandeurID: iv.DemandeurID,
+					Intervenants: worked[iv.ID]}
+				if sees := access.SeesIntervention(v, keys); sees != inDB {
+					t.Errorf("%s (technicien %v, client %v, demandeur %v, worked %v): SeesIntervention = %v, database says %v",
+						iv.Titre, deref(iv.TechnicienID), deref(iv.ClientID), deref(iv.DemandeurID), worked[iv.ID], sees, inDB)
 				}
 			}
 		})

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"slices"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -25,33 +26,40 @@ import (
 
 // interventionKeys is the heart of the matrix, written once as data so that the SQL predicate
 // (Interventions) and the check of a live event (SeesIntervention) are two readings of the
-// same rule: a viewer who is not staff sees the interventions whose column equals his id for
-// at least one of these pairs. A technician sees those assigned to him, a client those of his
-// company and those he asked for; everything else a non-staff viewer sees follows from it.
+// same rule: a viewer who is not staff sees the interventions where one of these keys holds.
+// A technician sees those assigned to him and those he worked on (a history line names him in
+// charge: work that changed hands stays readable to whoever did part of it); a client those of
+// his company and those he asked for. Everything else a non-staff viewer sees follows from it.
 func interventionKeys(v *viewer.Viewer) []key {
 	switch v.Role {
 	case domain.RoleTechnicien:
 		if v.TechnicienID != 0 {
-			return []key{{intervention.FieldTechnicienID, v.TechnicienID}}
+			return []key{
+				{column: intervention.FieldTechnicienID, id: v.TechnicienID},
+				{column: historiqueintervention.FieldTechnicienID, id: v.TechnicienID, history: true},
+			}
 		}
 	case domain.RoleClient:
-		keys := []key{{intervention.FieldDemandeurID, v.UserID}}
+		keys := []key{{column: intervention.FieldDemandeurID, id: v.UserID}}
 		if v.SocieteID != 0 {
-			keys = append(keys, key{intervention.FieldClientID, v.SocieteID})
+			keys = append(keys, key{column: intervention.FieldClientID, id: v.SocieteID})
 		}
 		return keys
 	}
 	return nil
 }
 
-// key is a column of interventions and the viewer's id it must equal.
+// key is a column and the viewer's id it must equal: a column of the intervention, or, for a
+// history key, of one of its history lines.
 type key struct {
-	column string
-	id     int
+	column  string
+	id      int
+	history bool
 }
 
 // Interventions is the rule of interventionKeys as an SQL predicate, for a viewer who is not
-// staff.
+// staff. A history key is an EXISTS on the history lines, written as SQL rather than as an
+// edge predicate so that it is not itself restricted by the history's rule (which reads this one).
 func Interventions(v *viewer.Viewer) predicate.Intervention {
 	keys := interventionKeys(v)
 	if len(keys) == 0 {
@@ -60,7 +68,15 @@ func Interventions(v *viewer.Viewer) predicate.Intervention {
 	return func(s *entsql.Selector) {
 		ps := make([]*entsql.Predicate, len(keys))
 		for i, k := range keys {
-			ps[i] = entsql.EQ(s.C(k.column), k.id)
+			if !k.history {
+				ps[i] = entsql.EQ(s.C(k.column), k.id)
+				continue
+			}
+			h := entsql.Table(historiqueintervention.Table).As("worked")
+			ps[i] = entsql.Exists(entsql.Select(h.C(historiqueintervention.FieldID)).From(h).Where(entsql.And(
+				entsql.ColumnsEQ(h.C(historiqueintervention.FieldInterventionID), s.C(intervention.FieldID)),
+				entsql.EQ(h.C(k.column), k.id),
+			)))
 		}
 		s.Where(entsql.Or(ps...))
 	}
@@ -224,9 +240,16 @@ var (
 	})
 )
 
-// SeesIntervention is the rule of interventionKeys evaluated in Go, for live events that
-// carry the ids the rule needs (no query per event).
-func SeesIntervention(v *viewer.Viewer, technicienID, clientID, demandeurID *int) bool {
+// EventKeys are the ids of an intervention that the rule of interventionKeys reads, as a
+// live event carries them (no query per event).
+type EventKeys struct {
+	TechnicienID, ClientID, DemandeurID *int
+	// Intervenants are the technicians its history names in charge.
+	Intervenants []int
+}
+
+// SeesIntervention is the rule of interventionKeys evaluated in Go, for live events.
+func SeesIntervention(v *viewer.Viewer, e EventKeys) bool {
 	switch {
 	case v == nil:
 		return false
@@ -234,12 +257,16 @@ func SeesIntervention(v *viewer.Viewer, technicienID, clientID, demandeurID *int
 		return true
 	}
 	row := map[string]*int{
-		intervention.FieldTechnicienID: technicienID,
-		intervention.FieldClientID:     clientID,
-		intervention.FieldDemandeurID:  demandeurID,
+		intervention.FieldTechnicienID: e.TechnicienID,
+		intervention.FieldClientID:     e.ClientID,
+		intervention.FieldDemandeurID:  e.DemandeurID,
 	}
 	for _, k := range interventionKeys(v) {
-		if id := row[k.column]; id != nil && *id == k.id {
+		if k.history {
+			if slices.Contains(e.Intervenants, k.id) {
+				return true
+			}
+		} else if id := row[k.column]; id != nil && *id == k.id {
 			return true
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/societe"
+	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/database"
@@ -124,6 +125,9 @@ func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, err
 				return err
 			}
 		}
+		if err := syncTechnicien(ctx, tx, out); err != nil {
+			return err
+		}
 		if c.Role != nil && *c.Role != u.Role {
 			s.audit(ctx, "role changed", "role_changed", id, "from", u.Role, "to", *c.Role)
 		}
@@ -136,6 +140,20 @@ func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, err
 		return nil, err
 	}
 	return out.Unwrap(), nil // further queries go through the client, not the closed transaction
+}
+
+// syncTechnicien keeps u's technician profile, if he has one, active exactly while u is an
+// active TECHNICIEN: a profile left behind by a role change or a deactivation takes no work.
+func syncTechnicien(ctx context.Context, tx *ent.Client, u *ent.User) error {
+	actif := u.Role == domain.RoleTechnicien && u.IsActive && u.DeletedAt == nil
+	err := tx.Technicien.Update().
+		Where(technicien.UserID(u.ID), technicien.ActifNEQ(actif)).
+		SetActif(actif).
+		Exec(viewer.SystemContext(ctx))
+	if err != nil {
+		return fmt.Errorf("updating the technician profile of user %d: %w", u.ID, err)
+	}
+	return nil
 }
 
 // Deactivate refuses every further login and token of the user.
@@ -188,6 +206,9 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 		}
 		if err := tx.Societe.Update().Where(societe.UserID(id)).ClearUserID().Exec(sys); err != nil {
 			return fmt.Errorf("unlinking client company of %d: %w", id, err)
+		}
+		if err := tx.Technicien.Update().Where(technicien.UserID(id)).SetActif(false).Exec(sys); err != nil {
+			return fmt.Errorf("deactivating the technician profile of %d: %w", id, err)
 		}
 		s.audit(ctx, "user deleted (anonymized)", "user_deleted", id)
 		return nil

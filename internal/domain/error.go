@@ -20,6 +20,14 @@ const (
 	CodeInvalidTransition Code = "INVALID_TRANSITION"
 	CodeLocked            Code = "LOCKED"
 	CodeInternal          Code = "INTERNAL_SERVER_ERROR"
+	// CodeTechnicianUnavailable: the technician is on leave, in training or unavailable;
+	// staff may still assign him in an emergency with forcer and a reason.
+	CodeTechnicianUnavailable Code = "TECHNICIAN_UNAVAILABLE"
+	// CodeTechnicianInactive: the technician's account is deactivated or no longer a
+	// TECHNICIEN; he takes no work at all.
+	CodeTechnicianInactive Code = "TECHNICIAN_INACTIVE"
+	// CodeEquipmentRetired: the equipement is RETIRE and takes no new work or planning.
+	CodeEquipmentRetired Code = "EQUIPMENT_RETIRED"
 	// CodeUnavailable: the database cannot be reached for now; the same request may succeed
 	// once it is back (retry after a few seconds).
 	CodeUnavailable Code = "SERVICE_UNAVAILABLE"
@@ -32,17 +40,20 @@ const (
 
 // httpStatus is the one table from codes to REST statuses.
 var httpStatus = map[Code]int{
-	CodeUnauthenticated:     http.StatusUnauthorized,
-	CodeForbidden:           http.StatusForbidden,
-	CodeNotFound:            http.StatusNotFound,
-	CodeBadUserInput:        http.StatusBadRequest,
-	CodeConflict:            http.StatusConflict,
-	CodeInvalidTransition:   http.StatusConflict,
-	CodeLocked:              http.StatusConflict,
-	CodeInternal:            http.StatusInternalServerError,
-	CodeUnavailable:         http.StatusServiceUnavailable,
-	CodeInsufficientStorage: http.StatusInsufficientStorage,
-	CodeCanceled:            499, // client closed request (no standard status says it)
+	CodeUnauthenticated:       http.StatusUnauthorized,
+	CodeForbidden:             http.StatusForbidden,
+	CodeNotFound:              http.StatusNotFound,
+	CodeBadUserInput:          http.StatusBadRequest,
+	CodeConflict:              http.StatusConflict,
+	CodeInvalidTransition:     http.StatusConflict,
+	CodeLocked:                http.StatusConflict,
+	CodeInternal:              http.StatusInternalServerError,
+	CodeTechnicianUnavailable: http.StatusConflict,
+	CodeTechnicianInactive:    http.StatusConflict,
+	CodeEquipmentRetired:      http.StatusConflict,
+	CodeUnavailable:           http.StatusServiceUnavailable,
+	CodeInsufficientStorage:   http.StatusInsufficientStorage,
+	CodeCanceled:              499, // client closed request (no standard status says it)
 }
 
 // HTTPStatus is the status a REST endpoint answers with for the code.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -25,16 +27,42 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 	return e, err
 }
 
-// Update changes an equipement (NOT_FOUND, CONFLICT on a taken code).
+// Update changes an equipement (NOT_FOUND, CONFLICT on a taken code). Retiring it (statut
+// RETIRE) suspends its active plannings in the same transaction: a retired machine gets no
+// more preventive work.
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInput) (*ent.Equipement, error) {
-	e, err := s.Client.Equipement.UpdateOneID(id).SetInput(in).Save(ctx)
-	switch {
-	case ent.IsNotFound(err):
-		return nil, domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
-	case ent.IsConstraintError(err):
-		return nil, domain.Errorf(domain.CodeConflict, "another equipement already has this code")
+	var out *ent.Equipement
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		var err error
+		out, err = tx.Equipement.UpdateOneID(id).SetInput(in).Save(ctx)
+		switch {
+		case ent.IsNotFound(err):
+			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
+		case ent.IsConstraintError(err):
+			return domain.Errorf(domain.CodeConflict, "another equipement already has this code")
+		case err != nil:
+			return err
+		}
+		if out.Statut != domain.EquipementRetire {
+			return nil
+		}
+		return tx.Planning.Update().
+			Where(planning.EquipementID(id), planning.StatutEQ(domain.PlanningActif)).
+			SetStatut(domain.PlanningSuspendu).
+			Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return e, err
+	return out.Unwrap(), nil
+}
+
+// TakesWork refuses new work and plannings on a retired equipement (EQUIPMENT_RETIRED).
+func TakesWork(e *ent.Equipement) error {
+	if e.Statut == domain.EquipementRetire {
+		return domain.Errorf(domain.CodeEquipmentRetired, "equipement %s is RETIRE: it takes no new work", e.Code)
+	}
+	return nil
 }
 
 // Delete removes an equipement that no intervention or planning refers to; otherwise

@@ -23,21 +23,26 @@ func (s SLA) Deadline(created time.Time, p domain.Priorite) *time.Time {
 	return &t
 }
 
-// Step is one status change of the history: at At the intervention entered Statut.
+// Step is one line of the history: at At the intervention was in Statut, with TechnicienID
+// in charge (nil: none, or a line written before the technician was recorded).
 type Step struct {
-	Statut domain.InterventionStatut
-	At     time.Time
+	Statut       domain.InterventionStatut
+	At           time.Time
+	TechnicienID *int
 }
 
 // Facts are what the KPIs are computed from.
 type Facts struct {
-	Statut          domain.InterventionStatut
-	DateCreation    time.Time
-	DateLimite      *time.Time
-	DateCloture     *time.Time
-	History         []Step // in time order
-	TauxHoraire     int64  // centimes per hour of the assigned technician
-	CoutPieces      int64  // Σ quantity × unit price, centimes (see PartsCost)
+	Statut       domain.InterventionStatut
+	DateCreation time.Time
+	DateLimite   *time.Time
+	DateCloture  *time.Time
+	History      []Step // in time order
+	TauxHoraire  int64  // centimes per hour of the assigned technician
+	// Taux are the hourly rates of the technicians the history names; time worked under a
+	// line that names none is priced at TauxHoraire.
+	Taux            map[int]int64
+	CoutPieces      int64 // Σ quantity × unit price, centimes (see PartsCost)
 	DureeEstimeeMin *int
 	// CostErr is why CoutPieces could not be summed (ErrCostOverflow), nil when it was.
 	CostErr error
@@ -47,12 +52,12 @@ type Facts struct {
 type KPIs struct {
 	DelaiEcoule        int   // minutes from creation to closure, or to now while open
 	DelaiRestant       *int  // minutes left before the deadline (negative when late); nil without deadline or once closed
-	EnRetard           bool  // the deadline passed while the work was still open
+	EnRetard           bool  // the deadline passed while the work was still open (never for cancelled work)
 	DureeReelle        int   // minutes actually spent EN_COURS, pauses excluded
 	CoutPieces         int64 // centimes
 	CoutMainOeuvre     int64 // centimes: DureeReelle × hourly rate
 	CoutTotal          int64 // centimes
-	SLARespecte        *bool // nil without deadline; else whether the work ended (or, while open, still is) in time
+	SLARespecte        *bool // nil without deadline or when cancelled; else whether the work ended (or, while open, still is) in time
 	DepassementEstimee *int  // DureeReelle − DureeEstimee, nil without estimate
 	// CostErr is why the costs could not be computed (ErrCostOverflow); the costs are then
 	// zero and must not be shown.
@@ -114,12 +119,14 @@ func Compute(f Facts, now time.Time) KPIs {
 			end = f.History[n-1].At
 		}
 	}
+	total, byTech := enCours(f.History, now)
 	k := KPIs{
 		DelaiEcoule: minutes(end.Sub(f.DateCreation)),
-		DureeReelle: enCoursMinutes(f.History, now),
+		DureeReelle: minutes(total),
 	}
-	k.CoutPieces, k.CoutMainOeuvre, k.CoutTotal, k.CostErr = costs(f, k.DureeReelle)
-	if f.DateLimite != nil {
+	k.CoutPieces, k.CoutMainOeuvre, k.CoutTotal, k.CostErr = costs(f, byTech)
+	// Cancelled work has no SLA to keep and is never late: it is left out of both.
+	if f.DateLimite != nil && f.Statut != domain.StatutAnnulee {
 		inTime := !end.After(*f.DateLimite)
 		k.SLARespecte = &inTime
 		if f.Statut.Open() {
@@ -127,7 +134,8 @@ func Compute(f Facts, now time.Time) KPIs {
 			k.DelaiRestant = &left
 			k.EnRetard = now.After(*f.DateLimite)
 		} else {
-			k.EnRetard = !inTime && f.Statut != domain.StatutAnnulee
+			// As the filter enRetard reads it (graph lateFilter): closed after the deadline.
+			k.EnRetard = f.DateCloture != nil && f.DateCloture.After(*f.DateLimite)
 		}
 	}
 	if f.DureeEstimeeMin != nil {
@@ -138,15 +146,27 @@ func Compute(f Facts, now time.Time) KPIs {
 }
 
 // costs are the parts, labour and total costs, all zero with the error when one overflows.
-func costs(f Facts, dureeReelle int) (pieces, labour, total int64, err error) {
+// Labour is each technician's minutes EN_COURS at his own rate: work that changed hands is
+// priced for the time each one worked.
+func costs(f Facts, byTech map[int]time.Duration) (pieces, labour, total int64, err error) {
 	if f.CostErr != nil {
 		return 0, 0, 0, f.CostErr
 	}
 	if f.CoutPieces < 0 {
 		return 0, 0, 0, ErrCostOverflow
 	}
-	if labour, err = labourCost(dureeReelle, f.TauxHoraire); err != nil {
-		return 0, 0, 0, err
+	for tech, d := range byTech {
+		rate, ok := f.Taux[tech]
+		if !ok {
+			rate = f.TauxHoraire
+		}
+		part, err := labourCost(minutes(d), rate)
+		if err == nil {
+			labour, err = AddCost(labour, part)
+		}
+		if err != nil {
+			return 0, 0, 0, err
+		}
 	}
 	if total, err = AddCost(f.CoutPieces, labour); err != nil {
 		return 0, 0, 0, err
@@ -154,24 +174,39 @@ func costs(f Facts, dureeReelle int) (pieces, labour, total int64, err error) {
 	return f.CoutPieces, labour, total, nil
 }
 
-// enCoursMinutes sums the periods spent EN_COURS; a period still running counts up to now.
-func enCoursMinutes(history []Step, now time.Time) int {
+// enCours sums the periods spent EN_COURS, a period still running counting up to now: in
+// all, and per technician in charge (key 0: a line that names none). A period that ends
+// before it starts (lines stamped by replicas whose clocks disagree, or a line ahead of now)
+// counts as no time rather than as negative time.
+func enCours(history []Step, now time.Time) (time.Duration, map[int]time.Duration) {
 	var total time.Duration
+	by := map[int]time.Duration{}
 	var since *time.Time
+	who := 0
+	add := func(end time.Time) {
+		if d := end.Sub(*since); d > 0 {
+			total += d
+			by[who] += d
+		}
+		since = nil
+	}
 	for _, s := range history {
-		switch {
-		case s.Statut == domain.StatutEnCours && since == nil:
+		tech := 0
+		if s.TechnicienID != nil {
+			tech = *s.TechnicienID
+		}
+		if since != nil && (s.Statut != domain.StatutEnCours || tech != who) {
+			add(s.At)
+		}
+		if s.Statut == domain.StatutEnCours && since == nil {
 			at := s.At
-			since = &at
-		case s.Statut != domain.StatutEnCours && since != nil:
-			total += s.At.Sub(*since)
-			since = nil
+			since, who = &at, tech
 		}
 	}
 	if since != nil {
-		total += now.Sub(*since)
+		add(now)
 	}
-	return minutes(total)
+	return total, by
 }
 
 // minutes rounds toward zero.

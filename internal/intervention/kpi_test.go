@@ -40,8 +40,8 @@ func TestCompute(t *testing.T) {
 	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
 	deadline := at(240)
 	history := []intervention.Step{
-		{"OUVERTE", at(0)}, {"AFFECTEE", at(10)}, {"EN_COURS", at(30)},
-		{"EN_ATTENTE", at(90)}, {"EN_COURS", at(150)},
+		{Statut: "OUVERTE", At: at(0)}, {Statut: "AFFECTEE", At: at(10)}, {Statut: "EN_COURS", At: at(30)},
+		{Statut: "EN_ATTENTE", At: at(90)}, {Statut: "EN_COURS", At: at(150)},
 	}
 	closed := append(history[:len(history):len(history)], intervention.Step{Statut: "CLOTUREE", At: at(200)})
 
@@ -81,6 +81,44 @@ func TestCompute(t *testing.T) {
 				History: closed},
 			now:  at(10000),
 			want: intervention.KPIs{DelaiEcoule: 200, DureeReelle: 110, EnRetard: true, SLARespecte: ptr(false)},
+		},
+		{
+			// Cancelled past its deadline: neither late nor an SLA missed (nor kept).
+			name: "CancelledAfterDeadline",
+			facts: intervention.Facts{Statut: "ANNULEE", DateCreation: t0, DateLimite: ptr(at(100)),
+				History: append(history[:3:3], intervention.Step{Statut: "ANNULEE", At: at(200)})},
+			now:  at(10000),
+			want: intervention.KPIs{DelaiEcoule: 200, DureeReelle: 170},
+		},
+		{
+			// Handed over while EN_COURS at minute 90: an hour at each technician's rate, not
+			// two hours at the second one's.
+			name: "HandedOver",
+			facts: intervention.Facts{Statut: "CLOTUREE", DateCreation: t0, DateCloture: ptr(at(150)),
+				History: []intervention.Step{
+					{Statut: "OUVERTE", At: at(0)}, {Statut: "AFFECTEE", At: at(10), TechnicienID: ptr(1)},
+					{Statut: "EN_COURS", At: at(30), TechnicienID: ptr(1)}, {Statut: "EN_COURS", At: at(90), TechnicienID: ptr(2)},
+					{Statut: "CLOTUREE", At: at(150), TechnicienID: ptr(2)},
+				},
+				TauxHoraire: 12000, Taux: map[int]int64{1: 6000, 2: 12000}},
+			now:  at(10000),
+			want: intervention.KPIs{DelaiEcoule: 150, DureeReelle: 120, CoutMainOeuvre: 18000, CoutTotal: 18000},
+		},
+		{
+			// Lines written before the technician was recorded are priced at the current rate.
+			name: "HistoryWithoutTechnicians",
+			facts: intervention.Facts{Statut: "EN_COURS", DateCreation: t0,
+				History:     []intervention.Step{{Statut: "EN_COURS", At: at(0)}, {Statut: "EN_COURS", At: at(30), TechnicienID: ptr(1)}},
+				TauxHoraire: 12000, Taux: map[int]int64{1: 6000}},
+			now:  at(60),
+			want: intervention.KPIs{DelaiEcoule: 60, DureeReelle: 60, CoutMainOeuvre: 9000, CoutTotal: 9000},
+		},
+		{
+			// A line ahead of now (another replica's clock) is no time worked, not an error.
+			name:  "LineAheadOfNow",
+			facts: intervention.Facts{Statut: "EN_COURS", DateCreation: t0, History: []intervention.Step{{Statut: "EN_COURS", At: at(90)}}, TauxHoraire: 6000},
+			now:   at(60),
+			want:  intervention.KPIs{DelaiEcoule: 60},
 		},
 		{
 			name:  "NoDeadline",

@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/piece"
+	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -88,7 +92,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 			in.ClientID = &v.SocieteID
 		}
 		// What a client may not decide for himself.
-		in.SatisfactionClient, in.ValidationClient, in.Rapport, in.DateLimite = nil, nil, nil, nil
+		in.Rapport, in.DateLimite = nil, nil
 	default:
 		return nil, domain.Errorf(domain.CodeForbidden, "your role may not create interventions")
 	}
@@ -96,7 +100,8 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 		return nil, err
 	}
 	now := s.Now()
-	if in.DateLimite == nil {
+	manual := in.DateLimite != nil
+	if !manual {
 		p := domain.PrioriteNormale
 		if in.Priorite != nil {
 			p = *in.Priorite
@@ -110,6 +115,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 			SetInput(in).
 			SetStatut(domain.StatutOuverte).
 			SetDateCreation(now).
+			SetDateLimiteManuelle(manual).
 			SetDemandeurID(v.UserID).
 			Save(sys)
 		if err != nil {
@@ -133,13 +139,17 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 	return created, nil
 }
 
-// checkLinks verifies that linked rows exist and are visible to the caller, and that a
-// contract belongs to the intervention's client.
+// checkLinks verifies that linked rows exist and are visible to the caller, that an
+// equipement is not retired, and that a contract belongs to the intervention's client.
 func (s *Service) checkLinks(ctx context.Context, equipementID, clientID, contratID *int) error {
 	if equipementID != nil {
-		if _, err := s.Client.Equipement.Get(ctx, *equipementID); ent.IsNotFound(err) {
+		e, err := s.Client.Equipement.Get(ctx, *equipementID)
+		if ent.IsNotFound(err) {
 			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", *equipementID)
 		} else if err != nil {
+			return err
+		}
+		if err := equipement.TakesWork(e); err != nil {
 			return err
 		}
 	}
@@ -206,27 +216,47 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 		return nil, err
 	}
 	sys := viewer.SystemContext(ctx)
-	upd := s.Client.Intervention.UpdateOneID(id).SetInput(in).Where(intervention.StatutEQ(iv.Statut))
-	if in.Priorite != nil && in.DateLimite == nil && !in.ClearDateLimite && *in.Priorite != iv.Priorite {
-		// The SLA deadline follows the priority unless one is given.
-		upd.SetNillableDateLimite(s.SLA.Deadline(iv.DateCreation, *in.Priorite))
-		if s.SLA.Deadline(iv.DateCreation, *in.Priorite) == nil {
-			upd.ClearDateLimite()
+	now := s.Now()
+	var out *ent.Intervention
+	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+		upd := tx.Intervention.UpdateOneID(id).SetInput(in).Where(intervention.StatutEQ(iv.Statut))
+		switch {
+		case in.DateLimite != nil || in.ClearDateLimite:
+			upd.SetDateLimiteManuelle(true)
+		case in.Priorite != nil && *in.Priorite != iv.Priorite && !iv.DateLimiteManuelle:
+			// The SLA deadline follows the priority, unless it was set by hand.
+			if d := s.SLA.Deadline(iv.DateCreation, *in.Priorite); d != nil {
+				upd.SetDateLimite(*d)
+			} else {
+				upd.ClearDateLimite()
+			}
 		}
+		var err error
+		out, err = saveAudited(sys, tx, upd, v.UserID, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	out, err := upd.Save(sys)
-	if ent.IsNotFound(err) {
-		return nil, domain.Errorf(domain.CodeConflict, "the intervention changed status meanwhile: reload it and try again")
-	}
-	return out, err
+	return out.Unwrap(), nil
 }
 
 // Assign gives the intervention to a technician: OUVERTE becomes AFFECTEE; an intervention
-// already under way changes hands and keeps its status. Both write a history line.
-func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *string) (*ent.Intervention, error) {
+// already under way changes hands and keeps its status. Both write a history line. A
+// technician whose account is no longer an active TECHNICIEN is refused (TECHNICIAN_INACTIVE);
+// one on leave, in training or unavailable too (TECHNICIAN_UNAVAILABLE), unless forcer is set
+// with a reason in remarque, for emergencies: the reason goes into the history.
+func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *string, forcer bool) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
 	if !v.Staff() {
 		return nil, domain.Errorf(domain.CodeForbidden, "only ADMIN and RESPONSABLE assign interventions")
+	}
+	reason := ""
+	if remarque != nil {
+		reason = strings.TrimSpace(*remarque)
+	}
+	if forcer && reason == "" {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "forcer needs the reason of the emergency in remarque")
 	}
 	iv, err := s.load(ctx, id)
 	if err != nil {
@@ -235,10 +265,13 @@ func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *st
 	if Locked(iv.Statut) {
 		return nil, errLocked(iv.Statut)
 	}
-	tech, err := s.Client.Technicien.Get(ctx, technicienID)
+	tech, err := s.Client.Technicien.Query().Where(technicien.ID(technicienID)).WithUser().Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, domain.Errorf(domain.CodeNotFound, "technicien %d not found", technicienID)
 	} else if err != nil {
+		return nil, err
+	}
+	if err := CanTakeWork(tech, forcer); err != nil {
 		return nil, err
 	}
 	to := iv.Statut
@@ -246,12 +279,34 @@ func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *st
 		to = domain.StatutAffectee
 	}
 	note := fmt.Sprintf("affectée au technicien %d", tech.ID)
-	if remarque != nil && *remarque != "" {
-		note = *remarque
+	switch {
+	case forcer && !Available(tech.Disponibilite):
+		note = fmt.Sprintf("affectation forcée (technicien %s) : %s", tech.Disponibilite, reason)
+	case reason != "":
+		note = reason
 	}
 	return s.move(ctx, iv, to, note, func(u *ent.InterventionUpdateOne) {
 		u.SetTechnicienID(tech.ID).SetDateAffectation(s.Now())
 	})
+}
+
+// Available reports whether a technician with this availability takes work in the normal
+// course: DISPONIBLE or OCCUPE (busy is a load, not an absence).
+func Available(d domain.Disponibilite) bool {
+	return d == domain.DisponibiliteDisponible || d == domain.DisponibiliteOccupe
+}
+
+// CanTakeWork is the dispatch rule: an inactive profile (its user loaded with it) never takes
+// work, an absent technician only when forced.
+func CanTakeWork(t *ent.Technicien, forcer bool) error {
+	if !t.Actif || t.Edges.User == nil || !t.Edges.User.IsActive || t.Edges.User.DeletedAt != nil {
+		return domain.Errorf(domain.CodeTechnicianInactive, "technicien %d is no longer an active technician: he takes no work", t.ID)
+	}
+	if !Available(t.Disponibilite) && !forcer {
+		return domain.Errorf(domain.CodeTechnicianUnavailable,
+			"technicien %d is %s: choose another one, or set forcer with the reason of the emergency", t.ID, t.Disponibilite)
+	}
+	return nil
 }
 
 // ChangeStatut moves the intervention through the state machine (INVALID_TRANSITION
@@ -298,15 +353,19 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 	sys := viewer.SystemContext(ctx)
 	now := s.Now()
 	var (
-		out    *ent.Intervention
-		events []pubsub.Event
+		out          *ent.Intervention
+		events       []pubsub.Event
+		intervenants []int
 	)
 	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
 		u := tx.Intervention.UpdateOneID(iv.ID).
 			Where(intervention.StatutEQ(iv.Statut)).
 			SetStatut(to)
 		set(u)
-		var err error
+		cs, err := changes(sys, u.Mutation())
+		if err != nil {
+			return err
+		}
 		out, err = u.Save(sys)
 		if ent.IsNotFound(err) {
 			return domain.Errorf(domain.CodeConflict, "the intervention changed status meanwhile (it is no longer %s): reload it and try again", iv.Statut)
@@ -319,11 +378,18 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 			SetUserID(v.UserID).
 			SetAncienStatut(iv.Statut).
 			SetNouveauStatut(to).
-			SetHorodatage(now)
+			SetHorodatage(now).
+			SetNillableTechnicienID(out.TechnicienID)
 		if remarque != "" {
 			h.SetRemarque(remarque)
 		}
 		if err := h.Exec(sys); err != nil {
+			return err
+		}
+		if err := writeChanges(sys, tx, out, v.UserID, now, cs); err != nil {
+			return err
+		}
+		if intervenants, err = Intervenants(sys, tx, iv.ID); err != nil {
 			return err
 		}
 		events, err = s.notifyMove(sys, tx, iv, out)
@@ -334,11 +400,27 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 	}
 	out = out.Unwrap() // further queries go through the client, not the closed transaction
 	from := iv.Statut
-	s.Events.Publish(ctx, StatutEvent(out, &from, now, v.UserID))
+	ev := StatutEvent(out, &from, now, v.UserID)
+	ev.Statut.Intervenants = intervenants
+	s.Events.Publish(ctx, ev)
 	notify.Publish(ctx, s.Events, events)
 	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", iv.ID,
 		"from", iv.Statut, "to", to, "user_id", v.UserID)
 	return out, nil
+}
+
+// Intervenants are the technicians the history of intervention id names in charge, for the
+// live events (access.EventKeys).
+func Intervenants(ctx context.Context, c *ent.Client, id int) ([]int, error) {
+	ids, err := c.HistoriqueIntervention.Query().
+		Where(historiqueintervention.InterventionID(id), historiqueintervention.TechnicienIDNotNil()).
+		Unique(true).
+		Select(historiqueintervention.FieldTechnicienID).
+		Ints(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading who worked on intervention %d: %w", id, err)
+	}
+	return ids, nil
 }
 
 // notifyMove writes the notifications of a move: the technician hears of an assignment (or
@@ -435,8 +517,14 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 				return err
 			}
 		}
+		before, err := tx.InterventionPiece.Query().
+			Where(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID)).
+			Only(sys)
+		if err != nil && !ent.IsNotFound(err) {
+			return err
+		}
 		// One line per part: using it again adds to the quantity at the first price.
-		return tx.InterventionPiece.Create().
+		err = tx.InterventionPiece.Create().
 			SetInterventionID(id).
 			SetPieceID(pieceID).
 			SetQuantite(quantite).
@@ -444,6 +532,15 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 			OnConflictColumns(interventionpiece.FieldInterventionID, interventionpiece.FieldPieceID).
 			AddQuantite(quantite).
 			Exec(sys)
+		if err != nil {
+			return err
+		}
+		used := func(n int) *string { t := fmt.Sprintf("%s × %d", p.Reference, n); return &t }
+		c := Change{Champ: "pieces", Nouvelle: used(quantite)}
+		if before != nil {
+			c.Ancienne, c.Nouvelle = used(before.Quantite), used(before.Quantite+quantite)
+		}
+		return writeChanges(sys, tx, iv, v.UserID, s.Now(), []Change{c})
 	})
 	if err != nil {
 		return nil, err
@@ -451,3 +548,58 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 	notify.Publish(ctx, s.Events, events)
 	return s.Client.Intervention.Get(ctx, id)
 }
+
+// Validate records the client's acceptance of closed work: validationClient, with an optional
+// satisfaction from 1 to 5 and a comment. Staff, or a CLIENT who may read the intervention
+// (his company's, or one he asked for), once, while it is CLOTUREE (not yet archived).
+func (s *Service) Validate(ctx context.Context, id int, satisfaction *int, commentaire *string) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	if !v.Staff() && !v.Is(domain.RoleClient) {
+		return nil, domain.Errorf(domain.CodeForbidden, "only the client and staff validate an intervention")
+	}
+	if satisfaction != nil && (*satisfaction < 1 || *satisfaction > 5) {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "satisfaction must be between 1 and 5")
+	}
+	if commentaire != nil {
+		if t := strings.TrimSpace(*commentaire); t == "" {
+			commentaire = nil
+		} else if len([]rune(t)) > MaxCommentaireClient {
+			return nil, domain.Errorf(domain.CodeBadUserInput, "commentaire holds at most %d characters", MaxCommentaireClient)
+		} else {
+			commentaire = &t
+		}
+	}
+	iv, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case iv.ValidationClient:
+		return nil, domain.Errorf(domain.CodeConflict, "the intervention was already validated on %s",
+			iv.DateValidationClient.UTC().Format(time.RFC3339))
+	case iv.Statut != domain.StatutCloturee:
+		return nil, domain.Errorf(domain.CodeLocked, "the intervention is %s: only CLOTUREE work is validated", iv.Statut)
+	}
+	sys := viewer.SystemContext(ctx)
+	now := s.Now()
+	var out *ent.Intervention
+	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+		upd := tx.Intervention.UpdateOneID(id).
+			Where(intervention.StatutEQ(domain.StatutCloturee), intervention.ValidationClient(false)).
+			SetValidationClient(true).
+			SetDateValidationClient(now).
+			SetNillableSatisfactionClient(satisfaction).
+			SetNillableCommentaireClient(commentaire)
+		var err error
+		out, err = saveAudited(sys, tx, upd, v.UserID, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Log.InfoContext(ctx, "intervention validated", "event", "intervention_validated", "intervention_id", id, "user_id", v.UserID)
+	return out.Unwrap(), nil
+}
+
+// MaxCommentaireClient bounds the client's comment, in characters.
+const MaxCommentaireClient = 2000

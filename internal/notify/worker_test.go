@@ -161,7 +161,7 @@ func TestAssignmentMailArrives(t *testing.T) {
 	iv := env.Client.Intervention.Create().SetTitre(titre).SetDateCreation(env.Clock.Now()).SaveX(env.Sys)
 
 	ctx := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: resp.ID, Email: resp.Email, Role: domain.RoleResponsable})
-	if _, err := env.Deps.Interventions.Assign(ctx, iv.ID, tech.ID, nil); err != nil {
+	if _, err := env.Deps.Interventions.Assign(ctx, iv.ID, tech.ID, nil, false); err != nil {
 		t.Fatalf("Assign: %v", err)
 	}
 	rows := env.Client.Notification.Query().AllX(env.Sys)

@@ -246,6 +246,9 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 		SetNillableDateLimite(r.SLA.Deadline(occ, p.Priorite)).
 		SetDemandeurID(systemID)
 	tech := p.Edges.Technicien
+	if tech != nil && (!tech.Actif || !interv.Available(tech.Disponibilite)) {
+		tech = nil // the planning's technician is absent: the work waits for a dispatcher
+	}
 	if tech != nil {
 		c.SetStatut(domain.StatutAffectee).SetTechnicienID(tech.ID).SetDateAffectation(now)
 	}
@@ -278,7 +281,7 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 	} else {
 		err = tx.HistoriqueIntervention.Create().
 			SetInterventionID(iv.ID).SetUserID(systemID).
-			SetAncienStatut(domain.StatutOuverte).SetNouveauStatut(domain.StatutAffectee).
+			SetAncienStatut(domain.StatutOuverte).SetNouveauStatut(domain.StatutAffectee).SetTechnicienID(tech.ID).
 			SetHorodatage(now).SetRemarque("technicien par défaut du planning").Exec(ctx)
 		if err != nil {
 			return nil, err

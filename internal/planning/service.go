@@ -8,6 +8,7 @@ import (
 	"github.com/mifmaroc/erp/ent/intervention"
 	entplanning "github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -30,7 +31,8 @@ func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.
 }
 
 // Update changes a planning. A new prochaineDate, frequence or intervalle re-anchors the
-// occurrences on the (new) prochaineDate.
+// occurrences on the (new) prochaineDate. A planning on a RETIRE equipement cannot be made
+// ACTIF (EQUIPMENT_RETIRED).
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput) (*ent.Planning, error) {
 	p, err := s.Client.Planning.Get(ctx, id)
 	if ent.IsNotFound(err) {
@@ -38,7 +40,11 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.checkLinks(ctx, in.EquipementID, in.TechnicienID); err != nil {
+	eq := in.EquipementID
+	if eq == nil && in.Statut != nil && *in.Statut == domain.PlanningActif {
+		eq = &p.EquipementID // reactivated: its equipement must still take work
+	}
+	if err := s.checkLinks(ctx, eq, in.TechnicienID); err != nil {
 		return nil, err
 	}
 	u := s.Client.Planning.UpdateOneID(id).SetInput(in)
@@ -72,9 +78,13 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 
 func (s *Service) checkLinks(ctx context.Context, equipementID, technicienID *int) error {
 	if equipementID != nil {
-		if _, err := s.Client.Equipement.Get(ctx, *equipementID); ent.IsNotFound(err) {
+		e, err := s.Client.Equipement.Get(ctx, *equipementID)
+		if ent.IsNotFound(err) {
 			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", *equipementID)
 		} else if err != nil {
+			return err
+		}
+		if err := equipement.TakesWork(e); err != nil {
 			return err
 		}
 	}

@@ -27,15 +27,18 @@ type Event struct {
 // StatutChange reports an intervention's status change (or creation: Ancien nil), with what
 // the access rules need to decide who may see it.
 type StatutChange struct {
-	InterventionID int                        `json:"id"`
-	EquipementID   *int                       `json:"eq,omitempty"`
-	TechnicienID   *int                       `json:"tech,omitempty"`
-	ClientID       *int                       `json:"cl,omitempty"`
-	DemandeurID    *int                       `json:"dem,omitempty"`
-	Ancien         *domain.InterventionStatut `json:"from,omitempty"`
-	Nouveau        domain.InterventionStatut  `json:"to"`
-	At             time.Time                  `json:"at"`
-	UserID         int                        `json:"by"`
+	InterventionID int  `json:"id"`
+	EquipementID   *int `json:"eq,omitempty"`
+	TechnicienID   *int `json:"tech,omitempty"`
+	ClientID       *int `json:"cl,omitempty"`
+	DemandeurID    *int `json:"dem,omitempty"`
+	// Intervenants are the technicians its history names as in charge at some time (they
+	// keep reading the work they did after it changed hands).
+	Intervenants []int                      `json:"techs,omitempty"`
+	Ancien       *domain.InterventionStatut `json:"from,omitempty"`
+	Nouveau      domain.InterventionStatut  `json:"to"`
+	At           time.Time                  `json:"at"`
+	UserID       int                        `json:"by"`
 }
 
 // NotificationSent reports a notification written for a user.

@@ -198,6 +198,9 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 				if j > 0 {
 					h.SetAncienStatut(steps[j-1])
 				}
+				if t := plans[i].tech; t != nil && st != domain.StatutOuverte {
+					h.SetTechnicienID(t.ID)
+				}
 				hist = append(hist, h)
 			}
 			if (done+i)%4 == 0 {

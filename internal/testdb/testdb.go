@@ -9,11 +9,13 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +23,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/migrate"
@@ -68,7 +71,19 @@ func Open(tb testing.TB) *database.DB {
 		return db
 	}
 	tpl := template(tb)
-	return createPostgres(tb, "TEMPLATE "+tpl)
+	db, err := createPostgres(tb, "TEMPLATE "+tpl)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "3D000" {
+		// Another checkout's test run (other migrations) took the template for stale and
+		// dropped it: build it again, once.
+		if tpl, err = buildTemplate(adminDB(tb)); err == nil {
+			db, err = createPostgres(tb, "TEMPLATE "+tpl)
+		}
+	}
+	if err != nil {
+		tb.Fatalf("creating a test database on %s: %v", redacted(ServerURL()), err)
+	}
+	return db
 }
 
 // OpenEmpty returns a fresh database with no table, and the URL atlas uses to reach it.
@@ -83,24 +98,27 @@ func OpenEmpty(tb testing.TB) (*database.DB, string) {
 		tb.Cleanup(func() { _ = db.Close() })
 		return db, "sqlite://" + path + "?_pragma=foreign_keys(1)"
 	}
-	db := createPostgres(tb, "")
+	db, err := createPostgres(tb, "")
+	if err != nil {
+		tb.Fatalf("creating a test database on %s: %v", redacted(ServerURL()), err)
+	}
 	return db, db.URL
 }
 
 var seq atomic.Int64
 
-func createPostgres(tb testing.TB, clause string) *database.DB {
+func createPostgres(tb testing.TB, clause string) (*database.DB, error) {
 	tb.Helper()
 	ctx := context.Background()
 	admin := adminDB(tb)
 	name := fmt.Sprintf("erp_t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, seq.Add(1))
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" "+clause); err != nil {
-		tb.Fatalf("creating test database %s on %s: %v", name, redacted(ServerURL()), err)
+		return nil, fmt.Errorf("creating test database %s: %w", name, err)
 	}
 	u := withDatabase(tb, name)
 	db, err := database.OpenPostgres(ctx, u, Pool)
 	if err != nil {
-		tb.Fatalf("opening test database: %v", err)
+		return nil, fmt.Errorf("opening test database %s: %w", name, err)
 	}
 	tb.Cleanup(func() {
 		_ = db.Close()
@@ -108,7 +126,7 @@ func createPostgres(tb testing.TB, clause string) *database.DB {
 			tb.Errorf("dropping test database %s: %v", name, err)
 		}
 	})
-	return db
+	return db, nil
 }
 
 var (
@@ -175,11 +193,17 @@ func buildTemplate(a *sql.DB) (string, error) {
 	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		return "", err
 	}
-	if exists {
-		return name, nil
+	// The template's comment is when a test run last used it: several checkouts with
+	// different migrations may test on one server, and each keeps its own template.
+	used := func() error {
+		_, err := conn.ExecContext(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS '%d'", name, time.Now().Unix()))
+		return err
 	}
-	// Templates of older migrations are of no further use.
-	stale, err := staleTemplates(ctx, conn)
+	if exists {
+		return name, used()
+	}
+	// Templates of other migrations that no run used for a while are of no further use.
+	stale, err := staleTemplates(ctx, conn, time.Now().Add(-templateIdle))
 	if err != nil {
 		return "", err
 	}
@@ -205,22 +229,29 @@ func buildTemplate(a *sql.DB) (string, error) {
 	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name); err != nil {
 		return "", err
 	}
-	return name, nil
+	return name, used()
 }
 
-func staleTemplates(ctx context.Context, conn *sql.Conn) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'erp_tpl_%'")
+// templateIdle is how long a template of other migrations is kept after its last use.
+const templateIdle = time.Hour
+
+// staleTemplates are the templates last used before idleSince (or never marked as used).
+func staleTemplates(ctx context.Context, conn *sql.Conn, idleSince time.Time) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT datname, COALESCE(shobj_description(oid, 'pg_database'), '')
+FROM pg_database WHERE datname LIKE 'erp_tpl_%' AND datname NOT LIKE '%_build'`)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = rows.Close() }()
 	var names []string
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
+		var n, comment string
+		if err := rows.Scan(&n, &comment); err != nil {
 			return nil, err
 		}
-		names = append(names, n)
+		if last, err := strconv.ParseInt(comment, 10, 64); err != nil || time.Unix(last, 0).Before(idleSince) {
+			names = append(names, n)
+		}
 	}
 	return names, rows.Err()
 }

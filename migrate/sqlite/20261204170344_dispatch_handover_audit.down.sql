@@ -1,0 +1,54 @@
+-- reverse: create index "intervention_planning_id_date_echeance" to table: "interventions"
+DROP INDEX `intervention_planning_id_date_echeance`;
+-- reverse: create index "intervention_date_cloture" to table: "interventions"
+DROP INDEX `intervention_date_cloture`;
+-- reverse: create index "intervention_echeance_a_signaler" to table: "interventions"
+DROP INDEX `intervention_echeance_a_signaler`;
+-- reverse: create index "intervention_date_limite" to table: "interventions"
+DROP INDEX `intervention_date_limite`;
+-- reverse: create index "intervention_date_prevue" to table: "interventions"
+DROP INDEX `intervention_date_prevue`;
+-- reverse: create index "intervention_date_creation" to table: "interventions"
+DROP INDEX `intervention_date_creation`;
+-- reverse: create index "intervention_demandeur_id" to table: "interventions"
+DROP INDEX `intervention_demandeur_id`;
+-- reverse: create index "intervention_contrat_id" to table: "interventions"
+DROP INDEX `intervention_contrat_id`;
+-- reverse: create index "intervention_client_id_statut" to table: "interventions"
+DROP INDEX `intervention_client_id_statut`;
+-- reverse: create index "intervention_equipement_id" to table: "interventions"
+DROP INDEX `intervention_equipement_id`;
+-- reverse: create index "intervention_technicien_id_statut" to table: "interventions"
+DROP INDEX `intervention_technicien_id_statut`;
+-- reverse: create index "intervention_statut_priorite" to table: "interventions"
+DROP INDEX `intervention_statut_priorite`;
+-- reverse: create index "intervention_created_at" to table: "interventions"
+DROP INDEX `intervention_created_at`;
+-- reverse: set sequence for "new_interventions" table
+UPDATE sqlite_sequence SET seq = 0 WHERE name = "new_interventions";
+-- reverse: create "new_interventions" table
+DROP TABLE `new_interventions`;
+-- reverse: create index "technicien_equipe" to table: "techniciens"
+DROP INDEX `technicien_equipe`;
+-- reverse: create index "technicien_disponibilite" to table: "techniciens"
+DROP INDEX `technicien_disponibilite`;
+-- reverse: create index "technicien_created_at" to table: "techniciens"
+DROP INDEX `technicien_created_at`;
+-- reverse: create index "techniciens_user_id_key" to table: "techniciens"
+DROP INDEX `techniciens_user_id_key`;
+-- reverse: set sequence for "new_techniciens" table
+UPDATE sqlite_sequence SET seq = 0 WHERE name = "new_techniciens";
+-- reverse: create "new_techniciens" table
+DROP TABLE `new_techniciens`;
+-- reverse: create index "historiqueintervention_technicien_id_intervention_id" to table: "historique_interventions"
+DROP INDEX `historiqueintervention_technicien_id_intervention_id`;
+-- reverse: create index "historiqueintervention_user_id" to table: "historique_interventions"
+DROP INDEX `historiqueintervention_user_id`;
+-- reverse: create index "historiqueintervention_intervention_id_horodatage" to table: "historique_interventions"
+DROP INDEX `historiqueintervention_intervention_id_horodatage`;
+-- reverse: create index "historiqueintervention_created_at" to table: "historique_interventions"
+DROP INDEX `historiqueintervention_created_at`;
+-- reverse: set sequence for "new_historique_interventions" table
+UPDATE sqlite_sequence SET seq = 0 WHERE name = "new_historique_interventions";
+-- reverse: create "new_historique_interventions" table
+DROP TABLE `new_historique_interventions`;
