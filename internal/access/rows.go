@@ -58,27 +58,44 @@ type key struct {
 }
 
 // Interventions is the rule of interventionKeys as an SQL predicate, for a viewer who is not
-// staff. A history key is an EXISTS on the history lines, written as SQL rather than as an
-// edge predicate so that it is not itself restricted by the history's rule (which reads this one).
+// staff. With a history key, the keys become one set of ids (a UNION ALL of each key's
+// rows): PostgreSQL then reads each key's index, where an OR with an EXISTS on the history
+// would test every intervention (a technician's count took half a second on 100,000). The
+// history is read as plain SQL, not through an edge predicate, which the history's own rule
+// (built from this one) would restrict again.
 func Interventions(v *viewer.Viewer) predicate.Intervention {
 	keys := interventionKeys(v)
 	if len(keys) == 0 {
 		return none
 	}
 	return func(s *entsql.Selector) {
-		ps := make([]*entsql.Predicate, len(keys))
-		for i, k := range keys {
+		var ids *entsql.Selector
+		direct := make([]*entsql.Predicate, 0, len(keys))
+		for _, k := range keys {
 			if !k.history {
-				ps[i] = entsql.EQ(s.C(k.column), k.id)
-				continue
+				direct = append(direct, entsql.EQ(s.C(k.column), k.id))
 			}
-			h := entsql.Table(historiqueintervention.Table).As("worked")
-			ps[i] = entsql.Exists(entsql.Select(h.C(historiqueintervention.FieldID)).From(h).Where(entsql.And(
-				entsql.ColumnsEQ(h.C(historiqueintervention.FieldInterventionID), s.C(intervention.FieldID)),
-				entsql.EQ(h.C(k.column), k.id),
-			)))
 		}
-		s.Where(entsql.Or(ps...))
+		if len(direct) == len(keys) {
+			s.Where(entsql.Or(direct...))
+			return
+		}
+		for _, k := range keys {
+			var q *entsql.Selector
+			if k.history {
+				h := entsql.Table(historiqueintervention.Table).As("worked")
+				q = entsql.Select(h.C(historiqueintervention.FieldInterventionID)).From(h).Where(entsql.EQ(h.C(k.column), k.id))
+			} else {
+				t := entsql.Table(intervention.Table).As("mine")
+				q = entsql.Select(t.C(intervention.FieldID)).From(t).Where(entsql.EQ(t.C(k.column), k.id))
+			}
+			if ids == nil {
+				ids = q
+			} else {
+				ids.UnionAll(q)
+			}
+		}
+		s.Where(entsql.In(s.C(intervention.FieldID), ids))
 	}
 }
 
