@@ -14,10 +14,9 @@ import (
 
 // Statements sent without preparing are parsed and planned by PostgreSQL at every
 // execution. For the few statements a server runs hundreds of times a second (a detail,
-// a page of the list, a token check) that is most of their cost: the detail's statement
-// takes 1.3 ms to parse and plan and 0.3 ms to run. A context marked with Prepared has its
-// statements prepared once per connection and reused; PostgreSQL then plans them once
-// (or keeps a generic plan).
+// a page of the list, a token check) that is most of their cost. A context marked with
+// Prepared has its statements prepared once per connection and reused; PostgreSQL then
+// plans them once (or keeps a generic plan). The figures are in docs/decisions.md.
 
 type preparedKey struct{}
 
@@ -65,8 +64,8 @@ func (d preparedDriver) Query(ctx context.Context, query string, args, v any) er
 // countRows has a count of a table's ids count its rows instead. ent counts a query's
 // results as COUNT("table"."id"), and PostgreSQL then reads every counted row from the table
 // for its id, though ids are never NULL; COUNT(*) it answers from an index alone when the
-// filter's index covers the condition and the table's pages are all-visible. The list of open
-// work counts ~33,000 interventions: 10.7 ms, against 3.4 ms for COUNT(*).
+// filter's index covers the condition and the table's pages are all-visible (docs/decisions.md,
+// "Counts count rows"). TestCountRowsOfEntQueries holds it to the SQL ent emits.
 func countRows(query string) string {
 	rest, ok := strings.CutPrefix(query, `SELECT COUNT("`)
 	if !ok {
@@ -138,9 +137,14 @@ type stmtCache struct {
 	byKey map[string]*list.Element
 }
 
+// cachedStmt is a kept statement. users counts the requests between taking it and having
+// their rows (database/sql then holds the statement open until the rows are closed); an
+// evicted statement is closed when the last of them is done, never under one.
 type cachedStmt struct {
-	query string
-	stmt  *sql.Stmt
+	query   string
+	stmt    *sql.Stmt
+	users   int
+	evicted bool
 }
 
 func newStmtCache() *stmtCache {
@@ -153,23 +157,28 @@ func newStmtCache() *stmtCache {
 // The statement does not follow the request's cancellation. With a cancellable context
 // lib/pq and database/sql each start a goroutine per statement to watch it, and a cancel
 // costs lib/pq a new connection to the server and the pooled one; the kept statements
-// are reads of a few milliseconds, which the statement timeout bounds anyway. For the list
-// screen those goroutines and their wake-ups cost about 7 % of the server's CPU.
+// are reads of a few milliseconds, which the statement timeout bounds anyway (the CPU this
+// saves is in docs/decisions.md).
 func (c *stmtCache) query(ctx context.Context, db *sql.DB, query string, args []any) (*sql.Rows, error) {
 	ctx = context.WithoutCancel(ctx)
-	stmt, err := c.get(ctx, db, query) //nolint:sqlclosecheck // kept for reuse; closed on eviction
+	cs, err := c.take(ctx, db, query)
 	if err != nil {
 		return nil, err
 	}
-	return stmt.QueryContext(ctx, args...)
+	defer c.release(cs)
+	return cs.stmt.QueryContext(ctx, args...)
 }
 
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+// take returns the kept statement of query, prepared on first use, counted as in use until
+// release.
+func (c *stmtCache) take(ctx context.Context, db *sql.DB, query string) (*cachedStmt, error) {
 	c.mu.Lock()
 	if e, ok := c.byKey[query]; ok {
 		c.order.MoveToFront(e)
+		cs := e.Value.(*cachedStmt)
+		cs.users++
 		c.mu.Unlock()
-		return e.Value.(*cachedStmt).stmt, nil
+		return cs, nil
 	}
 	c.mu.Unlock()
 	stmt, err := db.PrepareContext(ctx, query)
@@ -180,15 +189,29 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stm
 	defer c.mu.Unlock()
 	if e, ok := c.byKey[query]; ok { // prepared meanwhile by another request
 		_ = stmt.Close() //nolint:sqlclosecheck // the duplicate is dropped here, not at return
-		return e.Value.(*cachedStmt).stmt, nil
+		cs := e.Value.(*cachedStmt)
+		cs.users++
+		return cs, nil
 	}
-	c.byKey[query] = c.order.PushFront(&cachedStmt{query: query, stmt: stmt})
+	cs := &cachedStmt{query: query, stmt: stmt, users: 1}
+	c.byKey[query] = c.order.PushFront(cs)
 	if c.order.Len() > maxPrepared {
 		old := c.order.Remove(c.order.Back()).(*cachedStmt)
 		delete(c.byKey, old.query)
-		// A request that took it just before fails on a closed statement; the direct
-		// rendering then lets the resolvers answer.
-		_ = old.stmt.Close()
+		old.evicted = true
+		if old.users == 0 {
+			_ = old.stmt.Close()
+		}
 	}
-	return stmt, nil
+	return cs, nil
+}
+
+// release ends a use of cs; the last use of an evicted statement closes it.
+func (c *stmtCache) release(cs *cachedStmt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cs.users--
+	if cs.evicted && cs.users == 0 {
+		_ = cs.stmt.Close()
+	}
 }

@@ -1,34 +1,37 @@
-package database
+package database_test
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/testdb"
 )
 
-// sqlitePrepared is a preparedDriver over a new SQLite database.
-func sqlitePrepared(t *testing.T) (preparedDriver, *DB) {
+// prepared is a PreparedDriver over a fresh test database of the dialect under test, and a
+// function that writes the n-th parameter of a statement in that dialect.
+func prepared(t *testing.T) (database.PreparedDriver, *database.DB, func(n int) string) {
 	t.Helper()
-	db, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "p.db"), Pool{MaxOpenConns: 2})
-	if err != nil {
-		t.Fatal(err)
+	db := testdb.Open(t)
+	param := func(int) string { return "?" }
+	if db.Dialect == dialect.Postgres {
+		param = func(n int) string { return fmt.Sprintf("$%d::int", n) }
 	}
-	t.Cleanup(func() { _ = db.SQL.Close() })
-	return preparedDriver{Driver: entsql.OpenDB(dialect.SQLite, db.SQL), db: db.SQL, cache: newStmtCache()}, db
+	return database.NewPreparedDriver(db.SQL, db.Dialect), db, param
 }
 
-// TestPreparedDriver: on a real (SQLite) database, the queries of a marked context go through
-// kept statements, one per text, at most maxPrepared of them, and give the same rows, even
-// for a request that is gone; the others are sent as before.
+// TestPreparedDriver: the queries of a marked context go through kept statements, one per
+// text, at most MaxPrepared of them, and give the same rows, even for a request that is
+// gone; the others are sent as before.
 func TestPreparedDriver(t *testing.T) {
 	ctx := context.Background()
-	d, db := sqlitePrepared(t)
+	d, _, p := prepared(t)
 
 	value := func(ctx context.Context, query string, arg int) int {
 		t.Helper()
@@ -44,41 +47,50 @@ func TestPreparedDriver(t *testing.T) {
 		return n
 	}
 
-	if got := value(ctx, "SELECT ? + 1", 41); got != 42 || d.cache.order.Len() != 0 {
-		t.Fatalf("unmarked: got %d with %d kept statements, want 42 and none", got, d.cache.order.Len())
+	if got := value(ctx, "SELECT "+p(1)+" + 1", 41); got != 42 || d.Kept() != 0 {
+		t.Fatalf("unmarked: got %d with %d kept statements, want 42 and none", got, d.Kept())
 	}
-	marked := Prepared(ctx)
+	marked := database.Prepared(ctx)
+	double := "SELECT " + p(1) + " * 2"
 	for i := range 5 {
-		if got := value(marked, "SELECT ? * 2", i); got != 2*i {
+		if got := value(marked, double, i); got != 2*i {
 			t.Fatalf("SELECT %d * 2 = %d", i, got)
 		}
 	}
-	if n := d.cache.order.Len(); n != 1 {
+	if n := d.Kept(); n != 1 {
 		t.Fatalf("%d kept statements after one text run 5 times, want 1", n)
 	}
 	// Kept statements run to the end even when their request is gone (see stmtCache.query).
 	gone, cancel := context.WithCancel(marked)
 	cancel()
-	if got := value(gone, "SELECT ? * 2", 4); got != 8 {
+	if got := value(gone, double, 4); got != 8 {
 		t.Fatalf("for a request gone, SELECT 4 * 2 = %d", got)
 	}
-	first, err := d.cache.get(marked, db.SQL, "SELECT ? * 2") //nolint:sqlclosecheck // the cache closes it, which is what is checked
+
+	// A request holds the least recently used statement while the others push it out.
+	first, release, err := d.Take(marked, double)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range maxPrepared {
-		value(marked, fmt.Sprintf("SELECT ? + %d", i), 0)
+	for i := range database.MaxPrepared {
+		value(marked, fmt.Sprintf("SELECT %s + %d", p(1), i), 0)
 	}
-	if n := d.cache.order.Len(); n != maxPrepared {
-		t.Fatalf("%d kept statements, want at most %d", n, maxPrepared)
+	if n := d.Kept(); n != database.MaxPrepared {
+		t.Fatalf("%d kept statements, want at most %d", n, database.MaxPrepared)
 	}
-	// The least recently used went, and was closed.
+	// Evicted, it still serves the request that took it...
+	var got int
+	if err := first.QueryRowContext(ctx, 5).Scan(&got); err != nil || got != 10 {
+		t.Fatalf("the evicted statement, still in use: %d, %v; want 10", got, err)
+	}
+	// ...and is closed once that request is done with it.
+	release()
 	if _, err := first.ExecContext(ctx, 1); err == nil {
-		t.Error("the evicted statement still runs")
+		t.Error("the evicted statement still runs after its last use")
 	} else if !strings.Contains(err.Error(), "closed") {
 		t.Errorf("the evicted statement fails with %v, want it closed", err)
 	}
-	if got := value(marked, "SELECT ? * 2", 21); got != 42 {
+	if got := value(marked, double, 21); got != 42 {
 		t.Errorf("after eviction, SELECT 21 * 2 = %d", got)
 	}
 }
@@ -87,10 +99,10 @@ func TestPreparedDriver(t *testing.T) {
 // once per result set rather than at every call.
 func TestTypedRows(t *testing.T) {
 	ctx := context.Background()
-	d, _ := sqlitePrepared(t)
-	for _, c := range []context.Context{ctx, Prepared(ctx)} {
+	d, _, p := prepared(t)
+	for _, c := range []context.Context{ctx, database.Prepared(ctx)} {
 		var rows entsql.Rows
-		if err := d.Query(c, "SELECT 1 AS one, 'x' AS two UNION ALL SELECT ?, 'y'", []any{2}, &rows); err != nil {
+		if err := d.Query(c, "SELECT 1 AS one, 'x' AS two UNION ALL SELECT "+p(1)+", 'y'", []any{2}, &rows); err != nil {
 			t.Fatal(err)
 		}
 		n := 0
@@ -129,7 +141,7 @@ func TestCountRows(t *testing.T) {
 		{`SELECT "interventions"."id" FROM "interventions"`, `SELECT "interventions"."id" FROM "interventions"`},
 	}
 	for _, tt := range tests {
-		if got := countRows(tt.query); got != tt.want {
+		if got := database.CountRows(tt.query); got != tt.want {
 			t.Errorf("countRows(%s)\n got %s\nwant %s", tt.query, got, tt.want)
 		}
 	}
