@@ -166,7 +166,7 @@ func (c *stmtCache) query(ctx context.Context, db *sql.DB, query string, args []
 		return nil, err
 	}
 	defer c.release(cs)
-	return cs.stmt.QueryContext(ctx, args...)
+	return cs.stmt.QueryContext(ctx, args...) //nolint:sqlclosecheck // ent closes the rows; the statement is kept
 }
 
 // take returns the kept statement of query, prepared on first use, counted as in use until
