@@ -32,7 +32,7 @@ const (
 // as long as its 256-bit output (RFC 7518 §3.2).
 const MinSecretKeyBytes = 32
 
-// Config is the whole configuration. Every field comes from the variable named in its tag;
+// Config is the whole configuration. Every field comes from the variable its comment names;
 // .env.example documents them all.
 type Config struct {
 	Env            string // APP_ENV

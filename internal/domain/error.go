@@ -3,11 +3,10 @@ package domain
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Code is the error vocabulary of the whole API. GraphQL errors carry it in
-// extensions.code; the REST endpoints turn it into an HTTP status with HTTPStatus.
+// extensions.code; the REST endpoints turn it into an HTTP status (internal/httpserver).
 type Code string
 
 // Error codes.
@@ -37,32 +36,6 @@ const (
 	// whatever the request had already committed stays.
 	CodeCanceled Code = "CANCELED"
 )
-
-// httpStatus is the one table from codes to REST statuses.
-var httpStatus = map[Code]int{
-	CodeUnauthenticated:       http.StatusUnauthorized,
-	CodeForbidden:             http.StatusForbidden,
-	CodeNotFound:              http.StatusNotFound,
-	CodeBadUserInput:          http.StatusBadRequest,
-	CodeConflict:              http.StatusConflict,
-	CodeInvalidTransition:     http.StatusConflict,
-	CodeLocked:                http.StatusConflict,
-	CodeInternal:              http.StatusInternalServerError,
-	CodeTechnicianUnavailable: http.StatusConflict,
-	CodeTechnicianInactive:    http.StatusConflict,
-	CodeEquipmentRetired:      http.StatusConflict,
-	CodeUnavailable:           http.StatusServiceUnavailable,
-	CodeInsufficientStorage:   http.StatusInsufficientStorage,
-	CodeCanceled:              499, // client closed request (no standard status says it)
-}
-
-// HTTPStatus is the status a REST endpoint answers with for the code.
-func (c Code) HTTPStatus() int {
-	if s, ok := httpStatus[c]; ok {
-		return s
-	}
-	return http.StatusInternalServerError
-}
 
 // Error is an error meant for the API's user: its Message is shown as is, so it never holds
 // internal details. Err, when set, is the cause, logged but not shown.

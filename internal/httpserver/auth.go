@@ -208,7 +208,7 @@ func (a authRoutes) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Code == domain.CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mif-erp"`)
 	}
-	writeJSON(w, e.Code.HTTPStatus(), map[string]string{"detail": e.Message, "code": string(e.Code)})
+	writeJSON(w, statusOf(e.Code), map[string]string{"detail": e.Message, "code": string(e.Code)})
 }
 
 // readFields reads a form (urlencoded or multipart) or a flat JSON object of strings.

@@ -76,7 +76,7 @@ func busy(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Retry-After", "1")
-	w.WriteHeader(domain.CodeUnavailable.HTTPStatus())
+	w.WriteHeader(statusOf(domain.CodeUnavailable))
 	_, _ = w.Write(busyBody)
 }
 
