@@ -2,8 +2,10 @@ package auth
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -22,16 +24,17 @@ import (
 // tokens it verified (a JWT's parse and HMAC are a tenth of a small request's CPU), until
 // they expire; whether they still open a session is the user's check above.
 
-// maxCachedViewers bounds each map of the cache: past it, the map starts again empty.
+// maxCachedViewers bounds each part of the cache; past it, the least recently used go.
 const maxCachedViewers = 10000
 
+// viewerCache is two bounded LRU maps (hashicorp/golang-lru): the checks' reads, which also
+// expire after the TTL on the wall clock, and the verified claims. Entries carry their own
+// deadline on the service's clock too, which is what tests move.
 type viewerCache struct {
-	ttl time.Duration
-	now func() time.Time
-
-	mu        sync.Mutex
-	bySession map[sessionKey]cachedViewer
-	byToken   map[string]*Claims
+	ttl       time.Duration
+	now       func() time.Time
+	bySession *expirable.LRU[sessionKey, cachedViewer]
+	byToken   *lru.Cache[string, *Claims]
 }
 
 // sessionKey is what one check reads: a user and one of his sessions.
@@ -52,12 +55,10 @@ type cachedViewer struct {
 }
 
 func (c *viewerCache) get(k sessionKey) (cachedViewer, bool) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return cachedViewer{}, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.bySession[k]
+	e, ok := c.bySession.Get(k)
 	if !ok || !c.now().Before(e.until) {
 		return cachedViewer{}, false
 	}
@@ -65,26 +66,19 @@ func (c *viewerCache) get(k sessionKey) (cachedViewer, bool) {
 }
 
 func (c *viewerCache) put(k sessionKey, e cachedViewer) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.bySession) >= maxCachedViewers {
-		c.bySession = map[sessionKey]cachedViewer{}
-	}
 	e.until = c.now().Add(c.ttl)
-	c.bySession[k] = e
+	c.bySession.Add(k, e)
 }
 
 // claims returns the claims of token if it was verified and has not expired since.
 func (c *viewerCache) claims(token string) (*Claims, bool) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	cl, ok := c.byToken[token]
-	c.mu.Unlock()
+	cl, ok := c.byToken.Get(token)
 	if !ok || cl.ExpiresAt == nil || !c.now().Before(cl.ExpiresAt.Add(tokenLeeway)) {
 		return nil, false
 	}
@@ -92,22 +86,13 @@ func (c *viewerCache) claims(token string) (*Claims, bool) {
 }
 
 func (c *viewerCache) putClaims(token string, cl *Claims) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.byToken) >= maxCachedViewers {
-		c.byToken = map[string]*Claims{}
-	}
-	c.byToken[token] = cl
+	c.byToken.Add(token, cl)
 }
 
-func (c *viewerCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	clear(c.bySession)
-}
+func (c *viewerCache) clear() { c.bySession.Purge() }
 
 // CacheViewers keeps the token checks' reads for ttl (0: never) and empties that cache
 // whenever client writes a user, a technician or a company, or updates or deletes a refresh
@@ -117,7 +102,12 @@ func (s *Service) CacheViewers(ttl time.Duration) {
 		s.viewers = nil
 		return
 	}
-	c := &viewerCache{ttl: ttl, now: s.Tokens.Now, bySession: map[sessionKey]cachedViewer{}, byToken: map[string]*Claims{}}
+	tokens, err := lru.New[string, *Claims](maxCachedViewers)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	c := &viewerCache{ttl: ttl, now: s.Tokens.Now, byToken: tokens,
+		bySession: expirable.NewLRU[sessionKey, cachedViewer](maxCachedViewers, nil, ttl)}
 	s.viewers = c
 	s.Client.Use(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
