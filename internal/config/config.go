@@ -32,6 +32,10 @@ const (
 // as long as its 256-bit output (RFC 7518 §3.2).
 const MinSecretKeyBytes = 32
 
+// MaxUploadURLTTL bounds UPLOAD_URL_TTL: a signed link cannot be revoked, so it should not
+// outlive by much the access of whoever asked for it.
+const MaxUploadURLTTL = 7 * 24 * time.Hour
+
 // Config is the whole configuration. Every field comes from the variable its comment names;
 // .env.example documents them all.
 type Config struct {
@@ -176,6 +180,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		AdminPassword:     r.str("ADMIN_PASSWORD", ""),
 		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),
 		MaxUploadBytes:    int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
+		UploadURLTTL:      r.duration("UPLOAD_URL_TTL", 15*time.Minute),
 		EnableScheduler:   r.boolean("ENABLE_SCHEDULER", false),
 		DirectRendering:   r.boolean("GRAPHQL_DIRECT_RENDERING", true),
 		SchedulerInterval: r.duration("SCHEDULER_INTERVAL", 5*time.Minute),
@@ -215,6 +220,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		// Beyond a second, a logged-out or demoted subscriber would keep receiving longer
 		// than the API promises.
 		r.fail("SUBSCRIPTION_CHECK_INTERVAL", "must be between 10ms and 1s (e.g. 500ms)")
+	}
+	if c.UploadURLTTL < time.Second || c.UploadURLTTL > MaxUploadURLTTL {
+		// Links are signed to the second: below one, a link could be dead when it arrives.
+		r.fail("UPLOAD_URL_TTL", fmt.Sprintf("is %s; expected from 1s to %.0fh (e.g. 15m)", c.UploadURLTTL, MaxUploadURLTTL.Hours()))
 	}
 	if c.SchedulerInterval < time.Second {
 		r.fail("SCHEDULER_INTERVAL", "must be at least 1s (e.g. 5m)")

@@ -41,6 +41,7 @@ func TestDefaults(t *testing.T) {
 		{"MaxIdleConns", c.DB.MaxIdleConns, config.DefaultMaxOpenConns(runtime.GOMAXPROCS(0))},
 		{"MaxInflight", c.MaxInflight, config.DefaultMaxInflight(runtime.GOMAXPROCS(0))},
 		{"InflightQueueWait", c.InflightQueueWait, 100 * time.Millisecond},
+		{"UploadURLTTL", c.UploadURLTTL, 15 * time.Minute},
 		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
 		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}
@@ -99,6 +100,7 @@ func TestValues(t *testing.T) {
 		"MIGRATE_ON_START":     "false",
 		"DB_CONN_MAX_LIFETIME": "1h",
 		"SLA_HOURS":            "urgente=0.5, HAUTE=12",
+		"UPLOAD_URL_TTL":       "2h",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +110,9 @@ func TestValues(t *testing.T) {
 	}
 	if len(c.CORSAllowOrigins) != 2 || c.CORSAllowOrigins[1] != "https://admin.mif.ma" {
 		t.Errorf("CORSAllowOrigins = %q", c.CORSAllowOrigins)
+	}
+	if c.UploadURLTTL != 2*time.Hour {
+		t.Errorf("UploadURLTTL = %v, want 2h", c.UploadURLTTL)
 	}
 	if c.SecretKeyGenerated {
 		t.Error("a given SECRET_KEY must not be replaced")
@@ -140,6 +145,10 @@ func TestInvalid(t *testing.T) {
 		{"SlowSubscriptionCheck", map[string]string{"SUBSCRIPTION_CHECK_INTERVAL": "5s"}, "SUBSCRIPTION_CHECK_INTERVAL must be between 10ms and 1s"},
 		{"NoInflight", map[string]string{"MAX_INFLIGHT_REQUESTS": "0"}, "MAX_INFLIGHT_REQUESTS"},
 		{"BadQueueWait", map[string]string{"INFLIGHT_QUEUE_WAIT": "-1s"}, "INFLIGHT_QUEUE_WAIT"},
+		{"DeadLinks", map[string]string{"UPLOAD_URL_TTL": "0s"}, `UPLOAD_URL_TTL is 0s; expected from 1s to 168h`},
+		{"SubSecondLinks", map[string]string{"UPLOAD_URL_TTL": "500ms"}, "UPLOAD_URL_TTL"},
+		{"EverlastingLinks", map[string]string{"UPLOAD_URL_TTL": "720h"}, "UPLOAD_URL_TTL"},
+		{"BadLinkTTL", map[string]string{"UPLOAD_URL_TTL": "15"}, "UPLOAD_URL_TTL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

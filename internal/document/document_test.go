@@ -20,6 +20,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -37,9 +38,9 @@ type docEnv struct {
 	iv                  *ent.Intervention
 }
 
-func newDocEnv(t *testing.T) *docEnv {
+func newDocEnv(t *testing.T, configure ...func(*config.Config)) *docEnv {
 	t.Helper()
-	e := &docEnv{Env: apptest.New(t)}
+	e := &docEnv{Env: apptest.New(t, configure...)}
 	e.admin = e.User(t, "Admin", domain.RoleAdmin)
 	e.tech = e.User(t, "Tech", domain.RoleTechnicien)
 	e.client = e.User(t, "Client", domain.RoleClient)
@@ -246,6 +247,59 @@ func TestSignedURL(t *testing.T) {
 			t.Errorf("GET after expiry = %d, want 403", status)
 		}
 	})
+}
+
+// A link lives UPLOAD_URL_TTL from when the API gave it, on the server's clock running as it
+// does in production: it works a while later, and stops once its lifetime is over.
+func TestSignedURLLifetime(t *testing.T) {
+	type download struct {
+		name  string
+		after time.Duration // between the upload and the download
+		want  int
+	}
+	tests := []struct {
+		ttl       string // UPLOAD_URL_TTL; empty: the default (15m)
+		downloads []download
+	}{
+		{"", []download{
+			{"Immediately", 0, http.StatusOK},
+			{"TwoSecondsLater", 2 * time.Second, http.StatusOK},
+			{"AMinuteLater", time.Minute, http.StatusOK},
+			{"JustBeforeExpiry", 15*time.Minute - 2*time.Second, http.StatusOK},
+			{"Expired", 15*time.Minute + 2*time.Second, http.StatusForbidden},
+		}},
+		{"1s", []download{
+			{"Immediately", 0, http.StatusOK},
+			{"Expired", 2 * time.Second, http.StatusForbidden},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run("TTL"+tt.ttl, func(t *testing.T) {
+			cfg, err := config.Load(func(k string) (string, bool) {
+				if k == "UPLOAD_URL_TTL" && tt.ttl != "" {
+					return tt.ttl, true
+				}
+				return "", false
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := newDocEnv(t, func(c *config.Config) { c.UploadURLTTL = cfg.UploadURLTTL })
+			e.Clock.Run() // the real clock, not a frozen one
+			for _, d := range tt.downloads {
+				t.Run(d.name, func(t *testing.T) {
+					doc := e.upload(t, e.admin, e.iv.ID, "plan.pdf", pdfFile).Data.UploadDocument
+					if doc == nil {
+						t.Fatal("upload failed")
+					}
+					e.Clock.Advance(d.after)
+					if status, _, _ := get(t, e.URL+doc.URL); status != d.want {
+						t.Errorf("GET %s after the link was issued = %d, want %d", d.after, status, d.want)
+					}
+				})
+			}
+		})
+	}
 }
 
 func TestDeleteDocument(t *testing.T) {
