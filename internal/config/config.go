@@ -20,6 +20,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/localtime"
 )
 
 // Environments.
@@ -45,6 +46,9 @@ type Config struct {
 	DatabaseURL    string // DATABASE_URL; empty means the embedded SQLite file
 	DataDir        string // DATA_DIR
 	MigrateOnStart bool   // MIGRATE_ON_START
+	// Zone is where people are (APP_TIMEZONE): plannings recur on its wall clock and the
+	// texts of notifications and emails show its time.
+	Zone localtime.Zone
 
 	DB DBConfig
 
@@ -202,6 +206,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MaxInflight:       r.intRange("MAX_INFLIGHT_REQUESTS", DefaultMaxInflight(runtime.GOMAXPROCS(0)), 1, 100000),
 		InflightQueueWait: r.duration("INFLIGHT_QUEUE_WAIT", 100*time.Millisecond),
 	}
+	c.Zone = r.zone("APP_TIMEZONE", localtime.DefaultName)
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))
 
@@ -343,6 +348,17 @@ func (r *reader) sla(name, def string) map[domain.Priorite]time.Duration {
 		out[p] = time.Duration(hours * float64(time.Hour))
 	}
 	return out
+}
+
+// zone reads an IANA time zone name.
+func (r *reader) zone(name, def string) localtime.Zone {
+	s := r.str(name, def)
+	z, err := localtime.Load(s)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("is %q; expected an IANA time zone name such as Africa/Casablanca, Europe/Paris or UTC", s))
+		return localtime.Default()
+	}
+	return z
 }
 
 func (r *reader) duration(name string, def time.Duration) time.Duration {

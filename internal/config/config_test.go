@@ -42,6 +42,7 @@ func TestDefaults(t *testing.T) {
 		{"MaxInflight", c.MaxInflight, config.DefaultMaxInflight(runtime.GOMAXPROCS(0))},
 		{"InflightQueueWait", c.InflightQueueWait, 100 * time.Millisecond},
 		{"UploadURLTTL", c.UploadURLTTL, 15 * time.Minute},
+		{"Zone", c.Zone.Name(), "Africa/Casablanca"},
 		{"SLAHaute", c.SLA[domain.PrioriteHaute], 24 * time.Hour},
 		{"SLAProgrammeeNone", c.SLA[domain.PrioriteProgrammee], time.Duration(0)},
 	}
@@ -101,6 +102,7 @@ func TestValues(t *testing.T) {
 		"DB_CONN_MAX_LIFETIME": "1h",
 		"SLA_HOURS":            "urgente=0.5, HAUTE=12",
 		"UPLOAD_URL_TTL":       "2h",
+		"APP_TIMEZONE":         "Europe/Paris",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +112,9 @@ func TestValues(t *testing.T) {
 	}
 	if len(c.CORSAllowOrigins) != 2 || c.CORSAllowOrigins[1] != "https://admin.mif.ma" {
 		t.Errorf("CORSAllowOrigins = %q", c.CORSAllowOrigins)
+	}
+	if c.Zone.Name() != "Europe/Paris" {
+		t.Errorf("Zone = %s, want Europe/Paris", c.Zone.Name())
 	}
 	if c.UploadURLTTL != 2*time.Hour {
 		t.Errorf("UploadURLTTL = %v, want 2h", c.UploadURLTTL)
@@ -145,6 +150,9 @@ func TestInvalid(t *testing.T) {
 		{"SlowSubscriptionCheck", map[string]string{"SUBSCRIPTION_CHECK_INTERVAL": "5s"}, "SUBSCRIPTION_CHECK_INTERVAL must be between 10ms and 1s"},
 		{"NoInflight", map[string]string{"MAX_INFLIGHT_REQUESTS": "0"}, "MAX_INFLIGHT_REQUESTS"},
 		{"BadQueueWait", map[string]string{"INFLIGHT_QUEUE_WAIT": "-1s"}, "INFLIGHT_QUEUE_WAIT"},
+		{"UnknownZone", map[string]string{"APP_TIMEZONE": "Africa/Marrakech"}, `APP_TIMEZONE is "Africa/Marrakech"; expected an IANA time zone name`},
+		{"OffsetIsNotAZone", map[string]string{"APP_TIMEZONE": "+01:00"}, "APP_TIMEZONE"},
+		{"HostZone", map[string]string{"APP_TIMEZONE": "Local"}, "APP_TIMEZONE"},
 		{"DeadLinks", map[string]string{"UPLOAD_URL_TTL": "0s"}, `UPLOAD_URL_TTL is 0s; expected from 1s to 168h`},
 		{"SubSecondLinks", map[string]string{"UPLOAD_URL_TTL": "500ms"}, "UPLOAD_URL_TTL"},
 		{"EverlastingLinks", map[string]string{"UPLOAD_URL_TTL": "720h"}, "UPLOAD_URL_TTL"},

@@ -1,0 +1,92 @@
+// Package localtime is the time zone people plan and read in (APP_TIMEZONE): the calendar
+// of preventive plannings recurs on its wall clock, and the dates written for people
+// (notifications, emails, history remarks) are in it, with the zone named. The API itself
+// exchanges instants (RFC 3339 with their offset) and the database stores them in UTC; only
+// what recurs on a wall clock or is read by people goes through here.
+//
+// The tz database is embedded (time/tzdata): a zone's rules, Morocco's changes of offset
+// around Ramadan included, do not depend on what the host or the container image carries.
+package localtime
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // the binary carries the tz database: distroless images have none
+)
+
+// DefaultName is the zone when APP_TIMEZONE is not set.
+const DefaultName = "Africa/Casablanca"
+
+// Zone is a time zone of the tz database. The zero value is DefaultName.
+type Zone struct {
+	loc *time.Location
+}
+
+var defaultZone = mustLoad(DefaultName)
+
+func mustLoad(name string) Zone {
+	z, err := Load(name)
+	if err != nil {
+		panic(err) // the embedded tz database always has it
+	}
+	return z
+}
+
+// Load returns the zone of an IANA name (Africa/Casablanca, Europe/Paris, UTC). "Local",
+// which would depend on the host, and names the tz database does not know are errors.
+func Load(name string) (Zone, error) {
+	if name == "" || name == "Local" {
+		return Zone{}, errors.New("not an IANA time zone name")
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return Zone{}, fmt.Errorf("unknown time zone: %w", err)
+	}
+	return Zone{loc: loc}, nil
+}
+
+// Default is the zone of DefaultName.
+func Default() Zone { return defaultZone }
+
+// UTC is the zone without offset.
+func UTC() Zone { return Zone{loc: time.UTC} }
+
+// Location is the zone for the time package.
+func (z Zone) Location() *time.Location {
+	if z.loc == nil {
+		return defaultZone.loc
+	}
+	return z.loc
+}
+
+// Name is the zone's IANA name.
+func (z Zone) Name() string { return z.Location().String() }
+
+// In is t on the zone's wall clock.
+func (z Zone) In(t time.Time) time.Time { return t.In(z.Location()) }
+
+// Date writes t's local date for people: 04/12/2026.
+func (z Zone) Date(t time.Time) string { return z.In(t).Format("02/01/2006") }
+
+// DateTime writes t's local date and time for people, naming the zone, since the reader may
+// be elsewhere and Morocco's offset changes during Ramadan: 04/12/2026 04:44 (heure de
+// Casablanca).
+func (z Zone) DateTime(t time.Time) string {
+	return z.In(t).Format("02/01/2006 15:04") + " (" + z.label() + ")"
+}
+
+// label is "heure de <city>" from the IANA name (its last part), or "heure UTC".
+func (z Zone) label() string {
+	name := z.Name()
+	i := strings.LastIndexByte(name, '/')
+	if i < 0 {
+		return "heure " + name
+	}
+	city := strings.ReplaceAll(name[i+1:], "_", " ")
+	if strings.ContainsRune("AEIOUaeiouÉéÎî", []rune(city)[0]) {
+		return "heure d'" + city
+	}
+	return "heure de " + city
+}
