@@ -91,7 +91,7 @@ func NewServer(o Options) *handler.Server {
 		interventions: o.Interventions,
 		equipements:   &equipement.Service{Client: o.Client},
 		techniciens:   &technicien.Service{Client: o.Client},
-		plannings:     &planning.Service{Client: o.Client},
+		plannings:     &planning.Service{Client: o.Client, Zone: o.Scheduler.Zone},
 		scheduler:     o.Scheduler,
 		documents:     o.Documents,
 		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now, Events: o.Events},

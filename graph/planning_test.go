@@ -14,8 +14,10 @@ import (
 	entplanning "github.com/mifmaroc/erp/ent/planning"
 	entschedulerrun "github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/localtime"
 )
 
 // Tests of the preventive-maintenance API (createPlanning, updatePlanning, deletePlanning,
@@ -32,9 +34,12 @@ type plEnv struct {
 	eq, eq2                           *ent.Equipement
 }
 
-func newPlEnv(t *testing.T) *plEnv {
+// newPlEnv's calendar is in UTC, as these tests write their dates, unless configure changes
+// it (TestPlanningAcrossRamadan walks it in Casablanca).
+func newPlEnv(t *testing.T, configure ...func(*config.Config)) *plEnv {
 	t.Helper()
-	e := &plEnv{Env: apptest.New(t)}
+	inUTC := func(c *config.Config) { c.Zone = localtime.UTC() }
+	e := &plEnv{Env: apptest.New(t, append([]func(*config.Config){inUTC}, configure...)...)}
 	e.admin = e.User(t, "Admin", domain.RoleAdmin)
 	e.resp = e.User(t, "Resp", domain.RoleResponsable)
 	e.techUser = e.User(t, "Tech", domain.RoleTechnicien)

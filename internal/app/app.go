@@ -283,7 +283,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		Auth:          authSvc,
 		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
 		Interventions: &intervention.Service{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
-		Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
+		Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 		Events:     events,

@@ -1,13 +1,30 @@
 // Package planning turns preventive plannings into work: the calendar of occurrences, the
 // scheduler run that creates one intervention per due planning, and the job that runs it.
+//
+// The calendar recurs on the wall clock of the anchor's location: the dates and times a
+// planning gives are instants, and the scheduler and the forecast both read its anchor in
+// the users' zone (anchorOf), so that a plan on the 1st at 08:00 stays on the 1st at 08:00
+// when the zone's offset changes.
 package planning
 
 import (
 	"slices"
 	"time"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/localtime"
 )
+
+// anchorOf is the occurrence p's calendar is computed from (date_debut, or prochaine_date
+// for plannings written before it), on zone's wall clock.
+func anchorOf(p *ent.Planning, zone localtime.Zone) time.Time {
+	anchor := p.ProchaineDate
+	if p.DateDebut != nil {
+		anchor = *p.DateDebut
+	}
+	return zone.In(anchor)
+}
 
 // months is the length in months of the calendar frequencies; days that of the others.
 var (
@@ -24,9 +41,11 @@ var (
 )
 
 // Occurrence returns the k-th occurrence (k ≥ 0) of a plan starting at anchor, every n
-// periods of freq. Calendar frequencies keep the anchor's day of month and clamp it to the
-// month's last day: a plan on 31 January falls on 29 February in a leap year, then on
-// 31 March again; one on 29 February falls on 28 February in other years.
+// periods of freq, on the wall clock of anchor's location: each occurrence keeps the
+// anchor's local time of day, whatever the offset that day. Calendar frequencies keep the
+// anchor's day of month and clamp it to the month's last day: a plan on 31 January falls on
+// 29 February in a leap year, then on 31 March again; one on 29 February falls on
+// 28 February in other years.
 func Occurrence(anchor time.Time, freq domain.Frequence, n, k int) time.Time {
 	if d, ok := days[freq]; ok {
 		return anchor.AddDate(0, 0, d*n*k)

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	interv "github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -33,6 +34,9 @@ type Runner struct {
 	SLA    interv.SLA
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Zone is the wall clock the plannings recur on and their texts are written in
+	// (APP_TIMEZONE).
+	Zone localtime.Zone
 	// Batch is how many due plannings are read at a time (default 500).
 	Batch int
 	// Events receives the live events of created interventions (nil: none).
@@ -174,10 +178,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 		return skipped, domain.Errorf(domain.CodeBadUserInput,
 			"intervalle %d (frequence %s) is outside 1 to %d: correct the planning", p.Intervalle, p.Frequence, domain.MaxIntervalle)
 	}
-	anchor := p.ProchaineDate
-	if p.DateDebut != nil {
-		anchor = *p.DateDebut
-	}
+	anchor := anchorOf(p, r.Zone)
 	occ, ok := LatestDue(anchor, p.Frequence, p.Intervalle, now)
 	if !ok || occ.Before(p.ProchaineDate) {
 		// prochaine_date is off the anchor's grid (moved by hand): it is the occurrence due.
@@ -257,14 +258,14 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 		return nil, err
 	}
 	events := []pubsub.Event{interv.StatutEvent(iv, nil, now, systemID)}
-	remarque := fmt.Sprintf("créée par le planning préventif %d (échéance %s)", p.ID, occ.Format("2006-01-02"))
+	remarque := fmt.Sprintf("créée par le planning préventif %d, échéance le %s", p.ID, r.Zone.DateTime(occ))
 	err = tx.HistoriqueIntervention.Create().
 		SetInterventionID(iv.ID).SetUserID(systemID).SetNouveauStatut(domain.StatutOuverte).
 		SetHorodatage(now).SetRemarque(remarque).Exec(ctx)
 	if err != nil {
 		return nil, err
 	}
-	due := occ.Format("02/01/2006")
+	due := r.Zone.DateTime(occ)
 	var notice notify.Notice
 	var to []int
 	if tech == nil {
@@ -275,7 +276,7 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 		notice = notify.Notice{
 			Type:           domain.NotificationInformation,
 			Sujet:          "Intervention préventive créée : " + p.Titre,
-			Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) attend un technicien.", notify.Ref(iv), due),
+			Message:        fmt.Sprintf("L'intervention préventive %s, échéance le %s, attend un technicien.", notify.Ref(iv), due),
 			InterventionID: &iv.ID,
 		}
 	} else {
@@ -290,7 +291,7 @@ func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, oc
 		notice = notify.Notice{
 			Type:           domain.NotificationAffectation,
 			Sujet:          "Intervention préventive affectée : " + p.Titre,
-			Message:        fmt.Sprintf("L'intervention préventive %s (échéance %s) vous est affectée.", notify.Ref(iv), due),
+			Message:        fmt.Sprintf("L'intervention préventive %s, échéance le %s, vous est affectée.", notify.Ref(iv), due),
 			InterventionID: &iv.ID,
 		}
 	}

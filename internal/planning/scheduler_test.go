@@ -16,7 +16,9 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/localtime"
 )
 
 type schedEnv struct {
@@ -24,9 +26,12 @@ type schedEnv struct {
 	eq *ent.Equipement
 }
 
+// newSchedEnv is a server whose clock reads now, with its calendar in UTC: these tests are
+// about the scheduler's runs, written in UTC; the calendar in a zone whose offset changes is
+// TestOccurrenceAcrossRamadan's and graph's TestPlanningAcrossRamadan's.
 func newSchedEnv(t testing.TB, now time.Time) *schedEnv {
 	t.Helper()
-	env := apptest.New(t)
+	env := apptest.New(t, func(c *config.Config) { c.Zone = localtime.UTC() })
 	env.Clock.Set(now)
 	return &schedEnv{Env: env, eq: env.Client.Equipement.Create().SetNom("Chaudière").SetCode("EQ-CH").SaveX(env.Sys)}
 }

@@ -9,12 +9,15 @@ import (
 	entplanning "github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Service manages plannings; the access rules let only staff read and write them.
 type Service struct {
 	Client *ent.Client
+	// Zone is the wall clock the plannings recur on (APP_TIMEZONE): the scheduler's.
+	Zone localtime.Zone
 }
 
 // Create adds a planning. Its first occurrence (prochaineDate) anchors the later ones.
@@ -111,7 +114,8 @@ type Forecasted struct {
 }
 
 // Forecast lists, in date order, the occurrences active plannings will produce in
-// [from, to), from their next due date on. Errors: BAD_USER_INPUT for an empty or too long
+// [from, to), from their next due date on: the dates the scheduler gives them (the calendar
+// in Zone), as instants in UTC like every date the API returns. Errors: BAD_USER_INPUT for an empty or too long
 // window.
 func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecasted, error) {
 	if !to.After(from) {
@@ -132,16 +136,13 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 		if !InBounds(p.Frequence, p.Intervalle) {
 			continue // the scheduler reports it at each run
 		}
-		anchor := p.ProchaineDate
-		if p.DateDebut != nil {
-			anchor = *p.DateDebut
-		}
+		anchor := anchorOf(p, s.Zone)
 		start := from
 		if p.ProchaineDate.After(start) {
 			start = p.ProchaineDate
 		}
 		for _, d := range Between(anchor, p.Frequence, p.Intervalle, start, to, MaxOccurrences-len(out)) {
-			out = append(out, Forecasted{Planning: p, Date: d})
+			out = append(out, Forecasted{Planning: p, Date: d.UTC()})
 		}
 		if len(out) >= MaxOccurrences {
 			return nil, domain.Errorf(domain.CodeBadUserInput, "more than %d occurrences: shorten the window", MaxOccurrences)
