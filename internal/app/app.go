@@ -306,6 +306,7 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 	}
 	return &notify.Worker{
 		Client: a.DB.Ent, Dialect: a.DB.Dialect, Sender: sender, Templates: tpl, Now: time.Now, Log: a.Log,
+		Zone:            a.Config.Zone,
 		Breaker:         &notify.Breaker{Threshold: 5, Cooldown: time.Minute},
 		DeadlineWarning: a.Config.DeadlineWarning,
 		Events:          events,

@@ -4,15 +4,17 @@ import (
 	"strconv"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/localtime"
 )
 
-func mailIntervention(iv *ent.Intervention) *MailIntervention {
+// mailIntervention is what an email says of iv, its dates in zone.
+func mailIntervention(iv *ent.Intervention, zone localtime.Zone) *MailIntervention {
 	m := &MailIntervention{ID: iv.ID, Titre: iv.Titre, Statut: string(iv.Statut), Priorite: string(iv.Priorite)}
 	if e := iv.Edges.Equipement; e != nil {
 		m.Equipement = e.Nom + " (" + e.Code + ")"
 	}
 	if iv.DateLimite != nil {
-		m.DateLimite = iv.DateLimite.Format("02/01/2006 15:04")
+		m.DateLimite = zone.DateTime(*iv.DateLimite)
 	}
 	return m
 }

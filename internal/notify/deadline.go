@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -19,8 +20,9 @@ import (
 // the responsables when it is still open and its deadline is within ahead of now (or past).
 // It returns how many interventions were warned about. Several replicas may check at once:
 // on PostgreSQL the intervention's row is locked while it is checked (dia names the
-// dialect); SQLite serializes write transactions by itself.
-func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pubsub.Bus, now time.Time, ahead time.Duration) (int, error) {
+// dialect); SQLite serializes write transactions by itself. The message gives the deadline
+// in zone.
+func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pubsub.Bus, zone localtime.Zone, now time.Time, ahead time.Duration) (int, error) {
 	sys := viewer.SystemContext(ctx)
 	ivs, err := dueForWarning(sys, client, now.Add(ahead), maxWarningsPerPass)
 	if err != nil {
@@ -56,7 +58,7 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 			events, err = Send(sys, tx, Notice{
 				Type:           domain.NotificationRetard,
 				Sujet:          "Échéance : intervention " + Ref(iv),
-				Message:        fmt.Sprintf("L'intervention %s %s %s.", Ref(iv), verb, iv.DateLimite.Format("02/01/2006 15:04")),
+				Message:        fmt.Sprintf("L'intervention %s %s %s.", Ref(iv), verb, zone.DateTime(*iv.DateLimite)),
 				InterventionID: &iv.ID,
 			}, to...)
 			return err

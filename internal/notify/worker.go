@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -27,6 +28,9 @@ type Worker struct {
 	Templates *Templates
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Zone is the time zone the texts of emails and deadline warnings are written in
+	// (APP_TIMEZONE).
+	Zone localtime.Zone
 
 	Batch       int           // rows claimed at a time (default 20)
 	Lease       time.Duration // how long a claim keeps other workers away (default 10 min)
@@ -200,7 +204,7 @@ func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
 			return fmt.Errorf("reading intervention %d: %w", *n.InterventionID, err)
 		}
 		if iv != nil {
-			data.Intervention = mailIntervention(iv)
+			data.Intervention = mailIntervention(iv, w.Zone)
 		}
 	}
 	m, err := w.Templates.Render(n.Type, u.Email, data)
@@ -240,7 +244,7 @@ func (w *Worker) Start(ctx context.Context, period time.Duration) {
 		defer t.Stop()
 		for !w.stopping() {
 			if w.DeadlineWarning > 0 {
-				if n, err := CheckDeadlines(work, w.Client, w.Dialect, w.Events, w.Now(), w.DeadlineWarning); err != nil {
+				if n, err := CheckDeadlines(work, w.Client, w.Dialect, w.Events, w.Zone, w.Now(), w.DeadlineWarning); err != nil {
 					w.Log.ErrorContext(work, "deadline check failed", "error", err)
 				} else if n > 0 {
 					w.Log.InfoContext(work, "deadline warnings written", "interventions", n)

@@ -700,7 +700,7 @@ func TestCheckDeadlines(t *testing.T) {
 		}
 	}
 
-	n, err := notify.CheckDeadlines(context.Background(), env.Client, env.DB.Dialect, nil, now, ahead)
+	n, err := notify.CheckDeadlines(context.Background(), env.Client, env.DB.Dialect, nil, env.Deps.Config.Zone, now, ahead)
 	if err != nil {
 		t.Fatalf("CheckDeadlines: %v", err)
 	}
@@ -739,7 +739,7 @@ func TestCheckDeadlines(t *testing.T) {
 	// A second pass (later, too) warns no one twice.
 	before := env.Client.Notification.Query().CountX(env.Sys)
 	env.Clock.Advance(time.Hour)
-	if n, err := notify.CheckDeadlines(context.Background(), env.Client, env.DB.Dialect, nil, env.Clock.Now(), ahead); err != nil || n != 0 {
+	if n, err := notify.CheckDeadlines(context.Background(), env.Client, env.DB.Dialect, nil, env.Deps.Config.Zone, env.Clock.Now(), ahead); err != nil || n != 0 {
 		t.Errorf("second CheckDeadlines = %d, %v; want 0, nil", n, err)
 	}
 	if after := env.Client.Notification.Query().CountX(env.Sys); after != before {
@@ -1074,7 +1074,7 @@ func TestConcurrentDeadlineChecks(t *testing.T) {
 	var wg sync.WaitGroup
 	for range replicas {
 		wg.Go(func() {
-			if _, err := notify.CheckDeadlines(context.Background(), env.Client, env.DB.Dialect, nil, now, 24*time.Hour); err != nil {
+			if _, err := notify.CheckDeadlines(context.Background(), env.Client, env.DB.Dialect, nil, env.Deps.Config.Zone, now, 24*time.Hour); err != nil {
 				t.Errorf("CheckDeadlines: %v", err)
 			}
 		})
