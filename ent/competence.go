@@ -28,6 +28,8 @@ type Competence struct {
 	Niveau domain.NiveauCompetence `json:"niveau,omitempty"`
 	// Description holds the value of the "description" field.
 	Description string `json:"description,omitempty"`
+	// rank of niveau in its business order (domain.Ranked), kept by a hook; orderBy NIVEAU sorts on it
+	NiveauRang int `json:"niveau_rang,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CompetenceQuery when eager-loading is set.
 	Edges        CompetenceEdges `json:"edges"`
@@ -61,7 +63,7 @@ func (*Competence) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case competence.FieldID:
+		case competence.FieldID, competence.FieldNiveauRang:
 			values[i] = new(sql.NullInt64)
 		case competence.FieldNom, competence.FieldNiveau, competence.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -118,6 +120,12 @@ func (_m *Competence) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Description = value.String
 			}
+		case competence.FieldNiveauRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field niveau_rang", values[i])
+			} else if value.Valid {
+				_m.NiveauRang = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -173,6 +181,9 @@ func (_m *Competence) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)
+	builder.WriteString(", ")
+	builder.WriteString("niveau_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NiveauRang))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -86,6 +86,20 @@ func (_c *CompetenceCreate) SetNillableDescription(v *string) *CompetenceCreate 
 	return _c
 }
 
+// SetNiveauRang sets the "niveau_rang" field.
+func (_c *CompetenceCreate) SetNiveauRang(v int) *CompetenceCreate {
+	_c.mutation.SetNiveauRang(v)
+	return _c
+}
+
+// SetNillableNiveauRang sets the "niveau_rang" field if the given value is not nil.
+func (_c *CompetenceCreate) SetNillableNiveauRang(v *int) *CompetenceCreate {
+	if v != nil {
+		_c.SetNiveauRang(*v)
+	}
+	return _c
+}
+
 // AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by IDs.
 func (_c *CompetenceCreate) AddTechnicienIDs(ids ...int) *CompetenceCreate {
 	_c.mutation.AddTechnicienIDs(ids...)
@@ -156,6 +170,10 @@ func (_c *CompetenceCreate) defaults() error {
 		v := competence.DefaultNiveau
 		_c.mutation.SetNiveau(v)
 	}
+	if _, ok := _c.mutation.NiveauRang(); !ok {
+		v := competence.DefaultNiveauRang
+		_c.mutation.SetNiveauRang(v)
+	}
 	return nil
 }
 
@@ -182,6 +200,9 @@ func (_c *CompetenceCreate) check() error {
 		if err := competence.NiveauValidator(v); err != nil {
 			return &ValidationError{Name: "niveau", err: fmt.Errorf(`ent: validator failed for field "Competence.niveau": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.NiveauRang(); !ok {
+		return &ValidationError{Name: "niveau_rang", err: errors.New(`ent: missing required field "Competence.niveau_rang"`)}
 	}
 	return nil
 }
@@ -229,6 +250,10 @@ func (_c *CompetenceCreate) createSpec() (*Competence, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(competence.FieldDescription, field.TypeString, value)
 		_node.Description = value
+	}
+	if value, ok := _c.mutation.NiveauRang(); ok {
+		_spec.SetField(competence.FieldNiveauRang, field.TypeInt, value)
+		_node.NiveauRang = value
 	}
 	if nodes := _c.mutation.TechniciensIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -352,6 +377,24 @@ func (u *CompetenceUpsert) ClearDescription() *CompetenceUpsert {
 	return u
 }
 
+// SetNiveauRang sets the "niveau_rang" field.
+func (u *CompetenceUpsert) SetNiveauRang(v int) *CompetenceUpsert {
+	u.Set(competence.FieldNiveauRang, v)
+	return u
+}
+
+// UpdateNiveauRang sets the "niveau_rang" field to the value that was provided on create.
+func (u *CompetenceUpsert) UpdateNiveauRang() *CompetenceUpsert {
+	u.SetExcluded(competence.FieldNiveauRang)
+	return u
+}
+
+// AddNiveauRang adds v to the "niveau_rang" field.
+func (u *CompetenceUpsert) AddNiveauRang(v int) *CompetenceUpsert {
+	u.Add(competence.FieldNiveauRang, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -457,6 +500,27 @@ func (u *CompetenceUpsertOne) UpdateDescription() *CompetenceUpsertOne {
 func (u *CompetenceUpsertOne) ClearDescription() *CompetenceUpsertOne {
 	return u.Update(func(s *CompetenceUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetNiveauRang sets the "niveau_rang" field.
+func (u *CompetenceUpsertOne) SetNiveauRang(v int) *CompetenceUpsertOne {
+	return u.Update(func(s *CompetenceUpsert) {
+		s.SetNiveauRang(v)
+	})
+}
+
+// AddNiveauRang adds v to the "niveau_rang" field.
+func (u *CompetenceUpsertOne) AddNiveauRang(v int) *CompetenceUpsertOne {
+	return u.Update(func(s *CompetenceUpsert) {
+		s.AddNiveauRang(v)
+	})
+}
+
+// UpdateNiveauRang sets the "niveau_rang" field to the value that was provided on create.
+func (u *CompetenceUpsertOne) UpdateNiveauRang() *CompetenceUpsertOne {
+	return u.Update(func(s *CompetenceUpsert) {
+		s.UpdateNiveauRang()
 	})
 }
 
@@ -731,6 +795,27 @@ func (u *CompetenceUpsertBulk) UpdateDescription() *CompetenceUpsertBulk {
 func (u *CompetenceUpsertBulk) ClearDescription() *CompetenceUpsertBulk {
 	return u.Update(func(s *CompetenceUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetNiveauRang sets the "niveau_rang" field.
+func (u *CompetenceUpsertBulk) SetNiveauRang(v int) *CompetenceUpsertBulk {
+	return u.Update(func(s *CompetenceUpsert) {
+		s.SetNiveauRang(v)
+	})
+}
+
+// AddNiveauRang adds v to the "niveau_rang" field.
+func (u *CompetenceUpsertBulk) AddNiveauRang(v int) *CompetenceUpsertBulk {
+	return u.Update(func(s *CompetenceUpsert) {
+		s.AddNiveauRang(v)
+	})
+}
+
+// UpdateNiveauRang sets the "niveau_rang" field to the value that was provided on create.
+func (u *CompetenceUpsertBulk) UpdateNiveauRang() *CompetenceUpsertBulk {
+	return u.Update(func(s *CompetenceUpsert) {
+		s.UpdateNiveauRang()
 	})
 }
 

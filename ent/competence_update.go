@@ -85,6 +85,27 @@ func (_u *CompetenceUpdate) ClearDescription() *CompetenceUpdate {
 	return _u
 }
 
+// SetNiveauRang sets the "niveau_rang" field.
+func (_u *CompetenceUpdate) SetNiveauRang(v int) *CompetenceUpdate {
+	_u.mutation.ResetNiveauRang()
+	_u.mutation.SetNiveauRang(v)
+	return _u
+}
+
+// SetNillableNiveauRang sets the "niveau_rang" field if the given value is not nil.
+func (_u *CompetenceUpdate) SetNillableNiveauRang(v *int) *CompetenceUpdate {
+	if v != nil {
+		_u.SetNiveauRang(*v)
+	}
+	return _u
+}
+
+// AddNiveauRang adds value to the "niveau_rang" field.
+func (_u *CompetenceUpdate) AddNiveauRang(v int) *CompetenceUpdate {
+	_u.mutation.AddNiveauRang(v)
+	return _u
+}
+
 // AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by IDs.
 func (_u *CompetenceUpdate) AddTechnicienIDs(ids ...int) *CompetenceUpdate {
 	_u.mutation.AddTechnicienIDs(ids...)
@@ -216,6 +237,12 @@ func (_u *CompetenceUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(competence.FieldDescription, field.TypeString)
 	}
+	if value, ok := _u.mutation.NiveauRang(); ok {
+		_spec.SetField(competence.FieldNiveauRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedNiveauRang(); ok {
+		_spec.AddField(competence.FieldNiveauRang, field.TypeInt, value)
+	}
 	if _u.mutation.TechniciensCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -334,6 +361,27 @@ func (_u *CompetenceUpdateOne) SetNillableDescription(v *string) *CompetenceUpda
 // ClearDescription clears the value of the "description" field.
 func (_u *CompetenceUpdateOne) ClearDescription() *CompetenceUpdateOne {
 	_u.mutation.ClearDescription()
+	return _u
+}
+
+// SetNiveauRang sets the "niveau_rang" field.
+func (_u *CompetenceUpdateOne) SetNiveauRang(v int) *CompetenceUpdateOne {
+	_u.mutation.ResetNiveauRang()
+	_u.mutation.SetNiveauRang(v)
+	return _u
+}
+
+// SetNillableNiveauRang sets the "niveau_rang" field if the given value is not nil.
+func (_u *CompetenceUpdateOne) SetNillableNiveauRang(v *int) *CompetenceUpdateOne {
+	if v != nil {
+		_u.SetNiveauRang(*v)
+	}
+	return _u
+}
+
+// AddNiveauRang adds value to the "niveau_rang" field.
+func (_u *CompetenceUpdateOne) AddNiveauRang(v int) *CompetenceUpdateOne {
+	_u.mutation.AddNiveauRang(v)
 	return _u
 }
 
@@ -497,6 +545,12 @@ func (_u *CompetenceUpdateOne) sqlSave(ctx context.Context) (_node *Competence, 
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(competence.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.NiveauRang(); ok {
+		_spec.SetField(competence.FieldNiveauRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedNiveauRang(); ok {
+		_spec.AddField(competence.FieldNiveauRang, field.TypeInt, value)
 	}
 	if _u.mutation.TechniciensCleared() {
 		edge := &sqlgraph.EdgeSpec{

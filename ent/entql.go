@@ -45,6 +45,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competence.FieldNom:         {Type: field.TypeString, Column: competence.FieldNom},
 			competence.FieldNiveau:      {Type: field.TypeEnum, Column: competence.FieldNiveau},
 			competence.FieldDescription: {Type: field.TypeString, Column: competence.FieldDescription},
+			competence.FieldNiveauRang:  {Type: field.TypeInt, Column: competence.FieldNiveauRang},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -117,6 +118,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldDateInstallation: {Type: field.TypeTime, Column: equipement.FieldDateInstallation},
 			equipement.FieldDescription:      {Type: field.TypeString, Column: equipement.FieldDescription},
 			equipement.FieldClientID:         {Type: field.TypeInt, Column: equipement.FieldClientID},
+			equipement.FieldStatutRang:       {Type: field.TypeInt, Column: equipement.FieldStatutRang},
+			equipement.FieldCriticiteRang:    {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -130,18 +133,19 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "HistoriqueIntervention",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			historiqueintervention.FieldCreatedAt:      {Type: field.TypeTime, Column: historiqueintervention.FieldCreatedAt},
-			historiqueintervention.FieldUpdatedAt:      {Type: field.TypeTime, Column: historiqueintervention.FieldUpdatedAt},
-			historiqueintervention.FieldAncienStatut:   {Type: field.TypeEnum, Column: historiqueintervention.FieldAncienStatut},
-			historiqueintervention.FieldNouveauStatut:  {Type: field.TypeEnum, Column: historiqueintervention.FieldNouveauStatut},
-			historiqueintervention.FieldHorodatage:     {Type: field.TypeTime, Column: historiqueintervention.FieldHorodatage},
-			historiqueintervention.FieldRemarque:       {Type: field.TypeString, Column: historiqueintervention.FieldRemarque},
-			historiqueintervention.FieldInterventionID: {Type: field.TypeInt, Column: historiqueintervention.FieldInterventionID},
-			historiqueintervention.FieldUserID:         {Type: field.TypeInt, Column: historiqueintervention.FieldUserID},
-			historiqueintervention.FieldTechnicienID:   {Type: field.TypeInt, Column: historiqueintervention.FieldTechnicienID},
-			historiqueintervention.FieldChamp:          {Type: field.TypeString, Column: historiqueintervention.FieldChamp},
-			historiqueintervention.FieldAncienneValeur: {Type: field.TypeString, Column: historiqueintervention.FieldAncienneValeur},
-			historiqueintervention.FieldNouvelleValeur: {Type: field.TypeString, Column: historiqueintervention.FieldNouvelleValeur},
+			historiqueintervention.FieldCreatedAt:         {Type: field.TypeTime, Column: historiqueintervention.FieldCreatedAt},
+			historiqueintervention.FieldUpdatedAt:         {Type: field.TypeTime, Column: historiqueintervention.FieldUpdatedAt},
+			historiqueintervention.FieldAncienStatut:      {Type: field.TypeEnum, Column: historiqueintervention.FieldAncienStatut},
+			historiqueintervention.FieldNouveauStatut:     {Type: field.TypeEnum, Column: historiqueintervention.FieldNouveauStatut},
+			historiqueintervention.FieldHorodatage:        {Type: field.TypeTime, Column: historiqueintervention.FieldHorodatage},
+			historiqueintervention.FieldRemarque:          {Type: field.TypeString, Column: historiqueintervention.FieldRemarque},
+			historiqueintervention.FieldInterventionID:    {Type: field.TypeInt, Column: historiqueintervention.FieldInterventionID},
+			historiqueintervention.FieldUserID:            {Type: field.TypeInt, Column: historiqueintervention.FieldUserID},
+			historiqueintervention.FieldTechnicienID:      {Type: field.TypeInt, Column: historiqueintervention.FieldTechnicienID},
+			historiqueintervention.FieldChamp:             {Type: field.TypeString, Column: historiqueintervention.FieldChamp},
+			historiqueintervention.FieldAncienneValeur:    {Type: field.TypeString, Column: historiqueintervention.FieldAncienneValeur},
+			historiqueintervention.FieldNouvelleValeur:    {Type: field.TypeString, Column: historiqueintervention.FieldNouvelleValeur},
+			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -187,6 +191,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDateLimiteManuelle:   {Type: field.TypeBool, Column: intervention.FieldDateLimiteManuelle},
 			intervention.FieldCommentaireClient:    {Type: field.TypeString, Column: intervention.FieldCommentaireClient},
 			intervention.FieldDateValidationClient: {Type: field.TypeTime, Column: intervention.FieldDateValidationClient},
+			intervention.FieldStatutRang:           {Type: field.TypeInt, Column: intervention.FieldStatutRang},
+			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -281,6 +287,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldEquipementID:  {Type: field.TypeInt, Column: planning.FieldEquipementID},
 			planning.FieldTechnicienID:  {Type: field.TypeInt, Column: planning.FieldTechnicienID},
 			planning.FieldDateDebut:     {Type: field.TypeTime, Column: planning.FieldDateDebut},
+			planning.FieldPrioriteRang:  {Type: field.TypeInt, Column: planning.FieldPrioriteRang},
+			planning.FieldFrequenceRang: {Type: field.TypeInt, Column: planning.FieldFrequenceRang},
+			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -1050,6 +1059,11 @@ func (f *CompetenceFilter) WhereDescription(p entql.StringP) {
 	f.Where(p.Field(competence.FieldDescription))
 }
 
+// WhereNiveauRang applies the entql int predicate on the niveau_rang field.
+func (f *CompetenceFilter) WhereNiveauRang(p entql.IntP) {
+	f.Where(p.Field(competence.FieldNiveauRang))
+}
+
 // WhereHasTechniciens applies a predicate to check if query has an edge techniciens.
 func (f *CompetenceFilter) WhereHasTechniciens() {
 	f.Where(entql.HasEdge("techniciens"))
@@ -1405,6 +1419,16 @@ func (f *EquipementFilter) WhereClientID(p entql.IntP) {
 	f.Where(p.Field(equipement.FieldClientID))
 }
 
+// WhereStatutRang applies the entql int predicate on the statut_rang field.
+func (f *EquipementFilter) WhereStatutRang(p entql.IntP) {
+	f.Where(p.Field(equipement.FieldStatutRang))
+}
+
+// WhereCriticiteRang applies the entql int predicate on the criticite_rang field.
+func (f *EquipementFilter) WhereCriticiteRang(p entql.IntP) {
+	f.Where(p.Field(equipement.FieldCriticiteRang))
+}
+
 // WhereHasClient applies a predicate to check if query has an edge client.
 func (f *EquipementFilter) WhereHasClient() {
 	f.Where(entql.HasEdge("client"))
@@ -1545,6 +1569,11 @@ func (f *HistoriqueInterventionFilter) WhereAncienneValeur(p entql.StringP) {
 // WhereNouvelleValeur applies the entql string predicate on the nouvelle_valeur field.
 func (f *HistoriqueInterventionFilter) WhereNouvelleValeur(p entql.StringP) {
 	f.Where(p.Field(historiqueintervention.FieldNouvelleValeur))
+}
+
+// WhereNouveauStatutRang applies the entql int predicate on the nouveau_statut_rang field.
+func (f *HistoriqueInterventionFilter) WhereNouveauStatutRang(p entql.IntP) {
+	f.Where(p.Field(historiqueintervention.FieldNouveauStatutRang))
 }
 
 // WhereHasIntervention applies a predicate to check if query has an edge intervention.
@@ -1787,6 +1816,16 @@ func (f *InterventionFilter) WhereCommentaireClient(p entql.StringP) {
 // WhereDateValidationClient applies the entql time.Time predicate on the date_validation_client field.
 func (f *InterventionFilter) WhereDateValidationClient(p entql.TimeP) {
 	f.Where(p.Field(intervention.FieldDateValidationClient))
+}
+
+// WhereStatutRang applies the entql int predicate on the statut_rang field.
+func (f *InterventionFilter) WhereStatutRang(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldStatutRang))
+}
+
+// WherePrioriteRang applies the entql int predicate on the priorite_rang field.
+func (f *InterventionFilter) WherePrioriteRang(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldPrioriteRang))
 }
 
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
@@ -2395,6 +2434,21 @@ func (f *PlanningFilter) WhereTechnicienID(p entql.IntP) {
 // WhereDateDebut applies the entql time.Time predicate on the date_debut field.
 func (f *PlanningFilter) WhereDateDebut(p entql.TimeP) {
 	f.Where(p.Field(planning.FieldDateDebut))
+}
+
+// WherePrioriteRang applies the entql int predicate on the priorite_rang field.
+func (f *PlanningFilter) WherePrioriteRang(p entql.IntP) {
+	f.Where(p.Field(planning.FieldPrioriteRang))
+}
+
+// WhereFrequenceRang applies the entql int predicate on the frequence_rang field.
+func (f *PlanningFilter) WhereFrequenceRang(p entql.IntP) {
+	f.Where(p.Field(planning.FieldFrequenceRang))
+}
+
+// WhereStatutRang applies the entql int predicate on the statut_rang field.
+func (f *PlanningFilter) WhereStatutRang(p entql.IntP) {
+	f.Where(p.Field(planning.FieldStatutRang))
 }
 
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.

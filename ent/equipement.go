@@ -47,6 +47,10 @@ type Equipement struct {
 	Description string `json:"description,omitempty"`
 	// the client whose site holds the equipment, if any
 	ClientID *int `json:"client_id,omitempty"`
+	// rank of statut in its business order (domain.Ranked), kept by a hook; orderBy STATUT sorts on it
+	StatutRang int `json:"statut_rang,omitempty"`
+	// rank of criticite in its business order (domain.Ranked), kept by a hook; orderBy CRITICITE sorts on it
+	CriticiteRang int `json:"criticite_rang,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EquipementQuery when eager-loading is set.
 	Edges        EquipementEdges `json:"edges"`
@@ -105,7 +109,7 @@ func (*Equipement) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case equipement.FieldID, equipement.FieldClientID:
+		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang:
 			values[i] = new(sql.NullInt64)
 		case equipement.FieldNom, equipement.FieldCode, equipement.FieldCategorie, equipement.FieldMarque, equipement.FieldModele, equipement.FieldNumeroSerie, equipement.FieldLocalisation, equipement.FieldStatut, equipement.FieldCriticite, equipement.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -218,6 +222,18 @@ func (_m *Equipement) assignValues(columns []string, values []any) error {
 				_m.ClientID = new(int)
 				*_m.ClientID = int(value.Int64)
 			}
+		case equipement.FieldStatutRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field statut_rang", values[i])
+			} else if value.Valid {
+				_m.StatutRang = int(value.Int64)
+			}
+		case equipement.FieldCriticiteRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field criticite_rang", values[i])
+			} else if value.Valid {
+				_m.CriticiteRang = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -314,6 +330,12 @@ func (_m *Equipement) String() string {
 		builder.WriteString("client_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("statut_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StatutRang))
+	builder.WriteString(", ")
+	builder.WriteString("criticite_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CriticiteRang))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -206,6 +206,34 @@ func (_c *EquipementCreate) SetNillableClientID(v *int) *EquipementCreate {
 	return _c
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (_c *EquipementCreate) SetStatutRang(v int) *EquipementCreate {
+	_c.mutation.SetStatutRang(v)
+	return _c
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_c *EquipementCreate) SetNillableStatutRang(v *int) *EquipementCreate {
+	if v != nil {
+		_c.SetStatutRang(*v)
+	}
+	return _c
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (_c *EquipementCreate) SetCriticiteRang(v int) *EquipementCreate {
+	_c.mutation.SetCriticiteRang(v)
+	return _c
+}
+
+// SetNillableCriticiteRang sets the "criticite_rang" field if the given value is not nil.
+func (_c *EquipementCreate) SetNillableCriticiteRang(v *int) *EquipementCreate {
+	if v != nil {
+		_c.SetCriticiteRang(*v)
+	}
+	return _c
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_c *EquipementCreate) SetClient(v *Societe) *EquipementCreate {
 	return _c.SetClientID(v.ID)
@@ -300,6 +328,14 @@ func (_c *EquipementCreate) defaults() error {
 		v := equipement.DefaultCriticite
 		_c.mutation.SetCriticite(v)
 	}
+	if _, ok := _c.mutation.StatutRang(); !ok {
+		v := equipement.DefaultStatutRang
+		_c.mutation.SetStatutRang(v)
+	}
+	if _, ok := _c.mutation.CriticiteRang(); !ok {
+		v := equipement.DefaultCriticiteRang
+		_c.mutation.SetCriticiteRang(v)
+	}
 	return nil
 }
 
@@ -367,6 +403,12 @@ func (_c *EquipementCreate) check() error {
 		if err := equipement.CriticiteValidator(v); err != nil {
 			return &ValidationError{Name: "criticite", err: fmt.Errorf(`ent: validator failed for field "Equipement.criticite": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.StatutRang(); !ok {
+		return &ValidationError{Name: "statut_rang", err: errors.New(`ent: missing required field "Equipement.statut_rang"`)}
+	}
+	if _, ok := _c.mutation.CriticiteRang(); !ok {
+		return &ValidationError{Name: "criticite_rang", err: errors.New(`ent: missing required field "Equipement.criticite_rang"`)}
 	}
 	return nil
 }
@@ -446,6 +488,14 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(equipement.FieldDescription, field.TypeString, value)
 		_node.Description = value
+	}
+	if value, ok := _c.mutation.StatutRang(); ok {
+		_spec.SetField(equipement.FieldStatutRang, field.TypeInt, value)
+		_node.StatutRang = value
+	}
+	if value, ok := _c.mutation.CriticiteRang(); ok {
+		_spec.SetField(equipement.FieldCriticiteRang, field.TypeInt, value)
+		_node.CriticiteRang = value
 	}
 	if nodes := _c.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -752,6 +802,42 @@ func (u *EquipementUpsert) ClearClientID() *EquipementUpsert {
 	return u
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (u *EquipementUpsert) SetStatutRang(v int) *EquipementUpsert {
+	u.Set(equipement.FieldStatutRang, v)
+	return u
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *EquipementUpsert) UpdateStatutRang() *EquipementUpsert {
+	u.SetExcluded(equipement.FieldStatutRang)
+	return u
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *EquipementUpsert) AddStatutRang(v int) *EquipementUpsert {
+	u.Add(equipement.FieldStatutRang, v)
+	return u
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (u *EquipementUpsert) SetCriticiteRang(v int) *EquipementUpsert {
+	u.Set(equipement.FieldCriticiteRang, v)
+	return u
+}
+
+// UpdateCriticiteRang sets the "criticite_rang" field to the value that was provided on create.
+func (u *EquipementUpsert) UpdateCriticiteRang() *EquipementUpsert {
+	u.SetExcluded(equipement.FieldCriticiteRang)
+	return u
+}
+
+// AddCriticiteRang adds v to the "criticite_rang" field.
+func (u *EquipementUpsert) AddCriticiteRang(v int) *EquipementUpsert {
+	u.Add(equipement.FieldCriticiteRang, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1032,6 +1118,48 @@ func (u *EquipementUpsertOne) UpdateClientID() *EquipementUpsertOne {
 func (u *EquipementUpsertOne) ClearClientID() *EquipementUpsertOne {
 	return u.Update(func(s *EquipementUpsert) {
 		s.ClearClientID()
+	})
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *EquipementUpsertOne) SetStatutRang(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetStatutRang(v)
+	})
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *EquipementUpsertOne) AddStatutRang(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.AddStatutRang(v)
+	})
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *EquipementUpsertOne) UpdateStatutRang() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateStatutRang()
+	})
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (u *EquipementUpsertOne) SetCriticiteRang(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetCriticiteRang(v)
+	})
+}
+
+// AddCriticiteRang adds v to the "criticite_rang" field.
+func (u *EquipementUpsertOne) AddCriticiteRang(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.AddCriticiteRang(v)
+	})
+}
+
+// UpdateCriticiteRang sets the "criticite_rang" field to the value that was provided on create.
+func (u *EquipementUpsertOne) UpdateCriticiteRang() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateCriticiteRang()
 	})
 }
 
@@ -1481,6 +1609,48 @@ func (u *EquipementUpsertBulk) UpdateClientID() *EquipementUpsertBulk {
 func (u *EquipementUpsertBulk) ClearClientID() *EquipementUpsertBulk {
 	return u.Update(func(s *EquipementUpsert) {
 		s.ClearClientID()
+	})
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *EquipementUpsertBulk) SetStatutRang(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetStatutRang(v)
+	})
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *EquipementUpsertBulk) AddStatutRang(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.AddStatutRang(v)
+	})
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *EquipementUpsertBulk) UpdateStatutRang() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateStatutRang()
+	})
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (u *EquipementUpsertBulk) SetCriticiteRang(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetCriticiteRang(v)
+	})
+}
+
+// AddCriticiteRang adds v to the "criticite_rang" field.
+func (u *EquipementUpsertBulk) AddCriticiteRang(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.AddCriticiteRang(v)
+	})
+}
+
+// UpdateCriticiteRang sets the "criticite_rang" field to the value that was provided on create.
+func (u *EquipementUpsertBulk) UpdateCriticiteRang() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateCriticiteRang()
 	})
 }
 

@@ -255,6 +255,48 @@ func (_u *EquipementUpdate) ClearClientID() *EquipementUpdate {
 	return _u
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (_u *EquipementUpdate) SetStatutRang(v int) *EquipementUpdate {
+	_u.mutation.ResetStatutRang()
+	_u.mutation.SetStatutRang(v)
+	return _u
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_u *EquipementUpdate) SetNillableStatutRang(v *int) *EquipementUpdate {
+	if v != nil {
+		_u.SetStatutRang(*v)
+	}
+	return _u
+}
+
+// AddStatutRang adds value to the "statut_rang" field.
+func (_u *EquipementUpdate) AddStatutRang(v int) *EquipementUpdate {
+	_u.mutation.AddStatutRang(v)
+	return _u
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (_u *EquipementUpdate) SetCriticiteRang(v int) *EquipementUpdate {
+	_u.mutation.ResetCriticiteRang()
+	_u.mutation.SetCriticiteRang(v)
+	return _u
+}
+
+// SetNillableCriticiteRang sets the "criticite_rang" field if the given value is not nil.
+func (_u *EquipementUpdate) SetNillableCriticiteRang(v *int) *EquipementUpdate {
+	if v != nil {
+		_u.SetCriticiteRang(*v)
+	}
+	return _u
+}
+
+// AddCriticiteRang adds value to the "criticite_rang" field.
+func (_u *EquipementUpdate) AddCriticiteRang(v int) *EquipementUpdate {
+	_u.mutation.AddCriticiteRang(v)
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdate) SetClient(v *Societe) *EquipementUpdate {
 	return _u.SetClientID(v.ID)
@@ -509,6 +551,18 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(equipement.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.StatutRang(); ok {
+		_spec.SetField(equipement.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStatutRang(); ok {
+		_spec.AddField(equipement.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CriticiteRang(); ok {
+		_spec.SetField(equipement.FieldCriticiteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCriticiteRang(); ok {
+		_spec.AddField(equipement.FieldCriticiteRang, field.TypeInt, value)
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -873,6 +927,48 @@ func (_u *EquipementUpdateOne) ClearClientID() *EquipementUpdateOne {
 	return _u
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (_u *EquipementUpdateOne) SetStatutRang(v int) *EquipementUpdateOne {
+	_u.mutation.ResetStatutRang()
+	_u.mutation.SetStatutRang(v)
+	return _u
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_u *EquipementUpdateOne) SetNillableStatutRang(v *int) *EquipementUpdateOne {
+	if v != nil {
+		_u.SetStatutRang(*v)
+	}
+	return _u
+}
+
+// AddStatutRang adds value to the "statut_rang" field.
+func (_u *EquipementUpdateOne) AddStatutRang(v int) *EquipementUpdateOne {
+	_u.mutation.AddStatutRang(v)
+	return _u
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (_u *EquipementUpdateOne) SetCriticiteRang(v int) *EquipementUpdateOne {
+	_u.mutation.ResetCriticiteRang()
+	_u.mutation.SetCriticiteRang(v)
+	return _u
+}
+
+// SetNillableCriticiteRang sets the "criticite_rang" field if the given value is not nil.
+func (_u *EquipementUpdateOne) SetNillableCriticiteRang(v *int) *EquipementUpdateOne {
+	if v != nil {
+		_u.SetCriticiteRang(*v)
+	}
+	return _u
+}
+
+// AddCriticiteRang adds value to the "criticite_rang" field.
+func (_u *EquipementUpdateOne) AddCriticiteRang(v int) *EquipementUpdateOne {
+	_u.mutation.AddCriticiteRang(v)
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdateOne) SetClient(v *Societe) *EquipementUpdateOne {
 	return _u.SetClientID(v.ID)
@@ -1157,6 +1253,18 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(equipement.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.StatutRang(); ok {
+		_spec.SetField(equipement.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStatutRang(); ok {
+		_spec.AddField(equipement.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.CriticiteRang(); ok {
+		_spec.SetField(equipement.FieldCriticiteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCriticiteRang(); ok {
+		_spec.AddField(equipement.FieldCriticiteRang, field.TypeInt, value)
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{

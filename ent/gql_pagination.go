@@ -362,17 +362,17 @@ var (
 			}
 		},
 	}
-	// CompetenceOrderFieldNiveau orders Competence by niveau.
-	CompetenceOrderFieldNiveau = &CompetenceOrderField{
+	// CompetenceOrderFieldNiveauRang orders Competence by niveau_rang.
+	CompetenceOrderFieldNiveauRang = &CompetenceOrderField{
 		Value: func(_m *Competence) (ent.Value, error) {
-			return _m.Niveau, nil
+			return _m.NiveauRang, nil
 		},
-		column: competence.FieldNiveau,
-		toTerm: competence.ByNiveau,
+		column: competence.FieldNiveauRang,
+		toTerm: competence.ByNiveauRang,
 		toCursor: func(_m *Competence) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.Niveau,
+				Value: _m.NiveauRang,
 			}
 		},
 	}
@@ -388,7 +388,7 @@ func (f CompetenceOrderField) String() string {
 		str = "UPDATED_AT"
 	case CompetenceOrderFieldNom.column:
 		str = "NOM"
-	case CompetenceOrderFieldNiveau.column:
+	case CompetenceOrderFieldNiveauRang.column:
 		str = "NIVEAU"
 	}
 	return str
@@ -413,7 +413,7 @@ func (f *CompetenceOrderField) UnmarshalGQL(v interface{}) error {
 	case "NOM":
 		*f = *CompetenceOrderFieldNom
 	case "NIVEAU":
-		*f = *CompetenceOrderFieldNiveau
+		*f = *CompetenceOrderFieldNiveauRang
 	default:
 		return fmt.Errorf("%s is not a valid CompetenceOrderField", str)
 	}
@@ -1562,34 +1562,6 @@ var (
 			}
 		},
 	}
-	// EquipementOrderFieldStatut orders Equipement by statut.
-	EquipementOrderFieldStatut = &EquipementOrderField{
-		Value: func(_m *Equipement) (ent.Value, error) {
-			return _m.Statut, nil
-		},
-		column: equipement.FieldStatut,
-		toTerm: equipement.ByStatut,
-		toCursor: func(_m *Equipement) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Statut,
-			}
-		},
-	}
-	// EquipementOrderFieldCriticite orders Equipement by criticite.
-	EquipementOrderFieldCriticite = &EquipementOrderField{
-		Value: func(_m *Equipement) (ent.Value, error) {
-			return _m.Criticite, nil
-		},
-		column: equipement.FieldCriticite,
-		toTerm: equipement.ByCriticite,
-		toCursor: func(_m *Equipement) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Criticite,
-			}
-		},
-	}
 	// EquipementOrderFieldDateInstallation orders Equipement by date_installation.
 	EquipementOrderFieldDateInstallation = &EquipementOrderField{
 		Value: func(_m *Equipement) (ent.Value, error) {
@@ -1601,6 +1573,34 @@ var (
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.DateInstallation,
+			}
+		},
+	}
+	// EquipementOrderFieldStatutRang orders Equipement by statut_rang.
+	EquipementOrderFieldStatutRang = &EquipementOrderField{
+		Value: func(_m *Equipement) (ent.Value, error) {
+			return _m.StatutRang, nil
+		},
+		column: equipement.FieldStatutRang,
+		toTerm: equipement.ByStatutRang,
+		toCursor: func(_m *Equipement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StatutRang,
+			}
+		},
+	}
+	// EquipementOrderFieldCriticiteRang orders Equipement by criticite_rang.
+	EquipementOrderFieldCriticiteRang = &EquipementOrderField{
+		Value: func(_m *Equipement) (ent.Value, error) {
+			return _m.CriticiteRang, nil
+		},
+		column: equipement.FieldCriticiteRang,
+		toTerm: equipement.ByCriticiteRang,
+		toCursor: func(_m *Equipement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CriticiteRang,
 			}
 		},
 	}
@@ -1622,12 +1622,12 @@ func (f EquipementOrderField) String() string {
 		str = "CATEGORIE"
 	case EquipementOrderFieldLocalisation.column:
 		str = "LOCALISATION"
-	case EquipementOrderFieldStatut.column:
-		str = "STATUT"
-	case EquipementOrderFieldCriticite.column:
-		str = "CRITICITE"
 	case EquipementOrderFieldDateInstallation.column:
 		str = "DATE_INSTALLATION"
+	case EquipementOrderFieldStatutRang.column:
+		str = "STATUT"
+	case EquipementOrderFieldCriticiteRang.column:
+		str = "CRITICITE"
 	}
 	return str
 }
@@ -1656,12 +1656,12 @@ func (f *EquipementOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *EquipementOrderFieldCategorie
 	case "LOCALISATION":
 		*f = *EquipementOrderFieldLocalisation
-	case "STATUT":
-		*f = *EquipementOrderFieldStatut
-	case "CRITICITE":
-		*f = *EquipementOrderFieldCriticite
 	case "DATE_INSTALLATION":
 		*f = *EquipementOrderFieldDateInstallation
+	case "STATUT":
+		*f = *EquipementOrderFieldStatutRang
+	case "CRITICITE":
+		*f = *EquipementOrderFieldCriticiteRang
 	default:
 		return fmt.Errorf("%s is not a valid EquipementOrderField", str)
 	}
@@ -1946,20 +1946,6 @@ var (
 			}
 		},
 	}
-	// HistoriqueInterventionOrderFieldNouveauStatut orders HistoriqueIntervention by nouveau_statut.
-	HistoriqueInterventionOrderFieldNouveauStatut = &HistoriqueInterventionOrderField{
-		Value: func(_m *HistoriqueIntervention) (ent.Value, error) {
-			return _m.NouveauStatut, nil
-		},
-		column: historiqueintervention.FieldNouveauStatut,
-		toTerm: historiqueintervention.ByNouveauStatut,
-		toCursor: func(_m *HistoriqueIntervention) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.NouveauStatut,
-			}
-		},
-	}
 	// HistoriqueInterventionOrderFieldHorodatage orders HistoriqueIntervention by horodatage.
 	HistoriqueInterventionOrderFieldHorodatage = &HistoriqueInterventionOrderField{
 		Value: func(_m *HistoriqueIntervention) (ent.Value, error) {
@@ -1974,6 +1960,20 @@ var (
 			}
 		},
 	}
+	// HistoriqueInterventionOrderFieldNouveauStatutRang orders HistoriqueIntervention by nouveau_statut_rang.
+	HistoriqueInterventionOrderFieldNouveauStatutRang = &HistoriqueInterventionOrderField{
+		Value: func(_m *HistoriqueIntervention) (ent.Value, error) {
+			return _m.NouveauStatutRang, nil
+		},
+		column: historiqueintervention.FieldNouveauStatutRang,
+		toTerm: historiqueintervention.ByNouveauStatutRang,
+		toCursor: func(_m *HistoriqueIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NouveauStatutRang,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -1984,10 +1984,10 @@ func (f HistoriqueInterventionOrderField) String() string {
 		str = "CREATED_AT"
 	case HistoriqueInterventionOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
-	case HistoriqueInterventionOrderFieldNouveauStatut.column:
-		str = "NOUVEAU_STATUT"
 	case HistoriqueInterventionOrderFieldHorodatage.column:
 		str = "HORODATAGE"
+	case HistoriqueInterventionOrderFieldNouveauStatutRang.column:
+		str = "NOUVEAU_STATUT"
 	}
 	return str
 }
@@ -2008,10 +2008,10 @@ func (f *HistoriqueInterventionOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *HistoriqueInterventionOrderFieldCreatedAt
 	case "UPDATED_AT":
 		*f = *HistoriqueInterventionOrderFieldUpdatedAt
-	case "NOUVEAU_STATUT":
-		*f = *HistoriqueInterventionOrderFieldNouveauStatut
 	case "HORODATAGE":
 		*f = *HistoriqueInterventionOrderFieldHorodatage
+	case "NOUVEAU_STATUT":
+		*f = *HistoriqueInterventionOrderFieldNouveauStatutRang
 	default:
 		return fmt.Errorf("%s is not a valid HistoriqueInterventionOrderField", str)
 	}
@@ -2373,34 +2373,6 @@ var (
 			}
 		},
 	}
-	// InterventionOrderFieldStatut orders Intervention by statut.
-	InterventionOrderFieldStatut = &InterventionOrderField{
-		Value: func(_m *Intervention) (ent.Value, error) {
-			return _m.Statut, nil
-		},
-		column: intervention.FieldStatut,
-		toTerm: intervention.ByStatut,
-		toCursor: func(_m *Intervention) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Statut,
-			}
-		},
-	}
-	// InterventionOrderFieldPriorite orders Intervention by priorite.
-	InterventionOrderFieldPriorite = &InterventionOrderField{
-		Value: func(_m *Intervention) (ent.Value, error) {
-			return _m.Priorite, nil
-		},
-		column: intervention.FieldPriorite,
-		toTerm: intervention.ByPriorite,
-		toCursor: func(_m *Intervention) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Priorite,
-			}
-		},
-	}
 	// InterventionOrderFieldDateCreation orders Intervention by date_creation.
 	InterventionOrderFieldDateCreation = &InterventionOrderField{
 		Value: func(_m *Intervention) (ent.Value, error) {
@@ -2457,6 +2429,34 @@ var (
 			}
 		},
 	}
+	// InterventionOrderFieldStatutRang orders Intervention by statut_rang.
+	InterventionOrderFieldStatutRang = &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.StatutRang, nil
+		},
+		column: intervention.FieldStatutRang,
+		toTerm: intervention.ByStatutRang,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StatutRang,
+			}
+		},
+	}
+	// InterventionOrderFieldPrioriteRang orders Intervention by priorite_rang.
+	InterventionOrderFieldPrioriteRang = &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.PrioriteRang, nil
+		},
+		column: intervention.FieldPrioriteRang,
+		toTerm: intervention.ByPrioriteRang,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PrioriteRang,
+			}
+		},
+	}
 	// InterventionOrderFieldHistoriqueCount orders by HISTORIQUE_COUNT.
 	InterventionOrderFieldHistoriqueCount = &InterventionOrderField{
 		Value: func(_m *Intervention) (ent.Value, error) {
@@ -2490,10 +2490,6 @@ func (f InterventionOrderField) String() string {
 		str = "TITRE"
 	case InterventionOrderFieldType.column:
 		str = "TYPE"
-	case InterventionOrderFieldStatut.column:
-		str = "STATUT"
-	case InterventionOrderFieldPriorite.column:
-		str = "PRIORITE"
 	case InterventionOrderFieldDateCreation.column:
 		str = "DATE_CREATION"
 	case InterventionOrderFieldDatePrevue.column:
@@ -2502,6 +2498,10 @@ func (f InterventionOrderField) String() string {
 		str = "DATE_LIMITE"
 	case InterventionOrderFieldDateCloture.column:
 		str = "DATE_CLOTURE"
+	case InterventionOrderFieldStatutRang.column:
+		str = "STATUT"
+	case InterventionOrderFieldPrioriteRang.column:
+		str = "PRIORITE"
 	case InterventionOrderFieldHistoriqueCount.column:
 		str = "HISTORIQUE_COUNT"
 	}
@@ -2528,10 +2528,6 @@ func (f *InterventionOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *InterventionOrderFieldTitre
 	case "TYPE":
 		*f = *InterventionOrderFieldType
-	case "STATUT":
-		*f = *InterventionOrderFieldStatut
-	case "PRIORITE":
-		*f = *InterventionOrderFieldPriorite
 	case "DATE_CREATION":
 		*f = *InterventionOrderFieldDateCreation
 	case "DATE_PREVUE":
@@ -2540,6 +2536,10 @@ func (f *InterventionOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *InterventionOrderFieldDateLimite
 	case "DATE_CLOTURE":
 		*f = *InterventionOrderFieldDateCloture
+	case "STATUT":
+		*f = *InterventionOrderFieldStatutRang
+	case "PRIORITE":
+		*f = *InterventionOrderFieldPrioriteRang
 	case "HISTORIQUE_COUNT":
 		*f = *InterventionOrderFieldHistoriqueCount
 	default:
@@ -3998,34 +3998,6 @@ var (
 			}
 		},
 	}
-	// PlanningOrderFieldPriorite orders Planning by priorite.
-	PlanningOrderFieldPriorite = &PlanningOrderField{
-		Value: func(_m *Planning) (ent.Value, error) {
-			return _m.Priorite, nil
-		},
-		column: planning.FieldPriorite,
-		toTerm: planning.ByPriorite,
-		toCursor: func(_m *Planning) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Priorite,
-			}
-		},
-	}
-	// PlanningOrderFieldFrequence orders Planning by frequence.
-	PlanningOrderFieldFrequence = &PlanningOrderField{
-		Value: func(_m *Planning) (ent.Value, error) {
-			return _m.Frequence, nil
-		},
-		column: planning.FieldFrequence,
-		toTerm: planning.ByFrequence,
-		toCursor: func(_m *Planning) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Frequence,
-			}
-		},
-	}
 	// PlanningOrderFieldProchaineDate orders Planning by prochaine_date.
 	PlanningOrderFieldProchaineDate = &PlanningOrderField{
 		Value: func(_m *Planning) (ent.Value, error) {
@@ -4054,17 +4026,45 @@ var (
 			}
 		},
 	}
-	// PlanningOrderFieldStatut orders Planning by statut.
-	PlanningOrderFieldStatut = &PlanningOrderField{
+	// PlanningOrderFieldPrioriteRang orders Planning by priorite_rang.
+	PlanningOrderFieldPrioriteRang = &PlanningOrderField{
 		Value: func(_m *Planning) (ent.Value, error) {
-			return _m.Statut, nil
+			return _m.PrioriteRang, nil
 		},
-		column: planning.FieldStatut,
-		toTerm: planning.ByStatut,
+		column: planning.FieldPrioriteRang,
+		toTerm: planning.ByPrioriteRang,
 		toCursor: func(_m *Planning) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.Statut,
+				Value: _m.PrioriteRang,
+			}
+		},
+	}
+	// PlanningOrderFieldFrequenceRang orders Planning by frequence_rang.
+	PlanningOrderFieldFrequenceRang = &PlanningOrderField{
+		Value: func(_m *Planning) (ent.Value, error) {
+			return _m.FrequenceRang, nil
+		},
+		column: planning.FieldFrequenceRang,
+		toTerm: planning.ByFrequenceRang,
+		toCursor: func(_m *Planning) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.FrequenceRang,
+			}
+		},
+	}
+	// PlanningOrderFieldStatutRang orders Planning by statut_rang.
+	PlanningOrderFieldStatutRang = &PlanningOrderField{
+		Value: func(_m *Planning) (ent.Value, error) {
+			return _m.StatutRang, nil
+		},
+		column: planning.FieldStatutRang,
+		toTerm: planning.ByStatutRang,
+		toCursor: func(_m *Planning) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StatutRang,
 			}
 		},
 	}
@@ -4080,15 +4080,15 @@ func (f PlanningOrderField) String() string {
 		str = "UPDATED_AT"
 	case PlanningOrderFieldTitre.column:
 		str = "TITRE"
-	case PlanningOrderFieldPriorite.column:
-		str = "PRIORITE"
-	case PlanningOrderFieldFrequence.column:
-		str = "FREQUENCE"
 	case PlanningOrderFieldProchaineDate.column:
 		str = "PROCHAINE_DATE"
 	case PlanningOrderFieldDerniereDate.column:
 		str = "DERNIERE_DATE"
-	case PlanningOrderFieldStatut.column:
+	case PlanningOrderFieldPrioriteRang.column:
+		str = "PRIORITE"
+	case PlanningOrderFieldFrequenceRang.column:
+		str = "FREQUENCE"
+	case PlanningOrderFieldStatutRang.column:
 		str = "STATUT"
 	}
 	return str
@@ -4112,16 +4112,16 @@ func (f *PlanningOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *PlanningOrderFieldUpdatedAt
 	case "TITRE":
 		*f = *PlanningOrderFieldTitre
-	case "PRIORITE":
-		*f = *PlanningOrderFieldPriorite
-	case "FREQUENCE":
-		*f = *PlanningOrderFieldFrequence
 	case "PROCHAINE_DATE":
 		*f = *PlanningOrderFieldProchaineDate
 	case "DERNIERE_DATE":
 		*f = *PlanningOrderFieldDerniereDate
+	case "PRIORITE":
+		*f = *PlanningOrderFieldPrioriteRang
+	case "FREQUENCE":
+		*f = *PlanningOrderFieldFrequenceRang
 	case "STATUT":
-		*f = *PlanningOrderFieldStatut
+		*f = *PlanningOrderFieldStatutRang
 	default:
 		return fmt.Errorf("%s is not a valid PlanningOrderField", str)
 	}

@@ -45,6 +45,8 @@ type HistoriqueIntervention struct {
 	AncienneValeur *string `json:"ancienne_valeur,omitempty"`
 	// on an audit line, the field's value after (empty: none)
 	NouvelleValeur *string `json:"nouvelle_valeur,omitempty"`
+	// rank of nouveau_statut in its business order (domain.Ranked), kept by a hook; orderBy NOUVEAU_STATUT sorts on it
+	NouveauStatutRang int `json:"nouveau_statut_rang,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the HistoriqueInterventionQuery when eager-loading is set.
 	Edges        HistoriqueInterventionEdges `json:"edges"`
@@ -104,7 +106,7 @@ func (*HistoriqueIntervention) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case historiqueintervention.FieldID, historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID, historiqueintervention.FieldTechnicienID:
+		case historiqueintervention.FieldID, historiqueintervention.FieldInterventionID, historiqueintervention.FieldUserID, historiqueintervention.FieldTechnicienID, historiqueintervention.FieldNouveauStatutRang:
 			values[i] = new(sql.NullInt64)
 		case historiqueintervention.FieldAncienStatut, historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldRemarque, historiqueintervention.FieldChamp, historiqueintervention.FieldAncienneValeur, historiqueintervention.FieldNouvelleValeur:
 			values[i] = new(sql.NullString)
@@ -208,6 +210,12 @@ func (_m *HistoriqueIntervention) assignValues(columns []string, values []any) e
 				_m.NouvelleValeur = new(string)
 				*_m.NouvelleValeur = value.String
 			}
+		case historiqueintervention.FieldNouveauStatutRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field nouveau_statut_rang", values[i])
+			} else if value.Valid {
+				_m.NouveauStatutRang = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -304,6 +312,9 @@ func (_m *HistoriqueIntervention) String() string {
 		builder.WriteString("nouvelle_valeur=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("nouveau_statut_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NouveauStatutRang))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -170,6 +170,20 @@ func (_c *HistoriqueInterventionCreate) SetNillableNouvelleValeur(v *string) *Hi
 	return _c
 }
 
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (_c *HistoriqueInterventionCreate) SetNouveauStatutRang(v int) *HistoriqueInterventionCreate {
+	_c.mutation.SetNouveauStatutRang(v)
+	return _c
+}
+
+// SetNillableNouveauStatutRang sets the "nouveau_statut_rang" field if the given value is not nil.
+func (_c *HistoriqueInterventionCreate) SetNillableNouveauStatutRang(v *int) *HistoriqueInterventionCreate {
+	if v != nil {
+		_c.SetNouveauStatutRang(*v)
+	}
+	return _c
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_c *HistoriqueInterventionCreate) SetIntervention(v *Intervention) *HistoriqueInterventionCreate {
 	return _c.SetInterventionID(v.ID)
@@ -243,6 +257,10 @@ func (_c *HistoriqueInterventionCreate) defaults() error {
 		v := historiqueintervention.DefaultHorodatage()
 		_c.mutation.SetHorodatage(v)
 	}
+	if _, ok := _c.mutation.NouveauStatutRang(); !ok {
+		v := historiqueintervention.DefaultNouveauStatutRang
+		_c.mutation.SetNouveauStatutRang(v)
+	}
 	return nil
 }
 
@@ -280,6 +298,9 @@ func (_c *HistoriqueInterventionCreate) check() error {
 		if err := historiqueintervention.ChampValidator(v); err != nil {
 			return &ValidationError{Name: "champ", err: fmt.Errorf(`ent: validator failed for field "HistoriqueIntervention.champ": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.NouveauStatutRang(); !ok {
+		return &ValidationError{Name: "nouveau_statut_rang", err: errors.New(`ent: missing required field "HistoriqueIntervention.nouveau_statut_rang"`)}
 	}
 	if len(_c.mutation.InterventionIDs()) == 0 {
 		return &ValidationError{Name: "intervention", err: errors.New(`ent: missing required edge "HistoriqueIntervention.intervention"`)}
@@ -349,6 +370,10 @@ func (_c *HistoriqueInterventionCreate) createSpec() (*HistoriqueIntervention, *
 	if value, ok := _c.mutation.NouvelleValeur(); ok {
 		_spec.SetField(historiqueintervention.FieldNouvelleValeur, field.TypeString, value)
 		_node.NouvelleValeur = &value
+	}
+	if value, ok := _c.mutation.NouveauStatutRang(); ok {
+		_spec.SetField(historiqueintervention.FieldNouveauStatutRang, field.TypeInt, value)
+		_node.NouveauStatutRang = value
 	}
 	if nodes := _c.mutation.InterventionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -465,6 +490,24 @@ func (u *HistoriqueInterventionUpsert) UpdateUpdatedAt() *HistoriqueIntervention
 	return u
 }
 
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (u *HistoriqueInterventionUpsert) SetNouveauStatutRang(v int) *HistoriqueInterventionUpsert {
+	u.Set(historiqueintervention.FieldNouveauStatutRang, v)
+	return u
+}
+
+// UpdateNouveauStatutRang sets the "nouveau_statut_rang" field to the value that was provided on create.
+func (u *HistoriqueInterventionUpsert) UpdateNouveauStatutRang() *HistoriqueInterventionUpsert {
+	u.SetExcluded(historiqueintervention.FieldNouveauStatutRang)
+	return u
+}
+
+// AddNouveauStatutRang adds v to the "nouveau_statut_rang" field.
+func (u *HistoriqueInterventionUpsert) AddNouveauStatutRang(v int) *HistoriqueInterventionUpsert {
+	u.Add(historiqueintervention.FieldNouveauStatutRang, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -551,6 +594,27 @@ func (u *HistoriqueInterventionUpsertOne) SetUpdatedAt(v time.Time) *HistoriqueI
 func (u *HistoriqueInterventionUpsertOne) UpdateUpdatedAt() *HistoriqueInterventionUpsertOne {
 	return u.Update(func(s *HistoriqueInterventionUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (u *HistoriqueInterventionUpsertOne) SetNouveauStatutRang(v int) *HistoriqueInterventionUpsertOne {
+	return u.Update(func(s *HistoriqueInterventionUpsert) {
+		s.SetNouveauStatutRang(v)
+	})
+}
+
+// AddNouveauStatutRang adds v to the "nouveau_statut_rang" field.
+func (u *HistoriqueInterventionUpsertOne) AddNouveauStatutRang(v int) *HistoriqueInterventionUpsertOne {
+	return u.Update(func(s *HistoriqueInterventionUpsert) {
+		s.AddNouveauStatutRang(v)
+	})
+}
+
+// UpdateNouveauStatutRang sets the "nouveau_statut_rang" field to the value that was provided on create.
+func (u *HistoriqueInterventionUpsertOne) UpdateNouveauStatutRang() *HistoriqueInterventionUpsertOne {
+	return u.Update(func(s *HistoriqueInterventionUpsert) {
+		s.UpdateNouveauStatutRang()
 	})
 }
 
@@ -806,6 +870,27 @@ func (u *HistoriqueInterventionUpsertBulk) SetUpdatedAt(v time.Time) *Historique
 func (u *HistoriqueInterventionUpsertBulk) UpdateUpdatedAt() *HistoriqueInterventionUpsertBulk {
 	return u.Update(func(s *HistoriqueInterventionUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (u *HistoriqueInterventionUpsertBulk) SetNouveauStatutRang(v int) *HistoriqueInterventionUpsertBulk {
+	return u.Update(func(s *HistoriqueInterventionUpsert) {
+		s.SetNouveauStatutRang(v)
+	})
+}
+
+// AddNouveauStatutRang adds v to the "nouveau_statut_rang" field.
+func (u *HistoriqueInterventionUpsertBulk) AddNouveauStatutRang(v int) *HistoriqueInterventionUpsertBulk {
+	return u.Update(func(s *HistoriqueInterventionUpsert) {
+		s.AddNouveauStatutRang(v)
+	})
+}
+
+// UpdateNouveauStatutRang sets the "nouveau_statut_rang" field to the value that was provided on create.
+func (u *HistoriqueInterventionUpsertBulk) UpdateNouveauStatutRang() *HistoriqueInterventionUpsertBulk {
+	return u.Update(func(s *HistoriqueInterventionUpsert) {
+		s.UpdateNouveauStatutRang()
 	})
 }
 

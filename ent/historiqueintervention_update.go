@@ -35,6 +35,27 @@ func (_u *HistoriqueInterventionUpdate) SetUpdatedAt(v time.Time) *HistoriqueInt
 	return _u
 }
 
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (_u *HistoriqueInterventionUpdate) SetNouveauStatutRang(v int) *HistoriqueInterventionUpdate {
+	_u.mutation.ResetNouveauStatutRang()
+	_u.mutation.SetNouveauStatutRang(v)
+	return _u
+}
+
+// SetNillableNouveauStatutRang sets the "nouveau_statut_rang" field if the given value is not nil.
+func (_u *HistoriqueInterventionUpdate) SetNillableNouveauStatutRang(v *int) *HistoriqueInterventionUpdate {
+	if v != nil {
+		_u.SetNouveauStatutRang(*v)
+	}
+	return _u
+}
+
+// AddNouveauStatutRang adds value to the "nouveau_statut_rang" field.
+func (_u *HistoriqueInterventionUpdate) AddNouveauStatutRang(v int) *HistoriqueInterventionUpdate {
+	_u.mutation.AddNouveauStatutRang(v)
+	return _u
+}
+
 // Mutation returns the HistoriqueInterventionMutation object of the builder.
 func (_u *HistoriqueInterventionUpdate) Mutation() *HistoriqueInterventionMutation {
 	return _u.mutation
@@ -129,6 +150,12 @@ func (_u *HistoriqueInterventionUpdate) sqlSave(ctx context.Context) (_node int,
 	if _u.mutation.NouvelleValeurCleared() {
 		_spec.ClearField(historiqueintervention.FieldNouvelleValeur, field.TypeString)
 	}
+	if value, ok := _u.mutation.NouveauStatutRang(); ok {
+		_spec.SetField(historiqueintervention.FieldNouveauStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedNouveauStatutRang(); ok {
+		_spec.AddField(historiqueintervention.FieldNouveauStatutRang, field.TypeInt, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -154,6 +181,27 @@ type HistoriqueInterventionUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *HistoriqueInterventionUpdateOne) SetUpdatedAt(v time.Time) *HistoriqueInterventionUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (_u *HistoriqueInterventionUpdateOne) SetNouveauStatutRang(v int) *HistoriqueInterventionUpdateOne {
+	_u.mutation.ResetNouveauStatutRang()
+	_u.mutation.SetNouveauStatutRang(v)
+	return _u
+}
+
+// SetNillableNouveauStatutRang sets the "nouveau_statut_rang" field if the given value is not nil.
+func (_u *HistoriqueInterventionUpdateOne) SetNillableNouveauStatutRang(v *int) *HistoriqueInterventionUpdateOne {
+	if v != nil {
+		_u.SetNouveauStatutRang(*v)
+	}
+	return _u
+}
+
+// AddNouveauStatutRang adds value to the "nouveau_statut_rang" field.
+func (_u *HistoriqueInterventionUpdateOne) AddNouveauStatutRang(v int) *HistoriqueInterventionUpdateOne {
+	_u.mutation.AddNouveauStatutRang(v)
 	return _u
 }
 
@@ -280,6 +328,12 @@ func (_u *HistoriqueInterventionUpdateOne) sqlSave(ctx context.Context) (_node *
 	}
 	if _u.mutation.NouvelleValeurCleared() {
 		_spec.ClearField(historiqueintervention.FieldNouvelleValeur, field.TypeString)
+	}
+	if value, ok := _u.mutation.NouveauStatutRang(); ok {
+		_spec.SetField(historiqueintervention.FieldNouveauStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedNouveauStatutRang(); ok {
+		_spec.AddField(historiqueintervention.FieldNouveauStatutRang, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &HistoriqueIntervention{config: _u.config}

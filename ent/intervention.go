@@ -88,6 +88,10 @@ type Intervention struct {
 	CommentaireClient *string `json:"commentaire_client,omitempty"`
 	// when the validation was recorded
 	DateValidationClient *time.Time `json:"date_validation_client,omitempty"`
+	// rank of statut in its business order (domain.Ranked), kept by a hook; orderBy STATUT sorts on it
+	StatutRang int `json:"statut_rang,omitempty"`
+	// rank of priorite in its business order (domain.Ranked), kept by a hook; orderBy PRIORITE sorts on it
+	PrioriteRang int `json:"priorite_rang,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
 	Edges        InterventionEdges `json:"edges"`
@@ -249,7 +253,7 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle:
 			values[i] = new(sql.NullBool)
-		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID:
+		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang:
 			values[i] = new(sql.NullInt64)
 		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche, intervention.FieldCommentaireClient:
 			values[i] = new(sql.NullString)
@@ -487,6 +491,18 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 				_m.DateValidationClient = new(time.Time)
 				*_m.DateValidationClient = value.Time
 			}
+		case intervention.FieldStatutRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field statut_rang", values[i])
+			} else if value.Valid {
+				_m.StatutRang = int(value.Int64)
+			}
+		case intervention.FieldPrioriteRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field priorite_rang", values[i])
+			} else if value.Valid {
+				_m.PrioriteRang = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -711,6 +727,12 @@ func (_m *Intervention) String() string {
 		builder.WriteString("date_validation_client=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("statut_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StatutRang))
+	builder.WriteString(", ")
+	builder.WriteString("priorite_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PrioriteRang))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -474,6 +474,34 @@ func (_c *InterventionCreate) SetNillableDateValidationClient(v *time.Time) *Int
 	return _c
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (_c *InterventionCreate) SetStatutRang(v int) *InterventionCreate {
+	_c.mutation.SetStatutRang(v)
+	return _c
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableStatutRang(v *int) *InterventionCreate {
+	if v != nil {
+		_c.SetStatutRang(*v)
+	}
+	return _c
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (_c *InterventionCreate) SetPrioriteRang(v int) *InterventionCreate {
+	_c.mutation.SetPrioriteRang(v)
+	return _c
+}
+
+// SetNillablePrioriteRang sets the "priorite_rang" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillablePrioriteRang(v *int) *InterventionCreate {
+	if v != nil {
+		_c.SetPrioriteRang(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *InterventionCreate) SetEquipement(v *Equipement) *InterventionCreate {
 	return _c.SetEquipementID(v.ID)
@@ -661,6 +689,14 @@ func (_c *InterventionCreate) defaults() error {
 		v := intervention.DefaultDateLimiteManuelle
 		_c.mutation.SetDateLimiteManuelle(v)
 	}
+	if _, ok := _c.mutation.StatutRang(); !ok {
+		v := intervention.DefaultStatutRang
+		_c.mutation.SetStatutRang(v)
+	}
+	if _, ok := _c.mutation.PrioriteRang(); !ok {
+		v := intervention.DefaultPrioriteRang
+		_c.mutation.SetPrioriteRang(v)
+	}
 	return nil
 }
 
@@ -725,6 +761,12 @@ func (_c *InterventionCreate) check() error {
 	}
 	if _, ok := _c.mutation.DateLimiteManuelle(); !ok {
 		return &ValidationError{Name: "date_limite_manuelle", err: errors.New(`ent: missing required field "Intervention.date_limite_manuelle"`)}
+	}
+	if _, ok := _c.mutation.StatutRang(); !ok {
+		return &ValidationError{Name: "statut_rang", err: errors.New(`ent: missing required field "Intervention.statut_rang"`)}
+	}
+	if _, ok := _c.mutation.PrioriteRang(); !ok {
+		return &ValidationError{Name: "priorite_rang", err: errors.New(`ent: missing required field "Intervention.priorite_rang"`)}
 	}
 	return nil
 }
@@ -856,6 +898,14 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.DateValidationClient(); ok {
 		_spec.SetField(intervention.FieldDateValidationClient, field.TypeTime, value)
 		_node.DateValidationClient = &value
+	}
+	if value, ok := _c.mutation.StatutRang(); ok {
+		_spec.SetField(intervention.FieldStatutRang, field.TypeInt, value)
+		_node.StatutRang = value
+	}
+	if value, ok := _c.mutation.PrioriteRang(); ok {
+		_spec.SetField(intervention.FieldPrioriteRang, field.TypeInt, value)
+		_node.PrioriteRang = value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1599,6 +1649,42 @@ func (u *InterventionUpsert) ClearDateValidationClient() *InterventionUpsert {
 	return u
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (u *InterventionUpsert) SetStatutRang(v int) *InterventionUpsert {
+	u.Set(intervention.FieldStatutRang, v)
+	return u
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateStatutRang() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldStatutRang)
+	return u
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *InterventionUpsert) AddStatutRang(v int) *InterventionUpsert {
+	u.Add(intervention.FieldStatutRang, v)
+	return u
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (u *InterventionUpsert) SetPrioriteRang(v int) *InterventionUpsert {
+	u.Set(intervention.FieldPrioriteRang, v)
+	return u
+}
+
+// UpdatePrioriteRang sets the "priorite_rang" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdatePrioriteRang() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldPrioriteRang)
+	return u
+}
+
+// AddPrioriteRang adds v to the "priorite_rang" field.
+func (u *InterventionUpsert) AddPrioriteRang(v int) *InterventionUpsert {
+	u.Add(intervention.FieldPrioriteRang, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -2232,6 +2318,48 @@ func (u *InterventionUpsertOne) UpdateDateValidationClient() *InterventionUpsert
 func (u *InterventionUpsertOne) ClearDateValidationClient() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearDateValidationClient()
+	})
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *InterventionUpsertOne) SetStatutRang(v int) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetStatutRang(v)
+	})
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *InterventionUpsertOne) AddStatutRang(v int) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddStatutRang(v)
+	})
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateStatutRang() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateStatutRang()
+	})
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (u *InterventionUpsertOne) SetPrioriteRang(v int) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetPrioriteRang(v)
+	})
+}
+
+// AddPrioriteRang adds v to the "priorite_rang" field.
+func (u *InterventionUpsertOne) AddPrioriteRang(v int) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddPrioriteRang(v)
+	})
+}
+
+// UpdatePrioriteRang sets the "priorite_rang" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdatePrioriteRang() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdatePrioriteRang()
 	})
 }
 
@@ -3034,6 +3162,48 @@ func (u *InterventionUpsertBulk) UpdateDateValidationClient() *InterventionUpser
 func (u *InterventionUpsertBulk) ClearDateValidationClient() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearDateValidationClient()
+	})
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *InterventionUpsertBulk) SetStatutRang(v int) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetStatutRang(v)
+	})
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *InterventionUpsertBulk) AddStatutRang(v int) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddStatutRang(v)
+	})
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateStatutRang() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateStatutRang()
+	})
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (u *InterventionUpsertBulk) SetPrioriteRang(v int) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetPrioriteRang(v)
+	})
+}
+
+// AddPrioriteRang adds v to the "priorite_rang" field.
+func (u *InterventionUpsertBulk) AddPrioriteRang(v int) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddPrioriteRang(v)
+	})
+}
+
+// UpdatePrioriteRang sets the "priorite_rang" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdatePrioriteRang() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdatePrioriteRang()
 	})
 }
 

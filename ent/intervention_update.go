@@ -599,6 +599,48 @@ func (_u *InterventionUpdate) ClearDateValidationClient() *InterventionUpdate {
 	return _u
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (_u *InterventionUpdate) SetStatutRang(v int) *InterventionUpdate {
+	_u.mutation.ResetStatutRang()
+	_u.mutation.SetStatutRang(v)
+	return _u
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableStatutRang(v *int) *InterventionUpdate {
+	if v != nil {
+		_u.SetStatutRang(*v)
+	}
+	return _u
+}
+
+// AddStatutRang adds value to the "statut_rang" field.
+func (_u *InterventionUpdate) AddStatutRang(v int) *InterventionUpdate {
+	_u.mutation.AddStatutRang(v)
+	return _u
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (_u *InterventionUpdate) SetPrioriteRang(v int) *InterventionUpdate {
+	_u.mutation.ResetPrioriteRang()
+	_u.mutation.SetPrioriteRang(v)
+	return _u
+}
+
+// SetNillablePrioriteRang sets the "priorite_rang" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillablePrioriteRang(v *int) *InterventionUpdate {
+	if v != nil {
+		_u.SetPrioriteRang(*v)
+	}
+	return _u
+}
+
+// AddPrioriteRang adds value to the "priorite_rang" field.
+func (_u *InterventionUpdate) AddPrioriteRang(v int) *InterventionUpdate {
+	_u.mutation.AddPrioriteRang(v)
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdate) SetEquipement(v *Equipement) *InterventionUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -1070,6 +1112,18 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.DateValidationClientCleared() {
 		_spec.ClearField(intervention.FieldDateValidationClient, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StatutRang(); ok {
+		_spec.SetField(intervention.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStatutRang(); ok {
+		_spec.AddField(intervention.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PrioriteRang(); ok {
+		_spec.SetField(intervention.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPrioriteRang(); ok {
+		_spec.AddField(intervention.FieldPrioriteRang, field.TypeInt, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2062,6 +2116,48 @@ func (_u *InterventionUpdateOne) ClearDateValidationClient() *InterventionUpdate
 	return _u
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (_u *InterventionUpdateOne) SetStatutRang(v int) *InterventionUpdateOne {
+	_u.mutation.ResetStatutRang()
+	_u.mutation.SetStatutRang(v)
+	return _u
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableStatutRang(v *int) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetStatutRang(*v)
+	}
+	return _u
+}
+
+// AddStatutRang adds value to the "statut_rang" field.
+func (_u *InterventionUpdateOne) AddStatutRang(v int) *InterventionUpdateOne {
+	_u.mutation.AddStatutRang(v)
+	return _u
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (_u *InterventionUpdateOne) SetPrioriteRang(v int) *InterventionUpdateOne {
+	_u.mutation.ResetPrioriteRang()
+	_u.mutation.SetPrioriteRang(v)
+	return _u
+}
+
+// SetNillablePrioriteRang sets the "priorite_rang" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillablePrioriteRang(v *int) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetPrioriteRang(*v)
+	}
+	return _u
+}
+
+// AddPrioriteRang adds value to the "priorite_rang" field.
+func (_u *InterventionUpdateOne) AddPrioriteRang(v int) *InterventionUpdateOne {
+	_u.mutation.AddPrioriteRang(v)
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdateOne) SetEquipement(v *Equipement) *InterventionUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -2563,6 +2659,18 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if _u.mutation.DateValidationClientCleared() {
 		_spec.ClearField(intervention.FieldDateValidationClient, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StatutRang(); ok {
+		_spec.SetField(intervention.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStatutRang(); ok {
+		_spec.AddField(intervention.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PrioriteRang(); ok {
+		_spec.SetField(intervention.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPrioriteRang(); ok {
+		_spec.AddField(intervention.FieldPrioriteRang, field.TypeInt, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

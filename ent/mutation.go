@@ -67,6 +67,8 @@ type CompetenceMutation struct {
 	nom                *string
 	niveau             *domain.NiveauCompetence
 	description        *string
+	niveau_rang        *int
+	addniveau_rang     *int
 	clearedFields      map[string]struct{}
 	techniciens        map[int]struct{}
 	removedtechniciens map[int]struct{}
@@ -367,6 +369,62 @@ func (m *CompetenceMutation) ResetDescription() {
 	delete(m.clearedFields, competence.FieldDescription)
 }
 
+// SetNiveauRang sets the "niveau_rang" field.
+func (m *CompetenceMutation) SetNiveauRang(i int) {
+	m.niveau_rang = &i
+	m.addniveau_rang = nil
+}
+
+// NiveauRang returns the value of the "niveau_rang" field in the mutation.
+func (m *CompetenceMutation) NiveauRang() (r int, exists bool) {
+	v := m.niveau_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNiveauRang returns the old "niveau_rang" field's value of the Competence entity.
+// If the Competence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetenceMutation) OldNiveauRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNiveauRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNiveauRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNiveauRang: %w", err)
+	}
+	return oldValue.NiveauRang, nil
+}
+
+// AddNiveauRang adds i to the "niveau_rang" field.
+func (m *CompetenceMutation) AddNiveauRang(i int) {
+	if m.addniveau_rang != nil {
+		*m.addniveau_rang += i
+	} else {
+		m.addniveau_rang = &i
+	}
+}
+
+// AddedNiveauRang returns the value that was added to the "niveau_rang" field in this mutation.
+func (m *CompetenceMutation) AddedNiveauRang() (r int, exists bool) {
+	v := m.addniveau_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNiveauRang resets all changes to the "niveau_rang" field.
+func (m *CompetenceMutation) ResetNiveauRang() {
+	m.niveau_rang = nil
+	m.addniveau_rang = nil
+}
+
 // AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by ids.
 func (m *CompetenceMutation) AddTechnicienIDs(ids ...int) {
 	if m.techniciens == nil {
@@ -455,7 +513,7 @@ func (m *CompetenceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetenceMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, competence.FieldCreatedAt)
 	}
@@ -470,6 +528,9 @@ func (m *CompetenceMutation) Fields() []string {
 	}
 	if m.description != nil {
 		fields = append(fields, competence.FieldDescription)
+	}
+	if m.niveau_rang != nil {
+		fields = append(fields, competence.FieldNiveauRang)
 	}
 	return fields
 }
@@ -489,6 +550,8 @@ func (m *CompetenceMutation) Field(name string) (ent.Value, bool) {
 		return m.Niveau()
 	case competence.FieldDescription:
 		return m.Description()
+	case competence.FieldNiveauRang:
+		return m.NiveauRang()
 	}
 	return nil, false
 }
@@ -508,6 +571,8 @@ func (m *CompetenceMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldNiveau(ctx)
 	case competence.FieldDescription:
 		return m.OldDescription(ctx)
+	case competence.FieldNiveauRang:
+		return m.OldNiveauRang(ctx)
 	}
 	return nil, fmt.Errorf("unknown Competence field %s", name)
 }
@@ -552,6 +617,13 @@ func (m *CompetenceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDescription(v)
 		return nil
+	case competence.FieldNiveauRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNiveauRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Competence field %s", name)
 }
@@ -559,13 +631,21 @@ func (m *CompetenceMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *CompetenceMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addniveau_rang != nil {
+		fields = append(fields, competence.FieldNiveauRang)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *CompetenceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case competence.FieldNiveauRang:
+		return m.AddedNiveauRang()
+	}
 	return nil, false
 }
 
@@ -574,6 +654,13 @@ func (m *CompetenceMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *CompetenceMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case competence.FieldNiveauRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNiveauRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Competence numeric field %s", name)
 }
@@ -624,6 +711,9 @@ func (m *CompetenceMutation) ResetField(name string) error {
 		return nil
 	case competence.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case competence.FieldNiveauRang:
+		m.ResetNiveauRang()
 		return nil
 	}
 	return fmt.Errorf("unknown Competence field %s", name)
@@ -2676,6 +2766,10 @@ type EquipementMutation struct {
 	criticite            *domain.Criticite
 	date_installation    *time.Time
 	description          *string
+	statut_rang          *int
+	addstatut_rang       *int
+	criticite_rang       *int
+	addcriticite_rang    *int
 	clearedFields        map[string]struct{}
 	client               *int
 	clearedclient        bool
@@ -3396,6 +3490,118 @@ func (m *EquipementMutation) ResetClientID() {
 	delete(m.clearedFields, equipement.FieldClientID)
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (m *EquipementMutation) SetStatutRang(i int) {
+	m.statut_rang = &i
+	m.addstatut_rang = nil
+}
+
+// StatutRang returns the value of the "statut_rang" field in the mutation.
+func (m *EquipementMutation) StatutRang() (r int, exists bool) {
+	v := m.statut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatutRang returns the old "statut_rang" field's value of the Equipement entity.
+// If the Equipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EquipementMutation) OldStatutRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatutRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatutRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatutRang: %w", err)
+	}
+	return oldValue.StatutRang, nil
+}
+
+// AddStatutRang adds i to the "statut_rang" field.
+func (m *EquipementMutation) AddStatutRang(i int) {
+	if m.addstatut_rang != nil {
+		*m.addstatut_rang += i
+	} else {
+		m.addstatut_rang = &i
+	}
+}
+
+// AddedStatutRang returns the value that was added to the "statut_rang" field in this mutation.
+func (m *EquipementMutation) AddedStatutRang() (r int, exists bool) {
+	v := m.addstatut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatutRang resets all changes to the "statut_rang" field.
+func (m *EquipementMutation) ResetStatutRang() {
+	m.statut_rang = nil
+	m.addstatut_rang = nil
+}
+
+// SetCriticiteRang sets the "criticite_rang" field.
+func (m *EquipementMutation) SetCriticiteRang(i int) {
+	m.criticite_rang = &i
+	m.addcriticite_rang = nil
+}
+
+// CriticiteRang returns the value of the "criticite_rang" field in the mutation.
+func (m *EquipementMutation) CriticiteRang() (r int, exists bool) {
+	v := m.criticite_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCriticiteRang returns the old "criticite_rang" field's value of the Equipement entity.
+// If the Equipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EquipementMutation) OldCriticiteRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCriticiteRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCriticiteRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCriticiteRang: %w", err)
+	}
+	return oldValue.CriticiteRang, nil
+}
+
+// AddCriticiteRang adds i to the "criticite_rang" field.
+func (m *EquipementMutation) AddCriticiteRang(i int) {
+	if m.addcriticite_rang != nil {
+		*m.addcriticite_rang += i
+	} else {
+		m.addcriticite_rang = &i
+	}
+}
+
+// AddedCriticiteRang returns the value that was added to the "criticite_rang" field in this mutation.
+func (m *EquipementMutation) AddedCriticiteRang() (r int, exists bool) {
+	v := m.addcriticite_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCriticiteRang resets all changes to the "criticite_rang" field.
+func (m *EquipementMutation) ResetCriticiteRang() {
+	m.criticite_rang = nil
+	m.addcriticite_rang = nil
+}
+
 // ClearClient clears the "client" edge to the Societe entity.
 func (m *EquipementMutation) ClearClient() {
 	m.clearedclient = true
@@ -3565,7 +3771,7 @@ func (m *EquipementMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EquipementMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, equipement.FieldCreatedAt)
 	}
@@ -3608,6 +3814,12 @@ func (m *EquipementMutation) Fields() []string {
 	if m.client != nil {
 		fields = append(fields, equipement.FieldClientID)
 	}
+	if m.statut_rang != nil {
+		fields = append(fields, equipement.FieldStatutRang)
+	}
+	if m.criticite_rang != nil {
+		fields = append(fields, equipement.FieldCriticiteRang)
+	}
 	return fields
 }
 
@@ -3644,6 +3856,10 @@ func (m *EquipementMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case equipement.FieldClientID:
 		return m.ClientID()
+	case equipement.FieldStatutRang:
+		return m.StatutRang()
+	case equipement.FieldCriticiteRang:
+		return m.CriticiteRang()
 	}
 	return nil, false
 }
@@ -3681,6 +3897,10 @@ func (m *EquipementMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDescription(ctx)
 	case equipement.FieldClientID:
 		return m.OldClientID(ctx)
+	case equipement.FieldStatutRang:
+		return m.OldStatutRang(ctx)
+	case equipement.FieldCriticiteRang:
+		return m.OldCriticiteRang(ctx)
 	}
 	return nil, fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -3788,6 +4008,20 @@ func (m *EquipementMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetClientID(v)
 		return nil
+	case equipement.FieldStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatutRang(v)
+		return nil
+	case equipement.FieldCriticiteRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCriticiteRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -3796,6 +4030,12 @@ func (m *EquipementMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *EquipementMutation) AddedFields() []string {
 	var fields []string
+	if m.addstatut_rang != nil {
+		fields = append(fields, equipement.FieldStatutRang)
+	}
+	if m.addcriticite_rang != nil {
+		fields = append(fields, equipement.FieldCriticiteRang)
+	}
 	return fields
 }
 
@@ -3804,6 +4044,10 @@ func (m *EquipementMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *EquipementMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case equipement.FieldStatutRang:
+		return m.AddedStatutRang()
+	case equipement.FieldCriticiteRang:
+		return m.AddedCriticiteRang()
 	}
 	return nil, false
 }
@@ -3813,6 +4057,20 @@ func (m *EquipementMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *EquipementMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case equipement.FieldStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatutRang(v)
+		return nil
+	case equipement.FieldCriticiteRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCriticiteRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement numeric field %s", name)
 }
@@ -3932,6 +4190,12 @@ func (m *EquipementMutation) ResetField(name string) error {
 		return nil
 	case equipement.FieldClientID:
 		m.ResetClientID()
+		return nil
+	case equipement.FieldStatutRang:
+		m.ResetStatutRang()
+		return nil
+	case equipement.FieldCriticiteRang:
+		m.ResetCriticiteRang()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
@@ -4068,28 +4332,30 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 // HistoriqueInterventionMutation represents an operation that mutates the HistoriqueIntervention nodes in the graph.
 type HistoriqueInterventionMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	ancien_statut       *domain.InterventionStatut
-	nouveau_statut      *domain.InterventionStatut
-	horodatage          *time.Time
-	remarque            *string
-	champ               *string
-	ancienne_valeur     *string
-	nouvelle_valeur     *string
-	clearedFields       map[string]struct{}
-	intervention        *int
-	clearedintervention bool
-	user                *int
-	cleareduser         bool
-	technicien          *int
-	clearedtechnicien   bool
-	done                bool
-	oldValue            func(context.Context) (*HistoriqueIntervention, error)
-	predicates          []predicate.HistoriqueIntervention
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	ancien_statut          *domain.InterventionStatut
+	nouveau_statut         *domain.InterventionStatut
+	horodatage             *time.Time
+	remarque               *string
+	champ                  *string
+	ancienne_valeur        *string
+	nouvelle_valeur        *string
+	nouveau_statut_rang    *int
+	addnouveau_statut_rang *int
+	clearedFields          map[string]struct{}
+	intervention           *int
+	clearedintervention    bool
+	user                   *int
+	cleareduser            bool
+	technicien             *int
+	clearedtechnicien      bool
+	done                   bool
+	oldValue               func(context.Context) (*HistoriqueIntervention, error)
+	predicates             []predicate.HistoriqueIntervention
 }
 
 var _ ent.Mutation = (*HistoriqueInterventionMutation)(nil)
@@ -4700,6 +4966,62 @@ func (m *HistoriqueInterventionMutation) ResetNouvelleValeur() {
 	delete(m.clearedFields, historiqueintervention.FieldNouvelleValeur)
 }
 
+// SetNouveauStatutRang sets the "nouveau_statut_rang" field.
+func (m *HistoriqueInterventionMutation) SetNouveauStatutRang(i int) {
+	m.nouveau_statut_rang = &i
+	m.addnouveau_statut_rang = nil
+}
+
+// NouveauStatutRang returns the value of the "nouveau_statut_rang" field in the mutation.
+func (m *HistoriqueInterventionMutation) NouveauStatutRang() (r int, exists bool) {
+	v := m.nouveau_statut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNouveauStatutRang returns the old "nouveau_statut_rang" field's value of the HistoriqueIntervention entity.
+// If the HistoriqueIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HistoriqueInterventionMutation) OldNouveauStatutRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNouveauStatutRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNouveauStatutRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNouveauStatutRang: %w", err)
+	}
+	return oldValue.NouveauStatutRang, nil
+}
+
+// AddNouveauStatutRang adds i to the "nouveau_statut_rang" field.
+func (m *HistoriqueInterventionMutation) AddNouveauStatutRang(i int) {
+	if m.addnouveau_statut_rang != nil {
+		*m.addnouveau_statut_rang += i
+	} else {
+		m.addnouveau_statut_rang = &i
+	}
+}
+
+// AddedNouveauStatutRang returns the value that was added to the "nouveau_statut_rang" field in this mutation.
+func (m *HistoriqueInterventionMutation) AddedNouveauStatutRang() (r int, exists bool) {
+	v := m.addnouveau_statut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNouveauStatutRang resets all changes to the "nouveau_statut_rang" field.
+func (m *HistoriqueInterventionMutation) ResetNouveauStatutRang() {
+	m.nouveau_statut_rang = nil
+	m.addnouveau_statut_rang = nil
+}
+
 // ClearIntervention clears the "intervention" edge to the Intervention entity.
 func (m *HistoriqueInterventionMutation) ClearIntervention() {
 	m.clearedintervention = true
@@ -4815,7 +5137,7 @@ func (m *HistoriqueInterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HistoriqueInterventionMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, historiqueintervention.FieldCreatedAt)
 	}
@@ -4852,6 +5174,9 @@ func (m *HistoriqueInterventionMutation) Fields() []string {
 	if m.nouvelle_valeur != nil {
 		fields = append(fields, historiqueintervention.FieldNouvelleValeur)
 	}
+	if m.nouveau_statut_rang != nil {
+		fields = append(fields, historiqueintervention.FieldNouveauStatutRang)
+	}
 	return fields
 }
 
@@ -4884,6 +5209,8 @@ func (m *HistoriqueInterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.AncienneValeur()
 	case historiqueintervention.FieldNouvelleValeur:
 		return m.NouvelleValeur()
+	case historiqueintervention.FieldNouveauStatutRang:
+		return m.NouveauStatutRang()
 	}
 	return nil, false
 }
@@ -4917,6 +5244,8 @@ func (m *HistoriqueInterventionMutation) OldField(ctx context.Context, name stri
 		return m.OldAncienneValeur(ctx)
 	case historiqueintervention.FieldNouvelleValeur:
 		return m.OldNouvelleValeur(ctx)
+	case historiqueintervention.FieldNouveauStatutRang:
+		return m.OldNouveauStatutRang(ctx)
 	}
 	return nil, fmt.Errorf("unknown HistoriqueIntervention field %s", name)
 }
@@ -5010,6 +5339,13 @@ func (m *HistoriqueInterventionMutation) SetField(name string, value ent.Value) 
 		}
 		m.SetNouvelleValeur(v)
 		return nil
+	case historiqueintervention.FieldNouveauStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNouveauStatutRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention field %s", name)
 }
@@ -5018,6 +5354,9 @@ func (m *HistoriqueInterventionMutation) SetField(name string, value ent.Value) 
 // this mutation.
 func (m *HistoriqueInterventionMutation) AddedFields() []string {
 	var fields []string
+	if m.addnouveau_statut_rang != nil {
+		fields = append(fields, historiqueintervention.FieldNouveauStatutRang)
+	}
 	return fields
 }
 
@@ -5026,6 +5365,8 @@ func (m *HistoriqueInterventionMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *HistoriqueInterventionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case historiqueintervention.FieldNouveauStatutRang:
+		return m.AddedNouveauStatutRang()
 	}
 	return nil, false
 }
@@ -5035,6 +5376,13 @@ func (m *HistoriqueInterventionMutation) AddedField(name string) (ent.Value, boo
 // type.
 func (m *HistoriqueInterventionMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case historiqueintervention.FieldNouveauStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNouveauStatutRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention numeric field %s", name)
 }
@@ -5136,6 +5484,9 @@ func (m *HistoriqueInterventionMutation) ResetField(name string) error {
 		return nil
 	case historiqueintervention.FieldNouvelleValeur:
 		m.ResetNouvelleValeur()
+		return nil
+	case historiqueintervention.FieldNouveauStatutRang:
+		m.ResetNouveauStatutRang()
 		return nil
 	}
 	return fmt.Errorf("unknown HistoriqueIntervention field %s", name)
@@ -5285,6 +5636,10 @@ type InterventionMutation struct {
 	date_limite_manuelle   *bool
 	commentaire_client     *string
 	date_validation_client *time.Time
+	statut_rang            *int
+	addstatut_rang         *int
+	priorite_rang          *int
+	addpriorite_rang       *int
 	clearedFields          map[string]struct{}
 	equipement             *int
 	clearedequipement      bool
@@ -6896,6 +7251,118 @@ func (m *InterventionMutation) ResetDateValidationClient() {
 	delete(m.clearedFields, intervention.FieldDateValidationClient)
 }
 
+// SetStatutRang sets the "statut_rang" field.
+func (m *InterventionMutation) SetStatutRang(i int) {
+	m.statut_rang = &i
+	m.addstatut_rang = nil
+}
+
+// StatutRang returns the value of the "statut_rang" field in the mutation.
+func (m *InterventionMutation) StatutRang() (r int, exists bool) {
+	v := m.statut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatutRang returns the old "statut_rang" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldStatutRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatutRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatutRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatutRang: %w", err)
+	}
+	return oldValue.StatutRang, nil
+}
+
+// AddStatutRang adds i to the "statut_rang" field.
+func (m *InterventionMutation) AddStatutRang(i int) {
+	if m.addstatut_rang != nil {
+		*m.addstatut_rang += i
+	} else {
+		m.addstatut_rang = &i
+	}
+}
+
+// AddedStatutRang returns the value that was added to the "statut_rang" field in this mutation.
+func (m *InterventionMutation) AddedStatutRang() (r int, exists bool) {
+	v := m.addstatut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatutRang resets all changes to the "statut_rang" field.
+func (m *InterventionMutation) ResetStatutRang() {
+	m.statut_rang = nil
+	m.addstatut_rang = nil
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (m *InterventionMutation) SetPrioriteRang(i int) {
+	m.priorite_rang = &i
+	m.addpriorite_rang = nil
+}
+
+// PrioriteRang returns the value of the "priorite_rang" field in the mutation.
+func (m *InterventionMutation) PrioriteRang() (r int, exists bool) {
+	v := m.priorite_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrioriteRang returns the old "priorite_rang" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldPrioriteRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrioriteRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrioriteRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrioriteRang: %w", err)
+	}
+	return oldValue.PrioriteRang, nil
+}
+
+// AddPrioriteRang adds i to the "priorite_rang" field.
+func (m *InterventionMutation) AddPrioriteRang(i int) {
+	if m.addpriorite_rang != nil {
+		*m.addpriorite_rang += i
+	} else {
+		m.addpriorite_rang = &i
+	}
+}
+
+// AddedPrioriteRang returns the value that was added to the "priorite_rang" field in this mutation.
+func (m *InterventionMutation) AddedPrioriteRang() (r int, exists bool) {
+	v := m.addpriorite_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPrioriteRang resets all changes to the "priorite_rang" field.
+func (m *InterventionMutation) ResetPrioriteRang() {
+	m.priorite_rang = nil
+	m.addpriorite_rang = nil
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -7362,7 +7829,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 32)
+	fields := make([]string, 0, 34)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -7459,6 +7926,12 @@ func (m *InterventionMutation) Fields() []string {
 	if m.date_validation_client != nil {
 		fields = append(fields, intervention.FieldDateValidationClient)
 	}
+	if m.statut_rang != nil {
+		fields = append(fields, intervention.FieldStatutRang)
+	}
+	if m.priorite_rang != nil {
+		fields = append(fields, intervention.FieldPrioriteRang)
+	}
 	return fields
 }
 
@@ -7531,6 +8004,10 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.CommentaireClient()
 	case intervention.FieldDateValidationClient:
 		return m.DateValidationClient()
+	case intervention.FieldStatutRang:
+		return m.StatutRang()
+	case intervention.FieldPrioriteRang:
+		return m.PrioriteRang()
 	}
 	return nil, false
 }
@@ -7604,6 +8081,10 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCommentaireClient(ctx)
 	case intervention.FieldDateValidationClient:
 		return m.OldDateValidationClient(ctx)
+	case intervention.FieldStatutRang:
+		return m.OldStatutRang(ctx)
+	case intervention.FieldPrioriteRang:
+		return m.OldPrioriteRang(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -7837,6 +8318,20 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDateValidationClient(v)
 		return nil
+	case intervention.FieldStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatutRang(v)
+		return nil
+	case intervention.FieldPrioriteRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrioriteRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -7851,6 +8346,12 @@ func (m *InterventionMutation) AddedFields() []string {
 	if m.addsatisfaction_client != nil {
 		fields = append(fields, intervention.FieldSatisfactionClient)
 	}
+	if m.addstatut_rang != nil {
+		fields = append(fields, intervention.FieldStatutRang)
+	}
+	if m.addpriorite_rang != nil {
+		fields = append(fields, intervention.FieldPrioriteRang)
+	}
 	return fields
 }
 
@@ -7863,6 +8364,10 @@ func (m *InterventionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedDureeEstimee()
 	case intervention.FieldSatisfactionClient:
 		return m.AddedSatisfactionClient()
+	case intervention.FieldStatutRang:
+		return m.AddedStatutRang()
+	case intervention.FieldPrioriteRang:
+		return m.AddedPrioriteRang()
 	}
 	return nil, false
 }
@@ -7885,6 +8390,20 @@ func (m *InterventionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSatisfactionClient(v)
+		return nil
+	case intervention.FieldStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatutRang(v)
+		return nil
+	case intervention.FieldPrioriteRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPrioriteRang(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention numeric field %s", name)
@@ -8143,6 +8662,12 @@ func (m *InterventionMutation) ResetField(name string) error {
 		return nil
 	case intervention.FieldDateValidationClient:
 		m.ResetDateValidationClient()
+		return nil
+	case intervention.FieldStatutRang:
+		m.ResetStatutRang()
+		return nil
+	case intervention.FieldPrioriteRang:
+		m.ResetPrioriteRang()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
@@ -11473,6 +11998,12 @@ type PlanningMutation struct {
 	derniere_date        *time.Time
 	statut               *domain.PlanningStatut
 	date_debut           *time.Time
+	priorite_rang        *int
+	addpriorite_rang     *int
+	frequence_rang       *int
+	addfrequence_rang    *int
+	statut_rang          *int
+	addstatut_rang       *int
 	clearedFields        map[string]struct{}
 	equipement           *int
 	clearedequipement    bool
@@ -12194,6 +12725,174 @@ func (m *PlanningMutation) ResetDateDebut() {
 	delete(m.clearedFields, planning.FieldDateDebut)
 }
 
+// SetPrioriteRang sets the "priorite_rang" field.
+func (m *PlanningMutation) SetPrioriteRang(i int) {
+	m.priorite_rang = &i
+	m.addpriorite_rang = nil
+}
+
+// PrioriteRang returns the value of the "priorite_rang" field in the mutation.
+func (m *PlanningMutation) PrioriteRang() (r int, exists bool) {
+	v := m.priorite_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrioriteRang returns the old "priorite_rang" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldPrioriteRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrioriteRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrioriteRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrioriteRang: %w", err)
+	}
+	return oldValue.PrioriteRang, nil
+}
+
+// AddPrioriteRang adds i to the "priorite_rang" field.
+func (m *PlanningMutation) AddPrioriteRang(i int) {
+	if m.addpriorite_rang != nil {
+		*m.addpriorite_rang += i
+	} else {
+		m.addpriorite_rang = &i
+	}
+}
+
+// AddedPrioriteRang returns the value that was added to the "priorite_rang" field in this mutation.
+func (m *PlanningMutation) AddedPrioriteRang() (r int, exists bool) {
+	v := m.addpriorite_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPrioriteRang resets all changes to the "priorite_rang" field.
+func (m *PlanningMutation) ResetPrioriteRang() {
+	m.priorite_rang = nil
+	m.addpriorite_rang = nil
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (m *PlanningMutation) SetFrequenceRang(i int) {
+	m.frequence_rang = &i
+	m.addfrequence_rang = nil
+}
+
+// FrequenceRang returns the value of the "frequence_rang" field in the mutation.
+func (m *PlanningMutation) FrequenceRang() (r int, exists bool) {
+	v := m.frequence_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrequenceRang returns the old "frequence_rang" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldFrequenceRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrequenceRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrequenceRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrequenceRang: %w", err)
+	}
+	return oldValue.FrequenceRang, nil
+}
+
+// AddFrequenceRang adds i to the "frequence_rang" field.
+func (m *PlanningMutation) AddFrequenceRang(i int) {
+	if m.addfrequence_rang != nil {
+		*m.addfrequence_rang += i
+	} else {
+		m.addfrequence_rang = &i
+	}
+}
+
+// AddedFrequenceRang returns the value that was added to the "frequence_rang" field in this mutation.
+func (m *PlanningMutation) AddedFrequenceRang() (r int, exists bool) {
+	v := m.addfrequence_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFrequenceRang resets all changes to the "frequence_rang" field.
+func (m *PlanningMutation) ResetFrequenceRang() {
+	m.frequence_rang = nil
+	m.addfrequence_rang = nil
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (m *PlanningMutation) SetStatutRang(i int) {
+	m.statut_rang = &i
+	m.addstatut_rang = nil
+}
+
+// StatutRang returns the value of the "statut_rang" field in the mutation.
+func (m *PlanningMutation) StatutRang() (r int, exists bool) {
+	v := m.statut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatutRang returns the old "statut_rang" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldStatutRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatutRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatutRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatutRang: %w", err)
+	}
+	return oldValue.StatutRang, nil
+}
+
+// AddStatutRang adds i to the "statut_rang" field.
+func (m *PlanningMutation) AddStatutRang(i int) {
+	if m.addstatut_rang != nil {
+		*m.addstatut_rang += i
+	} else {
+		m.addstatut_rang = &i
+	}
+}
+
+// AddedStatutRang returns the value that was added to the "statut_rang" field in this mutation.
+func (m *PlanningMutation) AddedStatutRang() (r int, exists bool) {
+	v := m.addstatut_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatutRang resets all changes to the "statut_rang" field.
+func (m *PlanningMutation) ResetStatutRang() {
+	m.statut_rang = nil
+	m.addstatut_rang = nil
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *PlanningMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -12336,7 +13035,7 @@ func (m *PlanningMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanningMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, planning.FieldCreatedAt)
 	}
@@ -12379,6 +13078,15 @@ func (m *PlanningMutation) Fields() []string {
 	if m.date_debut != nil {
 		fields = append(fields, planning.FieldDateDebut)
 	}
+	if m.priorite_rang != nil {
+		fields = append(fields, planning.FieldPrioriteRang)
+	}
+	if m.frequence_rang != nil {
+		fields = append(fields, planning.FieldFrequenceRang)
+	}
+	if m.statut_rang != nil {
+		fields = append(fields, planning.FieldStatutRang)
+	}
 	return fields
 }
 
@@ -12415,6 +13123,12 @@ func (m *PlanningMutation) Field(name string) (ent.Value, bool) {
 		return m.TechnicienID()
 	case planning.FieldDateDebut:
 		return m.DateDebut()
+	case planning.FieldPrioriteRang:
+		return m.PrioriteRang()
+	case planning.FieldFrequenceRang:
+		return m.FrequenceRang()
+	case planning.FieldStatutRang:
+		return m.StatutRang()
 	}
 	return nil, false
 }
@@ -12452,6 +13166,12 @@ func (m *PlanningMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldTechnicienID(ctx)
 	case planning.FieldDateDebut:
 		return m.OldDateDebut(ctx)
+	case planning.FieldPrioriteRang:
+		return m.OldPrioriteRang(ctx)
+	case planning.FieldFrequenceRang:
+		return m.OldFrequenceRang(ctx)
+	case planning.FieldStatutRang:
+		return m.OldStatutRang(ctx)
 	}
 	return nil, fmt.Errorf("unknown Planning field %s", name)
 }
@@ -12559,6 +13279,27 @@ func (m *PlanningMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDateDebut(v)
 		return nil
+	case planning.FieldPrioriteRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrioriteRang(v)
+		return nil
+	case planning.FieldFrequenceRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrequenceRang(v)
+		return nil
+	case planning.FieldStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatutRang(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
 }
@@ -12573,6 +13314,15 @@ func (m *PlanningMutation) AddedFields() []string {
 	if m.addintervalle != nil {
 		fields = append(fields, planning.FieldIntervalle)
 	}
+	if m.addpriorite_rang != nil {
+		fields = append(fields, planning.FieldPrioriteRang)
+	}
+	if m.addfrequence_rang != nil {
+		fields = append(fields, planning.FieldFrequenceRang)
+	}
+	if m.addstatut_rang != nil {
+		fields = append(fields, planning.FieldStatutRang)
+	}
 	return fields
 }
 
@@ -12585,6 +13335,12 @@ func (m *PlanningMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedDureeEstimee()
 	case planning.FieldIntervalle:
 		return m.AddedIntervalle()
+	case planning.FieldPrioriteRang:
+		return m.AddedPrioriteRang()
+	case planning.FieldFrequenceRang:
+		return m.AddedFrequenceRang()
+	case planning.FieldStatutRang:
+		return m.AddedStatutRang()
 	}
 	return nil, false
 }
@@ -12607,6 +13363,27 @@ func (m *PlanningMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddIntervalle(v)
+		return nil
+	case planning.FieldPrioriteRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPrioriteRang(v)
+		return nil
+	case planning.FieldFrequenceRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFrequenceRang(v)
+		return nil
+	case planning.FieldStatutRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatutRang(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Planning numeric field %s", name)
@@ -12709,6 +13486,15 @@ func (m *PlanningMutation) ResetField(name string) error {
 		return nil
 	case planning.FieldDateDebut:
 		m.ResetDateDebut()
+		return nil
+	case planning.FieldPrioriteRang:
+		m.ResetPrioriteRang()
+		return nil
+	case planning.FieldFrequenceRang:
+		m.ResetFrequenceRang()
+		return nil
+	case planning.FieldStatutRang:
+		m.ResetStatutRang()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)

@@ -48,6 +48,12 @@ type Planning struct {
 	TechnicienID *int `json:"technicien_id,omitempty"`
 	// anchor of the occurrences (prochaine_date when empty): they are computed from it, so a plan on the 31st stays on month ends
 	DateDebut *time.Time `json:"date_debut,omitempty"`
+	// rank of priorite in its business order (domain.Ranked), kept by a hook; orderBy PRIORITE sorts on it
+	PrioriteRang int `json:"priorite_rang,omitempty"`
+	// rank of frequence in its business order (domain.Ranked), kept by a hook; orderBy FREQUENCE sorts on it
+	FrequenceRang int `json:"frequence_rang,omitempty"`
+	// rank of statut in its business order (domain.Ranked), kept by a hook; orderBy STATUT sorts on it
+	StatutRang int `json:"statut_rang,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanningQuery when eager-loading is set.
 	Edges        PlanningEdges `json:"edges"`
@@ -107,7 +113,7 @@ func (*Planning) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID:
+		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID, planning.FieldPrioriteRang, planning.FieldFrequenceRang, planning.FieldStatutRang:
 			values[i] = new(sql.NullInt64)
 		case planning.FieldTitre, planning.FieldDescription, planning.FieldPriorite, planning.FieldFrequence, planning.FieldStatut:
 			values[i] = new(sql.NullString)
@@ -222,6 +228,24 @@ func (_m *Planning) assignValues(columns []string, values []any) error {
 				_m.DateDebut = new(time.Time)
 				*_m.DateDebut = value.Time
 			}
+		case planning.FieldPrioriteRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field priorite_rang", values[i])
+			} else if value.Valid {
+				_m.PrioriteRang = int(value.Int64)
+			}
+		case planning.FieldFrequenceRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field frequence_rang", values[i])
+			} else if value.Valid {
+				_m.FrequenceRang = int(value.Int64)
+			}
+		case planning.FieldStatutRang:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field statut_rang", values[i])
+			} else if value.Valid {
+				_m.StatutRang = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -322,6 +346,15 @@ func (_m *Planning) String() string {
 		builder.WriteString("date_debut=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("priorite_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PrioriteRang))
+	builder.WriteString(", ")
+	builder.WriteString("frequence_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FrequenceRang))
+	builder.WriteString(", ")
+	builder.WriteString("statut_rang=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StatutRang))
 	builder.WriteByte(')')
 	return builder.String()
 }

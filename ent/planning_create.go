@@ -190,6 +190,48 @@ func (_c *PlanningCreate) SetNillableDateDebut(v *time.Time) *PlanningCreate {
 	return _c
 }
 
+// SetPrioriteRang sets the "priorite_rang" field.
+func (_c *PlanningCreate) SetPrioriteRang(v int) *PlanningCreate {
+	_c.mutation.SetPrioriteRang(v)
+	return _c
+}
+
+// SetNillablePrioriteRang sets the "priorite_rang" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillablePrioriteRang(v *int) *PlanningCreate {
+	if v != nil {
+		_c.SetPrioriteRang(*v)
+	}
+	return _c
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (_c *PlanningCreate) SetFrequenceRang(v int) *PlanningCreate {
+	_c.mutation.SetFrequenceRang(v)
+	return _c
+}
+
+// SetNillableFrequenceRang sets the "frequence_rang" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableFrequenceRang(v *int) *PlanningCreate {
+	if v != nil {
+		_c.SetFrequenceRang(*v)
+	}
+	return _c
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (_c *PlanningCreate) SetStatutRang(v int) *PlanningCreate {
+	_c.mutation.SetStatutRang(v)
+	return _c
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableStatutRang(v *int) *PlanningCreate {
+	if v != nil {
+		_c.SetStatutRang(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *PlanningCreate) SetEquipement(v *Equipement) *PlanningCreate {
 	return _c.SetEquipementID(v.ID)
@@ -278,6 +320,18 @@ func (_c *PlanningCreate) defaults() error {
 		v := planning.DefaultStatut
 		_c.mutation.SetStatut(v)
 	}
+	if _, ok := _c.mutation.PrioriteRang(); !ok {
+		v := planning.DefaultPrioriteRang
+		_c.mutation.SetPrioriteRang(v)
+	}
+	if _, ok := _c.mutation.FrequenceRang(); !ok {
+		v := planning.DefaultFrequenceRang
+		_c.mutation.SetFrequenceRang(v)
+	}
+	if _, ok := _c.mutation.StatutRang(); !ok {
+		v := planning.DefaultStatutRang
+		_c.mutation.SetStatutRang(v)
+	}
 	return nil
 }
 
@@ -339,6 +393,15 @@ func (_c *PlanningCreate) check() error {
 	}
 	if _, ok := _c.mutation.EquipementID(); !ok {
 		return &ValidationError{Name: "equipement_id", err: errors.New(`ent: missing required field "Planning.equipement_id"`)}
+	}
+	if _, ok := _c.mutation.PrioriteRang(); !ok {
+		return &ValidationError{Name: "priorite_rang", err: errors.New(`ent: missing required field "Planning.priorite_rang"`)}
+	}
+	if _, ok := _c.mutation.FrequenceRang(); !ok {
+		return &ValidationError{Name: "frequence_rang", err: errors.New(`ent: missing required field "Planning.frequence_rang"`)}
+	}
+	if _, ok := _c.mutation.StatutRang(); !ok {
+		return &ValidationError{Name: "statut_rang", err: errors.New(`ent: missing required field "Planning.statut_rang"`)}
 	}
 	if len(_c.mutation.EquipementIDs()) == 0 {
 		return &ValidationError{Name: "equipement", err: errors.New(`ent: missing required edge "Planning.equipement"`)}
@@ -417,6 +480,18 @@ func (_c *PlanningCreate) createSpec() (*Planning, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DateDebut(); ok {
 		_spec.SetField(planning.FieldDateDebut, field.TypeTime, value)
 		_node.DateDebut = &value
+	}
+	if value, ok := _c.mutation.PrioriteRang(); ok {
+		_spec.SetField(planning.FieldPrioriteRang, field.TypeInt, value)
+		_node.PrioriteRang = value
+	}
+	if value, ok := _c.mutation.FrequenceRang(); ok {
+		_spec.SetField(planning.FieldFrequenceRang, field.TypeInt, value)
+		_node.FrequenceRang = value
+	}
+	if value, ok := _c.mutation.StatutRang(); ok {
+		_spec.SetField(planning.FieldStatutRang, field.TypeInt, value)
+		_node.StatutRang = value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -718,6 +793,60 @@ func (u *PlanningUpsert) ClearDateDebut() *PlanningUpsert {
 	return u
 }
 
+// SetPrioriteRang sets the "priorite_rang" field.
+func (u *PlanningUpsert) SetPrioriteRang(v int) *PlanningUpsert {
+	u.Set(planning.FieldPrioriteRang, v)
+	return u
+}
+
+// UpdatePrioriteRang sets the "priorite_rang" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdatePrioriteRang() *PlanningUpsert {
+	u.SetExcluded(planning.FieldPrioriteRang)
+	return u
+}
+
+// AddPrioriteRang adds v to the "priorite_rang" field.
+func (u *PlanningUpsert) AddPrioriteRang(v int) *PlanningUpsert {
+	u.Add(planning.FieldPrioriteRang, v)
+	return u
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (u *PlanningUpsert) SetFrequenceRang(v int) *PlanningUpsert {
+	u.Set(planning.FieldFrequenceRang, v)
+	return u
+}
+
+// UpdateFrequenceRang sets the "frequence_rang" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateFrequenceRang() *PlanningUpsert {
+	u.SetExcluded(planning.FieldFrequenceRang)
+	return u
+}
+
+// AddFrequenceRang adds v to the "frequence_rang" field.
+func (u *PlanningUpsert) AddFrequenceRang(v int) *PlanningUpsert {
+	u.Add(planning.FieldFrequenceRang, v)
+	return u
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *PlanningUpsert) SetStatutRang(v int) *PlanningUpsert {
+	u.Set(planning.FieldStatutRang, v)
+	return u
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateStatutRang() *PlanningUpsert {
+	u.SetExcluded(planning.FieldStatutRang)
+	return u
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *PlanningUpsert) AddStatutRang(v int) *PlanningUpsert {
+	u.Add(planning.FieldStatutRang, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -991,6 +1120,69 @@ func (u *PlanningUpsertOne) UpdateDateDebut() *PlanningUpsertOne {
 func (u *PlanningUpsertOne) ClearDateDebut() *PlanningUpsertOne {
 	return u.Update(func(s *PlanningUpsert) {
 		s.ClearDateDebut()
+	})
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (u *PlanningUpsertOne) SetPrioriteRang(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetPrioriteRang(v)
+	})
+}
+
+// AddPrioriteRang adds v to the "priorite_rang" field.
+func (u *PlanningUpsertOne) AddPrioriteRang(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddPrioriteRang(v)
+	})
+}
+
+// UpdatePrioriteRang sets the "priorite_rang" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdatePrioriteRang() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdatePrioriteRang()
+	})
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (u *PlanningUpsertOne) SetFrequenceRang(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetFrequenceRang(v)
+	})
+}
+
+// AddFrequenceRang adds v to the "frequence_rang" field.
+func (u *PlanningUpsertOne) AddFrequenceRang(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddFrequenceRang(v)
+	})
+}
+
+// UpdateFrequenceRang sets the "frequence_rang" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateFrequenceRang() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateFrequenceRang()
+	})
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *PlanningUpsertOne) SetStatutRang(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetStatutRang(v)
+	})
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *PlanningUpsertOne) AddStatutRang(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddStatutRang(v)
+	})
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateStatutRang() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateStatutRang()
 	})
 }
 
@@ -1433,6 +1625,69 @@ func (u *PlanningUpsertBulk) UpdateDateDebut() *PlanningUpsertBulk {
 func (u *PlanningUpsertBulk) ClearDateDebut() *PlanningUpsertBulk {
 	return u.Update(func(s *PlanningUpsert) {
 		s.ClearDateDebut()
+	})
+}
+
+// SetPrioriteRang sets the "priorite_rang" field.
+func (u *PlanningUpsertBulk) SetPrioriteRang(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetPrioriteRang(v)
+	})
+}
+
+// AddPrioriteRang adds v to the "priorite_rang" field.
+func (u *PlanningUpsertBulk) AddPrioriteRang(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddPrioriteRang(v)
+	})
+}
+
+// UpdatePrioriteRang sets the "priorite_rang" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdatePrioriteRang() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdatePrioriteRang()
+	})
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (u *PlanningUpsertBulk) SetFrequenceRang(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetFrequenceRang(v)
+	})
+}
+
+// AddFrequenceRang adds v to the "frequence_rang" field.
+func (u *PlanningUpsertBulk) AddFrequenceRang(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddFrequenceRang(v)
+	})
+}
+
+// UpdateFrequenceRang sets the "frequence_rang" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateFrequenceRang() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateFrequenceRang()
+	})
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (u *PlanningUpsertBulk) SetStatutRang(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetStatutRang(v)
+	})
+}
+
+// AddStatutRang adds v to the "statut_rang" field.
+func (u *PlanningUpsertBulk) AddStatutRang(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddStatutRang(v)
+	})
+}
+
+// UpdateStatutRang sets the "statut_rang" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateStatutRang() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateStatutRang()
 	})
 }
 

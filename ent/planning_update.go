@@ -251,6 +251,69 @@ func (_u *PlanningUpdate) ClearDateDebut() *PlanningUpdate {
 	return _u
 }
 
+// SetPrioriteRang sets the "priorite_rang" field.
+func (_u *PlanningUpdate) SetPrioriteRang(v int) *PlanningUpdate {
+	_u.mutation.ResetPrioriteRang()
+	_u.mutation.SetPrioriteRang(v)
+	return _u
+}
+
+// SetNillablePrioriteRang sets the "priorite_rang" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillablePrioriteRang(v *int) *PlanningUpdate {
+	if v != nil {
+		_u.SetPrioriteRang(*v)
+	}
+	return _u
+}
+
+// AddPrioriteRang adds value to the "priorite_rang" field.
+func (_u *PlanningUpdate) AddPrioriteRang(v int) *PlanningUpdate {
+	_u.mutation.AddPrioriteRang(v)
+	return _u
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (_u *PlanningUpdate) SetFrequenceRang(v int) *PlanningUpdate {
+	_u.mutation.ResetFrequenceRang()
+	_u.mutation.SetFrequenceRang(v)
+	return _u
+}
+
+// SetNillableFrequenceRang sets the "frequence_rang" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableFrequenceRang(v *int) *PlanningUpdate {
+	if v != nil {
+		_u.SetFrequenceRang(*v)
+	}
+	return _u
+}
+
+// AddFrequenceRang adds value to the "frequence_rang" field.
+func (_u *PlanningUpdate) AddFrequenceRang(v int) *PlanningUpdate {
+	_u.mutation.AddFrequenceRang(v)
+	return _u
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (_u *PlanningUpdate) SetStatutRang(v int) *PlanningUpdate {
+	_u.mutation.ResetStatutRang()
+	_u.mutation.SetStatutRang(v)
+	return _u
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableStatutRang(v *int) *PlanningUpdate {
+	if v != nil {
+		_u.SetStatutRang(*v)
+	}
+	return _u
+}
+
+// AddStatutRang adds value to the "statut_rang" field.
+func (_u *PlanningUpdate) AddStatutRang(v int) *PlanningUpdate {
+	_u.mutation.AddStatutRang(v)
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdate) SetEquipement(v *Equipement) *PlanningUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -462,6 +525,24 @@ func (_u *PlanningUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DateDebutCleared() {
 		_spec.ClearField(planning.FieldDateDebut, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PrioriteRang(); ok {
+		_spec.SetField(planning.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPrioriteRang(); ok {
+		_spec.AddField(planning.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FrequenceRang(); ok {
+		_spec.SetField(planning.FieldFrequenceRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFrequenceRang(); ok {
+		_spec.AddField(planning.FieldFrequenceRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StatutRang(); ok {
+		_spec.SetField(planning.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStatutRang(); ok {
+		_spec.AddField(planning.FieldStatutRang, field.TypeInt, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -806,6 +887,69 @@ func (_u *PlanningUpdateOne) ClearDateDebut() *PlanningUpdateOne {
 	return _u
 }
 
+// SetPrioriteRang sets the "priorite_rang" field.
+func (_u *PlanningUpdateOne) SetPrioriteRang(v int) *PlanningUpdateOne {
+	_u.mutation.ResetPrioriteRang()
+	_u.mutation.SetPrioriteRang(v)
+	return _u
+}
+
+// SetNillablePrioriteRang sets the "priorite_rang" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillablePrioriteRang(v *int) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetPrioriteRang(*v)
+	}
+	return _u
+}
+
+// AddPrioriteRang adds value to the "priorite_rang" field.
+func (_u *PlanningUpdateOne) AddPrioriteRang(v int) *PlanningUpdateOne {
+	_u.mutation.AddPrioriteRang(v)
+	return _u
+}
+
+// SetFrequenceRang sets the "frequence_rang" field.
+func (_u *PlanningUpdateOne) SetFrequenceRang(v int) *PlanningUpdateOne {
+	_u.mutation.ResetFrequenceRang()
+	_u.mutation.SetFrequenceRang(v)
+	return _u
+}
+
+// SetNillableFrequenceRang sets the "frequence_rang" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableFrequenceRang(v *int) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetFrequenceRang(*v)
+	}
+	return _u
+}
+
+// AddFrequenceRang adds value to the "frequence_rang" field.
+func (_u *PlanningUpdateOne) AddFrequenceRang(v int) *PlanningUpdateOne {
+	_u.mutation.AddFrequenceRang(v)
+	return _u
+}
+
+// SetStatutRang sets the "statut_rang" field.
+func (_u *PlanningUpdateOne) SetStatutRang(v int) *PlanningUpdateOne {
+	_u.mutation.ResetStatutRang()
+	_u.mutation.SetStatutRang(v)
+	return _u
+}
+
+// SetNillableStatutRang sets the "statut_rang" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableStatutRang(v *int) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetStatutRang(*v)
+	}
+	return _u
+}
+
+// AddStatutRang adds value to the "statut_rang" field.
+func (_u *PlanningUpdateOne) AddStatutRang(v int) *PlanningUpdateOne {
+	_u.mutation.AddStatutRang(v)
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdateOne) SetEquipement(v *Equipement) *PlanningUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -1047,6 +1191,24 @@ func (_u *PlanningUpdateOne) sqlSave(ctx context.Context) (_node *Planning, err 
 	}
 	if _u.mutation.DateDebutCleared() {
 		_spec.ClearField(planning.FieldDateDebut, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PrioriteRang(); ok {
+		_spec.SetField(planning.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPrioriteRang(); ok {
+		_spec.AddField(planning.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FrequenceRang(); ok {
+		_spec.SetField(planning.FieldFrequenceRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFrequenceRang(); ok {
+		_spec.AddField(planning.FieldFrequenceRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StatutRang(); ok {
+		_spec.SetField(planning.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedStatutRang(); ok {
+		_spec.AddField(planning.FieldStatutRang, field.TypeInt, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

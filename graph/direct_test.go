@@ -254,6 +254,10 @@ func TestDirectRendering(t *testing.T) {
 		Interventions struct{ PageInfo struct{ EndCursor string } }
 	}
 	adminAPI.MustData(`{ interventions(first: 4) { pageInfo { endCursor } } }`, nil, &first)
+	var byPriority struct {
+		Interventions struct{ PageInfo struct{ EndCursor string } }
+	}
+	adminAPI.MustData(`{ interventions(first: 4, orderBy: [{field: PRIORITE, direction: DESC}]) { pageInfo { endCursor } } }`, nil, &byPriority)
 
 	tests := []struct {
 		name   string
@@ -280,6 +284,13 @@ func TestDirectRendering(t *testing.T) {
 		{"after a cursor, filtered", `query($c: Cursor) { interventions(first: 3, after: $c, where: {statutIn: [AFFECTEE, CLOTUREE]}) {
 			  totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id titre } } } }`,
 			map[string]any{"c": first.Interventions.PageInfo.EndCursor}, true},
+		{"by priority, highest first", `{ interventions(first: 10, orderBy: [{field: PRIORITE, direction: DESC}]) {
+			  totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { id titre priorite } } } }`, nil, true},
+		{"by priority, after a cursor", `query($c: Cursor) { interventions(first: 5, after: $c, orderBy: [{field: PRIORITE, direction: DESC}]) {
+			  pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id priorite } } } }`,
+			map[string]any{"c": byPriority.Interventions.PageInfo.EndCursor}, true},
+		{"by status in its life cycle, then priority, the last ones", `{ interventions(last: 6, orderBy: [{field: STATUT},
+			  {field: PRIORITE, direction: DESC}]) { pageInfo { hasPreviousPage startCursor } edges { cursor node { id statut priorite } } } }`, nil, true},
 		{"the last ones", `{ interventions(last: 3) { pageInfo { hasPreviousPage startCursor } edges { node { id dateLimite } } } }`, nil, true},
 		{"the count alone", `{ interventions { totalCount } }`, nil, true},
 		{"an empty page", `{ interventions(first: 5, where: {titre: "aucune"}) { totalCount edges { node { titre } } } }`, nil, true},

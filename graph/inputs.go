@@ -276,8 +276,9 @@ func (c *inputChecks) connectionNode(t *ast.Type) *ast.Definition {
 }
 
 // orderFieldKind is what the cursor holds for an order field. entgql names the order field
-// of a column after it (DATE_CREATION orders by dateCreation); the others order by a count
-// of an edge. kindInvalid, which matches anything, when the column is not in the schema.
+// of a column after it (DATE_CREATION orders by dateCreation), or of the rank column of an
+// enumeration with a business order (PRIORITE orders by priorite's rank); the others order
+// by a count of an edge. kindInvalid, which matches anything, when the column is not in the schema.
 func (c *inputChecks) orderFieldKind(node *ast.Definition, value string) kind {
 	f := node.Fields.ForName(fieldName(strings.ToLower(value)))
 	if f == nil {
@@ -290,6 +291,8 @@ func (c *inputChecks) orderFieldKind(node *ast.Definition, value string) kind {
 	switch {
 	case t == nil:
 		return kindInvalid
+	case t.Kind == ast.Enum && domain.HasRank(t.Name):
+		return kindNumber // ordered by its rank column (ent/schema/rank.go)
 	case t.Kind == ast.Enum:
 		return kindString
 	}

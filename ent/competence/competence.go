@@ -28,6 +28,8 @@ const (
 	FieldNiveau = "niveau"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
+	// FieldNiveauRang holds the string denoting the niveau_rang field in the database.
+	FieldNiveauRang = "niveau_rang"
 	// EdgeTechniciens holds the string denoting the techniciens edge name in mutations.
 	EdgeTechniciens = "techniciens"
 	// Table holds the table name of the competence in the database.
@@ -47,6 +49,7 @@ var Columns = []string{
 	FieldNom,
 	FieldNiveau,
 	FieldDescription,
+	FieldNiveauRang,
 }
 
 var (
@@ -71,7 +74,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -81,6 +84,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NomValidator is a validator for the "nom" field. It is called by the builders before save.
 	NomValidator func(string) error
+	// DefaultNiveauRang holds the default value on creation for the "niveau_rang" field.
+	DefaultNiveauRang int
 )
 
 const DefaultNiveau domain.NiveauCompetence = "INTERMEDIAIRE"
@@ -126,6 +131,11 @@ func ByNiveau(opts ...sql.OrderTermOption) OrderOption {
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByNiveauRang orders the results by the niveau_rang field.
+func ByNiveauRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNiveauRang, opts...).ToFunc()
 }
 
 // ByTechniciensCount orders the results by techniciens count.

@@ -78,6 +78,11 @@ func Description(v string) predicate.Competence {
 	return predicate.Competence(sql.FieldEQ(FieldDescription, v))
 }
 
+// NiveauRang applies equality check predicate on the "niveau_rang" field. It's identical to NiveauRangEQ.
+func NiveauRang(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldEQ(FieldNiveauRang, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Competence {
 	return predicate.Competence(sql.FieldEQ(FieldCreatedAt, v))
@@ -326,6 +331,46 @@ func DescriptionEqualFold(v string) predicate.Competence {
 // DescriptionContainsFold applies the ContainsFold predicate on the "description" field.
 func DescriptionContainsFold(v string) predicate.Competence {
 	return predicate.Competence(sql.FieldContainsFold(FieldDescription, v))
+}
+
+// NiveauRangEQ applies the EQ predicate on the "niveau_rang" field.
+func NiveauRangEQ(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldEQ(FieldNiveauRang, v))
+}
+
+// NiveauRangNEQ applies the NEQ predicate on the "niveau_rang" field.
+func NiveauRangNEQ(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldNEQ(FieldNiveauRang, v))
+}
+
+// NiveauRangIn applies the In predicate on the "niveau_rang" field.
+func NiveauRangIn(vs ...int) predicate.Competence {
+	return predicate.Competence(sql.FieldIn(FieldNiveauRang, vs...))
+}
+
+// NiveauRangNotIn applies the NotIn predicate on the "niveau_rang" field.
+func NiveauRangNotIn(vs ...int) predicate.Competence {
+	return predicate.Competence(sql.FieldNotIn(FieldNiveauRang, vs...))
+}
+
+// NiveauRangGT applies the GT predicate on the "niveau_rang" field.
+func NiveauRangGT(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldGT(FieldNiveauRang, v))
+}
+
+// NiveauRangGTE applies the GTE predicate on the "niveau_rang" field.
+func NiveauRangGTE(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldGTE(FieldNiveauRang, v))
+}
+
+// NiveauRangLT applies the LT predicate on the "niveau_rang" field.
+func NiveauRangLT(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldLT(FieldNiveauRang, v))
+}
+
+// NiveauRangLTE applies the LTE predicate on the "niveau_rang" field.
+func NiveauRangLTE(v int) predicate.Competence {
+	return predicate.Competence(sql.FieldLTE(FieldNiveauRang, v))
 }
 
 // HasTechniciens applies the HasEdge predicate on the "techniciens" edge.

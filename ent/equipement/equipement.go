@@ -46,6 +46,10 @@ const (
 	FieldDescription = "description"
 	// FieldClientID holds the string denoting the client_id field in the database.
 	FieldClientID = "client_id"
+	// FieldStatutRang holds the string denoting the statut_rang field in the database.
+	FieldStatutRang = "statut_rang"
+	// FieldCriticiteRang holds the string denoting the criticite_rang field in the database.
+	FieldCriticiteRang = "criticite_rang"
 	// EdgeClient holds the string denoting the client edge name in mutations.
 	EdgeClient = "client"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
@@ -94,6 +98,8 @@ var Columns = []string{
 	FieldDateInstallation,
 	FieldDescription,
 	FieldClientID,
+	FieldStatutRang,
+	FieldCriticiteRang,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -112,7 +118,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -134,6 +140,10 @@ var (
 	NumeroSerieValidator func(string) error
 	// LocalisationValidator is a validator for the "localisation" field. It is called by the builders before save.
 	LocalisationValidator func(string) error
+	// DefaultStatutRang holds the default value on creation for the "statut_rang" field.
+	DefaultStatutRang int
+	// DefaultCriticiteRang holds the default value on creation for the "criticite_rang" field.
+	DefaultCriticiteRang int
 )
 
 const DefaultStatut domain.EquipementStatut = "OPERATIONNEL"
@@ -236,6 +246,16 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByClientID orders the results by the client_id field.
 func ByClientID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClientID, opts...).ToFunc()
+}
+
+// ByStatutRang orders the results by the statut_rang field.
+func ByStatutRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatutRang, opts...).ToFunc()
+}
+
+// ByCriticiteRang orders the results by the criticite_rang field.
+func ByCriticiteRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCriticiteRang, opts...).ToFunc()
 }
 
 // ByClientField orders the results by client field.

@@ -118,6 +118,16 @@ func ClientID(v int) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldClientID, v))
 }
 
+// StatutRang applies equality check predicate on the "statut_rang" field. It's identical to StatutRangEQ.
+func StatutRang(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldStatutRang, v))
+}
+
+// CriticiteRang applies equality check predicate on the "criticite_rang" field. It's identical to CriticiteRangEQ.
+func CriticiteRang(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldCriticiteRang, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldCreatedAt, v))
@@ -916,6 +926,86 @@ func ClientIDIsNil() predicate.Equipement {
 // ClientIDNotNil applies the NotNil predicate on the "client_id" field.
 func ClientIDNotNil() predicate.Equipement {
 	return predicate.Equipement(sql.FieldNotNull(FieldClientID))
+}
+
+// StatutRangEQ applies the EQ predicate on the "statut_rang" field.
+func StatutRangEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldStatutRang, v))
+}
+
+// StatutRangNEQ applies the NEQ predicate on the "statut_rang" field.
+func StatutRangNEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNEQ(FieldStatutRang, v))
+}
+
+// StatutRangIn applies the In predicate on the "statut_rang" field.
+func StatutRangIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldIn(FieldStatutRang, vs...))
+}
+
+// StatutRangNotIn applies the NotIn predicate on the "statut_rang" field.
+func StatutRangNotIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotIn(FieldStatutRang, vs...))
+}
+
+// StatutRangGT applies the GT predicate on the "statut_rang" field.
+func StatutRangGT(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldGT(FieldStatutRang, v))
+}
+
+// StatutRangGTE applies the GTE predicate on the "statut_rang" field.
+func StatutRangGTE(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldGTE(FieldStatutRang, v))
+}
+
+// StatutRangLT applies the LT predicate on the "statut_rang" field.
+func StatutRangLT(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldLT(FieldStatutRang, v))
+}
+
+// StatutRangLTE applies the LTE predicate on the "statut_rang" field.
+func StatutRangLTE(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldLTE(FieldStatutRang, v))
+}
+
+// CriticiteRangEQ applies the EQ predicate on the "criticite_rang" field.
+func CriticiteRangEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldCriticiteRang, v))
+}
+
+// CriticiteRangNEQ applies the NEQ predicate on the "criticite_rang" field.
+func CriticiteRangNEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNEQ(FieldCriticiteRang, v))
+}
+
+// CriticiteRangIn applies the In predicate on the "criticite_rang" field.
+func CriticiteRangIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldIn(FieldCriticiteRang, vs...))
+}
+
+// CriticiteRangNotIn applies the NotIn predicate on the "criticite_rang" field.
+func CriticiteRangNotIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotIn(FieldCriticiteRang, vs...))
+}
+
+// CriticiteRangGT applies the GT predicate on the "criticite_rang" field.
+func CriticiteRangGT(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldGT(FieldCriticiteRang, v))
+}
+
+// CriticiteRangGTE applies the GTE predicate on the "criticite_rang" field.
+func CriticiteRangGTE(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldGTE(FieldCriticiteRang, v))
+}
+
+// CriticiteRangLT applies the LT predicate on the "criticite_rang" field.
+func CriticiteRangLT(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldLT(FieldCriticiteRang, v))
+}
+
+// CriticiteRangLTE applies the LTE predicate on the "criticite_rang" field.
+func CriticiteRangLTE(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldLTE(FieldCriticiteRang, v))
 }
 
 // HasClient applies the HasEdge predicate on the "client" edge.

@@ -42,6 +42,8 @@ const (
 	FieldAncienneValeur = "ancienne_valeur"
 	// FieldNouvelleValeur holds the string denoting the nouvelle_valeur field in the database.
 	FieldNouvelleValeur = "nouvelle_valeur"
+	// FieldNouveauStatutRang holds the string denoting the nouveau_statut_rang field in the database.
+	FieldNouveauStatutRang = "nouveau_statut_rang"
 	// EdgeIntervention holds the string denoting the intervention edge name in mutations.
 	EdgeIntervention = "intervention"
 	// EdgeUser holds the string denoting the user edge name in mutations.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldChamp,
 	FieldAncienneValeur,
 	FieldNouvelleValeur,
+	FieldNouveauStatutRang,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -106,7 +109,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -118,6 +121,8 @@ var (
 	DefaultHorodatage func() time.Time
 	// ChampValidator is a validator for the "champ" field. It is called by the builders before save.
 	ChampValidator func(string) error
+	// DefaultNouveauStatutRang holds the default value on creation for the "nouveau_statut_rang" field.
+	DefaultNouveauStatutRang int
 )
 
 // AncienStatutValidator is a validator for the "ancien_statut" field enum values. It is called by the builders before save.
@@ -206,6 +211,11 @@ func ByAncienneValeur(opts ...sql.OrderTermOption) OrderOption {
 // ByNouvelleValeur orders the results by the nouvelle_valeur field.
 func ByNouvelleValeur(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNouvelleValeur, opts...).ToFunc()
+}
+
+// ByNouveauStatutRang orders the results by the nouveau_statut_rang field.
+func ByNouveauStatutRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNouveauStatutRang, opts...).ToFunc()
 }
 
 // ByInterventionField orders the results by intervention field.

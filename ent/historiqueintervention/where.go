@@ -108,6 +108,11 @@ func NouvelleValeur(v string) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldNouvelleValeur, v))
 }
 
+// NouveauStatutRang applies equality check predicate on the "nouveau_statut_rang" field. It's identical to NouveauStatutRangEQ.
+func NouveauStatutRang(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldNouveauStatutRang, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -666,6 +671,46 @@ func NouvelleValeurEqualFold(v string) predicate.HistoriqueIntervention {
 // NouvelleValeurContainsFold applies the ContainsFold predicate on the "nouvelle_valeur" field.
 func NouvelleValeurContainsFold(v string) predicate.HistoriqueIntervention {
 	return predicate.HistoriqueIntervention(sql.FieldContainsFold(FieldNouvelleValeur, v))
+}
+
+// NouveauStatutRangEQ applies the EQ predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangEQ(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldEQ(FieldNouveauStatutRang, v))
+}
+
+// NouveauStatutRangNEQ applies the NEQ predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangNEQ(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNEQ(FieldNouveauStatutRang, v))
+}
+
+// NouveauStatutRangIn applies the In predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangIn(vs ...int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldIn(FieldNouveauStatutRang, vs...))
+}
+
+// NouveauStatutRangNotIn applies the NotIn predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangNotIn(vs ...int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldNotIn(FieldNouveauStatutRang, vs...))
+}
+
+// NouveauStatutRangGT applies the GT predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangGT(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGT(FieldNouveauStatutRang, v))
+}
+
+// NouveauStatutRangGTE applies the GTE predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangGTE(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldGTE(FieldNouveauStatutRang, v))
+}
+
+// NouveauStatutRangLT applies the LT predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangLT(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLT(FieldNouveauStatutRang, v))
+}
+
+// NouveauStatutRangLTE applies the LTE predicate on the "nouveau_statut_rang" field.
+func NouveauStatutRangLTE(v int) predicate.HistoriqueIntervention {
+	return predicate.HistoriqueIntervention(sql.FieldLTE(FieldNouveauStatutRang, v))
 }
 
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.

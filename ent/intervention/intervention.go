@@ -82,6 +82,10 @@ const (
 	FieldCommentaireClient = "commentaire_client"
 	// FieldDateValidationClient holds the string denoting the date_validation_client field in the database.
 	FieldDateValidationClient = "date_validation_client"
+	// FieldStatutRang holds the string denoting the statut_rang field in the database.
+	FieldStatutRang = "statut_rang"
+	// FieldPrioriteRang holds the string denoting the priorite_rang field in the database.
+	FieldPrioriteRang = "priorite_rang"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -218,6 +222,8 @@ var Columns = []string{
 	FieldDateLimiteManuelle,
 	FieldCommentaireClient,
 	FieldDateValidationClient,
+	FieldStatutRang,
+	FieldPrioriteRang,
 }
 
 var (
@@ -242,7 +248,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -264,6 +270,10 @@ var (
 	DefaultValidationClient bool
 	// DefaultDateLimiteManuelle holds the default value on creation for the "date_limite_manuelle" field.
 	DefaultDateLimiteManuelle bool
+	// DefaultStatutRang holds the default value on creation for the "statut_rang" field.
+	DefaultStatutRang int
+	// DefaultPrioriteRang holds the default value on creation for the "priorite_rang" field.
+	DefaultPrioriteRang int
 )
 
 const DefaultType domain.InterventionType = "CORRECTIVE"
@@ -468,6 +478,16 @@ func ByCommentaireClient(opts ...sql.OrderTermOption) OrderOption {
 // ByDateValidationClient orders the results by the date_validation_client field.
 func ByDateValidationClient(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDateValidationClient, opts...).ToFunc()
+}
+
+// ByStatutRang orders the results by the statut_rang field.
+func ByStatutRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatutRang, opts...).ToFunc()
+}
+
+// ByPrioriteRang orders the results by the priorite_rang field.
+func ByPrioriteRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrioriteRang, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

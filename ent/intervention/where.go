@@ -203,6 +203,16 @@ func DateValidationClient(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldDateValidationClient, v))
 }
 
+// StatutRang applies equality check predicate on the "statut_rang" field. It's identical to StatutRangEQ.
+func StatutRang(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldStatutRang, v))
+}
+
+// PrioriteRang applies equality check predicate on the "priorite_rang" field. It's identical to PrioriteRangEQ.
+func PrioriteRang(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldPrioriteRang, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -1586,6 +1596,86 @@ func DateValidationClientIsNil() predicate.Intervention {
 // DateValidationClientNotNil applies the NotNil predicate on the "date_validation_client" field.
 func DateValidationClientNotNil() predicate.Intervention {
 	return predicate.Intervention(sql.FieldNotNull(FieldDateValidationClient))
+}
+
+// StatutRangEQ applies the EQ predicate on the "statut_rang" field.
+func StatutRangEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldStatutRang, v))
+}
+
+// StatutRangNEQ applies the NEQ predicate on the "statut_rang" field.
+func StatutRangNEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldStatutRang, v))
+}
+
+// StatutRangIn applies the In predicate on the "statut_rang" field.
+func StatutRangIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldStatutRang, vs...))
+}
+
+// StatutRangNotIn applies the NotIn predicate on the "statut_rang" field.
+func StatutRangNotIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldStatutRang, vs...))
+}
+
+// StatutRangGT applies the GT predicate on the "statut_rang" field.
+func StatutRangGT(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldStatutRang, v))
+}
+
+// StatutRangGTE applies the GTE predicate on the "statut_rang" field.
+func StatutRangGTE(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldStatutRang, v))
+}
+
+// StatutRangLT applies the LT predicate on the "statut_rang" field.
+func StatutRangLT(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldStatutRang, v))
+}
+
+// StatutRangLTE applies the LTE predicate on the "statut_rang" field.
+func StatutRangLTE(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldStatutRang, v))
+}
+
+// PrioriteRangEQ applies the EQ predicate on the "priorite_rang" field.
+func PrioriteRangEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldPrioriteRang, v))
+}
+
+// PrioriteRangNEQ applies the NEQ predicate on the "priorite_rang" field.
+func PrioriteRangNEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldPrioriteRang, v))
+}
+
+// PrioriteRangIn applies the In predicate on the "priorite_rang" field.
+func PrioriteRangIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldPrioriteRang, vs...))
+}
+
+// PrioriteRangNotIn applies the NotIn predicate on the "priorite_rang" field.
+func PrioriteRangNotIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldPrioriteRang, vs...))
+}
+
+// PrioriteRangGT applies the GT predicate on the "priorite_rang" field.
+func PrioriteRangGT(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldPrioriteRang, v))
+}
+
+// PrioriteRangGTE applies the GTE predicate on the "priorite_rang" field.
+func PrioriteRangGTE(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldPrioriteRang, v))
+}
+
+// PrioriteRangLT applies the LT predicate on the "priorite_rang" field.
+func PrioriteRangLT(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldPrioriteRang, v))
+}
+
+// PrioriteRangLTE applies the LTE predicate on the "priorite_rang" field.
+func PrioriteRangLTE(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldPrioriteRang, v))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

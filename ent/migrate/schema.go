@@ -17,6 +17,7 @@ var (
 		{Name: "nom", Type: field.TypeString, Unique: true, Size: 100},
 		{Name: "niveau", Type: field.TypeEnum, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}, Default: "INTERMEDIAIRE"},
 		{Name: "description", Type: field.TypeString, Nullable: true},
+		{Name: "niveau_rang", Type: field.TypeInt, Default: 0},
 	}
 	// CompetencesTable holds the schema information for the "competences" table.
 	CompetencesTable = &schema.Table{
@@ -137,6 +138,8 @@ var (
 		{Name: "criticite", Type: field.TypeEnum, Enums: []string{"CRITIQUE", "IMPORTANT", "STANDARD", "NON_CRITIQUE"}, Default: "STANDARD"},
 		{Name: "date_installation", Type: field.TypeTime, Nullable: true},
 		{Name: "description", Type: field.TypeString, Nullable: true},
+		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
+		{Name: "criticite_rang", Type: field.TypeInt, Default: 0},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 	}
 	// EquipementsTable holds the schema information for the "equipements" table.
@@ -147,7 +150,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "equipements_societes_equipements",
-				Columns:    []*schema.Column{EquipementsColumns[14]},
+				Columns:    []*schema.Column{EquipementsColumns[16]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -159,6 +162,36 @@ var (
 				Columns: []*schema.Column{EquipementsColumns[1]},
 			},
 			{
+				Name:    "equipement_statut_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{EquipementsColumns[14], EquipementsColumns[0]},
+			},
+			{
+				Name:    "equipement_statut_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{EquipementsColumns[14], EquipementsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						EquipementsColumns[0].Name: true,
+					},
+				},
+			},
+			{
+				Name:    "equipement_criticite_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{EquipementsColumns[15], EquipementsColumns[0]},
+			},
+			{
+				Name:    "equipement_criticite_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{EquipementsColumns[15], EquipementsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						EquipementsColumns[0].Name: true,
+					},
+				},
+			},
+			{
 				Name:    "equipement_statut_criticite",
 				Unique:  false,
 				Columns: []*schema.Column{EquipementsColumns[10], EquipementsColumns[11]},
@@ -166,7 +199,7 @@ var (
 			{
 				Name:    "equipement_client_id",
 				Unique:  false,
-				Columns: []*schema.Column{EquipementsColumns[14]},
+				Columns: []*schema.Column{EquipementsColumns[16]},
 			},
 			{
 				Name:    "equipement_nom",
@@ -187,6 +220,7 @@ var (
 		{Name: "champ", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "ancienne_valeur", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "nouvelle_valeur", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "nouveau_statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "intervention_id", Type: field.TypeInt},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
@@ -199,19 +233,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "historique_interventions_interventions_historique",
-				Columns:    []*schema.Column{HistoriqueInterventionsColumns[10]},
+				Columns:    []*schema.Column{HistoriqueInterventionsColumns[11]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "historique_interventions_techniciens_historique",
-				Columns:    []*schema.Column{HistoriqueInterventionsColumns[11]},
+				Columns:    []*schema.Column{HistoriqueInterventionsColumns[12]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "historique_interventions_users_historiques",
-				Columns:    []*schema.Column{HistoriqueInterventionsColumns[12]},
+				Columns:    []*schema.Column{HistoriqueInterventionsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -225,17 +259,17 @@ var (
 			{
 				Name:    "historiqueintervention_intervention_id_horodatage",
 				Unique:  false,
-				Columns: []*schema.Column{HistoriqueInterventionsColumns[10], HistoriqueInterventionsColumns[5]},
+				Columns: []*schema.Column{HistoriqueInterventionsColumns[11], HistoriqueInterventionsColumns[5]},
 			},
 			{
 				Name:    "historiqueintervention_user_id",
 				Unique:  false,
-				Columns: []*schema.Column{HistoriqueInterventionsColumns[12]},
+				Columns: []*schema.Column{HistoriqueInterventionsColumns[13]},
 			},
 			{
 				Name:    "historiqueintervention_technicien_id_intervention_id",
 				Unique:  false,
-				Columns: []*schema.Column{HistoriqueInterventionsColumns[11], HistoriqueInterventionsColumns[10]},
+				Columns: []*schema.Column{HistoriqueInterventionsColumns[12], HistoriqueInterventionsColumns[11]},
 			},
 		},
 	}
@@ -268,6 +302,8 @@ var (
 		{Name: "date_limite_manuelle", Type: field.TypeBool, Default: false},
 		{Name: "commentaire_client", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "date_validation_client", Type: field.TypeTime, Nullable: true},
+		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
+		{Name: "priorite_rang", Type: field.TypeInt, Default: 0},
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "planning_id", Type: field.TypeInt, Nullable: true},
@@ -283,37 +319,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[27]},
+				Columns:    []*schema.Column{InterventionsColumns[29]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[28]},
+				Columns:    []*schema.Column{InterventionsColumns[30]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[29]},
+				Columns:    []*schema.Column{InterventionsColumns[31]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[30]},
+				Columns:    []*schema.Column{InterventionsColumns[32]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[31]},
+				Columns:    []*schema.Column{InterventionsColumns[33]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[32]},
+				Columns:    []*schema.Column{InterventionsColumns[34]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -325,6 +361,36 @@ var (
 				Columns: []*schema.Column{InterventionsColumns[1]},
 			},
 			{
+				Name:    "intervention_statut_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[27], InterventionsColumns[0]},
+			},
+			{
+				Name:    "intervention_statut_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[27], InterventionsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						InterventionsColumns[0].Name: true,
+					},
+				},
+			},
+			{
+				Name:    "intervention_priorite_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[28], InterventionsColumns[0]},
+			},
+			{
+				Name:    "intervention_priorite_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[28], InterventionsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						InterventionsColumns[0].Name: true,
+					},
+				},
+			},
+			{
 				Name:    "intervention_statut_priorite",
 				Unique:  false,
 				Columns: []*schema.Column{InterventionsColumns[6], InterventionsColumns[7]},
@@ -332,27 +398,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[31], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[33], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[28]},
+				Columns: []*schema.Column{InterventionsColumns[30]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[30], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[32], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[27]},
+				Columns: []*schema.Column{InterventionsColumns[29]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[32]},
+				Columns: []*schema.Column{InterventionsColumns[34]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -382,7 +448,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[29], InterventionsColumns[18]},
+				Columns: []*schema.Column{InterventionsColumns[31], InterventionsColumns[18]},
 			},
 		},
 	}
@@ -528,6 +594,9 @@ var (
 		{Name: "derniere_date", Type: field.TypeTime, Nullable: true},
 		{Name: "statut", Type: field.TypeEnum, Enums: []string{"ACTIF", "SUSPENDU", "TERMINE"}, Default: "ACTIF"},
 		{Name: "date_debut", Type: field.TypeTime, Nullable: true},
+		{Name: "priorite_rang", Type: field.TypeInt, Default: 0},
+		{Name: "frequence_rang", Type: field.TypeInt, Default: 0},
+		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "equipement_id", Type: field.TypeInt},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -539,13 +608,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plannings_equipements_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[13]},
+				Columns:    []*schema.Column{PlanningsColumns[16]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "plannings_techniciens_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[14]},
+				Columns:    []*schema.Column{PlanningsColumns[17]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -557,6 +626,51 @@ var (
 				Columns: []*schema.Column{PlanningsColumns[1]},
 			},
 			{
+				Name:    "planning_priorite_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[13], PlanningsColumns[0]},
+			},
+			{
+				Name:    "planning_priorite_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[13], PlanningsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						PlanningsColumns[0].Name: true,
+					},
+				},
+			},
+			{
+				Name:    "planning_frequence_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[14], PlanningsColumns[0]},
+			},
+			{
+				Name:    "planning_frequence_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[14], PlanningsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						PlanningsColumns[0].Name: true,
+					},
+				},
+			},
+			{
+				Name:    "planning_statut_rang_id",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[15], PlanningsColumns[0]},
+			},
+			{
+				Name:    "planning_statut_rang_id_desc",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[15], PlanningsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						PlanningsColumns[0].Name: true,
+					},
+				},
+			},
+			{
 				Name:    "planning_statut_prochaine_date",
 				Unique:  false,
 				Columns: []*schema.Column{PlanningsColumns[11], PlanningsColumns[9]},
@@ -564,12 +678,12 @@ var (
 			{
 				Name:    "planning_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[13]},
+				Columns: []*schema.Column{PlanningsColumns[16]},
 			},
 			{
 				Name:    "planning_technicien_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[14]},
+				Columns: []*schema.Column{PlanningsColumns[17]},
 			},
 		},
 	}

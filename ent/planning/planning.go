@@ -46,6 +46,12 @@ const (
 	FieldTechnicienID = "technicien_id"
 	// FieldDateDebut holds the string denoting the date_debut field in the database.
 	FieldDateDebut = "date_debut"
+	// FieldPrioriteRang holds the string denoting the priorite_rang field in the database.
+	FieldPrioriteRang = "priorite_rang"
+	// FieldFrequenceRang holds the string denoting the frequence_rang field in the database.
+	FieldFrequenceRang = "frequence_rang"
+	// FieldStatutRang holds the string denoting the statut_rang field in the database.
+	FieldStatutRang = "statut_rang"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -94,6 +100,9 @@ var Columns = []string{
 	FieldEquipementID,
 	FieldTechnicienID,
 	FieldDateDebut,
+	FieldPrioriteRang,
+	FieldFrequenceRang,
+	FieldStatutRang,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -112,7 +121,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -128,6 +137,12 @@ var (
 	DefaultIntervalle int
 	// IntervalleValidator is a validator for the "intervalle" field. It is called by the builders before save.
 	IntervalleValidator func(int) error
+	// DefaultPrioriteRang holds the default value on creation for the "priorite_rang" field.
+	DefaultPrioriteRang int
+	// DefaultFrequenceRang holds the default value on creation for the "frequence_rang" field.
+	DefaultFrequenceRang int
+	// DefaultStatutRang holds the default value on creation for the "statut_rang" field.
+	DefaultStatutRang int
 )
 
 const DefaultPriorite domain.Priorite = "PROGRAMMEE"
@@ -240,6 +255,21 @@ func ByTechnicienID(opts ...sql.OrderTermOption) OrderOption {
 // ByDateDebut orders the results by the date_debut field.
 func ByDateDebut(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDateDebut, opts...).ToFunc()
+}
+
+// ByPrioriteRang orders the results by the priorite_rang field.
+func ByPrioriteRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrioriteRang, opts...).ToFunc()
+}
+
+// ByFrequenceRang orders the results by the frequence_rang field.
+func ByFrequenceRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFrequenceRang, opts...).ToFunc()
+}
+
+// ByStatutRang orders the results by the statut_rang field.
+func ByStatutRang(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatutRang, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

@@ -113,6 +113,21 @@ func DateDebut(v time.Time) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldDateDebut, v))
 }
 
+// PrioriteRang applies equality check predicate on the "priorite_rang" field. It's identical to PrioriteRangEQ.
+func PrioriteRang(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldPrioriteRang, v))
+}
+
+// FrequenceRang applies equality check predicate on the "frequence_rang" field. It's identical to FrequenceRangEQ.
+func FrequenceRang(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldFrequenceRang, v))
+}
+
+// StatutRang applies equality check predicate on the "statut_rang" field. It's identical to StatutRangEQ.
+func StatutRang(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldStatutRang, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldCreatedAt, v))
@@ -701,6 +716,126 @@ func DateDebutIsNil() predicate.Planning {
 // DateDebutNotNil applies the NotNil predicate on the "date_debut" field.
 func DateDebutNotNil() predicate.Planning {
 	return predicate.Planning(sql.FieldNotNull(FieldDateDebut))
+}
+
+// PrioriteRangEQ applies the EQ predicate on the "priorite_rang" field.
+func PrioriteRangEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldPrioriteRang, v))
+}
+
+// PrioriteRangNEQ applies the NEQ predicate on the "priorite_rang" field.
+func PrioriteRangNEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldPrioriteRang, v))
+}
+
+// PrioriteRangIn applies the In predicate on the "priorite_rang" field.
+func PrioriteRangIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldPrioriteRang, vs...))
+}
+
+// PrioriteRangNotIn applies the NotIn predicate on the "priorite_rang" field.
+func PrioriteRangNotIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldPrioriteRang, vs...))
+}
+
+// PrioriteRangGT applies the GT predicate on the "priorite_rang" field.
+func PrioriteRangGT(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldGT(FieldPrioriteRang, v))
+}
+
+// PrioriteRangGTE applies the GTE predicate on the "priorite_rang" field.
+func PrioriteRangGTE(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldGTE(FieldPrioriteRang, v))
+}
+
+// PrioriteRangLT applies the LT predicate on the "priorite_rang" field.
+func PrioriteRangLT(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldLT(FieldPrioriteRang, v))
+}
+
+// PrioriteRangLTE applies the LTE predicate on the "priorite_rang" field.
+func PrioriteRangLTE(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldLTE(FieldPrioriteRang, v))
+}
+
+// FrequenceRangEQ applies the EQ predicate on the "frequence_rang" field.
+func FrequenceRangEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldFrequenceRang, v))
+}
+
+// FrequenceRangNEQ applies the NEQ predicate on the "frequence_rang" field.
+func FrequenceRangNEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldFrequenceRang, v))
+}
+
+// FrequenceRangIn applies the In predicate on the "frequence_rang" field.
+func FrequenceRangIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldFrequenceRang, vs...))
+}
+
+// FrequenceRangNotIn applies the NotIn predicate on the "frequence_rang" field.
+func FrequenceRangNotIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldFrequenceRang, vs...))
+}
+
+// FrequenceRangGT applies the GT predicate on the "frequence_rang" field.
+func FrequenceRangGT(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldGT(FieldFrequenceRang, v))
+}
+
+// FrequenceRangGTE applies the GTE predicate on the "frequence_rang" field.
+func FrequenceRangGTE(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldGTE(FieldFrequenceRang, v))
+}
+
+// FrequenceRangLT applies the LT predicate on the "frequence_rang" field.
+func FrequenceRangLT(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldLT(FieldFrequenceRang, v))
+}
+
+// FrequenceRangLTE applies the LTE predicate on the "frequence_rang" field.
+func FrequenceRangLTE(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldLTE(FieldFrequenceRang, v))
+}
+
+// StatutRangEQ applies the EQ predicate on the "statut_rang" field.
+func StatutRangEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldStatutRang, v))
+}
+
+// StatutRangNEQ applies the NEQ predicate on the "statut_rang" field.
+func StatutRangNEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldStatutRang, v))
+}
+
+// StatutRangIn applies the In predicate on the "statut_rang" field.
+func StatutRangIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldStatutRang, vs...))
+}
+
+// StatutRangNotIn applies the NotIn predicate on the "statut_rang" field.
+func StatutRangNotIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldStatutRang, vs...))
+}
+
+// StatutRangGT applies the GT predicate on the "statut_rang" field.
+func StatutRangGT(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldGT(FieldStatutRang, v))
+}
+
+// StatutRangGTE applies the GTE predicate on the "statut_rang" field.
+func StatutRangGTE(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldGTE(FieldStatutRang, v))
+}
+
+// StatutRangLT applies the LT predicate on the "statut_rang" field.
+func StatutRangLT(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldLT(FieldStatutRang, v))
+}
+
+// StatutRangLTE applies the LTE predicate on the "statut_rang" field.
+func StatutRangLTE(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldLTE(FieldStatutRang, v))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

@@ -41,6 +41,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	competenceMixinHooks1 := competenceMixin[1].Hooks()
+
+	competence.Hooks[1] = competenceMixinHooks1[0]
 	competenceMixinFields0 := competenceMixin[0].Fields()
 	_ = competenceMixinFields0
 	competenceFields := schema.Competence{}.Fields()
@@ -73,6 +76,10 @@ func init() {
 			return nil
 		}
 	}()
+	// competenceDescNiveauRang is the schema descriptor for niveau_rang field.
+	competenceDescNiveauRang := competenceFields[3].Descriptor()
+	// competence.DefaultNiveauRang holds the default value on creation for the niveau_rang field.
+	competence.DefaultNiveauRang = competenceDescNiveauRang.Default.(int)
 	contratMixin := schema.Contrat{}.Mixin()
 	contrat.Policy = privacy.NewPolicies(schema.Contrat{})
 	contrat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -211,6 +218,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	equipementMixinHooks1 := equipementMixin[1].Hooks()
+
+	equipement.Hooks[1] = equipementMixinHooks1[0]
 	equipementMixinFields0 := equipementMixin[0].Fields()
 	_ = equipementMixinFields0
 	equipementFields := schema.Equipement{}.Fields()
@@ -281,6 +291,14 @@ func init() {
 	equipementDescLocalisation := equipementFields[6].Descriptor()
 	// equipement.LocalisationValidator is a validator for the "localisation" field. It is called by the builders before save.
 	equipement.LocalisationValidator = equipementDescLocalisation.Validators[0].(func(string) error)
+	// equipementDescStatutRang is the schema descriptor for statut_rang field.
+	equipementDescStatutRang := equipementFields[12].Descriptor()
+	// equipement.DefaultStatutRang holds the default value on creation for the statut_rang field.
+	equipement.DefaultStatutRang = equipementDescStatutRang.Default.(int)
+	// equipementDescCriticiteRang is the schema descriptor for criticite_rang field.
+	equipementDescCriticiteRang := equipementFields[13].Descriptor()
+	// equipement.DefaultCriticiteRang holds the default value on creation for the criticite_rang field.
+	equipement.DefaultCriticiteRang = equipementDescCriticiteRang.Default.(int)
 	historiqueinterventionMixin := schema.HistoriqueIntervention{}.Mixin()
 	historiqueintervention.Policy = privacy.NewPolicies(schema.HistoriqueIntervention{})
 	historiqueintervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -291,6 +309,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	historiqueinterventionMixinHooks1 := historiqueinterventionMixin[1].Hooks()
+
+	historiqueintervention.Hooks[1] = historiqueinterventionMixinHooks1[0]
 	historiqueinterventionMixinFields0 := historiqueinterventionMixin[0].Fields()
 	_ = historiqueinterventionMixinFields0
 	historiqueinterventionFields := schema.HistoriqueIntervention{}.Fields()
@@ -313,6 +334,10 @@ func init() {
 	historiqueinterventionDescChamp := historiqueinterventionFields[7].Descriptor()
 	// historiqueintervention.ChampValidator is a validator for the "champ" field. It is called by the builders before save.
 	historiqueintervention.ChampValidator = historiqueinterventionDescChamp.Validators[0].(func(string) error)
+	// historiqueinterventionDescNouveauStatutRang is the schema descriptor for nouveau_statut_rang field.
+	historiqueinterventionDescNouveauStatutRang := historiqueinterventionFields[10].Descriptor()
+	// historiqueintervention.DefaultNouveauStatutRang holds the default value on creation for the nouveau_statut_rang field.
+	historiqueintervention.DefaultNouveauStatutRang = historiqueinterventionDescNouveauStatutRang.Default.(int)
 	interventionMixin := schema.Intervention{}.Mixin()
 	intervention.Policy = privacy.NewPolicies(schema.Intervention{})
 	intervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -323,9 +348,12 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	interventionMixinHooks1 := interventionMixin[1].Hooks()
 	interventionHooks := schema.Intervention{}.Hooks()
 
-	intervention.Hooks[1] = interventionHooks[0]
+	intervention.Hooks[1] = interventionMixinHooks1[0]
+
+	intervention.Hooks[2] = interventionHooks[0]
 	interventionMixinFields0 := interventionMixin[0].Fields()
 	_ = interventionMixinFields0
 	interventionFields := schema.Intervention{}.Fields()
@@ -382,6 +410,14 @@ func init() {
 	interventionDescDateLimiteManuelle := interventionFields[27].Descriptor()
 	// intervention.DefaultDateLimiteManuelle holds the default value on creation for the date_limite_manuelle field.
 	intervention.DefaultDateLimiteManuelle = interventionDescDateLimiteManuelle.Default.(bool)
+	// interventionDescStatutRang is the schema descriptor for statut_rang field.
+	interventionDescStatutRang := interventionFields[30].Descriptor()
+	// intervention.DefaultStatutRang holds the default value on creation for the statut_rang field.
+	intervention.DefaultStatutRang = interventionDescStatutRang.Default.(int)
+	// interventionDescPrioriteRang is the schema descriptor for priorite_rang field.
+	interventionDescPrioriteRang := interventionFields[31].Descriptor()
+	// intervention.DefaultPrioriteRang holds the default value on creation for the priorite_rang field.
+	intervention.DefaultPrioriteRang = interventionDescPrioriteRang.Default.(int)
 	interventionpieceMixin := schema.InterventionPiece{}.Mixin()
 	interventionpiece.Policy = privacy.NewPolicies(schema.InterventionPiece{})
 	interventionpiece.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -554,6 +590,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	planningMixinHooks1 := planningMixin[1].Hooks()
+
+	planning.Hooks[1] = planningMixinHooks1[0]
 	planningMixinFields0 := planningMixin[0].Fields()
 	_ = planningMixinFields0
 	planningFields := schema.Planning{}.Fields()
@@ -596,6 +635,18 @@ func init() {
 	planning.DefaultIntervalle = planningDescIntervalle.Default.(int)
 	// planning.IntervalleValidator is a validator for the "intervalle" field. It is called by the builders before save.
 	planning.IntervalleValidator = planningDescIntervalle.Validators[0].(func(int) error)
+	// planningDescPrioriteRang is the schema descriptor for priorite_rang field.
+	planningDescPrioriteRang := planningFields[12].Descriptor()
+	// planning.DefaultPrioriteRang holds the default value on creation for the priorite_rang field.
+	planning.DefaultPrioriteRang = planningDescPrioriteRang.Default.(int)
+	// planningDescFrequenceRang is the schema descriptor for frequence_rang field.
+	planningDescFrequenceRang := planningFields[13].Descriptor()
+	// planning.DefaultFrequenceRang holds the default value on creation for the frequence_rang field.
+	planning.DefaultFrequenceRang = planningDescFrequenceRang.Default.(int)
+	// planningDescStatutRang is the schema descriptor for statut_rang field.
+	planningDescStatutRang := planningFields[14].Descriptor()
+	// planning.DefaultStatutRang holds the default value on creation for the statut_rang field.
+	planning.DefaultStatutRang = planningDescStatutRang.Default.(int)
 	refreshtokenMixin := schema.RefreshToken{}.Mixin()
 	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
 	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {

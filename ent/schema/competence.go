@@ -17,7 +17,9 @@ type Competence struct {
 }
 
 // Mixin of the Competence.
-func (Competence) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Competence) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, rankMixin{Ranked: []string{"niveau"}}}
+}
 
 // Fields of the Competence.
 func (Competence) Fields() []ent.Field {
@@ -30,9 +32,10 @@ func (Competence) Fields() []ent.Field {
 		field.Enum("niveau").
 			GoType(domain.NiveauCompetence("")).
 			Default(string(domain.NiveauIntermediaire)).
-			Annotations(entgql.Type("NiveauCompetence"), entgql.OrderField("NIVEAU")),
+			Annotations(entgql.Type("NiveauCompetence")),
 		field.String("description").
 			Optional(),
+		rankField("niveau", "NIVEAU"),
 	}
 }
 

@@ -18,7 +18,9 @@ type Equipement struct {
 }
 
 // Mixin of the Equipement.
-func (Equipement) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Equipement) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, rankMixin{Ranked: []string{"statut", "criticite"}, IndexPrefix: "equipement"}}
+}
 
 // Fields of the Equipement.
 func (Equipement) Fields() []ent.Field {
@@ -47,11 +49,11 @@ func (Equipement) Fields() []ent.Field {
 		field.Enum("statut").
 			GoType(domain.EquipementStatut("")).
 			Default(string(domain.EquipementOperationnel)).
-			Annotations(entgql.Type("EquipementStatut"), entgql.OrderField("STATUT")),
+			Annotations(entgql.Type("EquipementStatut")),
 		field.Enum("criticite").
 			GoType(domain.Criticite("")).
 			Default(string(domain.CriticiteStandard)).
-			Annotations(entgql.Type("Criticite"), entgql.OrderField("CRITICITE")),
+			Annotations(entgql.Type("Criticite")),
 		field.Time("date_installation").
 			Optional().
 			Nillable().
@@ -61,6 +63,8 @@ func (Equipement) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("the client whose site holds the equipment, if any"),
+		rankField("statut", "STATUT"),
+		rankField("criticite", "CRITICITE"),
 	}
 }
 

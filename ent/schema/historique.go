@@ -20,7 +20,9 @@ type HistoriqueIntervention struct {
 }
 
 // Mixin of the HistoriqueIntervention.
-func (HistoriqueIntervention) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (HistoriqueIntervention) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, rankMixin{Ranked: []string{"nouveau_statut"}}}
+}
 
 // Fields of the HistoriqueIntervention.
 func (HistoriqueIntervention) Fields() []ent.Field {
@@ -35,7 +37,7 @@ func (HistoriqueIntervention) Fields() []ent.Field {
 		field.Enum("nouveau_statut").
 			GoType(domain.InterventionStatut("")).
 			Immutable().
-			Annotations(entgql.Type("InterventionStatut"), entgql.OrderField("NOUVEAU_STATUT")),
+			Annotations(entgql.Type("InterventionStatut")),
 		field.Time("horodatage").
 			Default(time.Now).
 			Immutable().
@@ -67,6 +69,7 @@ func (HistoriqueIntervention) Fields() []ent.Field {
 			Nillable().
 			Immutable().
 			Comment("on an audit line, the field's value after (empty: none)"),
+		rankField("nouveau_statut", "NOUVEAU_STATUT"),
 	}
 }
 

@@ -23,7 +23,9 @@ type Intervention struct {
 }
 
 // Mixin of the Intervention.
-func (Intervention) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Intervention) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, rankMixin{Ranked: []string{"statut", "priorite"}, IndexPrefix: "intervention"}}
+}
 
 // serverSet keeps a field out of both generated mutation inputs.
 var serverSet = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
@@ -44,11 +46,11 @@ func (Intervention) Fields() []ent.Field {
 		field.Enum("statut").
 			GoType(domain.InterventionStatut("")).
 			Default(string(domain.StatutOuverte)).
-			Annotations(entgql.Type("InterventionStatut"), entgql.OrderField("STATUT"), serverSet),
+			Annotations(entgql.Type("InterventionStatut"), serverSet),
 		field.Enum("priorite").
 			GoType(domain.Priorite("")).
 			Default(string(domain.PrioriteNormale)).
-			Annotations(entgql.Type("Priorite"), entgql.OrderField("PRIORITE")),
+			Annotations(entgql.Type("Priorite")),
 		field.Bool("urgence").
 			Default(false),
 		field.Time("date_creation").
@@ -128,6 +130,8 @@ func (Intervention) Fields() []ent.Field {
 			Nillable().
 			Comment("when the validation was recorded").
 			Annotations(serverSet),
+		rankField("statut", "STATUT"),
+		rankField("priorite", "PRIORITE"),
 	}
 }
 

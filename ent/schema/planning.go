@@ -21,7 +21,9 @@ type Planning struct {
 }
 
 // Mixin of the Planning.
-func (Planning) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Planning) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, rankMixin{Ranked: []string{"priorite", "frequence", "statut"}, IndexPrefix: "planning"}}
+}
 
 // Fields of the Planning.
 func (Planning) Fields() []ent.Field {
@@ -34,7 +36,7 @@ func (Planning) Fields() []ent.Field {
 		field.Enum("priorite").
 			GoType(domain.Priorite("")).
 			Default(string(domain.PrioriteProgrammee)).
-			Annotations(entgql.Type("Priorite"), entgql.OrderField("PRIORITE")),
+			Annotations(entgql.Type("Priorite")),
 		field.Int("duree_estimee").
 			Optional().
 			Nillable().
@@ -42,7 +44,7 @@ func (Planning) Fields() []ent.Field {
 			Comment(fmt.Sprintf("minutes, from 0 to %d", domain.MaxDureeMinutes)),
 		field.Enum("frequence").
 			GoType(domain.Frequence("")).
-			Annotations(entgql.Type("Frequence"), entgql.OrderField("FREQUENCE")),
+			Annotations(entgql.Type("Frequence")),
 		field.Int("intervalle").
 			Default(1).
 			Validate(domain.InRange(1, domain.MaxIntervalle)).
@@ -56,7 +58,7 @@ func (Planning) Fields() []ent.Field {
 		field.Enum("statut").
 			GoType(domain.PlanningStatut("")).
 			Default(string(domain.PlanningActif)).
-			Annotations(entgql.Type("PlanningStatut"), entgql.OrderField("STATUT")),
+			Annotations(entgql.Type("PlanningStatut")),
 		field.Int("equipement_id"),
 		field.Int("technicien_id").
 			Optional().
@@ -68,6 +70,9 @@ func (Planning) Fields() []ent.Field {
 			Nillable().
 			Comment("anchor of the occurrences (prochaine_date when empty): they are computed from it, so a plan on the 31st stays on month ends").
 			Annotations(entgql.Skip(entgql.SkipMutationUpdateInput)),
+		rankField("priorite", "PRIORITE"),
+		rankField("frequence", "FREQUENCE"),
+		rankField("statut", "STATUT"),
 	}
 }
 
