@@ -32,6 +32,8 @@ var untracked = map[string]bool{
 	intervention.FieldDateLimiteManuelle:   true,
 	intervention.FieldDateValidationClient: true,
 	intervention.FieldRecherche:            true,
+	intervention.FieldStatutRang:           true, // the ranks follow their fields (ent/schema/rank.go)
+	intervention.FieldPrioriteRang:         true,
 }
 
 // Change is one audit line: the field (its GraphQL name) and its values before and after as
