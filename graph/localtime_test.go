@@ -28,6 +28,9 @@ func TestPlanningAcrossRamadan(t *testing.T) {
 	}{
 		{"Premier du mois", "MENSUEL", "2027-01-01T00:00:00+01:00", []string{
 			"2026-12-31T23:00:00Z", "2027-01-31T23:00:00Z", "2027-03-01T00:00:00Z", "2027-03-31T23:00:00Z"}},
+		// Written with Morocco's usual offset for a day of Ramadan: the 1st at midnight meant.
+		{"Premier du mois, écrit en +01:00", "MENSUEL", "2027-03-01T00:00:00+01:00", []string{
+			"2027-03-01T00:00:00Z", "2027-03-31T23:00:00Z"}},
 		{"Fin de mois", "MENSUEL", "2027-01-31T08:00:00+01:00", []string{
 			"2027-01-31T07:00:00Z", "2027-02-28T08:00:00Z", "2027-03-31T07:00:00Z"}},
 		{"Dimanche matin", "HEBDOMADAIRE", "2027-01-31T08:00:00+01:00", []string{

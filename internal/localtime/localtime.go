@@ -67,6 +67,36 @@ func (z Zone) Name() string { return z.Location().String() }
 // In is t on the zone's wall clock.
 func (z Zone) In(t time.Time) time.Time { return t.In(z.Location()) }
 
+// Intended is the instant a person meant by t, a wall-clock time he wrote with an offset:
+// t itself, unless that offset is one the zone uses before or after the period t falls in,
+// but not the one in force then, and not UTC's. People write Morocco's usual +01:00 all
+// year: during Ramadan, when Casablanca is on +00:00, "2027-03-01T00:00+01:00" names 28
+// February 23:00 there, while the 1st at midnight is what was meant; Intended reads it as
+// that local time. An instant in UTC (Z), or with the offset in force, or with an offset
+// the zone never uses (another zone's), is taken as the instant it names.
+func (z Zone) Intended(t time.Time) time.Time {
+	_, written := t.Zone()
+	if written == 0 {
+		return t
+	}
+	loc := z.Location()
+	local := t.In(loc)
+	if _, inForce := local.Zone(); written == inForce {
+		return t
+	}
+	start, end := local.ZoneBounds()
+	neighbour := func(at time.Time) bool {
+		_, off := at.In(loc).Zone()
+		return !at.IsZero() && off == written
+	}
+	if !neighbour(start.Add(-time.Second)) && !neighbour(end) {
+		return t
+	}
+	y, m, d := t.Date()
+	h, mi, sec := t.Clock()
+	return time.Date(y, m, d, h, mi, sec, t.Nanosecond(), loc)
+}
+
 // Date writes t's local date for people: 04/12/2026.
 func (z Zone) Date(t time.Time) string { return z.In(t).Format("02/01/2006") }
 

@@ -37,6 +37,38 @@ func TestDateTime(t *testing.T) {
 	}
 }
 
+// A planning's date written with Morocco's usual +01:00 for a day of Ramadan (when
+// Casablanca is on +00:00) is the local time it shows; any other is the instant it names.
+func TestIntended(t *testing.T) {
+	tests := []struct {
+		name, zone, written, want string
+	}{
+		{"RamadanWithUsualOffset", "Africa/Casablanca", "2027-03-01T00:00:00+01:00", "2027-03-01T00:00:00Z"},
+		{"RamadanWithOffsetInForce", "Africa/Casablanca", "2027-03-01T00:00:00Z", "2027-03-01T00:00:00Z"},
+		{"RamadanInUTC", "Africa/Casablanca", "2027-02-20T08:00:00Z", "2027-02-20T08:00:00Z"},
+		{"WinterWithOffsetInForce", "Africa/Casablanca", "2027-01-01T00:00:00+01:00", "2026-12-31T23:00:00Z"},
+		{"WinterInUTC", "Africa/Casablanca", "2027-01-15T08:00:00Z", "2027-01-15T08:00:00Z"},
+		{"AnotherZonesOffset", "Africa/Casablanca", "2027-07-01T08:00:00+02:00", "2027-07-01T06:00:00Z"},
+		{"ZoneWithoutChanges", "UTC", "2027-03-01T00:00:00+01:00", "2027-02-28T23:00:00Z"},
+		{"ParisSummerWithWinterOffset", "Europe/Paris", "2027-07-01T08:00:00+01:00", "2027-07-01T06:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			z, err := localtime.Load(tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			written, err := time.Parse(time.RFC3339, tt.written)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := z.Intended(written).UTC().Format(time.RFC3339); got != tt.want {
+				t.Errorf("Intended(%s) in %s = %s, want %s", tt.written, tt.zone, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDefault(t *testing.T) {
 	var zero localtime.Zone
 	if zero.Name() != localtime.DefaultName || localtime.Default().Name() != localtime.DefaultName {

@@ -20,21 +20,26 @@ type Service struct {
 	Zone localtime.Zone
 }
 
-// Create adds a planning. Its first occurrence (prochaineDate) anchors the later ones.
+// Create adds a planning. Its first occurrence (prochaineDate) anchors the later ones. Its
+// dates are the local times people meant (localtime.Zone.Intended).
 // Errors: NOT_FOUND (equipement, technicien), BAD_USER_INPUT (intervalle or dureeEstimee
 // out of bounds, empty titre).
 func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.Planning, error) {
 	if err := s.checkLinks(ctx, &in.EquipementID, in.TechnicienID); err != nil {
 		return nil, err
 	}
+	in.ProchaineDate = s.Zone.Intended(in.ProchaineDate)
 	if in.DateDebut == nil {
 		in.DateDebut = &in.ProchaineDate
+	} else {
+		debut := s.Zone.Intended(*in.DateDebut)
+		in.DateDebut = &debut
 	}
 	return s.Client.Planning.Create().SetInput(in).Save(ctx)
 }
 
-// Update changes a planning. A new prochaineDate, frequence or intervalle re-anchors the
-// occurrences on the (new) prochaineDate. A planning on a RETIRE equipement cannot be made
+// Update changes a planning. A new prochaineDate (the local time meant, as in Create),
+// frequence or intervalle re-anchors the occurrences on the (new) prochaineDate. A planning on a RETIRE equipement cannot be made
 // ACTIF (EQUIPMENT_RETIRED).
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput) (*ent.Planning, error) {
 	p, err := s.Client.Planning.Get(ctx, id)
@@ -49,6 +54,10 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput
 	}
 	if err := s.checkLinks(ctx, eq, in.TechnicienID); err != nil {
 		return nil, err
+	}
+	if in.ProchaineDate != nil {
+		prochaine := s.Zone.Intended(*in.ProchaineDate)
+		in.ProchaineDate = &prochaine
 	}
 	u := s.Client.Planning.UpdateOneID(id).SetInput(in)
 	if in.ProchaineDate != nil || in.Frequence != nil || in.Intervalle != nil {
