@@ -18,9 +18,11 @@ import (
 // NORMALE, HAUTE, BASSE). Those with a business order (domain.Ranked) sort by a hidden rank
 // column beside them instead: <field>_rang, which the API's ordering of the field (its
 // orderBy value, unchanged) reads, and whose cursors carry. An entity with such fields adds
-// rankField(field, ORDER_VALUE) last to its Fields (SQLite then adds a column rather than
-// rebuilding the table), keeps the field's own annotations without entgql.OrderField, and
-// lists the fields in a rankMixin, which keeps the columns in step and indexes them.
+// rankField(field, ORDER_VALUE) to its Fields, last like any new field, keeps the field's
+// own annotations without entgql.OrderField, and lists the fields in a rankMixin, which
+// keeps the columns in step and indexes them. Every ordering of a field of a ranked type must
+// go through its rank column: the API's cursor checks (graph/inputs.go) expect a number for
+// them (domain.HasRank), and TestOrderByBusinessRank pages through each.
 
 // rankSuffix names a rank column after its field.
 const rankSuffix = "_rang"
