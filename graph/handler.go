@@ -31,14 +31,10 @@ type Options struct {
 	Client  *ent.Client
 	Dialect string // entgo.io/ent/dialect name: PostgreSQL gets the list prefetch
 	// Direct lets PostgreSQL render interventions lists and details (direct.go).
-	Direct        bool
-	Logger        *slog.Logger
-	Auth          *auth.Service
-	Accounts      *account.Service
-	Interventions *intervention.Service
-	Scheduler     *planning.Runner
-	Documents     *document.Store
-	Events        *pubsub.Bus
+	Direct bool
+	Logger *slog.Logger
+	// Services are what the resolvers call, built by internal/app.
+	Services Services
 	// Metrics times operations and counts errors (nil: none).
 	Metrics graphql.HandlerExtension
 	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
@@ -75,6 +71,23 @@ func originHosts(origins []string) []string {
 // formOverhead is room for the operations and map parts of a multipart request.
 const formOverhead = 1 << 20
 
+// Services are the domain services the API calls and the clock they share: built once, by
+// internal/app (the composition root), so that the server and the tests wire them alike.
+type Services struct {
+	Auth          *auth.Service
+	Accounts      *account.Service
+	Interventions *intervention.Service
+	Equipements   *equipement.Service
+	Techniciens   *technicien.Service
+	Plannings     *planning.Service
+	Scheduler     *planning.Runner
+	Documents     *document.Store
+	Notifications *notify.Service
+	Events        *pubsub.Bus
+	// Now is the clock of what the API computes from the time (KPIs, the enRetard filter).
+	Now func() time.Time
+}
+
 // NewServer builds the GraphQL handler with its transports (GET, POST, multipart uploads;
 // see transport.go), a parsed-query cache, automatic persisted queries, the query limits
 // and the error presenter.
@@ -86,17 +99,17 @@ func NewServer(o Options) *handler.Server {
 		direct:        o.Direct && o.Dialect == dialect.Postgres,
 		plans:         lru.New[cachedPlan](1000),
 		log:           o.Logger,
-		auth:          o.Auth,
-		accounts:      o.Accounts,
-		interventions: o.Interventions,
-		equipements:   &equipement.Service{Client: o.Client},
-		techniciens:   &technicien.Service{Client: o.Client},
-		plannings:     &planning.Service{Client: o.Client, Zone: o.Scheduler.Zone},
-		scheduler:     o.Scheduler,
-		documents:     o.Documents,
-		notifications: &notify.Service{Client: o.Client, Now: o.Interventions.Now, Events: o.Events},
-		events:        o.Events,
-		now:           o.Interventions.Now,
+		auth:          o.Services.Auth,
+		accounts:      o.Services.Accounts,
+		interventions: o.Services.Interventions,
+		equipements:   o.Services.Equipements,
+		techniciens:   o.Services.Techniciens,
+		plannings:     o.Services.Plannings,
+		scheduler:     o.Services.Scheduler,
+		documents:     o.Services.Documents,
+		notifications: o.Services.Notifications,
+		events:        o.Services.Events,
+		now:           o.Services.Now,
 		suggestions:   o.Suggestions,
 	}
 	cfg := Config{Resolvers: r}
@@ -112,13 +125,13 @@ func NewServer(o Options) *handler.Server {
 	if sockets == nil {
 		sockets = NewWebsockets()
 	}
-	srv.AddTransport(newWebsocketTransport(o.Auth, sockets, o.AllowedOrigins, o.SessionCheck, o.Logger))
+	srv.AddTransport(newWebsocketTransport(o.Services.Auth, sockets, o.AllowedOrigins, o.SessionCheck, o.Logger))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(get{})
 	srv.AddTransport(postJSON{})
 	// Uploads over 2 MiB are spooled to a temporary file (removed after the request),
 	// never held whole in memory; the body is cut at the upload limit plus the form's parts.
-	srv.AddTransport(uploads{transport.MultipartForm{MaxUploadSize: o.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20}})
+	srv.AddTransport(uploads{transport.MultipartForm{MaxUploadSize: o.Services.Documents.MaxBytes + formOverhead, MaxMemory: 2 << 20}})
 	srv.AddTransport(unsupported{}) // last: what no transport above took
 	srv.SetDisableSuggestion(!o.Suggestions)
 	srv.SetParserTokenLimit(MaxTokens)

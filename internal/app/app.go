@@ -24,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/metrics"
@@ -31,6 +32,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/seed"
+	"github.com/mifmaroc/erp/internal/technicien"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )
@@ -44,6 +46,16 @@ type App struct {
 	// Listener, when set, is where Serve accepts connections instead of HOST:PORT: tests and
 	// socket activation hand over a listener already open.
 	Listener net.Listener
+	// Now is the clock every service reads (nil: the wall clock); tests set their own.
+	Now func() time.Time
+}
+
+// clock is a.Now, or the wall clock.
+func (a *App) clock() func() time.Time {
+	if a.Now != nil {
+		return a.Now
+	}
+	return time.Now
 }
 
 // NewLogger builds the process logger from LOG_LEVEL and LOG_FORMAT.
@@ -244,7 +256,7 @@ func (a *App) Serve(ctx context.Context) error {
 // Services builds the application services on the opened database. ctx bounds the live
 // events listener.
 func (a *App) Services(ctx context.Context) (httpserver.Deps, error) {
-	return NewDeps(ctx, a.Config, a.DB, time.Now, a.Log)
+	return NewDeps(ctx, a.Config, a.DB, a.clock(), a.Log)
 }
 
 // NewDeps wires every service on db with the clock now: the one wiring the server and the
@@ -276,17 +288,24 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		DirectRenders: func() float64 { return float64(graph.DirectRenders()) },
 	})
 	return httpserver.Deps{
-		Metrics:       m,
-		Config:        cfg,
-		DB:            db,
-		Logger:        log,
-		Auth:          authSvc,
-		Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
-		Interventions: &intervention.Service{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
-		Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events, Zone: cfg.Zone},
-		Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
-			Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
-		Events:     events,
+		Metrics: m,
+		Config:  cfg,
+		DB:      db,
+		Logger:  log,
+		Services: graph.Services{
+			Auth:          authSvc,
+			Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
+			Interventions: &intervention.Service{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
+			Equipements:   &equipement.Service{Client: db.Ent},
+			Techniciens:   &technicien.Service{Client: db.Ent},
+			Plannings:     &planning.Service{Client: db.Ent, Zone: cfg.Zone},
+			Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events, Zone: cfg.Zone},
+			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
+				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
+			Notifications: &notify.Service{Client: db.Ent, Now: now, Events: events},
+			Events:        events,
+			Now:           now,
+		},
 		Websockets: graph.NewWebsockets(),
 	}, nil
 }
@@ -305,7 +324,7 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 		a.Log.Warn("SMTP_HOST is not set: notification emails are logged, not sent")
 	}
 	return &notify.Worker{
-		Client: a.DB.Ent, Dialect: a.DB.Dialect, Sender: sender, Templates: tpl, Now: time.Now, Log: a.Log,
+		Client: a.DB.Ent, Dialect: a.DB.Dialect, Sender: sender, Templates: tpl, Now: a.clock(), Log: a.Log,
 		Zone:            a.Config.Zone,
 		Breaker:         &notify.Breaker{Threshold: 5, Cooldown: time.Minute},
 		DeadlineWarning: a.Config.DeadlineWarning,
@@ -329,7 +348,7 @@ func (a *App) Seed(ctx context.Context, size string, interventions int) error {
 	if err := a.MigrateUp(ctx); err != nil {
 		return err
 	}
-	return seed.Run(ctx, a.DB.Ent, s, time.Now(), a.Config.BcryptCost, a.Out)
+	return seed.Run(ctx, a.DB.Ent, s, a.clock()(), a.Config.BcryptCost, a.Out)
 }
 
 // HealthCheck asks the server running on this machine's PORT whether it is ready; it is

@@ -17,29 +17,18 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/mifmaroc/erp/graph"
-	"github.com/mifmaroc/erp/internal/account"
-	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
-	"github.com/mifmaroc/erp/internal/document"
-	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/metrics"
-	"github.com/mifmaroc/erp/internal/planning"
-	"github.com/mifmaroc/erp/internal/pubsub"
 )
 
 // Deps is what the handler serves.
 type Deps struct {
-	Config        config.Config
-	DB            *database.DB
-	Logger        *slog.Logger
-	Auth          *auth.Service
-	Accounts      *account.Service
-	Interventions *intervention.Service
-	Scheduler     *planning.Runner
-	Documents     *document.Store
-	Events        *pubsub.Bus
-	Metrics       *metrics.Metrics
+	Config config.Config
+	DB     *database.DB
+	Logger *slog.Logger
+	graph.Services
+	Metrics *metrics.Metrics
 	// Websockets are the open GraphQL websockets, closed with 1001 at shutdown.
 	Websockets *graph.Websockets
 }
@@ -65,12 +54,7 @@ func NewHandler(d Deps) http.Handler {
 		Direct:         d.Config.DirectRendering,
 		OnOperation:    noteOperation,
 		Logger:         d.Logger,
-		Auth:           d.Auth,
-		Accounts:       d.Accounts,
-		Interventions:  d.Interventions,
-		Scheduler:      d.Scheduler,
-		Documents:      d.Documents,
-		Events:         d.Events,
+		Services:       d.Services,
 		Metrics:        d.Metrics.GraphQL(),
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
