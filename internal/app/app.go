@@ -275,7 +275,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		return httpserver.Deps{}, err
 	}
 	authSvc.CacheViewers(cfg.AuthCacheTTL)
-	sla := intervention.SLA(cfg.SLA)
+	interventions := &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: now, Log: log, Events: events, Zone: cfg.Zone}
 	sys := viewer.SystemContext(ctx)
 	m := metrics.New(metrics.Sources{
 		DB: db.SQL,
@@ -295,11 +295,11 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		Services: graph.Services{
 			Auth:          authSvc,
 			Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
-			Interventions: &intervention.Service{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events},
+			Interventions: interventions,
 			Equipements:   &equipement.Service{Client: db.Ent},
 			Techniciens:   &technicien.Service{Client: db.Ent},
 			Plannings:     &planning.Service{Client: db.Ent, Zone: cfg.Zone},
-			Scheduler:     &planning.Runner{Client: db.Ent, SLA: sla, Now: now, Log: log, Events: events, Zone: cfg.Zone},
+			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 			Notifications: &notify.Service{Client: db.Ent, Now: now, Events: events},

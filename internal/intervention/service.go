@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -32,6 +33,8 @@ type Service struct {
 	Now    func() time.Time
 	Log    *slog.Logger
 	Events *pubsub.Bus // live events, published after commit (nil: none)
+	// Zone writes the times of texts (due dates) in local time.
+	Zone localtime.Zone
 }
 
 // StatutEvent is the live event of iv entering its current status from ancien (nil: created).
@@ -111,30 +114,18 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 	var created *ent.Intervention
 	sys := viewer.SystemContext(ctx)
 	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
-		iv, err := tx.Intervention.Create().
+		var err error
+		created, err = Open(sys, tx, tx.Intervention.Create().
 			SetInput(in).
-			SetStatut(domain.StatutOuverte).
-			SetDateCreation(now).
 			SetDateLimiteManuelle(manual).
-			SetDemandeurID(v.UserID).
-			Save(sys)
-		if err != nil {
-			return err
-		}
-		created = iv
-		return tx.HistoriqueIntervention.Create().
-			SetInterventionID(iv.ID).
-			SetUserID(v.UserID).
-			SetNouveauStatut(domain.StatutOuverte).
-			SetHorodatage(now).
-			SetRemarque("création").
-			Exec(sys)
+			SetDemandeurID(v.UserID), v.UserID, now, "création")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	created = created.Unwrap() // further queries go through the client, not the closed transaction
-	s.Events.Publish(ctx, StatutEvent(created, nil, now, v.UserID))
+	s.Events.Publish(ctx, Opened(created, v.UserID))
 	s.Log.InfoContext(ctx, "intervention created", "event", "intervention_created", "intervention_id", created.ID, "user_id", v.UserID)
 	return created, nil
 }
@@ -274,10 +265,6 @@ func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *st
 	if err := CanTakeWork(tech, forcer); err != nil {
 		return nil, err
 	}
-	to := iv.Statut
-	if iv.Statut == domain.StatutOuverte {
-		to = domain.StatutAffectee
-	}
 	note := fmt.Sprintf("affectée au technicien %d", tech.ID)
 	switch {
 	case forcer && !Available(tech.Disponibilite):
@@ -285,8 +272,8 @@ func (s *Service) Assign(ctx context.Context, id, technicienID int, remarque *st
 	case reason != "":
 		note = reason
 	}
-	return s.move(ctx, iv, to, note, func(u *ent.InterventionUpdateOne) {
-		u.SetTechnicienID(tech.ID).SetDateAffectation(s.Now())
+	return s.inTx(ctx, func(ctx context.Context, tx *ent.Client, by int, now time.Time) (Written, error) {
+		return s.AssignTx(ctx, tx, iv, tech, by, now, note)
 	})
 }
 
@@ -345,67 +332,32 @@ func (s *Service) ChangeStatut(ctx context.Context, id int, to domain.Interventi
 	})
 }
 
-// move writes the new status (guarded by the old one), the changes of set, the history line
-// and the notifications the move calls for, in one transaction.
+// move is moveTx in a transaction of its own.
 func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.InterventionStatut, remarque string,
 	set func(*ent.InterventionUpdateOne)) (*ent.Intervention, error) {
+	return s.inTx(ctx, func(ctx context.Context, tx *ent.Client, by int, now time.Time) (Written, error) {
+		return s.moveTx(ctx, tx, iv, to, by, now, remarque, set)
+	})
+}
+
+// inTx runs write in a transaction of its own, by the viewer, now, and publishes its events
+// once it commits.
+func (s *Service) inTx(ctx context.Context, write func(context.Context, *ent.Client, int, time.Time) (Written, error)) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
 	sys := viewer.SystemContext(ctx)
-	now := s.Now()
-	var (
-		out          *ent.Intervention
-		events       []pubsub.Event
-		intervenants []int
-	)
+	var w Written
 	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
-		u := tx.Intervention.UpdateOneID(iv.ID).
-			Where(intervention.StatutEQ(iv.Statut)).
-			SetStatut(to)
-		set(u)
-		cs, err := changes(sys, u.Mutation())
-		if err != nil {
-			return err
-		}
-		out, err = u.Save(sys)
-		if ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeConflict, "the intervention changed status meanwhile (it is no longer %s): reload it and try again", iv.Statut)
-		}
-		if err != nil {
-			return err
-		}
-		h := tx.HistoriqueIntervention.Create().
-			SetInterventionID(iv.ID).
-			SetUserID(v.UserID).
-			SetAncienStatut(iv.Statut).
-			SetNouveauStatut(to).
-			SetHorodatage(now).
-			SetNillableTechnicienID(out.TechnicienID)
-		if remarque != "" {
-			h.SetRemarque(remarque)
-		}
-		if err := h.Exec(sys); err != nil {
-			return err
-		}
-		if err := writeChanges(sys, tx, out, v.UserID, now, cs); err != nil {
-			return err
-		}
-		if intervenants, err = Intervenants(sys, tx, iv.ID); err != nil {
-			return err
-		}
-		events, err = s.notifyMove(sys, tx, iv, out)
+		var err error
+		w, err = write(sys, tx, v.UserID, s.Now())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	out = out.Unwrap() // further queries go through the client, not the closed transaction
-	from := iv.Statut
-	ev := StatutEvent(out, &from, now, v.UserID)
-	ev.Statut.Intervenants = intervenants
-	s.Events.Publish(ctx, ev)
-	notify.Publish(ctx, s.Events, events)
-	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", iv.ID,
-		"from", iv.Statut, "to", to, "user_id", v.UserID)
+	notify.Publish(ctx, s.Events, w.Events)
+	out := w.Intervention.Unwrap() // further queries go through the client, not the closed transaction
+	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", out.ID,
+		"to", out.Statut, "user_id", v.UserID)
 	return out, nil
 }
 
@@ -435,8 +387,8 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 		}
 		return notify.Send(ctx, tx, notify.Notice{
 			Type:           domain.NotificationAffectation,
-			Sujet:          "Intervention affectée : " + after.Titre,
-			Message:        fmt.Sprintf("L'intervention %s vous est affectée.", notify.Ref(after)),
+			Sujet:          s.kind(after) + " affectée : " + after.Titre,
+			Message:        fmt.Sprintf("L'%s %s%s vous est affectée.", lower(s.kind(after)), notify.Ref(after), s.due(after)),
 			InterventionID: &id,
 		}, t.UserID)
 	case after.Statut == domain.StatutCloturee:

@@ -31,9 +31,10 @@ import (
 // value. Runs may therefore overlap, repeat, or race on several replicas.
 type Runner struct {
 	Client *ent.Client
-	SLA    interv.SLA
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Interventions opens, assigns and announces the work (and gives its SLA).
+	Interventions *interv.Service
+	Now           func() time.Time
+	Log           *slog.Logger
 	// Zone is the wall clock the plannings recur on and their texts are written in
 	// (APP_TIMEZONE).
 	Zone localtime.Zone
@@ -91,7 +92,7 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 		ps, err := r.Client.Planning.Query().
 			Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLTE(start), entplanning.IDGT(lastID)).
 			Order(ent.Asc(entplanning.FieldID)).
-			WithTechnicien().
+			WithTechnicien(func(q *ent.TechnicienQuery) { q.WithUser() }). // CanTakeWork reads the account
 			Limit(batch).
 			All(sys)
 		if err != nil {
@@ -228,73 +229,35 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 
 var errHandledElsewhere = errors.New("planning handled by another run")
 
-// create writes the preventive intervention of occurrence occ, its history, and the
-// notification of the assigned technician (or of the responsables); it returns the live
-// events to publish after commit.
+// create writes the preventive intervention of occurrence occ as the intervention service
+// opens and assigns any other (history, notifications), assigned to the planning's technician
+// when he can take work, announced to the responsables otherwise; it returns the live events
+// to publish after commit.
 func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, occ, now time.Time, systemID int) ([]pubsub.Event, error) {
 	c := tx.Intervention.Create().
 		SetTitre(p.Titre).
 		SetDescription(p.Description).
 		SetType(domain.TypePreventive).
-		SetStatut(domain.StatutOuverte).
 		SetPriorite(p.Priorite).
 		SetNillableDureeEstimee(p.DureeEstimee).
 		SetEquipementID(p.EquipementID).
 		SetPlanningID(p.ID).
 		SetDateEcheance(occ).
 		SetDatePrevue(occ).
-		SetDateCreation(now).
-		SetNillableDateLimite(r.SLA.Deadline(occ, p.Priorite)).
+		SetNillableDateLimite(r.Interventions.SLA.Deadline(occ, p.Priorite)).
 		SetDemandeurID(systemID)
-	tech := p.Edges.Technicien
-	if tech != nil && (!tech.Actif || !interv.Available(tech.Disponibilite)) {
-		tech = nil // the planning's technician is absent: the work waits for a dispatcher
-	}
-	if tech != nil {
-		c.SetStatut(domain.StatutAffectee).SetTechnicienID(tech.ID).SetDateAffectation(now)
-	}
-	iv, err := c.Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	events := []pubsub.Event{interv.StatutEvent(iv, nil, now, systemID)}
 	remarque := fmt.Sprintf("créée par le planning préventif %d, échéance le %s", p.ID, r.Zone.DateTime(occ))
-	err = tx.HistoriqueIntervention.Create().
-		SetInterventionID(iv.ID).SetUserID(systemID).SetNouveauStatut(domain.StatutOuverte).
-		SetHorodatage(now).SetRemarque(remarque).Exec(ctx)
+	iv, err := interv.Open(ctx, tx, c, systemID, now, remarque)
 	if err != nil {
 		return nil, err
 	}
-	due := r.Zone.DateTime(occ)
-	var notice notify.Notice
-	var to []int
-	if tech == nil {
-		// Nobody assigned yet: the responsables learn of the new work.
-		if to, err = notify.Responsables(ctx, tx); err != nil {
-			return nil, err
-		}
-		notice = notify.Notice{
-			Type:           domain.NotificationInformation,
-			Sujet:          "Intervention préventive créée : " + p.Titre,
-			Message:        fmt.Sprintf("L'intervention préventive %s, échéance le %s, attend un technicien.", notify.Ref(iv), due),
-			InterventionID: &iv.ID,
-		}
-	} else {
-		err = tx.HistoriqueIntervention.Create().
-			SetInterventionID(iv.ID).SetUserID(systemID).
-			SetAncienStatut(domain.StatutOuverte).SetNouveauStatut(domain.StatutAffectee).SetTechnicienID(tech.ID).
-			SetHorodatage(now).SetRemarque("technicien par défaut du planning").Exec(ctx)
-		if err != nil {
-			return nil, err
-		}
-		to = []int{tech.UserID}
-		notice = notify.Notice{
-			Type:           domain.NotificationAffectation,
-			Sujet:          "Intervention préventive affectée : " + p.Titre,
-			Message:        fmt.Sprintf("L'intervention préventive %s, échéance le %s, vous est affectée.", notify.Ref(iv), due),
-			InterventionID: &iv.ID,
-		}
+	events := []pubsub.Event{interv.Opened(iv, systemID)}
+	tech := p.Edges.Technicien
+	if tech == nil || interv.CanTakeWork(tech, false) != nil {
+		// Nobody, or nobody present: the work waits for a dispatcher.
+		sent, err := r.Interventions.AnnounceTx(ctx, tx, iv)
+		return append(events, sent...), err
 	}
-	sent, err := notify.Send(ctx, tx, notice, to...)
-	return append(events, sent...), err
+	w, err := r.Interventions.AssignTx(ctx, tx, iv, tech, systemID, now, "technicien par défaut du planning")
+	return append(events, w.Events...), err
 }
