@@ -119,4 +119,4 @@ func (User) Annotations() []schema.Annotation {
 }
 
 // Policy of the User: see internal/access.
-func (User) Policy() ent.Policy { return access.Policy(access.UserRows, access.UserWrite) }
+func (User) Policy() ent.Policy { return access.Policy(access.UserRows, nil) }

@@ -14,7 +14,6 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/privacy"
-	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/internal/visibility"
 )
@@ -23,15 +22,16 @@ import (
 var ErrNoViewer = privacy.Denyf("authentication required")
 
 // Policy builds an entity's policy: the server itself passes, anonymous requests are denied,
-// then read decides which rows each role sees, and write whether it may change them (admins
-// always may). A nil write means only ADMIN and RESPONSABLE write.
+// then read decides which rows each role sees. Who may write is the domain services' to
+// decide, each for its own entities (viewer.Require and the rules of internal/intervention):
+// a write needs a viewer, and write, when not nil, a further rule of the data itself.
 func Policy(read privacy.QueryRule, write privacy.MutationRule) ent.Policy {
 	if write == nil {
-		write = staffWrite
+		write = privacy.AlwaysAllowRule()
 	}
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{allowSystem, denyAnonymous, read},
-		Mutation: privacy.MutationPolicy{allowSystem, denyAnonymous, allowAdmin, write},
+		Mutation: privacy.MutationPolicy{allowSystem, denyAnonymous, write},
 	}
 }
 
@@ -47,18 +47,6 @@ var (
 			return ErrNoViewer
 		}
 		return privacy.Skip
-	})
-	allowAdmin = privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-		if viewer.FromContext(ctx).Is(domain.RoleAdmin) {
-			return privacy.Allow
-		}
-		return privacy.Skip
-	})
-	staffWrite = privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
-		if viewer.FromContext(ctx).Staff() {
-			return privacy.Allow
-		}
-		return privacy.Denyf("only ADMIN and RESPONSABLE may change this")
 	})
 	// SystemOnly is the policy of rows only the server itself touches (refresh tokens).
 	SystemOnly = privacy.Policy{

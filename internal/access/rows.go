@@ -236,26 +236,11 @@ func read[P ~func(*entsql.Selector), Q any](typ string) privacy.QueryRule {
 	})
 }
 
-// Write rules beyond the staff default.
-var (
-	// SystemWrite: only the server itself writes (the allowSystem rule runs first).
-	SystemWrite = privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
-		return privacy.Denyf("written by the server only")
-	})
-
-	// UserWrite: a user other than ADMIN changes only his own account, never its role or
-	// activity (updateMe, changePassword).
-	UserWrite = privacy.UserMutationRuleFunc(func(ctx context.Context, m *ent.UserMutation) error {
-		v := viewer.FromContext(ctx)
-		id, ok := m.ID()
-		_, roleSet := m.Role()
-		_, activeSet := m.IsActive()
-		if ok && m.Op().Is(ent.OpUpdateOne) && id == v.UserID && !roleSet && !activeSet {
-			return privacy.Allow
-		}
-		return privacy.Denyf("only ADMIN manages other users' accounts")
-	})
-)
+// SystemWrite is the write rule of rows only the server itself writes (the allowSystem rule
+// runs first): no user action writes them, whatever a service does.
+var SystemWrite = privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+	return privacy.Denyf("written by the server only")
+})
 
 // EventKeys are the ids of an intervention that the rule of interventionKeys reads, as a
 // live event carries them (no query per event).

@@ -43,6 +43,9 @@ type NewUser struct {
 // Create adds an active account. Errors: BAD_USER_INPUT (email, password policy), CONFLICT
 // (email taken), FORBIDDEN (not an admin).
 func (s *Service) Create(ctx context.Context, in NewUser) (*ent.User, error) {
+	if err := viewer.Require(ctx, "create accounts", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
 	email, err := auth.NormalizeEmail(in.Email)
 	if err != nil {
 		return nil, err
@@ -83,6 +86,9 @@ type Changes struct {
 // Update changes an account. Deactivating it ends its sessions. The last active admin cannot
 // be demoted or deactivated (CONFLICT).
 func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, error) {
+	if err := viewer.Require(ctx, "manage other accounts", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
 	var out *ent.User
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		u, err := tx.User.Get(ctx, id)
@@ -149,7 +155,7 @@ func syncTechnicien(ctx context.Context, tx *ent.Client, u *ent.User) error {
 	err := tx.Technicien.Update().
 		Where(technicien.UserID(u.ID), technicien.ActifNEQ(actif)).
 		SetActif(actif).
-		Exec(viewer.SystemContext(ctx))
+		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("updating the technician profile of user %d: %w", u.ID, err)
 	}
@@ -167,6 +173,9 @@ func (s *Service) Deactivate(ctx context.Context, id int) (*ent.User, error) {
 // link is cut. The row stays, so interventions and history it appears in stay consistent.
 // An admin cannot delete himself, nor the last active admin (CONFLICT).
 func (s *Service) Delete(ctx context.Context, id int) error {
+	if err := viewer.Require(ctx, "delete accounts", domain.RoleAdmin); err != nil {
+		return err
+	}
 	if v := viewer.FromContext(ctx); v != nil && v.UserID == id {
 		return domain.Errorf(domain.CodeConflict, "you cannot delete your own account")
 	}
@@ -200,14 +209,13 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 		if err := auth.EndSessions(ctx, tx, id, now); err != nil {
 			return err
 		}
-		sys := viewer.SystemContext(ctx)
-		if _, err := tx.Notification.Delete().Where(notification.UserID(id)).Exec(sys); err != nil {
+		if _, err := tx.Notification.Delete().Where(notification.UserID(id)).Exec(ctx); err != nil {
 			return fmt.Errorf("deleting notifications of %d: %w", id, err)
 		}
-		if err := tx.Societe.Update().Where(societe.UserID(id)).ClearUserID().Exec(sys); err != nil {
+		if err := tx.Societe.Update().Where(societe.UserID(id)).ClearUserID().Exec(ctx); err != nil {
 			return fmt.Errorf("unlinking client company of %d: %w", id, err)
 		}
-		if err := tx.Technicien.Update().Where(technicien.UserID(id)).SetActif(false).Exec(sys); err != nil {
+		if err := tx.Technicien.Update().Where(technicien.UserID(id)).SetActif(false).Exec(ctx); err != nil {
 			return fmt.Errorf("deactivating the technician profile of %d: %w", id, err)
 		}
 		s.audit(ctx, "user deleted (anonymized)", "user_deleted", id)
@@ -241,7 +249,7 @@ func (s *Service) UpdateMe(ctx context.Context, p Profile) (*ent.User, error) {
 func lastAdminGuard(ctx context.Context, tx *ent.Client, id int) error {
 	others, err := tx.User.Query().
 		Where(user.RoleEQ(domain.RoleAdmin), user.IsActive(true), user.IDNEQ(id)).
-		Count(viewer.SystemContext(ctx))
+		Count(ctx)
 	if err != nil {
 		return fmt.Errorf("counting admins: %w", err)
 	}

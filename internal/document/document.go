@@ -141,12 +141,11 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 	id := uuid.NewString()
 	rel := path.Join(id[:2], id+exts[0])
 	final := filepath.Join(s.Root, filepath.FromSlash(rel))
-	sys := viewer.SystemContext(ctx)
 	var (
 		doc   *ent.Document
 		moved bool
 	)
-	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		d, err := tx.Document.Create().
 			SetInterventionID(interventionID).
 			SetFilename(name).
@@ -156,7 +155,7 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 			SetSha256(hex.EncodeToString(hash.Sum(nil))).
 			SetDateUpload(s.Now()).
 			SetUploadedByID(v.UserID).
-			Save(sys)
+			Save(ctx)
 		if err != nil {
 			return fmt.Errorf("recording the document: %w", err)
 		}
@@ -197,7 +196,7 @@ func (s *Store) Delete(ctx context.Context, id int) error {
 	if !v.Staff() && (doc.UploadedByID == nil || *doc.UploadedByID != v.UserID) {
 		return domain.Errorf(domain.CodeForbidden, "only the uploader, ADMIN and RESPONSABLE delete a document")
 	}
-	if err := s.Client.Document.DeleteOneID(id).Exec(viewer.SystemContext(ctx)); err != nil {
+	if err := s.Client.Document.DeleteOneID(id).Exec(ctx); err != nil {
 		return err
 	}
 	if err := os.Remove(filepath.Join(s.Root, filepath.FromSlash(doc.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {

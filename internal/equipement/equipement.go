@@ -13,13 +13,16 @@ import (
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
-// Service manages equipements; the access rules let only staff write them.
+// Service manages equipements; only staff write them.
 type Service struct {
 	Client *ent.Client
 }
 
 // Create adds an equipement. A taken code is CONFLICT.
 func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*ent.Equipement, error) {
+	if err := viewer.Require(ctx, "create equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	e, err := s.Client.Equipement.Create().SetInput(in).Save(ctx)
 	if ent.IsConstraintError(err) {
 		return nil, domain.Errorf(domain.CodeConflict, "an equipement with code %s already exists", in.Code)
@@ -31,6 +34,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 // RETIRE) suspends its active plannings in the same transaction: a retired machine gets no
 // more preventive work.
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInput) (*ent.Equipement, error) {
+	if err := viewer.Require(ctx, "change equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	var out *ent.Equipement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		var err error
@@ -68,6 +74,9 @@ func TakesWork(e *ent.Equipement) error {
 // Delete removes an equipement that no intervention or planning refers to; otherwise
 // CONFLICT and nothing is deleted (set its statut to RETIRE instead).
 func (s *Service) Delete(ctx context.Context, id int) error {
+	if err := viewer.Require(ctx, "delete equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return err
+	}
 	e, err := s.Client.Equipement.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)

@@ -112,10 +112,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 		in.DateLimite = s.SLA.Deadline(now, p)
 	}
 	var created *ent.Intervention
-	sys := viewer.SystemContext(ctx)
-	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		var err error
-		created, err = Open(sys, tx, tx.Intervention.Create().
+		created, err = Open(ctx, tx, tx.Intervention.Create().
 			SetInput(in).
 			SetDateLimiteManuelle(manual).
 			SetDemandeurID(v.UserID), v.UserID, now, "création")
@@ -145,14 +144,14 @@ func (s *Service) checkLinks(ctx context.Context, equipementID, clientID, contra
 		}
 	}
 	if clientID != nil {
-		if _, err := s.Client.Societe.Get(viewer.SystemContext(ctx), *clientID); ent.IsNotFound(err) {
+		if _, err := s.Client.Societe.Get(ctx, *clientID); ent.IsNotFound(err) {
 			return domain.Errorf(domain.CodeNotFound, "client %d not found", *clientID)
 		} else if err != nil {
 			return err
 		}
 	}
 	if contratID != nil {
-		c, err := s.Client.Contrat.Query().Where(contrat.ID(*contratID)).Only(viewer.SystemContext(ctx))
+		c, err := s.Client.Contrat.Query().Where(contrat.ID(*contratID)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return domain.Errorf(domain.CodeNotFound, "contrat %d not found", *contratID)
 		} else if err != nil {
@@ -206,10 +205,9 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 	if err := s.checkLinks(ctx, in.EquipementID, clientID, contratID); err != nil {
 		return nil, err
 	}
-	sys := viewer.SystemContext(ctx)
 	now := s.Now()
 	var out *ent.Intervention
-	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		upd := tx.Intervention.UpdateOneID(id).SetInput(in).Where(intervention.StatutEQ(iv.Statut))
 		switch {
 		case in.DateLimite != nil || in.ClearDateLimite:
@@ -223,7 +221,7 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 			}
 		}
 		var err error
-		out, err = saveAudited(sys, tx, upd, v.UserID, now)
+		out, err = saveAudited(ctx, tx, upd, v.UserID, now)
 		return err
 	})
 	if err != nil {
@@ -344,11 +342,10 @@ func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.Inte
 // once it commits.
 func (s *Service) inTx(ctx context.Context, write func(context.Context, *ent.Client, int, time.Time) (Written, error)) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
-	sys := viewer.SystemContext(ctx)
 	var w Written
-	err := database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		var err error
-		w, err = write(sys, tx, v.UserID, s.Now())
+		w, err = write(ctx, tx, v.UserID, s.Now())
 		return err
 	})
 	if err != nil {
@@ -435,10 +432,9 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 	if !v.Staff() && !actorOf(v, iv).Assigned {
 		return nil, domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record parts")
 	}
-	sys := viewer.SystemContext(ctx)
 	var events []pubsub.Event
-	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
-		p, err := tx.Piece.Get(sys, pieceID)
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		p, err := tx.Piece.Get(ctx, pieceID)
 		if ent.IsNotFound(err) {
 			return domain.Errorf(domain.CodeNotFound, "piece %d not found", pieceID)
 		} else if err != nil {
@@ -447,7 +443,7 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		n, err := tx.Piece.Update().
 			Where(piece.ID(pieceID), piece.QuantiteGTE(quantite)).
 			AddQuantite(-quantite).
-			Save(sys)
+			Save(ctx)
 		if err != nil {
 			return err
 		}
@@ -456,11 +452,11 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		}
 		if left := p.Quantite - quantite; left < p.SeuilAlerte && p.Quantite >= p.SeuilAlerte {
 			// Crossing the threshold (not every use below it) raises the alert.
-			to, err := notify.Responsables(sys, tx)
+			to, err := notify.Responsables(ctx, tx)
 			if err != nil {
 				return err
 			}
-			events, err = notify.Send(sys, tx, notify.Notice{
+			events, err = notify.Send(ctx, tx, notify.Notice{
 				Type:    domain.NotificationInformation,
 				Sujet:   "Stock bas : " + p.Reference,
 				Message: fmt.Sprintf("Le stock de %s (%s) est passé à %d, sous le seuil d'alerte de %d.", p.Designation, p.Reference, left, p.SeuilAlerte),
@@ -471,7 +467,7 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		}
 		before, err := tx.InterventionPiece.Query().
 			Where(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID)).
-			Only(sys)
+			Only(ctx)
 		if err != nil && !ent.IsNotFound(err) {
 			return err
 		}
@@ -483,7 +479,7 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 			SetPrixUnitaireCentimes(p.PrixUnitaireCentimes).
 			OnConflictColumns(interventionpiece.FieldInterventionID, interventionpiece.FieldPieceID).
 			AddQuantite(quantite).
-			Exec(sys)
+			Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -492,7 +488,7 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		if before != nil {
 			c.Ancienne, c.Nouvelle = used(before.Quantite), used(before.Quantite+quantite)
 		}
-		return writeChanges(sys, tx, iv, v.UserID, s.Now(), []Change{c})
+		return writeChanges(ctx, tx, iv, v.UserID, s.Now(), []Change{c})
 	})
 	if err != nil {
 		return nil, err
@@ -532,10 +528,9 @@ func (s *Service) Validate(ctx context.Context, id int, satisfaction *int, comme
 	case iv.Statut != domain.StatutCloturee:
 		return nil, domain.Errorf(domain.CodeLocked, "the intervention is %s: only CLOTUREE work is validated", iv.Statut)
 	}
-	sys := viewer.SystemContext(ctx)
 	now := s.Now()
 	var out *ent.Intervention
-	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		upd := tx.Intervention.UpdateOneID(id).
 			Where(intervention.StatutEQ(domain.StatutCloturee), intervention.ValidationClient(false)).
 			SetValidationClient(true).
@@ -543,7 +538,7 @@ func (s *Service) Validate(ctx context.Context, id int, satisfaction *int, comme
 			SetNillableSatisfactionClient(satisfaction).
 			SetNillableCommentaireClient(commentaire)
 		var err error
-		out, err = saveAudited(sys, tx, upd, v.UserID, now)
+		out, err = saveAudited(ctx, tx, upd, v.UserID, now)
 		return err
 	})
 	if err != nil {

@@ -20,6 +20,9 @@ type Service struct {
 // Create writes a notification by hand (ADMIN, RESPONSABLE). A user who opted out of emails
 // gets it in the application only. Errors: NOT_FOUND (user, intervention).
 func (s *Service) Create(ctx context.Context, in ent.CreateNotificationInput) (*ent.Notification, error) {
+	if err := viewer.Require(ctx, "write notifications by hand", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	sys := viewer.SystemContext(ctx)
 	u, err := s.Client.User.Get(sys, in.UserID)
 	if ent.IsNotFound(err) || (err == nil && u.DeletedAt != nil) {
@@ -53,7 +56,7 @@ func (s *Service) MarkRead(ctx context.Context, id int) (*ent.Notification, erro
 	if err != nil || n.Lu {
 		return n, err
 	}
-	return s.Client.Notification.UpdateOneID(id).SetLu(true).SetDateLecture(s.Now()).Save(viewer.SystemContext(ctx))
+	return s.Client.Notification.UpdateOneID(id).SetLu(true).SetDateLecture(s.Now()).Save(ctx)
 }
 
 // Delete removes one of the viewer's notifications; ADMIN removes anyone's.
@@ -61,7 +64,7 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	if _, err := s.own(ctx, id); err != nil {
 		return err
 	}
-	return s.Client.Notification.DeleteOneID(id).Exec(viewer.SystemContext(ctx))
+	return s.Client.Notification.DeleteOneID(id).Exec(ctx)
 }
 
 // own loads a notification the viewer may act on: his own, or any for ADMIN (the access

@@ -25,6 +25,9 @@ type Service struct {
 // Errors: NOT_FOUND (equipement, technicien), BAD_USER_INPUT (intervalle or dureeEstimee
 // out of bounds, empty titre).
 func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.Planning, error) {
+	if err := viewer.Require(ctx, "create plannings", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	if err := s.checkLinks(ctx, &in.EquipementID, in.TechnicienID); err != nil {
 		return nil, err
 	}
@@ -42,6 +45,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.
 // frequence or intervalle re-anchors the occurrences on the (new) prochaineDate. A planning on a RETIRE equipement cannot be made
 // ACTIF (EQUIPMENT_RETIRED).
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput) (*ent.Planning, error) {
+	if err := viewer.Require(ctx, "change plannings", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	p, err := s.Client.Planning.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, domain.Errorf(domain.CodeNotFound, "planning %d not found", id)
@@ -73,6 +79,9 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput
 // Delete removes a planning that has produced no intervention; otherwise CONFLICT (set its
 // statut to TERMINE instead, which keeps the history linked).
 func (s *Service) Delete(ctx context.Context, id int) error {
+	if err := viewer.Require(ctx, "delete plannings", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return err
+	}
 	if _, err := s.Client.Planning.Get(ctx, id); ent.IsNotFound(err) {
 		return domain.Errorf(domain.CodeNotFound, "planning %d not found", id)
 	} else if err != nil {

@@ -21,6 +21,9 @@ type Service struct {
 // Create gives a TECHNICIEN user his profile: BAD_USER_INPUT for another role, NOT_FOUND
 // for an unknown user, CONFLICT when he already has one.
 func (s *Service) Create(ctx context.Context, in ent.CreateTechnicienInput) (*ent.Technicien, error) {
+	if err := viewer.Require(ctx, "create technician profiles", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	u, err := s.Client.User.Get(ctx, in.UserID)
 	if ent.IsNotFound(err) {
 		return nil, domain.Errorf(domain.CodeNotFound, "user %d not found", in.UserID)
@@ -54,7 +57,6 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 	} else if err != nil {
 		return nil, err
 	}
-	wctx := ctx
 	if !v.Staff() {
 		if t.UserID != v.UserID {
 			return nil, domain.Errorf(domain.CodeForbidden, "a technician may only change his own profile")
@@ -63,7 +65,6 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 			len(in.AddCompetenceIDs) > 0 || len(in.RemoveCompetenceIDs) > 0 || in.ClearCompetences {
 			return nil, domain.Errorf(domain.CodeForbidden, "a technician may only change his availability")
 		}
-		wctx = viewer.SystemContext(ctx)
 	}
 	if len(in.AddCompetenceIDs) > 0 {
 		dup, err := t.QueryCompetences().Where(competence.IDIn(in.AddCompetenceIDs...)).First(viewer.SystemContext(ctx))
@@ -73,7 +74,7 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 			return nil, err
 		}
 	}
-	out, err := s.Client.Technicien.UpdateOneID(id).SetInput(in).Save(wctx)
+	out, err := s.Client.Technicien.UpdateOneID(id).SetInput(in).Save(ctx)
 	if ent.IsConstraintError(err) {
 		return nil, domain.Errorf(domain.CodeConflict, "this change conflicts with existing data (unknown or duplicate competence)")
 	}
@@ -83,6 +84,9 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 // CreateCompetence adds a skill; names are unique whatever their case and accents
 // (CONFLICT): "electricite" and "Électricité" are one skill.
 func (s *Service) CreateCompetence(ctx context.Context, in ent.CreateCompetenceInput) (*ent.Competence, error) {
+	if err := viewer.Require(ctx, "create competences", domain.RoleAdmin, domain.RoleResponsable); err != nil {
+		return nil, err
+	}
 	in.Nom = strings.TrimSpace(in.Nom)
 	// The catalogue is small; comparing in Go folds accents the same way on every database.
 	names, err := s.Client.Competence.Query().Select(competence.FieldNom).Strings(ctx)

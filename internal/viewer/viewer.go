@@ -7,6 +7,7 @@ package viewer
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -27,6 +28,20 @@ func (v *Viewer) Is(roles ...domain.Role) bool {
 
 // Staff reports whether the viewer sees all maintenance data (ADMIN or RESPONSABLE).
 func (v *Viewer) Staff() bool { return v.Is(domain.RoleAdmin, domain.RoleResponsable) }
+
+// Require is the role check of a service's write: FORBIDDEN unless the viewer has one of
+// roles (or the server acts itself). Services decide who may write (internal/access only
+// requires a viewer); what names the action in the refusal.
+func Require(ctx context.Context, what string, roles ...domain.Role) error {
+	if IsSystem(ctx) || FromContext(ctx).Is(roles...) {
+		return nil
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return domain.Errorf(domain.CodeForbidden, "only %s may %s", strings.Join(names, " and "), what)
+}
 
 type ctxKey struct{}
 
