@@ -327,6 +327,8 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 		Client: a.DB.Ent, Dialect: a.DB.Dialect, Sender: sender, Templates: tpl, Now: a.clock(), Log: a.Log,
 		Zone:            a.Config.Zone,
 		Breaker:         &notify.Breaker{Threshold: 5, Cooldown: time.Minute},
+		Lease:           a.Config.NotifyLease,
+		MessageIDDomain: a.Config.SMTP.MessageIDDomain,
 		DeadlineWarning: a.Config.DeadlineWarning,
 		Events:          events,
 	}, nil

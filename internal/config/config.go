@@ -85,7 +85,11 @@ type Config struct {
 
 	SMTP SMTPConfig
 
-	NotifyInterval  time.Duration // NOTIFY_INTERVAL: how often pending notifications are sent
+	NotifyInterval time.Duration // NOTIFY_INTERVAL: how often pending notifications are sent
+	// NotifyLease is how long the email worker's claim on the notifications it is sending
+	// keeps other workers away; renewed while the worker lives, it bounds how long mail
+	// claimed by a crashed worker waits (NOTIFY_LEASE).
+	NotifyLease     time.Duration
 	DeadlineWarning time.Duration // DEADLINE_WARNING: warn (RETARD) this long before a deadline; 0 off
 
 	LogLevel  string // LOG_LEVEL: debug, info, warn, error
@@ -118,6 +122,9 @@ type SMTPConfig struct {
 	Password string // SMTP_PASSWORD
 	From     string // SMTP_FROM
 	TLSMode  string // SMTP_TLS: starttls, tls or none
+	// MessageIDDomain is the right-hand side of every email's Message-ID
+	// (SMTP_MESSAGE_ID_DOMAIN); default: the domain of SMTP_FROM.
+	MessageIDDomain string
 }
 
 // Production reports whether the strict production checks apply.
@@ -197,6 +204,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			TLSMode:  r.oneOf("SMTP_TLS", "starttls", "starttls", "tls", "none"),
 		},
 		NotifyInterval:  r.duration("NOTIFY_INTERVAL", 5*time.Second),
+		NotifyLease:     r.duration("NOTIFY_LEASE", 15*time.Second),
 		DeadlineWarning: r.duration("DEADLINE_WARNING", time.Hour),
 		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
@@ -220,6 +228,15 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if c.NotifyInterval < 100*time.Millisecond {
 		r.fail("NOTIFY_INTERVAL", "must be at least 100ms (e.g. 5s)")
+	}
+	if c.NotifyLease < time.Second || c.NotifyLease > time.Hour {
+		// Under a second, a renewal delayed by a busy database would let another worker send
+		// the same email; beyond an hour, mail claimed by a crashed worker waits that long.
+		r.fail("NOTIFY_LEASE", "must be between 1s and 1h (e.g. 15s)")
+	}
+	c.SMTP.MessageIDDomain = r.str("SMTP_MESSAGE_ID_DOMAIN", domainOf(c.SMTP.From))
+	if !validDomain(c.SMTP.MessageIDDomain) {
+		r.fail("SMTP_MESSAGE_ID_DOMAIN", fmt.Sprintf("is %q; expected a domain name such as mif-maroc.ma", c.SMTP.MessageIDDomain))
 	}
 	if c.SubscriptionCheck < 10*time.Millisecond || c.SubscriptionCheck > time.Second {
 		// Beyond a second, a logged-out or demoted subscriber would keep receiving longer
@@ -261,6 +278,30 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, errors.Join(r.errs...)
 	}
 	return c, nil
+}
+
+// domainOf is the domain of the address in from ("Name <user@example.com>" or
+// "user@example.com"), or "localhost" when it has none.
+func domainOf(from string) string {
+	addr := from
+	if a, err := mail.ParseAddress(from); err == nil {
+		addr = a.Address
+	}
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 && validDomain(addr[i+1:]) {
+		return addr[i+1:]
+	}
+	return "localhost"
+}
+
+// validDomain accepts what may stand right of the @ of a Message-ID: letters, digits, dots
+// and hyphens.
+func validDomain(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(c rune) bool {
+		return c != '.' && c != '-' && (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z')
+	})
 }
 
 func randomKey() string {

@@ -199,3 +199,32 @@ func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestNotifySettings(t *testing.T) {
+	cases := []struct {
+		name       string
+		vars       map[string]string
+		wantLease  time.Duration
+		wantDomain string
+	}{
+		{"Defaults", nil, 15 * time.Second, "localhost"},
+		{"DomainOfSMTPFrom", map[string]string{"SMTP_FROM": "Maintenance MIF <maintenance@mif-maroc.ma>"}, 15 * time.Second, "mif-maroc.ma"},
+		{"Set", map[string]string{"NOTIFY_LEASE": "5s", "SMTP_MESSAGE_ID_DOMAIN": "erp.mif-maroc.ma", "SMTP_FROM": "x@y.ma"}, 5 * time.Second, "erp.mif-maroc.ma"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := config.Load(env(c.vars))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.NotifyLease != c.wantLease || cfg.SMTP.MessageIDDomain != c.wantDomain {
+				t.Errorf("lease %v, Message-ID domain %q; want %v, %q", cfg.NotifyLease, cfg.SMTP.MessageIDDomain, c.wantLease, c.wantDomain)
+			}
+		})
+	}
+	for _, bad := range []map[string]string{{"NOTIFY_LEASE": "500ms"}, {"NOTIFY_LEASE": "2h"}, {"SMTP_MESSAGE_ID_DOMAIN": "mif maroc>"}} {
+		if _, err := config.Load(env(bad)); err == nil {
+			t.Errorf("Load(%v) succeeded, want a refusal", bad)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jordan-wright/email"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/templates"
 )
@@ -26,6 +27,19 @@ type Mail struct {
 	Subject string
 	Text    string
 	HTML    string
+	// MessageID is the Message-ID header, angle brackets included (see MessageID); empty: the
+	// composer makes a random one.
+	MessageID string
+}
+
+// MessageID is the Message-ID of notification n's email: the same at every attempt, so that a
+// message sent again after a crash (the worker died between the send and its record) is
+// recognisable as the same message by the recipient's mail software, which may then drop the
+// duplicate. The creation instant is part of it beside the id: a database reset starts ids
+// again, and a reused id must not make a new message look like an old one. domain is the
+// right-hand side (SMTP_MESSAGE_ID_DOMAIN).
+func MessageID(n *ent.Notification, domain string) string {
+	return fmt.Sprintf("<notification-%d.%d@%s>", n.ID, n.CreatedAt.Unix(), domain)
 }
 
 // Sender delivers mail.
@@ -93,7 +107,7 @@ type LogSender struct{ Log *slog.Logger }
 
 // Send logs m.
 func (s LogSender) Send(ctx context.Context, m Mail) error {
-	s.Log.InfoContext(ctx, "email (logged: SMTP_HOST is not set)", "to", m.To, "subject", m.Subject)
+	s.Log.InfoContext(ctx, "email (logged: SMTP_HOST is not set)", "to", m.To, "subject", m.Subject, "message_id", m.MessageID)
 	return nil
 }
 
@@ -116,6 +130,9 @@ func (s SMTPSender) Send(ctx context.Context, m Mail) error {
 	e.Subject = m.Subject
 	e.Text = []byte(m.Text)
 	e.HTML = []byte(m.HTML)
+	if m.MessageID != "" {
+		e.Headers.Set("Message-Id", m.MessageID)
+	}
 	raw, err := e.Bytes()
 	if err != nil {
 		return fmt.Errorf("composing the email: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,10 +33,17 @@ type Worker struct {
 	// (APP_TIMEZONE).
 	Zone localtime.Zone
 
-	Batch       int           // rows claimed at a time (default 20)
-	Lease       time.Duration // how long a claim keeps other workers away (default 10 min)
-	MaxAttempts int           // after which a row is ECHEC (default 10)
-	Breaker     *Breaker      // nil: no circuit breaker
+	Batch int // rows claimed at a time (default 20)
+	// Lease is how long a claim keeps other workers away (NOTIFY_LEASE, default DefaultLease).
+	// The pass that holds it renews it every third of it while it runs, so a slow SMTP server
+	// never loses it; a worker that dies stops renewing, and its rows are claimed again at most
+	// a Lease later.
+	Lease       time.Duration
+	MaxAttempts int // after which a row is ECHEC (default 10)
+	// MessageIDDomain is the right-hand side of each email's Message-ID (see MessageID);
+	// default "localhost".
+	MessageIDDomain string
+	Breaker         *Breaker // nil: no circuit breaker
 	// DeadlineWarning: each pass also warns (RETARD) of open interventions whose deadline is
 	// that close or past; 0 turns the check off.
 	DeadlineWarning time.Duration
@@ -52,12 +60,19 @@ func (w *Worker) defaults() {
 		w.Batch = 20
 	}
 	if w.Lease <= 0 {
-		w.Lease = 10 * time.Minute
+		w.Lease = DefaultLease
+	}
+	if w.MessageIDDomain == "" {
+		w.MessageIDDomain = "localhost"
 	}
 	if w.MaxAttempts <= 0 {
 		w.MaxAttempts = 10
 	}
 }
+
+// DefaultLease is the claim's lease when Worker.Lease is not set: short, since it is renewed
+// while the worker lives, so that mail claimed by a crashed worker waits seconds, not minutes.
+const DefaultLease = 15 * time.Second
 
 // Backoff is the wait before attempt n+1 after n failures: 30 s doubling, at most 1 h.
 func Backoff(n int) time.Duration {
@@ -79,11 +94,15 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	sys := viewer.SystemContext(ctx)
+	held := &hold{w: w, lease: lease}
+	for _, n := range claimed {
+		held.ids = append(held.ids, n.ID)
+	}
+	defer held.keep(sys)()
 	for i, n := range claimed {
 		sendErr := w.deliver(ctx, n)
 		now := w.Now()
-		upd := w.Client.Notification.Update().
-			Where(notification.ID(n.ID), notification.ProchaineTentative(lease))
+		upd := w.Client.Notification.Update()
 		switch {
 		case sendErr == nil:
 			upd.SetStatutEnvoi(domain.EnvoiEnvoyee).SetDateEnvoi(now).ClearProchaineTentative().ClearDerniereErreur().AddTentatives(1)
@@ -104,7 +123,7 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 				w.Log.WarnContext(ctx, "SMTP looks down: pausing sends", "for", w.Breaker.Cooldown.String())
 			}
 		}
-		if _, err := upd.Save(sys); err != nil {
+		if err := held.record(sys, n.ID, upd); err != nil {
 			return res, fmt.Errorf("recording delivery of notification %d: %w", n.ID, err)
 		}
 		breakerOpen := w.Breaker != nil && !w.Breaker.Allow(w.Now())
@@ -112,21 +131,86 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 			// SMTP is down or the server is stopping: release the rest of this claim at once
 			// rather than leaving it to the lease, so that another worker (or the next start)
 			// sends it without waiting.
-			return res, w.release(sys, claimed[i+1:], lease)
+			return res, held.release(sys)
 		}
 	}
 	return res, nil
 }
 
-// release hands claimed rows back: only ours, still under our lease (another worker may
-// hold the same instant).
-func (w *Worker) release(ctx context.Context, rows []*ent.Notification, lease time.Time) error {
-	ids := make([]int, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, r.ID)
+// hold is the claim of one pass: the rows it has not recorded yet and the lease instant they
+// carry in prochaine_tentative, which is how the pass tells its rows from those another
+// worker claimed since (after our lease ran out). Renewing the lease and recording a row
+// both go through mu, so that a record never looks for an instant a renewal just replaced.
+type hold struct {
+	w     *Worker
+	mu    sync.Mutex
+	lease time.Time
+	ids   []int
+}
+
+// keep renews the lease every third of Worker.Lease until the returned function is called
+// (it waits for a renewal in progress).
+func (h *hold) keep(ctx context.Context) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(max(h.w.Lease/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if err := h.renew(ctx); err != nil {
+					// The rows stay ours until the lease ends; the next tick tries again.
+					h.w.Log.WarnContext(ctx, "renewing the notifications' lease", "error", err)
+				}
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
 	}
-	_, err := w.Client.Notification.Update().
-		Where(notification.IDIn(ids...), notification.ProchaineTentative(lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
+}
+
+// renew moves the lease of the rows still held to Lease from now.
+func (h *hold) renew(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	next := h.w.Now().Add(h.w.Lease).Truncate(time.Microsecond)
+	if len(h.ids) == 0 || !next.After(h.lease) {
+		return nil
+	}
+	_, err := h.w.Client.Notification.Update().
+		Where(notification.IDIn(h.ids...), notification.ProchaineTentative(h.lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
+		SetProchaineTentative(next).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("renewing the lease of %d notifications: %w", len(h.ids), err)
+	}
+	h.lease = next
+	return nil
+}
+
+// record applies upd to row id if it is still under our lease (another worker may have
+// claimed it after our lease ran out: then its claim stands), and stops holding it.
+func (h *hold) record(ctx context.Context, id int, upd *ent.NotificationUpdate) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ids = slices.DeleteFunc(h.ids, func(x int) bool { return x == id })
+	_, err := upd.Where(notification.ID(id), notification.ProchaineTentative(h.lease)).Save(ctx)
+	return err
+}
+
+// release hands the rows still held back: only ours, still under our lease (another worker
+// may hold the same instant).
+func (h *hold) release(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ids := h.ids
+	h.ids = nil
+	_, err := h.w.Client.Notification.Update().
+		Where(notification.IDIn(ids...), notification.ProchaineTentative(h.lease), notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).
 		ClearProchaineTentative().Save(ctx)
 	if err != nil {
 		return fmt.Errorf("releasing %d claimed notifications: %w", len(ids), err)
@@ -211,6 +295,7 @@ func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
 	if err != nil {
 		return err
 	}
+	m.MessageID = MessageID(n, w.MessageIDDomain)
 	return w.Sender.Send(ctx, m)
 }
 

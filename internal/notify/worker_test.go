@@ -640,7 +640,7 @@ func TestRestartResumesClaimedRows(t *testing.T) {
 			done <- err
 		}()
 		<-bs.entered
-		h.env.Clock.Advance(11 * time.Minute) // past the slow worker's default lease of 10 min
+		h.env.Clock.Advance(notify.DefaultLease + time.Minute) // past the slow worker's lease
 		if res := run(t, h.worker(t, h.smtp())); res != (notify.Result{Sent: 1}) {
 			t.Errorf("second worker's RunOnce = %+v, want Sent 1", res)
 		}
@@ -1119,7 +1119,7 @@ func TestWorkersWithSameLeaseInstant(t *testing.T) {
 		_, err := b.RunOnce(context.Background())
 		done <- err
 	}()
-	<-bs.entered // B holds "ok B", leased until now+10 min
+	<-bs.entered // B holds "ok B", leased until now+DefaultLease
 
 	a := h.worker(t, scriptedSender{})
 	a.Breaker = &notify.Breaker{Threshold: 2, Cooldown: time.Minute}
@@ -1168,5 +1168,172 @@ func TestRecipientName(t *testing.T) {
 				t.Errorf("messages %+v, want one greeting %q", msgs, c.want)
 			}
 		})
+	}
+}
+
+// sentThenCrash sends through next, then dies before the worker can record the send: the
+// worst moment for a crash.
+type sentThenCrash struct{ next notify.Sender }
+
+func (s sentThenCrash) Send(ctx context.Context, m notify.Mail) error {
+	if err := s.next.Send(ctx, m); err != nil {
+		return err
+	}
+	panic("process killed after the send, before its record")
+}
+
+// TestCrashResumesWithinTheLease, with a real clock: after a worker died holding a claim,
+// the next worker (a restarted server) sends the mail once the short lease is over, seconds
+// later, not minutes; the email sent twice carries the same Message-ID both times.
+func TestCrashResumesWithinTheLease(t *testing.T) {
+	h := newHarness(t)
+	h.env.Clock.Run()
+	u := h.env.User(t, "Nadia", domain.RoleTechnicien)
+	row := h.notice(t, "Après le crash", u)[0]
+	const lease = time.Second
+
+	crashed := h.worker(t, sentThenCrash{h.smtp()})
+	crashed.Lease, crashed.MessageIDDomain = lease, "mif.ma"
+	start := time.Now()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the crashing sender did not panic")
+			}
+		}()
+		_, _ = crashed.RunOnce(context.Background())
+	}()
+	if got := h.reload(t, row.ID); got.StatutEnvoi != domain.EnvoiEnAttente || got.ProchaineTentative == nil {
+		t.Fatalf("after the crash: %s, lease %v; want EN_ATTENTE under the dead worker's lease", got.StatutEnvoi, fmtTime(got.ProchaineTentative))
+	}
+
+	restarted := h.worker(t, h.smtp())
+	restarted.Lease, restarted.MessageIDDomain = lease, "mif.ma"
+	var resumed time.Duration
+	for {
+		res := run(t, restarted)
+		if res.Sent == 1 {
+			resumed = time.Since(start)
+			break
+		}
+		if res != (notify.Result{}) {
+			t.Fatalf("RunOnce = %+v, want nothing, then Sent 1", res)
+		}
+		if time.Since(start) > lease+5*time.Second {
+			t.Fatalf("still not sent %v after the crash (lease %v)", time.Since(start), lease)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if resumed < lease-50*time.Millisecond {
+		t.Errorf("sent again %v after the crash, inside the dead worker's lease of %v", resumed, lease)
+	}
+	t.Logf("mail of the crashed worker sent again %v after the crash", resumed)
+
+	msgs := h.srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2 (before the crash, after the restart)", len(msgs))
+	}
+	want := notify.MessageID(h.reload(t, row.ID), "mif.ma")
+	for i, m := range msgs {
+		if got := m.Header.Get("Message-Id"); got != want {
+			t.Errorf("message %d: Message-ID %q, want %q", i, got, want)
+		}
+	}
+	got := h.reload(t, row.ID)
+	if got.StatutEnvoi != domain.EnvoiEnvoyee || got.Tentatives != 1 {
+		t.Errorf("notification %d: %s after %d attempts, want ENVOYEE after 1", row.ID, got.StatutEnvoi, got.Tentatives)
+	}
+}
+
+// heldSender holds each send for d, then sends through next.
+type heldSender struct {
+	d       time.Duration
+	next    notify.Sender
+	entered chan struct{}
+}
+
+func (s heldSender) Send(ctx context.Context, m notify.Mail) error {
+	close(s.entered)
+	time.Sleep(s.d) // the slow SMTP server: real time must pass
+	return s.next.Send(ctx, m)
+}
+
+// TestLeaseRenewedWhileSending, with a real clock: a worker whose send lasts more than twice
+// its lease keeps its claim, so that another worker polling meanwhile sends nothing, and the
+// email goes out once.
+func TestLeaseRenewedWhileSending(t *testing.T) {
+	h := newHarness(t)
+	h.env.Clock.Run()
+	u := h.env.User(t, "Omar", domain.RoleTechnicien)
+	row := h.notice(t, "Envoi lent", u)[0]
+	const lease = time.Second
+
+	slow := h.worker(t, heldSender{d: 5 * lease / 2, next: h.smtp(), entered: make(chan struct{})})
+	slow.Lease = lease
+	done := make(chan notify.Result, 1)
+	go func() {
+		res, err := slow.RunOnce(context.Background())
+		if err != nil {
+			t.Errorf("slow worker: %v", err)
+		}
+		done <- res
+	}()
+	<-slow.Sender.(heldSender).entered
+
+	other := h.worker(t, h.smtp())
+	other.Lease = lease
+	passes := 0
+	for finished := false; !finished; {
+		select {
+		case res := <-done:
+			if res != (notify.Result{Sent: 1}) {
+				t.Errorf("slow worker = %+v, want Sent 1", res)
+			}
+			finished = true
+		default:
+			if res := run(t, other); res != (notify.Result{}) {
+				t.Fatalf("other worker, %d passes into the slow send = %+v: the lease was not renewed", passes, res)
+			}
+			passes++
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if n := len(h.srv.Messages()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+	got := h.reload(t, row.ID)
+	if got.StatutEnvoi != domain.EnvoiEnvoyee || got.Tentatives != 1 || got.ProchaineTentative != nil {
+		t.Errorf("notification %d: %s after %d attempts, next %v; want ENVOYEE after 1, none next", row.ID, got.StatutEnvoi, got.Tentatives, fmtTime(got.ProchaineTentative))
+	}
+}
+
+// TestMessageID: each notification's email carries its own Message-ID, on the configured
+// domain.
+func TestMessageID(t *testing.T) {
+	h := newHarness(t)
+	users := []*ent.User{h.env.User(t, "Rim", domain.RoleTechnicien), h.env.User(t, "Saad", domain.RoleTechnicien)}
+	rows := h.notice(t, "Identifiant", users...)
+	w := h.worker(t, h.smtp())
+	w.MessageIDDomain = "erp.mif-maroc.ma"
+	if res := run(t, w); res != (notify.Result{Sent: 2}) {
+		t.Fatalf("RunOnce = %+v, want Sent 2", res)
+	}
+	msgs := h.srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
+	}
+	seen := map[string]bool{}
+	for i, row := range rows {
+		want := notify.MessageID(row, "erp.mif-maroc.ma")
+		if !strings.HasPrefix(want, fmt.Sprintf("<notification-%d.", row.ID)) || !strings.HasSuffix(want, "@erp.mif-maroc.ma>") {
+			t.Errorf("MessageID(%d) = %q, want <notification-%d.…@erp.mif-maroc.ma>", row.ID, want, row.ID)
+		}
+		if got := msgs[i].Header.Get("Message-Id"); got != want {
+			t.Errorf("email of notification %d: Message-ID %q, want %q", row.ID, got, want)
+		}
+		seen[want] = true
+	}
+	if len(seen) != 2 {
+		t.Errorf("the two notifications share a Message-ID: %v", seen)
 	}
 }
