@@ -156,6 +156,26 @@ func (a *App) printCredentials(title, email, pw string) {
 		line, title, email, pw, line)
 }
 
+// EnsureFirstAdmin creates the first administrator when the database has no user, from
+// ADMIN_EMAIL and ADMIN_PASSWORD, and prints the password once when it generated it. Serve
+// and Seed both start with it, so a seeded database has the admin the configuration names.
+func (a *App) EnsureFirstAdmin(ctx context.Context) error {
+	u, pw, err := auth.EnsureFirstAdmin(viewer.SystemContext(ctx), a.DB.Ent, a.Config.AdminEmail, a.Config.AdminPassword, a.Config.BcryptCost)
+	if err != nil {
+		return fmt.Errorf("creating the first admin: %w", err)
+	}
+	if u == nil {
+		return nil
+	}
+	a.Log.Info("first admin created", "user_id", u.ID, "email", u.Email)
+	if a.Config.AdminPassword == "" {
+		a.printCredentials("First administrator", u.Email, pw)
+	} else {
+		_, _ = fmt.Fprintf(a.Out, "First administrator %s created with ADMIN_PASSWORD.\n", u.Email)
+	}
+	return nil
+}
+
 // Serve migrates (unless MIGRATE_ON_START=false), creates the first admin on an empty
 // database, and serves HTTP until ctx is cancelled.
 func (a *App) Serve(ctx context.Context) error {
@@ -172,19 +192,11 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("%d migrations are pending and MIGRATE_ON_START=false: run `erp migrate up` first", st.Pending)
 	}
 
-	u, pw, err := auth.EnsureFirstAdmin(viewer.SystemContext(ctx), a.DB.Ent, a.Config.AdminEmail, a.Config.AdminPassword, a.Config.BcryptCost)
-	if err != nil {
-		return fmt.Errorf("creating the first admin: %w", err)
-	}
-	if u != nil {
-		a.Log.Info("first admin created", "user_id", u.ID, "email", u.Email)
-		if a.Config.AdminPassword == "" {
-			a.printCredentials("First administrator", u.Email, pw)
-		} else {
-			_, _ = fmt.Fprintf(a.Out, "First administrator %s created with ADMIN_PASSWORD.\n", u.Email)
-		}
+	if err := a.EnsureFirstAdmin(ctx); err != nil {
+		return err
 	}
 
+	var err error
 	ln := a.Listener
 	if ln == nil {
 		if ln, err = net.Listen("tcp", a.Config.Addr()); err != nil {
@@ -334,8 +346,9 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 	}, nil
 }
 
-// Seed migrates the database, then fills it with the dataset of the named size, with
-// interventions of them instead of the size's number when it is positive.
+// Seed migrates the database, creates the first admin as Serve does, then fills it with the
+// dataset of the named size, with interventions of them instead of the size's number when it
+// is positive.
 func (a *App) Seed(ctx context.Context, size string, interventions int) error {
 	s, ok := seed.Sizes[size]
 	if !ok {
@@ -348,6 +361,10 @@ func (a *App) Seed(ctx context.Context, size string, interventions int) error {
 		s.Interventions = interventions
 	}
 	if err := a.MigrateUp(ctx); err != nil {
+		return err
+	}
+	// Before the dataset: the first admin is created only while the database has no user.
+	if err := a.EnsureFirstAdmin(ctx); err != nil {
 		return err
 	}
 	return seed.Run(ctx, a.DB.Ent, s, a.clock()(), a.Config.BcryptCost, a.Out)
