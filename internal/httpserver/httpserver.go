@@ -14,11 +14,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/graphiql"
 	"github.com/mifmaroc/erp/internal/metrics"
 )
 
@@ -39,7 +38,7 @@ const readyTimeout = 2 * time.Second
 // NewHandler returns the server's routes:
 //
 //	/graphql  GraphQL (GET, POST, multipart)
-//	/         GraphiQL (not in production)
+//	/         GraphiQL, its files under /graphiql/ (not in production)
 //	/auth/…   REST shim: token, refresh, logout, me
 //	/static/uploads/…  documents, by signed URL
 //	/health   liveness: the process answers (no database access)
@@ -66,7 +65,8 @@ func NewHandler(d Deps) http.Handler {
 	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now)}.register(mux)
 	if !d.Config.Production() {
 		// GraphiQL for analysts and developers; production serves the API only.
-		mux.Handle("GET /{$}", playground.Handler("MIF Maroc — maintenance ERP", "/graphql"))
+		// Served from the binary: it works without the internet.
+		graphiql.Register(mux, "MIF Maroc — maintenance ERP", graphqlPath)
 	}
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

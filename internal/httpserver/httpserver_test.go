@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/graphiql"
 	"github.com/mifmaroc/erp/internal/httpserver"
 )
 
@@ -48,6 +49,7 @@ func TestRoutes(t *testing.T) {
 		{"Health", "/health", http.StatusOK, `"status":"ok"`},
 		{"Ready", "/ready", http.StatusOK, `"status":"ready"`},
 		{"GraphiQL", "/", http.StatusOK, "graphiql"},
+		{"GraphiQLScript", "/graphiql/init.js", http.StatusOK, "graphqlWs.createClient"},
 		{"GraphQLOverGET", "/graphql?query=%7B__typename%7D", http.StatusOK, `"__typename":"Query"`},
 		{"Unknown", "/nothing-here", http.StatusNotFound, ""},
 	}
@@ -155,8 +157,10 @@ func TestProductionServesNoGraphiQL(t *testing.T) {
 	deps.Config = cfg
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	t.Cleanup(srv.Close)
-	if status, _, _ := get(t, srv.URL, "/"); status != http.StatusNotFound {
-		t.Errorf("GET / in production = %d, want 404", status)
+	for _, path := range append([]string{"/"}, graphiql.Assets()...) {
+		if status, _, _ := get(t, srv.URL, path); status != http.StatusNotFound {
+			t.Errorf("GET %s in production = %d, want 404", path, status)
+		}
 	}
 	if status, _, h := get(t, srv.URL, "/health"); status != http.StatusOK || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("/health = %d with headers %v", status, h)
