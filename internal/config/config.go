@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,7 +44,7 @@ type Config struct {
 	Env            string // APP_ENV
 	Host           string // HOST
 	Port           int    // PORT
-	DatabaseURL    string // DATABASE_URL; empty means the embedded SQLite file
+	DatabaseURL    string // DATABASE_URL, with DATABASE_PASSWORD in it when set; empty means the embedded SQLite file
 	DataDir        string // DATA_DIR
 	MigrateOnStart bool   // MIGRATE_ON_START
 	// Zone is where people are (APP_TIMEZONE): plannings recur on its wall clock and the
@@ -220,6 +221,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
+	} else if pw, ok := lookup("DATABASE_PASSWORD"); ok && pw != "" {
+		c.DatabaseURL = r.withPassword(c.DatabaseURL, pw)
 	}
 	if c.AdminEmail != "" {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
@@ -318,6 +321,29 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// withPassword puts pw into the PostgreSQL URL dbURL as its password, escaped: a password
+// pasted into a URL by hand (or by compose) breaks on the first @, / or #.
+func (r *reader) withPassword(dbURL, pw string) string {
+	u, err := url.Parse(dbURL)
+	switch {
+	case dbURL == "":
+		r.fail("DATABASE_PASSWORD", "is set but DATABASE_URL is empty: give the URL without its password, e.g. postgres://erp@db:5432/erp")
+	case err != nil:
+		// Not the whole error: it quotes the URL, password included.
+		r.fail("DATABASE_URL", "is not a valid URL (a password with special characters belongs in DATABASE_PASSWORD)")
+	case u.User == nil || u.User.Username() == "":
+		r.fail("DATABASE_URL", "must name the user when DATABASE_PASSWORD is set, e.g. postgres://erp@db:5432/erp")
+	default:
+		if _, has := u.User.Password(); has {
+			r.fail("DATABASE_PASSWORD", "is set but DATABASE_URL has a password too: keep one of them")
+			return dbURL
+		}
+		u.User = url.UserPassword(u.User.Username(), pw)
+		return u.String()
+	}
+	return dbURL
 }
 
 // reader collects every bad variable instead of stopping at the first.

@@ -200,6 +200,39 @@ func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
 	}
 }
 
+// DATABASE_PASSWORD is escaped into DATABASE_URL: a password with @, /, # or spaces, pasted
+// into the URL, would make another URL.
+func TestDatabasePassword(t *testing.T) {
+	cases := []struct {
+		name, url, password string
+		wantURL, wantErr    string
+	}{
+		{"Escaped", "postgres://erp@db:5432/erp?sslmode=disable", "p@ss/w:rd #1%", "postgres://erp:p%40ss%2Fw%3Ard%20%231%25@db:5432/erp?sslmode=disable", ""},
+		{"NoPassword", "postgres://erp:secret@db/erp", "", "postgres://erp:secret@db/erp", ""},
+		{"BothPasswords", "postgres://erp:secret@db/erp", "other", "", "DATABASE_PASSWORD is set but DATABASE_URL has a password too"},
+		{"NoUser", "postgres://db/erp", "secret", "", "DATABASE_URL must name the user"},
+		{"NoURL", "", "secret", "", "DATABASE_PASSWORD is set but DATABASE_URL is empty"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := config.Load(env(map[string]string{"DATABASE_URL": c.url, "DATABASE_PASSWORD": c.password}))
+			switch {
+			case c.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Errorf("Load = %v, want an error mentioning %q", err, c.wantErr)
+				}
+				if err != nil && c.password != "" && strings.Contains(err.Error(), c.password) {
+					t.Errorf("the error %q shows the password", err)
+				}
+			case err != nil:
+				t.Errorf("Load: %v", err)
+			case cfg.DatabaseURL != c.wantURL:
+				t.Errorf("DatabaseURL = %q, want %q", cfg.DatabaseURL, c.wantURL)
+			}
+		})
+	}
+}
+
 func TestNotifySettings(t *testing.T) {
 	cases := []struct {
 		name       string
