@@ -63,8 +63,15 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 	return out.Unwrap(), nil
 }
 
-// TakesWork refuses new work and plannings on a retired equipement (EQUIPMENT_RETIRED).
-func TakesWork(e *ent.Equipement) error {
+// TakesWork checks that equipement id exists for the caller (NOT_FOUND) and may get new
+// work or plannings: a retired one is EQUIPMENT_RETIRED.
+func TakesWork(ctx context.Context, c *ent.Client, id int) error {
+	e, err := c.Equipement.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
+	} else if err != nil {
+		return err
+	}
 	if e.Statut == domain.EquipementRetire {
 		return domain.Errorf(domain.CodeEquipmentRetired, "equipement %s is RETIRE: it takes no new work", e.Code)
 	}

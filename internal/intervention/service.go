@@ -133,13 +133,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 // equipement is not retired, and that a contract belongs to the intervention's client.
 func (s *Service) checkLinks(ctx context.Context, equipementID, clientID, contratID *int) error {
 	if equipementID != nil {
-		e, err := s.Client.Equipement.Get(ctx, *equipementID)
-		if ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", *equipementID)
-		} else if err != nil {
-			return err
-		}
-		if err := equipement.TakesWork(e); err != nil {
+		if err := equipement.TakesWork(ctx, s.Client, *equipementID); err != nil {
 			return err
 		}
 	}

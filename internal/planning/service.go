@@ -99,13 +99,7 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 
 func (s *Service) checkLinks(ctx context.Context, equipementID, technicienID *int) error {
 	if equipementID != nil {
-		e, err := s.Client.Equipement.Get(ctx, *equipementID)
-		if ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", *equipementID)
-		} else if err != nil {
-			return err
-		}
-		if err := equipement.TakesWork(e); err != nil {
+		if err := equipement.TakesWork(ctx, s.Client, *equipementID); err != nil {
 			return err
 		}
 	}
