@@ -37,6 +37,11 @@ func main() {
 const nestedList = `query { interventions(first: 50) { edges { node { titre statut equipement { nom }
   technicien { user { email } } documents { filename } historique { nouveauStatut user { email } } } } } }`
 
+// urlList is the list screen with signed document links: Document.url has a resolver, so
+// direct rendering leaves the request to the resolvers (the fallback path's cost).
+const urlList = `query { interventions(first: 50) { edges { node { titre statut equipement { nom }
+  technicien { user { email } } documents { filename url } historique { nouveauStatut user { email } } } } } }`
+
 // filteredList is the screen as users open it: open work, newest first, with the total.
 const filteredList = `query { interventions(first: 50, orderBy: [{field: DATE_CREATION, direction: DESC}], where: {statutIn: [OUVERTE, AFFECTEE, EN_COURS]}) {
   totalCount edges { node { titre statut equipement { nom } technicien { user { email } } documents { filename }
@@ -52,7 +57,7 @@ func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
-	scenario := flag.String("scenario", "list", "list, filtered, detail, status, login, mix, baseline or amplify")
+	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, status, login, mix, baseline or amplify")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
@@ -246,6 +251,8 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 	switch scenario {
 	case "list":
 		return list, nil
+	case "list-url":
+		return func(t *vegeta.Target) error { *t = gql(urlList, nil); return nil }, nil
 	case "baseline":
 		// What every request costs before its fields: HTTP, the token check, the executor.
 		return func(t *vegeta.Target) error { *t = gql(`{ __typename }`, nil); return nil }, nil
@@ -274,7 +281,7 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 			}
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q: list, filtered, detail, status, login, mix or baseline", scenario)
+	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, detail, status, login, mix or baseline", scenario)
 }
 
 func login(base, email, password string) (string, error) {
