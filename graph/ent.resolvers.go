@@ -94,7 +94,7 @@ func (r *interventionPieceResolver) Piece(ctx context.Context, obj *ent.Interven
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	return r.node(ctx, id)
+	return r.client.Noder(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -125,10 +125,8 @@ func (r *queryResolver) Equipements(ctx context.Context, after *entgql.Cursor[in
 
 // Interventions is the resolver for the interventions field.
 func (r *queryResolver) Interventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) (*ent.InterventionConnection, error) {
-	return r.paginateInterventions(ctx, func(ctx context.Context) (*ent.InterventionConnection, error) {
-		return withRender(ctx, r.client.Intervention.Query()).Paginate(ctx, after, firstOrDefault(first, last), before, last,
-			ent.WithInterventionOrder(orderBy), ent.WithInterventionFilter(where.Filter))
-	})
+	return withRender(ctx, r.client.Intervention.Query()).Paginate(ctx, after, firstOrDefault(first, last), before, last,
+		ent.WithInterventionOrder(orderBy), ent.WithInterventionFilter(where.Filter))
 }
 
 // Notifications is the resolver for the notifications field.

@@ -29,7 +29,7 @@ import (
 // Options configures the GraphQL server.
 type Options struct {
 	Client  *ent.Client
-	Dialect string // entgo.io/ent/dialect name: PostgreSQL gets the list prefetch
+	Dialect string // entgo.io/ent/dialect name: PostgreSQL may render directly
 	// Direct lets PostgreSQL render interventions lists and details (direct.go).
 	Direct bool
 	Logger *slog.Logger

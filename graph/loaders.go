@@ -56,14 +56,6 @@ func newEdgeLoader[V any](batch dataloader.BatchFunc[int, V]) *edgeLoader[V] {
 	return &edgeLoader[V]{Loader: l, batch: batch, asked: map[int]bool{}}
 }
 
-// prime records key's value, read by other means (graph/prefetch.go).
-func (x *edgeLoader[V]) prime(ctx context.Context, key int, v V) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.asked[key] = true
-	x.Prime(ctx, key, v)
-}
-
 // load returns key's value. keys are those of the list key's row is in (its siblings' and
 // its own), when known: the first of them asked reads them all in one statement and primes
 // the cache, so that a list costs one statement however its elements' resolvers are
