@@ -9,25 +9,20 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/ent/document"
-	"github.com/mifmaroc/erp/ent/equipement"
-	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
-	"github.com/mifmaroc/erp/ent/interventionpiece"
-	"github.com/mifmaroc/erp/ent/societe"
-	"github.com/mifmaroc/erp/ent/technicien"
-	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/database"
-	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/render"
+	"github.com/mifmaroc/erp/internal/render/shape"
 )
 
 // Direct rendering: on PostgreSQL, the interventions list and node(id:) of an intervention
@@ -52,47 +47,41 @@ import (
 // does every request on SQLite. TestDirectRendering compares both ways byte for byte, for
 // every role, with every nullable column empty and then set.
 
-// sqlShape is how a GraphQL object type is read: its table, its columns and ent struct
-// (model, a zero value), from which directRules derives what may be read from the table
-// (directfields.go), and the edges that may be followed from it.
-type sqlShape struct {
-	table   string
-	columns []string
-	model   any
-	edges   map[string]sqlEdge
-}
+// sqlShapes are how the types direct rendering reads lie in SQL: ent's shapes (generated
+// from the schema, internal/render/shape) of the types an intervention reaches by the edges
+// internal/access lets every viewer of an intervention follow (access.WithIntervention),
+// with those edges only.
+var sqlShapes = reachable(ent.Shapes, access.WithIntervention, ent.TypeIntervention)
 
-// sqlEdge is an edge to target: by a key on the parent (parentKey = target.id) or, for a
-// list, by a key on the children (childKey = parent.id), in order.
-type sqlEdge struct {
-	target    string
-	parentKey string
-	childKey  string
-	order     []string
-}
-
-// The edges are the joins the loaders of their resolvers make (graph/loaders.go), in the
-// same order; every viewer of an intervention may follow them (TestPrefetchVisibility).
-var sqlShapes = map[string]sqlShape{
-	"Intervention": {entintervention.Table, entintervention.Columns, ent.Intervention{}, map[string]sqlEdge{
-		"equipement": {target: "Equipement", parentKey: entintervention.FieldEquipementID},
-		"technicien": {target: "Technicien", parentKey: entintervention.FieldTechnicienID},
-		"client":     {target: "Societe", parentKey: entintervention.FieldClientID},
-		"demandeur":  {target: "User", parentKey: entintervention.FieldDemandeurID},
-		"documents":  {target: "Document", childKey: document.FieldInterventionID, order: []string{document.FieldID}},
-		"historique": {target: "HistoriqueIntervention", childKey: historiqueintervention.FieldInterventionID,
-			order: []string{historiqueintervention.FieldHorodatage, historiqueintervention.FieldID}},
-	}},
-	"Technicien": {technicien.Table, technicien.Columns, ent.Technicien{}, map[string]sqlEdge{
-		"user": {target: "User", parentKey: technicien.FieldUserID},
-	}},
-	"HistoriqueIntervention": {historiqueintervention.Table, historiqueintervention.Columns, ent.HistoriqueIntervention{}, map[string]sqlEdge{
-		"user": {target: "User", parentKey: historiqueintervention.FieldUserID},
-	}},
-	"Equipement": {equipement.Table, equipement.Columns, ent.Equipement{}, nil},
-	"Societe":    {societe.Table, societe.Columns, ent.Societe{}, nil},
-	"User":       {user.Table, user.Columns, ent.User{}, nil},
-	"Document":   {document.Table, document.Columns, ent.Document{}, nil},
+// reachable are the shapes of root and of what its allowed edges reach, with those edges
+// only. An allowed edge the schema lacks is a mistake of the rule: it panics at start-up.
+func reachable(all map[string]shape.Shape, allowed map[string][]string, root string) map[string]shape.Shape {
+	out := map[string]shape.Shape{}
+	var visit func(typ string)
+	visit = func(typ string) {
+		if _, done := out[typ]; done {
+			return
+		}
+		s, ok := all[typ]
+		if !ok {
+			panic(fmt.Sprintf("direct rendering: no shape for %s", typ))
+		}
+		edges := map[string]shape.Edge{}
+		for _, name := range allowed[typ] {
+			e, ok := s.Edges[name]
+			if !ok {
+				panic(fmt.Sprintf("direct rendering: %s has no edge %s", typ, name))
+			}
+			edges[name] = e
+		}
+		s.Edges = edges
+		out[typ] = s
+		for _, e := range edges {
+			visit(e.Target)
+		}
+	}
+	visit(root)
+	return out
 }
 
 // nodeField is one field of a rendered intervention, under its response key: a column of the
@@ -178,22 +167,25 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 	if !ok || !known {
 		return "", false
 	}
-	if e, ok := s.edges[f.Name]; ok {
-		target := sqlShapes[e.target]
+	if e, ok := s.Edges[f.Name]; ok {
+		target := sqlShapes[e.Target]
 		child := c.alias()
-		obj, ok := c.object(e.target, child, f.Selections)
+		obj, ok := c.object(e.Target, child, f.Selections)
 		if !ok {
 			return "", false
 		}
-		if e.parentKey != "" {
-			return fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s)", obj, target.table, child, child, alias, e.parentKey), true
+		switch {
+		case e.ParentKey != "":
+			return fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s)", obj, target.Table, child, child, alias, e.ParentKey), true
+		case e.Unique:
+			return fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id)", obj, target.Table, child, child, e.ChildKey, alias), true
 		}
-		order := make([]string, len(e.order))
-		for i, o := range e.order {
+		order := make([]string, len(e.Order))
+		for i, o := range e.Order {
 			order[i] = child + "." + o
 		}
 		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s WHERE %s.%s = %s.id), '[]')",
-			obj, strings.Join(order, ", "), target.table, child, child, e.childKey, alias), true
+			obj, strings.Join(order, ", "), target.Table, child, child, e.ChildKey, alias), true
 	}
 	if rule.column == "" || def.Type.Elem != nil {
 		return "", false
@@ -240,7 +232,7 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 	for _, f := range graphql.CollectFields(opCtx, sel, implementors("Intervention")) {
 		nf := nodeField{key: f.Alias, column: -1}
 		def, rule, ok := fieldDef("Intervention", f)
-		_, edge := sqlShapes["Intervention"].edges[f.Name]
+		_, edge := sqlShapes["Intervention"].Edges[f.Name]
 		switch {
 		case f.Name == "__typename":
 			nf.typename = "Intervention"
@@ -263,19 +255,7 @@ func planNodes(opCtx *graphql.OperationContext, sel ast.SelectionSet) (nodePlan,
 		p.fields = append(p.fields, nf)
 	}
 	if p.kpis {
-		// (kpiFacts columns) What the KPIs need beyond the row: the history's steps ("STATUT
-		// microseconds technician rate", in order; the last two empty when the line names no
-		// technician), the parts' cost and the technician's rate.
-		p.exprs = append(p.exprs,
-			fmt.Sprintf(`(SELECT string_agg(h.%[1]s || ' ' || (extract(epoch FROM h.%[2]s) * 1000000)::bigint || ' ' || COALESCE(h.%[6]s::text, '') || ' ' || COALESCE(t.%[7]s::text, ''), ',' ORDER BY h.%[2]s, h.id) FROM %[3]s h LEFT JOIN %[8]s t ON t.id = h.%[6]s WHERE h.%[4]s = %[5]s.id)`,
-				historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldHorodatage, historiqueintervention.Table,
-				historiqueintervention.FieldInterventionID, rootRef,
-				historiqueintervention.FieldTechnicienID, technicien.FieldTauxHoraireCentimes, technicien.Table),
-			fmt.Sprintf(`(SELECT COALESCE(sum(p.%s * p.%s), 0) FROM %s p WHERE p.%s = %s.id)`,
-				interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table,
-				interventionpiece.FieldInterventionID, rootRef),
-			fmt.Sprintf(`(SELECT t.%s FROM %s t WHERE t.id = %s.%s)`,
-				technicien.FieldTauxHoraireCentimes, technicien.Table, rootRef, entintervention.FieldTechnicienID))
+		p.exprs = append(p.exprs, render.FactColumns(dialect.Postgres, rootRef)...)
 	}
 	p.column = joinColumns(p.exprs, p.kpis)
 	return p, true
@@ -333,15 +313,12 @@ func usesDirectives(doc *ast.QueryDocument, sel ast.SelectionSet) bool {
 // column a driver does not type, row after row.)
 const renderColumn = "rendered"
 
-// kpiFacts is the number of columns the KPIs' facts take at the end of a plan.
-const kpiFacts = 3
-
 // joinColumns is the text column of exprs (renderColumn).
 func joinColumns(exprs []string, kpis bool) string {
 	parts := make([]string, len(exprs))
 	for i, e := range exprs {
 		null := "'null'"
-		if kpis && i >= len(exprs)-kpiFacts {
+		if kpis && i >= len(exprs)-render.FactCount {
 			null = "''"
 		}
 		parts[i] = "COALESCE((" + e + ")::text, " + null + ")"
@@ -388,49 +365,7 @@ func (p nodePlan) columns(iv *ent.Intervention) ([]string, bool) {
 
 // facts are what the KPIs of iv are computed from: its row and the plan's last columns.
 func (p nodePlan) facts(iv *ent.Intervention, cols []string) (intervention.Facts, error) {
-	f := rowFacts(iv)
-	n := len(cols)
-	if steps := cols[n-3]; steps != "" {
-		for _, s := range strings.Split(steps, ",") {
-			parts := strings.Split(s, " ")
-			if len(parts) != 4 {
-				return f, fmt.Errorf("history step %q: want 4 parts", s)
-			}
-			us, err := strconv.ParseInt(parts[1], 10, 64)
-			if err != nil {
-				return f, fmt.Errorf("history step %q: %w", s, err)
-			}
-			step := intervention.Step{Statut: domain.InterventionStatut(parts[0]), At: time.UnixMicro(us).UTC()}
-			if parts[2] != "" {
-				tech, err := strconv.Atoi(parts[2])
-				if err != nil {
-					return f, fmt.Errorf("history step %q: %w", s, err)
-				}
-				step.TechnicienID = &tech
-				if parts[3] != "" {
-					rate, err := strconv.ParseInt(parts[3], 10, 64)
-					if err != nil {
-						return f, fmt.Errorf("history step %q: %w", s, err)
-					}
-					if f.Taux == nil {
-						f.Taux = map[int]int64{}
-					}
-					f.Taux[tech] = rate
-				}
-			}
-			f.History = append(f.History, step)
-		}
-	}
-	var err error
-	if f.CoutPieces, err = strconv.ParseInt(cols[n-2], 10, 64); err != nil {
-		return f, fmt.Errorf("parts cost %q: %w", cols[n-2], err)
-	}
-	if len(cols[n-1]) > 0 {
-		if f.TauxHoraire, err = strconv.ParseInt(cols[n-1], 10, 64); err != nil {
-			return f, fmt.Errorf("hourly rate %q: %w", cols[n-1], err)
-		}
-	}
-	return f, nil
+	return render.ParseFacts(iv, cols[len(cols)-render.FactCount:])
 }
 
 // bind binds the plan's resolver fields to r's resolvers, by field index.

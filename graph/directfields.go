@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/render/shape"
 )
 
 // What direct rendering may do with each field of the types it renders is decided here, once,
@@ -79,10 +80,10 @@ func acts(ds ast.DirectiveList, runtime map[string]bool) bool {
 // deriveRules computes the rules of the types in models (GraphQL name: ent struct) from the
 // schema, the generated ResolverRoot interface and DirectiveRoot struct, and each type's
 // table columns.
-func deriveRules(schema *ast.Schema, resolverRoot, directiveRoot reflect.Type, models map[string]sqlShape) map[string]objectRules {
+func deriveRules(schema *ast.Schema, resolverRoot, directiveRoot reflect.Type, models map[string]shape.Shape) map[string]objectRules {
 	runtime := runtimeDirectives(directiveRoot)
 	out := make(map[string]objectRules, len(models))
-	for typ, shape := range models {
+	for typ, sh := range models {
 		def := schema.Types[typ]
 		if def == nil {
 			panic(fmt.Sprintf("direct rendering: no type %s in the schema", typ))
@@ -95,9 +96,9 @@ func deriveRules(schema *ast.Schema, resolverRoot, directiveRoot reflect.Type, m
 				rules.rootMethod, resolvers = m.Name, m.Type.Out(0)
 			}
 		}
-		model := reflect.TypeOf(shape.model)
+		model := reflect.TypeOf(sh.Model)
 		columns := map[string]bool{}
-		for _, c := range shape.columns {
+		for _, c := range sh.Columns {
 			columns[c] = true
 		}
 		structFields := map[string]reflect.StructField{}
@@ -168,10 +169,10 @@ var directRules = deriveRules(parsedSchema, reflect.TypeFor[ResolverRoot](), ref
 
 // plainFields are the rules of the connection types direct rendering writes itself from
 // entgql's page: whether a field is plain, and whether it has a resolver.
-var plainFields = deriveRules(parsedSchema, reflect.TypeFor[ResolverRoot](), reflect.TypeFor[DirectiveRoot](), map[string]sqlShape{
-	"InterventionConnection": {model: ent.InterventionConnection{}},
-	"InterventionEdge":       {model: ent.InterventionEdge{}},
-	"PageInfo":               {model: entgql.PageInfo[int]{}},
+var plainFields = deriveRules(parsedSchema, reflect.TypeFor[ResolverRoot](), reflect.TypeFor[DirectiveRoot](), map[string]shape.Shape{
+	"InterventionConnection": {Model: ent.InterventionConnection{}},
+	"InterventionEdge":       {Model: ent.InterventionEdge{}},
+	"PageInfo":               {Model: entgql.PageInfo[int]{}},
 })
 
 // written reports whether direct rendering may write field name of the connection type typ

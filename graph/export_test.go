@@ -7,7 +7,7 @@ import "sort"
 func DirectTables() []string {
 	var out []string
 	for _, s := range sqlShapes {
-		out = append(out, s.table)
+		out = append(out, s.Table)
 	}
 	sort.Strings(out)
 	return out

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -11,15 +12,12 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
-	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/predicate"
-	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
+	"github.com/mifmaroc/erp/internal/render"
 	"github.com/mifmaroc/erp/internal/search"
-	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // requestCache holds what is computed once per GraphQL operation.
@@ -96,95 +94,71 @@ func edgeNodes(edges []*ent.InterventionEdge) []*ent.Intervention {
 	return ivs
 }
 
-// rowFacts are the facts of the KPIs the intervention's row holds.
-func rowFacts(iv *ent.Intervention) intervention.Facts {
-	return intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,
-		DateCloture: iv.DateCloture, DureeEstimeeMin: iv.DureeEstimee}
-}
-
 // kpiResult is the KPIs of one intervention, or why they could not be computed.
 type kpiResult struct {
 	Data  intervention.KPIs
 	Error error
 }
 
-// loadKPIs computes the KPIs of ivs in three statements: their history, their parts and their
-// technicians' rates.
+// loadKPIs computes the KPIs of ivs from their rows and their facts (render.FactColumns),
+// read in one statement.
 func (r *Resolver) loadKPIs(ctx context.Context, ivs []*ent.Intervention) []kpiResult {
 	out := make([]kpiResult, len(ivs))
-	fail := func(err error) []kpiResult {
-		for i := range out {
-			out[i] = kpiResult{Error: err}
-		}
-		return out
-	}
 	ids := make([]int, len(ivs))
 	for i, iv := range ivs {
 		ids[i] = iv.ID
 	}
-	steps, err := r.client.HistoriqueIntervention.Query().
-		Where(historiqueintervention.InterventionIDIn(ids...)).
-		Order(ent.Asc(historiqueintervention.FieldHorodatage), ent.Asc(historiqueintervention.FieldID)).
-		All(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	lines, err := r.client.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).All(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	var techIDs []int
-	for _, iv := range ivs {
-		if iv.TechnicienID != nil {
-			techIDs = append(techIDs, *iv.TechnicienID)
-		}
-	}
-	for _, s := range steps {
-		if s.TechnicienID != nil {
-			techIDs = append(techIDs, *s.TechnicienID)
-		}
-	}
-	rates := map[int]int64{}
-	if len(techIDs) > 0 {
-		// Rates are facts of the costs the viewer reads, whoever he may see: a technician who
-		// took over work is priced at his predecessor's rate for the predecessor's time.
-		techs, err := r.client.Technicien.Query().Where(technicien.IDIn(techIDs...)).
-			Select(technicien.FieldID, technicien.FieldTauxHoraireCentimes).All(viewer.SystemContext(ctx))
-		if err != nil {
-			return fail(err)
-		}
-		for _, t := range techs {
-			rates[t.ID] = t.TauxHoraireCentimes
-		}
-	}
-	facts := map[int]*intervention.Facts{}
-	for _, iv := range ivs {
-		f := rowFacts(iv)
-		if iv.TechnicienID != nil {
-			f.TauxHoraire = rates[*iv.TechnicienID]
-		}
-		f.Taux = rates
-		facts[iv.ID] = &f
-	}
-	for _, s := range steps {
-		if f := facts[s.InterventionID]; f != nil {
-			f.History = append(f.History, intervention.Step{Statut: s.NouveauStatut, At: s.Horodatage, TechnicienID: s.TechnicienID})
-		}
-	}
-	for _, l := range lines {
-		if f := facts[l.InterventionID]; f != nil && f.CostErr == nil {
-			line, err := intervention.LineCost(l.Quantite, l.PrixUnitaireCentimes)
-			if err == nil {
-				f.CoutPieces, err = intervention.AddCost(f.CoutPieces, line)
-			}
-			f.CostErr = err
-		}
-	}
+	facts, err := r.readFacts(ctx, ids)
 	now := r.now()
 	for i, iv := range ivs {
-		out[i] = kpiResult{Data: intervention.Compute(*facts[iv.ID], now)}
+		if err != nil {
+			out[i] = kpiResult{Error: err}
+			continue
+		}
+		f, err := render.ParseFacts(iv, facts[iv.ID])
+		if err != nil {
+			out[i] = kpiResult{Error: fmt.Errorf("the facts of intervention %d: %w", iv.ID, err)}
+			continue
+		}
+		out[i] = kpiResult{Data: intervention.Compute(f, now)}
 	}
 	return out
+}
+
+// readFacts reads the facts columns of the interventions ids, as text, by id.
+func (r *Resolver) readFacts(ctx context.Context, ids []int) (map[int][]string, error) {
+	b := sql.Dialect(r.dialect)
+	t := b.Table(entintervention.Table)
+	s := b.Select(t.C(entintervention.FieldID)).From(t).Where(sql.InInts(t.C(entintervention.FieldID), ids...))
+	for _, c := range render.FactColumns(r.dialect, rootRef) {
+		s.AppendSelectExpr(sql.Expr(c))
+	}
+	query, args := s.Query()
+	rows, err := r.client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the KPIs' facts: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	out := make(map[int][]string, len(ids))
+	for rows.Next() {
+		var (
+			id   int
+			vals = make([]sql.NullString, render.FactCount)
+			dest = []any{&id}
+		)
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("reading the KPIs' facts: %w", err)
+		}
+		cols := make([]string, len(vals))
+		for i, v := range vals {
+			cols[i] = v.String
+		}
+		out[id] = cols
+	}
+	return out, rows.Err()
 }
 
 func (r *Resolver) availableTransitions(ctx context.Context, iv *ent.Intervention) []domain.InterventionStatut {

@@ -2,9 +2,11 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/render"
 )
 
 // Edges reach the resolvers in one of two ways. Lists and node(id:) go through entgql's
@@ -46,6 +49,9 @@ type loaders struct {
 type edgeLoader[V any] struct {
 	*dataloader.Loader[int, V]
 	batch dataloader.BatchFunc[int, V]
+	// order is the order of a list edge's rows (ent.Shapes), for the lists field collection
+	// reads unordered.
+	order []string
 	mu    sync.Mutex
 	asked map[int]bool
 }
@@ -108,17 +114,14 @@ func newLoaders(c *ent.Client) *loaders {
 		piece: byID(func(ctx context.Context, ids []int) ([]*ent.Piece, error) {
 			return c.Piece.Query().Where(piece.IDIn(ids...)).All(ctx)
 		}, func(e *ent.Piece) int { return e.ID }),
-		documents: byParent(func(ctx context.Context, ids []int) ([]*ent.Document, error) {
-			return c.Document.Query().Where(document.InterventionIDIn(ids...)).
-				Order(ent.Asc(document.FieldID)).All(ctx)
+		documents: byParent(ent.TypeIntervention, "documents", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.Document, error) {
+			return c.Document.Query().Where(document.InterventionIDIn(ids...)).Order(order).All(ctx)
 		}, func(e *ent.Document) int { return e.InterventionID }),
-		historique: byParent(func(ctx context.Context, ids []int) ([]*ent.HistoriqueIntervention, error) {
-			return c.HistoriqueIntervention.Query().Where(historiqueintervention.InterventionIDIn(ids...)).
-				Order(ent.Asc(historiqueintervention.FieldHorodatage), ent.Asc(historiqueintervention.FieldID)).All(ctx)
+		historique: byParent(ent.TypeIntervention, "historique", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.HistoriqueIntervention, error) {
+			return c.HistoriqueIntervention.Query().Where(historiqueintervention.InterventionIDIn(ids...)).Order(order).All(ctx)
 		}, func(e *ent.HistoriqueIntervention) int { return e.InterventionID }),
-		utilisations: byParent(func(ctx context.Context, ids []int) ([]*ent.InterventionPiece, error) {
-			return c.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).
-				WithPiece().Order(ent.Asc(interventionpiece.FieldID)).All(ctx)
+		utilisations: byParent(ent.TypeIntervention, "utilisations", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.InterventionPiece, error) {
+			return c.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).WithPiece().Order(order).All(ctx)
 		}, func(e *ent.InterventionPiece) int { return e.InterventionID }),
 	}
 }
@@ -139,10 +142,15 @@ func byID[V any](query func(context.Context, []int) ([]V, error), id func(V) int
 	})
 }
 
-// byParent loads the rows hanging from each parent id; a parent without any gets an empty list.
-func byParent[V any](query func(context.Context, []int) ([]V, error), parent func(V) int) *edgeLoader[[]V] {
-	return newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]V] {
-		rows, err := query(ctx, ids)
+// byParent loads the rows of the list edge of typ hanging from each parent id, in the edge's
+// order (ent.Shapes); a parent without any gets an empty list.
+func byParent[V any](typ, edge string, query func(context.Context, []int, func(*sql.Selector)) ([]V, error), parent func(V) int) *edgeLoader[[]V] {
+	order := ent.Shapes[typ].Edges[edge].Order
+	if len(order) == 0 {
+		panic(fmt.Sprintf("loaders: %s has no list edge %s", typ, edge))
+	}
+	l := newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]V] {
+		rows, err := query(ctx, ids, ent.Asc(order...))
 		groups := make(map[int][]V, len(ids))
 		for _, r := range rows {
 			groups[parent(r)] = append(groups[parent(r)], r)
@@ -157,6 +165,8 @@ func byParent[V any](query func(context.Context, []int) ([]V, error), parent fun
 		}
 		return out
 	})
+	l.order = order
+	return l
 }
 
 // loadersFrom returns the operation's loaders; outside an operation (a test calling a
@@ -189,9 +199,11 @@ func toOne[T, V any](ctx context.Context, obj T, loaded func() (*V, error), fk f
 }
 
 // toMany resolves a list edge of iv: what field collection loaded under the field's alias
-// (entgql stores collected lists by alias), or what a service loaded, else the loader.
+// (entgql stores collected lists by alias), or what a service loaded, put in the edge's
+// order (entgql's collection reads them in no order), else the loader.
 func toMany[V any](ctx context.Context, iv *ent.Intervention, named func(string) ([]V, error), loaded func() ([]V, error), l *edgeLoader[[]V]) ([]V, error) {
 	if v, ok := collected(ctx, named, loaded); ok {
+		render.Sort(v, l.order)
 		return v, nil
 	}
 	return l.load(ctx, iv.ID, siblingIDs(ctx))

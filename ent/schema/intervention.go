@@ -13,6 +13,7 @@ import (
 
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/render/shape"
 	"github.com/mifmaroc/erp/internal/search"
 )
 
@@ -147,9 +148,10 @@ func (Intervention) Edges() []ent.Edge {
 			Annotations(serverSet),
 		edge.From("demandeur", User.Type).Ref("interventions_demandees").Field("demandeur_id").Unique().
 			Annotations(serverSet),
-		edge.To("documents", Document.Type).Annotations(serverSet),
+		edge.To("documents", Document.Type).Annotations(serverSet, shape.OrderBy("id")),
+		// Read in the order things happened, whoever reads them (internal/render/shape).
 		edge.To("historique", HistoriqueIntervention.Type).
-			Annotations(serverSet, entgql.OrderField("HISTORIQUE_COUNT")),
+			Annotations(serverSet, entgql.OrderField("HISTORIQUE_COUNT"), shape.OrderBy("horodatage", "id")),
 		edge.To("notifications", Notification.Type).Annotations(serverSet),
 		edge.To("pieces", Piece.Type).
 			Through("utilisations", InterventionPiece.Type).
