@@ -80,6 +80,9 @@ const (
 	cachedDocumentBytes = 16 << 20
 	// cachedQueryBytes bounds the persisted queries' cache: the text of the queries.
 	cachedQueryBytes = 4 << 20
+	// cachedPlanBytes bounds the compiled selections of direct rendering: their keys (which
+	// hold the document's text) and SQL.
+	cachedPlanBytes = 8 << 20
 	// astNodeBytes is what the parser allocates for one node of a syntax tree, its position
 	// and its share of the slices that hold it, a little over the measured average.
 	astNodeBytes = 256
@@ -99,4 +102,17 @@ func newDocumentCache() *documentCache {
 // newQueryCache is the persisted queries' cache, from hash to query.
 func newQueryCache() *boundedCache[string] {
 	return newBoundedCache(cachedEntries, cachedQueryBytes, func(hash, query string) int { return len(hash) + len(query) })
+}
+
+// newPlanCache is direct rendering's cache of compiled selections, by document, operation
+// and path. An entry weighs its key, its SQL (once as expressions, once joined) and a little
+// per field.
+func newPlanCache() *boundedCache[cachedPlan] {
+	return newBoundedCache(cachedEntries, cachedPlanBytes, func(key string, c cachedPlan) int {
+		w := len(key) + len(c.plan.column) + 64*len(c.plan.fields)
+		for _, e := range c.plan.exprs {
+			w += len(e)
+		}
+		return w
+	})
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/mifmaroc/erp/ent"
@@ -97,7 +96,7 @@ func NewServer(o Options) *handler.Server {
 		onOperation:   o.OnOperation,
 		dialect:       o.Dialect,
 		direct:        o.Direct && o.Dialect == dialect.Postgres,
-		plans:         lru.New[cachedPlan](1000),
+		plans:         newPlanCache(),
 		log:           o.Logger,
 		auth:          o.Services.Auth,
 		accounts:      o.Services.Accounts,

@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
@@ -30,7 +28,7 @@ type Resolver struct {
 	onOperation   func(ctx context.Context, name, kind string)
 	dialect       string
 	direct        bool // PostgreSQL renders interventions lists and details
-	plans         *lru.LRU[cachedPlan]
+	plans         *boundedCache[cachedPlan]
 	log           *slog.Logger
 	auth          *auth.Service
 	accounts      *account.Service
