@@ -105,14 +105,9 @@ func newQueryCache() *boundedCache[string] {
 }
 
 // newPlanCache is direct rendering's cache of compiled selections, by document, operation
-// and path. An entry weighs its key, its SQL (once as expressions, once joined) and a little
-// per field.
+// and path. An entry weighs its key and its plan (render.Plan.Bytes).
 func newPlanCache() *boundedCache[cachedPlan] {
 	return newBoundedCache(cachedEntries, cachedPlanBytes, func(key string, c cachedPlan) int {
-		w := len(key) + len(c.plan.column) + 64*len(c.plan.fields)
-		for _, e := range c.plan.exprs {
-			w += len(e)
-		}
-		return w
+		return len(key) + c.plan.Bytes()
 	})
 }

@@ -111,6 +111,7 @@ func NewServer(o Options) *handler.Server {
 		now:           o.Services.Now,
 		suggestions:   o.Suggestions,
 	}
+	r.render = newRenderer(r)
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
 	es := NewExecutableSchema(cfg).(*executableSchema)

@@ -130,7 +130,7 @@ func (r *Resolver) readFacts(ctx context.Context, ids []int) (map[int][]string, 
 	b := sql.Dialect(r.dialect)
 	t := b.Table(entintervention.Table)
 	s := b.Select(t.C(entintervention.FieldID)).From(t).Where(sql.InInts(t.C(entintervention.FieldID), ids...))
-	for _, c := range render.FactColumns(r.dialect, rootRef) {
+	for _, c := range render.FactColumns(r.dialect, render.RootRef) {
 		s.AppendSelectExpr(sql.Expr(c))
 	}
 	query, args := s.Query()

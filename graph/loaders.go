@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/mifmaroc/erp/ent"
@@ -207,44 +206,4 @@ func toMany[V any](ctx context.Context, iv *ent.Intervention, named func(string)
 		return v, nil
 	}
 	return l.load(ctx, iv.ID, siblingIDs(ctx))
-}
-
-// siblings are the elements of the nearest list of Ts above the current field (the nodes of
-// a page of interventions included).
-func siblings[T any](ctx context.Context) []T {
-	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
-		switch res := fc.Result.(type) {
-		case []T:
-			return res
-		case []*ent.InterventionEdge:
-			if nodes, ok := any(edgeNodes(res)).([]T); ok {
-				return nodes
-			}
-		}
-	}
-	return nil
-}
-
-// siblingIDs are the ids of the interventions of the nearest list above the current field.
-func siblingIDs(ctx context.Context) []int {
-	ivs := siblings[*ent.Intervention](ctx)
-	ids := make([]int, len(ivs))
-	for i, iv := range ivs {
-		ids[i] = iv.ID
-	}
-	return ids
-}
-
-// collected is the list edge as field collection (under the field's alias) or a service
-// loaded it, if either did.
-func collected[V any](ctx context.Context, named func(string) ([]V, error), loaded func() ([]V, error)) ([]V, bool) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		if v, err := named(fc.Field.Alias); err == nil {
-			return v, true
-		}
-	}
-	if v, err := loaded(); err == nil {
-		return v, true
-	}
-	return nil, false
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/render"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
 
@@ -29,6 +30,7 @@ type Resolver struct {
 	dialect       string
 	direct        bool // PostgreSQL renders interventions lists and details
 	plans         *boundedCache[cachedPlan]
+	render        *render.Renderer // direct rendering (gqlgen.go)
 	log           *slog.Logger
 	auth          *auth.Service
 	accounts      *account.Service

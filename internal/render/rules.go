@@ -1,19 +1,18 @@
-package graph
+package render
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/render/shape"
 )
 
@@ -163,37 +162,15 @@ func methodNamed(resolvers reflect.Type, name string) (reflect.Method, bool) {
 	return reflect.Method{}, false
 }
 
-// directRules are the rules of the types direct rendering knows, computed at start-up from
-// this package's generated code.
-var directRules = deriveRules(parsedSchema, reflect.TypeFor[ResolverRoot](), reflect.TypeFor[DirectiveRoot](), sqlShapes)
-
-// plainFields are the rules of the connection types direct rendering writes itself from
-// entgql's page: whether a field is plain, and whether it has a resolver.
-var plainFields = deriveRules(parsedSchema, reflect.TypeFor[ResolverRoot](), reflect.TypeFor[DirectiveRoot](), map[string]shape.Shape{
-	"InterventionConnection": {Model: ent.InterventionConnection{}},
-	"InterventionEdge":       {Model: ent.InterventionEdge{}},
-	"PageInfo":               {Model: entgql.PageInfo[int]{}},
-})
-
-// written reports whether direct rendering may write field name of the connection type typ
-// itself: a plain field without resolver.
-func written(typ, name string) bool {
-	if name == "__typename" {
-		return true
-	}
-	r, ok := plainFields[typ].fields[name]
-	return ok && r.plain && r.resolver == ""
-}
-
 // computable reports whether direct rendering may write the result of the field's resolver:
 // a scalar or an enum (or a list of them) of a Go type resultWriter writes as the executor
 // does.
-func computable(t *ast.Type, out reflect.Type) bool {
+func (r *Renderer) computable(t *ast.Type, out reflect.Type) bool {
 	for out.Kind() == reflect.Pointer {
 		out = out.Elem()
 	}
 	if t.Elem != nil {
-		return out.Kind() == reflect.Slice && computable(t.Elem, out.Elem())
+		return out.Kind() == reflect.Slice && r.computable(t.Elem, out.Elem())
 	}
 	if out.Implements(reflect.TypeFor[graphql.Marshaler]()) {
 		return true
@@ -208,7 +185,7 @@ func computable(t *ast.Type, out reflect.Type) bool {
 	case "Time":
 		return out == reflect.TypeFor[time.Time]()
 	}
-	if def := parsedSchema.Types[t.Name()]; def != nil && def.Kind == ast.Enum {
+	if def := r.schema.Types[t.Name()]; def != nil && def.Kind == ast.Enum {
 		return out.Kind() == reflect.String
 	}
 	return false
@@ -272,10 +249,10 @@ type boundResolver struct {
 	out *ast.Type
 }
 
-// bind returns the resolver method of field name of type typ on r.
-func (r *Resolver) bind(typ, name string, out *ast.Type) boundResolver {
-	rules := directRules[typ]
-	impl := reflect.ValueOf(ResolverRoot(r)).MethodByName(rules.rootMethod).Call(nil)[0]
+// bind returns the resolver method of field name of type typ on the server's resolvers.
+func (r *Renderer) bind(typ, name string, out *ast.Type) boundResolver {
+	rules := r.rules[typ]
+	impl := r.resolvers.MethodByName(rules.rootMethod).Call(nil)[0]
 	return boundResolver{fn: impl.MethodByName(rules.fields[name].resolver), out: out}
 }
 
@@ -293,3 +270,25 @@ func (b boundResolver) write(ctx context.Context, w io.Writer, obj any) (err err
 	}
 	return writeResult(w, res[0], b.out)
 }
+
+// FieldRule is how a field of a type the renderer reads is produced, as derived from the
+// generated code and the schema: read from Column, computed by Resolver, or neither (the
+// request then goes to the resolvers); never rendered directly unless Plain.
+type FieldRule struct {
+	Plain    bool
+	Column   string
+	Resolver string
+}
+
+// Rule is the rule of field of typ (the zero rule for a field it does not know).
+func (r *Renderer) Rule(typ, field string) FieldRule {
+	f := r.rules[typ].fields[field]
+	return FieldRule{Plain: f.plain, Column: f.column, Resolver: f.resolver}
+}
+
+// HandsOut reports whether ent hands out column of typ (a sensitive column, such as a
+// password hash, has no JSON tag and is never read).
+func (r *Renderer) HandsOut(typ, column string) bool { return r.rules[typ].handedOut[column] }
+
+// Shapes are the shapes of the types the renderer reads, with the edges it follows.
+func (r *Renderer) Shapes() map[string]shape.Shape { return maps.Clone(r.shapes) }
