@@ -29,7 +29,7 @@ import (
 type Options struct {
 	Client  *ent.Client
 	Dialect string // entgo.io/ent/dialect name: PostgreSQL may render directly
-	// Direct lets PostgreSQL render interventions lists and details (direct.go).
+	// Direct lets PostgreSQL render interventions lists and details (internal/render).
 	Direct bool
 	Logger *slog.Logger
 	// Services are what the resolvers call, built by internal/app.

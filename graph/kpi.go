@@ -56,7 +56,7 @@ func withNewCache(ctx context.Context) context.Context {
 
 // kpis returns an intervention's KPIs. The first KPI field asked for in a list computes
 // them for the whole list at once (its siblings are read from the parent field's result),
-// so a page costs the same three statements whatever its size, without waiting for keys.
+// so a page costs the same one statement whatever its size, without waiting for keys.
 func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention.KPIs, error) {
 	c, _ := ctx.Value(cacheKey{}).(*requestCache)
 	if c == nil {
