@@ -202,8 +202,7 @@ func toOne[T, V any](ctx context.Context, obj T, loaded func() (*V, error), fk f
 // order (entgql's collection reads them in no order), else the loader.
 func toMany[V any](ctx context.Context, iv *ent.Intervention, named func(string) ([]V, error), loaded func() ([]V, error), l *edgeLoader[[]V]) ([]V, error) {
 	if v, ok := collected(ctx, named, loaded); ok {
-		render.Sort(v, l.order)
-		return v, nil
+		return render.Sorted(v, l.order), nil
 	}
 	return l.load(ctx, iv.ID, siblingIDs(ctx))
 }

@@ -87,7 +87,7 @@ func TestNestedListStatementCount(t *testing.T) {
 		t.Errorf("statements grow with the list: %d for 10 rows, %d for 100", small, large)
 	}
 	// On PostgreSQL: one to authenticate, the count, and the page, which brings every
-	// edge rendered as JSON (graph/direct.go). On SQLite the edges come by field
+	// edge rendered as JSON (internal/render). On SQLite the edges come by field
 	// collection, one statement per edge and level.
 	limit := int64(3)
 	if testdb.Dialect() != dialect.Postgres {

@@ -8,18 +8,19 @@ import (
 	"time"
 )
 
-// Sort puts rows (ent entities, by pointer) in the order of a list edge (shape.Edge.Order):
+// Sorted is rows (ent entities, by pointer) in the order of a list edge (shape.Edge.Order):
 // by those columns, ascending, read through the ent struct's JSON tags. It is for the lists
 // that entgql's field collection reads without order, so that every path serves an edge's
-// rows in the one order its schema declares. Columns of kinds other than integers, strings
-// and times are not compared.
-func Sort[V any](rows []V, order []string) {
+// rows in the one order its schema declares. rows is returned as it is when already in
+// order, else sorted in a copy (other fields may be reading it). Columns of kinds other than
+// integers, strings and times are not compared.
+func Sorted[V any](rows []V, order []string) []V {
 	if len(rows) < 2 || len(order) == 0 {
-		return
+		return rows
 	}
 	t := reflect.TypeFor[V]()
 	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
-		return
+		return rows
 	}
 	var fields [][]int
 	for _, col := range order {
@@ -27,7 +28,7 @@ func Sort[V any](rows []V, order []string) {
 			fields = append(fields, f.Index)
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b V) int {
+	compare := func(a, b V) int {
 		va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
 		for _, i := range fields {
 			if c := compareValues(va.FieldByIndex(i), vb.FieldByIndex(i)); c != 0 {
@@ -35,7 +36,13 @@ func Sort[V any](rows []V, order []string) {
 			}
 		}
 		return 0
-	})
+	}
+	if slices.IsSortedFunc(rows, compare) {
+		return rows
+	}
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, compare)
+	return out
 }
 
 // fieldOf is the field of the ent struct t whose JSON name is column.
