@@ -49,21 +49,23 @@ database() {
 pid=
 stop_server() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
 summary=$(mktemp)
-trap 'stop_server; rm -f "$summary"' EXIT
+# The server's log, printed when it fails to start; each run has its own.
+serverlog=$(mktemp -t erp-bench.XXXXXX.log)
+trap 'stop_server; rm -f "$summary" "$serverlog"' EXIT
 
 # The server runs as in production but for the login rate limit, lifted so that the login
 # scenario measures bcrypt and the database rather than 429s from one address.
 start_server() {
 	stop_server
 	DATABASE_URL="$1" PORT=$PORT METRICS_ADDR=$METRICS LOG_LEVEL=warn ENABLE_SCHEDULER=false LOGIN_RATE_LIMIT=1000000 \
-		SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 bin/erp serve >/tmp/erp-bench.log 2>&1 &
+		SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 bin/erp serve >"$serverlog" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 50); do
 		curl -fsS "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && return 0
 		sleep 0.2
 	done
 	echo "the server did not become ready; its log:" >&2
-	cat /tmp/erp-bench.log >&2
+	cat "$serverlog" >&2
 	return 1
 }
 
@@ -78,13 +80,13 @@ amplify)
 	# The requests are refused or answered before any database access: SQLite in a scratch
 	# directory will do.
 	data=$(mktemp -d)
-	trap 'stop_server; rm -rf "$summary" "$data"' EXIT
+	trap 'stop_server; rm -rf "$summary" "$serverlog" "$data"' EXIT
 	for shape in unknown-directives repeated-directives arguments nesting aliases variables \
 		unused-fragments json-variables comment persisted; do
 		stop_server
 		rm -rf "${data:?}"/*
 		APP_ENV=production DATA_DIR="$data" UPLOAD_DIRECTORY="$data/uploads" PORT=$PORT METRICS_ADDR=$METRICS LOG_LEVEL=warn \
-			SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 bin/erp serve >/tmp/erp-bench.log 2>&1 &
+			SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 bin/erp serve >"$serverlog" 2>&1 &
 		pid=$!
 		for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 		echo "== $shape"
