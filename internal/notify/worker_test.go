@@ -987,8 +987,15 @@ func TestSMTPTestServer(t *testing.T) {
 	if err := c.Rcpt("a@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Data(); err == nil || !strings.Contains(err.Error(), "451") {
-		t.Errorf("DATA in failing mode: %v, want 451", err)
+	wc, err = c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wc.Write([]byte("Subject: refused\r\n\r\nx\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := wc.Close(); err == nil || !strings.Contains(err.Error(), "451") {
+		t.Errorf("end of DATA in failing mode: %v, want 451", err)
 	}
 	if err := c.Quit(); err != nil {
 		t.Errorf("QUIT: %v", err)

@@ -1,14 +1,13 @@
-// Package smtptest runs a small real SMTP server on a loopback port for tests. It speaks
-// enough of RFC 5321 for net/smtp's client (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT;
-// no STARTTLS, no AUTH), keeps every message it accepts, and can be stopped ("SMTP is down"),
-// restarted on the same port, or told to answer DATA with a temporary failure (451).
+// Package smtptest runs a real SMTP server (github.com/emersion/go-smtp) on a loopback port
+// for tests. It offers neither STARTTLS nor AUTH, keeps every message it accepts, and can be
+// stopped ("SMTP is down"), restarted on the same port, or told to refuse messages with a
+// temporary failure (451).
 package smtptest
 
 import (
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"io"
+	"log"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -20,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 )
 
 // maxMessage bounds what DATA accepts, so a runaway client cannot exhaust memory.
@@ -48,13 +49,12 @@ type Server struct {
 	failData bool
 }
 
-// run is one listening period, between a start and a Stop.
+// run is one listening period, between a start and a Stop. go-smtp's servers cannot serve
+// again once closed, so each period has its own.
 type run struct {
-	ln      net.Listener
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	conns   map[net.Conn]struct{}
-	stopped bool
+	ln     net.Listener
+	srv    *smtp.Server
+	served chan struct{} // closed when Serve returned
 }
 
 // Start listens on 127.0.0.1 on a free port; the server is stopped when the test ends.
@@ -99,8 +99,8 @@ func (s *Server) Reset() {
 	s.msgs = nil
 }
 
-// FailData makes the server answer DATA with "451 temporary failure" (on) or accept
-// messages again (off).
+// FailData makes the server refuse messages with "451 temporary failure" at the end of
+// DATA (on), or accept them again (off).
 func (s *Server) FailData(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -114,8 +114,9 @@ func (s *Server) Running() bool {
 	return s.run != nil
 }
 
-// Stop closes the listener and every open connection, and waits for them to end: clients
-// then get "connection refused". Stopping a stopped server does nothing.
+// Stop closes the listener and every open connection: clients then get "connection
+// refused", and a message still in transfer is not kept. Stopping a stopped server does
+// nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()
 	r := s.run
@@ -124,14 +125,10 @@ func (s *Server) Stop() {
 	if r == nil {
 		return
 	}
-	r.mu.Lock()
-	r.stopped = true
+	// Close closes only the listeners Serve has registered: one just started may not be yet.
+	_ = r.srv.Close()
 	_ = r.ln.Close()
-	for c := range r.conns {
-		_ = c.Close()
-	}
-	r.mu.Unlock()
-	r.wg.Wait()
+	<-r.served
 }
 
 // Restart listens again on the same port after Stop (it retries for a short while if the
@@ -156,219 +153,65 @@ func (s *Server) Restart(tb testing.TB) {
 }
 
 func (s *Server) serve(ln net.Listener) {
-	r := &run{ln: ln, conns: map[net.Conn]struct{}{}}
+	r := &run{ln: ln, served: make(chan struct{})}
+	r.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &session{s: s, r: r}, nil
+	}))
+	r.srv.Domain = "localhost"
+	r.srv.MaxMessageBytes = maxMessage
+	r.srv.ReadTimeout = time.Minute
+	r.srv.WriteTimeout = time.Minute
+	r.srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.mu.Lock()
 	s.run = r
 	s.mu.Unlock()
-	r.wg.Add(1)
 	go func() {
-		defer r.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				if errors.Is(err, net.ErrClosed) {
-					return
-				}
-				var ne net.Error
-				if errors.As(err, &ne) && ne.Timeout() {
-					continue
-				}
-				return
-			}
-			r.mu.Lock()
-			if r.stopped {
-				r.mu.Unlock()
-				_ = c.Close()
-				return
-			}
-			r.conns[c] = struct{}{}
-			r.wg.Add(1) // the accept loop still holds one count: no race with Wait
-			r.mu.Unlock()
-			go func() {
-				defer r.wg.Done()
-				defer func() {
-					r.mu.Lock()
-					delete(r.conns, c)
-					r.mu.Unlock()
-					_ = c.Close()
-				}()
-				s.session(c)
-			}()
-		}
+		defer close(r.served)
+		_ = r.srv.Serve(ln)
 	}()
 }
 
-// session holds one SMTP conversation.
-func (s *Server) session(c net.Conn) {
-	_ = c.SetDeadline(time.Now().Add(time.Minute))
-	tp := textproto.NewConn(c)
-	reply := func(format string, args ...any) bool { return tp.PrintfLine(format, args...) == nil }
-	if !reply("220 localhost ESMTP smtptest") {
-		return
-	}
-	var (
-		greeted bool
-		from    string
-		hasFrom bool
-		to      []string
-	)
-	reset := func() { from, hasFrom, to = "", false, nil }
-	for {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return
-		}
-		verb, arg, _ := strings.Cut(line, " ")
-		arg = strings.TrimSpace(arg)
-		var ok bool
-		switch strings.ToUpper(verb) {
-		case "EHLO":
-			greeted = true
-			reset()
-			ok = reply("250-localhost greets %s", arg) && reply("250-8BITMIME") && reply("250 SIZE %d", maxMessage)
-		case "HELO":
-			greeted = true
-			reset()
-			ok = reply("250 localhost greets %s", arg)
-		case "MAIL":
-			p, found := cutPrefixFold(arg, "FROM:")
-			switch {
-			case !greeted:
-				ok = reply("503 5.5.1 say EHLO first")
-			case hasFrom:
-				ok = reply("503 5.5.1 nested MAIL command")
-			case !found:
-				ok = reply("501 5.5.4 syntax: MAIL FROM:<address>")
-			default:
-				addr, perr := path(p)
-				if perr != nil {
-					ok = reply("501 5.1.7 %v", perr)
-					break
-				}
-				from, hasFrom, to = addr, true, nil
-				ok = reply("250 2.1.0 ok")
-			}
-		case "RCPT":
-			p, found := cutPrefixFold(arg, "TO:")
-			switch {
-			case !hasFrom:
-				ok = reply("503 5.5.1 need MAIL first")
-			case !found:
-				ok = reply("501 5.5.4 syntax: RCPT TO:<address>")
-			default:
-				addr, perr := path(p)
-				if perr != nil || addr == "" {
-					ok = reply("501 5.1.3 bad recipient address")
-					break
-				}
-				to = append(to, addr)
-				ok = reply("250 2.1.5 ok")
-			}
-		case "DATA":
-			s.mu.Lock()
-			fail := s.failData
-			s.mu.Unlock()
-			switch {
-			case len(to) == 0:
-				ok = reply("503 5.5.1 need RCPT first")
-			case fail:
-				reset()
-				ok = reply("451 4.3.0 temporary failure, try again later")
-			default:
-				if !reply("354 end data with <CR><LF>.<CR><LF>") {
-					return
-				}
-				data, derr := readData(&tp.Reader)
-				if derr != nil {
-					if errors.Is(derr, errTooBig) {
-						reset()
-						ok = reply("552 5.3.4 message too big")
-						break
-					}
-					return
-				}
-				s.accept(from, to, data)
-				reset()
-				ok = reply("250 2.0.0 ok: queued")
-			}
-		case "RSET":
-			reset()
-			ok = reply("250 2.0.0 ok")
-		case "NOOP":
-			ok = reply("250 2.0.0 ok")
-		case "VRFY":
-			ok = reply("252 2.5.2 cannot verify")
-		case "QUIT":
-			_ = reply("221 2.0.0 bye")
-			return
-		default:
-			ok = reply("502 5.5.2 command not implemented")
-		}
-		if !ok {
-			return
-		}
-	}
+// session is one SMTP transaction's envelope; go-smtp checks the order of the commands.
+type session struct {
+	s    *Server
+	r    *run
+	from string
+	to   []string
 }
 
-var errTooBig = errors.New("message too big")
+func (se *session) Reset()        { se.from, se.to = "", nil }
+func (se *session) Logout() error { return nil }
 
-// readData reads a dot-terminated block and removes dot-stuffing, keeping CRLF line ends.
-func readData(r *textproto.Reader) (string, error) {
-	var b strings.Builder
-	tooBig := false
-	for {
-		line, err := r.ReadLine()
-		if err != nil {
-			return "", err
-		}
-		if line == "." {
-			break
-		}
-		line = strings.TrimPrefix(line, ".")
-		if b.Len()+len(line)+2 > maxMessage {
-			tooBig = true // keep reading up to the final dot, then refuse
-			continue
-		}
-		b.WriteString(line)
-		b.WriteString("\r\n")
-	}
-	if tooBig {
-		return "", errTooBig
-	}
-	return b.String(), nil
+func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	se.from, se.to = from, nil
+	return nil
 }
 
-func (s *Server) accept(from string, to []string, data string) {
-	m := Message{From: from, To: append([]string(nil), to...), Data: data}
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	se.to = append(se.to, to)
+	return nil
+}
+
+var errTempFailure = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "temporary failure, try again later"}
+
+func (se *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err // smtp.ErrDataTooLarge answers 552 by itself
+	}
+	m := Message{From: se.from, To: append([]string(nil), se.to...), Data: string(b)}
 	parse(&m)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.msgs = append(s.msgs, m)
-}
-
-// cutPrefixFold is strings.CutPrefix ignoring case.
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		return strings.TrimSpace(s[len(prefix):]), true
+	se.s.mu.Lock()
+	defer se.s.mu.Unlock()
+	if se.s.failData {
+		return errTempFailure
 	}
-	return s, false
-}
-
-// path extracts the address of "<addr> [params]" (the null path "<>" is "").
-func path(s string) (string, error) {
-	if !strings.HasPrefix(s, "<") {
-		// Lenient: a bare address, without parameters.
-		a, _, _ := strings.Cut(s, " ")
-		if a == "" {
-			return "", fmt.Errorf("missing address")
-		}
-		return a, nil
+	if se.s.run != se.r {
+		// Stopped while the message was in transfer: a server that is down keeps nothing.
+		return errTempFailure
 	}
-	end := strings.Index(s, ">")
-	if end < 0 {
-		return "", fmt.Errorf("unterminated address %q", s)
-	}
-	return s[1:end], nil
+	se.s.msgs = append(se.s.msgs, m)
+	return nil
 }
 
 // parse fills the parsed fields of m; what does not parse is left empty.
