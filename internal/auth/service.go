@@ -10,12 +10,8 @@ import (
 	"log/slog"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
-
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
-	"github.com/mifmaroc/erp/ent/societe"
-	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -288,57 +284,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	}
 	v := e.v // a copy: the caller's context gets its own
 	return &v, nil
-}
-
-// loadViewer reads the user with the ids of his technician profile and client company, and
-// whether the session is alive (a refresh token of its family neither revoked nor expired),
-// in one statement.
-func (s *Service) loadViewer(ctx context.Context, id int, session string) (cachedViewer, error) {
-	d := sql.Dialect(s.Dialect)
-	// Explicit aliases: the builder would otherwise alias joined tables behind our back.
-	u, t, c := d.Table(user.Table).As("u"), d.Table(technicien.Table).As("t"), d.Table(societe.Table).As("s")
-	r := d.Table(refreshtoken.Table).As("r")
-	// Revocation is what ends a session; expiry is checked too so that a session cannot
-	// outlive its last refresh token, whatever the two lifetimes are configured to. The
-	// family is indexed.
-	alive := d.Select().AppendSelectExpr(sql.Expr("1")).From(r).Where(sql.And(
-		sql.EQ(r.C(refreshtoken.FieldFamily), session),
-		sql.ColumnsEQ(r.C(refreshtoken.FieldUserID), u.C(user.FieldID)),
-		sql.IsNull(r.C(refreshtoken.FieldRevokedAt)),
-		sql.GT(r.C(refreshtoken.FieldExpiresAt), s.Tokens.Now()),
-	))
-	q := d.Select(u.C(user.FieldID), u.C(user.FieldEmail), u.C(user.FieldRole), u.C(user.FieldIsActive),
-		u.C(user.FieldTokenVersion), u.C(user.FieldDeletedAt), t.C(technicien.FieldID), c.C(societe.FieldID)).
-		AppendSelectExpr(sql.Exists(alive)).
-		From(u).
-		LeftJoin(t).On(t.C(technicien.FieldUserID), u.C(user.FieldID)).
-		LeftJoin(c).On(c.C(societe.FieldUserID), u.C(user.FieldID)).
-		Where(sql.EQ(u.C(user.FieldID), id))
-	query, args := q.Query()
-	// Every request runs it: prepared once, planned once.
-	rows, err := s.Client.QueryContext(database.Prepared(ctx), query, args...)
-	if err != nil {
-		return cachedViewer{}, fmt.Errorf("loading user %d: %w", id, err)
-	}
-	defer func() { _ = rows.Close() }()
-	if !rows.Next() {
-		return cachedViewer{}, rows.Err()
-	}
-	var (
-		e          = cachedViewer{found: true}
-		role       string
-		active     bool
-		deletedAt  sql.NullTime
-		techID, so sql.NullInt64
-	)
-	if err := rows.Scan(&e.v.UserID, &e.v.Email, &role, &active, &e.version, &deletedAt, &techID, &so, &e.session); err != nil {
-		return cachedViewer{}, fmt.Errorf("reading user %d: %w", id, err)
-	}
-	e.v.Role = domain.Role(role)
-	e.v.TechnicienID = int(techID.Int64)
-	e.v.SocieteID = int(so.Int64)
-	e.active = active && !deletedAt.Valid
-	return e, rows.Err()
 }
 
 func newFamily() string { return randomToken()[:22] }

@@ -88,7 +88,7 @@ func (l pgLocker) Lock(ctx context.Context, key string) (gocron.Lock, error) {
 	}
 	id := lockID(key)
 	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&got); err != nil {
+	if err := conn.QueryRowContext(ctx, sqlTryAdvisoryLock, id).Scan(&got); err != nil {
 		_ = conn.Close()
 		return nil, err
 	}
@@ -105,7 +105,7 @@ type pgLock struct {
 }
 
 func (l pgLock) Unlock(ctx context.Context) error {
-	_, err := l.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", l.id)
+	_, err := l.conn.ExecContext(ctx, sqlAdvisoryUnlock, l.id)
 	return errors.Join(err, l.conn.Close())
 }
 

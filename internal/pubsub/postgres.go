@@ -25,7 +25,7 @@ func NewPostgres(ctx context.Context, db *sql.DB, dsn string, log *slog.Logger) 
 		if err != nil {
 			return err
 		}
-		_, err = db.ExecContext(ctx, "SELECT pg_notify($1, $2)", Channel, string(payload))
+		_, err = db.ExecContext(ctx, sqlNotify, Channel, string(payload))
 		return err
 	}
 	l := pq.NewListener(dsn, 100*time.Millisecond, 5*time.Second, func(ev pq.ListenerEventType, err error) {

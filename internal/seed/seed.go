@@ -234,8 +234,8 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	}
 	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
 	// planner would otherwise see the tables as empty until autovacuum comes by.
-	if _, err := client.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
-		if _, err := client.ExecContext(ctx, "ANALYZE"); err != nil {
+	if _, err := client.ExecContext(ctx, sqlVacuumAnalyze); err != nil {
+		if _, err := client.ExecContext(ctx, sqlAnalyze); err != nil {
 			return fmt.Errorf("updating statistics: %w", err)
 		}
 	}
