@@ -50,9 +50,9 @@ const costCap = 1 << 40
 
 // limits refuses operations that would be too expensive, before any resolver or SQL runs.
 // It checks twice: the raw document before gqlgen validates it, since validation takes time
-// quadratic in repeated fields (10,000 copies of one field: seconds of CPU) and reports an
-// error per bad directive, argument or field (a megabyte of them made a hundred megabytes
-// of errors), then the validated operation with its variables, for page sizes and cost.
+// quadratic in repeated fields and reports an error per bad directive, argument or field
+// (what either cost is in docs/decisions.md, "Limits before execution"), then the validated
+// operation with its variables, for page sizes and cost.
 type limits struct {
 	// parsed is gqlgen's cache of validated documents: a document found there passed the
 	// first check when it was first seen. One refused after validation leaves it.

@@ -269,8 +269,8 @@ func decodeParams(body []byte, params *graphql.RawParams) string {
 }
 
 // MaxJSONValues bounds the values of a request's variables (and of its extensions): each
-// becomes a Go value several times the size of its text, so a megabyte of [1,1,1,…] would
-// take tens of megabytes.
+// becomes a Go value several times the size of its text (see docs/decisions.md, "Limits
+// before execution").
 const MaxJSONValues = 10_000
 
 // decodeObject decodes the variables or extensions of a request (name), numbers kept exact

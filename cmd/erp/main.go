@@ -40,8 +40,9 @@ Configuration: environment variables or .env (see .env.example).
 `
 
 // gcPercent is the garbage collector's target when GOGC is not set. A request allocates a
-// lot of short-lived objects on a small live heap (tens of MiB): collecting at 4× the live
-// heap instead of 2× halves the collector's CPU for a few tens of MiB more memory.
+// lot of short-lived objects on a small live heap: letting the heap grow further before a
+// collection trades a little memory for much less of the collector's CPU (see
+// docs/decisions.md, "The collector runs at GOGC=400").
 const gcPercent = 400
 
 func main() {

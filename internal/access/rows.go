@@ -60,7 +60,8 @@ type key struct {
 // Interventions is the rule of interventionKeys as an SQL predicate, for a viewer who is not
 // staff. With a history key, the keys become one set of ids (a UNION ALL of each key's
 // rows): PostgreSQL then reads each key's index, where an OR with an EXISTS on the history
-// would test every intervention (a technician's count took half a second on 100,000). The
+// would test every intervention, row by row (see docs/decisions.md, "A technician's
+// interventions are one set of ids"). The
 // history is read as plain SQL, not through an edge predicate, which the history's own rule
 // (built from this one) would restrict again.
 func Interventions(v *viewer.Viewer) predicate.Intervention {

@@ -8,8 +8,9 @@ import (
 )
 
 // readBufferSize is how much of PostgreSQL's answer one read system call may take.
-// lib/pq reads the socket through a 4 KiB buffer: a page of the list screen (about 25 KiB
-// of rows) took six reads, each a system call and, on loopback, the kernel's work for it.
+// lib/pq reads the socket through a 4 KiB buffer, so a page of the list screen took several
+// reads, each a system call and, on loopback, the kernel's work for it (see
+// docs/decisions.md, "Hot reads run to the end; PostgreSQL is read in large chunks").
 // Connections are few (DB_MAX_OPEN_CONNS), so a larger buffer per connection is cheap.
 const readBufferSize = 64 << 10
 

@@ -80,7 +80,8 @@ func countRows(query string) string {
 
 // typedRows describes its columns once per result set. ent asks for the column types at
 // every row that has a column it does not know (the rendered JSON of direct rendering),
-// and database/sql builds them anew at each call: 51 times for a page of the list.
+// and database/sql builds them anew at each call, so once per row of a page (see
+// docs/decisions.md, "Hot reads run to the end; PostgreSQL is read in large chunks").
 type typedRows struct {
 	entsql.ColumnScanner
 	types []*sql.ColumnType
