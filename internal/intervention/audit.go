@@ -43,8 +43,10 @@ type Change struct {
 	Ancienne, Nouvelle *string
 }
 
-// changes lists the tracked fields m sets or clears to a value other than the stored one. It
-// reads the stored row, so it is called before m is saved, inside the transaction that saves it.
+// changes lists the tracked fields m sets or clears to a value other than the stored one, so
+// it is called before m is saved. The old values are those of the row m was built from
+// (UpdateOne of the loaded intervention: no second read of it); the update's status guard
+// makes sure it is still the row being changed.
 func changes(ctx context.Context, m *ent.InterventionMutation) ([]Change, error) {
 	var out []Change
 	add := func(f string, after ent.Value) error {

@@ -202,7 +202,7 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 	now := s.Now()
 	var out *ent.Intervention
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		upd := tx.Intervention.UpdateOneID(id).SetInput(in).Where(intervention.StatutEQ(iv.Statut))
+		upd := tx.Intervention.UpdateOne(iv).SetInput(in).Where(intervention.StatutEQ(iv.Statut))
 		switch {
 		case in.DateLimite != nil || in.ClearDateLimite:
 			upd.SetDateLimiteManuelle(true)
@@ -525,7 +525,7 @@ func (s *Service) Validate(ctx context.Context, id int, satisfaction *int, comme
 	now := s.Now()
 	var out *ent.Intervention
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		upd := tx.Intervention.UpdateOneID(id).
+		upd := tx.Intervention.UpdateOne(iv).
 			Where(intervention.StatutEQ(domain.StatutCloturee), intervention.ValidationClient(false)).
 			SetValidationClient(true).
 			SetDateValidationClient(now).

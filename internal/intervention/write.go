@@ -65,7 +65,7 @@ func (s *Service) AssignTx(ctx context.Context, tx *ent.Client, iv *ent.Interven
 // the audit lines and the notifications the move calls for.
 func (s *Service) moveTx(ctx context.Context, tx *ent.Client, iv *ent.Intervention, to domain.InterventionStatut, by int, now time.Time,
 	remarque string, set func(*ent.InterventionUpdateOne)) (Written, error) {
-	u := tx.Intervention.UpdateOneID(iv.ID).
+	u := tx.Intervention.UpdateOne(iv).
 		Where(intervention.StatutEQ(iv.Statut)).
 		SetStatut(to)
 	set(u)
