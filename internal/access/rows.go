@@ -69,18 +69,17 @@ func Interventions(v *viewer.Viewer) predicate.Intervention {
 	if len(keys) == 0 {
 		return none
 	}
+	if !slices.ContainsFunc(keys, func(k key) bool { return k.history }) {
+		return func(s *entsql.Selector) {
+			ps := make([]*entsql.Predicate, len(keys))
+			for i, k := range keys {
+				ps[i] = entsql.EQ(s.C(k.column), k.id)
+			}
+			s.Where(entsql.Or(ps...))
+		}
+	}
 	return func(s *entsql.Selector) {
 		var ids *entsql.Selector
-		direct := make([]*entsql.Predicate, 0, len(keys))
-		for _, k := range keys {
-			if !k.history {
-				direct = append(direct, entsql.EQ(s.C(k.column), k.id))
-			}
-		}
-		if len(direct) == len(keys) {
-			s.Where(entsql.Or(direct...))
-			return
-		}
 		for _, k := range keys {
 			var q *entsql.Selector
 			if k.history {
