@@ -17,9 +17,11 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
@@ -92,9 +94,11 @@ func checkColumn(t, c string) error {
 			document.Table:               document.ValidColumn,
 			equipement.Table:             equipement.ValidColumn,
 			historiqueintervention.Table: historiqueintervention.ValidColumn,
+			idempotencykey.Table:         idempotencykey.ValidColumn,
 			intervention.Table:           intervention.ValidColumn,
 			interventionpiece.Table:      interventionpiece.ValidColumn,
 			notification.Table:           notification.ValidColumn,
+			passwordreset.Table:          passwordreset.ValidColumn,
 			piece.Table:                  piece.ValidColumn,
 			planning.Table:               planning.ValidColumn,
 			refreshtoken.Table:           refreshtoken.ValidColumn,

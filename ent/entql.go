@@ -8,9 +8,11 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -28,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -150,6 +152,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   idempotencykey.Table,
+			Columns: idempotencykey.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: idempotencykey.FieldID,
+			},
+		},
+		Type: "IdempotencyKey",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			idempotencykey.FieldCreatedAt:   {Type: field.TypeTime, Column: idempotencykey.FieldCreatedAt},
+			idempotencykey.FieldUpdatedAt:   {Type: field.TypeTime, Column: idempotencykey.FieldUpdatedAt},
+			idempotencykey.FieldKey:         {Type: field.TypeString, Column: idempotencykey.FieldKey},
+			idempotencykey.FieldRequestHash: {Type: field.TypeString, Column: idempotencykey.FieldRequestHash},
+			idempotencykey.FieldStatus:      {Type: field.TypeInt, Column: idempotencykey.FieldStatus},
+			idempotencykey.FieldResponse:    {Type: field.TypeBytes, Column: idempotencykey.FieldResponse},
+			idempotencykey.FieldContentType: {Type: field.TypeString, Column: idempotencykey.FieldContentType},
+			idempotencykey.FieldExpiresAt:   {Type: field.TypeTime, Column: idempotencykey.FieldExpiresAt},
+			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -195,7 +219,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -214,7 +238,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -240,9 +264,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldDateEnvoi:          {Type: field.TypeTime, Column: notification.FieldDateEnvoi},
 			notification.FieldUserID:             {Type: field.TypeInt, Column: notification.FieldUserID},
 			notification.FieldInterventionID:     {Type: field.TypeInt, Column: notification.FieldInterventionID},
+			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   passwordreset.Table,
+			Columns: passwordreset.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: passwordreset.FieldID,
+			},
+		},
+		Type: "PasswordReset",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			passwordreset.FieldCreatedAt: {Type: field.TypeTime, Column: passwordreset.FieldCreatedAt},
+			passwordreset.FieldUpdatedAt: {Type: field.TypeTime, Column: passwordreset.FieldUpdatedAt},
+			passwordreset.FieldTokenHash: {Type: field.TypeString, Column: passwordreset.FieldTokenHash},
+			passwordreset.FieldExpiresAt: {Type: field.TypeTime, Column: passwordreset.FieldExpiresAt},
+			passwordreset.FieldUsedAt:    {Type: field.TypeTime, Column: passwordreset.FieldUsedAt},
+			passwordreset.FieldIP:        {Type: field.TypeString, Column: passwordreset.FieldIP},
+			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -262,7 +307,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: piece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -292,7 +337,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -313,7 +358,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -337,7 +382,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -359,7 +404,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldUserID:    {Type: field.TypeInt, Column: societe.FieldUserID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -379,7 +424,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -407,6 +452,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldTokenVersion:        {Type: field.TypeInt, Column: user.FieldTokenVersion},
 			user.FieldLastFailedLoginAt:   {Type: field.TypeTime, Column: user.FieldLastFailedLoginAt},
 			user.FieldDeletedAt:           {Type: field.TypeTime, Column: user.FieldDeletedAt},
+			user.FieldMustChangePassword:  {Type: field.TypeBool, Column: user.FieldMustChangePassword},
 		},
 	}
 	graph.MustAddE(
@@ -540,6 +586,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"HistoriqueIntervention",
 		"Technicien",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   idempotencykey.UserTable,
+			Columns: []string{idempotencykey.UserColumn},
+			Bidi:    false,
+		},
+		"IdempotencyKey",
+		"User",
 	)
 	graph.MustAddE(
 		"equipement",
@@ -720,6 +778,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Notification",
 		"Intervention",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   passwordreset.UserTable,
+			Columns: []string{passwordreset.UserColumn},
+			Bidi:    false,
+		},
+		"PasswordReset",
+		"User",
 	)
 	graph.MustAddE(
 		"interventions",
@@ -984,6 +1054,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"RefreshToken",
+	)
+	graph.MustAddE(
+		"password_resets",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.PasswordResetsTable,
+			Columns: []string{user.PasswordResetsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"PasswordReset",
+	)
+	graph.MustAddE(
+		"idempotency_keys",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.IdempotencyKeysTable,
+			Columns: []string{user.IdempotencyKeysColumn},
+			Bidi:    false,
+		},
+		"User",
+		"IdempotencyKey",
 	)
 	return graph
 }()
@@ -1619,6 +1713,105 @@ func (f *HistoriqueInterventionFilter) WhereHasTechnicienWith(preds ...predicate
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *IdempotencyKeyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the IdempotencyKeyQuery builder.
+func (_q *IdempotencyKeyQuery) Filter() *IdempotencyKeyFilter {
+	return &IdempotencyKeyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *IdempotencyKeyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the IdempotencyKeyMutation builder.
+func (m *IdempotencyKeyMutation) Filter() *IdempotencyKeyFilter {
+	return &IdempotencyKeyFilter{config: m.config, predicateAdder: m}
+}
+
+// IdempotencyKeyFilter provides a generic filtering capability at runtime for IdempotencyKeyQuery.
+type IdempotencyKeyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *IdempotencyKeyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *IdempotencyKeyFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(idempotencykey.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *IdempotencyKeyFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(idempotencykey.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *IdempotencyKeyFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(idempotencykey.FieldUpdatedAt))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *IdempotencyKeyFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(idempotencykey.FieldKey))
+}
+
+// WhereRequestHash applies the entql string predicate on the request_hash field.
+func (f *IdempotencyKeyFilter) WhereRequestHash(p entql.StringP) {
+	f.Where(p.Field(idempotencykey.FieldRequestHash))
+}
+
+// WhereStatus applies the entql int predicate on the status field.
+func (f *IdempotencyKeyFilter) WhereStatus(p entql.IntP) {
+	f.Where(p.Field(idempotencykey.FieldStatus))
+}
+
+// WhereResponse applies the entql []byte predicate on the response field.
+func (f *IdempotencyKeyFilter) WhereResponse(p entql.BytesP) {
+	f.Where(p.Field(idempotencykey.FieldResponse))
+}
+
+// WhereContentType applies the entql string predicate on the content_type field.
+func (f *IdempotencyKeyFilter) WhereContentType(p entql.StringP) {
+	f.Where(p.Field(idempotencykey.FieldContentType))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *IdempotencyKeyFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(idempotencykey.FieldExpiresAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *IdempotencyKeyFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(idempotencykey.FieldUserID))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *IdempotencyKeyFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *IdempotencyKeyFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *InterventionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1647,7 +1840,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2011,7 +2204,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2109,7 +2302,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2195,6 +2388,11 @@ func (f *NotificationFilter) WhereInterventionID(p entql.IntP) {
 	f.Where(p.Field(notification.FieldInterventionID))
 }
 
+// WhereCompte applies the entql bool predicate on the compte field.
+func (f *NotificationFilter) WhereCompte(p entql.BoolP) {
+	f.Where(p.Field(notification.FieldCompte))
+}
+
 // WhereHasUser applies a predicate to check if query has an edge user.
 func (f *NotificationFilter) WhereHasUser() {
 	f.Where(entql.HasEdge("user"))
@@ -2217,6 +2415,95 @@ func (f *NotificationFilter) WhereHasIntervention() {
 // WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
 func (f *NotificationFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
 	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PasswordResetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PasswordResetQuery builder.
+func (_q *PasswordResetQuery) Filter() *PasswordResetFilter {
+	return &PasswordResetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PasswordResetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PasswordResetMutation builder.
+func (m *PasswordResetMutation) Filter() *PasswordResetFilter {
+	return &PasswordResetFilter{config: m.config, predicateAdder: m}
+}
+
+// PasswordResetFilter provides a generic filtering capability at runtime for PasswordResetQuery.
+type PasswordResetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PasswordResetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PasswordResetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(passwordreset.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PasswordResetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PasswordResetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldUpdatedAt))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *PasswordResetFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(passwordreset.FieldTokenHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *PasswordResetFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldExpiresAt))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *PasswordResetFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldUsedAt))
+}
+
+// WhereIP applies the entql string predicate on the ip field.
+func (f *PasswordResetFilter) WhereIP(p entql.StringP) {
+	f.Where(p.Field(passwordreset.FieldIP))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *PasswordResetFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(passwordreset.FieldUserID))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *PasswordResetFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *PasswordResetFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2252,7 +2539,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2355,7 +2642,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2522,7 +2809,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2616,7 +2903,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2711,7 +2998,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2852,7 +3139,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2997,7 +3284,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3093,6 +3380,11 @@ func (f *UserFilter) WhereDeletedAt(p entql.TimeP) {
 	f.Where(p.Field(user.FieldDeletedAt))
 }
 
+// WhereMustChangePassword applies the entql bool predicate on the must_change_password field.
+func (f *UserFilter) WhereMustChangePassword(p entql.BoolP) {
+	f.Where(p.Field(user.FieldMustChangePassword))
+}
+
 // WhereHasTechnicien applies a predicate to check if query has an edge technicien.
 func (f *UserFilter) WhereHasTechnicien() {
 	f.Where(entql.HasEdge("technicien"))
@@ -3185,6 +3477,34 @@ func (f *UserFilter) WhereHasRefreshTokens() {
 // WhereHasRefreshTokensWith applies a predicate to check if query has an edge refresh_tokens with a given conditions (other predicates).
 func (f *UserFilter) WhereHasRefreshTokensWith(preds ...predicate.RefreshToken) {
 	f.Where(entql.HasEdgeWith("refresh_tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPasswordResets applies a predicate to check if query has an edge password_resets.
+func (f *UserFilter) WhereHasPasswordResets() {
+	f.Where(entql.HasEdge("password_resets"))
+}
+
+// WhereHasPasswordResetsWith applies a predicate to check if query has an edge password_resets with a given conditions (other predicates).
+func (f *UserFilter) WhereHasPasswordResetsWith(preds ...predicate.PasswordReset) {
+	f.Where(entql.HasEdgeWith("password_resets", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIdempotencyKeys applies a predicate to check if query has an edge idempotency_keys.
+func (f *UserFilter) WhereHasIdempotencyKeys() {
+	f.Where(entql.HasEdge("idempotency_keys"))
+}
+
+// WhereHasIdempotencyKeysWith applies a predicate to check if query has an edge idempotency_keys with a given conditions (other predicates).
+func (f *UserFilter) WhereHasIdempotencyKeysWith(preds ...predicate.IdempotencyKey) {
+	f.Where(entql.HasEdgeWith("idempotency_keys", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -50,6 +50,8 @@ type Notification struct {
 	UserID int `json:"user_id,omitempty"`
 	// InterventionID holds the value of the "intervention_id" field.
 	InterventionID *int `json:"intervention_id,omitempty"`
+	// an email about the account itself (a password reset link): sent even to a user who opted out of notification emails
+	Compte bool `json:"compte,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the NotificationQuery when eager-loading is set.
 	Edges        NotificationEdges `json:"edges"`
@@ -96,7 +98,7 @@ func (*Notification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case notification.FieldLu:
+		case notification.FieldLu, notification.FieldCompte:
 			values[i] = new(sql.NullBool)
 		case notification.FieldID, notification.FieldTentatives, notification.FieldUserID, notification.FieldInterventionID:
 			values[i] = new(sql.NullInt64)
@@ -219,6 +221,12 @@ func (_m *Notification) assignValues(columns []string, values []any) error {
 				_m.InterventionID = new(int)
 				*_m.InterventionID = int(value.Int64)
 			}
+		case notification.FieldCompte:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field compte", values[i])
+			} else if value.Valid {
+				_m.Compte = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -317,6 +325,9 @@ func (_m *Notification) String() string {
 		builder.WriteString("intervention_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("compte=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Compte))
 	builder.WriteByte(')')
 	return builder.String()
 }

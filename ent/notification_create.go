@@ -203,6 +203,20 @@ func (_c *NotificationCreate) SetNillableInterventionID(v *int) *NotificationCre
 	return _c
 }
 
+// SetCompte sets the "compte" field.
+func (_c *NotificationCreate) SetCompte(v bool) *NotificationCreate {
+	_c.mutation.SetCompte(v)
+	return _c
+}
+
+// SetNillableCompte sets the "compte" field if the given value is not nil.
+func (_c *NotificationCreate) SetNillableCompte(v *bool) *NotificationCreate {
+	if v != nil {
+		_c.SetCompte(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *NotificationCreate) SetUser(v *User) *NotificationCreate {
 	return _c.SetUserID(v.ID)
@@ -280,6 +294,10 @@ func (_c *NotificationCreate) defaults() error {
 		v := notification.DefaultTentatives
 		_c.mutation.SetTentatives(v)
 	}
+	if _, ok := _c.mutation.Compte(); !ok {
+		v := notification.DefaultCompte
+		_c.mutation.SetCompte(v)
+	}
 	return nil
 }
 
@@ -339,6 +357,9 @@ func (_c *NotificationCreate) check() error {
 	}
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "Notification.user_id"`)}
+	}
+	if _, ok := _c.mutation.Compte(); !ok {
+		return &ValidationError{Name: "compte", err: errors.New(`ent: missing required field "Notification.compte"`)}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "Notification.user"`)}
@@ -421,6 +442,10 @@ func (_c *NotificationCreate) createSpec() (*Notification, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.DateEnvoi(); ok {
 		_spec.SetField(notification.FieldDateEnvoi, field.TypeTime, value)
 		_node.DateEnvoi = &value
+	}
+	if value, ok := _c.mutation.Compte(); ok {
+		_spec.SetField(notification.FieldCompte, field.TypeBool, value)
+		_node.Compte = value
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -712,6 +737,18 @@ func (u *NotificationUpsert) ClearInterventionID() *NotificationUpsert {
 	return u
 }
 
+// SetCompte sets the "compte" field.
+func (u *NotificationUpsert) SetCompte(v bool) *NotificationUpsert {
+	u.Set(notification.FieldCompte, v)
+	return u
+}
+
+// UpdateCompte sets the "compte" field to the value that was provided on create.
+func (u *NotificationUpsert) UpdateCompte() *NotificationUpsert {
+	u.SetExcluded(notification.FieldCompte)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -992,6 +1029,20 @@ func (u *NotificationUpsertOne) UpdateInterventionID() *NotificationUpsertOne {
 func (u *NotificationUpsertOne) ClearInterventionID() *NotificationUpsertOne {
 	return u.Update(func(s *NotificationUpsert) {
 		s.ClearInterventionID()
+	})
+}
+
+// SetCompte sets the "compte" field.
+func (u *NotificationUpsertOne) SetCompte(v bool) *NotificationUpsertOne {
+	return u.Update(func(s *NotificationUpsert) {
+		s.SetCompte(v)
+	})
+}
+
+// UpdateCompte sets the "compte" field to the value that was provided on create.
+func (u *NotificationUpsertOne) UpdateCompte() *NotificationUpsertOne {
+	return u.Update(func(s *NotificationUpsert) {
+		s.UpdateCompte()
 	})
 }
 
@@ -1441,6 +1492,20 @@ func (u *NotificationUpsertBulk) UpdateInterventionID() *NotificationUpsertBulk 
 func (u *NotificationUpsertBulk) ClearInterventionID() *NotificationUpsertBulk {
 	return u.Update(func(s *NotificationUpsert) {
 		s.ClearInterventionID()
+	})
+}
+
+// SetCompte sets the "compte" field.
+func (u *NotificationUpsertBulk) SetCompte(v bool) *NotificationUpsertBulk {
+	return u.Update(func(s *NotificationUpsert) {
+		s.SetCompte(v)
+	})
+}
+
+// UpdateCompte sets the "compte" field to the value that was provided on create.
+func (u *NotificationUpsertBulk) UpdateCompte() *NotificationUpsertBulk {
+	return u.Update(func(s *NotificationUpsert) {
+		s.UpdateCompte()
 	})
 }
 

@@ -257,6 +257,20 @@ func (_u *NotificationUpdate) ClearInterventionID() *NotificationUpdate {
 	return _u
 }
 
+// SetCompte sets the "compte" field.
+func (_u *NotificationUpdate) SetCompte(v bool) *NotificationUpdate {
+	_u.mutation.SetCompte(v)
+	return _u
+}
+
+// SetNillableCompte sets the "compte" field if the given value is not nil.
+func (_u *NotificationUpdate) SetNillableCompte(v *bool) *NotificationUpdate {
+	if v != nil {
+		_u.SetCompte(*v)
+	}
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *NotificationUpdate) SetUser(v *User) *NotificationUpdate {
 	return _u.SetUserID(v.ID)
@@ -427,6 +441,9 @@ func (_u *NotificationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.DateEnvoiCleared() {
 		_spec.ClearField(notification.FieldDateEnvoi, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Compte(); ok {
+		_spec.SetField(notification.FieldCompte, field.TypeBool, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -733,6 +750,20 @@ func (_u *NotificationUpdateOne) ClearInterventionID() *NotificationUpdateOne {
 	return _u
 }
 
+// SetCompte sets the "compte" field.
+func (_u *NotificationUpdateOne) SetCompte(v bool) *NotificationUpdateOne {
+	_u.mutation.SetCompte(v)
+	return _u
+}
+
+// SetNillableCompte sets the "compte" field if the given value is not nil.
+func (_u *NotificationUpdateOne) SetNillableCompte(v *bool) *NotificationUpdateOne {
+	if v != nil {
+		_u.SetCompte(*v)
+	}
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *NotificationUpdateOne) SetUser(v *User) *NotificationUpdateOne {
 	return _u.SetUserID(v.ID)
@@ -933,6 +964,9 @@ func (_u *NotificationUpdateOne) sqlSave(ctx context.Context) (_node *Notificati
 	}
 	if _u.mutation.DateEnvoiCleared() {
 		_spec.ClearField(notification.FieldDateEnvoi, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Compte(); ok {
+		_spec.SetField(notification.FieldCompte, field.TypeBool, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

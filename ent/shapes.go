@@ -51,6 +51,14 @@ var Shapes = map[string]shape.Shape{
 			"technicien":   {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
 		},
 	},
+	"IdempotencyKey": {
+		Table:   "idempotency_keys",
+		Columns: []string{"id", "created_at", "updated_at", "key", "request_hash", "status", "response", "content_type", "expires_at", "user_id"},
+		Model:   IdempotencyKey{},
+		Edges: map[string]shape.Edge{
+			"user": {Target: "User", ParentKey: "user_id", Unique: true},
+		},
+	},
 	"Intervention": {
 		Table:   "interventions",
 		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang"},
@@ -79,11 +87,19 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Notification": {
 		Table:   "notifications",
-		Columns: []string{"id", "created_at", "updated_at", "type", "canal", "sujet", "message", "lu", "date_lecture", "statut_envoi", "tentatives", "derniere_erreur", "prochaine_tentative", "date_envoi", "user_id", "intervention_id"},
+		Columns: []string{"id", "created_at", "updated_at", "type", "canal", "sujet", "message", "lu", "date_lecture", "statut_envoi", "tentatives", "derniere_erreur", "prochaine_tentative", "date_envoi", "user_id", "intervention_id", "compte"},
 		Model:   Notification{},
 		Edges: map[string]shape.Edge{
 			"user":         {Target: "User", ParentKey: "user_id", Unique: true},
 			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+		},
+	},
+	"PasswordReset": {
+		Table:   "password_resets",
+		Columns: []string{"id", "created_at", "updated_at", "token_hash", "expires_at", "used_at", "ip", "user_id"},
+		Model:   PasswordReset{},
+		Edges: map[string]shape.Edge{
+			"user": {Target: "User", ParentKey: "user_id", Unique: true},
 		},
 	},
 	"Piece": {
@@ -142,7 +158,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"User": {
 		Table:   "users",
-		Columns: []string{"id", "created_at", "updated_at", "email", "username", "nom_complet", "telephone", "password_hash", "role", "is_active", "email_notifications", "failed_login_attempts", "locked_until", "password_changed_at", "last_login_at", "token_version", "last_failed_login_at", "deleted_at"},
+		Columns: []string{"id", "created_at", "updated_at", "email", "username", "nom_complet", "telephone", "password_hash", "role", "is_active", "email_notifications", "failed_login_attempts", "locked_until", "password_changed_at", "last_login_at", "token_version", "last_failed_login_at", "deleted_at", "must_change_password"},
 		Model:   User{},
 		Edges: map[string]shape.Edge{
 			"technicien":              {Target: "Technicien", ChildKey: "user_id", Unique: true},
@@ -152,6 +168,8 @@ var Shapes = map[string]shape.Shape{
 			"interventions_demandees": {Target: "Intervention", ChildKey: "demandeur_id", Order: []string{"id"}},
 			"documents":               {Target: "Document", ChildKey: "uploaded_by_id", Order: []string{"id"}},
 			"refresh_tokens":          {Target: "RefreshToken", ChildKey: "user_id", Order: []string{"id"}},
+			"password_resets":         {Target: "PasswordReset", ChildKey: "user_id", Order: []string{"id"}},
+			"idempotency_keys":        {Target: "IdempotencyKey", ChildKey: "user_id", Order: []string{"id"}},
 		},
 	},
 }

@@ -24,12 +24,16 @@ type Tx struct {
 	Equipement *EquipementClient
 	// HistoriqueIntervention is the client for interacting with the HistoriqueIntervention builders.
 	HistoriqueIntervention *HistoriqueInterventionClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Intervention is the client for interacting with the Intervention builders.
 	Intervention *InterventionClient
 	// InterventionPiece is the client for interacting with the InterventionPiece builders.
 	InterventionPiece *InterventionPieceClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
+	// PasswordReset is the client for interacting with the PasswordReset builders.
+	PasswordReset *PasswordResetClient
 	// Piece is the client for interacting with the Piece builders.
 	Piece *PieceClient
 	// Planning is the client for interacting with the Planning builders.
@@ -180,9 +184,11 @@ func (tx *Tx) init() {
 	tx.Document = NewDocumentClient(tx.config)
 	tx.Equipement = NewEquipementClient(tx.config)
 	tx.HistoriqueIntervention = NewHistoriqueInterventionClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Intervention = NewInterventionClient(tx.config)
 	tx.InterventionPiece = NewInterventionPieceClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
+	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Piece = NewPieceClient(tx.config)
 	tx.Planning = NewPlanningClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)

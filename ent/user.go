@@ -54,6 +54,8 @@ type User struct {
 	LastFailedLoginAt *time.Time `json:"last_failed_login_at,omitempty"`
 	// set when the account was deleted: its personal data is gone, the row stays for the history
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// set with a temporary password given by an admin: until the user changes it, his sessions may only read me and change the password
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -76,9 +78,13 @@ type UserEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// RefreshTokens holds the value of the refresh_tokens edge.
 	RefreshTokens []*RefreshToken `json:"refresh_tokens,omitempty"`
+	// PasswordResets holds the value of the password_resets edge.
+	PasswordResets []*PasswordReset `json:"password_resets,omitempty"`
+	// IdempotencyKeys holds the value of the idempotency_keys edge.
+	IdempotencyKeys []*IdempotencyKey `json:"idempotency_keys,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
 	totalCount [6]map[string]int
 
@@ -87,6 +93,8 @@ type UserEdges struct {
 	namedInterventionsDemandees map[string][]*Intervention
 	namedDocuments              map[string][]*Document
 	namedRefreshTokens          map[string][]*RefreshToken
+	namedPasswordResets         map[string][]*PasswordReset
+	namedIdempotencyKeys        map[string][]*IdempotencyKey
 }
 
 // TechnicienOrErr returns the Technicien value or an error if the edge
@@ -156,12 +164,30 @@ func (e UserEdges) RefreshTokensOrErr() ([]*RefreshToken, error) {
 	return nil, &NotLoadedError{edge: "refresh_tokens"}
 }
 
+// PasswordResetsOrErr returns the PasswordResets value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) PasswordResetsOrErr() ([]*PasswordReset, error) {
+	if e.loadedTypes[7] {
+		return e.PasswordResets, nil
+	}
+	return nil, &NotLoadedError{edge: "password_resets"}
+}
+
+// IdempotencyKeysOrErr returns the IdempotencyKeys value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) IdempotencyKeysOrErr() ([]*IdempotencyKey, error) {
+	if e.loadedTypes[8] {
+		return e.IdempotencyKeys, nil
+	}
+	return nil, &NotLoadedError{edge: "idempotency_keys"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case user.FieldIsActive, user.FieldEmailNotifications:
+		case user.FieldIsActive, user.FieldEmailNotifications, user.FieldMustChangePassword:
 			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldFailedLoginAttempts, user.FieldTokenVersion:
 			values[i] = new(sql.NullInt64)
@@ -297,6 +323,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				_m.DeletedAt = new(time.Time)
 				*_m.DeletedAt = value.Time
 			}
+		case user.FieldMustChangePassword:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field must_change_password", values[i])
+			} else if value.Valid {
+				_m.MustChangePassword = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -343,6 +375,16 @@ func (_m *User) QueryDocuments() *DocumentQuery {
 // QueryRefreshTokens queries the "refresh_tokens" edge of the User entity.
 func (_m *User) QueryRefreshTokens() *RefreshTokenQuery {
 	return NewUserClient(_m.config).QueryRefreshTokens(_m)
+}
+
+// QueryPasswordResets queries the "password_resets" edge of the User entity.
+func (_m *User) QueryPasswordResets() *PasswordResetQuery {
+	return NewUserClient(_m.config).QueryPasswordResets(_m)
+}
+
+// QueryIdempotencyKeys queries the "idempotency_keys" edge of the User entity.
+func (_m *User) QueryIdempotencyKeys() *IdempotencyKeyQuery {
+	return NewUserClient(_m.config).QueryIdempotencyKeys(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -427,6 +469,9 @@ func (_m *User) String() string {
 		builder.WriteString("deleted_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("must_change_password=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MustChangePassword))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -548,6 +593,54 @@ func (_m *User) appendNamedRefreshTokens(name string, edges ...*RefreshToken) {
 		_m.Edges.namedRefreshTokens[name] = []*RefreshToken{}
 	} else {
 		_m.Edges.namedRefreshTokens[name] = append(_m.Edges.namedRefreshTokens[name], edges...)
+	}
+}
+
+// NamedPasswordResets returns the PasswordResets named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedPasswordResets(name string) ([]*PasswordReset, error) {
+	if _m.Edges.namedPasswordResets == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPasswordResets[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedPasswordResets(name string, edges ...*PasswordReset) {
+	if _m.Edges.namedPasswordResets == nil {
+		_m.Edges.namedPasswordResets = make(map[string][]*PasswordReset)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPasswordResets[name] = []*PasswordReset{}
+	} else {
+		_m.Edges.namedPasswordResets[name] = append(_m.Edges.namedPasswordResets[name], edges...)
+	}
+}
+
+// NamedIdempotencyKeys returns the IdempotencyKeys named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedIdempotencyKeys(name string) ([]*IdempotencyKey, error) {
+	if _m.Edges.namedIdempotencyKeys == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIdempotencyKeys[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedIdempotencyKeys(name string, edges ...*IdempotencyKey) {
+	if _m.Edges.namedIdempotencyKeys == nil {
+		_m.Edges.namedIdempotencyKeys = make(map[string][]*IdempotencyKey)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIdempotencyKeys[name] = []*IdempotencyKey{}
+	} else {
+		_m.Edges.namedIdempotencyKeys[name] = append(_m.Edges.namedIdempotencyKeys[name], edges...)
 	}
 }
 

@@ -39,11 +39,29 @@ func hasRole(ctx context.Context, _ any, next graphql.Resolver, roles []domain.R
 
 // requireViewer refuses every root field but introspection to anonymous requests, before
 // any resolver runs: the whole API needs a user (tokens come from POST /auth/token).
+//
+// A user whose password is temporary (set by an admin) may only read me and change his
+// password until he has: the account is his only once the password is one only he knows.
 func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	fc := graphql.GetRootFieldContext(ctx)
-	if viewer.FromContext(ctx) == nil && !strings.HasPrefix(fc.Field.Name, "__") {
+	name := fc.Field.Name
+	if strings.HasPrefix(name, "__") {
+		return next(ctx)
+	}
+	v := viewer.FromContext(ctx)
+	switch {
+	case v == nil:
 		graphql.AddError(ctx, unauthenticated(ctx))
+		return graphql.Null
+	case v.MustChangePassword && !whilePasswordTemporary[name]:
+		graphql.AddError(ctx, errPasswordTemporary)
 		return graphql.Null
 	}
 	return next(ctx)
 }
+
+// whilePasswordTemporary are the root fields a session with a temporary password may use.
+var whilePasswordTemporary = map[string]bool{"me": true, "changePassword": true}
+
+var errPasswordTemporary = domain.Errorf(domain.CodePasswordChangeRequired,
+	"your password is temporary: change it first (mutation changePassword)")

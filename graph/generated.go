@@ -268,6 +268,7 @@ type ComplexityRoot struct {
 		DeleteUser               func(childComplexity int, id int) int
 		MarkNotificationRead     func(childComplexity int, id int) int
 		RunPreventiveScheduler   func(childComplexity int) int
+		SetTemporaryPassword     func(childComplexity int, userID int, password *string) int
 		UpdateEquipement         func(childComplexity int, id int, input ent.UpdateEquipementInput) int
 		UpdateIntervention       func(childComplexity int, id int, input ent.UpdateInterventionInput) int
 		UpdateMe                 func(childComplexity int, input model.UpdateMeInput) int
@@ -482,6 +483,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TemporaryPassword struct {
+		Password func(childComplexity int) int
+		User     func(childComplexity int) int
+	}
+
 	User struct {
 		Client                 func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
@@ -494,6 +500,7 @@ type ComplexityRoot struct {
 		InterventionsDemandees func(childComplexity int) int
 		IsActive               func(childComplexity int) int
 		LastLoginAt            func(childComplexity int) int
+		MustChangePassword     func(childComplexity int) int
 		NomComplet             func(childComplexity int) int
 		Notifications          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
 		Role                   func(childComplexity int) int
@@ -582,6 +589,7 @@ type MutationResolver interface {
 	CreateNotification(ctx context.Context, input ent.CreateNotificationInput) (*ent.Notification, error)
 	MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error)
 	DeleteNotification(ctx context.Context, id int) (int, error)
+	SetTemporaryPassword(ctx context.Context, userID int, password *string) (*model.TemporaryPassword, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1762,6 +1770,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunPreventiveScheduler(childComplexity), true
+	case "Mutation.setTemporaryPassword":
+		if e.ComplexityRoot.Mutation.SetTemporaryPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setTemporaryPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetTemporaryPassword(childComplexity, args["userId"].(int), args["password"].(*string)), true
 	case "Mutation.updateEquipement":
 		if e.ComplexityRoot.Mutation.UpdateEquipement == nil {
 			break
@@ -2792,6 +2811,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TechnicienEdge.Node(childComplexity), true
 
+	case "TemporaryPassword.password":
+		if e.ComplexityRoot.TemporaryPassword.Password == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemporaryPassword.Password(childComplexity), true
+	case "TemporaryPassword.user":
+		if e.ComplexityRoot.TemporaryPassword.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemporaryPassword.User(childComplexity), true
+
 	case "User.client":
 		if e.ComplexityRoot.User.Client == nil {
 			break
@@ -2858,6 +2890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.LastLoginAt(childComplexity), true
+	case "User.mustChangePassword":
+		if e.ComplexityRoot.User.MustChangePassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.MustChangePassword(childComplexity), true
 	case "User.nomComplet":
 		if e.ComplexityRoot.User.NomComplet == nil {
 			break
@@ -3088,7 +3126,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls"
+//go:embed "accounts.graphqls" "ent.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3374,6 +3412,7 @@ type Subscription {
   notificationReceived: Notification!
 }
 `, BuiltIn: false},
+	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4134,6 +4173,16 @@ func (ec *executionContext) childFields_TechnicienEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type TechnicienEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TemporaryPassword(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_TemporaryPassword_user(ctx, field)
+	case "password":
+		return ec.fieldContext_TemporaryPassword_password(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TemporaryPassword", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4160,6 +4209,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_lastLoginAt(ctx, field)
 	case "deletedAt":
 		return ec.fieldContext_User_deletedAt(ctx, field)
+	case "mustChangePassword":
+		return ec.fieldContext_User_mustChangePassword(ctx, field)
 	case "technicien":
 		return ec.fieldContext_User_technicien(ctx, field)
 	case "client":
@@ -4695,6 +4746,28 @@ func (ec *executionContext) field_Mutation_markNotificationRead_args(ctx context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg1
 	return args, nil
 }
 
@@ -11185,6 +11258,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteNotification(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setTemporaryPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setTemporaryPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetTemporaryPassword(ctx, fc.Args["userId"].(int), fc.Args["password"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.TemporaryPassword
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.TemporaryPassword
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TemporaryPassword) graphql.Marshaler {
+			return ec.marshalNTemporaryPassword2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐTemporaryPassword(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setTemporaryPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TemporaryPassword(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setTemporaryPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15245,6 +15380,61 @@ func (ec *executionContext) fieldContext_TechnicienEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("TechnicienEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _TemporaryPassword_user(ctx context.Context, field graphql.CollectedField, obj *model.TemporaryPassword) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemporaryPassword_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemporaryPassword_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TemporaryPassword",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TemporaryPassword_password(ctx context.Context, field graphql.CollectedField, obj *model.TemporaryPassword) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemporaryPassword_password(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Password, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemporaryPassword_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemporaryPassword", field, false, false, "String")
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15519,6 +15709,29 @@ func (ec *executionContext) _User_deletedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _User_mustChangePassword(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_mustChangePassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MustChangePassword, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_mustChangePassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _User_technicien(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -33286,6 +33499,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setTemporaryPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setTemporaryPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34646,6 +34866,44 @@ func (ec *executionContext) _TechnicienEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var temporaryPasswordImplementors = []string{"TemporaryPassword"}
+
+func (ec *executionContext) _TemporaryPassword(ctx context.Context, sel ast.SelectionSet, obj *model.TemporaryPassword) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, temporaryPasswordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TemporaryPassword")
+		case "user":
+			out.Values[i] = ec._TemporaryPassword_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "password":
+			out.Values[i] = ec._TemporaryPassword_password(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -34715,6 +34973,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "deletedAt":
 			out.Values[i] = ec._User_deletedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mustChangePassword":
+			out.Values[i] = ec._User_mustChangePassword(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "technicien":
@@ -36123,6 +36386,14 @@ func (ec *executionContext) marshalNTechnicienOrderField2ᚖgithubᚗcomᚋmifma
 func (ec *executionContext) unmarshalNTechnicienWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienWhereInput(ctx context.Context, v any) (*ent.TechnicienWhereInput, error) {
 	res, err := ec.unmarshalInputTechnicienWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTemporaryPassword2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐTemporaryPassword(ctx context.Context, sel ast.SelectionSet, v *model.TemporaryPassword) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TemporaryPassword!")
+		return graphql.Null
+	}
+	return ec._TemporaryPassword(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

@@ -273,6 +273,50 @@ var (
 			},
 		},
 	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "request_hash", Type: field.TypeString},
+		{Name: "status", Type: field.TypeInt, Nullable: true},
+		{Name: "response", Type: field.TypeBytes, Nullable: true},
+		{Name: "content_type", Type: field.TypeString, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "idempotency_keys_users_idempotency_keys",
+				Columns:    []*schema.Column{IdempotencyKeysColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[1]},
+			},
+			{
+				Name:    "idempotencykey_user_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[9], IdempotencyKeysColumns[3]},
+			},
+			{
+				Name:    "idempotencykey_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[8]},
+			},
+		},
+	}
 	// InterventionsColumns holds the columns for the "interventions" table.
 	InterventionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -510,6 +554,7 @@ var (
 		{Name: "derniere_erreur", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "prochaine_tentative", Type: field.TypeTime, Nullable: true},
 		{Name: "date_envoi", Type: field.TypeTime, Nullable: true},
+		{Name: "compte", Type: field.TypeBool, Default: false},
 		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
 	}
@@ -521,13 +566,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "notifications_interventions_notifications",
-				Columns:    []*schema.Column{NotificationsColumns[14]},
+				Columns:    []*schema.Column{NotificationsColumns[15]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "notifications_users_notifications",
-				Columns:    []*schema.Column{NotificationsColumns[15]},
+				Columns:    []*schema.Column{NotificationsColumns[16]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -541,7 +586,7 @@ var (
 			{
 				Name:    "notification_user_id_lu",
 				Unique:  false,
-				Columns: []*schema.Column{NotificationsColumns[15], NotificationsColumns[7]},
+				Columns: []*schema.Column{NotificationsColumns[16], NotificationsColumns[7]},
 			},
 			{
 				Name:    "notification_statut_envoi_prochaine_tentative",
@@ -551,7 +596,44 @@ var (
 			{
 				Name:    "notification_intervention_id",
 				Unique:  false,
-				Columns: []*schema.Column{NotificationsColumns[14]},
+				Columns: []*schema.Column{NotificationsColumns[15]},
+			},
+		},
+	}
+	// PasswordResetsColumns holds the columns for the "password_resets" table.
+	PasswordResetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ip", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// PasswordResetsTable holds the schema information for the "password_resets" table.
+	PasswordResetsTable = &schema.Table{
+		Name:       "password_resets",
+		Columns:    PasswordResetsColumns,
+		PrimaryKey: []*schema.Column{PasswordResetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "password_resets_users_password_resets",
+				Columns:    []*schema.Column{PasswordResetsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "passwordreset_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PasswordResetsColumns[1]},
+			},
+			{
+				Name:    "passwordreset_user_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PasswordResetsColumns[7], PasswordResetsColumns[1]},
 			},
 		},
 	}
@@ -859,6 +941,7 @@ var (
 		{Name: "token_version", Type: field.TypeInt, Default: 0},
 		{Name: "last_failed_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "must_change_password", Type: field.TypeBool, Default: false},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{
@@ -910,9 +993,11 @@ var (
 		DocumentsTable,
 		EquipementsTable,
 		HistoriqueInterventionsTable,
+		IdempotencyKeysTable,
 		InterventionsTable,
 		InterventionPiecesTable,
 		NotificationsTable,
+		PasswordResetsTable,
 		PiecesTable,
 		PlanningsTable,
 		RefreshTokensTable,
@@ -947,6 +1032,10 @@ func init() {
 	HistoriqueInterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
+	IdempotencyKeysTable.ForeignKeys[0].RefTable = UsersTable
+	IdempotencyKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
 	InterventionsTable.ForeignKeys[0].RefTable = ContratsTable
 	InterventionsTable.ForeignKeys[1].RefTable = EquipementsTable
 	InterventionsTable.ForeignKeys[2].RefTable = PlanningsTable
@@ -965,6 +1054,10 @@ func init() {
 	NotificationsTable.ForeignKeys[1].RefTable = UsersTable
 	NotificationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	PasswordResetsTable.ForeignKeys[0].RefTable = UsersTable
+	PasswordResetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	PiecesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),

@@ -48,6 +48,8 @@ const (
 	FieldUserID = "user_id"
 	// FieldInterventionID holds the string denoting the intervention_id field in the database.
 	FieldInterventionID = "intervention_id"
+	// FieldCompte holds the string denoting the compte field in the database.
+	FieldCompte = "compte"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgeIntervention holds the string denoting the intervention edge name in mutations.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldDateEnvoi,
 	FieldUserID,
 	FieldInterventionID,
+	FieldCompte,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -122,6 +125,8 @@ var (
 	DefaultTentatives int
 	// TentativesValidator is a validator for the "tentatives" field. It is called by the builders before save.
 	TentativesValidator func(int) error
+	// DefaultCompte holds the default value on creation for the "compte" field.
+	DefaultCompte bool
 )
 
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
@@ -239,6 +244,11 @@ func ByUserID(opts ...sql.OrderTermOption) OrderOption {
 // ByInterventionID orders the results by the intervention_id field.
 func ByInterventionID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInterventionID, opts...).ToFunc()
+}
+
+// ByCompte orders the results by the compte field.
+func ByCompte(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCompte, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

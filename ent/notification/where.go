@@ -118,6 +118,11 @@ func InterventionID(v int) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldInterventionID, v))
 }
 
+// Compte applies equality check predicate on the "compte" field. It's identical to CompteEQ.
+func Compte(v bool) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldCompte, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldCreatedAt, v))
@@ -741,6 +746,16 @@ func InterventionIDIsNil() predicate.Notification {
 // InterventionIDNotNil applies the NotNil predicate on the "intervention_id" field.
 func InterventionIDNotNil() predicate.Notification {
 	return predicate.Notification(sql.FieldNotNull(FieldInterventionID))
+}
+
+// CompteEQ applies the EQ predicate on the "compte" field.
+func CompteEQ(v bool) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldCompte, v))
+}
+
+// CompteNEQ applies the NEQ predicate on the "compte" field.
+func CompteNEQ(v bool) predicate.Notification {
+	return predicate.Notification(sql.FieldNEQ(FieldCompte, v))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

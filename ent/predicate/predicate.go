@@ -21,6 +21,9 @@ type Equipement func(*sql.Selector)
 // HistoriqueIntervention is the predicate function for historiqueintervention builders.
 type HistoriqueIntervention func(*sql.Selector)
 
+// IdempotencyKey is the predicate function for idempotencykey builders.
+type IdempotencyKey func(*sql.Selector)
+
 // Intervention is the predicate function for intervention builders.
 type Intervention func(*sql.Selector)
 
@@ -29,6 +32,9 @@ type InterventionPiece func(*sql.Selector)
 
 // Notification is the predicate function for notification builders.
 type Notification func(*sql.Selector)
+
+// PasswordReset is the predicate function for passwordreset builders.
+type PasswordReset func(*sql.Selector)
 
 // Piece is the predicate function for piece builders.
 type Piece func(*sql.Selector)

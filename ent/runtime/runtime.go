@@ -11,9 +11,11 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
@@ -338,6 +340,52 @@ func init() {
 	historiqueinterventionDescNouveauStatutRang := historiqueinterventionFields[10].Descriptor()
 	// historiqueintervention.DefaultNouveauStatutRang holds the default value on creation for the nouveau_statut_rang field.
 	historiqueintervention.DefaultNouveauStatutRang = historiqueinterventionDescNouveauStatutRang.Default.(int)
+	idempotencykeyMixin := schema.IdempotencyKey{}.Mixin()
+	idempotencykey.Policy = privacy.NewPolicies(schema.IdempotencyKey{})
+	idempotencykey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := idempotencykey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	idempotencykeyMixinFields0 := idempotencykeyMixin[0].Fields()
+	_ = idempotencykeyMixinFields0
+	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
+	_ = idempotencykeyFields
+	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
+	idempotencykeyDescCreatedAt := idempotencykeyMixinFields0[0].Descriptor()
+	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
+	// idempotencykeyDescUpdatedAt is the schema descriptor for updated_at field.
+	idempotencykeyDescUpdatedAt := idempotencykeyMixinFields0[1].Descriptor()
+	// idempotencykey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	idempotencykey.DefaultUpdatedAt = idempotencykeyDescUpdatedAt.Default.(func() time.Time)
+	// idempotencykey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	idempotencykey.UpdateDefaultUpdatedAt = idempotencykeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// idempotencykeyDescKey is the schema descriptor for key field.
+	idempotencykeyDescKey := idempotencykeyFields[0].Descriptor()
+	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencykey.KeyValidator = func() func(string) error {
+		validators := idempotencykeyDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescRequestHash is the schema descriptor for request_hash field.
+	idempotencykeyDescRequestHash := idempotencykeyFields[1].Descriptor()
+	// idempotencykey.RequestHashValidator is a validator for the "request_hash" field. It is called by the builders before save.
+	idempotencykey.RequestHashValidator = idempotencykeyDescRequestHash.Validators[0].(func(string) error)
 	interventionMixin := schema.Intervention{}.Mixin()
 	intervention.Policy = privacy.NewPolicies(schema.Intervention{})
 	intervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -502,6 +550,42 @@ func init() {
 	notification.DefaultTentatives = notificationDescTentatives.Default.(int)
 	// notification.TentativesValidator is a validator for the "tentatives" field. It is called by the builders before save.
 	notification.TentativesValidator = notificationDescTentatives.Validators[0].(func(int) error)
+	// notificationDescCompte is the schema descriptor for compte field.
+	notificationDescCompte := notificationFields[13].Descriptor()
+	// notification.DefaultCompte holds the default value on creation for the compte field.
+	notification.DefaultCompte = notificationDescCompte.Default.(bool)
+	passwordresetMixin := schema.PasswordReset{}.Mixin()
+	passwordreset.Policy = privacy.NewPolicies(schema.PasswordReset{})
+	passwordreset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := passwordreset.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	passwordresetMixinFields0 := passwordresetMixin[0].Fields()
+	_ = passwordresetMixinFields0
+	passwordresetFields := schema.PasswordReset{}.Fields()
+	_ = passwordresetFields
+	// passwordresetDescCreatedAt is the schema descriptor for created_at field.
+	passwordresetDescCreatedAt := passwordresetMixinFields0[0].Descriptor()
+	// passwordreset.DefaultCreatedAt holds the default value on creation for the created_at field.
+	passwordreset.DefaultCreatedAt = passwordresetDescCreatedAt.Default.(func() time.Time)
+	// passwordresetDescUpdatedAt is the schema descriptor for updated_at field.
+	passwordresetDescUpdatedAt := passwordresetMixinFields0[1].Descriptor()
+	// passwordreset.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	passwordreset.DefaultUpdatedAt = passwordresetDescUpdatedAt.Default.(func() time.Time)
+	// passwordreset.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	passwordreset.UpdateDefaultUpdatedAt = passwordresetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// passwordresetDescTokenHash is the schema descriptor for token_hash field.
+	passwordresetDescTokenHash := passwordresetFields[0].Descriptor()
+	// passwordreset.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	passwordreset.TokenHashValidator = passwordresetDescTokenHash.Validators[0].(func(string) error)
+	// passwordresetDescIP is the schema descriptor for ip field.
+	passwordresetDescIP := passwordresetFields[3].Descriptor()
+	// passwordreset.IPValidator is a validator for the "ip" field. It is called by the builders before save.
+	passwordreset.IPValidator = passwordresetDescIP.Validators[0].(func(string) error)
 	pieceMixin := schema.Piece{}.Mixin()
 	piece.Policy = privacy.NewPolicies(schema.Piece{})
 	piece.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -905,6 +989,10 @@ func init() {
 	userDescTokenVersion := userFields[12].Descriptor()
 	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
 	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
+	// userDescMustChangePassword is the schema descriptor for must_change_password field.
+	userDescMustChangePassword := userFields[15].Descriptor()
+	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
+	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 }
 
 const (

@@ -53,6 +53,10 @@ func (Notification) Fields() []ent.Field {
 			Annotations(entgql.OrderField("DATE_ENVOI"), serverSet),
 		field.Int("user_id"),
 		field.Int("intervention_id").Optional().Nillable(),
+		field.Bool("compte").
+			Default(false).
+			Comment("an email about the account itself (a password reset link): sent even to a user who opted out of notification emails").
+			Annotations(entgql.Skip()),
 	}
 }
 

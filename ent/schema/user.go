@@ -81,6 +81,10 @@ func (User) Fields() []ent.Field {
 			Nillable().
 			Comment("set when the account was deleted: its personal data is gone, the row stays for the history").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Bool("must_change_password").
+			Default(false).
+			Comment("set with a temporary password given by an admin: until the user changes it, his sessions may only read me and change the password").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
 	}
 }
 
@@ -98,6 +102,10 @@ func (User) Edges() []ent.Edge {
 		edge.To("documents", Document.Type).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("refresh_tokens", RefreshToken.Type).
+			Annotations(entgql.Skip()),
+		edge.To("password_resets", PasswordReset.Type).
+			Annotations(entgql.Skip()),
+		edge.To("idempotency_keys", IdempotencyKey.Type).
 			Annotations(entgql.Skip()),
 	}
 }

@@ -138,6 +138,11 @@ func DeletedAt(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldDeletedAt, v))
 }
 
+// MustChangePassword applies equality check predicate on the "must_change_password" field. It's identical to MustChangePasswordEQ.
+func MustChangePassword(v bool) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldMustChangePassword, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldCreatedAt, v))
@@ -953,6 +958,16 @@ func DeletedAtNotNil() predicate.User {
 	return predicate.User(sql.FieldNotNull(FieldDeletedAt))
 }
 
+// MustChangePasswordEQ applies the EQ predicate on the "must_change_password" field.
+func MustChangePasswordEQ(v bool) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldMustChangePassword, v))
+}
+
+// MustChangePasswordNEQ applies the NEQ predicate on the "must_change_password" field.
+func MustChangePasswordNEQ(v bool) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldMustChangePassword, v))
+}
+
 // HasTechnicien applies the HasEdge predicate on the "technicien" edge.
 func HasTechnicien() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
@@ -1141,6 +1156,62 @@ func HasRefreshTokensWith(preds ...predicate.RefreshToken) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newRefreshTokensStep()
 		preds := visibility.Neighbors(s, "RefreshToken", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPasswordResets applies the HasEdge predicate on the "password_resets" edge.
+func HasPasswordResets() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "PasswordReset"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newPasswordResetsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PasswordResetsTable, PasswordResetsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPasswordResetsWith applies the HasEdge predicate on the "password_resets" edge with a given conditions (other predicates).
+func HasPasswordResetsWith(preds ...predicate.PasswordReset) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newPasswordResetsStep()
+		preds := visibility.Neighbors(s, "PasswordReset", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasIdempotencyKeys applies the HasEdge predicate on the "idempotency_keys" edge.
+func HasIdempotencyKeys() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "IdempotencyKey"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newIdempotencyKeysStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, IdempotencyKeysTable, IdempotencyKeysColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasIdempotencyKeysWith applies the HasEdge predicate on the "idempotency_keys" edge with a given conditions (other predicates).
+func HasIdempotencyKeysWith(preds ...predicate.IdempotencyKey) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newIdempotencyKeysStep()
+		preds := visibility.Neighbors(s, "IdempotencyKey", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -37,6 +37,13 @@ type PlanningOccurrence struct {
 type Subscription struct {
 }
 
+// A password an admin gave; hand it to the user, who must change it at his next login.
+type TemporaryPassword struct {
+	User *ent.User `json:"user"`
+	// The password, as given or generated: shown here once, stored only hashed.
+	Password string `json:"password"`
+}
+
 type UpdateMeInput struct {
 	Username   *string `json:"username,omitempty"`
 	NomComplet *string `json:"nomComplet,omitempty"`

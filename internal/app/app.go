@@ -26,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/httpserver"
+	"github.com/mifmaroc/erp/internal/idempotency"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/metrics"
 	"github.com/mifmaroc/erp/internal/notify"
@@ -319,6 +320,9 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Now:           now,
 		},
 		Websockets: graph.NewWebsockets(),
+		Recovery: &auth.Recovery{Client: db.Ent, BcryptCost: cfg.BcryptCost, LinkURL: cfg.PasswordResetURL,
+			Now: now, Events: events, Log: log},
+		Idempotency: &idempotency.Store{Client: db.Ent, MaxBody: cfg.MaxUploadBytes + (1 << 20), Now: now, Log: log},
 	}, nil
 }
 

@@ -72,6 +72,9 @@ type TokenPair struct {
 	AccessToken  string
 	ExpiresIn    time.Duration
 	RefreshToken string
+	// MustChangePassword: the password is temporary; the session may only read me and
+	// change it.
+	MustChangePassword bool
 }
 
 // Login checks email and password and opens a session. Every refusal is ErrBadCredentials,
@@ -165,7 +168,7 @@ func (s *Service) issue(ctx context.Context, u *ent.User, family string, now tim
 	if err != nil {
 		return nil, fmt.Errorf("storing refresh token: %w", err)
 	}
-	return &TokenPair{AccessToken: access, ExpiresIn: ttl, RefreshToken: refresh}, nil
+	return &TokenPair{AccessToken: access, ExpiresIn: ttl, RefreshToken: refresh, MustChangePassword: u.MustChangePassword}, nil
 }
 
 // Refresh rotates a refresh token: the presented one is spent and a new pair returned. A token
@@ -323,10 +326,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int, current, next,
 	now := s.Tokens.Now()
 	var pair *TokenPair
 	err = database.WithTx(sys, s.Client, func(tx *ent.Client) error {
-		if err := tx.User.UpdateOneID(userID).SetPasswordHash(hash).SetPasswordChangedAt(now).Exec(sys); err != nil {
-			return fmt.Errorf("storing new password: %w", err)
-		}
-		if err := EndSessions(sys, tx, userID, now); err != nil {
+		if err := SetPassword(sys, tx, userID, hash, false, now); err != nil {
 			return err
 		}
 		fresh, err := tx.User.Get(sys, userID)

@@ -40,7 +40,7 @@ func (s *Service) loadViewer(ctx context.Context, id int, session string) (cache
 		sql.GT(r.C(refreshtoken.FieldExpiresAt), s.Tokens.Now()),
 	))
 	q := d.Select(u.C(user.FieldID), u.C(user.FieldEmail), u.C(user.FieldRole), u.C(user.FieldIsActive),
-		u.C(user.FieldTokenVersion), u.C(user.FieldDeletedAt), t.C(technicien.FieldID), c.C(societe.FieldID)).
+		u.C(user.FieldTokenVersion), u.C(user.FieldDeletedAt), u.C(user.FieldMustChangePassword), t.C(technicien.FieldID), c.C(societe.FieldID)).
 		AppendSelectExpr(sql.Exists(alive)).
 		From(u).
 		LeftJoin(t).On(t.C(technicien.FieldUserID), u.C(user.FieldID)).
@@ -63,7 +63,7 @@ func (s *Service) loadViewer(ctx context.Context, id int, session string) (cache
 		deletedAt  sql.NullTime
 		techID, so sql.NullInt64
 	)
-	if err := rows.Scan(&e.v.UserID, &e.v.Email, &role, &active, &e.version, &deletedAt, &techID, &so, &e.session); err != nil {
+	if err := rows.Scan(&e.v.UserID, &e.v.Email, &role, &active, &e.version, &deletedAt, &e.v.MustChangePassword, &techID, &so, &e.session); err != nil {
 		return cachedViewer{}, fmt.Errorf("reading user %d: %w", id, err)
 	}
 	e.v.Role = domain.Role(role)

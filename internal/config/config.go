@@ -62,6 +62,9 @@ type Config struct {
 	BcryptCost         int           // BCRYPT_COST
 	LoginRateLimit     int           // LOGIN_RATE_LIMIT: login attempts per minute, per address and per account
 	AuthCacheTTL       time.Duration // AUTH_CACHE_TTL: how long a token check's read of the user is reused; 0 off
+	// PasswordResetURL is the frontend page a "forgot password" email links to, with the
+	// token as its query parameter (PASSWORD_RESET_URL); empty: the email gives the token.
+	PasswordResetURL string
 	// SubscriptionCheck is how often an open websocket re-checks its token and account
 	// (SUBSCRIPTION_CHECK_INTERVAL).
 	SubscriptionCheck time.Duration
@@ -218,6 +221,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	c.Zone = r.zone("APP_TIMEZONE", localtime.DefaultName)
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))
+	c.PasswordResetURL = r.str("PASSWORD_RESET_URL", "")
+	if u, err := url.Parse(c.PasswordResetURL); c.PasswordResetURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		r.fail("PASSWORD_RESET_URL", fmt.Sprintf("is %q; expected the absolute URL of the frontend's reset page, e.g. https://erp.mif-maroc.ma/reset-password", c.PasswordResetURL))
+	}
 
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")

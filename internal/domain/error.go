@@ -35,6 +35,11 @@ const (
 	// CodeCanceled: the client went away (closed the connection, gave up) before the answer;
 	// whatever the request had already committed stays.
 	CodeCanceled Code = "CANCELED"
+	// CodePasswordChangeRequired: the password was set by an admin; the user must change it
+	// (changePassword) before anything else but reading me.
+	CodePasswordChangeRequired Code = "PASSWORD_CHANGE_REQUIRED"
+	// CodeRateLimited: too many requests of this kind; retry after the delay the answer gives.
+	CodeRateLimited Code = "RATE_LIMITED"
 )
 
 // Error is an error meant for the API's user: its Message is shown as is, so it never holds

@@ -17,6 +17,8 @@ type Client struct {
 	tb    testing.TB
 	URL   string // the GraphQL endpoint
 	Token string // sent as a bearer token when set
+	// Header is added to every request (an Idempotency-Key, say).
+	Header http.Header
 }
 
 // NewServer starts h on a loopback port for the test's duration and returns a client for
@@ -47,6 +49,7 @@ func (e Error) Code() string {
 // Response is a decoded GraphQL response.
 type Response struct {
 	Status int
+	Header http.Header `json:"-"`
 	Data   json.RawMessage `json:"data"`
 	Errors []Error         `json:"errors"`
 }
@@ -66,6 +69,9 @@ func (c *Client) Do(query string, vars map[string]any) Response {
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.tb.Fatalf("POST %s: %v", c.URL, err)
@@ -75,7 +81,7 @@ func (c *Client) Do(query string, vars map[string]any) Response {
 	if err != nil {
 		c.tb.Fatalf("reading response: %v", err)
 	}
-	out := Response{Status: res.StatusCode}
+	out := Response{Status: res.StatusCode, Header: res.Header}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		c.tb.Fatalf("decoding response (status %d): %v\n%s", res.StatusCode, err, raw)
 	}

@@ -69,10 +69,13 @@ const maxAuthBody = 64 << 10
 // authRoutes is the REST shim of the original backend: POST /auth/token, /auth/refresh,
 // /auth/logout and GET /auth/me.
 type authRoutes struct {
-	svc    *auth.Service
-	client *ent.Client
-	log    *slog.Logger
-	limit  *loginLimiter
+	svc      *auth.Service
+	recovery *auth.Recovery
+	client   *ent.Client
+	log      *slog.Logger
+	limit    *loginLimiter
+	// resets bounds "forgot password" requests per address and per email.
+	resets *loginLimiter
 }
 
 func (a authRoutes) register(mux *http.ServeMux) {
@@ -80,6 +83,72 @@ func (a authRoutes) register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /auth/refresh", a.refresh)
 	mux.HandleFunc("POST /auth/logout", a.logout)
 	mux.HandleFunc("GET /auth/me", a.me)
+	mux.HandleFunc("POST /auth/forgot-password", a.forgotPassword)
+	mux.HandleFunc("POST /auth/reset-password", a.resetPassword)
+}
+
+// forgotPassword emails a reset link to the account of the email given, if there is one;
+// the answer is the same either way (202), so that it tells nobody which emails have
+// accounts.
+func (a authRoutes) forgotPassword(w http.ResponseWriter, r *http.Request) {
+	in, err := readFields(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	email := strings.ToLower(strings.TrimSpace(in["email"]))
+	if email == "" {
+		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "email is required"))
+		return
+	}
+	if !a.allow(w, r, a.resets, "ip:"+clientIP(r), "account:"+email) {
+		return
+	}
+	if err := a.recovery.Request(r.Context(), email, clientIP(r)); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{
+		"detail": "if an active account has this email, a reset link valid 30 minutes was sent to it",
+	})
+}
+
+// resetPassword sets a new password with the token of a reset link; every session of the
+// account ends, and the user logs in with the new password.
+func (a authRoutes) resetPassword(w http.ResponseWriter, r *http.Request) {
+	in, err := readFields(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	password := in["new_password"]
+	if password == "" {
+		password = in["password"]
+	}
+	if in["token"] == "" || password == "" {
+		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "token (from the reset email) and new_password are required"))
+		return
+	}
+	// Guessing tokens is bounded like guessing passwords.
+	if !a.allow(w, r, a.limit, "ip:"+clientIP(r)) {
+		return
+	}
+	if err := a.recovery.Reset(r.Context(), in["token"], password, clientIP(r)); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"detail": "password changed: log in with the new password"})
+}
+
+// allow takes one attempt of every key from l, or answers 429 and says false.
+func (a authRoutes) allow(w http.ResponseWriter, r *http.Request, l *loginLimiter, keys ...string) bool {
+	ok, wait := l.allow(keys...)
+	if !ok {
+		a.log.WarnContext(r.Context(), "rate limited", "event", "rate_limited", "path", r.URL.Path, "ip", clientIP(r))
+		w.Header().Set("Retry-After", retryAfter(wait))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "too many attempts: retry later", "code": string(domain.CodeRateLimited)})
+	}
+	return ok
 }
 
 type tokenResponse struct {
@@ -87,10 +156,12 @@ type tokenResponse struct {
 	TokenType    string `json:"token_type"`
 	ExpiresIn    int    `json:"expires_in"`
 	RefreshToken string `json:"refresh_token"`
+	// The password is temporary: the frontend asks for a new one before anything else.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 func pairResponse(p *auth.TokenPair) tokenResponse {
-	return tokenResponse{p.AccessToken, "bearer", int(p.ExpiresIn / time.Second), p.RefreshToken}
+	return tokenResponse{p.AccessToken, "bearer", int(p.ExpiresIn / time.Second), p.RefreshToken, p.MustChangePassword}
 }
 
 // token logs in with the OAuth2 password form (username = the email) or email, or JSON.
@@ -108,10 +179,7 @@ func (a authRoutes) token(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "username (your email) and password are required"))
 		return
 	}
-	if ok, wait := a.limit.allow("ip:"+clientIP(r), "account:"+strings.ToLower(strings.TrimSpace(email))); !ok {
-		a.log.WarnContext(r.Context(), "login rate limited", "event", "login_rate_limited", "ip", clientIP(r), "email", email)
-		w.Header().Set("Retry-After", retryAfter(wait))
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "too many login attempts: retry later", "code": "RATE_LIMITED"})
+	if !a.allow(w, r, a.limit, "ip:"+clientIP(r), "account:"+strings.ToLower(strings.TrimSpace(email))) {
 		return
 	}
 	pair, err := a.svc.Login(r.Context(), email, in["password"], clientIP(r))

@@ -15,9 +15,11 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/graph"
+	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/graphiql"
+	"github.com/mifmaroc/erp/internal/idempotency"
 	"github.com/mifmaroc/erp/internal/metrics"
 )
 
@@ -30,6 +32,10 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Websockets are the open GraphQL websockets, closed with 1001 at shutdown.
 	Websockets *graph.Websockets
+	// Recovery sends and honours "forgot password" links (/auth/forgot-password).
+	Recovery *auth.Recovery
+	// Idempotency answers retried GraphQL requests (header Idempotency-Key).
+	Idempotency *idempotency.Store
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -39,7 +45,7 @@ const readyTimeout = 2 * time.Second
 //
 //	/graphql  GraphQL (GET, POST, multipart)
 //	/         GraphiQL, its files under /graphiql/ (not in production)
-//	/auth/…   REST shim: token, refresh, logout, me
+//	/auth/…   REST shim: token, refresh, logout, me, forgot-password, reset-password
 //	/static/uploads/…  documents, by signed URL
 //	/health   liveness: the process answers (no database access)
 //	/ready    readiness: the database answers; 503 otherwise
@@ -47,7 +53,7 @@ const readyTimeout = 2 * time.Second
 // Every route sees the viewer of a valid bearer token.
 func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", longLivedWebsockets(limitUploads(d.Documents.MaxBytes+(1<<20), graph.NewServer(graph.Options{
+	mux.Handle("/graphql", longLivedWebsockets(limitUploads(d.Documents.MaxBytes+(1<<20), d.Idempotency.Middleware(graph.NewServer(graph.Options{
 		Client:         d.DB.Ent,
 		Dialect:        d.DB.Dialect,
 		Direct:         d.Config.DirectRendering,
@@ -60,9 +66,12 @@ func NewHandler(d Deps) http.Handler {
 		Websockets:     d.Websockets,
 		SessionCheck:   d.Config.SubscriptionCheck,
 		Suggestions:    !d.Config.Production(),
-	}))))
+	})))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
-	authRoutes{svc: d.Auth, client: d.DB.Ent, log: d.Logger, limit: newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now)}.register(mux)
+	authRoutes{svc: d.Auth, recovery: d.Recovery, client: d.DB.Ent, log: d.Logger,
+		limit:  newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now),
+		resets: newLoginLimiter(auth.ResetsPerHour, d.Auth.Tokens.Now),
+	}.register(mux)
 	if !d.Config.Production() {
 		// GraphiQL for analysts and developers; production serves the API only.
 		// Served from the binary: it works without the internet.

@@ -23,6 +23,9 @@ type Notice struct {
 	Sujet          string
 	Message        string
 	InterventionID *int
+	// Always: an email about the account itself (a password reset link), sent even to a user
+	// who opted out of notification emails.
+	Always bool
 }
 
 // Send writes one notification per distinct user of userIDs, through tx (the transaction of
@@ -49,7 +52,7 @@ func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) ([]pubs
 	bulk := make([]*ent.NotificationCreate, 0, len(users))
 	for _, u := range users {
 		canal := domain.CanalEmail
-		if !u.EmailNotifications || !u.IsActive {
+		if (!u.EmailNotifications && !n.Always) || !u.IsActive {
 			canal = domain.CanalLog
 		}
 		bulk = append(bulk, tx.Notification.Create().
@@ -58,7 +61,8 @@ func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) ([]pubs
 			SetSujet(n.Sujet).
 			SetMessage(n.Message).
 			SetUserID(u.ID).
-			SetNillableInterventionID(n.InterventionID))
+			SetNillableInterventionID(n.InterventionID).
+			SetCompte(n.Always))
 	}
 	rows, err := tx.Notification.CreateBulk(bulk...).Save(sys)
 	if err != nil {

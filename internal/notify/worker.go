@@ -277,7 +277,7 @@ func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
 	if err != nil {
 		return fmt.Errorf("reading recipient %d: %w", n.UserID, err)
 	}
-	if n.Canal != domain.CanalEmail || !u.EmailNotifications || !u.IsActive {
+	if n.Canal != domain.CanalEmail || (!u.EmailNotifications && !n.Compte) || !u.IsActive {
 		w.Log.InfoContext(ctx, "notification kept in the application only", "notification_id", n.ID, "user_id", u.ID)
 		return nil
 	}

@@ -19,6 +19,9 @@ type Viewer struct {
 	Role         domain.Role
 	TechnicienID int // 0 unless the user has a technician profile
 	SocieteID    int // 0 unless the user is linked to a client company
+	// MustChangePassword: the password was set by an admin and not yet changed; the session
+	// may only read me and change the password (graph).
+	MustChangePassword bool
 }
 
 // Is reports whether the viewer has one of the roles.
