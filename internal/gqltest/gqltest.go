@@ -49,7 +49,7 @@ func (e Error) Code() string {
 // Response is a decoded GraphQL response.
 type Response struct {
 	Status int
-	Header http.Header `json:"-"`
+	Header http.Header     `json:"-"`
 	Data   json.RawMessage `json:"data"`
 	Errors []Error         `json:"errors"`
 }
