@@ -74,7 +74,7 @@ type authRoutes struct {
 	client   *ent.Client
 	log      *slog.Logger
 	limit    *loginLimiter
-	// resets bounds "forgot password" requests per address and per email.
+	// resets bounds "forgot password" requests per email.
 	resets *loginLimiter
 }
 
@@ -101,7 +101,9 @@ func (a authRoutes) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, domain.Errorf(domain.CodeBadUserInput, "email is required"))
 		return
 	}
-	if !a.allow(w, r, a.resets, "ip:"+clientIP(r), "account:"+email) {
+	// An address asks as often as it may log in (an office shares one); one mailbox gets
+	// a few links at most.
+	if !a.allow(w, r, a.limit, "reset-ip:"+clientIP(r)) || !a.allow(w, r, a.resets, "account:"+email) {
 		return
 	}
 	if err := a.recovery.Request(r.Context(), email, clientIP(r)); err != nil {
