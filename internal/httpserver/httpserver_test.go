@@ -182,7 +182,8 @@ func TestCORS(t *testing.T) {
 		return res.Header
 	}
 	if h := preflight("http://localhost:3000"); h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
-		!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") {
+		!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") ||
+		!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Idempotency-Key") {
 		t.Errorf("allowed origin: headers %v", h)
 	}
 	if h := preflight("https://evil.example"); h.Get("Access-Control-Allow-Origin") != "" {
