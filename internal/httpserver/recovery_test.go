@@ -182,7 +182,9 @@ func TestTemporaryPassword(t *testing.T) {
 	if e := api.MustFail(`{ equipements { totalCount } }`, nil); e.Code() != string(domain.CodePasswordChangeRequired) {
 		t.Fatalf("before changing it: %s %s", e.Code(), e.Message)
 	}
-	var me struct{ Me struct{ MustChangePassword bool } }
+	var me struct {
+		Me struct{ MustChangePassword bool }
+	}
 	api.MustData(`{ me { mustChangePassword } }`, nil, &me)
 	if !me.Me.MustChangePassword {
 		t.Fatal("me.mustChangePassword = false")
