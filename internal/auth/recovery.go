@@ -72,8 +72,8 @@ type Recovery struct {
 // valid until they expire or one is used.
 func (r *Recovery) Request(ctx context.Context, email, ip string) error {
 	sys := viewer.SystemContext(ctx)
-	norm, err := NormalizeEmail(email)
-	if err != nil {
+	norm, valid := validEmail(email)
+	if !valid {
 		return nil // no account has a malformed address: the same silence
 	}
 	u, err := r.Client.User.Query().
@@ -189,4 +189,10 @@ func (r *Recovery) Reset(ctx context.Context, token, password, ip string) error 
 	}
 	r.Log.InfoContext(ctx, "password reset", "event", "password_reset", "user_id", userID, "ip", ip)
 	return nil
+}
+
+// validEmail is email normalized, and whether it is an address at all.
+func validEmail(email string) (string, bool) {
+	norm, err := NormalizeEmail(email)
+	return norm, err == nil
 }
