@@ -315,6 +315,26 @@ func (_u *UserUpdate) ClearDeletedAt() *UserUpdate {
 	return _u
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (_u *UserUpdate) SetSocieteID(v int) *UserUpdate {
+	_u.mutation.SetSocieteID(v)
+	return _u
+}
+
+// SetNillableSocieteID sets the "societe_id" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableSocieteID(v *int) *UserUpdate {
+	if v != nil {
+		_u.SetSocieteID(*v)
+	}
+	return _u
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (_u *UserUpdate) ClearSocieteID() *UserUpdate {
+	_u.mutation.ClearSocieteID()
+	return _u
+}
+
 // SetTechnicienID sets the "technicien" edge to the Technicien entity by ID.
 func (_u *UserUpdate) SetTechnicienID(id int) *UserUpdate {
 	_u.mutation.SetTechnicienID(id)
@@ -754,8 +774,8 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -767,8 +787,8 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if nodes := _u.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -1306,6 +1326,26 @@ func (_u *UserUpdateOne) ClearDeletedAt() *UserUpdateOne {
 	return _u
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (_u *UserUpdateOne) SetSocieteID(v int) *UserUpdateOne {
+	_u.mutation.SetSocieteID(v)
+	return _u
+}
+
+// SetNillableSocieteID sets the "societe_id" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableSocieteID(v *int) *UserUpdateOne {
+	if v != nil {
+		_u.SetSocieteID(*v)
+	}
+	return _u
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (_u *UserUpdateOne) ClearSocieteID() *UserUpdateOne {
+	_u.mutation.ClearSocieteID()
+	return _u
+}
+
 // SetTechnicienID sets the "technicien" edge to the Technicien entity by ID.
 func (_u *UserUpdateOne) SetTechnicienID(id int) *UserUpdateOne {
 	_u.mutation.SetTechnicienID(id)
@@ -1775,8 +1815,8 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -1788,8 +1828,8 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if nodes := _u.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,

@@ -98,7 +98,7 @@ func TestRoleMatrix(t *testing.T) {
 		}
 	}
 	tech := c.Technicien.Create().SetUser(callers[domain.RoleTechnicien]).SaveX(ctx)
-	soc := c.Societe.Create().SetNom("Client SA").SetCode("CLI-1").SetUser(callers[domain.RoleClient]).SaveX(ctx)
+	soc := c.Societe.Create().SetNom("Client SA").SetCode("CLI-1").AddUsers(callers[domain.RoleClient]).SaveX(ctx)
 	eq := c.Equipement.Create().SetNom("Pompe").SetCode("EQ-1").SetClient(soc).SaveX(ctx)
 	c.Intervention.Create().SetTitre("Fuite").SetEquipement(eq).SetTechnicien(tech).
 		SetClient(soc).SetDemandeur(callers[domain.RoleClient]).SaveX(ctx)
@@ -356,8 +356,8 @@ func newVisibility(t *testing.T) *visibility {
 	v.c2 = env.User(t, "C2", domain.RoleClient)
 	tech1 := c.Technicien.Create().SetUser(v.t1).SaveX(ctx)
 	tech2 := c.Technicien.Create().SetUser(v.t2).SaveX(ctx)
-	soc1 := c.Societe.Create().SetNom("Société 1").SetCode("S1").SetUserID(v.c1.ID).SaveX(ctx)
-	soc2 := c.Societe.Create().SetNom("Société 2").SetCode("S2").SetUser(v.c2).SaveX(ctx)
+	soc1 := c.Societe.Create().SetNom("Société 1").SetCode("S1").AddUserIDs(v.c1.ID).SaveX(ctx)
+	soc2 := c.Societe.Create().SetNom("Société 2").SetCode("S2").AddUsers(v.c2).SaveX(ctx)
 	v.eq = c.Equipement.Create().SetNom("Compresseur").SetCode("EQ-C").SaveX(ctx)
 	c.Planning.Create().SetTitre("Vidange").SetFrequence(domain.FrequenceMensuel).
 		SetProchaineDate(time.Now().Add(24 * time.Hour)).SetEquipement(v.eq).SaveX(ctx)

@@ -85,7 +85,7 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	}
 	societes, err := bulk(ctx, s.Clients, func(i int) *ent.SocieteCreate {
 		return client.Societe.Create().SetNom(fmt.Sprintf("Société %d", i+1)).SetCode(fmt.Sprintf("CL-%04d", i+1)).
-			SetVille([]string{"Casablanca", "Rabat", "Tanger", "Agadir", "Fès"}[i%5]).SetUserID(clientUsers[i].ID)
+			SetVille([]string{"Casablanca", "Rabat", "Tanger", "Agadir", "Fès"}[i%5]).AddUserIDs(clientUsers[i].ID)
 	}, client.Societe.CreateBulk)
 	if err != nil {
 		return err
