@@ -33,6 +33,7 @@ func id(n int) string { return strconv.Itoa(n) }
 // fixture is an environment with staff and two companies, each with an equipment.
 type fixture struct {
 	env        *apptest.Env
+	adminUser  *ent.User
 	admin      *gqltest.Client
 	socA, socB *ent.Societe
 	eqA, eqB   *ent.Equipement
@@ -41,7 +42,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	env := apptest.New(t)
-	f := &fixture{env: env, admin: env.As(t, env.User(t, "Admin", domain.RoleAdmin))}
+	f := &fixture{env: env, adminUser: env.User(t, "Admin", domain.RoleAdmin)}
+	f.admin = env.As(t, f.adminUser)
 	c, ctx := env.Client, env.Sys
 	f.socA = c.Societe.Create().SetNom("Alpha").SetCode("A").SaveX(ctx)
 	f.socB = c.Societe.Create().SetNom("Beta").SetCode("B").SaveX(ctx)
