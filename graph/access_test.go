@@ -145,8 +145,8 @@ func TestRoleMatrix(t *testing.T) {
 	ops := []matrixOp{
 		{"users", [5]string{A, A, F, F, U}, count("users", func() int { return c.User.Query().CountX(ctx) })},
 		{"plannings", [5]string{A, A, F, F, U}, count("plannings", func() int { return c.Planning.Query().CountX(ctx) })},
-		{"societes", [5]string{A, A, F, F, U}, count("societes", func() int { return c.Societe.Query().CountX(ctx) })},
-		{"contrats", [5]string{A, A, F, F, U}, count("contrats", func() int { return c.Contrat.Query().CountX(ctx) })},
+		{"societes", [5]string{A, A, F, A, U}, count("societes", func() int { return c.Societe.Query().CountX(ctx) })},
+		{"contrats", [5]string{A, A, F, A, U}, count("contrats", func() int { return c.Contrat.Query().CountX(ctx) })},
 		{"pieces", [5]string{A, A, A, F, U}, count("pieces", func() int { return c.Piece.Query().CountX(ctx) })},
 		{"interventions", [5]string{A, A, A, A, U}, count("interventions", func() int { return c.Intervention.Query().CountX(ctx) })},
 		{"equipements", [5]string{A, A, A, A, U}, count("equipements", func() int { return c.Equipement.Query().CountX(ctx) })},

@@ -77,7 +77,9 @@ func (Contrat) Indexes() []ent.Index {
 
 // Annotations of the Contrat.
 func (Contrat) Annotations() []schema.Annotation {
-	return relayList(domain.RoleAdmin, domain.RoleResponsable)
+	// A client lists his own company's (internal/access); a technician reaches the
+	// companies of his interventions through them.
+	return relayList(domain.RoleAdmin, domain.RoleResponsable, domain.RoleClient)
 }
 
 // Policy of the Contrat: see internal/access.

@@ -52,7 +52,9 @@ func (Societe) Edges() []ent.Edge {
 
 // Annotations of the Societe.
 func (Societe) Annotations() []schema.Annotation {
-	return relayList(domain.RoleAdmin, domain.RoleResponsable)
+	// A client lists his own company's (internal/access); a technician reaches the
+	// companies of his interventions through them.
+	return relayList(domain.RoleAdmin, domain.RoleResponsable, domain.RoleClient)
 }
 
 // Policy of the Societe: see internal/access.
