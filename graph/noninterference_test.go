@@ -289,7 +289,7 @@ var (
 			AddEquipements(w.eqB).ExecX(ctx)
 		c.Contrat.Create().SetReference("CT-B2-" + marker).SetObjet(marker).SetDateDebut(time.Now()).SetClient(w.socB).
 			AddEquipements(w.eqB).SaveX(ctx)
-		c.User.Create().SetEmail(marker+"@beta.example.com").SetNomComplet("Collègue "+marker).SetPasswordHash("x").
+		c.User.Create().SetEmail(marker + "@beta.example.com").SetNomComplet("Collègue " + marker).SetPasswordHash("x").
 			SetRole(domain.RoleClient).SetClient(w.socB).SaveX(ctx)
 		c.Societe.UpdateOne(w.socB).SetActif(false).ExecX(ctx)
 	}
