@@ -128,6 +128,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return err
 	}
 	step("%d equipements, %d parts, %d plannings", len(equipements), len(pieces), s.Plannings)
+	covering, err := contracts(ctx, client, societes, equipements, now)
+	if err != nil {
+		return err
+	}
+	step("contracts covering %d equipements", len(covering))
 
 	// Work: interventions in every status, with their history, documents and notifications.
 	statuts := []domain.InterventionStatut{"OUVERTE", "AFFECTEE", "EN_COURS", "EN_ATTENTE", "CLOTUREE", "CLOTUREE", "CLOTUREE", "ARCHIVEE", "ANNULEE"}
@@ -177,6 +182,9 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			}
 			if eq.ClientID != nil {
 				c.SetClientID(*eq.ClientID)
+				if ct, ok := covering[eq.ID]; ok {
+					c.SetContratID(ct)
+				}
 			}
 			if st == domain.StatutCloturee || st == domain.StatutArchivee {
 				c.SetDateCloture(created.Add(time.Duration(4+rng.IntN(100)) * time.Hour))
