@@ -3420,6 +3420,10 @@ extend type Mutation {
 
   "Errors: CONFLICT (code taken)."
   createEquipement(input: CreateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
+  """
+  Errors: NOT_FOUND, CONFLICT (code taken; a new client, or none, while a contract of its
+  client covers it: take it out of the contract first).
+  """
   updateEquipement(id: ID!, input: UpdateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
   "Errors: CONFLICT when interventions or plannings refer to it (retire it instead)."
   deleteEquipement(id: ID!): ID! @hasRole(roles: [ADMIN, RESPONSABLE])

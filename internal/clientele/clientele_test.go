@@ -245,6 +245,24 @@ func TestContrat(t *testing.T) {
 		}
 	})
 
+	t.Run("CoveredEquipmentKeepsItsClient", func(t *testing.T) {
+		const upd = `mutation($id: ID!, $in: UpdateEquipementInput!) { updateEquipement(id: $id, input: $in) { id } }`
+		for name, in := range map[string]map[string]any{
+			"OtherClient": {"clientID": id(f.socB.ID)},
+			"NoClient":    {"clearClient": true},
+		} {
+			if e := f.admin.MustFail(upd, map[string]any{"id": id(f.eqA.ID), "in": in}); e.Code() != "CONFLICT" {
+				t.Errorf("%s: code = %s (%s), want CONFLICT", name, e.Code(), e.Message)
+			}
+			if e := c.Equipement.GetX(ctx, f.eqA.ID); e.ClientID == nil || *e.ClientID != f.socA.ID {
+				t.Errorf("%s: a refused change left client %v", name, e.ClientID)
+			}
+		}
+		// Uncovered, it changes hands.
+		f.admin.MustData(upd, map[string]any{"id": id(f.eqB.ID), "in": map[string]any{"clientID": id(f.socA.ID)}}, &struct{}{})
+		f.admin.MustData(upd, map[string]any{"id": id(f.eqB.ID), "in": map[string]any{"clientID": id(f.socB.ID)}}, &struct{}{})
+	})
+
 	t.Run("Delete", func(t *testing.T) {
 		used := c.Contrat.Create().SetReference("CT-USED").SetDateDebut(time.Now()).SetClient(f.socA).SaveX(ctx)
 		c.Intervention.Create().SetTitre("Fuite").SetClient(f.socA).SetContrat(used).ExecX(ctx)
