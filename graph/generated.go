@@ -3369,20 +3369,24 @@ extend input InterventionWhereInput {
 
 extend type Mutation {
   """
-  Open an intervention (OUVERTE) with its first history line. dateLimite defaults to the SLA
-  of the priority; one given by hand is kept when the priority changes later. A CLIENT
-  requests CORRECTIVE work for his own company only. Errors: NOT_FOUND (equipement, client,
-  contrat), EQUIPMENT_RETIRED (a RETIRE equipement takes no new work), BAD_USER_INPUT,
-  FORBIDDEN.
+  Open an intervention (OUVERTE) with its first history line. Without contrat, work for a
+  client on an equipment covered by exactly one of the client's applicable contracts (ACTIF,
+  today within its dates) falls under it; a contrat given without client brings its client.
+  dateLimite defaults to the SLA of the priority: the contract's hours when it applies and
+  sets them, else SLA_HOURS; one given by hand is kept when the priority changes later. A
+  CLIENT requests CORRECTIVE work for his own company only. Errors: NOT_FOUND (equipement,
+  client, contrat), EQUIPMENT_RETIRED (a RETIRE equipement takes no new work), CONFLICT (an
+  archived client takes no new work), BAD_USER_INPUT (a contrat of another client), FORBIDDEN.
   """
   createIntervention(input: CreateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, CLIENT])
 
   """
   Change the fields of an open intervention; the assigned technician changes only rapport
   and dureeEstimee. Each field that changes writes an audit line in historique (champ,
-  ancienneValeur, nouvelleValeur). A new priority moves dateLimite to its SLA unless the
-  deadline was set by hand (dateLimiteManuelle). Errors: LOCKED (closed), EQUIPMENT_RETIRED,
-  NOT_FOUND, FORBIDDEN.
+  ancienneValeur, nouvelleValeur). A new priority or contract moves dateLimite to its SLA
+  (the contract's, as on creation) unless the deadline was set by hand (dateLimiteManuelle).
+  Errors: LOCKED (closed), EQUIPMENT_RETIRED, NOT_FOUND, FORBIDDEN, CONFLICT (a new client
+  that is archived), BAD_USER_INPUT (a contrat of another client).
   """
   updateIntervention(id: ID!, input: UpdateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
 

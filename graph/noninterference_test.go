@@ -291,6 +291,7 @@ var (
 			AddEquipements(w.eqB).SaveX(ctx)
 		c.User.Create().SetEmail(marker + "@beta.example.com").SetNomComplet("Collègue " + marker).SetPasswordHash("x").
 			SetRole(domain.RoleClient).SetClient(w.socB).SaveX(ctx)
+		c.User.UpdateOne(w.clientB).ClearClient().ExecX(ctx)
 		c.Societe.UpdateOne(w.socB).SetActif(false).ExecX(ctx)
 	}
 	// companyBEquipment: technicians read every equipement; a client only his company's.
