@@ -176,7 +176,7 @@ func TestContrat(t *testing.T) {
 	}
 	f.admin.MustData(createContrat, map[string]any{"in": map[string]any{
 		"reference": " CT-A1 ", "dateDebut": "2026-01-01T00:00:00Z", "dateFin": "2026-12-31T23:59:59Z",
-		"clientID": id(f.socA.ID), "slaUrgenteHeures": 1, "equipementIDs": []string{id(f.eqA.ID), id(free.ID)},
+		"clientID": id(f.socA.ID), "slaUrgenteHeures": 1, "equipementIDs": []string{id(f.eqA.ID), id(free.ID), id(f.eqA.ID)},
 	}}, &got)
 	ct := got.CreateContrat
 	if ct.Reference != "CT-A1" || ct.Statut != "ACTIF" || ct.SLAUrgenteHeures == nil || *ct.SLAUrgenteHeures != 1 ||
@@ -235,6 +235,10 @@ func TestContrat(t *testing.T) {
 				SLAUrgenteHeures *int
 				Equipements      []struct{ ID string }
 			}
+		}
+		f.admin.MustData(updateContrat, map[string]any{"id": ct.ID, "in": map[string]any{"addEquipementIDs": []string{id(f.eqA.ID)}}}, &out)
+		if len(out.UpdateContrat.Equipements) != 2 {
+			t.Errorf("covering again what it covers: %d equipment, want 2", len(out.UpdateContrat.Equipements))
 		}
 		f.admin.MustData(updateContrat, map[string]any{"id": ct.ID, "in": map[string]any{
 			"statut": "SUSPENDU", "clearDateFin": true, "clearSLAUrgenteHeures": true, "removeEquipementIDs": []string{id(free.ID)},

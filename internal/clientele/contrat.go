@@ -3,6 +3,7 @@ package clientele
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ func (s *Service) CreateContrat(ctx context.Context, in ent.CreateContratInput) 
 		return nil, err
 	}
 	in.Reference = strings.TrimSpace(in.Reference)
+	in.EquipementIDs = distinct(in.EquipementIDs)
 	if err := checkDates(in.DateDebut, in.DateFin); err != nil {
 		return nil, err
 	}
@@ -81,6 +83,12 @@ func (s *Service) UpdateContrat(ctx context.Context, id int, in ent.UpdateContra
 		if err := checkDates(debut, fin); err != nil {
 			return err
 		}
+		// Covering again what it covers changes nothing.
+		covered, err := c.QueryEquipements().IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("reading the equipment of contract %d: %w", id, err)
+		}
+		in.AddEquipementIDs = slices.DeleteFunc(distinct(in.AddEquipementIDs), func(e int) bool { return slices.Contains(covered, e) })
 		if err := cover(ctx, tx, c.ClientID, in.AddEquipementIDs); err != nil {
 			return err
 		}
@@ -126,6 +134,13 @@ func (s *Service) DeleteContrat(ctx context.Context, id int) error {
 		s.audit(ctx, "contract deleted", "contrat_deleted", "contrat_id", id)
 		return nil
 	})
+}
+
+// distinct is ids without repeats.
+func distinct(ids []int) []int {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // checkDates refuses a contract that ends before it starts.
