@@ -631,6 +631,22 @@ func (c *ContratClient) QueryInterventions(_m *Contrat) *InterventionQuery {
 	return query
 }
 
+// QueryEquipements queries the equipements edge of a Contrat.
+func (c *ContratClient) QueryEquipements(_m *Contrat) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contrat.Table, contrat.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, contrat.EquipementsTable, contrat.EquipementsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ContratClient) Hooks() []Hook {
 	hooks := c.hooks.Contrat
@@ -972,6 +988,22 @@ func (c *EquipementClient) QueryPlannings(_m *Equipement) *PlanningQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, id),
 			sqlgraph.To(planning.Table, planning.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, equipement.PlanningsTable, equipement.PlanningsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContrats queries the contrats edge of a Equipement.
+func (c *EquipementClient) QueryContrats(_m *Equipement) *ContratQuery {
+	query := (&ContratClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(contrat.Table, contrat.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, equipement.ContratsTable, equipement.ContratsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2869,15 +2901,15 @@ func (c *SocieteClient) GetX(ctx context.Context, id int) *Societe {
 	return obj
 }
 
-// QueryUser queries the user edge of a Societe.
-func (c *SocieteClient) QueryUser(_m *Societe) *UserQuery {
+// QueryUsers queries the users edge of a Societe.
+func (c *SocieteClient) QueryUsers(_m *Societe) *UserQuery {
 	query := (&UserClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
 			sqlgraph.From(societe.Table, societe.FieldID, id),
 			sqlgraph.To(user.Table, user.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, true, societe.UserTable, societe.UserColumn),
+			sqlgraph.Edge(sqlgraph.O2M, false, societe.UsersTable, societe.UsersColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3305,7 +3337,7 @@ func (c *UserClient) QueryClient(_m *User) *SocieteQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(user.Table, user.FieldID, id),
 			sqlgraph.To(societe.Table, societe.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, user.ClientTable, user.ClientColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, user.ClientTable, user.ClientColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/societe"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // Contrat is the model entity for the Contrat schema.
@@ -32,10 +33,18 @@ type Contrat struct {
 	DateFin *time.Time `json:"date_fin,omitempty"`
 	// MAD centimes, from 0 to 10000000000
 	MontantAnnuelCentimes int64 `json:"montant_annuel_centimes,omitempty"`
-	// Actif holds the value of the "actif" field.
-	Actif bool `json:"actif,omitempty"`
 	// ClientID holds the value of the "client_id" field.
 	ClientID int `json:"client_id,omitempty"`
+	// only an ACTIF contract, on a date within its dates, gives its SLA
+	Statut domain.ContratStatut `json:"statut,omitempty"`
+	// hours from creation to the deadline of URGENTE work under this contract, from 1 to 8760; null: the server's default
+	SLAUrgenteHeures *int `json:"sla_urgente_heures,omitempty"`
+	// hours from creation to the deadline of HAUTE work under this contract, from 1 to 8760; null: the server's default
+	SLAHauteHeures *int `json:"sla_haute_heures,omitempty"`
+	// hours from creation to the deadline of NORMALE work under this contract, from 1 to 8760; null: the server's default
+	SLANormaleHeures *int `json:"sla_normale_heures,omitempty"`
+	// hours from creation to the deadline of BASSE work under this contract, from 1 to 8760; null: the server's default
+	SLABasseHeures *int `json:"sla_basse_heures,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ContratQuery when eager-loading is set.
 	Edges        ContratEdges `json:"edges"`
@@ -48,13 +57,16 @@ type ContratEdges struct {
 	Client *Societe `json:"client,omitempty"`
 	// Interventions holds the value of the interventions edge.
 	Interventions []*Intervention `json:"interventions,omitempty"`
+	// Equipements holds the value of the equipements edge.
+	Equipements []*Equipement `json:"equipements,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
 	namedInterventions map[string][]*Intervention
+	namedEquipements   map[string][]*Equipement
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -77,16 +89,23 @@ func (e ContratEdges) InterventionsOrErr() ([]*Intervention, error) {
 	return nil, &NotLoadedError{edge: "interventions"}
 }
 
+// EquipementsOrErr returns the Equipements value or an error if the edge
+// was not loaded in eager-loading.
+func (e ContratEdges) EquipementsOrErr() ([]*Equipement, error) {
+	if e.loadedTypes[2] {
+		return e.Equipements, nil
+	}
+	return nil, &NotLoadedError{edge: "equipements"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Contrat) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case contrat.FieldActif:
-			values[i] = new(sql.NullBool)
-		case contrat.FieldID, contrat.FieldMontantAnnuelCentimes, contrat.FieldClientID:
+		case contrat.FieldID, contrat.FieldMontantAnnuelCentimes, contrat.FieldClientID, contrat.FieldSLAUrgenteHeures, contrat.FieldSLAHauteHeures, contrat.FieldSLANormaleHeures, contrat.FieldSLABasseHeures:
 			values[i] = new(sql.NullInt64)
-		case contrat.FieldReference, contrat.FieldObjet:
+		case contrat.FieldReference, contrat.FieldObjet, contrat.FieldStatut:
 			values[i] = new(sql.NullString)
 		case contrat.FieldCreatedAt, contrat.FieldUpdatedAt, contrat.FieldDateDebut, contrat.FieldDateFin:
 			values[i] = new(sql.NullTime)
@@ -154,17 +173,45 @@ func (_m *Contrat) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MontantAnnuelCentimes = value.Int64
 			}
-		case contrat.FieldActif:
-			if value, ok := values[i].(*sql.NullBool); !ok {
-				return fmt.Errorf("unexpected type %T for field actif", values[i])
-			} else if value.Valid {
-				_m.Actif = value.Bool
-			}
 		case contrat.FieldClientID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field client_id", values[i])
 			} else if value.Valid {
 				_m.ClientID = int(value.Int64)
+			}
+		case contrat.FieldStatut:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field statut", values[i])
+			} else if value.Valid {
+				_m.Statut = domain.ContratStatut(value.String)
+			}
+		case contrat.FieldSLAUrgenteHeures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_urgente_heures", values[i])
+			} else if value.Valid {
+				_m.SLAUrgenteHeures = new(int)
+				*_m.SLAUrgenteHeures = int(value.Int64)
+			}
+		case contrat.FieldSLAHauteHeures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_haute_heures", values[i])
+			} else if value.Valid {
+				_m.SLAHauteHeures = new(int)
+				*_m.SLAHauteHeures = int(value.Int64)
+			}
+		case contrat.FieldSLANormaleHeures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_normale_heures", values[i])
+			} else if value.Valid {
+				_m.SLANormaleHeures = new(int)
+				*_m.SLANormaleHeures = int(value.Int64)
+			}
+		case contrat.FieldSLABasseHeures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_basse_heures", values[i])
+			} else if value.Valid {
+				_m.SLABasseHeures = new(int)
+				*_m.SLABasseHeures = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -187,6 +234,11 @@ func (_m *Contrat) QueryClient() *SocieteQuery {
 // QueryInterventions queries the "interventions" edge of the Contrat entity.
 func (_m *Contrat) QueryInterventions() *InterventionQuery {
 	return NewContratClient(_m.config).QueryInterventions(_m)
+}
+
+// QueryEquipements queries the "equipements" edge of the Contrat entity.
+func (_m *Contrat) QueryEquipements() *EquipementQuery {
+	return NewContratClient(_m.config).QueryEquipements(_m)
 }
 
 // Update returns a builder for updating this Contrat.
@@ -235,11 +287,31 @@ func (_m *Contrat) String() string {
 	builder.WriteString("montant_annuel_centimes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MontantAnnuelCentimes))
 	builder.WriteString(", ")
-	builder.WriteString("actif=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Actif))
-	builder.WriteString(", ")
 	builder.WriteString("client_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ClientID))
+	builder.WriteString(", ")
+	builder.WriteString("statut=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Statut))
+	builder.WriteString(", ")
+	if v := _m.SLAUrgenteHeures; v != nil {
+		builder.WriteString("sla_urgente_heures=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAHauteHeures; v != nil {
+		builder.WriteString("sla_haute_heures=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLANormaleHeures; v != nil {
+		builder.WriteString("sla_normale_heures=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLABasseHeures; v != nil {
+		builder.WriteString("sla_basse_heures=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -265,6 +337,30 @@ func (_m *Contrat) appendNamedInterventions(name string, edges ...*Intervention)
 		_m.Edges.namedInterventions[name] = []*Intervention{}
 	} else {
 		_m.Edges.namedInterventions[name] = append(_m.Edges.namedInterventions[name], edges...)
+	}
+}
+
+// NamedEquipements returns the Equipements named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Contrat) NamedEquipements(name string) ([]*Equipement, error) {
+	if _m.Edges.namedEquipements == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEquipements[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Contrat) appendNamedEquipements(name string, edges ...*Equipement) {
+	if _m.Edges.namedEquipements == nil {
+		_m.Edges.namedEquipements = make(map[string][]*Equipement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEquipements[name] = []*Equipement{}
+	} else {
+		_m.Edges.namedEquipements[name] = append(_m.Edges.namedEquipements[name], edges...)
 	}
 }
 

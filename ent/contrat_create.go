@@ -12,8 +12,10 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/societe"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // ContratCreate is the builder for creating a Contrat entity.
@@ -106,23 +108,79 @@ func (_c *ContratCreate) SetNillableMontantAnnuelCentimes(v *int64) *ContratCrea
 	return _c
 }
 
-// SetActif sets the "actif" field.
-func (_c *ContratCreate) SetActif(v bool) *ContratCreate {
-	_c.mutation.SetActif(v)
+// SetClientID sets the "client_id" field.
+func (_c *ContratCreate) SetClientID(v int) *ContratCreate {
+	_c.mutation.SetClientID(v)
 	return _c
 }
 
-// SetNillableActif sets the "actif" field if the given value is not nil.
-func (_c *ContratCreate) SetNillableActif(v *bool) *ContratCreate {
+// SetStatut sets the "statut" field.
+func (_c *ContratCreate) SetStatut(v domain.ContratStatut) *ContratCreate {
+	_c.mutation.SetStatut(v)
+	return _c
+}
+
+// SetNillableStatut sets the "statut" field if the given value is not nil.
+func (_c *ContratCreate) SetNillableStatut(v *domain.ContratStatut) *ContratCreate {
 	if v != nil {
-		_c.SetActif(*v)
+		_c.SetStatut(*v)
 	}
 	return _c
 }
 
-// SetClientID sets the "client_id" field.
-func (_c *ContratCreate) SetClientID(v int) *ContratCreate {
-	_c.mutation.SetClientID(v)
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (_c *ContratCreate) SetSLAUrgenteHeures(v int) *ContratCreate {
+	_c.mutation.SetSLAUrgenteHeures(v)
+	return _c
+}
+
+// SetNillableSLAUrgenteHeures sets the "sla_urgente_heures" field if the given value is not nil.
+func (_c *ContratCreate) SetNillableSLAUrgenteHeures(v *int) *ContratCreate {
+	if v != nil {
+		_c.SetSLAUrgenteHeures(*v)
+	}
+	return _c
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (_c *ContratCreate) SetSLAHauteHeures(v int) *ContratCreate {
+	_c.mutation.SetSLAHauteHeures(v)
+	return _c
+}
+
+// SetNillableSLAHauteHeures sets the "sla_haute_heures" field if the given value is not nil.
+func (_c *ContratCreate) SetNillableSLAHauteHeures(v *int) *ContratCreate {
+	if v != nil {
+		_c.SetSLAHauteHeures(*v)
+	}
+	return _c
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (_c *ContratCreate) SetSLANormaleHeures(v int) *ContratCreate {
+	_c.mutation.SetSLANormaleHeures(v)
+	return _c
+}
+
+// SetNillableSLANormaleHeures sets the "sla_normale_heures" field if the given value is not nil.
+func (_c *ContratCreate) SetNillableSLANormaleHeures(v *int) *ContratCreate {
+	if v != nil {
+		_c.SetSLANormaleHeures(*v)
+	}
+	return _c
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (_c *ContratCreate) SetSLABasseHeures(v int) *ContratCreate {
+	_c.mutation.SetSLABasseHeures(v)
+	return _c
+}
+
+// SetNillableSLABasseHeures sets the "sla_basse_heures" field if the given value is not nil.
+func (_c *ContratCreate) SetNillableSLABasseHeures(v *int) *ContratCreate {
+	if v != nil {
+		_c.SetSLABasseHeures(*v)
+	}
 	return _c
 }
 
@@ -144,6 +202,21 @@ func (_c *ContratCreate) AddInterventions(v ...*Intervention) *ContratCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInterventionIDs(ids...)
+}
+
+// AddEquipementIDs adds the "equipements" edge to the Equipement entity by IDs.
+func (_c *ContratCreate) AddEquipementIDs(ids ...int) *ContratCreate {
+	_c.mutation.AddEquipementIDs(ids...)
+	return _c
+}
+
+// AddEquipements adds the "equipements" edges to the Equipement entity.
+func (_c *ContratCreate) AddEquipements(v ...*Equipement) *ContratCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEquipementIDs(ids...)
 }
 
 // Mutation returns the ContratMutation object of the builder.
@@ -201,9 +274,9 @@ func (_c *ContratCreate) defaults() error {
 		v := contrat.DefaultMontantAnnuelCentimes
 		_c.mutation.SetMontantAnnuelCentimes(v)
 	}
-	if _, ok := _c.mutation.Actif(); !ok {
-		v := contrat.DefaultActif
-		_c.mutation.SetActif(v)
+	if _, ok := _c.mutation.Statut(); !ok {
+		v := contrat.DefaultStatut
+		_c.mutation.SetStatut(v)
 	}
 	return nil
 }
@@ -235,11 +308,36 @@ func (_c *ContratCreate) check() error {
 			return &ValidationError{Name: "montant_annuel_centimes", err: fmt.Errorf(`ent: validator failed for field "Contrat.montant_annuel_centimes": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.Actif(); !ok {
-		return &ValidationError{Name: "actif", err: errors.New(`ent: missing required field "Contrat.actif"`)}
-	}
 	if _, ok := _c.mutation.ClientID(); !ok {
 		return &ValidationError{Name: "client_id", err: errors.New(`ent: missing required field "Contrat.client_id"`)}
+	}
+	if _, ok := _c.mutation.Statut(); !ok {
+		return &ValidationError{Name: "statut", err: errors.New(`ent: missing required field "Contrat.statut"`)}
+	}
+	if v, ok := _c.mutation.Statut(); ok {
+		if err := contrat.StatutValidator(v); err != nil {
+			return &ValidationError{Name: "statut", err: fmt.Errorf(`ent: validator failed for field "Contrat.statut": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SLAUrgenteHeures(); ok {
+		if err := contrat.SLAUrgenteHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_urgente_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_urgente_heures": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SLAHauteHeures(); ok {
+		if err := contrat.SLAHauteHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_haute_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_haute_heures": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SLANormaleHeures(); ok {
+		if err := contrat.SLANormaleHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_normale_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_normale_heures": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SLABasseHeures(); ok {
+		if err := contrat.SLABasseHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_basse_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_basse_heures": %w`, err)}
+		}
 	}
 	if len(_c.mutation.ClientIDs()) == 0 {
 		return &ValidationError{Name: "client", err: errors.New(`ent: missing required edge "Contrat.client"`)}
@@ -299,9 +397,25 @@ func (_c *ContratCreate) createSpec() (*Contrat, *sqlgraph.CreateSpec) {
 		_spec.SetField(contrat.FieldMontantAnnuelCentimes, field.TypeInt64, value)
 		_node.MontantAnnuelCentimes = value
 	}
-	if value, ok := _c.mutation.Actif(); ok {
-		_spec.SetField(contrat.FieldActif, field.TypeBool, value)
-		_node.Actif = value
+	if value, ok := _c.mutation.Statut(); ok {
+		_spec.SetField(contrat.FieldStatut, field.TypeEnum, value)
+		_node.Statut = value
+	}
+	if value, ok := _c.mutation.SLAUrgenteHeures(); ok {
+		_spec.SetField(contrat.FieldSLAUrgenteHeures, field.TypeInt, value)
+		_node.SLAUrgenteHeures = &value
+	}
+	if value, ok := _c.mutation.SLAHauteHeures(); ok {
+		_spec.SetField(contrat.FieldSLAHauteHeures, field.TypeInt, value)
+		_node.SLAHauteHeures = &value
+	}
+	if value, ok := _c.mutation.SLANormaleHeures(); ok {
+		_spec.SetField(contrat.FieldSLANormaleHeures, field.TypeInt, value)
+		_node.SLANormaleHeures = &value
+	}
+	if value, ok := _c.mutation.SLABasseHeures(); ok {
+		_spec.SetField(contrat.FieldSLABasseHeures, field.TypeInt, value)
+		_node.SLABasseHeures = &value
 	}
 	if nodes := _c.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -329,6 +443,22 @@ func (_c *ContratCreate) createSpec() (*Contrat, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(intervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EquipementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -478,18 +608,6 @@ func (u *ContratUpsert) AddMontantAnnuelCentimes(v int64) *ContratUpsert {
 	return u
 }
 
-// SetActif sets the "actif" field.
-func (u *ContratUpsert) SetActif(v bool) *ContratUpsert {
-	u.Set(contrat.FieldActif, v)
-	return u
-}
-
-// UpdateActif sets the "actif" field to the value that was provided on create.
-func (u *ContratUpsert) UpdateActif() *ContratUpsert {
-	u.SetExcluded(contrat.FieldActif)
-	return u
-}
-
 // SetClientID sets the "client_id" field.
 func (u *ContratUpsert) SetClientID(v int) *ContratUpsert {
 	u.Set(contrat.FieldClientID, v)
@@ -499,6 +617,114 @@ func (u *ContratUpsert) SetClientID(v int) *ContratUpsert {
 // UpdateClientID sets the "client_id" field to the value that was provided on create.
 func (u *ContratUpsert) UpdateClientID() *ContratUpsert {
 	u.SetExcluded(contrat.FieldClientID)
+	return u
+}
+
+// SetStatut sets the "statut" field.
+func (u *ContratUpsert) SetStatut(v domain.ContratStatut) *ContratUpsert {
+	u.Set(contrat.FieldStatut, v)
+	return u
+}
+
+// UpdateStatut sets the "statut" field to the value that was provided on create.
+func (u *ContratUpsert) UpdateStatut() *ContratUpsert {
+	u.SetExcluded(contrat.FieldStatut)
+	return u
+}
+
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (u *ContratUpsert) SetSLAUrgenteHeures(v int) *ContratUpsert {
+	u.Set(contrat.FieldSLAUrgenteHeures, v)
+	return u
+}
+
+// UpdateSLAUrgenteHeures sets the "sla_urgente_heures" field to the value that was provided on create.
+func (u *ContratUpsert) UpdateSLAUrgenteHeures() *ContratUpsert {
+	u.SetExcluded(contrat.FieldSLAUrgenteHeures)
+	return u
+}
+
+// AddSLAUrgenteHeures adds v to the "sla_urgente_heures" field.
+func (u *ContratUpsert) AddSLAUrgenteHeures(v int) *ContratUpsert {
+	u.Add(contrat.FieldSLAUrgenteHeures, v)
+	return u
+}
+
+// ClearSLAUrgenteHeures clears the value of the "sla_urgente_heures" field.
+func (u *ContratUpsert) ClearSLAUrgenteHeures() *ContratUpsert {
+	u.SetNull(contrat.FieldSLAUrgenteHeures)
+	return u
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (u *ContratUpsert) SetSLAHauteHeures(v int) *ContratUpsert {
+	u.Set(contrat.FieldSLAHauteHeures, v)
+	return u
+}
+
+// UpdateSLAHauteHeures sets the "sla_haute_heures" field to the value that was provided on create.
+func (u *ContratUpsert) UpdateSLAHauteHeures() *ContratUpsert {
+	u.SetExcluded(contrat.FieldSLAHauteHeures)
+	return u
+}
+
+// AddSLAHauteHeures adds v to the "sla_haute_heures" field.
+func (u *ContratUpsert) AddSLAHauteHeures(v int) *ContratUpsert {
+	u.Add(contrat.FieldSLAHauteHeures, v)
+	return u
+}
+
+// ClearSLAHauteHeures clears the value of the "sla_haute_heures" field.
+func (u *ContratUpsert) ClearSLAHauteHeures() *ContratUpsert {
+	u.SetNull(contrat.FieldSLAHauteHeures)
+	return u
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (u *ContratUpsert) SetSLANormaleHeures(v int) *ContratUpsert {
+	u.Set(contrat.FieldSLANormaleHeures, v)
+	return u
+}
+
+// UpdateSLANormaleHeures sets the "sla_normale_heures" field to the value that was provided on create.
+func (u *ContratUpsert) UpdateSLANormaleHeures() *ContratUpsert {
+	u.SetExcluded(contrat.FieldSLANormaleHeures)
+	return u
+}
+
+// AddSLANormaleHeures adds v to the "sla_normale_heures" field.
+func (u *ContratUpsert) AddSLANormaleHeures(v int) *ContratUpsert {
+	u.Add(contrat.FieldSLANormaleHeures, v)
+	return u
+}
+
+// ClearSLANormaleHeures clears the value of the "sla_normale_heures" field.
+func (u *ContratUpsert) ClearSLANormaleHeures() *ContratUpsert {
+	u.SetNull(contrat.FieldSLANormaleHeures)
+	return u
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (u *ContratUpsert) SetSLABasseHeures(v int) *ContratUpsert {
+	u.Set(contrat.FieldSLABasseHeures, v)
+	return u
+}
+
+// UpdateSLABasseHeures sets the "sla_basse_heures" field to the value that was provided on create.
+func (u *ContratUpsert) UpdateSLABasseHeures() *ContratUpsert {
+	u.SetExcluded(contrat.FieldSLABasseHeures)
+	return u
+}
+
+// AddSLABasseHeures adds v to the "sla_basse_heures" field.
+func (u *ContratUpsert) AddSLABasseHeures(v int) *ContratUpsert {
+	u.Add(contrat.FieldSLABasseHeures, v)
+	return u
+}
+
+// ClearSLABasseHeures clears the value of the "sla_basse_heures" field.
+func (u *ContratUpsert) ClearSLABasseHeures() *ContratUpsert {
+	u.SetNull(contrat.FieldSLABasseHeures)
 	return u
 }
 
@@ -652,20 +878,6 @@ func (u *ContratUpsertOne) UpdateMontantAnnuelCentimes() *ContratUpsertOne {
 	})
 }
 
-// SetActif sets the "actif" field.
-func (u *ContratUpsertOne) SetActif(v bool) *ContratUpsertOne {
-	return u.Update(func(s *ContratUpsert) {
-		s.SetActif(v)
-	})
-}
-
-// UpdateActif sets the "actif" field to the value that was provided on create.
-func (u *ContratUpsertOne) UpdateActif() *ContratUpsertOne {
-	return u.Update(func(s *ContratUpsert) {
-		s.UpdateActif()
-	})
-}
-
 // SetClientID sets the "client_id" field.
 func (u *ContratUpsertOne) SetClientID(v int) *ContratUpsertOne {
 	return u.Update(func(s *ContratUpsert) {
@@ -677,6 +889,132 @@ func (u *ContratUpsertOne) SetClientID(v int) *ContratUpsertOne {
 func (u *ContratUpsertOne) UpdateClientID() *ContratUpsertOne {
 	return u.Update(func(s *ContratUpsert) {
 		s.UpdateClientID()
+	})
+}
+
+// SetStatut sets the "statut" field.
+func (u *ContratUpsertOne) SetStatut(v domain.ContratStatut) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetStatut(v)
+	})
+}
+
+// UpdateStatut sets the "statut" field to the value that was provided on create.
+func (u *ContratUpsertOne) UpdateStatut() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateStatut()
+	})
+}
+
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (u *ContratUpsertOne) SetSLAUrgenteHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLAUrgenteHeures(v)
+	})
+}
+
+// AddSLAUrgenteHeures adds v to the "sla_urgente_heures" field.
+func (u *ContratUpsertOne) AddSLAUrgenteHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLAUrgenteHeures(v)
+	})
+}
+
+// UpdateSLAUrgenteHeures sets the "sla_urgente_heures" field to the value that was provided on create.
+func (u *ContratUpsertOne) UpdateSLAUrgenteHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLAUrgenteHeures()
+	})
+}
+
+// ClearSLAUrgenteHeures clears the value of the "sla_urgente_heures" field.
+func (u *ContratUpsertOne) ClearSLAUrgenteHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLAUrgenteHeures()
+	})
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (u *ContratUpsertOne) SetSLAHauteHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLAHauteHeures(v)
+	})
+}
+
+// AddSLAHauteHeures adds v to the "sla_haute_heures" field.
+func (u *ContratUpsertOne) AddSLAHauteHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLAHauteHeures(v)
+	})
+}
+
+// UpdateSLAHauteHeures sets the "sla_haute_heures" field to the value that was provided on create.
+func (u *ContratUpsertOne) UpdateSLAHauteHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLAHauteHeures()
+	})
+}
+
+// ClearSLAHauteHeures clears the value of the "sla_haute_heures" field.
+func (u *ContratUpsertOne) ClearSLAHauteHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLAHauteHeures()
+	})
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (u *ContratUpsertOne) SetSLANormaleHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLANormaleHeures(v)
+	})
+}
+
+// AddSLANormaleHeures adds v to the "sla_normale_heures" field.
+func (u *ContratUpsertOne) AddSLANormaleHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLANormaleHeures(v)
+	})
+}
+
+// UpdateSLANormaleHeures sets the "sla_normale_heures" field to the value that was provided on create.
+func (u *ContratUpsertOne) UpdateSLANormaleHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLANormaleHeures()
+	})
+}
+
+// ClearSLANormaleHeures clears the value of the "sla_normale_heures" field.
+func (u *ContratUpsertOne) ClearSLANormaleHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLANormaleHeures()
+	})
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (u *ContratUpsertOne) SetSLABasseHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLABasseHeures(v)
+	})
+}
+
+// AddSLABasseHeures adds v to the "sla_basse_heures" field.
+func (u *ContratUpsertOne) AddSLABasseHeures(v int) *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLABasseHeures(v)
+	})
+}
+
+// UpdateSLABasseHeures sets the "sla_basse_heures" field to the value that was provided on create.
+func (u *ContratUpsertOne) UpdateSLABasseHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLABasseHeures()
+	})
+}
+
+// ClearSLABasseHeures clears the value of the "sla_basse_heures" field.
+func (u *ContratUpsertOne) ClearSLABasseHeures() *ContratUpsertOne {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLABasseHeures()
 	})
 }
 
@@ -996,20 +1334,6 @@ func (u *ContratUpsertBulk) UpdateMontantAnnuelCentimes() *ContratUpsertBulk {
 	})
 }
 
-// SetActif sets the "actif" field.
-func (u *ContratUpsertBulk) SetActif(v bool) *ContratUpsertBulk {
-	return u.Update(func(s *ContratUpsert) {
-		s.SetActif(v)
-	})
-}
-
-// UpdateActif sets the "actif" field to the value that was provided on create.
-func (u *ContratUpsertBulk) UpdateActif() *ContratUpsertBulk {
-	return u.Update(func(s *ContratUpsert) {
-		s.UpdateActif()
-	})
-}
-
 // SetClientID sets the "client_id" field.
 func (u *ContratUpsertBulk) SetClientID(v int) *ContratUpsertBulk {
 	return u.Update(func(s *ContratUpsert) {
@@ -1021,6 +1345,132 @@ func (u *ContratUpsertBulk) SetClientID(v int) *ContratUpsertBulk {
 func (u *ContratUpsertBulk) UpdateClientID() *ContratUpsertBulk {
 	return u.Update(func(s *ContratUpsert) {
 		s.UpdateClientID()
+	})
+}
+
+// SetStatut sets the "statut" field.
+func (u *ContratUpsertBulk) SetStatut(v domain.ContratStatut) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetStatut(v)
+	})
+}
+
+// UpdateStatut sets the "statut" field to the value that was provided on create.
+func (u *ContratUpsertBulk) UpdateStatut() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateStatut()
+	})
+}
+
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (u *ContratUpsertBulk) SetSLAUrgenteHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLAUrgenteHeures(v)
+	})
+}
+
+// AddSLAUrgenteHeures adds v to the "sla_urgente_heures" field.
+func (u *ContratUpsertBulk) AddSLAUrgenteHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLAUrgenteHeures(v)
+	})
+}
+
+// UpdateSLAUrgenteHeures sets the "sla_urgente_heures" field to the value that was provided on create.
+func (u *ContratUpsertBulk) UpdateSLAUrgenteHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLAUrgenteHeures()
+	})
+}
+
+// ClearSLAUrgenteHeures clears the value of the "sla_urgente_heures" field.
+func (u *ContratUpsertBulk) ClearSLAUrgenteHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLAUrgenteHeures()
+	})
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (u *ContratUpsertBulk) SetSLAHauteHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLAHauteHeures(v)
+	})
+}
+
+// AddSLAHauteHeures adds v to the "sla_haute_heures" field.
+func (u *ContratUpsertBulk) AddSLAHauteHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLAHauteHeures(v)
+	})
+}
+
+// UpdateSLAHauteHeures sets the "sla_haute_heures" field to the value that was provided on create.
+func (u *ContratUpsertBulk) UpdateSLAHauteHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLAHauteHeures()
+	})
+}
+
+// ClearSLAHauteHeures clears the value of the "sla_haute_heures" field.
+func (u *ContratUpsertBulk) ClearSLAHauteHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLAHauteHeures()
+	})
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (u *ContratUpsertBulk) SetSLANormaleHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLANormaleHeures(v)
+	})
+}
+
+// AddSLANormaleHeures adds v to the "sla_normale_heures" field.
+func (u *ContratUpsertBulk) AddSLANormaleHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLANormaleHeures(v)
+	})
+}
+
+// UpdateSLANormaleHeures sets the "sla_normale_heures" field to the value that was provided on create.
+func (u *ContratUpsertBulk) UpdateSLANormaleHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLANormaleHeures()
+	})
+}
+
+// ClearSLANormaleHeures clears the value of the "sla_normale_heures" field.
+func (u *ContratUpsertBulk) ClearSLANormaleHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLANormaleHeures()
+	})
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (u *ContratUpsertBulk) SetSLABasseHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.SetSLABasseHeures(v)
+	})
+}
+
+// AddSLABasseHeures adds v to the "sla_basse_heures" field.
+func (u *ContratUpsertBulk) AddSLABasseHeures(v int) *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.AddSLABasseHeures(v)
+	})
+}
+
+// UpdateSLABasseHeures sets the "sla_basse_heures" field to the value that was provided on create.
+func (u *ContratUpsertBulk) UpdateSLABasseHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.UpdateSLABasseHeures()
+	})
+}
+
+// ClearSLABasseHeures clears the value of the "sla_basse_heures" field.
+func (u *ContratUpsertBulk) ClearSLABasseHeures() *ContratUpsertBulk {
+	return u.Update(func(s *ContratUpsert) {
+		s.ClearSLABasseHeures()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -29,9 +30,11 @@ type ContratQuery struct {
 	predicates             []predicate.Contrat
 	withClient             *SocieteQuery
 	withInterventions      *InterventionQuery
+	withEquipements        *EquipementQuery
 	loadTotal              []func(context.Context, []*Contrat) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
+	withNamedEquipements   map[string]*EquipementQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *ContratQuery) QueryInterventions() *InterventionQuery {
 			sqlgraph.From(contrat.Table, contrat.FieldID, selector),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, contrat.InterventionsTable, contrat.InterventionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEquipements chains the current query on the "equipements" edge.
+func (_q *ContratQuery) QueryEquipements() *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contrat.Table, contrat.FieldID, selector),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, contrat.EquipementsTable, contrat.EquipementsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *ContratQuery) Clone() *ContratQuery {
 		predicates:        append([]predicate.Contrat{}, _q.predicates...),
 		withClient:        _q.withClient.Clone(),
 		withInterventions: _q.withInterventions.Clone(),
+		withEquipements:   _q.withEquipements.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -332,6 +358,17 @@ func (_q *ContratQuery) WithInterventions(opts ...func(*InterventionQuery)) *Con
 		opt(query)
 	}
 	_q.withInterventions = query
+	return _q
+}
+
+// WithEquipements tells the query-builder to eager-load the nodes that are connected to
+// the "equipements" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContratQuery) WithEquipements(opts ...func(*EquipementQuery)) *ContratQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEquipements = query
 	return _q
 }
 
@@ -419,9 +456,10 @@ func (_q *ContratQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cont
 	var (
 		nodes       = []*Contrat{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
+			_q.withEquipements != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -458,10 +496,24 @@ func (_q *ContratQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cont
 			return nil, err
 		}
 	}
+	if query := _q.withEquipements; query != nil {
+		if err := _q.loadEquipements(ctx, query, nodes,
+			func(n *Contrat) { n.Edges.Equipements = []*Equipement{} },
+			func(n *Contrat, e *Equipement) { n.Edges.Equipements = append(n.Edges.Equipements, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedInterventions {
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Contrat) { n.appendNamedInterventions(name) },
 			func(n *Contrat, e *Intervention) { n.appendNamedInterventions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEquipements {
+		if err := _q.loadEquipements(ctx, query, nodes,
+			func(n *Contrat) { n.appendNamedEquipements(name) },
+			func(n *Contrat, e *Equipement) { n.appendNamedEquipements(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -532,6 +584,67 @@ func (_q *ContratQuery) loadInterventions(ctx context.Context, query *Interventi
 			return fmt.Errorf(`unexpected referenced foreign-key "contrat_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *ContratQuery) loadEquipements(ctx context.Context, query *EquipementQuery, nodes []*Contrat, init func(*Contrat), assign func(*Contrat, *Equipement)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Contrat)
+	nids := make(map[int]map[*Contrat]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(contrat.EquipementsTable)
+		s.Join(joinT).On(s.C(equipement.FieldID), joinT.C(contrat.EquipementsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(contrat.EquipementsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(contrat.EquipementsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Contrat]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Equipement](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "equipements" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -670,6 +783,20 @@ func (_q *ContratQuery) WithNamedInterventions(name string, opts ...func(*Interv
 		_q.withNamedInterventions = make(map[string]*InterventionQuery)
 	}
 	_q.withNamedInterventions[name] = query
+	return _q
+}
+
+// WithNamedEquipements tells the query-builder to eager-load the nodes that are connected to the "equipements"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContratQuery) WithNamedEquipements(name string, opts ...func(*EquipementQuery)) *ContratQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEquipements == nil {
+		_q.withNamedEquipements = make(map[string]*EquipementQuery)
+	}
+	_q.withNamedEquipements[name] = query
 	return _q
 }
 

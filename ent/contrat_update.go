@@ -12,9 +12,11 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/societe"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // ContratUpdate is the builder for updating Contrat entities.
@@ -126,20 +128,6 @@ func (_u *ContratUpdate) AddMontantAnnuelCentimes(v int64) *ContratUpdate {
 	return _u
 }
 
-// SetActif sets the "actif" field.
-func (_u *ContratUpdate) SetActif(v bool) *ContratUpdate {
-	_u.mutation.SetActif(v)
-	return _u
-}
-
-// SetNillableActif sets the "actif" field if the given value is not nil.
-func (_u *ContratUpdate) SetNillableActif(v *bool) *ContratUpdate {
-	if v != nil {
-		_u.SetActif(*v)
-	}
-	return _u
-}
-
 // SetClientID sets the "client_id" field.
 func (_u *ContratUpdate) SetClientID(v int) *ContratUpdate {
 	_u.mutation.SetClientID(v)
@@ -151,6 +139,128 @@ func (_u *ContratUpdate) SetNillableClientID(v *int) *ContratUpdate {
 	if v != nil {
 		_u.SetClientID(*v)
 	}
+	return _u
+}
+
+// SetStatut sets the "statut" field.
+func (_u *ContratUpdate) SetStatut(v domain.ContratStatut) *ContratUpdate {
+	_u.mutation.SetStatut(v)
+	return _u
+}
+
+// SetNillableStatut sets the "statut" field if the given value is not nil.
+func (_u *ContratUpdate) SetNillableStatut(v *domain.ContratStatut) *ContratUpdate {
+	if v != nil {
+		_u.SetStatut(*v)
+	}
+	return _u
+}
+
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (_u *ContratUpdate) SetSLAUrgenteHeures(v int) *ContratUpdate {
+	_u.mutation.ResetSLAUrgenteHeures()
+	_u.mutation.SetSLAUrgenteHeures(v)
+	return _u
+}
+
+// SetNillableSLAUrgenteHeures sets the "sla_urgente_heures" field if the given value is not nil.
+func (_u *ContratUpdate) SetNillableSLAUrgenteHeures(v *int) *ContratUpdate {
+	if v != nil {
+		_u.SetSLAUrgenteHeures(*v)
+	}
+	return _u
+}
+
+// AddSLAUrgenteHeures adds value to the "sla_urgente_heures" field.
+func (_u *ContratUpdate) AddSLAUrgenteHeures(v int) *ContratUpdate {
+	_u.mutation.AddSLAUrgenteHeures(v)
+	return _u
+}
+
+// ClearSLAUrgenteHeures clears the value of the "sla_urgente_heures" field.
+func (_u *ContratUpdate) ClearSLAUrgenteHeures() *ContratUpdate {
+	_u.mutation.ClearSLAUrgenteHeures()
+	return _u
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (_u *ContratUpdate) SetSLAHauteHeures(v int) *ContratUpdate {
+	_u.mutation.ResetSLAHauteHeures()
+	_u.mutation.SetSLAHauteHeures(v)
+	return _u
+}
+
+// SetNillableSLAHauteHeures sets the "sla_haute_heures" field if the given value is not nil.
+func (_u *ContratUpdate) SetNillableSLAHauteHeures(v *int) *ContratUpdate {
+	if v != nil {
+		_u.SetSLAHauteHeures(*v)
+	}
+	return _u
+}
+
+// AddSLAHauteHeures adds value to the "sla_haute_heures" field.
+func (_u *ContratUpdate) AddSLAHauteHeures(v int) *ContratUpdate {
+	_u.mutation.AddSLAHauteHeures(v)
+	return _u
+}
+
+// ClearSLAHauteHeures clears the value of the "sla_haute_heures" field.
+func (_u *ContratUpdate) ClearSLAHauteHeures() *ContratUpdate {
+	_u.mutation.ClearSLAHauteHeures()
+	return _u
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (_u *ContratUpdate) SetSLANormaleHeures(v int) *ContratUpdate {
+	_u.mutation.ResetSLANormaleHeures()
+	_u.mutation.SetSLANormaleHeures(v)
+	return _u
+}
+
+// SetNillableSLANormaleHeures sets the "sla_normale_heures" field if the given value is not nil.
+func (_u *ContratUpdate) SetNillableSLANormaleHeures(v *int) *ContratUpdate {
+	if v != nil {
+		_u.SetSLANormaleHeures(*v)
+	}
+	return _u
+}
+
+// AddSLANormaleHeures adds value to the "sla_normale_heures" field.
+func (_u *ContratUpdate) AddSLANormaleHeures(v int) *ContratUpdate {
+	_u.mutation.AddSLANormaleHeures(v)
+	return _u
+}
+
+// ClearSLANormaleHeures clears the value of the "sla_normale_heures" field.
+func (_u *ContratUpdate) ClearSLANormaleHeures() *ContratUpdate {
+	_u.mutation.ClearSLANormaleHeures()
+	return _u
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (_u *ContratUpdate) SetSLABasseHeures(v int) *ContratUpdate {
+	_u.mutation.ResetSLABasseHeures()
+	_u.mutation.SetSLABasseHeures(v)
+	return _u
+}
+
+// SetNillableSLABasseHeures sets the "sla_basse_heures" field if the given value is not nil.
+func (_u *ContratUpdate) SetNillableSLABasseHeures(v *int) *ContratUpdate {
+	if v != nil {
+		_u.SetSLABasseHeures(*v)
+	}
+	return _u
+}
+
+// AddSLABasseHeures adds value to the "sla_basse_heures" field.
+func (_u *ContratUpdate) AddSLABasseHeures(v int) *ContratUpdate {
+	_u.mutation.AddSLABasseHeures(v)
+	return _u
+}
+
+// ClearSLABasseHeures clears the value of the "sla_basse_heures" field.
+func (_u *ContratUpdate) ClearSLABasseHeures() *ContratUpdate {
+	_u.mutation.ClearSLABasseHeures()
 	return _u
 }
 
@@ -172,6 +282,21 @@ func (_u *ContratUpdate) AddInterventions(v ...*Intervention) *ContratUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInterventionIDs(ids...)
+}
+
+// AddEquipementIDs adds the "equipements" edge to the Equipement entity by IDs.
+func (_u *ContratUpdate) AddEquipementIDs(ids ...int) *ContratUpdate {
+	_u.mutation.AddEquipementIDs(ids...)
+	return _u
+}
+
+// AddEquipements adds the "equipements" edges to the Equipement entity.
+func (_u *ContratUpdate) AddEquipements(v ...*Equipement) *ContratUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEquipementIDs(ids...)
 }
 
 // Mutation returns the ContratMutation object of the builder.
@@ -204,6 +329,27 @@ func (_u *ContratUpdate) RemoveInterventions(v ...*Intervention) *ContratUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterventionIDs(ids...)
+}
+
+// ClearEquipements clears all "equipements" edges to the Equipement entity.
+func (_u *ContratUpdate) ClearEquipements() *ContratUpdate {
+	_u.mutation.ClearEquipements()
+	return _u
+}
+
+// RemoveEquipementIDs removes the "equipements" edge to Equipement entities by IDs.
+func (_u *ContratUpdate) RemoveEquipementIDs(ids ...int) *ContratUpdate {
+	_u.mutation.RemoveEquipementIDs(ids...)
+	return _u
+}
+
+// RemoveEquipements removes "equipements" edges to Equipement entities.
+func (_u *ContratUpdate) RemoveEquipements(v ...*Equipement) *ContratUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEquipementIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -260,6 +406,31 @@ func (_u *ContratUpdate) check() error {
 			return &ValidationError{Name: "montant_annuel_centimes", err: fmt.Errorf(`ent: validator failed for field "Contrat.montant_annuel_centimes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Statut(); ok {
+		if err := contrat.StatutValidator(v); err != nil {
+			return &ValidationError{Name: "statut", err: fmt.Errorf(`ent: validator failed for field "Contrat.statut": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLAUrgenteHeures(); ok {
+		if err := contrat.SLAUrgenteHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_urgente_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_urgente_heures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLAHauteHeures(); ok {
+		if err := contrat.SLAHauteHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_haute_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_haute_heures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLANormaleHeures(); ok {
+		if err := contrat.SLANormaleHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_normale_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_normale_heures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLABasseHeures(); ok {
+		if err := contrat.SLABasseHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_basse_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_basse_heures": %w`, err)}
+		}
+	}
 	if _u.mutation.ClientCleared() && len(_u.mutation.ClientIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Contrat.client"`)
 	}
@@ -311,8 +482,44 @@ func (_u *ContratUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedMontantAnnuelCentimes(); ok {
 		_spec.AddField(contrat.FieldMontantAnnuelCentimes, field.TypeInt64, value)
 	}
-	if value, ok := _u.mutation.Actif(); ok {
-		_spec.SetField(contrat.FieldActif, field.TypeBool, value)
+	if value, ok := _u.mutation.Statut(); ok {
+		_spec.SetField(contrat.FieldStatut, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.SLAUrgenteHeures(); ok {
+		_spec.SetField(contrat.FieldSLAUrgenteHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAUrgenteHeures(); ok {
+		_spec.AddField(contrat.FieldSLAUrgenteHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLAUrgenteHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLAUrgenteHeures, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAHauteHeures(); ok {
+		_spec.SetField(contrat.FieldSLAHauteHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAHauteHeures(); ok {
+		_spec.AddField(contrat.FieldSLAHauteHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLAHauteHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLAHauteHeures, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLANormaleHeures(); ok {
+		_spec.SetField(contrat.FieldSLANormaleHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLANormaleHeures(); ok {
+		_spec.AddField(contrat.FieldSLANormaleHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLANormaleHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLANormaleHeures, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLABasseHeures(); ok {
+		_spec.SetField(contrat.FieldSLABasseHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLABasseHeures(); ok {
+		_spec.AddField(contrat.FieldSLABasseHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLABasseHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLABasseHeures, field.TypeInt)
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -381,6 +588,51 @@ func (_u *ContratUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(intervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EquipementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEquipementsIDs(); len(nodes) > 0 && !_u.mutation.EquipementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EquipementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -505,20 +757,6 @@ func (_u *ContratUpdateOne) AddMontantAnnuelCentimes(v int64) *ContratUpdateOne 
 	return _u
 }
 
-// SetActif sets the "actif" field.
-func (_u *ContratUpdateOne) SetActif(v bool) *ContratUpdateOne {
-	_u.mutation.SetActif(v)
-	return _u
-}
-
-// SetNillableActif sets the "actif" field if the given value is not nil.
-func (_u *ContratUpdateOne) SetNillableActif(v *bool) *ContratUpdateOne {
-	if v != nil {
-		_u.SetActif(*v)
-	}
-	return _u
-}
-
 // SetClientID sets the "client_id" field.
 func (_u *ContratUpdateOne) SetClientID(v int) *ContratUpdateOne {
 	_u.mutation.SetClientID(v)
@@ -530,6 +768,128 @@ func (_u *ContratUpdateOne) SetNillableClientID(v *int) *ContratUpdateOne {
 	if v != nil {
 		_u.SetClientID(*v)
 	}
+	return _u
+}
+
+// SetStatut sets the "statut" field.
+func (_u *ContratUpdateOne) SetStatut(v domain.ContratStatut) *ContratUpdateOne {
+	_u.mutation.SetStatut(v)
+	return _u
+}
+
+// SetNillableStatut sets the "statut" field if the given value is not nil.
+func (_u *ContratUpdateOne) SetNillableStatut(v *domain.ContratStatut) *ContratUpdateOne {
+	if v != nil {
+		_u.SetStatut(*v)
+	}
+	return _u
+}
+
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (_u *ContratUpdateOne) SetSLAUrgenteHeures(v int) *ContratUpdateOne {
+	_u.mutation.ResetSLAUrgenteHeures()
+	_u.mutation.SetSLAUrgenteHeures(v)
+	return _u
+}
+
+// SetNillableSLAUrgenteHeures sets the "sla_urgente_heures" field if the given value is not nil.
+func (_u *ContratUpdateOne) SetNillableSLAUrgenteHeures(v *int) *ContratUpdateOne {
+	if v != nil {
+		_u.SetSLAUrgenteHeures(*v)
+	}
+	return _u
+}
+
+// AddSLAUrgenteHeures adds value to the "sla_urgente_heures" field.
+func (_u *ContratUpdateOne) AddSLAUrgenteHeures(v int) *ContratUpdateOne {
+	_u.mutation.AddSLAUrgenteHeures(v)
+	return _u
+}
+
+// ClearSLAUrgenteHeures clears the value of the "sla_urgente_heures" field.
+func (_u *ContratUpdateOne) ClearSLAUrgenteHeures() *ContratUpdateOne {
+	_u.mutation.ClearSLAUrgenteHeures()
+	return _u
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (_u *ContratUpdateOne) SetSLAHauteHeures(v int) *ContratUpdateOne {
+	_u.mutation.ResetSLAHauteHeures()
+	_u.mutation.SetSLAHauteHeures(v)
+	return _u
+}
+
+// SetNillableSLAHauteHeures sets the "sla_haute_heures" field if the given value is not nil.
+func (_u *ContratUpdateOne) SetNillableSLAHauteHeures(v *int) *ContratUpdateOne {
+	if v != nil {
+		_u.SetSLAHauteHeures(*v)
+	}
+	return _u
+}
+
+// AddSLAHauteHeures adds value to the "sla_haute_heures" field.
+func (_u *ContratUpdateOne) AddSLAHauteHeures(v int) *ContratUpdateOne {
+	_u.mutation.AddSLAHauteHeures(v)
+	return _u
+}
+
+// ClearSLAHauteHeures clears the value of the "sla_haute_heures" field.
+func (_u *ContratUpdateOne) ClearSLAHauteHeures() *ContratUpdateOne {
+	_u.mutation.ClearSLAHauteHeures()
+	return _u
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (_u *ContratUpdateOne) SetSLANormaleHeures(v int) *ContratUpdateOne {
+	_u.mutation.ResetSLANormaleHeures()
+	_u.mutation.SetSLANormaleHeures(v)
+	return _u
+}
+
+// SetNillableSLANormaleHeures sets the "sla_normale_heures" field if the given value is not nil.
+func (_u *ContratUpdateOne) SetNillableSLANormaleHeures(v *int) *ContratUpdateOne {
+	if v != nil {
+		_u.SetSLANormaleHeures(*v)
+	}
+	return _u
+}
+
+// AddSLANormaleHeures adds value to the "sla_normale_heures" field.
+func (_u *ContratUpdateOne) AddSLANormaleHeures(v int) *ContratUpdateOne {
+	_u.mutation.AddSLANormaleHeures(v)
+	return _u
+}
+
+// ClearSLANormaleHeures clears the value of the "sla_normale_heures" field.
+func (_u *ContratUpdateOne) ClearSLANormaleHeures() *ContratUpdateOne {
+	_u.mutation.ClearSLANormaleHeures()
+	return _u
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (_u *ContratUpdateOne) SetSLABasseHeures(v int) *ContratUpdateOne {
+	_u.mutation.ResetSLABasseHeures()
+	_u.mutation.SetSLABasseHeures(v)
+	return _u
+}
+
+// SetNillableSLABasseHeures sets the "sla_basse_heures" field if the given value is not nil.
+func (_u *ContratUpdateOne) SetNillableSLABasseHeures(v *int) *ContratUpdateOne {
+	if v != nil {
+		_u.SetSLABasseHeures(*v)
+	}
+	return _u
+}
+
+// AddSLABasseHeures adds value to the "sla_basse_heures" field.
+func (_u *ContratUpdateOne) AddSLABasseHeures(v int) *ContratUpdateOne {
+	_u.mutation.AddSLABasseHeures(v)
+	return _u
+}
+
+// ClearSLABasseHeures clears the value of the "sla_basse_heures" field.
+func (_u *ContratUpdateOne) ClearSLABasseHeures() *ContratUpdateOne {
+	_u.mutation.ClearSLABasseHeures()
 	return _u
 }
 
@@ -551,6 +911,21 @@ func (_u *ContratUpdateOne) AddInterventions(v ...*Intervention) *ContratUpdateO
 		ids[i] = v[i].ID
 	}
 	return _u.AddInterventionIDs(ids...)
+}
+
+// AddEquipementIDs adds the "equipements" edge to the Equipement entity by IDs.
+func (_u *ContratUpdateOne) AddEquipementIDs(ids ...int) *ContratUpdateOne {
+	_u.mutation.AddEquipementIDs(ids...)
+	return _u
+}
+
+// AddEquipements adds the "equipements" edges to the Equipement entity.
+func (_u *ContratUpdateOne) AddEquipements(v ...*Equipement) *ContratUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEquipementIDs(ids...)
 }
 
 // Mutation returns the ContratMutation object of the builder.
@@ -583,6 +958,27 @@ func (_u *ContratUpdateOne) RemoveInterventions(v ...*Intervention) *ContratUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterventionIDs(ids...)
+}
+
+// ClearEquipements clears all "equipements" edges to the Equipement entity.
+func (_u *ContratUpdateOne) ClearEquipements() *ContratUpdateOne {
+	_u.mutation.ClearEquipements()
+	return _u
+}
+
+// RemoveEquipementIDs removes the "equipements" edge to Equipement entities by IDs.
+func (_u *ContratUpdateOne) RemoveEquipementIDs(ids ...int) *ContratUpdateOne {
+	_u.mutation.RemoveEquipementIDs(ids...)
+	return _u
+}
+
+// RemoveEquipements removes "equipements" edges to Equipement entities.
+func (_u *ContratUpdateOne) RemoveEquipements(v ...*Equipement) *ContratUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEquipementIDs(ids...)
 }
 
 // Where appends a list predicates to the ContratUpdate builder.
@@ -650,6 +1046,31 @@ func (_u *ContratUpdateOne) check() error {
 	if v, ok := _u.mutation.MontantAnnuelCentimes(); ok {
 		if err := contrat.MontantAnnuelCentimesValidator(v); err != nil {
 			return &ValidationError{Name: "montant_annuel_centimes", err: fmt.Errorf(`ent: validator failed for field "Contrat.montant_annuel_centimes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Statut(); ok {
+		if err := contrat.StatutValidator(v); err != nil {
+			return &ValidationError{Name: "statut", err: fmt.Errorf(`ent: validator failed for field "Contrat.statut": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLAUrgenteHeures(); ok {
+		if err := contrat.SLAUrgenteHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_urgente_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_urgente_heures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLAHauteHeures(); ok {
+		if err := contrat.SLAHauteHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_haute_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_haute_heures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLANormaleHeures(); ok {
+		if err := contrat.SLANormaleHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_normale_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_normale_heures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SLABasseHeures(); ok {
+		if err := contrat.SLABasseHeuresValidator(v); err != nil {
+			return &ValidationError{Name: "sla_basse_heures", err: fmt.Errorf(`ent: validator failed for field "Contrat.sla_basse_heures": %w`, err)}
 		}
 	}
 	if _u.mutation.ClientCleared() && len(_u.mutation.ClientIDs()) > 0 {
@@ -720,8 +1141,44 @@ func (_u *ContratUpdateOne) sqlSave(ctx context.Context) (_node *Contrat, err er
 	if value, ok := _u.mutation.AddedMontantAnnuelCentimes(); ok {
 		_spec.AddField(contrat.FieldMontantAnnuelCentimes, field.TypeInt64, value)
 	}
-	if value, ok := _u.mutation.Actif(); ok {
-		_spec.SetField(contrat.FieldActif, field.TypeBool, value)
+	if value, ok := _u.mutation.Statut(); ok {
+		_spec.SetField(contrat.FieldStatut, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.SLAUrgenteHeures(); ok {
+		_spec.SetField(contrat.FieldSLAUrgenteHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAUrgenteHeures(); ok {
+		_spec.AddField(contrat.FieldSLAUrgenteHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLAUrgenteHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLAUrgenteHeures, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAHauteHeures(); ok {
+		_spec.SetField(contrat.FieldSLAHauteHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAHauteHeures(); ok {
+		_spec.AddField(contrat.FieldSLAHauteHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLAHauteHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLAHauteHeures, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLANormaleHeures(); ok {
+		_spec.SetField(contrat.FieldSLANormaleHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLANormaleHeures(); ok {
+		_spec.AddField(contrat.FieldSLANormaleHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLANormaleHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLANormaleHeures, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLABasseHeures(); ok {
+		_spec.SetField(contrat.FieldSLABasseHeures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLABasseHeures(); ok {
+		_spec.AddField(contrat.FieldSLABasseHeures, field.TypeInt, value)
+	}
+	if _u.mutation.SLABasseHeuresCleared() {
+		_spec.ClearField(contrat.FieldSLABasseHeures, field.TypeInt)
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -790,6 +1247,51 @@ func (_u *ContratUpdateOne) sqlSave(ctx context.Context) (_node *Contrat, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(intervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EquipementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEquipementsIDs(); len(nodes) > 0 && !_u.mutation.EquipementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EquipementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -68,8 +68,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contrat.FieldDateDebut:             {Type: field.TypeTime, Column: contrat.FieldDateDebut},
 			contrat.FieldDateFin:               {Type: field.TypeTime, Column: contrat.FieldDateFin},
 			contrat.FieldMontantAnnuelCentimes: {Type: field.TypeInt64, Column: contrat.FieldMontantAnnuelCentimes},
-			contrat.FieldActif:                 {Type: field.TypeBool, Column: contrat.FieldActif},
 			contrat.FieldClientID:              {Type: field.TypeInt, Column: contrat.FieldClientID},
+			contrat.FieldStatut:                {Type: field.TypeEnum, Column: contrat.FieldStatut},
+			contrat.FieldSLAUrgenteHeures:      {Type: field.TypeInt, Column: contrat.FieldSLAUrgenteHeures},
+			contrat.FieldSLAHauteHeures:        {Type: field.TypeInt, Column: contrat.FieldSLAHauteHeures},
+			contrat.FieldSLANormaleHeures:      {Type: field.TypeInt, Column: contrat.FieldSLANormaleHeures},
+			contrat.FieldSLABasseHeures:        {Type: field.TypeInt, Column: contrat.FieldSLABasseHeures},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -401,7 +405,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldTelephone: {Type: field.TypeString, Column: societe.FieldTelephone},
 			societe.FieldAdresse:   {Type: field.TypeString, Column: societe.FieldAdresse},
 			societe.FieldVille:     {Type: field.TypeString, Column: societe.FieldVille},
-			societe.FieldUserID:    {Type: field.TypeInt, Column: societe.FieldUserID},
+			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
@@ -452,6 +456,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldTokenVersion:        {Type: field.TypeInt, Column: user.FieldTokenVersion},
 			user.FieldLastFailedLoginAt:   {Type: field.TypeTime, Column: user.FieldLastFailedLoginAt},
 			user.FieldDeletedAt:           {Type: field.TypeTime, Column: user.FieldDeletedAt},
+			user.FieldSocieteID:           {Type: field.TypeInt, Column: user.FieldSocieteID},
 			user.FieldMustChangePassword:  {Type: field.TypeBool, Column: user.FieldMustChangePassword},
 		},
 	}
@@ -490,6 +495,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Contrat",
 		"Intervention",
+	)
+	graph.MustAddE(
+		"equipements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   contrat.EquipementsTable,
+			Columns: contrat.EquipementsPrimaryKey,
+			Bidi:    false,
+		},
+		"Contrat",
+		"Equipement",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -550,6 +567,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Equipement",
 		"Planning",
+	)
+	graph.MustAddE(
+		"contrats",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+		},
+		"Equipement",
+		"Contrat",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -864,12 +893,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
-		"user",
+		"users",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: true,
-			Table:   societe.UserTable,
-			Columns: []string{societe.UserColumn},
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
 			Bidi:    false,
 		},
 		"Societe",
@@ -986,8 +1015,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"client",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -1247,14 +1276,34 @@ func (f *ContratFilter) WhereMontantAnnuelCentimes(p entql.Int64P) {
 	f.Where(p.Field(contrat.FieldMontantAnnuelCentimes))
 }
 
-// WhereActif applies the entql bool predicate on the actif field.
-func (f *ContratFilter) WhereActif(p entql.BoolP) {
-	f.Where(p.Field(contrat.FieldActif))
-}
-
 // WhereClientID applies the entql int predicate on the client_id field.
 func (f *ContratFilter) WhereClientID(p entql.IntP) {
 	f.Where(p.Field(contrat.FieldClientID))
+}
+
+// WhereStatut applies the entql string predicate on the statut field.
+func (f *ContratFilter) WhereStatut(p entql.StringP) {
+	f.Where(p.Field(contrat.FieldStatut))
+}
+
+// WhereSLAUrgenteHeures applies the entql int predicate on the sla_urgente_heures field.
+func (f *ContratFilter) WhereSLAUrgenteHeures(p entql.IntP) {
+	f.Where(p.Field(contrat.FieldSLAUrgenteHeures))
+}
+
+// WhereSLAHauteHeures applies the entql int predicate on the sla_haute_heures field.
+func (f *ContratFilter) WhereSLAHauteHeures(p entql.IntP) {
+	f.Where(p.Field(contrat.FieldSLAHauteHeures))
+}
+
+// WhereSLANormaleHeures applies the entql int predicate on the sla_normale_heures field.
+func (f *ContratFilter) WhereSLANormaleHeures(p entql.IntP) {
+	f.Where(p.Field(contrat.FieldSLANormaleHeures))
+}
+
+// WhereSLABasseHeures applies the entql int predicate on the sla_basse_heures field.
+func (f *ContratFilter) WhereSLABasseHeures(p entql.IntP) {
+	f.Where(p.Field(contrat.FieldSLABasseHeures))
 }
 
 // WhereHasClient applies a predicate to check if query has an edge client.
@@ -1279,6 +1328,20 @@ func (f *ContratFilter) WhereHasInterventions() {
 // WhereHasInterventionsWith applies a predicate to check if query has an edge interventions with a given conditions (other predicates).
 func (f *ContratFilter) WhereHasInterventionsWith(preds ...predicate.Intervention) {
 	f.Where(entql.HasEdgeWith("interventions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipements applies a predicate to check if query has an edge equipements.
+func (f *ContratFilter) WhereHasEquipements() {
+	f.Where(entql.HasEdge("equipements"))
+}
+
+// WhereHasEquipementsWith applies a predicate to check if query has an edge equipements with a given conditions (other predicates).
+func (f *ContratFilter) WhereHasEquipementsWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipements", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1559,6 +1622,20 @@ func (f *EquipementFilter) WhereHasPlannings() {
 // WhereHasPlanningsWith applies a predicate to check if query has an edge plannings with a given conditions (other predicates).
 func (f *EquipementFilter) WhereHasPlanningsWith(preds ...predicate.Planning) {
 	f.Where(entql.HasEdgeWith("plannings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContrats applies a predicate to check if query has an edge contrats.
+func (f *EquipementFilter) WhereHasContrats() {
+	f.Where(entql.HasEdge("contrats"))
+}
+
+// WhereHasContratsWith applies a predicate to check if query has an edge contrats with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasContratsWith(preds ...predicate.Contrat) {
+	f.Where(entql.HasEdgeWith("contrats", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3049,19 +3126,19 @@ func (f *SocieteFilter) WhereVille(p entql.StringP) {
 	f.Where(p.Field(societe.FieldVille))
 }
 
-// WhereUserID applies the entql int predicate on the user_id field.
-func (f *SocieteFilter) WhereUserID(p entql.IntP) {
-	f.Where(p.Field(societe.FieldUserID))
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *SocieteFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(societe.FieldActif))
 }
 
-// WhereHasUser applies a predicate to check if query has an edge user.
-func (f *SocieteFilter) WhereHasUser() {
-	f.Where(entql.HasEdge("user"))
+// WhereHasUsers applies a predicate to check if query has an edge users.
+func (f *SocieteFilter) WhereHasUsers() {
+	f.Where(entql.HasEdge("users"))
 }
 
-// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
-func (f *SocieteFilter) WhereHasUserWith(preds ...predicate.User) {
-	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+// WhereHasUsersWith applies a predicate to check if query has an edge users with a given conditions (other predicates).
+func (f *SocieteFilter) WhereHasUsersWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("users", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3378,6 +3455,11 @@ func (f *UserFilter) WhereLastFailedLoginAt(p entql.TimeP) {
 // WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
 func (f *UserFilter) WhereDeletedAt(p entql.TimeP) {
 	f.Where(p.Field(user.FieldDeletedAt))
+}
+
+// WhereSocieteID applies the entql int predicate on the societe_id field.
+func (f *UserFilter) WhereSocieteID(p entql.IntP) {
+	f.Where(p.Field(user.FieldSocieteID))
 }
 
 // WhereMustChangePassword applies the entql bool predicate on the must_change_password field.

@@ -65,14 +65,17 @@ type EquipementEdges struct {
 	Interventions []*Intervention `json:"interventions,omitempty"`
 	// Plannings holds the value of the plannings edge.
 	Plannings []*Planning `json:"plannings,omitempty"`
+	// Contrats holds the value of the contrats edge.
+	Contrats []*Contrat `json:"contrats,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
+	namedContrats      map[string][]*Contrat
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -102,6 +105,15 @@ func (e EquipementEdges) PlanningsOrErr() ([]*Planning, error) {
 		return e.Plannings, nil
 	}
 	return nil, &NotLoadedError{edge: "plannings"}
+}
+
+// ContratsOrErr returns the Contrats value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) ContratsOrErr() ([]*Contrat, error) {
+	if e.loadedTypes[3] {
+		return e.Contrats, nil
+	}
+	return nil, &NotLoadedError{edge: "contrats"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -262,6 +274,11 @@ func (_m *Equipement) QueryPlannings() *PlanningQuery {
 	return NewEquipementClient(_m.config).QueryPlannings(_m)
 }
 
+// QueryContrats queries the "contrats" edge of the Equipement entity.
+func (_m *Equipement) QueryContrats() *ContratQuery {
+	return NewEquipementClient(_m.config).QueryContrats(_m)
+}
+
 // Update returns a builder for updating this Equipement.
 // Note that you need to call Equipement.Unwrap() before calling this method if this Equipement
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -385,6 +402,30 @@ func (_m *Equipement) appendNamedPlannings(name string, edges ...*Planning) {
 		_m.Edges.namedPlannings[name] = []*Planning{}
 	} else {
 		_m.Edges.namedPlannings[name] = append(_m.Edges.namedPlannings[name], edges...)
+	}
+}
+
+// NamedContrats returns the Contrats named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedContrats(name string) ([]*Contrat, error) {
+	if _m.Edges.namedContrats == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedContrats[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedContrats(name string, edges ...*Contrat) {
+	if _m.Edges.namedContrats == nil {
+		_m.Edges.namedContrats = make(map[string][]*Contrat)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedContrats[name] = []*Contrat{}
+	} else {
+		_m.Edges.namedContrats[name] = append(_m.Edges.namedContrats[name], edges...)
 	}
 }
 

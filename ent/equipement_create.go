@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -267,6 +268,21 @@ func (_c *EquipementCreate) AddPlannings(v ...*Planning) *EquipementCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddPlanningIDs(ids...)
+}
+
+// AddContratIDs adds the "contrats" edge to the Contrat entity by IDs.
+func (_c *EquipementCreate) AddContratIDs(ids ...int) *EquipementCreate {
+	_c.mutation.AddContratIDs(ids...)
+	return _c
+}
+
+// AddContrats adds the "contrats" edges to the Contrat entity.
+func (_c *EquipementCreate) AddContrats(v ...*Contrat) *EquipementCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddContratIDs(ids...)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -539,6 +555,22 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(planning.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ContratsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

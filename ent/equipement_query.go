@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -31,10 +32,12 @@ type EquipementQuery struct {
 	withClient             *SocieteQuery
 	withInterventions      *InterventionQuery
 	withPlannings          *PlanningQuery
+	withContrats           *ContratQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
 	withNamedPlannings     map[string]*PlanningQuery
+	withNamedContrats      map[string]*ContratQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -130,6 +133,28 @@ func (_q *EquipementQuery) QueryPlannings() *PlanningQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
 			sqlgraph.To(planning.Table, planning.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, equipement.PlanningsTable, equipement.PlanningsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryContrats chains the current query on the "contrats" edge.
+func (_q *EquipementQuery) QueryContrats() *ContratQuery {
+	query := (&ContratClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(contrat.Table, contrat.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, equipement.ContratsTable, equipement.ContratsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -332,6 +357,7 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		withClient:        _q.withClient.Clone(),
 		withInterventions: _q.withInterventions.Clone(),
 		withPlannings:     _q.withPlannings.Clone(),
+		withContrats:      _q.withContrats.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -369,6 +395,17 @@ func (_q *EquipementQuery) WithPlannings(opts ...func(*PlanningQuery)) *Equipeme
 		opt(query)
 	}
 	_q.withPlannings = query
+	return _q
+}
+
+// WithContrats tells the query-builder to eager-load the nodes that are connected to
+// the "contrats" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithContrats(opts ...func(*ContratQuery)) *EquipementQuery {
+	query := (&ContratClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withContrats = query
 	return _q
 }
 
@@ -456,10 +493,11 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
+			_q.withContrats != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -503,6 +541,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
+	if query := _q.withContrats; query != nil {
+		if err := _q.loadContrats(ctx, query, nodes,
+			func(n *Equipement) { n.Edges.Contrats = []*Contrat{} },
+			func(n *Equipement, e *Contrat) { n.Edges.Contrats = append(n.Edges.Contrats, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedInterventions {
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedInterventions(name) },
@@ -514,6 +559,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadPlannings(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedPlannings(name) },
 			func(n *Equipement, e *Planning) { n.appendNamedPlannings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedContrats {
+		if err := _q.loadContrats(ctx, query, nodes,
+			func(n *Equipement) { n.appendNamedContrats(name) },
+			func(n *Equipement, e *Contrat) { n.appendNamedContrats(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -617,6 +669,67 @@ func (_q *EquipementQuery) loadPlannings(ctx context.Context, query *PlanningQue
 			return fmt.Errorf(`unexpected referenced foreign-key "equipement_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *EquipementQuery) loadContrats(ctx context.Context, query *ContratQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Contrat)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Equipement)
+	nids := make(map[int]map[*Equipement]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(equipement.ContratsTable)
+		s.Join(joinT).On(s.C(contrat.FieldID), joinT.C(equipement.ContratsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(equipement.ContratsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(equipement.ContratsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Equipement]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Contrat](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "contrats" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -769,6 +882,20 @@ func (_q *EquipementQuery) WithNamedPlannings(name string, opts ...func(*Plannin
 		_q.withNamedPlannings = make(map[string]*PlanningQuery)
 	}
 	_q.withNamedPlannings[name] = query
+	return _q
+}
+
+// WithNamedContrats tells the query-builder to eager-load the nodes that are connected to the "contrats"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithNamedContrats(name string, opts ...func(*ContratQuery)) *EquipementQuery {
+	query := (&ContratClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedContrats == nil {
+		_q.withNamedContrats = make(map[string]*ContratQuery)
+	}
+	_q.withNamedContrats[name] = query
 	return _q
 }
 

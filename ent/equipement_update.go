@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -332,6 +333,21 @@ func (_u *EquipementUpdate) AddPlannings(v ...*Planning) *EquipementUpdate {
 	return _u.AddPlanningIDs(ids...)
 }
 
+// AddContratIDs adds the "contrats" edge to the Contrat entity by IDs.
+func (_u *EquipementUpdate) AddContratIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.AddContratIDs(ids...)
+	return _u
+}
+
+// AddContrats adds the "contrats" edges to the Contrat entity.
+func (_u *EquipementUpdate) AddContrats(v ...*Contrat) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddContratIDs(ids...)
+}
+
 // Mutation returns the EquipementMutation object of the builder.
 func (_u *EquipementUpdate) Mutation() *EquipementMutation {
 	return _u.mutation
@@ -383,6 +399,27 @@ func (_u *EquipementUpdate) RemovePlannings(v ...*Planning) *EquipementUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePlanningIDs(ids...)
+}
+
+// ClearContrats clears all "contrats" edges to the Contrat entity.
+func (_u *EquipementUpdate) ClearContrats() *EquipementUpdate {
+	_u.mutation.ClearContrats()
+	return _u
+}
+
+// RemoveContratIDs removes the "contrats" edge to Contrat entities by IDs.
+func (_u *EquipementUpdate) RemoveContratIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.RemoveContratIDs(ids...)
+	return _u
+}
+
+// RemoveContrats removes "contrats" edges to Contrat entities.
+func (_u *EquipementUpdate) RemoveContrats(v ...*Contrat) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveContratIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -676,6 +713,51 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(planning.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ContratsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedContratsIDs(); len(nodes) > 0 && !_u.mutation.ContratsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ContratsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1004,6 +1086,21 @@ func (_u *EquipementUpdateOne) AddPlannings(v ...*Planning) *EquipementUpdateOne
 	return _u.AddPlanningIDs(ids...)
 }
 
+// AddContratIDs adds the "contrats" edge to the Contrat entity by IDs.
+func (_u *EquipementUpdateOne) AddContratIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.AddContratIDs(ids...)
+	return _u
+}
+
+// AddContrats adds the "contrats" edges to the Contrat entity.
+func (_u *EquipementUpdateOne) AddContrats(v ...*Contrat) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddContratIDs(ids...)
+}
+
 // Mutation returns the EquipementMutation object of the builder.
 func (_u *EquipementUpdateOne) Mutation() *EquipementMutation {
 	return _u.mutation
@@ -1055,6 +1152,27 @@ func (_u *EquipementUpdateOne) RemovePlannings(v ...*Planning) *EquipementUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePlanningIDs(ids...)
+}
+
+// ClearContrats clears all "contrats" edges to the Contrat entity.
+func (_u *EquipementUpdateOne) ClearContrats() *EquipementUpdateOne {
+	_u.mutation.ClearContrats()
+	return _u
+}
+
+// RemoveContratIDs removes the "contrats" edge to Contrat entities by IDs.
+func (_u *EquipementUpdateOne) RemoveContratIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.RemoveContratIDs(ids...)
+	return _u
+}
+
+// RemoveContrats removes "contrats" edges to Contrat entities.
+func (_u *EquipementUpdateOne) RemoveContrats(v ...*Contrat) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveContratIDs(ids...)
 }
 
 // Where appends a list predicates to the EquipementUpdate builder.
@@ -1378,6 +1496,51 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(planning.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ContratsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedContratsIDs(); len(nodes) > 0 && !_u.mutation.ContratsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ContratsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   equipement.ContratsTable,
+			Columns: equipement.ContratsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -197,6 +197,19 @@ func (_q *ContratQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			_q.WithNamedInterventions(alias, func(wq *InterventionQuery) {
 				*wq = *query
 			})
+
+		case "equipements":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEquipements(alias, func(wq *EquipementQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[contrat.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, contrat.FieldCreatedAt)
@@ -232,15 +245,35 @@ func (_q *ContratQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, contrat.FieldMontantAnnuelCentimes)
 				fieldSeen[contrat.FieldMontantAnnuelCentimes] = struct{}{}
 			}
-		case "actif":
-			if _, ok := fieldSeen[contrat.FieldActif]; !ok {
-				selectedFields = append(selectedFields, contrat.FieldActif)
-				fieldSeen[contrat.FieldActif] = struct{}{}
-			}
 		case "clientID":
 			if _, ok := fieldSeen[contrat.FieldClientID]; !ok {
 				selectedFields = append(selectedFields, contrat.FieldClientID)
 				fieldSeen[contrat.FieldClientID] = struct{}{}
+			}
+		case "statut":
+			if _, ok := fieldSeen[contrat.FieldStatut]; !ok {
+				selectedFields = append(selectedFields, contrat.FieldStatut)
+				fieldSeen[contrat.FieldStatut] = struct{}{}
+			}
+		case "slaUrgenteHeures":
+			if _, ok := fieldSeen[contrat.FieldSLAUrgenteHeures]; !ok {
+				selectedFields = append(selectedFields, contrat.FieldSLAUrgenteHeures)
+				fieldSeen[contrat.FieldSLAUrgenteHeures] = struct{}{}
+			}
+		case "slaHauteHeures":
+			if _, ok := fieldSeen[contrat.FieldSLAHauteHeures]; !ok {
+				selectedFields = append(selectedFields, contrat.FieldSLAHauteHeures)
+				fieldSeen[contrat.FieldSLAHauteHeures] = struct{}{}
+			}
+		case "slaNormaleHeures":
+			if _, ok := fieldSeen[contrat.FieldSLANormaleHeures]; !ok {
+				selectedFields = append(selectedFields, contrat.FieldSLANormaleHeures)
+				fieldSeen[contrat.FieldSLANormaleHeures] = struct{}{}
+			}
+		case "slaBasseHeures":
+			if _, ok := fieldSeen[contrat.FieldSLABasseHeures]; !ok {
+				selectedFields = append(selectedFields, contrat.FieldSLABasseHeures)
+				fieldSeen[contrat.FieldSLABasseHeures] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -611,6 +644,19 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.WithNamedPlannings(alias, func(wq *PlanningQuery) {
+				*wq = *query
+			})
+
+		case "contrats":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContratClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, contratImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedContrats(alias, func(wq *ContratQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -2272,20 +2318,18 @@ func (_q *SocieteQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
-		case "user":
+		case "users":
 			var (
 				alias = field.Alias
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
-			_q.withUser = query
-			if _, ok := fieldSeen[societe.FieldUserID]; !ok {
-				selectedFields = append(selectedFields, societe.FieldUserID)
-				fieldSeen[societe.FieldUserID] = struct{}{}
-			}
+			_q.WithNamedUsers(alias, func(wq *UserQuery) {
+				*wq = *query
+			})
 
 		case "contrats":
 			var (
@@ -2441,10 +2485,10 @@ func (_q *SocieteQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, societe.FieldVille)
 				fieldSeen[societe.FieldVille] = struct{}{}
 			}
-		case "userID":
-			if _, ok := fieldSeen[societe.FieldUserID]; !ok {
-				selectedFields = append(selectedFields, societe.FieldUserID)
-				fieldSeen[societe.FieldUserID] = struct{}{}
+		case "actif":
+			if _, ok := fieldSeen[societe.FieldActif]; !ok {
+				selectedFields = append(selectedFields, societe.FieldActif)
+				fieldSeen[societe.FieldActif] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2813,6 +2857,10 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				return err
 			}
 			_q.withClient = query
+			if _, ok := fieldSeen[user.FieldSocieteID]; !ok {
+				selectedFields = append(selectedFields, user.FieldSocieteID)
+				fieldSeen[user.FieldSocieteID] = struct{}{}
+			}
 
 		case "notifications":
 			var (
@@ -2995,6 +3043,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldDeletedAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldDeletedAt)
 				fieldSeen[user.FieldDeletedAt] = struct{}{}
+			}
+		case "societeID":
+			if _, ok := fieldSeen[user.FieldSocieteID]; !ok {
+				selectedFields = append(selectedFields, user.FieldSocieteID)
+				fieldSeen[user.FieldSocieteID] = struct{}{}
 			}
 		case "mustChangePassword":
 			if _, ok := fieldSeen[user.FieldMustChangePassword]; !ok {

@@ -40,6 +40,18 @@ func (_m *Contrat) Interventions(ctx context.Context) (result []*Intervention, e
 	return result, err
 }
 
+func (_m *Contrat) Equipements(ctx context.Context) (result []*Equipement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEquipements(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EquipementsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipements().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Document) Intervention(ctx context.Context) (*Intervention, error) {
 	result, err := _m.Edges.InterventionOrErr()
 	if IsNotLoaded(err) {
@@ -93,6 +105,18 @@ func (_m *Equipement) Plannings(ctx context.Context) (result []*Planning, err er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryPlannings().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Equipement) Contrats(ctx context.Context) (result []*Contrat, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedContrats(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ContratsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContrats().All(ctx)
 	}
 	return result, err
 }
@@ -322,12 +346,16 @@ func (_m *Planning) Interventions(
 	return _m.QueryInterventions().Paginate(ctx, after, first, before, last, opts...)
 }
 
-func (_m *Societe) User(ctx context.Context) (*User, error) {
-	result, err := _m.Edges.UserOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryUser().Only(ctx)
+func (_m *Societe) Users(ctx context.Context) (result []*User, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedUsers(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.UsersOrErr()
 	}
-	return result, MaskNotFound(err)
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUsers().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Societe) Contrats(ctx context.Context) (result []*Contrat, err error) {

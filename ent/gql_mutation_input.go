@@ -91,8 +91,13 @@ type CreateContratInput struct {
 	DateDebut             time.Time
 	DateFin               *time.Time
 	MontantAnnuelCentimes *int64
-	Actif                 *bool
+	Statut                *domain.ContratStatut
+	SLAUrgenteHeures      *int
+	SLAHauteHeures        *int
+	SLANormaleHeures      *int
+	SLABasseHeures        *int
 	ClientID              int
+	EquipementIDs         []int
 }
 
 // Mutate applies the CreateContratInput on the ContratMutation builder.
@@ -108,10 +113,25 @@ func (i *CreateContratInput) Mutate(m *ContratMutation) {
 	if v := i.MontantAnnuelCentimes; v != nil {
 		m.SetMontantAnnuelCentimes(*v)
 	}
-	if v := i.Actif; v != nil {
-		m.SetActif(*v)
+	if v := i.Statut; v != nil {
+		m.SetStatut(*v)
+	}
+	if v := i.SLAUrgenteHeures; v != nil {
+		m.SetSLAUrgenteHeures(*v)
+	}
+	if v := i.SLAHauteHeures; v != nil {
+		m.SetSLAHauteHeures(*v)
+	}
+	if v := i.SLANormaleHeures; v != nil {
+		m.SetSLANormaleHeures(*v)
+	}
+	if v := i.SLABasseHeures; v != nil {
+		m.SetSLABasseHeures(*v)
 	}
 	m.SetClientID(i.ClientID)
+	if v := i.EquipementIDs; len(v) > 0 {
+		m.AddEquipementIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreateContratInput on the ContratCreate builder.
@@ -129,8 +149,18 @@ type UpdateContratInput struct {
 	ClearDateFin          bool
 	DateFin               *time.Time
 	MontantAnnuelCentimes *int64
-	Actif                 *bool
-	ClientID              *int
+	Statut                *domain.ContratStatut
+	ClearSLAUrgenteHeures bool
+	SLAUrgenteHeures      *int
+	ClearSLAHauteHeures   bool
+	SLAHauteHeures        *int
+	ClearSLANormaleHeures bool
+	SLANormaleHeures      *int
+	ClearSLABasseHeures   bool
+	SLABasseHeures        *int
+	ClearEquipements      bool
+	AddEquipementIDs      []int
+	RemoveEquipementIDs   []int
 }
 
 // Mutate applies the UpdateContratInput on the ContratMutation builder.
@@ -156,11 +186,41 @@ func (i *UpdateContratInput) Mutate(m *ContratMutation) {
 	if v := i.MontantAnnuelCentimes; v != nil {
 		m.SetMontantAnnuelCentimes(*v)
 	}
-	if v := i.Actif; v != nil {
-		m.SetActif(*v)
+	if v := i.Statut; v != nil {
+		m.SetStatut(*v)
 	}
-	if v := i.ClientID; v != nil {
-		m.SetClientID(*v)
+	if i.ClearSLAUrgenteHeures {
+		m.ClearSLAUrgenteHeures()
+	}
+	if v := i.SLAUrgenteHeures; v != nil {
+		m.SetSLAUrgenteHeures(*v)
+	}
+	if i.ClearSLAHauteHeures {
+		m.ClearSLAHauteHeures()
+	}
+	if v := i.SLAHauteHeures; v != nil {
+		m.SetSLAHauteHeures(*v)
+	}
+	if i.ClearSLANormaleHeures {
+		m.ClearSLANormaleHeures()
+	}
+	if v := i.SLANormaleHeures; v != nil {
+		m.SetSLANormaleHeures(*v)
+	}
+	if i.ClearSLABasseHeures {
+		m.ClearSLABasseHeures()
+	}
+	if v := i.SLABasseHeures; v != nil {
+		m.SetSLABasseHeures(*v)
+	}
+	if i.ClearEquipements {
+		m.ClearEquipements()
+	}
+	if v := i.AddEquipementIDs; len(v) > 0 {
+		m.AddEquipementIDs(v...)
+	}
+	if v := i.RemoveEquipementIDs; len(v) > 0 {
+		m.RemoveEquipementIDs(v...)
 	}
 }
 
@@ -784,7 +844,6 @@ type CreateSocieteInput struct {
 	Telephone *string
 	Adresse   *string
 	Ville     *string
-	UserID    *int
 }
 
 // Mutate applies the CreateSocieteInput on the SocieteMutation builder.
@@ -802,9 +861,6 @@ func (i *CreateSocieteInput) Mutate(m *SocieteMutation) {
 	}
 	if v := i.Ville; v != nil {
 		m.SetVille(*v)
-	}
-	if v := i.UserID; v != nil {
-		m.SetUserID(*v)
 	}
 }
 
@@ -826,8 +882,7 @@ type UpdateSocieteInput struct {
 	Adresse        *string
 	ClearVille     bool
 	Ville          *string
-	ClearUser      bool
-	UserID         *int
+	Actif          *bool
 }
 
 // Mutate applies the UpdateSocieteInput on the SocieteMutation builder.
@@ -862,11 +917,8 @@ func (i *UpdateSocieteInput) Mutate(m *SocieteMutation) {
 	if v := i.Ville; v != nil {
 		m.SetVille(*v)
 	}
-	if i.ClearUser {
-		m.ClearUser()
-	}
-	if v := i.UserID; v != nil {
-		m.SetUserID(*v)
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
 	}
 }
 

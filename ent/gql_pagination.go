@@ -776,6 +776,20 @@ var (
 			}
 		},
 	}
+	// ContratOrderFieldStatut orders Contrat by statut.
+	ContratOrderFieldStatut = &ContratOrderField{
+		Value: func(_m *Contrat) (ent.Value, error) {
+			return _m.Statut, nil
+		},
+		column: contrat.FieldStatut,
+		toTerm: contrat.ByStatut,
+		toCursor: func(_m *Contrat) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Statut,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -792,6 +806,8 @@ func (f ContratOrderField) String() string {
 		str = "DATE_DEBUT"
 	case ContratOrderFieldDateFin.column:
 		str = "DATE_FIN"
+	case ContratOrderFieldStatut.column:
+		str = "STATUT"
 	}
 	return str
 }
@@ -818,6 +834,8 @@ func (f *ContratOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *ContratOrderFieldDateDebut
 	case "DATE_FIN":
 		*f = *ContratOrderFieldDateFin
+	case "STATUT":
+		*f = *ContratOrderFieldStatut
 	default:
 		return fmt.Errorf("%s is not a valid ContratOrderField", str)
 	}
@@ -4852,6 +4870,20 @@ var (
 			}
 		},
 	}
+	// SocieteOrderFieldActif orders Societe by actif.
+	SocieteOrderFieldActif = &SocieteOrderField{
+		Value: func(_m *Societe) (ent.Value, error) {
+			return _m.Actif, nil
+		},
+		column: societe.FieldActif,
+		toTerm: societe.ByActif,
+		toCursor: func(_m *Societe) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Actif,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -4868,6 +4900,8 @@ func (f SocieteOrderField) String() string {
 		str = "CODE"
 	case SocieteOrderFieldVille.column:
 		str = "VILLE"
+	case SocieteOrderFieldActif.column:
+		str = "ACTIF"
 	}
 	return str
 }
@@ -4894,6 +4928,8 @@ func (f *SocieteOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *SocieteOrderFieldCode
 	case "VILLE":
 		*f = *SocieteOrderFieldVille
+	case "ACTIF":
+		*f = *SocieteOrderFieldActif
 	default:
 		return fmt.Errorf("%s is not a valid SocieteOrderField", str)
 	}

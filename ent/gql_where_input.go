@@ -474,15 +474,65 @@ type ContratWhereInput struct {
 	MontantAnnuelCentimesLT    *int64  `json:"montantAnnuelCentimesLT,omitempty"`
 	MontantAnnuelCentimesLTE   *int64  `json:"montantAnnuelCentimesLTE,omitempty"`
 
-	// "actif" field predicates.
-	Actif    *bool `json:"actif,omitempty"`
-	ActifNEQ *bool `json:"actifNEQ,omitempty"`
-
 	// "client_id" field predicates.
 	ClientID      *int  `json:"clientID,omitempty"`
 	ClientIDNEQ   *int  `json:"clientIDNEQ,omitempty"`
 	ClientIDIn    []int `json:"clientIDIn,omitempty"`
 	ClientIDNotIn []int `json:"clientIDNotIn,omitempty"`
+
+	// "statut" field predicates.
+	Statut      *domain.ContratStatut  `json:"statut,omitempty"`
+	StatutNEQ   *domain.ContratStatut  `json:"statutNEQ,omitempty"`
+	StatutIn    []domain.ContratStatut `json:"statutIn,omitempty"`
+	StatutNotIn []domain.ContratStatut `json:"statutNotIn,omitempty"`
+
+	// "sla_urgente_heures" field predicates.
+	SLAUrgenteHeures       *int  `json:"slaUrgenteHeures,omitempty"`
+	SLAUrgenteHeuresNEQ    *int  `json:"slaUrgenteHeuresNEQ,omitempty"`
+	SLAUrgenteHeuresIn     []int `json:"slaUrgenteHeuresIn,omitempty"`
+	SLAUrgenteHeuresNotIn  []int `json:"slaUrgenteHeuresNotIn,omitempty"`
+	SLAUrgenteHeuresGT     *int  `json:"slaUrgenteHeuresGT,omitempty"`
+	SLAUrgenteHeuresGTE    *int  `json:"slaUrgenteHeuresGTE,omitempty"`
+	SLAUrgenteHeuresLT     *int  `json:"slaUrgenteHeuresLT,omitempty"`
+	SLAUrgenteHeuresLTE    *int  `json:"slaUrgenteHeuresLTE,omitempty"`
+	SLAUrgenteHeuresIsNil  bool  `json:"slaUrgenteHeuresIsNil,omitempty"`
+	SLAUrgenteHeuresNotNil bool  `json:"slaUrgenteHeuresNotNil,omitempty"`
+
+	// "sla_haute_heures" field predicates.
+	SLAHauteHeures       *int  `json:"slaHauteHeures,omitempty"`
+	SLAHauteHeuresNEQ    *int  `json:"slaHauteHeuresNEQ,omitempty"`
+	SLAHauteHeuresIn     []int `json:"slaHauteHeuresIn,omitempty"`
+	SLAHauteHeuresNotIn  []int `json:"slaHauteHeuresNotIn,omitempty"`
+	SLAHauteHeuresGT     *int  `json:"slaHauteHeuresGT,omitempty"`
+	SLAHauteHeuresGTE    *int  `json:"slaHauteHeuresGTE,omitempty"`
+	SLAHauteHeuresLT     *int  `json:"slaHauteHeuresLT,omitempty"`
+	SLAHauteHeuresLTE    *int  `json:"slaHauteHeuresLTE,omitempty"`
+	SLAHauteHeuresIsNil  bool  `json:"slaHauteHeuresIsNil,omitempty"`
+	SLAHauteHeuresNotNil bool  `json:"slaHauteHeuresNotNil,omitempty"`
+
+	// "sla_normale_heures" field predicates.
+	SLANormaleHeures       *int  `json:"slaNormaleHeures,omitempty"`
+	SLANormaleHeuresNEQ    *int  `json:"slaNormaleHeuresNEQ,omitempty"`
+	SLANormaleHeuresIn     []int `json:"slaNormaleHeuresIn,omitempty"`
+	SLANormaleHeuresNotIn  []int `json:"slaNormaleHeuresNotIn,omitempty"`
+	SLANormaleHeuresGT     *int  `json:"slaNormaleHeuresGT,omitempty"`
+	SLANormaleHeuresGTE    *int  `json:"slaNormaleHeuresGTE,omitempty"`
+	SLANormaleHeuresLT     *int  `json:"slaNormaleHeuresLT,omitempty"`
+	SLANormaleHeuresLTE    *int  `json:"slaNormaleHeuresLTE,omitempty"`
+	SLANormaleHeuresIsNil  bool  `json:"slaNormaleHeuresIsNil,omitempty"`
+	SLANormaleHeuresNotNil bool  `json:"slaNormaleHeuresNotNil,omitempty"`
+
+	// "sla_basse_heures" field predicates.
+	SLABasseHeures       *int  `json:"slaBasseHeures,omitempty"`
+	SLABasseHeuresNEQ    *int  `json:"slaBasseHeuresNEQ,omitempty"`
+	SLABasseHeuresIn     []int `json:"slaBasseHeuresIn,omitempty"`
+	SLABasseHeuresNotIn  []int `json:"slaBasseHeuresNotIn,omitempty"`
+	SLABasseHeuresGT     *int  `json:"slaBasseHeuresGT,omitempty"`
+	SLABasseHeuresGTE    *int  `json:"slaBasseHeuresGTE,omitempty"`
+	SLABasseHeuresLT     *int  `json:"slaBasseHeuresLT,omitempty"`
+	SLABasseHeuresLTE    *int  `json:"slaBasseHeuresLTE,omitempty"`
+	SLABasseHeuresIsNil  bool  `json:"slaBasseHeuresIsNil,omitempty"`
+	SLABasseHeuresNotNil bool  `json:"slaBasseHeuresNotNil,omitempty"`
 
 	// "client" edge predicates.
 	HasClient     *bool                `json:"hasClient,omitempty"`
@@ -491,6 +541,10 @@ type ContratWhereInput struct {
 	// "interventions" edge predicates.
 	HasInterventions     *bool                     `json:"hasInterventions,omitempty"`
 	HasInterventionsWith []*InterventionWhereInput `json:"hasInterventionsWith,omitempty"`
+
+	// "equipements" edge predicates.
+	HasEquipements     *bool                   `json:"hasEquipements,omitempty"`
+	HasEquipementsWith []*EquipementWhereInput `json:"hasEquipementsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -798,12 +852,6 @@ func (i *ContratWhereInput) P() (predicate.Contrat, error) {
 	if i.MontantAnnuelCentimesLTE != nil {
 		predicates = append(predicates, contrat.MontantAnnuelCentimesLTE(*i.MontantAnnuelCentimesLTE))
 	}
-	if i.Actif != nil {
-		predicates = append(predicates, contrat.ActifEQ(*i.Actif))
-	}
-	if i.ActifNEQ != nil {
-		predicates = append(predicates, contrat.ActifNEQ(*i.ActifNEQ))
-	}
 	if i.ClientID != nil {
 		predicates = append(predicates, contrat.ClientIDEQ(*i.ClientID))
 	}
@@ -815,6 +863,138 @@ func (i *ContratWhereInput) P() (predicate.Contrat, error) {
 	}
 	if len(i.ClientIDNotIn) > 0 {
 		predicates = append(predicates, contrat.ClientIDNotIn(i.ClientIDNotIn...))
+	}
+	if i.Statut != nil {
+		predicates = append(predicates, contrat.StatutEQ(*i.Statut))
+	}
+	if i.StatutNEQ != nil {
+		predicates = append(predicates, contrat.StatutNEQ(*i.StatutNEQ))
+	}
+	if len(i.StatutIn) > 0 {
+		predicates = append(predicates, contrat.StatutIn(i.StatutIn...))
+	}
+	if len(i.StatutNotIn) > 0 {
+		predicates = append(predicates, contrat.StatutNotIn(i.StatutNotIn...))
+	}
+	if i.SLAUrgenteHeures != nil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresEQ(*i.SLAUrgenteHeures))
+	}
+	if i.SLAUrgenteHeuresNEQ != nil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresNEQ(*i.SLAUrgenteHeuresNEQ))
+	}
+	if len(i.SLAUrgenteHeuresIn) > 0 {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresIn(i.SLAUrgenteHeuresIn...))
+	}
+	if len(i.SLAUrgenteHeuresNotIn) > 0 {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresNotIn(i.SLAUrgenteHeuresNotIn...))
+	}
+	if i.SLAUrgenteHeuresGT != nil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresGT(*i.SLAUrgenteHeuresGT))
+	}
+	if i.SLAUrgenteHeuresGTE != nil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresGTE(*i.SLAUrgenteHeuresGTE))
+	}
+	if i.SLAUrgenteHeuresLT != nil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresLT(*i.SLAUrgenteHeuresLT))
+	}
+	if i.SLAUrgenteHeuresLTE != nil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresLTE(*i.SLAUrgenteHeuresLTE))
+	}
+	if i.SLAUrgenteHeuresIsNil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresIsNil())
+	}
+	if i.SLAUrgenteHeuresNotNil {
+		predicates = append(predicates, contrat.SLAUrgenteHeuresNotNil())
+	}
+	if i.SLAHauteHeures != nil {
+		predicates = append(predicates, contrat.SLAHauteHeuresEQ(*i.SLAHauteHeures))
+	}
+	if i.SLAHauteHeuresNEQ != nil {
+		predicates = append(predicates, contrat.SLAHauteHeuresNEQ(*i.SLAHauteHeuresNEQ))
+	}
+	if len(i.SLAHauteHeuresIn) > 0 {
+		predicates = append(predicates, contrat.SLAHauteHeuresIn(i.SLAHauteHeuresIn...))
+	}
+	if len(i.SLAHauteHeuresNotIn) > 0 {
+		predicates = append(predicates, contrat.SLAHauteHeuresNotIn(i.SLAHauteHeuresNotIn...))
+	}
+	if i.SLAHauteHeuresGT != nil {
+		predicates = append(predicates, contrat.SLAHauteHeuresGT(*i.SLAHauteHeuresGT))
+	}
+	if i.SLAHauteHeuresGTE != nil {
+		predicates = append(predicates, contrat.SLAHauteHeuresGTE(*i.SLAHauteHeuresGTE))
+	}
+	if i.SLAHauteHeuresLT != nil {
+		predicates = append(predicates, contrat.SLAHauteHeuresLT(*i.SLAHauteHeuresLT))
+	}
+	if i.SLAHauteHeuresLTE != nil {
+		predicates = append(predicates, contrat.SLAHauteHeuresLTE(*i.SLAHauteHeuresLTE))
+	}
+	if i.SLAHauteHeuresIsNil {
+		predicates = append(predicates, contrat.SLAHauteHeuresIsNil())
+	}
+	if i.SLAHauteHeuresNotNil {
+		predicates = append(predicates, contrat.SLAHauteHeuresNotNil())
+	}
+	if i.SLANormaleHeures != nil {
+		predicates = append(predicates, contrat.SLANormaleHeuresEQ(*i.SLANormaleHeures))
+	}
+	if i.SLANormaleHeuresNEQ != nil {
+		predicates = append(predicates, contrat.SLANormaleHeuresNEQ(*i.SLANormaleHeuresNEQ))
+	}
+	if len(i.SLANormaleHeuresIn) > 0 {
+		predicates = append(predicates, contrat.SLANormaleHeuresIn(i.SLANormaleHeuresIn...))
+	}
+	if len(i.SLANormaleHeuresNotIn) > 0 {
+		predicates = append(predicates, contrat.SLANormaleHeuresNotIn(i.SLANormaleHeuresNotIn...))
+	}
+	if i.SLANormaleHeuresGT != nil {
+		predicates = append(predicates, contrat.SLANormaleHeuresGT(*i.SLANormaleHeuresGT))
+	}
+	if i.SLANormaleHeuresGTE != nil {
+		predicates = append(predicates, contrat.SLANormaleHeuresGTE(*i.SLANormaleHeuresGTE))
+	}
+	if i.SLANormaleHeuresLT != nil {
+		predicates = append(predicates, contrat.SLANormaleHeuresLT(*i.SLANormaleHeuresLT))
+	}
+	if i.SLANormaleHeuresLTE != nil {
+		predicates = append(predicates, contrat.SLANormaleHeuresLTE(*i.SLANormaleHeuresLTE))
+	}
+	if i.SLANormaleHeuresIsNil {
+		predicates = append(predicates, contrat.SLANormaleHeuresIsNil())
+	}
+	if i.SLANormaleHeuresNotNil {
+		predicates = append(predicates, contrat.SLANormaleHeuresNotNil())
+	}
+	if i.SLABasseHeures != nil {
+		predicates = append(predicates, contrat.SLABasseHeuresEQ(*i.SLABasseHeures))
+	}
+	if i.SLABasseHeuresNEQ != nil {
+		predicates = append(predicates, contrat.SLABasseHeuresNEQ(*i.SLABasseHeuresNEQ))
+	}
+	if len(i.SLABasseHeuresIn) > 0 {
+		predicates = append(predicates, contrat.SLABasseHeuresIn(i.SLABasseHeuresIn...))
+	}
+	if len(i.SLABasseHeuresNotIn) > 0 {
+		predicates = append(predicates, contrat.SLABasseHeuresNotIn(i.SLABasseHeuresNotIn...))
+	}
+	if i.SLABasseHeuresGT != nil {
+		predicates = append(predicates, contrat.SLABasseHeuresGT(*i.SLABasseHeuresGT))
+	}
+	if i.SLABasseHeuresGTE != nil {
+		predicates = append(predicates, contrat.SLABasseHeuresGTE(*i.SLABasseHeuresGTE))
+	}
+	if i.SLABasseHeuresLT != nil {
+		predicates = append(predicates, contrat.SLABasseHeuresLT(*i.SLABasseHeuresLT))
+	}
+	if i.SLABasseHeuresLTE != nil {
+		predicates = append(predicates, contrat.SLABasseHeuresLTE(*i.SLABasseHeuresLTE))
+	}
+	if i.SLABasseHeuresIsNil {
+		predicates = append(predicates, contrat.SLABasseHeuresIsNil())
+	}
+	if i.SLABasseHeuresNotNil {
+		predicates = append(predicates, contrat.SLABasseHeuresNotNil())
 	}
 
 	if i.HasClient != nil {
@@ -852,6 +1032,24 @@ func (i *ContratWhereInput) P() (predicate.Contrat, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, contrat.HasInterventionsWith(with...))
+	}
+	if i.HasEquipements != nil {
+		p := contrat.HasEquipements()
+		if !*i.HasEquipements {
+			p = contrat.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementsWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementsWith))
+		for _, w := range i.HasEquipementsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, contrat.HasEquipementsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -1639,6 +1837,10 @@ type EquipementWhereInput struct {
 	// "plannings" edge predicates.
 	HasPlannings     *bool                 `json:"hasPlannings,omitempty"`
 	HasPlanningsWith []*PlanningWhereInput `json:"hasPlanningsWith,omitempty"`
+
+	// "contrats" edge predicates.
+	HasContrats     *bool                `json:"hasContrats,omitempty"`
+	HasContratsWith []*ContratWhereInput `json:"hasContratsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2258,6 +2460,24 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, equipement.HasPlanningsWith(with...))
+	}
+	if i.HasContrats != nil {
+		p := equipement.HasContrats()
+		if !*i.HasContrats {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContratsWith) > 0 {
+		with := make([]predicate.Contrat, 0, len(i.HasContratsWith))
+		for _, w := range i.HasContratsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContratsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasContratsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -7096,17 +7316,13 @@ type SocieteWhereInput struct {
 	VilleEqualFold    *string  `json:"villeEqualFold,omitempty"`
 	VilleContainsFold *string  `json:"villeContainsFold,omitempty"`
 
-	// "user_id" field predicates.
-	UserID       *int  `json:"userID,omitempty"`
-	UserIDNEQ    *int  `json:"userIDNEQ,omitempty"`
-	UserIDIn     []int `json:"userIDIn,omitempty"`
-	UserIDNotIn  []int `json:"userIDNotIn,omitempty"`
-	UserIDIsNil  bool  `json:"userIDIsNil,omitempty"`
-	UserIDNotNil bool  `json:"userIDNotNil,omitempty"`
+	// "actif" field predicates.
+	Actif    *bool `json:"actif,omitempty"`
+	ActifNEQ *bool `json:"actifNEQ,omitempty"`
 
-	// "user" edge predicates.
-	HasUser     *bool             `json:"hasUser,omitempty"`
-	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
+	// "users" edge predicates.
+	HasUsers     *bool             `json:"hasUsers,omitempty"`
+	HasUsersWith []*UserWhereInput `json:"hasUsersWith,omitempty"`
 
 	// "contrats" edge predicates.
 	HasContrats     *bool                `json:"hasContrats,omitempty"`
@@ -7522,42 +7738,30 @@ func (i *SocieteWhereInput) P() (predicate.Societe, error) {
 	if i.VilleContainsFold != nil {
 		predicates = append(predicates, societe.VilleContainsFold(*i.VilleContainsFold))
 	}
-	if i.UserID != nil {
-		predicates = append(predicates, societe.UserIDEQ(*i.UserID))
+	if i.Actif != nil {
+		predicates = append(predicates, societe.ActifEQ(*i.Actif))
 	}
-	if i.UserIDNEQ != nil {
-		predicates = append(predicates, societe.UserIDNEQ(*i.UserIDNEQ))
-	}
-	if len(i.UserIDIn) > 0 {
-		predicates = append(predicates, societe.UserIDIn(i.UserIDIn...))
-	}
-	if len(i.UserIDNotIn) > 0 {
-		predicates = append(predicates, societe.UserIDNotIn(i.UserIDNotIn...))
-	}
-	if i.UserIDIsNil {
-		predicates = append(predicates, societe.UserIDIsNil())
-	}
-	if i.UserIDNotNil {
-		predicates = append(predicates, societe.UserIDNotNil())
+	if i.ActifNEQ != nil {
+		predicates = append(predicates, societe.ActifNEQ(*i.ActifNEQ))
 	}
 
-	if i.HasUser != nil {
-		p := societe.HasUser()
-		if !*i.HasUser {
+	if i.HasUsers != nil {
+		p := societe.HasUsers()
+		if !*i.HasUsers {
 			p = societe.Not(p)
 		}
 		predicates = append(predicates, p)
 	}
-	if len(i.HasUserWith) > 0 {
-		with := make([]predicate.User, 0, len(i.HasUserWith))
-		for _, w := range i.HasUserWith {
+	if len(i.HasUsersWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasUsersWith))
+		for _, w := range i.HasUsersWith {
 			p, err := w.P()
 			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasUserWith'", err)
+				return nil, fmt.Errorf("%w: field 'HasUsersWith'", err)
 			}
 			with = append(with, p)
 		}
-		predicates = append(predicates, societe.HasUserWith(with...))
+		predicates = append(predicates, societe.HasUsersWith(with...))
 	}
 	if i.HasContrats != nil {
 		p := societe.HasContrats()
@@ -8186,6 +8390,14 @@ type UserWhereInput struct {
 	DeletedAtIsNil  bool        `json:"deletedAtIsNil,omitempty"`
 	DeletedAtNotNil bool        `json:"deletedAtNotNil,omitempty"`
 
+	// "societe_id" field predicates.
+	SocieteID       *int  `json:"societeID,omitempty"`
+	SocieteIDNEQ    *int  `json:"societeIDNEQ,omitempty"`
+	SocieteIDIn     []int `json:"societeIDIn,omitempty"`
+	SocieteIDNotIn  []int `json:"societeIDNotIn,omitempty"`
+	SocieteIDIsNil  bool  `json:"societeIDIsNil,omitempty"`
+	SocieteIDNotNil bool  `json:"societeIDNotNil,omitempty"`
+
 	// "technicien" edge predicates.
 	HasTechnicien     *bool                   `json:"hasTechnicien,omitempty"`
 	HasTechnicienWith []*TechnicienWhereInput `json:"hasTechnicienWith,omitempty"`
@@ -8611,6 +8823,24 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 	}
 	if i.DeletedAtNotNil {
 		predicates = append(predicates, user.DeletedAtNotNil())
+	}
+	if i.SocieteID != nil {
+		predicates = append(predicates, user.SocieteIDEQ(*i.SocieteID))
+	}
+	if i.SocieteIDNEQ != nil {
+		predicates = append(predicates, user.SocieteIDNEQ(*i.SocieteIDNEQ))
+	}
+	if len(i.SocieteIDIn) > 0 {
+		predicates = append(predicates, user.SocieteIDIn(i.SocieteIDIn...))
+	}
+	if len(i.SocieteIDNotIn) > 0 {
+		predicates = append(predicates, user.SocieteIDNotIn(i.SocieteIDNotIn...))
+	}
+	if i.SocieteIDIsNil {
+		predicates = append(predicates, user.SocieteIDIsNil())
+	}
+	if i.SocieteIDNotNil {
+		predicates = append(predicates, user.SocieteIDNotNil())
 	}
 
 	if i.HasTechnicien != nil {

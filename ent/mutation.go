@@ -821,13 +821,24 @@ type ContratMutation struct {
 	date_fin                   *time.Time
 	montant_annuel_centimes    *int64
 	addmontant_annuel_centimes *int64
-	actif                      *bool
+	statut                     *domain.ContratStatut
+	sla_urgente_heures         *int
+	addsla_urgente_heures      *int
+	sla_haute_heures           *int
+	addsla_haute_heures        *int
+	sla_normale_heures         *int
+	addsla_normale_heures      *int
+	sla_basse_heures           *int
+	addsla_basse_heures        *int
 	clearedFields              map[string]struct{}
 	client                     *int
 	clearedclient              bool
 	interventions              map[int]struct{}
 	removedinterventions       map[int]struct{}
 	clearedinterventions       bool
+	equipements                map[int]struct{}
+	removedequipements         map[int]struct{}
+	clearedequipements         bool
 	done                       bool
 	oldValue                   func(context.Context) (*Contrat, error)
 	predicates                 []predicate.Contrat
@@ -1229,42 +1240,6 @@ func (m *ContratMutation) ResetMontantAnnuelCentimes() {
 	m.addmontant_annuel_centimes = nil
 }
 
-// SetActif sets the "actif" field.
-func (m *ContratMutation) SetActif(b bool) {
-	m.actif = &b
-}
-
-// Actif returns the value of the "actif" field in the mutation.
-func (m *ContratMutation) Actif() (r bool, exists bool) {
-	v := m.actif
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldActif returns the old "actif" field's value of the Contrat entity.
-// If the Contrat object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ContratMutation) OldActif(ctx context.Context) (v bool, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldActif is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldActif requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldActif: %w", err)
-	}
-	return oldValue.Actif, nil
-}
-
-// ResetActif resets all changes to the "actif" field.
-func (m *ContratMutation) ResetActif() {
-	m.actif = nil
-}
-
 // SetClientID sets the "client_id" field.
 func (m *ContratMutation) SetClientID(i int) {
 	m.client = &i
@@ -1299,6 +1274,322 @@ func (m *ContratMutation) OldClientID(ctx context.Context) (v int, err error) {
 // ResetClientID resets all changes to the "client_id" field.
 func (m *ContratMutation) ResetClientID() {
 	m.client = nil
+}
+
+// SetStatut sets the "statut" field.
+func (m *ContratMutation) SetStatut(ds domain.ContratStatut) {
+	m.statut = &ds
+}
+
+// Statut returns the value of the "statut" field in the mutation.
+func (m *ContratMutation) Statut() (r domain.ContratStatut, exists bool) {
+	v := m.statut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatut returns the old "statut" field's value of the Contrat entity.
+// If the Contrat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContratMutation) OldStatut(ctx context.Context) (v domain.ContratStatut, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatut: %w", err)
+	}
+	return oldValue.Statut, nil
+}
+
+// ResetStatut resets all changes to the "statut" field.
+func (m *ContratMutation) ResetStatut() {
+	m.statut = nil
+}
+
+// SetSLAUrgenteHeures sets the "sla_urgente_heures" field.
+func (m *ContratMutation) SetSLAUrgenteHeures(i int) {
+	m.sla_urgente_heures = &i
+	m.addsla_urgente_heures = nil
+}
+
+// SLAUrgenteHeures returns the value of the "sla_urgente_heures" field in the mutation.
+func (m *ContratMutation) SLAUrgenteHeures() (r int, exists bool) {
+	v := m.sla_urgente_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAUrgenteHeures returns the old "sla_urgente_heures" field's value of the Contrat entity.
+// If the Contrat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContratMutation) OldSLAUrgenteHeures(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAUrgenteHeures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAUrgenteHeures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAUrgenteHeures: %w", err)
+	}
+	return oldValue.SLAUrgenteHeures, nil
+}
+
+// AddSLAUrgenteHeures adds i to the "sla_urgente_heures" field.
+func (m *ContratMutation) AddSLAUrgenteHeures(i int) {
+	if m.addsla_urgente_heures != nil {
+		*m.addsla_urgente_heures += i
+	} else {
+		m.addsla_urgente_heures = &i
+	}
+}
+
+// AddedSLAUrgenteHeures returns the value that was added to the "sla_urgente_heures" field in this mutation.
+func (m *ContratMutation) AddedSLAUrgenteHeures() (r int, exists bool) {
+	v := m.addsla_urgente_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLAUrgenteHeures clears the value of the "sla_urgente_heures" field.
+func (m *ContratMutation) ClearSLAUrgenteHeures() {
+	m.sla_urgente_heures = nil
+	m.addsla_urgente_heures = nil
+	m.clearedFields[contrat.FieldSLAUrgenteHeures] = struct{}{}
+}
+
+// SLAUrgenteHeuresCleared returns if the "sla_urgente_heures" field was cleared in this mutation.
+func (m *ContratMutation) SLAUrgenteHeuresCleared() bool {
+	_, ok := m.clearedFields[contrat.FieldSLAUrgenteHeures]
+	return ok
+}
+
+// ResetSLAUrgenteHeures resets all changes to the "sla_urgente_heures" field.
+func (m *ContratMutation) ResetSLAUrgenteHeures() {
+	m.sla_urgente_heures = nil
+	m.addsla_urgente_heures = nil
+	delete(m.clearedFields, contrat.FieldSLAUrgenteHeures)
+}
+
+// SetSLAHauteHeures sets the "sla_haute_heures" field.
+func (m *ContratMutation) SetSLAHauteHeures(i int) {
+	m.sla_haute_heures = &i
+	m.addsla_haute_heures = nil
+}
+
+// SLAHauteHeures returns the value of the "sla_haute_heures" field in the mutation.
+func (m *ContratMutation) SLAHauteHeures() (r int, exists bool) {
+	v := m.sla_haute_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAHauteHeures returns the old "sla_haute_heures" field's value of the Contrat entity.
+// If the Contrat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContratMutation) OldSLAHauteHeures(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAHauteHeures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAHauteHeures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAHauteHeures: %w", err)
+	}
+	return oldValue.SLAHauteHeures, nil
+}
+
+// AddSLAHauteHeures adds i to the "sla_haute_heures" field.
+func (m *ContratMutation) AddSLAHauteHeures(i int) {
+	if m.addsla_haute_heures != nil {
+		*m.addsla_haute_heures += i
+	} else {
+		m.addsla_haute_heures = &i
+	}
+}
+
+// AddedSLAHauteHeures returns the value that was added to the "sla_haute_heures" field in this mutation.
+func (m *ContratMutation) AddedSLAHauteHeures() (r int, exists bool) {
+	v := m.addsla_haute_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLAHauteHeures clears the value of the "sla_haute_heures" field.
+func (m *ContratMutation) ClearSLAHauteHeures() {
+	m.sla_haute_heures = nil
+	m.addsla_haute_heures = nil
+	m.clearedFields[contrat.FieldSLAHauteHeures] = struct{}{}
+}
+
+// SLAHauteHeuresCleared returns if the "sla_haute_heures" field was cleared in this mutation.
+func (m *ContratMutation) SLAHauteHeuresCleared() bool {
+	_, ok := m.clearedFields[contrat.FieldSLAHauteHeures]
+	return ok
+}
+
+// ResetSLAHauteHeures resets all changes to the "sla_haute_heures" field.
+func (m *ContratMutation) ResetSLAHauteHeures() {
+	m.sla_haute_heures = nil
+	m.addsla_haute_heures = nil
+	delete(m.clearedFields, contrat.FieldSLAHauteHeures)
+}
+
+// SetSLANormaleHeures sets the "sla_normale_heures" field.
+func (m *ContratMutation) SetSLANormaleHeures(i int) {
+	m.sla_normale_heures = &i
+	m.addsla_normale_heures = nil
+}
+
+// SLANormaleHeures returns the value of the "sla_normale_heures" field in the mutation.
+func (m *ContratMutation) SLANormaleHeures() (r int, exists bool) {
+	v := m.sla_normale_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLANormaleHeures returns the old "sla_normale_heures" field's value of the Contrat entity.
+// If the Contrat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContratMutation) OldSLANormaleHeures(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLANormaleHeures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLANormaleHeures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLANormaleHeures: %w", err)
+	}
+	return oldValue.SLANormaleHeures, nil
+}
+
+// AddSLANormaleHeures adds i to the "sla_normale_heures" field.
+func (m *ContratMutation) AddSLANormaleHeures(i int) {
+	if m.addsla_normale_heures != nil {
+		*m.addsla_normale_heures += i
+	} else {
+		m.addsla_normale_heures = &i
+	}
+}
+
+// AddedSLANormaleHeures returns the value that was added to the "sla_normale_heures" field in this mutation.
+func (m *ContratMutation) AddedSLANormaleHeures() (r int, exists bool) {
+	v := m.addsla_normale_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLANormaleHeures clears the value of the "sla_normale_heures" field.
+func (m *ContratMutation) ClearSLANormaleHeures() {
+	m.sla_normale_heures = nil
+	m.addsla_normale_heures = nil
+	m.clearedFields[contrat.FieldSLANormaleHeures] = struct{}{}
+}
+
+// SLANormaleHeuresCleared returns if the "sla_normale_heures" field was cleared in this mutation.
+func (m *ContratMutation) SLANormaleHeuresCleared() bool {
+	_, ok := m.clearedFields[contrat.FieldSLANormaleHeures]
+	return ok
+}
+
+// ResetSLANormaleHeures resets all changes to the "sla_normale_heures" field.
+func (m *ContratMutation) ResetSLANormaleHeures() {
+	m.sla_normale_heures = nil
+	m.addsla_normale_heures = nil
+	delete(m.clearedFields, contrat.FieldSLANormaleHeures)
+}
+
+// SetSLABasseHeures sets the "sla_basse_heures" field.
+func (m *ContratMutation) SetSLABasseHeures(i int) {
+	m.sla_basse_heures = &i
+	m.addsla_basse_heures = nil
+}
+
+// SLABasseHeures returns the value of the "sla_basse_heures" field in the mutation.
+func (m *ContratMutation) SLABasseHeures() (r int, exists bool) {
+	v := m.sla_basse_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLABasseHeures returns the old "sla_basse_heures" field's value of the Contrat entity.
+// If the Contrat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContratMutation) OldSLABasseHeures(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLABasseHeures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLABasseHeures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLABasseHeures: %w", err)
+	}
+	return oldValue.SLABasseHeures, nil
+}
+
+// AddSLABasseHeures adds i to the "sla_basse_heures" field.
+func (m *ContratMutation) AddSLABasseHeures(i int) {
+	if m.addsla_basse_heures != nil {
+		*m.addsla_basse_heures += i
+	} else {
+		m.addsla_basse_heures = &i
+	}
+}
+
+// AddedSLABasseHeures returns the value that was added to the "sla_basse_heures" field in this mutation.
+func (m *ContratMutation) AddedSLABasseHeures() (r int, exists bool) {
+	v := m.addsla_basse_heures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLABasseHeures clears the value of the "sla_basse_heures" field.
+func (m *ContratMutation) ClearSLABasseHeures() {
+	m.sla_basse_heures = nil
+	m.addsla_basse_heures = nil
+	m.clearedFields[contrat.FieldSLABasseHeures] = struct{}{}
+}
+
+// SLABasseHeuresCleared returns if the "sla_basse_heures" field was cleared in this mutation.
+func (m *ContratMutation) SLABasseHeuresCleared() bool {
+	_, ok := m.clearedFields[contrat.FieldSLABasseHeures]
+	return ok
+}
+
+// ResetSLABasseHeures resets all changes to the "sla_basse_heures" field.
+func (m *ContratMutation) ResetSLABasseHeures() {
+	m.sla_basse_heures = nil
+	m.addsla_basse_heures = nil
+	delete(m.clearedFields, contrat.FieldSLABasseHeures)
 }
 
 // ClearClient clears the "client" edge to the Societe entity.
@@ -1382,6 +1673,60 @@ func (m *ContratMutation) ResetInterventions() {
 	m.removedinterventions = nil
 }
 
+// AddEquipementIDs adds the "equipements" edge to the Equipement entity by ids.
+func (m *ContratMutation) AddEquipementIDs(ids ...int) {
+	if m.equipements == nil {
+		m.equipements = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.equipements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEquipements clears the "equipements" edge to the Equipement entity.
+func (m *ContratMutation) ClearEquipements() {
+	m.clearedequipements = true
+}
+
+// EquipementsCleared reports if the "equipements" edge to the Equipement entity was cleared.
+func (m *ContratMutation) EquipementsCleared() bool {
+	return m.clearedequipements
+}
+
+// RemoveEquipementIDs removes the "equipements" edge to the Equipement entity by IDs.
+func (m *ContratMutation) RemoveEquipementIDs(ids ...int) {
+	if m.removedequipements == nil {
+		m.removedequipements = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.equipements, ids[i])
+		m.removedequipements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEquipements returns the removed IDs of the "equipements" edge to the Equipement entity.
+func (m *ContratMutation) RemovedEquipementsIDs() (ids []int) {
+	for id := range m.removedequipements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EquipementsIDs returns the "equipements" edge IDs in the mutation.
+func (m *ContratMutation) EquipementsIDs() (ids []int) {
+	for id := range m.equipements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEquipements resets all changes to the "equipements" edge.
+func (m *ContratMutation) ResetEquipements() {
+	m.equipements = nil
+	m.clearedequipements = false
+	m.removedequipements = nil
+}
+
 // Where appends a list predicates to the ContratMutation builder.
 func (m *ContratMutation) Where(ps ...predicate.Contrat) {
 	m.predicates = append(m.predicates, ps...)
@@ -1416,7 +1761,7 @@ func (m *ContratMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContratMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, contrat.FieldCreatedAt)
 	}
@@ -1438,11 +1783,23 @@ func (m *ContratMutation) Fields() []string {
 	if m.montant_annuel_centimes != nil {
 		fields = append(fields, contrat.FieldMontantAnnuelCentimes)
 	}
-	if m.actif != nil {
-		fields = append(fields, contrat.FieldActif)
-	}
 	if m.client != nil {
 		fields = append(fields, contrat.FieldClientID)
+	}
+	if m.statut != nil {
+		fields = append(fields, contrat.FieldStatut)
+	}
+	if m.sla_urgente_heures != nil {
+		fields = append(fields, contrat.FieldSLAUrgenteHeures)
+	}
+	if m.sla_haute_heures != nil {
+		fields = append(fields, contrat.FieldSLAHauteHeures)
+	}
+	if m.sla_normale_heures != nil {
+		fields = append(fields, contrat.FieldSLANormaleHeures)
+	}
+	if m.sla_basse_heures != nil {
+		fields = append(fields, contrat.FieldSLABasseHeures)
 	}
 	return fields
 }
@@ -1466,10 +1823,18 @@ func (m *ContratMutation) Field(name string) (ent.Value, bool) {
 		return m.DateFin()
 	case contrat.FieldMontantAnnuelCentimes:
 		return m.MontantAnnuelCentimes()
-	case contrat.FieldActif:
-		return m.Actif()
 	case contrat.FieldClientID:
 		return m.ClientID()
+	case contrat.FieldStatut:
+		return m.Statut()
+	case contrat.FieldSLAUrgenteHeures:
+		return m.SLAUrgenteHeures()
+	case contrat.FieldSLAHauteHeures:
+		return m.SLAHauteHeures()
+	case contrat.FieldSLANormaleHeures:
+		return m.SLANormaleHeures()
+	case contrat.FieldSLABasseHeures:
+		return m.SLABasseHeures()
 	}
 	return nil, false
 }
@@ -1493,10 +1858,18 @@ func (m *ContratMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDateFin(ctx)
 	case contrat.FieldMontantAnnuelCentimes:
 		return m.OldMontantAnnuelCentimes(ctx)
-	case contrat.FieldActif:
-		return m.OldActif(ctx)
 	case contrat.FieldClientID:
 		return m.OldClientID(ctx)
+	case contrat.FieldStatut:
+		return m.OldStatut(ctx)
+	case contrat.FieldSLAUrgenteHeures:
+		return m.OldSLAUrgenteHeures(ctx)
+	case contrat.FieldSLAHauteHeures:
+		return m.OldSLAHauteHeures(ctx)
+	case contrat.FieldSLANormaleHeures:
+		return m.OldSLANormaleHeures(ctx)
+	case contrat.FieldSLABasseHeures:
+		return m.OldSLABasseHeures(ctx)
 	}
 	return nil, fmt.Errorf("unknown Contrat field %s", name)
 }
@@ -1555,19 +1928,47 @@ func (m *ContratMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMontantAnnuelCentimes(v)
 		return nil
-	case contrat.FieldActif:
-		v, ok := value.(bool)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetActif(v)
-		return nil
 	case contrat.FieldClientID:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetClientID(v)
+		return nil
+	case contrat.FieldStatut:
+		v, ok := value.(domain.ContratStatut)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatut(v)
+		return nil
+	case contrat.FieldSLAUrgenteHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAUrgenteHeures(v)
+		return nil
+	case contrat.FieldSLAHauteHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAHauteHeures(v)
+		return nil
+	case contrat.FieldSLANormaleHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLANormaleHeures(v)
+		return nil
+	case contrat.FieldSLABasseHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLABasseHeures(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Contrat field %s", name)
@@ -1580,6 +1981,18 @@ func (m *ContratMutation) AddedFields() []string {
 	if m.addmontant_annuel_centimes != nil {
 		fields = append(fields, contrat.FieldMontantAnnuelCentimes)
 	}
+	if m.addsla_urgente_heures != nil {
+		fields = append(fields, contrat.FieldSLAUrgenteHeures)
+	}
+	if m.addsla_haute_heures != nil {
+		fields = append(fields, contrat.FieldSLAHauteHeures)
+	}
+	if m.addsla_normale_heures != nil {
+		fields = append(fields, contrat.FieldSLANormaleHeures)
+	}
+	if m.addsla_basse_heures != nil {
+		fields = append(fields, contrat.FieldSLABasseHeures)
+	}
 	return fields
 }
 
@@ -1590,6 +2003,14 @@ func (m *ContratMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case contrat.FieldMontantAnnuelCentimes:
 		return m.AddedMontantAnnuelCentimes()
+	case contrat.FieldSLAUrgenteHeures:
+		return m.AddedSLAUrgenteHeures()
+	case contrat.FieldSLAHauteHeures:
+		return m.AddedSLAHauteHeures()
+	case contrat.FieldSLANormaleHeures:
+		return m.AddedSLANormaleHeures()
+	case contrat.FieldSLABasseHeures:
+		return m.AddedSLABasseHeures()
 	}
 	return nil, false
 }
@@ -1606,6 +2027,34 @@ func (m *ContratMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddMontantAnnuelCentimes(v)
 		return nil
+	case contrat.FieldSLAUrgenteHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLAUrgenteHeures(v)
+		return nil
+	case contrat.FieldSLAHauteHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLAHauteHeures(v)
+		return nil
+	case contrat.FieldSLANormaleHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLANormaleHeures(v)
+		return nil
+	case contrat.FieldSLABasseHeures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLABasseHeures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Contrat numeric field %s", name)
 }
@@ -1619,6 +2068,18 @@ func (m *ContratMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(contrat.FieldDateFin) {
 		fields = append(fields, contrat.FieldDateFin)
+	}
+	if m.FieldCleared(contrat.FieldSLAUrgenteHeures) {
+		fields = append(fields, contrat.FieldSLAUrgenteHeures)
+	}
+	if m.FieldCleared(contrat.FieldSLAHauteHeures) {
+		fields = append(fields, contrat.FieldSLAHauteHeures)
+	}
+	if m.FieldCleared(contrat.FieldSLANormaleHeures) {
+		fields = append(fields, contrat.FieldSLANormaleHeures)
+	}
+	if m.FieldCleared(contrat.FieldSLABasseHeures) {
+		fields = append(fields, contrat.FieldSLABasseHeures)
 	}
 	return fields
 }
@@ -1639,6 +2100,18 @@ func (m *ContratMutation) ClearField(name string) error {
 		return nil
 	case contrat.FieldDateFin:
 		m.ClearDateFin()
+		return nil
+	case contrat.FieldSLAUrgenteHeures:
+		m.ClearSLAUrgenteHeures()
+		return nil
+	case contrat.FieldSLAHauteHeures:
+		m.ClearSLAHauteHeures()
+		return nil
+	case contrat.FieldSLANormaleHeures:
+		m.ClearSLANormaleHeures()
+		return nil
+	case contrat.FieldSLABasseHeures:
+		m.ClearSLABasseHeures()
 		return nil
 	}
 	return fmt.Errorf("unknown Contrat nullable field %s", name)
@@ -1669,11 +2142,23 @@ func (m *ContratMutation) ResetField(name string) error {
 	case contrat.FieldMontantAnnuelCentimes:
 		m.ResetMontantAnnuelCentimes()
 		return nil
-	case contrat.FieldActif:
-		m.ResetActif()
-		return nil
 	case contrat.FieldClientID:
 		m.ResetClientID()
+		return nil
+	case contrat.FieldStatut:
+		m.ResetStatut()
+		return nil
+	case contrat.FieldSLAUrgenteHeures:
+		m.ResetSLAUrgenteHeures()
+		return nil
+	case contrat.FieldSLAHauteHeures:
+		m.ResetSLAHauteHeures()
+		return nil
+	case contrat.FieldSLANormaleHeures:
+		m.ResetSLANormaleHeures()
+		return nil
+	case contrat.FieldSLABasseHeures:
+		m.ResetSLABasseHeures()
 		return nil
 	}
 	return fmt.Errorf("unknown Contrat field %s", name)
@@ -1681,12 +2166,15 @@ func (m *ContratMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContratMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.client != nil {
 		edges = append(edges, contrat.EdgeClient)
 	}
 	if m.interventions != nil {
 		edges = append(edges, contrat.EdgeInterventions)
+	}
+	if m.equipements != nil {
+		edges = append(edges, contrat.EdgeEquipements)
 	}
 	return edges
 }
@@ -1705,15 +2193,24 @@ func (m *ContratMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case contrat.EdgeEquipements:
+		ids := make([]ent.Value, 0, len(m.equipements))
+		for id := range m.equipements {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContratMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedinterventions != nil {
 		edges = append(edges, contrat.EdgeInterventions)
+	}
+	if m.removedequipements != nil {
+		edges = append(edges, contrat.EdgeEquipements)
 	}
 	return edges
 }
@@ -1728,18 +2225,27 @@ func (m *ContratMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case contrat.EdgeEquipements:
+		ids := make([]ent.Value, 0, len(m.removedequipements))
+		for id := range m.removedequipements {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContratMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedclient {
 		edges = append(edges, contrat.EdgeClient)
 	}
 	if m.clearedinterventions {
 		edges = append(edges, contrat.EdgeInterventions)
+	}
+	if m.clearedequipements {
+		edges = append(edges, contrat.EdgeEquipements)
 	}
 	return edges
 }
@@ -1752,6 +2258,8 @@ func (m *ContratMutation) EdgeCleared(name string) bool {
 		return m.clearedclient
 	case contrat.EdgeInterventions:
 		return m.clearedinterventions
+	case contrat.EdgeEquipements:
+		return m.clearedequipements
 	}
 	return false
 }
@@ -1776,6 +2284,9 @@ func (m *ContratMutation) ResetEdge(name string) error {
 		return nil
 	case contrat.EdgeInterventions:
 		m.ResetInterventions()
+		return nil
+	case contrat.EdgeEquipements:
+		m.ResetEquipements()
 		return nil
 	}
 	return fmt.Errorf("unknown Contrat edge %s", name)
@@ -2783,6 +3294,9 @@ type EquipementMutation struct {
 	plannings            map[int]struct{}
 	removedplannings     map[int]struct{}
 	clearedplannings     bool
+	contrats             map[int]struct{}
+	removedcontrats      map[int]struct{}
+	clearedcontrats      bool
 	done                 bool
 	oldValue             func(context.Context) (*Equipement, error)
 	predicates           []predicate.Equipement
@@ -3741,6 +4255,60 @@ func (m *EquipementMutation) ResetPlannings() {
 	m.removedplannings = nil
 }
 
+// AddContratIDs adds the "contrats" edge to the Contrat entity by ids.
+func (m *EquipementMutation) AddContratIDs(ids ...int) {
+	if m.contrats == nil {
+		m.contrats = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.contrats[ids[i]] = struct{}{}
+	}
+}
+
+// ClearContrats clears the "contrats" edge to the Contrat entity.
+func (m *EquipementMutation) ClearContrats() {
+	m.clearedcontrats = true
+}
+
+// ContratsCleared reports if the "contrats" edge to the Contrat entity was cleared.
+func (m *EquipementMutation) ContratsCleared() bool {
+	return m.clearedcontrats
+}
+
+// RemoveContratIDs removes the "contrats" edge to the Contrat entity by IDs.
+func (m *EquipementMutation) RemoveContratIDs(ids ...int) {
+	if m.removedcontrats == nil {
+		m.removedcontrats = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.contrats, ids[i])
+		m.removedcontrats[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedContrats returns the removed IDs of the "contrats" edge to the Contrat entity.
+func (m *EquipementMutation) RemovedContratsIDs() (ids []int) {
+	for id := range m.removedcontrats {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ContratsIDs returns the "contrats" edge IDs in the mutation.
+func (m *EquipementMutation) ContratsIDs() (ids []int) {
+	for id := range m.contrats {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetContrats resets all changes to the "contrats" edge.
+func (m *EquipementMutation) ResetContrats() {
+	m.contrats = nil
+	m.clearedcontrats = false
+	m.removedcontrats = nil
+}
+
 // Where appends a list predicates to the EquipementMutation builder.
 func (m *EquipementMutation) Where(ps ...predicate.Equipement) {
 	m.predicates = append(m.predicates, ps...)
@@ -4207,7 +4775,7 @@ func (m *EquipementMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EquipementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.client != nil {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -4216,6 +4784,9 @@ func (m *EquipementMutation) AddedEdges() []string {
 	}
 	if m.plannings != nil {
 		edges = append(edges, equipement.EdgePlannings)
+	}
+	if m.contrats != nil {
+		edges = append(edges, equipement.EdgeContrats)
 	}
 	return edges
 }
@@ -4240,18 +4811,27 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeContrats:
+		ids := make([]ent.Value, 0, len(m.contrats))
+		for id := range m.contrats {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EquipementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedinterventions != nil {
 		edges = append(edges, equipement.EdgeInterventions)
 	}
 	if m.removedplannings != nil {
 		edges = append(edges, equipement.EdgePlannings)
+	}
+	if m.removedcontrats != nil {
+		edges = append(edges, equipement.EdgeContrats)
 	}
 	return edges
 }
@@ -4272,13 +4852,19 @@ func (m *EquipementMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeContrats:
+		ids := make([]ent.Value, 0, len(m.removedcontrats))
+		for id := range m.removedcontrats {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EquipementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedclient {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -4287,6 +4873,9 @@ func (m *EquipementMutation) ClearedEdges() []string {
 	}
 	if m.clearedplannings {
 		edges = append(edges, equipement.EdgePlannings)
+	}
+	if m.clearedcontrats {
+		edges = append(edges, equipement.EdgeContrats)
 	}
 	return edges
 }
@@ -4301,6 +4890,8 @@ func (m *EquipementMutation) EdgeCleared(name string) bool {
 		return m.clearedinterventions
 	case equipement.EdgePlannings:
 		return m.clearedplannings
+	case equipement.EdgeContrats:
+		return m.clearedcontrats
 	}
 	return false
 }
@@ -4328,6 +4919,9 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	case equipement.EdgePlannings:
 		m.ResetPlannings()
+		return nil
+	case equipement.EdgeContrats:
+		m.ResetContrats()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement edge %s", name)
@@ -17207,9 +17801,11 @@ type SocieteMutation struct {
 	telephone            *string
 	adresse              *string
 	ville                *string
+	actif                *bool
 	clearedFields        map[string]struct{}
-	user                 *int
-	cleareduser          bool
+	users                map[int]struct{}
+	removedusers         map[int]struct{}
+	clearedusers         bool
 	contrats             map[int]struct{}
 	removedcontrats      map[int]struct{}
 	clearedcontrats      bool
@@ -17662,80 +18258,94 @@ func (m *SocieteMutation) ResetVille() {
 	delete(m.clearedFields, societe.FieldVille)
 }
 
-// SetUserID sets the "user_id" field.
-func (m *SocieteMutation) SetUserID(i int) {
-	m.user = &i
+// SetActif sets the "actif" field.
+func (m *SocieteMutation) SetActif(b bool) {
+	m.actif = &b
 }
 
-// UserID returns the value of the "user_id" field in the mutation.
-func (m *SocieteMutation) UserID() (r int, exists bool) {
-	v := m.user
+// Actif returns the value of the "actif" field in the mutation.
+func (m *SocieteMutation) Actif() (r bool, exists bool) {
+	v := m.actif
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldUserID returns the old "user_id" field's value of the Societe entity.
+// OldActif returns the old "actif" field's value of the Societe entity.
 // If the Societe object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SocieteMutation) OldUserID(ctx context.Context) (v *int, err error) {
+func (m *SocieteMutation) OldActif(ctx context.Context) (v bool, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+		return v, errors.New("OldActif is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldUserID requires an ID field in the mutation")
+		return v, errors.New("OldActif requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+		return v, fmt.Errorf("querying old value for OldActif: %w", err)
 	}
-	return oldValue.UserID, nil
+	return oldValue.Actif, nil
 }
 
-// ClearUserID clears the value of the "user_id" field.
-func (m *SocieteMutation) ClearUserID() {
-	m.user = nil
-	m.clearedFields[societe.FieldUserID] = struct{}{}
+// ResetActif resets all changes to the "actif" field.
+func (m *SocieteMutation) ResetActif() {
+	m.actif = nil
 }
 
-// UserIDCleared returns if the "user_id" field was cleared in this mutation.
-func (m *SocieteMutation) UserIDCleared() bool {
-	_, ok := m.clearedFields[societe.FieldUserID]
-	return ok
+// AddUserIDs adds the "users" edge to the User entity by ids.
+func (m *SocieteMutation) AddUserIDs(ids ...int) {
+	if m.users == nil {
+		m.users = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.users[ids[i]] = struct{}{}
+	}
 }
 
-// ResetUserID resets all changes to the "user_id" field.
-func (m *SocieteMutation) ResetUserID() {
-	m.user = nil
-	delete(m.clearedFields, societe.FieldUserID)
+// ClearUsers clears the "users" edge to the User entity.
+func (m *SocieteMutation) ClearUsers() {
+	m.clearedusers = true
 }
 
-// ClearUser clears the "user" edge to the User entity.
-func (m *SocieteMutation) ClearUser() {
-	m.cleareduser = true
-	m.clearedFields[societe.FieldUserID] = struct{}{}
+// UsersCleared reports if the "users" edge to the User entity was cleared.
+func (m *SocieteMutation) UsersCleared() bool {
+	return m.clearedusers
 }
 
-// UserCleared reports if the "user" edge to the User entity was cleared.
-func (m *SocieteMutation) UserCleared() bool {
-	return m.UserIDCleared() || m.cleareduser
+// RemoveUserIDs removes the "users" edge to the User entity by IDs.
+func (m *SocieteMutation) RemoveUserIDs(ids ...int) {
+	if m.removedusers == nil {
+		m.removedusers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.users, ids[i])
+		m.removedusers[ids[i]] = struct{}{}
+	}
 }
 
-// UserIDs returns the "user" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// UserID instead. It exists only for internal usage by the builders.
-func (m *SocieteMutation) UserIDs() (ids []int) {
-	if id := m.user; id != nil {
-		ids = append(ids, *id)
+// RemovedUsers returns the removed IDs of the "users" edge to the User entity.
+func (m *SocieteMutation) RemovedUsersIDs() (ids []int) {
+	for id := range m.removedusers {
+		ids = append(ids, id)
 	}
 	return
 }
 
-// ResetUser resets all changes to the "user" edge.
-func (m *SocieteMutation) ResetUser() {
-	m.user = nil
-	m.cleareduser = false
+// UsersIDs returns the "users" edge IDs in the mutation.
+func (m *SocieteMutation) UsersIDs() (ids []int) {
+	for id := range m.users {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetUsers resets all changes to the "users" edge.
+func (m *SocieteMutation) ResetUsers() {
+	m.users = nil
+	m.clearedusers = false
+	m.removedusers = nil
 }
 
 // AddContratIDs adds the "contrats" edge to the Contrat entity by ids.
@@ -17959,8 +18569,8 @@ func (m *SocieteMutation) Fields() []string {
 	if m.ville != nil {
 		fields = append(fields, societe.FieldVille)
 	}
-	if m.user != nil {
-		fields = append(fields, societe.FieldUserID)
+	if m.actif != nil {
+		fields = append(fields, societe.FieldActif)
 	}
 	return fields
 }
@@ -17986,8 +18596,8 @@ func (m *SocieteMutation) Field(name string) (ent.Value, bool) {
 		return m.Adresse()
 	case societe.FieldVille:
 		return m.Ville()
-	case societe.FieldUserID:
-		return m.UserID()
+	case societe.FieldActif:
+		return m.Actif()
 	}
 	return nil, false
 }
@@ -18013,8 +18623,8 @@ func (m *SocieteMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldAdresse(ctx)
 	case societe.FieldVille:
 		return m.OldVille(ctx)
-	case societe.FieldUserID:
-		return m.OldUserID(ctx)
+	case societe.FieldActif:
+		return m.OldActif(ctx)
 	}
 	return nil, fmt.Errorf("unknown Societe field %s", name)
 }
@@ -18080,12 +18690,12 @@ func (m *SocieteMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetVille(v)
 		return nil
-	case societe.FieldUserID:
-		v, ok := value.(int)
+	case societe.FieldActif:
+		v, ok := value.(bool)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetUserID(v)
+		m.SetActif(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Societe field %s", name)
@@ -18094,16 +18704,13 @@ func (m *SocieteMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *SocieteMutation) AddedFields() []string {
-	var fields []string
-	return fields
+	return nil
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *SocieteMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	}
 	return nil, false
 }
 
@@ -18132,9 +18739,6 @@ func (m *SocieteMutation) ClearedFields() []string {
 	if m.FieldCleared(societe.FieldVille) {
 		fields = append(fields, societe.FieldVille)
 	}
-	if m.FieldCleared(societe.FieldUserID) {
-		fields = append(fields, societe.FieldUserID)
-	}
 	return fields
 }
 
@@ -18160,9 +18764,6 @@ func (m *SocieteMutation) ClearField(name string) error {
 		return nil
 	case societe.FieldVille:
 		m.ClearVille()
-		return nil
-	case societe.FieldUserID:
-		m.ClearUserID()
 		return nil
 	}
 	return fmt.Errorf("unknown Societe nullable field %s", name)
@@ -18196,8 +18797,8 @@ func (m *SocieteMutation) ResetField(name string) error {
 	case societe.FieldVille:
 		m.ResetVille()
 		return nil
-	case societe.FieldUserID:
-		m.ResetUserID()
+	case societe.FieldActif:
+		m.ResetActif()
 		return nil
 	}
 	return fmt.Errorf("unknown Societe field %s", name)
@@ -18206,8 +18807,8 @@ func (m *SocieteMutation) ResetField(name string) error {
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SocieteMutation) AddedEdges() []string {
 	edges := make([]string, 0, 4)
-	if m.user != nil {
-		edges = append(edges, societe.EdgeUser)
+	if m.users != nil {
+		edges = append(edges, societe.EdgeUsers)
 	}
 	if m.contrats != nil {
 		edges = append(edges, societe.EdgeContrats)
@@ -18225,10 +18826,12 @@ func (m *SocieteMutation) AddedEdges() []string {
 // name in this mutation.
 func (m *SocieteMutation) AddedIDs(name string) []ent.Value {
 	switch name {
-	case societe.EdgeUser:
-		if id := m.user; id != nil {
-			return []ent.Value{*id}
+	case societe.EdgeUsers:
+		ids := make([]ent.Value, 0, len(m.users))
+		for id := range m.users {
+			ids = append(ids, id)
 		}
+		return ids
 	case societe.EdgeContrats:
 		ids := make([]ent.Value, 0, len(m.contrats))
 		for id := range m.contrats {
@@ -18254,6 +18857,9 @@ func (m *SocieteMutation) AddedIDs(name string) []ent.Value {
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SocieteMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 4)
+	if m.removedusers != nil {
+		edges = append(edges, societe.EdgeUsers)
+	}
 	if m.removedcontrats != nil {
 		edges = append(edges, societe.EdgeContrats)
 	}
@@ -18270,6 +18876,12 @@ func (m *SocieteMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *SocieteMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case societe.EdgeUsers:
+		ids := make([]ent.Value, 0, len(m.removedusers))
+		for id := range m.removedusers {
+			ids = append(ids, id)
+		}
+		return ids
 	case societe.EdgeContrats:
 		ids := make([]ent.Value, 0, len(m.removedcontrats))
 		for id := range m.removedcontrats {
@@ -18295,8 +18907,8 @@ func (m *SocieteMutation) RemovedIDs(name string) []ent.Value {
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SocieteMutation) ClearedEdges() []string {
 	edges := make([]string, 0, 4)
-	if m.cleareduser {
-		edges = append(edges, societe.EdgeUser)
+	if m.clearedusers {
+		edges = append(edges, societe.EdgeUsers)
 	}
 	if m.clearedcontrats {
 		edges = append(edges, societe.EdgeContrats)
@@ -18314,8 +18926,8 @@ func (m *SocieteMutation) ClearedEdges() []string {
 // was cleared in this mutation.
 func (m *SocieteMutation) EdgeCleared(name string) bool {
 	switch name {
-	case societe.EdgeUser:
-		return m.cleareduser
+	case societe.EdgeUsers:
+		return m.clearedusers
 	case societe.EdgeContrats:
 		return m.clearedcontrats
 	case societe.EdgeInterventions:
@@ -18330,9 +18942,6 @@ func (m *SocieteMutation) EdgeCleared(name string) bool {
 // if that edge is not defined in the schema.
 func (m *SocieteMutation) ClearEdge(name string) error {
 	switch name {
-	case societe.EdgeUser:
-		m.ClearUser()
-		return nil
 	}
 	return fmt.Errorf("unknown Societe unique edge %s", name)
 }
@@ -18341,8 +18950,8 @@ func (m *SocieteMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SocieteMutation) ResetEdge(name string) error {
 	switch name {
-	case societe.EdgeUser:
-		m.ResetUser()
+	case societe.EdgeUsers:
+		m.ResetUsers()
 		return nil
 	case societe.EdgeContrats:
 		m.ResetContrats()
@@ -20364,6 +20973,55 @@ func (m *UserMutation) ResetDeletedAt() {
 	delete(m.clearedFields, user.FieldDeletedAt)
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (m *UserMutation) SetSocieteID(i int) {
+	m.client = &i
+}
+
+// SocieteID returns the value of the "societe_id" field in the mutation.
+func (m *UserMutation) SocieteID() (r int, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSocieteID returns the old "societe_id" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldSocieteID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSocieteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSocieteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSocieteID: %w", err)
+	}
+	return oldValue.SocieteID, nil
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (m *UserMutation) ClearSocieteID() {
+	m.client = nil
+	m.clearedFields[user.FieldSocieteID] = struct{}{}
+}
+
+// SocieteIDCleared returns if the "societe_id" field was cleared in this mutation.
+func (m *UserMutation) SocieteIDCleared() bool {
+	_, ok := m.clearedFields[user.FieldSocieteID]
+	return ok
+}
+
+// ResetSocieteID resets all changes to the "societe_id" field.
+func (m *UserMutation) ResetSocieteID() {
+	m.client = nil
+	delete(m.clearedFields, user.FieldSocieteID)
+}
+
 // SetMustChangePassword sets the "must_change_password" field.
 func (m *UserMutation) SetMustChangePassword(b bool) {
 	m.must_change_password = &b
@@ -20447,11 +21105,12 @@ func (m *UserMutation) SetClientID(id int) {
 // ClearClient clears the "client" edge to the Societe entity.
 func (m *UserMutation) ClearClient() {
 	m.clearedclient = true
+	m.clearedFields[user.FieldSocieteID] = struct{}{}
 }
 
 // ClientCleared reports if the "client" edge to the Societe entity was cleared.
 func (m *UserMutation) ClientCleared() bool {
-	return m.clearedclient
+	return m.SocieteIDCleared() || m.clearedclient
 }
 
 // ClientID returns the "client" edge ID in the mutation.
@@ -20890,7 +21549,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -20942,6 +21601,9 @@ func (m *UserMutation) Fields() []string {
 	if m.deleted_at != nil {
 		fields = append(fields, user.FieldDeletedAt)
 	}
+	if m.client != nil {
+		fields = append(fields, user.FieldSocieteID)
+	}
 	if m.must_change_password != nil {
 		fields = append(fields, user.FieldMustChangePassword)
 	}
@@ -20987,6 +21649,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.LastFailedLoginAt()
 	case user.FieldDeletedAt:
 		return m.DeletedAt()
+	case user.FieldSocieteID:
+		return m.SocieteID()
 	case user.FieldMustChangePassword:
 		return m.MustChangePassword()
 	}
@@ -21032,6 +21696,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldLastFailedLoginAt(ctx)
 	case user.FieldDeletedAt:
 		return m.OldDeletedAt(ctx)
+	case user.FieldSocieteID:
+		return m.OldSocieteID(ctx)
 	case user.FieldMustChangePassword:
 		return m.OldMustChangePassword(ctx)
 	}
@@ -21162,6 +21828,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeletedAt(v)
 		return nil
+	case user.FieldSocieteID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSocieteID(v)
+		return nil
 	case user.FieldMustChangePassword:
 		v, ok := value.(bool)
 		if !ok {
@@ -21250,6 +21923,9 @@ func (m *UserMutation) ClearedFields() []string {
 	if m.FieldCleared(user.FieldDeletedAt) {
 		fields = append(fields, user.FieldDeletedAt)
 	}
+	if m.FieldCleared(user.FieldSocieteID) {
+		fields = append(fields, user.FieldSocieteID)
+	}
 	return fields
 }
 
@@ -21287,6 +21963,9 @@ func (m *UserMutation) ClearField(name string) error {
 		return nil
 	case user.FieldDeletedAt:
 		m.ClearDeletedAt()
+		return nil
+	case user.FieldSocieteID:
+		m.ClearSocieteID()
 		return nil
 	}
 	return fmt.Errorf("unknown User nullable field %s", name)
@@ -21346,6 +22025,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldDeletedAt:
 		m.ResetDeletedAt()
+		return nil
+	case user.FieldSocieteID:
+		m.ResetSocieteID()
 		return nil
 	case user.FieldMustChangePassword:
 		m.ResetMustChangePassword()

@@ -15,7 +15,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Contrat": {
 		Table:   "contrats",
-		Columns: []string{"id", "created_at", "updated_at", "reference", "objet", "date_debut", "date_fin", "montant_annuel_centimes", "actif", "client_id"},
+		Columns: []string{"id", "created_at", "updated_at", "reference", "objet", "date_debut", "date_fin", "montant_annuel_centimes", "client_id", "statut", "sla_urgente_heures", "sla_haute_heures", "sla_normale_heures", "sla_basse_heures"},
 		Model:   Contrat{},
 		Edges: map[string]shape.Edge{
 			"client":        {Target: "Societe", ParentKey: "client_id", Unique: true},
@@ -136,10 +136,10 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Societe": {
 		Table:   "societes",
-		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "email", "telephone", "adresse", "ville", "user_id"},
+		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "email", "telephone", "adresse", "ville", "actif"},
 		Model:   Societe{},
 		Edges: map[string]shape.Edge{
-			"user":          {Target: "User", ParentKey: "user_id", Unique: true},
+			"users":         {Target: "User", ChildKey: "societe_id", Order: []string{"id"}},
 			"contrats":      {Target: "Contrat", ChildKey: "client_id", Order: []string{"id"}},
 			"interventions": {Target: "Intervention", ChildKey: "client_id", Order: []string{"id"}},
 			"equipements":   {Target: "Equipement", ChildKey: "client_id", Order: []string{"id"}},
@@ -158,11 +158,11 @@ var Shapes = map[string]shape.Shape{
 	},
 	"User": {
 		Table:   "users",
-		Columns: []string{"id", "created_at", "updated_at", "email", "username", "nom_complet", "telephone", "password_hash", "role", "is_active", "email_notifications", "failed_login_attempts", "locked_until", "password_changed_at", "last_login_at", "token_version", "last_failed_login_at", "deleted_at", "must_change_password"},
+		Columns: []string{"id", "created_at", "updated_at", "email", "username", "nom_complet", "telephone", "password_hash", "role", "is_active", "email_notifications", "failed_login_attempts", "locked_until", "password_changed_at", "last_login_at", "token_version", "last_failed_login_at", "deleted_at", "societe_id", "must_change_password"},
 		Model:   User{},
 		Edges: map[string]shape.Edge{
 			"technicien":              {Target: "Technicien", ChildKey: "user_id", Unique: true},
-			"client":                  {Target: "Societe", ChildKey: "user_id", Unique: true},
+			"client":                  {Target: "Societe", ParentKey: "societe_id", Unique: true},
 			"notifications":           {Target: "Notification", ChildKey: "user_id", Order: []string{"id"}},
 			"historiques":             {Target: "HistoriqueIntervention", ChildKey: "user_id", Order: []string{"id"}},
 			"interventions_demandees": {Target: "Intervention", ChildKey: "demandeur_id", Order: []string{"id"}},

@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/societe"
-	"github.com/mifmaroc/erp/ent/user"
 )
 
 // Societe is the model entity for the Societe schema.
@@ -34,8 +33,8 @@ type Societe struct {
 	Adresse string `json:"adresse,omitempty"`
 	// Ville holds the value of the "ville" field.
 	Ville string `json:"ville,omitempty"`
-	// UserID holds the value of the "user_id" field.
-	UserID *int `json:"user_id,omitempty"`
+	// false: archived, it takes no new intervention or contract
+	Actif bool `json:"actif,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SocieteQuery when eager-loading is set.
 	Edges        SocieteEdges `json:"edges"`
@@ -44,8 +43,8 @@ type Societe struct {
 
 // SocieteEdges holds the relations/edges for other nodes in the graph.
 type SocieteEdges struct {
-	// User holds the value of the user edge.
-	User *User `json:"user,omitempty"`
+	// Users holds the value of the users edge.
+	Users []*User `json:"users,omitempty"`
 	// Contrats holds the value of the contrats edge.
 	Contrats []*Contrat `json:"contrats,omitempty"`
 	// Interventions holds the value of the interventions edge.
@@ -58,20 +57,19 @@ type SocieteEdges struct {
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
+	namedUsers         map[string][]*User
 	namedContrats      map[string][]*Contrat
 	namedInterventions map[string][]*Intervention
 	namedEquipements   map[string][]*Equipement
 }
 
-// UserOrErr returns the User value or an error if the edge
-// was not loaded in eager-loading, or loaded but was not found.
-func (e SocieteEdges) UserOrErr() (*User, error) {
-	if e.User != nil {
-		return e.User, nil
-	} else if e.loadedTypes[0] {
-		return nil, &NotFoundError{label: user.Label}
+// UsersOrErr returns the Users value or an error if the edge
+// was not loaded in eager-loading.
+func (e SocieteEdges) UsersOrErr() ([]*User, error) {
+	if e.loadedTypes[0] {
+		return e.Users, nil
 	}
-	return nil, &NotLoadedError{edge: "user"}
+	return nil, &NotLoadedError{edge: "users"}
 }
 
 // ContratsOrErr returns the Contrats value or an error if the edge
@@ -106,7 +104,9 @@ func (*Societe) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case societe.FieldID, societe.FieldUserID:
+		case societe.FieldActif:
+			values[i] = new(sql.NullBool)
+		case societe.FieldID:
 			values[i] = new(sql.NullInt64)
 		case societe.FieldNom, societe.FieldCode, societe.FieldEmail, societe.FieldTelephone, societe.FieldAdresse, societe.FieldVille:
 			values[i] = new(sql.NullString)
@@ -181,12 +181,11 @@ func (_m *Societe) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Ville = value.String
 			}
-		case societe.FieldUserID:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field user_id", values[i])
+		case societe.FieldActif:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field actif", values[i])
 			} else if value.Valid {
-				_m.UserID = new(int)
-				*_m.UserID = int(value.Int64)
+				_m.Actif = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -201,9 +200,9 @@ func (_m *Societe) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
-// QueryUser queries the "user" edge of the Societe entity.
-func (_m *Societe) QueryUser() *UserQuery {
-	return NewSocieteClient(_m.config).QueryUser(_m)
+// QueryUsers queries the "users" edge of the Societe entity.
+func (_m *Societe) QueryUsers() *UserQuery {
+	return NewSocieteClient(_m.config).QueryUsers(_m)
 }
 
 // QueryContrats queries the "contrats" edge of the Societe entity.
@@ -268,12 +267,34 @@ func (_m *Societe) String() string {
 	builder.WriteString("ville=")
 	builder.WriteString(_m.Ville)
 	builder.WriteString(", ")
-	if v := _m.UserID; v != nil {
-		builder.WriteString("user_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
+	builder.WriteString("actif=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Actif))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedUsers returns the Users named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Societe) NamedUsers(name string) ([]*User, error) {
+	if _m.Edges.namedUsers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedUsers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Societe) appendNamedUsers(name string, edges ...*User) {
+	if _m.Edges.namedUsers == nil {
+		_m.Edges.namedUsers = make(map[string][]*User)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedUsers[name] = []*User{}
+	} else {
+		_m.Edges.namedUsers[name] = append(_m.Edges.namedUsers[name], edges...)
+	}
 }
 
 // NamedContrats returns the Contrats named value or an error if the edge was not

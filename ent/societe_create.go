@@ -122,23 +122,33 @@ func (_c *SocieteCreate) SetNillableVille(v *string) *SocieteCreate {
 	return _c
 }
 
-// SetUserID sets the "user_id" field.
-func (_c *SocieteCreate) SetUserID(v int) *SocieteCreate {
-	_c.mutation.SetUserID(v)
+// SetActif sets the "actif" field.
+func (_c *SocieteCreate) SetActif(v bool) *SocieteCreate {
+	_c.mutation.SetActif(v)
 	return _c
 }
 
-// SetNillableUserID sets the "user_id" field if the given value is not nil.
-func (_c *SocieteCreate) SetNillableUserID(v *int) *SocieteCreate {
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_c *SocieteCreate) SetNillableActif(v *bool) *SocieteCreate {
 	if v != nil {
-		_c.SetUserID(*v)
+		_c.SetActif(*v)
 	}
 	return _c
 }
 
-// SetUser sets the "user" edge to the User entity.
-func (_c *SocieteCreate) SetUser(v *User) *SocieteCreate {
-	return _c.SetUserID(v.ID)
+// AddUserIDs adds the "users" edge to the User entity by IDs.
+func (_c *SocieteCreate) AddUserIDs(ids ...int) *SocieteCreate {
+	_c.mutation.AddUserIDs(ids...)
+	return _c
+}
+
+// AddUsers adds the "users" edges to the User entity.
+func (_c *SocieteCreate) AddUsers(v ...*User) *SocieteCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddUserIDs(ids...)
 }
 
 // AddContratIDs adds the "contrats" edge to the Contrat entity by IDs.
@@ -237,6 +247,10 @@ func (_c *SocieteCreate) defaults() error {
 		v := societe.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Actif(); !ok {
+		v := societe.DefaultActif
+		_c.mutation.SetActif(v)
+	}
 	return nil
 }
 
@@ -278,6 +292,9 @@ func (_c *SocieteCreate) check() error {
 		if err := societe.VilleValidator(v); err != nil {
 			return &ValidationError{Name: "ville", err: fmt.Errorf(`ent: validator failed for field "Societe.ville": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Actif(); !ok {
+		return &ValidationError{Name: "actif", err: errors.New(`ent: missing required field "Societe.actif"`)}
 	}
 	return nil
 }
@@ -338,12 +355,16 @@ func (_c *SocieteCreate) createSpec() (*Societe, *sqlgraph.CreateSpec) {
 		_spec.SetField(societe.FieldVille, field.TypeString, value)
 		_node.Ville = value
 	}
-	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
+	if value, ok := _c.mutation.Actif(); ok {
+		_spec.SetField(societe.FieldActif, field.TypeBool, value)
+		_node.Actif = value
+	}
+	if nodes := _c.mutation.UsersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: true,
-			Table:   societe.UserTable,
-			Columns: []string{societe.UserColumn},
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -352,7 +373,6 @@ func (_c *SocieteCreate) createSpec() (*Societe, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.UserID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ContratsIDs(); len(nodes) > 0 {
@@ -563,21 +583,15 @@ func (u *SocieteUpsert) ClearVille() *SocieteUpsert {
 	return u
 }
 
-// SetUserID sets the "user_id" field.
-func (u *SocieteUpsert) SetUserID(v int) *SocieteUpsert {
-	u.Set(societe.FieldUserID, v)
+// SetActif sets the "actif" field.
+func (u *SocieteUpsert) SetActif(v bool) *SocieteUpsert {
+	u.Set(societe.FieldActif, v)
 	return u
 }
 
-// UpdateUserID sets the "user_id" field to the value that was provided on create.
-func (u *SocieteUpsert) UpdateUserID() *SocieteUpsert {
-	u.SetExcluded(societe.FieldUserID)
-	return u
-}
-
-// ClearUserID clears the value of the "user_id" field.
-func (u *SocieteUpsert) ClearUserID() *SocieteUpsert {
-	u.SetNull(societe.FieldUserID)
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *SocieteUpsert) UpdateActif() *SocieteUpsert {
+	u.SetExcluded(societe.FieldActif)
 	return u
 }
 
@@ -752,24 +766,17 @@ func (u *SocieteUpsertOne) ClearVille() *SocieteUpsertOne {
 	})
 }
 
-// SetUserID sets the "user_id" field.
-func (u *SocieteUpsertOne) SetUserID(v int) *SocieteUpsertOne {
+// SetActif sets the "actif" field.
+func (u *SocieteUpsertOne) SetActif(v bool) *SocieteUpsertOne {
 	return u.Update(func(s *SocieteUpsert) {
-		s.SetUserID(v)
+		s.SetActif(v)
 	})
 }
 
-// UpdateUserID sets the "user_id" field to the value that was provided on create.
-func (u *SocieteUpsertOne) UpdateUserID() *SocieteUpsertOne {
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *SocieteUpsertOne) UpdateActif() *SocieteUpsertOne {
 	return u.Update(func(s *SocieteUpsert) {
-		s.UpdateUserID()
-	})
-}
-
-// ClearUserID clears the value of the "user_id" field.
-func (u *SocieteUpsertOne) ClearUserID() *SocieteUpsertOne {
-	return u.Update(func(s *SocieteUpsert) {
-		s.ClearUserID()
+		s.UpdateActif()
 	})
 }
 
@@ -1110,24 +1117,17 @@ func (u *SocieteUpsertBulk) ClearVille() *SocieteUpsertBulk {
 	})
 }
 
-// SetUserID sets the "user_id" field.
-func (u *SocieteUpsertBulk) SetUserID(v int) *SocieteUpsertBulk {
+// SetActif sets the "actif" field.
+func (u *SocieteUpsertBulk) SetActif(v bool) *SocieteUpsertBulk {
 	return u.Update(func(s *SocieteUpsert) {
-		s.SetUserID(v)
+		s.SetActif(v)
 	})
 }
 
-// UpdateUserID sets the "user_id" field to the value that was provided on create.
-func (u *SocieteUpsertBulk) UpdateUserID() *SocieteUpsertBulk {
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *SocieteUpsertBulk) UpdateActif() *SocieteUpsertBulk {
 	return u.Update(func(s *SocieteUpsert) {
-		s.UpdateUserID()
-	})
-}
-
-// ClearUserID clears the value of the "user_id" field.
-func (u *SocieteUpsertBulk) ClearUserID() *SocieteUpsertBulk {
-	return u.Update(func(s *SocieteUpsert) {
-		s.ClearUserID()
+		s.UpdateActif()
 	})
 }
 

@@ -29,12 +29,13 @@ type SocieteQuery struct {
 	order                  []societe.OrderOption
 	inters                 []Interceptor
 	predicates             []predicate.Societe
-	withUser               *UserQuery
+	withUsers              *UserQuery
 	withContrats           *ContratQuery
 	withInterventions      *InterventionQuery
 	withEquipements        *EquipementQuery
 	loadTotal              []func(context.Context, []*Societe) error
 	modifiers              []func(*sql.Selector)
+	withNamedUsers         map[string]*UserQuery
 	withNamedContrats      map[string]*ContratQuery
 	withNamedInterventions map[string]*InterventionQuery
 	withNamedEquipements   map[string]*EquipementQuery
@@ -74,8 +75,8 @@ func (_q *SocieteQuery) Order(o ...societe.OrderOption) *SocieteQuery {
 	return _q
 }
 
-// QueryUser chains the current query on the "user" edge.
-func (_q *SocieteQuery) QueryUser() *UserQuery {
+// QueryUsers chains the current query on the "users" edge.
+func (_q *SocieteQuery) QueryUsers() *UserQuery {
 	query := (&UserClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
@@ -88,7 +89,7 @@ func (_q *SocieteQuery) QueryUser() *UserQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(societe.Table, societe.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, true, societe.UserTable, societe.UserColumn),
+			sqlgraph.Edge(sqlgraph.O2M, false, societe.UsersTable, societe.UsersColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -354,7 +355,7 @@ func (_q *SocieteQuery) Clone() *SocieteQuery {
 		order:             append([]societe.OrderOption{}, _q.order...),
 		inters:            append([]Interceptor{}, _q.inters...),
 		predicates:        append([]predicate.Societe{}, _q.predicates...),
-		withUser:          _q.withUser.Clone(),
+		withUsers:         _q.withUsers.Clone(),
 		withContrats:      _q.withContrats.Clone(),
 		withInterventions: _q.withInterventions.Clone(),
 		withEquipements:   _q.withEquipements.Clone(),
@@ -365,14 +366,14 @@ func (_q *SocieteQuery) Clone() *SocieteQuery {
 	}
 }
 
-// WithUser tells the query-builder to eager-load the nodes that are connected to
-// the "user" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *SocieteQuery) WithUser(opts ...func(*UserQuery)) *SocieteQuery {
+// WithUsers tells the query-builder to eager-load the nodes that are connected to
+// the "users" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SocieteQuery) WithUsers(opts ...func(*UserQuery)) *SocieteQuery {
 	query := (&UserClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	_q.withUser = query
+	_q.withUsers = query
 	return _q
 }
 
@@ -494,7 +495,7 @@ func (_q *SocieteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Soci
 		nodes       = []*Societe{}
 		_spec       = _q.querySpec()
 		loadedTypes = [4]bool{
-			_q.withUser != nil,
+			_q.withUsers != nil,
 			_q.withContrats != nil,
 			_q.withInterventions != nil,
 			_q.withEquipements != nil,
@@ -521,9 +522,10 @@ func (_q *SocieteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Soci
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withUser; query != nil {
-		if err := _q.loadUser(ctx, query, nodes, nil,
-			func(n *Societe, e *User) { n.Edges.User = e }); err != nil {
+	if query := _q.withUsers; query != nil {
+		if err := _q.loadUsers(ctx, query, nodes,
+			func(n *Societe) { n.Edges.Users = []*User{} },
+			func(n *Societe, e *User) { n.Edges.Users = append(n.Edges.Users, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -545,6 +547,13 @@ func (_q *SocieteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Soci
 		if err := _q.loadEquipements(ctx, query, nodes,
 			func(n *Societe) { n.Edges.Equipements = []*Equipement{} },
 			func(n *Societe, e *Equipement) { n.Edges.Equipements = append(n.Edges.Equipements, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedUsers {
+		if err := _q.loadUsers(ctx, query, nodes,
+			func(n *Societe) { n.appendNamedUsers(name) },
+			func(n *Societe, e *User) { n.appendNamedUsers(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -577,35 +586,36 @@ func (_q *SocieteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Soci
 	return nodes, nil
 }
 
-func (_q *SocieteQuery) loadUser(ctx context.Context, query *UserQuery, nodes []*Societe, init func(*Societe), assign func(*Societe, *User)) error {
-	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*Societe)
+func (_q *SocieteQuery) loadUsers(ctx context.Context, query *UserQuery, nodes []*Societe, init func(*Societe), assign func(*Societe, *User)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Societe)
 	for i := range nodes {
-		if nodes[i].UserID == nil {
-			continue
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
 		}
-		fk := *nodes[i].UserID
-		if _, ok := nodeids[fk]; !ok {
-			ids = append(ids, fk)
-		}
-		nodeids[fk] = append(nodeids[fk], nodes[i])
 	}
-	if len(ids) == 0 {
-		return nil
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(user.FieldSocieteID)
 	}
-	query.Where(user.IDIn(ids...))
+	query.Where(predicate.User(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(societe.UsersColumn), fks...))
+	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nodeids[n.ID]
+		fk := n.SocieteID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "societe_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_id" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "societe_id" returned %v for node %v`, *fk, n.ID)
 		}
-		for i := range nodes {
-			assign(nodes[i], n)
-		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -734,9 +744,6 @@ func (_q *SocieteQuery) querySpec() *sqlgraph.QuerySpec {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
 		}
-		if _q.withUser != nil {
-			_spec.Node.AddColumnOnce(societe.FieldUserID)
-		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -827,6 +834,20 @@ func (_q *SocieteQuery) ForShare(opts ...sql.LockOption) *SocieteQuery {
 func (_q *SocieteQuery) Modify(modifiers ...func(s *sql.Selector)) *SocieteSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedUsers tells the query-builder to eager-load the nodes that are connected to the "users"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SocieteQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) *SocieteQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedUsers == nil {
+		_q.withNamedUsers = make(map[string]*UserQuery)
+	}
+	_q.withNamedUsers[name] = query
+	return _q
 }
 
 // WithNamedContrats tells the query-builder to eager-load the nodes that are connected to the "contrats"

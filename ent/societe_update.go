@@ -147,29 +147,33 @@ func (_u *SocieteUpdate) ClearVille() *SocieteUpdate {
 	return _u
 }
 
-// SetUserID sets the "user_id" field.
-func (_u *SocieteUpdate) SetUserID(v int) *SocieteUpdate {
-	_u.mutation.SetUserID(v)
+// SetActif sets the "actif" field.
+func (_u *SocieteUpdate) SetActif(v bool) *SocieteUpdate {
+	_u.mutation.SetActif(v)
 	return _u
 }
 
-// SetNillableUserID sets the "user_id" field if the given value is not nil.
-func (_u *SocieteUpdate) SetNillableUserID(v *int) *SocieteUpdate {
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_u *SocieteUpdate) SetNillableActif(v *bool) *SocieteUpdate {
 	if v != nil {
-		_u.SetUserID(*v)
+		_u.SetActif(*v)
 	}
 	return _u
 }
 
-// ClearUserID clears the value of the "user_id" field.
-func (_u *SocieteUpdate) ClearUserID() *SocieteUpdate {
-	_u.mutation.ClearUserID()
+// AddUserIDs adds the "users" edge to the User entity by IDs.
+func (_u *SocieteUpdate) AddUserIDs(ids ...int) *SocieteUpdate {
+	_u.mutation.AddUserIDs(ids...)
 	return _u
 }
 
-// SetUser sets the "user" edge to the User entity.
-func (_u *SocieteUpdate) SetUser(v *User) *SocieteUpdate {
-	return _u.SetUserID(v.ID)
+// AddUsers adds the "users" edges to the User entity.
+func (_u *SocieteUpdate) AddUsers(v ...*User) *SocieteUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddUserIDs(ids...)
 }
 
 // AddContratIDs adds the "contrats" edge to the Contrat entity by IDs.
@@ -222,10 +226,25 @@ func (_u *SocieteUpdate) Mutation() *SocieteMutation {
 	return _u.mutation
 }
 
-// ClearUser clears the "user" edge to the User entity.
-func (_u *SocieteUpdate) ClearUser() *SocieteUpdate {
-	_u.mutation.ClearUser()
+// ClearUsers clears all "users" edges to the User entity.
+func (_u *SocieteUpdate) ClearUsers() *SocieteUpdate {
+	_u.mutation.ClearUsers()
 	return _u
+}
+
+// RemoveUserIDs removes the "users" edge to User entities by IDs.
+func (_u *SocieteUpdate) RemoveUserIDs(ids ...int) *SocieteUpdate {
+	_u.mutation.RemoveUserIDs(ids...)
+	return _u
+}
+
+// RemoveUsers removes "users" edges to User entities.
+func (_u *SocieteUpdate) RemoveUsers(v ...*User) *SocieteUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveUserIDs(ids...)
 }
 
 // ClearContrats clears all "contrats" edges to the Contrat entity.
@@ -414,12 +433,15 @@ func (_u *SocieteUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.VilleCleared() {
 		_spec.ClearField(societe.FieldVille, field.TypeString)
 	}
-	if _u.mutation.UserCleared() {
+	if value, ok := _u.mutation.Actif(); ok {
+		_spec.SetField(societe.FieldActif, field.TypeBool, value)
+	}
+	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: true,
-			Table:   societe.UserTable,
-			Columns: []string{societe.UserColumn},
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -427,12 +449,28 @@ func (_u *SocieteUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.UserIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.RemovedUsersIDs(); len(nodes) > 0 && !_u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: true,
-			Table:   societe.UserTable,
-			Columns: []string{societe.UserColumn},
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.UsersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -714,29 +752,33 @@ func (_u *SocieteUpdateOne) ClearVille() *SocieteUpdateOne {
 	return _u
 }
 
-// SetUserID sets the "user_id" field.
-func (_u *SocieteUpdateOne) SetUserID(v int) *SocieteUpdateOne {
-	_u.mutation.SetUserID(v)
+// SetActif sets the "actif" field.
+func (_u *SocieteUpdateOne) SetActif(v bool) *SocieteUpdateOne {
+	_u.mutation.SetActif(v)
 	return _u
 }
 
-// SetNillableUserID sets the "user_id" field if the given value is not nil.
-func (_u *SocieteUpdateOne) SetNillableUserID(v *int) *SocieteUpdateOne {
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_u *SocieteUpdateOne) SetNillableActif(v *bool) *SocieteUpdateOne {
 	if v != nil {
-		_u.SetUserID(*v)
+		_u.SetActif(*v)
 	}
 	return _u
 }
 
-// ClearUserID clears the value of the "user_id" field.
-func (_u *SocieteUpdateOne) ClearUserID() *SocieteUpdateOne {
-	_u.mutation.ClearUserID()
+// AddUserIDs adds the "users" edge to the User entity by IDs.
+func (_u *SocieteUpdateOne) AddUserIDs(ids ...int) *SocieteUpdateOne {
+	_u.mutation.AddUserIDs(ids...)
 	return _u
 }
 
-// SetUser sets the "user" edge to the User entity.
-func (_u *SocieteUpdateOne) SetUser(v *User) *SocieteUpdateOne {
-	return _u.SetUserID(v.ID)
+// AddUsers adds the "users" edges to the User entity.
+func (_u *SocieteUpdateOne) AddUsers(v ...*User) *SocieteUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddUserIDs(ids...)
 }
 
 // AddContratIDs adds the "contrats" edge to the Contrat entity by IDs.
@@ -789,10 +831,25 @@ func (_u *SocieteUpdateOne) Mutation() *SocieteMutation {
 	return _u.mutation
 }
 
-// ClearUser clears the "user" edge to the User entity.
-func (_u *SocieteUpdateOne) ClearUser() *SocieteUpdateOne {
-	_u.mutation.ClearUser()
+// ClearUsers clears all "users" edges to the User entity.
+func (_u *SocieteUpdateOne) ClearUsers() *SocieteUpdateOne {
+	_u.mutation.ClearUsers()
 	return _u
+}
+
+// RemoveUserIDs removes the "users" edge to User entities by IDs.
+func (_u *SocieteUpdateOne) RemoveUserIDs(ids ...int) *SocieteUpdateOne {
+	_u.mutation.RemoveUserIDs(ids...)
+	return _u
+}
+
+// RemoveUsers removes "users" edges to User entities.
+func (_u *SocieteUpdateOne) RemoveUsers(v ...*User) *SocieteUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveUserIDs(ids...)
 }
 
 // ClearContrats clears all "contrats" edges to the Contrat entity.
@@ -1011,12 +1068,15 @@ func (_u *SocieteUpdateOne) sqlSave(ctx context.Context) (_node *Societe, err er
 	if _u.mutation.VilleCleared() {
 		_spec.ClearField(societe.FieldVille, field.TypeString)
 	}
-	if _u.mutation.UserCleared() {
+	if value, ok := _u.mutation.Actif(); ok {
+		_spec.SetField(societe.FieldActif, field.TypeBool, value)
+	}
+	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: true,
-			Table:   societe.UserTable,
-			Columns: []string{societe.UserColumn},
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
@@ -1024,12 +1084,28 @@ func (_u *SocieteUpdateOne) sqlSave(ctx context.Context) (_node *Societe, err er
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.UserIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.RemovedUsersIDs(); len(nodes) > 0 && !_u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: true,
-			Table:   societe.UserTable,
-			Columns: []string{societe.UserColumn},
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.UsersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   societe.UsersTable,
+			Columns: []string{societe.UsersColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),

@@ -54,6 +54,8 @@ type User struct {
 	LastFailedLoginAt *time.Time `json:"last_failed_login_at,omitempty"`
 	// set when the account was deleted: its personal data is gone, the row stays for the history
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// the client company of a CLIENT account; null for every other role
+	SocieteID *int `json:"societe_id,omitempty"`
 	// set with a temporary password given by an admin: until the user changes it, his sessions may only read me and change the password
 	MustChangePassword bool `json:"must_change_password,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -189,7 +191,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case user.FieldIsActive, user.FieldEmailNotifications, user.FieldMustChangePassword:
 			values[i] = new(sql.NullBool)
-		case user.FieldID, user.FieldFailedLoginAttempts, user.FieldTokenVersion:
+		case user.FieldID, user.FieldFailedLoginAttempts, user.FieldTokenVersion, user.FieldSocieteID:
 			values[i] = new(sql.NullInt64)
 		case user.FieldEmail, user.FieldUsername, user.FieldNomComplet, user.FieldTelephone, user.FieldPasswordHash, user.FieldRole:
 			values[i] = new(sql.NullString)
@@ -322,6 +324,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeletedAt = new(time.Time)
 				*_m.DeletedAt = value.Time
+			}
+		case user.FieldSocieteID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field societe_id", values[i])
+			} else if value.Valid {
+				_m.SocieteID = new(int)
+				*_m.SocieteID = int(value.Int64)
 			}
 		case user.FieldMustChangePassword:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -468,6 +477,11 @@ func (_m *User) String() string {
 	if v := _m.DeletedAt; v != nil {
 		builder.WriteString("deleted_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.SocieteID; v != nil {
+		builder.WriteString("societe_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("must_change_password=")

@@ -246,6 +246,20 @@ func (_c *UserCreate) SetNillableDeletedAt(v *time.Time) *UserCreate {
 	return _c
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (_c *UserCreate) SetSocieteID(v int) *UserCreate {
+	_c.mutation.SetSocieteID(v)
+	return _c
+}
+
+// SetNillableSocieteID sets the "societe_id" field if the given value is not nil.
+func (_c *UserCreate) SetNillableSocieteID(v *int) *UserCreate {
+	if v != nil {
+		_c.SetSocieteID(*v)
+	}
+	return _c
+}
+
 // SetMustChangePassword sets the "must_change_password" field.
 func (_c *UserCreate) SetMustChangePassword(v bool) *UserCreate {
 	_c.mutation.SetMustChangePassword(v)
@@ -656,8 +670,8 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -668,6 +682,7 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_node.SocieteID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.NotificationsIDs(); len(nodes) > 0 {
@@ -1086,6 +1101,24 @@ func (u *UserUpsert) ClearDeletedAt() *UserUpsert {
 	return u
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (u *UserUpsert) SetSocieteID(v int) *UserUpsert {
+	u.Set(user.FieldSocieteID, v)
+	return u
+}
+
+// UpdateSocieteID sets the "societe_id" field to the value that was provided on create.
+func (u *UserUpsert) UpdateSocieteID() *UserUpsert {
+	u.SetExcluded(user.FieldSocieteID)
+	return u
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (u *UserUpsert) ClearSocieteID() *UserUpsert {
+	u.SetNull(user.FieldSocieteID)
+	return u
+}
+
 // SetMustChangePassword sets the "must_change_password" field.
 func (u *UserUpsert) SetMustChangePassword(v bool) *UserUpsert {
 	u.Set(user.FieldMustChangePassword, v)
@@ -1434,6 +1467,27 @@ func (u *UserUpsertOne) UpdateDeletedAt() *UserUpsertOne {
 func (u *UserUpsertOne) ClearDeletedAt() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearDeletedAt()
+	})
+}
+
+// SetSocieteID sets the "societe_id" field.
+func (u *UserUpsertOne) SetSocieteID(v int) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSocieteID(v)
+	})
+}
+
+// UpdateSocieteID sets the "societe_id" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateSocieteID() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSocieteID()
+	})
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (u *UserUpsertOne) ClearSocieteID() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSocieteID()
 	})
 }
 
@@ -1953,6 +2007,27 @@ func (u *UserUpsertBulk) UpdateDeletedAt() *UserUpsertBulk {
 func (u *UserUpsertBulk) ClearDeletedAt() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearDeletedAt()
+	})
+}
+
+// SetSocieteID sets the "societe_id" field.
+func (u *UserUpsertBulk) SetSocieteID(v int) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSocieteID(v)
+	})
+}
+
+// UpdateSocieteID sets the "societe_id" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateSocieteID() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSocieteID()
+	})
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (u *UserUpsertBulk) ClearSocieteID() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSocieteID()
 	})
 }
 

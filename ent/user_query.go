@@ -124,7 +124,7 @@ func (_q *UserQuery) QueryClient() *SocieteQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(societe.Table, societe.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, user.ClientTable, user.ClientColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, user.ClientTable, user.ClientColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -858,32 +858,34 @@ func (_q *UserQuery) loadTechnicien(ctx context.Context, query *TechnicienQuery,
 	return nil
 }
 func (_q *UserQuery) loadClient(ctx context.Context, query *SocieteQuery, nodes []*User, init func(*User), assign func(*User, *Societe)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[int]*User)
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*User)
 	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
+		if nodes[i].SocieteID == nil {
+			continue
+		}
+		fk := *nodes[i].SocieteID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
 	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(societe.FieldUserID)
+	if len(ids) == 0 {
+		return nil
 	}
-	query.Where(predicate.Societe(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(user.ClientColumn), fks...))
-	}))
+	query.Where(societe.IDIn(ids...))
 	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.UserID
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "user_id" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "societe_id" returned %v`, n.ID)
 		}
-		assign(node, n)
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
 	}
 	return nil
 }
@@ -1131,6 +1133,9 @@ func (_q *UserQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != user.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withClient != nil {
+			_spec.Node.AddColumnOnce(user.FieldSocieteID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -317,6 +317,26 @@ func (_u *UserUpdate) ClearDeletedAt() *UserUpdate {
 	return _u
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (_u *UserUpdate) SetSocieteID(v int) *UserUpdate {
+	_u.mutation.SetSocieteID(v)
+	return _u
+}
+
+// SetNillableSocieteID sets the "societe_id" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableSocieteID(v *int) *UserUpdate {
+	if v != nil {
+		_u.SetSocieteID(*v)
+	}
+	return _u
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (_u *UserUpdate) ClearSocieteID() *UserUpdate {
+	_u.mutation.ClearSocieteID()
+	return _u
+}
+
 // SetMustChangePassword sets the "must_change_password" field.
 func (_u *UserUpdate) SetMustChangePassword(v bool) *UserUpdate {
 	_u.mutation.SetMustChangePassword(v)
@@ -845,8 +865,8 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -858,8 +878,8 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if nodes := _u.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -1487,6 +1507,26 @@ func (_u *UserUpdateOne) ClearDeletedAt() *UserUpdateOne {
 	return _u
 }
 
+// SetSocieteID sets the "societe_id" field.
+func (_u *UserUpdateOne) SetSocieteID(v int) *UserUpdateOne {
+	_u.mutation.SetSocieteID(v)
+	return _u
+}
+
+// SetNillableSocieteID sets the "societe_id" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableSocieteID(v *int) *UserUpdateOne {
+	if v != nil {
+		_u.SetSocieteID(*v)
+	}
+	return _u
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (_u *UserUpdateOne) ClearSocieteID() *UserUpdateOne {
+	_u.mutation.ClearSocieteID()
+	return _u
+}
+
 // SetMustChangePassword sets the "must_change_password" field.
 func (_u *UserUpdateOne) SetMustChangePassword(v bool) *UserUpdateOne {
 	_u.mutation.SetMustChangePassword(v)
@@ -2045,8 +2085,8 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if _u.mutation.ClientCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,
@@ -2058,8 +2098,8 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if nodes := _u.mutation.ClientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   user.ClientTable,
 			Columns: []string{user.ClientColumn},
 			Bidi:    false,

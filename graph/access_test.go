@@ -98,7 +98,7 @@ func TestRoleMatrix(t *testing.T) {
 		}
 	}
 	tech := c.Technicien.Create().SetUser(callers[domain.RoleTechnicien]).SaveX(ctx)
-	soc := c.Societe.Create().SetNom("Client SA").SetCode("CLI-1").SetUser(callers[domain.RoleClient]).SaveX(ctx)
+	soc := c.Societe.Create().SetNom("Client SA").SetCode("CLI-1").AddUsers(callers[domain.RoleClient]).SaveX(ctx)
 	eq := c.Equipement.Create().SetNom("Pompe").SetCode("EQ-1").SetClient(soc).SaveX(ctx)
 	c.Intervention.Create().SetTitre("Fuite").SetEquipement(eq).SetTechnicien(tech).
 		SetClient(soc).SetDemandeur(callers[domain.RoleClient]).SaveX(ctx)
@@ -145,8 +145,8 @@ func TestRoleMatrix(t *testing.T) {
 	ops := []matrixOp{
 		{"users", [5]string{A, A, F, F, U}, count("users", func() int { return c.User.Query().CountX(ctx) })},
 		{"plannings", [5]string{A, A, F, F, U}, count("plannings", func() int { return c.Planning.Query().CountX(ctx) })},
-		{"societes", [5]string{A, A, F, F, U}, count("societes", func() int { return c.Societe.Query().CountX(ctx) })},
-		{"contrats", [5]string{A, A, F, F, U}, count("contrats", func() int { return c.Contrat.Query().CountX(ctx) })},
+		{"societes", [5]string{A, A, F, A, U}, count("societes", func() int { return c.Societe.Query().CountX(ctx) })},
+		{"contrats", [5]string{A, A, F, A, U}, count("contrats", func() int { return c.Contrat.Query().CountX(ctx) })},
 		{"pieces", [5]string{A, A, A, F, U}, count("pieces", func() int { return c.Piece.Query().CountX(ctx) })},
 		{"interventions", [5]string{A, A, A, A, U}, count("interventions", func() int { return c.Intervention.Query().CountX(ctx) })},
 		{"equipements", [5]string{A, A, A, A, U}, count("equipements", func() int { return c.Equipement.Query().CountX(ctx) })},
@@ -356,8 +356,8 @@ func newVisibility(t *testing.T) *visibility {
 	v.c2 = env.User(t, "C2", domain.RoleClient)
 	tech1 := c.Technicien.Create().SetUser(v.t1).SaveX(ctx)
 	tech2 := c.Technicien.Create().SetUser(v.t2).SaveX(ctx)
-	soc1 := c.Societe.Create().SetNom("Société 1").SetCode("S1").SetUserID(v.c1.ID).SaveX(ctx)
-	soc2 := c.Societe.Create().SetNom("Société 2").SetCode("S2").SetUser(v.c2).SaveX(ctx)
+	soc1 := c.Societe.Create().SetNom("Société 1").SetCode("S1").AddUserIDs(v.c1.ID).SaveX(ctx)
+	soc2 := c.Societe.Create().SetNom("Société 2").SetCode("S2").AddUsers(v.c2).SaveX(ctx)
 	v.eq = c.Equipement.Create().SetNom("Compresseur").SetCode("EQ-C").SaveX(ctx)
 	c.Planning.Create().SetTitre("Vidange").SetFrequence(domain.FrequenceMensuel).
 		SetProchaineDate(time.Now().Add(24 * time.Hour)).SetEquipement(v.eq).SaveX(ctx)

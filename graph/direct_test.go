@@ -214,7 +214,7 @@ func TestDirectRendering(t *testing.T) {
 	// deadlines with and without fractions of a second, an intervention without any edge,
 	// a closed one with parts used.
 	clientUser := on.User(t, "Client", domain.RoleClient)
-	soc := c.Societe.Create().SetNom(`Société "Atlas" <Casa>`).SetCode("ATL").SetUser(clientUser).SaveX(sys)
+	soc := c.Societe.Create().SetNom(`Société "Atlas" <Casa>`).SetCode("ATL").AddUsers(clientUser).SaveX(sys)
 	ivs := c.Intervention.Query().Order(ent.Asc(intervention.FieldID)).AllX(sys)
 	base := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	for i, iv := range ivs[:6] {

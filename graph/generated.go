@@ -70,17 +70,22 @@ type ComplexityRoot struct {
 	}
 
 	Contrat struct {
-		Actif                 func(childComplexity int) int
 		Client                func(childComplexity int) int
 		ClientID              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		DateDebut             func(childComplexity int) int
 		DateFin               func(childComplexity int) int
+		Equipements           func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Interventions         func(childComplexity int) int
 		MontantAnnuelCentimes func(childComplexity int) int
 		Objet                 func(childComplexity int) int
 		Reference             func(childComplexity int) int
+		SLABasseHeures        func(childComplexity int) int
+		SLAHauteHeures        func(childComplexity int) int
+		SLANormaleHeures      func(childComplexity int) int
+		SLAUrgenteHeures      func(childComplexity int) int
+		Statut                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
 
@@ -117,6 +122,7 @@ type ComplexityRoot struct {
 		Client           func(childComplexity int) int
 		ClientID         func(childComplexity int) int
 		Code             func(childComplexity int) int
+		Contrats         func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		Criticite        func(childComplexity int) int
 		DateInstallation func(childComplexity int) int
@@ -250,29 +256,36 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddPieceToIntervention   func(childComplexity int, interventionID int, pieceID int, quantite int) int
+		ArchiveSociete           func(childComplexity int, id int) int
 		AssignIntervention       func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
 		ChangeInterventionStatut func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
 		ChangePassword           func(childComplexity int, currentPassword string, newPassword string) int
 		CreateCompetence         func(childComplexity int, input ent.CreateCompetenceInput) int
+		CreateContrat            func(childComplexity int, input ent.CreateContratInput) int
 		CreateEquipement         func(childComplexity int, input ent.CreateEquipementInput) int
 		CreateIntervention       func(childComplexity int, input ent.CreateInterventionInput) int
 		CreateNotification       func(childComplexity int, input ent.CreateNotificationInput) int
 		CreatePlanning           func(childComplexity int, input ent.CreatePlanningInput) int
+		CreateSociete            func(childComplexity int, input ent.CreateSocieteInput) int
 		CreateTechnicien         func(childComplexity int, input ent.CreateTechnicienInput) int
 		CreateUser               func(childComplexity int, input model.CreateUserInput) int
 		DeactivateUser           func(childComplexity int, id int) int
+		DeleteContrat            func(childComplexity int, id int) int
 		DeleteDocument           func(childComplexity int, id int) int
 		DeleteEquipement         func(childComplexity int, id int) int
 		DeleteNotification       func(childComplexity int, id int) int
 		DeletePlanning           func(childComplexity int, id int) int
+		DeleteSociete            func(childComplexity int, id int) int
 		DeleteUser               func(childComplexity int, id int) int
 		MarkNotificationRead     func(childComplexity int, id int) int
 		RunPreventiveScheduler   func(childComplexity int) int
 		SetTemporaryPassword     func(childComplexity int, userID int, password *string) int
+		UpdateContrat            func(childComplexity int, id int, input ent.UpdateContratInput) int
 		UpdateEquipement         func(childComplexity int, id int, input ent.UpdateEquipementInput) int
 		UpdateIntervention       func(childComplexity int, id int, input ent.UpdateInterventionInput) int
 		UpdateMe                 func(childComplexity int, input model.UpdateMeInput) int
 		UpdatePlanning           func(childComplexity int, id int, input ent.UpdatePlanningInput) int
+		UpdateSociete            func(childComplexity int, id int, input ent.UpdateSocieteInput) int
 		UpdateTechnicien         func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
 		UpdateUser               func(childComplexity int, id int, input model.UpdateUserInput) int
 		UploadDocument           func(childComplexity int, interventionID int, file graphql.Upload) int
@@ -425,6 +438,7 @@ type ComplexityRoot struct {
 	}
 
 	Societe struct {
+		Actif         func(childComplexity int) int
 		Adresse       func(childComplexity int) int
 		Code          func(childComplexity int) int
 		Contrats      func(childComplexity int) int
@@ -436,8 +450,7 @@ type ComplexityRoot struct {
 		Nom           func(childComplexity int) int
 		Telephone     func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
-		User          func(childComplexity int) int
-		UserID        func(childComplexity int) int
+		Users         func(childComplexity int) int
 		Ville         func(childComplexity int) int
 	}
 
@@ -504,6 +517,7 @@ type ComplexityRoot struct {
 		NomComplet             func(childComplexity int) int
 		Notifications          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
 		Role                   func(childComplexity int) int
+		SocieteID              func(childComplexity int) int
 		Technicien             func(childComplexity int) int
 		Telephone              func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
@@ -590,6 +604,13 @@ type MutationResolver interface {
 	MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error)
 	DeleteNotification(ctx context.Context, id int) (int, error)
 	SetTemporaryPassword(ctx context.Context, userID int, password *string) (*model.TemporaryPassword, error)
+	CreateSociete(ctx context.Context, input ent.CreateSocieteInput) (*ent.Societe, error)
+	UpdateSociete(ctx context.Context, id int, input ent.UpdateSocieteInput) (*ent.Societe, error)
+	ArchiveSociete(ctx context.Context, id int) (*ent.Societe, error)
+	DeleteSociete(ctx context.Context, id int) (int, error)
+	CreateContrat(ctx context.Context, input ent.CreateContratInput) (*ent.Contrat, error)
+	UpdateContrat(ctx context.Context, id int, input ent.UpdateContratInput) (*ent.Contrat, error)
+	DeleteContrat(ctx context.Context, id int) (int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -708,12 +729,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Competence.UpdatedAt(childComplexity), true
 
-	case "Contrat.actif":
-		if e.ComplexityRoot.Contrat.Actif == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Contrat.Actif(childComplexity), true
 	case "Contrat.client":
 		if e.ComplexityRoot.Contrat.Client == nil {
 			break
@@ -744,6 +759,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contrat.DateFin(childComplexity), true
+	case "Contrat.equipements":
+		if e.ComplexityRoot.Contrat.Equipements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contrat.Equipements(childComplexity), true
 	case "Contrat.id":
 		if e.ComplexityRoot.Contrat.ID == nil {
 			break
@@ -774,6 +795,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contrat.Reference(childComplexity), true
+	case "Contrat.slaBasseHeures":
+		if e.ComplexityRoot.Contrat.SLABasseHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contrat.SLABasseHeures(childComplexity), true
+	case "Contrat.slaHauteHeures":
+		if e.ComplexityRoot.Contrat.SLAHauteHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contrat.SLAHauteHeures(childComplexity), true
+	case "Contrat.slaNormaleHeures":
+		if e.ComplexityRoot.Contrat.SLANormaleHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contrat.SLANormaleHeures(childComplexity), true
+	case "Contrat.slaUrgenteHeures":
+		if e.ComplexityRoot.Contrat.SLAUrgenteHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contrat.SLAUrgenteHeures(childComplexity), true
+	case "Contrat.statut":
+		if e.ComplexityRoot.Contrat.Statut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contrat.Statut(childComplexity), true
 	case "Contrat.updatedAt":
 		if e.ComplexityRoot.Contrat.UpdatedAt == nil {
 			break
@@ -922,6 +973,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Equipement.Code(childComplexity), true
+	case "Equipement.contrats":
+		if e.ComplexityRoot.Equipement.Contrats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.Contrats(childComplexity), true
 	case "Equipement.createdAt":
 		if e.ComplexityRoot.Equipement.CreatedAt == nil {
 			break
@@ -1577,6 +1634,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddPieceToIntervention(childComplexity, args["interventionId"].(int), args["pieceId"].(int), args["quantite"].(int)), true
+	case "Mutation.archiveSociete":
+		if e.ComplexityRoot.Mutation.ArchiveSociete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveSociete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveSociete(childComplexity, args["id"].(int)), true
 	case "Mutation.assignIntervention":
 		if e.ComplexityRoot.Mutation.AssignIntervention == nil {
 			break
@@ -1621,6 +1689,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCompetence(childComplexity, args["input"].(ent.CreateCompetenceInput)), true
+	case "Mutation.createContrat":
+		if e.ComplexityRoot.Mutation.CreateContrat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContrat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContrat(childComplexity, args["input"].(ent.CreateContratInput)), true
 	case "Mutation.createEquipement":
 		if e.ComplexityRoot.Mutation.CreateEquipement == nil {
 			break
@@ -1665,6 +1744,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePlanning(childComplexity, args["input"].(ent.CreatePlanningInput)), true
+	case "Mutation.createSociete":
+		if e.ComplexityRoot.Mutation.CreateSociete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSociete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSociete(childComplexity, args["input"].(ent.CreateSocieteInput)), true
 	case "Mutation.createTechnicien":
 		if e.ComplexityRoot.Mutation.CreateTechnicien == nil {
 			break
@@ -1698,6 +1788,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeactivateUser(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteContrat":
+		if e.ComplexityRoot.Mutation.DeleteContrat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteContrat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteContrat(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteDocument":
 		if e.ComplexityRoot.Mutation.DeleteDocument == nil {
 			break
@@ -1742,6 +1843,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeletePlanning(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteSociete":
+		if e.ComplexityRoot.Mutation.DeleteSociete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSociete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSociete(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteUser":
 		if e.ComplexityRoot.Mutation.DeleteUser == nil {
 			break
@@ -1781,6 +1893,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTemporaryPassword(childComplexity, args["userId"].(int), args["password"].(*string)), true
+	case "Mutation.updateContrat":
+		if e.ComplexityRoot.Mutation.UpdateContrat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContrat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContrat(childComplexity, args["id"].(int), args["input"].(ent.UpdateContratInput)), true
 	case "Mutation.updateEquipement":
 		if e.ComplexityRoot.Mutation.UpdateEquipement == nil {
 			break
@@ -1825,6 +1948,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePlanning(childComplexity, args["id"].(int), args["input"].(ent.UpdatePlanningInput)), true
+	case "Mutation.updateSociete":
+		if e.ComplexityRoot.Mutation.UpdateSociete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSociete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSociete(childComplexity, args["id"].(int), args["input"].(ent.UpdateSocieteInput)), true
 	case "Mutation.updateTechnicien":
 		if e.ComplexityRoot.Mutation.UpdateTechnicien == nil {
 			break
@@ -2561,6 +2695,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SchedulerRunEdge.Node(childComplexity), true
 
+	case "Societe.actif":
+		if e.ComplexityRoot.Societe.Actif == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Societe.Actif(childComplexity), true
 	case "Societe.adresse":
 		if e.ComplexityRoot.Societe.Adresse == nil {
 			break
@@ -2632,18 +2772,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Societe.UpdatedAt(childComplexity), true
-	case "Societe.user":
-		if e.ComplexityRoot.Societe.User == nil {
+	case "Societe.users":
+		if e.ComplexityRoot.Societe.Users == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Societe.User(childComplexity), true
-	case "Societe.userID":
-		if e.ComplexityRoot.Societe.UserID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Societe.UserID(childComplexity), true
+		return e.ComplexityRoot.Societe.Users(childComplexity), true
 	case "Societe.ville":
 		if e.ComplexityRoot.Societe.Ville == nil {
 			break
@@ -2919,6 +3053,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Role(childComplexity), true
+	case "User.societeID":
+		if e.ComplexityRoot.User.SocieteID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.SocieteID(childComplexity), true
 	case "User.technicien":
 		if e.ComplexityRoot.User.Technicien == nil {
 			break
@@ -3126,7 +3266,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "ent.graphqls"
+//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3267,20 +3407,24 @@ extend input InterventionWhereInput {
 
 extend type Mutation {
   """
-  Open an intervention (OUVERTE) with its first history line. dateLimite defaults to the SLA
-  of the priority; one given by hand is kept when the priority changes later. A CLIENT
-  requests CORRECTIVE work for his own company only. Errors: NOT_FOUND (equipement, client,
-  contrat), EQUIPMENT_RETIRED (a RETIRE equipement takes no new work), BAD_USER_INPUT,
-  FORBIDDEN.
+  Open an intervention (OUVERTE) with its first history line. Without contrat, work for a
+  client on an equipment covered by exactly one of the client's applicable contracts (ACTIF,
+  today within its dates) falls under it; a contrat given without client brings its client.
+  dateLimite defaults to the SLA of the priority: the contract's hours when it applies and
+  sets them, else SLA_HOURS; one given by hand is kept when the priority changes later. A
+  CLIENT requests CORRECTIVE work for his own company only. Errors: NOT_FOUND (equipement,
+  client, contrat), EQUIPMENT_RETIRED (a RETIRE equipement takes no new work), CONFLICT (an
+  archived client takes no new work), BAD_USER_INPUT (a contrat of another client), FORBIDDEN.
   """
   createIntervention(input: CreateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, CLIENT])
 
   """
   Change the fields of an open intervention; the assigned technician changes only rapport
   and dureeEstimee. Each field that changes writes an audit line in historique (champ,
-  ancienneValeur, nouvelleValeur). A new priority moves dateLimite to its SLA unless the
-  deadline was set by hand (dateLimiteManuelle). Errors: LOCKED (closed), EQUIPMENT_RETIRED,
-  NOT_FOUND, FORBIDDEN.
+  ancienneValeur, nouvelleValeur). A new priority or contract moves dateLimite to its SLA
+  (the contract's, as on creation) unless the deadline was set by hand (dateLimiteManuelle).
+  Errors: LOCKED (closed), EQUIPMENT_RETIRED, NOT_FOUND, FORBIDDEN, CONFLICT (a new client
+  that is archived), BAD_USER_INPUT (a contrat of another client).
   """
   updateIntervention(id: ID!, input: UpdateInterventionInput!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
 
@@ -3318,6 +3462,10 @@ extend type Mutation {
 
   "Errors: CONFLICT (code taken)."
   createEquipement(input: CreateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
+  """
+  Errors: NOT_FOUND, CONFLICT (code taken; a new client, or none, while a contract of its
+  client covers it: take it out of the contract first).
+  """
   updateEquipement(id: ID!, input: UpdateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
   "Errors: CONFLICT when interventions or plannings refer to it (retire it instead)."
   deleteEquipement(id: ID!): ID! @hasRole(roles: [ADMIN, RESPONSABLE])
@@ -3413,6 +3561,7 @@ type Subscription {
 }
 `, BuiltIn: false},
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
+	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3473,14 +3622,24 @@ func (ec *executionContext) childFields_Contrat(ctx context.Context, field graph
 		return ec.fieldContext_Contrat_dateFin(ctx, field)
 	case "montantAnnuelCentimes":
 		return ec.fieldContext_Contrat_montantAnnuelCentimes(ctx, field)
-	case "actif":
-		return ec.fieldContext_Contrat_actif(ctx, field)
 	case "clientID":
 		return ec.fieldContext_Contrat_clientID(ctx, field)
+	case "statut":
+		return ec.fieldContext_Contrat_statut(ctx, field)
+	case "slaUrgenteHeures":
+		return ec.fieldContext_Contrat_slaUrgenteHeures(ctx, field)
+	case "slaHauteHeures":
+		return ec.fieldContext_Contrat_slaHauteHeures(ctx, field)
+	case "slaNormaleHeures":
+		return ec.fieldContext_Contrat_slaNormaleHeures(ctx, field)
+	case "slaBasseHeures":
+		return ec.fieldContext_Contrat_slaBasseHeures(ctx, field)
 	case "client":
 		return ec.fieldContext_Contrat_client(ctx, field)
 	case "interventions":
 		return ec.fieldContext_Contrat_interventions(ctx, field)
+	case "equipements":
+		return ec.fieldContext_Contrat_equipements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contrat", field.Name)
 }
@@ -3579,6 +3738,8 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_interventions(ctx, field)
 	case "plannings":
 		return ec.fieldContext_Equipement_plannings(ctx, field)
+	case "contrats":
+		return ec.fieldContext_Equipement_contrats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Equipement", field.Name)
 }
@@ -4085,10 +4246,10 @@ func (ec *executionContext) childFields_Societe(ctx context.Context, field graph
 		return ec.fieldContext_Societe_adresse(ctx, field)
 	case "ville":
 		return ec.fieldContext_Societe_ville(ctx, field)
-	case "userID":
-		return ec.fieldContext_Societe_userID(ctx, field)
-	case "user":
-		return ec.fieldContext_Societe_user(ctx, field)
+	case "actif":
+		return ec.fieldContext_Societe_actif(ctx, field)
+	case "users":
+		return ec.fieldContext_Societe_users(ctx, field)
 	case "contrats":
 		return ec.fieldContext_Societe_contrats(ctx, field)
 	case "interventions":
@@ -4209,6 +4370,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_lastLoginAt(ctx, field)
 	case "deletedAt":
 		return ec.fieldContext_User_deletedAt(ctx, field)
+	case "societeID":
+		return ec.fieldContext_User_societeID(ctx, field)
 	case "mustChangePassword":
 		return ec.fieldContext_User_mustChangePassword(ctx, field)
 	case "technicien":
@@ -4463,6 +4626,20 @@ func (ec *executionContext) field_Mutation_addPieceToIntervention_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_archiveSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4567,6 +4744,20 @@ func (ec *executionContext) field_Mutation_createCompetence_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createContrat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateContratInput, error) {
+			return ec.unmarshalNCreateContratInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateContratInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createEquipement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4623,6 +4814,20 @@ func (ec *executionContext) field_Mutation_createPlanning_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateSocieteInput, error) {
+			return ec.unmarshalNCreateSocieteInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateSocieteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTechnicien_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4652,6 +4857,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteContrat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4721,6 +4940,20 @@ func (ec *executionContext) field_Mutation_deletePlanning_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4768,6 +5001,28 @@ func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateContrat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateContratInput, error) {
+			return ec.unmarshalNUpdateContratInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateContratInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4843,6 +5098,28 @@ func (ec *executionContext) field_Mutation_updatePlanning_args(ctx context.Conte
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdatePlanningInput, error) {
 			return ec.unmarshalNUpdatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdatePlanningInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSocieteInput, error) {
+			return ec.unmarshalNUpdateSocieteInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateSocieteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6323,29 +6600,6 @@ func (ec *executionContext) fieldContext_Contrat_montantAnnuelCentimes(_ context
 	return graphql.NewScalarFieldContext("Contrat", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Contrat_actif(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contrat_actif(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actif, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Contrat_actif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contrat", field, false, false, "Boolean")
-}
-
 func (ec *executionContext) _Contrat_clientID(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6367,6 +6621,121 @@ func (ec *executionContext) _Contrat_clientID(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Contrat_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contrat", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Contrat_statut(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contrat_statut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ContratStatut) graphql.Marshaler {
+			return ec.marshalNContratStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contrat_statut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contrat", field, false, false, "ContratStatut")
+}
+
+func (ec *executionContext) _Contrat_slaUrgenteHeures(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contrat_slaUrgenteHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAUrgenteHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contrat_slaUrgenteHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contrat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contrat_slaHauteHeures(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contrat_slaHauteHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAHauteHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contrat_slaHauteHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contrat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contrat_slaNormaleHeures(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contrat_slaNormaleHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLANormaleHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contrat_slaNormaleHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contrat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contrat_slaBasseHeures(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contrat_slaBasseHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLABasseHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contrat_slaBasseHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contrat", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Contrat_client(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
@@ -6428,6 +6797,38 @@ func (ec *executionContext) fieldContext_Contrat_interventions(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contrat_equipements(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contrat_equipements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipements(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contrat_equipements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contrat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7363,6 +7764,38 @@ func (ec *executionContext) fieldContext_Equipement_plannings(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Equipement_contrats(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_contrats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contrats(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Contrat) graphql.Marshaler {
+			return ec.marshalOContrat2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContratᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_contrats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contrat(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11320,6 +11753,440 @@ func (ec *executionContext) fieldContext_Mutation_setTemporaryPassword(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createSociete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSociete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSociete(ctx, fc.Args["input"].(ent.CreateSocieteInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Societe
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Societe
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Societe) graphql.Marshaler {
+			return ec.marshalNSociete2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSociete(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSociete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Societe(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSociete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSociete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSociete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSociete(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateSocieteInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Societe
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Societe
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Societe) graphql.Marshaler {
+			return ec.marshalNSociete2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSociete(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSociete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Societe(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSociete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveSociete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveSociete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveSociete(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Societe
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Societe
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Societe) graphql.Marshaler {
+			return ec.marshalNSociete2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSociete(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveSociete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Societe(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveSociete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSociete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSociete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSociete(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSociete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSociete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createContrat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createContrat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateContrat(ctx, fc.Args["input"].(ent.CreateContratInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Contrat
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Contrat
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contrat) graphql.Marshaler {
+			return ec.marshalNContrat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContrat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createContrat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contrat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createContrat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateContrat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateContrat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateContrat(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateContratInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Contrat
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Contrat
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contrat) graphql.Marshaler {
+			return ec.marshalNContrat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContrat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateContrat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contrat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateContrat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteContrat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteContrat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteContrat(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteContrat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteContrat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13162,7 +14029,7 @@ func (ec *executionContext) _Query_contrats(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "CLIENT"})
 				if err != nil {
 					var zeroVal *ent.ContratConnection
 					return zeroVal, err
@@ -13542,7 +14409,7 @@ func (ec *executionContext) _Query_societes(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "CLIENT"})
 				if err != nil {
 					var zeroVal *ent.SocieteConnection
 					return zeroVal, err
@@ -14533,49 +15400,49 @@ func (ec *executionContext) fieldContext_Societe_ville(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Societe", field, false, false, "String")
 }
 
-func (ec *executionContext) _Societe_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Societe) (ret graphql.Marshaler) {
+func (ec *executionContext) _Societe_actif(ctx context.Context, field graphql.CollectedField, obj *ent.Societe) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Societe_userID(ctx, field)
+			return ec.fieldContext_Societe_actif(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
+			return obj.Actif, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_Societe_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Societe", field, false, false, "ID")
+func (ec *executionContext) fieldContext_Societe_actif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Societe", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Societe_user(ctx context.Context, field graphql.CollectedField, obj *ent.Societe) (ret graphql.Marshaler) {
+func (ec *executionContext) _Societe_users(ctx context.Context, field graphql.CollectedField, obj *ent.Societe) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Societe_user(ctx, field)
+			return ec.fieldContext_Societe_users(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
+			return obj.Users(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserᚄ(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Societe_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Societe_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Societe",
 		Field:      field,
@@ -15709,6 +16576,29 @@ func (ec *executionContext) _User_deletedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _User_societeID(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_societeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SocieteID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_societeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_mustChangePassword(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -17732,7 +18622,7 @@ func (ec *executionContext) unmarshalInputContratWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "objet", "objetNEQ", "objetIn", "objetNotIn", "objetGT", "objetGTE", "objetLT", "objetLTE", "objetContains", "objetHasPrefix", "objetHasSuffix", "objetIsNil", "objetNotNil", "objetEqualFold", "objetContainsFold", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "montantAnnuelCentimes", "montantAnnuelCentimesNEQ", "montantAnnuelCentimesIn", "montantAnnuelCentimesNotIn", "montantAnnuelCentimesGT", "montantAnnuelCentimesGTE", "montantAnnuelCentimesLT", "montantAnnuelCentimesLTE", "actif", "actifNEQ", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "objet", "objetNEQ", "objetIn", "objetNotIn", "objetGT", "objetGTE", "objetLT", "objetLTE", "objetContains", "objetHasPrefix", "objetHasSuffix", "objetIsNil", "objetNotNil", "objetEqualFold", "objetContainsFold", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "montantAnnuelCentimes", "montantAnnuelCentimesNEQ", "montantAnnuelCentimesIn", "montantAnnuelCentimesNotIn", "montantAnnuelCentimesGT", "montantAnnuelCentimesGTE", "montantAnnuelCentimesLT", "montantAnnuelCentimesLTE", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "slaUrgenteHeures", "slaUrgenteHeuresNEQ", "slaUrgenteHeuresIn", "slaUrgenteHeuresNotIn", "slaUrgenteHeuresGT", "slaUrgenteHeuresGTE", "slaUrgenteHeuresLT", "slaUrgenteHeuresLTE", "slaUrgenteHeuresIsNil", "slaUrgenteHeuresNotNil", "slaHauteHeures", "slaHauteHeuresNEQ", "slaHauteHeuresIn", "slaHauteHeuresNotIn", "slaHauteHeuresGT", "slaHauteHeuresGTE", "slaHauteHeuresLT", "slaHauteHeuresLTE", "slaHauteHeuresIsNil", "slaHauteHeuresNotNil", "slaNormaleHeures", "slaNormaleHeuresNEQ", "slaNormaleHeuresIn", "slaNormaleHeuresNotIn", "slaNormaleHeuresGT", "slaNormaleHeuresGTE", "slaNormaleHeuresLT", "slaNormaleHeuresLTE", "slaNormaleHeuresIsNil", "slaNormaleHeuresNotNil", "slaBasseHeures", "slaBasseHeuresNEQ", "slaBasseHeuresIn", "slaBasseHeuresNotIn", "slaBasseHeuresGT", "slaBasseHeuresGTE", "slaBasseHeuresLT", "slaBasseHeuresLTE", "slaBasseHeuresIsNil", "slaBasseHeuresNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasEquipements", "hasEquipementsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18306,20 +19196,6 @@ func (ec *executionContext) unmarshalInputContratWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.MontantAnnuelCentimesLTE = data
-		case "actif":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Actif = data
-		case "actifNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actifNEQ"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActifNEQ = data
 		case "clientID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -18348,6 +19224,314 @@ func (ec *executionContext) unmarshalInputContratWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.ClientIDNotIn = data
+		case "statut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statut"))
+			data, err := ec.unmarshalOContratStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statut = data
+		case "statutNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statutNEQ"))
+			data, err := ec.unmarshalOContratStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatutNEQ = data
+		case "statutIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statutIn"))
+			data, err := ec.unmarshalOContratStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatutᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatutIn = data
+		case "statutNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statutNotIn"))
+			data, err := ec.unmarshalOContratStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatutᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatutNotIn = data
+		case "slaUrgenteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeures = data
+		case "slaUrgenteHeuresNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresNEQ = data
+		case "slaUrgenteHeuresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresIn = data
+		case "slaUrgenteHeuresNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresNotIn = data
+		case "slaUrgenteHeuresGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresGT = data
+		case "slaUrgenteHeuresGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresGTE = data
+		case "slaUrgenteHeuresLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresLT = data
+		case "slaUrgenteHeuresLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresLTE = data
+		case "slaUrgenteHeuresIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresIsNil = data
+		case "slaUrgenteHeuresNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeuresNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeuresNotNil = data
+		case "slaHauteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeures = data
+		case "slaHauteHeuresNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresNEQ = data
+		case "slaHauteHeuresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresIn = data
+		case "slaHauteHeuresNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresNotIn = data
+		case "slaHauteHeuresGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresGT = data
+		case "slaHauteHeuresGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresGTE = data
+		case "slaHauteHeuresLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresLT = data
+		case "slaHauteHeuresLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresLTE = data
+		case "slaHauteHeuresIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresIsNil = data
+		case "slaHauteHeuresNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeuresNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeuresNotNil = data
+		case "slaNormaleHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeures = data
+		case "slaNormaleHeuresNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresNEQ = data
+		case "slaNormaleHeuresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresIn = data
+		case "slaNormaleHeuresNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresNotIn = data
+		case "slaNormaleHeuresGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresGT = data
+		case "slaNormaleHeuresGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresGTE = data
+		case "slaNormaleHeuresLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresLT = data
+		case "slaNormaleHeuresLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresLTE = data
+		case "slaNormaleHeuresIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresIsNil = data
+		case "slaNormaleHeuresNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeuresNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeuresNotNil = data
+		case "slaBasseHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeures = data
+		case "slaBasseHeuresNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresNEQ = data
+		case "slaBasseHeuresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresIn = data
+		case "slaBasseHeuresNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresNotIn = data
+		case "slaBasseHeuresGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresGT = data
+		case "slaBasseHeuresGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresGTE = data
+		case "slaBasseHeuresLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresLT = data
+		case "slaBasseHeuresLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresLTE = data
+		case "slaBasseHeuresIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresIsNil = data
+		case "slaBasseHeuresNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeuresNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeuresNotNil = data
 		case "hasClient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -18376,6 +19560,20 @@ func (ec *executionContext) unmarshalInputContratWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasInterventionsWith = data
+		case "hasEquipements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipements"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipements = data
+		case "hasEquipementsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipementsWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipementsWith = data
 		}
 	}
 	return it, nil
@@ -18467,7 +19665,7 @@ func (ec *executionContext) unmarshalInputCreateContratInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reference", "objet", "dateDebut", "dateFin", "montantAnnuelCentimes", "actif", "clientID"}
+	fieldsInOrder := [...]string{"reference", "objet", "dateDebut", "dateFin", "montantAnnuelCentimes", "statut", "slaUrgenteHeures", "slaHauteHeures", "slaNormaleHeures", "slaBasseHeures", "clientID", "equipementIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18509,13 +19707,41 @@ func (ec *executionContext) unmarshalInputCreateContratInput(ctx context.Context
 				return it, err
 			}
 			it.MontantAnnuelCentimes = data
-		case "actif":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		case "statut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statut"))
+			data, err := ec.unmarshalOContratStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Actif = data
+			it.Statut = data
+		case "slaUrgenteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAUrgenteHeures = data
+		case "slaHauteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeures = data
+		case "slaNormaleHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeures = data
+		case "slaBasseHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeures = data
 		case "clientID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -18523,6 +19749,13 @@ func (ec *executionContext) unmarshalInputCreateContratInput(ctx context.Context
 				return it, err
 			}
 			it.ClientID = data
+		case "equipementIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDs = data
 		}
 	}
 	return it, nil
@@ -19055,7 +20288,7 @@ func (ec *executionContext) unmarshalInputCreateSocieteInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "code", "email", "telephone", "adresse", "ville", "userID"}
+	fieldsInOrder := [...]string{"nom", "code", "email", "telephone", "adresse", "ville"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19104,13 +20337,6 @@ func (ec *executionContext) unmarshalInputCreateSocieteInput(ctx context.Context
 				return it, err
 			}
 			it.Ville = data
-		case "userID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserID = data
 		}
 	}
 	return it, nil
@@ -19209,7 +20435,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "password", "role", "username", "nomComplet", "telephone"}
+	fieldsInOrder := [...]string{"email", "password", "role", "username", "nomComplet", "telephone", "societeId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19258,6 +20484,13 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.Telephone = data
+		case "societeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteID = data
 		}
 	}
 	return it, nil
@@ -20190,7 +21423,7 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21408,6 +22641,20 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasPlanningsWith = data
+		case "hasContrats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContrats"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContrats = data
+		case "hasContratsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContratsWith"))
+			data, err := ec.unmarshalOContratWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContratWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContratsWith = data
 		}
 	}
 	return it, nil
@@ -28374,7 +29621,7 @@ func (ec *executionContext) unmarshalInputSocieteWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "adresse", "adresseNEQ", "adresseIn", "adresseNotIn", "adresseGT", "adresseGTE", "adresseLT", "adresseLTE", "adresseContains", "adresseHasPrefix", "adresseHasSuffix", "adresseIsNil", "adresseNotNil", "adresseEqualFold", "adresseContainsFold", "ville", "villeNEQ", "villeIn", "villeNotIn", "villeGT", "villeGTE", "villeLT", "villeLTE", "villeContains", "villeHasPrefix", "villeHasSuffix", "villeIsNil", "villeNotNil", "villeEqualFold", "villeContainsFold", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "hasUser", "hasUserWith", "hasContrats", "hasContratsWith", "hasInterventions", "hasInterventionsWith", "hasEquipements", "hasEquipementsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "adresse", "adresseNEQ", "adresseIn", "adresseNotIn", "adresseGT", "adresseGTE", "adresseLT", "adresseLTE", "adresseContains", "adresseHasPrefix", "adresseHasSuffix", "adresseIsNil", "adresseNotNil", "adresseEqualFold", "adresseContainsFold", "ville", "villeNEQ", "villeIn", "villeNotIn", "villeGT", "villeGTE", "villeLT", "villeLTE", "villeContains", "villeHasPrefix", "villeHasSuffix", "villeIsNil", "villeNotNil", "villeEqualFold", "villeContainsFold", "actif", "actifNEQ", "hasUsers", "hasUsersWith", "hasContrats", "hasContratsWith", "hasInterventions", "hasInterventionsWith", "hasEquipements", "hasEquipementsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29172,62 +30419,34 @@ func (ec *executionContext) unmarshalInputSocieteWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.VilleContainsFold = data
-		case "userID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserID = data
-		case "userIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNEQ = data
-		case "userIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDIn = data
-		case "userIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNotIn = data
-		case "userIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDIsNil = data
-		case "userIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNotNil = data
-		case "hasUser":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HasUser = data
-		case "hasUserWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
+			it.Actif = data
+		case "actifNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actifNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActifNEQ = data
+		case "hasUsers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUsers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUsers = data
+		case "hasUsersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUsersWith"))
 			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HasUserWith = data
+			it.HasUsersWith = data
 		case "hasContrats":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContrats"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -29946,7 +31165,7 @@ func (ec *executionContext) unmarshalInputUpdateContratInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reference", "objet", "clearObjet", "dateDebut", "dateFin", "clearDateFin", "montantAnnuelCentimes", "actif", "clientID"}
+	fieldsInOrder := [...]string{"reference", "objet", "clearObjet", "dateDebut", "dateFin", "clearDateFin", "montantAnnuelCentimes", "statut", "slaUrgenteHeures", "clearSLAUrgenteHeures", "slaHauteHeures", "clearSLAHauteHeures", "slaNormaleHeures", "clearSLANormaleHeures", "slaBasseHeures", "clearSLABasseHeures", "addEquipementIDs", "removeEquipementIDs", "clearEquipements"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30002,20 +31221,90 @@ func (ec *executionContext) unmarshalInputUpdateContratInput(ctx context.Context
 				return it, err
 			}
 			it.MontantAnnuelCentimes = data
-		case "actif":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		case "statut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statut"))
+			data, err := ec.unmarshalOContratStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Actif = data
-		case "clientID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			it.Statut = data
+		case "slaUrgenteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaUrgenteHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ClientID = data
+			it.SLAUrgenteHeures = data
+		case "clearSLAUrgenteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSLAUrgenteHeures"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSLAUrgenteHeures = data
+		case "slaHauteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaHauteHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAHauteHeures = data
+		case "clearSLAHauteHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSLAHauteHeures"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSLAHauteHeures = data
+		case "slaNormaleHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaNormaleHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLANormaleHeures = data
+		case "clearSLANormaleHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSLANormaleHeures"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSLANormaleHeures = data
+		case "slaBasseHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaBasseHeures"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLABasseHeures = data
+		case "clearSLABasseHeures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSLABasseHeures"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSLABasseHeures = data
+		case "addEquipementIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEquipementIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddEquipementIDs = data
+		case "removeEquipementIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEquipementIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveEquipementIDs = data
+		case "clearEquipements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEquipements"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEquipements = data
 		}
 	}
 	return it, nil
@@ -30751,7 +32040,7 @@ func (ec *executionContext) unmarshalInputUpdateSocieteInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "code", "email", "clearEmail", "telephone", "clearTelephone", "adresse", "clearAdresse", "ville", "clearVille", "userID", "clearUser"}
+	fieldsInOrder := [...]string{"nom", "code", "email", "clearEmail", "telephone", "clearTelephone", "adresse", "clearAdresse", "ville", "clearVille", "actif"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30828,20 +32117,13 @@ func (ec *executionContext) unmarshalInputUpdateSocieteInput(ctx context.Context
 				return it, err
 			}
 			it.ClearVille = data
-		case "userID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.UserID = data
-		case "clearUser":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearUser"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearUser = data
+			it.Actif = data
 		}
 	}
 	return it, nil
@@ -30954,7 +32236,7 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "username", "nomComplet", "telephone", "role", "isActive", "emailNotifications"}
+	fieldsInOrder := [...]string{"email", "username", "nomComplet", "telephone", "role", "isActive", "emailNotifications", "societeId", "clearSociete"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31010,6 +32292,20 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.EmailNotifications = data
+		case "societeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteID = data
+		case "clearSociete":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSociete"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSociete = data
 		}
 	}
 	return it, nil
@@ -31091,7 +32387,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameIsNil", "usernameNotNil", "usernameEqualFold", "usernameContainsFold", "nomComplet", "nomCompletNEQ", "nomCompletIn", "nomCompletNotIn", "nomCompletGT", "nomCompletGTE", "nomCompletLT", "nomCompletLTE", "nomCompletContains", "nomCompletHasPrefix", "nomCompletHasSuffix", "nomCompletIsNil", "nomCompletNotNil", "nomCompletEqualFold", "nomCompletContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "isActive", "isActiveNEQ", "emailNotifications", "emailNotificationsNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasNotifications", "hasNotificationsWith", "hasHistoriques", "hasHistoriquesWith", "hasInterventionsDemandees", "hasInterventionsDemandeesWith", "hasDocuments", "hasDocumentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameIsNil", "usernameNotNil", "usernameEqualFold", "usernameContainsFold", "nomComplet", "nomCompletNEQ", "nomCompletIn", "nomCompletNotIn", "nomCompletGT", "nomCompletGTE", "nomCompletLT", "nomCompletLTE", "nomCompletContains", "nomCompletHasPrefix", "nomCompletHasSuffix", "nomCompletIsNil", "nomCompletNotNil", "nomCompletEqualFold", "nomCompletContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "isActive", "isActiveNEQ", "emailNotifications", "emailNotificationsNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "societeID", "societeIDNEQ", "societeIDIn", "societeIDNotIn", "societeIDIsNil", "societeIDNotNil", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasNotifications", "hasNotificationsWith", "hasHistoriques", "hasHistoriquesWith", "hasInterventionsDemandees", "hasInterventionsDemandeesWith", "hasDocuments", "hasDocumentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31889,6 +33185,48 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.DeletedAtNotNil = data
+		case "societeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteID = data
+		case "societeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDNEQ = data
+		case "societeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDIn = data
+		case "societeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDNotIn = data
+		case "societeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDIsNil = data
+		case "societeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDNotNil = data
 		case "hasTechnicien":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicien"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -32244,14 +33582,34 @@ func (ec *executionContext) _Contrat(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "actif":
-			out.Values[i] = ec._Contrat_actif(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "clientID":
 			out.Values[i] = ec._Contrat_clientID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statut":
+			out.Values[i] = ec._Contrat_statut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaUrgenteHeures":
+			out.Values[i] = ec._Contrat_slaUrgenteHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaHauteHeures":
+			out.Values[i] = ec._Contrat_slaHauteHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaNormaleHeures":
+			out.Values[i] = ec._Contrat_slaNormaleHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaBasseHeures":
+			out.Values[i] = ec._Contrat_slaBasseHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "client":
@@ -32265,6 +33623,12 @@ func (ec *executionContext) _Contrat(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contrat_interventions(ctx, field, obj)
+				})
+		case "equipements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contrat_equipements(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32568,6 +33932,12 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Equipement_plannings(ctx, field, obj)
+				})
+		case "contrats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_contrats(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33502,6 +34872,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setTemporaryPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setTemporaryPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSociete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSociete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSociete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSociete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveSociete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveSociete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSociete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSociete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createContrat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createContrat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateContrat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateContrat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteContrat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteContrat(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -34544,16 +35963,16 @@ func (ec *executionContext) _Societe(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "userID":
-			out.Values[i] = ec._Societe_userID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "actif":
+			out.Values[i] = ec._Societe_actif(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "user":
+		case "users":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Societe_user(ctx, field, obj)
+					return ec._Societe_users(ctx, field, obj)
 				})
 		case "contrats":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -34972,6 +36391,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "deletedAt":
 			out.Values[i] = ec._User_deletedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "societeID":
+			out.Values[i] = ec._User_societeID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -35586,6 +37010,16 @@ func (ec *executionContext) marshalNContratOrderField2ᚖgithubᚗcomᚋmifmaroc
 	return v
 }
 
+func (ec *executionContext) unmarshalNContratStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx context.Context, v any) (domain.ContratStatut, error) {
+	var res domain.ContratStatut
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContratStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx context.Context, sel ast.SelectionSet, v domain.ContratStatut) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNContratWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContratWhereInput(ctx context.Context, v any) (*ent.ContratWhereInput, error) {
 	res, err := ec.unmarshalInputContratWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -35593,6 +37027,11 @@ func (ec *executionContext) unmarshalNContratWhereInput2ᚖgithubᚗcomᚋmifmar
 
 func (ec *executionContext) unmarshalNCreateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompetenceInput(ctx context.Context, v any) (ent.CreateCompetenceInput, error) {
 	res, err := ec.unmarshalInputCreateCompetenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateContratInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateContratInput(ctx context.Context, v any) (ent.CreateContratInput, error) {
+	res, err := ec.unmarshalInputCreateContratInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35613,6 +37052,11 @@ func (ec *executionContext) unmarshalNCreateNotificationInput2githubᚗcomᚋmif
 
 func (ec *executionContext) unmarshalNCreatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreatePlanningInput(ctx context.Context, v any) (ent.CreatePlanningInput, error) {
 	res, err := ec.unmarshalInputCreatePlanningInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSocieteInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateSocieteInput(ctx context.Context, v any) (ent.CreateSocieteInput, error) {
+	res, err := ec.unmarshalInputCreateSocieteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36410,6 +37854,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpdateContratInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateContratInput(ctx context.Context, v any) (ent.UpdateContratInput, error) {
+	res, err := ec.unmarshalInputUpdateContratInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateEquipementInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateEquipementInput(ctx context.Context, v any) (ent.UpdateEquipementInput, error) {
 	res, err := ec.unmarshalInputUpdateEquipementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36427,6 +37876,11 @@ func (ec *executionContext) unmarshalNUpdateMeInput2githubᚗcomᚋmifmarocᚋer
 
 func (ec *executionContext) unmarshalNUpdatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdatePlanningInput(ctx context.Context, v any) (ent.UpdatePlanningInput, error) {
 	res, err := ec.unmarshalInputUpdatePlanningInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSocieteInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateSocieteInput(ctx context.Context, v any) (ent.UpdateSocieteInput, error) {
+	res, err := ec.unmarshalInputUpdateSocieteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36823,6 +38277,58 @@ func (ec *executionContext) unmarshalOContratOrder2ᚕᚖgithubᚗcomᚋmifmaroc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOContratStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatutᚄ(ctx context.Context, v any) ([]domain.ContratStatut, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.ContratStatut, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContratStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContratStatut2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatutᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ContratStatut) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContratStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContratStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx context.Context, v any) (*domain.ContratStatut, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(domain.ContratStatut)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContratStatut2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐContratStatut(ctx context.Context, sel ast.SelectionSet, v *domain.ContratStatut) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOContratWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContratWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContratWhereInput, error) {
@@ -38624,6 +40130,25 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUser2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.User) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {

@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -75,6 +76,7 @@ const formOverhead = 1 << 20
 type Services struct {
 	Auth          *auth.Service
 	Accounts      *account.Service
+	Clientele     *clientele.Service
 	Interventions *intervention.Service
 	Equipements   *equipement.Service
 	Techniciens   *technicien.Service
@@ -100,6 +102,7 @@ func NewServer(o Options) *handler.Server {
 		log:           o.Logger,
 		auth:          o.Services.Auth,
 		accounts:      o.Services.Accounts,
+		clientele:     o.Services.Clientele,
 		interventions: o.Services.Interventions,
 		equipements:   o.Services.Equipements,
 		techniciens:   o.Services.Techniciens,

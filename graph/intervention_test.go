@@ -34,7 +34,7 @@ func newIvEnv(t *testing.T) *ivEnv {
 	e.clientUser = e.User(t, "Client", domain.RoleClient)
 	e.tech = e.Client.Technicien.Create().SetUser(e.techUser).SetTauxHoraireCentimes(12000).SaveX(e.Sys)
 	e.otherTech = e.Client.Technicien.Create().SetUser(e.otherTechUser).SaveX(e.Sys)
-	e.societe = e.Client.Societe.Create().SetNom("Usine").SetCode("CL-1").SetUser(e.clientUser).SaveX(e.Sys)
+	e.societe = e.Client.Societe.Create().SetNom("Usine").SetCode("CL-1").AddUsers(e.clientUser).SaveX(e.Sys)
 	e.eq = e.Client.Equipement.Create().SetNom("Compresseur").SetCode("EQ-1").SaveX(e.Sys)
 	return e
 }

@@ -209,8 +209,8 @@ func newWorld(t *testing.T) *world {
 	w.techUserB = env.User(t, "TechB", domain.RoleTechnicien)
 	w.techA = c.Technicien.Create().SetUser(w.techUserA).SetEquipe("Nord").SaveX(ctx)
 	w.techB = c.Technicien.Create().SetUser(w.techUserB).SetEquipe("Sud").SaveX(ctx)
-	w.socA = c.Societe.Create().SetNom("Alpha").SetCode("A").SetUser(w.clientA).SaveX(ctx)
-	w.socB = c.Societe.Create().SetNom("Beta").SetCode("B").SetUser(w.clientB).SaveX(ctx)
+	w.socA = c.Societe.Create().SetNom("Alpha").SetCode("A").AddUsers(w.clientA).SaveX(ctx)
+	w.socB = c.Societe.Create().SetNom("Beta").SetCode("B").AddUsers(w.clientB).SaveX(ctx)
 	w.eqA = c.Equipement.Create().SetNom("Pompe").SetCode("EQ-A").SetClient(w.socA).SaveX(ctx)
 	w.eqB = c.Equipement.Create().SetNom("Compresseur").SetCode("EQ-B").SetClient(w.socB).SaveX(ctx)
 	c.Contrat.Create().SetReference("CT-A").SetDateDebut(time.Now()).SetClient(w.socA).SaveX(ctx)
@@ -280,6 +280,20 @@ var (
 		c.Societe.UpdateOne(w.socB).SetNom("Beta " + marker).SetAdresse(marker).ExecX(ctx)
 		c.Contrat.UpdateOne(w.contratB).SetReference("CT-" + marker).ExecX(ctx)
 	}
+	// companyBContracts: company B's contracts (a new one, the terms, status and coverage of
+	// the existing one), its accounts and its archiving, none of which company A's client or
+	// a technician reads.
+	companyBContracts = func(t *testing.T, w *world) {
+		ctx, c := w.env.Sys, w.env.Client
+		c.Contrat.UpdateOne(w.contratB).SetObjet(marker).SetSLAUrgenteHeures(1).SetStatut(domain.ContratSuspendu).
+			AddEquipements(w.eqB).ExecX(ctx)
+		c.Contrat.Create().SetReference("CT-B2-" + marker).SetObjet(marker).SetDateDebut(time.Now()).SetClient(w.socB).
+			AddEquipements(w.eqB).SaveX(ctx)
+		c.User.Create().SetEmail(marker + "@beta.example.com").SetNomComplet("Collègue " + marker).SetPasswordHash("x").
+			SetRole(domain.RoleClient).SetClient(w.socB).SaveX(ctx)
+		c.User.UpdateOne(w.clientB).ClearClient().ExecX(ctx)
+		c.Societe.UpdateOne(w.socB).SetActif(false).ExecX(ctx)
+	}
 	// companyBEquipment: technicians read every equipement; a client only his company's.
 	companyBEquipment = func(t *testing.T, w *world) {
 		w.env.Client.Equipement.UpdateOne(w.eqB).SetNom("Compresseur " + marker).ExecX(w.env.Sys)
@@ -300,9 +314,9 @@ func TestNonInterference(t *testing.T) {
 		perturb []func(*testing.T, *world)
 	}{
 		{domain.RoleClient, func(w *world) *ent.User { return w.clientA },
-			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBEquipment}},
+			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts, companyBEquipment}},
 		{domain.RoleTechnicien, func(w *world) *ent.User { return w.techUserA },
-			[]func(*testing.T, *world){othersNotifications, companyBWork}},
+			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts}},
 		{domain.RoleResponsable, func(w *world) *ent.User { return w.responsable },
 			[]func(*testing.T, *world){othersNotifications}},
 	}
@@ -371,9 +385,9 @@ func TestSubscriptionNonInterference(t *testing.T) {
 		perturb []func(*testing.T, *world)
 	}{
 		{domain.RoleClient, func(w *world) *ent.User { return w.clientA },
-			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBEquipment}},
+			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts, companyBEquipment}},
 		{domain.RoleTechnicien, func(w *world) *ent.User { return w.techUserA },
-			[]func(*testing.T, *world){othersNotifications, companyBWork}},
+			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts}},
 		{domain.RoleResponsable, func(w *world) *ent.User { return w.responsable },
 			[]func(*testing.T, *world){othersNotifications}},
 	}

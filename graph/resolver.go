@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -34,6 +35,7 @@ type Resolver struct {
 	log           *slog.Logger
 	auth          *auth.Service
 	accounts      *account.Service
+	clientele     *clientele.Service
 	interventions *intervention.Service
 	equipements   *equipement.Service
 	techniciens   *technicien.Service

@@ -684,7 +684,7 @@ func TestResAddPieceToIntervention(t *testing.T) {
 	clientUser := env.User(t, "Client", domain.RoleClient)
 	tech := c.Technicien.Create().SetUser(techUser).SaveX(env.Sys)
 	c.Technicien.Create().SetUser(otherUser).SaveX(env.Sys)
-	soc := c.Societe.Create().SetNom("Usine").SetCode("CL-1").SetUser(clientUser).SaveX(env.Sys)
+	soc := c.Societe.Create().SetNom("Usine").SetCode("CL-1").AddUsers(clientUser).SaveX(env.Sys)
 	joint := c.Piece.Create().SetReference("P-JOINT").SetDesignation("Joint").SetQuantite(10).SetPrixUnitaireCentimes(2500).SaveX(env.Sys)
 	filtre := c.Piece.Create().SetReference("P-FILTRE").SetDesignation("Filtre").SetQuantite(4).SetPrixUnitaireCentimes(1000).SaveX(env.Sys)
 	// The client sees the intervention (his company's): his refusal is the role's, not visibility.

@@ -148,6 +148,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 		Username:   input.Username,
 		NomComplet: input.NomComplet,
 		Telephone:  input.Telephone,
+		SocieteID:  input.SocieteID,
 	})
 }
 
@@ -161,6 +162,8 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.U
 		Role:               input.Role,
 		IsActive:           input.IsActive,
 		EmailNotifications: input.EmailNotifications,
+		SocieteID:          input.SocieteID,
+		ClearSociete:       input.ClearSociete != nil && *input.ClearSociete,
 	})
 }
 

@@ -204,7 +204,7 @@ func TestStatutSubscription(t *testing.T) {
 func TestClientSeesOnlyHisEvents(t *testing.T) {
 	e := newIvEnv(t)
 	otherClient := e.User(t, "Concurrent", domain.RoleClient)
-	e.Client.Societe.Create().SetNom("Autre usine").SetCode("CL-2").SetUser(otherClient).ExecX(e.Sys)
+	e.Client.Societe.Create().SetNom("Autre usine").SetCode("CL-2").AddUsers(otherClient).ExecX(e.Sys)
 	his := e.Client.Intervention.Create().SetTitre("Chez le client").SetClient(e.societe).SaveX(e.Sys)
 
 	watcher, err := dialWS(t, e.Env, e.Token(t, otherClient), false)

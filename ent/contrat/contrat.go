@@ -3,11 +3,14 @@
 package contrat
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/mifmaroc/erp/internal/domain"
 )
 
 const (
@@ -29,14 +32,24 @@ const (
 	FieldDateFin = "date_fin"
 	// FieldMontantAnnuelCentimes holds the string denoting the montant_annuel_centimes field in the database.
 	FieldMontantAnnuelCentimes = "montant_annuel_centimes"
-	// FieldActif holds the string denoting the actif field in the database.
-	FieldActif = "actif"
 	// FieldClientID holds the string denoting the client_id field in the database.
 	FieldClientID = "client_id"
+	// FieldStatut holds the string denoting the statut field in the database.
+	FieldStatut = "statut"
+	// FieldSLAUrgenteHeures holds the string denoting the sla_urgente_heures field in the database.
+	FieldSLAUrgenteHeures = "sla_urgente_heures"
+	// FieldSLAHauteHeures holds the string denoting the sla_haute_heures field in the database.
+	FieldSLAHauteHeures = "sla_haute_heures"
+	// FieldSLANormaleHeures holds the string denoting the sla_normale_heures field in the database.
+	FieldSLANormaleHeures = "sla_normale_heures"
+	// FieldSLABasseHeures holds the string denoting the sla_basse_heures field in the database.
+	FieldSLABasseHeures = "sla_basse_heures"
 	// EdgeClient holds the string denoting the client edge name in mutations.
 	EdgeClient = "client"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
 	EdgeInterventions = "interventions"
+	// EdgeEquipements holds the string denoting the equipements edge name in mutations.
+	EdgeEquipements = "equipements"
 	// Table holds the table name of the contrat in the database.
 	Table = "contrats"
 	// ClientTable is the table that holds the client relation/edge.
@@ -53,6 +66,11 @@ const (
 	InterventionsInverseTable = "interventions"
 	// InterventionsColumn is the table column denoting the interventions relation/edge.
 	InterventionsColumn = "contrat_id"
+	// EquipementsTable is the table that holds the equipements relation/edge. The primary key declared below.
+	EquipementsTable = "contrat_equipements"
+	// EquipementsInverseTable is the table name for the Equipement entity.
+	// It exists in this package in order to avoid circular dependency with the "equipement" package.
+	EquipementsInverseTable = "equipements"
 )
 
 // Columns holds all SQL columns for contrat fields.
@@ -65,9 +83,19 @@ var Columns = []string{
 	FieldDateDebut,
 	FieldDateFin,
 	FieldMontantAnnuelCentimes,
-	FieldActif,
 	FieldClientID,
+	FieldStatut,
+	FieldSLAUrgenteHeures,
+	FieldSLAHauteHeures,
+	FieldSLANormaleHeures,
+	FieldSLABasseHeures,
 }
+
+var (
+	// EquipementsPrimaryKey and EquipementsColumn2 are the table columns denoting the
+	// primary key for the equipements relation (M2M).
+	EquipementsPrimaryKey = []string{"contrat_id", "equipement_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -99,9 +127,27 @@ var (
 	DefaultMontantAnnuelCentimes int64
 	// MontantAnnuelCentimesValidator is a validator for the "montant_annuel_centimes" field. It is called by the builders before save.
 	MontantAnnuelCentimesValidator func(int64) error
-	// DefaultActif holds the default value on creation for the "actif" field.
-	DefaultActif bool
+	// SLAUrgenteHeuresValidator is a validator for the "sla_urgente_heures" field. It is called by the builders before save.
+	SLAUrgenteHeuresValidator func(int) error
+	// SLAHauteHeuresValidator is a validator for the "sla_haute_heures" field. It is called by the builders before save.
+	SLAHauteHeuresValidator func(int) error
+	// SLANormaleHeuresValidator is a validator for the "sla_normale_heures" field. It is called by the builders before save.
+	SLANormaleHeuresValidator func(int) error
+	// SLABasseHeuresValidator is a validator for the "sla_basse_heures" field. It is called by the builders before save.
+	SLABasseHeuresValidator func(int) error
 )
+
+const DefaultStatut domain.ContratStatut = "ACTIF"
+
+// StatutValidator is a validator for the "statut" field enum values. It is called by the builders before save.
+func StatutValidator(s domain.ContratStatut) error {
+	switch s.String() {
+	case "ACTIF", "SUSPENDU", "RESILIE", "EXPIRE":
+		return nil
+	default:
+		return fmt.Errorf("contrat: invalid enum value for statut field: %q", s)
+	}
+}
 
 // OrderOption defines the ordering options for the Contrat queries.
 type OrderOption func(*sql.Selector)
@@ -146,14 +192,34 @@ func ByMontantAnnuelCentimes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMontantAnnuelCentimes, opts...).ToFunc()
 }
 
-// ByActif orders the results by the actif field.
-func ByActif(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldActif, opts...).ToFunc()
-}
-
 // ByClientID orders the results by the client_id field.
 func ByClientID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClientID, opts...).ToFunc()
+}
+
+// ByStatut orders the results by the statut field.
+func ByStatut(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatut, opts...).ToFunc()
+}
+
+// BySLAUrgenteHeures orders the results by the sla_urgente_heures field.
+func BySLAUrgenteHeures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAUrgenteHeures, opts...).ToFunc()
+}
+
+// BySLAHauteHeures orders the results by the sla_haute_heures field.
+func BySLAHauteHeures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAHauteHeures, opts...).ToFunc()
+}
+
+// BySLANormaleHeures orders the results by the sla_normale_heures field.
+func BySLANormaleHeures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLANormaleHeures, opts...).ToFunc()
+}
+
+// BySLABasseHeures orders the results by the sla_basse_heures field.
+func BySLABasseHeures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLABasseHeures, opts...).ToFunc()
 }
 
 // ByClientField orders the results by client field.
@@ -176,6 +242,20 @@ func ByInterventions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInterventionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByEquipementsCount orders the results by equipements count.
+func ByEquipementsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newEquipementsStep(), opts...)
+	}
+}
+
+// ByEquipements orders the results by equipements terms.
+func ByEquipements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEquipementsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -190,3 +270,17 @@ func newInterventionsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
 	)
 }
+func newEquipementsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EquipementsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, EquipementsTable, EquipementsPrimaryKey...),
+	)
+}
+
+var (
+	// domain.ContratStatut must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*domain.ContratStatut)(nil)
+	// domain.ContratStatut must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*domain.ContratStatut)(nil)
+)

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/internal/domain"
 
 	"github.com/mifmaroc/erp/internal/visibility"
 )
@@ -92,14 +93,29 @@ func MontantAnnuelCentimes(v int64) predicate.Contrat {
 	return predicate.Contrat(sql.FieldEQ(FieldMontantAnnuelCentimes, v))
 }
 
-// Actif applies equality check predicate on the "actif" field. It's identical to ActifEQ.
-func Actif(v bool) predicate.Contrat {
-	return predicate.Contrat(sql.FieldEQ(FieldActif, v))
-}
-
 // ClientID applies equality check predicate on the "client_id" field. It's identical to ClientIDEQ.
 func ClientID(v int) predicate.Contrat {
 	return predicate.Contrat(sql.FieldEQ(FieldClientID, v))
+}
+
+// SLAUrgenteHeures applies equality check predicate on the "sla_urgente_heures" field. It's identical to SLAUrgenteHeuresEQ.
+func SLAUrgenteHeures(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLAUrgenteHeures, v))
+}
+
+// SLAHauteHeures applies equality check predicate on the "sla_haute_heures" field. It's identical to SLAHauteHeuresEQ.
+func SLAHauteHeures(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLAHauteHeures, v))
+}
+
+// SLANormaleHeures applies equality check predicate on the "sla_normale_heures" field. It's identical to SLANormaleHeuresEQ.
+func SLANormaleHeures(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLANormaleHeures, v))
+}
+
+// SLABasseHeures applies equality check predicate on the "sla_basse_heures" field. It's identical to SLABasseHeuresEQ.
+func SLABasseHeures(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLABasseHeures, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -452,16 +468,6 @@ func MontantAnnuelCentimesLTE(v int64) predicate.Contrat {
 	return predicate.Contrat(sql.FieldLTE(FieldMontantAnnuelCentimes, v))
 }
 
-// ActifEQ applies the EQ predicate on the "actif" field.
-func ActifEQ(v bool) predicate.Contrat {
-	return predicate.Contrat(sql.FieldEQ(FieldActif, v))
-}
-
-// ActifNEQ applies the NEQ predicate on the "actif" field.
-func ActifNEQ(v bool) predicate.Contrat {
-	return predicate.Contrat(sql.FieldNEQ(FieldActif, v))
-}
-
 // ClientIDEQ applies the EQ predicate on the "client_id" field.
 func ClientIDEQ(v int) predicate.Contrat {
 	return predicate.Contrat(sql.FieldEQ(FieldClientID, v))
@@ -480,6 +486,236 @@ func ClientIDIn(vs ...int) predicate.Contrat {
 // ClientIDNotIn applies the NotIn predicate on the "client_id" field.
 func ClientIDNotIn(vs ...int) predicate.Contrat {
 	return predicate.Contrat(sql.FieldNotIn(FieldClientID, vs...))
+}
+
+// StatutEQ applies the EQ predicate on the "statut" field.
+func StatutEQ(v domain.ContratStatut) predicate.Contrat {
+	vc := v
+	return predicate.Contrat(sql.FieldEQ(FieldStatut, vc))
+}
+
+// StatutNEQ applies the NEQ predicate on the "statut" field.
+func StatutNEQ(v domain.ContratStatut) predicate.Contrat {
+	vc := v
+	return predicate.Contrat(sql.FieldNEQ(FieldStatut, vc))
+}
+
+// StatutIn applies the In predicate on the "statut" field.
+func StatutIn(vs ...domain.ContratStatut) predicate.Contrat {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Contrat(sql.FieldIn(FieldStatut, v...))
+}
+
+// StatutNotIn applies the NotIn predicate on the "statut" field.
+func StatutNotIn(vs ...domain.ContratStatut) predicate.Contrat {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Contrat(sql.FieldNotIn(FieldStatut, v...))
+}
+
+// SLAUrgenteHeuresEQ applies the EQ predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLAUrgenteHeures, v))
+}
+
+// SLAUrgenteHeuresNEQ applies the NEQ predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresNEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNEQ(FieldSLAUrgenteHeures, v))
+}
+
+// SLAUrgenteHeuresIn applies the In predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldIn(FieldSLAUrgenteHeures, vs...))
+}
+
+// SLAUrgenteHeuresNotIn applies the NotIn predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresNotIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotIn(FieldSLAUrgenteHeures, vs...))
+}
+
+// SLAUrgenteHeuresGT applies the GT predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresGT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGT(FieldSLAUrgenteHeures, v))
+}
+
+// SLAUrgenteHeuresGTE applies the GTE predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresGTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGTE(FieldSLAUrgenteHeures, v))
+}
+
+// SLAUrgenteHeuresLT applies the LT predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresLT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLT(FieldSLAUrgenteHeures, v))
+}
+
+// SLAUrgenteHeuresLTE applies the LTE predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresLTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLTE(FieldSLAUrgenteHeures, v))
+}
+
+// SLAUrgenteHeuresIsNil applies the IsNil predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresIsNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldIsNull(FieldSLAUrgenteHeures))
+}
+
+// SLAUrgenteHeuresNotNil applies the NotNil predicate on the "sla_urgente_heures" field.
+func SLAUrgenteHeuresNotNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotNull(FieldSLAUrgenteHeures))
+}
+
+// SLAHauteHeuresEQ applies the EQ predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLAHauteHeures, v))
+}
+
+// SLAHauteHeuresNEQ applies the NEQ predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresNEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNEQ(FieldSLAHauteHeures, v))
+}
+
+// SLAHauteHeuresIn applies the In predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldIn(FieldSLAHauteHeures, vs...))
+}
+
+// SLAHauteHeuresNotIn applies the NotIn predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresNotIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotIn(FieldSLAHauteHeures, vs...))
+}
+
+// SLAHauteHeuresGT applies the GT predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresGT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGT(FieldSLAHauteHeures, v))
+}
+
+// SLAHauteHeuresGTE applies the GTE predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresGTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGTE(FieldSLAHauteHeures, v))
+}
+
+// SLAHauteHeuresLT applies the LT predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresLT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLT(FieldSLAHauteHeures, v))
+}
+
+// SLAHauteHeuresLTE applies the LTE predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresLTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLTE(FieldSLAHauteHeures, v))
+}
+
+// SLAHauteHeuresIsNil applies the IsNil predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresIsNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldIsNull(FieldSLAHauteHeures))
+}
+
+// SLAHauteHeuresNotNil applies the NotNil predicate on the "sla_haute_heures" field.
+func SLAHauteHeuresNotNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotNull(FieldSLAHauteHeures))
+}
+
+// SLANormaleHeuresEQ applies the EQ predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLANormaleHeures, v))
+}
+
+// SLANormaleHeuresNEQ applies the NEQ predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresNEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNEQ(FieldSLANormaleHeures, v))
+}
+
+// SLANormaleHeuresIn applies the In predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldIn(FieldSLANormaleHeures, vs...))
+}
+
+// SLANormaleHeuresNotIn applies the NotIn predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresNotIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotIn(FieldSLANormaleHeures, vs...))
+}
+
+// SLANormaleHeuresGT applies the GT predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresGT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGT(FieldSLANormaleHeures, v))
+}
+
+// SLANormaleHeuresGTE applies the GTE predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresGTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGTE(FieldSLANormaleHeures, v))
+}
+
+// SLANormaleHeuresLT applies the LT predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresLT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLT(FieldSLANormaleHeures, v))
+}
+
+// SLANormaleHeuresLTE applies the LTE predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresLTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLTE(FieldSLANormaleHeures, v))
+}
+
+// SLANormaleHeuresIsNil applies the IsNil predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresIsNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldIsNull(FieldSLANormaleHeures))
+}
+
+// SLANormaleHeuresNotNil applies the NotNil predicate on the "sla_normale_heures" field.
+func SLANormaleHeuresNotNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotNull(FieldSLANormaleHeures))
+}
+
+// SLABasseHeuresEQ applies the EQ predicate on the "sla_basse_heures" field.
+func SLABasseHeuresEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldEQ(FieldSLABasseHeures, v))
+}
+
+// SLABasseHeuresNEQ applies the NEQ predicate on the "sla_basse_heures" field.
+func SLABasseHeuresNEQ(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNEQ(FieldSLABasseHeures, v))
+}
+
+// SLABasseHeuresIn applies the In predicate on the "sla_basse_heures" field.
+func SLABasseHeuresIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldIn(FieldSLABasseHeures, vs...))
+}
+
+// SLABasseHeuresNotIn applies the NotIn predicate on the "sla_basse_heures" field.
+func SLABasseHeuresNotIn(vs ...int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotIn(FieldSLABasseHeures, vs...))
+}
+
+// SLABasseHeuresGT applies the GT predicate on the "sla_basse_heures" field.
+func SLABasseHeuresGT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGT(FieldSLABasseHeures, v))
+}
+
+// SLABasseHeuresGTE applies the GTE predicate on the "sla_basse_heures" field.
+func SLABasseHeuresGTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldGTE(FieldSLABasseHeures, v))
+}
+
+// SLABasseHeuresLT applies the LT predicate on the "sla_basse_heures" field.
+func SLABasseHeuresLT(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLT(FieldSLABasseHeures, v))
+}
+
+// SLABasseHeuresLTE applies the LTE predicate on the "sla_basse_heures" field.
+func SLABasseHeuresLTE(v int) predicate.Contrat {
+	return predicate.Contrat(sql.FieldLTE(FieldSLABasseHeures, v))
+}
+
+// SLABasseHeuresIsNil applies the IsNil predicate on the "sla_basse_heures" field.
+func SLABasseHeuresIsNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldIsNull(FieldSLABasseHeures))
+}
+
+// SLABasseHeuresNotNil applies the NotNil predicate on the "sla_basse_heures" field.
+func SLABasseHeuresNotNil() predicate.Contrat {
+	return predicate.Contrat(sql.FieldNotNull(FieldSLABasseHeures))
 }
 
 // HasClient applies the HasEdge predicate on the "client" edge.
@@ -530,6 +766,34 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Contrat {
 	return predicate.Contrat(func(s *sql.Selector) {
 		step := newInterventionsStep()
 		preds := visibility.Neighbors(s, "Intervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEquipements applies the HasEdge predicate on the "equipements" edge.
+func HasEquipements() predicate.Contrat {
+	return predicate.Contrat(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEquipementsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, EquipementsTable, EquipementsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEquipementsWith applies the HasEdge predicate on the "equipements" edge with a given conditions (other predicates).
+func HasEquipementsWith(preds ...predicate.Equipement) predicate.Contrat {
+	return predicate.Contrat(func(s *sql.Selector) {
+		step := newEquipementsStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

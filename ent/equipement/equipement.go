@@ -56,6 +56,8 @@ const (
 	EdgeInterventions = "interventions"
 	// EdgePlannings holds the string denoting the plannings edge name in mutations.
 	EdgePlannings = "plannings"
+	// EdgeContrats holds the string denoting the contrats edge name in mutations.
+	EdgeContrats = "contrats"
 	// Table holds the table name of the equipement in the database.
 	Table = "equipements"
 	// ClientTable is the table that holds the client relation/edge.
@@ -79,6 +81,11 @@ const (
 	PlanningsInverseTable = "plannings"
 	// PlanningsColumn is the table column denoting the plannings relation/edge.
 	PlanningsColumn = "equipement_id"
+	// ContratsTable is the table that holds the contrats relation/edge. The primary key declared below.
+	ContratsTable = "contrat_equipements"
+	// ContratsInverseTable is the table name for the Contrat entity.
+	// It exists in this package in order to avoid circular dependency with the "contrat" package.
+	ContratsInverseTable = "contrats"
 )
 
 // Columns holds all SQL columns for equipement fields.
@@ -101,6 +108,12 @@ var Columns = []string{
 	FieldStatutRang,
 	FieldCriticiteRang,
 }
+
+var (
+	// ContratsPrimaryKey and ContratsColumn2 are the table columns denoting the
+	// primary key for the contrats relation (M2M).
+	ContratsPrimaryKey = []string{"contrat_id", "equipement_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -292,6 +305,20 @@ func ByPlannings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newPlanningsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByContratsCount orders the results by contrats count.
+func ByContratsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newContratsStep(), opts...)
+	}
+}
+
+// ByContrats orders the results by contrats terms.
+func ByContrats(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newContratsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -311,6 +338,13 @@ func newPlanningsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PlanningsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, PlanningsTable, PlanningsColumn),
+	)
+}
+func newContratsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ContratsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ContratsTable, ContratsPrimaryKey...),
 	)
 }
 

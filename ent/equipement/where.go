@@ -1092,6 +1092,34 @@ func HasPlanningsWith(preds ...predicate.Planning) predicate.Equipement {
 	})
 }
 
+// HasContrats applies the HasEdge predicate on the "contrats" edge.
+func HasContrats() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Contrat"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContratsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ContratsTable, ContratsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasContratsWith applies the HasEdge predicate on the "contrats" edge with a given conditions (other predicates).
+func HasContratsWith(preds ...predicate.Contrat) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newContratsStep()
+		preds := visibility.Neighbors(s, "Contrat", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Equipement) predicate.Equipement {
 	return predicate.Equipement(sql.AndPredicates(predicates...))

@@ -42,7 +42,11 @@ var (
 		{Name: "date_debut", Type: field.TypeTime},
 		{Name: "date_fin", Type: field.TypeTime, Nullable: true},
 		{Name: "montant_annuel_centimes", Type: field.TypeInt64, Default: 0},
-		{Name: "actif", Type: field.TypeBool, Default: true},
+		{Name: "statut", Type: field.TypeEnum, Enums: []string{"ACTIF", "SUSPENDU", "RESILIE", "EXPIRE"}, Default: "ACTIF"},
+		{Name: "sla_urgente_heures", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_haute_heures", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_normale_heures", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_basse_heures", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt},
 	}
 	// ContratsTable holds the schema information for the "contrats" table.
@@ -53,7 +57,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contrats_societes_contrats",
-				Columns:    []*schema.Column{ContratsColumns[9]},
+				Columns:    []*schema.Column{ContratsColumns[13]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -67,7 +71,7 @@ var (
 			{
 				Name:    "contrat_client_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContratsColumns[9]},
+				Columns: []*schema.Column{ContratsColumns[13]},
 			},
 		},
 	}
@@ -856,21 +860,13 @@ var (
 		{Name: "telephone", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "adresse", Type: field.TypeString, Nullable: true},
 		{Name: "ville", Type: field.TypeString, Nullable: true, Size: 100},
-		{Name: "user_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "actif", Type: field.TypeBool, Default: true},
 	}
 	// SocietesTable holds the schema information for the "societes" table.
 	SocietesTable = &schema.Table{
 		Name:       "societes",
 		Columns:    SocietesColumns,
 		PrimaryKey: []*schema.Column{SocietesColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "societes_users_client",
-				Columns:    []*schema.Column{SocietesColumns[9]},
-				RefColumns: []*schema.Column{UsersColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "societe_created_at",
@@ -942,12 +938,21 @@ var (
 		{Name: "last_failed_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "must_change_password", Type: field.TypeBool, Default: false},
+		{Name: "societe_id", Type: field.TypeInt, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{
 		Name:       "users",
 		Columns:    UsersColumns,
 		PrimaryKey: []*schema.Column{UsersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "users_societes_users",
+				Columns:    []*schema.Column{UsersColumns[19]},
+				RefColumns: []*schema.Column{SocietesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "user_created_at",
@@ -958,6 +963,36 @@ var (
 				Name:    "user_role_is_active",
 				Unique:  false,
 				Columns: []*schema.Column{UsersColumns[8], UsersColumns[9]},
+			},
+			{
+				Name:    "user_societe_id",
+				Unique:  false,
+				Columns: []*schema.Column{UsersColumns[19]},
+			},
+		},
+	}
+	// ContratEquipementsColumns holds the columns for the "contrat_equipements" table.
+	ContratEquipementsColumns = []*schema.Column{
+		{Name: "contrat_id", Type: field.TypeInt},
+		{Name: "equipement_id", Type: field.TypeInt},
+	}
+	// ContratEquipementsTable holds the schema information for the "contrat_equipements" table.
+	ContratEquipementsTable = &schema.Table{
+		Name:       "contrat_equipements",
+		Columns:    ContratEquipementsColumns,
+		PrimaryKey: []*schema.Column{ContratEquipementsColumns[0], ContratEquipementsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contrat_equipements_contrat_id",
+				Columns:    []*schema.Column{ContratEquipementsColumns[0]},
+				RefColumns: []*schema.Column{ContratsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "contrat_equipements_equipement_id",
+				Columns:    []*schema.Column{ContratEquipementsColumns[1]},
+				RefColumns: []*schema.Column{EquipementsColumns[0]},
+				OnDelete:   schema.Cascade,
 			},
 		},
 	}
@@ -1005,6 +1040,7 @@ var (
 		SocietesTable,
 		TechniciensTable,
 		UsersTable,
+		ContratEquipementsTable,
 		TechnicienCompetencesTable,
 	}
 )
@@ -1074,7 +1110,6 @@ func init() {
 	SchedulerRunsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
-	SocietesTable.ForeignKeys[0].RefTable = UsersTable
 	SocietesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
@@ -1082,9 +1117,12 @@ func init() {
 	TechniciensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
+	UsersTable.ForeignKeys[0].RefTable = SocietesTable
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
+	ContratEquipementsTable.ForeignKeys[0].RefTable = ContratsTable
+	ContratEquipementsTable.ForeignKeys[1].RefTable = EquipementsTable
 	TechnicienCompetencesTable.ForeignKeys[0].RefTable = TechniciensTable
 	TechnicienCompetencesTable.ForeignKeys[1].RefTable = CompetencesTable
 }

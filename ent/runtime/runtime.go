@@ -130,10 +130,22 @@ func init() {
 	contrat.DefaultMontantAnnuelCentimes = contratDescMontantAnnuelCentimes.Default.(int64)
 	// contrat.MontantAnnuelCentimesValidator is a validator for the "montant_annuel_centimes" field. It is called by the builders before save.
 	contrat.MontantAnnuelCentimesValidator = contratDescMontantAnnuelCentimes.Validators[0].(func(int64) error)
-	// contratDescActif is the schema descriptor for actif field.
-	contratDescActif := contratFields[5].Descriptor()
-	// contrat.DefaultActif holds the default value on creation for the actif field.
-	contrat.DefaultActif = contratDescActif.Default.(bool)
+	// contratDescSLAUrgenteHeures is the schema descriptor for sla_urgente_heures field.
+	contratDescSLAUrgenteHeures := contratFields[7].Descriptor()
+	// contrat.SLAUrgenteHeuresValidator is a validator for the "sla_urgente_heures" field. It is called by the builders before save.
+	contrat.SLAUrgenteHeuresValidator = contratDescSLAUrgenteHeures.Validators[0].(func(int) error)
+	// contratDescSLAHauteHeures is the schema descriptor for sla_haute_heures field.
+	contratDescSLAHauteHeures := contratFields[8].Descriptor()
+	// contrat.SLAHauteHeuresValidator is a validator for the "sla_haute_heures" field. It is called by the builders before save.
+	contrat.SLAHauteHeuresValidator = contratDescSLAHauteHeures.Validators[0].(func(int) error)
+	// contratDescSLANormaleHeures is the schema descriptor for sla_normale_heures field.
+	contratDescSLANormaleHeures := contratFields[9].Descriptor()
+	// contrat.SLANormaleHeuresValidator is a validator for the "sla_normale_heures" field. It is called by the builders before save.
+	contrat.SLANormaleHeuresValidator = contratDescSLANormaleHeures.Validators[0].(func(int) error)
+	// contratDescSLABasseHeures is the schema descriptor for sla_basse_heures field.
+	contratDescSLABasseHeures := contratFields[10].Descriptor()
+	// contrat.SLABasseHeuresValidator is a validator for the "sla_basse_heures" field. It is called by the builders before save.
+	contrat.SLABasseHeuresValidator = contratDescSLABasseHeures.Validators[0].(func(int) error)
 	documentMixin := schema.Document{}.Mixin()
 	document.Policy = privacy.NewPolicies(schema.Document{})
 	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -879,6 +891,10 @@ func init() {
 	societeDescVille := societeFields[5].Descriptor()
 	// societe.VilleValidator is a validator for the "ville" field. It is called by the builders before save.
 	societe.VilleValidator = societeDescVille.Validators[0].(func(string) error)
+	// societeDescActif is the schema descriptor for actif field.
+	societeDescActif := societeFields[6].Descriptor()
+	// societe.DefaultActif holds the default value on creation for the actif field.
+	societe.DefaultActif = societeDescActif.Default.(bool)
 	technicienMixin := schema.Technicien{}.Mixin()
 	technicien.Policy = privacy.NewPolicies(schema.Technicien{})
 	technicien.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -990,7 +1006,7 @@ func init() {
 	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
 	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
 	// userDescMustChangePassword is the schema descriptor for must_change_password field.
-	userDescMustChangePassword := userFields[15].Descriptor()
+	userDescMustChangePassword := userFields[16].Descriptor()
 	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
 	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 }

@@ -10,8 +10,10 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
-// Societe is a client company: it orders work and holds contracts, and a user with role
-// CLIENT may be linked to it. (ent reserves the name Client; the edges still say client.)
+// Societe is a client company: it orders work and holds contracts, and users with role
+// CLIENT may be linked to it (users.societe_id: several accounts per company). An archived
+// company (actif false) keeps its history but takes no new intervention or contract
+// (internal/clientele). (ent reserves the name Client; the edges still say client.)
 type Societe struct {
 	ent.Schema
 }
@@ -28,14 +30,19 @@ func (Societe) Fields() []ent.Field {
 		field.String("telephone").MaxLen(40).Optional(),
 		field.String("adresse").Optional(),
 		field.String("ville").MaxLen(100).Optional().Annotations(entgql.OrderField("VILLE")),
-		field.Int("user_id").Optional().Nillable().Unique(),
+		// New fields go last: SQLite then adds a column instead of rebuilding the table.
+		field.Bool("actif").
+			Default(true).
+			Comment("false: archived, it takes no new intervention or contract").
+			Annotations(entgql.OrderField("ACTIF"), entgql.Skip(entgql.SkipMutationCreateInput)),
 	}
 }
 
 // Edges of the Societe.
 func (Societe) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("user", User.Type).Ref("client").Field("user_id").Unique(),
+		// Accounts are linked through createUser and updateUser (internal/account).
+		edge.To("users", User.Type).Annotations(serverSet),
 		edge.To("contrats", Contrat.Type).Annotations(serverSet),
 		edge.To("interventions", Intervention.Type).
 			Annotations(entgql.RelayConnection(), serverSet),
@@ -45,7 +52,9 @@ func (Societe) Edges() []ent.Edge {
 
 // Annotations of the Societe.
 func (Societe) Annotations() []schema.Annotation {
-	return relayList(domain.RoleAdmin, domain.RoleResponsable)
+	// A client lists his own company's (internal/access); a technician reaches the
+	// companies of his interventions through them.
+	return relayList(domain.RoleAdmin, domain.RoleResponsable, domain.RoleClient)
 }
 
 // Policy of the Societe: see internal/access.

@@ -81,6 +81,11 @@ func (User) Fields() []ent.Field {
 			Nillable().
 			Comment("set when the account was deleted: its personal data is gone, the row stays for the history").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int("societe_id").
+			Optional().
+			Nillable().
+			Comment("the client company of a CLIENT account; null for every other role").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Bool("must_change_password").
 			Default(false).
 			Comment("set with a temporary password given by an admin: until the user changes it, his sessions may only read me and change the password").
@@ -92,7 +97,8 @@ func (User) Fields() []ent.Field {
 func (User) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("technicien", Technicien.Type).Unique(),
-		edge.To("client", Societe.Type).Unique(),
+		edge.From("client", Societe.Type).Ref("users").Field("societe_id").Unique().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("notifications", Notification.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("historiques", HistoriqueIntervention.Type).
@@ -112,7 +118,7 @@ func (User) Edges() []ent.Edge {
 
 // Indexes of the User.
 func (User) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("role", "is_active")}
+	return []ent.Index{index.Fields("role", "is_active"), index.Fields("societe_id")}
 }
 
 // Annotations of the User.

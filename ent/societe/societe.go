@@ -31,10 +31,10 @@ const (
 	FieldAdresse = "adresse"
 	// FieldVille holds the string denoting the ville field in the database.
 	FieldVille = "ville"
-	// FieldUserID holds the string denoting the user_id field in the database.
-	FieldUserID = "user_id"
-	// EdgeUser holds the string denoting the user edge name in mutations.
-	EdgeUser = "user"
+	// FieldActif holds the string denoting the actif field in the database.
+	FieldActif = "actif"
+	// EdgeUsers holds the string denoting the users edge name in mutations.
+	EdgeUsers = "users"
 	// EdgeContrats holds the string denoting the contrats edge name in mutations.
 	EdgeContrats = "contrats"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
@@ -43,13 +43,13 @@ const (
 	EdgeEquipements = "equipements"
 	// Table holds the table name of the societe in the database.
 	Table = "societes"
-	// UserTable is the table that holds the user relation/edge.
-	UserTable = "societes"
-	// UserInverseTable is the table name for the User entity.
+	// UsersTable is the table that holds the users relation/edge.
+	UsersTable = "users"
+	// UsersInverseTable is the table name for the User entity.
 	// It exists in this package in order to avoid circular dependency with the "user" package.
-	UserInverseTable = "users"
-	// UserColumn is the table column denoting the user relation/edge.
-	UserColumn = "user_id"
+	UsersInverseTable = "users"
+	// UsersColumn is the table column denoting the users relation/edge.
+	UsersColumn = "societe_id"
 	// ContratsTable is the table that holds the contrats relation/edge.
 	ContratsTable = "contrats"
 	// ContratsInverseTable is the table name for the Contrat entity.
@@ -84,7 +84,7 @@ var Columns = []string{
 	FieldTelephone,
 	FieldAdresse,
 	FieldVille,
-	FieldUserID,
+	FieldActif,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -121,6 +121,8 @@ var (
 	TelephoneValidator func(string) error
 	// VilleValidator is a validator for the "ville" field. It is called by the builders before save.
 	VilleValidator func(string) error
+	// DefaultActif holds the default value on creation for the "actif" field.
+	DefaultActif bool
 )
 
 // OrderOption defines the ordering options for the Societe queries.
@@ -171,15 +173,22 @@ func ByVille(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVille, opts...).ToFunc()
 }
 
-// ByUserID orders the results by the user_id field.
-func ByUserID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldUserID, opts...).ToFunc()
+// ByActif orders the results by the actif field.
+func ByActif(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActif, opts...).ToFunc()
 }
 
-// ByUserField orders the results by user field.
-func ByUserField(field string, opts ...sql.OrderTermOption) OrderOption {
+// ByUsersCount orders the results by users count.
+func ByUsersCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newUserStep(), sql.OrderByField(field, opts...))
+		sqlgraph.OrderByNeighborsCount(s, newUsersStep(), opts...)
+	}
+}
+
+// ByUsers orders the results by users terms.
+func ByUsers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newUsersStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -224,11 +233,11 @@ func ByEquipements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEquipementsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
-func newUserStep() *sqlgraph.Step {
+func newUsersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(UserInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2O, true, UserTable, UserColumn),
+		sqlgraph.To(UsersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, UsersTable, UsersColumn),
 	)
 }
 func newContratsStep() *sqlgraph.Step {

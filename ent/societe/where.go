@@ -97,9 +97,9 @@ func Ville(v string) predicate.Societe {
 	return predicate.Societe(sql.FieldEQ(FieldVille, v))
 }
 
-// UserID applies equality check predicate on the "user_id" field. It's identical to UserIDEQ.
-func UserID(v int) predicate.Societe {
-	return predicate.Societe(sql.FieldEQ(FieldUserID, v))
+// Actif applies equality check predicate on the "actif" field. It's identical to ActifEQ.
+func Actif(v bool) predicate.Societe {
+	return predicate.Societe(sql.FieldEQ(FieldActif, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -612,55 +612,35 @@ func VilleContainsFold(v string) predicate.Societe {
 	return predicate.Societe(sql.FieldContainsFold(FieldVille, v))
 }
 
-// UserIDEQ applies the EQ predicate on the "user_id" field.
-func UserIDEQ(v int) predicate.Societe {
-	return predicate.Societe(sql.FieldEQ(FieldUserID, v))
+// ActifEQ applies the EQ predicate on the "actif" field.
+func ActifEQ(v bool) predicate.Societe {
+	return predicate.Societe(sql.FieldEQ(FieldActif, v))
 }
 
-// UserIDNEQ applies the NEQ predicate on the "user_id" field.
-func UserIDNEQ(v int) predicate.Societe {
-	return predicate.Societe(sql.FieldNEQ(FieldUserID, v))
+// ActifNEQ applies the NEQ predicate on the "actif" field.
+func ActifNEQ(v bool) predicate.Societe {
+	return predicate.Societe(sql.FieldNEQ(FieldActif, v))
 }
 
-// UserIDIn applies the In predicate on the "user_id" field.
-func UserIDIn(vs ...int) predicate.Societe {
-	return predicate.Societe(sql.FieldIn(FieldUserID, vs...))
-}
-
-// UserIDNotIn applies the NotIn predicate on the "user_id" field.
-func UserIDNotIn(vs ...int) predicate.Societe {
-	return predicate.Societe(sql.FieldNotIn(FieldUserID, vs...))
-}
-
-// UserIDIsNil applies the IsNil predicate on the "user_id" field.
-func UserIDIsNil() predicate.Societe {
-	return predicate.Societe(sql.FieldIsNull(FieldUserID))
-}
-
-// UserIDNotNil applies the NotNil predicate on the "user_id" field.
-func UserIDNotNil() predicate.Societe {
-	return predicate.Societe(sql.FieldNotNull(FieldUserID))
-}
-
-// HasUser applies the HasEdge predicate on the "user" edge.
-func HasUser() predicate.Societe {
+// HasUsers applies the HasEdge predicate on the "users" edge.
+func HasUsers() predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
 		if scope := visibility.Of(s, "User"); scope != nil {
-			sqlgraph.HasNeighborsWith(s, newUserStep(), scope)
+			sqlgraph.HasNeighborsWith(s, newUsersStep(), scope)
 			return
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, true, UserTable, UserColumn),
+			sqlgraph.Edge(sqlgraph.O2M, false, UsersTable, UsersColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
 
-// HasUserWith applies the HasEdge predicate on the "user" edge with a given conditions (other predicates).
-func HasUserWith(preds ...predicate.User) predicate.Societe {
+// HasUsersWith applies the HasEdge predicate on the "users" edge with a given conditions (other predicates).
+func HasUsersWith(preds ...predicate.User) predicate.Societe {
 	return predicate.Societe(func(s *sql.Selector) {
-		step := newUserStep()
+		step := newUsersStep()
 		preds := visibility.Neighbors(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {

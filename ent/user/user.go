@@ -52,6 +52,8 @@ const (
 	FieldLastFailedLoginAt = "last_failed_login_at"
 	// FieldDeletedAt holds the string denoting the deleted_at field in the database.
 	FieldDeletedAt = "deleted_at"
+	// FieldSocieteID holds the string denoting the societe_id field in the database.
+	FieldSocieteID = "societe_id"
 	// FieldMustChangePassword holds the string denoting the must_change_password field in the database.
 	FieldMustChangePassword = "must_change_password"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -82,12 +84,12 @@ const (
 	// TechnicienColumn is the table column denoting the technicien relation/edge.
 	TechnicienColumn = "user_id"
 	// ClientTable is the table that holds the client relation/edge.
-	ClientTable = "societes"
+	ClientTable = "users"
 	// ClientInverseTable is the table name for the Societe entity.
 	// It exists in this package in order to avoid circular dependency with the "societe" package.
 	ClientInverseTable = "societes"
 	// ClientColumn is the table column denoting the client relation/edge.
-	ClientColumn = "user_id"
+	ClientColumn = "societe_id"
 	// NotificationsTable is the table that holds the notifications relation/edge.
 	NotificationsTable = "notifications"
 	// NotificationsInverseTable is the table name for the Notification entity.
@@ -159,6 +161,7 @@ var Columns = []string{
 	FieldTokenVersion,
 	FieldLastFailedLoginAt,
 	FieldDeletedAt,
+	FieldSocieteID,
 	FieldMustChangePassword,
 }
 
@@ -311,6 +314,11 @@ func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeletedAt, opts...).ToFunc()
 }
 
+// BySocieteID orders the results by the societe_id field.
+func BySocieteID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSocieteID, opts...).ToFunc()
+}
+
 // ByMustChangePassword orders the results by the must_change_password field.
 func ByMustChangePassword(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMustChangePassword, opts...).ToFunc()
@@ -438,7 +446,7 @@ func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ClientInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2O, false, ClientTable, ClientColumn),
+		sqlgraph.Edge(sqlgraph.M2O, true, ClientTable, ClientColumn),
 	)
 }
 func newNotificationsStep() *sqlgraph.Step {

@@ -138,6 +138,11 @@ func DeletedAt(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldDeletedAt, v))
 }
 
+// SocieteID applies equality check predicate on the "societe_id" field. It's identical to SocieteIDEQ.
+func SocieteID(v int) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldSocieteID, v))
+}
+
 // MustChangePassword applies equality check predicate on the "must_change_password" field. It's identical to MustChangePasswordEQ.
 func MustChangePassword(v bool) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldMustChangePassword, v))
@@ -958,6 +963,36 @@ func DeletedAtNotNil() predicate.User {
 	return predicate.User(sql.FieldNotNull(FieldDeletedAt))
 }
 
+// SocieteIDEQ applies the EQ predicate on the "societe_id" field.
+func SocieteIDEQ(v int) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldSocieteID, v))
+}
+
+// SocieteIDNEQ applies the NEQ predicate on the "societe_id" field.
+func SocieteIDNEQ(v int) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldSocieteID, v))
+}
+
+// SocieteIDIn applies the In predicate on the "societe_id" field.
+func SocieteIDIn(vs ...int) predicate.User {
+	return predicate.User(sql.FieldIn(FieldSocieteID, vs...))
+}
+
+// SocieteIDNotIn applies the NotIn predicate on the "societe_id" field.
+func SocieteIDNotIn(vs ...int) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldSocieteID, vs...))
+}
+
+// SocieteIDIsNil applies the IsNil predicate on the "societe_id" field.
+func SocieteIDIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldSocieteID))
+}
+
+// SocieteIDNotNil applies the NotNil predicate on the "societe_id" field.
+func SocieteIDNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldSocieteID))
+}
+
 // MustChangePasswordEQ applies the EQ predicate on the "must_change_password" field.
 func MustChangePasswordEQ(v bool) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldMustChangePassword, v))
@@ -1005,7 +1040,7 @@ func HasClient() predicate.User {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, ClientTable, ClientColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, ClientTable, ClientColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

@@ -26,6 +26,9 @@ type CreateUserInput struct {
 	Username   *string     `json:"username,omitempty"`
 	NomComplet *string     `json:"nomComplet,omitempty"`
 	Telephone  *string     `json:"telephone,omitempty"`
+	// The client company of a CLIENT account (only that role: BAD_USER_INPUT otherwise). Several
+	// accounts may share a company. Errors: NOT_FOUND (company), CONFLICT (company archived).
+	SocieteID *int `json:"societeId,omitempty"`
 }
 
 // An intervention a planning will create.
@@ -61,4 +64,10 @@ type UpdateUserInput struct {
 	// false deactivates the account: it can no longer log in and its tokens stop working.
 	IsActive           *bool `json:"isActive,omitempty"`
 	EmailNotifications *bool `json:"emailNotifications,omitempty"`
+	// Link the account to this client company: CLIENT accounts only (BAD_USER_INPUT otherwise),
+	// an active company (CONFLICT when archived). It takes effect on the account's next request.
+	// A role change away from CLIENT unlinks the account.
+	SocieteID *int `json:"societeId,omitempty"`
+	// true: unlink the account from its company.
+	ClearSociete *bool `json:"clearSociete,omitempty"`
 }

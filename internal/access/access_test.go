@@ -28,7 +28,7 @@ func TestSeesInterventionIsTheQueryRule(t *testing.T) {
 	clientUser, lonelyClient := user("client", domain.RoleClient), user("lonely", domain.RoleClient)
 	tech := c.Technicien.Create().SetUser(techUser).SaveX(sys)
 	otherTech := c.Technicien.Create().SetUser(otherTechUser).SaveX(sys)
-	soc := c.Societe.Create().SetNom("Alpha").SetCode("A").SetUser(clientUser).SaveX(sys)
+	soc := c.Societe.Create().SetNom("Alpha").SetCode("A").AddUsers(clientUser).SaveX(sys)
 	otherSoc := c.Societe.Create().SetNom("Beta").SetCode("B").SaveX(sys)
 
 	// Every combination of technician, company, requester and technician named in charge by

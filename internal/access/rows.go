@@ -178,10 +178,13 @@ var rules = map[string]rule{
 		return piece.HasInterventionsWith(Interventions(v)), nil
 	},
 
+	// Companies: a client reads his own (viewer.SocieteID, which only a CLIENT account
+	// carries) and those of his interventions; a technician those of his interventions.
 	ent.TypeSociete: staffAll(func(v *viewer.Viewer) predicate.Societe {
 		return societe.Or(societe.ID(v.SocieteID), societe.HasInterventionsWith(Interventions(v)))
 	}),
 
+	// Contracts: a client reads his company's; technicians none.
 	ent.TypeContrat: staffAll(func(v *viewer.Viewer) predicate.Contrat {
 		if v.SocieteID == 0 {
 			return none

@@ -12,10 +12,10 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/notification"
-	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -38,10 +38,13 @@ type NewUser struct {
 	Username   *string
 	NomComplet *string
 	Telephone  *string
+	// SocieteID links a CLIENT account to its company (internal/clientele.CheckUserLink).
+	SocieteID *int
 }
 
-// Create adds an active account. Errors: BAD_USER_INPUT (email, password policy), CONFLICT
-// (email taken), FORBIDDEN (not an admin).
+// Create adds an active account. Errors: BAD_USER_INPUT (email, password policy, a company
+// for another role than CLIENT), NOT_FOUND (company), CONFLICT (email taken, company
+// archived), FORBIDDEN (not an admin).
 func (s *Service) Create(ctx context.Context, in NewUser) (*ent.User, error) {
 	if err := viewer.Require(ctx, "create accounts", domain.RoleAdmin); err != nil {
 		return nil, err
@@ -49,6 +52,11 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*ent.User, error) {
 	email, err := auth.NormalizeEmail(in.Email)
 	if err != nil {
 		return nil, err
+	}
+	if in.SocieteID != nil {
+		if err := clientele.CheckUserLink(ctx, s.Client, in.Role, *in.SocieteID); err != nil {
+			return nil, err
+		}
 	}
 	hash, err := auth.HashPassword(in.Password, s.BcryptCost)
 	if err != nil {
@@ -61,6 +69,7 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*ent.User, error) {
 		SetNillableUsername(trimmed(in.Username)).
 		SetNillableNomComplet(trimmed(in.NomComplet)).
 		SetNillableTelephone(trimmed(in.Telephone)).
+		SetNillableSocieteID(in.SocieteID).
 		Save(ctx)
 	if ent.IsConstraintError(err) {
 		return nil, domain.Errorf(domain.CodeConflict, "a user with email %s already exists", email)
@@ -81,10 +90,15 @@ type Changes struct {
 	Role               *domain.Role
 	IsActive           *bool
 	EmailNotifications *bool
+	// SocieteID links the account to a client company (CLIENT only); ClearSociete unlinks
+	// it. A role change away from CLIENT unlinks it too.
+	SocieteID    *int
+	ClearSociete bool
 }
 
 // Update changes an account. Deactivating it ends its sessions. The last active admin cannot
-// be demoted or deactivated (CONFLICT).
+// be demoted or deactivated (CONFLICT). A company link follows clientele.CheckUserLink
+// (BAD_USER_INPUT, NOT_FOUND, CONFLICT).
 func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, error) {
 	if err := viewer.Require(ctx, "manage other accounts", domain.RoleAdmin); err != nil {
 		return nil, err
@@ -105,13 +119,30 @@ func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, err
 				return err
 			}
 		}
+		role := u.Role
+		if c.Role != nil {
+			role = *c.Role
+		}
+		if c.SocieteID != nil && c.ClearSociete {
+			return domain.Errorf(domain.CodeBadUserInput, "give societeId or clearSociete, not both")
+		}
+		if c.SocieteID != nil && (u.SocieteID == nil || *u.SocieteID != *c.SocieteID || role != u.Role) {
+			if err := clientele.CheckUserLink(ctx, tx, role, *c.SocieteID); err != nil {
+				return err
+			}
+		}
 		upd := tx.User.UpdateOneID(id).
 			SetNillableUsername(trimmed(c.Username)).
 			SetNillableNomComplet(trimmed(c.NomComplet)).
 			SetNillableTelephone(trimmed(c.Telephone)).
 			SetNillableRole(c.Role).
 			SetNillableIsActive(c.IsActive).
-			SetNillableEmailNotifications(c.EmailNotifications)
+			SetNillableEmailNotifications(c.EmailNotifications).
+			SetNillableSocieteID(c.SocieteID)
+		if c.ClearSociete || (role != domain.RoleClient && c.SocieteID == nil) {
+			// Only a CLIENT account reads a company's data.
+			upd.ClearSocieteID()
+		}
 		if c.Email != nil {
 			email, err := auth.NormalizeEmail(*c.Email)
 			if err != nil {
@@ -202,6 +233,7 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 			SetIsActive(false).
 			SetEmailNotifications(false).
 			SetDeletedAt(now).
+			ClearSocieteID().
 			Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("anonymizing user %d: %w", id, err)
@@ -211,9 +243,6 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 		}
 		if _, err := tx.Notification.Delete().Where(notification.UserID(id)).Exec(ctx); err != nil {
 			return fmt.Errorf("deleting notifications of %d: %w", id, err)
-		}
-		if err := tx.Societe.Update().Where(societe.UserID(id)).ClearUserID().Exec(ctx); err != nil {
-			return fmt.Errorf("unlinking client company of %d: %w", id, err)
 		}
 		if err := tx.Technicien.Update().Where(technicien.UserID(id)).SetActif(false).Exec(ctx); err != nil {
 			return fmt.Errorf("deactivating the technician profile of %d: %w", id, err)

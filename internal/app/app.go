@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/document"
@@ -308,6 +309,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		Services: graph.Services{
 			Auth:          authSvc,
 			Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
+			Clientele:     &clientele.Service{Client: db.Ent, Log: log},
 			Interventions: interventions,
 			Equipements:   &equipement.Service{Client: db.Ent},
 			Techniciens:   &technicien.Service{Client: db.Ent},

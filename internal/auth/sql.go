@@ -12,23 +12,23 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent/refreshtoken"
-	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
-// loadViewer reads the user with the ids of his technician profile and client company, and
-// whether the session is alive (a refresh token of its family neither revoked nor expired),
-// in one statement. It is not an ent query because every authenticated request runs it (when
-// the viewer cache misses): ent would read the user, then his two profiles and his session
-// in statements of their own, where this joins them and asks EXISTS in one round trip, run
-// prepared.
+// loadViewer reads the user with his client company (a column of his own row) and the id of
+// his technician profile, and whether the session is alive (a refresh token of its family
+// neither revoked nor expired), in one statement. It is not an ent query because every
+// authenticated request runs it (when the viewer cache misses): ent would read the user, then
+// his profile and his session in statements of their own, where this joins them and asks
+// EXISTS in one round trip, run prepared. The company is taken only for a CLIENT account,
+// so that a link left on another role never widens what it reads.
 func (s *Service) loadViewer(ctx context.Context, id int, session string) (cachedViewer, error) {
 	d := sql.Dialect(s.Dialect)
 	// Explicit aliases: the builder would otherwise alias joined tables behind our back.
-	u, t, c := d.Table(user.Table).As("u"), d.Table(technicien.Table).As("t"), d.Table(societe.Table).As("s")
+	u, t := d.Table(user.Table).As("u"), d.Table(technicien.Table).As("t")
 	r := d.Table(refreshtoken.Table).As("r")
 	// Revocation is what ends a session; expiry is checked too so that a session cannot
 	// outlive its last refresh token, whatever the two lifetimes are configured to. The
@@ -40,11 +40,10 @@ func (s *Service) loadViewer(ctx context.Context, id int, session string) (cache
 		sql.GT(r.C(refreshtoken.FieldExpiresAt), s.Tokens.Now()),
 	))
 	q := d.Select(u.C(user.FieldID), u.C(user.FieldEmail), u.C(user.FieldRole), u.C(user.FieldIsActive),
-		u.C(user.FieldTokenVersion), u.C(user.FieldDeletedAt), u.C(user.FieldMustChangePassword), t.C(technicien.FieldID), c.C(societe.FieldID)).
+		u.C(user.FieldTokenVersion), u.C(user.FieldDeletedAt), u.C(user.FieldMustChangePassword), t.C(technicien.FieldID), u.C(user.FieldSocieteID)).
 		AppendSelectExpr(sql.Exists(alive)).
 		From(u).
 		LeftJoin(t).On(t.C(technicien.FieldUserID), u.C(user.FieldID)).
-		LeftJoin(c).On(c.C(societe.FieldUserID), u.C(user.FieldID)).
 		Where(sql.EQ(u.C(user.FieldID), id))
 	query, args := q.Query()
 	// Every request runs it: prepared once, planned once.
@@ -68,7 +67,9 @@ func (s *Service) loadViewer(ctx context.Context, id int, session string) (cache
 	}
 	e.v.Role = domain.Role(role)
 	e.v.TechnicienID = int(techID.Int64)
-	e.v.SocieteID = int(so.Int64)
+	if e.v.Role == domain.RoleClient {
+		e.v.SocieteID = int(so.Int64)
+	}
 	e.active = active && !deletedAt.Valid
 	return e, rows.Err()
 }

@@ -16,6 +16,8 @@ const (
 	MaxQuantite = 1_000_000
 	// MaxDureeMinutes bounds an estimated duration (nearly two years).
 	MaxDureeMinutes = 1_000_000
+	// MaxSLAHeures bounds a contract's SLA for one priority (one year).
+	MaxSLAHeures = 8760
 	// MaxIntervalle bounds the number of periods between two occurrences of a planning.
 	MaxIntervalle = 1000
 )

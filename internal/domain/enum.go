@@ -168,6 +168,17 @@ const (
 	EnvoiEchec     StatutEnvoi = "ECHEC"
 )
 
+// ContratStatut is where a maintenance contract stands; only ACTIF gives its SLA.
+type ContratStatut string
+
+// Contract statuses.
+const (
+	ContratActif    ContratStatut = "ACTIF"
+	ContratSuspendu ContratStatut = "SUSPENDU"
+	ContratResilie  ContratStatut = "RESILIE"
+	ContratExpire   ContratStatut = "EXPIRE"
+)
+
 // enumValues lists every value of each enumeration, in declaration order.
 var enumValues = map[string][]string{
 	"Role":               {"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"},
@@ -183,6 +194,7 @@ var enumValues = map[string][]string{
 	"NotificationType":   {"AFFECTATION", "CLOTURE", "RAPPEL", "RETARD", "INFORMATION"},
 	"Canal":              {"EMAIL", "LOG"},
 	"StatutEnvoi":        {"EN_ATTENTE", "ENVOYEE", "ECHEC"},
+	"ContratStatut":      {"ACTIF", "SUSPENDU", "RESILIE", "EXPIRE"},
 }
 
 // unmarshalEnum reads a GraphQL enum value into dst after checking it belongs to the enum.

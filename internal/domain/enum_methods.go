@@ -156,3 +156,14 @@ func (v StatutEnvoi) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
 
 // UnmarshalGQL accepts only the values of StatutEnvoi.
 func (v *StatutEnvoi) UnmarshalGQL(src any) error { return unmarshalEnum(v, "StatutEnvoi", src) }
+
+// Values lists every ContratStatut; ent uses it for the column's allowed values.
+func (ContratStatut) Values() []string { return enumValues["ContratStatut"] }
+
+func (v ContratStatut) String() string { return string(v) }
+
+// MarshalGQL writes the value as a GraphQL enum.
+func (v ContratStatut) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
+
+// UnmarshalGQL accepts only the values of ContratStatut.
+func (v *ContratStatut) UnmarshalGQL(src any) error { return unmarshalEnum(v, "ContratStatut", src) }

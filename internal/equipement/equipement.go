@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/internal/database"
@@ -30,7 +31,8 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 	return e, err
 }
 
-// Update changes an equipement (NOT_FOUND, CONFLICT on a taken code). Retiring it (statut
+// Update changes an equipement (NOT_FOUND, CONFLICT on a taken code, or on a change of client
+// while a contract of its client covers it). Retiring it (statut
 // RETIRE) suspends its active plannings in the same transaction: a retired machine gets no
 // more preventive work.
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInput) (*ent.Equipement, error) {
@@ -49,6 +51,11 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 		case err != nil:
 			return err
 		}
+		if in.ClientID != nil || in.ClearClient {
+			if err := keepsCoverage(ctx, tx, out); err != nil {
+				return err
+			}
+		}
 		if out.Statut != domain.EquipementRetire {
 			return nil
 		}
@@ -61,6 +68,24 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 		return nil, err
 	}
 	return out.Unwrap(), nil
+}
+
+// keepsCoverage refuses a change of client of an equipment that contracts of another client
+// cover (CONFLICT): covered equipment is its contract's client's (internal/clientele).
+func keepsCoverage(ctx context.Context, tx *ent.Client, e *ent.Equipement) error {
+	q := tx.Contrat.Query().Where(contrat.HasEquipementsWith(equipement.ID(e.ID)))
+	if e.ClientID != nil {
+		q.Where(contrat.ClientIDNEQ(*e.ClientID))
+	}
+	c, err := q.First(viewer.SystemContext(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading the contracts covering equipement %d: %w", e.ID, err)
+	}
+	return domain.Errorf(domain.CodeConflict,
+		"equipement %s is covered by contract %s of its client: take it out of the contract before changing its client", e.Code, c.Reference)
 }
 
 // TakesWork checks that equipement id exists for the caller (NOT_FOUND) and may get new

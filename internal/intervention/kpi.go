@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"time"
 
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -21,6 +23,19 @@ func (s SLA) Deadline(created time.Time, p domain.Priorite) *time.Time {
 	}
 	t := created.Add(d)
 	return &t
+}
+
+// Under is the deadline of work created at created with priority p under contract c (nil:
+// none): the contract's hours for p when it applies then and sets them
+// (clientele.Applies, clientele.Hours), the server's default otherwise.
+func (s SLA) Under(c *ent.Contrat, created time.Time, p domain.Priorite) *time.Time {
+	if clientele.Applies(c, created) {
+		if d, ok := clientele.Hours(c, p); ok {
+			t := created.Add(d)
+			return &t
+		}
+	}
+	return s.Deadline(created, p)
 }
 
 // Step is one line of the history: at At the intervention was in Statut, with TechnicienID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
@@ -99,20 +102,21 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 	default:
 		return nil, domain.Errorf(domain.CodeForbidden, "your role may not create interventions")
 	}
-	if err := s.checkLinks(ctx, in.EquipementID, in.ClientID, in.ContratID); err != nil {
+	now := s.Now()
+	c, err := s.createLinks(ctx, &in, now)
+	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
 	manual := in.DateLimite != nil
 	if !manual {
 		p := domain.PrioriteNormale
 		if in.Priorite != nil {
 			p = *in.Priorite
 		}
-		in.DateLimite = s.SLA.Deadline(now, p)
+		in.DateLimite = s.SLA.Under(c, now, p)
 	}
 	var created *ent.Intervention
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		var err error
 		created, err = Open(ctx, tx, tx.Intervention.Create().
 			SetInput(in).
@@ -129,33 +133,71 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 	return created, nil
 }
 
+// createLinks checks the rows a new intervention links to (checkLinks; its client must be
+// active) and completes them: a contract given without a client brings its client, and
+// work for a client on an equipment without a contract given falls under the client's
+// single contract covering that equipment now (clientele.Covering). It returns the contract,
+// whose terms give the deadline.
+func (s *Service) createLinks(ctx context.Context, in *ent.CreateInterventionInput, now time.Time) (*ent.Contrat, error) {
+	if in.ContratID != nil && in.ClientID == nil {
+		c, err := s.contrat(ctx, *in.ContratID)
+		if err != nil {
+			return nil, err
+		}
+		in.ClientID = &c.ClientID
+	}
+	c, err := s.checkLinks(ctx, in.EquipementID, in.ClientID, in.ContratID, true)
+	if err != nil || c != nil || in.ClientID == nil || in.EquipementID == nil {
+		return c, err
+	}
+	c, err = clientele.Covering(ctx, s.Client, *in.ClientID, *in.EquipementID, now)
+	if c != nil {
+		in.ContratID = &c.ID
+	}
+	return c, err
+}
+
 // checkLinks verifies that linked rows exist and are visible to the caller, that an
-// equipement is not retired, and that a contract belongs to the intervention's client.
-func (s *Service) checkLinks(ctx context.Context, equipementID, clientID, contratID *int) error {
+// equipement is not retired, that a client given anew (newClient) is not archived, and that a
+// contract belongs to the intervention's client; it returns the contract, if any.
+func (s *Service) checkLinks(ctx context.Context, equipementID, clientID, contratID *int, newClient bool) (*ent.Contrat, error) {
 	if equipementID != nil {
 		if err := equipement.TakesWork(ctx, s.Client, *equipementID); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if clientID != nil {
+	if clientID != nil && newClient {
+		if _, err := clientele.TakesWork(ctx, s.Client, *clientID); err != nil {
+			return nil, err
+		}
+	}
+	if clientID != nil && !newClient {
 		if _, err := s.Client.Societe.Get(ctx, *clientID); ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeNotFound, "client %d not found", *clientID)
+			return nil, domain.Errorf(domain.CodeNotFound, "client %d not found", *clientID)
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if contratID != nil {
-		c, err := s.Client.Contrat.Query().Where(contrat.ID(*contratID)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeNotFound, "contrat %d not found", *contratID)
-		} else if err != nil {
-			return err
-		}
-		if clientID != nil && c.ClientID != *clientID {
-			return domain.Errorf(domain.CodeBadUserInput, "contrat %s belongs to another client", c.Reference)
-		}
+	if contratID == nil {
+		return nil, nil
 	}
-	return nil
+	c, err := s.contrat(ctx, *contratID)
+	if err != nil {
+		return nil, err
+	}
+	if clientID != nil && c.ClientID != *clientID {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "contrat %s belongs to another client", c.Reference)
+	}
+	return c, nil
+}
+
+// contrat reads a contract as the caller may see it.
+func (s *Service) contrat(ctx context.Context, id int) (*ent.Contrat, error) {
+	c, err := s.Client.Contrat.Query().Where(contrat.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "contrat %d not found", id)
+	}
+	return c, err
 }
 
 // load reads an intervention as the caller may see it.
@@ -196,8 +238,24 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 	if contratID == nil && !in.ClearContrat && in.ClientID != nil {
 		contratID = iv.ContratID // a new client must still match the kept contract
 	}
-	if err := s.checkLinks(ctx, in.EquipementID, clientID, contratID); err != nil {
+	if _, err := s.checkLinks(ctx, in.EquipementID, clientID, contratID, in.ClientID != nil); err != nil {
 		return nil, err
+	}
+	// The deadline follows the priority and the contract unless it was set by hand.
+	var terms *ent.Contrat
+	rederive := !iv.DateLimiteManuelle && (in.Priorite != nil && *in.Priorite != iv.Priorite ||
+		in.ContratID != nil && (iv.ContratID == nil || *in.ContratID != *iv.ContratID) ||
+		in.ClearContrat && iv.ContratID != nil)
+	if rederive && !in.ClearContrat {
+		if id := in.ContratID; id != nil || iv.ContratID != nil {
+			if id == nil {
+				id = iv.ContratID
+			}
+			// The intervention's own contract, whether the caller may read it or not.
+			if terms, err = s.Client.Contrat.Get(viewer.SystemContext(ctx), *id); err != nil {
+				return nil, fmt.Errorf("reading the contract of intervention %d: %w", iv.ID, err)
+			}
+		}
 	}
 	now := s.Now()
 	var out *ent.Intervention
@@ -206,9 +264,12 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 		switch {
 		case in.DateLimite != nil || in.ClearDateLimite:
 			upd.SetDateLimiteManuelle(true)
-		case in.Priorite != nil && *in.Priorite != iv.Priorite && !iv.DateLimiteManuelle:
-			// The SLA deadline follows the priority, unless it was set by hand.
-			if d := s.SLA.Deadline(iv.DateCreation, *in.Priorite); d != nil {
+		case rederive:
+			p := iv.Priorite
+			if in.Priorite != nil {
+				p = *in.Priorite
+			}
+			if d := s.SLA.Under(terms, iv.DateCreation, p); d != nil {
 				upd.SetDateLimite(*d)
 			} else {
 				upd.ClearDateLimite()
@@ -391,12 +452,17 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 			to = append(to, *after.DemandeurID)
 		}
 		if after.ClientID != nil {
-			c, err := tx.Societe.Get(ctx, *after.ClientID)
+			// Every active account of the client company hears of it.
+			ids, err := tx.User.Query().
+				Where(user.SocieteID(*after.ClientID), user.IsActive(true), user.DeletedAtIsNil()).
+				IDs(ctx)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("reading the accounts of client %d: %w", *after.ClientID, err)
 			}
-			if c.UserID != nil {
-				to = append(to, *c.UserID)
+			for _, id := range ids {
+				if !slices.Contains(to, id) {
+					to = append(to, id)
+				}
 			}
 		}
 		return notify.Send(ctx, tx, notify.Notice{

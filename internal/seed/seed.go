@@ -85,7 +85,7 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	}
 	societes, err := bulk(ctx, s.Clients, func(i int) *ent.SocieteCreate {
 		return client.Societe.Create().SetNom(fmt.Sprintf("Société %d", i+1)).SetCode(fmt.Sprintf("CL-%04d", i+1)).
-			SetVille([]string{"Casablanca", "Rabat", "Tanger", "Agadir", "Fès"}[i%5]).SetUserID(clientUsers[i].ID)
+			SetVille([]string{"Casablanca", "Rabat", "Tanger", "Agadir", "Fès"}[i%5]).AddUserIDs(clientUsers[i].ID)
 	}, client.Societe.CreateBulk)
 	if err != nil {
 		return err
@@ -128,6 +128,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return err
 	}
 	step("%d equipements, %d parts, %d plannings", len(equipements), len(pieces), s.Plannings)
+	covering, err := contracts(ctx, client, societes, equipements, now)
+	if err != nil {
+		return err
+	}
+	step("contracts covering %d equipements", len(covering))
 
 	// Work: interventions in every status, with their history, documents and notifications.
 	statuts := []domain.InterventionStatut{"OUVERTE", "AFFECTEE", "EN_COURS", "EN_ATTENTE", "CLOTUREE", "CLOTUREE", "CLOTUREE", "ARCHIVEE", "ANNULEE"}
@@ -177,6 +182,9 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			}
 			if eq.ClientID != nil {
 				c.SetClientID(*eq.ClientID)
+				if ct, ok := covering[eq.ID]; ok {
+					c.SetContratID(ct)
+				}
 			}
 			if st == domain.StatutCloturee || st == domain.StatutArchivee {
 				c.SetDateCloture(created.Add(time.Duration(4+rng.IntN(100)) * time.Hour))

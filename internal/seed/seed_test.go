@@ -12,6 +12,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/seed"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -61,5 +62,44 @@ func TestDeterministic(t *testing.T) {
 	}
 	if diff := cmp.Diff(titles(), titles()); diff != "" {
 		t.Errorf("two seeds differ (-first +second):\n%s", diff)
+	}
+}
+
+// Most companies have a contract covering their equipment, some with their own SLA hours;
+// every CLIENT account is linked to its company; work on covered equipment is under the
+// contract of its client.
+func TestClients(t *testing.T) {
+	c, ctx := seeded(t)
+	societes := c.Societe.Query().WithContrats(func(q *ent.ContratQuery) { q.WithEquipements() }).WithUsers().AllX(ctx)
+	under, overrides, covered := 0, 0, 0
+	for _, s := range societes {
+		if len(s.Edges.Users) != 1 || s.Edges.Users[0].Role != domain.RoleClient {
+			t.Errorf("company %s has accounts %v, want one CLIENT", s.Code, s.Edges.Users)
+		}
+		for _, ct := range s.Edges.Contrats {
+			under++
+			if ct.SLAUrgenteHeures != nil {
+				overrides++
+			}
+			for _, e := range ct.Edges.Equipements {
+				covered++
+				if e.ClientID == nil || *e.ClientID != s.ID {
+					t.Errorf("contract %s covers equipement %s of another client", ct.Reference, e.Code)
+				}
+			}
+		}
+	}
+	if under*2 <= len(societes) || overrides == 0 || overrides == under || covered == 0 {
+		t.Errorf("%d companies, %d contracts, %d with SLA hours, %d equipment covered: want most companies under contract, some with SLA hours",
+			len(societes), under, overrides, covered)
+	}
+	ivs := c.Intervention.Query().Where(intervention.HasContrat()).WithContrat().AllX(ctx)
+	if len(ivs) == 0 {
+		t.Fatal("no intervention under a contract")
+	}
+	for _, iv := range ivs {
+		if iv.ClientID == nil || *iv.ClientID != iv.Edges.Contrat.ClientID {
+			t.Fatalf("intervention %d of client %v under contract %s of client %d", iv.ID, iv.ClientID, iv.Edges.Contrat.Reference, iv.Edges.Contrat.ClientID)
+		}
 	}
 }

@@ -20,11 +20,11 @@ CREATE INDEX `notification_statut_envoi_prochaine_tentative` ON `notifications` 
 -- create index "notification_intervention_id" to table: "notifications"
 CREATE INDEX `notification_intervention_id` ON `notifications` (`intervention_id`);
 -- create "new_users" table
-CREATE TABLE `new_users` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `email` text NOT NULL, `username` text NULL, `nom_complet` text NULL, `telephone` text NULL, `password_hash` text NOT NULL, `role` text NOT NULL, `is_active` bool NOT NULL DEFAULT (true), `email_notifications` bool NOT NULL DEFAULT (true), `failed_login_attempts` integer NOT NULL DEFAULT (0), `locked_until` datetime NULL, `password_changed_at` datetime NULL, `last_login_at` datetime NULL, `token_version` integer NOT NULL DEFAULT (0), `last_failed_login_at` datetime NULL, `deleted_at` datetime NULL, `must_change_password` bool NOT NULL DEFAULT (false));
+CREATE TABLE `new_users` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `email` text NOT NULL, `username` text NULL, `nom_complet` text NULL, `telephone` text NULL, `password_hash` text NOT NULL, `role` text NOT NULL, `is_active` bool NOT NULL DEFAULT (true), `email_notifications` bool NOT NULL DEFAULT (true), `failed_login_attempts` integer NOT NULL DEFAULT (0), `locked_until` datetime NULL, `password_changed_at` datetime NULL, `last_login_at` datetime NULL, `token_version` integer NOT NULL DEFAULT (0), `last_failed_login_at` datetime NULL, `deleted_at` datetime NULL, `must_change_password` bool NOT NULL DEFAULT (false), `societe_id` integer NULL, CONSTRAINT `users_societes_users` FOREIGN KEY (`societe_id`) REFERENCES `societes` (`id`) ON DELETE SET NULL);
 -- set sequence for "new_users" table
 INSERT INTO sqlite_sequence (name, seq) VALUES ("new_users", 51539607552);
 -- copy rows from old table "users" to new temporary table "new_users"
-INSERT INTO `new_users` (`id`, `created_at`, `updated_at`, `email`, `username`, `nom_complet`, `telephone`, `password_hash`, `role`, `is_active`, `email_notifications`, `failed_login_attempts`, `locked_until`, `password_changed_at`, `last_login_at`, `token_version`, `last_failed_login_at`, `deleted_at`) SELECT `id`, `created_at`, `updated_at`, `email`, `username`, `nom_complet`, `telephone`, `password_hash`, `role`, `is_active`, `email_notifications`, `failed_login_attempts`, `locked_until`, `password_changed_at`, `last_login_at`, `token_version`, `last_failed_login_at`, `deleted_at` FROM `users`;
+INSERT INTO `new_users` (`id`, `created_at`, `updated_at`, `email`, `username`, `nom_complet`, `telephone`, `password_hash`, `role`, `is_active`, `email_notifications`, `failed_login_attempts`, `locked_until`, `password_changed_at`, `last_login_at`, `token_version`, `last_failed_login_at`, `deleted_at`, `societe_id`) SELECT `id`, `created_at`, `updated_at`, `email`, `username`, `nom_complet`, `telephone`, `password_hash`, `role`, `is_active`, `email_notifications`, `failed_login_attempts`, `locked_until`, `password_changed_at`, `last_login_at`, `token_version`, `last_failed_login_at`, `deleted_at`, `societe_id` FROM `users`;
 -- drop "users" table after copying rows
 DROP TABLE `users`;
 -- rename temporary table "new_users" to "users"
@@ -35,6 +35,8 @@ CREATE UNIQUE INDEX `users_email_key` ON `users` (`email`);
 CREATE INDEX `user_created_at` ON `users` (`created_at`);
 -- create index "user_role_is_active" to table: "users"
 CREATE INDEX `user_role_is_active` ON `users` (`role`, `is_active`);
+-- create index "user_societe_id" to table: "users"
+CREATE INDEX `user_societe_id` ON `users` (`societe_id`);
 -- create "idempotency_keys" table
 CREATE TABLE `idempotency_keys` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `key` text NOT NULL, `request_hash` text NOT NULL, `status` integer NULL, `response` blob NULL, `content_type` text NULL, `expires_at` datetime NOT NULL, `user_id` integer NOT NULL, CONSTRAINT `idempotency_keys_users_idempotency_keys` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE NO ACTION);
 -- set sequence for "idempotency_keys" table

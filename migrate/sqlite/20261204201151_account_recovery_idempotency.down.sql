@@ -18,6 +18,8 @@ DROP INDEX `idempotencykey_created_at`;
 UPDATE sqlite_sequence SET seq = 0 WHERE name = "idempotency_keys";
 -- reverse: create "idempotency_keys" table
 DROP TABLE `idempotency_keys`;
+-- reverse: create index "user_societe_id" to table: "users"
+DROP INDEX `user_societe_id`;
 -- reverse: create index "user_role_is_active" to table: "users"
 DROP INDEX `user_role_is_active`;
 -- reverse: create index "user_created_at" to table: "users"
