@@ -26,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			schedulerrun.Table:           schedulerrun.ValidColumn,
 			societe.Table:                societe.ValidColumn,
 			technicien.Table:             technicien.ValidColumn,
+			techniciencompetence.Table:   techniciencompetence.ValidColumn,
 			user.Table:                   user.ValidColumn,
 		})
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -43,9 +44,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competence.FieldCreatedAt:   {Type: field.TypeTime, Column: competence.FieldCreatedAt},
 			competence.FieldUpdatedAt:   {Type: field.TypeTime, Column: competence.FieldUpdatedAt},
 			competence.FieldNom:         {Type: field.TypeString, Column: competence.FieldNom},
-			competence.FieldNiveau:      {Type: field.TypeEnum, Column: competence.FieldNiveau},
 			competence.FieldDescription: {Type: field.TypeString, Column: competence.FieldDescription},
-			competence.FieldNiveauRang:  {Type: field.TypeInt, Column: competence.FieldNiveauRang},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -381,6 +380,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   techniciencompetence.Table,
+			Columns: techniciencompetence.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: techniciencompetence.FieldID,
+			},
+		},
+		Type: "TechnicienCompetence",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			techniciencompetence.FieldCreatedAt:    {Type: field.TypeTime, Column: techniciencompetence.FieldCreatedAt},
+			techniciencompetence.FieldUpdatedAt:    {Type: field.TypeTime, Column: techniciencompetence.FieldUpdatedAt},
+			techniciencompetence.FieldTechnicienID: {Type: field.TypeInt, Column: techniciencompetence.FieldTechnicienID},
+			techniciencompetence.FieldCompetenceID: {Type: field.TypeInt, Column: techniciencompetence.FieldCompetenceID},
+			techniciencompetence.FieldNiveau:       {Type: field.TypeEnum, Column: techniciencompetence.FieldNiveau},
+			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -410,16 +428,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.MustAddE(
-		"techniciens",
+		"detentions",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 		},
 		"Competence",
-		"Technicien",
+		"TechnicienCompetence",
 	)
 	graph.MustAddE(
 		"client",
@@ -854,16 +872,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
-		"competences",
+		"competences_detenues",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 		},
 		"Technicien",
-		"Competence",
+		"TechnicienCompetence",
 	)
 	graph.MustAddE(
 		"interventions",
@@ -900,6 +918,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Technicien",
 		"HistoriqueIntervention",
+	)
+	graph.MustAddE(
+		"technicien",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   techniciencompetence.TechnicienTable,
+			Columns: []string{techniciencompetence.TechnicienColumn},
+			Bidi:    false,
+		},
+		"TechnicienCompetence",
+		"Technicien",
+	)
+	graph.MustAddE(
+		"competence",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   techniciencompetence.CompetenceTable,
+			Columns: []string{techniciencompetence.CompetenceColumn},
+			Bidi:    false,
+		},
+		"TechnicienCompetence",
+		"Competence",
 	)
 	graph.MustAddE(
 		"technicien",
@@ -1049,29 +1091,19 @@ func (f *CompetenceFilter) WhereNom(p entql.StringP) {
 	f.Where(p.Field(competence.FieldNom))
 }
 
-// WhereNiveau applies the entql string predicate on the niveau field.
-func (f *CompetenceFilter) WhereNiveau(p entql.StringP) {
-	f.Where(p.Field(competence.FieldNiveau))
-}
-
 // WhereDescription applies the entql string predicate on the description field.
 func (f *CompetenceFilter) WhereDescription(p entql.StringP) {
 	f.Where(p.Field(competence.FieldDescription))
 }
 
-// WhereNiveauRang applies the entql int predicate on the niveau_rang field.
-func (f *CompetenceFilter) WhereNiveauRang(p entql.IntP) {
-	f.Where(p.Field(competence.FieldNiveauRang))
+// WhereHasDetentions applies a predicate to check if query has an edge detentions.
+func (f *CompetenceFilter) WhereHasDetentions() {
+	f.Where(entql.HasEdge("detentions"))
 }
 
-// WhereHasTechniciens applies a predicate to check if query has an edge techniciens.
-func (f *CompetenceFilter) WhereHasTechniciens() {
-	f.Where(entql.HasEdge("techniciens"))
-}
-
-// WhereHasTechniciensWith applies a predicate to check if query has an edge techniciens with a given conditions (other predicates).
-func (f *CompetenceFilter) WhereHasTechniciensWith(preds ...predicate.Technicien) {
-	f.Where(entql.HasEdgeWith("techniciens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+// WhereHasDetentionsWith applies a predicate to check if query has an edge detentions with a given conditions (other predicates).
+func (f *CompetenceFilter) WhereHasDetentionsWith(preds ...predicate.TechnicienCompetence) {
+	f.Where(entql.HasEdgeWith("detentions", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2912,14 +2944,14 @@ func (f *TechnicienFilter) WhereHasUserWith(preds ...predicate.User) {
 	})))
 }
 
-// WhereHasCompetences applies a predicate to check if query has an edge competences.
-func (f *TechnicienFilter) WhereHasCompetences() {
-	f.Where(entql.HasEdge("competences"))
+// WhereHasCompetencesDetenues applies a predicate to check if query has an edge competences_detenues.
+func (f *TechnicienFilter) WhereHasCompetencesDetenues() {
+	f.Where(entql.HasEdge("competences_detenues"))
 }
 
-// WhereHasCompetencesWith applies a predicate to check if query has an edge competences with a given conditions (other predicates).
-func (f *TechnicienFilter) WhereHasCompetencesWith(preds ...predicate.Competence) {
-	f.Where(entql.HasEdgeWith("competences", sqlgraph.WrapFunc(func(s *sql.Selector) {
+// WhereHasCompetencesDetenuesWith applies a predicate to check if query has an edge competences_detenues with a given conditions (other predicates).
+func (f *TechnicienFilter) WhereHasCompetencesDetenuesWith(preds ...predicate.TechnicienCompetence) {
+	f.Where(entql.HasEdgeWith("competences_detenues", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2969,6 +3001,104 @@ func (f *TechnicienFilter) WhereHasHistoriqueWith(preds ...predicate.HistoriqueI
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TechnicienCompetenceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TechnicienCompetenceQuery builder.
+func (_q *TechnicienCompetenceQuery) Filter() *TechnicienCompetenceFilter {
+	return &TechnicienCompetenceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TechnicienCompetenceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TechnicienCompetenceMutation builder.
+func (m *TechnicienCompetenceMutation) Filter() *TechnicienCompetenceFilter {
+	return &TechnicienCompetenceFilter{config: m.config, predicateAdder: m}
+}
+
+// TechnicienCompetenceFilter provides a generic filtering capability at runtime for TechnicienCompetenceQuery.
+type TechnicienCompetenceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TechnicienCompetenceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TechnicienCompetenceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TechnicienCompetenceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(techniciencompetence.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TechnicienCompetenceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(techniciencompetence.FieldUpdatedAt))
+}
+
+// WhereTechnicienID applies the entql int predicate on the technicien_id field.
+func (f *TechnicienCompetenceFilter) WhereTechnicienID(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldTechnicienID))
+}
+
+// WhereCompetenceID applies the entql int predicate on the competence_id field.
+func (f *TechnicienCompetenceFilter) WhereCompetenceID(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldCompetenceID))
+}
+
+// WhereNiveau applies the entql string predicate on the niveau field.
+func (f *TechnicienCompetenceFilter) WhereNiveau(p entql.StringP) {
+	f.Where(p.Field(techniciencompetence.FieldNiveau))
+}
+
+// WhereNiveauRang applies the entql int predicate on the niveau_rang field.
+func (f *TechnicienCompetenceFilter) WhereNiveauRang(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldNiveauRang))
+}
+
+// WhereHasTechnicien applies a predicate to check if query has an edge technicien.
+func (f *TechnicienCompetenceFilter) WhereHasTechnicien() {
+	f.Where(entql.HasEdge("technicien"))
+}
+
+// WhereHasTechnicienWith applies a predicate to check if query has an edge technicien with a given conditions (other predicates).
+func (f *TechnicienCompetenceFilter) WhereHasTechnicienWith(preds ...predicate.Technicien) {
+	f.Where(entql.HasEdgeWith("technicien", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCompetence applies a predicate to check if query has an edge competence.
+func (f *TechnicienCompetenceFilter) WhereHasCompetence() {
+	f.Where(entql.HasEdge("competence"))
+}
+
+// WhereHasCompetenceWith applies a predicate to check if query has an edge competence with a given conditions (other predicates).
+func (f *TechnicienCompetenceFilter) WhereHasCompetenceWith(preds ...predicate.Competence) {
+	f.Where(entql.HasEdgeWith("competence", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2997,7 +3127,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -10,23 +10,15 @@ import (
 
 // CreateCompetenceInput represents a mutation input for creating competences.
 type CreateCompetenceInput struct {
-	Nom           string
-	Niveau        *domain.NiveauCompetence
-	Description   *string
-	TechnicienIDs []int
+	Nom         string
+	Description *string
 }
 
 // Mutate applies the CreateCompetenceInput on the CompetenceMutation builder.
 func (i *CreateCompetenceInput) Mutate(m *CompetenceMutation) {
 	m.SetNom(i.Nom)
-	if v := i.Niveau; v != nil {
-		m.SetNiveau(*v)
-	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
-	}
-	if v := i.TechnicienIDs; len(v) > 0 {
-		m.AddTechnicienIDs(v...)
 	}
 }
 
@@ -38,13 +30,9 @@ func (c *CompetenceCreate) SetInput(i CreateCompetenceInput) *CompetenceCreate {
 
 // UpdateCompetenceInput represents a mutation input for updating competences.
 type UpdateCompetenceInput struct {
-	Nom                 *string
-	Niveau              *domain.NiveauCompetence
-	ClearDescription    bool
-	Description         *string
-	ClearTechniciens    bool
-	AddTechnicienIDs    []int
-	RemoveTechnicienIDs []int
+	Nom              *string
+	ClearDescription bool
+	Description      *string
 }
 
 // Mutate applies the UpdateCompetenceInput on the CompetenceMutation builder.
@@ -52,23 +40,11 @@ func (i *UpdateCompetenceInput) Mutate(m *CompetenceMutation) {
 	if v := i.Nom; v != nil {
 		m.SetNom(*v)
 	}
-	if v := i.Niveau; v != nil {
-		m.SetNiveau(*v)
-	}
 	if i.ClearDescription {
 		m.ClearDescription()
 	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
-	}
-	if i.ClearTechniciens {
-		m.ClearTechniciens()
-	}
-	if v := i.AddTechnicienIDs; len(v) > 0 {
-		m.AddTechnicienIDs(v...)
-	}
-	if v := i.RemoveTechnicienIDs; len(v) > 0 {
-		m.RemoveTechnicienIDs(v...)
 	}
 }
 
@@ -888,7 +864,6 @@ type CreateTechnicienInput struct {
 	Disponibilite       *domain.Disponibilite
 	TauxHoraireCentimes *int64
 	UserID              int
-	CompetenceIDs       []int
 }
 
 // Mutate applies the CreateTechnicienInput on the TechnicienMutation builder.
@@ -903,9 +878,6 @@ func (i *CreateTechnicienInput) Mutate(m *TechnicienMutation) {
 		m.SetTauxHoraireCentimes(*v)
 	}
 	m.SetUserID(i.UserID)
-	if v := i.CompetenceIDs; len(v) > 0 {
-		m.AddCompetenceIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateTechnicienInput on the TechnicienCreate builder.
@@ -920,9 +892,6 @@ type UpdateTechnicienInput struct {
 	Equipe              *string
 	Disponibilite       *domain.Disponibilite
 	TauxHoraireCentimes *int64
-	ClearCompetences    bool
-	AddCompetenceIDs    []int
-	RemoveCompetenceIDs []int
 }
 
 // Mutate applies the UpdateTechnicienInput on the TechnicienMutation builder.
@@ -938,15 +907,6 @@ func (i *UpdateTechnicienInput) Mutate(m *TechnicienMutation) {
 	}
 	if v := i.TauxHoraireCentimes; v != nil {
 		m.SetTauxHoraireCentimes(*v)
-	}
-	if i.ClearCompetences {
-		m.ClearCompetences()
-	}
-	if v := i.AddCompetenceIDs; len(v) > 0 {
-		m.AddCompetenceIDs(v...)
-	}
-	if v := i.RemoveCompetenceIDs; len(v) > 0 {
-		m.RemoveCompetenceIDs(v...)
 	}
 }
 

@@ -9,9 +9,11 @@ import "github.com/mifmaroc/erp/internal/render/shape"
 var Shapes = map[string]shape.Shape{
 	"Competence": {
 		Table:   "competences",
-		Columns: []string{"id", "created_at", "updated_at", "nom", "niveau", "description", "niveau_rang"},
+		Columns: []string{"id", "created_at", "updated_at", "nom", "description"},
 		Model:   Competence{},
-		Edges:   map[string]shape.Edge{},
+		Edges: map[string]shape.Edge{
+			"detentions": {Target: "TechnicienCompetence", ChildKey: "competence_id", Order: []string{"id"}},
+		},
 	},
 	"Contrat": {
 		Table:   "contrats",
@@ -134,10 +136,20 @@ var Shapes = map[string]shape.Shape{
 		Columns: []string{"id", "created_at", "updated_at", "user_id", "equipe", "disponibilite", "taux_horaire_centimes", "actif"},
 		Model:   Technicien{},
 		Edges: map[string]shape.Edge{
-			"user":          {Target: "User", ParentKey: "user_id", Unique: true},
-			"interventions": {Target: "Intervention", ChildKey: "technicien_id", Order: []string{"id"}},
-			"plannings":     {Target: "Planning", ChildKey: "technicien_id", Order: []string{"id"}},
-			"historique":    {Target: "HistoriqueIntervention", ChildKey: "technicien_id", Order: []string{"id"}},
+			"user":                 {Target: "User", ParentKey: "user_id", Unique: true},
+			"competences_detenues": {Target: "TechnicienCompetence", ChildKey: "technicien_id", Order: []string{"id"}},
+			"interventions":        {Target: "Intervention", ChildKey: "technicien_id", Order: []string{"id"}},
+			"plannings":            {Target: "Planning", ChildKey: "technicien_id", Order: []string{"id"}},
+			"historique":           {Target: "HistoriqueIntervention", ChildKey: "technicien_id", Order: []string{"id"}},
+		},
+	},
+	"TechnicienCompetence": {
+		Table:   "techniciens_competences",
+		Columns: []string{"id", "created_at", "updated_at", "technicien_id", "competence_id", "niveau", "niveau_rang"},
+		Model:   TechnicienCompetence{},
+		Edges: map[string]shape.Edge{
+			"technicien": {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
+			"competence": {Target: "Competence", ParentKey: "competence_id", Unique: true},
 		},
 	},
 	"User": {

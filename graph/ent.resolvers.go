@@ -203,6 +203,11 @@ func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
 	return &interventionWhereInputResolver{r}
 }
 
+// TechnicienWhereInput returns TechnicienWhereInputResolver implementation.
+func (r *Resolver) TechnicienWhereInput() TechnicienWhereInputResolver {
+	return &technicienWhereInputResolver{r}
+}
+
 type (
 	documentResolver               struct{ *Resolver }
 	historiqueInterventionResolver struct{ *Resolver }
@@ -211,4 +216,5 @@ type (
 	queryResolver                  struct{ *Resolver }
 	technicienResolver             struct{ *Resolver }
 	interventionWhereInputResolver struct{ *Resolver }
+	technicienWhereInputResolver   struct{ *Resolver }
 )

@@ -15,9 +15,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "nom", Type: field.TypeString, Unique: true, Size: 100},
-		{Name: "niveau", Type: field.TypeEnum, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}, Default: "INTERMEDIAIRE"},
 		{Name: "description", Type: field.TypeString, Nullable: true},
-		{Name: "niveau_rang", Type: field.TypeInt, Default: 0},
 	}
 	// CompetencesTable holds the schema information for the "competences" table.
 	CompetencesTable = &schema.Table{
@@ -839,6 +837,53 @@ var (
 			},
 		},
 	}
+	// TechniciensCompetencesColumns holds the columns for the "techniciens_competences" table.
+	TechniciensCompetencesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "niveau", Type: field.TypeEnum, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}, Default: "INTERMEDIAIRE"},
+		{Name: "niveau_rang", Type: field.TypeInt, Default: 0},
+		{Name: "competence_id", Type: field.TypeInt},
+		{Name: "technicien_id", Type: field.TypeInt},
+	}
+	// TechniciensCompetencesTable holds the schema information for the "techniciens_competences" table.
+	TechniciensCompetencesTable = &schema.Table{
+		Name:       "techniciens_competences",
+		Columns:    TechniciensCompetencesColumns,
+		PrimaryKey: []*schema.Column{TechniciensCompetencesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "techniciens_competences_competences_detentions",
+				Columns:    []*schema.Column{TechniciensCompetencesColumns[5]},
+				RefColumns: []*schema.Column{CompetencesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "techniciens_competences_techniciens_competences_detenues",
+				Columns:    []*schema.Column{TechniciensCompetencesColumns[6]},
+				RefColumns: []*schema.Column{TechniciensColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "techniciencompetence_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{TechniciensCompetencesColumns[1]},
+			},
+			{
+				Name:    "techniciencompetence_technicien_id_competence_id",
+				Unique:  true,
+				Columns: []*schema.Column{TechniciensCompetencesColumns[6], TechniciensCompetencesColumns[5]},
+			},
+			{
+				Name:    "techniciencompetence_competence_id_niveau_rang",
+				Unique:  false,
+				Columns: []*schema.Column{TechniciensCompetencesColumns[5], TechniciensCompetencesColumns[4]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -878,31 +923,6 @@ var (
 			},
 		},
 	}
-	// TechnicienCompetencesColumns holds the columns for the "technicien_competences" table.
-	TechnicienCompetencesColumns = []*schema.Column{
-		{Name: "technicien_id", Type: field.TypeInt},
-		{Name: "competence_id", Type: field.TypeInt},
-	}
-	// TechnicienCompetencesTable holds the schema information for the "technicien_competences" table.
-	TechnicienCompetencesTable = &schema.Table{
-		Name:       "technicien_competences",
-		Columns:    TechnicienCompetencesColumns,
-		PrimaryKey: []*schema.Column{TechnicienCompetencesColumns[0], TechnicienCompetencesColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "technicien_competences_technicien_id",
-				Columns:    []*schema.Column{TechnicienCompetencesColumns[0]},
-				RefColumns: []*schema.Column{TechniciensColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "technicien_competences_competence_id",
-				Columns:    []*schema.Column{TechnicienCompetencesColumns[1]},
-				RefColumns: []*schema.Column{CompetencesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		CompetencesTable,
@@ -919,8 +939,8 @@ var (
 		SchedulerRunsTable,
 		SocietesTable,
 		TechniciensTable,
+		TechniciensCompetencesTable,
 		UsersTable,
-		TechnicienCompetencesTable,
 	}
 )
 
@@ -989,9 +1009,13 @@ func init() {
 	TechniciensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
+	TechniciensCompetencesTable.ForeignKeys[0].RefTable = CompetencesTable
+	TechniciensCompetencesTable.ForeignKeys[1].RefTable = TechniciensTable
+	TechniciensCompetencesTable.Annotation = &entsql.Annotation{
+		Table:          "techniciens_competences",
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
-	TechnicienCompetencesTable.ForeignKeys[0].RefTable = TechniciensTable
-	TechnicienCompetencesTable.ForeignKeys[1].RefTable = CompetencesTable
 }
