@@ -91,6 +91,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return err
 	}
 	step("%d users, %d technicians, %d client companies", 5+s.Techniciens+s.Clients, len(techs), len(societes))
+	held, err := seedSkills(ctx, client, s, techs, equipes)
+	if err != nil {
+		return err
+	}
+	step("%d skills, held %d times", len(catalogue), held)
 
 	// Assets.
 	kinds := []string{"Pompe", "Compresseur", "Chaudière", "Convoyeur", "Groupe froid", "Transformateur", "Presse"}

@@ -65,4 +65,3 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 	}
 	return s.Client.Technicien.UpdateOneID(id).SetInput(in).Save(ctx)
 }
-
