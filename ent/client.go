@@ -1447,6 +1447,22 @@ func (c *InterventionClient) QueryPieces(_m *Intervention) *PieceQuery {
 	return query
 }
 
+// QueryCompetenceRequise queries the competence_requise edge of a Intervention.
+func (c *InterventionClient) QueryCompetenceRequise(_m *Intervention) *CompetenceQuery {
+	query := (&CompetenceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(competence.Table, competence.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.CompetenceRequiseTable, intervention.CompetenceRequiseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryUtilisations queries the utilisations edge of a Intervention.
 func (c *InterventionClient) QueryUtilisations(_m *Intervention) *InterventionPieceQuery {
 	query := (&InterventionPieceClient{config: c.config}).Query()

@@ -192,6 +192,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDateValidationClient: {Type: field.TypeTime, Column: intervention.FieldDateValidationClient},
 			intervention.FieldStatutRang:           {Type: field.TypeInt, Column: intervention.FieldStatutRang},
 			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
+			intervention.FieldCompetenceRequiseID:  {Type: field.TypeInt, Column: intervention.FieldCompetenceRequiseID},
+			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -678,6 +680,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Intervention",
 		"Piece",
+	)
+	graph.MustAddE(
+		"competence_requise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Competence",
 	)
 	graph.MustAddE(
 		"utilisations",
@@ -1860,6 +1874,16 @@ func (f *InterventionFilter) WherePrioriteRang(p entql.IntP) {
 	f.Where(p.Field(intervention.FieldPrioriteRang))
 }
 
+// WhereCompetenceRequiseID applies the entql int predicate on the competence_requise_id field.
+func (f *InterventionFilter) WhereCompetenceRequiseID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldCompetenceRequiseID))
+}
+
+// WhereNiveauRequis applies the entql string predicate on the niveau_requis field.
+func (f *InterventionFilter) WhereNiveauRequis(p entql.StringP) {
+	f.Where(p.Field(intervention.FieldNiveauRequis))
+}
+
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
 func (f *InterventionFilter) WhereHasEquipement() {
 	f.Where(entql.HasEdge("equipement"))
@@ -1994,6 +2018,20 @@ func (f *InterventionFilter) WhereHasPieces() {
 // WhereHasPiecesWith applies a predicate to check if query has an edge pieces with a given conditions (other predicates).
 func (f *InterventionFilter) WhereHasPiecesWith(preds ...predicate.Piece) {
 	f.Where(entql.HasEdgeWith("pieces", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCompetenceRequise applies a predicate to check if query has an edge competence_requise.
+func (f *InterventionFilter) WhereHasCompetenceRequise() {
+	f.Where(entql.HasEdge("competence_requise"))
+}
+
+// WhereHasCompetenceRequiseWith applies a predicate to check if query has an edge competence_requise with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasCompetenceRequiseWith(preds ...predicate.Competence) {
+	f.Where(entql.HasEdgeWith("competence_requise", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

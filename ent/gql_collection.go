@@ -1088,6 +1088,21 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 				*wq = *query
 			})
 
+		case "competenceRequise":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetenceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competenceImplementors)...); err != nil {
+				return err
+			}
+			_q.withCompetenceRequise = query
+			if _, ok := fieldSeen[intervention.FieldCompetenceRequiseID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldCompetenceRequiseID)
+				fieldSeen[intervention.FieldCompetenceRequiseID] = struct{}{}
+			}
+
 		case "utilisations":
 			var (
 				alias = field.Alias
@@ -1249,6 +1264,16 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[intervention.FieldDateValidationClient]; !ok {
 				selectedFields = append(selectedFields, intervention.FieldDateValidationClient)
 				fieldSeen[intervention.FieldDateValidationClient] = struct{}{}
+			}
+		case "competenceRequiseID":
+			if _, ok := fieldSeen[intervention.FieldCompetenceRequiseID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldCompetenceRequiseID)
+				fieldSeen[intervention.FieldCompetenceRequiseID] = struct{}{}
+			}
+		case "niveauRequis":
+			if _, ok := fieldSeen[intervention.FieldNiveauRequis]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldNiveauRequis)
+				fieldSeen[intervention.FieldNiveauRequis] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -205,6 +205,14 @@ func (_m *Intervention) Pieces(ctx context.Context) (result []*Piece, err error)
 	return result, err
 }
 
+func (_m *Intervention) CompetenceRequise(ctx context.Context) (*Competence, error) {
+	result, err := _m.Edges.CompetenceRequiseOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompetenceRequise().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedUtilisations(graphql.GetFieldContext(ctx).Field.Alias)

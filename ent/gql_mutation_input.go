@@ -312,18 +312,20 @@ func (c *EquipementUpdateOne) SetInput(i UpdateEquipementInput) *EquipementUpdat
 
 // CreateInterventionInput represents a mutation input for creating interventions.
 type CreateInterventionInput struct {
-	Titre        string
-	Description  *string
-	Type         *domain.InterventionType
-	Priorite     *domain.Priorite
-	Urgence      *bool
-	DatePrevue   *time.Time
-	DateLimite   *time.Time
-	DureeEstimee *int
-	Rapport      *string
-	EquipementID *int
-	ClientID     *int
-	ContratID    *int
+	Titre               string
+	Description         *string
+	Type                *domain.InterventionType
+	Priorite            *domain.Priorite
+	Urgence             *bool
+	DatePrevue          *time.Time
+	DateLimite          *time.Time
+	DureeEstimee        *int
+	Rapport             *string
+	NiveauRequis        *domain.NiveauCompetence
+	EquipementID        *int
+	ClientID            *int
+	ContratID           *int
+	CompetenceRequiseID *int
 }
 
 // Mutate applies the CreateInterventionInput on the InterventionMutation builder.
@@ -353,6 +355,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	if v := i.Rapport; v != nil {
 		m.SetRapport(*v)
 	}
+	if v := i.NiveauRequis; v != nil {
+		m.SetNiveauRequis(*v)
+	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)
 	}
@@ -361,6 +366,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.ContratID; v != nil {
 		m.SetContratID(*v)
+	}
+	if v := i.CompetenceRequiseID; v != nil {
+		m.SetCompetenceRequiseID(*v)
 	}
 }
 
@@ -372,26 +380,30 @@ func (c *InterventionCreate) SetInput(i CreateInterventionInput) *InterventionCr
 
 // UpdateInterventionInput represents a mutation input for updating interventions.
 type UpdateInterventionInput struct {
-	Titre             *string
-	ClearDescription  bool
-	Description       *string
-	Type              *domain.InterventionType
-	Priorite          *domain.Priorite
-	Urgence           *bool
-	ClearDatePrevue   bool
-	DatePrevue        *time.Time
-	ClearDateLimite   bool
-	DateLimite        *time.Time
-	ClearDureeEstimee bool
-	DureeEstimee      *int
-	ClearRapport      bool
-	Rapport           *string
-	ClearEquipement   bool
-	EquipementID      *int
-	ClearClient       bool
-	ClientID          *int
-	ClearContrat      bool
-	ContratID         *int
+	Titre                  *string
+	ClearDescription       bool
+	Description            *string
+	Type                   *domain.InterventionType
+	Priorite               *domain.Priorite
+	Urgence                *bool
+	ClearDatePrevue        bool
+	DatePrevue             *time.Time
+	ClearDateLimite        bool
+	DateLimite             *time.Time
+	ClearDureeEstimee      bool
+	DureeEstimee           *int
+	ClearRapport           bool
+	Rapport                *string
+	ClearNiveauRequis      bool
+	NiveauRequis           *domain.NiveauCompetence
+	ClearEquipement        bool
+	EquipementID           *int
+	ClearClient            bool
+	ClientID               *int
+	ClearContrat           bool
+	ContratID              *int
+	ClearCompetenceRequise bool
+	CompetenceRequiseID    *int
 }
 
 // Mutate applies the UpdateInterventionInput on the InterventionMutation builder.
@@ -438,6 +450,12 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	if v := i.Rapport; v != nil {
 		m.SetRapport(*v)
 	}
+	if i.ClearNiveauRequis {
+		m.ClearNiveauRequis()
+	}
+	if v := i.NiveauRequis; v != nil {
+		m.SetNiveauRequis(*v)
+	}
 	if i.ClearEquipement {
 		m.ClearEquipement()
 	}
@@ -455,6 +473,12 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.ContratID; v != nil {
 		m.SetContratID(*v)
+	}
+	if i.ClearCompetenceRequise {
+		m.ClearCompetenceRequise()
+	}
+	if v := i.CompetenceRequiseID; v != nil {
+		m.SetCompetenceRequiseID(*v)
 	}
 }
 

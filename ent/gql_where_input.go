@@ -3199,6 +3199,22 @@ type InterventionWhereInput struct {
 	DateValidationClientIsNil  bool        `json:"dateValidationClientIsNil,omitempty"`
 	DateValidationClientNotNil bool        `json:"dateValidationClientNotNil,omitempty"`
 
+	// "competence_requise_id" field predicates.
+	CompetenceRequiseID       *int  `json:"competenceRequiseID,omitempty"`
+	CompetenceRequiseIDNEQ    *int  `json:"competenceRequiseIDNEQ,omitempty"`
+	CompetenceRequiseIDIn     []int `json:"competenceRequiseIDIn,omitempty"`
+	CompetenceRequiseIDNotIn  []int `json:"competenceRequiseIDNotIn,omitempty"`
+	CompetenceRequiseIDIsNil  bool  `json:"competenceRequiseIDIsNil,omitempty"`
+	CompetenceRequiseIDNotNil bool  `json:"competenceRequiseIDNotNil,omitempty"`
+
+	// "niveau_requis" field predicates.
+	NiveauRequis       *domain.NiveauCompetence  `json:"niveauRequis,omitempty"`
+	NiveauRequisNEQ    *domain.NiveauCompetence  `json:"niveauRequisNEQ,omitempty"`
+	NiveauRequisIn     []domain.NiveauCompetence `json:"niveauRequisIn,omitempty"`
+	NiveauRequisNotIn  []domain.NiveauCompetence `json:"niveauRequisNotIn,omitempty"`
+	NiveauRequisIsNil  bool                      `json:"niveauRequisIsNil,omitempty"`
+	NiveauRequisNotNil bool                      `json:"niveauRequisNotNil,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -3238,6 +3254,10 @@ type InterventionWhereInput struct {
 	// "pieces" edge predicates.
 	HasPieces     *bool              `json:"hasPieces,omitempty"`
 	HasPiecesWith []*PieceWhereInput `json:"hasPiecesWith,omitempty"`
+
+	// "competence_requise" edge predicates.
+	HasCompetenceRequise     *bool                   `json:"hasCompetenceRequise,omitempty"`
+	HasCompetenceRequiseWith []*CompetenceWhereInput `json:"hasCompetenceRequiseWith,omitempty"`
 
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
@@ -4077,6 +4097,42 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 	if i.DateValidationClientNotNil {
 		predicates = append(predicates, intervention.DateValidationClientNotNil())
 	}
+	if i.CompetenceRequiseID != nil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDEQ(*i.CompetenceRequiseID))
+	}
+	if i.CompetenceRequiseIDNEQ != nil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDNEQ(*i.CompetenceRequiseIDNEQ))
+	}
+	if len(i.CompetenceRequiseIDIn) > 0 {
+		predicates = append(predicates, intervention.CompetenceRequiseIDIn(i.CompetenceRequiseIDIn...))
+	}
+	if len(i.CompetenceRequiseIDNotIn) > 0 {
+		predicates = append(predicates, intervention.CompetenceRequiseIDNotIn(i.CompetenceRequiseIDNotIn...))
+	}
+	if i.CompetenceRequiseIDIsNil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDIsNil())
+	}
+	if i.CompetenceRequiseIDNotNil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDNotNil())
+	}
+	if i.NiveauRequis != nil {
+		predicates = append(predicates, intervention.NiveauRequisEQ(*i.NiveauRequis))
+	}
+	if i.NiveauRequisNEQ != nil {
+		predicates = append(predicates, intervention.NiveauRequisNEQ(*i.NiveauRequisNEQ))
+	}
+	if len(i.NiveauRequisIn) > 0 {
+		predicates = append(predicates, intervention.NiveauRequisIn(i.NiveauRequisIn...))
+	}
+	if len(i.NiveauRequisNotIn) > 0 {
+		predicates = append(predicates, intervention.NiveauRequisNotIn(i.NiveauRequisNotIn...))
+	}
+	if i.NiveauRequisIsNil {
+		predicates = append(predicates, intervention.NiveauRequisIsNil())
+	}
+	if i.NiveauRequisNotNil {
+		predicates = append(predicates, intervention.NiveauRequisNotNil())
+	}
 
 	if i.HasEquipement != nil {
 		p := intervention.HasEquipement()
@@ -4257,6 +4313,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasPiecesWith(with...))
+	}
+	if i.HasCompetenceRequise != nil {
+		p := intervention.HasCompetenceRequise()
+		if !*i.HasCompetenceRequise {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompetenceRequiseWith) > 0 {
+		with := make([]predicate.Competence, 0, len(i.HasCompetenceRequiseWith))
+		for _, w := range i.HasCompetenceRequiseWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompetenceRequiseWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasCompetenceRequiseWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()

@@ -5463,72 +5463,75 @@ func (m *HistoriqueInterventionMutation) ResetEdge(name string) error {
 // InterventionMutation represents an operation that mutates the Intervention nodes in the graph.
 type InterventionMutation struct {
 	config
-	op                     Op
-	typ                    string
-	id                     *int
-	created_at             *time.Time
-	updated_at             *time.Time
-	titre                  *string
-	description            *string
-	_type                  *domain.InterventionType
-	statut                 *domain.InterventionStatut
-	priorite               *domain.Priorite
-	urgence                *bool
-	date_creation          *time.Time
-	date_prevue            *time.Time
-	date_limite            *time.Time
-	date_affectation       *time.Time
-	date_debut             *time.Time
-	date_fin               *time.Time
-	date_cloture           *time.Time
-	date_archivage         *time.Time
-	date_alerte_echeance   *time.Time
-	date_echeance          *time.Time
-	duree_estimee          *int
-	addduree_estimee       *int
-	rapport                *string
-	satisfaction_client    *int
-	addsatisfaction_client *int
-	validation_client      *bool
-	recherche              *string
-	date_limite_manuelle   *bool
-	commentaire_client     *string
-	date_validation_client *time.Time
-	statut_rang            *int
-	addstatut_rang         *int
-	priorite_rang          *int
-	addpriorite_rang       *int
-	clearedFields          map[string]struct{}
-	equipement             *int
-	clearedequipement      bool
-	technicien             *int
-	clearedtechnicien      bool
-	client                 *int
-	clearedclient          bool
-	contrat                *int
-	clearedcontrat         bool
-	planning               *int
-	clearedplanning        bool
-	demandeur              *int
-	cleareddemandeur       bool
-	documents              map[int]struct{}
-	removeddocuments       map[int]struct{}
-	cleareddocuments       bool
-	historique             map[int]struct{}
-	removedhistorique      map[int]struct{}
-	clearedhistorique      bool
-	notifications          map[int]struct{}
-	removednotifications   map[int]struct{}
-	clearednotifications   bool
-	pieces                 map[int]struct{}
-	removedpieces          map[int]struct{}
-	clearedpieces          bool
-	utilisations           map[int]struct{}
-	removedutilisations    map[int]struct{}
-	clearedutilisations    bool
-	done                   bool
-	oldValue               func(context.Context) (*Intervention, error)
-	predicates             []predicate.Intervention
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	titre                     *string
+	description               *string
+	_type                     *domain.InterventionType
+	statut                    *domain.InterventionStatut
+	priorite                  *domain.Priorite
+	urgence                   *bool
+	date_creation             *time.Time
+	date_prevue               *time.Time
+	date_limite               *time.Time
+	date_affectation          *time.Time
+	date_debut                *time.Time
+	date_fin                  *time.Time
+	date_cloture              *time.Time
+	date_archivage            *time.Time
+	date_alerte_echeance      *time.Time
+	date_echeance             *time.Time
+	duree_estimee             *int
+	addduree_estimee          *int
+	rapport                   *string
+	satisfaction_client       *int
+	addsatisfaction_client    *int
+	validation_client         *bool
+	recherche                 *string
+	date_limite_manuelle      *bool
+	commentaire_client        *string
+	date_validation_client    *time.Time
+	statut_rang               *int
+	addstatut_rang            *int
+	priorite_rang             *int
+	addpriorite_rang          *int
+	niveau_requis             *domain.NiveauCompetence
+	clearedFields             map[string]struct{}
+	equipement                *int
+	clearedequipement         bool
+	technicien                *int
+	clearedtechnicien         bool
+	client                    *int
+	clearedclient             bool
+	contrat                   *int
+	clearedcontrat            bool
+	planning                  *int
+	clearedplanning           bool
+	demandeur                 *int
+	cleareddemandeur          bool
+	documents                 map[int]struct{}
+	removeddocuments          map[int]struct{}
+	cleareddocuments          bool
+	historique                map[int]struct{}
+	removedhistorique         map[int]struct{}
+	clearedhistorique         bool
+	notifications             map[int]struct{}
+	removednotifications      map[int]struct{}
+	clearednotifications      bool
+	pieces                    map[int]struct{}
+	removedpieces             map[int]struct{}
+	clearedpieces             bool
+	competence_requise        *int
+	clearedcompetence_requise bool
+	utilisations              map[int]struct{}
+	removedutilisations       map[int]struct{}
+	clearedutilisations       bool
+	done                      bool
+	oldValue                  func(context.Context) (*Intervention, error)
+	predicates                []predicate.Intervention
 }
 
 var _ ent.Mutation = (*InterventionMutation)(nil)
@@ -7221,6 +7224,104 @@ func (m *InterventionMutation) ResetPrioriteRang() {
 	m.addpriorite_rang = nil
 }
 
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (m *InterventionMutation) SetCompetenceRequiseID(i int) {
+	m.competence_requise = &i
+}
+
+// CompetenceRequiseID returns the value of the "competence_requise_id" field in the mutation.
+func (m *InterventionMutation) CompetenceRequiseID() (r int, exists bool) {
+	v := m.competence_requise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompetenceRequiseID returns the old "competence_requise_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldCompetenceRequiseID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompetenceRequiseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompetenceRequiseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompetenceRequiseID: %w", err)
+	}
+	return oldValue.CompetenceRequiseID, nil
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (m *InterventionMutation) ClearCompetenceRequiseID() {
+	m.competence_requise = nil
+	m.clearedFields[intervention.FieldCompetenceRequiseID] = struct{}{}
+}
+
+// CompetenceRequiseIDCleared returns if the "competence_requise_id" field was cleared in this mutation.
+func (m *InterventionMutation) CompetenceRequiseIDCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldCompetenceRequiseID]
+	return ok
+}
+
+// ResetCompetenceRequiseID resets all changes to the "competence_requise_id" field.
+func (m *InterventionMutation) ResetCompetenceRequiseID() {
+	m.competence_requise = nil
+	delete(m.clearedFields, intervention.FieldCompetenceRequiseID)
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (m *InterventionMutation) SetNiveauRequis(dc domain.NiveauCompetence) {
+	m.niveau_requis = &dc
+}
+
+// NiveauRequis returns the value of the "niveau_requis" field in the mutation.
+func (m *InterventionMutation) NiveauRequis() (r domain.NiveauCompetence, exists bool) {
+	v := m.niveau_requis
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNiveauRequis returns the old "niveau_requis" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldNiveauRequis(ctx context.Context) (v *domain.NiveauCompetence, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNiveauRequis is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNiveauRequis requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNiveauRequis: %w", err)
+	}
+	return oldValue.NiveauRequis, nil
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (m *InterventionMutation) ClearNiveauRequis() {
+	m.niveau_requis = nil
+	m.clearedFields[intervention.FieldNiveauRequis] = struct{}{}
+}
+
+// NiveauRequisCleared returns if the "niveau_requis" field was cleared in this mutation.
+func (m *InterventionMutation) NiveauRequisCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldNiveauRequis]
+	return ok
+}
+
+// ResetNiveauRequis resets all changes to the "niveau_requis" field.
+func (m *InterventionMutation) ResetNiveauRequis() {
+	m.niveau_requis = nil
+	delete(m.clearedFields, intervention.FieldNiveauRequis)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -7599,6 +7700,33 @@ func (m *InterventionMutation) ResetPieces() {
 	m.removedpieces = nil
 }
 
+// ClearCompetenceRequise clears the "competence_requise" edge to the Competence entity.
+func (m *InterventionMutation) ClearCompetenceRequise() {
+	m.clearedcompetence_requise = true
+	m.clearedFields[intervention.FieldCompetenceRequiseID] = struct{}{}
+}
+
+// CompetenceRequiseCleared reports if the "competence_requise" edge to the Competence entity was cleared.
+func (m *InterventionMutation) CompetenceRequiseCleared() bool {
+	return m.CompetenceRequiseIDCleared() || m.clearedcompetence_requise
+}
+
+// CompetenceRequiseIDs returns the "competence_requise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompetenceRequiseID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) CompetenceRequiseIDs() (ids []int) {
+	if id := m.competence_requise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompetenceRequise resets all changes to the "competence_requise" edge.
+func (m *InterventionMutation) ResetCompetenceRequise() {
+	m.competence_requise = nil
+	m.clearedcompetence_requise = false
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -7687,7 +7815,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 34)
+	fields := make([]string, 0, 36)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -7790,6 +7918,12 @@ func (m *InterventionMutation) Fields() []string {
 	if m.priorite_rang != nil {
 		fields = append(fields, intervention.FieldPrioriteRang)
 	}
+	if m.competence_requise != nil {
+		fields = append(fields, intervention.FieldCompetenceRequiseID)
+	}
+	if m.niveau_requis != nil {
+		fields = append(fields, intervention.FieldNiveauRequis)
+	}
 	return fields
 }
 
@@ -7866,6 +8000,10 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.StatutRang()
 	case intervention.FieldPrioriteRang:
 		return m.PrioriteRang()
+	case intervention.FieldCompetenceRequiseID:
+		return m.CompetenceRequiseID()
+	case intervention.FieldNiveauRequis:
+		return m.NiveauRequis()
 	}
 	return nil, false
 }
@@ -7943,6 +8081,10 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldStatutRang(ctx)
 	case intervention.FieldPrioriteRang:
 		return m.OldPrioriteRang(ctx)
+	case intervention.FieldCompetenceRequiseID:
+		return m.OldCompetenceRequiseID(ctx)
+	case intervention.FieldNiveauRequis:
+		return m.OldNiveauRequis(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -8190,6 +8332,20 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPrioriteRang(v)
 		return nil
+	case intervention.FieldCompetenceRequiseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompetenceRequiseID(v)
+		return nil
+	case intervention.FieldNiveauRequis:
+		v, ok := value.(domain.NiveauCompetence)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNiveauRequis(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -8337,6 +8493,12 @@ func (m *InterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(intervention.FieldDateValidationClient) {
 		fields = append(fields, intervention.FieldDateValidationClient)
 	}
+	if m.FieldCleared(intervention.FieldCompetenceRequiseID) {
+		fields = append(fields, intervention.FieldCompetenceRequiseID)
+	}
+	if m.FieldCleared(intervention.FieldNiveauRequis) {
+		fields = append(fields, intervention.FieldNiveauRequis)
+	}
 	return fields
 }
 
@@ -8416,6 +8578,12 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldDateValidationClient:
 		m.ClearDateValidationClient()
+		return nil
+	case intervention.FieldCompetenceRequiseID:
+		m.ClearCompetenceRequiseID()
+		return nil
+	case intervention.FieldNiveauRequis:
+		m.ClearNiveauRequis()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention nullable field %s", name)
@@ -8527,13 +8695,19 @@ func (m *InterventionMutation) ResetField(name string) error {
 	case intervention.FieldPrioriteRang:
 		m.ResetPrioriteRang()
 		return nil
+	case intervention.FieldCompetenceRequiseID:
+		m.ResetCompetenceRequiseID()
+		return nil
+	case intervention.FieldNiveauRequis:
+		m.ResetNiveauRequis()
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -8563,6 +8737,9 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.pieces != nil {
 		edges = append(edges, intervention.EdgePieces)
+	}
+	if m.competence_requise != nil {
+		edges = append(edges, intervention.EdgeCompetenceRequise)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -8622,6 +8799,10 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeCompetenceRequise:
+		if id := m.competence_requise; id != nil {
+			return []ent.Value{*id}
+		}
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -8634,7 +8815,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -8693,7 +8874,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -8723,6 +8904,9 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	}
 	if m.clearedpieces {
 		edges = append(edges, intervention.EdgePieces)
+	}
+	if m.clearedcompetence_requise {
+		edges = append(edges, intervention.EdgeCompetenceRequise)
 	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -8754,6 +8938,8 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearednotifications
 	case intervention.EdgePieces:
 		return m.clearedpieces
+	case intervention.EdgeCompetenceRequise:
+		return m.clearedcompetence_requise
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -8781,6 +8967,9 @@ func (m *InterventionMutation) ClearEdge(name string) error {
 		return nil
 	case intervention.EdgeDemandeur:
 		m.ClearDemandeur()
+		return nil
+	case intervention.EdgeCompetenceRequise:
+		m.ClearCompetenceRequise()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention unique edge %s", name)
@@ -8819,6 +9008,9 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgePieces:
 		m.ResetPieces()
+		return nil
+	case intervention.EdgeCompetenceRequise:
+		m.ResetCompetenceRequise()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()

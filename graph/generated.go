@@ -174,6 +174,8 @@ type ComplexityRoot struct {
 		Client                 func(childComplexity int) int
 		ClientID               func(childComplexity int) int
 		CommentaireClient      func(childComplexity int) int
+		CompetenceRequise      func(childComplexity int) int
+		CompetenceRequiseID    func(childComplexity int) int
 		Contrat                func(childComplexity int) int
 		ContratID              func(childComplexity int) int
 		CoutMainOeuvreCentimes func(childComplexity int) int
@@ -204,6 +206,7 @@ type ComplexityRoot struct {
 		EquipementID           func(childComplexity int) int
 		Historique             func(childComplexity int) int
 		ID                     func(childComplexity int) int
+		NiveauRequis           func(childComplexity int) int
 		Notifications          func(childComplexity int) int
 		Pieces                 func(childComplexity int) int
 		Planning               func(childComplexity int) int
@@ -559,6 +562,7 @@ type InterventionResolver interface {
 	Historique(ctx context.Context, obj *ent.Intervention) ([]*ent.HistoriqueIntervention, error)
 
 	Pieces(ctx context.Context, obj *ent.Intervention) ([]*ent.Piece, error)
+
 	Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error)
 	AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error)
 	DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error)
@@ -1200,6 +1204,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.CommentaireClient(childComplexity), true
+	case "Intervention.competenceRequise":
+		if e.ComplexityRoot.Intervention.CompetenceRequise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CompetenceRequise(childComplexity), true
+	case "Intervention.competenceRequiseID":
+		if e.ComplexityRoot.Intervention.CompetenceRequiseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CompetenceRequiseID(childComplexity), true
 	case "Intervention.contrat":
 		if e.ComplexityRoot.Intervention.Contrat == nil {
 			break
@@ -1380,6 +1396,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ID(childComplexity), true
+	case "Intervention.niveauRequis":
+		if e.ComplexityRoot.Intervention.NiveauRequis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.NiveauRequis(childComplexity), true
 	case "Intervention.notifications":
 		if e.ComplexityRoot.Intervention.Notifications == nil {
 			break
@@ -3830,6 +3852,10 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_commentaireClient(ctx, field)
 	case "dateValidationClient":
 		return ec.fieldContext_Intervention_dateValidationClient(ctx, field)
+	case "competenceRequiseID":
+		return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
+	case "niveauRequis":
+		return ec.fieldContext_Intervention_niveauRequis(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Intervention_equipement(ctx, field)
 	case "technicien":
@@ -3850,6 +3876,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_notifications(ctx, field)
 	case "pieces":
 		return ec.fieldContext_Intervention_pieces(ctx, field)
+	case "competenceRequise":
+		return ec.fieldContext_Intervention_competenceRequise(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
 	case "availableTransitions":
@@ -8901,6 +8929,52 @@ func (ec *executionContext) fieldContext_Intervention_dateValidationClient(_ con
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Intervention_competenceRequiseID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompetenceRequiseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_competenceRequiseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_niveauRequis(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_niveauRequis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NiveauRequis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.NiveauCompetence) graphql.Marshaler {
+			return ec.marshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_niveauRequis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "NiveauCompetence")
+}
+
 func (ec *executionContext) _Intervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9216,6 +9290,38 @@ func (ec *executionContext) fieldContext_Intervention_pieces(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_competenceRequise(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_competenceRequise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompetenceRequise(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+			return ec.marshalOCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_competenceRequise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competence(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19318,7 +19424,7 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "equipementID", "clientID", "contratID"}
+	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "niveauRequis", "equipementID", "clientID", "contratID", "competenceRequiseID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19388,6 +19494,13 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.Rapport = data
+		case "niveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequis"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequis = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -19409,6 +19522,13 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ContratID = data
+		case "competenceRequiseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseID = data
 		}
 	}
 	return it, nil
@@ -23482,7 +23602,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25288,6 +25408,90 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.DateValidationClientNotNil = data
+		case "competenceRequiseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseID = data
+		case "competenceRequiseIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDNEQ = data
+		case "competenceRequiseIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDIn = data
+		case "competenceRequiseIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDNotIn = data
+		case "competenceRequiseIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDIsNil = data
+		case "competenceRequiseIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDNotNil = data
+		case "niveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequis"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequis = data
+		case "niveauRequisNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisNEQ"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisNEQ = data
+		case "niveauRequisIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisIn"))
+			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisIn = data
+		case "niveauRequisNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisNotIn"))
+			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisNotIn = data
+		case "niveauRequisIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisIsNil = data
+		case "niveauRequisNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -25428,6 +25632,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasPiecesWith = data
+		case "hasCompetenceRequise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetenceRequise"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetenceRequise = data
+		case "hasCompetenceRequiseWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetenceRequiseWith"))
+			data, err := ec.unmarshalOCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetenceRequiseWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -31230,7 +31448,7 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "niveauRequis", "clearNiveauRequis", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat", "competenceRequiseID", "clearCompetenceRequise"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31335,6 +31553,20 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ClearRapport = data
+		case "niveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequis"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequis = data
+		case "clearNiveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNiveauRequis"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNiveauRequis = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -31377,6 +31609,20 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ClearContrat = data
+		case "competenceRequiseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseID = data
+		case "clearCompetenceRequise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCompetenceRequise"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCompetenceRequise = data
 		}
 	}
 	return it, nil
@@ -33976,6 +34222,16 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "competenceRequiseID":
+			out.Values[i] = ec._Intervention_competenceRequiseID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "niveauRequis":
+			out.Values[i] = ec._Intervention_niveauRequis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -34035,6 +34291,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_pieces(ctx, field, obj)
+				})
+		case "competenceRequise":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_competenceRequise(ctx, field, obj)
 				})
 		case "utilisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -37850,6 +38112,13 @@ func (ec *executionContext) marshalOCanal2ᚖgithubᚗcomᚋmifmarocᚋerpᚋint
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx context.Context, sel ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Competence(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCompetenceDetenueFilter2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCompetenceDetenueFilter(ctx context.Context, v any) (*model.CompetenceDetenueFilter, error) {

@@ -62,6 +62,7 @@ func TestUpdateDeleteCompetence(t *testing.T) {
 	elec := c.Competence.Create().SetNom("Électricité").SaveX(env.Sys)
 	soudure := c.Competence.Create().SetNom("Soudure").SaveX(env.Sys)
 	holds(t, env, tech, froid, domain.NiveauExpert)
+	c.Intervention.Create().SetTitre("Soudage").SetDemandeur(resp).SetCompetenceRequise(soudure).ExecX(env.Sys)
 	snap := func() []string { return catalogueRows(t, env) }
 
 	const update = `mutation($id: ID!, $in: UpdateCompetenceInput!) { updateCompetence(id: $id, input: $in) { id nom description } }`
@@ -105,6 +106,7 @@ func TestUpdateDeleteCompetence(t *testing.T) {
 		code string
 	}{
 		{"Held", admin, froid.ID, "CONFLICT"},
+		{"Required", admin, soudure.ID, "CONFLICT"},
 		{"Unknown", admin, froid.ID + 1000, "NOT_FOUND"},
 		{"Technicien", techUser, elec.ID, "FORBIDDEN"},
 	} {
@@ -285,7 +287,7 @@ type skillsTeam struct {
 	admin, resp, client *ent.User
 	froid, hydro        *ent.Competence
 	a, b, c, d, e, f, g *ent.Technicien
-	iv                  *ent.Intervention
+	iv, ivFroid         *ent.Intervention
 }
 
 func newSkillsTeam(t *testing.T) *skillsTeam {
@@ -333,6 +335,8 @@ func newSkillsTeam(t *testing.T) *skillsTeam {
 	c.HistoriqueIntervention.Create().SetIntervention(handed).SetUser(w.a.QueryUser().OnlyX(env.Sys)).
 		SetTechnicienID(w.a.ID).SetNouveauStatut(domain.StatutAffectee).ExecX(env.Sys)
 	w.iv = work(nil, domain.StatutOuverte)
+	w.ivFroid = c.Intervention.Create().SetTitre("Groupe froid").SetDemandeur(w.resp).
+		SetCompetenceRequise(w.froid).SetNiveauRequis(domain.NiveauAvance).SaveX(env.Sys)
 	return w
 }
 
@@ -409,6 +413,16 @@ func TestCandidatsIntervention(t *testing.T) {
 		vars map[string]any
 		want []cand
 	}{
+		// The intervention requires Froid at AVANCE or above.
+		{"Required", map[string]any{"iv": resID(w.ivFroid.ID)}, []cand{
+			{"B", lvl(domain.NiveauExpert), true, 0}, {"A", lvl(domain.NiveauExpert), true, 2},
+			{"C", lvl(domain.NiveauAvance), true, 0}}},
+		{"RequiredSkillOtherLevel", map[string]any{"iv": resID(w.ivFroid.ID), "n": "DEBUTANT"}, []cand{
+			{"B", lvl(domain.NiveauExpert), true, 0}, {"A", lvl(domain.NiveauExpert), true, 2},
+			{"C", lvl(domain.NiveauAvance), true, 0}, {"G", lvl(domain.NiveauIntermediaire), false, 1},
+			{"D", lvl(domain.NiveauDebutant), false, 0}}},
+		{"OtherSkillAsked", map[string]any{"iv": resID(w.ivFroid.ID), "c": resID(w.hydro.ID)}, []cand{
+			{"F", lvl(domain.NiveauExpert), true, 0}, {"A", lvl(domain.NiveauDebutant), true, 2}}},
 		// Available first (B before A: same level, lighter load; C: lower level), then the
 		// others by level (G, then D on leave); E is deactivated, F lacks the skill.
 		{"Froid", map[string]any{"c": froid}, []cand{
@@ -427,7 +441,9 @@ func TestCandidatsIntervention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.vars["iv"] = resID(w.iv.ID)
+			if tt.vars["iv"] == nil {
+				tt.vars["iv"] = resID(w.iv.ID)
+			}
 			var got struct {
 				CandidatsIntervention []struct {
 					Technicien struct {
@@ -470,4 +486,35 @@ func TestCandidatsIntervention(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An intervention may require a skill, at a level: it must be in the catalogue.
+func TestInterventionCompetenceRequise(t *testing.T) {
+	env := apptest.New(t)
+	resp := env.User(t, "Resp", domain.RoleResponsable)
+	froid := env.Client.Competence.Create().SetNom("Froid").SaveX(env.Sys)
+	api := env.As(t, resp)
+	const create = `mutation($in: CreateInterventionInput!) { createIntervention(input: $in) { id niveauRequis competenceRequise { nom } } }`
+	var got struct {
+		CreateIntervention struct {
+			ID                string
+			NiveauRequis      *string
+			CompetenceRequise *struct{ Nom string }
+		}
+	}
+	resOK(t, api, create, map[string]any{"in": map[string]any{"titre": "Fuite de gaz", "competenceRequiseID": resID(froid.ID), "niveauRequis": "EXPERT"}}, &got)
+	if r := got.CreateIntervention; r.CompetenceRequise == nil || r.CompetenceRequise.Nom != "Froid" || r.NiveauRequis == nil || *r.NiveauRequis != "EXPERT" {
+		t.Errorf("createIntervention = %+v, want Froid at EXPERT", r)
+	}
+	count := func() int { return env.Client.Intervention.Query().CountX(env.Sys) }
+	resRefused(t, api, create, map[string]any{"in": map[string]any{"titre": "Fuite", "competenceRequiseID": resID(froid.ID + 1000)}}, "NOT_FOUND", count)
+	resRefused(t, api, `mutation($id: ID!, $c: ID!) { updateIntervention(id: $id, input: {competenceRequiseID: $c}) { id } }`,
+		map[string]any{"id": got.CreateIntervention.ID, "c": resID(froid.ID + 1000)}, "NOT_FOUND",
+		func() []string {
+			var out []string
+			for _, iv := range env.Client.Intervention.Query().AllX(env.Sys) {
+				out = append(out, fmt.Sprintf("%d %v %v", iv.ID, *iv.CompetenceRequiseID, *iv.NiveauRequis))
+			}
+			return out
+		})
 }

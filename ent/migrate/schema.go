@@ -302,8 +302,10 @@ var (
 		{Name: "date_validation_client", Type: field.TypeTime, Nullable: true},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "priorite_rang", Type: field.TypeInt, Default: 0},
+		{Name: "niveau_requis", Type: field.TypeEnum, Nullable: true, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}},
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
+		{Name: "competence_requise_id", Type: field.TypeInt, Nullable: true},
 		{Name: "planning_id", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
@@ -317,37 +319,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[29]},
+				Columns:    []*schema.Column{InterventionsColumns[30]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[30]},
+				Columns:    []*schema.Column{InterventionsColumns[31]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
+				Symbol:     "interventions_competences_competence_requise",
+				Columns:    []*schema.Column{InterventionsColumns[32]},
+				RefColumns: []*schema.Column{CompetencesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[31]},
+				Columns:    []*schema.Column{InterventionsColumns[33]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[32]},
+				Columns:    []*schema.Column{InterventionsColumns[34]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[33]},
+				Columns:    []*schema.Column{InterventionsColumns[35]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[34]},
+				Columns:    []*schema.Column{InterventionsColumns[36]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -396,27 +404,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[33], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[35], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[30]},
+				Columns: []*schema.Column{InterventionsColumns[31]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[32], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[34], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[29]},
+				Columns: []*schema.Column{InterventionsColumns[30]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[34]},
+				Columns: []*schema.Column{InterventionsColumns[36]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -446,7 +454,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[31], InterventionsColumns[18]},
+				Columns: []*schema.Column{InterventionsColumns[33], InterventionsColumns[18]},
 			},
 		},
 	}
@@ -969,10 +977,11 @@ func init() {
 	}
 	InterventionsTable.ForeignKeys[0].RefTable = ContratsTable
 	InterventionsTable.ForeignKeys[1].RefTable = EquipementsTable
-	InterventionsTable.ForeignKeys[2].RefTable = PlanningsTable
-	InterventionsTable.ForeignKeys[3].RefTable = SocietesTable
-	InterventionsTable.ForeignKeys[4].RefTable = TechniciensTable
-	InterventionsTable.ForeignKeys[5].RefTable = UsersTable
+	InterventionsTable.ForeignKeys[2].RefTable = CompetencesTable
+	InterventionsTable.ForeignKeys[3].RefTable = PlanningsTable
+	InterventionsTable.ForeignKeys[4].RefTable = SocietesTable
+	InterventionsTable.ForeignKeys[5].RefTable = TechniciensTable
+	InterventionsTable.ForeignKeys[6].RefTable = UsersTable
 	InterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}

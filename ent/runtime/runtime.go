@@ -348,6 +348,8 @@ func init() {
 	intervention.Hooks[1] = interventionMixinHooks1[0]
 
 	intervention.Hooks[2] = interventionHooks[0]
+
+	intervention.Hooks[3] = interventionHooks[1]
 	interventionMixinFields0 := interventionMixin[0].Fields()
 	_ = interventionMixinFields0
 	interventionFields := schema.Intervention{}.Fields()

@@ -237,6 +237,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			step("%d / %d interventions with their history, documents and notifications", done+n, s.Interventions)
 		}
 	}
+	required, err := requireSkills(ctx, client)
+	if err != nil {
+		return err
+	}
+	step("%d interventions require a skill", required)
 	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
 	// planner would otherwise see the tables as empty until autovacuum comes by.
 	if _, err := client.ExecContext(ctx, sqlVacuumAnalyze); err != nil {

@@ -2,9 +2,14 @@ package seed
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -60,4 +65,36 @@ func seedSkills(ctx context.Context, client *ent.Client, s Size, techs []*ent.Te
 		return 0, err
 	}
 	return len(creates), nil
+}
+
+// requireSkills makes a quarter of the interventions require a skill of the catalogue, one
+// in five of those at no particular level, chosen from the ids alone (a few UPDATEs, however
+// many interventions, and no draw from any generator).
+func requireSkills(ctx context.Context, client *ent.Client) (int, error) {
+	comps, err := client.Competence.Query().Order(ent.Asc(competence.FieldID)).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	const spread = 32 // ids modulo spread pick the skill: one in len(comps) of them
+	niveaux := domain.NiveauCompetence("").Values()
+	total := 0
+	for k, c := range comps[:min(len(comps), spread/4)] {
+		for j := range len(niveaux) + 1 {
+			upd := client.Intervention.Update().
+				Where(func(s *sql.Selector) {
+					id := s.C(intervention.FieldID)
+					s.Where(sql.ExprP(fmt.Sprintf("(%s %% %d) = %d AND ((%s / %d) %% %d) = %d", id, spread, k, id, spread, len(niveaux)+1, j)))
+				}).
+				SetCompetenceRequiseID(c.ID)
+			if j > 0 {
+				upd.SetNiveauRequis(domain.NiveauCompetence(niveaux[j-1]))
+			}
+			n, err := upd.Save(ctx)
+			if err != nil {
+				return 0, err
+			}
+			total += n
+		}
+	}
+	return total, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/seed"
@@ -46,6 +47,13 @@ func TestSkills(t *testing.T) {
 			if r.NiveauRang != r.Niveau.Rank() {
 				t.Errorf("skill held at %s with rank %d", r.Niveau, r.NiveauRang)
 			}
+		}
+		required := c.Intervention.Query().Where(intervention.HasCompetenceRequise()).CountX(ctx)
+		if all := c.Intervention.Query().CountX(ctx); required < all/8 || required > all/2 {
+			t.Errorf("%d of %d interventions require a skill, want about a quarter", required, all)
+		}
+		if n := c.Intervention.Query().Where(intervention.NiveauRequisNotNil()).CountX(ctx); n == 0 || n >= required {
+			t.Errorf("%d of the %d interventions requiring a skill say a level, want most", n, required)
 		}
 		return out
 	}

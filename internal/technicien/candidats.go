@@ -32,10 +32,11 @@ var chargeStatuts = []domain.InterventionStatut{domain.StatutAffectee, domain.St
 const MaxCandidats = 100
 
 // Candidats ranks the active technicians who could take intervention interventionID: with
-// competenceID, only those who hold that skill (at niveauMin or above); available ones
-// first, then the higher level, then the lighter load, then the older profile. Staff only
-// (FORBIDDEN); NOT_FOUND (intervention, competence); BAD_USER_INPUT (niveauMin without a
-// skill, first out of 1..MaxCandidats).
+// a skill, only those who hold it (at niveauMin or above); available ones first, then the
+// higher level, then the lighter load, then the older profile. The skill is competenceID,
+// else the one the intervention requires, at its required level unless niveauMin is given.
+// Staff only (FORBIDDEN); NOT_FOUND (intervention, competence); BAD_USER_INPUT (niveauMin
+// without a skill, first out of 1..MaxCandidats).
 func (s *Service) Candidats(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first int) ([]Candidat, error) {
 	if err := viewer.Require(ctx, "rank candidates for an intervention", domain.RoleAdmin, domain.RoleResponsable); err != nil {
 		return nil, err
@@ -43,13 +44,20 @@ func (s *Service) Candidats(ctx context.Context, interventionID int, competenceI
 	if first < 1 || first > MaxCandidats {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "first must be between 1 and %d (got %d)", MaxCandidats, first)
 	}
-	if niveauMin != nil && competenceID == nil {
-		return nil, domain.Errorf(domain.CodeBadUserInput, "niveauMin needs competenceId")
-	}
-	if ok, err := s.Client.Intervention.Query().Where(intervention.ID(interventionID)).Exist(ctx); err != nil {
-		return nil, fmt.Errorf("reading intervention %d: %w", interventionID, err)
-	} else if !ok {
+	iv, err := s.Client.Intervention.Get(ctx, interventionID)
+	if ent.IsNotFound(err) {
 		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", interventionID)
+	} else if err != nil {
+		return nil, fmt.Errorf("reading intervention %d: %w", interventionID, err)
+	}
+	if competenceID == nil && iv.CompetenceRequiseID != nil {
+		competenceID = iv.CompetenceRequiseID
+		if niveauMin == nil {
+			niveauMin = iv.NiveauRequis
+		}
+	}
+	if niveauMin != nil && competenceID == nil {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "niveauMin needs competenceId (the intervention requires no skill)")
 	}
 	q := s.Client.Technicien.Query().Where(technicien.Actif(true))
 	niveaux := map[int]domain.NiveauCompetence{}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
@@ -55,9 +56,9 @@ func (s *Service) UpdateCompetence(ctx context.Context, id int, in ent.UpdateCom
 	return c, err
 }
 
-// DeleteCompetence removes a skill nobody holds: NOT_FOUND, CONFLICT while a technician
-// holds it (remove it from him first). The foreign key of the held skills refuses the
-// delete too, should one be set meanwhile.
+// DeleteCompetence removes a skill nobody holds and no intervention requires: NOT_FOUND,
+// CONFLICT otherwise (remove it from the technicians, or from the interventions, first). The
+// foreign key of the held skills refuses the delete too, should one be set meanwhile.
 func (s *Service) DeleteCompetence(ctx context.Context, id int) (int, error) {
 	if err := viewer.Require(ctx, "delete competences", domain.RoleAdmin, domain.RoleResponsable); err != nil {
 		return 0, err
@@ -72,6 +73,13 @@ func (s *Service) DeleteCompetence(ctx context.Context, id int) (int, error) {
 	}
 	if held > 0 {
 		return 0, domain.Errorf(domain.CodeConflict, "competence %q is held by %d technician(s): remove it from them first", c.Nom, held)
+	}
+	required, err := s.Client.Intervention.Query().Where(intervention.CompetenceRequiseID(id)).Count(viewer.SystemContext(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("counting interventions requiring competence %d: %w", id, err)
+	}
+	if required > 0 {
+		return 0, domain.Errorf(domain.CodeConflict, "competence %q is required by %d intervention(s)", c.Nom, required)
 	}
 	err = s.Client.Competence.DeleteOneID(id).Exec(ctx)
 	if ent.IsConstraintError(err) {
