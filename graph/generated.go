@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Technicien() TechnicienResolver
+	TechnicienCompetence() TechnicienCompetenceResolver
 	InterventionWhereInput() InterventionWhereInputResolver
 	TechnicienWhereInput() TechnicienWhereInputResolver
 }
@@ -638,6 +639,10 @@ type SubscriptionResolver interface {
 }
 type TechnicienResolver interface {
 	User(ctx context.Context, obj *ent.Technicien) (*ent.User, error)
+	CompetencesDetenues(ctx context.Context, obj *ent.Technicien) ([]*ent.TechnicienCompetence, error)
+}
+type TechnicienCompetenceResolver interface {
+	Competence(ctx context.Context, obj *ent.TechnicienCompetence) (*ent.Competence, error)
 }
 
 type InterventionWhereInputResolver interface {
@@ -15776,7 +15781,7 @@ func (ec *executionContext) _Technicien_competencesDetenues(ctx context.Context,
 			return ec.fieldContext_Technicien_competencesDetenues(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CompetencesDetenues(ctx)
+			return ec.Resolvers.Technicien().CompetencesDetenues(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TechnicienCompetence) graphql.Marshaler {
@@ -15791,7 +15796,7 @@ func (ec *executionContext) fieldContext_Technicien_competencesDetenues(_ contex
 		Object:     "Technicien",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TechnicienCompetence(ctx, field)
 		},
@@ -16054,7 +16059,7 @@ func (ec *executionContext) _TechnicienCompetence_competence(ctx context.Context
 			return ec.fieldContext_TechnicienCompetence_competence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Competence(ctx)
+			return ec.Resolvers.TechnicienCompetence().Competence(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
@@ -16069,7 +16074,7 @@ func (ec *executionContext) fieldContext_TechnicienCompetence_competence(_ conte
 		Object:     "TechnicienCompetence",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Competence(ctx, field)
 		},

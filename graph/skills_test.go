@@ -11,6 +11,7 @@ import (
 	entcompetence "github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -290,9 +291,9 @@ type skillsTeam struct {
 	iv, ivFroid         *ent.Intervention
 }
 
-func newSkillsTeam(t *testing.T) *skillsTeam {
+func newSkillsTeam(t *testing.T, configure ...func(*config.Config)) *skillsTeam {
 	t.Helper()
-	env := apptest.New(t)
+	env := apptest.New(t, configure...)
 	w := &skillsTeam{env: env}
 	c := env.Client
 	w.admin = env.User(t, "Admin", domain.RoleAdmin)
@@ -517,4 +518,26 @@ func TestInterventionCompetenceRequise(t *testing.T) {
 			}
 			return out
 		})
+}
+
+// The candidates, their accounts and their skills cost the same statements however many
+// there are.
+func TestCandidatsStatementCount(t *testing.T) {
+	w := newSkillsTeam(t, everyTokenChecked)
+	api := w.env.As(t, w.resp)
+	const q = `query($iv: ID!, $n: Int) { candidatsIntervention(interventionId: $iv, first: $n) {
+		technicien { id equipe user { email } competencesDetenues { niveau competence { nom } } } niveau charge } }`
+	count := func(n int) int64 {
+		var got struct{ CandidatsIntervention []struct{} }
+		before := w.env.DB.Statements()
+		api.MustData(q, map[string]any{"iv": resID(w.iv.ID), "n": n}, &got)
+		if len(got.CandidatsIntervention) != n {
+			t.Fatalf("%d candidates, want %d", len(got.CandidatsIntervention), n)
+		}
+		return w.env.DB.Statements() - before
+	}
+	small, large := count(1), count(6)
+	if small != large {
+		t.Errorf("statements grow with the candidates: %d for 1, %d for 6", small, large)
+	}
 }

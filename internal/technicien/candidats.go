@@ -76,7 +76,11 @@ func (s *Service) Candidats(ctx context.Context, interventionID int, competenceI
 			niveaux[h.TechnicienID] = h.Niveau
 		}
 	}
-	techs, err := q.All(ctx)
+	// The answer shows the technicians with their account and skills: loaded here in a
+	// statement each, rather than one per candidate by the edges' resolvers.
+	techs, err := q.WithUser().
+		WithCompetencesDetenues(func(q *ent.TechnicienCompetenceQuery) { q.WithCompetence() }).
+		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading technicians: %w", err)
 	}
