@@ -43,7 +43,7 @@ type Technicien struct {
 type TechnicienEdges struct {
 	// User holds the value of the user edge.
 	User *User `json:"user,omitempty"`
-	// CompetencesDetenues holds the value of the competences_detenues edge.
+	// the skills he holds, each at its level (setTechnicienCompetence): staff read everyone's, a technician his own, a client none
 	CompetencesDetenues []*TechnicienCompetence `json:"competences_detenues,omitempty"`
 	// Interventions holds the value of the interventions edge.
 	Interventions []*Intervention `json:"interventions,omitempty"`
