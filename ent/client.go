@@ -31,6 +31,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 
 	stdsql "database/sql"
@@ -73,6 +74,8 @@ type Client struct {
 	Societe *SocieteClient
 	// Technicien is the client for interacting with the Technicien builders.
 	Technicien *TechnicienClient
+	// TechnicienCompetence is the client for interacting with the TechnicienCompetence builders.
+	TechnicienCompetence *TechnicienCompetenceClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 }
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.SchedulerRun = NewSchedulerRunClient(c.config)
 	c.Societe = NewSocieteClient(c.config)
 	c.Technicien = NewTechnicienClient(c.config)
+	c.TechnicienCompetence = NewTechnicienCompetenceClient(c.config)
 	c.User = NewUserClient(c.config)
 }
 
@@ -211,6 +215,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
+		TechnicienCompetence:   NewTechnicienCompetenceClient(cfg),
 		User:                   NewUserClient(cfg),
 	}, nil
 }
@@ -247,6 +252,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
+		TechnicienCompetence:   NewTechnicienCompetenceClient(cfg),
 		User:                   NewUserClient(cfg),
 	}, nil
 }
@@ -280,7 +286,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.Notification,
 		c.PasswordReset, c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun,
-		c.Societe, c.Technicien, c.User,
+		c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -293,7 +299,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.Notification,
 		c.PasswordReset, c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun,
-		c.Societe, c.Technicien, c.User,
+		c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Societe.mutate(ctx, m)
 	case *TechnicienMutation:
 		return c.Technicien.mutate(ctx, m)
+	case *TechnicienCompetenceMutation:
+		return c.TechnicienCompetence.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	default:
@@ -449,15 +457,15 @@ func (c *CompetenceClient) GetX(ctx context.Context, id int) *Competence {
 	return obj
 }
 
-// QueryTechniciens queries the techniciens edge of a Competence.
-func (c *CompetenceClient) QueryTechniciens(_m *Competence) *TechnicienQuery {
-	query := (&TechnicienClient{config: c.config}).Query()
+// QueryDetentions queries the detentions edge of a Competence.
+func (c *CompetenceClient) QueryDetentions(_m *Competence) *TechnicienCompetenceQuery {
+	query := (&TechnicienCompetenceClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
 			sqlgraph.From(competence.Table, competence.FieldID, id),
-			sqlgraph.To(technicien.Table, technicien.FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, competence.TechniciensTable, competence.TechniciensPrimaryKey...),
+			sqlgraph.To(techniciencompetence.Table, techniciencompetence.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, competence.DetentionsTable, competence.DetentionsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1630,6 +1638,22 @@ func (c *InterventionClient) QueryPieces(_m *Intervention) *PieceQuery {
 			sqlgraph.From(intervention.Table, intervention.FieldID, id),
 			sqlgraph.To(piece.Table, piece.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, intervention.PiecesTable, intervention.PiecesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCompetenceRequise queries the competence_requise edge of a Intervention.
+func (c *InterventionClient) QueryCompetenceRequise(_m *Intervention) *CompetenceQuery {
+	query := (&CompetenceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(competence.Table, competence.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.CompetenceRequiseTable, intervention.CompetenceRequiseColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3115,15 +3139,15 @@ func (c *TechnicienClient) QueryUser(_m *Technicien) *UserQuery {
 	return query
 }
 
-// QueryCompetences queries the competences edge of a Technicien.
-func (c *TechnicienClient) QueryCompetences(_m *Technicien) *CompetenceQuery {
-	query := (&CompetenceClient{config: c.config}).Query()
+// QueryCompetencesDetenues queries the competences_detenues edge of a Technicien.
+func (c *TechnicienClient) QueryCompetencesDetenues(_m *Technicien) *TechnicienCompetenceQuery {
+	query := (&TechnicienCompetenceClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
 			sqlgraph.From(technicien.Table, technicien.FieldID, id),
-			sqlgraph.To(competence.Table, competence.FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, technicien.CompetencesTable, technicien.CompetencesPrimaryKey...),
+			sqlgraph.To(techniciencompetence.Table, techniciencompetence.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, technicien.CompetencesDetenuesTable, technicien.CompetencesDetenuesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3202,6 +3226,172 @@ func (c *TechnicienClient) mutate(ctx context.Context, m *TechnicienMutation) (V
 		return (&TechnicienDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Technicien mutation op: %q", m.Op())
+	}
+}
+
+// TechnicienCompetenceClient is a client for the TechnicienCompetence schema.
+type TechnicienCompetenceClient struct {
+	config
+}
+
+// NewTechnicienCompetenceClient returns a client for the TechnicienCompetence from the given config.
+func NewTechnicienCompetenceClient(c config) *TechnicienCompetenceClient {
+	return &TechnicienCompetenceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `techniciencompetence.Hooks(f(g(h())))`.
+func (c *TechnicienCompetenceClient) Use(hooks ...Hook) {
+	c.hooks.TechnicienCompetence = append(c.hooks.TechnicienCompetence, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `techniciencompetence.Intercept(f(g(h())))`.
+func (c *TechnicienCompetenceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TechnicienCompetence = append(c.inters.TechnicienCompetence, interceptors...)
+}
+
+// Create returns a builder for creating a TechnicienCompetence entity.
+func (c *TechnicienCompetenceClient) Create() *TechnicienCompetenceCreate {
+	mutation := newTechnicienCompetenceMutation(c.config, OpCreate)
+	return &TechnicienCompetenceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TechnicienCompetence entities.
+func (c *TechnicienCompetenceClient) CreateBulk(builders ...*TechnicienCompetenceCreate) *TechnicienCompetenceCreateBulk {
+	return &TechnicienCompetenceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TechnicienCompetenceClient) MapCreateBulk(slice any, setFunc func(*TechnicienCompetenceCreate, int)) *TechnicienCompetenceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TechnicienCompetenceCreateBulk{err: fmt.Errorf("calling to TechnicienCompetenceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TechnicienCompetenceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TechnicienCompetenceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TechnicienCompetence.
+func (c *TechnicienCompetenceClient) Update() *TechnicienCompetenceUpdate {
+	mutation := newTechnicienCompetenceMutation(c.config, OpUpdate)
+	return &TechnicienCompetenceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TechnicienCompetenceClient) UpdateOne(_m *TechnicienCompetence) *TechnicienCompetenceUpdateOne {
+	mutation := newTechnicienCompetenceMutation(c.config, OpUpdateOne, withTechnicienCompetence(_m))
+	return &TechnicienCompetenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TechnicienCompetenceClient) UpdateOneID(id int) *TechnicienCompetenceUpdateOne {
+	mutation := newTechnicienCompetenceMutation(c.config, OpUpdateOne, withTechnicienCompetenceID(id))
+	return &TechnicienCompetenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TechnicienCompetence.
+func (c *TechnicienCompetenceClient) Delete() *TechnicienCompetenceDelete {
+	mutation := newTechnicienCompetenceMutation(c.config, OpDelete)
+	return &TechnicienCompetenceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TechnicienCompetenceClient) DeleteOne(_m *TechnicienCompetence) *TechnicienCompetenceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TechnicienCompetenceClient) DeleteOneID(id int) *TechnicienCompetenceDeleteOne {
+	builder := c.Delete().Where(techniciencompetence.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TechnicienCompetenceDeleteOne{builder}
+}
+
+// Query returns a query builder for TechnicienCompetence.
+func (c *TechnicienCompetenceClient) Query() *TechnicienCompetenceQuery {
+	return &TechnicienCompetenceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTechnicienCompetence},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TechnicienCompetence entity by its id.
+func (c *TechnicienCompetenceClient) Get(ctx context.Context, id int) (*TechnicienCompetence, error) {
+	return c.Query().Where(techniciencompetence.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TechnicienCompetenceClient) GetX(ctx context.Context, id int) *TechnicienCompetence {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTechnicien queries the technicien edge of a TechnicienCompetence.
+func (c *TechnicienCompetenceClient) QueryTechnicien(_m *TechnicienCompetence) *TechnicienQuery {
+	query := (&TechnicienClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(techniciencompetence.Table, techniciencompetence.FieldID, id),
+			sqlgraph.To(technicien.Table, technicien.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, techniciencompetence.TechnicienTable, techniciencompetence.TechnicienColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCompetence queries the competence edge of a TechnicienCompetence.
+func (c *TechnicienCompetenceClient) QueryCompetence(_m *TechnicienCompetence) *CompetenceQuery {
+	query := (&CompetenceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(techniciencompetence.Table, techniciencompetence.FieldID, id),
+			sqlgraph.To(competence.Table, competence.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, techniciencompetence.CompetenceTable, techniciencompetence.CompetenceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TechnicienCompetenceClient) Hooks() []Hook {
+	hooks := c.hooks.TechnicienCompetence
+	return append(hooks[:len(hooks):len(hooks)], techniciencompetence.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TechnicienCompetenceClient) Interceptors() []Interceptor {
+	return c.inters.TechnicienCompetence
+}
+
+func (c *TechnicienCompetenceClient) mutate(ctx context.Context, m *TechnicienCompetenceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TechnicienCompetenceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TechnicienCompetenceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TechnicienCompetenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TechnicienCompetenceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TechnicienCompetence mutation op: %q", m.Op())
 	}
 }
 
@@ -3489,13 +3679,13 @@ type (
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, Notification, PasswordReset,
 		Piece, Planning, RefreshToken, SchedulerRun, Societe, Technicien,
-		User []ent.Hook
+		TechnicienCompetence, User []ent.Hook
 	}
 	inters struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, Notification, PasswordReset,
 		Piece, Planning, RefreshToken, SchedulerRun, Societe, Technicien,
-		User []ent.Interceptor
+		TechnicienCompetence, User []ent.Interceptor
 	}
 )
 

@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/competence"
-	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // Competence is the model entity for the Competence schema.
@@ -24,12 +23,8 @@ type Competence struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Nom holds the value of the "nom" field.
 	Nom string `json:"nom,omitempty"`
-	// Niveau holds the value of the "niveau" field.
-	Niveau domain.NiveauCompetence `json:"niveau,omitempty"`
 	// Description holds the value of the "description" field.
 	Description string `json:"description,omitempty"`
-	// rank of niveau in its business order (domain.Ranked), kept by a hook; orderBy NIVEAU sorts on it
-	NiveauRang int `json:"niveau_rang,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CompetenceQuery when eager-loading is set.
 	Edges        CompetenceEdges `json:"edges"`
@@ -38,24 +33,22 @@ type Competence struct {
 
 // CompetenceEdges holds the relations/edges for other nodes in the graph.
 type CompetenceEdges struct {
-	// Techniciens holds the value of the techniciens edge.
-	Techniciens []*Technicien `json:"techniciens,omitempty"`
+	// Detentions holds the value of the detentions edge.
+	Detentions []*TechnicienCompetence `json:"detentions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [1]bool
-	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
 
-	namedTechniciens map[string][]*Technicien
+	namedDetentions map[string][]*TechnicienCompetence
 }
 
-// TechniciensOrErr returns the Techniciens value or an error if the edge
+// DetentionsOrErr returns the Detentions value or an error if the edge
 // was not loaded in eager-loading.
-func (e CompetenceEdges) TechniciensOrErr() ([]*Technicien, error) {
+func (e CompetenceEdges) DetentionsOrErr() ([]*TechnicienCompetence, error) {
 	if e.loadedTypes[0] {
-		return e.Techniciens, nil
+		return e.Detentions, nil
 	}
-	return nil, &NotLoadedError{edge: "techniciens"}
+	return nil, &NotLoadedError{edge: "detentions"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -63,9 +56,9 @@ func (*Competence) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case competence.FieldID, competence.FieldNiveauRang:
+		case competence.FieldID:
 			values[i] = new(sql.NullInt64)
-		case competence.FieldNom, competence.FieldNiveau, competence.FieldDescription:
+		case competence.FieldNom, competence.FieldDescription:
 			values[i] = new(sql.NullString)
 		case competence.FieldCreatedAt, competence.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -108,23 +101,11 @@ func (_m *Competence) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Nom = value.String
 			}
-		case competence.FieldNiveau:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field niveau", values[i])
-			} else if value.Valid {
-				_m.Niveau = domain.NiveauCompetence(value.String)
-			}
 		case competence.FieldDescription:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
 			} else if value.Valid {
 				_m.Description = value.String
-			}
-		case competence.FieldNiveauRang:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field niveau_rang", values[i])
-			} else if value.Valid {
-				_m.NiveauRang = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -139,9 +120,9 @@ func (_m *Competence) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
-// QueryTechniciens queries the "techniciens" edge of the Competence entity.
-func (_m *Competence) QueryTechniciens() *TechnicienQuery {
-	return NewCompetenceClient(_m.config).QueryTechniciens(_m)
+// QueryDetentions queries the "detentions" edge of the Competence entity.
+func (_m *Competence) QueryDetentions() *TechnicienCompetenceQuery {
+	return NewCompetenceClient(_m.config).QueryDetentions(_m)
 }
 
 // Update returns a builder for updating this Competence.
@@ -176,39 +157,33 @@ func (_m *Competence) String() string {
 	builder.WriteString("nom=")
 	builder.WriteString(_m.Nom)
 	builder.WriteString(", ")
-	builder.WriteString("niveau=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Niveau))
-	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)
-	builder.WriteString(", ")
-	builder.WriteString("niveau_rang=")
-	builder.WriteString(fmt.Sprintf("%v", _m.NiveauRang))
 	builder.WriteByte(')')
 	return builder.String()
 }
 
-// NamedTechniciens returns the Techniciens named value or an error if the edge was not
+// NamedDetentions returns the Detentions named value or an error if the edge was not
 // loaded in eager-loading with this name.
-func (_m *Competence) NamedTechniciens(name string) ([]*Technicien, error) {
-	if _m.Edges.namedTechniciens == nil {
+func (_m *Competence) NamedDetentions(name string) ([]*TechnicienCompetence, error) {
+	if _m.Edges.namedDetentions == nil {
 		return nil, &NotLoadedError{edge: name}
 	}
-	nodes, ok := _m.Edges.namedTechniciens[name]
+	nodes, ok := _m.Edges.namedDetentions[name]
 	if !ok {
 		return nil, &NotLoadedError{edge: name}
 	}
 	return nodes, nil
 }
 
-func (_m *Competence) appendNamedTechniciens(name string, edges ...*Technicien) {
-	if _m.Edges.namedTechniciens == nil {
-		_m.Edges.namedTechniciens = make(map[string][]*Technicien)
+func (_m *Competence) appendNamedDetentions(name string, edges ...*TechnicienCompetence) {
+	if _m.Edges.namedDetentions == nil {
+		_m.Edges.namedDetentions = make(map[string][]*TechnicienCompetence)
 	}
 	if len(edges) == 0 {
-		_m.Edges.namedTechniciens[name] = []*Technicien{}
+		_m.Edges.namedDetentions[name] = []*TechnicienCompetence{}
 	} else {
-		_m.Edges.namedTechniciens[name] = append(_m.Edges.namedTechniciens[name], edges...)
+		_m.Edges.namedDetentions[name] = append(_m.Edges.namedDetentions[name], edges...)
 	}
 }
 

@@ -12,8 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
-	"github.com/mifmaroc/erp/ent/technicien"
-	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 )
 
 // CompetenceCreate is the builder for creating a Competence entity.
@@ -58,20 +57,6 @@ func (_c *CompetenceCreate) SetNom(v string) *CompetenceCreate {
 	return _c
 }
 
-// SetNiveau sets the "niveau" field.
-func (_c *CompetenceCreate) SetNiveau(v domain.NiveauCompetence) *CompetenceCreate {
-	_c.mutation.SetNiveau(v)
-	return _c
-}
-
-// SetNillableNiveau sets the "niveau" field if the given value is not nil.
-func (_c *CompetenceCreate) SetNillableNiveau(v *domain.NiveauCompetence) *CompetenceCreate {
-	if v != nil {
-		_c.SetNiveau(*v)
-	}
-	return _c
-}
-
 // SetDescription sets the "description" field.
 func (_c *CompetenceCreate) SetDescription(v string) *CompetenceCreate {
 	_c.mutation.SetDescription(v)
@@ -86,33 +71,19 @@ func (_c *CompetenceCreate) SetNillableDescription(v *string) *CompetenceCreate 
 	return _c
 }
 
-// SetNiveauRang sets the "niveau_rang" field.
-func (_c *CompetenceCreate) SetNiveauRang(v int) *CompetenceCreate {
-	_c.mutation.SetNiveauRang(v)
+// AddDetentionIDs adds the "detentions" edge to the TechnicienCompetence entity by IDs.
+func (_c *CompetenceCreate) AddDetentionIDs(ids ...int) *CompetenceCreate {
+	_c.mutation.AddDetentionIDs(ids...)
 	return _c
 }
 
-// SetNillableNiveauRang sets the "niveau_rang" field if the given value is not nil.
-func (_c *CompetenceCreate) SetNillableNiveauRang(v *int) *CompetenceCreate {
-	if v != nil {
-		_c.SetNiveauRang(*v)
-	}
-	return _c
-}
-
-// AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by IDs.
-func (_c *CompetenceCreate) AddTechnicienIDs(ids ...int) *CompetenceCreate {
-	_c.mutation.AddTechnicienIDs(ids...)
-	return _c
-}
-
-// AddTechniciens adds the "techniciens" edges to the Technicien entity.
-func (_c *CompetenceCreate) AddTechniciens(v ...*Technicien) *CompetenceCreate {
+// AddDetentions adds the "detentions" edges to the TechnicienCompetence entity.
+func (_c *CompetenceCreate) AddDetentions(v ...*TechnicienCompetence) *CompetenceCreate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _c.AddTechnicienIDs(ids...)
+	return _c.AddDetentionIDs(ids...)
 }
 
 // Mutation returns the CompetenceMutation object of the builder.
@@ -166,14 +137,6 @@ func (_c *CompetenceCreate) defaults() error {
 		v := competence.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
-	if _, ok := _c.mutation.Niveau(); !ok {
-		v := competence.DefaultNiveau
-		_c.mutation.SetNiveau(v)
-	}
-	if _, ok := _c.mutation.NiveauRang(); !ok {
-		v := competence.DefaultNiveauRang
-		_c.mutation.SetNiveauRang(v)
-	}
 	return nil
 }
 
@@ -192,17 +155,6 @@ func (_c *CompetenceCreate) check() error {
 		if err := competence.NomValidator(v); err != nil {
 			return &ValidationError{Name: "nom", err: fmt.Errorf(`ent: validator failed for field "Competence.nom": %w`, err)}
 		}
-	}
-	if _, ok := _c.mutation.Niveau(); !ok {
-		return &ValidationError{Name: "niveau", err: errors.New(`ent: missing required field "Competence.niveau"`)}
-	}
-	if v, ok := _c.mutation.Niveau(); ok {
-		if err := competence.NiveauValidator(v); err != nil {
-			return &ValidationError{Name: "niveau", err: fmt.Errorf(`ent: validator failed for field "Competence.niveau": %w`, err)}
-		}
-	}
-	if _, ok := _c.mutation.NiveauRang(); !ok {
-		return &ValidationError{Name: "niveau_rang", err: errors.New(`ent: missing required field "Competence.niveau_rang"`)}
 	}
 	return nil
 }
@@ -243,27 +195,19 @@ func (_c *CompetenceCreate) createSpec() (*Competence, *sqlgraph.CreateSpec) {
 		_spec.SetField(competence.FieldNom, field.TypeString, value)
 		_node.Nom = value
 	}
-	if value, ok := _c.mutation.Niveau(); ok {
-		_spec.SetField(competence.FieldNiveau, field.TypeEnum, value)
-		_node.Niveau = value
-	}
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(competence.FieldDescription, field.TypeString, value)
 		_node.Description = value
 	}
-	if value, ok := _c.mutation.NiveauRang(); ok {
-		_spec.SetField(competence.FieldNiveauRang, field.TypeInt, value)
-		_node.NiveauRang = value
-	}
-	if nodes := _c.mutation.TechniciensIDs(); len(nodes) > 0 {
+	if nodes := _c.mutation.DetentionsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -347,18 +291,6 @@ func (u *CompetenceUpsert) UpdateNom() *CompetenceUpsert {
 	return u
 }
 
-// SetNiveau sets the "niveau" field.
-func (u *CompetenceUpsert) SetNiveau(v domain.NiveauCompetence) *CompetenceUpsert {
-	u.Set(competence.FieldNiveau, v)
-	return u
-}
-
-// UpdateNiveau sets the "niveau" field to the value that was provided on create.
-func (u *CompetenceUpsert) UpdateNiveau() *CompetenceUpsert {
-	u.SetExcluded(competence.FieldNiveau)
-	return u
-}
-
 // SetDescription sets the "description" field.
 func (u *CompetenceUpsert) SetDescription(v string) *CompetenceUpsert {
 	u.Set(competence.FieldDescription, v)
@@ -374,24 +306,6 @@ func (u *CompetenceUpsert) UpdateDescription() *CompetenceUpsert {
 // ClearDescription clears the value of the "description" field.
 func (u *CompetenceUpsert) ClearDescription() *CompetenceUpsert {
 	u.SetNull(competence.FieldDescription)
-	return u
-}
-
-// SetNiveauRang sets the "niveau_rang" field.
-func (u *CompetenceUpsert) SetNiveauRang(v int) *CompetenceUpsert {
-	u.Set(competence.FieldNiveauRang, v)
-	return u
-}
-
-// UpdateNiveauRang sets the "niveau_rang" field to the value that was provided on create.
-func (u *CompetenceUpsert) UpdateNiveauRang() *CompetenceUpsert {
-	u.SetExcluded(competence.FieldNiveauRang)
-	return u
-}
-
-// AddNiveauRang adds v to the "niveau_rang" field.
-func (u *CompetenceUpsert) AddNiveauRang(v int) *CompetenceUpsert {
-	u.Add(competence.FieldNiveauRang, v)
 	return u
 }
 
@@ -468,20 +382,6 @@ func (u *CompetenceUpsertOne) UpdateNom() *CompetenceUpsertOne {
 	})
 }
 
-// SetNiveau sets the "niveau" field.
-func (u *CompetenceUpsertOne) SetNiveau(v domain.NiveauCompetence) *CompetenceUpsertOne {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.SetNiveau(v)
-	})
-}
-
-// UpdateNiveau sets the "niveau" field to the value that was provided on create.
-func (u *CompetenceUpsertOne) UpdateNiveau() *CompetenceUpsertOne {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.UpdateNiveau()
-	})
-}
-
 // SetDescription sets the "description" field.
 func (u *CompetenceUpsertOne) SetDescription(v string) *CompetenceUpsertOne {
 	return u.Update(func(s *CompetenceUpsert) {
@@ -500,27 +400,6 @@ func (u *CompetenceUpsertOne) UpdateDescription() *CompetenceUpsertOne {
 func (u *CompetenceUpsertOne) ClearDescription() *CompetenceUpsertOne {
 	return u.Update(func(s *CompetenceUpsert) {
 		s.ClearDescription()
-	})
-}
-
-// SetNiveauRang sets the "niveau_rang" field.
-func (u *CompetenceUpsertOne) SetNiveauRang(v int) *CompetenceUpsertOne {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.SetNiveauRang(v)
-	})
-}
-
-// AddNiveauRang adds v to the "niveau_rang" field.
-func (u *CompetenceUpsertOne) AddNiveauRang(v int) *CompetenceUpsertOne {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.AddNiveauRang(v)
-	})
-}
-
-// UpdateNiveauRang sets the "niveau_rang" field to the value that was provided on create.
-func (u *CompetenceUpsertOne) UpdateNiveauRang() *CompetenceUpsertOne {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.UpdateNiveauRang()
 	})
 }
 
@@ -763,20 +642,6 @@ func (u *CompetenceUpsertBulk) UpdateNom() *CompetenceUpsertBulk {
 	})
 }
 
-// SetNiveau sets the "niveau" field.
-func (u *CompetenceUpsertBulk) SetNiveau(v domain.NiveauCompetence) *CompetenceUpsertBulk {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.SetNiveau(v)
-	})
-}
-
-// UpdateNiveau sets the "niveau" field to the value that was provided on create.
-func (u *CompetenceUpsertBulk) UpdateNiveau() *CompetenceUpsertBulk {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.UpdateNiveau()
-	})
-}
-
 // SetDescription sets the "description" field.
 func (u *CompetenceUpsertBulk) SetDescription(v string) *CompetenceUpsertBulk {
 	return u.Update(func(s *CompetenceUpsert) {
@@ -795,27 +660,6 @@ func (u *CompetenceUpsertBulk) UpdateDescription() *CompetenceUpsertBulk {
 func (u *CompetenceUpsertBulk) ClearDescription() *CompetenceUpsertBulk {
 	return u.Update(func(s *CompetenceUpsert) {
 		s.ClearDescription()
-	})
-}
-
-// SetNiveauRang sets the "niveau_rang" field.
-func (u *CompetenceUpsertBulk) SetNiveauRang(v int) *CompetenceUpsertBulk {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.SetNiveauRang(v)
-	})
-}
-
-// AddNiveauRang adds v to the "niveau_rang" field.
-func (u *CompetenceUpsertBulk) AddNiveauRang(v int) *CompetenceUpsertBulk {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.AddNiveauRang(v)
-	})
-}
-
-// UpdateNiveauRang sets the "niveau_rang" field to the value that was provided on create.
-func (u *CompetenceUpsertBulk) UpdateNiveauRang() *CompetenceUpsertBulk {
-	return u.Update(func(s *CompetenceUpsert) {
-		s.UpdateNiveauRang()
 	})
 }
 

@@ -16,20 +16,20 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/predicate"
-	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 )
 
 // CompetenceQuery is the builder for querying Competence entities.
 type CompetenceQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []competence.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.Competence
-	withTechniciens      *TechnicienQuery
-	loadTotal            []func(context.Context, []*Competence) error
-	modifiers            []func(*sql.Selector)
-	withNamedTechniciens map[string]*TechnicienQuery
+	ctx                 *QueryContext
+	order               []competence.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Competence
+	withDetentions      *TechnicienCompetenceQuery
+	loadTotal           []func(context.Context, []*Competence) error
+	modifiers           []func(*sql.Selector)
+	withNamedDetentions map[string]*TechnicienCompetenceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -66,9 +66,9 @@ func (_q *CompetenceQuery) Order(o ...competence.OrderOption) *CompetenceQuery {
 	return _q
 }
 
-// QueryTechniciens chains the current query on the "techniciens" edge.
-func (_q *CompetenceQuery) QueryTechniciens() *TechnicienQuery {
-	query := (&TechnicienClient{config: _q.config}).Query()
+// QueryDetentions chains the current query on the "detentions" edge.
+func (_q *CompetenceQuery) QueryDetentions() *TechnicienCompetenceQuery {
+	query := (&TechnicienCompetenceClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
 			return nil, err
@@ -79,8 +79,8 @@ func (_q *CompetenceQuery) QueryTechniciens() *TechnicienQuery {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(competence.Table, competence.FieldID, selector),
-			sqlgraph.To(technicien.Table, technicien.FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, competence.TechniciensTable, competence.TechniciensPrimaryKey...),
+			sqlgraph.To(techniciencompetence.Table, techniciencompetence.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, competence.DetentionsTable, competence.DetentionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -275,12 +275,12 @@ func (_q *CompetenceQuery) Clone() *CompetenceQuery {
 		return nil
 	}
 	return &CompetenceQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]competence.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.Competence{}, _q.predicates...),
-		withTechniciens: _q.withTechniciens.Clone(),
+		config:         _q.config,
+		ctx:            _q.ctx.Clone(),
+		order:          append([]competence.OrderOption{}, _q.order...),
+		inters:         append([]Interceptor{}, _q.inters...),
+		predicates:     append([]predicate.Competence{}, _q.predicates...),
+		withDetentions: _q.withDetentions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -288,14 +288,14 @@ func (_q *CompetenceQuery) Clone() *CompetenceQuery {
 	}
 }
 
-// WithTechniciens tells the query-builder to eager-load the nodes that are connected to
-// the "techniciens" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *CompetenceQuery) WithTechniciens(opts ...func(*TechnicienQuery)) *CompetenceQuery {
-	query := (&TechnicienClient{config: _q.config}).Query()
+// WithDetentions tells the query-builder to eager-load the nodes that are connected to
+// the "detentions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CompetenceQuery) WithDetentions(opts ...func(*TechnicienCompetenceQuery)) *CompetenceQuery {
+	query := (&TechnicienCompetenceClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	_q.withTechniciens = query
+	_q.withDetentions = query
 	return _q
 }
 
@@ -384,7 +384,7 @@ func (_q *CompetenceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 		nodes       = []*Competence{}
 		_spec       = _q.querySpec()
 		loadedTypes = [1]bool{
-			_q.withTechniciens != nil,
+			_q.withDetentions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -408,17 +408,17 @@ func (_q *CompetenceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withTechniciens; query != nil {
-		if err := _q.loadTechniciens(ctx, query, nodes,
-			func(n *Competence) { n.Edges.Techniciens = []*Technicien{} },
-			func(n *Competence, e *Technicien) { n.Edges.Techniciens = append(n.Edges.Techniciens, e) }); err != nil {
+	if query := _q.withDetentions; query != nil {
+		if err := _q.loadDetentions(ctx, query, nodes,
+			func(n *Competence) { n.Edges.Detentions = []*TechnicienCompetence{} },
+			func(n *Competence, e *TechnicienCompetence) { n.Edges.Detentions = append(n.Edges.Detentions, e) }); err != nil {
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedTechniciens {
-		if err := _q.loadTechniciens(ctx, query, nodes,
-			func(n *Competence) { n.appendNamedTechniciens(name) },
-			func(n *Competence, e *Technicien) { n.appendNamedTechniciens(name, e) }); err != nil {
+	for name, query := range _q.withNamedDetentions {
+		if err := _q.loadDetentions(ctx, query, nodes,
+			func(n *Competence) { n.appendNamedDetentions(name) },
+			func(n *Competence, e *TechnicienCompetence) { n.appendNamedDetentions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -430,64 +430,33 @@ func (_q *CompetenceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	return nodes, nil
 }
 
-func (_q *CompetenceQuery) loadTechniciens(ctx context.Context, query *TechnicienQuery, nodes []*Competence, init func(*Competence), assign func(*Competence, *Technicien)) error {
-	edgeIDs := make([]driver.Value, len(nodes))
-	byID := make(map[int]*Competence)
-	nids := make(map[int]map[*Competence]struct{})
-	for i, node := range nodes {
-		edgeIDs[i] = node.ID
-		byID[node.ID] = node
+func (_q *CompetenceQuery) loadDetentions(ctx context.Context, query *TechnicienCompetenceQuery, nodes []*Competence, init func(*Competence), assign func(*Competence, *TechnicienCompetence)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Competence)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
 		if init != nil {
-			init(node)
+			init(nodes[i])
 		}
 	}
-	query.Where(func(s *sql.Selector) {
-		joinT := sql.Table(competence.TechniciensTable)
-		s.Join(joinT).On(s.C(technicien.FieldID), joinT.C(competence.TechniciensPrimaryKey[0]))
-		s.Where(sql.InValues(joinT.C(competence.TechniciensPrimaryKey[1]), edgeIDs...))
-		columns := s.SelectedColumns()
-		s.Select(joinT.C(competence.TechniciensPrimaryKey[1]))
-		s.AppendSelect(columns...)
-		s.SetDistinct(false)
-	})
-	if err := query.prepareQuery(ctx); err != nil {
-		return err
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(techniciencompetence.FieldCompetenceID)
 	}
-	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
-		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
-			assign := spec.Assign
-			values := spec.ScanValues
-			spec.ScanValues = func(columns []string) ([]any, error) {
-				values, err := values(columns[1:])
-				if err != nil {
-					return nil, err
-				}
-				return append([]any{new(sql.NullInt64)}, values...), nil
-			}
-			spec.Assign = func(columns []string, values []any) error {
-				outValue := int(values[0].(*sql.NullInt64).Int64)
-				inValue := int(values[1].(*sql.NullInt64).Int64)
-				if nids[inValue] == nil {
-					nids[inValue] = map[*Competence]struct{}{byID[outValue]: {}}
-					return assign(columns[1:], values[1:])
-				}
-				nids[inValue][byID[outValue]] = struct{}{}
-				return nil
-			}
-		})
-	})
-	neighbors, err := withInterceptors[[]*Technicien](ctx, query, qr, query.inters)
+	query.Where(predicate.TechnicienCompetence(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(competence.DetentionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nids[n.ID]
+		fk := n.CompetenceID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected "techniciens" node returned %v`, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "competence_id" returned %v for node %v`, fk, n.ID)
 		}
-		for kn := range nodes {
-			assign(kn, n)
-		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -612,17 +581,17 @@ func (_q *CompetenceQuery) Modify(modifiers ...func(s *sql.Selector)) *Competenc
 	return _q.Select()
 }
 
-// WithNamedTechniciens tells the query-builder to eager-load the nodes that are connected to the "techniciens"
+// WithNamedDetentions tells the query-builder to eager-load the nodes that are connected to the "detentions"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
-func (_q *CompetenceQuery) WithNamedTechniciens(name string, opts ...func(*TechnicienQuery)) *CompetenceQuery {
-	query := (&TechnicienClient{config: _q.config}).Query()
+func (_q *CompetenceQuery) WithNamedDetentions(name string, opts ...func(*TechnicienCompetenceQuery)) *CompetenceQuery {
+	query := (&TechnicienCompetenceClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	if _q.withNamedTechniciens == nil {
-		_q.withNamedTechniciens = make(map[string]*TechnicienQuery)
+	if _q.withNamedDetentions == nil {
+		_q.withNamedDetentions = make(map[string]*TechnicienCompetenceQuery)
 	}
-	_q.withNamedTechniciens[name] = query
+	_q.withNamedDetentions[name] = query
 	return _q
 }
 

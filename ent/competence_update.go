@@ -13,8 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/predicate"
-	"github.com/mifmaroc/erp/ent/technicien"
-	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 )
 
 // CompetenceUpdate is the builder for updating Competence entities.
@@ -51,20 +50,6 @@ func (_u *CompetenceUpdate) SetNillableNom(v *string) *CompetenceUpdate {
 	return _u
 }
 
-// SetNiveau sets the "niveau" field.
-func (_u *CompetenceUpdate) SetNiveau(v domain.NiveauCompetence) *CompetenceUpdate {
-	_u.mutation.SetNiveau(v)
-	return _u
-}
-
-// SetNillableNiveau sets the "niveau" field if the given value is not nil.
-func (_u *CompetenceUpdate) SetNillableNiveau(v *domain.NiveauCompetence) *CompetenceUpdate {
-	if v != nil {
-		_u.SetNiveau(*v)
-	}
-	return _u
-}
-
 // SetDescription sets the "description" field.
 func (_u *CompetenceUpdate) SetDescription(v string) *CompetenceUpdate {
 	_u.mutation.SetDescription(v)
@@ -85,40 +70,19 @@ func (_u *CompetenceUpdate) ClearDescription() *CompetenceUpdate {
 	return _u
 }
 
-// SetNiveauRang sets the "niveau_rang" field.
-func (_u *CompetenceUpdate) SetNiveauRang(v int) *CompetenceUpdate {
-	_u.mutation.ResetNiveauRang()
-	_u.mutation.SetNiveauRang(v)
+// AddDetentionIDs adds the "detentions" edge to the TechnicienCompetence entity by IDs.
+func (_u *CompetenceUpdate) AddDetentionIDs(ids ...int) *CompetenceUpdate {
+	_u.mutation.AddDetentionIDs(ids...)
 	return _u
 }
 
-// SetNillableNiveauRang sets the "niveau_rang" field if the given value is not nil.
-func (_u *CompetenceUpdate) SetNillableNiveauRang(v *int) *CompetenceUpdate {
-	if v != nil {
-		_u.SetNiveauRang(*v)
-	}
-	return _u
-}
-
-// AddNiveauRang adds value to the "niveau_rang" field.
-func (_u *CompetenceUpdate) AddNiveauRang(v int) *CompetenceUpdate {
-	_u.mutation.AddNiveauRang(v)
-	return _u
-}
-
-// AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by IDs.
-func (_u *CompetenceUpdate) AddTechnicienIDs(ids ...int) *CompetenceUpdate {
-	_u.mutation.AddTechnicienIDs(ids...)
-	return _u
-}
-
-// AddTechniciens adds the "techniciens" edges to the Technicien entity.
-func (_u *CompetenceUpdate) AddTechniciens(v ...*Technicien) *CompetenceUpdate {
+// AddDetentions adds the "detentions" edges to the TechnicienCompetence entity.
+func (_u *CompetenceUpdate) AddDetentions(v ...*TechnicienCompetence) *CompetenceUpdate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddTechnicienIDs(ids...)
+	return _u.AddDetentionIDs(ids...)
 }
 
 // Mutation returns the CompetenceMutation object of the builder.
@@ -126,25 +90,25 @@ func (_u *CompetenceUpdate) Mutation() *CompetenceMutation {
 	return _u.mutation
 }
 
-// ClearTechniciens clears all "techniciens" edges to the Technicien entity.
-func (_u *CompetenceUpdate) ClearTechniciens() *CompetenceUpdate {
-	_u.mutation.ClearTechniciens()
+// ClearDetentions clears all "detentions" edges to the TechnicienCompetence entity.
+func (_u *CompetenceUpdate) ClearDetentions() *CompetenceUpdate {
+	_u.mutation.ClearDetentions()
 	return _u
 }
 
-// RemoveTechnicienIDs removes the "techniciens" edge to Technicien entities by IDs.
-func (_u *CompetenceUpdate) RemoveTechnicienIDs(ids ...int) *CompetenceUpdate {
-	_u.mutation.RemoveTechnicienIDs(ids...)
+// RemoveDetentionIDs removes the "detentions" edge to TechnicienCompetence entities by IDs.
+func (_u *CompetenceUpdate) RemoveDetentionIDs(ids ...int) *CompetenceUpdate {
+	_u.mutation.RemoveDetentionIDs(ids...)
 	return _u
 }
 
-// RemoveTechniciens removes "techniciens" edges to Technicien entities.
-func (_u *CompetenceUpdate) RemoveTechniciens(v ...*Technicien) *CompetenceUpdate {
+// RemoveDetentions removes "detentions" edges to TechnicienCompetence entities.
+func (_u *CompetenceUpdate) RemoveDetentions(v ...*TechnicienCompetence) *CompetenceUpdate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemoveTechnicienIDs(ids...)
+	return _u.RemoveDetentionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -196,11 +160,6 @@ func (_u *CompetenceUpdate) check() error {
 			return &ValidationError{Name: "nom", err: fmt.Errorf(`ent: validator failed for field "Competence.nom": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.Niveau(); ok {
-		if err := competence.NiveauValidator(v); err != nil {
-			return &ValidationError{Name: "niveau", err: fmt.Errorf(`ent: validator failed for field "Competence.niveau": %w`, err)}
-		}
-	}
 	return nil
 }
 
@@ -228,43 +187,34 @@ func (_u *CompetenceUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Nom(); ok {
 		_spec.SetField(competence.FieldNom, field.TypeString, value)
 	}
-	if value, ok := _u.mutation.Niveau(); ok {
-		_spec.SetField(competence.FieldNiveau, field.TypeEnum, value)
-	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(competence.FieldDescription, field.TypeString, value)
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(competence.FieldDescription, field.TypeString)
 	}
-	if value, ok := _u.mutation.NiveauRang(); ok {
-		_spec.SetField(competence.FieldNiveauRang, field.TypeInt, value)
-	}
-	if value, ok := _u.mutation.AddedNiveauRang(); ok {
-		_spec.AddField(competence.FieldNiveauRang, field.TypeInt, value)
-	}
-	if _u.mutation.TechniciensCleared() {
+	if _u.mutation.DetentionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedTechniciensIDs(); len(nodes) > 0 && !_u.mutation.TechniciensCleared() {
+	if nodes := _u.mutation.RemovedDetentionsIDs(); len(nodes) > 0 && !_u.mutation.DetentionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -272,15 +222,15 @@ func (_u *CompetenceUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.TechniciensIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.DetentionsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -330,20 +280,6 @@ func (_u *CompetenceUpdateOne) SetNillableNom(v *string) *CompetenceUpdateOne {
 	return _u
 }
 
-// SetNiveau sets the "niveau" field.
-func (_u *CompetenceUpdateOne) SetNiveau(v domain.NiveauCompetence) *CompetenceUpdateOne {
-	_u.mutation.SetNiveau(v)
-	return _u
-}
-
-// SetNillableNiveau sets the "niveau" field if the given value is not nil.
-func (_u *CompetenceUpdateOne) SetNillableNiveau(v *domain.NiveauCompetence) *CompetenceUpdateOne {
-	if v != nil {
-		_u.SetNiveau(*v)
-	}
-	return _u
-}
-
 // SetDescription sets the "description" field.
 func (_u *CompetenceUpdateOne) SetDescription(v string) *CompetenceUpdateOne {
 	_u.mutation.SetDescription(v)
@@ -364,40 +300,19 @@ func (_u *CompetenceUpdateOne) ClearDescription() *CompetenceUpdateOne {
 	return _u
 }
 
-// SetNiveauRang sets the "niveau_rang" field.
-func (_u *CompetenceUpdateOne) SetNiveauRang(v int) *CompetenceUpdateOne {
-	_u.mutation.ResetNiveauRang()
-	_u.mutation.SetNiveauRang(v)
+// AddDetentionIDs adds the "detentions" edge to the TechnicienCompetence entity by IDs.
+func (_u *CompetenceUpdateOne) AddDetentionIDs(ids ...int) *CompetenceUpdateOne {
+	_u.mutation.AddDetentionIDs(ids...)
 	return _u
 }
 
-// SetNillableNiveauRang sets the "niveau_rang" field if the given value is not nil.
-func (_u *CompetenceUpdateOne) SetNillableNiveauRang(v *int) *CompetenceUpdateOne {
-	if v != nil {
-		_u.SetNiveauRang(*v)
-	}
-	return _u
-}
-
-// AddNiveauRang adds value to the "niveau_rang" field.
-func (_u *CompetenceUpdateOne) AddNiveauRang(v int) *CompetenceUpdateOne {
-	_u.mutation.AddNiveauRang(v)
-	return _u
-}
-
-// AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by IDs.
-func (_u *CompetenceUpdateOne) AddTechnicienIDs(ids ...int) *CompetenceUpdateOne {
-	_u.mutation.AddTechnicienIDs(ids...)
-	return _u
-}
-
-// AddTechniciens adds the "techniciens" edges to the Technicien entity.
-func (_u *CompetenceUpdateOne) AddTechniciens(v ...*Technicien) *CompetenceUpdateOne {
+// AddDetentions adds the "detentions" edges to the TechnicienCompetence entity.
+func (_u *CompetenceUpdateOne) AddDetentions(v ...*TechnicienCompetence) *CompetenceUpdateOne {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddTechnicienIDs(ids...)
+	return _u.AddDetentionIDs(ids...)
 }
 
 // Mutation returns the CompetenceMutation object of the builder.
@@ -405,25 +320,25 @@ func (_u *CompetenceUpdateOne) Mutation() *CompetenceMutation {
 	return _u.mutation
 }
 
-// ClearTechniciens clears all "techniciens" edges to the Technicien entity.
-func (_u *CompetenceUpdateOne) ClearTechniciens() *CompetenceUpdateOne {
-	_u.mutation.ClearTechniciens()
+// ClearDetentions clears all "detentions" edges to the TechnicienCompetence entity.
+func (_u *CompetenceUpdateOne) ClearDetentions() *CompetenceUpdateOne {
+	_u.mutation.ClearDetentions()
 	return _u
 }
 
-// RemoveTechnicienIDs removes the "techniciens" edge to Technicien entities by IDs.
-func (_u *CompetenceUpdateOne) RemoveTechnicienIDs(ids ...int) *CompetenceUpdateOne {
-	_u.mutation.RemoveTechnicienIDs(ids...)
+// RemoveDetentionIDs removes the "detentions" edge to TechnicienCompetence entities by IDs.
+func (_u *CompetenceUpdateOne) RemoveDetentionIDs(ids ...int) *CompetenceUpdateOne {
+	_u.mutation.RemoveDetentionIDs(ids...)
 	return _u
 }
 
-// RemoveTechniciens removes "techniciens" edges to Technicien entities.
-func (_u *CompetenceUpdateOne) RemoveTechniciens(v ...*Technicien) *CompetenceUpdateOne {
+// RemoveDetentions removes "detentions" edges to TechnicienCompetence entities.
+func (_u *CompetenceUpdateOne) RemoveDetentions(v ...*TechnicienCompetence) *CompetenceUpdateOne {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemoveTechnicienIDs(ids...)
+	return _u.RemoveDetentionIDs(ids...)
 }
 
 // Where appends a list predicates to the CompetenceUpdate builder.
@@ -488,11 +403,6 @@ func (_u *CompetenceUpdateOne) check() error {
 			return &ValidationError{Name: "nom", err: fmt.Errorf(`ent: validator failed for field "Competence.nom": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.Niveau(); ok {
-		if err := competence.NiveauValidator(v); err != nil {
-			return &ValidationError{Name: "niveau", err: fmt.Errorf(`ent: validator failed for field "Competence.niveau": %w`, err)}
-		}
-	}
 	return nil
 }
 
@@ -537,43 +447,34 @@ func (_u *CompetenceUpdateOne) sqlSave(ctx context.Context) (_node *Competence, 
 	if value, ok := _u.mutation.Nom(); ok {
 		_spec.SetField(competence.FieldNom, field.TypeString, value)
 	}
-	if value, ok := _u.mutation.Niveau(); ok {
-		_spec.SetField(competence.FieldNiveau, field.TypeEnum, value)
-	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(competence.FieldDescription, field.TypeString, value)
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(competence.FieldDescription, field.TypeString)
 	}
-	if value, ok := _u.mutation.NiveauRang(); ok {
-		_spec.SetField(competence.FieldNiveauRang, field.TypeInt, value)
-	}
-	if value, ok := _u.mutation.AddedNiveauRang(); ok {
-		_spec.AddField(competence.FieldNiveauRang, field.TypeInt, value)
-	}
-	if _u.mutation.TechniciensCleared() {
+	if _u.mutation.DetentionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedTechniciensIDs(); len(nodes) > 0 && !_u.mutation.TechniciensCleared() {
+	if nodes := _u.mutation.RemovedDetentionsIDs(); len(nodes) > 0 && !_u.mutation.DetentionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -581,15 +482,15 @@ func (_u *CompetenceUpdateOne) sqlSave(ctx context.Context) (_node *Competence, 
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.TechniciensIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.DetentionsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(technicien.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

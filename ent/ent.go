@@ -28,6 +28,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			schedulerrun.Table:           schedulerrun.ValidColumn,
 			societe.Table:                societe.ValidColumn,
 			technicien.Table:             technicien.ValidColumn,
+			techniciencompetence.Table:   techniciencompetence.ValidColumn,
 			user.Table:                   user.ValidColumn,
 		})
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -30,7 +31,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -45,9 +46,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competence.FieldCreatedAt:   {Type: field.TypeTime, Column: competence.FieldCreatedAt},
 			competence.FieldUpdatedAt:   {Type: field.TypeTime, Column: competence.FieldUpdatedAt},
 			competence.FieldNom:         {Type: field.TypeString, Column: competence.FieldNom},
-			competence.FieldNiveau:      {Type: field.TypeEnum, Column: competence.FieldNiveau},
 			competence.FieldDescription: {Type: field.TypeString, Column: competence.FieldDescription},
-			competence.FieldNiveauRang:  {Type: field.TypeInt, Column: competence.FieldNiveauRang},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -221,6 +220,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDateValidationClient: {Type: field.TypeTime, Column: intervention.FieldDateValidationClient},
 			intervention.FieldStatutRang:           {Type: field.TypeInt, Column: intervention.FieldStatutRang},
 			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
+			intervention.FieldCompetenceRequiseID:  {Type: field.TypeInt, Column: intervention.FieldCompetenceRequiseID},
+			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -430,6 +431,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   techniciencompetence.Table,
+			Columns: techniciencompetence.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: techniciencompetence.FieldID,
+			},
+		},
+		Type: "TechnicienCompetence",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			techniciencompetence.FieldCreatedAt:    {Type: field.TypeTime, Column: techniciencompetence.FieldCreatedAt},
+			techniciencompetence.FieldUpdatedAt:    {Type: field.TypeTime, Column: techniciencompetence.FieldUpdatedAt},
+			techniciencompetence.FieldTechnicienID: {Type: field.TypeInt, Column: techniciencompetence.FieldTechnicienID},
+			techniciencompetence.FieldCompetenceID: {Type: field.TypeInt, Column: techniciencompetence.FieldCompetenceID},
+			techniciencompetence.FieldNiveau:       {Type: field.TypeEnum, Column: techniciencompetence.FieldNiveau},
+			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -461,16 +481,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.MustAddE(
-		"techniciens",
+		"detentions",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
-			Inverse: true,
-			Table:   competence.TechniciensTable,
-			Columns: competence.TechniciensPrimaryKey,
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competence.DetentionsTable,
+			Columns: []string{competence.DetentionsColumn},
 			Bidi:    false,
 		},
 		"Competence",
-		"Technicien",
+		"TechnicienCompetence",
 	)
 	graph.MustAddE(
 		"client",
@@ -749,6 +769,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Piece",
 	)
 	graph.MustAddE(
+		"competence_requise",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Competence",
+	)
+	graph.MustAddE(
 		"utilisations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -953,16 +985,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
-		"competences",
+		"competences_detenues",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 		},
 		"Technicien",
-		"Competence",
+		"TechnicienCompetence",
 	)
 	graph.MustAddE(
 		"interventions",
@@ -999,6 +1031,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Technicien",
 		"HistoriqueIntervention",
+	)
+	graph.MustAddE(
+		"technicien",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   techniciencompetence.TechnicienTable,
+			Columns: []string{techniciencompetence.TechnicienColumn},
+			Bidi:    false,
+		},
+		"TechnicienCompetence",
+		"Technicien",
+	)
+	graph.MustAddE(
+		"competence",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   techniciencompetence.CompetenceTable,
+			Columns: []string{techniciencompetence.CompetenceColumn},
+			Bidi:    false,
+		},
+		"TechnicienCompetence",
+		"Competence",
 	)
 	graph.MustAddE(
 		"technicien",
@@ -1172,29 +1228,19 @@ func (f *CompetenceFilter) WhereNom(p entql.StringP) {
 	f.Where(p.Field(competence.FieldNom))
 }
 
-// WhereNiveau applies the entql string predicate on the niveau field.
-func (f *CompetenceFilter) WhereNiveau(p entql.StringP) {
-	f.Where(p.Field(competence.FieldNiveau))
-}
-
 // WhereDescription applies the entql string predicate on the description field.
 func (f *CompetenceFilter) WhereDescription(p entql.StringP) {
 	f.Where(p.Field(competence.FieldDescription))
 }
 
-// WhereNiveauRang applies the entql int predicate on the niveau_rang field.
-func (f *CompetenceFilter) WhereNiveauRang(p entql.IntP) {
-	f.Where(p.Field(competence.FieldNiveauRang))
+// WhereHasDetentions applies a predicate to check if query has an edge detentions.
+func (f *CompetenceFilter) WhereHasDetentions() {
+	f.Where(entql.HasEdge("detentions"))
 }
 
-// WhereHasTechniciens applies a predicate to check if query has an edge techniciens.
-func (f *CompetenceFilter) WhereHasTechniciens() {
-	f.Where(entql.HasEdge("techniciens"))
-}
-
-// WhereHasTechniciensWith applies a predicate to check if query has an edge techniciens with a given conditions (other predicates).
-func (f *CompetenceFilter) WhereHasTechniciensWith(preds ...predicate.Technicien) {
-	f.Where(entql.HasEdgeWith("techniciens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+// WhereHasDetentionsWith applies a predicate to check if query has an edge detentions with a given conditions (other predicates).
+func (f *CompetenceFilter) WhereHasDetentionsWith(preds ...predicate.TechnicienCompetence) {
+	f.Where(entql.HasEdgeWith("detentions", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2098,6 +2144,16 @@ func (f *InterventionFilter) WherePrioriteRang(p entql.IntP) {
 	f.Where(p.Field(intervention.FieldPrioriteRang))
 }
 
+// WhereCompetenceRequiseID applies the entql int predicate on the competence_requise_id field.
+func (f *InterventionFilter) WhereCompetenceRequiseID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldCompetenceRequiseID))
+}
+
+// WhereNiveauRequis applies the entql string predicate on the niveau_requis field.
+func (f *InterventionFilter) WhereNiveauRequis(p entql.StringP) {
+	f.Where(p.Field(intervention.FieldNiveauRequis))
+}
+
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
 func (f *InterventionFilter) WhereHasEquipement() {
 	f.Where(entql.HasEdge("equipement"))
@@ -2232,6 +2288,20 @@ func (f *InterventionFilter) WhereHasPieces() {
 // WhereHasPiecesWith applies a predicate to check if query has an edge pieces with a given conditions (other predicates).
 func (f *InterventionFilter) WhereHasPiecesWith(preds ...predicate.Piece) {
 	f.Where(entql.HasEdgeWith("pieces", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCompetenceRequise applies a predicate to check if query has an edge competence_requise.
+func (f *InterventionFilter) WhereHasCompetenceRequise() {
+	f.Where(entql.HasEdge("competence_requise"))
+}
+
+// WhereHasCompetenceRequiseWith applies a predicate to check if query has an edge competence_requise with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasCompetenceRequiseWith(preds ...predicate.Competence) {
+	f.Where(entql.HasEdgeWith("competence_requise", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3276,14 +3346,14 @@ func (f *TechnicienFilter) WhereHasUserWith(preds ...predicate.User) {
 	})))
 }
 
-// WhereHasCompetences applies a predicate to check if query has an edge competences.
-func (f *TechnicienFilter) WhereHasCompetences() {
-	f.Where(entql.HasEdge("competences"))
+// WhereHasCompetencesDetenues applies a predicate to check if query has an edge competences_detenues.
+func (f *TechnicienFilter) WhereHasCompetencesDetenues() {
+	f.Where(entql.HasEdge("competences_detenues"))
 }
 
-// WhereHasCompetencesWith applies a predicate to check if query has an edge competences with a given conditions (other predicates).
-func (f *TechnicienFilter) WhereHasCompetencesWith(preds ...predicate.Competence) {
-	f.Where(entql.HasEdgeWith("competences", sqlgraph.WrapFunc(func(s *sql.Selector) {
+// WhereHasCompetencesDetenuesWith applies a predicate to check if query has an edge competences_detenues with a given conditions (other predicates).
+func (f *TechnicienFilter) WhereHasCompetencesDetenuesWith(preds ...predicate.TechnicienCompetence) {
+	f.Where(entql.HasEdgeWith("competences_detenues", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3333,6 +3403,104 @@ func (f *TechnicienFilter) WhereHasHistoriqueWith(preds ...predicate.HistoriqueI
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TechnicienCompetenceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TechnicienCompetenceQuery builder.
+func (_q *TechnicienCompetenceQuery) Filter() *TechnicienCompetenceFilter {
+	return &TechnicienCompetenceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TechnicienCompetenceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TechnicienCompetenceMutation builder.
+func (m *TechnicienCompetenceMutation) Filter() *TechnicienCompetenceFilter {
+	return &TechnicienCompetenceFilter{config: m.config, predicateAdder: m}
+}
+
+// TechnicienCompetenceFilter provides a generic filtering capability at runtime for TechnicienCompetenceQuery.
+type TechnicienCompetenceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TechnicienCompetenceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TechnicienCompetenceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TechnicienCompetenceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(techniciencompetence.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TechnicienCompetenceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(techniciencompetence.FieldUpdatedAt))
+}
+
+// WhereTechnicienID applies the entql int predicate on the technicien_id field.
+func (f *TechnicienCompetenceFilter) WhereTechnicienID(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldTechnicienID))
+}
+
+// WhereCompetenceID applies the entql int predicate on the competence_id field.
+func (f *TechnicienCompetenceFilter) WhereCompetenceID(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldCompetenceID))
+}
+
+// WhereNiveau applies the entql string predicate on the niveau field.
+func (f *TechnicienCompetenceFilter) WhereNiveau(p entql.StringP) {
+	f.Where(p.Field(techniciencompetence.FieldNiveau))
+}
+
+// WhereNiveauRang applies the entql int predicate on the niveau_rang field.
+func (f *TechnicienCompetenceFilter) WhereNiveauRang(p entql.IntP) {
+	f.Where(p.Field(techniciencompetence.FieldNiveauRang))
+}
+
+// WhereHasTechnicien applies a predicate to check if query has an edge technicien.
+func (f *TechnicienCompetenceFilter) WhereHasTechnicien() {
+	f.Where(entql.HasEdge("technicien"))
+}
+
+// WhereHasTechnicienWith applies a predicate to check if query has an edge technicien with a given conditions (other predicates).
+func (f *TechnicienCompetenceFilter) WhereHasTechnicienWith(preds ...predicate.Technicien) {
+	f.Where(entql.HasEdgeWith("technicien", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCompetence applies a predicate to check if query has an edge competence.
+func (f *TechnicienCompetenceFilter) WhereHasCompetence() {
+	f.Where(entql.HasEdge("competence"))
+}
+
+// WhereHasCompetenceWith applies a predicate to check if query has an edge competence with a given conditions (other predicates).
+func (f *TechnicienCompetenceFilter) WhereHasCompetenceWith(preds ...predicate.Competence) {
+	f.Where(entql.HasEdgeWith("competence", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3361,7 +3529,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -47,19 +48,6 @@ func (_q *CompetenceQuery) collectField(ctx context.Context, oneNode bool, opCtx
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
-
-		case "techniciens":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&TechnicienClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, technicienImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedTechniciens(alias, func(wq *TechnicienQuery) {
-				*wq = *query
-			})
 		case "createdAt":
 			if _, ok := fieldSeen[competence.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, competence.FieldCreatedAt)
@@ -74,11 +62,6 @@ func (_q *CompetenceQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[competence.FieldNom]; !ok {
 				selectedFields = append(selectedFields, competence.FieldNom)
 				fieldSeen[competence.FieldNom] = struct{}{}
-			}
-		case "niveau":
-			if _, ok := fieldSeen[competence.FieldNiveau]; !ok {
-				selectedFields = append(selectedFields, competence.FieldNiveau)
-				fieldSeen[competence.FieldNiveau] = struct{}{}
 			}
 		case "description":
 			if _, ok := fieldSeen[competence.FieldDescription]; !ok {
@@ -1151,6 +1134,21 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 				*wq = *query
 			})
 
+		case "competenceRequise":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetenceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competenceImplementors)...); err != nil {
+				return err
+			}
+			_q.withCompetenceRequise = query
+			if _, ok := fieldSeen[intervention.FieldCompetenceRequiseID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldCompetenceRequiseID)
+				fieldSeen[intervention.FieldCompetenceRequiseID] = struct{}{}
+			}
+
 		case "utilisations":
 			var (
 				alias = field.Alias
@@ -1312,6 +1310,16 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[intervention.FieldDateValidationClient]; !ok {
 				selectedFields = append(selectedFields, intervention.FieldDateValidationClient)
 				fieldSeen[intervention.FieldDateValidationClient] = struct{}{}
+			}
+		case "competenceRequiseID":
+			if _, ok := fieldSeen[intervention.FieldCompetenceRequiseID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldCompetenceRequiseID)
+				fieldSeen[intervention.FieldCompetenceRequiseID] = struct{}{}
+			}
+		case "niveauRequis":
+			if _, ok := fieldSeen[intervention.FieldNiveauRequis]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldNiveauRequis)
+				fieldSeen[intervention.FieldNiveauRequis] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2596,16 +2604,16 @@ func (_q *TechnicienQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				fieldSeen[technicien.FieldUserID] = struct{}{}
 			}
 
-		case "competences":
+		case "competencesDetenues":
 			var (
 				alias = field.Alias
 				path  = append(path, alias)
-				query = (&CompetenceClient{config: _q.config}).Query()
+				query = (&TechnicienCompetenceClient{config: _q.config}).Query()
 			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, competenceImplementors)...); err != nil {
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, techniciencompetenceImplementors)...); err != nil {
 				return err
 			}
-			_q.WithNamedCompetences(alias, func(wq *CompetenceQuery) {
+			_q.WithNamedCompetencesDetenues(alias, func(wq *TechnicienCompetenceQuery) {
 				*wq = *query
 			})
 
@@ -2810,6 +2818,145 @@ func newTechnicienPaginateArgs(rv map[string]any) *technicienPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*TechnicienWhereInput); ok {
 		args.opts = append(args.opts, WithTechnicienFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TechnicienCompetenceQuery) CollectFields(ctx context.Context, satisfies ...string) (*TechnicienCompetenceQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TechnicienCompetenceQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(techniciencompetence.Columns))
+		selectedFields = []string{techniciencompetence.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "technicien":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TechnicienClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, technicienImplementors)...); err != nil {
+				return err
+			}
+			_q.withTechnicien = query
+			if _, ok := fieldSeen[techniciencompetence.FieldTechnicienID]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldTechnicienID)
+				fieldSeen[techniciencompetence.FieldTechnicienID] = struct{}{}
+			}
+
+		case "competence":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetenceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competenceImplementors)...); err != nil {
+				return err
+			}
+			_q.withCompetence = query
+			if _, ok := fieldSeen[techniciencompetence.FieldCompetenceID]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldCompetenceID)
+				fieldSeen[techniciencompetence.FieldCompetenceID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[techniciencompetence.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldCreatedAt)
+				fieldSeen[techniciencompetence.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[techniciencompetence.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldUpdatedAt)
+				fieldSeen[techniciencompetence.FieldUpdatedAt] = struct{}{}
+			}
+		case "technicienID":
+			if _, ok := fieldSeen[techniciencompetence.FieldTechnicienID]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldTechnicienID)
+				fieldSeen[techniciencompetence.FieldTechnicienID] = struct{}{}
+			}
+		case "competenceID":
+			if _, ok := fieldSeen[techniciencompetence.FieldCompetenceID]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldCompetenceID)
+				fieldSeen[techniciencompetence.FieldCompetenceID] = struct{}{}
+			}
+		case "niveau":
+			if _, ok := fieldSeen[techniciencompetence.FieldNiveau]; !ok {
+				selectedFields = append(selectedFields, techniciencompetence.FieldNiveau)
+				fieldSeen[techniciencompetence.FieldNiveau] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type techniciencompetencePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TechnicienCompetencePaginateOption
+}
+
+func newTechnicienCompetencePaginateArgs(rv map[string]any) *techniciencompetencePaginateArgs {
+	args := &techniciencompetencePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TechnicienCompetenceOrder{Field: &TechnicienCompetenceOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTechnicienCompetenceOrder(order))
+			}
+		case *TechnicienCompetenceOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTechnicienCompetenceOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TechnicienCompetenceWhereInput); ok {
+		args.opts = append(args.opts, WithTechnicienCompetenceFilter(v.Filter))
 	}
 	return args
 }

@@ -8,18 +8,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-func (_m *Competence) Techniciens(ctx context.Context) (result []*Technicien, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedTechniciens(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.TechniciensOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryTechniciens().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *Contrat) Client(ctx context.Context) (*Societe, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -241,6 +229,14 @@ func (_m *Intervention) Pieces(ctx context.Context) (result []*Piece, err error)
 	return result, err
 }
 
+func (_m *Intervention) CompetenceRequise(ctx context.Context) (*Competence, error) {
+	result, err := _m.Edges.CompetenceRequiseOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompetenceRequise().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedUtilisations(graphql.GetFieldContext(ctx).Field.Alias)
@@ -411,14 +407,14 @@ func (_m *Technicien) User(ctx context.Context) (*User, error) {
 	return result, err
 }
 
-func (_m *Technicien) Competences(ctx context.Context) (result []*Competence, err error) {
+func (_m *Technicien) CompetencesDetenues(ctx context.Context) (result []*TechnicienCompetence, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedCompetences(graphql.GetFieldContext(ctx).Field.Alias)
+		result, err = _m.NamedCompetencesDetenues(graphql.GetFieldContext(ctx).Field.Alias)
 	} else {
-		result, err = _m.Edges.CompetencesOrErr()
+		result, err = _m.Edges.CompetencesDetenuesOrErr()
 	}
 	if IsNotLoaded(err) {
-		result, err = _m.QueryCompetences().All(ctx)
+		result, err = _m.QueryCompetencesDetenues().All(ctx)
 	}
 	return result, err
 }
@@ -452,6 +448,22 @@ func (_m *Technicien) Plannings(ctx context.Context) (result []*Planning, err er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryPlannings().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *TechnicienCompetence) Technicien(ctx context.Context) (*Technicien, error) {
+	result, err := _m.Edges.TechnicienOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTechnicien().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TechnicienCompetence) Competence(ctx context.Context) (*Competence, error) {
+	result, err := _m.Edges.CompetenceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompetence().Only(ctx)
 	}
 	return result, err
 }

@@ -10,23 +10,15 @@ import (
 
 // CreateCompetenceInput represents a mutation input for creating competences.
 type CreateCompetenceInput struct {
-	Nom           string
-	Niveau        *domain.NiveauCompetence
-	Description   *string
-	TechnicienIDs []int
+	Nom         string
+	Description *string
 }
 
 // Mutate applies the CreateCompetenceInput on the CompetenceMutation builder.
 func (i *CreateCompetenceInput) Mutate(m *CompetenceMutation) {
 	m.SetNom(i.Nom)
-	if v := i.Niveau; v != nil {
-		m.SetNiveau(*v)
-	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
-	}
-	if v := i.TechnicienIDs; len(v) > 0 {
-		m.AddTechnicienIDs(v...)
 	}
 }
 
@@ -38,13 +30,9 @@ func (c *CompetenceCreate) SetInput(i CreateCompetenceInput) *CompetenceCreate {
 
 // UpdateCompetenceInput represents a mutation input for updating competences.
 type UpdateCompetenceInput struct {
-	Nom                 *string
-	Niveau              *domain.NiveauCompetence
-	ClearDescription    bool
-	Description         *string
-	ClearTechniciens    bool
-	AddTechnicienIDs    []int
-	RemoveTechnicienIDs []int
+	Nom              *string
+	ClearDescription bool
+	Description      *string
 }
 
 // Mutate applies the UpdateCompetenceInput on the CompetenceMutation builder.
@@ -52,23 +40,11 @@ func (i *UpdateCompetenceInput) Mutate(m *CompetenceMutation) {
 	if v := i.Nom; v != nil {
 		m.SetNom(*v)
 	}
-	if v := i.Niveau; v != nil {
-		m.SetNiveau(*v)
-	}
 	if i.ClearDescription {
 		m.ClearDescription()
 	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
-	}
-	if i.ClearTechniciens {
-		m.ClearTechniciens()
-	}
-	if v := i.AddTechnicienIDs; len(v) > 0 {
-		m.AddTechnicienIDs(v...)
-	}
-	if v := i.RemoveTechnicienIDs; len(v) > 0 {
-		m.RemoveTechnicienIDs(v...)
 	}
 }
 
@@ -396,18 +372,20 @@ func (c *EquipementUpdateOne) SetInput(i UpdateEquipementInput) *EquipementUpdat
 
 // CreateInterventionInput represents a mutation input for creating interventions.
 type CreateInterventionInput struct {
-	Titre        string
-	Description  *string
-	Type         *domain.InterventionType
-	Priorite     *domain.Priorite
-	Urgence      *bool
-	DatePrevue   *time.Time
-	DateLimite   *time.Time
-	DureeEstimee *int
-	Rapport      *string
-	EquipementID *int
-	ClientID     *int
-	ContratID    *int
+	Titre               string
+	Description         *string
+	Type                *domain.InterventionType
+	Priorite            *domain.Priorite
+	Urgence             *bool
+	DatePrevue          *time.Time
+	DateLimite          *time.Time
+	DureeEstimee        *int
+	Rapport             *string
+	NiveauRequis        *domain.NiveauCompetence
+	EquipementID        *int
+	ClientID            *int
+	ContratID           *int
+	CompetenceRequiseID *int
 }
 
 // Mutate applies the CreateInterventionInput on the InterventionMutation builder.
@@ -437,6 +415,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	if v := i.Rapport; v != nil {
 		m.SetRapport(*v)
 	}
+	if v := i.NiveauRequis; v != nil {
+		m.SetNiveauRequis(*v)
+	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)
 	}
@@ -445,6 +426,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.ContratID; v != nil {
 		m.SetContratID(*v)
+	}
+	if v := i.CompetenceRequiseID; v != nil {
+		m.SetCompetenceRequiseID(*v)
 	}
 }
 
@@ -456,26 +440,30 @@ func (c *InterventionCreate) SetInput(i CreateInterventionInput) *InterventionCr
 
 // UpdateInterventionInput represents a mutation input for updating interventions.
 type UpdateInterventionInput struct {
-	Titre             *string
-	ClearDescription  bool
-	Description       *string
-	Type              *domain.InterventionType
-	Priorite          *domain.Priorite
-	Urgence           *bool
-	ClearDatePrevue   bool
-	DatePrevue        *time.Time
-	ClearDateLimite   bool
-	DateLimite        *time.Time
-	ClearDureeEstimee bool
-	DureeEstimee      *int
-	ClearRapport      bool
-	Rapport           *string
-	ClearEquipement   bool
-	EquipementID      *int
-	ClearClient       bool
-	ClientID          *int
-	ClearContrat      bool
-	ContratID         *int
+	Titre                  *string
+	ClearDescription       bool
+	Description            *string
+	Type                   *domain.InterventionType
+	Priorite               *domain.Priorite
+	Urgence                *bool
+	ClearDatePrevue        bool
+	DatePrevue             *time.Time
+	ClearDateLimite        bool
+	DateLimite             *time.Time
+	ClearDureeEstimee      bool
+	DureeEstimee           *int
+	ClearRapport           bool
+	Rapport                *string
+	ClearNiveauRequis      bool
+	NiveauRequis           *domain.NiveauCompetence
+	ClearEquipement        bool
+	EquipementID           *int
+	ClearClient            bool
+	ClientID               *int
+	ClearContrat           bool
+	ContratID              *int
+	ClearCompetenceRequise bool
+	CompetenceRequiseID    *int
 }
 
 // Mutate applies the UpdateInterventionInput on the InterventionMutation builder.
@@ -522,6 +510,12 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	if v := i.Rapport; v != nil {
 		m.SetRapport(*v)
 	}
+	if i.ClearNiveauRequis {
+		m.ClearNiveauRequis()
+	}
+	if v := i.NiveauRequis; v != nil {
+		m.SetNiveauRequis(*v)
+	}
 	if i.ClearEquipement {
 		m.ClearEquipement()
 	}
@@ -539,6 +533,12 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.ContratID; v != nil {
 		m.SetContratID(*v)
+	}
+	if i.ClearCompetenceRequise {
+		m.ClearCompetenceRequise()
+	}
+	if v := i.CompetenceRequiseID; v != nil {
+		m.SetCompetenceRequiseID(*v)
 	}
 }
 
@@ -940,7 +940,6 @@ type CreateTechnicienInput struct {
 	Disponibilite       *domain.Disponibilite
 	TauxHoraireCentimes *int64
 	UserID              int
-	CompetenceIDs       []int
 }
 
 // Mutate applies the CreateTechnicienInput on the TechnicienMutation builder.
@@ -955,9 +954,6 @@ func (i *CreateTechnicienInput) Mutate(m *TechnicienMutation) {
 		m.SetTauxHoraireCentimes(*v)
 	}
 	m.SetUserID(i.UserID)
-	if v := i.CompetenceIDs; len(v) > 0 {
-		m.AddCompetenceIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateTechnicienInput on the TechnicienCreate builder.
@@ -972,9 +968,6 @@ type UpdateTechnicienInput struct {
 	Equipe              *string
 	Disponibilite       *domain.Disponibilite
 	TauxHoraireCentimes *int64
-	ClearCompetences    bool
-	AddCompetenceIDs    []int
-	RemoveCompetenceIDs []int
 }
 
 // Mutate applies the UpdateTechnicienInput on the TechnicienMutation builder.
@@ -990,15 +983,6 @@ func (i *UpdateTechnicienInput) Mutate(m *TechnicienMutation) {
 	}
 	if v := i.TauxHoraireCentimes; v != nil {
 		m.SetTauxHoraireCentimes(*v)
-	}
-	if i.ClearCompetences {
-		m.ClearCompetences()
-	}
-	if v := i.AddCompetenceIDs; len(v) > 0 {
-		m.AddCompetenceIDs(v...)
-	}
-	if v := i.RemoveCompetenceIDs; len(v) > 0 {
-		m.RemoveCompetenceIDs(v...)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -96,6 +97,11 @@ var technicienImplementors = []string{"Technicien", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Technicien) IsNode() {}
+
+var techniciencompetenceImplementors = []string{"TechnicienCompetence", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TechnicienCompetence) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -292,6 +298,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(technicien.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, technicienImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case techniciencompetence.Table:
+		query := c.TechnicienCompetence.Query().
+			Where(techniciencompetence.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, techniciencompetenceImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -574,6 +589,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Technicien.Query().
 			Where(technicien.IDIn(ids...))
 		query, err := query.CollectFields(ctx, technicienImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case techniciencompetence.Table:
+		query := c.TechnicienCompetence.Query().
+			Where(techniciencompetence.IDIn(ids...))
+		query, err := query.CollectFields(ctx, techniciencompetenceImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -362,20 +363,6 @@ var (
 			}
 		},
 	}
-	// CompetenceOrderFieldNiveauRang orders Competence by niveau_rang.
-	CompetenceOrderFieldNiveauRang = &CompetenceOrderField{
-		Value: func(_m *Competence) (ent.Value, error) {
-			return _m.NiveauRang, nil
-		},
-		column: competence.FieldNiveauRang,
-		toTerm: competence.ByNiveauRang,
-		toCursor: func(_m *Competence) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.NiveauRang,
-			}
-		},
-	}
 )
 
 // String implement fmt.Stringer interface.
@@ -388,8 +375,6 @@ func (f CompetenceOrderField) String() string {
 		str = "UPDATED_AT"
 	case CompetenceOrderFieldNom.column:
 		str = "NOM"
-	case CompetenceOrderFieldNiveauRang.column:
-		str = "NIVEAU"
 	}
 	return str
 }
@@ -412,8 +397,6 @@ func (f *CompetenceOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *CompetenceOrderFieldUpdatedAt
 	case "NOM":
 		*f = *CompetenceOrderFieldNom
-	case "NIVEAU":
-		*f = *CompetenceOrderFieldNiveauRang
 	default:
 		return fmt.Errorf("%s is not a valid CompetenceOrderField", str)
 	}
@@ -5376,6 +5359,338 @@ func (_m *Technicien) ToEdge(order *TechnicienOrder) *TechnicienEdge {
 		order = DefaultTechnicienOrder
 	}
 	return &TechnicienEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TechnicienCompetenceEdge is the edge representation of TechnicienCompetence.
+type TechnicienCompetenceEdge struct {
+	Node   *TechnicienCompetence `json:"node"`
+	Cursor Cursor                `json:"cursor"`
+}
+
+// TechnicienCompetenceConnection is the connection containing edges to TechnicienCompetence.
+type TechnicienCompetenceConnection struct {
+	Edges      []*TechnicienCompetenceEdge `json:"edges"`
+	PageInfo   PageInfo                    `json:"pageInfo"`
+	TotalCount int                         `json:"totalCount"`
+}
+
+func (c *TechnicienCompetenceConnection) build(nodes []*TechnicienCompetence, pager *techniciencompetencePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TechnicienCompetence
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TechnicienCompetence {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TechnicienCompetence {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TechnicienCompetenceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TechnicienCompetenceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TechnicienCompetencePaginateOption enables pagination customization.
+type TechnicienCompetencePaginateOption func(*techniciencompetencePager) error
+
+// WithTechnicienCompetenceOrder configures pagination ordering.
+func WithTechnicienCompetenceOrder(order *TechnicienCompetenceOrder) TechnicienCompetencePaginateOption {
+	if order == nil {
+		order = DefaultTechnicienCompetenceOrder
+	}
+	o := *order
+	return func(pager *techniciencompetencePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTechnicienCompetenceOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTechnicienCompetenceFilter configures pagination filter.
+func WithTechnicienCompetenceFilter(filter func(*TechnicienCompetenceQuery) (*TechnicienCompetenceQuery, error)) TechnicienCompetencePaginateOption {
+	return func(pager *techniciencompetencePager) error {
+		if filter == nil {
+			return errors.New("TechnicienCompetenceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type techniciencompetencePager struct {
+	reverse bool
+	order   *TechnicienCompetenceOrder
+	filter  func(*TechnicienCompetenceQuery) (*TechnicienCompetenceQuery, error)
+}
+
+func newTechnicienCompetencePager(opts []TechnicienCompetencePaginateOption, reverse bool) (*techniciencompetencePager, error) {
+	pager := &techniciencompetencePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTechnicienCompetenceOrder
+	}
+	return pager, nil
+}
+
+func (p *techniciencompetencePager) applyFilter(query *TechnicienCompetenceQuery) (*TechnicienCompetenceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *techniciencompetencePager) toCursor(_m *TechnicienCompetence) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *techniciencompetencePager) applyCursors(query *TechnicienCompetenceQuery, after, before *Cursor) (*TechnicienCompetenceQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTechnicienCompetenceOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *techniciencompetencePager) applyOrder(query *TechnicienCompetenceQuery) *TechnicienCompetenceQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTechnicienCompetenceOrder.Field {
+		query = query.Order(DefaultTechnicienCompetenceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *techniciencompetencePager) orderExpr(query *TechnicienCompetenceQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTechnicienCompetenceOrder.Field {
+			b.Comma().Ident(DefaultTechnicienCompetenceOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TechnicienCompetence.
+func (_m *TechnicienCompetenceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TechnicienCompetencePaginateOption,
+) (*TechnicienCompetenceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTechnicienCompetencePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TechnicienCompetenceConnection{Edges: []*TechnicienCompetenceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TechnicienCompetenceOrderFieldCreatedAt orders TechnicienCompetence by created_at.
+	TechnicienCompetenceOrderFieldCreatedAt = &TechnicienCompetenceOrderField{
+		Value: func(_m *TechnicienCompetence) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: techniciencompetence.FieldCreatedAt,
+		toTerm: techniciencompetence.ByCreatedAt,
+		toCursor: func(_m *TechnicienCompetence) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TechnicienCompetenceOrderFieldUpdatedAt orders TechnicienCompetence by updated_at.
+	TechnicienCompetenceOrderFieldUpdatedAt = &TechnicienCompetenceOrderField{
+		Value: func(_m *TechnicienCompetence) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: techniciencompetence.FieldUpdatedAt,
+		toTerm: techniciencompetence.ByUpdatedAt,
+		toCursor: func(_m *TechnicienCompetence) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// TechnicienCompetenceOrderFieldNiveauRang orders TechnicienCompetence by niveau_rang.
+	TechnicienCompetenceOrderFieldNiveauRang = &TechnicienCompetenceOrderField{
+		Value: func(_m *TechnicienCompetence) (ent.Value, error) {
+			return _m.NiveauRang, nil
+		},
+		column: techniciencompetence.FieldNiveauRang,
+		toTerm: techniciencompetence.ByNiveauRang,
+		toCursor: func(_m *TechnicienCompetence) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NiveauRang,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TechnicienCompetenceOrderField) String() string {
+	var str string
+	switch f.column {
+	case TechnicienCompetenceOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TechnicienCompetenceOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case TechnicienCompetenceOrderFieldNiveauRang.column:
+		str = "NIVEAU"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TechnicienCompetenceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TechnicienCompetenceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TechnicienCompetenceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TechnicienCompetenceOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TechnicienCompetenceOrderFieldUpdatedAt
+	case "NIVEAU":
+		*f = *TechnicienCompetenceOrderFieldNiveauRang
+	default:
+		return fmt.Errorf("%s is not a valid TechnicienCompetenceOrderField", str)
+	}
+	return nil
+}
+
+// TechnicienCompetenceOrderField defines the ordering field of TechnicienCompetence.
+type TechnicienCompetenceOrderField struct {
+	// Value extracts the ordering value from the given TechnicienCompetence.
+	Value    func(*TechnicienCompetence) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) techniciencompetence.OrderOption
+	toCursor func(*TechnicienCompetence) Cursor
+}
+
+// TechnicienCompetenceOrder defines the ordering of TechnicienCompetence.
+type TechnicienCompetenceOrder struct {
+	Direction OrderDirection                  `json:"direction"`
+	Field     *TechnicienCompetenceOrderField `json:"field"`
+}
+
+// DefaultTechnicienCompetenceOrder is the default ordering of TechnicienCompetence.
+var DefaultTechnicienCompetenceOrder = &TechnicienCompetenceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TechnicienCompetenceOrderField{
+		Value: func(_m *TechnicienCompetence) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: techniciencompetence.FieldID,
+		toTerm: techniciencompetence.ByID,
+		toCursor: func(_m *TechnicienCompetence) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TechnicienCompetence into TechnicienCompetenceEdge.
+func (_m *TechnicienCompetence) ToEdge(order *TechnicienCompetenceOrder) *TechnicienCompetenceEdge {
+	if order == nil {
+		order = DefaultTechnicienCompetenceOrder
+	}
+	return &TechnicienCompetenceEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

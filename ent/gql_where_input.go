@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -77,12 +78,6 @@ type CompetenceWhereInput struct {
 	NomEqualFold    *string  `json:"nomEqualFold,omitempty"`
 	NomContainsFold *string  `json:"nomContainsFold,omitempty"`
 
-	// "niveau" field predicates.
-	Niveau      *domain.NiveauCompetence  `json:"niveau,omitempty"`
-	NiveauNEQ   *domain.NiveauCompetence  `json:"niveauNEQ,omitempty"`
-	NiveauIn    []domain.NiveauCompetence `json:"niveauIn,omitempty"`
-	NiveauNotIn []domain.NiveauCompetence `json:"niveauNotIn,omitempty"`
-
 	// "description" field predicates.
 	Description             *string  `json:"description,omitempty"`
 	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
@@ -99,10 +94,6 @@ type CompetenceWhereInput struct {
 	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
 	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
 	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
-
-	// "techniciens" edge predicates.
-	HasTechniciens     *bool                   `json:"hasTechniciens,omitempty"`
-	HasTechniciensWith []*TechnicienWhereInput `json:"hasTechniciensWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -287,18 +278,6 @@ func (i *CompetenceWhereInput) P() (predicate.Competence, error) {
 	if i.NomContainsFold != nil {
 		predicates = append(predicates, competence.NomContainsFold(*i.NomContainsFold))
 	}
-	if i.Niveau != nil {
-		predicates = append(predicates, competence.NiveauEQ(*i.Niveau))
-	}
-	if i.NiveauNEQ != nil {
-		predicates = append(predicates, competence.NiveauNEQ(*i.NiveauNEQ))
-	}
-	if len(i.NiveauIn) > 0 {
-		predicates = append(predicates, competence.NiveauIn(i.NiveauIn...))
-	}
-	if len(i.NiveauNotIn) > 0 {
-		predicates = append(predicates, competence.NiveauNotIn(i.NiveauNotIn...))
-	}
 	if i.Description != nil {
 		predicates = append(predicates, competence.DescriptionEQ(*i.Description))
 	}
@@ -345,24 +324,6 @@ func (i *CompetenceWhereInput) P() (predicate.Competence, error) {
 		predicates = append(predicates, competence.DescriptionContainsFold(*i.DescriptionContainsFold))
 	}
 
-	if i.HasTechniciens != nil {
-		p := competence.HasTechniciens()
-		if !*i.HasTechniciens {
-			p = competence.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasTechniciensWith) > 0 {
-		with := make([]predicate.Technicien, 0, len(i.HasTechniciensWith))
-		for _, w := range i.HasTechniciensWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasTechniciensWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, competence.HasTechniciensWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCompetenceWhereInput
@@ -3458,6 +3419,22 @@ type InterventionWhereInput struct {
 	DateValidationClientIsNil  bool        `json:"dateValidationClientIsNil,omitempty"`
 	DateValidationClientNotNil bool        `json:"dateValidationClientNotNil,omitempty"`
 
+	// "competence_requise_id" field predicates.
+	CompetenceRequiseID       *int  `json:"competenceRequiseID,omitempty"`
+	CompetenceRequiseIDNEQ    *int  `json:"competenceRequiseIDNEQ,omitempty"`
+	CompetenceRequiseIDIn     []int `json:"competenceRequiseIDIn,omitempty"`
+	CompetenceRequiseIDNotIn  []int `json:"competenceRequiseIDNotIn,omitempty"`
+	CompetenceRequiseIDIsNil  bool  `json:"competenceRequiseIDIsNil,omitempty"`
+	CompetenceRequiseIDNotNil bool  `json:"competenceRequiseIDNotNil,omitempty"`
+
+	// "niveau_requis" field predicates.
+	NiveauRequis       *domain.NiveauCompetence  `json:"niveauRequis,omitempty"`
+	NiveauRequisNEQ    *domain.NiveauCompetence  `json:"niveauRequisNEQ,omitempty"`
+	NiveauRequisIn     []domain.NiveauCompetence `json:"niveauRequisIn,omitempty"`
+	NiveauRequisNotIn  []domain.NiveauCompetence `json:"niveauRequisNotIn,omitempty"`
+	NiveauRequisIsNil  bool                      `json:"niveauRequisIsNil,omitempty"`
+	NiveauRequisNotNil bool                      `json:"niveauRequisNotNil,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -3497,6 +3474,10 @@ type InterventionWhereInput struct {
 	// "pieces" edge predicates.
 	HasPieces     *bool              `json:"hasPieces,omitempty"`
 	HasPiecesWith []*PieceWhereInput `json:"hasPiecesWith,omitempty"`
+
+	// "competence_requise" edge predicates.
+	HasCompetenceRequise     *bool                   `json:"hasCompetenceRequise,omitempty"`
+	HasCompetenceRequiseWith []*CompetenceWhereInput `json:"hasCompetenceRequiseWith,omitempty"`
 
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
@@ -4336,6 +4317,42 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 	if i.DateValidationClientNotNil {
 		predicates = append(predicates, intervention.DateValidationClientNotNil())
 	}
+	if i.CompetenceRequiseID != nil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDEQ(*i.CompetenceRequiseID))
+	}
+	if i.CompetenceRequiseIDNEQ != nil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDNEQ(*i.CompetenceRequiseIDNEQ))
+	}
+	if len(i.CompetenceRequiseIDIn) > 0 {
+		predicates = append(predicates, intervention.CompetenceRequiseIDIn(i.CompetenceRequiseIDIn...))
+	}
+	if len(i.CompetenceRequiseIDNotIn) > 0 {
+		predicates = append(predicates, intervention.CompetenceRequiseIDNotIn(i.CompetenceRequiseIDNotIn...))
+	}
+	if i.CompetenceRequiseIDIsNil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDIsNil())
+	}
+	if i.CompetenceRequiseIDNotNil {
+		predicates = append(predicates, intervention.CompetenceRequiseIDNotNil())
+	}
+	if i.NiveauRequis != nil {
+		predicates = append(predicates, intervention.NiveauRequisEQ(*i.NiveauRequis))
+	}
+	if i.NiveauRequisNEQ != nil {
+		predicates = append(predicates, intervention.NiveauRequisNEQ(*i.NiveauRequisNEQ))
+	}
+	if len(i.NiveauRequisIn) > 0 {
+		predicates = append(predicates, intervention.NiveauRequisIn(i.NiveauRequisIn...))
+	}
+	if len(i.NiveauRequisNotIn) > 0 {
+		predicates = append(predicates, intervention.NiveauRequisNotIn(i.NiveauRequisNotIn...))
+	}
+	if i.NiveauRequisIsNil {
+		predicates = append(predicates, intervention.NiveauRequisIsNil())
+	}
+	if i.NiveauRequisNotNil {
+		predicates = append(predicates, intervention.NiveauRequisNotNil())
+	}
 
 	if i.HasEquipement != nil {
 		p := intervention.HasEquipement()
@@ -4516,6 +4533,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasPiecesWith(with...))
+	}
+	if i.HasCompetenceRequise != nil {
+		p := intervention.HasCompetenceRequise()
+		if !*i.HasCompetenceRequise {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompetenceRequiseWith) > 0 {
+		with := make([]predicate.Competence, 0, len(i.HasCompetenceRequiseWith))
+		for _, w := range i.HasCompetenceRequiseWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompetenceRequiseWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasCompetenceRequiseWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()
@@ -7911,9 +7946,9 @@ type TechnicienWhereInput struct {
 	HasUser     *bool             `json:"hasUser,omitempty"`
 	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
 
-	// "competences" edge predicates.
-	HasCompetences     *bool                   `json:"hasCompetences,omitempty"`
-	HasCompetencesWith []*CompetenceWhereInput `json:"hasCompetencesWith,omitempty"`
+	// "competences_detenues" edge predicates.
+	HasCompetencesDetenues     *bool                             `json:"hasCompetencesDetenues,omitempty"`
+	HasCompetencesDetenuesWith []*TechnicienCompetenceWhereInput `json:"hasCompetencesDetenuesWith,omitempty"`
 
 	// "interventions" edge predicates.
 	HasInterventions     *bool                     `json:"hasInterventions,omitempty"`
@@ -8185,23 +8220,23 @@ func (i *TechnicienWhereInput) P() (predicate.Technicien, error) {
 		}
 		predicates = append(predicates, technicien.HasUserWith(with...))
 	}
-	if i.HasCompetences != nil {
-		p := technicien.HasCompetences()
-		if !*i.HasCompetences {
+	if i.HasCompetencesDetenues != nil {
+		p := technicien.HasCompetencesDetenues()
+		if !*i.HasCompetencesDetenues {
 			p = technicien.Not(p)
 		}
 		predicates = append(predicates, p)
 	}
-	if len(i.HasCompetencesWith) > 0 {
-		with := make([]predicate.Competence, 0, len(i.HasCompetencesWith))
-		for _, w := range i.HasCompetencesWith {
+	if len(i.HasCompetencesDetenuesWith) > 0 {
+		with := make([]predicate.TechnicienCompetence, 0, len(i.HasCompetencesDetenuesWith))
+		for _, w := range i.HasCompetencesDetenuesWith {
 			p, err := w.P()
 			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCompetencesWith'", err)
+				return nil, fmt.Errorf("%w: field 'HasCompetencesDetenuesWith'", err)
 			}
 			with = append(with, p)
 		}
-		predicates = append(predicates, technicien.HasCompetencesWith(with...))
+		predicates = append(predicates, technicien.HasCompetencesDetenuesWith(with...))
 	}
 	if i.HasInterventions != nil {
 		p := technicien.HasInterventions()
@@ -8246,6 +8281,296 @@ func (i *TechnicienWhereInput) P() (predicate.Technicien, error) {
 		return predicates[0], nil
 	default:
 		return technicien.And(predicates...), nil
+	}
+}
+
+// TechnicienCompetenceWhereInput represents a where input for filtering TechnicienCompetence queries.
+type TechnicienCompetenceWhereInput struct {
+	Predicates []predicate.TechnicienCompetence  `json:"-"`
+	Not        *TechnicienCompetenceWhereInput   `json:"not,omitempty"`
+	Or         []*TechnicienCompetenceWhereInput `json:"or,omitempty"`
+	And        []*TechnicienCompetenceWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "technicien_id" field predicates.
+	TechnicienID      *int  `json:"technicienID,omitempty"`
+	TechnicienIDNEQ   *int  `json:"technicienIDNEQ,omitempty"`
+	TechnicienIDIn    []int `json:"technicienIDIn,omitempty"`
+	TechnicienIDNotIn []int `json:"technicienIDNotIn,omitempty"`
+
+	// "competence_id" field predicates.
+	CompetenceID      *int  `json:"competenceID,omitempty"`
+	CompetenceIDNEQ   *int  `json:"competenceIDNEQ,omitempty"`
+	CompetenceIDIn    []int `json:"competenceIDIn,omitempty"`
+	CompetenceIDNotIn []int `json:"competenceIDNotIn,omitempty"`
+
+	// "niveau" field predicates.
+	Niveau      *domain.NiveauCompetence  `json:"niveau,omitempty"`
+	NiveauNEQ   *domain.NiveauCompetence  `json:"niveauNEQ,omitempty"`
+	NiveauIn    []domain.NiveauCompetence `json:"niveauIn,omitempty"`
+	NiveauNotIn []domain.NiveauCompetence `json:"niveauNotIn,omitempty"`
+
+	// "technicien" edge predicates.
+	HasTechnicien     *bool                   `json:"hasTechnicien,omitempty"`
+	HasTechnicienWith []*TechnicienWhereInput `json:"hasTechnicienWith,omitempty"`
+
+	// "competence" edge predicates.
+	HasCompetence     *bool                   `json:"hasCompetence,omitempty"`
+	HasCompetenceWith []*CompetenceWhereInput `json:"hasCompetenceWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TechnicienCompetenceWhereInput) AddPredicates(predicates ...predicate.TechnicienCompetence) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TechnicienCompetenceWhereInput filter on the TechnicienCompetenceQuery builder.
+func (i *TechnicienCompetenceWhereInput) Filter(q *TechnicienCompetenceQuery) (*TechnicienCompetenceQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTechnicienCompetenceWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTechnicienCompetenceWhereInput is returned in case the TechnicienCompetenceWhereInput is empty.
+var ErrEmptyTechnicienCompetenceWhereInput = errors.New("ent: empty predicate TechnicienCompetenceWhereInput")
+
+// P returns a predicate for filtering techniciencompetences.
+// An error is returned if the input is empty or invalid.
+func (i *TechnicienCompetenceWhereInput) P() (predicate.TechnicienCompetence, error) {
+	var predicates []predicate.TechnicienCompetence
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, techniciencompetence.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.TechnicienCompetence, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, techniciencompetence.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.TechnicienCompetence, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, techniciencompetence.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, techniciencompetence.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, techniciencompetence.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, techniciencompetence.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, techniciencompetence.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, techniciencompetence.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, techniciencompetence.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, techniciencompetence.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, techniciencompetence.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, techniciencompetence.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, techniciencompetence.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, techniciencompetence.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, techniciencompetence.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, techniciencompetence.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, techniciencompetence.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, techniciencompetence.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, techniciencompetence.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, techniciencompetence.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, techniciencompetence.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, techniciencompetence.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, techniciencompetence.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, techniciencompetence.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, techniciencompetence.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, techniciencompetence.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, techniciencompetence.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.TechnicienID != nil {
+		predicates = append(predicates, techniciencompetence.TechnicienIDEQ(*i.TechnicienID))
+	}
+	if i.TechnicienIDNEQ != nil {
+		predicates = append(predicates, techniciencompetence.TechnicienIDNEQ(*i.TechnicienIDNEQ))
+	}
+	if len(i.TechnicienIDIn) > 0 {
+		predicates = append(predicates, techniciencompetence.TechnicienIDIn(i.TechnicienIDIn...))
+	}
+	if len(i.TechnicienIDNotIn) > 0 {
+		predicates = append(predicates, techniciencompetence.TechnicienIDNotIn(i.TechnicienIDNotIn...))
+	}
+	if i.CompetenceID != nil {
+		predicates = append(predicates, techniciencompetence.CompetenceIDEQ(*i.CompetenceID))
+	}
+	if i.CompetenceIDNEQ != nil {
+		predicates = append(predicates, techniciencompetence.CompetenceIDNEQ(*i.CompetenceIDNEQ))
+	}
+	if len(i.CompetenceIDIn) > 0 {
+		predicates = append(predicates, techniciencompetence.CompetenceIDIn(i.CompetenceIDIn...))
+	}
+	if len(i.CompetenceIDNotIn) > 0 {
+		predicates = append(predicates, techniciencompetence.CompetenceIDNotIn(i.CompetenceIDNotIn...))
+	}
+	if i.Niveau != nil {
+		predicates = append(predicates, techniciencompetence.NiveauEQ(*i.Niveau))
+	}
+	if i.NiveauNEQ != nil {
+		predicates = append(predicates, techniciencompetence.NiveauNEQ(*i.NiveauNEQ))
+	}
+	if len(i.NiveauIn) > 0 {
+		predicates = append(predicates, techniciencompetence.NiveauIn(i.NiveauIn...))
+	}
+	if len(i.NiveauNotIn) > 0 {
+		predicates = append(predicates, techniciencompetence.NiveauNotIn(i.NiveauNotIn...))
+	}
+
+	if i.HasTechnicien != nil {
+		p := techniciencompetence.HasTechnicien()
+		if !*i.HasTechnicien {
+			p = techniciencompetence.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTechnicienWith) > 0 {
+		with := make([]predicate.Technicien, 0, len(i.HasTechnicienWith))
+		for _, w := range i.HasTechnicienWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTechnicienWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, techniciencompetence.HasTechnicienWith(with...))
+	}
+	if i.HasCompetence != nil {
+		p := techniciencompetence.HasCompetence()
+		if !*i.HasCompetence {
+			p = techniciencompetence.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompetenceWith) > 0 {
+		with := make([]predicate.Competence, 0, len(i.HasCompetenceWith))
+		for _, w := range i.HasCompetenceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompetenceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, techniciencompetence.HasCompetenceWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTechnicienCompetenceWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return techniciencompetence.And(predicates...), nil
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -92,6 +93,10 @@ type Intervention struct {
 	StatutRang int `json:"statut_rang,omitempty"`
 	// rank of priorite in its business order (domain.Ranked), kept by a hook; orderBy PRIORITE sorts on it
 	PrioriteRang int `json:"priorite_rang,omitempty"`
+	// the skill the work needs (NOT_FOUND when not in the catalogue): candidatsIntervention looks for its holders unless asked otherwise
+	CompetenceRequiseID *int `json:"competence_requise_id,omitempty"`
+	// the least level in competenceRequise the work needs (any when null; ignored without a skill)
+	NiveauRequis *domain.NiveauCompetence `json:"niveau_requis,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
 	Edges        InterventionEdges `json:"edges"`
@@ -120,13 +125,15 @@ type InterventionEdges struct {
 	Notifications []*Notification `json:"notifications,omitempty"`
 	// Pieces holds the value of the pieces edge.
 	Pieces []*Piece `json:"pieces,omitempty"`
+	// CompetenceRequise holds the value of the competence_requise edge.
+	CompetenceRequise *Competence `json:"competence_requise,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [11]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [11]map[string]int
+	totalCount [12]map[string]int
 
 	namedDocuments     map[string][]*Document
 	namedHistorique    map[string][]*HistoriqueIntervention
@@ -237,10 +244,21 @@ func (e InterventionEdges) PiecesOrErr() ([]*Piece, error) {
 	return nil, &NotLoadedError{edge: "pieces"}
 }
 
+// CompetenceRequiseOrErr returns the CompetenceRequise value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e InterventionEdges) CompetenceRequiseOrErr() (*Competence, error) {
+	if e.CompetenceRequise != nil {
+		return e.CompetenceRequise, nil
+	} else if e.loadedTypes[10] {
+		return nil, &NotFoundError{label: competence.Label}
+	}
+	return nil, &NotLoadedError{edge: "competence_requise"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e InterventionEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -253,9 +271,9 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle:
 			values[i] = new(sql.NullBool)
-		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang:
+		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang, intervention.FieldCompetenceRequiseID:
 			values[i] = new(sql.NullInt64)
-		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche, intervention.FieldCommentaireClient:
+		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche, intervention.FieldCommentaireClient, intervention.FieldNiveauRequis:
 			values[i] = new(sql.NullString)
 		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateAlerteEcheance, intervention.FieldDateEcheance, intervention.FieldDateValidationClient:
 			values[i] = new(sql.NullTime)
@@ -503,6 +521,20 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PrioriteRang = int(value.Int64)
 			}
+		case intervention.FieldCompetenceRequiseID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field competence_requise_id", values[i])
+			} else if value.Valid {
+				_m.CompetenceRequiseID = new(int)
+				*_m.CompetenceRequiseID = int(value.Int64)
+			}
+		case intervention.FieldNiveauRequis:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field niveau_requis", values[i])
+			} else if value.Valid {
+				_m.NiveauRequis = new(domain.NiveauCompetence)
+				*_m.NiveauRequis = domain.NiveauCompetence(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -564,6 +596,11 @@ func (_m *Intervention) QueryNotifications() *NotificationQuery {
 // QueryPieces queries the "pieces" edge of the Intervention entity.
 func (_m *Intervention) QueryPieces() *PieceQuery {
 	return NewInterventionClient(_m.config).QueryPieces(_m)
+}
+
+// QueryCompetenceRequise queries the "competence_requise" edge of the Intervention entity.
+func (_m *Intervention) QueryCompetenceRequise() *CompetenceQuery {
+	return NewInterventionClient(_m.config).QueryCompetenceRequise(_m)
 }
 
 // QueryUtilisations queries the "utilisations" edge of the Intervention entity.
@@ -733,6 +770,16 @@ func (_m *Intervention) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("priorite_rang=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PrioriteRang))
+	builder.WriteString(", ")
+	if v := _m.CompetenceRequiseID; v != nil {
+		builder.WriteString("competence_requise_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.NiveauRequis; v != nil {
+		builder.WriteString("niveau_requis=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -502,6 +503,34 @@ func (_c *InterventionCreate) SetNillablePrioriteRang(v *int) *InterventionCreat
 	return _c
 }
 
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (_c *InterventionCreate) SetCompetenceRequiseID(v int) *InterventionCreate {
+	_c.mutation.SetCompetenceRequiseID(v)
+	return _c
+}
+
+// SetNillableCompetenceRequiseID sets the "competence_requise_id" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableCompetenceRequiseID(v *int) *InterventionCreate {
+	if v != nil {
+		_c.SetCompetenceRequiseID(*v)
+	}
+	return _c
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (_c *InterventionCreate) SetNiveauRequis(v domain.NiveauCompetence) *InterventionCreate {
+	_c.mutation.SetNiveauRequis(v)
+	return _c
+}
+
+// SetNillableNiveauRequis sets the "niveau_requis" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableNiveauRequis(v *domain.NiveauCompetence) *InterventionCreate {
+	if v != nil {
+		_c.SetNiveauRequis(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *InterventionCreate) SetEquipement(v *Equipement) *InterventionCreate {
 	return _c.SetEquipementID(v.ID)
@@ -590,6 +619,11 @@ func (_c *InterventionCreate) AddPieces(v ...*Piece) *InterventionCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddPieceIDs(ids...)
+}
+
+// SetCompetenceRequise sets the "competence_requise" edge to the Competence entity.
+func (_c *InterventionCreate) SetCompetenceRequise(v *Competence) *InterventionCreate {
+	return _c.SetCompetenceRequiseID(v.ID)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -768,6 +802,11 @@ func (_c *InterventionCreate) check() error {
 	if _, ok := _c.mutation.PrioriteRang(); !ok {
 		return &ValidationError{Name: "priorite_rang", err: errors.New(`ent: missing required field "Intervention.priorite_rang"`)}
 	}
+	if v, ok := _c.mutation.NiveauRequis(); ok {
+		if err := intervention.NiveauRequisValidator(v); err != nil {
+			return &ValidationError{Name: "niveau_requis", err: fmt.Errorf(`ent: validator failed for field "Intervention.niveau_requis": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -906,6 +945,10 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.PrioriteRang(); ok {
 		_spec.SetField(intervention.FieldPrioriteRang, field.TypeInt, value)
 		_node.PrioriteRang = value
+	}
+	if value, ok := _c.mutation.NiveauRequis(); ok {
+		_spec.SetField(intervention.FieldNiveauRequis, field.TypeEnum, value)
+		_node.NiveauRequis = &value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1075,6 +1118,23 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CompetenceRequiseIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.CompetenceRequiseID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.UtilisationsIDs(); len(nodes) > 0 {
@@ -1682,6 +1742,42 @@ func (u *InterventionUpsert) UpdatePrioriteRang() *InterventionUpsert {
 // AddPrioriteRang adds v to the "priorite_rang" field.
 func (u *InterventionUpsert) AddPrioriteRang(v int) *InterventionUpsert {
 	u.Add(intervention.FieldPrioriteRang, v)
+	return u
+}
+
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (u *InterventionUpsert) SetCompetenceRequiseID(v int) *InterventionUpsert {
+	u.Set(intervention.FieldCompetenceRequiseID, v)
+	return u
+}
+
+// UpdateCompetenceRequiseID sets the "competence_requise_id" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateCompetenceRequiseID() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldCompetenceRequiseID)
+	return u
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (u *InterventionUpsert) ClearCompetenceRequiseID() *InterventionUpsert {
+	u.SetNull(intervention.FieldCompetenceRequiseID)
+	return u
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (u *InterventionUpsert) SetNiveauRequis(v domain.NiveauCompetence) *InterventionUpsert {
+	u.Set(intervention.FieldNiveauRequis, v)
+	return u
+}
+
+// UpdateNiveauRequis sets the "niveau_requis" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateNiveauRequis() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldNiveauRequis)
+	return u
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (u *InterventionUpsert) ClearNiveauRequis() *InterventionUpsert {
+	u.SetNull(intervention.FieldNiveauRequis)
 	return u
 }
 
@@ -2360,6 +2456,48 @@ func (u *InterventionUpsertOne) AddPrioriteRang(v int) *InterventionUpsertOne {
 func (u *InterventionUpsertOne) UpdatePrioriteRang() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.UpdatePrioriteRang()
+	})
+}
+
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (u *InterventionUpsertOne) SetCompetenceRequiseID(v int) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetCompetenceRequiseID(v)
+	})
+}
+
+// UpdateCompetenceRequiseID sets the "competence_requise_id" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateCompetenceRequiseID() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateCompetenceRequiseID()
+	})
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (u *InterventionUpsertOne) ClearCompetenceRequiseID() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearCompetenceRequiseID()
+	})
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (u *InterventionUpsertOne) SetNiveauRequis(v domain.NiveauCompetence) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetNiveauRequis(v)
+	})
+}
+
+// UpdateNiveauRequis sets the "niveau_requis" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateNiveauRequis() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateNiveauRequis()
+	})
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (u *InterventionUpsertOne) ClearNiveauRequis() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearNiveauRequis()
 	})
 }
 
@@ -3204,6 +3342,48 @@ func (u *InterventionUpsertBulk) AddPrioriteRang(v int) *InterventionUpsertBulk 
 func (u *InterventionUpsertBulk) UpdatePrioriteRang() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.UpdatePrioriteRang()
+	})
+}
+
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (u *InterventionUpsertBulk) SetCompetenceRequiseID(v int) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetCompetenceRequiseID(v)
+	})
+}
+
+// UpdateCompetenceRequiseID sets the "competence_requise_id" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateCompetenceRequiseID() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateCompetenceRequiseID()
+	})
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (u *InterventionUpsertBulk) ClearCompetenceRequiseID() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearCompetenceRequiseID()
+	})
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (u *InterventionUpsertBulk) SetNiveauRequis(v domain.NiveauCompetence) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetNiveauRequis(v)
+	})
+}
+
+// UpdateNiveauRequis sets the "niveau_requis" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateNiveauRequis() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateNiveauRequis()
+	})
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (u *InterventionUpsertBulk) ClearNiveauRequis() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearNiveauRequis()
 	})
 }
 

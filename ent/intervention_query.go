@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -46,6 +47,7 @@ type InterventionQuery struct {
 	withHistorique         *HistoriqueInterventionQuery
 	withNotifications      *NotificationQuery
 	withPieces             *PieceQuery
+	withCompetenceRequise  *CompetenceQuery
 	withUtilisations       *InterventionPieceQuery
 	loadTotal              []func(context.Context, []*Intervention) error
 	modifiers              []func(*sql.Selector)
@@ -310,6 +312,28 @@ func (_q *InterventionQuery) QueryPieces() *PieceQuery {
 	return query
 }
 
+// QueryCompetenceRequise chains the current query on the "competence_requise" edge.
+func (_q *InterventionQuery) QueryCompetenceRequise() *CompetenceQuery {
+	query := (&CompetenceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, selector),
+			sqlgraph.To(competence.Table, competence.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.CompetenceRequiseTable, intervention.CompetenceRequiseColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryUtilisations chains the current query on the "utilisations" edge.
 func (_q *InterventionQuery) QueryUtilisations() *InterventionPieceQuery {
 	query := (&InterventionPieceClient{config: _q.config}).Query()
@@ -519,22 +543,23 @@ func (_q *InterventionQuery) Clone() *InterventionQuery {
 		return nil
 	}
 	return &InterventionQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]intervention.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Intervention{}, _q.predicates...),
-		withEquipement:    _q.withEquipement.Clone(),
-		withTechnicien:    _q.withTechnicien.Clone(),
-		withClient:        _q.withClient.Clone(),
-		withContrat:       _q.withContrat.Clone(),
-		withPlanning:      _q.withPlanning.Clone(),
-		withDemandeur:     _q.withDemandeur.Clone(),
-		withDocuments:     _q.withDocuments.Clone(),
-		withHistorique:    _q.withHistorique.Clone(),
-		withNotifications: _q.withNotifications.Clone(),
-		withPieces:        _q.withPieces.Clone(),
-		withUtilisations:  _q.withUtilisations.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]intervention.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Intervention{}, _q.predicates...),
+		withEquipement:        _q.withEquipement.Clone(),
+		withTechnicien:        _q.withTechnicien.Clone(),
+		withClient:            _q.withClient.Clone(),
+		withContrat:           _q.withContrat.Clone(),
+		withPlanning:          _q.withPlanning.Clone(),
+		withDemandeur:         _q.withDemandeur.Clone(),
+		withDocuments:         _q.withDocuments.Clone(),
+		withHistorique:        _q.withHistorique.Clone(),
+		withNotifications:     _q.withNotifications.Clone(),
+		withPieces:            _q.withPieces.Clone(),
+		withCompetenceRequise: _q.withCompetenceRequise.Clone(),
+		withUtilisations:      _q.withUtilisations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -652,6 +677,17 @@ func (_q *InterventionQuery) WithPieces(opts ...func(*PieceQuery)) *Intervention
 	return _q
 }
 
+// WithCompetenceRequise tells the query-builder to eager-load the nodes that are connected to
+// the "competence_requise" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithCompetenceRequise(opts ...func(*CompetenceQuery)) *InterventionQuery {
+	query := (&CompetenceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCompetenceRequise = query
+	return _q
+}
+
 // WithUtilisations tells the query-builder to eager-load the nodes that are connected to
 // the "utilisations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *InterventionQuery) WithUtilisations(opts ...func(*InterventionPieceQuery)) *InterventionQuery {
@@ -747,7 +783,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Intervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [11]bool{
+		loadedTypes = [12]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
@@ -758,6 +794,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withHistorique != nil,
 			_q.withNotifications != nil,
 			_q.withPieces != nil,
+			_q.withCompetenceRequise != nil,
 			_q.withUtilisations != nil,
 		}
 	)
@@ -843,6 +880,12 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadPieces(ctx, query, nodes,
 			func(n *Intervention) { n.Edges.Pieces = []*Piece{} },
 			func(n *Intervention, e *Piece) { n.Edges.Pieces = append(n.Edges.Pieces, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCompetenceRequise; query != nil {
+		if err := _q.loadCompetenceRequise(ctx, query, nodes, nil,
+			func(n *Intervention, e *Competence) { n.Edges.CompetenceRequise = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -1242,6 +1285,38 @@ func (_q *InterventionQuery) loadPieces(ctx context.Context, query *PieceQuery, 
 	}
 	return nil
 }
+func (_q *InterventionQuery) loadCompetenceRequise(ctx context.Context, query *CompetenceQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *Competence)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Intervention)
+	for i := range nodes {
+		if nodes[i].CompetenceRequiseID == nil {
+			continue
+		}
+		fk := *nodes[i].CompetenceRequiseID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(competence.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "competence_requise_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *InterventionQuery) loadUtilisations(ctx context.Context, query *InterventionPieceQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *InterventionPiece)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Intervention)
@@ -1318,6 +1393,9 @@ func (_q *InterventionQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withDemandeur != nil {
 			_spec.Node.AddColumnOnce(intervention.FieldDemandeurID)
+		}
+		if _q.withCompetenceRequise != nil {
+			_spec.Node.AddColumnOnce(intervention.FieldCompetenceRequiseID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -641,6 +642,46 @@ func (_u *InterventionUpdate) AddPrioriteRang(v int) *InterventionUpdate {
 	return _u
 }
 
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (_u *InterventionUpdate) SetCompetenceRequiseID(v int) *InterventionUpdate {
+	_u.mutation.SetCompetenceRequiseID(v)
+	return _u
+}
+
+// SetNillableCompetenceRequiseID sets the "competence_requise_id" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableCompetenceRequiseID(v *int) *InterventionUpdate {
+	if v != nil {
+		_u.SetCompetenceRequiseID(*v)
+	}
+	return _u
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (_u *InterventionUpdate) ClearCompetenceRequiseID() *InterventionUpdate {
+	_u.mutation.ClearCompetenceRequiseID()
+	return _u
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (_u *InterventionUpdate) SetNiveauRequis(v domain.NiveauCompetence) *InterventionUpdate {
+	_u.mutation.SetNiveauRequis(v)
+	return _u
+}
+
+// SetNillableNiveauRequis sets the "niveau_requis" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableNiveauRequis(v *domain.NiveauCompetence) *InterventionUpdate {
+	if v != nil {
+		_u.SetNiveauRequis(*v)
+	}
+	return _u
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (_u *InterventionUpdate) ClearNiveauRequis() *InterventionUpdate {
+	_u.mutation.ClearNiveauRequis()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdate) SetEquipement(v *Equipement) *InterventionUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -729,6 +770,11 @@ func (_u *InterventionUpdate) AddPieces(v ...*Piece) *InterventionUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddPieceIDs(ids...)
+}
+
+// SetCompetenceRequise sets the "competence_requise" edge to the Competence entity.
+func (_u *InterventionUpdate) SetCompetenceRequise(v *Competence) *InterventionUpdate {
+	return _u.SetCompetenceRequiseID(v.ID)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -871,6 +917,12 @@ func (_u *InterventionUpdate) RemovePieces(v ...*Piece) *InterventionUpdate {
 	return _u.RemovePieceIDs(ids...)
 }
 
+// ClearCompetenceRequise clears the "competence_requise" edge to the Competence entity.
+func (_u *InterventionUpdate) ClearCompetenceRequise() *InterventionUpdate {
+	_u.mutation.ClearCompetenceRequise()
+	return _u
+}
+
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
 func (_u *InterventionUpdate) ClearUtilisations() *InterventionUpdate {
 	_u.mutation.ClearUtilisations()
@@ -964,6 +1016,11 @@ func (_u *InterventionUpdate) check() error {
 	if v, ok := _u.mutation.SatisfactionClient(); ok {
 		if err := intervention.SatisfactionClientValidator(v); err != nil {
 			return &ValidationError{Name: "satisfaction_client", err: fmt.Errorf(`ent: validator failed for field "Intervention.satisfaction_client": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NiveauRequis(); ok {
+		if err := intervention.NiveauRequisValidator(v); err != nil {
+			return &ValidationError{Name: "niveau_requis", err: fmt.Errorf(`ent: validator failed for field "Intervention.niveau_requis": %w`, err)}
 		}
 	}
 	return nil
@@ -1124,6 +1181,12 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.AddedPrioriteRang(); ok {
 		_spec.AddField(intervention.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.NiveauRequis(); ok {
+		_spec.SetField(intervention.FieldNiveauRequis, field.TypeEnum, value)
+	}
+	if _u.mutation.NiveauRequisCleared() {
+		_spec.ClearField(intervention.FieldNiveauRequis, field.TypeEnum)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1489,6 +1552,35 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompetenceRequiseCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompetenceRequiseIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.UtilisationsCleared() {
@@ -2158,6 +2250,46 @@ func (_u *InterventionUpdateOne) AddPrioriteRang(v int) *InterventionUpdateOne {
 	return _u
 }
 
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (_u *InterventionUpdateOne) SetCompetenceRequiseID(v int) *InterventionUpdateOne {
+	_u.mutation.SetCompetenceRequiseID(v)
+	return _u
+}
+
+// SetNillableCompetenceRequiseID sets the "competence_requise_id" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableCompetenceRequiseID(v *int) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetCompetenceRequiseID(*v)
+	}
+	return _u
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (_u *InterventionUpdateOne) ClearCompetenceRequiseID() *InterventionUpdateOne {
+	_u.mutation.ClearCompetenceRequiseID()
+	return _u
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (_u *InterventionUpdateOne) SetNiveauRequis(v domain.NiveauCompetence) *InterventionUpdateOne {
+	_u.mutation.SetNiveauRequis(v)
+	return _u
+}
+
+// SetNillableNiveauRequis sets the "niveau_requis" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableNiveauRequis(v *domain.NiveauCompetence) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetNiveauRequis(*v)
+	}
+	return _u
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (_u *InterventionUpdateOne) ClearNiveauRequis() *InterventionUpdateOne {
+	_u.mutation.ClearNiveauRequis()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdateOne) SetEquipement(v *Equipement) *InterventionUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -2246,6 +2378,11 @@ func (_u *InterventionUpdateOne) AddPieces(v ...*Piece) *InterventionUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddPieceIDs(ids...)
+}
+
+// SetCompetenceRequise sets the "competence_requise" edge to the Competence entity.
+func (_u *InterventionUpdateOne) SetCompetenceRequise(v *Competence) *InterventionUpdateOne {
+	return _u.SetCompetenceRequiseID(v.ID)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -2388,6 +2525,12 @@ func (_u *InterventionUpdateOne) RemovePieces(v ...*Piece) *InterventionUpdateOn
 	return _u.RemovePieceIDs(ids...)
 }
 
+// ClearCompetenceRequise clears the "competence_requise" edge to the Competence entity.
+func (_u *InterventionUpdateOne) ClearCompetenceRequise() *InterventionUpdateOne {
+	_u.mutation.ClearCompetenceRequise()
+	return _u
+}
+
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
 func (_u *InterventionUpdateOne) ClearUtilisations() *InterventionUpdateOne {
 	_u.mutation.ClearUtilisations()
@@ -2494,6 +2637,11 @@ func (_u *InterventionUpdateOne) check() error {
 	if v, ok := _u.mutation.SatisfactionClient(); ok {
 		if err := intervention.SatisfactionClientValidator(v); err != nil {
 			return &ValidationError{Name: "satisfaction_client", err: fmt.Errorf(`ent: validator failed for field "Intervention.satisfaction_client": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NiveauRequis(); ok {
+		if err := intervention.NiveauRequisValidator(v); err != nil {
+			return &ValidationError{Name: "niveau_requis", err: fmt.Errorf(`ent: validator failed for field "Intervention.niveau_requis": %w`, err)}
 		}
 	}
 	return nil
@@ -2671,6 +2819,12 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if value, ok := _u.mutation.AddedPrioriteRang(); ok {
 		_spec.AddField(intervention.FieldPrioriteRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.NiveauRequis(); ok {
+		_spec.SetField(intervention.FieldNiveauRequis, field.TypeEnum, value)
+	}
+	if _u.mutation.NiveauRequisCleared() {
+		_spec.ClearField(intervention.FieldNiveauRequis, field.TypeEnum)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -3036,6 +3190,35 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompetenceRequiseCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompetenceRequiseIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.CompetenceRequiseTable,
+			Columns: []string{intervention.CompetenceRequiseColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.UtilisationsCleared() {

@@ -28,6 +28,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -57,29 +58,27 @@ const (
 	TypeSchedulerRun           = "SchedulerRun"
 	TypeSociete                = "Societe"
 	TypeTechnicien             = "Technicien"
+	TypeTechnicienCompetence   = "TechnicienCompetence"
 	TypeUser                   = "User"
 )
 
 // CompetenceMutation represents an operation that mutates the Competence nodes in the graph.
 type CompetenceMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	updated_at         *time.Time
-	nom                *string
-	niveau             *domain.NiveauCompetence
-	description        *string
-	niveau_rang        *int
-	addniveau_rang     *int
-	clearedFields      map[string]struct{}
-	techniciens        map[int]struct{}
-	removedtechniciens map[int]struct{}
-	clearedtechniciens bool
-	done               bool
-	oldValue           func(context.Context) (*Competence, error)
-	predicates         []predicate.Competence
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	nom               *string
+	description       *string
+	clearedFields     map[string]struct{}
+	detentions        map[int]struct{}
+	removeddetentions map[int]struct{}
+	cleareddetentions bool
+	done              bool
+	oldValue          func(context.Context) (*Competence, error)
+	predicates        []predicate.Competence
 }
 
 var _ ent.Mutation = (*CompetenceMutation)(nil)
@@ -288,42 +287,6 @@ func (m *CompetenceMutation) ResetNom() {
 	m.nom = nil
 }
 
-// SetNiveau sets the "niveau" field.
-func (m *CompetenceMutation) SetNiveau(dc domain.NiveauCompetence) {
-	m.niveau = &dc
-}
-
-// Niveau returns the value of the "niveau" field in the mutation.
-func (m *CompetenceMutation) Niveau() (r domain.NiveauCompetence, exists bool) {
-	v := m.niveau
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldNiveau returns the old "niveau" field's value of the Competence entity.
-// If the Competence object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CompetenceMutation) OldNiveau(ctx context.Context) (v domain.NiveauCompetence, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldNiveau is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldNiveau requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldNiveau: %w", err)
-	}
-	return oldValue.Niveau, nil
-}
-
-// ResetNiveau resets all changes to the "niveau" field.
-func (m *CompetenceMutation) ResetNiveau() {
-	m.niveau = nil
-}
-
 // SetDescription sets the "description" field.
 func (m *CompetenceMutation) SetDescription(s string) {
 	m.description = &s
@@ -373,114 +336,58 @@ func (m *CompetenceMutation) ResetDescription() {
 	delete(m.clearedFields, competence.FieldDescription)
 }
 
-// SetNiveauRang sets the "niveau_rang" field.
-func (m *CompetenceMutation) SetNiveauRang(i int) {
-	m.niveau_rang = &i
-	m.addniveau_rang = nil
-}
-
-// NiveauRang returns the value of the "niveau_rang" field in the mutation.
-func (m *CompetenceMutation) NiveauRang() (r int, exists bool) {
-	v := m.niveau_rang
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldNiveauRang returns the old "niveau_rang" field's value of the Competence entity.
-// If the Competence object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CompetenceMutation) OldNiveauRang(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldNiveauRang is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldNiveauRang requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldNiveauRang: %w", err)
-	}
-	return oldValue.NiveauRang, nil
-}
-
-// AddNiveauRang adds i to the "niveau_rang" field.
-func (m *CompetenceMutation) AddNiveauRang(i int) {
-	if m.addniveau_rang != nil {
-		*m.addniveau_rang += i
-	} else {
-		m.addniveau_rang = &i
-	}
-}
-
-// AddedNiveauRang returns the value that was added to the "niveau_rang" field in this mutation.
-func (m *CompetenceMutation) AddedNiveauRang() (r int, exists bool) {
-	v := m.addniveau_rang
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetNiveauRang resets all changes to the "niveau_rang" field.
-func (m *CompetenceMutation) ResetNiveauRang() {
-	m.niveau_rang = nil
-	m.addniveau_rang = nil
-}
-
-// AddTechnicienIDs adds the "techniciens" edge to the Technicien entity by ids.
-func (m *CompetenceMutation) AddTechnicienIDs(ids ...int) {
-	if m.techniciens == nil {
-		m.techniciens = make(map[int]struct{})
+// AddDetentionIDs adds the "detentions" edge to the TechnicienCompetence entity by ids.
+func (m *CompetenceMutation) AddDetentionIDs(ids ...int) {
+	if m.detentions == nil {
+		m.detentions = make(map[int]struct{})
 	}
 	for i := range ids {
-		m.techniciens[ids[i]] = struct{}{}
+		m.detentions[ids[i]] = struct{}{}
 	}
 }
 
-// ClearTechniciens clears the "techniciens" edge to the Technicien entity.
-func (m *CompetenceMutation) ClearTechniciens() {
-	m.clearedtechniciens = true
+// ClearDetentions clears the "detentions" edge to the TechnicienCompetence entity.
+func (m *CompetenceMutation) ClearDetentions() {
+	m.cleareddetentions = true
 }
 
-// TechniciensCleared reports if the "techniciens" edge to the Technicien entity was cleared.
-func (m *CompetenceMutation) TechniciensCleared() bool {
-	return m.clearedtechniciens
+// DetentionsCleared reports if the "detentions" edge to the TechnicienCompetence entity was cleared.
+func (m *CompetenceMutation) DetentionsCleared() bool {
+	return m.cleareddetentions
 }
 
-// RemoveTechnicienIDs removes the "techniciens" edge to the Technicien entity by IDs.
-func (m *CompetenceMutation) RemoveTechnicienIDs(ids ...int) {
-	if m.removedtechniciens == nil {
-		m.removedtechniciens = make(map[int]struct{})
+// RemoveDetentionIDs removes the "detentions" edge to the TechnicienCompetence entity by IDs.
+func (m *CompetenceMutation) RemoveDetentionIDs(ids ...int) {
+	if m.removeddetentions == nil {
+		m.removeddetentions = make(map[int]struct{})
 	}
 	for i := range ids {
-		delete(m.techniciens, ids[i])
-		m.removedtechniciens[ids[i]] = struct{}{}
+		delete(m.detentions, ids[i])
+		m.removeddetentions[ids[i]] = struct{}{}
 	}
 }
 
-// RemovedTechniciens returns the removed IDs of the "techniciens" edge to the Technicien entity.
-func (m *CompetenceMutation) RemovedTechniciensIDs() (ids []int) {
-	for id := range m.removedtechniciens {
+// RemovedDetentions returns the removed IDs of the "detentions" edge to the TechnicienCompetence entity.
+func (m *CompetenceMutation) RemovedDetentionsIDs() (ids []int) {
+	for id := range m.removeddetentions {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// TechniciensIDs returns the "techniciens" edge IDs in the mutation.
-func (m *CompetenceMutation) TechniciensIDs() (ids []int) {
-	for id := range m.techniciens {
+// DetentionsIDs returns the "detentions" edge IDs in the mutation.
+func (m *CompetenceMutation) DetentionsIDs() (ids []int) {
+	for id := range m.detentions {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// ResetTechniciens resets all changes to the "techniciens" edge.
-func (m *CompetenceMutation) ResetTechniciens() {
-	m.techniciens = nil
-	m.clearedtechniciens = false
-	m.removedtechniciens = nil
+// ResetDetentions resets all changes to the "detentions" edge.
+func (m *CompetenceMutation) ResetDetentions() {
+	m.detentions = nil
+	m.cleareddetentions = false
+	m.removeddetentions = nil
 }
 
 // Where appends a list predicates to the CompetenceMutation builder.
@@ -517,7 +424,7 @@ func (m *CompetenceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetenceMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 4)
 	if m.created_at != nil {
 		fields = append(fields, competence.FieldCreatedAt)
 	}
@@ -527,14 +434,8 @@ func (m *CompetenceMutation) Fields() []string {
 	if m.nom != nil {
 		fields = append(fields, competence.FieldNom)
 	}
-	if m.niveau != nil {
-		fields = append(fields, competence.FieldNiveau)
-	}
 	if m.description != nil {
 		fields = append(fields, competence.FieldDescription)
-	}
-	if m.niveau_rang != nil {
-		fields = append(fields, competence.FieldNiveauRang)
 	}
 	return fields
 }
@@ -550,12 +451,8 @@ func (m *CompetenceMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case competence.FieldNom:
 		return m.Nom()
-	case competence.FieldNiveau:
-		return m.Niveau()
 	case competence.FieldDescription:
 		return m.Description()
-	case competence.FieldNiveauRang:
-		return m.NiveauRang()
 	}
 	return nil, false
 }
@@ -571,12 +468,8 @@ func (m *CompetenceMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldUpdatedAt(ctx)
 	case competence.FieldNom:
 		return m.OldNom(ctx)
-	case competence.FieldNiveau:
-		return m.OldNiveau(ctx)
 	case competence.FieldDescription:
 		return m.OldDescription(ctx)
-	case competence.FieldNiveauRang:
-		return m.OldNiveauRang(ctx)
 	}
 	return nil, fmt.Errorf("unknown Competence field %s", name)
 }
@@ -607,26 +500,12 @@ func (m *CompetenceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNom(v)
 		return nil
-	case competence.FieldNiveau:
-		v, ok := value.(domain.NiveauCompetence)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetNiveau(v)
-		return nil
 	case competence.FieldDescription:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDescription(v)
-		return nil
-	case competence.FieldNiveauRang:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetNiveauRang(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Competence field %s", name)
@@ -635,21 +514,13 @@ func (m *CompetenceMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *CompetenceMutation) AddedFields() []string {
-	var fields []string
-	if m.addniveau_rang != nil {
-		fields = append(fields, competence.FieldNiveauRang)
-	}
-	return fields
+	return nil
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *CompetenceMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case competence.FieldNiveauRang:
-		return m.AddedNiveauRang()
-	}
 	return nil, false
 }
 
@@ -658,13 +529,6 @@ func (m *CompetenceMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *CompetenceMutation) AddField(name string, value ent.Value) error {
 	switch name {
-	case competence.FieldNiveauRang:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddNiveauRang(v)
-		return nil
 	}
 	return fmt.Errorf("unknown Competence numeric field %s", name)
 }
@@ -710,14 +574,8 @@ func (m *CompetenceMutation) ResetField(name string) error {
 	case competence.FieldNom:
 		m.ResetNom()
 		return nil
-	case competence.FieldNiveau:
-		m.ResetNiveau()
-		return nil
 	case competence.FieldDescription:
 		m.ResetDescription()
-		return nil
-	case competence.FieldNiveauRang:
-		m.ResetNiveauRang()
 		return nil
 	}
 	return fmt.Errorf("unknown Competence field %s", name)
@@ -726,8 +584,8 @@ func (m *CompetenceMutation) ResetField(name string) error {
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CompetenceMutation) AddedEdges() []string {
 	edges := make([]string, 0, 1)
-	if m.techniciens != nil {
-		edges = append(edges, competence.EdgeTechniciens)
+	if m.detentions != nil {
+		edges = append(edges, competence.EdgeDetentions)
 	}
 	return edges
 }
@@ -736,9 +594,9 @@ func (m *CompetenceMutation) AddedEdges() []string {
 // name in this mutation.
 func (m *CompetenceMutation) AddedIDs(name string) []ent.Value {
 	switch name {
-	case competence.EdgeTechniciens:
-		ids := make([]ent.Value, 0, len(m.techniciens))
-		for id := range m.techniciens {
+	case competence.EdgeDetentions:
+		ids := make([]ent.Value, 0, len(m.detentions))
+		for id := range m.detentions {
 			ids = append(ids, id)
 		}
 		return ids
@@ -749,8 +607,8 @@ func (m *CompetenceMutation) AddedIDs(name string) []ent.Value {
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CompetenceMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 1)
-	if m.removedtechniciens != nil {
-		edges = append(edges, competence.EdgeTechniciens)
+	if m.removeddetentions != nil {
+		edges = append(edges, competence.EdgeDetentions)
 	}
 	return edges
 }
@@ -759,9 +617,9 @@ func (m *CompetenceMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *CompetenceMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
-	case competence.EdgeTechniciens:
-		ids := make([]ent.Value, 0, len(m.removedtechniciens))
-		for id := range m.removedtechniciens {
+	case competence.EdgeDetentions:
+		ids := make([]ent.Value, 0, len(m.removeddetentions))
+		for id := range m.removeddetentions {
 			ids = append(ids, id)
 		}
 		return ids
@@ -772,8 +630,8 @@ func (m *CompetenceMutation) RemovedIDs(name string) []ent.Value {
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CompetenceMutation) ClearedEdges() []string {
 	edges := make([]string, 0, 1)
-	if m.clearedtechniciens {
-		edges = append(edges, competence.EdgeTechniciens)
+	if m.cleareddetentions {
+		edges = append(edges, competence.EdgeDetentions)
 	}
 	return edges
 }
@@ -782,8 +640,8 @@ func (m *CompetenceMutation) ClearedEdges() []string {
 // was cleared in this mutation.
 func (m *CompetenceMutation) EdgeCleared(name string) bool {
 	switch name {
-	case competence.EdgeTechniciens:
-		return m.clearedtechniciens
+	case competence.EdgeDetentions:
+		return m.cleareddetentions
 	}
 	return false
 }
@@ -800,8 +658,8 @@ func (m *CompetenceMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CompetenceMutation) ResetEdge(name string) error {
 	switch name {
-	case competence.EdgeTechniciens:
-		m.ResetTechniciens()
+	case competence.EdgeDetentions:
+		m.ResetDetentions()
 		return nil
 	}
 	return fmt.Errorf("unknown Competence edge %s", name)
@@ -7112,72 +6970,75 @@ func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 // InterventionMutation represents an operation that mutates the Intervention nodes in the graph.
 type InterventionMutation struct {
 	config
-	op                     Op
-	typ                    string
-	id                     *int
-	created_at             *time.Time
-	updated_at             *time.Time
-	titre                  *string
-	description            *string
-	_type                  *domain.InterventionType
-	statut                 *domain.InterventionStatut
-	priorite               *domain.Priorite
-	urgence                *bool
-	date_creation          *time.Time
-	date_prevue            *time.Time
-	date_limite            *time.Time
-	date_affectation       *time.Time
-	date_debut             *time.Time
-	date_fin               *time.Time
-	date_cloture           *time.Time
-	date_archivage         *time.Time
-	date_alerte_echeance   *time.Time
-	date_echeance          *time.Time
-	duree_estimee          *int
-	addduree_estimee       *int
-	rapport                *string
-	satisfaction_client    *int
-	addsatisfaction_client *int
-	validation_client      *bool
-	recherche              *string
-	date_limite_manuelle   *bool
-	commentaire_client     *string
-	date_validation_client *time.Time
-	statut_rang            *int
-	addstatut_rang         *int
-	priorite_rang          *int
-	addpriorite_rang       *int
-	clearedFields          map[string]struct{}
-	equipement             *int
-	clearedequipement      bool
-	technicien             *int
-	clearedtechnicien      bool
-	client                 *int
-	clearedclient          bool
-	contrat                *int
-	clearedcontrat         bool
-	planning               *int
-	clearedplanning        bool
-	demandeur              *int
-	cleareddemandeur       bool
-	documents              map[int]struct{}
-	removeddocuments       map[int]struct{}
-	cleareddocuments       bool
-	historique             map[int]struct{}
-	removedhistorique      map[int]struct{}
-	clearedhistorique      bool
-	notifications          map[int]struct{}
-	removednotifications   map[int]struct{}
-	clearednotifications   bool
-	pieces                 map[int]struct{}
-	removedpieces          map[int]struct{}
-	clearedpieces          bool
-	utilisations           map[int]struct{}
-	removedutilisations    map[int]struct{}
-	clearedutilisations    bool
-	done                   bool
-	oldValue               func(context.Context) (*Intervention, error)
-	predicates             []predicate.Intervention
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	titre                     *string
+	description               *string
+	_type                     *domain.InterventionType
+	statut                    *domain.InterventionStatut
+	priorite                  *domain.Priorite
+	urgence                   *bool
+	date_creation             *time.Time
+	date_prevue               *time.Time
+	date_limite               *time.Time
+	date_affectation          *time.Time
+	date_debut                *time.Time
+	date_fin                  *time.Time
+	date_cloture              *time.Time
+	date_archivage            *time.Time
+	date_alerte_echeance      *time.Time
+	date_echeance             *time.Time
+	duree_estimee             *int
+	addduree_estimee          *int
+	rapport                   *string
+	satisfaction_client       *int
+	addsatisfaction_client    *int
+	validation_client         *bool
+	recherche                 *string
+	date_limite_manuelle      *bool
+	commentaire_client        *string
+	date_validation_client    *time.Time
+	statut_rang               *int
+	addstatut_rang            *int
+	priorite_rang             *int
+	addpriorite_rang          *int
+	niveau_requis             *domain.NiveauCompetence
+	clearedFields             map[string]struct{}
+	equipement                *int
+	clearedequipement         bool
+	technicien                *int
+	clearedtechnicien         bool
+	client                    *int
+	clearedclient             bool
+	contrat                   *int
+	clearedcontrat            bool
+	planning                  *int
+	clearedplanning           bool
+	demandeur                 *int
+	cleareddemandeur          bool
+	documents                 map[int]struct{}
+	removeddocuments          map[int]struct{}
+	cleareddocuments          bool
+	historique                map[int]struct{}
+	removedhistorique         map[int]struct{}
+	clearedhistorique         bool
+	notifications             map[int]struct{}
+	removednotifications      map[int]struct{}
+	clearednotifications      bool
+	pieces                    map[int]struct{}
+	removedpieces             map[int]struct{}
+	clearedpieces             bool
+	competence_requise        *int
+	clearedcompetence_requise bool
+	utilisations              map[int]struct{}
+	removedutilisations       map[int]struct{}
+	clearedutilisations       bool
+	done                      bool
+	oldValue                  func(context.Context) (*Intervention, error)
+	predicates                []predicate.Intervention
 }
 
 var _ ent.Mutation = (*InterventionMutation)(nil)
@@ -8870,6 +8731,104 @@ func (m *InterventionMutation) ResetPrioriteRang() {
 	m.addpriorite_rang = nil
 }
 
+// SetCompetenceRequiseID sets the "competence_requise_id" field.
+func (m *InterventionMutation) SetCompetenceRequiseID(i int) {
+	m.competence_requise = &i
+}
+
+// CompetenceRequiseID returns the value of the "competence_requise_id" field in the mutation.
+func (m *InterventionMutation) CompetenceRequiseID() (r int, exists bool) {
+	v := m.competence_requise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompetenceRequiseID returns the old "competence_requise_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldCompetenceRequiseID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompetenceRequiseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompetenceRequiseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompetenceRequiseID: %w", err)
+	}
+	return oldValue.CompetenceRequiseID, nil
+}
+
+// ClearCompetenceRequiseID clears the value of the "competence_requise_id" field.
+func (m *InterventionMutation) ClearCompetenceRequiseID() {
+	m.competence_requise = nil
+	m.clearedFields[intervention.FieldCompetenceRequiseID] = struct{}{}
+}
+
+// CompetenceRequiseIDCleared returns if the "competence_requise_id" field was cleared in this mutation.
+func (m *InterventionMutation) CompetenceRequiseIDCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldCompetenceRequiseID]
+	return ok
+}
+
+// ResetCompetenceRequiseID resets all changes to the "competence_requise_id" field.
+func (m *InterventionMutation) ResetCompetenceRequiseID() {
+	m.competence_requise = nil
+	delete(m.clearedFields, intervention.FieldCompetenceRequiseID)
+}
+
+// SetNiveauRequis sets the "niveau_requis" field.
+func (m *InterventionMutation) SetNiveauRequis(dc domain.NiveauCompetence) {
+	m.niveau_requis = &dc
+}
+
+// NiveauRequis returns the value of the "niveau_requis" field in the mutation.
+func (m *InterventionMutation) NiveauRequis() (r domain.NiveauCompetence, exists bool) {
+	v := m.niveau_requis
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNiveauRequis returns the old "niveau_requis" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldNiveauRequis(ctx context.Context) (v *domain.NiveauCompetence, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNiveauRequis is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNiveauRequis requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNiveauRequis: %w", err)
+	}
+	return oldValue.NiveauRequis, nil
+}
+
+// ClearNiveauRequis clears the value of the "niveau_requis" field.
+func (m *InterventionMutation) ClearNiveauRequis() {
+	m.niveau_requis = nil
+	m.clearedFields[intervention.FieldNiveauRequis] = struct{}{}
+}
+
+// NiveauRequisCleared returns if the "niveau_requis" field was cleared in this mutation.
+func (m *InterventionMutation) NiveauRequisCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldNiveauRequis]
+	return ok
+}
+
+// ResetNiveauRequis resets all changes to the "niveau_requis" field.
+func (m *InterventionMutation) ResetNiveauRequis() {
+	m.niveau_requis = nil
+	delete(m.clearedFields, intervention.FieldNiveauRequis)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -9248,6 +9207,33 @@ func (m *InterventionMutation) ResetPieces() {
 	m.removedpieces = nil
 }
 
+// ClearCompetenceRequise clears the "competence_requise" edge to the Competence entity.
+func (m *InterventionMutation) ClearCompetenceRequise() {
+	m.clearedcompetence_requise = true
+	m.clearedFields[intervention.FieldCompetenceRequiseID] = struct{}{}
+}
+
+// CompetenceRequiseCleared reports if the "competence_requise" edge to the Competence entity was cleared.
+func (m *InterventionMutation) CompetenceRequiseCleared() bool {
+	return m.CompetenceRequiseIDCleared() || m.clearedcompetence_requise
+}
+
+// CompetenceRequiseIDs returns the "competence_requise" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompetenceRequiseID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) CompetenceRequiseIDs() (ids []int) {
+	if id := m.competence_requise; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompetenceRequise resets all changes to the "competence_requise" edge.
+func (m *InterventionMutation) ResetCompetenceRequise() {
+	m.competence_requise = nil
+	m.clearedcompetence_requise = false
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -9336,7 +9322,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 34)
+	fields := make([]string, 0, 36)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -9439,6 +9425,12 @@ func (m *InterventionMutation) Fields() []string {
 	if m.priorite_rang != nil {
 		fields = append(fields, intervention.FieldPrioriteRang)
 	}
+	if m.competence_requise != nil {
+		fields = append(fields, intervention.FieldCompetenceRequiseID)
+	}
+	if m.niveau_requis != nil {
+		fields = append(fields, intervention.FieldNiveauRequis)
+	}
 	return fields
 }
 
@@ -9515,6 +9507,10 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.StatutRang()
 	case intervention.FieldPrioriteRang:
 		return m.PrioriteRang()
+	case intervention.FieldCompetenceRequiseID:
+		return m.CompetenceRequiseID()
+	case intervention.FieldNiveauRequis:
+		return m.NiveauRequis()
 	}
 	return nil, false
 }
@@ -9592,6 +9588,10 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldStatutRang(ctx)
 	case intervention.FieldPrioriteRang:
 		return m.OldPrioriteRang(ctx)
+	case intervention.FieldCompetenceRequiseID:
+		return m.OldCompetenceRequiseID(ctx)
+	case intervention.FieldNiveauRequis:
+		return m.OldNiveauRequis(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -9839,6 +9839,20 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPrioriteRang(v)
 		return nil
+	case intervention.FieldCompetenceRequiseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompetenceRequiseID(v)
+		return nil
+	case intervention.FieldNiveauRequis:
+		v, ok := value.(domain.NiveauCompetence)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNiveauRequis(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -9986,6 +10000,12 @@ func (m *InterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(intervention.FieldDateValidationClient) {
 		fields = append(fields, intervention.FieldDateValidationClient)
 	}
+	if m.FieldCleared(intervention.FieldCompetenceRequiseID) {
+		fields = append(fields, intervention.FieldCompetenceRequiseID)
+	}
+	if m.FieldCleared(intervention.FieldNiveauRequis) {
+		fields = append(fields, intervention.FieldNiveauRequis)
+	}
 	return fields
 }
 
@@ -10065,6 +10085,12 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldDateValidationClient:
 		m.ClearDateValidationClient()
+		return nil
+	case intervention.FieldCompetenceRequiseID:
+		m.ClearCompetenceRequiseID()
+		return nil
+	case intervention.FieldNiveauRequis:
+		m.ClearNiveauRequis()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention nullable field %s", name)
@@ -10176,13 +10202,19 @@ func (m *InterventionMutation) ResetField(name string) error {
 	case intervention.FieldPrioriteRang:
 		m.ResetPrioriteRang()
 		return nil
+	case intervention.FieldCompetenceRequiseID:
+		m.ResetCompetenceRequiseID()
+		return nil
+	case intervention.FieldNiveauRequis:
+		m.ResetNiveauRequis()
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -10212,6 +10244,9 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.pieces != nil {
 		edges = append(edges, intervention.EdgePieces)
+	}
+	if m.competence_requise != nil {
+		edges = append(edges, intervention.EdgeCompetenceRequise)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -10271,6 +10306,10 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeCompetenceRequise:
+		if id := m.competence_requise; id != nil {
+			return []ent.Value{*id}
+		}
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -10283,7 +10322,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -10342,7 +10381,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -10372,6 +10411,9 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	}
 	if m.clearedpieces {
 		edges = append(edges, intervention.EdgePieces)
+	}
+	if m.clearedcompetence_requise {
+		edges = append(edges, intervention.EdgeCompetenceRequise)
 	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -10403,6 +10445,8 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearednotifications
 	case intervention.EdgePieces:
 		return m.clearedpieces
+	case intervention.EdgeCompetenceRequise:
+		return m.clearedcompetence_requise
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -10430,6 +10474,9 @@ func (m *InterventionMutation) ClearEdge(name string) error {
 		return nil
 	case intervention.EdgeDemandeur:
 		m.ClearDemandeur()
+		return nil
+	case intervention.EdgeCompetenceRequise:
+		m.ClearCompetenceRequise()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention unique edge %s", name)
@@ -10468,6 +10515,9 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgePieces:
 		m.ResetPieces()
+		return nil
+	case intervention.EdgeCompetenceRequise:
+		m.ResetCompetenceRequise()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()
@@ -18969,34 +19019,34 @@ func (m *SocieteMutation) ResetEdge(name string) error {
 // TechnicienMutation represents an operation that mutates the Technicien nodes in the graph.
 type TechnicienMutation struct {
 	config
-	op                       Op
-	typ                      string
-	id                       *int
-	created_at               *time.Time
-	updated_at               *time.Time
-	equipe                   *string
-	disponibilite            *domain.Disponibilite
-	taux_horaire_centimes    *int64
-	addtaux_horaire_centimes *int64
-	actif                    *bool
-	clearedFields            map[string]struct{}
-	user                     *int
-	cleareduser              bool
-	competences              map[int]struct{}
-	removedcompetences       map[int]struct{}
-	clearedcompetences       bool
-	interventions            map[int]struct{}
-	removedinterventions     map[int]struct{}
-	clearedinterventions     bool
-	plannings                map[int]struct{}
-	removedplannings         map[int]struct{}
-	clearedplannings         bool
-	historique               map[int]struct{}
-	removedhistorique        map[int]struct{}
-	clearedhistorique        bool
-	done                     bool
-	oldValue                 func(context.Context) (*Technicien, error)
-	predicates               []predicate.Technicien
+	op                          Op
+	typ                         string
+	id                          *int
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	equipe                      *string
+	disponibilite               *domain.Disponibilite
+	taux_horaire_centimes       *int64
+	addtaux_horaire_centimes    *int64
+	actif                       *bool
+	clearedFields               map[string]struct{}
+	user                        *int
+	cleareduser                 bool
+	competences_detenues        map[int]struct{}
+	removedcompetences_detenues map[int]struct{}
+	clearedcompetences_detenues bool
+	interventions               map[int]struct{}
+	removedinterventions        map[int]struct{}
+	clearedinterventions        bool
+	plannings                   map[int]struct{}
+	removedplannings            map[int]struct{}
+	clearedplannings            bool
+	historique                  map[int]struct{}
+	removedhistorique           map[int]struct{}
+	clearedhistorique           bool
+	done                        bool
+	oldValue                    func(context.Context) (*Technicien, error)
+	predicates                  []predicate.Technicien
 }
 
 var _ ent.Mutation = (*TechnicienMutation)(nil)
@@ -19409,58 +19459,58 @@ func (m *TechnicienMutation) ResetUser() {
 	m.cleareduser = false
 }
 
-// AddCompetenceIDs adds the "competences" edge to the Competence entity by ids.
-func (m *TechnicienMutation) AddCompetenceIDs(ids ...int) {
-	if m.competences == nil {
-		m.competences = make(map[int]struct{})
+// AddCompetencesDetenueIDs adds the "competences_detenues" edge to the TechnicienCompetence entity by ids.
+func (m *TechnicienMutation) AddCompetencesDetenueIDs(ids ...int) {
+	if m.competences_detenues == nil {
+		m.competences_detenues = make(map[int]struct{})
 	}
 	for i := range ids {
-		m.competences[ids[i]] = struct{}{}
+		m.competences_detenues[ids[i]] = struct{}{}
 	}
 }
 
-// ClearCompetences clears the "competences" edge to the Competence entity.
-func (m *TechnicienMutation) ClearCompetences() {
-	m.clearedcompetences = true
+// ClearCompetencesDetenues clears the "competences_detenues" edge to the TechnicienCompetence entity.
+func (m *TechnicienMutation) ClearCompetencesDetenues() {
+	m.clearedcompetences_detenues = true
 }
 
-// CompetencesCleared reports if the "competences" edge to the Competence entity was cleared.
-func (m *TechnicienMutation) CompetencesCleared() bool {
-	return m.clearedcompetences
+// CompetencesDetenuesCleared reports if the "competences_detenues" edge to the TechnicienCompetence entity was cleared.
+func (m *TechnicienMutation) CompetencesDetenuesCleared() bool {
+	return m.clearedcompetences_detenues
 }
 
-// RemoveCompetenceIDs removes the "competences" edge to the Competence entity by IDs.
-func (m *TechnicienMutation) RemoveCompetenceIDs(ids ...int) {
-	if m.removedcompetences == nil {
-		m.removedcompetences = make(map[int]struct{})
+// RemoveCompetencesDetenueIDs removes the "competences_detenues" edge to the TechnicienCompetence entity by IDs.
+func (m *TechnicienMutation) RemoveCompetencesDetenueIDs(ids ...int) {
+	if m.removedcompetences_detenues == nil {
+		m.removedcompetences_detenues = make(map[int]struct{})
 	}
 	for i := range ids {
-		delete(m.competences, ids[i])
-		m.removedcompetences[ids[i]] = struct{}{}
+		delete(m.competences_detenues, ids[i])
+		m.removedcompetences_detenues[ids[i]] = struct{}{}
 	}
 }
 
-// RemovedCompetences returns the removed IDs of the "competences" edge to the Competence entity.
-func (m *TechnicienMutation) RemovedCompetencesIDs() (ids []int) {
-	for id := range m.removedcompetences {
+// RemovedCompetencesDetenues returns the removed IDs of the "competences_detenues" edge to the TechnicienCompetence entity.
+func (m *TechnicienMutation) RemovedCompetencesDetenuesIDs() (ids []int) {
+	for id := range m.removedcompetences_detenues {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// CompetencesIDs returns the "competences" edge IDs in the mutation.
-func (m *TechnicienMutation) CompetencesIDs() (ids []int) {
-	for id := range m.competences {
+// CompetencesDetenuesIDs returns the "competences_detenues" edge IDs in the mutation.
+func (m *TechnicienMutation) CompetencesDetenuesIDs() (ids []int) {
+	for id := range m.competences_detenues {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// ResetCompetences resets all changes to the "competences" edge.
-func (m *TechnicienMutation) ResetCompetences() {
-	m.competences = nil
-	m.clearedcompetences = false
-	m.removedcompetences = nil
+// ResetCompetencesDetenues resets all changes to the "competences_detenues" edge.
+func (m *TechnicienMutation) ResetCompetencesDetenues() {
+	m.competences_detenues = nil
+	m.clearedcompetences_detenues = false
+	m.removedcompetences_detenues = nil
 }
 
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by ids.
@@ -19888,8 +19938,8 @@ func (m *TechnicienMutation) AddedEdges() []string {
 	if m.user != nil {
 		edges = append(edges, technicien.EdgeUser)
 	}
-	if m.competences != nil {
-		edges = append(edges, technicien.EdgeCompetences)
+	if m.competences_detenues != nil {
+		edges = append(edges, technicien.EdgeCompetencesDetenues)
 	}
 	if m.interventions != nil {
 		edges = append(edges, technicien.EdgeInterventions)
@@ -19911,9 +19961,9 @@ func (m *TechnicienMutation) AddedIDs(name string) []ent.Value {
 		if id := m.user; id != nil {
 			return []ent.Value{*id}
 		}
-	case technicien.EdgeCompetences:
-		ids := make([]ent.Value, 0, len(m.competences))
-		for id := range m.competences {
+	case technicien.EdgeCompetencesDetenues:
+		ids := make([]ent.Value, 0, len(m.competences_detenues))
+		for id := range m.competences_detenues {
 			ids = append(ids, id)
 		}
 		return ids
@@ -19942,8 +19992,8 @@ func (m *TechnicienMutation) AddedIDs(name string) []ent.Value {
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TechnicienMutation) RemovedEdges() []string {
 	edges := make([]string, 0, 5)
-	if m.removedcompetences != nil {
-		edges = append(edges, technicien.EdgeCompetences)
+	if m.removedcompetences_detenues != nil {
+		edges = append(edges, technicien.EdgeCompetencesDetenues)
 	}
 	if m.removedinterventions != nil {
 		edges = append(edges, technicien.EdgeInterventions)
@@ -19961,9 +20011,9 @@ func (m *TechnicienMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *TechnicienMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
-	case technicien.EdgeCompetences:
-		ids := make([]ent.Value, 0, len(m.removedcompetences))
-		for id := range m.removedcompetences {
+	case technicien.EdgeCompetencesDetenues:
+		ids := make([]ent.Value, 0, len(m.removedcompetences_detenues))
+		for id := range m.removedcompetences_detenues {
 			ids = append(ids, id)
 		}
 		return ids
@@ -19995,8 +20045,8 @@ func (m *TechnicienMutation) ClearedEdges() []string {
 	if m.cleareduser {
 		edges = append(edges, technicien.EdgeUser)
 	}
-	if m.clearedcompetences {
-		edges = append(edges, technicien.EdgeCompetences)
+	if m.clearedcompetences_detenues {
+		edges = append(edges, technicien.EdgeCompetencesDetenues)
 	}
 	if m.clearedinterventions {
 		edges = append(edges, technicien.EdgeInterventions)
@@ -20016,8 +20066,8 @@ func (m *TechnicienMutation) EdgeCleared(name string) bool {
 	switch name {
 	case technicien.EdgeUser:
 		return m.cleareduser
-	case technicien.EdgeCompetences:
-		return m.clearedcompetences
+	case technicien.EdgeCompetencesDetenues:
+		return m.clearedcompetences_detenues
 	case technicien.EdgeInterventions:
 		return m.clearedinterventions
 	case technicien.EdgePlannings:
@@ -20046,8 +20096,8 @@ func (m *TechnicienMutation) ResetEdge(name string) error {
 	case technicien.EdgeUser:
 		m.ResetUser()
 		return nil
-	case technicien.EdgeCompetences:
-		m.ResetCompetences()
+	case technicien.EdgeCompetencesDetenues:
+		m.ResetCompetencesDetenues()
 		return nil
 	case technicien.EdgeInterventions:
 		m.ResetInterventions()
@@ -20060,6 +20110,738 @@ func (m *TechnicienMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Technicien edge %s", name)
+}
+
+// TechnicienCompetenceMutation represents an operation that mutates the TechnicienCompetence nodes in the graph.
+type TechnicienCompetenceMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	niveau            *domain.NiveauCompetence
+	niveau_rang       *int
+	addniveau_rang    *int
+	clearedFields     map[string]struct{}
+	technicien        *int
+	clearedtechnicien bool
+	competence        *int
+	clearedcompetence bool
+	done              bool
+	oldValue          func(context.Context) (*TechnicienCompetence, error)
+	predicates        []predicate.TechnicienCompetence
+}
+
+var _ ent.Mutation = (*TechnicienCompetenceMutation)(nil)
+
+// techniciencompetenceOption allows management of the mutation configuration using functional options.
+type techniciencompetenceOption func(*TechnicienCompetenceMutation)
+
+// newTechnicienCompetenceMutation creates new mutation for the TechnicienCompetence entity.
+func newTechnicienCompetenceMutation(c config, op Op, opts ...techniciencompetenceOption) *TechnicienCompetenceMutation {
+	m := &TechnicienCompetenceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTechnicienCompetence,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTechnicienCompetenceID sets the ID field of the mutation.
+func withTechnicienCompetenceID(id int) techniciencompetenceOption {
+	return func(m *TechnicienCompetenceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TechnicienCompetence
+		)
+		m.oldValue = func(ctx context.Context) (*TechnicienCompetence, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TechnicienCompetence.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTechnicienCompetence sets the old TechnicienCompetence of the mutation.
+func withTechnicienCompetence(node *TechnicienCompetence) techniciencompetenceOption {
+	return func(m *TechnicienCompetenceMutation) {
+		m.oldValue = func(context.Context) (*TechnicienCompetence, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TechnicienCompetenceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TechnicienCompetenceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TechnicienCompetenceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TechnicienCompetenceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TechnicienCompetence.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TechnicienCompetenceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TechnicienCompetenceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TechnicienCompetence entity.
+// If the TechnicienCompetence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienCompetenceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TechnicienCompetenceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TechnicienCompetenceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TechnicienCompetenceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TechnicienCompetence entity.
+// If the TechnicienCompetence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienCompetenceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TechnicienCompetenceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTechnicienID sets the "technicien_id" field.
+func (m *TechnicienCompetenceMutation) SetTechnicienID(i int) {
+	m.technicien = &i
+}
+
+// TechnicienID returns the value of the "technicien_id" field in the mutation.
+func (m *TechnicienCompetenceMutation) TechnicienID() (r int, exists bool) {
+	v := m.technicien
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTechnicienID returns the old "technicien_id" field's value of the TechnicienCompetence entity.
+// If the TechnicienCompetence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienCompetenceMutation) OldTechnicienID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTechnicienID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTechnicienID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTechnicienID: %w", err)
+	}
+	return oldValue.TechnicienID, nil
+}
+
+// ResetTechnicienID resets all changes to the "technicien_id" field.
+func (m *TechnicienCompetenceMutation) ResetTechnicienID() {
+	m.technicien = nil
+}
+
+// SetCompetenceID sets the "competence_id" field.
+func (m *TechnicienCompetenceMutation) SetCompetenceID(i int) {
+	m.competence = &i
+}
+
+// CompetenceID returns the value of the "competence_id" field in the mutation.
+func (m *TechnicienCompetenceMutation) CompetenceID() (r int, exists bool) {
+	v := m.competence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompetenceID returns the old "competence_id" field's value of the TechnicienCompetence entity.
+// If the TechnicienCompetence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienCompetenceMutation) OldCompetenceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompetenceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompetenceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompetenceID: %w", err)
+	}
+	return oldValue.CompetenceID, nil
+}
+
+// ResetCompetenceID resets all changes to the "competence_id" field.
+func (m *TechnicienCompetenceMutation) ResetCompetenceID() {
+	m.competence = nil
+}
+
+// SetNiveau sets the "niveau" field.
+func (m *TechnicienCompetenceMutation) SetNiveau(dc domain.NiveauCompetence) {
+	m.niveau = &dc
+}
+
+// Niveau returns the value of the "niveau" field in the mutation.
+func (m *TechnicienCompetenceMutation) Niveau() (r domain.NiveauCompetence, exists bool) {
+	v := m.niveau
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNiveau returns the old "niveau" field's value of the TechnicienCompetence entity.
+// If the TechnicienCompetence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienCompetenceMutation) OldNiveau(ctx context.Context) (v domain.NiveauCompetence, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNiveau is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNiveau requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNiveau: %w", err)
+	}
+	return oldValue.Niveau, nil
+}
+
+// ResetNiveau resets all changes to the "niveau" field.
+func (m *TechnicienCompetenceMutation) ResetNiveau() {
+	m.niveau = nil
+}
+
+// SetNiveauRang sets the "niveau_rang" field.
+func (m *TechnicienCompetenceMutation) SetNiveauRang(i int) {
+	m.niveau_rang = &i
+	m.addniveau_rang = nil
+}
+
+// NiveauRang returns the value of the "niveau_rang" field in the mutation.
+func (m *TechnicienCompetenceMutation) NiveauRang() (r int, exists bool) {
+	v := m.niveau_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNiveauRang returns the old "niveau_rang" field's value of the TechnicienCompetence entity.
+// If the TechnicienCompetence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TechnicienCompetenceMutation) OldNiveauRang(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNiveauRang is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNiveauRang requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNiveauRang: %w", err)
+	}
+	return oldValue.NiveauRang, nil
+}
+
+// AddNiveauRang adds i to the "niveau_rang" field.
+func (m *TechnicienCompetenceMutation) AddNiveauRang(i int) {
+	if m.addniveau_rang != nil {
+		*m.addniveau_rang += i
+	} else {
+		m.addniveau_rang = &i
+	}
+}
+
+// AddedNiveauRang returns the value that was added to the "niveau_rang" field in this mutation.
+func (m *TechnicienCompetenceMutation) AddedNiveauRang() (r int, exists bool) {
+	v := m.addniveau_rang
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNiveauRang resets all changes to the "niveau_rang" field.
+func (m *TechnicienCompetenceMutation) ResetNiveauRang() {
+	m.niveau_rang = nil
+	m.addniveau_rang = nil
+}
+
+// ClearTechnicien clears the "technicien" edge to the Technicien entity.
+func (m *TechnicienCompetenceMutation) ClearTechnicien() {
+	m.clearedtechnicien = true
+	m.clearedFields[techniciencompetence.FieldTechnicienID] = struct{}{}
+}
+
+// TechnicienCleared reports if the "technicien" edge to the Technicien entity was cleared.
+func (m *TechnicienCompetenceMutation) TechnicienCleared() bool {
+	return m.clearedtechnicien
+}
+
+// TechnicienIDs returns the "technicien" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TechnicienID instead. It exists only for internal usage by the builders.
+func (m *TechnicienCompetenceMutation) TechnicienIDs() (ids []int) {
+	if id := m.technicien; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTechnicien resets all changes to the "technicien" edge.
+func (m *TechnicienCompetenceMutation) ResetTechnicien() {
+	m.technicien = nil
+	m.clearedtechnicien = false
+}
+
+// ClearCompetence clears the "competence" edge to the Competence entity.
+func (m *TechnicienCompetenceMutation) ClearCompetence() {
+	m.clearedcompetence = true
+	m.clearedFields[techniciencompetence.FieldCompetenceID] = struct{}{}
+}
+
+// CompetenceCleared reports if the "competence" edge to the Competence entity was cleared.
+func (m *TechnicienCompetenceMutation) CompetenceCleared() bool {
+	return m.clearedcompetence
+}
+
+// CompetenceIDs returns the "competence" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompetenceID instead. It exists only for internal usage by the builders.
+func (m *TechnicienCompetenceMutation) CompetenceIDs() (ids []int) {
+	if id := m.competence; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompetence resets all changes to the "competence" edge.
+func (m *TechnicienCompetenceMutation) ResetCompetence() {
+	m.competence = nil
+	m.clearedcompetence = false
+}
+
+// Where appends a list predicates to the TechnicienCompetenceMutation builder.
+func (m *TechnicienCompetenceMutation) Where(ps ...predicate.TechnicienCompetence) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TechnicienCompetenceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TechnicienCompetenceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TechnicienCompetence, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TechnicienCompetenceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TechnicienCompetenceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TechnicienCompetence).
+func (m *TechnicienCompetenceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TechnicienCompetenceMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, techniciencompetence.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, techniciencompetence.FieldUpdatedAt)
+	}
+	if m.technicien != nil {
+		fields = append(fields, techniciencompetence.FieldTechnicienID)
+	}
+	if m.competence != nil {
+		fields = append(fields, techniciencompetence.FieldCompetenceID)
+	}
+	if m.niveau != nil {
+		fields = append(fields, techniciencompetence.FieldNiveau)
+	}
+	if m.niveau_rang != nil {
+		fields = append(fields, techniciencompetence.FieldNiveauRang)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TechnicienCompetenceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case techniciencompetence.FieldCreatedAt:
+		return m.CreatedAt()
+	case techniciencompetence.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case techniciencompetence.FieldTechnicienID:
+		return m.TechnicienID()
+	case techniciencompetence.FieldCompetenceID:
+		return m.CompetenceID()
+	case techniciencompetence.FieldNiveau:
+		return m.Niveau()
+	case techniciencompetence.FieldNiveauRang:
+		return m.NiveauRang()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TechnicienCompetenceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case techniciencompetence.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case techniciencompetence.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case techniciencompetence.FieldTechnicienID:
+		return m.OldTechnicienID(ctx)
+	case techniciencompetence.FieldCompetenceID:
+		return m.OldCompetenceID(ctx)
+	case techniciencompetence.FieldNiveau:
+		return m.OldNiveau(ctx)
+	case techniciencompetence.FieldNiveauRang:
+		return m.OldNiveauRang(ctx)
+	}
+	return nil, fmt.Errorf("unknown TechnicienCompetence field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TechnicienCompetenceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case techniciencompetence.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case techniciencompetence.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case techniciencompetence.FieldTechnicienID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTechnicienID(v)
+		return nil
+	case techniciencompetence.FieldCompetenceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompetenceID(v)
+		return nil
+	case techniciencompetence.FieldNiveau:
+		v, ok := value.(domain.NiveauCompetence)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNiveau(v)
+		return nil
+	case techniciencompetence.FieldNiveauRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNiveauRang(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TechnicienCompetence field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TechnicienCompetenceMutation) AddedFields() []string {
+	var fields []string
+	if m.addniveau_rang != nil {
+		fields = append(fields, techniciencompetence.FieldNiveauRang)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TechnicienCompetenceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case techniciencompetence.FieldNiveauRang:
+		return m.AddedNiveauRang()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TechnicienCompetenceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case techniciencompetence.FieldNiveauRang:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNiveauRang(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TechnicienCompetence numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TechnicienCompetenceMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TechnicienCompetenceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TechnicienCompetenceMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown TechnicienCompetence nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TechnicienCompetenceMutation) ResetField(name string) error {
+	switch name {
+	case techniciencompetence.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case techniciencompetence.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case techniciencompetence.FieldTechnicienID:
+		m.ResetTechnicienID()
+		return nil
+	case techniciencompetence.FieldCompetenceID:
+		m.ResetCompetenceID()
+		return nil
+	case techniciencompetence.FieldNiveau:
+		m.ResetNiveau()
+		return nil
+	case techniciencompetence.FieldNiveauRang:
+		m.ResetNiveauRang()
+		return nil
+	}
+	return fmt.Errorf("unknown TechnicienCompetence field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TechnicienCompetenceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.technicien != nil {
+		edges = append(edges, techniciencompetence.EdgeTechnicien)
+	}
+	if m.competence != nil {
+		edges = append(edges, techniciencompetence.EdgeCompetence)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TechnicienCompetenceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case techniciencompetence.EdgeTechnicien:
+		if id := m.technicien; id != nil {
+			return []ent.Value{*id}
+		}
+	case techniciencompetence.EdgeCompetence:
+		if id := m.competence; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TechnicienCompetenceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TechnicienCompetenceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TechnicienCompetenceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtechnicien {
+		edges = append(edges, techniciencompetence.EdgeTechnicien)
+	}
+	if m.clearedcompetence {
+		edges = append(edges, techniciencompetence.EdgeCompetence)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TechnicienCompetenceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case techniciencompetence.EdgeTechnicien:
+		return m.clearedtechnicien
+	case techniciencompetence.EdgeCompetence:
+		return m.clearedcompetence
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TechnicienCompetenceMutation) ClearEdge(name string) error {
+	switch name {
+	case techniciencompetence.EdgeTechnicien:
+		m.ClearTechnicien()
+		return nil
+	case techniciencompetence.EdgeCompetence:
+		m.ClearCompetence()
+		return nil
+	}
+	return fmt.Errorf("unknown TechnicienCompetence unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TechnicienCompetenceMutation) ResetEdge(name string) error {
+	switch name {
+	case techniciencompetence.EdgeTechnicien:
+		m.ResetTechnicien()
+		return nil
+	case techniciencompetence.EdgeCompetence:
+		m.ResetCompetence()
+		return nil
+	}
+	return fmt.Errorf("unknown TechnicienCompetence edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

@@ -9,9 +9,11 @@ import "github.com/mifmaroc/erp/internal/render/shape"
 var Shapes = map[string]shape.Shape{
 	"Competence": {
 		Table:   "competences",
-		Columns: []string{"id", "created_at", "updated_at", "nom", "niveau", "description", "niveau_rang"},
+		Columns: []string{"id", "created_at", "updated_at", "nom", "description"},
 		Model:   Competence{},
-		Edges:   map[string]shape.Edge{},
+		Edges: map[string]shape.Edge{
+			"detentions": {Target: "TechnicienCompetence", ChildKey: "competence_id", Order: []string{"id"}},
+		},
 	},
 	"Contrat": {
 		Table:   "contrats",
@@ -61,19 +63,20 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Intervention": {
 		Table:   "interventions",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis"},
 		Model:   Intervention{},
 		Edges: map[string]shape.Edge{
-			"equipement":    {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
-			"technicien":    {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
-			"client":        {Target: "Societe", ParentKey: "client_id", Unique: true},
-			"contrat":       {Target: "Contrat", ParentKey: "contrat_id", Unique: true},
-			"planning":      {Target: "Planning", ParentKey: "planning_id", Unique: true},
-			"demandeur":     {Target: "User", ParentKey: "demandeur_id", Unique: true},
-			"documents":     {Target: "Document", ChildKey: "intervention_id", Order: []string{"id"}},
-			"historique":    {Target: "HistoriqueIntervention", ChildKey: "intervention_id", Order: []string{"horodatage", "id"}},
-			"notifications": {Target: "Notification", ChildKey: "intervention_id", Order: []string{"id"}},
-			"utilisations":  {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
+			"equipement":         {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
+			"technicien":         {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
+			"client":             {Target: "Societe", ParentKey: "client_id", Unique: true},
+			"contrat":            {Target: "Contrat", ParentKey: "contrat_id", Unique: true},
+			"planning":           {Target: "Planning", ParentKey: "planning_id", Unique: true},
+			"demandeur":          {Target: "User", ParentKey: "demandeur_id", Unique: true},
+			"documents":          {Target: "Document", ChildKey: "intervention_id", Order: []string{"id"}},
+			"historique":         {Target: "HistoriqueIntervention", ChildKey: "intervention_id", Order: []string{"horodatage", "id"}},
+			"notifications":      {Target: "Notification", ChildKey: "intervention_id", Order: []string{"id"}},
+			"competence_requise": {Target: "Competence", ParentKey: "competence_requise_id", Unique: true},
+			"utilisations":       {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
 		},
 	},
 	"InterventionPiece": {
@@ -150,10 +153,20 @@ var Shapes = map[string]shape.Shape{
 		Columns: []string{"id", "created_at", "updated_at", "user_id", "equipe", "disponibilite", "taux_horaire_centimes", "actif"},
 		Model:   Technicien{},
 		Edges: map[string]shape.Edge{
-			"user":          {Target: "User", ParentKey: "user_id", Unique: true},
-			"interventions": {Target: "Intervention", ChildKey: "technicien_id", Order: []string{"id"}},
-			"plannings":     {Target: "Planning", ChildKey: "technicien_id", Order: []string{"id"}},
-			"historique":    {Target: "HistoriqueIntervention", ChildKey: "technicien_id", Order: []string{"id"}},
+			"user":                 {Target: "User", ParentKey: "user_id", Unique: true},
+			"competences_detenues": {Target: "TechnicienCompetence", ChildKey: "technicien_id", Order: []string{"id"}},
+			"interventions":        {Target: "Intervention", ChildKey: "technicien_id", Order: []string{"id"}},
+			"plannings":            {Target: "Planning", ChildKey: "technicien_id", Order: []string{"id"}},
+			"historique":           {Target: "HistoriqueIntervention", ChildKey: "technicien_id", Order: []string{"id"}},
+		},
+	},
+	"TechnicienCompetence": {
+		Table:   "techniciens_competences",
+		Columns: []string{"id", "created_at", "updated_at", "technicien_id", "competence_id", "niveau", "niveau_rang"},
+		Model:   TechnicienCompetence{},
+		Edges: map[string]shape.Edge{
+			"technicien": {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
+			"competence": {Target: "Competence", ParentKey: "competence_id", Unique: true},
 		},
 	},
 	"User": {

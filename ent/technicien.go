@@ -43,8 +43,8 @@ type Technicien struct {
 type TechnicienEdges struct {
 	// User holds the value of the user edge.
 	User *User `json:"user,omitempty"`
-	// Competences holds the value of the competences edge.
-	Competences []*Competence `json:"competences,omitempty"`
+	// the skills he holds, each at its level (setTechnicienCompetence): staff read everyone's, a technician his own, a client none
+	CompetencesDetenues []*TechnicienCompetence `json:"competences_detenues,omitempty"`
 	// Interventions holds the value of the interventions edge.
 	Interventions []*Intervention `json:"interventions,omitempty"`
 	// Plannings holds the value of the plannings edge.
@@ -57,10 +57,10 @@ type TechnicienEdges struct {
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
-	namedCompetences   map[string][]*Competence
-	namedInterventions map[string][]*Intervention
-	namedPlannings     map[string][]*Planning
-	namedHistorique    map[string][]*HistoriqueIntervention
+	namedCompetencesDetenues map[string][]*TechnicienCompetence
+	namedInterventions       map[string][]*Intervention
+	namedPlannings           map[string][]*Planning
+	namedHistorique          map[string][]*HistoriqueIntervention
 }
 
 // UserOrErr returns the User value or an error if the edge
@@ -74,13 +74,13 @@ func (e TechnicienEdges) UserOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "user"}
 }
 
-// CompetencesOrErr returns the Competences value or an error if the edge
+// CompetencesDetenuesOrErr returns the CompetencesDetenues value or an error if the edge
 // was not loaded in eager-loading.
-func (e TechnicienEdges) CompetencesOrErr() ([]*Competence, error) {
+func (e TechnicienEdges) CompetencesDetenuesOrErr() ([]*TechnicienCompetence, error) {
 	if e.loadedTypes[1] {
-		return e.Competences, nil
+		return e.CompetencesDetenues, nil
 	}
-	return nil, &NotLoadedError{edge: "competences"}
+	return nil, &NotLoadedError{edge: "competences_detenues"}
 }
 
 // InterventionsOrErr returns the Interventions value or an error if the edge
@@ -204,9 +204,9 @@ func (_m *Technicien) QueryUser() *UserQuery {
 	return NewTechnicienClient(_m.config).QueryUser(_m)
 }
 
-// QueryCompetences queries the "competences" edge of the Technicien entity.
-func (_m *Technicien) QueryCompetences() *CompetenceQuery {
-	return NewTechnicienClient(_m.config).QueryCompetences(_m)
+// QueryCompetencesDetenues queries the "competences_detenues" edge of the Technicien entity.
+func (_m *Technicien) QueryCompetencesDetenues() *TechnicienCompetenceQuery {
+	return NewTechnicienClient(_m.config).QueryCompetencesDetenues(_m)
 }
 
 // QueryInterventions queries the "interventions" edge of the Technicien entity.
@@ -271,27 +271,27 @@ func (_m *Technicien) String() string {
 	return builder.String()
 }
 
-// NamedCompetences returns the Competences named value or an error if the edge was not
+// NamedCompetencesDetenues returns the CompetencesDetenues named value or an error if the edge was not
 // loaded in eager-loading with this name.
-func (_m *Technicien) NamedCompetences(name string) ([]*Competence, error) {
-	if _m.Edges.namedCompetences == nil {
+func (_m *Technicien) NamedCompetencesDetenues(name string) ([]*TechnicienCompetence, error) {
+	if _m.Edges.namedCompetencesDetenues == nil {
 		return nil, &NotLoadedError{edge: name}
 	}
-	nodes, ok := _m.Edges.namedCompetences[name]
+	nodes, ok := _m.Edges.namedCompetencesDetenues[name]
 	if !ok {
 		return nil, &NotLoadedError{edge: name}
 	}
 	return nodes, nil
 }
 
-func (_m *Technicien) appendNamedCompetences(name string, edges ...*Competence) {
-	if _m.Edges.namedCompetences == nil {
-		_m.Edges.namedCompetences = make(map[string][]*Competence)
+func (_m *Technicien) appendNamedCompetencesDetenues(name string, edges ...*TechnicienCompetence) {
+	if _m.Edges.namedCompetencesDetenues == nil {
+		_m.Edges.namedCompetencesDetenues = make(map[string][]*TechnicienCompetence)
 	}
 	if len(edges) == 0 {
-		_m.Edges.namedCompetences[name] = []*Competence{}
+		_m.Edges.namedCompetencesDetenues[name] = []*TechnicienCompetence{}
 	} else {
-		_m.Edges.namedCompetences[name] = append(_m.Edges.namedCompetences[name], edges...)
+		_m.Edges.namedCompetencesDetenues[name] = append(_m.Edges.namedCompetencesDetenues[name], edges...)
 	}
 }
 

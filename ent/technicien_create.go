@@ -11,11 +11,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -123,19 +123,19 @@ func (_c *TechnicienCreate) SetUser(v *User) *TechnicienCreate {
 	return _c.SetUserID(v.ID)
 }
 
-// AddCompetenceIDs adds the "competences" edge to the Competence entity by IDs.
-func (_c *TechnicienCreate) AddCompetenceIDs(ids ...int) *TechnicienCreate {
-	_c.mutation.AddCompetenceIDs(ids...)
+// AddCompetencesDetenueIDs adds the "competences_detenues" edge to the TechnicienCompetence entity by IDs.
+func (_c *TechnicienCreate) AddCompetencesDetenueIDs(ids ...int) *TechnicienCreate {
+	_c.mutation.AddCompetencesDetenueIDs(ids...)
 	return _c
 }
 
-// AddCompetences adds the "competences" edges to the Competence entity.
-func (_c *TechnicienCreate) AddCompetences(v ...*Competence) *TechnicienCreate {
+// AddCompetencesDetenues adds the "competences_detenues" edges to the TechnicienCompetence entity.
+func (_c *TechnicienCreate) AddCompetencesDetenues(v ...*TechnicienCompetence) *TechnicienCreate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _c.AddCompetenceIDs(ids...)
+	return _c.AddCompetencesDetenueIDs(ids...)
 }
 
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by IDs.
@@ -355,15 +355,15 @@ func (_c *TechnicienCreate) createSpec() (*Technicien, *sqlgraph.CreateSpec) {
 		_node.UserID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
-	if nodes := _c.mutation.CompetencesIDs(); len(nodes) > 0 {
+	if nodes := _c.mutation.CompetencesDetenuesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,33 +14,33 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
 // TechnicienQuery is the builder for querying Technicien entities.
 type TechnicienQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []technicien.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.Technicien
-	withUser               *UserQuery
-	withCompetences        *CompetenceQuery
-	withInterventions      *InterventionQuery
-	withPlannings          *PlanningQuery
-	withHistorique         *HistoriqueInterventionQuery
-	loadTotal              []func(context.Context, []*Technicien) error
-	modifiers              []func(*sql.Selector)
-	withNamedCompetences   map[string]*CompetenceQuery
-	withNamedInterventions map[string]*InterventionQuery
-	withNamedPlannings     map[string]*PlanningQuery
-	withNamedHistorique    map[string]*HistoriqueInterventionQuery
+	ctx                          *QueryContext
+	order                        []technicien.OrderOption
+	inters                       []Interceptor
+	predicates                   []predicate.Technicien
+	withUser                     *UserQuery
+	withCompetencesDetenues      *TechnicienCompetenceQuery
+	withInterventions            *InterventionQuery
+	withPlannings                *PlanningQuery
+	withHistorique               *HistoriqueInterventionQuery
+	loadTotal                    []func(context.Context, []*Technicien) error
+	modifiers                    []func(*sql.Selector)
+	withNamedCompetencesDetenues map[string]*TechnicienCompetenceQuery
+	withNamedInterventions       map[string]*InterventionQuery
+	withNamedPlannings           map[string]*PlanningQuery
+	withNamedHistorique          map[string]*HistoriqueInterventionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -99,9 +99,9 @@ func (_q *TechnicienQuery) QueryUser() *UserQuery {
 	return query
 }
 
-// QueryCompetences chains the current query on the "competences" edge.
-func (_q *TechnicienQuery) QueryCompetences() *CompetenceQuery {
-	query := (&CompetenceClient{config: _q.config}).Query()
+// QueryCompetencesDetenues chains the current query on the "competences_detenues" edge.
+func (_q *TechnicienQuery) QueryCompetencesDetenues() *TechnicienCompetenceQuery {
+	query := (&TechnicienCompetenceClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
 			return nil, err
@@ -112,8 +112,8 @@ func (_q *TechnicienQuery) QueryCompetences() *CompetenceQuery {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(technicien.Table, technicien.FieldID, selector),
-			sqlgraph.To(competence.Table, competence.FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, technicien.CompetencesTable, technicien.CompetencesPrimaryKey...),
+			sqlgraph.To(techniciencompetence.Table, techniciencompetence.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, technicien.CompetencesDetenuesTable, technicien.CompetencesDetenuesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -374,16 +374,16 @@ func (_q *TechnicienQuery) Clone() *TechnicienQuery {
 		return nil
 	}
 	return &TechnicienQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]technicien.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Technicien{}, _q.predicates...),
-		withUser:          _q.withUser.Clone(),
-		withCompetences:   _q.withCompetences.Clone(),
-		withInterventions: _q.withInterventions.Clone(),
-		withPlannings:     _q.withPlannings.Clone(),
-		withHistorique:    _q.withHistorique.Clone(),
+		config:                  _q.config,
+		ctx:                     _q.ctx.Clone(),
+		order:                   append([]technicien.OrderOption{}, _q.order...),
+		inters:                  append([]Interceptor{}, _q.inters...),
+		predicates:              append([]predicate.Technicien{}, _q.predicates...),
+		withUser:                _q.withUser.Clone(),
+		withCompetencesDetenues: _q.withCompetencesDetenues.Clone(),
+		withInterventions:       _q.withInterventions.Clone(),
+		withPlannings:           _q.withPlannings.Clone(),
+		withHistorique:          _q.withHistorique.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -402,14 +402,14 @@ func (_q *TechnicienQuery) WithUser(opts ...func(*UserQuery)) *TechnicienQuery {
 	return _q
 }
 
-// WithCompetences tells the query-builder to eager-load the nodes that are connected to
-// the "competences" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *TechnicienQuery) WithCompetences(opts ...func(*CompetenceQuery)) *TechnicienQuery {
-	query := (&CompetenceClient{config: _q.config}).Query()
+// WithCompetencesDetenues tells the query-builder to eager-load the nodes that are connected to
+// the "competences_detenues" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TechnicienQuery) WithCompetencesDetenues(opts ...func(*TechnicienCompetenceQuery)) *TechnicienQuery {
+	query := (&TechnicienCompetenceClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	_q.withCompetences = query
+	_q.withCompetencesDetenues = query
 	return _q
 }
 
@@ -532,7 +532,7 @@ func (_q *TechnicienQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*T
 		_spec       = _q.querySpec()
 		loadedTypes = [5]bool{
 			_q.withUser != nil,
-			_q.withCompetences != nil,
+			_q.withCompetencesDetenues != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
 			_q.withHistorique != nil,
@@ -565,10 +565,12 @@ func (_q *TechnicienQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*T
 			return nil, err
 		}
 	}
-	if query := _q.withCompetences; query != nil {
-		if err := _q.loadCompetences(ctx, query, nodes,
-			func(n *Technicien) { n.Edges.Competences = []*Competence{} },
-			func(n *Technicien, e *Competence) { n.Edges.Competences = append(n.Edges.Competences, e) }); err != nil {
+	if query := _q.withCompetencesDetenues; query != nil {
+		if err := _q.loadCompetencesDetenues(ctx, query, nodes,
+			func(n *Technicien) { n.Edges.CompetencesDetenues = []*TechnicienCompetence{} },
+			func(n *Technicien, e *TechnicienCompetence) {
+				n.Edges.CompetencesDetenues = append(n.Edges.CompetencesDetenues, e)
+			}); err != nil {
 			return nil, err
 		}
 	}
@@ -593,10 +595,10 @@ func (_q *TechnicienQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*T
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedCompetences {
-		if err := _q.loadCompetences(ctx, query, nodes,
-			func(n *Technicien) { n.appendNamedCompetences(name) },
-			func(n *Technicien, e *Competence) { n.appendNamedCompetences(name, e) }); err != nil {
+	for name, query := range _q.withNamedCompetencesDetenues {
+		if err := _q.loadCompetencesDetenues(ctx, query, nodes,
+			func(n *Technicien) { n.appendNamedCompetencesDetenues(name) },
+			func(n *Technicien, e *TechnicienCompetence) { n.appendNamedCompetencesDetenues(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -658,64 +660,33 @@ func (_q *TechnicienQuery) loadUser(ctx context.Context, query *UserQuery, nodes
 	}
 	return nil
 }
-func (_q *TechnicienQuery) loadCompetences(ctx context.Context, query *CompetenceQuery, nodes []*Technicien, init func(*Technicien), assign func(*Technicien, *Competence)) error {
-	edgeIDs := make([]driver.Value, len(nodes))
-	byID := make(map[int]*Technicien)
-	nids := make(map[int]map[*Technicien]struct{})
-	for i, node := range nodes {
-		edgeIDs[i] = node.ID
-		byID[node.ID] = node
+func (_q *TechnicienQuery) loadCompetencesDetenues(ctx context.Context, query *TechnicienCompetenceQuery, nodes []*Technicien, init func(*Technicien), assign func(*Technicien, *TechnicienCompetence)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Technicien)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
 		if init != nil {
-			init(node)
+			init(nodes[i])
 		}
 	}
-	query.Where(func(s *sql.Selector) {
-		joinT := sql.Table(technicien.CompetencesTable)
-		s.Join(joinT).On(s.C(competence.FieldID), joinT.C(technicien.CompetencesPrimaryKey[1]))
-		s.Where(sql.InValues(joinT.C(technicien.CompetencesPrimaryKey[0]), edgeIDs...))
-		columns := s.SelectedColumns()
-		s.Select(joinT.C(technicien.CompetencesPrimaryKey[0]))
-		s.AppendSelect(columns...)
-		s.SetDistinct(false)
-	})
-	if err := query.prepareQuery(ctx); err != nil {
-		return err
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(techniciencompetence.FieldTechnicienID)
 	}
-	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
-		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
-			assign := spec.Assign
-			values := spec.ScanValues
-			spec.ScanValues = func(columns []string) ([]any, error) {
-				values, err := values(columns[1:])
-				if err != nil {
-					return nil, err
-				}
-				return append([]any{new(sql.NullInt64)}, values...), nil
-			}
-			spec.Assign = func(columns []string, values []any) error {
-				outValue := int(values[0].(*sql.NullInt64).Int64)
-				inValue := int(values[1].(*sql.NullInt64).Int64)
-				if nids[inValue] == nil {
-					nids[inValue] = map[*Technicien]struct{}{byID[outValue]: {}}
-					return assign(columns[1:], values[1:])
-				}
-				nids[inValue][byID[outValue]] = struct{}{}
-				return nil
-			}
-		})
-	})
-	neighbors, err := withInterceptors[[]*Competence](ctx, query, qr, query.inters)
+	query.Where(predicate.TechnicienCompetence(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(technicien.CompetencesDetenuesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nids[n.ID]
+		fk := n.TechnicienID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected "competences" node returned %v`, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "technicien_id" returned %v for node %v`, fk, n.ID)
 		}
-		for kn := range nodes {
-			assign(kn, n)
-		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -942,17 +913,17 @@ func (_q *TechnicienQuery) Modify(modifiers ...func(s *sql.Selector)) *Technicie
 	return _q.Select()
 }
 
-// WithNamedCompetences tells the query-builder to eager-load the nodes that are connected to the "competences"
+// WithNamedCompetencesDetenues tells the query-builder to eager-load the nodes that are connected to the "competences_detenues"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
-func (_q *TechnicienQuery) WithNamedCompetences(name string, opts ...func(*CompetenceQuery)) *TechnicienQuery {
-	query := (&CompetenceClient{config: _q.config}).Query()
+func (_q *TechnicienQuery) WithNamedCompetencesDetenues(name string, opts ...func(*TechnicienCompetenceQuery)) *TechnicienQuery {
+	query := (&TechnicienCompetenceClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	if _q.withNamedCompetences == nil {
-		_q.withNamedCompetences = make(map[string]*CompetenceQuery)
+	if _q.withNamedCompetencesDetenues == nil {
+		_q.withNamedCompetencesDetenues = make(map[string]*TechnicienCompetenceQuery)
 	}
-	_q.withNamedCompetences[name] = query
+	_q.withNamedCompetencesDetenues[name] = query
 	return _q
 }
 

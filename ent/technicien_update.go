@@ -11,12 +11,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -109,19 +109,19 @@ func (_u *TechnicienUpdate) SetNillableActif(v *bool) *TechnicienUpdate {
 	return _u
 }
 
-// AddCompetenceIDs adds the "competences" edge to the Competence entity by IDs.
-func (_u *TechnicienUpdate) AddCompetenceIDs(ids ...int) *TechnicienUpdate {
-	_u.mutation.AddCompetenceIDs(ids...)
+// AddCompetencesDetenueIDs adds the "competences_detenues" edge to the TechnicienCompetence entity by IDs.
+func (_u *TechnicienUpdate) AddCompetencesDetenueIDs(ids ...int) *TechnicienUpdate {
+	_u.mutation.AddCompetencesDetenueIDs(ids...)
 	return _u
 }
 
-// AddCompetences adds the "competences" edges to the Competence entity.
-func (_u *TechnicienUpdate) AddCompetences(v ...*Competence) *TechnicienUpdate {
+// AddCompetencesDetenues adds the "competences_detenues" edges to the TechnicienCompetence entity.
+func (_u *TechnicienUpdate) AddCompetencesDetenues(v ...*TechnicienCompetence) *TechnicienUpdate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddCompetenceIDs(ids...)
+	return _u.AddCompetencesDetenueIDs(ids...)
 }
 
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by IDs.
@@ -174,25 +174,25 @@ func (_u *TechnicienUpdate) Mutation() *TechnicienMutation {
 	return _u.mutation
 }
 
-// ClearCompetences clears all "competences" edges to the Competence entity.
-func (_u *TechnicienUpdate) ClearCompetences() *TechnicienUpdate {
-	_u.mutation.ClearCompetences()
+// ClearCompetencesDetenues clears all "competences_detenues" edges to the TechnicienCompetence entity.
+func (_u *TechnicienUpdate) ClearCompetencesDetenues() *TechnicienUpdate {
+	_u.mutation.ClearCompetencesDetenues()
 	return _u
 }
 
-// RemoveCompetenceIDs removes the "competences" edge to Competence entities by IDs.
-func (_u *TechnicienUpdate) RemoveCompetenceIDs(ids ...int) *TechnicienUpdate {
-	_u.mutation.RemoveCompetenceIDs(ids...)
+// RemoveCompetencesDetenueIDs removes the "competences_detenues" edge to TechnicienCompetence entities by IDs.
+func (_u *TechnicienUpdate) RemoveCompetencesDetenueIDs(ids ...int) *TechnicienUpdate {
+	_u.mutation.RemoveCompetencesDetenueIDs(ids...)
 	return _u
 }
 
-// RemoveCompetences removes "competences" edges to Competence entities.
-func (_u *TechnicienUpdate) RemoveCompetences(v ...*Competence) *TechnicienUpdate {
+// RemoveCompetencesDetenues removes "competences_detenues" edges to TechnicienCompetence entities.
+func (_u *TechnicienUpdate) RemoveCompetencesDetenues(v ...*TechnicienCompetence) *TechnicienUpdate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemoveCompetenceIDs(ids...)
+	return _u.RemoveCompetencesDetenueIDs(ids...)
 }
 
 // ClearInterventions clears all "interventions" edges to the Intervention entity.
@@ -362,28 +362,28 @@ func (_u *TechnicienUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Actif(); ok {
 		_spec.SetField(technicien.FieldActif, field.TypeBool, value)
 	}
-	if _u.mutation.CompetencesCleared() {
+	if _u.mutation.CompetencesDetenuesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedCompetencesIDs(); len(nodes) > 0 && !_u.mutation.CompetencesCleared() {
+	if nodes := _u.mutation.RemovedCompetencesDetenuesIDs(); len(nodes) > 0 && !_u.mutation.CompetencesDetenuesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -391,15 +391,15 @@ func (_u *TechnicienUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.CompetencesIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.CompetencesDetenuesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -639,19 +639,19 @@ func (_u *TechnicienUpdateOne) SetNillableActif(v *bool) *TechnicienUpdateOne {
 	return _u
 }
 
-// AddCompetenceIDs adds the "competences" edge to the Competence entity by IDs.
-func (_u *TechnicienUpdateOne) AddCompetenceIDs(ids ...int) *TechnicienUpdateOne {
-	_u.mutation.AddCompetenceIDs(ids...)
+// AddCompetencesDetenueIDs adds the "competences_detenues" edge to the TechnicienCompetence entity by IDs.
+func (_u *TechnicienUpdateOne) AddCompetencesDetenueIDs(ids ...int) *TechnicienUpdateOne {
+	_u.mutation.AddCompetencesDetenueIDs(ids...)
 	return _u
 }
 
-// AddCompetences adds the "competences" edges to the Competence entity.
-func (_u *TechnicienUpdateOne) AddCompetences(v ...*Competence) *TechnicienUpdateOne {
+// AddCompetencesDetenues adds the "competences_detenues" edges to the TechnicienCompetence entity.
+func (_u *TechnicienUpdateOne) AddCompetencesDetenues(v ...*TechnicienCompetence) *TechnicienUpdateOne {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddCompetenceIDs(ids...)
+	return _u.AddCompetencesDetenueIDs(ids...)
 }
 
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by IDs.
@@ -704,25 +704,25 @@ func (_u *TechnicienUpdateOne) Mutation() *TechnicienMutation {
 	return _u.mutation
 }
 
-// ClearCompetences clears all "competences" edges to the Competence entity.
-func (_u *TechnicienUpdateOne) ClearCompetences() *TechnicienUpdateOne {
-	_u.mutation.ClearCompetences()
+// ClearCompetencesDetenues clears all "competences_detenues" edges to the TechnicienCompetence entity.
+func (_u *TechnicienUpdateOne) ClearCompetencesDetenues() *TechnicienUpdateOne {
+	_u.mutation.ClearCompetencesDetenues()
 	return _u
 }
 
-// RemoveCompetenceIDs removes the "competences" edge to Competence entities by IDs.
-func (_u *TechnicienUpdateOne) RemoveCompetenceIDs(ids ...int) *TechnicienUpdateOne {
-	_u.mutation.RemoveCompetenceIDs(ids...)
+// RemoveCompetencesDetenueIDs removes the "competences_detenues" edge to TechnicienCompetence entities by IDs.
+func (_u *TechnicienUpdateOne) RemoveCompetencesDetenueIDs(ids ...int) *TechnicienUpdateOne {
+	_u.mutation.RemoveCompetencesDetenueIDs(ids...)
 	return _u
 }
 
-// RemoveCompetences removes "competences" edges to Competence entities.
-func (_u *TechnicienUpdateOne) RemoveCompetences(v ...*Competence) *TechnicienUpdateOne {
+// RemoveCompetencesDetenues removes "competences_detenues" edges to TechnicienCompetence entities.
+func (_u *TechnicienUpdateOne) RemoveCompetencesDetenues(v ...*TechnicienCompetence) *TechnicienUpdateOne {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemoveCompetenceIDs(ids...)
+	return _u.RemoveCompetencesDetenueIDs(ids...)
 }
 
 // ClearInterventions clears all "interventions" edges to the Intervention entity.
@@ -922,28 +922,28 @@ func (_u *TechnicienUpdateOne) sqlSave(ctx context.Context) (_node *Technicien, 
 	if value, ok := _u.mutation.Actif(); ok {
 		_spec.SetField(technicien.FieldActif, field.TypeBool, value)
 	}
-	if _u.mutation.CompetencesCleared() {
+	if _u.mutation.CompetencesDetenuesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedCompetencesIDs(); len(nodes) > 0 && !_u.mutation.CompetencesCleared() {
+	if nodes := _u.mutation.RemovedCompetencesDetenuesIDs(); len(nodes) > 0 && !_u.mutation.CompetencesDetenuesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -951,15 +951,15 @@ func (_u *TechnicienUpdateOne) sqlSave(ctx context.Context) (_node *Technicien, 
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.CompetencesIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.CompetencesDetenuesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2M,
+			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   technicien.CompetencesTable,
-			Columns: technicien.CompetencesPrimaryKey,
+			Table:   technicien.CompetencesDetenuesTable,
+			Columns: []string{technicien.CompetencesDetenuesColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(techniciencompetence.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -46,6 +46,8 @@ type Tx struct {
 	Societe *SocieteClient
 	// Technicien is the client for interacting with the Technicien builders.
 	Technicien *TechnicienClient
+	// TechnicienCompetence is the client for interacting with the TechnicienCompetence builders.
+	TechnicienCompetence *TechnicienCompetenceClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -195,6 +197,7 @@ func (tx *Tx) init() {
 	tx.SchedulerRun = NewSchedulerRunClient(tx.config)
 	tx.Societe = NewSocieteClient(tx.config)
 	tx.Technicien = NewTechnicienClient(tx.config)
+	tx.TechnicienCompetence = NewTechnicienCompetenceClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

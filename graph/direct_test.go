@@ -227,6 +227,9 @@ func TestDirectRendering(t *testing.T) {
 	closed := c.Intervention.UpdateOne(ivs[2]).SetStatut(domain.StatutCloturee).SetDateCloture(base.Add(time.Hour)).SaveX(sys)
 	piece := c.Piece.Create().SetReference("P-1").SetDesignation("Joint").SetPrixUnitaireCentimes(1250).SaveX(sys)
 	c.InterventionPiece.Create().SetIntervention(closed).SetPiece(piece).SetQuantite(3).SetPrixUnitaireCentimes(1250).ExecX(sys)
+	// A skill some work requires.
+	froid := c.Competence.Create().SetNom("Froid").SaveX(sys)
+	c.Intervention.UpdateOne(ivs[4]).SetCompetenceRequise(froid).SetNiveauRequis(domain.NiveauAvance).ExecX(sys)
 	tech := c.Technicien.Query().Order(ent.Asc("id")).FirstX(sys)
 	techUser := tech.QueryUser().OnlyX(sys)
 	othersIntervention := c.Intervention.Query().Where(intervention.TechnicienIDNEQ(tech.ID)).FirstX(sys)

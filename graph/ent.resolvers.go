@@ -11,6 +11,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/internal/render"
 )
 
 // UploadedBy is the resolver for the uploadedBy field.
@@ -176,6 +178,23 @@ func (r *technicienResolver) User(ctx context.Context, obj *ent.Technicien) (*en
 	return toOne(ctx, obj, obj.Edges.UserOrErr, func(o *ent.Technicien) *int { return &o.UserID }, r.loadersFrom(ctx).user)
 }
 
+// CompetencesDetenues is the resolver for the competencesDetenues field.
+func (r *technicienResolver) CompetencesDetenues(ctx context.Context, obj *ent.Technicien) ([]*ent.TechnicienCompetence, error) {
+	if v, ok := collected(ctx, obj.NamedCompetencesDetenues, obj.Edges.CompetencesDetenuesOrErr); ok {
+		return render.Sorted(v, ent.Shapes[ent.TypeTechnicien].Edges["competences_detenues"].Order), nil
+	}
+	// Lists arrive collected or loaded by their service: only a lone technician gets here.
+	return obj.QueryCompetencesDetenues().Order(ent.Asc(techniciencompetence.FieldID)).All(ctx)
+}
+
+// Competence is the resolver for the competence field.
+func (r *technicienCompetenceResolver) Competence(ctx context.Context, obj *ent.TechnicienCompetence) (*ent.Competence, error) {
+	if v, err := obj.Edges.CompetenceOrErr(); err == nil {
+		return v, nil
+	}
+	return obj.QueryCompetence().Only(ctx)
+}
+
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 
@@ -198,9 +217,19 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Technicien returns TechnicienResolver implementation.
 func (r *Resolver) Technicien() TechnicienResolver { return &technicienResolver{r} }
 
+// TechnicienCompetence returns TechnicienCompetenceResolver implementation.
+func (r *Resolver) TechnicienCompetence() TechnicienCompetenceResolver {
+	return &technicienCompetenceResolver{r}
+}
+
 // InterventionWhereInput returns InterventionWhereInputResolver implementation.
 func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
 	return &interventionWhereInputResolver{r}
+}
+
+// TechnicienWhereInput returns TechnicienWhereInputResolver implementation.
+func (r *Resolver) TechnicienWhereInput() TechnicienWhereInputResolver {
+	return &technicienWhereInputResolver{r}
 }
 
 type (
@@ -210,5 +239,7 @@ type (
 	interventionPieceResolver      struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
 	technicienResolver             struct{ *Resolver }
+	technicienCompetenceResolver   struct{ *Resolver }
 	interventionWhereInputResolver struct{ *Resolver }
+	technicienWhereInputResolver   struct{ *Resolver }
 )

@@ -44,7 +44,9 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Technicien() TechnicienResolver
+	TechnicienCompetence() TechnicienCompetenceResolver
 	InterventionWhereInput() InterventionWhereInputResolver
+	TechnicienWhereInput() TechnicienWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -59,13 +61,18 @@ type ComplexityRoot struct {
 		TokenType    func(childComplexity int) int
 	}
 
+	CandidatIntervention struct {
+		Charge     func(childComplexity int) int
+		Disponible func(childComplexity int) int
+		Niveau     func(childComplexity int) int
+		Technicien func(childComplexity int) int
+	}
+
 	Competence struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Niveau      func(childComplexity int) int
 		Nom         func(childComplexity int) int
-		Techniciens func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
 
@@ -174,6 +181,8 @@ type ComplexityRoot struct {
 		Client                 func(childComplexity int) int
 		ClientID               func(childComplexity int) int
 		CommentaireClient      func(childComplexity int) int
+		CompetenceRequise      func(childComplexity int) int
+		CompetenceRequiseID    func(childComplexity int) int
 		Contrat                func(childComplexity int) int
 		ContratID              func(childComplexity int) int
 		CoutMainOeuvreCentimes func(childComplexity int) int
@@ -204,6 +213,7 @@ type ComplexityRoot struct {
 		EquipementID           func(childComplexity int) int
 		Historique             func(childComplexity int) int
 		ID                     func(childComplexity int) int
+		NiveauRequis           func(childComplexity int) int
 		Notifications          func(childComplexity int) int
 		Pieces                 func(childComplexity int) int
 		Planning               func(childComplexity int) int
@@ -255,41 +265,45 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddPieceToIntervention   func(childComplexity int, interventionID int, pieceID int, quantite int) int
-		ArchiveSociete           func(childComplexity int, id int) int
-		AssignIntervention       func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
-		ChangeInterventionStatut func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
-		ChangePassword           func(childComplexity int, currentPassword string, newPassword string) int
-		CreateCompetence         func(childComplexity int, input ent.CreateCompetenceInput) int
-		CreateContrat            func(childComplexity int, input ent.CreateContratInput) int
-		CreateEquipement         func(childComplexity int, input ent.CreateEquipementInput) int
-		CreateIntervention       func(childComplexity int, input ent.CreateInterventionInput) int
-		CreateNotification       func(childComplexity int, input ent.CreateNotificationInput) int
-		CreatePlanning           func(childComplexity int, input ent.CreatePlanningInput) int
-		CreateSociete            func(childComplexity int, input ent.CreateSocieteInput) int
-		CreateTechnicien         func(childComplexity int, input ent.CreateTechnicienInput) int
-		CreateUser               func(childComplexity int, input model.CreateUserInput) int
-		DeactivateUser           func(childComplexity int, id int) int
-		DeleteContrat            func(childComplexity int, id int) int
-		DeleteDocument           func(childComplexity int, id int) int
-		DeleteEquipement         func(childComplexity int, id int) int
-		DeleteNotification       func(childComplexity int, id int) int
-		DeletePlanning           func(childComplexity int, id int) int
-		DeleteSociete            func(childComplexity int, id int) int
-		DeleteUser               func(childComplexity int, id int) int
-		MarkNotificationRead     func(childComplexity int, id int) int
-		RunPreventiveScheduler   func(childComplexity int) int
-		SetTemporaryPassword     func(childComplexity int, userID int, password *string) int
-		UpdateContrat            func(childComplexity int, id int, input ent.UpdateContratInput) int
-		UpdateEquipement         func(childComplexity int, id int, input ent.UpdateEquipementInput) int
-		UpdateIntervention       func(childComplexity int, id int, input ent.UpdateInterventionInput) int
-		UpdateMe                 func(childComplexity int, input model.UpdateMeInput) int
-		UpdatePlanning           func(childComplexity int, id int, input ent.UpdatePlanningInput) int
-		UpdateSociete            func(childComplexity int, id int, input ent.UpdateSocieteInput) int
-		UpdateTechnicien         func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
-		UpdateUser               func(childComplexity int, id int, input model.UpdateUserInput) int
-		UploadDocument           func(childComplexity int, interventionID int, file graphql.Upload) int
-		ValiderIntervention      func(childComplexity int, id int, satisfaction *int, commentaire *string) int
+		AddPieceToIntervention     func(childComplexity int, interventionID int, pieceID int, quantite int) int
+		ArchiveSociete             func(childComplexity int, id int) int
+		AssignIntervention         func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
+		ChangeInterventionStatut   func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
+		ChangePassword             func(childComplexity int, currentPassword string, newPassword string) int
+		CreateCompetence           func(childComplexity int, input ent.CreateCompetenceInput) int
+		CreateContrat              func(childComplexity int, input ent.CreateContratInput) int
+		CreateEquipement           func(childComplexity int, input ent.CreateEquipementInput) int
+		CreateIntervention         func(childComplexity int, input ent.CreateInterventionInput) int
+		CreateNotification         func(childComplexity int, input ent.CreateNotificationInput) int
+		CreatePlanning             func(childComplexity int, input ent.CreatePlanningInput) int
+		CreateSociete              func(childComplexity int, input ent.CreateSocieteInput) int
+		CreateTechnicien           func(childComplexity int, input ent.CreateTechnicienInput) int
+		CreateUser                 func(childComplexity int, input model.CreateUserInput) int
+		DeactivateUser             func(childComplexity int, id int) int
+		DeleteCompetence           func(childComplexity int, id int) int
+		DeleteContrat              func(childComplexity int, id int) int
+		DeleteDocument             func(childComplexity int, id int) int
+		DeleteEquipement           func(childComplexity int, id int) int
+		DeleteNotification         func(childComplexity int, id int) int
+		DeletePlanning             func(childComplexity int, id int) int
+		DeleteSociete              func(childComplexity int, id int) int
+		DeleteUser                 func(childComplexity int, id int) int
+		MarkNotificationRead       func(childComplexity int, id int) int
+		RemoveTechnicienCompetence func(childComplexity int, technicienID int, competenceID int) int
+		RunPreventiveScheduler     func(childComplexity int) int
+		SetTechnicienCompetence    func(childComplexity int, technicienID int, competenceID int, niveau domain.NiveauCompetence) int
+		SetTemporaryPassword       func(childComplexity int, userID int, password *string) int
+		UpdateCompetence           func(childComplexity int, id int, input ent.UpdateCompetenceInput) int
+		UpdateContrat              func(childComplexity int, id int, input ent.UpdateContratInput) int
+		UpdateEquipement           func(childComplexity int, id int, input ent.UpdateEquipementInput) int
+		UpdateIntervention         func(childComplexity int, id int, input ent.UpdateInterventionInput) int
+		UpdateMe                   func(childComplexity int, input model.UpdateMeInput) int
+		UpdatePlanning             func(childComplexity int, id int, input ent.UpdatePlanningInput) int
+		UpdateSociete              func(childComplexity int, id int, input ent.UpdateSocieteInput) int
+		UpdateTechnicien           func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
+		UpdateUser                 func(childComplexity int, id int, input model.UpdateUserInput) int
+		UploadDocument             func(childComplexity int, interventionID int, file graphql.Upload) int
+		ValiderIntervention        func(childComplexity int, id int, satisfaction *int, commentaire *string) int
 	}
 
 	Notification struct {
@@ -393,22 +407,23 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Competences      func(childComplexity int) int
-		Contrats         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
-		Documents        func(childComplexity int, interventionID int) int
-		Equipements      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
-		Interventions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Me               func(childComplexity int) int
-		Node             func(childComplexity int, id int) int
-		Nodes            func(childComplexity int, ids []int) int
-		Notifications    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
-		Pieces           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
-		PlanningForecast func(childComplexity int, from time.Time, to time.Time) int
-		Plannings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
-		SchedulerRuns    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
-		Societes         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
-		Techniciens      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
-		Users            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		CandidatsIntervention func(childComplexity int, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) int
+		Competences           func(childComplexity int) int
+		Contrats              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
+		Documents             func(childComplexity int, interventionID int) int
+		Equipements           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
+		Interventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Me                    func(childComplexity int) int
+		Node                  func(childComplexity int, id int) int
+		Nodes                 func(childComplexity int, ids []int) int
+		Notifications         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
+		Pieces                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
+		PlanningForecast      func(childComplexity int, from time.Time, to time.Time) int
+		Plannings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
+		SchedulerRuns         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
+		Societes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
+		Techniciens           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
+		Users                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 	}
 
 	SchedulerRun struct {
@@ -472,7 +487,7 @@ type ComplexityRoot struct {
 
 	Technicien struct {
 		Actif               func(childComplexity int) int
-		Competences         func(childComplexity int) int
+		CompetencesDetenues func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		Disponibilite       func(childComplexity int) int
 		Equipe              func(childComplexity int) int
@@ -483,6 +498,17 @@ type ComplexityRoot struct {
 		UpdatedAt           func(childComplexity int) int
 		User                func(childComplexity int) int
 		UserID              func(childComplexity int) int
+	}
+
+	TechnicienCompetence struct {
+		Competence   func(childComplexity int) int
+		CompetenceID func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Niveau       func(childComplexity int) int
+		Technicien   func(childComplexity int) int
+		TechnicienID func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 	}
 
 	TechnicienConnection struct {
@@ -558,6 +584,7 @@ type InterventionResolver interface {
 	Historique(ctx context.Context, obj *ent.Intervention) ([]*ent.HistoriqueIntervention, error)
 
 	Pieces(ctx context.Context, obj *ent.Intervention) ([]*ent.Piece, error)
+
 	Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error)
 	AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error)
 	DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error)
@@ -593,7 +620,6 @@ type MutationResolver interface {
 	DeleteEquipement(ctx context.Context, id int) (int, error)
 	CreateTechnicien(ctx context.Context, input ent.CreateTechnicienInput) (*ent.Technicien, error)
 	UpdateTechnicien(ctx context.Context, id int, input ent.UpdateTechnicienInput) (*ent.Technicien, error)
-	CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error)
 	CreatePlanning(ctx context.Context, input ent.CreatePlanningInput) (*ent.Planning, error)
 	UpdatePlanning(ctx context.Context, id int, input ent.UpdatePlanningInput) (*ent.Planning, error)
 	DeletePlanning(ctx context.Context, id int) (int, error)
@@ -611,6 +637,11 @@ type MutationResolver interface {
 	CreateContrat(ctx context.Context, input ent.CreateContratInput) (*ent.Contrat, error)
 	UpdateContrat(ctx context.Context, id int, input ent.UpdateContratInput) (*ent.Contrat, error)
 	DeleteContrat(ctx context.Context, id int) (int, error)
+	CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error)
+	UpdateCompetence(ctx context.Context, id int, input ent.UpdateCompetenceInput) (*ent.Competence, error)
+	DeleteCompetence(ctx context.Context, id int) (int, error)
+	SetTechnicienCompetence(ctx context.Context, technicienID int, competenceID int, niveau domain.NiveauCompetence) (*ent.TechnicienCompetence, error)
+	RemoveTechnicienCompetence(ctx context.Context, technicienID int, competenceID int) (*ent.Technicien, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -629,6 +660,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
+	CandidatsIntervention(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) ([]*model.CandidatIntervention, error)
 }
 type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
@@ -636,11 +668,18 @@ type SubscriptionResolver interface {
 }
 type TechnicienResolver interface {
 	User(ctx context.Context, obj *ent.Technicien) (*ent.User, error)
+	CompetencesDetenues(ctx context.Context, obj *ent.Technicien) ([]*ent.TechnicienCompetence, error)
+}
+type TechnicienCompetenceResolver interface {
+	Competence(ctx context.Context, obj *ent.TechnicienCompetence) (*ent.Competence, error)
 }
 
 type InterventionWhereInputResolver interface {
 	EnRetard(ctx context.Context, obj *ent.InterventionWhereInput, data *bool) error
 	Search(ctx context.Context, obj *ent.InterventionWhereInput, data *string) error
+}
+type TechnicienWhereInputResolver interface {
+	Competence(ctx context.Context, obj *ent.TechnicienWhereInput, data *model.CompetenceDetenueFilter) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -686,6 +725,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthPayload.TokenType(childComplexity), true
 
+	case "CandidatIntervention.charge":
+		if e.ComplexityRoot.CandidatIntervention.Charge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidatIntervention.Charge(childComplexity), true
+	case "CandidatIntervention.disponible":
+		if e.ComplexityRoot.CandidatIntervention.Disponible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidatIntervention.Disponible(childComplexity), true
+	case "CandidatIntervention.niveau":
+		if e.ComplexityRoot.CandidatIntervention.Niveau == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidatIntervention.Niveau(childComplexity), true
+	case "CandidatIntervention.technicien":
+		if e.ComplexityRoot.CandidatIntervention.Technicien == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidatIntervention.Technicien(childComplexity), true
+
 	case "Competence.createdAt":
 		if e.ComplexityRoot.Competence.CreatedAt == nil {
 			break
@@ -704,24 +768,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Competence.ID(childComplexity), true
-	case "Competence.niveau":
-		if e.ComplexityRoot.Competence.Niveau == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Competence.Niveau(childComplexity), true
 	case "Competence.nom":
 		if e.ComplexityRoot.Competence.Nom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Competence.Nom(childComplexity), true
-	case "Competence.techniciens":
-		if e.ComplexityRoot.Competence.Techniciens == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Competence.Techniciens(childComplexity), true
 	case "Competence.updatedAt":
 		if e.ComplexityRoot.Competence.UpdatedAt == nil {
 			break
@@ -1222,6 +1274,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.CommentaireClient(childComplexity), true
+	case "Intervention.competenceRequise":
+		if e.ComplexityRoot.Intervention.CompetenceRequise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CompetenceRequise(childComplexity), true
+	case "Intervention.competenceRequiseID":
+		if e.ComplexityRoot.Intervention.CompetenceRequiseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CompetenceRequiseID(childComplexity), true
 	case "Intervention.contrat":
 		if e.ComplexityRoot.Intervention.Contrat == nil {
 			break
@@ -1402,6 +1466,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ID(childComplexity), true
+	case "Intervention.niveauRequis":
+		if e.ComplexityRoot.Intervention.NiveauRequis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.NiveauRequis(childComplexity), true
 	case "Intervention.notifications":
 		if e.ComplexityRoot.Intervention.Notifications == nil {
 			break
@@ -1788,6 +1858,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeactivateUser(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteCompetence":
+		if e.ComplexityRoot.Mutation.DeleteCompetence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCompetence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCompetence(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteContrat":
 		if e.ComplexityRoot.Mutation.DeleteContrat == nil {
 			break
@@ -1876,12 +1957,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationRead(childComplexity, args["id"].(int)), true
+	case "Mutation.removeTechnicienCompetence":
+		if e.ComplexityRoot.Mutation.RemoveTechnicienCompetence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeTechnicienCompetence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveTechnicienCompetence(childComplexity, args["technicienId"].(int), args["competenceId"].(int)), true
 	case "Mutation.runPreventiveScheduler":
 		if e.ComplexityRoot.Mutation.RunPreventiveScheduler == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Mutation.RunPreventiveScheduler(childComplexity), true
+	case "Mutation.setTechnicienCompetence":
+		if e.ComplexityRoot.Mutation.SetTechnicienCompetence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setTechnicienCompetence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetTechnicienCompetence(childComplexity, args["technicienId"].(int), args["competenceId"].(int), args["niveau"].(domain.NiveauCompetence)), true
 	case "Mutation.setTemporaryPassword":
 		if e.ComplexityRoot.Mutation.SetTemporaryPassword == nil {
 			break
@@ -1893,6 +1996,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTemporaryPassword(childComplexity, args["userId"].(int), args["password"].(*string)), true
+	case "Mutation.updateCompetence":
+		if e.ComplexityRoot.Mutation.UpdateCompetence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCompetence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCompetence(childComplexity, args["id"].(int), args["input"].(ent.UpdateCompetenceInput)), true
 	case "Mutation.updateContrat":
 		if e.ComplexityRoot.Mutation.UpdateContrat == nil {
 			break
@@ -2422,6 +2536,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanningOccurrence.Planning(childComplexity), true
 
+	case "Query.candidatsIntervention":
+		if e.ComplexityRoot.Query.CandidatsIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Query_candidatsIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CandidatsIntervention(childComplexity, args["interventionId"].(int), args["competenceId"].(*int), args["niveauMin"].(*domain.NiveauCompetence), args["first"].(*int)), true
 	case "Query.competences":
 		if e.ComplexityRoot.Query.Competences == nil {
 			break
@@ -2841,12 +2966,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Technicien.Actif(childComplexity), true
-	case "Technicien.competences":
-		if e.ComplexityRoot.Technicien.Competences == nil {
+	case "Technicien.competencesDetenues":
+		if e.ComplexityRoot.Technicien.CompetencesDetenues == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Technicien.Competences(childComplexity), true
+		return e.ComplexityRoot.Technicien.CompetencesDetenues(childComplexity), true
 	case "Technicien.createdAt":
 		if e.ComplexityRoot.Technicien.CreatedAt == nil {
 			break
@@ -2912,6 +3037,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Technicien.UserID(childComplexity), true
+
+	case "TechnicienCompetence.competence":
+		if e.ComplexityRoot.TechnicienCompetence.Competence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.Competence(childComplexity), true
+	case "TechnicienCompetence.competenceID":
+		if e.ComplexityRoot.TechnicienCompetence.CompetenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.CompetenceID(childComplexity), true
+	case "TechnicienCompetence.createdAt":
+		if e.ComplexityRoot.TechnicienCompetence.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.CreatedAt(childComplexity), true
+	case "TechnicienCompetence.id":
+		if e.ComplexityRoot.TechnicienCompetence.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.ID(childComplexity), true
+	case "TechnicienCompetence.niveau":
+		if e.ComplexityRoot.TechnicienCompetence.Niveau == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.Niveau(childComplexity), true
+	case "TechnicienCompetence.technicien":
+		if e.ComplexityRoot.TechnicienCompetence.Technicien == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.Technicien(childComplexity), true
+	case "TechnicienCompetence.technicienID":
+		if e.ComplexityRoot.TechnicienCompetence.TechnicienID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.TechnicienID(childComplexity), true
+	case "TechnicienCompetence.updatedAt":
+		if e.ComplexityRoot.TechnicienCompetence.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TechnicienCompetence.UpdatedAt(childComplexity), true
 
 	case "TechnicienConnection.edges":
 		if e.ComplexityRoot.TechnicienConnection.Edges == nil {
@@ -3125,6 +3299,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CompetenceDetenueFilter", ec.unmarshalInputCompetenceDetenueFilter),
 			graphql.NewInputUnmarshaler("CompetenceOrder", ec.unmarshalInputCompetenceOrder),
 			graphql.NewInputUnmarshaler("CompetenceWhereInput", ec.unmarshalInputCompetenceWhereInput),
 			graphql.NewInputUnmarshaler("ContratOrder", ec.unmarshalInputContratOrder),
@@ -3159,6 +3334,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SchedulerRunWhereInput", ec.unmarshalInputSchedulerRunWhereInput),
 			graphql.NewInputUnmarshaler("SocieteOrder", ec.unmarshalInputSocieteOrder),
 			graphql.NewInputUnmarshaler("SocieteWhereInput", ec.unmarshalInputSocieteWhereInput),
+			graphql.NewInputUnmarshaler("TechnicienCompetenceOrder", ec.unmarshalInputTechnicienCompetenceOrder),
+			graphql.NewInputUnmarshaler("TechnicienCompetenceWhereInput", ec.unmarshalInputTechnicienCompetenceWhereInput),
 			graphql.NewInputUnmarshaler("TechnicienOrder", ec.unmarshalInputTechnicienOrder),
 			graphql.NewInputUnmarshaler("TechnicienWhereInput", ec.unmarshalInputTechnicienWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCompetenceInput", ec.unmarshalInputUpdateCompetenceInput),
@@ -3266,7 +3443,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls"
+//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls" "skills.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3472,10 +3649,11 @@ extend type Mutation {
 
   "Only for a user whose role is TECHNICIEN (BAD_USER_INPUT otherwise). Errors: CONFLICT (already has one)."
   createTechnicien(input: CreateTechnicienInput!): Technicien! @hasRole(roles: [ADMIN, RESPONSABLE])
-  "A technician may change his own disponibilite only. Errors: CONFLICT (competence already held)."
+  """
+  A technician may change his own disponibilite only. Skills are set with
+  setTechnicienCompetence. Errors: NOT_FOUND, FORBIDDEN.
+  """
   updateTechnicien(id: ID!, input: UpdateTechnicienInput!): Technicien! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
-  "Errors: CONFLICT (name taken, whatever the case)."
-  createCompetence(input: CreateCompetenceInput!): Competence! @hasRole(roles: [ADMIN, RESPONSABLE])
 }
 
 "An intervention a planning will create."
@@ -3563,6 +3741,7 @@ type Subscription {
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3584,6 +3763,20 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CandidatIntervention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "technicien":
+		return ec.fieldContext_CandidatIntervention_technicien(ctx, field)
+	case "niveau":
+		return ec.fieldContext_CandidatIntervention_niveau(ctx, field)
+	case "disponible":
+		return ec.fieldContext_CandidatIntervention_disponible(ctx, field)
+	case "charge":
+		return ec.fieldContext_CandidatIntervention_charge(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidatIntervention", field.Name)
+}
+
 func (ec *executionContext) childFields_Competence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3594,12 +3787,8 @@ func (ec *executionContext) childFields_Competence(ctx context.Context, field gr
 		return ec.fieldContext_Competence_updatedAt(ctx, field)
 	case "nom":
 		return ec.fieldContext_Competence_nom(ctx, field)
-	case "niveau":
-		return ec.fieldContext_Competence_niveau(ctx, field)
 	case "description":
 		return ec.fieldContext_Competence_description(ctx, field)
-	case "techniciens":
-		return ec.fieldContext_Competence_techniciens(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Competence", field.Name)
 }
@@ -3868,6 +4057,10 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_commentaireClient(ctx, field)
 	case "dateValidationClient":
 		return ec.fieldContext_Intervention_dateValidationClient(ctx, field)
+	case "competenceRequiseID":
+		return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
+	case "niveauRequis":
+		return ec.fieldContext_Intervention_niveauRequis(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Intervention_equipement(ctx, field)
 	case "technicien":
@@ -3888,6 +4081,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_notifications(ctx, field)
 	case "pieces":
 		return ec.fieldContext_Intervention_pieces(ctx, field)
+	case "competenceRequise":
+		return ec.fieldContext_Intervention_competenceRequise(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
 	case "availableTransitions":
@@ -4302,14 +4497,36 @@ func (ec *executionContext) childFields_Technicien(ctx context.Context, field gr
 		return ec.fieldContext_Technicien_actif(ctx, field)
 	case "user":
 		return ec.fieldContext_Technicien_user(ctx, field)
-	case "competences":
-		return ec.fieldContext_Technicien_competences(ctx, field)
+	case "competencesDetenues":
+		return ec.fieldContext_Technicien_competencesDetenues(ctx, field)
 	case "interventions":
 		return ec.fieldContext_Technicien_interventions(ctx, field)
 	case "plannings":
 		return ec.fieldContext_Technicien_plannings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Technicien", field.Name)
+}
+
+func (ec *executionContext) childFields_TechnicienCompetence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TechnicienCompetence_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TechnicienCompetence_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TechnicienCompetence_updatedAt(ctx, field)
+	case "technicienID":
+		return ec.fieldContext_TechnicienCompetence_technicienID(ctx, field)
+	case "competenceID":
+		return ec.fieldContext_TechnicienCompetence_competenceID(ctx, field)
+	case "niveau":
+		return ec.fieldContext_TechnicienCompetence_niveau(ctx, field)
+	case "technicien":
+		return ec.fieldContext_TechnicienCompetence_technicien(ctx, field)
+	case "competence":
+		return ec.fieldContext_TechnicienCompetence_competence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TechnicienCompetence", field.Name)
 }
 
 func (ec *executionContext) childFields_TechnicienConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4870,6 +5087,20 @@ func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteContrat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4982,6 +5213,58 @@ func (ec *executionContext) field_Mutation_markNotificationRead_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeTechnicienCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "technicienId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["technicienId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "competenceId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["competenceId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setTechnicienCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "technicienId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["technicienId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "competenceId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["competenceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "niveau",
+		func(ctx context.Context, v any) (domain.NiveauCompetence, error) {
+			return ec.unmarshalNNiveauCompetence2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["niveau"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5001,6 +5284,28 @@ func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateCompetenceInput, error) {
+			return ec.unmarshalNUpdateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompetenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -5289,6 +5594,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_candidatsIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "competenceId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["competenceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "niveauMin",
+		func(ctx context.Context, v any) (*domain.NiveauCompetence, error) {
+			return ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["niveauMin"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -6246,6 +6589,107 @@ func (ec *executionContext) fieldContext_AuthPayload_refreshToken(_ context.Cont
 	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _CandidatIntervention_technicien(ctx context.Context, field graphql.CollectedField, obj *model.CandidatIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidatIntervention_technicien(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Technicien, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidatIntervention_technicien(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidatIntervention",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidatIntervention_niveau(ctx context.Context, field graphql.CollectedField, obj *model.CandidatIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidatIntervention_niveau(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Niveau, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.NiveauCompetence) graphql.Marshaler {
+			return ec.marshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CandidatIntervention_niveau(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidatIntervention", field, false, false, "NiveauCompetence")
+}
+
+func (ec *executionContext) _CandidatIntervention_disponible(ctx context.Context, field graphql.CollectedField, obj *model.CandidatIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidatIntervention_disponible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disponible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidatIntervention_disponible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidatIntervention", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CandidatIntervention_charge(ctx context.Context, field graphql.CollectedField, obj *model.CandidatIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidatIntervention_charge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Charge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidatIntervention_charge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidatIntervention", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Competence_id(ctx context.Context, field graphql.CollectedField, obj *ent.Competence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6338,29 +6782,6 @@ func (ec *executionContext) fieldContext_Competence_nom(_ context.Context, field
 	return graphql.NewScalarFieldContext("Competence", field, false, false, "String")
 }
 
-func (ec *executionContext) _Competence_niveau(ctx context.Context, field graphql.CollectedField, obj *ent.Competence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Competence_niveau(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Niveau, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.NiveauCompetence) graphql.Marshaler {
-			return ec.marshalNNiveauCompetence2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Competence_niveau(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Competence", field, false, false, "NiveauCompetence")
-}
-
 func (ec *executionContext) _Competence_description(ctx context.Context, field graphql.CollectedField, obj *ent.Competence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6382,38 +6803,6 @@ func (ec *executionContext) _Competence_description(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Competence_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Competence", field, false, false, "String")
-}
-
-func (ec *executionContext) _Competence_techniciens(ctx context.Context, field graphql.CollectedField, obj *ent.Competence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Competence_techniciens(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Techniciens(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Technicien) graphql.Marshaler {
-			return ec.marshalOTechnicien2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Competence_techniciens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Competence",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Technicien(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Contrat_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
@@ -9051,6 +9440,52 @@ func (ec *executionContext) fieldContext_Intervention_dateValidationClient(_ con
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Intervention_competenceRequiseID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompetenceRequiseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_competenceRequiseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_niveauRequis(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_niveauRequis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NiveauRequis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.NiveauCompetence) graphql.Marshaler {
+			return ec.marshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_niveauRequis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "NiveauCompetence")
+}
+
 func (ec *executionContext) _Intervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9366,6 +9801,38 @@ func (ec *executionContext) fieldContext_Intervention_pieces(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_competenceRequise(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_competenceRequise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompetenceRequise(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+			return ec.marshalOCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_competenceRequise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competence(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11119,68 +11586,6 @@ func (ec *executionContext) fieldContext_Mutation_updateTechnicien(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_createCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createCompetence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateCompetence(ctx, fc.Args["input"].(ent.CreateCompetenceInput))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
-				if err != nil {
-					var zeroVal *ent.Competence
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *ent.Competence
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
-			return ec.marshalNCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_createCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Competence(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_createPlanning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12181,6 +12586,316 @@ func (ec *executionContext) fieldContext_Mutation_deleteContrat(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteContrat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCompetence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCompetence(ctx, fc.Args["input"].(ent.CreateCompetenceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Competence
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Competence
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+			return ec.marshalNCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCompetence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCompetence(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateCompetenceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Competence
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Competence
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+			return ec.marshalNCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCompetence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCompetence(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setTechnicienCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setTechnicienCompetence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetTechnicienCompetence(ctx, fc.Args["technicienId"].(int), fc.Args["competenceId"].(int), fc.Args["niveau"].(domain.NiveauCompetence))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.TechnicienCompetence
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.TechnicienCompetence
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TechnicienCompetence) graphql.Marshaler {
+			return ec.marshalNTechnicienCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setTechnicienCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TechnicienCompetence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setTechnicienCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeTechnicienCompetence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeTechnicienCompetence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveTechnicienCompetence(ctx, fc.Args["technicienId"].(int), fc.Args["competenceId"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Technicien
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Technicien
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeTechnicienCompetence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeTechnicienCompetence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14699,6 +15414,68 @@ func (ec *executionContext) fieldContext_Query_planningForecast(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_candidatsIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_candidatsIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CandidatsIntervention(ctx, fc.Args["interventionId"].(int), fc.Args["competenceId"].(*int), fc.Args["niveauMin"].(*domain.NiveauCompetence), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal []*model.CandidatIntervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.CandidatIntervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CandidatIntervention) graphql.Marshaler {
+			return ec.marshalNCandidatIntervention2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCandidatInterventionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_candidatsIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidatIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_candidatsIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15997,33 +16774,33 @@ func (ec *executionContext) fieldContext_Technicien_user(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Technicien_competences(ctx context.Context, field graphql.CollectedField, obj *ent.Technicien) (ret graphql.Marshaler) {
+func (ec *executionContext) _Technicien_competencesDetenues(ctx context.Context, field graphql.CollectedField, obj *ent.Technicien) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Technicien_competences(ctx, field)
+			return ec.fieldContext_Technicien_competencesDetenues(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Competences(ctx)
+			return ec.Resolvers.Technicien().CompetencesDetenues(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Competence) graphql.Marshaler {
-			return ec.marshalOCompetence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TechnicienCompetence) graphql.Marshaler {
+			return ec.marshalOTechnicienCompetence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceᚄ(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Technicien_competences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Technicien_competencesDetenues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Technicien",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Competence(ctx, field)
+			return ec.childFields_TechnicienCompetence(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16100,6 +16877,208 @@ func (ec *executionContext) fieldContext_Technicien_plannings(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TechnicienCompetence_id(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TechnicienCompetence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TechnicienCompetence_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TechnicienCompetence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TechnicienCompetence_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TechnicienCompetence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TechnicienCompetence_technicienID(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_technicienID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TechnicienID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_technicienID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TechnicienCompetence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TechnicienCompetence_competenceID(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_competenceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompetenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_competenceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TechnicienCompetence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TechnicienCompetence_niveau(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_niveau(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Niveau, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.NiveauCompetence) graphql.Marshaler {
+			return ec.marshalNNiveauCompetence2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_niveau(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TechnicienCompetence", field, false, false, "NiveauCompetence")
+}
+
+func (ec *executionContext) _TechnicienCompetence_technicien(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_technicien(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Technicien(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_technicien(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TechnicienCompetence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TechnicienCompetence_competence(ctx context.Context, field graphql.CollectedField, obj *ent.TechnicienCompetence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TechnicienCompetence_competence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TechnicienCompetence().Competence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
+			return ec.marshalNCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TechnicienCompetence_competence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TechnicienCompetence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competence(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18043,6 +19022,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCompetenceDetenueFilter(ctx context.Context, obj any) (model.CompetenceDetenueFilter, error) {
+	var it model.CompetenceDetenueFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"competenceId", "niveauMin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "competenceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceID = data
+		case "niveauMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauMin"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauMin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompetenceDetenueFilter unmarshals raw into the CompetenceDetenueFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompetenceDetenueFilter(ctx context.Context, raw any) (model.CompetenceDetenueFilter, error) {
+	var out model.CompetenceDetenueFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompetenceDetenueFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCompetenceOrder(ctx context.Context, obj any) (ent.CompetenceOrder, error) {
 	var it ent.CompetenceOrder
 	if obj == nil {
@@ -18107,7 +19135,7 @@ func (ec *executionContext) unmarshalInputCompetenceWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "niveau", "niveauNEQ", "niveauIn", "niveauNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasTechniciens", "hasTechniciensWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18394,34 +19422,6 @@ func (ec *executionContext) unmarshalInputCompetenceWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.NomContainsFold = data
-		case "niveau":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveau"))
-			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Niveau = data
-		case "niveauNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauNEQ"))
-			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NiveauNEQ = data
-		case "niveauIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauIn"))
-			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NiveauIn = data
-		case "niveauNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauNotIn"))
-			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NiveauNotIn = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -18527,20 +19527,6 @@ func (ec *executionContext) unmarshalInputCompetenceWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.DescriptionContainsFold = data
-		case "hasTechniciens":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechniciens"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTechniciens = data
-		case "hasTechniciensWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechniciensWith"))
-			data, err := ec.unmarshalOTechnicienWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTechniciensWith = data
 		}
 	}
 	return it, nil
@@ -19602,7 +20588,7 @@ func (ec *executionContext) unmarshalInputCreateCompetenceInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "niveau", "description", "technicienIDs"}
+	fieldsInOrder := [...]string{"nom", "description"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19616,13 +20602,6 @@ func (ec *executionContext) unmarshalInputCreateCompetenceInput(ctx context.Cont
 				return it, err
 			}
 			it.Nom = data
-		case "niveau":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveau"))
-			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Niveau = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19630,13 +20609,6 @@ func (ec *executionContext) unmarshalInputCreateCompetenceInput(ctx context.Cont
 				return it, err
 			}
 			it.Description = data
-		case "technicienIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TechnicienIDs = data
 		}
 	}
 	return it, nil
@@ -19903,7 +20875,7 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "equipementID", "clientID", "contratID"}
+	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "niveauRequis", "equipementID", "clientID", "contratID", "competenceRequiseID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19973,6 +20945,13 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.Rapport = data
+		case "niveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequis"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequis = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -19994,6 +20973,13 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ContratID = data
+		case "competenceRequiseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseID = data
 		}
 	}
 	return it, nil
@@ -20365,7 +21351,7 @@ func (ec *executionContext) unmarshalInputCreateTechnicienInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"equipe", "disponibilite", "tauxHoraireCentimes", "userID", "competenceIDs"}
+	fieldsInOrder := [...]string{"equipe", "disponibilite", "tauxHoraireCentimes", "userID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20400,13 +21386,6 @@ func (ec *executionContext) unmarshalInputCreateTechnicienInput(ctx context.Cont
 				return it, err
 			}
 			it.UserID = data
-		case "competenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CompetenceIDs = data
 		}
 	}
 	return it, nil
@@ -24088,7 +25067,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25894,6 +26873,90 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.DateValidationClientNotNil = data
+		case "competenceRequiseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseID = data
+		case "competenceRequiseIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDNEQ = data
+		case "competenceRequiseIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDIn = data
+		case "competenceRequiseIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDNotIn = data
+		case "competenceRequiseIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDIsNil = data
+		case "competenceRequiseIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseIDNotNil = data
+		case "niveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequis"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequis = data
+		case "niveauRequisNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisNEQ"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisNEQ = data
+		case "niveauRequisIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisIn"))
+			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisIn = data
+		case "niveauRequisNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisNotIn"))
+			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisNotIn = data
+		case "niveauRequisIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisIsNil = data
+		case "niveauRequisNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequisNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequisNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -26034,6 +27097,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasPiecesWith = data
+		case "hasCompetenceRequise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetenceRequise"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetenceRequise = data
+		case "hasCompetenceRequiseWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetenceRequiseWith"))
+			data, err := ec.unmarshalOCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetenceRequiseWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30506,6 +31583,395 @@ func UnmarshalSocieteWhereInput(ctx context.Context, raw any) (ent.SocieteWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTechnicienCompetenceOrder(ctx context.Context, obj any) (ent.TechnicienCompetenceOrder, error) {
+	var it ent.TechnicienCompetenceOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTechnicienCompetenceOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTechnicienCompetenceOrder unmarshals raw into the TechnicienCompetenceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTechnicienCompetenceOrder(ctx context.Context, raw any) (ent.TechnicienCompetenceOrder, error) {
+	var out ent.TechnicienCompetenceOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TechnicienCompetenceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTechnicienCompetenceWhereInput(ctx context.Context, obj any) (ent.TechnicienCompetenceWhereInput, error) {
+	var it ent.TechnicienCompetenceWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "competenceID", "competenceIDNEQ", "competenceIDIn", "competenceIDNotIn", "niveau", "niveauNEQ", "niveauIn", "niveauNotIn", "hasTechnicien", "hasTechnicienWith", "hasCompetence", "hasCompetenceWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTechnicienCompetenceWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTechnicienCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTechnicienCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "technicienID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienID = data
+		case "technicienIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNEQ = data
+		case "technicienIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDIn = data
+		case "technicienIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNotIn = data
+		case "competenceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceID = data
+		case "competenceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceIDNEQ = data
+		case "competenceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceIDIn = data
+		case "competenceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceIDNotIn = data
+		case "niveau":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveau"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Niveau = data
+		case "niveauNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauNEQ"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauNEQ = data
+		case "niveauIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauIn"))
+			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauIn = data
+		case "niveauNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauNotIn"))
+			data, err := ec.unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauNotIn = data
+		case "hasTechnicien":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicien"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTechnicien = data
+		case "hasTechnicienWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicienWith"))
+			data, err := ec.unmarshalOTechnicienWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTechnicienWith = data
+		case "hasCompetence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetence"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetence = data
+		case "hasCompetenceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetenceWith"))
+			data, err := ec.unmarshalOCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetenceWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTechnicienCompetenceWhereInput unmarshals raw into the TechnicienCompetenceWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTechnicienCompetenceWhereInput(ctx context.Context, raw any) (ent.TechnicienCompetenceWhereInput, error) {
+	var out ent.TechnicienCompetenceWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TechnicienCompetenceWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTechnicienOrder(ctx context.Context, obj any) (ent.TechnicienOrder, error) {
 	var it ent.TechnicienOrder
 	if obj == nil {
@@ -30570,7 +32036,7 @@ func (ec *executionContext) unmarshalInputTechnicienWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "equipe", "equipeNEQ", "equipeIn", "equipeNotIn", "equipeGT", "equipeGTE", "equipeLT", "equipeLTE", "equipeContains", "equipeHasPrefix", "equipeHasSuffix", "equipeIsNil", "equipeNotNil", "equipeEqualFold", "equipeContainsFold", "disponibilite", "disponibiliteNEQ", "disponibiliteIn", "disponibiliteNotIn", "tauxHoraireCentimes", "tauxHoraireCentimesNEQ", "tauxHoraireCentimesIn", "tauxHoraireCentimesNotIn", "tauxHoraireCentimesGT", "tauxHoraireCentimesGTE", "tauxHoraireCentimesLT", "tauxHoraireCentimesLTE", "actif", "actifNEQ", "hasUser", "hasUserWith", "hasCompetences", "hasCompetencesWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "equipe", "equipeNEQ", "equipeIn", "equipeNotIn", "equipeGT", "equipeGTE", "equipeLT", "equipeLTE", "equipeContains", "equipeHasPrefix", "equipeHasSuffix", "equipeIsNil", "equipeNotNil", "equipeEqualFold", "equipeContainsFold", "disponibilite", "disponibiliteNEQ", "disponibiliteIn", "disponibiliteNotIn", "tauxHoraireCentimes", "tauxHoraireCentimesNEQ", "tauxHoraireCentimesIn", "tauxHoraireCentimesNotIn", "tauxHoraireCentimesGT", "tauxHoraireCentimesGTE", "tauxHoraireCentimesLT", "tauxHoraireCentimesLTE", "actif", "actifNEQ", "hasUser", "hasUserWith", "hasCompetencesDetenues", "hasCompetencesDetenuesWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "competence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31011,20 +32477,20 @@ func (ec *executionContext) unmarshalInputTechnicienWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasUserWith = data
-		case "hasCompetences":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetences"))
+		case "hasCompetencesDetenues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetencesDetenues"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HasCompetences = data
-		case "hasCompetencesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetencesWith"))
-			data, err := ec.unmarshalOCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceWhereInputᚄ(ctx, v)
+			it.HasCompetencesDetenues = data
+		case "hasCompetencesDetenuesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetencesDetenuesWith"))
+			data, err := ec.unmarshalOTechnicienCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HasCompetencesWith = data
+			it.HasCompetencesDetenuesWith = data
 		case "hasInterventions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventions"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -31053,6 +32519,15 @@ func (ec *executionContext) unmarshalInputTechnicienWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasPlanningsWith = data
+		case "competence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competence"))
+			data, err := ec.unmarshalOCompetenceDetenueFilter2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCompetenceDetenueFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.TechnicienWhereInput().Competence(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -31081,7 +32556,7 @@ func (ec *executionContext) unmarshalInputUpdateCompetenceInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "niveau", "description", "clearDescription", "addTechnicienIDs", "removeTechnicienIDs", "clearTechniciens"}
+	fieldsInOrder := [...]string{"nom", "description", "clearDescription"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31095,13 +32570,6 @@ func (ec *executionContext) unmarshalInputUpdateCompetenceInput(ctx context.Cont
 				return it, err
 			}
 			it.Nom = data
-		case "niveau":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveau"))
-			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Niveau = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -31116,27 +32584,6 @@ func (ec *executionContext) unmarshalInputUpdateCompetenceInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearDescription = data
-		case "addTechnicienIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTechnicienIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddTechnicienIDs = data
-		case "removeTechnicienIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTechnicienIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveTechnicienIDs = data
-		case "clearTechniciens":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTechniciens"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearTechniciens = data
 		}
 	}
 	return it, nil
@@ -31508,7 +32955,7 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "niveauRequis", "clearNiveauRequis", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat", "competenceRequiseID", "clearCompetenceRequise"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31613,6 +33060,20 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ClearRapport = data
+		case "niveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("niveauRequis"))
+			data, err := ec.unmarshalONiveauCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NiveauRequis = data
+		case "clearNiveauRequis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNiveauRequis"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNiveauRequis = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -31655,6 +33116,20 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ClearContrat = data
+		case "competenceRequiseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competenceRequiseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompetenceRequiseID = data
+		case "clearCompetenceRequise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCompetenceRequise"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCompetenceRequise = data
 		}
 	}
 	return it, nil
@@ -32152,7 +33627,7 @@ func (ec *executionContext) unmarshalInputUpdateTechnicienInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"equipe", "clearEquipe", "disponibilite", "tauxHoraireCentimes", "addCompetenceIDs", "removeCompetenceIDs", "clearCompetences"}
+	fieldsInOrder := [...]string{"equipe", "clearEquipe", "disponibilite", "tauxHoraireCentimes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32187,27 +33662,6 @@ func (ec *executionContext) unmarshalInputUpdateTechnicienInput(ctx context.Cont
 				return it, err
 			}
 			it.TauxHoraireCentimes = data
-		case "addCompetenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCompetenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddCompetenceIDs = data
-		case "removeCompetenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCompetenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveCompetenceIDs = data
-		case "clearCompetences":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCompetences"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearCompetences = data
 		}
 	}
 	return it, nil
@@ -33341,6 +34795,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.TechnicienCompetence:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TechnicienCompetence(ctx, sel, obj)
 	case *ent.Technicien:
 		if obj == nil {
 			return graphql.Null
@@ -33467,6 +34926,54 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var candidatInterventionImplementors = []string{"CandidatIntervention"}
+
+func (ec *executionContext) _CandidatIntervention(ctx context.Context, sel ast.SelectionSet, obj *model.CandidatIntervention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidatInterventionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidatIntervention")
+		case "technicien":
+			out.Values[i] = ec._CandidatIntervention_technicien(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "niveau":
+			out.Values[i] = ec._CandidatIntervention_niveau(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "disponible":
+			out.Values[i] = ec._CandidatIntervention_disponible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "charge":
+			out.Values[i] = ec._CandidatIntervention_charge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var competenceImplementors = []string{"Competence", "Node"}
 
 func (ec *executionContext) _Competence(ctx context.Context, sel ast.SelectionSet, obj *ent.Competence) graphql.Marshaler {
@@ -33481,39 +34988,28 @@ func (ec *executionContext) _Competence(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Competence_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._Competence_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Competence_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "nom":
 			out.Values[i] = ec._Competence_nom(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "niveau":
-			out.Values[i] = ec._Competence_niveau(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Competence_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "techniciens":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Competence_techniciens(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34314,6 +35810,16 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "competenceRequiseID":
+			out.Values[i] = ec._Intervention_competenceRequiseID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "niveauRequis":
+			out.Values[i] = ec._Intervention_niveauRequis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -34373,6 +35879,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_pieces(ctx, field, obj)
+				})
+		case "competenceRequise":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_competenceRequise(ctx, field, obj)
 				})
 		case "utilisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -34799,13 +36311,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "createCompetence":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createCompetence(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "createPlanning":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPlanning(ctx, field)
@@ -34921,6 +36426,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteContrat":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteContrat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCompetence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCompetence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCompetence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCompetence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCompetence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCompetence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setTechnicienCompetence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setTechnicienCompetence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeTechnicienCompetence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeTechnicienCompetence(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -35707,6 +37247,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_planningForecast(ctx, field)
 				})
+		case "candidatsIntervention":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_candidatsIntervention(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -36169,11 +37715,11 @@ func (ec *executionContext) _Technicien(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Technicien_user(ctx, field, obj)
 				})
-		case "competences":
+		case "competencesDetenues":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Technicien_competences(ctx, field, obj)
+					return ec._Technicien_competencesDetenues(ctx, field, obj)
 				})
 		case "interventions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -36186,6 +37732,76 @@ func (ec *executionContext) _Technicien(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Technicien_plannings(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var technicienCompetenceImplementors = []string{"TechnicienCompetence", "Node"}
+
+func (ec *executionContext) _TechnicienCompetence(ctx context.Context, sel ast.SelectionSet, obj *ent.TechnicienCompetence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, technicienCompetenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TechnicienCompetence")
+		case "id":
+			out.Values[i] = ec._TechnicienCompetence_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._TechnicienCompetence_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TechnicienCompetence_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "technicienID":
+			out.Values[i] = ec._TechnicienCompetence_technicienID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "competenceID":
+			out.Values[i] = ec._TechnicienCompetence_competenceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "niveau":
+			out.Values[i] = ec._TechnicienCompetence_niveau(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "technicien":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TechnicienCompetence_technicien(ctx, field, obj)
+				})
+		case "competence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TechnicienCompetence_competence(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36930,6 +38546,30 @@ func (ec *executionContext) unmarshalNCanal2githubᚗcomᚋmifmarocᚋerpᚋinte
 
 func (ec *executionContext) marshalNCanal2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐCanal(ctx context.Context, sel ast.SelectionSet, v domain.Canal) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCandidatIntervention2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCandidatInterventionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CandidatIntervention) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCandidatIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCandidatIntervention(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCandidatIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCandidatIntervention(ctx context.Context, sel ast.SelectionSet, v *model.CandidatIntervention) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CandidatIntervention!")
+		return graphql.Null
+	}
+	return ec._CandidatIntervention(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCompetence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Competence) graphql.Marshaler {
@@ -37800,6 +39440,33 @@ func (ec *executionContext) marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerp�
 	return ec._Technicien(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTechnicienCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetence(ctx context.Context, sel ast.SelectionSet, v *ent.TechnicienCompetence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TechnicienCompetence!")
+		return graphql.Null
+	}
+	return ec._TechnicienCompetence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTechnicienCompetenceOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceOrderField(ctx context.Context, v any) (*ent.TechnicienCompetenceOrderField, error) {
+	var res = new(ent.TechnicienCompetenceOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTechnicienCompetenceOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TechnicienCompetenceOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TechnicienCompetenceOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTechnicienCompetenceWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInput(ctx context.Context, v any) (*ent.TechnicienCompetenceWhereInput, error) {
+	res, err := ec.unmarshalInputTechnicienCompetenceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTechnicienConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TechnicienConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TechnicienConnection!")
@@ -37852,6 +39519,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompetenceInput(ctx context.Context, v any) (ent.UpdateCompetenceInput, error) {
+	res, err := ec.unmarshalInputUpdateCompetenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateContratInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateContratInput(ctx context.Context, v any) (ent.UpdateContratInput, error) {
@@ -38172,23 +39844,19 @@ func (ec *executionContext) marshalOCanal2ᚖgithubᚗcomᚋmifmarocᚋerpᚋint
 	return v
 }
 
-func (ec *executionContext) marshalOCompetence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Competence) graphql.Marshaler {
+func (ec *executionContext) marshalOCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx context.Context, sel ast.SelectionSet, v *ent.Competence) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx, sel, v[i])
-	})
+	return ec._Competence(ctx, sel, v)
+}
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
+func (ec *executionContext) unmarshalOCompetenceDetenueFilter2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCompetenceDetenueFilter(ctx context.Context, v any) (*model.CompetenceDetenueFilter, error) {
+	if v == nil {
+		return nil, nil
 	}
-
-	return ret
+	res, err := ec.unmarshalInputCompetenceDetenueFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceWhereInputᚄ(ctx context.Context, v any) ([]*ent.CompetenceWhereInput, error) {
@@ -39991,14 +41659,21 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) marshalOTechnicien2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Technicien) graphql.Marshaler {
+func (ec *executionContext) marshalOTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx context.Context, sel ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Technicien(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTechnicienCompetence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TechnicienCompetence) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, sel, v[i])
+		return ec.marshalNTechnicienCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetence(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -40010,11 +41685,29 @@ func (ec *executionContext) marshalOTechnicien2ᚕᚖgithubᚗcomᚋmifmarocᚋe
 	return ret
 }
 
-func (ec *executionContext) marshalOTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx context.Context, sel ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+func (ec *executionContext) unmarshalOTechnicienCompetenceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInputᚄ(ctx context.Context, v any) ([]*ent.TechnicienCompetenceWhereInput, error) {
 	if v == nil {
-		return graphql.Null
+		return nil, nil
 	}
-	return ec._Technicien(ctx, sel, v)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TechnicienCompetenceWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTechnicienCompetenceWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTechnicienCompetenceWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienCompetenceWhereInput(ctx context.Context, v any) (*ent.TechnicienCompetenceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTechnicienCompetenceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOTechnicienEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TechnicienEdge) graphql.Marshaler {

@@ -242,7 +242,10 @@ func TestRankFollowsItsField(t *testing.T) {
 	e.Client.Intervention.UpdateOne(high).SetStatut(domain.StatutAffectee).ExecX(e.Sys)
 	e.Client.HistoriqueIntervention.Create().SetInterventionID(high.ID).SetUserID(admin.ID).
 		SetNouveauStatut(domain.StatutAffectee).ExecX(e.Sys)
-	e.Client.Competence.Create().SetNom("Soudure").SetNiveau(domain.NiveauExpert).ExecX(e.Sys)
+	soudure := e.Client.Competence.Create().SetNom("Soudure").SaveX(e.Sys)
+	tc := e.Client.TechnicienCompetence.Create().SetTechnicien(e.Client.Technicien.Create().SetUser(e.User(t, "Soudeur", domain.RoleTechnicien)).SaveX(e.Sys)).SetCompetence(soudure).
+		SetNiveau(domain.NiveauExpert).SaveX(e.Sys)
+	e.Client.TechnicienCompetence.UpdateOne(tc).SetNiveau(domain.NiveauDebutant).ExecX(e.Sys)
 
 	for _, iv := range e.Client.Intervention.Query().AllX(e.Sys) {
 		if iv.PrioriteRang != iv.Priorite.Rank() || iv.StatutRang != iv.Statut.Rank() {
@@ -254,9 +257,9 @@ func TestRankFollowsItsField(t *testing.T) {
 			t.Errorf("history line: %s rank %d", h.NouveauStatut, h.NouveauStatutRang)
 		}
 	}
-	for _, c := range e.Client.Competence.Query().AllX(e.Sys) {
-		if c.NiveauRang != c.Niveau.Rank() || c.NiveauRang == 0 {
-			t.Errorf("competence: %s rank %d", c.Niveau, c.NiveauRang)
+	for _, c := range e.Client.TechnicienCompetence.Query().AllX(e.Sys) {
+		if c.NiveauRang != c.Niveau.Rank() || c.NiveauRang != domain.NiveauDebutant.Rank() {
+			t.Errorf("skill held: %s rank %d", c.Niveau, c.NiveauRang)
 		}
 	}
 }

@@ -305,10 +305,10 @@ type resTech struct {
 	Equipe        string
 	Disponibilite string
 	Taux          int64
-	Competences   []string // sorted names
+	Competences   []string // sorted "nom NIVEAU"
 }
 
-const resTechFields = `id userID equipe disponibilite tauxHoraireCentimes competences { nom }`
+const resTechFields = `id userID equipe disponibilite tauxHoraireCentimes competencesDetenues { niveau competence { nom } }`
 
 // resTechOut is the JSON of resTechFields.
 type resTechOut struct {
@@ -317,14 +317,17 @@ type resTechOut struct {
 	Equipe              string
 	Disponibilite       string
 	TauxHoraireCentimes int64
-	Competences         []struct{ Nom string }
+	CompetencesDetenues []struct {
+		Niveau     string
+		Competence struct{ Nom string }
+	}
 }
 
 func (o resTechOut) tech() resTech {
 	r := resTech{ID: o.ID, UserID: o.UserID, Equipe: o.Equipe, Disponibilite: o.Disponibilite,
 		Taux: o.TauxHoraireCentimes, Competences: []string{}}
-	for _, c := range o.Competences {
-		r.Competences = append(r.Competences, c.Nom)
+	for _, c := range o.CompetencesDetenues {
+		r.Competences = append(r.Competences, c.Competence.Nom+" "+c.Niveau)
 	}
 	slices.Sort(r.Competences)
 	return r
@@ -333,7 +336,7 @@ func (o resTechOut) tech() resTech {
 // resTechRows is every technician profile in the database, by id.
 func resTechRows(t *testing.T, env *apptest.Env) []resTech {
 	t.Helper()
-	rows, err := env.Client.Technicien.Query().WithCompetences().Order(ent.Asc(enttechnicien.FieldID)).All(env.Sys)
+	rows, err := env.Client.Technicien.Query().WithCompetencesDetenues(func(q *ent.TechnicienCompetenceQuery) { q.WithCompetence() }).Order(ent.Asc(enttechnicien.FieldID)).All(env.Sys)
 	if err != nil {
 		t.Fatalf("reading techniciens: %v", err)
 	}
@@ -341,8 +344,8 @@ func resTechRows(t *testing.T, env *apptest.Env) []resTech {
 	for _, r := range rows {
 		tr := resTech{ID: resID(r.ID), UserID: resID(r.UserID), Equipe: r.Equipe,
 			Disponibilite: string(r.Disponibilite), Taux: r.TauxHoraireCentimes, Competences: []string{}}
-		for _, c := range r.Edges.Competences {
-			tr.Competences = append(tr.Competences, c.Nom)
+		for _, c := range r.Edges.CompetencesDetenues {
+			tr.Competences = append(tr.Competences, c.Edges.Competence.Nom+" "+string(c.Niveau))
 		}
 		slices.Sort(tr.Competences)
 		out = append(out, tr)
@@ -372,9 +375,6 @@ func TestResCreateTechnicien(t *testing.T) {
 	otherResp := env.User(t, "AutreResp", domain.RoleResponsable)
 	clientUser := env.User(t, "Client", domain.RoleClient)
 	techUser := env.User(t, "Tech", domain.RoleTechnicien)
-	froid := c.Competence.Create().SetNom("Froid").SaveX(env.Sys)
-	hydro := c.Competence.Create().SetNom("Hydraulique").SaveX(env.Sys)
-	c.Competence.Create().SetNom("Soudure").SaveX(env.Sys)
 	c.Technicien.Create().SetUser(hasProfile).SetEquipe("Est").SetTauxHoraireCentimes(9000).SaveX(env.Sys)
 	c.Technicien.Create().SetUser(techUser).SaveX(env.Sys)
 	snap := func() []resTech { return resTechRows(t, env) }
@@ -389,9 +389,8 @@ func TestResCreateTechnicien(t *testing.T) {
 			in   map[string]any
 			want resTech // without ID
 		}{
-			{"WithCompetences", resp, newTech, map[string]any{"equipe": "Nord", "tauxHoraireCentimes": 15000,
-				"competenceIDs": []string{resID(hydro.ID), resID(froid.ID)}},
-				resTech{Equipe: "Nord", Disponibilite: "DISPONIBLE", Taux: 15000, Competences: []string{"Froid", "Hydraulique"}}},
+			{"WithEquipe", resp, newTech, map[string]any{"equipe": "Nord", "tauxHoraireCentimes": 15000},
+				resTech{Equipe: "Nord", Disponibilite: "DISPONIBLE", Taux: 15000, Competences: []string{}}},
 			{"Defaults", admin, newTech2, map[string]any{},
 				resTech{Disponibilite: "DISPONIBLE", Competences: []string{}}},
 		}
@@ -436,7 +435,7 @@ func TestResCreateTechnicien(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			in := map[string]any{"userID": resID(tt.userID), "equipe": "Sud", "competenceIDs": []string{resID(froid.ID)}}
+			in := map[string]any{"userID": resID(tt.userID), "equipe": "Sud"}
 			resRefused(t, env.As(t, tt.as), create, map[string]any{"in": in}, tt.code, snap)
 		})
 	}
@@ -450,10 +449,8 @@ func TestResUpdateTechnicien(t *testing.T) {
 	techUser := env.User(t, "Tech", domain.RoleTechnicien)
 	otherUser := env.User(t, "Autre", domain.RoleTechnicien)
 	froid := c.Competence.Create().SetNom("Froid").SaveX(env.Sys)
-	hydro := c.Competence.Create().SetNom("Hydraulique").SaveX(env.Sys)
-	soudure := c.Competence.Create().SetNom("Soudure").SaveX(env.Sys)
-	tech := c.Technicien.Create().SetUser(techUser).SetEquipe("Est").SetTauxHoraireCentimes(10000).
-		AddCompetences(froid).SaveX(env.Sys)
+	tech := c.Technicien.Create().SetUser(techUser).SetEquipe("Est").SetTauxHoraireCentimes(10000).SaveX(env.Sys)
+	c.TechnicienCompetence.Create().SetTechnicien(tech).SetCompetence(froid).SetNiveau(domain.NiveauAvance).SaveX(env.Sys)
 	other := c.Technicien.Create().SetUser(otherUser).SetEquipe("Ouest").SaveX(env.Sys)
 	snap := func() []resTech { return resTechRows(t, env) }
 
@@ -469,16 +466,10 @@ func TestResUpdateTechnicien(t *testing.T) {
 		code  string         // "" when allowed
 		apply func(*resTech) // the change of an allowed request
 	}{
-		{"StaffChangesEquipeAndAddsCompetences", resp, tech.ID,
-			map[string]any{"equipe": "Nord", "addCompetenceIDs": []string{resID(hydro.ID), resID(soudure.ID)}}, "",
-			func(r *resTech) { r.Equipe, r.Competences = "Nord", []string{"Froid", "Hydraulique", "Soudure"} }},
-		{"StaffAddsAlreadyHeldCompetence", admin, tech.ID,
-			map[string]any{"equipe": "Sud", "addCompetenceIDs": []string{resID(froid.ID)}}, "CONFLICT", nil},
-		{"StaffAddsCompetenceToOther", resp, other.ID,
-			map[string]any{"addCompetenceIDs": []string{resID(hydro.ID)}}, "",
-			func(r *resTech) { r.Competences = []string{"Hydraulique"} }},
-		{"StaffAddsOneHeldAmongNew", resp, other.ID,
-			map[string]any{"addCompetenceIDs": []string{resID(soudure.ID), resID(hydro.ID)}}, "CONFLICT", nil},
+		{"StaffChangesEquipe", resp, tech.ID, map[string]any{"equipe": "Nord"}, "",
+			func(r *resTech) { r.Equipe = "Nord" }},
+		{"StaffChangesOthersTaux", admin, other.ID, map[string]any{"tauxHoraireCentimes": 12000}, "",
+			func(r *resTech) { r.Taux = 12000 }},
 		{"StaffUnknownTechnicien", admin, other.ID + 1000, map[string]any{"equipe": "Nord"}, "NOT_FOUND", nil},
 		{"TechnicienOwnDisponibilite", techUser, tech.ID, map[string]any{"disponibilite": "CONGE"}, "",
 			func(r *resTech) { r.Disponibilite = "CONGE" }},
@@ -486,8 +477,6 @@ func TestResUpdateTechnicien(t *testing.T) {
 		{"TechnicienOwnDisponibiliteAndEquipe", techUser, tech.ID,
 			map[string]any{"disponibilite": "DISPONIBLE", "equipe": "Ouest"}, "FORBIDDEN", nil},
 		{"TechnicienOwnTaux", techUser, tech.ID, map[string]any{"tauxHoraireCentimes": 99999}, "FORBIDDEN", nil},
-		{"TechnicienOwnCompetences", techUser, tech.ID,
-			map[string]any{"removeCompetenceIDs": []string{resID(froid.ID)}}, "FORBIDDEN", nil},
 		// Another technician's profile is invisible to him (access.TechnicienRows), and
 		// docs/decisions.md: invisible rows are absent (NOT_FOUND), never an error confirming
 		// they exist.
@@ -523,9 +512,9 @@ func TestResUpdateTechnicien(t *testing.T) {
 	// The end state, against the fixture.
 	want := []resTech{
 		{ID: resID(tech.ID), UserID: resID(techUser.ID), Equipe: "Nord", Disponibilite: "CONGE", Taux: 10000,
-			Competences: []string{"Froid", "Hydraulique", "Soudure"}},
-		{ID: resID(other.ID), UserID: resID(otherUser.ID), Equipe: "Ouest", Disponibilite: "DISPONIBLE",
-			Competences: []string{"Hydraulique"}},
+			Competences: []string{"Froid AVANCE"}},
+		{ID: resID(other.ID), UserID: resID(otherUser.ID), Equipe: "Ouest", Disponibilite: "DISPONIBLE", Taux: 12000,
+			Competences: []string{}},
 	}
 	if diff := cmp.Diff(want, snap()); diff != "" {
 		t.Errorf("techniciens at the end (-want +got):\n%s", diff)
@@ -536,7 +525,6 @@ func TestResUpdateTechnicien(t *testing.T) {
 type resCompetence struct {
 	ID          string
 	Nom         string
-	Niveau      string
 	Description string
 }
 
@@ -549,7 +537,7 @@ func resCompetenceRows(t *testing.T, env *apptest.Env) []resCompetence {
 	}
 	out := []resCompetence{}
 	for _, r := range rows {
-		out = append(out, resCompetence{ID: resID(r.ID), Nom: r.Nom, Niveau: string(r.Niveau), Description: r.Description})
+		out = append(out, resCompetence{ID: resID(r.ID), Nom: r.Nom, Description: r.Description})
 	}
 	return out
 }
@@ -562,7 +550,7 @@ func TestResCreateCompetence(t *testing.T) {
 	env.Client.Technicien.Create().SetUser(techUser).SaveX(env.Sys)
 	snap := func() []resCompetence { return resCompetenceRows(t, env) }
 
-	const create = `mutation($in: CreateCompetenceInput!) { createCompetence(input: $in) { id nom niveau description } }`
+	const create = `mutation($in: CreateCompetenceInput!) { createCompetence(input: $in) { id nom description } }`
 
 	created := []struct {
 		name string
@@ -570,16 +558,12 @@ func TestResCreateCompetence(t *testing.T) {
 		in   map[string]any
 		want resCompetence // without ID
 	}{
-		{"Froid", resp, map[string]any{"nom": "Froid", "niveau": "EXPERT", "description": "climatisation"},
-			resCompetence{Nom: "Froid", Niveau: "EXPERT", Description: "climatisation"}},
-		{"ElectriciteUpper", admin, map[string]any{"nom": "ÉLECTRICITÉ"},
-			resCompetence{Nom: "ÉLECTRICITÉ", Niveau: "INTERMEDIAIRE"}},
-		{"EquilibrageUpper", admin, map[string]any{"nom": "ÉQUILIBRAGE"},
-			resCompetence{Nom: "ÉQUILIBRAGE", Niveau: "INTERMEDIAIRE"}},
-		{"MecaniqueLower", admin, map[string]any{"nom": "mécanique"},
-			resCompetence{Nom: "mécanique", Niveau: "INTERMEDIAIRE"}},
-		{"Trimmed", resp, map[string]any{"nom": "  Soudure  "},
-			resCompetence{Nom: "Soudure", Niveau: "INTERMEDIAIRE"}},
+		{"Froid", resp, map[string]any{"nom": "Froid", "description": "climatisation"},
+			resCompetence{Nom: "Froid", Description: "climatisation"}},
+		{"ElectriciteUpper", admin, map[string]any{"nom": "ÉLECTRICITÉ"}, resCompetence{Nom: "ÉLECTRICITÉ"}},
+		{"EquilibrageUpper", admin, map[string]any{"nom": "ÉQUILIBRAGE"}, resCompetence{Nom: "ÉQUILIBRAGE"}},
+		{"MecaniqueLower", admin, map[string]any{"nom": "mécanique"}, resCompetence{Nom: "mécanique"}},
+		{"Trimmed", resp, map[string]any{"nom": "  Soudure  "}, resCompetence{Nom: "Soudure"}},
 	}
 	for _, tt := range created {
 		t.Run(tt.name, func(t *testing.T) {

@@ -238,11 +238,6 @@ func (r *mutationResolver) UpdateTechnicien(ctx context.Context, id int, input e
 	return r.techniciens.Update(ctx, id, input)
 }
 
-// CreateCompetence is the resolver for the createCompetence field.
-func (r *mutationResolver) CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error) {
-	return r.techniciens.CreateCompetence(ctx, input)
-}
-
 // CreatePlanning is the resolver for the createPlanning field.
 func (r *mutationResolver) CreatePlanning(ctx context.Context, input ent.CreatePlanningInput) (*ent.Planning, error) {
 	return r.plannings.Create(ctx, input)

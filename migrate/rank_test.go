@@ -54,9 +54,7 @@ func TestRankBackfill(t *testing.T) {
 		exec(`INSERT INTO plannings (created_at, updated_at, titre, priorite, frequence, intervalle, prochaine_date, statut, equipement_id)
 			VALUES (?, ?, 'Graissage', ?, ?, 1, ?, ?, ?)`, now, now, priorites[k%len(priorites)], f, now, etatsPlanning[k%len(etatsPlanning)], eqBase)
 	}
-	for k, n := range domain.NiveauCompetence("").Values() {
-		exec(`INSERT INTO competences (created_at, updated_at, nom, niveau) VALUES (?, ?, ?, ?)`, now, now, fmt.Sprintf("Compétence %d", k), n)
-	}
+	// Competence levels moved to the technicians who hold them: TestSkillLevelsBackfill.
 
 	if _, err := migrate.Up(ctx, db.SQL, dia); err != nil {
 		t.Fatal(err)
@@ -74,7 +72,6 @@ func TestRankBackfill(t *testing.T) {
 		{"plannings", "priorite", func(v string) int { return domain.Priorite(v).Rank() }, len(priorites)},
 		{"plannings", "frequence", func(v string) int { return domain.Frequence(v).Rank() }, len(frequences)},
 		{"plannings", "statut", func(v string) int { return domain.PlanningStatut(v).Rank() }, len(etatsPlanning)},
-		{"competences", "niveau", func(v string) int { return domain.NiveauCompetence(v).Rank() }, len(domain.NiveauCompetence("").Values())},
 	}
 	for _, tt := range tests {
 		t.Run(tt.table+"."+tt.field, func(t *testing.T) {

@@ -3,14 +3,11 @@
 package competence
 
 import (
-	"fmt"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/mifmaroc/erp/internal/domain"
 )
 
 const (
@@ -24,21 +21,19 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldNom holds the string denoting the nom field in the database.
 	FieldNom = "nom"
-	// FieldNiveau holds the string denoting the niveau field in the database.
-	FieldNiveau = "niveau"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
-	// FieldNiveauRang holds the string denoting the niveau_rang field in the database.
-	FieldNiveauRang = "niveau_rang"
-	// EdgeTechniciens holds the string denoting the techniciens edge name in mutations.
-	EdgeTechniciens = "techniciens"
+	// EdgeDetentions holds the string denoting the detentions edge name in mutations.
+	EdgeDetentions = "detentions"
 	// Table holds the table name of the competence in the database.
 	Table = "competences"
-	// TechniciensTable is the table that holds the techniciens relation/edge. The primary key declared below.
-	TechniciensTable = "technicien_competences"
-	// TechniciensInverseTable is the table name for the Technicien entity.
-	// It exists in this package in order to avoid circular dependency with the "technicien" package.
-	TechniciensInverseTable = "techniciens"
+	// DetentionsTable is the table that holds the detentions relation/edge.
+	DetentionsTable = "techniciens_competences"
+	// DetentionsInverseTable is the table name for the TechnicienCompetence entity.
+	// It exists in this package in order to avoid circular dependency with the "techniciencompetence" package.
+	DetentionsInverseTable = "techniciens_competences"
+	// DetentionsColumn is the table column denoting the detentions relation/edge.
+	DetentionsColumn = "competence_id"
 )
 
 // Columns holds all SQL columns for competence fields.
@@ -47,16 +42,8 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldNom,
-	FieldNiveau,
 	FieldDescription,
-	FieldNiveauRang,
 }
-
-var (
-	// TechniciensPrimaryKey and TechniciensColumn2 are the table columns denoting the
-	// primary key for the techniciens relation (M2M).
-	TechniciensPrimaryKey = []string{"technicien_id", "competence_id"}
-)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -74,7 +61,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [1]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -84,21 +71,7 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NomValidator is a validator for the "nom" field. It is called by the builders before save.
 	NomValidator func(string) error
-	// DefaultNiveauRang holds the default value on creation for the "niveau_rang" field.
-	DefaultNiveauRang int
 )
-
-const DefaultNiveau domain.NiveauCompetence = "INTERMEDIAIRE"
-
-// NiveauValidator is a validator for the "niveau" field enum values. It is called by the builders before save.
-func NiveauValidator(n domain.NiveauCompetence) error {
-	switch n.String() {
-	case "DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT":
-		return nil
-	default:
-		return fmt.Errorf("competence: invalid enum value for niveau field: %q", n)
-	}
-}
 
 // OrderOption defines the ordering options for the Competence queries.
 type OrderOption func(*sql.Selector)
@@ -123,45 +96,28 @@ func ByNom(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNom, opts...).ToFunc()
 }
 
-// ByNiveau orders the results by the niveau field.
-func ByNiveau(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNiveau, opts...).ToFunc()
-}
-
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
 }
 
-// ByNiveauRang orders the results by the niveau_rang field.
-func ByNiveauRang(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNiveauRang, opts...).ToFunc()
-}
-
-// ByTechniciensCount orders the results by techniciens count.
-func ByTechniciensCount(opts ...sql.OrderTermOption) OrderOption {
+// ByDetentionsCount orders the results by detentions count.
+func ByDetentionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newTechniciensStep(), opts...)
+		sqlgraph.OrderByNeighborsCount(s, newDetentionsStep(), opts...)
 	}
 }
 
-// ByTechniciens orders the results by techniciens terms.
-func ByTechniciens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+// ByDetentions orders the results by detentions terms.
+func ByDetentions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newTechniciensStep(), append([]sql.OrderTerm{term}, terms...)...)
+		sqlgraph.OrderByNeighborTerms(s, newDetentionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
-func newTechniciensStep() *sqlgraph.Step {
+func newDetentionsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(TechniciensInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.M2M, true, TechniciensTable, TechniciensPrimaryKey...),
+		sqlgraph.To(DetentionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DetentionsTable, DetentionsColumn),
 	)
 }
-
-var (
-	// domain.NiveauCompetence must implement graphql.Marshaler.
-	_ graphql.Marshaler = (*domain.NiveauCompetence)(nil)
-	// domain.NiveauCompetence must implement graphql.Unmarshaler.
-	_ graphql.Unmarshaler = (*domain.NiveauCompetence)(nil)
-)

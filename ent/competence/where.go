@@ -8,7 +8,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/predicate"
-	"github.com/mifmaroc/erp/internal/domain"
 
 	"github.com/mifmaroc/erp/internal/visibility"
 )
@@ -76,11 +75,6 @@ func Nom(v string) predicate.Competence {
 // Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
 func Description(v string) predicate.Competence {
 	return predicate.Competence(sql.FieldEQ(FieldDescription, v))
-}
-
-// NiveauRang applies equality check predicate on the "niveau_rang" field. It's identical to NiveauRangEQ.
-func NiveauRang(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldEQ(FieldNiveauRang, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -228,36 +222,6 @@ func NomContainsFold(v string) predicate.Competence {
 	return predicate.Competence(sql.FieldContainsFold(FieldNom, v))
 }
 
-// NiveauEQ applies the EQ predicate on the "niveau" field.
-func NiveauEQ(v domain.NiveauCompetence) predicate.Competence {
-	vc := v
-	return predicate.Competence(sql.FieldEQ(FieldNiveau, vc))
-}
-
-// NiveauNEQ applies the NEQ predicate on the "niveau" field.
-func NiveauNEQ(v domain.NiveauCompetence) predicate.Competence {
-	vc := v
-	return predicate.Competence(sql.FieldNEQ(FieldNiveau, vc))
-}
-
-// NiveauIn applies the In predicate on the "niveau" field.
-func NiveauIn(vs ...domain.NiveauCompetence) predicate.Competence {
-	v := make([]any, len(vs))
-	for i := range v {
-		v[i] = vs[i]
-	}
-	return predicate.Competence(sql.FieldIn(FieldNiveau, v...))
-}
-
-// NiveauNotIn applies the NotIn predicate on the "niveau" field.
-func NiveauNotIn(vs ...domain.NiveauCompetence) predicate.Competence {
-	v := make([]any, len(vs))
-	for i := range v {
-		v[i] = vs[i]
-	}
-	return predicate.Competence(sql.FieldNotIn(FieldNiveau, v...))
-}
-
 // DescriptionEQ applies the EQ predicate on the "description" field.
 func DescriptionEQ(v string) predicate.Competence {
 	return predicate.Competence(sql.FieldEQ(FieldDescription, v))
@@ -333,66 +297,26 @@ func DescriptionContainsFold(v string) predicate.Competence {
 	return predicate.Competence(sql.FieldContainsFold(FieldDescription, v))
 }
 
-// NiveauRangEQ applies the EQ predicate on the "niveau_rang" field.
-func NiveauRangEQ(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldEQ(FieldNiveauRang, v))
-}
-
-// NiveauRangNEQ applies the NEQ predicate on the "niveau_rang" field.
-func NiveauRangNEQ(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldNEQ(FieldNiveauRang, v))
-}
-
-// NiveauRangIn applies the In predicate on the "niveau_rang" field.
-func NiveauRangIn(vs ...int) predicate.Competence {
-	return predicate.Competence(sql.FieldIn(FieldNiveauRang, vs...))
-}
-
-// NiveauRangNotIn applies the NotIn predicate on the "niveau_rang" field.
-func NiveauRangNotIn(vs ...int) predicate.Competence {
-	return predicate.Competence(sql.FieldNotIn(FieldNiveauRang, vs...))
-}
-
-// NiveauRangGT applies the GT predicate on the "niveau_rang" field.
-func NiveauRangGT(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldGT(FieldNiveauRang, v))
-}
-
-// NiveauRangGTE applies the GTE predicate on the "niveau_rang" field.
-func NiveauRangGTE(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldGTE(FieldNiveauRang, v))
-}
-
-// NiveauRangLT applies the LT predicate on the "niveau_rang" field.
-func NiveauRangLT(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldLT(FieldNiveauRang, v))
-}
-
-// NiveauRangLTE applies the LTE predicate on the "niveau_rang" field.
-func NiveauRangLTE(v int) predicate.Competence {
-	return predicate.Competence(sql.FieldLTE(FieldNiveauRang, v))
-}
-
-// HasTechniciens applies the HasEdge predicate on the "techniciens" edge.
-func HasTechniciens() predicate.Competence {
+// HasDetentions applies the HasEdge predicate on the "detentions" edge.
+func HasDetentions() predicate.Competence {
 	return predicate.Competence(func(s *sql.Selector) {
-		if scope := visibility.Of(s, "Technicien"); scope != nil {
-			sqlgraph.HasNeighborsWith(s, newTechniciensStep(), scope)
+		if scope := visibility.Of(s, "TechnicienCompetence"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDetentionsStep(), scope)
 			return
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, true, TechniciensTable, TechniciensPrimaryKey...),
+			sqlgraph.Edge(sqlgraph.O2M, false, DetentionsTable, DetentionsColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
 
-// HasTechniciensWith applies the HasEdge predicate on the "techniciens" edge with a given conditions (other predicates).
-func HasTechniciensWith(preds ...predicate.Technicien) predicate.Competence {
+// HasDetentionsWith applies the HasEdge predicate on the "detentions" edge with a given conditions (other predicates).
+func HasDetentionsWith(preds ...predicate.TechnicienCompetence) predicate.Competence {
 	return predicate.Competence(func(s *sql.Selector) {
-		step := newTechniciensStep()
-		preds := visibility.Neighbors(s, "Technicien", preds)
+		step := newDetentionsStep()
+		preds := visibility.Neighbors(s, "TechnicienCompetence", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -201,6 +201,18 @@ func (f TechnicienFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TechnicienMutation", m)
 }
 
+// The TechnicienCompetenceFunc type is an adapter to allow the use of ordinary
+// function as TechnicienCompetence mutator.
+type TechnicienCompetenceFunc func(context.Context, *ent.TechnicienCompetenceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TechnicienCompetenceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TechnicienCompetenceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TechnicienCompetenceMutation", m)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary
 // function as User mutator.
 type UserFunc func(context.Context, *ent.UserMutation) (ent.Value, error)

@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -516,6 +517,33 @@ func (f TraverseTechnicien) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TechnicienQuery", q)
 }
 
+// The TechnicienCompetenceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TechnicienCompetenceFunc func(context.Context, *ent.TechnicienCompetenceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TechnicienCompetenceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TechnicienCompetenceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TechnicienCompetenceQuery", q)
+}
+
+// The TraverseTechnicienCompetence type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTechnicienCompetence func(context.Context, *ent.TechnicienCompetenceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTechnicienCompetence) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTechnicienCompetence) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TechnicienCompetenceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TechnicienCompetenceQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -578,6 +606,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SocieteQuery, predicate.Societe, societe.OrderOption]{typ: ent.TypeSociete, tq: q}, nil
 	case *ent.TechnicienQuery:
 		return &query[*ent.TechnicienQuery, predicate.Technicien, technicien.OrderOption]{typ: ent.TypeTechnicien, tq: q}, nil
+	case *ent.TechnicienCompetenceQuery:
+		return &query[*ent.TechnicienCompetenceQuery, predicate.TechnicienCompetence, techniciencompetence.OrderOption]{typ: ent.TypeTechnicienCompetence, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	default:

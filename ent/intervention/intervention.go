@@ -86,6 +86,10 @@ const (
 	FieldStatutRang = "statut_rang"
 	// FieldPrioriteRang holds the string denoting the priorite_rang field in the database.
 	FieldPrioriteRang = "priorite_rang"
+	// FieldCompetenceRequiseID holds the string denoting the competence_requise_id field in the database.
+	FieldCompetenceRequiseID = "competence_requise_id"
+	// FieldNiveauRequis holds the string denoting the niveau_requis field in the database.
+	FieldNiveauRequis = "niveau_requis"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -106,6 +110,8 @@ const (
 	EdgeNotifications = "notifications"
 	// EdgePieces holds the string denoting the pieces edge name in mutations.
 	EdgePieces = "pieces"
+	// EdgeCompetenceRequise holds the string denoting the competence_requise edge name in mutations.
+	EdgeCompetenceRequise = "competence_requise"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -178,6 +184,13 @@ const (
 	// PiecesInverseTable is the table name for the Piece entity.
 	// It exists in this package in order to avoid circular dependency with the "piece" package.
 	PiecesInverseTable = "pieces"
+	// CompetenceRequiseTable is the table that holds the competence_requise relation/edge.
+	CompetenceRequiseTable = "interventions"
+	// CompetenceRequiseInverseTable is the table name for the Competence entity.
+	// It exists in this package in order to avoid circular dependency with the "competence" package.
+	CompetenceRequiseInverseTable = "competences"
+	// CompetenceRequiseColumn is the table column denoting the competence_requise relation/edge.
+	CompetenceRequiseColumn = "competence_requise_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -224,6 +237,8 @@ var Columns = []string{
 	FieldDateValidationClient,
 	FieldStatutRang,
 	FieldPrioriteRang,
+	FieldCompetenceRequiseID,
+	FieldNiveauRequis,
 }
 
 var (
@@ -248,7 +263,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mifmaroc/erp/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -309,6 +324,16 @@ func PrioriteValidator(pr domain.Priorite) error {
 		return nil
 	default:
 		return fmt.Errorf("intervention: invalid enum value for priorite field: %q", pr)
+	}
+}
+
+// NiveauRequisValidator is a validator for the "niveau_requis" field enum values. It is called by the builders before save.
+func NiveauRequisValidator(nr domain.NiveauCompetence) error {
+	switch nr.String() {
+	case "DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT":
+		return nil
+	default:
+		return fmt.Errorf("intervention: invalid enum value for niveau_requis field: %q", nr)
 	}
 }
 
@@ -490,6 +515,16 @@ func ByPrioriteRang(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPrioriteRang, opts...).ToFunc()
 }
 
+// ByCompetenceRequiseID orders the results by the competence_requise_id field.
+func ByCompetenceRequiseID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCompetenceRequiseID, opts...).ToFunc()
+}
+
+// ByNiveauRequis orders the results by the niveau_requis field.
+func ByNiveauRequis(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNiveauRequis, opts...).ToFunc()
+}
+
 // ByEquipementField orders the results by equipement field.
 func ByEquipementField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -588,6 +623,13 @@ func ByPieces(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByCompetenceRequiseField orders the results by competence_requise field.
+func ByCompetenceRequiseField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCompetenceRequiseStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -671,6 +713,13 @@ func newPiecesStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2M, false, PiecesTable, PiecesPrimaryKey...),
 	)
 }
+func newCompetenceRequiseStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CompetenceRequiseInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, CompetenceRequiseTable, CompetenceRequiseColumn),
+	)
+}
 func newUtilisationsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -698,4 +747,11 @@ var (
 	_ graphql.Marshaler = (*domain.Priorite)(nil)
 	// domain.Priorite must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*domain.Priorite)(nil)
+)
+
+var (
+	// domain.NiveauCompetence must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*domain.NiveauCompetence)(nil)
+	// domain.NiveauCompetence must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*domain.NiveauCompetence)(nil)
 )

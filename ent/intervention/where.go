@@ -213,6 +213,11 @@ func PrioriteRang(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldPrioriteRang, v))
 }
 
+// CompetenceRequiseID applies equality check predicate on the "competence_requise_id" field. It's identical to CompetenceRequiseIDEQ.
+func CompetenceRequiseID(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldCompetenceRequiseID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -1678,6 +1683,76 @@ func PrioriteRangLTE(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldLTE(FieldPrioriteRang, v))
 }
 
+// CompetenceRequiseIDEQ applies the EQ predicate on the "competence_requise_id" field.
+func CompetenceRequiseIDEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldCompetenceRequiseID, v))
+}
+
+// CompetenceRequiseIDNEQ applies the NEQ predicate on the "competence_requise_id" field.
+func CompetenceRequiseIDNEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldCompetenceRequiseID, v))
+}
+
+// CompetenceRequiseIDIn applies the In predicate on the "competence_requise_id" field.
+func CompetenceRequiseIDIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldCompetenceRequiseID, vs...))
+}
+
+// CompetenceRequiseIDNotIn applies the NotIn predicate on the "competence_requise_id" field.
+func CompetenceRequiseIDNotIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldCompetenceRequiseID, vs...))
+}
+
+// CompetenceRequiseIDIsNil applies the IsNil predicate on the "competence_requise_id" field.
+func CompetenceRequiseIDIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldCompetenceRequiseID))
+}
+
+// CompetenceRequiseIDNotNil applies the NotNil predicate on the "competence_requise_id" field.
+func CompetenceRequiseIDNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldCompetenceRequiseID))
+}
+
+// NiveauRequisEQ applies the EQ predicate on the "niveau_requis" field.
+func NiveauRequisEQ(v domain.NiveauCompetence) predicate.Intervention {
+	vc := v
+	return predicate.Intervention(sql.FieldEQ(FieldNiveauRequis, vc))
+}
+
+// NiveauRequisNEQ applies the NEQ predicate on the "niveau_requis" field.
+func NiveauRequisNEQ(v domain.NiveauCompetence) predicate.Intervention {
+	vc := v
+	return predicate.Intervention(sql.FieldNEQ(FieldNiveauRequis, vc))
+}
+
+// NiveauRequisIn applies the In predicate on the "niveau_requis" field.
+func NiveauRequisIn(vs ...domain.NiveauCompetence) predicate.Intervention {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Intervention(sql.FieldIn(FieldNiveauRequis, v...))
+}
+
+// NiveauRequisNotIn applies the NotIn predicate on the "niveau_requis" field.
+func NiveauRequisNotIn(vs ...domain.NiveauCompetence) predicate.Intervention {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Intervention(sql.FieldNotIn(FieldNiveauRequis, v...))
+}
+
+// NiveauRequisIsNil applies the IsNil predicate on the "niveau_requis" field.
+func NiveauRequisIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldNiveauRequis))
+}
+
+// NiveauRequisNotNil applies the NotNil predicate on the "niveau_requis" field.
+func NiveauRequisNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldNiveauRequis))
+}
+
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.
 func HasEquipement() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
@@ -1950,6 +2025,34 @@ func HasPiecesWith(preds ...predicate.Piece) predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newPiecesStep()
 		preds := visibility.Neighbors(s, "Piece", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCompetenceRequise applies the HasEdge predicate on the "competence_requise" edge.
+func HasCompetenceRequise() predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Competence"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCompetenceRequiseStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, CompetenceRequiseTable, CompetenceRequiseColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCompetenceRequiseWith applies the HasEdge predicate on the "competence_requise" edge with a given conditions (other predicates).
+func HasCompetenceRequiseWith(preds ...predicate.Competence) predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		step := newCompetenceRequiseStep()
+		preds := visibility.Neighbors(s, "Competence", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -15,9 +15,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "nom", Type: field.TypeString, Unique: true, Size: 100},
-		{Name: "niveau", Type: field.TypeEnum, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}, Default: "INTERMEDIAIRE"},
 		{Name: "description", Type: field.TypeString, Nullable: true},
-		{Name: "niveau_rang", Type: field.TypeInt, Default: 0},
 	}
 	// CompetencesTable holds the schema information for the "competences" table.
 	CompetencesTable = &schema.Table{
@@ -352,8 +350,10 @@ var (
 		{Name: "date_validation_client", Type: field.TypeTime, Nullable: true},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "priorite_rang", Type: field.TypeInt, Default: 0},
+		{Name: "niveau_requis", Type: field.TypeEnum, Nullable: true, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}},
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
+		{Name: "competence_requise_id", Type: field.TypeInt, Nullable: true},
 		{Name: "planning_id", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
@@ -367,37 +367,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[29]},
+				Columns:    []*schema.Column{InterventionsColumns[30]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[30]},
+				Columns:    []*schema.Column{InterventionsColumns[31]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
+				Symbol:     "interventions_competences_competence_requise",
+				Columns:    []*schema.Column{InterventionsColumns[32]},
+				RefColumns: []*schema.Column{CompetencesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[31]},
+				Columns:    []*schema.Column{InterventionsColumns[33]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[32]},
+				Columns:    []*schema.Column{InterventionsColumns[34]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[33]},
+				Columns:    []*schema.Column{InterventionsColumns[35]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[34]},
+				Columns:    []*schema.Column{InterventionsColumns[36]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -446,27 +452,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[33], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[35], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[30]},
+				Columns: []*schema.Column{InterventionsColumns[31]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[32], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[34], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[29]},
+				Columns: []*schema.Column{InterventionsColumns[30]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[34]},
+				Columns: []*schema.Column{InterventionsColumns[36]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -496,7 +502,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[31], InterventionsColumns[18]},
+				Columns: []*schema.Column{InterventionsColumns[33], InterventionsColumns[18]},
 			},
 		},
 	}
@@ -917,6 +923,53 @@ var (
 			},
 		},
 	}
+	// TechniciensCompetencesColumns holds the columns for the "techniciens_competences" table.
+	TechniciensCompetencesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "niveau", Type: field.TypeEnum, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}, Default: "INTERMEDIAIRE"},
+		{Name: "niveau_rang", Type: field.TypeInt, Default: 0},
+		{Name: "competence_id", Type: field.TypeInt},
+		{Name: "technicien_id", Type: field.TypeInt},
+	}
+	// TechniciensCompetencesTable holds the schema information for the "techniciens_competences" table.
+	TechniciensCompetencesTable = &schema.Table{
+		Name:       "techniciens_competences",
+		Columns:    TechniciensCompetencesColumns,
+		PrimaryKey: []*schema.Column{TechniciensCompetencesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "techniciens_competences_competences_detentions",
+				Columns:    []*schema.Column{TechniciensCompetencesColumns[5]},
+				RefColumns: []*schema.Column{CompetencesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "techniciens_competences_techniciens_competences_detenues",
+				Columns:    []*schema.Column{TechniciensCompetencesColumns[6]},
+				RefColumns: []*schema.Column{TechniciensColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "techniciencompetence_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{TechniciensCompetencesColumns[1]},
+			},
+			{
+				Name:    "techniciencompetence_technicien_id_competence_id",
+				Unique:  true,
+				Columns: []*schema.Column{TechniciensCompetencesColumns[6], TechniciensCompetencesColumns[5]},
+			},
+			{
+				Name:    "techniciencompetence_competence_id_niveau_rang",
+				Unique:  false,
+				Columns: []*schema.Column{TechniciensCompetencesColumns[5], TechniciensCompetencesColumns[4]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -996,31 +1049,6 @@ var (
 			},
 		},
 	}
-	// TechnicienCompetencesColumns holds the columns for the "technicien_competences" table.
-	TechnicienCompetencesColumns = []*schema.Column{
-		{Name: "technicien_id", Type: field.TypeInt},
-		{Name: "competence_id", Type: field.TypeInt},
-	}
-	// TechnicienCompetencesTable holds the schema information for the "technicien_competences" table.
-	TechnicienCompetencesTable = &schema.Table{
-		Name:       "technicien_competences",
-		Columns:    TechnicienCompetencesColumns,
-		PrimaryKey: []*schema.Column{TechnicienCompetencesColumns[0], TechnicienCompetencesColumns[1]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "technicien_competences_technicien_id",
-				Columns:    []*schema.Column{TechnicienCompetencesColumns[0]},
-				RefColumns: []*schema.Column{TechniciensColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-			{
-				Symbol:     "technicien_competences_competence_id",
-				Columns:    []*schema.Column{TechnicienCompetencesColumns[1]},
-				RefColumns: []*schema.Column{CompetencesColumns[0]},
-				OnDelete:   schema.Cascade,
-			},
-		},
-	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		CompetencesTable,
@@ -1039,9 +1067,9 @@ var (
 		SchedulerRunsTable,
 		SocietesTable,
 		TechniciensTable,
+		TechniciensCompetencesTable,
 		UsersTable,
 		ContratEquipementsTable,
-		TechnicienCompetencesTable,
 	}
 )
 
@@ -1070,14 +1098,15 @@ func init() {
 	}
 	IdempotencyKeysTable.ForeignKeys[0].RefTable = UsersTable
 	IdempotencyKeysTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(64424509440),
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	InterventionsTable.ForeignKeys[0].RefTable = ContratsTable
 	InterventionsTable.ForeignKeys[1].RefTable = EquipementsTable
-	InterventionsTable.ForeignKeys[2].RefTable = PlanningsTable
-	InterventionsTable.ForeignKeys[3].RefTable = SocietesTable
-	InterventionsTable.ForeignKeys[4].RefTable = TechniciensTable
-	InterventionsTable.ForeignKeys[5].RefTable = UsersTable
+	InterventionsTable.ForeignKeys[2].RefTable = CompetencesTable
+	InterventionsTable.ForeignKeys[3].RefTable = PlanningsTable
+	InterventionsTable.ForeignKeys[4].RefTable = SocietesTable
+	InterventionsTable.ForeignKeys[5].RefTable = TechniciensTable
+	InterventionsTable.ForeignKeys[6].RefTable = UsersTable
 	InterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
@@ -1093,7 +1122,7 @@ func init() {
 	}
 	PasswordResetsTable.ForeignKeys[0].RefTable = UsersTable
 	PasswordResetsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(68719476736),
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	PiecesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
@@ -1117,12 +1146,16 @@ func init() {
 	TechniciensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
+	TechniciensCompetencesTable.ForeignKeys[0].RefTable = CompetencesTable
+	TechniciensCompetencesTable.ForeignKeys[1].RefTable = TechniciensTable
+	TechniciensCompetencesTable.Annotation = &entsql.Annotation{
+		Table:          "techniciens_competences",
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
 	UsersTable.ForeignKeys[0].RefTable = SocietesTable
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	ContratEquipementsTable.ForeignKeys[0].RefTable = ContratsTable
 	ContratEquipementsTable.ForeignKeys[1].RefTable = EquipementsTable
-	TechnicienCompetencesTable.ForeignKeys[0].RefTable = TechniciensTable
-	TechnicienCompetencesTable.ForeignKeys[1].RefTable = CompetencesTable
 }

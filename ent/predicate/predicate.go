@@ -54,5 +54,8 @@ type Societe func(*sql.Selector)
 // Technicien is the predicate function for technicien builders.
 type Technicien func(*sql.Selector)
 
+// TechnicienCompetence is the predicate function for techniciencompetence builders.
+type TechnicienCompetence func(*sql.Selector)
+
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

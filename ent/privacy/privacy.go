@@ -495,6 +495,30 @@ func (f TechnicienMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TechnicienMutation", m)
 }
 
+// The TechnicienCompetenceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TechnicienCompetenceQueryRuleFunc func(context.Context, *ent.TechnicienCompetenceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TechnicienCompetenceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TechnicienCompetenceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TechnicienCompetenceQuery", q)
+}
+
+// The TechnicienCompetenceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TechnicienCompetenceMutationRuleFunc func(context.Context, *ent.TechnicienCompetenceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TechnicienCompetenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TechnicienCompetenceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TechnicienCompetenceMutation", m)
+}
+
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UserQueryRuleFunc func(context.Context, *ent.UserQuery) error
@@ -586,6 +610,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.TechnicienQuery:
 		return q.Filter(), nil
+	case *ent.TechnicienCompetenceQuery:
+		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
 	default:
@@ -626,6 +652,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SocieteMutation:
 		return m.Filter(), nil
 	case *ent.TechnicienMutation:
+		return m.Filter(), nil
+	case *ent.TechnicienCompetenceMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/schema"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 
 	"entgo.io/ent"
@@ -43,9 +44,6 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	competenceMixinHooks1 := competenceMixin[1].Hooks()
-
-	competence.Hooks[1] = competenceMixinHooks1[0]
 	competenceMixinFields0 := competenceMixin[0].Fields()
 	_ = competenceMixinFields0
 	competenceFields := schema.Competence{}.Fields()
@@ -78,10 +76,6 @@ func init() {
 			return nil
 		}
 	}()
-	// competenceDescNiveauRang is the schema descriptor for niveau_rang field.
-	competenceDescNiveauRang := competenceFields[3].Descriptor()
-	// competence.DefaultNiveauRang holds the default value on creation for the niveau_rang field.
-	competence.DefaultNiveauRang = competenceDescNiveauRang.Default.(int)
 	contratMixin := schema.Contrat{}.Mixin()
 	contrat.Policy = privacy.NewPolicies(schema.Contrat{})
 	contrat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -414,6 +408,8 @@ func init() {
 	intervention.Hooks[1] = interventionMixinHooks1[0]
 
 	intervention.Hooks[2] = interventionHooks[0]
+
+	intervention.Hooks[3] = interventionHooks[1]
 	interventionMixinFields0 := interventionMixin[0].Fields()
 	_ = interventionMixinFields0
 	interventionFields := schema.Intervention{}.Fields()
@@ -933,6 +929,37 @@ func init() {
 	technicienDescActif := technicienFields[4].Descriptor()
 	// technicien.DefaultActif holds the default value on creation for the actif field.
 	technicien.DefaultActif = technicienDescActif.Default.(bool)
+	techniciencompetenceMixin := schema.TechnicienCompetence{}.Mixin()
+	techniciencompetence.Policy = privacy.NewPolicies(schema.TechnicienCompetence{})
+	techniciencompetence.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := techniciencompetence.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	techniciencompetenceMixinHooks1 := techniciencompetenceMixin[1].Hooks()
+
+	techniciencompetence.Hooks[1] = techniciencompetenceMixinHooks1[0]
+	techniciencompetenceMixinFields0 := techniciencompetenceMixin[0].Fields()
+	_ = techniciencompetenceMixinFields0
+	techniciencompetenceFields := schema.TechnicienCompetence{}.Fields()
+	_ = techniciencompetenceFields
+	// techniciencompetenceDescCreatedAt is the schema descriptor for created_at field.
+	techniciencompetenceDescCreatedAt := techniciencompetenceMixinFields0[0].Descriptor()
+	// techniciencompetence.DefaultCreatedAt holds the default value on creation for the created_at field.
+	techniciencompetence.DefaultCreatedAt = techniciencompetenceDescCreatedAt.Default.(func() time.Time)
+	// techniciencompetenceDescUpdatedAt is the schema descriptor for updated_at field.
+	techniciencompetenceDescUpdatedAt := techniciencompetenceMixinFields0[1].Descriptor()
+	// techniciencompetence.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	techniciencompetence.DefaultUpdatedAt = techniciencompetenceDescUpdatedAt.Default.(func() time.Time)
+	// techniciencompetence.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	techniciencompetence.UpdateDefaultUpdatedAt = techniciencompetenceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// techniciencompetenceDescNiveauRang is the schema descriptor for niveau_rang field.
+	techniciencompetenceDescNiveauRang := techniciencompetenceFields[3].Descriptor()
+	// techniciencompetence.DefaultNiveauRang holds the default value on creation for the niveau_rang field.
+	techniciencompetence.DefaultNiveauRang = techniciencompetenceDescNiveauRang.Default.(int)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -7,18 +7,17 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/internal/access"
-
-	"github.com/mifmaroc/erp/internal/domain"
 )
 
-// Competence is a skill; its name is unique across the company.
+// Competence is a skill of the catalogue; its name is unique across the company. The level
+// at which a technician holds it is on TechnicienCompetence.
 type Competence struct {
 	ent.Schema
 }
 
 // Mixin of the Competence.
 func (Competence) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, rankMixin{Ranked: []string{"niveau"}}}
+	return []ent.Mixin{TimeMixin{}}
 }
 
 // Fields of the Competence.
@@ -29,20 +28,17 @@ func (Competence) Fields() []ent.Field {
 			MaxLen(100).
 			Unique().
 			Annotations(entgql.OrderField("NOM")),
-		field.Enum("niveau").
-			GoType(domain.NiveauCompetence("")).
-			Default(string(domain.NiveauIntermediaire)).
-			Annotations(entgql.Type("NiveauCompetence")),
 		field.String("description").
 			Optional(),
-		rankField("niveau", "NIVEAU"),
 	}
 }
 
 // Edges of the Competence.
 func (Competence) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("techniciens", Technicien.Type).Ref("competences"),
+		// Who holds a skill: the techniciens filter (competence) answers it for the API.
+		edge.To("detentions", TechnicienCompetence.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -58,7 +58,10 @@ func (Technicien) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Immutable(),
-		edge.To("competences", Competence.Type),
+		// The skills held, each at its level; written by setTechnicienCompetence.
+		edge.To("competences_detenues", TechnicienCompetence.Type).
+			Comment("the skills he holds, each at its level (setTechnicienCompetence): staff read everyone's, a technician his own, a client none").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("interventions", Intervention.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("plannings", Planning.Type).

@@ -34,8 +34,8 @@ const (
 	FieldActif = "actif"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
-	// EdgeCompetences holds the string denoting the competences edge name in mutations.
-	EdgeCompetences = "competences"
+	// EdgeCompetencesDetenues holds the string denoting the competences_detenues edge name in mutations.
+	EdgeCompetencesDetenues = "competences_detenues"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
 	EdgeInterventions = "interventions"
 	// EdgePlannings holds the string denoting the plannings edge name in mutations.
@@ -51,11 +51,13 @@ const (
 	UserInverseTable = "users"
 	// UserColumn is the table column denoting the user relation/edge.
 	UserColumn = "user_id"
-	// CompetencesTable is the table that holds the competences relation/edge. The primary key declared below.
-	CompetencesTable = "technicien_competences"
-	// CompetencesInverseTable is the table name for the Competence entity.
-	// It exists in this package in order to avoid circular dependency with the "competence" package.
-	CompetencesInverseTable = "competences"
+	// CompetencesDetenuesTable is the table that holds the competences_detenues relation/edge.
+	CompetencesDetenuesTable = "techniciens_competences"
+	// CompetencesDetenuesInverseTable is the table name for the TechnicienCompetence entity.
+	// It exists in this package in order to avoid circular dependency with the "techniciencompetence" package.
+	CompetencesDetenuesInverseTable = "techniciens_competences"
+	// CompetencesDetenuesColumn is the table column denoting the competences_detenues relation/edge.
+	CompetencesDetenuesColumn = "technicien_id"
 	// InterventionsTable is the table that holds the interventions relation/edge.
 	InterventionsTable = "interventions"
 	// InterventionsInverseTable is the table name for the Intervention entity.
@@ -90,12 +92,6 @@ var Columns = []string{
 	FieldTauxHoraireCentimes,
 	FieldActif,
 }
-
-var (
-	// CompetencesPrimaryKey and CompetencesColumn2 are the table columns denoting the
-	// primary key for the competences relation (M2M).
-	CompetencesPrimaryKey = []string{"technicien_id", "competence_id"}
-)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -193,17 +189,17 @@ func ByUserField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
-// ByCompetencesCount orders the results by competences count.
-func ByCompetencesCount(opts ...sql.OrderTermOption) OrderOption {
+// ByCompetencesDetenuesCount orders the results by competences_detenues count.
+func ByCompetencesDetenuesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newCompetencesStep(), opts...)
+		sqlgraph.OrderByNeighborsCount(s, newCompetencesDetenuesStep(), opts...)
 	}
 }
 
-// ByCompetences orders the results by competences terms.
-func ByCompetences(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+// ByCompetencesDetenues orders the results by competences_detenues terms.
+func ByCompetencesDetenues(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newCompetencesStep(), append([]sql.OrderTerm{term}, terms...)...)
+		sqlgraph.OrderByNeighborTerms(s, newCompetencesDetenuesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -255,11 +251,11 @@ func newUserStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2O, true, UserTable, UserColumn),
 	)
 }
-func newCompetencesStep() *sqlgraph.Step {
+func newCompetencesDetenuesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(CompetencesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.M2M, false, CompetencesTable, CompetencesPrimaryKey...),
+		sqlgraph.To(CompetencesDetenuesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CompetencesDetenuesTable, CompetencesDetenuesColumn),
 	)
 }
 func newInterventionsStep() *sqlgraph.Step {

@@ -371,26 +371,26 @@ func HasUserWith(preds ...predicate.User) predicate.Technicien {
 	})
 }
 
-// HasCompetences applies the HasEdge predicate on the "competences" edge.
-func HasCompetences() predicate.Technicien {
+// HasCompetencesDetenues applies the HasEdge predicate on the "competences_detenues" edge.
+func HasCompetencesDetenues() predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
-		if scope := visibility.Of(s, "Competence"); scope != nil {
-			sqlgraph.HasNeighborsWith(s, newCompetencesStep(), scope)
+		if scope := visibility.Of(s, "TechnicienCompetence"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCompetencesDetenuesStep(), scope)
 			return
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2M, false, CompetencesTable, CompetencesPrimaryKey...),
+			sqlgraph.Edge(sqlgraph.O2M, false, CompetencesDetenuesTable, CompetencesDetenuesColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
 
-// HasCompetencesWith applies the HasEdge predicate on the "competences" edge with a given conditions (other predicates).
-func HasCompetencesWith(preds ...predicate.Competence) predicate.Technicien {
+// HasCompetencesDetenuesWith applies the HasEdge predicate on the "competences_detenues" edge with a given conditions (other predicates).
+func HasCompetencesDetenuesWith(preds ...predicate.TechnicienCompetence) predicate.Technicien {
 	return predicate.Technicien(func(s *sql.Selector) {
-		step := newCompetencesStep()
-		preds := visibility.Neighbors(s, "Competence", preds)
+		step := newCompetencesDetenuesStep()
+		preds := visibility.Neighbors(s, "TechnicienCompetence", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -18,6 +18,24 @@ type AuthPayload struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
+// A technician who could take an intervention, with what ranks him.
+type CandidatIntervention struct {
+	Technicien *ent.Technicien `json:"technicien"`
+	// His level in the skill asked; null when no skill was asked.
+	Niveau *domain.NiveauCompetence `json:"niveau,omitempty"`
+	// His disponibilite is DISPONIBLE.
+	Disponible bool `json:"disponible"`
+	// His open work: interventions assigned to him that are AFFECTEE, EN_COURS or EN_ATTENTE.
+	Charge int `json:"charge"`
+}
+
+// Technicians who hold a skill, at a level or above.
+type CompetenceDetenueFilter struct {
+	CompetenceID int `json:"competenceId"`
+	// Any level when null.
+	NiveauMin *domain.NiveauCompetence `json:"niveauMin,omitempty"`
+}
+
 type CreateUserInput struct {
 	Email string `json:"email"`
 	// 12 to 128 characters.

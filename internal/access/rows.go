@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/privacy"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/techniciencompetence"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -155,6 +156,15 @@ var rules = map[string]rule{
 
 	ent.TypeTechnicien: staffAll(func(v *viewer.Viewer) predicate.Technicien {
 		return technicien.Or(technicien.UserID(v.UserID), technicien.HasInterventionsWith(Interventions(v)))
+	}),
+
+	// Skills held: staff match people to work; a technician reads his own, not his
+	// colleagues' levels; a client has no use for them.
+	ent.TypeTechnicienCompetence: staffAll(func(v *viewer.Viewer) predicate.TechnicienCompetence {
+		if v.Is(domain.RoleTechnicien) && v.TechnicienID != 0 {
+			return techniciencompetence.TechnicienID(v.TechnicienID)
+		}
+		return none
 	}),
 
 	// Equipment: technicians read it all (SPEC.md); a client, his company's and that of

@@ -91,6 +91,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return err
 	}
 	step("%d users, %d technicians, %d client companies", 5+s.Techniciens+s.Clients, len(techs), len(societes))
+	held, err := seedSkills(ctx, client, s, techs, equipes)
+	if err != nil {
+		return err
+	}
+	step("%d skills, held %d times", len(catalogue), held)
 
 	// Assets.
 	kinds := []string{"Pompe", "Compresseur", "Chaudière", "Convoyeur", "Groupe froid", "Transformateur", "Presse"}
@@ -240,6 +245,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			step("%d / %d interventions with their history, documents and notifications", done+n, s.Interventions)
 		}
 	}
+	required, err := requireSkills(ctx, client)
+	if err != nil {
+		return err
+	}
+	step("%d interventions require a skill", required)
 	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
 	// planner would otherwise see the tables as empty until autovacuum comes by.
 	if _, err := client.ExecContext(ctx, sqlVacuumAnalyze); err != nil {

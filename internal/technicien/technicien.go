@@ -1,15 +1,13 @@
-// Package technicien manages technicians' profiles and the skills catalogue.
+// Package technicien manages technicians' profiles, the skills catalogue, the levels at
+// which technicians hold skills, and who can take a piece of work.
 package technicien
 
 import (
 	"context"
-	"strings"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/domain"
-	"github.com/mifmaroc/erp/internal/search"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -48,7 +46,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateTechnicienInput) (*en
 }
 
 // Update changes a profile. A technician may change only his own availability; staff change
-// everything. Adding a skill the technician already has is CONFLICT.
+// everything. Skills are set one at a time (SetCompetence).
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInput) (*ent.Technicien, error) {
 	v := viewer.FromContext(ctx)
 	t, err := s.Client.Technicien.Get(ctx, id)
@@ -61,47 +59,9 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateTechnicienInp
 		if t.UserID != v.UserID {
 			return nil, domain.Errorf(domain.CodeForbidden, "a technician may only change his own profile")
 		}
-		if in.Equipe != nil || in.ClearEquipe || in.TauxHoraireCentimes != nil ||
-			len(in.AddCompetenceIDs) > 0 || len(in.RemoveCompetenceIDs) > 0 || in.ClearCompetences {
+		if in.Equipe != nil || in.ClearEquipe || in.TauxHoraireCentimes != nil {
 			return nil, domain.Errorf(domain.CodeForbidden, "a technician may only change his availability")
 		}
 	}
-	if len(in.AddCompetenceIDs) > 0 {
-		dup, err := t.QueryCompetences().Where(competence.IDIn(in.AddCompetenceIDs...)).First(viewer.SystemContext(ctx))
-		if err == nil {
-			return nil, domain.Errorf(domain.CodeConflict, "the technician already has competence %s", dup.Nom)
-		} else if !ent.IsNotFound(err) {
-			return nil, err
-		}
-	}
-	out, err := s.Client.Technicien.UpdateOneID(id).SetInput(in).Save(ctx)
-	if ent.IsConstraintError(err) {
-		return nil, domain.Errorf(domain.CodeConflict, "this change conflicts with existing data (unknown or duplicate competence)")
-	}
-	return out, err
-}
-
-// CreateCompetence adds a skill; names are unique whatever their case and accents
-// (CONFLICT): "electricite" and "Électricité" are one skill.
-func (s *Service) CreateCompetence(ctx context.Context, in ent.CreateCompetenceInput) (*ent.Competence, error) {
-	if err := viewer.Require(ctx, "create competences", domain.RoleAdmin, domain.RoleResponsable); err != nil {
-		return nil, err
-	}
-	in.Nom = strings.TrimSpace(in.Nom)
-	// The catalogue is small; comparing in Go folds accents the same way on every database.
-	names, err := s.Client.Competence.Query().Select(competence.FieldNom).Strings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := search.Normalize(in.Nom)
-	for _, n := range names {
-		if search.Normalize(n) == key {
-			return nil, domain.Errorf(domain.CodeConflict, "competence %q already exists (as %q)", in.Nom, n)
-		}
-	}
-	c, err := s.Client.Competence.Create().SetInput(in).Save(ctx)
-	if ent.IsConstraintError(err) {
-		return nil, domain.Errorf(domain.CodeConflict, "competence %q already exists", in.Nom)
-	}
-	return c, err
+	return s.Client.Technicien.UpdateOneID(id).SetInput(in).Save(ctx)
 }
