@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -94,6 +95,7 @@ func checkColumn(t, c string) error {
 			historiqueintervention.Table: historiqueintervention.ValidColumn,
 			intervention.Table:           intervention.ValidColumn,
 			interventionpiece.Table:      interventionpiece.ValidColumn,
+			mouvementstock.Table:         mouvementstock.ValidColumn,
 			notification.Table:           notification.ValidColumn,
 			piece.Table:                  piece.ValidColumn,
 			planning.Table:               planning.ValidColumn,

@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -216,6 +217,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   mouvementstock.Table,
+			Columns: mouvementstock.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: mouvementstock.FieldID,
+			},
+		},
+		Type: "MouvementStock",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			mouvementstock.FieldCreatedAt:            {Type: field.TypeTime, Column: mouvementstock.FieldCreatedAt},
+			mouvementstock.FieldUpdatedAt:            {Type: field.TypeTime, Column: mouvementstock.FieldUpdatedAt},
+			mouvementstock.FieldType:                 {Type: field.TypeEnum, Column: mouvementstock.FieldType},
+			mouvementstock.FieldQuantite:             {Type: field.TypeInt, Column: mouvementstock.FieldQuantite},
+			mouvementstock.FieldQuantiteApres:        {Type: field.TypeInt, Column: mouvementstock.FieldQuantiteApres},
+			mouvementstock.FieldCoutUnitaireCentimes: {Type: field.TypeInt64, Column: mouvementstock.FieldCoutUnitaireCentimes},
+			mouvementstock.FieldMotif:                {Type: field.TypeString, Column: mouvementstock.FieldMotif},
+			mouvementstock.FieldPieceID:              {Type: field.TypeInt, Column: mouvementstock.FieldPieceID},
+			mouvementstock.FieldInterventionID:       {Type: field.TypeInt, Column: mouvementstock.FieldInterventionID},
+			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -242,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldInterventionID:     {Type: field.TypeInt, Column: notification.FieldInterventionID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -260,9 +284,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldQuantite:             {Type: field.TypeInt, Column: piece.FieldQuantite},
 			piece.FieldSeuilAlerte:          {Type: field.TypeInt, Column: piece.FieldSeuilAlerte},
 			piece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: piece.FieldPrixUnitaireCentimes},
+			piece.FieldUnite:                {Type: field.TypeString, Column: piece.FieldUnite},
+			piece.FieldEmplacement:          {Type: field.TypeString, Column: piece.FieldEmplacement},
+			piece.FieldQuantiteReappro:      {Type: field.TypeInt, Column: piece.FieldQuantiteReappro},
+			piece.FieldFournisseur:          {Type: field.TypeString, Column: piece.FieldFournisseur},
+			piece.FieldActif:                {Type: field.TypeBool, Column: piece.FieldActif},
+			piece.FieldCoutMoyenCentimes:    {Type: field.TypeInt64, Column: piece.FieldCoutMoyenCentimes},
+			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -292,7 +323,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -313,7 +344,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -337,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -359,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldUserID:    {Type: field.TypeInt, Column: societe.FieldUserID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -379,7 +410,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -698,6 +729,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Piece",
 	)
 	graph.MustAddE(
+		"piece",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   mouvementstock.PieceTable,
+			Columns: []string{mouvementstock.PieceColumn},
+			Bidi:    false,
+		},
+		"MouvementStock",
+		"Piece",
+	)
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   mouvementstock.InterventionTable,
+			Columns: []string{mouvementstock.InterventionColumn},
+			Bidi:    false,
+		},
+		"MouvementStock",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   mouvementstock.UserTable,
+			Columns: []string{mouvementstock.UserColumn},
+			Bidi:    false,
+		},
+		"MouvementStock",
+		"User",
+	)
+	graph.MustAddE(
 		"user",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -732,6 +799,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Piece",
 		"Intervention",
+	)
+	graph.MustAddE(
+		"mouvements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+		},
+		"Piece",
+		"MouvementStock",
 	)
 	graph.MustAddE(
 		"utilisations",
@@ -2081,6 +2160,138 @@ func (f *InterventionPieceFilter) WhereHasPieceWith(preds ...predicate.Piece) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MouvementStockQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MouvementStockQuery builder.
+func (_q *MouvementStockQuery) Filter() *MouvementStockFilter {
+	return &MouvementStockFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MouvementStockMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MouvementStockMutation builder.
+func (m *MouvementStockMutation) Filter() *MouvementStockFilter {
+	return &MouvementStockFilter{config: m.config, predicateAdder: m}
+}
+
+// MouvementStockFilter provides a generic filtering capability at runtime for MouvementStockQuery.
+type MouvementStockFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MouvementStockFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MouvementStockFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MouvementStockFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(mouvementstock.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MouvementStockFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(mouvementstock.FieldUpdatedAt))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *MouvementStockFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(mouvementstock.FieldType))
+}
+
+// WhereQuantite applies the entql int predicate on the quantite field.
+func (f *MouvementStockFilter) WhereQuantite(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldQuantite))
+}
+
+// WhereQuantiteApres applies the entql int predicate on the quantite_apres field.
+func (f *MouvementStockFilter) WhereQuantiteApres(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldQuantiteApres))
+}
+
+// WhereCoutUnitaireCentimes applies the entql int64 predicate on the cout_unitaire_centimes field.
+func (f *MouvementStockFilter) WhereCoutUnitaireCentimes(p entql.Int64P) {
+	f.Where(p.Field(mouvementstock.FieldCoutUnitaireCentimes))
+}
+
+// WhereMotif applies the entql string predicate on the motif field.
+func (f *MouvementStockFilter) WhereMotif(p entql.StringP) {
+	f.Where(p.Field(mouvementstock.FieldMotif))
+}
+
+// WherePieceID applies the entql int predicate on the piece_id field.
+func (f *MouvementStockFilter) WherePieceID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldPieceID))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *MouvementStockFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldInterventionID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *MouvementStockFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldUserID))
+}
+
+// WhereHasPiece applies a predicate to check if query has an edge piece.
+func (f *MouvementStockFilter) WhereHasPiece() {
+	f.Where(entql.HasEdge("piece"))
+}
+
+// WhereHasPieceWith applies a predicate to check if query has an edge piece with a given conditions (other predicates).
+func (f *MouvementStockFilter) WhereHasPieceWith(preds ...predicate.Piece) {
+	f.Where(entql.HasEdgeWith("piece", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *MouvementStockFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *MouvementStockFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *MouvementStockFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *MouvementStockFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2109,7 +2320,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2252,7 +2463,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2298,6 +2509,41 @@ func (f *PieceFilter) WherePrixUnitaireCentimes(p entql.Int64P) {
 	f.Where(p.Field(piece.FieldPrixUnitaireCentimes))
 }
 
+// WhereUnite applies the entql string predicate on the unite field.
+func (f *PieceFilter) WhereUnite(p entql.StringP) {
+	f.Where(p.Field(piece.FieldUnite))
+}
+
+// WhereEmplacement applies the entql string predicate on the emplacement field.
+func (f *PieceFilter) WhereEmplacement(p entql.StringP) {
+	f.Where(p.Field(piece.FieldEmplacement))
+}
+
+// WhereQuantiteReappro applies the entql int predicate on the quantite_reappro field.
+func (f *PieceFilter) WhereQuantiteReappro(p entql.IntP) {
+	f.Where(p.Field(piece.FieldQuantiteReappro))
+}
+
+// WhereFournisseur applies the entql string predicate on the fournisseur field.
+func (f *PieceFilter) WhereFournisseur(p entql.StringP) {
+	f.Where(p.Field(piece.FieldFournisseur))
+}
+
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *PieceFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(piece.FieldActif))
+}
+
+// WhereCoutMoyenCentimes applies the entql int64 predicate on the cout_moyen_centimes field.
+func (f *PieceFilter) WhereCoutMoyenCentimes(p entql.Int64P) {
+	f.Where(p.Field(piece.FieldCoutMoyenCentimes))
+}
+
+// WhereAlerteStock applies the entql bool predicate on the alerte_stock field.
+func (f *PieceFilter) WhereAlerteStock(p entql.BoolP) {
+	f.Where(p.Field(piece.FieldAlerteStock))
+}
+
 // WhereHasInterventions applies a predicate to check if query has an edge interventions.
 func (f *PieceFilter) WhereHasInterventions() {
 	f.Where(entql.HasEdge("interventions"))
@@ -2306,6 +2552,20 @@ func (f *PieceFilter) WhereHasInterventions() {
 // WhereHasInterventionsWith applies a predicate to check if query has an edge interventions with a given conditions (other predicates).
 func (f *PieceFilter) WhereHasInterventionsWith(preds ...predicate.Intervention) {
 	f.Where(entql.HasEdgeWith("interventions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMouvements applies a predicate to check if query has an edge mouvements.
+func (f *PieceFilter) WhereHasMouvements() {
+	f.Where(entql.HasEdge("mouvements"))
+}
+
+// WhereHasMouvementsWith applies a predicate to check if query has an edge mouvements with a given conditions (other predicates).
+func (f *PieceFilter) WhereHasMouvementsWith(preds ...predicate.MouvementStock) {
+	f.Where(entql.HasEdgeWith("mouvements", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2355,7 +2615,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2522,7 +2782,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2616,7 +2876,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2711,7 +2971,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2852,7 +3112,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2997,7 +3257,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

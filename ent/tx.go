@@ -28,6 +28,8 @@ type Tx struct {
 	Intervention *InterventionClient
 	// InterventionPiece is the client for interacting with the InterventionPiece builders.
 	InterventionPiece *InterventionPieceClient
+	// MouvementStock is the client for interacting with the MouvementStock builders.
+	MouvementStock *MouvementStockClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Piece is the client for interacting with the Piece builders.
@@ -182,6 +184,7 @@ func (tx *Tx) init() {
 	tx.HistoriqueIntervention = NewHistoriqueInterventionClient(tx.config)
 	tx.Intervention = NewInterventionClient(tx.config)
 	tx.InterventionPiece = NewInterventionPieceClient(tx.config)
+	tx.MouvementStock = NewMouvementStockClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Piece = NewPieceClient(tx.config)
 	tx.Planning = NewPlanningClient(tx.config)

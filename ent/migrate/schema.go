@@ -494,6 +494,63 @@ var (
 			},
 		},
 	}
+	// MouvementStocksColumns holds the columns for the "mouvement_stocks" table.
+	MouvementStocksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"ENTREE", "SORTIE", "AJUSTEMENT", "RETOUR"}},
+		{Name: "quantite", Type: field.TypeInt},
+		{Name: "quantite_apres", Type: field.TypeInt},
+		{Name: "cout_unitaire_centimes", Type: field.TypeInt64},
+		{Name: "motif", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "piece_id", Type: field.TypeInt},
+	}
+	// MouvementStocksTable holds the schema information for the "mouvement_stocks" table.
+	MouvementStocksTable = &schema.Table{
+		Name:       "mouvement_stocks",
+		Columns:    MouvementStocksColumns,
+		PrimaryKey: []*schema.Column{MouvementStocksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mouvement_stocks_interventions_intervention",
+				Columns:    []*schema.Column{MouvementStocksColumns[8]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "mouvement_stocks_users_user",
+				Columns:    []*schema.Column{MouvementStocksColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "mouvement_stocks_pieces_mouvements",
+				Columns:    []*schema.Column{MouvementStocksColumns[10]},
+				RefColumns: []*schema.Column{PiecesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mouvementstock_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{MouvementStocksColumns[1]},
+			},
+			{
+				Name:    "mouvementstock_piece_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{MouvementStocksColumns[10], MouvementStocksColumns[1]},
+			},
+			{
+				Name:    "mouvementstock_intervention_id_piece_id",
+				Unique:  false,
+				Columns: []*schema.Column{MouvementStocksColumns[8], MouvementStocksColumns[10]},
+			},
+		},
+	}
 	// NotificationsColumns holds the columns for the "notifications" table.
 	NotificationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -565,6 +622,13 @@ var (
 		{Name: "quantite", Type: field.TypeInt, Default: 0},
 		{Name: "seuil_alerte", Type: field.TypeInt, Default: 0},
 		{Name: "prix_unitaire_centimes", Type: field.TypeInt64, Default: 0},
+		{Name: "unite", Type: field.TypeString, Size: 32, Default: "pièce"},
+		{Name: "emplacement", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "quantite_reappro", Type: field.TypeInt, Default: 0},
+		{Name: "fournisseur", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "actif", Type: field.TypeBool, Default: true},
+		{Name: "cout_moyen_centimes", Type: field.TypeInt64, Default: 0},
+		{Name: "alerte_stock", Type: field.TypeBool, Default: false},
 	}
 	// PiecesTable holds the schema information for the "pieces" table.
 	PiecesTable = &schema.Table{
@@ -912,6 +976,7 @@ var (
 		HistoriqueInterventionsTable,
 		InterventionsTable,
 		InterventionPiecesTable,
+		MouvementStocksTable,
 		NotificationsTable,
 		PiecesTable,
 		PlanningsTable,
@@ -960,6 +1025,12 @@ func init() {
 	InterventionPiecesTable.ForeignKeys[1].RefTable = PiecesTable
 	InterventionPiecesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	MouvementStocksTable.ForeignKeys[0].RefTable = InterventionsTable
+	MouvementStocksTable.ForeignKeys[1].RefTable = UsersTable
+	MouvementStocksTable.ForeignKeys[2].RefTable = PiecesTable
+	MouvementStocksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	NotificationsTable.ForeignKeys[0].RefTable = InterventionsTable
 	NotificationsTable.ForeignKeys[1].RefTable = UsersTable

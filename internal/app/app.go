@@ -32,6 +32,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/seed"
+	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
@@ -311,6 +312,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Equipements:   &equipement.Service{Client: db.Ent},
 			Techniciens:   &technicien.Service{Client: db.Ent},
 			Plannings:     &planning.Service{Client: db.Ent, Zone: cfg.Zone},
+			Stock:         &stock.Service{Client: db.Ent, Now: now, Log: log, Events: events},
 			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},

@@ -1,0 +1,16 @@
+package graph
+
+import (
+	"entgo.io/contrib/entgql"
+
+	"github.com/mifmaroc/erp/ent"
+)
+
+// newestFirst is the order of a stock ledger list: the one asked for, else the newest
+// movements first, which is what a user reading a ledger looks for.
+func newestFirst(orderBy []*ent.MouvementStockOrder) []*ent.MouvementStockOrder {
+	if len(orderBy) > 0 {
+		return orderBy
+	}
+	return []*ent.MouvementStockOrder{{Direction: entgql.OrderDirectionDesc, Field: ent.MouvementStockOrderFieldCreatedAt}}
+}
