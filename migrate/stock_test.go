@@ -19,7 +19,7 @@ import (
 )
 
 // stockMigration is the version of the migration that adds the stock ledger.
-const stockMigration = 20261204193233
+const stockMigration = 20261204194115
 
 // Parts in stock before the ledger existed get an opening ENTREE of their quantity at their
 // price, so that the ledger matches the quantities from the first day; a part already below

@@ -540,9 +540,9 @@ var (
 				Columns: []*schema.Column{MouvementStocksColumns[1]},
 			},
 			{
-				Name:    "mouvementstock_piece_id_created_at",
+				Name:    "mouvementstock_piece_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{MouvementStocksColumns[10], MouvementStocksColumns[1]},
+				Columns: []*schema.Column{MouvementStocksColumns[10], MouvementStocksColumns[0]},
 			},
 			{
 				Name:    "mouvementstock_intervention_id_piece_id",

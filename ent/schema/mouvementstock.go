@@ -74,11 +74,12 @@ func (MouvementStock) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the MouvementStock: a part's ledger in order (its movements, its sum in `erp
-// stock verify`), an intervention's movements (returns, a technician's view of the ledger).
+// Indexes of the MouvementStock: a part's ledger in the order it was written (its movements
+// newest first, its sum in `erp stock verify`), an intervention's movements (a technician's
+// view of the ledger).
 func (MouvementStock) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("piece_id", "created_at"),
+		index.Fields("piece_id", "id"),
 		index.Fields("intervention_id", "piece_id"),
 	}
 }

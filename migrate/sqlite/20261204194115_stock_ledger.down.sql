@@ -1,7 +1,7 @@
 -- reverse: create index "mouvementstock_intervention_id_piece_id" to table: "mouvement_stocks"
 DROP INDEX `mouvementstock_intervention_id_piece_id`;
--- reverse: create index "mouvementstock_piece_id_created_at" to table: "mouvement_stocks"
-DROP INDEX `mouvementstock_piece_id_created_at`;
+-- reverse: create index "mouvementstock_piece_id_id" to table: "mouvement_stocks"
+DROP INDEX `mouvementstock_piece_id_id`;
 -- reverse: create index "mouvementstock_created_at" to table: "mouvement_stocks"
 DROP INDEX `mouvementstock_created_at`;
 -- reverse: set sequence for "mouvement_stocks" table

@@ -21,8 +21,8 @@ CREATE TABLE `mouvement_stocks` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT
 INSERT INTO sqlite_sequence (name, seq) VALUES ("mouvement_stocks", 64424509440);
 -- create index "mouvementstock_created_at" to table: "mouvement_stocks"
 CREATE INDEX `mouvementstock_created_at` ON `mouvement_stocks` (`created_at`);
--- create index "mouvementstock_piece_id_created_at" to table: "mouvement_stocks"
-CREATE INDEX `mouvementstock_piece_id_created_at` ON `mouvement_stocks` (`piece_id`, `created_at`);
+-- create index "mouvementstock_piece_id_id" to table: "mouvement_stocks"
+CREATE INDEX `mouvementstock_piece_id_id` ON `mouvement_stocks` (`piece_id`, `id`);
 -- create index "mouvementstock_intervention_id_piece_id" to table: "mouvement_stocks"
 CREATE INDEX `mouvementstock_intervention_id_piece_id` ON `mouvement_stocks` (`intervention_id`, `piece_id`);
 -- backfill: the stock on hand becomes the ledger's opening line, valued at the part's price
