@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -370,6 +371,23 @@ func (a *App) Seed(ctx context.Context, size string, interventions int) error {
 		return err
 	}
 	return seed.Run(ctx, a.DB.Ent, s, a.clock()(), a.Config.BcryptCost, a.Out)
+}
+
+// ErrStockMismatch is the outcome of a stock verification that found parts whose quantity
+// is not the sum of their ledger.
+var ErrStockMismatch = errors.New("stock verify: quantities disagree with the ledger")
+
+// StockVerify compares every part's quantity with the sum of its stock movements, printing
+// its progress, each mismatch and a summary; a mismatch makes it fail (ErrStockMismatch).
+func (a *App) StockVerify(ctx context.Context) error {
+	r, err := stock.Verify(ctx, a.DB.Ent, a.Out)
+	if err != nil {
+		return err
+	}
+	if len(r.Ecarts) > 0 {
+		return fmt.Errorf("%w: %d of %d parts", ErrStockMismatch, len(r.Ecarts), r.Pieces)
+	}
+	return nil
 }
 
 // HealthCheck asks the server running on this machine's PORT whether it is ready; it is
