@@ -4729,16 +4729,6 @@ type MouvementStockWhereInput struct {
 	QuantiteApresLT    *int  `json:"quantiteApresLT,omitempty"`
 	QuantiteApresLTE   *int  `json:"quantiteApresLTE,omitempty"`
 
-	// "cout_unitaire_centimes" field predicates.
-	CoutUnitaireCentimes      *int64  `json:"coutUnitaireCentimes,omitempty"`
-	CoutUnitaireCentimesNEQ   *int64  `json:"coutUnitaireCentimesNEQ,omitempty"`
-	CoutUnitaireCentimesIn    []int64 `json:"coutUnitaireCentimesIn,omitempty"`
-	CoutUnitaireCentimesNotIn []int64 `json:"coutUnitaireCentimesNotIn,omitempty"`
-	CoutUnitaireCentimesGT    *int64  `json:"coutUnitaireCentimesGT,omitempty"`
-	CoutUnitaireCentimesGTE   *int64  `json:"coutUnitaireCentimesGTE,omitempty"`
-	CoutUnitaireCentimesLT    *int64  `json:"coutUnitaireCentimesLT,omitempty"`
-	CoutUnitaireCentimesLTE   *int64  `json:"coutUnitaireCentimesLTE,omitempty"`
-
 	// "motif" field predicates.
 	Motif             *string  `json:"motif,omitempty"`
 	MotifNEQ          *string  `json:"motifNEQ,omitempty"`
@@ -4993,30 +4983,6 @@ func (i *MouvementStockWhereInput) P() (predicate.MouvementStock, error) {
 	}
 	if i.QuantiteApresLTE != nil {
 		predicates = append(predicates, mouvementstock.QuantiteApresLTE(*i.QuantiteApresLTE))
-	}
-	if i.CoutUnitaireCentimes != nil {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesEQ(*i.CoutUnitaireCentimes))
-	}
-	if i.CoutUnitaireCentimesNEQ != nil {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesNEQ(*i.CoutUnitaireCentimesNEQ))
-	}
-	if len(i.CoutUnitaireCentimesIn) > 0 {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesIn(i.CoutUnitaireCentimesIn...))
-	}
-	if len(i.CoutUnitaireCentimesNotIn) > 0 {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesNotIn(i.CoutUnitaireCentimesNotIn...))
-	}
-	if i.CoutUnitaireCentimesGT != nil {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesGT(*i.CoutUnitaireCentimesGT))
-	}
-	if i.CoutUnitaireCentimesGTE != nil {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesGTE(*i.CoutUnitaireCentimesGTE))
-	}
-	if i.CoutUnitaireCentimesLT != nil {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesLT(*i.CoutUnitaireCentimesLT))
-	}
-	if i.CoutUnitaireCentimesLTE != nil {
-		predicates = append(predicates, mouvementstock.CoutUnitaireCentimesLTE(*i.CoutUnitaireCentimesLTE))
 	}
 	if i.Motif != nil {
 		predicates = append(predicates, mouvementstock.MotifEQ(*i.Motif))
@@ -6010,16 +5976,6 @@ type PieceWhereInput struct {
 	Actif    *bool `json:"actif,omitempty"`
 	ActifNEQ *bool `json:"actifNEQ,omitempty"`
 
-	// "cout_moyen_centimes" field predicates.
-	CoutMoyenCentimes      *int64  `json:"coutMoyenCentimes,omitempty"`
-	CoutMoyenCentimesNEQ   *int64  `json:"coutMoyenCentimesNEQ,omitempty"`
-	CoutMoyenCentimesIn    []int64 `json:"coutMoyenCentimesIn,omitempty"`
-	CoutMoyenCentimesNotIn []int64 `json:"coutMoyenCentimesNotIn,omitempty"`
-	CoutMoyenCentimesGT    *int64  `json:"coutMoyenCentimesGT,omitempty"`
-	CoutMoyenCentimesGTE   *int64  `json:"coutMoyenCentimesGTE,omitempty"`
-	CoutMoyenCentimesLT    *int64  `json:"coutMoyenCentimesLT,omitempty"`
-	CoutMoyenCentimesLTE   *int64  `json:"coutMoyenCentimesLTE,omitempty"`
-
 	// "alerte_stock" field predicates.
 	AlerteStock    *bool `json:"alerteStock,omitempty"`
 	AlerteStockNEQ *bool `json:"alerteStockNEQ,omitempty"`
@@ -6484,30 +6440,6 @@ func (i *PieceWhereInput) P() (predicate.Piece, error) {
 	}
 	if i.ActifNEQ != nil {
 		predicates = append(predicates, piece.ActifNEQ(*i.ActifNEQ))
-	}
-	if i.CoutMoyenCentimes != nil {
-		predicates = append(predicates, piece.CoutMoyenCentimesEQ(*i.CoutMoyenCentimes))
-	}
-	if i.CoutMoyenCentimesNEQ != nil {
-		predicates = append(predicates, piece.CoutMoyenCentimesNEQ(*i.CoutMoyenCentimesNEQ))
-	}
-	if len(i.CoutMoyenCentimesIn) > 0 {
-		predicates = append(predicates, piece.CoutMoyenCentimesIn(i.CoutMoyenCentimesIn...))
-	}
-	if len(i.CoutMoyenCentimesNotIn) > 0 {
-		predicates = append(predicates, piece.CoutMoyenCentimesNotIn(i.CoutMoyenCentimesNotIn...))
-	}
-	if i.CoutMoyenCentimesGT != nil {
-		predicates = append(predicates, piece.CoutMoyenCentimesGT(*i.CoutMoyenCentimesGT))
-	}
-	if i.CoutMoyenCentimesGTE != nil {
-		predicates = append(predicates, piece.CoutMoyenCentimesGTE(*i.CoutMoyenCentimesGTE))
-	}
-	if i.CoutMoyenCentimesLT != nil {
-		predicates = append(predicates, piece.CoutMoyenCentimesLT(*i.CoutMoyenCentimesLT))
-	}
-	if i.CoutMoyenCentimesLTE != nil {
-		predicates = append(predicates, piece.CoutMoyenCentimesLTE(*i.CoutMoyenCentimesLTE))
 	}
 	if i.AlerteStock != nil {
 		predicates = append(predicates, piece.AlerteStockEQ(*i.AlerteStock))

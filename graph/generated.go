@@ -26657,7 +26657,7 @@ func (ec *executionContext) unmarshalInputMouvementStockWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "quantiteApres", "quantiteApresNEQ", "quantiteApresIn", "quantiteApresNotIn", "quantiteApresGT", "quantiteApresGTE", "quantiteApresLT", "quantiteApresLTE", "coutUnitaireCentimes", "coutUnitaireCentimesNEQ", "coutUnitaireCentimesIn", "coutUnitaireCentimesNotIn", "coutUnitaireCentimesGT", "coutUnitaireCentimesGTE", "coutUnitaireCentimesLT", "coutUnitaireCentimesLTE", "motif", "motifNEQ", "motifIn", "motifNotIn", "motifGT", "motifGTE", "motifLT", "motifLTE", "motifContains", "motifHasPrefix", "motifHasSuffix", "motifIsNil", "motifNotNil", "motifEqualFold", "motifContainsFold", "pieceID", "pieceIDNEQ", "pieceIDIn", "pieceIDNotIn", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "hasPiece", "hasPieceWith", "hasIntervention", "hasInterventionWith", "hasUser", "hasUserWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "quantiteApres", "quantiteApresNEQ", "quantiteApresIn", "quantiteApresNotIn", "quantiteApresGT", "quantiteApresGTE", "quantiteApresLT", "quantiteApresLTE", "motif", "motifNEQ", "motifIn", "motifNotIn", "motifGT", "motifGTE", "motifLT", "motifLTE", "motifContains", "motifHasPrefix", "motifHasSuffix", "motifIsNil", "motifNotNil", "motifEqualFold", "motifContainsFold", "pieceID", "pieceIDNEQ", "pieceIDIn", "pieceIDNotIn", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "hasPiece", "hasPieceWith", "hasIntervention", "hasInterventionWith", "hasUser", "hasUserWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26993,62 +26993,6 @@ func (ec *executionContext) unmarshalInputMouvementStockWhereInput(ctx context.C
 				return it, err
 			}
 			it.QuantiteApresLTE = data
-		case "coutUnitaireCentimes":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimes"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimes = data
-		case "coutUnitaireCentimesNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesNEQ = data
-		case "coutUnitaireCentimesIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesIn"))
-			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesIn = data
-		case "coutUnitaireCentimesNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesNotIn"))
-			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesNotIn = data
-		case "coutUnitaireCentimesGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesGT"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesGT = data
-		case "coutUnitaireCentimesGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesGTE"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesGTE = data
-		case "coutUnitaireCentimesLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesLT"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesLT = data
-		case "coutUnitaireCentimesLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutUnitaireCentimesLTE"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutUnitaireCentimesLTE = data
 		case "motif":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motif"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -28415,7 +28359,7 @@ func (ec *executionContext) unmarshalInputPieceWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "designation", "designationNEQ", "designationIn", "designationNotIn", "designationGT", "designationGTE", "designationLT", "designationLTE", "designationContains", "designationHasPrefix", "designationHasSuffix", "designationEqualFold", "designationContainsFold", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "seuilAlerte", "seuilAlerteNEQ", "seuilAlerteIn", "seuilAlerteNotIn", "seuilAlerteGT", "seuilAlerteGTE", "seuilAlerteLT", "seuilAlerteLTE", "prixUnitaireCentimes", "prixUnitaireCentimesNEQ", "prixUnitaireCentimesIn", "prixUnitaireCentimesNotIn", "prixUnitaireCentimesGT", "prixUnitaireCentimesGTE", "prixUnitaireCentimesLT", "prixUnitaireCentimesLTE", "unite", "uniteNEQ", "uniteIn", "uniteNotIn", "uniteGT", "uniteGTE", "uniteLT", "uniteLTE", "uniteContains", "uniteHasPrefix", "uniteHasSuffix", "uniteEqualFold", "uniteContainsFold", "emplacement", "emplacementNEQ", "emplacementIn", "emplacementNotIn", "emplacementGT", "emplacementGTE", "emplacementLT", "emplacementLTE", "emplacementContains", "emplacementHasPrefix", "emplacementHasSuffix", "emplacementIsNil", "emplacementNotNil", "emplacementEqualFold", "emplacementContainsFold", "quantiteReappro", "quantiteReapproNEQ", "quantiteReapproIn", "quantiteReapproNotIn", "quantiteReapproGT", "quantiteReapproGTE", "quantiteReapproLT", "quantiteReapproLTE", "fournisseur", "fournisseurNEQ", "fournisseurIn", "fournisseurNotIn", "fournisseurGT", "fournisseurGTE", "fournisseurLT", "fournisseurLTE", "fournisseurContains", "fournisseurHasPrefix", "fournisseurHasSuffix", "fournisseurIsNil", "fournisseurNotNil", "fournisseurEqualFold", "fournisseurContainsFold", "actif", "actifNEQ", "coutMoyenCentimes", "coutMoyenCentimesNEQ", "coutMoyenCentimesIn", "coutMoyenCentimesNotIn", "coutMoyenCentimesGT", "coutMoyenCentimesGTE", "coutMoyenCentimesLT", "coutMoyenCentimesLTE", "alerteStock", "alerteStockNEQ", "hasInterventions", "hasInterventionsWith", "hasUtilisations", "hasUtilisationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "designation", "designationNEQ", "designationIn", "designationNotIn", "designationGT", "designationGTE", "designationLT", "designationLTE", "designationContains", "designationHasPrefix", "designationHasSuffix", "designationEqualFold", "designationContainsFold", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "seuilAlerte", "seuilAlerteNEQ", "seuilAlerteIn", "seuilAlerteNotIn", "seuilAlerteGT", "seuilAlerteGTE", "seuilAlerteLT", "seuilAlerteLTE", "prixUnitaireCentimes", "prixUnitaireCentimesNEQ", "prixUnitaireCentimesIn", "prixUnitaireCentimesNotIn", "prixUnitaireCentimesGT", "prixUnitaireCentimesGTE", "prixUnitaireCentimesLT", "prixUnitaireCentimesLTE", "unite", "uniteNEQ", "uniteIn", "uniteNotIn", "uniteGT", "uniteGTE", "uniteLT", "uniteLTE", "uniteContains", "uniteHasPrefix", "uniteHasSuffix", "uniteEqualFold", "uniteContainsFold", "emplacement", "emplacementNEQ", "emplacementIn", "emplacementNotIn", "emplacementGT", "emplacementGTE", "emplacementLT", "emplacementLTE", "emplacementContains", "emplacementHasPrefix", "emplacementHasSuffix", "emplacementIsNil", "emplacementNotNil", "emplacementEqualFold", "emplacementContainsFold", "quantiteReappro", "quantiteReapproNEQ", "quantiteReapproIn", "quantiteReapproNotIn", "quantiteReapproGT", "quantiteReapproGTE", "quantiteReapproLT", "quantiteReapproLTE", "fournisseur", "fournisseurNEQ", "fournisseurIn", "fournisseurNotIn", "fournisseurGT", "fournisseurGTE", "fournisseurLT", "fournisseurLTE", "fournisseurContains", "fournisseurHasPrefix", "fournisseurHasSuffix", "fournisseurIsNil", "fournisseurNotNil", "fournisseurEqualFold", "fournisseurContainsFold", "actif", "actifNEQ", "alerteStock", "alerteStockNEQ", "hasInterventions", "hasInterventionsWith", "hasUtilisations", "hasUtilisationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29332,62 +29276,6 @@ func (ec *executionContext) unmarshalInputPieceWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.ActifNEQ = data
-		case "coutMoyenCentimes":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimes"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimes = data
-		case "coutMoyenCentimesNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesNEQ = data
-		case "coutMoyenCentimesIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesIn"))
-			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesIn = data
-		case "coutMoyenCentimesNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesNotIn"))
-			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesNotIn = data
-		case "coutMoyenCentimesGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesGT"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesGT = data
-		case "coutMoyenCentimesGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesGTE"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesGTE = data
-		case "coutMoyenCentimesLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesLT"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesLT = data
-		case "coutMoyenCentimesLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coutMoyenCentimesLTE"))
-			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CoutMoyenCentimesLTE = data
 		case "alerteStock":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alerteStock"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)

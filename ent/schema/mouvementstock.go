@@ -43,8 +43,9 @@ func (MouvementStock) Fields() []ent.Field {
 			Immutable().
 			Validate(domain.InRange[int64](0, domain.MaxMontantCentimes)).
 			Comment("MAD centimes per unit: the purchase cost of an ENTREE, the part's weighted average cost for the other movements").
-			// Costs are management's: a technician reads what he moved, not what it is worth.
-			Annotations(entgql.Directives(hasRole(domain.RoleAdmin, domain.RoleResponsable))),
+			// Costs are management's: a technician reads what he moved, not what it is worth,
+			// and filters on it neither.
+			Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.Directives(hasRole(domain.RoleAdmin, domain.RoleResponsable))),
 		field.String("motif").
 			Optional().
 			Nillable().

@@ -65,7 +65,9 @@ func (Piece) Fields() []ent.Field {
 			Default(0).
 			Validate(domain.InRange[int64](0, domain.MaxMontantCentimes)).
 			Comment("weighted average cost of a unit on hand, MAD centimes, recomputed by each ENTREE").
-			Annotations(serverSet, entgql.Directives(hasRole(domain.RoleAdmin, domain.RoleResponsable))),
+			// Staff's figure: nor read nor filtered on by other roles.
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput),
+				entgql.Directives(hasRole(domain.RoleAdmin, domain.RoleResponsable))),
 		field.Bool("alerte_stock").
 			Default(false).
 			Comment("the low-stock notification was sent and quantite is still below seuilAlerte: no other until it is back at or above").
