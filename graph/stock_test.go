@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -197,7 +199,7 @@ func TestStockRefusals(t *testing.T) {
 	mine := e.at(t, domain.StatutEnCours)
 	closed := e.at(t, domain.StatutEnCours)
 	sys := e.Sys
-	p, err := e.Deps.Services.Stock.CreatePiece(asViewer(e, e.admin), ent.CreatePieceInput{Reference: "P-1", Designation: "Joint"}, &stock.Initial{Quantite: 10})
+	p, err := e.Deps.Stock.CreatePiece(asViewer(e.admin), ent.CreatePieceInput{Reference: "P-1", Designation: "Joint"}, &stock.Initial{Quantite: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,6 +299,67 @@ func TestStockRefusals(t *testing.T) {
 }
 
 // asViewer is the context of u calling a service directly.
-func asViewer(e *ivEnv, u *ent.User) context.Context {
+func asViewer(u *ent.User) context.Context {
 	return viewer.NewContext(context.Background(), &viewer.Viewer{UserID: u.ID, Role: u.Role})
+}
+
+// Uses, returns, restocks and counts of one part sent at once through the API: each answer is
+// a success or a CONFLICT, never a deadlock or a lost update; afterwards the quantity is the
+// ledger's sum and the intervention's line is what its movements took out.
+func TestStockConcurrentMutations(t *testing.T) {
+	e := newIvEnv(t)
+	iv := e.at(t, domain.StatutEnCours)
+	p, err := e.Deps.Stock.CreatePiece(asViewer(e.admin), ent.CreatePieceInput{Reference: "P-C", Designation: "Joint"}, &stock.Initial{Quantite: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, tech := e.As(t, e.admin), e.As(t, e.techUser)
+	vars := map[string]any{"iv": strconv.Itoa(iv.ID), "p": strconv.Itoa(p.ID), "q": 1, "c": 700}
+	ops := []func() gqltest.Response{
+		func() gqltest.Response { return tech.Do(stockAdd, vars) },
+		func() gqltest.Response { return tech.Do(stockReturn, vars) },
+		func() gqltest.Response { return admin.Do(stockEntree, vars) },
+		func() gqltest.Response { return admin.Do(stockAdd, vars) },
+		func() gqltest.Response {
+			return admin.Do(stockAjuster, map[string]any{"p": strconv.Itoa(p.ID), "q": 6})
+		},
+	}
+	const workers, each = 6, 10
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failures []string
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				res := ops[(w+i)%len(ops)]()
+				if len(res.Errors) > 0 && res.Errors[0].Code() != "CONFLICT" {
+					mu.Lock()
+					failures = append(failures, res.Errors[0].Code()+" "+res.Errors[0].Message)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, f := range failures {
+		t.Errorf("concurrent stock mutation failed: %s", f)
+	}
+	var out bytes.Buffer
+	if r, err := stock.Verify(context.Background(), e.Client, &out); err != nil || len(r.Ecarts) != 0 {
+		t.Errorf("stock verify = %+v, %v\n%s", r, err, out.String())
+	}
+	taken := 0
+	for _, m := range e.Client.MouvementStock.Query().Where(mouvementstock.InterventionID(iv.ID)).AllX(e.Sys) {
+		taken -= m.Quantite
+	}
+	lines := e.Client.InterventionPiece.Query().AllX(e.Sys)
+	onLine := 0
+	for _, l := range lines {
+		onLine += l.Quantite
+	}
+	if taken != onLine {
+		t.Errorf("the intervention's movements took out %d, its line says %d", taken, onLine)
+	}
 }
