@@ -227,6 +227,7 @@ func TestStockRefusals(t *testing.T) {
 		{"ClientRestocks", e.clientUser, stockEntree, map[string]any{"p": id(p.ID), "q": 1, "c": 1}, "FORBIDDEN"},
 		{"TechnicianRestocks", e.techUser, stockEntree, map[string]any{"p": id(p.ID), "q": 1, "c": 1}, "FORBIDDEN"},
 		{"TechnicianCounts", e.techUser, stockAjuster, map[string]any{"p": id(p.ID), "q": 1}, "FORBIDDEN"},
+		{"NegativeInitialStock", e.admin, stockCreate, map[string]any{"in": map[string]any{"reference": "X", "designation": "X"}, "q": -1}, "BAD_USER_INPUT"},
 		{"ReferenceTaken", e.admin, stockCreate, map[string]any{"in": map[string]any{"reference": "P-1", "designation": "X"}}, "CONFLICT"},
 		{"RestockZero", e.admin, stockEntree, map[string]any{"p": id(p.ID), "q": 0, "c": 1}, "BAD_USER_INPUT"},
 		{"RestockNegativeCost", e.admin, stockEntree, map[string]any{"p": id(p.ID), "q": 1, "c": -1}, "BAD_USER_INPUT"},

@@ -45,8 +45,13 @@ func (s *Service) CreatePiece(ctx context.Context, in ent.CreatePieceInput, init
 	if err != nil {
 		return nil, err
 	}
-	if initial != nil && initial.Quantite == 0 {
-		initial = nil
+	if initial != nil {
+		switch {
+		case initial.Quantite < 0 || initial.Quantite > domain.MaxQuantite:
+			return nil, domain.Errorf(domain.CodeBadUserInput, "quantiteInitiale must be between 0 and %d", domain.MaxQuantite)
+		case initial.Quantite == 0:
+			initial = nil
+		}
 	}
 	now := s.Now()
 	var out *ent.Piece
