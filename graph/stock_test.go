@@ -304,8 +304,8 @@ func asViewer(u *ent.User) context.Context {
 	return viewer.NewContext(context.Background(), &viewer.Viewer{UserID: u.ID, Role: u.Role})
 }
 
-// Uses, returns, restocks and counts of one part sent at once through the API: each answer is
-// a success or a CONFLICT, never a deadlock or a lost update; afterwards the quantity is the
+// Uses, returns, restocks and counts of one part, and moves of the intervention, sent at once
+// through the API: each answer is a success or a refusal, never a deadlock or a lost update; afterwards the quantity is the
 // ledger's sum and the intervention's line is what its movements took out.
 func TestStockConcurrentMutations(t *testing.T) {
 	e := newIvEnv(t)
@@ -324,6 +324,13 @@ func TestStockConcurrentMutations(t *testing.T) {
 		func() gqltest.Response {
 			return admin.Do(stockAjuster, map[string]any{"p": strconv.Itoa(p.ID), "q": 6})
 		},
+		// Moves of the intervention wait for the parts being written on it, and these for them.
+		func() gqltest.Response {
+			return admin.Do(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_ATTENTE"})
+		},
+		func() gqltest.Response {
+			return admin.Do(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_COURS"})
+		},
 	}
 	const workers, each = 6, 10
 	var wg sync.WaitGroup
@@ -335,7 +342,9 @@ func TestStockConcurrentMutations(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				res := ops[(w+i)%len(ops)]()
-				if len(res.Errors) > 0 && res.Errors[0].Code() != "CONFLICT" {
+				// A move the status no longer allows is INVALID_TRANSITION; anything else
+				// than that and CONFLICT is a failure.
+				if len(res.Errors) > 0 && res.Errors[0].Code() != "CONFLICT" && res.Errors[0].Code() != "INVALID_TRANSITION" {
 					mu.Lock()
 					failures = append(failures, res.Errors[0].Code()+" "+res.Errors[0].Message)
 					mu.Unlock()

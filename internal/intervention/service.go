@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -418,13 +421,16 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int, motif
 	if quantite < 1 || quantite > domain.MaxQuantite {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
 	}
-	iv, err := s.partsOf(ctx, id)
-	if err != nil {
+	if err := s.partsOf(ctx, id); err != nil {
 		return nil, err
 	}
 	now := s.Now()
 	var events []pubsub.Event
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		iv, err := openFor(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
 		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: domain.MouvementSortie, PieceID: pieceID, Quantite: quantite,
 			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
 		if err != nil {
@@ -473,14 +479,18 @@ func (s *Service) ReturnPiece(ctx context.Context, id, pieceID, quantite int, mo
 	if quantite < 1 || quantite > domain.MaxQuantite {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
 	}
-	iv, err := s.partsOf(ctx, id)
-	if err != nil {
+	if err := s.partsOf(ctx, id); err != nil {
 		return nil, err
 	}
 	now := s.Now()
 	var events []pubsub.Event
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		// The part's row first, as AddPiece does: both lock in the same order.
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		// The intervention, then the part's row, then its line, as AddPiece does: both lock
+		// in the same order.
+		iv, err := openFor(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
 		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: domain.MouvementRetour, PieceID: pieceID, Quantite: quantite,
 			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
 		if err != nil {
@@ -520,21 +530,49 @@ func (s *Service) ReturnPiece(ctx context.Context, id, pieceID, quantite int, mo
 	return s.Client.Intervention.Get(ctx, id)
 }
 
-// partsOf loads the intervention whose parts the viewer records or returns: open, and his
-// to work on (staff, or the technician it is assigned to).
-func (s *Service) partsOf(ctx context.Context, id int) (*ent.Intervention, error) {
-	v := viewer.FromContext(ctx)
+// partsOf checks, before any write, that the viewer sees the intervention and may record or
+// return its parts (canWorkParts).
+func (s *Service) partsOf(ctx context.Context, id int) error {
 	iv, err := s.load(ctx, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	return canWorkParts(viewer.FromContext(ctx), iv)
+}
+
+// canWorkParts is the rule of parts used and returned: on open work (LOCKED otherwise), by
+// staff or the technician it is assigned to (FORBIDDEN otherwise).
+func canWorkParts(v *viewer.Viewer, iv *ent.Intervention) error {
 	if Locked(iv.Statut) {
-		return nil, errLocked(iv.Statut)
+		return errLocked(iv.Statut)
 	}
 	if !v.Staff() && !actorOf(v, iv).Assigned {
-		return nil, domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record and return parts")
+		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record and return parts")
 	}
-	return iv, nil
+	return nil
+}
+
+// openFor reads the intervention again inside tx, where no move can change it until tx ends
+// (FOR SHARE on PostgreSQL; SQLite runs one writing transaction at a time), and checks again
+// that it is open and the viewer's to work on: a closure or a change of hands that committed
+// since partsOf read it is seen, and none can slip in before the parts are written.
+func openFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int) (*ent.Intervention, error) {
+	// As the server: partsOf has checked that the viewer sees it; the rule that follows
+	// decides on the row as it now is.
+	iv, err := tx.Intervention.Query().
+		Where(intervention.ID(id)).
+		Modify(func(s *entsql.Selector) {
+			if s.Dialect() == dialect.Postgres {
+				s.ForShare()
+			}
+		}).
+		Only(viewer.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("locking intervention %d: %w", id, err)
+	}
+	return iv, canWorkParts(v, iv)
 }
 
 // used is how an audit line shows a part's quantity on the intervention.
