@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -41,7 +44,8 @@ type Written struct {
 	Events    []pubsub.Event
 }
 
-// Apply writes m through tx, the transaction of its cause: it locks the part's row, checks
+// Apply writes m through tx, the transaction of its cause: it reads the part's row locked
+// until tx ends (forUpdate), checks
 // the new quantity (CONFLICT when stock is insufficient or would pass its bound, or when an
 // archived part is restocked or used), writes the quantity, the average cost and the alert
 // flag, appends the movement, and notifies the RESPONSABLE users when the quantity falls
@@ -54,17 +58,10 @@ func Apply(ctx context.Context, tx *ent.Client, m Mouvement) (Written, error) {
 	if m.At.IsZero() {
 		m.At = time.Now()
 	}
-	// Touching the row first takes its write lock on both databases (PostgreSQL's row lock,
-	// SQLite's database lock): what is read next cannot change before commit.
-	n, err := tx.Piece.Update().Where(piece.ID(m.PieceID)).SetUpdatedAt(m.At).Save(ctx)
-	if err != nil {
-		return Written{}, fmt.Errorf("locking piece %d: %w", m.PieceID, err)
-	}
-	if n == 0 {
+	p, err := tx.Piece.Query().Where(piece.ID(m.PieceID)).Modify(forUpdate).Only(ctx)
+	if ent.IsNotFound(err) {
 		return Written{}, domain.Errorf(domain.CodeNotFound, "piece %d not found", m.PieceID)
-	}
-	p, err := tx.Piece.Get(ctx, m.PieceID)
-	if err != nil {
+	} else if err != nil {
 		return Written{}, fmt.Errorf("reading piece %d: %w", m.PieceID, err)
 	}
 	delta, err := m.delta(p)
@@ -82,14 +79,16 @@ func Apply(ctx context.Context, tx *ent.Client, m Mouvement) (Written, error) {
 	// is back at or above the threshold, which re-arms it.
 	below := after < p.SeuilAlerte
 	alert := below && !p.AlerteStock
-	p, err = tx.Piece.UpdateOne(p).
+	err = tx.Piece.Update().Where(piece.ID(p.ID)).
 		SetQuantite(after).
 		SetCoutMoyenCentimes(avg).
 		SetAlerteStock(below).
-		Save(ctx)
+		SetUpdatedAt(m.At).
+		Exec(ctx)
 	if err != nil {
 		return Written{}, fmt.Errorf("writing the stock of piece %d: %w", m.PieceID, err)
 	}
+	p.Quantite, p.CoutMoyenCentimes, p.AlerteStock, p.UpdatedAt = after, avg, below, m.At
 	c := tx.MouvementStock.Create().
 		SetType(m.Type).
 		SetPieceID(m.PieceID).
@@ -114,6 +113,15 @@ func Apply(ctx context.Context, tx *ent.Client, m Mouvement) (Written, error) {
 		}
 	}
 	return w, nil
+}
+
+// forUpdate locks the rows a query reads until its transaction ends: FOR UPDATE on
+// PostgreSQL; SQLite has no such clause and needs none, its transactions beginning IMMEDIATE
+// (internal/database), which holds the database's write lock from their start.
+func forUpdate(s *sql.Selector) {
+	if s.Dialect() == dialect.Postgres {
+		s.ForUpdate()
+	}
 }
 
 // check refuses what no stock could accept.
