@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
@@ -58,6 +59,8 @@ type Client struct {
 	Intervention *InterventionClient
 	// InterventionPiece is the client for interacting with the InterventionPiece builders.
 	InterventionPiece *InterventionPieceClient
+	// MouvementStock is the client for interacting with the MouvementStock builders.
+	MouvementStock *MouvementStockClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
@@ -97,6 +100,7 @@ func (c *Client) init() {
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Intervention = NewInterventionClient(c.config)
 	c.InterventionPiece = NewInterventionPieceClient(c.config)
+	c.MouvementStock = NewMouvementStockClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Piece = NewPieceClient(c.config)
@@ -207,6 +211,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		IdempotencyKey:         NewIdempotencyKeyClient(cfg),
 		Intervention:           NewInterventionClient(cfg),
 		InterventionPiece:      NewInterventionPieceClient(cfg),
+		MouvementStock:         NewMouvementStockClient(cfg),
 		Notification:           NewNotificationClient(cfg),
 		PasswordReset:          NewPasswordResetClient(cfg),
 		Piece:                  NewPieceClient(cfg),
@@ -244,6 +249,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		IdempotencyKey:         NewIdempotencyKeyClient(cfg),
 		Intervention:           NewInterventionClient(cfg),
 		InterventionPiece:      NewInterventionPieceClient(cfg),
+		MouvementStock:         NewMouvementStockClient(cfg),
 		Notification:           NewNotificationClient(cfg),
 		PasswordReset:          NewPasswordResetClient(cfg),
 		Piece:                  NewPieceClient(cfg),
@@ -284,9 +290,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
-		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.Notification,
-		c.PasswordReset, c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun,
-		c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
+		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
+		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.RefreshToken,
+		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -297,9 +303,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
-		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.Notification,
-		c.PasswordReset, c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun,
-		c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
+		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
+		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.RefreshToken,
+		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -324,6 +330,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Intervention.mutate(ctx, m)
 	case *InterventionPieceMutation:
 		return c.InterventionPiece.mutate(ctx, m)
+	case *MouvementStockMutation:
+		return c.MouvementStock.mutate(ctx, m)
 	case *NotificationMutation:
 		return c.Notification.mutate(ctx, m)
 	case *PasswordResetMutation:
@@ -1869,6 +1877,188 @@ func (c *InterventionPieceClient) mutate(ctx context.Context, m *InterventionPie
 	}
 }
 
+// MouvementStockClient is a client for the MouvementStock schema.
+type MouvementStockClient struct {
+	config
+}
+
+// NewMouvementStockClient returns a client for the MouvementStock from the given config.
+func NewMouvementStockClient(c config) *MouvementStockClient {
+	return &MouvementStockClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `mouvementstock.Hooks(f(g(h())))`.
+func (c *MouvementStockClient) Use(hooks ...Hook) {
+	c.hooks.MouvementStock = append(c.hooks.MouvementStock, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `mouvementstock.Intercept(f(g(h())))`.
+func (c *MouvementStockClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MouvementStock = append(c.inters.MouvementStock, interceptors...)
+}
+
+// Create returns a builder for creating a MouvementStock entity.
+func (c *MouvementStockClient) Create() *MouvementStockCreate {
+	mutation := newMouvementStockMutation(c.config, OpCreate)
+	return &MouvementStockCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MouvementStock entities.
+func (c *MouvementStockClient) CreateBulk(builders ...*MouvementStockCreate) *MouvementStockCreateBulk {
+	return &MouvementStockCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MouvementStockClient) MapCreateBulk(slice any, setFunc func(*MouvementStockCreate, int)) *MouvementStockCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MouvementStockCreateBulk{err: fmt.Errorf("calling to MouvementStockClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MouvementStockCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MouvementStockCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MouvementStock.
+func (c *MouvementStockClient) Update() *MouvementStockUpdate {
+	mutation := newMouvementStockMutation(c.config, OpUpdate)
+	return &MouvementStockUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MouvementStockClient) UpdateOne(_m *MouvementStock) *MouvementStockUpdateOne {
+	mutation := newMouvementStockMutation(c.config, OpUpdateOne, withMouvementStock(_m))
+	return &MouvementStockUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MouvementStockClient) UpdateOneID(id int) *MouvementStockUpdateOne {
+	mutation := newMouvementStockMutation(c.config, OpUpdateOne, withMouvementStockID(id))
+	return &MouvementStockUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MouvementStock.
+func (c *MouvementStockClient) Delete() *MouvementStockDelete {
+	mutation := newMouvementStockMutation(c.config, OpDelete)
+	return &MouvementStockDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MouvementStockClient) DeleteOne(_m *MouvementStock) *MouvementStockDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MouvementStockClient) DeleteOneID(id int) *MouvementStockDeleteOne {
+	builder := c.Delete().Where(mouvementstock.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MouvementStockDeleteOne{builder}
+}
+
+// Query returns a query builder for MouvementStock.
+func (c *MouvementStockClient) Query() *MouvementStockQuery {
+	return &MouvementStockQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMouvementStock},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MouvementStock entity by its id.
+func (c *MouvementStockClient) Get(ctx context.Context, id int) (*MouvementStock, error) {
+	return c.Query().Where(mouvementstock.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MouvementStockClient) GetX(ctx context.Context, id int) *MouvementStock {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPiece queries the piece edge of a MouvementStock.
+func (c *MouvementStockClient) QueryPiece(_m *MouvementStock) *PieceQuery {
+	query := (&PieceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mouvementstock.Table, mouvementstock.FieldID, id),
+			sqlgraph.To(piece.Table, piece.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, mouvementstock.PieceTable, mouvementstock.PieceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIntervention queries the intervention edge of a MouvementStock.
+func (c *MouvementStockClient) QueryIntervention(_m *MouvementStock) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mouvementstock.Table, mouvementstock.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, mouvementstock.InterventionTable, mouvementstock.InterventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUser queries the user edge of a MouvementStock.
+func (c *MouvementStockClient) QueryUser(_m *MouvementStock) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mouvementstock.Table, mouvementstock.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, mouvementstock.UserTable, mouvementstock.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MouvementStockClient) Hooks() []Hook {
+	hooks := c.hooks.MouvementStock
+	return append(hooks[:len(hooks):len(hooks)], mouvementstock.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MouvementStockClient) Interceptors() []Interceptor {
+	return c.inters.MouvementStock
+}
+
+func (c *MouvementStockClient) mutate(ctx context.Context, m *MouvementStockMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MouvementStockCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MouvementStockUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MouvementStockUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MouvementStockDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MouvementStock mutation op: %q", m.Op())
+	}
+}
+
 // NotificationClient is a client for the Notification schema.
 type NotificationClient struct {
 	config
@@ -2302,6 +2492,22 @@ func (c *PieceClient) QueryInterventions(_m *Piece) *InterventionQuery {
 			sqlgraph.From(piece.Table, piece.FieldID, id),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, piece.InterventionsTable, piece.InterventionsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMouvements queries the mouvements edge of a Piece.
+func (c *PieceClient) QueryMouvements(_m *Piece) *MouvementStockQuery {
+	query := (&MouvementStockClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(piece.Table, piece.FieldID, id),
+			sqlgraph.To(mouvementstock.Table, mouvementstock.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, piece.MouvementsTable, piece.MouvementsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3677,15 +3883,15 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
-		IdempotencyKey, Intervention, InterventionPiece, Notification, PasswordReset,
-		Piece, Planning, RefreshToken, SchedulerRun, Societe, Technicien,
-		TechnicienCompetence, User []ent.Hook
+		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
+		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
+		Technicien, TechnicienCompetence, User []ent.Hook
 	}
 	inters struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
-		IdempotencyKey, Intervention, InterventionPiece, Notification, PasswordReset,
-		Piece, Planning, RefreshToken, SchedulerRun, Societe, Technicien,
-		TechnicienCompetence, User []ent.Interceptor
+		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
+		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
+		Technicien, TechnicienCompetence, User []ent.Interceptor
 	}
 )
 

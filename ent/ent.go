@@ -20,6 +20,7 @@ import (
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			idempotencykey.Table:         idempotencykey.ValidColumn,
 			intervention.Table:           intervention.ValidColumn,
 			interventionpiece.Table:      interventionpiece.ValidColumn,
+			mouvementstock.Table:         mouvementstock.ValidColumn,
 			notification.Table:           notification.ValidColumn,
 			passwordreset.Table:          passwordreset.ValidColumn,
 			piece.Table:                  piece.ValidColumn,

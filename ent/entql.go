@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
@@ -31,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -245,6 +246,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   mouvementstock.Table,
+			Columns: mouvementstock.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: mouvementstock.FieldID,
+			},
+		},
+		Type: "MouvementStock",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			mouvementstock.FieldCreatedAt:            {Type: field.TypeTime, Column: mouvementstock.FieldCreatedAt},
+			mouvementstock.FieldUpdatedAt:            {Type: field.TypeTime, Column: mouvementstock.FieldUpdatedAt},
+			mouvementstock.FieldType:                 {Type: field.TypeEnum, Column: mouvementstock.FieldType},
+			mouvementstock.FieldQuantite:             {Type: field.TypeInt, Column: mouvementstock.FieldQuantite},
+			mouvementstock.FieldQuantiteApres:        {Type: field.TypeInt, Column: mouvementstock.FieldQuantiteApres},
+			mouvementstock.FieldCoutUnitaireCentimes: {Type: field.TypeInt64, Column: mouvementstock.FieldCoutUnitaireCentimes},
+			mouvementstock.FieldMotif:                {Type: field.TypeString, Column: mouvementstock.FieldMotif},
+			mouvementstock.FieldPieceID:              {Type: field.TypeInt, Column: mouvementstock.FieldPieceID},
+			mouvementstock.FieldInterventionID:       {Type: field.TypeInt, Column: mouvementstock.FieldInterventionID},
+			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -272,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -292,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -310,9 +334,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldQuantite:             {Type: field.TypeInt, Column: piece.FieldQuantite},
 			piece.FieldSeuilAlerte:          {Type: field.TypeInt, Column: piece.FieldSeuilAlerte},
 			piece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: piece.FieldPrixUnitaireCentimes},
+			piece.FieldUnite:                {Type: field.TypeString, Column: piece.FieldUnite},
+			piece.FieldEmplacement:          {Type: field.TypeString, Column: piece.FieldEmplacement},
+			piece.FieldQuantiteReappro:      {Type: field.TypeInt, Column: piece.FieldQuantiteReappro},
+			piece.FieldFournisseur:          {Type: field.TypeString, Column: piece.FieldFournisseur},
+			piece.FieldActif:                {Type: field.TypeBool, Column: piece.FieldActif},
+			piece.FieldCoutMoyenCentimes:    {Type: field.TypeInt64, Column: piece.FieldCoutMoyenCentimes},
+			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -342,7 +373,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -363,7 +394,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -387,7 +418,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -409,7 +440,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -429,7 +460,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -448,7 +479,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -817,6 +848,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Piece",
 	)
 	graph.MustAddE(
+		"piece",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   mouvementstock.PieceTable,
+			Columns: []string{mouvementstock.PieceColumn},
+			Bidi:    false,
+		},
+		"MouvementStock",
+		"Piece",
+	)
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   mouvementstock.InterventionTable,
+			Columns: []string{mouvementstock.InterventionColumn},
+			Bidi:    false,
+		},
+		"MouvementStock",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   mouvementstock.UserTable,
+			Columns: []string{mouvementstock.UserColumn},
+			Bidi:    false,
+		},
+		"MouvementStock",
+		"User",
+	)
+	graph.MustAddE(
 		"user",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -863,6 +930,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Piece",
 		"Intervention",
+	)
+	graph.MustAddE(
+		"mouvements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+		},
+		"Piece",
+		"MouvementStock",
 	)
 	graph.MustAddE(
 		"utilisations",
@@ -2421,6 +2500,138 @@ func (f *InterventionPieceFilter) WhereHasPieceWith(preds ...predicate.Piece) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MouvementStockQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MouvementStockQuery builder.
+func (_q *MouvementStockQuery) Filter() *MouvementStockFilter {
+	return &MouvementStockFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MouvementStockMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MouvementStockMutation builder.
+func (m *MouvementStockMutation) Filter() *MouvementStockFilter {
+	return &MouvementStockFilter{config: m.config, predicateAdder: m}
+}
+
+// MouvementStockFilter provides a generic filtering capability at runtime for MouvementStockQuery.
+type MouvementStockFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MouvementStockFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MouvementStockFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MouvementStockFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(mouvementstock.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MouvementStockFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(mouvementstock.FieldUpdatedAt))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *MouvementStockFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(mouvementstock.FieldType))
+}
+
+// WhereQuantite applies the entql int predicate on the quantite field.
+func (f *MouvementStockFilter) WhereQuantite(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldQuantite))
+}
+
+// WhereQuantiteApres applies the entql int predicate on the quantite_apres field.
+func (f *MouvementStockFilter) WhereQuantiteApres(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldQuantiteApres))
+}
+
+// WhereCoutUnitaireCentimes applies the entql int64 predicate on the cout_unitaire_centimes field.
+func (f *MouvementStockFilter) WhereCoutUnitaireCentimes(p entql.Int64P) {
+	f.Where(p.Field(mouvementstock.FieldCoutUnitaireCentimes))
+}
+
+// WhereMotif applies the entql string predicate on the motif field.
+func (f *MouvementStockFilter) WhereMotif(p entql.StringP) {
+	f.Where(p.Field(mouvementstock.FieldMotif))
+}
+
+// WherePieceID applies the entql int predicate on the piece_id field.
+func (f *MouvementStockFilter) WherePieceID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldPieceID))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *MouvementStockFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldInterventionID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *MouvementStockFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(mouvementstock.FieldUserID))
+}
+
+// WhereHasPiece applies a predicate to check if query has an edge piece.
+func (f *MouvementStockFilter) WhereHasPiece() {
+	f.Where(entql.HasEdge("piece"))
+}
+
+// WhereHasPieceWith applies a predicate to check if query has an edge piece with a given conditions (other predicates).
+func (f *MouvementStockFilter) WhereHasPieceWith(preds ...predicate.Piece) {
+	f.Where(entql.HasEdgeWith("piece", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *MouvementStockFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *MouvementStockFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *MouvementStockFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *MouvementStockFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2449,7 +2660,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2597,7 +2808,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2686,7 +2897,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2732,6 +2943,41 @@ func (f *PieceFilter) WherePrixUnitaireCentimes(p entql.Int64P) {
 	f.Where(p.Field(piece.FieldPrixUnitaireCentimes))
 }
 
+// WhereUnite applies the entql string predicate on the unite field.
+func (f *PieceFilter) WhereUnite(p entql.StringP) {
+	f.Where(p.Field(piece.FieldUnite))
+}
+
+// WhereEmplacement applies the entql string predicate on the emplacement field.
+func (f *PieceFilter) WhereEmplacement(p entql.StringP) {
+	f.Where(p.Field(piece.FieldEmplacement))
+}
+
+// WhereQuantiteReappro applies the entql int predicate on the quantite_reappro field.
+func (f *PieceFilter) WhereQuantiteReappro(p entql.IntP) {
+	f.Where(p.Field(piece.FieldQuantiteReappro))
+}
+
+// WhereFournisseur applies the entql string predicate on the fournisseur field.
+func (f *PieceFilter) WhereFournisseur(p entql.StringP) {
+	f.Where(p.Field(piece.FieldFournisseur))
+}
+
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *PieceFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(piece.FieldActif))
+}
+
+// WhereCoutMoyenCentimes applies the entql int64 predicate on the cout_moyen_centimes field.
+func (f *PieceFilter) WhereCoutMoyenCentimes(p entql.Int64P) {
+	f.Where(p.Field(piece.FieldCoutMoyenCentimes))
+}
+
+// WhereAlerteStock applies the entql bool predicate on the alerte_stock field.
+func (f *PieceFilter) WhereAlerteStock(p entql.BoolP) {
+	f.Where(p.Field(piece.FieldAlerteStock))
+}
+
 // WhereHasInterventions applies a predicate to check if query has an edge interventions.
 func (f *PieceFilter) WhereHasInterventions() {
 	f.Where(entql.HasEdge("interventions"))
@@ -2740,6 +2986,20 @@ func (f *PieceFilter) WhereHasInterventions() {
 // WhereHasInterventionsWith applies a predicate to check if query has an edge interventions with a given conditions (other predicates).
 func (f *PieceFilter) WhereHasInterventionsWith(preds ...predicate.Intervention) {
 	f.Where(entql.HasEdgeWith("interventions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMouvements applies a predicate to check if query has an edge mouvements.
+func (f *PieceFilter) WhereHasMouvements() {
+	f.Where(entql.HasEdge("mouvements"))
+}
+
+// WhereHasMouvementsWith applies a predicate to check if query has an edge mouvements with a given conditions (other predicates).
+func (f *PieceFilter) WhereHasMouvementsWith(preds ...predicate.MouvementStock) {
+	f.Where(entql.HasEdgeWith("mouvements", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2789,7 +3049,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2956,7 +3216,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3050,7 +3310,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3145,7 +3405,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3286,7 +3546,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3431,7 +3691,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3529,7 +3789,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -1535,6 +1536,191 @@ func newInterventionPiecePaginateArgs(rv map[string]any) *interventionpiecePagin
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MouvementStockQuery) CollectFields(ctx context.Context, satisfies ...string) (*MouvementStockQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MouvementStockQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(mouvementstock.Columns))
+		selectedFields = []string{mouvementstock.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "piece":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PieceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pieceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPiece = query
+			if _, ok := fieldSeen[mouvementstock.FieldPieceID]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldPieceID)
+				fieldSeen[mouvementstock.FieldPieceID] = struct{}{}
+			}
+
+		case "intervention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withIntervention = query
+			if _, ok := fieldSeen[mouvementstock.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldInterventionID)
+				fieldSeen[mouvementstock.FieldInterventionID] = struct{}{}
+			}
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[mouvementstock.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldUserID)
+				fieldSeen[mouvementstock.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[mouvementstock.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldCreatedAt)
+				fieldSeen[mouvementstock.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[mouvementstock.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldUpdatedAt)
+				fieldSeen[mouvementstock.FieldUpdatedAt] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[mouvementstock.FieldType]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldType)
+				fieldSeen[mouvementstock.FieldType] = struct{}{}
+			}
+		case "quantite":
+			if _, ok := fieldSeen[mouvementstock.FieldQuantite]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldQuantite)
+				fieldSeen[mouvementstock.FieldQuantite] = struct{}{}
+			}
+		case "quantiteApres":
+			if _, ok := fieldSeen[mouvementstock.FieldQuantiteApres]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldQuantiteApres)
+				fieldSeen[mouvementstock.FieldQuantiteApres] = struct{}{}
+			}
+		case "coutUnitaireCentimes":
+			if _, ok := fieldSeen[mouvementstock.FieldCoutUnitaireCentimes]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldCoutUnitaireCentimes)
+				fieldSeen[mouvementstock.FieldCoutUnitaireCentimes] = struct{}{}
+			}
+		case "motif":
+			if _, ok := fieldSeen[mouvementstock.FieldMotif]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldMotif)
+				fieldSeen[mouvementstock.FieldMotif] = struct{}{}
+			}
+		case "pieceID":
+			if _, ok := fieldSeen[mouvementstock.FieldPieceID]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldPieceID)
+				fieldSeen[mouvementstock.FieldPieceID] = struct{}{}
+			}
+		case "interventionID":
+			if _, ok := fieldSeen[mouvementstock.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldInterventionID)
+				fieldSeen[mouvementstock.FieldInterventionID] = struct{}{}
+			}
+		case "userID":
+			if _, ok := fieldSeen[mouvementstock.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, mouvementstock.FieldUserID)
+				fieldSeen[mouvementstock.FieldUserID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type mouvementstockPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MouvementStockPaginateOption
+}
+
+func newMouvementStockPaginateArgs(rv map[string]any) *mouvementstockPaginateArgs {
+	args := &mouvementstockPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*MouvementStockOrder:
+			args.opts = append(args.opts, WithMouvementStockOrder(v))
+		case []any:
+			var orders []*MouvementStockOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &MouvementStockOrder{Field: &MouvementStockOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithMouvementStockOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*MouvementStockWhereInput); ok {
+		args.opts = append(args.opts, WithMouvementStockFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *NotificationQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1810,6 +1996,41 @@ func (_q *PieceQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[piece.FieldPrixUnitaireCentimes]; !ok {
 				selectedFields = append(selectedFields, piece.FieldPrixUnitaireCentimes)
 				fieldSeen[piece.FieldPrixUnitaireCentimes] = struct{}{}
+			}
+		case "unite":
+			if _, ok := fieldSeen[piece.FieldUnite]; !ok {
+				selectedFields = append(selectedFields, piece.FieldUnite)
+				fieldSeen[piece.FieldUnite] = struct{}{}
+			}
+		case "emplacement":
+			if _, ok := fieldSeen[piece.FieldEmplacement]; !ok {
+				selectedFields = append(selectedFields, piece.FieldEmplacement)
+				fieldSeen[piece.FieldEmplacement] = struct{}{}
+			}
+		case "quantiteReappro":
+			if _, ok := fieldSeen[piece.FieldQuantiteReappro]; !ok {
+				selectedFields = append(selectedFields, piece.FieldQuantiteReappro)
+				fieldSeen[piece.FieldQuantiteReappro] = struct{}{}
+			}
+		case "fournisseur":
+			if _, ok := fieldSeen[piece.FieldFournisseur]; !ok {
+				selectedFields = append(selectedFields, piece.FieldFournisseur)
+				fieldSeen[piece.FieldFournisseur] = struct{}{}
+			}
+		case "actif":
+			if _, ok := fieldSeen[piece.FieldActif]; !ok {
+				selectedFields = append(selectedFields, piece.FieldActif)
+				fieldSeen[piece.FieldActif] = struct{}{}
+			}
+		case "coutMoyenCentimes":
+			if _, ok := fieldSeen[piece.FieldCoutMoyenCentimes]; !ok {
+				selectedFields = append(selectedFields, piece.FieldCoutMoyenCentimes)
+				fieldSeen[piece.FieldCoutMoyenCentimes] = struct{}{}
+			}
+		case "alerteStock":
+			if _, ok := fieldSeen[piece.FieldAlerteStock]; !ok {
+				selectedFields = append(selectedFields, piece.FieldAlerteStock)
+				fieldSeen[piece.FieldAlerteStock] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -265,6 +265,30 @@ func (_m *InterventionPiece) Piece(ctx context.Context) (*Piece, error) {
 	return result, err
 }
 
+func (_m *MouvementStock) Piece(ctx context.Context) (*Piece, error) {
+	result, err := _m.Edges.PieceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPiece().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *MouvementStock) Intervention(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.InterventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIntervention().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *MouvementStock) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Notification) User(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.UserOrErr()
 	if IsNotLoaded(err) {

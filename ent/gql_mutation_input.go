@@ -636,23 +636,39 @@ func (c *NotificationUpdateOne) SetInput(i UpdateNotificationInput) *Notificatio
 type CreatePieceInput struct {
 	Reference            string
 	Designation          string
-	Quantite             *int
 	SeuilAlerte          *int
 	PrixUnitaireCentimes *int64
+	Unite                *string
+	Emplacement          *string
+	QuantiteReappro      *int
+	Fournisseur          *string
+	Actif                *bool
 }
 
 // Mutate applies the CreatePieceInput on the PieceMutation builder.
 func (i *CreatePieceInput) Mutate(m *PieceMutation) {
 	m.SetReference(i.Reference)
 	m.SetDesignation(i.Designation)
-	if v := i.Quantite; v != nil {
-		m.SetQuantite(*v)
-	}
 	if v := i.SeuilAlerte; v != nil {
 		m.SetSeuilAlerte(*v)
 	}
 	if v := i.PrixUnitaireCentimes; v != nil {
 		m.SetPrixUnitaireCentimes(*v)
+	}
+	if v := i.Unite; v != nil {
+		m.SetUnite(*v)
+	}
+	if v := i.Emplacement; v != nil {
+		m.SetEmplacement(*v)
+	}
+	if v := i.QuantiteReappro; v != nil {
+		m.SetQuantiteReappro(*v)
+	}
+	if v := i.Fournisseur; v != nil {
+		m.SetFournisseur(*v)
+	}
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
 	}
 }
 
@@ -666,9 +682,15 @@ func (c *PieceCreate) SetInput(i CreatePieceInput) *PieceCreate {
 type UpdatePieceInput struct {
 	Reference            *string
 	Designation          *string
-	Quantite             *int
 	SeuilAlerte          *int
 	PrixUnitaireCentimes *int64
+	Unite                *string
+	ClearEmplacement     bool
+	Emplacement          *string
+	QuantiteReappro      *int
+	ClearFournisseur     bool
+	Fournisseur          *string
+	Actif                *bool
 }
 
 // Mutate applies the UpdatePieceInput on the PieceMutation builder.
@@ -679,14 +701,32 @@ func (i *UpdatePieceInput) Mutate(m *PieceMutation) {
 	if v := i.Designation; v != nil {
 		m.SetDesignation(*v)
 	}
-	if v := i.Quantite; v != nil {
-		m.SetQuantite(*v)
-	}
 	if v := i.SeuilAlerte; v != nil {
 		m.SetSeuilAlerte(*v)
 	}
 	if v := i.PrixUnitaireCentimes; v != nil {
 		m.SetPrixUnitaireCentimes(*v)
+	}
+	if v := i.Unite; v != nil {
+		m.SetUnite(*v)
+	}
+	if i.ClearEmplacement {
+		m.ClearEmplacement()
+	}
+	if v := i.Emplacement; v != nil {
+		m.SetEmplacement(*v)
+	}
+	if v := i.QuantiteReappro; v != nil {
+		m.SetQuantiteReappro(*v)
+	}
+	if i.ClearFournisseur {
+		m.ClearFournisseur()
+	}
+	if v := i.Fournisseur; v != nil {
+		m.SetFournisseur(*v)
+	}
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/internal"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -67,6 +68,11 @@ var interventionpieceImplementors = []string{"InterventionPiece", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*InterventionPiece) IsNode() {}
+
+var mouvementstockImplementors = []string{"MouvementStock", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MouvementStock) IsNode() {}
 
 var notificationImplementors = []string{"Notification", "Node"}
 
@@ -244,6 +250,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(interventionpiece.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, interventionpieceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case mouvementstock.Table:
+		query := c.MouvementStock.Query().
+			Where(mouvementstock.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, mouvementstockImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -493,6 +508,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.InterventionPiece.Query().
 			Where(interventionpiece.IDIn(ids...))
 		query, err := query.CollectFields(ctx, interventionpieceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case mouvementstock.Table:
+		query := c.MouvementStock.Query().
+			Where(mouvementstock.IDIn(ids...))
+		query, err := query.CollectFields(ctx, mouvementstockImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -2899,6 +2900,356 @@ func (_m *InterventionPiece) ToEdge(order *InterventionPieceOrder) *Intervention
 		order = DefaultInterventionPieceOrder
 	}
 	return &InterventionPieceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MouvementStockEdge is the edge representation of MouvementStock.
+type MouvementStockEdge struct {
+	Node   *MouvementStock `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// MouvementStockConnection is the connection containing edges to MouvementStock.
+type MouvementStockConnection struct {
+	Edges      []*MouvementStockEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *MouvementStockConnection) build(nodes []*MouvementStock, pager *mouvementstockPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MouvementStock
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MouvementStock {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MouvementStock {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MouvementStockEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MouvementStockEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MouvementStockPaginateOption enables pagination customization.
+type MouvementStockPaginateOption func(*mouvementstockPager) error
+
+// WithMouvementStockOrder configures pagination ordering.
+func WithMouvementStockOrder(order []*MouvementStockOrder) MouvementStockPaginateOption {
+	return func(pager *mouvementstockPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithMouvementStockFilter configures pagination filter.
+func WithMouvementStockFilter(filter func(*MouvementStockQuery) (*MouvementStockQuery, error)) MouvementStockPaginateOption {
+	return func(pager *mouvementstockPager) error {
+		if filter == nil {
+			return errors.New("MouvementStockQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type mouvementstockPager struct {
+	reverse bool
+	order   []*MouvementStockOrder
+	filter  func(*MouvementStockQuery) (*MouvementStockQuery, error)
+}
+
+func newMouvementStockPager(opts []MouvementStockPaginateOption, reverse bool) (*mouvementstockPager, error) {
+	pager := &mouvementstockPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *mouvementstockPager) applyFilter(query *MouvementStockQuery) (*MouvementStockQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *mouvementstockPager) toCursor(_m *MouvementStock) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *mouvementstockPager) applyCursors(query *MouvementStockQuery, after, before *Cursor) (*MouvementStockQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultMouvementStockOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *mouvementstockPager) applyOrder(query *MouvementStockQuery) *MouvementStockQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultMouvementStockOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultMouvementStockOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *mouvementstockPager) orderExpr(query *MouvementStockQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultMouvementStockOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MouvementStock.
+func (_m *MouvementStockQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MouvementStockPaginateOption,
+) (*MouvementStockConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMouvementStockPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MouvementStockConnection{Edges: []*MouvementStockEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MouvementStockOrderFieldCreatedAt orders MouvementStock by created_at.
+	MouvementStockOrderFieldCreatedAt = &MouvementStockOrderField{
+		Value: func(_m *MouvementStock) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: mouvementstock.FieldCreatedAt,
+		toTerm: mouvementstock.ByCreatedAt,
+		toCursor: func(_m *MouvementStock) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MouvementStockOrderFieldUpdatedAt orders MouvementStock by updated_at.
+	MouvementStockOrderFieldUpdatedAt = &MouvementStockOrderField{
+		Value: func(_m *MouvementStock) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: mouvementstock.FieldUpdatedAt,
+		toTerm: mouvementstock.ByUpdatedAt,
+		toCursor: func(_m *MouvementStock) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MouvementStockOrderField) String() string {
+	var str string
+	switch f.column {
+	case MouvementStockOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MouvementStockOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MouvementStockOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MouvementStockOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MouvementStockOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MouvementStockOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MouvementStockOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MouvementStockOrderField", str)
+	}
+	return nil
+}
+
+// MouvementStockOrderField defines the ordering field of MouvementStock.
+type MouvementStockOrderField struct {
+	// Value extracts the ordering value from the given MouvementStock.
+	Value    func(*MouvementStock) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) mouvementstock.OrderOption
+	toCursor func(*MouvementStock) Cursor
+}
+
+// MouvementStockOrder defines the ordering of MouvementStock.
+type MouvementStockOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *MouvementStockOrderField `json:"field"`
+}
+
+// DefaultMouvementStockOrder is the default ordering of MouvementStock.
+var DefaultMouvementStockOrder = &MouvementStockOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MouvementStockOrderField{
+		Value: func(_m *MouvementStock) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: mouvementstock.FieldID,
+		toTerm: mouvementstock.ByID,
+		toCursor: func(_m *MouvementStock) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MouvementStock into MouvementStockEdge.
+func (_m *MouvementStock) ToEdge(order *MouvementStockOrder) *MouvementStockEdge {
+	if order == nil {
+		order = DefaultMouvementStockOrder
+	}
+	return &MouvementStockEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

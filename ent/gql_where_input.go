@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -4920,6 +4921,482 @@ func (i *InterventionPieceWhereInput) P() (predicate.InterventionPiece, error) {
 	}
 }
 
+// MouvementStockWhereInput represents a where input for filtering MouvementStock queries.
+type MouvementStockWhereInput struct {
+	Predicates []predicate.MouvementStock  `json:"-"`
+	Not        *MouvementStockWhereInput   `json:"not,omitempty"`
+	Or         []*MouvementStockWhereInput `json:"or,omitempty"`
+	And        []*MouvementStockWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "type" field predicates.
+	Type      *domain.TypeMouvement  `json:"type,omitempty"`
+	TypeNEQ   *domain.TypeMouvement  `json:"typeNEQ,omitempty"`
+	TypeIn    []domain.TypeMouvement `json:"typeIn,omitempty"`
+	TypeNotIn []domain.TypeMouvement `json:"typeNotIn,omitempty"`
+
+	// "quantite" field predicates.
+	Quantite      *int  `json:"quantite,omitempty"`
+	QuantiteNEQ   *int  `json:"quantiteNEQ,omitempty"`
+	QuantiteIn    []int `json:"quantiteIn,omitempty"`
+	QuantiteNotIn []int `json:"quantiteNotIn,omitempty"`
+	QuantiteGT    *int  `json:"quantiteGT,omitempty"`
+	QuantiteGTE   *int  `json:"quantiteGTE,omitempty"`
+	QuantiteLT    *int  `json:"quantiteLT,omitempty"`
+	QuantiteLTE   *int  `json:"quantiteLTE,omitempty"`
+
+	// "quantite_apres" field predicates.
+	QuantiteApres      *int  `json:"quantiteApres,omitempty"`
+	QuantiteApresNEQ   *int  `json:"quantiteApresNEQ,omitempty"`
+	QuantiteApresIn    []int `json:"quantiteApresIn,omitempty"`
+	QuantiteApresNotIn []int `json:"quantiteApresNotIn,omitempty"`
+	QuantiteApresGT    *int  `json:"quantiteApresGT,omitempty"`
+	QuantiteApresGTE   *int  `json:"quantiteApresGTE,omitempty"`
+	QuantiteApresLT    *int  `json:"quantiteApresLT,omitempty"`
+	QuantiteApresLTE   *int  `json:"quantiteApresLTE,omitempty"`
+
+	// "motif" field predicates.
+	Motif             *string  `json:"motif,omitempty"`
+	MotifNEQ          *string  `json:"motifNEQ,omitempty"`
+	MotifIn           []string `json:"motifIn,omitempty"`
+	MotifNotIn        []string `json:"motifNotIn,omitempty"`
+	MotifGT           *string  `json:"motifGT,omitempty"`
+	MotifGTE          *string  `json:"motifGTE,omitempty"`
+	MotifLT           *string  `json:"motifLT,omitempty"`
+	MotifLTE          *string  `json:"motifLTE,omitempty"`
+	MotifContains     *string  `json:"motifContains,omitempty"`
+	MotifHasPrefix    *string  `json:"motifHasPrefix,omitempty"`
+	MotifHasSuffix    *string  `json:"motifHasSuffix,omitempty"`
+	MotifIsNil        bool     `json:"motifIsNil,omitempty"`
+	MotifNotNil       bool     `json:"motifNotNil,omitempty"`
+	MotifEqualFold    *string  `json:"motifEqualFold,omitempty"`
+	MotifContainsFold *string  `json:"motifContainsFold,omitempty"`
+
+	// "piece_id" field predicates.
+	PieceID      *int  `json:"pieceID,omitempty"`
+	PieceIDNEQ   *int  `json:"pieceIDNEQ,omitempty"`
+	PieceIDIn    []int `json:"pieceIDIn,omitempty"`
+	PieceIDNotIn []int `json:"pieceIDNotIn,omitempty"`
+
+	// "intervention_id" field predicates.
+	InterventionID       *int  `json:"interventionID,omitempty"`
+	InterventionIDNEQ    *int  `json:"interventionIDNEQ,omitempty"`
+	InterventionIDIn     []int `json:"interventionIDIn,omitempty"`
+	InterventionIDNotIn  []int `json:"interventionIDNotIn,omitempty"`
+	InterventionIDIsNil  bool  `json:"interventionIDIsNil,omitempty"`
+	InterventionIDNotNil bool  `json:"interventionIDNotNil,omitempty"`
+
+	// "user_id" field predicates.
+	UserID       *int  `json:"userID,omitempty"`
+	UserIDNEQ    *int  `json:"userIDNEQ,omitempty"`
+	UserIDIn     []int `json:"userIDIn,omitempty"`
+	UserIDNotIn  []int `json:"userIDNotIn,omitempty"`
+	UserIDIsNil  bool  `json:"userIDIsNil,omitempty"`
+	UserIDNotNil bool  `json:"userIDNotNil,omitempty"`
+
+	// "piece" edge predicates.
+	HasPiece     *bool              `json:"hasPiece,omitempty"`
+	HasPieceWith []*PieceWhereInput `json:"hasPieceWith,omitempty"`
+
+	// "intervention" edge predicates.
+	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
+	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "user" edge predicates.
+	HasUser     *bool             `json:"hasUser,omitempty"`
+	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MouvementStockWhereInput) AddPredicates(predicates ...predicate.MouvementStock) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MouvementStockWhereInput filter on the MouvementStockQuery builder.
+func (i *MouvementStockWhereInput) Filter(q *MouvementStockQuery) (*MouvementStockQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMouvementStockWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMouvementStockWhereInput is returned in case the MouvementStockWhereInput is empty.
+var ErrEmptyMouvementStockWhereInput = errors.New("ent: empty predicate MouvementStockWhereInput")
+
+// P returns a predicate for filtering mouvementstocks.
+// An error is returned if the input is empty or invalid.
+func (i *MouvementStockWhereInput) P() (predicate.MouvementStock, error) {
+	var predicates []predicate.MouvementStock
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, mouvementstock.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MouvementStock, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, mouvementstock.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MouvementStock, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, mouvementstock.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, mouvementstock.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, mouvementstock.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, mouvementstock.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, mouvementstock.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, mouvementstock.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, mouvementstock.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, mouvementstock.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, mouvementstock.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, mouvementstock.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, mouvementstock.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, mouvementstock.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, mouvementstock.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, mouvementstock.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, mouvementstock.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, mouvementstock.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, mouvementstock.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, mouvementstock.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, mouvementstock.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, mouvementstock.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, mouvementstock.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, mouvementstock.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Type != nil {
+		predicates = append(predicates, mouvementstock.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, mouvementstock.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, mouvementstock.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.Quantite != nil {
+		predicates = append(predicates, mouvementstock.QuantiteEQ(*i.Quantite))
+	}
+	if i.QuantiteNEQ != nil {
+		predicates = append(predicates, mouvementstock.QuantiteNEQ(*i.QuantiteNEQ))
+	}
+	if len(i.QuantiteIn) > 0 {
+		predicates = append(predicates, mouvementstock.QuantiteIn(i.QuantiteIn...))
+	}
+	if len(i.QuantiteNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.QuantiteNotIn(i.QuantiteNotIn...))
+	}
+	if i.QuantiteGT != nil {
+		predicates = append(predicates, mouvementstock.QuantiteGT(*i.QuantiteGT))
+	}
+	if i.QuantiteGTE != nil {
+		predicates = append(predicates, mouvementstock.QuantiteGTE(*i.QuantiteGTE))
+	}
+	if i.QuantiteLT != nil {
+		predicates = append(predicates, mouvementstock.QuantiteLT(*i.QuantiteLT))
+	}
+	if i.QuantiteLTE != nil {
+		predicates = append(predicates, mouvementstock.QuantiteLTE(*i.QuantiteLTE))
+	}
+	if i.QuantiteApres != nil {
+		predicates = append(predicates, mouvementstock.QuantiteApresEQ(*i.QuantiteApres))
+	}
+	if i.QuantiteApresNEQ != nil {
+		predicates = append(predicates, mouvementstock.QuantiteApresNEQ(*i.QuantiteApresNEQ))
+	}
+	if len(i.QuantiteApresIn) > 0 {
+		predicates = append(predicates, mouvementstock.QuantiteApresIn(i.QuantiteApresIn...))
+	}
+	if len(i.QuantiteApresNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.QuantiteApresNotIn(i.QuantiteApresNotIn...))
+	}
+	if i.QuantiteApresGT != nil {
+		predicates = append(predicates, mouvementstock.QuantiteApresGT(*i.QuantiteApresGT))
+	}
+	if i.QuantiteApresGTE != nil {
+		predicates = append(predicates, mouvementstock.QuantiteApresGTE(*i.QuantiteApresGTE))
+	}
+	if i.QuantiteApresLT != nil {
+		predicates = append(predicates, mouvementstock.QuantiteApresLT(*i.QuantiteApresLT))
+	}
+	if i.QuantiteApresLTE != nil {
+		predicates = append(predicates, mouvementstock.QuantiteApresLTE(*i.QuantiteApresLTE))
+	}
+	if i.Motif != nil {
+		predicates = append(predicates, mouvementstock.MotifEQ(*i.Motif))
+	}
+	if i.MotifNEQ != nil {
+		predicates = append(predicates, mouvementstock.MotifNEQ(*i.MotifNEQ))
+	}
+	if len(i.MotifIn) > 0 {
+		predicates = append(predicates, mouvementstock.MotifIn(i.MotifIn...))
+	}
+	if len(i.MotifNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.MotifNotIn(i.MotifNotIn...))
+	}
+	if i.MotifGT != nil {
+		predicates = append(predicates, mouvementstock.MotifGT(*i.MotifGT))
+	}
+	if i.MotifGTE != nil {
+		predicates = append(predicates, mouvementstock.MotifGTE(*i.MotifGTE))
+	}
+	if i.MotifLT != nil {
+		predicates = append(predicates, mouvementstock.MotifLT(*i.MotifLT))
+	}
+	if i.MotifLTE != nil {
+		predicates = append(predicates, mouvementstock.MotifLTE(*i.MotifLTE))
+	}
+	if i.MotifContains != nil {
+		predicates = append(predicates, mouvementstock.MotifContains(*i.MotifContains))
+	}
+	if i.MotifHasPrefix != nil {
+		predicates = append(predicates, mouvementstock.MotifHasPrefix(*i.MotifHasPrefix))
+	}
+	if i.MotifHasSuffix != nil {
+		predicates = append(predicates, mouvementstock.MotifHasSuffix(*i.MotifHasSuffix))
+	}
+	if i.MotifIsNil {
+		predicates = append(predicates, mouvementstock.MotifIsNil())
+	}
+	if i.MotifNotNil {
+		predicates = append(predicates, mouvementstock.MotifNotNil())
+	}
+	if i.MotifEqualFold != nil {
+		predicates = append(predicates, mouvementstock.MotifEqualFold(*i.MotifEqualFold))
+	}
+	if i.MotifContainsFold != nil {
+		predicates = append(predicates, mouvementstock.MotifContainsFold(*i.MotifContainsFold))
+	}
+	if i.PieceID != nil {
+		predicates = append(predicates, mouvementstock.PieceIDEQ(*i.PieceID))
+	}
+	if i.PieceIDNEQ != nil {
+		predicates = append(predicates, mouvementstock.PieceIDNEQ(*i.PieceIDNEQ))
+	}
+	if len(i.PieceIDIn) > 0 {
+		predicates = append(predicates, mouvementstock.PieceIDIn(i.PieceIDIn...))
+	}
+	if len(i.PieceIDNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.PieceIDNotIn(i.PieceIDNotIn...))
+	}
+	if i.InterventionID != nil {
+		predicates = append(predicates, mouvementstock.InterventionIDEQ(*i.InterventionID))
+	}
+	if i.InterventionIDNEQ != nil {
+		predicates = append(predicates, mouvementstock.InterventionIDNEQ(*i.InterventionIDNEQ))
+	}
+	if len(i.InterventionIDIn) > 0 {
+		predicates = append(predicates, mouvementstock.InterventionIDIn(i.InterventionIDIn...))
+	}
+	if len(i.InterventionIDNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.InterventionIDNotIn(i.InterventionIDNotIn...))
+	}
+	if i.InterventionIDIsNil {
+		predicates = append(predicates, mouvementstock.InterventionIDIsNil())
+	}
+	if i.InterventionIDNotNil {
+		predicates = append(predicates, mouvementstock.InterventionIDNotNil())
+	}
+	if i.UserID != nil {
+		predicates = append(predicates, mouvementstock.UserIDEQ(*i.UserID))
+	}
+	if i.UserIDNEQ != nil {
+		predicates = append(predicates, mouvementstock.UserIDNEQ(*i.UserIDNEQ))
+	}
+	if len(i.UserIDIn) > 0 {
+		predicates = append(predicates, mouvementstock.UserIDIn(i.UserIDIn...))
+	}
+	if len(i.UserIDNotIn) > 0 {
+		predicates = append(predicates, mouvementstock.UserIDNotIn(i.UserIDNotIn...))
+	}
+	if i.UserIDIsNil {
+		predicates = append(predicates, mouvementstock.UserIDIsNil())
+	}
+	if i.UserIDNotNil {
+		predicates = append(predicates, mouvementstock.UserIDNotNil())
+	}
+
+	if i.HasPiece != nil {
+		p := mouvementstock.HasPiece()
+		if !*i.HasPiece {
+			p = mouvementstock.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPieceWith) > 0 {
+		with := make([]predicate.Piece, 0, len(i.HasPieceWith))
+		for _, w := range i.HasPieceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPieceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mouvementstock.HasPieceWith(with...))
+	}
+	if i.HasIntervention != nil {
+		p := mouvementstock.HasIntervention()
+		if !*i.HasIntervention {
+			p = mouvementstock.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionWith))
+		for _, w := range i.HasInterventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mouvementstock.HasInterventionWith(with...))
+	}
+	if i.HasUser != nil {
+		p := mouvementstock.HasUser()
+		if !*i.HasUser {
+			p = mouvementstock.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUserWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasUserWith))
+		for _, w := range i.HasUserWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUserWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mouvementstock.HasUserWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMouvementStockWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return mouvementstock.And(predicates...), nil
+	}
+}
+
 // NotificationWhereInput represents a where input for filtering Notification queries.
 type NotificationWhereInput struct {
 	Predicates []predicate.Notification  `json:"-"`
@@ -5691,6 +6168,73 @@ type PieceWhereInput struct {
 	PrixUnitaireCentimesLT    *int64  `json:"prixUnitaireCentimesLT,omitempty"`
 	PrixUnitaireCentimesLTE   *int64  `json:"prixUnitaireCentimesLTE,omitempty"`
 
+	// "unite" field predicates.
+	Unite             *string  `json:"unite,omitempty"`
+	UniteNEQ          *string  `json:"uniteNEQ,omitempty"`
+	UniteIn           []string `json:"uniteIn,omitempty"`
+	UniteNotIn        []string `json:"uniteNotIn,omitempty"`
+	UniteGT           *string  `json:"uniteGT,omitempty"`
+	UniteGTE          *string  `json:"uniteGTE,omitempty"`
+	UniteLT           *string  `json:"uniteLT,omitempty"`
+	UniteLTE          *string  `json:"uniteLTE,omitempty"`
+	UniteContains     *string  `json:"uniteContains,omitempty"`
+	UniteHasPrefix    *string  `json:"uniteHasPrefix,omitempty"`
+	UniteHasSuffix    *string  `json:"uniteHasSuffix,omitempty"`
+	UniteEqualFold    *string  `json:"uniteEqualFold,omitempty"`
+	UniteContainsFold *string  `json:"uniteContainsFold,omitempty"`
+
+	// "emplacement" field predicates.
+	Emplacement             *string  `json:"emplacement,omitempty"`
+	EmplacementNEQ          *string  `json:"emplacementNEQ,omitempty"`
+	EmplacementIn           []string `json:"emplacementIn,omitempty"`
+	EmplacementNotIn        []string `json:"emplacementNotIn,omitempty"`
+	EmplacementGT           *string  `json:"emplacementGT,omitempty"`
+	EmplacementGTE          *string  `json:"emplacementGTE,omitempty"`
+	EmplacementLT           *string  `json:"emplacementLT,omitempty"`
+	EmplacementLTE          *string  `json:"emplacementLTE,omitempty"`
+	EmplacementContains     *string  `json:"emplacementContains,omitempty"`
+	EmplacementHasPrefix    *string  `json:"emplacementHasPrefix,omitempty"`
+	EmplacementHasSuffix    *string  `json:"emplacementHasSuffix,omitempty"`
+	EmplacementIsNil        bool     `json:"emplacementIsNil,omitempty"`
+	EmplacementNotNil       bool     `json:"emplacementNotNil,omitempty"`
+	EmplacementEqualFold    *string  `json:"emplacementEqualFold,omitempty"`
+	EmplacementContainsFold *string  `json:"emplacementContainsFold,omitempty"`
+
+	// "quantite_reappro" field predicates.
+	QuantiteReappro      *int  `json:"quantiteReappro,omitempty"`
+	QuantiteReapproNEQ   *int  `json:"quantiteReapproNEQ,omitempty"`
+	QuantiteReapproIn    []int `json:"quantiteReapproIn,omitempty"`
+	QuantiteReapproNotIn []int `json:"quantiteReapproNotIn,omitempty"`
+	QuantiteReapproGT    *int  `json:"quantiteReapproGT,omitempty"`
+	QuantiteReapproGTE   *int  `json:"quantiteReapproGTE,omitempty"`
+	QuantiteReapproLT    *int  `json:"quantiteReapproLT,omitempty"`
+	QuantiteReapproLTE   *int  `json:"quantiteReapproLTE,omitempty"`
+
+	// "fournisseur" field predicates.
+	Fournisseur             *string  `json:"fournisseur,omitempty"`
+	FournisseurNEQ          *string  `json:"fournisseurNEQ,omitempty"`
+	FournisseurIn           []string `json:"fournisseurIn,omitempty"`
+	FournisseurNotIn        []string `json:"fournisseurNotIn,omitempty"`
+	FournisseurGT           *string  `json:"fournisseurGT,omitempty"`
+	FournisseurGTE          *string  `json:"fournisseurGTE,omitempty"`
+	FournisseurLT           *string  `json:"fournisseurLT,omitempty"`
+	FournisseurLTE          *string  `json:"fournisseurLTE,omitempty"`
+	FournisseurContains     *string  `json:"fournisseurContains,omitempty"`
+	FournisseurHasPrefix    *string  `json:"fournisseurHasPrefix,omitempty"`
+	FournisseurHasSuffix    *string  `json:"fournisseurHasSuffix,omitempty"`
+	FournisseurIsNil        bool     `json:"fournisseurIsNil,omitempty"`
+	FournisseurNotNil       bool     `json:"fournisseurNotNil,omitempty"`
+	FournisseurEqualFold    *string  `json:"fournisseurEqualFold,omitempty"`
+	FournisseurContainsFold *string  `json:"fournisseurContainsFold,omitempty"`
+
+	// "actif" field predicates.
+	Actif    *bool `json:"actif,omitempty"`
+	ActifNEQ *bool `json:"actifNEQ,omitempty"`
+
+	// "alerte_stock" field predicates.
+	AlerteStock    *bool `json:"alerteStock,omitempty"`
+	AlerteStockNEQ *bool `json:"alerteStockNEQ,omitempty"`
+
 	// "interventions" edge predicates.
 	HasInterventions     *bool                     `json:"hasInterventions,omitempty"`
 	HasInterventionsWith []*InterventionWhereInput `json:"hasInterventionsWith,omitempty"`
@@ -5992,6 +6536,171 @@ func (i *PieceWhereInput) P() (predicate.Piece, error) {
 	}
 	if i.PrixUnitaireCentimesLTE != nil {
 		predicates = append(predicates, piece.PrixUnitaireCentimesLTE(*i.PrixUnitaireCentimesLTE))
+	}
+	if i.Unite != nil {
+		predicates = append(predicates, piece.UniteEQ(*i.Unite))
+	}
+	if i.UniteNEQ != nil {
+		predicates = append(predicates, piece.UniteNEQ(*i.UniteNEQ))
+	}
+	if len(i.UniteIn) > 0 {
+		predicates = append(predicates, piece.UniteIn(i.UniteIn...))
+	}
+	if len(i.UniteNotIn) > 0 {
+		predicates = append(predicates, piece.UniteNotIn(i.UniteNotIn...))
+	}
+	if i.UniteGT != nil {
+		predicates = append(predicates, piece.UniteGT(*i.UniteGT))
+	}
+	if i.UniteGTE != nil {
+		predicates = append(predicates, piece.UniteGTE(*i.UniteGTE))
+	}
+	if i.UniteLT != nil {
+		predicates = append(predicates, piece.UniteLT(*i.UniteLT))
+	}
+	if i.UniteLTE != nil {
+		predicates = append(predicates, piece.UniteLTE(*i.UniteLTE))
+	}
+	if i.UniteContains != nil {
+		predicates = append(predicates, piece.UniteContains(*i.UniteContains))
+	}
+	if i.UniteHasPrefix != nil {
+		predicates = append(predicates, piece.UniteHasPrefix(*i.UniteHasPrefix))
+	}
+	if i.UniteHasSuffix != nil {
+		predicates = append(predicates, piece.UniteHasSuffix(*i.UniteHasSuffix))
+	}
+	if i.UniteEqualFold != nil {
+		predicates = append(predicates, piece.UniteEqualFold(*i.UniteEqualFold))
+	}
+	if i.UniteContainsFold != nil {
+		predicates = append(predicates, piece.UniteContainsFold(*i.UniteContainsFold))
+	}
+	if i.Emplacement != nil {
+		predicates = append(predicates, piece.EmplacementEQ(*i.Emplacement))
+	}
+	if i.EmplacementNEQ != nil {
+		predicates = append(predicates, piece.EmplacementNEQ(*i.EmplacementNEQ))
+	}
+	if len(i.EmplacementIn) > 0 {
+		predicates = append(predicates, piece.EmplacementIn(i.EmplacementIn...))
+	}
+	if len(i.EmplacementNotIn) > 0 {
+		predicates = append(predicates, piece.EmplacementNotIn(i.EmplacementNotIn...))
+	}
+	if i.EmplacementGT != nil {
+		predicates = append(predicates, piece.EmplacementGT(*i.EmplacementGT))
+	}
+	if i.EmplacementGTE != nil {
+		predicates = append(predicates, piece.EmplacementGTE(*i.EmplacementGTE))
+	}
+	if i.EmplacementLT != nil {
+		predicates = append(predicates, piece.EmplacementLT(*i.EmplacementLT))
+	}
+	if i.EmplacementLTE != nil {
+		predicates = append(predicates, piece.EmplacementLTE(*i.EmplacementLTE))
+	}
+	if i.EmplacementContains != nil {
+		predicates = append(predicates, piece.EmplacementContains(*i.EmplacementContains))
+	}
+	if i.EmplacementHasPrefix != nil {
+		predicates = append(predicates, piece.EmplacementHasPrefix(*i.EmplacementHasPrefix))
+	}
+	if i.EmplacementHasSuffix != nil {
+		predicates = append(predicates, piece.EmplacementHasSuffix(*i.EmplacementHasSuffix))
+	}
+	if i.EmplacementIsNil {
+		predicates = append(predicates, piece.EmplacementIsNil())
+	}
+	if i.EmplacementNotNil {
+		predicates = append(predicates, piece.EmplacementNotNil())
+	}
+	if i.EmplacementEqualFold != nil {
+		predicates = append(predicates, piece.EmplacementEqualFold(*i.EmplacementEqualFold))
+	}
+	if i.EmplacementContainsFold != nil {
+		predicates = append(predicates, piece.EmplacementContainsFold(*i.EmplacementContainsFold))
+	}
+	if i.QuantiteReappro != nil {
+		predicates = append(predicates, piece.QuantiteReapproEQ(*i.QuantiteReappro))
+	}
+	if i.QuantiteReapproNEQ != nil {
+		predicates = append(predicates, piece.QuantiteReapproNEQ(*i.QuantiteReapproNEQ))
+	}
+	if len(i.QuantiteReapproIn) > 0 {
+		predicates = append(predicates, piece.QuantiteReapproIn(i.QuantiteReapproIn...))
+	}
+	if len(i.QuantiteReapproNotIn) > 0 {
+		predicates = append(predicates, piece.QuantiteReapproNotIn(i.QuantiteReapproNotIn...))
+	}
+	if i.QuantiteReapproGT != nil {
+		predicates = append(predicates, piece.QuantiteReapproGT(*i.QuantiteReapproGT))
+	}
+	if i.QuantiteReapproGTE != nil {
+		predicates = append(predicates, piece.QuantiteReapproGTE(*i.QuantiteReapproGTE))
+	}
+	if i.QuantiteReapproLT != nil {
+		predicates = append(predicates, piece.QuantiteReapproLT(*i.QuantiteReapproLT))
+	}
+	if i.QuantiteReapproLTE != nil {
+		predicates = append(predicates, piece.QuantiteReapproLTE(*i.QuantiteReapproLTE))
+	}
+	if i.Fournisseur != nil {
+		predicates = append(predicates, piece.FournisseurEQ(*i.Fournisseur))
+	}
+	if i.FournisseurNEQ != nil {
+		predicates = append(predicates, piece.FournisseurNEQ(*i.FournisseurNEQ))
+	}
+	if len(i.FournisseurIn) > 0 {
+		predicates = append(predicates, piece.FournisseurIn(i.FournisseurIn...))
+	}
+	if len(i.FournisseurNotIn) > 0 {
+		predicates = append(predicates, piece.FournisseurNotIn(i.FournisseurNotIn...))
+	}
+	if i.FournisseurGT != nil {
+		predicates = append(predicates, piece.FournisseurGT(*i.FournisseurGT))
+	}
+	if i.FournisseurGTE != nil {
+		predicates = append(predicates, piece.FournisseurGTE(*i.FournisseurGTE))
+	}
+	if i.FournisseurLT != nil {
+		predicates = append(predicates, piece.FournisseurLT(*i.FournisseurLT))
+	}
+	if i.FournisseurLTE != nil {
+		predicates = append(predicates, piece.FournisseurLTE(*i.FournisseurLTE))
+	}
+	if i.FournisseurContains != nil {
+		predicates = append(predicates, piece.FournisseurContains(*i.FournisseurContains))
+	}
+	if i.FournisseurHasPrefix != nil {
+		predicates = append(predicates, piece.FournisseurHasPrefix(*i.FournisseurHasPrefix))
+	}
+	if i.FournisseurHasSuffix != nil {
+		predicates = append(predicates, piece.FournisseurHasSuffix(*i.FournisseurHasSuffix))
+	}
+	if i.FournisseurIsNil {
+		predicates = append(predicates, piece.FournisseurIsNil())
+	}
+	if i.FournisseurNotNil {
+		predicates = append(predicates, piece.FournisseurNotNil())
+	}
+	if i.FournisseurEqualFold != nil {
+		predicates = append(predicates, piece.FournisseurEqualFold(*i.FournisseurEqualFold))
+	}
+	if i.FournisseurContainsFold != nil {
+		predicates = append(predicates, piece.FournisseurContainsFold(*i.FournisseurContainsFold))
+	}
+	if i.Actif != nil {
+		predicates = append(predicates, piece.ActifEQ(*i.Actif))
+	}
+	if i.ActifNEQ != nil {
+		predicates = append(predicates, piece.ActifNEQ(*i.ActifNEQ))
+	}
+	if i.AlerteStock != nil {
+		predicates = append(predicates, piece.AlerteStockEQ(*i.AlerteStock))
+	}
+	if i.AlerteStockNEQ != nil {
+		predicates = append(predicates, piece.AlerteStockNEQ(*i.AlerteStockNEQ))
 	}
 
 	if i.HasInterventions != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
@@ -50,6 +51,7 @@ const (
 	TypeIdempotencyKey         = "IdempotencyKey"
 	TypeIntervention           = "Intervention"
 	TypeInterventionPiece      = "InterventionPiece"
+	TypeMouvementStock         = "MouvementStock"
 	TypeNotification           = "Notification"
 	TypePasswordReset          = "PasswordReset"
 	TypePiece                  = "Piece"
@@ -11291,6 +11293,1126 @@ func (m *InterventionPieceMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown InterventionPiece edge %s", name)
 }
 
+// MouvementStockMutation represents an operation that mutates the MouvementStock nodes in the graph.
+type MouvementStockMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	_type                     *domain.TypeMouvement
+	quantite                  *int
+	addquantite               *int
+	quantite_apres            *int
+	addquantite_apres         *int
+	cout_unitaire_centimes    *int64
+	addcout_unitaire_centimes *int64
+	motif                     *string
+	clearedFields             map[string]struct{}
+	piece                     *int
+	clearedpiece              bool
+	intervention              *int
+	clearedintervention       bool
+	user                      *int
+	cleareduser               bool
+	done                      bool
+	oldValue                  func(context.Context) (*MouvementStock, error)
+	predicates                []predicate.MouvementStock
+}
+
+var _ ent.Mutation = (*MouvementStockMutation)(nil)
+
+// mouvementstockOption allows management of the mutation configuration using functional options.
+type mouvementstockOption func(*MouvementStockMutation)
+
+// newMouvementStockMutation creates new mutation for the MouvementStock entity.
+func newMouvementStockMutation(c config, op Op, opts ...mouvementstockOption) *MouvementStockMutation {
+	m := &MouvementStockMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMouvementStock,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMouvementStockID sets the ID field of the mutation.
+func withMouvementStockID(id int) mouvementstockOption {
+	return func(m *MouvementStockMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MouvementStock
+		)
+		m.oldValue = func(ctx context.Context) (*MouvementStock, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MouvementStock.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMouvementStock sets the old MouvementStock of the mutation.
+func withMouvementStock(node *MouvementStock) mouvementstockOption {
+	return func(m *MouvementStockMutation) {
+		m.oldValue = func(context.Context) (*MouvementStock, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MouvementStockMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MouvementStockMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MouvementStockMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MouvementStockMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MouvementStock.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MouvementStockMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MouvementStockMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MouvementStockMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MouvementStockMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MouvementStockMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MouvementStockMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetType sets the "type" field.
+func (m *MouvementStockMutation) SetType(dm domain.TypeMouvement) {
+	m._type = &dm
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *MouvementStockMutation) GetType() (r domain.TypeMouvement, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldType(ctx context.Context) (v domain.TypeMouvement, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *MouvementStockMutation) ResetType() {
+	m._type = nil
+}
+
+// SetQuantite sets the "quantite" field.
+func (m *MouvementStockMutation) SetQuantite(i int) {
+	m.quantite = &i
+	m.addquantite = nil
+}
+
+// Quantite returns the value of the "quantite" field in the mutation.
+func (m *MouvementStockMutation) Quantite() (r int, exists bool) {
+	v := m.quantite
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantite returns the old "quantite" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldQuantite(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantite: %w", err)
+	}
+	return oldValue.Quantite, nil
+}
+
+// AddQuantite adds i to the "quantite" field.
+func (m *MouvementStockMutation) AddQuantite(i int) {
+	if m.addquantite != nil {
+		*m.addquantite += i
+	} else {
+		m.addquantite = &i
+	}
+}
+
+// AddedQuantite returns the value that was added to the "quantite" field in this mutation.
+func (m *MouvementStockMutation) AddedQuantite() (r int, exists bool) {
+	v := m.addquantite
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantite resets all changes to the "quantite" field.
+func (m *MouvementStockMutation) ResetQuantite() {
+	m.quantite = nil
+	m.addquantite = nil
+}
+
+// SetQuantiteApres sets the "quantite_apres" field.
+func (m *MouvementStockMutation) SetQuantiteApres(i int) {
+	m.quantite_apres = &i
+	m.addquantite_apres = nil
+}
+
+// QuantiteApres returns the value of the "quantite_apres" field in the mutation.
+func (m *MouvementStockMutation) QuantiteApres() (r int, exists bool) {
+	v := m.quantite_apres
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantiteApres returns the old "quantite_apres" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldQuantiteApres(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantiteApres is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantiteApres requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantiteApres: %w", err)
+	}
+	return oldValue.QuantiteApres, nil
+}
+
+// AddQuantiteApres adds i to the "quantite_apres" field.
+func (m *MouvementStockMutation) AddQuantiteApres(i int) {
+	if m.addquantite_apres != nil {
+		*m.addquantite_apres += i
+	} else {
+		m.addquantite_apres = &i
+	}
+}
+
+// AddedQuantiteApres returns the value that was added to the "quantite_apres" field in this mutation.
+func (m *MouvementStockMutation) AddedQuantiteApres() (r int, exists bool) {
+	v := m.addquantite_apres
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantiteApres resets all changes to the "quantite_apres" field.
+func (m *MouvementStockMutation) ResetQuantiteApres() {
+	m.quantite_apres = nil
+	m.addquantite_apres = nil
+}
+
+// SetCoutUnitaireCentimes sets the "cout_unitaire_centimes" field.
+func (m *MouvementStockMutation) SetCoutUnitaireCentimes(i int64) {
+	m.cout_unitaire_centimes = &i
+	m.addcout_unitaire_centimes = nil
+}
+
+// CoutUnitaireCentimes returns the value of the "cout_unitaire_centimes" field in the mutation.
+func (m *MouvementStockMutation) CoutUnitaireCentimes() (r int64, exists bool) {
+	v := m.cout_unitaire_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoutUnitaireCentimes returns the old "cout_unitaire_centimes" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldCoutUnitaireCentimes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoutUnitaireCentimes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoutUnitaireCentimes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoutUnitaireCentimes: %w", err)
+	}
+	return oldValue.CoutUnitaireCentimes, nil
+}
+
+// AddCoutUnitaireCentimes adds i to the "cout_unitaire_centimes" field.
+func (m *MouvementStockMutation) AddCoutUnitaireCentimes(i int64) {
+	if m.addcout_unitaire_centimes != nil {
+		*m.addcout_unitaire_centimes += i
+	} else {
+		m.addcout_unitaire_centimes = &i
+	}
+}
+
+// AddedCoutUnitaireCentimes returns the value that was added to the "cout_unitaire_centimes" field in this mutation.
+func (m *MouvementStockMutation) AddedCoutUnitaireCentimes() (r int64, exists bool) {
+	v := m.addcout_unitaire_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCoutUnitaireCentimes resets all changes to the "cout_unitaire_centimes" field.
+func (m *MouvementStockMutation) ResetCoutUnitaireCentimes() {
+	m.cout_unitaire_centimes = nil
+	m.addcout_unitaire_centimes = nil
+}
+
+// SetMotif sets the "motif" field.
+func (m *MouvementStockMutation) SetMotif(s string) {
+	m.motif = &s
+}
+
+// Motif returns the value of the "motif" field in the mutation.
+func (m *MouvementStockMutation) Motif() (r string, exists bool) {
+	v := m.motif
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMotif returns the old "motif" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldMotif(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMotif is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMotif requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMotif: %w", err)
+	}
+	return oldValue.Motif, nil
+}
+
+// ClearMotif clears the value of the "motif" field.
+func (m *MouvementStockMutation) ClearMotif() {
+	m.motif = nil
+	m.clearedFields[mouvementstock.FieldMotif] = struct{}{}
+}
+
+// MotifCleared returns if the "motif" field was cleared in this mutation.
+func (m *MouvementStockMutation) MotifCleared() bool {
+	_, ok := m.clearedFields[mouvementstock.FieldMotif]
+	return ok
+}
+
+// ResetMotif resets all changes to the "motif" field.
+func (m *MouvementStockMutation) ResetMotif() {
+	m.motif = nil
+	delete(m.clearedFields, mouvementstock.FieldMotif)
+}
+
+// SetPieceID sets the "piece_id" field.
+func (m *MouvementStockMutation) SetPieceID(i int) {
+	m.piece = &i
+}
+
+// PieceID returns the value of the "piece_id" field in the mutation.
+func (m *MouvementStockMutation) PieceID() (r int, exists bool) {
+	v := m.piece
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPieceID returns the old "piece_id" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldPieceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPieceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPieceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPieceID: %w", err)
+	}
+	return oldValue.PieceID, nil
+}
+
+// ResetPieceID resets all changes to the "piece_id" field.
+func (m *MouvementStockMutation) ResetPieceID() {
+	m.piece = nil
+}
+
+// SetInterventionID sets the "intervention_id" field.
+func (m *MouvementStockMutation) SetInterventionID(i int) {
+	m.intervention = &i
+}
+
+// InterventionID returns the value of the "intervention_id" field in the mutation.
+func (m *MouvementStockMutation) InterventionID() (r int, exists bool) {
+	v := m.intervention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterventionID returns the old "intervention_id" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldInterventionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterventionID: %w", err)
+	}
+	return oldValue.InterventionID, nil
+}
+
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (m *MouvementStockMutation) ClearInterventionID() {
+	m.intervention = nil
+	m.clearedFields[mouvementstock.FieldInterventionID] = struct{}{}
+}
+
+// InterventionIDCleared returns if the "intervention_id" field was cleared in this mutation.
+func (m *MouvementStockMutation) InterventionIDCleared() bool {
+	_, ok := m.clearedFields[mouvementstock.FieldInterventionID]
+	return ok
+}
+
+// ResetInterventionID resets all changes to the "intervention_id" field.
+func (m *MouvementStockMutation) ResetInterventionID() {
+	m.intervention = nil
+	delete(m.clearedFields, mouvementstock.FieldInterventionID)
+}
+
+// SetUserID sets the "user_id" field.
+func (m *MouvementStockMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *MouvementStockMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the MouvementStock entity.
+// If the MouvementStock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MouvementStockMutation) OldUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *MouvementStockMutation) ClearUserID() {
+	m.user = nil
+	m.clearedFields[mouvementstock.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *MouvementStockMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[mouvementstock.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *MouvementStockMutation) ResetUserID() {
+	m.user = nil
+	delete(m.clearedFields, mouvementstock.FieldUserID)
+}
+
+// ClearPiece clears the "piece" edge to the Piece entity.
+func (m *MouvementStockMutation) ClearPiece() {
+	m.clearedpiece = true
+	m.clearedFields[mouvementstock.FieldPieceID] = struct{}{}
+}
+
+// PieceCleared reports if the "piece" edge to the Piece entity was cleared.
+func (m *MouvementStockMutation) PieceCleared() bool {
+	return m.clearedpiece
+}
+
+// PieceIDs returns the "piece" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PieceID instead. It exists only for internal usage by the builders.
+func (m *MouvementStockMutation) PieceIDs() (ids []int) {
+	if id := m.piece; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPiece resets all changes to the "piece" edge.
+func (m *MouvementStockMutation) ResetPiece() {
+	m.piece = nil
+	m.clearedpiece = false
+}
+
+// ClearIntervention clears the "intervention" edge to the Intervention entity.
+func (m *MouvementStockMutation) ClearIntervention() {
+	m.clearedintervention = true
+	m.clearedFields[mouvementstock.FieldInterventionID] = struct{}{}
+}
+
+// InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
+func (m *MouvementStockMutation) InterventionCleared() bool {
+	return m.InterventionIDCleared() || m.clearedintervention
+}
+
+// InterventionIDs returns the "intervention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InterventionID instead. It exists only for internal usage by the builders.
+func (m *MouvementStockMutation) InterventionIDs() (ids []int) {
+	if id := m.intervention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIntervention resets all changes to the "intervention" edge.
+func (m *MouvementStockMutation) ResetIntervention() {
+	m.intervention = nil
+	m.clearedintervention = false
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *MouvementStockMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[mouvementstock.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *MouvementStockMutation) UserCleared() bool {
+	return m.UserIDCleared() || m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *MouvementStockMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *MouvementStockMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the MouvementStockMutation builder.
+func (m *MouvementStockMutation) Where(ps ...predicate.MouvementStock) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MouvementStockMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MouvementStockMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MouvementStock, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MouvementStockMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MouvementStockMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MouvementStock).
+func (m *MouvementStockMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MouvementStockMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, mouvementstock.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, mouvementstock.FieldUpdatedAt)
+	}
+	if m._type != nil {
+		fields = append(fields, mouvementstock.FieldType)
+	}
+	if m.quantite != nil {
+		fields = append(fields, mouvementstock.FieldQuantite)
+	}
+	if m.quantite_apres != nil {
+		fields = append(fields, mouvementstock.FieldQuantiteApres)
+	}
+	if m.cout_unitaire_centimes != nil {
+		fields = append(fields, mouvementstock.FieldCoutUnitaireCentimes)
+	}
+	if m.motif != nil {
+		fields = append(fields, mouvementstock.FieldMotif)
+	}
+	if m.piece != nil {
+		fields = append(fields, mouvementstock.FieldPieceID)
+	}
+	if m.intervention != nil {
+		fields = append(fields, mouvementstock.FieldInterventionID)
+	}
+	if m.user != nil {
+		fields = append(fields, mouvementstock.FieldUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MouvementStockMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case mouvementstock.FieldCreatedAt:
+		return m.CreatedAt()
+	case mouvementstock.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case mouvementstock.FieldType:
+		return m.GetType()
+	case mouvementstock.FieldQuantite:
+		return m.Quantite()
+	case mouvementstock.FieldQuantiteApres:
+		return m.QuantiteApres()
+	case mouvementstock.FieldCoutUnitaireCentimes:
+		return m.CoutUnitaireCentimes()
+	case mouvementstock.FieldMotif:
+		return m.Motif()
+	case mouvementstock.FieldPieceID:
+		return m.PieceID()
+	case mouvementstock.FieldInterventionID:
+		return m.InterventionID()
+	case mouvementstock.FieldUserID:
+		return m.UserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MouvementStockMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case mouvementstock.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case mouvementstock.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case mouvementstock.FieldType:
+		return m.OldType(ctx)
+	case mouvementstock.FieldQuantite:
+		return m.OldQuantite(ctx)
+	case mouvementstock.FieldQuantiteApres:
+		return m.OldQuantiteApres(ctx)
+	case mouvementstock.FieldCoutUnitaireCentimes:
+		return m.OldCoutUnitaireCentimes(ctx)
+	case mouvementstock.FieldMotif:
+		return m.OldMotif(ctx)
+	case mouvementstock.FieldPieceID:
+		return m.OldPieceID(ctx)
+	case mouvementstock.FieldInterventionID:
+		return m.OldInterventionID(ctx)
+	case mouvementstock.FieldUserID:
+		return m.OldUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown MouvementStock field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MouvementStockMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case mouvementstock.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case mouvementstock.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case mouvementstock.FieldType:
+		v, ok := value.(domain.TypeMouvement)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case mouvementstock.FieldQuantite:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantite(v)
+		return nil
+	case mouvementstock.FieldQuantiteApres:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantiteApres(v)
+		return nil
+	case mouvementstock.FieldCoutUnitaireCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoutUnitaireCentimes(v)
+		return nil
+	case mouvementstock.FieldMotif:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMotif(v)
+		return nil
+	case mouvementstock.FieldPieceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPieceID(v)
+		return nil
+	case mouvementstock.FieldInterventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterventionID(v)
+		return nil
+	case mouvementstock.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MouvementStock field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MouvementStockMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantite != nil {
+		fields = append(fields, mouvementstock.FieldQuantite)
+	}
+	if m.addquantite_apres != nil {
+		fields = append(fields, mouvementstock.FieldQuantiteApres)
+	}
+	if m.addcout_unitaire_centimes != nil {
+		fields = append(fields, mouvementstock.FieldCoutUnitaireCentimes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MouvementStockMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case mouvementstock.FieldQuantite:
+		return m.AddedQuantite()
+	case mouvementstock.FieldQuantiteApres:
+		return m.AddedQuantiteApres()
+	case mouvementstock.FieldCoutUnitaireCentimes:
+		return m.AddedCoutUnitaireCentimes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MouvementStockMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case mouvementstock.FieldQuantite:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantite(v)
+		return nil
+	case mouvementstock.FieldQuantiteApres:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantiteApres(v)
+		return nil
+	case mouvementstock.FieldCoutUnitaireCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCoutUnitaireCentimes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MouvementStock numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MouvementStockMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(mouvementstock.FieldMotif) {
+		fields = append(fields, mouvementstock.FieldMotif)
+	}
+	if m.FieldCleared(mouvementstock.FieldInterventionID) {
+		fields = append(fields, mouvementstock.FieldInterventionID)
+	}
+	if m.FieldCleared(mouvementstock.FieldUserID) {
+		fields = append(fields, mouvementstock.FieldUserID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MouvementStockMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MouvementStockMutation) ClearField(name string) error {
+	switch name {
+	case mouvementstock.FieldMotif:
+		m.ClearMotif()
+		return nil
+	case mouvementstock.FieldInterventionID:
+		m.ClearInterventionID()
+		return nil
+	case mouvementstock.FieldUserID:
+		m.ClearUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown MouvementStock nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MouvementStockMutation) ResetField(name string) error {
+	switch name {
+	case mouvementstock.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case mouvementstock.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case mouvementstock.FieldType:
+		m.ResetType()
+		return nil
+	case mouvementstock.FieldQuantite:
+		m.ResetQuantite()
+		return nil
+	case mouvementstock.FieldQuantiteApres:
+		m.ResetQuantiteApres()
+		return nil
+	case mouvementstock.FieldCoutUnitaireCentimes:
+		m.ResetCoutUnitaireCentimes()
+		return nil
+	case mouvementstock.FieldMotif:
+		m.ResetMotif()
+		return nil
+	case mouvementstock.FieldPieceID:
+		m.ResetPieceID()
+		return nil
+	case mouvementstock.FieldInterventionID:
+		m.ResetInterventionID()
+		return nil
+	case mouvementstock.FieldUserID:
+		m.ResetUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown MouvementStock field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MouvementStockMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.piece != nil {
+		edges = append(edges, mouvementstock.EdgePiece)
+	}
+	if m.intervention != nil {
+		edges = append(edges, mouvementstock.EdgeIntervention)
+	}
+	if m.user != nil {
+		edges = append(edges, mouvementstock.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MouvementStockMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case mouvementstock.EdgePiece:
+		if id := m.piece; id != nil {
+			return []ent.Value{*id}
+		}
+	case mouvementstock.EdgeIntervention:
+		if id := m.intervention; id != nil {
+			return []ent.Value{*id}
+		}
+	case mouvementstock.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MouvementStockMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MouvementStockMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MouvementStockMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpiece {
+		edges = append(edges, mouvementstock.EdgePiece)
+	}
+	if m.clearedintervention {
+		edges = append(edges, mouvementstock.EdgeIntervention)
+	}
+	if m.cleareduser {
+		edges = append(edges, mouvementstock.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MouvementStockMutation) EdgeCleared(name string) bool {
+	switch name {
+	case mouvementstock.EdgePiece:
+		return m.clearedpiece
+	case mouvementstock.EdgeIntervention:
+		return m.clearedintervention
+	case mouvementstock.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MouvementStockMutation) ClearEdge(name string) error {
+	switch name {
+	case mouvementstock.EdgePiece:
+		m.ClearPiece()
+		return nil
+	case mouvementstock.EdgeIntervention:
+		m.ClearIntervention()
+		return nil
+	case mouvementstock.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown MouvementStock unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MouvementStockMutation) ResetEdge(name string) error {
+	switch name {
+	case mouvementstock.EdgePiece:
+		m.ResetPiece()
+		return nil
+	case mouvementstock.EdgeIntervention:
+		m.ResetIntervention()
+		return nil
+	case mouvementstock.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown MouvementStock edge %s", name)
+}
+
 // NotificationMutation represents an operation that mutates the Notification nodes in the graph.
 type NotificationMutation struct {
 	config
@@ -13425,10 +14547,22 @@ type PieceMutation struct {
 	addseuil_alerte           *int
 	prix_unitaire_centimes    *int64
 	addprix_unitaire_centimes *int64
+	unite                     *string
+	emplacement               *string
+	quantite_reappro          *int
+	addquantite_reappro       *int
+	fournisseur               *string
+	actif                     *bool
+	cout_moyen_centimes       *int64
+	addcout_moyen_centimes    *int64
+	alerte_stock              *bool
 	clearedFields             map[string]struct{}
 	interventions             map[int]struct{}
 	removedinterventions      map[int]struct{}
 	clearedinterventions      bool
+	mouvements                map[int]struct{}
+	removedmouvements         map[int]struct{}
+	clearedmouvements         bool
 	utilisations              map[int]struct{}
 	removedutilisations       map[int]struct{}
 	clearedutilisations       bool
@@ -13847,6 +14981,324 @@ func (m *PieceMutation) ResetPrixUnitaireCentimes() {
 	m.addprix_unitaire_centimes = nil
 }
 
+// SetUnite sets the "unite" field.
+func (m *PieceMutation) SetUnite(s string) {
+	m.unite = &s
+}
+
+// Unite returns the value of the "unite" field in the mutation.
+func (m *PieceMutation) Unite() (r string, exists bool) {
+	v := m.unite
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnite returns the old "unite" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldUnite(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnite: %w", err)
+	}
+	return oldValue.Unite, nil
+}
+
+// ResetUnite resets all changes to the "unite" field.
+func (m *PieceMutation) ResetUnite() {
+	m.unite = nil
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (m *PieceMutation) SetEmplacement(s string) {
+	m.emplacement = &s
+}
+
+// Emplacement returns the value of the "emplacement" field in the mutation.
+func (m *PieceMutation) Emplacement() (r string, exists bool) {
+	v := m.emplacement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmplacement returns the old "emplacement" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldEmplacement(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmplacement is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmplacement requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmplacement: %w", err)
+	}
+	return oldValue.Emplacement, nil
+}
+
+// ClearEmplacement clears the value of the "emplacement" field.
+func (m *PieceMutation) ClearEmplacement() {
+	m.emplacement = nil
+	m.clearedFields[piece.FieldEmplacement] = struct{}{}
+}
+
+// EmplacementCleared returns if the "emplacement" field was cleared in this mutation.
+func (m *PieceMutation) EmplacementCleared() bool {
+	_, ok := m.clearedFields[piece.FieldEmplacement]
+	return ok
+}
+
+// ResetEmplacement resets all changes to the "emplacement" field.
+func (m *PieceMutation) ResetEmplacement() {
+	m.emplacement = nil
+	delete(m.clearedFields, piece.FieldEmplacement)
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (m *PieceMutation) SetQuantiteReappro(i int) {
+	m.quantite_reappro = &i
+	m.addquantite_reappro = nil
+}
+
+// QuantiteReappro returns the value of the "quantite_reappro" field in the mutation.
+func (m *PieceMutation) QuantiteReappro() (r int, exists bool) {
+	v := m.quantite_reappro
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantiteReappro returns the old "quantite_reappro" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldQuantiteReappro(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantiteReappro is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantiteReappro requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantiteReappro: %w", err)
+	}
+	return oldValue.QuantiteReappro, nil
+}
+
+// AddQuantiteReappro adds i to the "quantite_reappro" field.
+func (m *PieceMutation) AddQuantiteReappro(i int) {
+	if m.addquantite_reappro != nil {
+		*m.addquantite_reappro += i
+	} else {
+		m.addquantite_reappro = &i
+	}
+}
+
+// AddedQuantiteReappro returns the value that was added to the "quantite_reappro" field in this mutation.
+func (m *PieceMutation) AddedQuantiteReappro() (r int, exists bool) {
+	v := m.addquantite_reappro
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantiteReappro resets all changes to the "quantite_reappro" field.
+func (m *PieceMutation) ResetQuantiteReappro() {
+	m.quantite_reappro = nil
+	m.addquantite_reappro = nil
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (m *PieceMutation) SetFournisseur(s string) {
+	m.fournisseur = &s
+}
+
+// Fournisseur returns the value of the "fournisseur" field in the mutation.
+func (m *PieceMutation) Fournisseur() (r string, exists bool) {
+	v := m.fournisseur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFournisseur returns the old "fournisseur" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldFournisseur(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFournisseur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFournisseur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFournisseur: %w", err)
+	}
+	return oldValue.Fournisseur, nil
+}
+
+// ClearFournisseur clears the value of the "fournisseur" field.
+func (m *PieceMutation) ClearFournisseur() {
+	m.fournisseur = nil
+	m.clearedFields[piece.FieldFournisseur] = struct{}{}
+}
+
+// FournisseurCleared returns if the "fournisseur" field was cleared in this mutation.
+func (m *PieceMutation) FournisseurCleared() bool {
+	_, ok := m.clearedFields[piece.FieldFournisseur]
+	return ok
+}
+
+// ResetFournisseur resets all changes to the "fournisseur" field.
+func (m *PieceMutation) ResetFournisseur() {
+	m.fournisseur = nil
+	delete(m.clearedFields, piece.FieldFournisseur)
+}
+
+// SetActif sets the "actif" field.
+func (m *PieceMutation) SetActif(b bool) {
+	m.actif = &b
+}
+
+// Actif returns the value of the "actif" field in the mutation.
+func (m *PieceMutation) Actif() (r bool, exists bool) {
+	v := m.actif
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActif returns the old "actif" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldActif(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActif is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActif requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActif: %w", err)
+	}
+	return oldValue.Actif, nil
+}
+
+// ResetActif resets all changes to the "actif" field.
+func (m *PieceMutation) ResetActif() {
+	m.actif = nil
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (m *PieceMutation) SetCoutMoyenCentimes(i int64) {
+	m.cout_moyen_centimes = &i
+	m.addcout_moyen_centimes = nil
+}
+
+// CoutMoyenCentimes returns the value of the "cout_moyen_centimes" field in the mutation.
+func (m *PieceMutation) CoutMoyenCentimes() (r int64, exists bool) {
+	v := m.cout_moyen_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoutMoyenCentimes returns the old "cout_moyen_centimes" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldCoutMoyenCentimes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoutMoyenCentimes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoutMoyenCentimes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoutMoyenCentimes: %w", err)
+	}
+	return oldValue.CoutMoyenCentimes, nil
+}
+
+// AddCoutMoyenCentimes adds i to the "cout_moyen_centimes" field.
+func (m *PieceMutation) AddCoutMoyenCentimes(i int64) {
+	if m.addcout_moyen_centimes != nil {
+		*m.addcout_moyen_centimes += i
+	} else {
+		m.addcout_moyen_centimes = &i
+	}
+}
+
+// AddedCoutMoyenCentimes returns the value that was added to the "cout_moyen_centimes" field in this mutation.
+func (m *PieceMutation) AddedCoutMoyenCentimes() (r int64, exists bool) {
+	v := m.addcout_moyen_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCoutMoyenCentimes resets all changes to the "cout_moyen_centimes" field.
+func (m *PieceMutation) ResetCoutMoyenCentimes() {
+	m.cout_moyen_centimes = nil
+	m.addcout_moyen_centimes = nil
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (m *PieceMutation) SetAlerteStock(b bool) {
+	m.alerte_stock = &b
+}
+
+// AlerteStock returns the value of the "alerte_stock" field in the mutation.
+func (m *PieceMutation) AlerteStock() (r bool, exists bool) {
+	v := m.alerte_stock
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAlerteStock returns the old "alerte_stock" field's value of the Piece entity.
+// If the Piece object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PieceMutation) OldAlerteStock(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAlerteStock is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAlerteStock requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAlerteStock: %w", err)
+	}
+	return oldValue.AlerteStock, nil
+}
+
+// ResetAlerteStock resets all changes to the "alerte_stock" field.
+func (m *PieceMutation) ResetAlerteStock() {
+	m.alerte_stock = nil
+}
+
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by ids.
 func (m *PieceMutation) AddInterventionIDs(ids ...int) {
 	if m.interventions == nil {
@@ -13899,6 +15351,60 @@ func (m *PieceMutation) ResetInterventions() {
 	m.interventions = nil
 	m.clearedinterventions = false
 	m.removedinterventions = nil
+}
+
+// AddMouvementIDs adds the "mouvements" edge to the MouvementStock entity by ids.
+func (m *PieceMutation) AddMouvementIDs(ids ...int) {
+	if m.mouvements == nil {
+		m.mouvements = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mouvements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMouvements clears the "mouvements" edge to the MouvementStock entity.
+func (m *PieceMutation) ClearMouvements() {
+	m.clearedmouvements = true
+}
+
+// MouvementsCleared reports if the "mouvements" edge to the MouvementStock entity was cleared.
+func (m *PieceMutation) MouvementsCleared() bool {
+	return m.clearedmouvements
+}
+
+// RemoveMouvementIDs removes the "mouvements" edge to the MouvementStock entity by IDs.
+func (m *PieceMutation) RemoveMouvementIDs(ids ...int) {
+	if m.removedmouvements == nil {
+		m.removedmouvements = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mouvements, ids[i])
+		m.removedmouvements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMouvements returns the removed IDs of the "mouvements" edge to the MouvementStock entity.
+func (m *PieceMutation) RemovedMouvementsIDs() (ids []int) {
+	for id := range m.removedmouvements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MouvementsIDs returns the "mouvements" edge IDs in the mutation.
+func (m *PieceMutation) MouvementsIDs() (ids []int) {
+	for id := range m.mouvements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMouvements resets all changes to the "mouvements" edge.
+func (m *PieceMutation) ResetMouvements() {
+	m.mouvements = nil
+	m.clearedmouvements = false
+	m.removedmouvements = nil
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
@@ -13989,7 +15495,7 @@ func (m *PieceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PieceMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, piece.FieldCreatedAt)
 	}
@@ -14010,6 +15516,27 @@ func (m *PieceMutation) Fields() []string {
 	}
 	if m.prix_unitaire_centimes != nil {
 		fields = append(fields, piece.FieldPrixUnitaireCentimes)
+	}
+	if m.unite != nil {
+		fields = append(fields, piece.FieldUnite)
+	}
+	if m.emplacement != nil {
+		fields = append(fields, piece.FieldEmplacement)
+	}
+	if m.quantite_reappro != nil {
+		fields = append(fields, piece.FieldQuantiteReappro)
+	}
+	if m.fournisseur != nil {
+		fields = append(fields, piece.FieldFournisseur)
+	}
+	if m.actif != nil {
+		fields = append(fields, piece.FieldActif)
+	}
+	if m.cout_moyen_centimes != nil {
+		fields = append(fields, piece.FieldCoutMoyenCentimes)
+	}
+	if m.alerte_stock != nil {
+		fields = append(fields, piece.FieldAlerteStock)
 	}
 	return fields
 }
@@ -14033,6 +15560,20 @@ func (m *PieceMutation) Field(name string) (ent.Value, bool) {
 		return m.SeuilAlerte()
 	case piece.FieldPrixUnitaireCentimes:
 		return m.PrixUnitaireCentimes()
+	case piece.FieldUnite:
+		return m.Unite()
+	case piece.FieldEmplacement:
+		return m.Emplacement()
+	case piece.FieldQuantiteReappro:
+		return m.QuantiteReappro()
+	case piece.FieldFournisseur:
+		return m.Fournisseur()
+	case piece.FieldActif:
+		return m.Actif()
+	case piece.FieldCoutMoyenCentimes:
+		return m.CoutMoyenCentimes()
+	case piece.FieldAlerteStock:
+		return m.AlerteStock()
 	}
 	return nil, false
 }
@@ -14056,6 +15597,20 @@ func (m *PieceMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldSeuilAlerte(ctx)
 	case piece.FieldPrixUnitaireCentimes:
 		return m.OldPrixUnitaireCentimes(ctx)
+	case piece.FieldUnite:
+		return m.OldUnite(ctx)
+	case piece.FieldEmplacement:
+		return m.OldEmplacement(ctx)
+	case piece.FieldQuantiteReappro:
+		return m.OldQuantiteReappro(ctx)
+	case piece.FieldFournisseur:
+		return m.OldFournisseur(ctx)
+	case piece.FieldActif:
+		return m.OldActif(ctx)
+	case piece.FieldCoutMoyenCentimes:
+		return m.OldCoutMoyenCentimes(ctx)
+	case piece.FieldAlerteStock:
+		return m.OldAlerteStock(ctx)
 	}
 	return nil, fmt.Errorf("unknown Piece field %s", name)
 }
@@ -14114,6 +15669,55 @@ func (m *PieceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPrixUnitaireCentimes(v)
 		return nil
+	case piece.FieldUnite:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnite(v)
+		return nil
+	case piece.FieldEmplacement:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmplacement(v)
+		return nil
+	case piece.FieldQuantiteReappro:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantiteReappro(v)
+		return nil
+	case piece.FieldFournisseur:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFournisseur(v)
+		return nil
+	case piece.FieldActif:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActif(v)
+		return nil
+	case piece.FieldCoutMoyenCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoutMoyenCentimes(v)
+		return nil
+	case piece.FieldAlerteStock:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAlerteStock(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Piece field %s", name)
 }
@@ -14131,6 +15735,12 @@ func (m *PieceMutation) AddedFields() []string {
 	if m.addprix_unitaire_centimes != nil {
 		fields = append(fields, piece.FieldPrixUnitaireCentimes)
 	}
+	if m.addquantite_reappro != nil {
+		fields = append(fields, piece.FieldQuantiteReappro)
+	}
+	if m.addcout_moyen_centimes != nil {
+		fields = append(fields, piece.FieldCoutMoyenCentimes)
+	}
 	return fields
 }
 
@@ -14145,6 +15755,10 @@ func (m *PieceMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSeuilAlerte()
 	case piece.FieldPrixUnitaireCentimes:
 		return m.AddedPrixUnitaireCentimes()
+	case piece.FieldQuantiteReappro:
+		return m.AddedQuantiteReappro()
+	case piece.FieldCoutMoyenCentimes:
+		return m.AddedCoutMoyenCentimes()
 	}
 	return nil, false
 }
@@ -14175,6 +15789,20 @@ func (m *PieceMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPrixUnitaireCentimes(v)
 		return nil
+	case piece.FieldQuantiteReappro:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantiteReappro(v)
+		return nil
+	case piece.FieldCoutMoyenCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCoutMoyenCentimes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Piece numeric field %s", name)
 }
@@ -14182,7 +15810,14 @@ func (m *PieceMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *PieceMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(piece.FieldEmplacement) {
+		fields = append(fields, piece.FieldEmplacement)
+	}
+	if m.FieldCleared(piece.FieldFournisseur) {
+		fields = append(fields, piece.FieldFournisseur)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -14195,6 +15830,14 @@ func (m *PieceMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *PieceMutation) ClearField(name string) error {
+	switch name {
+	case piece.FieldEmplacement:
+		m.ClearEmplacement()
+		return nil
+	case piece.FieldFournisseur:
+		m.ClearFournisseur()
+		return nil
+	}
 	return fmt.Errorf("unknown Piece nullable field %s", name)
 }
 
@@ -14223,15 +15866,39 @@ func (m *PieceMutation) ResetField(name string) error {
 	case piece.FieldPrixUnitaireCentimes:
 		m.ResetPrixUnitaireCentimes()
 		return nil
+	case piece.FieldUnite:
+		m.ResetUnite()
+		return nil
+	case piece.FieldEmplacement:
+		m.ResetEmplacement()
+		return nil
+	case piece.FieldQuantiteReappro:
+		m.ResetQuantiteReappro()
+		return nil
+	case piece.FieldFournisseur:
+		m.ResetFournisseur()
+		return nil
+	case piece.FieldActif:
+		m.ResetActif()
+		return nil
+	case piece.FieldCoutMoyenCentimes:
+		m.ResetCoutMoyenCentimes()
+		return nil
+	case piece.FieldAlerteStock:
+		m.ResetAlerteStock()
+		return nil
 	}
 	return fmt.Errorf("unknown Piece field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PieceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.interventions != nil {
 		edges = append(edges, piece.EdgeInterventions)
+	}
+	if m.mouvements != nil {
+		edges = append(edges, piece.EdgeMouvements)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, piece.EdgeUtilisations)
@@ -14249,6 +15916,12 @@ func (m *PieceMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case piece.EdgeMouvements:
+		ids := make([]ent.Value, 0, len(m.mouvements))
+		for id := range m.mouvements {
+			ids = append(ids, id)
+		}
+		return ids
 	case piece.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -14261,9 +15934,12 @@ func (m *PieceMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PieceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedinterventions != nil {
 		edges = append(edges, piece.EdgeInterventions)
+	}
+	if m.removedmouvements != nil {
+		edges = append(edges, piece.EdgeMouvements)
 	}
 	if m.removedutilisations != nil {
 		edges = append(edges, piece.EdgeUtilisations)
@@ -14281,6 +15957,12 @@ func (m *PieceMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case piece.EdgeMouvements:
+		ids := make([]ent.Value, 0, len(m.removedmouvements))
+		for id := range m.removedmouvements {
+			ids = append(ids, id)
+		}
+		return ids
 	case piece.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.removedutilisations))
 		for id := range m.removedutilisations {
@@ -14293,9 +15975,12 @@ func (m *PieceMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PieceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedinterventions {
 		edges = append(edges, piece.EdgeInterventions)
+	}
+	if m.clearedmouvements {
+		edges = append(edges, piece.EdgeMouvements)
 	}
 	if m.clearedutilisations {
 		edges = append(edges, piece.EdgeUtilisations)
@@ -14309,6 +15994,8 @@ func (m *PieceMutation) EdgeCleared(name string) bool {
 	switch name {
 	case piece.EdgeInterventions:
 		return m.clearedinterventions
+	case piece.EdgeMouvements:
+		return m.clearedmouvements
 	case piece.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -14329,6 +16016,9 @@ func (m *PieceMutation) ResetEdge(name string) error {
 	switch name {
 	case piece.EdgeInterventions:
 		m.ResetInterventions()
+		return nil
+	case piece.EdgeMouvements:
+		m.ResetMouvements()
 		return nil
 	case piece.EdgeUtilisations:
 		m.ResetUtilisations()

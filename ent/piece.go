@@ -25,12 +25,26 @@ type Piece struct {
 	Reference string `json:"reference,omitempty"`
 	// Designation holds the value of the "designation" field.
 	Designation string `json:"designation,omitempty"`
-	// units in stock, from 0 to 1000000; decremented atomically when used
+	// units on hand, from 0 to 1000000: the sum of the part's stock movements, changed by them only
 	Quantite int `json:"quantite,omitempty"`
-	// a notification is raised when quantite falls below it; from 0 to 1000000
+	// the RESPONSABLE users are notified once when quantite falls below it; from 0 to 1000000
 	SeuilAlerte int `json:"seuil_alerte,omitempty"`
-	// MAD centimes, from 0 to 10000000000
+	// the price an intervention pays per unit (kept on its line at the time of use), MAD centimes, from 0 to 10000000000
 	PrixUnitaireCentimes int64 `json:"prix_unitaire_centimes,omitempty"`
+	// the unit quantities count in, such as pièce, litre, mètre
+	Unite string `json:"unite,omitempty"`
+	// where it is stored (store, aisle, shelf)
+	Emplacement *string `json:"emplacement,omitempty"`
+	// how many to order when restocking; from 0 to 1000000
+	QuantiteReappro int `json:"quantite_reappro,omitempty"`
+	// the supplier's name
+	Fournisseur *string `json:"fournisseur,omitempty"`
+	// false: archived, the part takes no more restocks nor uses (counts and returns still apply)
+	Actif bool `json:"actif,omitempty"`
+	// weighted average cost of a unit on hand, MAD centimes, recomputed by each ENTREE
+	CoutMoyenCentimes int64 `json:"cout_moyen_centimes,omitempty"`
+	// the low-stock notification was sent and quantite is still below seuilAlerte: no other until it is back at or above
+	AlerteStock bool `json:"alerte_stock,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PieceQuery when eager-loading is set.
 	Edges        PieceEdges `json:"edges"`
@@ -41,15 +55,18 @@ type Piece struct {
 type PieceEdges struct {
 	// Interventions holds the value of the interventions edge.
 	Interventions []*Intervention `json:"interventions,omitempty"`
+	// Mouvements holds the value of the mouvements edge.
+	Mouvements []*MouvementStock `json:"mouvements,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedInterventions map[string][]*Intervention
+	namedMouvements    map[string][]*MouvementStock
 	namedUtilisations  map[string][]*InterventionPiece
 }
 
@@ -62,10 +79,19 @@ func (e PieceEdges) InterventionsOrErr() ([]*Intervention, error) {
 	return nil, &NotLoadedError{edge: "interventions"}
 }
 
+// MouvementsOrErr returns the Mouvements value or an error if the edge
+// was not loaded in eager-loading.
+func (e PieceEdges) MouvementsOrErr() ([]*MouvementStock, error) {
+	if e.loadedTypes[1] {
+		return e.Mouvements, nil
+	}
+	return nil, &NotLoadedError{edge: "mouvements"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e PieceEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -76,9 +102,11 @@ func (*Piece) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case piece.FieldID, piece.FieldQuantite, piece.FieldSeuilAlerte, piece.FieldPrixUnitaireCentimes:
+		case piece.FieldActif, piece.FieldAlerteStock:
+			values[i] = new(sql.NullBool)
+		case piece.FieldID, piece.FieldQuantite, piece.FieldSeuilAlerte, piece.FieldPrixUnitaireCentimes, piece.FieldQuantiteReappro, piece.FieldCoutMoyenCentimes:
 			values[i] = new(sql.NullInt64)
-		case piece.FieldReference, piece.FieldDesignation:
+		case piece.FieldReference, piece.FieldDesignation, piece.FieldUnite, piece.FieldEmplacement, piece.FieldFournisseur:
 			values[i] = new(sql.NullString)
 		case piece.FieldCreatedAt, piece.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -145,6 +173,50 @@ func (_m *Piece) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PrixUnitaireCentimes = value.Int64
 			}
+		case piece.FieldUnite:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field unite", values[i])
+			} else if value.Valid {
+				_m.Unite = value.String
+			}
+		case piece.FieldEmplacement:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field emplacement", values[i])
+			} else if value.Valid {
+				_m.Emplacement = new(string)
+				*_m.Emplacement = value.String
+			}
+		case piece.FieldQuantiteReappro:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field quantite_reappro", values[i])
+			} else if value.Valid {
+				_m.QuantiteReappro = int(value.Int64)
+			}
+		case piece.FieldFournisseur:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field fournisseur", values[i])
+			} else if value.Valid {
+				_m.Fournisseur = new(string)
+				*_m.Fournisseur = value.String
+			}
+		case piece.FieldActif:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field actif", values[i])
+			} else if value.Valid {
+				_m.Actif = value.Bool
+			}
+		case piece.FieldCoutMoyenCentimes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field cout_moyen_centimes", values[i])
+			} else if value.Valid {
+				_m.CoutMoyenCentimes = value.Int64
+			}
+		case piece.FieldAlerteStock:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field alerte_stock", values[i])
+			} else if value.Valid {
+				_m.AlerteStock = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -161,6 +233,11 @@ func (_m *Piece) Value(name string) (ent.Value, error) {
 // QueryInterventions queries the "interventions" edge of the Piece entity.
 func (_m *Piece) QueryInterventions() *InterventionQuery {
 	return NewPieceClient(_m.config).QueryInterventions(_m)
+}
+
+// QueryMouvements queries the "mouvements" edge of the Piece entity.
+func (_m *Piece) QueryMouvements() *MouvementStockQuery {
+	return NewPieceClient(_m.config).QueryMouvements(_m)
 }
 
 // QueryUtilisations queries the "utilisations" edge of the Piece entity.
@@ -211,6 +288,31 @@ func (_m *Piece) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("prix_unitaire_centimes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PrixUnitaireCentimes))
+	builder.WriteString(", ")
+	builder.WriteString("unite=")
+	builder.WriteString(_m.Unite)
+	builder.WriteString(", ")
+	if v := _m.Emplacement; v != nil {
+		builder.WriteString("emplacement=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("quantite_reappro=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QuantiteReappro))
+	builder.WriteString(", ")
+	if v := _m.Fournisseur; v != nil {
+		builder.WriteString("fournisseur=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("actif=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Actif))
+	builder.WriteString(", ")
+	builder.WriteString("cout_moyen_centimes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CoutMoyenCentimes))
+	builder.WriteString(", ")
+	builder.WriteString("alerte_stock=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AlerteStock))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -236,6 +338,30 @@ func (_m *Piece) appendNamedInterventions(name string, edges ...*Intervention) {
 		_m.Edges.namedInterventions[name] = []*Intervention{}
 	} else {
 		_m.Edges.namedInterventions[name] = append(_m.Edges.namedInterventions[name], edges...)
+	}
+}
+
+// NamedMouvements returns the Mouvements named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Piece) NamedMouvements(name string) ([]*MouvementStock, error) {
+	if _m.Edges.namedMouvements == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMouvements[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Piece) appendNamedMouvements(name string, edges ...*MouvementStock) {
+	if _m.Edges.namedMouvements == nil {
+		_m.Edges.namedMouvements = make(map[string][]*MouvementStock)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMouvements[name] = []*MouvementStock{}
+	} else {
+		_m.Edges.namedMouvements[name] = append(_m.Edges.namedMouvements[name], edges...)
 	}
 }
 

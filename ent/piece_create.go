@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/piece"
 )
 
@@ -106,6 +107,104 @@ func (_c *PieceCreate) SetNillablePrixUnitaireCentimes(v *int64) *PieceCreate {
 	return _c
 }
 
+// SetUnite sets the "unite" field.
+func (_c *PieceCreate) SetUnite(v string) *PieceCreate {
+	_c.mutation.SetUnite(v)
+	return _c
+}
+
+// SetNillableUnite sets the "unite" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableUnite(v *string) *PieceCreate {
+	if v != nil {
+		_c.SetUnite(*v)
+	}
+	return _c
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (_c *PieceCreate) SetEmplacement(v string) *PieceCreate {
+	_c.mutation.SetEmplacement(v)
+	return _c
+}
+
+// SetNillableEmplacement sets the "emplacement" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableEmplacement(v *string) *PieceCreate {
+	if v != nil {
+		_c.SetEmplacement(*v)
+	}
+	return _c
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (_c *PieceCreate) SetQuantiteReappro(v int) *PieceCreate {
+	_c.mutation.SetQuantiteReappro(v)
+	return _c
+}
+
+// SetNillableQuantiteReappro sets the "quantite_reappro" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableQuantiteReappro(v *int) *PieceCreate {
+	if v != nil {
+		_c.SetQuantiteReappro(*v)
+	}
+	return _c
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (_c *PieceCreate) SetFournisseur(v string) *PieceCreate {
+	_c.mutation.SetFournisseur(v)
+	return _c
+}
+
+// SetNillableFournisseur sets the "fournisseur" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableFournisseur(v *string) *PieceCreate {
+	if v != nil {
+		_c.SetFournisseur(*v)
+	}
+	return _c
+}
+
+// SetActif sets the "actif" field.
+func (_c *PieceCreate) SetActif(v bool) *PieceCreate {
+	_c.mutation.SetActif(v)
+	return _c
+}
+
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableActif(v *bool) *PieceCreate {
+	if v != nil {
+		_c.SetActif(*v)
+	}
+	return _c
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (_c *PieceCreate) SetCoutMoyenCentimes(v int64) *PieceCreate {
+	_c.mutation.SetCoutMoyenCentimes(v)
+	return _c
+}
+
+// SetNillableCoutMoyenCentimes sets the "cout_moyen_centimes" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableCoutMoyenCentimes(v *int64) *PieceCreate {
+	if v != nil {
+		_c.SetCoutMoyenCentimes(*v)
+	}
+	return _c
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (_c *PieceCreate) SetAlerteStock(v bool) *PieceCreate {
+	_c.mutation.SetAlerteStock(v)
+	return _c
+}
+
+// SetNillableAlerteStock sets the "alerte_stock" field if the given value is not nil.
+func (_c *PieceCreate) SetNillableAlerteStock(v *bool) *PieceCreate {
+	if v != nil {
+		_c.SetAlerteStock(*v)
+	}
+	return _c
+}
+
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by IDs.
 func (_c *PieceCreate) AddInterventionIDs(ids ...int) *PieceCreate {
 	_c.mutation.AddInterventionIDs(ids...)
@@ -119,6 +218,21 @@ func (_c *PieceCreate) AddInterventions(v ...*Intervention) *PieceCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInterventionIDs(ids...)
+}
+
+// AddMouvementIDs adds the "mouvements" edge to the MouvementStock entity by IDs.
+func (_c *PieceCreate) AddMouvementIDs(ids ...int) *PieceCreate {
+	_c.mutation.AddMouvementIDs(ids...)
+	return _c
+}
+
+// AddMouvements adds the "mouvements" edges to the MouvementStock entity.
+func (_c *PieceCreate) AddMouvements(v ...*MouvementStock) *PieceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMouvementIDs(ids...)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -199,6 +313,26 @@ func (_c *PieceCreate) defaults() error {
 		v := piece.DefaultPrixUnitaireCentimes
 		_c.mutation.SetPrixUnitaireCentimes(v)
 	}
+	if _, ok := _c.mutation.Unite(); !ok {
+		v := piece.DefaultUnite
+		_c.mutation.SetUnite(v)
+	}
+	if _, ok := _c.mutation.QuantiteReappro(); !ok {
+		v := piece.DefaultQuantiteReappro
+		_c.mutation.SetQuantiteReappro(v)
+	}
+	if _, ok := _c.mutation.Actif(); !ok {
+		v := piece.DefaultActif
+		_c.mutation.SetActif(v)
+	}
+	if _, ok := _c.mutation.CoutMoyenCentimes(); !ok {
+		v := piece.DefaultCoutMoyenCentimes
+		_c.mutation.SetCoutMoyenCentimes(v)
+	}
+	if _, ok := _c.mutation.AlerteStock(); !ok {
+		v := piece.DefaultAlerteStock
+		_c.mutation.SetAlerteStock(v)
+	}
 	return nil
 }
 
@@ -249,6 +383,46 @@ func (_c *PieceCreate) check() error {
 		if err := piece.PrixUnitaireCentimesValidator(v); err != nil {
 			return &ValidationError{Name: "prix_unitaire_centimes", err: fmt.Errorf(`ent: validator failed for field "Piece.prix_unitaire_centimes": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Unite(); !ok {
+		return &ValidationError{Name: "unite", err: errors.New(`ent: missing required field "Piece.unite"`)}
+	}
+	if v, ok := _c.mutation.Unite(); ok {
+		if err := piece.UniteValidator(v); err != nil {
+			return &ValidationError{Name: "unite", err: fmt.Errorf(`ent: validator failed for field "Piece.unite": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Emplacement(); ok {
+		if err := piece.EmplacementValidator(v); err != nil {
+			return &ValidationError{Name: "emplacement", err: fmt.Errorf(`ent: validator failed for field "Piece.emplacement": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.QuantiteReappro(); !ok {
+		return &ValidationError{Name: "quantite_reappro", err: errors.New(`ent: missing required field "Piece.quantite_reappro"`)}
+	}
+	if v, ok := _c.mutation.QuantiteReappro(); ok {
+		if err := piece.QuantiteReapproValidator(v); err != nil {
+			return &ValidationError{Name: "quantite_reappro", err: fmt.Errorf(`ent: validator failed for field "Piece.quantite_reappro": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Fournisseur(); ok {
+		if err := piece.FournisseurValidator(v); err != nil {
+			return &ValidationError{Name: "fournisseur", err: fmt.Errorf(`ent: validator failed for field "Piece.fournisseur": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Actif(); !ok {
+		return &ValidationError{Name: "actif", err: errors.New(`ent: missing required field "Piece.actif"`)}
+	}
+	if _, ok := _c.mutation.CoutMoyenCentimes(); !ok {
+		return &ValidationError{Name: "cout_moyen_centimes", err: errors.New(`ent: missing required field "Piece.cout_moyen_centimes"`)}
+	}
+	if v, ok := _c.mutation.CoutMoyenCentimes(); ok {
+		if err := piece.CoutMoyenCentimesValidator(v); err != nil {
+			return &ValidationError{Name: "cout_moyen_centimes", err: fmt.Errorf(`ent: validator failed for field "Piece.cout_moyen_centimes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.AlerteStock(); !ok {
+		return &ValidationError{Name: "alerte_stock", err: errors.New(`ent: missing required field "Piece.alerte_stock"`)}
 	}
 	return nil
 }
@@ -305,6 +479,34 @@ func (_c *PieceCreate) createSpec() (*Piece, *sqlgraph.CreateSpec) {
 		_spec.SetField(piece.FieldPrixUnitaireCentimes, field.TypeInt64, value)
 		_node.PrixUnitaireCentimes = value
 	}
+	if value, ok := _c.mutation.Unite(); ok {
+		_spec.SetField(piece.FieldUnite, field.TypeString, value)
+		_node.Unite = value
+	}
+	if value, ok := _c.mutation.Emplacement(); ok {
+		_spec.SetField(piece.FieldEmplacement, field.TypeString, value)
+		_node.Emplacement = &value
+	}
+	if value, ok := _c.mutation.QuantiteReappro(); ok {
+		_spec.SetField(piece.FieldQuantiteReappro, field.TypeInt, value)
+		_node.QuantiteReappro = value
+	}
+	if value, ok := _c.mutation.Fournisseur(); ok {
+		_spec.SetField(piece.FieldFournisseur, field.TypeString, value)
+		_node.Fournisseur = &value
+	}
+	if value, ok := _c.mutation.Actif(); ok {
+		_spec.SetField(piece.FieldActif, field.TypeBool, value)
+		_node.Actif = value
+	}
+	if value, ok := _c.mutation.CoutMoyenCentimes(); ok {
+		_spec.SetField(piece.FieldCoutMoyenCentimes, field.TypeInt64, value)
+		_node.CoutMoyenCentimes = value
+	}
+	if value, ok := _c.mutation.AlerteStock(); ok {
+		_spec.SetField(piece.FieldAlerteStock, field.TypeBool, value)
+		_node.AlerteStock = value
+	}
 	if nodes := _c.mutation.InterventionsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -323,6 +525,22 @@ func (_c *PieceCreate) createSpec() (*Piece, *sqlgraph.CreateSpec) {
 		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MouvementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.UtilisationsIDs(); len(nodes) > 0 {
@@ -483,6 +701,114 @@ func (u *PieceUpsert) AddPrixUnitaireCentimes(v int64) *PieceUpsert {
 	return u
 }
 
+// SetUnite sets the "unite" field.
+func (u *PieceUpsert) SetUnite(v string) *PieceUpsert {
+	u.Set(piece.FieldUnite, v)
+	return u
+}
+
+// UpdateUnite sets the "unite" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateUnite() *PieceUpsert {
+	u.SetExcluded(piece.FieldUnite)
+	return u
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (u *PieceUpsert) SetEmplacement(v string) *PieceUpsert {
+	u.Set(piece.FieldEmplacement, v)
+	return u
+}
+
+// UpdateEmplacement sets the "emplacement" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateEmplacement() *PieceUpsert {
+	u.SetExcluded(piece.FieldEmplacement)
+	return u
+}
+
+// ClearEmplacement clears the value of the "emplacement" field.
+func (u *PieceUpsert) ClearEmplacement() *PieceUpsert {
+	u.SetNull(piece.FieldEmplacement)
+	return u
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (u *PieceUpsert) SetQuantiteReappro(v int) *PieceUpsert {
+	u.Set(piece.FieldQuantiteReappro, v)
+	return u
+}
+
+// UpdateQuantiteReappro sets the "quantite_reappro" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateQuantiteReappro() *PieceUpsert {
+	u.SetExcluded(piece.FieldQuantiteReappro)
+	return u
+}
+
+// AddQuantiteReappro adds v to the "quantite_reappro" field.
+func (u *PieceUpsert) AddQuantiteReappro(v int) *PieceUpsert {
+	u.Add(piece.FieldQuantiteReappro, v)
+	return u
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (u *PieceUpsert) SetFournisseur(v string) *PieceUpsert {
+	u.Set(piece.FieldFournisseur, v)
+	return u
+}
+
+// UpdateFournisseur sets the "fournisseur" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateFournisseur() *PieceUpsert {
+	u.SetExcluded(piece.FieldFournisseur)
+	return u
+}
+
+// ClearFournisseur clears the value of the "fournisseur" field.
+func (u *PieceUpsert) ClearFournisseur() *PieceUpsert {
+	u.SetNull(piece.FieldFournisseur)
+	return u
+}
+
+// SetActif sets the "actif" field.
+func (u *PieceUpsert) SetActif(v bool) *PieceUpsert {
+	u.Set(piece.FieldActif, v)
+	return u
+}
+
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateActif() *PieceUpsert {
+	u.SetExcluded(piece.FieldActif)
+	return u
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (u *PieceUpsert) SetCoutMoyenCentimes(v int64) *PieceUpsert {
+	u.Set(piece.FieldCoutMoyenCentimes, v)
+	return u
+}
+
+// UpdateCoutMoyenCentimes sets the "cout_moyen_centimes" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateCoutMoyenCentimes() *PieceUpsert {
+	u.SetExcluded(piece.FieldCoutMoyenCentimes)
+	return u
+}
+
+// AddCoutMoyenCentimes adds v to the "cout_moyen_centimes" field.
+func (u *PieceUpsert) AddCoutMoyenCentimes(v int64) *PieceUpsert {
+	u.Add(piece.FieldCoutMoyenCentimes, v)
+	return u
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (u *PieceUpsert) SetAlerteStock(v bool) *PieceUpsert {
+	u.Set(piece.FieldAlerteStock, v)
+	return u
+}
+
+// UpdateAlerteStock sets the "alerte_stock" field to the value that was provided on create.
+func (u *PieceUpsert) UpdateAlerteStock() *PieceUpsert {
+	u.SetExcluded(piece.FieldAlerteStock)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -630,6 +956,132 @@ func (u *PieceUpsertOne) AddPrixUnitaireCentimes(v int64) *PieceUpsertOne {
 func (u *PieceUpsertOne) UpdatePrixUnitaireCentimes() *PieceUpsertOne {
 	return u.Update(func(s *PieceUpsert) {
 		s.UpdatePrixUnitaireCentimes()
+	})
+}
+
+// SetUnite sets the "unite" field.
+func (u *PieceUpsertOne) SetUnite(v string) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetUnite(v)
+	})
+}
+
+// UpdateUnite sets the "unite" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateUnite() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateUnite()
+	})
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (u *PieceUpsertOne) SetEmplacement(v string) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetEmplacement(v)
+	})
+}
+
+// UpdateEmplacement sets the "emplacement" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateEmplacement() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateEmplacement()
+	})
+}
+
+// ClearEmplacement clears the value of the "emplacement" field.
+func (u *PieceUpsertOne) ClearEmplacement() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.ClearEmplacement()
+	})
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (u *PieceUpsertOne) SetQuantiteReappro(v int) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetQuantiteReappro(v)
+	})
+}
+
+// AddQuantiteReappro adds v to the "quantite_reappro" field.
+func (u *PieceUpsertOne) AddQuantiteReappro(v int) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.AddQuantiteReappro(v)
+	})
+}
+
+// UpdateQuantiteReappro sets the "quantite_reappro" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateQuantiteReappro() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateQuantiteReappro()
+	})
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (u *PieceUpsertOne) SetFournisseur(v string) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetFournisseur(v)
+	})
+}
+
+// UpdateFournisseur sets the "fournisseur" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateFournisseur() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateFournisseur()
+	})
+}
+
+// ClearFournisseur clears the value of the "fournisseur" field.
+func (u *PieceUpsertOne) ClearFournisseur() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.ClearFournisseur()
+	})
+}
+
+// SetActif sets the "actif" field.
+func (u *PieceUpsertOne) SetActif(v bool) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetActif(v)
+	})
+}
+
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateActif() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateActif()
+	})
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (u *PieceUpsertOne) SetCoutMoyenCentimes(v int64) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetCoutMoyenCentimes(v)
+	})
+}
+
+// AddCoutMoyenCentimes adds v to the "cout_moyen_centimes" field.
+func (u *PieceUpsertOne) AddCoutMoyenCentimes(v int64) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.AddCoutMoyenCentimes(v)
+	})
+}
+
+// UpdateCoutMoyenCentimes sets the "cout_moyen_centimes" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateCoutMoyenCentimes() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateCoutMoyenCentimes()
+	})
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (u *PieceUpsertOne) SetAlerteStock(v bool) *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetAlerteStock(v)
+	})
+}
+
+// UpdateAlerteStock sets the "alerte_stock" field to the value that was provided on create.
+func (u *PieceUpsertOne) UpdateAlerteStock() *PieceUpsertOne {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateAlerteStock()
 	})
 }
 
@@ -946,6 +1398,132 @@ func (u *PieceUpsertBulk) AddPrixUnitaireCentimes(v int64) *PieceUpsertBulk {
 func (u *PieceUpsertBulk) UpdatePrixUnitaireCentimes() *PieceUpsertBulk {
 	return u.Update(func(s *PieceUpsert) {
 		s.UpdatePrixUnitaireCentimes()
+	})
+}
+
+// SetUnite sets the "unite" field.
+func (u *PieceUpsertBulk) SetUnite(v string) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetUnite(v)
+	})
+}
+
+// UpdateUnite sets the "unite" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateUnite() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateUnite()
+	})
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (u *PieceUpsertBulk) SetEmplacement(v string) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetEmplacement(v)
+	})
+}
+
+// UpdateEmplacement sets the "emplacement" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateEmplacement() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateEmplacement()
+	})
+}
+
+// ClearEmplacement clears the value of the "emplacement" field.
+func (u *PieceUpsertBulk) ClearEmplacement() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.ClearEmplacement()
+	})
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (u *PieceUpsertBulk) SetQuantiteReappro(v int) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetQuantiteReappro(v)
+	})
+}
+
+// AddQuantiteReappro adds v to the "quantite_reappro" field.
+func (u *PieceUpsertBulk) AddQuantiteReappro(v int) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.AddQuantiteReappro(v)
+	})
+}
+
+// UpdateQuantiteReappro sets the "quantite_reappro" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateQuantiteReappro() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateQuantiteReappro()
+	})
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (u *PieceUpsertBulk) SetFournisseur(v string) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetFournisseur(v)
+	})
+}
+
+// UpdateFournisseur sets the "fournisseur" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateFournisseur() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateFournisseur()
+	})
+}
+
+// ClearFournisseur clears the value of the "fournisseur" field.
+func (u *PieceUpsertBulk) ClearFournisseur() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.ClearFournisseur()
+	})
+}
+
+// SetActif sets the "actif" field.
+func (u *PieceUpsertBulk) SetActif(v bool) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetActif(v)
+	})
+}
+
+// UpdateActif sets the "actif" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateActif() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateActif()
+	})
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (u *PieceUpsertBulk) SetCoutMoyenCentimes(v int64) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetCoutMoyenCentimes(v)
+	})
+}
+
+// AddCoutMoyenCentimes adds v to the "cout_moyen_centimes" field.
+func (u *PieceUpsertBulk) AddCoutMoyenCentimes(v int64) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.AddCoutMoyenCentimes(v)
+	})
+}
+
+// UpdateCoutMoyenCentimes sets the "cout_moyen_centimes" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateCoutMoyenCentimes() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateCoutMoyenCentimes()
+	})
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (u *PieceUpsertBulk) SetAlerteStock(v bool) *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.SetAlerteStock(v)
+	})
+}
+
+// UpdateAlerteStock sets the "alerte_stock" field to the value that was provided on create.
+func (u *PieceUpsertBulk) UpdateAlerteStock() *PieceUpsertBulk {
+	return u.Update(func(s *PieceUpsert) {
+		s.UpdateAlerteStock()
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/predicate"
 )
@@ -28,10 +29,12 @@ type PieceQuery struct {
 	inters                 []Interceptor
 	predicates             []predicate.Piece
 	withInterventions      *InterventionQuery
+	withMouvements         *MouvementStockQuery
 	withUtilisations       *InterventionPieceQuery
 	loadTotal              []func(context.Context, []*Piece) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
+	withNamedMouvements    map[string]*MouvementStockQuery
 	withNamedUtilisations  map[string]*InterventionPieceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -84,6 +87,28 @@ func (_q *PieceQuery) QueryInterventions() *InterventionQuery {
 			sqlgraph.From(piece.Table, piece.FieldID, selector),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, piece.InterventionsTable, piece.InterventionsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMouvements chains the current query on the "mouvements" edge.
+func (_q *PieceQuery) QueryMouvements() *MouvementStockQuery {
+	query := (&MouvementStockClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(piece.Table, piece.FieldID, selector),
+			sqlgraph.To(mouvementstock.Table, mouvementstock.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, piece.MouvementsTable, piece.MouvementsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *PieceQuery) Clone() *PieceQuery {
 		inters:            append([]Interceptor{}, _q.inters...),
 		predicates:        append([]predicate.Piece{}, _q.predicates...),
 		withInterventions: _q.withInterventions.Clone(),
+		withMouvements:    _q.withMouvements.Clone(),
 		withUtilisations:  _q.withUtilisations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -322,6 +348,17 @@ func (_q *PieceQuery) WithInterventions(opts ...func(*InterventionQuery)) *Piece
 		opt(query)
 	}
 	_q.withInterventions = query
+	return _q
+}
+
+// WithMouvements tells the query-builder to eager-load the nodes that are connected to
+// the "mouvements" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PieceQuery) WithMouvements(opts ...func(*MouvementStockQuery)) *PieceQuery {
+	query := (&MouvementStockClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMouvements = query
 	return _q
 }
 
@@ -420,8 +457,9 @@ func (_q *PieceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Piece,
 	var (
 		nodes       = []*Piece{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withInterventions != nil,
+			_q.withMouvements != nil,
 			_q.withUtilisations != nil,
 		}
 	)
@@ -453,6 +491,13 @@ func (_q *PieceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Piece,
 			return nil, err
 		}
 	}
+	if query := _q.withMouvements; query != nil {
+		if err := _q.loadMouvements(ctx, query, nodes,
+			func(n *Piece) { n.Edges.Mouvements = []*MouvementStock{} },
+			func(n *Piece, e *MouvementStock) { n.Edges.Mouvements = append(n.Edges.Mouvements, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withUtilisations; query != nil {
 		if err := _q.loadUtilisations(ctx, query, nodes,
 			func(n *Piece) { n.Edges.Utilisations = []*InterventionPiece{} },
@@ -464,6 +509,13 @@ func (_q *PieceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Piece,
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Piece) { n.appendNamedInterventions(name) },
 			func(n *Piece, e *Intervention) { n.appendNamedInterventions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMouvements {
+		if err := _q.loadMouvements(ctx, query, nodes,
+			func(n *Piece) { n.appendNamedMouvements(name) },
+			func(n *Piece, e *MouvementStock) { n.appendNamedMouvements(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -540,6 +592,36 @@ func (_q *PieceQuery) loadInterventions(ctx context.Context, query *Intervention
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *PieceQuery) loadMouvements(ctx context.Context, query *MouvementStockQuery, nodes []*Piece, init func(*Piece), assign func(*Piece, *MouvementStock)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Piece)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(mouvementstock.FieldPieceID)
+	}
+	query.Where(predicate.MouvementStock(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(piece.MouvementsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PieceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "piece_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -705,6 +787,20 @@ func (_q *PieceQuery) WithNamedInterventions(name string, opts ...func(*Interven
 		_q.withNamedInterventions = make(map[string]*InterventionQuery)
 	}
 	_q.withNamedInterventions[name] = query
+	return _q
+}
+
+// WithNamedMouvements tells the query-builder to eager-load the nodes that are connected to the "mouvements"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PieceQuery) WithNamedMouvements(name string, opts ...func(*MouvementStockQuery)) *PieceQuery {
+	query := (&MouvementStockClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMouvements == nil {
+		_q.withNamedMouvements = make(map[string]*MouvementStockQuery)
+	}
+	_q.withNamedMouvements[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/predicate"
 )
@@ -128,6 +129,130 @@ func (_u *PieceUpdate) AddPrixUnitaireCentimes(v int64) *PieceUpdate {
 	return _u
 }
 
+// SetUnite sets the "unite" field.
+func (_u *PieceUpdate) SetUnite(v string) *PieceUpdate {
+	_u.mutation.SetUnite(v)
+	return _u
+}
+
+// SetNillableUnite sets the "unite" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableUnite(v *string) *PieceUpdate {
+	if v != nil {
+		_u.SetUnite(*v)
+	}
+	return _u
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (_u *PieceUpdate) SetEmplacement(v string) *PieceUpdate {
+	_u.mutation.SetEmplacement(v)
+	return _u
+}
+
+// SetNillableEmplacement sets the "emplacement" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableEmplacement(v *string) *PieceUpdate {
+	if v != nil {
+		_u.SetEmplacement(*v)
+	}
+	return _u
+}
+
+// ClearEmplacement clears the value of the "emplacement" field.
+func (_u *PieceUpdate) ClearEmplacement() *PieceUpdate {
+	_u.mutation.ClearEmplacement()
+	return _u
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (_u *PieceUpdate) SetQuantiteReappro(v int) *PieceUpdate {
+	_u.mutation.ResetQuantiteReappro()
+	_u.mutation.SetQuantiteReappro(v)
+	return _u
+}
+
+// SetNillableQuantiteReappro sets the "quantite_reappro" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableQuantiteReappro(v *int) *PieceUpdate {
+	if v != nil {
+		_u.SetQuantiteReappro(*v)
+	}
+	return _u
+}
+
+// AddQuantiteReappro adds value to the "quantite_reappro" field.
+func (_u *PieceUpdate) AddQuantiteReappro(v int) *PieceUpdate {
+	_u.mutation.AddQuantiteReappro(v)
+	return _u
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (_u *PieceUpdate) SetFournisseur(v string) *PieceUpdate {
+	_u.mutation.SetFournisseur(v)
+	return _u
+}
+
+// SetNillableFournisseur sets the "fournisseur" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableFournisseur(v *string) *PieceUpdate {
+	if v != nil {
+		_u.SetFournisseur(*v)
+	}
+	return _u
+}
+
+// ClearFournisseur clears the value of the "fournisseur" field.
+func (_u *PieceUpdate) ClearFournisseur() *PieceUpdate {
+	_u.mutation.ClearFournisseur()
+	return _u
+}
+
+// SetActif sets the "actif" field.
+func (_u *PieceUpdate) SetActif(v bool) *PieceUpdate {
+	_u.mutation.SetActif(v)
+	return _u
+}
+
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableActif(v *bool) *PieceUpdate {
+	if v != nil {
+		_u.SetActif(*v)
+	}
+	return _u
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (_u *PieceUpdate) SetCoutMoyenCentimes(v int64) *PieceUpdate {
+	_u.mutation.ResetCoutMoyenCentimes()
+	_u.mutation.SetCoutMoyenCentimes(v)
+	return _u
+}
+
+// SetNillableCoutMoyenCentimes sets the "cout_moyen_centimes" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableCoutMoyenCentimes(v *int64) *PieceUpdate {
+	if v != nil {
+		_u.SetCoutMoyenCentimes(*v)
+	}
+	return _u
+}
+
+// AddCoutMoyenCentimes adds value to the "cout_moyen_centimes" field.
+func (_u *PieceUpdate) AddCoutMoyenCentimes(v int64) *PieceUpdate {
+	_u.mutation.AddCoutMoyenCentimes(v)
+	return _u
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (_u *PieceUpdate) SetAlerteStock(v bool) *PieceUpdate {
+	_u.mutation.SetAlerteStock(v)
+	return _u
+}
+
+// SetNillableAlerteStock sets the "alerte_stock" field if the given value is not nil.
+func (_u *PieceUpdate) SetNillableAlerteStock(v *bool) *PieceUpdate {
+	if v != nil {
+		_u.SetAlerteStock(*v)
+	}
+	return _u
+}
+
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by IDs.
 func (_u *PieceUpdate) AddInterventionIDs(ids ...int) *PieceUpdate {
 	_u.mutation.AddInterventionIDs(ids...)
@@ -141,6 +266,21 @@ func (_u *PieceUpdate) AddInterventions(v ...*Intervention) *PieceUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInterventionIDs(ids...)
+}
+
+// AddMouvementIDs adds the "mouvements" edge to the MouvementStock entity by IDs.
+func (_u *PieceUpdate) AddMouvementIDs(ids ...int) *PieceUpdate {
+	_u.mutation.AddMouvementIDs(ids...)
+	return _u
+}
+
+// AddMouvements adds the "mouvements" edges to the MouvementStock entity.
+func (_u *PieceUpdate) AddMouvements(v ...*MouvementStock) *PieceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMouvementIDs(ids...)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -182,6 +322,27 @@ func (_u *PieceUpdate) RemoveInterventions(v ...*Intervention) *PieceUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterventionIDs(ids...)
+}
+
+// ClearMouvements clears all "mouvements" edges to the MouvementStock entity.
+func (_u *PieceUpdate) ClearMouvements() *PieceUpdate {
+	_u.mutation.ClearMouvements()
+	return _u
+}
+
+// RemoveMouvementIDs removes the "mouvements" edge to MouvementStock entities by IDs.
+func (_u *PieceUpdate) RemoveMouvementIDs(ids ...int) *PieceUpdate {
+	_u.mutation.RemoveMouvementIDs(ids...)
+	return _u
+}
+
+// RemoveMouvements removes "mouvements" edges to MouvementStock entities.
+func (_u *PieceUpdate) RemoveMouvements(v ...*MouvementStock) *PieceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMouvementIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -274,6 +435,31 @@ func (_u *PieceUpdate) check() error {
 			return &ValidationError{Name: "prix_unitaire_centimes", err: fmt.Errorf(`ent: validator failed for field "Piece.prix_unitaire_centimes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Unite(); ok {
+		if err := piece.UniteValidator(v); err != nil {
+			return &ValidationError{Name: "unite", err: fmt.Errorf(`ent: validator failed for field "Piece.unite": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Emplacement(); ok {
+		if err := piece.EmplacementValidator(v); err != nil {
+			return &ValidationError{Name: "emplacement", err: fmt.Errorf(`ent: validator failed for field "Piece.emplacement": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuantiteReappro(); ok {
+		if err := piece.QuantiteReapproValidator(v); err != nil {
+			return &ValidationError{Name: "quantite_reappro", err: fmt.Errorf(`ent: validator failed for field "Piece.quantite_reappro": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Fournisseur(); ok {
+		if err := piece.FournisseurValidator(v); err != nil {
+			return &ValidationError{Name: "fournisseur", err: fmt.Errorf(`ent: validator failed for field "Piece.fournisseur": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CoutMoyenCentimes(); ok {
+		if err := piece.CoutMoyenCentimesValidator(v); err != nil {
+			return &ValidationError{Name: "cout_moyen_centimes", err: fmt.Errorf(`ent: validator failed for field "Piece.cout_moyen_centimes": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -321,6 +507,39 @@ func (_u *PieceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedPrixUnitaireCentimes(); ok {
 		_spec.AddField(piece.FieldPrixUnitaireCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Unite(); ok {
+		_spec.SetField(piece.FieldUnite, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Emplacement(); ok {
+		_spec.SetField(piece.FieldEmplacement, field.TypeString, value)
+	}
+	if _u.mutation.EmplacementCleared() {
+		_spec.ClearField(piece.FieldEmplacement, field.TypeString)
+	}
+	if value, ok := _u.mutation.QuantiteReappro(); ok {
+		_spec.SetField(piece.FieldQuantiteReappro, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQuantiteReappro(); ok {
+		_spec.AddField(piece.FieldQuantiteReappro, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Fournisseur(); ok {
+		_spec.SetField(piece.FieldFournisseur, field.TypeString, value)
+	}
+	if _u.mutation.FournisseurCleared() {
+		_spec.ClearField(piece.FieldFournisseur, field.TypeString)
+	}
+	if value, ok := _u.mutation.Actif(); ok {
+		_spec.SetField(piece.FieldActif, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CoutMoyenCentimes(); ok {
+		_spec.SetField(piece.FieldCoutMoyenCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCoutMoyenCentimes(); ok {
+		_spec.AddField(piece.FieldCoutMoyenCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AlerteStock(); ok {
+		_spec.SetField(piece.FieldAlerteStock, field.TypeBool, value)
 	}
 	if _u.mutation.InterventionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -377,6 +596,51 @@ func (_u *PieceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MouvementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMouvementsIDs(); len(nodes) > 0 && !_u.mutation.MouvementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MouvementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.UtilisationsCleared() {
@@ -543,6 +807,130 @@ func (_u *PieceUpdateOne) AddPrixUnitaireCentimes(v int64) *PieceUpdateOne {
 	return _u
 }
 
+// SetUnite sets the "unite" field.
+func (_u *PieceUpdateOne) SetUnite(v string) *PieceUpdateOne {
+	_u.mutation.SetUnite(v)
+	return _u
+}
+
+// SetNillableUnite sets the "unite" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableUnite(v *string) *PieceUpdateOne {
+	if v != nil {
+		_u.SetUnite(*v)
+	}
+	return _u
+}
+
+// SetEmplacement sets the "emplacement" field.
+func (_u *PieceUpdateOne) SetEmplacement(v string) *PieceUpdateOne {
+	_u.mutation.SetEmplacement(v)
+	return _u
+}
+
+// SetNillableEmplacement sets the "emplacement" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableEmplacement(v *string) *PieceUpdateOne {
+	if v != nil {
+		_u.SetEmplacement(*v)
+	}
+	return _u
+}
+
+// ClearEmplacement clears the value of the "emplacement" field.
+func (_u *PieceUpdateOne) ClearEmplacement() *PieceUpdateOne {
+	_u.mutation.ClearEmplacement()
+	return _u
+}
+
+// SetQuantiteReappro sets the "quantite_reappro" field.
+func (_u *PieceUpdateOne) SetQuantiteReappro(v int) *PieceUpdateOne {
+	_u.mutation.ResetQuantiteReappro()
+	_u.mutation.SetQuantiteReappro(v)
+	return _u
+}
+
+// SetNillableQuantiteReappro sets the "quantite_reappro" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableQuantiteReappro(v *int) *PieceUpdateOne {
+	if v != nil {
+		_u.SetQuantiteReappro(*v)
+	}
+	return _u
+}
+
+// AddQuantiteReappro adds value to the "quantite_reappro" field.
+func (_u *PieceUpdateOne) AddQuantiteReappro(v int) *PieceUpdateOne {
+	_u.mutation.AddQuantiteReappro(v)
+	return _u
+}
+
+// SetFournisseur sets the "fournisseur" field.
+func (_u *PieceUpdateOne) SetFournisseur(v string) *PieceUpdateOne {
+	_u.mutation.SetFournisseur(v)
+	return _u
+}
+
+// SetNillableFournisseur sets the "fournisseur" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableFournisseur(v *string) *PieceUpdateOne {
+	if v != nil {
+		_u.SetFournisseur(*v)
+	}
+	return _u
+}
+
+// ClearFournisseur clears the value of the "fournisseur" field.
+func (_u *PieceUpdateOne) ClearFournisseur() *PieceUpdateOne {
+	_u.mutation.ClearFournisseur()
+	return _u
+}
+
+// SetActif sets the "actif" field.
+func (_u *PieceUpdateOne) SetActif(v bool) *PieceUpdateOne {
+	_u.mutation.SetActif(v)
+	return _u
+}
+
+// SetNillableActif sets the "actif" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableActif(v *bool) *PieceUpdateOne {
+	if v != nil {
+		_u.SetActif(*v)
+	}
+	return _u
+}
+
+// SetCoutMoyenCentimes sets the "cout_moyen_centimes" field.
+func (_u *PieceUpdateOne) SetCoutMoyenCentimes(v int64) *PieceUpdateOne {
+	_u.mutation.ResetCoutMoyenCentimes()
+	_u.mutation.SetCoutMoyenCentimes(v)
+	return _u
+}
+
+// SetNillableCoutMoyenCentimes sets the "cout_moyen_centimes" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableCoutMoyenCentimes(v *int64) *PieceUpdateOne {
+	if v != nil {
+		_u.SetCoutMoyenCentimes(*v)
+	}
+	return _u
+}
+
+// AddCoutMoyenCentimes adds value to the "cout_moyen_centimes" field.
+func (_u *PieceUpdateOne) AddCoutMoyenCentimes(v int64) *PieceUpdateOne {
+	_u.mutation.AddCoutMoyenCentimes(v)
+	return _u
+}
+
+// SetAlerteStock sets the "alerte_stock" field.
+func (_u *PieceUpdateOne) SetAlerteStock(v bool) *PieceUpdateOne {
+	_u.mutation.SetAlerteStock(v)
+	return _u
+}
+
+// SetNillableAlerteStock sets the "alerte_stock" field if the given value is not nil.
+func (_u *PieceUpdateOne) SetNillableAlerteStock(v *bool) *PieceUpdateOne {
+	if v != nil {
+		_u.SetAlerteStock(*v)
+	}
+	return _u
+}
+
 // AddInterventionIDs adds the "interventions" edge to the Intervention entity by IDs.
 func (_u *PieceUpdateOne) AddInterventionIDs(ids ...int) *PieceUpdateOne {
 	_u.mutation.AddInterventionIDs(ids...)
@@ -556,6 +944,21 @@ func (_u *PieceUpdateOne) AddInterventions(v ...*Intervention) *PieceUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInterventionIDs(ids...)
+}
+
+// AddMouvementIDs adds the "mouvements" edge to the MouvementStock entity by IDs.
+func (_u *PieceUpdateOne) AddMouvementIDs(ids ...int) *PieceUpdateOne {
+	_u.mutation.AddMouvementIDs(ids...)
+	return _u
+}
+
+// AddMouvements adds the "mouvements" edges to the MouvementStock entity.
+func (_u *PieceUpdateOne) AddMouvements(v ...*MouvementStock) *PieceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMouvementIDs(ids...)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -597,6 +1000,27 @@ func (_u *PieceUpdateOne) RemoveInterventions(v ...*Intervention) *PieceUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterventionIDs(ids...)
+}
+
+// ClearMouvements clears all "mouvements" edges to the MouvementStock entity.
+func (_u *PieceUpdateOne) ClearMouvements() *PieceUpdateOne {
+	_u.mutation.ClearMouvements()
+	return _u
+}
+
+// RemoveMouvementIDs removes the "mouvements" edge to MouvementStock entities by IDs.
+func (_u *PieceUpdateOne) RemoveMouvementIDs(ids ...int) *PieceUpdateOne {
+	_u.mutation.RemoveMouvementIDs(ids...)
+	return _u
+}
+
+// RemoveMouvements removes "mouvements" edges to MouvementStock entities.
+func (_u *PieceUpdateOne) RemoveMouvements(v ...*MouvementStock) *PieceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMouvementIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -702,6 +1126,31 @@ func (_u *PieceUpdateOne) check() error {
 			return &ValidationError{Name: "prix_unitaire_centimes", err: fmt.Errorf(`ent: validator failed for field "Piece.prix_unitaire_centimes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Unite(); ok {
+		if err := piece.UniteValidator(v); err != nil {
+			return &ValidationError{Name: "unite", err: fmt.Errorf(`ent: validator failed for field "Piece.unite": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Emplacement(); ok {
+		if err := piece.EmplacementValidator(v); err != nil {
+			return &ValidationError{Name: "emplacement", err: fmt.Errorf(`ent: validator failed for field "Piece.emplacement": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuantiteReappro(); ok {
+		if err := piece.QuantiteReapproValidator(v); err != nil {
+			return &ValidationError{Name: "quantite_reappro", err: fmt.Errorf(`ent: validator failed for field "Piece.quantite_reappro": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Fournisseur(); ok {
+		if err := piece.FournisseurValidator(v); err != nil {
+			return &ValidationError{Name: "fournisseur", err: fmt.Errorf(`ent: validator failed for field "Piece.fournisseur": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CoutMoyenCentimes(); ok {
+		if err := piece.CoutMoyenCentimesValidator(v); err != nil {
+			return &ValidationError{Name: "cout_moyen_centimes", err: fmt.Errorf(`ent: validator failed for field "Piece.cout_moyen_centimes": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -767,6 +1216,39 @@ func (_u *PieceUpdateOne) sqlSave(ctx context.Context) (_node *Piece, err error)
 	if value, ok := _u.mutation.AddedPrixUnitaireCentimes(); ok {
 		_spec.AddField(piece.FieldPrixUnitaireCentimes, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Unite(); ok {
+		_spec.SetField(piece.FieldUnite, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Emplacement(); ok {
+		_spec.SetField(piece.FieldEmplacement, field.TypeString, value)
+	}
+	if _u.mutation.EmplacementCleared() {
+		_spec.ClearField(piece.FieldEmplacement, field.TypeString)
+	}
+	if value, ok := _u.mutation.QuantiteReappro(); ok {
+		_spec.SetField(piece.FieldQuantiteReappro, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQuantiteReappro(); ok {
+		_spec.AddField(piece.FieldQuantiteReappro, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Fournisseur(); ok {
+		_spec.SetField(piece.FieldFournisseur, field.TypeString, value)
+	}
+	if _u.mutation.FournisseurCleared() {
+		_spec.ClearField(piece.FieldFournisseur, field.TypeString)
+	}
+	if value, ok := _u.mutation.Actif(); ok {
+		_spec.SetField(piece.FieldActif, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CoutMoyenCentimes(); ok {
+		_spec.SetField(piece.FieldCoutMoyenCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCoutMoyenCentimes(); ok {
+		_spec.AddField(piece.FieldCoutMoyenCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AlerteStock(); ok {
+		_spec.SetField(piece.FieldAlerteStock, field.TypeBool, value)
+	}
 	if _u.mutation.InterventionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -822,6 +1304,51 @@ func (_u *PieceUpdateOne) sqlSave(ctx context.Context) (_node *Piece, err error)
 		_ = createE.defaults()
 		_, specE := createE.createSpec()
 		edge.Target.Fields = specE.Fields
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MouvementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMouvementsIDs(); len(nodes) > 0 && !_u.mutation.MouvementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MouvementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   piece.MouvementsTable,
+			Columns: []string{piece.MouvementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mouvementstock.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.UtilisationsCleared() {

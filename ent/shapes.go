@@ -88,6 +88,16 @@ var Shapes = map[string]shape.Shape{
 			"piece":        {Target: "Piece", ParentKey: "piece_id", Unique: true},
 		},
 	},
+	"MouvementStock": {
+		Table:   "mouvement_stocks",
+		Columns: []string{"id", "created_at", "updated_at", "type", "quantite", "quantite_apres", "cout_unitaire_centimes", "motif", "piece_id", "intervention_id", "user_id"},
+		Model:   MouvementStock{},
+		Edges: map[string]shape.Edge{
+			"piece":        {Target: "Piece", ParentKey: "piece_id", Unique: true},
+			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"user":         {Target: "User", ParentKey: "user_id", Unique: true},
+		},
+	},
 	"Notification": {
 		Table:   "notifications",
 		Columns: []string{"id", "created_at", "updated_at", "type", "canal", "sujet", "message", "lu", "date_lecture", "statut_envoi", "tentatives", "derniere_erreur", "prochaine_tentative", "date_envoi", "user_id", "intervention_id", "compte"},
@@ -107,9 +117,10 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Piece": {
 		Table:   "pieces",
-		Columns: []string{"id", "created_at", "updated_at", "reference", "designation", "quantite", "seuil_alerte", "prix_unitaire_centimes"},
+		Columns: []string{"id", "created_at", "updated_at", "reference", "designation", "quantite", "seuil_alerte", "prix_unitaire_centimes", "unite", "emplacement", "quantite_reappro", "fournisseur", "actif", "cout_moyen_centimes", "alerte_stock"},
 		Model:   Piece{},
 		Edges: map[string]shape.Edge{
+			"mouvements":   {Target: "MouvementStock", ChildKey: "piece_id", Order: []string{"id"}},
 			"utilisations": {Target: "InterventionPiece", ChildKey: "piece_id", Order: []string{"id"}},
 		},
 	},

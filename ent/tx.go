@@ -30,6 +30,8 @@ type Tx struct {
 	Intervention *InterventionClient
 	// InterventionPiece is the client for interacting with the InterventionPiece builders.
 	InterventionPiece *InterventionPieceClient
+	// MouvementStock is the client for interacting with the MouvementStock builders.
+	MouvementStock *MouvementStockClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
@@ -189,6 +191,7 @@ func (tx *Tx) init() {
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Intervention = NewInterventionClient(tx.config)
 	tx.InterventionPiece = NewInterventionPieceClient(tx.config)
+	tx.MouvementStock = NewMouvementStockClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Piece = NewPieceClient(tx.config)

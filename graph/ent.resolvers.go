@@ -211,6 +211,9 @@ func (r *Resolver) InterventionPiece() InterventionPieceResolver {
 	return &interventionPieceResolver{r}
 }
 
+// Piece returns PieceResolver implementation.
+func (r *Resolver) Piece() PieceResolver { return &pieceResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -237,6 +240,7 @@ type (
 	historiqueInterventionResolver struct{ *Resolver }
 	interventionResolver           struct{ *Resolver }
 	interventionPieceResolver      struct{ *Resolver }
+	pieceResolver                  struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
 	technicienResolver             struct{ *Resolver }
 	technicienCompetenceResolver   struct{ *Resolver }

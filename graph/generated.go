@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	InterventionPiece() InterventionPieceResolver
 	InterventionStatutEvent() InterventionStatutEventResolver
 	Mutation() MutationResolver
+	Piece() PieceResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Technicien() TechnicienResolver
@@ -264,8 +265,37 @@ type ComplexityRoot struct {
 		Nouveau        func(childComplexity int) int
 	}
 
+	MouvementStock struct {
+		CoutUnitaireCentimes func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Intervention         func(childComplexity int) int
+		InterventionID       func(childComplexity int) int
+		Motif                func(childComplexity int) int
+		Piece                func(childComplexity int) int
+		PieceID              func(childComplexity int) int
+		Quantite             func(childComplexity int) int
+		QuantiteApres        func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		User                 func(childComplexity int) int
+		UserID               func(childComplexity int) int
+	}
+
+	MouvementStockConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MouvementStockEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddPieceToIntervention     func(childComplexity int, interventionID int, pieceID int, quantite int) int
+		AddPieceToIntervention     func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
+		AjusterStock               func(childComplexity int, pieceID int, quantiteComptee int, motif *string) int
 		ArchiveSociete             func(childComplexity int, id int) int
 		AssignIntervention         func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
 		ChangeInterventionStatut   func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
@@ -275,6 +305,7 @@ type ComplexityRoot struct {
 		CreateEquipement           func(childComplexity int, input ent.CreateEquipementInput) int
 		CreateIntervention         func(childComplexity int, input ent.CreateInterventionInput) int
 		CreateNotification         func(childComplexity int, input ent.CreateNotificationInput) int
+		CreatePiece                func(childComplexity int, input ent.CreatePieceInput, quantiteInitiale *int, coutUnitaireCentimes *int) int
 		CreatePlanning             func(childComplexity int, input ent.CreatePlanningInput) int
 		CreateSociete              func(childComplexity int, input ent.CreateSocieteInput) int
 		CreateTechnicien           func(childComplexity int, input ent.CreateTechnicienInput) int
@@ -285,11 +316,14 @@ type ComplexityRoot struct {
 		DeleteDocument             func(childComplexity int, id int) int
 		DeleteEquipement           func(childComplexity int, id int) int
 		DeleteNotification         func(childComplexity int, id int) int
+		DeletePiece                func(childComplexity int, id int) int
 		DeletePlanning             func(childComplexity int, id int) int
 		DeleteSociete              func(childComplexity int, id int) int
 		DeleteUser                 func(childComplexity int, id int) int
+		EntreeStock                func(childComplexity int, pieceID int, quantite int, coutUnitaireCentimes int, motif *string) int
 		MarkNotificationRead       func(childComplexity int, id int) int
 		RemoveTechnicienCompetence func(childComplexity int, technicienID int, competenceID int) int
+		RetournerPiece             func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		RunPreventiveScheduler     func(childComplexity int) int
 		SetTechnicienCompetence    func(childComplexity int, technicienID int, competenceID int, niveau domain.NiveauCompetence) int
 		SetTemporaryPassword       func(childComplexity int, userID int, password *string) int
@@ -298,6 +332,7 @@ type ComplexityRoot struct {
 		UpdateEquipement           func(childComplexity int, id int, input ent.UpdateEquipementInput) int
 		UpdateIntervention         func(childComplexity int, id int, input ent.UpdateInterventionInput) int
 		UpdateMe                   func(childComplexity int, input model.UpdateMeInput) int
+		UpdatePiece                func(childComplexity int, id int, input ent.UpdatePieceInput) int
 		UpdatePlanning             func(childComplexity int, id int, input ent.UpdatePlanningInput) int
 		UpdateSociete              func(childComplexity int, id int, input ent.UpdateSocieteInput) int
 		UpdateTechnicien           func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
@@ -346,16 +381,25 @@ type ComplexityRoot struct {
 	}
 
 	Piece struct {
+		Actif                func(childComplexity int) int
+		AlerteStock          func(childComplexity int) int
+		CoutMoyenCentimes    func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		Designation          func(childComplexity int) int
+		Emplacement          func(childComplexity int) int
+		Fournisseur          func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Interventions        func(childComplexity int) int
+		Mouvements           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) int
 		PrixUnitaireCentimes func(childComplexity int) int
 		Quantite             func(childComplexity int) int
+		QuantiteReappro      func(childComplexity int) int
 		Reference            func(childComplexity int) int
 		SeuilAlerte          func(childComplexity int) int
+		Unite                func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 		Utilisations         func(childComplexity int) int
+		ValeurStockCentimes  func(childComplexity int) int
 	}
 
 	PieceConnection struct {
@@ -414,6 +458,7 @@ type ComplexityRoot struct {
 		Equipements           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
 		Interventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
 		Me                    func(childComplexity int) int
+		MouvementsStock       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		Notifications         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
@@ -424,6 +469,7 @@ type ComplexityRoot struct {
 		Societes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
 		Techniciens           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
 		Users                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		ValeurStockCentimes   func(childComplexity int) int
 	}
 
 	SchedulerRun struct {
@@ -614,7 +660,6 @@ type MutationResolver interface {
 	AssignIntervention(ctx context.Context, id int, technicienID int, remarque *string, forcer *bool) (*ent.Intervention, error)
 	ChangeInterventionStatut(ctx context.Context, id int, statut domain.InterventionStatut, remarque *string) (*ent.Intervention, error)
 	ValiderIntervention(ctx context.Context, id int, satisfaction *int, commentaire *string) (*ent.Intervention, error)
-	AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int) (*ent.Intervention, error)
 	CreateEquipement(ctx context.Context, input ent.CreateEquipementInput) (*ent.Equipement, error)
 	UpdateEquipement(ctx context.Context, id int, input ent.UpdateEquipementInput) (*ent.Equipement, error)
 	DeleteEquipement(ctx context.Context, id int) (int, error)
@@ -642,6 +687,17 @@ type MutationResolver interface {
 	DeleteCompetence(ctx context.Context, id int) (int, error)
 	SetTechnicienCompetence(ctx context.Context, technicienID int, competenceID int, niveau domain.NiveauCompetence) (*ent.TechnicienCompetence, error)
 	RemoveTechnicienCompetence(ctx context.Context, technicienID int, competenceID int) (*ent.Technicien, error)
+	CreatePiece(ctx context.Context, input ent.CreatePieceInput, quantiteInitiale *int, coutUnitaireCentimes *int) (*ent.Piece, error)
+	UpdatePiece(ctx context.Context, id int, input ent.UpdatePieceInput) (*ent.Piece, error)
+	DeletePiece(ctx context.Context, id int) (int, error)
+	EntreeStock(ctx context.Context, pieceID int, quantite int, coutUnitaireCentimes int, motif *string) (*ent.Piece, error)
+	AjusterStock(ctx context.Context, pieceID int, quantiteComptee int, motif *string) (*ent.Piece, error)
+	AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int, motif *string) (*ent.Intervention, error)
+	RetournerPiece(ctx context.Context, interventionID int, pieceID int, quantite int, motif *string) (*ent.Intervention, error)
+}
+type PieceResolver interface {
+	ValeurStockCentimes(ctx context.Context, obj *ent.Piece) (int, error)
+	Mouvements(ctx context.Context, obj *ent.Piece, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) (*ent.MouvementStockConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -661,6 +717,8 @@ type QueryResolver interface {
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
 	CandidatsIntervention(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) ([]*model.CandidatIntervention, error)
+	MouvementsStock(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) (*ent.MouvementStockConnection, error)
+	ValeurStockCentimes(ctx context.Context) (int, error)
 }
 type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
@@ -1693,6 +1751,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InterventionStatutEvent.Nouveau(childComplexity), true
 
+	case "MouvementStock.coutUnitaireCentimes":
+		if e.ComplexityRoot.MouvementStock.CoutUnitaireCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.CoutUnitaireCentimes(childComplexity), true
+	case "MouvementStock.createdAt":
+		if e.ComplexityRoot.MouvementStock.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.CreatedAt(childComplexity), true
+	case "MouvementStock.id":
+		if e.ComplexityRoot.MouvementStock.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.ID(childComplexity), true
+	case "MouvementStock.intervention":
+		if e.ComplexityRoot.MouvementStock.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.Intervention(childComplexity), true
+	case "MouvementStock.interventionID":
+		if e.ComplexityRoot.MouvementStock.InterventionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.InterventionID(childComplexity), true
+	case "MouvementStock.motif":
+		if e.ComplexityRoot.MouvementStock.Motif == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.Motif(childComplexity), true
+	case "MouvementStock.piece":
+		if e.ComplexityRoot.MouvementStock.Piece == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.Piece(childComplexity), true
+	case "MouvementStock.pieceID":
+		if e.ComplexityRoot.MouvementStock.PieceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.PieceID(childComplexity), true
+	case "MouvementStock.quantite":
+		if e.ComplexityRoot.MouvementStock.Quantite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.Quantite(childComplexity), true
+	case "MouvementStock.quantiteApres":
+		if e.ComplexityRoot.MouvementStock.QuantiteApres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.QuantiteApres(childComplexity), true
+	case "MouvementStock.type":
+		if e.ComplexityRoot.MouvementStock.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.Type(childComplexity), true
+	case "MouvementStock.updatedAt":
+		if e.ComplexityRoot.MouvementStock.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.UpdatedAt(childComplexity), true
+	case "MouvementStock.user":
+		if e.ComplexityRoot.MouvementStock.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.User(childComplexity), true
+	case "MouvementStock.userID":
+		if e.ComplexityRoot.MouvementStock.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStock.UserID(childComplexity), true
+
+	case "MouvementStockConnection.edges":
+		if e.ComplexityRoot.MouvementStockConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStockConnection.Edges(childComplexity), true
+	case "MouvementStockConnection.pageInfo":
+		if e.ComplexityRoot.MouvementStockConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStockConnection.PageInfo(childComplexity), true
+	case "MouvementStockConnection.totalCount":
+		if e.ComplexityRoot.MouvementStockConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStockConnection.TotalCount(childComplexity), true
+
+	case "MouvementStockEdge.cursor":
+		if e.ComplexityRoot.MouvementStockEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStockEdge.Cursor(childComplexity), true
+	case "MouvementStockEdge.node":
+		if e.ComplexityRoot.MouvementStockEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MouvementStockEdge.Node(childComplexity), true
+
 	case "Mutation.addPieceToIntervention":
 		if e.ComplexityRoot.Mutation.AddPieceToIntervention == nil {
 			break
@@ -1703,7 +1878,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddPieceToIntervention(childComplexity, args["interventionId"].(int), args["pieceId"].(int), args["quantite"].(int)), true
+		return e.ComplexityRoot.Mutation.AddPieceToIntervention(childComplexity, args["interventionId"].(int), args["pieceId"].(int), args["quantite"].(int), args["motif"].(*string)), true
+	case "Mutation.ajusterStock":
+		if e.ComplexityRoot.Mutation.AjusterStock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ajusterStock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AjusterStock(childComplexity, args["pieceId"].(int), args["quantiteComptee"].(int), args["motif"].(*string)), true
 	case "Mutation.archiveSociete":
 		if e.ComplexityRoot.Mutation.ArchiveSociete == nil {
 			break
@@ -1803,6 +1989,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateNotification(childComplexity, args["input"].(ent.CreateNotificationInput)), true
+	case "Mutation.createPiece":
+		if e.ComplexityRoot.Mutation.CreatePiece == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPiece_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePiece(childComplexity, args["input"].(ent.CreatePieceInput), args["quantiteInitiale"].(*int), args["coutUnitaireCentimes"].(*int)), true
 	case "Mutation.createPlanning":
 		if e.ComplexityRoot.Mutation.CreatePlanning == nil {
 			break
@@ -1913,6 +2110,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteNotification(childComplexity, args["id"].(int)), true
+	case "Mutation.deletePiece":
+		if e.ComplexityRoot.Mutation.DeletePiece == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePiece_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePiece(childComplexity, args["id"].(int)), true
 	case "Mutation.deletePlanning":
 		if e.ComplexityRoot.Mutation.DeletePlanning == nil {
 			break
@@ -1946,6 +2154,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(int)), true
+	case "Mutation.entreeStock":
+		if e.ComplexityRoot.Mutation.EntreeStock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_entreeStock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EntreeStock(childComplexity, args["pieceId"].(int), args["quantite"].(int), args["coutUnitaireCentimes"].(int), args["motif"].(*string)), true
 	case "Mutation.markNotificationRead":
 		if e.ComplexityRoot.Mutation.MarkNotificationRead == nil {
 			break
@@ -1968,6 +2187,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveTechnicienCompetence(childComplexity, args["technicienId"].(int), args["competenceId"].(int)), true
+	case "Mutation.retournerPiece":
+		if e.ComplexityRoot.Mutation.RetournerPiece == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retournerPiece_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetournerPiece(childComplexity, args["interventionId"].(int), args["pieceId"].(int), args["quantite"].(int), args["motif"].(*string)), true
 	case "Mutation.runPreventiveScheduler":
 		if e.ComplexityRoot.Mutation.RunPreventiveScheduler == nil {
 			break
@@ -2051,6 +2281,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMe(childComplexity, args["input"].(model.UpdateMeInput)), true
+	case "Mutation.updatePiece":
+		if e.ComplexityRoot.Mutation.UpdatePiece == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePiece_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePiece(childComplexity, args["id"].(int), args["input"].(ent.UpdatePieceInput)), true
 	case "Mutation.updatePlanning":
 		if e.ComplexityRoot.Mutation.UpdatePlanning == nil {
 			break
@@ -2284,6 +2525,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Piece.actif":
+		if e.ComplexityRoot.Piece.Actif == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.Actif(childComplexity), true
+	case "Piece.alerteStock":
+		if e.ComplexityRoot.Piece.AlerteStock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.AlerteStock(childComplexity), true
+	case "Piece.coutMoyenCentimes":
+		if e.ComplexityRoot.Piece.CoutMoyenCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.CoutMoyenCentimes(childComplexity), true
 	case "Piece.createdAt":
 		if e.ComplexityRoot.Piece.CreatedAt == nil {
 			break
@@ -2296,6 +2555,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Piece.Designation(childComplexity), true
+	case "Piece.emplacement":
+		if e.ComplexityRoot.Piece.Emplacement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.Emplacement(childComplexity), true
+	case "Piece.fournisseur":
+		if e.ComplexityRoot.Piece.Fournisseur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.Fournisseur(childComplexity), true
 	case "Piece.id":
 		if e.ComplexityRoot.Piece.ID == nil {
 			break
@@ -2308,6 +2579,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Piece.Interventions(childComplexity), true
+	case "Piece.mouvements":
+		if e.ComplexityRoot.Piece.Mouvements == nil {
+			break
+		}
+
+		args, err := ec.field_Piece_mouvements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Piece.Mouvements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MouvementStockOrder), args["where"].(*ent.MouvementStockWhereInput)), true
 	case "Piece.prixUnitaireCentimes":
 		if e.ComplexityRoot.Piece.PrixUnitaireCentimes == nil {
 			break
@@ -2320,6 +2602,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Piece.Quantite(childComplexity), true
+	case "Piece.quantiteReappro":
+		if e.ComplexityRoot.Piece.QuantiteReappro == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.QuantiteReappro(childComplexity), true
 	case "Piece.reference":
 		if e.ComplexityRoot.Piece.Reference == nil {
 			break
@@ -2332,6 +2620,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Piece.SeuilAlerte(childComplexity), true
+	case "Piece.unite":
+		if e.ComplexityRoot.Piece.Unite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.Unite(childComplexity), true
 	case "Piece.updatedAt":
 		if e.ComplexityRoot.Piece.UpdatedAt == nil {
 			break
@@ -2344,6 +2638,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Piece.Utilisations(childComplexity), true
+	case "Piece.valeurStockCentimes":
+		if e.ComplexityRoot.Piece.ValeurStockCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Piece.ValeurStockCentimes(childComplexity), true
 
 	case "PieceConnection.edges":
 		if e.ComplexityRoot.PieceConnection.Edges == nil {
@@ -2604,6 +2904,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.mouvementsStock":
+		if e.ComplexityRoot.Query.MouvementsStock == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mouvementsStock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MouvementsStock(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MouvementStockOrder), args["where"].(*ent.MouvementStockWhereInput)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2714,6 +3025,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.UserOrder), args["where"].(*ent.UserWhereInput)), true
+	case "Query.valeurStockCentimes":
+		if e.ComplexityRoot.Query.ValeurStockCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ValeurStockCentimes(childComplexity), true
 
 	case "SchedulerRun.created":
 		if e.ComplexityRoot.SchedulerRun.Created == nil {
@@ -3324,6 +3641,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InterventionPieceOrder", ec.unmarshalInputInterventionPieceOrder),
 			graphql.NewInputUnmarshaler("InterventionPieceWhereInput", ec.unmarshalInputInterventionPieceWhereInput),
 			graphql.NewInputUnmarshaler("InterventionWhereInput", ec.unmarshalInputInterventionWhereInput),
+			graphql.NewInputUnmarshaler("MouvementStockOrder", ec.unmarshalInputMouvementStockOrder),
+			graphql.NewInputUnmarshaler("MouvementStockWhereInput", ec.unmarshalInputMouvementStockWhereInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("PieceOrder", ec.unmarshalInputPieceOrder),
@@ -3443,7 +3762,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls" "skills.graphqls"
+//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls" "skills.graphqls" "stock.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3631,12 +3950,6 @@ extend type Mutation {
   """
   validerIntervention(id: ID!, satisfaction: Int, commentaire: String): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, CLIENT])
 
-  """
-  Record parts used, taken out of stock at once; quantite from 1 to 1000000.
-  Errors: BAD_USER_INPUT (quantite), CONFLICT (insufficient stock), LOCKED, NOT_FOUND.
-  """
-  addPieceToIntervention(interventionId: ID!, pieceId: ID!, quantite: Int!): Intervention! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN])
-
   "Errors: CONFLICT (code taken)."
   createEquipement(input: CreateEquipementInput!): Equipement! @hasRole(roles: [ADMIN, RESPONSABLE])
   """
@@ -3742,6 +4055,7 @@ type Subscription {
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
+	{Name: "stock.graphqls", Input: sourceData("stock.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4169,6 +4483,62 @@ func (ec *executionContext) childFields_InterventionStatutEvent(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type InterventionStatutEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_MouvementStock(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MouvementStock_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MouvementStock_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MouvementStock_updatedAt(ctx, field)
+	case "type":
+		return ec.fieldContext_MouvementStock_type(ctx, field)
+	case "quantite":
+		return ec.fieldContext_MouvementStock_quantite(ctx, field)
+	case "quantiteApres":
+		return ec.fieldContext_MouvementStock_quantiteApres(ctx, field)
+	case "coutUnitaireCentimes":
+		return ec.fieldContext_MouvementStock_coutUnitaireCentimes(ctx, field)
+	case "motif":
+		return ec.fieldContext_MouvementStock_motif(ctx, field)
+	case "pieceID":
+		return ec.fieldContext_MouvementStock_pieceID(ctx, field)
+	case "interventionID":
+		return ec.fieldContext_MouvementStock_interventionID(ctx, field)
+	case "userID":
+		return ec.fieldContext_MouvementStock_userID(ctx, field)
+	case "piece":
+		return ec.fieldContext_MouvementStock_piece(ctx, field)
+	case "intervention":
+		return ec.fieldContext_MouvementStock_intervention(ctx, field)
+	case "user":
+		return ec.fieldContext_MouvementStock_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MouvementStock", field.Name)
+}
+
+func (ec *executionContext) childFields_MouvementStockConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MouvementStockConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MouvementStockConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MouvementStockConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MouvementStockConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MouvementStockEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MouvementStockEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MouvementStockEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MouvementStockEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4265,10 +4635,28 @@ func (ec *executionContext) childFields_Piece(ctx context.Context, field graphql
 		return ec.fieldContext_Piece_seuilAlerte(ctx, field)
 	case "prixUnitaireCentimes":
 		return ec.fieldContext_Piece_prixUnitaireCentimes(ctx, field)
+	case "unite":
+		return ec.fieldContext_Piece_unite(ctx, field)
+	case "emplacement":
+		return ec.fieldContext_Piece_emplacement(ctx, field)
+	case "quantiteReappro":
+		return ec.fieldContext_Piece_quantiteReappro(ctx, field)
+	case "fournisseur":
+		return ec.fieldContext_Piece_fournisseur(ctx, field)
+	case "actif":
+		return ec.fieldContext_Piece_actif(ctx, field)
+	case "coutMoyenCentimes":
+		return ec.fieldContext_Piece_coutMoyenCentimes(ctx, field)
+	case "alerteStock":
+		return ec.fieldContext_Piece_alerteStock(ctx, field)
 	case "interventions":
 		return ec.fieldContext_Piece_interventions(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Piece_utilisations(ctx, field)
+	case "valeurStockCentimes":
+		return ec.fieldContext_Piece_valeurStockCentimes(ctx, field)
+	case "mouvements":
+		return ec.fieldContext_Piece_mouvements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Piece", field.Name)
 }
@@ -4840,6 +5228,44 @@ func (ec *executionContext) field_Mutation_addPieceToIntervention_args(ctx conte
 		return nil, err
 	}
 	args["quantite"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "motif",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["motif"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ajusterStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "pieceId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pieceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quantiteComptee",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantiteComptee"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "motif",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["motif"] = arg2
 	return args, nil
 }
 
@@ -5017,6 +5443,36 @@ func (ec *executionContext) field_Mutation_createNotification_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPiece_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreatePieceInput, error) {
+			return ec.unmarshalNCreatePieceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreatePieceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quantiteInitiale",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantiteInitiale"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "coutUnitaireCentimes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["coutUnitaireCentimes"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPlanning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5157,6 +5613,20 @@ func (ec *executionContext) field_Mutation_deleteNotification_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deletePiece_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deletePlanning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5199,6 +5669,44 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_entreeStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "pieceId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pieceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quantite",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantite"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "coutUnitaireCentimes",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["coutUnitaireCentimes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "motif",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["motif"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_markNotificationRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5232,6 +5740,44 @@ func (ec *executionContext) field_Mutation_removeTechnicienCompetence_args(ctx c
 		return nil, err
 	}
 	args["competenceId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retournerPiece_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "pieceId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pieceId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "quantite",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantite"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "motif",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["motif"] = arg3
 	return args, nil
 }
 
@@ -5389,6 +5935,28 @@ func (ec *executionContext) field_Mutation_updateMe_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updatePiece_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdatePieceInput, error) {
+			return ec.unmarshalNUpdatePieceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdatePieceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updatePlanning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5526,6 +6094,60 @@ func (ec *executionContext) field_Mutation_validerIntervention_args(ctx context.
 		return nil, err
 	}
 	args["commentaire"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Piece_mouvements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.MouvementStockOrder, error) {
+			return ec.unmarshalOMouvementStockOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MouvementStockWhereInput, error) {
+			return ec.unmarshalOMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -5803,6 +6425,60 @@ func (ec *executionContext) field_Query_interventions_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
 			return ec.unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mouvementsStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.MouvementStockOrder, error) {
+			return ec.unmarshalOMouvementStockOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MouvementStockWhereInput, error) {
+			return ec.unmarshalOMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10568,6 +11244,515 @@ func (ec *executionContext) fieldContext_InterventionStatutEvent_horodatage(_ co
 	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "Time")
 }
 
+func (ec *executionContext) _MouvementStock_id(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MouvementStock_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MouvementStock_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MouvementStock_type(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.TypeMouvement) graphql.Marshaler {
+			return ec.marshalNTypeMouvement2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "TypeMouvement")
+}
+
+func (ec *executionContext) _MouvementStock_quantite(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_quantite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_quantite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MouvementStock_quantiteApres(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_quantiteApres(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuantiteApres, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_quantiteApres(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MouvementStock_coutUnitaireCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_coutUnitaireCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoutUnitaireCentimes, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int64
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int64
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_coutUnitaireCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MouvementStock_motif(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_motif(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motif, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_motif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "String")
+}
+
+func (ec *executionContext) _MouvementStock_pieceID(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_pieceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PieceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_pieceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MouvementStock_interventionID(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_interventionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterventionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MouvementStock_userID(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_userID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStock", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MouvementStock_piece(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_piece(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Piece(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Piece) graphql.Marshaler {
+			return ec.marshalNPiece2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPiece(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_piece(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MouvementStock",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MouvementStock_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MouvementStock",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MouvementStock_user(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStock_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStock_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MouvementStock",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MouvementStockConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStockConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStockConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MouvementStockEdge) graphql.Marshaler {
+			return ec.marshalOMouvementStockEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStockConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MouvementStockConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MouvementStockEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MouvementStockConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStockConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStockConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStockConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MouvementStockConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MouvementStockConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStockConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStockConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStockConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStockConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MouvementStockEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStockEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStockEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MouvementStock) graphql.Marshaler {
+			return ec.marshalOMouvementStock2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStock(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStockEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MouvementStockEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MouvementStock(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MouvementStockEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStockEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MouvementStockEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MouvementStockEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MouvementStockEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Mutation_updateMe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11208,68 +12393,6 @@ func (ec *executionContext) fieldContext_Mutation_validerIntervention(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_validerIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_addPieceToIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_addPieceToIntervention(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddPieceToIntervention(ctx, fc.Args["interventionId"].(int), fc.Args["pieceId"].(int), fc.Args["quantite"].(int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
-				if err != nil {
-					var zeroVal *ent.Intervention
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *ent.Intervention
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
-			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_addPieceToIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Intervention(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addPieceToIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12902,6 +14025,440 @@ func (ec *executionContext) fieldContext_Mutation_removeTechnicienCompetence(ctx
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPiece(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPiece(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePiece(ctx, fc.Args["input"].(ent.CreatePieceInput), fc.Args["quantiteInitiale"].(*int), fc.Args["coutUnitaireCentimes"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Piece
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Piece
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Piece) graphql.Marshaler {
+			return ec.marshalNPiece2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPiece(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPiece(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPiece_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePiece(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePiece(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePiece(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdatePieceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Piece
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Piece
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Piece) graphql.Marshaler {
+			return ec.marshalNPiece2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPiece(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePiece(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePiece_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePiece(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePiece(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePiece(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePiece(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePiece_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_entreeStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_entreeStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EntreeStock(ctx, fc.Args["pieceId"].(int), fc.Args["quantite"].(int), fc.Args["coutUnitaireCentimes"].(int), fc.Args["motif"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Piece
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Piece
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Piece) graphql.Marshaler {
+			return ec.marshalNPiece2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPiece(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_entreeStock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_entreeStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_ajusterStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ajusterStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AjusterStock(ctx, fc.Args["pieceId"].(int), fc.Args["quantiteComptee"].(int), fc.Args["motif"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Piece
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Piece
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Piece) graphql.Marshaler {
+			return ec.marshalNPiece2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPiece(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ajusterStock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Piece(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ajusterStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addPieceToIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addPieceToIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddPieceToIntervention(ctx, fc.Args["interventionId"].(int), fc.Args["pieceId"].(int), fc.Args["quantite"].(int), fc.Args["motif"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addPieceToIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addPieceToIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retournerPiece(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retournerPiece(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetournerPiece(ctx, fc.Args["interventionId"].(int), fc.Args["pieceId"].(int), fc.Args["quantite"].(int), fc.Args["motif"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Intervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retournerPiece(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retournerPiece_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13752,6 +15309,185 @@ func (ec *executionContext) fieldContext_Piece_prixUnitaireCentimes(_ context.Co
 	return graphql.NewScalarFieldContext("Piece", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Piece_unite(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_unite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_unite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "String")
+}
+
+func (ec *executionContext) _Piece_emplacement(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_emplacement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Emplacement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_emplacement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "String")
+}
+
+func (ec *executionContext) _Piece_quantiteReappro(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_quantiteReappro(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuantiteReappro, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_quantiteReappro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Piece_fournisseur(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_fournisseur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fournisseur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_fournisseur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "String")
+}
+
+func (ec *executionContext) _Piece_actif(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_actif(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actif, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_actif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Piece_coutMoyenCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_coutMoyenCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoutMoyenCentimes, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int64
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int64
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_coutMoyenCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Piece_alerteStock(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_alerteStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlerteStock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_alerteStock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Piece_interventions(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13812,6 +15548,109 @@ func (ec *executionContext) fieldContext_Piece_utilisations(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InterventionPiece(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Piece_valeurStockCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_valeurStockCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Piece().ValeurStockCentimes(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_valeurStockCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Piece", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Piece_mouvements(ctx context.Context, field graphql.CollectedField, obj *ent.Piece) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Piece_mouvements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Piece().Mouvements(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MouvementStockOrder), fc.Args["where"].(*ent.MouvementStockWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.MouvementStockConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.MouvementStockConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MouvementStockConnection) graphql.Marshaler {
+			return ec.marshalNMouvementStockConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Piece_mouvements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Piece",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MouvementStockConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Piece_mouvements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15474,6 +17313,109 @@ func (ec *executionContext) fieldContext_Query_candidatsIntervention(ctx context
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_mouvementsStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mouvementsStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MouvementsStock(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MouvementStockOrder), fc.Args["where"].(*ent.MouvementStockWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.MouvementStockConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.MouvementStockConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MouvementStockConnection) graphql.Marshaler {
+			return ec.marshalNMouvementStockConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mouvementsStock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MouvementStockConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mouvementsStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_valeurStockCentimes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_valeurStockCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ValeurStockCentimes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_valeurStockCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -21085,7 +23027,7 @@ func (ec *executionContext) unmarshalInputCreatePieceInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reference", "designation", "quantite", "seuilAlerte", "prixUnitaireCentimes"}
+	fieldsInOrder := [...]string{"reference", "designation", "seuilAlerte", "prixUnitaireCentimes", "unite", "emplacement", "quantiteReappro", "fournisseur", "actif"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21106,13 +23048,6 @@ func (ec *executionContext) unmarshalInputCreatePieceInput(ctx context.Context, 
 				return it, err
 			}
 			it.Designation = data
-		case "quantite":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantite"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Quantite = data
 		case "seuilAlerte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seuilAlerte"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -21127,6 +23062,41 @@ func (ec *executionContext) unmarshalInputCreatePieceInput(ctx context.Context, 
 				return it, err
 			}
 			it.PrixUnitaireCentimes = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "emplacement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacement"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Emplacement = data
+		case "quantiteReappro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReappro"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReappro = data
+		case "fournisseur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseur"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fournisseur = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
 		}
 	}
 	return it, nil
@@ -27160,6 +29130,682 @@ func UnmarshalInterventionWhereInput(ctx context.Context, raw any) (ent.Interven
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMouvementStockOrder(ctx context.Context, obj any) (ent.MouvementStockOrder, error) {
+	var it ent.MouvementStockOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMouvementStockOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMouvementStockOrder unmarshals raw into the MouvementStockOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMouvementStockOrder(ctx context.Context, raw any) (ent.MouvementStockOrder, error) {
+	var out ent.MouvementStockOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MouvementStockOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMouvementStockWhereInput(ctx context.Context, obj any) (ent.MouvementStockWhereInput, error) {
+	var it ent.MouvementStockWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "quantiteApres", "quantiteApresNEQ", "quantiteApresIn", "quantiteApresNotIn", "quantiteApresGT", "quantiteApresGTE", "quantiteApresLT", "quantiteApresLTE", "motif", "motifNEQ", "motifIn", "motifNotIn", "motifGT", "motifGTE", "motifLT", "motifLTE", "motifContains", "motifHasPrefix", "motifHasSuffix", "motifIsNil", "motifNotNil", "motifEqualFold", "motifContainsFold", "pieceID", "pieceIDNEQ", "pieceIDIn", "pieceIDNotIn", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "hasPiece", "hasPieceWith", "hasIntervention", "hasInterventionWith", "hasUser", "hasUserWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMouvementStockWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMouvementStockWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOTypeMouvement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOTypeMouvement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOTypeMouvement2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvementᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOTypeMouvement2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvementᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "quantite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantite = data
+		case "quantiteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteNEQ = data
+		case "quantiteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteIn = data
+		case "quantiteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteNotIn = data
+		case "quantiteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteGT = data
+		case "quantiteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteGTE = data
+		case "quantiteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteLT = data
+		case "quantiteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteLTE = data
+		case "quantiteApres":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApres"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApres = data
+		case "quantiteApresNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresNEQ = data
+		case "quantiteApresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresIn = data
+		case "quantiteApresNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresNotIn = data
+		case "quantiteApresGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresGT = data
+		case "quantiteApresGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresGTE = data
+		case "quantiteApresLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresLT = data
+		case "quantiteApresLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteApresLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteApresLTE = data
+		case "motif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motif"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Motif = data
+		case "motifNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifNEQ = data
+		case "motifIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifIn = data
+		case "motifNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifNotIn = data
+		case "motifGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifGT = data
+		case "motifGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifGTE = data
+		case "motifLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifLT = data
+		case "motifLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifLTE = data
+		case "motifContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifContains = data
+		case "motifHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifHasPrefix = data
+		case "motifHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifHasSuffix = data
+		case "motifIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifIsNil = data
+		case "motifNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifNotNil = data
+		case "motifEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifEqualFold = data
+		case "motifContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifContainsFold = data
+		case "pieceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pieceID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PieceID = data
+		case "pieceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pieceIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PieceIDNEQ = data
+		case "pieceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pieceIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PieceIDIn = data
+		case "pieceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pieceIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PieceIDNotIn = data
+		case "interventionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionID = data
+		case "interventionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNEQ = data
+		case "interventionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIn = data
+		case "interventionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotIn = data
+		case "interventionIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIsNil = data
+		case "interventionIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotNil = data
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNEQ = data
+		case "userIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDIn = data
+		case "userIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNotIn = data
+		case "userIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDIsNil = data
+		case "userIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNotNil = data
+		case "hasPiece":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPiece"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPiece = data
+		case "hasPieceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPieceWith"))
+			data, err := ec.unmarshalOPieceWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPieceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPieceWith = data
+		case "hasIntervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIntervention = data
+		case "hasInterventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionWith = data
+		case "hasUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUser = data
+		case "hasUserWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUserWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMouvementStockWhereInput unmarshals raw into the MouvementStockWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMouvementStockWhereInput(ctx context.Context, raw any) (ent.MouvementStockWhereInput, error) {
+	var out ent.MouvementStockWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MouvementStockWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNotificationOrder(ctx context.Context, obj any) (ent.NotificationOrder, error) {
 	var it ent.NotificationOrder
 	if obj == nil {
@@ -28250,7 +30896,7 @@ func (ec *executionContext) unmarshalInputPieceWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "designation", "designationNEQ", "designationIn", "designationNotIn", "designationGT", "designationGTE", "designationLT", "designationLTE", "designationContains", "designationHasPrefix", "designationHasSuffix", "designationEqualFold", "designationContainsFold", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "seuilAlerte", "seuilAlerteNEQ", "seuilAlerteIn", "seuilAlerteNotIn", "seuilAlerteGT", "seuilAlerteGTE", "seuilAlerteLT", "seuilAlerteLTE", "prixUnitaireCentimes", "prixUnitaireCentimesNEQ", "prixUnitaireCentimesIn", "prixUnitaireCentimesNotIn", "prixUnitaireCentimesGT", "prixUnitaireCentimesGTE", "prixUnitaireCentimesLT", "prixUnitaireCentimesLTE", "hasInterventions", "hasInterventionsWith", "hasUtilisations", "hasUtilisationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "designation", "designationNEQ", "designationIn", "designationNotIn", "designationGT", "designationGTE", "designationLT", "designationLTE", "designationContains", "designationHasPrefix", "designationHasSuffix", "designationEqualFold", "designationContainsFold", "quantite", "quantiteNEQ", "quantiteIn", "quantiteNotIn", "quantiteGT", "quantiteGTE", "quantiteLT", "quantiteLTE", "seuilAlerte", "seuilAlerteNEQ", "seuilAlerteIn", "seuilAlerteNotIn", "seuilAlerteGT", "seuilAlerteGTE", "seuilAlerteLT", "seuilAlerteLTE", "prixUnitaireCentimes", "prixUnitaireCentimesNEQ", "prixUnitaireCentimesIn", "prixUnitaireCentimesNotIn", "prixUnitaireCentimesGT", "prixUnitaireCentimesGTE", "prixUnitaireCentimesLT", "prixUnitaireCentimesLTE", "unite", "uniteNEQ", "uniteIn", "uniteNotIn", "uniteGT", "uniteGTE", "uniteLT", "uniteLTE", "uniteContains", "uniteHasPrefix", "uniteHasSuffix", "uniteEqualFold", "uniteContainsFold", "emplacement", "emplacementNEQ", "emplacementIn", "emplacementNotIn", "emplacementGT", "emplacementGTE", "emplacementLT", "emplacementLTE", "emplacementContains", "emplacementHasPrefix", "emplacementHasSuffix", "emplacementIsNil", "emplacementNotNil", "emplacementEqualFold", "emplacementContainsFold", "quantiteReappro", "quantiteReapproNEQ", "quantiteReapproIn", "quantiteReapproNotIn", "quantiteReapproGT", "quantiteReapproGTE", "quantiteReapproLT", "quantiteReapproLTE", "fournisseur", "fournisseurNEQ", "fournisseurIn", "fournisseurNotIn", "fournisseurGT", "fournisseurGTE", "fournisseurLT", "fournisseurLTE", "fournisseurContains", "fournisseurHasPrefix", "fournisseurHasSuffix", "fournisseurIsNil", "fournisseurNotNil", "fournisseurEqualFold", "fournisseurContainsFold", "actif", "actifNEQ", "alerteStock", "alerteStockNEQ", "hasInterventions", "hasInterventionsWith", "hasUtilisations", "hasUtilisationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28796,6 +31442,391 @@ func (ec *executionContext) unmarshalInputPieceWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.PrixUnitaireCentimesLTE = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "uniteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNEQ = data
+		case "uniteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteIn = data
+		case "uniteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNotIn = data
+		case "uniteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteGT = data
+		case "uniteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteGTE = data
+		case "uniteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteLT = data
+		case "uniteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteLTE = data
+		case "uniteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteContains = data
+		case "uniteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteHasPrefix = data
+		case "uniteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteHasSuffix = data
+		case "uniteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteEqualFold = data
+		case "uniteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteContainsFold = data
+		case "emplacement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacement"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Emplacement = data
+		case "emplacementNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementNEQ = data
+		case "emplacementIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementIn = data
+		case "emplacementNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementNotIn = data
+		case "emplacementGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementGT = data
+		case "emplacementGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementGTE = data
+		case "emplacementLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementLT = data
+		case "emplacementLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementLTE = data
+		case "emplacementContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementContains = data
+		case "emplacementHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementHasPrefix = data
+		case "emplacementHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementHasSuffix = data
+		case "emplacementIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementIsNil = data
+		case "emplacementNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementNotNil = data
+		case "emplacementEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementEqualFold = data
+		case "emplacementContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacementContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmplacementContainsFold = data
+		case "quantiteReappro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReappro"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReappro = data
+		case "quantiteReapproNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproNEQ = data
+		case "quantiteReapproIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproIn = data
+		case "quantiteReapproNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproNotIn = data
+		case "quantiteReapproGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproGT = data
+		case "quantiteReapproGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproGTE = data
+		case "quantiteReapproLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproLT = data
+		case "quantiteReapproLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReapproLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReapproLTE = data
+		case "fournisseur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseur"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fournisseur = data
+		case "fournisseurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurNEQ = data
+		case "fournisseurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurIn = data
+		case "fournisseurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurNotIn = data
+		case "fournisseurGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurGT = data
+		case "fournisseurGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurGTE = data
+		case "fournisseurLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurLT = data
+		case "fournisseurLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurLTE = data
+		case "fournisseurContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurContains = data
+		case "fournisseurHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurHasPrefix = data
+		case "fournisseurHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurHasSuffix = data
+		case "fournisseurIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurIsNil = data
+		case "fournisseurNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurNotNil = data
+		case "fournisseurEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurEqualFold = data
+		case "fournisseurContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseurContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FournisseurContainsFold = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
+		case "actifNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actifNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActifNEQ = data
+		case "alerteStock":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alerteStock"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlerteStock = data
+		case "alerteStockNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alerteStockNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlerteStockNEQ = data
 		case "hasInterventions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventions"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -33305,7 +36336,7 @@ func (ec *executionContext) unmarshalInputUpdatePieceInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reference", "designation", "quantite", "seuilAlerte", "prixUnitaireCentimes"}
+	fieldsInOrder := [...]string{"reference", "designation", "seuilAlerte", "prixUnitaireCentimes", "unite", "emplacement", "clearEmplacement", "quantiteReappro", "fournisseur", "clearFournisseur", "actif"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33326,13 +36357,6 @@ func (ec *executionContext) unmarshalInputUpdatePieceInput(ctx context.Context, 
 				return it, err
 			}
 			it.Designation = data
-		case "quantite":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantite"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Quantite = data
 		case "seuilAlerte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seuilAlerte"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -33347,6 +36371,55 @@ func (ec *executionContext) unmarshalInputUpdatePieceInput(ctx context.Context, 
 				return it, err
 			}
 			it.PrixUnitaireCentimes = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "emplacement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emplacement"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Emplacement = data
+		case "clearEmplacement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEmplacement"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEmplacement = data
+		case "quantiteReappro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantiteReappro"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantiteReappro = data
+		case "fournisseur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fournisseur"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fournisseur = data
+		case "clearFournisseur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFournisseur"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearFournisseur = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
 		}
 	}
 	return it, nil
@@ -34830,6 +37903,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Notification(ctx, sel, obj)
+	case *ent.MouvementStock:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MouvementStock(ctx, sel, obj)
 	case *ent.InterventionPiece:
 		if obj == nil {
 			return graphql.Null
@@ -36173,6 +39251,188 @@ func (ec *executionContext) _InterventionStatutEvent(ctx context.Context, sel as
 	return out
 }
 
+var mouvementStockImplementors = []string{"MouvementStock", "Node"}
+
+func (ec *executionContext) _MouvementStock(ctx context.Context, sel ast.SelectionSet, obj *ent.MouvementStock) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mouvementStockImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MouvementStock")
+		case "id":
+			out.Values[i] = ec._MouvementStock_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MouvementStock_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MouvementStock_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._MouvementStock_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantite":
+			out.Values[i] = ec._MouvementStock_quantite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantiteApres":
+			out.Values[i] = ec._MouvementStock_quantiteApres(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coutUnitaireCentimes":
+			out.Values[i] = ec._MouvementStock_coutUnitaireCentimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "motif":
+			out.Values[i] = ec._MouvementStock_motif(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pieceID":
+			out.Values[i] = ec._MouvementStock_pieceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interventionID":
+			out.Values[i] = ec._MouvementStock_interventionID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userID":
+			out.Values[i] = ec._MouvementStock_userID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "piece":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MouvementStock_piece(ctx, field, obj)
+				})
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MouvementStock_intervention(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MouvementStock_user(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mouvementStockConnectionImplementors = []string{"MouvementStockConnection"}
+
+func (ec *executionContext) _MouvementStockConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MouvementStockConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mouvementStockConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MouvementStockConnection")
+		case "edges":
+			out.Values[i] = ec._MouvementStockConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MouvementStockConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MouvementStockConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mouvementStockEdgeImplementors = []string{"MouvementStockEdge"}
+
+func (ec *executionContext) _MouvementStockEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MouvementStockEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mouvementStockEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MouvementStockEdge")
+		case "node":
+			out.Values[i] = ec._MouvementStockEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MouvementStockEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -36265,13 +39525,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "validerIntervention":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_validerIntervention(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "addPieceToIntervention":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_addPieceToIntervention(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -36461,6 +39714,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeTechnicienCompetence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeTechnicienCompetence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPiece":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPiece(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePiece":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePiece(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePiece":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePiece(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entreeStock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_entreeStock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ajusterStock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ajusterStock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addPieceToIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addPieceToIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retournerPiece":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retournerPiece(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -36782,6 +40084,41 @@ func (ec *executionContext) _Piece(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "unite":
+			out.Values[i] = ec._Piece_unite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "emplacement":
+			out.Values[i] = ec._Piece_emplacement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantiteReappro":
+			out.Values[i] = ec._Piece_quantiteReappro(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fournisseur":
+			out.Values[i] = ec._Piece_fournisseur(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actif":
+			out.Values[i] = ec._Piece_actif(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coutMoyenCentimes":
+			out.Values[i] = ec._Piece_coutMoyenCentimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alerteStock":
+			out.Values[i] = ec._Piece_alerteStock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "interventions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -36793,6 +40130,18 @@ func (ec *executionContext) _Piece(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Piece_utilisations(ctx, field, obj)
+				})
+		case "valeurStockCentimes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Piece_valeurStockCentimes(ctx, field, obj)
+				})
+		case "mouvements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Piece_mouvements(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37252,6 +40601,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_candidatsIntervention(ctx, field)
+				})
+		case "mouvementsStock":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mouvementsStock(ctx, field)
+				})
+		case "valeurStockCentimes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_valeurStockCentimes(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -38690,6 +42051,11 @@ func (ec *executionContext) unmarshalNCreateNotificationInput2githubᚗcomᚋmif
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreatePieceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreatePieceInput(ctx context.Context, v any) (ent.CreatePieceInput, error) {
+	res, err := ec.unmarshalInputCreatePieceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreatePlanningInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreatePlanningInput(ctx context.Context, v any) (ent.CreatePlanningInput, error) {
 	res, err := ec.unmarshalInputCreatePlanningInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39067,6 +42433,38 @@ func (ec *executionContext) marshalNInterventionType2githubᚗcomᚋmifmarocᚋe
 
 func (ec *executionContext) unmarshalNInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInput(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
 	res, err := ec.unmarshalInputInterventionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMouvementStockConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MouvementStockConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MouvementStockConnection!")
+		return graphql.Null
+	}
+	return ec._MouvementStockConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMouvementStockOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrder(ctx context.Context, v any) (*ent.MouvementStockOrder, error) {
+	res, err := ec.unmarshalInputMouvementStockOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMouvementStockOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderField(ctx context.Context, v any) (*ent.MouvementStockOrderField, error) {
+	var res = new(ent.MouvementStockOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMouvementStockOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MouvementStockOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MouvementStockOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx context.Context, v any) (*ent.MouvementStockWhereInput, error) {
+	res, err := ec.unmarshalInputMouvementStockWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -39521,6 +42919,16 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNTypeMouvement2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx context.Context, v any) (domain.TypeMouvement, error) {
+	var res domain.TypeMouvement
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTypeMouvement2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx context.Context, sel ast.SelectionSet, v domain.TypeMouvement) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUpdateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompetenceInput(ctx context.Context, v any) (ent.UpdateCompetenceInput, error) {
 	res, err := ec.unmarshalInputUpdateCompetenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39543,6 +42951,11 @@ func (ec *executionContext) unmarshalNUpdateInterventionInput2githubᚗcomᚋmif
 
 func (ec *executionContext) unmarshalNUpdateMeInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐUpdateMeInput(ctx context.Context, v any) (model.UpdateMeInput, error) {
 	res, err := ec.unmarshalInputUpdateMeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePieceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdatePieceInput(ctx context.Context, v any) (ent.UpdatePieceInput, error) {
+	res, err := ec.unmarshalInputUpdatePieceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40821,6 +44234,75 @@ func (ec *executionContext) unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOMouvementStock2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStock(ctx context.Context, sel ast.SelectionSet, v *ent.MouvementStock) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MouvementStock(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMouvementStockEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MouvementStockEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMouvementStockEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMouvementStockEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MouvementStockEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MouvementStockEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMouvementStockOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderᚄ(ctx context.Context, v any) ([]*ent.MouvementStockOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MouvementStockOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMouvementStockOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMouvementStockWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInputᚄ(ctx context.Context, v any) ([]*ent.MouvementStockWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MouvementStockWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx context.Context, v any) (*ent.MouvementStockWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMouvementStockWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalONiveauCompetence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐNiveauCompetenceᚄ(ctx context.Context, v any) ([]domain.NiveauCompetence, error) {
 	if v == nil {
 		return nil, nil
@@ -41823,6 +45305,58 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTypeMouvement2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvementᚄ(ctx context.Context, v any) ([]domain.TypeMouvement, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.TypeMouvement, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTypeMouvement2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTypeMouvement2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvementᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.TypeMouvement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTypeMouvement2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTypeMouvement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx context.Context, v any) (*domain.TypeMouvement, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(domain.TypeMouvement)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTypeMouvement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx context.Context, sel ast.SelectionSet, v *domain.TypeMouvement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOUser2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.User) graphql.Marshaler {

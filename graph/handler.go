@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
 
@@ -81,6 +82,7 @@ type Services struct {
 	Equipements   *equipement.Service
 	Techniciens   *technicien.Service
 	Plannings     *planning.Service
+	Stock         *stock.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Notifications *notify.Service
@@ -107,6 +109,7 @@ func NewServer(o Options) *handler.Server {
 		equipements:   o.Services.Equipements,
 		techniciens:   o.Services.Techniciens,
 		plannings:     o.Services.Plannings,
+		stock:         o.Services.Stock,
 		scheduler:     o.Services.Scheduler,
 		documents:     o.Services.Documents,
 		notifications: o.Services.Notifications,

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/render"
+	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
 )
 
@@ -40,6 +41,7 @@ type Resolver struct {
 	equipements   *equipement.Service
 	techniciens   *technicien.Service
 	plannings     *planning.Service
+	stock         *stock.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service

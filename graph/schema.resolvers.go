@@ -205,11 +205,6 @@ func (r *mutationResolver) ValiderIntervention(ctx context.Context, id int, sati
 	return r.interventions.Validate(ctx, id, satisfaction, commentaire)
 }
 
-// AddPieceToIntervention is the resolver for the addPieceToIntervention field.
-func (r *mutationResolver) AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int) (*ent.Intervention, error) {
-	return r.interventions.AddPiece(ctx, interventionID, pieceID, quantite)
-}
-
 // CreateEquipement is the resolver for the createEquipement field.
 func (r *mutationResolver) CreateEquipement(ctx context.Context, input ent.CreateEquipementInput) (*ent.Equipement, error) {
 	return r.equipements.Create(ctx, input)

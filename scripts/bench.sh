@@ -4,6 +4,10 @@
 #
 #   scripts/bench.sh            the targets: list, detail, status change, login, each for
 #                               DURATION (60s) after WARMUP (10s)
+#   scripts/bench.sh stock      stock movements (restocks and uses alternated) at STOCK_RATE
+#                               (100/s) on the 100,000-intervention database, whose seeded
+#                               ledger holds over 100,000 movements; then `erp stock verify`
+#                               (STOCK_DB names another database seeded alike)
 #   scripts/bench.sh soak       the mix at SOAK_RATE (50/s) for SOAK (10m): memory and
 #                               goroutines after
 #   scripts/bench.sh scale      the list at SCALE_RATE (100/s) on 10,000 and on 1,000,000
@@ -108,6 +112,15 @@ targets)
 	load filtered 100
 	load list 100 # a rate the list sustains here
 	;;
+stock)
+	url=$(database "${STOCK_DB:-erp_bench_100k}" 100000)
+	echo "movements in the ledger before: $(psql "$url" -Atc 'select count(*) from mouvement_stocks')"
+	start_server "$url"
+	load stock "${STOCK_RATE:-100}"
+	stop_server
+	echo "movements in the ledger after: $(psql "$url" -Atc 'select count(*) from mouvement_stocks')"
+	DATABASE_URL="$url" LOG_LEVEL=warn bin/erp stock verify | tail -1
+	;;
 soak)
 	start_server "$(database erp_bench_100k 100000)"
 	load mix "${SOAK_RATE:-50}" "$SOAK"
@@ -127,7 +140,7 @@ scale)
 	done
 	;;
 *)
-	echo "usage: scripts/bench.sh [targets|soak|scale|amplify]" >&2
+	echo "usage: scripts/bench.sh [targets|stock|soak|scale|amplify]" >&2
 	exit 2
 	;;
 esac

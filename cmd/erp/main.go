@@ -7,6 +7,7 @@
 //	erp healthcheck                 exit 0 when the local server is ready (container probes)
 //	erp seed --size small|large [--interventions N]
 //	                                fill an empty database with a deterministic dataset
+//	erp stock verify                compare every part's quantity with its stock ledger
 //
 // Configuration comes from the environment and .env; see .env.example.
 package main
@@ -36,6 +37,8 @@ const usage = `usage:
                                               fill an empty database with demo data
                                               (large: 2,000 equipements, 100,000 interventions;
                                               --interventions changes that number)
+  erp stock verify                            compare every part's quantity with the sum of
+                                              its stock movements; exit status 1 on a mismatch
 Configuration: environment variables or .env (see .env.example).
 `
 
@@ -69,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
-	case "serve", "migrate", "createadmin", "healthcheck", "seed":
+	case "serve", "migrate", "createadmin", "healthcheck", "seed", "stock":
 	default:
 		_, _ = io.WriteString(stderr, usage)
 		return errUsage
@@ -114,6 +117,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("createadmin needs --email")
 		}
 		return a.CreateAdmin(ctx, *email, *password)
+	case "stock":
+		if len(args) != 1 || args[0] != "verify" {
+			return errors.New("usage: erp stock verify")
+		}
+		return a.StockVerify(ctx)
 	case "seed":
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		fs.SetOutput(stderr)

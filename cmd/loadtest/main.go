@@ -1,6 +1,6 @@
 // Command loadtest drives a running server at a fixed rate (open loop, with vegeta) and
 // prints throughput and latency percentiles per scenario: the nested intervention list,
-// node(id:) details, status changes and logins.
+// node(id:) details, status changes, stock movements and logins.
 //
 //	erp seed --size large && erp serve &   # then:
 //	go run ./cmd/loadtest -email responsable1@seed.mif.ma -password seed-mot-de-passe \
@@ -53,11 +53,18 @@ const detail = `query($id: ID!) { node(id: $id) { ... on Intervention { titre st
 
 const move = `mutation($id: ID!, $s: InterventionStatut!) { changeInterventionStatut(id: $id, statut: $s) { statut } }`
 
+// restock and use are the stock movements: a restock of a part, and parts used on an
+// intervention (a SORTIE of the ledger, its line and its audit line).
+const (
+	restock = `mutation($p: ID!) { entreeStock(pieceId: $p, quantite: 2, coutUnitaireCentimes: 1234, motif: "bench") { quantite coutMoyenCentimes } }`
+	use     = `mutation($iv: ID!, $p: ID!) { addPieceToIntervention(interventionId: $iv, pieceId: $p, quantite: 1) { coutPiecesCentimes } }`
+)
+
 func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
-	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, status, login, mix, baseline or amplify")
+	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, status, stock, login, mix, baseline or amplify")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
@@ -93,7 +100,13 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved)
+	var parts []string
+	if *scenario == "stock" {
+		if parts, err = pieceIDs(*base, token); err != nil {
+			return err
+		}
+	}
+	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved, parts)
 	if err != nil {
 		return err
 	}
@@ -216,7 +229,7 @@ func millis(d time.Duration) string {
 	return strconv.FormatFloat(v, 'f', decimals, 64) + " ms"
 }
 
-func targeterFor(scenario, base, token, email, password string, viewed, moved []string) (vegeta.Targeter, error) {
+func targeterFor(scenario, base, token, email, password string, viewed, moved, parts []string) (vegeta.Targeter, error) {
 	gql := func(query string, vars map[string]any) vegeta.Target {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 		return vegeta.Target{Method: http.MethodPost, URL: base + "/graphql", Body: body,
@@ -242,6 +255,19 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 		*t = gql(move, map[string]any{"id": moved[i], "s": to})
 		return nil
 	}
+	// Stock movements alternate a restock of 2 and a use of 1 (stock only grows: no request
+	// fails for want of it), spread over the parts and the moved interventions, so that
+	// concurrent requests seldom wait for the same part's row.
+	movement := func(t *vegeta.Target) error {
+		k := n.Add(1)
+		p := parts[(k/2)%uint64(len(parts))]
+		if k%2 == 0 {
+			*t = gql(restock, map[string]any{"p": p})
+		} else {
+			*t = gql(use, map[string]any{"iv": moved[(k/2)%uint64(len(moved))], "p": p})
+		}
+		return nil
+	}
 	loginT := func(t *vegeta.Target) error {
 		*t = vegeta.Target{Method: http.MethodPost, URL: base + "/auth/token",
 			Body:   []byte(url.Values{"username": {email}, "password": {password}}.Encode()),
@@ -262,6 +288,8 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 		return det, nil
 	case "status":
 		return status, nil
+	case "stock":
+		return movement, nil
 	case "login":
 		return loginT, nil
 	case "mix":
@@ -281,7 +309,7 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved []
 			}
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, detail, status, login, mix or baseline", scenario)
+	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, detail, status, stock, login, mix or baseline", scenario)
 }
 
 func login(base, email, password string) (string, error) {
@@ -332,6 +360,37 @@ func interventionIDs(base, token, direction string) ([]string, error) {
 	}
 	if len(ids) == 0 {
 		return nil, errors.New("no EN_COURS intervention to work on: seed the database first")
+	}
+	return ids, nil
+}
+
+// pieceIDs returns the ids of up to 100 active parts.
+func pieceIDs(base, token string) ([]string, error) {
+	body, _ := json.Marshal(map[string]any{"query": `{ pieces(first: 100, where: {actif: true}) { edges { node { id } } } }`})
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = res.Body.Close() }()
+	var out struct {
+		Data struct {
+			Pieces struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range out.Data.Pieces.Edges {
+		ids = append(ids, e.Node.ID)
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("no active part to move: seed the database first")
 	}
 	return ids, nil
 }

@@ -105,6 +105,18 @@ func (f InterventionPieceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InterventionPieceMutation", m)
 }
 
+// The MouvementStockFunc type is an adapter to allow the use of ordinary
+// function as MouvementStock mutator.
+type MouvementStockFunc func(context.Context, *ent.MouvementStockMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MouvementStockFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MouvementStockMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MouvementStockMutation", m)
+}
+
 // The NotificationFunc type is an adapter to allow the use of ordinary
 // function as Notification mutator.
 type NotificationFunc func(context.Context, *ent.NotificationMutation) (ent.Value, error)

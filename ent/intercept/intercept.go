@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
@@ -299,6 +300,33 @@ func (f TraverseInterventionPiece) Traverse(ctx context.Context, q ent.Query) er
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.InterventionPieceQuery", q)
+}
+
+// The MouvementStockFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MouvementStockFunc func(context.Context, *ent.MouvementStockQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MouvementStockFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MouvementStockQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MouvementStockQuery", q)
+}
+
+// The TraverseMouvementStock type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMouvementStock func(context.Context, *ent.MouvementStockQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMouvementStock) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMouvementStock) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MouvementStockQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MouvementStockQuery", q)
 }
 
 // The NotificationFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -590,6 +618,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.InterventionQuery, predicate.Intervention, intervention.OrderOption]{typ: ent.TypeIntervention, tq: q}, nil
 	case *ent.InterventionPieceQuery:
 		return &query[*ent.InterventionPieceQuery, predicate.InterventionPiece, interventionpiece.OrderOption]{typ: ent.TypeInterventionPiece, tq: q}, nil
+	case *ent.MouvementStockQuery:
+		return &query[*ent.MouvementStockQuery, predicate.MouvementStock, mouvementstock.OrderOption]{typ: ent.TypeMouvementStock, tq: q}, nil
 	case *ent.NotificationQuery:
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.PasswordResetQuery:

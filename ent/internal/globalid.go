@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"competences\":0,\"contrats\":4294967296,\"documents\":8589934592,\"equipements\":12884901888,\"historique_interventions\":17179869184,\"idempotency_keys\":68719476736,\"intervention_pieces\":25769803776,\"interventions\":21474836480,\"notifications\":30064771072,\"password_resets\":73014444032,\"pieces\":34359738368,\"plannings\":38654705664,\"refresh_tokens\":55834574848,\"scheduler_runs\":60129542144,\"societes\":42949672960,\"techniciens\":47244640256,\"techniciens_competences\":64424509440,\"users\":51539607552}"
+const IncrementStarts = "{\"competences\":0,\"contrats\":4294967296,\"documents\":8589934592,\"equipements\":12884901888,\"historique_interventions\":17179869184,\"idempotency_keys\":73014444032,\"intervention_pieces\":25769803776,\"interventions\":21474836480,\"mouvement_stocks\":68719476736,\"notifications\":30064771072,\"password_resets\":77309411328,\"pieces\":34359738368,\"plannings\":38654705664,\"refresh_tokens\":55834574848,\"scheduler_runs\":60129542144,\"societes\":42949672960,\"techniciens\":47244640256,\"techniciens_competences\":64424509440,\"users\":51539607552}"

@@ -548,6 +548,63 @@ var (
 			},
 		},
 	}
+	// MouvementStocksColumns holds the columns for the "mouvement_stocks" table.
+	MouvementStocksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"ENTREE", "SORTIE", "AJUSTEMENT", "RETOUR"}},
+		{Name: "quantite", Type: field.TypeInt},
+		{Name: "quantite_apres", Type: field.TypeInt},
+		{Name: "cout_unitaire_centimes", Type: field.TypeInt64},
+		{Name: "motif", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "piece_id", Type: field.TypeInt},
+	}
+	// MouvementStocksTable holds the schema information for the "mouvement_stocks" table.
+	MouvementStocksTable = &schema.Table{
+		Name:       "mouvement_stocks",
+		Columns:    MouvementStocksColumns,
+		PrimaryKey: []*schema.Column{MouvementStocksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mouvement_stocks_interventions_intervention",
+				Columns:    []*schema.Column{MouvementStocksColumns[8]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "mouvement_stocks_users_user",
+				Columns:    []*schema.Column{MouvementStocksColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "mouvement_stocks_pieces_mouvements",
+				Columns:    []*schema.Column{MouvementStocksColumns[10]},
+				RefColumns: []*schema.Column{PiecesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mouvementstock_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{MouvementStocksColumns[1]},
+			},
+			{
+				Name:    "mouvementstock_piece_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{MouvementStocksColumns[10], MouvementStocksColumns[0]},
+			},
+			{
+				Name:    "mouvementstock_intervention_id_piece_id",
+				Unique:  false,
+				Columns: []*schema.Column{MouvementStocksColumns[8], MouvementStocksColumns[10]},
+			},
+		},
+	}
 	// NotificationsColumns holds the columns for the "notifications" table.
 	NotificationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -657,6 +714,13 @@ var (
 		{Name: "quantite", Type: field.TypeInt, Default: 0},
 		{Name: "seuil_alerte", Type: field.TypeInt, Default: 0},
 		{Name: "prix_unitaire_centimes", Type: field.TypeInt64, Default: 0},
+		{Name: "unite", Type: field.TypeString, Size: 32, Default: "pièce"},
+		{Name: "emplacement", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "quantite_reappro", Type: field.TypeInt, Default: 0},
+		{Name: "fournisseur", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "actif", Type: field.TypeBool, Default: true},
+		{Name: "cout_moyen_centimes", Type: field.TypeInt64, Default: 0},
+		{Name: "alerte_stock", Type: field.TypeBool, Default: false},
 	}
 	// PiecesTable holds the schema information for the "pieces" table.
 	PiecesTable = &schema.Table{
@@ -1059,6 +1123,7 @@ var (
 		IdempotencyKeysTable,
 		InterventionsTable,
 		InterventionPiecesTable,
+		MouvementStocksTable,
 		NotificationsTable,
 		PasswordResetsTable,
 		PiecesTable,
@@ -1098,7 +1163,7 @@ func init() {
 	}
 	IdempotencyKeysTable.ForeignKeys[0].RefTable = UsersTable
 	IdempotencyKeysTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(68719476736),
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	InterventionsTable.ForeignKeys[0].RefTable = ContratsTable
 	InterventionsTable.ForeignKeys[1].RefTable = EquipementsTable
@@ -1115,6 +1180,12 @@ func init() {
 	InterventionPiecesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
+	MouvementStocksTable.ForeignKeys[0].RefTable = InterventionsTable
+	MouvementStocksTable.ForeignKeys[1].RefTable = UsersTable
+	MouvementStocksTable.ForeignKeys[2].RefTable = PiecesTable
+	MouvementStocksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
 	NotificationsTable.ForeignKeys[0].RefTable = InterventionsTable
 	NotificationsTable.ForeignKeys[1].RefTable = UsersTable
 	NotificationsTable.Annotation = &entsql.Annotation{
@@ -1122,7 +1193,7 @@ func init() {
 	}
 	PasswordResetsTable.ForeignKeys[0].RefTable = UsersTable
 	PasswordResetsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(73014444032),
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	PiecesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),

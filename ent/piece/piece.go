@@ -29,8 +29,24 @@ const (
 	FieldSeuilAlerte = "seuil_alerte"
 	// FieldPrixUnitaireCentimes holds the string denoting the prix_unitaire_centimes field in the database.
 	FieldPrixUnitaireCentimes = "prix_unitaire_centimes"
+	// FieldUnite holds the string denoting the unite field in the database.
+	FieldUnite = "unite"
+	// FieldEmplacement holds the string denoting the emplacement field in the database.
+	FieldEmplacement = "emplacement"
+	// FieldQuantiteReappro holds the string denoting the quantite_reappro field in the database.
+	FieldQuantiteReappro = "quantite_reappro"
+	// FieldFournisseur holds the string denoting the fournisseur field in the database.
+	FieldFournisseur = "fournisseur"
+	// FieldActif holds the string denoting the actif field in the database.
+	FieldActif = "actif"
+	// FieldCoutMoyenCentimes holds the string denoting the cout_moyen_centimes field in the database.
+	FieldCoutMoyenCentimes = "cout_moyen_centimes"
+	// FieldAlerteStock holds the string denoting the alerte_stock field in the database.
+	FieldAlerteStock = "alerte_stock"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
 	EdgeInterventions = "interventions"
+	// EdgeMouvements holds the string denoting the mouvements edge name in mutations.
+	EdgeMouvements = "mouvements"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the piece in the database.
@@ -40,6 +56,13 @@ const (
 	// InterventionsInverseTable is the table name for the Intervention entity.
 	// It exists in this package in order to avoid circular dependency with the "intervention" package.
 	InterventionsInverseTable = "interventions"
+	// MouvementsTable is the table that holds the mouvements relation/edge.
+	MouvementsTable = "mouvement_stocks"
+	// MouvementsInverseTable is the table name for the MouvementStock entity.
+	// It exists in this package in order to avoid circular dependency with the "mouvementstock" package.
+	MouvementsInverseTable = "mouvement_stocks"
+	// MouvementsColumn is the table column denoting the mouvements relation/edge.
+	MouvementsColumn = "piece_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -59,6 +82,13 @@ var Columns = []string{
 	FieldQuantite,
 	FieldSeuilAlerte,
 	FieldPrixUnitaireCentimes,
+	FieldUnite,
+	FieldEmplacement,
+	FieldQuantiteReappro,
+	FieldFournisseur,
+	FieldActif,
+	FieldCoutMoyenCentimes,
+	FieldAlerteStock,
 }
 
 var (
@@ -107,6 +137,26 @@ var (
 	DefaultPrixUnitaireCentimes int64
 	// PrixUnitaireCentimesValidator is a validator for the "prix_unitaire_centimes" field. It is called by the builders before save.
 	PrixUnitaireCentimesValidator func(int64) error
+	// DefaultUnite holds the default value on creation for the "unite" field.
+	DefaultUnite string
+	// UniteValidator is a validator for the "unite" field. It is called by the builders before save.
+	UniteValidator func(string) error
+	// EmplacementValidator is a validator for the "emplacement" field. It is called by the builders before save.
+	EmplacementValidator func(string) error
+	// DefaultQuantiteReappro holds the default value on creation for the "quantite_reappro" field.
+	DefaultQuantiteReappro int
+	// QuantiteReapproValidator is a validator for the "quantite_reappro" field. It is called by the builders before save.
+	QuantiteReapproValidator func(int) error
+	// FournisseurValidator is a validator for the "fournisseur" field. It is called by the builders before save.
+	FournisseurValidator func(string) error
+	// DefaultActif holds the default value on creation for the "actif" field.
+	DefaultActif bool
+	// DefaultCoutMoyenCentimes holds the default value on creation for the "cout_moyen_centimes" field.
+	DefaultCoutMoyenCentimes int64
+	// CoutMoyenCentimesValidator is a validator for the "cout_moyen_centimes" field. It is called by the builders before save.
+	CoutMoyenCentimesValidator func(int64) error
+	// DefaultAlerteStock holds the default value on creation for the "alerte_stock" field.
+	DefaultAlerteStock bool
 )
 
 // OrderOption defines the ordering options for the Piece queries.
@@ -152,6 +202,41 @@ func ByPrixUnitaireCentimes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPrixUnitaireCentimes, opts...).ToFunc()
 }
 
+// ByUnite orders the results by the unite field.
+func ByUnite(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUnite, opts...).ToFunc()
+}
+
+// ByEmplacement orders the results by the emplacement field.
+func ByEmplacement(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmplacement, opts...).ToFunc()
+}
+
+// ByQuantiteReappro orders the results by the quantite_reappro field.
+func ByQuantiteReappro(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuantiteReappro, opts...).ToFunc()
+}
+
+// ByFournisseur orders the results by the fournisseur field.
+func ByFournisseur(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFournisseur, opts...).ToFunc()
+}
+
+// ByActif orders the results by the actif field.
+func ByActif(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActif, opts...).ToFunc()
+}
+
+// ByCoutMoyenCentimes orders the results by the cout_moyen_centimes field.
+func ByCoutMoyenCentimes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCoutMoyenCentimes, opts...).ToFunc()
+}
+
+// ByAlerteStock orders the results by the alerte_stock field.
+func ByAlerteStock(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAlerteStock, opts...).ToFunc()
+}
+
 // ByInterventionsCount orders the results by interventions count.
 func ByInterventionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -163,6 +248,20 @@ func ByInterventionsCount(opts ...sql.OrderTermOption) OrderOption {
 func ByInterventions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newInterventionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMouvementsCount orders the results by mouvements count.
+func ByMouvementsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMouvementsStep(), opts...)
+	}
+}
+
+// ByMouvements orders the results by mouvements terms.
+func ByMouvements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMouvementsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -184,6 +283,13 @@ func newInterventionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InterventionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, InterventionsTable, InterventionsPrimaryKey...),
+	)
+}
+func newMouvementsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MouvementsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MouvementsTable, MouvementsColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

@@ -92,6 +92,41 @@ func PrixUnitaireCentimes(v int64) predicate.Piece {
 	return predicate.Piece(sql.FieldEQ(FieldPrixUnitaireCentimes, v))
 }
 
+// Unite applies equality check predicate on the "unite" field. It's identical to UniteEQ.
+func Unite(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldUnite, v))
+}
+
+// Emplacement applies equality check predicate on the "emplacement" field. It's identical to EmplacementEQ.
+func Emplacement(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldEmplacement, v))
+}
+
+// QuantiteReappro applies equality check predicate on the "quantite_reappro" field. It's identical to QuantiteReapproEQ.
+func QuantiteReappro(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldQuantiteReappro, v))
+}
+
+// Fournisseur applies equality check predicate on the "fournisseur" field. It's identical to FournisseurEQ.
+func Fournisseur(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldFournisseur, v))
+}
+
+// Actif applies equality check predicate on the "actif" field. It's identical to ActifEQ.
+func Actif(v bool) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldActif, v))
+}
+
+// CoutMoyenCentimes applies equality check predicate on the "cout_moyen_centimes" field. It's identical to CoutMoyenCentimesEQ.
+func CoutMoyenCentimes(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldCoutMoyenCentimes, v))
+}
+
+// AlerteStock applies equality check predicate on the "alerte_stock" field. It's identical to AlerteStockEQ.
+func AlerteStock(v bool) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldAlerteStock, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Piece {
 	return predicate.Piece(sql.FieldEQ(FieldCreatedAt, v))
@@ -422,6 +457,321 @@ func PrixUnitaireCentimesLTE(v int64) predicate.Piece {
 	return predicate.Piece(sql.FieldLTE(FieldPrixUnitaireCentimes, v))
 }
 
+// UniteEQ applies the EQ predicate on the "unite" field.
+func UniteEQ(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldUnite, v))
+}
+
+// UniteNEQ applies the NEQ predicate on the "unite" field.
+func UniteNEQ(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldUnite, v))
+}
+
+// UniteIn applies the In predicate on the "unite" field.
+func UniteIn(vs ...string) predicate.Piece {
+	return predicate.Piece(sql.FieldIn(FieldUnite, vs...))
+}
+
+// UniteNotIn applies the NotIn predicate on the "unite" field.
+func UniteNotIn(vs ...string) predicate.Piece {
+	return predicate.Piece(sql.FieldNotIn(FieldUnite, vs...))
+}
+
+// UniteGT applies the GT predicate on the "unite" field.
+func UniteGT(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldGT(FieldUnite, v))
+}
+
+// UniteGTE applies the GTE predicate on the "unite" field.
+func UniteGTE(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldGTE(FieldUnite, v))
+}
+
+// UniteLT applies the LT predicate on the "unite" field.
+func UniteLT(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldLT(FieldUnite, v))
+}
+
+// UniteLTE applies the LTE predicate on the "unite" field.
+func UniteLTE(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldLTE(FieldUnite, v))
+}
+
+// UniteContains applies the Contains predicate on the "unite" field.
+func UniteContains(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldContains(FieldUnite, v))
+}
+
+// UniteHasPrefix applies the HasPrefix predicate on the "unite" field.
+func UniteHasPrefix(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldHasPrefix(FieldUnite, v))
+}
+
+// UniteHasSuffix applies the HasSuffix predicate on the "unite" field.
+func UniteHasSuffix(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldHasSuffix(FieldUnite, v))
+}
+
+// UniteEqualFold applies the EqualFold predicate on the "unite" field.
+func UniteEqualFold(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEqualFold(FieldUnite, v))
+}
+
+// UniteContainsFold applies the ContainsFold predicate on the "unite" field.
+func UniteContainsFold(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldContainsFold(FieldUnite, v))
+}
+
+// EmplacementEQ applies the EQ predicate on the "emplacement" field.
+func EmplacementEQ(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldEmplacement, v))
+}
+
+// EmplacementNEQ applies the NEQ predicate on the "emplacement" field.
+func EmplacementNEQ(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldEmplacement, v))
+}
+
+// EmplacementIn applies the In predicate on the "emplacement" field.
+func EmplacementIn(vs ...string) predicate.Piece {
+	return predicate.Piece(sql.FieldIn(FieldEmplacement, vs...))
+}
+
+// EmplacementNotIn applies the NotIn predicate on the "emplacement" field.
+func EmplacementNotIn(vs ...string) predicate.Piece {
+	return predicate.Piece(sql.FieldNotIn(FieldEmplacement, vs...))
+}
+
+// EmplacementGT applies the GT predicate on the "emplacement" field.
+func EmplacementGT(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldGT(FieldEmplacement, v))
+}
+
+// EmplacementGTE applies the GTE predicate on the "emplacement" field.
+func EmplacementGTE(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldGTE(FieldEmplacement, v))
+}
+
+// EmplacementLT applies the LT predicate on the "emplacement" field.
+func EmplacementLT(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldLT(FieldEmplacement, v))
+}
+
+// EmplacementLTE applies the LTE predicate on the "emplacement" field.
+func EmplacementLTE(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldLTE(FieldEmplacement, v))
+}
+
+// EmplacementContains applies the Contains predicate on the "emplacement" field.
+func EmplacementContains(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldContains(FieldEmplacement, v))
+}
+
+// EmplacementHasPrefix applies the HasPrefix predicate on the "emplacement" field.
+func EmplacementHasPrefix(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldHasPrefix(FieldEmplacement, v))
+}
+
+// EmplacementHasSuffix applies the HasSuffix predicate on the "emplacement" field.
+func EmplacementHasSuffix(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldHasSuffix(FieldEmplacement, v))
+}
+
+// EmplacementIsNil applies the IsNil predicate on the "emplacement" field.
+func EmplacementIsNil() predicate.Piece {
+	return predicate.Piece(sql.FieldIsNull(FieldEmplacement))
+}
+
+// EmplacementNotNil applies the NotNil predicate on the "emplacement" field.
+func EmplacementNotNil() predicate.Piece {
+	return predicate.Piece(sql.FieldNotNull(FieldEmplacement))
+}
+
+// EmplacementEqualFold applies the EqualFold predicate on the "emplacement" field.
+func EmplacementEqualFold(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEqualFold(FieldEmplacement, v))
+}
+
+// EmplacementContainsFold applies the ContainsFold predicate on the "emplacement" field.
+func EmplacementContainsFold(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldContainsFold(FieldEmplacement, v))
+}
+
+// QuantiteReapproEQ applies the EQ predicate on the "quantite_reappro" field.
+func QuantiteReapproEQ(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldQuantiteReappro, v))
+}
+
+// QuantiteReapproNEQ applies the NEQ predicate on the "quantite_reappro" field.
+func QuantiteReapproNEQ(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldQuantiteReappro, v))
+}
+
+// QuantiteReapproIn applies the In predicate on the "quantite_reappro" field.
+func QuantiteReapproIn(vs ...int) predicate.Piece {
+	return predicate.Piece(sql.FieldIn(FieldQuantiteReappro, vs...))
+}
+
+// QuantiteReapproNotIn applies the NotIn predicate on the "quantite_reappro" field.
+func QuantiteReapproNotIn(vs ...int) predicate.Piece {
+	return predicate.Piece(sql.FieldNotIn(FieldQuantiteReappro, vs...))
+}
+
+// QuantiteReapproGT applies the GT predicate on the "quantite_reappro" field.
+func QuantiteReapproGT(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldGT(FieldQuantiteReappro, v))
+}
+
+// QuantiteReapproGTE applies the GTE predicate on the "quantite_reappro" field.
+func QuantiteReapproGTE(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldGTE(FieldQuantiteReappro, v))
+}
+
+// QuantiteReapproLT applies the LT predicate on the "quantite_reappro" field.
+func QuantiteReapproLT(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldLT(FieldQuantiteReappro, v))
+}
+
+// QuantiteReapproLTE applies the LTE predicate on the "quantite_reappro" field.
+func QuantiteReapproLTE(v int) predicate.Piece {
+	return predicate.Piece(sql.FieldLTE(FieldQuantiteReappro, v))
+}
+
+// FournisseurEQ applies the EQ predicate on the "fournisseur" field.
+func FournisseurEQ(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldFournisseur, v))
+}
+
+// FournisseurNEQ applies the NEQ predicate on the "fournisseur" field.
+func FournisseurNEQ(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldFournisseur, v))
+}
+
+// FournisseurIn applies the In predicate on the "fournisseur" field.
+func FournisseurIn(vs ...string) predicate.Piece {
+	return predicate.Piece(sql.FieldIn(FieldFournisseur, vs...))
+}
+
+// FournisseurNotIn applies the NotIn predicate on the "fournisseur" field.
+func FournisseurNotIn(vs ...string) predicate.Piece {
+	return predicate.Piece(sql.FieldNotIn(FieldFournisseur, vs...))
+}
+
+// FournisseurGT applies the GT predicate on the "fournisseur" field.
+func FournisseurGT(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldGT(FieldFournisseur, v))
+}
+
+// FournisseurGTE applies the GTE predicate on the "fournisseur" field.
+func FournisseurGTE(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldGTE(FieldFournisseur, v))
+}
+
+// FournisseurLT applies the LT predicate on the "fournisseur" field.
+func FournisseurLT(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldLT(FieldFournisseur, v))
+}
+
+// FournisseurLTE applies the LTE predicate on the "fournisseur" field.
+func FournisseurLTE(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldLTE(FieldFournisseur, v))
+}
+
+// FournisseurContains applies the Contains predicate on the "fournisseur" field.
+func FournisseurContains(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldContains(FieldFournisseur, v))
+}
+
+// FournisseurHasPrefix applies the HasPrefix predicate on the "fournisseur" field.
+func FournisseurHasPrefix(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldHasPrefix(FieldFournisseur, v))
+}
+
+// FournisseurHasSuffix applies the HasSuffix predicate on the "fournisseur" field.
+func FournisseurHasSuffix(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldHasSuffix(FieldFournisseur, v))
+}
+
+// FournisseurIsNil applies the IsNil predicate on the "fournisseur" field.
+func FournisseurIsNil() predicate.Piece {
+	return predicate.Piece(sql.FieldIsNull(FieldFournisseur))
+}
+
+// FournisseurNotNil applies the NotNil predicate on the "fournisseur" field.
+func FournisseurNotNil() predicate.Piece {
+	return predicate.Piece(sql.FieldNotNull(FieldFournisseur))
+}
+
+// FournisseurEqualFold applies the EqualFold predicate on the "fournisseur" field.
+func FournisseurEqualFold(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldEqualFold(FieldFournisseur, v))
+}
+
+// FournisseurContainsFold applies the ContainsFold predicate on the "fournisseur" field.
+func FournisseurContainsFold(v string) predicate.Piece {
+	return predicate.Piece(sql.FieldContainsFold(FieldFournisseur, v))
+}
+
+// ActifEQ applies the EQ predicate on the "actif" field.
+func ActifEQ(v bool) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldActif, v))
+}
+
+// ActifNEQ applies the NEQ predicate on the "actif" field.
+func ActifNEQ(v bool) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldActif, v))
+}
+
+// CoutMoyenCentimesEQ applies the EQ predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesEQ(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldCoutMoyenCentimes, v))
+}
+
+// CoutMoyenCentimesNEQ applies the NEQ predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesNEQ(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldCoutMoyenCentimes, v))
+}
+
+// CoutMoyenCentimesIn applies the In predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesIn(vs ...int64) predicate.Piece {
+	return predicate.Piece(sql.FieldIn(FieldCoutMoyenCentimes, vs...))
+}
+
+// CoutMoyenCentimesNotIn applies the NotIn predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesNotIn(vs ...int64) predicate.Piece {
+	return predicate.Piece(sql.FieldNotIn(FieldCoutMoyenCentimes, vs...))
+}
+
+// CoutMoyenCentimesGT applies the GT predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesGT(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldGT(FieldCoutMoyenCentimes, v))
+}
+
+// CoutMoyenCentimesGTE applies the GTE predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesGTE(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldGTE(FieldCoutMoyenCentimes, v))
+}
+
+// CoutMoyenCentimesLT applies the LT predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesLT(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldLT(FieldCoutMoyenCentimes, v))
+}
+
+// CoutMoyenCentimesLTE applies the LTE predicate on the "cout_moyen_centimes" field.
+func CoutMoyenCentimesLTE(v int64) predicate.Piece {
+	return predicate.Piece(sql.FieldLTE(FieldCoutMoyenCentimes, v))
+}
+
+// AlerteStockEQ applies the EQ predicate on the "alerte_stock" field.
+func AlerteStockEQ(v bool) predicate.Piece {
+	return predicate.Piece(sql.FieldEQ(FieldAlerteStock, v))
+}
+
+// AlerteStockNEQ applies the NEQ predicate on the "alerte_stock" field.
+func AlerteStockNEQ(v bool) predicate.Piece {
+	return predicate.Piece(sql.FieldNEQ(FieldAlerteStock, v))
+}
+
 // HasInterventions applies the HasEdge predicate on the "interventions" edge.
 func HasInterventions() predicate.Piece {
 	return predicate.Piece(func(s *sql.Selector) {
@@ -442,6 +792,34 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Piece {
 	return predicate.Piece(func(s *sql.Selector) {
 		step := newInterventionsStep()
 		preds := visibility.Neighbors(s, "Intervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMouvements applies the HasEdge predicate on the "mouvements" edge.
+func HasMouvements() predicate.Piece {
+	return predicate.Piece(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "MouvementStock"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newMouvementsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, MouvementsTable, MouvementsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMouvementsWith applies the HasEdge predicate on the "mouvements" edge with a given conditions (other predicates).
+func HasMouvementsWith(preds ...predicate.MouvementStock) predicate.Piece {
+	return predicate.Piece(func(s *sql.Selector) {
+		step := newMouvementsStep()
+		preds := visibility.Neighbors(s, "MouvementStock", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

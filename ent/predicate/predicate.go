@@ -30,6 +30,9 @@ type Intervention func(*sql.Selector)
 // InterventionPiece is the predicate function for interventionpiece builders.
 type InterventionPiece func(*sql.Selector)
 
+// MouvementStock is the predicate function for mouvementstock builders.
+type MouvementStock func(*sql.Selector)
+
 // Notification is the predicate function for notification builders.
 type Notification func(*sql.Selector)
 

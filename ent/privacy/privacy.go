@@ -303,6 +303,30 @@ func (f InterventionPieceMutationRuleFunc) EvalMutation(ctx context.Context, m e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InterventionPieceMutation", m)
 }
 
+// The MouvementStockQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MouvementStockQueryRuleFunc func(context.Context, *ent.MouvementStockQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MouvementStockQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MouvementStockQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MouvementStockQuery", q)
+}
+
+// The MouvementStockMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MouvementStockMutationRuleFunc func(context.Context, *ent.MouvementStockMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MouvementStockMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MouvementStockMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MouvementStockMutation", m)
+}
+
 // The NotificationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type NotificationQueryRuleFunc func(context.Context, *ent.NotificationQuery) error
@@ -594,6 +618,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.InterventionPieceQuery:
 		return q.Filter(), nil
+	case *ent.MouvementStockQuery:
+		return q.Filter(), nil
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.PasswordResetQuery:
@@ -636,6 +662,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.InterventionMutation:
 		return m.Filter(), nil
 	case *ent.InterventionPieceMutation:
+		return m.Filter(), nil
+	case *ent.MouvementStockMutation:
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
 		return m.Filter(), nil

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
@@ -506,6 +507,46 @@ func init() {
 	interventionpieceDescPrixUnitaireCentimes := interventionpieceFields[3].Descriptor()
 	// interventionpiece.PrixUnitaireCentimesValidator is a validator for the "prix_unitaire_centimes" field. It is called by the builders before save.
 	interventionpiece.PrixUnitaireCentimesValidator = interventionpieceDescPrixUnitaireCentimes.Validators[0].(func(int64) error)
+	mouvementstockMixin := schema.MouvementStock{}.Mixin()
+	mouvementstock.Policy = privacy.NewPolicies(schema.MouvementStock{})
+	mouvementstock.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := mouvementstock.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	mouvementstockMixinFields0 := mouvementstockMixin[0].Fields()
+	_ = mouvementstockMixinFields0
+	mouvementstockFields := schema.MouvementStock{}.Fields()
+	_ = mouvementstockFields
+	// mouvementstockDescCreatedAt is the schema descriptor for created_at field.
+	mouvementstockDescCreatedAt := mouvementstockMixinFields0[0].Descriptor()
+	// mouvementstock.DefaultCreatedAt holds the default value on creation for the created_at field.
+	mouvementstock.DefaultCreatedAt = mouvementstockDescCreatedAt.Default.(func() time.Time)
+	// mouvementstockDescUpdatedAt is the schema descriptor for updated_at field.
+	mouvementstockDescUpdatedAt := mouvementstockMixinFields0[1].Descriptor()
+	// mouvementstock.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	mouvementstock.DefaultUpdatedAt = mouvementstockDescUpdatedAt.Default.(func() time.Time)
+	// mouvementstock.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	mouvementstock.UpdateDefaultUpdatedAt = mouvementstockDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// mouvementstockDescQuantite is the schema descriptor for quantite field.
+	mouvementstockDescQuantite := mouvementstockFields[1].Descriptor()
+	// mouvementstock.QuantiteValidator is a validator for the "quantite" field. It is called by the builders before save.
+	mouvementstock.QuantiteValidator = mouvementstockDescQuantite.Validators[0].(func(int) error)
+	// mouvementstockDescQuantiteApres is the schema descriptor for quantite_apres field.
+	mouvementstockDescQuantiteApres := mouvementstockFields[2].Descriptor()
+	// mouvementstock.QuantiteApresValidator is a validator for the "quantite_apres" field. It is called by the builders before save.
+	mouvementstock.QuantiteApresValidator = mouvementstockDescQuantiteApres.Validators[0].(func(int) error)
+	// mouvementstockDescCoutUnitaireCentimes is the schema descriptor for cout_unitaire_centimes field.
+	mouvementstockDescCoutUnitaireCentimes := mouvementstockFields[3].Descriptor()
+	// mouvementstock.CoutUnitaireCentimesValidator is a validator for the "cout_unitaire_centimes" field. It is called by the builders before save.
+	mouvementstock.CoutUnitaireCentimesValidator = mouvementstockDescCoutUnitaireCentimes.Validators[0].(func(int64) error)
+	// mouvementstockDescMotif is the schema descriptor for motif field.
+	mouvementstockDescMotif := mouvementstockFields[4].Descriptor()
+	// mouvementstock.MotifValidator is a validator for the "motif" field. It is called by the builders before save.
+	mouvementstock.MotifValidator = mouvementstockDescMotif.Validators[0].(func(string) error)
 	notificationMixin := schema.Notification{}.Mixin()
 	notification.Policy = privacy.NewPolicies(schema.Notification{})
 	notification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -672,6 +713,54 @@ func init() {
 	piece.DefaultPrixUnitaireCentimes = pieceDescPrixUnitaireCentimes.Default.(int64)
 	// piece.PrixUnitaireCentimesValidator is a validator for the "prix_unitaire_centimes" field. It is called by the builders before save.
 	piece.PrixUnitaireCentimesValidator = pieceDescPrixUnitaireCentimes.Validators[0].(func(int64) error)
+	// pieceDescUnite is the schema descriptor for unite field.
+	pieceDescUnite := pieceFields[5].Descriptor()
+	// piece.DefaultUnite holds the default value on creation for the unite field.
+	piece.DefaultUnite = pieceDescUnite.Default.(string)
+	// piece.UniteValidator is a validator for the "unite" field. It is called by the builders before save.
+	piece.UniteValidator = func() func(string) error {
+		validators := pieceDescUnite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(unite string) error {
+			for _, fn := range fns {
+				if err := fn(unite); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// pieceDescEmplacement is the schema descriptor for emplacement field.
+	pieceDescEmplacement := pieceFields[6].Descriptor()
+	// piece.EmplacementValidator is a validator for the "emplacement" field. It is called by the builders before save.
+	piece.EmplacementValidator = pieceDescEmplacement.Validators[0].(func(string) error)
+	// pieceDescQuantiteReappro is the schema descriptor for quantite_reappro field.
+	pieceDescQuantiteReappro := pieceFields[7].Descriptor()
+	// piece.DefaultQuantiteReappro holds the default value on creation for the quantite_reappro field.
+	piece.DefaultQuantiteReappro = pieceDescQuantiteReappro.Default.(int)
+	// piece.QuantiteReapproValidator is a validator for the "quantite_reappro" field. It is called by the builders before save.
+	piece.QuantiteReapproValidator = pieceDescQuantiteReappro.Validators[0].(func(int) error)
+	// pieceDescFournisseur is the schema descriptor for fournisseur field.
+	pieceDescFournisseur := pieceFields[8].Descriptor()
+	// piece.FournisseurValidator is a validator for the "fournisseur" field. It is called by the builders before save.
+	piece.FournisseurValidator = pieceDescFournisseur.Validators[0].(func(string) error)
+	// pieceDescActif is the schema descriptor for actif field.
+	pieceDescActif := pieceFields[9].Descriptor()
+	// piece.DefaultActif holds the default value on creation for the actif field.
+	piece.DefaultActif = pieceDescActif.Default.(bool)
+	// pieceDescCoutMoyenCentimes is the schema descriptor for cout_moyen_centimes field.
+	pieceDescCoutMoyenCentimes := pieceFields[10].Descriptor()
+	// piece.DefaultCoutMoyenCentimes holds the default value on creation for the cout_moyen_centimes field.
+	piece.DefaultCoutMoyenCentimes = pieceDescCoutMoyenCentimes.Default.(int64)
+	// piece.CoutMoyenCentimesValidator is a validator for the "cout_moyen_centimes" field. It is called by the builders before save.
+	piece.CoutMoyenCentimesValidator = pieceDescCoutMoyenCentimes.Validators[0].(func(int64) error)
+	// pieceDescAlerteStock is the schema descriptor for alerte_stock field.
+	pieceDescAlerteStock := pieceFields[11].Descriptor()
+	// piece.DefaultAlerteStock holds the default value on creation for the alerte_stock field.
+	piece.DefaultAlerteStock = pieceDescAlerteStock.Default.(bool)
 	planningMixin := schema.Planning{}.Mixin()
 	planning.Policy = privacy.NewPolicies(schema.Planning{})
 	planning.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -72,7 +72,17 @@ var (
 	StaffOnlyRows            = read[predicate.SchedulerRun, *ent.SchedulerRunQuery](ent.TypeSchedulerRun)
 	NotificationRows         = read[predicate.Notification, *ent.NotificationQuery](ent.TypeNotification)
 	Everyone                 = read[predicate.Competence, *ent.CompetenceQuery](ent.TypeCompetence)
+	MouvementStockRows       = read[predicate.MouvementStock, *ent.MouvementStockQuery](ent.TypeMouvementStock)
 )
+
+// AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so
+// that what it says happened stays what happened (corrections are new rows).
+var AppendOnly = privacy.MutationRuleFunc(func(_ context.Context, m ent.Mutation) error {
+	if m.Op().Is(ent.OpCreate) {
+		return privacy.Skip
+	}
+	return privacy.Denyf("%s rows are never changed nor deleted", m.Type())
+})
 
 func init() { visibility.Register(edgeScope) }
 

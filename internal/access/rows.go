@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -186,6 +187,18 @@ var rules = map[string]rule{
 			return nil, nil
 		}
 		return piece.HasInterventionsWith(Interventions(v)), nil
+	},
+
+	// The stock ledger: a technician reads the movements of the interventions he sees (what
+	// he took and gave back); a client none, since it shows costs and other clients' work.
+	ent.TypeMouvementStock: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		switch {
+		case v.Staff():
+			return nil, nil
+		case v.Is(domain.RoleTechnicien):
+			return mouvementstock.HasInterventionWith(Interventions(v)), nil
+		}
+		return none, nil
 	},
 
 	// Companies: a client reads his own (viewer.SocieteID, which only a CLIENT account

@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,6 +35,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/seed"
+	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
@@ -314,6 +316,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Equipements:   &equipement.Service{Client: db.Ent},
 			Techniciens:   &technicien.Service{Client: db.Ent},
 			Plannings:     &planning.Service{Client: db.Ent, Zone: cfg.Zone},
+			Stock:         &stock.Service{Client: db.Ent, Now: now, Log: log, Events: events},
 			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
@@ -374,6 +377,23 @@ func (a *App) Seed(ctx context.Context, size string, interventions int) error {
 		return err
 	}
 	return seed.Run(ctx, a.DB.Ent, s, a.clock()(), a.Config.BcryptCost, a.Out)
+}
+
+// ErrStockMismatch is the outcome of a stock verification that found parts whose quantity
+// is not the sum of their ledger.
+var ErrStockMismatch = errors.New("stock verify: quantities disagree with the ledger")
+
+// StockVerify compares every part's quantity with the sum of its stock movements, printing
+// its progress, each mismatch and a summary; a mismatch makes it fail (ErrStockMismatch).
+func (a *App) StockVerify(ctx context.Context) error {
+	r, err := stock.Verify(ctx, a.DB.Ent, a.Out)
+	if err != nil {
+		return err
+	}
+	if len(r.Ecarts) > 0 {
+		return fmt.Errorf("%w: %d of %d parts", ErrStockMismatch, len(r.Ecarts), r.Pieces)
+	}
+	return nil
 }
 
 // HealthCheck asks the server running on this machine's PORT whether it is ready; it is

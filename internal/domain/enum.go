@@ -179,6 +179,21 @@ const (
 	ContratExpire   ContratStatut = "EXPIRE"
 )
 
+// TypeMouvement is the kind of a stock movement: what caused the quantity on hand to change.
+type TypeMouvement string
+
+// Stock movement kinds.
+const (
+	// MouvementEntree is a restock, at a purchase cost.
+	MouvementEntree TypeMouvement = "ENTREE"
+	// MouvementSortie is a use on an intervention.
+	MouvementSortie TypeMouvement = "SORTIE"
+	// MouvementAjustement brings the quantity to what a physical count found.
+	MouvementAjustement TypeMouvement = "AJUSTEMENT"
+	// MouvementRetour gives back to stock part of what an intervention used.
+	MouvementRetour TypeMouvement = "RETOUR"
+)
+
 // enumValues lists every value of each enumeration, in declaration order.
 var enumValues = map[string][]string{
 	"Role":               {"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"},
@@ -195,6 +210,7 @@ var enumValues = map[string][]string{
 	"Canal":              {"EMAIL", "LOG"},
 	"StatutEnvoi":        {"EN_ATTENTE", "ENVOYEE", "ECHEC"},
 	"ContratStatut":      {"ACTIF", "SUSPENDU", "RESILIE", "EXPIRE"},
+	"TypeMouvement":      {"ENTREE", "SORTIE", "AJUSTEMENT", "RETOUR"},
 }
 
 // unmarshalEnum reads a GraphQL enum value into dst after checking it belongs to the enum.

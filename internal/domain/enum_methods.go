@@ -167,3 +167,14 @@ func (v ContratStatut) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
 
 // UnmarshalGQL accepts only the values of ContratStatut.
 func (v *ContratStatut) UnmarshalGQL(src any) error { return unmarshalEnum(v, "ContratStatut", src) }
+
+// Values lists every TypeMouvement; ent uses it for the column's allowed values.
+func (TypeMouvement) Values() []string { return enumValues["TypeMouvement"] }
+
+func (v TypeMouvement) String() string { return string(v) }
+
+// MarshalGQL writes the value as a GraphQL enum.
+func (v TypeMouvement) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
+
+// UnmarshalGQL accepts only the values of TypeMouvement.
+func (v *TypeMouvement) UnmarshalGQL(src any) error { return unmarshalEnum(v, "TypeMouvement", src) }

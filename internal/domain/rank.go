@@ -21,8 +21,8 @@ const (
 
 // ranked lists the enumerations with a business order: the one place that order is kept,
 // from the order the values are declared in. Those left out (Role, InterventionType,
-// Disponibilite, NotificationType, Canal, StatutEnvoi) have none: their values are kinds,
-// or outcomes, not steps of a scale, and they sort alphabetically.
+// Disponibilite, NotificationType, Canal, StatutEnvoi, TypeMouvement) have none: their values
+// are kinds, or outcomes, not steps of a scale, and they sort alphabetically.
 var ranked = map[string]direction{
 	"InterventionStatut": upward,   // the life cycle: OUVERTE, AFFECTEE, … CLOTUREE, ANNULEE, ARCHIVEE
 	"Priorite":           downward, // URGENTE > HAUTE > NORMALE > BASSE > PROGRAMMEE

@@ -18,7 +18,7 @@ var enums = []valuer{
 	domain.Role(""), domain.InterventionStatut(""), domain.InterventionType(""), domain.Priorite(""),
 	domain.EquipementStatut(""), domain.Criticite(""), domain.Disponibilite(""), domain.NiveauCompetence(""),
 	domain.Frequence(""), domain.PlanningStatut(""), domain.NotificationType(""), domain.Canal(""),
-	domain.StatutEnvoi(""),
+	domain.StatutEnvoi(""), domain.TypeMouvement(""),
 }
 
 // byRank sorts the values of e by their rank, lowest first.

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
-	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/clientele"
@@ -23,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -475,56 +478,32 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 	return nil, nil
 }
 
-// AddPiece records parts used and takes them out of stock atomically: with too few in stock,
-// CONFLICT and nothing changes. Staff or the assigned technician, on an open intervention.
-func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent.Intervention, error) {
+// AddPiece records parts used and takes them out of stock, as a SORTIE of the stock ledger,
+// in one transaction: with too few in stock, CONFLICT and nothing changes. Staff or the
+// assigned technician, on an open intervention (LOCKED otherwise). The intervention's line
+// keeps the part's price at its first use.
+func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int, motif *string) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
 	if quantite < 1 || quantite > domain.MaxQuantite {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
 	}
-	iv, err := s.load(ctx, id)
-	if err != nil {
+	if err := s.partsOf(ctx, id); err != nil {
 		return nil, err
 	}
-	if Locked(iv.Statut) {
-		return nil, errLocked(iv.Statut)
-	}
-	if !v.Staff() && !actorOf(v, iv).Assigned {
-		return nil, domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record parts")
-	}
+	now := s.Now()
 	var events []pubsub.Event
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		p, err := tx.Piece.Get(ctx, pieceID)
-		if ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeNotFound, "piece %d not found", pieceID)
-		} else if err != nil {
-			return err
-		}
-		n, err := tx.Piece.Update().
-			Where(piece.ID(pieceID), piece.QuantiteGTE(quantite)).
-			AddQuantite(-quantite).
-			Save(ctx)
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		iv, err := openFor(ctx, tx, v, id)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return domain.Errorf(domain.CodeConflict, "insufficient stock of %s: %d requested", p.Reference, quantite)
+		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: domain.MouvementSortie, PieceID: pieceID, Quantite: quantite,
+			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
+		if err != nil {
+			return err
 		}
-		if left := p.Quantite - quantite; left < p.SeuilAlerte && p.Quantite >= p.SeuilAlerte {
-			// Crossing the threshold (not every use below it) raises the alert.
-			to, err := notify.Responsables(ctx, tx)
-			if err != nil {
-				return err
-			}
-			events, err = notify.Send(ctx, tx, notify.Notice{
-				Type:    domain.NotificationInformation,
-				Sujet:   "Stock bas : " + p.Reference,
-				Message: fmt.Sprintf("Le stock de %s (%s) est passé à %d, sous le seuil d'alerte de %d.", p.Designation, p.Reference, left, p.SeuilAlerte),
-			}, to...)
-			if err != nil {
-				return err
-			}
-		}
+		events = w.Events
+		p := w.Piece
 		before, err := tx.InterventionPiece.Query().
 			Where(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID)).
 			Only(ctx)
@@ -543,18 +522,129 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int) (*ent
 		if err != nil {
 			return err
 		}
-		used := func(n int) *string { t := fmt.Sprintf("%s × %d", p.Reference, n); return &t }
-		c := Change{Champ: "pieces", Nouvelle: used(quantite)}
+		c := Change{Champ: "pieces", Nouvelle: used(p.Reference, quantite)}
 		if before != nil {
-			c.Ancienne, c.Nouvelle = used(before.Quantite), used(before.Quantite+quantite)
+			c.Ancienne, c.Nouvelle = used(p.Reference, before.Quantite), used(p.Reference, before.Quantite+quantite)
 		}
-		return writeChanges(ctx, tx, iv, v.UserID, s.Now(), []Change{c})
+		return writeChanges(ctx, tx, iv, v.UserID, now, []Change{c})
 	})
 	if err != nil {
 		return nil, err
 	}
 	notify.Publish(ctx, s.Events, events)
 	return s.Client.Intervention.Get(ctx, id)
+}
+
+// ReturnPiece gives back to stock quantite units of a part used on the intervention, as a
+// RETOUR of the stock ledger: the intervention's line (and so its parts' cost) goes down, and
+// goes away once nothing of the part is left on it. Staff or the assigned technician, on an
+// open intervention. Errors: BAD_USER_INPUT (quantite), CONFLICT (more than the intervention
+// used), LOCKED, NOT_FOUND, FORBIDDEN.
+func (s *Service) ReturnPiece(ctx context.Context, id, pieceID, quantite int, motif *string) (*ent.Intervention, error) {
+	v := viewer.FromContext(ctx)
+	if quantite < 1 || quantite > domain.MaxQuantite {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
+	}
+	if err := s.partsOf(ctx, id); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var events []pubsub.Event
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		// The intervention, then the part's row, then its line, as AddPiece does: both lock
+		// in the same order.
+		iv, err := openFor(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
+		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: domain.MouvementRetour, PieceID: pieceID, Quantite: quantite,
+			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
+		if err != nil {
+			return err
+		}
+		events = w.Events
+		ref := w.Piece.Reference
+		line := interventionpiece.And(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID))
+		before, err := tx.InterventionPiece.Query().Where(line).Only(ctx)
+		if ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeConflict, "%s was not used on this intervention: nothing to return", ref)
+		} else if err != nil {
+			return err
+		}
+		n, err := tx.InterventionPiece.Update().
+			Where(line, interventionpiece.QuantiteGTE(quantite)).
+			AddQuantite(-quantite).
+			Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return domain.Errorf(domain.CodeConflict, "%d of %s were used on this intervention: %d cannot be returned", before.Quantite, ref, quantite)
+		}
+		c := Change{Champ: "pieces", Ancienne: used(ref, before.Quantite)}
+		if left := before.Quantite - quantite; left > 0 {
+			c.Nouvelle = used(ref, left)
+		} else if _, err := tx.InterventionPiece.Delete().Where(line, interventionpiece.Quantite(0)).Exec(ctx); err != nil {
+			return err
+		}
+		return writeChanges(ctx, tx, iv, v.UserID, now, []Change{c})
+	})
+	if err != nil {
+		return nil, err
+	}
+	notify.Publish(ctx, s.Events, events)
+	return s.Client.Intervention.Get(ctx, id)
+}
+
+// partsOf checks, before any write, that the viewer sees the intervention and may record or
+// return its parts (canWorkParts).
+func (s *Service) partsOf(ctx context.Context, id int) error {
+	iv, err := s.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	return canWorkParts(viewer.FromContext(ctx), iv)
+}
+
+// canWorkParts is the rule of parts used and returned: on open work (LOCKED otherwise), by
+// staff or the technician it is assigned to (FORBIDDEN otherwise).
+func canWorkParts(v *viewer.Viewer, iv *ent.Intervention) error {
+	if Locked(iv.Statut) {
+		return errLocked(iv.Statut)
+	}
+	if !v.Staff() && !actorOf(v, iv).Assigned {
+		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record and return parts")
+	}
+	return nil
+}
+
+// openFor reads the intervention again inside tx, where no move can change it until tx ends
+// (FOR SHARE on PostgreSQL; SQLite runs one writing transaction at a time), and checks again
+// that it is open and the viewer's to work on: a closure or a change of hands that committed
+// since partsOf read it is seen, and none can slip in before the parts are written.
+func openFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int) (*ent.Intervention, error) {
+	// As the server: partsOf has checked that the viewer sees it; the rule that follows
+	// decides on the row as it now is.
+	iv, err := tx.Intervention.Query().
+		Where(intervention.ID(id)).
+		Modify(func(s *entsql.Selector) {
+			if s.Dialect() == dialect.Postgres {
+				s.ForShare()
+			}
+		}).
+		Only(viewer.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("locking intervention %d: %w", id, err)
+	}
+	return iv, canWorkParts(v, iv)
+}
+
+// used is how an audit line shows a part's quantity on the intervention.
+func used(reference string, n int) *string {
+	t := fmt.Sprintf("%s × %d", reference, n)
+	return &t
 }
 
 // Validate records the client's acceptance of closed work: validationClient, with an optional

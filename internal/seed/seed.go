@@ -111,10 +111,10 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	if err != nil {
 		return err
 	}
-	pieces, err := bulk(ctx, 200, func(i int) *ent.PieceCreate {
-		return client.Piece.Create().SetReference(fmt.Sprintf("PC-%04d", i+1)).SetDesignation(fmt.Sprintf("Pièce %d", i+1)).
-			SetQuantite(50 + rng.IntN(500)).SetSeuilAlerte(10).SetPrixUnitaireCentimes(int64(500 + rng.IntN(50000)))
-	}, client.Piece.CreateBulk)
+	// The parts draw from a generator of their own, so that the rest of the dataset stays
+	// what it was before the catalogue had more than a stock and a price.
+	prng := rand.New(rand.NewPCG(43, uint64(len(s.Name))))
+	pieces, specs, err := partsCatalogue(ctx, client, 200, rng, prng)
 	if err != nil {
 		return err
 	}
@@ -151,6 +151,7 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	prios := domain.Priorite("").Values()
 	types := domain.InterventionType("").Values()
 	staff := resps[0].ID
+	var uses []use
 	for done := 0; done < s.Interventions; done += batch {
 		n := min(batch, s.Interventions-done)
 		type plan struct {
@@ -221,6 +222,9 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 					SetPath(fmt.Sprintf("seed/%07d.jpg", done+i)).SetMimeType("image/jpeg").
 					SetSize(int64(20000+rng.IntN(2000000))).SetSha256(fmt.Sprintf("%064x", done+i)).SetUploadedByID(staff))
 			}
+			if t := plans[i].tech; t != nil && plans[i].statut != domain.StatutAffectee {
+				uses = append(uses, use{intervention: iv.ID, user: t.UserID, at: plans[i].created.Add(3 * time.Hour)})
+			}
 			if t := plans[i].tech; t != nil {
 				notes = append(notes, client.Notification.Create().SetUserID(t.UserID).SetInterventionID(iv.ID).
 					SetType(domain.NotificationAffectation).SetSujet("Intervention affectée : "+iv.Titre).
@@ -250,6 +254,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return err
 	}
 	step("%d interventions require a skill", required)
+	moves, err := ledger(ctx, client, prng, pieces, specs, uses, staff, now)
+	if err != nil {
+		return err
+	}
+	step("%d stock movements over %d parts", moves, len(pieces))
 	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
 	// planner would otherwise see the tables as empty until autovacuum comes by.
 	if _, err := client.ExecContext(ctx, sqlVacuumAnalyze); err != nil {

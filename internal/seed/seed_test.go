@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"strings"
@@ -12,8 +13,10 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/seed"
+	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -100,6 +103,42 @@ func TestClients(t *testing.T) {
 	for _, iv := range ivs {
 		if iv.ClientID == nil || *iv.ClientID != iv.Edges.Contrat.ClientID {
 			t.Fatalf("intervention %d of client %v under contract %s of client %d", iv.ID, iv.ClientID, iv.Edges.Contrat.Reference, iv.Edges.Contrat.ClientID)
+		}
+	}
+}
+
+// The seeded stock is what its ledger says: every part's quantity is the sum of its
+// movements, each movement starts where the previous one left the part, and every kind of
+// movement appears.
+func TestSeededStockLedger(t *testing.T) {
+	c, ctx := seeded(t)
+	var out bytes.Buffer
+	r, err := stock.Verify(ctx, c, &out)
+	if err != nil || len(r.Ecarts) != 0 || r.Pieces != 200 {
+		t.Fatalf("stock verify = %+v, %v; want 200 parts and no mismatch\n%s", r, err, out.String())
+	}
+	level := map[int]int{}
+	kinds := map[domain.TypeMouvement]int{}
+	for _, m := range c.MouvementStock.Query().Order(mouvementstock.ByID()).AllX(ctx) {
+		if m.QuantiteApres != level[m.PieceID]+m.Quantite || m.QuantiteApres < 0 {
+			t.Fatalf("movement %d of part %d: %+d leaves %d after %d", m.ID, m.PieceID, m.Quantite, m.QuantiteApres, level[m.PieceID])
+		}
+		level[m.PieceID] = m.QuantiteApres
+		kinds[m.Type]++
+	}
+	for _, k := range domain.TypeMouvement("").Values() {
+		if kinds[domain.TypeMouvement(k)] == 0 {
+			t.Errorf("no %s movement seeded (%v)", k, kinds)
+		}
+	}
+	// What the interventions used is what their movements took out and gave back.
+	for _, l := range c.InterventionPiece.Query().Limit(50).AllX(ctx) {
+		moved := 0
+		for _, m := range c.MouvementStock.Query().Where(mouvementstock.InterventionID(l.InterventionID), mouvementstock.PieceID(l.PieceID)).AllX(ctx) {
+			moved -= m.Quantite
+		}
+		if moved != l.Quantite {
+			t.Errorf("intervention %d used %d of part %d, its movements say %d", l.InterventionID, l.Quantite, l.PieceID, moved)
 		}
 	}
 }
