@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/idempotency"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -371,5 +373,38 @@ func TestStockConcurrentMutations(t *testing.T) {
 	}
 	if taken != onLine {
 		t.Errorf("the intervention's movements took out %d, its line says %d", taken, onLine)
+	}
+}
+
+// A technician on a poor network retries a consumption whose answer he lost: with the same
+// Idempotency-Key the stock moves once, and the retry gets the first answer.
+func TestStockRetriedConsumptionActsOnce(t *testing.T) {
+	e := newIvEnv(t)
+	admin := e.As(t, e.admin)
+	iv := e.at(t, domain.StatutEnCours)
+	var created struct{ CreatePiece stockPiece }
+	admin.MustData(stockCreate, map[string]any{"in": map[string]any{
+		"reference": "JNT-1", "designation": "Joint", "prixUnitaireCentimes": 300,
+	}, "q": 10, "c": 300}, &created)
+	p := created.CreatePiece
+
+	tech := *e.As(t, e.techUser)
+	tech.Header = http.Header{idempotency.Header: {"conso-1"}}
+	vars := map[string]any{"iv": iv.ID, "p": p.ID, "q": 3}
+	first := tech.Do(stockAdd, vars)
+	again := tech.Do(stockAdd, vars)
+	if len(first.Errors) > 0 || again.Header.Get(idempotency.Replayed) != "true" || string(again.Data) != string(first.Data) {
+		t.Fatalf("retry: first %s %+v, again %s replayed=%q", first.Data, first.Errors, again.Data, again.Header.Get(idempotency.Replayed))
+	}
+	other := tech.Do(stockAdd, map[string]any{"iv": iv.ID, "p": p.ID, "q": 4})
+	if len(other.Errors) != 1 || other.Errors[0].Code() != string(domain.CodeConflict) {
+		t.Fatalf("same key, other quantity: %+v", other.Errors)
+	}
+
+	var got struct{ Node stockPiece }
+	admin.MustData(`query($p: ID!) { node(id: $p) { ... on Piece { quantite } } }`, map[string]any{"p": p.ID}, &got)
+	sorties := e.Client.MouvementStock.Query().Where(mouvementstock.TypeEQ(domain.MouvementSortie)).CountX(viewer.SystemContext(context.Background()))
+	if got.Node.Quantite != 7 || sorties != 1 {
+		t.Fatalf("after a retried use of 3 out of 10: quantite %d, %d SORTIE movements; want 7 and 1", got.Node.Quantite, sorties)
 	}
 }
