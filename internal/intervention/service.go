@@ -483,32 +483,12 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 // assigned technician, on an open intervention (LOCKED otherwise). The intervention's line
 // keeps the part's price at its first use.
 func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int, motif *string) (*ent.Intervention, error) {
-	v := viewer.FromContext(ctx)
-	if quantite < 1 || quantite > domain.MaxQuantite {
-		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
-	}
-	if err := s.partsOf(ctx, id); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	var events []pubsub.Event
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		iv, err := openFor(ctx, tx, v, id)
-		if err != nil {
-			return err
-		}
-		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: domain.MouvementSortie, PieceID: pieceID, Quantite: quantite,
-			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
-		if err != nil {
-			return err
-		}
-		events = w.Events
-		p := w.Piece
+	return s.moveParts(ctx, id, pieceID, quantite, motif, domain.MouvementSortie, func(tx *ent.Client, p *ent.Piece) (Change, error) {
 		before, err := tx.InterventionPiece.Query().
 			Where(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID)).
 			Only(ctx)
 		if err != nil && !ent.IsNotFound(err) {
-			return err
+			return Change{}, err
 		}
 		// One line per part: using it again adds to the quantity at the first price.
 		err = tx.InterventionPiece.Create().
@@ -520,19 +500,14 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int, motif
 			AddQuantite(quantite).
 			Exec(ctx)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		c := Change{Champ: "pieces", Nouvelle: used(p.Reference, quantite)}
 		if before != nil {
 			c.Ancienne, c.Nouvelle = used(p.Reference, before.Quantite), used(p.Reference, before.Quantite+quantite)
 		}
-		return writeChanges(ctx, tx, iv, v.UserID, now, []Change{c})
+		return c, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	notify.Publish(ctx, s.Events, events)
-	return s.Client.Intervention.Get(ctx, id)
 }
 
 // ReturnPiece gives back to stock quantite units of a part used on the intervention, as a
@@ -541,6 +516,42 @@ func (s *Service) AddPiece(ctx context.Context, id, pieceID, quantite int, motif
 // open intervention. Errors: BAD_USER_INPUT (quantite), CONFLICT (more than the intervention
 // used), LOCKED, NOT_FOUND, FORBIDDEN.
 func (s *Service) ReturnPiece(ctx context.Context, id, pieceID, quantite int, motif *string) (*ent.Intervention, error) {
+	return s.moveParts(ctx, id, pieceID, quantite, motif, domain.MouvementRetour, func(tx *ent.Client, p *ent.Piece) (Change, error) {
+		ref := p.Reference
+		line := interventionpiece.And(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID))
+		before, err := tx.InterventionPiece.Query().Where(line).Only(ctx)
+		if ent.IsNotFound(err) {
+			return Change{}, domain.Errorf(domain.CodeConflict, "%s was not used on this intervention: nothing to return", ref)
+		} else if err != nil {
+			return Change{}, err
+		}
+		n, err := tx.InterventionPiece.Update().
+			Where(line, interventionpiece.QuantiteGTE(quantite)).
+			AddQuantite(-quantite).
+			Save(ctx)
+		if err != nil {
+			return Change{}, err
+		}
+		if n == 0 {
+			return Change{}, domain.Errorf(domain.CodeConflict, "%d of %s were used on this intervention: %d cannot be returned", before.Quantite, ref, quantite)
+		}
+		c := Change{Champ: "pieces", Ancienne: used(ref, before.Quantite)}
+		if left := before.Quantite - quantite; left > 0 {
+			c.Nouvelle = used(ref, left)
+		} else if _, err := tx.InterventionPiece.Delete().Where(line, interventionpiece.Quantite(0)).Exec(ctx); err != nil {
+			return Change{}, err
+		}
+		return c, nil
+	})
+}
+
+// moveParts is the frame of AddPiece and ReturnPiece: it checks the viewer may work the
+// intervention's parts, then in one transaction reads the intervention again, writes the
+// movement of the ledger (locking the part's row), lets line change the intervention's line
+// of the part, and writes the audit line that change returns. The intervention, then the
+// part's row, then its line: every path locks in this order.
+func (s *Service) moveParts(ctx context.Context, id, pieceID, quantite int, motif *string, typ domain.TypeMouvement,
+	line func(tx *ent.Client, p *ent.Piece) (Change, error)) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
 	if quantite < 1 || quantite > domain.MaxQuantite {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "quantite must be between 1 and %d", domain.MaxQuantite)
@@ -551,40 +562,18 @@ func (s *Service) ReturnPiece(ctx context.Context, id, pieceID, quantite int, mo
 	now := s.Now()
 	var events []pubsub.Event
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		// The intervention, then the part's row, then its line, as AddPiece does: both lock
-		// in the same order.
 		iv, err := openFor(ctx, tx, v, id)
 		if err != nil {
 			return err
 		}
-		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: domain.MouvementRetour, PieceID: pieceID, Quantite: quantite,
+		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: typ, PieceID: pieceID, Quantite: quantite,
 			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
 		if err != nil {
 			return err
 		}
 		events = w.Events
-		ref := w.Piece.Reference
-		line := interventionpiece.And(interventionpiece.InterventionID(id), interventionpiece.PieceID(pieceID))
-		before, err := tx.InterventionPiece.Query().Where(line).Only(ctx)
-		if ent.IsNotFound(err) {
-			return domain.Errorf(domain.CodeConflict, "%s was not used on this intervention: nothing to return", ref)
-		} else if err != nil {
-			return err
-		}
-		n, err := tx.InterventionPiece.Update().
-			Where(line, interventionpiece.QuantiteGTE(quantite)).
-			AddQuantite(-quantite).
-			Save(ctx)
+		c, err := line(tx, w.Piece)
 		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return domain.Errorf(domain.CodeConflict, "%d of %s were used on this intervention: %d cannot be returned", before.Quantite, ref, quantite)
-		}
-		c := Change{Champ: "pieces", Ancienne: used(ref, before.Quantite)}
-		if left := before.Quantite - quantite; left > 0 {
-			c.Nouvelle = used(ref, left)
-		} else if _, err := tx.InterventionPiece.Delete().Where(line, interventionpiece.Quantite(0)).Exec(ctx); err != nil {
 			return err
 		}
 		return writeChanges(ctx, tx, iv, v.UserID, now, []Change{c})
