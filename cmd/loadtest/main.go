@@ -334,39 +334,21 @@ func login(base, email, password string) (string, error) {
 // interventionIDs returns ids of 100 interventions in EN_COURS, the oldest or the newest
 // (direction ASC or DESC of their creation date).
 func interventionIDs(base, token, direction string) ([]string, error) {
-	body, _ := json.Marshal(map[string]any{"query": `{ interventions(first: 100, where: {statut: EN_COURS},
-	  orderBy: [{field: DATE_CREATION, direction: ` + direction + `}]) { edges { node { id } } } }`})
-	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = res.Body.Close() }()
-	var out struct {
-		Data struct {
-			Interventions struct {
-				Edges []struct{ Node struct{ ID string } }
-			}
-		}
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, e := range out.Data.Interventions.Edges {
-		ids = append(ids, e.Node.ID)
-	}
-	if len(ids) == 0 {
-		return nil, errors.New("no EN_COURS intervention to work on: seed the database first")
-	}
-	return ids, nil
+	return connectionIDs(base, token, "interventions", `{ interventions(first: 100, where: {statut: EN_COURS},
+	  orderBy: [{field: DATE_CREATION, direction: `+direction+`}]) { edges { node { id } } } }`,
+		"no EN_COURS intervention to work on: seed the database first")
 }
 
 // pieceIDs returns the ids of up to 100 active parts.
 func pieceIDs(base, token string) ([]string, error) {
-	body, _ := json.Marshal(map[string]any{"query": `{ pieces(first: 100, where: {actif: true}) { edges { node { id } } } }`})
+	return connectionIDs(base, token, "pieces", `{ pieces(first: 100, where: {actif: true}) { edges { node { id } } } }`,
+		"no active part to move: seed the database first")
+}
+
+// connectionIDs runs query and returns the ids of the nodes of its connection field, or an
+// error saying what to do (empty) when there are none.
+func connectionIDs(base, token, field, query, empty string) ([]string, error) {
+	body, _ := json.Marshal(map[string]any{"query": query})
 	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -376,21 +358,19 @@ func pieceIDs(base, token string) ([]string, error) {
 	}
 	defer func() { _ = res.Body.Close() }()
 	var out struct {
-		Data struct {
-			Pieces struct {
-				Edges []struct{ Node struct{ ID string } }
-			}
+		Data map[string]struct {
+			Edges []struct{ Node struct{ ID string } }
 		}
 	}
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
 		return nil, err
 	}
 	var ids []string
-	for _, e := range out.Data.Pieces.Edges {
+	for _, e := range out.Data[field].Edges {
 		ids = append(ids, e.Node.ID)
 	}
 	if len(ids) == 0 {
-		return nil, errors.New("no active part to move: seed the database first")
+		return nil, errors.New(empty)
 	}
 	return ids, nil
 }
