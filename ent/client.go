@@ -33,6 +33,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 
 	stdsql "database/sql"
@@ -79,6 +80,8 @@ type Client struct {
 	Technicien *TechnicienClient
 	// TechnicienCompetence is the client for interacting with the TechnicienCompetence builders.
 	TechnicienCompetence *TechnicienCompetenceClient
+	// TempsPasse is the client for interacting with the TempsPasse builders.
+	TempsPasse *TempsPasseClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 }
@@ -110,6 +113,7 @@ func (c *Client) init() {
 	c.Societe = NewSocieteClient(c.config)
 	c.Technicien = NewTechnicienClient(c.config)
 	c.TechnicienCompetence = NewTechnicienCompetenceClient(c.config)
+	c.TempsPasse = NewTempsPasseClient(c.config)
 	c.User = NewUserClient(c.config)
 }
 
@@ -221,6 +225,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
 		TechnicienCompetence:   NewTechnicienCompetenceClient(cfg),
+		TempsPasse:             NewTempsPasseClient(cfg),
 		User:                   NewUserClient(cfg),
 	}, nil
 }
@@ -259,6 +264,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
 		TechnicienCompetence:   NewTechnicienCompetenceClient(cfg),
+		TempsPasse:             NewTempsPasseClient(cfg),
 		User:                   NewUserClient(cfg),
 	}, nil
 }
@@ -292,7 +298,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
 		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.RefreshToken,
-		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
+		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
+		c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -305,7 +312,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
 		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.RefreshToken,
-		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.User,
+		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
+		c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -350,6 +358,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Technicien.mutate(ctx, m)
 	case *TechnicienCompetenceMutation:
 		return c.TechnicienCompetence.mutate(ctx, m)
+	case *TempsPasseMutation:
+		return c.TempsPasse.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	default:
@@ -1662,6 +1672,22 @@ func (c *InterventionClient) QueryCompetenceRequise(_m *Intervention) *Competenc
 			sqlgraph.From(intervention.Table, intervention.FieldID, id),
 			sqlgraph.To(competence.Table, competence.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, intervention.CompetenceRequiseTable, intervention.CompetenceRequiseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTempsPasses queries the temps_passes edge of a Intervention.
+func (c *InterventionClient) QueryTempsPasses(_m *Intervention) *TempsPasseQuery {
+	query := (&TempsPasseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(tempspasse.Table, tempspasse.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, intervention.TempsPassesTable, intervention.TempsPassesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3601,6 +3627,188 @@ func (c *TechnicienCompetenceClient) mutate(ctx context.Context, m *TechnicienCo
 	}
 }
 
+// TempsPasseClient is a client for the TempsPasse schema.
+type TempsPasseClient struct {
+	config
+}
+
+// NewTempsPasseClient returns a client for the TempsPasse from the given config.
+func NewTempsPasseClient(c config) *TempsPasseClient {
+	return &TempsPasseClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `tempspasse.Hooks(f(g(h())))`.
+func (c *TempsPasseClient) Use(hooks ...Hook) {
+	c.hooks.TempsPasse = append(c.hooks.TempsPasse, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `tempspasse.Intercept(f(g(h())))`.
+func (c *TempsPasseClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TempsPasse = append(c.inters.TempsPasse, interceptors...)
+}
+
+// Create returns a builder for creating a TempsPasse entity.
+func (c *TempsPasseClient) Create() *TempsPasseCreate {
+	mutation := newTempsPasseMutation(c.config, OpCreate)
+	return &TempsPasseCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TempsPasse entities.
+func (c *TempsPasseClient) CreateBulk(builders ...*TempsPasseCreate) *TempsPasseCreateBulk {
+	return &TempsPasseCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TempsPasseClient) MapCreateBulk(slice any, setFunc func(*TempsPasseCreate, int)) *TempsPasseCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TempsPasseCreateBulk{err: fmt.Errorf("calling to TempsPasseClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TempsPasseCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TempsPasseCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TempsPasse.
+func (c *TempsPasseClient) Update() *TempsPasseUpdate {
+	mutation := newTempsPasseMutation(c.config, OpUpdate)
+	return &TempsPasseUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TempsPasseClient) UpdateOne(_m *TempsPasse) *TempsPasseUpdateOne {
+	mutation := newTempsPasseMutation(c.config, OpUpdateOne, withTempsPasse(_m))
+	return &TempsPasseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TempsPasseClient) UpdateOneID(id int) *TempsPasseUpdateOne {
+	mutation := newTempsPasseMutation(c.config, OpUpdateOne, withTempsPasseID(id))
+	return &TempsPasseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TempsPasse.
+func (c *TempsPasseClient) Delete() *TempsPasseDelete {
+	mutation := newTempsPasseMutation(c.config, OpDelete)
+	return &TempsPasseDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TempsPasseClient) DeleteOne(_m *TempsPasse) *TempsPasseDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TempsPasseClient) DeleteOneID(id int) *TempsPasseDeleteOne {
+	builder := c.Delete().Where(tempspasse.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TempsPasseDeleteOne{builder}
+}
+
+// Query returns a query builder for TempsPasse.
+func (c *TempsPasseClient) Query() *TempsPasseQuery {
+	return &TempsPasseQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTempsPasse},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TempsPasse entity by its id.
+func (c *TempsPasseClient) Get(ctx context.Context, id int) (*TempsPasse, error) {
+	return c.Query().Where(tempspasse.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TempsPasseClient) GetX(ctx context.Context, id int) *TempsPasse {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIntervention queries the intervention edge of a TempsPasse.
+func (c *TempsPasseClient) QueryIntervention(_m *TempsPasse) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tempspasse.Table, tempspasse.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, tempspasse.InterventionTable, tempspasse.InterventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTechnicien queries the technicien edge of a TempsPasse.
+func (c *TempsPasseClient) QueryTechnicien(_m *TempsPasse) *TechnicienQuery {
+	query := (&TechnicienClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tempspasse.Table, tempspasse.FieldID, id),
+			sqlgraph.To(technicien.Table, technicien.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, tempspasse.TechnicienTable, tempspasse.TechnicienColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUser queries the user edge of a TempsPasse.
+func (c *TempsPasseClient) QueryUser(_m *TempsPasse) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tempspasse.Table, tempspasse.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, tempspasse.UserTable, tempspasse.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TempsPasseClient) Hooks() []Hook {
+	hooks := c.hooks.TempsPasse
+	return append(hooks[:len(hooks):len(hooks)], tempspasse.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TempsPasseClient) Interceptors() []Interceptor {
+	return c.inters.TempsPasse
+}
+
+func (c *TempsPasseClient) mutate(ctx context.Context, m *TempsPasseMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TempsPasseCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TempsPasseUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TempsPasseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TempsPasseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TempsPasse mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -3885,13 +4093,13 @@ type (
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
 		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
-		Technicien, TechnicienCompetence, User []ent.Hook
+		Technicien, TechnicienCompetence, TempsPasse, User []ent.Hook
 	}
 	inters struct {
 		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
 		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
-		Technicien, TechnicienCompetence, User []ent.Interceptor
+		Technicien, TechnicienCompetence, TempsPasse, User []ent.Interceptor
 	}
 )
 

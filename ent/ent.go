@@ -30,6 +30,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -109,6 +110,7 @@ func checkColumn(t, c string) error {
 			societe.Table:                societe.ValidColumn,
 			technicien.Table:             technicien.ValidColumn,
 			techniciencompetence.Table:   techniciencompetence.ValidColumn,
+			tempspasse.Table:             tempspasse.ValidColumn,
 			user.Table:                   user.ValidColumn,
 		})
 	})

@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -32,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
@@ -481,6 +482,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   tempspasse.Table,
+			Columns: tempspasse.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: tempspasse.FieldID,
+			},
+		},
+		Type: "TempsPasse",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			tempspasse.FieldCreatedAt:           {Type: field.TypeTime, Column: tempspasse.FieldCreatedAt},
+			tempspasse.FieldUpdatedAt:           {Type: field.TypeTime, Column: tempspasse.FieldUpdatedAt},
+			tempspasse.FieldDebut:               {Type: field.TypeTime, Column: tempspasse.FieldDebut},
+			tempspasse.FieldFin:                 {Type: field.TypeTime, Column: tempspasse.FieldFin},
+			tempspasse.FieldDureeMinutes:        {Type: field.TypeInt, Column: tempspasse.FieldDureeMinutes},
+			tempspasse.FieldTauxHoraireCentimes: {Type: field.TypeInt64, Column: tempspasse.FieldTauxHoraireCentimes},
+			tempspasse.FieldNote:                {Type: field.TypeString, Column: tempspasse.FieldNote},
+			tempspasse.FieldInterventionID:      {Type: field.TypeInt, Column: tempspasse.FieldInterventionID},
+			tempspasse.FieldTechnicienID:        {Type: field.TypeInt, Column: tempspasse.FieldTechnicienID},
+			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -812,6 +836,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Competence",
 	)
 	graph.MustAddE(
+		"temps_passes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"TempsPasse",
+	)
+	graph.MustAddE(
 		"utilisations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1134,6 +1170,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"TechnicienCompetence",
 		"Competence",
+	)
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   tempspasse.InterventionTable,
+			Columns: []string{tempspasse.InterventionColumn},
+			Bidi:    false,
+		},
+		"TempsPasse",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"technicien",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   tempspasse.TechnicienTable,
+			Columns: []string{tempspasse.TechnicienColumn},
+			Bidi:    false,
+		},
+		"TempsPasse",
+		"Technicien",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   tempspasse.UserTable,
+			Columns: []string{tempspasse.UserColumn},
+			Bidi:    false,
+		},
+		"TempsPasse",
+		"User",
 	)
 	graph.MustAddE(
 		"technicien",
@@ -2381,6 +2453,20 @@ func (f *InterventionFilter) WhereHasCompetenceRequise() {
 // WhereHasCompetenceRequiseWith applies a predicate to check if query has an edge competence_requise with a given conditions (other predicates).
 func (f *InterventionFilter) WhereHasCompetenceRequiseWith(preds ...predicate.Competence) {
 	f.Where(entql.HasEdgeWith("competence_requise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTempsPasses applies a predicate to check if query has an edge temps_passes.
+func (f *InterventionFilter) WhereHasTempsPasses() {
+	f.Where(entql.HasEdge("temps_passes"))
+}
+
+// WhereHasTempsPassesWith applies a predicate to check if query has an edge temps_passes with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasTempsPassesWith(preds ...predicate.TempsPasse) {
+	f.Where(entql.HasEdgeWith("temps_passes", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3761,6 +3847,138 @@ func (f *TechnicienCompetenceFilter) WhereHasCompetenceWith(preds ...predicate.C
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TempsPasseQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TempsPasseQuery builder.
+func (_q *TempsPasseQuery) Filter() *TempsPasseFilter {
+	return &TempsPasseFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TempsPasseMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TempsPasseMutation builder.
+func (m *TempsPasseMutation) Filter() *TempsPasseFilter {
+	return &TempsPasseFilter{config: m.config, predicateAdder: m}
+}
+
+// TempsPasseFilter provides a generic filtering capability at runtime for TempsPasseQuery.
+type TempsPasseFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TempsPasseFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TempsPasseFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(tempspasse.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TempsPasseFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(tempspasse.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TempsPasseFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(tempspasse.FieldUpdatedAt))
+}
+
+// WhereDebut applies the entql time.Time predicate on the debut field.
+func (f *TempsPasseFilter) WhereDebut(p entql.TimeP) {
+	f.Where(p.Field(tempspasse.FieldDebut))
+}
+
+// WhereFin applies the entql time.Time predicate on the fin field.
+func (f *TempsPasseFilter) WhereFin(p entql.TimeP) {
+	f.Where(p.Field(tempspasse.FieldFin))
+}
+
+// WhereDureeMinutes applies the entql int predicate on the duree_minutes field.
+func (f *TempsPasseFilter) WhereDureeMinutes(p entql.IntP) {
+	f.Where(p.Field(tempspasse.FieldDureeMinutes))
+}
+
+// WhereTauxHoraireCentimes applies the entql int64 predicate on the taux_horaire_centimes field.
+func (f *TempsPasseFilter) WhereTauxHoraireCentimes(p entql.Int64P) {
+	f.Where(p.Field(tempspasse.FieldTauxHoraireCentimes))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *TempsPasseFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(tempspasse.FieldNote))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *TempsPasseFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(tempspasse.FieldInterventionID))
+}
+
+// WhereTechnicienID applies the entql int predicate on the technicien_id field.
+func (f *TempsPasseFilter) WhereTechnicienID(p entql.IntP) {
+	f.Where(p.Field(tempspasse.FieldTechnicienID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *TempsPasseFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(tempspasse.FieldUserID))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *TempsPasseFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *TempsPasseFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTechnicien applies a predicate to check if query has an edge technicien.
+func (f *TempsPasseFilter) WhereHasTechnicien() {
+	f.Where(entql.HasEdge("technicien"))
+}
+
+// WhereHasTechnicienWith applies a predicate to check if query has an edge technicien with a given conditions (other predicates).
+func (f *TempsPasseFilter) WhereHasTechnicienWith(preds ...predicate.Technicien) {
+	f.Where(entql.HasEdgeWith("technicien", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *TempsPasseFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *TempsPasseFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3789,7 +4007,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

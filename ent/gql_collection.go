@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -1149,6 +1150,95 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, intervention.FieldCompetenceRequiseID)
 				fieldSeen[intervention.FieldCompetenceRequiseID] = struct{}{}
 			}
+
+		case "tempsPasses":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TempsPasseClient{config: _q.config}).Query()
+			)
+			args := newTempsPassePaginateArgs(fieldArgs(ctx, new(TempsPasseWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTempsPassePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Intervention) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"intervention_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(intervention.TempsPassesColumn), ids...))
+						})
+						if err := query.GroupBy(intervention.TempsPassesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[11] == nil {
+								nodes[i].Edges.totalCount[11] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[11][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Intervention) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.TempsPasses)
+							if nodes[i].Edges.totalCount[11] == nil {
+								nodes[i].Edges.totalCount[11] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[11][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, tempspasseImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(intervention.TempsPassesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTempsPasses(alias, func(wq *TempsPasseQuery) {
+				*wq = *query
+			})
 
 		case "utilisations":
 			var (
@@ -3178,6 +3268,185 @@ func newTechnicienCompetencePaginateArgs(rv map[string]any) *techniciencompetenc
 	}
 	if v, ok := rv[whereField].(*TechnicienCompetenceWhereInput); ok {
 		args.opts = append(args.opts, WithTechnicienCompetenceFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TempsPasseQuery) CollectFields(ctx context.Context, satisfies ...string) (*TempsPasseQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TempsPasseQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(tempspasse.Columns))
+		selectedFields = []string{tempspasse.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "intervention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withIntervention = query
+			if _, ok := fieldSeen[tempspasse.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldInterventionID)
+				fieldSeen[tempspasse.FieldInterventionID] = struct{}{}
+			}
+
+		case "technicien":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TechnicienClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, technicienImplementors)...); err != nil {
+				return err
+			}
+			_q.withTechnicien = query
+			if _, ok := fieldSeen[tempspasse.FieldTechnicienID]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldTechnicienID)
+				fieldSeen[tempspasse.FieldTechnicienID] = struct{}{}
+			}
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[tempspasse.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldUserID)
+				fieldSeen[tempspasse.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[tempspasse.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldCreatedAt)
+				fieldSeen[tempspasse.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[tempspasse.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldUpdatedAt)
+				fieldSeen[tempspasse.FieldUpdatedAt] = struct{}{}
+			}
+		case "debut":
+			if _, ok := fieldSeen[tempspasse.FieldDebut]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldDebut)
+				fieldSeen[tempspasse.FieldDebut] = struct{}{}
+			}
+		case "fin":
+			if _, ok := fieldSeen[tempspasse.FieldFin]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldFin)
+				fieldSeen[tempspasse.FieldFin] = struct{}{}
+			}
+		case "dureeMinutes":
+			if _, ok := fieldSeen[tempspasse.FieldDureeMinutes]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldDureeMinutes)
+				fieldSeen[tempspasse.FieldDureeMinutes] = struct{}{}
+			}
+		case "tauxHoraireCentimes":
+			if _, ok := fieldSeen[tempspasse.FieldTauxHoraireCentimes]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldTauxHoraireCentimes)
+				fieldSeen[tempspasse.FieldTauxHoraireCentimes] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[tempspasse.FieldNote]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldNote)
+				fieldSeen[tempspasse.FieldNote] = struct{}{}
+			}
+		case "interventionID":
+			if _, ok := fieldSeen[tempspasse.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldInterventionID)
+				fieldSeen[tempspasse.FieldInterventionID] = struct{}{}
+			}
+		case "technicienID":
+			if _, ok := fieldSeen[tempspasse.FieldTechnicienID]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldTechnicienID)
+				fieldSeen[tempspasse.FieldTechnicienID] = struct{}{}
+			}
+		case "userID":
+			if _, ok := fieldSeen[tempspasse.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, tempspasse.FieldUserID)
+				fieldSeen[tempspasse.FieldUserID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type tempspassePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TempsPassePaginateOption
+}
+
+func newTempsPassePaginateArgs(rv map[string]any) *tempspassePaginateArgs {
+	args := &tempspassePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TempsPasseOrder{Field: &TempsPasseOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTempsPasseOrder(order))
+			}
+		case *TempsPasseOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTempsPasseOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TempsPasseWhereInput); ok {
+		args.opts = append(args.opts, WithTempsPasseFilter(v.Filter))
 	}
 	return args
 }

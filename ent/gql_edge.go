@@ -237,6 +237,27 @@ func (_m *Intervention) CompetenceRequise(ctx context.Context) (*Competence, err
 	return result, MaskNotFound(err)
 }
 
+func (_m *Intervention) TempsPasses(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TempsPasseOrder, where *TempsPasseWhereInput,
+) (*TempsPasseConnection, error) {
+	opts := []TempsPassePaginateOption{
+		WithTempsPasseOrder(orderBy),
+		WithTempsPasseFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[11][alias]
+	if nodes, err := _m.NamedTempsPasses(alias); err == nil || hasTotalCount {
+		pager, err := newTempsPassePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TempsPasseConnection{Edges: []*TempsPasseEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTempsPasses().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedUtilisations(graphql.GetFieldContext(ctx).Field.Alias)
@@ -488,6 +509,30 @@ func (_m *TechnicienCompetence) Competence(ctx context.Context) (*Competence, er
 	result, err := _m.Edges.CompetenceOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryCompetence().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TempsPasse) Intervention(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.InterventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIntervention().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TempsPasse) Technicien(ctx context.Context) (*Technicien, error) {
+	result, err := _m.Edges.TechnicienOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTechnicien().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TempsPasse) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
 	}
 	return result, err
 }

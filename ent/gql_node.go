@@ -26,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -108,6 +109,11 @@ var techniciencompetenceImplementors = []string{"TechnicienCompetence", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*TechnicienCompetence) IsNode() {}
+
+var tempspasseImplementors = []string{"TempsPasse", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TempsPasse) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -322,6 +328,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(techniciencompetence.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, techniciencompetenceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case tempspasse.Table:
+		query := c.TempsPasse.Query().
+			Where(tempspasse.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, tempspasseImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -636,6 +651,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.TechnicienCompetence.Query().
 			Where(techniciencompetence.IDIn(ids...))
 		query, err := query.CollectFields(ctx, techniciencompetenceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case tempspasse.Table:
+		query := c.TempsPasse.Query().
+			Where(tempspasse.IDIn(ids...))
+		query, err := query.CollectFields(ctx, tempspasseImplementors...)
 		if err != nil {
 			return nil, err
 		}

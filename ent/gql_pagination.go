@@ -29,6 +29,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -6042,6 +6043,338 @@ func (_m *TechnicienCompetence) ToEdge(order *TechnicienCompetenceOrder) *Techni
 		order = DefaultTechnicienCompetenceOrder
 	}
 	return &TechnicienCompetenceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TempsPasseEdge is the edge representation of TempsPasse.
+type TempsPasseEdge struct {
+	Node   *TempsPasse `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// TempsPasseConnection is the connection containing edges to TempsPasse.
+type TempsPasseConnection struct {
+	Edges      []*TempsPasseEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *TempsPasseConnection) build(nodes []*TempsPasse, pager *tempspassePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TempsPasse
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TempsPasse {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TempsPasse {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TempsPasseEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TempsPasseEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TempsPassePaginateOption enables pagination customization.
+type TempsPassePaginateOption func(*tempspassePager) error
+
+// WithTempsPasseOrder configures pagination ordering.
+func WithTempsPasseOrder(order *TempsPasseOrder) TempsPassePaginateOption {
+	if order == nil {
+		order = DefaultTempsPasseOrder
+	}
+	o := *order
+	return func(pager *tempspassePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTempsPasseOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTempsPasseFilter configures pagination filter.
+func WithTempsPasseFilter(filter func(*TempsPasseQuery) (*TempsPasseQuery, error)) TempsPassePaginateOption {
+	return func(pager *tempspassePager) error {
+		if filter == nil {
+			return errors.New("TempsPasseQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type tempspassePager struct {
+	reverse bool
+	order   *TempsPasseOrder
+	filter  func(*TempsPasseQuery) (*TempsPasseQuery, error)
+}
+
+func newTempsPassePager(opts []TempsPassePaginateOption, reverse bool) (*tempspassePager, error) {
+	pager := &tempspassePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTempsPasseOrder
+	}
+	return pager, nil
+}
+
+func (p *tempspassePager) applyFilter(query *TempsPasseQuery) (*TempsPasseQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *tempspassePager) toCursor(_m *TempsPasse) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *tempspassePager) applyCursors(query *TempsPasseQuery, after, before *Cursor) (*TempsPasseQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTempsPasseOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *tempspassePager) applyOrder(query *TempsPasseQuery) *TempsPasseQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTempsPasseOrder.Field {
+		query = query.Order(DefaultTempsPasseOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *tempspassePager) orderExpr(query *TempsPasseQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTempsPasseOrder.Field {
+			b.Comma().Ident(DefaultTempsPasseOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TempsPasse.
+func (_m *TempsPasseQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TempsPassePaginateOption,
+) (*TempsPasseConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTempsPassePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TempsPasseConnection{Edges: []*TempsPasseEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TempsPasseOrderFieldCreatedAt orders TempsPasse by created_at.
+	TempsPasseOrderFieldCreatedAt = &TempsPasseOrderField{
+		Value: func(_m *TempsPasse) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: tempspasse.FieldCreatedAt,
+		toTerm: tempspasse.ByCreatedAt,
+		toCursor: func(_m *TempsPasse) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TempsPasseOrderFieldUpdatedAt orders TempsPasse by updated_at.
+	TempsPasseOrderFieldUpdatedAt = &TempsPasseOrderField{
+		Value: func(_m *TempsPasse) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: tempspasse.FieldUpdatedAt,
+		toTerm: tempspasse.ByUpdatedAt,
+		toCursor: func(_m *TempsPasse) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// TempsPasseOrderFieldDebut orders TempsPasse by debut.
+	TempsPasseOrderFieldDebut = &TempsPasseOrderField{
+		Value: func(_m *TempsPasse) (ent.Value, error) {
+			return _m.Debut, nil
+		},
+		column: tempspasse.FieldDebut,
+		toTerm: tempspasse.ByDebut,
+		toCursor: func(_m *TempsPasse) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Debut,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TempsPasseOrderField) String() string {
+	var str string
+	switch f.column {
+	case TempsPasseOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TempsPasseOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case TempsPasseOrderFieldDebut.column:
+		str = "DEBUT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TempsPasseOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TempsPasseOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TempsPasseOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TempsPasseOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TempsPasseOrderFieldUpdatedAt
+	case "DEBUT":
+		*f = *TempsPasseOrderFieldDebut
+	default:
+		return fmt.Errorf("%s is not a valid TempsPasseOrderField", str)
+	}
+	return nil
+}
+
+// TempsPasseOrderField defines the ordering field of TempsPasse.
+type TempsPasseOrderField struct {
+	// Value extracts the ordering value from the given TempsPasse.
+	Value    func(*TempsPasse) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) tempspasse.OrderOption
+	toCursor func(*TempsPasse) Cursor
+}
+
+// TempsPasseOrder defines the ordering of TempsPasse.
+type TempsPasseOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *TempsPasseOrderField `json:"field"`
+}
+
+// DefaultTempsPasseOrder is the default ordering of TempsPasse.
+var DefaultTempsPasseOrder = &TempsPasseOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TempsPasseOrderField{
+		Value: func(_m *TempsPasse) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: tempspasse.FieldID,
+		toTerm: tempspasse.ByID,
+		toCursor: func(_m *TempsPasse) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TempsPasse into TempsPasseEdge.
+func (_m *TempsPasse) ToEdge(order *TempsPasseOrder) *TempsPasseEdge {
+	if order == nil {
+		order = DefaultTempsPasseOrder
+	}
+	return &TempsPasseEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -3480,6 +3481,10 @@ type InterventionWhereInput struct {
 	HasCompetenceRequise     *bool                   `json:"hasCompetenceRequise,omitempty"`
 	HasCompetenceRequiseWith []*CompetenceWhereInput `json:"hasCompetenceRequiseWith,omitempty"`
 
+	// "temps_passes" edge predicates.
+	HasTempsPasses     *bool                   `json:"hasTempsPasses,omitempty"`
+	HasTempsPassesWith []*TempsPasseWhereInput `json:"hasTempsPassesWith,omitempty"`
+
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
 	HasUtilisationsWith []*InterventionPieceWhereInput `json:"hasUtilisationsWith,omitempty"`
@@ -4552,6 +4557,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasCompetenceRequiseWith(with...))
+	}
+	if i.HasTempsPasses != nil {
+		p := intervention.HasTempsPasses()
+		if !*i.HasTempsPasses {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTempsPassesWith) > 0 {
+		with := make([]predicate.TempsPasse, 0, len(i.HasTempsPassesWith))
+		for _, w := range i.HasTempsPassesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTempsPassesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasTempsPassesWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()
@@ -9280,6 +9303,498 @@ func (i *TechnicienCompetenceWhereInput) P() (predicate.TechnicienCompetence, er
 		return predicates[0], nil
 	default:
 		return techniciencompetence.And(predicates...), nil
+	}
+}
+
+// TempsPasseWhereInput represents a where input for filtering TempsPasse queries.
+type TempsPasseWhereInput struct {
+	Predicates []predicate.TempsPasse  `json:"-"`
+	Not        *TempsPasseWhereInput   `json:"not,omitempty"`
+	Or         []*TempsPasseWhereInput `json:"or,omitempty"`
+	And        []*TempsPasseWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "debut" field predicates.
+	Debut      *time.Time  `json:"debut,omitempty"`
+	DebutNEQ   *time.Time  `json:"debutNEQ,omitempty"`
+	DebutIn    []time.Time `json:"debutIn,omitempty"`
+	DebutNotIn []time.Time `json:"debutNotIn,omitempty"`
+	DebutGT    *time.Time  `json:"debutGT,omitempty"`
+	DebutGTE   *time.Time  `json:"debutGTE,omitempty"`
+	DebutLT    *time.Time  `json:"debutLT,omitempty"`
+	DebutLTE   *time.Time  `json:"debutLTE,omitempty"`
+
+	// "fin" field predicates.
+	Fin       *time.Time  `json:"fin,omitempty"`
+	FinNEQ    *time.Time  `json:"finNEQ,omitempty"`
+	FinIn     []time.Time `json:"finIn,omitempty"`
+	FinNotIn  []time.Time `json:"finNotIn,omitempty"`
+	FinGT     *time.Time  `json:"finGT,omitempty"`
+	FinGTE    *time.Time  `json:"finGTE,omitempty"`
+	FinLT     *time.Time  `json:"finLT,omitempty"`
+	FinLTE    *time.Time  `json:"finLTE,omitempty"`
+	FinIsNil  bool        `json:"finIsNil,omitempty"`
+	FinNotNil bool        `json:"finNotNil,omitempty"`
+
+	// "duree_minutes" field predicates.
+	DureeMinutes       *int  `json:"dureeMinutes,omitempty"`
+	DureeMinutesNEQ    *int  `json:"dureeMinutesNEQ,omitempty"`
+	DureeMinutesIn     []int `json:"dureeMinutesIn,omitempty"`
+	DureeMinutesNotIn  []int `json:"dureeMinutesNotIn,omitempty"`
+	DureeMinutesGT     *int  `json:"dureeMinutesGT,omitempty"`
+	DureeMinutesGTE    *int  `json:"dureeMinutesGTE,omitempty"`
+	DureeMinutesLT     *int  `json:"dureeMinutesLT,omitempty"`
+	DureeMinutesLTE    *int  `json:"dureeMinutesLTE,omitempty"`
+	DureeMinutesIsNil  bool  `json:"dureeMinutesIsNil,omitempty"`
+	DureeMinutesNotNil bool  `json:"dureeMinutesNotNil,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "intervention_id" field predicates.
+	InterventionID      *int  `json:"interventionID,omitempty"`
+	InterventionIDNEQ   *int  `json:"interventionIDNEQ,omitempty"`
+	InterventionIDIn    []int `json:"interventionIDIn,omitempty"`
+	InterventionIDNotIn []int `json:"interventionIDNotIn,omitempty"`
+
+	// "technicien_id" field predicates.
+	TechnicienID      *int  `json:"technicienID,omitempty"`
+	TechnicienIDNEQ   *int  `json:"technicienIDNEQ,omitempty"`
+	TechnicienIDIn    []int `json:"technicienIDIn,omitempty"`
+	TechnicienIDNotIn []int `json:"technicienIDNotIn,omitempty"`
+
+	// "user_id" field predicates.
+	UserID      *int  `json:"userID,omitempty"`
+	UserIDNEQ   *int  `json:"userIDNEQ,omitempty"`
+	UserIDIn    []int `json:"userIDIn,omitempty"`
+	UserIDNotIn []int `json:"userIDNotIn,omitempty"`
+
+	// "intervention" edge predicates.
+	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
+	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "technicien" edge predicates.
+	HasTechnicien     *bool                   `json:"hasTechnicien,omitempty"`
+	HasTechnicienWith []*TechnicienWhereInput `json:"hasTechnicienWith,omitempty"`
+
+	// "user" edge predicates.
+	HasUser     *bool             `json:"hasUser,omitempty"`
+	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TempsPasseWhereInput) AddPredicates(predicates ...predicate.TempsPasse) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TempsPasseWhereInput filter on the TempsPasseQuery builder.
+func (i *TempsPasseWhereInput) Filter(q *TempsPasseQuery) (*TempsPasseQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTempsPasseWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTempsPasseWhereInput is returned in case the TempsPasseWhereInput is empty.
+var ErrEmptyTempsPasseWhereInput = errors.New("ent: empty predicate TempsPasseWhereInput")
+
+// P returns a predicate for filtering tempspasses.
+// An error is returned if the input is empty or invalid.
+func (i *TempsPasseWhereInput) P() (predicate.TempsPasse, error) {
+	var predicates []predicate.TempsPasse
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, tempspasse.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.TempsPasse, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, tempspasse.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.TempsPasse, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, tempspasse.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, tempspasse.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, tempspasse.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, tempspasse.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, tempspasse.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, tempspasse.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, tempspasse.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, tempspasse.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, tempspasse.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, tempspasse.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, tempspasse.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, tempspasse.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, tempspasse.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, tempspasse.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, tempspasse.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, tempspasse.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, tempspasse.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, tempspasse.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, tempspasse.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, tempspasse.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, tempspasse.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, tempspasse.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, tempspasse.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, tempspasse.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, tempspasse.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Debut != nil {
+		predicates = append(predicates, tempspasse.DebutEQ(*i.Debut))
+	}
+	if i.DebutNEQ != nil {
+		predicates = append(predicates, tempspasse.DebutNEQ(*i.DebutNEQ))
+	}
+	if len(i.DebutIn) > 0 {
+		predicates = append(predicates, tempspasse.DebutIn(i.DebutIn...))
+	}
+	if len(i.DebutNotIn) > 0 {
+		predicates = append(predicates, tempspasse.DebutNotIn(i.DebutNotIn...))
+	}
+	if i.DebutGT != nil {
+		predicates = append(predicates, tempspasse.DebutGT(*i.DebutGT))
+	}
+	if i.DebutGTE != nil {
+		predicates = append(predicates, tempspasse.DebutGTE(*i.DebutGTE))
+	}
+	if i.DebutLT != nil {
+		predicates = append(predicates, tempspasse.DebutLT(*i.DebutLT))
+	}
+	if i.DebutLTE != nil {
+		predicates = append(predicates, tempspasse.DebutLTE(*i.DebutLTE))
+	}
+	if i.Fin != nil {
+		predicates = append(predicates, tempspasse.FinEQ(*i.Fin))
+	}
+	if i.FinNEQ != nil {
+		predicates = append(predicates, tempspasse.FinNEQ(*i.FinNEQ))
+	}
+	if len(i.FinIn) > 0 {
+		predicates = append(predicates, tempspasse.FinIn(i.FinIn...))
+	}
+	if len(i.FinNotIn) > 0 {
+		predicates = append(predicates, tempspasse.FinNotIn(i.FinNotIn...))
+	}
+	if i.FinGT != nil {
+		predicates = append(predicates, tempspasse.FinGT(*i.FinGT))
+	}
+	if i.FinGTE != nil {
+		predicates = append(predicates, tempspasse.FinGTE(*i.FinGTE))
+	}
+	if i.FinLT != nil {
+		predicates = append(predicates, tempspasse.FinLT(*i.FinLT))
+	}
+	if i.FinLTE != nil {
+		predicates = append(predicates, tempspasse.FinLTE(*i.FinLTE))
+	}
+	if i.FinIsNil {
+		predicates = append(predicates, tempspasse.FinIsNil())
+	}
+	if i.FinNotNil {
+		predicates = append(predicates, tempspasse.FinNotNil())
+	}
+	if i.DureeMinutes != nil {
+		predicates = append(predicates, tempspasse.DureeMinutesEQ(*i.DureeMinutes))
+	}
+	if i.DureeMinutesNEQ != nil {
+		predicates = append(predicates, tempspasse.DureeMinutesNEQ(*i.DureeMinutesNEQ))
+	}
+	if len(i.DureeMinutesIn) > 0 {
+		predicates = append(predicates, tempspasse.DureeMinutesIn(i.DureeMinutesIn...))
+	}
+	if len(i.DureeMinutesNotIn) > 0 {
+		predicates = append(predicates, tempspasse.DureeMinutesNotIn(i.DureeMinutesNotIn...))
+	}
+	if i.DureeMinutesGT != nil {
+		predicates = append(predicates, tempspasse.DureeMinutesGT(*i.DureeMinutesGT))
+	}
+	if i.DureeMinutesGTE != nil {
+		predicates = append(predicates, tempspasse.DureeMinutesGTE(*i.DureeMinutesGTE))
+	}
+	if i.DureeMinutesLT != nil {
+		predicates = append(predicates, tempspasse.DureeMinutesLT(*i.DureeMinutesLT))
+	}
+	if i.DureeMinutesLTE != nil {
+		predicates = append(predicates, tempspasse.DureeMinutesLTE(*i.DureeMinutesLTE))
+	}
+	if i.DureeMinutesIsNil {
+		predicates = append(predicates, tempspasse.DureeMinutesIsNil())
+	}
+	if i.DureeMinutesNotNil {
+		predicates = append(predicates, tempspasse.DureeMinutesNotNil())
+	}
+	if i.Note != nil {
+		predicates = append(predicates, tempspasse.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, tempspasse.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, tempspasse.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, tempspasse.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, tempspasse.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, tempspasse.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, tempspasse.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, tempspasse.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, tempspasse.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, tempspasse.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, tempspasse.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, tempspasse.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, tempspasse.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, tempspasse.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, tempspasse.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.InterventionID != nil {
+		predicates = append(predicates, tempspasse.InterventionIDEQ(*i.InterventionID))
+	}
+	if i.InterventionIDNEQ != nil {
+		predicates = append(predicates, tempspasse.InterventionIDNEQ(*i.InterventionIDNEQ))
+	}
+	if len(i.InterventionIDIn) > 0 {
+		predicates = append(predicates, tempspasse.InterventionIDIn(i.InterventionIDIn...))
+	}
+	if len(i.InterventionIDNotIn) > 0 {
+		predicates = append(predicates, tempspasse.InterventionIDNotIn(i.InterventionIDNotIn...))
+	}
+	if i.TechnicienID != nil {
+		predicates = append(predicates, tempspasse.TechnicienIDEQ(*i.TechnicienID))
+	}
+	if i.TechnicienIDNEQ != nil {
+		predicates = append(predicates, tempspasse.TechnicienIDNEQ(*i.TechnicienIDNEQ))
+	}
+	if len(i.TechnicienIDIn) > 0 {
+		predicates = append(predicates, tempspasse.TechnicienIDIn(i.TechnicienIDIn...))
+	}
+	if len(i.TechnicienIDNotIn) > 0 {
+		predicates = append(predicates, tempspasse.TechnicienIDNotIn(i.TechnicienIDNotIn...))
+	}
+	if i.UserID != nil {
+		predicates = append(predicates, tempspasse.UserIDEQ(*i.UserID))
+	}
+	if i.UserIDNEQ != nil {
+		predicates = append(predicates, tempspasse.UserIDNEQ(*i.UserIDNEQ))
+	}
+	if len(i.UserIDIn) > 0 {
+		predicates = append(predicates, tempspasse.UserIDIn(i.UserIDIn...))
+	}
+	if len(i.UserIDNotIn) > 0 {
+		predicates = append(predicates, tempspasse.UserIDNotIn(i.UserIDNotIn...))
+	}
+
+	if i.HasIntervention != nil {
+		p := tempspasse.HasIntervention()
+		if !*i.HasIntervention {
+			p = tempspasse.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionWith))
+		for _, w := range i.HasInterventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, tempspasse.HasInterventionWith(with...))
+	}
+	if i.HasTechnicien != nil {
+		p := tempspasse.HasTechnicien()
+		if !*i.HasTechnicien {
+			p = tempspasse.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTechnicienWith) > 0 {
+		with := make([]predicate.Technicien, 0, len(i.HasTechnicienWith))
+		for _, w := range i.HasTechnicienWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTechnicienWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, tempspasse.HasTechnicienWith(with...))
+	}
+	if i.HasUser != nil {
+		p := tempspasse.HasUser()
+		if !*i.HasUser {
+			p = tempspasse.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUserWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasUserWith))
+		for _, w := range i.HasUserWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUserWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, tempspasse.HasUserWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTempsPasseWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return tempspasse.And(predicates...), nil
 	}
 }
 

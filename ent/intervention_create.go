@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -626,6 +627,21 @@ func (_c *InterventionCreate) SetCompetenceRequise(v *Competence) *InterventionC
 	return _c.SetCompetenceRequiseID(v.ID)
 }
 
+// AddTempsPassIDs adds the "temps_passes" edge to the TempsPasse entity by IDs.
+func (_c *InterventionCreate) AddTempsPassIDs(ids ...int) *InterventionCreate {
+	_c.mutation.AddTempsPassIDs(ids...)
+	return _c
+}
+
+// AddTempsPasses adds the "temps_passes" edges to the TempsPasse entity.
+func (_c *InterventionCreate) AddTempsPasses(v ...*TempsPasse) *InterventionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTempsPassIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_c *InterventionCreate) AddUtilisationIDs(ids ...int) *InterventionCreate {
 	_c.mutation.AddUtilisationIDs(ids...)
@@ -1135,6 +1151,22 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.CompetenceRequiseID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TempsPassesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.UtilisationsIDs(); len(nodes) > 0 {

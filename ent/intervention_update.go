@@ -24,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -777,6 +778,21 @@ func (_u *InterventionUpdate) SetCompetenceRequise(v *Competence) *InterventionU
 	return _u.SetCompetenceRequiseID(v.ID)
 }
 
+// AddTempsPassIDs adds the "temps_passes" edge to the TempsPasse entity by IDs.
+func (_u *InterventionUpdate) AddTempsPassIDs(ids ...int) *InterventionUpdate {
+	_u.mutation.AddTempsPassIDs(ids...)
+	return _u
+}
+
+// AddTempsPasses adds the "temps_passes" edges to the TempsPasse entity.
+func (_u *InterventionUpdate) AddTempsPasses(v ...*TempsPasse) *InterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTempsPassIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdate) AddUtilisationIDs(ids ...int) *InterventionUpdate {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -921,6 +937,27 @@ func (_u *InterventionUpdate) RemovePieces(v ...*Piece) *InterventionUpdate {
 func (_u *InterventionUpdate) ClearCompetenceRequise() *InterventionUpdate {
 	_u.mutation.ClearCompetenceRequise()
 	return _u
+}
+
+// ClearTempsPasses clears all "temps_passes" edges to the TempsPasse entity.
+func (_u *InterventionUpdate) ClearTempsPasses() *InterventionUpdate {
+	_u.mutation.ClearTempsPasses()
+	return _u
+}
+
+// RemoveTempsPassIDs removes the "temps_passes" edge to TempsPasse entities by IDs.
+func (_u *InterventionUpdate) RemoveTempsPassIDs(ids ...int) *InterventionUpdate {
+	_u.mutation.RemoveTempsPassIDs(ids...)
+	return _u
+}
+
+// RemoveTempsPasses removes "temps_passes" edges to TempsPasse entities.
+func (_u *InterventionUpdate) RemoveTempsPasses(v ...*TempsPasse) *InterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTempsPassIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -1576,6 +1613,51 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TempsPassesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTempsPassesIDs(); len(nodes) > 0 && !_u.mutation.TempsPassesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TempsPassesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2385,6 +2467,21 @@ func (_u *InterventionUpdateOne) SetCompetenceRequise(v *Competence) *Interventi
 	return _u.SetCompetenceRequiseID(v.ID)
 }
 
+// AddTempsPassIDs adds the "temps_passes" edge to the TempsPasse entity by IDs.
+func (_u *InterventionUpdateOne) AddTempsPassIDs(ids ...int) *InterventionUpdateOne {
+	_u.mutation.AddTempsPassIDs(ids...)
+	return _u
+}
+
+// AddTempsPasses adds the "temps_passes" edges to the TempsPasse entity.
+func (_u *InterventionUpdateOne) AddTempsPasses(v ...*TempsPasse) *InterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTempsPassIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdateOne) AddUtilisationIDs(ids ...int) *InterventionUpdateOne {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -2529,6 +2626,27 @@ func (_u *InterventionUpdateOne) RemovePieces(v ...*Piece) *InterventionUpdateOn
 func (_u *InterventionUpdateOne) ClearCompetenceRequise() *InterventionUpdateOne {
 	_u.mutation.ClearCompetenceRequise()
 	return _u
+}
+
+// ClearTempsPasses clears all "temps_passes" edges to the TempsPasse entity.
+func (_u *InterventionUpdateOne) ClearTempsPasses() *InterventionUpdateOne {
+	_u.mutation.ClearTempsPasses()
+	return _u
+}
+
+// RemoveTempsPassIDs removes the "temps_passes" edge to TempsPasse entities by IDs.
+func (_u *InterventionUpdateOne) RemoveTempsPassIDs(ids ...int) *InterventionUpdateOne {
+	_u.mutation.RemoveTempsPassIDs(ids...)
+	return _u
+}
+
+// RemoveTempsPasses removes "temps_passes" edges to TempsPasse entities.
+func (_u *InterventionUpdateOne) RemoveTempsPasses(v ...*TempsPasse) *InterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTempsPassIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -3214,6 +3332,51 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TempsPassesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTempsPassesIDs(); len(nodes) > 0 && !_u.mutation.TempsPassesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TempsPassesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.TempsPassesTable,
+			Columns: []string{intervention.TempsPassesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

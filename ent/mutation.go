@@ -30,6 +30,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -61,6 +62,7 @@ const (
 	TypeSociete                = "Societe"
 	TypeTechnicien             = "Technicien"
 	TypeTechnicienCompetence   = "TechnicienCompetence"
+	TypeTempsPasse             = "TempsPasse"
 	TypeUser                   = "User"
 )
 
@@ -7035,6 +7037,9 @@ type InterventionMutation struct {
 	clearedpieces             bool
 	competence_requise        *int
 	clearedcompetence_requise bool
+	temps_passes              map[int]struct{}
+	removedtemps_passes       map[int]struct{}
+	clearedtemps_passes       bool
 	utilisations              map[int]struct{}
 	removedutilisations       map[int]struct{}
 	clearedutilisations       bool
@@ -9236,6 +9241,60 @@ func (m *InterventionMutation) ResetCompetenceRequise() {
 	m.clearedcompetence_requise = false
 }
 
+// AddTempsPassIDs adds the "temps_passes" edge to the TempsPasse entity by ids.
+func (m *InterventionMutation) AddTempsPassIDs(ids ...int) {
+	if m.temps_passes == nil {
+		m.temps_passes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.temps_passes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTempsPasses clears the "temps_passes" edge to the TempsPasse entity.
+func (m *InterventionMutation) ClearTempsPasses() {
+	m.clearedtemps_passes = true
+}
+
+// TempsPassesCleared reports if the "temps_passes" edge to the TempsPasse entity was cleared.
+func (m *InterventionMutation) TempsPassesCleared() bool {
+	return m.clearedtemps_passes
+}
+
+// RemoveTempsPassIDs removes the "temps_passes" edge to the TempsPasse entity by IDs.
+func (m *InterventionMutation) RemoveTempsPassIDs(ids ...int) {
+	if m.removedtemps_passes == nil {
+		m.removedtemps_passes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.temps_passes, ids[i])
+		m.removedtemps_passes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTempsPasses returns the removed IDs of the "temps_passes" edge to the TempsPasse entity.
+func (m *InterventionMutation) RemovedTempsPassesIDs() (ids []int) {
+	for id := range m.removedtemps_passes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TempsPassesIDs returns the "temps_passes" edge IDs in the mutation.
+func (m *InterventionMutation) TempsPassesIDs() (ids []int) {
+	for id := range m.temps_passes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTempsPasses resets all changes to the "temps_passes" edge.
+func (m *InterventionMutation) ResetTempsPasses() {
+	m.temps_passes = nil
+	m.clearedtemps_passes = false
+	m.removedtemps_passes = nil
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -10216,7 +10275,7 @@ func (m *InterventionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -10249,6 +10308,9 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.competence_requise != nil {
 		edges = append(edges, intervention.EdgeCompetenceRequise)
+	}
+	if m.temps_passes != nil {
+		edges = append(edges, intervention.EdgeTempsPasses)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -10312,6 +10374,12 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.competence_requise; id != nil {
 			return []ent.Value{*id}
 		}
+	case intervention.EdgeTempsPasses:
+		ids := make([]ent.Value, 0, len(m.temps_passes))
+		for id := range m.temps_passes {
+			ids = append(ids, id)
+		}
+		return ids
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -10324,7 +10392,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -10336,6 +10404,9 @@ func (m *InterventionMutation) RemovedEdges() []string {
 	}
 	if m.removedpieces != nil {
 		edges = append(edges, intervention.EdgePieces)
+	}
+	if m.removedtemps_passes != nil {
+		edges = append(edges, intervention.EdgeTempsPasses)
 	}
 	if m.removedutilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -10371,6 +10442,12 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeTempsPasses:
+		ids := make([]ent.Value, 0, len(m.removedtemps_passes))
+		for id := range m.removedtemps_passes {
+			ids = append(ids, id)
+		}
+		return ids
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.removedutilisations))
 		for id := range m.removedutilisations {
@@ -10383,7 +10460,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -10417,6 +10494,9 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	if m.clearedcompetence_requise {
 		edges = append(edges, intervention.EdgeCompetenceRequise)
 	}
+	if m.clearedtemps_passes {
+		edges = append(edges, intervention.EdgeTempsPasses)
+	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
 	}
@@ -10449,6 +10529,8 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearedpieces
 	case intervention.EdgeCompetenceRequise:
 		return m.clearedcompetence_requise
+	case intervention.EdgeTempsPasses:
+		return m.clearedtemps_passes
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -10520,6 +10602,9 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgeCompetenceRequise:
 		m.ResetCompetenceRequise()
+		return nil
+	case intervention.EdgeTempsPasses:
+		m.ResetTempsPasses()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()
@@ -22532,6 +22617,1094 @@ func (m *TechnicienCompetenceMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown TechnicienCompetence edge %s", name)
+}
+
+// TempsPasseMutation represents an operation that mutates the TempsPasse nodes in the graph.
+type TempsPasseMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	debut                    *time.Time
+	fin                      *time.Time
+	duree_minutes            *int
+	addduree_minutes         *int
+	taux_horaire_centimes    *int64
+	addtaux_horaire_centimes *int64
+	note                     *string
+	clearedFields            map[string]struct{}
+	intervention             *int
+	clearedintervention      bool
+	technicien               *int
+	clearedtechnicien        bool
+	user                     *int
+	cleareduser              bool
+	done                     bool
+	oldValue                 func(context.Context) (*TempsPasse, error)
+	predicates               []predicate.TempsPasse
+}
+
+var _ ent.Mutation = (*TempsPasseMutation)(nil)
+
+// tempspasseOption allows management of the mutation configuration using functional options.
+type tempspasseOption func(*TempsPasseMutation)
+
+// newTempsPasseMutation creates new mutation for the TempsPasse entity.
+func newTempsPasseMutation(c config, op Op, opts ...tempspasseOption) *TempsPasseMutation {
+	m := &TempsPasseMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTempsPasse,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTempsPasseID sets the ID field of the mutation.
+func withTempsPasseID(id int) tempspasseOption {
+	return func(m *TempsPasseMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TempsPasse
+		)
+		m.oldValue = func(ctx context.Context) (*TempsPasse, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TempsPasse.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTempsPasse sets the old TempsPasse of the mutation.
+func withTempsPasse(node *TempsPasse) tempspasseOption {
+	return func(m *TempsPasseMutation) {
+		m.oldValue = func(context.Context) (*TempsPasse, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TempsPasseMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TempsPasseMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TempsPasseMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TempsPasseMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TempsPasse.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TempsPasseMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TempsPasseMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TempsPasseMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TempsPasseMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TempsPasseMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TempsPasseMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDebut sets the "debut" field.
+func (m *TempsPasseMutation) SetDebut(t time.Time) {
+	m.debut = &t
+}
+
+// Debut returns the value of the "debut" field in the mutation.
+func (m *TempsPasseMutation) Debut() (r time.Time, exists bool) {
+	v := m.debut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDebut returns the old "debut" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldDebut(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDebut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDebut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDebut: %w", err)
+	}
+	return oldValue.Debut, nil
+}
+
+// ResetDebut resets all changes to the "debut" field.
+func (m *TempsPasseMutation) ResetDebut() {
+	m.debut = nil
+}
+
+// SetFin sets the "fin" field.
+func (m *TempsPasseMutation) SetFin(t time.Time) {
+	m.fin = &t
+}
+
+// Fin returns the value of the "fin" field in the mutation.
+func (m *TempsPasseMutation) Fin() (r time.Time, exists bool) {
+	v := m.fin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFin returns the old "fin" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldFin(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFin: %w", err)
+	}
+	return oldValue.Fin, nil
+}
+
+// ClearFin clears the value of the "fin" field.
+func (m *TempsPasseMutation) ClearFin() {
+	m.fin = nil
+	m.clearedFields[tempspasse.FieldFin] = struct{}{}
+}
+
+// FinCleared returns if the "fin" field was cleared in this mutation.
+func (m *TempsPasseMutation) FinCleared() bool {
+	_, ok := m.clearedFields[tempspasse.FieldFin]
+	return ok
+}
+
+// ResetFin resets all changes to the "fin" field.
+func (m *TempsPasseMutation) ResetFin() {
+	m.fin = nil
+	delete(m.clearedFields, tempspasse.FieldFin)
+}
+
+// SetDureeMinutes sets the "duree_minutes" field.
+func (m *TempsPasseMutation) SetDureeMinutes(i int) {
+	m.duree_minutes = &i
+	m.addduree_minutes = nil
+}
+
+// DureeMinutes returns the value of the "duree_minutes" field in the mutation.
+func (m *TempsPasseMutation) DureeMinutes() (r int, exists bool) {
+	v := m.duree_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDureeMinutes returns the old "duree_minutes" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldDureeMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDureeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDureeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDureeMinutes: %w", err)
+	}
+	return oldValue.DureeMinutes, nil
+}
+
+// AddDureeMinutes adds i to the "duree_minutes" field.
+func (m *TempsPasseMutation) AddDureeMinutes(i int) {
+	if m.addduree_minutes != nil {
+		*m.addduree_minutes += i
+	} else {
+		m.addduree_minutes = &i
+	}
+}
+
+// AddedDureeMinutes returns the value that was added to the "duree_minutes" field in this mutation.
+func (m *TempsPasseMutation) AddedDureeMinutes() (r int, exists bool) {
+	v := m.addduree_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDureeMinutes clears the value of the "duree_minutes" field.
+func (m *TempsPasseMutation) ClearDureeMinutes() {
+	m.duree_minutes = nil
+	m.addduree_minutes = nil
+	m.clearedFields[tempspasse.FieldDureeMinutes] = struct{}{}
+}
+
+// DureeMinutesCleared returns if the "duree_minutes" field was cleared in this mutation.
+func (m *TempsPasseMutation) DureeMinutesCleared() bool {
+	_, ok := m.clearedFields[tempspasse.FieldDureeMinutes]
+	return ok
+}
+
+// ResetDureeMinutes resets all changes to the "duree_minutes" field.
+func (m *TempsPasseMutation) ResetDureeMinutes() {
+	m.duree_minutes = nil
+	m.addduree_minutes = nil
+	delete(m.clearedFields, tempspasse.FieldDureeMinutes)
+}
+
+// SetTauxHoraireCentimes sets the "taux_horaire_centimes" field.
+func (m *TempsPasseMutation) SetTauxHoraireCentimes(i int64) {
+	m.taux_horaire_centimes = &i
+	m.addtaux_horaire_centimes = nil
+}
+
+// TauxHoraireCentimes returns the value of the "taux_horaire_centimes" field in the mutation.
+func (m *TempsPasseMutation) TauxHoraireCentimes() (r int64, exists bool) {
+	v := m.taux_horaire_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTauxHoraireCentimes returns the old "taux_horaire_centimes" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldTauxHoraireCentimes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTauxHoraireCentimes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTauxHoraireCentimes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTauxHoraireCentimes: %w", err)
+	}
+	return oldValue.TauxHoraireCentimes, nil
+}
+
+// AddTauxHoraireCentimes adds i to the "taux_horaire_centimes" field.
+func (m *TempsPasseMutation) AddTauxHoraireCentimes(i int64) {
+	if m.addtaux_horaire_centimes != nil {
+		*m.addtaux_horaire_centimes += i
+	} else {
+		m.addtaux_horaire_centimes = &i
+	}
+}
+
+// AddedTauxHoraireCentimes returns the value that was added to the "taux_horaire_centimes" field in this mutation.
+func (m *TempsPasseMutation) AddedTauxHoraireCentimes() (r int64, exists bool) {
+	v := m.addtaux_horaire_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTauxHoraireCentimes resets all changes to the "taux_horaire_centimes" field.
+func (m *TempsPasseMutation) ResetTauxHoraireCentimes() {
+	m.taux_horaire_centimes = nil
+	m.addtaux_horaire_centimes = nil
+}
+
+// SetNote sets the "note" field.
+func (m *TempsPasseMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *TempsPasseMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *TempsPasseMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[tempspasse.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *TempsPasseMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[tempspasse.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *TempsPasseMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, tempspasse.FieldNote)
+}
+
+// SetInterventionID sets the "intervention_id" field.
+func (m *TempsPasseMutation) SetInterventionID(i int) {
+	m.intervention = &i
+}
+
+// InterventionID returns the value of the "intervention_id" field in the mutation.
+func (m *TempsPasseMutation) InterventionID() (r int, exists bool) {
+	v := m.intervention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterventionID returns the old "intervention_id" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldInterventionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterventionID: %w", err)
+	}
+	return oldValue.InterventionID, nil
+}
+
+// ResetInterventionID resets all changes to the "intervention_id" field.
+func (m *TempsPasseMutation) ResetInterventionID() {
+	m.intervention = nil
+}
+
+// SetTechnicienID sets the "technicien_id" field.
+func (m *TempsPasseMutation) SetTechnicienID(i int) {
+	m.technicien = &i
+}
+
+// TechnicienID returns the value of the "technicien_id" field in the mutation.
+func (m *TempsPasseMutation) TechnicienID() (r int, exists bool) {
+	v := m.technicien
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTechnicienID returns the old "technicien_id" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldTechnicienID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTechnicienID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTechnicienID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTechnicienID: %w", err)
+	}
+	return oldValue.TechnicienID, nil
+}
+
+// ResetTechnicienID resets all changes to the "technicien_id" field.
+func (m *TempsPasseMutation) ResetTechnicienID() {
+	m.technicien = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *TempsPasseMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *TempsPasseMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the TempsPasse entity.
+// If the TempsPasse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TempsPasseMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *TempsPasseMutation) ResetUserID() {
+	m.user = nil
+}
+
+// ClearIntervention clears the "intervention" edge to the Intervention entity.
+func (m *TempsPasseMutation) ClearIntervention() {
+	m.clearedintervention = true
+	m.clearedFields[tempspasse.FieldInterventionID] = struct{}{}
+}
+
+// InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
+func (m *TempsPasseMutation) InterventionCleared() bool {
+	return m.clearedintervention
+}
+
+// InterventionIDs returns the "intervention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InterventionID instead. It exists only for internal usage by the builders.
+func (m *TempsPasseMutation) InterventionIDs() (ids []int) {
+	if id := m.intervention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIntervention resets all changes to the "intervention" edge.
+func (m *TempsPasseMutation) ResetIntervention() {
+	m.intervention = nil
+	m.clearedintervention = false
+}
+
+// ClearTechnicien clears the "technicien" edge to the Technicien entity.
+func (m *TempsPasseMutation) ClearTechnicien() {
+	m.clearedtechnicien = true
+	m.clearedFields[tempspasse.FieldTechnicienID] = struct{}{}
+}
+
+// TechnicienCleared reports if the "technicien" edge to the Technicien entity was cleared.
+func (m *TempsPasseMutation) TechnicienCleared() bool {
+	return m.clearedtechnicien
+}
+
+// TechnicienIDs returns the "technicien" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TechnicienID instead. It exists only for internal usage by the builders.
+func (m *TempsPasseMutation) TechnicienIDs() (ids []int) {
+	if id := m.technicien; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTechnicien resets all changes to the "technicien" edge.
+func (m *TempsPasseMutation) ResetTechnicien() {
+	m.technicien = nil
+	m.clearedtechnicien = false
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *TempsPasseMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[tempspasse.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *TempsPasseMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *TempsPasseMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *TempsPasseMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the TempsPasseMutation builder.
+func (m *TempsPasseMutation) Where(ps ...predicate.TempsPasse) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TempsPasseMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TempsPasseMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TempsPasse, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TempsPasseMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TempsPasseMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TempsPasse).
+func (m *TempsPasseMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TempsPasseMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, tempspasse.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, tempspasse.FieldUpdatedAt)
+	}
+	if m.debut != nil {
+		fields = append(fields, tempspasse.FieldDebut)
+	}
+	if m.fin != nil {
+		fields = append(fields, tempspasse.FieldFin)
+	}
+	if m.duree_minutes != nil {
+		fields = append(fields, tempspasse.FieldDureeMinutes)
+	}
+	if m.taux_horaire_centimes != nil {
+		fields = append(fields, tempspasse.FieldTauxHoraireCentimes)
+	}
+	if m.note != nil {
+		fields = append(fields, tempspasse.FieldNote)
+	}
+	if m.intervention != nil {
+		fields = append(fields, tempspasse.FieldInterventionID)
+	}
+	if m.technicien != nil {
+		fields = append(fields, tempspasse.FieldTechnicienID)
+	}
+	if m.user != nil {
+		fields = append(fields, tempspasse.FieldUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TempsPasseMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case tempspasse.FieldCreatedAt:
+		return m.CreatedAt()
+	case tempspasse.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case tempspasse.FieldDebut:
+		return m.Debut()
+	case tempspasse.FieldFin:
+		return m.Fin()
+	case tempspasse.FieldDureeMinutes:
+		return m.DureeMinutes()
+	case tempspasse.FieldTauxHoraireCentimes:
+		return m.TauxHoraireCentimes()
+	case tempspasse.FieldNote:
+		return m.Note()
+	case tempspasse.FieldInterventionID:
+		return m.InterventionID()
+	case tempspasse.FieldTechnicienID:
+		return m.TechnicienID()
+	case tempspasse.FieldUserID:
+		return m.UserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TempsPasseMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case tempspasse.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case tempspasse.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case tempspasse.FieldDebut:
+		return m.OldDebut(ctx)
+	case tempspasse.FieldFin:
+		return m.OldFin(ctx)
+	case tempspasse.FieldDureeMinutes:
+		return m.OldDureeMinutes(ctx)
+	case tempspasse.FieldTauxHoraireCentimes:
+		return m.OldTauxHoraireCentimes(ctx)
+	case tempspasse.FieldNote:
+		return m.OldNote(ctx)
+	case tempspasse.FieldInterventionID:
+		return m.OldInterventionID(ctx)
+	case tempspasse.FieldTechnicienID:
+		return m.OldTechnicienID(ctx)
+	case tempspasse.FieldUserID:
+		return m.OldUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown TempsPasse field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TempsPasseMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case tempspasse.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case tempspasse.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case tempspasse.FieldDebut:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDebut(v)
+		return nil
+	case tempspasse.FieldFin:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFin(v)
+		return nil
+	case tempspasse.FieldDureeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDureeMinutes(v)
+		return nil
+	case tempspasse.FieldTauxHoraireCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTauxHoraireCentimes(v)
+		return nil
+	case tempspasse.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case tempspasse.FieldInterventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterventionID(v)
+		return nil
+	case tempspasse.FieldTechnicienID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTechnicienID(v)
+		return nil
+	case tempspasse.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TempsPasse field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TempsPasseMutation) AddedFields() []string {
+	var fields []string
+	if m.addduree_minutes != nil {
+		fields = append(fields, tempspasse.FieldDureeMinutes)
+	}
+	if m.addtaux_horaire_centimes != nil {
+		fields = append(fields, tempspasse.FieldTauxHoraireCentimes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TempsPasseMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case tempspasse.FieldDureeMinutes:
+		return m.AddedDureeMinutes()
+	case tempspasse.FieldTauxHoraireCentimes:
+		return m.AddedTauxHoraireCentimes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TempsPasseMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case tempspasse.FieldDureeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDureeMinutes(v)
+		return nil
+	case tempspasse.FieldTauxHoraireCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTauxHoraireCentimes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TempsPasse numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TempsPasseMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(tempspasse.FieldFin) {
+		fields = append(fields, tempspasse.FieldFin)
+	}
+	if m.FieldCleared(tempspasse.FieldDureeMinutes) {
+		fields = append(fields, tempspasse.FieldDureeMinutes)
+	}
+	if m.FieldCleared(tempspasse.FieldNote) {
+		fields = append(fields, tempspasse.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TempsPasseMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TempsPasseMutation) ClearField(name string) error {
+	switch name {
+	case tempspasse.FieldFin:
+		m.ClearFin()
+		return nil
+	case tempspasse.FieldDureeMinutes:
+		m.ClearDureeMinutes()
+		return nil
+	case tempspasse.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown TempsPasse nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TempsPasseMutation) ResetField(name string) error {
+	switch name {
+	case tempspasse.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case tempspasse.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case tempspasse.FieldDebut:
+		m.ResetDebut()
+		return nil
+	case tempspasse.FieldFin:
+		m.ResetFin()
+		return nil
+	case tempspasse.FieldDureeMinutes:
+		m.ResetDureeMinutes()
+		return nil
+	case tempspasse.FieldTauxHoraireCentimes:
+		m.ResetTauxHoraireCentimes()
+		return nil
+	case tempspasse.FieldNote:
+		m.ResetNote()
+		return nil
+	case tempspasse.FieldInterventionID:
+		m.ResetInterventionID()
+		return nil
+	case tempspasse.FieldTechnicienID:
+		m.ResetTechnicienID()
+		return nil
+	case tempspasse.FieldUserID:
+		m.ResetUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown TempsPasse field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TempsPasseMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.intervention != nil {
+		edges = append(edges, tempspasse.EdgeIntervention)
+	}
+	if m.technicien != nil {
+		edges = append(edges, tempspasse.EdgeTechnicien)
+	}
+	if m.user != nil {
+		edges = append(edges, tempspasse.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TempsPasseMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case tempspasse.EdgeIntervention:
+		if id := m.intervention; id != nil {
+			return []ent.Value{*id}
+		}
+	case tempspasse.EdgeTechnicien:
+		if id := m.technicien; id != nil {
+			return []ent.Value{*id}
+		}
+	case tempspasse.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TempsPasseMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TempsPasseMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TempsPasseMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedintervention {
+		edges = append(edges, tempspasse.EdgeIntervention)
+	}
+	if m.clearedtechnicien {
+		edges = append(edges, tempspasse.EdgeTechnicien)
+	}
+	if m.cleareduser {
+		edges = append(edges, tempspasse.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TempsPasseMutation) EdgeCleared(name string) bool {
+	switch name {
+	case tempspasse.EdgeIntervention:
+		return m.clearedintervention
+	case tempspasse.EdgeTechnicien:
+		return m.clearedtechnicien
+	case tempspasse.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TempsPasseMutation) ClearEdge(name string) error {
+	switch name {
+	case tempspasse.EdgeIntervention:
+		m.ClearIntervention()
+		return nil
+	case tempspasse.EdgeTechnicien:
+		m.ClearTechnicien()
+		return nil
+	case tempspasse.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown TempsPasse unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TempsPasseMutation) ResetEdge(name string) error {
+	switch name {
+	case tempspasse.EdgeIntervention:
+		m.ResetIntervention()
+		return nil
+	case tempspasse.EdgeTechnicien:
+		m.ResetTechnicien()
+		return nil
+	case tempspasse.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown TempsPasse edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

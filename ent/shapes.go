@@ -76,6 +76,7 @@ var Shapes = map[string]shape.Shape{
 			"historique":         {Target: "HistoriqueIntervention", ChildKey: "intervention_id", Order: []string{"horodatage", "id"}},
 			"notifications":      {Target: "Notification", ChildKey: "intervention_id", Order: []string{"id"}},
 			"competence_requise": {Target: "Competence", ParentKey: "competence_requise_id", Unique: true},
+			"temps_passes":       {Target: "TempsPasse", ChildKey: "intervention_id", Order: []string{"debut", "id"}},
 			"utilisations":       {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
 		},
 	},
@@ -178,6 +179,16 @@ var Shapes = map[string]shape.Shape{
 		Edges: map[string]shape.Edge{
 			"technicien": {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
 			"competence": {Target: "Competence", ParentKey: "competence_id", Unique: true},
+		},
+	},
+	"TempsPasse": {
+		Table:   "temps_passes",
+		Columns: []string{"id", "created_at", "updated_at", "debut", "fin", "duree_minutes", "taux_horaire_centimes", "note", "intervention_id", "technicien_id", "user_id"},
+		Model:   TempsPasse{},
+		Edges: map[string]shape.Edge{
+			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"technicien":   {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
+			"user":         {Target: "User", ParentKey: "user_id", Unique: true},
 		},
 	},
 	"User": {

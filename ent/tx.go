@@ -50,6 +50,8 @@ type Tx struct {
 	Technicien *TechnicienClient
 	// TechnicienCompetence is the client for interacting with the TechnicienCompetence builders.
 	TechnicienCompetence *TechnicienCompetenceClient
+	// TempsPasse is the client for interacting with the TempsPasse builders.
+	TempsPasse *TempsPasseClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -201,6 +203,7 @@ func (tx *Tx) init() {
 	tx.Societe = NewSocieteClient(tx.config)
 	tx.Technicien = NewTechnicienClient(tx.config)
 	tx.TechnicienCompetence = NewTechnicienCompetenceClient(tx.config)
+	tx.TempsPasse = NewTempsPasseClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

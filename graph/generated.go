@@ -209,6 +209,7 @@ type ComplexityRoot struct {
 		Documents              func(childComplexity int) int
 		DureeEstimee           func(childComplexity int) int
 		DureeReelle            func(childComplexity int) int
+		DureeSaisie            func(childComplexity int) int
 		EnRetard               func(childComplexity int) int
 		Equipement             func(childComplexity int) int
 		EquipementID           func(childComplexity int) int
@@ -226,6 +227,7 @@ type ComplexityRoot struct {
 		Statut                 func(childComplexity int) int
 		Technicien             func(childComplexity int) int
 		TechnicienID           func(childComplexity int) int
+		TempsPasses            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TempsPasseOrder, where *ent.TempsPasseWhereInput) int
 		Titre                  func(childComplexity int) int
 		Type                   func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
@@ -297,9 +299,11 @@ type ComplexityRoot struct {
 		AddPieceToIntervention     func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		AjusterStock               func(childComplexity int, pieceID int, quantiteComptee int, motif *string) int
 		ArchiveSociete             func(childComplexity int, id int) int
+		ArreterTemps               func(childComplexity int, id int) int
 		AssignIntervention         func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
 		ChangeInterventionStatut   func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
 		ChangePassword             func(childComplexity int, currentPassword string, newPassword string) int
+		CorrigerTemps              func(childComplexity int, id int, input model.CorrigerTempsInput) int
 		CreateCompetence           func(childComplexity int, input ent.CreateCompetenceInput) int
 		CreateContrat              func(childComplexity int, input ent.CreateContratInput) int
 		CreateEquipement           func(childComplexity int, input ent.CreateEquipementInput) int
@@ -320,13 +324,16 @@ type ComplexityRoot struct {
 		DeletePlanning             func(childComplexity int, id int) int
 		DeleteSociete              func(childComplexity int, id int) int
 		DeleteUser                 func(childComplexity int, id int) int
+		DemarrerTemps              func(childComplexity int, interventionID int, technicienID *int, note *string) int
 		EntreeStock                func(childComplexity int, pieceID int, quantite int, coutUnitaireCentimes int, motif *string) int
 		MarkNotificationRead       func(childComplexity int, id int) int
 		RemoveTechnicienCompetence func(childComplexity int, technicienID int, competenceID int) int
 		RetournerPiece             func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		RunPreventiveScheduler     func(childComplexity int) int
+		SaisirTemps                func(childComplexity int, input model.SaisirTempsInput) int
 		SetTechnicienCompetence    func(childComplexity int, technicienID int, competenceID int, niveau domain.NiveauCompetence) int
 		SetTemporaryPassword       func(childComplexity int, userID int, password *string) int
+		SupprimerTemps             func(childComplexity int, id int) int
 		UpdateCompetence           func(childComplexity int, id int, input ent.UpdateCompetenceInput) int
 		UpdateContrat              func(childComplexity int, id int, input ent.UpdateContratInput) int
 		UpdateEquipement           func(childComplexity int, id int, input ent.UpdateEquipementInput) int
@@ -573,6 +580,34 @@ type ComplexityRoot struct {
 		User     func(childComplexity int) int
 	}
 
+	TempsPasse struct {
+		CreatedAt           func(childComplexity int) int
+		Debut               func(childComplexity int) int
+		DureeMinutes        func(childComplexity int) int
+		Fin                 func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Intervention        func(childComplexity int) int
+		InterventionID      func(childComplexity int) int
+		Note                func(childComplexity int) int
+		TauxHoraireCentimes func(childComplexity int) int
+		Technicien          func(childComplexity int) int
+		TechnicienID        func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		User                func(childComplexity int) int
+		UserID              func(childComplexity int) int
+	}
+
+	TempsPasseConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TempsPasseEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	User struct {
 		Client                 func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
@@ -641,6 +676,7 @@ type InterventionResolver interface {
 	CoutMainOeuvreCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
 	CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error)
 	SLARespecte(ctx context.Context, obj *ent.Intervention) (*bool, error)
+	DureeSaisie(ctx context.Context, obj *ent.Intervention) (int, error)
 }
 type InterventionPieceResolver interface {
 	Piece(ctx context.Context, obj *ent.InterventionPiece) (*ent.Piece, error)
@@ -694,6 +730,11 @@ type MutationResolver interface {
 	AjusterStock(ctx context.Context, pieceID int, quantiteComptee int, motif *string) (*ent.Piece, error)
 	AddPieceToIntervention(ctx context.Context, interventionID int, pieceID int, quantite int, motif *string) (*ent.Intervention, error)
 	RetournerPiece(ctx context.Context, interventionID int, pieceID int, quantite int, motif *string) (*ent.Intervention, error)
+	DemarrerTemps(ctx context.Context, interventionID int, technicienID *int, note *string) (*ent.TempsPasse, error)
+	ArreterTemps(ctx context.Context, id int) (*ent.TempsPasse, error)
+	SaisirTemps(ctx context.Context, input model.SaisirTempsInput) (*ent.TempsPasse, error)
+	CorrigerTemps(ctx context.Context, id int, input model.CorrigerTempsInput) (*ent.TempsPasse, error)
+	SupprimerTemps(ctx context.Context, id int) (int, error)
 }
 type PieceResolver interface {
 	ValeurStockCentimes(ctx context.Context, obj *ent.Piece) (int, error)
@@ -1494,6 +1535,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.DureeReelle(childComplexity), true
+	case "Intervention.dureeSaisie":
+		if e.ComplexityRoot.Intervention.DureeSaisie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.DureeSaisie(childComplexity), true
 	case "Intervention.enRetard":
 		if e.ComplexityRoot.Intervention.EnRetard == nil {
 			break
@@ -1596,6 +1643,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.TechnicienID(childComplexity), true
+	case "Intervention.tempsPasses":
+		if e.ComplexityRoot.Intervention.TempsPasses == nil {
+			break
+		}
+
+		args, err := ec.field_Intervention_tempsPasses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Intervention.TempsPasses(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TempsPasseOrder), args["where"].(*ent.TempsPasseWhereInput)), true
 	case "Intervention.titre":
 		if e.ComplexityRoot.Intervention.Titre == nil {
 			break
@@ -1901,6 +1959,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveSociete(childComplexity, args["id"].(int)), true
+	case "Mutation.arreterTemps":
+		if e.ComplexityRoot.Mutation.ArreterTemps == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_arreterTemps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArreterTemps(childComplexity, args["id"].(int)), true
 	case "Mutation.assignIntervention":
 		if e.ComplexityRoot.Mutation.AssignIntervention == nil {
 			break
@@ -1934,6 +2003,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.corrigerTemps":
+		if e.ComplexityRoot.Mutation.CorrigerTemps == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_corrigerTemps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrigerTemps(childComplexity, args["id"].(int), args["input"].(model.CorrigerTempsInput)), true
 	case "Mutation.createCompetence":
 		if e.ComplexityRoot.Mutation.CreateCompetence == nil {
 			break
@@ -2154,6 +2234,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(int)), true
+	case "Mutation.demarrerTemps":
+		if e.ComplexityRoot.Mutation.DemarrerTemps == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_demarrerTemps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DemarrerTemps(childComplexity, args["interventionId"].(int), args["technicienId"].(*int), args["note"].(*string)), true
 	case "Mutation.entreeStock":
 		if e.ComplexityRoot.Mutation.EntreeStock == nil {
 			break
@@ -2204,6 +2295,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunPreventiveScheduler(childComplexity), true
+	case "Mutation.saisirTemps":
+		if e.ComplexityRoot.Mutation.SaisirTemps == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saisirTemps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaisirTemps(childComplexity, args["input"].(model.SaisirTempsInput)), true
 	case "Mutation.setTechnicienCompetence":
 		if e.ComplexityRoot.Mutation.SetTechnicienCompetence == nil {
 			break
@@ -2226,6 +2328,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTemporaryPassword(childComplexity, args["userId"].(int), args["password"].(*string)), true
+	case "Mutation.supprimerTemps":
+		if e.ComplexityRoot.Mutation.SupprimerTemps == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_supprimerTemps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SupprimerTemps(childComplexity, args["id"].(int)), true
 	case "Mutation.updateCompetence":
 		if e.ComplexityRoot.Mutation.UpdateCompetence == nil {
 			break
@@ -3449,6 +3562,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TemporaryPassword.User(childComplexity), true
 
+	case "TempsPasse.createdAt":
+		if e.ComplexityRoot.TempsPasse.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.CreatedAt(childComplexity), true
+	case "TempsPasse.debut":
+		if e.ComplexityRoot.TempsPasse.Debut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.Debut(childComplexity), true
+	case "TempsPasse.dureeMinutes":
+		if e.ComplexityRoot.TempsPasse.DureeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.DureeMinutes(childComplexity), true
+	case "TempsPasse.fin":
+		if e.ComplexityRoot.TempsPasse.Fin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.Fin(childComplexity), true
+	case "TempsPasse.id":
+		if e.ComplexityRoot.TempsPasse.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.ID(childComplexity), true
+	case "TempsPasse.intervention":
+		if e.ComplexityRoot.TempsPasse.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.Intervention(childComplexity), true
+	case "TempsPasse.interventionID":
+		if e.ComplexityRoot.TempsPasse.InterventionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.InterventionID(childComplexity), true
+	case "TempsPasse.note":
+		if e.ComplexityRoot.TempsPasse.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.Note(childComplexity), true
+	case "TempsPasse.tauxHoraireCentimes":
+		if e.ComplexityRoot.TempsPasse.TauxHoraireCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.TauxHoraireCentimes(childComplexity), true
+	case "TempsPasse.technicien":
+		if e.ComplexityRoot.TempsPasse.Technicien == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.Technicien(childComplexity), true
+	case "TempsPasse.technicienID":
+		if e.ComplexityRoot.TempsPasse.TechnicienID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.TechnicienID(childComplexity), true
+	case "TempsPasse.updatedAt":
+		if e.ComplexityRoot.TempsPasse.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.UpdatedAt(childComplexity), true
+	case "TempsPasse.user":
+		if e.ComplexityRoot.TempsPasse.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.User(childComplexity), true
+	case "TempsPasse.userID":
+		if e.ComplexityRoot.TempsPasse.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasse.UserID(childComplexity), true
+
+	case "TempsPasseConnection.edges":
+		if e.ComplexityRoot.TempsPasseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasseConnection.Edges(childComplexity), true
+	case "TempsPasseConnection.pageInfo":
+		if e.ComplexityRoot.TempsPasseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasseConnection.PageInfo(childComplexity), true
+	case "TempsPasseConnection.totalCount":
+		if e.ComplexityRoot.TempsPasseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasseConnection.TotalCount(childComplexity), true
+
+	case "TempsPasseEdge.cursor":
+		if e.ComplexityRoot.TempsPasseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasseEdge.Cursor(childComplexity), true
+	case "TempsPasseEdge.node":
+		if e.ComplexityRoot.TempsPasseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TempsPasseEdge.Node(childComplexity), true
+
 	case "User.client":
 		if e.ComplexityRoot.User.Client == nil {
 			break
@@ -3621,6 +3851,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompetenceWhereInput", ec.unmarshalInputCompetenceWhereInput),
 			graphql.NewInputUnmarshaler("ContratOrder", ec.unmarshalInputContratOrder),
 			graphql.NewInputUnmarshaler("ContratWhereInput", ec.unmarshalInputContratWhereInput),
+			graphql.NewInputUnmarshaler("CorrigerTempsInput", ec.unmarshalInputCorrigerTempsInput),
 			graphql.NewInputUnmarshaler("CreateCompetenceInput", ec.unmarshalInputCreateCompetenceInput),
 			graphql.NewInputUnmarshaler("CreateContratInput", ec.unmarshalInputCreateContratInput),
 			graphql.NewInputUnmarshaler("CreateEquipementInput", ec.unmarshalInputCreateEquipementInput),
@@ -3649,6 +3880,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PieceWhereInput", ec.unmarshalInputPieceWhereInput),
 			graphql.NewInputUnmarshaler("PlanningOrder", ec.unmarshalInputPlanningOrder),
 			graphql.NewInputUnmarshaler("PlanningWhereInput", ec.unmarshalInputPlanningWhereInput),
+			graphql.NewInputUnmarshaler("SaisirTempsInput", ec.unmarshalInputSaisirTempsInput),
 			graphql.NewInputUnmarshaler("SchedulerRunOrder", ec.unmarshalInputSchedulerRunOrder),
 			graphql.NewInputUnmarshaler("SchedulerRunWhereInput", ec.unmarshalInputSchedulerRunWhereInput),
 			graphql.NewInputUnmarshaler("SocieteOrder", ec.unmarshalInputSocieteOrder),
@@ -3657,6 +3889,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TechnicienCompetenceWhereInput", ec.unmarshalInputTechnicienCompetenceWhereInput),
 			graphql.NewInputUnmarshaler("TechnicienOrder", ec.unmarshalInputTechnicienOrder),
 			graphql.NewInputUnmarshaler("TechnicienWhereInput", ec.unmarshalInputTechnicienWhereInput),
+			graphql.NewInputUnmarshaler("TempsPasseOrder", ec.unmarshalInputTempsPasseOrder),
+			graphql.NewInputUnmarshaler("TempsPasseWhereInput", ec.unmarshalInputTempsPasseWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCompetenceInput", ec.unmarshalInputUpdateCompetenceInput),
 			graphql.NewInputUnmarshaler("UpdateContratInput", ec.unmarshalInputUpdateContratInput),
 			graphql.NewInputUnmarshaler("UpdateEquipementInput", ec.unmarshalInputUpdateEquipementInput),
@@ -3762,7 +3996,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls" "skills.graphqls" "stock.graphqls"
+//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3884,7 +4118,11 @@ extend type Intervention {
   dureeReelle: Int!
   "Σ quantity × unit price at the time of use of the parts used."
   coutPiecesCentimes: Int!
-  "dureeReelle × the technician's hourly rate."
+  """
+  The time logged (tempsPasses), each entry at the rate its technician had when it was
+  logged; on work where nobody logged time, dureeReelle at the hourly rate of each
+  technician for the time he was in charge.
+  """
   coutMainOeuvreCentimes: Int!
   coutTotalCentimes: Int!
   """
@@ -4056,6 +4294,7 @@ type Subscription {
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
 	{Name: "stock.graphqls", Input: sourceData("stock.graphqls"), BuiltIn: false},
+	{Name: "time.graphqls", Input: sourceData("time.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4397,6 +4636,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_pieces(ctx, field)
 	case "competenceRequise":
 		return ec.fieldContext_Intervention_competenceRequise(ctx, field)
+	case "tempsPasses":
+		return ec.fieldContext_Intervention_tempsPasses(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
 	case "availableTransitions":
@@ -4417,6 +4658,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_coutTotalCentimes(ctx, field)
 	case "slaRespecte":
 		return ec.fieldContext_Intervention_slaRespecte(ctx, field)
+	case "dureeSaisie":
+		return ec.fieldContext_Intervention_dureeSaisie(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Intervention", field.Name)
 }
@@ -4949,6 +5192,62 @@ func (ec *executionContext) childFields_TemporaryPassword(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type TemporaryPassword", field.Name)
 }
 
+func (ec *executionContext) childFields_TempsPasse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TempsPasse_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TempsPasse_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TempsPasse_updatedAt(ctx, field)
+	case "debut":
+		return ec.fieldContext_TempsPasse_debut(ctx, field)
+	case "fin":
+		return ec.fieldContext_TempsPasse_fin(ctx, field)
+	case "dureeMinutes":
+		return ec.fieldContext_TempsPasse_dureeMinutes(ctx, field)
+	case "tauxHoraireCentimes":
+		return ec.fieldContext_TempsPasse_tauxHoraireCentimes(ctx, field)
+	case "note":
+		return ec.fieldContext_TempsPasse_note(ctx, field)
+	case "interventionID":
+		return ec.fieldContext_TempsPasse_interventionID(ctx, field)
+	case "technicienID":
+		return ec.fieldContext_TempsPasse_technicienID(ctx, field)
+	case "userID":
+		return ec.fieldContext_TempsPasse_userID(ctx, field)
+	case "intervention":
+		return ec.fieldContext_TempsPasse_intervention(ctx, field)
+	case "technicien":
+		return ec.fieldContext_TempsPasse_technicien(ctx, field)
+	case "user":
+		return ec.fieldContext_TempsPasse_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TempsPasse", field.Name)
+}
+
+func (ec *executionContext) childFields_TempsPasseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TempsPasseConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TempsPasseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TempsPasseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TempsPasseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TempsPasseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TempsPasseEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TempsPasseEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TempsPasseEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5201,6 +5500,60 @@ func (ec *executionContext) field_Equipement_interventions_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Intervention_tempsPasses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TempsPasseOrder, error) {
+			return ec.unmarshalOTempsPasseOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TempsPasseWhereInput, error) {
+			return ec.unmarshalOTempsPasseWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addPieceToIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5270,6 +5623,20 @@ func (ec *executionContext) field_Mutation_ajusterStock_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Mutation_archiveSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_arreterTemps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -5370,6 +5737,28 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 		return nil, err
 	}
 	args["newPassword"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_corrigerTemps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CorrigerTempsInput, error) {
+			return ec.unmarshalNCorrigerTempsInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCorrigerTempsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -5669,6 +6058,36 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_demarrerTemps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "technicienId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["technicienId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_entreeStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5781,6 +6200,20 @@ func (ec *executionContext) field_Mutation_retournerPiece_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_saisirTemps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaisirTempsInput, error) {
+			return ec.unmarshalNSaisirTempsInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐSaisirTempsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setTechnicienCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5830,6 +6263,20 @@ func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_supprimerTemps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -10514,6 +10961,50 @@ func (ec *executionContext) fieldContext_Intervention_competenceRequise(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Intervention_tempsPasses(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_tempsPasses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.TempsPasses(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TempsPasseOrder), fc.Args["where"].(*ent.TempsPasseWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TempsPasseConnection) graphql.Marshaler {
+			return ec.marshalNTempsPasseConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_tempsPasses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Intervention_tempsPasses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Intervention_utilisations(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10751,6 +11242,29 @@ func (ec *executionContext) _Intervention_slaRespecte(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Intervention_slaRespecte(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Intervention_dureeSaisie(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_dureeSaisie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Intervention().DureeSaisie(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_dureeSaisie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, true, true, "Int")
 }
 
 func (ec *executionContext) _InterventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionConnection) (ret graphql.Marshaler) {
@@ -14453,6 +14967,316 @@ func (ec *executionContext) fieldContext_Mutation_retournerPiece(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_retournerPiece_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_demarrerTemps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_demarrerTemps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DemarrerTemps(ctx, fc.Args["interventionId"].(int), fc.Args["technicienId"].(*int), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+			return ec.marshalNTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_demarrerTemps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_demarrerTemps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_arreterTemps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_arreterTemps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArreterTemps(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+			return ec.marshalNTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_arreterTemps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_arreterTemps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saisirTemps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saisirTemps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaisirTemps(ctx, fc.Args["input"].(model.SaisirTempsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+			return ec.marshalNTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saisirTemps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saisirTemps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_corrigerTemps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_corrigerTemps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrigerTemps(ctx, fc.Args["id"].(int), fc.Args["input"].(model.CorrigerTempsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.TempsPasse
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+			return ec.marshalNTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_corrigerTemps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_corrigerTemps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_supprimerTemps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_supprimerTemps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SupprimerTemps(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_supprimerTemps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_supprimerTemps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19223,6 +20047,515 @@ func (ec *executionContext) fieldContext_TemporaryPassword_password(_ context.Co
 	return graphql.NewScalarFieldContext("TemporaryPassword", field, false, false, "String")
 }
 
+func (ec *executionContext) _TempsPasse_id(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TempsPasse_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TempsPasse_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TempsPasse_debut(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_debut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Debut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_debut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TempsPasse_fin(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_fin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_fin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TempsPasse_dureeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_dureeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DureeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_dureeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TempsPasse_tauxHoraireCentimes(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_tauxHoraireCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TauxHoraireCentimes, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int64
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int64
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_tauxHoraireCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TempsPasse_note(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "String")
+}
+
+func (ec *executionContext) _TempsPasse_interventionID(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_interventionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterventionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TempsPasse_technicienID(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_technicienID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TechnicienID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_technicienID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TempsPasse_userID(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_userID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasse", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TempsPasse_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TempsPasse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TempsPasse_technicien(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_technicien(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Technicien(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Technicien) graphql.Marshaler {
+			return ec.marshalNTechnicien2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicien(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_technicien(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TempsPasse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Technicien(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TempsPasse_user(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasse_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasse_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TempsPasse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TempsPasseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasseConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TempsPasseEdge) graphql.Marshaler {
+			return ec.marshalOTempsPasseEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TempsPasseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasseEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TempsPasseConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasseConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasseConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TempsPasseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TempsPasseConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasseConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasseConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasseConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TempsPasseEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasseEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+			return ec.marshalOTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TempsPasseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TempsPasse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TempsPasseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TempsPasseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TempsPasseEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TempsPasseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TempsPasseEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22516,6 +23849,62 @@ func (ec *executionContext) unmarshalInputContratWhereInput(ctx context.Context,
 func UnmarshalContratWhereInput(ctx context.Context, raw any) (ent.ContratWhereInput, error) {
 	var out ent.ContratWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContratWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrigerTempsInput(ctx context.Context, obj any) (model.CorrigerTempsInput, error) {
+	var it model.CorrigerTempsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"debut", "dureeMinutes", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "debut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debut"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Debut = data
+		case "dureeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutes = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrigerTempsInput unmarshals raw into the CorrigerTempsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrigerTempsInput(ctx context.Context, raw any) (model.CorrigerTempsInput, error) {
+	var out model.CorrigerTempsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrigerTempsInput", raw, &out)
 	return out, err
 }
 
@@ -27037,7 +28426,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29081,6 +30470,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasCompetenceRequiseWith = data
+		case "hasTempsPasses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTempsPasses"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTempsPasses = data
+		case "hasTempsPassesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTempsPassesWith"))
+			data, err := ec.unmarshalOTempsPasseWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTempsPassesWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -32863,6 +34266,76 @@ func UnmarshalPlanningWhereInput(ctx context.Context, raw any) (ent.PlanningWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSaisirTempsInput(ctx context.Context, obj any) (model.SaisirTempsInput, error) {
+	var it model.SaisirTempsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"interventionId", "debut", "dureeMinutes", "note", "technicienId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "interventionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionID = data
+		case "debut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debut"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Debut = data
+		case "dureeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutes = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "technicienId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaisirTempsInput unmarshals raw into the SaisirTempsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaisirTempsInput(ctx context.Context, raw any) (model.SaisirTempsInput, error) {
+	var out model.SaisirTempsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaisirTempsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSchedulerRunOrder(ctx context.Context, obj any) (ent.SchedulerRunOrder, error) {
 	var it ent.SchedulerRunOrder
 	if obj == nil {
@@ -35576,6 +37049,710 @@ func UnmarshalTechnicienWhereInput(ctx context.Context, raw any) (ent.Technicien
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTempsPasseOrder(ctx context.Context, obj any) (ent.TempsPasseOrder, error) {
+	var it ent.TempsPasseOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTempsPasseOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTempsPasseOrder unmarshals raw into the TempsPasseOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTempsPasseOrder(ctx context.Context, raw any) (ent.TempsPasseOrder, error) {
+	var out ent.TempsPasseOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TempsPasseOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTempsPasseWhereInput(ctx context.Context, obj any) (ent.TempsPasseWhereInput, error) {
+	var it ent.TempsPasseWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "debut", "debutNEQ", "debutIn", "debutNotIn", "debutGT", "debutGTE", "debutLT", "debutLTE", "fin", "finNEQ", "finIn", "finNotIn", "finGT", "finGTE", "finLT", "finLTE", "finIsNil", "finNotNil", "dureeMinutes", "dureeMinutesNEQ", "dureeMinutesIn", "dureeMinutesNotIn", "dureeMinutesGT", "dureeMinutesGTE", "dureeMinutesLT", "dureeMinutesLTE", "dureeMinutesIsNil", "dureeMinutesNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "hasIntervention", "hasInterventionWith", "hasTechnicien", "hasTechnicienWith", "hasUser", "hasUserWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTempsPasseWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTempsPasseWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTempsPasseWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "debut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debut"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Debut = data
+		case "debutNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutNEQ = data
+		case "debutIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutIn = data
+		case "debutNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutNotIn = data
+		case "debutGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutGT = data
+		case "debutGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutGTE = data
+		case "debutLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutLT = data
+		case "debutLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutLTE = data
+		case "fin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fin"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fin = data
+		case "finNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinNEQ = data
+		case "finIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinIn = data
+		case "finNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinNotIn = data
+		case "finGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinGT = data
+		case "finGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinGTE = data
+		case "finLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinLT = data
+		case "finLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinLTE = data
+		case "finIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinIsNil = data
+		case "finNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinNotNil = data
+		case "dureeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutes = data
+		case "dureeMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesNEQ = data
+		case "dureeMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesIn = data
+		case "dureeMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesNotIn = data
+		case "dureeMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesGT = data
+		case "dureeMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesGTE = data
+		case "dureeMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesLT = data
+		case "dureeMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesLTE = data
+		case "dureeMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesIsNil = data
+		case "dureeMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dureeMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DureeMinutesNotNil = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "interventionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionID = data
+		case "interventionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNEQ = data
+		case "interventionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIn = data
+		case "interventionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotIn = data
+		case "technicienID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienID = data
+		case "technicienIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNEQ = data
+		case "technicienIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDIn = data
+		case "technicienIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicienIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicienIDNotIn = data
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNEQ = data
+		case "userIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDIn = data
+		case "userIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIDNotIn = data
+		case "hasIntervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIntervention = data
+		case "hasInterventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionWith = data
+		case "hasTechnicien":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicien"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTechnicien = data
+		case "hasTechnicienWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTechnicienWith"))
+			data, err := ec.unmarshalOTechnicienWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTechnicienWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTechnicienWith = data
+		case "hasUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUser = data
+		case "hasUserWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUserWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTempsPasseWhereInput unmarshals raw into the TempsPasseWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTempsPasseWhereInput(ctx context.Context, raw any) (ent.TempsPasseWhereInput, error) {
+	var out ent.TempsPasseWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TempsPasseWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCompetenceInput(ctx context.Context, obj any) (ent.UpdateCompetenceInput, error) {
 	var it ent.UpdateCompetenceInput
 	if obj == nil {
@@ -37868,6 +40045,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.TempsPasse:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TempsPasse(ctx, sel, obj)
 	case *ent.TechnicienCompetence:
 		if obj == nil {
 			return graphql.Null
@@ -38964,6 +41146,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_competenceRequise(ctx, field, obj)
 				})
+		case "tempsPasses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_tempsPasses(ctx, field, obj)
+				})
 		case "utilisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -39023,6 +41211,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_slaRespecte(ctx, field, obj)
+				})
+		case "dureeSaisie":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_dureeSaisie(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -39763,6 +41957,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "retournerPiece":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_retournerPiece(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "demarrerTemps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_demarrerTemps(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arreterTemps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_arreterTemps(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saisirTemps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saisirTemps(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "corrigerTemps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_corrigerTemps(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supprimerTemps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_supprimerTemps(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41300,6 +43529,188 @@ func (ec *executionContext) _TemporaryPassword(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var tempsPasseImplementors = []string{"TempsPasse", "Node"}
+
+func (ec *executionContext) _TempsPasse(ctx context.Context, sel ast.SelectionSet, obj *ent.TempsPasse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tempsPasseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TempsPasse")
+		case "id":
+			out.Values[i] = ec._TempsPasse_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._TempsPasse_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TempsPasse_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "debut":
+			out.Values[i] = ec._TempsPasse_debut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fin":
+			out.Values[i] = ec._TempsPasse_fin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dureeMinutes":
+			out.Values[i] = ec._TempsPasse_dureeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tauxHoraireCentimes":
+			out.Values[i] = ec._TempsPasse_tauxHoraireCentimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._TempsPasse_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interventionID":
+			out.Values[i] = ec._TempsPasse_interventionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "technicienID":
+			out.Values[i] = ec._TempsPasse_technicienID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userID":
+			out.Values[i] = ec._TempsPasse_userID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TempsPasse_intervention(ctx, field, obj)
+				})
+		case "technicien":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TempsPasse_technicien(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TempsPasse_user(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tempsPasseConnectionImplementors = []string{"TempsPasseConnection"}
+
+func (ec *executionContext) _TempsPasseConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TempsPasseConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tempsPasseConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TempsPasseConnection")
+		case "edges":
+			out.Values[i] = ec._TempsPasseConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TempsPasseConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TempsPasseConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tempsPasseEdgeImplementors = []string{"TempsPasseEdge"}
+
+func (ec *executionContext) _TempsPasseEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TempsPasseEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tempsPasseEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TempsPasseEdge")
+		case "node":
+			out.Values[i] = ec._TempsPasseEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TempsPasseEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -42026,6 +44437,11 @@ func (ec *executionContext) unmarshalNContratWhereInput2ᚖgithubᚗcomᚋmifmar
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCorrigerTempsInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐCorrigerTempsInput(ctx context.Context, v any) (model.CorrigerTempsInput, error) {
+	res, err := ec.unmarshalInputCorrigerTempsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompetenceInput(ctx context.Context, v any) (ent.CreateCompetenceInput, error) {
 	res, err := ec.unmarshalInputCreateCompetenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42716,6 +45132,11 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinte
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSaisirTempsInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐSaisirTempsInput(ctx context.Context, v any) (model.SaisirTempsInput, error) {
+	res, err := ec.unmarshalInputSaisirTempsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSchedulerRun2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSchedulerRun(ctx context.Context, sel ast.SelectionSet, v *ent.SchedulerRun) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SchedulerRun!")
@@ -42903,6 +45324,41 @@ func (ec *executionContext) marshalNTemporaryPassword2ᚖgithubᚗcomᚋmifmaroc
 		return graphql.Null
 	}
 	return ec._TemporaryPassword(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx context.Context, sel ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TempsPasse!")
+		return graphql.Null
+	}
+	return ec._TempsPasse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTempsPasseConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TempsPasseConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TempsPasseConnection!")
+		return graphql.Null
+	}
+	return ec._TempsPasseConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTempsPasseOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseOrderField(ctx context.Context, v any) (*ent.TempsPasseOrderField, error) {
+	var res = new(ent.TempsPasseOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTempsPasseOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TempsPasseOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TempsPasseOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTempsPasseWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInput(ctx context.Context, v any) (*ent.TempsPasseWhereInput, error) {
+	res, err := ec.unmarshalInputTempsPasseWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -45251,6 +47707,66 @@ func (ec *executionContext) unmarshalOTechnicienWhereInput2ᚖgithubᚗcomᚋmif
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputTechnicienWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTempsPasse2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasse(ctx context.Context, sel ast.SelectionSet, v *ent.TempsPasse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TempsPasse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTempsPasseEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TempsPasseEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTempsPasseEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTempsPasseEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TempsPasseEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TempsPasseEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTempsPasseOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseOrder(ctx context.Context, v any) (*ent.TempsPasseOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTempsPasseOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTempsPasseWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInputᚄ(ctx context.Context, v any) ([]*ent.TempsPasseWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TempsPasseWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTempsPasseWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTempsPasseWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐTempsPasseWhereInput(ctx context.Context, v any) (*ent.TempsPasseWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTempsPasseWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

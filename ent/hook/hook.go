@@ -225,6 +225,18 @@ func (f TechnicienCompetenceFunc) Mutate(ctx context.Context, m ent.Mutation) (e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TechnicienCompetenceMutation", m)
 }
 
+// The TempsPasseFunc type is an adapter to allow the use of ordinary
+// function as TempsPasse mutator.
+type TempsPasseFunc func(context.Context, *ent.TempsPasseMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TempsPasseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TempsPasseMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TempsPasseMutation", m)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary
 // function as User mutator.
 type UserFunc func(context.Context, *ent.UserMutation) (ent.Value, error)

@@ -27,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
 
@@ -572,6 +573,33 @@ func (f TraverseTechnicienCompetence) Traverse(ctx context.Context, q ent.Query)
 	return fmt.Errorf("unexpected query type %T. expect *ent.TechnicienCompetenceQuery", q)
 }
 
+// The TempsPasseFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TempsPasseFunc func(context.Context, *ent.TempsPasseQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TempsPasseFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TempsPasseQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TempsPasseQuery", q)
+}
+
+// The TraverseTempsPasse type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTempsPasse func(context.Context, *ent.TempsPasseQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTempsPasse) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTempsPasse) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TempsPasseQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TempsPasseQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -638,6 +666,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TechnicienQuery, predicate.Technicien, technicien.OrderOption]{typ: ent.TypeTechnicien, tq: q}, nil
 	case *ent.TechnicienCompetenceQuery:
 		return &query[*ent.TechnicienCompetenceQuery, predicate.TechnicienCompetence, techniciencompetence.OrderOption]{typ: ent.TypeTechnicienCompetence, tq: q}, nil
+	case *ent.TempsPasseQuery:
+		return &query[*ent.TempsPasseQuery, predicate.TempsPasse, tempspasse.OrderOption]{typ: ent.TypeTempsPasse, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	default:

@@ -112,6 +112,8 @@ const (
 	EdgePieces = "pieces"
 	// EdgeCompetenceRequise holds the string denoting the competence_requise edge name in mutations.
 	EdgeCompetenceRequise = "competence_requise"
+	// EdgeTempsPasses holds the string denoting the temps_passes edge name in mutations.
+	EdgeTempsPasses = "temps_passes"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -191,6 +193,13 @@ const (
 	CompetenceRequiseInverseTable = "competences"
 	// CompetenceRequiseColumn is the table column denoting the competence_requise relation/edge.
 	CompetenceRequiseColumn = "competence_requise_id"
+	// TempsPassesTable is the table that holds the temps_passes relation/edge.
+	TempsPassesTable = "temps_passes"
+	// TempsPassesInverseTable is the table name for the TempsPasse entity.
+	// It exists in this package in order to avoid circular dependency with the "tempspasse" package.
+	TempsPassesInverseTable = "temps_passes"
+	// TempsPassesColumn is the table column denoting the temps_passes relation/edge.
+	TempsPassesColumn = "intervention_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -630,6 +639,20 @@ func ByCompetenceRequiseField(field string, opts ...sql.OrderTermOption) OrderOp
 	}
 }
 
+// ByTempsPassesCount orders the results by temps_passes count.
+func ByTempsPassesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTempsPassesStep(), opts...)
+	}
+}
+
+// ByTempsPasses orders the results by temps_passes terms.
+func ByTempsPasses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTempsPassesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -718,6 +741,13 @@ func newCompetenceRequiseStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetenceRequiseInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, CompetenceRequiseTable, CompetenceRequiseColumn),
+	)
+}
+func newTempsPassesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TempsPassesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, TempsPassesTable, TempsPassesColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

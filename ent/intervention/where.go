@@ -2061,6 +2061,34 @@ func HasCompetenceRequiseWith(preds ...predicate.Competence) predicate.Intervent
 	})
 }
 
+// HasTempsPasses applies the HasEdge predicate on the "temps_passes" edge.
+func HasTempsPasses() predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "TempsPasse"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newTempsPassesStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, TempsPassesTable, TempsPassesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTempsPassesWith applies the HasEdge predicate on the "temps_passes" edge with a given conditions (other predicates).
+func HasTempsPassesWith(preds ...predicate.TempsPasse) predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		step := newTempsPassesStep()
+		preds := visibility.Neighbors(s, "TempsPasse", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasUtilisations applies the HasEdge predicate on the "utilisations" edge.
 func HasUtilisations() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {

@@ -1034,6 +1034,71 @@ var (
 			},
 		},
 	}
+	// TempsPassesColumns holds the columns for the "temps_passes" table.
+	TempsPassesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "debut", Type: field.TypeTime},
+		{Name: "fin", Type: field.TypeTime, Nullable: true},
+		{Name: "duree_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "taux_horaire_centimes", Type: field.TypeInt64},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "intervention_id", Type: field.TypeInt},
+		{Name: "technicien_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// TempsPassesTable holds the schema information for the "temps_passes" table.
+	TempsPassesTable = &schema.Table{
+		Name:       "temps_passes",
+		Columns:    TempsPassesColumns,
+		PrimaryKey: []*schema.Column{TempsPassesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "temps_passes_interventions_temps_passes",
+				Columns:    []*schema.Column{TempsPassesColumns[8]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "temps_passes_techniciens_technicien",
+				Columns:    []*schema.Column{TempsPassesColumns[9]},
+				RefColumns: []*schema.Column{TechniciensColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "temps_passes_users_user",
+				Columns:    []*schema.Column{TempsPassesColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "tempspasse_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{TempsPassesColumns[1]},
+			},
+			{
+				Name:    "tempspasse_intervention_id_debut",
+				Unique:  false,
+				Columns: []*schema.Column{TempsPassesColumns[8], TempsPassesColumns[3]},
+			},
+			{
+				Name:    "tempspasse_technicien_id_debut",
+				Unique:  false,
+				Columns: []*schema.Column{TempsPassesColumns[9], TempsPassesColumns[3]},
+			},
+			{
+				Name:    "temps_passe_en_cours",
+				Unique:  true,
+				Columns: []*schema.Column{TempsPassesColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "fin IS NULL",
+				},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1133,6 +1198,7 @@ var (
 		SocietesTable,
 		TechniciensTable,
 		TechniciensCompetencesTable,
+		TempsPassesTable,
 		UsersTable,
 		ContratEquipementsTable,
 	}
@@ -1222,6 +1288,12 @@ func init() {
 	TechniciensCompetencesTable.Annotation = &entsql.Annotation{
 		Table:          "techniciens_competences",
 		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	TempsPassesTable.ForeignKeys[0].RefTable = InterventionsTable
+	TempsPassesTable.ForeignKeys[1].RefTable = TechniciensTable
+	TempsPassesTable.ForeignKeys[2].RefTable = UsersTable
+	TempsPassesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	UsersTable.ForeignKeys[0].RefTable = SocietesTable
 	UsersTable.Annotation = &entsql.Annotation{

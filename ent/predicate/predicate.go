@@ -60,5 +60,8 @@ type Technicien func(*sql.Selector)
 // TechnicienCompetence is the predicate function for techniciencompetence builders.
 type TechnicienCompetence func(*sql.Selector)
 
+// TempsPasse is the predicate function for tempspasse builders.
+type TempsPasse func(*sql.Selector)
+
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -543,6 +543,30 @@ func (f TechnicienCompetenceMutationRuleFunc) EvalMutation(ctx context.Context, 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TechnicienCompetenceMutation", m)
 }
 
+// The TempsPasseQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TempsPasseQueryRuleFunc func(context.Context, *ent.TempsPasseQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TempsPasseQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TempsPasseQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TempsPasseQuery", q)
+}
+
+// The TempsPasseMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TempsPasseMutationRuleFunc func(context.Context, *ent.TempsPasseMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TempsPasseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TempsPasseMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TempsPasseMutation", m)
+}
+
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UserQueryRuleFunc func(context.Context, *ent.UserQuery) error
@@ -638,6 +662,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.TechnicienCompetenceQuery:
 		return q.Filter(), nil
+	case *ent.TempsPasseQuery:
+		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
 	default:
@@ -682,6 +708,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.TechnicienMutation:
 		return m.Filter(), nil
 	case *ent.TechnicienCompetenceMutation:
+		return m.Filter(), nil
+	case *ent.TempsPasseMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

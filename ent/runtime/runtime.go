@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 
 	"entgo.io/ent"
@@ -1049,6 +1050,42 @@ func init() {
 	techniciencompetenceDescNiveauRang := techniciencompetenceFields[3].Descriptor()
 	// techniciencompetence.DefaultNiveauRang holds the default value on creation for the niveau_rang field.
 	techniciencompetence.DefaultNiveauRang = techniciencompetenceDescNiveauRang.Default.(int)
+	tempspasseMixin := schema.TempsPasse{}.Mixin()
+	tempspasse.Policy = privacy.NewPolicies(schema.TempsPasse{})
+	tempspasse.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := tempspasse.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	tempspasseMixinFields0 := tempspasseMixin[0].Fields()
+	_ = tempspasseMixinFields0
+	tempspasseFields := schema.TempsPasse{}.Fields()
+	_ = tempspasseFields
+	// tempspasseDescCreatedAt is the schema descriptor for created_at field.
+	tempspasseDescCreatedAt := tempspasseMixinFields0[0].Descriptor()
+	// tempspasse.DefaultCreatedAt holds the default value on creation for the created_at field.
+	tempspasse.DefaultCreatedAt = tempspasseDescCreatedAt.Default.(func() time.Time)
+	// tempspasseDescUpdatedAt is the schema descriptor for updated_at field.
+	tempspasseDescUpdatedAt := tempspasseMixinFields0[1].Descriptor()
+	// tempspasse.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	tempspasse.DefaultUpdatedAt = tempspasseDescUpdatedAt.Default.(func() time.Time)
+	// tempspasse.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	tempspasse.UpdateDefaultUpdatedAt = tempspasseDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// tempspasseDescDureeMinutes is the schema descriptor for duree_minutes field.
+	tempspasseDescDureeMinutes := tempspasseFields[2].Descriptor()
+	// tempspasse.DureeMinutesValidator is a validator for the "duree_minutes" field. It is called by the builders before save.
+	tempspasse.DureeMinutesValidator = tempspasseDescDureeMinutes.Validators[0].(func(int) error)
+	// tempspasseDescTauxHoraireCentimes is the schema descriptor for taux_horaire_centimes field.
+	tempspasseDescTauxHoraireCentimes := tempspasseFields[3].Descriptor()
+	// tempspasse.TauxHoraireCentimesValidator is a validator for the "taux_horaire_centimes" field. It is called by the builders before save.
+	tempspasse.TauxHoraireCentimesValidator = tempspasseDescTauxHoraireCentimes.Validators[0].(func(int64) error)
+	// tempspasseDescNote is the schema descriptor for note field.
+	tempspasseDescNote := tempspasseFields[4].Descriptor()
+	// tempspasse.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	tempspasse.NoteValidator = tempspasseDescNote.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

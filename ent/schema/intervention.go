@@ -168,6 +168,8 @@ func (Intervention) Edges() []ent.Edge {
 			Through("utilisations", InterventionPiece.Type).
 			Annotations(serverSet),
 		edge.To("competence_requise", Competence.Type).Field("competence_requise_id").Unique(),
+		edge.To("temps_passes", TempsPasse.Type).
+			Annotations(serverSet, entgql.RelayConnection(), shape.OrderBy("debut", "id")),
 	}
 }
 

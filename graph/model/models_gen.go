@@ -36,6 +36,13 @@ type CompetenceDetenueFilter struct {
 	NiveauMin *domain.NiveauCompetence `json:"niveauMin,omitempty"`
 }
 
+// Fields of a time entry to correct; those left out stay as they are.
+type CorrigerTempsInput struct {
+	Debut        *time.Time `json:"debut,omitempty"`
+	DureeMinutes *int       `json:"dureeMinutes,omitempty"`
+	Note         *string    `json:"note,omitempty"`
+}
+
 type CreateUserInput struct {
 	Email string `json:"email"`
 	// 12 to 128 characters.
@@ -53,6 +60,18 @@ type CreateUserInput struct {
 type PlanningOccurrence struct {
 	Planning *ent.Planning `json:"planning"`
 	Date     time.Time     `json:"date"`
+}
+
+// Time worked, entered afterwards.
+type SaisirTempsInput struct {
+	InterventionID int       `json:"interventionId"`
+	Debut          time.Time `json:"debut"`
+	// 1 to 1000000.
+	DureeMinutes int `json:"dureeMinutes"`
+	// At most 1,000 characters.
+	Note *string `json:"note,omitempty"`
+	// Whose time: staff name the technician; a technician logs his own (leave it out).
+	TechnicienID *int `json:"technicienId,omitempty"`
 }
 
 type Subscription struct {

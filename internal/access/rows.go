@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -197,6 +198,18 @@ var rules = map[string]rule{
 			return nil, nil
 		case v.Is(domain.RoleTechnicien):
 			return mouvementstock.HasInterventionWith(Interventions(v)), nil
+		}
+		return none, nil
+	},
+
+	// Time logged: a technician reads the entries of the interventions he sees (his own and
+	// his colleagues' on shared work); a client none, since they carry rates and people.
+	ent.TypeTempsPasse: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		switch {
+		case v.Staff():
+			return nil, nil
+		case v.Is(domain.RoleTechnicien):
+			return tempspasse.HasInterventionWith(Interventions(v)), nil
 		}
 		return none, nil
 	},

@@ -61,6 +61,24 @@ type Facts struct {
 	DureeEstimeeMin *int
 	// CostErr is why CoutPieces could not be summed (ErrCostOverflow), nil when it was.
 	CostErr error
+	// Temps is the time logged on the intervention (TempsPasse), in no particular order.
+	Temps []Entry
+}
+
+// Entry is one time entry as the KPIs read it: its minutes, or the instant it started while
+// it runs (Minutes is then ignored), and the rate it is priced at.
+type Entry struct {
+	Minutes     int
+	RunningFrom *time.Time
+	Taux        int64 // centimes per hour
+}
+
+// minutesAt are the entry's minutes, a running one counting up to now (never negative).
+func (e Entry) minutesAt(now time.Time) int {
+	if e.RunningFrom == nil {
+		return e.Minutes
+	}
+	return max(0, minutes(now.Sub(*e.RunningFrom)))
 }
 
 // KPIs of an intervention (SPEC.md). Durations are in minutes.
@@ -69,8 +87,9 @@ type KPIs struct {
 	DelaiRestant       *int  // minutes left before the deadline (negative when late); nil without deadline or once closed
 	EnRetard           bool  // the deadline passed while the work was still open (never for cancelled work)
 	DureeReelle        int   // minutes actually spent EN_COURS, pauses excluded
+	DureeSaisie        int   // minutes logged (time entries), a running entry up to now
 	CoutPieces         int64 // centimes
-	CoutMainOeuvre     int64 // centimes: DureeReelle × hourly rate
+	CoutMainOeuvre     int64 // centimes: the logged time at its rates, or without any, DureeReelle at the technicians' rates
 	CoutTotal          int64 // centimes
 	SLARespecte        *bool // nil without deadline or when cancelled; else whether the work ended (or, while open, still is) in time
 	DepassementEstimee *int  // DureeReelle − DureeEstimee, nil without estimate
@@ -139,7 +158,10 @@ func Compute(f Facts, now time.Time) KPIs {
 		DelaiEcoule: minutes(end.Sub(f.DateCreation)),
 		DureeReelle: minutes(total),
 	}
-	k.CoutPieces, k.CoutMainOeuvre, k.CoutTotal, k.CostErr = costs(f, byTech)
+	for _, e := range f.Temps {
+		k.DureeSaisie += e.minutesAt(now)
+	}
+	k.CoutPieces, k.CoutMainOeuvre, k.CoutTotal, k.CostErr = costs(f, byTech, now)
 	// Cancelled work has no SLA to keep and is never late: it is left out of both.
 	if f.DateLimite != nil && f.Statut != domain.StatutAnnulee {
 		inTime := !end.After(*f.DateLimite)
@@ -161,14 +183,28 @@ func Compute(f Facts, now time.Time) KPIs {
 }
 
 // costs are the parts, labour and total costs, all zero with the error when one overflows.
-// Labour is each technician's minutes EN_COURS at his own rate: work that changed hands is
-// priced for the time each one worked.
-func costs(f Facts, byTech map[int]time.Duration) (pieces, labour, total int64, err error) {
+// Labour is the time logged, each entry at the rate its technician had when it was logged;
+// work on which nobody logged time is priced as before entries existed: each technician's
+// minutes EN_COURS at his own rate, so work that changed hands is priced for the time each
+// one worked.
+func costs(f Facts, byTech map[int]time.Duration, now time.Time) (pieces, labour, total int64, err error) {
 	if f.CostErr != nil {
 		return 0, 0, 0, f.CostErr
 	}
 	if f.CoutPieces < 0 {
 		return 0, 0, 0, ErrCostOverflow
+	}
+	for _, e := range f.Temps {
+		part, err := labourCost(e.minutesAt(now), e.Taux)
+		if err == nil {
+			labour, err = AddCost(labour, part)
+		}
+		if err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	if len(f.Temps) > 0 {
+		byTech = nil
 	}
 	for tech, d := range byTech {
 		rate, ok := f.Taux[tech]

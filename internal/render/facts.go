@@ -13,6 +13,7 @@ import (
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/technicien"
+	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
 )
@@ -27,22 +28,21 @@ import (
 //     "STATUT|time|technician|rate", the last two empty when the line names no technician,
 //     the time as microseconds since 1970 on PostgreSQL and as stored on SQLite;
 //  2. the parts used, "quantity|unit price" joined by ',' (summed in Go, overflow checked);
-//  3. the hourly rate of the technician in charge, empty without one.
+//  3. the hourly rate of the technician in charge, empty without one;
+//  4. the time logged, "minutes|rate|start" joined by ',', minutes empty while the entry runs
+//     (its start then counts), the start as the history's times are.
 //
 // They are read without the privacy rules: the rows hang from an intervention the viewer
 // already reads, and a technician who took over work is priced at his predecessor's rate
 // for the predecessor's time, whoever the viewer may see.
 
 // FactCount is the number of FactColumns.
-const FactCount = 3
+const FactCount = 4
 
 // FactColumns are the SQL expressions of the facts of the intervention row ref (the table's
 // quoted name or alias) in dialect d.
 func FactColumns(d, ref string) []string {
-	at := "CAST(h." + historiqueintervention.FieldHorodatage + " AS TEXT)"
-	if d == dialect.Postgres {
-		at = "CAST(CAST(extract(epoch FROM h." + historiqueintervention.FieldHorodatage + ") * 1000000 AS bigint) AS TEXT)"
-	}
+	at, debut := timeText(d, "h."+historiqueintervention.FieldHorodatage), timeText(d, "e."+tempspasse.FieldDebut)
 	order := ent.Shapes[ent.TypeIntervention].Edges["historique"].Order
 	by := make([]string, len(order))
 	for i, c := range order {
@@ -58,7 +58,18 @@ func FactColumns(d, ref string) []string {
 			interventionpiece.FieldInterventionID, ref),
 		fmt.Sprintf(`(SELECT CAST(t.%s AS TEXT) FROM %s t WHERE t.id = %s.%s)`,
 			technicien.FieldTauxHoraireCentimes, technicien.Table, ref, entintervention.FieldTechnicienID),
+		fmt.Sprintf(`(SELECT string_agg(COALESCE(CAST(e.%s AS TEXT), '') || '|' || CAST(e.%s AS TEXT) || '|' || %s, ',') FROM %s e WHERE e.%s = %s.id)`,
+			tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, debut, tempspasse.Table,
+			tempspasse.FieldInterventionID, ref),
 	}
+}
+
+// timeText is the SQL text of the time column col as ParseFacts reads it back.
+func timeText(d, col string) string {
+	if d == dialect.Postgres {
+		return "CAST(CAST(extract(epoch FROM " + col + ") * 1000000 AS bigint) AS TEXT)"
+	}
+	return "CAST(" + col + " AS TEXT)"
 }
 
 // sqliteTimes are the layouts the SQLite driver writes times in (time.Time's String by
@@ -128,6 +139,27 @@ func ParseFacts(iv *ent.Intervention, cols []string) (intervention.Facts, error)
 			return f, fmt.Errorf("hourly rate %q: %w", cols[2], err)
 		}
 		f.TauxHoraire = rate
+	}
+	for _, l := range split(cols[3]) {
+		parts := strings.Split(l, "|")
+		if len(parts) != 3 {
+			return f, fmt.Errorf("time entry %q: want minutes|rate|start", l)
+		}
+		var e intervention.Entry
+		var err error
+		if e.Taux, err = strconv.ParseInt(parts[1], 10, 64); err != nil {
+			return f, fmt.Errorf("time entry %q: %w", l, err)
+		}
+		if parts[0] == "" {
+			start, err := parseTime(parts[2])
+			if err != nil {
+				return f, fmt.Errorf("time entry %q: %w", l, err)
+			}
+			e.RunningFrom = &start
+		} else if e.Minutes, err = strconv.Atoi(parts[0]); err != nil {
+			return f, fmt.Errorf("time entry %q: %w", l, err)
+		}
+		f.Temps = append(f.Temps, e)
 	}
 	return f, nil
 }
