@@ -127,18 +127,21 @@ type InterventionEdges struct {
 	Pieces []*Piece `json:"pieces,omitempty"`
 	// CompetenceRequise holds the value of the competence_requise edge.
 	CompetenceRequise *Competence `json:"competence_requise,omitempty"`
+	// Commentaires holds the value of the commentaires edge.
+	Commentaires []*Commentaire `json:"commentaires,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
-	totalCount [12]map[string]int
+	totalCount [13]map[string]int
 
 	namedDocuments     map[string][]*Document
 	namedHistorique    map[string][]*HistoriqueIntervention
 	namedNotifications map[string][]*Notification
 	namedPieces        map[string][]*Piece
+	namedCommentaires  map[string][]*Commentaire
 	namedUtilisations  map[string][]*InterventionPiece
 }
 
@@ -255,10 +258,19 @@ func (e InterventionEdges) CompetenceRequiseOrErr() (*Competence, error) {
 	return nil, &NotLoadedError{edge: "competence_requise"}
 }
 
+// CommentairesOrErr returns the Commentaires value or an error if the edge
+// was not loaded in eager-loading.
+func (e InterventionEdges) CommentairesOrErr() ([]*Commentaire, error) {
+	if e.loadedTypes[11] {
+		return e.Commentaires, nil
+	}
+	return nil, &NotLoadedError{edge: "commentaires"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e InterventionEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[12] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -603,6 +615,11 @@ func (_m *Intervention) QueryCompetenceRequise() *CompetenceQuery {
 	return NewInterventionClient(_m.config).QueryCompetenceRequise(_m)
 }
 
+// QueryCommentaires queries the "commentaires" edge of the Intervention entity.
+func (_m *Intervention) QueryCommentaires() *CommentaireQuery {
+	return NewInterventionClient(_m.config).QueryCommentaires(_m)
+}
+
 // QueryUtilisations queries the "utilisations" edge of the Intervention entity.
 func (_m *Intervention) QueryUtilisations() *InterventionPieceQuery {
 	return NewInterventionClient(_m.config).QueryUtilisations(_m)
@@ -877,6 +894,30 @@ func (_m *Intervention) appendNamedPieces(name string, edges ...*Piece) {
 		_m.Edges.namedPieces[name] = []*Piece{}
 	} else {
 		_m.Edges.namedPieces[name] = append(_m.Edges.namedPieces[name], edges...)
+	}
+}
+
+// NamedCommentaires returns the Commentaires named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Intervention) NamedCommentaires(name string) ([]*Commentaire, error) {
+	if _m.Edges.namedCommentaires == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCommentaires[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Intervention) appendNamedCommentaires(name string, edges ...*Commentaire) {
+	if _m.Edges.namedCommentaires == nil {
+		_m.Edges.namedCommentaires = make(map[string][]*Commentaire)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCommentaires[name] = []*Commentaire{}
+	} else {
+		_m.Edges.namedCommentaires[name] = append(_m.Edges.namedCommentaires[name], edges...)
 	}
 }
 

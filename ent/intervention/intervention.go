@@ -112,6 +112,8 @@ const (
 	EdgePieces = "pieces"
 	// EdgeCompetenceRequise holds the string denoting the competence_requise edge name in mutations.
 	EdgeCompetenceRequise = "competence_requise"
+	// EdgeCommentaires holds the string denoting the commentaires edge name in mutations.
+	EdgeCommentaires = "commentaires"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -191,6 +193,13 @@ const (
 	CompetenceRequiseInverseTable = "competences"
 	// CompetenceRequiseColumn is the table column denoting the competence_requise relation/edge.
 	CompetenceRequiseColumn = "competence_requise_id"
+	// CommentairesTable is the table that holds the commentaires relation/edge.
+	CommentairesTable = "commentaires"
+	// CommentairesInverseTable is the table name for the Commentaire entity.
+	// It exists in this package in order to avoid circular dependency with the "commentaire" package.
+	CommentairesInverseTable = "commentaires"
+	// CommentairesColumn is the table column denoting the commentaires relation/edge.
+	CommentairesColumn = "intervention_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -630,6 +639,20 @@ func ByCompetenceRequiseField(field string, opts ...sql.OrderTermOption) OrderOp
 	}
 }
 
+// ByCommentairesCount orders the results by commentaires count.
+func ByCommentairesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCommentairesStep(), opts...)
+	}
+}
+
+// ByCommentaires orders the results by commentaires terms.
+func ByCommentaires(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCommentairesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -718,6 +741,13 @@ func newCompetenceRequiseStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetenceRequiseInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, CompetenceRequiseTable, CompetenceRequiseColumn),
+	)
+}
+func newCommentairesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CommentairesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

@@ -168,6 +168,8 @@ func (Intervention) Edges() []ent.Edge {
 			Through("utilisations", InterventionPiece.Type).
 			Annotations(serverSet),
 		edge.To("competence_requise", Competence.Type).Field("competence_requise_id").Unique(),
+		// Oldest first unless orderBy says otherwise (the default order is the id's).
+		edge.To("commentaires", Commentaire.Type).Annotations(entgql.RelayConnection(), serverSet),
 	}
 }
 
