@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -44,6 +45,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// Commentaire is the client for interacting with the Commentaire builders.
+	Commentaire *CommentaireClient
 	// Competence is the client for interacting with the Competence builders.
 	Competence *CompetenceClient
 	// Contrat is the client for interacting with the Contrat builders.
@@ -95,6 +98,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.Commentaire = NewCommentaireClient(c.config)
 	c.Competence = NewCompetenceClient(c.config)
 	c.Contrat = NewContratClient(c.config)
 	c.Document = NewDocumentClient(c.config)
@@ -207,6 +211,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                    ctx,
 		config:                 cfg,
+		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
 		Contrat:                NewContratClient(cfg),
 		Document:               NewDocumentClient(cfg),
@@ -246,6 +251,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                    ctx,
 		config:                 cfg,
+		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
 		Contrat:                NewContratClient(cfg),
 		Document:               NewDocumentClient(cfg),
@@ -272,7 +278,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Competence.
+//		Commentaire.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -295,11 +301,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
-		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
-		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.RefreshToken,
-		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
-		c.User,
+		c.Commentaire, c.Competence, c.Contrat, c.Document, c.Equipement,
+		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
+		c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
+		c.TechnicienCompetence, c.TempsPasse, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -309,11 +315,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Competence, c.Contrat, c.Document, c.Equipement, c.HistoriqueIntervention,
-		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
-		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.RefreshToken,
-		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
-		c.User,
+		c.Commentaire, c.Competence, c.Contrat, c.Document, c.Equipement,
+		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
+		c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
+		c.TechnicienCompetence, c.TempsPasse, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -322,6 +328,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *CommentaireMutation:
+		return c.Commentaire.mutate(ctx, m)
 	case *CompetenceMutation:
 		return c.Competence.mutate(ctx, m)
 	case *ContratMutation:
@@ -364,6 +372,172 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// CommentaireClient is a client for the Commentaire schema.
+type CommentaireClient struct {
+	config
+}
+
+// NewCommentaireClient returns a client for the Commentaire from the given config.
+func NewCommentaireClient(c config) *CommentaireClient {
+	return &CommentaireClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `commentaire.Hooks(f(g(h())))`.
+func (c *CommentaireClient) Use(hooks ...Hook) {
+	c.hooks.Commentaire = append(c.hooks.Commentaire, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `commentaire.Intercept(f(g(h())))`.
+func (c *CommentaireClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Commentaire = append(c.inters.Commentaire, interceptors...)
+}
+
+// Create returns a builder for creating a Commentaire entity.
+func (c *CommentaireClient) Create() *CommentaireCreate {
+	mutation := newCommentaireMutation(c.config, OpCreate)
+	return &CommentaireCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Commentaire entities.
+func (c *CommentaireClient) CreateBulk(builders ...*CommentaireCreate) *CommentaireCreateBulk {
+	return &CommentaireCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CommentaireClient) MapCreateBulk(slice any, setFunc func(*CommentaireCreate, int)) *CommentaireCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CommentaireCreateBulk{err: fmt.Errorf("calling to CommentaireClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CommentaireCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CommentaireCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Commentaire.
+func (c *CommentaireClient) Update() *CommentaireUpdate {
+	mutation := newCommentaireMutation(c.config, OpUpdate)
+	return &CommentaireUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CommentaireClient) UpdateOne(_m *Commentaire) *CommentaireUpdateOne {
+	mutation := newCommentaireMutation(c.config, OpUpdateOne, withCommentaire(_m))
+	return &CommentaireUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CommentaireClient) UpdateOneID(id int) *CommentaireUpdateOne {
+	mutation := newCommentaireMutation(c.config, OpUpdateOne, withCommentaireID(id))
+	return &CommentaireUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Commentaire.
+func (c *CommentaireClient) Delete() *CommentaireDelete {
+	mutation := newCommentaireMutation(c.config, OpDelete)
+	return &CommentaireDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CommentaireClient) DeleteOne(_m *Commentaire) *CommentaireDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CommentaireClient) DeleteOneID(id int) *CommentaireDeleteOne {
+	builder := c.Delete().Where(commentaire.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CommentaireDeleteOne{builder}
+}
+
+// Query returns a query builder for Commentaire.
+func (c *CommentaireClient) Query() *CommentaireQuery {
+	return &CommentaireQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCommentaire},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Commentaire entity by its id.
+func (c *CommentaireClient) Get(ctx context.Context, id int) (*Commentaire, error) {
+	return c.Query().Where(commentaire.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CommentaireClient) GetX(ctx context.Context, id int) *Commentaire {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIntervention queries the intervention edge of a Commentaire.
+func (c *CommentaireClient) QueryIntervention(_m *Commentaire) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(commentaire.Table, commentaire.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, commentaire.InterventionTable, commentaire.InterventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAuteur queries the auteur edge of a Commentaire.
+func (c *CommentaireClient) QueryAuteur(_m *Commentaire) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(commentaire.Table, commentaire.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, commentaire.AuteurTable, commentaire.AuteurColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CommentaireClient) Hooks() []Hook {
+	hooks := c.hooks.Commentaire
+	return append(hooks[:len(hooks):len(hooks)], commentaire.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CommentaireClient) Interceptors() []Interceptor {
+	return c.inters.Commentaire
+}
+
+func (c *CommentaireClient) mutate(ctx context.Context, m *CommentaireMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CommentaireCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CommentaireUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CommentaireUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CommentaireDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Commentaire mutation op: %q", m.Op())
 	}
 }
 
@@ -1688,6 +1862,22 @@ func (c *InterventionClient) QueryTempsPasses(_m *Intervention) *TempsPasseQuery
 			sqlgraph.From(intervention.Table, intervention.FieldID, id),
 			sqlgraph.To(tempspasse.Table, tempspasse.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, intervention.TempsPassesTable, intervention.TempsPassesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCommentaires queries the commentaires edge of a Intervention.
+func (c *InterventionClient) QueryCommentaires(_m *Intervention) *CommentaireQuery {
+	query := (&CommentaireClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(commentaire.Table, commentaire.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, intervention.CommentairesTable, intervention.CommentairesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4061,6 +4251,22 @@ func (c *UserClient) QueryIdempotencyKeys(_m *User) *IdempotencyKeyQuery {
 	return query
 }
 
+// QueryCommentaires queries the commentaires edge of a User.
+func (c *UserClient) QueryCommentaires(_m *User) *CommentaireQuery {
+	query := (&CommentaireClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(commentaire.Table, commentaire.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.CommentairesTable, user.CommentairesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	hooks := c.hooks.User
@@ -4090,13 +4296,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
+		Commentaire, Competence, Contrat, Document, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
 		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
 		Technicien, TechnicienCompetence, TempsPasse, User []ent.Hook
 	}
 	inters struct {
-		Competence, Contrat, Document, Equipement, HistoriqueIntervention,
+		Commentaire, Competence, Contrat, Document, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
 		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
 		Technicien, TechnicienCompetence, TempsPasse, User []ent.Interceptor

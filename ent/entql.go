@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -33,8 +34,27 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   commentaire.Table,
+			Columns: commentaire.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: commentaire.FieldID,
+			},
+		},
+		Type: "Commentaire",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			commentaire.FieldCreatedAt:      {Type: field.TypeTime, Column: commentaire.FieldCreatedAt},
+			commentaire.FieldUpdatedAt:      {Type: field.TypeTime, Column: commentaire.FieldUpdatedAt},
+			commentaire.FieldTexte:          {Type: field.TypeString, Column: commentaire.FieldTexte},
+			commentaire.FieldInterne:        {Type: field.TypeBool, Column: commentaire.FieldInterne},
+			commentaire.FieldInterventionID: {Type: field.TypeInt, Column: commentaire.FieldInterventionID},
+			commentaire.FieldAuteurID:       {Type: field.TypeInt, Column: commentaire.FieldAuteurID},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
 			Columns: competence.Columns,
@@ -51,7 +71,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competence.FieldDescription: {Type: field.TypeString, Column: competence.FieldDescription},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contrat.Table,
 			Columns: contrat.Columns,
@@ -77,7 +97,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contrat.FieldSLABasseHeures:        {Type: field.TypeInt, Column: contrat.FieldSLABasseHeures},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   document.Table,
 			Columns: document.Columns,
@@ -100,7 +120,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldUploadedByID:   {Type: field.TypeInt, Column: document.FieldUploadedByID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipement.Table,
 			Columns: equipement.Columns,
@@ -129,7 +149,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldCriticiteRang:    {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   historiqueintervention.Table,
 			Columns: historiqueintervention.Columns,
@@ -155,7 +175,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -177,7 +197,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -226,7 +246,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -245,7 +265,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   mouvementstock.Table,
 			Columns: mouvementstock.Columns,
@@ -268,7 +288,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -297,7 +317,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -317,7 +337,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -344,7 +364,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -374,7 +394,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -395,7 +415,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -419,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -441,7 +461,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -461,7 +481,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -480,7 +500,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tempspasse.Table,
 			Columns: tempspasse.Columns,
@@ -503,7 +523,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -535,6 +555,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldMustChangePassword:  {Type: field.TypeBool, Column: user.FieldMustChangePassword},
 		},
 	}
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   commentaire.InterventionTable,
+			Columns: []string{commentaire.InterventionColumn},
+			Bidi:    false,
+		},
+		"Commentaire",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"auteur",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   commentaire.AuteurTable,
+			Columns: []string{commentaire.AuteurColumn},
+			Bidi:    false,
+		},
+		"Commentaire",
+		"User",
+	)
 	graph.MustAddE(
 		"detentions",
 		&sqlgraph.EdgeSpec{
@@ -846,6 +890,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Intervention",
 		"TempsPasse",
+	)
+	graph.MustAddE(
+		"commentaires",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Commentaire",
 	)
 	graph.MustAddE(
 		"utilisations",
@@ -1315,6 +1371,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 		"IdempotencyKey",
 	)
+	graph.MustAddE(
+		"commentaires",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Commentaire",
+	)
 	return graph
 }()
 
@@ -1322,6 +1390,104 @@ var schemaGraph = func() *sqlgraph.Schema {
 // All update, update-one and query builders implement this interface.
 type predicateAdder interface {
 	addPredicate(func(s *sql.Selector))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CommentaireQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CommentaireQuery builder.
+func (_q *CommentaireQuery) Filter() *CommentaireFilter {
+	return &CommentaireFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CommentaireMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CommentaireMutation builder.
+func (m *CommentaireMutation) Filter() *CommentaireFilter {
+	return &CommentaireFilter{config: m.config, predicateAdder: m}
+}
+
+// CommentaireFilter provides a generic filtering capability at runtime for CommentaireQuery.
+type CommentaireFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CommentaireFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CommentaireFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(commentaire.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CommentaireFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(commentaire.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CommentaireFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(commentaire.FieldUpdatedAt))
+}
+
+// WhereTexte applies the entql string predicate on the texte field.
+func (f *CommentaireFilter) WhereTexte(p entql.StringP) {
+	f.Where(p.Field(commentaire.FieldTexte))
+}
+
+// WhereInterne applies the entql bool predicate on the interne field.
+func (f *CommentaireFilter) WhereInterne(p entql.BoolP) {
+	f.Where(p.Field(commentaire.FieldInterne))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *CommentaireFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(commentaire.FieldInterventionID))
+}
+
+// WhereAuteurID applies the entql int predicate on the auteur_id field.
+func (f *CommentaireFilter) WhereAuteurID(p entql.IntP) {
+	f.Where(p.Field(commentaire.FieldAuteurID))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *CommentaireFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *CommentaireFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAuteur applies a predicate to check if query has an edge auteur.
+func (f *CommentaireFilter) WhereHasAuteur() {
+	f.Where(entql.HasEdge("auteur"))
+}
+
+// WhereHasAuteurWith applies a predicate to check if query has an edge auteur with a given conditions (other predicates).
+func (f *CommentaireFilter) WhereHasAuteurWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("auteur", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -1353,7 +1519,7 @@ type CompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1427,7 +1593,7 @@ type ContratFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContratFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1574,7 +1740,7 @@ type DocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1692,7 +1858,7 @@ type EquipementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1868,7 +2034,7 @@ type HistoriqueInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HistoriqueInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2015,7 +2181,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2114,7 +2280,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2473,6 +2639,20 @@ func (f *InterventionFilter) WhereHasTempsPassesWith(preds ...predicate.TempsPas
 	})))
 }
 
+// WhereHasCommentaires applies a predicate to check if query has an edge commentaires.
+func (f *InterventionFilter) WhereHasCommentaires() {
+	f.Where(entql.HasEdge("commentaires"))
+}
+
+// WhereHasCommentairesWith applies a predicate to check if query has an edge commentaires with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasCommentairesWith(preds ...predicate.Commentaire) {
+	f.Where(entql.HasEdgeWith("commentaires", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasUtilisations applies a predicate to check if query has an edge utilisations.
 func (f *InterventionFilter) WhereHasUtilisations() {
 	f.Where(entql.HasEdge("utilisations"))
@@ -2516,7 +2696,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2614,7 +2794,7 @@ type MouvementStockFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MouvementStockFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2746,7 +2926,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2894,7 +3074,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2983,7 +3163,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3135,7 +3315,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3302,7 +3482,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3396,7 +3576,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3491,7 +3671,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3632,7 +3812,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3777,7 +3957,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3875,7 +4055,7 @@ type TempsPasseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TempsPasseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4007,7 +4187,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4233,6 +4413,20 @@ func (f *UserFilter) WhereHasIdempotencyKeys() {
 // WhereHasIdempotencyKeysWith applies a predicate to check if query has an edge idempotency_keys with a given conditions (other predicates).
 func (f *UserFilter) WhereHasIdempotencyKeysWith(preds ...predicate.IdempotencyKey) {
 	f.Where(entql.HasEdgeWith("idempotency_keys", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCommentaires applies a predicate to check if query has an edge commentaires.
+func (f *UserFilter) WhereHasCommentaires() {
+	f.Where(entql.HasEdge("commentaires"))
+}
+
+// WhereHasCommentairesWith applies a predicate to check if query has an edge commentaires with a given conditions (other predicates).
+func (f *UserFilter) WhereHasCommentairesWith(preds ...predicate.Commentaire) {
+	f.Where(entql.HasEdgeWith("commentaires", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -28,6 +29,150 @@ import (
 	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CommentaireQuery) CollectFields(ctx context.Context, satisfies ...string) (*CommentaireQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CommentaireQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(commentaire.Columns))
+		selectedFields = []string{commentaire.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "intervention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withIntervention = query
+			if _, ok := fieldSeen[commentaire.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldInterventionID)
+				fieldSeen[commentaire.FieldInterventionID] = struct{}{}
+			}
+
+		case "auteur":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAuteur = query
+			if _, ok := fieldSeen[commentaire.FieldAuteurID]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldAuteurID)
+				fieldSeen[commentaire.FieldAuteurID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[commentaire.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldCreatedAt)
+				fieldSeen[commentaire.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[commentaire.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldUpdatedAt)
+				fieldSeen[commentaire.FieldUpdatedAt] = struct{}{}
+			}
+		case "texte":
+			if _, ok := fieldSeen[commentaire.FieldTexte]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldTexte)
+				fieldSeen[commentaire.FieldTexte] = struct{}{}
+			}
+		case "interne":
+			if _, ok := fieldSeen[commentaire.FieldInterne]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldInterne)
+				fieldSeen[commentaire.FieldInterne] = struct{}{}
+			}
+		case "interventionID":
+			if _, ok := fieldSeen[commentaire.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldInterventionID)
+				fieldSeen[commentaire.FieldInterventionID] = struct{}{}
+			}
+		case "auteurID":
+			if _, ok := fieldSeen[commentaire.FieldAuteurID]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldAuteurID)
+				fieldSeen[commentaire.FieldAuteurID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type commentairePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CommentairePaginateOption
+}
+
+func newCommentairePaginateArgs(rv map[string]any) *commentairePaginateArgs {
+	args := &commentairePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CommentaireOrder{Field: &CommentaireOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCommentaireOrder(order))
+			}
+		case *CommentaireOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCommentaireOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CommentaireWhereInput); ok {
+		args.opts = append(args.opts, WithCommentaireFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CompetenceQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetenceQuery, error) {
@@ -1237,6 +1382,95 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedTempsPasses(alias, func(wq *TempsPasseQuery) {
+				*wq = *query
+			})
+
+		case "commentaires":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CommentaireClient{config: _q.config}).Query()
+			)
+			args := newCommentairePaginateArgs(fieldArgs(ctx, new(CommentaireWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCommentairePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Intervention) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"intervention_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(intervention.CommentairesColumn), ids...))
+						})
+						if err := query.GroupBy(intervention.CommentairesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[12] == nil {
+								nodes[i].Edges.totalCount[12] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[12][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Intervention) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Commentaires)
+							if nodes[i].Edges.totalCount[12] == nil {
+								nodes[i].Edges.totalCount[12] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[12][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, commentaireImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(intervention.CommentairesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCommentaires(alias, func(wq *CommentaireQuery) {
 				*wq = *query
 			})
 

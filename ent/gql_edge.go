@@ -8,6 +8,22 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Commentaire) Intervention(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.InterventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIntervention().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Commentaire) Auteur(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AuteurOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuteur().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Contrat) Client(ctx context.Context) (*Societe, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -256,6 +272,27 @@ func (_m *Intervention) TempsPasses(
 		return conn, nil
 	}
 	return _m.QueryTempsPasses().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Intervention) Commentaires(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CommentaireOrder, where *CommentaireWhereInput,
+) (*CommentaireConnection, error) {
+	opts := []CommentairePaginateOption{
+		WithCommentaireOrder(orderBy),
+		WithCommentaireFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[12][alias]
+	if nodes, err := _m.NamedCommentaires(alias); err == nil || hasTotalCount {
+		pager, err := newCommentairePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CommentaireConnection{Edges: []*CommentaireEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCommentaires().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -34,6 +35,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var commentaireImplementors = []string{"Commentaire", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Commentaire) IsNode() {}
 
 var competenceImplementors = []string{"Competence", "Node"}
 
@@ -197,6 +203,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case commentaire.Table:
+		query := c.Commentaire.Query().
+			Where(commentaire.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, commentaireImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case competence.Table:
 		query := c.Competence.Query().
 			Where(competence.ID(id))
@@ -423,6 +438,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case commentaire.Table:
+		query := c.Commentaire.Query().
+			Where(commentaire.IDIn(ids...))
+		query, err := query.CollectFields(ctx, commentaireImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case competence.Table:
 		query := c.Competence.Query().
 			Where(competence.IDIn(ids...))

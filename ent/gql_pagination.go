@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -112,6 +113,320 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// CommentaireEdge is the edge representation of Commentaire.
+type CommentaireEdge struct {
+	Node   *Commentaire `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// CommentaireConnection is the connection containing edges to Commentaire.
+type CommentaireConnection struct {
+	Edges      []*CommentaireEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *CommentaireConnection) build(nodes []*Commentaire, pager *commentairePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Commentaire
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Commentaire {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Commentaire {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CommentaireEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CommentaireEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CommentairePaginateOption enables pagination customization.
+type CommentairePaginateOption func(*commentairePager) error
+
+// WithCommentaireOrder configures pagination ordering.
+func WithCommentaireOrder(order *CommentaireOrder) CommentairePaginateOption {
+	if order == nil {
+		order = DefaultCommentaireOrder
+	}
+	o := *order
+	return func(pager *commentairePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCommentaireOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCommentaireFilter configures pagination filter.
+func WithCommentaireFilter(filter func(*CommentaireQuery) (*CommentaireQuery, error)) CommentairePaginateOption {
+	return func(pager *commentairePager) error {
+		if filter == nil {
+			return errors.New("CommentaireQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type commentairePager struct {
+	reverse bool
+	order   *CommentaireOrder
+	filter  func(*CommentaireQuery) (*CommentaireQuery, error)
+}
+
+func newCommentairePager(opts []CommentairePaginateOption, reverse bool) (*commentairePager, error) {
+	pager := &commentairePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCommentaireOrder
+	}
+	return pager, nil
+}
+
+func (p *commentairePager) applyFilter(query *CommentaireQuery) (*CommentaireQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *commentairePager) toCursor(_m *Commentaire) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *commentairePager) applyCursors(query *CommentaireQuery, after, before *Cursor) (*CommentaireQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCommentaireOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *commentairePager) applyOrder(query *CommentaireQuery) *CommentaireQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCommentaireOrder.Field {
+		query = query.Order(DefaultCommentaireOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *commentairePager) orderExpr(query *CommentaireQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCommentaireOrder.Field {
+			b.Comma().Ident(DefaultCommentaireOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Commentaire.
+func (_m *CommentaireQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CommentairePaginateOption,
+) (*CommentaireConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCommentairePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CommentaireConnection{Edges: []*CommentaireEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CommentaireOrderFieldCreatedAt orders Commentaire by created_at.
+	CommentaireOrderFieldCreatedAt = &CommentaireOrderField{
+		Value: func(_m *Commentaire) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: commentaire.FieldCreatedAt,
+		toTerm: commentaire.ByCreatedAt,
+		toCursor: func(_m *Commentaire) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CommentaireOrderFieldUpdatedAt orders Commentaire by updated_at.
+	CommentaireOrderFieldUpdatedAt = &CommentaireOrderField{
+		Value: func(_m *Commentaire) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: commentaire.FieldUpdatedAt,
+		toTerm: commentaire.ByUpdatedAt,
+		toCursor: func(_m *Commentaire) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CommentaireOrderField) String() string {
+	var str string
+	switch f.column {
+	case CommentaireOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CommentaireOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CommentaireOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CommentaireOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CommentaireOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CommentaireOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CommentaireOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CommentaireOrderField", str)
+	}
+	return nil
+}
+
+// CommentaireOrderField defines the ordering field of Commentaire.
+type CommentaireOrderField struct {
+	// Value extracts the ordering value from the given Commentaire.
+	Value    func(*Commentaire) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) commentaire.OrderOption
+	toCursor func(*Commentaire) Cursor
+}
+
+// CommentaireOrder defines the ordering of Commentaire.
+type CommentaireOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *CommentaireOrderField `json:"field"`
+}
+
+// DefaultCommentaireOrder is the default ordering of Commentaire.
+var DefaultCommentaireOrder = &CommentaireOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CommentaireOrderField{
+		Value: func(_m *Commentaire) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: commentaire.FieldID,
+		toTerm: commentaire.ByID,
+		toCursor: func(_m *Commentaire) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Commentaire into CommentaireEdge.
+func (_m *Commentaire) ToEdge(order *CommentaireOrder) *CommentaireEdge {
+	if order == nil {
+		order = DefaultCommentaireOrder
+	}
+	return &CommentaireEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // CompetenceEdge is the edge representation of Competence.

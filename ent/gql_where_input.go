@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -27,6 +28,342 @@ import (
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
+
+// CommentaireWhereInput represents a where input for filtering Commentaire queries.
+type CommentaireWhereInput struct {
+	Predicates []predicate.Commentaire  `json:"-"`
+	Not        *CommentaireWhereInput   `json:"not,omitempty"`
+	Or         []*CommentaireWhereInput `json:"or,omitempty"`
+	And        []*CommentaireWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "texte" field predicates.
+	Texte             *string  `json:"texte,omitempty"`
+	TexteNEQ          *string  `json:"texteNEQ,omitempty"`
+	TexteIn           []string `json:"texteIn,omitempty"`
+	TexteNotIn        []string `json:"texteNotIn,omitempty"`
+	TexteGT           *string  `json:"texteGT,omitempty"`
+	TexteGTE          *string  `json:"texteGTE,omitempty"`
+	TexteLT           *string  `json:"texteLT,omitempty"`
+	TexteLTE          *string  `json:"texteLTE,omitempty"`
+	TexteContains     *string  `json:"texteContains,omitempty"`
+	TexteHasPrefix    *string  `json:"texteHasPrefix,omitempty"`
+	TexteHasSuffix    *string  `json:"texteHasSuffix,omitempty"`
+	TexteEqualFold    *string  `json:"texteEqualFold,omitempty"`
+	TexteContainsFold *string  `json:"texteContainsFold,omitempty"`
+
+	// "interne" field predicates.
+	Interne    *bool `json:"interne,omitempty"`
+	InterneNEQ *bool `json:"interneNEQ,omitempty"`
+
+	// "intervention_id" field predicates.
+	InterventionID      *int  `json:"interventionID,omitempty"`
+	InterventionIDNEQ   *int  `json:"interventionIDNEQ,omitempty"`
+	InterventionIDIn    []int `json:"interventionIDIn,omitempty"`
+	InterventionIDNotIn []int `json:"interventionIDNotIn,omitempty"`
+
+	// "auteur_id" field predicates.
+	AuteurID      *int  `json:"auteurID,omitempty"`
+	AuteurIDNEQ   *int  `json:"auteurIDNEQ,omitempty"`
+	AuteurIDIn    []int `json:"auteurIDIn,omitempty"`
+	AuteurIDNotIn []int `json:"auteurIDNotIn,omitempty"`
+
+	// "intervention" edge predicates.
+	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
+	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "auteur" edge predicates.
+	HasAuteur     *bool             `json:"hasAuteur,omitempty"`
+	HasAuteurWith []*UserWhereInput `json:"hasAuteurWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CommentaireWhereInput) AddPredicates(predicates ...predicate.Commentaire) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CommentaireWhereInput filter on the CommentaireQuery builder.
+func (i *CommentaireWhereInput) Filter(q *CommentaireQuery) (*CommentaireQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCommentaireWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCommentaireWhereInput is returned in case the CommentaireWhereInput is empty.
+var ErrEmptyCommentaireWhereInput = errors.New("ent: empty predicate CommentaireWhereInput")
+
+// P returns a predicate for filtering commentaires.
+// An error is returned if the input is empty or invalid.
+func (i *CommentaireWhereInput) P() (predicate.Commentaire, error) {
+	var predicates []predicate.Commentaire
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, commentaire.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Commentaire, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, commentaire.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Commentaire, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, commentaire.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, commentaire.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, commentaire.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, commentaire.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, commentaire.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, commentaire.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, commentaire.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, commentaire.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, commentaire.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, commentaire.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, commentaire.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, commentaire.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, commentaire.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, commentaire.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, commentaire.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, commentaire.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, commentaire.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, commentaire.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, commentaire.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, commentaire.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, commentaire.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, commentaire.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, commentaire.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, commentaire.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, commentaire.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Texte != nil {
+		predicates = append(predicates, commentaire.TexteEQ(*i.Texte))
+	}
+	if i.TexteNEQ != nil {
+		predicates = append(predicates, commentaire.TexteNEQ(*i.TexteNEQ))
+	}
+	if len(i.TexteIn) > 0 {
+		predicates = append(predicates, commentaire.TexteIn(i.TexteIn...))
+	}
+	if len(i.TexteNotIn) > 0 {
+		predicates = append(predicates, commentaire.TexteNotIn(i.TexteNotIn...))
+	}
+	if i.TexteGT != nil {
+		predicates = append(predicates, commentaire.TexteGT(*i.TexteGT))
+	}
+	if i.TexteGTE != nil {
+		predicates = append(predicates, commentaire.TexteGTE(*i.TexteGTE))
+	}
+	if i.TexteLT != nil {
+		predicates = append(predicates, commentaire.TexteLT(*i.TexteLT))
+	}
+	if i.TexteLTE != nil {
+		predicates = append(predicates, commentaire.TexteLTE(*i.TexteLTE))
+	}
+	if i.TexteContains != nil {
+		predicates = append(predicates, commentaire.TexteContains(*i.TexteContains))
+	}
+	if i.TexteHasPrefix != nil {
+		predicates = append(predicates, commentaire.TexteHasPrefix(*i.TexteHasPrefix))
+	}
+	if i.TexteHasSuffix != nil {
+		predicates = append(predicates, commentaire.TexteHasSuffix(*i.TexteHasSuffix))
+	}
+	if i.TexteEqualFold != nil {
+		predicates = append(predicates, commentaire.TexteEqualFold(*i.TexteEqualFold))
+	}
+	if i.TexteContainsFold != nil {
+		predicates = append(predicates, commentaire.TexteContainsFold(*i.TexteContainsFold))
+	}
+	if i.Interne != nil {
+		predicates = append(predicates, commentaire.InterneEQ(*i.Interne))
+	}
+	if i.InterneNEQ != nil {
+		predicates = append(predicates, commentaire.InterneNEQ(*i.InterneNEQ))
+	}
+	if i.InterventionID != nil {
+		predicates = append(predicates, commentaire.InterventionIDEQ(*i.InterventionID))
+	}
+	if i.InterventionIDNEQ != nil {
+		predicates = append(predicates, commentaire.InterventionIDNEQ(*i.InterventionIDNEQ))
+	}
+	if len(i.InterventionIDIn) > 0 {
+		predicates = append(predicates, commentaire.InterventionIDIn(i.InterventionIDIn...))
+	}
+	if len(i.InterventionIDNotIn) > 0 {
+		predicates = append(predicates, commentaire.InterventionIDNotIn(i.InterventionIDNotIn...))
+	}
+	if i.AuteurID != nil {
+		predicates = append(predicates, commentaire.AuteurIDEQ(*i.AuteurID))
+	}
+	if i.AuteurIDNEQ != nil {
+		predicates = append(predicates, commentaire.AuteurIDNEQ(*i.AuteurIDNEQ))
+	}
+	if len(i.AuteurIDIn) > 0 {
+		predicates = append(predicates, commentaire.AuteurIDIn(i.AuteurIDIn...))
+	}
+	if len(i.AuteurIDNotIn) > 0 {
+		predicates = append(predicates, commentaire.AuteurIDNotIn(i.AuteurIDNotIn...))
+	}
+
+	if i.HasIntervention != nil {
+		p := commentaire.HasIntervention()
+		if !*i.HasIntervention {
+			p = commentaire.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionWith))
+		for _, w := range i.HasInterventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, commentaire.HasInterventionWith(with...))
+	}
+	if i.HasAuteur != nil {
+		p := commentaire.HasAuteur()
+		if !*i.HasAuteur {
+			p = commentaire.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAuteurWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasAuteurWith))
+		for _, w := range i.HasAuteurWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAuteurWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, commentaire.HasAuteurWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCommentaireWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return commentaire.And(predicates...), nil
+	}
+}
 
 // CompetenceWhereInput represents a where input for filtering Competence queries.
 type CompetenceWhereInput struct {
@@ -3485,6 +3822,10 @@ type InterventionWhereInput struct {
 	HasTempsPasses     *bool                   `json:"hasTempsPasses,omitempty"`
 	HasTempsPassesWith []*TempsPasseWhereInput `json:"hasTempsPassesWith,omitempty"`
 
+	// "commentaires" edge predicates.
+	HasCommentaires     *bool                    `json:"hasCommentaires,omitempty"`
+	HasCommentairesWith []*CommentaireWhereInput `json:"hasCommentairesWith,omitempty"`
+
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
 	HasUtilisationsWith []*InterventionPieceWhereInput `json:"hasUtilisationsWith,omitempty"`
@@ -4575,6 +4916,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasTempsPassesWith(with...))
+	}
+	if i.HasCommentaires != nil {
+		p := intervention.HasCommentaires()
+		if !*i.HasCommentaires {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCommentairesWith) > 0 {
+		with := make([]predicate.Commentaire, 0, len(i.HasCommentairesWith))
+		for _, w := range i.HasCommentairesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCommentairesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasCommentairesWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()

@@ -129,19 +129,22 @@ type InterventionEdges struct {
 	CompetenceRequise *Competence `json:"competence_requise,omitempty"`
 	// TempsPasses holds the value of the temps_passes edge.
 	TempsPasses []*TempsPasse `json:"temps_passes,omitempty"`
+	// Commentaires holds the value of the commentaires edge.
+	Commentaires []*Commentaire `json:"commentaires,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [13]bool
+	loadedTypes [14]bool
 	// totalCount holds the count of the edges above.
-	totalCount [13]map[string]int
+	totalCount [14]map[string]int
 
 	namedDocuments     map[string][]*Document
 	namedHistorique    map[string][]*HistoriqueIntervention
 	namedNotifications map[string][]*Notification
 	namedPieces        map[string][]*Piece
 	namedTempsPasses   map[string][]*TempsPasse
+	namedCommentaires  map[string][]*Commentaire
 	namedUtilisations  map[string][]*InterventionPiece
 }
 
@@ -267,10 +270,19 @@ func (e InterventionEdges) TempsPassesOrErr() ([]*TempsPasse, error) {
 	return nil, &NotLoadedError{edge: "temps_passes"}
 }
 
+// CommentairesOrErr returns the Commentaires value or an error if the edge
+// was not loaded in eager-loading.
+func (e InterventionEdges) CommentairesOrErr() ([]*Commentaire, error) {
+	if e.loadedTypes[12] {
+		return e.Commentaires, nil
+	}
+	return nil, &NotLoadedError{edge: "commentaires"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e InterventionEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[12] {
+	if e.loadedTypes[13] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -620,6 +632,11 @@ func (_m *Intervention) QueryTempsPasses() *TempsPasseQuery {
 	return NewInterventionClient(_m.config).QueryTempsPasses(_m)
 }
 
+// QueryCommentaires queries the "commentaires" edge of the Intervention entity.
+func (_m *Intervention) QueryCommentaires() *CommentaireQuery {
+	return NewInterventionClient(_m.config).QueryCommentaires(_m)
+}
+
 // QueryUtilisations queries the "utilisations" edge of the Intervention entity.
 func (_m *Intervention) QueryUtilisations() *InterventionPieceQuery {
 	return NewInterventionClient(_m.config).QueryUtilisations(_m)
@@ -918,6 +935,30 @@ func (_m *Intervention) appendNamedTempsPasses(name string, edges ...*TempsPasse
 		_m.Edges.namedTempsPasses[name] = []*TempsPasse{}
 	} else {
 		_m.Edges.namedTempsPasses[name] = append(_m.Edges.namedTempsPasses[name], edges...)
+	}
+}
+
+// NamedCommentaires returns the Commentaires named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Intervention) NamedCommentaires(name string) ([]*Commentaire, error) {
+	if _m.Edges.namedCommentaires == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCommentaires[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Intervention) appendNamedCommentaires(name string, edges ...*Commentaire) {
+	if _m.Edges.namedCommentaires == nil {
+		_m.Edges.namedCommentaires = make(map[string][]*Commentaire)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCommentaires[name] = []*Commentaire{}
+	} else {
+		_m.Edges.namedCommentaires[name] = append(_m.Edges.namedCommentaires[name], edges...)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -642,6 +643,21 @@ func (_c *InterventionCreate) AddTempsPasses(v ...*TempsPasse) *InterventionCrea
 	return _c.AddTempsPassIDs(ids...)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_c *InterventionCreate) AddCommentaireIDs(ids ...int) *InterventionCreate {
+	_c.mutation.AddCommentaireIDs(ids...)
+	return _c
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_c *InterventionCreate) AddCommentaires(v ...*Commentaire) *InterventionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCommentaireIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_c *InterventionCreate) AddUtilisationIDs(ids ...int) *InterventionCreate {
 	_c.mutation.AddUtilisationIDs(ids...)
@@ -1162,6 +1178,22 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

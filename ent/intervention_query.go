@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -50,6 +51,7 @@ type InterventionQuery struct {
 	withPieces             *PieceQuery
 	withCompetenceRequise  *CompetenceQuery
 	withTempsPasses        *TempsPasseQuery
+	withCommentaires       *CommentaireQuery
 	withUtilisations       *InterventionPieceQuery
 	loadTotal              []func(context.Context, []*Intervention) error
 	modifiers              []func(*sql.Selector)
@@ -58,6 +60,7 @@ type InterventionQuery struct {
 	withNamedNotifications map[string]*NotificationQuery
 	withNamedPieces        map[string]*PieceQuery
 	withNamedTempsPasses   map[string]*TempsPasseQuery
+	withNamedCommentaires  map[string]*CommentaireQuery
 	withNamedUtilisations  map[string]*InterventionPieceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -359,6 +362,28 @@ func (_q *InterventionQuery) QueryTempsPasses() *TempsPasseQuery {
 	return query
 }
 
+// QueryCommentaires chains the current query on the "commentaires" edge.
+func (_q *InterventionQuery) QueryCommentaires() *CommentaireQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, selector),
+			sqlgraph.To(commentaire.Table, commentaire.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, intervention.CommentairesTable, intervention.CommentairesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryUtilisations chains the current query on the "utilisations" edge.
 func (_q *InterventionQuery) QueryUtilisations() *InterventionPieceQuery {
 	query := (&InterventionPieceClient{config: _q.config}).Query()
@@ -585,6 +610,7 @@ func (_q *InterventionQuery) Clone() *InterventionQuery {
 		withPieces:            _q.withPieces.Clone(),
 		withCompetenceRequise: _q.withCompetenceRequise.Clone(),
 		withTempsPasses:       _q.withTempsPasses.Clone(),
+		withCommentaires:      _q.withCommentaires.Clone(),
 		withUtilisations:      _q.withUtilisations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -725,6 +751,17 @@ func (_q *InterventionQuery) WithTempsPasses(opts ...func(*TempsPasseQuery)) *In
 	return _q
 }
 
+// WithCommentaires tells the query-builder to eager-load the nodes that are connected to
+// the "commentaires" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithCommentaires(opts ...func(*CommentaireQuery)) *InterventionQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCommentaires = query
+	return _q
+}
+
 // WithUtilisations tells the query-builder to eager-load the nodes that are connected to
 // the "utilisations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *InterventionQuery) WithUtilisations(opts ...func(*InterventionPieceQuery)) *InterventionQuery {
@@ -820,7 +857,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Intervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [13]bool{
+		loadedTypes = [14]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
@@ -833,6 +870,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withPieces != nil,
 			_q.withCompetenceRequise != nil,
 			_q.withTempsPasses != nil,
+			_q.withCommentaires != nil,
 			_q.withUtilisations != nil,
 		}
 	)
@@ -934,6 +972,13 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withCommentaires; query != nil {
+		if err := _q.loadCommentaires(ctx, query, nodes,
+			func(n *Intervention) { n.Edges.Commentaires = []*Commentaire{} },
+			func(n *Intervention, e *Commentaire) { n.Edges.Commentaires = append(n.Edges.Commentaires, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withUtilisations; query != nil {
 		if err := _q.loadUtilisations(ctx, query, nodes,
 			func(n *Intervention) { n.Edges.Utilisations = []*InterventionPiece{} },
@@ -973,6 +1018,13 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadTempsPasses(ctx, query, nodes,
 			func(n *Intervention) { n.appendNamedTempsPasses(name) },
 			func(n *Intervention, e *TempsPasse) { n.appendNamedTempsPasses(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCommentaires {
+		if err := _q.loadCommentaires(ctx, query, nodes,
+			func(n *Intervention) { n.appendNamedCommentaires(name) },
+			func(n *Intervention, e *Commentaire) { n.appendNamedCommentaires(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1399,6 +1451,36 @@ func (_q *InterventionQuery) loadTempsPasses(ctx context.Context, query *TempsPa
 	}
 	return nil
 }
+func (_q *InterventionQuery) loadCommentaires(ctx context.Context, query *CommentaireQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *Commentaire)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Intervention)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(commentaire.FieldInterventionID)
+	}
+	query.Where(predicate.Commentaire(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(intervention.CommentairesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InterventionID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *InterventionQuery) loadUtilisations(ctx context.Context, query *InterventionPieceQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *InterventionPiece)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Intervention)
@@ -1638,6 +1720,20 @@ func (_q *InterventionQuery) WithNamedTempsPasses(name string, opts ...func(*Tem
 		_q.withNamedTempsPasses = make(map[string]*TempsPasseQuery)
 	}
 	_q.withNamedTempsPasses[name] = query
+	return _q
+}
+
+// WithNamedCommentaires tells the query-builder to eager-load the nodes that are connected to the "commentaires"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithNamedCommentaires(name string, opts ...func(*CommentaireQuery)) *InterventionQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCommentaires == nil {
+		_q.withNamedCommentaires = make(map[string]*CommentaireQuery)
+	}
+	_q.withNamedCommentaires[name] = query
 	return _q
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -793,6 +794,21 @@ func (_u *InterventionUpdate) AddTempsPasses(v ...*TempsPasse) *InterventionUpda
 	return _u.AddTempsPassIDs(ids...)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_u *InterventionUpdate) AddCommentaireIDs(ids ...int) *InterventionUpdate {
+	_u.mutation.AddCommentaireIDs(ids...)
+	return _u
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_u *InterventionUpdate) AddCommentaires(v ...*Commentaire) *InterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCommentaireIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdate) AddUtilisationIDs(ids ...int) *InterventionUpdate {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -958,6 +974,27 @@ func (_u *InterventionUpdate) RemoveTempsPasses(v ...*TempsPasse) *InterventionU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTempsPassIDs(ids...)
+}
+
+// ClearCommentaires clears all "commentaires" edges to the Commentaire entity.
+func (_u *InterventionUpdate) ClearCommentaires() *InterventionUpdate {
+	_u.mutation.ClearCommentaires()
+	return _u
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to Commentaire entities by IDs.
+func (_u *InterventionUpdate) RemoveCommentaireIDs(ids ...int) *InterventionUpdate {
+	_u.mutation.RemoveCommentaireIDs(ids...)
+	return _u
+}
+
+// RemoveCommentaires removes "commentaires" edges to Commentaire entities.
+func (_u *InterventionUpdate) RemoveCommentaires(v ...*Commentaire) *InterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCommentaireIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -1658,6 +1695,51 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCommentairesIDs(); len(nodes) > 0 && !_u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2482,6 +2564,21 @@ func (_u *InterventionUpdateOne) AddTempsPasses(v ...*TempsPasse) *InterventionU
 	return _u.AddTempsPassIDs(ids...)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_u *InterventionUpdateOne) AddCommentaireIDs(ids ...int) *InterventionUpdateOne {
+	_u.mutation.AddCommentaireIDs(ids...)
+	return _u
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_u *InterventionUpdateOne) AddCommentaires(v ...*Commentaire) *InterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCommentaireIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdateOne) AddUtilisationIDs(ids ...int) *InterventionUpdateOne {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -2647,6 +2744,27 @@ func (_u *InterventionUpdateOne) RemoveTempsPasses(v ...*TempsPasse) *Interventi
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTempsPassIDs(ids...)
+}
+
+// ClearCommentaires clears all "commentaires" edges to the Commentaire entity.
+func (_u *InterventionUpdateOne) ClearCommentaires() *InterventionUpdateOne {
+	_u.mutation.ClearCommentaires()
+	return _u
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to Commentaire entities by IDs.
+func (_u *InterventionUpdateOne) RemoveCommentaireIDs(ids ...int) *InterventionUpdateOne {
+	_u.mutation.RemoveCommentaireIDs(ids...)
+	return _u
+}
+
+// RemoveCommentaires removes "commentaires" edges to Commentaire entities.
+func (_u *InterventionUpdateOne) RemoveCommentaires(v ...*Commentaire) *InterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCommentaireIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -3377,6 +3495,51 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(tempspasse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCommentairesIDs(); len(nodes) > 0 && !_u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.CommentairesTable,
+			Columns: []string{intervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -44,6 +45,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeCommentaire            = "Commentaire"
 	TypeCompetence             = "Competence"
 	TypeContrat                = "Contrat"
 	TypeDocument               = "Document"
@@ -65,6 +67,705 @@ const (
 	TypeTempsPasse             = "TempsPasse"
 	TypeUser                   = "User"
 )
+
+// CommentaireMutation represents an operation that mutates the Commentaire nodes in the graph.
+type CommentaireMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	texte               *string
+	interne             *bool
+	clearedFields       map[string]struct{}
+	intervention        *int
+	clearedintervention bool
+	auteur              *int
+	clearedauteur       bool
+	done                bool
+	oldValue            func(context.Context) (*Commentaire, error)
+	predicates          []predicate.Commentaire
+}
+
+var _ ent.Mutation = (*CommentaireMutation)(nil)
+
+// commentaireOption allows management of the mutation configuration using functional options.
+type commentaireOption func(*CommentaireMutation)
+
+// newCommentaireMutation creates new mutation for the Commentaire entity.
+func newCommentaireMutation(c config, op Op, opts ...commentaireOption) *CommentaireMutation {
+	m := &CommentaireMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCommentaire,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCommentaireID sets the ID field of the mutation.
+func withCommentaireID(id int) commentaireOption {
+	return func(m *CommentaireMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Commentaire
+		)
+		m.oldValue = func(ctx context.Context) (*Commentaire, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Commentaire.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCommentaire sets the old Commentaire of the mutation.
+func withCommentaire(node *Commentaire) commentaireOption {
+	return func(m *CommentaireMutation) {
+		m.oldValue = func(context.Context) (*Commentaire, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CommentaireMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CommentaireMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CommentaireMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CommentaireMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Commentaire.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CommentaireMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CommentaireMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CommentaireMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CommentaireMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CommentaireMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CommentaireMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTexte sets the "texte" field.
+func (m *CommentaireMutation) SetTexte(s string) {
+	m.texte = &s
+}
+
+// Texte returns the value of the "texte" field in the mutation.
+func (m *CommentaireMutation) Texte() (r string, exists bool) {
+	v := m.texte
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTexte returns the old "texte" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldTexte(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTexte is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTexte requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTexte: %w", err)
+	}
+	return oldValue.Texte, nil
+}
+
+// ResetTexte resets all changes to the "texte" field.
+func (m *CommentaireMutation) ResetTexte() {
+	m.texte = nil
+}
+
+// SetInterne sets the "interne" field.
+func (m *CommentaireMutation) SetInterne(b bool) {
+	m.interne = &b
+}
+
+// Interne returns the value of the "interne" field in the mutation.
+func (m *CommentaireMutation) Interne() (r bool, exists bool) {
+	v := m.interne
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterne returns the old "interne" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldInterne(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterne is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterne requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterne: %w", err)
+	}
+	return oldValue.Interne, nil
+}
+
+// ResetInterne resets all changes to the "interne" field.
+func (m *CommentaireMutation) ResetInterne() {
+	m.interne = nil
+}
+
+// SetInterventionID sets the "intervention_id" field.
+func (m *CommentaireMutation) SetInterventionID(i int) {
+	m.intervention = &i
+}
+
+// InterventionID returns the value of the "intervention_id" field in the mutation.
+func (m *CommentaireMutation) InterventionID() (r int, exists bool) {
+	v := m.intervention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterventionID returns the old "intervention_id" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldInterventionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterventionID: %w", err)
+	}
+	return oldValue.InterventionID, nil
+}
+
+// ResetInterventionID resets all changes to the "intervention_id" field.
+func (m *CommentaireMutation) ResetInterventionID() {
+	m.intervention = nil
+}
+
+// SetAuteurID sets the "auteur_id" field.
+func (m *CommentaireMutation) SetAuteurID(i int) {
+	m.auteur = &i
+}
+
+// AuteurID returns the value of the "auteur_id" field in the mutation.
+func (m *CommentaireMutation) AuteurID() (r int, exists bool) {
+	v := m.auteur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuteurID returns the old "auteur_id" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldAuteurID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuteurID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuteurID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuteurID: %w", err)
+	}
+	return oldValue.AuteurID, nil
+}
+
+// ResetAuteurID resets all changes to the "auteur_id" field.
+func (m *CommentaireMutation) ResetAuteurID() {
+	m.auteur = nil
+}
+
+// ClearIntervention clears the "intervention" edge to the Intervention entity.
+func (m *CommentaireMutation) ClearIntervention() {
+	m.clearedintervention = true
+	m.clearedFields[commentaire.FieldInterventionID] = struct{}{}
+}
+
+// InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
+func (m *CommentaireMutation) InterventionCleared() bool {
+	return m.clearedintervention
+}
+
+// InterventionIDs returns the "intervention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InterventionID instead. It exists only for internal usage by the builders.
+func (m *CommentaireMutation) InterventionIDs() (ids []int) {
+	if id := m.intervention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIntervention resets all changes to the "intervention" edge.
+func (m *CommentaireMutation) ResetIntervention() {
+	m.intervention = nil
+	m.clearedintervention = false
+}
+
+// ClearAuteur clears the "auteur" edge to the User entity.
+func (m *CommentaireMutation) ClearAuteur() {
+	m.clearedauteur = true
+	m.clearedFields[commentaire.FieldAuteurID] = struct{}{}
+}
+
+// AuteurCleared reports if the "auteur" edge to the User entity was cleared.
+func (m *CommentaireMutation) AuteurCleared() bool {
+	return m.clearedauteur
+}
+
+// AuteurIDs returns the "auteur" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuteurID instead. It exists only for internal usage by the builders.
+func (m *CommentaireMutation) AuteurIDs() (ids []int) {
+	if id := m.auteur; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuteur resets all changes to the "auteur" edge.
+func (m *CommentaireMutation) ResetAuteur() {
+	m.auteur = nil
+	m.clearedauteur = false
+}
+
+// Where appends a list predicates to the CommentaireMutation builder.
+func (m *CommentaireMutation) Where(ps ...predicate.Commentaire) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CommentaireMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CommentaireMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Commentaire, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CommentaireMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CommentaireMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Commentaire).
+func (m *CommentaireMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CommentaireMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, commentaire.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, commentaire.FieldUpdatedAt)
+	}
+	if m.texte != nil {
+		fields = append(fields, commentaire.FieldTexte)
+	}
+	if m.interne != nil {
+		fields = append(fields, commentaire.FieldInterne)
+	}
+	if m.intervention != nil {
+		fields = append(fields, commentaire.FieldInterventionID)
+	}
+	if m.auteur != nil {
+		fields = append(fields, commentaire.FieldAuteurID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CommentaireMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case commentaire.FieldCreatedAt:
+		return m.CreatedAt()
+	case commentaire.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case commentaire.FieldTexte:
+		return m.Texte()
+	case commentaire.FieldInterne:
+		return m.Interne()
+	case commentaire.FieldInterventionID:
+		return m.InterventionID()
+	case commentaire.FieldAuteurID:
+		return m.AuteurID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CommentaireMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case commentaire.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case commentaire.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case commentaire.FieldTexte:
+		return m.OldTexte(ctx)
+	case commentaire.FieldInterne:
+		return m.OldInterne(ctx)
+	case commentaire.FieldInterventionID:
+		return m.OldInterventionID(ctx)
+	case commentaire.FieldAuteurID:
+		return m.OldAuteurID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Commentaire field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CommentaireMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case commentaire.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case commentaire.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case commentaire.FieldTexte:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTexte(v)
+		return nil
+	case commentaire.FieldInterne:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterne(v)
+		return nil
+	case commentaire.FieldInterventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterventionID(v)
+		return nil
+	case commentaire.FieldAuteurID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuteurID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Commentaire field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CommentaireMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CommentaireMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CommentaireMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Commentaire numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CommentaireMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CommentaireMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CommentaireMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Commentaire nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CommentaireMutation) ResetField(name string) error {
+	switch name {
+	case commentaire.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case commentaire.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case commentaire.FieldTexte:
+		m.ResetTexte()
+		return nil
+	case commentaire.FieldInterne:
+		m.ResetInterne()
+		return nil
+	case commentaire.FieldInterventionID:
+		m.ResetInterventionID()
+		return nil
+	case commentaire.FieldAuteurID:
+		m.ResetAuteurID()
+		return nil
+	}
+	return fmt.Errorf("unknown Commentaire field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CommentaireMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.intervention != nil {
+		edges = append(edges, commentaire.EdgeIntervention)
+	}
+	if m.auteur != nil {
+		edges = append(edges, commentaire.EdgeAuteur)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CommentaireMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case commentaire.EdgeIntervention:
+		if id := m.intervention; id != nil {
+			return []ent.Value{*id}
+		}
+	case commentaire.EdgeAuteur:
+		if id := m.auteur; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CommentaireMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CommentaireMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CommentaireMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedintervention {
+		edges = append(edges, commentaire.EdgeIntervention)
+	}
+	if m.clearedauteur {
+		edges = append(edges, commentaire.EdgeAuteur)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CommentaireMutation) EdgeCleared(name string) bool {
+	switch name {
+	case commentaire.EdgeIntervention:
+		return m.clearedintervention
+	case commentaire.EdgeAuteur:
+		return m.clearedauteur
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CommentaireMutation) ClearEdge(name string) error {
+	switch name {
+	case commentaire.EdgeIntervention:
+		m.ClearIntervention()
+		return nil
+	case commentaire.EdgeAuteur:
+		m.ClearAuteur()
+		return nil
+	}
+	return fmt.Errorf("unknown Commentaire unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CommentaireMutation) ResetEdge(name string) error {
+	switch name {
+	case commentaire.EdgeIntervention:
+		m.ResetIntervention()
+		return nil
+	case commentaire.EdgeAuteur:
+		m.ResetAuteur()
+		return nil
+	}
+	return fmt.Errorf("unknown Commentaire edge %s", name)
+}
 
 // CompetenceMutation represents an operation that mutates the Competence nodes in the graph.
 type CompetenceMutation struct {
@@ -7040,6 +7741,9 @@ type InterventionMutation struct {
 	temps_passes              map[int]struct{}
 	removedtemps_passes       map[int]struct{}
 	clearedtemps_passes       bool
+	commentaires              map[int]struct{}
+	removedcommentaires       map[int]struct{}
+	clearedcommentaires       bool
 	utilisations              map[int]struct{}
 	removedutilisations       map[int]struct{}
 	clearedutilisations       bool
@@ -9295,6 +9999,60 @@ func (m *InterventionMutation) ResetTempsPasses() {
 	m.removedtemps_passes = nil
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by ids.
+func (m *InterventionMutation) AddCommentaireIDs(ids ...int) {
+	if m.commentaires == nil {
+		m.commentaires = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.commentaires[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCommentaires clears the "commentaires" edge to the Commentaire entity.
+func (m *InterventionMutation) ClearCommentaires() {
+	m.clearedcommentaires = true
+}
+
+// CommentairesCleared reports if the "commentaires" edge to the Commentaire entity was cleared.
+func (m *InterventionMutation) CommentairesCleared() bool {
+	return m.clearedcommentaires
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to the Commentaire entity by IDs.
+func (m *InterventionMutation) RemoveCommentaireIDs(ids ...int) {
+	if m.removedcommentaires == nil {
+		m.removedcommentaires = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.commentaires, ids[i])
+		m.removedcommentaires[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCommentaires returns the removed IDs of the "commentaires" edge to the Commentaire entity.
+func (m *InterventionMutation) RemovedCommentairesIDs() (ids []int) {
+	for id := range m.removedcommentaires {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CommentairesIDs returns the "commentaires" edge IDs in the mutation.
+func (m *InterventionMutation) CommentairesIDs() (ids []int) {
+	for id := range m.commentaires {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCommentaires resets all changes to the "commentaires" edge.
+func (m *InterventionMutation) ResetCommentaires() {
+	m.commentaires = nil
+	m.clearedcommentaires = false
+	m.removedcommentaires = nil
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -10275,7 +11033,7 @@ func (m *InterventionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 13)
+	edges := make([]string, 0, 14)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -10311,6 +11069,9 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.temps_passes != nil {
 		edges = append(edges, intervention.EdgeTempsPasses)
+	}
+	if m.commentaires != nil {
+		edges = append(edges, intervention.EdgeCommentaires)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -10380,6 +11141,12 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeCommentaires:
+		ids := make([]ent.Value, 0, len(m.commentaires))
+		for id := range m.commentaires {
+			ids = append(ids, id)
+		}
+		return ids
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -10392,7 +11159,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 13)
+	edges := make([]string, 0, 14)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -10407,6 +11174,9 @@ func (m *InterventionMutation) RemovedEdges() []string {
 	}
 	if m.removedtemps_passes != nil {
 		edges = append(edges, intervention.EdgeTempsPasses)
+	}
+	if m.removedcommentaires != nil {
+		edges = append(edges, intervention.EdgeCommentaires)
 	}
 	if m.removedutilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -10448,6 +11218,12 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeCommentaires:
+		ids := make([]ent.Value, 0, len(m.removedcommentaires))
+		for id := range m.removedcommentaires {
+			ids = append(ids, id)
+		}
+		return ids
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.removedutilisations))
 		for id := range m.removedutilisations {
@@ -10460,7 +11236,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 13)
+	edges := make([]string, 0, 14)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -10497,6 +11273,9 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	if m.clearedtemps_passes {
 		edges = append(edges, intervention.EdgeTempsPasses)
 	}
+	if m.clearedcommentaires {
+		edges = append(edges, intervention.EdgeCommentaires)
+	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
 	}
@@ -10531,6 +11310,8 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearedcompetence_requise
 	case intervention.EdgeTempsPasses:
 		return m.clearedtemps_passes
+	case intervention.EdgeCommentaires:
+		return m.clearedcommentaires
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -10605,6 +11386,9 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgeTempsPasses:
 		m.ResetTempsPasses()
+		return nil
+	case intervention.EdgeCommentaires:
+		m.ResetCommentaires()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()
@@ -23759,6 +24543,9 @@ type UserMutation struct {
 	idempotency_keys               map[int]struct{}
 	removedidempotency_keys        map[int]struct{}
 	clearedidempotency_keys        bool
+	commentaires                   map[int]struct{}
+	removedcommentaires            map[int]struct{}
+	clearedcommentaires            bool
 	done                           bool
 	oldValue                       func(context.Context) (*User, error)
 	predicates                     []predicate.User
@@ -25160,6 +25947,60 @@ func (m *UserMutation) ResetIdempotencyKeys() {
 	m.removedidempotency_keys = nil
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by ids.
+func (m *UserMutation) AddCommentaireIDs(ids ...int) {
+	if m.commentaires == nil {
+		m.commentaires = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.commentaires[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCommentaires clears the "commentaires" edge to the Commentaire entity.
+func (m *UserMutation) ClearCommentaires() {
+	m.clearedcommentaires = true
+}
+
+// CommentairesCleared reports if the "commentaires" edge to the Commentaire entity was cleared.
+func (m *UserMutation) CommentairesCleared() bool {
+	return m.clearedcommentaires
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to the Commentaire entity by IDs.
+func (m *UserMutation) RemoveCommentaireIDs(ids ...int) {
+	if m.removedcommentaires == nil {
+		m.removedcommentaires = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.commentaires, ids[i])
+		m.removedcommentaires[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCommentaires returns the removed IDs of the "commentaires" edge to the Commentaire entity.
+func (m *UserMutation) RemovedCommentairesIDs() (ids []int) {
+	for id := range m.removedcommentaires {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CommentairesIDs returns the "commentaires" edge IDs in the mutation.
+func (m *UserMutation) CommentairesIDs() (ids []int) {
+	for id := range m.commentaires {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCommentaires resets all changes to the "commentaires" edge.
+func (m *UserMutation) ResetCommentaires() {
+	m.commentaires = nil
+	m.clearedcommentaires = false
+	m.removedcommentaires = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -25683,7 +26524,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.technicien != nil {
 		edges = append(edges, user.EdgeTechnicien)
 	}
@@ -25710,6 +26551,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.idempotency_keys != nil {
 		edges = append(edges, user.EdgeIdempotencyKeys)
+	}
+	if m.commentaires != nil {
+		edges = append(edges, user.EdgeCommentaires)
 	}
 	return edges
 }
@@ -25768,13 +26612,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeCommentaires:
+		ids := make([]ent.Value, 0, len(m.commentaires))
+		for id := range m.commentaires {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.removednotifications != nil {
 		edges = append(edges, user.EdgeNotifications)
 	}
@@ -25795,6 +26645,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedidempotency_keys != nil {
 		edges = append(edges, user.EdgeIdempotencyKeys)
+	}
+	if m.removedcommentaires != nil {
+		edges = append(edges, user.EdgeCommentaires)
 	}
 	return edges
 }
@@ -25845,13 +26698,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeCommentaires:
+		ids := make([]ent.Value, 0, len(m.removedcommentaires))
+		for id := range m.removedcommentaires {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.clearedtechnicien {
 		edges = append(edges, user.EdgeTechnicien)
 	}
@@ -25879,6 +26738,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	if m.clearedidempotency_keys {
 		edges = append(edges, user.EdgeIdempotencyKeys)
 	}
+	if m.clearedcommentaires {
+		edges = append(edges, user.EdgeCommentaires)
+	}
 	return edges
 }
 
@@ -25904,6 +26766,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedpassword_resets
 	case user.EdgeIdempotencyKeys:
 		return m.clearedidempotency_keys
+	case user.EdgeCommentaires:
+		return m.clearedcommentaires
 	}
 	return false
 }
@@ -25952,6 +26816,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeIdempotencyKeys:
 		m.ResetIdempotencyKeys()
+		return nil
+	case user.EdgeCommentaires:
+		m.ResetCommentaires()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

@@ -7,6 +7,15 @@ import "github.com/mifmaroc/erp/internal/render/shape"
 // Shapes are the SQL shapes of the entities, by type name (generated from the schema by
 // ent/template/shapes.tmpl).
 var Shapes = map[string]shape.Shape{
+	"Commentaire": {
+		Table:   "commentaires",
+		Columns: []string{"id", "created_at", "updated_at", "texte", "interne", "intervention_id", "auteur_id"},
+		Model:   Commentaire{},
+		Edges: map[string]shape.Edge{
+			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"auteur":       {Target: "User", ParentKey: "auteur_id", Unique: true},
+		},
+	},
 	"Competence": {
 		Table:   "competences",
 		Columns: []string{"id", "created_at", "updated_at", "nom", "description"},
@@ -77,6 +86,7 @@ var Shapes = map[string]shape.Shape{
 			"notifications":      {Target: "Notification", ChildKey: "intervention_id", Order: []string{"id"}},
 			"competence_requise": {Target: "Competence", ParentKey: "competence_requise_id", Unique: true},
 			"temps_passes":       {Target: "TempsPasse", ChildKey: "intervention_id", Order: []string{"debut", "id"}},
+			"commentaires":       {Target: "Commentaire", ChildKey: "intervention_id", Order: []string{"id"}},
 			"utilisations":       {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
 		},
 	},
@@ -205,6 +215,7 @@ var Shapes = map[string]shape.Shape{
 			"refresh_tokens":          {Target: "RefreshToken", ChildKey: "user_id", Order: []string{"id"}},
 			"password_resets":         {Target: "PasswordReset", ChildKey: "user_id", Order: []string{"id"}},
 			"idempotency_keys":        {Target: "IdempotencyKey", ChildKey: "user_id", Order: []string{"id"}},
+			"commentaires":            {Target: "Commentaire", ChildKey: "auteur_id", Order: []string{"id"}},
 		},
 	},
 }

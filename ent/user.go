@@ -84,9 +84,11 @@ type UserEdges struct {
 	PasswordResets []*PasswordReset `json:"password_resets,omitempty"`
 	// IdempotencyKeys holds the value of the idempotency_keys edge.
 	IdempotencyKeys []*IdempotencyKey `json:"idempotency_keys,omitempty"`
+	// Commentaires holds the value of the commentaires edge.
+	Commentaires []*Commentaire `json:"commentaires,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [9]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
 	totalCount [6]map[string]int
 
@@ -97,6 +99,7 @@ type UserEdges struct {
 	namedRefreshTokens          map[string][]*RefreshToken
 	namedPasswordResets         map[string][]*PasswordReset
 	namedIdempotencyKeys        map[string][]*IdempotencyKey
+	namedCommentaires           map[string][]*Commentaire
 }
 
 // TechnicienOrErr returns the Technicien value or an error if the edge
@@ -182,6 +185,15 @@ func (e UserEdges) IdempotencyKeysOrErr() ([]*IdempotencyKey, error) {
 		return e.IdempotencyKeys, nil
 	}
 	return nil, &NotLoadedError{edge: "idempotency_keys"}
+}
+
+// CommentairesOrErr returns the Commentaires value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) CommentairesOrErr() ([]*Commentaire, error) {
+	if e.loadedTypes[9] {
+		return e.Commentaires, nil
+	}
+	return nil, &NotLoadedError{edge: "commentaires"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -394,6 +406,11 @@ func (_m *User) QueryPasswordResets() *PasswordResetQuery {
 // QueryIdempotencyKeys queries the "idempotency_keys" edge of the User entity.
 func (_m *User) QueryIdempotencyKeys() *IdempotencyKeyQuery {
 	return NewUserClient(_m.config).QueryIdempotencyKeys(_m)
+}
+
+// QueryCommentaires queries the "commentaires" edge of the User entity.
+func (_m *User) QueryCommentaires() *CommentaireQuery {
+	return NewUserClient(_m.config).QueryCommentaires(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -655,6 +672,30 @@ func (_m *User) appendNamedIdempotencyKeys(name string, edges ...*IdempotencyKey
 		_m.Edges.namedIdempotencyKeys[name] = []*IdempotencyKey{}
 	} else {
 		_m.Edges.namedIdempotencyKeys[name] = append(_m.Edges.namedIdempotencyKeys[name], edges...)
+	}
+}
+
+// NamedCommentaires returns the Commentaires named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedCommentaires(name string) ([]*Commentaire, error) {
+	if _m.Edges.namedCommentaires == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCommentaires[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedCommentaires(name string, edges ...*Commentaire) {
+	if _m.Edges.namedCommentaires == nil {
+		_m.Edges.namedCommentaires = make(map[string][]*Commentaire)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCommentaires[name] = []*Commentaire{}
+	} else {
+		_m.Edges.namedCommentaires[name] = append(_m.Edges.namedCommentaires[name], edges...)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -417,6 +418,21 @@ func (_c *UserCreate) AddIdempotencyKeys(v ...*IdempotencyKey) *UserCreate {
 	return _c.AddIdempotencyKeyIDs(ids...)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_c *UserCreate) AddCommentaireIDs(ids ...int) *UserCreate {
+	_c.mutation.AddCommentaireIDs(ids...)
+	return _c
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_c *UserCreate) AddCommentaires(v ...*Commentaire) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCommentaireIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_c *UserCreate) Mutation() *UserMutation {
 	return _c.mutation
@@ -790,6 +806,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(idempotencykey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -43,6 +44,7 @@ type UserQuery struct {
 	withRefreshTokens               *RefreshTokenQuery
 	withPasswordResets              *PasswordResetQuery
 	withIdempotencyKeys             *IdempotencyKeyQuery
+	withCommentaires                *CommentaireQuery
 	loadTotal                       []func(context.Context, []*User) error
 	modifiers                       []func(*sql.Selector)
 	withNamedNotifications          map[string]*NotificationQuery
@@ -52,6 +54,7 @@ type UserQuery struct {
 	withNamedRefreshTokens          map[string]*RefreshTokenQuery
 	withNamedPasswordResets         map[string]*PasswordResetQuery
 	withNamedIdempotencyKeys        map[string]*IdempotencyKeyQuery
+	withNamedCommentaires           map[string]*CommentaireQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -286,6 +289,28 @@ func (_q *UserQuery) QueryIdempotencyKeys() *IdempotencyKeyQuery {
 	return query
 }
 
+// QueryCommentaires chains the current query on the "commentaires" edge.
+func (_q *UserQuery) QueryCommentaires() *CommentaireQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(commentaire.Table, commentaire.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.CommentairesTable, user.CommentairesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first User entity from the query.
 // Returns a *NotFoundError when no User was found.
 func (_q *UserQuery) First(ctx context.Context) (*User, error) {
@@ -487,6 +512,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withRefreshTokens:          _q.withRefreshTokens.Clone(),
 		withPasswordResets:         _q.withPasswordResets.Clone(),
 		withIdempotencyKeys:        _q.withIdempotencyKeys.Clone(),
+		withCommentaires:           _q.withCommentaires.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -593,6 +619,17 @@ func (_q *UserQuery) WithIdempotencyKeys(opts ...func(*IdempotencyKeyQuery)) *Us
 	return _q
 }
 
+// WithCommentaires tells the query-builder to eager-load the nodes that are connected to
+// the "commentaires" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithCommentaires(opts ...func(*CommentaireQuery)) *UserQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCommentaires = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -677,7 +714,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [9]bool{
+		loadedTypes = [10]bool{
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
 			_q.withNotifications != nil,
@@ -687,6 +724,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withRefreshTokens != nil,
 			_q.withPasswordResets != nil,
 			_q.withIdempotencyKeys != nil,
+			_q.withCommentaires != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -773,6 +811,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withCommentaires; query != nil {
+		if err := _q.loadCommentaires(ctx, query, nodes,
+			func(n *User) { n.Edges.Commentaires = []*Commentaire{} },
+			func(n *User, e *Commentaire) { n.Edges.Commentaires = append(n.Edges.Commentaires, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedNotifications {
 		if err := _q.loadNotifications(ctx, query, nodes,
 			func(n *User) { n.appendNamedNotifications(name) },
@@ -819,6 +864,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadIdempotencyKeys(ctx, query, nodes,
 			func(n *User) { n.appendNamedIdempotencyKeys(name) },
 			func(n *User, e *IdempotencyKey) { n.appendNamedIdempotencyKeys(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCommentaires {
+		if err := _q.loadCommentaires(ctx, query, nodes,
+			func(n *User) { n.appendNamedCommentaires(name) },
+			func(n *User, e *Commentaire) { n.appendNamedCommentaires(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1105,6 +1157,36 @@ func (_q *UserQuery) loadIdempotencyKeys(ctx context.Context, query *Idempotency
 	}
 	return nil
 }
+func (_q *UserQuery) loadCommentaires(ctx context.Context, query *CommentaireQuery, nodes []*User, init func(*User), assign func(*User, *Commentaire)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(commentaire.FieldAuteurID)
+	}
+	query.Where(predicate.Commentaire(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.CommentairesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AuteurID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "auteur_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1324,6 +1406,20 @@ func (_q *UserQuery) WithNamedIdempotencyKeys(name string, opts ...func(*Idempot
 		_q.withNamedIdempotencyKeys = make(map[string]*IdempotencyKeyQuery)
 	}
 	_q.withNamedIdempotencyKeys[name] = query
+	return _q
+}
+
+// WithNamedCommentaires tells the query-builder to eager-load the nodes that are connected to the "commentaires"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedCommentaires(name string, opts ...func(*CommentaireQuery)) *UserQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCommentaires == nil {
+		_q.withNamedCommentaires = make(map[string]*CommentaireQuery)
+	}
+	_q.withNamedCommentaires[name] = query
 	return _q
 }
 

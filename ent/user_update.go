@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -494,6 +495,21 @@ func (_u *UserUpdate) AddIdempotencyKeys(v ...*IdempotencyKey) *UserUpdate {
 	return _u.AddIdempotencyKeyIDs(ids...)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_u *UserUpdate) AddCommentaireIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddCommentaireIDs(ids...)
+	return _u
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_u *UserUpdate) AddCommentaires(v ...*Commentaire) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCommentaireIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -656,6 +672,27 @@ func (_u *UserUpdate) RemoveIdempotencyKeys(v ...*IdempotencyKey) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveIdempotencyKeyIDs(ids...)
+}
+
+// ClearCommentaires clears all "commentaires" edges to the Commentaire entity.
+func (_u *UserUpdate) ClearCommentaires() *UserUpdate {
+	_u.mutation.ClearCommentaires()
+	return _u
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to Commentaire entities by IDs.
+func (_u *UserUpdate) RemoveCommentaireIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveCommentaireIDs(ids...)
+	return _u
+}
+
+// RemoveCommentaires removes "commentaires" edges to Commentaire entities.
+func (_u *UserUpdate) RemoveCommentaires(v ...*Commentaire) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCommentaireIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1207,6 +1244,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCommentairesIDs(); len(nodes) > 0 && !_u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1684,6 +1766,21 @@ func (_u *UserUpdateOne) AddIdempotencyKeys(v ...*IdempotencyKey) *UserUpdateOne
 	return _u.AddIdempotencyKeyIDs(ids...)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_u *UserUpdateOne) AddCommentaireIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddCommentaireIDs(ids...)
+	return _u
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_u *UserUpdateOne) AddCommentaires(v ...*Commentaire) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCommentaireIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -1846,6 +1943,27 @@ func (_u *UserUpdateOne) RemoveIdempotencyKeys(v ...*IdempotencyKey) *UserUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveIdempotencyKeyIDs(ids...)
+}
+
+// ClearCommentaires clears all "commentaires" edges to the Commentaire entity.
+func (_u *UserUpdateOne) ClearCommentaires() *UserUpdateOne {
+	_u.mutation.ClearCommentaires()
+	return _u
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to Commentaire entities by IDs.
+func (_u *UserUpdateOne) RemoveCommentaireIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveCommentaireIDs(ids...)
+	return _u
+}
+
+// RemoveCommentaires removes "commentaires" edges to Commentaire entities.
+func (_u *UserUpdateOne) RemoveCommentaires(v ...*Commentaire) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCommentaireIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -2420,6 +2538,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(idempotencykey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCommentairesIDs(); len(nodes) > 0 && !_u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.CommentairesTable,
+			Columns: []string{user.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -69,6 +69,29 @@ type ComplexityRoot struct {
 		Technicien func(childComplexity int) int
 	}
 
+	Commentaire struct {
+		Auteur         func(childComplexity int) int
+		AuteurID       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Interne        func(childComplexity int) int
+		Intervention   func(childComplexity int) int
+		InterventionID func(childComplexity int) int
+		Texte          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	CommentaireConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CommentaireEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Competence struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -182,6 +205,7 @@ type ComplexityRoot struct {
 		Client                 func(childComplexity int) int
 		ClientID               func(childComplexity int) int
 		CommentaireClient      func(childComplexity int) int
+		Commentaires           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentaireOrder, where *ent.CommentaireWhereInput) int
 		CompetenceRequise      func(childComplexity int) int
 		CompetenceRequiseID    func(childComplexity int) int
 		Contrat                func(childComplexity int) int
@@ -297,6 +321,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddPieceToIntervention     func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
+		AjouterCommentaire         func(childComplexity int, interventionID int, texte string, interne *bool) int
 		AjusterStock               func(childComplexity int, pieceID int, quantiteComptee int, motif *string) int
 		ArchiveSociete             func(childComplexity int, id int) int
 		ArreterTemps               func(childComplexity int, id int) int
@@ -327,12 +352,14 @@ type ComplexityRoot struct {
 		DemarrerTemps              func(childComplexity int, interventionID int, technicienID *int, note *string) int
 		EntreeStock                func(childComplexity int, pieceID int, quantite int, coutUnitaireCentimes int, motif *string) int
 		MarkNotificationRead       func(childComplexity int, id int) int
+		ModifierCommentaire        func(childComplexity int, id int, texte string) int
 		RemoveTechnicienCompetence func(childComplexity int, technicienID int, competenceID int) int
 		RetournerPiece             func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		RunPreventiveScheduler     func(childComplexity int) int
 		SaisirTemps                func(childComplexity int, input model.SaisirTempsInput) int
 		SetTechnicienCompetence    func(childComplexity int, technicienID int, competenceID int, niveau domain.NiveauCompetence) int
 		SetTemporaryPassword       func(childComplexity int, userID int, password *string) int
+		SupprimerCommentaire       func(childComplexity int, id int) int
 		SupprimerTemps             func(childComplexity int, id int) int
 		UpdateCompetence           func(childComplexity int, id int, input ent.UpdateCompetenceInput) int
 		UpdateContrat              func(childComplexity int, id int, input ent.UpdateContratInput) int
@@ -534,6 +561,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		CommentaireAjoute         func(childComplexity int, interventionID int) int
 		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int) int
 		NotificationReceived      func(childComplexity int) int
 	}
@@ -718,6 +746,9 @@ type MutationResolver interface {
 	CreateContrat(ctx context.Context, input ent.CreateContratInput) (*ent.Contrat, error)
 	UpdateContrat(ctx context.Context, id int, input ent.UpdateContratInput) (*ent.Contrat, error)
 	DeleteContrat(ctx context.Context, id int) (int, error)
+	AjouterCommentaire(ctx context.Context, interventionID int, texte string, interne *bool) (*ent.Commentaire, error)
+	ModifierCommentaire(ctx context.Context, id int, texte string) (*ent.Commentaire, error)
+	SupprimerCommentaire(ctx context.Context, id int) (int, error)
 	CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error)
 	UpdateCompetence(ctx context.Context, id int, input ent.UpdateCompetenceInput) (*ent.Competence, error)
 	DeleteCompetence(ctx context.Context, id int) (int, error)
@@ -764,6 +795,7 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
 	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
+	CommentaireAjoute(ctx context.Context, interventionID int) (<-chan *ent.Commentaire, error)
 }
 type TechnicienResolver interface {
 	User(ctx context.Context, obj *ent.Technicien) (*ent.User, error)
@@ -848,6 +880,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CandidatIntervention.Technicien(childComplexity), true
+
+	case "Commentaire.auteur":
+		if e.ComplexityRoot.Commentaire.Auteur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.Auteur(childComplexity), true
+	case "Commentaire.auteurID":
+		if e.ComplexityRoot.Commentaire.AuteurID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.AuteurID(childComplexity), true
+	case "Commentaire.createdAt":
+		if e.ComplexityRoot.Commentaire.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.CreatedAt(childComplexity), true
+	case "Commentaire.id":
+		if e.ComplexityRoot.Commentaire.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.ID(childComplexity), true
+	case "Commentaire.interne":
+		if e.ComplexityRoot.Commentaire.Interne == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.Interne(childComplexity), true
+	case "Commentaire.intervention":
+		if e.ComplexityRoot.Commentaire.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.Intervention(childComplexity), true
+	case "Commentaire.interventionID":
+		if e.ComplexityRoot.Commentaire.InterventionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.InterventionID(childComplexity), true
+	case "Commentaire.texte":
+		if e.ComplexityRoot.Commentaire.Texte == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.Texte(childComplexity), true
+	case "Commentaire.updatedAt":
+		if e.ComplexityRoot.Commentaire.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.UpdatedAt(childComplexity), true
+
+	case "CommentaireConnection.edges":
+		if e.ComplexityRoot.CommentaireConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentaireConnection.Edges(childComplexity), true
+	case "CommentaireConnection.pageInfo":
+		if e.ComplexityRoot.CommentaireConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentaireConnection.PageInfo(childComplexity), true
+	case "CommentaireConnection.totalCount":
+		if e.ComplexityRoot.CommentaireConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentaireConnection.TotalCount(childComplexity), true
+
+	case "CommentaireEdge.cursor":
+		if e.ComplexityRoot.CommentaireEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentaireEdge.Cursor(childComplexity), true
+	case "CommentaireEdge.node":
+		if e.ComplexityRoot.CommentaireEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentaireEdge.Node(childComplexity), true
 
 	case "Competence.createdAt":
 		if e.ComplexityRoot.Competence.CreatedAt == nil {
@@ -1373,6 +1492,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.CommentaireClient(childComplexity), true
+	case "Intervention.commentaires":
+		if e.ComplexityRoot.Intervention.Commentaires == nil {
+			break
+		}
+
+		args, err := ec.field_Intervention_commentaires_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Intervention.Commentaires(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CommentaireOrder), args["where"].(*ent.CommentaireWhereInput)), true
 	case "Intervention.competenceRequise":
 		if e.ComplexityRoot.Intervention.CompetenceRequise == nil {
 			break
@@ -1937,6 +2067,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddPieceToIntervention(childComplexity, args["interventionId"].(int), args["pieceId"].(int), args["quantite"].(int), args["motif"].(*string)), true
+	case "Mutation.ajouterCommentaire":
+		if e.ComplexityRoot.Mutation.AjouterCommentaire == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ajouterCommentaire_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AjouterCommentaire(childComplexity, args["interventionId"].(int), args["texte"].(string), args["interne"].(*bool)), true
 	case "Mutation.ajusterStock":
 		if e.ComplexityRoot.Mutation.AjusterStock == nil {
 			break
@@ -2267,6 +2408,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationRead(childComplexity, args["id"].(int)), true
+	case "Mutation.modifierCommentaire":
+		if e.ComplexityRoot.Mutation.ModifierCommentaire == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_modifierCommentaire_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ModifierCommentaire(childComplexity, args["id"].(int), args["texte"].(string)), true
 	case "Mutation.removeTechnicienCompetence":
 		if e.ComplexityRoot.Mutation.RemoveTechnicienCompetence == nil {
 			break
@@ -2328,6 +2480,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTemporaryPassword(childComplexity, args["userId"].(int), args["password"].(*string)), true
+	case "Mutation.supprimerCommentaire":
+		if e.ComplexityRoot.Mutation.SupprimerCommentaire == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_supprimerCommentaire_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SupprimerCommentaire(childComplexity, args["id"].(int)), true
 	case "Mutation.supprimerTemps":
 		if e.ComplexityRoot.Mutation.SupprimerTemps == nil {
 			break
@@ -3372,6 +3535,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocieteEdge.Node(childComplexity), true
 
+	case "Subscription.commentaireAjoute":
+		if e.ComplexityRoot.Subscription.CommentaireAjoute == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_commentaireAjoute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CommentaireAjoute(childComplexity, args["interventionId"].(int)), true
 	case "Subscription.interventionStatutChanged":
 		if e.ComplexityRoot.Subscription.InterventionStatutChanged == nil {
 			break
@@ -3846,6 +4020,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CommentaireOrder", ec.unmarshalInputCommentaireOrder),
+			graphql.NewInputUnmarshaler("CommentaireWhereInput", ec.unmarshalInputCommentaireWhereInput),
 			graphql.NewInputUnmarshaler("CompetenceDetenueFilter", ec.unmarshalInputCompetenceDetenueFilter),
 			graphql.NewInputUnmarshaler("CompetenceOrder", ec.unmarshalInputCompetenceOrder),
 			graphql.NewInputUnmarshaler("CompetenceWhereInput", ec.unmarshalInputCompetenceWhereInput),
@@ -3996,7 +4172,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "clients.graphqls" "ent.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4291,6 +4467,7 @@ type Subscription {
 `, BuiltIn: false},
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
+	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
 	{Name: "stock.graphqls", Input: sourceData("stock.graphqls"), BuiltIn: false},
@@ -4328,6 +4505,52 @@ func (ec *executionContext) childFields_CandidatIntervention(ctx context.Context
 		return ec.fieldContext_CandidatIntervention_charge(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CandidatIntervention", field.Name)
+}
+
+func (ec *executionContext) childFields_Commentaire(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Commentaire_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Commentaire_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Commentaire_updatedAt(ctx, field)
+	case "texte":
+		return ec.fieldContext_Commentaire_texte(ctx, field)
+	case "interne":
+		return ec.fieldContext_Commentaire_interne(ctx, field)
+	case "interventionID":
+		return ec.fieldContext_Commentaire_interventionID(ctx, field)
+	case "auteurID":
+		return ec.fieldContext_Commentaire_auteurID(ctx, field)
+	case "intervention":
+		return ec.fieldContext_Commentaire_intervention(ctx, field)
+	case "auteur":
+		return ec.fieldContext_Commentaire_auteur(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Commentaire", field.Name)
+}
+
+func (ec *executionContext) childFields_CommentaireConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CommentaireConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CommentaireConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CommentaireConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommentaireConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CommentaireEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CommentaireEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CommentaireEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommentaireEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Competence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4638,6 +4861,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_competenceRequise(ctx, field)
 	case "tempsPasses":
 		return ec.fieldContext_Intervention_tempsPasses(ctx, field)
+	case "commentaires":
+		return ec.fieldContext_Intervention_commentaires(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
 	case "availableTransitions":
@@ -5500,6 +5725,60 @@ func (ec *executionContext) field_Equipement_interventions_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Intervention_commentaires_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CommentaireOrder, error) {
+			return ec.unmarshalOCommentaireOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CommentaireWhereInput, error) {
+			return ec.unmarshalOCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Intervention_tempsPasses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5589,6 +5868,36 @@ func (ec *executionContext) field_Mutation_addPieceToIntervention_args(ctx conte
 		return nil, err
 	}
 	args["motif"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ajouterCommentaire_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "texte",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["texte"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interne",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interne"] = arg2
 	return args, nil
 }
 
@@ -6140,6 +6449,28 @@ func (ec *executionContext) field_Mutation_markNotificationRead_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_modifierCommentaire_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "texte",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["texte"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeTechnicienCompetence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6263,6 +6594,20 @@ func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_supprimerCommentaire_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7416,6 +7761,20 @@ func (ec *executionContext) field_Societe_interventions_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_commentaireAjoute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_interventionStatutChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7811,6 +8170,373 @@ func (ec *executionContext) _CandidatIntervention_charge(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_CandidatIntervention_charge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidatIntervention", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Commentaire_id(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Commentaire_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Commentaire_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Commentaire_texte(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_texte(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Texte, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_texte(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "String")
+}
+
+func (ec *executionContext) _Commentaire_interne(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_interne(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interne, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_interne(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Commentaire_interventionID(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_interventionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterventionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Commentaire_auteurID(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_auteurID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuteurID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_auteurID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Commentaire_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commentaire",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Commentaire_auteur(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_auteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Auteur(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_auteur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commentaire",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommentaireConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CommentaireConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentaireConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CommentaireEdge) graphql.Marshaler {
+			return ec.marshalOCommentaireEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommentaireConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentaireConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentaireEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommentaireConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CommentaireConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentaireConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentaireConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentaireConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommentaireConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CommentaireConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentaireConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentaireConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommentaireConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommentaireEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CommentaireEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentaireEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+			return ec.marshalOCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommentaireEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentaireEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commentaire(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommentaireEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CommentaireEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentaireEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentaireEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommentaireEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Competence_id(ctx context.Context, field graphql.CollectedField, obj *ent.Competence) (ret graphql.Marshaler) {
@@ -10999,6 +11725,50 @@ func (ec *executionContext) fieldContext_Intervention_tempsPasses(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Intervention_tempsPasses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_commentaires(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_commentaires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Commentaires(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CommentaireOrder), fc.Args["where"].(*ent.CommentaireWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CommentaireConnection) graphql.Marshaler {
+			return ec.marshalNCommentaireConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_commentaires(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentaireConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Intervention_commentaires_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14223,6 +14993,192 @@ func (ec *executionContext) fieldContext_Mutation_deleteContrat(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteContrat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_ajouterCommentaire(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ajouterCommentaire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AjouterCommentaire(ctx, fc.Args["interventionId"].(int), fc.Args["texte"].(string), fc.Args["interne"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"})
+				if err != nil {
+					var zeroVal *ent.Commentaire
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Commentaire
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+			return ec.marshalNCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ajouterCommentaire(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commentaire(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ajouterCommentaire_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_modifierCommentaire(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_modifierCommentaire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ModifierCommentaire(ctx, fc.Args["id"].(int), fc.Args["texte"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"})
+				if err != nil {
+					var zeroVal *ent.Commentaire
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Commentaire
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+			return ec.marshalNCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_modifierCommentaire(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commentaire(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_modifierCommentaire_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_supprimerCommentaire(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_supprimerCommentaire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SupprimerCommentaire(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_supprimerCommentaire(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_supprimerCommentaire_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19324,6 +20280,50 @@ func (ec *executionContext) fieldContext_Subscription_notificationReceived(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_commentaireAjoute(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_commentaireAjoute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CommentaireAjoute(ctx, fc.Args["interventionId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+			return ec.marshalNCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_commentaireAjoute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commentaire(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_commentaireAjoute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Technicien_id(ctx context.Context, field graphql.CollectedField, obj *ent.Technicien) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22296,6 +23296,472 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputCommentaireOrder(ctx context.Context, obj any) (ent.CommentaireOrder, error) {
+	var it ent.CommentaireOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCommentaireOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommentaireOrder unmarshals raw into the CommentaireOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommentaireOrder(ctx context.Context, raw any) (ent.CommentaireOrder, error) {
+	var out ent.CommentaireOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommentaireOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCommentaireWhereInput(ctx context.Context, obj any) (ent.CommentaireWhereInput, error) {
+	var it ent.CommentaireWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "texte", "texteNEQ", "texteIn", "texteNotIn", "texteGT", "texteGTE", "texteLT", "texteLTE", "texteContains", "texteHasPrefix", "texteHasSuffix", "texteEqualFold", "texteContainsFold", "interne", "interneNEQ", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "auteurID", "auteurIDNEQ", "auteurIDIn", "auteurIDNotIn", "hasIntervention", "hasInterventionWith", "hasAuteur", "hasAuteurWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCommentaireWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCommentaireWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "texte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texte"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Texte = data
+		case "texteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteNEQ = data
+		case "texteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteIn = data
+		case "texteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteNotIn = data
+		case "texteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteGT = data
+		case "texteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteGTE = data
+		case "texteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteLT = data
+		case "texteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteLTE = data
+		case "texteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteContains = data
+		case "texteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteHasPrefix = data
+		case "texteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteHasSuffix = data
+		case "texteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteEqualFold = data
+		case "texteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteContainsFold = data
+		case "interne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interne"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Interne = data
+		case "interneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interneNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterneNEQ = data
+		case "interventionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionID = data
+		case "interventionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNEQ = data
+		case "interventionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIn = data
+		case "interventionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotIn = data
+		case "auteurID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auteurID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuteurID = data
+		case "auteurIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auteurIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuteurIDNEQ = data
+		case "auteurIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auteurIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuteurIDIn = data
+		case "auteurIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auteurIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuteurIDNotIn = data
+		case "hasIntervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIntervention = data
+		case "hasInterventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionWith = data
+		case "hasAuteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAuteur"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAuteur = data
+		case "hasAuteurWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAuteurWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAuteurWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommentaireWhereInput unmarshals raw into the CommentaireWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommentaireWhereInput(ctx context.Context, raw any) (ent.CommentaireWhereInput, error) {
+	var out ent.CommentaireWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommentaireWhereInput", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputCompetenceDetenueFilter(ctx context.Context, obj any) (model.CompetenceDetenueFilter, error) {
 	var it model.CompetenceDetenueFilter
@@ -28426,7 +29892,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30484,6 +31950,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasTempsPassesWith = data
+		case "hasCommentaires":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCommentaires"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCommentaires = data
+		case "hasCommentairesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCommentairesWith"))
+			data, err := ec.unmarshalOCommentaireWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCommentairesWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -40125,6 +41605,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Competence(ctx, sel, obj)
+	case *ent.Commentaire:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Commentaire(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -40214,6 +41699,162 @@ func (ec *executionContext) _CandidatIntervention(ctx context.Context, sel ast.S
 			}
 		case "charge":
 			out.Values[i] = ec._CandidatIntervention_charge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commentaireImplementors = []string{"Commentaire", "Node"}
+
+func (ec *executionContext) _Commentaire(ctx context.Context, sel ast.SelectionSet, obj *ent.Commentaire) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commentaireImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Commentaire")
+		case "id":
+			out.Values[i] = ec._Commentaire_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Commentaire_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Commentaire_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "texte":
+			out.Values[i] = ec._Commentaire_texte(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interne":
+			out.Values[i] = ec._Commentaire_interne(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interventionID":
+			out.Values[i] = ec._Commentaire_interventionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "auteurID":
+			out.Values[i] = ec._Commentaire_auteurID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commentaire_intervention(ctx, field, obj)
+				})
+		case "auteur":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commentaire_auteur(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commentaireConnectionImplementors = []string{"CommentaireConnection"}
+
+func (ec *executionContext) _CommentaireConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CommentaireConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commentaireConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommentaireConnection")
+		case "edges":
+			out.Values[i] = ec._CommentaireConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CommentaireConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CommentaireConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commentaireEdgeImplementors = []string{"CommentaireEdge"}
+
+func (ec *executionContext) _CommentaireEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CommentaireEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commentaireEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommentaireEdge")
+		case "node":
+			out.Values[i] = ec._CommentaireEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CommentaireEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41152,6 +42793,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_tempsPasses(ctx, field, obj)
 				})
+		case "commentaires":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_commentaires(ctx, field, obj)
+				})
 		case "utilisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -41873,6 +43520,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteContrat":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteContrat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ajouterCommentaire":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ajouterCommentaire(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modifierCommentaire":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_modifierCommentaire(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supprimerCommentaire":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_supprimerCommentaire(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -43243,6 +44911,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_interventionStatutChanged(ctx, fields[0])
 	case "notificationReceived":
 		return ec._Subscription_notificationReceived(ctx, fields[0])
+	case "commentaireAjoute":
+		return ec._Subscription_commentaireAjoute(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -44342,6 +46012,41 @@ func (ec *executionContext) marshalNCandidatIntervention2ᚖgithubᚗcomᚋmifma
 		return graphql.Null
 	}
 	return ec._CandidatIntervention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx context.Context, sel ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Commentaire!")
+		return graphql.Null
+	}
+	return ec._Commentaire(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommentaireConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CommentaireConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommentaireConnection!")
+		return graphql.Null
+	}
+	return ec._CommentaireConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCommentaireOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireOrderField(ctx context.Context, v any) (*ent.CommentaireOrderField, error) {
+	var res = new(ent.CommentaireOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommentaireOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CommentaireOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommentaireOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx context.Context, v any) (*ent.CommentaireWhereInput, error) {
+	res, err := ec.unmarshalInputCommentaireWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCompetence2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Competence) graphql.Marshaler {
@@ -45711,6 +47416,66 @@ func (ec *executionContext) marshalOCanal2ᚖgithubᚗcomᚋmifmarocᚋerpᚋint
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx context.Context, sel ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Commentaire(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCommentaireEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CommentaireEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCommentaireEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCommentaireEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CommentaireEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommentaireEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCommentaireOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireOrder(ctx context.Context, v any) (*ent.CommentaireOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCommentaireOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCommentaireWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInputᚄ(ctx context.Context, v any) ([]*ent.CommentaireWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CommentaireWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx context.Context, v any) (*ent.CommentaireWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCommentaireWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCompetence2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompetence(ctx context.Context, sel ast.SelectionSet, v *ent.Competence) graphql.Marshaler {

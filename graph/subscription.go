@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -68,5 +70,30 @@ func (r *Resolver) notificationsFor(ctx context.Context) (<-chan *ent.Notificati
 		}
 		row, err := r.client.Notification.Get(ctx, n.NotificationID)
 		return row, err == nil // deleted meanwhile: skipped
+	}), nil
+}
+
+// commentairesOf streams the new comments of an intervention the viewer reads (NOT_FOUND
+// otherwise). Each event is checked against the viewer with the rule of comments
+// (access.SeesCommentaire: no query for the others' events), then the comment is read again
+// as the viewer, so that what he receives is what the rule lets him read now.
+func (r *Resolver) commentairesOf(ctx context.Context, interventionID int) (<-chan *ent.Commentaire, error) {
+	v := viewer.FromContext(ctx)
+	ok, err := r.client.Intervention.Query().Where(intervention.ID(interventionID)).Exist(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", interventionID)
+	}
+	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.Commentaire, bool) {
+		c := ev.Commentaire
+		if c == nil || c.InterventionID != interventionID ||
+			!access.SeesCommentaire(v, c.Interne, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
+				DemandeurID: c.DemandeurID, Intervenants: c.Intervenants}) {
+			return nil, false
+		}
+		row, err := r.client.Commentaire.Get(ctx, c.CommentaireID)
+		return row, err == nil // deleted meanwhile, or no longer his to read: skipped
 	}), nil
 }

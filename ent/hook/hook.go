@@ -9,6 +9,18 @@ import (
 	"github.com/mifmaroc/erp/ent"
 )
 
+// The CommentaireFunc type is an adapter to allow the use of ordinary
+// function as Commentaire mutator.
+type CommentaireFunc func(context.Context, *ent.CommentaireMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CommentaireFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CommentaireMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CommentaireMutation", m)
+}
+
 // The CompetenceFunc type is an adapter to allow the use of ordinary
 // function as Competence mutator.
 type CompetenceFunc func(context.Context, *ent.CompetenceMutation) (ent.Value, error)

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -85,6 +86,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The CommentaireFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CommentaireFunc func(context.Context, *ent.CommentaireQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CommentaireFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CommentaireQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CommentaireQuery", q)
+}
+
+// The TraverseCommentaire type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCommentaire func(context.Context, *ent.CommentaireQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCommentaire) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCommentaire) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CommentaireQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CommentaireQuery", q)
 }
 
 // The CompetenceFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -630,6 +658,8 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.CommentaireQuery:
+		return &query[*ent.CommentaireQuery, predicate.Commentaire, commentaire.OrderOption]{typ: ent.TypeCommentaire, tq: q}, nil
 	case *ent.CompetenceQuery:
 		return &query[*ent.CompetenceQuery, predicate.Competence, competence.OrderOption]{typ: ent.TypeCompetence, tq: q}, nil
 	case *ent.ContratQuery:

@@ -114,6 +114,8 @@ const (
 	EdgeCompetenceRequise = "competence_requise"
 	// EdgeTempsPasses holds the string denoting the temps_passes edge name in mutations.
 	EdgeTempsPasses = "temps_passes"
+	// EdgeCommentaires holds the string denoting the commentaires edge name in mutations.
+	EdgeCommentaires = "commentaires"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -200,6 +202,13 @@ const (
 	TempsPassesInverseTable = "temps_passes"
 	// TempsPassesColumn is the table column denoting the temps_passes relation/edge.
 	TempsPassesColumn = "intervention_id"
+	// CommentairesTable is the table that holds the commentaires relation/edge.
+	CommentairesTable = "commentaires"
+	// CommentairesInverseTable is the table name for the Commentaire entity.
+	// It exists in this package in order to avoid circular dependency with the "commentaire" package.
+	CommentairesInverseTable = "commentaires"
+	// CommentairesColumn is the table column denoting the commentaires relation/edge.
+	CommentairesColumn = "intervention_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -653,6 +662,20 @@ func ByTempsPasses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByCommentairesCount orders the results by commentaires count.
+func ByCommentairesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCommentairesStep(), opts...)
+	}
+}
+
+// ByCommentaires orders the results by commentaires terms.
+func ByCommentaires(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCommentairesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -748,6 +771,13 @@ func newTempsPassesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TempsPassesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TempsPassesTable, TempsPassesColumn),
+	)
+}
+func newCommentairesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CommentairesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

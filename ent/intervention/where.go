@@ -2089,6 +2089,34 @@ func HasTempsPassesWith(preds ...predicate.TempsPasse) predicate.Intervention {
 	})
 }
 
+// HasCommentaires applies the HasEdge predicate on the "commentaires" edge.
+func HasCommentaires() predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Commentaire"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCommentairesStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCommentairesWith applies the HasEdge predicate on the "commentaires" edge with a given conditions (other predicates).
+func HasCommentairesWith(preds ...predicate.Commentaire) predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		step := newCommentairesStep()
+		preds := visibility.Neighbors(s, "Commentaire", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasUtilisations applies the HasEdge predicate on the "utilisations" edge.
 func HasUtilisations() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {

@@ -9,6 +9,53 @@ import (
 )
 
 var (
+	// CommentairesColumns holds the columns for the "commentaires" table.
+	CommentairesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "texte", Type: field.TypeString, Size: 2147483647},
+		{Name: "interne", Type: field.TypeBool, Default: false},
+		{Name: "intervention_id", Type: field.TypeInt},
+		{Name: "auteur_id", Type: field.TypeInt},
+	}
+	// CommentairesTable holds the schema information for the "commentaires" table.
+	CommentairesTable = &schema.Table{
+		Name:       "commentaires",
+		Columns:    CommentairesColumns,
+		PrimaryKey: []*schema.Column{CommentairesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "commentaires_interventions_commentaires",
+				Columns:    []*schema.Column{CommentairesColumns[5]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "commentaires_users_commentaires",
+				Columns:    []*schema.Column{CommentairesColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "commentaire_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{CommentairesColumns[1]},
+			},
+			{
+				Name:    "commentaire_intervention_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CommentairesColumns[5], CommentairesColumns[0]},
+			},
+			{
+				Name:    "commentaire_auteur_id",
+				Unique:  false,
+				Columns: []*schema.Column{CommentairesColumns[6]},
+			},
+		},
+	}
 	// CompetencesColumns holds the columns for the "competences" table.
 	CompetencesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1180,6 +1227,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		CommentairesTable,
 		CompetencesTable,
 		ContratsTable,
 		DocumentsTable,
@@ -1205,6 +1253,11 @@ var (
 )
 
 func init() {
+	CommentairesTable.ForeignKeys[0].RefTable = InterventionsTable
+	CommentairesTable.ForeignKeys[1].RefTable = UsersTable
+	CommentairesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
 	CompetencesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}

@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Commentaire is the predicate function for commentaire builders.
+type Commentaire func(*sql.Selector)
+
 // Competence is the predicate function for competence builders.
 type Competence func(*sql.Selector)
 

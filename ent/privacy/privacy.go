@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The CommentaireQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CommentaireQueryRuleFunc func(context.Context, *ent.CommentaireQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CommentaireQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CommentaireQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CommentaireQuery", q)
+}
+
+// The CommentaireMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CommentaireMutationRuleFunc func(context.Context, *ent.CommentaireMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CommentaireMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CommentaireMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CommentaireMutation", m)
+}
+
 // The CompetenceQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CompetenceQueryRuleFunc func(context.Context, *ent.CompetenceQuery) error
@@ -626,6 +650,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.CommentaireQuery:
+		return q.Filter(), nil
 	case *ent.CompetenceQuery:
 		return q.Filter(), nil
 	case *ent.ContratQuery:
@@ -673,6 +699,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.CommentaireMutation:
+		return m.Filter(), nil
 	case *ent.CompetenceMutation:
 		return m.Filter(), nil
 	case *ent.ContratMutation:

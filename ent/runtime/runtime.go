@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
@@ -36,6 +37,52 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	commentaireMixin := schema.Commentaire{}.Mixin()
+	commentaire.Policy = privacy.NewPolicies(schema.Commentaire{})
+	commentaire.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := commentaire.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	commentaireMixinFields0 := commentaireMixin[0].Fields()
+	_ = commentaireMixinFields0
+	commentaireFields := schema.Commentaire{}.Fields()
+	_ = commentaireFields
+	// commentaireDescCreatedAt is the schema descriptor for created_at field.
+	commentaireDescCreatedAt := commentaireMixinFields0[0].Descriptor()
+	// commentaire.DefaultCreatedAt holds the default value on creation for the created_at field.
+	commentaire.DefaultCreatedAt = commentaireDescCreatedAt.Default.(func() time.Time)
+	// commentaireDescUpdatedAt is the schema descriptor for updated_at field.
+	commentaireDescUpdatedAt := commentaireMixinFields0[1].Descriptor()
+	// commentaire.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	commentaire.DefaultUpdatedAt = commentaireDescUpdatedAt.Default.(func() time.Time)
+	// commentaire.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	commentaire.UpdateDefaultUpdatedAt = commentaireDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// commentaireDescTexte is the schema descriptor for texte field.
+	commentaireDescTexte := commentaireFields[0].Descriptor()
+	// commentaire.TexteValidator is a validator for the "texte" field. It is called by the builders before save.
+	commentaire.TexteValidator = func() func(string) error {
+		validators := commentaireDescTexte.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(texte string) error {
+			for _, fn := range fns {
+				if err := fn(texte); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// commentaireDescInterne is the schema descriptor for interne field.
+	commentaireDescInterne := commentaireFields[1].Descriptor()
+	// commentaire.DefaultInterne holds the default value on creation for the interne field.
+	commentaire.DefaultInterne = commentaireDescInterne.Default.(bool)
 	competenceMixin := schema.Competence{}.Mixin()
 	competence.Policy = privacy.NewPolicies(schema.Competence{})
 	competence.Hooks[0] = func(next ent.Mutator) ent.Mutator {

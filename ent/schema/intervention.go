@@ -170,6 +170,8 @@ func (Intervention) Edges() []ent.Edge {
 		edge.To("competence_requise", Competence.Type).Field("competence_requise_id").Unique(),
 		edge.To("temps_passes", TempsPasse.Type).
 			Annotations(serverSet, entgql.RelayConnection(), shape.OrderBy("debut", "id")),
+		// Oldest first unless orderBy says otherwise (the default order is the id's).
+		edge.To("commentaires", Commentaire.Type).Annotations(entgql.RelayConnection(), serverSet),
 	}
 }
 

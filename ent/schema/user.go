@@ -113,6 +113,9 @@ func (User) Edges() []ent.Edge {
 			Annotations(entgql.Skip()),
 		edge.To("idempotency_keys", IdempotencyKey.Type).
 			Annotations(entgql.Skip()),
+		// Read by the access rule of users only: an author is known through his comments.
+		edge.To("commentaires", Commentaire.Type).
+			Annotations(entgql.Skip()),
 	}
 }
 

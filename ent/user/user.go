@@ -74,6 +74,8 @@ const (
 	EdgePasswordResets = "password_resets"
 	// EdgeIdempotencyKeys holds the string denoting the idempotency_keys edge name in mutations.
 	EdgeIdempotencyKeys = "idempotency_keys"
+	// EdgeCommentaires holds the string denoting the commentaires edge name in mutations.
+	EdgeCommentaires = "commentaires"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// TechnicienTable is the table that holds the technicien relation/edge.
@@ -139,6 +141,13 @@ const (
 	IdempotencyKeysInverseTable = "idempotency_keys"
 	// IdempotencyKeysColumn is the table column denoting the idempotency_keys relation/edge.
 	IdempotencyKeysColumn = "user_id"
+	// CommentairesTable is the table that holds the commentaires relation/edge.
+	CommentairesTable = "commentaires"
+	// CommentairesInverseTable is the table name for the Commentaire entity.
+	// It exists in this package in order to avoid circular dependency with the "commentaire" package.
+	CommentairesInverseTable = "commentaires"
+	// CommentairesColumn is the table column denoting the commentaires relation/edge.
+	CommentairesColumn = "auteur_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -435,6 +444,20 @@ func ByIdempotencyKeys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newIdempotencyKeysStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCommentairesCount orders the results by commentaires count.
+func ByCommentairesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCommentairesStep(), opts...)
+	}
+}
+
+// ByCommentaires orders the results by commentaires terms.
+func ByCommentaires(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCommentairesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTechnicienStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -496,6 +519,13 @@ func newIdempotencyKeysStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(IdempotencyKeysInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, IdempotencyKeysTable, IdempotencyKeysColumn),
+	)
+}
+func newCommentairesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CommentairesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
 	)
 }
 

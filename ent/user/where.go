@@ -1255,6 +1255,34 @@ func HasIdempotencyKeysWith(preds ...predicate.IdempotencyKey) predicate.User {
 	})
 }
 
+// HasCommentaires applies the HasEdge predicate on the "commentaires" edge.
+func HasCommentaires() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Commentaire"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCommentairesStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCommentairesWith applies the HasEdge predicate on the "commentaires" edge with a given conditions (other predicates).
+func HasCommentairesWith(preds ...predicate.Commentaire) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newCommentairesStep()
+		preds := visibility.Neighbors(s, "Commentaire", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.User) predicate.User {
 	return predicate.User(sql.AndPredicates(predicates...))

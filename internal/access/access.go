@@ -74,6 +74,7 @@ var (
 	Everyone                 = read[predicate.Competence, *ent.CompetenceQuery](ent.TypeCompetence)
 	MouvementStockRows       = read[predicate.MouvementStock, *ent.MouvementStockQuery](ent.TypeMouvementStock)
 	TempsPasseRows           = read[predicate.TempsPasse, *ent.TempsPasseQuery](ent.TypeTempsPasse)
+	CommentaireRows          = read[predicate.Commentaire, *ent.CommentaireQuery](ent.TypeCommentaire)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so

@@ -7,6 +7,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -102,6 +103,25 @@ func Interventions(v *viewer.Viewer) predicate.Intervention {
 	}
 }
 
+// Commentaires is the rule of comments as an SQL predicate, for a viewer who is not staff:
+// the comments of the interventions he sees, internal ones excepted. SeesCommentaire is its
+// reading for live events.
+func Commentaires(v *viewer.Viewer) predicate.Commentaire {
+	return commentaire.And(commentaire.Interne(false), commentaire.HasInterventionWith(Interventions(v)))
+}
+
+// SeesCommentaire is the rule of Commentaires evaluated in Go, for live events: keys are
+// those of the comment's intervention.
+func SeesCommentaire(v *viewer.Viewer, interne bool, keys EventKeys) bool {
+	if v == nil {
+		return false
+	}
+	if interne && !v.Staff() {
+		return false
+	}
+	return SeesIntervention(v, keys)
+}
+
 // A rule says which rows of an entity a viewer reads: a predicate on the entity's table, nil
 // for every row, or an error that refuses the query outright. It is given a viewer that is
 // never nil and never the server itself (both are decided before).
@@ -144,8 +164,12 @@ var rules = map[string]rule{
 		return interventionpiece.HasInterventionWith(Interventions(v))
 	}),
 
+	// Comments: staff read them all; the others, the comments of the interventions they see
+	// that are not internal (internal ones are staff talk).
+	ent.TypeCommentaire: staffAll(Commentaires),
+
 	// Users: oneself, and the people around one's interventions (the technician on them,
-	// whoever asked for them or wrote their history).
+	// whoever asked for them, wrote their history or a comment one reads).
 	ent.TypeUser: staffAll(func(v *viewer.Viewer) predicate.User {
 		iv := Interventions(v)
 		return user.Or(
@@ -153,6 +177,7 @@ var rules = map[string]rule{
 			user.HasTechnicienWith(technicien.HasInterventionsWith(iv)),
 			user.HasInterventionsDemandeesWith(iv),
 			user.HasHistoriquesWith(historiqueintervention.HasInterventionWith(iv)),
+			user.HasCommentairesWith(Commentaires(v)),
 		)
 	}),
 

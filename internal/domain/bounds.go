@@ -20,6 +20,8 @@ const (
 	MaxSLAHeures = 8760
 	// MaxIntervalle bounds the number of periods between two occurrences of a planning.
 	MaxIntervalle = 1000
+	// MaxTexteCommentaire bounds a comment's text, in characters.
+	MaxTexteCommentaire = 5000
 )
 
 // InRange is an ent field validator: v must lie within [lo, hi]. Its message is the end of

@@ -20,8 +20,9 @@ import (
 
 // Event is one live event.
 type Event struct {
-	Statut       *StatutChange     `json:"s,omitempty"`
-	Notification *NotificationSent `json:"n,omitempty"`
+	Statut       *StatutChange      `json:"s,omitempty"`
+	Notification *NotificationSent  `json:"n,omitempty"`
+	Commentaire  *CommentaireAjoute `json:"c,omitempty"`
 }
 
 // StatutChange reports an intervention's status change (or creation: Ancien nil), with what
@@ -45,6 +46,18 @@ type StatutChange struct {
 type NotificationSent struct {
 	NotificationID int `json:"id"`
 	UserID         int `json:"user"`
+}
+
+// CommentaireAjoute reports a new comment, with what the access rules need to decide who may
+// see it: whether it is internal and the keys of its intervention.
+type CommentaireAjoute struct {
+	CommentaireID  int   `json:"id"`
+	InterventionID int   `json:"iv"`
+	Interne        bool  `json:"int,omitempty"`
+	TechnicienID   *int  `json:"tech,omitempty"`
+	ClientID       *int  `json:"cl,omitempty"`
+	DemandeurID    *int  `json:"dem,omitempty"`
+	Intervenants   []int `json:"techs,omitempty"`
 }
 
 // DefaultBuffer is the per-subscriber buffer.
