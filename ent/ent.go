@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -93,6 +94,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			competence.Table:             competence.ValidColumn,
 			contrat.Table:                contrat.ValidColumn,
+			demandeintervention.Table:    demandeintervention.ValidColumn,
 			document.Table:               document.ValidColumn,
 			equipement.Table:             equipement.ValidColumn,
 			historiqueintervention.Table: historiqueintervention.ValidColumn,

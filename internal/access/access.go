@@ -73,6 +73,7 @@ var (
 	NotificationRows         = read[predicate.Notification, *ent.NotificationQuery](ent.TypeNotification)
 	Everyone                 = read[predicate.Competence, *ent.CompetenceQuery](ent.TypeCompetence)
 	MouvementStockRows       = read[predicate.MouvementStock, *ent.MouvementStockQuery](ent.TypeMouvementStock)
+	DemandeInterventionRows  = read[predicate.DemandeIntervention, *ent.DemandeInterventionQuery](ent.TypeDemandeIntervention)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so
