@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/clientele"
+	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -83,6 +84,7 @@ type Services struct {
 	Techniciens   *technicien.Service
 	Plannings     *planning.Service
 	Stock         *stock.Service
+	Demandes      *demande.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Notifications *notify.Service
@@ -110,6 +112,7 @@ func NewServer(o Options) *handler.Server {
 		techniciens:   o.Services.Techniciens,
 		plannings:     o.Services.Plannings,
 		stock:         o.Services.Stock,
+		demandes:      o.Services.Demandes,
 		scheduler:     o.Services.Scheduler,
 		documents:     o.Services.Documents,
 		notifications: o.Services.Notifications,

@@ -7,35 +7,40 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
 // SoumettreDemande is the resolver for the soumettreDemande field.
 func (r *mutationResolver) SoumettreDemande(ctx context.Context, input ent.CreateDemandeInterventionInput) (*ent.DemandeIntervention, error) {
-	panic(fmt.Errorf("not implemented: SoumettreDemande - soumettreDemande"))
+	return r.demandes.Soumettre(ctx, input)
 }
 
 // ApprouverDemande is the resolver for the approuverDemande field.
 func (r *mutationResolver) ApprouverDemande(ctx context.Context, id int, priorite domain.Priorite, dateLimite *time.Time, typeArg *domain.InterventionType, technicienID *int) (*ent.DemandeIntervention, error) {
-	panic(fmt.Errorf("not implemented: ApprouverDemande - approuverDemande"))
+	return r.demandes.Approuver(ctx, id, demande.Approbation{Priorite: priorite, DateLimite: dateLimite, Type: typeArg, TechnicienID: technicienID})
 }
 
 // RejeterDemande is the resolver for the rejeterDemande field.
 func (r *mutationResolver) RejeterDemande(ctx context.Context, id int, motif string) (*ent.DemandeIntervention, error) {
-	panic(fmt.Errorf("not implemented: RejeterDemande - rejeterDemande"))
+	return r.demandes.Rejeter(ctx, id, motif)
 }
 
 // MarquerDoublon is the resolver for the marquerDoublon field.
 func (r *mutationResolver) MarquerDoublon(ctx context.Context, id int, interventionID int) (*ent.DemandeIntervention, error) {
-	panic(fmt.Errorf("not implemented: MarquerDoublon - marquerDoublon"))
+	return r.demandes.MarquerDoublon(ctx, id, interventionID)
 }
 
 // DemandesIntervention is the resolver for the demandesIntervention field.
 func (r *queryResolver) DemandesIntervention(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) (*ent.DemandeInterventionConnection, error) {
-	panic(fmt.Errorf("not implemented: DemandesIntervention - demandesIntervention"))
+	if len(orderBy) == 0 {
+		// Newest first: what a requester follows and a triager works through.
+		orderBy = []*ent.DemandeInterventionOrder{{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultDemandeInterventionOrder.Field}}
+	}
+	return r.client.DemandeIntervention.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,
+		ent.WithDemandeInterventionOrder(orderBy), ent.WithDemandeInterventionFilter(where.Filter))
 }

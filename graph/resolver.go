@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/clientele"
+	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -42,6 +43,7 @@ type Resolver struct {
 	techniciens   *technicien.Service
 	plannings     *planning.Service
 	stock         *stock.Service
+	demandes      *demande.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service
