@@ -99,9 +99,9 @@ func (s *Service) Soumettre(ctx context.Context, in ent.CreateDemandeInterventio
 // Approbation is what the triager decides when he approves a request.
 type Approbation struct {
 	Priorite     domain.Priorite
-	DateLimite   *time.Time              // nil: the SLA of Priorite
+	DateLimite   *time.Time               // nil: the SLA of Priorite
 	Type         *domain.InterventionType // nil: CORRECTIVE
-	TechnicienID *int                    // assigned at once when set
+	TechnicienID *int                     // assigned at once when set
 }
 
 // Approuver turns a NOUVELLE request into an OUVERTE intervention on its equipement, for its
