@@ -567,6 +567,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		DemandeModifiee           func(childComplexity int, id *int) int
 		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int) int
 		NotificationReceived      func(childComplexity int) int
 	}
@@ -768,6 +769,7 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
 	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
+	DemandeModifiee(ctx context.Context, id *int) (<-chan *ent.DemandeIntervention, error)
 }
 type TechnicienResolver interface {
 	User(ctx context.Context, obj *ent.Technicien) (*ent.User, error)
@@ -3518,6 +3520,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocieteEdge.Node(childComplexity), true
 
+	case "Subscription.demandeModifiee":
+		if e.ComplexityRoot.Subscription.DemandeModifiee == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_demandeModifiee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DemandeModifiee(childComplexity, args["id"].(*int)), true
 	case "Subscription.interventionStatutChanged":
 		if e.ComplexityRoot.Subscription.InterventionStatutChanged == nil {
 			break
@@ -7457,6 +7470,20 @@ func (ec *executionContext) field_Societe_interventions_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_demandeModifiee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -19940,6 +19967,50 @@ func (ec *executionContext) fieldContext_Subscription_notificationReceived(_ con
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Notification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_demandeModifiee(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_demandeModifiee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DemandeModifiee(ctx, fc.Args["id"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_demandeModifiee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_demandeModifiee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -43778,6 +43849,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_interventionStatutChanged(ctx, fields[0])
 	case "notificationReceived":
 		return ec._Subscription_notificationReceived(ctx, fields[0])
+	case "demandeModifiee":
+		return ec._Subscription_demandeModifiee(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/pubsub"
 )
 
 // SoumettreDemande is the resolver for the soumettreDemande field.
@@ -43,4 +44,17 @@ func (r *queryResolver) DemandesIntervention(ctx context.Context, after *entgql.
 	}
 	return r.client.DemandeIntervention.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,
 		ent.WithDemandeInterventionOrder(orderBy), ent.WithDemandeInterventionFilter(where.Filter))
+}
+
+// DemandeModifiee is the resolver for the demandeModifiee field.
+func (r *subscriptionResolver) DemandeModifiee(ctx context.Context, id *int) (<-chan *ent.DemandeIntervention, error) {
+	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.DemandeIntervention, bool) {
+		c := ev.Demande
+		if c == nil || id != nil && c.DemandeID != *id {
+			return nil, false
+		}
+		// Read under the subscriber's rule: a request he may not read is not found.
+		d, err := r.client.DemandeIntervention.Get(ctx, c.DemandeID)
+		return d, err == nil
+	}), nil
 }

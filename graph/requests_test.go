@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -312,5 +313,46 @@ func TestDemandeVisibilite(t *testing.T) {
 				t.Errorf("titles, newest first (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// The requester follows his request live; a client of another company hears nothing, and
+// nobody receives a request he may not read (a technician's, here).
+func TestDemandeModifiee(t *testing.T) {
+	e := newReqEnv(t)
+	outsider := e.User(t, "Concurrent", domain.RoleClient)
+	e.Client.Societe.Create().SetNom("Autre usine").SetCode("CL-2").AddUsers(outsider).ExecX(e.Sys)
+	const sub = `subscription { demandeModifiee { titre statut } }`
+	owner, err := dialWS(t, e.Env, e.Token(t, e.clientUser), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner.subscribe("1", sub, nil)
+	watcher, err := dialWS(t, e.Env, e.Token(t, outsider), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watcher.subscribe("1", sub, nil)
+	waitSubscribers(t, e.Env, 2)
+
+	e.As(t, e.techUser).MustData(demandeSoumettre, map[string]any{"in": map[string]any{
+		"titre": "Du technicien", "description": "Bruit", "equipementID": strconv.Itoa(e.eq.ID)}}, &struct{}{})
+	id := e.submit(t, "Chaudière")
+	e.As(t, e.resp).MustData(demandeApprouver, map[string]any{"id": id, "p": "NORMALE"}, &struct{}{})
+	var got []string
+	for range 2 {
+		var ev struct {
+			Data struct{ DemandeModifiee struct{ Titre, Statut string } }
+		}
+		if err := json.Unmarshal(owner.next(5*time.Second), &ev); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev.Data.DemandeModifiee.Titre+" "+ev.Data.DemandeModifiee.Statut)
+	}
+	if diff := cmp.Diff([]string{"Chaudière NOUVELLE", "Chaudière APPROUVEE"}, got); diff != "" {
+		t.Errorf("requester's events (-want +got):\n%s", diff)
+	}
+	if m, err := watcher.read(500 * time.Millisecond); err == nil && (m.Type == "next" || m.Type == "data") {
+		t.Errorf("another client received %s", m.Payload)
 	}
 }

@@ -91,7 +91,7 @@ func (s *Service) Soumettre(ctx context.Context, in ent.CreateDemandeInterventio
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
+	notify.Publish(ctx, s.Events, append(events, changed(d.ID, d.Statut)))
 	s.Log.InfoContext(ctx, "work request submitted", "event", "demande_soumise", "demande_id", d.ID, "user_id", v.UserID)
 	return d.Unwrap(), nil
 }
@@ -282,9 +282,14 @@ func (s *Service) triage(ctx context.Context, d *ent.DemandeIntervention, statut
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
+	notify.Publish(ctx, s.Events, append(events, changed(d.ID, statut)))
 	s.Log.InfoContext(ctx, "work request triaged", "event", "demande_traitee", "demande_id", d.ID, "statut", statut, "user_id", v.UserID)
 	return s.Client.DemandeIntervention.Get(ctx, d.ID)
+}
+
+// changed is the live event of request id entering statut.
+func changed(id int, statut domain.StatutDemande) pubsub.Event {
+	return pubsub.Event{Demande: &pubsub.DemandeChange{DemandeID: id, Statut: statut}}
 }
 
 // ref names a request in texts.

@@ -22,6 +22,14 @@ import (
 type Event struct {
 	Statut       *StatutChange     `json:"s,omitempty"`
 	Notification *NotificationSent `json:"n,omitempty"`
+	Demande      *DemandeChange    `json:"d,omitempty"`
+}
+
+// DemandeChange reports a work request submitted or triaged; who may see it is decided by
+// reading the request under the subscriber's rule (internal/access).
+type DemandeChange struct {
+	DemandeID int                  `json:"id"`
+	Statut    domain.StatutDemande `json:"to"`
 }
 
 // StatutChange reports an intervention's status change (or creation: Ancien nil), with what
