@@ -342,7 +342,9 @@ func TestDemandeModifiee(t *testing.T) {
 	var got []string
 	for range 2 {
 		var ev struct {
-			Data struct{ DemandeModifiee struct{ Titre, Statut string } }
+			Data struct {
+				DemandeModifiee struct{ Titre, Statut string }
+			}
 		}
 		if err := json.Unmarshal(owner.next(5*time.Second), &ev); err != nil {
 			t.Fatal(err)
