@@ -863,7 +863,7 @@ func (c *DemandeInterventionClient) QueryIntervention(_m *DemandeIntervention) *
 		step := sqlgraph.NewStep(
 			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.InterventionTable, demandeintervention.InterventionColumn),
+			sqlgraph.Edge(sqlgraph.O2O, true, demandeintervention.InterventionTable, demandeintervention.InterventionColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1902,6 +1902,22 @@ func (c *InterventionClient) QueryCompetenceRequise(_m *Intervention) *Competenc
 			sqlgraph.From(intervention.Table, intervention.FieldID, id),
 			sqlgraph.To(competence.Table, competence.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, intervention.CompetenceRequiseTable, intervention.CompetenceRequiseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemande queries the demande edge of a Intervention.
+func (c *InterventionClient) QueryDemande(_m *Intervention) *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, intervention.DemandeTable, intervention.DemandeColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -447,8 +447,8 @@ func (_c *DemandeInterventionCreate) createSpec() (*DemandeIntervention, *sqlgra
 	}
 	if nodes := _c.mutation.InterventionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
 			Table:   demandeintervention.InterventionTable,
 			Columns: []string{demandeintervention.InterventionColumn},
 			Bidi:    false,

@@ -152,7 +152,7 @@ func (_q *DemandeInterventionQuery) QueryIntervention() *InterventionQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, selector),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.InterventionTable, demandeintervention.InterventionColumn),
+			sqlgraph.Edge(sqlgraph.O2O, true, demandeintervention.InterventionTable, demandeintervention.InterventionColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil

@@ -407,8 +407,8 @@ func (_u *DemandeInterventionUpdate) sqlSave(ctx context.Context) (_node int, er
 	}
 	if _u.mutation.InterventionCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
 			Table:   demandeintervention.InterventionTable,
 			Columns: []string{demandeintervention.InterventionColumn},
 			Bidi:    false,
@@ -420,8 +420,8 @@ func (_u *DemandeInterventionUpdate) sqlSave(ctx context.Context) (_node int, er
 	}
 	if nodes := _u.mutation.InterventionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
 			Table:   demandeintervention.InterventionTable,
 			Columns: []string{demandeintervention.InterventionColumn},
 			Bidi:    false,
@@ -918,8 +918,8 @@ func (_u *DemandeInterventionUpdateOne) sqlSave(ctx context.Context) (_node *Dem
 	}
 	if _u.mutation.InterventionCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
 			Table:   demandeintervention.InterventionTable,
 			Columns: []string{demandeintervention.InterventionColumn},
 			Bidi:    false,
@@ -931,8 +931,8 @@ func (_u *DemandeInterventionUpdateOne) sqlSave(ctx context.Context) (_node *Dem
 	}
 	if nodes := _u.mutation.InterventionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
 			Table:   demandeintervention.InterventionTable,
 			Columns: []string{demandeintervention.InterventionColumn},
 			Bidi:    false,

@@ -626,8 +626,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"intervention",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
 			Table:   demandeintervention.InterventionTable,
 			Columns: []string{demandeintervention.InterventionColumn},
 			Bidi:    false,
@@ -910,6 +910,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Intervention",
 		"Competence",
+	)
+	graph.MustAddE(
+		"demande",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"DemandeIntervention",
 	)
 	graph.MustAddE(
 		"utilisations",
@@ -2675,6 +2687,20 @@ func (f *InterventionFilter) WhereHasCompetenceRequise() {
 // WhereHasCompetenceRequiseWith applies a predicate to check if query has an edge competence_requise with a given conditions (other predicates).
 func (f *InterventionFilter) WhereHasCompetenceRequiseWith(preds ...predicate.Competence) {
 	f.Where(entql.HasEdgeWith("competence_requise", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemande applies a predicate to check if query has an edge demande.
+func (f *InterventionFilter) WhereHasDemande() {
+	f.Where(entql.HasEdge("demande"))
+}
+
+// WhereHasDemandeWith applies a predicate to check if query has an edge demande with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervention) {
+	f.Where(entql.HasEdgeWith("demande", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

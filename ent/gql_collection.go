@@ -1401,6 +1401,17 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 				fieldSeen[intervention.FieldCompetenceRequiseID] = struct{}{}
 			}
 
+		case "demande":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemandeInterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demandeinterventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemande = query
+
 		case "utilisations":
 			var (
 				alias = field.Alias

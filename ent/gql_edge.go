@@ -285,6 +285,14 @@ func (_m *Intervention) CompetenceRequise(ctx context.Context) (*Competence, err
 	return result, MaskNotFound(err)
 }
 
+func (_m *Intervention) Demande(ctx context.Context) (*DemandeIntervention, error) {
+	result, err := _m.Edges.DemandeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemande().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedUtilisations(graphql.GetFieldContext(ctx).Field.Alias)

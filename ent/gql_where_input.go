@@ -4193,6 +4193,10 @@ type InterventionWhereInput struct {
 	HasCompetenceRequise     *bool                   `json:"hasCompetenceRequise,omitempty"`
 	HasCompetenceRequiseWith []*CompetenceWhereInput `json:"hasCompetenceRequiseWith,omitempty"`
 
+	// "demande" edge predicates.
+	HasDemande     *bool                            `json:"hasDemande,omitempty"`
+	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
+
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
 	HasUtilisationsWith []*InterventionPieceWhereInput `json:"hasUtilisationsWith,omitempty"`
@@ -5265,6 +5269,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasCompetenceRequiseWith(with...))
+	}
+	if i.HasDemande != nil {
+		p := intervention.HasDemande()
+		if !*i.HasDemande {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDemandeWith) > 0 {
+		with := make([]predicate.DemandeIntervention, 0, len(i.HasDemandeWith))
+		for _, w := range i.HasDemandeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDemandeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasDemandeWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -127,13 +128,15 @@ type InterventionEdges struct {
 	Pieces []*Piece `json:"pieces,omitempty"`
 	// CompetenceRequise holds the value of the competence_requise edge.
 	CompetenceRequise *Competence `json:"competence_requise,omitempty"`
+	// Demande holds the value of the demande edge.
+	Demande *DemandeIntervention `json:"demande,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
-	totalCount [12]map[string]int
+	totalCount [13]map[string]int
 
 	namedDocuments     map[string][]*Document
 	namedHistorique    map[string][]*HistoriqueIntervention
@@ -255,10 +258,21 @@ func (e InterventionEdges) CompetenceRequiseOrErr() (*Competence, error) {
 	return nil, &NotLoadedError{edge: "competence_requise"}
 }
 
+// DemandeOrErr returns the Demande value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e InterventionEdges) DemandeOrErr() (*DemandeIntervention, error) {
+	if e.Demande != nil {
+		return e.Demande, nil
+	} else if e.loadedTypes[11] {
+		return nil, &NotFoundError{label: demandeintervention.Label}
+	}
+	return nil, &NotLoadedError{edge: "demande"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e InterventionEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[12] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -601,6 +615,11 @@ func (_m *Intervention) QueryPieces() *PieceQuery {
 // QueryCompetenceRequise queries the "competence_requise" edge of the Intervention entity.
 func (_m *Intervention) QueryCompetenceRequise() *CompetenceQuery {
 	return NewInterventionClient(_m.config).QueryCompetenceRequise(_m)
+}
+
+// QueryDemande queries the "demande" edge of the Intervention entity.
+func (_m *Intervention) QueryDemande() *DemandeInterventionQuery {
+	return NewInterventionClient(_m.config).QueryDemande(_m)
 }
 
 // QueryUtilisations queries the "utilisations" edge of the Intervention entity.

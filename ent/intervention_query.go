@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -48,6 +49,7 @@ type InterventionQuery struct {
 	withNotifications      *NotificationQuery
 	withPieces             *PieceQuery
 	withCompetenceRequise  *CompetenceQuery
+	withDemande            *DemandeInterventionQuery
 	withUtilisations       *InterventionPieceQuery
 	loadTotal              []func(context.Context, []*Intervention) error
 	modifiers              []func(*sql.Selector)
@@ -334,6 +336,28 @@ func (_q *InterventionQuery) QueryCompetenceRequise() *CompetenceQuery {
 	return query
 }
 
+// QueryDemande chains the current query on the "demande" edge.
+func (_q *InterventionQuery) QueryDemande() *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, selector),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, intervention.DemandeTable, intervention.DemandeColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryUtilisations chains the current query on the "utilisations" edge.
 func (_q *InterventionQuery) QueryUtilisations() *InterventionPieceQuery {
 	query := (&InterventionPieceClient{config: _q.config}).Query()
@@ -559,6 +583,7 @@ func (_q *InterventionQuery) Clone() *InterventionQuery {
 		withNotifications:     _q.withNotifications.Clone(),
 		withPieces:            _q.withPieces.Clone(),
 		withCompetenceRequise: _q.withCompetenceRequise.Clone(),
+		withDemande:           _q.withDemande.Clone(),
 		withUtilisations:      _q.withUtilisations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -688,6 +713,17 @@ func (_q *InterventionQuery) WithCompetenceRequise(opts ...func(*CompetenceQuery
 	return _q
 }
 
+// WithDemande tells the query-builder to eager-load the nodes that are connected to
+// the "demande" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithDemande(opts ...func(*DemandeInterventionQuery)) *InterventionQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDemande = query
+	return _q
+}
+
 // WithUtilisations tells the query-builder to eager-load the nodes that are connected to
 // the "utilisations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *InterventionQuery) WithUtilisations(opts ...func(*InterventionPieceQuery)) *InterventionQuery {
@@ -783,7 +819,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Intervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [12]bool{
+		loadedTypes = [13]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
@@ -795,6 +831,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withNotifications != nil,
 			_q.withPieces != nil,
 			_q.withCompetenceRequise != nil,
+			_q.withDemande != nil,
 			_q.withUtilisations != nil,
 		}
 	)
@@ -886,6 +923,12 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withCompetenceRequise; query != nil {
 		if err := _q.loadCompetenceRequise(ctx, query, nodes, nil,
 			func(n *Intervention, e *Competence) { n.Edges.CompetenceRequise = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDemande; query != nil {
+		if err := _q.loadDemande(ctx, query, nodes, nil,
+			func(n *Intervention, e *DemandeIntervention) { n.Edges.Demande = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -1314,6 +1357,36 @@ func (_q *InterventionQuery) loadCompetenceRequise(ctx context.Context, query *C
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *InterventionQuery) loadDemande(ctx context.Context, query *DemandeInterventionQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *DemandeIntervention)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Intervention)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(demandeintervention.FieldInterventionID)
+	}
+	query.Where(predicate.DemandeIntervention(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(intervention.DemandeColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InterventionID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "intervention_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -777,6 +778,25 @@ func (_u *InterventionUpdate) SetCompetenceRequise(v *Competence) *InterventionU
 	return _u.SetCompetenceRequiseID(v.ID)
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by ID.
+func (_u *InterventionUpdate) SetDemandeID(id int) *InterventionUpdate {
+	_u.mutation.SetDemandeID(id)
+	return _u
+}
+
+// SetNillableDemandeID sets the "demande" edge to the DemandeIntervention entity by ID if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableDemandeID(id *int) *InterventionUpdate {
+	if id != nil {
+		_u = _u.SetDemandeID(*id)
+	}
+	return _u
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdate) SetDemande(v *DemandeIntervention) *InterventionUpdate {
+	return _u.SetDemandeID(v.ID)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdate) AddUtilisationIDs(ids ...int) *InterventionUpdate {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -920,6 +940,12 @@ func (_u *InterventionUpdate) RemovePieces(v ...*Piece) *InterventionUpdate {
 // ClearCompetenceRequise clears the "competence_requise" edge to the Competence entity.
 func (_u *InterventionUpdate) ClearCompetenceRequise() *InterventionUpdate {
 	_u.mutation.ClearCompetenceRequise()
+	return _u
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdate) ClearDemande() *InterventionUpdate {
+	_u.mutation.ClearDemande()
 	return _u
 }
 
@@ -1576,6 +1602,35 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DemandeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2385,6 +2440,25 @@ func (_u *InterventionUpdateOne) SetCompetenceRequise(v *Competence) *Interventi
 	return _u.SetCompetenceRequiseID(v.ID)
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by ID.
+func (_u *InterventionUpdateOne) SetDemandeID(id int) *InterventionUpdateOne {
+	_u.mutation.SetDemandeID(id)
+	return _u
+}
+
+// SetNillableDemandeID sets the "demande" edge to the DemandeIntervention entity by ID if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableDemandeID(id *int) *InterventionUpdateOne {
+	if id != nil {
+		_u = _u.SetDemandeID(*id)
+	}
+	return _u
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdateOne) SetDemande(v *DemandeIntervention) *InterventionUpdateOne {
+	return _u.SetDemandeID(v.ID)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdateOne) AddUtilisationIDs(ids ...int) *InterventionUpdateOne {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -2528,6 +2602,12 @@ func (_u *InterventionUpdateOne) RemovePieces(v ...*Piece) *InterventionUpdateOn
 // ClearCompetenceRequise clears the "competence_requise" edge to the Competence entity.
 func (_u *InterventionUpdateOne) ClearCompetenceRequise() *InterventionUpdateOne {
 	_u.mutation.ClearCompetenceRequise()
+	return _u
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdateOne) ClearDemande() *InterventionUpdateOne {
+	_u.mutation.ClearDemande()
 	return _u
 }
 
@@ -3214,6 +3294,35 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DemandeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

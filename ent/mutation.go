@@ -8469,6 +8469,8 @@ type InterventionMutation struct {
 	clearedpieces             bool
 	competence_requise        *int
 	clearedcompetence_requise bool
+	demande                   *int
+	cleareddemande            bool
 	utilisations              map[int]struct{}
 	removedutilisations       map[int]struct{}
 	clearedutilisations       bool
@@ -10670,6 +10672,45 @@ func (m *InterventionMutation) ResetCompetenceRequise() {
 	m.clearedcompetence_requise = false
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by id.
+func (m *InterventionMutation) SetDemandeID(id int) {
+	m.demande = &id
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (m *InterventionMutation) ClearDemande() {
+	m.cleareddemande = true
+}
+
+// DemandeCleared reports if the "demande" edge to the DemandeIntervention entity was cleared.
+func (m *InterventionMutation) DemandeCleared() bool {
+	return m.cleareddemande
+}
+
+// DemandeID returns the "demande" edge ID in the mutation.
+func (m *InterventionMutation) DemandeID() (id int, exists bool) {
+	if m.demande != nil {
+		return *m.demande, true
+	}
+	return
+}
+
+// DemandeIDs returns the "demande" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandeID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) DemandeIDs() (ids []int) {
+	if id := m.demande; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemande resets all changes to the "demande" edge.
+func (m *InterventionMutation) ResetDemande() {
+	m.demande = nil
+	m.cleareddemande = false
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -11650,7 +11691,7 @@ func (m *InterventionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -11683,6 +11724,9 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.competence_requise != nil {
 		edges = append(edges, intervention.EdgeCompetenceRequise)
+	}
+	if m.demande != nil {
+		edges = append(edges, intervention.EdgeDemande)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -11746,6 +11790,10 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.competence_requise; id != nil {
 			return []ent.Value{*id}
 		}
+	case intervention.EdgeDemande:
+		if id := m.demande; id != nil {
+			return []ent.Value{*id}
+		}
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -11758,7 +11806,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -11817,7 +11865,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -11851,6 +11899,9 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	if m.clearedcompetence_requise {
 		edges = append(edges, intervention.EdgeCompetenceRequise)
 	}
+	if m.cleareddemande {
+		edges = append(edges, intervention.EdgeDemande)
+	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
 	}
@@ -11883,6 +11934,8 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearedpieces
 	case intervention.EdgeCompetenceRequise:
 		return m.clearedcompetence_requise
+	case intervention.EdgeDemande:
+		return m.cleareddemande
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -11913,6 +11966,9 @@ func (m *InterventionMutation) ClearEdge(name string) error {
 		return nil
 	case intervention.EdgeCompetenceRequise:
 		m.ClearCompetenceRequise()
+		return nil
+	case intervention.EdgeDemande:
+		m.ClearDemande()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention unique edge %s", name)
@@ -11954,6 +12010,9 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgeCompetenceRequise:
 		m.ResetCompetenceRequise()
+		return nil
+	case intervention.EdgeDemande:
+		m.ResetDemande()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()

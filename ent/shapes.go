@@ -89,6 +89,7 @@ var Shapes = map[string]shape.Shape{
 			"historique":         {Target: "HistoriqueIntervention", ChildKey: "intervention_id", Order: []string{"horodatage", "id"}},
 			"notifications":      {Target: "Notification", ChildKey: "intervention_id", Order: []string{"id"}},
 			"competence_requise": {Target: "Competence", ParentKey: "competence_requise_id", Unique: true},
+			"demande":            {Target: "DemandeIntervention", ChildKey: "intervention_id", Unique: true},
 			"utilisations":       {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
 		},
 	},

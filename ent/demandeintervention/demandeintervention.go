@@ -321,7 +321,7 @@ func newInterventionStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InterventionInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.M2O, false, InterventionTable, InterventionColumn),
+		sqlgraph.Edge(sqlgraph.O2O, true, InterventionTable, InterventionColumn),
 	)
 }
 func newDoublonDeStep() *sqlgraph.Step {

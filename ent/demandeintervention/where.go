@@ -766,7 +766,7 @@ func HasIntervention() predicate.DemandeIntervention {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, InterventionTable, InterventionColumn),
+			sqlgraph.Edge(sqlgraph.O2O, true, InterventionTable, InterventionColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

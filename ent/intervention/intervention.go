@@ -112,6 +112,8 @@ const (
 	EdgePieces = "pieces"
 	// EdgeCompetenceRequise holds the string denoting the competence_requise edge name in mutations.
 	EdgeCompetenceRequise = "competence_requise"
+	// EdgeDemande holds the string denoting the demande edge name in mutations.
+	EdgeDemande = "demande"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -191,6 +193,13 @@ const (
 	CompetenceRequiseInverseTable = "competences"
 	// CompetenceRequiseColumn is the table column denoting the competence_requise relation/edge.
 	CompetenceRequiseColumn = "competence_requise_id"
+	// DemandeTable is the table that holds the demande relation/edge.
+	DemandeTable = "demande_interventions"
+	// DemandeInverseTable is the table name for the DemandeIntervention entity.
+	// It exists in this package in order to avoid circular dependency with the "demandeintervention" package.
+	DemandeInverseTable = "demande_interventions"
+	// DemandeColumn is the table column denoting the demande relation/edge.
+	DemandeColumn = "intervention_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -630,6 +639,13 @@ func ByCompetenceRequiseField(field string, opts ...sql.OrderTermOption) OrderOp
 	}
 }
 
+// ByDemandeField orders the results by demande field.
+func ByDemandeField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDemandeStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -718,6 +734,13 @@ func newCompetenceRequiseStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetenceRequiseInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, CompetenceRequiseTable, CompetenceRequiseColumn),
+	)
+}
+func newDemandeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DemandeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, DemandeTable, DemandeColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

@@ -87,9 +87,9 @@ var (
 		{Name: "equipement_id", Type: field.TypeInt},
 		{Name: "demandeur_id", Type: field.TypeInt},
 		{Name: "societe_id", Type: field.TypeInt, Nullable: true},
-		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
 		{Name: "doublon_de_id", Type: field.TypeInt, Nullable: true},
 		{Name: "traite_par_id", Type: field.TypeInt, Nullable: true},
+		{Name: "intervention_id", Type: field.TypeInt, Unique: true, Nullable: true},
 	}
 	// DemandeInterventionsTable holds the schema information for the "demande_interventions" table.
 	DemandeInterventionsTable = &schema.Table{
@@ -116,21 +116,21 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "demande_interventions_interventions_intervention",
+				Symbol:     "demande_interventions_interventions_doublon_de",
 				Columns:    []*schema.Column{DemandeInterventionsColumns[12]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "demande_interventions_interventions_doublon_de",
+				Symbol:     "demande_interventions_users_traite_par",
 				Columns:    []*schema.Column{DemandeInterventionsColumns[13]},
-				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "demande_interventions_users_traite_par",
+				Symbol:     "demande_interventions_interventions_demande",
 				Columns:    []*schema.Column{DemandeInterventionsColumns[14]},
-				RefColumns: []*schema.Column{UsersColumns[0]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -161,14 +161,9 @@ var (
 				Columns: []*schema.Column{DemandeInterventionsColumns[9]},
 			},
 			{
-				Name:    "demandeintervention_intervention_id",
-				Unique:  true,
-				Columns: []*schema.Column{DemandeInterventionsColumns[12]},
-			},
-			{
 				Name:    "demandeintervention_doublon_de_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemandeInterventionsColumns[13]},
+				Columns: []*schema.Column{DemandeInterventionsColumns[12]},
 			},
 		},
 	}
@@ -1250,8 +1245,8 @@ func init() {
 	DemandeInterventionsTable.ForeignKeys[1].RefTable = UsersTable
 	DemandeInterventionsTable.ForeignKeys[2].RefTable = SocietesTable
 	DemandeInterventionsTable.ForeignKeys[3].RefTable = InterventionsTable
-	DemandeInterventionsTable.ForeignKeys[4].RefTable = InterventionsTable
-	DemandeInterventionsTable.ForeignKeys[5].RefTable = UsersTable
+	DemandeInterventionsTable.ForeignKeys[4].RefTable = UsersTable
+	DemandeInterventionsTable.ForeignKeys[5].RefTable = InterventionsTable
 	DemandeInterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}

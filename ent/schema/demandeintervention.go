@@ -88,21 +88,21 @@ func (DemandeIntervention) Edges() []ent.Edge {
 		edge.To("equipement", Equipement.Type).Field("equipement_id").Unique().Required(),
 		edge.To("demandeur", User.Type).Field("demandeur_id").Unique().Required().Immutable().Annotations(serverSet),
 		edge.To("societe", Societe.Type).Field("societe_id").Unique().Immutable().Annotations(serverSet),
-		edge.To("intervention", Intervention.Type).Field("intervention_id").Unique().Annotations(serverSet),
+		edge.From("intervention", Intervention.Type).Ref("demande").Field("intervention_id").Unique().Annotations(serverSet),
 		edge.To("doublon_de", Intervention.Type).Field("doublon_de_id").Unique().Annotations(serverSet),
 		edge.To("traite_par", User.Type).Field("traite_par_id").Unique().Annotations(serverSet),
 	}
 }
 
 // Indexes of the DemandeIntervention: a requester's and a company's requests (the rule of
-// internal/access), the triage queue, and at most one request per intervention it created.
+// internal/access), the triage queue. The edge to its intervention is one-to-one: ent keeps
+// intervention_id unique.
 func (DemandeIntervention) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("demandeur_id"),
 		index.Fields("societe_id"),
 		index.Fields("statut"),
 		index.Fields("equipement_id"),
-		index.Fields("intervention_id").Unique(),
 		index.Fields("doublon_de_id"),
 	}
 }

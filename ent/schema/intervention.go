@@ -168,6 +168,8 @@ func (Intervention) Edges() []ent.Edge {
 			Through("utilisations", InterventionPiece.Type).
 			Annotations(serverSet),
 		edge.To("competence_requise", Competence.Type).Field("competence_requise_id").Unique(),
+		// The work request its approval came from (internal/demande), if any.
+		edge.To("demande", DemandeIntervention.Type).Unique().Annotations(serverSet),
 	}
 }
 
