@@ -140,6 +140,20 @@ func TestDemandeApprouvee(t *testing.T) {
 		l.Edges[0].Node.Intervention == nil || l.Edges[0].Node.Intervention.Statut != "OUVERTE" {
 		t.Errorf("client's list %+v", l)
 	}
+	// And the work shows where it came from (on PostgreSQL, through the direct rendering).
+	var work struct {
+		Interventions struct {
+			Edges []struct {
+				Node struct {
+					Demande *struct{ ID, Statut string }
+				}
+			}
+		}
+	}
+	client.MustData(`{ interventions { edges { node { demande { id statut } } } } }`, nil, &work)
+	if w := work.Interventions.Edges; len(w) != 1 || w[0].Node.Demande == nil || w[0].Node.Demande.ID != s.ID || w[0].Node.Demande.Statut != "APPROUVEE" {
+		t.Errorf("client's interventions %+v, want the one from his request", w)
+	}
 }
 
 // Approving with a technician and a deadline assigns the work at once, with both history
