@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -51,6 +52,8 @@ type Client struct {
 	Competence *CompetenceClient
 	// Contrat is the client for interacting with the Contrat builders.
 	Contrat *ContratClient
+	// DemandeIntervention is the client for interacting with the DemandeIntervention builders.
+	DemandeIntervention *DemandeInterventionClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
 	// Equipement is the client for interacting with the Equipement builders.
@@ -101,6 +104,7 @@ func (c *Client) init() {
 	c.Commentaire = NewCommentaireClient(c.config)
 	c.Competence = NewCompetenceClient(c.config)
 	c.Contrat = NewContratClient(c.config)
+	c.DemandeIntervention = NewDemandeInterventionClient(c.config)
 	c.Document = NewDocumentClient(c.config)
 	c.Equipement = NewEquipementClient(c.config)
 	c.HistoriqueIntervention = NewHistoriqueInterventionClient(c.config)
@@ -214,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
 		Contrat:                NewContratClient(cfg),
+		DemandeIntervention:    NewDemandeInterventionClient(cfg),
 		Document:               NewDocumentClient(cfg),
 		Equipement:             NewEquipementClient(cfg),
 		HistoriqueIntervention: NewHistoriqueInterventionClient(cfg),
@@ -254,6 +259,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
 		Contrat:                NewContratClient(cfg),
+		DemandeIntervention:    NewDemandeInterventionClient(cfg),
 		Document:               NewDocumentClient(cfg),
 		Equipement:             NewEquipementClient(cfg),
 		HistoriqueIntervention: NewHistoriqueInterventionClient(cfg),
@@ -301,8 +307,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Commentaire, c.Competence, c.Contrat, c.Document, c.Equipement,
-		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.Commentaire, c.Competence, c.Contrat, c.DemandeIntervention, c.Document,
+		c.Equipement, c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
 		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
 		c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
 		c.TechnicienCompetence, c.TempsPasse, c.User,
@@ -315,8 +321,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Commentaire, c.Competence, c.Contrat, c.Document, c.Equipement,
-		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.Commentaire, c.Competence, c.Contrat, c.DemandeIntervention, c.Document,
+		c.Equipement, c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
 		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
 		c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
 		c.TechnicienCompetence, c.TempsPasse, c.User,
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Competence.mutate(ctx, m)
 	case *ContratMutation:
 		return c.Contrat.mutate(ctx, m)
+	case *DemandeInterventionMutation:
+		return c.DemandeIntervention.mutate(ctx, m)
 	case *DocumentMutation:
 		return c.Document.mutate(ctx, m)
 	case *EquipementMutation:
@@ -870,6 +878,236 @@ func (c *ContratClient) mutate(ctx context.Context, m *ContratMutation) (Value, 
 		return (&ContratDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Contrat mutation op: %q", m.Op())
+	}
+}
+
+// DemandeInterventionClient is a client for the DemandeIntervention schema.
+type DemandeInterventionClient struct {
+	config
+}
+
+// NewDemandeInterventionClient returns a client for the DemandeIntervention from the given config.
+func NewDemandeInterventionClient(c config) *DemandeInterventionClient {
+	return &DemandeInterventionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `demandeintervention.Hooks(f(g(h())))`.
+func (c *DemandeInterventionClient) Use(hooks ...Hook) {
+	c.hooks.DemandeIntervention = append(c.hooks.DemandeIntervention, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `demandeintervention.Intercept(f(g(h())))`.
+func (c *DemandeInterventionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DemandeIntervention = append(c.inters.DemandeIntervention, interceptors...)
+}
+
+// Create returns a builder for creating a DemandeIntervention entity.
+func (c *DemandeInterventionClient) Create() *DemandeInterventionCreate {
+	mutation := newDemandeInterventionMutation(c.config, OpCreate)
+	return &DemandeInterventionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DemandeIntervention entities.
+func (c *DemandeInterventionClient) CreateBulk(builders ...*DemandeInterventionCreate) *DemandeInterventionCreateBulk {
+	return &DemandeInterventionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DemandeInterventionClient) MapCreateBulk(slice any, setFunc func(*DemandeInterventionCreate, int)) *DemandeInterventionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DemandeInterventionCreateBulk{err: fmt.Errorf("calling to DemandeInterventionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DemandeInterventionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DemandeInterventionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DemandeIntervention.
+func (c *DemandeInterventionClient) Update() *DemandeInterventionUpdate {
+	mutation := newDemandeInterventionMutation(c.config, OpUpdate)
+	return &DemandeInterventionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DemandeInterventionClient) UpdateOne(_m *DemandeIntervention) *DemandeInterventionUpdateOne {
+	mutation := newDemandeInterventionMutation(c.config, OpUpdateOne, withDemandeIntervention(_m))
+	return &DemandeInterventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DemandeInterventionClient) UpdateOneID(id int) *DemandeInterventionUpdateOne {
+	mutation := newDemandeInterventionMutation(c.config, OpUpdateOne, withDemandeInterventionID(id))
+	return &DemandeInterventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DemandeIntervention.
+func (c *DemandeInterventionClient) Delete() *DemandeInterventionDelete {
+	mutation := newDemandeInterventionMutation(c.config, OpDelete)
+	return &DemandeInterventionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DemandeInterventionClient) DeleteOne(_m *DemandeIntervention) *DemandeInterventionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DemandeInterventionClient) DeleteOneID(id int) *DemandeInterventionDeleteOne {
+	builder := c.Delete().Where(demandeintervention.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DemandeInterventionDeleteOne{builder}
+}
+
+// Query returns a query builder for DemandeIntervention.
+func (c *DemandeInterventionClient) Query() *DemandeInterventionQuery {
+	return &DemandeInterventionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDemandeIntervention},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DemandeIntervention entity by its id.
+func (c *DemandeInterventionClient) Get(ctx context.Context, id int) (*DemandeIntervention, error) {
+	return c.Query().Where(demandeintervention.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DemandeInterventionClient) GetX(ctx context.Context, id int) *DemandeIntervention {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEquipement queries the equipement edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryEquipement(_m *DemandeIntervention) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.EquipementTable, demandeintervention.EquipementColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemandeur queries the demandeur edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryDemandeur(_m *DemandeIntervention) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.DemandeurTable, demandeintervention.DemandeurColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySociete queries the societe edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QuerySociete(_m *DemandeIntervention) *SocieteQuery {
+	query := (&SocieteClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(societe.Table, societe.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.SocieteTable, demandeintervention.SocieteColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIntervention queries the intervention edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryIntervention(_m *DemandeIntervention) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, demandeintervention.InterventionTable, demandeintervention.InterventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDoublonDe queries the doublon_de edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryDoublonDe(_m *DemandeIntervention) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.DoublonDeTable, demandeintervention.DoublonDeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTraitePar queries the traite_par edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryTraitePar(_m *DemandeIntervention) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.TraiteParTable, demandeintervention.TraiteParColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DemandeInterventionClient) Hooks() []Hook {
+	hooks := c.hooks.DemandeIntervention
+	return append(hooks[:len(hooks):len(hooks)], demandeintervention.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DemandeInterventionClient) Interceptors() []Interceptor {
+	return c.inters.DemandeIntervention
+}
+
+func (c *DemandeInterventionClient) mutate(ctx context.Context, m *DemandeInterventionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DemandeInterventionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DemandeInterventionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DemandeInterventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DemandeInterventionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DemandeIntervention mutation op: %q", m.Op())
 	}
 }
 
@@ -1878,6 +2116,22 @@ func (c *InterventionClient) QueryCommentaires(_m *Intervention) *CommentaireQue
 			sqlgraph.From(intervention.Table, intervention.FieldID, id),
 			sqlgraph.To(commentaire.Table, commentaire.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, intervention.CommentairesTable, intervention.CommentairesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemande queries the demande edge of a Intervention.
+func (c *InterventionClient) QueryDemande(_m *Intervention) *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, intervention.DemandeTable, intervention.DemandeColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4296,16 +4550,18 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Commentaire, Competence, Contrat, Document, Equipement, HistoriqueIntervention,
-		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
-		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
-		Technicien, TechnicienCompetence, TempsPasse, User []ent.Hook
+		Commentaire, Competence, Contrat, DemandeIntervention, Document, Equipement,
+		HistoriqueIntervention, IdempotencyKey, Intervention, InterventionPiece,
+		MouvementStock, Notification, PasswordReset, Piece, Planning, RefreshToken,
+		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
+		User []ent.Hook
 	}
 	inters struct {
-		Commentaire, Competence, Contrat, Document, Equipement, HistoriqueIntervention,
-		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
-		PasswordReset, Piece, Planning, RefreshToken, SchedulerRun, Societe,
-		Technicien, TechnicienCompetence, TempsPasse, User []ent.Interceptor
+		Commentaire, Competence, Contrat, DemandeIntervention, Document, Equipement,
+		HistoriqueIntervention, IdempotencyKey, Intervention, InterventionPiece,
+		MouvementStock, Notification, PasswordReset, Piece, Planning, RefreshToken,
+		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
+		User []ent.Interceptor
 	}
 )
 

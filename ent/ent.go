@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -96,6 +97,7 @@ func checkColumn(t, c string) error {
 			commentaire.Table:            commentaire.ValidColumn,
 			competence.Table:             competence.ValidColumn,
 			contrat.Table:                contrat.ValidColumn,
+			demandeintervention.Table:    demandeintervention.ValidColumn,
 			document.Table:               document.ValidColumn,
 			equipement.Table:             equipement.ValidColumn,
 			historiqueintervention.Table: historiqueintervention.ValidColumn,

@@ -6,6 +6,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -34,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   commentaire.Table,
@@ -99,6 +100,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   demandeintervention.Table,
+			Columns: demandeintervention.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: demandeintervention.FieldID,
+			},
+		},
+		Type: "DemandeIntervention",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			demandeintervention.FieldCreatedAt:       {Type: field.TypeTime, Column: demandeintervention.FieldCreatedAt},
+			demandeintervention.FieldUpdatedAt:       {Type: field.TypeTime, Column: demandeintervention.FieldUpdatedAt},
+			demandeintervention.FieldTitre:           {Type: field.TypeString, Column: demandeintervention.FieldTitre},
+			demandeintervention.FieldDescription:     {Type: field.TypeString, Column: demandeintervention.FieldDescription},
+			demandeintervention.FieldUrgenceSuggeree: {Type: field.TypeEnum, Column: demandeintervention.FieldUrgenceSuggeree},
+			demandeintervention.FieldStatut:          {Type: field.TypeEnum, Column: demandeintervention.FieldStatut},
+			demandeintervention.FieldMotifRejet:      {Type: field.TypeString, Column: demandeintervention.FieldMotifRejet},
+			demandeintervention.FieldEquipementID:    {Type: field.TypeInt, Column: demandeintervention.FieldEquipementID},
+			demandeintervention.FieldDemandeurID:     {Type: field.TypeInt, Column: demandeintervention.FieldDemandeurID},
+			demandeintervention.FieldSocieteID:       {Type: field.TypeInt, Column: demandeintervention.FieldSocieteID},
+			demandeintervention.FieldInterventionID:  {Type: field.TypeInt, Column: demandeintervention.FieldInterventionID},
+			demandeintervention.FieldDoublonDeID:     {Type: field.TypeInt, Column: demandeintervention.FieldDoublonDeID},
+			demandeintervention.FieldDateTraitement:  {Type: field.TypeTime, Column: demandeintervention.FieldDateTraitement},
+			demandeintervention.FieldTraiteParID:     {Type: field.TypeInt, Column: demandeintervention.FieldTraiteParID},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   document.Table,
 			Columns: document.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -120,7 +148,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldUploadedByID:   {Type: field.TypeInt, Column: document.FieldUploadedByID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipement.Table,
 			Columns: equipement.Columns,
@@ -149,7 +177,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldCriticiteRang:    {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   historiqueintervention.Table,
 			Columns: historiqueintervention.Columns,
@@ -175,7 +203,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -197,7 +225,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -246,7 +274,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -265,7 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   mouvementstock.Table,
 			Columns: mouvementstock.Columns,
@@ -288,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -317,7 +345,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -337,7 +365,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -364,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -394,7 +422,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -415,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -439,7 +467,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -461,7 +489,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -481,7 +509,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -500,7 +528,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tempspasse.Table,
 			Columns: tempspasse.Columns,
@@ -523,7 +551,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -626,6 +654,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Contrat",
 		"Equipement",
+	)
+	graph.MustAddE(
+		"equipement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   demandeintervention.EquipementTable,
+			Columns: []string{demandeintervention.EquipementColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"Equipement",
+	)
+	graph.MustAddE(
+		"demandeur",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   demandeintervention.DemandeurTable,
+			Columns: []string{demandeintervention.DemandeurColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"User",
+	)
+	graph.MustAddE(
+		"societe",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   demandeintervention.SocieteTable,
+			Columns: []string{demandeintervention.SocieteColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"Societe",
+	)
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   demandeintervention.InterventionTable,
+			Columns: []string{demandeintervention.InterventionColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"doublon_de",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   demandeintervention.DoublonDeTable,
+			Columns: []string{demandeintervention.DoublonDeColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"traite_par",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   demandeintervention.TraiteParTable,
+			Columns: []string{demandeintervention.TraiteParColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"User",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -902,6 +1002,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Intervention",
 		"Commentaire",
+	)
+	graph.MustAddE(
+		"demande",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"DemandeIntervention",
 	)
 	graph.MustAddE(
 		"utilisations",
@@ -1712,6 +1824,200 @@ func (f *ContratFilter) WhereHasEquipementsWith(preds ...predicate.Equipement) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DemandeInterventionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DemandeInterventionQuery builder.
+func (_q *DemandeInterventionQuery) Filter() *DemandeInterventionFilter {
+	return &DemandeInterventionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DemandeInterventionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DemandeInterventionMutation builder.
+func (m *DemandeInterventionMutation) Filter() *DemandeInterventionFilter {
+	return &DemandeInterventionFilter{config: m.config, predicateAdder: m}
+}
+
+// DemandeInterventionFilter provides a generic filtering capability at runtime for DemandeInterventionQuery.
+type DemandeInterventionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DemandeInterventionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DemandeInterventionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DemandeInterventionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(demandeintervention.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DemandeInterventionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(demandeintervention.FieldUpdatedAt))
+}
+
+// WhereTitre applies the entql string predicate on the titre field.
+func (f *DemandeInterventionFilter) WhereTitre(p entql.StringP) {
+	f.Where(p.Field(demandeintervention.FieldTitre))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *DemandeInterventionFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(demandeintervention.FieldDescription))
+}
+
+// WhereUrgenceSuggeree applies the entql string predicate on the urgence_suggeree field.
+func (f *DemandeInterventionFilter) WhereUrgenceSuggeree(p entql.StringP) {
+	f.Where(p.Field(demandeintervention.FieldUrgenceSuggeree))
+}
+
+// WhereStatut applies the entql string predicate on the statut field.
+func (f *DemandeInterventionFilter) WhereStatut(p entql.StringP) {
+	f.Where(p.Field(demandeintervention.FieldStatut))
+}
+
+// WhereMotifRejet applies the entql string predicate on the motif_rejet field.
+func (f *DemandeInterventionFilter) WhereMotifRejet(p entql.StringP) {
+	f.Where(p.Field(demandeintervention.FieldMotifRejet))
+}
+
+// WhereEquipementID applies the entql int predicate on the equipement_id field.
+func (f *DemandeInterventionFilter) WhereEquipementID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldEquipementID))
+}
+
+// WhereDemandeurID applies the entql int predicate on the demandeur_id field.
+func (f *DemandeInterventionFilter) WhereDemandeurID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldDemandeurID))
+}
+
+// WhereSocieteID applies the entql int predicate on the societe_id field.
+func (f *DemandeInterventionFilter) WhereSocieteID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldSocieteID))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *DemandeInterventionFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldInterventionID))
+}
+
+// WhereDoublonDeID applies the entql int predicate on the doublon_de_id field.
+func (f *DemandeInterventionFilter) WhereDoublonDeID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldDoublonDeID))
+}
+
+// WhereDateTraitement applies the entql time.Time predicate on the date_traitement field.
+func (f *DemandeInterventionFilter) WhereDateTraitement(p entql.TimeP) {
+	f.Where(p.Field(demandeintervention.FieldDateTraitement))
+}
+
+// WhereTraiteParID applies the entql int predicate on the traite_par_id field.
+func (f *DemandeInterventionFilter) WhereTraiteParID(p entql.IntP) {
+	f.Where(p.Field(demandeintervention.FieldTraiteParID))
+}
+
+// WhereHasEquipement applies a predicate to check if query has an edge equipement.
+func (f *DemandeInterventionFilter) WhereHasEquipement() {
+	f.Where(entql.HasEdge("equipement"))
+}
+
+// WhereHasEquipementWith applies a predicate to check if query has an edge equipement with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasEquipementWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemandeur applies a predicate to check if query has an edge demandeur.
+func (f *DemandeInterventionFilter) WhereHasDemandeur() {
+	f.Where(entql.HasEdge("demandeur"))
+}
+
+// WhereHasDemandeurWith applies a predicate to check if query has an edge demandeur with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasDemandeurWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("demandeur", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSociete applies a predicate to check if query has an edge societe.
+func (f *DemandeInterventionFilter) WhereHasSociete() {
+	f.Where(entql.HasEdge("societe"))
+}
+
+// WhereHasSocieteWith applies a predicate to check if query has an edge societe with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasSocieteWith(preds ...predicate.Societe) {
+	f.Where(entql.HasEdgeWith("societe", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *DemandeInterventionFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDoublonDe applies a predicate to check if query has an edge doublon_de.
+func (f *DemandeInterventionFilter) WhereHasDoublonDe() {
+	f.Where(entql.HasEdge("doublon_de"))
+}
+
+// WhereHasDoublonDeWith applies a predicate to check if query has an edge doublon_de with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasDoublonDeWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("doublon_de", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTraitePar applies a predicate to check if query has an edge traite_par.
+func (f *DemandeInterventionFilter) WhereHasTraitePar() {
+	f.Where(entql.HasEdge("traite_par"))
+}
+
+// WhereHasTraiteParWith applies a predicate to check if query has an edge traite_par with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasTraiteParWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("traite_par", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DocumentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1740,7 +2046,7 @@ type DocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1858,7 +2164,7 @@ type EquipementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2034,7 +2340,7 @@ type HistoriqueInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HistoriqueInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2181,7 +2487,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2280,7 +2586,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2653,6 +2959,20 @@ func (f *InterventionFilter) WhereHasCommentairesWith(preds ...predicate.Comment
 	})))
 }
 
+// WhereHasDemande applies a predicate to check if query has an edge demande.
+func (f *InterventionFilter) WhereHasDemande() {
+	f.Where(entql.HasEdge("demande"))
+}
+
+// WhereHasDemandeWith applies a predicate to check if query has an edge demande with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervention) {
+	f.Where(entql.HasEdgeWith("demande", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasUtilisations applies a predicate to check if query has an edge utilisations.
 func (f *InterventionFilter) WhereHasUtilisations() {
 	f.Where(entql.HasEdge("utilisations"))
@@ -2696,7 +3016,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2794,7 +3114,7 @@ type MouvementStockFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MouvementStockFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2926,7 +3246,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3074,7 +3394,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3163,7 +3483,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3315,7 +3635,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3482,7 +3802,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3576,7 +3896,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3671,7 +3991,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3812,7 +4132,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3957,7 +4277,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4055,7 +4375,7 @@ type TempsPasseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TempsPasseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4187,7 +4507,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

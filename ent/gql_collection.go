@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -470,6 +471,256 @@ func newContratPaginateArgs(rv map[string]any) *contratPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ContratWhereInput); ok {
 		args.opts = append(args.opts, WithContratFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DemandeInterventionQuery) CollectFields(ctx context.Context, satisfies ...string) (*DemandeInterventionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DemandeInterventionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(demandeintervention.Columns))
+		selectedFields = []string{demandeintervention.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "equipement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipement = query
+			if _, ok := fieldSeen[demandeintervention.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldEquipementID)
+				fieldSeen[demandeintervention.FieldEquipementID] = struct{}{}
+			}
+
+		case "demandeur":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemandeur = query
+			if _, ok := fieldSeen[demandeintervention.FieldDemandeurID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldDemandeurID)
+				fieldSeen[demandeintervention.FieldDemandeurID] = struct{}{}
+			}
+
+		case "societe":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SocieteClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, societeImplementors)...); err != nil {
+				return err
+			}
+			_q.withSociete = query
+			if _, ok := fieldSeen[demandeintervention.FieldSocieteID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldSocieteID)
+				fieldSeen[demandeintervention.FieldSocieteID] = struct{}{}
+			}
+
+		case "intervention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withIntervention = query
+			if _, ok := fieldSeen[demandeintervention.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldInterventionID)
+				fieldSeen[demandeintervention.FieldInterventionID] = struct{}{}
+			}
+
+		case "doublonDe":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDoublonDe = query
+			if _, ok := fieldSeen[demandeintervention.FieldDoublonDeID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldDoublonDeID)
+				fieldSeen[demandeintervention.FieldDoublonDeID] = struct{}{}
+			}
+
+		case "traitePar":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withTraitePar = query
+			if _, ok := fieldSeen[demandeintervention.FieldTraiteParID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldTraiteParID)
+				fieldSeen[demandeintervention.FieldTraiteParID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[demandeintervention.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldCreatedAt)
+				fieldSeen[demandeintervention.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[demandeintervention.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldUpdatedAt)
+				fieldSeen[demandeintervention.FieldUpdatedAt] = struct{}{}
+			}
+		case "titre":
+			if _, ok := fieldSeen[demandeintervention.FieldTitre]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldTitre)
+				fieldSeen[demandeintervention.FieldTitre] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[demandeintervention.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldDescription)
+				fieldSeen[demandeintervention.FieldDescription] = struct{}{}
+			}
+		case "urgenceSuggeree":
+			if _, ok := fieldSeen[demandeintervention.FieldUrgenceSuggeree]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldUrgenceSuggeree)
+				fieldSeen[demandeintervention.FieldUrgenceSuggeree] = struct{}{}
+			}
+		case "statut":
+			if _, ok := fieldSeen[demandeintervention.FieldStatut]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldStatut)
+				fieldSeen[demandeintervention.FieldStatut] = struct{}{}
+			}
+		case "motifRejet":
+			if _, ok := fieldSeen[demandeintervention.FieldMotifRejet]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldMotifRejet)
+				fieldSeen[demandeintervention.FieldMotifRejet] = struct{}{}
+			}
+		case "equipementID":
+			if _, ok := fieldSeen[demandeintervention.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldEquipementID)
+				fieldSeen[demandeintervention.FieldEquipementID] = struct{}{}
+			}
+		case "demandeurID":
+			if _, ok := fieldSeen[demandeintervention.FieldDemandeurID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldDemandeurID)
+				fieldSeen[demandeintervention.FieldDemandeurID] = struct{}{}
+			}
+		case "societeID":
+			if _, ok := fieldSeen[demandeintervention.FieldSocieteID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldSocieteID)
+				fieldSeen[demandeintervention.FieldSocieteID] = struct{}{}
+			}
+		case "interventionID":
+			if _, ok := fieldSeen[demandeintervention.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldInterventionID)
+				fieldSeen[demandeintervention.FieldInterventionID] = struct{}{}
+			}
+		case "doublonDeID":
+			if _, ok := fieldSeen[demandeintervention.FieldDoublonDeID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldDoublonDeID)
+				fieldSeen[demandeintervention.FieldDoublonDeID] = struct{}{}
+			}
+		case "dateTraitement":
+			if _, ok := fieldSeen[demandeintervention.FieldDateTraitement]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldDateTraitement)
+				fieldSeen[demandeintervention.FieldDateTraitement] = struct{}{}
+			}
+		case "traiteParID":
+			if _, ok := fieldSeen[demandeintervention.FieldTraiteParID]; !ok {
+				selectedFields = append(selectedFields, demandeintervention.FieldTraiteParID)
+				fieldSeen[demandeintervention.FieldTraiteParID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type demandeinterventionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DemandeInterventionPaginateOption
+}
+
+func newDemandeInterventionPaginateArgs(rv map[string]any) *demandeinterventionPaginateArgs {
+	args := &demandeinterventionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*DemandeInterventionOrder:
+			args.opts = append(args.opts, WithDemandeInterventionOrder(v))
+		case []any:
+			var orders []*DemandeInterventionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &DemandeInterventionOrder{Field: &DemandeInterventionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithDemandeInterventionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*DemandeInterventionWhereInput); ok {
+		args.opts = append(args.opts, WithDemandeInterventionFilter(v.Filter))
 	}
 	return args
 }
@@ -1473,6 +1724,17 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			_q.WithNamedCommentaires(alias, func(wq *CommentaireQuery) {
 				*wq = *query
 			})
+
+		case "demande":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemandeInterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demandeinterventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemande = query
 
 		case "utilisations":
 			var (

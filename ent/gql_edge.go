@@ -56,6 +56,54 @@ func (_m *Contrat) Equipements(ctx context.Context) (result []*Equipement, err e
 	return result, err
 }
 
+func (_m *DemandeIntervention) Equipement(ctx context.Context) (*Equipement, error) {
+	result, err := _m.Edges.EquipementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipement().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DemandeIntervention) Demandeur(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.DemandeurOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemandeur().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DemandeIntervention) Societe(ctx context.Context) (*Societe, error) {
+	result, err := _m.Edges.SocieteOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySociete().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *DemandeIntervention) Intervention(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.InterventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIntervention().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *DemandeIntervention) DoublonDe(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.DoublonDeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDoublonDe().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *DemandeIntervention) TraitePar(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.TraiteParOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTraitePar().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Document) Intervention(ctx context.Context) (*Intervention, error) {
 	result, err := _m.Edges.InterventionOrErr()
 	if IsNotLoaded(err) {
@@ -293,6 +341,14 @@ func (_m *Intervention) Commentaires(
 		return conn, nil
 	}
 	return _m.QueryCommentaires().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Intervention) Demande(ctx context.Context) (*DemandeIntervention, error) {
+	result, err := _m.Edges.DemandeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemande().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {

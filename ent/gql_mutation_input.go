@@ -212,6 +212,30 @@ func (c *ContratUpdateOne) SetInput(i UpdateContratInput) *ContratUpdateOne {
 	return c
 }
 
+// CreateDemandeInterventionInput represents a mutation input for creating demandeinterventions.
+type CreateDemandeInterventionInput struct {
+	Titre           string
+	Description     string
+	UrgenceSuggeree *domain.Priorite
+	EquipementID    int
+}
+
+// Mutate applies the CreateDemandeInterventionInput on the DemandeInterventionMutation builder.
+func (i *CreateDemandeInterventionInput) Mutate(m *DemandeInterventionMutation) {
+	m.SetTitre(i.Titre)
+	m.SetDescription(i.Description)
+	if v := i.UrgenceSuggeree; v != nil {
+		m.SetUrgenceSuggeree(*v)
+	}
+	m.SetEquipementID(i.EquipementID)
+}
+
+// SetInput applies the change-set in the CreateDemandeInterventionInput on the DemandeInterventionCreate builder.
+func (c *DemandeInterventionCreate) SetInput(i CreateDemandeInterventionInput) *DemandeInterventionCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateEquipementInput represents a mutation input for creating equipements.
 type CreateEquipementInput struct {
 	Nom              string

@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -50,6 +51,11 @@ var contratImplementors = []string{"Contrat", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Contrat) IsNode() {}
+
+var demandeinterventionImplementors = []string{"DemandeIntervention", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DemandeIntervention) IsNode() {}
 
 var documentImplementors = []string{"Document", "Node"}
 
@@ -226,6 +232,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(contrat.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contratImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case demandeintervention.Table:
+		query := c.DemandeIntervention.Query().
+			Where(demandeintervention.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, demandeinterventionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -474,6 +489,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Contrat.Query().
 			Where(contrat.IDIn(ids...))
 		query, err := query.CollectFields(ctx, contratImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case demandeintervention.Table:
+		query := c.DemandeIntervention.Query().
+			Where(demandeintervention.IDIn(ids...))
+		query, err := query.CollectFields(ctx, demandeinterventionImplementors...)
 		if err != nil {
 			return nil, err
 		}

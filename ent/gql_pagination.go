@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -1178,6 +1179,428 @@ func (_m *Contrat) ToEdge(order *ContratOrder) *ContratEdge {
 		order = DefaultContratOrder
 	}
 	return &ContratEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DemandeInterventionEdge is the edge representation of DemandeIntervention.
+type DemandeInterventionEdge struct {
+	Node   *DemandeIntervention `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// DemandeInterventionConnection is the connection containing edges to DemandeIntervention.
+type DemandeInterventionConnection struct {
+	Edges      []*DemandeInterventionEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *DemandeInterventionConnection) build(nodes []*DemandeIntervention, pager *demandeinterventionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DemandeIntervention
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DemandeIntervention {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DemandeIntervention {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DemandeInterventionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DemandeInterventionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DemandeInterventionPaginateOption enables pagination customization.
+type DemandeInterventionPaginateOption func(*demandeinterventionPager) error
+
+// WithDemandeInterventionOrder configures pagination ordering.
+func WithDemandeInterventionOrder(order []*DemandeInterventionOrder) DemandeInterventionPaginateOption {
+	return func(pager *demandeinterventionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDemandeInterventionFilter configures pagination filter.
+func WithDemandeInterventionFilter(filter func(*DemandeInterventionQuery) (*DemandeInterventionQuery, error)) DemandeInterventionPaginateOption {
+	return func(pager *demandeinterventionPager) error {
+		if filter == nil {
+			return errors.New("DemandeInterventionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type demandeinterventionPager struct {
+	reverse bool
+	order   []*DemandeInterventionOrder
+	filter  func(*DemandeInterventionQuery) (*DemandeInterventionQuery, error)
+}
+
+func newDemandeInterventionPager(opts []DemandeInterventionPaginateOption, reverse bool) (*demandeinterventionPager, error) {
+	pager := &demandeinterventionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *demandeinterventionPager) applyFilter(query *DemandeInterventionQuery) (*DemandeInterventionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *demandeinterventionPager) toCursor(_m *DemandeIntervention) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *demandeinterventionPager) applyCursors(query *DemandeInterventionQuery, after, before *Cursor) (*DemandeInterventionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDemandeInterventionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *demandeinterventionPager) applyOrder(query *DemandeInterventionQuery) *DemandeInterventionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDemandeInterventionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDemandeInterventionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *demandeinterventionPager) orderExpr(query *DemandeInterventionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDemandeInterventionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DemandeIntervention.
+func (_m *DemandeInterventionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DemandeInterventionPaginateOption,
+) (*DemandeInterventionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDemandeInterventionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DemandeInterventionConnection{Edges: []*DemandeInterventionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DemandeInterventionOrderFieldCreatedAt orders DemandeIntervention by created_at.
+	DemandeInterventionOrderFieldCreatedAt = &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: demandeintervention.FieldCreatedAt,
+		toTerm: demandeintervention.ByCreatedAt,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DemandeInterventionOrderFieldUpdatedAt orders DemandeIntervention by updated_at.
+	DemandeInterventionOrderFieldUpdatedAt = &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: demandeintervention.FieldUpdatedAt,
+		toTerm: demandeintervention.ByUpdatedAt,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DemandeInterventionOrderFieldTitre orders DemandeIntervention by titre.
+	DemandeInterventionOrderFieldTitre = &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.Titre, nil
+		},
+		column: demandeintervention.FieldTitre,
+		toTerm: demandeintervention.ByTitre,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Titre,
+			}
+		},
+	}
+	// DemandeInterventionOrderFieldUrgenceSuggeree orders DemandeIntervention by urgence_suggeree.
+	DemandeInterventionOrderFieldUrgenceSuggeree = &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.UrgenceSuggeree, nil
+		},
+		column: demandeintervention.FieldUrgenceSuggeree,
+		toTerm: demandeintervention.ByUrgenceSuggeree,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UrgenceSuggeree,
+			}
+		},
+	}
+	// DemandeInterventionOrderFieldStatut orders DemandeIntervention by statut.
+	DemandeInterventionOrderFieldStatut = &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.Statut, nil
+		},
+		column: demandeintervention.FieldStatut,
+		toTerm: demandeintervention.ByStatut,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Statut,
+			}
+		},
+	}
+	// DemandeInterventionOrderFieldDateTraitement orders DemandeIntervention by date_traitement.
+	DemandeInterventionOrderFieldDateTraitement = &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.DateTraitement, nil
+		},
+		column: demandeintervention.FieldDateTraitement,
+		toTerm: demandeintervention.ByDateTraitement,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DateTraitement,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DemandeInterventionOrderField) String() string {
+	var str string
+	switch f.column {
+	case DemandeInterventionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DemandeInterventionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DemandeInterventionOrderFieldTitre.column:
+		str = "TITRE"
+	case DemandeInterventionOrderFieldUrgenceSuggeree.column:
+		str = "URGENCE_SUGGEREE"
+	case DemandeInterventionOrderFieldStatut.column:
+		str = "STATUT"
+	case DemandeInterventionOrderFieldDateTraitement.column:
+		str = "DATE_TRAITEMENT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DemandeInterventionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DemandeInterventionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DemandeInterventionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DemandeInterventionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DemandeInterventionOrderFieldUpdatedAt
+	case "TITRE":
+		*f = *DemandeInterventionOrderFieldTitre
+	case "URGENCE_SUGGEREE":
+		*f = *DemandeInterventionOrderFieldUrgenceSuggeree
+	case "STATUT":
+		*f = *DemandeInterventionOrderFieldStatut
+	case "DATE_TRAITEMENT":
+		*f = *DemandeInterventionOrderFieldDateTraitement
+	default:
+		return fmt.Errorf("%s is not a valid DemandeInterventionOrderField", str)
+	}
+	return nil
+}
+
+// DemandeInterventionOrderField defines the ordering field of DemandeIntervention.
+type DemandeInterventionOrderField struct {
+	// Value extracts the ordering value from the given DemandeIntervention.
+	Value    func(*DemandeIntervention) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) demandeintervention.OrderOption
+	toCursor func(*DemandeIntervention) Cursor
+}
+
+// DemandeInterventionOrder defines the ordering of DemandeIntervention.
+type DemandeInterventionOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *DemandeInterventionOrderField `json:"field"`
+}
+
+// DefaultDemandeInterventionOrder is the default ordering of DemandeIntervention.
+var DefaultDemandeInterventionOrder = &DemandeInterventionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DemandeInterventionOrderField{
+		Value: func(_m *DemandeIntervention) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: demandeintervention.FieldID,
+		toTerm: demandeintervention.ByID,
+		toCursor: func(_m *DemandeIntervention) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DemandeIntervention into DemandeInterventionEdge.
+func (_m *DemandeIntervention) ToEdge(order *DemandeInterventionOrder) *DemandeInterventionEdge {
+	if order == nil {
+		order = DefaultDemandeInterventionOrder
+	}
+	return &DemandeInterventionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

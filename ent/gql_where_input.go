@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -1358,6 +1359,718 @@ func (i *ContratWhereInput) P() (predicate.Contrat, error) {
 		return predicates[0], nil
 	default:
 		return contrat.And(predicates...), nil
+	}
+}
+
+// DemandeInterventionWhereInput represents a where input for filtering DemandeIntervention queries.
+type DemandeInterventionWhereInput struct {
+	Predicates []predicate.DemandeIntervention  `json:"-"`
+	Not        *DemandeInterventionWhereInput   `json:"not,omitempty"`
+	Or         []*DemandeInterventionWhereInput `json:"or,omitempty"`
+	And        []*DemandeInterventionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "titre" field predicates.
+	Titre             *string  `json:"titre,omitempty"`
+	TitreNEQ          *string  `json:"titreNEQ,omitempty"`
+	TitreIn           []string `json:"titreIn,omitempty"`
+	TitreNotIn        []string `json:"titreNotIn,omitempty"`
+	TitreGT           *string  `json:"titreGT,omitempty"`
+	TitreGTE          *string  `json:"titreGTE,omitempty"`
+	TitreLT           *string  `json:"titreLT,omitempty"`
+	TitreLTE          *string  `json:"titreLTE,omitempty"`
+	TitreContains     *string  `json:"titreContains,omitempty"`
+	TitreHasPrefix    *string  `json:"titreHasPrefix,omitempty"`
+	TitreHasSuffix    *string  `json:"titreHasSuffix,omitempty"`
+	TitreEqualFold    *string  `json:"titreEqualFold,omitempty"`
+	TitreContainsFold *string  `json:"titreContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "urgence_suggeree" field predicates.
+	UrgenceSuggeree      *domain.Priorite  `json:"urgenceSuggeree,omitempty"`
+	UrgenceSuggereeNEQ   *domain.Priorite  `json:"urgenceSuggereeNEQ,omitempty"`
+	UrgenceSuggereeIn    []domain.Priorite `json:"urgenceSuggereeIn,omitempty"`
+	UrgenceSuggereeNotIn []domain.Priorite `json:"urgenceSuggereeNotIn,omitempty"`
+
+	// "statut" field predicates.
+	Statut      *domain.StatutDemande  `json:"statut,omitempty"`
+	StatutNEQ   *domain.StatutDemande  `json:"statutNEQ,omitempty"`
+	StatutIn    []domain.StatutDemande `json:"statutIn,omitempty"`
+	StatutNotIn []domain.StatutDemande `json:"statutNotIn,omitempty"`
+
+	// "motif_rejet" field predicates.
+	MotifRejet             *string  `json:"motifRejet,omitempty"`
+	MotifRejetNEQ          *string  `json:"motifRejetNEQ,omitempty"`
+	MotifRejetIn           []string `json:"motifRejetIn,omitempty"`
+	MotifRejetNotIn        []string `json:"motifRejetNotIn,omitempty"`
+	MotifRejetGT           *string  `json:"motifRejetGT,omitempty"`
+	MotifRejetGTE          *string  `json:"motifRejetGTE,omitempty"`
+	MotifRejetLT           *string  `json:"motifRejetLT,omitempty"`
+	MotifRejetLTE          *string  `json:"motifRejetLTE,omitempty"`
+	MotifRejetContains     *string  `json:"motifRejetContains,omitempty"`
+	MotifRejetHasPrefix    *string  `json:"motifRejetHasPrefix,omitempty"`
+	MotifRejetHasSuffix    *string  `json:"motifRejetHasSuffix,omitempty"`
+	MotifRejetIsNil        bool     `json:"motifRejetIsNil,omitempty"`
+	MotifRejetNotNil       bool     `json:"motifRejetNotNil,omitempty"`
+	MotifRejetEqualFold    *string  `json:"motifRejetEqualFold,omitempty"`
+	MotifRejetContainsFold *string  `json:"motifRejetContainsFold,omitempty"`
+
+	// "equipement_id" field predicates.
+	EquipementID      *int  `json:"equipementID,omitempty"`
+	EquipementIDNEQ   *int  `json:"equipementIDNEQ,omitempty"`
+	EquipementIDIn    []int `json:"equipementIDIn,omitempty"`
+	EquipementIDNotIn []int `json:"equipementIDNotIn,omitempty"`
+
+	// "demandeur_id" field predicates.
+	DemandeurID      *int  `json:"demandeurID,omitempty"`
+	DemandeurIDNEQ   *int  `json:"demandeurIDNEQ,omitempty"`
+	DemandeurIDIn    []int `json:"demandeurIDIn,omitempty"`
+	DemandeurIDNotIn []int `json:"demandeurIDNotIn,omitempty"`
+
+	// "societe_id" field predicates.
+	SocieteID       *int  `json:"societeID,omitempty"`
+	SocieteIDNEQ    *int  `json:"societeIDNEQ,omitempty"`
+	SocieteIDIn     []int `json:"societeIDIn,omitempty"`
+	SocieteIDNotIn  []int `json:"societeIDNotIn,omitempty"`
+	SocieteIDIsNil  bool  `json:"societeIDIsNil,omitempty"`
+	SocieteIDNotNil bool  `json:"societeIDNotNil,omitempty"`
+
+	// "intervention_id" field predicates.
+	InterventionID       *int  `json:"interventionID,omitempty"`
+	InterventionIDNEQ    *int  `json:"interventionIDNEQ,omitempty"`
+	InterventionIDIn     []int `json:"interventionIDIn,omitempty"`
+	InterventionIDNotIn  []int `json:"interventionIDNotIn,omitempty"`
+	InterventionIDIsNil  bool  `json:"interventionIDIsNil,omitempty"`
+	InterventionIDNotNil bool  `json:"interventionIDNotNil,omitempty"`
+
+	// "doublon_de_id" field predicates.
+	DoublonDeID       *int  `json:"doublonDeID,omitempty"`
+	DoublonDeIDNEQ    *int  `json:"doublonDeIDNEQ,omitempty"`
+	DoublonDeIDIn     []int `json:"doublonDeIDIn,omitempty"`
+	DoublonDeIDNotIn  []int `json:"doublonDeIDNotIn,omitempty"`
+	DoublonDeIDIsNil  bool  `json:"doublonDeIDIsNil,omitempty"`
+	DoublonDeIDNotNil bool  `json:"doublonDeIDNotNil,omitempty"`
+
+	// "date_traitement" field predicates.
+	DateTraitement       *time.Time  `json:"dateTraitement,omitempty"`
+	DateTraitementNEQ    *time.Time  `json:"dateTraitementNEQ,omitempty"`
+	DateTraitementIn     []time.Time `json:"dateTraitementIn,omitempty"`
+	DateTraitementNotIn  []time.Time `json:"dateTraitementNotIn,omitempty"`
+	DateTraitementGT     *time.Time  `json:"dateTraitementGT,omitempty"`
+	DateTraitementGTE    *time.Time  `json:"dateTraitementGTE,omitempty"`
+	DateTraitementLT     *time.Time  `json:"dateTraitementLT,omitempty"`
+	DateTraitementLTE    *time.Time  `json:"dateTraitementLTE,omitempty"`
+	DateTraitementIsNil  bool        `json:"dateTraitementIsNil,omitempty"`
+	DateTraitementNotNil bool        `json:"dateTraitementNotNil,omitempty"`
+
+	// "traite_par_id" field predicates.
+	TraiteParID       *int  `json:"traiteParID,omitempty"`
+	TraiteParIDNEQ    *int  `json:"traiteParIDNEQ,omitempty"`
+	TraiteParIDIn     []int `json:"traiteParIDIn,omitempty"`
+	TraiteParIDNotIn  []int `json:"traiteParIDNotIn,omitempty"`
+	TraiteParIDIsNil  bool  `json:"traiteParIDIsNil,omitempty"`
+	TraiteParIDNotNil bool  `json:"traiteParIDNotNil,omitempty"`
+
+	// "equipement" edge predicates.
+	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
+	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
+
+	// "demandeur" edge predicates.
+	HasDemandeur     *bool             `json:"hasDemandeur,omitempty"`
+	HasDemandeurWith []*UserWhereInput `json:"hasDemandeurWith,omitempty"`
+
+	// "societe" edge predicates.
+	HasSociete     *bool                `json:"hasSociete,omitempty"`
+	HasSocieteWith []*SocieteWhereInput `json:"hasSocieteWith,omitempty"`
+
+	// "intervention" edge predicates.
+	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
+	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "doublon_de" edge predicates.
+	HasDoublonDe     *bool                     `json:"hasDoublonDe,omitempty"`
+	HasDoublonDeWith []*InterventionWhereInput `json:"hasDoublonDeWith,omitempty"`
+
+	// "traite_par" edge predicates.
+	HasTraitePar     *bool             `json:"hasTraitePar,omitempty"`
+	HasTraiteParWith []*UserWhereInput `json:"hasTraiteParWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DemandeInterventionWhereInput) AddPredicates(predicates ...predicate.DemandeIntervention) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DemandeInterventionWhereInput filter on the DemandeInterventionQuery builder.
+func (i *DemandeInterventionWhereInput) Filter(q *DemandeInterventionQuery) (*DemandeInterventionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDemandeInterventionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDemandeInterventionWhereInput is returned in case the DemandeInterventionWhereInput is empty.
+var ErrEmptyDemandeInterventionWhereInput = errors.New("ent: empty predicate DemandeInterventionWhereInput")
+
+// P returns a predicate for filtering demandeinterventions.
+// An error is returned if the input is empty or invalid.
+func (i *DemandeInterventionWhereInput) P() (predicate.DemandeIntervention, error) {
+	var predicates []predicate.DemandeIntervention
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, demandeintervention.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DemandeIntervention, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, demandeintervention.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DemandeIntervention, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, demandeintervention.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, demandeintervention.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, demandeintervention.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, demandeintervention.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, demandeintervention.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, demandeintervention.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, demandeintervention.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, demandeintervention.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, demandeintervention.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, demandeintervention.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, demandeintervention.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, demandeintervention.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, demandeintervention.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, demandeintervention.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, demandeintervention.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, demandeintervention.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, demandeintervention.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, demandeintervention.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, demandeintervention.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, demandeintervention.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, demandeintervention.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, demandeintervention.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Titre != nil {
+		predicates = append(predicates, demandeintervention.TitreEQ(*i.Titre))
+	}
+	if i.TitreNEQ != nil {
+		predicates = append(predicates, demandeintervention.TitreNEQ(*i.TitreNEQ))
+	}
+	if len(i.TitreIn) > 0 {
+		predicates = append(predicates, demandeintervention.TitreIn(i.TitreIn...))
+	}
+	if len(i.TitreNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.TitreNotIn(i.TitreNotIn...))
+	}
+	if i.TitreGT != nil {
+		predicates = append(predicates, demandeintervention.TitreGT(*i.TitreGT))
+	}
+	if i.TitreGTE != nil {
+		predicates = append(predicates, demandeintervention.TitreGTE(*i.TitreGTE))
+	}
+	if i.TitreLT != nil {
+		predicates = append(predicates, demandeintervention.TitreLT(*i.TitreLT))
+	}
+	if i.TitreLTE != nil {
+		predicates = append(predicates, demandeintervention.TitreLTE(*i.TitreLTE))
+	}
+	if i.TitreContains != nil {
+		predicates = append(predicates, demandeintervention.TitreContains(*i.TitreContains))
+	}
+	if i.TitreHasPrefix != nil {
+		predicates = append(predicates, demandeintervention.TitreHasPrefix(*i.TitreHasPrefix))
+	}
+	if i.TitreHasSuffix != nil {
+		predicates = append(predicates, demandeintervention.TitreHasSuffix(*i.TitreHasSuffix))
+	}
+	if i.TitreEqualFold != nil {
+		predicates = append(predicates, demandeintervention.TitreEqualFold(*i.TitreEqualFold))
+	}
+	if i.TitreContainsFold != nil {
+		predicates = append(predicates, demandeintervention.TitreContainsFold(*i.TitreContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, demandeintervention.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, demandeintervention.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, demandeintervention.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, demandeintervention.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, demandeintervention.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, demandeintervention.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, demandeintervention.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, demandeintervention.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, demandeintervention.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, demandeintervention.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, demandeintervention.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, demandeintervention.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.UrgenceSuggeree != nil {
+		predicates = append(predicates, demandeintervention.UrgenceSuggereeEQ(*i.UrgenceSuggeree))
+	}
+	if i.UrgenceSuggereeNEQ != nil {
+		predicates = append(predicates, demandeintervention.UrgenceSuggereeNEQ(*i.UrgenceSuggereeNEQ))
+	}
+	if len(i.UrgenceSuggereeIn) > 0 {
+		predicates = append(predicates, demandeintervention.UrgenceSuggereeIn(i.UrgenceSuggereeIn...))
+	}
+	if len(i.UrgenceSuggereeNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.UrgenceSuggereeNotIn(i.UrgenceSuggereeNotIn...))
+	}
+	if i.Statut != nil {
+		predicates = append(predicates, demandeintervention.StatutEQ(*i.Statut))
+	}
+	if i.StatutNEQ != nil {
+		predicates = append(predicates, demandeintervention.StatutNEQ(*i.StatutNEQ))
+	}
+	if len(i.StatutIn) > 0 {
+		predicates = append(predicates, demandeintervention.StatutIn(i.StatutIn...))
+	}
+	if len(i.StatutNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.StatutNotIn(i.StatutNotIn...))
+	}
+	if i.MotifRejet != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetEQ(*i.MotifRejet))
+	}
+	if i.MotifRejetNEQ != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetNEQ(*i.MotifRejetNEQ))
+	}
+	if len(i.MotifRejetIn) > 0 {
+		predicates = append(predicates, demandeintervention.MotifRejetIn(i.MotifRejetIn...))
+	}
+	if len(i.MotifRejetNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.MotifRejetNotIn(i.MotifRejetNotIn...))
+	}
+	if i.MotifRejetGT != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetGT(*i.MotifRejetGT))
+	}
+	if i.MotifRejetGTE != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetGTE(*i.MotifRejetGTE))
+	}
+	if i.MotifRejetLT != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetLT(*i.MotifRejetLT))
+	}
+	if i.MotifRejetLTE != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetLTE(*i.MotifRejetLTE))
+	}
+	if i.MotifRejetContains != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetContains(*i.MotifRejetContains))
+	}
+	if i.MotifRejetHasPrefix != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetHasPrefix(*i.MotifRejetHasPrefix))
+	}
+	if i.MotifRejetHasSuffix != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetHasSuffix(*i.MotifRejetHasSuffix))
+	}
+	if i.MotifRejetIsNil {
+		predicates = append(predicates, demandeintervention.MotifRejetIsNil())
+	}
+	if i.MotifRejetNotNil {
+		predicates = append(predicates, demandeintervention.MotifRejetNotNil())
+	}
+	if i.MotifRejetEqualFold != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetEqualFold(*i.MotifRejetEqualFold))
+	}
+	if i.MotifRejetContainsFold != nil {
+		predicates = append(predicates, demandeintervention.MotifRejetContainsFold(*i.MotifRejetContainsFold))
+	}
+	if i.EquipementID != nil {
+		predicates = append(predicates, demandeintervention.EquipementIDEQ(*i.EquipementID))
+	}
+	if i.EquipementIDNEQ != nil {
+		predicates = append(predicates, demandeintervention.EquipementIDNEQ(*i.EquipementIDNEQ))
+	}
+	if len(i.EquipementIDIn) > 0 {
+		predicates = append(predicates, demandeintervention.EquipementIDIn(i.EquipementIDIn...))
+	}
+	if len(i.EquipementIDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.EquipementIDNotIn(i.EquipementIDNotIn...))
+	}
+	if i.DemandeurID != nil {
+		predicates = append(predicates, demandeintervention.DemandeurIDEQ(*i.DemandeurID))
+	}
+	if i.DemandeurIDNEQ != nil {
+		predicates = append(predicates, demandeintervention.DemandeurIDNEQ(*i.DemandeurIDNEQ))
+	}
+	if len(i.DemandeurIDIn) > 0 {
+		predicates = append(predicates, demandeintervention.DemandeurIDIn(i.DemandeurIDIn...))
+	}
+	if len(i.DemandeurIDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.DemandeurIDNotIn(i.DemandeurIDNotIn...))
+	}
+	if i.SocieteID != nil {
+		predicates = append(predicates, demandeintervention.SocieteIDEQ(*i.SocieteID))
+	}
+	if i.SocieteIDNEQ != nil {
+		predicates = append(predicates, demandeintervention.SocieteIDNEQ(*i.SocieteIDNEQ))
+	}
+	if len(i.SocieteIDIn) > 0 {
+		predicates = append(predicates, demandeintervention.SocieteIDIn(i.SocieteIDIn...))
+	}
+	if len(i.SocieteIDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.SocieteIDNotIn(i.SocieteIDNotIn...))
+	}
+	if i.SocieteIDIsNil {
+		predicates = append(predicates, demandeintervention.SocieteIDIsNil())
+	}
+	if i.SocieteIDNotNil {
+		predicates = append(predicates, demandeintervention.SocieteIDNotNil())
+	}
+	if i.InterventionID != nil {
+		predicates = append(predicates, demandeintervention.InterventionIDEQ(*i.InterventionID))
+	}
+	if i.InterventionIDNEQ != nil {
+		predicates = append(predicates, demandeintervention.InterventionIDNEQ(*i.InterventionIDNEQ))
+	}
+	if len(i.InterventionIDIn) > 0 {
+		predicates = append(predicates, demandeintervention.InterventionIDIn(i.InterventionIDIn...))
+	}
+	if len(i.InterventionIDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.InterventionIDNotIn(i.InterventionIDNotIn...))
+	}
+	if i.InterventionIDIsNil {
+		predicates = append(predicates, demandeintervention.InterventionIDIsNil())
+	}
+	if i.InterventionIDNotNil {
+		predicates = append(predicates, demandeintervention.InterventionIDNotNil())
+	}
+	if i.DoublonDeID != nil {
+		predicates = append(predicates, demandeintervention.DoublonDeIDEQ(*i.DoublonDeID))
+	}
+	if i.DoublonDeIDNEQ != nil {
+		predicates = append(predicates, demandeintervention.DoublonDeIDNEQ(*i.DoublonDeIDNEQ))
+	}
+	if len(i.DoublonDeIDIn) > 0 {
+		predicates = append(predicates, demandeintervention.DoublonDeIDIn(i.DoublonDeIDIn...))
+	}
+	if len(i.DoublonDeIDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.DoublonDeIDNotIn(i.DoublonDeIDNotIn...))
+	}
+	if i.DoublonDeIDIsNil {
+		predicates = append(predicates, demandeintervention.DoublonDeIDIsNil())
+	}
+	if i.DoublonDeIDNotNil {
+		predicates = append(predicates, demandeintervention.DoublonDeIDNotNil())
+	}
+	if i.DateTraitement != nil {
+		predicates = append(predicates, demandeintervention.DateTraitementEQ(*i.DateTraitement))
+	}
+	if i.DateTraitementNEQ != nil {
+		predicates = append(predicates, demandeintervention.DateTraitementNEQ(*i.DateTraitementNEQ))
+	}
+	if len(i.DateTraitementIn) > 0 {
+		predicates = append(predicates, demandeintervention.DateTraitementIn(i.DateTraitementIn...))
+	}
+	if len(i.DateTraitementNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.DateTraitementNotIn(i.DateTraitementNotIn...))
+	}
+	if i.DateTraitementGT != nil {
+		predicates = append(predicates, demandeintervention.DateTraitementGT(*i.DateTraitementGT))
+	}
+	if i.DateTraitementGTE != nil {
+		predicates = append(predicates, demandeintervention.DateTraitementGTE(*i.DateTraitementGTE))
+	}
+	if i.DateTraitementLT != nil {
+		predicates = append(predicates, demandeintervention.DateTraitementLT(*i.DateTraitementLT))
+	}
+	if i.DateTraitementLTE != nil {
+		predicates = append(predicates, demandeintervention.DateTraitementLTE(*i.DateTraitementLTE))
+	}
+	if i.DateTraitementIsNil {
+		predicates = append(predicates, demandeintervention.DateTraitementIsNil())
+	}
+	if i.DateTraitementNotNil {
+		predicates = append(predicates, demandeintervention.DateTraitementNotNil())
+	}
+	if i.TraiteParID != nil {
+		predicates = append(predicates, demandeintervention.TraiteParIDEQ(*i.TraiteParID))
+	}
+	if i.TraiteParIDNEQ != nil {
+		predicates = append(predicates, demandeintervention.TraiteParIDNEQ(*i.TraiteParIDNEQ))
+	}
+	if len(i.TraiteParIDIn) > 0 {
+		predicates = append(predicates, demandeintervention.TraiteParIDIn(i.TraiteParIDIn...))
+	}
+	if len(i.TraiteParIDNotIn) > 0 {
+		predicates = append(predicates, demandeintervention.TraiteParIDNotIn(i.TraiteParIDNotIn...))
+	}
+	if i.TraiteParIDIsNil {
+		predicates = append(predicates, demandeintervention.TraiteParIDIsNil())
+	}
+	if i.TraiteParIDNotNil {
+		predicates = append(predicates, demandeintervention.TraiteParIDNotNil())
+	}
+
+	if i.HasEquipement != nil {
+		p := demandeintervention.HasEquipement()
+		if !*i.HasEquipement {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementWith))
+		for _, w := range i.HasEquipementWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasEquipementWith(with...))
+	}
+	if i.HasDemandeur != nil {
+		p := demandeintervention.HasDemandeur()
+		if !*i.HasDemandeur {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDemandeurWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasDemandeurWith))
+		for _, w := range i.HasDemandeurWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDemandeurWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasDemandeurWith(with...))
+	}
+	if i.HasSociete != nil {
+		p := demandeintervention.HasSociete()
+		if !*i.HasSociete {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSocieteWith) > 0 {
+		with := make([]predicate.Societe, 0, len(i.HasSocieteWith))
+		for _, w := range i.HasSocieteWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSocieteWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasSocieteWith(with...))
+	}
+	if i.HasIntervention != nil {
+		p := demandeintervention.HasIntervention()
+		if !*i.HasIntervention {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionWith))
+		for _, w := range i.HasInterventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasInterventionWith(with...))
+	}
+	if i.HasDoublonDe != nil {
+		p := demandeintervention.HasDoublonDe()
+		if !*i.HasDoublonDe {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDoublonDeWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasDoublonDeWith))
+		for _, w := range i.HasDoublonDeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDoublonDeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasDoublonDeWith(with...))
+	}
+	if i.HasTraitePar != nil {
+		p := demandeintervention.HasTraitePar()
+		if !*i.HasTraitePar {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTraiteParWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasTraiteParWith))
+		for _, w := range i.HasTraiteParWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTraiteParWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasTraiteParWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDemandeInterventionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return demandeintervention.And(predicates...), nil
 	}
 }
 
@@ -3826,6 +4539,10 @@ type InterventionWhereInput struct {
 	HasCommentaires     *bool                    `json:"hasCommentaires,omitempty"`
 	HasCommentairesWith []*CommentaireWhereInput `json:"hasCommentairesWith,omitempty"`
 
+	// "demande" edge predicates.
+	HasDemande     *bool                            `json:"hasDemande,omitempty"`
+	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
+
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
 	HasUtilisationsWith []*InterventionPieceWhereInput `json:"hasUtilisationsWith,omitempty"`
@@ -4934,6 +5651,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasCommentairesWith(with...))
+	}
+	if i.HasDemande != nil {
+		p := intervention.HasDemande()
+		if !*i.HasDemande {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDemandeWith) > 0 {
+		with := make([]predicate.DemandeIntervention, 0, len(i.HasDemandeWith))
+		for _, w := range i.HasDemandeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDemandeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasDemandeWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()

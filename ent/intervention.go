@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -131,13 +132,15 @@ type InterventionEdges struct {
 	TempsPasses []*TempsPasse `json:"temps_passes,omitempty"`
 	// Commentaires holds the value of the commentaires edge.
 	Commentaires []*Commentaire `json:"commentaires,omitempty"`
+	// Demande holds the value of the demande edge.
+	Demande *DemandeIntervention `json:"demande,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [14]bool
+	loadedTypes [15]bool
 	// totalCount holds the count of the edges above.
-	totalCount [14]map[string]int
+	totalCount [15]map[string]int
 
 	namedDocuments     map[string][]*Document
 	namedHistorique    map[string][]*HistoriqueIntervention
@@ -279,10 +282,21 @@ func (e InterventionEdges) CommentairesOrErr() ([]*Commentaire, error) {
 	return nil, &NotLoadedError{edge: "commentaires"}
 }
 
+// DemandeOrErr returns the Demande value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e InterventionEdges) DemandeOrErr() (*DemandeIntervention, error) {
+	if e.Demande != nil {
+		return e.Demande, nil
+	} else if e.loadedTypes[13] {
+		return nil, &NotFoundError{label: demandeintervention.Label}
+	}
+	return nil, &NotLoadedError{edge: "demande"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e InterventionEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[13] {
+	if e.loadedTypes[14] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -635,6 +649,11 @@ func (_m *Intervention) QueryTempsPasses() *TempsPasseQuery {
 // QueryCommentaires queries the "commentaires" edge of the Intervention entity.
 func (_m *Intervention) QueryCommentaires() *CommentaireQuery {
 	return NewInterventionClient(_m.config).QueryCommentaires(_m)
+}
+
+// QueryDemande queries the "demande" edge of the Intervention entity.
+func (_m *Intervention) QueryDemande() *DemandeInterventionQuery {
+	return NewInterventionClient(_m.config).QueryDemande(_m)
 }
 
 // QueryUtilisations queries the "utilisations" edge of the Intervention entity.

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -658,6 +659,25 @@ func (_c *InterventionCreate) AddCommentaires(v ...*Commentaire) *InterventionCr
 	return _c.AddCommentaireIDs(ids...)
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by ID.
+func (_c *InterventionCreate) SetDemandeID(id int) *InterventionCreate {
+	_c.mutation.SetDemandeID(id)
+	return _c
+}
+
+// SetNillableDemandeID sets the "demande" edge to the DemandeIntervention entity by ID if the given value is not nil.
+func (_c *InterventionCreate) SetNillableDemandeID(id *int) *InterventionCreate {
+	if id != nil {
+		_c = _c.SetDemandeID(*id)
+	}
+	return _c
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_c *InterventionCreate) SetDemande(v *DemandeIntervention) *InterventionCreate {
+	return _c.SetDemandeID(v.ID)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_c *InterventionCreate) AddUtilisationIDs(ids ...int) *InterventionCreate {
 	_c.mutation.AddUtilisationIDs(ids...)
@@ -1194,6 +1214,22 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -52,6 +53,7 @@ type InterventionQuery struct {
 	withCompetenceRequise  *CompetenceQuery
 	withTempsPasses        *TempsPasseQuery
 	withCommentaires       *CommentaireQuery
+	withDemande            *DemandeInterventionQuery
 	withUtilisations       *InterventionPieceQuery
 	loadTotal              []func(context.Context, []*Intervention) error
 	modifiers              []func(*sql.Selector)
@@ -384,6 +386,28 @@ func (_q *InterventionQuery) QueryCommentaires() *CommentaireQuery {
 	return query
 }
 
+// QueryDemande chains the current query on the "demande" edge.
+func (_q *InterventionQuery) QueryDemande() *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, selector),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, intervention.DemandeTable, intervention.DemandeColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryUtilisations chains the current query on the "utilisations" edge.
 func (_q *InterventionQuery) QueryUtilisations() *InterventionPieceQuery {
 	query := (&InterventionPieceClient{config: _q.config}).Query()
@@ -611,6 +635,7 @@ func (_q *InterventionQuery) Clone() *InterventionQuery {
 		withCompetenceRequise: _q.withCompetenceRequise.Clone(),
 		withTempsPasses:       _q.withTempsPasses.Clone(),
 		withCommentaires:      _q.withCommentaires.Clone(),
+		withDemande:           _q.withDemande.Clone(),
 		withUtilisations:      _q.withUtilisations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -762,6 +787,17 @@ func (_q *InterventionQuery) WithCommentaires(opts ...func(*CommentaireQuery)) *
 	return _q
 }
 
+// WithDemande tells the query-builder to eager-load the nodes that are connected to
+// the "demande" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithDemande(opts ...func(*DemandeInterventionQuery)) *InterventionQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDemande = query
+	return _q
+}
+
 // WithUtilisations tells the query-builder to eager-load the nodes that are connected to
 // the "utilisations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *InterventionQuery) WithUtilisations(opts ...func(*InterventionPieceQuery)) *InterventionQuery {
@@ -857,7 +893,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Intervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [14]bool{
+		loadedTypes = [15]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
@@ -871,6 +907,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withCompetenceRequise != nil,
 			_q.withTempsPasses != nil,
 			_q.withCommentaires != nil,
+			_q.withDemande != nil,
 			_q.withUtilisations != nil,
 		}
 	)
@@ -976,6 +1013,12 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadCommentaires(ctx, query, nodes,
 			func(n *Intervention) { n.Edges.Commentaires = []*Commentaire{} },
 			func(n *Intervention, e *Commentaire) { n.Edges.Commentaires = append(n.Edges.Commentaires, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDemande; query != nil {
+		if err := _q.loadDemande(ctx, query, nodes, nil,
+			func(n *Intervention, e *DemandeIntervention) { n.Edges.Demande = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -1476,6 +1519,36 @@ func (_q *InterventionQuery) loadCommentaires(ctx context.Context, query *Commen
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *InterventionQuery) loadDemande(ctx context.Context, query *DemandeInterventionQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *DemandeIntervention)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Intervention)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(demandeintervention.FieldInterventionID)
+	}
+	query.Where(predicate.DemandeIntervention(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(intervention.DemandeColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InterventionID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "intervention_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -809,6 +810,25 @@ func (_u *InterventionUpdate) AddCommentaires(v ...*Commentaire) *InterventionUp
 	return _u.AddCommentaireIDs(ids...)
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by ID.
+func (_u *InterventionUpdate) SetDemandeID(id int) *InterventionUpdate {
+	_u.mutation.SetDemandeID(id)
+	return _u
+}
+
+// SetNillableDemandeID sets the "demande" edge to the DemandeIntervention entity by ID if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableDemandeID(id *int) *InterventionUpdate {
+	if id != nil {
+		_u = _u.SetDemandeID(*id)
+	}
+	return _u
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdate) SetDemande(v *DemandeIntervention) *InterventionUpdate {
+	return _u.SetDemandeID(v.ID)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdate) AddUtilisationIDs(ids ...int) *InterventionUpdate {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -995,6 +1015,12 @@ func (_u *InterventionUpdate) RemoveCommentaires(v ...*Commentaire) *Interventio
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCommentaireIDs(ids...)
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdate) ClearDemande() *InterventionUpdate {
+	_u.mutation.ClearDemande()
+	return _u
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -1740,6 +1766,35 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DemandeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2579,6 +2634,25 @@ func (_u *InterventionUpdateOne) AddCommentaires(v ...*Commentaire) *Interventio
 	return _u.AddCommentaireIDs(ids...)
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by ID.
+func (_u *InterventionUpdateOne) SetDemandeID(id int) *InterventionUpdateOne {
+	_u.mutation.SetDemandeID(id)
+	return _u
+}
+
+// SetNillableDemandeID sets the "demande" edge to the DemandeIntervention entity by ID if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableDemandeID(id *int) *InterventionUpdateOne {
+	if id != nil {
+		_u = _u.SetDemandeID(*id)
+	}
+	return _u
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdateOne) SetDemande(v *DemandeIntervention) *InterventionUpdateOne {
+	return _u.SetDemandeID(v.ID)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdateOne) AddUtilisationIDs(ids ...int) *InterventionUpdateOne {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -2765,6 +2839,12 @@ func (_u *InterventionUpdateOne) RemoveCommentaires(v ...*Commentaire) *Interven
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCommentaireIDs(ids...)
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (_u *InterventionUpdateOne) ClearDemande() *InterventionUpdateOne {
+	_u.mutation.ClearDemande()
+	return _u
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -3540,6 +3620,35 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DemandeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   intervention.DemandeTable,
+			Columns: []string{intervention.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -48,6 +49,7 @@ const (
 	TypeCommentaire            = "Commentaire"
 	TypeCompetence             = "Competence"
 	TypeContrat                = "Contrat"
+	TypeDemandeIntervention    = "DemandeIntervention"
 	TypeDocument               = "Document"
 	TypeEquipement             = "Equipement"
 	TypeHistoriqueIntervention = "HistoriqueIntervention"
@@ -2853,6 +2855,1438 @@ func (m *ContratMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Contrat edge %s", name)
+}
+
+// DemandeInterventionMutation represents an operation that mutates the DemandeIntervention nodes in the graph.
+type DemandeInterventionMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	titre               *string
+	description         *string
+	urgence_suggeree    *domain.Priorite
+	statut              *domain.StatutDemande
+	motif_rejet         *string
+	date_traitement     *time.Time
+	clearedFields       map[string]struct{}
+	equipement          *int
+	clearedequipement   bool
+	demandeur           *int
+	cleareddemandeur    bool
+	societe             *int
+	clearedsociete      bool
+	intervention        *int
+	clearedintervention bool
+	doublon_de          *int
+	cleareddoublon_de   bool
+	traite_par          *int
+	clearedtraite_par   bool
+	done                bool
+	oldValue            func(context.Context) (*DemandeIntervention, error)
+	predicates          []predicate.DemandeIntervention
+}
+
+var _ ent.Mutation = (*DemandeInterventionMutation)(nil)
+
+// demandeinterventionOption allows management of the mutation configuration using functional options.
+type demandeinterventionOption func(*DemandeInterventionMutation)
+
+// newDemandeInterventionMutation creates new mutation for the DemandeIntervention entity.
+func newDemandeInterventionMutation(c config, op Op, opts ...demandeinterventionOption) *DemandeInterventionMutation {
+	m := &DemandeInterventionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDemandeIntervention,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDemandeInterventionID sets the ID field of the mutation.
+func withDemandeInterventionID(id int) demandeinterventionOption {
+	return func(m *DemandeInterventionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DemandeIntervention
+		)
+		m.oldValue = func(ctx context.Context) (*DemandeIntervention, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DemandeIntervention.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDemandeIntervention sets the old DemandeIntervention of the mutation.
+func withDemandeIntervention(node *DemandeIntervention) demandeinterventionOption {
+	return func(m *DemandeInterventionMutation) {
+		m.oldValue = func(context.Context) (*DemandeIntervention, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DemandeInterventionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DemandeInterventionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DemandeInterventionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DemandeInterventionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DemandeIntervention.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DemandeInterventionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DemandeInterventionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DemandeInterventionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DemandeInterventionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DemandeInterventionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DemandeInterventionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTitre sets the "titre" field.
+func (m *DemandeInterventionMutation) SetTitre(s string) {
+	m.titre = &s
+}
+
+// Titre returns the value of the "titre" field in the mutation.
+func (m *DemandeInterventionMutation) Titre() (r string, exists bool) {
+	v := m.titre
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitre returns the old "titre" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldTitre(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitre is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitre requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitre: %w", err)
+	}
+	return oldValue.Titre, nil
+}
+
+// ResetTitre resets all changes to the "titre" field.
+func (m *DemandeInterventionMutation) ResetTitre() {
+	m.titre = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *DemandeInterventionMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *DemandeInterventionMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *DemandeInterventionMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetUrgenceSuggeree sets the "urgence_suggeree" field.
+func (m *DemandeInterventionMutation) SetUrgenceSuggeree(d domain.Priorite) {
+	m.urgence_suggeree = &d
+}
+
+// UrgenceSuggeree returns the value of the "urgence_suggeree" field in the mutation.
+func (m *DemandeInterventionMutation) UrgenceSuggeree() (r domain.Priorite, exists bool) {
+	v := m.urgence_suggeree
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUrgenceSuggeree returns the old "urgence_suggeree" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldUrgenceSuggeree(ctx context.Context) (v domain.Priorite, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUrgenceSuggeree is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUrgenceSuggeree requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUrgenceSuggeree: %w", err)
+	}
+	return oldValue.UrgenceSuggeree, nil
+}
+
+// ResetUrgenceSuggeree resets all changes to the "urgence_suggeree" field.
+func (m *DemandeInterventionMutation) ResetUrgenceSuggeree() {
+	m.urgence_suggeree = nil
+}
+
+// SetStatut sets the "statut" field.
+func (m *DemandeInterventionMutation) SetStatut(dd domain.StatutDemande) {
+	m.statut = &dd
+}
+
+// Statut returns the value of the "statut" field in the mutation.
+func (m *DemandeInterventionMutation) Statut() (r domain.StatutDemande, exists bool) {
+	v := m.statut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatut returns the old "statut" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldStatut(ctx context.Context) (v domain.StatutDemande, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatut: %w", err)
+	}
+	return oldValue.Statut, nil
+}
+
+// ResetStatut resets all changes to the "statut" field.
+func (m *DemandeInterventionMutation) ResetStatut() {
+	m.statut = nil
+}
+
+// SetMotifRejet sets the "motif_rejet" field.
+func (m *DemandeInterventionMutation) SetMotifRejet(s string) {
+	m.motif_rejet = &s
+}
+
+// MotifRejet returns the value of the "motif_rejet" field in the mutation.
+func (m *DemandeInterventionMutation) MotifRejet() (r string, exists bool) {
+	v := m.motif_rejet
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMotifRejet returns the old "motif_rejet" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldMotifRejet(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMotifRejet is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMotifRejet requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMotifRejet: %w", err)
+	}
+	return oldValue.MotifRejet, nil
+}
+
+// ClearMotifRejet clears the value of the "motif_rejet" field.
+func (m *DemandeInterventionMutation) ClearMotifRejet() {
+	m.motif_rejet = nil
+	m.clearedFields[demandeintervention.FieldMotifRejet] = struct{}{}
+}
+
+// MotifRejetCleared returns if the "motif_rejet" field was cleared in this mutation.
+func (m *DemandeInterventionMutation) MotifRejetCleared() bool {
+	_, ok := m.clearedFields[demandeintervention.FieldMotifRejet]
+	return ok
+}
+
+// ResetMotifRejet resets all changes to the "motif_rejet" field.
+func (m *DemandeInterventionMutation) ResetMotifRejet() {
+	m.motif_rejet = nil
+	delete(m.clearedFields, demandeintervention.FieldMotifRejet)
+}
+
+// SetEquipementID sets the "equipement_id" field.
+func (m *DemandeInterventionMutation) SetEquipementID(i int) {
+	m.equipement = &i
+}
+
+// EquipementID returns the value of the "equipement_id" field in the mutation.
+func (m *DemandeInterventionMutation) EquipementID() (r int, exists bool) {
+	v := m.equipement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipementID returns the old "equipement_id" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldEquipementID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipementID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipementID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipementID: %w", err)
+	}
+	return oldValue.EquipementID, nil
+}
+
+// ResetEquipementID resets all changes to the "equipement_id" field.
+func (m *DemandeInterventionMutation) ResetEquipementID() {
+	m.equipement = nil
+}
+
+// SetDemandeurID sets the "demandeur_id" field.
+func (m *DemandeInterventionMutation) SetDemandeurID(i int) {
+	m.demandeur = &i
+}
+
+// DemandeurID returns the value of the "demandeur_id" field in the mutation.
+func (m *DemandeInterventionMutation) DemandeurID() (r int, exists bool) {
+	v := m.demandeur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemandeurID returns the old "demandeur_id" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldDemandeurID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemandeurID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemandeurID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemandeurID: %w", err)
+	}
+	return oldValue.DemandeurID, nil
+}
+
+// ResetDemandeurID resets all changes to the "demandeur_id" field.
+func (m *DemandeInterventionMutation) ResetDemandeurID() {
+	m.demandeur = nil
+}
+
+// SetSocieteID sets the "societe_id" field.
+func (m *DemandeInterventionMutation) SetSocieteID(i int) {
+	m.societe = &i
+}
+
+// SocieteID returns the value of the "societe_id" field in the mutation.
+func (m *DemandeInterventionMutation) SocieteID() (r int, exists bool) {
+	v := m.societe
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSocieteID returns the old "societe_id" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldSocieteID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSocieteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSocieteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSocieteID: %w", err)
+	}
+	return oldValue.SocieteID, nil
+}
+
+// ClearSocieteID clears the value of the "societe_id" field.
+func (m *DemandeInterventionMutation) ClearSocieteID() {
+	m.societe = nil
+	m.clearedFields[demandeintervention.FieldSocieteID] = struct{}{}
+}
+
+// SocieteIDCleared returns if the "societe_id" field was cleared in this mutation.
+func (m *DemandeInterventionMutation) SocieteIDCleared() bool {
+	_, ok := m.clearedFields[demandeintervention.FieldSocieteID]
+	return ok
+}
+
+// ResetSocieteID resets all changes to the "societe_id" field.
+func (m *DemandeInterventionMutation) ResetSocieteID() {
+	m.societe = nil
+	delete(m.clearedFields, demandeintervention.FieldSocieteID)
+}
+
+// SetInterventionID sets the "intervention_id" field.
+func (m *DemandeInterventionMutation) SetInterventionID(i int) {
+	m.intervention = &i
+}
+
+// InterventionID returns the value of the "intervention_id" field in the mutation.
+func (m *DemandeInterventionMutation) InterventionID() (r int, exists bool) {
+	v := m.intervention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterventionID returns the old "intervention_id" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldInterventionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterventionID: %w", err)
+	}
+	return oldValue.InterventionID, nil
+}
+
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (m *DemandeInterventionMutation) ClearInterventionID() {
+	m.intervention = nil
+	m.clearedFields[demandeintervention.FieldInterventionID] = struct{}{}
+}
+
+// InterventionIDCleared returns if the "intervention_id" field was cleared in this mutation.
+func (m *DemandeInterventionMutation) InterventionIDCleared() bool {
+	_, ok := m.clearedFields[demandeintervention.FieldInterventionID]
+	return ok
+}
+
+// ResetInterventionID resets all changes to the "intervention_id" field.
+func (m *DemandeInterventionMutation) ResetInterventionID() {
+	m.intervention = nil
+	delete(m.clearedFields, demandeintervention.FieldInterventionID)
+}
+
+// SetDoublonDeID sets the "doublon_de_id" field.
+func (m *DemandeInterventionMutation) SetDoublonDeID(i int) {
+	m.doublon_de = &i
+}
+
+// DoublonDeID returns the value of the "doublon_de_id" field in the mutation.
+func (m *DemandeInterventionMutation) DoublonDeID() (r int, exists bool) {
+	v := m.doublon_de
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDoublonDeID returns the old "doublon_de_id" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldDoublonDeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDoublonDeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDoublonDeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDoublonDeID: %w", err)
+	}
+	return oldValue.DoublonDeID, nil
+}
+
+// ClearDoublonDeID clears the value of the "doublon_de_id" field.
+func (m *DemandeInterventionMutation) ClearDoublonDeID() {
+	m.doublon_de = nil
+	m.clearedFields[demandeintervention.FieldDoublonDeID] = struct{}{}
+}
+
+// DoublonDeIDCleared returns if the "doublon_de_id" field was cleared in this mutation.
+func (m *DemandeInterventionMutation) DoublonDeIDCleared() bool {
+	_, ok := m.clearedFields[demandeintervention.FieldDoublonDeID]
+	return ok
+}
+
+// ResetDoublonDeID resets all changes to the "doublon_de_id" field.
+func (m *DemandeInterventionMutation) ResetDoublonDeID() {
+	m.doublon_de = nil
+	delete(m.clearedFields, demandeintervention.FieldDoublonDeID)
+}
+
+// SetDateTraitement sets the "date_traitement" field.
+func (m *DemandeInterventionMutation) SetDateTraitement(t time.Time) {
+	m.date_traitement = &t
+}
+
+// DateTraitement returns the value of the "date_traitement" field in the mutation.
+func (m *DemandeInterventionMutation) DateTraitement() (r time.Time, exists bool) {
+	v := m.date_traitement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateTraitement returns the old "date_traitement" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldDateTraitement(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateTraitement is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateTraitement requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateTraitement: %w", err)
+	}
+	return oldValue.DateTraitement, nil
+}
+
+// ClearDateTraitement clears the value of the "date_traitement" field.
+func (m *DemandeInterventionMutation) ClearDateTraitement() {
+	m.date_traitement = nil
+	m.clearedFields[demandeintervention.FieldDateTraitement] = struct{}{}
+}
+
+// DateTraitementCleared returns if the "date_traitement" field was cleared in this mutation.
+func (m *DemandeInterventionMutation) DateTraitementCleared() bool {
+	_, ok := m.clearedFields[demandeintervention.FieldDateTraitement]
+	return ok
+}
+
+// ResetDateTraitement resets all changes to the "date_traitement" field.
+func (m *DemandeInterventionMutation) ResetDateTraitement() {
+	m.date_traitement = nil
+	delete(m.clearedFields, demandeintervention.FieldDateTraitement)
+}
+
+// SetTraiteParID sets the "traite_par_id" field.
+func (m *DemandeInterventionMutation) SetTraiteParID(i int) {
+	m.traite_par = &i
+}
+
+// TraiteParID returns the value of the "traite_par_id" field in the mutation.
+func (m *DemandeInterventionMutation) TraiteParID() (r int, exists bool) {
+	v := m.traite_par
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTraiteParID returns the old "traite_par_id" field's value of the DemandeIntervention entity.
+// If the DemandeIntervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandeInterventionMutation) OldTraiteParID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTraiteParID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTraiteParID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTraiteParID: %w", err)
+	}
+	return oldValue.TraiteParID, nil
+}
+
+// ClearTraiteParID clears the value of the "traite_par_id" field.
+func (m *DemandeInterventionMutation) ClearTraiteParID() {
+	m.traite_par = nil
+	m.clearedFields[demandeintervention.FieldTraiteParID] = struct{}{}
+}
+
+// TraiteParIDCleared returns if the "traite_par_id" field was cleared in this mutation.
+func (m *DemandeInterventionMutation) TraiteParIDCleared() bool {
+	_, ok := m.clearedFields[demandeintervention.FieldTraiteParID]
+	return ok
+}
+
+// ResetTraiteParID resets all changes to the "traite_par_id" field.
+func (m *DemandeInterventionMutation) ResetTraiteParID() {
+	m.traite_par = nil
+	delete(m.clearedFields, demandeintervention.FieldTraiteParID)
+}
+
+// ClearEquipement clears the "equipement" edge to the Equipement entity.
+func (m *DemandeInterventionMutation) ClearEquipement() {
+	m.clearedequipement = true
+	m.clearedFields[demandeintervention.FieldEquipementID] = struct{}{}
+}
+
+// EquipementCleared reports if the "equipement" edge to the Equipement entity was cleared.
+func (m *DemandeInterventionMutation) EquipementCleared() bool {
+	return m.clearedequipement
+}
+
+// EquipementIDs returns the "equipement" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipementID instead. It exists only for internal usage by the builders.
+func (m *DemandeInterventionMutation) EquipementIDs() (ids []int) {
+	if id := m.equipement; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipement resets all changes to the "equipement" edge.
+func (m *DemandeInterventionMutation) ResetEquipement() {
+	m.equipement = nil
+	m.clearedequipement = false
+}
+
+// ClearDemandeur clears the "demandeur" edge to the User entity.
+func (m *DemandeInterventionMutation) ClearDemandeur() {
+	m.cleareddemandeur = true
+	m.clearedFields[demandeintervention.FieldDemandeurID] = struct{}{}
+}
+
+// DemandeurCleared reports if the "demandeur" edge to the User entity was cleared.
+func (m *DemandeInterventionMutation) DemandeurCleared() bool {
+	return m.cleareddemandeur
+}
+
+// DemandeurIDs returns the "demandeur" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandeurID instead. It exists only for internal usage by the builders.
+func (m *DemandeInterventionMutation) DemandeurIDs() (ids []int) {
+	if id := m.demandeur; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemandeur resets all changes to the "demandeur" edge.
+func (m *DemandeInterventionMutation) ResetDemandeur() {
+	m.demandeur = nil
+	m.cleareddemandeur = false
+}
+
+// ClearSociete clears the "societe" edge to the Societe entity.
+func (m *DemandeInterventionMutation) ClearSociete() {
+	m.clearedsociete = true
+	m.clearedFields[demandeintervention.FieldSocieteID] = struct{}{}
+}
+
+// SocieteCleared reports if the "societe" edge to the Societe entity was cleared.
+func (m *DemandeInterventionMutation) SocieteCleared() bool {
+	return m.SocieteIDCleared() || m.clearedsociete
+}
+
+// SocieteIDs returns the "societe" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SocieteID instead. It exists only for internal usage by the builders.
+func (m *DemandeInterventionMutation) SocieteIDs() (ids []int) {
+	if id := m.societe; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSociete resets all changes to the "societe" edge.
+func (m *DemandeInterventionMutation) ResetSociete() {
+	m.societe = nil
+	m.clearedsociete = false
+}
+
+// ClearIntervention clears the "intervention" edge to the Intervention entity.
+func (m *DemandeInterventionMutation) ClearIntervention() {
+	m.clearedintervention = true
+	m.clearedFields[demandeintervention.FieldInterventionID] = struct{}{}
+}
+
+// InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
+func (m *DemandeInterventionMutation) InterventionCleared() bool {
+	return m.InterventionIDCleared() || m.clearedintervention
+}
+
+// InterventionIDs returns the "intervention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InterventionID instead. It exists only for internal usage by the builders.
+func (m *DemandeInterventionMutation) InterventionIDs() (ids []int) {
+	if id := m.intervention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIntervention resets all changes to the "intervention" edge.
+func (m *DemandeInterventionMutation) ResetIntervention() {
+	m.intervention = nil
+	m.clearedintervention = false
+}
+
+// ClearDoublonDe clears the "doublon_de" edge to the Intervention entity.
+func (m *DemandeInterventionMutation) ClearDoublonDe() {
+	m.cleareddoublon_de = true
+	m.clearedFields[demandeintervention.FieldDoublonDeID] = struct{}{}
+}
+
+// DoublonDeCleared reports if the "doublon_de" edge to the Intervention entity was cleared.
+func (m *DemandeInterventionMutation) DoublonDeCleared() bool {
+	return m.DoublonDeIDCleared() || m.cleareddoublon_de
+}
+
+// DoublonDeIDs returns the "doublon_de" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DoublonDeID instead. It exists only for internal usage by the builders.
+func (m *DemandeInterventionMutation) DoublonDeIDs() (ids []int) {
+	if id := m.doublon_de; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDoublonDe resets all changes to the "doublon_de" edge.
+func (m *DemandeInterventionMutation) ResetDoublonDe() {
+	m.doublon_de = nil
+	m.cleareddoublon_de = false
+}
+
+// ClearTraitePar clears the "traite_par" edge to the User entity.
+func (m *DemandeInterventionMutation) ClearTraitePar() {
+	m.clearedtraite_par = true
+	m.clearedFields[demandeintervention.FieldTraiteParID] = struct{}{}
+}
+
+// TraiteParCleared reports if the "traite_par" edge to the User entity was cleared.
+func (m *DemandeInterventionMutation) TraiteParCleared() bool {
+	return m.TraiteParIDCleared() || m.clearedtraite_par
+}
+
+// TraiteParIDs returns the "traite_par" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TraiteParID instead. It exists only for internal usage by the builders.
+func (m *DemandeInterventionMutation) TraiteParIDs() (ids []int) {
+	if id := m.traite_par; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTraitePar resets all changes to the "traite_par" edge.
+func (m *DemandeInterventionMutation) ResetTraitePar() {
+	m.traite_par = nil
+	m.clearedtraite_par = false
+}
+
+// Where appends a list predicates to the DemandeInterventionMutation builder.
+func (m *DemandeInterventionMutation) Where(ps ...predicate.DemandeIntervention) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DemandeInterventionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DemandeInterventionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DemandeIntervention, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DemandeInterventionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DemandeInterventionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DemandeIntervention).
+func (m *DemandeInterventionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DemandeInterventionMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, demandeintervention.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, demandeintervention.FieldUpdatedAt)
+	}
+	if m.titre != nil {
+		fields = append(fields, demandeintervention.FieldTitre)
+	}
+	if m.description != nil {
+		fields = append(fields, demandeintervention.FieldDescription)
+	}
+	if m.urgence_suggeree != nil {
+		fields = append(fields, demandeintervention.FieldUrgenceSuggeree)
+	}
+	if m.statut != nil {
+		fields = append(fields, demandeintervention.FieldStatut)
+	}
+	if m.motif_rejet != nil {
+		fields = append(fields, demandeintervention.FieldMotifRejet)
+	}
+	if m.equipement != nil {
+		fields = append(fields, demandeintervention.FieldEquipementID)
+	}
+	if m.demandeur != nil {
+		fields = append(fields, demandeintervention.FieldDemandeurID)
+	}
+	if m.societe != nil {
+		fields = append(fields, demandeintervention.FieldSocieteID)
+	}
+	if m.intervention != nil {
+		fields = append(fields, demandeintervention.FieldInterventionID)
+	}
+	if m.doublon_de != nil {
+		fields = append(fields, demandeintervention.FieldDoublonDeID)
+	}
+	if m.date_traitement != nil {
+		fields = append(fields, demandeintervention.FieldDateTraitement)
+	}
+	if m.traite_par != nil {
+		fields = append(fields, demandeintervention.FieldTraiteParID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DemandeInterventionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case demandeintervention.FieldCreatedAt:
+		return m.CreatedAt()
+	case demandeintervention.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case demandeintervention.FieldTitre:
+		return m.Titre()
+	case demandeintervention.FieldDescription:
+		return m.Description()
+	case demandeintervention.FieldUrgenceSuggeree:
+		return m.UrgenceSuggeree()
+	case demandeintervention.FieldStatut:
+		return m.Statut()
+	case demandeintervention.FieldMotifRejet:
+		return m.MotifRejet()
+	case demandeintervention.FieldEquipementID:
+		return m.EquipementID()
+	case demandeintervention.FieldDemandeurID:
+		return m.DemandeurID()
+	case demandeintervention.FieldSocieteID:
+		return m.SocieteID()
+	case demandeintervention.FieldInterventionID:
+		return m.InterventionID()
+	case demandeintervention.FieldDoublonDeID:
+		return m.DoublonDeID()
+	case demandeintervention.FieldDateTraitement:
+		return m.DateTraitement()
+	case demandeintervention.FieldTraiteParID:
+		return m.TraiteParID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DemandeInterventionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case demandeintervention.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case demandeintervention.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case demandeintervention.FieldTitre:
+		return m.OldTitre(ctx)
+	case demandeintervention.FieldDescription:
+		return m.OldDescription(ctx)
+	case demandeintervention.FieldUrgenceSuggeree:
+		return m.OldUrgenceSuggeree(ctx)
+	case demandeintervention.FieldStatut:
+		return m.OldStatut(ctx)
+	case demandeintervention.FieldMotifRejet:
+		return m.OldMotifRejet(ctx)
+	case demandeintervention.FieldEquipementID:
+		return m.OldEquipementID(ctx)
+	case demandeintervention.FieldDemandeurID:
+		return m.OldDemandeurID(ctx)
+	case demandeintervention.FieldSocieteID:
+		return m.OldSocieteID(ctx)
+	case demandeintervention.FieldInterventionID:
+		return m.OldInterventionID(ctx)
+	case demandeintervention.FieldDoublonDeID:
+		return m.OldDoublonDeID(ctx)
+	case demandeintervention.FieldDateTraitement:
+		return m.OldDateTraitement(ctx)
+	case demandeintervention.FieldTraiteParID:
+		return m.OldTraiteParID(ctx)
+	}
+	return nil, fmt.Errorf("unknown DemandeIntervention field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DemandeInterventionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case demandeintervention.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case demandeintervention.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case demandeintervention.FieldTitre:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitre(v)
+		return nil
+	case demandeintervention.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case demandeintervention.FieldUrgenceSuggeree:
+		v, ok := value.(domain.Priorite)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUrgenceSuggeree(v)
+		return nil
+	case demandeintervention.FieldStatut:
+		v, ok := value.(domain.StatutDemande)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatut(v)
+		return nil
+	case demandeintervention.FieldMotifRejet:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMotifRejet(v)
+		return nil
+	case demandeintervention.FieldEquipementID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipementID(v)
+		return nil
+	case demandeintervention.FieldDemandeurID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemandeurID(v)
+		return nil
+	case demandeintervention.FieldSocieteID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSocieteID(v)
+		return nil
+	case demandeintervention.FieldInterventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterventionID(v)
+		return nil
+	case demandeintervention.FieldDoublonDeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDoublonDeID(v)
+		return nil
+	case demandeintervention.FieldDateTraitement:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateTraitement(v)
+		return nil
+	case demandeintervention.FieldTraiteParID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTraiteParID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DemandeIntervention field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DemandeInterventionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DemandeInterventionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DemandeInterventionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown DemandeIntervention numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DemandeInterventionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(demandeintervention.FieldMotifRejet) {
+		fields = append(fields, demandeintervention.FieldMotifRejet)
+	}
+	if m.FieldCleared(demandeintervention.FieldSocieteID) {
+		fields = append(fields, demandeintervention.FieldSocieteID)
+	}
+	if m.FieldCleared(demandeintervention.FieldInterventionID) {
+		fields = append(fields, demandeintervention.FieldInterventionID)
+	}
+	if m.FieldCleared(demandeintervention.FieldDoublonDeID) {
+		fields = append(fields, demandeintervention.FieldDoublonDeID)
+	}
+	if m.FieldCleared(demandeintervention.FieldDateTraitement) {
+		fields = append(fields, demandeintervention.FieldDateTraitement)
+	}
+	if m.FieldCleared(demandeintervention.FieldTraiteParID) {
+		fields = append(fields, demandeintervention.FieldTraiteParID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DemandeInterventionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DemandeInterventionMutation) ClearField(name string) error {
+	switch name {
+	case demandeintervention.FieldMotifRejet:
+		m.ClearMotifRejet()
+		return nil
+	case demandeintervention.FieldSocieteID:
+		m.ClearSocieteID()
+		return nil
+	case demandeintervention.FieldInterventionID:
+		m.ClearInterventionID()
+		return nil
+	case demandeintervention.FieldDoublonDeID:
+		m.ClearDoublonDeID()
+		return nil
+	case demandeintervention.FieldDateTraitement:
+		m.ClearDateTraitement()
+		return nil
+	case demandeintervention.FieldTraiteParID:
+		m.ClearTraiteParID()
+		return nil
+	}
+	return fmt.Errorf("unknown DemandeIntervention nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DemandeInterventionMutation) ResetField(name string) error {
+	switch name {
+	case demandeintervention.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case demandeintervention.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case demandeintervention.FieldTitre:
+		m.ResetTitre()
+		return nil
+	case demandeintervention.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case demandeintervention.FieldUrgenceSuggeree:
+		m.ResetUrgenceSuggeree()
+		return nil
+	case demandeintervention.FieldStatut:
+		m.ResetStatut()
+		return nil
+	case demandeintervention.FieldMotifRejet:
+		m.ResetMotifRejet()
+		return nil
+	case demandeintervention.FieldEquipementID:
+		m.ResetEquipementID()
+		return nil
+	case demandeintervention.FieldDemandeurID:
+		m.ResetDemandeurID()
+		return nil
+	case demandeintervention.FieldSocieteID:
+		m.ResetSocieteID()
+		return nil
+	case demandeintervention.FieldInterventionID:
+		m.ResetInterventionID()
+		return nil
+	case demandeintervention.FieldDoublonDeID:
+		m.ResetDoublonDeID()
+		return nil
+	case demandeintervention.FieldDateTraitement:
+		m.ResetDateTraitement()
+		return nil
+	case demandeintervention.FieldTraiteParID:
+		m.ResetTraiteParID()
+		return nil
+	}
+	return fmt.Errorf("unknown DemandeIntervention field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DemandeInterventionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.equipement != nil {
+		edges = append(edges, demandeintervention.EdgeEquipement)
+	}
+	if m.demandeur != nil {
+		edges = append(edges, demandeintervention.EdgeDemandeur)
+	}
+	if m.societe != nil {
+		edges = append(edges, demandeintervention.EdgeSociete)
+	}
+	if m.intervention != nil {
+		edges = append(edges, demandeintervention.EdgeIntervention)
+	}
+	if m.doublon_de != nil {
+		edges = append(edges, demandeintervention.EdgeDoublonDe)
+	}
+	if m.traite_par != nil {
+		edges = append(edges, demandeintervention.EdgeTraitePar)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DemandeInterventionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case demandeintervention.EdgeEquipement:
+		if id := m.equipement; id != nil {
+			return []ent.Value{*id}
+		}
+	case demandeintervention.EdgeDemandeur:
+		if id := m.demandeur; id != nil {
+			return []ent.Value{*id}
+		}
+	case demandeintervention.EdgeSociete:
+		if id := m.societe; id != nil {
+			return []ent.Value{*id}
+		}
+	case demandeintervention.EdgeIntervention:
+		if id := m.intervention; id != nil {
+			return []ent.Value{*id}
+		}
+	case demandeintervention.EdgeDoublonDe:
+		if id := m.doublon_de; id != nil {
+			return []ent.Value{*id}
+		}
+	case demandeintervention.EdgeTraitePar:
+		if id := m.traite_par; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DemandeInterventionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 6)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DemandeInterventionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DemandeInterventionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.clearedequipement {
+		edges = append(edges, demandeintervention.EdgeEquipement)
+	}
+	if m.cleareddemandeur {
+		edges = append(edges, demandeintervention.EdgeDemandeur)
+	}
+	if m.clearedsociete {
+		edges = append(edges, demandeintervention.EdgeSociete)
+	}
+	if m.clearedintervention {
+		edges = append(edges, demandeintervention.EdgeIntervention)
+	}
+	if m.cleareddoublon_de {
+		edges = append(edges, demandeintervention.EdgeDoublonDe)
+	}
+	if m.clearedtraite_par {
+		edges = append(edges, demandeintervention.EdgeTraitePar)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DemandeInterventionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case demandeintervention.EdgeEquipement:
+		return m.clearedequipement
+	case demandeintervention.EdgeDemandeur:
+		return m.cleareddemandeur
+	case demandeintervention.EdgeSociete:
+		return m.clearedsociete
+	case demandeintervention.EdgeIntervention:
+		return m.clearedintervention
+	case demandeintervention.EdgeDoublonDe:
+		return m.cleareddoublon_de
+	case demandeintervention.EdgeTraitePar:
+		return m.clearedtraite_par
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DemandeInterventionMutation) ClearEdge(name string) error {
+	switch name {
+	case demandeintervention.EdgeEquipement:
+		m.ClearEquipement()
+		return nil
+	case demandeintervention.EdgeDemandeur:
+		m.ClearDemandeur()
+		return nil
+	case demandeintervention.EdgeSociete:
+		m.ClearSociete()
+		return nil
+	case demandeintervention.EdgeIntervention:
+		m.ClearIntervention()
+		return nil
+	case demandeintervention.EdgeDoublonDe:
+		m.ClearDoublonDe()
+		return nil
+	case demandeintervention.EdgeTraitePar:
+		m.ClearTraitePar()
+		return nil
+	}
+	return fmt.Errorf("unknown DemandeIntervention unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DemandeInterventionMutation) ResetEdge(name string) error {
+	switch name {
+	case demandeintervention.EdgeEquipement:
+		m.ResetEquipement()
+		return nil
+	case demandeintervention.EdgeDemandeur:
+		m.ResetDemandeur()
+		return nil
+	case demandeintervention.EdgeSociete:
+		m.ResetSociete()
+		return nil
+	case demandeintervention.EdgeIntervention:
+		m.ResetIntervention()
+		return nil
+	case demandeintervention.EdgeDoublonDe:
+		m.ResetDoublonDe()
+		return nil
+	case demandeintervention.EdgeTraitePar:
+		m.ResetTraitePar()
+		return nil
+	}
+	return fmt.Errorf("unknown DemandeIntervention edge %s", name)
 }
 
 // DocumentMutation represents an operation that mutates the Document nodes in the graph.
@@ -7744,6 +9178,8 @@ type InterventionMutation struct {
 	commentaires              map[int]struct{}
 	removedcommentaires       map[int]struct{}
 	clearedcommentaires       bool
+	demande                   *int
+	cleareddemande            bool
 	utilisations              map[int]struct{}
 	removedutilisations       map[int]struct{}
 	clearedutilisations       bool
@@ -10053,6 +11489,45 @@ func (m *InterventionMutation) ResetCommentaires() {
 	m.removedcommentaires = nil
 }
 
+// SetDemandeID sets the "demande" edge to the DemandeIntervention entity by id.
+func (m *InterventionMutation) SetDemandeID(id int) {
+	m.demande = &id
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (m *InterventionMutation) ClearDemande() {
+	m.cleareddemande = true
+}
+
+// DemandeCleared reports if the "demande" edge to the DemandeIntervention entity was cleared.
+func (m *InterventionMutation) DemandeCleared() bool {
+	return m.cleareddemande
+}
+
+// DemandeID returns the "demande" edge ID in the mutation.
+func (m *InterventionMutation) DemandeID() (id int, exists bool) {
+	if m.demande != nil {
+		return *m.demande, true
+	}
+	return
+}
+
+// DemandeIDs returns the "demande" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandeID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) DemandeIDs() (ids []int) {
+	if id := m.demande; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemande resets all changes to the "demande" edge.
+func (m *InterventionMutation) ResetDemande() {
+	m.demande = nil
+	m.cleareddemande = false
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -11033,7 +12508,7 @@ func (m *InterventionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -11072,6 +12547,9 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.commentaires != nil {
 		edges = append(edges, intervention.EdgeCommentaires)
+	}
+	if m.demande != nil {
+		edges = append(edges, intervention.EdgeDemande)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -11147,6 +12625,10 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeDemande:
+		if id := m.demande; id != nil {
+			return []ent.Value{*id}
+		}
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -11159,7 +12641,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -11236,7 +12718,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -11276,6 +12758,9 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	if m.clearedcommentaires {
 		edges = append(edges, intervention.EdgeCommentaires)
 	}
+	if m.cleareddemande {
+		edges = append(edges, intervention.EdgeDemande)
+	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
 	}
@@ -11312,6 +12797,8 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearedtemps_passes
 	case intervention.EdgeCommentaires:
 		return m.clearedcommentaires
+	case intervention.EdgeDemande:
+		return m.cleareddemande
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -11342,6 +12829,9 @@ func (m *InterventionMutation) ClearEdge(name string) error {
 		return nil
 	case intervention.EdgeCompetenceRequise:
 		m.ClearCompetenceRequise()
+		return nil
+	case intervention.EdgeDemande:
+		m.ClearDemande()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention unique edge %s", name)
@@ -11389,6 +12879,9 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgeCommentaires:
 		m.ResetCommentaires()
+		return nil
+	case intervention.EdgeDemande:
+		m.ResetDemande()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()

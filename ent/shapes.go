@@ -33,6 +33,19 @@ var Shapes = map[string]shape.Shape{
 			"interventions": {Target: "Intervention", ChildKey: "contrat_id", Order: []string{"id"}},
 		},
 	},
+	"DemandeIntervention": {
+		Table:   "demande_interventions",
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "urgence_suggeree", "statut", "motif_rejet", "equipement_id", "demandeur_id", "societe_id", "intervention_id", "doublon_de_id", "date_traitement", "traite_par_id"},
+		Model:   DemandeIntervention{},
+		Edges: map[string]shape.Edge{
+			"equipement":   {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
+			"demandeur":    {Target: "User", ParentKey: "demandeur_id", Unique: true},
+			"societe":      {Target: "Societe", ParentKey: "societe_id", Unique: true},
+			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"doublon_de":   {Target: "Intervention", ParentKey: "doublon_de_id", Unique: true},
+			"traite_par":   {Target: "User", ParentKey: "traite_par_id", Unique: true},
+		},
+	},
 	"Document": {
 		Table:   "documents",
 		Columns: []string{"id", "created_at", "updated_at", "filename", "path", "mime_type", "size", "sha256", "date_upload", "intervention_id", "uploaded_by_id"},
@@ -87,6 +100,7 @@ var Shapes = map[string]shape.Shape{
 			"competence_requise": {Target: "Competence", ParentKey: "competence_requise_id", Unique: true},
 			"temps_passes":       {Target: "TempsPasse", ChildKey: "intervention_id", Order: []string{"debut", "id"}},
 			"commentaires":       {Target: "Commentaire", ChildKey: "intervention_id", Order: []string{"id"}},
+			"demande":            {Target: "DemandeIntervention", ChildKey: "intervention_id", Unique: true},
 			"utilisations":       {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
 		},
 	},

@@ -20,6 +20,8 @@ type Tx struct {
 	Competence *CompetenceClient
 	// Contrat is the client for interacting with the Contrat builders.
 	Contrat *ContratClient
+	// DemandeIntervention is the client for interacting with the DemandeIntervention builders.
+	DemandeIntervention *DemandeInterventionClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
 	// Equipement is the client for interacting with the Equipement builders.
@@ -190,6 +192,7 @@ func (tx *Tx) init() {
 	tx.Commentaire = NewCommentaireClient(tx.config)
 	tx.Competence = NewCompetenceClient(tx.config)
 	tx.Contrat = NewContratClient(tx.config)
+	tx.DemandeIntervention = NewDemandeInterventionClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
 	tx.Equipement = NewEquipementClient(tx.config)
 	tx.HistoriqueIntervention = NewHistoriqueInterventionClient(tx.config)

@@ -131,6 +131,41 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DemandeIntervention struct {
+		CreatedAt       func(childComplexity int) int
+		DateTraitement  func(childComplexity int) int
+		Demandeur       func(childComplexity int) int
+		DemandeurID     func(childComplexity int) int
+		Description     func(childComplexity int) int
+		DoublonDe       func(childComplexity int) int
+		DoublonDeID     func(childComplexity int) int
+		Equipement      func(childComplexity int) int
+		EquipementID    func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Intervention    func(childComplexity int) int
+		InterventionID  func(childComplexity int) int
+		MotifRejet      func(childComplexity int) int
+		Societe         func(childComplexity int) int
+		SocieteID       func(childComplexity int) int
+		Statut          func(childComplexity int) int
+		Titre           func(childComplexity int) int
+		TraitePar       func(childComplexity int) int
+		TraiteParID     func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		UrgenceSuggeree func(childComplexity int) int
+	}
+
+	DemandeInterventionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DemandeInterventionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Document struct {
 		CreatedAt      func(childComplexity int) int
 		DateUpload     func(childComplexity int) int
@@ -227,6 +262,7 @@ type ComplexityRoot struct {
 		DateValidationClient   func(childComplexity int) int
 		DelaiEcoule            func(childComplexity int) int
 		DelaiRestant           func(childComplexity int) int
+		Demande                func(childComplexity int) int
 		Demandeur              func(childComplexity int) int
 		DemandeurID            func(childComplexity int) int
 		Description            func(childComplexity int) int
@@ -323,6 +359,7 @@ type ComplexityRoot struct {
 		AddPieceToIntervention     func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		AjouterCommentaire         func(childComplexity int, interventionID int, texte string, interne *bool) int
 		AjusterStock               func(childComplexity int, pieceID int, quantiteComptee int, motif *string) int
+		ApprouverDemande           func(childComplexity int, id int, priorite domain.Priorite, dateLimite *time.Time, typeArg *domain.InterventionType, technicienID *int) int
 		ArchiveSociete             func(childComplexity int, id int) int
 		ArreterTemps               func(childComplexity int, id int) int
 		AssignIntervention         func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
@@ -352,13 +389,16 @@ type ComplexityRoot struct {
 		DemarrerTemps              func(childComplexity int, interventionID int, technicienID *int, note *string) int
 		EntreeStock                func(childComplexity int, pieceID int, quantite int, coutUnitaireCentimes int, motif *string) int
 		MarkNotificationRead       func(childComplexity int, id int) int
+		MarquerDoublon             func(childComplexity int, id int, interventionID int) int
 		ModifierCommentaire        func(childComplexity int, id int, texte string) int
+		RejeterDemande             func(childComplexity int, id int, motif string) int
 		RemoveTechnicienCompetence func(childComplexity int, technicienID int, competenceID int) int
 		RetournerPiece             func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		RunPreventiveScheduler     func(childComplexity int) int
 		SaisirTemps                func(childComplexity int, input model.SaisirTempsInput) int
 		SetTechnicienCompetence    func(childComplexity int, technicienID int, competenceID int, niveau domain.NiveauCompetence) int
 		SetTemporaryPassword       func(childComplexity int, userID int, password *string) int
+		SoumettreDemande           func(childComplexity int, input ent.CreateDemandeInterventionInput) int
 		SupprimerCommentaire       func(childComplexity int, id int) int
 		SupprimerTemps             func(childComplexity int, id int) int
 		UpdateCompetence           func(childComplexity int, id int, input ent.UpdateCompetenceInput) int
@@ -488,6 +528,7 @@ type ComplexityRoot struct {
 		CandidatsIntervention func(childComplexity int, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) int
 		Competences           func(childComplexity int) int
 		Contrats              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
+		DemandesIntervention  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) int
 		Documents             func(childComplexity int, interventionID int) int
 		Equipements           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
 		Interventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
@@ -562,6 +603,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		CommentaireAjoute         func(childComplexity int, interventionID int) int
+		DemandeModifiee           func(childComplexity int, id *int) int
 		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int) int
 		NotificationReceived      func(childComplexity int) int
 	}
@@ -749,6 +791,10 @@ type MutationResolver interface {
 	AjouterCommentaire(ctx context.Context, interventionID int, texte string, interne *bool) (*ent.Commentaire, error)
 	ModifierCommentaire(ctx context.Context, id int, texte string) (*ent.Commentaire, error)
 	SupprimerCommentaire(ctx context.Context, id int) (int, error)
+	SoumettreDemande(ctx context.Context, input ent.CreateDemandeInterventionInput) (*ent.DemandeIntervention, error)
+	ApprouverDemande(ctx context.Context, id int, priorite domain.Priorite, dateLimite *time.Time, typeArg *domain.InterventionType, technicienID *int) (*ent.DemandeIntervention, error)
+	RejeterDemande(ctx context.Context, id int, motif string) (*ent.DemandeIntervention, error)
+	MarquerDoublon(ctx context.Context, id int, interventionID int) (*ent.DemandeIntervention, error)
 	CreateCompetence(ctx context.Context, input ent.CreateCompetenceInput) (*ent.Competence, error)
 	UpdateCompetence(ctx context.Context, id int, input ent.UpdateCompetenceInput) (*ent.Competence, error)
 	DeleteCompetence(ctx context.Context, id int) (int, error)
@@ -788,6 +834,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
+	DemandesIntervention(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) (*ent.DemandeInterventionConnection, error)
 	CandidatsIntervention(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) ([]*model.CandidatIntervention, error)
 	MouvementsStock(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) (*ent.MouvementStockConnection, error)
 	ValeurStockCentimes(ctx context.Context) (int, error)
@@ -796,6 +843,7 @@ type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
 	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
 	CommentaireAjoute(ctx context.Context, interventionID int) (<-chan *ent.Commentaire, error)
+	DemandeModifiee(ctx context.Context, id *int) (<-chan *ent.DemandeIntervention, error)
 }
 type TechnicienResolver interface {
 	User(ctx context.Context, obj *ent.Technicien) (*ent.User, error)
@@ -1133,6 +1181,165 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContratEdge.Node(childComplexity), true
+
+	case "DemandeIntervention.createdAt":
+		if e.ComplexityRoot.DemandeIntervention.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.CreatedAt(childComplexity), true
+	case "DemandeIntervention.dateTraitement":
+		if e.ComplexityRoot.DemandeIntervention.DateTraitement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.DateTraitement(childComplexity), true
+	case "DemandeIntervention.demandeur":
+		if e.ComplexityRoot.DemandeIntervention.Demandeur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Demandeur(childComplexity), true
+	case "DemandeIntervention.demandeurID":
+		if e.ComplexityRoot.DemandeIntervention.DemandeurID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.DemandeurID(childComplexity), true
+	case "DemandeIntervention.description":
+		if e.ComplexityRoot.DemandeIntervention.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Description(childComplexity), true
+	case "DemandeIntervention.doublonDe":
+		if e.ComplexityRoot.DemandeIntervention.DoublonDe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.DoublonDe(childComplexity), true
+	case "DemandeIntervention.doublonDeID":
+		if e.ComplexityRoot.DemandeIntervention.DoublonDeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.DoublonDeID(childComplexity), true
+	case "DemandeIntervention.equipement":
+		if e.ComplexityRoot.DemandeIntervention.Equipement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Equipement(childComplexity), true
+	case "DemandeIntervention.equipementID":
+		if e.ComplexityRoot.DemandeIntervention.EquipementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.EquipementID(childComplexity), true
+	case "DemandeIntervention.id":
+		if e.ComplexityRoot.DemandeIntervention.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.ID(childComplexity), true
+	case "DemandeIntervention.intervention":
+		if e.ComplexityRoot.DemandeIntervention.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Intervention(childComplexity), true
+	case "DemandeIntervention.interventionID":
+		if e.ComplexityRoot.DemandeIntervention.InterventionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.InterventionID(childComplexity), true
+	case "DemandeIntervention.motifRejet":
+		if e.ComplexityRoot.DemandeIntervention.MotifRejet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.MotifRejet(childComplexity), true
+	case "DemandeIntervention.societe":
+		if e.ComplexityRoot.DemandeIntervention.Societe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Societe(childComplexity), true
+	case "DemandeIntervention.societeID":
+		if e.ComplexityRoot.DemandeIntervention.SocieteID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.SocieteID(childComplexity), true
+	case "DemandeIntervention.statut":
+		if e.ComplexityRoot.DemandeIntervention.Statut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Statut(childComplexity), true
+	case "DemandeIntervention.titre":
+		if e.ComplexityRoot.DemandeIntervention.Titre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Titre(childComplexity), true
+	case "DemandeIntervention.traitePar":
+		if e.ComplexityRoot.DemandeIntervention.TraitePar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.TraitePar(childComplexity), true
+	case "DemandeIntervention.traiteParID":
+		if e.ComplexityRoot.DemandeIntervention.TraiteParID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.TraiteParID(childComplexity), true
+	case "DemandeIntervention.updatedAt":
+		if e.ComplexityRoot.DemandeIntervention.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.UpdatedAt(childComplexity), true
+	case "DemandeIntervention.urgenceSuggeree":
+		if e.ComplexityRoot.DemandeIntervention.UrgenceSuggeree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.UrgenceSuggeree(childComplexity), true
+
+	case "DemandeInterventionConnection.edges":
+		if e.ComplexityRoot.DemandeInterventionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeInterventionConnection.Edges(childComplexity), true
+	case "DemandeInterventionConnection.pageInfo":
+		if e.ComplexityRoot.DemandeInterventionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeInterventionConnection.PageInfo(childComplexity), true
+	case "DemandeInterventionConnection.totalCount":
+		if e.ComplexityRoot.DemandeInterventionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeInterventionConnection.TotalCount(childComplexity), true
+
+	case "DemandeInterventionEdge.cursor":
+		if e.ComplexityRoot.DemandeInterventionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeInterventionEdge.Cursor(childComplexity), true
+	case "DemandeInterventionEdge.node":
+		if e.ComplexityRoot.DemandeInterventionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeInterventionEdge.Node(childComplexity), true
 
 	case "Document.createdAt":
 		if e.ComplexityRoot.Document.CreatedAt == nil {
@@ -1629,6 +1836,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.DelaiRestant(childComplexity), true
+	case "Intervention.demande":
+		if e.ComplexityRoot.Intervention.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.Demande(childComplexity), true
 	case "Intervention.demandeur":
 		if e.ComplexityRoot.Intervention.Demandeur == nil {
 			break
@@ -2089,6 +2302,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AjusterStock(childComplexity, args["pieceId"].(int), args["quantiteComptee"].(int), args["motif"].(*string)), true
+	case "Mutation.approuverDemande":
+		if e.ComplexityRoot.Mutation.ApprouverDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approuverDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApprouverDemande(childComplexity, args["id"].(int), args["priorite"].(domain.Priorite), args["dateLimite"].(*time.Time), args["type"].(*domain.InterventionType), args["technicienId"].(*int)), true
 	case "Mutation.archiveSociete":
 		if e.ComplexityRoot.Mutation.ArchiveSociete == nil {
 			break
@@ -2408,6 +2632,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationRead(childComplexity, args["id"].(int)), true
+	case "Mutation.marquerDoublon":
+		if e.ComplexityRoot.Mutation.MarquerDoublon == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_marquerDoublon_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarquerDoublon(childComplexity, args["id"].(int), args["interventionId"].(int)), true
 	case "Mutation.modifierCommentaire":
 		if e.ComplexityRoot.Mutation.ModifierCommentaire == nil {
 			break
@@ -2419,6 +2654,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ModifierCommentaire(childComplexity, args["id"].(int), args["texte"].(string)), true
+	case "Mutation.rejeterDemande":
+		if e.ComplexityRoot.Mutation.RejeterDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejeterDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejeterDemande(childComplexity, args["id"].(int), args["motif"].(string)), true
 	case "Mutation.removeTechnicienCompetence":
 		if e.ComplexityRoot.Mutation.RemoveTechnicienCompetence == nil {
 			break
@@ -2480,6 +2726,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTemporaryPassword(childComplexity, args["userId"].(int), args["password"].(*string)), true
+	case "Mutation.soumettreDemande":
+		if e.ComplexityRoot.Mutation.SoumettreDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_soumettreDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SoumettreDemande(childComplexity, args["input"].(ent.CreateDemandeInterventionInput)), true
 	case "Mutation.supprimerCommentaire":
 		if e.ComplexityRoot.Mutation.SupprimerCommentaire == nil {
 			break
@@ -3140,6 +3397,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contrats(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ContratOrder), args["where"].(*ent.ContratWhereInput)), true
+	case "Query.demandesIntervention":
+		if e.ComplexityRoot.Query.DemandesIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandesIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandesIntervention(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandeInterventionOrder), args["where"].(*ent.DemandeInterventionWhereInput)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -3546,6 +3814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.CommentaireAjoute(childComplexity, args["interventionId"].(int)), true
+	case "Subscription.demandeModifiee":
+		if e.ComplexityRoot.Subscription.DemandeModifiee == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_demandeModifiee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DemandeModifiee(childComplexity, args["id"].(*int)), true
 	case "Subscription.interventionStatutChanged":
 		if e.ComplexityRoot.Subscription.InterventionStatutChanged == nil {
 			break
@@ -4030,6 +4309,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CorrigerTempsInput", ec.unmarshalInputCorrigerTempsInput),
 			graphql.NewInputUnmarshaler("CreateCompetenceInput", ec.unmarshalInputCreateCompetenceInput),
 			graphql.NewInputUnmarshaler("CreateContratInput", ec.unmarshalInputCreateContratInput),
+			graphql.NewInputUnmarshaler("CreateDemandeInterventionInput", ec.unmarshalInputCreateDemandeInterventionInput),
 			graphql.NewInputUnmarshaler("CreateEquipementInput", ec.unmarshalInputCreateEquipementInput),
 			graphql.NewInputUnmarshaler("CreateInterventionInput", ec.unmarshalInputCreateInterventionInput),
 			graphql.NewInputUnmarshaler("CreateNotificationInput", ec.unmarshalInputCreateNotificationInput),
@@ -4038,6 +4318,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSocieteInput", ec.unmarshalInputCreateSocieteInput),
 			graphql.NewInputUnmarshaler("CreateTechnicienInput", ec.unmarshalInputCreateTechnicienInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("DemandeInterventionOrder", ec.unmarshalInputDemandeInterventionOrder),
+			graphql.NewInputUnmarshaler("DemandeInterventionWhereInput", ec.unmarshalInputDemandeInterventionWhereInput),
 			graphql.NewInputUnmarshaler("DocumentOrder", ec.unmarshalInputDocumentOrder),
 			graphql.NewInputUnmarshaler("DocumentWhereInput", ec.unmarshalInputDocumentWhereInput),
 			graphql.NewInputUnmarshaler("EquipementOrder", ec.unmarshalInputEquipementOrder),
@@ -4172,7 +4454,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "requests.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4469,6 +4751,7 @@ type Subscription {
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "requests.graphqls", Input: sourceData("requests.graphqls"), BuiltIn: false},
 	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
 	{Name: "stock.graphqls", Input: sourceData("stock.graphqls"), BuiltIn: false},
 	{Name: "time.graphqls", Input: sourceData("time.graphqls"), BuiltIn: false},
@@ -4629,6 +4912,76 @@ func (ec *executionContext) childFields_ContratEdge(ctx context.Context, field g
 		return ec.fieldContext_ContratEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContratEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeIntervention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DemandeIntervention_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DemandeIntervention_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DemandeIntervention_updatedAt(ctx, field)
+	case "titre":
+		return ec.fieldContext_DemandeIntervention_titre(ctx, field)
+	case "description":
+		return ec.fieldContext_DemandeIntervention_description(ctx, field)
+	case "urgenceSuggeree":
+		return ec.fieldContext_DemandeIntervention_urgenceSuggeree(ctx, field)
+	case "statut":
+		return ec.fieldContext_DemandeIntervention_statut(ctx, field)
+	case "motifRejet":
+		return ec.fieldContext_DemandeIntervention_motifRejet(ctx, field)
+	case "equipementID":
+		return ec.fieldContext_DemandeIntervention_equipementID(ctx, field)
+	case "demandeurID":
+		return ec.fieldContext_DemandeIntervention_demandeurID(ctx, field)
+	case "societeID":
+		return ec.fieldContext_DemandeIntervention_societeID(ctx, field)
+	case "interventionID":
+		return ec.fieldContext_DemandeIntervention_interventionID(ctx, field)
+	case "doublonDeID":
+		return ec.fieldContext_DemandeIntervention_doublonDeID(ctx, field)
+	case "dateTraitement":
+		return ec.fieldContext_DemandeIntervention_dateTraitement(ctx, field)
+	case "traiteParID":
+		return ec.fieldContext_DemandeIntervention_traiteParID(ctx, field)
+	case "equipement":
+		return ec.fieldContext_DemandeIntervention_equipement(ctx, field)
+	case "demandeur":
+		return ec.fieldContext_DemandeIntervention_demandeur(ctx, field)
+	case "societe":
+		return ec.fieldContext_DemandeIntervention_societe(ctx, field)
+	case "intervention":
+		return ec.fieldContext_DemandeIntervention_intervention(ctx, field)
+	case "doublonDe":
+		return ec.fieldContext_DemandeIntervention_doublonDe(ctx, field)
+	case "traitePar":
+		return ec.fieldContext_DemandeIntervention_traitePar(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeIntervention", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeInterventionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DemandeInterventionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DemandeInterventionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DemandeInterventionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeInterventionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandeInterventionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DemandeInterventionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DemandeInterventionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandeInterventionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4863,6 +5216,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_tempsPasses(ctx, field)
 	case "commentaires":
 		return ec.fieldContext_Intervention_commentaires(ctx, field)
+	case "demande":
+		return ec.fieldContext_Intervention_demande(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
 	case "availableTransitions":
@@ -5931,6 +6286,52 @@ func (ec *executionContext) field_Mutation_ajusterStock_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approuverDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "priorite",
+		func(ctx context.Context, v any) (domain.Priorite, error) {
+			return ec.unmarshalNPriorite2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["priorite"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dateLimite",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dateLimite"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*domain.InterventionType, error) {
+			return ec.unmarshalOInterventionType2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "technicienId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["technicienId"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6449,6 +6850,28 @@ func (ec *executionContext) field_Mutation_markNotificationRead_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_marquerDoublon_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interventionId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_modifierCommentaire_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6468,6 +6891,28 @@ func (ec *executionContext) field_Mutation_modifierCommentaire_args(ctx context.
 		return nil, err
 	}
 	args["texte"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejeterDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "motif",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["motif"] = arg1
 	return args, nil
 }
 
@@ -6594,6 +7039,20 @@ func (ec *executionContext) field_Mutation_setTemporaryPassword_args(ctx context
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_soumettreDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateDemandeInterventionInput, error) {
+			return ec.unmarshalNCreateDemandeInterventionInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateDemandeInterventionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -7095,6 +7554,60 @@ func (ec *executionContext) field_Query_contrats_args(ctx context.Context, rawAr
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ContratWhereInput, error) {
 			return ec.unmarshalOContratWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContratWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandesIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DemandeInterventionOrder, error) {
+			return ec.unmarshalODemandeInterventionOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DemandeInterventionWhereInput, error) {
+			return ec.unmarshalODemandeInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7772,6 +8285,20 @@ func (ec *executionContext) field_Subscription_commentaireAjoute_args(ctx contex
 		return nil, err
 	}
 	args["interventionId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_demandeModifiee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -9212,6 +9739,685 @@ func (ec *executionContext) _ContratEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ContratEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContratEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DemandeIntervention_id(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemandeIntervention_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemandeIntervention_titre(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_titre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Titre, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_titre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeIntervention_description(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeIntervention_urgenceSuggeree(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_urgenceSuggeree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UrgenceSuggeree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Priorite) graphql.Marshaler {
+			return ec.marshalNPriorite2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_urgenceSuggeree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "Priorite")
+}
+
+func (ec *executionContext) _DemandeIntervention_statut(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_statut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.StatutDemande) graphql.Marshaler {
+			return ec.marshalNStatutDemande2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_statut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "StatutDemande")
+}
+
+func (ec *executionContext) _DemandeIntervention_motifRejet(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_motifRejet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MotifRejet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_motifRejet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemandeIntervention_equipementID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_equipementID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_equipementID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_demandeurID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_demandeurID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemandeurID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_demandeurID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_societeID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_societeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SocieteID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_societeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_interventionID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_interventionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterventionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_doublonDeID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_doublonDeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DoublonDeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_doublonDeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_dateTraitement(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_dateTraitement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateTraitement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_dateTraitement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemandeIntervention_traiteParID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_traiteParID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TraiteParID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_traiteParID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeIntervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandeIntervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_equipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipement(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalNEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_equipement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeIntervention_demandeur(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_demandeur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demandeur(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_demandeur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeIntervention_societe(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_societe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Societe(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Societe) graphql.Marshaler {
+			return ec.marshalOSociete2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSociete(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_societe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Societe(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeIntervention_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeIntervention_doublonDe(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_doublonDe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DoublonDe(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_doublonDe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeIntervention_traitePar(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_traitePar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TraitePar(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_traitePar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeInterventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeInterventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeInterventionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DemandeInterventionEdge) graphql.Marshaler {
+			return ec.marshalODemandeInterventionEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeInterventionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeInterventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeInterventionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeInterventionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeInterventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeInterventionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeInterventionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeInterventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeInterventionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeInterventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeInterventionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeInterventionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeInterventionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandeInterventionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeInterventionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeInterventionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeInterventionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeInterventionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeInterventionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeInterventionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeInterventionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeInterventionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandeInterventionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
@@ -11771,6 +12977,38 @@ func (ec *executionContext) fieldContext_Intervention_commentaires(ctx context.C
 	if fc.Args, err = ec.field_Intervention_commentaires_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_demande(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15179,6 +16417,236 @@ func (ec *executionContext) fieldContext_Mutation_supprimerCommentaire(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_supprimerCommentaire_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_soumettreDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_soumettreDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SoumettreDemande(ctx, fc.Args["input"].(ent.CreateDemandeInterventionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_soumettreDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_soumettreDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approuverDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approuverDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApprouverDemande(ctx, fc.Args["id"].(int), fc.Args["priorite"].(domain.Priorite), fc.Args["dateLimite"].(*time.Time), fc.Args["type"].(*domain.InterventionType), fc.Args["technicienId"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.DemandeIntervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.DemandeIntervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approuverDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approuverDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejeterDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejeterDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejeterDemande(ctx, fc.Args["id"].(int), fc.Args["motif"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.DemandeIntervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.DemandeIntervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejeterDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejeterDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_marquerDoublon(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_marquerDoublon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarquerDoublon(ctx, fc.Args["id"].(int), fc.Args["interventionId"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.DemandeIntervention
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.DemandeIntervention
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_marquerDoublon(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_marquerDoublon_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19033,6 +20501,50 @@ func (ec *executionContext) fieldContext_Query_planningForecast(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_demandesIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandesIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandesIntervention(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DemandeInterventionOrder), fc.Args["where"].(*ent.DemandeInterventionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeInterventionConnection) graphql.Marshaler {
+			return ec.marshalNDemandeInterventionConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandesIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeInterventionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandesIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_candidatsIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20318,6 +21830,50 @@ func (ec *executionContext) fieldContext_Subscription_commentaireAjoute(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_commentaireAjoute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_demandeModifiee(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_demandeModifiee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DemandeModifiee(ctx, fc.Args["id"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_demandeModifiee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_demandeModifiee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25542,6 +27098,69 @@ func UnmarshalCreateContratInput(ctx context.Context, raw any) (ent.CreateContra
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateDemandeInterventionInput(ctx context.Context, obj any) (ent.CreateDemandeInterventionInput, error) {
+	var it ent.CreateDemandeInterventionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"titre", "description", "urgenceSuggeree", "equipementID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "titre":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titre"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Titre = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "urgenceSuggeree":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgenceSuggeree"))
+			data, err := ec.unmarshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgenceSuggeree = data
+		case "equipementID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateDemandeInterventionInput unmarshals raw into the CreateDemandeInterventionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateDemandeInterventionInput(ctx context.Context, raw any) (ent.CreateDemandeInterventionInput, error) {
+	var out ent.CreateDemandeInterventionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateDemandeInterventionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateEquipementInput(ctx context.Context, obj any) (ent.CreateEquipementInput, error) {
 	var it ent.CreateEquipementInput
 	if obj == nil {
@@ -26309,6 +27928,1004 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInput, error) {
 	var out model.CreateUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDemandeInterventionOrder(ctx context.Context, obj any) (ent.DemandeInterventionOrder, error) {
+	var it ent.DemandeInterventionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDemandeInterventionOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDemandeInterventionOrder unmarshals raw into the DemandeInterventionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDemandeInterventionOrder(ctx context.Context, raw any) (ent.DemandeInterventionOrder, error) {
+	var out ent.DemandeInterventionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DemandeInterventionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDemandeInterventionWhereInput(ctx context.Context, obj any) (ent.DemandeInterventionWhereInput, error) {
+	var it ent.DemandeInterventionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "urgenceSuggeree", "urgenceSuggereeNEQ", "urgenceSuggereeIn", "urgenceSuggereeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "motifRejet", "motifRejetNEQ", "motifRejetIn", "motifRejetNotIn", "motifRejetGT", "motifRejetGTE", "motifRejetLT", "motifRejetLTE", "motifRejetContains", "motifRejetHasPrefix", "motifRejetHasSuffix", "motifRejetIsNil", "motifRejetNotNil", "motifRejetEqualFold", "motifRejetContainsFold", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "societeID", "societeIDNEQ", "societeIDIn", "societeIDNotIn", "societeIDIsNil", "societeIDNotNil", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "doublonDeID", "doublonDeIDNEQ", "doublonDeIDIn", "doublonDeIDNotIn", "doublonDeIDIsNil", "doublonDeIDNotNil", "dateTraitement", "dateTraitementNEQ", "dateTraitementIn", "dateTraitementNotIn", "dateTraitementGT", "dateTraitementGTE", "dateTraitementLT", "dateTraitementLTE", "dateTraitementIsNil", "dateTraitementNotNil", "traiteParID", "traiteParIDNEQ", "traiteParIDIn", "traiteParIDNotIn", "traiteParIDIsNil", "traiteParIDNotNil", "hasEquipement", "hasEquipementWith", "hasDemandeur", "hasDemandeurWith", "hasSociete", "hasSocieteWith", "hasIntervention", "hasInterventionWith", "hasDoublonDe", "hasDoublonDeWith", "hasTraitePar", "hasTraiteParWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "titre":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titre"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Titre = data
+		case "titreNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreNEQ = data
+		case "titreIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreIn = data
+		case "titreNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreNotIn = data
+		case "titreGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreGT = data
+		case "titreGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreGTE = data
+		case "titreLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreLT = data
+		case "titreLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreLTE = data
+		case "titreContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreContains = data
+		case "titreHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreHasPrefix = data
+		case "titreHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreHasSuffix = data
+		case "titreEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreEqualFold = data
+		case "titreContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titreContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitreContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "urgenceSuggeree":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgenceSuggeree"))
+			data, err := ec.unmarshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgenceSuggeree = data
+		case "urgenceSuggereeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgenceSuggereeNEQ"))
+			data, err := ec.unmarshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgenceSuggereeNEQ = data
+		case "urgenceSuggereeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgenceSuggereeIn"))
+			data, err := ec.unmarshalOPriorite2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPrioriteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgenceSuggereeIn = data
+		case "urgenceSuggereeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgenceSuggereeNotIn"))
+			data, err := ec.unmarshalOPriorite2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPrioriteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgenceSuggereeNotIn = data
+		case "statut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statut"))
+			data, err := ec.unmarshalOStatutDemande2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statut = data
+		case "statutNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statutNEQ"))
+			data, err := ec.unmarshalOStatutDemande2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatutNEQ = data
+		case "statutIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statutIn"))
+			data, err := ec.unmarshalOStatutDemande2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemandeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatutIn = data
+		case "statutNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statutNotIn"))
+			data, err := ec.unmarshalOStatutDemande2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemandeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatutNotIn = data
+		case "motifRejet":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejet"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejet = data
+		case "motifRejetNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetNEQ = data
+		case "motifRejetIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetIn = data
+		case "motifRejetNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetNotIn = data
+		case "motifRejetGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetGT = data
+		case "motifRejetGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetGTE = data
+		case "motifRejetLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetLT = data
+		case "motifRejetLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetLTE = data
+		case "motifRejetContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetContains = data
+		case "motifRejetHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetHasPrefix = data
+		case "motifRejetHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetHasSuffix = data
+		case "motifRejetIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetIsNil = data
+		case "motifRejetNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetNotNil = data
+		case "motifRejetEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetEqualFold = data
+		case "motifRejetContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motifRejetContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotifRejetContainsFold = data
+		case "equipementID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementID = data
+		case "equipementIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNEQ = data
+		case "equipementIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDIn = data
+		case "equipementIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNotIn = data
+		case "demandeurID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeurID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeurID = data
+		case "demandeurIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeurIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeurIDNEQ = data
+		case "demandeurIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeurIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeurIDIn = data
+		case "demandeurIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeurIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeurIDNotIn = data
+		case "societeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteID = data
+		case "societeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDNEQ = data
+		case "societeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDIn = data
+		case "societeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDNotIn = data
+		case "societeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDIsNil = data
+		case "societeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("societeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocieteIDNotNil = data
+		case "interventionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionID = data
+		case "interventionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNEQ = data
+		case "interventionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIn = data
+		case "interventionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotIn = data
+		case "interventionIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIsNil = data
+		case "interventionIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotNil = data
+		case "doublonDeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doublonDeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoublonDeID = data
+		case "doublonDeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doublonDeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoublonDeIDNEQ = data
+		case "doublonDeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doublonDeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoublonDeIDIn = data
+		case "doublonDeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doublonDeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoublonDeIDNotIn = data
+		case "doublonDeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doublonDeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoublonDeIDIsNil = data
+		case "doublonDeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doublonDeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoublonDeIDNotNil = data
+		case "dateTraitement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitement"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitement = data
+		case "dateTraitementNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementNEQ = data
+		case "dateTraitementIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementIn = data
+		case "dateTraitementNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementNotIn = data
+		case "dateTraitementGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementGT = data
+		case "dateTraitementGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementGTE = data
+		case "dateTraitementLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementLT = data
+		case "dateTraitementLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementLTE = data
+		case "dateTraitementIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementIsNil = data
+		case "dateTraitementNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTraitementNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTraitementNotNil = data
+		case "traiteParID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("traiteParID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TraiteParID = data
+		case "traiteParIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("traiteParIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TraiteParIDNEQ = data
+		case "traiteParIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("traiteParIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TraiteParIDIn = data
+		case "traiteParIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("traiteParIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TraiteParIDNotIn = data
+		case "traiteParIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("traiteParIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TraiteParIDIsNil = data
+		case "traiteParIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("traiteParIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TraiteParIDNotNil = data
+		case "hasEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipement = data
+		case "hasEquipementWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipementWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipementWith = data
+		case "hasDemandeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandeur"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemandeur = data
+		case "hasDemandeurWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandeurWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemandeurWith = data
+		case "hasSociete":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSociete"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSociete = data
+		case "hasSocieteWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSocieteWith"))
+			data, err := ec.unmarshalOSocieteWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSocieteWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSocieteWith = data
+		case "hasIntervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIntervention = data
+		case "hasInterventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionWith = data
+		case "hasDoublonDe":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDoublonDe"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDoublonDe = data
+		case "hasDoublonDeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDoublonDeWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDoublonDeWith = data
+		case "hasTraitePar":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTraitePar"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTraitePar = data
+		case "hasTraiteParWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTraiteParWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTraiteParWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDemandeInterventionWhereInput unmarshals raw into the DemandeInterventionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDemandeInterventionWhereInput(ctx context.Context, raw any) (ent.DemandeInterventionWhereInput, error) {
+	var out ent.DemandeInterventionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DemandeInterventionWhereInput", raw, &out)
 	return out, err
 }
 
@@ -29892,7 +32509,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31964,6 +34581,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasCommentairesWith = data
+		case "hasDemande":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemande"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemande = data
+		case "hasDemandeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandeWith"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemandeWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -41595,6 +44226,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Document(ctx, sel, obj)
+	case *ent.DemandeIntervention:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DemandeIntervention(ctx, sel, obj)
 	case *ent.Contrat:
 		if obj == nil {
 			return graphql.Null
@@ -42105,6 +44741,226 @@ func (ec *executionContext) _ContratEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._ContratEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeInterventionImplementors = []string{"DemandeIntervention", "Node"}
+
+func (ec *executionContext) _DemandeIntervention(ctx context.Context, sel ast.SelectionSet, obj *ent.DemandeIntervention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeInterventionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeIntervention")
+		case "id":
+			out.Values[i] = ec._DemandeIntervention_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DemandeIntervention_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DemandeIntervention_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titre":
+			out.Values[i] = ec._DemandeIntervention_titre(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._DemandeIntervention_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "urgenceSuggeree":
+			out.Values[i] = ec._DemandeIntervention_urgenceSuggeree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statut":
+			out.Values[i] = ec._DemandeIntervention_statut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "motifRejet":
+			out.Values[i] = ec._DemandeIntervention_motifRejet(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipementID":
+			out.Values[i] = ec._DemandeIntervention_equipementID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "demandeurID":
+			out.Values[i] = ec._DemandeIntervention_demandeurID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "societeID":
+			out.Values[i] = ec._DemandeIntervention_societeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interventionID":
+			out.Values[i] = ec._DemandeIntervention_interventionID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "doublonDeID":
+			out.Values[i] = ec._DemandeIntervention_doublonDeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dateTraitement":
+			out.Values[i] = ec._DemandeIntervention_dateTraitement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "traiteParID":
+			out.Values[i] = ec._DemandeIntervention_traiteParID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_equipement(ctx, field, obj)
+				})
+		case "demandeur":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_demandeur(ctx, field, obj)
+				})
+		case "societe":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_societe(ctx, field, obj)
+				})
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_intervention(ctx, field, obj)
+				})
+		case "doublonDe":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_doublonDe(ctx, field, obj)
+				})
+		case "traitePar":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_traitePar(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeInterventionConnectionImplementors = []string{"DemandeInterventionConnection"}
+
+func (ec *executionContext) _DemandeInterventionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DemandeInterventionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeInterventionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeInterventionConnection")
+		case "edges":
+			out.Values[i] = ec._DemandeInterventionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DemandeInterventionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DemandeInterventionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandeInterventionEdgeImplementors = []string{"DemandeInterventionEdge"}
+
+func (ec *executionContext) _DemandeInterventionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DemandeInterventionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandeInterventionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandeInterventionEdge")
+		case "node":
+			out.Values[i] = ec._DemandeInterventionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DemandeInterventionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42798,6 +45654,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_commentaires(ctx, field, obj)
+				})
+		case "demande":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_demande(ctx, field, obj)
 				})
 		case "utilisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -43541,6 +46403,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "supprimerCommentaire":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_supprimerCommentaire(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "soumettreDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_soumettreDemande(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approuverDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approuverDemande(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejeterDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejeterDemande(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marquerDoublon":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_marquerDoublon(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -44493,6 +47383,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_planningForecast(ctx, field)
 				})
+		case "demandesIntervention":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandesIntervention(ctx, field)
+				})
 		case "candidatsIntervention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44913,6 +47809,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_notificationReceived(ctx, fields[0])
 	case "commentaireAjoute":
 		return ec._Subscription_commentaireAjoute(ctx, fields[0])
+	case "demandeModifiee":
+		return ec._Subscription_demandeModifiee(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -46157,6 +49055,11 @@ func (ec *executionContext) unmarshalNCreateContratInput2githubᚗcomᚋmifmaroc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateDemandeInterventionInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateDemandeInterventionInput(ctx context.Context, v any) (ent.CreateDemandeInterventionInput, error) {
+	res, err := ec.unmarshalInputCreateDemandeInterventionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateEquipementInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateEquipementInput(ctx context.Context, v any) (ent.CreateEquipementInput, error) {
 	res, err := ec.unmarshalInputCreateEquipementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46219,6 +49122,46 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 		graphql.AddInvalidNullFromMarshaler(ctx, "Cursor!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeIntervention!")
+		return graphql.Null
+	}
+	return ec._DemandeIntervention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandeInterventionConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeInterventionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeInterventionConnection!")
+		return graphql.Null
+	}
+	return ec._DemandeInterventionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemandeInterventionOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrder(ctx context.Context, v any) (*ent.DemandeInterventionOrder, error) {
+	res, err := ec.unmarshalInputDemandeInterventionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDemandeInterventionOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrderField(ctx context.Context, v any) (*ent.DemandeInterventionOrderField, error) {
+	var res = new(ent.DemandeInterventionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDemandeInterventionOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeInterventionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandeInterventionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDemandeInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInput(ctx context.Context, v any) (*ent.DemandeInterventionWhereInput, error) {
+	res, err := ec.unmarshalInputDemandeInterventionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDisponibilite2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐDisponibilite(ctx context.Context, v any) (domain.Disponibilite, error) {
@@ -46930,6 +49873,16 @@ func (ec *executionContext) marshalNSocieteOrderField2ᚖgithubᚗcomᚋmifmaroc
 func (ec *executionContext) unmarshalNSocieteWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐSocieteWhereInput(ctx context.Context, v any) (*ent.SocieteWhereInput, error) {
 	res, err := ec.unmarshalInputSocieteWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStatutDemande2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx context.Context, v any) (domain.StatutDemande, error) {
+	var res domain.StatutDemande
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatutDemande2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx context.Context, sel ast.SelectionSet, v domain.StatutDemande) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNStatutEnvoi2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutEnvoi(ctx context.Context, v any) (domain.StatutEnvoi, error) {
@@ -47726,6 +50679,75 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	_ = ctx
 	res := MarshalCursor(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemandeIntervention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODemandeInterventionEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandeInterventionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODemandeInterventionEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODemandeInterventionEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeInterventionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemandeInterventionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODemandeInterventionOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrderᚄ(ctx context.Context, v any) ([]*ent.DemandeInterventionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemandeInterventionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemandeInterventionOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemandeInterventionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemandeInterventionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemandeInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODemandeInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInput(ctx context.Context, v any) (*ent.DemandeInterventionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDemandeInterventionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODisponibilite2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐDisponibiliteᚄ(ctx context.Context, v any) ([]domain.Disponibilite, error) {
@@ -49243,6 +52265,58 @@ func (ec *executionContext) unmarshalOSocieteWhereInput2ᚖgithubᚗcomᚋmifmar
 	}
 	res, err := ec.unmarshalInputSocieteWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStatutDemande2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemandeᚄ(ctx context.Context, v any) ([]domain.StatutDemande, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.StatutDemande, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatutDemande2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStatutDemande2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemandeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.StatutDemande) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatutDemande2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOStatutDemande2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx context.Context, v any) (*domain.StatutDemande, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(domain.StatutDemande)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatutDemande2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx context.Context, sel ast.SelectionSet, v *domain.StatutDemande) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOStatutEnvoi2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutEnvoiᚄ(ctx context.Context, v any) ([]domain.StatutEnvoi, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
+	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -85,6 +86,7 @@ type Services struct {
 	Plannings     *planning.Service
 	Stock         *stock.Service
 	Commentaires  *commentaire.Service
+	Demandes      *demande.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Notifications *notify.Service
@@ -113,6 +115,7 @@ func NewServer(o Options) *handler.Server {
 		plannings:     o.Services.Plannings,
 		stock:         o.Services.Stock,
 		commentaires:  o.Services.Commentaires,
+		demandes:      o.Services.Demandes,
 		scheduler:     o.Services.Scheduler,
 		documents:     o.Services.Documents,
 		notifications: o.Services.Notifications,

@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
+	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -44,6 +45,7 @@ type Resolver struct {
 	plannings     *planning.Service
 	stock         *stock.Service
 	commentaires  *commentaire.Service
+	demandes      *demande.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service

@@ -45,6 +45,18 @@ func (f ContratFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContratMutation", m)
 }
 
+// The DemandeInterventionFunc type is an adapter to allow the use of ordinary
+// function as DemandeIntervention mutator.
+type DemandeInterventionFunc func(context.Context, *ent.DemandeInterventionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DemandeInterventionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DemandeInterventionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DemandeInterventionMutation", m)
+}
+
 // The DocumentFunc type is an adapter to allow the use of ordinary
 // function as Document mutator.
 type DocumentFunc func(context.Context, *ent.DocumentMutation) (ent.Value, error)

@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -167,6 +168,33 @@ func (f TraverseContrat) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContratQuery", q)
+}
+
+// The DemandeInterventionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DemandeInterventionFunc func(context.Context, *ent.DemandeInterventionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DemandeInterventionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DemandeInterventionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DemandeInterventionQuery", q)
+}
+
+// The TraverseDemandeIntervention type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDemandeIntervention func(context.Context, *ent.DemandeInterventionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDemandeIntervention) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDemandeIntervention) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DemandeInterventionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DemandeInterventionQuery", q)
 }
 
 // The DocumentFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -664,6 +692,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CompetenceQuery, predicate.Competence, competence.OrderOption]{typ: ent.TypeCompetence, tq: q}, nil
 	case *ent.ContratQuery:
 		return &query[*ent.ContratQuery, predicate.Contrat, contrat.OrderOption]{typ: ent.TypeContrat, tq: q}, nil
+	case *ent.DemandeInterventionQuery:
+		return &query[*ent.DemandeInterventionQuery, predicate.DemandeIntervention, demandeintervention.OrderOption]{typ: ent.TypeDemandeIntervention, tq: q}, nil
 	case *ent.DocumentQuery:
 		return &query[*ent.DocumentQuery, predicate.Document, document.OrderOption]{typ: ent.TypeDocument, tq: q}, nil
 	case *ent.EquipementQuery:

@@ -116,6 +116,8 @@ const (
 	EdgeTempsPasses = "temps_passes"
 	// EdgeCommentaires holds the string denoting the commentaires edge name in mutations.
 	EdgeCommentaires = "commentaires"
+	// EdgeDemande holds the string denoting the demande edge name in mutations.
+	EdgeDemande = "demande"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -209,6 +211,13 @@ const (
 	CommentairesInverseTable = "commentaires"
 	// CommentairesColumn is the table column denoting the commentaires relation/edge.
 	CommentairesColumn = "intervention_id"
+	// DemandeTable is the table that holds the demande relation/edge.
+	DemandeTable = "demande_interventions"
+	// DemandeInverseTable is the table name for the DemandeIntervention entity.
+	// It exists in this package in order to avoid circular dependency with the "demandeintervention" package.
+	DemandeInverseTable = "demande_interventions"
+	// DemandeColumn is the table column denoting the demande relation/edge.
+	DemandeColumn = "intervention_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -676,6 +685,13 @@ func ByCommentaires(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByDemandeField orders the results by demande field.
+func ByDemandeField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDemandeStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -778,6 +794,13 @@ func newCommentairesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CommentairesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
+	)
+}
+func newDemandeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DemandeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, DemandeTable, DemandeColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

@@ -2117,6 +2117,34 @@ func HasCommentairesWith(preds ...predicate.Commentaire) predicate.Intervention 
 	})
 }
 
+// HasDemande applies the HasEdge predicate on the "demande" edge.
+func HasDemande() predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "DemandeIntervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDemandeStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, DemandeTable, DemandeColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDemandeWith applies the HasEdge predicate on the "demande" edge with a given conditions (other predicates).
+func HasDemandeWith(preds ...predicate.DemandeIntervention) predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		step := newDemandeStep()
+		preds := visibility.Neighbors(s, "DemandeIntervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasUtilisations applies the HasEdge predicate on the "utilisations" edge.
 func HasUtilisations() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {

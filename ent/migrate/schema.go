@@ -120,6 +120,100 @@ var (
 			},
 		},
 	}
+	// DemandeInterventionsColumns holds the columns for the "demande_interventions" table.
+	DemandeInterventionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "titre", Type: field.TypeString, Size: 200},
+		{Name: "description", Type: field.TypeString, Size: 5000},
+		{Name: "urgence_suggeree", Type: field.TypeEnum, Enums: []string{"URGENTE", "HAUTE", "NORMALE", "BASSE", "PROGRAMMEE"}, Default: "NORMALE"},
+		{Name: "statut", Type: field.TypeEnum, Enums: []string{"NOUVELLE", "APPROUVEE", "REJETEE", "DOUBLON"}, Default: "NOUVELLE"},
+		{Name: "motif_rejet", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "date_traitement", Type: field.TypeTime, Nullable: true},
+		{Name: "equipement_id", Type: field.TypeInt},
+		{Name: "demandeur_id", Type: field.TypeInt},
+		{Name: "societe_id", Type: field.TypeInt, Nullable: true},
+		{Name: "doublon_de_id", Type: field.TypeInt, Nullable: true},
+		{Name: "traite_par_id", Type: field.TypeInt, Nullable: true},
+		{Name: "intervention_id", Type: field.TypeInt, Unique: true, Nullable: true},
+	}
+	// DemandeInterventionsTable holds the schema information for the "demande_interventions" table.
+	DemandeInterventionsTable = &schema.Table{
+		Name:       "demande_interventions",
+		Columns:    DemandeInterventionsColumns,
+		PrimaryKey: []*schema.Column{DemandeInterventionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "demande_interventions_equipements_equipement",
+				Columns:    []*schema.Column{DemandeInterventionsColumns[9]},
+				RefColumns: []*schema.Column{EquipementsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "demande_interventions_users_demandeur",
+				Columns:    []*schema.Column{DemandeInterventionsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "demande_interventions_societes_societe",
+				Columns:    []*schema.Column{DemandeInterventionsColumns[11]},
+				RefColumns: []*schema.Column{SocietesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "demande_interventions_interventions_doublon_de",
+				Columns:    []*schema.Column{DemandeInterventionsColumns[12]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "demande_interventions_users_traite_par",
+				Columns:    []*schema.Column{DemandeInterventionsColumns[13]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "demande_interventions_interventions_demande",
+				Columns:    []*schema.Column{DemandeInterventionsColumns[14]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "demandeintervention_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{DemandeInterventionsColumns[1]},
+			},
+			{
+				Name:    "demandeintervention_demandeur_id",
+				Unique:  false,
+				Columns: []*schema.Column{DemandeInterventionsColumns[10]},
+			},
+			{
+				Name:    "demandeintervention_societe_id",
+				Unique:  false,
+				Columns: []*schema.Column{DemandeInterventionsColumns[11]},
+			},
+			{
+				Name:    "demandeintervention_statut",
+				Unique:  false,
+				Columns: []*schema.Column{DemandeInterventionsColumns[6]},
+			},
+			{
+				Name:    "demandeintervention_equipement_id",
+				Unique:  false,
+				Columns: []*schema.Column{DemandeInterventionsColumns[9]},
+			},
+			{
+				Name:    "demandeintervention_doublon_de_id",
+				Unique:  false,
+				Columns: []*schema.Column{DemandeInterventionsColumns[12]},
+			},
+		},
+	}
 	// DocumentsColumns holds the columns for the "documents" table.
 	DocumentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1230,6 +1324,7 @@ var (
 		CommentairesTable,
 		CompetencesTable,
 		ContratsTable,
+		DemandeInterventionsTable,
 		DocumentsTable,
 		EquipementsTable,
 		HistoriqueInterventionsTable,
@@ -1264,6 +1359,15 @@ func init() {
 	ContratsTable.ForeignKeys[0].RefTable = SocietesTable
 	ContratsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	DemandeInterventionsTable.ForeignKeys[0].RefTable = EquipementsTable
+	DemandeInterventionsTable.ForeignKeys[1].RefTable = UsersTable
+	DemandeInterventionsTable.ForeignKeys[2].RefTable = SocietesTable
+	DemandeInterventionsTable.ForeignKeys[3].RefTable = InterventionsTable
+	DemandeInterventionsTable.ForeignKeys[4].RefTable = UsersTable
+	DemandeInterventionsTable.ForeignKeys[5].RefTable = InterventionsTable
+	DemandeInterventionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	DocumentsTable.ForeignKeys[0].RefTable = InterventionsTable
 	DocumentsTable.ForeignKeys[1].RefTable = UsersTable

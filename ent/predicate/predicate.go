@@ -15,6 +15,9 @@ type Competence func(*sql.Selector)
 // Contrat is the predicate function for contrat builders.
 type Contrat func(*sql.Selector)
 
+// DemandeIntervention is the predicate function for demandeintervention builders.
+type DemandeIntervention func(*sql.Selector)
+
 // Document is the predicate function for document builders.
 type Document func(*sql.Selector)
 

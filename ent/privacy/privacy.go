@@ -183,6 +183,30 @@ func (f ContratMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContratMutation", m)
 }
 
+// The DemandeInterventionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DemandeInterventionQueryRuleFunc func(context.Context, *ent.DemandeInterventionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DemandeInterventionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DemandeInterventionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DemandeInterventionQuery", q)
+}
+
+// The DemandeInterventionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DemandeInterventionMutationRuleFunc func(context.Context, *ent.DemandeInterventionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DemandeInterventionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DemandeInterventionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DemandeInterventionMutation", m)
+}
+
 // The DocumentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DocumentQueryRuleFunc func(context.Context, *ent.DocumentQuery) error
@@ -656,6 +680,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContratQuery:
 		return q.Filter(), nil
+	case *ent.DemandeInterventionQuery:
+		return q.Filter(), nil
 	case *ent.DocumentQuery:
 		return q.Filter(), nil
 	case *ent.EquipementQuery:
@@ -704,6 +730,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CompetenceMutation:
 		return m.Filter(), nil
 	case *ent.ContratMutation:
+		return m.Filter(), nil
+	case *ent.DemandeInterventionMutation:
 		return m.Filter(), nil
 	case *ent.DocumentMutation:
 		return m.Filter(), nil

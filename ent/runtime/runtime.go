@@ -9,6 +9,7 @@ import (
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -189,6 +190,66 @@ func init() {
 	contratDescSLABasseHeures := contratFields[10].Descriptor()
 	// contrat.SLABasseHeuresValidator is a validator for the "sla_basse_heures" field. It is called by the builders before save.
 	contrat.SLABasseHeuresValidator = contratDescSLABasseHeures.Validators[0].(func(int) error)
+	demandeinterventionMixin := schema.DemandeIntervention{}.Mixin()
+	demandeintervention.Policy = privacy.NewPolicies(schema.DemandeIntervention{})
+	demandeintervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := demandeintervention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	demandeinterventionMixinFields0 := demandeinterventionMixin[0].Fields()
+	_ = demandeinterventionMixinFields0
+	demandeinterventionFields := schema.DemandeIntervention{}.Fields()
+	_ = demandeinterventionFields
+	// demandeinterventionDescCreatedAt is the schema descriptor for created_at field.
+	demandeinterventionDescCreatedAt := demandeinterventionMixinFields0[0].Descriptor()
+	// demandeintervention.DefaultCreatedAt holds the default value on creation for the created_at field.
+	demandeintervention.DefaultCreatedAt = demandeinterventionDescCreatedAt.Default.(func() time.Time)
+	// demandeinterventionDescUpdatedAt is the schema descriptor for updated_at field.
+	demandeinterventionDescUpdatedAt := demandeinterventionMixinFields0[1].Descriptor()
+	// demandeintervention.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	demandeintervention.DefaultUpdatedAt = demandeinterventionDescUpdatedAt.Default.(func() time.Time)
+	// demandeintervention.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	demandeintervention.UpdateDefaultUpdatedAt = demandeinterventionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// demandeinterventionDescTitre is the schema descriptor for titre field.
+	demandeinterventionDescTitre := demandeinterventionFields[0].Descriptor()
+	// demandeintervention.TitreValidator is a validator for the "titre" field. It is called by the builders before save.
+	demandeintervention.TitreValidator = func() func(string) error {
+		validators := demandeinterventionDescTitre.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(titre string) error {
+			for _, fn := range fns {
+				if err := fn(titre); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// demandeinterventionDescDescription is the schema descriptor for description field.
+	demandeinterventionDescDescription := demandeinterventionFields[1].Descriptor()
+	// demandeintervention.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	demandeintervention.DescriptionValidator = func() func(string) error {
+		validators := demandeinterventionDescDescription.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(description string) error {
+			for _, fn := range fns {
+				if err := fn(description); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	documentMixin := schema.Document{}.Mixin()
 	document.Policy = privacy.NewPolicies(schema.Document{})
 	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {

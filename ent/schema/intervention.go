@@ -172,6 +172,8 @@ func (Intervention) Edges() []ent.Edge {
 			Annotations(serverSet, entgql.RelayConnection(), shape.OrderBy("debut", "id")),
 		// Oldest first unless orderBy says otherwise (the default order is the id's).
 		edge.To("commentaires", Commentaire.Type).Annotations(entgql.RelayConnection(), serverSet),
+		// The work request its approval came from (internal/demande), if any.
+		edge.To("demande", DemandeIntervention.Type).Unique().Annotations(serverSet),
 	}
 }
 

@@ -75,6 +75,7 @@ var (
 	MouvementStockRows       = read[predicate.MouvementStock, *ent.MouvementStockQuery](ent.TypeMouvementStock)
 	TempsPasseRows           = read[predicate.TempsPasse, *ent.TempsPasseQuery](ent.TypeTempsPasse)
 	CommentaireRows          = read[predicate.Commentaire, *ent.CommentaireQuery](ent.TypeCommentaire)
+	DemandeInterventionRows  = read[predicate.DemandeIntervention, *ent.DemandeInterventionQuery](ent.TypeDemandeIntervention)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so

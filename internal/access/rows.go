@@ -9,6 +9,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
@@ -273,6 +274,16 @@ var rules = map[string]rule{
 	},
 
 	ent.TypeCompetence: everyRow,
+
+	// Work requests: staff triage them all; everyone follows his own, and a client also
+	// those of his company (viewer.SocieteID, which only a CLIENT account carries), so that
+	// colleagues do not report the same breakdown twice.
+	ent.TypeDemandeIntervention: staffAll(func(v *viewer.Viewer) predicate.DemandeIntervention {
+		if v.Is(domain.RoleClient) && v.SocieteID != 0 {
+			return demandeintervention.Or(demandeintervention.DemandeurID(v.UserID), demandeintervention.SocieteID(v.SocieteID))
+		}
+		return demandeintervention.DemandeurID(v.UserID)
+	}),
 }
 
 // read is the read policy of entity typ, whose predicates have type P and queries type Q: its

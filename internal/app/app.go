@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
@@ -319,6 +320,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Plannings:     &planning.Service{Client: db.Ent, Zone: cfg.Zone},
 			Stock:         &stock.Service{Client: db.Ent, Now: now, Log: log, Events: events},
 			Commentaires:  &commentaire.Service{Client: db.Ent, Log: log, Events: events},
+			Demandes:      &demande.Service{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events},
 			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},

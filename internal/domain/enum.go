@@ -194,6 +194,21 @@ const (
 	MouvementRetour TypeMouvement = "RETOUR"
 )
 
+// StatutDemande is where a work request stands in its triage.
+type StatutDemande string
+
+// Work request statuses: a request is triaged once, from NOUVELLE.
+const (
+	// DemandeNouvelle waits for a RESPONSABLE or an ADMIN.
+	DemandeNouvelle StatutDemande = "NOUVELLE"
+	// DemandeApprouvee became an intervention.
+	DemandeApprouvee StatutDemande = "APPROUVEE"
+	// DemandeRejetee was refused, with a reason.
+	DemandeRejetee StatutDemande = "REJETEE"
+	// DemandeDoublon reports work an existing intervention already covers.
+	DemandeDoublon StatutDemande = "DOUBLON"
+)
+
 // enumValues lists every value of each enumeration, in declaration order.
 var enumValues = map[string][]string{
 	"Role":               {"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"},
@@ -211,6 +226,7 @@ var enumValues = map[string][]string{
 	"StatutEnvoi":        {"EN_ATTENTE", "ENVOYEE", "ECHEC"},
 	"ContratStatut":      {"ACTIF", "SUSPENDU", "RESILIE", "EXPIRE"},
 	"TypeMouvement":      {"ENTREE", "SORTIE", "AJUSTEMENT", "RETOUR"},
+	"StatutDemande":      {"NOUVELLE", "APPROUVEE", "REJETEE", "DOUBLON"},
 }
 
 // unmarshalEnum reads a GraphQL enum value into dst after checking it belongs to the enum.

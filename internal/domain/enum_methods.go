@@ -178,3 +178,14 @@ func (v TypeMouvement) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
 
 // UnmarshalGQL accepts only the values of TypeMouvement.
 func (v *TypeMouvement) UnmarshalGQL(src any) error { return unmarshalEnum(v, "TypeMouvement", src) }
+
+// Values lists every StatutDemande; ent uses it for the column's allowed values.
+func (StatutDemande) Values() []string { return enumValues["StatutDemande"] }
+
+func (v StatutDemande) String() string { return string(v) }
+
+// MarshalGQL writes the value as a GraphQL enum.
+func (v StatutDemande) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
+
+// UnmarshalGQL accepts only the values of StatutDemande.
+func (v *StatutDemande) UnmarshalGQL(src any) error { return unmarshalEnum(v, "StatutDemande", src) }

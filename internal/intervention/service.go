@@ -106,17 +106,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 		return nil, domain.Errorf(domain.CodeForbidden, "your role may not create interventions")
 	}
 	now := s.Now()
-	c, err := s.createLinks(ctx, &in, now)
+	manual, err := s.Prepare(ctx, &in, now)
 	if err != nil {
 		return nil, err
-	}
-	manual := in.DateLimite != nil
-	if !manual {
-		p := domain.PrioriteNormale
-		if in.Priorite != nil {
-			p = *in.Priorite
-		}
-		in.DateLimite = s.SLA.Under(c, now, p)
 	}
 	var created *ent.Intervention
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
@@ -134,6 +126,26 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 	s.Events.Publish(ctx, Opened(created, v.UserID))
 	s.Log.InfoContext(ctx, "intervention created", "event", "intervention_created", "intervention_id", created.ID, "user_id", v.UserID)
 	return created, nil
+}
+
+// Prepare checks and completes a new intervention before the transaction that opens it
+// (Open): its links (createLinks), and its deadline, the SLA of its priority under its
+// contract unless given (manual reports that it was given). Whoever creates an intervention
+// (this service, the triage of work requests) goes through it.
+func (s *Service) Prepare(ctx context.Context, in *ent.CreateInterventionInput, now time.Time) (manual bool, err error) {
+	c, err := s.createLinks(ctx, in, now)
+	if err != nil {
+		return false, err
+	}
+	manual = in.DateLimite != nil
+	if !manual {
+		p := domain.PrioriteNormale
+		if in.Priorite != nil {
+			p = *in.Priorite
+		}
+		in.DateLimite = s.SLA.Under(c, now, p)
+	}
+	return manual, nil
 }
 
 // createLinks checks the rows a new intervention links to (checkLinks; its client must be

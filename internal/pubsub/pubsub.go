@@ -23,6 +23,14 @@ type Event struct {
 	Statut       *StatutChange      `json:"s,omitempty"`
 	Notification *NotificationSent  `json:"n,omitempty"`
 	Commentaire  *CommentaireAjoute `json:"c,omitempty"`
+	Demande      *DemandeChange     `json:"d,omitempty"`
+}
+
+// DemandeChange reports a work request submitted or triaged; who may see it is decided by
+// reading the request under the subscriber's rule (internal/access).
+type DemandeChange struct {
+	DemandeID int                  `json:"id"`
+	Statut    domain.StatutDemande `json:"to"`
 }
 
 // StatutChange reports an intervention's status change (or creation: Ancien nil), with what

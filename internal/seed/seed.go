@@ -259,6 +259,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return err
 	}
 	step("%d stock movements over %d parts", moves, len(pieces))
+	requests, err := demandes(ctx, client, s, clientUsers, techUsers, societes, equipements, staff, now)
+	if err != nil {
+		return fmt.Errorf("work requests: %w", err)
+	}
+	step("%d work requests", requests)
 	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
 	// planner would otherwise see the tables as empty until autovacuum comes by.
 	if _, err := client.ExecContext(ctx, sqlVacuumAnalyze); err != nil {
