@@ -351,10 +351,10 @@ func TestDemandeModifiee(t *testing.T) {
 
 	e.As(t, e.techUser).MustData(demandeSoumettre, map[string]any{"in": map[string]any{
 		"titre": "Du technicien", "description": "Bruit", "equipementID": strconv.Itoa(e.eq.ID)}}, &struct{}{})
-	id := e.submit(t, "Chaudière")
-	e.As(t, e.resp).MustData(demandeApprouver, map[string]any{"id": id, "p": "NORMALE"}, &struct{}{})
+	// An event carries the request as it is when it is delivered: each step is awaited
+	// before the next, so that each event shows its own.
 	var got []string
-	for range 2 {
+	receive := func() {
 		var ev struct {
 			Data struct {
 				DemandeModifiee struct{ Titre, Statut string }
@@ -365,6 +365,10 @@ func TestDemandeModifiee(t *testing.T) {
 		}
 		got = append(got, ev.Data.DemandeModifiee.Titre+" "+ev.Data.DemandeModifiee.Statut)
 	}
+	id := e.submit(t, "Chaudière")
+	receive()
+	e.As(t, e.resp).MustData(demandeApprouver, map[string]any{"id": id, "p": "NORMALE"}, &struct{}{})
+	receive()
 	if diff := cmp.Diff([]string{"Chaudière NOUVELLE", "Chaudière APPROUVEE"}, got); diff != "" {
 		t.Errorf("requester's events (-want +got):\n%s", diff)
 	}
