@@ -435,3 +435,45 @@ func TestSubscriptionNonInterference(t *testing.T) {
 		})
 	}
 }
+
+// probesThrough are the probes, two hops deep, whose root, nested path or filter names word:
+// the questions that reach one entity. The test fails when none does.
+func probesThrough(t *testing.T, word string) []probe {
+	t.Helper()
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	var out []probe
+	for _, p := range allProbes(schema, 2) {
+		if strings.Contains(p.root+p.nested+p.where, word) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no probe reaches %q", word)
+	}
+	t.Logf("%d probes", len(out))
+	return out
+}
+
+// requireUnseen asks probes as viewer and as ADMIN, runs change (rows viewer may not read),
+// and asks again: viewer must get every answer unchanged, and ADMIN at least one changed, or
+// the questions would prove nothing. what names the rows in the failures.
+func requireUnseen(t *testing.T, w *world, viewer *ent.User, probes []probe, what string, change func()) {
+	t.Helper()
+	as, admin := w.env.As(t, viewer), w.env.As(t, w.admin)
+	before, adminBefore := ask(t, as, probes), ask(t, admin, probes)
+	change()
+	after, adminAfter := ask(t, as, probes), ask(t, admin, probes)
+	seen := 0
+	for i := range probes {
+		if before[i] != after[i] {
+			t.Errorf("%s learns about %s he may not read through %+v:\nbefore: %s\nafter:  %s",
+				viewer.Role, what, probes[i], before[i], after[i])
+		}
+		if adminBefore[i] != adminAfter[i] {
+			seen++
+		}
+	}
+	if seen == 0 {
+		t.Fatalf("no probe shows ADMIN the change: the questions test nothing")
+	}
+}
