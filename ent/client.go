@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -30,6 +31,7 @@ import (
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -46,6 +48,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// ChecklistModele is the client for interacting with the ChecklistModele builders.
+	ChecklistModele *ChecklistModeleClient
 	// Commentaire is the client for interacting with the Commentaire builders.
 	Commentaire *CommentaireClient
 	// Competence is the client for interacting with the Competence builders.
@@ -76,6 +80,8 @@ type Client struct {
 	Piece *PieceClient
 	// Planning is the client for interacting with the Planning builders.
 	Planning *PlanningClient
+	// PointChecklist is the client for interacting with the PointChecklist builders.
+	PointChecklist *PointChecklistClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
 	// SchedulerRun is the client for interacting with the SchedulerRun builders.
@@ -101,6 +107,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.ChecklistModele = NewChecklistModeleClient(c.config)
 	c.Commentaire = NewCommentaireClient(c.config)
 	c.Competence = NewCompetenceClient(c.config)
 	c.Contrat = NewContratClient(c.config)
@@ -116,6 +123,7 @@ func (c *Client) init() {
 	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Piece = NewPieceClient(c.config)
 	c.Planning = NewPlanningClient(c.config)
+	c.PointChecklist = NewPointChecklistClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.SchedulerRun = NewSchedulerRunClient(c.config)
 	c.Societe = NewSocieteClient(c.config)
@@ -215,6 +223,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                    ctx,
 		config:                 cfg,
+		ChecklistModele:        NewChecklistModeleClient(cfg),
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
 		Contrat:                NewContratClient(cfg),
@@ -230,6 +239,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PasswordReset:          NewPasswordResetClient(cfg),
 		Piece:                  NewPieceClient(cfg),
 		Planning:               NewPlanningClient(cfg),
+		PointChecklist:         NewPointChecklistClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
 		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
@@ -256,6 +266,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                    ctx,
 		config:                 cfg,
+		ChecklistModele:        NewChecklistModeleClient(cfg),
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
 		Contrat:                NewContratClient(cfg),
@@ -271,6 +282,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PasswordReset:          NewPasswordResetClient(cfg),
 		Piece:                  NewPieceClient(cfg),
 		Planning:               NewPlanningClient(cfg),
+		PointChecklist:         NewPointChecklistClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
 		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
@@ -284,7 +296,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Commentaire.
+//		ChecklistModele.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -307,10 +319,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Commentaire, c.Competence, c.Contrat, c.DemandeIntervention, c.Document,
-		c.Equipement, c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
-		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
-		c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
+		c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
+		c.DemandeIntervention, c.Document, c.Equipement, c.HistoriqueIntervention,
+		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
+		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.PointChecklist,
+		c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
 		c.TechnicienCompetence, c.TempsPasse, c.User,
 	} {
 		n.Use(hooks...)
@@ -321,10 +334,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Commentaire, c.Competence, c.Contrat, c.DemandeIntervention, c.Document,
-		c.Equipement, c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
-		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
-		c.Piece, c.Planning, c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
+		c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
+		c.DemandeIntervention, c.Document, c.Equipement, c.HistoriqueIntervention,
+		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
+		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.PointChecklist,
+		c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
 		c.TechnicienCompetence, c.TempsPasse, c.User,
 	} {
 		n.Intercept(interceptors...)
@@ -334,6 +348,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ChecklistModeleMutation:
+		return c.ChecklistModele.mutate(ctx, m)
 	case *CommentaireMutation:
 		return c.Commentaire.mutate(ctx, m)
 	case *CompetenceMutation:
@@ -364,6 +380,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Piece.mutate(ctx, m)
 	case *PlanningMutation:
 		return c.Planning.mutate(ctx, m)
+	case *PointChecklistMutation:
+		return c.PointChecklist.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
 	case *SchedulerRunMutation:
@@ -380,6 +398,188 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ChecklistModeleClient is a client for the ChecklistModele schema.
+type ChecklistModeleClient struct {
+	config
+}
+
+// NewChecklistModeleClient returns a client for the ChecklistModele from the given config.
+func NewChecklistModeleClient(c config) *ChecklistModeleClient {
+	return &ChecklistModeleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `checklistmodele.Hooks(f(g(h())))`.
+func (c *ChecklistModeleClient) Use(hooks ...Hook) {
+	c.hooks.ChecklistModele = append(c.hooks.ChecklistModele, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `checklistmodele.Intercept(f(g(h())))`.
+func (c *ChecklistModeleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ChecklistModele = append(c.inters.ChecklistModele, interceptors...)
+}
+
+// Create returns a builder for creating a ChecklistModele entity.
+func (c *ChecklistModeleClient) Create() *ChecklistModeleCreate {
+	mutation := newChecklistModeleMutation(c.config, OpCreate)
+	return &ChecklistModeleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ChecklistModele entities.
+func (c *ChecklistModeleClient) CreateBulk(builders ...*ChecklistModeleCreate) *ChecklistModeleCreateBulk {
+	return &ChecklistModeleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ChecklistModeleClient) MapCreateBulk(slice any, setFunc func(*ChecklistModeleCreate, int)) *ChecklistModeleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ChecklistModeleCreateBulk{err: fmt.Errorf("calling to ChecklistModeleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ChecklistModeleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ChecklistModeleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ChecklistModele.
+func (c *ChecklistModeleClient) Update() *ChecklistModeleUpdate {
+	mutation := newChecklistModeleMutation(c.config, OpUpdate)
+	return &ChecklistModeleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ChecklistModeleClient) UpdateOne(_m *ChecklistModele) *ChecklistModeleUpdateOne {
+	mutation := newChecklistModeleMutation(c.config, OpUpdateOne, withChecklistModele(_m))
+	return &ChecklistModeleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ChecklistModeleClient) UpdateOneID(id int) *ChecklistModeleUpdateOne {
+	mutation := newChecklistModeleMutation(c.config, OpUpdateOne, withChecklistModeleID(id))
+	return &ChecklistModeleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ChecklistModele.
+func (c *ChecklistModeleClient) Delete() *ChecklistModeleDelete {
+	mutation := newChecklistModeleMutation(c.config, OpDelete)
+	return &ChecklistModeleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ChecklistModeleClient) DeleteOne(_m *ChecklistModele) *ChecklistModeleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ChecklistModeleClient) DeleteOneID(id int) *ChecklistModeleDeleteOne {
+	builder := c.Delete().Where(checklistmodele.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ChecklistModeleDeleteOne{builder}
+}
+
+// Query returns a query builder for ChecklistModele.
+func (c *ChecklistModeleClient) Query() *ChecklistModeleQuery {
+	return &ChecklistModeleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeChecklistModele},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ChecklistModele entity by its id.
+func (c *ChecklistModeleClient) Get(ctx context.Context, id int) (*ChecklistModele, error) {
+	return c.Query().Where(checklistmodele.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ChecklistModeleClient) GetX(ctx context.Context, id int) *ChecklistModele {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPlannings queries the plannings edge of a ChecklistModele.
+func (c *ChecklistModeleClient) QueryPlannings(_m *ChecklistModele) *PlanningQuery {
+	query := (&PlanningClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(checklistmodele.Table, checklistmodele.FieldID, id),
+			sqlgraph.To(planning.Table, planning.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, checklistmodele.PlanningsTable, checklistmodele.PlanningsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEquipements queries the equipements edge of a ChecklistModele.
+func (c *ChecklistModeleClient) QueryEquipements(_m *ChecklistModele) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(checklistmodele.Table, checklistmodele.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, checklistmodele.EquipementsTable, checklistmodele.EquipementsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInterventions queries the interventions edge of a ChecklistModele.
+func (c *ChecklistModeleClient) QueryInterventions(_m *ChecklistModele) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(checklistmodele.Table, checklistmodele.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, checklistmodele.InterventionsTable, checklistmodele.InterventionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ChecklistModeleClient) Hooks() []Hook {
+	hooks := c.hooks.ChecklistModele
+	return append(hooks[:len(hooks):len(hooks)], checklistmodele.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ChecklistModeleClient) Interceptors() []Interceptor {
+	return c.inters.ChecklistModele
+}
+
+func (c *ChecklistModeleClient) mutate(ctx context.Context, m *ChecklistModeleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ChecklistModeleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ChecklistModeleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ChecklistModeleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ChecklistModeleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ChecklistModele mutation op: %q", m.Op())
 	}
 }
 
@@ -1449,6 +1649,22 @@ func (c *EquipementClient) QueryContrats(_m *Equipement) *ContratQuery {
 	return query
 }
 
+// QueryChecklistModele queries the checklist_modele edge of a Equipement.
+func (c *EquipementClient) QueryChecklistModele(_m *Equipement) *ChecklistModeleQuery {
+	query := (&ChecklistModeleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, equipement.ChecklistModeleTable, equipement.ChecklistModeleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *EquipementClient) Hooks() []Hook {
 	hooks := c.hooks.Equipement
@@ -2132,6 +2348,38 @@ func (c *InterventionClient) QueryDemande(_m *Intervention) *DemandeIntervention
 			sqlgraph.From(intervention.Table, intervention.FieldID, id),
 			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, false, intervention.DemandeTable, intervention.DemandeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChecklistModele queries the checklist_modele edge of a Intervention.
+func (c *InterventionClient) QueryChecklistModele(_m *Intervention) *ChecklistModeleQuery {
+	query := (&ChecklistModeleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.ChecklistModeleTable, intervention.ChecklistModeleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChecklist queries the checklist edge of a Intervention.
+func (c *InterventionClient) QueryChecklist(_m *Intervention) *PointChecklistQuery {
+	query := (&PointChecklistClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(pointchecklist.Table, pointchecklist.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, intervention.ChecklistTable, intervention.ChecklistColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3183,6 +3431,22 @@ func (c *PlanningClient) QueryInterventions(_m *Planning) *InterventionQuery {
 	return query
 }
 
+// QueryChecklistModele queries the checklist_modele edge of a Planning.
+func (c *PlanningClient) QueryChecklistModele(_m *Planning) *ChecklistModeleQuery {
+	query := (&ChecklistModeleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(planning.Table, planning.FieldID, id),
+			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, planning.ChecklistModeleTable, planning.ChecklistModeleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PlanningClient) Hooks() []Hook {
 	hooks := c.hooks.Planning
@@ -3206,6 +3470,204 @@ func (c *PlanningClient) mutate(ctx context.Context, m *PlanningMutation) (Value
 		return (&PlanningDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Planning mutation op: %q", m.Op())
+	}
+}
+
+// PointChecklistClient is a client for the PointChecklist schema.
+type PointChecklistClient struct {
+	config
+}
+
+// NewPointChecklistClient returns a client for the PointChecklist from the given config.
+func NewPointChecklistClient(c config) *PointChecklistClient {
+	return &PointChecklistClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointchecklist.Hooks(f(g(h())))`.
+func (c *PointChecklistClient) Use(hooks ...Hook) {
+	c.hooks.PointChecklist = append(c.hooks.PointChecklist, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointchecklist.Intercept(f(g(h())))`.
+func (c *PointChecklistClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointChecklist = append(c.inters.PointChecklist, interceptors...)
+}
+
+// Create returns a builder for creating a PointChecklist entity.
+func (c *PointChecklistClient) Create() *PointChecklistCreate {
+	mutation := newPointChecklistMutation(c.config, OpCreate)
+	return &PointChecklistCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointChecklist entities.
+func (c *PointChecklistClient) CreateBulk(builders ...*PointChecklistCreate) *PointChecklistCreateBulk {
+	return &PointChecklistCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointChecklistClient) MapCreateBulk(slice any, setFunc func(*PointChecklistCreate, int)) *PointChecklistCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointChecklistCreateBulk{err: fmt.Errorf("calling to PointChecklistClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointChecklistCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointChecklistCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointChecklist.
+func (c *PointChecklistClient) Update() *PointChecklistUpdate {
+	mutation := newPointChecklistMutation(c.config, OpUpdate)
+	return &PointChecklistUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointChecklistClient) UpdateOne(_m *PointChecklist) *PointChecklistUpdateOne {
+	mutation := newPointChecklistMutation(c.config, OpUpdateOne, withPointChecklist(_m))
+	return &PointChecklistUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointChecklistClient) UpdateOneID(id int) *PointChecklistUpdateOne {
+	mutation := newPointChecklistMutation(c.config, OpUpdateOne, withPointChecklistID(id))
+	return &PointChecklistUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointChecklist.
+func (c *PointChecklistClient) Delete() *PointChecklistDelete {
+	mutation := newPointChecklistMutation(c.config, OpDelete)
+	return &PointChecklistDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointChecklistClient) DeleteOne(_m *PointChecklist) *PointChecklistDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointChecklistClient) DeleteOneID(id int) *PointChecklistDeleteOne {
+	builder := c.Delete().Where(pointchecklist.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointChecklistDeleteOne{builder}
+}
+
+// Query returns a query builder for PointChecklist.
+func (c *PointChecklistClient) Query() *PointChecklistQuery {
+	return &PointChecklistQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointChecklist},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointChecklist entity by its id.
+func (c *PointChecklistClient) Get(ctx context.Context, id int) (*PointChecklist, error) {
+	return c.Query().Where(pointchecklist.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointChecklistClient) GetX(ctx context.Context, id int) *PointChecklist {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIntervention queries the intervention edge of a PointChecklist.
+func (c *PointChecklistClient) QueryIntervention(_m *PointChecklist) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointchecklist.Table, pointchecklist.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, pointchecklist.InterventionTable, pointchecklist.InterventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPhoto queries the photo edge of a PointChecklist.
+func (c *PointChecklistClient) QueryPhoto(_m *PointChecklist) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointchecklist.Table, pointchecklist.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointchecklist.PhotoTable, pointchecklist.PhotoColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReponduPar queries the repondu_par edge of a PointChecklist.
+func (c *PointChecklistClient) QueryReponduPar(_m *PointChecklist) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointchecklist.Table, pointchecklist.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointchecklist.ReponduParTable, pointchecklist.ReponduParColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemande queries the demande edge of a PointChecklist.
+func (c *PointChecklistClient) QueryDemande(_m *PointChecklist) *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointchecklist.Table, pointchecklist.FieldID, id),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointchecklist.DemandeTable, pointchecklist.DemandeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointChecklistClient) Hooks() []Hook {
+	hooks := c.hooks.PointChecklist
+	return append(hooks[:len(hooks):len(hooks)], pointchecklist.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointChecklistClient) Interceptors() []Interceptor {
+	return c.inters.PointChecklist
+}
+
+func (c *PointChecklistClient) mutate(ctx context.Context, m *PointChecklistMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointChecklistCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointChecklistUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointChecklistUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointChecklistDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointChecklist mutation op: %q", m.Op())
 	}
 }
 
@@ -4550,18 +5012,18 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Commentaire, Competence, Contrat, DemandeIntervention, Document, Equipement,
-		HistoriqueIntervention, IdempotencyKey, Intervention, InterventionPiece,
-		MouvementStock, Notification, PasswordReset, Piece, Planning, RefreshToken,
-		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
-		User []ent.Hook
+		ChecklistModele, Commentaire, Competence, Contrat, DemandeIntervention,
+		Document, Equipement, HistoriqueIntervention, IdempotencyKey, Intervention,
+		InterventionPiece, MouvementStock, Notification, PasswordReset, Piece,
+		Planning, PointChecklist, RefreshToken, SchedulerRun, Societe, Technicien,
+		TechnicienCompetence, TempsPasse, User []ent.Hook
 	}
 	inters struct {
-		Commentaire, Competence, Contrat, DemandeIntervention, Document, Equipement,
-		HistoriqueIntervention, IdempotencyKey, Intervention, InterventionPiece,
-		MouvementStock, Notification, PasswordReset, Piece, Planning, RefreshToken,
-		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
-		User []ent.Interceptor
+		ChecklistModele, Commentaire, Competence, Contrat, DemandeIntervention,
+		Document, Equipement, HistoriqueIntervention, IdempotencyKey, Intervention,
+		InterventionPiece, MouvementStock, Notification, PasswordReset, Piece,
+		Planning, PointChecklist, RefreshToken, SchedulerRun, Societe, Technicien,
+		TechnicienCompetence, TempsPasse, User []ent.Interceptor
 	}
 )
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -27,6 +28,7 @@ import (
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -94,6 +96,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			checklistmodele.Table:        checklistmodele.ValidColumn,
 			commentaire.Table:            commentaire.ValidColumn,
 			competence.Table:             competence.ValidColumn,
 			contrat.Table:                contrat.ValidColumn,
@@ -109,6 +112,7 @@ func checkColumn(t, c string) error {
 			passwordreset.Table:          passwordreset.ValidColumn,
 			piece.Table:                  piece.ValidColumn,
 			planning.Table:               planning.ValidColumn,
+			pointchecklist.Table:         pointchecklist.ValidColumn,
 			refreshtoken.Table:           refreshtoken.ValidColumn,
 			schedulerrun.Table:           schedulerrun.ValidColumn,
 			societe.Table:                societe.ValidColumn,

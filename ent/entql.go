@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -18,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
@@ -35,8 +37,27 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   checklistmodele.Table,
+			Columns: checklistmodele.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: checklistmodele.FieldID,
+			},
+		},
+		Type: "ChecklistModele",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			checklistmodele.FieldCreatedAt:   {Type: field.TypeTime, Column: checklistmodele.FieldCreatedAt},
+			checklistmodele.FieldUpdatedAt:   {Type: field.TypeTime, Column: checklistmodele.FieldUpdatedAt},
+			checklistmodele.FieldNom:         {Type: field.TypeString, Column: checklistmodele.FieldNom},
+			checklistmodele.FieldDescription: {Type: field.TypeString, Column: checklistmodele.FieldDescription},
+			checklistmodele.FieldPoints:      {Type: field.TypeJSON, Column: checklistmodele.FieldPoints},
+			checklistmodele.FieldActif:       {Type: field.TypeBool, Column: checklistmodele.FieldActif},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   commentaire.Table,
 			Columns: commentaire.Columns,
@@ -55,7 +76,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			commentaire.FieldAuteurID:       {Type: field.TypeInt, Column: commentaire.FieldAuteurID},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
 			Columns: competence.Columns,
@@ -72,7 +93,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competence.FieldDescription: {Type: field.TypeString, Column: competence.FieldDescription},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contrat.Table,
 			Columns: contrat.Columns,
@@ -98,7 +119,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contrat.FieldSLABasseHeures:        {Type: field.TypeInt, Column: contrat.FieldSLABasseHeures},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demandeintervention.Table,
 			Columns: demandeintervention.Columns,
@@ -125,7 +146,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandeintervention.FieldTraiteParID:     {Type: field.TypeInt, Column: demandeintervention.FieldTraiteParID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   document.Table,
 			Columns: document.Columns,
@@ -148,7 +169,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldUploadedByID:   {Type: field.TypeInt, Column: document.FieldUploadedByID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipement.Table,
 			Columns: equipement.Columns,
@@ -159,25 +180,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Equipement",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			equipement.FieldCreatedAt:        {Type: field.TypeTime, Column: equipement.FieldCreatedAt},
-			equipement.FieldUpdatedAt:        {Type: field.TypeTime, Column: equipement.FieldUpdatedAt},
-			equipement.FieldNom:              {Type: field.TypeString, Column: equipement.FieldNom},
-			equipement.FieldCode:             {Type: field.TypeString, Column: equipement.FieldCode},
-			equipement.FieldCategorie:        {Type: field.TypeString, Column: equipement.FieldCategorie},
-			equipement.FieldMarque:           {Type: field.TypeString, Column: equipement.FieldMarque},
-			equipement.FieldModele:           {Type: field.TypeString, Column: equipement.FieldModele},
-			equipement.FieldNumeroSerie:      {Type: field.TypeString, Column: equipement.FieldNumeroSerie},
-			equipement.FieldLocalisation:     {Type: field.TypeString, Column: equipement.FieldLocalisation},
-			equipement.FieldStatut:           {Type: field.TypeEnum, Column: equipement.FieldStatut},
-			equipement.FieldCriticite:        {Type: field.TypeEnum, Column: equipement.FieldCriticite},
-			equipement.FieldDateInstallation: {Type: field.TypeTime, Column: equipement.FieldDateInstallation},
-			equipement.FieldDescription:      {Type: field.TypeString, Column: equipement.FieldDescription},
-			equipement.FieldClientID:         {Type: field.TypeInt, Column: equipement.FieldClientID},
-			equipement.FieldStatutRang:       {Type: field.TypeInt, Column: equipement.FieldStatutRang},
-			equipement.FieldCriticiteRang:    {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
+			equipement.FieldCreatedAt:         {Type: field.TypeTime, Column: equipement.FieldCreatedAt},
+			equipement.FieldUpdatedAt:         {Type: field.TypeTime, Column: equipement.FieldUpdatedAt},
+			equipement.FieldNom:               {Type: field.TypeString, Column: equipement.FieldNom},
+			equipement.FieldCode:              {Type: field.TypeString, Column: equipement.FieldCode},
+			equipement.FieldCategorie:         {Type: field.TypeString, Column: equipement.FieldCategorie},
+			equipement.FieldMarque:            {Type: field.TypeString, Column: equipement.FieldMarque},
+			equipement.FieldModele:            {Type: field.TypeString, Column: equipement.FieldModele},
+			equipement.FieldNumeroSerie:       {Type: field.TypeString, Column: equipement.FieldNumeroSerie},
+			equipement.FieldLocalisation:      {Type: field.TypeString, Column: equipement.FieldLocalisation},
+			equipement.FieldStatut:            {Type: field.TypeEnum, Column: equipement.FieldStatut},
+			equipement.FieldCriticite:         {Type: field.TypeEnum, Column: equipement.FieldCriticite},
+			equipement.FieldDateInstallation:  {Type: field.TypeTime, Column: equipement.FieldDateInstallation},
+			equipement.FieldDescription:       {Type: field.TypeString, Column: equipement.FieldDescription},
+			equipement.FieldClientID:          {Type: field.TypeInt, Column: equipement.FieldClientID},
+			equipement.FieldStatutRang:        {Type: field.TypeInt, Column: equipement.FieldStatutRang},
+			equipement.FieldCriticiteRang:     {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
+			equipement.FieldChecklistModeleID: {Type: field.TypeInt, Column: equipement.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   historiqueintervention.Table,
 			Columns: historiqueintervention.Columns,
@@ -203,7 +225,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -225,7 +247,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -272,9 +294,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
 			intervention.FieldCompetenceRequiseID:  {Type: field.TypeInt, Column: intervention.FieldCompetenceRequiseID},
 			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
+			intervention.FieldChecklistModeleID:    {Type: field.TypeInt, Column: intervention.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -293,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   mouvementstock.Table,
 			Columns: mouvementstock.Columns,
@@ -316,7 +339,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -345,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -365,7 +388,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -392,7 +415,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -403,26 +426,60 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Planning",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			planning.FieldCreatedAt:     {Type: field.TypeTime, Column: planning.FieldCreatedAt},
-			planning.FieldUpdatedAt:     {Type: field.TypeTime, Column: planning.FieldUpdatedAt},
-			planning.FieldTitre:         {Type: field.TypeString, Column: planning.FieldTitre},
-			planning.FieldDescription:   {Type: field.TypeString, Column: planning.FieldDescription},
-			planning.FieldPriorite:      {Type: field.TypeEnum, Column: planning.FieldPriorite},
-			planning.FieldDureeEstimee:  {Type: field.TypeInt, Column: planning.FieldDureeEstimee},
-			planning.FieldFrequence:     {Type: field.TypeEnum, Column: planning.FieldFrequence},
-			planning.FieldIntervalle:    {Type: field.TypeInt, Column: planning.FieldIntervalle},
-			planning.FieldProchaineDate: {Type: field.TypeTime, Column: planning.FieldProchaineDate},
-			planning.FieldDerniereDate:  {Type: field.TypeTime, Column: planning.FieldDerniereDate},
-			planning.FieldStatut:        {Type: field.TypeEnum, Column: planning.FieldStatut},
-			planning.FieldEquipementID:  {Type: field.TypeInt, Column: planning.FieldEquipementID},
-			planning.FieldTechnicienID:  {Type: field.TypeInt, Column: planning.FieldTechnicienID},
-			planning.FieldDateDebut:     {Type: field.TypeTime, Column: planning.FieldDateDebut},
-			planning.FieldPrioriteRang:  {Type: field.TypeInt, Column: planning.FieldPrioriteRang},
-			planning.FieldFrequenceRang: {Type: field.TypeInt, Column: planning.FieldFrequenceRang},
-			planning.FieldStatutRang:    {Type: field.TypeInt, Column: planning.FieldStatutRang},
+			planning.FieldCreatedAt:         {Type: field.TypeTime, Column: planning.FieldCreatedAt},
+			planning.FieldUpdatedAt:         {Type: field.TypeTime, Column: planning.FieldUpdatedAt},
+			planning.FieldTitre:             {Type: field.TypeString, Column: planning.FieldTitre},
+			planning.FieldDescription:       {Type: field.TypeString, Column: planning.FieldDescription},
+			planning.FieldPriorite:          {Type: field.TypeEnum, Column: planning.FieldPriorite},
+			planning.FieldDureeEstimee:      {Type: field.TypeInt, Column: planning.FieldDureeEstimee},
+			planning.FieldFrequence:         {Type: field.TypeEnum, Column: planning.FieldFrequence},
+			planning.FieldIntervalle:        {Type: field.TypeInt, Column: planning.FieldIntervalle},
+			planning.FieldProchaineDate:     {Type: field.TypeTime, Column: planning.FieldProchaineDate},
+			planning.FieldDerniereDate:      {Type: field.TypeTime, Column: planning.FieldDerniereDate},
+			planning.FieldStatut:            {Type: field.TypeEnum, Column: planning.FieldStatut},
+			planning.FieldEquipementID:      {Type: field.TypeInt, Column: planning.FieldEquipementID},
+			planning.FieldTechnicienID:      {Type: field.TypeInt, Column: planning.FieldTechnicienID},
+			planning.FieldDateDebut:         {Type: field.TypeTime, Column: planning.FieldDateDebut},
+			planning.FieldPrioriteRang:      {Type: field.TypeInt, Column: planning.FieldPrioriteRang},
+			planning.FieldFrequenceRang:     {Type: field.TypeInt, Column: planning.FieldFrequenceRang},
+			planning.FieldStatutRang:        {Type: field.TypeInt, Column: planning.FieldStatutRang},
+			planning.FieldChecklistModeleID: {Type: field.TypeInt, Column: planning.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   pointchecklist.Table,
+			Columns: pointchecklist.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: pointchecklist.FieldID,
+			},
+		},
+		Type: "PointChecklist",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			pointchecklist.FieldCreatedAt:            {Type: field.TypeTime, Column: pointchecklist.FieldCreatedAt},
+			pointchecklist.FieldUpdatedAt:            {Type: field.TypeTime, Column: pointchecklist.FieldUpdatedAt},
+			pointchecklist.FieldPosition:             {Type: field.TypeInt, Column: pointchecklist.FieldPosition},
+			pointchecklist.FieldLibelle:              {Type: field.TypeString, Column: pointchecklist.FieldLibelle},
+			pointchecklist.FieldType:                 {Type: field.TypeEnum, Column: pointchecklist.FieldType},
+			pointchecklist.FieldObligatoire:          {Type: field.TypeBool, Column: pointchecklist.FieldObligatoire},
+			pointchecklist.FieldUnite:                {Type: field.TypeString, Column: pointchecklist.FieldUnite},
+			pointchecklist.FieldMin:                  {Type: field.TypeFloat64, Column: pointchecklist.FieldMin},
+			pointchecklist.FieldMax:                  {Type: field.TypeFloat64, Column: pointchecklist.FieldMax},
+			pointchecklist.FieldChoix:                {Type: field.TypeJSON, Column: pointchecklist.FieldChoix},
+			pointchecklist.FieldDemandeSiHorsLimites: {Type: field.TypeBool, Column: pointchecklist.FieldDemandeSiHorsLimites},
+			pointchecklist.FieldCoche:                {Type: field.TypeBool, Column: pointchecklist.FieldCoche},
+			pointchecklist.FieldValeur:               {Type: field.TypeFloat64, Column: pointchecklist.FieldValeur},
+			pointchecklist.FieldTexte:                {Type: field.TypeString, Column: pointchecklist.FieldTexte},
+			pointchecklist.FieldDocumentID:           {Type: field.TypeInt, Column: pointchecklist.FieldDocumentID},
+			pointchecklist.FieldHorsLimites:          {Type: field.TypeBool, Column: pointchecklist.FieldHorsLimites},
+			pointchecklist.FieldReponduLe:            {Type: field.TypeTime, Column: pointchecklist.FieldReponduLe},
+			pointchecklist.FieldReponduParID:         {Type: field.TypeInt, Column: pointchecklist.FieldReponduParID},
+			pointchecklist.FieldDemandeID:            {Type: field.TypeInt, Column: pointchecklist.FieldDemandeID},
+			pointchecklist.FieldInterventionID:       {Type: field.TypeInt, Column: pointchecklist.FieldInterventionID},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -443,7 +500,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -467,7 +524,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -489,7 +546,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -509,7 +566,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -528,7 +585,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tempspasse.Table,
 			Columns: tempspasse.Columns,
@@ -551,7 +608,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -583,6 +640,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldMustChangePassword:  {Type: field.TypeBool, Column: user.FieldMustChangePassword},
 		},
 	}
+	graph.MustAddE(
+		"plannings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   checklistmodele.PlanningsTable,
+			Columns: []string{checklistmodele.PlanningsColumn},
+			Bidi:    false,
+		},
+		"ChecklistModele",
+		"Planning",
+	)
+	graph.MustAddE(
+		"equipements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   checklistmodele.EquipementsTable,
+			Columns: []string{checklistmodele.EquipementsColumn},
+			Bidi:    false,
+		},
+		"ChecklistModele",
+		"Equipement",
+	)
+	graph.MustAddE(
+		"interventions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   checklistmodele.InterventionsTable,
+			Columns: []string{checklistmodele.InterventionsColumn},
+			Bidi:    false,
+		},
+		"ChecklistModele",
+		"Intervention",
+	)
 	graph.MustAddE(
 		"intervention",
 		&sqlgraph.EdgeSpec{
@@ -798,6 +891,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Equipement",
 		"Contrat",
+	)
+	graph.MustAddE(
+		"checklist_modele",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   equipement.ChecklistModeleTable,
+			Columns: []string{equipement.ChecklistModeleColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"ChecklistModele",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -1016,6 +1121,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"DemandeIntervention",
 	)
 	graph.MustAddE(
+		"checklist_modele",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.ChecklistModeleTable,
+			Columns: []string{intervention.ChecklistModeleColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"ChecklistModele",
+	)
+	graph.MustAddE(
+		"checklist",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"PointChecklist",
+	)
+	graph.MustAddE(
 		"utilisations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1194,6 +1323,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Planning",
 		"Intervention",
+	)
+	graph.MustAddE(
+		"checklist_modele",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   planning.ChecklistModeleTable,
+			Columns: []string{planning.ChecklistModeleColumn},
+			Bidi:    false,
+		},
+		"Planning",
+		"ChecklistModele",
+	)
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   pointchecklist.InterventionTable,
+			Columns: []string{pointchecklist.InterventionColumn},
+			Bidi:    false,
+		},
+		"PointChecklist",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"photo",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   pointchecklist.PhotoTable,
+			Columns: []string{pointchecklist.PhotoColumn},
+			Bidi:    false,
+		},
+		"PointChecklist",
+		"Document",
+	)
+	graph.MustAddE(
+		"repondu_par",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   pointchecklist.ReponduParTable,
+			Columns: []string{pointchecklist.ReponduParColumn},
+			Bidi:    false,
+		},
+		"PointChecklist",
+		"User",
+	)
+	graph.MustAddE(
+		"demande",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   pointchecklist.DemandeTable,
+			Columns: []string{pointchecklist.DemandeColumn},
+			Bidi:    false,
+		},
+		"PointChecklist",
+		"DemandeIntervention",
 	)
 	graph.MustAddE(
 		"user",
@@ -1505,6 +1694,118 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ChecklistModeleQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ChecklistModeleQuery builder.
+func (_q *ChecklistModeleQuery) Filter() *ChecklistModeleFilter {
+	return &ChecklistModeleFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ChecklistModeleMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ChecklistModeleMutation builder.
+func (m *ChecklistModeleMutation) Filter() *ChecklistModeleFilter {
+	return &ChecklistModeleFilter{config: m.config, predicateAdder: m}
+}
+
+// ChecklistModeleFilter provides a generic filtering capability at runtime for ChecklistModeleQuery.
+type ChecklistModeleFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ChecklistModeleFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ChecklistModeleFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(checklistmodele.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ChecklistModeleFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(checklistmodele.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ChecklistModeleFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(checklistmodele.FieldUpdatedAt))
+}
+
+// WhereNom applies the entql string predicate on the nom field.
+func (f *ChecklistModeleFilter) WhereNom(p entql.StringP) {
+	f.Where(p.Field(checklistmodele.FieldNom))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *ChecklistModeleFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(checklistmodele.FieldDescription))
+}
+
+// WherePoints applies the entql json.RawMessage predicate on the points field.
+func (f *ChecklistModeleFilter) WherePoints(p entql.BytesP) {
+	f.Where(p.Field(checklistmodele.FieldPoints))
+}
+
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *ChecklistModeleFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(checklistmodele.FieldActif))
+}
+
+// WhereHasPlannings applies a predicate to check if query has an edge plannings.
+func (f *ChecklistModeleFilter) WhereHasPlannings() {
+	f.Where(entql.HasEdge("plannings"))
+}
+
+// WhereHasPlanningsWith applies a predicate to check if query has an edge plannings with a given conditions (other predicates).
+func (f *ChecklistModeleFilter) WhereHasPlanningsWith(preds ...predicate.Planning) {
+	f.Where(entql.HasEdgeWith("plannings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipements applies a predicate to check if query has an edge equipements.
+func (f *ChecklistModeleFilter) WhereHasEquipements() {
+	f.Where(entql.HasEdge("equipements"))
+}
+
+// WhereHasEquipementsWith applies a predicate to check if query has an edge equipements with a given conditions (other predicates).
+func (f *ChecklistModeleFilter) WhereHasEquipementsWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipements", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInterventions applies a predicate to check if query has an edge interventions.
+func (f *ChecklistModeleFilter) WhereHasInterventions() {
+	f.Where(entql.HasEdge("interventions"))
+}
+
+// WhereHasInterventionsWith applies a predicate to check if query has an edge interventions with a given conditions (other predicates).
+func (f *ChecklistModeleFilter) WhereHasInterventionsWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("interventions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CommentaireQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1533,7 +1834,7 @@ type CommentaireFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CommentaireFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1631,7 +1932,7 @@ type CompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1705,7 +2006,7 @@ type ContratFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContratFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1852,7 +2153,7 @@ type DemandeInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandeInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2046,7 +2347,7 @@ type DocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2164,7 +2465,7 @@ type EquipementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2255,6 +2556,11 @@ func (f *EquipementFilter) WhereCriticiteRang(p entql.IntP) {
 	f.Where(p.Field(equipement.FieldCriticiteRang))
 }
 
+// WhereChecklistModeleID applies the entql int predicate on the checklist_modele_id field.
+func (f *EquipementFilter) WhereChecklistModeleID(p entql.IntP) {
+	f.Where(p.Field(equipement.FieldChecklistModeleID))
+}
+
 // WhereHasClient applies a predicate to check if query has an edge client.
 func (f *EquipementFilter) WhereHasClient() {
 	f.Where(entql.HasEdge("client"))
@@ -2311,6 +2617,20 @@ func (f *EquipementFilter) WhereHasContratsWith(preds ...predicate.Contrat) {
 	})))
 }
 
+// WhereHasChecklistModele applies a predicate to check if query has an edge checklist_modele.
+func (f *EquipementFilter) WhereHasChecklistModele() {
+	f.Where(entql.HasEdge("checklist_modele"))
+}
+
+// WhereHasChecklistModeleWith applies a predicate to check if query has an edge checklist_modele with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasChecklistModeleWith(preds ...predicate.ChecklistModele) {
+	f.Where(entql.HasEdgeWith("checklist_modele", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *HistoriqueInterventionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2340,7 +2660,7 @@ type HistoriqueInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HistoriqueInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2487,7 +2807,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2586,7 +2906,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2775,6 +3095,11 @@ func (f *InterventionFilter) WhereCompetenceRequiseID(p entql.IntP) {
 // WhereNiveauRequis applies the entql string predicate on the niveau_requis field.
 func (f *InterventionFilter) WhereNiveauRequis(p entql.StringP) {
 	f.Where(p.Field(intervention.FieldNiveauRequis))
+}
+
+// WhereChecklistModeleID applies the entql int predicate on the checklist_modele_id field.
+func (f *InterventionFilter) WhereChecklistModeleID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldChecklistModeleID))
 }
 
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
@@ -2973,6 +3298,34 @@ func (f *InterventionFilter) WhereHasDemandeWith(preds ...predicate.DemandeInter
 	})))
 }
 
+// WhereHasChecklistModele applies a predicate to check if query has an edge checklist_modele.
+func (f *InterventionFilter) WhereHasChecklistModele() {
+	f.Where(entql.HasEdge("checklist_modele"))
+}
+
+// WhereHasChecklistModeleWith applies a predicate to check if query has an edge checklist_modele with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasChecklistModeleWith(preds ...predicate.ChecklistModele) {
+	f.Where(entql.HasEdgeWith("checklist_modele", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChecklist applies a predicate to check if query has an edge checklist.
+func (f *InterventionFilter) WhereHasChecklist() {
+	f.Where(entql.HasEdge("checklist"))
+}
+
+// WhereHasChecklistWith applies a predicate to check if query has an edge checklist with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasChecklistWith(preds ...predicate.PointChecklist) {
+	f.Where(entql.HasEdgeWith("checklist", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasUtilisations applies a predicate to check if query has an edge utilisations.
 func (f *InterventionFilter) WhereHasUtilisations() {
 	f.Where(entql.HasEdge("utilisations"))
@@ -3016,7 +3369,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3114,7 +3467,7 @@ type MouvementStockFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MouvementStockFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3246,7 +3599,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3394,7 +3747,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3483,7 +3836,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3635,7 +3988,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3731,6 +4084,11 @@ func (f *PlanningFilter) WhereStatutRang(p entql.IntP) {
 	f.Where(p.Field(planning.FieldStatutRang))
 }
 
+// WhereChecklistModeleID applies the entql int predicate on the checklist_modele_id field.
+func (f *PlanningFilter) WhereChecklistModeleID(p entql.IntP) {
+	f.Where(p.Field(planning.FieldChecklistModeleID))
+}
+
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
 func (f *PlanningFilter) WhereHasEquipement() {
 	f.Where(entql.HasEdge("equipement"))
@@ -3773,6 +4131,216 @@ func (f *PlanningFilter) WhereHasInterventionsWith(preds ...predicate.Interventi
 	})))
 }
 
+// WhereHasChecklistModele applies a predicate to check if query has an edge checklist_modele.
+func (f *PlanningFilter) WhereHasChecklistModele() {
+	f.Where(entql.HasEdge("checklist_modele"))
+}
+
+// WhereHasChecklistModeleWith applies a predicate to check if query has an edge checklist_modele with a given conditions (other predicates).
+func (f *PlanningFilter) WhereHasChecklistModeleWith(preds ...predicate.ChecklistModele) {
+	f.Where(entql.HasEdgeWith("checklist_modele", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PointChecklistQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PointChecklistQuery builder.
+func (_q *PointChecklistQuery) Filter() *PointChecklistFilter {
+	return &PointChecklistFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PointChecklistMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PointChecklistMutation builder.
+func (m *PointChecklistMutation) Filter() *PointChecklistFilter {
+	return &PointChecklistFilter{config: m.config, predicateAdder: m}
+}
+
+// PointChecklistFilter provides a generic filtering capability at runtime for PointChecklistQuery.
+type PointChecklistFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PointChecklistFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PointChecklistFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(pointchecklist.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PointChecklistFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(pointchecklist.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PointChecklistFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(pointchecklist.FieldUpdatedAt))
+}
+
+// WherePosition applies the entql int predicate on the position field.
+func (f *PointChecklistFilter) WherePosition(p entql.IntP) {
+	f.Where(p.Field(pointchecklist.FieldPosition))
+}
+
+// WhereLibelle applies the entql string predicate on the libelle field.
+func (f *PointChecklistFilter) WhereLibelle(p entql.StringP) {
+	f.Where(p.Field(pointchecklist.FieldLibelle))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *PointChecklistFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(pointchecklist.FieldType))
+}
+
+// WhereObligatoire applies the entql bool predicate on the obligatoire field.
+func (f *PointChecklistFilter) WhereObligatoire(p entql.BoolP) {
+	f.Where(p.Field(pointchecklist.FieldObligatoire))
+}
+
+// WhereUnite applies the entql string predicate on the unite field.
+func (f *PointChecklistFilter) WhereUnite(p entql.StringP) {
+	f.Where(p.Field(pointchecklist.FieldUnite))
+}
+
+// WhereMin applies the entql float64 predicate on the min field.
+func (f *PointChecklistFilter) WhereMin(p entql.Float64P) {
+	f.Where(p.Field(pointchecklist.FieldMin))
+}
+
+// WhereMax applies the entql float64 predicate on the max field.
+func (f *PointChecklistFilter) WhereMax(p entql.Float64P) {
+	f.Where(p.Field(pointchecklist.FieldMax))
+}
+
+// WhereChoix applies the entql json.RawMessage predicate on the choix field.
+func (f *PointChecklistFilter) WhereChoix(p entql.BytesP) {
+	f.Where(p.Field(pointchecklist.FieldChoix))
+}
+
+// WhereDemandeSiHorsLimites applies the entql bool predicate on the demande_si_hors_limites field.
+func (f *PointChecklistFilter) WhereDemandeSiHorsLimites(p entql.BoolP) {
+	f.Where(p.Field(pointchecklist.FieldDemandeSiHorsLimites))
+}
+
+// WhereCoche applies the entql bool predicate on the coche field.
+func (f *PointChecklistFilter) WhereCoche(p entql.BoolP) {
+	f.Where(p.Field(pointchecklist.FieldCoche))
+}
+
+// WhereValeur applies the entql float64 predicate on the valeur field.
+func (f *PointChecklistFilter) WhereValeur(p entql.Float64P) {
+	f.Where(p.Field(pointchecklist.FieldValeur))
+}
+
+// WhereTexte applies the entql string predicate on the texte field.
+func (f *PointChecklistFilter) WhereTexte(p entql.StringP) {
+	f.Where(p.Field(pointchecklist.FieldTexte))
+}
+
+// WhereDocumentID applies the entql int predicate on the document_id field.
+func (f *PointChecklistFilter) WhereDocumentID(p entql.IntP) {
+	f.Where(p.Field(pointchecklist.FieldDocumentID))
+}
+
+// WhereHorsLimites applies the entql bool predicate on the hors_limites field.
+func (f *PointChecklistFilter) WhereHorsLimites(p entql.BoolP) {
+	f.Where(p.Field(pointchecklist.FieldHorsLimites))
+}
+
+// WhereReponduLe applies the entql time.Time predicate on the repondu_le field.
+func (f *PointChecklistFilter) WhereReponduLe(p entql.TimeP) {
+	f.Where(p.Field(pointchecklist.FieldReponduLe))
+}
+
+// WhereReponduParID applies the entql int predicate on the repondu_par_id field.
+func (f *PointChecklistFilter) WhereReponduParID(p entql.IntP) {
+	f.Where(p.Field(pointchecklist.FieldReponduParID))
+}
+
+// WhereDemandeID applies the entql int predicate on the demande_id field.
+func (f *PointChecklistFilter) WhereDemandeID(p entql.IntP) {
+	f.Where(p.Field(pointchecklist.FieldDemandeID))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *PointChecklistFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(pointchecklist.FieldInterventionID))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *PointChecklistFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *PointChecklistFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPhoto applies a predicate to check if query has an edge photo.
+func (f *PointChecklistFilter) WhereHasPhoto() {
+	f.Where(entql.HasEdge("photo"))
+}
+
+// WhereHasPhotoWith applies a predicate to check if query has an edge photo with a given conditions (other predicates).
+func (f *PointChecklistFilter) WhereHasPhotoWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("photo", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReponduPar applies a predicate to check if query has an edge repondu_par.
+func (f *PointChecklistFilter) WhereHasReponduPar() {
+	f.Where(entql.HasEdge("repondu_par"))
+}
+
+// WhereHasReponduParWith applies a predicate to check if query has an edge repondu_par with a given conditions (other predicates).
+func (f *PointChecklistFilter) WhereHasReponduParWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("repondu_par", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemande applies a predicate to check if query has an edge demande.
+func (f *PointChecklistFilter) WhereHasDemande() {
+	f.Where(entql.HasEdge("demande"))
+}
+
+// WhereHasDemandeWith applies a predicate to check if query has an edge demande with a given conditions (other predicates).
+func (f *PointChecklistFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervention) {
+	f.Where(entql.HasEdgeWith("demande", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *RefreshTokenQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3802,7 +4370,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3896,7 +4464,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3991,7 +4559,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4132,7 +4700,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4277,7 +4845,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4375,7 +4943,7 @@ type TempsPasseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TempsPasseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4507,7 +5075,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

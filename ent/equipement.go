@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -51,6 +52,8 @@ type Equipement struct {
 	StatutRang int `json:"statut_rang,omitempty"`
 	// rank of criticite in its business order (domain.Ranked), kept by a hook; orderBy CRITICITE sorts on it
 	CriticiteRang int `json:"criticite_rang,omitempty"`
+	// the checklist its interventions copy when they open, unless they or their planning name another
+	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EquipementQuery when eager-loading is set.
 	Edges        EquipementEdges `json:"edges"`
@@ -67,11 +70,13 @@ type EquipementEdges struct {
 	Plannings []*Planning `json:"plannings,omitempty"`
 	// Contrats holds the value of the contrats edge.
 	Contrats []*Contrat `json:"contrats,omitempty"`
+	// ChecklistModele holds the value of the checklist_modele edge.
+	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
@@ -116,12 +121,23 @@ func (e EquipementEdges) ContratsOrErr() ([]*Contrat, error) {
 	return nil, &NotLoadedError{edge: "contrats"}
 }
 
+// ChecklistModeleOrErr returns the ChecklistModele value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e EquipementEdges) ChecklistModeleOrErr() (*ChecklistModele, error) {
+	if e.ChecklistModele != nil {
+		return e.ChecklistModele, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: checklistmodele.Label}
+	}
+	return nil, &NotLoadedError{edge: "checklist_modele"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Equipement) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang:
+		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang, equipement.FieldChecklistModeleID:
 			values[i] = new(sql.NullInt64)
 		case equipement.FieldNom, equipement.FieldCode, equipement.FieldCategorie, equipement.FieldMarque, equipement.FieldModele, equipement.FieldNumeroSerie, equipement.FieldLocalisation, equipement.FieldStatut, equipement.FieldCriticite, equipement.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -246,6 +262,13 @@ func (_m *Equipement) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CriticiteRang = int(value.Int64)
 			}
+		case equipement.FieldChecklistModeleID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field checklist_modele_id", values[i])
+			} else if value.Valid {
+				_m.ChecklistModeleID = new(int)
+				*_m.ChecklistModeleID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -277,6 +300,11 @@ func (_m *Equipement) QueryPlannings() *PlanningQuery {
 // QueryContrats queries the "contrats" edge of the Equipement entity.
 func (_m *Equipement) QueryContrats() *ContratQuery {
 	return NewEquipementClient(_m.config).QueryContrats(_m)
+}
+
+// QueryChecklistModele queries the "checklist_modele" edge of the Equipement entity.
+func (_m *Equipement) QueryChecklistModele() *ChecklistModeleQuery {
+	return NewEquipementClient(_m.config).QueryChecklistModele(_m)
 }
 
 // Update returns a builder for updating this Equipement.
@@ -353,6 +381,11 @@ func (_m *Equipement) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("criticite_rang=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CriticiteRang))
+	builder.WriteString(", ")
+	if v := _m.ChecklistModeleID; v != nil {
+		builder.WriteString("checklist_modele_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -235,6 +236,20 @@ func (_c *EquipementCreate) SetNillableCriticiteRang(v *int) *EquipementCreate {
 	return _c
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_c *EquipementCreate) SetChecklistModeleID(v int) *EquipementCreate {
+	_c.mutation.SetChecklistModeleID(v)
+	return _c
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_c *EquipementCreate) SetNillableChecklistModeleID(v *int) *EquipementCreate {
+	if v != nil {
+		_c.SetChecklistModeleID(*v)
+	}
+	return _c
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_c *EquipementCreate) SetClient(v *Societe) *EquipementCreate {
 	return _c.SetClientID(v.ID)
@@ -283,6 +298,11 @@ func (_c *EquipementCreate) AddContrats(v ...*Contrat) *EquipementCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddContratIDs(ids...)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_c *EquipementCreate) SetChecklistModele(v *ChecklistModele) *EquipementCreate {
+	return _c.SetChecklistModeleID(v.ID)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -578,6 +598,23 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   equipement.ChecklistModeleTable,
+			Columns: []string{equipement.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ChecklistModeleID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -867,6 +904,24 @@ func (u *EquipementUpsert) UpdateCriticiteRang() *EquipementUpsert {
 // AddCriticiteRang adds v to the "criticite_rang" field.
 func (u *EquipementUpsert) AddCriticiteRang(v int) *EquipementUpsert {
 	u.Add(equipement.FieldCriticiteRang, v)
+	return u
+}
+
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (u *EquipementUpsert) SetChecklistModeleID(v int) *EquipementUpsert {
+	u.Set(equipement.FieldChecklistModeleID, v)
+	return u
+}
+
+// UpdateChecklistModeleID sets the "checklist_modele_id" field to the value that was provided on create.
+func (u *EquipementUpsert) UpdateChecklistModeleID() *EquipementUpsert {
+	u.SetExcluded(equipement.FieldChecklistModeleID)
+	return u
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (u *EquipementUpsert) ClearChecklistModeleID() *EquipementUpsert {
+	u.SetNull(equipement.FieldChecklistModeleID)
 	return u
 }
 
@@ -1192,6 +1247,27 @@ func (u *EquipementUpsertOne) AddCriticiteRang(v int) *EquipementUpsertOne {
 func (u *EquipementUpsertOne) UpdateCriticiteRang() *EquipementUpsertOne {
 	return u.Update(func(s *EquipementUpsert) {
 		s.UpdateCriticiteRang()
+	})
+}
+
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (u *EquipementUpsertOne) SetChecklistModeleID(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetChecklistModeleID(v)
+	})
+}
+
+// UpdateChecklistModeleID sets the "checklist_modele_id" field to the value that was provided on create.
+func (u *EquipementUpsertOne) UpdateChecklistModeleID() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateChecklistModeleID()
+	})
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (u *EquipementUpsertOne) ClearChecklistModeleID() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.ClearChecklistModeleID()
 	})
 }
 
@@ -1683,6 +1759,27 @@ func (u *EquipementUpsertBulk) AddCriticiteRang(v int) *EquipementUpsertBulk {
 func (u *EquipementUpsertBulk) UpdateCriticiteRang() *EquipementUpsertBulk {
 	return u.Update(func(s *EquipementUpsert) {
 		s.UpdateCriticiteRang()
+	})
+}
+
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (u *EquipementUpsertBulk) SetChecklistModeleID(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetChecklistModeleID(v)
+	})
+}
+
+// UpdateChecklistModeleID sets the "checklist_modele_id" field to the value that was provided on create.
+func (u *EquipementUpsertBulk) UpdateChecklistModeleID() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateChecklistModeleID()
+	})
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (u *EquipementUpsertBulk) ClearChecklistModeleID() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.ClearChecklistModeleID()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -33,6 +34,7 @@ type EquipementQuery struct {
 	withInterventions      *InterventionQuery
 	withPlannings          *PlanningQuery
 	withContrats           *ContratQuery
+	withChecklistModele    *ChecklistModeleQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
@@ -155,6 +157,28 @@ func (_q *EquipementQuery) QueryContrats() *ContratQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
 			sqlgraph.To(contrat.Table, contrat.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, equipement.ContratsTable, equipement.ContratsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryChecklistModele chains the current query on the "checklist_modele" edge.
+func (_q *EquipementQuery) QueryChecklistModele() *ChecklistModeleQuery {
+	query := (&ChecklistModeleClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, equipement.ChecklistModeleTable, equipement.ChecklistModeleColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -349,15 +373,16 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		return nil
 	}
 	return &EquipementQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]equipement.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Equipement{}, _q.predicates...),
-		withClient:        _q.withClient.Clone(),
-		withInterventions: _q.withInterventions.Clone(),
-		withPlannings:     _q.withPlannings.Clone(),
-		withContrats:      _q.withContrats.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]equipement.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Equipement{}, _q.predicates...),
+		withClient:          _q.withClient.Clone(),
+		withInterventions:   _q.withInterventions.Clone(),
+		withPlannings:       _q.withPlannings.Clone(),
+		withContrats:        _q.withContrats.Clone(),
+		withChecklistModele: _q.withChecklistModele.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -406,6 +431,17 @@ func (_q *EquipementQuery) WithContrats(opts ...func(*ContratQuery)) *Equipement
 		opt(query)
 	}
 	_q.withContrats = query
+	return _q
+}
+
+// WithChecklistModele tells the query-builder to eager-load the nodes that are connected to
+// the "checklist_modele" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithChecklistModele(opts ...func(*ChecklistModeleQuery)) *EquipementQuery {
+	query := (&ChecklistModeleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChecklistModele = query
 	return _q
 }
 
@@ -493,11 +529,12 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
 			_q.withContrats != nil,
+			_q.withChecklistModele != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -545,6 +582,12 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadContrats(ctx, query, nodes,
 			func(n *Equipement) { n.Edges.Contrats = []*Contrat{} },
 			func(n *Equipement, e *Contrat) { n.Edges.Contrats = append(n.Edges.Contrats, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withChecklistModele; query != nil {
+		if err := _q.loadChecklistModele(ctx, query, nodes, nil,
+			func(n *Equipement, e *ChecklistModele) { n.Edges.ChecklistModele = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -733,6 +776,38 @@ func (_q *EquipementQuery) loadContrats(ctx context.Context, query *ContratQuery
 	}
 	return nil
 }
+func (_q *EquipementQuery) loadChecklistModele(ctx context.Context, query *ChecklistModeleQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *ChecklistModele)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Equipement)
+	for i := range nodes {
+		if nodes[i].ChecklistModeleID == nil {
+			continue
+		}
+		fk := *nodes[i].ChecklistModeleID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(checklistmodele.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "checklist_modele_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *EquipementQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -764,6 +839,9 @@ func (_q *EquipementQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withClient != nil {
 			_spec.Node.AddColumnOnce(equipement.FieldClientID)
+		}
+		if _q.withChecklistModele != nil {
+			_spec.Node.AddColumnOnce(equipement.FieldChecklistModeleID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

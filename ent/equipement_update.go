@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -298,6 +299,26 @@ func (_u *EquipementUpdate) AddCriticiteRang(v int) *EquipementUpdate {
 	return _u
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_u *EquipementUpdate) SetChecklistModeleID(v int) *EquipementUpdate {
+	_u.mutation.SetChecklistModeleID(v)
+	return _u
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_u *EquipementUpdate) SetNillableChecklistModeleID(v *int) *EquipementUpdate {
+	if v != nil {
+		_u.SetChecklistModeleID(*v)
+	}
+	return _u
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (_u *EquipementUpdate) ClearChecklistModeleID() *EquipementUpdate {
+	_u.mutation.ClearChecklistModeleID()
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdate) SetClient(v *Societe) *EquipementUpdate {
 	return _u.SetClientID(v.ID)
@@ -346,6 +367,11 @@ func (_u *EquipementUpdate) AddContrats(v ...*Contrat) *EquipementUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddContratIDs(ids...)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *EquipementUpdate) SetChecklistModele(v *ChecklistModele) *EquipementUpdate {
+	return _u.SetChecklistModeleID(v.ID)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -420,6 +446,12 @@ func (_u *EquipementUpdate) RemoveContrats(v ...*Contrat) *EquipementUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveContratIDs(ids...)
+}
+
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *EquipementUpdate) ClearChecklistModele() *EquipementUpdate {
+	_u.mutation.ClearChecklistModele()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -765,6 +797,35 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ChecklistModeleCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   equipement.ChecklistModeleTable,
+			Columns: []string{equipement.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   equipement.ChecklistModeleTable,
+			Columns: []string{equipement.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1051,6 +1112,26 @@ func (_u *EquipementUpdateOne) AddCriticiteRang(v int) *EquipementUpdateOne {
 	return _u
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_u *EquipementUpdateOne) SetChecklistModeleID(v int) *EquipementUpdateOne {
+	_u.mutation.SetChecklistModeleID(v)
+	return _u
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_u *EquipementUpdateOne) SetNillableChecklistModeleID(v *int) *EquipementUpdateOne {
+	if v != nil {
+		_u.SetChecklistModeleID(*v)
+	}
+	return _u
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (_u *EquipementUpdateOne) ClearChecklistModeleID() *EquipementUpdateOne {
+	_u.mutation.ClearChecklistModeleID()
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdateOne) SetClient(v *Societe) *EquipementUpdateOne {
 	return _u.SetClientID(v.ID)
@@ -1099,6 +1180,11 @@ func (_u *EquipementUpdateOne) AddContrats(v ...*Contrat) *EquipementUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddContratIDs(ids...)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *EquipementUpdateOne) SetChecklistModele(v *ChecklistModele) *EquipementUpdateOne {
+	return _u.SetChecklistModeleID(v.ID)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -1173,6 +1259,12 @@ func (_u *EquipementUpdateOne) RemoveContrats(v ...*Contrat) *EquipementUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveContratIDs(ids...)
+}
+
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *EquipementUpdateOne) ClearChecklistModele() *EquipementUpdateOne {
+	_u.mutation.ClearChecklistModele()
+	return _u
 }
 
 // Where appends a list predicates to the EquipementUpdate builder.
@@ -1541,6 +1633,35 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChecklistModeleCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   equipement.ChecklistModeleTable,
+			Columns: []string{equipement.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   equipement.ChecklistModeleTable,
+			Columns: []string{equipement.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -23,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -30,6 +32,165 @@ import (
 	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ChecklistModeleQuery) CollectFields(ctx context.Context, satisfies ...string) (*ChecklistModeleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ChecklistModeleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(checklistmodele.Columns))
+		selectedFields = []string{checklistmodele.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "plannings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanningClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, planningImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPlannings(alias, func(wq *PlanningQuery) {
+				*wq = *query
+			})
+
+		case "equipements":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEquipements(alias, func(wq *EquipementQuery) {
+				*wq = *query
+			})
+
+		case "interventions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedInterventions(alias, func(wq *InterventionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[checklistmodele.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, checklistmodele.FieldCreatedAt)
+				fieldSeen[checklistmodele.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[checklistmodele.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, checklistmodele.FieldUpdatedAt)
+				fieldSeen[checklistmodele.FieldUpdatedAt] = struct{}{}
+			}
+		case "nom":
+			if _, ok := fieldSeen[checklistmodele.FieldNom]; !ok {
+				selectedFields = append(selectedFields, checklistmodele.FieldNom)
+				fieldSeen[checklistmodele.FieldNom] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[checklistmodele.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, checklistmodele.FieldDescription)
+				fieldSeen[checklistmodele.FieldDescription] = struct{}{}
+			}
+		case "points":
+			if _, ok := fieldSeen[checklistmodele.FieldPoints]; !ok {
+				selectedFields = append(selectedFields, checklistmodele.FieldPoints)
+				fieldSeen[checklistmodele.FieldPoints] = struct{}{}
+			}
+		case "actif":
+			if _, ok := fieldSeen[checklistmodele.FieldActif]; !ok {
+				selectedFields = append(selectedFields, checklistmodele.FieldActif)
+				fieldSeen[checklistmodele.FieldActif] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type checklistmodelePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ChecklistModelePaginateOption
+}
+
+func newChecklistModelePaginateArgs(rv map[string]any) *checklistmodelePaginateArgs {
+	args := &checklistmodelePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ChecklistModeleOrder:
+			args.opts = append(args.opts, WithChecklistModeleOrder(v))
+		case []any:
+			var orders []*ChecklistModeleOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ChecklistModeleOrder{Field: &ChecklistModeleOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithChecklistModeleOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ChecklistModeleWhereInput); ok {
+		args.opts = append(args.opts, WithChecklistModeleFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CommentaireQuery) CollectFields(ctx context.Context, satisfies ...string) (*CommentaireQuery, error) {
@@ -1040,6 +1201,21 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			_q.WithNamedContrats(alias, func(wq *ContratQuery) {
 				*wq = *query
 			})
+
+		case "checklistModele":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ChecklistModeleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, checklistmodeleImplementors)...); err != nil {
+				return err
+			}
+			_q.withChecklistModele = query
+			if _, ok := fieldSeen[equipement.FieldChecklistModeleID]; !ok {
+				selectedFields = append(selectedFields, equipement.FieldChecklistModeleID)
+				fieldSeen[equipement.FieldChecklistModeleID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[equipement.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, equipement.FieldCreatedAt)
@@ -1109,6 +1285,11 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[equipement.FieldClientID]; !ok {
 				selectedFields = append(selectedFields, equipement.FieldClientID)
 				fieldSeen[equipement.FieldClientID] = struct{}{}
+			}
+		case "checklistModeleID":
+			if _, ok := fieldSeen[equipement.FieldChecklistModeleID]; !ok {
+				selectedFields = append(selectedFields, equipement.FieldChecklistModeleID)
+				fieldSeen[equipement.FieldChecklistModeleID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1736,6 +1917,34 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			}
 			_q.withDemande = query
 
+		case "checklistModele":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ChecklistModeleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, checklistmodeleImplementors)...); err != nil {
+				return err
+			}
+			_q.withChecklistModele = query
+			if _, ok := fieldSeen[intervention.FieldChecklistModeleID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldChecklistModeleID)
+				fieldSeen[intervention.FieldChecklistModeleID] = struct{}{}
+			}
+
+		case "checklist":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointChecklistClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, pointchecklistImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedChecklist(alias, func(wq *PointChecklistQuery) {
+				*wq = *query
+			})
+
 		case "utilisations":
 			var (
 				alias = field.Alias
@@ -1907,6 +2116,11 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[intervention.FieldNiveauRequis]; !ok {
 				selectedFields = append(selectedFields, intervention.FieldNiveauRequis)
 				fieldSeen[intervention.FieldNiveauRequis] = struct{}{}
+			}
+		case "checklistModeleID":
+			if _, ok := fieldSeen[intervention.FieldChecklistModeleID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldChecklistModeleID)
+				fieldSeen[intervention.FieldChecklistModeleID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2827,6 +3041,21 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			_q.WithNamedInterventions(alias, func(wq *InterventionQuery) {
 				*wq = *query
 			})
+
+		case "checklistModele":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ChecklistModeleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, checklistmodeleImplementors)...); err != nil {
+				return err
+			}
+			_q.withChecklistModele = query
+			if _, ok := fieldSeen[planning.FieldChecklistModeleID]; !ok {
+				selectedFields = append(selectedFields, planning.FieldChecklistModeleID)
+				fieldSeen[planning.FieldChecklistModeleID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[planning.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, planning.FieldCreatedAt)
@@ -2897,6 +3126,11 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, planning.FieldDateDebut)
 				fieldSeen[planning.FieldDateDebut] = struct{}{}
 			}
+		case "checklistModeleID":
+			if _, ok := fieldSeen[planning.FieldChecklistModeleID]; !ok {
+				selectedFields = append(selectedFields, planning.FieldChecklistModeleID)
+				fieldSeen[planning.FieldChecklistModeleID] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2962,6 +3196,247 @@ func newPlanningPaginateArgs(rv map[string]any) *planningPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PlanningWhereInput); ok {
 		args.opts = append(args.opts, WithPlanningFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PointChecklistQuery) CollectFields(ctx context.Context, satisfies ...string) (*PointChecklistQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PointChecklistQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pointchecklist.Columns))
+		selectedFields = []string{pointchecklist.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "intervention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withIntervention = query
+			if _, ok := fieldSeen[pointchecklist.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldInterventionID)
+				fieldSeen[pointchecklist.FieldInterventionID] = struct{}{}
+			}
+
+		case "photo":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DocumentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, documentImplementors)...); err != nil {
+				return err
+			}
+			_q.withPhoto = query
+			if _, ok := fieldSeen[pointchecklist.FieldDocumentID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldDocumentID)
+				fieldSeen[pointchecklist.FieldDocumentID] = struct{}{}
+			}
+
+		case "reponduPar":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withReponduPar = query
+			if _, ok := fieldSeen[pointchecklist.FieldReponduParID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldReponduParID)
+				fieldSeen[pointchecklist.FieldReponduParID] = struct{}{}
+			}
+
+		case "demande":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemandeInterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demandeinterventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemande = query
+			if _, ok := fieldSeen[pointchecklist.FieldDemandeID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldDemandeID)
+				fieldSeen[pointchecklist.FieldDemandeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pointchecklist.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldCreatedAt)
+				fieldSeen[pointchecklist.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pointchecklist.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldUpdatedAt)
+				fieldSeen[pointchecklist.FieldUpdatedAt] = struct{}{}
+			}
+		case "position":
+			if _, ok := fieldSeen[pointchecklist.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldPosition)
+				fieldSeen[pointchecklist.FieldPosition] = struct{}{}
+			}
+		case "libelle":
+			if _, ok := fieldSeen[pointchecklist.FieldLibelle]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldLibelle)
+				fieldSeen[pointchecklist.FieldLibelle] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[pointchecklist.FieldType]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldType)
+				fieldSeen[pointchecklist.FieldType] = struct{}{}
+			}
+		case "obligatoire":
+			if _, ok := fieldSeen[pointchecklist.FieldObligatoire]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldObligatoire)
+				fieldSeen[pointchecklist.FieldObligatoire] = struct{}{}
+			}
+		case "unite":
+			if _, ok := fieldSeen[pointchecklist.FieldUnite]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldUnite)
+				fieldSeen[pointchecklist.FieldUnite] = struct{}{}
+			}
+		case "min":
+			if _, ok := fieldSeen[pointchecklist.FieldMin]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldMin)
+				fieldSeen[pointchecklist.FieldMin] = struct{}{}
+			}
+		case "max":
+			if _, ok := fieldSeen[pointchecklist.FieldMax]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldMax)
+				fieldSeen[pointchecklist.FieldMax] = struct{}{}
+			}
+		case "choix":
+			if _, ok := fieldSeen[pointchecklist.FieldChoix]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldChoix)
+				fieldSeen[pointchecklist.FieldChoix] = struct{}{}
+			}
+		case "demandeSiHorsLimites":
+			if _, ok := fieldSeen[pointchecklist.FieldDemandeSiHorsLimites]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldDemandeSiHorsLimites)
+				fieldSeen[pointchecklist.FieldDemandeSiHorsLimites] = struct{}{}
+			}
+		case "coche":
+			if _, ok := fieldSeen[pointchecklist.FieldCoche]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldCoche)
+				fieldSeen[pointchecklist.FieldCoche] = struct{}{}
+			}
+		case "valeur":
+			if _, ok := fieldSeen[pointchecklist.FieldValeur]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldValeur)
+				fieldSeen[pointchecklist.FieldValeur] = struct{}{}
+			}
+		case "texte":
+			if _, ok := fieldSeen[pointchecklist.FieldTexte]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldTexte)
+				fieldSeen[pointchecklist.FieldTexte] = struct{}{}
+			}
+		case "documentID":
+			if _, ok := fieldSeen[pointchecklist.FieldDocumentID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldDocumentID)
+				fieldSeen[pointchecklist.FieldDocumentID] = struct{}{}
+			}
+		case "horsLimites":
+			if _, ok := fieldSeen[pointchecklist.FieldHorsLimites]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldHorsLimites)
+				fieldSeen[pointchecklist.FieldHorsLimites] = struct{}{}
+			}
+		case "reponduLe":
+			if _, ok := fieldSeen[pointchecklist.FieldReponduLe]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldReponduLe)
+				fieldSeen[pointchecklist.FieldReponduLe] = struct{}{}
+			}
+		case "reponduParID":
+			if _, ok := fieldSeen[pointchecklist.FieldReponduParID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldReponduParID)
+				fieldSeen[pointchecklist.FieldReponduParID] = struct{}{}
+			}
+		case "demandeID":
+			if _, ok := fieldSeen[pointchecklist.FieldDemandeID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldDemandeID)
+				fieldSeen[pointchecklist.FieldDemandeID] = struct{}{}
+			}
+		case "interventionID":
+			if _, ok := fieldSeen[pointchecklist.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, pointchecklist.FieldInterventionID)
+				fieldSeen[pointchecklist.FieldInterventionID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pointchecklistPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PointChecklistPaginateOption
+}
+
+func newPointChecklistPaginateArgs(rv map[string]any) *pointchecklistPaginateArgs {
+	args := &pointchecklistPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PointChecklistOrder{Field: &PointChecklistOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPointChecklistOrder(order))
+			}
+		case *PointChecklistOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPointChecklistOrder(v))
+			}
+		}
 	}
 	return args
 }

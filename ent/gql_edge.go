@@ -8,6 +8,42 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *ChecklistModele) Plannings(ctx context.Context) (result []*Planning, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPlannings(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PlanningsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPlannings().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ChecklistModele) Equipements(ctx context.Context) (result []*Equipement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEquipements(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EquipementsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipements().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ChecklistModele) Interventions(ctx context.Context) (result []*Intervention, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInterventions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InterventionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInterventions().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Commentaire) Intervention(ctx context.Context) (*Intervention, error) {
 	result, err := _m.Edges.InterventionOrErr()
 	if IsNotLoaded(err) {
@@ -171,6 +207,14 @@ func (_m *Equipement) Contrats(ctx context.Context) (result []*Contrat, err erro
 		result, err = _m.QueryContrats().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Equipement) ChecklistModele(ctx context.Context) (*ChecklistModele, error) {
+	result, err := _m.Edges.ChecklistModeleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryChecklistModele().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *HistoriqueIntervention) Intervention(ctx context.Context) (*Intervention, error) {
@@ -351,6 +395,26 @@ func (_m *Intervention) Demande(ctx context.Context) (*DemandeIntervention, erro
 	return result, MaskNotFound(err)
 }
 
+func (_m *Intervention) ChecklistModele(ctx context.Context) (*ChecklistModele, error) {
+	result, err := _m.Edges.ChecklistModeleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryChecklistModele().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Intervention) Checklist(ctx context.Context) (result []*PointChecklist, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedChecklist(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ChecklistOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryChecklist().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Intervention) Utilisations(ctx context.Context) (result []*InterventionPiece, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedUtilisations(graphql.GetFieldContext(ctx).Field.Alias)
@@ -478,6 +542,46 @@ func (_m *Planning) Interventions(
 		return conn, nil
 	}
 	return _m.QueryInterventions().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Planning) ChecklistModele(ctx context.Context) (*ChecklistModele, error) {
+	result, err := _m.Edges.ChecklistModeleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryChecklistModele().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PointChecklist) Intervention(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.InterventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIntervention().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointChecklist) Photo(ctx context.Context) (*Document, error) {
+	result, err := _m.Edges.PhotoOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPhoto().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PointChecklist) ReponduPar(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ReponduParOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReponduPar().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PointChecklist) Demande(ctx context.Context) (*DemandeIntervention, error) {
+	result, err := _m.Edges.DemandeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemande().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Societe) Users(ctx context.Context) (result []*User, err error) {

@@ -238,18 +238,19 @@ func (c *DemandeInterventionCreate) SetInput(i CreateDemandeInterventionInput) *
 
 // CreateEquipementInput represents a mutation input for creating equipements.
 type CreateEquipementInput struct {
-	Nom              string
-	Code             string
-	Categorie        *string
-	Marque           *string
-	Modele           *string
-	NumeroSerie      *string
-	Localisation     *string
-	Statut           *domain.EquipementStatut
-	Criticite        *domain.Criticite
-	DateInstallation *time.Time
-	Description      *string
-	ClientID         *int
+	Nom               string
+	Code              string
+	Categorie         *string
+	Marque            *string
+	Modele            *string
+	NumeroSerie       *string
+	Localisation      *string
+	Statut            *domain.EquipementStatut
+	Criticite         *domain.Criticite
+	DateInstallation  *time.Time
+	Description       *string
+	ClientID          *int
+	ChecklistModeleID *int
 }
 
 // Mutate applies the CreateEquipementInput on the EquipementMutation builder.
@@ -286,6 +287,9 @@ func (i *CreateEquipementInput) Mutate(m *EquipementMutation) {
 	if v := i.ClientID; v != nil {
 		m.SetClientID(*v)
 	}
+	if v := i.ChecklistModeleID; v != nil {
+		m.SetChecklistModeleID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateEquipementInput on the EquipementCreate builder.
@@ -316,6 +320,8 @@ type UpdateEquipementInput struct {
 	Description           *string
 	ClearClient           bool
 	ClientID              *int
+	ClearChecklistModele  bool
+	ChecklistModeleID     *int
 }
 
 // Mutate applies the UpdateEquipementInput on the EquipementMutation builder.
@@ -380,6 +386,12 @@ func (i *UpdateEquipementInput) Mutate(m *EquipementMutation) {
 	if v := i.ClientID; v != nil {
 		m.SetClientID(*v)
 	}
+	if i.ClearChecklistModele {
+		m.ClearChecklistModele()
+	}
+	if v := i.ChecklistModeleID; v != nil {
+		m.SetChecklistModeleID(*v)
+	}
 }
 
 // SetInput applies the change-set in the UpdateEquipementInput on the EquipementUpdate builder.
@@ -410,6 +422,7 @@ type CreateInterventionInput struct {
 	ClientID            *int
 	ContratID           *int
 	CompetenceRequiseID *int
+	ChecklistModeleID   *int
 }
 
 // Mutate applies the CreateInterventionInput on the InterventionMutation builder.
@@ -453,6 +466,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.CompetenceRequiseID; v != nil {
 		m.SetCompetenceRequiseID(*v)
+	}
+	if v := i.ChecklistModeleID; v != nil {
+		m.SetChecklistModeleID(*v)
 	}
 }
 
@@ -768,18 +784,19 @@ func (c *PieceUpdateOne) SetInput(i UpdatePieceInput) *PieceUpdateOne {
 
 // CreatePlanningInput represents a mutation input for creating plannings.
 type CreatePlanningInput struct {
-	Titre         string
-	Description   *string
-	Priorite      *domain.Priorite
-	DureeEstimee  *int
-	Frequence     domain.Frequence
-	Intervalle    *int
-	ProchaineDate time.Time
-	DerniereDate  *time.Time
-	Statut        *domain.PlanningStatut
-	DateDebut     *time.Time
-	EquipementID  int
-	TechnicienID  *int
+	Titre             string
+	Description       *string
+	Priorite          *domain.Priorite
+	DureeEstimee      *int
+	Frequence         domain.Frequence
+	Intervalle        *int
+	ProchaineDate     time.Time
+	DerniereDate      *time.Time
+	Statut            *domain.PlanningStatut
+	DateDebut         *time.Time
+	EquipementID      int
+	TechnicienID      *int
+	ChecklistModeleID *int
 }
 
 // Mutate applies the CreatePlanningInput on the PlanningMutation builder.
@@ -812,6 +829,9 @@ func (i *CreatePlanningInput) Mutate(m *PlanningMutation) {
 	if v := i.TechnicienID; v != nil {
 		m.SetTechnicienID(*v)
 	}
+	if v := i.ChecklistModeleID; v != nil {
+		m.SetChecklistModeleID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreatePlanningInput on the PlanningCreate builder.
@@ -822,21 +842,23 @@ func (c *PlanningCreate) SetInput(i CreatePlanningInput) *PlanningCreate {
 
 // UpdatePlanningInput represents a mutation input for updating plannings.
 type UpdatePlanningInput struct {
-	Titre             *string
-	ClearDescription  bool
-	Description       *string
-	Priorite          *domain.Priorite
-	ClearDureeEstimee bool
-	DureeEstimee      *int
-	Frequence         *domain.Frequence
-	Intervalle        *int
-	ProchaineDate     *time.Time
-	ClearDerniereDate bool
-	DerniereDate      *time.Time
-	Statut            *domain.PlanningStatut
-	EquipementID      *int
-	ClearTechnicien   bool
-	TechnicienID      *int
+	Titre                *string
+	ClearDescription     bool
+	Description          *string
+	Priorite             *domain.Priorite
+	ClearDureeEstimee    bool
+	DureeEstimee         *int
+	Frequence            *domain.Frequence
+	Intervalle           *int
+	ProchaineDate        *time.Time
+	ClearDerniereDate    bool
+	DerniereDate         *time.Time
+	Statut               *domain.PlanningStatut
+	EquipementID         *int
+	ClearTechnicien      bool
+	TechnicienID         *int
+	ClearChecklistModele bool
+	ChecklistModeleID    *int
 }
 
 // Mutate applies the UpdatePlanningInput on the PlanningMutation builder.
@@ -885,6 +907,12 @@ func (i *UpdatePlanningInput) Mutate(m *PlanningMutation) {
 	}
 	if v := i.TechnicienID; v != nil {
 		m.SetTechnicienID(*v)
+	}
+	if i.ClearChecklistModele {
+		m.ClearChecklistModele()
+	}
+	if v := i.ChecklistModeleID; v != nil {
+		m.SetChecklistModeleID(*v)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -24,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -36,6 +38,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var checklistmodeleImplementors = []string{"ChecklistModele", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ChecklistModele) IsNode() {}
 
 var commentaireImplementors = []string{"Commentaire", "Node"}
 
@@ -101,6 +108,11 @@ var planningImplementors = []string{"Planning", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Planning) IsNode() {}
+
+var pointchecklistImplementors = []string{"PointChecklist", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PointChecklist) IsNode() {}
 
 var schedulerrunImplementors = []string{"SchedulerRun", "Node"}
 
@@ -209,6 +221,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case checklistmodele.Table:
+		query := c.ChecklistModele.Query().
+			Where(checklistmodele.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, checklistmodeleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case commentaire.Table:
 		query := c.Commentaire.Query().
 			Where(commentaire.ID(id))
@@ -322,6 +343,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(planning.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, planningImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pointchecklist.Table:
+		query := c.PointChecklist.Query().
+			Where(pointchecklist.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointchecklistImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -453,6 +483,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case checklistmodele.Table:
+		query := c.ChecklistModele.Query().
+			Where(checklistmodele.IDIn(ids...))
+		query, err := query.CollectFields(ctx, checklistmodeleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case commentaire.Table:
 		query := c.Commentaire.Query().
 			Where(commentaire.IDIn(ids...))
@@ -649,6 +695,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Planning.Query().
 			Where(planning.IDIn(ids...))
 		query, err := query.CollectFields(ctx, planningImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pointchecklist.Table:
+		query := c.PointChecklist.Query().
+			Where(pointchecklist.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pointchecklistImplementors...)
 		if err != nil {
 			return nil, err
 		}

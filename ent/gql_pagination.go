@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -27,6 +28,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -114,6 +116,374 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// ChecklistModeleEdge is the edge representation of ChecklistModele.
+type ChecklistModeleEdge struct {
+	Node   *ChecklistModele `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// ChecklistModeleConnection is the connection containing edges to ChecklistModele.
+type ChecklistModeleConnection struct {
+	Edges      []*ChecklistModeleEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *ChecklistModeleConnection) build(nodes []*ChecklistModele, pager *checklistmodelePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ChecklistModele
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ChecklistModele {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ChecklistModele {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ChecklistModeleEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ChecklistModeleEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ChecklistModelePaginateOption enables pagination customization.
+type ChecklistModelePaginateOption func(*checklistmodelePager) error
+
+// WithChecklistModeleOrder configures pagination ordering.
+func WithChecklistModeleOrder(order []*ChecklistModeleOrder) ChecklistModelePaginateOption {
+	return func(pager *checklistmodelePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithChecklistModeleFilter configures pagination filter.
+func WithChecklistModeleFilter(filter func(*ChecklistModeleQuery) (*ChecklistModeleQuery, error)) ChecklistModelePaginateOption {
+	return func(pager *checklistmodelePager) error {
+		if filter == nil {
+			return errors.New("ChecklistModeleQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type checklistmodelePager struct {
+	reverse bool
+	order   []*ChecklistModeleOrder
+	filter  func(*ChecklistModeleQuery) (*ChecklistModeleQuery, error)
+}
+
+func newChecklistModelePager(opts []ChecklistModelePaginateOption, reverse bool) (*checklistmodelePager, error) {
+	pager := &checklistmodelePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *checklistmodelePager) applyFilter(query *ChecklistModeleQuery) (*ChecklistModeleQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *checklistmodelePager) toCursor(_m *ChecklistModele) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *checklistmodelePager) applyCursors(query *ChecklistModeleQuery, after, before *Cursor) (*ChecklistModeleQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultChecklistModeleOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *checklistmodelePager) applyOrder(query *ChecklistModeleQuery) *ChecklistModeleQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultChecklistModeleOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultChecklistModeleOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *checklistmodelePager) orderExpr(query *ChecklistModeleQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultChecklistModeleOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ChecklistModele.
+func (_m *ChecklistModeleQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ChecklistModelePaginateOption,
+) (*ChecklistModeleConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newChecklistModelePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ChecklistModeleConnection{Edges: []*ChecklistModeleEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ChecklistModeleOrderFieldCreatedAt orders ChecklistModele by created_at.
+	ChecklistModeleOrderFieldCreatedAt = &ChecklistModeleOrderField{
+		Value: func(_m *ChecklistModele) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: checklistmodele.FieldCreatedAt,
+		toTerm: checklistmodele.ByCreatedAt,
+		toCursor: func(_m *ChecklistModele) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ChecklistModeleOrderFieldUpdatedAt orders ChecklistModele by updated_at.
+	ChecklistModeleOrderFieldUpdatedAt = &ChecklistModeleOrderField{
+		Value: func(_m *ChecklistModele) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: checklistmodele.FieldUpdatedAt,
+		toTerm: checklistmodele.ByUpdatedAt,
+		toCursor: func(_m *ChecklistModele) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ChecklistModeleOrderFieldNom orders ChecklistModele by nom.
+	ChecklistModeleOrderFieldNom = &ChecklistModeleOrderField{
+		Value: func(_m *ChecklistModele) (ent.Value, error) {
+			return _m.Nom, nil
+		},
+		column: checklistmodele.FieldNom,
+		toTerm: checklistmodele.ByNom,
+		toCursor: func(_m *ChecklistModele) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Nom,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ChecklistModeleOrderField) String() string {
+	var str string
+	switch f.column {
+	case ChecklistModeleOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ChecklistModeleOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ChecklistModeleOrderFieldNom.column:
+		str = "NOM"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ChecklistModeleOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ChecklistModeleOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ChecklistModeleOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ChecklistModeleOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ChecklistModeleOrderFieldUpdatedAt
+	case "NOM":
+		*f = *ChecklistModeleOrderFieldNom
+	default:
+		return fmt.Errorf("%s is not a valid ChecklistModeleOrderField", str)
+	}
+	return nil
+}
+
+// ChecklistModeleOrderField defines the ordering field of ChecklistModele.
+type ChecklistModeleOrderField struct {
+	// Value extracts the ordering value from the given ChecklistModele.
+	Value    func(*ChecklistModele) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) checklistmodele.OrderOption
+	toCursor func(*ChecklistModele) Cursor
+}
+
+// ChecklistModeleOrder defines the ordering of ChecklistModele.
+type ChecklistModeleOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *ChecklistModeleOrderField `json:"field"`
+}
+
+// DefaultChecklistModeleOrder is the default ordering of ChecklistModele.
+var DefaultChecklistModeleOrder = &ChecklistModeleOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ChecklistModeleOrderField{
+		Value: func(_m *ChecklistModele) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: checklistmodele.FieldID,
+		toTerm: checklistmodele.ByID,
+		toCursor: func(_m *ChecklistModele) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ChecklistModele into ChecklistModeleEdge.
+func (_m *ChecklistModele) ToEdge(order *ChecklistModeleOrder) *ChecklistModeleEdge {
+	if order == nil {
+		order = DefaultChecklistModeleOrder
+	}
+	return &ChecklistModeleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // CommentaireEdge is the edge representation of Commentaire.
@@ -5255,6 +5625,320 @@ func (_m *Planning) ToEdge(order *PlanningOrder) *PlanningEdge {
 		order = DefaultPlanningOrder
 	}
 	return &PlanningEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PointChecklistEdge is the edge representation of PointChecklist.
+type PointChecklistEdge struct {
+	Node   *PointChecklist `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// PointChecklistConnection is the connection containing edges to PointChecklist.
+type PointChecklistConnection struct {
+	Edges      []*PointChecklistEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *PointChecklistConnection) build(nodes []*PointChecklist, pager *pointchecklistPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PointChecklist
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PointChecklist {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PointChecklist {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PointChecklistEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PointChecklistEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PointChecklistPaginateOption enables pagination customization.
+type PointChecklistPaginateOption func(*pointchecklistPager) error
+
+// WithPointChecklistOrder configures pagination ordering.
+func WithPointChecklistOrder(order *PointChecklistOrder) PointChecklistPaginateOption {
+	if order == nil {
+		order = DefaultPointChecklistOrder
+	}
+	o := *order
+	return func(pager *pointchecklistPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPointChecklistOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPointChecklistFilter configures pagination filter.
+func WithPointChecklistFilter(filter func(*PointChecklistQuery) (*PointChecklistQuery, error)) PointChecklistPaginateOption {
+	return func(pager *pointchecklistPager) error {
+		if filter == nil {
+			return errors.New("PointChecklistQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pointchecklistPager struct {
+	reverse bool
+	order   *PointChecklistOrder
+	filter  func(*PointChecklistQuery) (*PointChecklistQuery, error)
+}
+
+func newPointChecklistPager(opts []PointChecklistPaginateOption, reverse bool) (*pointchecklistPager, error) {
+	pager := &pointchecklistPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPointChecklistOrder
+	}
+	return pager, nil
+}
+
+func (p *pointchecklistPager) applyFilter(query *PointChecklistQuery) (*PointChecklistQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pointchecklistPager) toCursor(_m *PointChecklist) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pointchecklistPager) applyCursors(query *PointChecklistQuery, after, before *Cursor) (*PointChecklistQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPointChecklistOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pointchecklistPager) applyOrder(query *PointChecklistQuery) *PointChecklistQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPointChecklistOrder.Field {
+		query = query.Order(DefaultPointChecklistOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pointchecklistPager) orderExpr(query *PointChecklistQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPointChecklistOrder.Field {
+			b.Comma().Ident(DefaultPointChecklistOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PointChecklist.
+func (_m *PointChecklistQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PointChecklistPaginateOption,
+) (*PointChecklistConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPointChecklistPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PointChecklistConnection{Edges: []*PointChecklistEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PointChecklistOrderFieldCreatedAt orders PointChecklist by created_at.
+	PointChecklistOrderFieldCreatedAt = &PointChecklistOrderField{
+		Value: func(_m *PointChecklist) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pointchecklist.FieldCreatedAt,
+		toTerm: pointchecklist.ByCreatedAt,
+		toCursor: func(_m *PointChecklist) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PointChecklistOrderFieldUpdatedAt orders PointChecklist by updated_at.
+	PointChecklistOrderFieldUpdatedAt = &PointChecklistOrderField{
+		Value: func(_m *PointChecklist) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pointchecklist.FieldUpdatedAt,
+		toTerm: pointchecklist.ByUpdatedAt,
+		toCursor: func(_m *PointChecklist) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PointChecklistOrderField) String() string {
+	var str string
+	switch f.column {
+	case PointChecklistOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PointChecklistOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PointChecklistOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PointChecklistOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PointChecklistOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PointChecklistOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PointChecklistOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PointChecklistOrderField", str)
+	}
+	return nil
+}
+
+// PointChecklistOrderField defines the ordering field of PointChecklist.
+type PointChecklistOrderField struct {
+	// Value extracts the ordering value from the given PointChecklist.
+	Value    func(*PointChecklist) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pointchecklist.OrderOption
+	toCursor func(*PointChecklist) Cursor
+}
+
+// PointChecklistOrder defines the ordering of PointChecklist.
+type PointChecklistOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *PointChecklistOrderField `json:"field"`
+}
+
+// DefaultPointChecklistOrder is the default ordering of PointChecklist.
+var DefaultPointChecklistOrder = &PointChecklistOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PointChecklistOrderField{
+		Value: func(_m *PointChecklist) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pointchecklist.FieldID,
+		toTerm: pointchecklist.ByID,
+		toCursor: func(_m *PointChecklist) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PointChecklist into PointChecklistEdge.
+func (_m *PointChecklist) ToEdge(order *PointChecklistOrder) *PointChecklistEdge {
+	if order == nil {
+		order = DefaultPointChecklistOrder
+	}
+	return &PointChecklistEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

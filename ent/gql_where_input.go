@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -29,6 +30,390 @@ import (
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
+
+// ChecklistModeleWhereInput represents a where input for filtering ChecklistModele queries.
+type ChecklistModeleWhereInput struct {
+	Predicates []predicate.ChecklistModele  `json:"-"`
+	Not        *ChecklistModeleWhereInput   `json:"not,omitempty"`
+	Or         []*ChecklistModeleWhereInput `json:"or,omitempty"`
+	And        []*ChecklistModeleWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "nom" field predicates.
+	Nom             *string  `json:"nom,omitempty"`
+	NomNEQ          *string  `json:"nomNEQ,omitempty"`
+	NomIn           []string `json:"nomIn,omitempty"`
+	NomNotIn        []string `json:"nomNotIn,omitempty"`
+	NomGT           *string  `json:"nomGT,omitempty"`
+	NomGTE          *string  `json:"nomGTE,omitempty"`
+	NomLT           *string  `json:"nomLT,omitempty"`
+	NomLTE          *string  `json:"nomLTE,omitempty"`
+	NomContains     *string  `json:"nomContains,omitempty"`
+	NomHasPrefix    *string  `json:"nomHasPrefix,omitempty"`
+	NomHasSuffix    *string  `json:"nomHasSuffix,omitempty"`
+	NomEqualFold    *string  `json:"nomEqualFold,omitempty"`
+	NomContainsFold *string  `json:"nomContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "actif" field predicates.
+	Actif    *bool `json:"actif,omitempty"`
+	ActifNEQ *bool `json:"actifNEQ,omitempty"`
+
+	// "plannings" edge predicates.
+	HasPlannings     *bool                 `json:"hasPlannings,omitempty"`
+	HasPlanningsWith []*PlanningWhereInput `json:"hasPlanningsWith,omitempty"`
+
+	// "equipements" edge predicates.
+	HasEquipements     *bool                   `json:"hasEquipements,omitempty"`
+	HasEquipementsWith []*EquipementWhereInput `json:"hasEquipementsWith,omitempty"`
+
+	// "interventions" edge predicates.
+	HasInterventions     *bool                     `json:"hasInterventions,omitempty"`
+	HasInterventionsWith []*InterventionWhereInput `json:"hasInterventionsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ChecklistModeleWhereInput) AddPredicates(predicates ...predicate.ChecklistModele) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ChecklistModeleWhereInput filter on the ChecklistModeleQuery builder.
+func (i *ChecklistModeleWhereInput) Filter(q *ChecklistModeleQuery) (*ChecklistModeleQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyChecklistModeleWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyChecklistModeleWhereInput is returned in case the ChecklistModeleWhereInput is empty.
+var ErrEmptyChecklistModeleWhereInput = errors.New("ent: empty predicate ChecklistModeleWhereInput")
+
+// P returns a predicate for filtering checklistmodeles.
+// An error is returned if the input is empty or invalid.
+func (i *ChecklistModeleWhereInput) P() (predicate.ChecklistModele, error) {
+	var predicates []predicate.ChecklistModele
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, checklistmodele.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ChecklistModele, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, checklistmodele.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ChecklistModele, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, checklistmodele.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, checklistmodele.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, checklistmodele.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, checklistmodele.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, checklistmodele.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, checklistmodele.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, checklistmodele.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, checklistmodele.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, checklistmodele.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, checklistmodele.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, checklistmodele.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, checklistmodele.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, checklistmodele.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, checklistmodele.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, checklistmodele.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, checklistmodele.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, checklistmodele.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, checklistmodele.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, checklistmodele.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, checklistmodele.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, checklistmodele.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, checklistmodele.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, checklistmodele.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, checklistmodele.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, checklistmodele.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Nom != nil {
+		predicates = append(predicates, checklistmodele.NomEQ(*i.Nom))
+	}
+	if i.NomNEQ != nil {
+		predicates = append(predicates, checklistmodele.NomNEQ(*i.NomNEQ))
+	}
+	if len(i.NomIn) > 0 {
+		predicates = append(predicates, checklistmodele.NomIn(i.NomIn...))
+	}
+	if len(i.NomNotIn) > 0 {
+		predicates = append(predicates, checklistmodele.NomNotIn(i.NomNotIn...))
+	}
+	if i.NomGT != nil {
+		predicates = append(predicates, checklistmodele.NomGT(*i.NomGT))
+	}
+	if i.NomGTE != nil {
+		predicates = append(predicates, checklistmodele.NomGTE(*i.NomGTE))
+	}
+	if i.NomLT != nil {
+		predicates = append(predicates, checklistmodele.NomLT(*i.NomLT))
+	}
+	if i.NomLTE != nil {
+		predicates = append(predicates, checklistmodele.NomLTE(*i.NomLTE))
+	}
+	if i.NomContains != nil {
+		predicates = append(predicates, checklistmodele.NomContains(*i.NomContains))
+	}
+	if i.NomHasPrefix != nil {
+		predicates = append(predicates, checklistmodele.NomHasPrefix(*i.NomHasPrefix))
+	}
+	if i.NomHasSuffix != nil {
+		predicates = append(predicates, checklistmodele.NomHasSuffix(*i.NomHasSuffix))
+	}
+	if i.NomEqualFold != nil {
+		predicates = append(predicates, checklistmodele.NomEqualFold(*i.NomEqualFold))
+	}
+	if i.NomContainsFold != nil {
+		predicates = append(predicates, checklistmodele.NomContainsFold(*i.NomContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, checklistmodele.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, checklistmodele.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, checklistmodele.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, checklistmodele.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, checklistmodele.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, checklistmodele.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, checklistmodele.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, checklistmodele.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, checklistmodele.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, checklistmodele.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, checklistmodele.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, checklistmodele.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, checklistmodele.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, checklistmodele.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, checklistmodele.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Actif != nil {
+		predicates = append(predicates, checklistmodele.ActifEQ(*i.Actif))
+	}
+	if i.ActifNEQ != nil {
+		predicates = append(predicates, checklistmodele.ActifNEQ(*i.ActifNEQ))
+	}
+
+	if i.HasPlannings != nil {
+		p := checklistmodele.HasPlannings()
+		if !*i.HasPlannings {
+			p = checklistmodele.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPlanningsWith) > 0 {
+		with := make([]predicate.Planning, 0, len(i.HasPlanningsWith))
+		for _, w := range i.HasPlanningsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPlanningsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, checklistmodele.HasPlanningsWith(with...))
+	}
+	if i.HasEquipements != nil {
+		p := checklistmodele.HasEquipements()
+		if !*i.HasEquipements {
+			p = checklistmodele.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementsWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementsWith))
+		for _, w := range i.HasEquipementsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, checklistmodele.HasEquipementsWith(with...))
+	}
+	if i.HasInterventions != nil {
+		p := checklistmodele.HasInterventions()
+		if !*i.HasInterventions {
+			p = checklistmodele.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionsWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionsWith))
+		for _, w := range i.HasInterventionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, checklistmodele.HasInterventionsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyChecklistModeleWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return checklistmodele.And(predicates...), nil
+	}
+}
 
 // CommentaireWhereInput represents a where input for filtering Commentaire queries.
 type CommentaireWhereInput struct {
@@ -2839,6 +3224,14 @@ type EquipementWhereInput struct {
 	ClientIDIsNil  bool  `json:"clientIDIsNil,omitempty"`
 	ClientIDNotNil bool  `json:"clientIDNotNil,omitempty"`
 
+	// "checklist_modele_id" field predicates.
+	ChecklistModeleID       *int  `json:"checklistModeleID,omitempty"`
+	ChecklistModeleIDNEQ    *int  `json:"checklistModeleIDNEQ,omitempty"`
+	ChecklistModeleIDIn     []int `json:"checklistModeleIDIn,omitempty"`
+	ChecklistModeleIDNotIn  []int `json:"checklistModeleIDNotIn,omitempty"`
+	ChecklistModeleIDIsNil  bool  `json:"checklistModeleIDIsNil,omitempty"`
+	ChecklistModeleIDNotNil bool  `json:"checklistModeleIDNotNil,omitempty"`
+
 	// "client" edge predicates.
 	HasClient     *bool                `json:"hasClient,omitempty"`
 	HasClientWith []*SocieteWhereInput `json:"hasClientWith,omitempty"`
@@ -2854,6 +3247,10 @@ type EquipementWhereInput struct {
 	// "contrats" edge predicates.
 	HasContrats     *bool                `json:"hasContrats,omitempty"`
 	HasContratsWith []*ContratWhereInput `json:"hasContratsWith,omitempty"`
+
+	// "checklist_modele" edge predicates.
+	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
+	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3419,6 +3816,24 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 	if i.ClientIDNotNil {
 		predicates = append(predicates, equipement.ClientIDNotNil())
 	}
+	if i.ChecklistModeleID != nil {
+		predicates = append(predicates, equipement.ChecklistModeleIDEQ(*i.ChecklistModeleID))
+	}
+	if i.ChecklistModeleIDNEQ != nil {
+		predicates = append(predicates, equipement.ChecklistModeleIDNEQ(*i.ChecklistModeleIDNEQ))
+	}
+	if len(i.ChecklistModeleIDIn) > 0 {
+		predicates = append(predicates, equipement.ChecklistModeleIDIn(i.ChecklistModeleIDIn...))
+	}
+	if len(i.ChecklistModeleIDNotIn) > 0 {
+		predicates = append(predicates, equipement.ChecklistModeleIDNotIn(i.ChecklistModeleIDNotIn...))
+	}
+	if i.ChecklistModeleIDIsNil {
+		predicates = append(predicates, equipement.ChecklistModeleIDIsNil())
+	}
+	if i.ChecklistModeleIDNotNil {
+		predicates = append(predicates, equipement.ChecklistModeleIDNotNil())
+	}
 
 	if i.HasClient != nil {
 		p := equipement.HasClient()
@@ -3491,6 +3906,24 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, equipement.HasContratsWith(with...))
+	}
+	if i.HasChecklistModele != nil {
+		p := equipement.HasChecklistModele()
+		if !*i.HasChecklistModele {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasChecklistModeleWith) > 0 {
+		with := make([]predicate.ChecklistModele, 0, len(i.HasChecklistModeleWith))
+		for _, w := range i.HasChecklistModeleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasChecklistModeleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasChecklistModeleWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -4487,6 +4920,14 @@ type InterventionWhereInput struct {
 	NiveauRequisIsNil  bool                      `json:"niveauRequisIsNil,omitempty"`
 	NiveauRequisNotNil bool                      `json:"niveauRequisNotNil,omitempty"`
 
+	// "checklist_modele_id" field predicates.
+	ChecklistModeleID       *int  `json:"checklistModeleID,omitempty"`
+	ChecklistModeleIDNEQ    *int  `json:"checklistModeleIDNEQ,omitempty"`
+	ChecklistModeleIDIn     []int `json:"checklistModeleIDIn,omitempty"`
+	ChecklistModeleIDNotIn  []int `json:"checklistModeleIDNotIn,omitempty"`
+	ChecklistModeleIDIsNil  bool  `json:"checklistModeleIDIsNil,omitempty"`
+	ChecklistModeleIDNotNil bool  `json:"checklistModeleIDNotNil,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -4542,6 +4983,10 @@ type InterventionWhereInput struct {
 	// "demande" edge predicates.
 	HasDemande     *bool                            `json:"hasDemande,omitempty"`
 	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
+
+	// "checklist_modele" edge predicates.
+	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
+	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
 
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
@@ -5417,6 +5862,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 	if i.NiveauRequisNotNil {
 		predicates = append(predicates, intervention.NiveauRequisNotNil())
 	}
+	if i.ChecklistModeleID != nil {
+		predicates = append(predicates, intervention.ChecklistModeleIDEQ(*i.ChecklistModeleID))
+	}
+	if i.ChecklistModeleIDNEQ != nil {
+		predicates = append(predicates, intervention.ChecklistModeleIDNEQ(*i.ChecklistModeleIDNEQ))
+	}
+	if len(i.ChecklistModeleIDIn) > 0 {
+		predicates = append(predicates, intervention.ChecklistModeleIDIn(i.ChecklistModeleIDIn...))
+	}
+	if len(i.ChecklistModeleIDNotIn) > 0 {
+		predicates = append(predicates, intervention.ChecklistModeleIDNotIn(i.ChecklistModeleIDNotIn...))
+	}
+	if i.ChecklistModeleIDIsNil {
+		predicates = append(predicates, intervention.ChecklistModeleIDIsNil())
+	}
+	if i.ChecklistModeleIDNotNil {
+		predicates = append(predicates, intervention.ChecklistModeleIDNotNil())
+	}
 
 	if i.HasEquipement != nil {
 		p := intervention.HasEquipement()
@@ -5669,6 +6132,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasDemandeWith(with...))
+	}
+	if i.HasChecklistModele != nil {
+		p := intervention.HasChecklistModele()
+		if !*i.HasChecklistModele {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasChecklistModeleWith) > 0 {
+		with := make([]predicate.ChecklistModele, 0, len(i.HasChecklistModeleWith))
+		for _, w := range i.HasChecklistModeleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasChecklistModeleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasChecklistModeleWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()
@@ -8023,6 +8504,14 @@ type PlanningWhereInput struct {
 	DateDebutIsNil  bool        `json:"dateDebutIsNil,omitempty"`
 	DateDebutNotNil bool        `json:"dateDebutNotNil,omitempty"`
 
+	// "checklist_modele_id" field predicates.
+	ChecklistModeleID       *int  `json:"checklistModeleID,omitempty"`
+	ChecklistModeleIDNEQ    *int  `json:"checklistModeleIDNEQ,omitempty"`
+	ChecklistModeleIDIn     []int `json:"checklistModeleIDIn,omitempty"`
+	ChecklistModeleIDNotIn  []int `json:"checklistModeleIDNotIn,omitempty"`
+	ChecklistModeleIDIsNil  bool  `json:"checklistModeleIDIsNil,omitempty"`
+	ChecklistModeleIDNotNil bool  `json:"checklistModeleIDNotNil,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -8034,6 +8523,10 @@ type PlanningWhereInput struct {
 	// "interventions" edge predicates.
 	HasInterventions     *bool                     `json:"hasInterventions,omitempty"`
 	HasInterventionsWith []*InterventionWhereInput `json:"hasInterventionsWith,omitempty"`
+
+	// "checklist_modele" edge predicates.
+	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
+	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8467,6 +8960,24 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 	if i.DateDebutNotNil {
 		predicates = append(predicates, planning.DateDebutNotNil())
 	}
+	if i.ChecklistModeleID != nil {
+		predicates = append(predicates, planning.ChecklistModeleIDEQ(*i.ChecklistModeleID))
+	}
+	if i.ChecklistModeleIDNEQ != nil {
+		predicates = append(predicates, planning.ChecklistModeleIDNEQ(*i.ChecklistModeleIDNEQ))
+	}
+	if len(i.ChecklistModeleIDIn) > 0 {
+		predicates = append(predicates, planning.ChecklistModeleIDIn(i.ChecklistModeleIDIn...))
+	}
+	if len(i.ChecklistModeleIDNotIn) > 0 {
+		predicates = append(predicates, planning.ChecklistModeleIDNotIn(i.ChecklistModeleIDNotIn...))
+	}
+	if i.ChecklistModeleIDIsNil {
+		predicates = append(predicates, planning.ChecklistModeleIDIsNil())
+	}
+	if i.ChecklistModeleIDNotNil {
+		predicates = append(predicates, planning.ChecklistModeleIDNotNil())
+	}
 
 	if i.HasEquipement != nil {
 		p := planning.HasEquipement()
@@ -8521,6 +9032,24 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, planning.HasInterventionsWith(with...))
+	}
+	if i.HasChecklistModele != nil {
+		p := planning.HasChecklistModele()
+		if !*i.HasChecklistModele {
+			p = planning.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasChecklistModeleWith) > 0 {
+		with := make([]predicate.ChecklistModele, 0, len(i.HasChecklistModeleWith))
+		for _, w := range i.HasChecklistModeleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasChecklistModeleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, planning.HasChecklistModeleWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

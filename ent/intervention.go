@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
@@ -98,6 +99,8 @@ type Intervention struct {
 	CompetenceRequiseID *int `json:"competence_requise_id,omitempty"`
 	// the least level in competenceRequise the work needs (any when null; ignored without a skill)
 	NiveauRequis *domain.NiveauCompetence `json:"niveau_requis,omitempty"`
+	// the checklist template copied when it opened: the one given, else its planning's, else its equipement's
+	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
 	Edges        InterventionEdges `json:"edges"`
@@ -134,13 +137,17 @@ type InterventionEdges struct {
 	Commentaires []*Commentaire `json:"commentaires,omitempty"`
 	// Demande holds the value of the demande edge.
 	Demande *DemandeIntervention `json:"demande,omitempty"`
+	// ChecklistModele holds the value of the checklist_modele edge.
+	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
+	// Checklist holds the value of the checklist edge.
+	Checklist []*PointChecklist `json:"checklist,omitempty"`
 	// Utilisations holds the value of the utilisations edge.
 	Utilisations []*InterventionPiece `json:"utilisations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [15]bool
+	loadedTypes [17]bool
 	// totalCount holds the count of the edges above.
-	totalCount [15]map[string]int
+	totalCount [17]map[string]int
 
 	namedDocuments     map[string][]*Document
 	namedHistorique    map[string][]*HistoriqueIntervention
@@ -148,6 +155,7 @@ type InterventionEdges struct {
 	namedPieces        map[string][]*Piece
 	namedTempsPasses   map[string][]*TempsPasse
 	namedCommentaires  map[string][]*Commentaire
+	namedChecklist     map[string][]*PointChecklist
 	namedUtilisations  map[string][]*InterventionPiece
 }
 
@@ -293,10 +301,30 @@ func (e InterventionEdges) DemandeOrErr() (*DemandeIntervention, error) {
 	return nil, &NotLoadedError{edge: "demande"}
 }
 
+// ChecklistModeleOrErr returns the ChecklistModele value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e InterventionEdges) ChecklistModeleOrErr() (*ChecklistModele, error) {
+	if e.ChecklistModele != nil {
+		return e.ChecklistModele, nil
+	} else if e.loadedTypes[14] {
+		return nil, &NotFoundError{label: checklistmodele.Label}
+	}
+	return nil, &NotLoadedError{edge: "checklist_modele"}
+}
+
+// ChecklistOrErr returns the Checklist value or an error if the edge
+// was not loaded in eager-loading.
+func (e InterventionEdges) ChecklistOrErr() ([]*PointChecklist, error) {
+	if e.loadedTypes[15] {
+		return e.Checklist, nil
+	}
+	return nil, &NotLoadedError{edge: "checklist"}
+}
+
 // UtilisationsOrErr returns the Utilisations value or an error if the edge
 // was not loaded in eager-loading.
 func (e InterventionEdges) UtilisationsOrErr() ([]*InterventionPiece, error) {
-	if e.loadedTypes[14] {
+	if e.loadedTypes[16] {
 		return e.Utilisations, nil
 	}
 	return nil, &NotLoadedError{edge: "utilisations"}
@@ -309,7 +337,7 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle:
 			values[i] = new(sql.NullBool)
-		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang, intervention.FieldCompetenceRequiseID:
+		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang, intervention.FieldCompetenceRequiseID, intervention.FieldChecklistModeleID:
 			values[i] = new(sql.NullInt64)
 		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche, intervention.FieldCommentaireClient, intervention.FieldNiveauRequis:
 			values[i] = new(sql.NullString)
@@ -573,6 +601,13 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 				_m.NiveauRequis = new(domain.NiveauCompetence)
 				*_m.NiveauRequis = domain.NiveauCompetence(value.String)
 			}
+		case intervention.FieldChecklistModeleID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field checklist_modele_id", values[i])
+			} else if value.Valid {
+				_m.ChecklistModeleID = new(int)
+				*_m.ChecklistModeleID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -654,6 +689,16 @@ func (_m *Intervention) QueryCommentaires() *CommentaireQuery {
 // QueryDemande queries the "demande" edge of the Intervention entity.
 func (_m *Intervention) QueryDemande() *DemandeInterventionQuery {
 	return NewInterventionClient(_m.config).QueryDemande(_m)
+}
+
+// QueryChecklistModele queries the "checklist_modele" edge of the Intervention entity.
+func (_m *Intervention) QueryChecklistModele() *ChecklistModeleQuery {
+	return NewInterventionClient(_m.config).QueryChecklistModele(_m)
+}
+
+// QueryChecklist queries the "checklist" edge of the Intervention entity.
+func (_m *Intervention) QueryChecklist() *PointChecklistQuery {
+	return NewInterventionClient(_m.config).QueryChecklist(_m)
 }
 
 // QueryUtilisations queries the "utilisations" edge of the Intervention entity.
@@ -833,6 +878,11 @@ func (_m *Intervention) String() string {
 		builder.WriteString("niveau_requis=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	if v := _m.ChecklistModeleID; v != nil {
+		builder.WriteString("checklist_modele_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -978,6 +1028,30 @@ func (_m *Intervention) appendNamedCommentaires(name string, edges ...*Commentai
 		_m.Edges.namedCommentaires[name] = []*Commentaire{}
 	} else {
 		_m.Edges.namedCommentaires[name] = append(_m.Edges.namedCommentaires[name], edges...)
+	}
+}
+
+// NamedChecklist returns the Checklist named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Intervention) NamedChecklist(name string) ([]*PointChecklist, error) {
+	if _m.Edges.namedChecklist == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedChecklist[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Intervention) appendNamedChecklist(name string, edges ...*PointChecklist) {
+	if _m.Edges.namedChecklist == nil {
+		_m.Edges.namedChecklist = make(map[string][]*PointChecklist)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedChecklist[name] = []*PointChecklist{}
+	} else {
+		_m.Edges.namedChecklist[name] = append(_m.Edges.namedChecklist[name], edges...)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -23,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/tempspasse"
@@ -534,6 +536,20 @@ func (_c *InterventionCreate) SetNillableNiveauRequis(v *domain.NiveauCompetence
 	return _c
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_c *InterventionCreate) SetChecklistModeleID(v int) *InterventionCreate {
+	_c.mutation.SetChecklistModeleID(v)
+	return _c
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableChecklistModeleID(v *int) *InterventionCreate {
+	if v != nil {
+		_c.SetChecklistModeleID(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *InterventionCreate) SetEquipement(v *Equipement) *InterventionCreate {
 	return _c.SetEquipementID(v.ID)
@@ -676,6 +692,26 @@ func (_c *InterventionCreate) SetNillableDemandeID(id *int) *InterventionCreate 
 // SetDemande sets the "demande" edge to the DemandeIntervention entity.
 func (_c *InterventionCreate) SetDemande(v *DemandeIntervention) *InterventionCreate {
 	return _c.SetDemandeID(v.ID)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_c *InterventionCreate) SetChecklistModele(v *ChecklistModele) *InterventionCreate {
+	return _c.SetChecklistModeleID(v.ID)
+}
+
+// AddChecklistIDs adds the "checklist" edge to the PointChecklist entity by IDs.
+func (_c *InterventionCreate) AddChecklistIDs(ids ...int) *InterventionCreate {
+	_c.mutation.AddChecklistIDs(ids...)
+	return _c
+}
+
+// AddChecklist adds the "checklist" edges to the PointChecklist entity.
+func (_c *InterventionCreate) AddChecklist(v ...*PointChecklist) *InterventionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddChecklistIDs(ids...)
 }
 
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
@@ -1230,6 +1266,39 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.ChecklistModeleTable,
+			Columns: []string{intervention.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ChecklistModeleID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ChecklistIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1897,6 +1966,9 @@ func (u *InterventionUpsertOne) UpdateNewValues() *InterventionUpsertOne {
 		}
 		if _, exists := u.create.mutation.DateCreation(); exists {
 			s.SetIgnore(intervention.FieldDateCreation)
+		}
+		if _, exists := u.create.mutation.ChecklistModeleID(); exists {
+			s.SetIgnore(intervention.FieldChecklistModeleID)
 		}
 	}))
 	return u
@@ -2782,6 +2854,9 @@ func (u *InterventionUpsertBulk) UpdateNewValues() *InterventionUpsertBulk {
 			}
 			if _, exists := b.mutation.DateCreation(); exists {
 				s.SetIgnore(intervention.FieldDateCreation)
+			}
+			if _, exists := b.mutation.ChecklistModeleID(); exists {
+				s.SetIgnore(intervention.FieldChecklistModeleID)
 			}
 		}
 	}))

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -26,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -54,6 +56,8 @@ type InterventionQuery struct {
 	withTempsPasses        *TempsPasseQuery
 	withCommentaires       *CommentaireQuery
 	withDemande            *DemandeInterventionQuery
+	withChecklistModele    *ChecklistModeleQuery
+	withChecklist          *PointChecklistQuery
 	withUtilisations       *InterventionPieceQuery
 	loadTotal              []func(context.Context, []*Intervention) error
 	modifiers              []func(*sql.Selector)
@@ -63,6 +67,7 @@ type InterventionQuery struct {
 	withNamedPieces        map[string]*PieceQuery
 	withNamedTempsPasses   map[string]*TempsPasseQuery
 	withNamedCommentaires  map[string]*CommentaireQuery
+	withNamedChecklist     map[string]*PointChecklistQuery
 	withNamedUtilisations  map[string]*InterventionPieceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -408,6 +413,50 @@ func (_q *InterventionQuery) QueryDemande() *DemandeInterventionQuery {
 	return query
 }
 
+// QueryChecklistModele chains the current query on the "checklist_modele" edge.
+func (_q *InterventionQuery) QueryChecklistModele() *ChecklistModeleQuery {
+	query := (&ChecklistModeleClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, selector),
+			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.ChecklistModeleTable, intervention.ChecklistModeleColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryChecklist chains the current query on the "checklist" edge.
+func (_q *InterventionQuery) QueryChecklist() *PointChecklistQuery {
+	query := (&PointChecklistClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, selector),
+			sqlgraph.To(pointchecklist.Table, pointchecklist.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, intervention.ChecklistTable, intervention.ChecklistColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryUtilisations chains the current query on the "utilisations" edge.
 func (_q *InterventionQuery) QueryUtilisations() *InterventionPieceQuery {
 	query := (&InterventionPieceClient{config: _q.config}).Query()
@@ -636,6 +685,8 @@ func (_q *InterventionQuery) Clone() *InterventionQuery {
 		withTempsPasses:       _q.withTempsPasses.Clone(),
 		withCommentaires:      _q.withCommentaires.Clone(),
 		withDemande:           _q.withDemande.Clone(),
+		withChecklistModele:   _q.withChecklistModele.Clone(),
+		withChecklist:         _q.withChecklist.Clone(),
 		withUtilisations:      _q.withUtilisations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -798,6 +849,28 @@ func (_q *InterventionQuery) WithDemande(opts ...func(*DemandeInterventionQuery)
 	return _q
 }
 
+// WithChecklistModele tells the query-builder to eager-load the nodes that are connected to
+// the "checklist_modele" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithChecklistModele(opts ...func(*ChecklistModeleQuery)) *InterventionQuery {
+	query := (&ChecklistModeleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChecklistModele = query
+	return _q
+}
+
+// WithChecklist tells the query-builder to eager-load the nodes that are connected to
+// the "checklist" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithChecklist(opts ...func(*PointChecklistQuery)) *InterventionQuery {
+	query := (&PointChecklistClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChecklist = query
+	return _q
+}
+
 // WithUtilisations tells the query-builder to eager-load the nodes that are connected to
 // the "utilisations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *InterventionQuery) WithUtilisations(opts ...func(*InterventionPieceQuery)) *InterventionQuery {
@@ -893,7 +966,7 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Intervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [15]bool{
+		loadedTypes = [17]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
@@ -908,6 +981,8 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withTempsPasses != nil,
 			_q.withCommentaires != nil,
 			_q.withDemande != nil,
+			_q.withChecklistModele != nil,
+			_q.withChecklist != nil,
 			_q.withUtilisations != nil,
 		}
 	)
@@ -1022,6 +1097,19 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withChecklistModele; query != nil {
+		if err := _q.loadChecklistModele(ctx, query, nodes, nil,
+			func(n *Intervention, e *ChecklistModele) { n.Edges.ChecklistModele = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withChecklist; query != nil {
+		if err := _q.loadChecklist(ctx, query, nodes,
+			func(n *Intervention) { n.Edges.Checklist = []*PointChecklist{} },
+			func(n *Intervention, e *PointChecklist) { n.Edges.Checklist = append(n.Edges.Checklist, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withUtilisations; query != nil {
 		if err := _q.loadUtilisations(ctx, query, nodes,
 			func(n *Intervention) { n.Edges.Utilisations = []*InterventionPiece{} },
@@ -1068,6 +1156,13 @@ func (_q *InterventionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadCommentaires(ctx, query, nodes,
 			func(n *Intervention) { n.appendNamedCommentaires(name) },
 			func(n *Intervention, e *Commentaire) { n.appendNamedCommentaires(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedChecklist {
+		if err := _q.loadChecklist(ctx, query, nodes,
+			func(n *Intervention) { n.appendNamedChecklist(name) },
+			func(n *Intervention, e *PointChecklist) { n.appendNamedChecklist(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1554,6 +1649,68 @@ func (_q *InterventionQuery) loadDemande(ctx context.Context, query *DemandeInte
 	}
 	return nil
 }
+func (_q *InterventionQuery) loadChecklistModele(ctx context.Context, query *ChecklistModeleQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *ChecklistModele)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Intervention)
+	for i := range nodes {
+		if nodes[i].ChecklistModeleID == nil {
+			continue
+		}
+		fk := *nodes[i].ChecklistModeleID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(checklistmodele.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "checklist_modele_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *InterventionQuery) loadChecklist(ctx context.Context, query *PointChecklistQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *PointChecklist)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Intervention)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(pointchecklist.FieldInterventionID)
+	}
+	query.Where(predicate.PointChecklist(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(intervention.ChecklistColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InterventionID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *InterventionQuery) loadUtilisations(ctx context.Context, query *InterventionPieceQuery, nodes []*Intervention, init func(*Intervention), assign func(*Intervention, *InterventionPiece)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Intervention)
@@ -1633,6 +1790,9 @@ func (_q *InterventionQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withCompetenceRequise != nil {
 			_spec.Node.AddColumnOnce(intervention.FieldCompetenceRequiseID)
+		}
+		if _q.withChecklistModele != nil {
+			_spec.Node.AddColumnOnce(intervention.FieldChecklistModeleID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -1807,6 +1967,20 @@ func (_q *InterventionQuery) WithNamedCommentaires(name string, opts ...func(*Co
 		_q.withNamedCommentaires = make(map[string]*CommentaireQuery)
 	}
 	_q.withNamedCommentaires[name] = query
+	return _q
+}
+
+// WithNamedChecklist tells the query-builder to eager-load the nodes that are connected to the "checklist"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InterventionQuery) WithNamedChecklist(name string, opts ...func(*PointChecklistQuery)) *InterventionQuery {
+	query := (&PointChecklistClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedChecklist == nil {
+		_q.withNamedChecklist = make(map[string]*PointChecklistQuery)
+	}
+	_q.withNamedChecklist[name] = query
 	return _q
 }
 

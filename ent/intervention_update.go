@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -829,6 +830,21 @@ func (_u *InterventionUpdate) SetDemande(v *DemandeIntervention) *InterventionUp
 	return _u.SetDemandeID(v.ID)
 }
 
+// AddChecklistIDs adds the "checklist" edge to the PointChecklist entity by IDs.
+func (_u *InterventionUpdate) AddChecklistIDs(ids ...int) *InterventionUpdate {
+	_u.mutation.AddChecklistIDs(ids...)
+	return _u
+}
+
+// AddChecklist adds the "checklist" edges to the PointChecklist entity.
+func (_u *InterventionUpdate) AddChecklist(v ...*PointChecklist) *InterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddChecklistIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdate) AddUtilisationIDs(ids ...int) *InterventionUpdate {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -1021,6 +1037,27 @@ func (_u *InterventionUpdate) RemoveCommentaires(v ...*Commentaire) *Interventio
 func (_u *InterventionUpdate) ClearDemande() *InterventionUpdate {
 	_u.mutation.ClearDemande()
 	return _u
+}
+
+// ClearChecklist clears all "checklist" edges to the PointChecklist entity.
+func (_u *InterventionUpdate) ClearChecklist() *InterventionUpdate {
+	_u.mutation.ClearChecklist()
+	return _u
+}
+
+// RemoveChecklistIDs removes the "checklist" edge to PointChecklist entities by IDs.
+func (_u *InterventionUpdate) RemoveChecklistIDs(ids ...int) *InterventionUpdate {
+	_u.mutation.RemoveChecklistIDs(ids...)
+	return _u
+}
+
+// RemoveChecklist removes "checklist" edges to PointChecklist entities.
+func (_u *InterventionUpdate) RemoveChecklist(v ...*PointChecklist) *InterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveChecklistIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -1795,6 +1832,51 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChecklistCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedChecklistIDs(); len(nodes) > 0 && !_u.mutation.ChecklistCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChecklistIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2653,6 +2735,21 @@ func (_u *InterventionUpdateOne) SetDemande(v *DemandeIntervention) *Interventio
 	return _u.SetDemandeID(v.ID)
 }
 
+// AddChecklistIDs adds the "checklist" edge to the PointChecklist entity by IDs.
+func (_u *InterventionUpdateOne) AddChecklistIDs(ids ...int) *InterventionUpdateOne {
+	_u.mutation.AddChecklistIDs(ids...)
+	return _u
+}
+
+// AddChecklist adds the "checklist" edges to the PointChecklist entity.
+func (_u *InterventionUpdateOne) AddChecklist(v ...*PointChecklist) *InterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddChecklistIDs(ids...)
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by IDs.
 func (_u *InterventionUpdateOne) AddUtilisationIDs(ids ...int) *InterventionUpdateOne {
 	_u.mutation.AddUtilisationIDs(ids...)
@@ -2845,6 +2942,27 @@ func (_u *InterventionUpdateOne) RemoveCommentaires(v ...*Commentaire) *Interven
 func (_u *InterventionUpdateOne) ClearDemande() *InterventionUpdateOne {
 	_u.mutation.ClearDemande()
 	return _u
+}
+
+// ClearChecklist clears all "checklist" edges to the PointChecklist entity.
+func (_u *InterventionUpdateOne) ClearChecklist() *InterventionUpdateOne {
+	_u.mutation.ClearChecklist()
+	return _u
+}
+
+// RemoveChecklistIDs removes the "checklist" edge to PointChecklist entities by IDs.
+func (_u *InterventionUpdateOne) RemoveChecklistIDs(ids ...int) *InterventionUpdateOne {
+	_u.mutation.RemoveChecklistIDs(ids...)
+	return _u
+}
+
+// RemoveChecklist removes "checklist" edges to PointChecklist entities.
+func (_u *InterventionUpdateOne) RemoveChecklist(v ...*PointChecklist) *InterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveChecklistIDs(ids...)
 }
 
 // ClearUtilisations clears all "utilisations" edges to the InterventionPiece entity.
@@ -3649,6 +3767,51 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChecklistCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedChecklistIDs(); len(nodes) > 0 && !_u.mutation.ChecklistCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChecklistIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   intervention.ChecklistTable,
+			Columns: []string{intervention.ChecklistColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(pointchecklist.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

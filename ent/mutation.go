@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -26,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
@@ -46,6 +48,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeChecklistModele        = "ChecklistModele"
 	TypeCommentaire            = "Commentaire"
 	TypeCompetence             = "Competence"
 	TypeContrat                = "Contrat"
@@ -61,6 +64,7 @@ const (
 	TypePasswordReset          = "PasswordReset"
 	TypePiece                  = "Piece"
 	TypePlanning               = "Planning"
+	TypePointChecklist         = "PointChecklist"
 	TypeRefreshToken           = "RefreshToken"
 	TypeSchedulerRun           = "SchedulerRun"
 	TypeSociete                = "Societe"
@@ -69,6 +73,899 @@ const (
 	TypeTempsPasse             = "TempsPasse"
 	TypeUser                   = "User"
 )
+
+// ChecklistModeleMutation represents an operation that mutates the ChecklistModele nodes in the graph.
+type ChecklistModeleMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	nom                  *string
+	description          *string
+	points               *[]domain.PointControle
+	appendpoints         []domain.PointControle
+	actif                *bool
+	clearedFields        map[string]struct{}
+	plannings            map[int]struct{}
+	removedplannings     map[int]struct{}
+	clearedplannings     bool
+	equipements          map[int]struct{}
+	removedequipements   map[int]struct{}
+	clearedequipements   bool
+	interventions        map[int]struct{}
+	removedinterventions map[int]struct{}
+	clearedinterventions bool
+	done                 bool
+	oldValue             func(context.Context) (*ChecklistModele, error)
+	predicates           []predicate.ChecklistModele
+}
+
+var _ ent.Mutation = (*ChecklistModeleMutation)(nil)
+
+// checklistmodeleOption allows management of the mutation configuration using functional options.
+type checklistmodeleOption func(*ChecklistModeleMutation)
+
+// newChecklistModeleMutation creates new mutation for the ChecklistModele entity.
+func newChecklistModeleMutation(c config, op Op, opts ...checklistmodeleOption) *ChecklistModeleMutation {
+	m := &ChecklistModeleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeChecklistModele,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withChecklistModeleID sets the ID field of the mutation.
+func withChecklistModeleID(id int) checklistmodeleOption {
+	return func(m *ChecklistModeleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ChecklistModele
+		)
+		m.oldValue = func(ctx context.Context) (*ChecklistModele, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ChecklistModele.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withChecklistModele sets the old ChecklistModele of the mutation.
+func withChecklistModele(node *ChecklistModele) checklistmodeleOption {
+	return func(m *ChecklistModeleMutation) {
+		m.oldValue = func(context.Context) (*ChecklistModele, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ChecklistModeleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ChecklistModeleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ChecklistModeleMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ChecklistModeleMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ChecklistModele.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ChecklistModeleMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ChecklistModeleMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ChecklistModele entity.
+// If the ChecklistModele object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChecklistModeleMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ChecklistModeleMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ChecklistModeleMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ChecklistModeleMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ChecklistModele entity.
+// If the ChecklistModele object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChecklistModeleMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ChecklistModeleMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetNom sets the "nom" field.
+func (m *ChecklistModeleMutation) SetNom(s string) {
+	m.nom = &s
+}
+
+// Nom returns the value of the "nom" field in the mutation.
+func (m *ChecklistModeleMutation) Nom() (r string, exists bool) {
+	v := m.nom
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNom returns the old "nom" field's value of the ChecklistModele entity.
+// If the ChecklistModele object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChecklistModeleMutation) OldNom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNom: %w", err)
+	}
+	return oldValue.Nom, nil
+}
+
+// ResetNom resets all changes to the "nom" field.
+func (m *ChecklistModeleMutation) ResetNom() {
+	m.nom = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ChecklistModeleMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ChecklistModeleMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the ChecklistModele entity.
+// If the ChecklistModele object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChecklistModeleMutation) OldDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *ChecklistModeleMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[checklistmodele.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *ChecklistModeleMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[checklistmodele.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ChecklistModeleMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, checklistmodele.FieldDescription)
+}
+
+// SetPoints sets the "points" field.
+func (m *ChecklistModeleMutation) SetPoints(dc []domain.PointControle) {
+	m.points = &dc
+	m.appendpoints = nil
+}
+
+// Points returns the value of the "points" field in the mutation.
+func (m *ChecklistModeleMutation) Points() (r []domain.PointControle, exists bool) {
+	v := m.points
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoints returns the old "points" field's value of the ChecklistModele entity.
+// If the ChecklistModele object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChecklistModeleMutation) OldPoints(ctx context.Context) (v []domain.PointControle, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoints is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoints requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoints: %w", err)
+	}
+	return oldValue.Points, nil
+}
+
+// AppendPoints adds dc to the "points" field.
+func (m *ChecklistModeleMutation) AppendPoints(dc []domain.PointControle) {
+	m.appendpoints = append(m.appendpoints, dc...)
+}
+
+// AppendedPoints returns the list of values that were appended to the "points" field in this mutation.
+func (m *ChecklistModeleMutation) AppendedPoints() ([]domain.PointControle, bool) {
+	if len(m.appendpoints) == 0 {
+		return nil, false
+	}
+	return m.appendpoints, true
+}
+
+// ResetPoints resets all changes to the "points" field.
+func (m *ChecklistModeleMutation) ResetPoints() {
+	m.points = nil
+	m.appendpoints = nil
+}
+
+// SetActif sets the "actif" field.
+func (m *ChecklistModeleMutation) SetActif(b bool) {
+	m.actif = &b
+}
+
+// Actif returns the value of the "actif" field in the mutation.
+func (m *ChecklistModeleMutation) Actif() (r bool, exists bool) {
+	v := m.actif
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActif returns the old "actif" field's value of the ChecklistModele entity.
+// If the ChecklistModele object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChecklistModeleMutation) OldActif(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActif is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActif requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActif: %w", err)
+	}
+	return oldValue.Actif, nil
+}
+
+// ResetActif resets all changes to the "actif" field.
+func (m *ChecklistModeleMutation) ResetActif() {
+	m.actif = nil
+}
+
+// AddPlanningIDs adds the "plannings" edge to the Planning entity by ids.
+func (m *ChecklistModeleMutation) AddPlanningIDs(ids ...int) {
+	if m.plannings == nil {
+		m.plannings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.plannings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPlannings clears the "plannings" edge to the Planning entity.
+func (m *ChecklistModeleMutation) ClearPlannings() {
+	m.clearedplannings = true
+}
+
+// PlanningsCleared reports if the "plannings" edge to the Planning entity was cleared.
+func (m *ChecklistModeleMutation) PlanningsCleared() bool {
+	return m.clearedplannings
+}
+
+// RemovePlanningIDs removes the "plannings" edge to the Planning entity by IDs.
+func (m *ChecklistModeleMutation) RemovePlanningIDs(ids ...int) {
+	if m.removedplannings == nil {
+		m.removedplannings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.plannings, ids[i])
+		m.removedplannings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPlannings returns the removed IDs of the "plannings" edge to the Planning entity.
+func (m *ChecklistModeleMutation) RemovedPlanningsIDs() (ids []int) {
+	for id := range m.removedplannings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PlanningsIDs returns the "plannings" edge IDs in the mutation.
+func (m *ChecklistModeleMutation) PlanningsIDs() (ids []int) {
+	for id := range m.plannings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPlannings resets all changes to the "plannings" edge.
+func (m *ChecklistModeleMutation) ResetPlannings() {
+	m.plannings = nil
+	m.clearedplannings = false
+	m.removedplannings = nil
+}
+
+// AddEquipementIDs adds the "equipements" edge to the Equipement entity by ids.
+func (m *ChecklistModeleMutation) AddEquipementIDs(ids ...int) {
+	if m.equipements == nil {
+		m.equipements = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.equipements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEquipements clears the "equipements" edge to the Equipement entity.
+func (m *ChecklistModeleMutation) ClearEquipements() {
+	m.clearedequipements = true
+}
+
+// EquipementsCleared reports if the "equipements" edge to the Equipement entity was cleared.
+func (m *ChecklistModeleMutation) EquipementsCleared() bool {
+	return m.clearedequipements
+}
+
+// RemoveEquipementIDs removes the "equipements" edge to the Equipement entity by IDs.
+func (m *ChecklistModeleMutation) RemoveEquipementIDs(ids ...int) {
+	if m.removedequipements == nil {
+		m.removedequipements = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.equipements, ids[i])
+		m.removedequipements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEquipements returns the removed IDs of the "equipements" edge to the Equipement entity.
+func (m *ChecklistModeleMutation) RemovedEquipementsIDs() (ids []int) {
+	for id := range m.removedequipements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EquipementsIDs returns the "equipements" edge IDs in the mutation.
+func (m *ChecklistModeleMutation) EquipementsIDs() (ids []int) {
+	for id := range m.equipements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEquipements resets all changes to the "equipements" edge.
+func (m *ChecklistModeleMutation) ResetEquipements() {
+	m.equipements = nil
+	m.clearedequipements = false
+	m.removedequipements = nil
+}
+
+// AddInterventionIDs adds the "interventions" edge to the Intervention entity by ids.
+func (m *ChecklistModeleMutation) AddInterventionIDs(ids ...int) {
+	if m.interventions == nil {
+		m.interventions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.interventions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInterventions clears the "interventions" edge to the Intervention entity.
+func (m *ChecklistModeleMutation) ClearInterventions() {
+	m.clearedinterventions = true
+}
+
+// InterventionsCleared reports if the "interventions" edge to the Intervention entity was cleared.
+func (m *ChecklistModeleMutation) InterventionsCleared() bool {
+	return m.clearedinterventions
+}
+
+// RemoveInterventionIDs removes the "interventions" edge to the Intervention entity by IDs.
+func (m *ChecklistModeleMutation) RemoveInterventionIDs(ids ...int) {
+	if m.removedinterventions == nil {
+		m.removedinterventions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.interventions, ids[i])
+		m.removedinterventions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInterventions returns the removed IDs of the "interventions" edge to the Intervention entity.
+func (m *ChecklistModeleMutation) RemovedInterventionsIDs() (ids []int) {
+	for id := range m.removedinterventions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InterventionsIDs returns the "interventions" edge IDs in the mutation.
+func (m *ChecklistModeleMutation) InterventionsIDs() (ids []int) {
+	for id := range m.interventions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInterventions resets all changes to the "interventions" edge.
+func (m *ChecklistModeleMutation) ResetInterventions() {
+	m.interventions = nil
+	m.clearedinterventions = false
+	m.removedinterventions = nil
+}
+
+// Where appends a list predicates to the ChecklistModeleMutation builder.
+func (m *ChecklistModeleMutation) Where(ps ...predicate.ChecklistModele) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ChecklistModeleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ChecklistModeleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ChecklistModele, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ChecklistModeleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ChecklistModeleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ChecklistModele).
+func (m *ChecklistModeleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ChecklistModeleMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, checklistmodele.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, checklistmodele.FieldUpdatedAt)
+	}
+	if m.nom != nil {
+		fields = append(fields, checklistmodele.FieldNom)
+	}
+	if m.description != nil {
+		fields = append(fields, checklistmodele.FieldDescription)
+	}
+	if m.points != nil {
+		fields = append(fields, checklistmodele.FieldPoints)
+	}
+	if m.actif != nil {
+		fields = append(fields, checklistmodele.FieldActif)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ChecklistModeleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case checklistmodele.FieldCreatedAt:
+		return m.CreatedAt()
+	case checklistmodele.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case checklistmodele.FieldNom:
+		return m.Nom()
+	case checklistmodele.FieldDescription:
+		return m.Description()
+	case checklistmodele.FieldPoints:
+		return m.Points()
+	case checklistmodele.FieldActif:
+		return m.Actif()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ChecklistModeleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case checklistmodele.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case checklistmodele.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case checklistmodele.FieldNom:
+		return m.OldNom(ctx)
+	case checklistmodele.FieldDescription:
+		return m.OldDescription(ctx)
+	case checklistmodele.FieldPoints:
+		return m.OldPoints(ctx)
+	case checklistmodele.FieldActif:
+		return m.OldActif(ctx)
+	}
+	return nil, fmt.Errorf("unknown ChecklistModele field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ChecklistModeleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case checklistmodele.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case checklistmodele.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case checklistmodele.FieldNom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNom(v)
+		return nil
+	case checklistmodele.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case checklistmodele.FieldPoints:
+		v, ok := value.([]domain.PointControle)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoints(v)
+		return nil
+	case checklistmodele.FieldActif:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActif(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ChecklistModele field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ChecklistModeleMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ChecklistModeleMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ChecklistModeleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ChecklistModele numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ChecklistModeleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(checklistmodele.FieldDescription) {
+		fields = append(fields, checklistmodele.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ChecklistModeleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ChecklistModeleMutation) ClearField(name string) error {
+	switch name {
+	case checklistmodele.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown ChecklistModele nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ChecklistModeleMutation) ResetField(name string) error {
+	switch name {
+	case checklistmodele.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case checklistmodele.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case checklistmodele.FieldNom:
+		m.ResetNom()
+		return nil
+	case checklistmodele.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case checklistmodele.FieldPoints:
+		m.ResetPoints()
+		return nil
+	case checklistmodele.FieldActif:
+		m.ResetActif()
+		return nil
+	}
+	return fmt.Errorf("unknown ChecklistModele field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ChecklistModeleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.plannings != nil {
+		edges = append(edges, checklistmodele.EdgePlannings)
+	}
+	if m.equipements != nil {
+		edges = append(edges, checklistmodele.EdgeEquipements)
+	}
+	if m.interventions != nil {
+		edges = append(edges, checklistmodele.EdgeInterventions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ChecklistModeleMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case checklistmodele.EdgePlannings:
+		ids := make([]ent.Value, 0, len(m.plannings))
+		for id := range m.plannings {
+			ids = append(ids, id)
+		}
+		return ids
+	case checklistmodele.EdgeEquipements:
+		ids := make([]ent.Value, 0, len(m.equipements))
+		for id := range m.equipements {
+			ids = append(ids, id)
+		}
+		return ids
+	case checklistmodele.EdgeInterventions:
+		ids := make([]ent.Value, 0, len(m.interventions))
+		for id := range m.interventions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ChecklistModeleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedplannings != nil {
+		edges = append(edges, checklistmodele.EdgePlannings)
+	}
+	if m.removedequipements != nil {
+		edges = append(edges, checklistmodele.EdgeEquipements)
+	}
+	if m.removedinterventions != nil {
+		edges = append(edges, checklistmodele.EdgeInterventions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ChecklistModeleMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case checklistmodele.EdgePlannings:
+		ids := make([]ent.Value, 0, len(m.removedplannings))
+		for id := range m.removedplannings {
+			ids = append(ids, id)
+		}
+		return ids
+	case checklistmodele.EdgeEquipements:
+		ids := make([]ent.Value, 0, len(m.removedequipements))
+		for id := range m.removedequipements {
+			ids = append(ids, id)
+		}
+		return ids
+	case checklistmodele.EdgeInterventions:
+		ids := make([]ent.Value, 0, len(m.removedinterventions))
+		for id := range m.removedinterventions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ChecklistModeleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedplannings {
+		edges = append(edges, checklistmodele.EdgePlannings)
+	}
+	if m.clearedequipements {
+		edges = append(edges, checklistmodele.EdgeEquipements)
+	}
+	if m.clearedinterventions {
+		edges = append(edges, checklistmodele.EdgeInterventions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ChecklistModeleMutation) EdgeCleared(name string) bool {
+	switch name {
+	case checklistmodele.EdgePlannings:
+		return m.clearedplannings
+	case checklistmodele.EdgeEquipements:
+		return m.clearedequipements
+	case checklistmodele.EdgeInterventions:
+		return m.clearedinterventions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ChecklistModeleMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ChecklistModele unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ChecklistModeleMutation) ResetEdge(name string) error {
+	switch name {
+	case checklistmodele.EdgePlannings:
+		m.ResetPlannings()
+		return nil
+	case checklistmodele.EdgeEquipements:
+		m.ResetEquipements()
+		return nil
+	case checklistmodele.EdgeInterventions:
+		m.ResetInterventions()
+		return nil
+	}
+	return fmt.Errorf("unknown ChecklistModele edge %s", name)
+}
 
 // CommentaireMutation represents an operation that mutates the Commentaire nodes in the graph.
 type CommentaireMutation struct {
@@ -5262,41 +6159,43 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 // EquipementMutation represents an operation that mutates the Equipement nodes in the graph.
 type EquipementMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	nom                  *string
-	code                 *string
-	categorie            *string
-	marque               *string
-	modele               *string
-	numero_serie         *string
-	localisation         *string
-	statut               *domain.EquipementStatut
-	criticite            *domain.Criticite
-	date_installation    *time.Time
-	description          *string
-	statut_rang          *int
-	addstatut_rang       *int
-	criticite_rang       *int
-	addcriticite_rang    *int
-	clearedFields        map[string]struct{}
-	client               *int
-	clearedclient        bool
-	interventions        map[int]struct{}
-	removedinterventions map[int]struct{}
-	clearedinterventions bool
-	plannings            map[int]struct{}
-	removedplannings     map[int]struct{}
-	clearedplannings     bool
-	contrats             map[int]struct{}
-	removedcontrats      map[int]struct{}
-	clearedcontrats      bool
-	done                 bool
-	oldValue             func(context.Context) (*Equipement, error)
-	predicates           []predicate.Equipement
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	nom                     *string
+	code                    *string
+	categorie               *string
+	marque                  *string
+	modele                  *string
+	numero_serie            *string
+	localisation            *string
+	statut                  *domain.EquipementStatut
+	criticite               *domain.Criticite
+	date_installation       *time.Time
+	description             *string
+	statut_rang             *int
+	addstatut_rang          *int
+	criticite_rang          *int
+	addcriticite_rang       *int
+	clearedFields           map[string]struct{}
+	client                  *int
+	clearedclient           bool
+	interventions           map[int]struct{}
+	removedinterventions    map[int]struct{}
+	clearedinterventions    bool
+	plannings               map[int]struct{}
+	removedplannings        map[int]struct{}
+	clearedplannings        bool
+	contrats                map[int]struct{}
+	removedcontrats         map[int]struct{}
+	clearedcontrats         bool
+	checklist_modele        *int
+	clearedchecklist_modele bool
+	done                    bool
+	oldValue                func(context.Context) (*Equipement, error)
+	predicates              []predicate.Equipement
 }
 
 var _ ent.Mutation = (*EquipementMutation)(nil)
@@ -6117,6 +7016,55 @@ func (m *EquipementMutation) ResetCriticiteRang() {
 	m.addcriticite_rang = nil
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (m *EquipementMutation) SetChecklistModeleID(i int) {
+	m.checklist_modele = &i
+}
+
+// ChecklistModeleID returns the value of the "checklist_modele_id" field in the mutation.
+func (m *EquipementMutation) ChecklistModeleID() (r int, exists bool) {
+	v := m.checklist_modele
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChecklistModeleID returns the old "checklist_modele_id" field's value of the Equipement entity.
+// If the Equipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EquipementMutation) OldChecklistModeleID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChecklistModeleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChecklistModeleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChecklistModeleID: %w", err)
+	}
+	return oldValue.ChecklistModeleID, nil
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (m *EquipementMutation) ClearChecklistModeleID() {
+	m.checklist_modele = nil
+	m.clearedFields[equipement.FieldChecklistModeleID] = struct{}{}
+}
+
+// ChecklistModeleIDCleared returns if the "checklist_modele_id" field was cleared in this mutation.
+func (m *EquipementMutation) ChecklistModeleIDCleared() bool {
+	_, ok := m.clearedFields[equipement.FieldChecklistModeleID]
+	return ok
+}
+
+// ResetChecklistModeleID resets all changes to the "checklist_modele_id" field.
+func (m *EquipementMutation) ResetChecklistModeleID() {
+	m.checklist_modele = nil
+	delete(m.clearedFields, equipement.FieldChecklistModeleID)
+}
+
 // ClearClient clears the "client" edge to the Societe entity.
 func (m *EquipementMutation) ClearClient() {
 	m.clearedclient = true
@@ -6306,6 +7254,33 @@ func (m *EquipementMutation) ResetContrats() {
 	m.removedcontrats = nil
 }
 
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (m *EquipementMutation) ClearChecklistModele() {
+	m.clearedchecklist_modele = true
+	m.clearedFields[equipement.FieldChecklistModeleID] = struct{}{}
+}
+
+// ChecklistModeleCleared reports if the "checklist_modele" edge to the ChecklistModele entity was cleared.
+func (m *EquipementMutation) ChecklistModeleCleared() bool {
+	return m.ChecklistModeleIDCleared() || m.clearedchecklist_modele
+}
+
+// ChecklistModeleIDs returns the "checklist_modele" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChecklistModeleID instead. It exists only for internal usage by the builders.
+func (m *EquipementMutation) ChecklistModeleIDs() (ids []int) {
+	if id := m.checklist_modele; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChecklistModele resets all changes to the "checklist_modele" edge.
+func (m *EquipementMutation) ResetChecklistModele() {
+	m.checklist_modele = nil
+	m.clearedchecklist_modele = false
+}
+
 // Where appends a list predicates to the EquipementMutation builder.
 func (m *EquipementMutation) Where(ps ...predicate.Equipement) {
 	m.predicates = append(m.predicates, ps...)
@@ -6340,7 +7315,7 @@ func (m *EquipementMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EquipementMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, equipement.FieldCreatedAt)
 	}
@@ -6389,6 +7364,9 @@ func (m *EquipementMutation) Fields() []string {
 	if m.criticite_rang != nil {
 		fields = append(fields, equipement.FieldCriticiteRang)
 	}
+	if m.checklist_modele != nil {
+		fields = append(fields, equipement.FieldChecklistModeleID)
+	}
 	return fields
 }
 
@@ -6429,6 +7407,8 @@ func (m *EquipementMutation) Field(name string) (ent.Value, bool) {
 		return m.StatutRang()
 	case equipement.FieldCriticiteRang:
 		return m.CriticiteRang()
+	case equipement.FieldChecklistModeleID:
+		return m.ChecklistModeleID()
 	}
 	return nil, false
 }
@@ -6470,6 +7450,8 @@ func (m *EquipementMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldStatutRang(ctx)
 	case equipement.FieldCriticiteRang:
 		return m.OldCriticiteRang(ctx)
+	case equipement.FieldChecklistModeleID:
+		return m.OldChecklistModeleID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -6591,6 +7573,13 @@ func (m *EquipementMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCriticiteRang(v)
 		return nil
+	case equipement.FieldChecklistModeleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChecklistModeleID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -6672,6 +7661,9 @@ func (m *EquipementMutation) ClearedFields() []string {
 	if m.FieldCleared(equipement.FieldClientID) {
 		fields = append(fields, equipement.FieldClientID)
 	}
+	if m.FieldCleared(equipement.FieldChecklistModeleID) {
+		fields = append(fields, equipement.FieldChecklistModeleID)
+	}
 	return fields
 }
 
@@ -6709,6 +7701,9 @@ func (m *EquipementMutation) ClearField(name string) error {
 		return nil
 	case equipement.FieldClientID:
 		m.ClearClientID()
+		return nil
+	case equipement.FieldChecklistModeleID:
+		m.ClearChecklistModeleID()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement nullable field %s", name)
@@ -6766,13 +7761,16 @@ func (m *EquipementMutation) ResetField(name string) error {
 	case equipement.FieldCriticiteRang:
 		m.ResetCriticiteRang()
 		return nil
+	case equipement.FieldChecklistModeleID:
+		m.ResetChecklistModeleID()
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EquipementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.client != nil {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -6784,6 +7782,9 @@ func (m *EquipementMutation) AddedEdges() []string {
 	}
 	if m.contrats != nil {
 		edges = append(edges, equipement.EdgeContrats)
+	}
+	if m.checklist_modele != nil {
+		edges = append(edges, equipement.EdgeChecklistModele)
 	}
 	return edges
 }
@@ -6814,13 +7815,17 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeChecklistModele:
+		if id := m.checklist_modele; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EquipementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedinterventions != nil {
 		edges = append(edges, equipement.EdgeInterventions)
 	}
@@ -6861,7 +7866,7 @@ func (m *EquipementMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EquipementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedclient {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -6873,6 +7878,9 @@ func (m *EquipementMutation) ClearedEdges() []string {
 	}
 	if m.clearedcontrats {
 		edges = append(edges, equipement.EdgeContrats)
+	}
+	if m.clearedchecklist_modele {
+		edges = append(edges, equipement.EdgeChecklistModele)
 	}
 	return edges
 }
@@ -6889,6 +7897,8 @@ func (m *EquipementMutation) EdgeCleared(name string) bool {
 		return m.clearedplannings
 	case equipement.EdgeContrats:
 		return m.clearedcontrats
+	case equipement.EdgeChecklistModele:
+		return m.clearedchecklist_modele
 	}
 	return false
 }
@@ -6899,6 +7909,9 @@ func (m *EquipementMutation) ClearEdge(name string) error {
 	switch name {
 	case equipement.EdgeClient:
 		m.ClearClient()
+		return nil
+	case equipement.EdgeChecklistModele:
+		m.ClearChecklistModele()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement unique edge %s", name)
@@ -6919,6 +7932,9 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	case equipement.EdgeContrats:
 		m.ResetContrats()
+		return nil
+	case equipement.EdgeChecklistModele:
+		m.ResetChecklistModele()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement edge %s", name)
@@ -9180,6 +10196,11 @@ type InterventionMutation struct {
 	clearedcommentaires       bool
 	demande                   *int
 	cleareddemande            bool
+	checklist_modele          *int
+	clearedchecklist_modele   bool
+	checklist                 map[int]struct{}
+	removedchecklist          map[int]struct{}
+	clearedchecklist          bool
 	utilisations              map[int]struct{}
 	removedutilisations       map[int]struct{}
 	clearedutilisations       bool
@@ -10976,6 +11997,55 @@ func (m *InterventionMutation) ResetNiveauRequis() {
 	delete(m.clearedFields, intervention.FieldNiveauRequis)
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (m *InterventionMutation) SetChecklistModeleID(i int) {
+	m.checklist_modele = &i
+}
+
+// ChecklistModeleID returns the value of the "checklist_modele_id" field in the mutation.
+func (m *InterventionMutation) ChecklistModeleID() (r int, exists bool) {
+	v := m.checklist_modele
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChecklistModeleID returns the old "checklist_modele_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldChecklistModeleID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChecklistModeleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChecklistModeleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChecklistModeleID: %w", err)
+	}
+	return oldValue.ChecklistModeleID, nil
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (m *InterventionMutation) ClearChecklistModeleID() {
+	m.checklist_modele = nil
+	m.clearedFields[intervention.FieldChecklistModeleID] = struct{}{}
+}
+
+// ChecklistModeleIDCleared returns if the "checklist_modele_id" field was cleared in this mutation.
+func (m *InterventionMutation) ChecklistModeleIDCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldChecklistModeleID]
+	return ok
+}
+
+// ResetChecklistModeleID resets all changes to the "checklist_modele_id" field.
+func (m *InterventionMutation) ResetChecklistModeleID() {
+	m.checklist_modele = nil
+	delete(m.clearedFields, intervention.FieldChecklistModeleID)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -11528,6 +12598,87 @@ func (m *InterventionMutation) ResetDemande() {
 	m.cleareddemande = false
 }
 
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (m *InterventionMutation) ClearChecklistModele() {
+	m.clearedchecklist_modele = true
+	m.clearedFields[intervention.FieldChecklistModeleID] = struct{}{}
+}
+
+// ChecklistModeleCleared reports if the "checklist_modele" edge to the ChecklistModele entity was cleared.
+func (m *InterventionMutation) ChecklistModeleCleared() bool {
+	return m.ChecklistModeleIDCleared() || m.clearedchecklist_modele
+}
+
+// ChecklistModeleIDs returns the "checklist_modele" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChecklistModeleID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) ChecklistModeleIDs() (ids []int) {
+	if id := m.checklist_modele; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChecklistModele resets all changes to the "checklist_modele" edge.
+func (m *InterventionMutation) ResetChecklistModele() {
+	m.checklist_modele = nil
+	m.clearedchecklist_modele = false
+}
+
+// AddChecklistIDs adds the "checklist" edge to the PointChecklist entity by ids.
+func (m *InterventionMutation) AddChecklistIDs(ids ...int) {
+	if m.checklist == nil {
+		m.checklist = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.checklist[ids[i]] = struct{}{}
+	}
+}
+
+// ClearChecklist clears the "checklist" edge to the PointChecklist entity.
+func (m *InterventionMutation) ClearChecklist() {
+	m.clearedchecklist = true
+}
+
+// ChecklistCleared reports if the "checklist" edge to the PointChecklist entity was cleared.
+func (m *InterventionMutation) ChecklistCleared() bool {
+	return m.clearedchecklist
+}
+
+// RemoveChecklistIDs removes the "checklist" edge to the PointChecklist entity by IDs.
+func (m *InterventionMutation) RemoveChecklistIDs(ids ...int) {
+	if m.removedchecklist == nil {
+		m.removedchecklist = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.checklist, ids[i])
+		m.removedchecklist[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedChecklist returns the removed IDs of the "checklist" edge to the PointChecklist entity.
+func (m *InterventionMutation) RemovedChecklistIDs() (ids []int) {
+	for id := range m.removedchecklist {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ChecklistIDs returns the "checklist" edge IDs in the mutation.
+func (m *InterventionMutation) ChecklistIDs() (ids []int) {
+	for id := range m.checklist {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetChecklist resets all changes to the "checklist" edge.
+func (m *InterventionMutation) ResetChecklist() {
+	m.checklist = nil
+	m.clearedchecklist = false
+	m.removedchecklist = nil
+}
+
 // AddUtilisationIDs adds the "utilisations" edge to the InterventionPiece entity by ids.
 func (m *InterventionMutation) AddUtilisationIDs(ids ...int) {
 	if m.utilisations == nil {
@@ -11616,7 +12767,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 36)
+	fields := make([]string, 0, 37)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -11725,6 +12876,9 @@ func (m *InterventionMutation) Fields() []string {
 	if m.niveau_requis != nil {
 		fields = append(fields, intervention.FieldNiveauRequis)
 	}
+	if m.checklist_modele != nil {
+		fields = append(fields, intervention.FieldChecklistModeleID)
+	}
 	return fields
 }
 
@@ -11805,6 +12959,8 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.CompetenceRequiseID()
 	case intervention.FieldNiveauRequis:
 		return m.NiveauRequis()
+	case intervention.FieldChecklistModeleID:
+		return m.ChecklistModeleID()
 	}
 	return nil, false
 }
@@ -11886,6 +13042,8 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCompetenceRequiseID(ctx)
 	case intervention.FieldNiveauRequis:
 		return m.OldNiveauRequis(ctx)
+	case intervention.FieldChecklistModeleID:
+		return m.OldChecklistModeleID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -12147,6 +13305,13 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNiveauRequis(v)
 		return nil
+	case intervention.FieldChecklistModeleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChecklistModeleID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -12300,6 +13465,9 @@ func (m *InterventionMutation) ClearedFields() []string {
 	if m.FieldCleared(intervention.FieldNiveauRequis) {
 		fields = append(fields, intervention.FieldNiveauRequis)
 	}
+	if m.FieldCleared(intervention.FieldChecklistModeleID) {
+		fields = append(fields, intervention.FieldChecklistModeleID)
+	}
 	return fields
 }
 
@@ -12385,6 +13553,9 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldNiveauRequis:
 		m.ClearNiveauRequis()
+		return nil
+	case intervention.FieldChecklistModeleID:
+		m.ClearChecklistModeleID()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention nullable field %s", name)
@@ -12502,13 +13673,16 @@ func (m *InterventionMutation) ResetField(name string) error {
 	case intervention.FieldNiveauRequis:
 		m.ResetNiveauRequis()
 		return nil
+	case intervention.FieldChecklistModeleID:
+		m.ResetChecklistModeleID()
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 15)
+	edges := make([]string, 0, 17)
 	if m.equipement != nil {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -12550,6 +13724,12 @@ func (m *InterventionMutation) AddedEdges() []string {
 	}
 	if m.demande != nil {
 		edges = append(edges, intervention.EdgeDemande)
+	}
+	if m.checklist_modele != nil {
+		edges = append(edges, intervention.EdgeChecklistModele)
+	}
+	if m.checklist != nil {
+		edges = append(edges, intervention.EdgeChecklist)
 	}
 	if m.utilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -12629,6 +13809,16 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.demande; id != nil {
 			return []ent.Value{*id}
 		}
+	case intervention.EdgeChecklistModele:
+		if id := m.checklist_modele; id != nil {
+			return []ent.Value{*id}
+		}
+	case intervention.EdgeChecklist:
+		ids := make([]ent.Value, 0, len(m.checklist))
+		for id := range m.checklist {
+			ids = append(ids, id)
+		}
+		return ids
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.utilisations))
 		for id := range m.utilisations {
@@ -12641,7 +13831,7 @@ func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 15)
+	edges := make([]string, 0, 17)
 	if m.removeddocuments != nil {
 		edges = append(edges, intervention.EdgeDocuments)
 	}
@@ -12659,6 +13849,9 @@ func (m *InterventionMutation) RemovedEdges() []string {
 	}
 	if m.removedcommentaires != nil {
 		edges = append(edges, intervention.EdgeCommentaires)
+	}
+	if m.removedchecklist != nil {
+		edges = append(edges, intervention.EdgeChecklist)
 	}
 	if m.removedutilisations != nil {
 		edges = append(edges, intervention.EdgeUtilisations)
@@ -12706,6 +13899,12 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case intervention.EdgeChecklist:
+		ids := make([]ent.Value, 0, len(m.removedchecklist))
+		for id := range m.removedchecklist {
+			ids = append(ids, id)
+		}
+		return ids
 	case intervention.EdgeUtilisations:
 		ids := make([]ent.Value, 0, len(m.removedutilisations))
 		for id := range m.removedutilisations {
@@ -12718,7 +13917,7 @@ func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 15)
+	edges := make([]string, 0, 17)
 	if m.clearedequipement {
 		edges = append(edges, intervention.EdgeEquipement)
 	}
@@ -12761,6 +13960,12 @@ func (m *InterventionMutation) ClearedEdges() []string {
 	if m.cleareddemande {
 		edges = append(edges, intervention.EdgeDemande)
 	}
+	if m.clearedchecklist_modele {
+		edges = append(edges, intervention.EdgeChecklistModele)
+	}
+	if m.clearedchecklist {
+		edges = append(edges, intervention.EdgeChecklist)
+	}
 	if m.clearedutilisations {
 		edges = append(edges, intervention.EdgeUtilisations)
 	}
@@ -12799,6 +14004,10 @@ func (m *InterventionMutation) EdgeCleared(name string) bool {
 		return m.clearedcommentaires
 	case intervention.EdgeDemande:
 		return m.cleareddemande
+	case intervention.EdgeChecklistModele:
+		return m.clearedchecklist_modele
+	case intervention.EdgeChecklist:
+		return m.clearedchecklist
 	case intervention.EdgeUtilisations:
 		return m.clearedutilisations
 	}
@@ -12832,6 +14041,9 @@ func (m *InterventionMutation) ClearEdge(name string) error {
 		return nil
 	case intervention.EdgeDemande:
 		m.ClearDemande()
+		return nil
+	case intervention.EdgeChecklistModele:
+		m.ClearChecklistModele()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention unique edge %s", name)
@@ -12882,6 +14094,12 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 		return nil
 	case intervention.EdgeDemande:
 		m.ResetDemande()
+		return nil
+	case intervention.EdgeChecklistModele:
+		m.ResetChecklistModele()
+		return nil
+	case intervention.EdgeChecklist:
+		m.ResetChecklist()
 		return nil
 	case intervention.EdgeUtilisations:
 		m.ResetUtilisations()
@@ -18392,40 +19610,42 @@ func (m *PieceMutation) ResetEdge(name string) error {
 // PlanningMutation represents an operation that mutates the Planning nodes in the graph.
 type PlanningMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	titre                *string
-	description          *string
-	priorite             *domain.Priorite
-	duree_estimee        *int
-	addduree_estimee     *int
-	frequence            *domain.Frequence
-	intervalle           *int
-	addintervalle        *int
-	prochaine_date       *time.Time
-	derniere_date        *time.Time
-	statut               *domain.PlanningStatut
-	date_debut           *time.Time
-	priorite_rang        *int
-	addpriorite_rang     *int
-	frequence_rang       *int
-	addfrequence_rang    *int
-	statut_rang          *int
-	addstatut_rang       *int
-	clearedFields        map[string]struct{}
-	equipement           *int
-	clearedequipement    bool
-	technicien           *int
-	clearedtechnicien    bool
-	interventions        map[int]struct{}
-	removedinterventions map[int]struct{}
-	clearedinterventions bool
-	done                 bool
-	oldValue             func(context.Context) (*Planning, error)
-	predicates           []predicate.Planning
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	titre                   *string
+	description             *string
+	priorite                *domain.Priorite
+	duree_estimee           *int
+	addduree_estimee        *int
+	frequence               *domain.Frequence
+	intervalle              *int
+	addintervalle           *int
+	prochaine_date          *time.Time
+	derniere_date           *time.Time
+	statut                  *domain.PlanningStatut
+	date_debut              *time.Time
+	priorite_rang           *int
+	addpriorite_rang        *int
+	frequence_rang          *int
+	addfrequence_rang       *int
+	statut_rang             *int
+	addstatut_rang          *int
+	clearedFields           map[string]struct{}
+	equipement              *int
+	clearedequipement       bool
+	technicien              *int
+	clearedtechnicien       bool
+	interventions           map[int]struct{}
+	removedinterventions    map[int]struct{}
+	clearedinterventions    bool
+	checklist_modele        *int
+	clearedchecklist_modele bool
+	done                    bool
+	oldValue                func(context.Context) (*Planning, error)
+	predicates              []predicate.Planning
 }
 
 var _ ent.Mutation = (*PlanningMutation)(nil)
@@ -19304,6 +20524,55 @@ func (m *PlanningMutation) ResetStatutRang() {
 	m.addstatut_rang = nil
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (m *PlanningMutation) SetChecklistModeleID(i int) {
+	m.checklist_modele = &i
+}
+
+// ChecklistModeleID returns the value of the "checklist_modele_id" field in the mutation.
+func (m *PlanningMutation) ChecklistModeleID() (r int, exists bool) {
+	v := m.checklist_modele
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChecklistModeleID returns the old "checklist_modele_id" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldChecklistModeleID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChecklistModeleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChecklistModeleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChecklistModeleID: %w", err)
+	}
+	return oldValue.ChecklistModeleID, nil
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (m *PlanningMutation) ClearChecklistModeleID() {
+	m.checklist_modele = nil
+	m.clearedFields[planning.FieldChecklistModeleID] = struct{}{}
+}
+
+// ChecklistModeleIDCleared returns if the "checklist_modele_id" field was cleared in this mutation.
+func (m *PlanningMutation) ChecklistModeleIDCleared() bool {
+	_, ok := m.clearedFields[planning.FieldChecklistModeleID]
+	return ok
+}
+
+// ResetChecklistModeleID resets all changes to the "checklist_modele_id" field.
+func (m *PlanningMutation) ResetChecklistModeleID() {
+	m.checklist_modele = nil
+	delete(m.clearedFields, planning.FieldChecklistModeleID)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *PlanningMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -19412,6 +20681,33 @@ func (m *PlanningMutation) ResetInterventions() {
 	m.removedinterventions = nil
 }
 
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (m *PlanningMutation) ClearChecklistModele() {
+	m.clearedchecklist_modele = true
+	m.clearedFields[planning.FieldChecklistModeleID] = struct{}{}
+}
+
+// ChecklistModeleCleared reports if the "checklist_modele" edge to the ChecklistModele entity was cleared.
+func (m *PlanningMutation) ChecklistModeleCleared() bool {
+	return m.ChecklistModeleIDCleared() || m.clearedchecklist_modele
+}
+
+// ChecklistModeleIDs returns the "checklist_modele" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChecklistModeleID instead. It exists only for internal usage by the builders.
+func (m *PlanningMutation) ChecklistModeleIDs() (ids []int) {
+	if id := m.checklist_modele; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChecklistModele resets all changes to the "checklist_modele" edge.
+func (m *PlanningMutation) ResetChecklistModele() {
+	m.checklist_modele = nil
+	m.clearedchecklist_modele = false
+}
+
 // Where appends a list predicates to the PlanningMutation builder.
 func (m *PlanningMutation) Where(ps ...predicate.Planning) {
 	m.predicates = append(m.predicates, ps...)
@@ -19446,7 +20742,7 @@ func (m *PlanningMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanningMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, planning.FieldCreatedAt)
 	}
@@ -19498,6 +20794,9 @@ func (m *PlanningMutation) Fields() []string {
 	if m.statut_rang != nil {
 		fields = append(fields, planning.FieldStatutRang)
 	}
+	if m.checklist_modele != nil {
+		fields = append(fields, planning.FieldChecklistModeleID)
+	}
 	return fields
 }
 
@@ -19540,6 +20839,8 @@ func (m *PlanningMutation) Field(name string) (ent.Value, bool) {
 		return m.FrequenceRang()
 	case planning.FieldStatutRang:
 		return m.StatutRang()
+	case planning.FieldChecklistModeleID:
+		return m.ChecklistModeleID()
 	}
 	return nil, false
 }
@@ -19583,6 +20884,8 @@ func (m *PlanningMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldFrequenceRang(ctx)
 	case planning.FieldStatutRang:
 		return m.OldStatutRang(ctx)
+	case planning.FieldChecklistModeleID:
+		return m.OldChecklistModeleID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Planning field %s", name)
 }
@@ -19711,6 +21014,13 @@ func (m *PlanningMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatutRang(v)
 		return nil
+	case planning.FieldChecklistModeleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChecklistModeleID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
 }
@@ -19819,6 +21129,9 @@ func (m *PlanningMutation) ClearedFields() []string {
 	if m.FieldCleared(planning.FieldDateDebut) {
 		fields = append(fields, planning.FieldDateDebut)
 	}
+	if m.FieldCleared(planning.FieldChecklistModeleID) {
+		fields = append(fields, planning.FieldChecklistModeleID)
+	}
 	return fields
 }
 
@@ -19847,6 +21160,9 @@ func (m *PlanningMutation) ClearField(name string) error {
 		return nil
 	case planning.FieldDateDebut:
 		m.ClearDateDebut()
+		return nil
+	case planning.FieldChecklistModeleID:
+		m.ClearChecklistModeleID()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning nullable field %s", name)
@@ -19907,13 +21223,16 @@ func (m *PlanningMutation) ResetField(name string) error {
 	case planning.FieldStatutRang:
 		m.ResetStatutRang()
 		return nil
+	case planning.FieldChecklistModeleID:
+		m.ResetChecklistModeleID()
+		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PlanningMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.equipement != nil {
 		edges = append(edges, planning.EdgeEquipement)
 	}
@@ -19922,6 +21241,9 @@ func (m *PlanningMutation) AddedEdges() []string {
 	}
 	if m.interventions != nil {
 		edges = append(edges, planning.EdgeInterventions)
+	}
+	if m.checklist_modele != nil {
+		edges = append(edges, planning.EdgeChecklistModele)
 	}
 	return edges
 }
@@ -19944,13 +21266,17 @@ func (m *PlanningMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case planning.EdgeChecklistModele:
+		if id := m.checklist_modele; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PlanningMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedinterventions != nil {
 		edges = append(edges, planning.EdgeInterventions)
 	}
@@ -19973,7 +21299,7 @@ func (m *PlanningMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PlanningMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedequipement {
 		edges = append(edges, planning.EdgeEquipement)
 	}
@@ -19982,6 +21308,9 @@ func (m *PlanningMutation) ClearedEdges() []string {
 	}
 	if m.clearedinterventions {
 		edges = append(edges, planning.EdgeInterventions)
+	}
+	if m.clearedchecklist_modele {
+		edges = append(edges, planning.EdgeChecklistModele)
 	}
 	return edges
 }
@@ -19996,6 +21325,8 @@ func (m *PlanningMutation) EdgeCleared(name string) bool {
 		return m.clearedtechnicien
 	case planning.EdgeInterventions:
 		return m.clearedinterventions
+	case planning.EdgeChecklistModele:
+		return m.clearedchecklist_modele
 	}
 	return false
 }
@@ -20009,6 +21340,9 @@ func (m *PlanningMutation) ClearEdge(name string) error {
 		return nil
 	case planning.EdgeTechnicien:
 		m.ClearTechnicien()
+		return nil
+	case planning.EdgeChecklistModele:
+		m.ClearChecklistModele()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning unique edge %s", name)
@@ -20027,8 +21361,1935 @@ func (m *PlanningMutation) ResetEdge(name string) error {
 	case planning.EdgeInterventions:
 		m.ResetInterventions()
 		return nil
+	case planning.EdgeChecklistModele:
+		m.ResetChecklistModele()
+		return nil
 	}
 	return fmt.Errorf("unknown Planning edge %s", name)
+}
+
+// PointChecklistMutation represents an operation that mutates the PointChecklist nodes in the graph.
+type PointChecklistMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	position                *int
+	addposition             *int
+	libelle                 *string
+	_type                   *domain.TypePoint
+	obligatoire             *bool
+	unite                   *string
+	min                     *float64
+	addmin                  *float64
+	max                     *float64
+	addmax                  *float64
+	choix                   *[]string
+	appendchoix             []string
+	demande_si_hors_limites *bool
+	coche                   *bool
+	valeur                  *float64
+	addvaleur               *float64
+	texte                   *string
+	hors_limites            *bool
+	repondu_le              *time.Time
+	clearedFields           map[string]struct{}
+	intervention            *int
+	clearedintervention     bool
+	photo                   *int
+	clearedphoto            bool
+	repondu_par             *int
+	clearedrepondu_par      bool
+	demande                 *int
+	cleareddemande          bool
+	done                    bool
+	oldValue                func(context.Context) (*PointChecklist, error)
+	predicates              []predicate.PointChecklist
+}
+
+var _ ent.Mutation = (*PointChecklistMutation)(nil)
+
+// pointchecklistOption allows management of the mutation configuration using functional options.
+type pointchecklistOption func(*PointChecklistMutation)
+
+// newPointChecklistMutation creates new mutation for the PointChecklist entity.
+func newPointChecklistMutation(c config, op Op, opts ...pointchecklistOption) *PointChecklistMutation {
+	m := &PointChecklistMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointChecklist,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointChecklistID sets the ID field of the mutation.
+func withPointChecklistID(id int) pointchecklistOption {
+	return func(m *PointChecklistMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointChecklist
+		)
+		m.oldValue = func(ctx context.Context) (*PointChecklist, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointChecklist.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointChecklist sets the old PointChecklist of the mutation.
+func withPointChecklist(node *PointChecklist) pointchecklistOption {
+	return func(m *PointChecklistMutation) {
+		m.oldValue = func(context.Context) (*PointChecklist, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointChecklistMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointChecklistMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointChecklistMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointChecklistMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointChecklist.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PointChecklistMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PointChecklistMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PointChecklistMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PointChecklistMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PointChecklistMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PointChecklistMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPosition sets the "position" field.
+func (m *PointChecklistMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *PointChecklistMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *PointChecklistMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *PointChecklistMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *PointChecklistMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// SetLibelle sets the "libelle" field.
+func (m *PointChecklistMutation) SetLibelle(s string) {
+	m.libelle = &s
+}
+
+// Libelle returns the value of the "libelle" field in the mutation.
+func (m *PointChecklistMutation) Libelle() (r string, exists bool) {
+	v := m.libelle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLibelle returns the old "libelle" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldLibelle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLibelle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLibelle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLibelle: %w", err)
+	}
+	return oldValue.Libelle, nil
+}
+
+// ResetLibelle resets all changes to the "libelle" field.
+func (m *PointChecklistMutation) ResetLibelle() {
+	m.libelle = nil
+}
+
+// SetType sets the "type" field.
+func (m *PointChecklistMutation) SetType(dp domain.TypePoint) {
+	m._type = &dp
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *PointChecklistMutation) GetType() (r domain.TypePoint, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldType(ctx context.Context) (v domain.TypePoint, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *PointChecklistMutation) ResetType() {
+	m._type = nil
+}
+
+// SetObligatoire sets the "obligatoire" field.
+func (m *PointChecklistMutation) SetObligatoire(b bool) {
+	m.obligatoire = &b
+}
+
+// Obligatoire returns the value of the "obligatoire" field in the mutation.
+func (m *PointChecklistMutation) Obligatoire() (r bool, exists bool) {
+	v := m.obligatoire
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObligatoire returns the old "obligatoire" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldObligatoire(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObligatoire is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObligatoire requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObligatoire: %w", err)
+	}
+	return oldValue.Obligatoire, nil
+}
+
+// ResetObligatoire resets all changes to the "obligatoire" field.
+func (m *PointChecklistMutation) ResetObligatoire() {
+	m.obligatoire = nil
+}
+
+// SetUnite sets the "unite" field.
+func (m *PointChecklistMutation) SetUnite(s string) {
+	m.unite = &s
+}
+
+// Unite returns the value of the "unite" field in the mutation.
+func (m *PointChecklistMutation) Unite() (r string, exists bool) {
+	v := m.unite
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnite returns the old "unite" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldUnite(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnite: %w", err)
+	}
+	return oldValue.Unite, nil
+}
+
+// ClearUnite clears the value of the "unite" field.
+func (m *PointChecklistMutation) ClearUnite() {
+	m.unite = nil
+	m.clearedFields[pointchecklist.FieldUnite] = struct{}{}
+}
+
+// UniteCleared returns if the "unite" field was cleared in this mutation.
+func (m *PointChecklistMutation) UniteCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldUnite]
+	return ok
+}
+
+// ResetUnite resets all changes to the "unite" field.
+func (m *PointChecklistMutation) ResetUnite() {
+	m.unite = nil
+	delete(m.clearedFields, pointchecklist.FieldUnite)
+}
+
+// SetMin sets the "min" field.
+func (m *PointChecklistMutation) SetMin(f float64) {
+	m.min = &f
+	m.addmin = nil
+}
+
+// Min returns the value of the "min" field in the mutation.
+func (m *PointChecklistMutation) Min() (r float64, exists bool) {
+	v := m.min
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMin returns the old "min" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldMin(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMin: %w", err)
+	}
+	return oldValue.Min, nil
+}
+
+// AddMin adds f to the "min" field.
+func (m *PointChecklistMutation) AddMin(f float64) {
+	if m.addmin != nil {
+		*m.addmin += f
+	} else {
+		m.addmin = &f
+	}
+}
+
+// AddedMin returns the value that was added to the "min" field in this mutation.
+func (m *PointChecklistMutation) AddedMin() (r float64, exists bool) {
+	v := m.addmin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMin clears the value of the "min" field.
+func (m *PointChecklistMutation) ClearMin() {
+	m.min = nil
+	m.addmin = nil
+	m.clearedFields[pointchecklist.FieldMin] = struct{}{}
+}
+
+// MinCleared returns if the "min" field was cleared in this mutation.
+func (m *PointChecklistMutation) MinCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldMin]
+	return ok
+}
+
+// ResetMin resets all changes to the "min" field.
+func (m *PointChecklistMutation) ResetMin() {
+	m.min = nil
+	m.addmin = nil
+	delete(m.clearedFields, pointchecklist.FieldMin)
+}
+
+// SetMax sets the "max" field.
+func (m *PointChecklistMutation) SetMax(f float64) {
+	m.max = &f
+	m.addmax = nil
+}
+
+// Max returns the value of the "max" field in the mutation.
+func (m *PointChecklistMutation) Max() (r float64, exists bool) {
+	v := m.max
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMax returns the old "max" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldMax(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMax is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMax requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMax: %w", err)
+	}
+	return oldValue.Max, nil
+}
+
+// AddMax adds f to the "max" field.
+func (m *PointChecklistMutation) AddMax(f float64) {
+	if m.addmax != nil {
+		*m.addmax += f
+	} else {
+		m.addmax = &f
+	}
+}
+
+// AddedMax returns the value that was added to the "max" field in this mutation.
+func (m *PointChecklistMutation) AddedMax() (r float64, exists bool) {
+	v := m.addmax
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMax clears the value of the "max" field.
+func (m *PointChecklistMutation) ClearMax() {
+	m.max = nil
+	m.addmax = nil
+	m.clearedFields[pointchecklist.FieldMax] = struct{}{}
+}
+
+// MaxCleared returns if the "max" field was cleared in this mutation.
+func (m *PointChecklistMutation) MaxCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldMax]
+	return ok
+}
+
+// ResetMax resets all changes to the "max" field.
+func (m *PointChecklistMutation) ResetMax() {
+	m.max = nil
+	m.addmax = nil
+	delete(m.clearedFields, pointchecklist.FieldMax)
+}
+
+// SetChoix sets the "choix" field.
+func (m *PointChecklistMutation) SetChoix(s []string) {
+	m.choix = &s
+	m.appendchoix = nil
+}
+
+// Choix returns the value of the "choix" field in the mutation.
+func (m *PointChecklistMutation) Choix() (r []string, exists bool) {
+	v := m.choix
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChoix returns the old "choix" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldChoix(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChoix is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChoix requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChoix: %w", err)
+	}
+	return oldValue.Choix, nil
+}
+
+// AppendChoix adds s to the "choix" field.
+func (m *PointChecklistMutation) AppendChoix(s []string) {
+	m.appendchoix = append(m.appendchoix, s...)
+}
+
+// AppendedChoix returns the list of values that were appended to the "choix" field in this mutation.
+func (m *PointChecklistMutation) AppendedChoix() ([]string, bool) {
+	if len(m.appendchoix) == 0 {
+		return nil, false
+	}
+	return m.appendchoix, true
+}
+
+// ClearChoix clears the value of the "choix" field.
+func (m *PointChecklistMutation) ClearChoix() {
+	m.choix = nil
+	m.appendchoix = nil
+	m.clearedFields[pointchecklist.FieldChoix] = struct{}{}
+}
+
+// ChoixCleared returns if the "choix" field was cleared in this mutation.
+func (m *PointChecklistMutation) ChoixCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldChoix]
+	return ok
+}
+
+// ResetChoix resets all changes to the "choix" field.
+func (m *PointChecklistMutation) ResetChoix() {
+	m.choix = nil
+	m.appendchoix = nil
+	delete(m.clearedFields, pointchecklist.FieldChoix)
+}
+
+// SetDemandeSiHorsLimites sets the "demande_si_hors_limites" field.
+func (m *PointChecklistMutation) SetDemandeSiHorsLimites(b bool) {
+	m.demande_si_hors_limites = &b
+}
+
+// DemandeSiHorsLimites returns the value of the "demande_si_hors_limites" field in the mutation.
+func (m *PointChecklistMutation) DemandeSiHorsLimites() (r bool, exists bool) {
+	v := m.demande_si_hors_limites
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemandeSiHorsLimites returns the old "demande_si_hors_limites" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldDemandeSiHorsLimites(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemandeSiHorsLimites is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemandeSiHorsLimites requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemandeSiHorsLimites: %w", err)
+	}
+	return oldValue.DemandeSiHorsLimites, nil
+}
+
+// ResetDemandeSiHorsLimites resets all changes to the "demande_si_hors_limites" field.
+func (m *PointChecklistMutation) ResetDemandeSiHorsLimites() {
+	m.demande_si_hors_limites = nil
+}
+
+// SetCoche sets the "coche" field.
+func (m *PointChecklistMutation) SetCoche(b bool) {
+	m.coche = &b
+}
+
+// Coche returns the value of the "coche" field in the mutation.
+func (m *PointChecklistMutation) Coche() (r bool, exists bool) {
+	v := m.coche
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoche returns the old "coche" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldCoche(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoche is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoche requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoche: %w", err)
+	}
+	return oldValue.Coche, nil
+}
+
+// ClearCoche clears the value of the "coche" field.
+func (m *PointChecklistMutation) ClearCoche() {
+	m.coche = nil
+	m.clearedFields[pointchecklist.FieldCoche] = struct{}{}
+}
+
+// CocheCleared returns if the "coche" field was cleared in this mutation.
+func (m *PointChecklistMutation) CocheCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldCoche]
+	return ok
+}
+
+// ResetCoche resets all changes to the "coche" field.
+func (m *PointChecklistMutation) ResetCoche() {
+	m.coche = nil
+	delete(m.clearedFields, pointchecklist.FieldCoche)
+}
+
+// SetValeur sets the "valeur" field.
+func (m *PointChecklistMutation) SetValeur(f float64) {
+	m.valeur = &f
+	m.addvaleur = nil
+}
+
+// Valeur returns the value of the "valeur" field in the mutation.
+func (m *PointChecklistMutation) Valeur() (r float64, exists bool) {
+	v := m.valeur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValeur returns the old "valeur" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldValeur(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValeur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValeur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValeur: %w", err)
+	}
+	return oldValue.Valeur, nil
+}
+
+// AddValeur adds f to the "valeur" field.
+func (m *PointChecklistMutation) AddValeur(f float64) {
+	if m.addvaleur != nil {
+		*m.addvaleur += f
+	} else {
+		m.addvaleur = &f
+	}
+}
+
+// AddedValeur returns the value that was added to the "valeur" field in this mutation.
+func (m *PointChecklistMutation) AddedValeur() (r float64, exists bool) {
+	v := m.addvaleur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearValeur clears the value of the "valeur" field.
+func (m *PointChecklistMutation) ClearValeur() {
+	m.valeur = nil
+	m.addvaleur = nil
+	m.clearedFields[pointchecklist.FieldValeur] = struct{}{}
+}
+
+// ValeurCleared returns if the "valeur" field was cleared in this mutation.
+func (m *PointChecklistMutation) ValeurCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldValeur]
+	return ok
+}
+
+// ResetValeur resets all changes to the "valeur" field.
+func (m *PointChecklistMutation) ResetValeur() {
+	m.valeur = nil
+	m.addvaleur = nil
+	delete(m.clearedFields, pointchecklist.FieldValeur)
+}
+
+// SetTexte sets the "texte" field.
+func (m *PointChecklistMutation) SetTexte(s string) {
+	m.texte = &s
+}
+
+// Texte returns the value of the "texte" field in the mutation.
+func (m *PointChecklistMutation) Texte() (r string, exists bool) {
+	v := m.texte
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTexte returns the old "texte" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldTexte(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTexte is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTexte requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTexte: %w", err)
+	}
+	return oldValue.Texte, nil
+}
+
+// ClearTexte clears the value of the "texte" field.
+func (m *PointChecklistMutation) ClearTexte() {
+	m.texte = nil
+	m.clearedFields[pointchecklist.FieldTexte] = struct{}{}
+}
+
+// TexteCleared returns if the "texte" field was cleared in this mutation.
+func (m *PointChecklistMutation) TexteCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldTexte]
+	return ok
+}
+
+// ResetTexte resets all changes to the "texte" field.
+func (m *PointChecklistMutation) ResetTexte() {
+	m.texte = nil
+	delete(m.clearedFields, pointchecklist.FieldTexte)
+}
+
+// SetDocumentID sets the "document_id" field.
+func (m *PointChecklistMutation) SetDocumentID(i int) {
+	m.photo = &i
+}
+
+// DocumentID returns the value of the "document_id" field in the mutation.
+func (m *PointChecklistMutation) DocumentID() (r int, exists bool) {
+	v := m.photo
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDocumentID returns the old "document_id" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldDocumentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDocumentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDocumentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDocumentID: %w", err)
+	}
+	return oldValue.DocumentID, nil
+}
+
+// ClearDocumentID clears the value of the "document_id" field.
+func (m *PointChecklistMutation) ClearDocumentID() {
+	m.photo = nil
+	m.clearedFields[pointchecklist.FieldDocumentID] = struct{}{}
+}
+
+// DocumentIDCleared returns if the "document_id" field was cleared in this mutation.
+func (m *PointChecklistMutation) DocumentIDCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldDocumentID]
+	return ok
+}
+
+// ResetDocumentID resets all changes to the "document_id" field.
+func (m *PointChecklistMutation) ResetDocumentID() {
+	m.photo = nil
+	delete(m.clearedFields, pointchecklist.FieldDocumentID)
+}
+
+// SetHorsLimites sets the "hors_limites" field.
+func (m *PointChecklistMutation) SetHorsLimites(b bool) {
+	m.hors_limites = &b
+}
+
+// HorsLimites returns the value of the "hors_limites" field in the mutation.
+func (m *PointChecklistMutation) HorsLimites() (r bool, exists bool) {
+	v := m.hors_limites
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHorsLimites returns the old "hors_limites" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldHorsLimites(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHorsLimites is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHorsLimites requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHorsLimites: %w", err)
+	}
+	return oldValue.HorsLimites, nil
+}
+
+// ResetHorsLimites resets all changes to the "hors_limites" field.
+func (m *PointChecklistMutation) ResetHorsLimites() {
+	m.hors_limites = nil
+}
+
+// SetReponduLe sets the "repondu_le" field.
+func (m *PointChecklistMutation) SetReponduLe(t time.Time) {
+	m.repondu_le = &t
+}
+
+// ReponduLe returns the value of the "repondu_le" field in the mutation.
+func (m *PointChecklistMutation) ReponduLe() (r time.Time, exists bool) {
+	v := m.repondu_le
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReponduLe returns the old "repondu_le" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldReponduLe(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReponduLe is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReponduLe requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReponduLe: %w", err)
+	}
+	return oldValue.ReponduLe, nil
+}
+
+// ClearReponduLe clears the value of the "repondu_le" field.
+func (m *PointChecklistMutation) ClearReponduLe() {
+	m.repondu_le = nil
+	m.clearedFields[pointchecklist.FieldReponduLe] = struct{}{}
+}
+
+// ReponduLeCleared returns if the "repondu_le" field was cleared in this mutation.
+func (m *PointChecklistMutation) ReponduLeCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldReponduLe]
+	return ok
+}
+
+// ResetReponduLe resets all changes to the "repondu_le" field.
+func (m *PointChecklistMutation) ResetReponduLe() {
+	m.repondu_le = nil
+	delete(m.clearedFields, pointchecklist.FieldReponduLe)
+}
+
+// SetReponduParID sets the "repondu_par_id" field.
+func (m *PointChecklistMutation) SetReponduParID(i int) {
+	m.repondu_par = &i
+}
+
+// ReponduParID returns the value of the "repondu_par_id" field in the mutation.
+func (m *PointChecklistMutation) ReponduParID() (r int, exists bool) {
+	v := m.repondu_par
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReponduParID returns the old "repondu_par_id" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldReponduParID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReponduParID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReponduParID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReponduParID: %w", err)
+	}
+	return oldValue.ReponduParID, nil
+}
+
+// ClearReponduParID clears the value of the "repondu_par_id" field.
+func (m *PointChecklistMutation) ClearReponduParID() {
+	m.repondu_par = nil
+	m.clearedFields[pointchecklist.FieldReponduParID] = struct{}{}
+}
+
+// ReponduParIDCleared returns if the "repondu_par_id" field was cleared in this mutation.
+func (m *PointChecklistMutation) ReponduParIDCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldReponduParID]
+	return ok
+}
+
+// ResetReponduParID resets all changes to the "repondu_par_id" field.
+func (m *PointChecklistMutation) ResetReponduParID() {
+	m.repondu_par = nil
+	delete(m.clearedFields, pointchecklist.FieldReponduParID)
+}
+
+// SetDemandeID sets the "demande_id" field.
+func (m *PointChecklistMutation) SetDemandeID(i int) {
+	m.demande = &i
+}
+
+// DemandeID returns the value of the "demande_id" field in the mutation.
+func (m *PointChecklistMutation) DemandeID() (r int, exists bool) {
+	v := m.demande
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemandeID returns the old "demande_id" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldDemandeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemandeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemandeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemandeID: %w", err)
+	}
+	return oldValue.DemandeID, nil
+}
+
+// ClearDemandeID clears the value of the "demande_id" field.
+func (m *PointChecklistMutation) ClearDemandeID() {
+	m.demande = nil
+	m.clearedFields[pointchecklist.FieldDemandeID] = struct{}{}
+}
+
+// DemandeIDCleared returns if the "demande_id" field was cleared in this mutation.
+func (m *PointChecklistMutation) DemandeIDCleared() bool {
+	_, ok := m.clearedFields[pointchecklist.FieldDemandeID]
+	return ok
+}
+
+// ResetDemandeID resets all changes to the "demande_id" field.
+func (m *PointChecklistMutation) ResetDemandeID() {
+	m.demande = nil
+	delete(m.clearedFields, pointchecklist.FieldDemandeID)
+}
+
+// SetInterventionID sets the "intervention_id" field.
+func (m *PointChecklistMutation) SetInterventionID(i int) {
+	m.intervention = &i
+}
+
+// InterventionID returns the value of the "intervention_id" field in the mutation.
+func (m *PointChecklistMutation) InterventionID() (r int, exists bool) {
+	v := m.intervention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterventionID returns the old "intervention_id" field's value of the PointChecklist entity.
+// If the PointChecklist object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointChecklistMutation) OldInterventionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterventionID: %w", err)
+	}
+	return oldValue.InterventionID, nil
+}
+
+// ResetInterventionID resets all changes to the "intervention_id" field.
+func (m *PointChecklistMutation) ResetInterventionID() {
+	m.intervention = nil
+}
+
+// ClearIntervention clears the "intervention" edge to the Intervention entity.
+func (m *PointChecklistMutation) ClearIntervention() {
+	m.clearedintervention = true
+	m.clearedFields[pointchecklist.FieldInterventionID] = struct{}{}
+}
+
+// InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
+func (m *PointChecklistMutation) InterventionCleared() bool {
+	return m.clearedintervention
+}
+
+// InterventionIDs returns the "intervention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InterventionID instead. It exists only for internal usage by the builders.
+func (m *PointChecklistMutation) InterventionIDs() (ids []int) {
+	if id := m.intervention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIntervention resets all changes to the "intervention" edge.
+func (m *PointChecklistMutation) ResetIntervention() {
+	m.intervention = nil
+	m.clearedintervention = false
+}
+
+// SetPhotoID sets the "photo" edge to the Document entity by id.
+func (m *PointChecklistMutation) SetPhotoID(id int) {
+	m.photo = &id
+}
+
+// ClearPhoto clears the "photo" edge to the Document entity.
+func (m *PointChecklistMutation) ClearPhoto() {
+	m.clearedphoto = true
+	m.clearedFields[pointchecklist.FieldDocumentID] = struct{}{}
+}
+
+// PhotoCleared reports if the "photo" edge to the Document entity was cleared.
+func (m *PointChecklistMutation) PhotoCleared() bool {
+	return m.DocumentIDCleared() || m.clearedphoto
+}
+
+// PhotoID returns the "photo" edge ID in the mutation.
+func (m *PointChecklistMutation) PhotoID() (id int, exists bool) {
+	if m.photo != nil {
+		return *m.photo, true
+	}
+	return
+}
+
+// PhotoIDs returns the "photo" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PhotoID instead. It exists only for internal usage by the builders.
+func (m *PointChecklistMutation) PhotoIDs() (ids []int) {
+	if id := m.photo; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPhoto resets all changes to the "photo" edge.
+func (m *PointChecklistMutation) ResetPhoto() {
+	m.photo = nil
+	m.clearedphoto = false
+}
+
+// ClearReponduPar clears the "repondu_par" edge to the User entity.
+func (m *PointChecklistMutation) ClearReponduPar() {
+	m.clearedrepondu_par = true
+	m.clearedFields[pointchecklist.FieldReponduParID] = struct{}{}
+}
+
+// ReponduParCleared reports if the "repondu_par" edge to the User entity was cleared.
+func (m *PointChecklistMutation) ReponduParCleared() bool {
+	return m.ReponduParIDCleared() || m.clearedrepondu_par
+}
+
+// ReponduParIDs returns the "repondu_par" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReponduParID instead. It exists only for internal usage by the builders.
+func (m *PointChecklistMutation) ReponduParIDs() (ids []int) {
+	if id := m.repondu_par; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReponduPar resets all changes to the "repondu_par" edge.
+func (m *PointChecklistMutation) ResetReponduPar() {
+	m.repondu_par = nil
+	m.clearedrepondu_par = false
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (m *PointChecklistMutation) ClearDemande() {
+	m.cleareddemande = true
+	m.clearedFields[pointchecklist.FieldDemandeID] = struct{}{}
+}
+
+// DemandeCleared reports if the "demande" edge to the DemandeIntervention entity was cleared.
+func (m *PointChecklistMutation) DemandeCleared() bool {
+	return m.DemandeIDCleared() || m.cleareddemande
+}
+
+// DemandeIDs returns the "demande" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandeID instead. It exists only for internal usage by the builders.
+func (m *PointChecklistMutation) DemandeIDs() (ids []int) {
+	if id := m.demande; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemande resets all changes to the "demande" edge.
+func (m *PointChecklistMutation) ResetDemande() {
+	m.demande = nil
+	m.cleareddemande = false
+}
+
+// Where appends a list predicates to the PointChecklistMutation builder.
+func (m *PointChecklistMutation) Where(ps ...predicate.PointChecklist) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointChecklistMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointChecklistMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointChecklist, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointChecklistMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointChecklistMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointChecklist).
+func (m *PointChecklistMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointChecklistMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, pointchecklist.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pointchecklist.FieldUpdatedAt)
+	}
+	if m.position != nil {
+		fields = append(fields, pointchecklist.FieldPosition)
+	}
+	if m.libelle != nil {
+		fields = append(fields, pointchecklist.FieldLibelle)
+	}
+	if m._type != nil {
+		fields = append(fields, pointchecklist.FieldType)
+	}
+	if m.obligatoire != nil {
+		fields = append(fields, pointchecklist.FieldObligatoire)
+	}
+	if m.unite != nil {
+		fields = append(fields, pointchecklist.FieldUnite)
+	}
+	if m.min != nil {
+		fields = append(fields, pointchecklist.FieldMin)
+	}
+	if m.max != nil {
+		fields = append(fields, pointchecklist.FieldMax)
+	}
+	if m.choix != nil {
+		fields = append(fields, pointchecklist.FieldChoix)
+	}
+	if m.demande_si_hors_limites != nil {
+		fields = append(fields, pointchecklist.FieldDemandeSiHorsLimites)
+	}
+	if m.coche != nil {
+		fields = append(fields, pointchecklist.FieldCoche)
+	}
+	if m.valeur != nil {
+		fields = append(fields, pointchecklist.FieldValeur)
+	}
+	if m.texte != nil {
+		fields = append(fields, pointchecklist.FieldTexte)
+	}
+	if m.photo != nil {
+		fields = append(fields, pointchecklist.FieldDocumentID)
+	}
+	if m.hors_limites != nil {
+		fields = append(fields, pointchecklist.FieldHorsLimites)
+	}
+	if m.repondu_le != nil {
+		fields = append(fields, pointchecklist.FieldReponduLe)
+	}
+	if m.repondu_par != nil {
+		fields = append(fields, pointchecklist.FieldReponduParID)
+	}
+	if m.demande != nil {
+		fields = append(fields, pointchecklist.FieldDemandeID)
+	}
+	if m.intervention != nil {
+		fields = append(fields, pointchecklist.FieldInterventionID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointChecklistMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointchecklist.FieldCreatedAt:
+		return m.CreatedAt()
+	case pointchecklist.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pointchecklist.FieldPosition:
+		return m.Position()
+	case pointchecklist.FieldLibelle:
+		return m.Libelle()
+	case pointchecklist.FieldType:
+		return m.GetType()
+	case pointchecklist.FieldObligatoire:
+		return m.Obligatoire()
+	case pointchecklist.FieldUnite:
+		return m.Unite()
+	case pointchecklist.FieldMin:
+		return m.Min()
+	case pointchecklist.FieldMax:
+		return m.Max()
+	case pointchecklist.FieldChoix:
+		return m.Choix()
+	case pointchecklist.FieldDemandeSiHorsLimites:
+		return m.DemandeSiHorsLimites()
+	case pointchecklist.FieldCoche:
+		return m.Coche()
+	case pointchecklist.FieldValeur:
+		return m.Valeur()
+	case pointchecklist.FieldTexte:
+		return m.Texte()
+	case pointchecklist.FieldDocumentID:
+		return m.DocumentID()
+	case pointchecklist.FieldHorsLimites:
+		return m.HorsLimites()
+	case pointchecklist.FieldReponduLe:
+		return m.ReponduLe()
+	case pointchecklist.FieldReponduParID:
+		return m.ReponduParID()
+	case pointchecklist.FieldDemandeID:
+		return m.DemandeID()
+	case pointchecklist.FieldInterventionID:
+		return m.InterventionID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointChecklistMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointchecklist.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pointchecklist.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pointchecklist.FieldPosition:
+		return m.OldPosition(ctx)
+	case pointchecklist.FieldLibelle:
+		return m.OldLibelle(ctx)
+	case pointchecklist.FieldType:
+		return m.OldType(ctx)
+	case pointchecklist.FieldObligatoire:
+		return m.OldObligatoire(ctx)
+	case pointchecklist.FieldUnite:
+		return m.OldUnite(ctx)
+	case pointchecklist.FieldMin:
+		return m.OldMin(ctx)
+	case pointchecklist.FieldMax:
+		return m.OldMax(ctx)
+	case pointchecklist.FieldChoix:
+		return m.OldChoix(ctx)
+	case pointchecklist.FieldDemandeSiHorsLimites:
+		return m.OldDemandeSiHorsLimites(ctx)
+	case pointchecklist.FieldCoche:
+		return m.OldCoche(ctx)
+	case pointchecklist.FieldValeur:
+		return m.OldValeur(ctx)
+	case pointchecklist.FieldTexte:
+		return m.OldTexte(ctx)
+	case pointchecklist.FieldDocumentID:
+		return m.OldDocumentID(ctx)
+	case pointchecklist.FieldHorsLimites:
+		return m.OldHorsLimites(ctx)
+	case pointchecklist.FieldReponduLe:
+		return m.OldReponduLe(ctx)
+	case pointchecklist.FieldReponduParID:
+		return m.OldReponduParID(ctx)
+	case pointchecklist.FieldDemandeID:
+		return m.OldDemandeID(ctx)
+	case pointchecklist.FieldInterventionID:
+		return m.OldInterventionID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointChecklist field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointChecklistMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointchecklist.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pointchecklist.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pointchecklist.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	case pointchecklist.FieldLibelle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLibelle(v)
+		return nil
+	case pointchecklist.FieldType:
+		v, ok := value.(domain.TypePoint)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case pointchecklist.FieldObligatoire:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObligatoire(v)
+		return nil
+	case pointchecklist.FieldUnite:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnite(v)
+		return nil
+	case pointchecklist.FieldMin:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMin(v)
+		return nil
+	case pointchecklist.FieldMax:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMax(v)
+		return nil
+	case pointchecklist.FieldChoix:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChoix(v)
+		return nil
+	case pointchecklist.FieldDemandeSiHorsLimites:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemandeSiHorsLimites(v)
+		return nil
+	case pointchecklist.FieldCoche:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoche(v)
+		return nil
+	case pointchecklist.FieldValeur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValeur(v)
+		return nil
+	case pointchecklist.FieldTexte:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTexte(v)
+		return nil
+	case pointchecklist.FieldDocumentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDocumentID(v)
+		return nil
+	case pointchecklist.FieldHorsLimites:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHorsLimites(v)
+		return nil
+	case pointchecklist.FieldReponduLe:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReponduLe(v)
+		return nil
+	case pointchecklist.FieldReponduParID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReponduParID(v)
+		return nil
+	case pointchecklist.FieldDemandeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemandeID(v)
+		return nil
+	case pointchecklist.FieldInterventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterventionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointChecklist field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointChecklistMutation) AddedFields() []string {
+	var fields []string
+	if m.addposition != nil {
+		fields = append(fields, pointchecklist.FieldPosition)
+	}
+	if m.addmin != nil {
+		fields = append(fields, pointchecklist.FieldMin)
+	}
+	if m.addmax != nil {
+		fields = append(fields, pointchecklist.FieldMax)
+	}
+	if m.addvaleur != nil {
+		fields = append(fields, pointchecklist.FieldValeur)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointChecklistMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointchecklist.FieldPosition:
+		return m.AddedPosition()
+	case pointchecklist.FieldMin:
+		return m.AddedMin()
+	case pointchecklist.FieldMax:
+		return m.AddedMax()
+	case pointchecklist.FieldValeur:
+		return m.AddedValeur()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointChecklistMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointchecklist.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	case pointchecklist.FieldMin:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMin(v)
+		return nil
+	case pointchecklist.FieldMax:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMax(v)
+		return nil
+	case pointchecklist.FieldValeur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValeur(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointChecklist numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointChecklistMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pointchecklist.FieldUnite) {
+		fields = append(fields, pointchecklist.FieldUnite)
+	}
+	if m.FieldCleared(pointchecklist.FieldMin) {
+		fields = append(fields, pointchecklist.FieldMin)
+	}
+	if m.FieldCleared(pointchecklist.FieldMax) {
+		fields = append(fields, pointchecklist.FieldMax)
+	}
+	if m.FieldCleared(pointchecklist.FieldChoix) {
+		fields = append(fields, pointchecklist.FieldChoix)
+	}
+	if m.FieldCleared(pointchecklist.FieldCoche) {
+		fields = append(fields, pointchecklist.FieldCoche)
+	}
+	if m.FieldCleared(pointchecklist.FieldValeur) {
+		fields = append(fields, pointchecklist.FieldValeur)
+	}
+	if m.FieldCleared(pointchecklist.FieldTexte) {
+		fields = append(fields, pointchecklist.FieldTexte)
+	}
+	if m.FieldCleared(pointchecklist.FieldDocumentID) {
+		fields = append(fields, pointchecklist.FieldDocumentID)
+	}
+	if m.FieldCleared(pointchecklist.FieldReponduLe) {
+		fields = append(fields, pointchecklist.FieldReponduLe)
+	}
+	if m.FieldCleared(pointchecklist.FieldReponduParID) {
+		fields = append(fields, pointchecklist.FieldReponduParID)
+	}
+	if m.FieldCleared(pointchecklist.FieldDemandeID) {
+		fields = append(fields, pointchecklist.FieldDemandeID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointChecklistMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointChecklistMutation) ClearField(name string) error {
+	switch name {
+	case pointchecklist.FieldUnite:
+		m.ClearUnite()
+		return nil
+	case pointchecklist.FieldMin:
+		m.ClearMin()
+		return nil
+	case pointchecklist.FieldMax:
+		m.ClearMax()
+		return nil
+	case pointchecklist.FieldChoix:
+		m.ClearChoix()
+		return nil
+	case pointchecklist.FieldCoche:
+		m.ClearCoche()
+		return nil
+	case pointchecklist.FieldValeur:
+		m.ClearValeur()
+		return nil
+	case pointchecklist.FieldTexte:
+		m.ClearTexte()
+		return nil
+	case pointchecklist.FieldDocumentID:
+		m.ClearDocumentID()
+		return nil
+	case pointchecklist.FieldReponduLe:
+		m.ClearReponduLe()
+		return nil
+	case pointchecklist.FieldReponduParID:
+		m.ClearReponduParID()
+		return nil
+	case pointchecklist.FieldDemandeID:
+		m.ClearDemandeID()
+		return nil
+	}
+	return fmt.Errorf("unknown PointChecklist nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointChecklistMutation) ResetField(name string) error {
+	switch name {
+	case pointchecklist.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pointchecklist.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pointchecklist.FieldPosition:
+		m.ResetPosition()
+		return nil
+	case pointchecklist.FieldLibelle:
+		m.ResetLibelle()
+		return nil
+	case pointchecklist.FieldType:
+		m.ResetType()
+		return nil
+	case pointchecklist.FieldObligatoire:
+		m.ResetObligatoire()
+		return nil
+	case pointchecklist.FieldUnite:
+		m.ResetUnite()
+		return nil
+	case pointchecklist.FieldMin:
+		m.ResetMin()
+		return nil
+	case pointchecklist.FieldMax:
+		m.ResetMax()
+		return nil
+	case pointchecklist.FieldChoix:
+		m.ResetChoix()
+		return nil
+	case pointchecklist.FieldDemandeSiHorsLimites:
+		m.ResetDemandeSiHorsLimites()
+		return nil
+	case pointchecklist.FieldCoche:
+		m.ResetCoche()
+		return nil
+	case pointchecklist.FieldValeur:
+		m.ResetValeur()
+		return nil
+	case pointchecklist.FieldTexte:
+		m.ResetTexte()
+		return nil
+	case pointchecklist.FieldDocumentID:
+		m.ResetDocumentID()
+		return nil
+	case pointchecklist.FieldHorsLimites:
+		m.ResetHorsLimites()
+		return nil
+	case pointchecklist.FieldReponduLe:
+		m.ResetReponduLe()
+		return nil
+	case pointchecklist.FieldReponduParID:
+		m.ResetReponduParID()
+		return nil
+	case pointchecklist.FieldDemandeID:
+		m.ResetDemandeID()
+		return nil
+	case pointchecklist.FieldInterventionID:
+		m.ResetInterventionID()
+		return nil
+	}
+	return fmt.Errorf("unknown PointChecklist field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointChecklistMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.intervention != nil {
+		edges = append(edges, pointchecklist.EdgeIntervention)
+	}
+	if m.photo != nil {
+		edges = append(edges, pointchecklist.EdgePhoto)
+	}
+	if m.repondu_par != nil {
+		edges = append(edges, pointchecklist.EdgeReponduPar)
+	}
+	if m.demande != nil {
+		edges = append(edges, pointchecklist.EdgeDemande)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointChecklistMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointchecklist.EdgeIntervention:
+		if id := m.intervention; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointchecklist.EdgePhoto:
+		if id := m.photo; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointchecklist.EdgeReponduPar:
+		if id := m.repondu_par; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointchecklist.EdgeDemande:
+		if id := m.demande; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointChecklistMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointChecklistMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointChecklistMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedintervention {
+		edges = append(edges, pointchecklist.EdgeIntervention)
+	}
+	if m.clearedphoto {
+		edges = append(edges, pointchecklist.EdgePhoto)
+	}
+	if m.clearedrepondu_par {
+		edges = append(edges, pointchecklist.EdgeReponduPar)
+	}
+	if m.cleareddemande {
+		edges = append(edges, pointchecklist.EdgeDemande)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointChecklistMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointchecklist.EdgeIntervention:
+		return m.clearedintervention
+	case pointchecklist.EdgePhoto:
+		return m.clearedphoto
+	case pointchecklist.EdgeReponduPar:
+		return m.clearedrepondu_par
+	case pointchecklist.EdgeDemande:
+		return m.cleareddemande
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointChecklistMutation) ClearEdge(name string) error {
+	switch name {
+	case pointchecklist.EdgeIntervention:
+		m.ClearIntervention()
+		return nil
+	case pointchecklist.EdgePhoto:
+		m.ClearPhoto()
+		return nil
+	case pointchecklist.EdgeReponduPar:
+		m.ClearReponduPar()
+		return nil
+	case pointchecklist.EdgeDemande:
+		m.ClearDemande()
+		return nil
+	}
+	return fmt.Errorf("unknown PointChecklist unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointChecklistMutation) ResetEdge(name string) error {
+	switch name {
+	case pointchecklist.EdgeIntervention:
+		m.ResetIntervention()
+		return nil
+	case pointchecklist.EdgePhoto:
+		m.ResetPhoto()
+		return nil
+	case pointchecklist.EdgeReponduPar:
+		m.ResetReponduPar()
+		return nil
+	case pointchecklist.EdgeDemande:
+		m.ResetDemande()
+		return nil
+	}
+	return fmt.Errorf("unknown PointChecklist edge %s", name)
 }
 
 // RefreshTokenMutation represents an operation that mutates the RefreshToken nodes in the graph.

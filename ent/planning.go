@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -54,6 +55,8 @@ type Planning struct {
 	FrequenceRang int `json:"frequence_rang,omitempty"`
 	// rank of statut in its business order (domain.Ranked), kept by a hook; orderBy STATUT sorts on it
 	StatutRang int `json:"statut_rang,omitempty"`
+	// the checklist each of its interventions copies when it opens
+	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanningQuery when eager-loading is set.
 	Edges        PlanningEdges `json:"edges"`
@@ -68,11 +71,13 @@ type PlanningEdges struct {
 	Technicien *Technicien `json:"technicien,omitempty"`
 	// Interventions holds the value of the interventions edge.
 	Interventions []*Intervention `json:"interventions,omitempty"`
+	// ChecklistModele holds the value of the checklist_modele edge.
+	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedInterventions map[string][]*Intervention
 }
@@ -108,12 +113,23 @@ func (e PlanningEdges) InterventionsOrErr() ([]*Intervention, error) {
 	return nil, &NotLoadedError{edge: "interventions"}
 }
 
+// ChecklistModeleOrErr returns the ChecklistModele value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e PlanningEdges) ChecklistModeleOrErr() (*ChecklistModele, error) {
+	if e.ChecklistModele != nil {
+		return e.ChecklistModele, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: checklistmodele.Label}
+	}
+	return nil, &NotLoadedError{edge: "checklist_modele"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Planning) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID, planning.FieldPrioriteRang, planning.FieldFrequenceRang, planning.FieldStatutRang:
+		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID, planning.FieldPrioriteRang, planning.FieldFrequenceRang, planning.FieldStatutRang, planning.FieldChecklistModeleID:
 			values[i] = new(sql.NullInt64)
 		case planning.FieldTitre, planning.FieldDescription, planning.FieldPriorite, planning.FieldFrequence, planning.FieldStatut:
 			values[i] = new(sql.NullString)
@@ -246,6 +262,13 @@ func (_m *Planning) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.StatutRang = int(value.Int64)
 			}
+		case planning.FieldChecklistModeleID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field checklist_modele_id", values[i])
+			} else if value.Valid {
+				_m.ChecklistModeleID = new(int)
+				*_m.ChecklistModeleID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -272,6 +295,11 @@ func (_m *Planning) QueryTechnicien() *TechnicienQuery {
 // QueryInterventions queries the "interventions" edge of the Planning entity.
 func (_m *Planning) QueryInterventions() *InterventionQuery {
 	return NewPlanningClient(_m.config).QueryInterventions(_m)
+}
+
+// QueryChecklistModele queries the "checklist_modele" edge of the Planning entity.
+func (_m *Planning) QueryChecklistModele() *ChecklistModeleQuery {
+	return NewPlanningClient(_m.config).QueryChecklistModele(_m)
 }
 
 // Update returns a builder for updating this Planning.
@@ -355,6 +383,11 @@ func (_m *Planning) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("statut_rang=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StatutRang))
+	builder.WriteString(", ")
+	if v := _m.ChecklistModeleID; v != nil {
+		builder.WriteString("checklist_modele_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -232,6 +233,20 @@ func (_c *PlanningCreate) SetNillableStatutRang(v *int) *PlanningCreate {
 	return _c
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_c *PlanningCreate) SetChecklistModeleID(v int) *PlanningCreate {
+	_c.mutation.SetChecklistModeleID(v)
+	return _c
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableChecklistModeleID(v *int) *PlanningCreate {
+	if v != nil {
+		_c.SetChecklistModeleID(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *PlanningCreate) SetEquipement(v *Equipement) *PlanningCreate {
 	return _c.SetEquipementID(v.ID)
@@ -255,6 +270,11 @@ func (_c *PlanningCreate) AddInterventions(v ...*Intervention) *PlanningCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInterventionIDs(ids...)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_c *PlanningCreate) SetChecklistModele(v *ChecklistModele) *PlanningCreate {
+	return _c.SetChecklistModeleID(v.ID)
 }
 
 // Mutation returns the PlanningMutation object of the builder.
@@ -541,6 +561,23 @@ func (_c *PlanningCreate) createSpec() (*Planning, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   planning.ChecklistModeleTable,
+			Columns: []string{planning.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ChecklistModeleID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -844,6 +881,24 @@ func (u *PlanningUpsert) UpdateStatutRang() *PlanningUpsert {
 // AddStatutRang adds v to the "statut_rang" field.
 func (u *PlanningUpsert) AddStatutRang(v int) *PlanningUpsert {
 	u.Add(planning.FieldStatutRang, v)
+	return u
+}
+
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (u *PlanningUpsert) SetChecklistModeleID(v int) *PlanningUpsert {
+	u.Set(planning.FieldChecklistModeleID, v)
+	return u
+}
+
+// UpdateChecklistModeleID sets the "checklist_modele_id" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateChecklistModeleID() *PlanningUpsert {
+	u.SetExcluded(planning.FieldChecklistModeleID)
+	return u
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (u *PlanningUpsert) ClearChecklistModeleID() *PlanningUpsert {
+	u.SetNull(planning.FieldChecklistModeleID)
 	return u
 }
 
@@ -1183,6 +1238,27 @@ func (u *PlanningUpsertOne) AddStatutRang(v int) *PlanningUpsertOne {
 func (u *PlanningUpsertOne) UpdateStatutRang() *PlanningUpsertOne {
 	return u.Update(func(s *PlanningUpsert) {
 		s.UpdateStatutRang()
+	})
+}
+
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (u *PlanningUpsertOne) SetChecklistModeleID(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetChecklistModeleID(v)
+	})
+}
+
+// UpdateChecklistModeleID sets the "checklist_modele_id" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateChecklistModeleID() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateChecklistModeleID()
+	})
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (u *PlanningUpsertOne) ClearChecklistModeleID() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearChecklistModeleID()
 	})
 }
 
@@ -1688,6 +1764,27 @@ func (u *PlanningUpsertBulk) AddStatutRang(v int) *PlanningUpsertBulk {
 func (u *PlanningUpsertBulk) UpdateStatutRang() *PlanningUpsertBulk {
 	return u.Update(func(s *PlanningUpsert) {
 		s.UpdateStatutRang()
+	})
+}
+
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (u *PlanningUpsertBulk) SetChecklistModeleID(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetChecklistModeleID(v)
+	})
+}
+
+// UpdateChecklistModeleID sets the "checklist_modele_id" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateChecklistModeleID() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateChecklistModeleID()
+	})
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (u *PlanningUpsertBulk) ClearChecklistModeleID() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearChecklistModeleID()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -31,6 +32,7 @@ type PlanningQuery struct {
 	withEquipement         *EquipementQuery
 	withTechnicien         *TechnicienQuery
 	withInterventions      *InterventionQuery
+	withChecklistModele    *ChecklistModeleQuery
 	loadTotal              []func(context.Context, []*Planning) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
@@ -129,6 +131,28 @@ func (_q *PlanningQuery) QueryInterventions() *InterventionQuery {
 			sqlgraph.From(planning.Table, planning.FieldID, selector),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, planning.InterventionsTable, planning.InterventionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryChecklistModele chains the current query on the "checklist_modele" edge.
+func (_q *PlanningQuery) QueryChecklistModele() *ChecklistModeleQuery {
+	query := (&ChecklistModeleClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(planning.Table, planning.FieldID, selector),
+			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, planning.ChecklistModeleTable, planning.ChecklistModeleColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -323,14 +347,15 @@ func (_q *PlanningQuery) Clone() *PlanningQuery {
 		return nil
 	}
 	return &PlanningQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]planning.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Planning{}, _q.predicates...),
-		withEquipement:    _q.withEquipement.Clone(),
-		withTechnicien:    _q.withTechnicien.Clone(),
-		withInterventions: _q.withInterventions.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]planning.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Planning{}, _q.predicates...),
+		withEquipement:      _q.withEquipement.Clone(),
+		withTechnicien:      _q.withTechnicien.Clone(),
+		withInterventions:   _q.withInterventions.Clone(),
+		withChecklistModele: _q.withChecklistModele.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -368,6 +393,17 @@ func (_q *PlanningQuery) WithInterventions(opts ...func(*InterventionQuery)) *Pl
 		opt(query)
 	}
 	_q.withInterventions = query
+	return _q
+}
+
+// WithChecklistModele tells the query-builder to eager-load the nodes that are connected to
+// the "checklist_modele" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PlanningQuery) WithChecklistModele(opts ...func(*ChecklistModeleQuery)) *PlanningQuery {
+	query := (&ChecklistModeleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChecklistModele = query
 	return _q
 }
 
@@ -455,10 +491,11 @@ func (_q *PlanningQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pla
 	var (
 		nodes       = []*Planning{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withInterventions != nil,
+			_q.withChecklistModele != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -498,6 +535,12 @@ func (_q *PlanningQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pla
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Planning) { n.Edges.Interventions = []*Intervention{} },
 			func(n *Planning, e *Intervention) { n.Edges.Interventions = append(n.Edges.Interventions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withChecklistModele; query != nil {
+		if err := _q.loadChecklistModele(ctx, query, nodes, nil,
+			func(n *Planning, e *ChecklistModele) { n.Edges.ChecklistModele = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -610,6 +653,38 @@ func (_q *PlanningQuery) loadInterventions(ctx context.Context, query *Intervent
 	}
 	return nil
 }
+func (_q *PlanningQuery) loadChecklistModele(ctx context.Context, query *ChecklistModeleQuery, nodes []*Planning, init func(*Planning), assign func(*Planning, *ChecklistModele)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Planning)
+	for i := range nodes {
+		if nodes[i].ChecklistModeleID == nil {
+			continue
+		}
+		fk := *nodes[i].ChecklistModeleID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(checklistmodele.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "checklist_modele_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *PlanningQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -644,6 +719,9 @@ func (_q *PlanningQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withTechnicien != nil {
 			_spec.Node.AddColumnOnce(planning.FieldTechnicienID)
+		}
+		if _q.withChecklistModele != nil {
+			_spec.Node.AddColumnOnce(planning.FieldChecklistModeleID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -314,6 +315,26 @@ func (_u *PlanningUpdate) AddStatutRang(v int) *PlanningUpdate {
 	return _u
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_u *PlanningUpdate) SetChecklistModeleID(v int) *PlanningUpdate {
+	_u.mutation.SetChecklistModeleID(v)
+	return _u
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableChecklistModeleID(v *int) *PlanningUpdate {
+	if v != nil {
+		_u.SetChecklistModeleID(*v)
+	}
+	return _u
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (_u *PlanningUpdate) ClearChecklistModeleID() *PlanningUpdate {
+	_u.mutation.ClearChecklistModeleID()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdate) SetEquipement(v *Equipement) *PlanningUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -337,6 +358,11 @@ func (_u *PlanningUpdate) AddInterventions(v ...*Intervention) *PlanningUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInterventionIDs(ids...)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *PlanningUpdate) SetChecklistModele(v *ChecklistModele) *PlanningUpdate {
+	return _u.SetChecklistModeleID(v.ID)
 }
 
 // Mutation returns the PlanningMutation object of the builder.
@@ -375,6 +401,12 @@ func (_u *PlanningUpdate) RemoveInterventions(v ...*Intervention) *PlanningUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterventionIDs(ids...)
+}
+
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *PlanningUpdate) ClearChecklistModele() *PlanningUpdate {
+	_u.mutation.ClearChecklistModele()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -640,6 +672,35 @@ func (_u *PlanningUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(intervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChecklistModeleCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   planning.ChecklistModeleTable,
+			Columns: []string{planning.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   planning.ChecklistModeleTable,
+			Columns: []string{planning.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -950,6 +1011,26 @@ func (_u *PlanningUpdateOne) AddStatutRang(v int) *PlanningUpdateOne {
 	return _u
 }
 
+// SetChecklistModeleID sets the "checklist_modele_id" field.
+func (_u *PlanningUpdateOne) SetChecklistModeleID(v int) *PlanningUpdateOne {
+	_u.mutation.SetChecklistModeleID(v)
+	return _u
+}
+
+// SetNillableChecklistModeleID sets the "checklist_modele_id" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableChecklistModeleID(v *int) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetChecklistModeleID(*v)
+	}
+	return _u
+}
+
+// ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
+func (_u *PlanningUpdateOne) ClearChecklistModeleID() *PlanningUpdateOne {
+	_u.mutation.ClearChecklistModeleID()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdateOne) SetEquipement(v *Equipement) *PlanningUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -973,6 +1054,11 @@ func (_u *PlanningUpdateOne) AddInterventions(v ...*Intervention) *PlanningUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.AddInterventionIDs(ids...)
+}
+
+// SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *PlanningUpdateOne) SetChecklistModele(v *ChecklistModele) *PlanningUpdateOne {
+	return _u.SetChecklistModeleID(v.ID)
 }
 
 // Mutation returns the PlanningMutation object of the builder.
@@ -1011,6 +1097,12 @@ func (_u *PlanningUpdateOne) RemoveInterventions(v ...*Intervention) *PlanningUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterventionIDs(ids...)
+}
+
+// ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
+func (_u *PlanningUpdateOne) ClearChecklistModele() *PlanningUpdateOne {
+	_u.mutation.ClearChecklistModele()
+	return _u
 }
 
 // Where appends a list predicates to the PlanningUpdate builder.
@@ -1306,6 +1398,35 @@ func (_u *PlanningUpdateOne) sqlSave(ctx context.Context) (_node *Planning, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(intervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChecklistModeleCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   planning.ChecklistModeleTable,
+			Columns: []string{planning.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChecklistModeleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   planning.ChecklistModeleTable,
+			Columns: []string{planning.ChecklistModeleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

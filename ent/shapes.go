@@ -7,6 +7,16 @@ import "github.com/mifmaroc/erp/internal/render/shape"
 // Shapes are the SQL shapes of the entities, by type name (generated from the schema by
 // ent/template/shapes.tmpl).
 var Shapes = map[string]shape.Shape{
+	"ChecklistModele": {
+		Table:   "checklist_modeles",
+		Columns: []string{"id", "created_at", "updated_at", "nom", "description", "points", "actif"},
+		Model:   ChecklistModele{},
+		Edges: map[string]shape.Edge{
+			"plannings":     {Target: "Planning", ChildKey: "checklist_modele_id", Order: []string{"id"}},
+			"equipements":   {Target: "Equipement", ChildKey: "checklist_modele_id", Order: []string{"id"}},
+			"interventions": {Target: "Intervention", ChildKey: "checklist_modele_id", Order: []string{"id"}},
+		},
+	},
 	"Commentaire": {
 		Table:   "commentaires",
 		Columns: []string{"id", "created_at", "updated_at", "texte", "interne", "intervention_id", "auteur_id"},
@@ -57,12 +67,13 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Equipement": {
 		Table:   "equipements",
-		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "categorie", "marque", "modele", "numero_serie", "localisation", "statut", "criticite", "date_installation", "description", "client_id", "statut_rang", "criticite_rang"},
+		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "categorie", "marque", "modele", "numero_serie", "localisation", "statut", "criticite", "date_installation", "description", "client_id", "statut_rang", "criticite_rang", "checklist_modele_id"},
 		Model:   Equipement{},
 		Edges: map[string]shape.Edge{
-			"client":        {Target: "Societe", ParentKey: "client_id", Unique: true},
-			"interventions": {Target: "Intervention", ChildKey: "equipement_id", Order: []string{"id"}},
-			"plannings":     {Target: "Planning", ChildKey: "equipement_id", Order: []string{"id"}},
+			"client":           {Target: "Societe", ParentKey: "client_id", Unique: true},
+			"interventions":    {Target: "Intervention", ChildKey: "equipement_id", Order: []string{"id"}},
+			"plannings":        {Target: "Planning", ChildKey: "equipement_id", Order: []string{"id"}},
+			"checklist_modele": {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
 		},
 	},
 	"HistoriqueIntervention": {
@@ -85,7 +96,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Intervention": {
 		Table:   "interventions",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis", "checklist_modele_id"},
 		Model:   Intervention{},
 		Edges: map[string]shape.Edge{
 			"equipement":         {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
@@ -101,6 +112,8 @@ var Shapes = map[string]shape.Shape{
 			"temps_passes":       {Target: "TempsPasse", ChildKey: "intervention_id", Order: []string{"debut", "id"}},
 			"commentaires":       {Target: "Commentaire", ChildKey: "intervention_id", Order: []string{"id"}},
 			"demande":            {Target: "DemandeIntervention", ChildKey: "intervention_id", Unique: true},
+			"checklist_modele":   {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
+			"checklist":          {Target: "PointChecklist", ChildKey: "intervention_id", Order: []string{"position"}},
 			"utilisations":       {Target: "InterventionPiece", ChildKey: "intervention_id", Order: []string{"id"}},
 		},
 	},
@@ -151,12 +164,24 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Planning": {
 		Table:   "plannings",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "priorite", "duree_estimee", "frequence", "intervalle", "prochaine_date", "derniere_date", "statut", "equipement_id", "technicien_id", "date_debut", "priorite_rang", "frequence_rang", "statut_rang"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "priorite", "duree_estimee", "frequence", "intervalle", "prochaine_date", "derniere_date", "statut", "equipement_id", "technicien_id", "date_debut", "priorite_rang", "frequence_rang", "statut_rang", "checklist_modele_id"},
 		Model:   Planning{},
 		Edges: map[string]shape.Edge{
-			"equipement":    {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
-			"technicien":    {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
-			"interventions": {Target: "Intervention", ChildKey: "planning_id", Order: []string{"id"}},
+			"equipement":       {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
+			"technicien":       {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
+			"interventions":    {Target: "Intervention", ChildKey: "planning_id", Order: []string{"id"}},
+			"checklist_modele": {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
+		},
+	},
+	"PointChecklist": {
+		Table:   "point_checklists",
+		Columns: []string{"id", "created_at", "updated_at", "position", "libelle", "type", "obligatoire", "unite", "min", "max", "choix", "demande_si_hors_limites", "coche", "valeur", "texte", "document_id", "hors_limites", "repondu_le", "repondu_par_id", "demande_id", "intervention_id"},
+		Model:   PointChecklist{},
+		Edges: map[string]shape.Edge{
+			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"photo":        {Target: "Document", ParentKey: "document_id", Unique: true},
+			"repondu_par":  {Target: "User", ParentKey: "repondu_par_id", Unique: true},
+			"demande":      {Target: "DemandeIntervention", ParentKey: "demande_id", Unique: true},
 		},
 	},
 	"RefreshToken": {

@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// ChecklistModele is the client for interacting with the ChecklistModele builders.
+	ChecklistModele *ChecklistModeleClient
 	// Commentaire is the client for interacting with the Commentaire builders.
 	Commentaire *CommentaireClient
 	// Competence is the client for interacting with the Competence builders.
@@ -44,6 +46,8 @@ type Tx struct {
 	Piece *PieceClient
 	// Planning is the client for interacting with the Planning builders.
 	Planning *PlanningClient
+	// PointChecklist is the client for interacting with the PointChecklist builders.
+	PointChecklist *PointChecklistClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
 	// SchedulerRun is the client for interacting with the SchedulerRun builders.
@@ -189,6 +193,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.ChecklistModele = NewChecklistModeleClient(tx.config)
 	tx.Commentaire = NewCommentaireClient(tx.config)
 	tx.Competence = NewCompetenceClient(tx.config)
 	tx.Contrat = NewContratClient(tx.config)
@@ -204,6 +209,7 @@ func (tx *Tx) init() {
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Piece = NewPieceClient(tx.config)
 	tx.Planning = NewPlanningClient(tx.config)
+	tx.PointChecklist = NewPointChecklistClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.SchedulerRun = NewSchedulerRunClient(tx.config)
 	tx.Societe = NewSocieteClient(tx.config)
@@ -220,7 +226,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Commentaire.QueryXXX(), the query will be executed
+// applies a query, for example: ChecklistModele.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -93,6 +93,9 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 		out.Extensions = map[string]any{}
 	}
 	out.Extensions["code"] = string(e.Code)
+	if len(e.Missing) > 0 {
+		out.Extensions["missing"] = e.Missing
+	}
 	switch e.Code {
 	case domain.CodeInternal, domain.CodeInsufficientStorage:
 		r.log.ErrorContext(ctx, "graphql internal error", "path", out.Path.String(), "code", e.Code, "error", cause)

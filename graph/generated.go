@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
+	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -67,6 +68,30 @@ type ComplexityRoot struct {
 		Disponible func(childComplexity int) int
 		Niveau     func(childComplexity int) int
 		Technicien func(childComplexity int) int
+	}
+
+	ChecklistModele struct {
+		Actif         func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Equipements   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Interventions func(childComplexity int) int
+		Nom           func(childComplexity int) int
+		Plannings     func(childComplexity int) int
+		Points        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	ChecklistModeleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ChecklistModeleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Commentaire struct {
@@ -184,25 +209,27 @@ type ComplexityRoot struct {
 	}
 
 	Equipement struct {
-		Categorie        func(childComplexity int) int
-		Client           func(childComplexity int) int
-		ClientID         func(childComplexity int) int
-		Code             func(childComplexity int) int
-		Contrats         func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		Criticite        func(childComplexity int) int
-		DateInstallation func(childComplexity int) int
-		Description      func(childComplexity int) int
-		ID               func(childComplexity int) int
-		Interventions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Localisation     func(childComplexity int) int
-		Marque           func(childComplexity int) int
-		Modele           func(childComplexity int) int
-		Nom              func(childComplexity int) int
-		NumeroSerie      func(childComplexity int) int
-		Plannings        func(childComplexity int) int
-		Statut           func(childComplexity int) int
-		UpdatedAt        func(childComplexity int) int
+		Categorie         func(childComplexity int) int
+		ChecklistModele   func(childComplexity int) int
+		ChecklistModeleID func(childComplexity int) int
+		Client            func(childComplexity int) int
+		ClientID          func(childComplexity int) int
+		Code              func(childComplexity int) int
+		Contrats          func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Criticite         func(childComplexity int) int
+		DateInstallation  func(childComplexity int) int
+		Description       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Interventions     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Localisation      func(childComplexity int) int
+		Marque            func(childComplexity int) int
+		Modele            func(childComplexity int) int
+		Nom               func(childComplexity int) int
+		NumeroSerie       func(childComplexity int) int
+		Plannings         func(childComplexity int) int
+		Statut            func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	EquipementConnection struct {
@@ -237,6 +264,9 @@ type ComplexityRoot struct {
 
 	Intervention struct {
 		AvailableTransitions   func(childComplexity int) int
+		Checklist              func(childComplexity int) int
+		ChecklistModele        func(childComplexity int) int
+		ChecklistModeleID      func(childComplexity int) int
 		Client                 func(childComplexity int) int
 		ClientID               func(childComplexity int) int
 		CommentaireClient      func(childComplexity int) int
@@ -360,12 +390,14 @@ type ComplexityRoot struct {
 		AjouterCommentaire         func(childComplexity int, interventionID int, texte string, interne *bool) int
 		AjusterStock               func(childComplexity int, pieceID int, quantiteComptee int, motif *string) int
 		ApprouverDemande           func(childComplexity int, id int, priorite domain.Priorite, dateLimite *time.Time, typeArg *domain.InterventionType, technicienID *int) int
+		ArchiveChecklistModele     func(childComplexity int, id int, actif bool) int
 		ArchiveSociete             func(childComplexity int, id int) int
 		ArreterTemps               func(childComplexity int, id int) int
 		AssignIntervention         func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
 		ChangeInterventionStatut   func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
 		ChangePassword             func(childComplexity int, currentPassword string, newPassword string) int
 		CorrigerTemps              func(childComplexity int, id int, input model.CorrigerTempsInput) int
+		CreateChecklistModele      func(childComplexity int, input checklist.Modele) int
 		CreateCompetence           func(childComplexity int, input ent.CreateCompetenceInput) int
 		CreateContrat              func(childComplexity int, input ent.CreateContratInput) int
 		CreateEquipement           func(childComplexity int, input ent.CreateEquipementInput) int
@@ -377,6 +409,7 @@ type ComplexityRoot struct {
 		CreateTechnicien           func(childComplexity int, input ent.CreateTechnicienInput) int
 		CreateUser                 func(childComplexity int, input model.CreateUserInput) int
 		DeactivateUser             func(childComplexity int, id int) int
+		DeleteChecklistModele      func(childComplexity int, id int) int
 		DeleteCompetence           func(childComplexity int, id int) int
 		DeleteContrat              func(childComplexity int, id int) int
 		DeleteDocument             func(childComplexity int, id int) int
@@ -393,6 +426,7 @@ type ComplexityRoot struct {
 		ModifierCommentaire        func(childComplexity int, id int, texte string) int
 		RejeterDemande             func(childComplexity int, id int, motif string) int
 		RemoveTechnicienCompetence func(childComplexity int, technicienID int, competenceID int) int
+		RepondrePointChecklist     func(childComplexity int, id int, reponse checklist.Reponse) int
 		RetournerPiece             func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		RunPreventiveScheduler     func(childComplexity int) int
 		SaisirTemps                func(childComplexity int, input model.SaisirTempsInput) int
@@ -401,6 +435,7 @@ type ComplexityRoot struct {
 		SoumettreDemande           func(childComplexity int, input ent.CreateDemandeInterventionInput) int
 		SupprimerCommentaire       func(childComplexity int, id int) int
 		SupprimerTemps             func(childComplexity int, id int) int
+		UpdateChecklistModele      func(childComplexity int, id int, input checklist.Modele) int
 		UpdateCompetence           func(childComplexity int, id int, input ent.UpdateCompetenceInput) int
 		UpdateContrat              func(childComplexity int, id int, input ent.UpdateContratInput) int
 		UpdateEquipement           func(childComplexity int, id int, input ent.UpdateEquipementInput) int
@@ -488,24 +523,26 @@ type ComplexityRoot struct {
 	}
 
 	Planning struct {
-		CreatedAt     func(childComplexity int) int
-		DateDebut     func(childComplexity int) int
-		DerniereDate  func(childComplexity int) int
-		Description   func(childComplexity int) int
-		DureeEstimee  func(childComplexity int) int
-		Equipement    func(childComplexity int) int
-		EquipementID  func(childComplexity int) int
-		Frequence     func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Intervalle    func(childComplexity int) int
-		Interventions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Priorite      func(childComplexity int) int
-		ProchaineDate func(childComplexity int) int
-		Statut        func(childComplexity int) int
-		Technicien    func(childComplexity int) int
-		TechnicienID  func(childComplexity int) int
-		Titre         func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		ChecklistModele   func(childComplexity int) int
+		ChecklistModeleID func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		DateDebut         func(childComplexity int) int
+		DerniereDate      func(childComplexity int) int
+		Description       func(childComplexity int) int
+		DureeEstimee      func(childComplexity int) int
+		Equipement        func(childComplexity int) int
+		EquipementID      func(childComplexity int) int
+		Frequence         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Intervalle        func(childComplexity int) int
+		Interventions     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Priorite          func(childComplexity int) int
+		ProchaineDate     func(childComplexity int) int
+		Statut            func(childComplexity int) int
+		Technicien        func(childComplexity int) int
+		TechnicienID      func(childComplexity int) int
+		Titre             func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	PlanningConnection struct {
@@ -524,8 +561,48 @@ type ComplexityRoot struct {
 		Planning func(childComplexity int) int
 	}
 
+	PointChecklist struct {
+		Choix                func(childComplexity int) int
+		Coche                func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Demande              func(childComplexity int) int
+		DemandeID            func(childComplexity int) int
+		DemandeSiHorsLimites func(childComplexity int) int
+		DocumentID           func(childComplexity int) int
+		HorsLimites          func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Intervention         func(childComplexity int) int
+		InterventionID       func(childComplexity int) int
+		Libelle              func(childComplexity int) int
+		Max                  func(childComplexity int) int
+		Min                  func(childComplexity int) int
+		Obligatoire          func(childComplexity int) int
+		Photo                func(childComplexity int) int
+		Position             func(childComplexity int) int
+		ReponduLe            func(childComplexity int) int
+		ReponduPar           func(childComplexity int) int
+		ReponduParID         func(childComplexity int) int
+		Texte                func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		Unite                func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Valeur               func(childComplexity int) int
+	}
+
+	PointControle struct {
+		Choix                func(childComplexity int) int
+		DemandeSiHorsLimites func(childComplexity int) int
+		Libelle              func(childComplexity int) int
+		Max                  func(childComplexity int) int
+		Min                  func(childComplexity int) int
+		Obligatoire          func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		Unite                func(childComplexity int) int
+	}
+
 	Query struct {
 		CandidatsIntervention func(childComplexity int, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) int
+		ChecklistModeles      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) int
 		Competences           func(childComplexity int) int
 		Contrats              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
 		DemandesIntervention  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) int
@@ -781,6 +858,11 @@ type MutationResolver interface {
 	MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error)
 	DeleteNotification(ctx context.Context, id int) (int, error)
 	SetTemporaryPassword(ctx context.Context, userID int, password *string) (*model.TemporaryPassword, error)
+	CreateChecklistModele(ctx context.Context, input checklist.Modele) (*ent.ChecklistModele, error)
+	UpdateChecklistModele(ctx context.Context, id int, input checklist.Modele) (*ent.ChecklistModele, error)
+	ArchiveChecklistModele(ctx context.Context, id int, actif bool) (*ent.ChecklistModele, error)
+	DeleteChecklistModele(ctx context.Context, id int) (int, error)
+	RepondrePointChecklist(ctx context.Context, id int, reponse checklist.Reponse) (*ent.PointChecklist, error)
 	CreateSociete(ctx context.Context, input ent.CreateSocieteInput) (*ent.Societe, error)
 	UpdateSociete(ctx context.Context, id int, input ent.UpdateSocieteInput) (*ent.Societe, error)
 	ArchiveSociete(ctx context.Context, id int) (*ent.Societe, error)
@@ -834,6 +916,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
+	ChecklistModeles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) (*ent.ChecklistModeleConnection, error)
 	DemandesIntervention(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) (*ent.DemandeInterventionConnection, error)
 	CandidatsIntervention(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) ([]*model.CandidatIntervention, error)
 	MouvementsStock(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) (*ent.MouvementStockConnection, error)
@@ -928,6 +1011,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CandidatIntervention.Technicien(childComplexity), true
+
+	case "ChecklistModele.actif":
+		if e.ComplexityRoot.ChecklistModele.Actif == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Actif(childComplexity), true
+	case "ChecklistModele.createdAt":
+		if e.ComplexityRoot.ChecklistModele.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.CreatedAt(childComplexity), true
+	case "ChecklistModele.description":
+		if e.ComplexityRoot.ChecklistModele.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Description(childComplexity), true
+	case "ChecklistModele.equipements":
+		if e.ComplexityRoot.ChecklistModele.Equipements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Equipements(childComplexity), true
+	case "ChecklistModele.id":
+		if e.ComplexityRoot.ChecklistModele.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.ID(childComplexity), true
+	case "ChecklistModele.interventions":
+		if e.ComplexityRoot.ChecklistModele.Interventions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Interventions(childComplexity), true
+	case "ChecklistModele.nom":
+		if e.ComplexityRoot.ChecklistModele.Nom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Nom(childComplexity), true
+	case "ChecklistModele.plannings":
+		if e.ComplexityRoot.ChecklistModele.Plannings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Plannings(childComplexity), true
+	case "ChecklistModele.points":
+		if e.ComplexityRoot.ChecklistModele.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.Points(childComplexity), true
+	case "ChecklistModele.updatedAt":
+		if e.ComplexityRoot.ChecklistModele.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModele.UpdatedAt(childComplexity), true
+
+	case "ChecklistModeleConnection.edges":
+		if e.ComplexityRoot.ChecklistModeleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModeleConnection.Edges(childComplexity), true
+	case "ChecklistModeleConnection.pageInfo":
+		if e.ComplexityRoot.ChecklistModeleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModeleConnection.PageInfo(childComplexity), true
+	case "ChecklistModeleConnection.totalCount":
+		if e.ComplexityRoot.ChecklistModeleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModeleConnection.TotalCount(childComplexity), true
+
+	case "ChecklistModeleEdge.cursor":
+		if e.ComplexityRoot.ChecklistModeleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModeleEdge.Cursor(childComplexity), true
+	case "ChecklistModeleEdge.node":
+		if e.ComplexityRoot.ChecklistModeleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChecklistModeleEdge.Node(childComplexity), true
 
 	case "Commentaire.auteur":
 		if e.ComplexityRoot.Commentaire.Auteur == nil {
@@ -1432,6 +1608,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Equipement.Categorie(childComplexity), true
+	case "Equipement.checklistModele":
+		if e.ComplexityRoot.Equipement.ChecklistModele == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.ChecklistModele(childComplexity), true
+	case "Equipement.checklistModeleID":
+		if e.ComplexityRoot.Equipement.ChecklistModeleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.ChecklistModeleID(childComplexity), true
 	case "Equipement.client":
 		if e.ComplexityRoot.Equipement.Client == nil {
 			break
@@ -1681,6 +1869,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.AvailableTransitions(childComplexity), true
+	case "Intervention.checklist":
+		if e.ComplexityRoot.Intervention.Checklist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.Checklist(childComplexity), true
+	case "Intervention.checklistModele":
+		if e.ComplexityRoot.Intervention.ChecklistModele == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.ChecklistModele(childComplexity), true
+	case "Intervention.checklistModeleID":
+		if e.ComplexityRoot.Intervention.ChecklistModeleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.ChecklistModeleID(childComplexity), true
 	case "Intervention.client":
 		if e.ComplexityRoot.Intervention.Client == nil {
 			break
@@ -2313,6 +2519,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApprouverDemande(childComplexity, args["id"].(int), args["priorite"].(domain.Priorite), args["dateLimite"].(*time.Time), args["type"].(*domain.InterventionType), args["technicienId"].(*int)), true
+	case "Mutation.archiveChecklistModele":
+		if e.ComplexityRoot.Mutation.ArchiveChecklistModele == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveChecklistModele_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveChecklistModele(childComplexity, args["id"].(int), args["actif"].(bool)), true
 	case "Mutation.archiveSociete":
 		if e.ComplexityRoot.Mutation.ArchiveSociete == nil {
 			break
@@ -2379,6 +2596,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrigerTemps(childComplexity, args["id"].(int), args["input"].(model.CorrigerTempsInput)), true
+	case "Mutation.createChecklistModele":
+		if e.ComplexityRoot.Mutation.CreateChecklistModele == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createChecklistModele_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateChecklistModele(childComplexity, args["input"].(checklist.Modele)), true
 	case "Mutation.createCompetence":
 		if e.ComplexityRoot.Mutation.CreateCompetence == nil {
 			break
@@ -2500,6 +2728,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeactivateUser(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteChecklistModele":
+		if e.ComplexityRoot.Mutation.DeleteChecklistModele == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteChecklistModele_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteChecklistModele(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteCompetence":
 		if e.ComplexityRoot.Mutation.DeleteCompetence == nil {
 			break
@@ -2676,6 +2915,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveTechnicienCompetence(childComplexity, args["technicienId"].(int), args["competenceId"].(int)), true
+	case "Mutation.repondrePointChecklist":
+		if e.ComplexityRoot.Mutation.RepondrePointChecklist == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_repondrePointChecklist_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RepondrePointChecklist(childComplexity, args["id"].(int), args["reponse"].(checklist.Reponse)), true
 	case "Mutation.retournerPiece":
 		if e.ComplexityRoot.Mutation.RetournerPiece == nil {
 			break
@@ -2759,6 +3009,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SupprimerTemps(childComplexity, args["id"].(int)), true
+	case "Mutation.updateChecklistModele":
+		if e.ComplexityRoot.Mutation.UpdateChecklistModele == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateChecklistModele_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateChecklistModele(childComplexity, args["id"].(int), args["input"].(checklist.Modele)), true
 	case "Mutation.updateCompetence":
 		if e.ComplexityRoot.Mutation.UpdateCompetence == nil {
 			break
@@ -3210,6 +3471,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PieceEdge.Node(childComplexity), true
 
+	case "Planning.checklistModele":
+		if e.ComplexityRoot.Planning.ChecklistModele == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.ChecklistModele(childComplexity), true
+	case "Planning.checklistModeleID":
+		if e.ComplexityRoot.Planning.ChecklistModeleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.ChecklistModeleID(childComplexity), true
 	case "Planning.createdAt":
 		if e.ComplexityRoot.Planning.CreatedAt == nil {
 			break
@@ -3369,6 +3642,206 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanningOccurrence.Planning(childComplexity), true
 
+	case "PointChecklist.choix":
+		if e.ComplexityRoot.PointChecklist.Choix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Choix(childComplexity), true
+	case "PointChecklist.coche":
+		if e.ComplexityRoot.PointChecklist.Coche == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Coche(childComplexity), true
+	case "PointChecklist.createdAt":
+		if e.ComplexityRoot.PointChecklist.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.CreatedAt(childComplexity), true
+	case "PointChecklist.demande":
+		if e.ComplexityRoot.PointChecklist.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Demande(childComplexity), true
+	case "PointChecklist.demandeID":
+		if e.ComplexityRoot.PointChecklist.DemandeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.DemandeID(childComplexity), true
+	case "PointChecklist.demandeSiHorsLimites":
+		if e.ComplexityRoot.PointChecklist.DemandeSiHorsLimites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.DemandeSiHorsLimites(childComplexity), true
+	case "PointChecklist.documentID":
+		if e.ComplexityRoot.PointChecklist.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.DocumentID(childComplexity), true
+	case "PointChecklist.horsLimites":
+		if e.ComplexityRoot.PointChecklist.HorsLimites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.HorsLimites(childComplexity), true
+	case "PointChecklist.id":
+		if e.ComplexityRoot.PointChecklist.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.ID(childComplexity), true
+	case "PointChecklist.intervention":
+		if e.ComplexityRoot.PointChecklist.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Intervention(childComplexity), true
+	case "PointChecklist.interventionID":
+		if e.ComplexityRoot.PointChecklist.InterventionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.InterventionID(childComplexity), true
+	case "PointChecklist.libelle":
+		if e.ComplexityRoot.PointChecklist.Libelle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Libelle(childComplexity), true
+	case "PointChecklist.max":
+		if e.ComplexityRoot.PointChecklist.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Max(childComplexity), true
+	case "PointChecklist.min":
+		if e.ComplexityRoot.PointChecklist.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Min(childComplexity), true
+	case "PointChecklist.obligatoire":
+		if e.ComplexityRoot.PointChecklist.Obligatoire == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Obligatoire(childComplexity), true
+	case "PointChecklist.photo":
+		if e.ComplexityRoot.PointChecklist.Photo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Photo(childComplexity), true
+	case "PointChecklist.position":
+		if e.ComplexityRoot.PointChecklist.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Position(childComplexity), true
+	case "PointChecklist.reponduLe":
+		if e.ComplexityRoot.PointChecklist.ReponduLe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.ReponduLe(childComplexity), true
+	case "PointChecklist.reponduPar":
+		if e.ComplexityRoot.PointChecklist.ReponduPar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.ReponduPar(childComplexity), true
+	case "PointChecklist.reponduParID":
+		if e.ComplexityRoot.PointChecklist.ReponduParID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.ReponduParID(childComplexity), true
+	case "PointChecklist.texte":
+		if e.ComplexityRoot.PointChecklist.Texte == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Texte(childComplexity), true
+	case "PointChecklist.type":
+		if e.ComplexityRoot.PointChecklist.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Type(childComplexity), true
+	case "PointChecklist.unite":
+		if e.ComplexityRoot.PointChecklist.Unite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Unite(childComplexity), true
+	case "PointChecklist.updatedAt":
+		if e.ComplexityRoot.PointChecklist.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.UpdatedAt(childComplexity), true
+	case "PointChecklist.valeur":
+		if e.ComplexityRoot.PointChecklist.Valeur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointChecklist.Valeur(childComplexity), true
+
+	case "PointControle.choix":
+		if e.ComplexityRoot.PointControle.Choix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Choix(childComplexity), true
+	case "PointControle.demandeSiHorsLimites":
+		if e.ComplexityRoot.PointControle.DemandeSiHorsLimites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.DemandeSiHorsLimites(childComplexity), true
+	case "PointControle.libelle":
+		if e.ComplexityRoot.PointControle.Libelle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Libelle(childComplexity), true
+	case "PointControle.max":
+		if e.ComplexityRoot.PointControle.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Max(childComplexity), true
+	case "PointControle.min":
+		if e.ComplexityRoot.PointControle.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Min(childComplexity), true
+	case "PointControle.obligatoire":
+		if e.ComplexityRoot.PointControle.Obligatoire == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Obligatoire(childComplexity), true
+	case "PointControle.type":
+		if e.ComplexityRoot.PointControle.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Type(childComplexity), true
+	case "PointControle.unite":
+		if e.ComplexityRoot.PointControle.Unite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointControle.Unite(childComplexity), true
+
 	case "Query.candidatsIntervention":
 		if e.ComplexityRoot.Query.CandidatsIntervention == nil {
 			break
@@ -3380,6 +3853,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CandidatsIntervention(childComplexity, args["interventionId"].(int), args["competenceId"].(*int), args["niveauMin"].(*domain.NiveauCompetence), args["first"].(*int)), true
+	case "Query.checklistModeles":
+		if e.ComplexityRoot.Query.ChecklistModeles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checklistModeles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChecklistModeles(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ChecklistModeleOrder), args["where"].(*ent.ChecklistModeleWhereInput)), true
 	case "Query.competences":
 		if e.ComplexityRoot.Query.Competences == nil {
 			break
@@ -4299,6 +4783,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ChecklistModeleInput", ec.unmarshalInputChecklistModeleInput),
+			graphql.NewInputUnmarshaler("ChecklistModeleOrder", ec.unmarshalInputChecklistModeleOrder),
+			graphql.NewInputUnmarshaler("ChecklistModeleWhereInput", ec.unmarshalInputChecklistModeleWhereInput),
 			graphql.NewInputUnmarshaler("CommentaireOrder", ec.unmarshalInputCommentaireOrder),
 			graphql.NewInputUnmarshaler("CommentaireWhereInput", ec.unmarshalInputCommentaireWhereInput),
 			graphql.NewInputUnmarshaler("CompetenceDetenueFilter", ec.unmarshalInputCompetenceDetenueFilter),
@@ -4338,6 +4825,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PieceWhereInput", ec.unmarshalInputPieceWhereInput),
 			graphql.NewInputUnmarshaler("PlanningOrder", ec.unmarshalInputPlanningOrder),
 			graphql.NewInputUnmarshaler("PlanningWhereInput", ec.unmarshalInputPlanningWhereInput),
+			graphql.NewInputUnmarshaler("PointChecklistOrder", ec.unmarshalInputPointChecklistOrder),
+			graphql.NewInputUnmarshaler("PointControleInput", ec.unmarshalInputPointControleInput),
+			graphql.NewInputUnmarshaler("ReponsePointInput", ec.unmarshalInputReponsePointInput),
 			graphql.NewInputUnmarshaler("SaisirTempsInput", ec.unmarshalInputSaisirTempsInput),
 			graphql.NewInputUnmarshaler("SchedulerRunOrder", ec.unmarshalInputSchedulerRunOrder),
 			graphql.NewInputUnmarshaler("SchedulerRunWhereInput", ec.unmarshalInputSchedulerRunWhereInput),
@@ -4454,7 +4944,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "requests.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "requests.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4748,6 +5238,7 @@ type Subscription {
 }
 `, BuiltIn: false},
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
+	{Name: "checklists.graphqls", Input: sourceData("checklists.graphqls"), BuiltIn: false},
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
@@ -4788,6 +5279,54 @@ func (ec *executionContext) childFields_CandidatIntervention(ctx context.Context
 		return ec.fieldContext_CandidatIntervention_charge(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CandidatIntervention", field.Name)
+}
+
+func (ec *executionContext) childFields_ChecklistModele(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChecklistModele_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ChecklistModele_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ChecklistModele_updatedAt(ctx, field)
+	case "nom":
+		return ec.fieldContext_ChecklistModele_nom(ctx, field)
+	case "description":
+		return ec.fieldContext_ChecklistModele_description(ctx, field)
+	case "points":
+		return ec.fieldContext_ChecklistModele_points(ctx, field)
+	case "actif":
+		return ec.fieldContext_ChecklistModele_actif(ctx, field)
+	case "plannings":
+		return ec.fieldContext_ChecklistModele_plannings(ctx, field)
+	case "equipements":
+		return ec.fieldContext_ChecklistModele_equipements(ctx, field)
+	case "interventions":
+		return ec.fieldContext_ChecklistModele_interventions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChecklistModele", field.Name)
+}
+
+func (ec *executionContext) childFields_ChecklistModeleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChecklistModeleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChecklistModeleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ChecklistModeleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChecklistModeleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChecklistModeleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ChecklistModeleEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ChecklistModeleEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChecklistModeleEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Commentaire(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5050,6 +5589,8 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_description(ctx, field)
 	case "clientID":
 		return ec.fieldContext_Equipement_clientID(ctx, field)
+	case "checklistModeleID":
+		return ec.fieldContext_Equipement_checklistModeleID(ctx, field)
 	case "client":
 		return ec.fieldContext_Equipement_client(ctx, field)
 	case "interventions":
@@ -5058,6 +5599,8 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_plannings(ctx, field)
 	case "contrats":
 		return ec.fieldContext_Equipement_contrats(ctx, field)
+	case "checklistModele":
+		return ec.fieldContext_Equipement_checklistModele(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Equipement", field.Name)
 }
@@ -5190,6 +5733,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
 	case "niveauRequis":
 		return ec.fieldContext_Intervention_niveauRequis(ctx, field)
+	case "checklistModeleID":
+		return ec.fieldContext_Intervention_checklistModeleID(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Intervention_equipement(ctx, field)
 	case "technicien":
@@ -5218,6 +5763,10 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_commentaires(ctx, field)
 	case "demande":
 		return ec.fieldContext_Intervention_demande(ctx, field)
+	case "checklistModele":
+		return ec.fieldContext_Intervention_checklistModele(ctx, field)
+	case "checklist":
+		return ec.fieldContext_Intervention_checklist(ctx, field)
 	case "utilisations":
 		return ec.fieldContext_Intervention_utilisations(ctx, field)
 	case "availableTransitions":
@@ -5538,12 +6087,16 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_technicienID(ctx, field)
 	case "dateDebut":
 		return ec.fieldContext_Planning_dateDebut(ctx, field)
+	case "checklistModeleID":
+		return ec.fieldContext_Planning_checklistModeleID(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Planning_equipement(ctx, field)
 	case "technicien":
 		return ec.fieldContext_Planning_technicien(ctx, field)
 	case "interventions":
 		return ec.fieldContext_Planning_interventions(ctx, field)
+	case "checklistModele":
+		return ec.fieldContext_Planning_checklistModele(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Planning", field.Name)
 }
@@ -5578,6 +6131,84 @@ func (ec *executionContext) childFields_PlanningOccurrence(ctx context.Context, 
 		return ec.fieldContext_PlanningOccurrence_date(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanningOccurrence", field.Name)
+}
+
+func (ec *executionContext) childFields_PointChecklist(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PointChecklist_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PointChecklist_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PointChecklist_updatedAt(ctx, field)
+	case "position":
+		return ec.fieldContext_PointChecklist_position(ctx, field)
+	case "libelle":
+		return ec.fieldContext_PointChecklist_libelle(ctx, field)
+	case "type":
+		return ec.fieldContext_PointChecklist_type(ctx, field)
+	case "obligatoire":
+		return ec.fieldContext_PointChecklist_obligatoire(ctx, field)
+	case "unite":
+		return ec.fieldContext_PointChecklist_unite(ctx, field)
+	case "min":
+		return ec.fieldContext_PointChecklist_min(ctx, field)
+	case "max":
+		return ec.fieldContext_PointChecklist_max(ctx, field)
+	case "choix":
+		return ec.fieldContext_PointChecklist_choix(ctx, field)
+	case "demandeSiHorsLimites":
+		return ec.fieldContext_PointChecklist_demandeSiHorsLimites(ctx, field)
+	case "coche":
+		return ec.fieldContext_PointChecklist_coche(ctx, field)
+	case "valeur":
+		return ec.fieldContext_PointChecklist_valeur(ctx, field)
+	case "texte":
+		return ec.fieldContext_PointChecklist_texte(ctx, field)
+	case "documentID":
+		return ec.fieldContext_PointChecklist_documentID(ctx, field)
+	case "horsLimites":
+		return ec.fieldContext_PointChecklist_horsLimites(ctx, field)
+	case "reponduLe":
+		return ec.fieldContext_PointChecklist_reponduLe(ctx, field)
+	case "reponduParID":
+		return ec.fieldContext_PointChecklist_reponduParID(ctx, field)
+	case "demandeID":
+		return ec.fieldContext_PointChecklist_demandeID(ctx, field)
+	case "interventionID":
+		return ec.fieldContext_PointChecklist_interventionID(ctx, field)
+	case "intervention":
+		return ec.fieldContext_PointChecklist_intervention(ctx, field)
+	case "photo":
+		return ec.fieldContext_PointChecklist_photo(ctx, field)
+	case "reponduPar":
+		return ec.fieldContext_PointChecklist_reponduPar(ctx, field)
+	case "demande":
+		return ec.fieldContext_PointChecklist_demande(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointChecklist", field.Name)
+}
+
+func (ec *executionContext) childFields_PointControle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "libelle":
+		return ec.fieldContext_PointControle_libelle(ctx, field)
+	case "type":
+		return ec.fieldContext_PointControle_type(ctx, field)
+	case "obligatoire":
+		return ec.fieldContext_PointControle_obligatoire(ctx, field)
+	case "unite":
+		return ec.fieldContext_PointControle_unite(ctx, field)
+	case "min":
+		return ec.fieldContext_PointControle_min(ctx, field)
+	case "max":
+		return ec.fieldContext_PointControle_max(ctx, field)
+	case "choix":
+		return ec.fieldContext_PointControle_choix(ctx, field)
+	case "demandeSiHorsLimites":
+		return ec.fieldContext_PointControle_demandeSiHorsLimites(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointControle", field.Name)
 }
 
 func (ec *executionContext) childFields_SchedulerRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6332,6 +6963,28 @@ func (ec *executionContext) field_Mutation_approuverDemande_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_archiveChecklistModele_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "actif",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actif"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveSociete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6469,6 +7122,20 @@ func (ec *executionContext) field_Mutation_corrigerTemps_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createChecklistModele_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (checklist.Modele, error) {
+			return ec.unmarshalNChecklistModeleInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋchecklistᚐModele(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6629,6 +7296,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteChecklistModele_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6938,6 +7619,28 @@ func (ec *executionContext) field_Mutation_removeTechnicienCompetence_args(ctx c
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_repondrePointChecklist_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reponse",
+		func(ctx context.Context, v any) (checklist.Reponse, error) {
+			return ec.unmarshalNReponsePointInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋchecklistᚐReponse(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reponse"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_retournerPiece_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7081,6 +7784,28 @@ func (ec *executionContext) field_Mutation_supprimerTemps_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateChecklistModele_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (checklist.Modele, error) {
+			return ec.unmarshalNChecklistModeleInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋchecklistᚐModele(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -7505,6 +8230,60 @@ func (ec *executionContext) field_Query_candidatsIntervention_args(ctx context.C
 		return nil, err
 	}
 	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checklistModeles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ChecklistModeleOrder, error) {
+			return ec.unmarshalOChecklistModeleOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ChecklistModeleWhereInput, error) {
+			return ec.unmarshalOChecklistModeleWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -8697,6 +9476,414 @@ func (ec *executionContext) _CandidatIntervention_charge(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_CandidatIntervention_charge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidatIntervention", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChecklistModele_id(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModele", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChecklistModele_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModele", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChecklistModele_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModele", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChecklistModele_nom(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_nom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_nom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModele", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChecklistModele_description(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModele", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChecklistModele_points(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.PointControle) graphql.Marshaler {
+			return ec.marshalNPointControle2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModele",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointControle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModele_actif(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_actif(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actif, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_actif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModele", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChecklistModele_plannings(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_plannings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plannings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Planning) graphql.Marshaler {
+			return ec.marshalOPlanning2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanningᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_plannings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModele",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModele_equipements(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_equipements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipements(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_equipements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModele",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModele_interventions(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModele) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModele_interventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interventions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModele_interventions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModele",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModeleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModeleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModeleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ChecklistModeleEdge) graphql.Marshaler {
+			return ec.marshalOChecklistModeleEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModeleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModeleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModeleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModeleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModeleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModeleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModeleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModeleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModeleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModeleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModeleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModeleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModeleConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChecklistModeleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModeleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModeleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalOChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModeleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChecklistModeleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChecklistModeleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ChecklistModeleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChecklistModeleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChecklistModeleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChecklistModeleEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Commentaire_id(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
@@ -11105,6 +12292,29 @@ func (ec *executionContext) fieldContext_Equipement_clientID(_ context.Context, 
 	return graphql.NewScalarFieldContext("Equipement", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Equipement_checklistModeleID(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_checklistModeleID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChecklistModeleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_checklistModeleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Equipement", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Equipement_client(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11240,6 +12450,38 @@ func (ec *executionContext) fieldContext_Equipement_contrats(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contrat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Equipement_checklistModele(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_checklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChecklistModele(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalOChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_checklistModele(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12541,6 +13783,29 @@ func (ec *executionContext) fieldContext_Intervention_niveauRequis(_ context.Con
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "NiveauCompetence")
 }
 
+func (ec *executionContext) _Intervention_checklistModeleID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_checklistModeleID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChecklistModeleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_checklistModeleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Intervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13008,6 +14273,70 @@ func (ec *executionContext) fieldContext_Intervention_demande(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_checklistModele(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_checklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChecklistModele(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalOChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_checklistModele(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_checklist(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_checklist(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checklist(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointChecklist) graphql.Marshaler {
+			return ec.marshalOPointChecklist2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_checklist(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointChecklist(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15797,6 +17126,316 @@ func (ec *executionContext) fieldContext_Mutation_setTemporaryPassword(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setTemporaryPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createChecklistModele(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createChecklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateChecklistModele(ctx, fc.Args["input"].(checklist.Modele))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.ChecklistModele
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.ChecklistModele
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalNChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createChecklistModele(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createChecklistModele_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateChecklistModele(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateChecklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateChecklistModele(ctx, fc.Args["id"].(int), fc.Args["input"].(checklist.Modele))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.ChecklistModele
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.ChecklistModele
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalNChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateChecklistModele(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateChecklistModele_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveChecklistModele(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveChecklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveChecklistModele(ctx, fc.Args["id"].(int), fc.Args["actif"].(bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.ChecklistModele
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.ChecklistModele
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalNChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveChecklistModele(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveChecklistModele_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteChecklistModele(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteChecklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteChecklistModele(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteChecklistModele(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteChecklistModele_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_repondrePointChecklist(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_repondrePointChecklist(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RepondrePointChecklist(ctx, fc.Args["id"].(int), fc.Args["reponse"].(checklist.Reponse))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.PointChecklist
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.PointChecklist
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointChecklist) graphql.Marshaler {
+			return ec.marshalNPointChecklist2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklist(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_repondrePointChecklist(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointChecklist(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_repondrePointChecklist_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19390,6 +21029,29 @@ func (ec *executionContext) fieldContext_Planning_dateDebut(_ context.Context, f
 	return graphql.NewScalarFieldContext("Planning", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Planning_checklistModeleID(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_checklistModeleID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChecklistModeleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_checklistModeleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Planning_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19494,6 +21156,38 @@ func (ec *executionContext) fieldContext_Planning_interventions(ctx context.Cont
 	if fc.Args, err = ec.field_Planning_interventions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Planning_checklistModele(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_checklistModele(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChecklistModele(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+			return ec.marshalOChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_checklistModele(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Planning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModele(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -19693,6 +21387,801 @@ func (ec *executionContext) _PlanningOccurrence_date(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_PlanningOccurrence_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlanningOccurrence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointChecklist_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointChecklist_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointChecklist_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointChecklist_position(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointChecklist_libelle(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_libelle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Libelle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_libelle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointChecklist_type(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.TypePoint) graphql.Marshaler {
+			return ec.marshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "TypePoint")
+}
+
+func (ec *executionContext) _PointChecklist_obligatoire(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_obligatoire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Obligatoire, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_obligatoire(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PointChecklist_unite(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_unite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_unite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointChecklist_min(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointChecklist_max(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointChecklist_choix(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_choix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_choix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointChecklist_demandeSiHorsLimites(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_demandeSiHorsLimites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemandeSiHorsLimites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_demandeSiHorsLimites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PointChecklist_coche(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_coche(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coche, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_coche(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PointChecklist_valeur(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_valeur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valeur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_valeur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointChecklist_texte(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_texte(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Texte, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_texte(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointChecklist_documentID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_documentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_documentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointChecklist_horsLimites(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_horsLimites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HorsLimites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_horsLimites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PointChecklist_reponduLe(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_reponduLe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReponduLe, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_reponduLe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointChecklist_reponduParID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_reponduParID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReponduParID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_reponduParID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointChecklist_demandeID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_demandeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemandeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_demandeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointChecklist_interventionID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_interventionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterventionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointChecklist_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointChecklist",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointChecklist_photo(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_photo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Photo(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointChecklist",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointChecklist_reponduPar(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_reponduPar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReponduPar(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_reponduPar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointChecklist",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointChecklist_demande(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointChecklist_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointChecklist_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointChecklist",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointControle_libelle(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_libelle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Libelle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_libelle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointControle_type(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.TypePoint) graphql.Marshaler {
+			return ec.marshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "TypePoint")
+}
+
+func (ec *executionContext) _PointControle_obligatoire(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_obligatoire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Obligatoire, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_obligatoire(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PointControle_unite(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_unite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_unite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointControle_min(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointControle_max(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointControle_choix(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_choix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_choix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointControle_demandeSiHorsLimites(ctx context.Context, field graphql.CollectedField, obj *domain.PointControle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointControle_demandeSiHorsLimites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemandeSiHorsLimites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointControle_demandeSiHorsLimites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointControle", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -20495,6 +22984,68 @@ func (ec *executionContext) fieldContext_Query_planningForecast(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_planningForecast_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checklistModeles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checklistModeles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChecklistModeles(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ChecklistModeleOrder), fc.Args["where"].(*ent.ChecklistModeleWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.ChecklistModeleConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.ChecklistModeleConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChecklistModeleConnection) graphql.Marshaler {
+			return ec.marshalNChecklistModeleConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checklistModeles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChecklistModeleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checklistModeles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24853,6 +27404,591 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputChecklistModeleInput(ctx context.Context, obj any) (checklist.Modele, error) {
+	var it checklist.Modele
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nom", "description", "points"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nom"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nom = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalNPointControleInput2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChecklistModeleInput unmarshals raw into the ChecklistModeleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChecklistModeleInput(ctx context.Context, raw any) (checklist.Modele, error) {
+	var out checklist.Modele
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChecklistModeleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChecklistModeleOrder(ctx context.Context, obj any) (ent.ChecklistModeleOrder, error) {
+	var it ent.ChecklistModeleOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNChecklistModeleOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChecklistModeleOrder unmarshals raw into the ChecklistModeleOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChecklistModeleOrder(ctx context.Context, raw any) (ent.ChecklistModeleOrder, error) {
+	var out ent.ChecklistModeleOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChecklistModeleOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChecklistModeleWhereInput(ctx context.Context, obj any) (ent.ChecklistModeleWhereInput, error) {
+	var it ent.ChecklistModeleWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "actif", "actifNEQ", "hasPlannings", "hasPlanningsWith", "hasEquipements", "hasEquipementsWith", "hasInterventions", "hasInterventionsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOChecklistModeleWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOChecklistModeleWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOChecklistModeleWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "nom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nom"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nom = data
+		case "nomNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomNEQ = data
+		case "nomIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomIn = data
+		case "nomNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomNotIn = data
+		case "nomGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomGT = data
+		case "nomGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomGTE = data
+		case "nomLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomLT = data
+		case "nomLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomLTE = data
+		case "nomContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomContains = data
+		case "nomHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomHasPrefix = data
+		case "nomHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomHasSuffix = data
+		case "nomEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomEqualFold = data
+		case "nomContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
+		case "actifNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actifNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActifNEQ = data
+		case "hasPlannings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlannings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlannings = data
+		case "hasPlanningsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlanningsWith"))
+			data, err := ec.unmarshalOPlanningWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanningWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlanningsWith = data
+		case "hasEquipements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipements"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipements = data
+		case "hasEquipementsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipementsWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipementsWith = data
+		case "hasInterventions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventions = data
+		case "hasInterventionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionsWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChecklistModeleWhereInput unmarshals raw into the ChecklistModeleWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChecklistModeleWhereInput(ctx context.Context, raw any) (ent.ChecklistModeleWhereInput, error) {
+	var out ent.ChecklistModeleWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChecklistModeleWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCommentaireOrder(ctx context.Context, obj any) (ent.CommentaireOrder, error) {
 	var it ent.CommentaireOrder
 	if obj == nil {
@@ -27172,7 +30308,7 @@ func (ec *executionContext) unmarshalInputCreateEquipementInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "code", "categorie", "marque", "modele", "numeroSerie", "localisation", "statut", "criticite", "dateInstallation", "description", "clientID"}
+	fieldsInOrder := [...]string{"nom", "code", "categorie", "marque", "modele", "numeroSerie", "localisation", "statut", "criticite", "dateInstallation", "description", "clientID", "checklistModeleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27263,6 +30399,13 @@ func (ec *executionContext) unmarshalInputCreateEquipementInput(ctx context.Cont
 				return it, err
 			}
 			it.ClientID = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
 		}
 	}
 	return it, nil
@@ -27291,7 +30434,7 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "niveauRequis", "equipementID", "clientID", "contratID", "competenceRequiseID"}
+	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "niveauRequis", "equipementID", "clientID", "contratID", "competenceRequiseID", "checklistModeleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27396,6 +30539,13 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.CompetenceRequiseID = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
 		}
 	}
 	return it, nil
@@ -27599,7 +30749,7 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "equipementID", "technicienID"}
+	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "equipementID", "technicienID", "checklistModeleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27690,6 +30840,13 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.TechnicienID = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
 		}
 	}
 	return it, nil
@@ -29844,7 +33001,7 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "checklistModeleID", "checklistModeleIDNEQ", "checklistModeleIDIn", "checklistModeleIDNotIn", "checklistModeleIDIsNil", "checklistModeleIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasChecklistModele", "hasChecklistModeleWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31020,6 +34177,48 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ClientIDNotNil = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
+		case "checklistModeleIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNEQ = data
+		case "checklistModeleIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDIn = data
+		case "checklistModeleIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNotIn = data
+		case "checklistModeleIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDIsNil = data
+		case "checklistModeleIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNotNil = data
 		case "hasClient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -31076,6 +34275,20 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasContratsWith = data
+		case "hasChecklistModele":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModele"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistModele = data
+		case "hasChecklistModeleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModeleWith"))
+			data, err := ec.unmarshalOChecklistModeleWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistModeleWith = data
 		}
 	}
 	return it, nil
@@ -32509,7 +35722,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "checklistModeleID", "checklistModeleIDNEQ", "checklistModeleIDIn", "checklistModeleIDNotIn", "checklistModeleIDIsNil", "checklistModeleIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34399,6 +37612,48 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.NiveauRequisNotNil = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
+		case "checklistModeleIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNEQ = data
+		case "checklistModeleIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDIn = data
+		case "checklistModeleIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNotIn = data
+		case "checklistModeleIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDIsNil = data
+		case "checklistModeleIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -34595,6 +37850,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasDemandeWith = data
+		case "hasChecklistModele":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModele"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistModele = data
+		case "hasChecklistModeleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModeleWith"))
+			data, err := ec.unmarshalOChecklistModeleWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistModeleWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -37450,7 +40719,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "checklistModeleID", "checklistModeleIDNEQ", "checklistModeleIDIn", "checklistModeleIDNotIn", "checklistModeleIDIsNil", "checklistModeleIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38318,6 +41587,48 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DateDebutNotNil = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
+		case "checklistModeleIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNEQ = data
+		case "checklistModeleIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDIn = data
+		case "checklistModeleIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNotIn = data
+		case "checklistModeleIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDIsNil = data
+		case "checklistModeleIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleIDNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -38360,6 +41671,20 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasInterventionsWith = data
+		case "hasChecklistModele":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModele"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistModele = data
+		case "hasChecklistModeleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModeleWith"))
+			data, err := ec.unmarshalOChecklistModeleWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistModeleWith = data
 		}
 	}
 	return it, nil
@@ -38374,6 +41699,227 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 func UnmarshalPlanningWhereInput(ctx context.Context, raw any) (ent.PlanningWhereInput, error) {
 	var out ent.PlanningWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanningWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointChecklistOrder(ctx context.Context, obj any) (ent.PointChecklistOrder, error) {
+	var it ent.PointChecklistOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPointChecklistOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointChecklistOrder unmarshals raw into the PointChecklistOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointChecklistOrder(ctx context.Context, raw any) (ent.PointChecklistOrder, error) {
+	var out ent.PointChecklistOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointChecklistOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointControleInput(ctx context.Context, obj any) (domain.PointControle, error) {
+	var it domain.PointControle
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["obligatoire"]; !present {
+		asMap["obligatoire"] = true
+	}
+	if _, present := asMap["demandeSiHorsLimites"]; !present {
+		asMap["demandeSiHorsLimites"] = false
+	}
+
+	fieldsInOrder := [...]string{"libelle", "type", "obligatoire", "unite", "min", "max", "choix", "demandeSiHorsLimites"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "libelle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelle"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Libelle = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "obligatoire":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("obligatoire"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Obligatoire = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		case "choix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("choix"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Choix = data
+		case "demandeSiHorsLimites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeSiHorsLimites"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeSiHorsLimites = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointControleInput unmarshals raw into the PointControleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointControleInput(ctx context.Context, raw any) (domain.PointControle, error) {
+	var out domain.PointControle
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointControleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReponsePointInput(ctx context.Context, obj any) (checklist.Reponse, error) {
+	var it checklist.Reponse
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"coche", "valeur", "texte", "documentId", "effacer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "coche":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coche"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Coche = data
+		case "valeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeur"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Valeur = data
+		case "texte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texte"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Texte = data
+		case "documentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentID = data
+		case "effacer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effacer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Effacer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReponsePointInput unmarshals raw into the ReponsePointInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReponsePointInput(ctx context.Context, raw any) (checklist.Reponse, error) {
+	var out checklist.Reponse
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReponsePointInput", raw, &out)
 	return out, err
 }
 
@@ -42099,7 +45645,7 @@ func (ec *executionContext) unmarshalInputUpdateEquipementInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "code", "categorie", "clearCategorie", "marque", "clearMarque", "modele", "clearModele", "numeroSerie", "clearNumeroSerie", "localisation", "clearLocalisation", "statut", "criticite", "dateInstallation", "clearDateInstallation", "description", "clearDescription", "clientID", "clearClient"}
+	fieldsInOrder := [...]string{"nom", "code", "categorie", "clearCategorie", "marque", "clearMarque", "modele", "clearModele", "numeroSerie", "clearNumeroSerie", "localisation", "clearLocalisation", "statut", "criticite", "dateInstallation", "clearDateInstallation", "description", "clearDescription", "clientID", "clearClient", "checklistModeleID", "clearChecklistModele"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42246,6 +45792,20 @@ func (ec *executionContext) unmarshalInputUpdateEquipementInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearClient = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
+		case "clearChecklistModele":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearChecklistModele"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearChecklistModele = data
 		}
 	}
 	return it, nil
@@ -42736,7 +46296,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "equipementID", "technicienID", "clearTechnicien"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42848,6 +46408,20 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearTechnicien = data
+		case "checklistModeleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChecklistModeleID = data
+		case "clearChecklistModele":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearChecklistModele"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearChecklistModele = data
 		}
 	}
 	return it, nil
@@ -44181,6 +47755,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._SchedulerRun(ctx, sel, obj)
+	case *ent.PointChecklist:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PointChecklist(ctx, sel, obj)
 	case *ent.Planning:
 		if obj == nil {
 			return graphql.Null
@@ -44246,6 +47825,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Commentaire(ctx, sel, obj)
+	case *ent.ChecklistModele:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ChecklistModele(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -44335,6 +47919,168 @@ func (ec *executionContext) _CandidatIntervention(ctx context.Context, sel ast.S
 			}
 		case "charge":
 			out.Values[i] = ec._CandidatIntervention_charge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checklistModeleImplementors = []string{"ChecklistModele", "Node"}
+
+func (ec *executionContext) _ChecklistModele(ctx context.Context, sel ast.SelectionSet, obj *ent.ChecklistModele) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checklistModeleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChecklistModele")
+		case "id":
+			out.Values[i] = ec._ChecklistModele_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ChecklistModele_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ChecklistModele_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nom":
+			out.Values[i] = ec._ChecklistModele_nom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._ChecklistModele_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "points":
+			out.Values[i] = ec._ChecklistModele_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actif":
+			out.Values[i] = ec._ChecklistModele_actif(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plannings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChecklistModele_plannings(ctx, field, obj)
+				})
+		case "equipements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChecklistModele_equipements(ctx, field, obj)
+				})
+		case "interventions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChecklistModele_interventions(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checklistModeleConnectionImplementors = []string{"ChecklistModeleConnection"}
+
+func (ec *executionContext) _ChecklistModeleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ChecklistModeleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checklistModeleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChecklistModeleConnection")
+		case "edges":
+			out.Values[i] = ec._ChecklistModeleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChecklistModeleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ChecklistModeleConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checklistModeleEdgeImplementors = []string{"ChecklistModeleEdge"}
+
+func (ec *executionContext) _ChecklistModeleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ChecklistModeleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checklistModeleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChecklistModeleEdge")
+		case "node":
+			out.Values[i] = ec._ChecklistModeleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ChecklistModeleEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45168,6 +48914,11 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "checklistModeleID":
+			out.Values[i] = ec._Equipement_checklistModeleID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "client":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -45191,6 +48942,12 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Equipement_contrats(ctx, field, obj)
+				})
+		case "checklistModele":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_checklistModele(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -45577,6 +49334,11 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "checklistModeleID":
+			out.Values[i] = ec._Intervention_checklistModeleID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -45660,6 +49422,18 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Intervention_demande(ctx, field, obj)
+				})
+		case "checklistModele":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_checklistModele(ctx, field, obj)
+				})
+		case "checklist":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_checklist(ctx, field, obj)
 				})
 		case "utilisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -46333,6 +50107,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setTemporaryPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setTemporaryPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createChecklistModele":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createChecklistModele(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateChecklistModele":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateChecklistModele(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveChecklistModele":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveChecklistModele(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteChecklistModele":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteChecklistModele(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repondrePointChecklist":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_repondrePointChecklist(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -47114,6 +50923,11 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "checklistModeleID":
+			out.Values[i] = ec._Planning_checklistModeleID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -47131,6 +50945,12 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Planning_interventions(ctx, field, obj)
+				})
+		case "checklistModele":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Planning_checklistModele(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -47268,6 +51088,231 @@ func (ec *executionContext) _PlanningOccurrence(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var pointChecklistImplementors = []string{"PointChecklist", "Node"}
+
+func (ec *executionContext) _PointChecklist(ctx context.Context, sel ast.SelectionSet, obj *ent.PointChecklist) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointChecklistImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointChecklist")
+		case "id":
+			out.Values[i] = ec._PointChecklist_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PointChecklist_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PointChecklist_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._PointChecklist_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "libelle":
+			out.Values[i] = ec._PointChecklist_libelle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._PointChecklist_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "obligatoire":
+			out.Values[i] = ec._PointChecklist_obligatoire(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unite":
+			out.Values[i] = ec._PointChecklist_unite(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "min":
+			out.Values[i] = ec._PointChecklist_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "max":
+			out.Values[i] = ec._PointChecklist_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "choix":
+			out.Values[i] = ec._PointChecklist_choix(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "demandeSiHorsLimites":
+			out.Values[i] = ec._PointChecklist_demandeSiHorsLimites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coche":
+			out.Values[i] = ec._PointChecklist_coche(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valeur":
+			out.Values[i] = ec._PointChecklist_valeur(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "texte":
+			out.Values[i] = ec._PointChecklist_texte(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documentID":
+			out.Values[i] = ec._PointChecklist_documentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "horsLimites":
+			out.Values[i] = ec._PointChecklist_horsLimites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reponduLe":
+			out.Values[i] = ec._PointChecklist_reponduLe(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reponduParID":
+			out.Values[i] = ec._PointChecklist_reponduParID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "demandeID":
+			out.Values[i] = ec._PointChecklist_demandeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interventionID":
+			out.Values[i] = ec._PointChecklist_interventionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointChecklist_intervention(ctx, field, obj)
+				})
+		case "photo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointChecklist_photo(ctx, field, obj)
+				})
+		case "reponduPar":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointChecklist_reponduPar(ctx, field, obj)
+				})
+		case "demande":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointChecklist_demande(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointControleImplementors = []string{"PointControle"}
+
+func (ec *executionContext) _PointControle(ctx context.Context, sel ast.SelectionSet, obj *domain.PointControle) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointControleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointControle")
+		case "libelle":
+			out.Values[i] = ec._PointControle_libelle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._PointControle_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "obligatoire":
+			out.Values[i] = ec._PointControle_obligatoire(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unite":
+			out.Values[i] = ec._PointControle_unite(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._PointControle_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._PointControle_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "choix":
+			out.Values[i] = ec._PointControle_choix(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "demandeSiHorsLimites":
+			out.Values[i] = ec._PointControle_demandeSiHorsLimites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -47382,6 +51427,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_planningForecast(ctx, field)
+				})
+		case "checklistModeles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checklistModeles(ctx, field)
 				})
 		case "demandesIntervention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -48912,6 +52963,51 @@ func (ec *executionContext) marshalNCandidatIntervention2ᚖgithubᚗcomᚋmifma
 	return ec._CandidatIntervention(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx context.Context, sel ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChecklistModele!")
+		return graphql.Null
+	}
+	return ec._ChecklistModele(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChecklistModeleConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ChecklistModeleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChecklistModeleConnection!")
+		return graphql.Null
+	}
+	return ec._ChecklistModeleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChecklistModeleInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋchecklistᚐModele(ctx context.Context, v any) (checklist.Modele, error) {
+	res, err := ec.unmarshalInputChecklistModeleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChecklistModeleOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrder(ctx context.Context, v any) (*ent.ChecklistModeleOrder, error) {
+	res, err := ec.unmarshalInputChecklistModeleOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChecklistModeleOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrderField(ctx context.Context, v any) (*ent.ChecklistModeleOrderField, error) {
+	var res = new(ent.ChecklistModeleOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChecklistModeleOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ChecklistModeleOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChecklistModeleOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNChecklistModeleWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInput(ctx context.Context, v any) (*ent.ChecklistModeleWhereInput, error) {
+	res, err := ec.unmarshalInputChecklistModeleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx context.Context, sel ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Commentaire!")
@@ -49730,6 +53826,67 @@ func (ec *executionContext) unmarshalNPlanningWhereInput2ᚖgithubᚗcomᚋmifma
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPointChecklist2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklist(ctx context.Context, sel ast.SelectionSet, v *ent.PointChecklist) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointChecklist!")
+		return graphql.Null
+	}
+	return ec._PointChecklist(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPointChecklistOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistOrderField(ctx context.Context, v any) (*ent.PointChecklistOrderField, error) {
+	var res = new(ent.PointChecklistOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointChecklistOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PointChecklistOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointChecklistOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNPointControle2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControle(ctx context.Context, sel ast.SelectionSet, v domain.PointControle) graphql.Marshaler {
+	return ec._PointControle(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPointControle2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControleᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.PointControle) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointControle2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPointControleInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControle(ctx context.Context, v any) (domain.PointControle, error) {
+	res, err := ec.unmarshalInputPointControleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPointControleInput2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControleᚄ(ctx context.Context, v any) ([]domain.PointControle, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.PointControle, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointControleInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControle(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalNPriorite2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx context.Context, v any) (domain.Priorite, error) {
 	var res domain.Priorite
 	err := res.UnmarshalGQL(v)
@@ -49738,6 +53895,11 @@ func (ec *executionContext) unmarshalNPriorite2githubᚗcomᚋmifmarocᚋerpᚋi
 
 func (ec *executionContext) marshalNPriorite2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx context.Context, sel ast.SelectionSet, v domain.Priorite) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNReponsePointInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋchecklistᚐReponse(ctx context.Context, v any) (checklist.Reponse, error) {
+	res, err := ec.unmarshalInputReponsePointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
@@ -50040,6 +54202,16 @@ func (ec *executionContext) unmarshalNTypeMouvement2githubᚗcomᚋmifmarocᚋer
 }
 
 func (ec *executionContext) marshalNTypeMouvement2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx context.Context, sel ast.SelectionSet, v domain.TypeMouvement) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx context.Context, v any) (domain.TypePoint, error) {
+	var res domain.TypePoint
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx context.Context, sel ast.SelectionSet, v domain.TypePoint) graphql.Marshaler {
 	return v
 }
 
@@ -50369,6 +54541,75 @@ func (ec *executionContext) marshalOCanal2ᚖgithubᚗcomᚋmifmarocᚋerpᚋint
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx context.Context, sel ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChecklistModele(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChecklistModeleEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ChecklistModeleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOChecklistModeleEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChecklistModeleEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ChecklistModeleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChecklistModeleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOChecklistModeleOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrderᚄ(ctx context.Context, v any) ([]*ent.ChecklistModeleOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ChecklistModeleOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChecklistModeleOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOChecklistModeleWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInputᚄ(ctx context.Context, v any) ([]*ent.ChecklistModeleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ChecklistModeleWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChecklistModeleWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOChecklistModeleWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModeleWhereInput(ctx context.Context, v any) (*ent.ChecklistModeleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChecklistModeleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx context.Context, sel ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
@@ -50821,6 +55062,13 @@ func (ec *executionContext) marshalODocument2ᚕᚖgithubᚗcomᚋmifmarocᚋerp
 	return ret
 }
 
+func (ec *executionContext) marshalODocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocument(ctx context.Context, sel ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Document(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocumentWhereInputᚄ(ctx context.Context, v any) ([]*ent.DocumentWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -50984,6 +55232,23 @@ func (ec *executionContext) unmarshalOEquipementWhereInput2ᚖgithubᚗcomᚋmif
 	}
 	res, err := ec.unmarshalInputEquipementWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOFrequence2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐFrequenceᚄ(ctx context.Context, v any) ([]domain.Frequence, error) {
@@ -51971,6 +56236,25 @@ func (ec *executionContext) unmarshalOPlanningWhereInput2ᚖgithubᚗcomᚋmifma
 	}
 	res, err := ec.unmarshalInputPlanningWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointChecklist2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PointChecklist) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointChecklist2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklist(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOPriorite2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPrioriteᚄ(ctx context.Context, v any) ([]domain.Priorite, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/demande"
@@ -87,6 +88,7 @@ type Services struct {
 	Stock         *stock.Service
 	Commentaires  *commentaire.Service
 	Demandes      *demande.Service
+	Checklists    *checklist.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Notifications *notify.Service
@@ -116,6 +118,7 @@ func NewServer(o Options) *handler.Server {
 		stock:         o.Services.Stock,
 		commentaires:  o.Services.Commentaires,
 		demandes:      o.Services.Demandes,
+		checklists:    o.Services.Checklists,
 		scheduler:     o.Services.Scheduler,
 		documents:     o.Services.Documents,
 		notifications: o.Services.Notifications,

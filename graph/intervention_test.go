@@ -44,7 +44,7 @@ func newIvEnv(t *testing.T) *ivEnv {
 func (e *ivEnv) at(t *testing.T, statut domain.InterventionStatut) *ent.Intervention {
 	t.Helper()
 	return e.Client.Intervention.Create().SetTitre("Fixture " + string(statut)).SetStatut(statut).
-		SetTechnicien(e.tech).SetEquipement(e.eq).SetDemandeur(e.resp).SaveX(e.Sys)
+		SetTechnicien(e.tech).SetEquipement(e.eq).SetDemandeur(e.resp).SetRapport("Travail fait.").SaveX(e.Sys)
 }
 
 func (e *ivEnv) historyCount(id int) int {

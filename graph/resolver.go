@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/demande"
@@ -46,6 +47,7 @@ type Resolver struct {
 	stock         *stock.Service
 	commentaires  *commentaire.Service
 	demandes      *demande.Service
+	checklists    *checklist.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service

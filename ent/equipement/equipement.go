@@ -50,6 +50,8 @@ const (
 	FieldStatutRang = "statut_rang"
 	// FieldCriticiteRang holds the string denoting the criticite_rang field in the database.
 	FieldCriticiteRang = "criticite_rang"
+	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
+	FieldChecklistModeleID = "checklist_modele_id"
 	// EdgeClient holds the string denoting the client edge name in mutations.
 	EdgeClient = "client"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
@@ -58,6 +60,8 @@ const (
 	EdgePlannings = "plannings"
 	// EdgeContrats holds the string denoting the contrats edge name in mutations.
 	EdgeContrats = "contrats"
+	// EdgeChecklistModele holds the string denoting the checklist_modele edge name in mutations.
+	EdgeChecklistModele = "checklist_modele"
 	// Table holds the table name of the equipement in the database.
 	Table = "equipements"
 	// ClientTable is the table that holds the client relation/edge.
@@ -86,6 +90,13 @@ const (
 	// ContratsInverseTable is the table name for the Contrat entity.
 	// It exists in this package in order to avoid circular dependency with the "contrat" package.
 	ContratsInverseTable = "contrats"
+	// ChecklistModeleTable is the table that holds the checklist_modele relation/edge.
+	ChecklistModeleTable = "equipements"
+	// ChecklistModeleInverseTable is the table name for the ChecklistModele entity.
+	// It exists in this package in order to avoid circular dependency with the "checklistmodele" package.
+	ChecklistModeleInverseTable = "checklist_modeles"
+	// ChecklistModeleColumn is the table column denoting the checklist_modele relation/edge.
+	ChecklistModeleColumn = "checklist_modele_id"
 )
 
 // Columns holds all SQL columns for equipement fields.
@@ -107,6 +118,7 @@ var Columns = []string{
 	FieldClientID,
 	FieldStatutRang,
 	FieldCriticiteRang,
+	FieldChecklistModeleID,
 }
 
 var (
@@ -271,6 +283,11 @@ func ByCriticiteRang(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCriticiteRang, opts...).ToFunc()
 }
 
+// ByChecklistModeleID orders the results by the checklist_modele_id field.
+func ByChecklistModeleID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChecklistModeleID, opts...).ToFunc()
+}
+
 // ByClientField orders the results by client field.
 func ByClientField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -319,6 +336,13 @@ func ByContrats(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newContratsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByChecklistModeleField orders the results by checklist_modele field.
+func ByChecklistModeleField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChecklistModeleStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -345,6 +369,13 @@ func newContratsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContratsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, ContratsTable, ContratsPrimaryKey...),
+	)
+}
+func newChecklistModeleStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChecklistModeleInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
 	)
 }
 

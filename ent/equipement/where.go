@@ -128,6 +128,11 @@ func CriticiteRang(v int) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldCriticiteRang, v))
 }
 
+// ChecklistModeleID applies equality check predicate on the "checklist_modele_id" field. It's identical to ChecklistModeleIDEQ.
+func ChecklistModeleID(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldChecklistModeleID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldCreatedAt, v))
@@ -1008,6 +1013,36 @@ func CriticiteRangLTE(v int) predicate.Equipement {
 	return predicate.Equipement(sql.FieldLTE(FieldCriticiteRang, v))
 }
 
+// ChecklistModeleIDEQ applies the EQ predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldChecklistModeleID, v))
+}
+
+// ChecklistModeleIDNEQ applies the NEQ predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNEQ(FieldChecklistModeleID, v))
+}
+
+// ChecklistModeleIDIn applies the In predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldIn(FieldChecklistModeleID, vs...))
+}
+
+// ChecklistModeleIDNotIn applies the NotIn predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNotIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotIn(FieldChecklistModeleID, vs...))
+}
+
+// ChecklistModeleIDIsNil applies the IsNil predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDIsNil() predicate.Equipement {
+	return predicate.Equipement(sql.FieldIsNull(FieldChecklistModeleID))
+}
+
+// ChecklistModeleIDNotNil applies the NotNil predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNotNil() predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotNull(FieldChecklistModeleID))
+}
+
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
@@ -1112,6 +1147,34 @@ func HasContratsWith(preds ...predicate.Contrat) predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
 		step := newContratsStep()
 		preds := visibility.Neighbors(s, "Contrat", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasChecklistModele applies the HasEdge predicate on the "checklist_modele" edge.
+func HasChecklistModele() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "ChecklistModele"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newChecklistModeleStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChecklistModeleWith applies the HasEdge predicate on the "checklist_modele" edge with a given conditions (other predicates).
+func HasChecklistModeleWith(preds ...predicate.ChecklistModele) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newChecklistModeleStep()
+		preds := visibility.Neighbors(s, "ChecklistModele", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

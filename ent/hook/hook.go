@@ -9,6 +9,18 @@ import (
 	"github.com/mifmaroc/erp/ent"
 )
 
+// The ChecklistModeleFunc type is an adapter to allow the use of ordinary
+// function as ChecklistModele mutator.
+type ChecklistModeleFunc func(context.Context, *ent.ChecklistModeleMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ChecklistModeleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ChecklistModeleMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ChecklistModeleMutation", m)
+}
+
 // The CommentaireFunc type is an adapter to allow the use of ordinary
 // function as Commentaire mutator.
 type CommentaireFunc func(context.Context, *ent.CommentaireMutation) (ent.Value, error)
@@ -187,6 +199,18 @@ func (f PlanningFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PlanningMutation", m)
+}
+
+// The PointChecklistFunc type is an adapter to allow the use of ordinary
+// function as PointChecklist mutator.
+type PointChecklistFunc func(context.Context, *ent.PointChecklistMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointChecklistFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointChecklistMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointChecklistMutation", m)
 }
 
 // The RefreshTokenFunc type is an adapter to allow the use of ordinary

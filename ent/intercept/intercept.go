@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -23,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
@@ -87,6 +89,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The ChecklistModeleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ChecklistModeleFunc func(context.Context, *ent.ChecklistModeleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ChecklistModeleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ChecklistModeleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ChecklistModeleQuery", q)
+}
+
+// The TraverseChecklistModele type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseChecklistModele func(context.Context, *ent.ChecklistModeleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseChecklistModele) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseChecklistModele) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ChecklistModeleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ChecklistModeleQuery", q)
 }
 
 // The CommentaireFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -494,6 +523,33 @@ func (f TraversePlanning) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PlanningQuery", q)
 }
 
+// The PointChecklistFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointChecklistFunc func(context.Context, *ent.PointChecklistQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointChecklistFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointChecklistQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointChecklistQuery", q)
+}
+
+// The TraversePointChecklist type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointChecklist func(context.Context, *ent.PointChecklistQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointChecklist) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointChecklist) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointChecklistQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointChecklistQuery", q)
+}
+
 // The RefreshTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RefreshTokenFunc func(context.Context, *ent.RefreshTokenQuery) (ent.Value, error)
 
@@ -686,6 +742,8 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.ChecklistModeleQuery:
+		return &query[*ent.ChecklistModeleQuery, predicate.ChecklistModele, checklistmodele.OrderOption]{typ: ent.TypeChecklistModele, tq: q}, nil
 	case *ent.CommentaireQuery:
 		return &query[*ent.CommentaireQuery, predicate.Commentaire, commentaire.OrderOption]{typ: ent.TypeCommentaire, tq: q}, nil
 	case *ent.CompetenceQuery:
@@ -716,6 +774,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PieceQuery, predicate.Piece, piece.OrderOption]{typ: ent.TypePiece, tq: q}, nil
 	case *ent.PlanningQuery:
 		return &query[*ent.PlanningQuery, predicate.Planning, planning.OrderOption]{typ: ent.TypePlanning, tq: q}, nil
+	case *ent.PointChecklistQuery:
+		return &query[*ent.PointChecklistQuery, predicate.PointChecklist, pointchecklist.OrderOption]{typ: ent.TypePointChecklist, tq: q}, nil
 	case *ent.RefreshTokenQuery:
 		return &query[*ent.RefreshTokenQuery, predicate.RefreshToken, refreshtoken.OrderOption]{typ: ent.TypeRefreshToken, tq: q}, nil
 	case *ent.SchedulerRunQuery:

@@ -90,6 +90,8 @@ const (
 	FieldCompetenceRequiseID = "competence_requise_id"
 	// FieldNiveauRequis holds the string denoting the niveau_requis field in the database.
 	FieldNiveauRequis = "niveau_requis"
+	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
+	FieldChecklistModeleID = "checklist_modele_id"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -118,6 +120,10 @@ const (
 	EdgeCommentaires = "commentaires"
 	// EdgeDemande holds the string denoting the demande edge name in mutations.
 	EdgeDemande = "demande"
+	// EdgeChecklistModele holds the string denoting the checklist_modele edge name in mutations.
+	EdgeChecklistModele = "checklist_modele"
+	// EdgeChecklist holds the string denoting the checklist edge name in mutations.
+	EdgeChecklist = "checklist"
 	// EdgeUtilisations holds the string denoting the utilisations edge name in mutations.
 	EdgeUtilisations = "utilisations"
 	// Table holds the table name of the intervention in the database.
@@ -218,6 +224,20 @@ const (
 	DemandeInverseTable = "demande_interventions"
 	// DemandeColumn is the table column denoting the demande relation/edge.
 	DemandeColumn = "intervention_id"
+	// ChecklistModeleTable is the table that holds the checklist_modele relation/edge.
+	ChecklistModeleTable = "interventions"
+	// ChecklistModeleInverseTable is the table name for the ChecklistModele entity.
+	// It exists in this package in order to avoid circular dependency with the "checklistmodele" package.
+	ChecklistModeleInverseTable = "checklist_modeles"
+	// ChecklistModeleColumn is the table column denoting the checklist_modele relation/edge.
+	ChecklistModeleColumn = "checklist_modele_id"
+	// ChecklistTable is the table that holds the checklist relation/edge.
+	ChecklistTable = "point_checklists"
+	// ChecklistInverseTable is the table name for the PointChecklist entity.
+	// It exists in this package in order to avoid circular dependency with the "pointchecklist" package.
+	ChecklistInverseTable = "point_checklists"
+	// ChecklistColumn is the table column denoting the checklist relation/edge.
+	ChecklistColumn = "intervention_id"
 	// UtilisationsTable is the table that holds the utilisations relation/edge.
 	UtilisationsTable = "intervention_pieces"
 	// UtilisationsInverseTable is the table name for the InterventionPiece entity.
@@ -266,6 +286,7 @@ var Columns = []string{
 	FieldPrioriteRang,
 	FieldCompetenceRequiseID,
 	FieldNiveauRequis,
+	FieldChecklistModeleID,
 }
 
 var (
@@ -552,6 +573,11 @@ func ByNiveauRequis(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNiveauRequis, opts...).ToFunc()
 }
 
+// ByChecklistModeleID orders the results by the checklist_modele_id field.
+func ByChecklistModeleID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChecklistModeleID, opts...).ToFunc()
+}
+
 // ByEquipementField orders the results by equipement field.
 func ByEquipementField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -692,6 +718,27 @@ func ByDemandeField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByChecklistModeleField orders the results by checklist_modele field.
+func ByChecklistModeleField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChecklistModeleStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByChecklistCount orders the results by checklist count.
+func ByChecklistCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newChecklistStep(), opts...)
+	}
+}
+
+// ByChecklist orders the results by checklist terms.
+func ByChecklist(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChecklistStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByUtilisationsCount orders the results by utilisations count.
 func ByUtilisationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -801,6 +848,20 @@ func newDemandeStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DemandeInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2O, false, DemandeTable, DemandeColumn),
+	)
+}
+func newChecklistModeleStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChecklistModeleInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
+	)
+}
+func newChecklistStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChecklistInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ChecklistTable, ChecklistColumn),
 	)
 }
 func newUtilisationsStep() *sqlgraph.Step {

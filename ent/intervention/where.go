@@ -218,6 +218,11 @@ func CompetenceRequiseID(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCompetenceRequiseID, v))
 }
 
+// ChecklistModeleID applies equality check predicate on the "checklist_modele_id" field. It's identical to ChecklistModeleIDEQ.
+func ChecklistModeleID(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldChecklistModeleID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -1753,6 +1758,36 @@ func NiveauRequisNotNil() predicate.Intervention {
 	return predicate.Intervention(sql.FieldNotNull(FieldNiveauRequis))
 }
 
+// ChecklistModeleIDEQ applies the EQ predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldChecklistModeleID, v))
+}
+
+// ChecklistModeleIDNEQ applies the NEQ predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNEQ(v int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldChecklistModeleID, v))
+}
+
+// ChecklistModeleIDIn applies the In predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldChecklistModeleID, vs...))
+}
+
+// ChecklistModeleIDNotIn applies the NotIn predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNotIn(vs ...int) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldChecklistModeleID, vs...))
+}
+
+// ChecklistModeleIDIsNil applies the IsNil predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldChecklistModeleID))
+}
+
+// ChecklistModeleIDNotNil applies the NotNil predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldChecklistModeleID))
+}
+
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.
 func HasEquipement() predicate.Intervention {
 	return predicate.Intervention(func(s *sql.Selector) {
@@ -2137,6 +2172,62 @@ func HasDemandeWith(preds ...predicate.DemandeIntervention) predicate.Interventi
 	return predicate.Intervention(func(s *sql.Selector) {
 		step := newDemandeStep()
 		preds := visibility.Neighbors(s, "DemandeIntervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasChecklistModele applies the HasEdge predicate on the "checklist_modele" edge.
+func HasChecklistModele() predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "ChecklistModele"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newChecklistModeleStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChecklistModeleWith applies the HasEdge predicate on the "checklist_modele" edge with a given conditions (other predicates).
+func HasChecklistModeleWith(preds ...predicate.ChecklistModele) predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		step := newChecklistModeleStep()
+		preds := visibility.Neighbors(s, "ChecklistModele", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasChecklist applies the HasEdge predicate on the "checklist" edge.
+func HasChecklist() predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "PointChecklist"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newChecklistStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ChecklistTable, ChecklistColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChecklistWith applies the HasEdge predicate on the "checklist" edge with a given conditions (other predicates).
+func HasChecklistWith(preds ...predicate.PointChecklist) predicate.Intervention {
+	return predicate.Intervention(func(s *sql.Selector) {
+		step := newChecklistStep()
+		preds := visibility.Neighbors(s, "PointChecklist", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

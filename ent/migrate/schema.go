@@ -9,6 +9,29 @@ import (
 )
 
 var (
+	// ChecklistModelesColumns holds the columns for the "checklist_modeles" table.
+	ChecklistModelesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "nom", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "points", Type: field.TypeJSON, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "actif", Type: field.TypeBool, Default: true},
+	}
+	// ChecklistModelesTable holds the schema information for the "checklist_modeles" table.
+	ChecklistModelesTable = &schema.Table{
+		Name:       "checklist_modeles",
+		Columns:    ChecklistModelesColumns,
+		PrimaryKey: []*schema.Column{ChecklistModelesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "checklistmodele_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ChecklistModelesColumns[1]},
+			},
+		},
+	}
 	// CommentairesColumns holds the columns for the "commentaires" table.
 	CommentairesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -283,6 +306,7 @@ var (
 		{Name: "description", Type: field.TypeString, Nullable: true},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "criticite_rang", Type: field.TypeInt, Default: 0},
+		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 	}
 	// EquipementsTable holds the schema information for the "equipements" table.
@@ -292,8 +316,14 @@ var (
 		PrimaryKey: []*schema.Column{EquipementsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "equipements_societes_equipements",
+				Symbol:     "equipements_checklist_modeles_checklist_modele",
 				Columns:    []*schema.Column{EquipementsColumns[16]},
+				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "equipements_societes_equipements",
+				Columns:    []*schema.Column{EquipementsColumns[17]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -342,7 +372,7 @@ var (
 			{
 				Name:    "equipement_client_id",
 				Unique:  false,
-				Columns: []*schema.Column{EquipementsColumns[16]},
+				Columns: []*schema.Column{EquipementsColumns[17]},
 			},
 			{
 				Name:    "equipement_nom",
@@ -495,6 +525,7 @@ var (
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "competence_requise_id", Type: field.TypeInt, Nullable: true},
+		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
 		{Name: "planning_id", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
@@ -525,26 +556,32 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "interventions_plannings_interventions",
+				Symbol:     "interventions_checklist_modeles_checklist_modele",
 				Columns:    []*schema.Column{InterventionsColumns[33]},
+				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "interventions_plannings_interventions",
+				Columns:    []*schema.Column{InterventionsColumns[34]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[34]},
+				Columns:    []*schema.Column{InterventionsColumns[35]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[35]},
+				Columns:    []*schema.Column{InterventionsColumns[36]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[36]},
+				Columns:    []*schema.Column{InterventionsColumns[37]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -593,7 +630,7 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[35], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[36], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
@@ -603,7 +640,7 @@ var (
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[34], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[35], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
@@ -613,7 +650,7 @@ var (
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[36]},
+				Columns: []*schema.Column{InterventionsColumns[37]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -643,7 +680,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[33], InterventionsColumns[18]},
+				Columns: []*schema.Column{InterventionsColumns[34], InterventionsColumns[18]},
 			},
 		},
 	}
@@ -895,6 +932,7 @@ var (
 		{Name: "frequence_rang", Type: field.TypeInt, Default: 0},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "equipement_id", Type: field.TypeInt},
+		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
 	}
 	// PlanningsTable holds the schema information for the "plannings" table.
@@ -910,8 +948,14 @@ var (
 				OnDelete:   schema.NoAction,
 			},
 			{
-				Symbol:     "plannings_techniciens_plannings",
+				Symbol:     "plannings_checklist_modeles_checklist_modele",
 				Columns:    []*schema.Column{PlanningsColumns[17]},
+				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "plannings_techniciens_plannings",
+				Columns:    []*schema.Column{PlanningsColumns[18]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -980,7 +1024,75 @@ var (
 			{
 				Name:    "planning_technicien_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[17]},
+				Columns: []*schema.Column{PlanningsColumns[18]},
+			},
+		},
+	}
+	// PointChecklistsColumns holds the columns for the "point_checklists" table.
+	PointChecklistsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "position", Type: field.TypeInt},
+		{Name: "libelle", Type: field.TypeString},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"CASE", "MESURE", "TEXTE", "CHOIX", "PHOTO"}},
+		{Name: "obligatoire", Type: field.TypeBool},
+		{Name: "unite", Type: field.TypeString, Nullable: true},
+		{Name: "min", Type: field.TypeFloat64, Nullable: true},
+		{Name: "max", Type: field.TypeFloat64, Nullable: true},
+		{Name: "choix", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "demande_si_hors_limites", Type: field.TypeBool, Default: false},
+		{Name: "coche", Type: field.TypeBool, Nullable: true},
+		{Name: "valeur", Type: field.TypeFloat64, Nullable: true},
+		{Name: "texte", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "hors_limites", Type: field.TypeBool, Default: false},
+		{Name: "repondu_le", Type: field.TypeTime, Nullable: true},
+		{Name: "intervention_id", Type: field.TypeInt},
+		{Name: "document_id", Type: field.TypeInt, Nullable: true},
+		{Name: "repondu_par_id", Type: field.TypeInt, Nullable: true},
+		{Name: "demande_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PointChecklistsTable holds the schema information for the "point_checklists" table.
+	PointChecklistsTable = &schema.Table{
+		Name:       "point_checklists",
+		Columns:    PointChecklistsColumns,
+		PrimaryKey: []*schema.Column{PointChecklistsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_checklists_interventions_checklist",
+				Columns:    []*schema.Column{PointChecklistsColumns[17]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_checklists_documents_photo",
+				Columns:    []*schema.Column{PointChecklistsColumns[18]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "point_checklists_users_repondu_par",
+				Columns:    []*schema.Column{PointChecklistsColumns[19]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "point_checklists_demande_interventions_demande",
+				Columns:    []*schema.Column{PointChecklistsColumns[20]},
+				RefColumns: []*schema.Column{DemandeInterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointchecklist_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PointChecklistsColumns[1]},
+			},
+			{
+				Name:    "pointchecklist_intervention_id_position",
+				Unique:  true,
+				Columns: []*schema.Column{PointChecklistsColumns[17], PointChecklistsColumns[3]},
 			},
 		},
 	}
@@ -1321,6 +1433,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		ChecklistModelesTable,
 		CommentairesTable,
 		CompetencesTable,
 		ContratsTable,
@@ -1336,6 +1449,7 @@ var (
 		PasswordResetsTable,
 		PiecesTable,
 		PlanningsTable,
+		PointChecklistsTable,
 		RefreshTokensTable,
 		SchedulerRunsTable,
 		SocietesTable,
@@ -1348,6 +1462,9 @@ var (
 )
 
 func init() {
+	ChecklistModelesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
 	CommentairesTable.ForeignKeys[0].RefTable = InterventionsTable
 	CommentairesTable.ForeignKeys[1].RefTable = UsersTable
 	CommentairesTable.Annotation = &entsql.Annotation{
@@ -1374,7 +1491,8 @@ func init() {
 	DocumentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
-	EquipementsTable.ForeignKeys[0].RefTable = SocietesTable
+	EquipementsTable.ForeignKeys[0].RefTable = ChecklistModelesTable
+	EquipementsTable.ForeignKeys[1].RefTable = SocietesTable
 	EquipementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
@@ -1391,10 +1509,11 @@ func init() {
 	InterventionsTable.ForeignKeys[0].RefTable = ContratsTable
 	InterventionsTable.ForeignKeys[1].RefTable = EquipementsTable
 	InterventionsTable.ForeignKeys[2].RefTable = CompetencesTable
-	InterventionsTable.ForeignKeys[3].RefTable = PlanningsTable
-	InterventionsTable.ForeignKeys[4].RefTable = SocietesTable
-	InterventionsTable.ForeignKeys[5].RefTable = TechniciensTable
-	InterventionsTable.ForeignKeys[6].RefTable = UsersTable
+	InterventionsTable.ForeignKeys[3].RefTable = ChecklistModelesTable
+	InterventionsTable.ForeignKeys[4].RefTable = PlanningsTable
+	InterventionsTable.ForeignKeys[5].RefTable = SocietesTable
+	InterventionsTable.ForeignKeys[6].RefTable = TechniciensTable
+	InterventionsTable.ForeignKeys[7].RefTable = UsersTable
 	InterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
@@ -1422,9 +1541,17 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
 	PlanningsTable.ForeignKeys[0].RefTable = EquipementsTable
-	PlanningsTable.ForeignKeys[1].RefTable = TechniciensTable
+	PlanningsTable.ForeignKeys[1].RefTable = ChecklistModelesTable
+	PlanningsTable.ForeignKeys[2].RefTable = TechniciensTable
 	PlanningsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PointChecklistsTable.ForeignKeys[0].RefTable = InterventionsTable
+	PointChecklistsTable.ForeignKeys[1].RefTable = DocumentsTable
+	PointChecklistsTable.ForeignKeys[2].RefTable = UsersTable
+	PointChecklistsTable.ForeignKeys[3].RefTable = DemandeInterventionsTable
+	PointChecklistsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	RefreshTokensTable.ForeignKeys[0].RefTable = UsersTable
 	RefreshTokensTable.Annotation = &entsql.Annotation{

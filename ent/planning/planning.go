@@ -52,12 +52,16 @@ const (
 	FieldFrequenceRang = "frequence_rang"
 	// FieldStatutRang holds the string denoting the statut_rang field in the database.
 	FieldStatutRang = "statut_rang"
+	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
+	FieldChecklistModeleID = "checklist_modele_id"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
 	EdgeTechnicien = "technicien"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
 	EdgeInterventions = "interventions"
+	// EdgeChecklistModele holds the string denoting the checklist_modele edge name in mutations.
+	EdgeChecklistModele = "checklist_modele"
 	// Table holds the table name of the planning in the database.
 	Table = "plannings"
 	// EquipementTable is the table that holds the equipement relation/edge.
@@ -81,6 +85,13 @@ const (
 	InterventionsInverseTable = "interventions"
 	// InterventionsColumn is the table column denoting the interventions relation/edge.
 	InterventionsColumn = "planning_id"
+	// ChecklistModeleTable is the table that holds the checklist_modele relation/edge.
+	ChecklistModeleTable = "plannings"
+	// ChecklistModeleInverseTable is the table name for the ChecklistModele entity.
+	// It exists in this package in order to avoid circular dependency with the "checklistmodele" package.
+	ChecklistModeleInverseTable = "checklist_modeles"
+	// ChecklistModeleColumn is the table column denoting the checklist_modele relation/edge.
+	ChecklistModeleColumn = "checklist_modele_id"
 )
 
 // Columns holds all SQL columns for planning fields.
@@ -103,6 +114,7 @@ var Columns = []string{
 	FieldPrioriteRang,
 	FieldFrequenceRang,
 	FieldStatutRang,
+	FieldChecklistModeleID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -272,6 +284,11 @@ func ByStatutRang(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatutRang, opts...).ToFunc()
 }
 
+// ByChecklistModeleID orders the results by the checklist_modele_id field.
+func ByChecklistModeleID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChecklistModeleID, opts...).ToFunc()
+}
+
 // ByEquipementField orders the results by equipement field.
 func ByEquipementField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -299,6 +316,13 @@ func ByInterventions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInterventionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByChecklistModeleField orders the results by checklist_modele field.
+func ByChecklistModeleField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChecklistModeleStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newEquipementStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -318,6 +342,13 @@ func newInterventionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InterventionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, InterventionsTable, InterventionsColumn),
+	)
+}
+func newChecklistModeleStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChecklistModeleInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
 	)
 }
 

@@ -128,6 +128,11 @@ func StatutRang(v int) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldStatutRang, v))
 }
 
+// ChecklistModeleID applies equality check predicate on the "checklist_modele_id" field. It's identical to ChecklistModeleIDEQ.
+func ChecklistModeleID(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldChecklistModeleID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldCreatedAt, v))
@@ -838,6 +843,36 @@ func StatutRangLTE(v int) predicate.Planning {
 	return predicate.Planning(sql.FieldLTE(FieldStatutRang, v))
 }
 
+// ChecklistModeleIDEQ applies the EQ predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldChecklistModeleID, v))
+}
+
+// ChecklistModeleIDNEQ applies the NEQ predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldChecklistModeleID, v))
+}
+
+// ChecklistModeleIDIn applies the In predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldChecklistModeleID, vs...))
+}
+
+// ChecklistModeleIDNotIn applies the NotIn predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNotIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldChecklistModeleID, vs...))
+}
+
+// ChecklistModeleIDIsNil applies the IsNil predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDIsNil() predicate.Planning {
+	return predicate.Planning(sql.FieldIsNull(FieldChecklistModeleID))
+}
+
+// ChecklistModeleIDNotNil applies the NotNil predicate on the "checklist_modele_id" field.
+func ChecklistModeleIDNotNil() predicate.Planning {
+	return predicate.Planning(sql.FieldNotNull(FieldChecklistModeleID))
+}
+
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.
 func HasEquipement() predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
@@ -914,6 +949,34 @@ func HasInterventionsWith(preds ...predicate.Intervention) predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
 		step := newInterventionsStep()
 		preds := visibility.Neighbors(s, "Intervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasChecklistModele applies the HasEdge predicate on the "checklist_modele" edge.
+func HasChecklistModele() predicate.Planning {
+	return predicate.Planning(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "ChecklistModele"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newChecklistModeleStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChecklistModeleWith applies the HasEdge predicate on the "checklist_modele" edge with a given conditions (other predicates).
+func HasChecklistModeleWith(preds ...predicate.ChecklistModele) predicate.Planning {
+	return predicate.Planning(func(s *sql.Selector) {
+		step := newChecklistModeleStep()
+		preds := visibility.Neighbors(s, "ChecklistModele", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

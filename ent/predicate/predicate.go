@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// ChecklistModele is the predicate function for checklistmodele builders.
+type ChecklistModele func(*sql.Selector)
+
 // Commentaire is the predicate function for commentaire builders.
 type Commentaire func(*sql.Selector)
 
@@ -50,6 +53,9 @@ type Piece func(*sql.Selector)
 
 // Planning is the predicate function for planning builders.
 type Planning func(*sql.Selector)
+
+// PointChecklist is the predicate function for pointchecklist builders.
+type PointChecklist func(*sql.Selector)
 
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)

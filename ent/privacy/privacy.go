@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The ChecklistModeleQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ChecklistModeleQueryRuleFunc func(context.Context, *ent.ChecklistModeleQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ChecklistModeleQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ChecklistModeleQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ChecklistModeleQuery", q)
+}
+
+// The ChecklistModeleMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ChecklistModeleMutationRuleFunc func(context.Context, *ent.ChecklistModeleMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ChecklistModeleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ChecklistModeleMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ChecklistModeleMutation", m)
+}
+
 // The CommentaireQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CommentaireQueryRuleFunc func(context.Context, *ent.CommentaireQuery) error
@@ -471,6 +495,30 @@ func (f PlanningMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PlanningMutation", m)
 }
 
+// The PointChecklistQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointChecklistQueryRuleFunc func(context.Context, *ent.PointChecklistQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointChecklistQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointChecklistQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointChecklistQuery", q)
+}
+
+// The PointChecklistMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointChecklistMutationRuleFunc func(context.Context, *ent.PointChecklistMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointChecklistMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointChecklistMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointChecklistMutation", m)
+}
+
 // The RefreshTokenQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RefreshTokenQueryRuleFunc func(context.Context, *ent.RefreshTokenQuery) error
@@ -674,6 +722,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.ChecklistModeleQuery:
+		return q.Filter(), nil
 	case *ent.CommentaireQuery:
 		return q.Filter(), nil
 	case *ent.CompetenceQuery:
@@ -704,6 +754,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PlanningQuery:
 		return q.Filter(), nil
+	case *ent.PointChecklistQuery:
+		return q.Filter(), nil
 	case *ent.RefreshTokenQuery:
 		return q.Filter(), nil
 	case *ent.SchedulerRunQuery:
@@ -725,6 +777,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.ChecklistModeleMutation:
+		return m.Filter(), nil
 	case *ent.CommentaireMutation:
 		return m.Filter(), nil
 	case *ent.CompetenceMutation:
@@ -754,6 +808,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PieceMutation:
 		return m.Filter(), nil
 	case *ent.PlanningMutation:
+		return m.Filter(), nil
+	case *ent.PointChecklistMutation:
 		return m.Filter(), nil
 	case *ent.RefreshTokenMutation:
 		return m.Filter(), nil

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
 	"github.com/mifmaroc/erp/ent/contrat"
@@ -21,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/ent/passwordreset"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/schema"
@@ -38,6 +40,56 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	checklistmodeleMixin := schema.ChecklistModele{}.Mixin()
+	checklistmodele.Policy = privacy.NewPolicies(schema.ChecklistModele{})
+	checklistmodele.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := checklistmodele.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	checklistmodeleMixinFields0 := checklistmodeleMixin[0].Fields()
+	_ = checklistmodeleMixinFields0
+	checklistmodeleFields := schema.ChecklistModele{}.Fields()
+	_ = checklistmodeleFields
+	// checklistmodeleDescCreatedAt is the schema descriptor for created_at field.
+	checklistmodeleDescCreatedAt := checklistmodeleMixinFields0[0].Descriptor()
+	// checklistmodele.DefaultCreatedAt holds the default value on creation for the created_at field.
+	checklistmodele.DefaultCreatedAt = checklistmodeleDescCreatedAt.Default.(func() time.Time)
+	// checklistmodeleDescUpdatedAt is the schema descriptor for updated_at field.
+	checklistmodeleDescUpdatedAt := checklistmodeleMixinFields0[1].Descriptor()
+	// checklistmodele.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	checklistmodele.DefaultUpdatedAt = checklistmodeleDescUpdatedAt.Default.(func() time.Time)
+	// checklistmodele.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	checklistmodele.UpdateDefaultUpdatedAt = checklistmodeleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// checklistmodeleDescNom is the schema descriptor for nom field.
+	checklistmodeleDescNom := checklistmodeleFields[0].Descriptor()
+	// checklistmodele.NomValidator is a validator for the "nom" field. It is called by the builders before save.
+	checklistmodele.NomValidator = func() func(string) error {
+		validators := checklistmodeleDescNom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(nom string) error {
+			for _, fn := range fns {
+				if err := fn(nom); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// checklistmodeleDescDescription is the schema descriptor for description field.
+	checklistmodeleDescDescription := checklistmodeleFields[1].Descriptor()
+	// checklistmodele.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	checklistmodele.DescriptionValidator = checklistmodeleDescDescription.Validators[0].(func(string) error)
+	// checklistmodeleDescActif is the schema descriptor for actif field.
+	checklistmodeleDescActif := checklistmodeleFields[3].Descriptor()
+	// checklistmodele.DefaultActif holds the default value on creation for the actif field.
+	checklistmodele.DefaultActif = checklistmodeleDescActif.Default.(bool)
 	commentaireMixin := schema.Commentaire{}.Mixin()
 	commentaire.Policy = privacy.NewPolicies(schema.Commentaire{})
 	commentaire.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -937,6 +989,38 @@ func init() {
 	planningDescStatutRang := planningFields[14].Descriptor()
 	// planning.DefaultStatutRang holds the default value on creation for the statut_rang field.
 	planning.DefaultStatutRang = planningDescStatutRang.Default.(int)
+	pointchecklistMixin := schema.PointChecklist{}.Mixin()
+	pointchecklist.Policy = privacy.NewPolicies(schema.PointChecklist{})
+	pointchecklist.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointchecklist.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointchecklistMixinFields0 := pointchecklistMixin[0].Fields()
+	_ = pointchecklistMixinFields0
+	pointchecklistFields := schema.PointChecklist{}.Fields()
+	_ = pointchecklistFields
+	// pointchecklistDescCreatedAt is the schema descriptor for created_at field.
+	pointchecklistDescCreatedAt := pointchecklistMixinFields0[0].Descriptor()
+	// pointchecklist.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pointchecklist.DefaultCreatedAt = pointchecklistDescCreatedAt.Default.(func() time.Time)
+	// pointchecklistDescUpdatedAt is the schema descriptor for updated_at field.
+	pointchecklistDescUpdatedAt := pointchecklistMixinFields0[1].Descriptor()
+	// pointchecklist.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pointchecklist.DefaultUpdatedAt = pointchecklistDescUpdatedAt.Default.(func() time.Time)
+	// pointchecklist.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pointchecklist.UpdateDefaultUpdatedAt = pointchecklistDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pointchecklistDescDemandeSiHorsLimites is the schema descriptor for demande_si_hors_limites field.
+	pointchecklistDescDemandeSiHorsLimites := pointchecklistFields[8].Descriptor()
+	// pointchecklist.DefaultDemandeSiHorsLimites holds the default value on creation for the demande_si_hors_limites field.
+	pointchecklist.DefaultDemandeSiHorsLimites = pointchecklistDescDemandeSiHorsLimites.Default.(bool)
+	// pointchecklistDescHorsLimites is the schema descriptor for hors_limites field.
+	pointchecklistDescHorsLimites := pointchecklistFields[13].Descriptor()
+	// pointchecklist.DefaultHorsLimites holds the default value on creation for the hors_limites field.
+	pointchecklist.DefaultHorsLimites = pointchecklistDescHorsLimites.Default.(bool)
 	refreshtokenMixin := schema.RefreshToken{}.Mixin()
 	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
 	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -65,6 +65,10 @@ func (Equipement) Fields() []ent.Field {
 			Comment("the client whose site holds the equipment, if any"),
 		rankField("statut", "STATUT"),
 		rankField("criticite", "CRITICITE"),
+		field.Int("checklist_modele_id").
+			Optional().
+			Nillable().
+			Comment("the checklist its interventions copy when they open, unless they or their planning name another"),
 	}
 }
 
@@ -82,6 +86,7 @@ func (Equipement) Edges() []ent.Edge {
 		// Coverage is set on the contract (createContrat, updateContrat).
 		edge.From("contrats", Contrat.Type).Ref("equipements").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
 	}
 }
 

@@ -144,6 +144,11 @@ func (Intervention) Fields() []ent.Field {
 			Nillable().
 			Comment("the least level in competenceRequise the work needs (any when null; ignored without a skill)").
 			Annotations(entgql.Type("NiveauCompetence")),
+		field.Int("checklist_modele_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("the checklist template copied when it opened: the one given, else its planning's, else its equipement's"),
 	}
 }
 
@@ -174,6 +179,9 @@ func (Intervention) Edges() []ent.Edge {
 		edge.To("commentaires", Commentaire.Type).Annotations(entgql.RelayConnection(), serverSet),
 		// The work request its approval came from (internal/demande), if any.
 		edge.To("demande", DemandeIntervention.Type).Unique().Annotations(serverSet),
+		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique().Immutable(),
+		// Its own checklist, copied from the template when it opened, in the template's order.
+		edge.To("checklist", PointChecklist.Type).Annotations(serverSet, shape.OrderBy("position")),
 	}
 }
 

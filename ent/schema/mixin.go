@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -53,6 +54,11 @@ func hasRole(roles ...domain.Role) entgql.Directive {
 	}
 	return entgql.NewDirective("hasRole", &ast.Argument{Name: "roles", Value: list})
 }
+
+// jsonText is the column type of JSON fields: json, not jsonb, on PostgreSQL, whose binary
+// input (binary_parameters, see internal/database) takes the text as it is where jsonb's
+// wants a version byte first. Nothing filters on these columns.
+var jsonText = map[string]string{dialect.Postgres: "json"}
 
 // relayList is the annotation set of an entity the API lists at the root with a Relay
 // connection (first/after/last/before, orderBy, where, totalCount) and creates and updates

@@ -73,6 +73,10 @@ func (Planning) Fields() []ent.Field {
 		rankField("priorite", "PRIORITE"),
 		rankField("frequence", "FREQUENCE"),
 		rankField("statut", "STATUT"),
+		field.Int("checklist_modele_id").
+			Optional().
+			Nillable().
+			Comment("the checklist each of its interventions copies when it opens"),
 	}
 }
 
@@ -83,6 +87,7 @@ func (Planning) Edges() []ent.Edge {
 		edge.From("technicien", Technicien.Type).Ref("plannings").Field("technicien_id").Unique(),
 		edge.To("interventions", Intervention.Type).
 			Annotations(entgql.RelayConnection(), serverSet),
+		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
 	}
 }
 

@@ -76,6 +76,8 @@ var (
 	TempsPasseRows           = read[predicate.TempsPasse, *ent.TempsPasseQuery](ent.TypeTempsPasse)
 	CommentaireRows          = read[predicate.Commentaire, *ent.CommentaireQuery](ent.TypeCommentaire)
 	DemandeInterventionRows  = read[predicate.DemandeIntervention, *ent.DemandeInterventionQuery](ent.TypeDemandeIntervention)
+	ChecklistModeleRows      = read[predicate.ChecklistModele, *ent.ChecklistModeleQuery](ent.TypeChecklistModele)
+	PointChecklistRows       = read[predicate.PointChecklist, *ent.PointChecklistQuery](ent.TypePointChecklist)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so

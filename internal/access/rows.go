@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/privacy"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -160,6 +161,21 @@ var rules = map[string]rule{
 	ent.TypeDocument: staffAll(func(v *viewer.Viewer) predicate.Document {
 		return document.HasInterventionWith(Interventions(v))
 	}),
+
+	// An intervention's checklist is part of its record (its report shows the answers):
+	// whoever sees the intervention reads it.
+	ent.TypePointChecklist: staffAll(func(v *viewer.Viewer) predicate.PointChecklist {
+		return pointchecklist.HasInterventionWith(Interventions(v))
+	}),
+
+	// Checklist templates: staff write them, technicians read the procedures they follow;
+	// a client has no use for them.
+	ent.TypeChecklistModele: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Staff() || v.Is(domain.RoleTechnicien) {
+			return nil, nil
+		}
+		return none, nil
+	},
 
 	ent.TypeInterventionPiece: staffAll(func(v *viewer.Viewer) predicate.InterventionPiece {
 		return interventionpiece.HasInterventionWith(Interventions(v))

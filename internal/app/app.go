@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/config"
@@ -293,7 +294,8 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		return httpserver.Deps{}, err
 	}
 	authSvc.CacheViewers(cfg.AuthCacheTTL)
-	interventions := &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: now, Log: log, Events: events, Zone: cfg.Zone}
+	interventions := &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: now, Log: log, Events: events, Zone: cfg.Zone,
+		RapportRequis: cfg.RapportRequis}
 	sys := viewer.SystemContext(ctx)
 	m := metrics.New(metrics.Sources{
 		DB: db.SQL,
@@ -321,6 +323,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Stock:         &stock.Service{Client: db.Ent, Now: now, Log: log, Events: events},
 			Commentaires:  &commentaire.Service{Client: db.Ent, Log: log, Events: events},
 			Demandes:      &demande.Service{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events},
+			Checklists:    &checklist.Service{Client: db.Ent, Now: now, Log: log, Events: events},
 			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},

@@ -95,6 +95,7 @@ type Config struct {
 	// claimed by a crashed worker waits (NOTIFY_LEASE).
 	NotifyLease     time.Duration
 	DeadlineWarning time.Duration // DEADLINE_WARNING: warn (RETARD) this long before a deadline; 0 off
+	RapportRequis   bool          // CLOTURE_RAPPORT_REQUIS: closing an intervention needs its rapport
 
 	LogLevel  string // LOG_LEVEL: debug, info, warn, error
 	LogFormat string // LOG_FORMAT: json or text
@@ -210,6 +211,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		NotifyInterval:  r.duration("NOTIFY_INTERVAL", 5*time.Second),
 		NotifyLease:     r.duration("NOTIFY_LEASE", 15*time.Second),
 		DeadlineWarning: r.duration("DEADLINE_WARNING", time.Hour),
+		RapportRequis:   r.boolean("CLOTURE_RAPPORT_REQUIS", true),
 		LogLevel:        r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 10*time.Second),

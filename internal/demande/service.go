@@ -68,32 +68,45 @@ func (s *Service) Soumettre(ctx context.Context, in ent.CreateDemandeInterventio
 		events []pubsub.Event
 	)
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		c := tx.DemandeIntervention.Create().SetInput(in).SetDemandeurID(v.UserID).SetCreatedAt(s.Now())
-		if v.Is(domain.RoleClient) && v.SocieteID != 0 {
-			c.SetSocieteID(v.SocieteID)
-		}
 		var err error
-		if d, err = c.Save(ctx); err != nil {
-			return err
-		}
-		to, err := notify.Responsables(ctx, tx)
-		if err != nil {
-			return err
-		}
-		events, err = notify.Send(ctx, tx, notify.Notice{
-			Type:  domain.NotificationInformation,
-			Sujet: "Nouvelle demande d'intervention : " + d.Titre,
-			Message: fmt.Sprintf("La demande %s sur l'équipement %s attend d'être traitée (urgence suggérée : %s).",
-				ref(d), e.Code, d.UrgenceSuggeree),
-		}, to...)
+		d, events, err = SubmitTx(ctx, tx, v, in, e, s.Now())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, append(events, changed(d.ID, d.Statut)))
+	notify.Publish(ctx, s.Events, events)
 	s.Log.InfoContext(ctx, "work request submitted", "event", "demande_soumise", "demande_id", d.ID, "user_id", v.UserID)
 	return d.Unwrap(), nil
+}
+
+// SubmitTx writes, inside tx, request in by v on equipement e at now, and the responsables'
+// notification; it returns the live events to publish once tx commits. Whoever submits a
+// request (Soumettre, a checklist measure out of bounds) goes through it.
+func SubmitTx(ctx context.Context, tx *ent.Client, v *viewer.Viewer, in ent.CreateDemandeInterventionInput, e *ent.Equipement,
+	now time.Time) (*ent.DemandeIntervention, []pubsub.Event, error) {
+	c := tx.DemandeIntervention.Create().SetInput(in).SetDemandeurID(v.UserID).SetCreatedAt(now)
+	if v.Is(domain.RoleClient) && v.SocieteID != 0 {
+		c.SetSocieteID(v.SocieteID)
+	}
+	d, err := c.Save(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	to, err := notify.Responsables(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := notify.Send(ctx, tx, notify.Notice{
+		Type:  domain.NotificationInformation,
+		Sujet: "Nouvelle demande d'intervention : " + d.Titre,
+		Message: fmt.Sprintf("La demande %s sur l'équipement %s attend d'être traitée (urgence suggérée : %s).",
+			ref(d), e.Code, d.UrgenceSuggeree),
+	}, to...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, append(events, changed(d.ID, d.Statut)), nil
 }
 
 // Approbation is what the triager decides when he approves a request.

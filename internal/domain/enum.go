@@ -227,6 +227,7 @@ var enumValues = map[string][]string{
 	"ContratStatut":      {"ACTIF", "SUSPENDU", "RESILIE", "EXPIRE"},
 	"TypeMouvement":      {"ENTREE", "SORTIE", "AJUSTEMENT", "RETOUR"},
 	"StatutDemande":      {"NOUVELLE", "APPROUVEE", "REJETEE", "DOUBLON"},
+	"TypePoint":          {"CASE", "MESURE", "TEXTE", "CHOIX", "PHOTO"},
 }
 
 // unmarshalEnum reads a GraphQL enum value into dst after checking it belongs to the enum.
@@ -245,3 +246,20 @@ func unmarshalEnum[T ~string](dst *T, name string, v any) error {
 func marshalEnum[T ~string](w io.Writer, v T) {
 	_, _ = io.WriteString(w, strconv.Quote(string(v)))
 }
+
+// TypePoint is what a checklist point asks for.
+type TypePoint string
+
+// Checklist point kinds.
+const (
+	// PointCase is a box to tick: done or not.
+	PointCase TypePoint = "CASE"
+	// PointMesure is a number read on the equipment, in a unit, with bounds it should keep.
+	PointMesure TypePoint = "MESURE"
+	// PointTexte is a free observation.
+	PointTexte TypePoint = "TEXTE"
+	// PointChoix is one value among those the template lists.
+	PointChoix TypePoint = "CHOIX"
+	// PointPhoto is a photo, a document of the intervention.
+	PointPhoto TypePoint = "PHOTO"
+)

@@ -189,3 +189,14 @@ func (v StatutDemande) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
 
 // UnmarshalGQL accepts only the values of StatutDemande.
 func (v *StatutDemande) UnmarshalGQL(src any) error { return unmarshalEnum(v, "StatutDemande", src) }
+
+// Values lists every TypePoint; ent uses it for the column's allowed values.
+func (TypePoint) Values() []string { return enumValues["TypePoint"] }
+
+func (v TypePoint) String() string { return string(v) }
+
+// MarshalGQL writes the value as a GraphQL enum.
+func (v TypePoint) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
+
+// UnmarshalGQL accepts only the values of TypePoint.
+func (v *TypePoint) UnmarshalGQL(src any) error { return unmarshalEnum(v, "TypePoint", src) }

@@ -40,6 +40,9 @@ const (
 	CodePasswordChangeRequired Code = "PASSWORD_CHANGE_REQUIRED"
 	// CodeRateLimited: too many requests of this kind; retry after the delay the answer gives.
 	CodeRateLimited Code = "RATE_LIMITED"
+	// CodeIncompleteWork: the intervention cannot be closed yet; extensions.missing lists
+	// what it lacks (the report, required checklist points, a running time entry).
+	CodeIncompleteWork Code = "INCOMPLETE_WORK"
 )
 
 // Error is an error meant for the API's user: its Message is shown as is, so it never holds
@@ -48,6 +51,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// Missing lists what a request lacks, each item a sentence (INCOMPLETE_WORK); shown in
+	// extensions.missing.
+	Missing []string
 }
 
 func (e *Error) Error() string {

@@ -24,6 +24,7 @@ var httpStatus = map[domain.Code]int{
 	domain.CodeCanceled:               499, // client closed request (no standard status says it)
 	domain.CodePasswordChangeRequired: http.StatusForbidden,
 	domain.CodeRateLimited:            http.StatusTooManyRequests,
+	domain.CodeIncompleteWork:         http.StatusConflict,
 }
 
 // statusOf is the status a REST endpoint answers with for code c.

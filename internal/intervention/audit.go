@@ -93,6 +93,12 @@ func saveAudited(ctx context.Context, tx *ent.Client, upd *ent.InterventionUpdat
 	return out, writeChanges(ctx, tx, out, userID, now, cs)
 }
 
+// Audit writes, in tx, audit lines of intervention iv that are not changes of its own fields
+// (a checklist answer), by userID at now: the same lines as writeChanges.
+func Audit(ctx context.Context, tx *ent.Client, iv *ent.Intervention, userID int, now time.Time, cs ...Change) error {
+	return writeChanges(ctx, tx, iv, userID, now, cs)
+}
+
 // writeChanges writes the audit lines of after's changes, by userID at now, in tx. Each line
 // carries the status and the technician in charge after the change, like status lines.
 func writeChanges(ctx context.Context, tx *ent.Client, after *ent.Intervention, userID int, now time.Time, cs []Change) error {

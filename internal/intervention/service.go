@@ -41,6 +41,8 @@ type Service struct {
 	Events *pubsub.Bus // live events, published after commit (nil: none)
 	// Zone writes the times of texts (due dates) in local time.
 	Zone localtime.Zone
+	// RapportRequis refuses to close work whose rapport is empty (Incomplete).
+	RapportRequis bool
 }
 
 // StatutEvent is the live event of iv entering its current status from ancien (nil: created).
@@ -101,7 +103,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 			in.ClientID = &v.SocieteID
 		}
 		// What a client may not decide for himself.
-		in.Rapport, in.DateLimite = nil, nil
+		in.Rapport, in.DateLimite, in.ChecklistModeleID = nil, nil, nil
 	default:
 		return nil, domain.Errorf(domain.CodeForbidden, "your role may not create interventions")
 	}
@@ -136,6 +138,17 @@ func (s *Service) Prepare(ctx context.Context, in *ent.CreateInterventionInput, 
 	c, err := s.createLinks(ctx, in, now)
 	if err != nil {
 		return false, err
+	}
+	if in.ChecklistModeleID != nil {
+		t, err := s.Client.ChecklistModele.Get(ctx, *in.ChecklistModeleID)
+		if ent.IsNotFound(err) {
+			return false, domain.Errorf(domain.CodeNotFound, "checklist template %d not found", *in.ChecklistModeleID)
+		} else if err != nil {
+			return false, fmt.Errorf("reading checklist template %d: %w", *in.ChecklistModeleID, err)
+		}
+		if !t.Actif {
+			return false, domain.Errorf(domain.CodeBadUserInput, "checklist template %q is archived: choose another one", t.Nom)
+		}
 	}
 	manual = in.DateLimite != nil
 	if !manual {
@@ -383,8 +396,20 @@ func (s *Service) ChangeStatut(ctx context.Context, id int, to domain.Interventi
 	if remarque != nil {
 		note = *remarque
 	}
-	now := s.Now()
-	return s.move(ctx, iv, to, note, func(u *ent.InterventionUpdateOne) {
+	return s.inTx(ctx, func(ctx context.Context, tx *ent.Client, by int, now time.Time) (Written, error) {
+		if to == domain.StatutCloturee {
+			// In the move's transaction: an answer cleared meanwhile is seen.
+			if err := s.Incomplete(ctx, tx, iv); err != nil {
+				return Written{}, err
+			}
+		}
+		return s.moveTx(ctx, tx, iv, to, by, now, note, set(to, iv, now))
+	})
+}
+
+// set is what a move to status to changes besides the status: the dates of its steps.
+func set(to domain.InterventionStatut, iv *ent.Intervention, now time.Time) func(*ent.InterventionUpdateOne) {
+	return func(u *ent.InterventionUpdateOne) {
 		switch to {
 		case domain.StatutOuverte:
 			u.ClearTechnicienID().ClearDateAffectation()
@@ -397,15 +422,7 @@ func (s *Service) ChangeStatut(ctx context.Context, id int, to domain.Interventi
 		case domain.StatutArchivee:
 			u.SetDateArchivage(now)
 		}
-	})
-}
-
-// move is moveTx in a transaction of its own.
-func (s *Service) move(ctx context.Context, iv *ent.Intervention, to domain.InterventionStatut, remarque string,
-	set func(*ent.InterventionUpdateOne)) (*ent.Intervention, error) {
-	return s.inTx(ctx, func(ctx context.Context, tx *ent.Client, by int, now time.Time) (Written, error) {
-		return s.moveTx(ctx, tx, iv, to, by, now, remarque, set)
-	})
+	}
 }
 
 // inTx runs write in a transaction of its own, by the viewer, now, and publishes its events
@@ -574,7 +591,7 @@ func (s *Service) moveParts(ctx context.Context, id, pieceID, quantite int, moti
 	now := s.Now()
 	var events []pubsub.Event
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		iv, err := openFor(ctx, tx, v, id)
+		iv, err := OpenFor(ctx, tx, v, id, "record and return parts")
 		if err != nil {
 			return err
 		}
@@ -598,32 +615,33 @@ func (s *Service) moveParts(ctx context.Context, id, pieceID, quantite int, moti
 }
 
 // partsOf checks, before any write, that the viewer sees the intervention and may record or
-// return its parts (canWorkParts).
+// return its parts (CanWork).
 func (s *Service) partsOf(ctx context.Context, id int) error {
 	iv, err := s.load(ctx, id)
 	if err != nil {
 		return err
 	}
-	return canWorkParts(viewer.FromContext(ctx), iv)
+	return CanWork(viewer.FromContext(ctx), iv, "record and return parts")
 }
 
-// canWorkParts is the rule of parts used and returned: on open work (LOCKED otherwise), by
-// staff or the technician it is assigned to (FORBIDDEN otherwise).
-func canWorkParts(v *viewer.Viewer, iv *ent.Intervention) error {
+// CanWork is the rule of the work recorded on an intervention (parts used and returned,
+// checklist answers): on open work (LOCKED otherwise), by staff or the technician it is
+// assigned to (FORBIDDEN otherwise); what names the work in the refusal.
+func CanWork(v *viewer.Viewer, iv *ent.Intervention, what string) error {
 	if Locked(iv.Statut) {
 		return errLocked(iv.Statut)
 	}
 	if !v.Staff() && !actorOf(v, iv).Assigned {
-		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician record and return parts")
+		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician %s", what)
 	}
 	return nil
 }
 
-// openFor reads the intervention again inside tx, where no move can change it until tx ends
+// OpenFor reads the intervention again inside tx, where no move can change it until tx ends
 // (FOR SHARE on PostgreSQL; SQLite runs one writing transaction at a time), and checks again
 // that it is open and the viewer's to work on: a closure or a change of hands that committed
 // since partsOf read it is seen, and none can slip in before the parts are written.
-func openFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int) (*ent.Intervention, error) {
+func OpenFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int, what string) (*ent.Intervention, error) {
 	// As the server: partsOf has checked that the viewer sees it; the rule that follows
 	// decides on the row as it now is.
 	iv, err := tx.Intervention.Query().
@@ -639,7 +657,7 @@ func openFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int) (*en
 	} else if err != nil {
 		return nil, fmt.Errorf("locking intervention %d: %w", id, err)
 	}
-	return iv, canWorkParts(v, iv)
+	return iv, CanWork(v, iv, what)
 }
 
 // used is how an audit line shows a part's quantity on the intervention.

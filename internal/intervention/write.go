@@ -25,11 +25,23 @@ type Written struct {
 }
 
 // Open saves c as a new OUVERTE intervention created at now, with its first history line
-// (remarque) by user by.
+// (remarque) by user by, and its own copy of its checklist template (modeleOf).
 func Open(ctx context.Context, tx *ent.Client, c *ent.InterventionCreate, by int, now time.Time, remarque string) (*ent.Intervention, error) {
+	modele, err := modeleOf(ctx, tx, c.Mutation())
+	if err != nil {
+		return nil, err
+	}
+	if modele != 0 {
+		c.SetChecklistModeleID(modele)
+	}
 	iv, err := c.SetStatut(domain.StatutOuverte).SetDateCreation(now).Save(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if modele != 0 {
+		if err := copyChecklist(ctx, tx, iv, modele); err != nil {
+			return nil, err
+		}
 	}
 	err = tx.HistoriqueIntervention.Create().
 		SetInterventionID(iv.ID).
