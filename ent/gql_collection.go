@@ -1286,11 +1286,6 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, equipement.FieldClientID)
 				fieldSeen[equipement.FieldClientID] = struct{}{}
 			}
-		case "checklistModeleID":
-			if _, ok := fieldSeen[equipement.FieldChecklistModeleID]; !ok {
-				selectedFields = append(selectedFields, equipement.FieldChecklistModeleID)
-				fieldSeen[equipement.FieldChecklistModeleID] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -2116,11 +2111,6 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[intervention.FieldNiveauRequis]; !ok {
 				selectedFields = append(selectedFields, intervention.FieldNiveauRequis)
 				fieldSeen[intervention.FieldNiveauRequis] = struct{}{}
-			}
-		case "checklistModeleID":
-			if _, ok := fieldSeen[intervention.FieldChecklistModeleID]; !ok {
-				selectedFields = append(selectedFields, intervention.FieldChecklistModeleID)
-				fieldSeen[intervention.FieldChecklistModeleID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3126,11 +3116,6 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, planning.FieldDateDebut)
 				fieldSeen[planning.FieldDateDebut] = struct{}{}
 			}
-		case "checklistModeleID":
-			if _, ok := fieldSeen[planning.FieldChecklistModeleID]; !ok {
-				selectedFields = append(selectedFields, planning.FieldChecklistModeleID)
-				fieldSeen[planning.FieldChecklistModeleID] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -3351,11 +3336,6 @@ func (_q *PointChecklistQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, pointchecklist.FieldTexte)
 				fieldSeen[pointchecklist.FieldTexte] = struct{}{}
 			}
-		case "documentID":
-			if _, ok := fieldSeen[pointchecklist.FieldDocumentID]; !ok {
-				selectedFields = append(selectedFields, pointchecklist.FieldDocumentID)
-				fieldSeen[pointchecklist.FieldDocumentID] = struct{}{}
-			}
 		case "horsLimites":
 			if _, ok := fieldSeen[pointchecklist.FieldHorsLimites]; !ok {
 				selectedFields = append(selectedFields, pointchecklist.FieldHorsLimites)
@@ -3365,21 +3345,6 @@ func (_q *PointChecklistQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[pointchecklist.FieldReponduLe]; !ok {
 				selectedFields = append(selectedFields, pointchecklist.FieldReponduLe)
 				fieldSeen[pointchecklist.FieldReponduLe] = struct{}{}
-			}
-		case "reponduParID":
-			if _, ok := fieldSeen[pointchecklist.FieldReponduParID]; !ok {
-				selectedFields = append(selectedFields, pointchecklist.FieldReponduParID)
-				fieldSeen[pointchecklist.FieldReponduParID] = struct{}{}
-			}
-		case "demandeID":
-			if _, ok := fieldSeen[pointchecklist.FieldDemandeID]; !ok {
-				selectedFields = append(selectedFields, pointchecklist.FieldDemandeID)
-				fieldSeen[pointchecklist.FieldDemandeID] = struct{}{}
-			}
-		case "interventionID":
-			if _, ok := fieldSeen[pointchecklist.FieldInterventionID]; !ok {
-				selectedFields = append(selectedFields, pointchecklist.FieldInterventionID)
-				fieldSeen[pointchecklist.FieldInterventionID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3437,6 +3402,9 @@ func newPointChecklistPaginateArgs(rv map[string]any) *pointchecklistPaginateArg
 				args.opts = append(args.opts, WithPointChecklistOrder(v))
 			}
 		}
+	}
+	if v, ok := rv[whereField].(*PointChecklistWhereInput); ok {
+		args.opts = append(args.opts, WithPointChecklistFilter(v.Filter))
 	}
 	return args
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -3224,14 +3225,6 @@ type EquipementWhereInput struct {
 	ClientIDIsNil  bool  `json:"clientIDIsNil,omitempty"`
 	ClientIDNotNil bool  `json:"clientIDNotNil,omitempty"`
 
-	// "checklist_modele_id" field predicates.
-	ChecklistModeleID       *int  `json:"checklistModeleID,omitempty"`
-	ChecklistModeleIDNEQ    *int  `json:"checklistModeleIDNEQ,omitempty"`
-	ChecklistModeleIDIn     []int `json:"checklistModeleIDIn,omitempty"`
-	ChecklistModeleIDNotIn  []int `json:"checklistModeleIDNotIn,omitempty"`
-	ChecklistModeleIDIsNil  bool  `json:"checklistModeleIDIsNil,omitempty"`
-	ChecklistModeleIDNotNil bool  `json:"checklistModeleIDNotNil,omitempty"`
-
 	// "client" edge predicates.
 	HasClient     *bool                `json:"hasClient,omitempty"`
 	HasClientWith []*SocieteWhereInput `json:"hasClientWith,omitempty"`
@@ -3815,24 +3808,6 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 	}
 	if i.ClientIDNotNil {
 		predicates = append(predicates, equipement.ClientIDNotNil())
-	}
-	if i.ChecklistModeleID != nil {
-		predicates = append(predicates, equipement.ChecklistModeleIDEQ(*i.ChecklistModeleID))
-	}
-	if i.ChecklistModeleIDNEQ != nil {
-		predicates = append(predicates, equipement.ChecklistModeleIDNEQ(*i.ChecklistModeleIDNEQ))
-	}
-	if len(i.ChecklistModeleIDIn) > 0 {
-		predicates = append(predicates, equipement.ChecklistModeleIDIn(i.ChecklistModeleIDIn...))
-	}
-	if len(i.ChecklistModeleIDNotIn) > 0 {
-		predicates = append(predicates, equipement.ChecklistModeleIDNotIn(i.ChecklistModeleIDNotIn...))
-	}
-	if i.ChecklistModeleIDIsNil {
-		predicates = append(predicates, equipement.ChecklistModeleIDIsNil())
-	}
-	if i.ChecklistModeleIDNotNil {
-		predicates = append(predicates, equipement.ChecklistModeleIDNotNil())
 	}
 
 	if i.HasClient != nil {
@@ -4920,14 +4895,6 @@ type InterventionWhereInput struct {
 	NiveauRequisIsNil  bool                      `json:"niveauRequisIsNil,omitempty"`
 	NiveauRequisNotNil bool                      `json:"niveauRequisNotNil,omitempty"`
 
-	// "checklist_modele_id" field predicates.
-	ChecklistModeleID       *int  `json:"checklistModeleID,omitempty"`
-	ChecklistModeleIDNEQ    *int  `json:"checklistModeleIDNEQ,omitempty"`
-	ChecklistModeleIDIn     []int `json:"checklistModeleIDIn,omitempty"`
-	ChecklistModeleIDNotIn  []int `json:"checklistModeleIDNotIn,omitempty"`
-	ChecklistModeleIDIsNil  bool  `json:"checklistModeleIDIsNil,omitempty"`
-	ChecklistModeleIDNotNil bool  `json:"checklistModeleIDNotNil,omitempty"`
-
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -4987,6 +4954,10 @@ type InterventionWhereInput struct {
 	// "checklist_modele" edge predicates.
 	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
 	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
+
+	// "checklist" edge predicates.
+	HasChecklist     *bool                       `json:"hasChecklist,omitempty"`
+	HasChecklistWith []*PointChecklistWhereInput `json:"hasChecklistWith,omitempty"`
 
 	// "utilisations" edge predicates.
 	HasUtilisations     *bool                          `json:"hasUtilisations,omitempty"`
@@ -5862,24 +5833,6 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 	if i.NiveauRequisNotNil {
 		predicates = append(predicates, intervention.NiveauRequisNotNil())
 	}
-	if i.ChecklistModeleID != nil {
-		predicates = append(predicates, intervention.ChecklistModeleIDEQ(*i.ChecklistModeleID))
-	}
-	if i.ChecklistModeleIDNEQ != nil {
-		predicates = append(predicates, intervention.ChecklistModeleIDNEQ(*i.ChecklistModeleIDNEQ))
-	}
-	if len(i.ChecklistModeleIDIn) > 0 {
-		predicates = append(predicates, intervention.ChecklistModeleIDIn(i.ChecklistModeleIDIn...))
-	}
-	if len(i.ChecklistModeleIDNotIn) > 0 {
-		predicates = append(predicates, intervention.ChecklistModeleIDNotIn(i.ChecklistModeleIDNotIn...))
-	}
-	if i.ChecklistModeleIDIsNil {
-		predicates = append(predicates, intervention.ChecklistModeleIDIsNil())
-	}
-	if i.ChecklistModeleIDNotNil {
-		predicates = append(predicates, intervention.ChecklistModeleIDNotNil())
-	}
 
 	if i.HasEquipement != nil {
 		p := intervention.HasEquipement()
@@ -6150,6 +6103,24 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, intervention.HasChecklistModeleWith(with...))
+	}
+	if i.HasChecklist != nil {
+		p := intervention.HasChecklist()
+		if !*i.HasChecklist {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasChecklistWith) > 0 {
+		with := make([]predicate.PointChecklist, 0, len(i.HasChecklistWith))
+		for _, w := range i.HasChecklistWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasChecklistWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasChecklistWith(with...))
 	}
 	if i.HasUtilisations != nil {
 		p := intervention.HasUtilisations()
@@ -8504,14 +8475,6 @@ type PlanningWhereInput struct {
 	DateDebutIsNil  bool        `json:"dateDebutIsNil,omitempty"`
 	DateDebutNotNil bool        `json:"dateDebutNotNil,omitempty"`
 
-	// "checklist_modele_id" field predicates.
-	ChecklistModeleID       *int  `json:"checklistModeleID,omitempty"`
-	ChecklistModeleIDNEQ    *int  `json:"checklistModeleIDNEQ,omitempty"`
-	ChecklistModeleIDIn     []int `json:"checklistModeleIDIn,omitempty"`
-	ChecklistModeleIDNotIn  []int `json:"checklistModeleIDNotIn,omitempty"`
-	ChecklistModeleIDIsNil  bool  `json:"checklistModeleIDIsNil,omitempty"`
-	ChecklistModeleIDNotNil bool  `json:"checklistModeleIDNotNil,omitempty"`
-
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -8960,24 +8923,6 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 	if i.DateDebutNotNil {
 		predicates = append(predicates, planning.DateDebutNotNil())
 	}
-	if i.ChecklistModeleID != nil {
-		predicates = append(predicates, planning.ChecklistModeleIDEQ(*i.ChecklistModeleID))
-	}
-	if i.ChecklistModeleIDNEQ != nil {
-		predicates = append(predicates, planning.ChecklistModeleIDNEQ(*i.ChecklistModeleIDNEQ))
-	}
-	if len(i.ChecklistModeleIDIn) > 0 {
-		predicates = append(predicates, planning.ChecklistModeleIDIn(i.ChecklistModeleIDIn...))
-	}
-	if len(i.ChecklistModeleIDNotIn) > 0 {
-		predicates = append(predicates, planning.ChecklistModeleIDNotIn(i.ChecklistModeleIDNotIn...))
-	}
-	if i.ChecklistModeleIDIsNil {
-		predicates = append(predicates, planning.ChecklistModeleIDIsNil())
-	}
-	if i.ChecklistModeleIDNotNil {
-		predicates = append(predicates, planning.ChecklistModeleIDNotNil())
-	}
 
 	if i.HasEquipement != nil {
 		p := planning.HasEquipement()
@@ -9058,6 +9003,732 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 		return predicates[0], nil
 	default:
 		return planning.And(predicates...), nil
+	}
+}
+
+// PointChecklistWhereInput represents a where input for filtering PointChecklist queries.
+type PointChecklistWhereInput struct {
+	Predicates []predicate.PointChecklist  `json:"-"`
+	Not        *PointChecklistWhereInput   `json:"not,omitempty"`
+	Or         []*PointChecklistWhereInput `json:"or,omitempty"`
+	And        []*PointChecklistWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "position" field predicates.
+	Position      *int  `json:"position,omitempty"`
+	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
+	PositionIn    []int `json:"positionIn,omitempty"`
+	PositionNotIn []int `json:"positionNotIn,omitempty"`
+	PositionGT    *int  `json:"positionGT,omitempty"`
+	PositionGTE   *int  `json:"positionGTE,omitempty"`
+	PositionLT    *int  `json:"positionLT,omitempty"`
+	PositionLTE   *int  `json:"positionLTE,omitempty"`
+
+	// "libelle" field predicates.
+	Libelle             *string  `json:"libelle,omitempty"`
+	LibelleNEQ          *string  `json:"libelleNEQ,omitempty"`
+	LibelleIn           []string `json:"libelleIn,omitempty"`
+	LibelleNotIn        []string `json:"libelleNotIn,omitempty"`
+	LibelleGT           *string  `json:"libelleGT,omitempty"`
+	LibelleGTE          *string  `json:"libelleGTE,omitempty"`
+	LibelleLT           *string  `json:"libelleLT,omitempty"`
+	LibelleLTE          *string  `json:"libelleLTE,omitempty"`
+	LibelleContains     *string  `json:"libelleContains,omitempty"`
+	LibelleHasPrefix    *string  `json:"libelleHasPrefix,omitempty"`
+	LibelleHasSuffix    *string  `json:"libelleHasSuffix,omitempty"`
+	LibelleEqualFold    *string  `json:"libelleEqualFold,omitempty"`
+	LibelleContainsFold *string  `json:"libelleContainsFold,omitempty"`
+
+	// "type" field predicates.
+	Type      *domain.TypePoint  `json:"type,omitempty"`
+	TypeNEQ   *domain.TypePoint  `json:"typeNEQ,omitempty"`
+	TypeIn    []domain.TypePoint `json:"typeIn,omitempty"`
+	TypeNotIn []domain.TypePoint `json:"typeNotIn,omitempty"`
+
+	// "obligatoire" field predicates.
+	Obligatoire    *bool `json:"obligatoire,omitempty"`
+	ObligatoireNEQ *bool `json:"obligatoireNEQ,omitempty"`
+
+	// "unite" field predicates.
+	Unite             *string  `json:"unite,omitempty"`
+	UniteNEQ          *string  `json:"uniteNEQ,omitempty"`
+	UniteIn           []string `json:"uniteIn,omitempty"`
+	UniteNotIn        []string `json:"uniteNotIn,omitempty"`
+	UniteGT           *string  `json:"uniteGT,omitempty"`
+	UniteGTE          *string  `json:"uniteGTE,omitempty"`
+	UniteLT           *string  `json:"uniteLT,omitempty"`
+	UniteLTE          *string  `json:"uniteLTE,omitempty"`
+	UniteContains     *string  `json:"uniteContains,omitempty"`
+	UniteHasPrefix    *string  `json:"uniteHasPrefix,omitempty"`
+	UniteHasSuffix    *string  `json:"uniteHasSuffix,omitempty"`
+	UniteIsNil        bool     `json:"uniteIsNil,omitempty"`
+	UniteNotNil       bool     `json:"uniteNotNil,omitempty"`
+	UniteEqualFold    *string  `json:"uniteEqualFold,omitempty"`
+	UniteContainsFold *string  `json:"uniteContainsFold,omitempty"`
+
+	// "min" field predicates.
+	Min       *float64  `json:"min,omitempty"`
+	MinNEQ    *float64  `json:"minNEQ,omitempty"`
+	MinIn     []float64 `json:"minIn,omitempty"`
+	MinNotIn  []float64 `json:"minNotIn,omitempty"`
+	MinGT     *float64  `json:"minGT,omitempty"`
+	MinGTE    *float64  `json:"minGTE,omitempty"`
+	MinLT     *float64  `json:"minLT,omitempty"`
+	MinLTE    *float64  `json:"minLTE,omitempty"`
+	MinIsNil  bool      `json:"minIsNil,omitempty"`
+	MinNotNil bool      `json:"minNotNil,omitempty"`
+
+	// "max" field predicates.
+	Max       *float64  `json:"max,omitempty"`
+	MaxNEQ    *float64  `json:"maxNEQ,omitempty"`
+	MaxIn     []float64 `json:"maxIn,omitempty"`
+	MaxNotIn  []float64 `json:"maxNotIn,omitempty"`
+	MaxGT     *float64  `json:"maxGT,omitempty"`
+	MaxGTE    *float64  `json:"maxGTE,omitempty"`
+	MaxLT     *float64  `json:"maxLT,omitempty"`
+	MaxLTE    *float64  `json:"maxLTE,omitempty"`
+	MaxIsNil  bool      `json:"maxIsNil,omitempty"`
+	MaxNotNil bool      `json:"maxNotNil,omitempty"`
+
+	// "demande_si_hors_limites" field predicates.
+	DemandeSiHorsLimites    *bool `json:"demandeSiHorsLimites,omitempty"`
+	DemandeSiHorsLimitesNEQ *bool `json:"demandeSiHorsLimitesNEQ,omitempty"`
+
+	// "coche" field predicates.
+	Coche       *bool `json:"coche,omitempty"`
+	CocheNEQ    *bool `json:"cocheNEQ,omitempty"`
+	CocheIsNil  bool  `json:"cocheIsNil,omitempty"`
+	CocheNotNil bool  `json:"cocheNotNil,omitempty"`
+
+	// "valeur" field predicates.
+	Valeur       *float64  `json:"valeur,omitempty"`
+	ValeurNEQ    *float64  `json:"valeurNEQ,omitempty"`
+	ValeurIn     []float64 `json:"valeurIn,omitempty"`
+	ValeurNotIn  []float64 `json:"valeurNotIn,omitempty"`
+	ValeurGT     *float64  `json:"valeurGT,omitempty"`
+	ValeurGTE    *float64  `json:"valeurGTE,omitempty"`
+	ValeurLT     *float64  `json:"valeurLT,omitempty"`
+	ValeurLTE    *float64  `json:"valeurLTE,omitempty"`
+	ValeurIsNil  bool      `json:"valeurIsNil,omitempty"`
+	ValeurNotNil bool      `json:"valeurNotNil,omitempty"`
+
+	// "texte" field predicates.
+	Texte             *string  `json:"texte,omitempty"`
+	TexteNEQ          *string  `json:"texteNEQ,omitempty"`
+	TexteIn           []string `json:"texteIn,omitempty"`
+	TexteNotIn        []string `json:"texteNotIn,omitempty"`
+	TexteGT           *string  `json:"texteGT,omitempty"`
+	TexteGTE          *string  `json:"texteGTE,omitempty"`
+	TexteLT           *string  `json:"texteLT,omitempty"`
+	TexteLTE          *string  `json:"texteLTE,omitempty"`
+	TexteContains     *string  `json:"texteContains,omitempty"`
+	TexteHasPrefix    *string  `json:"texteHasPrefix,omitempty"`
+	TexteHasSuffix    *string  `json:"texteHasSuffix,omitempty"`
+	TexteIsNil        bool     `json:"texteIsNil,omitempty"`
+	TexteNotNil       bool     `json:"texteNotNil,omitempty"`
+	TexteEqualFold    *string  `json:"texteEqualFold,omitempty"`
+	TexteContainsFold *string  `json:"texteContainsFold,omitempty"`
+
+	// "hors_limites" field predicates.
+	HorsLimites    *bool `json:"horsLimites,omitempty"`
+	HorsLimitesNEQ *bool `json:"horsLimitesNEQ,omitempty"`
+
+	// "repondu_le" field predicates.
+	ReponduLe       *time.Time  `json:"reponduLe,omitempty"`
+	ReponduLeNEQ    *time.Time  `json:"reponduLeNEQ,omitempty"`
+	ReponduLeIn     []time.Time `json:"reponduLeIn,omitempty"`
+	ReponduLeNotIn  []time.Time `json:"reponduLeNotIn,omitempty"`
+	ReponduLeGT     *time.Time  `json:"reponduLeGT,omitempty"`
+	ReponduLeGTE    *time.Time  `json:"reponduLeGTE,omitempty"`
+	ReponduLeLT     *time.Time  `json:"reponduLeLT,omitempty"`
+	ReponduLeLTE    *time.Time  `json:"reponduLeLTE,omitempty"`
+	ReponduLeIsNil  bool        `json:"reponduLeIsNil,omitempty"`
+	ReponduLeNotNil bool        `json:"reponduLeNotNil,omitempty"`
+
+	// "intervention" edge predicates.
+	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
+	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "photo" edge predicates.
+	HasPhoto     *bool                 `json:"hasPhoto,omitempty"`
+	HasPhotoWith []*DocumentWhereInput `json:"hasPhotoWith,omitempty"`
+
+	// "repondu_par" edge predicates.
+	HasReponduPar     *bool             `json:"hasReponduPar,omitempty"`
+	HasReponduParWith []*UserWhereInput `json:"hasReponduParWith,omitempty"`
+
+	// "demande" edge predicates.
+	HasDemande     *bool                            `json:"hasDemande,omitempty"`
+	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PointChecklistWhereInput) AddPredicates(predicates ...predicate.PointChecklist) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PointChecklistWhereInput filter on the PointChecklistQuery builder.
+func (i *PointChecklistWhereInput) Filter(q *PointChecklistQuery) (*PointChecklistQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPointChecklistWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPointChecklistWhereInput is returned in case the PointChecklistWhereInput is empty.
+var ErrEmptyPointChecklistWhereInput = errors.New("ent: empty predicate PointChecklistWhereInput")
+
+// P returns a predicate for filtering pointchecklists.
+// An error is returned if the input is empty or invalid.
+func (i *PointChecklistWhereInput) P() (predicate.PointChecklist, error) {
+	var predicates []predicate.PointChecklist
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pointchecklist.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PointChecklist, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pointchecklist.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PointChecklist, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pointchecklist.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pointchecklist.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pointchecklist.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pointchecklist.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pointchecklist.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pointchecklist.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pointchecklist.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pointchecklist.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pointchecklist.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pointchecklist.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pointchecklist.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pointchecklist.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pointchecklist.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pointchecklist.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pointchecklist.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pointchecklist.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pointchecklist.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pointchecklist.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pointchecklist.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pointchecklist.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pointchecklist.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pointchecklist.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Position != nil {
+		predicates = append(predicates, pointchecklist.PositionEQ(*i.Position))
+	}
+	if i.PositionNEQ != nil {
+		predicates = append(predicates, pointchecklist.PositionNEQ(*i.PositionNEQ))
+	}
+	if len(i.PositionIn) > 0 {
+		predicates = append(predicates, pointchecklist.PositionIn(i.PositionIn...))
+	}
+	if len(i.PositionNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.PositionNotIn(i.PositionNotIn...))
+	}
+	if i.PositionGT != nil {
+		predicates = append(predicates, pointchecklist.PositionGT(*i.PositionGT))
+	}
+	if i.PositionGTE != nil {
+		predicates = append(predicates, pointchecklist.PositionGTE(*i.PositionGTE))
+	}
+	if i.PositionLT != nil {
+		predicates = append(predicates, pointchecklist.PositionLT(*i.PositionLT))
+	}
+	if i.PositionLTE != nil {
+		predicates = append(predicates, pointchecklist.PositionLTE(*i.PositionLTE))
+	}
+	if i.Libelle != nil {
+		predicates = append(predicates, pointchecklist.LibelleEQ(*i.Libelle))
+	}
+	if i.LibelleNEQ != nil {
+		predicates = append(predicates, pointchecklist.LibelleNEQ(*i.LibelleNEQ))
+	}
+	if len(i.LibelleIn) > 0 {
+		predicates = append(predicates, pointchecklist.LibelleIn(i.LibelleIn...))
+	}
+	if len(i.LibelleNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.LibelleNotIn(i.LibelleNotIn...))
+	}
+	if i.LibelleGT != nil {
+		predicates = append(predicates, pointchecklist.LibelleGT(*i.LibelleGT))
+	}
+	if i.LibelleGTE != nil {
+		predicates = append(predicates, pointchecklist.LibelleGTE(*i.LibelleGTE))
+	}
+	if i.LibelleLT != nil {
+		predicates = append(predicates, pointchecklist.LibelleLT(*i.LibelleLT))
+	}
+	if i.LibelleLTE != nil {
+		predicates = append(predicates, pointchecklist.LibelleLTE(*i.LibelleLTE))
+	}
+	if i.LibelleContains != nil {
+		predicates = append(predicates, pointchecklist.LibelleContains(*i.LibelleContains))
+	}
+	if i.LibelleHasPrefix != nil {
+		predicates = append(predicates, pointchecklist.LibelleHasPrefix(*i.LibelleHasPrefix))
+	}
+	if i.LibelleHasSuffix != nil {
+		predicates = append(predicates, pointchecklist.LibelleHasSuffix(*i.LibelleHasSuffix))
+	}
+	if i.LibelleEqualFold != nil {
+		predicates = append(predicates, pointchecklist.LibelleEqualFold(*i.LibelleEqualFold))
+	}
+	if i.LibelleContainsFold != nil {
+		predicates = append(predicates, pointchecklist.LibelleContainsFold(*i.LibelleContainsFold))
+	}
+	if i.Type != nil {
+		predicates = append(predicates, pointchecklist.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, pointchecklist.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, pointchecklist.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.Obligatoire != nil {
+		predicates = append(predicates, pointchecklist.ObligatoireEQ(*i.Obligatoire))
+	}
+	if i.ObligatoireNEQ != nil {
+		predicates = append(predicates, pointchecklist.ObligatoireNEQ(*i.ObligatoireNEQ))
+	}
+	if i.Unite != nil {
+		predicates = append(predicates, pointchecklist.UniteEQ(*i.Unite))
+	}
+	if i.UniteNEQ != nil {
+		predicates = append(predicates, pointchecklist.UniteNEQ(*i.UniteNEQ))
+	}
+	if len(i.UniteIn) > 0 {
+		predicates = append(predicates, pointchecklist.UniteIn(i.UniteIn...))
+	}
+	if len(i.UniteNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.UniteNotIn(i.UniteNotIn...))
+	}
+	if i.UniteGT != nil {
+		predicates = append(predicates, pointchecklist.UniteGT(*i.UniteGT))
+	}
+	if i.UniteGTE != nil {
+		predicates = append(predicates, pointchecklist.UniteGTE(*i.UniteGTE))
+	}
+	if i.UniteLT != nil {
+		predicates = append(predicates, pointchecklist.UniteLT(*i.UniteLT))
+	}
+	if i.UniteLTE != nil {
+		predicates = append(predicates, pointchecklist.UniteLTE(*i.UniteLTE))
+	}
+	if i.UniteContains != nil {
+		predicates = append(predicates, pointchecklist.UniteContains(*i.UniteContains))
+	}
+	if i.UniteHasPrefix != nil {
+		predicates = append(predicates, pointchecklist.UniteHasPrefix(*i.UniteHasPrefix))
+	}
+	if i.UniteHasSuffix != nil {
+		predicates = append(predicates, pointchecklist.UniteHasSuffix(*i.UniteHasSuffix))
+	}
+	if i.UniteIsNil {
+		predicates = append(predicates, pointchecklist.UniteIsNil())
+	}
+	if i.UniteNotNil {
+		predicates = append(predicates, pointchecklist.UniteNotNil())
+	}
+	if i.UniteEqualFold != nil {
+		predicates = append(predicates, pointchecklist.UniteEqualFold(*i.UniteEqualFold))
+	}
+	if i.UniteContainsFold != nil {
+		predicates = append(predicates, pointchecklist.UniteContainsFold(*i.UniteContainsFold))
+	}
+	if i.Min != nil {
+		predicates = append(predicates, pointchecklist.MinEQ(*i.Min))
+	}
+	if i.MinNEQ != nil {
+		predicates = append(predicates, pointchecklist.MinNEQ(*i.MinNEQ))
+	}
+	if len(i.MinIn) > 0 {
+		predicates = append(predicates, pointchecklist.MinIn(i.MinIn...))
+	}
+	if len(i.MinNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.MinNotIn(i.MinNotIn...))
+	}
+	if i.MinGT != nil {
+		predicates = append(predicates, pointchecklist.MinGT(*i.MinGT))
+	}
+	if i.MinGTE != nil {
+		predicates = append(predicates, pointchecklist.MinGTE(*i.MinGTE))
+	}
+	if i.MinLT != nil {
+		predicates = append(predicates, pointchecklist.MinLT(*i.MinLT))
+	}
+	if i.MinLTE != nil {
+		predicates = append(predicates, pointchecklist.MinLTE(*i.MinLTE))
+	}
+	if i.MinIsNil {
+		predicates = append(predicates, pointchecklist.MinIsNil())
+	}
+	if i.MinNotNil {
+		predicates = append(predicates, pointchecklist.MinNotNil())
+	}
+	if i.Max != nil {
+		predicates = append(predicates, pointchecklist.MaxEQ(*i.Max))
+	}
+	if i.MaxNEQ != nil {
+		predicates = append(predicates, pointchecklist.MaxNEQ(*i.MaxNEQ))
+	}
+	if len(i.MaxIn) > 0 {
+		predicates = append(predicates, pointchecklist.MaxIn(i.MaxIn...))
+	}
+	if len(i.MaxNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.MaxNotIn(i.MaxNotIn...))
+	}
+	if i.MaxGT != nil {
+		predicates = append(predicates, pointchecklist.MaxGT(*i.MaxGT))
+	}
+	if i.MaxGTE != nil {
+		predicates = append(predicates, pointchecklist.MaxGTE(*i.MaxGTE))
+	}
+	if i.MaxLT != nil {
+		predicates = append(predicates, pointchecklist.MaxLT(*i.MaxLT))
+	}
+	if i.MaxLTE != nil {
+		predicates = append(predicates, pointchecklist.MaxLTE(*i.MaxLTE))
+	}
+	if i.MaxIsNil {
+		predicates = append(predicates, pointchecklist.MaxIsNil())
+	}
+	if i.MaxNotNil {
+		predicates = append(predicates, pointchecklist.MaxNotNil())
+	}
+	if i.DemandeSiHorsLimites != nil {
+		predicates = append(predicates, pointchecklist.DemandeSiHorsLimitesEQ(*i.DemandeSiHorsLimites))
+	}
+	if i.DemandeSiHorsLimitesNEQ != nil {
+		predicates = append(predicates, pointchecklist.DemandeSiHorsLimitesNEQ(*i.DemandeSiHorsLimitesNEQ))
+	}
+	if i.Coche != nil {
+		predicates = append(predicates, pointchecklist.CocheEQ(*i.Coche))
+	}
+	if i.CocheNEQ != nil {
+		predicates = append(predicates, pointchecklist.CocheNEQ(*i.CocheNEQ))
+	}
+	if i.CocheIsNil {
+		predicates = append(predicates, pointchecklist.CocheIsNil())
+	}
+	if i.CocheNotNil {
+		predicates = append(predicates, pointchecklist.CocheNotNil())
+	}
+	if i.Valeur != nil {
+		predicates = append(predicates, pointchecklist.ValeurEQ(*i.Valeur))
+	}
+	if i.ValeurNEQ != nil {
+		predicates = append(predicates, pointchecklist.ValeurNEQ(*i.ValeurNEQ))
+	}
+	if len(i.ValeurIn) > 0 {
+		predicates = append(predicates, pointchecklist.ValeurIn(i.ValeurIn...))
+	}
+	if len(i.ValeurNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.ValeurNotIn(i.ValeurNotIn...))
+	}
+	if i.ValeurGT != nil {
+		predicates = append(predicates, pointchecklist.ValeurGT(*i.ValeurGT))
+	}
+	if i.ValeurGTE != nil {
+		predicates = append(predicates, pointchecklist.ValeurGTE(*i.ValeurGTE))
+	}
+	if i.ValeurLT != nil {
+		predicates = append(predicates, pointchecklist.ValeurLT(*i.ValeurLT))
+	}
+	if i.ValeurLTE != nil {
+		predicates = append(predicates, pointchecklist.ValeurLTE(*i.ValeurLTE))
+	}
+	if i.ValeurIsNil {
+		predicates = append(predicates, pointchecklist.ValeurIsNil())
+	}
+	if i.ValeurNotNil {
+		predicates = append(predicates, pointchecklist.ValeurNotNil())
+	}
+	if i.Texte != nil {
+		predicates = append(predicates, pointchecklist.TexteEQ(*i.Texte))
+	}
+	if i.TexteNEQ != nil {
+		predicates = append(predicates, pointchecklist.TexteNEQ(*i.TexteNEQ))
+	}
+	if len(i.TexteIn) > 0 {
+		predicates = append(predicates, pointchecklist.TexteIn(i.TexteIn...))
+	}
+	if len(i.TexteNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.TexteNotIn(i.TexteNotIn...))
+	}
+	if i.TexteGT != nil {
+		predicates = append(predicates, pointchecklist.TexteGT(*i.TexteGT))
+	}
+	if i.TexteGTE != nil {
+		predicates = append(predicates, pointchecklist.TexteGTE(*i.TexteGTE))
+	}
+	if i.TexteLT != nil {
+		predicates = append(predicates, pointchecklist.TexteLT(*i.TexteLT))
+	}
+	if i.TexteLTE != nil {
+		predicates = append(predicates, pointchecklist.TexteLTE(*i.TexteLTE))
+	}
+	if i.TexteContains != nil {
+		predicates = append(predicates, pointchecklist.TexteContains(*i.TexteContains))
+	}
+	if i.TexteHasPrefix != nil {
+		predicates = append(predicates, pointchecklist.TexteHasPrefix(*i.TexteHasPrefix))
+	}
+	if i.TexteHasSuffix != nil {
+		predicates = append(predicates, pointchecklist.TexteHasSuffix(*i.TexteHasSuffix))
+	}
+	if i.TexteIsNil {
+		predicates = append(predicates, pointchecklist.TexteIsNil())
+	}
+	if i.TexteNotNil {
+		predicates = append(predicates, pointchecklist.TexteNotNil())
+	}
+	if i.TexteEqualFold != nil {
+		predicates = append(predicates, pointchecklist.TexteEqualFold(*i.TexteEqualFold))
+	}
+	if i.TexteContainsFold != nil {
+		predicates = append(predicates, pointchecklist.TexteContainsFold(*i.TexteContainsFold))
+	}
+	if i.HorsLimites != nil {
+		predicates = append(predicates, pointchecklist.HorsLimitesEQ(*i.HorsLimites))
+	}
+	if i.HorsLimitesNEQ != nil {
+		predicates = append(predicates, pointchecklist.HorsLimitesNEQ(*i.HorsLimitesNEQ))
+	}
+	if i.ReponduLe != nil {
+		predicates = append(predicates, pointchecklist.ReponduLeEQ(*i.ReponduLe))
+	}
+	if i.ReponduLeNEQ != nil {
+		predicates = append(predicates, pointchecklist.ReponduLeNEQ(*i.ReponduLeNEQ))
+	}
+	if len(i.ReponduLeIn) > 0 {
+		predicates = append(predicates, pointchecklist.ReponduLeIn(i.ReponduLeIn...))
+	}
+	if len(i.ReponduLeNotIn) > 0 {
+		predicates = append(predicates, pointchecklist.ReponduLeNotIn(i.ReponduLeNotIn...))
+	}
+	if i.ReponduLeGT != nil {
+		predicates = append(predicates, pointchecklist.ReponduLeGT(*i.ReponduLeGT))
+	}
+	if i.ReponduLeGTE != nil {
+		predicates = append(predicates, pointchecklist.ReponduLeGTE(*i.ReponduLeGTE))
+	}
+	if i.ReponduLeLT != nil {
+		predicates = append(predicates, pointchecklist.ReponduLeLT(*i.ReponduLeLT))
+	}
+	if i.ReponduLeLTE != nil {
+		predicates = append(predicates, pointchecklist.ReponduLeLTE(*i.ReponduLeLTE))
+	}
+	if i.ReponduLeIsNil {
+		predicates = append(predicates, pointchecklist.ReponduLeIsNil())
+	}
+	if i.ReponduLeNotNil {
+		predicates = append(predicates, pointchecklist.ReponduLeNotNil())
+	}
+
+	if i.HasIntervention != nil {
+		p := pointchecklist.HasIntervention()
+		if !*i.HasIntervention {
+			p = pointchecklist.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionWith))
+		for _, w := range i.HasInterventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointchecklist.HasInterventionWith(with...))
+	}
+	if i.HasPhoto != nil {
+		p := pointchecklist.HasPhoto()
+		if !*i.HasPhoto {
+			p = pointchecklist.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPhotoWith) > 0 {
+		with := make([]predicate.Document, 0, len(i.HasPhotoWith))
+		for _, w := range i.HasPhotoWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPhotoWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointchecklist.HasPhotoWith(with...))
+	}
+	if i.HasReponduPar != nil {
+		p := pointchecklist.HasReponduPar()
+		if !*i.HasReponduPar {
+			p = pointchecklist.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReponduParWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasReponduParWith))
+		for _, w := range i.HasReponduParWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReponduParWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointchecklist.HasReponduParWith(with...))
+	}
+	if i.HasDemande != nil {
+		p := pointchecklist.HasDemande()
+		if !*i.HasDemande {
+			p = pointchecklist.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDemandeWith) > 0 {
+		with := make([]predicate.DemandeIntervention, 0, len(i.HasDemandeWith))
+		for _, w := range i.HasDemandeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDemandeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointchecklist.HasDemandeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPointChecklistWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pointchecklist.And(predicates...), nil
 	}
 }
 

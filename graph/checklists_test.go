@@ -18,7 +18,7 @@ const (
 	clCreate = `mutation($in: ChecklistModeleInput!) { createChecklistModele(input: $in) { id nom actif points { libelle type obligatoire unite min max choix demandeSiHorsLimites } } }`
 	clUpdate = `mutation($id: ID!, $in: ChecklistModeleInput!) { updateChecklistModele(id: $id, input: $in) { id } }`
 	clAnswer = `mutation($id: ID!, $r: ReponsePointInput!) { repondrePointChecklist(id: $id, reponse: $r) {
-  id coche valeur texte documentID horsLimites reponduLe reponduPar { id } demande { id titre } } }`
+  id coche valeur texte photo { id } horsLimites reponduLe reponduPar { id } demande { id titre } } }`
 	clRead = `query($id: ID!) { node(id: $id) { ... on Intervention { statut checklistModele { id }
   checklist { id position libelle type obligatoire unite min max choix coche valeur texte horsLimites reponduLe demande { id } } } } }`
 	clClose = `mutation($id: ID!) { changeInterventionStatut(id: $id, statut: CLOTUREE) { statut } }`

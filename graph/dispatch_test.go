@@ -304,7 +304,7 @@ func TestHandOver(t *testing.T) {
 	e := newIvEnv(t)
 	e.Client.Technicien.UpdateOne(e.otherTech).SetTauxHoraireCentimes(6000).ExecX(e.Sys)
 	resp := e.As(t, e.resp)
-	iv := e.Client.Intervention.Create().SetTitre("Chaudière").SetDemandeur(e.resp).SaveX(e.Sys)
+	iv := e.Client.Intervention.Create().SetTitre("Chaudière").SetDemandeur(e.resp).SetRapport("Brûleur changé.").SaveX(e.Sys)
 	id := strconv.Itoa(iv.ID)
 	resp.MustData(assignForced, map[string]any{"id": id, "t": strconv.Itoa(e.tech.ID)}, &struct{}{})
 	e.As(t, e.techUser).MustData(changeStatut, map[string]any{"id": id, "s": "EN_COURS"}, &struct{}{})

@@ -209,27 +209,26 @@ type ComplexityRoot struct {
 	}
 
 	Equipement struct {
-		Categorie         func(childComplexity int) int
-		ChecklistModele   func(childComplexity int) int
-		ChecklistModeleID func(childComplexity int) int
-		Client            func(childComplexity int) int
-		ClientID          func(childComplexity int) int
-		Code              func(childComplexity int) int
-		Contrats          func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Criticite         func(childComplexity int) int
-		DateInstallation  func(childComplexity int) int
-		Description       func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Interventions     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Localisation      func(childComplexity int) int
-		Marque            func(childComplexity int) int
-		Modele            func(childComplexity int) int
-		Nom               func(childComplexity int) int
-		NumeroSerie       func(childComplexity int) int
-		Plannings         func(childComplexity int) int
-		Statut            func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
+		Categorie        func(childComplexity int) int
+		ChecklistModele  func(childComplexity int) int
+		Client           func(childComplexity int) int
+		ClientID         func(childComplexity int) int
+		Code             func(childComplexity int) int
+		Contrats         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Criticite        func(childComplexity int) int
+		DateInstallation func(childComplexity int) int
+		Description      func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Interventions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Localisation     func(childComplexity int) int
+		Marque           func(childComplexity int) int
+		Modele           func(childComplexity int) int
+		Nom              func(childComplexity int) int
+		NumeroSerie      func(childComplexity int) int
+		Plannings        func(childComplexity int) int
+		Statut           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	EquipementConnection struct {
@@ -266,7 +265,6 @@ type ComplexityRoot struct {
 		AvailableTransitions   func(childComplexity int) int
 		Checklist              func(childComplexity int) int
 		ChecklistModele        func(childComplexity int) int
-		ChecklistModeleID      func(childComplexity int) int
 		Client                 func(childComplexity int) int
 		ClientID               func(childComplexity int) int
 		CommentaireClient      func(childComplexity int) int
@@ -523,26 +521,25 @@ type ComplexityRoot struct {
 	}
 
 	Planning struct {
-		ChecklistModele   func(childComplexity int) int
-		ChecklistModeleID func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		DateDebut         func(childComplexity int) int
-		DerniereDate      func(childComplexity int) int
-		Description       func(childComplexity int) int
-		DureeEstimee      func(childComplexity int) int
-		Equipement        func(childComplexity int) int
-		EquipementID      func(childComplexity int) int
-		Frequence         func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Intervalle        func(childComplexity int) int
-		Interventions     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Priorite          func(childComplexity int) int
-		ProchaineDate     func(childComplexity int) int
-		Statut            func(childComplexity int) int
-		Technicien        func(childComplexity int) int
-		TechnicienID      func(childComplexity int) int
-		Titre             func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
+		ChecklistModele func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DateDebut       func(childComplexity int) int
+		DerniereDate    func(childComplexity int) int
+		Description     func(childComplexity int) int
+		DureeEstimee    func(childComplexity int) int
+		Equipement      func(childComplexity int) int
+		EquipementID    func(childComplexity int) int
+		Frequence       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Intervalle      func(childComplexity int) int
+		Interventions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Priorite        func(childComplexity int) int
+		ProchaineDate   func(childComplexity int) int
+		Statut          func(childComplexity int) int
+		Technicien      func(childComplexity int) int
+		TechnicienID    func(childComplexity int) int
+		Titre           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	PlanningConnection struct {
@@ -566,13 +563,10 @@ type ComplexityRoot struct {
 		Coche                func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		Demande              func(childComplexity int) int
-		DemandeID            func(childComplexity int) int
 		DemandeSiHorsLimites func(childComplexity int) int
-		DocumentID           func(childComplexity int) int
 		HorsLimites          func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Intervention         func(childComplexity int) int
-		InterventionID       func(childComplexity int) int
 		Libelle              func(childComplexity int) int
 		Max                  func(childComplexity int) int
 		Min                  func(childComplexity int) int
@@ -581,7 +575,6 @@ type ComplexityRoot struct {
 		Position             func(childComplexity int) int
 		ReponduLe            func(childComplexity int) int
 		ReponduPar           func(childComplexity int) int
-		ReponduParID         func(childComplexity int) int
 		Texte                func(childComplexity int) int
 		Type                 func(childComplexity int) int
 		Unite                func(childComplexity int) int
@@ -1614,12 +1607,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Equipement.ChecklistModele(childComplexity), true
-	case "Equipement.checklistModeleID":
-		if e.ComplexityRoot.Equipement.ChecklistModeleID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Equipement.ChecklistModeleID(childComplexity), true
 	case "Equipement.client":
 		if e.ComplexityRoot.Equipement.Client == nil {
 			break
@@ -1881,12 +1868,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Intervention.ChecklistModele(childComplexity), true
-	case "Intervention.checklistModeleID":
-		if e.ComplexityRoot.Intervention.ChecklistModeleID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Intervention.ChecklistModeleID(childComplexity), true
 	case "Intervention.client":
 		if e.ComplexityRoot.Intervention.Client == nil {
 			break
@@ -3477,12 +3458,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.ChecklistModele(childComplexity), true
-	case "Planning.checklistModeleID":
-		if e.ComplexityRoot.Planning.ChecklistModeleID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Planning.ChecklistModeleID(childComplexity), true
 	case "Planning.createdAt":
 		if e.ComplexityRoot.Planning.CreatedAt == nil {
 			break
@@ -3666,24 +3641,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PointChecklist.Demande(childComplexity), true
-	case "PointChecklist.demandeID":
-		if e.ComplexityRoot.PointChecklist.DemandeID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PointChecklist.DemandeID(childComplexity), true
 	case "PointChecklist.demandeSiHorsLimites":
 		if e.ComplexityRoot.PointChecklist.DemandeSiHorsLimites == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PointChecklist.DemandeSiHorsLimites(childComplexity), true
-	case "PointChecklist.documentID":
-		if e.ComplexityRoot.PointChecklist.DocumentID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PointChecklist.DocumentID(childComplexity), true
 	case "PointChecklist.horsLimites":
 		if e.ComplexityRoot.PointChecklist.HorsLimites == nil {
 			break
@@ -3702,12 +3665,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PointChecklist.Intervention(childComplexity), true
-	case "PointChecklist.interventionID":
-		if e.ComplexityRoot.PointChecklist.InterventionID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PointChecklist.InterventionID(childComplexity), true
 	case "PointChecklist.libelle":
 		if e.ComplexityRoot.PointChecklist.Libelle == nil {
 			break
@@ -3756,12 +3713,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PointChecklist.ReponduPar(childComplexity), true
-	case "PointChecklist.reponduParID":
-		if e.ComplexityRoot.PointChecklist.ReponduParID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PointChecklist.ReponduParID(childComplexity), true
 	case "PointChecklist.texte":
 		if e.ComplexityRoot.PointChecklist.Texte == nil {
 			break
@@ -4826,6 +4777,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PlanningOrder", ec.unmarshalInputPlanningOrder),
 			graphql.NewInputUnmarshaler("PlanningWhereInput", ec.unmarshalInputPlanningWhereInput),
 			graphql.NewInputUnmarshaler("PointChecklistOrder", ec.unmarshalInputPointChecklistOrder),
+			graphql.NewInputUnmarshaler("PointChecklistWhereInput", ec.unmarshalInputPointChecklistWhereInput),
 			graphql.NewInputUnmarshaler("PointControleInput", ec.unmarshalInputPointControleInput),
 			graphql.NewInputUnmarshaler("ReponsePointInput", ec.unmarshalInputReponsePointInput),
 			graphql.NewInputUnmarshaler("SaisirTempsInput", ec.unmarshalInputSaisirTempsInput),
@@ -5589,8 +5541,6 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_description(ctx, field)
 	case "clientID":
 		return ec.fieldContext_Equipement_clientID(ctx, field)
-	case "checklistModeleID":
-		return ec.fieldContext_Equipement_checklistModeleID(ctx, field)
 	case "client":
 		return ec.fieldContext_Equipement_client(ctx, field)
 	case "interventions":
@@ -5733,8 +5683,6 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
 	case "niveauRequis":
 		return ec.fieldContext_Intervention_niveauRequis(ctx, field)
-	case "checklistModeleID":
-		return ec.fieldContext_Intervention_checklistModeleID(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Intervention_equipement(ctx, field)
 	case "technicien":
@@ -6087,8 +6035,6 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_technicienID(ctx, field)
 	case "dateDebut":
 		return ec.fieldContext_Planning_dateDebut(ctx, field)
-	case "checklistModeleID":
-		return ec.fieldContext_Planning_checklistModeleID(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Planning_equipement(ctx, field)
 	case "technicien":
@@ -6165,18 +6111,10 @@ func (ec *executionContext) childFields_PointChecklist(ctx context.Context, fiel
 		return ec.fieldContext_PointChecklist_valeur(ctx, field)
 	case "texte":
 		return ec.fieldContext_PointChecklist_texte(ctx, field)
-	case "documentID":
-		return ec.fieldContext_PointChecklist_documentID(ctx, field)
 	case "horsLimites":
 		return ec.fieldContext_PointChecklist_horsLimites(ctx, field)
 	case "reponduLe":
 		return ec.fieldContext_PointChecklist_reponduLe(ctx, field)
-	case "reponduParID":
-		return ec.fieldContext_PointChecklist_reponduParID(ctx, field)
-	case "demandeID":
-		return ec.fieldContext_PointChecklist_demandeID(ctx, field)
-	case "interventionID":
-		return ec.fieldContext_PointChecklist_interventionID(ctx, field)
 	case "intervention":
 		return ec.fieldContext_PointChecklist_intervention(ctx, field)
 	case "photo":
@@ -12292,29 +12230,6 @@ func (ec *executionContext) fieldContext_Equipement_clientID(_ context.Context, 
 	return graphql.NewScalarFieldContext("Equipement", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Equipement_checklistModeleID(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Equipement_checklistModeleID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChecklistModeleID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Equipement_checklistModeleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Equipement", field, false, false, "ID")
-}
-
 func (ec *executionContext) _Equipement_client(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13781,29 +13696,6 @@ func (ec *executionContext) _Intervention_niveauRequis(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Intervention_niveauRequis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "NiveauCompetence")
-}
-
-func (ec *executionContext) _Intervention_checklistModeleID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Intervention_checklistModeleID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChecklistModeleID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Intervention_checklistModeleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Intervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
@@ -21029,29 +20921,6 @@ func (ec *executionContext) fieldContext_Planning_dateDebut(_ context.Context, f
 	return graphql.NewScalarFieldContext("Planning", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Planning_checklistModeleID(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Planning_checklistModeleID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChecklistModeleID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Planning_checklistModeleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Planning", field, false, false, "ID")
-}
-
 func (ec *executionContext) _Planning_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21734,29 +21603,6 @@ func (ec *executionContext) fieldContext_PointChecklist_texte(_ context.Context,
 	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "String")
 }
 
-func (ec *executionContext) _PointChecklist_documentID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PointChecklist_documentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DocumentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PointChecklist_documentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
-}
-
 func (ec *executionContext) _PointChecklist_horsLimites(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21801,75 +21647,6 @@ func (ec *executionContext) _PointChecklist_reponduLe(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_PointChecklist_reponduLe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "Time")
-}
-
-func (ec *executionContext) _PointChecklist_reponduParID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PointChecklist_reponduParID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReponduParID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PointChecklist_reponduParID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
-}
-
-func (ec *executionContext) _PointChecklist_demandeID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PointChecklist_demandeID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DemandeID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PointChecklist_demandeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
-}
-
-func (ec *executionContext) _PointChecklist_interventionID(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PointChecklist_interventionID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InterventionID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PointChecklist_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PointChecklist", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PointChecklist_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
@@ -33001,7 +32778,7 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "checklistModeleID", "checklistModeleIDNEQ", "checklistModeleIDIn", "checklistModeleIDNotIn", "checklistModeleIDIsNil", "checklistModeleIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasChecklistModele", "hasChecklistModeleWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasChecklistModele", "hasChecklistModeleWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34177,48 +33954,6 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ClientIDNotNil = data
-		case "checklistModeleID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleID = data
-		case "checklistModeleIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNEQ = data
-		case "checklistModeleIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDIn = data
-		case "checklistModeleIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNotIn = data
-		case "checklistModeleIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDIsNil = data
-		case "checklistModeleIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNotNil = data
 		case "hasClient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -35722,7 +35457,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "checklistModeleID", "checklistModeleIDNEQ", "checklistModeleIDIn", "checklistModeleIDNotIn", "checklistModeleIDIsNil", "checklistModeleIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasChecklist", "hasChecklistWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37612,48 +37347,6 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.NiveauRequisNotNil = data
-		case "checklistModeleID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleID = data
-		case "checklistModeleIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNEQ = data
-		case "checklistModeleIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDIn = data
-		case "checklistModeleIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNotIn = data
-		case "checklistModeleIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDIsNil = data
-		case "checklistModeleIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -37864,6 +37557,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasChecklistModeleWith = data
+		case "hasChecklist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklist"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklist = data
+		case "hasChecklistWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistWith"))
+			data, err := ec.unmarshalOPointChecklistWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasChecklistWith = data
 		case "hasUtilisations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUtilisations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -40719,7 +40426,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "checklistModeleID", "checklistModeleIDNEQ", "checklistModeleIDIn", "checklistModeleIDNotIn", "checklistModeleIDIsNil", "checklistModeleIDNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41587,48 +41294,6 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DateDebutNotNil = data
-		case "checklistModeleID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleID = data
-		case "checklistModeleIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNEQ = data
-		case "checklistModeleIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDIn = data
-		case "checklistModeleIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNotIn = data
-		case "checklistModeleIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDIsNil = data
-		case "checklistModeleIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checklistModeleIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChecklistModeleIDNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -41752,6 +41417,1021 @@ func (ec *executionContext) unmarshalInputPointChecklistOrder(ctx context.Contex
 func UnmarshalPointChecklistOrder(ctx context.Context, raw any) (ent.PointChecklistOrder, error) {
 	var out ent.PointChecklistOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointChecklistOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointChecklistWhereInput(ctx context.Context, obj any) (ent.PointChecklistWhereInput, error) {
+	var it ent.PointChecklistWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "libelle", "libelleNEQ", "libelleIn", "libelleNotIn", "libelleGT", "libelleGTE", "libelleLT", "libelleLTE", "libelleContains", "libelleHasPrefix", "libelleHasSuffix", "libelleEqualFold", "libelleContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "obligatoire", "obligatoireNEQ", "unite", "uniteNEQ", "uniteIn", "uniteNotIn", "uniteGT", "uniteGTE", "uniteLT", "uniteLTE", "uniteContains", "uniteHasPrefix", "uniteHasSuffix", "uniteIsNil", "uniteNotNil", "uniteEqualFold", "uniteContainsFold", "min", "minNEQ", "minIn", "minNotIn", "minGT", "minGTE", "minLT", "minLTE", "minIsNil", "minNotNil", "max", "maxNEQ", "maxIn", "maxNotIn", "maxGT", "maxGTE", "maxLT", "maxLTE", "maxIsNil", "maxNotNil", "demandeSiHorsLimites", "demandeSiHorsLimitesNEQ", "coche", "cocheNEQ", "cocheIsNil", "cocheNotNil", "valeur", "valeurNEQ", "valeurIn", "valeurNotIn", "valeurGT", "valeurGTE", "valeurLT", "valeurLTE", "valeurIsNil", "valeurNotNil", "texte", "texteNEQ", "texteIn", "texteNotIn", "texteGT", "texteGTE", "texteLT", "texteLTE", "texteContains", "texteHasPrefix", "texteHasSuffix", "texteIsNil", "texteNotNil", "texteEqualFold", "texteContainsFold", "horsLimites", "horsLimitesNEQ", "reponduLe", "reponduLeNEQ", "reponduLeIn", "reponduLeNotIn", "reponduLeGT", "reponduLeGTE", "reponduLeLT", "reponduLeLTE", "reponduLeIsNil", "reponduLeNotNil", "hasIntervention", "hasInterventionWith", "hasPhoto", "hasPhotoWith", "hasReponduPar", "hasReponduParWith", "hasDemande", "hasDemandeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPointChecklistWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPointChecklistWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPointChecklistWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "positionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionNEQ = data
+		case "positionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionIn = data
+		case "positionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionNotIn = data
+		case "positionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionGT = data
+		case "positionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionGTE = data
+		case "positionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionLT = data
+		case "positionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionLTE = data
+		case "libelle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Libelle = data
+		case "libelleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleNEQ = data
+		case "libelleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleIn = data
+		case "libelleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleNotIn = data
+		case "libelleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleGT = data
+		case "libelleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleGTE = data
+		case "libelleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleLT = data
+		case "libelleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleLTE = data
+		case "libelleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleContains = data
+		case "libelleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleHasPrefix = data
+		case "libelleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleHasSuffix = data
+		case "libelleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleEqualFold = data
+		case "libelleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleContainsFold = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOTypePoint2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOTypePoint2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOTypePoint2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePointᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOTypePoint2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePointᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "obligatoire":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("obligatoire"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Obligatoire = data
+		case "obligatoireNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("obligatoireNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObligatoireNEQ = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "uniteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNEQ = data
+		case "uniteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteIn = data
+		case "uniteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNotIn = data
+		case "uniteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteGT = data
+		case "uniteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteGTE = data
+		case "uniteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteLT = data
+		case "uniteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteLTE = data
+		case "uniteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteContains = data
+		case "uniteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteHasPrefix = data
+		case "uniteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteHasSuffix = data
+		case "uniteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteIsNil = data
+		case "uniteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNotNil = data
+		case "uniteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteEqualFold = data
+		case "uniteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteContainsFold = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "minNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinNEQ = data
+		case "minIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinIn = data
+		case "minNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinNotIn = data
+		case "minGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinGT = data
+		case "minGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinGTE = data
+		case "minLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinLT = data
+		case "minLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinLTE = data
+		case "minIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinIsNil = data
+		case "minNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinNotNil = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		case "maxNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxNEQ = data
+		case "maxIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxIn = data
+		case "maxNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxNotIn = data
+		case "maxGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxGT = data
+		case "maxGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxGTE = data
+		case "maxLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxLT = data
+		case "maxLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxLTE = data
+		case "maxIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxIsNil = data
+		case "maxNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxNotNil = data
+		case "demandeSiHorsLimites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeSiHorsLimites"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeSiHorsLimites = data
+		case "demandeSiHorsLimitesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeSiHorsLimitesNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeSiHorsLimitesNEQ = data
+		case "coche":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coche"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Coche = data
+		case "cocheNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cocheNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CocheNEQ = data
+		case "cocheIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cocheIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CocheIsNil = data
+		case "cocheNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cocheNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CocheNotNil = data
+		case "valeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeur"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Valeur = data
+		case "valeurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurNEQ = data
+		case "valeurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurIn = data
+		case "valeurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurNotIn = data
+		case "valeurGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurGT = data
+		case "valeurGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurGTE = data
+		case "valeurLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurLT = data
+		case "valeurLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurLTE = data
+		case "valeurIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurIsNil = data
+		case "valeurNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurNotNil = data
+		case "texte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texte"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Texte = data
+		case "texteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteNEQ = data
+		case "texteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteIn = data
+		case "texteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteNotIn = data
+		case "texteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteGT = data
+		case "texteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteGTE = data
+		case "texteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteLT = data
+		case "texteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteLTE = data
+		case "texteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteContains = data
+		case "texteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteHasPrefix = data
+		case "texteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteHasSuffix = data
+		case "texteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteIsNil = data
+		case "texteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteNotNil = data
+		case "texteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteEqualFold = data
+		case "texteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("texteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TexteContainsFold = data
+		case "horsLimites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("horsLimites"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HorsLimites = data
+		case "horsLimitesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("horsLimitesNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HorsLimitesNEQ = data
+		case "reponduLe":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLe"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLe = data
+		case "reponduLeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeNEQ = data
+		case "reponduLeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeIn = data
+		case "reponduLeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeNotIn = data
+		case "reponduLeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeGT = data
+		case "reponduLeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeGTE = data
+		case "reponduLeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeLT = data
+		case "reponduLeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeLTE = data
+		case "reponduLeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeIsNil = data
+		case "reponduLeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reponduLeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReponduLeNotNil = data
+		case "hasIntervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIntervention = data
+		case "hasInterventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionWith = data
+		case "hasPhoto":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPhoto"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPhoto = data
+		case "hasPhotoWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPhotoWith"))
+			data, err := ec.unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPhotoWith = data
+		case "hasReponduPar":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReponduPar"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReponduPar = data
+		case "hasReponduParWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReponduParWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReponduParWith = data
+		case "hasDemande":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemande"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemande = data
+		case "hasDemandeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandeWith"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemandeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointChecklistWhereInput unmarshals raw into the PointChecklistWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointChecklistWhereInput(ctx context.Context, raw any) (ent.PointChecklistWhereInput, error) {
+	var out ent.PointChecklistWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointChecklistWhereInput", raw, &out)
 	return out, err
 }
 
@@ -48914,11 +49594,6 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "checklistModeleID":
-			out.Values[i] = ec._Equipement_checklistModeleID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "client":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -49331,11 +50006,6 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			}
 		case "niveauRequis":
 			out.Values[i] = ec._Intervention_niveauRequis(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "checklistModeleID":
-			out.Values[i] = ec._Intervention_checklistModeleID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -50923,11 +51593,6 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "checklistModeleID":
-			out.Values[i] = ec._Planning_checklistModeleID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -51174,11 +51839,6 @@ func (ec *executionContext) _PointChecklist(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "documentID":
-			out.Values[i] = ec._PointChecklist_documentID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "horsLimites":
 			out.Values[i] = ec._PointChecklist_horsLimites(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51187,21 +51847,6 @@ func (ec *executionContext) _PointChecklist(ctx context.Context, sel ast.Selecti
 		case "reponduLe":
 			out.Values[i] = ec._PointChecklist_reponduLe(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "reponduParID":
-			out.Values[i] = ec._PointChecklist_reponduParID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "demandeID":
-			out.Values[i] = ec._PointChecklist_demandeID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "interventionID":
-			out.Values[i] = ec._PointChecklist_interventionID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "intervention":
@@ -53363,6 +54008,20 @@ func (ec *executionContext) unmarshalNEquipementWhereInput2ᚖgithubᚗcomᚋmif
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNFrequence2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐFrequence(ctx context.Context, v any) (domain.Frequence, error) {
 	var res domain.Frequence
 	err := res.UnmarshalGQL(v)
@@ -53846,6 +54505,11 @@ func (ec *executionContext) marshalNPointChecklistOrderField2ᚖgithubᚗcomᚋm
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalNPointChecklistWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInput(ctx context.Context, v any) (*ent.PointChecklistWhereInput, error) {
+	res, err := ec.unmarshalInputPointChecklistWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPointControle2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPointControle(ctx context.Context, sel ast.SelectionSet, v domain.PointControle) graphql.Marshaler {
@@ -55234,6 +55898,41 @@ func (ec *executionContext) unmarshalOEquipementWhereInput2ᚖgithubᚗcomᚋmif
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -56257,6 +56956,31 @@ func (ec *executionContext) marshalOPointChecklist2ᚕᚖgithubᚗcomᚋmifmaroc
 	return ret
 }
 
+func (ec *executionContext) unmarshalOPointChecklistWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInputᚄ(ctx context.Context, v any) ([]*ent.PointChecklistWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointChecklistWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointChecklistWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointChecklistWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPointChecklistWhereInput(ctx context.Context, v any) (*ent.PointChecklistWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointChecklistWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPriorite2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPrioriteᚄ(ctx context.Context, v any) ([]domain.Priorite, error) {
 	if v == nil {
 		return nil, nil
@@ -56992,6 +57716,58 @@ func (ec *executionContext) unmarshalOTypeMouvement2ᚖgithubᚗcomᚋmifmaroc�
 }
 
 func (ec *executionContext) marshalOTypeMouvement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypeMouvement(ctx context.Context, sel ast.SelectionSet, v *domain.TypeMouvement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTypePoint2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePointᚄ(ctx context.Context, v any) ([]domain.TypePoint, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.TypePoint, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTypePoint2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePointᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.TypePoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTypePoint2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx context.Context, v any) (*domain.TypePoint, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(domain.TypePoint)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTypePoint2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx context.Context, sel ast.SelectionSet, v *domain.TypePoint) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -314,7 +314,7 @@ func TestKPIs(t *testing.T) {
 	e := newIvEnv(t)
 	api := e.As(t, e.resp)
 	var c struct{ CreateIntervention struct{ ID string } }
-	api.MustData(`mutation { createIntervention(input: {titre: "Révision", priorite: HAUTE}) { id } }`, nil, &c)
+	api.MustData(`mutation { createIntervention(input: {titre: "Révision", priorite: HAUTE, rapport: "Révision faite."}) { id } }`, nil, &c)
 	id := c.CreateIntervention.ID
 	api.MustData(`mutation($id: ID!, $t: ID!) { assignIntervention(id: $id, technicienId: $t) { id } }`,
 		map[string]any{"id": id, "t": strconv.Itoa(e.tech.ID)}, &struct{}{})

@@ -28,7 +28,7 @@ func recipients(e *ivEnv, typ domain.NotificationType, ivID int) []string {
 func TestAutomaticNotifications(t *testing.T) {
 	e := newIvEnv(t)
 	e.User(t, "Resp2", domain.RoleResponsable)
-	iv := e.Client.Intervention.Create().SetTitre("Courroie").SetDemandeur(e.clientUser).SetClient(e.societe).SaveX(e.Sys)
+	iv := e.Client.Intervention.Create().SetTitre("Courroie").SetDemandeur(e.clientUser).SetClient(e.societe).SetRapport("Courroie changée.").SaveX(e.Sys)
 	id := strconv.Itoa(iv.ID)
 	api := e.As(t, e.resp)
 

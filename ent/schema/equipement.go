@@ -68,7 +68,8 @@ func (Equipement) Fields() []ent.Field {
 		field.Int("checklist_modele_id").
 			Optional().
 			Nillable().
-			Comment("the checklist its interventions copy when they open, unless they or their planning name another"),
+			Comment("the checklist its interventions copy when they open, unless they or their planning name another").
+			Annotations(hiddenKey),
 	}
 }
 

@@ -148,7 +148,8 @@ func (Intervention) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Immutable().
-			Comment("the checklist template copied when it opened: the one given, else its planning's, else its equipement's"),
+			Comment("the checklist template copied when it opened: the one given, else its planning's, else its equipement's").
+			Annotations(hiddenKey),
 	}
 }
 

@@ -60,6 +60,10 @@ func hasRole(roles ...domain.Role) entgql.Directive {
 // wants a version byte first. Nothing filters on these columns.
 var jsonText = map[string]string{dialect.Postgres: "json"}
 
+// hiddenKey keeps a foreign key out of the GraphQL type and its filters, where it would show
+// a row the viewer may not read: the edge shows the row, under that row's own rule.
+var hiddenKey = entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)
+
 // relayList is the annotation set of an entity the API lists at the root with a Relay
 // connection (first/after/last/before, orderBy, where, totalCount) and creates and updates
 // through generated inputs. With readers, only those roles may list it (@hasRole); the rows

@@ -76,7 +76,8 @@ func (Planning) Fields() []ent.Field {
 		field.Int("checklist_modele_id").
 			Optional().
 			Nillable().
-			Comment("the checklist each of its interventions copies when it opens"),
+			Comment("the checklist each of its interventions copies when it opens").
+			Annotations(hiddenKey),
 	}
 }
 

@@ -42,12 +42,14 @@ func (PointChecklist) Fields() []ent.Field {
 		field.Bool("coche").Optional().Nillable().Comment("the answer of a CASE"),
 		field.Float("valeur").Optional().Nillable().Comment("the answer of a MESURE"),
 		field.Text("texte").Optional().Nillable().Comment("the answer of a TEXTE, or the value chosen for a CHOIX"),
-		field.Int("document_id").Optional().Nillable().Comment("the answer of a PHOTO: a document of the intervention"),
+		field.Int("document_id").Optional().Nillable().Comment("the answer of a PHOTO: a document of the intervention").
+			Annotations(hiddenKey),
 		field.Bool("hors_limites").Default(false).Comment("the MESURE read is outside [min, max]"),
 		field.Time("repondu_le").Optional().Nillable().Comment("when it was last answered; empty while unanswered"),
-		field.Int("repondu_par_id").Optional().Nillable(),
-		field.Int("demande_id").Optional().Nillable().Comment("the work request its out-of-bounds measure opened"),
-		field.Int("intervention_id").Immutable(),
+		field.Int("repondu_par_id").Optional().Nillable().Annotations(hiddenKey),
+		field.Int("demande_id").Optional().Nillable().Comment("the work request its out-of-bounds measure opened").
+			Annotations(hiddenKey),
+		field.Int("intervention_id").Immutable().Annotations(hiddenKey),
 	}
 }
 
@@ -68,11 +70,10 @@ func (PointChecklist) Indexes() []ent.Index {
 	}
 }
 
-// Annotations of the PointChecklist: read through Intervention.checklist, answered through
-// repondrePointChecklist.
-func (PointChecklist) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput)}
-}
+// Annotations of the PointChecklist: read through Intervention.checklist (and filtered
+// through it: interventions(where: {hasChecklistWith: {horsLimites: true}})), answered
+// through repondrePointChecklist.
+func (PointChecklist) Annotations() []schema.Annotation { return nil }
 
 // Policy of the PointChecklist: see internal/access.
 func (PointChecklist) Policy() ent.Policy { return access.Policy(access.PointChecklistRows, nil) }
