@@ -2,7 +2,7 @@
 # Load benchmarks of BENCHMARKS.md: a server on a seeded PostgreSQL database, driven at fixed
 # rates by cmd/loadtest on the same machine.
 #
-#   scripts/bench.sh            the targets: list, detail, status change, login, each for
+#   scripts/bench.sh            the targets: list, detail, work order, status change, login, each for
 #                               DURATION (60s) after WARMUP (10s)
 #   scripts/bench.sh stock      stock movements (restocks and uses alternated) at STOCK_RATE
 #                               (100/s) on the 100,000-intervention database, whose seeded
@@ -107,6 +107,7 @@ targets)
 	start_server "$(database erp_bench_100k 100000)"
 	load list 300
 	load detail 1000
+	load workorder 1000
 	load status 100
 	load login 5
 	load filtered 100

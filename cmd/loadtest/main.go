@@ -1,6 +1,7 @@
 // Command loadtest drives a running server at a fixed rate (open loop, with vegeta) and
 // prints throughput and latency percentiles per scenario: the nested intervention list,
-// node(id:) details, status changes, stock movements and logins.
+// node(id:) details, work orders (a detail with its checklist, time sheet and comments),
+// status changes, stock movements and logins.
 //
 //	erp seed --size large && erp serve &   # then:
 //	go run ./cmd/loadtest -email responsable1@seed.mif.ma -password seed-mot-de-passe \
@@ -64,7 +65,7 @@ func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
-	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, status, stock, login, mix, baseline or amplify")
+	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, workorder, status, stock, login, mix, baseline or amplify")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
@@ -100,13 +101,18 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	var parts []string
+	var parts, orders []string
+	if *scenario == "workorder" {
+		if orders, err = workOrderIDs(*base, token); err != nil {
+			return err
+		}
+	}
 	if *scenario == "stock" {
 		if parts, err = pieceIDs(*base, token); err != nil {
 			return err
 		}
 	}
-	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved, parts)
+	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved, parts, orders)
 	if err != nil {
 		return err
 	}
@@ -229,7 +235,7 @@ func millis(d time.Duration) string {
 	return strconv.FormatFloat(v, 'f', decimals, 64) + " ms"
 }
 
-func targeterFor(scenario, base, token, email, password string, viewed, moved, parts []string) (vegeta.Targeter, error) {
+func targeterFor(scenario, base, token, email, password string, viewed, moved, parts, orders []string) (vegeta.Targeter, error) {
 	gql := func(query string, vars map[string]any) vegeta.Target {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 		return vegeta.Target{Method: http.MethodPost, URL: base + "/graphql", Body: body,
@@ -286,6 +292,11 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved, p
 		return filtered, nil
 	case "detail":
 		return det, nil
+	case "workorder":
+		return func(t *vegeta.Target) error {
+			*t = gql(workOrder, map[string]any{"id": orders[n.Add(1)%uint64(len(orders))]})
+			return nil
+		}, nil
 	case "status":
 		return status, nil
 	case "stock":
@@ -309,7 +320,7 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved, p
 			}
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, detail, status, stock, login, mix or baseline", scenario)
+	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, detail, workorder, status, stock, login, mix or baseline", scenario)
 }
 
 func login(base, email, password string) (string, error) {
