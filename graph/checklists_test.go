@@ -217,3 +217,91 @@ func TestChecklistFromPlanningBlocksClosure(t *testing.T) {
 		})
 	}
 }
+
+// Which template new work copies: the one chosen, else the equipement's; an archived one is
+// refused when chosen and skipped when inherited; a client cannot choose; a template named
+// anywhere cannot be deleted.
+func TestChecklistChoice(t *testing.T) {
+	e := newIvEnv(t)
+	admin, resp := e.As(t, e.admin), e.As(t, e.resp)
+	template := func(nom string) string {
+		var c struct{ CreateChecklistModele struct{ ID string } }
+		admin.MustData(clCreate, map[string]any{"in": map[string]any{"nom": nom, "points": clPoints()[:2]}}, &c)
+		return c.CreateChecklistModele.ID
+	}
+	onEq, chosen := template("Équipement"), template("Choisie")
+	admin.MustData(`mutation($id: ID!, $m: ID!) { updateEquipement(id: $id, input: {checklistModeleID: $m}) { id } }`,
+		map[string]any{"id": e.eq.ID, "m": onEq}, &struct{}{})
+	e.Client.Societe.UpdateOne(e.societe).AddEquipements(e.eq).ExecX(e.Sys)
+	// create opens an intervention as api and returns the template it copied (read as the
+	// server: a client does not read templates) after checking it has its points.
+	create := func(api interface {
+		MustData(string, map[string]any, any)
+	}, in map[string]any) *string {
+		var c struct {
+			CreateIntervention struct {
+				ID        string
+				Checklist []struct{ Libelle string }
+			}
+		}
+		api.MustData(`mutation($in: CreateInterventionInput!) { createIntervention(input: $in) { id checklist { libelle } } }`,
+			map[string]any{"in": in}, &c)
+		id, _ := strconv.Atoi(c.CreateIntervention.ID)
+		m := e.Client.Intervention.GetX(e.Sys, id).ChecklistModeleID
+		want := 0
+		if m != nil {
+			want = 2
+		}
+		if len(c.CreateIntervention.Checklist) != want {
+			t.Fatalf("template %v, %d points read, want %d", m, len(c.CreateIntervention.Checklist), want)
+		}
+		if m == nil {
+			return nil
+		}
+		s := strconv.Itoa(*m)
+		return &s
+	}
+	for _, tc := range []struct {
+		name string
+		in   map[string]any
+		want *string
+	}{
+		{"Equipement", map[string]any{"titre": "A", "equipementID": e.eq.ID}, &onEq},
+		{"Chosen", map[string]any{"titre": "B", "equipementID": e.eq.ID, "checklistModeleID": chosen}, &chosen},
+		{"None", map[string]any{"titre": "C"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := create(resp, tc.in); (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+				t.Errorf("template %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// A client's request on his equipment takes its template, whatever he names.
+	if got := create(e.As(t, e.clientUser), map[string]any{"titre": "D", "equipementID": e.eq.ID, "checklistModeleID": chosen}); got == nil || *got != onEq {
+		t.Errorf("a client's choice: template %v, want the equipement's %s", got, onEq)
+	}
+
+	archive := `mutation($id: ID!) { archiveChecklistModele(id: $id) { actif } }`
+	admin.MustData(archive, map[string]any{"id": chosen}, &struct{}{})
+	admin.MustData(archive, map[string]any{"id": onEq}, &struct{}{})
+	if err := resp.MustFail(`mutation($in: CreateInterventionInput!) { createIntervention(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"titre": "E", "checklistModeleID": chosen}}); err.Code() != string(domain.CodeBadUserInput) {
+		t.Errorf("choosing an archived template: %s", err.Code())
+	}
+	if got := create(resp, map[string]any{"titre": "F", "equipementID": e.eq.ID}); got != nil {
+		t.Errorf("an archived equipement template was copied: %v", *got)
+	}
+
+	del := `mutation($id: ID!) { deleteChecklistModele(id: $id) }`
+	if err := admin.MustFail(del, map[string]any{"id": onEq}); err.Code() != string(domain.CodeConflict) || !strings.Contains(err.Message, "equipements") {
+		t.Errorf("deleting a template in use: %s %s", err.Code(), err.Message)
+	}
+	unused := template("Inutilisée")
+	admin.MustData(del, map[string]any{"id": unused}, &struct{}{})
+	if n := e.Client.ChecklistModele.Query().CountX(e.Sys); n != 2 {
+		t.Errorf("%d templates after deleting the unused one, want 2", n)
+	}
+	if err := e.As(t, e.techUser).MustFail(clCreate, map[string]any{"in": map[string]any{"nom": "X", "points": clPoints()}}); err.Code() != string(domain.CodeForbidden) {
+		t.Errorf("a technician writing a template: %s", err.Code())
+	}
+}

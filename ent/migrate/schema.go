@@ -16,7 +16,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "nom", Type: field.TypeString, Unique: true, Size: 200},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
-		{Name: "points", Type: field.TypeJSON, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "points", Type: field.TypeJSON, SchemaType: map[string]string{"postgres": "text"}},
 		{Name: "actif", Type: field.TypeBool, Default: true},
 	}
 	// ChecklistModelesTable holds the schema information for the "checklist_modeles" table.
@@ -1040,7 +1040,7 @@ var (
 		{Name: "unite", Type: field.TypeString, Nullable: true},
 		{Name: "min", Type: field.TypeFloat64, Nullable: true},
 		{Name: "max", Type: field.TypeFloat64, Nullable: true},
-		{Name: "choix", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "choix", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "text"}},
 		{Name: "demande_si_hors_limites", Type: field.TypeBool, Default: false},
 		{Name: "coche", Type: field.TypeBool, Nullable: true},
 		{Name: "valeur", Type: field.TypeFloat64, Nullable: true},

@@ -55,10 +55,10 @@ func hasRole(roles ...domain.Role) entgql.Directive {
 	return entgql.NewDirective("hasRole", &ast.Argument{Name: "roles", Value: list})
 }
 
-// jsonText is the column type of JSON fields: json, not jsonb, on PostgreSQL, whose binary
-// input (binary_parameters, see internal/database) takes the text as it is where jsonb's
-// wants a version byte first. Nothing filters on these columns.
-var jsonText = map[string]string{dialect.Postgres: "json"}
+// jsonText is the column type of JSON fields on PostgreSQL: text. jsonb's binary input
+// (binary_parameters, see internal/database) wants a version byte first, and json has no
+// equality, which the DISTINCT of ent's edge queries needs. Nothing filters on these columns.
+var jsonText = map[string]string{dialect.Postgres: "text"}
 
 // hiddenKey keeps a foreign key out of the GraphQL type and its filters, where it would show
 // a row the viewer may not read: the edge shows the row, under that row's own rule.
