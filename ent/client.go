@@ -707,6 +707,22 @@ func (c *CommentaireClient) QueryIntervention(_m *Commentaire) *InterventionQuer
 	return query
 }
 
+// QueryDemande queries the demande edge of a Commentaire.
+func (c *CommentaireClient) QueryDemande(_m *Commentaire) *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(commentaire.Table, commentaire.FieldID, id),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, commentaire.DemandeTable, commentaire.DemandeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryAuteur queries the auteur edge of a Commentaire.
 func (c *CommentaireClient) QueryAuteur(_m *Commentaire) *UserQuery {
 	query := (&UserClient{config: c.config}).Query()
@@ -1285,6 +1301,38 @@ func (c *DemandeInterventionClient) QueryTraitePar(_m *DemandeIntervention) *Use
 	return query
 }
 
+// QueryCommentaires queries the commentaires edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryCommentaires(_m *DemandeIntervention) *CommentaireQuery {
+	query := (&CommentaireClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(commentaire.Table, commentaire.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demandeintervention.CommentairesTable, demandeintervention.CommentairesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocuments queries the documents edge of a DemandeIntervention.
+func (c *DemandeInterventionClient) QueryDocuments(_m *DemandeIntervention) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demandeintervention.DocumentsTable, demandeintervention.DocumentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DemandeInterventionClient) Hooks() []Hook {
 	hooks := c.hooks.DemandeIntervention
@@ -1444,6 +1492,22 @@ func (c *DocumentClient) QueryUploadedBy(_m *Document) *UserQuery {
 			sqlgraph.From(document.Table, document.FieldID, id),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.UploadedByTable, document.UploadedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemande queries the demande edge of a Document.
+func (c *DocumentClient) QueryDemande(_m *Document) *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.DemandeTable, document.DemandeColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

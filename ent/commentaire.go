@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/commentaire"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/user"
 )
@@ -27,10 +28,12 @@ type Commentaire struct {
 	Texte string `json:"texte,omitempty"`
 	// read by ADMIN and RESPONSABLE only (technicians and clients never see it)
 	Interne bool `json:"interne,omitempty"`
-	// InterventionID holds the value of the "intervention_id" field.
-	InterventionID int `json:"intervention_id,omitempty"`
+	// the intervention discussed; unset for a comment on a work request
+	InterventionID *int `json:"intervention_id,omitempty"`
 	// AuteurID holds the value of the "auteur_id" field.
 	AuteurID int `json:"auteur_id,omitempty"`
+	// the work request discussed; unset for a comment on an intervention
+	DemandeID *int `json:"demande_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CommentaireQuery when eager-loading is set.
 	Edges        CommentaireEdges `json:"edges"`
@@ -41,13 +44,15 @@ type Commentaire struct {
 type CommentaireEdges struct {
 	// Intervention holds the value of the intervention edge.
 	Intervention *Intervention `json:"intervention,omitempty"`
+	// Demande holds the value of the demande edge.
+	Demande *DemandeIntervention `json:"demande,omitempty"`
 	// Auteur holds the value of the auteur edge.
 	Auteur *User `json:"auteur,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // InterventionOrErr returns the Intervention value or an error if the edge
@@ -61,12 +66,23 @@ func (e CommentaireEdges) InterventionOrErr() (*Intervention, error) {
 	return nil, &NotLoadedError{edge: "intervention"}
 }
 
+// DemandeOrErr returns the Demande value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e CommentaireEdges) DemandeOrErr() (*DemandeIntervention, error) {
+	if e.Demande != nil {
+		return e.Demande, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: demandeintervention.Label}
+	}
+	return nil, &NotLoadedError{edge: "demande"}
+}
+
 // AuteurOrErr returns the Auteur value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e CommentaireEdges) AuteurOrErr() (*User, error) {
 	if e.Auteur != nil {
 		return e.Auteur, nil
-	} else if e.loadedTypes[1] {
+	} else if e.loadedTypes[2] {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "auteur"}
@@ -79,7 +95,7 @@ func (*Commentaire) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case commentaire.FieldInterne:
 			values[i] = new(sql.NullBool)
-		case commentaire.FieldID, commentaire.FieldInterventionID, commentaire.FieldAuteurID:
+		case commentaire.FieldID, commentaire.FieldInterventionID, commentaire.FieldAuteurID, commentaire.FieldDemandeID:
 			values[i] = new(sql.NullInt64)
 		case commentaire.FieldTexte:
 			values[i] = new(sql.NullString)
@@ -134,13 +150,21 @@ func (_m *Commentaire) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field intervention_id", values[i])
 			} else if value.Valid {
-				_m.InterventionID = int(value.Int64)
+				_m.InterventionID = new(int)
+				*_m.InterventionID = int(value.Int64)
 			}
 		case commentaire.FieldAuteurID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field auteur_id", values[i])
 			} else if value.Valid {
 				_m.AuteurID = int(value.Int64)
+			}
+		case commentaire.FieldDemandeID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field demande_id", values[i])
+			} else if value.Valid {
+				_m.DemandeID = new(int)
+				*_m.DemandeID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -158,6 +182,11 @@ func (_m *Commentaire) Value(name string) (ent.Value, error) {
 // QueryIntervention queries the "intervention" edge of the Commentaire entity.
 func (_m *Commentaire) QueryIntervention() *InterventionQuery {
 	return NewCommentaireClient(_m.config).QueryIntervention(_m)
+}
+
+// QueryDemande queries the "demande" edge of the Commentaire entity.
+func (_m *Commentaire) QueryDemande() *DemandeInterventionQuery {
+	return NewCommentaireClient(_m.config).QueryDemande(_m)
 }
 
 // QueryAuteur queries the "auteur" edge of the Commentaire entity.
@@ -200,11 +229,18 @@ func (_m *Commentaire) String() string {
 	builder.WriteString("interne=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Interne))
 	builder.WriteString(", ")
-	builder.WriteString("intervention_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.InterventionID))
+	if v := _m.InterventionID; v != nil {
+		builder.WriteString("intervention_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("auteur_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AuteurID))
+	builder.WriteString(", ")
+	if v := _m.DemandeID; v != nil {
+		builder.WriteString("demande_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/commentaire"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/user"
 )
@@ -78,15 +79,42 @@ func (_c *CommentaireCreate) SetInterventionID(v int) *CommentaireCreate {
 	return _c
 }
 
+// SetNillableInterventionID sets the "intervention_id" field if the given value is not nil.
+func (_c *CommentaireCreate) SetNillableInterventionID(v *int) *CommentaireCreate {
+	if v != nil {
+		_c.SetInterventionID(*v)
+	}
+	return _c
+}
+
 // SetAuteurID sets the "auteur_id" field.
 func (_c *CommentaireCreate) SetAuteurID(v int) *CommentaireCreate {
 	_c.mutation.SetAuteurID(v)
 	return _c
 }
 
+// SetDemandeID sets the "demande_id" field.
+func (_c *CommentaireCreate) SetDemandeID(v int) *CommentaireCreate {
+	_c.mutation.SetDemandeID(v)
+	return _c
+}
+
+// SetNillableDemandeID sets the "demande_id" field if the given value is not nil.
+func (_c *CommentaireCreate) SetNillableDemandeID(v *int) *CommentaireCreate {
+	if v != nil {
+		_c.SetDemandeID(*v)
+	}
+	return _c
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_c *CommentaireCreate) SetIntervention(v *Intervention) *CommentaireCreate {
 	return _c.SetInterventionID(v.ID)
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_c *CommentaireCreate) SetDemande(v *DemandeIntervention) *CommentaireCreate {
+	return _c.SetDemandeID(v.ID)
 }
 
 // SetAuteur sets the "auteur" edge to the User entity.
@@ -171,14 +199,8 @@ func (_c *CommentaireCreate) check() error {
 	if _, ok := _c.mutation.Interne(); !ok {
 		return &ValidationError{Name: "interne", err: errors.New(`ent: missing required field "Commentaire.interne"`)}
 	}
-	if _, ok := _c.mutation.InterventionID(); !ok {
-		return &ValidationError{Name: "intervention_id", err: errors.New(`ent: missing required field "Commentaire.intervention_id"`)}
-	}
 	if _, ok := _c.mutation.AuteurID(); !ok {
 		return &ValidationError{Name: "auteur_id", err: errors.New(`ent: missing required field "Commentaire.auteur_id"`)}
-	}
-	if len(_c.mutation.InterventionIDs()) == 0 {
-		return &ValidationError{Name: "intervention", err: errors.New(`ent: missing required edge "Commentaire.intervention"`)}
 	}
 	if len(_c.mutation.AuteurIDs()) == 0 {
 		return &ValidationError{Name: "auteur", err: errors.New(`ent: missing required edge "Commentaire.auteur"`)}
@@ -240,7 +262,24 @@ func (_c *CommentaireCreate) createSpec() (*Commentaire, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.InterventionID = nodes[0]
+		_node.InterventionID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   commentaire.DemandeTable,
+			Columns: []string{commentaire.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.DemandeID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.AuteurIDs(); len(nodes) > 0 {
@@ -358,6 +397,9 @@ func (u *CommentaireUpsertOne) UpdateNewValues() *CommentaireUpsertOne {
 		}
 		if _, exists := u.create.mutation.AuteurID(); exists {
 			s.SetIgnore(commentaire.FieldAuteurID)
+		}
+		if _, exists := u.create.mutation.DemandeID(); exists {
+			s.SetIgnore(commentaire.FieldDemandeID)
 		}
 	}))
 	return u
@@ -605,6 +647,9 @@ func (u *CommentaireUpsertBulk) UpdateNewValues() *CommentaireUpsertBulk {
 			}
 			if _, exists := b.mutation.AuteurID(); exists {
 				s.SetIgnore(commentaire.FieldAuteurID)
+			}
+			if _, exists := b.mutation.DemandeID(); exists {
+				s.SetIgnore(commentaire.FieldDemandeID)
 			}
 		}
 	}))

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/commentaire"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/user"
@@ -27,6 +28,7 @@ type CommentaireQuery struct {
 	inters           []Interceptor
 	predicates       []predicate.Commentaire
 	withIntervention *InterventionQuery
+	withDemande      *DemandeInterventionQuery
 	withAuteur       *UserQuery
 	loadTotal        []func(context.Context, []*Commentaire) error
 	modifiers        []func(*sql.Selector)
@@ -81,6 +83,28 @@ func (_q *CommentaireQuery) QueryIntervention() *InterventionQuery {
 			sqlgraph.From(commentaire.Table, commentaire.FieldID, selector),
 			sqlgraph.To(intervention.Table, intervention.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, commentaire.InterventionTable, commentaire.InterventionColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDemande chains the current query on the "demande" edge.
+func (_q *CommentaireQuery) QueryDemande() *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(commentaire.Table, commentaire.FieldID, selector),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, commentaire.DemandeTable, commentaire.DemandeColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -303,6 +327,7 @@ func (_q *CommentaireQuery) Clone() *CommentaireQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Commentaire{}, _q.predicates...),
 		withIntervention: _q.withIntervention.Clone(),
+		withDemande:      _q.withDemande.Clone(),
 		withAuteur:       _q.withAuteur.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -319,6 +344,17 @@ func (_q *CommentaireQuery) WithIntervention(opts ...func(*InterventionQuery)) *
 		opt(query)
 	}
 	_q.withIntervention = query
+	return _q
+}
+
+// WithDemande tells the query-builder to eager-load the nodes that are connected to
+// the "demande" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CommentaireQuery) WithDemande(opts ...func(*DemandeInterventionQuery)) *CommentaireQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDemande = query
 	return _q
 }
 
@@ -417,8 +453,9 @@ func (_q *CommentaireQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Commentaire{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withIntervention != nil,
+			_q.withDemande != nil,
 			_q.withAuteur != nil,
 		}
 	)
@@ -449,6 +486,12 @@ func (_q *CommentaireQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withDemande; query != nil {
+		if err := _q.loadDemande(ctx, query, nodes, nil,
+			func(n *Commentaire, e *DemandeIntervention) { n.Edges.Demande = e }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withAuteur; query != nil {
 		if err := _q.loadAuteur(ctx, query, nodes, nil,
 			func(n *Commentaire, e *User) { n.Edges.Auteur = e }); err != nil {
@@ -467,7 +510,10 @@ func (_q *CommentaireQuery) loadIntervention(ctx context.Context, query *Interve
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Commentaire)
 	for i := range nodes {
-		fk := nodes[i].InterventionID
+		if nodes[i].InterventionID == nil {
+			continue
+		}
+		fk := *nodes[i].InterventionID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -485,6 +531,38 @@ func (_q *CommentaireQuery) loadIntervention(ctx context.Context, query *Interve
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "intervention_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *CommentaireQuery) loadDemande(ctx context.Context, query *DemandeInterventionQuery, nodes []*Commentaire, init func(*Commentaire), assign func(*Commentaire, *DemandeIntervention)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Commentaire)
+	for i := range nodes {
+		if nodes[i].DemandeID == nil {
+			continue
+		}
+		fk := *nodes[i].DemandeID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(demandeintervention.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "demande_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -552,6 +630,9 @@ func (_q *CommentaireQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withIntervention != nil {
 			_spec.Node.AddColumnOnce(commentaire.FieldInterventionID)
+		}
+		if _q.withDemande != nil {
+			_spec.Node.AddColumnOnce(commentaire.FieldDemandeID)
 		}
 		if _q.withAuteur != nil {
 			_spec.Node.AddColumnOnce(commentaire.FieldAuteurID)

@@ -103,9 +103,6 @@ func (_u *CommentaireUpdate) check() error {
 			return &ValidationError{Name: "texte", err: fmt.Errorf(`ent: validator failed for field "Commentaire.texte": %w`, err)}
 		}
 	}
-	if _u.mutation.InterventionCleared() && len(_u.mutation.InterventionIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Commentaire.intervention"`)
-	}
 	if _u.mutation.AuteurCleared() && len(_u.mutation.AuteurIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Commentaire.auteur"`)
 	}
@@ -244,9 +241,6 @@ func (_u *CommentaireUpdateOne) check() error {
 		if err := commentaire.TexteValidator(v); err != nil {
 			return &ValidationError{Name: "texte", err: fmt.Errorf(`ent: validator failed for field "Commentaire.texte": %w`, err)}
 		}
-	}
-	if _u.mutation.InterventionCleared() && len(_u.mutation.InterventionIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Commentaire.intervention"`)
 	}
 	if _u.mutation.AuteurCleared() && len(_u.mutation.AuteurIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Commentaire.auteur"`)

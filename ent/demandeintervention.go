@@ -70,11 +70,18 @@ type DemandeInterventionEdges struct {
 	DoublonDe *Intervention `json:"doublon_de,omitempty"`
 	// TraitePar holds the value of the traite_par edge.
 	TraitePar *User `json:"traite_par,omitempty"`
+	// Commentaires holds the value of the commentaires edge.
+	Commentaires []*Commentaire `json:"commentaires,omitempty"`
+	// Documents holds the value of the documents edge.
+	Documents []*Document `json:"documents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [8]map[string]int
+
+	namedCommentaires map[string][]*Commentaire
+	namedDocuments    map[string][]*Document
 }
 
 // EquipementOrErr returns the Equipement value or an error if the edge
@@ -141,6 +148,24 @@ func (e DemandeInterventionEdges) TraiteParOrErr() (*User, error) {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "traite_par"}
+}
+
+// CommentairesOrErr returns the Commentaires value or an error if the edge
+// was not loaded in eager-loading.
+func (e DemandeInterventionEdges) CommentairesOrErr() ([]*Commentaire, error) {
+	if e.loadedTypes[6] {
+		return e.Commentaires, nil
+	}
+	return nil, &NotLoadedError{edge: "commentaires"}
+}
+
+// DocumentsOrErr returns the Documents value or an error if the edge
+// was not loaded in eager-loading.
+func (e DemandeInterventionEdges) DocumentsOrErr() ([]*Document, error) {
+	if e.loadedTypes[7] {
+		return e.Documents, nil
+	}
+	return nil, &NotLoadedError{edge: "documents"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -308,6 +333,16 @@ func (_m *DemandeIntervention) QueryTraitePar() *UserQuery {
 	return NewDemandeInterventionClient(_m.config).QueryTraitePar(_m)
 }
 
+// QueryCommentaires queries the "commentaires" edge of the DemandeIntervention entity.
+func (_m *DemandeIntervention) QueryCommentaires() *CommentaireQuery {
+	return NewDemandeInterventionClient(_m.config).QueryCommentaires(_m)
+}
+
+// QueryDocuments queries the "documents" edge of the DemandeIntervention entity.
+func (_m *DemandeIntervention) QueryDocuments() *DocumentQuery {
+	return NewDemandeInterventionClient(_m.config).QueryDocuments(_m)
+}
+
 // Update returns a builder for updating this DemandeIntervention.
 // Note that you need to call DemandeIntervention.Unwrap() before calling this method if this DemandeIntervention
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -386,6 +421,54 @@ func (_m *DemandeIntervention) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedCommentaires returns the Commentaires named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *DemandeIntervention) NamedCommentaires(name string) ([]*Commentaire, error) {
+	if _m.Edges.namedCommentaires == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCommentaires[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *DemandeIntervention) appendNamedCommentaires(name string, edges ...*Commentaire) {
+	if _m.Edges.namedCommentaires == nil {
+		_m.Edges.namedCommentaires = make(map[string][]*Commentaire)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCommentaires[name] = []*Commentaire{}
+	} else {
+		_m.Edges.namedCommentaires[name] = append(_m.Edges.namedCommentaires[name], edges...)
+	}
+}
+
+// NamedDocuments returns the Documents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *DemandeIntervention) NamedDocuments(name string) ([]*Document, error) {
+	if _m.Edges.namedDocuments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDocuments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *DemandeIntervention) appendNamedDocuments(name string, edges ...*Document) {
+	if _m.Edges.namedDocuments == nil {
+		_m.Edges.namedDocuments = make(map[string][]*Document)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDocuments[name] = []*Document{}
+	} else {
+		_m.Edges.namedDocuments[name] = append(_m.Edges.namedDocuments[name], edges...)
+	}
 }
 
 // DemandeInterventions is a parsable slice of DemandeIntervention.

@@ -11,7 +11,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -219,6 +221,36 @@ func (_c *DemandeInterventionCreate) SetDoublonDe(v *Intervention) *DemandeInter
 // SetTraitePar sets the "traite_par" edge to the User entity.
 func (_c *DemandeInterventionCreate) SetTraitePar(v *User) *DemandeInterventionCreate {
 	return _c.SetTraiteParID(v.ID)
+}
+
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_c *DemandeInterventionCreate) AddCommentaireIDs(ids ...int) *DemandeInterventionCreate {
+	_c.mutation.AddCommentaireIDs(ids...)
+	return _c
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_c *DemandeInterventionCreate) AddCommentaires(v ...*Commentaire) *DemandeInterventionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCommentaireIDs(ids...)
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_c *DemandeInterventionCreate) AddDocumentIDs(ids ...int) *DemandeInterventionCreate {
+	_c.mutation.AddDocumentIDs(ids...)
+	return _c
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_c *DemandeInterventionCreate) AddDocuments(v ...*Document) *DemandeInterventionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDocumentIDs(ids...)
 }
 
 // Mutation returns the DemandeInterventionMutation object of the builder.
@@ -494,6 +526,38 @@ func (_c *DemandeInterventionCreate) createSpec() (*DemandeIntervention, *sqlgra
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.TraiteParID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

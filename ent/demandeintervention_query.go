@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,7 +14,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -24,18 +27,22 @@ import (
 // DemandeInterventionQuery is the builder for querying DemandeIntervention entities.
 type DemandeInterventionQuery struct {
 	config
-	ctx              *QueryContext
-	order            []demandeintervention.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.DemandeIntervention
-	withEquipement   *EquipementQuery
-	withDemandeur    *UserQuery
-	withSociete      *SocieteQuery
-	withIntervention *InterventionQuery
-	withDoublonDe    *InterventionQuery
-	withTraitePar    *UserQuery
-	loadTotal        []func(context.Context, []*DemandeIntervention) error
-	modifiers        []func(*sql.Selector)
+	ctx                   *QueryContext
+	order                 []demandeintervention.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.DemandeIntervention
+	withEquipement        *EquipementQuery
+	withDemandeur         *UserQuery
+	withSociete           *SocieteQuery
+	withIntervention      *InterventionQuery
+	withDoublonDe         *InterventionQuery
+	withTraitePar         *UserQuery
+	withCommentaires      *CommentaireQuery
+	withDocuments         *DocumentQuery
+	loadTotal             []func(context.Context, []*DemandeIntervention) error
+	modifiers             []func(*sql.Selector)
+	withNamedCommentaires map[string]*CommentaireQuery
+	withNamedDocuments    map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -197,6 +204,50 @@ func (_q *DemandeInterventionQuery) QueryTraitePar() *UserQuery {
 			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, demandeintervention.TraiteParTable, demandeintervention.TraiteParColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCommentaires chains the current query on the "commentaires" edge.
+func (_q *DemandeInterventionQuery) QueryCommentaires() *CommentaireQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, selector),
+			sqlgraph.To(commentaire.Table, commentaire.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demandeintervention.CommentairesTable, demandeintervention.CommentairesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDocuments chains the current query on the "documents" edge.
+func (_q *DemandeInterventionQuery) QueryDocuments() *DocumentQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demandeintervention.Table, demandeintervention.FieldID, selector),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demandeintervention.DocumentsTable, demandeintervention.DocumentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -402,6 +453,8 @@ func (_q *DemandeInterventionQuery) Clone() *DemandeInterventionQuery {
 		withIntervention: _q.withIntervention.Clone(),
 		withDoublonDe:    _q.withDoublonDe.Clone(),
 		withTraitePar:    _q.withTraitePar.Clone(),
+		withCommentaires: _q.withCommentaires.Clone(),
+		withDocuments:    _q.withDocuments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -472,6 +525,28 @@ func (_q *DemandeInterventionQuery) WithTraitePar(opts ...func(*UserQuery)) *Dem
 		opt(query)
 	}
 	_q.withTraitePar = query
+	return _q
+}
+
+// WithCommentaires tells the query-builder to eager-load the nodes that are connected to
+// the "commentaires" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandeInterventionQuery) WithCommentaires(opts ...func(*CommentaireQuery)) *DemandeInterventionQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCommentaires = query
+	return _q
+}
+
+// WithDocuments tells the query-builder to eager-load the nodes that are connected to
+// the "documents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandeInterventionQuery) WithDocuments(opts ...func(*DocumentQuery)) *DemandeInterventionQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDocuments = query
 	return _q
 }
 
@@ -559,13 +634,15 @@ func (_q *DemandeInterventionQuery) sqlAll(ctx context.Context, hooks ...queryHo
 	var (
 		nodes       = []*DemandeIntervention{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [8]bool{
 			_q.withEquipement != nil,
 			_q.withDemandeur != nil,
 			_q.withSociete != nil,
 			_q.withIntervention != nil,
 			_q.withDoublonDe != nil,
 			_q.withTraitePar != nil,
+			_q.withCommentaires != nil,
+			_q.withDocuments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -622,6 +699,34 @@ func (_q *DemandeInterventionQuery) sqlAll(ctx context.Context, hooks ...queryHo
 	if query := _q.withTraitePar; query != nil {
 		if err := _q.loadTraitePar(ctx, query, nodes, nil,
 			func(n *DemandeIntervention, e *User) { n.Edges.TraitePar = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCommentaires; query != nil {
+		if err := _q.loadCommentaires(ctx, query, nodes,
+			func(n *DemandeIntervention) { n.Edges.Commentaires = []*Commentaire{} },
+			func(n *DemandeIntervention, e *Commentaire) { n.Edges.Commentaires = append(n.Edges.Commentaires, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDocuments; query != nil {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *DemandeIntervention) { n.Edges.Documents = []*Document{} },
+			func(n *DemandeIntervention, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCommentaires {
+		if err := _q.loadCommentaires(ctx, query, nodes,
+			func(n *DemandeIntervention) { n.appendNamedCommentaires(name) },
+			func(n *DemandeIntervention, e *Commentaire) { n.appendNamedCommentaires(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDocuments {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *DemandeIntervention) { n.appendNamedDocuments(name) },
+			func(n *DemandeIntervention, e *Document) { n.appendNamedDocuments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -819,6 +924,72 @@ func (_q *DemandeInterventionQuery) loadTraitePar(ctx context.Context, query *Us
 	}
 	return nil
 }
+func (_q *DemandeInterventionQuery) loadCommentaires(ctx context.Context, query *CommentaireQuery, nodes []*DemandeIntervention, init func(*DemandeIntervention), assign func(*DemandeIntervention, *Commentaire)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*DemandeIntervention)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(commentaire.FieldDemandeID)
+	}
+	query.Where(predicate.Commentaire(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(demandeintervention.CommentairesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DemandeID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "demande_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "demande_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *DemandeInterventionQuery) loadDocuments(ctx context.Context, query *DocumentQuery, nodes []*DemandeIntervention, init func(*DemandeIntervention), assign func(*DemandeIntervention, *Document)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*DemandeIntervention)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(document.FieldDemandeID)
+	}
+	query.Where(predicate.Document(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(demandeintervention.DocumentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DemandeID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "demande_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "demande_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *DemandeInterventionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -956,6 +1127,34 @@ func (_q *DemandeInterventionQuery) ForShare(opts ...sql.LockOption) *DemandeInt
 func (_q *DemandeInterventionQuery) Modify(modifiers ...func(s *sql.Selector)) *DemandeInterventionSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedCommentaires tells the query-builder to eager-load the nodes that are connected to the "commentaires"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandeInterventionQuery) WithNamedCommentaires(name string, opts ...func(*CommentaireQuery)) *DemandeInterventionQuery {
+	query := (&CommentaireClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCommentaires == nil {
+		_q.withNamedCommentaires = make(map[string]*CommentaireQuery)
+	}
+	_q.withNamedCommentaires[name] = query
+	return _q
+}
+
+// WithNamedDocuments tells the query-builder to eager-load the nodes that are connected to the "documents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandeInterventionQuery) WithNamedDocuments(name string, opts ...func(*DocumentQuery)) *DemandeInterventionQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDocuments == nil {
+		_q.withNamedDocuments = make(map[string]*DocumentQuery)
+	}
+	_q.withNamedDocuments[name] = query
+	return _q
 }
 
 // DemandeInterventionGroupBy is the group-by builder for DemandeIntervention entities.

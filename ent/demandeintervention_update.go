@@ -11,7 +11,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -229,6 +231,36 @@ func (_u *DemandeInterventionUpdate) SetTraitePar(v *User) *DemandeInterventionU
 	return _u.SetTraiteParID(v.ID)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_u *DemandeInterventionUpdate) AddCommentaireIDs(ids ...int) *DemandeInterventionUpdate {
+	_u.mutation.AddCommentaireIDs(ids...)
+	return _u
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_u *DemandeInterventionUpdate) AddCommentaires(v ...*Commentaire) *DemandeInterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCommentaireIDs(ids...)
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *DemandeInterventionUpdate) AddDocumentIDs(ids ...int) *DemandeInterventionUpdate {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *DemandeInterventionUpdate) AddDocuments(v ...*Document) *DemandeInterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
+}
+
 // Mutation returns the DemandeInterventionMutation object of the builder.
 func (_u *DemandeInterventionUpdate) Mutation() *DemandeInterventionMutation {
 	return _u.mutation
@@ -256,6 +288,48 @@ func (_u *DemandeInterventionUpdate) ClearDoublonDe() *DemandeInterventionUpdate
 func (_u *DemandeInterventionUpdate) ClearTraitePar() *DemandeInterventionUpdate {
 	_u.mutation.ClearTraitePar()
 	return _u
+}
+
+// ClearCommentaires clears all "commentaires" edges to the Commentaire entity.
+func (_u *DemandeInterventionUpdate) ClearCommentaires() *DemandeInterventionUpdate {
+	_u.mutation.ClearCommentaires()
+	return _u
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to Commentaire entities by IDs.
+func (_u *DemandeInterventionUpdate) RemoveCommentaireIDs(ids ...int) *DemandeInterventionUpdate {
+	_u.mutation.RemoveCommentaireIDs(ids...)
+	return _u
+}
+
+// RemoveCommentaires removes "commentaires" edges to Commentaire entities.
+func (_u *DemandeInterventionUpdate) RemoveCommentaires(v ...*Commentaire) *DemandeInterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCommentaireIDs(ids...)
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *DemandeInterventionUpdate) ClearDocuments() *DemandeInterventionUpdate {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *DemandeInterventionUpdate) RemoveDocumentIDs(ids ...int) *DemandeInterventionUpdate {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *DemandeInterventionUpdate) RemoveDocuments(v ...*Document) *DemandeInterventionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -492,6 +566,96 @@ func (_u *DemandeInterventionUpdate) sqlSave(ctx context.Context) (_node int, er
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCommentairesIDs(); len(nodes) > 0 && !_u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -710,6 +874,36 @@ func (_u *DemandeInterventionUpdateOne) SetTraitePar(v *User) *DemandeInterventi
 	return _u.SetTraiteParID(v.ID)
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by IDs.
+func (_u *DemandeInterventionUpdateOne) AddCommentaireIDs(ids ...int) *DemandeInterventionUpdateOne {
+	_u.mutation.AddCommentaireIDs(ids...)
+	return _u
+}
+
+// AddCommentaires adds the "commentaires" edges to the Commentaire entity.
+func (_u *DemandeInterventionUpdateOne) AddCommentaires(v ...*Commentaire) *DemandeInterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCommentaireIDs(ids...)
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *DemandeInterventionUpdateOne) AddDocumentIDs(ids ...int) *DemandeInterventionUpdateOne {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *DemandeInterventionUpdateOne) AddDocuments(v ...*Document) *DemandeInterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
+}
+
 // Mutation returns the DemandeInterventionMutation object of the builder.
 func (_u *DemandeInterventionUpdateOne) Mutation() *DemandeInterventionMutation {
 	return _u.mutation
@@ -737,6 +931,48 @@ func (_u *DemandeInterventionUpdateOne) ClearDoublonDe() *DemandeInterventionUpd
 func (_u *DemandeInterventionUpdateOne) ClearTraitePar() *DemandeInterventionUpdateOne {
 	_u.mutation.ClearTraitePar()
 	return _u
+}
+
+// ClearCommentaires clears all "commentaires" edges to the Commentaire entity.
+func (_u *DemandeInterventionUpdateOne) ClearCommentaires() *DemandeInterventionUpdateOne {
+	_u.mutation.ClearCommentaires()
+	return _u
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to Commentaire entities by IDs.
+func (_u *DemandeInterventionUpdateOne) RemoveCommentaireIDs(ids ...int) *DemandeInterventionUpdateOne {
+	_u.mutation.RemoveCommentaireIDs(ids...)
+	return _u
+}
+
+// RemoveCommentaires removes "commentaires" edges to Commentaire entities.
+func (_u *DemandeInterventionUpdateOne) RemoveCommentaires(v ...*Commentaire) *DemandeInterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCommentaireIDs(ids...)
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *DemandeInterventionUpdateOne) ClearDocuments() *DemandeInterventionUpdateOne {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *DemandeInterventionUpdateOne) RemoveDocumentIDs(ids ...int) *DemandeInterventionUpdateOne {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *DemandeInterventionUpdateOne) RemoveDocuments(v ...*Document) *DemandeInterventionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
 }
 
 // Where appends a list predicates to the DemandeInterventionUpdate builder.
@@ -996,6 +1232,96 @@ func (_u *DemandeInterventionUpdateOne) sqlSave(ctx context.Context) (_node *Dem
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCommentairesIDs(); len(nodes) > 0 && !_u.mutation.CommentairesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CommentairesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

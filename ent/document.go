@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/user"
@@ -35,10 +36,12 @@ type Document struct {
 	Sha256 string `json:"sha256,omitempty"`
 	// DateUpload holds the value of the "date_upload" field.
 	DateUpload time.Time `json:"date_upload,omitempty"`
-	// InterventionID holds the value of the "intervention_id" field.
-	InterventionID int `json:"intervention_id,omitempty"`
+	// unset for the photo of a work request not (yet) approved
+	InterventionID *int `json:"intervention_id,omitempty"`
 	// UploadedByID holds the value of the "uploaded_by_id" field.
 	UploadedByID *int `json:"uploaded_by_id,omitempty"`
+	// the work request the photo was attached to
+	DemandeID *int `json:"demande_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DocumentQuery when eager-loading is set.
 	Edges        DocumentEdges `json:"edges"`
@@ -51,11 +54,13 @@ type DocumentEdges struct {
 	Intervention *Intervention `json:"intervention,omitempty"`
 	// UploadedBy holds the value of the uploaded_by edge.
 	UploadedBy *User `json:"uploaded_by,omitempty"`
+	// Demande holds the value of the demande edge.
+	Demande *DemandeIntervention `json:"demande,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // InterventionOrErr returns the Intervention value or an error if the edge
@@ -80,12 +85,23 @@ func (e DocumentEdges) UploadedByOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "uploaded_by"}
 }
 
+// DemandeOrErr returns the Demande value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DocumentEdges) DemandeOrErr() (*DemandeIntervention, error) {
+	if e.Demande != nil {
+		return e.Demande, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: demandeintervention.Label}
+	}
+	return nil, &NotLoadedError{edge: "demande"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Document) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case document.FieldID, document.FieldSize, document.FieldInterventionID, document.FieldUploadedByID:
+		case document.FieldID, document.FieldSize, document.FieldInterventionID, document.FieldUploadedByID, document.FieldDemandeID:
 			values[i] = new(sql.NullInt64)
 		case document.FieldFilename, document.FieldPath, document.FieldMimeType, document.FieldSha256:
 			values[i] = new(sql.NullString)
@@ -164,7 +180,8 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field intervention_id", values[i])
 			} else if value.Valid {
-				_m.InterventionID = int(value.Int64)
+				_m.InterventionID = new(int)
+				*_m.InterventionID = int(value.Int64)
 			}
 		case document.FieldUploadedByID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -172,6 +189,13 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UploadedByID = new(int)
 				*_m.UploadedByID = int(value.Int64)
+			}
+		case document.FieldDemandeID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field demande_id", values[i])
+			} else if value.Valid {
+				_m.DemandeID = new(int)
+				*_m.DemandeID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -194,6 +218,11 @@ func (_m *Document) QueryIntervention() *InterventionQuery {
 // QueryUploadedBy queries the "uploaded_by" edge of the Document entity.
 func (_m *Document) QueryUploadedBy() *UserQuery {
 	return NewDocumentClient(_m.config).QueryUploadedBy(_m)
+}
+
+// QueryDemande queries the "demande" edge of the Document entity.
+func (_m *Document) QueryDemande() *DemandeInterventionQuery {
+	return NewDocumentClient(_m.config).QueryDemande(_m)
 }
 
 // Update returns a builder for updating this Document.
@@ -243,11 +272,18 @@ func (_m *Document) String() string {
 	builder.WriteString("date_upload=")
 	builder.WriteString(_m.DateUpload.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("intervention_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.InterventionID))
+	if v := _m.InterventionID; v != nil {
+		builder.WriteString("intervention_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.UploadedByID; v != nil {
 		builder.WriteString("uploaded_by_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DemandeID; v != nil {
+		builder.WriteString("demande_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/user"
@@ -102,6 +103,14 @@ func (_c *DocumentCreate) SetInterventionID(v int) *DocumentCreate {
 	return _c
 }
 
+// SetNillableInterventionID sets the "intervention_id" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableInterventionID(v *int) *DocumentCreate {
+	if v != nil {
+		_c.SetInterventionID(*v)
+	}
+	return _c
+}
+
 // SetUploadedByID sets the "uploaded_by_id" field.
 func (_c *DocumentCreate) SetUploadedByID(v int) *DocumentCreate {
 	_c.mutation.SetUploadedByID(v)
@@ -116,6 +125,20 @@ func (_c *DocumentCreate) SetNillableUploadedByID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetDemandeID sets the "demande_id" field.
+func (_c *DocumentCreate) SetDemandeID(v int) *DocumentCreate {
+	_c.mutation.SetDemandeID(v)
+	return _c
+}
+
+// SetNillableDemandeID sets the "demande_id" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableDemandeID(v *int) *DocumentCreate {
+	if v != nil {
+		_c.SetDemandeID(*v)
+	}
+	return _c
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_c *DocumentCreate) SetIntervention(v *Intervention) *DocumentCreate {
 	return _c.SetInterventionID(v.ID)
@@ -124,6 +147,11 @@ func (_c *DocumentCreate) SetIntervention(v *Intervention) *DocumentCreate {
 // SetUploadedBy sets the "uploaded_by" edge to the User entity.
 func (_c *DocumentCreate) SetUploadedBy(v *User) *DocumentCreate {
 	return _c.SetUploadedByID(v.ID)
+}
+
+// SetDemande sets the "demande" edge to the DemandeIntervention entity.
+func (_c *DocumentCreate) SetDemande(v *DemandeIntervention) *DocumentCreate {
+	return _c.SetDemandeID(v.ID)
 }
 
 // Mutation returns the DocumentMutation object of the builder.
@@ -238,12 +266,6 @@ func (_c *DocumentCreate) check() error {
 	if _, ok := _c.mutation.DateUpload(); !ok {
 		return &ValidationError{Name: "date_upload", err: errors.New(`ent: missing required field "Document.date_upload"`)}
 	}
-	if _, ok := _c.mutation.InterventionID(); !ok {
-		return &ValidationError{Name: "intervention_id", err: errors.New(`ent: missing required field "Document.intervention_id"`)}
-	}
-	if len(_c.mutation.InterventionIDs()) == 0 {
-		return &ValidationError{Name: "intervention", err: errors.New(`ent: missing required edge "Document.intervention"`)}
-	}
 	return nil
 }
 
@@ -317,7 +339,7 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.InterventionID = nodes[0]
+		_node.InterventionID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.UploadedByIDs(); len(nodes) > 0 {
@@ -335,6 +357,23 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.UploadedByID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DemandeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.DemandeTable,
+			Columns: []string{document.DemandeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demandeintervention.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.DemandeID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -479,6 +518,12 @@ func (u *DocumentUpsert) UpdateInterventionID() *DocumentUpsert {
 	return u
 }
 
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (u *DocumentUpsert) ClearInterventionID() *DocumentUpsert {
+	u.SetNull(document.FieldInterventionID)
+	return u
+}
+
 // SetUploadedByID sets the "uploaded_by_id" field.
 func (u *DocumentUpsert) SetUploadedByID(v int) *DocumentUpsert {
 	u.Set(document.FieldUploadedByID, v)
@@ -513,6 +558,9 @@ func (u *DocumentUpsertOne) UpdateNewValues() *DocumentUpsertOne {
 		}
 		if _, exists := u.create.mutation.DateUpload(); exists {
 			s.SetIgnore(document.FieldDateUpload)
+		}
+		if _, exists := u.create.mutation.DemandeID(); exists {
+			s.SetIgnore(document.FieldDemandeID)
 		}
 	}))
 	return u
@@ -647,6 +695,13 @@ func (u *DocumentUpsertOne) SetInterventionID(v int) *DocumentUpsertOne {
 func (u *DocumentUpsertOne) UpdateInterventionID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.UpdateInterventionID()
+	})
+}
+
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (u *DocumentUpsertOne) ClearInterventionID() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearInterventionID()
 	})
 }
 
@@ -853,6 +908,9 @@ func (u *DocumentUpsertBulk) UpdateNewValues() *DocumentUpsertBulk {
 			if _, exists := b.mutation.DateUpload(); exists {
 				s.SetIgnore(document.FieldDateUpload)
 			}
+			if _, exists := b.mutation.DemandeID(); exists {
+				s.SetIgnore(document.FieldDemandeID)
+			}
 		}
 	}))
 	return u
@@ -987,6 +1045,13 @@ func (u *DocumentUpsertBulk) SetInterventionID(v int) *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) UpdateInterventionID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.UpdateInterventionID()
+	})
+}
+
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (u *DocumentUpsertBulk) ClearInterventionID() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearInterventionID()
 	})
 }
 

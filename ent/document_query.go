@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
@@ -28,6 +29,7 @@ type DocumentQuery struct {
 	predicates       []predicate.Document
 	withIntervention *InterventionQuery
 	withUploadedBy   *UserQuery
+	withDemande      *DemandeInterventionQuery
 	loadTotal        []func(context.Context, []*Document) error
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -103,6 +105,28 @@ func (_q *DocumentQuery) QueryUploadedBy() *UserQuery {
 			sqlgraph.From(document.Table, document.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.UploadedByTable, document.UploadedByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDemande chains the current query on the "demande" edge.
+func (_q *DocumentQuery) QueryDemande() *DemandeInterventionQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, selector),
+			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.DemandeTable, document.DemandeColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -304,6 +328,7 @@ func (_q *DocumentQuery) Clone() *DocumentQuery {
 		predicates:       append([]predicate.Document{}, _q.predicates...),
 		withIntervention: _q.withIntervention.Clone(),
 		withUploadedBy:   _q.withUploadedBy.Clone(),
+		withDemande:      _q.withDemande.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +355,17 @@ func (_q *DocumentQuery) WithUploadedBy(opts ...func(*UserQuery)) *DocumentQuery
 		opt(query)
 	}
 	_q.withUploadedBy = query
+	return _q
+}
+
+// WithDemande tells the query-builder to eager-load the nodes that are connected to
+// the "demande" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithDemande(opts ...func(*DemandeInterventionQuery)) *DocumentQuery {
+	query := (&DemandeInterventionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDemande = query
 	return _q
 }
 
@@ -417,9 +453,10 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	var (
 		nodes       = []*Document{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withIntervention != nil,
 			_q.withUploadedBy != nil,
+			_q.withDemande != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -455,6 +492,12 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 			return nil, err
 		}
 	}
+	if query := _q.withDemande; query != nil {
+		if err := _q.loadDemande(ctx, query, nodes, nil,
+			func(n *Document, e *DemandeIntervention) { n.Edges.Demande = e }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
@@ -467,7 +510,10 @@ func (_q *DocumentQuery) loadIntervention(ctx context.Context, query *Interventi
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Document)
 	for i := range nodes {
-		fk := nodes[i].InterventionID
+		if nodes[i].InterventionID == nil {
+			continue
+		}
+		fk := *nodes[i].InterventionID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -524,6 +570,38 @@ func (_q *DocumentQuery) loadUploadedBy(ctx context.Context, query *UserQuery, n
 	}
 	return nil
 }
+func (_q *DocumentQuery) loadDemande(ctx context.Context, query *DemandeInterventionQuery, nodes []*Document, init func(*Document), assign func(*Document, *DemandeIntervention)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Document)
+	for i := range nodes {
+		if nodes[i].DemandeID == nil {
+			continue
+		}
+		fk := *nodes[i].DemandeID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(demandeintervention.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "demande_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *DocumentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -558,6 +636,9 @@ func (_q *DocumentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withUploadedBy != nil {
 			_spec.Node.AddColumnOnce(document.FieldUploadedByID)
+		}
+		if _q.withDemande != nil {
+			_spec.Node.AddColumnOnce(document.FieldDemandeID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -128,6 +128,12 @@ func (_u *DocumentUpdate) SetNillableInterventionID(v *int) *DocumentUpdate {
 	return _u
 }
 
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (_u *DocumentUpdate) ClearInterventionID() *DocumentUpdate {
+	_u.mutation.ClearInterventionID()
+	return _u
+}
+
 // SetUploadedByID sets the "uploaded_by_id" field.
 func (_u *DocumentUpdate) SetUploadedByID(v int) *DocumentUpdate {
 	_u.mutation.SetUploadedByID(v)
@@ -243,9 +249,6 @@ func (_u *DocumentUpdate) check() error {
 		if err := document.Sha256Validator(v); err != nil {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
 		}
-	}
-	if _u.mutation.InterventionCleared() && len(_u.mutation.InterventionIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Document.intervention"`)
 	}
 	return nil
 }
@@ -466,6 +469,12 @@ func (_u *DocumentUpdateOne) SetNillableInterventionID(v *int) *DocumentUpdateOn
 	return _u
 }
 
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (_u *DocumentUpdateOne) ClearInterventionID() *DocumentUpdateOne {
+	_u.mutation.ClearInterventionID()
+	return _u
+}
+
 // SetUploadedByID sets the "uploaded_by_id" field.
 func (_u *DocumentUpdateOne) SetUploadedByID(v int) *DocumentUpdateOne {
 	_u.mutation.SetUploadedByID(v)
@@ -594,9 +603,6 @@ func (_u *DocumentUpdateOne) check() error {
 		if err := document.Sha256Validator(v); err != nil {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
 		}
-	}
-	if _u.mutation.InterventionCleared() && len(_u.mutation.InterventionIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Document.intervention"`)
 	}
 	return nil
 }

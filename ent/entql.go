@@ -74,6 +74,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			commentaire.FieldInterne:        {Type: field.TypeBool, Column: commentaire.FieldInterne},
 			commentaire.FieldInterventionID: {Type: field.TypeInt, Column: commentaire.FieldInterventionID},
 			commentaire.FieldAuteurID:       {Type: field.TypeInt, Column: commentaire.FieldAuteurID},
+			commentaire.FieldDemandeID:      {Type: field.TypeInt, Column: commentaire.FieldDemandeID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -167,6 +168,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldDateUpload:     {Type: field.TypeTime, Column: document.FieldDateUpload},
 			document.FieldInterventionID: {Type: field.TypeInt, Column: document.FieldInterventionID},
 			document.FieldUploadedByID:   {Type: field.TypeInt, Column: document.FieldUploadedByID},
+			document.FieldDemandeID:      {Type: field.TypeInt, Column: document.FieldDemandeID},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -689,6 +691,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Intervention",
 	)
 	graph.MustAddE(
+		"demande",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   commentaire.DemandeTable,
+			Columns: []string{commentaire.DemandeColumn},
+			Bidi:    false,
+		},
+		"Commentaire",
+		"DemandeIntervention",
+	)
+	graph.MustAddE(
 		"auteur",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -821,6 +835,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"commentaires",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.CommentairesTable,
+			Columns: []string{demandeintervention.CommentairesColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"Commentaire",
+	)
+	graph.MustAddE(
+		"documents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demandeintervention.DocumentsTable,
+			Columns: []string{demandeintervention.DocumentsColumn},
+			Bidi:    false,
+		},
+		"DemandeIntervention",
+		"Document",
+	)
+	graph.MustAddE(
 		"intervention",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -843,6 +881,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Document",
 		"User",
+	)
+	graph.MustAddE(
+		"demande",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.DemandeTable,
+			Columns: []string{document.DemandeColumn},
+			Bidi:    false,
+		},
+		"Document",
+		"DemandeIntervention",
 	)
 	graph.MustAddE(
 		"client",
@@ -1875,6 +1925,11 @@ func (f *CommentaireFilter) WhereAuteurID(p entql.IntP) {
 	f.Where(p.Field(commentaire.FieldAuteurID))
 }
 
+// WhereDemandeID applies the entql int predicate on the demande_id field.
+func (f *CommentaireFilter) WhereDemandeID(p entql.IntP) {
+	f.Where(p.Field(commentaire.FieldDemandeID))
+}
+
 // WhereHasIntervention applies a predicate to check if query has an edge intervention.
 func (f *CommentaireFilter) WhereHasIntervention() {
 	f.Where(entql.HasEdge("intervention"))
@@ -1883,6 +1938,20 @@ func (f *CommentaireFilter) WhereHasIntervention() {
 // WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
 func (f *CommentaireFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
 	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemande applies a predicate to check if query has an edge demande.
+func (f *CommentaireFilter) WhereHasDemande() {
+	f.Where(entql.HasEdge("demande"))
+}
+
+// WhereHasDemandeWith applies a predicate to check if query has an edge demande with a given conditions (other predicates).
+func (f *CommentaireFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervention) {
+	f.Where(entql.HasEdgeWith("demande", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2318,6 +2387,34 @@ func (f *DemandeInterventionFilter) WhereHasTraiteParWith(preds ...predicate.Use
 	})))
 }
 
+// WhereHasCommentaires applies a predicate to check if query has an edge commentaires.
+func (f *DemandeInterventionFilter) WhereHasCommentaires() {
+	f.Where(entql.HasEdge("commentaires"))
+}
+
+// WhereHasCommentairesWith applies a predicate to check if query has an edge commentaires with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasCommentairesWith(preds ...predicate.Commentaire) {
+	f.Where(entql.HasEdgeWith("commentaires", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDocuments applies a predicate to check if query has an edge documents.
+func (f *DemandeInterventionFilter) WhereHasDocuments() {
+	f.Where(entql.HasEdge("documents"))
+}
+
+// WhereHasDocumentsWith applies a predicate to check if query has an edge documents with a given conditions (other predicates).
+func (f *DemandeInterventionFilter) WhereHasDocumentsWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("documents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *DocumentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2408,6 +2505,11 @@ func (f *DocumentFilter) WhereUploadedByID(p entql.IntP) {
 	f.Where(p.Field(document.FieldUploadedByID))
 }
 
+// WhereDemandeID applies the entql int predicate on the demande_id field.
+func (f *DocumentFilter) WhereDemandeID(p entql.IntP) {
+	f.Where(p.Field(document.FieldDemandeID))
+}
+
 // WhereHasIntervention applies a predicate to check if query has an edge intervention.
 func (f *DocumentFilter) WhereHasIntervention() {
 	f.Where(entql.HasEdge("intervention"))
@@ -2430,6 +2532,20 @@ func (f *DocumentFilter) WhereHasUploadedBy() {
 // WhereHasUploadedByWith applies a predicate to check if query has an edge uploaded_by with a given conditions (other predicates).
 func (f *DocumentFilter) WhereHasUploadedByWith(preds ...predicate.User) {
 	f.Where(entql.HasEdgeWith("uploaded_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemande applies a predicate to check if query has an edge demande.
+func (f *DocumentFilter) WhereHasDemande() {
+	f.Where(entql.HasEdge("demande"))
+}
+
+// WhereHasDemandeWith applies a predicate to check if query has an edge demande with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervention) {
+	f.Where(entql.HasEdgeWith("demande", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

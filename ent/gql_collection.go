@@ -229,6 +229,21 @@ func (_q *CommentaireQuery) collectField(ctx context.Context, oneNode bool, opCt
 				fieldSeen[commentaire.FieldInterventionID] = struct{}{}
 			}
 
+		case "demande":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemandeInterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demandeinterventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemande = query
+			if _, ok := fieldSeen[commentaire.FieldDemandeID]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldDemandeID)
+				fieldSeen[commentaire.FieldDemandeID] = struct{}{}
+			}
+
 		case "auteur":
 			var (
 				alias = field.Alias
@@ -272,6 +287,11 @@ func (_q *CommentaireQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[commentaire.FieldAuteurID]; !ok {
 				selectedFields = append(selectedFields, commentaire.FieldAuteurID)
 				fieldSeen[commentaire.FieldAuteurID] = struct{}{}
+			}
+		case "demandeID":
+			if _, ok := fieldSeen[commentaire.FieldDemandeID]; !ok {
+				selectedFields = append(selectedFields, commentaire.FieldDemandeID)
+				fieldSeen[commentaire.FieldDemandeID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -747,6 +767,108 @@ func (_q *DemandeInterventionQuery) collectField(ctx context.Context, oneNode bo
 				selectedFields = append(selectedFields, demandeintervention.FieldTraiteParID)
 				fieldSeen[demandeintervention.FieldTraiteParID] = struct{}{}
 			}
+
+		case "commentaires":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CommentaireClient{config: _q.config}).Query()
+			)
+			args := newCommentairePaginateArgs(fieldArgs(ctx, new(CommentaireWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCommentairePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*DemandeIntervention) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"demande_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(demandeintervention.CommentairesColumn), ids...))
+						})
+						if err := query.GroupBy(demandeintervention.CommentairesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*DemandeIntervention) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Commentaires)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, commentaireImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(demandeintervention.CommentairesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCommentaires(alias, func(wq *CommentaireQuery) {
+				*wq = *query
+			})
+
+		case "documents":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DocumentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, documentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDocuments(alias, func(wq *DocumentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[demandeintervention.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, demandeintervention.FieldCreatedAt)
@@ -937,6 +1059,21 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, document.FieldUploadedByID)
 				fieldSeen[document.FieldUploadedByID] = struct{}{}
 			}
+
+		case "demande":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemandeInterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demandeinterventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemande = query
+			if _, ok := fieldSeen[document.FieldDemandeID]; !ok {
+				selectedFields = append(selectedFields, document.FieldDemandeID)
+				fieldSeen[document.FieldDemandeID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[document.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, document.FieldCreatedAt)
@@ -986,6 +1123,11 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[document.FieldUploadedByID]; !ok {
 				selectedFields = append(selectedFields, document.FieldUploadedByID)
 				fieldSeen[document.FieldUploadedByID] = struct{}{}
+			}
+		case "demandeID":
+			if _, ok := fieldSeen[document.FieldDemandeID]; !ok {
+				selectedFields = append(selectedFields, document.FieldDemandeID)
+				fieldSeen[document.FieldDemandeID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -49,7 +49,15 @@ func (_m *Commentaire) Intervention(ctx context.Context) (*Intervention, error) 
 	if IsNotLoaded(err) {
 		result, err = _m.QueryIntervention().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
+}
+
+func (_m *Commentaire) Demande(ctx context.Context) (*DemandeIntervention, error) {
+	result, err := _m.Edges.DemandeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemande().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Commentaire) Auteur(ctx context.Context) (*User, error) {
@@ -140,18 +148,59 @@ func (_m *DemandeIntervention) TraitePar(ctx context.Context) (*User, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *DemandeIntervention) Commentaires(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CommentaireOrder, where *CommentaireWhereInput,
+) (*CommentaireConnection, error) {
+	opts := []CommentairePaginateOption{
+		WithCommentaireOrder(orderBy),
+		WithCommentaireFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedCommentaires(alias); err == nil || hasTotalCount {
+		pager, err := newCommentairePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CommentaireConnection{Edges: []*CommentaireEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCommentaires().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *DemandeIntervention) Documents(ctx context.Context) (result []*Document, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDocuments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DocumentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDocuments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Document) Intervention(ctx context.Context) (*Intervention, error) {
 	result, err := _m.Edges.InterventionOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryIntervention().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *Document) UploadedBy(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.UploadedByOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryUploadedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Document) Demande(ctx context.Context) (*DemandeIntervention, error) {
+	result, err := _m.Edges.DemandeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemande().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

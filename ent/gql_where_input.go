@@ -473,10 +473,12 @@ type CommentaireWhereInput struct {
 	InterneNEQ *bool `json:"interneNEQ,omitempty"`
 
 	// "intervention_id" field predicates.
-	InterventionID      *int  `json:"interventionID,omitempty"`
-	InterventionIDNEQ   *int  `json:"interventionIDNEQ,omitempty"`
-	InterventionIDIn    []int `json:"interventionIDIn,omitempty"`
-	InterventionIDNotIn []int `json:"interventionIDNotIn,omitempty"`
+	InterventionID       *int  `json:"interventionID,omitempty"`
+	InterventionIDNEQ    *int  `json:"interventionIDNEQ,omitempty"`
+	InterventionIDIn     []int `json:"interventionIDIn,omitempty"`
+	InterventionIDNotIn  []int `json:"interventionIDNotIn,omitempty"`
+	InterventionIDIsNil  bool  `json:"interventionIDIsNil,omitempty"`
+	InterventionIDNotNil bool  `json:"interventionIDNotNil,omitempty"`
 
 	// "auteur_id" field predicates.
 	AuteurID      *int  `json:"auteurID,omitempty"`
@@ -484,9 +486,21 @@ type CommentaireWhereInput struct {
 	AuteurIDIn    []int `json:"auteurIDIn,omitempty"`
 	AuteurIDNotIn []int `json:"auteurIDNotIn,omitempty"`
 
+	// "demande_id" field predicates.
+	DemandeID       *int  `json:"demandeID,omitempty"`
+	DemandeIDNEQ    *int  `json:"demandeIDNEQ,omitempty"`
+	DemandeIDIn     []int `json:"demandeIDIn,omitempty"`
+	DemandeIDNotIn  []int `json:"demandeIDNotIn,omitempty"`
+	DemandeIDIsNil  bool  `json:"demandeIDIsNil,omitempty"`
+	DemandeIDNotNil bool  `json:"demandeIDNotNil,omitempty"`
+
 	// "intervention" edge predicates.
 	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
 	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "demande" edge predicates.
+	HasDemande     *bool                            `json:"hasDemande,omitempty"`
+	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
 
 	// "auteur" edge predicates.
 	HasAuteur     *bool             `json:"hasAuteur,omitempty"`
@@ -693,6 +707,12 @@ func (i *CommentaireWhereInput) P() (predicate.Commentaire, error) {
 	if len(i.InterventionIDNotIn) > 0 {
 		predicates = append(predicates, commentaire.InterventionIDNotIn(i.InterventionIDNotIn...))
 	}
+	if i.InterventionIDIsNil {
+		predicates = append(predicates, commentaire.InterventionIDIsNil())
+	}
+	if i.InterventionIDNotNil {
+		predicates = append(predicates, commentaire.InterventionIDNotNil())
+	}
 	if i.AuteurID != nil {
 		predicates = append(predicates, commentaire.AuteurIDEQ(*i.AuteurID))
 	}
@@ -704,6 +724,24 @@ func (i *CommentaireWhereInput) P() (predicate.Commentaire, error) {
 	}
 	if len(i.AuteurIDNotIn) > 0 {
 		predicates = append(predicates, commentaire.AuteurIDNotIn(i.AuteurIDNotIn...))
+	}
+	if i.DemandeID != nil {
+		predicates = append(predicates, commentaire.DemandeIDEQ(*i.DemandeID))
+	}
+	if i.DemandeIDNEQ != nil {
+		predicates = append(predicates, commentaire.DemandeIDNEQ(*i.DemandeIDNEQ))
+	}
+	if len(i.DemandeIDIn) > 0 {
+		predicates = append(predicates, commentaire.DemandeIDIn(i.DemandeIDIn...))
+	}
+	if len(i.DemandeIDNotIn) > 0 {
+		predicates = append(predicates, commentaire.DemandeIDNotIn(i.DemandeIDNotIn...))
+	}
+	if i.DemandeIDIsNil {
+		predicates = append(predicates, commentaire.DemandeIDIsNil())
+	}
+	if i.DemandeIDNotNil {
+		predicates = append(predicates, commentaire.DemandeIDNotNil())
 	}
 
 	if i.HasIntervention != nil {
@@ -723,6 +761,24 @@ func (i *CommentaireWhereInput) P() (predicate.Commentaire, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, commentaire.HasInterventionWith(with...))
+	}
+	if i.HasDemande != nil {
+		p := commentaire.HasDemande()
+		if !*i.HasDemande {
+			p = commentaire.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDemandeWith) > 0 {
+		with := make([]predicate.DemandeIntervention, 0, len(i.HasDemandeWith))
+		for _, w := range i.HasDemandeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDemandeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, commentaire.HasDemandeWith(with...))
 	}
 	if i.HasAuteur != nil {
 		p := commentaire.HasAuteur()
@@ -1923,6 +1979,14 @@ type DemandeInterventionWhereInput struct {
 	// "traite_par" edge predicates.
 	HasTraitePar     *bool             `json:"hasTraitePar,omitempty"`
 	HasTraiteParWith []*UserWhereInput `json:"hasTraiteParWith,omitempty"`
+
+	// "commentaires" edge predicates.
+	HasCommentaires     *bool                    `json:"hasCommentaires,omitempty"`
+	HasCommentairesWith []*CommentaireWhereInput `json:"hasCommentairesWith,omitempty"`
+
+	// "documents" edge predicates.
+	HasDocuments     *bool                 `json:"hasDocuments,omitempty"`
+	HasDocumentsWith []*DocumentWhereInput `json:"hasDocumentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2450,6 +2514,42 @@ func (i *DemandeInterventionWhereInput) P() (predicate.DemandeIntervention, erro
 		}
 		predicates = append(predicates, demandeintervention.HasTraiteParWith(with...))
 	}
+	if i.HasCommentaires != nil {
+		p := demandeintervention.HasCommentaires()
+		if !*i.HasCommentaires {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCommentairesWith) > 0 {
+		with := make([]predicate.Commentaire, 0, len(i.HasCommentairesWith))
+		for _, w := range i.HasCommentairesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCommentairesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasCommentairesWith(with...))
+	}
+	if i.HasDocuments != nil {
+		p := demandeintervention.HasDocuments()
+		if !*i.HasDocuments {
+			p = demandeintervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDocumentsWith) > 0 {
+		with := make([]predicate.Document, 0, len(i.HasDocumentsWith))
+		for _, w := range i.HasDocumentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDocumentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demandeintervention.HasDocumentsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyDemandeInterventionWhereInput
@@ -2578,10 +2678,12 @@ type DocumentWhereInput struct {
 	DateUploadLTE   *time.Time  `json:"dateUploadLTE,omitempty"`
 
 	// "intervention_id" field predicates.
-	InterventionID      *int  `json:"interventionID,omitempty"`
-	InterventionIDNEQ   *int  `json:"interventionIDNEQ,omitempty"`
-	InterventionIDIn    []int `json:"interventionIDIn,omitempty"`
-	InterventionIDNotIn []int `json:"interventionIDNotIn,omitempty"`
+	InterventionID       *int  `json:"interventionID,omitempty"`
+	InterventionIDNEQ    *int  `json:"interventionIDNEQ,omitempty"`
+	InterventionIDIn     []int `json:"interventionIDIn,omitempty"`
+	InterventionIDNotIn  []int `json:"interventionIDNotIn,omitempty"`
+	InterventionIDIsNil  bool  `json:"interventionIDIsNil,omitempty"`
+	InterventionIDNotNil bool  `json:"interventionIDNotNil,omitempty"`
 
 	// "uploaded_by_id" field predicates.
 	UploadedByID       *int  `json:"uploadedByID,omitempty"`
@@ -2591,6 +2693,14 @@ type DocumentWhereInput struct {
 	UploadedByIDIsNil  bool  `json:"uploadedByIDIsNil,omitempty"`
 	UploadedByIDNotNil bool  `json:"uploadedByIDNotNil,omitempty"`
 
+	// "demande_id" field predicates.
+	DemandeID       *int  `json:"demandeID,omitempty"`
+	DemandeIDNEQ    *int  `json:"demandeIDNEQ,omitempty"`
+	DemandeIDIn     []int `json:"demandeIDIn,omitempty"`
+	DemandeIDNotIn  []int `json:"demandeIDNotIn,omitempty"`
+	DemandeIDIsNil  bool  `json:"demandeIDIsNil,omitempty"`
+	DemandeIDNotNil bool  `json:"demandeIDNotNil,omitempty"`
+
 	// "intervention" edge predicates.
 	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
 	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
@@ -2598,6 +2708,10 @@ type DocumentWhereInput struct {
 	// "uploaded_by" edge predicates.
 	HasUploadedBy     *bool             `json:"hasUploadedBy,omitempty"`
 	HasUploadedByWith []*UserWhereInput `json:"hasUploadedByWith,omitempty"`
+
+	// "demande" edge predicates.
+	HasDemande     *bool                            `json:"hasDemande,omitempty"`
+	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2959,6 +3073,12 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 	if len(i.InterventionIDNotIn) > 0 {
 		predicates = append(predicates, document.InterventionIDNotIn(i.InterventionIDNotIn...))
 	}
+	if i.InterventionIDIsNil {
+		predicates = append(predicates, document.InterventionIDIsNil())
+	}
+	if i.InterventionIDNotNil {
+		predicates = append(predicates, document.InterventionIDNotNil())
+	}
 	if i.UploadedByID != nil {
 		predicates = append(predicates, document.UploadedByIDEQ(*i.UploadedByID))
 	}
@@ -2976,6 +3096,24 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 	}
 	if i.UploadedByIDNotNil {
 		predicates = append(predicates, document.UploadedByIDNotNil())
+	}
+	if i.DemandeID != nil {
+		predicates = append(predicates, document.DemandeIDEQ(*i.DemandeID))
+	}
+	if i.DemandeIDNEQ != nil {
+		predicates = append(predicates, document.DemandeIDNEQ(*i.DemandeIDNEQ))
+	}
+	if len(i.DemandeIDIn) > 0 {
+		predicates = append(predicates, document.DemandeIDIn(i.DemandeIDIn...))
+	}
+	if len(i.DemandeIDNotIn) > 0 {
+		predicates = append(predicates, document.DemandeIDNotIn(i.DemandeIDNotIn...))
+	}
+	if i.DemandeIDIsNil {
+		predicates = append(predicates, document.DemandeIDIsNil())
+	}
+	if i.DemandeIDNotNil {
+		predicates = append(predicates, document.DemandeIDNotNil())
 	}
 
 	if i.HasIntervention != nil {
@@ -3013,6 +3151,24 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, document.HasUploadedByWith(with...))
+	}
+	if i.HasDemande != nil {
+		p := document.HasDemande()
+		if !*i.HasDemande {
+			p = document.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDemandeWith) > 0 {
+		with := make([]predicate.DemandeIntervention, 0, len(i.HasDemandeWith))
+		for _, w := range i.HasDemandeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDemandeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, document.HasDemandeWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

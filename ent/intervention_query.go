@@ -1395,9 +1395,12 @@ func (_q *InterventionQuery) loadDocuments(ctx context.Context, query *DocumentQ
 	}
 	for _, n := range neighbors {
 		fk := n.InterventionID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "intervention_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1611,9 +1614,12 @@ func (_q *InterventionQuery) loadCommentaires(ctx context.Context, query *Commen
 	}
 	for _, n := range neighbors {
 		fk := n.InterventionID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "intervention_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "intervention_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

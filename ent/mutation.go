@@ -980,6 +980,8 @@ type CommentaireMutation struct {
 	clearedFields       map[string]struct{}
 	intervention        *int
 	clearedintervention bool
+	demande             *int
+	cleareddemande      bool
 	auteur              *int
 	clearedauteur       bool
 	done                bool
@@ -1246,7 +1248,7 @@ func (m *CommentaireMutation) InterventionID() (r int, exists bool) {
 // OldInterventionID returns the old "intervention_id" field's value of the Commentaire entity.
 // If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CommentaireMutation) OldInterventionID(ctx context.Context) (v int, err error) {
+func (m *CommentaireMutation) OldInterventionID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
 	}
@@ -1260,9 +1262,22 @@ func (m *CommentaireMutation) OldInterventionID(ctx context.Context) (v int, err
 	return oldValue.InterventionID, nil
 }
 
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (m *CommentaireMutation) ClearInterventionID() {
+	m.intervention = nil
+	m.clearedFields[commentaire.FieldInterventionID] = struct{}{}
+}
+
+// InterventionIDCleared returns if the "intervention_id" field was cleared in this mutation.
+func (m *CommentaireMutation) InterventionIDCleared() bool {
+	_, ok := m.clearedFields[commentaire.FieldInterventionID]
+	return ok
+}
+
 // ResetInterventionID resets all changes to the "intervention_id" field.
 func (m *CommentaireMutation) ResetInterventionID() {
 	m.intervention = nil
+	delete(m.clearedFields, commentaire.FieldInterventionID)
 }
 
 // SetAuteurID sets the "auteur_id" field.
@@ -1301,6 +1316,55 @@ func (m *CommentaireMutation) ResetAuteurID() {
 	m.auteur = nil
 }
 
+// SetDemandeID sets the "demande_id" field.
+func (m *CommentaireMutation) SetDemandeID(i int) {
+	m.demande = &i
+}
+
+// DemandeID returns the value of the "demande_id" field in the mutation.
+func (m *CommentaireMutation) DemandeID() (r int, exists bool) {
+	v := m.demande
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemandeID returns the old "demande_id" field's value of the Commentaire entity.
+// If the Commentaire object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CommentaireMutation) OldDemandeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemandeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemandeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemandeID: %w", err)
+	}
+	return oldValue.DemandeID, nil
+}
+
+// ClearDemandeID clears the value of the "demande_id" field.
+func (m *CommentaireMutation) ClearDemandeID() {
+	m.demande = nil
+	m.clearedFields[commentaire.FieldDemandeID] = struct{}{}
+}
+
+// DemandeIDCleared returns if the "demande_id" field was cleared in this mutation.
+func (m *CommentaireMutation) DemandeIDCleared() bool {
+	_, ok := m.clearedFields[commentaire.FieldDemandeID]
+	return ok
+}
+
+// ResetDemandeID resets all changes to the "demande_id" field.
+func (m *CommentaireMutation) ResetDemandeID() {
+	m.demande = nil
+	delete(m.clearedFields, commentaire.FieldDemandeID)
+}
+
 // ClearIntervention clears the "intervention" edge to the Intervention entity.
 func (m *CommentaireMutation) ClearIntervention() {
 	m.clearedintervention = true
@@ -1309,7 +1373,7 @@ func (m *CommentaireMutation) ClearIntervention() {
 
 // InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
 func (m *CommentaireMutation) InterventionCleared() bool {
-	return m.clearedintervention
+	return m.InterventionIDCleared() || m.clearedintervention
 }
 
 // InterventionIDs returns the "intervention" edge IDs in the mutation.
@@ -1326,6 +1390,33 @@ func (m *CommentaireMutation) InterventionIDs() (ids []int) {
 func (m *CommentaireMutation) ResetIntervention() {
 	m.intervention = nil
 	m.clearedintervention = false
+}
+
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (m *CommentaireMutation) ClearDemande() {
+	m.cleareddemande = true
+	m.clearedFields[commentaire.FieldDemandeID] = struct{}{}
+}
+
+// DemandeCleared reports if the "demande" edge to the DemandeIntervention entity was cleared.
+func (m *CommentaireMutation) DemandeCleared() bool {
+	return m.DemandeIDCleared() || m.cleareddemande
+}
+
+// DemandeIDs returns the "demande" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandeID instead. It exists only for internal usage by the builders.
+func (m *CommentaireMutation) DemandeIDs() (ids []int) {
+	if id := m.demande; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemande resets all changes to the "demande" edge.
+func (m *CommentaireMutation) ResetDemande() {
+	m.demande = nil
+	m.cleareddemande = false
 }
 
 // ClearAuteur clears the "auteur" edge to the User entity.
@@ -1389,7 +1480,7 @@ func (m *CommentaireMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CommentaireMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, commentaire.FieldCreatedAt)
 	}
@@ -1407,6 +1498,9 @@ func (m *CommentaireMutation) Fields() []string {
 	}
 	if m.auteur != nil {
 		fields = append(fields, commentaire.FieldAuteurID)
+	}
+	if m.demande != nil {
+		fields = append(fields, commentaire.FieldDemandeID)
 	}
 	return fields
 }
@@ -1428,6 +1522,8 @@ func (m *CommentaireMutation) Field(name string) (ent.Value, bool) {
 		return m.InterventionID()
 	case commentaire.FieldAuteurID:
 		return m.AuteurID()
+	case commentaire.FieldDemandeID:
+		return m.DemandeID()
 	}
 	return nil, false
 }
@@ -1449,6 +1545,8 @@ func (m *CommentaireMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldInterventionID(ctx)
 	case commentaire.FieldAuteurID:
 		return m.OldAuteurID(ctx)
+	case commentaire.FieldDemandeID:
+		return m.OldDemandeID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Commentaire field %s", name)
 }
@@ -1500,6 +1598,13 @@ func (m *CommentaireMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAuteurID(v)
 		return nil
+	case commentaire.FieldDemandeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemandeID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Commentaire field %s", name)
 }
@@ -1532,7 +1637,14 @@ func (m *CommentaireMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *CommentaireMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(commentaire.FieldInterventionID) {
+		fields = append(fields, commentaire.FieldInterventionID)
+	}
+	if m.FieldCleared(commentaire.FieldDemandeID) {
+		fields = append(fields, commentaire.FieldDemandeID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -1545,6 +1657,14 @@ func (m *CommentaireMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *CommentaireMutation) ClearField(name string) error {
+	switch name {
+	case commentaire.FieldInterventionID:
+		m.ClearInterventionID()
+		return nil
+	case commentaire.FieldDemandeID:
+		m.ClearDemandeID()
+		return nil
+	}
 	return fmt.Errorf("unknown Commentaire nullable field %s", name)
 }
 
@@ -1570,15 +1690,21 @@ func (m *CommentaireMutation) ResetField(name string) error {
 	case commentaire.FieldAuteurID:
 		m.ResetAuteurID()
 		return nil
+	case commentaire.FieldDemandeID:
+		m.ResetDemandeID()
+		return nil
 	}
 	return fmt.Errorf("unknown Commentaire field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CommentaireMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.intervention != nil {
 		edges = append(edges, commentaire.EdgeIntervention)
+	}
+	if m.demande != nil {
+		edges = append(edges, commentaire.EdgeDemande)
 	}
 	if m.auteur != nil {
 		edges = append(edges, commentaire.EdgeAuteur)
@@ -1594,6 +1720,10 @@ func (m *CommentaireMutation) AddedIDs(name string) []ent.Value {
 		if id := m.intervention; id != nil {
 			return []ent.Value{*id}
 		}
+	case commentaire.EdgeDemande:
+		if id := m.demande; id != nil {
+			return []ent.Value{*id}
+		}
 	case commentaire.EdgeAuteur:
 		if id := m.auteur; id != nil {
 			return []ent.Value{*id}
@@ -1604,7 +1734,7 @@ func (m *CommentaireMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CommentaireMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -1616,9 +1746,12 @@ func (m *CommentaireMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CommentaireMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedintervention {
 		edges = append(edges, commentaire.EdgeIntervention)
+	}
+	if m.cleareddemande {
+		edges = append(edges, commentaire.EdgeDemande)
 	}
 	if m.clearedauteur {
 		edges = append(edges, commentaire.EdgeAuteur)
@@ -1632,6 +1765,8 @@ func (m *CommentaireMutation) EdgeCleared(name string) bool {
 	switch name {
 	case commentaire.EdgeIntervention:
 		return m.clearedintervention
+	case commentaire.EdgeDemande:
+		return m.cleareddemande
 	case commentaire.EdgeAuteur:
 		return m.clearedauteur
 	}
@@ -1644,6 +1779,9 @@ func (m *CommentaireMutation) ClearEdge(name string) error {
 	switch name {
 	case commentaire.EdgeIntervention:
 		m.ClearIntervention()
+		return nil
+	case commentaire.EdgeDemande:
+		m.ClearDemande()
 		return nil
 	case commentaire.EdgeAuteur:
 		m.ClearAuteur()
@@ -1658,6 +1796,9 @@ func (m *CommentaireMutation) ResetEdge(name string) error {
 	switch name {
 	case commentaire.EdgeIntervention:
 		m.ResetIntervention()
+		return nil
+	case commentaire.EdgeDemande:
+		m.ResetDemande()
 		return nil
 	case commentaire.EdgeAuteur:
 		m.ResetAuteur()
@@ -3781,6 +3922,12 @@ type DemandeInterventionMutation struct {
 	cleareddoublon_de   bool
 	traite_par          *int
 	clearedtraite_par   bool
+	commentaires        map[int]struct{}
+	removedcommentaires map[int]struct{}
+	clearedcommentaires bool
+	documents           map[int]struct{}
+	removeddocuments    map[int]struct{}
+	cleareddocuments    bool
 	done                bool
 	oldValue            func(context.Context) (*DemandeIntervention, error)
 	predicates          []predicate.DemandeIntervention
@@ -4628,6 +4775,114 @@ func (m *DemandeInterventionMutation) ResetTraitePar() {
 	m.clearedtraite_par = false
 }
 
+// AddCommentaireIDs adds the "commentaires" edge to the Commentaire entity by ids.
+func (m *DemandeInterventionMutation) AddCommentaireIDs(ids ...int) {
+	if m.commentaires == nil {
+		m.commentaires = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.commentaires[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCommentaires clears the "commentaires" edge to the Commentaire entity.
+func (m *DemandeInterventionMutation) ClearCommentaires() {
+	m.clearedcommentaires = true
+}
+
+// CommentairesCleared reports if the "commentaires" edge to the Commentaire entity was cleared.
+func (m *DemandeInterventionMutation) CommentairesCleared() bool {
+	return m.clearedcommentaires
+}
+
+// RemoveCommentaireIDs removes the "commentaires" edge to the Commentaire entity by IDs.
+func (m *DemandeInterventionMutation) RemoveCommentaireIDs(ids ...int) {
+	if m.removedcommentaires == nil {
+		m.removedcommentaires = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.commentaires, ids[i])
+		m.removedcommentaires[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCommentaires returns the removed IDs of the "commentaires" edge to the Commentaire entity.
+func (m *DemandeInterventionMutation) RemovedCommentairesIDs() (ids []int) {
+	for id := range m.removedcommentaires {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CommentairesIDs returns the "commentaires" edge IDs in the mutation.
+func (m *DemandeInterventionMutation) CommentairesIDs() (ids []int) {
+	for id := range m.commentaires {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCommentaires resets all changes to the "commentaires" edge.
+func (m *DemandeInterventionMutation) ResetCommentaires() {
+	m.commentaires = nil
+	m.clearedcommentaires = false
+	m.removedcommentaires = nil
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *DemandeInterventionMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *DemandeInterventionMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *DemandeInterventionMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *DemandeInterventionMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *DemandeInterventionMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *DemandeInterventionMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *DemandeInterventionMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
 // Where appends a list predicates to the DemandeInterventionMutation builder.
 func (m *DemandeInterventionMutation) Where(ps ...predicate.DemandeIntervention) {
 	m.predicates = append(m.predicates, ps...)
@@ -5024,7 +5279,7 @@ func (m *DemandeInterventionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DemandeInterventionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.equipement != nil {
 		edges = append(edges, demandeintervention.EdgeEquipement)
 	}
@@ -5042,6 +5297,12 @@ func (m *DemandeInterventionMutation) AddedEdges() []string {
 	}
 	if m.traite_par != nil {
 		edges = append(edges, demandeintervention.EdgeTraitePar)
+	}
+	if m.commentaires != nil {
+		edges = append(edges, demandeintervention.EdgeCommentaires)
+	}
+	if m.documents != nil {
+		edges = append(edges, demandeintervention.EdgeDocuments)
 	}
 	return edges
 }
@@ -5074,25 +5335,57 @@ func (m *DemandeInterventionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.traite_par; id != nil {
 			return []ent.Value{*id}
 		}
+	case demandeintervention.EdgeCommentaires:
+		ids := make([]ent.Value, 0, len(m.commentaires))
+		for id := range m.commentaires {
+			ids = append(ids, id)
+		}
+		return ids
+	case demandeintervention.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DemandeInterventionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
+	if m.removedcommentaires != nil {
+		edges = append(edges, demandeintervention.EdgeCommentaires)
+	}
+	if m.removeddocuments != nil {
+		edges = append(edges, demandeintervention.EdgeDocuments)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *DemandeInterventionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case demandeintervention.EdgeCommentaires:
+		ids := make([]ent.Value, 0, len(m.removedcommentaires))
+		for id := range m.removedcommentaires {
+			ids = append(ids, id)
+		}
+		return ids
+	case demandeintervention.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DemandeInterventionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.clearedequipement {
 		edges = append(edges, demandeintervention.EdgeEquipement)
 	}
@@ -5110,6 +5403,12 @@ func (m *DemandeInterventionMutation) ClearedEdges() []string {
 	}
 	if m.clearedtraite_par {
 		edges = append(edges, demandeintervention.EdgeTraitePar)
+	}
+	if m.clearedcommentaires {
+		edges = append(edges, demandeintervention.EdgeCommentaires)
+	}
+	if m.cleareddocuments {
+		edges = append(edges, demandeintervention.EdgeDocuments)
 	}
 	return edges
 }
@@ -5130,6 +5429,10 @@ func (m *DemandeInterventionMutation) EdgeCleared(name string) bool {
 		return m.cleareddoublon_de
 	case demandeintervention.EdgeTraitePar:
 		return m.clearedtraite_par
+	case demandeintervention.EdgeCommentaires:
+		return m.clearedcommentaires
+	case demandeintervention.EdgeDocuments:
+		return m.cleareddocuments
 	}
 	return false
 }
@@ -5182,6 +5485,12 @@ func (m *DemandeInterventionMutation) ResetEdge(name string) error {
 	case demandeintervention.EdgeTraitePar:
 		m.ResetTraitePar()
 		return nil
+	case demandeintervention.EdgeCommentaires:
+		m.ResetCommentaires()
+		return nil
+	case demandeintervention.EdgeDocuments:
+		m.ResetDocuments()
+		return nil
 	}
 	return fmt.Errorf("unknown DemandeIntervention edge %s", name)
 }
@@ -5206,6 +5515,8 @@ type DocumentMutation struct {
 	clearedintervention bool
 	uploaded_by         *int
 	cleareduploaded_by  bool
+	demande             *int
+	cleareddemande      bool
 	done                bool
 	oldValue            func(context.Context) (*Document, error)
 	predicates          []predicate.Document
@@ -5634,7 +5945,7 @@ func (m *DocumentMutation) InterventionID() (r int, exists bool) {
 // OldInterventionID returns the old "intervention_id" field's value of the Document entity.
 // If the Document object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DocumentMutation) OldInterventionID(ctx context.Context) (v int, err error) {
+func (m *DocumentMutation) OldInterventionID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
 	}
@@ -5648,9 +5959,22 @@ func (m *DocumentMutation) OldInterventionID(ctx context.Context) (v int, err er
 	return oldValue.InterventionID, nil
 }
 
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (m *DocumentMutation) ClearInterventionID() {
+	m.intervention = nil
+	m.clearedFields[document.FieldInterventionID] = struct{}{}
+}
+
+// InterventionIDCleared returns if the "intervention_id" field was cleared in this mutation.
+func (m *DocumentMutation) InterventionIDCleared() bool {
+	_, ok := m.clearedFields[document.FieldInterventionID]
+	return ok
+}
+
 // ResetInterventionID resets all changes to the "intervention_id" field.
 func (m *DocumentMutation) ResetInterventionID() {
 	m.intervention = nil
+	delete(m.clearedFields, document.FieldInterventionID)
 }
 
 // SetUploadedByID sets the "uploaded_by_id" field.
@@ -5702,6 +6026,55 @@ func (m *DocumentMutation) ResetUploadedByID() {
 	delete(m.clearedFields, document.FieldUploadedByID)
 }
 
+// SetDemandeID sets the "demande_id" field.
+func (m *DocumentMutation) SetDemandeID(i int) {
+	m.demande = &i
+}
+
+// DemandeID returns the value of the "demande_id" field in the mutation.
+func (m *DocumentMutation) DemandeID() (r int, exists bool) {
+	v := m.demande
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemandeID returns the old "demande_id" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldDemandeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemandeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemandeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemandeID: %w", err)
+	}
+	return oldValue.DemandeID, nil
+}
+
+// ClearDemandeID clears the value of the "demande_id" field.
+func (m *DocumentMutation) ClearDemandeID() {
+	m.demande = nil
+	m.clearedFields[document.FieldDemandeID] = struct{}{}
+}
+
+// DemandeIDCleared returns if the "demande_id" field was cleared in this mutation.
+func (m *DocumentMutation) DemandeIDCleared() bool {
+	_, ok := m.clearedFields[document.FieldDemandeID]
+	return ok
+}
+
+// ResetDemandeID resets all changes to the "demande_id" field.
+func (m *DocumentMutation) ResetDemandeID() {
+	m.demande = nil
+	delete(m.clearedFields, document.FieldDemandeID)
+}
+
 // ClearIntervention clears the "intervention" edge to the Intervention entity.
 func (m *DocumentMutation) ClearIntervention() {
 	m.clearedintervention = true
@@ -5710,7 +6083,7 @@ func (m *DocumentMutation) ClearIntervention() {
 
 // InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
 func (m *DocumentMutation) InterventionCleared() bool {
-	return m.clearedintervention
+	return m.InterventionIDCleared() || m.clearedintervention
 }
 
 // InterventionIDs returns the "intervention" edge IDs in the mutation.
@@ -5756,6 +6129,33 @@ func (m *DocumentMutation) ResetUploadedBy() {
 	m.cleareduploaded_by = false
 }
 
+// ClearDemande clears the "demande" edge to the DemandeIntervention entity.
+func (m *DocumentMutation) ClearDemande() {
+	m.cleareddemande = true
+	m.clearedFields[document.FieldDemandeID] = struct{}{}
+}
+
+// DemandeCleared reports if the "demande" edge to the DemandeIntervention entity was cleared.
+func (m *DocumentMutation) DemandeCleared() bool {
+	return m.DemandeIDCleared() || m.cleareddemande
+}
+
+// DemandeIDs returns the "demande" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandeID instead. It exists only for internal usage by the builders.
+func (m *DocumentMutation) DemandeIDs() (ids []int) {
+	if id := m.demande; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemande resets all changes to the "demande" edge.
+func (m *DocumentMutation) ResetDemande() {
+	m.demande = nil
+	m.cleareddemande = false
+}
+
 // Where appends a list predicates to the DocumentMutation builder.
 func (m *DocumentMutation) Where(ps ...predicate.Document) {
 	m.predicates = append(m.predicates, ps...)
@@ -5790,7 +6190,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -5821,6 +6221,9 @@ func (m *DocumentMutation) Fields() []string {
 	if m.uploaded_by != nil {
 		fields = append(fields, document.FieldUploadedByID)
 	}
+	if m.demande != nil {
+		fields = append(fields, document.FieldDemandeID)
+	}
 	return fields
 }
 
@@ -5849,6 +6252,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.InterventionID()
 	case document.FieldUploadedByID:
 		return m.UploadedByID()
+	case document.FieldDemandeID:
+		return m.DemandeID()
 	}
 	return nil, false
 }
@@ -5878,6 +6283,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldInterventionID(ctx)
 	case document.FieldUploadedByID:
 		return m.OldUploadedByID(ctx)
+	case document.FieldDemandeID:
+		return m.OldDemandeID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Document field %s", name)
 }
@@ -5957,6 +6364,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUploadedByID(v)
 		return nil
+	case document.FieldDemandeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemandeID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
@@ -6002,8 +6416,14 @@ func (m *DocumentMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *DocumentMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(document.FieldInterventionID) {
+		fields = append(fields, document.FieldInterventionID)
+	}
 	if m.FieldCleared(document.FieldUploadedByID) {
 		fields = append(fields, document.FieldUploadedByID)
+	}
+	if m.FieldCleared(document.FieldDemandeID) {
+		fields = append(fields, document.FieldDemandeID)
 	}
 	return fields
 }
@@ -6019,8 +6439,14 @@ func (m *DocumentMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *DocumentMutation) ClearField(name string) error {
 	switch name {
+	case document.FieldInterventionID:
+		m.ClearInterventionID()
+		return nil
 	case document.FieldUploadedByID:
 		m.ClearUploadedByID()
+		return nil
+	case document.FieldDemandeID:
+		m.ClearDemandeID()
 		return nil
 	}
 	return fmt.Errorf("unknown Document nullable field %s", name)
@@ -6060,18 +6486,24 @@ func (m *DocumentMutation) ResetField(name string) error {
 	case document.FieldUploadedByID:
 		m.ResetUploadedByID()
 		return nil
+	case document.FieldDemandeID:
+		m.ResetDemandeID()
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DocumentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.intervention != nil {
 		edges = append(edges, document.EdgeIntervention)
 	}
 	if m.uploaded_by != nil {
 		edges = append(edges, document.EdgeUploadedBy)
+	}
+	if m.demande != nil {
+		edges = append(edges, document.EdgeDemande)
 	}
 	return edges
 }
@@ -6088,13 +6520,17 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.uploaded_by; id != nil {
 			return []ent.Value{*id}
 		}
+	case document.EdgeDemande:
+		if id := m.demande; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DocumentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -6106,12 +6542,15 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DocumentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedintervention {
 		edges = append(edges, document.EdgeIntervention)
 	}
 	if m.cleareduploaded_by {
 		edges = append(edges, document.EdgeUploadedBy)
+	}
+	if m.cleareddemande {
+		edges = append(edges, document.EdgeDemande)
 	}
 	return edges
 }
@@ -6124,6 +6563,8 @@ func (m *DocumentMutation) EdgeCleared(name string) bool {
 		return m.clearedintervention
 	case document.EdgeUploadedBy:
 		return m.cleareduploaded_by
+	case document.EdgeDemande:
+		return m.cleareddemande
 	}
 	return false
 }
@@ -6138,6 +6579,9 @@ func (m *DocumentMutation) ClearEdge(name string) error {
 	case document.EdgeUploadedBy:
 		m.ClearUploadedBy()
 		return nil
+	case document.EdgeDemande:
+		m.ClearDemande()
+		return nil
 	}
 	return fmt.Errorf("unknown Document unique edge %s", name)
 }
@@ -6151,6 +6595,9 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 		return nil
 	case document.EdgeUploadedBy:
 		m.ResetUploadedBy()
+		return nil
+	case document.EdgeDemande:
+		m.ResetDemande()
 		return nil
 	}
 	return fmt.Errorf("unknown Document edge %s", name)

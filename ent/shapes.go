@@ -19,10 +19,11 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Commentaire": {
 		Table:   "commentaires",
-		Columns: []string{"id", "created_at", "updated_at", "texte", "interne", "intervention_id", "auteur_id"},
+		Columns: []string{"id", "created_at", "updated_at", "texte", "interne", "intervention_id", "auteur_id", "demande_id"},
 		Model:   Commentaire{},
 		Edges: map[string]shape.Edge{
 			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"demande":      {Target: "DemandeIntervention", ParentKey: "demande_id", Unique: true},
 			"auteur":       {Target: "User", ParentKey: "auteur_id", Unique: true},
 		},
 	},
@@ -54,15 +55,18 @@ var Shapes = map[string]shape.Shape{
 			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
 			"doublon_de":   {Target: "Intervention", ParentKey: "doublon_de_id", Unique: true},
 			"traite_par":   {Target: "User", ParentKey: "traite_par_id", Unique: true},
+			"commentaires": {Target: "Commentaire", ChildKey: "demande_id", Order: []string{"id"}},
+			"documents":    {Target: "Document", ChildKey: "demande_id", Order: []string{"id"}},
 		},
 	},
 	"Document": {
 		Table:   "documents",
-		Columns: []string{"id", "created_at", "updated_at", "filename", "path", "mime_type", "size", "sha256", "date_upload", "intervention_id", "uploaded_by_id"},
+		Columns: []string{"id", "created_at", "updated_at", "filename", "path", "mime_type", "size", "sha256", "date_upload", "intervention_id", "uploaded_by_id", "demande_id"},
 		Model:   Document{},
 		Edges: map[string]shape.Edge{
 			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
 			"uploaded_by":  {Target: "User", ParentKey: "uploaded_by_id", Unique: true},
+			"demande":      {Target: "DemandeIntervention", ParentKey: "demande_id", Unique: true},
 		},
 	},
 	"Equipement": {

@@ -16,6 +16,11 @@ func (r *mutationResolver) AjouterCommentaire(ctx context.Context, interventionI
 	return r.commentaires.Ajouter(ctx, interventionID, texte, interne != nil && *interne)
 }
 
+// CommenterDemande is the resolver for the commenterDemande field.
+func (r *mutationResolver) CommenterDemande(ctx context.Context, demandeID int, texte string, interne *bool) (*ent.Commentaire, error) {
+	return r.commentaires.CommenterDemande(ctx, demandeID, texte, interne != nil && *interne)
+}
+
 // ModifierCommentaire is the resolver for the modifierCommentaire field.
 func (r *mutationResolver) ModifierCommentaire(ctx context.Context, id int, texte string) (*ent.Commentaire, error) {
 	return r.commentaires.Modifier(ctx, id, texte)
@@ -30,6 +35,6 @@ func (r *mutationResolver) SupprimerCommentaire(ctx context.Context, id int) (in
 }
 
 // CommentaireAjoute is the resolver for the commentaireAjoute field.
-func (r *subscriptionResolver) CommentaireAjoute(ctx context.Context, interventionID int) (<-chan *ent.Commentaire, error) {
-	return r.commentairesOf(ctx, interventionID)
+func (r *subscriptionResolver) CommentaireAjoute(ctx context.Context, interventionID *int, demandeID *int) (<-chan *ent.Commentaire, error) {
+	return r.commentairesOf(ctx, interventionID, demandeID)
 }

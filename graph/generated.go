@@ -98,6 +98,8 @@ type ComplexityRoot struct {
 		Auteur         func(childComplexity int) int
 		AuteurID       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		Demande        func(childComplexity int) int
+		DemandeID      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Interne        func(childComplexity int) int
 		Intervention   func(childComplexity int) int
@@ -157,11 +159,13 @@ type ComplexityRoot struct {
 	}
 
 	DemandeIntervention struct {
+		Commentaires    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentaireOrder, where *ent.CommentaireWhereInput) int
 		CreatedAt       func(childComplexity int) int
 		DateTraitement  func(childComplexity int) int
 		Demandeur       func(childComplexity int) int
 		DemandeurID     func(childComplexity int) int
 		Description     func(childComplexity int) int
+		Documents       func(childComplexity int) int
 		DoublonDe       func(childComplexity int) int
 		DoublonDeID     func(childComplexity int) int
 		Equipement      func(childComplexity int) int
@@ -194,6 +198,8 @@ type ComplexityRoot struct {
 	Document struct {
 		CreatedAt      func(childComplexity int) int
 		DateUpload     func(childComplexity int) int
+		Demande        func(childComplexity int) int
+		DemandeID      func(childComplexity int) int
 		Filename       func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Intervention   func(childComplexity int) int
@@ -394,6 +400,7 @@ type ComplexityRoot struct {
 		AssignIntervention         func(childComplexity int, id int, technicienID int, remarque *string, forcer *bool) int
 		ChangeInterventionStatut   func(childComplexity int, id int, statut domain.InterventionStatut, remarque *string) int
 		ChangePassword             func(childComplexity int, currentPassword string, newPassword string) int
+		CommenterDemande           func(childComplexity int, demandeID int, texte string, interne *bool) int
 		CorrigerTemps              func(childComplexity int, id int, input model.CorrigerTempsInput) int
 		CreateChecklistModele      func(childComplexity int, input checklist.Modele) int
 		CreateCompetence           func(childComplexity int, input ent.CreateCompetenceInput) int
@@ -445,6 +452,7 @@ type ComplexityRoot struct {
 		UpdateTechnicien           func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
 		UpdateUser                 func(childComplexity int, id int, input model.UpdateUserInput) int
 		UploadDocument             func(childComplexity int, interventionID int, file graphql.Upload) int
+		UploadPhotoDemande         func(childComplexity int, demandeID int, file graphql.Upload) int
 		ValiderIntervention        func(childComplexity int, id int, satisfaction *int, commentaire *string) int
 	}
 
@@ -672,7 +680,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CommentaireAjoute         func(childComplexity int, interventionID int) int
+		CommentaireAjoute         func(childComplexity int, interventionID *int, demandeID *int) int
 		DemandeModifiee           func(childComplexity int, id *int) int
 		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int) int
 		NotificationReceived      func(childComplexity int) int
@@ -789,6 +797,7 @@ type ComplexityRoot struct {
 
 type DocumentResolver interface {
 	UploadedBy(ctx context.Context, obj *ent.Document) (*ent.User, error)
+
 	URL(ctx context.Context, obj *ent.Document) (string, error)
 }
 type HistoriqueInterventionResolver interface {
@@ -846,6 +855,7 @@ type MutationResolver interface {
 	DeletePlanning(ctx context.Context, id int) (int, error)
 	RunPreventiveScheduler(ctx context.Context) (*ent.SchedulerRun, error)
 	UploadDocument(ctx context.Context, interventionID int, file graphql.Upload) (*ent.Document, error)
+	UploadPhotoDemande(ctx context.Context, demandeID int, file graphql.Upload) (*ent.Document, error)
 	DeleteDocument(ctx context.Context, id int) (int, error)
 	CreateNotification(ctx context.Context, input ent.CreateNotificationInput) (*ent.Notification, error)
 	MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error)
@@ -864,6 +874,7 @@ type MutationResolver interface {
 	UpdateContrat(ctx context.Context, id int, input ent.UpdateContratInput) (*ent.Contrat, error)
 	DeleteContrat(ctx context.Context, id int) (int, error)
 	AjouterCommentaire(ctx context.Context, interventionID int, texte string, interne *bool) (*ent.Commentaire, error)
+	CommenterDemande(ctx context.Context, demandeID int, texte string, interne *bool) (*ent.Commentaire, error)
 	ModifierCommentaire(ctx context.Context, id int, texte string) (*ent.Commentaire, error)
 	SupprimerCommentaire(ctx context.Context, id int) (int, error)
 	SoumettreDemande(ctx context.Context, input ent.CreateDemandeInterventionInput) (*ent.DemandeIntervention, error)
@@ -918,7 +929,7 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
 	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
-	CommentaireAjoute(ctx context.Context, interventionID int) (<-chan *ent.Commentaire, error)
+	CommentaireAjoute(ctx context.Context, interventionID *int, demandeID *int) (<-chan *ent.Commentaire, error)
 	DemandeModifiee(ctx context.Context, id *int) (<-chan *ent.DemandeIntervention, error)
 }
 type TechnicienResolver interface {
@@ -1116,6 +1127,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commentaire.CreatedAt(childComplexity), true
+	case "Commentaire.demande":
+		if e.ComplexityRoot.Commentaire.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.Demande(childComplexity), true
+	case "Commentaire.demandeID":
+		if e.ComplexityRoot.Commentaire.DemandeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commentaire.DemandeID(childComplexity), true
 	case "Commentaire.id":
 		if e.ComplexityRoot.Commentaire.ID == nil {
 			break
@@ -1351,6 +1374,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContratEdge.Node(childComplexity), true
 
+	case "DemandeIntervention.commentaires":
+		if e.ComplexityRoot.DemandeIntervention.Commentaires == nil {
+			break
+		}
+
+		args, err := ec.field_DemandeIntervention_commentaires_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Commentaires(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CommentaireOrder), args["where"].(*ent.CommentaireWhereInput)), true
 	case "DemandeIntervention.createdAt":
 		if e.ComplexityRoot.DemandeIntervention.CreatedAt == nil {
 			break
@@ -1381,6 +1415,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandeIntervention.Description(childComplexity), true
+	case "DemandeIntervention.documents":
+		if e.ComplexityRoot.DemandeIntervention.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandeIntervention.Documents(childComplexity), true
 	case "DemandeIntervention.doublonDe":
 		if e.ComplexityRoot.DemandeIntervention.DoublonDe == nil {
 			break
@@ -1522,6 +1562,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.DateUpload(childComplexity), true
+	case "Document.demande":
+		if e.ComplexityRoot.Document.Demande == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Demande(childComplexity), true
+	case "Document.demandeID":
+		if e.ComplexityRoot.Document.DemandeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.DemandeID(childComplexity), true
 	case "Document.filename":
 		if e.ComplexityRoot.Document.Filename == nil {
 			break
@@ -2566,6 +2618,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.commenterDemande":
+		if e.ComplexityRoot.Mutation.CommenterDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commenterDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommenterDemande(childComplexity, args["demandeId"].(int), args["texte"].(string), args["interne"].(*bool)), true
 	case "Mutation.corrigerTemps":
 		if e.ComplexityRoot.Mutation.CorrigerTemps == nil {
 			break
@@ -3122,6 +3185,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UploadDocument(childComplexity, args["interventionId"].(int), args["file"].(graphql.Upload)), true
+	case "Mutation.uploadPhotoDemande":
+		if e.ComplexityRoot.Mutation.UploadPhotoDemande == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadPhotoDemande_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadPhotoDemande(childComplexity, args["demandeId"].(int), args["file"].(graphql.Upload)), true
 	case "Mutation.validerIntervention":
 		if e.ComplexityRoot.Mutation.ValiderIntervention == nil {
 			break
@@ -4248,7 +4322,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.CommentaireAjoute(childComplexity, args["interventionId"].(int)), true
+		return e.ComplexityRoot.Subscription.CommentaireAjoute(childComplexity, args["interventionId"].(*int), args["demandeId"].(*int)), true
 	case "Subscription.demandeModifiee":
 		if e.ComplexityRoot.Subscription.DemandeModifiee == nil {
 			break
@@ -5151,6 +5225,16 @@ extend type Mutation {
   """
   uploadDocument(interventionId: ID!, file: Upload!): Document! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN, CLIENT])
 
+  """
+  Attach a photo to a NOUVELLE work request: PNG or JPEG only (checked by content; the
+  name's extension must agree), at most MAX_UPLOAD_SIZE_MB; its submitter, ADMIN or
+  RESPONSABLE. Whoever reads the request reads its photos (DemandeIntervention.documents);
+  when it is approved they are attached to the new intervention too.
+  Errors: NOT_FOUND (request not readable), FORBIDDEN (not the submitter), LOCKED (already
+  triaged), BAD_USER_INPUT (type, extension, size).
+  """
+  uploadPhotoDemande(demandeId: ID!, file: Upload!): Document! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN, CLIENT])
+
   "Delete a document and its file: its uploader, ADMIN or RESPONSABLE. Errors: NOT_FOUND, FORBIDDEN."
   deleteDocument(id: ID!): ID! @hasRole(roles: [ADMIN, RESPONSABLE, TECHNICIEN, CLIENT])
 }
@@ -5297,8 +5381,12 @@ func (ec *executionContext) childFields_Commentaire(ctx context.Context, field g
 		return ec.fieldContext_Commentaire_interventionID(ctx, field)
 	case "auteurID":
 		return ec.fieldContext_Commentaire_auteurID(ctx, field)
+	case "demandeID":
+		return ec.fieldContext_Commentaire_demandeID(ctx, field)
 	case "intervention":
 		return ec.fieldContext_Commentaire_intervention(ctx, field)
+	case "demande":
+		return ec.fieldContext_Commentaire_demande(ctx, field)
 	case "auteur":
 		return ec.fieldContext_Commentaire_auteur(ctx, field)
 	}
@@ -5449,6 +5537,10 @@ func (ec *executionContext) childFields_DemandeIntervention(ctx context.Context,
 		return ec.fieldContext_DemandeIntervention_doublonDe(ctx, field)
 	case "traitePar":
 		return ec.fieldContext_DemandeIntervention_traitePar(ctx, field)
+	case "commentaires":
+		return ec.fieldContext_DemandeIntervention_commentaires(ctx, field)
+	case "documents":
+		return ec.fieldContext_DemandeIntervention_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemandeIntervention", field.Name)
 }
@@ -5499,10 +5591,14 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_interventionID(ctx, field)
 	case "uploadedByID":
 		return ec.fieldContext_Document_uploadedByID(ctx, field)
+	case "demandeID":
+		return ec.fieldContext_Document_demandeID(ctx, field)
 	case "intervention":
 		return ec.fieldContext_Document_intervention(ctx, field)
 	case "uploadedBy":
 		return ec.fieldContext_Document_uploadedBy(ctx, field)
+	case "demande":
+		return ec.fieldContext_Document_demande(ctx, field)
 	case "url":
 		return ec.fieldContext_Document_url(ctx, field)
 	}
@@ -6595,6 +6691,60 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_DemandeIntervention_commentaires_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CommentaireOrder, error) {
+			return ec.unmarshalOCommentaireOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CommentaireWhereInput, error) {
+			return ec.unmarshalOCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Equipement_interventions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7038,6 +7188,36 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 		return nil, err
 	}
 	args["newPassword"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_commenterDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "demandeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["demandeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "texte",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["texte"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interne",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interne"] = arg2
 	return args, nil
 }
 
@@ -7970,6 +8150,28 @@ func (ec *executionContext) field_Mutation_uploadDocument_args(ctx context.Conte
 		return nil, err
 	}
 	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadPhotoDemande_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "demandeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["demandeId"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
 		func(ctx context.Context, v any) (graphql.Upload, error) {
 			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
@@ -8995,13 +9197,21 @@ func (ec *executionContext) field_Subscription_commentaireAjoute_args(ctx contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interventionId",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNID2int(ctx, v)
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["interventionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "demandeId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["demandeId"] = arg1
 	return args, nil
 }
 
@@ -9951,11 +10161,11 @@ func (ec *executionContext) _Commentaire_interventionID(ctx context.Context, fie
 			return obj.InterventionID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Commentaire_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9985,6 +10195,29 @@ func (ec *executionContext) fieldContext_Commentaire_auteurID(_ context.Context,
 	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Commentaire_demandeID(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_demandeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemandeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_demandeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commentaire", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Commentaire_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9998,10 +10231,10 @@ func (ec *executionContext) _Commentaire_intervention(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
-			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Commentaire_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10012,6 +10245,38 @@ func (ec *executionContext) fieldContext_Commentaire_intervention(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Commentaire_demande(ctx context.Context, field graphql.CollectedField, obj *ent.Commentaire) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commentaire_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Commentaire_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commentaire",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11403,6 +11668,82 @@ func (ec *executionContext) fieldContext_DemandeIntervention_traitePar(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _DemandeIntervention_commentaires(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_commentaires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Commentaires(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CommentaireOrder), fc.Args["where"].(*ent.CommentaireWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CommentaireConnection) graphql.Marshaler {
+			return ec.marshalNCommentaireConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_commentaires(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentaireConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DemandeIntervention_commentaires_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandeIntervention_documents(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeIntervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandeIntervention_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandeIntervention_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandeIntervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DemandeInterventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DemandeInterventionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11764,11 +12105,11 @@ func (ec *executionContext) _Document_interventionID(ctx context.Context, field 
 			return obj.InterventionID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Document_interventionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11798,6 +12139,29 @@ func (ec *executionContext) fieldContext_Document_uploadedByID(_ context.Context
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Document_demandeID(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_demandeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemandeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_demandeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Document_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11811,10 +12175,10 @@ func (ec *executionContext) _Document_intervention(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
-			return ec.marshalNIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Document_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11857,6 +12221,38 @@ func (ec *executionContext) fieldContext_Document_uploadedBy(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_demande(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_demande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demande(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
+			return ec.marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_demande(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandeIntervention(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16750,6 +17146,68 @@ func (ec *executionContext) fieldContext_Mutation_uploadDocument(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_uploadPhotoDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadPhotoDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadPhotoDemande(ctx, fc.Args["demandeId"].(int), fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"})
+				if err != nil {
+					var zeroVal *ent.Document
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Document
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadPhotoDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadPhotoDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_deleteDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17824,6 +18282,68 @@ func (ec *executionContext) fieldContext_Mutation_ajouterCommentaire(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_ajouterCommentaire_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commenterDemande(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commenterDemande(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommenterDemande(ctx, fc.Args["demandeId"].(int), fc.Args["texte"].(string), fc.Args["interne"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"})
+				if err != nil {
+					var zeroVal *ent.Commentaire
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Commentaire
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
+			return ec.marshalNCommentaire2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaire(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commenterDemande(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commentaire(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commenterDemande_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24130,7 +24650,7 @@ func (ec *executionContext) _Subscription_commentaireAjoute(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CommentaireAjoute(ctx, fc.Args["interventionId"].(int))
+			return ec.Resolvers.Subscription().CommentaireAjoute(ctx, fc.Args["interventionId"].(*int), fc.Args["demandeId"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Commentaire) graphql.Marshaler {
@@ -27830,7 +28350,7 @@ func (ec *executionContext) unmarshalInputCommentaireWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "texte", "texteNEQ", "texteIn", "texteNotIn", "texteGT", "texteGTE", "texteLT", "texteLTE", "texteContains", "texteHasPrefix", "texteHasSuffix", "texteEqualFold", "texteContainsFold", "interne", "interneNEQ", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "auteurID", "auteurIDNEQ", "auteurIDIn", "auteurIDNotIn", "hasIntervention", "hasInterventionWith", "hasAuteur", "hasAuteurWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "texte", "texteNEQ", "texteIn", "texteNotIn", "texteGT", "texteGTE", "texteLT", "texteLTE", "texteContains", "texteHasPrefix", "texteHasSuffix", "texteEqualFold", "texteContainsFold", "interne", "interneNEQ", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "auteurID", "auteurIDNEQ", "auteurIDIn", "auteurIDNotIn", "demandeID", "demandeIDNEQ", "demandeIDIn", "demandeIDNotIn", "demandeIDIsNil", "demandeIDNotNil", "hasIntervention", "hasInterventionWith", "hasDemande", "hasDemandeWith", "hasAuteur", "hasAuteurWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28159,6 +28679,20 @@ func (ec *executionContext) unmarshalInputCommentaireWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.InterventionIDNotIn = data
+		case "interventionIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIsNil = data
+		case "interventionIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotNil = data
 		case "auteurID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("auteurID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -28187,6 +28721,48 @@ func (ec *executionContext) unmarshalInputCommentaireWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.AuteurIDNotIn = data
+		case "demandeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeID = data
+		case "demandeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDNEQ = data
+		case "demandeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDIn = data
+		case "demandeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDNotIn = data
+		case "demandeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDIsNil = data
+		case "demandeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDNotNil = data
 		case "hasIntervention":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -28201,6 +28777,20 @@ func (ec *executionContext) unmarshalInputCommentaireWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasInterventionWith = data
+		case "hasDemande":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemande"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemande = data
+		case "hasDemandeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandeWith"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemandeWith = data
 		case "hasAuteur":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAuteur"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30929,7 +31519,7 @@ func (ec *executionContext) unmarshalInputDemandeInterventionWhereInput(ctx cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "urgenceSuggeree", "urgenceSuggereeNEQ", "urgenceSuggereeIn", "urgenceSuggereeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "motifRejet", "motifRejetNEQ", "motifRejetIn", "motifRejetNotIn", "motifRejetGT", "motifRejetGTE", "motifRejetLT", "motifRejetLTE", "motifRejetContains", "motifRejetHasPrefix", "motifRejetHasSuffix", "motifRejetIsNil", "motifRejetNotNil", "motifRejetEqualFold", "motifRejetContainsFold", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "societeID", "societeIDNEQ", "societeIDIn", "societeIDNotIn", "societeIDIsNil", "societeIDNotNil", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "doublonDeID", "doublonDeIDNEQ", "doublonDeIDIn", "doublonDeIDNotIn", "doublonDeIDIsNil", "doublonDeIDNotNil", "dateTraitement", "dateTraitementNEQ", "dateTraitementIn", "dateTraitementNotIn", "dateTraitementGT", "dateTraitementGTE", "dateTraitementLT", "dateTraitementLTE", "dateTraitementIsNil", "dateTraitementNotNil", "traiteParID", "traiteParIDNEQ", "traiteParIDIn", "traiteParIDNotIn", "traiteParIDIsNil", "traiteParIDNotNil", "hasEquipement", "hasEquipementWith", "hasDemandeur", "hasDemandeurWith", "hasSociete", "hasSocieteWith", "hasIntervention", "hasInterventionWith", "hasDoublonDe", "hasDoublonDeWith", "hasTraitePar", "hasTraiteParWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "urgenceSuggeree", "urgenceSuggereeNEQ", "urgenceSuggereeIn", "urgenceSuggereeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "motifRejet", "motifRejetNEQ", "motifRejetIn", "motifRejetNotIn", "motifRejetGT", "motifRejetGTE", "motifRejetLT", "motifRejetLTE", "motifRejetContains", "motifRejetHasPrefix", "motifRejetHasSuffix", "motifRejetIsNil", "motifRejetNotNil", "motifRejetEqualFold", "motifRejetContainsFold", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "societeID", "societeIDNEQ", "societeIDIn", "societeIDNotIn", "societeIDIsNil", "societeIDNotNil", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "doublonDeID", "doublonDeIDNEQ", "doublonDeIDIn", "doublonDeIDNotIn", "doublonDeIDIsNil", "doublonDeIDNotNil", "dateTraitement", "dateTraitementNEQ", "dateTraitementIn", "dateTraitementNotIn", "dateTraitementGT", "dateTraitementGTE", "dateTraitementLT", "dateTraitementLTE", "dateTraitementIsNil", "dateTraitementNotNil", "traiteParID", "traiteParIDNEQ", "traiteParIDIn", "traiteParIDNotIn", "traiteParIDIsNil", "traiteParIDNotNil", "hasEquipement", "hasEquipementWith", "hasDemandeur", "hasDemandeurWith", "hasSociete", "hasSocieteWith", "hasIntervention", "hasInterventionWith", "hasDoublonDe", "hasDoublonDeWith", "hasTraitePar", "hasTraiteParWith", "hasCommentaires", "hasCommentairesWith", "hasDocuments", "hasDocumentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31846,6 +32436,34 @@ func (ec *executionContext) unmarshalInputDemandeInterventionWhereInput(ctx cont
 				return it, err
 			}
 			it.HasTraiteParWith = data
+		case "hasCommentaires":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCommentaires"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCommentaires = data
+		case "hasCommentairesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCommentairesWith"))
+			data, err := ec.unmarshalOCommentaireWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCommentairesWith = data
+		case "hasDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDocuments"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDocuments = data
+		case "hasDocumentsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDocumentsWith"))
+			data, err := ec.unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDocumentsWith = data
 		}
 	}
 	return it, nil
@@ -31927,7 +32545,7 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameEqualFold", "filenameContainsFold", "path", "pathNEQ", "pathIn", "pathNotIn", "pathGT", "pathGTE", "pathLT", "pathLTE", "pathContains", "pathHasPrefix", "pathHasSuffix", "pathEqualFold", "pathContainsFold", "mimeType", "mimeTypeNEQ", "mimeTypeIn", "mimeTypeNotIn", "mimeTypeGT", "mimeTypeGTE", "mimeTypeLT", "mimeTypeLTE", "mimeTypeContains", "mimeTypeHasPrefix", "mimeTypeHasSuffix", "mimeTypeEqualFold", "mimeTypeContainsFold", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "sha256", "sha256NEQ", "sha256In", "sha256NotIn", "sha256GT", "sha256GTE", "sha256LT", "sha256LTE", "sha256Contains", "sha256HasPrefix", "sha256HasSuffix", "sha256EqualFold", "sha256ContainsFold", "dateUpload", "dateUploadNEQ", "dateUploadIn", "dateUploadNotIn", "dateUploadGT", "dateUploadGTE", "dateUploadLT", "dateUploadLTE", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "uploadedByID", "uploadedByIDNEQ", "uploadedByIDIn", "uploadedByIDNotIn", "uploadedByIDIsNil", "uploadedByIDNotNil", "hasIntervention", "hasInterventionWith", "hasUploadedBy", "hasUploadedByWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameEqualFold", "filenameContainsFold", "path", "pathNEQ", "pathIn", "pathNotIn", "pathGT", "pathGTE", "pathLT", "pathLTE", "pathContains", "pathHasPrefix", "pathHasSuffix", "pathEqualFold", "pathContainsFold", "mimeType", "mimeTypeNEQ", "mimeTypeIn", "mimeTypeNotIn", "mimeTypeGT", "mimeTypeGTE", "mimeTypeLT", "mimeTypeLTE", "mimeTypeContains", "mimeTypeHasPrefix", "mimeTypeHasSuffix", "mimeTypeEqualFold", "mimeTypeContainsFold", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "sha256", "sha256NEQ", "sha256In", "sha256NotIn", "sha256GT", "sha256GTE", "sha256LT", "sha256LTE", "sha256Contains", "sha256HasPrefix", "sha256HasSuffix", "sha256EqualFold", "sha256ContainsFold", "dateUpload", "dateUploadNEQ", "dateUploadIn", "dateUploadNotIn", "dateUploadGT", "dateUploadGTE", "dateUploadLT", "dateUploadLTE", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "uploadedByID", "uploadedByIDNEQ", "uploadedByIDIn", "uploadedByIDNotIn", "uploadedByIDIsNil", "uploadedByIDNotNil", "demandeID", "demandeIDNEQ", "demandeIDIn", "demandeIDNotIn", "demandeIDIsNil", "demandeIDNotNil", "hasIntervention", "hasInterventionWith", "hasUploadedBy", "hasUploadedByWith", "hasDemande", "hasDemandeWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32627,6 +33245,20 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.InterventionIDNotIn = data
+		case "interventionIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDIsNil = data
+		case "interventionIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interventionIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InterventionIDNotNil = data
 		case "uploadedByID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uploadedByID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -32669,6 +33301,48 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.UploadedByIDNotNil = data
+		case "demandeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeID = data
+		case "demandeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDNEQ = data
+		case "demandeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDIn = data
+		case "demandeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDNotIn = data
+		case "demandeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDIsNil = data
+		case "demandeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("demandeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DemandeIDNotNil = data
 		case "hasIntervention":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -32697,6 +33371,20 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasUploadedByWith = data
+		case "hasDemande":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemande"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemande = data
+		case "hasDemandeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandeWith"))
+			data, err := ec.unmarshalODemandeInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDemandeWith = data
 		}
 	}
 	return it, nil
@@ -48819,7 +49507,7 @@ func (ec *executionContext) _Commentaire(ctx context.Context, sel ast.SelectionS
 			}
 		case "interventionID":
 			out.Values[i] = ec._Commentaire_interventionID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "auteurID":
@@ -48827,11 +49515,22 @@ func (ec *executionContext) _Commentaire(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "demandeID":
+			out.Values[i] = ec._Commentaire_demandeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "intervention":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commentaire_intervention(ctx, field, obj)
+				})
+		case "demande":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commentaire_demande(ctx, field, obj)
 				})
 		case "auteur":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -49309,6 +50008,18 @@ func (ec *executionContext) _DemandeIntervention(ctx context.Context, sel ast.Se
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DemandeIntervention_traitePar(ctx, field, obj)
 				})
+		case "commentaires":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_commentaires(ctx, field, obj)
+				})
+		case "documents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandeIntervention_documents(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49465,7 +50176,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "interventionID":
 			out.Values[i] = ec._Document_interventionID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "uploadedByID":
@@ -49473,9 +50184,14 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "demandeID":
+			out.Values[i] = ec._Document_demandeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "intervention":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_intervention(ctx, field, obj)
 				})
@@ -49484,6 +50200,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_uploadedBy(ctx, field, obj)
+				})
+		case "demande":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_demande(ctx, field, obj)
 				})
 		case "url":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -50746,6 +51468,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "uploadPhotoDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadPhotoDemande(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "deleteDocument":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteDocument(ctx, field)
@@ -50868,6 +51597,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "ajouterCommentaire":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_ajouterCommentaire(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commenterDemande":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commenterDemande(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

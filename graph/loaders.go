@@ -115,7 +115,7 @@ func newLoaders(c *ent.Client) *loaders {
 		}, func(e *ent.Piece) int { return e.ID }),
 		documents: byParent(ent.TypeIntervention, "documents", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.Document, error) {
 			return c.Document.Query().Where(document.InterventionIDIn(ids...)).Order(order).All(ctx)
-		}, func(e *ent.Document) int { return e.InterventionID }),
+		}, func(e *ent.Document) int { return *e.InterventionID }), // set: the query asks for it
 		historique: byParent(ent.TypeIntervention, "historique", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.HistoriqueIntervention, error) {
 			return c.HistoriqueIntervention.Query().Where(historiqueintervention.InterventionIDIn(ids...)).Order(order).All(ctx)
 		}, func(e *ent.HistoriqueIntervention) int { return e.InterventionID }),

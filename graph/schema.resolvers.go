@@ -261,6 +261,11 @@ func (r *mutationResolver) UploadDocument(ctx context.Context, interventionID in
 	return r.documents.Save(ctx, interventionID, docstore.Upload{Filename: file.Filename, Content: file.File})
 }
 
+// UploadPhotoDemande is the resolver for the uploadPhotoDemande field.
+func (r *mutationResolver) UploadPhotoDemande(ctx context.Context, demandeID int, file graphql.Upload) (*ent.Document, error) {
+	return r.documents.SavePhotoDemande(ctx, demandeID, docstore.Upload{Filename: file.Filename, Content: file.File})
+}
+
 // DeleteDocument is the resolver for the deleteDocument field.
 func (r *mutationResolver) DeleteDocument(ctx context.Context, id int) (int, error) {
 	if err := r.documents.Delete(ctx, id); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -73,27 +74,59 @@ func (r *Resolver) notificationsFor(ctx context.Context) (<-chan *ent.Notificati
 	}), nil
 }
 
-// commentairesOf streams the new comments of an intervention the viewer reads (NOT_FOUND
-// otherwise). Each event is checked against the viewer with the rule of comments
-// (access.SeesCommentaire: no query for the others' events), then the comment is read again
-// as the viewer, so that what he receives is what the rule lets him read now.
-func (r *Resolver) commentairesOf(ctx context.Context, interventionID int) (<-chan *ent.Commentaire, error) {
+// commentairesOf streams the new comments of an intervention or of a work request the viewer
+// reads (exactly one of interventionID and demandeID; NOT_FOUND when he does not read it).
+// Each event is checked against the viewer with the rule of comments (access.SeesCommentaire:
+// no query for the others' events), then the comment is read again as the viewer, so that
+// what he receives is what the rule lets him read now.
+func (r *Resolver) commentairesOf(ctx context.Context, interventionID, demandeID *int) (<-chan *ent.Commentaire, error) {
 	v := viewer.FromContext(ctx)
-	ok, err := r.client.Intervention.Query().Where(intervention.ID(interventionID)).Exist(ctx)
+	var (
+		ok  bool
+		err error
+	)
+	switch {
+	case (interventionID == nil) == (demandeID == nil):
+		return nil, domain.Errorf(domain.CodeBadUserInput, "give exactly one of interventionId and demandeId")
+	case interventionID != nil:
+		ok, err = r.client.Intervention.Query().Where(intervention.ID(*interventionID)).Exist(ctx)
+	default:
+		ok, err = r.client.DemandeIntervention.Query().Where(demandeintervention.ID(*demandeID)).Exist(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", interventionID)
+	if !ok && interventionID != nil {
+		return nil, domain.Errorf(domain.CodeNotFound, "intervention %d not found", *interventionID)
+	} else if !ok {
+		return nil, domain.Errorf(domain.CodeNotFound, "demande %d not found", *demandeID)
 	}
 	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.Commentaire, bool) {
 		c := ev.Commentaire
-		if c == nil || c.InterventionID != interventionID ||
-			!access.SeesCommentaire(v, c.Interne, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
-				DemandeurID: c.DemandeurID, Intervenants: c.Intervenants}) {
+		if c == nil || !sameThread(c, interventionID, demandeID) || !access.SeesCommentaire(v, c.Interne, fil(c)) {
 			return nil, false
 		}
 		row, err := r.client.Commentaire.Get(ctx, c.CommentaireID)
 		return row, err == nil // deleted meanwhile, or no longer his to read: skipped
 	}), nil
+}
+
+// sameThread reports whether comment c belongs to the thread asked for.
+func sameThread(c *pubsub.CommentaireAjoute, interventionID, demandeID *int) bool {
+	if interventionID != nil {
+		return c.InterventionID == *interventionID
+	}
+	return c.DemandeID == *demandeID
+}
+
+// fil are the keys of c's thread, for the rule of comments.
+func fil(c *pubsub.CommentaireAjoute) access.Fil {
+	if c.DemandeID != 0 {
+		if c.DemandeurID == nil {
+			return access.Fil{} // malformed: seen by nobody
+		}
+		return access.Fil{Demande: &access.DemandeKeys{DemandeurID: *c.DemandeurID, SocieteID: c.SocieteID}}
+	}
+	return access.Fil{Intervention: &access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
+		DemandeurID: c.DemandeurID, Intervenants: c.Intervenants}}
 }

@@ -27,8 +27,12 @@ const (
 	FieldInterventionID = "intervention_id"
 	// FieldAuteurID holds the string denoting the auteur_id field in the database.
 	FieldAuteurID = "auteur_id"
+	// FieldDemandeID holds the string denoting the demande_id field in the database.
+	FieldDemandeID = "demande_id"
 	// EdgeIntervention holds the string denoting the intervention edge name in mutations.
 	EdgeIntervention = "intervention"
+	// EdgeDemande holds the string denoting the demande edge name in mutations.
+	EdgeDemande = "demande"
 	// EdgeAuteur holds the string denoting the auteur edge name in mutations.
 	EdgeAuteur = "auteur"
 	// Table holds the table name of the commentaire in the database.
@@ -40,6 +44,13 @@ const (
 	InterventionInverseTable = "interventions"
 	// InterventionColumn is the table column denoting the intervention relation/edge.
 	InterventionColumn = "intervention_id"
+	// DemandeTable is the table that holds the demande relation/edge.
+	DemandeTable = "commentaires"
+	// DemandeInverseTable is the table name for the DemandeIntervention entity.
+	// It exists in this package in order to avoid circular dependency with the "demandeintervention" package.
+	DemandeInverseTable = "demande_interventions"
+	// DemandeColumn is the table column denoting the demande relation/edge.
+	DemandeColumn = "demande_id"
 	// AuteurTable is the table that holds the auteur relation/edge.
 	AuteurTable = "commentaires"
 	// AuteurInverseTable is the table name for the User entity.
@@ -58,6 +69,7 @@ var Columns = []string{
 	FieldInterne,
 	FieldInterventionID,
 	FieldAuteurID,
+	FieldDemandeID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -128,10 +140,22 @@ func ByAuteurID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAuteurID, opts...).ToFunc()
 }
 
+// ByDemandeID orders the results by the demande_id field.
+func ByDemandeID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDemandeID, opts...).ToFunc()
+}
+
 // ByInterventionField orders the results by intervention field.
 func ByInterventionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newInterventionStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByDemandeField orders the results by demande field.
+func ByDemandeField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDemandeStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -146,6 +170,13 @@ func newInterventionStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InterventionInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, InterventionTable, InterventionColumn),
+	)
+}
+func newDemandeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DemandeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, DemandeTable, DemandeColumn),
 	)
 }
 func newAuteurStep() *sqlgraph.Step {

@@ -87,6 +87,11 @@ func AuteurID(v int) predicate.Commentaire {
 	return predicate.Commentaire(sql.FieldEQ(FieldAuteurID, v))
 }
 
+// DemandeID applies equality check predicate on the "demande_id" field. It's identical to DemandeIDEQ.
+func DemandeID(v int) predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldEQ(FieldDemandeID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Commentaire {
 	return predicate.Commentaire(sql.FieldEQ(FieldCreatedAt, v))
@@ -262,6 +267,16 @@ func InterventionIDNotIn(vs ...int) predicate.Commentaire {
 	return predicate.Commentaire(sql.FieldNotIn(FieldInterventionID, vs...))
 }
 
+// InterventionIDIsNil applies the IsNil predicate on the "intervention_id" field.
+func InterventionIDIsNil() predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldIsNull(FieldInterventionID))
+}
+
+// InterventionIDNotNil applies the NotNil predicate on the "intervention_id" field.
+func InterventionIDNotNil() predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldNotNull(FieldInterventionID))
+}
+
 // AuteurIDEQ applies the EQ predicate on the "auteur_id" field.
 func AuteurIDEQ(v int) predicate.Commentaire {
 	return predicate.Commentaire(sql.FieldEQ(FieldAuteurID, v))
@@ -280,6 +295,36 @@ func AuteurIDIn(vs ...int) predicate.Commentaire {
 // AuteurIDNotIn applies the NotIn predicate on the "auteur_id" field.
 func AuteurIDNotIn(vs ...int) predicate.Commentaire {
 	return predicate.Commentaire(sql.FieldNotIn(FieldAuteurID, vs...))
+}
+
+// DemandeIDEQ applies the EQ predicate on the "demande_id" field.
+func DemandeIDEQ(v int) predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldEQ(FieldDemandeID, v))
+}
+
+// DemandeIDNEQ applies the NEQ predicate on the "demande_id" field.
+func DemandeIDNEQ(v int) predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldNEQ(FieldDemandeID, v))
+}
+
+// DemandeIDIn applies the In predicate on the "demande_id" field.
+func DemandeIDIn(vs ...int) predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldIn(FieldDemandeID, vs...))
+}
+
+// DemandeIDNotIn applies the NotIn predicate on the "demande_id" field.
+func DemandeIDNotIn(vs ...int) predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldNotIn(FieldDemandeID, vs...))
+}
+
+// DemandeIDIsNil applies the IsNil predicate on the "demande_id" field.
+func DemandeIDIsNil() predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldIsNull(FieldDemandeID))
+}
+
+// DemandeIDNotNil applies the NotNil predicate on the "demande_id" field.
+func DemandeIDNotNil() predicate.Commentaire {
+	return predicate.Commentaire(sql.FieldNotNull(FieldDemandeID))
 }
 
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
@@ -302,6 +347,34 @@ func HasInterventionWith(preds ...predicate.Intervention) predicate.Commentaire 
 	return predicate.Commentaire(func(s *sql.Selector) {
 		step := newInterventionStep()
 		preds := visibility.Neighbors(s, "Intervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDemande applies the HasEdge predicate on the "demande" edge.
+func HasDemande() predicate.Commentaire {
+	return predicate.Commentaire(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "DemandeIntervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDemandeStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, DemandeTable, DemandeColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDemandeWith applies the HasEdge predicate on the "demande" edge with a given conditions (other predicates).
+func HasDemandeWith(preds ...predicate.DemandeIntervention) predicate.Commentaire {
+	return predicate.Commentaire(func(s *sql.Selector) {
+		step := newDemandeStep()
+		preds := visibility.Neighbors(s, "DemandeIntervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -58,6 +58,10 @@ const (
 	EdgeDoublonDe = "doublon_de"
 	// EdgeTraitePar holds the string denoting the traite_par edge name in mutations.
 	EdgeTraitePar = "traite_par"
+	// EdgeCommentaires holds the string denoting the commentaires edge name in mutations.
+	EdgeCommentaires = "commentaires"
+	// EdgeDocuments holds the string denoting the documents edge name in mutations.
+	EdgeDocuments = "documents"
 	// Table holds the table name of the demandeintervention in the database.
 	Table = "demande_interventions"
 	// EquipementTable is the table that holds the equipement relation/edge.
@@ -102,6 +106,20 @@ const (
 	TraiteParInverseTable = "users"
 	// TraiteParColumn is the table column denoting the traite_par relation/edge.
 	TraiteParColumn = "traite_par_id"
+	// CommentairesTable is the table that holds the commentaires relation/edge.
+	CommentairesTable = "commentaires"
+	// CommentairesInverseTable is the table name for the Commentaire entity.
+	// It exists in this package in order to avoid circular dependency with the "commentaire" package.
+	CommentairesInverseTable = "commentaires"
+	// CommentairesColumn is the table column denoting the commentaires relation/edge.
+	CommentairesColumn = "demande_id"
+	// DocumentsTable is the table that holds the documents relation/edge.
+	DocumentsTable = "documents"
+	// DocumentsInverseTable is the table name for the Document entity.
+	// It exists in this package in order to avoid circular dependency with the "document" package.
+	DocumentsInverseTable = "documents"
+	// DocumentsColumn is the table column denoting the documents relation/edge.
+	DocumentsColumn = "demande_id"
 )
 
 // Columns holds all SQL columns for demandeintervention fields.
@@ -296,6 +314,34 @@ func ByTraiteParField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTraiteParStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByCommentairesCount orders the results by commentaires count.
+func ByCommentairesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCommentairesStep(), opts...)
+	}
+}
+
+// ByCommentaires orders the results by commentaires terms.
+func ByCommentaires(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCommentairesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDocumentsCount orders the results by documents count.
+func ByDocumentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDocumentsStep(), opts...)
+	}
+}
+
+// ByDocuments orders the results by documents terms.
+func ByDocuments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDocumentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newEquipementStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -336,6 +382,20 @@ func newTraiteParStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TraiteParInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, TraiteParTable, TraiteParColumn),
+	)
+}
+func newCommentairesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CommentairesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
+	)
+}
+func newDocumentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DocumentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
 	)
 }
 

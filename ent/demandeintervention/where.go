@@ -841,6 +841,62 @@ func HasTraiteParWith(preds ...predicate.User) predicate.DemandeIntervention {
 	})
 }
 
+// HasCommentaires applies the HasEdge predicate on the "commentaires" edge.
+func HasCommentaires() predicate.DemandeIntervention {
+	return predicate.DemandeIntervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Commentaire"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCommentairesStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCommentairesWith applies the HasEdge predicate on the "commentaires" edge with a given conditions (other predicates).
+func HasCommentairesWith(preds ...predicate.Commentaire) predicate.DemandeIntervention {
+	return predicate.DemandeIntervention(func(s *sql.Selector) {
+		step := newCommentairesStep()
+		preds := visibility.Neighbors(s, "Commentaire", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDocuments applies the HasEdge predicate on the "documents" edge.
+func HasDocuments() predicate.DemandeIntervention {
+	return predicate.DemandeIntervention(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Document"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDocumentsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDocumentsWith applies the HasEdge predicate on the "documents" edge with a given conditions (other predicates).
+func HasDocumentsWith(preds ...predicate.Document) predicate.DemandeIntervention {
+	return predicate.DemandeIntervention(func(s *sql.Selector) {
+		step := newDocumentsStep()
+		preds := visibility.Neighbors(s, "Document", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.DemandeIntervention) predicate.DemandeIntervention {
 	return predicate.DemandeIntervention(sql.AndPredicates(predicates...))

@@ -35,10 +35,14 @@ const (
 	FieldInterventionID = "intervention_id"
 	// FieldUploadedByID holds the string denoting the uploaded_by_id field in the database.
 	FieldUploadedByID = "uploaded_by_id"
+	// FieldDemandeID holds the string denoting the demande_id field in the database.
+	FieldDemandeID = "demande_id"
 	// EdgeIntervention holds the string denoting the intervention edge name in mutations.
 	EdgeIntervention = "intervention"
 	// EdgeUploadedBy holds the string denoting the uploaded_by edge name in mutations.
 	EdgeUploadedBy = "uploaded_by"
+	// EdgeDemande holds the string denoting the demande edge name in mutations.
+	EdgeDemande = "demande"
 	// Table holds the table name of the document in the database.
 	Table = "documents"
 	// InterventionTable is the table that holds the intervention relation/edge.
@@ -55,6 +59,13 @@ const (
 	UploadedByInverseTable = "users"
 	// UploadedByColumn is the table column denoting the uploaded_by relation/edge.
 	UploadedByColumn = "uploaded_by_id"
+	// DemandeTable is the table that holds the demande relation/edge.
+	DemandeTable = "documents"
+	// DemandeInverseTable is the table name for the DemandeIntervention entity.
+	// It exists in this package in order to avoid circular dependency with the "demandeintervention" package.
+	DemandeInverseTable = "demande_interventions"
+	// DemandeColumn is the table column denoting the demande relation/edge.
+	DemandeColumn = "demande_id"
 )
 
 // Columns holds all SQL columns for document fields.
@@ -70,6 +81,7 @@ var Columns = []string{
 	FieldDateUpload,
 	FieldInterventionID,
 	FieldUploadedByID,
+	FieldDemandeID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -168,6 +180,11 @@ func ByUploadedByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUploadedByID, opts...).ToFunc()
 }
 
+// ByDemandeID orders the results by the demande_id field.
+func ByDemandeID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDemandeID, opts...).ToFunc()
+}
+
 // ByInterventionField orders the results by intervention field.
 func ByInterventionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -179,6 +196,13 @@ func ByInterventionField(field string, opts ...sql.OrderTermOption) OrderOption 
 func ByUploadedByField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newUploadedByStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByDemandeField orders the results by demande field.
+func ByDemandeField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDemandeStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newInterventionStep() *sqlgraph.Step {
@@ -193,5 +217,12 @@ func newUploadedByStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(UploadedByInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, UploadedByTable, UploadedByColumn),
+	)
+}
+func newDemandeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DemandeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, DemandeTable, DemandeColumn),
 	)
 }

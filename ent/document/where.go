@@ -107,6 +107,11 @@ func UploadedByID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldUploadedByID, v))
 }
 
+// DemandeID applies equality check predicate on the "demande_id" field. It's identical to DemandeIDEQ.
+func DemandeID(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldDemandeID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldCreatedAt, v))
@@ -547,6 +552,16 @@ func InterventionIDNotIn(vs ...int) predicate.Document {
 	return predicate.Document(sql.FieldNotIn(FieldInterventionID, vs...))
 }
 
+// InterventionIDIsNil applies the IsNil predicate on the "intervention_id" field.
+func InterventionIDIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldInterventionID))
+}
+
+// InterventionIDNotNil applies the NotNil predicate on the "intervention_id" field.
+func InterventionIDNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldInterventionID))
+}
+
 // UploadedByIDEQ applies the EQ predicate on the "uploaded_by_id" field.
 func UploadedByIDEQ(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldUploadedByID, v))
@@ -575,6 +590,36 @@ func UploadedByIDIsNil() predicate.Document {
 // UploadedByIDNotNil applies the NotNil predicate on the "uploaded_by_id" field.
 func UploadedByIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldUploadedByID))
+}
+
+// DemandeIDEQ applies the EQ predicate on the "demande_id" field.
+func DemandeIDEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldDemandeID, v))
+}
+
+// DemandeIDNEQ applies the NEQ predicate on the "demande_id" field.
+func DemandeIDNEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldDemandeID, v))
+}
+
+// DemandeIDIn applies the In predicate on the "demande_id" field.
+func DemandeIDIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldDemandeID, vs...))
+}
+
+// DemandeIDNotIn applies the NotIn predicate on the "demande_id" field.
+func DemandeIDNotIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldDemandeID, vs...))
+}
+
+// DemandeIDIsNil applies the IsNil predicate on the "demande_id" field.
+func DemandeIDIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldDemandeID))
+}
+
+// DemandeIDNotNil applies the NotNil predicate on the "demande_id" field.
+func DemandeIDNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldDemandeID))
 }
 
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
@@ -625,6 +670,34 @@ func HasUploadedByWith(preds ...predicate.User) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newUploadedByStep()
 		preds := visibility.Neighbors(s, "User", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDemande applies the HasEdge predicate on the "demande" edge.
+func HasDemande() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "DemandeIntervention"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDemandeStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, DemandeTable, DemandeColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDemandeWith applies the HasEdge predicate on the "demande" edge with a given conditions (other predicates).
+func HasDemandeWith(preds ...predicate.DemandeIntervention) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newDemandeStep()
+		preds := visibility.Neighbors(s, "DemandeIntervention", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -39,7 +39,8 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "texte", Type: field.TypeString, Size: 2147483647},
 		{Name: "interne", Type: field.TypeBool, Default: false},
-		{Name: "intervention_id", Type: field.TypeInt},
+		{Name: "demande_id", Type: field.TypeInt, Nullable: true},
+		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
 		{Name: "auteur_id", Type: field.TypeInt},
 	}
 	// CommentairesTable holds the schema information for the "commentaires" table.
@@ -49,14 +50,20 @@ var (
 		PrimaryKey: []*schema.Column{CommentairesColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "commentaires_interventions_commentaires",
+				Symbol:     "commentaires_demande_interventions_commentaires",
 				Columns:    []*schema.Column{CommentairesColumns[5]},
+				RefColumns: []*schema.Column{DemandeInterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "commentaires_interventions_commentaires",
+				Columns:    []*schema.Column{CommentairesColumns[6]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "commentaires_users_commentaires",
-				Columns:    []*schema.Column{CommentairesColumns[6]},
+				Columns:    []*schema.Column{CommentairesColumns[7]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -70,12 +77,17 @@ var (
 			{
 				Name:    "commentaire_intervention_id_id",
 				Unique:  false,
+				Columns: []*schema.Column{CommentairesColumns[6], CommentairesColumns[0]},
+			},
+			{
+				Name:    "commentaire_demande_id_id",
+				Unique:  false,
 				Columns: []*schema.Column{CommentairesColumns[5], CommentairesColumns[0]},
 			},
 			{
 				Name:    "commentaire_auteur_id",
 				Unique:  false,
-				Columns: []*schema.Column{CommentairesColumns[6]},
+				Columns: []*schema.Column{CommentairesColumns[7]},
 			},
 		},
 	}
@@ -248,7 +260,8 @@ var (
 		{Name: "size", Type: field.TypeInt64},
 		{Name: "sha256", Type: field.TypeString, Size: 64},
 		{Name: "date_upload", Type: field.TypeTime},
-		{Name: "intervention_id", Type: field.TypeInt},
+		{Name: "demande_id", Type: field.TypeInt, Nullable: true},
+		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
 		{Name: "uploaded_by_id", Type: field.TypeInt, Nullable: true},
 	}
 	// DocumentsTable holds the schema information for the "documents" table.
@@ -258,14 +271,20 @@ var (
 		PrimaryKey: []*schema.Column{DocumentsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "documents_interventions_documents",
+				Symbol:     "documents_demande_interventions_documents",
 				Columns:    []*schema.Column{DocumentsColumns[9]},
+				RefColumns: []*schema.Column{DemandeInterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "documents_interventions_documents",
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_users_documents",
-				Columns:    []*schema.Column{DocumentsColumns[10]},
+				Columns:    []*schema.Column{DocumentsColumns[11]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -279,12 +298,17 @@ var (
 			{
 				Name:    "document_intervention_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[9]},
+				Columns: []*schema.Column{DocumentsColumns[10]},
 			},
 			{
 				Name:    "document_uploaded_by_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[10]},
+				Columns: []*schema.Column{DocumentsColumns[11]},
+			},
+			{
+				Name:    "document_demande_id",
+				Unique:  false,
+				Columns: []*schema.Column{DocumentsColumns[9]},
 			},
 		},
 	}
@@ -1465,10 +1489,14 @@ func init() {
 	ChecklistModelesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
-	CommentairesTable.ForeignKeys[0].RefTable = InterventionsTable
-	CommentairesTable.ForeignKeys[1].RefTable = UsersTable
+	CommentairesTable.ForeignKeys[0].RefTable = DemandeInterventionsTable
+	CommentairesTable.ForeignKeys[1].RefTable = InterventionsTable
+	CommentairesTable.ForeignKeys[2].RefTable = UsersTable
 	CommentairesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
+	CommentairesTable.Annotation.Checks = map[string]string{
+		"commentaire_un_fil": "((intervention_id IS NULL) <> (demande_id IS NULL))",
 	}
 	CompetencesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
@@ -1486,10 +1514,14 @@ func init() {
 	DemandeInterventionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
-	DocumentsTable.ForeignKeys[0].RefTable = InterventionsTable
-	DocumentsTable.ForeignKeys[1].RefTable = UsersTable
+	DocumentsTable.ForeignKeys[0].RefTable = DemandeInterventionsTable
+	DocumentsTable.ForeignKeys[1].RefTable = InterventionsTable
+	DocumentsTable.ForeignKeys[2].RefTable = UsersTable
 	DocumentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	DocumentsTable.Annotation.Checks = map[string]string{
+		"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL",
 	}
 	EquipementsTable.ForeignKeys[0].RefTable = ChecklistModelesTable
 	EquipementsTable.ForeignKeys[1].RefTable = SocietesTable

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/render/shape"
 )
 
 // DemandeIntervention is a work request: someone reports a problem on an equipement, and a
@@ -91,6 +92,8 @@ func (DemandeIntervention) Edges() []ent.Edge {
 		edge.From("intervention", Intervention.Type).Ref("demande").Field("intervention_id").Unique().Annotations(serverSet),
 		edge.To("doublon_de", Intervention.Type).Field("doublon_de_id").Unique().Annotations(serverSet),
 		edge.To("traite_par", User.Type).Field("traite_par_id").Unique().Annotations(serverSet),
+		edge.To("commentaires", Commentaire.Type).Annotations(entgql.RelayConnection(), serverSet),
+		edge.To("documents", Document.Type).Annotations(serverSet, shape.OrderBy("id")),
 	}
 }
 

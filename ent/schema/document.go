@@ -6,13 +6,18 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 )
 
-// Document is a file attached to an intervention. The file lives under the upload root with
-// a random server name (path); filename is the original name, sanitized, for display only.
+// Document is a file attached to an intervention, or a photo attached to a work request. A
+// request's photos stay attached to it when its approval opens an intervention, which then
+// holds them too (both ids set); otherwise exactly one is set. The file lives under the
+// upload root with a random server name (path); filename is the original name, sanitized,
+// for display only.
 type Document struct {
 	ent.Schema
 }
@@ -39,22 +44,41 @@ func (Document) Fields() []ent.Field {
 			Default(time.Now).
 			Immutable().
 			Annotations(entgql.OrderField("DATE_UPLOAD")),
-		field.Int("intervention_id"),
+		field.Int("intervention_id").
+			Optional().
+			Nillable().
+			Comment("unset for the photo of a work request not (yet) approved"),
 		field.Int("uploaded_by_id").Optional().Nillable(),
+		field.Int("demande_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("the work request the photo was attached to"),
 	}
 }
 
 // Edges of the Document.
 func (Document) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("intervention", Intervention.Type).Ref("documents").Field("intervention_id").Unique().Required(),
+		edge.From("intervention", Intervention.Type).Ref("documents").Field("intervention_id").Unique(),
 		edge.From("uploaded_by", User.Type).Ref("documents").Field("uploaded_by_id").Unique(),
+		edge.From("demande", DemandeIntervention.Type).Ref("documents").Field("demande_id").Unique().Immutable(),
 	}
 }
 
 // Indexes of the Document.
 func (Document) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("intervention_id"), index.Fields("uploaded_by_id")}
+	return []ent.Index{index.Fields("intervention_id"), index.Fields("uploaded_by_id"), index.Fields("demande_id")}
+}
+
+// Annotations of the Document: a file belongs to an intervention, a request, or both (the
+// photos of an approved request), never to nothing.
+func (Document) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entsql.Checks(map[string]string{
+			"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL",
+		}),
+	}
 }
 
 // Policy of the Document: see internal/access.

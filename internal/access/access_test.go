@@ -96,3 +96,71 @@ func deref(p *int) any {
 	}
 	return *p
 }
+
+// TestSeesDemandeIsTheQueryRule holds the two readings of the rule of work requests
+// together, and through it that of their comments: for every viewer, the requests SeesDemande
+// accepts from their ids are exactly those the database returns, and SeesCommentaire accepts
+// a comment on them exactly when the database returns it to him.
+func TestSeesDemandeIsTheQueryRule(t *testing.T) {
+	c := testdb.Open(t).Ent
+	sys := viewer.SystemContext(context.Background())
+
+	user := func(name string, role domain.Role) *ent.User {
+		return c.User.Create().SetEmail(name + "@example.com").SetNomComplet(name).
+			SetPasswordHash("x").SetRole(role).SaveX(sys)
+	}
+	staff := user("staff", domain.RoleResponsable)
+	techUser, clientUser := user("tech", domain.RoleTechnicien), user("client", domain.RoleClient)
+	colleague, lonelyClient := user("colleague", domain.RoleClient), user("lonely", domain.RoleClient)
+	tech := c.Technicien.Create().SetUser(techUser).SaveX(sys)
+	soc := c.Societe.Create().SetNom("Alpha").SetCode("A").AddUsers(clientUser, colleague).SaveX(sys)
+	otherSoc := c.Societe.Create().SetNom("Beta").SetCode("B").SaveX(sys)
+	eq := c.Equipement.Create().SetNom("Pompe").SetCode("EQ").SaveX(sys)
+
+	// Every combination of submitter and company, each comment public and internal.
+	var all []*ent.DemandeIntervention
+	comments := map[int][]*ent.Commentaire{}
+	for _, by := range []*ent.User{staff, techUser, clientUser, colleague, lonelyClient} {
+		for _, so := range []*ent.Societe{nil, soc, otherSoc} {
+			q := c.DemandeIntervention.Create().SetTitre(fmt.Sprintf("d-%d", len(all))).SetDescription("x").
+				SetEquipement(eq).SetDemandeur(by)
+			if so != nil {
+				q.SetSocieteID(so.ID)
+			}
+			d := q.SaveX(sys)
+			for _, interne := range []bool{false, true} {
+				comments[d.ID] = append(comments[d.ID], c.Commentaire.Create().SetDemande(d).SetAuteur(staff).
+					SetTexte("x").SetInterne(interne).SaveX(sys))
+			}
+			all = append(all, d)
+		}
+	}
+
+	viewers := map[string]*viewer.Viewer{
+		"RESPONSABLE":            {UserID: staff.ID, Role: domain.RoleResponsable},
+		"TECHNICIEN":             {UserID: techUser.ID, Role: domain.RoleTechnicien, TechnicienID: tech.ID},
+		"CLIENT with company":    {UserID: clientUser.ID, Role: domain.RoleClient, SocieteID: soc.ID},
+		"colleague":              {UserID: colleague.ID, Role: domain.RoleClient, SocieteID: soc.ID},
+		"CLIENT without company": {UserID: lonelyClient.ID, Role: domain.RoleClient},
+	}
+	for name, v := range viewers {
+		t.Run(name, func(t *testing.T) {
+			ctx := viewer.NewContext(context.Background(), v)
+			ids := c.DemandeIntervention.Query().IDsX(ctx)
+			seen := c.Commentaire.Query().IDsX(ctx)
+			for _, d := range all {
+				keys := access.DemandeKeys{DemandeurID: d.DemandeurID, SocieteID: d.SocieteID}
+				if sees, inDB := access.SeesDemande(v, keys), slices.Contains(ids, d.ID); sees != inDB {
+					t.Errorf("%s (demandeur %d, societe %v): SeesDemande = %v, database says %v",
+						d.Titre, d.DemandeurID, deref(d.SocieteID), sees, inDB)
+				}
+				for _, cm := range comments[d.ID] {
+					sees := access.SeesCommentaire(v, cm.Interne, access.Fil{Demande: &keys})
+					if inDB := slices.Contains(seen, cm.ID); sees != inDB {
+						t.Errorf("%s, comment interne=%v: SeesCommentaire = %v, database says %v", d.Titre, cm.Interne, sees, inDB)
+					}
+				}
+			}
+		})
+	}
+}

@@ -105,23 +105,85 @@ func Interventions(v *viewer.Viewer) predicate.Intervention {
 	}
 }
 
-// Commentaires is the rule of comments as an SQL predicate, for a viewer who is not staff:
-// the comments of the interventions he sees, internal ones excepted. SeesCommentaire is its
-// reading for live events.
-func Commentaires(v *viewer.Viewer) predicate.Commentaire {
-	return commentaire.And(commentaire.Interne(false), commentaire.HasInterventionWith(Interventions(v)))
+// demandeKeys is the rule of work requests, written once as data like interventionKeys: a
+// viewer who is not staff sees the requests where one of these columns holds his id. Everyone
+// follows his own; a client also those of his company (viewer.SocieteID, which only a CLIENT
+// account carries), so that colleagues do not report the same breakdown twice.
+func demandeKeys(v *viewer.Viewer) []key {
+	keys := []key{{column: demandeintervention.FieldDemandeurID, id: v.UserID}}
+	if v.Is(domain.RoleClient) && v.SocieteID != 0 {
+		keys = append(keys, key{column: demandeintervention.FieldSocieteID, id: v.SocieteID})
+	}
+	return keys
 }
 
-// SeesCommentaire is the rule of Commentaires evaluated in Go, for live events: keys are
-// those of the comment's intervention.
-func SeesCommentaire(v *viewer.Viewer, interne bool, keys EventKeys) bool {
-	if v == nil {
-		return false
+// Demandes is the rule of demandeKeys as an SQL predicate, for a viewer who is not staff.
+func Demandes(v *viewer.Viewer) predicate.DemandeIntervention {
+	keys := demandeKeys(v)
+	return func(s *entsql.Selector) {
+		ps := make([]*entsql.Predicate, len(keys))
+		for i, k := range keys {
+			ps[i] = entsql.EQ(s.C(k.column), k.id)
+		}
+		s.Where(entsql.Or(ps...))
 	}
-	if interne && !v.Staff() {
+}
+
+// DemandeKeys are the ids of a work request that the rule of demandeKeys reads, as a live
+// event carries them.
+type DemandeKeys struct {
+	DemandeurID int
+	SocieteID   *int
+}
+
+// SeesDemande is the rule of demandeKeys evaluated in Go, for live events.
+func SeesDemande(v *viewer.Viewer, d DemandeKeys) bool {
+	switch {
+	case v == nil:
 		return false
+	case v.Staff():
+		return true
 	}
-	return SeesIntervention(v, keys)
+	row := map[string]*int{
+		demandeintervention.FieldDemandeurID: &d.DemandeurID,
+		demandeintervention.FieldSocieteID:   d.SocieteID,
+	}
+	for _, k := range demandeKeys(v) {
+		if id := row[k.column]; id != nil && *id == k.id {
+			return true
+		}
+	}
+	return false
+}
+
+// Commentaires is the rule of comments as an SQL predicate, for a viewer who is not staff:
+// the comments of the interventions and of the work requests he sees, internal ones
+// excepted. SeesCommentaire is its reading for live events.
+func Commentaires(v *viewer.Viewer) predicate.Commentaire {
+	return commentaire.And(commentaire.Interne(false), commentaire.Or(
+		commentaire.HasInterventionWith(Interventions(v)),
+		commentaire.HasDemandeWith(Demandes(v)),
+	))
+}
+
+// Fil are the keys of a comment's thread, as a live event carries them: those of its
+// intervention, or those of its work request (exactly one is set).
+type Fil struct {
+	Intervention *EventKeys
+	Demande      *DemandeKeys
+}
+
+// SeesCommentaire is the rule of Commentaires evaluated in Go, for live events.
+func SeesCommentaire(v *viewer.Viewer, interne bool, fil Fil) bool {
+	switch {
+	case v == nil, interne && !v.Staff():
+		return false
+	case fil.Intervention != nil:
+		return SeesIntervention(v, *fil.Intervention)
+	case fil.Demande != nil:
+		return SeesDemande(v, *fil.Demande)
+	}
+	return false
 }
 
 // A rule says which rows of an entity a viewer reads: a predicate on the entity's table, nil
@@ -158,8 +220,10 @@ var rules = map[string]rule{
 		return historiqueintervention.HasInterventionWith(Interventions(v))
 	}),
 
+	// Documents: those of the interventions one sees, and the photos of the requests one
+	// sees (an approved request's photos belong to both).
 	ent.TypeDocument: staffAll(func(v *viewer.Viewer) predicate.Document {
-		return document.HasInterventionWith(Interventions(v))
+		return document.Or(document.HasInterventionWith(Interventions(v)), document.HasDemandeWith(Demandes(v)))
 	}),
 
 	// An intervention's checklist is part of its record (its report shows the answers):
@@ -181,8 +245,8 @@ var rules = map[string]rule{
 		return interventionpiece.HasInterventionWith(Interventions(v))
 	}),
 
-	// Comments: staff read them all; the others, the comments of the interventions they see
-	// that are not internal (internal ones are staff talk).
+	// Comments: staff read them all; the others, the comments of the interventions and of
+	// the requests they see that are not internal (internal ones are staff talk).
 	ent.TypeCommentaire: staffAll(Commentaires),
 
 	// Users: oneself, and the people around one's interventions (the technician on them,
@@ -291,15 +355,8 @@ var rules = map[string]rule{
 
 	ent.TypeCompetence: everyRow,
 
-	// Work requests: staff triage them all; everyone follows his own, and a client also
-	// those of his company (viewer.SocieteID, which only a CLIENT account carries), so that
-	// colleagues do not report the same breakdown twice.
-	ent.TypeDemandeIntervention: staffAll(func(v *viewer.Viewer) predicate.DemandeIntervention {
-		if v.Is(domain.RoleClient) && v.SocieteID != 0 {
-			return demandeintervention.Or(demandeintervention.DemandeurID(v.UserID), demandeintervention.SocieteID(v.SocieteID))
-		}
-		return demandeintervention.DemandeurID(v.UserID)
-	}),
+	// Work requests: staff triage them all; the others, the rule of demandeKeys.
+	ent.TypeDemandeIntervention: staffAll(Demandes),
 }
 
 // read is the read policy of entity typ, whose predicates have type P and queries type Q: its

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -119,8 +120,8 @@ type Approbation struct {
 
 // Approuver turns a NOUVELLE request into an OUVERTE intervention on its equipement, for its
 // requester and his company, at the priority and deadline of a, assigned when a names a
-// technician; the request, the intervention, its history and the requester's notification
-// are written in one transaction. Errors: FORBIDDEN, NOT_FOUND, CONFLICT (already triaged),
+// technician; the request, the intervention, its history, its photos (the request's, which it
+// holds too) and the requester's notification are written in one transaction. Errors: FORBIDDEN, NOT_FOUND, CONFLICT (already triaged),
 // EQUIPMENT_RETIRED, TECHNICIAN_INACTIVE, TECHNICIAN_UNAVAILABLE, BAD_USER_INPUT.
 func (s *Service) Approuver(ctx context.Context, id int, a Approbation) (*ent.DemandeIntervention, error) {
 	d, err := s.nouvelle(ctx, id)
@@ -170,6 +171,11 @@ func (s *Service) Approuver(ctx context.Context, id int, a Approbation) (*ent.De
 		}
 		if err := tx.DemandeIntervention.UpdateOneID(d.ID).SetInterventionID(iv.ID).Exec(ctx); err != nil {
 			return notify.Notice{}, nil, fmt.Errorf("linking request %d to intervention %d: %w", d.ID, iv.ID, err)
+		}
+		// The photos of the problem are the work's too; they stay the request's, so that its
+		// readers keep them.
+		if err := tx.Document.Update().Where(document.DemandeID(d.ID)).SetInterventionID(iv.ID).Exec(ctx); err != nil {
+			return notify.Notice{}, nil, fmt.Errorf("attaching the photos of request %d to intervention %d: %w", d.ID, iv.ID, err)
 		}
 		due := ""
 		if iv.DateLimite != nil {

@@ -1,5 +1,6 @@
-// Package document stores the files attached to interventions. A file is checked by its
-// content (pdf, png or jpeg only, and the name's extension must agree), streamed to a
+// Package document stores the files attached to interventions and the photos attached to
+// work requests. A file is checked by its content (pdf, png or jpeg only, png or jpeg for a
+// photo, and the name's extension must agree), streamed to a
 // temporary file under the upload root while its size is bounded and its SHA-256 computed,
 // then its row is written and the file renamed into place, under a random name, in one
 // transaction that commits only once the file is there: a failed upload (a full disk
@@ -83,7 +84,56 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 	if v.Is(domain.RoleTechnicien) && (iv.TechnicienID == nil || *iv.TechnicienID != v.TechnicienID) {
 		return nil, domain.Errorf(domain.CodeForbidden, "only the assigned technician adds documents")
 	}
+	doc, err := s.store(ctx, f, kinds, "PDF, PNG and JPEG files", func(c *ent.DocumentCreate) { c.SetInterventionID(interventionID) })
+	if err != nil {
+		return nil, err
+	}
+	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
+		"intervention_id", interventionID, "size", doc.Size, "mime", doc.MimeType, "user_id", v.UserID)
+	return doc, nil
+}
 
+// photos are the contents a work request takes: pictures of the problem.
+var photos = map[string][]string{
+	"image/png":  kinds["image/png"],
+	"image/jpeg": kinds["image/jpeg"],
+}
+
+// SavePhotoDemande stores f, a PNG or JPEG photo, for work request demandeID while it is
+// NOUVELLE: its submitter or staff. Whoever reads the request reads it (internal/access);
+// approval attaches it to the new intervention too (internal/demande). Errors: NOT_FOUND
+// (request not visible), FORBIDDEN (not the submitter), LOCKED (triaged), BAD_USER_INPUT
+// (type, lying extension, size); a full disk as for Save.
+func (s *Store) SavePhotoDemande(ctx context.Context, demandeID int, f Upload) (*ent.Document, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, domain.Errorf(domain.CodeUnauthenticated, "authentication required")
+	}
+	d, err := s.Client.DemandeIntervention.Get(ctx, demandeID)
+	if ent.IsNotFound(err) {
+		return nil, domain.Errorf(domain.CodeNotFound, "demande %d not found", demandeID)
+	} else if err != nil {
+		return nil, fmt.Errorf("reading request %d: %w", demandeID, err)
+	}
+	if !v.Staff() && d.DemandeurID != v.UserID {
+		return nil, domain.Errorf(domain.CodeForbidden, "only its submitter, ADMIN and RESPONSABLE add photos to a request")
+	}
+	if d.Statut != domain.DemandeNouvelle {
+		return nil, domain.Errorf(domain.CodeLocked, "the request is %s: photos are added before triage", d.Statut)
+	}
+	doc, err := s.store(ctx, f, photos, "PNG and JPEG photos", func(c *ent.DocumentCreate) { c.SetDemandeID(demandeID) })
+	if err != nil {
+		return nil, err
+	}
+	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
+		"demande_id", demandeID, "size", doc.Size, "mime", doc.MimeType, "user_id", v.UserID)
+	return doc, nil
+}
+
+// store checks f against accepted (named so in errors), writes it and its row, which attach
+// sets where it belongs.
+func (s *Store) store(ctx context.Context, f Upload, accepted map[string][]string, named string, attach func(*ent.DocumentCreate)) (*ent.Document, error) {
+	v := viewer.FromContext(ctx)
 	name := SanitizeFilename(f.Filename)
 	head := make([]byte, 512)
 	n, err := io.ReadFull(f.Content, head)
@@ -95,9 +145,9 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 		return nil, domain.Errorf(domain.CodeBadUserInput, "the file is empty")
 	}
 	mime := http.DetectContentType(head)
-	exts, ok := kinds[mime]
+	exts, ok := accepted[mime]
 	if !ok {
-		return nil, domain.Errorf(domain.CodeBadUserInput, "only PDF, PNG and JPEG files are accepted (this one is %s)", mime)
+		return nil, domain.Errorf(domain.CodeBadUserInput, "only %s are accepted (this one is %s)", named, mime)
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	if !slices.Contains(exts, ext) {
@@ -146,8 +196,9 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 		moved bool
 	)
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		d, err := tx.Document.Create().
-			SetInterventionID(interventionID).
+		c := tx.Document.Create()
+		attach(c)
+		d, err := c.
 			SetFilename(name).
 			SetPath(rel).
 			SetMimeType(mime).
@@ -177,11 +228,8 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 		}
 		return nil, err
 	}
-	doc = doc.Unwrap() // committed: edges are read outside the transaction
 	kept = true
-	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
-		"intervention_id", interventionID, "size", size, "mime", mime, "user_id", v.UserID)
-	return doc, nil
+	return doc.Unwrap(), nil // committed: edges are read outside the transaction
 }
 
 // Delete removes a document, its row then its file. The uploader, ADMIN and RESPONSABLE may.

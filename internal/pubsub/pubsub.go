@@ -57,15 +57,19 @@ type NotificationSent struct {
 }
 
 // CommentaireAjoute reports a new comment, with what the access rules need to decide who may
-// see it: whether it is internal and the keys of its intervention.
+// see it: whether it is internal and the keys of its thread. A comment on an intervention
+// sets InterventionID and the intervention's keys; one on a work request sets DemandeID,
+// DemandeurID (the request's submitter) and SocieteID.
 type CommentaireAjoute struct {
 	CommentaireID  int   `json:"id"`
-	InterventionID int   `json:"iv"`
+	InterventionID int   `json:"iv,omitempty"`
 	Interne        bool  `json:"int,omitempty"`
 	TechnicienID   *int  `json:"tech,omitempty"`
 	ClientID       *int  `json:"cl,omitempty"`
 	DemandeurID    *int  `json:"dem,omitempty"`
 	Intervenants   []int `json:"techs,omitempty"`
+	DemandeID      int   `json:"dq,omitempty"`
+	SocieteID      *int  `json:"soc,omitempty"`
 }
 
 // DefaultBuffer is the per-subscriber buffer.
