@@ -67,15 +67,18 @@ type EquipementEdges struct {
 	Plannings []*Planning `json:"plannings,omitempty"`
 	// Contrats holds the value of the contrats edge.
 	Contrats []*Contrat `json:"contrats,omitempty"`
+	// Arrets holds the value of the arrets edge.
+	Arrets []*ArretEquipement `json:"arrets,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
 	namedContrats      map[string][]*Contrat
+	namedArrets        map[string][]*ArretEquipement
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -114,6 +117,15 @@ func (e EquipementEdges) ContratsOrErr() ([]*Contrat, error) {
 		return e.Contrats, nil
 	}
 	return nil, &NotLoadedError{edge: "contrats"}
+}
+
+// ArretsOrErr returns the Arrets value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) ArretsOrErr() ([]*ArretEquipement, error) {
+	if e.loadedTypes[4] {
+		return e.Arrets, nil
+	}
+	return nil, &NotLoadedError{edge: "arrets"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -279,6 +291,11 @@ func (_m *Equipement) QueryContrats() *ContratQuery {
 	return NewEquipementClient(_m.config).QueryContrats(_m)
 }
 
+// QueryArrets queries the "arrets" edge of the Equipement entity.
+func (_m *Equipement) QueryArrets() *ArretEquipementQuery {
+	return NewEquipementClient(_m.config).QueryArrets(_m)
+}
+
 // Update returns a builder for updating this Equipement.
 // Note that you need to call Equipement.Unwrap() before calling this method if this Equipement
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -426,6 +443,30 @@ func (_m *Equipement) appendNamedContrats(name string, edges ...*Contrat) {
 		_m.Edges.namedContrats[name] = []*Contrat{}
 	} else {
 		_m.Edges.namedContrats[name] = append(_m.Edges.namedContrats[name], edges...)
+	}
+}
+
+// NamedArrets returns the Arrets named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedArrets(name string) ([]*ArretEquipement, error) {
+	if _m.Edges.namedArrets == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedArrets[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedArrets(name string, edges ...*ArretEquipement) {
+	if _m.Edges.namedArrets == nil {
+		_m.Edges.namedArrets = make(map[string][]*ArretEquipement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedArrets[name] = []*ArretEquipement{}
+	} else {
+		_m.Edges.namedArrets[name] = append(_m.Edges.namedArrets[name], edges...)
 	}
 }
 

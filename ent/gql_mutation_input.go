@@ -406,6 +406,7 @@ type CreateInterventionInput struct {
 	DureeEstimee        *int
 	Rapport             *string
 	NiveauRequis        *domain.NiveauCompetence
+	ArretEquipement     *bool
 	EquipementID        *int
 	ClientID            *int
 	ContratID           *int
@@ -441,6 +442,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.NiveauRequis; v != nil {
 		m.SetNiveauRequis(*v)
+	}
+	if v := i.ArretEquipement; v != nil {
+		m.SetArretEquipement(*v)
 	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)
@@ -480,6 +484,7 @@ type UpdateInterventionInput struct {
 	Rapport                *string
 	ClearNiveauRequis      bool
 	NiveauRequis           *domain.NiveauCompetence
+	ArretEquipement        *bool
 	ClearEquipement        bool
 	EquipementID           *int
 	ClearClient            bool
@@ -539,6 +544,9 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.NiveauRequis; v != nil {
 		m.SetNiveauRequis(*v)
+	}
+	if v := i.ArretEquipement; v != nil {
+		m.SetArretEquipement(*v)
 	}
 	if i.ClearEquipement {
 		m.ClearEquipement()

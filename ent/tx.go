@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// ArretEquipement is the client for interacting with the ArretEquipement builders.
+	ArretEquipement *ArretEquipementClient
 	// Commentaire is the client for interacting with the Commentaire builders.
 	Commentaire *CommentaireClient
 	// Competence is the client for interacting with the Competence builders.
@@ -189,6 +191,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.ArretEquipement = NewArretEquipementClient(tx.config)
 	tx.Commentaire = NewCommentaireClient(tx.config)
 	tx.Competence = NewCompetenceClient(tx.config)
 	tx.Contrat = NewContratClient(tx.config)
@@ -220,7 +223,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Commentaire.QueryXXX(), the query will be executed
+// applies a query, for example: ArretEquipement.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// ArretEquipement is the predicate function for arretequipement builders.
+type ArretEquipement func(*sql.Selector)
+
 // Commentaire is the predicate function for commentaire builders.
 type Commentaire func(*sql.Selector)
 
