@@ -31,7 +31,13 @@ func ep(d, x string) string {
 	if d == dialect.Postgres {
 		return "date_part('epoch', " + x + ")"
 	}
-	return "((julianday(" + x + ") - 2440587.5) * 86400.0)"
+	// modernc's SQLite driver stores a time as Go's Time.String: "2006-01-02 15:04:05[.frac]
+	// -0700 MST": the seconds, the fraction up to the space, then the offset.
+	sp := "instr(substr(" + x + ", 20), ' ')"
+	return fmt.Sprintf(`((julianday(substr(%[1]s, 1, 19)) - 2440587.5) * 86400.0
+ + COALESCE(CAST(NULLIF(substr(%[1]s, 20, %[2]s - 1), '') AS REAL), 0)
+ - (CASE substr(%[1]s, 20 + %[2]s, 1) WHEN '-' THEN -1 ELSE 1 END)
+ * (CAST(substr(%[1]s, 21 + %[2]s, 2) AS INTEGER) * 3600 + CAST(substr(%[1]s, 23 + %[2]s, 2) AS INTEGER) * 60))`, x, sp)
 }
 
 func num(t time.Time) string {
@@ -145,7 +151,9 @@ func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups m
 	} else {
 		keys = append(keys, "''")
 	}
-	gk := strings.Join(keys, ", ")
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%s AS k%d", keys[i], i)
+	}
 	asOf, now := num(w.asOf), num(w.now)
 	cancelled := "f.cloture IS NULL AND f.statut IN ('ANNULEE', 'ARCHIVEE')"
 	var b strings.Builder
@@ -165,7 +173,7 @@ g AS (SELECT %[19]s, f.* FROM f)
 		ep(d, "i."+intervention.FieldDateCloture), ep(d, "i."+intervention.FieldDateLimite), ep(d, "i."+intervention.FieldDateEcheance),
 		intervention.FieldDateCloture, ep(d, "h."+historiqueintervention.FieldHorodatage), historiqueintervention.Table,
 		historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut, ep(d, "i."+intervention.FieldUpdatedAt),
-		withAliases(gk))
+		strings.Join(keys, ", "))
 	// The costs of an intervention, read only for those created in the window.
 	labour := fmt.Sprintf(`COALESCE((SELECT SUM(CAST(t.%[1]s AS BIGINT) * t.%[2]s) FROM %[3]s t WHERE t.%[4]s = g.id AND t.%[1]s IS NOT NULL), 0)`,
 		tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, tempspasse.Table, tempspasse.FieldInterventionID)
@@ -248,15 +256,6 @@ g AS (SELECT %[19]s, f.* FROM f)
 	return rows.Err()
 }
 
-// withAliases names the group's key expressions k0…k3.
-func withAliases(gk string) string {
-	parts := strings.Split(gk, ", ")
-	for i := range parts {
-		parts[i] = fmt.Sprintf("%s AS k%d", parts[i], i)
-	}
-	return strings.Join(parts, ", ")
-}
-
 // downtime adds the downtime figures to groups: the stops of the equipment counted, merged
 // where they overlap (gaps and islands: a stop that begins after every earlier stop of its
 // equipment has ended begins an island), cut to each period.
@@ -293,11 +292,11 @@ m AS (SELECT eq, MIN(d) AS d, MAX(f) AS f FROM n GROUP BY eq, island),
 b(k, lo, hi) AS (VALUES %s)
 SELECT %s, %s, b.k, SUM(%s - %s), SUM(CASE WHEN m.d >= b.lo THEN 1 ELSE 0 END)
 FROM m JOIN b ON m.d < b.hi AND m.f > b.lo JOIN %s q ON q.%s = m.eq
-GROUP BY %s, %s, b.k`,
+GROUP BY 1, 2, 3`,
 		base, arretequipement.FieldEquipementID, ep(d, "s."+arretequipement.FieldDebut), ep(d, "s."+arretequipement.FieldFin), num(w.now),
 		num(w.asOf), num(w.from), strings.Join(values, ", "),
 		eqKey, clientKey, least(d, "m.f", "b.hi"), greatest(d, "m.d", "b.lo"),
-		equipement.Table, equipement.FieldID, eqKey, clientKey)
+		equipement.Table, equipement.FieldID)
 	rows, err := s.SQL.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return wrap("the downtime", err)
