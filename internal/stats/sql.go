@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -40,6 +41,31 @@ func ep(d, x string) string {
  * (CAST(substr(%[1]s, 21 + %[2]s, 2) AS INTEGER) * 3600 + CAST(substr(%[1]s, 23 + %[2]s, 2) AS INTEGER) * 60))`, x, sp)
 }
 
+// at is column x as the statements compare instants: the timestamp itself on PostgreSQL,
+// seconds since 1970 on SQLite, whose text times do not compare in order across offsets.
+func at(d, x string) string {
+	if d == dialect.Postgres {
+		return x
+	}
+	return ep(d, x)
+}
+
+// lit is the instant t written as at writes columns.
+func lit(d string, t time.Time) string {
+	if d == dialect.Postgres {
+		return "TIMESTAMPTZ '" + t.UTC().Format("2006-01-02 15:04:05.999999") + "+00'"
+	}
+	return num(t)
+}
+
+// secs is a − b in seconds, of two instants written by at.
+func secs(d, a, b string) string {
+	if d == dialect.Postgres {
+		return "EXTRACT(EPOCH FROM (" + a + " - " + b + "))"
+	}
+	return "(" + a + " - " + b + ")"
+}
+
 func num(t time.Time) string {
 	return strconv.FormatFloat(float64(t.UnixMicro())/1e6, 'f', -1, 64)
 }
@@ -60,16 +86,16 @@ func greatest(d string, a, b string) string {
 
 // periodOf is the index of the period holding instant x (seconds), NULL outside the window;
 // with before, instants before the window count in the first period (running sums).
-func periodOf(x string, w window, before bool) string {
+func periodOf(d, x string, w window, before bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL WHEN %s < %s THEN ", x, x, num(w.from))
+	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL WHEN %s < %s THEN ", x, x, lit(d, w.from))
 	if before {
 		b.WriteString("0")
 	} else {
 		b.WriteString("NULL")
 	}
 	for i, p := range w.periods {
-		fmt.Fprintf(&b, " WHEN %s < %s THEN %d", x, num(p.hi), i)
+		fmt.Fprintf(&b, " WHEN %s < %s THEN %d", x, lit(d, p.hi), i)
 	}
 	b.WriteString(" ELSE NULL END")
 	return b.String()
@@ -127,7 +153,7 @@ func (s *Service) equipements(ctx context.Context, q Query, columns ...string) (
 
 // work adds the figures of the interventions to groups, in one statement: each kind of
 // figure is a branch that puts an intervention in the period of its own instant (creation,
-// closure, deadline, due date), aggregated by the group's keys, period and a label.
+// end, closure, deadline, due date), aggregated by the group's keys, the period and labels.
 func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
 	iv, err := s.interventions(ctx, q)
 	if err != nil {
@@ -141,104 +167,100 @@ func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups m
 		col string
 	}{{dm.equipement, "equipement_id"}, {dm.technicien, "technicien_id"}, {dm.client, "client_id"}} {
 		if c.on {
-			keys = append(keys, "COALESCE(f."+c.col+", -1)")
+			keys = append(keys, "COALESCE(i."+c.col+", -1)")
 		} else {
 			keys = append(keys, "-1")
 		}
 	}
 	if dm.typ {
-		keys = append(keys, "f.type")
+		keys = append(keys, "i.type")
 	} else {
 		keys = append(keys, "''")
 	}
 	for i := range keys {
 		keys[i] = fmt.Sprintf("%s AS k%d", keys[i], i)
 	}
-	asOf, now := num(w.asOf), num(w.now)
-	cancelled := "f.cloture IS NULL AND f.statut IN ('ANNULEE', 'ARCHIVEE')"
+	from, asOf, now := lit(d, w.from), lit(d, w.asOf), lit(d, w.now)
 	var b strings.Builder
 	fmt.Fprintf(&b, `WITH i AS (%s),
-f AS (
-  SELECT i.%[2]s AS id, i.%[3]s AS type, i.%[4]s AS statut, i.%[5]s AS equipement_id, i.%[6]s AS technicien_id,
-    i.%[7]s AS client_id, %[8]s AS c, %[9]s AS d, %[10]s AS cloture, %[11]s AS lim, %[12]s AS ech,
+g AS (
+  SELECT %[19]s, i.%[2]s AS id, i.%[3]s AS type, i.%[4]s AS statut, i.%[6]s AS technicien_id,
+    %[8]s AS c, %[9]s AS d, %[10]s AS cloture, %[11]s AS lim, %[12]s AS ech,
     CASE WHEN i.%[13]s IS NOT NULL THEN %[10]s
       WHEN i.%[4]s IN ('ANNULEE', 'ARCHIVEE') THEN COALESCE((SELECT MIN(%[14]s) FROM %[15]s h WHERE h.%[16]s = i.%[2]s AND h.%[17]s = 'ANNULEE'), %[18]s)
-    END AS fini
+    END AS fini,
+    CASE WHEN i.%[13]s IS NULL AND i.%[4]s IN ('ANNULEE', 'ARCHIVEE') THEN 1 ELSE 0 END AS annulee
   FROM i
-),
-g AS (SELECT %[19]s, f.* FROM f)
+)
 `, base,
 		intervention.FieldID, intervention.FieldType, intervention.FieldStatut, intervention.FieldEquipementID, intervention.FieldTechnicienID,
-		intervention.FieldClientID, ep(d, "i."+intervention.FieldDateCreation), ep(d, "i."+intervention.FieldDateDebut),
-		ep(d, "i."+intervention.FieldDateCloture), ep(d, "i."+intervention.FieldDateLimite), ep(d, "i."+intervention.FieldDateEcheance),
-		intervention.FieldDateCloture, ep(d, "h."+historiqueintervention.FieldHorodatage), historiqueintervention.Table,
-		historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut, ep(d, "i."+intervention.FieldUpdatedAt),
+		intervention.FieldClientID, at(d, "i."+intervention.FieldDateCreation), at(d, "i."+intervention.FieldDateDebut),
+		at(d, "i."+intervention.FieldDateCloture), at(d, "i."+intervention.FieldDateLimite), at(d, "i."+intervention.FieldDateEcheance),
+		intervention.FieldDateCloture, at(d, "h."+historiqueintervention.FieldHorodatage), historiqueintervention.Table,
+		historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut, at(d, "i."+intervention.FieldUpdatedAt),
 		strings.Join(keys, ", "))
-	// The costs of an intervention, read only for those created in the window.
-	labour := fmt.Sprintf(`COALESCE((SELECT SUM(CAST(t.%[1]s AS BIGINT) * t.%[2]s) FROM %[3]s t WHERE t.%[4]s = g.id AND t.%[1]s IS NOT NULL), 0)`,
-		tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, tempspasse.Table, tempspasse.FieldInterventionID)
-	parts := fmt.Sprintf(`COALESCE((SELECT SUM(CAST(p.%[1]s AS BIGINT) * p.%[2]s) FROM %[3]s p WHERE p.%[4]s = g.id), 0)`,
-		interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table, interventionpiece.FieldInterventionID)
-	// Each branch puts the rows its where keeps in the period of one instant and aggregates
-	// them by the group's keys, period and label: a kind, a count and two sums.
-	type br struct{ period, kind, label, n, x, y, where string }
+	// The costs of each intervention, summed once per table and joined to those created in
+	// the window.
+	costs := fmt.Sprintf(`LEFT JOIN (SELECT t.%[1]s AS iid, SUM(CAST(t.%[2]s AS BIGINT) * t.%[3]s) AS mo FROM %[4]s t WHERE t.%[2]s IS NOT NULL GROUP BY t.%[1]s) tp
+    ON tp.iid = g.id AND g.c >= %[9]s
+  LEFT JOIN (SELECT p.%[5]s AS iid, SUM(CAST(p.%[6]s AS BIGINT) * p.%[7]s) AS pc FROM %[8]s p GROUP BY p.%[5]s) pp
+    ON pp.iid = g.id AND g.c >= %[9]s`,
+		tempspasse.FieldInterventionID, tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, tempspasse.Table,
+		interventionpiece.FieldInterventionID, interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table,
+		from)
 	firstTime := fmt.Sprintf(`CASE WHEN NOT EXISTS (SELECT 1 FROM %s h WHERE h.%s = g.id AND (h.%s = 'EN_ATTENTE' OR (h.%s IS NOT NULL AND (g.technicien_id IS NULL OR h.%s <> g.technicien_id)))) THEN 1 ELSE 0 END`,
 		historiqueintervention.Table, historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut,
 		historiqueintervention.FieldTechnicienID, historiqueintervention.FieldTechnicienID)
+	// Each branch puts the rows its where keeps in the period of one instant and aggregates
+	// them by the group's keys, the period and two labels: a kind, a count and two sums.
+	type br struct{ period, kind, lab1, lab2, n, x, y, join, where string }
 	branches := []br{
-		// Created in the period, by status.
-		{periodOf("g.c", w, false), "1", "g.statut", "COUNT(*)", "0", "0", "TRUE"},
-		// Created in the period, by type, with their costs.
-		{periodOf("g.c", w, false), "2", "g.type", "COUNT(*)", "SUM(" + labour + ")", "SUM(" + parts + ")", "TRUE"},
-		// Backlog: opened before the period's end, less closed before it (running sums).
-		{periodOf("g.c", w, true), "3", "''", "COUNT(*)", "0", "0", "g.c < " + asOf},
-		{periodOf("g.fini", w, true), "4", "''", "COUNT(*)", "0", "0", "g.fini < " + asOf},
+		// Opened before the end of the window: kind 2 when in it (the period's work, by status
+		// and type, with its costs), 1 before it; both open the backlog (running sums).
+		{periodOf(d, "g.c", w, true), "CASE WHEN g.c >= " + from + " THEN 2 ELSE 1 END", "g.statut", "g.type", "COUNT(*)",
+			"SUM(COALESCE(tp.mo, 0))", "SUM(COALESCE(pp.pc, 0))", costs, "g.c < " + asOf},
+		// Closed or cancelled before the end of the window: out of the backlog.
+		{periodOf(d, "g.fini", w, true), "4", "''", "''", "COUNT(*)", "0", "0", "", "g.fini < " + asOf},
 		// Repairs closed in the period: their time and first-time fixes.
-		{periodOf("g.cloture", w, false), "5", "''", "COUNT(*)", "SUM(g.cloture - COALESCE(g.d, g.c))", "SUM(" + firstTime + ")",
-			"g.type = 'CORRECTIVE' AND g.cloture IS NOT NULL"},
+		{periodOf(d, "g.cloture", w, false), "5", "''", "''", "COUNT(*)", "SUM(" + secs(d, "g.cloture", "COALESCE(g.d, g.c)") + ")", "SUM(" + firstTime + ")", "",
+			"g.type = 'CORRECTIVE' AND g.cloture IS NOT NULL AND g.cloture >= " + from},
 		// Deadlines in the period whose outcome is known.
-		{periodOf("g.lim", w, false), "6", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", "0",
-			"g.lim IS NOT NULL AND NOT (" + strings.ReplaceAll(cancelled, "f.", "g.") + ") AND (g.cloture IS NOT NULL OR g.lim < " + now + ")"},
+		{periodOf(d, "g.lim", w, false), "6", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", "0", "",
+			"g.lim >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.lim < " + now + ")"},
 		// Preventive work due in the period whose outcome is known.
-		{periodOf("g.ech", w, false), "7", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", "0",
-			"g.type = 'PREVENTIVE' AND g.ech IS NOT NULL AND NOT (" + strings.ReplaceAll(cancelled, "f.", "g.") + ") AND (g.cloture IS NOT NULL OR g.ech < " + now + ")"},
+		{periodOf(d, "g.ech", w, false), "7", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", "0", "",
+			"g.type = 'PREVENTIVE' AND g.ech >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.ech < " + now + ")"},
 	}
 	for i, x := range branches {
 		if i > 0 {
 			b.WriteString("UNION ALL\n")
 		}
-		fmt.Fprintf(&b, `SELECT k0, k1, k2, k3, k, %s AS kind, lbl AS label, %s AS n, %s AS x, %s AS y
-  FROM (SELECT g.*, %s AS lbl, %s AS k FROM g WHERE %s) g WHERE k IS NOT NULL GROUP BY k0, k1, k2, k3, k, lbl
-`, x.kind, x.n, x.x, x.y, x.label, x.period, x.where)
+		fmt.Fprintf(&b, `SELECT k0, k1, k2, k3, k, kind, lab1, lab2, %s AS n, %s AS x, %s AS y
+  FROM (SELECT g.*, %s AS kind, %s AS lab1, %s AS lab2, %s AS k FROM g WHERE %s) g %s
+  WHERE k IS NOT NULL GROUP BY k0, k1, k2, k3, k, kind, lab1, lab2
+`, x.n, x.x, x.y, x.kind, x.lab1, x.lab2, x.period, x.where, x.join)
 	}
-	stmt := b.String()
-	rows, err := s.SQL.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return wrap("the work figures", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return s.query(ctx, b.String(), args, func(rows *sql.Rows) error {
 		var (
-			kk    key
-			kind  int
-			label string
-			n     int
-			x, y  float64
+			kk         key
+			kind, n    int
+			lab1, lab2 string
+			x, y       float64
 		)
-		if err := rows.Scan(&kk.equipement, &kk.technicien, &kk.client, &kk.typ, &kk.k, &kind, &label, &n, &x, &y); err != nil {
-			return wrap("the work figures", err)
+		if err := rows.Scan(&kk.equipement, &kk.technicien, &kk.client, &kk.typ, &kk.k, &kind, &lab1, &lab2, &n, &x, &y); err != nil {
+			return err
 		}
 		g := s.group(groups, kk, w)
 		switch kind {
 		case 1:
-			g.ParStatut = append(g.ParStatut, StatutCount{Statut: domain.InterventionStatut(label), Nombre: n})
+			g.Backlog += n
 		case 2:
-			g.ParType = append(g.ParType, TypeCount{Type: domain.InterventionType(label), Nombre: n})
+			g.Backlog += n
 			g.Interventions += n
+			g.ParStatut = addStatut(g.ParStatut, domain.InterventionStatut(lab1), n)
+			g.ParType = addType(g.ParType, domain.InterventionType(lab2), n)
 			g.labourMinRate += int64(x)
 			g.CoutPiecesCentimes += int64(y)
-		case 3:
-			g.Backlog += n
 		case 4:
 			g.Backlog -= n
 		case 5:
@@ -252,8 +274,58 @@ g AS (SELECT %[19]s, f.* FROM f)
 			g.PreventivesConcernees += n
 			g.prevOK += int(x)
 		}
+		return nil
+	})
+}
+
+func addStatut(cs []StatutCount, s domain.InterventionStatut, n int) []StatutCount {
+	for i := range cs {
+		if cs[i].Statut == s {
+			cs[i].Nombre += n
+			return cs
+		}
 	}
-	return rows.Err()
+	return append(cs, StatutCount{Statut: s, Nombre: n})
+}
+
+func addType(cs []TypeCount, t domain.InterventionType, n int) []TypeCount {
+	for i := range cs {
+		if cs[i].Type == t {
+			cs[i].Nombre += n
+			return cs
+		}
+	}
+	return append(cs, TypeCount{Type: t, Nombre: n})
+}
+
+// query runs stmt and hands each row to scan. On PostgreSQL it runs without JIT compilation:
+// compiling the expressions of these statements takes longer than running them (see
+// BENCHMARKS.md).
+func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
+	tx, err := s.SQL.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("starting the statistics' transaction: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if s.Dialect == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+			return fmt.Errorf("turning JIT off: %w", err)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return fmt.Errorf("computing the statistics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("reading the statistics: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading the statistics: %w", err)
+	}
+	return tx.Commit()
 }
 
 // downtime adds the downtime figures to groups: the stops of the equipment counted, merged
@@ -297,28 +369,21 @@ GROUP BY 1, 2, 3`,
 		num(w.asOf), num(w.from), strings.Join(values, ", "),
 		eqKey, clientKey, least(d, "m.f", "b.hi"), greatest(d, "m.d", "b.lo"),
 		equipement.Table, equipement.FieldID)
-	rows, err := s.SQL.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return wrap("the downtime", err)
-	}
-	for rows.Next() {
+	err = s.query(ctx, stmt, args, func(rows *sql.Rows) error {
 		var kk key
 		var secs float64
 		var n int
 		if err := rows.Scan(&kk.equipement, &kk.client, &kk.k, &secs, &n); err != nil {
-			rows.Close()
-			return wrap("the downtime", err)
+			return err
 		}
 		kk.technicien = -1
 		g := s.group(groups, kk, w)
 		g.downSecs += secs
 		g.failures += n
-	}
-	if err := rows.Close(); err != nil {
-		return wrap("the downtime", err)
-	}
-	if err := rows.Err(); err != nil {
-		return wrap("the downtime", err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return s.fleet(ctx, q, dm, groups)
 }
@@ -337,16 +402,11 @@ func (s *Service) fleet(ctx context.Context, q Query, dm dims, groups map[key]*G
 	if dm.equipement {
 		stmt = fmt.Sprintf(`SELECT e.%s, 1 FROM (%s) e`, equipement.FieldID, base)
 	}
-	rows, err := s.SQL.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return wrap("the equipment counted", err)
-	}
-	defer rows.Close()
 	perClient, total := map[int]int{}, 0
-	for rows.Next() {
+	err = s.query(ctx, stmt, args, func(rows *sql.Rows) error {
 		var id, n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return wrap("the equipment counted", err)
+			return err
 		}
 		if dm.equipement {
 			counted[id] = true
@@ -354,9 +414,10 @@ func (s *Service) fleet(ctx context.Context, q Query, dm dims, groups map[key]*G
 			perClient[id] += n
 			total += n
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return wrap("the equipment counted", err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, g := range groups {
 		var n int

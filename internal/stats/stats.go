@@ -12,7 +12,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -367,5 +366,3 @@ func maxTime(a, b time.Time) time.Time {
 func errEmpty(err error) bool {
 	return errors.Is(err, ent.ErrEmptyInterventionWhereInput) || errors.Is(err, ent.ErrEmptyEquipementWhereInput)
 }
-
-func wrap(what string, err error) error { return fmt.Errorf("computing %s: %w", what, err) }
