@@ -199,15 +199,12 @@ g AS (
 		intervention.FieldDateCloture, at(d, "h."+historiqueintervention.FieldHorodatage), historiqueintervention.Table,
 		historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut, at(d, "i."+intervention.FieldUpdatedAt),
 		strings.Join(keys, ", "))
-	// The costs of each intervention, summed once per table and joined to those created in
-	// the window.
-	costs := fmt.Sprintf(`LEFT JOIN (SELECT t.%[1]s AS iid, SUM(CAST(t.%[2]s AS BIGINT) * t.%[3]s) AS mo FROM %[4]s t WHERE t.%[2]s IS NOT NULL GROUP BY t.%[1]s) tp
-    ON tp.iid = g.id AND g.c >= %[9]s
-  LEFT JOIN (SELECT p.%[5]s AS iid, SUM(CAST(p.%[6]s AS BIGINT) * p.%[7]s) AS pc FROM %[8]s p GROUP BY p.%[5]s) pp
-    ON pp.iid = g.id AND g.c >= %[9]s`,
-		tempspasse.FieldInterventionID, tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, tempspasse.Table,
-		interventionpiece.FieldInterventionID, interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table,
-		from)
+	// The costs of the interventions created in the period: their time entries and parts,
+	// each joined to them and summed by group at once.
+	labourJoin := fmt.Sprintf("JOIN %s x ON x.%s = g.id AND x.%s IS NOT NULL", tempspasse.Table, tempspasse.FieldInterventionID, tempspasse.FieldDureeMinutes)
+	labourSum := fmt.Sprintf("SUM(CAST(x.%s AS BIGINT) * x.%s)", tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes)
+	partsJoin := fmt.Sprintf("JOIN %s x ON x.%s = g.id", interventionpiece.Table, interventionpiece.FieldInterventionID)
+	partsSum := fmt.Sprintf("SUM(CAST(x.%s AS BIGINT) * x.%s)", interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes)
 	firstTime := fmt.Sprintf(`CASE WHEN NOT EXISTS (SELECT 1 FROM %s h WHERE h.%s = g.id AND (h.%s = 'EN_ATTENTE' OR (h.%s IS NOT NULL AND (g.technicien_id IS NULL OR h.%s <> g.technicien_id)))) THEN 1 ELSE 0 END`,
 		historiqueintervention.Table, historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut,
 		historiqueintervention.FieldTechnicienID, historiqueintervention.FieldTechnicienID)
@@ -218,7 +215,9 @@ g AS (
 		// Opened before the end of the window: kind 2 when in it (the period's work, by status
 		// and type, with its costs), 1 before it; both open the backlog (running sums).
 		{periodOf(d, "g.c", w, true), "CASE WHEN g.c >= " + from + " THEN 2 ELSE 1 END", "g.statut", "g.type", "COUNT(*)",
-			"SUM(COALESCE(tp.mo, 0))", "SUM(COALESCE(pp.pc, 0))", costs, "g.c < " + asOf},
+			"0", "0", "", "g.c < " + asOf},
+		{periodOf(d, "g.c", w, false), "8", "''", "''", "COUNT(*)", labourSum, "0", labourJoin, "g.c < " + asOf},
+		{periodOf(d, "g.c", w, false), "9", "''", "''", "COUNT(*)", partsSum, "0", partsJoin, "g.c < " + asOf},
 		// Closed or cancelled before the end of the window: out of the backlog.
 		{periodOf(d, "g.fini", w, true), "4", "''", "''", "COUNT(*)", "0", "0", "", "g.fini < " + asOf},
 		// Repairs closed in the period: their time and first-time fixes.
@@ -259,8 +258,10 @@ g AS (
 			g.Interventions += n
 			g.ParStatut = addStatut(g.ParStatut, domain.InterventionStatut(lab1), n)
 			g.ParType = addType(g.ParType, domain.InterventionType(lab2), n)
+		case 8:
 			g.labourMinRate += int64(x)
-			g.CoutPiecesCentimes += int64(y)
+		case 9:
+			g.CoutPiecesCentimes += int64(x)
 		case 4:
 			g.Backlog -= n
 		case 5:
@@ -298,9 +299,9 @@ func addType(cs []TypeCount, t domain.InterventionType, n int) []TypeCount {
 	return append(cs, TypeCount{Type: t, Nombre: n})
 }
 
-// query runs stmt and hands each row to scan. On PostgreSQL it runs without JIT compilation:
-// compiling the expressions of these statements takes longer than running them (see
-// BENCHMARKS.md).
+// query runs stmt and hands each row to scan. On PostgreSQL it runs without JIT compilation
+// (compiling the expressions of these statements takes longer than running them) and prefers
+// hashing to sorting (see BENCHMARKS.md).
 func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
 	tx, err := s.SQL.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -308,7 +309,8 @@ func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(
 	}
 	defer func() { _ = tx.Rollback() }()
 	if s.Dialect == dialect.Postgres {
-		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+		// Without statistics on the CTE's rows, the planner sorts where hashing is cheaper.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off; SET LOCAL enable_sort = off"); err != nil {
 			return fmt.Errorf("turning JIT off: %w", err)
 		}
 	}
