@@ -186,6 +186,19 @@ func TestArretEquipement(t *testing.T) {
 			// Cancelling that work later changes nothing more.
 			resp.MustData(changeStatut, map[string]any{"id": fourth, "s": "ANNULEE"}, &struct{}{})
 			check("work cancelled after", "OPERATIONNEL")
+
+			// Created broken down: its stop runs from its creation, and the machine, which has a
+			// recorded stop, can no longer be deleted.
+			var created struct{ CreateEquipement struct{ ID string } }
+			resp.MustData(`mutation { createEquipement(input: {nom: "Presse", code: "EQ-P", statut: PANNE}) { id } }`, nil, &created)
+			var v arretView
+			resp.MustData(arretRead, map[string]any{"id": created.CreateEquipement.ID}, &v)
+			if v.Node.Statut != "PANNE" || v.Node.Arrets.TotalCount != 1 || v.Node.Arrets.Edges[0].Node.Fin != nil {
+				t.Errorf("created PANNE: %+v", v.Node)
+			}
+			if err := resp.MustFail(`mutation($id: ID!) { deleteEquipement(id: $id) }`, map[string]any{"id": created.CreateEquipement.ID}); err.Code() != string(domain.CodeConflict) {
+				t.Errorf("deleting an equipment with stops: %s", err.Code())
+			}
 		})
 	}
 }
