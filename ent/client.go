@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -48,6 +49,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// ArretEquipement is the client for interacting with the ArretEquipement builders.
+	ArretEquipement *ArretEquipementClient
 	// ChecklistModele is the client for interacting with the ChecklistModele builders.
 	ChecklistModele *ChecklistModeleClient
 	// Commentaire is the client for interacting with the Commentaire builders.
@@ -107,6 +110,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.ArretEquipement = NewArretEquipementClient(c.config)
 	c.ChecklistModele = NewChecklistModeleClient(c.config)
 	c.Commentaire = NewCommentaireClient(c.config)
 	c.Competence = NewCompetenceClient(c.config)
@@ -223,6 +227,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                    ctx,
 		config:                 cfg,
+		ArretEquipement:        NewArretEquipementClient(cfg),
 		ChecklistModele:        NewChecklistModeleClient(cfg),
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
@@ -266,6 +271,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                    ctx,
 		config:                 cfg,
+		ArretEquipement:        NewArretEquipementClient(cfg),
 		ChecklistModele:        NewChecklistModeleClient(cfg),
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
@@ -296,7 +302,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		ChecklistModele.
+//		ArretEquipement.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -319,7 +325,7 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
+		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
 		c.DemandeIntervention, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
 		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.PointChecklist,
@@ -334,7 +340,7 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
+		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
 		c.DemandeIntervention, c.Document, c.Equipement, c.HistoriqueIntervention,
 		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
 		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.PointChecklist,
@@ -348,6 +354,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ArretEquipementMutation:
+		return c.ArretEquipement.mutate(ctx, m)
 	case *ChecklistModeleMutation:
 		return c.ChecklistModele.mutate(ctx, m)
 	case *CommentaireMutation:
@@ -398,6 +406,188 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ArretEquipementClient is a client for the ArretEquipement schema.
+type ArretEquipementClient struct {
+	config
+}
+
+// NewArretEquipementClient returns a client for the ArretEquipement from the given config.
+func NewArretEquipementClient(c config) *ArretEquipementClient {
+	return &ArretEquipementClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `arretequipement.Hooks(f(g(h())))`.
+func (c *ArretEquipementClient) Use(hooks ...Hook) {
+	c.hooks.ArretEquipement = append(c.hooks.ArretEquipement, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `arretequipement.Intercept(f(g(h())))`.
+func (c *ArretEquipementClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ArretEquipement = append(c.inters.ArretEquipement, interceptors...)
+}
+
+// Create returns a builder for creating a ArretEquipement entity.
+func (c *ArretEquipementClient) Create() *ArretEquipementCreate {
+	mutation := newArretEquipementMutation(c.config, OpCreate)
+	return &ArretEquipementCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ArretEquipement entities.
+func (c *ArretEquipementClient) CreateBulk(builders ...*ArretEquipementCreate) *ArretEquipementCreateBulk {
+	return &ArretEquipementCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ArretEquipementClient) MapCreateBulk(slice any, setFunc func(*ArretEquipementCreate, int)) *ArretEquipementCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ArretEquipementCreateBulk{err: fmt.Errorf("calling to ArretEquipementClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ArretEquipementCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ArretEquipementCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ArretEquipement.
+func (c *ArretEquipementClient) Update() *ArretEquipementUpdate {
+	mutation := newArretEquipementMutation(c.config, OpUpdate)
+	return &ArretEquipementUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ArretEquipementClient) UpdateOne(_m *ArretEquipement) *ArretEquipementUpdateOne {
+	mutation := newArretEquipementMutation(c.config, OpUpdateOne, withArretEquipement(_m))
+	return &ArretEquipementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ArretEquipementClient) UpdateOneID(id int) *ArretEquipementUpdateOne {
+	mutation := newArretEquipementMutation(c.config, OpUpdateOne, withArretEquipementID(id))
+	return &ArretEquipementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ArretEquipement.
+func (c *ArretEquipementClient) Delete() *ArretEquipementDelete {
+	mutation := newArretEquipementMutation(c.config, OpDelete)
+	return &ArretEquipementDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ArretEquipementClient) DeleteOne(_m *ArretEquipement) *ArretEquipementDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ArretEquipementClient) DeleteOneID(id int) *ArretEquipementDeleteOne {
+	builder := c.Delete().Where(arretequipement.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ArretEquipementDeleteOne{builder}
+}
+
+// Query returns a query builder for ArretEquipement.
+func (c *ArretEquipementClient) Query() *ArretEquipementQuery {
+	return &ArretEquipementQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeArretEquipement},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ArretEquipement entity by its id.
+func (c *ArretEquipementClient) Get(ctx context.Context, id int) (*ArretEquipement, error) {
+	return c.Query().Where(arretequipement.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ArretEquipementClient) GetX(ctx context.Context, id int) *ArretEquipement {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEquipement queries the equipement edge of a ArretEquipement.
+func (c *ArretEquipementClient) QueryEquipement(_m *ArretEquipement) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(arretequipement.Table, arretequipement.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, arretequipement.EquipementTable, arretequipement.EquipementColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIntervention queries the intervention edge of a ArretEquipement.
+func (c *ArretEquipementClient) QueryIntervention(_m *ArretEquipement) *InterventionQuery {
+	query := (&InterventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(arretequipement.Table, arretequipement.FieldID, id),
+			sqlgraph.To(intervention.Table, intervention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, arretequipement.InterventionTable, arretequipement.InterventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUser queries the user edge of a ArretEquipement.
+func (c *ArretEquipementClient) QueryUser(_m *ArretEquipement) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(arretequipement.Table, arretequipement.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, arretequipement.UserTable, arretequipement.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ArretEquipementClient) Hooks() []Hook {
+	hooks := c.hooks.ArretEquipement
+	return append(hooks[:len(hooks):len(hooks)], arretequipement.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ArretEquipementClient) Interceptors() []Interceptor {
+	return c.inters.ArretEquipement
+}
+
+func (c *ArretEquipementClient) mutate(ctx context.Context, m *ArretEquipementMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ArretEquipementCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ArretEquipementUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ArretEquipementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ArretEquipementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ArretEquipement mutation op: %q", m.Op())
 	}
 }
 
@@ -1706,6 +1896,22 @@ func (c *EquipementClient) QueryContrats(_m *Equipement) *ContratQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, id),
 			sqlgraph.To(contrat.Table, contrat.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, equipement.ContratsTable, equipement.ContratsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryArrets queries the arrets edge of a Equipement.
+func (c *EquipementClient) QueryArrets(_m *Equipement) *ArretEquipementQuery {
+	query := (&ArretEquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(arretequipement.Table, arretequipement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.ArretsTable, equipement.ArretsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -5076,18 +5282,18 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ChecklistModele, Commentaire, Competence, Contrat, DemandeIntervention,
-		Document, Equipement, HistoriqueIntervention, IdempotencyKey, Intervention,
-		InterventionPiece, MouvementStock, Notification, PasswordReset, Piece,
-		Planning, PointChecklist, RefreshToken, SchedulerRun, Societe, Technicien,
-		TechnicienCompetence, TempsPasse, User []ent.Hook
+		ArretEquipement, ChecklistModele, Commentaire, Competence, Contrat,
+		DemandeIntervention, Document, Equipement, HistoriqueIntervention,
+		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
+		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, SchedulerRun,
+		Societe, Technicien, TechnicienCompetence, TempsPasse, User []ent.Hook
 	}
 	inters struct {
-		ChecklistModele, Commentaire, Competence, Contrat, DemandeIntervention,
-		Document, Equipement, HistoriqueIntervention, IdempotencyKey, Intervention,
-		InterventionPiece, MouvementStock, Notification, PasswordReset, Piece,
-		Planning, PointChecklist, RefreshToken, SchedulerRun, Societe, Technicien,
-		TechnicienCompetence, TempsPasse, User []ent.Interceptor
+		ArretEquipement, ChecklistModele, Commentaire, Competence, Contrat,
+		DemandeIntervention, Document, Equipement, HistoriqueIntervention,
+		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
+		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, SchedulerRun,
+		Societe, Technicien, TechnicienCompetence, TempsPasse, User []ent.Interceptor
 	}
 )
 

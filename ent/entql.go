@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -37,8 +38,28 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   arretequipement.Table,
+			Columns: arretequipement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: arretequipement.FieldID,
+			},
+		},
+		Type: "ArretEquipement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			arretequipement.FieldCreatedAt:      {Type: field.TypeTime, Column: arretequipement.FieldCreatedAt},
+			arretequipement.FieldUpdatedAt:      {Type: field.TypeTime, Column: arretequipement.FieldUpdatedAt},
+			arretequipement.FieldDebut:          {Type: field.TypeTime, Column: arretequipement.FieldDebut},
+			arretequipement.FieldFin:            {Type: field.TypeTime, Column: arretequipement.FieldFin},
+			arretequipement.FieldEquipementID:   {Type: field.TypeInt, Column: arretequipement.FieldEquipementID},
+			arretequipement.FieldInterventionID: {Type: field.TypeInt, Column: arretequipement.FieldInterventionID},
+			arretequipement.FieldUserID:         {Type: field.TypeInt, Column: arretequipement.FieldUserID},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   checklistmodele.Table,
 			Columns: checklistmodele.Columns,
@@ -57,7 +78,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			checklistmodele.FieldActif:       {Type: field.TypeBool, Column: checklistmodele.FieldActif},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   commentaire.Table,
 			Columns: commentaire.Columns,
@@ -77,7 +98,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			commentaire.FieldDemandeID:      {Type: field.TypeInt, Column: commentaire.FieldDemandeID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competence.Table,
 			Columns: competence.Columns,
@@ -94,7 +115,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competence.FieldDescription: {Type: field.TypeString, Column: competence.FieldDescription},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contrat.Table,
 			Columns: contrat.Columns,
@@ -120,7 +141,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contrat.FieldSLABasseHeures:        {Type: field.TypeInt, Column: contrat.FieldSLABasseHeures},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demandeintervention.Table,
 			Columns: demandeintervention.Columns,
@@ -147,7 +168,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandeintervention.FieldTraiteParID:     {Type: field.TypeInt, Column: demandeintervention.FieldTraiteParID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   document.Table,
 			Columns: document.Columns,
@@ -171,7 +192,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldDemandeID:      {Type: field.TypeInt, Column: document.FieldDemandeID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipement.Table,
 			Columns: equipement.Columns,
@@ -201,7 +222,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldChecklistModeleID: {Type: field.TypeInt, Column: equipement.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   historiqueintervention.Table,
 			Columns: historiqueintervention.Columns,
@@ -227,7 +248,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -249,7 +270,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -296,10 +317,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
 			intervention.FieldCompetenceRequiseID:  {Type: field.TypeInt, Column: intervention.FieldCompetenceRequiseID},
 			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
+			intervention.FieldArretEquipement:      {Type: field.TypeBool, Column: intervention.FieldArretEquipement},
 			intervention.FieldChecklistModeleID:    {Type: field.TypeInt, Column: intervention.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -318,7 +340,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   mouvementstock.Table,
 			Columns: mouvementstock.Columns,
@@ -341,7 +363,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -370,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -390,7 +412,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -417,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -448,7 +470,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldChecklistModeleID: {Type: field.TypeInt, Column: planning.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pointchecklist.Table,
 			Columns: pointchecklist.Columns,
@@ -481,7 +503,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pointchecklist.FieldInterventionID:       {Type: field.TypeInt, Column: pointchecklist.FieldInterventionID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -502,7 +524,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -526,7 +548,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -548,7 +570,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -568,7 +590,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -587,7 +609,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tempspasse.Table,
 			Columns: tempspasse.Columns,
@@ -610,7 +632,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -642,6 +664,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldMustChangePassword:  {Type: field.TypeBool, Column: user.FieldMustChangePassword},
 		},
 	}
+	graph.MustAddE(
+		"equipement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   arretequipement.EquipementTable,
+			Columns: []string{arretequipement.EquipementColumn},
+			Bidi:    false,
+		},
+		"ArretEquipement",
+		"Equipement",
+	)
+	graph.MustAddE(
+		"intervention",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   arretequipement.InterventionTable,
+			Columns: []string{arretequipement.InterventionColumn},
+			Bidi:    false,
+		},
+		"ArretEquipement",
+		"Intervention",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   arretequipement.UserTable,
+			Columns: []string{arretequipement.UserColumn},
+			Bidi:    false,
+		},
+		"ArretEquipement",
+		"User",
+	)
 	graph.MustAddE(
 		"plannings",
 		&sqlgraph.EdgeSpec{
@@ -941,6 +999,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Equipement",
 		"Contrat",
+	)
+	graph.MustAddE(
+		"arrets",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"ArretEquipement",
 	)
 	graph.MustAddE(
 		"checklist_modele",
@@ -1744,6 +1814,123 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ArretEquipementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ArretEquipementQuery builder.
+func (_q *ArretEquipementQuery) Filter() *ArretEquipementFilter {
+	return &ArretEquipementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ArretEquipementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ArretEquipementMutation builder.
+func (m *ArretEquipementMutation) Filter() *ArretEquipementFilter {
+	return &ArretEquipementFilter{config: m.config, predicateAdder: m}
+}
+
+// ArretEquipementFilter provides a generic filtering capability at runtime for ArretEquipementQuery.
+type ArretEquipementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ArretEquipementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ArretEquipementFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(arretequipement.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ArretEquipementFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(arretequipement.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ArretEquipementFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(arretequipement.FieldUpdatedAt))
+}
+
+// WhereDebut applies the entql time.Time predicate on the debut field.
+func (f *ArretEquipementFilter) WhereDebut(p entql.TimeP) {
+	f.Where(p.Field(arretequipement.FieldDebut))
+}
+
+// WhereFin applies the entql time.Time predicate on the fin field.
+func (f *ArretEquipementFilter) WhereFin(p entql.TimeP) {
+	f.Where(p.Field(arretequipement.FieldFin))
+}
+
+// WhereEquipementID applies the entql int predicate on the equipement_id field.
+func (f *ArretEquipementFilter) WhereEquipementID(p entql.IntP) {
+	f.Where(p.Field(arretequipement.FieldEquipementID))
+}
+
+// WhereInterventionID applies the entql int predicate on the intervention_id field.
+func (f *ArretEquipementFilter) WhereInterventionID(p entql.IntP) {
+	f.Where(p.Field(arretequipement.FieldInterventionID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *ArretEquipementFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(arretequipement.FieldUserID))
+}
+
+// WhereHasEquipement applies a predicate to check if query has an edge equipement.
+func (f *ArretEquipementFilter) WhereHasEquipement() {
+	f.Where(entql.HasEdge("equipement"))
+}
+
+// WhereHasEquipementWith applies a predicate to check if query has an edge equipement with a given conditions (other predicates).
+func (f *ArretEquipementFilter) WhereHasEquipementWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIntervention applies a predicate to check if query has an edge intervention.
+func (f *ArretEquipementFilter) WhereHasIntervention() {
+	f.Where(entql.HasEdge("intervention"))
+}
+
+// WhereHasInterventionWith applies a predicate to check if query has an edge intervention with a given conditions (other predicates).
+func (f *ArretEquipementFilter) WhereHasInterventionWith(preds ...predicate.Intervention) {
+	f.Where(entql.HasEdgeWith("intervention", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *ArretEquipementFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *ArretEquipementFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ChecklistModeleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1772,7 +1959,7 @@ type ChecklistModeleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ChecklistModeleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1884,7 +2071,7 @@ type CommentaireFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CommentaireFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2001,7 +2188,7 @@ type CompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2075,7 +2262,7 @@ type ContratFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContratFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2222,7 +2409,7 @@ type DemandeInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandeInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2444,7 +2631,7 @@ type DocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2581,7 +2768,7 @@ type EquipementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2733,6 +2920,20 @@ func (f *EquipementFilter) WhereHasContratsWith(preds ...predicate.Contrat) {
 	})))
 }
 
+// WhereHasArrets applies a predicate to check if query has an edge arrets.
+func (f *EquipementFilter) WhereHasArrets() {
+	f.Where(entql.HasEdge("arrets"))
+}
+
+// WhereHasArretsWith applies a predicate to check if query has an edge arrets with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasArretsWith(preds ...predicate.ArretEquipement) {
+	f.Where(entql.HasEdgeWith("arrets", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasChecklistModele applies a predicate to check if query has an edge checklist_modele.
 func (f *EquipementFilter) WhereHasChecklistModele() {
 	f.Where(entql.HasEdge("checklist_modele"))
@@ -2776,7 +2977,7 @@ type HistoriqueInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HistoriqueInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2923,7 +3124,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3022,7 +3223,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3211,6 +3412,11 @@ func (f *InterventionFilter) WhereCompetenceRequiseID(p entql.IntP) {
 // WhereNiveauRequis applies the entql string predicate on the niveau_requis field.
 func (f *InterventionFilter) WhereNiveauRequis(p entql.StringP) {
 	f.Where(p.Field(intervention.FieldNiveauRequis))
+}
+
+// WhereArretEquipement applies the entql bool predicate on the arret_equipement field.
+func (f *InterventionFilter) WhereArretEquipement(p entql.BoolP) {
+	f.Where(p.Field(intervention.FieldArretEquipement))
 }
 
 // WhereChecklistModeleID applies the entql int predicate on the checklist_modele_id field.
@@ -3485,7 +3691,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3583,7 +3789,7 @@ type MouvementStockFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MouvementStockFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3715,7 +3921,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3863,7 +4069,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3952,7 +4158,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4104,7 +4310,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4290,7 +4496,7 @@ type PointChecklistFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PointChecklistFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4486,7 +4692,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4580,7 +4786,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4675,7 +4881,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4816,7 +5022,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4961,7 +5167,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5059,7 +5265,7 @@ type TempsPasseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TempsPasseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5191,7 +5397,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -70,17 +70,20 @@ type EquipementEdges struct {
 	Plannings []*Planning `json:"plannings,omitempty"`
 	// Contrats holds the value of the contrats edge.
 	Contrats []*Contrat `json:"contrats,omitempty"`
+	// Arrets holds the value of the arrets edge.
+	Arrets []*ArretEquipement `json:"arrets,omitempty"`
 	// ChecklistModele holds the value of the checklist_modele edge.
 	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
 	namedContrats      map[string][]*Contrat
+	namedArrets        map[string][]*ArretEquipement
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -121,12 +124,21 @@ func (e EquipementEdges) ContratsOrErr() ([]*Contrat, error) {
 	return nil, &NotLoadedError{edge: "contrats"}
 }
 
+// ArretsOrErr returns the Arrets value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) ArretsOrErr() ([]*ArretEquipement, error) {
+	if e.loadedTypes[4] {
+		return e.Arrets, nil
+	}
+	return nil, &NotLoadedError{edge: "arrets"}
+}
+
 // ChecklistModeleOrErr returns the ChecklistModele value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e EquipementEdges) ChecklistModeleOrErr() (*ChecklistModele, error) {
 	if e.ChecklistModele != nil {
 		return e.ChecklistModele, nil
-	} else if e.loadedTypes[4] {
+	} else if e.loadedTypes[5] {
 		return nil, &NotFoundError{label: checklistmodele.Label}
 	}
 	return nil, &NotLoadedError{edge: "checklist_modele"}
@@ -302,6 +314,11 @@ func (_m *Equipement) QueryContrats() *ContratQuery {
 	return NewEquipementClient(_m.config).QueryContrats(_m)
 }
 
+// QueryArrets queries the "arrets" edge of the Equipement entity.
+func (_m *Equipement) QueryArrets() *ArretEquipementQuery {
+	return NewEquipementClient(_m.config).QueryArrets(_m)
+}
+
 // QueryChecklistModele queries the "checklist_modele" edge of the Equipement entity.
 func (_m *Equipement) QueryChecklistModele() *ChecklistModeleQuery {
 	return NewEquipementClient(_m.config).QueryChecklistModele(_m)
@@ -459,6 +476,30 @@ func (_m *Equipement) appendNamedContrats(name string, edges ...*Contrat) {
 		_m.Edges.namedContrats[name] = []*Contrat{}
 	} else {
 		_m.Edges.namedContrats[name] = append(_m.Edges.namedContrats[name], edges...)
+	}
+}
+
+// NamedArrets returns the Arrets named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedArrets(name string) ([]*ArretEquipement, error) {
+	if _m.Edges.namedArrets == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedArrets[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedArrets(name string, edges ...*ArretEquipement) {
+	if _m.Edges.namedArrets == nil {
+		_m.Edges.namedArrets = make(map[string][]*ArretEquipement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedArrets[name] = []*ArretEquipement{}
+	} else {
+		_m.Edges.namedArrets[name] = append(_m.Edges.namedArrets[name], edges...)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -298,6 +299,21 @@ func (_c *EquipementCreate) AddContrats(v ...*Contrat) *EquipementCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddContratIDs(ids...)
+}
+
+// AddArretIDs adds the "arrets" edge to the ArretEquipement entity by IDs.
+func (_c *EquipementCreate) AddArretIDs(ids ...int) *EquipementCreate {
+	_c.mutation.AddArretIDs(ids...)
+	return _c
+}
+
+// AddArrets adds the "arrets" edges to the ArretEquipement entity.
+func (_c *EquipementCreate) AddArrets(v ...*ArretEquipement) *EquipementCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddArretIDs(ids...)
 }
 
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
@@ -591,6 +607,22 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ArretsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -34,12 +35,14 @@ type EquipementQuery struct {
 	withInterventions      *InterventionQuery
 	withPlannings          *PlanningQuery
 	withContrats           *ContratQuery
+	withArrets             *ArretEquipementQuery
 	withChecklistModele    *ChecklistModeleQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
 	withNamedPlannings     map[string]*PlanningQuery
 	withNamedContrats      map[string]*ContratQuery
+	withNamedArrets        map[string]*ArretEquipementQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -157,6 +160,28 @@ func (_q *EquipementQuery) QueryContrats() *ContratQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
 			sqlgraph.To(contrat.Table, contrat.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, equipement.ContratsTable, equipement.ContratsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryArrets chains the current query on the "arrets" edge.
+func (_q *EquipementQuery) QueryArrets() *ArretEquipementQuery {
+	query := (&ArretEquipementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(arretequipement.Table, arretequipement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.ArretsTable, equipement.ArretsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -382,6 +407,7 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		withInterventions:   _q.withInterventions.Clone(),
 		withPlannings:       _q.withPlannings.Clone(),
 		withContrats:        _q.withContrats.Clone(),
+		withArrets:          _q.withArrets.Clone(),
 		withChecklistModele: _q.withChecklistModele.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -431,6 +457,17 @@ func (_q *EquipementQuery) WithContrats(opts ...func(*ContratQuery)) *Equipement
 		opt(query)
 	}
 	_q.withContrats = query
+	return _q
+}
+
+// WithArrets tells the query-builder to eager-load the nodes that are connected to
+// the "arrets" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithArrets(opts ...func(*ArretEquipementQuery)) *EquipementQuery {
+	query := (&ArretEquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withArrets = query
 	return _q
 }
 
@@ -529,11 +566,12 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
 			_q.withContrats != nil,
+			_q.withArrets != nil,
 			_q.withChecklistModele != nil,
 		}
 	)
@@ -585,6 +623,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
+	if query := _q.withArrets; query != nil {
+		if err := _q.loadArrets(ctx, query, nodes,
+			func(n *Equipement) { n.Edges.Arrets = []*ArretEquipement{} },
+			func(n *Equipement, e *ArretEquipement) { n.Edges.Arrets = append(n.Edges.Arrets, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withChecklistModele; query != nil {
 		if err := _q.loadChecklistModele(ctx, query, nodes, nil,
 			func(n *Equipement, e *ChecklistModele) { n.Edges.ChecklistModele = e }); err != nil {
@@ -609,6 +654,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadContrats(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedContrats(name) },
 			func(n *Equipement, e *Contrat) { n.appendNamedContrats(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedArrets {
+		if err := _q.loadArrets(ctx, query, nodes,
+			func(n *Equipement) { n.appendNamedArrets(name) },
+			func(n *Equipement, e *ArretEquipement) { n.appendNamedArrets(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -773,6 +825,36 @@ func (_q *EquipementQuery) loadContrats(ctx context.Context, query *ContratQuery
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *EquipementQuery) loadArrets(ctx context.Context, query *ArretEquipementQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *ArretEquipement)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Equipement)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(arretequipement.FieldEquipementID)
+	}
+	query.Where(predicate.ArretEquipement(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(equipement.ArretsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EquipementID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "equipement_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -974,6 +1056,20 @@ func (_q *EquipementQuery) WithNamedContrats(name string, opts ...func(*ContratQ
 		_q.withNamedContrats = make(map[string]*ContratQuery)
 	}
 	_q.withNamedContrats[name] = query
+	return _q
+}
+
+// WithNamedArrets tells the query-builder to eager-load the nodes that are connected to the "arrets"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithNamedArrets(name string, opts ...func(*ArretEquipementQuery)) *EquipementQuery {
+	query := (&ArretEquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedArrets == nil {
+		_q.withNamedArrets = make(map[string]*ArretEquipementQuery)
+	}
+	_q.withNamedArrets[name] = query
 	return _q
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -369,6 +370,21 @@ func (_u *EquipementUpdate) AddContrats(v ...*Contrat) *EquipementUpdate {
 	return _u.AddContratIDs(ids...)
 }
 
+// AddArretIDs adds the "arrets" edge to the ArretEquipement entity by IDs.
+func (_u *EquipementUpdate) AddArretIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.AddArretIDs(ids...)
+	return _u
+}
+
+// AddArrets adds the "arrets" edges to the ArretEquipement entity.
+func (_u *EquipementUpdate) AddArrets(v ...*ArretEquipement) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddArretIDs(ids...)
+}
+
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *EquipementUpdate) SetChecklistModele(v *ChecklistModele) *EquipementUpdate {
 	return _u.SetChecklistModeleID(v.ID)
@@ -446,6 +462,27 @@ func (_u *EquipementUpdate) RemoveContrats(v ...*Contrat) *EquipementUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveContratIDs(ids...)
+}
+
+// ClearArrets clears all "arrets" edges to the ArretEquipement entity.
+func (_u *EquipementUpdate) ClearArrets() *EquipementUpdate {
+	_u.mutation.ClearArrets()
+	return _u
+}
+
+// RemoveArretIDs removes the "arrets" edge to ArretEquipement entities by IDs.
+func (_u *EquipementUpdate) RemoveArretIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.RemoveArretIDs(ids...)
+	return _u
+}
+
+// RemoveArrets removes "arrets" edges to ArretEquipement entities.
+func (_u *EquipementUpdate) RemoveArrets(v ...*ArretEquipement) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveArretIDs(ids...)
 }
 
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
@@ -790,6 +827,51 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ArretsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedArretsIDs(); len(nodes) > 0 && !_u.mutation.ArretsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ArretsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1182,6 +1264,21 @@ func (_u *EquipementUpdateOne) AddContrats(v ...*Contrat) *EquipementUpdateOne {
 	return _u.AddContratIDs(ids...)
 }
 
+// AddArretIDs adds the "arrets" edge to the ArretEquipement entity by IDs.
+func (_u *EquipementUpdateOne) AddArretIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.AddArretIDs(ids...)
+	return _u
+}
+
+// AddArrets adds the "arrets" edges to the ArretEquipement entity.
+func (_u *EquipementUpdateOne) AddArrets(v ...*ArretEquipement) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddArretIDs(ids...)
+}
+
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *EquipementUpdateOne) SetChecklistModele(v *ChecklistModele) *EquipementUpdateOne {
 	return _u.SetChecklistModeleID(v.ID)
@@ -1259,6 +1356,27 @@ func (_u *EquipementUpdateOne) RemoveContrats(v ...*Contrat) *EquipementUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveContratIDs(ids...)
+}
+
+// ClearArrets clears all "arrets" edges to the ArretEquipement entity.
+func (_u *EquipementUpdateOne) ClearArrets() *EquipementUpdateOne {
+	_u.mutation.ClearArrets()
+	return _u
+}
+
+// RemoveArretIDs removes the "arrets" edge to ArretEquipement entities by IDs.
+func (_u *EquipementUpdateOne) RemoveArretIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.RemoveArretIDs(ids...)
+	return _u
+}
+
+// RemoveArrets removes "arrets" edges to ArretEquipement entities.
+func (_u *EquipementUpdateOne) RemoveArrets(v ...*ArretEquipement) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveArretIDs(ids...)
 }
 
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
@@ -1633,6 +1751,51 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contrat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ArretsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedArretsIDs(); len(nodes) > 0 && !_u.mutation.ArretsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ArretsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.ArretsTable,
+			Columns: []string{equipement.ArretsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(arretequipement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

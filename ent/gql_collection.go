@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -32,6 +33,160 @@ import (
 	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ArretEquipementQuery) CollectFields(ctx context.Context, satisfies ...string) (*ArretEquipementQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ArretEquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(arretequipement.Columns))
+		selectedFields = []string{arretequipement.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "equipement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipement = query
+			if _, ok := fieldSeen[arretequipement.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldEquipementID)
+				fieldSeen[arretequipement.FieldEquipementID] = struct{}{}
+			}
+
+		case "intervention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InterventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, interventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withIntervention = query
+			if _, ok := fieldSeen[arretequipement.FieldInterventionID]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldInterventionID)
+				fieldSeen[arretequipement.FieldInterventionID] = struct{}{}
+			}
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[arretequipement.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldUserID)
+				fieldSeen[arretequipement.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[arretequipement.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldCreatedAt)
+				fieldSeen[arretequipement.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[arretequipement.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldUpdatedAt)
+				fieldSeen[arretequipement.FieldUpdatedAt] = struct{}{}
+			}
+		case "debut":
+			if _, ok := fieldSeen[arretequipement.FieldDebut]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldDebut)
+				fieldSeen[arretequipement.FieldDebut] = struct{}{}
+			}
+		case "fin":
+			if _, ok := fieldSeen[arretequipement.FieldFin]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldFin)
+				fieldSeen[arretequipement.FieldFin] = struct{}{}
+			}
+		case "equipementID":
+			if _, ok := fieldSeen[arretequipement.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, arretequipement.FieldEquipementID)
+				fieldSeen[arretequipement.FieldEquipementID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type arretequipementPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ArretEquipementPaginateOption
+}
+
+func newArretEquipementPaginateArgs(rv map[string]any) *arretequipementPaginateArgs {
+	args := &arretequipementPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ArretEquipementOrder{Field: &ArretEquipementOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithArretEquipementOrder(order))
+			}
+		case *ArretEquipementOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithArretEquipementOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ArretEquipementWhereInput); ok {
+		args.opts = append(args.opts, WithArretEquipementFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ChecklistModeleQuery) CollectFields(ctx context.Context, satisfies ...string) (*ChecklistModeleQuery, error) {
@@ -1344,6 +1499,95 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				*wq = *query
 			})
 
+		case "arrets":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ArretEquipementClient{config: _q.config}).Query()
+			)
+			args := newArretEquipementPaginateArgs(fieldArgs(ctx, new(ArretEquipementWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newArretEquipementPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Equipement) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"equipement_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(equipement.ArretsColumn), ids...))
+						})
+						if err := query.GroupBy(equipement.ArretsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Equipement) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Arrets)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, arretequipementImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(equipement.ArretsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedArrets(alias, func(wq *ArretEquipementQuery) {
+				*wq = *query
+			})
+
 		case "checklistModele":
 			var (
 				alias = field.Alias
@@ -2253,6 +2497,11 @@ func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[intervention.FieldNiveauRequis]; !ok {
 				selectedFields = append(selectedFields, intervention.FieldNiveauRequis)
 				fieldSeen[intervention.FieldNiveauRequis] = struct{}{}
+			}
+		case "arretEquipement":
+			if _, ok := fieldSeen[intervention.FieldArretEquipement]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldArretEquipement)
+				fieldSeen[intervention.FieldArretEquipement] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -8,6 +8,30 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *ArretEquipement) Equipement(ctx context.Context) (*Equipement, error) {
+	result, err := _m.Edges.EquipementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipement().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ArretEquipement) Intervention(ctx context.Context) (*Intervention, error) {
+	result, err := _m.Edges.InterventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIntervention().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ArretEquipement) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ChecklistModele) Plannings(ctx context.Context) (result []*Planning, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedPlannings(graphql.GetFieldContext(ctx).Field.Alias)
@@ -256,6 +280,27 @@ func (_m *Equipement) Contrats(ctx context.Context) (result []*Contrat, err erro
 		result, err = _m.QueryContrats().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Equipement) Arrets(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ArretEquipementOrder, where *ArretEquipementWhereInput,
+) (*ArretEquipementConnection, error) {
+	opts := []ArretEquipementPaginateOption{
+		WithArretEquipementOrder(orderBy),
+		WithArretEquipementFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedArrets(alias); err == nil || hasTotalCount {
+		pager, err := newArretEquipementPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ArretEquipementConnection{Edges: []*ArretEquipementEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryArrets().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Equipement) ChecklistModele(ctx context.Context) (*ChecklistModele, error) {

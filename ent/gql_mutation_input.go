@@ -418,6 +418,7 @@ type CreateInterventionInput struct {
 	DureeEstimee        *int
 	Rapport             *string
 	NiveauRequis        *domain.NiveauCompetence
+	ArretEquipement     *bool
 	EquipementID        *int
 	ClientID            *int
 	ContratID           *int
@@ -454,6 +455,9 @@ func (i *CreateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.NiveauRequis; v != nil {
 		m.SetNiveauRequis(*v)
+	}
+	if v := i.ArretEquipement; v != nil {
+		m.SetArretEquipement(*v)
 	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)
@@ -496,6 +500,7 @@ type UpdateInterventionInput struct {
 	Rapport                *string
 	ClearNiveauRequis      bool
 	NiveauRequis           *domain.NiveauCompetence
+	ArretEquipement        *bool
 	ClearEquipement        bool
 	EquipementID           *int
 	ClearClient            bool
@@ -555,6 +560,9 @@ func (i *UpdateInterventionInput) Mutate(m *InterventionMutation) {
 	}
 	if v := i.NiveauRequis; v != nil {
 		m.SetNiveauRequis(*v)
+	}
+	if v := i.ArretEquipement; v != nil {
+		m.SetArretEquipement(*v)
 	}
 	if i.ClearEquipement {
 		m.ClearEquipement()

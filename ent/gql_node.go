@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -38,6 +39,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var arretequipementImplementors = []string{"ArretEquipement", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ArretEquipement) IsNode() {}
 
 var checklistmodeleImplementors = []string{"ChecklistModele", "Node"}
 
@@ -221,6 +227,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case arretequipement.Table:
+		query := c.ArretEquipement.Query().
+			Where(arretequipement.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, arretequipementImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case checklistmodele.Table:
 		query := c.ChecklistModele.Query().
 			Where(checklistmodele.ID(id))
@@ -483,6 +498,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case arretequipement.Table:
+		query := c.ArretEquipement.Query().
+			Where(arretequipement.IDIn(ids...))
+		query, err := query.CollectFields(ctx, arretequipementImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case checklistmodele.Table:
 		query := c.ChecklistModele.Query().
 			Where(checklistmodele.IDIn(ids...))

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -116,6 +117,338 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// ArretEquipementEdge is the edge representation of ArretEquipement.
+type ArretEquipementEdge struct {
+	Node   *ArretEquipement `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// ArretEquipementConnection is the connection containing edges to ArretEquipement.
+type ArretEquipementConnection struct {
+	Edges      []*ArretEquipementEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *ArretEquipementConnection) build(nodes []*ArretEquipement, pager *arretequipementPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ArretEquipement
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ArretEquipement {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ArretEquipement {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ArretEquipementEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ArretEquipementEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ArretEquipementPaginateOption enables pagination customization.
+type ArretEquipementPaginateOption func(*arretequipementPager) error
+
+// WithArretEquipementOrder configures pagination ordering.
+func WithArretEquipementOrder(order *ArretEquipementOrder) ArretEquipementPaginateOption {
+	if order == nil {
+		order = DefaultArretEquipementOrder
+	}
+	o := *order
+	return func(pager *arretequipementPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultArretEquipementOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithArretEquipementFilter configures pagination filter.
+func WithArretEquipementFilter(filter func(*ArretEquipementQuery) (*ArretEquipementQuery, error)) ArretEquipementPaginateOption {
+	return func(pager *arretequipementPager) error {
+		if filter == nil {
+			return errors.New("ArretEquipementQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type arretequipementPager struct {
+	reverse bool
+	order   *ArretEquipementOrder
+	filter  func(*ArretEquipementQuery) (*ArretEquipementQuery, error)
+}
+
+func newArretEquipementPager(opts []ArretEquipementPaginateOption, reverse bool) (*arretequipementPager, error) {
+	pager := &arretequipementPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultArretEquipementOrder
+	}
+	return pager, nil
+}
+
+func (p *arretequipementPager) applyFilter(query *ArretEquipementQuery) (*ArretEquipementQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *arretequipementPager) toCursor(_m *ArretEquipement) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *arretequipementPager) applyCursors(query *ArretEquipementQuery, after, before *Cursor) (*ArretEquipementQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultArretEquipementOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *arretequipementPager) applyOrder(query *ArretEquipementQuery) *ArretEquipementQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultArretEquipementOrder.Field {
+		query = query.Order(DefaultArretEquipementOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *arretequipementPager) orderExpr(query *ArretEquipementQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultArretEquipementOrder.Field {
+			b.Comma().Ident(DefaultArretEquipementOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ArretEquipement.
+func (_m *ArretEquipementQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ArretEquipementPaginateOption,
+) (*ArretEquipementConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newArretEquipementPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ArretEquipementConnection{Edges: []*ArretEquipementEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ArretEquipementOrderFieldCreatedAt orders ArretEquipement by created_at.
+	ArretEquipementOrderFieldCreatedAt = &ArretEquipementOrderField{
+		Value: func(_m *ArretEquipement) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: arretequipement.FieldCreatedAt,
+		toTerm: arretequipement.ByCreatedAt,
+		toCursor: func(_m *ArretEquipement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ArretEquipementOrderFieldUpdatedAt orders ArretEquipement by updated_at.
+	ArretEquipementOrderFieldUpdatedAt = &ArretEquipementOrderField{
+		Value: func(_m *ArretEquipement) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: arretequipement.FieldUpdatedAt,
+		toTerm: arretequipement.ByUpdatedAt,
+		toCursor: func(_m *ArretEquipement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ArretEquipementOrderFieldDebut orders ArretEquipement by debut.
+	ArretEquipementOrderFieldDebut = &ArretEquipementOrderField{
+		Value: func(_m *ArretEquipement) (ent.Value, error) {
+			return _m.Debut, nil
+		},
+		column: arretequipement.FieldDebut,
+		toTerm: arretequipement.ByDebut,
+		toCursor: func(_m *ArretEquipement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Debut,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ArretEquipementOrderField) String() string {
+	var str string
+	switch f.column {
+	case ArretEquipementOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ArretEquipementOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ArretEquipementOrderFieldDebut.column:
+		str = "DEBUT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ArretEquipementOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ArretEquipementOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ArretEquipementOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ArretEquipementOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ArretEquipementOrderFieldUpdatedAt
+	case "DEBUT":
+		*f = *ArretEquipementOrderFieldDebut
+	default:
+		return fmt.Errorf("%s is not a valid ArretEquipementOrderField", str)
+	}
+	return nil
+}
+
+// ArretEquipementOrderField defines the ordering field of ArretEquipement.
+type ArretEquipementOrderField struct {
+	// Value extracts the ordering value from the given ArretEquipement.
+	Value    func(*ArretEquipement) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) arretequipement.OrderOption
+	toCursor func(*ArretEquipement) Cursor
+}
+
+// ArretEquipementOrder defines the ordering of ArretEquipement.
+type ArretEquipementOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *ArretEquipementOrderField `json:"field"`
+}
+
+// DefaultArretEquipementOrder is the default ordering of ArretEquipement.
+var DefaultArretEquipementOrder = &ArretEquipementOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ArretEquipementOrderField{
+		Value: func(_m *ArretEquipement) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: arretequipement.FieldID,
+		toTerm: arretequipement.ByID,
+		toCursor: func(_m *ArretEquipement) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ArretEquipement into ArretEquipementEdge.
+func (_m *ArretEquipement) ToEdge(order *ArretEquipementOrder) *ArretEquipementEdge {
+	if order == nil {
+		order = DefaultArretEquipementOrder
+	}
+	return &ArretEquipementEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // ChecklistModeleEdge is the edge representation of ChecklistModele.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -31,6 +32,358 @@ import (
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
 )
+
+// ArretEquipementWhereInput represents a where input for filtering ArretEquipement queries.
+type ArretEquipementWhereInput struct {
+	Predicates []predicate.ArretEquipement  `json:"-"`
+	Not        *ArretEquipementWhereInput   `json:"not,omitempty"`
+	Or         []*ArretEquipementWhereInput `json:"or,omitempty"`
+	And        []*ArretEquipementWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "debut" field predicates.
+	Debut      *time.Time  `json:"debut,omitempty"`
+	DebutNEQ   *time.Time  `json:"debutNEQ,omitempty"`
+	DebutIn    []time.Time `json:"debutIn,omitempty"`
+	DebutNotIn []time.Time `json:"debutNotIn,omitempty"`
+	DebutGT    *time.Time  `json:"debutGT,omitempty"`
+	DebutGTE   *time.Time  `json:"debutGTE,omitempty"`
+	DebutLT    *time.Time  `json:"debutLT,omitempty"`
+	DebutLTE   *time.Time  `json:"debutLTE,omitempty"`
+
+	// "fin" field predicates.
+	Fin       *time.Time  `json:"fin,omitempty"`
+	FinNEQ    *time.Time  `json:"finNEQ,omitempty"`
+	FinIn     []time.Time `json:"finIn,omitempty"`
+	FinNotIn  []time.Time `json:"finNotIn,omitempty"`
+	FinGT     *time.Time  `json:"finGT,omitempty"`
+	FinGTE    *time.Time  `json:"finGTE,omitempty"`
+	FinLT     *time.Time  `json:"finLT,omitempty"`
+	FinLTE    *time.Time  `json:"finLTE,omitempty"`
+	FinIsNil  bool        `json:"finIsNil,omitempty"`
+	FinNotNil bool        `json:"finNotNil,omitempty"`
+
+	// "equipement_id" field predicates.
+	EquipementID      *int  `json:"equipementID,omitempty"`
+	EquipementIDNEQ   *int  `json:"equipementIDNEQ,omitempty"`
+	EquipementIDIn    []int `json:"equipementIDIn,omitempty"`
+	EquipementIDNotIn []int `json:"equipementIDNotIn,omitempty"`
+
+	// "equipement" edge predicates.
+	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
+	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
+
+	// "intervention" edge predicates.
+	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
+	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
+
+	// "user" edge predicates.
+	HasUser     *bool             `json:"hasUser,omitempty"`
+	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ArretEquipementWhereInput) AddPredicates(predicates ...predicate.ArretEquipement) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ArretEquipementWhereInput filter on the ArretEquipementQuery builder.
+func (i *ArretEquipementWhereInput) Filter(q *ArretEquipementQuery) (*ArretEquipementQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyArretEquipementWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyArretEquipementWhereInput is returned in case the ArretEquipementWhereInput is empty.
+var ErrEmptyArretEquipementWhereInput = errors.New("ent: empty predicate ArretEquipementWhereInput")
+
+// P returns a predicate for filtering arretequipements.
+// An error is returned if the input is empty or invalid.
+func (i *ArretEquipementWhereInput) P() (predicate.ArretEquipement, error) {
+	var predicates []predicate.ArretEquipement
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, arretequipement.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ArretEquipement, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, arretequipement.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ArretEquipement, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, arretequipement.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, arretequipement.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, arretequipement.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, arretequipement.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, arretequipement.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, arretequipement.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, arretequipement.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, arretequipement.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, arretequipement.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, arretequipement.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, arretequipement.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, arretequipement.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, arretequipement.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, arretequipement.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, arretequipement.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, arretequipement.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, arretequipement.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, arretequipement.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, arretequipement.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, arretequipement.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, arretequipement.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, arretequipement.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, arretequipement.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, arretequipement.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, arretequipement.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Debut != nil {
+		predicates = append(predicates, arretequipement.DebutEQ(*i.Debut))
+	}
+	if i.DebutNEQ != nil {
+		predicates = append(predicates, arretequipement.DebutNEQ(*i.DebutNEQ))
+	}
+	if len(i.DebutIn) > 0 {
+		predicates = append(predicates, arretequipement.DebutIn(i.DebutIn...))
+	}
+	if len(i.DebutNotIn) > 0 {
+		predicates = append(predicates, arretequipement.DebutNotIn(i.DebutNotIn...))
+	}
+	if i.DebutGT != nil {
+		predicates = append(predicates, arretequipement.DebutGT(*i.DebutGT))
+	}
+	if i.DebutGTE != nil {
+		predicates = append(predicates, arretequipement.DebutGTE(*i.DebutGTE))
+	}
+	if i.DebutLT != nil {
+		predicates = append(predicates, arretequipement.DebutLT(*i.DebutLT))
+	}
+	if i.DebutLTE != nil {
+		predicates = append(predicates, arretequipement.DebutLTE(*i.DebutLTE))
+	}
+	if i.Fin != nil {
+		predicates = append(predicates, arretequipement.FinEQ(*i.Fin))
+	}
+	if i.FinNEQ != nil {
+		predicates = append(predicates, arretequipement.FinNEQ(*i.FinNEQ))
+	}
+	if len(i.FinIn) > 0 {
+		predicates = append(predicates, arretequipement.FinIn(i.FinIn...))
+	}
+	if len(i.FinNotIn) > 0 {
+		predicates = append(predicates, arretequipement.FinNotIn(i.FinNotIn...))
+	}
+	if i.FinGT != nil {
+		predicates = append(predicates, arretequipement.FinGT(*i.FinGT))
+	}
+	if i.FinGTE != nil {
+		predicates = append(predicates, arretequipement.FinGTE(*i.FinGTE))
+	}
+	if i.FinLT != nil {
+		predicates = append(predicates, arretequipement.FinLT(*i.FinLT))
+	}
+	if i.FinLTE != nil {
+		predicates = append(predicates, arretequipement.FinLTE(*i.FinLTE))
+	}
+	if i.FinIsNil {
+		predicates = append(predicates, arretequipement.FinIsNil())
+	}
+	if i.FinNotNil {
+		predicates = append(predicates, arretequipement.FinNotNil())
+	}
+	if i.EquipementID != nil {
+		predicates = append(predicates, arretequipement.EquipementIDEQ(*i.EquipementID))
+	}
+	if i.EquipementIDNEQ != nil {
+		predicates = append(predicates, arretequipement.EquipementIDNEQ(*i.EquipementIDNEQ))
+	}
+	if len(i.EquipementIDIn) > 0 {
+		predicates = append(predicates, arretequipement.EquipementIDIn(i.EquipementIDIn...))
+	}
+	if len(i.EquipementIDNotIn) > 0 {
+		predicates = append(predicates, arretequipement.EquipementIDNotIn(i.EquipementIDNotIn...))
+	}
+
+	if i.HasEquipement != nil {
+		p := arretequipement.HasEquipement()
+		if !*i.HasEquipement {
+			p = arretequipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementWith))
+		for _, w := range i.HasEquipementWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, arretequipement.HasEquipementWith(with...))
+	}
+	if i.HasIntervention != nil {
+		p := arretequipement.HasIntervention()
+		if !*i.HasIntervention {
+			p = arretequipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInterventionWith) > 0 {
+		with := make([]predicate.Intervention, 0, len(i.HasInterventionWith))
+		for _, w := range i.HasInterventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInterventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, arretequipement.HasInterventionWith(with...))
+	}
+	if i.HasUser != nil {
+		p := arretequipement.HasUser()
+		if !*i.HasUser {
+			p = arretequipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUserWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasUserWith))
+		for _, w := range i.HasUserWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUserWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, arretequipement.HasUserWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyArretEquipementWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return arretequipement.And(predicates...), nil
+	}
+}
 
 // ChecklistModeleWhereInput represents a where input for filtering ChecklistModele queries.
 type ChecklistModeleWhereInput struct {
@@ -3397,6 +3750,10 @@ type EquipementWhereInput struct {
 	HasContrats     *bool                `json:"hasContrats,omitempty"`
 	HasContratsWith []*ContratWhereInput `json:"hasContratsWith,omitempty"`
 
+	// "arrets" edge predicates.
+	HasArrets     *bool                        `json:"hasArrets,omitempty"`
+	HasArretsWith []*ArretEquipementWhereInput `json:"hasArretsWith,omitempty"`
+
 	// "checklist_modele" edge predicates.
 	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
 	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
@@ -4037,6 +4394,24 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, equipement.HasContratsWith(with...))
+	}
+	if i.HasArrets != nil {
+		p := equipement.HasArrets()
+		if !*i.HasArrets {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasArretsWith) > 0 {
+		with := make([]predicate.ArretEquipement, 0, len(i.HasArretsWith))
+		for _, w := range i.HasArretsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasArretsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasArretsWith(with...))
 	}
 	if i.HasChecklistModele != nil {
 		p := equipement.HasChecklistModele()
@@ -5051,6 +5426,10 @@ type InterventionWhereInput struct {
 	NiveauRequisIsNil  bool                      `json:"niveauRequisIsNil,omitempty"`
 	NiveauRequisNotNil bool                      `json:"niveauRequisNotNil,omitempty"`
 
+	// "arret_equipement" field predicates.
+	ArretEquipement    *bool `json:"arretEquipement,omitempty"`
+	ArretEquipementNEQ *bool `json:"arretEquipementNEQ,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -5988,6 +6367,12 @@ func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
 	}
 	if i.NiveauRequisNotNil {
 		predicates = append(predicates, intervention.NiveauRequisNotNil())
+	}
+	if i.ArretEquipement != nil {
+		predicates = append(predicates, intervention.ArretEquipementEQ(*i.ArretEquipement))
+	}
+	if i.ArretEquipementNEQ != nil {
+		predicates = append(predicates, intervention.ArretEquipementNEQ(*i.ArretEquipementNEQ))
 	}
 
 	if i.HasEquipement != nil {

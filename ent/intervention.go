@@ -99,6 +99,8 @@ type Intervention struct {
 	CompetenceRequiseID *int `json:"competence_requise_id,omitempty"`
 	// the least level in competenceRequise the work needs (any when null; ignored without a skill)
 	NiveauRequis *domain.NiveauCompetence `json:"niveau_requis,omitempty"`
+	// corrective work declares that its equipment is stopped: the equipment is PANNE, and a stop (ArretEquipement) runs, while such work is open (internal/arret)
+	ArretEquipement bool `json:"arret_equipement,omitempty"`
 	// the checklist template copied when it opened: the one given, else its planning's, else its equipement's
 	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -335,7 +337,7 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle:
+		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle, intervention.FieldArretEquipement:
 			values[i] = new(sql.NullBool)
 		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang, intervention.FieldCompetenceRequiseID, intervention.FieldChecklistModeleID:
 			values[i] = new(sql.NullInt64)
@@ -600,6 +602,12 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.NiveauRequis = new(domain.NiveauCompetence)
 				*_m.NiveauRequis = domain.NiveauCompetence(value.String)
+			}
+		case intervention.FieldArretEquipement:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field arret_equipement", values[i])
+			} else if value.Valid {
+				_m.ArretEquipement = value.Bool
 			}
 		case intervention.FieldChecklistModeleID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -878,6 +886,9 @@ func (_m *Intervention) String() string {
 		builder.WriteString("niveau_requis=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("arret_equipement=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ArretEquipement))
 	builder.WriteString(", ")
 	if v := _m.ChecklistModeleID; v != nil {
 		builder.WriteString("checklist_modele_id=")

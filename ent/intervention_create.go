@@ -536,6 +536,20 @@ func (_c *InterventionCreate) SetNillableNiveauRequis(v *domain.NiveauCompetence
 	return _c
 }
 
+// SetArretEquipement sets the "arret_equipement" field.
+func (_c *InterventionCreate) SetArretEquipement(v bool) *InterventionCreate {
+	_c.mutation.SetArretEquipement(v)
+	return _c
+}
+
+// SetNillableArretEquipement sets the "arret_equipement" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableArretEquipement(v *bool) *InterventionCreate {
+	if v != nil {
+		_c.SetArretEquipement(*v)
+	}
+	return _c
+}
+
 // SetChecklistModeleID sets the "checklist_modele_id" field.
 func (_c *InterventionCreate) SetChecklistModeleID(v int) *InterventionCreate {
 	_c.mutation.SetChecklistModeleID(v)
@@ -819,6 +833,10 @@ func (_c *InterventionCreate) defaults() error {
 		v := intervention.DefaultPrioriteRang
 		_c.mutation.SetPrioriteRang(v)
 	}
+	if _, ok := _c.mutation.ArretEquipement(); !ok {
+		v := intervention.DefaultArretEquipement
+		_c.mutation.SetArretEquipement(v)
+	}
 	return nil
 }
 
@@ -894,6 +912,9 @@ func (_c *InterventionCreate) check() error {
 		if err := intervention.NiveauRequisValidator(v); err != nil {
 			return &ValidationError{Name: "niveau_requis", err: fmt.Errorf(`ent: validator failed for field "Intervention.niveau_requis": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.ArretEquipement(); !ok {
+		return &ValidationError{Name: "arret_equipement", err: errors.New(`ent: missing required field "Intervention.arret_equipement"`)}
 	}
 	return nil
 }
@@ -1037,6 +1058,10 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.NiveauRequis(); ok {
 		_spec.SetField(intervention.FieldNiveauRequis, field.TypeEnum, value)
 		_node.NiveauRequis = &value
+	}
+	if value, ok := _c.mutation.ArretEquipement(); ok {
+		_spec.SetField(intervention.FieldArretEquipement, field.TypeBool, value)
+		_node.ArretEquipement = value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1950,6 +1975,18 @@ func (u *InterventionUpsert) ClearNiveauRequis() *InterventionUpsert {
 	return u
 }
 
+// SetArretEquipement sets the "arret_equipement" field.
+func (u *InterventionUpsert) SetArretEquipement(v bool) *InterventionUpsert {
+	u.Set(intervention.FieldArretEquipement, v)
+	return u
+}
+
+// UpdateArretEquipement sets the "arret_equipement" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateArretEquipement() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldArretEquipement)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -2670,6 +2707,20 @@ func (u *InterventionUpsertOne) UpdateNiveauRequis() *InterventionUpsertOne {
 func (u *InterventionUpsertOne) ClearNiveauRequis() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearNiveauRequis()
+	})
+}
+
+// SetArretEquipement sets the "arret_equipement" field.
+func (u *InterventionUpsertOne) SetArretEquipement(v bool) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetArretEquipement(v)
+	})
+}
+
+// UpdateArretEquipement sets the "arret_equipement" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateArretEquipement() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateArretEquipement()
 	})
 }
 
@@ -3559,6 +3610,20 @@ func (u *InterventionUpsertBulk) UpdateNiveauRequis() *InterventionUpsertBulk {
 func (u *InterventionUpsertBulk) ClearNiveauRequis() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.ClearNiveauRequis()
+	})
+}
+
+// SetArretEquipement sets the "arret_equipement" field.
+func (u *InterventionUpsertBulk) SetArretEquipement(v bool) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetArretEquipement(v)
+	})
+}
+
+// UpdateArretEquipement sets the "arret_equipement" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateArretEquipement() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateArretEquipement()
 	})
 }
 

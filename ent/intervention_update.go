@@ -686,6 +686,20 @@ func (_u *InterventionUpdate) ClearNiveauRequis() *InterventionUpdate {
 	return _u
 }
 
+// SetArretEquipement sets the "arret_equipement" field.
+func (_u *InterventionUpdate) SetArretEquipement(v bool) *InterventionUpdate {
+	_u.mutation.SetArretEquipement(v)
+	return _u
+}
+
+// SetNillableArretEquipement sets the "arret_equipement" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableArretEquipement(v *bool) *InterventionUpdate {
+	if v != nil {
+		_u.SetArretEquipement(*v)
+	}
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdate) SetEquipement(v *Equipement) *InterventionUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -1324,6 +1338,9 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.NiveauRequisCleared() {
 		_spec.ClearField(intervention.FieldNiveauRequis, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.ArretEquipement(); ok {
+		_spec.SetField(intervention.FieldArretEquipement, field.TypeBool, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2591,6 +2608,20 @@ func (_u *InterventionUpdateOne) ClearNiveauRequis() *InterventionUpdateOne {
 	return _u
 }
 
+// SetArretEquipement sets the "arret_equipement" field.
+func (_u *InterventionUpdateOne) SetArretEquipement(v bool) *InterventionUpdateOne {
+	_u.mutation.SetArretEquipement(v)
+	return _u
+}
+
+// SetNillableArretEquipement sets the "arret_equipement" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableArretEquipement(v *bool) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetArretEquipement(*v)
+	}
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdateOne) SetEquipement(v *Equipement) *InterventionUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -3259,6 +3290,9 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if _u.mutation.NiveauRequisCleared() {
 		_spec.ClearField(intervention.FieldNiveauRequis, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.ArretEquipement(); ok {
+		_spec.SetField(intervention.FieldArretEquipement, field.TypeBool, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

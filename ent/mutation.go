@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -48,6 +49,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeArretEquipement        = "ArretEquipement"
 	TypeChecklistModele        = "ChecklistModele"
 	TypeCommentaire            = "Commentaire"
 	TypeCompetence             = "Competence"
@@ -73,6 +75,865 @@ const (
 	TypeTempsPasse             = "TempsPasse"
 	TypeUser                   = "User"
 )
+
+// ArretEquipementMutation represents an operation that mutates the ArretEquipement nodes in the graph.
+type ArretEquipementMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	debut               *time.Time
+	fin                 *time.Time
+	clearedFields       map[string]struct{}
+	equipement          *int
+	clearedequipement   bool
+	intervention        *int
+	clearedintervention bool
+	user                *int
+	cleareduser         bool
+	done                bool
+	oldValue            func(context.Context) (*ArretEquipement, error)
+	predicates          []predicate.ArretEquipement
+}
+
+var _ ent.Mutation = (*ArretEquipementMutation)(nil)
+
+// arretequipementOption allows management of the mutation configuration using functional options.
+type arretequipementOption func(*ArretEquipementMutation)
+
+// newArretEquipementMutation creates new mutation for the ArretEquipement entity.
+func newArretEquipementMutation(c config, op Op, opts ...arretequipementOption) *ArretEquipementMutation {
+	m := &ArretEquipementMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeArretEquipement,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withArretEquipementID sets the ID field of the mutation.
+func withArretEquipementID(id int) arretequipementOption {
+	return func(m *ArretEquipementMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ArretEquipement
+		)
+		m.oldValue = func(ctx context.Context) (*ArretEquipement, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ArretEquipement.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withArretEquipement sets the old ArretEquipement of the mutation.
+func withArretEquipement(node *ArretEquipement) arretequipementOption {
+	return func(m *ArretEquipementMutation) {
+		m.oldValue = func(context.Context) (*ArretEquipement, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ArretEquipementMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ArretEquipementMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ArretEquipementMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ArretEquipementMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ArretEquipement.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ArretEquipementMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ArretEquipementMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ArretEquipementMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ArretEquipementMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ArretEquipementMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ArretEquipementMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDebut sets the "debut" field.
+func (m *ArretEquipementMutation) SetDebut(t time.Time) {
+	m.debut = &t
+}
+
+// Debut returns the value of the "debut" field in the mutation.
+func (m *ArretEquipementMutation) Debut() (r time.Time, exists bool) {
+	v := m.debut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDebut returns the old "debut" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldDebut(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDebut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDebut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDebut: %w", err)
+	}
+	return oldValue.Debut, nil
+}
+
+// ResetDebut resets all changes to the "debut" field.
+func (m *ArretEquipementMutation) ResetDebut() {
+	m.debut = nil
+}
+
+// SetFin sets the "fin" field.
+func (m *ArretEquipementMutation) SetFin(t time.Time) {
+	m.fin = &t
+}
+
+// Fin returns the value of the "fin" field in the mutation.
+func (m *ArretEquipementMutation) Fin() (r time.Time, exists bool) {
+	v := m.fin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFin returns the old "fin" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldFin(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFin: %w", err)
+	}
+	return oldValue.Fin, nil
+}
+
+// ClearFin clears the value of the "fin" field.
+func (m *ArretEquipementMutation) ClearFin() {
+	m.fin = nil
+	m.clearedFields[arretequipement.FieldFin] = struct{}{}
+}
+
+// FinCleared returns if the "fin" field was cleared in this mutation.
+func (m *ArretEquipementMutation) FinCleared() bool {
+	_, ok := m.clearedFields[arretequipement.FieldFin]
+	return ok
+}
+
+// ResetFin resets all changes to the "fin" field.
+func (m *ArretEquipementMutation) ResetFin() {
+	m.fin = nil
+	delete(m.clearedFields, arretequipement.FieldFin)
+}
+
+// SetEquipementID sets the "equipement_id" field.
+func (m *ArretEquipementMutation) SetEquipementID(i int) {
+	m.equipement = &i
+}
+
+// EquipementID returns the value of the "equipement_id" field in the mutation.
+func (m *ArretEquipementMutation) EquipementID() (r int, exists bool) {
+	v := m.equipement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipementID returns the old "equipement_id" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldEquipementID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipementID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipementID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipementID: %w", err)
+	}
+	return oldValue.EquipementID, nil
+}
+
+// ResetEquipementID resets all changes to the "equipement_id" field.
+func (m *ArretEquipementMutation) ResetEquipementID() {
+	m.equipement = nil
+}
+
+// SetInterventionID sets the "intervention_id" field.
+func (m *ArretEquipementMutation) SetInterventionID(i int) {
+	m.intervention = &i
+}
+
+// InterventionID returns the value of the "intervention_id" field in the mutation.
+func (m *ArretEquipementMutation) InterventionID() (r int, exists bool) {
+	v := m.intervention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterventionID returns the old "intervention_id" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldInterventionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterventionID: %w", err)
+	}
+	return oldValue.InterventionID, nil
+}
+
+// ClearInterventionID clears the value of the "intervention_id" field.
+func (m *ArretEquipementMutation) ClearInterventionID() {
+	m.intervention = nil
+	m.clearedFields[arretequipement.FieldInterventionID] = struct{}{}
+}
+
+// InterventionIDCleared returns if the "intervention_id" field was cleared in this mutation.
+func (m *ArretEquipementMutation) InterventionIDCleared() bool {
+	_, ok := m.clearedFields[arretequipement.FieldInterventionID]
+	return ok
+}
+
+// ResetInterventionID resets all changes to the "intervention_id" field.
+func (m *ArretEquipementMutation) ResetInterventionID() {
+	m.intervention = nil
+	delete(m.clearedFields, arretequipement.FieldInterventionID)
+}
+
+// SetUserID sets the "user_id" field.
+func (m *ArretEquipementMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *ArretEquipementMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the ArretEquipement entity.
+// If the ArretEquipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ArretEquipementMutation) OldUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *ArretEquipementMutation) ClearUserID() {
+	m.user = nil
+	m.clearedFields[arretequipement.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *ArretEquipementMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[arretequipement.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *ArretEquipementMutation) ResetUserID() {
+	m.user = nil
+	delete(m.clearedFields, arretequipement.FieldUserID)
+}
+
+// ClearEquipement clears the "equipement" edge to the Equipement entity.
+func (m *ArretEquipementMutation) ClearEquipement() {
+	m.clearedequipement = true
+	m.clearedFields[arretequipement.FieldEquipementID] = struct{}{}
+}
+
+// EquipementCleared reports if the "equipement" edge to the Equipement entity was cleared.
+func (m *ArretEquipementMutation) EquipementCleared() bool {
+	return m.clearedequipement
+}
+
+// EquipementIDs returns the "equipement" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipementID instead. It exists only for internal usage by the builders.
+func (m *ArretEquipementMutation) EquipementIDs() (ids []int) {
+	if id := m.equipement; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipement resets all changes to the "equipement" edge.
+func (m *ArretEquipementMutation) ResetEquipement() {
+	m.equipement = nil
+	m.clearedequipement = false
+}
+
+// ClearIntervention clears the "intervention" edge to the Intervention entity.
+func (m *ArretEquipementMutation) ClearIntervention() {
+	m.clearedintervention = true
+	m.clearedFields[arretequipement.FieldInterventionID] = struct{}{}
+}
+
+// InterventionCleared reports if the "intervention" edge to the Intervention entity was cleared.
+func (m *ArretEquipementMutation) InterventionCleared() bool {
+	return m.InterventionIDCleared() || m.clearedintervention
+}
+
+// InterventionIDs returns the "intervention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InterventionID instead. It exists only for internal usage by the builders.
+func (m *ArretEquipementMutation) InterventionIDs() (ids []int) {
+	if id := m.intervention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIntervention resets all changes to the "intervention" edge.
+func (m *ArretEquipementMutation) ResetIntervention() {
+	m.intervention = nil
+	m.clearedintervention = false
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *ArretEquipementMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[arretequipement.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *ArretEquipementMutation) UserCleared() bool {
+	return m.UserIDCleared() || m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *ArretEquipementMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *ArretEquipementMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the ArretEquipementMutation builder.
+func (m *ArretEquipementMutation) Where(ps ...predicate.ArretEquipement) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ArretEquipementMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ArretEquipementMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ArretEquipement, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ArretEquipementMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ArretEquipementMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ArretEquipement).
+func (m *ArretEquipementMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ArretEquipementMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, arretequipement.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, arretequipement.FieldUpdatedAt)
+	}
+	if m.debut != nil {
+		fields = append(fields, arretequipement.FieldDebut)
+	}
+	if m.fin != nil {
+		fields = append(fields, arretequipement.FieldFin)
+	}
+	if m.equipement != nil {
+		fields = append(fields, arretequipement.FieldEquipementID)
+	}
+	if m.intervention != nil {
+		fields = append(fields, arretequipement.FieldInterventionID)
+	}
+	if m.user != nil {
+		fields = append(fields, arretequipement.FieldUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ArretEquipementMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case arretequipement.FieldCreatedAt:
+		return m.CreatedAt()
+	case arretequipement.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case arretequipement.FieldDebut:
+		return m.Debut()
+	case arretequipement.FieldFin:
+		return m.Fin()
+	case arretequipement.FieldEquipementID:
+		return m.EquipementID()
+	case arretequipement.FieldInterventionID:
+		return m.InterventionID()
+	case arretequipement.FieldUserID:
+		return m.UserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ArretEquipementMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case arretequipement.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case arretequipement.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case arretequipement.FieldDebut:
+		return m.OldDebut(ctx)
+	case arretequipement.FieldFin:
+		return m.OldFin(ctx)
+	case arretequipement.FieldEquipementID:
+		return m.OldEquipementID(ctx)
+	case arretequipement.FieldInterventionID:
+		return m.OldInterventionID(ctx)
+	case arretequipement.FieldUserID:
+		return m.OldUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ArretEquipement field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ArretEquipementMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case arretequipement.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case arretequipement.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case arretequipement.FieldDebut:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDebut(v)
+		return nil
+	case arretequipement.FieldFin:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFin(v)
+		return nil
+	case arretequipement.FieldEquipementID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipementID(v)
+		return nil
+	case arretequipement.FieldInterventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterventionID(v)
+		return nil
+	case arretequipement.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ArretEquipement field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ArretEquipementMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ArretEquipementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ArretEquipementMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ArretEquipement numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ArretEquipementMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(arretequipement.FieldFin) {
+		fields = append(fields, arretequipement.FieldFin)
+	}
+	if m.FieldCleared(arretequipement.FieldInterventionID) {
+		fields = append(fields, arretequipement.FieldInterventionID)
+	}
+	if m.FieldCleared(arretequipement.FieldUserID) {
+		fields = append(fields, arretequipement.FieldUserID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ArretEquipementMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ArretEquipementMutation) ClearField(name string) error {
+	switch name {
+	case arretequipement.FieldFin:
+		m.ClearFin()
+		return nil
+	case arretequipement.FieldInterventionID:
+		m.ClearInterventionID()
+		return nil
+	case arretequipement.FieldUserID:
+		m.ClearUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown ArretEquipement nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ArretEquipementMutation) ResetField(name string) error {
+	switch name {
+	case arretequipement.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case arretequipement.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case arretequipement.FieldDebut:
+		m.ResetDebut()
+		return nil
+	case arretequipement.FieldFin:
+		m.ResetFin()
+		return nil
+	case arretequipement.FieldEquipementID:
+		m.ResetEquipementID()
+		return nil
+	case arretequipement.FieldInterventionID:
+		m.ResetInterventionID()
+		return nil
+	case arretequipement.FieldUserID:
+		m.ResetUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown ArretEquipement field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ArretEquipementMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.equipement != nil {
+		edges = append(edges, arretequipement.EdgeEquipement)
+	}
+	if m.intervention != nil {
+		edges = append(edges, arretequipement.EdgeIntervention)
+	}
+	if m.user != nil {
+		edges = append(edges, arretequipement.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ArretEquipementMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case arretequipement.EdgeEquipement:
+		if id := m.equipement; id != nil {
+			return []ent.Value{*id}
+		}
+	case arretequipement.EdgeIntervention:
+		if id := m.intervention; id != nil {
+			return []ent.Value{*id}
+		}
+	case arretequipement.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ArretEquipementMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ArretEquipementMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ArretEquipementMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedequipement {
+		edges = append(edges, arretequipement.EdgeEquipement)
+	}
+	if m.clearedintervention {
+		edges = append(edges, arretequipement.EdgeIntervention)
+	}
+	if m.cleareduser {
+		edges = append(edges, arretequipement.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ArretEquipementMutation) EdgeCleared(name string) bool {
+	switch name {
+	case arretequipement.EdgeEquipement:
+		return m.clearedequipement
+	case arretequipement.EdgeIntervention:
+		return m.clearedintervention
+	case arretequipement.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ArretEquipementMutation) ClearEdge(name string) error {
+	switch name {
+	case arretequipement.EdgeEquipement:
+		m.ClearEquipement()
+		return nil
+	case arretequipement.EdgeIntervention:
+		m.ClearIntervention()
+		return nil
+	case arretequipement.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown ArretEquipement unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ArretEquipementMutation) ResetEdge(name string) error {
+	switch name {
+	case arretequipement.EdgeEquipement:
+		m.ResetEquipement()
+		return nil
+	case arretequipement.EdgeIntervention:
+		m.ResetIntervention()
+		return nil
+	case arretequipement.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown ArretEquipement edge %s", name)
+}
 
 // ChecklistModeleMutation represents an operation that mutates the ChecklistModele nodes in the graph.
 type ChecklistModeleMutation struct {
@@ -6638,6 +7499,9 @@ type EquipementMutation struct {
 	contrats                map[int]struct{}
 	removedcontrats         map[int]struct{}
 	clearedcontrats         bool
+	arrets                  map[int]struct{}
+	removedarrets           map[int]struct{}
+	clearedarrets           bool
 	checklist_modele        *int
 	clearedchecklist_modele bool
 	done                    bool
@@ -7701,6 +8565,60 @@ func (m *EquipementMutation) ResetContrats() {
 	m.removedcontrats = nil
 }
 
+// AddArretIDs adds the "arrets" edge to the ArretEquipement entity by ids.
+func (m *EquipementMutation) AddArretIDs(ids ...int) {
+	if m.arrets == nil {
+		m.arrets = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.arrets[ids[i]] = struct{}{}
+	}
+}
+
+// ClearArrets clears the "arrets" edge to the ArretEquipement entity.
+func (m *EquipementMutation) ClearArrets() {
+	m.clearedarrets = true
+}
+
+// ArretsCleared reports if the "arrets" edge to the ArretEquipement entity was cleared.
+func (m *EquipementMutation) ArretsCleared() bool {
+	return m.clearedarrets
+}
+
+// RemoveArretIDs removes the "arrets" edge to the ArretEquipement entity by IDs.
+func (m *EquipementMutation) RemoveArretIDs(ids ...int) {
+	if m.removedarrets == nil {
+		m.removedarrets = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.arrets, ids[i])
+		m.removedarrets[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedArrets returns the removed IDs of the "arrets" edge to the ArretEquipement entity.
+func (m *EquipementMutation) RemovedArretsIDs() (ids []int) {
+	for id := range m.removedarrets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ArretsIDs returns the "arrets" edge IDs in the mutation.
+func (m *EquipementMutation) ArretsIDs() (ids []int) {
+	for id := range m.arrets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetArrets resets all changes to the "arrets" edge.
+func (m *EquipementMutation) ResetArrets() {
+	m.arrets = nil
+	m.clearedarrets = false
+	m.removedarrets = nil
+}
+
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
 func (m *EquipementMutation) ClearChecklistModele() {
 	m.clearedchecklist_modele = true
@@ -8217,7 +9135,7 @@ func (m *EquipementMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EquipementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.client != nil {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -8229,6 +9147,9 @@ func (m *EquipementMutation) AddedEdges() []string {
 	}
 	if m.contrats != nil {
 		edges = append(edges, equipement.EdgeContrats)
+	}
+	if m.arrets != nil {
+		edges = append(edges, equipement.EdgeArrets)
 	}
 	if m.checklist_modele != nil {
 		edges = append(edges, equipement.EdgeChecklistModele)
@@ -8262,6 +9183,12 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeArrets:
+		ids := make([]ent.Value, 0, len(m.arrets))
+		for id := range m.arrets {
+			ids = append(ids, id)
+		}
+		return ids
 	case equipement.EdgeChecklistModele:
 		if id := m.checklist_modele; id != nil {
 			return []ent.Value{*id}
@@ -8272,7 +9199,7 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EquipementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedinterventions != nil {
 		edges = append(edges, equipement.EdgeInterventions)
 	}
@@ -8281,6 +9208,9 @@ func (m *EquipementMutation) RemovedEdges() []string {
 	}
 	if m.removedcontrats != nil {
 		edges = append(edges, equipement.EdgeContrats)
+	}
+	if m.removedarrets != nil {
+		edges = append(edges, equipement.EdgeArrets)
 	}
 	return edges
 }
@@ -8307,13 +9237,19 @@ func (m *EquipementMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeArrets:
+		ids := make([]ent.Value, 0, len(m.removedarrets))
+		for id := range m.removedarrets {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EquipementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedclient {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -8325,6 +9261,9 @@ func (m *EquipementMutation) ClearedEdges() []string {
 	}
 	if m.clearedcontrats {
 		edges = append(edges, equipement.EdgeContrats)
+	}
+	if m.clearedarrets {
+		edges = append(edges, equipement.EdgeArrets)
 	}
 	if m.clearedchecklist_modele {
 		edges = append(edges, equipement.EdgeChecklistModele)
@@ -8344,6 +9283,8 @@ func (m *EquipementMutation) EdgeCleared(name string) bool {
 		return m.clearedplannings
 	case equipement.EdgeContrats:
 		return m.clearedcontrats
+	case equipement.EdgeArrets:
+		return m.clearedarrets
 	case equipement.EdgeChecklistModele:
 		return m.clearedchecklist_modele
 	}
@@ -8379,6 +9320,9 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	case equipement.EdgeContrats:
 		m.ResetContrats()
+		return nil
+	case equipement.EdgeArrets:
+		m.ResetArrets()
 		return nil
 	case equipement.EdgeChecklistModele:
 		m.ResetChecklistModele()
@@ -10608,6 +11552,7 @@ type InterventionMutation struct {
 	priorite_rang             *int
 	addpriorite_rang          *int
 	niveau_requis             *domain.NiveauCompetence
+	arret_equipement          *bool
 	clearedFields             map[string]struct{}
 	equipement                *int
 	clearedequipement         bool
@@ -12444,6 +13389,42 @@ func (m *InterventionMutation) ResetNiveauRequis() {
 	delete(m.clearedFields, intervention.FieldNiveauRequis)
 }
 
+// SetArretEquipement sets the "arret_equipement" field.
+func (m *InterventionMutation) SetArretEquipement(b bool) {
+	m.arret_equipement = &b
+}
+
+// ArretEquipement returns the value of the "arret_equipement" field in the mutation.
+func (m *InterventionMutation) ArretEquipement() (r bool, exists bool) {
+	v := m.arret_equipement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArretEquipement returns the old "arret_equipement" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldArretEquipement(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArretEquipement is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArretEquipement requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArretEquipement: %w", err)
+	}
+	return oldValue.ArretEquipement, nil
+}
+
+// ResetArretEquipement resets all changes to the "arret_equipement" field.
+func (m *InterventionMutation) ResetArretEquipement() {
+	m.arret_equipement = nil
+}
+
 // SetChecklistModeleID sets the "checklist_modele_id" field.
 func (m *InterventionMutation) SetChecklistModeleID(i int) {
 	m.checklist_modele = &i
@@ -13214,7 +14195,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 37)
+	fields := make([]string, 0, 38)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -13323,6 +14304,9 @@ func (m *InterventionMutation) Fields() []string {
 	if m.niveau_requis != nil {
 		fields = append(fields, intervention.FieldNiveauRequis)
 	}
+	if m.arret_equipement != nil {
+		fields = append(fields, intervention.FieldArretEquipement)
+	}
 	if m.checklist_modele != nil {
 		fields = append(fields, intervention.FieldChecklistModeleID)
 	}
@@ -13406,6 +14390,8 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.CompetenceRequiseID()
 	case intervention.FieldNiveauRequis:
 		return m.NiveauRequis()
+	case intervention.FieldArretEquipement:
+		return m.ArretEquipement()
 	case intervention.FieldChecklistModeleID:
 		return m.ChecklistModeleID()
 	}
@@ -13489,6 +14475,8 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCompetenceRequiseID(ctx)
 	case intervention.FieldNiveauRequis:
 		return m.OldNiveauRequis(ctx)
+	case intervention.FieldArretEquipement:
+		return m.OldArretEquipement(ctx)
 	case intervention.FieldChecklistModeleID:
 		return m.OldChecklistModeleID(ctx)
 	}
@@ -13751,6 +14739,13 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNiveauRequis(v)
+		return nil
+	case intervention.FieldArretEquipement:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArretEquipement(v)
 		return nil
 	case intervention.FieldChecklistModeleID:
 		v, ok := value.(int)
@@ -14119,6 +15114,9 @@ func (m *InterventionMutation) ResetField(name string) error {
 		return nil
 	case intervention.FieldNiveauRequis:
 		m.ResetNiveauRequis()
+		return nil
+	case intervention.FieldArretEquipement:
+		m.ResetArretEquipement()
 		return nil
 	case intervention.FieldChecklistModeleID:
 		m.ResetChecklistModeleID()

@@ -7,6 +7,16 @@ import "github.com/mifmaroc/erp/internal/render/shape"
 // Shapes are the SQL shapes of the entities, by type name (generated from the schema by
 // ent/template/shapes.tmpl).
 var Shapes = map[string]shape.Shape{
+	"ArretEquipement": {
+		Table:   "arret_equipements",
+		Columns: []string{"id", "created_at", "updated_at", "debut", "fin", "equipement_id", "intervention_id", "user_id"},
+		Model:   ArretEquipement{},
+		Edges: map[string]shape.Edge{
+			"equipement":   {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
+			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
+			"user":         {Target: "User", ParentKey: "user_id", Unique: true},
+		},
+	},
 	"ChecklistModele": {
 		Table:   "checklist_modeles",
 		Columns: []string{"id", "created_at", "updated_at", "nom", "description", "points", "actif"},
@@ -77,6 +87,7 @@ var Shapes = map[string]shape.Shape{
 			"client":           {Target: "Societe", ParentKey: "client_id", Unique: true},
 			"interventions":    {Target: "Intervention", ChildKey: "equipement_id", Order: []string{"id"}},
 			"plannings":        {Target: "Planning", ChildKey: "equipement_id", Order: []string{"id"}},
+			"arrets":           {Target: "ArretEquipement", ChildKey: "equipement_id", Order: []string{"debut", "id"}},
 			"checklist_modele": {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
 		},
 	},
@@ -100,7 +111,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Intervention": {
 		Table:   "interventions",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis", "checklist_modele_id"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis", "arret_equipement", "checklist_modele_id"},
 		Model:   Intervention{},
 		Edges: map[string]shape.Edge{
 			"equipement":         {Target: "Equipement", ParentKey: "equipement_id", Unique: true},

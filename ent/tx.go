@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// ArretEquipement is the client for interacting with the ArretEquipement builders.
+	ArretEquipement *ArretEquipementClient
 	// ChecklistModele is the client for interacting with the ChecklistModele builders.
 	ChecklistModele *ChecklistModeleClient
 	// Commentaire is the client for interacting with the Commentaire builders.
@@ -193,6 +195,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.ArretEquipement = NewArretEquipementClient(tx.config)
 	tx.ChecklistModele = NewChecklistModeleClient(tx.config)
 	tx.Commentaire = NewCommentaireClient(tx.config)
 	tx.Competence = NewCompetenceClient(tx.config)
@@ -226,7 +229,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: ChecklistModele.QueryXXX(), the query will be executed
+// applies a query, for example: ArretEquipement.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/stats"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -56,6 +57,29 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ArretEquipement struct {
+		CreatedAt    func(childComplexity int) int
+		Debut        func(childComplexity int) int
+		Equipement   func(childComplexity int) int
+		EquipementID func(childComplexity int) int
+		Fin          func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Intervention func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		User         func(childComplexity int) int
+	}
+
+	ArretEquipementConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ArretEquipementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		AccessToken  func(childComplexity int) int
 		ExpiresIn    func(childComplexity int) int
@@ -215,6 +239,7 @@ type ComplexityRoot struct {
 	}
 
 	Equipement struct {
+		Arrets           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ArretEquipementOrder, where *ent.ArretEquipementWhereInput) int
 		Categorie        func(childComplexity int) int
 		ChecklistModele  func(childComplexity int) int
 		Client           func(childComplexity int) int
@@ -268,6 +293,7 @@ type ComplexityRoot struct {
 	}
 
 	Intervention struct {
+		ArretEquipement        func(childComplexity int) int
 		AvailableTransitions   func(childComplexity int) int
 		Checklist              func(childComplexity int) int
 		ChecklistModele        func(childComplexity int) int
@@ -359,6 +385,13 @@ type ComplexityRoot struct {
 		Intervention   func(childComplexity int) int
 		InterventionID func(childComplexity int) int
 		Nouveau        func(childComplexity int) int
+	}
+
+	MaintenanceStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Groups  func(childComplexity int) int
+		To      func(childComplexity int) int
 	}
 
 	MouvementStock struct {
@@ -610,6 +643,7 @@ type ComplexityRoot struct {
 		Documents             func(childComplexity int, interventionID int) int
 		Equipements           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
 		Interventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		MaintenanceStats      func(childComplexity int, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) int
 		Me                    func(childComplexity int) int
 		MouvementsStock       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) int
 		Node                  func(childComplexity int, id int) int
@@ -677,6 +711,43 @@ type ComplexityRoot struct {
 	SocieteEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	StatsGroup struct {
+		ArretHeures                 func(childComplexity int) int
+		Backlog                     func(childComplexity int) int
+		ClientID                    func(childComplexity int) int
+		ConformitePreventive        func(childComplexity int) int
+		CoutMainOeuvreCentimes      func(childComplexity int) int
+		CoutPiecesCentimes          func(childComplexity int) int
+		Debut                       func(childComplexity int) int
+		Disponibilite               func(childComplexity int) int
+		EquipementID                func(childComplexity int) int
+		Equipements                 func(childComplexity int) int
+		Fin                         func(childComplexity int) int
+		Interventions               func(childComplexity int) int
+		MtbfHeures                  func(childComplexity int) int
+		MttrHeures                  func(childComplexity int) int
+		Pannes                      func(childComplexity int) int
+		ParStatut                   func(childComplexity int) int
+		ParType                     func(childComplexity int) int
+		PremiereInterventionReussie func(childComplexity int) int
+		PreventivesConcernees       func(childComplexity int) int
+		Reparations                 func(childComplexity int) int
+		RespectSla                  func(childComplexity int) int
+		SlaConcernees               func(childComplexity int) int
+		TechnicienID                func(childComplexity int) int
+		Type                        func(childComplexity int) int
+	}
+
+	StatsStatutCount struct {
+		Nombre func(childComplexity int) int
+		Statut func(childComplexity int) int
+	}
+
+	StatsTypeCount struct {
+		Nombre func(childComplexity int) int
+		Type   func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -923,6 +994,7 @@ type QueryResolver interface {
 	ChecklistModeles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) (*ent.ChecklistModeleConnection, error)
 	DemandesIntervention(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) (*ent.DemandeInterventionConnection, error)
 	CandidatsIntervention(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) ([]*model.CandidatIntervention, error)
+	MaintenanceStats(ctx context.Context, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) (*stats.Result, error)
 	MouvementsStock(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) (*ent.MouvementStockConnection, error)
 	ValeurStockCentimes(ctx context.Context) (int, error)
 }
@@ -965,6 +1037,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ArretEquipement.createdAt":
+		if e.ComplexityRoot.ArretEquipement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.CreatedAt(childComplexity), true
+	case "ArretEquipement.debut":
+		if e.ComplexityRoot.ArretEquipement.Debut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.Debut(childComplexity), true
+	case "ArretEquipement.equipement":
+		if e.ComplexityRoot.ArretEquipement.Equipement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.Equipement(childComplexity), true
+	case "ArretEquipement.equipementID":
+		if e.ComplexityRoot.ArretEquipement.EquipementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.EquipementID(childComplexity), true
+	case "ArretEquipement.fin":
+		if e.ComplexityRoot.ArretEquipement.Fin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.Fin(childComplexity), true
+	case "ArretEquipement.id":
+		if e.ComplexityRoot.ArretEquipement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.ID(childComplexity), true
+	case "ArretEquipement.intervention":
+		if e.ComplexityRoot.ArretEquipement.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.Intervention(childComplexity), true
+	case "ArretEquipement.updatedAt":
+		if e.ComplexityRoot.ArretEquipement.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.UpdatedAt(childComplexity), true
+	case "ArretEquipement.user":
+		if e.ComplexityRoot.ArretEquipement.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipement.User(childComplexity), true
+
+	case "ArretEquipementConnection.edges":
+		if e.ComplexityRoot.ArretEquipementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipementConnection.Edges(childComplexity), true
+	case "ArretEquipementConnection.pageInfo":
+		if e.ComplexityRoot.ArretEquipementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipementConnection.PageInfo(childComplexity), true
+	case "ArretEquipementConnection.totalCount":
+		if e.ComplexityRoot.ArretEquipementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipementConnection.TotalCount(childComplexity), true
+
+	case "ArretEquipementEdge.cursor":
+		if e.ComplexityRoot.ArretEquipementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipementEdge.Cursor(childComplexity), true
+	case "ArretEquipementEdge.node":
+		if e.ComplexityRoot.ArretEquipementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArretEquipementEdge.Node(childComplexity), true
 
 	case "AuthPayload.accessToken":
 		if e.ComplexityRoot.AuthPayload.AccessToken == nil {
@@ -1647,6 +1806,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Document.UploadedByID(childComplexity), true
 
+	case "Equipement.arrets":
+		if e.ComplexityRoot.Equipement.Arrets == nil {
+			break
+		}
+
+		args, err := ec.field_Equipement_arrets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Equipement.Arrets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ArretEquipementOrder), args["where"].(*ent.ArretEquipementWhereInput)), true
 	case "Equipement.categorie":
 		if e.ComplexityRoot.Equipement.Categorie == nil {
 			break
@@ -1902,6 +2072,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HistoriqueIntervention.UserID(childComplexity), true
 
+	case "Intervention.arretEquipement":
+		if e.ComplexityRoot.Intervention.ArretEquipement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.ArretEquipement(childComplexity), true
 	case "Intervention.availableTransitions":
 		if e.ComplexityRoot.Intervention.AvailableTransitions == nil {
 			break
@@ -2390,6 +2566,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterventionStatutEvent.Nouveau(childComplexity), true
+
+	case "MaintenanceStats.from":
+		if e.ComplexityRoot.MaintenanceStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceStats.From(childComplexity), true
+	case "MaintenanceStats.groupBy":
+		if e.ComplexityRoot.MaintenanceStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceStats.GroupBy(childComplexity), true
+	case "MaintenanceStats.groups":
+		if e.ComplexityRoot.MaintenanceStats.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceStats.Groups(childComplexity), true
+	case "MaintenanceStats.to":
+		if e.ComplexityRoot.MaintenanceStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaintenanceStats.To(childComplexity), true
 
 	case "MouvementStock.coutUnitaireCentimes":
 		if e.ComplexityRoot.MouvementStock.CoutUnitaireCentimes == nil {
@@ -3951,6 +4152,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Interventions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InterventionOrder), args["where"].(*ent.InterventionWhereInput)), true
 
+	case "Query.maintenanceStats":
+		if e.ComplexityRoot.Query.MaintenanceStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_maintenanceStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MaintenanceStats(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["groupBy"].([]domain.StatsGroupBy), args["where"].(*ent.InterventionWhereInput), args["equipements"].(*ent.EquipementWhereInput)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -4311,6 +4523,177 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SocieteEdge.Node(childComplexity), true
+
+	case "StatsGroup.arretHeures":
+		if e.ComplexityRoot.StatsGroup.ArretHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.ArretHeures(childComplexity), true
+	case "StatsGroup.backlog":
+		if e.ComplexityRoot.StatsGroup.Backlog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Backlog(childComplexity), true
+	case "StatsGroup.clientId":
+		if e.ComplexityRoot.StatsGroup.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.ClientID(childComplexity), true
+	case "StatsGroup.conformitePreventive":
+		if e.ComplexityRoot.StatsGroup.ConformitePreventive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.ConformitePreventive(childComplexity), true
+	case "StatsGroup.coutMainOeuvreCentimes":
+		if e.ComplexityRoot.StatsGroup.CoutMainOeuvreCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.CoutMainOeuvreCentimes(childComplexity), true
+	case "StatsGroup.coutPiecesCentimes":
+		if e.ComplexityRoot.StatsGroup.CoutPiecesCentimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.CoutPiecesCentimes(childComplexity), true
+	case "StatsGroup.debut":
+		if e.ComplexityRoot.StatsGroup.Debut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Debut(childComplexity), true
+	case "StatsGroup.disponibilite":
+		if e.ComplexityRoot.StatsGroup.Disponibilite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Disponibilite(childComplexity), true
+	case "StatsGroup.equipementId":
+		if e.ComplexityRoot.StatsGroup.EquipementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.EquipementID(childComplexity), true
+	case "StatsGroup.equipements":
+		if e.ComplexityRoot.StatsGroup.Equipements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Equipements(childComplexity), true
+	case "StatsGroup.fin":
+		if e.ComplexityRoot.StatsGroup.Fin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Fin(childComplexity), true
+	case "StatsGroup.interventions":
+		if e.ComplexityRoot.StatsGroup.Interventions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Interventions(childComplexity), true
+	case "StatsGroup.mtbfHeures":
+		if e.ComplexityRoot.StatsGroup.MtbfHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.MtbfHeures(childComplexity), true
+	case "StatsGroup.mttrHeures":
+		if e.ComplexityRoot.StatsGroup.MttrHeures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.MttrHeures(childComplexity), true
+	case "StatsGroup.pannes":
+		if e.ComplexityRoot.StatsGroup.Pannes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Pannes(childComplexity), true
+	case "StatsGroup.parStatut":
+		if e.ComplexityRoot.StatsGroup.ParStatut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.ParStatut(childComplexity), true
+	case "StatsGroup.parType":
+		if e.ComplexityRoot.StatsGroup.ParType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.ParType(childComplexity), true
+	case "StatsGroup.premiereInterventionReussie":
+		if e.ComplexityRoot.StatsGroup.PremiereInterventionReussie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.PremiereInterventionReussie(childComplexity), true
+	case "StatsGroup.preventivesConcernees":
+		if e.ComplexityRoot.StatsGroup.PreventivesConcernees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.PreventivesConcernees(childComplexity), true
+	case "StatsGroup.reparations":
+		if e.ComplexityRoot.StatsGroup.Reparations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Reparations(childComplexity), true
+	case "StatsGroup.respectSla":
+		if e.ComplexityRoot.StatsGroup.RespectSla == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.RespectSla(childComplexity), true
+	case "StatsGroup.slaConcernees":
+		if e.ComplexityRoot.StatsGroup.SlaConcernees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.SlaConcernees(childComplexity), true
+	case "StatsGroup.technicienId":
+		if e.ComplexityRoot.StatsGroup.TechnicienID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.TechnicienID(childComplexity), true
+	case "StatsGroup.type":
+		if e.ComplexityRoot.StatsGroup.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Type(childComplexity), true
+
+	case "StatsStatutCount.nombre":
+		if e.ComplexityRoot.StatsStatutCount.Nombre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsStatutCount.Nombre(childComplexity), true
+	case "StatsStatutCount.statut":
+		if e.ComplexityRoot.StatsStatutCount.Statut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsStatutCount.Statut(childComplexity), true
+
+	case "StatsTypeCount.nombre":
+		if e.ComplexityRoot.StatsTypeCount.Nombre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsTypeCount.Nombre(childComplexity), true
+	case "StatsTypeCount.type":
+		if e.ComplexityRoot.StatsTypeCount.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsTypeCount.Type(childComplexity), true
 
 	case "Subscription.commentaireAjoute":
 		if e.ComplexityRoot.Subscription.CommentaireAjoute == nil {
@@ -4808,6 +5191,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ArretEquipementOrder", ec.unmarshalInputArretEquipementOrder),
+			graphql.NewInputUnmarshaler("ArretEquipementWhereInput", ec.unmarshalInputArretEquipementWhereInput),
 			graphql.NewInputUnmarshaler("ChecklistModeleInput", ec.unmarshalInputChecklistModeleInput),
 			graphql.NewInputUnmarshaler("ChecklistModeleOrder", ec.unmarshalInputChecklistModeleOrder),
 			graphql.NewInputUnmarshaler("ChecklistModeleWhereInput", ec.unmarshalInputChecklistModeleWhereInput),
@@ -4970,7 +5355,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "requests.graphqls" "skills.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5280,6 +5665,7 @@ type Subscription {
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "requests.graphqls", Input: sourceData("requests.graphqls"), BuiltIn: false},
 	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
+	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
 	{Name: "stock.graphqls", Input: sourceData("stock.graphqls"), BuiltIn: false},
 	{Name: "time.graphqls", Input: sourceData("time.graphqls"), BuiltIn: false},
 }
@@ -5288,6 +5674,52 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ArretEquipement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ArretEquipement_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ArretEquipement_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ArretEquipement_updatedAt(ctx, field)
+	case "debut":
+		return ec.fieldContext_ArretEquipement_debut(ctx, field)
+	case "fin":
+		return ec.fieldContext_ArretEquipement_fin(ctx, field)
+	case "equipementID":
+		return ec.fieldContext_ArretEquipement_equipementID(ctx, field)
+	case "equipement":
+		return ec.fieldContext_ArretEquipement_equipement(ctx, field)
+	case "intervention":
+		return ec.fieldContext_ArretEquipement_intervention(ctx, field)
+	case "user":
+		return ec.fieldContext_ArretEquipement_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArretEquipement", field.Name)
+}
+
+func (ec *executionContext) childFields_ArretEquipementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArretEquipementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArretEquipementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ArretEquipementConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArretEquipementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArretEquipementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ArretEquipementEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ArretEquipementEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArretEquipementEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -5645,6 +6077,8 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_plannings(ctx, field)
 	case "contrats":
 		return ec.fieldContext_Equipement_contrats(ctx, field)
+	case "arrets":
+		return ec.fieldContext_Equipement_arrets(ctx, field)
 	case "checklistModele":
 		return ec.fieldContext_Equipement_checklistModele(ctx, field)
 	}
@@ -5779,6 +6213,8 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_competenceRequiseID(ctx, field)
 	case "niveauRequis":
 		return ec.fieldContext_Intervention_niveauRequis(ctx, field)
+	case "arretEquipement":
+		return ec.fieldContext_Intervention_arretEquipement(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Intervention_equipement(ctx, field)
 	case "technicien":
@@ -5897,6 +6333,20 @@ func (ec *executionContext) childFields_InterventionStatutEvent(ctx context.Cont
 		return ec.fieldContext_InterventionStatutEvent_horodatage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InterventionStatutEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_MaintenanceStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_MaintenanceStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MaintenanceStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MaintenanceStats_groupBy(ctx, field)
+	case "groups":
+		return ec.fieldContext_MaintenanceStats_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaintenanceStats", field.Name)
 }
 
 func (ec *executionContext) childFields_MouvementStock(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6353,6 +6803,80 @@ func (ec *executionContext) childFields_SocieteEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SocieteEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_StatsGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "equipementId":
+		return ec.fieldContext_StatsGroup_equipementId(ctx, field)
+	case "technicienId":
+		return ec.fieldContext_StatsGroup_technicienId(ctx, field)
+	case "clientId":
+		return ec.fieldContext_StatsGroup_clientId(ctx, field)
+	case "type":
+		return ec.fieldContext_StatsGroup_type(ctx, field)
+	case "debut":
+		return ec.fieldContext_StatsGroup_debut(ctx, field)
+	case "fin":
+		return ec.fieldContext_StatsGroup_fin(ctx, field)
+	case "interventions":
+		return ec.fieldContext_StatsGroup_interventions(ctx, field)
+	case "parStatut":
+		return ec.fieldContext_StatsGroup_parStatut(ctx, field)
+	case "parType":
+		return ec.fieldContext_StatsGroup_parType(ctx, field)
+	case "backlog":
+		return ec.fieldContext_StatsGroup_backlog(ctx, field)
+	case "reparations":
+		return ec.fieldContext_StatsGroup_reparations(ctx, field)
+	case "mttrHeures":
+		return ec.fieldContext_StatsGroup_mttrHeures(ctx, field)
+	case "premiereInterventionReussie":
+		return ec.fieldContext_StatsGroup_premiereInterventionReussie(ctx, field)
+	case "arretHeures":
+		return ec.fieldContext_StatsGroup_arretHeures(ctx, field)
+	case "pannes":
+		return ec.fieldContext_StatsGroup_pannes(ctx, field)
+	case "equipements":
+		return ec.fieldContext_StatsGroup_equipements(ctx, field)
+	case "disponibilite":
+		return ec.fieldContext_StatsGroup_disponibilite(ctx, field)
+	case "mtbfHeures":
+		return ec.fieldContext_StatsGroup_mtbfHeures(ctx, field)
+	case "slaConcernees":
+		return ec.fieldContext_StatsGroup_slaConcernees(ctx, field)
+	case "respectSla":
+		return ec.fieldContext_StatsGroup_respectSla(ctx, field)
+	case "preventivesConcernees":
+		return ec.fieldContext_StatsGroup_preventivesConcernees(ctx, field)
+	case "conformitePreventive":
+		return ec.fieldContext_StatsGroup_conformitePreventive(ctx, field)
+	case "coutMainOeuvreCentimes":
+		return ec.fieldContext_StatsGroup_coutMainOeuvreCentimes(ctx, field)
+	case "coutPiecesCentimes":
+		return ec.fieldContext_StatsGroup_coutPiecesCentimes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatsGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_StatsStatutCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statut":
+		return ec.fieldContext_StatsStatutCount_statut(ctx, field)
+	case "nombre":
+		return ec.fieldContext_StatsStatutCount_nombre(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatsStatutCount", field.Name)
+}
+
+func (ec *executionContext) childFields_StatsTypeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_StatsTypeCount_type(ctx, field)
+	case "nombre":
+		return ec.fieldContext_StatsTypeCount_nombre(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatsTypeCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Technicien(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6737,6 +7261,60 @@ func (ec *executionContext) field_DemandeIntervention_commentaires_args(ctx cont
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.CommentaireWhereInput, error) {
 			return ec.unmarshalOCommentaireWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCommentaireWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Equipement_arrets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ArretEquipementOrder, error) {
+			return ec.unmarshalOArretEquipementOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ArretEquipementWhereInput, error) {
+			return ec.unmarshalOArretEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8657,6 +9235,52 @@ func (ec *executionContext) field_Query_interventions_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_maintenanceStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]domain.StatsGroupBy, error) {
+			return ec.unmarshalOStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
+			return ec.unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "equipements",
+		func(ctx context.Context, v any) (*ent.EquipementWhereInput, error) {
+			return ec.unmarshalOEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipements"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_mouvementsStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9432,6 +10056,382 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ArretEquipement_id(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ArretEquipement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ArretEquipement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ArretEquipement_debut(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_debut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Debut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_debut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ArretEquipement_fin(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_fin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_fin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ArretEquipement_equipementID(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_equipementID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_equipementID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ArretEquipement_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_equipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipement(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalNEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_equipement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArretEquipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArretEquipement_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArretEquipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArretEquipement_user(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipement_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipement_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArretEquipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArretEquipementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ArretEquipementEdge) graphql.Marshaler {
+			return ec.marshalOArretEquipementEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArretEquipementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArretEquipementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArretEquipementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArretEquipementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArretEquipementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipementConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipementConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ArretEquipementEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ArretEquipement) graphql.Marshaler {
+			return ec.marshalOArretEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArretEquipementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArretEquipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArretEquipementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ArretEquipementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArretEquipementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArretEquipementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArretEquipementEdge", field, false, false, "Cursor")
+}
 
 func (ec *executionContext) _AuthPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -12766,6 +13766,50 @@ func (ec *executionContext) fieldContext_Equipement_contrats(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Equipement_arrets(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_arrets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Arrets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ArretEquipementOrder), fc.Args["where"].(*ent.ArretEquipementWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ArretEquipementConnection) graphql.Marshaler {
+			return ec.marshalNArretEquipementConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_arrets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArretEquipementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Equipement_arrets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Equipement_checklistModele(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14094,6 +15138,29 @@ func (ec *executionContext) fieldContext_Intervention_niveauRequis(_ context.Con
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, "NiveauCompetence")
 }
 
+func (ec *executionContext) _Intervention_arretEquipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_arretEquipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArretEquipement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_arretEquipement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Intervention_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15381,6 +16448,107 @@ func (ec *executionContext) _InterventionStatutEvent_horodatage(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_InterventionStatutEvent_horodatage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MaintenanceStats_from(ctx context.Context, field graphql.CollectedField, obj *stats.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaintenanceStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaintenanceStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaintenanceStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MaintenanceStats_to(ctx context.Context, field graphql.CollectedField, obj *stats.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaintenanceStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaintenanceStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaintenanceStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MaintenanceStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *stats.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaintenanceStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.StatsGroupBy) graphql.Marshaler {
+			return ec.marshalNStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaintenanceStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaintenanceStats", field, false, false, "StatsGroupBy")
+}
+
+func (ec *executionContext) _MaintenanceStats_groups(ctx context.Context, field graphql.CollectedField, obj *stats.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaintenanceStats_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.Group) graphql.Marshaler {
+			return ec.marshalNStatsGroup2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaintenanceStats_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MaintenanceStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MouvementStock_id(ctx context.Context, field graphql.CollectedField, obj *ent.MouvementStock) (ret graphql.Marshaler) {
@@ -23455,6 +24623,50 @@ func (ec *executionContext) fieldContext_Query_candidatsIntervention(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_maintenanceStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_maintenanceStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MaintenanceStats(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["groupBy"].([]domain.StatsGroupBy), fc.Args["where"].(*ent.InterventionWhereInput), fc.Args["equipements"].(*ent.EquipementWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Result) graphql.Marshaler {
+			return ec.marshalNMaintenanceStats2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_maintenanceStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaintenanceStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_maintenanceStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_mouvementsStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24562,6 +25774,668 @@ func (ec *executionContext) _SocieteEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SocieteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SocieteEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _StatsGroup_equipementId(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_equipementId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_equipementId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatsGroup_technicienId(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_technicienId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TechnicienID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_technicienId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatsGroup_clientId(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatsGroup_type(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InterventionType) graphql.Marshaler {
+			return ec.marshalOInterventionType2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "InterventionType")
+}
+
+func (ec *executionContext) _StatsGroup_debut(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_debut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Debut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_debut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatsGroup_fin(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_fin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_fin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatsGroup_interventions(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_interventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interventions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_interventions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_parStatut(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_parStatut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParStatut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.StatutCount) graphql.Marshaler {
+			return ec.marshalNStatsStatutCount2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐStatutCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_parStatut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatsGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsStatutCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatsGroup_parType(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_parType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.TypeCount) graphql.Marshaler {
+			return ec.marshalNStatsTypeCount2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐTypeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_parType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatsGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsTypeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatsGroup_backlog(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_backlog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Backlog, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_backlog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_reparations(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_reparations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reparations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_reparations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_mttrHeures(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_mttrHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MttrHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_mttrHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_premiereInterventionReussie(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_premiereInterventionReussie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PremiereInterventionReussie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_premiereInterventionReussie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_arretHeures(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_arretHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArretHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_arretHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_pannes(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_pannes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pannes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_pannes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_equipements(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_equipements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_equipements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_disponibilite(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_disponibilite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disponibilite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_disponibilite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_mtbfHeures(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_mtbfHeures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MtbfHeures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_mtbfHeures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_slaConcernees(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_slaConcernees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlaConcernees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_slaConcernees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_respectSla(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_respectSla(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespectSla, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_respectSla(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_preventivesConcernees(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_preventivesConcernees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreventivesConcernees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_preventivesConcernees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_conformitePreventive(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_conformitePreventive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConformitePreventive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_conformitePreventive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatsGroup_coutMainOeuvreCentimes(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_coutMainOeuvreCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoutMainOeuvreCentimes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_coutMainOeuvreCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsGroup_coutPiecesCentimes(ctx context.Context, field graphql.CollectedField, obj *stats.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_coutPiecesCentimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoutPiecesCentimes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_coutPiecesCentimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsStatutCount_statut(ctx context.Context, field graphql.CollectedField, obj *stats.StatutCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsStatutCount_statut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.InterventionStatut) graphql.Marshaler {
+			return ec.marshalNInterventionStatut2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionStatut(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsStatutCount_statut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsStatutCount", field, false, false, "InterventionStatut")
+}
+
+func (ec *executionContext) _StatsStatutCount_nombre(ctx context.Context, field graphql.CollectedField, obj *stats.StatutCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsStatutCount_nombre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nombre, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsStatutCount_nombre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsStatutCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatsTypeCount_type(ctx context.Context, field graphql.CollectedField, obj *stats.TypeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsTypeCount_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.InterventionType) graphql.Marshaler {
+			return ec.marshalNInterventionType2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐInterventionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsTypeCount_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsTypeCount", field, false, false, "InterventionType")
+}
+
+func (ec *executionContext) _StatsTypeCount_nombre(ctx context.Context, field graphql.CollectedField, obj *stats.TypeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsTypeCount_nombre(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nombre, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsTypeCount_nombre(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsTypeCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Subscription_interventionStatutChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -27701,6 +29575,479 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputArretEquipementOrder(ctx context.Context, obj any) (ent.ArretEquipementOrder, error) {
+	var it ent.ArretEquipementOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNArretEquipementOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArretEquipementOrder unmarshals raw into the ArretEquipementOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArretEquipementOrder(ctx context.Context, raw any) (ent.ArretEquipementOrder, error) {
+	var out ent.ArretEquipementOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArretEquipementOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputArretEquipementWhereInput(ctx context.Context, obj any) (ent.ArretEquipementWhereInput, error) {
+	var it ent.ArretEquipementWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "debut", "debutNEQ", "debutIn", "debutNotIn", "debutGT", "debutGTE", "debutLT", "debutLTE", "fin", "finNEQ", "finIn", "finNotIn", "finGT", "finGTE", "finLT", "finLTE", "finIsNil", "finNotNil", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "hasEquipement", "hasEquipementWith", "hasIntervention", "hasInterventionWith", "hasUser", "hasUserWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOArretEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOArretEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOArretEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "debut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debut"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Debut = data
+		case "debutNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutNEQ = data
+		case "debutIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutIn = data
+		case "debutNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutNotIn = data
+		case "debutGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutGT = data
+		case "debutGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutGTE = data
+		case "debutLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutLT = data
+		case "debutLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debutLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DebutLTE = data
+		case "fin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fin"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fin = data
+		case "finNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinNEQ = data
+		case "finIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinIn = data
+		case "finNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinNotIn = data
+		case "finGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinGT = data
+		case "finGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinGTE = data
+		case "finLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinLT = data
+		case "finLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinLTE = data
+		case "finIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinIsNil = data
+		case "finNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinNotNil = data
+		case "equipementID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementID = data
+		case "equipementIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNEQ = data
+		case "equipementIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDIn = data
+		case "equipementIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNotIn = data
+		case "hasEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipement = data
+		case "hasEquipementWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipementWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipementWith = data
+		case "hasIntervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIntervention = data
+		case "hasInterventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInterventionWith"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInterventionWith = data
+		case "hasUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUser = data
+		case "hasUserWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUserWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArretEquipementWhereInput unmarshals raw into the ArretEquipementWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArretEquipementWhereInput(ctx context.Context, raw any) (ent.ArretEquipementWhereInput, error) {
+	var out ent.ArretEquipementWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArretEquipementWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChecklistModeleInput(ctx context.Context, obj any) (checklist.Modele, error) {
 	var it checklist.Modele
 	if obj == nil {
@@ -30801,7 +33148,7 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "niveauRequis", "equipementID", "clientID", "contratID", "competenceRequiseID", "checklistModeleID"}
+	fieldsInOrder := [...]string{"titre", "description", "type", "priorite", "urgence", "datePrevue", "dateLimite", "dureeEstimee", "rapport", "niveauRequis", "arretEquipement", "equipementID", "clientID", "contratID", "competenceRequiseID", "checklistModeleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30878,6 +33225,13 @@ func (ec *executionContext) unmarshalInputCreateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.NiveauRequis = data
+		case "arretEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arretEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArretEquipement = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -33466,7 +35820,7 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasChecklistModele", "hasChecklistModeleWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasArrets", "hasArretsWith", "hasChecklistModele", "hasChecklistModeleWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34698,6 +37052,20 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasContratsWith = data
+		case "hasArrets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasArrets"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasArrets = data
+		case "hasArretsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasArretsWith"))
+			data, err := ec.unmarshalOArretEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasArretsWith = data
 		case "hasChecklistModele":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChecklistModele"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -36145,7 +38513,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasChecklist", "hasChecklistWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "arretEquipement", "arretEquipementNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasChecklist", "hasChecklistWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38035,6 +40403,20 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.NiveauRequisNotNil = data
+		case "arretEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arretEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArretEquipement = data
+		case "arretEquipementNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arretEquipementNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArretEquipementNEQ = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -47202,7 +49584,7 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "niveauRequis", "clearNiveauRequis", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat", "competenceRequiseID", "clearCompetenceRequise"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "type", "priorite", "urgence", "datePrevue", "clearDatePrevue", "dateLimite", "clearDateLimite", "dureeEstimee", "clearDureeEstimee", "rapport", "clearRapport", "niveauRequis", "clearNiveauRequis", "arretEquipement", "equipementID", "clearEquipement", "clientID", "clearClient", "contratID", "clearContrat", "competenceRequiseID", "clearCompetenceRequise"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47321,6 +49703,13 @@ func (ec *executionContext) unmarshalInputUpdateInterventionInput(ctx context.Co
 				return it, err
 			}
 			it.ClearNiveauRequis = data
+		case "arretEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arretEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArretEquipement = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -49198,6 +51587,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ChecklistModele(ctx, sel, obj)
+	case *ent.ArretEquipement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ArretEquipement(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -49210,6 +51604,163 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var arretEquipementImplementors = []string{"ArretEquipement", "Node"}
+
+func (ec *executionContext) _ArretEquipement(ctx context.Context, sel ast.SelectionSet, obj *ent.ArretEquipement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, arretEquipementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArretEquipement")
+		case "id":
+			out.Values[i] = ec._ArretEquipement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ArretEquipement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ArretEquipement_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "debut":
+			out.Values[i] = ec._ArretEquipement_debut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fin":
+			out.Values[i] = ec._ArretEquipement_fin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipementID":
+			out.Values[i] = ec._ArretEquipement_equipementID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArretEquipement_equipement(ctx, field, obj)
+				})
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArretEquipement_intervention(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ArretEquipement_user(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var arretEquipementConnectionImplementors = []string{"ArretEquipementConnection"}
+
+func (ec *executionContext) _ArretEquipementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ArretEquipementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, arretEquipementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArretEquipementConnection")
+		case "edges":
+			out.Values[i] = ec._ArretEquipementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArretEquipementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ArretEquipementConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var arretEquipementEdgeImplementors = []string{"ArretEquipementEdge"}
+
+func (ec *executionContext) _ArretEquipementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ArretEquipementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, arretEquipementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArretEquipementEdge")
+		case "node":
+			out.Values[i] = ec._ArretEquipementEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ArretEquipementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var authPayloadImplementors = []string{"AuthPayload"}
 
@@ -50340,6 +52891,12 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Equipement_contrats(ctx, field, obj)
 				})
+		case "arrets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_arrets(ctx, field, obj)
+				})
 		case "checklistModele":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -50731,6 +53288,11 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "arretEquipement":
+			out.Values[i] = ec._Intervention_arretEquipement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -51102,6 +53664,54 @@ func (ec *executionContext) _InterventionStatutEvent(ctx context.Context, sel as
 			out.Values[i] = ec._InterventionStatutEvent_horodatage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var maintenanceStatsImplementors = []string{"MaintenanceStats"}
+
+func (ec *executionContext) _MaintenanceStats(ctx context.Context, sel ast.SelectionSet, obj *stats.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, maintenanceStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MaintenanceStats")
+		case "from":
+			out.Values[i] = ec._MaintenanceStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._MaintenanceStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._MaintenanceStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._MaintenanceStats_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -52827,6 +55437,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_candidatsIntervention(ctx, field)
 				})
+		case "maintenanceStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_maintenanceStats(ctx, field)
+				})
 		case "mouvementsStock":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -53202,6 +55818,230 @@ func (ec *executionContext) _SocieteEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._SocieteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statsGroupImplementors = []string{"StatsGroup"}
+
+func (ec *executionContext) _StatsGroup(ctx context.Context, sel ast.SelectionSet, obj *stats.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatsGroup")
+		case "equipementId":
+			out.Values[i] = ec._StatsGroup_equipementId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "technicienId":
+			out.Values[i] = ec._StatsGroup_technicienId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientId":
+			out.Values[i] = ec._StatsGroup_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._StatsGroup_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "debut":
+			out.Values[i] = ec._StatsGroup_debut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fin":
+			out.Values[i] = ec._StatsGroup_fin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interventions":
+			out.Values[i] = ec._StatsGroup_interventions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parStatut":
+			out.Values[i] = ec._StatsGroup_parStatut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parType":
+			out.Values[i] = ec._StatsGroup_parType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "backlog":
+			out.Values[i] = ec._StatsGroup_backlog(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reparations":
+			out.Values[i] = ec._StatsGroup_reparations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mttrHeures":
+			out.Values[i] = ec._StatsGroup_mttrHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "premiereInterventionReussie":
+			out.Values[i] = ec._StatsGroup_premiereInterventionReussie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "arretHeures":
+			out.Values[i] = ec._StatsGroup_arretHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pannes":
+			out.Values[i] = ec._StatsGroup_pannes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "equipements":
+			out.Values[i] = ec._StatsGroup_equipements(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "disponibilite":
+			out.Values[i] = ec._StatsGroup_disponibilite(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mtbfHeures":
+			out.Values[i] = ec._StatsGroup_mtbfHeures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slaConcernees":
+			out.Values[i] = ec._StatsGroup_slaConcernees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respectSla":
+			out.Values[i] = ec._StatsGroup_respectSla(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "preventivesConcernees":
+			out.Values[i] = ec._StatsGroup_preventivesConcernees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conformitePreventive":
+			out.Values[i] = ec._StatsGroup_conformitePreventive(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coutMainOeuvreCentimes":
+			out.Values[i] = ec._StatsGroup_coutMainOeuvreCentimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coutPiecesCentimes":
+			out.Values[i] = ec._StatsGroup_coutPiecesCentimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statsStatutCountImplementors = []string{"StatsStatutCount"}
+
+func (ec *executionContext) _StatsStatutCount(ctx context.Context, sel ast.SelectionSet, obj *stats.StatutCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsStatutCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatsStatutCount")
+		case "statut":
+			out.Values[i] = ec._StatsStatutCount_statut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nombre":
+			out.Values[i] = ec._StatsStatutCount_nombre(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statsTypeCountImplementors = []string{"StatsTypeCount"}
+
+func (ec *executionContext) _StatsTypeCount(ctx context.Context, sel ast.SelectionSet, obj *stats.TypeCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsTypeCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatsTypeCount")
+		case "type":
+			out.Values[i] = ec._StatsTypeCount_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nombre":
+			out.Values[i] = ec._StatsTypeCount_nombre(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54288,6 +57128,33 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNArretEquipementConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ArretEquipementConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArretEquipementConnection!")
+		return graphql.Null
+	}
+	return ec._ArretEquipementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNArretEquipementOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementOrderField(ctx context.Context, v any) (*ent.ArretEquipementOrderField, error) {
+	var res = new(ent.ArretEquipementOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArretEquipementOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ArretEquipementOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArretEquipementOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNArretEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInput(ctx context.Context, v any) (*ent.ArretEquipementWhereInput, error) {
+	res, err := ec.unmarshalInputArretEquipementWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuthPayload!")
@@ -54991,6 +57858,14 @@ func (ec *executionContext) unmarshalNInterventionWhereInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMaintenanceStats2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐResult(ctx context.Context, sel ast.SelectionSet, v *stats.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MaintenanceStats!")
+		return graphql.Null
+	}
+	return ec._MaintenanceStats(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMouvementStockConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MouvementStockConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MouvementStockConnection!")
@@ -55437,6 +58312,110 @@ func (ec *executionContext) unmarshalNSocieteWhereInput2ᚖgithubᚗcomᚋmifmar
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStatsGroup2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsGroup2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatsGroup2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *stats.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatsGroup!")
+		return graphql.Null
+	}
+	return ec._StatsGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatsGroupBy2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupBy(ctx context.Context, v any) (domain.StatsGroupBy, error) {
+	var res domain.StatsGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatsGroupBy2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupBy(ctx context.Context, sel ast.SelectionSet, v domain.StatsGroupBy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx context.Context, v any) ([]domain.StatsGroupBy, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.StatsGroupBy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatsGroupBy2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupBy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.StatsGroupBy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsGroupBy2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupBy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatsStatutCount2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐStatutCount(ctx context.Context, sel ast.SelectionSet, v stats.StatutCount) graphql.Marshaler {
+	return ec._StatsStatutCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatsStatutCount2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐStatutCountᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.StatutCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsStatutCount2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐStatutCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatsTypeCount2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐTypeCount(ctx context.Context, sel ast.SelectionSet, v stats.TypeCount) graphql.Marshaler {
+	return ec._StatsTypeCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatsTypeCount2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.TypeCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsTypeCount2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐTypeCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNStatutDemande2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemande(ctx context.Context, v any) (domain.StatutDemande, error) {
 	var res domain.StatutDemande
 	err := res.UnmarshalGQL(v)
@@ -55859,6 +58838,66 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOArretEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipement(ctx context.Context, sel ast.SelectionSet, v *ent.ArretEquipement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArretEquipement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOArretEquipementEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ArretEquipementEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOArretEquipementEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArretEquipementEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ArretEquipementEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArretEquipementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOArretEquipementOrder2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementOrder(ctx context.Context, v any) (*ent.ArretEquipementOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputArretEquipementOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOArretEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInputᚄ(ctx context.Context, v any) ([]*ent.ArretEquipementWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ArretEquipementWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNArretEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOArretEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐArretEquipementWhereInput(ctx context.Context, v any) (*ent.ArretEquipementWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputArretEquipementWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -58009,6 +61048,42 @@ func (ec *executionContext) unmarshalOSocieteWhereInput2ᚖgithubᚗcomᚋmifmar
 	}
 	res, err := ec.unmarshalInputSocieteWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx context.Context, v any) ([]domain.StatsGroupBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.StatsGroupBy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatsGroupBy2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupBy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.StatsGroupBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsGroupBy2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupBy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOStatutDemande2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatutDemandeᚄ(ctx context.Context, v any) ([]domain.StatutDemande, error) {

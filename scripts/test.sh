@@ -16,7 +16,7 @@ esac
 ensure_postgres
 
 echo "== tests on SQLite"
-TEST_DB=sqlite go test -count=1 "$@"
+TEST_DB=sqlite go test -count=1 -timeout 20m "$@"
 echo "== tests on PostgreSQL"
-TEST_DB=postgres go test -count=1 "$@"
+TEST_DB=postgres go test -count=1 -timeout 20m "$@"
 echo "== all tests passed on SQLite and PostgreSQL"

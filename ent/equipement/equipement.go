@@ -60,6 +60,8 @@ const (
 	EdgePlannings = "plannings"
 	// EdgeContrats holds the string denoting the contrats edge name in mutations.
 	EdgeContrats = "contrats"
+	// EdgeArrets holds the string denoting the arrets edge name in mutations.
+	EdgeArrets = "arrets"
 	// EdgeChecklistModele holds the string denoting the checklist_modele edge name in mutations.
 	EdgeChecklistModele = "checklist_modele"
 	// Table holds the table name of the equipement in the database.
@@ -90,6 +92,13 @@ const (
 	// ContratsInverseTable is the table name for the Contrat entity.
 	// It exists in this package in order to avoid circular dependency with the "contrat" package.
 	ContratsInverseTable = "contrats"
+	// ArretsTable is the table that holds the arrets relation/edge.
+	ArretsTable = "arret_equipements"
+	// ArretsInverseTable is the table name for the ArretEquipement entity.
+	// It exists in this package in order to avoid circular dependency with the "arretequipement" package.
+	ArretsInverseTable = "arret_equipements"
+	// ArretsColumn is the table column denoting the arrets relation/edge.
+	ArretsColumn = "equipement_id"
 	// ChecklistModeleTable is the table that holds the checklist_modele relation/edge.
 	ChecklistModeleTable = "equipements"
 	// ChecklistModeleInverseTable is the table name for the ChecklistModele entity.
@@ -337,6 +346,20 @@ func ByContrats(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByArretsCount orders the results by arrets count.
+func ByArretsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newArretsStep(), opts...)
+	}
+}
+
+// ByArrets orders the results by arrets terms.
+func ByArrets(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newArretsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByChecklistModeleField orders the results by checklist_modele field.
 func ByChecklistModeleField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -369,6 +392,13 @@ func newContratsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContratsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, ContratsTable, ContratsPrimaryKey...),
+	)
+}
+func newArretsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ArretsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ArretsTable, ArretsColumn),
 	)
 }
 func newChecklistModeleStep() *sqlgraph.Step {

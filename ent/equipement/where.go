@@ -1155,6 +1155,34 @@ func HasContratsWith(preds ...predicate.Contrat) predicate.Equipement {
 	})
 }
 
+// HasArrets applies the HasEdge predicate on the "arrets" edge.
+func HasArrets() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "ArretEquipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newArretsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ArretsTable, ArretsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasArretsWith applies the HasEdge predicate on the "arrets" edge with a given conditions (other predicates).
+func HasArretsWith(preds ...predicate.ArretEquipement) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newArretsStep()
+		preds := visibility.Neighbors(s, "ArretEquipement", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasChecklistModele applies the HasEdge predicate on the "checklist_modele" edge.
 func HasChecklistModele() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {

@@ -9,6 +9,18 @@ import (
 	"github.com/mifmaroc/erp/ent"
 )
 
+// The ArretEquipementFunc type is an adapter to allow the use of ordinary
+// function as ArretEquipement mutator.
+type ArretEquipementFunc func(context.Context, *ent.ArretEquipementMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ArretEquipementFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ArretEquipementMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ArretEquipementMutation", m)
+}
+
 // The ChecklistModeleFunc type is an adapter to allow the use of ordinary
 // function as ChecklistModele mutator.
 type ChecklistModeleFunc func(context.Context, *ent.ChecklistModeleMutation) (ent.Value, error)

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -89,6 +90,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The ArretEquipementFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ArretEquipementFunc func(context.Context, *ent.ArretEquipementQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ArretEquipementFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ArretEquipementQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ArretEquipementQuery", q)
+}
+
+// The TraverseArretEquipement type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseArretEquipement func(context.Context, *ent.ArretEquipementQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseArretEquipement) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseArretEquipement) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ArretEquipementQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ArretEquipementQuery", q)
 }
 
 // The ChecklistModeleFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -742,6 +770,8 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.ArretEquipementQuery:
+		return &query[*ent.ArretEquipementQuery, predicate.ArretEquipement, arretequipement.OrderOption]{typ: ent.TypeArretEquipement, tq: q}, nil
 	case *ent.ChecklistModeleQuery:
 		return &query[*ent.ChecklistModeleQuery, predicate.ChecklistModele, checklistmodele.OrderOption]{typ: ent.TypeChecklistModele, tq: q}, nil
 	case *ent.CommentaireQuery:

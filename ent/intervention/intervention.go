@@ -90,6 +90,8 @@ const (
 	FieldCompetenceRequiseID = "competence_requise_id"
 	// FieldNiveauRequis holds the string denoting the niveau_requis field in the database.
 	FieldNiveauRequis = "niveau_requis"
+	// FieldArretEquipement holds the string denoting the arret_equipement field in the database.
+	FieldArretEquipement = "arret_equipement"
 	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
 	FieldChecklistModeleID = "checklist_modele_id"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
@@ -286,6 +288,7 @@ var Columns = []string{
 	FieldPrioriteRang,
 	FieldCompetenceRequiseID,
 	FieldNiveauRequis,
+	FieldArretEquipement,
 	FieldChecklistModeleID,
 }
 
@@ -337,6 +340,8 @@ var (
 	DefaultStatutRang int
 	// DefaultPrioriteRang holds the default value on creation for the "priorite_rang" field.
 	DefaultPrioriteRang int
+	// DefaultArretEquipement holds the default value on creation for the "arret_equipement" field.
+	DefaultArretEquipement bool
 )
 
 const DefaultType domain.InterventionType = "CORRECTIVE"
@@ -571,6 +576,11 @@ func ByCompetenceRequiseID(opts ...sql.OrderTermOption) OrderOption {
 // ByNiveauRequis orders the results by the niveau_requis field.
 func ByNiveauRequis(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNiveauRequis, opts...).ToFunc()
+}
+
+// ByArretEquipement orders the results by the arret_equipement field.
+func ByArretEquipement(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldArretEquipement, opts...).ToFunc()
 }
 
 // ByChecklistModeleID orders the results by the checklist_modele_id field.

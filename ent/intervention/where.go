@@ -218,6 +218,11 @@ func CompetenceRequiseID(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCompetenceRequiseID, v))
 }
 
+// ArretEquipement applies equality check predicate on the "arret_equipement" field. It's identical to ArretEquipementEQ.
+func ArretEquipement(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldArretEquipement, v))
+}
+
 // ChecklistModeleID applies equality check predicate on the "checklist_modele_id" field. It's identical to ChecklistModeleIDEQ.
 func ChecklistModeleID(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldChecklistModeleID, v))
@@ -1756,6 +1761,16 @@ func NiveauRequisIsNil() predicate.Intervention {
 // NiveauRequisNotNil applies the NotNil predicate on the "niveau_requis" field.
 func NiveauRequisNotNil() predicate.Intervention {
 	return predicate.Intervention(sql.FieldNotNull(FieldNiveauRequis))
+}
+
+// ArretEquipementEQ applies the EQ predicate on the "arret_equipement" field.
+func ArretEquipementEQ(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldArretEquipement, v))
+}
+
+// ArretEquipementNEQ applies the NEQ predicate on the "arret_equipement" field.
+func ArretEquipementNEQ(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldArretEquipement, v))
 }
 
 // ChecklistModeleIDEQ applies the EQ predicate on the "checklist_modele_id" field.

@@ -9,6 +9,73 @@ import (
 )
 
 var (
+	// ArretEquipementsColumns holds the columns for the "arret_equipements" table.
+	ArretEquipementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "debut", Type: field.TypeTime},
+		{Name: "fin", Type: field.TypeTime, Nullable: true},
+		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "equipement_id", Type: field.TypeInt},
+	}
+	// ArretEquipementsTable holds the schema information for the "arret_equipements" table.
+	ArretEquipementsTable = &schema.Table{
+		Name:       "arret_equipements",
+		Columns:    ArretEquipementsColumns,
+		PrimaryKey: []*schema.Column{ArretEquipementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "arret_equipements_interventions_intervention",
+				Columns:    []*schema.Column{ArretEquipementsColumns[5]},
+				RefColumns: []*schema.Column{InterventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "arret_equipements_users_user",
+				Columns:    []*schema.Column{ArretEquipementsColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "arret_equipements_equipements_arrets",
+				Columns:    []*schema.Column{ArretEquipementsColumns[7]},
+				RefColumns: []*schema.Column{EquipementsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "arretequipement_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ArretEquipementsColumns[1]},
+			},
+			{
+				Name:    "arretequipement_equipement_id_debut",
+				Unique:  false,
+				Columns: []*schema.Column{ArretEquipementsColumns[7], ArretEquipementsColumns[3]},
+			},
+			{
+				Name:    "arretequipement_debut",
+				Unique:  false,
+				Columns: []*schema.Column{ArretEquipementsColumns[3]},
+			},
+			{
+				Name:    "arretequipement_intervention_id",
+				Unique:  false,
+				Columns: []*schema.Column{ArretEquipementsColumns[5]},
+			},
+			{
+				Name:    "arret_equipement_en_cours",
+				Unique:  true,
+				Columns: []*schema.Column{ArretEquipementsColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "fin IS NULL",
+				},
+			},
+		},
+	}
 	// ChecklistModelesColumns holds the columns for the "checklist_modeles" table.
 	ChecklistModelesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -546,6 +613,7 @@ var (
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "priorite_rang", Type: field.TypeInt, Default: 0},
 		{Name: "niveau_requis", Type: field.TypeEnum, Nullable: true, Enums: []string{"DEBUTANT", "INTERMEDIAIRE", "AVANCE", "EXPERT"}},
+		{Name: "arret_equipement", Type: field.TypeBool, Default: false},
 		{Name: "contrat_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "competence_requise_id", Type: field.TypeInt, Nullable: true},
@@ -563,49 +631,49 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "interventions_contrats_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[30]},
+				Columns:    []*schema.Column{InterventionsColumns[31]},
 				RefColumns: []*schema.Column{ContratsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_equipements_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[31]},
+				Columns:    []*schema.Column{InterventionsColumns[32]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_competences_competence_requise",
-				Columns:    []*schema.Column{InterventionsColumns[32]},
+				Columns:    []*schema.Column{InterventionsColumns[33]},
 				RefColumns: []*schema.Column{CompetencesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_checklist_modeles_checklist_modele",
-				Columns:    []*schema.Column{InterventionsColumns[33]},
+				Columns:    []*schema.Column{InterventionsColumns[34]},
 				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_plannings_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[34]},
+				Columns:    []*schema.Column{InterventionsColumns[35]},
 				RefColumns: []*schema.Column{PlanningsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_societes_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[35]},
+				Columns:    []*schema.Column{InterventionsColumns[36]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_techniciens_interventions",
-				Columns:    []*schema.Column{InterventionsColumns[36]},
+				Columns:    []*schema.Column{InterventionsColumns[37]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "interventions_users_interventions_demandees",
-				Columns:    []*schema.Column{InterventionsColumns[37]},
+				Columns:    []*schema.Column{InterventionsColumns[38]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -654,27 +722,27 @@ var (
 			{
 				Name:    "intervention_technicien_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[36], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[37], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[31]},
+				Columns: []*schema.Column{InterventionsColumns[32]},
 			},
 			{
 				Name:    "intervention_client_id_statut",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[35], InterventionsColumns[6]},
+				Columns: []*schema.Column{InterventionsColumns[36], InterventionsColumns[6]},
 			},
 			{
 				Name:    "intervention_contrat_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[30]},
+				Columns: []*schema.Column{InterventionsColumns[31]},
 			},
 			{
 				Name:    "intervention_demandeur_id",
 				Unique:  false,
-				Columns: []*schema.Column{InterventionsColumns[37]},
+				Columns: []*schema.Column{InterventionsColumns[38]},
 			},
 			{
 				Name:    "intervention_date_creation",
@@ -704,7 +772,7 @@ var (
 			{
 				Name:    "intervention_planning_id_date_echeance",
 				Unique:  true,
-				Columns: []*schema.Column{InterventionsColumns[34], InterventionsColumns[18]},
+				Columns: []*schema.Column{InterventionsColumns[35], InterventionsColumns[18]},
 			},
 		},
 	}
@@ -1457,6 +1525,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		ArretEquipementsTable,
 		ChecklistModelesTable,
 		CommentairesTable,
 		CompetencesTable,
@@ -1486,8 +1555,14 @@ var (
 )
 
 func init() {
-	ChecklistModelesTable.Annotation = &entsql.Annotation{
+	ArretEquipementsTable.ForeignKeys[0].RefTable = InterventionsTable
+	ArretEquipementsTable.ForeignKeys[1].RefTable = UsersTable
+	ArretEquipementsTable.ForeignKeys[2].RefTable = EquipementsTable
+	ArretEquipementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	ChecklistModelesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	CommentairesTable.ForeignKeys[0].RefTable = DemandeInterventionsTable
 	CommentairesTable.ForeignKeys[1].RefTable = InterventionsTable

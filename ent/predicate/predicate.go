@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// ArretEquipement is the predicate function for arretequipement builders.
+type ArretEquipement func(*sql.Selector)
+
 // ChecklistModele is the predicate function for checklistmodele builders.
 type ChecklistModele func(*sql.Selector)
 

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The ArretEquipementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ArretEquipementQueryRuleFunc func(context.Context, *ent.ArretEquipementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ArretEquipementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ArretEquipementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ArretEquipementQuery", q)
+}
+
+// The ArretEquipementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ArretEquipementMutationRuleFunc func(context.Context, *ent.ArretEquipementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ArretEquipementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ArretEquipementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ArretEquipementMutation", m)
+}
+
 // The ChecklistModeleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ChecklistModeleQueryRuleFunc func(context.Context, *ent.ChecklistModeleQuery) error
@@ -722,6 +746,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.ArretEquipementQuery:
+		return q.Filter(), nil
 	case *ent.ChecklistModeleQuery:
 		return q.Filter(), nil
 	case *ent.CommentaireQuery:
@@ -777,6 +803,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.ArretEquipementMutation:
+		return m.Filter(), nil
 	case *ent.ChecklistModeleMutation:
 		return m.Filter(), nil
 	case *ent.CommentaireMutation:

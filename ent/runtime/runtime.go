@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
@@ -40,6 +41,30 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	arretequipementMixin := schema.ArretEquipement{}.Mixin()
+	arretequipement.Policy = privacy.NewPolicies(schema.ArretEquipement{})
+	arretequipement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := arretequipement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	arretequipementMixinFields0 := arretequipementMixin[0].Fields()
+	_ = arretequipementMixinFields0
+	arretequipementFields := schema.ArretEquipement{}.Fields()
+	_ = arretequipementFields
+	// arretequipementDescCreatedAt is the schema descriptor for created_at field.
+	arretequipementDescCreatedAt := arretequipementMixinFields0[0].Descriptor()
+	// arretequipement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	arretequipement.DefaultCreatedAt = arretequipementDescCreatedAt.Default.(func() time.Time)
+	// arretequipementDescUpdatedAt is the schema descriptor for updated_at field.
+	arretequipementDescUpdatedAt := arretequipementMixinFields0[1].Descriptor()
+	// arretequipement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	arretequipement.DefaultUpdatedAt = arretequipementDescUpdatedAt.Default.(func() time.Time)
+	// arretequipement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	arretequipement.UpdateDefaultUpdatedAt = arretequipementDescUpdatedAt.UpdateDefault.(func() time.Time)
 	checklistmodeleMixin := schema.ChecklistModele{}.Mixin()
 	checklistmodele.Policy = privacy.NewPolicies(schema.ChecklistModele{})
 	checklistmodele.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -636,6 +661,10 @@ func init() {
 	interventionDescPrioriteRang := interventionFields[31].Descriptor()
 	// intervention.DefaultPrioriteRang holds the default value on creation for the priorite_rang field.
 	intervention.DefaultPrioriteRang = interventionDescPrioriteRang.Default.(int)
+	// interventionDescArretEquipement is the schema descriptor for arret_equipement field.
+	interventionDescArretEquipement := interventionFields[34].Descriptor()
+	// intervention.DefaultArretEquipement holds the default value on creation for the arret_equipement field.
+	intervention.DefaultArretEquipement = interventionDescArretEquipement.Default.(bool)
 	interventionpieceMixin := schema.InterventionPiece{}.Mixin()
 	interventionpiece.Policy = privacy.NewPolicies(schema.InterventionPiece{})
 	interventionpiece.Hooks[0] = func(next ent.Mutator) ent.Mutator {

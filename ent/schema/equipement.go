@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/render/shape"
 
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -87,6 +88,10 @@ func (Equipement) Edges() []ent.Edge {
 		// Coverage is set on the contract (createContrat, updateContrat).
 		edge.From("contrats", Contrat.Type).Ref("equipements").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		// Its stops, oldest first (internal/arret writes them).
+		edge.To("arrets", ArretEquipement.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				shape.OrderBy("debut", "id")),
 		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
 	}
 }

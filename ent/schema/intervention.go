@@ -144,6 +144,9 @@ func (Intervention) Fields() []ent.Field {
 			Nillable().
 			Comment("the least level in competenceRequise the work needs (any when null; ignored without a skill)").
 			Annotations(entgql.Type("NiveauCompetence")),
+		field.Bool("arret_equipement").
+			Default(false).
+			Comment("corrective work declares that its equipment is stopped: the equipment is PANNE, and a stop (ArretEquipement) runs, while such work is open (internal/arret)"),
 		field.Int("checklist_modele_id").
 			Optional().
 			Nillable().

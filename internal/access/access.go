@@ -78,6 +78,7 @@ var (
 	DemandeInterventionRows  = read[predicate.DemandeIntervention, *ent.DemandeInterventionQuery](ent.TypeDemandeIntervention)
 	ChecklistModeleRows      = read[predicate.ChecklistModele, *ent.ChecklistModeleQuery](ent.TypeChecklistModele)
 	PointChecklistRows       = read[predicate.PointChecklist, *ent.PointChecklistQuery](ent.TypePointChecklist)
+	ArretEquipementRows      = read[predicate.ArretEquipement, *ent.ArretEquipementQuery](ent.TypeArretEquipement)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so
@@ -125,4 +126,29 @@ func asWritten(p func(*entsql.Selector)) func(*entsql.Selector) {
 		p(s)
 		s.WithContext(ctx)
 	}
+}
+
+// Restrict applies the read rule of entity typ for the viewer of ctx to s, a selector over
+// that entity's table, for the readers that write their own SQL (internal/stats): s then
+// keeps the rows the entity's policy lets the viewer list, no others. The server itself reads
+// every row; a request without a viewer gets ErrNoViewer.
+func Restrict(ctx context.Context, typ string, s *entsql.Selector) error {
+	if viewer.IsSystem(ctx) {
+		return nil
+	}
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return ErrNoViewer
+	}
+	r, ok := rules[typ]
+	if !ok {
+		return privacy.Denyf("access: %s is read by the server only", typ)
+	}
+	p, err := r(v)
+	if err != nil || p == nil {
+		return err
+	}
+	s.WithContext(ctx)
+	asWritten(p)(s)
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
@@ -156,6 +157,20 @@ func SeesDemande(v *viewer.Viewer, d DemandeKeys) bool {
 	return false
 }
 
+// Equipements is the rule of equipment as an SQL predicate, nil when the viewer reads every
+// equipment: technicians read it all (SPEC.md); a client, his company's and that of his
+// interventions.
+func Equipements(v *viewer.Viewer) predicate.Equipement {
+	if v.Staff() || v.Is(domain.RoleTechnicien) {
+		return nil
+	}
+	p := equipement.HasInterventionsWith(Interventions(v))
+	if v.SocieteID != 0 {
+		return equipement.Or(p, equipement.ClientID(v.SocieteID))
+	}
+	return p
+}
+
 // Commentaires is the rule of comments as an SQL predicate, for a viewer who is not staff:
 // the comments of the interventions and of the work requests he sees, internal ones
 // excepted. SeesCommentaire is its reading for live events.
@@ -275,17 +290,21 @@ var rules = map[string]rule{
 		return none
 	}),
 
-	// Equipment: technicians read it all (SPEC.md); a client, his company's and that of
-	// his interventions.
 	ent.TypeEquipement: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
-		if v.Staff() || v.Is(domain.RoleTechnicien) {
-			return nil, nil
+		if p := Equipements(v); p != nil {
+			return p, nil
 		}
-		p := equipement.HasInterventionsWith(Interventions(v))
-		if v.SocieteID != 0 {
-			return equipement.Or(p, equipement.ClientID(v.SocieteID)), nil
+		return nil, nil
+	},
+
+	// Stops of equipment: whoever reads an equipment reads its stops (staff and technicians
+	// all of them, a client those of the equipment he reads); the intervention that caused a
+	// stop and the user who declared it stay under their own rules.
+	ent.TypeArretEquipement: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if p := Equipements(v); p != nil {
+			return arretequipement.HasEquipementWith(p), nil
 		}
-		return p, nil
+		return nil, nil
 	},
 
 	// Parts: technicians use them all; a client sees those used on his interventions.

@@ -38,6 +38,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/seed"
+	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -317,7 +318,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Accounts:      &account.Service{Client: db.Ent, BcryptCost: cfg.BcryptCost, Now: now, Log: log},
 			Clientele:     &clientele.Service{Client: db.Ent, Log: log},
 			Interventions: interventions,
-			Equipements:   &equipement.Service{Client: db.Ent},
+			Equipements:   &equipement.Service{Client: db.Ent, Now: now},
 			Techniciens:   &technicien.Service{Client: db.Ent},
 			Plannings:     &planning.Service{Client: db.Ent, Zone: cfg.Zone},
 			Stock:         &stock.Service{Client: db.Ent, Now: now, Log: log, Events: events},
@@ -328,6 +329,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 			Notifications: &notify.Service{Client: db.Ent, Now: now, Events: events},
+			Stats:         &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now},
 			Events:        events,
 			Now:           now,
 		},

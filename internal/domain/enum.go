@@ -209,6 +209,19 @@ const (
 	DemandeDoublon StatutDemande = "DOUBLON"
 )
 
+// StatsGroupBy is a dimension the maintenance figures are split by (internal/stats).
+type StatsGroupBy string
+
+// Dimensions of the maintenance figures.
+const (
+	StatsEquipement StatsGroupBy = "EQUIPEMENT"
+	StatsTechnicien StatsGroupBy = "TECHNICIEN"
+	StatsClient     StatsGroupBy = "CLIENT"
+	StatsMois       StatsGroupBy = "MOIS"
+	StatsSemaine    StatsGroupBy = "SEMAINE"
+	StatsType       StatsGroupBy = "TYPE"
+)
+
 // enumValues lists every value of each enumeration, in declaration order.
 var enumValues = map[string][]string{
 	"Role":               {"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"},
@@ -228,6 +241,7 @@ var enumValues = map[string][]string{
 	"TypeMouvement":      {"ENTREE", "SORTIE", "AJUSTEMENT", "RETOUR"},
 	"StatutDemande":      {"NOUVELLE", "APPROUVEE", "REJETEE", "DOUBLON"},
 	"TypePoint":          {"CASE", "MESURE", "TEXTE", "CHOIX", "PHOTO"},
+	"StatsGroupBy":       {"EQUIPEMENT", "TECHNICIEN", "CLIENT", "MOIS", "SEMAINE", "TYPE"},
 }
 
 // unmarshalEnum reads a GraphQL enum value into dst after checking it belongs to the enum.

@@ -200,3 +200,14 @@ func (v TypePoint) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
 
 // UnmarshalGQL accepts only the values of TypePoint.
 func (v *TypePoint) UnmarshalGQL(src any) error { return unmarshalEnum(v, "TypePoint", src) }
+
+// Values lists every StatsGroupBy.
+func (StatsGroupBy) Values() []string { return enumValues["StatsGroupBy"] }
+
+func (v StatsGroupBy) String() string { return string(v) }
+
+// MarshalGQL writes the value as a GraphQL enum.
+func (v StatsGroupBy) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
+
+// UnmarshalGQL accepts only the values of StatsGroupBy.
+func (v *StatsGroupBy) UnmarshalGQL(src any) error { return unmarshalEnum(v, "StatsGroupBy", src) }

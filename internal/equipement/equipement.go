@@ -4,19 +4,23 @@ package equipement
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/internal/arret"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
-// Service manages equipements; only staff write them.
+// Service manages equipements; only staff write them. A statut set by hand records the
+// equipment's stops (internal/arret).
 type Service struct {
 	Client *ent.Client
+	Now    func() time.Time
 }
 
 // Create adds an equipement. A taken code is CONFLICT.
@@ -24,11 +28,22 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 	if err := viewer.Require(ctx, "create equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
 		return nil, err
 	}
-	e, err := s.Client.Equipement.Create().SetInput(in).Save(ctx)
+	var e *ent.Equipement
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		var err error
+		if e, err = tx.Equipement.Create().SetInput(in).Save(ctx); err != nil {
+			return err
+		}
+		// Created broken down: its stop starts now.
+		return arret.Manual(ctx, tx, e.ID, domain.EquipementOperationnel, e.Statut, viewer.FromContext(ctx).UserID, s.Now())
+	})
 	if ent.IsConstraintError(err) {
 		return nil, domain.Errorf(domain.CodeConflict, "an equipement with code %s already exists", in.Code)
 	}
-	return e, err
+	if err != nil {
+		return nil, err
+	}
+	return e.Unwrap(), nil
 }
 
 // Update changes an equipement (NOT_FOUND, CONFLICT on a taken code, or on a change of client
@@ -41,6 +56,16 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 	}
 	var out *ent.Equipement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		var before domain.EquipementStatut
+		if in.Statut != nil {
+			e, err := tx.Equipement.Get(ctx, id)
+			if ent.IsNotFound(err) {
+				return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
+			} else if err != nil {
+				return err
+			}
+			before = e.Statut
+		}
 		var err error
 		out, err = tx.Equipement.UpdateOneID(id).SetInput(in).Save(ctx)
 		switch {
@@ -53,6 +78,11 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 		}
 		if in.ClientID != nil || in.ClearClient {
 			if err := keepsCoverage(ctx, tx, out); err != nil {
+				return err
+			}
+		}
+		if in.Statut != nil {
+			if err := arret.Manual(ctx, tx, id, before, out.Statut, viewer.FromContext(ctx).UserID, s.Now()); err != nil {
 				return err
 			}
 		}
@@ -103,7 +133,7 @@ func TakesWork(ctx context.Context, c *ent.Client, id int) error {
 	return nil
 }
 
-// Delete removes an equipement that no intervention or planning refers to; otherwise
+// Delete removes an equipement that no intervention, planning or stop refers to; otherwise
 // CONFLICT and nothing is deleted (set its statut to RETIRE instead).
 func (s *Service) Delete(ctx context.Context, id int) error {
 	if err := viewer.Require(ctx, "delete equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
@@ -117,14 +147,14 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	}
 	sys := viewer.SystemContext(ctx)
 	used, err := s.Client.Equipement.Query().
-		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings())).
+		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings(), equipement.HasArrets())).
 		Exist(sys)
 	if err != nil {
 		return fmt.Errorf("checking uses of equipement %d: %w", id, err)
 	}
 	if used {
 		return domain.Errorf(domain.CodeConflict,
-			"equipement %s has interventions or plannings: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
+			"equipement %s has interventions, plannings or recorded stops: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
 	}
 	return s.Client.Equipement.DeleteOneID(id).Exec(ctx)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/arret"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -304,8 +305,10 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateInterventionI
 			}
 		}
 		var err error
-		out, err = saveAudited(ctx, tx, upd, v.UserID, now)
-		return err
+		if out, err = saveAudited(ctx, tx, upd, v.UserID, now); err != nil {
+			return err
+		}
+		return arret.Follow(ctx, tx, iv, out, v.UserID, now)
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/internal/arret"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -52,6 +53,9 @@ func Open(ctx context.Context, tx *ent.Client, c *ent.InterventionCreate, by int
 		Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("writing the creation line of intervention %d: %w", iv.ID, err)
+	}
+	if err := arret.Follow(ctx, tx, nil, iv, by, now); err != nil {
+		return nil, err
 	}
 	return iv, nil
 }
@@ -106,6 +110,9 @@ func (s *Service) moveTx(ctx context.Context, tx *ent.Client, iv *ent.Interventi
 		return Written{}, err
 	}
 	if err := writeChanges(ctx, tx, out, by, now, cs); err != nil {
+		return Written{}, err
+	}
+	if err := arret.Follow(ctx, tx, iv, out, by, now); err != nil {
 		return Written{}, err
 	}
 	intervenants, err := Intervenants(ctx, tx, iv.ID)

@@ -1,0 +1,445 @@
+package stats
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/arretequipement"
+	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/historiqueintervention"
+	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/interventionpiece"
+	"github.com/mifmaroc/erp/ent/tempspasse"
+	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/domain"
+)
+
+// The statements compute with instants as seconds since 1970 (a float), the one form both
+// databases do arithmetic on alike: ep converts a column, and the instants Go computes (the
+// periods' bounds, now) are written into the statement as numbers. The only parameters are
+// those of the access rules and the where-inputs, which ent's builder writes first.
+
+// ep is the column expression x in seconds since 1970 (NULL stays NULL).
+func ep(d, x string) string {
+	if d == dialect.Postgres {
+		return "date_part('epoch', " + x + ")"
+	}
+	// modernc's SQLite driver stores a time as Go's Time.String: "2006-01-02 15:04:05[.frac]
+	// -0700 MST": the seconds, the fraction up to the space, then the offset.
+	sp := "instr(substr(" + x + ", 20), ' ')"
+	return fmt.Sprintf(`((julianday(substr(%[1]s, 1, 19)) - 2440587.5) * 86400.0
+ + COALESCE(CAST(NULLIF(substr(%[1]s, 20, %[2]s - 1), '') AS REAL), 0)
+ - (CASE substr(%[1]s, 20 + %[2]s, 1) WHEN '-' THEN -1 ELSE 1 END)
+ * (CAST(substr(%[1]s, 21 + %[2]s, 2) AS INTEGER) * 3600 + CAST(substr(%[1]s, 23 + %[2]s, 2) AS INTEGER) * 60))`, x, sp)
+}
+
+// at is column x as the statements compare instants: the timestamp itself on PostgreSQL,
+// seconds since 1970 on SQLite, whose text times do not compare in order across offsets.
+func at(d, x string) string {
+	if d == dialect.Postgres {
+		return x
+	}
+	return ep(d, x)
+}
+
+// lit is the instant t written as at writes columns.
+func lit(d string, t time.Time) string {
+	if d == dialect.Postgres {
+		return "TIMESTAMPTZ '" + t.UTC().Format("2006-01-02 15:04:05.999999") + "+00'"
+	}
+	return num(t)
+}
+
+// secs is a − b in seconds, of two instants written by at.
+func secs(d, a, b string) string {
+	if d == dialect.Postgres {
+		return "EXTRACT(EPOCH FROM (" + a + " - " + b + "))"
+	}
+	return "(" + a + " - " + b + ")"
+}
+
+func num(t time.Time) string {
+	return strconv.FormatFloat(float64(t.UnixMicro())/1e6, 'f', -1, 64)
+}
+
+func least(d string, a, b string) string {
+	if d == dialect.Postgres {
+		return "LEAST(" + a + ", " + b + ")"
+	}
+	return "MIN(" + a + ", " + b + ")"
+}
+
+func greatest(d string, a, b string) string {
+	if d == dialect.Postgres {
+		return "GREATEST(" + a + ", " + b + ")"
+	}
+	return "MAX(" + a + ", " + b + ")"
+}
+
+// periodOf is the index of the period holding instant x (seconds), NULL outside the window;
+// with before, instants before the window count in the first period (running sums).
+func periodOf(d, x string, w window, before bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL WHEN %s < %s THEN ", x, x, lit(d, w.from))
+	if before {
+		b.WriteString("0")
+	} else {
+		b.WriteString("NULL")
+	}
+	for i, p := range w.periods {
+		fmt.Fprintf(&b, " WHEN %s < %s THEN %d", x, lit(d, p.hi), i)
+	}
+	b.WriteString(" ELSE NULL END")
+	return b.String()
+}
+
+// selector is ent's SELECT of columns of table, restricted to what the viewer reads of typ
+// and by p (nil: no filter).
+func (s *Service) selector(ctx context.Context, table, typ string, p func(*entsql.Selector), columns ...string) (*entsql.Selector, error) {
+	t := entsql.Table(table)
+	sel := entsql.Dialect(s.Dialect).Select().From(t)
+	cols := make([]string, len(columns))
+	for i, c := range columns {
+		cols[i] = t.C(c)
+	}
+	sel.Select(cols...)
+	sel.WithContext(ctx)
+	if err := access.Restrict(ctx, typ, sel); err != nil {
+		return nil, err
+	}
+	if p != nil {
+		p(sel)
+	}
+	return sel, nil
+}
+
+// interventions is the SELECT of the interventions q counts.
+func (s *Service) interventions(ctx context.Context, q Query) (*entsql.Selector, error) {
+	var p func(*entsql.Selector)
+	if q.Where != nil {
+		wp, err := q.Where.P()
+		if err != nil && !errEmpty(err) {
+			return nil, domain.Errorf(domain.CodeBadUserInput, "where: %v", err)
+		}
+		p = wp
+	}
+	return s.selector(ctx, intervention.Table, ent.TypeIntervention, p,
+		intervention.FieldID, intervention.FieldType, intervention.FieldStatut, intervention.FieldEquipementID,
+		intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldDateCreation,
+		intervention.FieldDateDebut, intervention.FieldDateCloture, intervention.FieldDateLimite,
+		intervention.FieldDateEcheance, intervention.FieldUpdatedAt)
+}
+
+// equipements is the SELECT of the equipment whose stops q counts.
+func (s *Service) equipements(ctx context.Context, q Query, columns ...string) (*entsql.Selector, error) {
+	var p func(*entsql.Selector)
+	if q.Equipements != nil {
+		wp, err := q.Equipements.P()
+		if err != nil && !errEmpty(err) {
+			return nil, domain.Errorf(domain.CodeBadUserInput, "equipements: %v", err)
+		}
+		p = wp
+	}
+	return s.selector(ctx, equipement.Table, ent.TypeEquipement, p, columns...)
+}
+
+// work adds the figures of the interventions to groups, in one statement: each kind of
+// figure is a branch that puts an intervention in the period of its own instant (creation,
+// end, closure, deadline, due date), aggregated by the group's keys, the period and labels.
+func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
+	iv, err := s.interventions(ctx, q)
+	if err != nil {
+		return err
+	}
+	base, args := iv.Query()
+	d := s.Dialect
+	var keys []string
+	for _, c := range []struct {
+		on  bool
+		col string
+	}{{dm.equipement, "equipement_id"}, {dm.technicien, "technicien_id"}, {dm.client, "client_id"}} {
+		if c.on {
+			keys = append(keys, "COALESCE(i."+c.col+", -1)")
+		} else {
+			keys = append(keys, "-1")
+		}
+	}
+	if dm.typ {
+		keys = append(keys, "i.type")
+	} else {
+		keys = append(keys, "''")
+	}
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%s AS k%d", keys[i], i)
+	}
+	from, asOf, now := lit(d, w.from), lit(d, w.asOf), lit(d, w.now)
+	var b strings.Builder
+	fmt.Fprintf(&b, `WITH i AS (%s),
+g AS (
+  SELECT %[19]s, i.%[2]s AS id, i.%[3]s AS type, i.%[4]s AS statut, i.%[6]s AS technicien_id,
+    %[8]s AS c, %[9]s AS d, %[10]s AS cloture, %[11]s AS lim, %[12]s AS ech,
+    CASE WHEN i.%[13]s IS NOT NULL THEN %[10]s
+      WHEN i.%[4]s IN ('ANNULEE', 'ARCHIVEE') THEN COALESCE((SELECT MIN(%[14]s) FROM %[15]s h WHERE h.%[16]s = i.%[2]s AND h.%[17]s = 'ANNULEE'), %[18]s)
+    END AS fini,
+    CASE WHEN i.%[13]s IS NULL AND i.%[4]s IN ('ANNULEE', 'ARCHIVEE') THEN 1 ELSE 0 END AS annulee
+  FROM i
+)
+`, base,
+		intervention.FieldID, intervention.FieldType, intervention.FieldStatut, intervention.FieldEquipementID, intervention.FieldTechnicienID,
+		intervention.FieldClientID, at(d, "i."+intervention.FieldDateCreation), at(d, "i."+intervention.FieldDateDebut),
+		at(d, "i."+intervention.FieldDateCloture), at(d, "i."+intervention.FieldDateLimite), at(d, "i."+intervention.FieldDateEcheance),
+		intervention.FieldDateCloture, at(d, "h."+historiqueintervention.FieldHorodatage), historiqueintervention.Table,
+		historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut, at(d, "i."+intervention.FieldUpdatedAt),
+		strings.Join(keys, ", "))
+	// The costs of the interventions created in the period: their time entries and parts,
+	// each joined to them and summed by group at once.
+	labourJoin := fmt.Sprintf("JOIN %s x ON x.%s = g.id AND x.%s IS NOT NULL", tempspasse.Table, tempspasse.FieldInterventionID, tempspasse.FieldDureeMinutes)
+	labourSum := fmt.Sprintf("SUM(CAST(x.%s AS BIGINT) * x.%s)", tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes)
+	partsJoin := fmt.Sprintf("JOIN %s x ON x.%s = g.id", interventionpiece.Table, interventionpiece.FieldInterventionID)
+	partsSum := fmt.Sprintf("SUM(CAST(x.%s AS BIGINT) * x.%s)", interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes)
+	firstTime := fmt.Sprintf(`CASE WHEN NOT EXISTS (SELECT 1 FROM %s h WHERE h.%s = g.id AND (h.%s = 'EN_ATTENTE' OR (h.%s IS NOT NULL AND (g.technicien_id IS NULL OR h.%s <> g.technicien_id)))) THEN 1 ELSE 0 END`,
+		historiqueintervention.Table, historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut,
+		historiqueintervention.FieldTechnicienID, historiqueintervention.FieldTechnicienID)
+	// Each branch puts the rows its where keeps in the period of one instant and aggregates
+	// them by the group's keys, the period and two labels: a kind, a count and two sums.
+	type br struct{ period, kind, lab1, lab2, n, x, y, join, where string }
+	branches := []br{
+		// Opened before the end of the window: kind 2 when in it (the period's work, by status
+		// and type, with its costs), 1 before it; both open the backlog (running sums).
+		{periodOf(d, "g.c", w, true), "CASE WHEN g.c >= " + from + " THEN 2 ELSE 1 END", "g.statut", "g.type", "COUNT(*)",
+			"0", "0", "", "g.c < " + asOf},
+		{periodOf(d, "g.c", w, false), "8", "''", "''", "COUNT(*)", labourSum, "0", labourJoin, "g.c < " + asOf},
+		{periodOf(d, "g.c", w, false), "9", "''", "''", "COUNT(*)", partsSum, "0", partsJoin, "g.c < " + asOf},
+		// Closed or cancelled before the end of the window: out of the backlog.
+		{periodOf(d, "g.fini", w, true), "4", "''", "''", "COUNT(*)", "0", "0", "", "g.fini < " + asOf},
+		// Repairs closed in the period: their time and first-time fixes.
+		{periodOf(d, "g.cloture", w, false), "5", "''", "''", "COUNT(*)", "SUM(" + secs(d, "g.cloture", "COALESCE(g.d, g.c)") + ")", "SUM(" + firstTime + ")", "",
+			"g.type = 'CORRECTIVE' AND g.cloture IS NOT NULL AND g.cloture >= " + from},
+		// Deadlines in the period whose outcome is known.
+		{periodOf(d, "g.lim", w, false), "6", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", "0", "",
+			"g.lim >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.lim < " + now + ")"},
+		// Preventive work due in the period whose outcome is known.
+		{periodOf(d, "g.ech", w, false), "7", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", "0", "",
+			"g.type = 'PREVENTIVE' AND g.ech >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.ech < " + now + ")"},
+	}
+	for i, x := range branches {
+		if i > 0 {
+			b.WriteString("UNION ALL\n")
+		}
+		fmt.Fprintf(&b, `SELECT k0, k1, k2, k3, k, kind, lab1, lab2, %s AS n, %s AS x, %s AS y
+  FROM (SELECT g.*, %s AS kind, %s AS lab1, %s AS lab2, %s AS k FROM g WHERE %s) g %s
+  WHERE k IS NOT NULL GROUP BY k0, k1, k2, k3, k, kind, lab1, lab2
+`, x.n, x.x, x.y, x.kind, x.lab1, x.lab2, x.period, x.where, x.join)
+	}
+	return s.query(ctx, b.String(), args, func(rows *sql.Rows) error {
+		var (
+			kk         key
+			kind, n    int
+			lab1, lab2 string
+			x, y       float64
+		)
+		if err := rows.Scan(&kk.equipement, &kk.technicien, &kk.client, &kk.typ, &kk.k, &kind, &lab1, &lab2, &n, &x, &y); err != nil {
+			return err
+		}
+		g := s.group(groups, kk, w)
+		switch kind {
+		case 1:
+			g.Backlog += n
+		case 2:
+			g.Backlog += n
+			g.Interventions += n
+			g.ParStatut = addStatut(g.ParStatut, domain.InterventionStatut(lab1), n)
+			g.ParType = addType(g.ParType, domain.InterventionType(lab2), n)
+		case 8:
+			g.labourMinRate += int64(x)
+		case 9:
+			g.CoutPiecesCentimes += int64(x)
+		case 4:
+			g.Backlog -= n
+		case 5:
+			g.Reparations += n
+			g.repairSecs += x
+			g.firstTime += int(y)
+		case 6:
+			g.SlaConcernees += n
+			g.slaOK += int(x)
+		case 7:
+			g.PreventivesConcernees += n
+			g.prevOK += int(x)
+		}
+		return nil
+	})
+}
+
+func addStatut(cs []StatutCount, s domain.InterventionStatut, n int) []StatutCount {
+	for i := range cs {
+		if cs[i].Statut == s {
+			cs[i].Nombre += n
+			return cs
+		}
+	}
+	return append(cs, StatutCount{Statut: s, Nombre: n})
+}
+
+func addType(cs []TypeCount, t domain.InterventionType, n int) []TypeCount {
+	for i := range cs {
+		if cs[i].Type == t {
+			cs[i].Nombre += n
+			return cs
+		}
+	}
+	return append(cs, TypeCount{Type: t, Nombre: n})
+}
+
+// query runs stmt and hands each row to scan. On PostgreSQL it runs without JIT compilation
+// (compiling the expressions of these statements takes longer than running them) and prefers
+// hashing to sorting (see BENCHMARKS.md).
+func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
+	tx, err := s.SQL.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("starting the statistics' transaction: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if s.Dialect == dialect.Postgres {
+		// Without statistics on the CTE's rows, the planner sorts where hashing is cheaper.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off; SET LOCAL enable_sort = off"); err != nil {
+			return fmt.Errorf("turning JIT off: %w", err)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return fmt.Errorf("computing the statistics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("reading the statistics: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading the statistics: %w", err)
+	}
+	return tx.Commit()
+}
+
+// downtime adds the downtime figures to groups: the stops of the equipment counted, merged
+// where they overlap (gaps and islands: a stop that begins after every earlier stop of its
+// equipment has ended begins an island), cut to each period.
+func (s *Service) downtime(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
+	eq, err := s.equipements(ctx, q, equipement.FieldID)
+	if err != nil {
+		return err
+	}
+	st, err := s.selector(ctx, arretequipement.Table, ent.TypeArretEquipement, nil,
+		arretequipement.FieldEquipementID, arretequipement.FieldDebut, arretequipement.FieldFin)
+	if err != nil {
+		return err
+	}
+	st.Where(entsql.In(st.C(arretequipement.FieldEquipementID), eq))
+	base, args := st.Query()
+	d := s.Dialect
+	var values []string
+	for i, p := range w.periods {
+		values = append(values, fmt.Sprintf("(%d, %s, %s)", i, num(p.lo), num(minTime(p.hi, w.asOf))))
+	}
+	eqKey, clientKey := "-1", "-1"
+	if dm.equipement {
+		eqKey = "m.eq"
+	}
+	if dm.client {
+		clientKey = "COALESCE(q." + equipement.FieldClientID + ", -1)"
+	}
+	stmt := fmt.Sprintf(`WITH s AS (%s),
+t AS (SELECT s.%s AS eq, %s AS d, COALESCE(%s, %s) AS f FROM s),
+o AS (SELECT eq, d, f, MAX(f) OVER (PARTITION BY eq ORDER BY d, f ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS pf
+  FROM t WHERE d < %s AND f > %s),
+n AS (SELECT eq, d, f, SUM(CASE WHEN pf IS NULL OR d > pf THEN 1 ELSE 0 END) OVER (PARTITION BY eq ORDER BY d, f ROWS UNBOUNDED PRECEDING) AS island FROM o),
+m AS (SELECT eq, MIN(d) AS d, MAX(f) AS f FROM n GROUP BY eq, island),
+b(k, lo, hi) AS (VALUES %s)
+SELECT %s, %s, b.k, SUM(%s - %s), SUM(CASE WHEN m.d >= b.lo THEN 1 ELSE 0 END)
+FROM m JOIN b ON m.d < b.hi AND m.f > b.lo JOIN %s q ON q.%s = m.eq
+GROUP BY 1, 2, 3`,
+		base, arretequipement.FieldEquipementID, ep(d, "s."+arretequipement.FieldDebut), ep(d, "s."+arretequipement.FieldFin), num(w.now),
+		num(w.asOf), num(w.from), strings.Join(values, ", "),
+		eqKey, clientKey, least(d, "m.f", "b.hi"), greatest(d, "m.d", "b.lo"),
+		equipement.Table, equipement.FieldID)
+	err = s.query(ctx, stmt, args, func(rows *sql.Rows) error {
+		var kk key
+		var secs float64
+		var n int
+		if err := rows.Scan(&kk.equipement, &kk.client, &kk.k, &secs, &n); err != nil {
+			return err
+		}
+		kk.technicien = -1
+		g := s.group(groups, kk, w)
+		g.downSecs += secs
+		g.failures += n
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.fleet(ctx, q, dm, groups)
+}
+
+// fleet sets how many equipment each group's downtime is spread over: one per equipment
+// grouped by EQUIPEMENT (none for work on equipment not counted), the client's otherwise.
+func (s *Service) fleet(ctx context.Context, q Query, dm dims, groups map[key]*Group) error {
+	eq, err := s.equipements(ctx, q, equipement.FieldID, equipement.FieldClientID)
+	if err != nil {
+		return err
+	}
+	base, args := eq.Query()
+	stmt := fmt.Sprintf(`SELECT COALESCE(e.%s, -1), COUNT(*) FROM (%s) e GROUP BY COALESCE(e.%s, -1)`,
+		equipement.FieldClientID, base, equipement.FieldClientID)
+	counted := map[int]bool{}
+	if dm.equipement {
+		stmt = fmt.Sprintf(`SELECT e.%s, 1 FROM (%s) e`, equipement.FieldID, base)
+	}
+	perClient, total := map[int]int{}, 0
+	err = s.query(ctx, stmt, args, func(rows *sql.Rows) error {
+		var id, n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		if dm.equipement {
+			counted[id] = true
+		} else {
+			perClient[id] += n
+			total += n
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		var n int
+		switch {
+		case dm.equipement:
+			if g.EquipementID == nil || !counted[*g.EquipementID] {
+				continue
+			}
+			n = 1
+		case dm.client:
+			c := -1
+			if g.ClientID != nil {
+				c = *g.ClientID
+			}
+			n = perClient[c]
+		default:
+			n = total
+		}
+		g.hasDowntime = true
+		g.Equipements = &n
+	}
+	return nil
+}
