@@ -197,25 +197,12 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 		} else if err != nil {
 			return err
 		}
-		// Every row counts, seen by the caller or not: the server asks.
-		sys := viewer.SystemContext(ctx)
-		uses := []struct {
-			what  string
-			count func(context.Context) (int, error)
-		}{
-			{"plannings", tx.Planning.Query().Where(planning.ChecklistModeleID(id)).Count},
-			{"equipements", tx.Equipement.Query().Where(equipement.ChecklistModeleID(id)).Count},
-			{"interventions", tx.Intervention.Query().Where(intervention.ChecklistModeleID(id)).Count},
-		}
-		var refs []string
-		for _, u := range uses {
-			n, err := u.count(sys)
-			if err != nil {
-				return fmt.Errorf("counting the %s of checklist template %d: %w", u.what, id, err)
-			}
-			if n > 0 {
-				refs = append(refs, fmt.Sprintf("%d %s", n, u.what))
-			}
+		refs, err := database.InUse(viewer.SystemContext(ctx),
+			database.Use{What: "plannings", Count: tx.Planning.Query().Where(planning.ChecklistModeleID(id)).Count},
+			database.Use{What: "equipements", Count: tx.Equipement.Query().Where(equipement.ChecklistModeleID(id)).Count},
+			database.Use{What: "interventions", Count: tx.Intervention.Query().Where(intervention.ChecklistModeleID(id)).Count})
+		if err != nil {
+			return fmt.Errorf("checklist template %d: %w", id, err)
 		}
 		if len(refs) > 0 {
 			return domain.Errorf(domain.CodeConflict, "checklist template %q is named by %s: it cannot be deleted (archive it instead)",

@@ -98,26 +98,13 @@ func (s *Service) DeleteSociete(ctx context.Context, id int) error {
 		} else if err != nil {
 			return err
 		}
-		// Every row counts, seen by the caller or not: the server asks.
-		sys := viewer.SystemContext(ctx)
-		uses := []struct {
-			what  string
-			count func(context.Context) (int, error)
-		}{
-			{"interventions", tx.Intervention.Query().Where(intervention.ClientID(id)).Count},
-			{"contrats", tx.Contrat.Query().Where(contrat.ClientID(id)).Count},
-			{"equipements", tx.Equipement.Query().Where(equipement.ClientID(id)).Count},
-			{"users", tx.User.Query().Where(user.SocieteID(id)).Count},
-		}
-		var refs []string
-		for _, u := range uses {
-			n, err := u.count(sys)
-			if err != nil {
-				return fmt.Errorf("counting the %s of client %d: %w", u.what, id, err)
-			}
-			if n > 0 {
-				refs = append(refs, fmt.Sprintf("%d %s", n, u.what))
-			}
+		refs, err := database.InUse(viewer.SystemContext(ctx),
+			database.Use{What: "interventions", Count: tx.Intervention.Query().Where(intervention.ClientID(id)).Count},
+			database.Use{What: "contrats", Count: tx.Contrat.Query().Where(contrat.ClientID(id)).Count},
+			database.Use{What: "equipements", Count: tx.Equipement.Query().Where(equipement.ClientID(id)).Count},
+			database.Use{What: "users", Count: tx.User.Query().Where(user.SocieteID(id)).Count})
+		if err != nil {
+			return fmt.Errorf("client %d: %w", id, err)
 		}
 		if len(refs) > 0 {
 			return domain.Errorf(domain.CodeConflict, "client %s is referred to by %s: it cannot be deleted (archive it instead)",
