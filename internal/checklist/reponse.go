@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mifmaroc/erp/ent"
@@ -99,10 +100,7 @@ func text(p *ent.PointChecklist, coche *bool, valeur *float64, texte *string, do
 	case coche != nil:
 		s = map[bool]string{true: "fait", false: "non fait"}[*coche]
 	case valeur != nil:
-		s = strconv.FormatFloat(*valeur, 'f', -1, 64)
-		if p.Unite != nil {
-			s += " " + *p.Unite
-		}
+		s = measure(p, *valeur)
 	case texte != nil:
 		s = *texte
 	case documentID != nil:
@@ -134,6 +132,7 @@ func (s *Service) Repondre(ctx context.Context, id int, r Reponse) (*ent.PointCh
 	var (
 		out    *ent.PointChecklist
 		events []pubsub.Event
+		now    = s.Now()
 	)
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		iv, err := intervention.OpenFor(ctx, tx, v, p.InterventionID, "answer its checklist")
@@ -157,7 +156,6 @@ func (s *Service) Repondre(ctx context.Context, id int, r Reponse) (*ent.PointCh
 				return domain.Errorf(domain.CodeBadUserInput, "document %d is not a document of intervention %d: upload the photo to it first", *a.documentID, iv.ID)
 			}
 		}
-		now := s.Now()
 		u := tx.PointChecklist.UpdateOneID(id).SetHorsLimites(a.horsLimites).SetUpdatedAt(now)
 		// One answer at a time: the other columns are emptied.
 		setOrClear(a.coche, u.SetCoche, u.ClearCoche)
@@ -170,7 +168,7 @@ func (s *Service) Repondre(ctx context.Context, id int, r Reponse) (*ent.PointCh
 			u.SetReponduLe(now).SetReponduParID(v.UserID)
 		}
 		if a.horsLimites && p.DemandeSiHorsLimites && p.DemandeID == nil && iv.EquipementID != nil {
-			d, evs, err := s.request(ctx, tx, v, iv, p, *a.valeur)
+			d, evs, err := s.request(ctx, tx, v, iv, p, *a.valeur, now)
 			if err != nil {
 				return err
 			}
@@ -206,7 +204,7 @@ func setOrClear[T any, R any](v *T, set func(T) R, clear func() R) {
 // request opens the work request of a measure out of bounds, by whoever read it, on the
 // intervention's equipement, at HAUTE urgency.
 func (s *Service) request(ctx context.Context, tx *ent.Client, v *viewer.Viewer, iv *ent.Intervention, p *ent.PointChecklist,
-	valeur float64) (*ent.DemandeIntervention, []pubsub.Event, error) {
+	valeur float64, now time.Time) (*ent.DemandeIntervention, []pubsub.Event, error) {
 	e, err := tx.Equipement.Get(viewer.SystemContext(ctx), *iv.EquipementID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading equipement %d: %w", *iv.EquipementID, err)
@@ -222,21 +220,24 @@ func (s *Service) request(ctx context.Context, tx *ent.Client, v *viewer.Viewer,
 		UrgenceSuggeree: &urgence,
 		EquipementID:    e.ID,
 	}
-	return demande.SubmitTx(ctx, tx, v, in, e, s.Now())
+	return demande.SubmitTx(ctx, tx, v, in, e, now)
 }
 
 // bounds writes a MESURE's bounds in texts: "2 – 4 bar", "≥ 2 bar", "≤ 4 bar".
 func bounds(p *ent.PointChecklist) string {
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-	var s string
 	switch {
 	case p.Min != nil && p.Max != nil:
-		s = f(*p.Min) + " – " + f(*p.Max)
+		return strconv.FormatFloat(*p.Min, 'f', -1, 64) + " – " + measure(p, *p.Max)
 	case p.Min != nil:
-		s = "≥ " + f(*p.Min)
+		return "≥ " + measure(p, *p.Min)
 	default:
-		s = "≤ " + f(*p.Max)
+		return "≤ " + measure(p, *p.Max)
 	}
+}
+
+// measure writes a value of a MESURE point with its unit: "3.5 bar".
+func measure(p *ent.PointChecklist, x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
 	if p.Unite != nil {
 		s += " " + *p.Unite
 	}

@@ -78,16 +78,12 @@ func copyChecklist(ctx context.Context, tx *ent.Client, iv *ent.Intervention, id
 	return nil
 }
 
-// Unanswered is the predicate of a required point that still needs its answer: none given,
-// or a CASE left unticked (a box counts once ticked).
-func Unanswered() func(*ent.PointChecklistQuery) {
-	return func(q *ent.PointChecklistQuery) {
-		q.Where(pointchecklist.Obligatoire(true), pointchecklist.Or(
-			pointchecklist.ReponduLeIsNil(),
-			pointchecklist.And(pointchecklist.TypeEQ(domain.PointCase), pointchecklist.Or(pointchecklist.CocheIsNil(), pointchecklist.Coche(false))),
-		))
-	}
-}
+// unanswered is a required point that still needs its answer: none given, or a CASE left
+// unticked (a box counts once ticked).
+var unanswered = pointchecklist.And(pointchecklist.Obligatoire(true), pointchecklist.Or(
+	pointchecklist.ReponduLeIsNil(),
+	pointchecklist.And(pointchecklist.TypeEQ(domain.PointCase), pointchecklist.Or(pointchecklist.CocheIsNil(), pointchecklist.Coche(false))),
+))
 
 // Incomplete is the refusal to close iv while something the closure needs is missing: the
 // rapport (when the service requires it), a required checklist point, a time entry still
@@ -99,9 +95,8 @@ func (s *Service) Incomplete(ctx context.Context, tx *ent.Client, iv *ent.Interv
 	if s.RapportRequis && strings.TrimSpace(iv.Rapport) == "" {
 		missing = append(missing, "rapport: write the report of the work (updateIntervention)")
 	}
-	q := tx.PointChecklist.Query().Where(pointchecklist.InterventionID(iv.ID)).Order(ent.Asc(pointchecklist.FieldPosition))
-	Unanswered()(q)
-	points, err := q.All(sys)
+	points, err := tx.PointChecklist.Query().Where(pointchecklist.InterventionID(iv.ID), unanswered).
+		Order(ent.Asc(pointchecklist.FieldPosition)).All(sys)
 	if err != nil {
 		return fmt.Errorf("reading the checklist of intervention %d: %w", iv.ID, err)
 	}
