@@ -53,7 +53,7 @@ func ServerURL() string {
 // Pool is the connection pool of test databases.
 var Pool = database.Pool{
 	MaxOpenConns:    10,
-	MaxIdleConns:    5,
+	MaxIdleConns:    10,
 	ConnMaxLifetime: time.Minute,
 	ConnMaxIdleTime: time.Minute,
 	ConnectTimeout:  5 * time.Second,
