@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,8 +101,9 @@ func firstDifference(got, want []any) string {
 // text), a value that is not its type's zero, as ent's migration schema describes the
 // columns: texts with what JSON must escape and the column's name (a field read from the
 // wrong column shows), instants with fractions of a second, distinct per row and column,
-// and keys to existing rows (one not referenced yet where the key is unique).
-func fillNullable(t *testing.T, e *apptest.Env, tables []string) {
+// and keys to existing rows (one not referenced yet where the key is unique). The columns
+// except names ("table.column") are left as they are.
+func fillNullable(t *testing.T, e *apptest.Env, tables []string, except ...string) {
 	t.Helper()
 	byName := map[string]*schema.Table{}
 	for _, tb := range migrate.Tables {
@@ -151,7 +153,7 @@ func fillNullable(t *testing.T, e *apptest.Env, tables []string) {
 			var sets []string
 			var args []any
 			for k, col := range tb.Columns {
-				if !col.Nullable {
+				if !col.Nullable || slices.Contains(except, name+"."+col.Name) {
 					continue
 				}
 				if fk := keys[col.Name]; fk != nil {
@@ -181,6 +183,10 @@ func fillNullable(t *testing.T, e *apptest.Env, tables []string) {
 					v = 1 + (id+k)%5 // a valid satisfaction, a duration
 				case field.TypeBool:
 					v = true
+				case field.TypeFloat64:
+					v = float64((id+k)%5) + 0.125
+				case field.TypeJSON: // a list of texts (PointChecklist.choix)
+					v = `["\"q\" <a&b> \\ é 🚧", "` + col.Name + `"]`
 				default:
 					t.Fatalf("%s.%s: no value for a column of type %s", name, col.Name, col.Type)
 				}
@@ -249,6 +255,22 @@ func TestDirectRendering(t *testing.T) {
 	for i := range 3 {
 		on.User(t, fmt.Sprintf("Autre%d", i), domain.RoleClient)
 	}
+	// A work order: a checklist of every kind (choices with what JSON escapes, measures with
+	// fractions), time entries by two technicians with one running and not in the order of
+	// their ids, comments internal and not. And a measure Go writes with an exponent.
+	wo := ivs[5]
+	techs := c.Technicien.Query().Order(ent.Asc("id")).Limit(2).AllX(sys)
+	fillWorkOrder(t, on, wo, techs[0], techUser, 3, 2, 3)
+	c.PointChecklist.Create().SetIntervention(wo).SetPosition(0).SetLibelle(`Choix "A" <B>`).SetType(domain.PointChoix).SetObligatoire(false).
+		SetChoix([]string{`a "b"`, "é <c> & \\ 🚧\n", ""}).SetTexte(`a "b"`).ExecX(sys)
+	c.PointChecklist.Create().SetIntervention(wo).SetPosition(9).SetLibelle("Mesure").SetType(domain.PointMesure).SetObligatoire(true).
+		SetMin(0.0001).SetMax(999999.5).SetValeur(-2.75).SetHorsLimites(true).ExecX(sys)
+	c.TempsPasse.Create().SetIntervention(wo).SetTechnicien(techs[1]).SetUser(admin).
+		SetDebut(base.Add(-72 * time.Hour)).SetTauxHoraireCentimes(5000).ExecX(sys)
+	c.Commentaire.Create().SetIntervention(wo).SetAuteur(responsable).SetTexte("entre nous").SetInterne(true).ExecX(sys)
+	huge := ivs[7]
+	c.PointChecklist.Create().SetIntervention(huge).SetPosition(1).SetLibelle("Compteur").SetType(domain.PointMesure).SetObligatoire(true).
+		SetValeur(1.5e7).ExecX(sys)
 
 	adminAPI := on.As(t, admin)
 	every := fmt.Sprintf(`%s
@@ -257,6 +279,14 @@ func TestDirectRendering(t *testing.T) {
 		leafFields(t, adminAPI, "Intervention"), leafFields(t, adminAPI, "Equipement"), leafFields(t, adminAPI, "Societe"),
 		leafFields(t, adminAPI, "User"), leafFields(t, adminAPI, "Technicien"), leafFields(t, adminAPI, "User"),
 		leafFields(t, adminAPI, "Document", "url"), leafFields(t, adminAPI, "HistoriqueIntervention"), leafFields(t, adminAPI, "User"))
+	points := leafFields(t, adminAPI, "PointChecklist")
+	workOrderEvery := fmt.Sprintf(`query($id: ID!) { node(id: $id) { ... on Intervention {
+	  checklist { %s reponduPar { %s } }
+	  tempsPasses { __typename totalCount edges { __typename node { %s technicien { %s user { %s } } } } }
+	  commentaires(first: 2) { totalCount edges { node { %s auteur { %s } } } } } } }`,
+		points, leafFields(t, adminAPI, "User"), leafFields(t, adminAPI, "TempsPasse", "tauxHoraireCentimes"),
+		leafFields(t, adminAPI, "Technicien"), leafFields(t, adminAPI, "User"), leafFields(t, adminAPI, "Commentaire"),
+		leafFields(t, adminAPI, "User"))
 	var first struct {
 		Interventions struct{ PageInfo struct{ EndCursor string } }
 	}
@@ -314,7 +344,22 @@ func TestDirectRendering(t *testing.T) {
 			map[string]any{"id": bare.ID}, true},
 		{"another technician's intervention", `query($id: ID!) { node(id: $id) { ... on Intervention { titre } } }`,
 			map[string]any{"id": othersIntervention.ID}, true},
+		{"checklists of a page", `query($huge: ID!) { interventions(first: 40, where: {idNEQ: $huge}) { edges { node { id checklist { ` + points + ` } } } } }`,
+			map[string]any{"huge": huge.ID}, true},
+		{"a work order", workOrder, map[string]any{"id": wo.ID}, true},
+		{"every field of a work order", workOrderEvery, map[string]any{"id": wo.ID}, true},
+		{"no comment, no time", `query($id: ID!) { node(id: $id) { ... on Intervention {
+			  tempsPasses(first: 0) { totalCount edges { node { id } } } commentaires { totalCount edges { node { id } } } } } }`,
+			map[string]any{"id": bare.ID}, true},
 		// Left to the resolvers:
+		{"a measure Go writes with an exponent", `query($id: ID!) { node(id: $id) { ... on Intervention { checklist { valeur } } } }`,
+			map[string]any{"id": huge.ID}, false},
+		{"time rates, for staff only (@hasRole)", `query($id: ID!) { node(id: $id) { ... on Intervention {
+			  tempsPasses(first: 1) { edges { node { tauxHoraireCentimes } } } } } }`, map[string]any{"id": wo.ID}, false},
+		{"a page of comments sized by a variable", `query($id: ID!, $n: Int) { node(id: $id) { ... on Intervention {
+			  commentaires(first: $n) { totalCount } } } }`, map[string]any{"id": wo.ID, "n": 2}, false},
+		{"the comments' page information", `query($id: ID!) { node(id: $id) { ... on Intervention {
+			  commentaires(first: 2) { pageInfo { hasNextPage } edges { cursor } } } } }`, map[string]any{"id": wo.ID}, false},
 		{"a node that is not an intervention", `query($id: ID!) { node(id: $id) { id ... on Equipement { nom } } }`,
 			map[string]any{"id": equipementID}, false},
 		{"signed document links", `{ interventions(first: 5) { edges { node { documents { filename url } } } } }`, nil, false},
@@ -328,17 +373,22 @@ func TestDirectRendering(t *testing.T) {
 	for _, v := range viewers {
 		tokens[v.ID] = on.Token(t, v)
 	}
+	// Rendered directly only for the viewers who read every row of what they reach (staff):
+	// the people on time entries and comments (render.Guarded).
+	staffOnly := map[string]bool{"a work order": true, "every field of a work order": true, "no comment, no time": true}
 	compare := func(t *testing.T) {
 		for _, viewer := range viewers {
 			for _, tt := range tests {
 				t.Run(string(viewer.Role)+"/"+tt.name, func(t *testing.T) {
-					compareBothWays(t, on, off, tokens[viewer.ID], tt.query, tt.vars, tt.direct)
+					direct := tt.direct && (!staffOnly[tt.name] || viewer.Role == domain.RoleAdmin || viewer.Role == domain.RoleResponsable)
+					compareBothWays(t, on, off, tokens[viewer.ID], tt.query, tt.vars, direct)
 				})
 			}
 		}
 	}
 	t.Run("as seeded", compare)
-	fillNullable(t, on, graph.DirectTables())
+	// (A comment belongs to one thread: an intervention or a request, never both.)
+	fillNullable(t, on, graph.DirectTables(), "commentaires.intervention_id", "commentaires.demande_id")
 	// Except what would end the viewers' sessions: a deleted account's token is refused.
 	for _, v := range viewers {
 		c.User.UpdateOne(v).ClearDeletedAt().ExecX(sys)

@@ -141,10 +141,14 @@ func TestEveryColumnRendered(t *testing.T) {
 	rr := newRenderer(&Resolver{})
 	shapes := rr.Shapes()
 	// The path from an intervention to each type, through the edges followed.
+	// (A connection's rows are selected through its edges' nodes.)
 	paths := map[string][]string{"Intervention": nil}
 	for todo := []string{"Intervention"}; len(todo) > 0; todo = todo[1:] {
 		for name, e := range shapes[todo[0]].Edges {
 			if _, seen := paths[e.Target]; !seen {
+				if strings.HasSuffix(parsedSchema.Types[todo[0]].Fields.ForName(name).Type.Name(), "Connection") {
+					name += " { edges { node"
+				}
 				paths[e.Target] = append(slices.Clone(paths[todo[0]]), name)
 				todo = append(todo, e.Target)
 			}
@@ -176,7 +180,8 @@ func TestEveryColumnRendered(t *testing.T) {
 			}
 			sel := field.Name
 			for i := len(paths[typ]) - 1; i >= 0; i-- {
-				sel = paths[typ][i] + " { " + sel + " }"
+				step := paths[typ][i]
+				sel = step + " { " + sel + strings.Repeat(" }", 1+strings.Count(step, "{"))
 			}
 			if !compiles(t, rr, sel) {
 				t.Errorf("%s.%s (column %s) is not rendered directly: %s", typ, field.Name, col, sel)

@@ -84,6 +84,11 @@ func (r *interventionResolver) Pieces(ctx context.Context, obj *ent.Intervention
 	return out, nil
 }
 
+// Checklist is the resolver for the checklist field.
+func (r *interventionResolver) Checklist(ctx context.Context, obj *ent.Intervention) ([]*ent.PointChecklist, error) {
+	return toMany(ctx, obj, obj.NamedChecklist, obj.Edges.ChecklistOrErr, r.loadersFrom(ctx).checklist)
+}
+
 // Utilisations is the resolver for the utilisations field.
 func (r *interventionResolver) Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error) {
 	return toMany(ctx, obj, obj.NamedUtilisations, obj.Edges.UtilisationsOrErr, r.loadersFrom(ctx).utilisations)
@@ -181,7 +186,7 @@ func (r *technicienResolver) User(ctx context.Context, obj *ent.Technicien) (*en
 // CompetencesDetenues is the resolver for the competencesDetenues field.
 func (r *technicienResolver) CompetencesDetenues(ctx context.Context, obj *ent.Technicien) ([]*ent.TechnicienCompetence, error) {
 	if v, ok := collected(ctx, obj.NamedCompetencesDetenues, obj.Edges.CompetencesDetenuesOrErr); ok {
-		return render.Sorted(v, ent.Shapes[ent.TypeTechnicien].Edges["competences_detenues"].Order), nil
+		return render.Sorted(v, ent.Shapes[ent.TypeTechnicien].Edges["competencesDetenues"].Order), nil
 	}
 	// Lists arrive collected or loaded by their service: only a lone technician gets here.
 	return obj.QueryCompetencesDetenues().Order(ent.Asc(techniciencompetence.FieldID)).All(ctx)

@@ -886,6 +886,7 @@ type InterventionResolver interface {
 
 	Pieces(ctx context.Context, obj *ent.Intervention) ([]*ent.Piece, error)
 
+	Checklist(ctx context.Context, obj *ent.Intervention) ([]*ent.PointChecklist, error)
 	Utilisations(ctx context.Context, obj *ent.Intervention) ([]*ent.InterventionPiece, error)
 	AvailableTransitions(ctx context.Context, obj *ent.Intervention) ([]domain.InterventionStatut, error)
 	DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error)
@@ -15674,7 +15675,7 @@ func (ec *executionContext) _Intervention_checklist(ctx context.Context, field g
 			return ec.fieldContext_Intervention_checklist(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Checklist(ctx)
+			return ec.Resolvers.Intervention().Checklist(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointChecklist) graphql.Marshaler {
@@ -15689,7 +15690,7 @@ func (ec *executionContext) fieldContext_Intervention_checklist(_ context.Contex
 		Object:     "Intervention",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PointChecklist(ctx, field)
 		},

@@ -16,6 +16,7 @@ import (
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/render"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Every use of gqlgen beyond its documented handler API is in this file, so that an upgrade
@@ -125,7 +126,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	conn, ok := r.render.Connection(opCtx, field, func(sel ast.SelectionSet, path string) (render.Plan, bool) {
 		return r.plan(opCtx, field.Selections, sel, path)
 	})
-	if !ok {
+	if !ok || !conn.Node.Admits(viewer.FromContext(ctx)) {
 		return nil, nil
 	}
 	args, err := rootArgs(ctx, es, field, (*executionContext).field_Query_interventions_args)
@@ -156,7 +157,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
 	opCtx := graphql.GetOperationContext(ctx)
 	plan, ok := r.plan(opCtx, field.Selections, field.Selections, field.Alias)
-	if !ok {
+	if !ok || !plan.Admits(viewer.FromContext(ctx)) {
 		return nil, nil
 	}
 	args, err := rootArgs(ctx, es, field, (*executionContext).field_Query_node_args)

@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/interventionpiece"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
+	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -41,6 +42,7 @@ type loaders struct {
 	piece        *edgeLoader[*ent.Piece]
 	documents    *edgeLoader[[]*ent.Document]               // by intervention
 	historique   *edgeLoader[[]*ent.HistoriqueIntervention] // by intervention
+	checklist    *edgeLoader[[]*ent.PointChecklist]         // by intervention
 	utilisations *edgeLoader[[]*ent.InterventionPiece]      // by intervention, with their parts
 }
 
@@ -119,6 +121,9 @@ func newLoaders(c *ent.Client) *loaders {
 		historique: byParent(ent.TypeIntervention, "historique", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.HistoriqueIntervention, error) {
 			return c.HistoriqueIntervention.Query().Where(historiqueintervention.InterventionIDIn(ids...)).Order(order).All(ctx)
 		}, func(e *ent.HistoriqueIntervention) int { return e.InterventionID }),
+		checklist: byParent(ent.TypeIntervention, "checklist", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.PointChecklist, error) {
+			return c.PointChecklist.Query().Where(pointchecklist.InterventionIDIn(ids...)).Order(order).All(ctx)
+		}, func(e *ent.PointChecklist) int { return e.InterventionID }),
 		utilisations: byParent(ent.TypeIntervention, "utilisations", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.InterventionPiece, error) {
 			return c.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).WithPiece().Order(order).All(ctx)
 		}, func(e *ent.InterventionPiece) int { return e.InterventionID }),

@@ -61,9 +61,11 @@ func (r *Resolver) plan(opCtx *graphql.OperationContext, root, sel ast.Selection
 func (r *Resolver) rendered(ctx context.Context, p render.Plan, ivs ...*ent.Intervention) (map[int][]string, error) {
 	out := make(map[int][]string, len(ivs))
 	for _, iv := range ivs {
-		cols, ok := p.Columns(iv)
-		if !ok {
-			return nil, errors.New("the rows came without their rendered columns")
+		cols, err := p.Columns(iv)
+		if errors.Is(err, render.ErrUnwritable) {
+			return nil, fmt.Errorf("%w: intervention %d: %w", errResolvers, iv.ID, err)
+		} else if err != nil {
+			return nil, err
 		}
 		out[iv.ID] = cols
 		if p.KPIs() {

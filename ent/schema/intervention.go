@@ -185,7 +185,7 @@ func (Intervention) Edges() []ent.Edge {
 		edge.To("demande", DemandeIntervention.Type).Unique().Annotations(serverSet),
 		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique().Immutable(),
 		// Its own checklist, copied from the template when it opened, in the template's order.
-		edge.To("checklist", PointChecklist.Type).Annotations(serverSet, shape.OrderBy("position")),
+		edge.To("checklist", PointChecklist.Type).Annotations(serverSet, shape.OrderBy("position", "id")),
 	}
 }
 

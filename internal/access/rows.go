@@ -445,12 +445,24 @@ func SeesIntervention(v *viewer.Viewer, e EventKeys) bool {
 // WithIntervention are the edges whoever sees an intervention may follow from it, and from
 // the rows they reach, by ent type: the rules above let him see every row at their ends (its
 // equipment, client, technician and his user, requester, documents, history and their
-// authors). A reader that goes around the privacy rules to read an intervention's edges in
+// authors, checklist). A reader that goes around the privacy rules to read an intervention's edges in
 // its own statement (internal/render) follows these and no other; TestRenderVisibility
 // holds them to the rules for every role. Document uploaders are not among them: a client
 // may read a document without its uploader.
 var WithIntervention = map[string][]string{
-	ent.TypeIntervention:           {"equipement", "technicien", "client", "demandeur", "documents", "historique"},
+	ent.TypeIntervention:           {"equipement", "technicien", "client", "demandeur", "documents", "historique", "checklist"},
 	ent.TypeTechnicien:             {"user"},
 	ent.TypeHistoriqueIntervention: {"user"},
+}
+
+// Everything reports whether v reads every row of entity typ: its rule filters nothing and
+// refuses nothing. A reader that goes around the privacy rules may read rows of typ as they
+// are for such a viewer only.
+func Everything(typ string, v *viewer.Viewer) bool {
+	r, ok := rules[typ]
+	if !ok {
+		return false
+	}
+	p, err := r(v)
+	return err == nil && p == nil
 }

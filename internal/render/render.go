@@ -29,6 +29,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -46,6 +47,7 @@ import (
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/render/shape"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Renderer compiles the selections of interventions into SQL and writes what the database
@@ -56,8 +58,11 @@ type Renderer struct {
 	// edges internal/access lets every viewer of an intervention follow, with those edges
 	// only.
 	shapes map[string]shape.Shape
-	rules  map[string]objectRules // by GraphQL type (rules.go)
-	conn   map[string]objectRules // the connection types it writes itself
+	// guarded are the edges of shapes (by type, then name) taken from Guarded: a plan that
+	// follows one holds only for viewers who read every row of its target.
+	guarded map[string]map[string]bool
+	rules   map[string]objectRules // by GraphQL type (rules.go)
+	conn    map[string]objectRules // the connection types it writes itself
 	// resolvers are the server's (gqlgen's ResolverRoot): computed fields call them.
 	resolvers reflect.Value
 }
@@ -78,18 +83,44 @@ type Config struct {
 // internal/access names an edge the schema lacks, or the schema lacks a type of the shapes:
 // a mistake to catch at start-up.
 func New(c Config) *Renderer {
-	shapes := reachable(ent.Shapes, access.WithIntervention, ent.TypeIntervention)
+	shapes, guarded := reachable(ent.Shapes, access.WithIntervention, Guarded, ent.TypeIntervention)
+	conn := map[string]shape.Shape{
+		"InterventionConnection": {Model: ent.InterventionConnection{}},
+		"InterventionEdge":       {Model: ent.InterventionEdge{}},
+		"PageInfo":               {Model: entgql.PageInfo[int]{}},
+	}
+	// The connections of list edges (Intervention.commentaires): only which of their fields
+	// have resolvers or directives matters, the rows are the target's.
+	for typ, s := range shapes {
+		for name := range s.Edges {
+			if f := c.Schema.Types[typ].Fields.ForName(name); f != nil && strings.HasSuffix(f.Type.Name(), "Connection") {
+				connType := f.Type.Name()
+				conn[connType] = shape.Shape{Model: struct{}{}}
+				if edges := c.Schema.Types[connType].Fields.ForName("edges"); edges != nil {
+					conn[edges.Type.Name()] = shape.Shape{Model: struct{}{}}
+				}
+			}
+		}
+	}
 	return &Renderer{
-		schema: c.Schema,
-		shapes: shapes,
-		rules:  deriveRules(c.Schema, c.ResolverRoot, c.DirectiveRoot, shapes),
-		conn: deriveRules(c.Schema, c.ResolverRoot, c.DirectiveRoot, map[string]shape.Shape{
-			"InterventionConnection": {Model: ent.InterventionConnection{}},
-			"InterventionEdge":       {Model: ent.InterventionEdge{}},
-			"PageInfo":               {Model: entgql.PageInfo[int]{}},
-		}),
+		schema:    c.Schema,
+		shapes:    shapes,
+		guarded:   guarded,
+		rules:     deriveRules(c.Schema, c.ResolverRoot, c.DirectiveRoot, shapes),
+		conn:      deriveRules(c.Schema, c.ResolverRoot, c.DirectiveRoot, conn),
 		resolvers: reflect.ValueOf(c.Resolvers),
 	}
+}
+
+// Guarded are edges direct rendering follows beyond those every viewer of an intervention
+// may follow (access.WithIntervention), for the viewers who read every row of their targets
+// (access.Everything: staff, by today's rules): a work order's time sheet and thread, and
+// the people on them. For any other viewer a selection through them goes to the resolvers.
+var Guarded = map[string][]string{
+	ent.TypeIntervention:   {"tempsPasses", "commentaires"},
+	ent.TypePointChecklist: {"reponduPar"},
+	ent.TypeTempsPasse:     {"technicien"},
+	ent.TypeCommentaire:    {"auteur"},
 }
 
 // Tables are the tables the renderer reads, sorted.
@@ -102,10 +133,11 @@ func (r *Renderer) Tables() []string {
 	return out
 }
 
-// reachable are the shapes of root and of what its allowed edges reach, with those edges
-// only. An allowed edge the schema lacks is a mistake of the rule: it panics at start-up.
-func reachable(all map[string]shape.Shape, allowed map[string][]string, root string) map[string]shape.Shape {
-	out := map[string]shape.Shape{}
+// reachable are the shapes of root and of what its allowed and guarded edges reach, with
+// those edges only, and which of them are guarded. An edge the schema lacks is a mistake of
+// the lists: it panics at start-up.
+func reachable(all map[string]shape.Shape, allowed, guarded map[string][]string, root string) (map[string]shape.Shape, map[string]map[string]bool) {
+	out, guards := map[string]shape.Shape{}, map[string]map[string]bool{}
 	var visit func(typ string)
 	visit = func(typ string) {
 		if _, done := out[typ]; done {
@@ -116,12 +148,20 @@ func reachable(all map[string]shape.Shape, allowed map[string][]string, root str
 			panic(fmt.Sprintf("direct rendering: no shape for %s", typ))
 		}
 		edges := map[string]shape.Edge{}
-		for _, name := range allowed[typ] {
-			e, ok := s.Edges[name]
-			if !ok {
-				panic(fmt.Sprintf("direct rendering: %s has no edge %s", typ, name))
+		for i, names := range [][]string{allowed[typ], guarded[typ]} {
+			for _, name := range names {
+				e, ok := s.Edges[name]
+				if !ok {
+					panic(fmt.Sprintf("direct rendering: %s has no edge %s", typ, name))
+				}
+				edges[name] = e
+				if i == 1 {
+					if guards[typ] == nil {
+						guards[typ] = map[string]bool{}
+					}
+					guards[typ][name] = true
+				}
 			}
-			edges[name] = e
 		}
 		s.Edges = edges
 		out[typ] = s
@@ -130,7 +170,7 @@ func reachable(all map[string]shape.Shape, allowed map[string][]string, root str
 		}
 	}
 	visit(root)
-	return out
+	return out, guards
 }
 
 // nodeField is one field of a rendered intervention, under its response key: a column of the
@@ -153,6 +193,20 @@ type Plan struct {
 	// bound are the resolvers of the fields they compute, bound to the server's (by field
 	// index).
 	bound []boundResolver
+	// guards are the types reached through guarded edges: the plan holds for the viewers
+	// who read all their rows (Admits).
+	guards []string
+}
+
+// Admits reports whether the plan holds for v: he reads every row of the types it reaches
+// through guarded edges, as the statement does.
+func (p Plan) Admits(v *viewer.Viewer) bool {
+	for _, typ := range p.guards {
+		if !access.Everything(typ, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // compiler turns selections into SQL; it fails (ok false) on anything it does not know.
@@ -160,6 +214,7 @@ type compiler struct {
 	*Renderer
 	opCtx   *graphql.OperationContext
 	aliases int
+	guards  map[string]bool // the types reached through guarded edges
 }
 
 func (c *compiler) alias() string {
@@ -184,14 +239,19 @@ func (r *Renderer) fieldDef(typ string, f graphql.CollectedField) (*ast.FieldDef
 	return r.schema.Types[typ].Fields.ForName(f.Name), rule, true
 }
 
-// object is the SQL of a JSON object of type typ for the row alias, with the fields sel asks,
-// as compact text: json_build_object and json_agg write a space around every colon and
-// after every comma, a tenth of a page of the list.
+// object is the SQL of a JSON object of type typ for the row alias, with the fields sel asks.
 func (c *compiler) object(typ, alias string, sel ast.SelectionSet) (string, bool) {
+	return c.objectOf(typ, sel, func(f graphql.CollectedField) (string, bool) { return c.field(typ, alias, f) })
+}
+
+// objectOf is the SQL of a JSON object of type typ with the fields sel asks, each the value
+// value writes, as compact text: json_build_object and json_agg write a space around every
+// colon and after every comma, a tenth of a page of the list.
+func (c *compiler) objectOf(typ string, sel ast.SelectionSet, value func(graphql.CollectedField) (string, bool)) (string, bool) {
 	fields := graphql.CollectFields(c.opCtx, sel, c.implementors(typ))
 	parts := make([]string, 0, len(fields))
 	for i, f := range fields {
-		expr, ok := c.field(typ, alias, f)
+		expr, ok := value(f)
 		if !ok {
 			return "", false
 		}
@@ -212,12 +272,23 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 	if f.Name == "__typename" {
 		return "'\"" + typ + "\"'::json", true
 	}
-	def, rule, ok := c.fieldDef(typ, f)
 	s, known := c.shapes[typ]
-	if !ok || !known {
+	if !known {
+		return "", false
+	}
+	if e, ok := s.Edges[f.Name]; ok && e.List() {
+		if def := c.schema.Types[typ].Fields.ForName(f.Name); def != nil && strings.HasSuffix(def.Type.Name(), "Connection") {
+			return c.connection(typ, alias, f, def.Type.Name(), e)
+		}
+	}
+	def, rule, ok := c.fieldDef(typ, f)
+	if !ok {
 		return "", false
 	}
 	if e, ok := s.Edges[f.Name]; ok {
+		if c.guarded[typ][f.Name] {
+			c.guards[e.Target] = true
+		}
 		target := c.shapes[e.Target]
 		child := c.alias()
 		obj, ok := c.object(e.Target, child, f.Selections)
@@ -237,10 +308,78 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s WHERE %s.%s = %s.id), '[]')",
 			obj, strings.Join(order, ", "), target.Table, child, child, e.ChildKey, alias), true
 	}
-	if rule.column == "" || def.Type.Elem != nil {
+	switch {
+	case rule.column == "":
 		return "", false
+	case def.Type.Elem != nil:
+		// A list of texts kept as a JSON array ([]string): the executor writes nil as null.
+		if !rule.texts || def.Type.NonNull || def.Type.Elem.Elem != nil || def.Type.Elem.Name() != "String" {
+			return "", false
+		}
+		col := alias + "." + rule.column
+		return fmt.Sprintf(`CASE WHEN %[1]s IS NULL OR json_typeof(%[1]s::json) <> 'array' THEN NULL ELSE (SELECT '[' || COALESCE(string_agg(to_json(e)::text, ',' ORDER BY n), '') || ']' FROM json_array_elements_text(%[1]s::json) WITH ORDINALITY AS x(e, n)) END`, col), true
 	}
 	return c.leaf(alias+"."+rule.column, def.Type.Name(), rule.zeroed)
+}
+
+// connection is the SQL of the connection of the list edge e of typ named by f
+// (Intervention.commentaires(first: 20)) on the row alias: its count and its first rows,
+// in the order the resolvers page them when no orderBy is given (entgql's: by id). Only
+// `first`, as a literal, is taken; a filter, an order, a cursor, a page's information or
+// an edge's cursor go to the resolvers.
+func (c *compiler) connection(typ, alias string, f graphql.CollectedField, connType string, e shape.Edge) (string, bool) {
+	rule := c.rules[typ].fields[f.Name]
+	if f.IsDeferred() || !rule.free || rule.resolver != "" {
+		return "", false
+	}
+	limit := ""
+	for _, a := range f.Arguments {
+		if a.Name != "first" || a.Value == nil || a.Value.Kind != ast.IntValue {
+			return "", false
+		}
+		n, err := strconv.Atoi(a.Value.Raw)
+		if err != nil || n < 0 {
+			return "", false
+		}
+		limit = " LIMIT " + strconv.Itoa(n)
+	}
+	if c.guarded[typ][f.Name] {
+		c.guards[e.Target] = true
+	}
+	target := c.shapes[e.Target]
+	id := target.Columns[0]
+	return c.objectOf(connType, f.Selections, func(cf graphql.CollectedField) (string, bool) {
+		if cf.IsDeferred() || !c.written(connType, cf.Name) {
+			return "", false
+		}
+		switch cf.Name {
+		case "__typename":
+			return "'\"" + connType + "\"'", true
+		case "totalCount":
+			child := c.alias()
+			return fmt.Sprintf("(SELECT count(*) FROM %s %s WHERE %s.%s = %s.%s)", target.Table, child, child, e.ChildKey, alias, id), true
+		case "edges":
+			edgeType := c.schema.Types[connType].Fields.ForName("edges").Type.Name()
+			rows, child := c.alias(), c.alias()
+			obj, ok := c.objectOf(edgeType, cf.Selections, func(ef graphql.CollectedField) (string, bool) {
+				switch {
+				case ef.IsDeferred() || !c.written(edgeType, ef.Name):
+					return "", false
+				case ef.Name == "__typename":
+					return "'\"" + edgeType + "\"'", true
+				case ef.Name == "node":
+					return c.object(e.Target, child, ef.Selections)
+				}
+				return "", false
+			})
+			if !ok {
+				return "", false
+			}
+			return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s.%s) || ']' FROM (SELECT * FROM %s %s WHERE %s.%s = %s.%s ORDER BY %s.%s%s) %s), '[]')",
+				obj, child, id, target.Table, rows, rows, e.ChildKey, alias, id, rows, id, limit, child), true
+		}
+		return "", false
+	})
 }
 
 // leaf is the SQL of a scalar or enum value as the executor writes it: IDs as strings, times
@@ -249,7 +388,7 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 // plain value (zeroed). Strings still need fixEscapes.
 func (r *Renderer) leaf(col, typ string, zeroed bool) (string, bool) {
 	if zeroed && typ != "Time" {
-		zero := map[string]string{"ID": "0", "Int": "0", "Boolean": "false"}[typ]
+		zero := map[string]string{"ID": "0", "Int": "0", "Float": "0", "Boolean": "false"}[typ]
 		if zero == "" {
 			zero = "''" // strings and enums
 		}
@@ -260,6 +399,10 @@ func (r *Renderer) leaf(col, typ string, zeroed bool) (string, bool) {
 		return "to_json(" + col + "::text)", true
 	case "String", "Int", "Boolean":
 		return "to_json(" + col + ")", true
+	case "Float":
+		// PostgreSQL writes a double as the executor (Go's %g) does from 1e-4 to 1e6; a
+		// value outside is marked unwritable, and the resolvers answer (Columns).
+		return fmt.Sprintf(`CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s = 0 OR abs(%[1]s) >= 1e-4 AND abs(%[1]s) < 1e6 THEN to_json(%[1]s)::text ELSE chr(%[2]d) END`, col, unwritable), true
 	case "Time":
 		col = "NULLIF(" + col + ", '0001-01-01 00:00:00+00')"
 		return fmt.Sprintf(`to_json(to_char(%[1]s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || rtrim(to_char(%[1]s, '.US'), '.0') || 'Z')`, col), true
@@ -277,7 +420,7 @@ const RootRef = `"` + entintervention.Table + `"`
 // Plan compiles the selections of an intervention into the JSON columns a query of
 // interventions adds to its rows (Modifier); ok is false for a selection it does not take.
 func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (p Plan, ok bool) {
-	c := &compiler{Renderer: r, opCtx: opCtx}
+	c := &compiler{Renderer: r, opCtx: opCtx, guards: map[string]bool{}}
 	for _, f := range graphql.CollectFields(opCtx, sel, r.implementors("Intervention")) {
 		nf := nodeField{key: f.Alias, column: -1}
 		def, rule, ok := r.fieldDef("Intervention", f)
@@ -308,6 +451,10 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 	}
 	p.column = joinColumns(p.exprs, p.kpis)
 	p.bound = p.bind(r)
+	for typ := range c.guards {
+		p.guards = append(p.guards, typ)
+	}
+	slices.Sort(p.guards)
 	return p, true
 }
 
@@ -365,16 +512,24 @@ func (p Plan) Modifier() func(*entsql.Selector) {
 	}
 }
 
+// unwritable is the byte a value the statement cannot write as the executor does is
+// rendered as: JSON text never holds it raw.
+const unwritable = 2
+
+// ErrUnwritable is the error of Columns for a row holding a value direct rendering cannot
+// write as the executor does: the resolvers must answer.
+var ErrUnwritable = errors.New("a value direct rendering cannot write")
+
 // Columns are the rendered values of iv, in the plan's order, with the escapes fixed
-// (FixEscapes); ok is false when the row was not read with them. They share the row's
-// text: splitting copies nothing.
-func (p Plan) Columns(iv *ent.Intervention) ([]string, bool) {
+// (FixEscapes); an error when the row was not read with them or holds a value they cannot
+// write (ErrUnwritable). They share the row's text: splitting copies nothing.
+func (p Plan) Columns(iv *ent.Intervention) ([]string, error) {
 	if len(p.exprs) == 0 {
-		return nil, true
+		return nil, nil
 	}
 	v, err := iv.Value(renderColumn)
 	if err != nil {
-		return nil, false
+		return nil, errNoColumns
 	}
 	if u, ok := v.(*entsql.UnknownType); ok {
 		v = *u
@@ -386,15 +541,20 @@ func (p Plan) Columns(iv *ent.Intervention) ([]string, bool) {
 	case []byte:
 		raw = string(v)
 	default:
-		return nil, false
+		return nil, errNoColumns
+	}
+	if strings.IndexByte(raw, unwritable) >= 0 {
+		return nil, ErrUnwritable
 	}
 	out := strings.Split(raw, "\x01")
 	if len(out) != len(p.exprs) {
-		return nil, false
+		return nil, errNoColumns
 	}
 	FixEscapes(out)
-	return out, true
+	return out, nil
 }
+
+var errNoColumns = errors.New("the rows came without their rendered columns")
 
 // Facts are what the KPIs of iv are computed from: its row and the plan's last columns.
 func (p Plan) Facts(iv *ent.Intervention, cols []string) (intervention.Facts, error) {

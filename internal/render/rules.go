@@ -30,11 +30,15 @@ type fieldRule struct {
 	// plain: no arguments and no directive that acts at run time, on the field's definition
 	// (or that of an interface it implements), on its object type or on its own type.
 	plain bool
+	// free: no directive that acts at run time, as for plain (arguments allowed).
+	free bool
 	// column is the table's column the executor hands out as it is (a field of the ent
 	// struct, without resolver or method), with zeroed set when ent reads NULL into a plain
 	// value; empty otherwise.
 	column string
 	zeroed bool
+	// texts: the column is a JSON array of texts ([]string).
+	texts bool
 	// resolver is the method of the type's resolver interface that computes the field, if
 	// any, and out its result type.
 	resolver string
@@ -119,17 +123,20 @@ func deriveRules(schema *ast.Schema, resolverRoot, directiveRoot reflect.Type, m
 			if strings.HasPrefix(f.Name, "__") {
 				continue
 			}
-			r := fieldRule{plain: len(f.Arguments) == 0 && !acts(f.Directives, runtime) && !acts(def.Directives, runtime)}
+			r := fieldRule{free: !acts(f.Directives, runtime) && !acts(def.Directives, runtime)}
 			if t := schema.Types[f.Type.Name()]; t != nil && acts(t.Directives, runtime) {
-				r.plain = false
+				r.free = false
 			}
+			args := len(f.Arguments) > 0
 			for _, iface := range def.Interfaces {
 				if idef := schema.Types[iface]; idef != nil {
-					if fi := idef.Fields.ForName(f.Name); fi != nil && (len(fi.Arguments) > 0 || acts(fi.Directives, runtime)) {
-						r.plain = false
+					if fi := idef.Fields.ForName(f.Name); fi != nil {
+						args = args || len(fi.Arguments) > 0
+						r.free = r.free && !acts(fi.Directives, runtime)
 					}
 				}
 			}
+			r.plain = r.free && !args
 			switch m, resolved := methodNamed(resolvers, f.Name); {
 			case resolved:
 				r.resolver, r.out = m.Name, m.Type.Out(0)
@@ -139,6 +146,7 @@ func deriveRules(schema *ast.Schema, resolverRoot, directiveRoot reflect.Type, m
 				sf, ok := structFields[norm(f.Name)]
 				if tag, _, _ := strings.Cut(sf.Tag.Get("json"), ","); ok && rules.handedOut[tag] {
 					r.column, r.zeroed = tag, sf.Type.Kind() != reflect.Pointer
+					r.texts = sf.Type == reflect.TypeFor[[]string]()
 				}
 			}
 			rules.fields[f.Name] = r
