@@ -24,15 +24,15 @@ import (
 // fixture is two client companies, each with a client user, an equipment and interventions,
 // a technician, staff, and a part with its ledger.
 type fixture struct {
-	env                          *apptest.Env
-	admin, tech, clientA, client *ent.User
-	socA, socB                   *ent.Societe
-	eqA, eqB                     *ent.Equipement
-	technicien                   *ent.Technicien
-	piece                        *ent.Piece
-	prevue                       time.Time
-	ivA                          []*ent.Intervention
-	ivB                          *ent.Intervention
+	env                  *apptest.Env
+	admin, tech, clientA *ent.User
+	socA, socB           *ent.Societe
+	eqA, eqB             *ent.Equipement
+	technicien           *ent.Technicien
+	piece                *ent.Piece
+	prevue               time.Time
+	ivA                  []*ent.Intervention
+	ivB                  *ent.Intervention
 }
 
 func newFixture(t *testing.T, configure ...func(*config.Config)) *fixture {

@@ -81,7 +81,11 @@ func (e exportRoutes) serve(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetWriteDeadline(time.Now().Add(exportWriteTimeout))
 	w.WriteHeader(http.StatusOK)
 	if err := job.Write(ctx, w, rc.Flush); err != nil {
-		e.log.ErrorContext(ctx, "export failed after its first bytes", "file", file, "error", err)
+		level := slog.LevelError
+		if ctx.Err() != nil {
+			level = slog.LevelInfo // the client went away
+		}
+		e.log.Log(ctx, level, "export cut after its first bytes", "file", file, "error", err)
 		// The status is sent: only cutting the connection tells the client that the file
 		// is incomplete, instead of leaving him a well-formed but short one.
 		panic(http.ErrAbortHandler)
