@@ -203,6 +203,7 @@ func TestInterventionsCSV(t *testing.T) {
 			{"BadToken", "x.y.z", "interventions.csv", nil, http.StatusUnauthorized, "UNAUTHENTICATED", ""},
 			{"BadJSON", admin, "interventions.csv", url.Values{"where": {`{"statut":`}}, http.StatusBadRequest, "BAD_USER_INPUT", "where"},
 			{"UnknownFilter", admin, "interventions.csv", url.Values{"where": {`{"statu":"OUVERTE"}`}}, http.StatusBadRequest, "BAD_USER_INPUT", "where"},
+			{"BadEnum", admin, "interventions.csv", url.Values{"where": {`{"or":[{"statutIn":["OUVERTE","ouverte"]}]}`}}, http.StatusBadRequest, "BAD_USER_INPUT", `"ouverte" is not a InterventionStatut`},
 			{"BadOrder", admin, "interventions.csv", url.Values{"orderBy": {`[{"field":"NOPE"}]`}}, http.StatusBadRequest, "BAD_USER_INPUT", "orderBy"},
 			{"BadSeparator", admin, "interventions.csv", url.Values{"sep": {"tab"}}, http.StatusBadRequest, "BAD_USER_INPUT", "sep"},
 			{"NoSuchExport", admin, "equipements.csv", nil, http.StatusNotFound, "NOT_FOUND", ""},
@@ -475,6 +476,15 @@ func TestSignedLink(t *testing.T) {
 		a := get(t, f.env.URL+link.URL, "")
 		if a.status != http.StatusForbidden || !strings.Contains(string(a.body), "expiré") {
 			t.Errorf("status %d %s, want 403 saying the link expired", a.status, a.body)
+		}
+	})
+	t.Run("UserDeactivated", func(t *testing.T) {
+		tech := f.env.User(t, "Parti", domain.RoleTechnicien)
+		var got struct{ ExportInterventionsLink struct{ URL string } }
+		f.env.As(t, tech).MustData(`{ exportInterventionsLink(format: XLSX) { url } }`, nil, &got)
+		f.env.Client.User.UpdateOne(tech).SetIsActive(false).SaveX(f.env.Sys)
+		if a := get(t, f.env.URL+got.ExportInterventionsLink.URL, ""); a.status != http.StatusUnauthorized {
+			t.Errorf("status %d, want 401 for the link of a deactivated user: %s", a.status, a.body)
 		}
 	})
 	t.Run("TooLarge", func(t *testing.T) {

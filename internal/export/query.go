@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"reflect"
 
 	"entgo.io/contrib/entgql"
 
@@ -25,6 +26,9 @@ func decodeJSON(q url.Values, name string, v any) (bool, error) {
 	}
 	if d.More() {
 		return false, domain.Errorf(domain.CodeBadUserInput, "parameter %s: one JSON value expected", name)
+	}
+	if err := checkEnums(reflect.ValueOf(v)); err != nil {
+		return false, domain.Errorf(domain.CodeBadUserInput, "parameter %s: %v", name, err)
 	}
 	return true, nil
 }
