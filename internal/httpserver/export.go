@@ -17,6 +17,11 @@ import (
 // largest size allowed takes longer to write than an ordinary answer.
 const exportWriteTimeout = 15 * time.Minute
 
+// maxConcurrentExports bounds the exports written at once: each holds a connection to the
+// database and up to some 60 MiB (an XLSX, BENCHMARKS.md) for seconds; the others are asked
+// to retry.
+const maxConcurrentExports = 4
+
 // exportRoutes serves GET /export/<kind>.<csv|xlsx> (internal/export): with the bearer token,
 // or by a signed link (exportInterventionsLink, …) that runs the export as the user it was
 // made for.
@@ -25,6 +30,8 @@ type exportRoutes struct {
 	auth *auth.Service
 	log  *slog.Logger
 	now  func() time.Time
+	// slots holds one token per export being written.
+	slots chan struct{}
 }
 
 func (e exportRoutes) register(mux *http.ServeMux) {
@@ -66,6 +73,14 @@ func (e exportRoutes) serve(w http.ResponseWriter, r *http.Request) {
 	req, err := export.ParseRequest(file, q)
 	if err != nil {
 		e.fail(w, r, err)
+		return
+	}
+	select {
+	case e.slots <- struct{}{}:
+		defer func() { <-e.slots }()
+	default:
+		w.Header().Set("Retry-After", "10")
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "trop d'exports en cours : réessayez dans quelques secondes", "code": string(domain.CodeRateLimited)})
 		return
 	}
 	job, err := e.svc.Prepare(ctx, req)

@@ -69,7 +69,7 @@ func NewHandler(d Deps) http.Handler {
 		Suggestions:    !d.Config.Production(),
 	})))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
-	exportRoutes{svc: d.Exports, auth: d.Auth, log: d.Logger, now: d.Now}.register(mux)
+	exportRoutes{svc: d.Exports, auth: d.Auth, log: d.Logger, now: d.Now, slots: make(chan struct{}, maxConcurrentExports)}.register(mux)
 	authRoutes{svc: d.Auth, recovery: d.Recovery, client: d.DB.Ent, log: d.Logger,
 		limit:  newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now),
 		resets: newLoginLimiter(auth.ResetsPerHour, d.Auth.Tokens.Now),
