@@ -70,8 +70,6 @@ type Request struct {
 	Kind   Kind
 	Format Format
 	Sep    Separator
-	// Query holds the parameters as given (what a signed link signs).
-	Query url.Values
 
 	interventions interventionsQuery
 	mouvements    mouvementsQuery
@@ -82,7 +80,7 @@ type Request struct {
 // q. Errors: NOT_FOUND (no such export), BAD_USER_INPUT naming the parameter at fault.
 func ParseRequest(file string, q url.Values) (*Request, error) {
 	name, ext, ok := strings.Cut(file, ".")
-	r := &Request{Kind: Kind(name), Format: Format(strings.ToLower(ext)), Query: q}
+	r := &Request{Kind: Kind(name), Format: Format(strings.ToLower(ext))}
 	if !ok || (r.Format != CSV && r.Format != XLSX) {
 		return nil, domain.Errorf(domain.CodeNotFound, "no export %q: the file ends in .csv or .xlsx", file)
 	}
