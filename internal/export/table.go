@@ -42,7 +42,6 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // amounts in dirhams with the decimal separator that goes with the field separator (a comma
 // when fields are separated by semicolons, as French Excel expects).
 type csvSink struct {
-	out     io.Writer
 	w       *csv.Writer
 	decimal string
 	zone    localtime.Zone
@@ -54,7 +53,7 @@ func newCSVSink(out io.Writer, sep Separator, zone localtime.Zone, flusher func(
 		return nil, fmt.Errorf("writing the BOM: %w", err)
 	}
 	w := csv.NewWriter(out)
-	s := &csvSink{out: out, w: w, decimal: ".", zone: zone, flusher: flusher}
+	s := &csvSink{w: w, decimal: ".", zone: zone, flusher: flusher}
 	if sep == Semicolon {
 		w.Comma, s.decimal = ';', ","
 	}
