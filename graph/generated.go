@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/stats"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -271,6 +272,12 @@ type ComplexityRoot struct {
 	EquipementEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ExportLink struct {
+		ExpiresAt func(childComplexity int) int
+		Lignes    func(childComplexity int) int
+		URL       func(childComplexity int) int
 	}
 
 	HistoriqueIntervention struct {
@@ -635,28 +642,31 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		CandidatsIntervention func(childComplexity int, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) int
-		ChecklistModeles      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) int
-		Competences           func(childComplexity int) int
-		Contrats              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
-		DemandesIntervention  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) int
-		Documents             func(childComplexity int, interventionID int) int
-		Equipements           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
-		Interventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		MaintenanceStats      func(childComplexity int, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) int
-		Me                    func(childComplexity int) int
-		MouvementsStock       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) int
-		Node                  func(childComplexity int, id int) int
-		Nodes                 func(childComplexity int, ids []int) int
-		Notifications         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
-		Pieces                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
-		PlanningForecast      func(childComplexity int, from time.Time, to time.Time) int
-		Plannings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
-		SchedulerRuns         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
-		Societes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
-		Techniciens           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
-		Users                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		ValeurStockCentimes   func(childComplexity int) int
+		CandidatsIntervention     func(childComplexity int, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) int
+		ChecklistModeles          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) int
+		Competences               func(childComplexity int) int
+		Contrats                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContratOrder, where *ent.ContratWhereInput) int
+		DemandesIntervention      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) int
+		Documents                 func(childComplexity int, interventionID int) int
+		Equipements               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
+		ExportInterventionsLink   func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.InterventionWhereInput, orderBy []*ent.InterventionOrder) int
+		ExportMouvementsStockLink func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.MouvementStockWhereInput, orderBy []*ent.MouvementStockOrder) int
+		ExportStatsLink           func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) int
+		Interventions             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		MaintenanceStats          func(childComplexity int, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) int
+		Me                        func(childComplexity int) int
+		MouvementsStock           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MouvementStockOrder, where *ent.MouvementStockWhereInput) int
+		Node                      func(childComplexity int, id int) int
+		Nodes                     func(childComplexity int, ids []int) int
+		Notifications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
+		Pieces                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
+		PlanningForecast          func(childComplexity int, from time.Time, to time.Time) int
+		Plannings                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
+		SchedulerRuns             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
+		Societes                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SocieteOrder, where *ent.SocieteWhereInput) int
+		Techniciens               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
+		Users                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		ValeurStockCentimes       func(childComplexity int) int
 	}
 
 	SchedulerRun struct {
@@ -993,6 +1003,9 @@ type QueryResolver interface {
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
 	ChecklistModeles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) (*ent.ChecklistModeleConnection, error)
+	ExportInterventionsLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.InterventionWhereInput, orderBy []*ent.InterventionOrder) (*export.Link, error)
+	ExportMouvementsStockLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.MouvementStockWhereInput, orderBy []*ent.MouvementStockOrder) (*export.Link, error)
+	ExportStatsLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) (*export.Link, error)
 	DemandesIntervention(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) (*ent.DemandeInterventionConnection, error)
 	CandidatsIntervention(ctx context.Context, interventionID int, competenceID *int, niveauMin *domain.NiveauCompetence, first *int) ([]*model.CandidatIntervention, error)
 	MaintenanceStats(ctx context.Context, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) (*stats.Result, error)
@@ -1975,6 +1988,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EquipementEdge.Node(childComplexity), true
+
+	case "ExportLink.expiresAt":
+		if e.ComplexityRoot.ExportLink.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportLink.ExpiresAt(childComplexity), true
+	case "ExportLink.lignes":
+		if e.ComplexityRoot.ExportLink.Lignes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportLink.Lignes(childComplexity), true
+	case "ExportLink.url":
+		if e.ComplexityRoot.ExportLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportLink.URL(childComplexity), true
 
 	case "HistoriqueIntervention.ancienStatut":
 		if e.ComplexityRoot.HistoriqueIntervention.AncienStatut == nil {
@@ -4141,6 +4173,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Equipements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EquipementOrder), args["where"].(*ent.EquipementWhereInput)), true
+	case "Query.exportInterventionsLink":
+		if e.ComplexityRoot.Query.ExportInterventionsLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportInterventionsLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportInterventionsLink(childComplexity, args["format"].(model.ExportFormat), args["separateur"].(*model.ExportSeparateur), args["where"].(*ent.InterventionWhereInput), args["orderBy"].([]*ent.InterventionOrder)), true
+	case "Query.exportMouvementsStockLink":
+		if e.ComplexityRoot.Query.ExportMouvementsStockLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportMouvementsStockLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportMouvementsStockLink(childComplexity, args["format"].(model.ExportFormat), args["separateur"].(*model.ExportSeparateur), args["where"].(*ent.MouvementStockWhereInput), args["orderBy"].([]*ent.MouvementStockOrder)), true
+	case "Query.exportStatsLink":
+		if e.ComplexityRoot.Query.ExportStatsLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportStatsLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportStatsLink(childComplexity, args["format"].(model.ExportFormat), args["separateur"].(*model.ExportSeparateur), args["from"].(time.Time), args["to"].(time.Time), args["groupBy"].([]domain.StatsGroupBy), args["where"].(*ent.InterventionWhereInput), args["equipements"].(*ent.EquipementWhereInput)), true
 	case "Query.interventions":
 		if e.ComplexityRoot.Query.Interventions == nil {
 			break
@@ -5356,7 +5421,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "ent.graphqls" "export.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5664,6 +5729,7 @@ type Subscription {
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "export.graphqls", Input: sourceData("export.graphqls"), BuiltIn: false},
 	{Name: "requests.graphqls", Input: sourceData("requests.graphqls"), BuiltIn: false},
 	{Name: "skills.graphqls", Input: sourceData("skills.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
@@ -6106,6 +6172,18 @@ func (ec *executionContext) childFields_EquipementEdge(ctx context.Context, fiel
 		return ec.fieldContext_EquipementEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EquipementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ExportLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_ExportLink_url(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ExportLink_expiresAt(ctx, field)
+	case "lignes":
+		return ec.fieldContext_ExportLink_lignes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExportLink", field.Name)
 }
 
 func (ec *executionContext) childFields_HistoriqueIntervention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9179,6 +9257,144 @@ func (ec *executionContext) field_Query_equipements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportInterventionsLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ExportFormat, error) {
+			return ec.unmarshalNExportFormat2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "separateur",
+		func(ctx context.Context, v any) (*model.ExportSeparateur, error) {
+			return ec.unmarshalOExportSeparateur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportSeparateur(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["separateur"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
+			return ec.unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.InterventionOrder, error) {
+			return ec.unmarshalOInterventionOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportMouvementsStockLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ExportFormat, error) {
+			return ec.unmarshalNExportFormat2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "separateur",
+		func(ctx context.Context, v any) (*model.ExportSeparateur, error) {
+			return ec.unmarshalOExportSeparateur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportSeparateur(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["separateur"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MouvementStockWhereInput, error) {
+			return ec.unmarshalOMouvementStockWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.MouvementStockOrder, error) {
+			return ec.unmarshalOMouvementStockOrder2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStockOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportStatsLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ExportFormat, error) {
+			return ec.unmarshalNExportFormat2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "separateur",
+		func(ctx context.Context, v any) (*model.ExportSeparateur, error) {
+			return ec.unmarshalOExportSeparateur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportSeparateur(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["separateur"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]domain.StatsGroupBy, error) {
+			return ec.unmarshalOStatsGroupBy2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐStatsGroupByᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
+			return ec.unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "equipements",
+		func(ctx context.Context, v any) (*ent.EquipementWhereInput, error) {
+			return ec.unmarshalOEquipementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipements"] = arg6
 	return args, nil
 }
 
@@ -13983,6 +14199,75 @@ func (ec *executionContext) _EquipementEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_EquipementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EquipementEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ExportLink_url(ctx context.Context, field graphql.CollectedField, obj *export.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportLink_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportLink_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExportLink_expiresAt(ctx context.Context, field graphql.CollectedField, obj *export.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportLink_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportLink_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExportLink_lignes(ctx context.Context, field graphql.CollectedField, obj *export.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportLink_lignes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lignes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportLink_lignes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportLink", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HistoriqueIntervention_id(ctx context.Context, field graphql.CollectedField, obj *ent.HistoriqueIntervention) (ret graphql.Marshaler) {
@@ -24512,6 +24797,156 @@ func (ec *executionContext) fieldContext_Query_checklistModeles(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_checklistModeles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportInterventionsLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportInterventionsLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportInterventionsLink(ctx, fc.Args["format"].(model.ExportFormat), fc.Args["separateur"].(*model.ExportSeparateur), fc.Args["where"].(*ent.InterventionWhereInput), fc.Args["orderBy"].([]*ent.InterventionOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *export.Link) graphql.Marshaler {
+			return ec.marshalNExportLink2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋexportᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportInterventionsLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportInterventionsLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportMouvementsStockLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportMouvementsStockLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportMouvementsStockLink(ctx, fc.Args["format"].(model.ExportFormat), fc.Args["separateur"].(*model.ExportSeparateur), fc.Args["where"].(*ent.MouvementStockWhereInput), fc.Args["orderBy"].([]*ent.MouvementStockOrder))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *export.Link
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *export.Link
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *export.Link) graphql.Marshaler {
+			return ec.marshalNExportLink2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋexportᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportMouvementsStockLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportMouvementsStockLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportStatsLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportStatsLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportStatsLink(ctx, fc.Args["format"].(model.ExportFormat), fc.Args["separateur"].(*model.ExportSeparateur), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["groupBy"].([]domain.StatsGroupBy), fc.Args["where"].(*ent.InterventionWhereInput), fc.Args["equipements"].(*ent.EquipementWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *export.Link) graphql.Marshaler {
+			return ec.marshalNExportLink2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋexportᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportStatsLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportStatsLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -53002,6 +53437,49 @@ func (ec *executionContext) _EquipementEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var exportLinkImplementors = []string{"ExportLink"}
+
+func (ec *executionContext) _ExportLink(ctx context.Context, sel ast.SelectionSet, obj *export.Link) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExportLink")
+		case "url":
+			out.Values[i] = ec._ExportLink_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ExportLink_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lignes":
+			out.Values[i] = ec._ExportLink_lignes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var historiqueInterventionImplementors = []string{"HistoriqueIntervention", "Node"}
 
 func (ec *executionContext) _HistoriqueIntervention(ctx context.Context, sel ast.SelectionSet, obj *ent.HistoriqueIntervention) graphql.Marshaler {
@@ -55426,6 +55904,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checklistModeles(ctx, field)
 				})
+		case "exportInterventionsLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportInterventionsLink(ctx, field)
+				})
+		case "exportMouvementsStockLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportMouvementsStockLink(ctx, field)
+				})
+		case "exportStatsLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportStatsLink(ctx, field)
+				})
 		case "demandesIntervention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -57612,6 +58108,24 @@ func (ec *executionContext) unmarshalNEquipementWhereInput2ᚖgithubᚗcomᚋmif
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNExportFormat2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportFormat(ctx context.Context, v any) (model.ExportFormat, error) {
+	var res model.ExportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportFormat2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportFormat(ctx context.Context, sel ast.SelectionSet, v model.ExportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNExportLink2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋexportᚐLink(ctx context.Context, sel ast.SelectionSet, v *export.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExportLink!")
+		return graphql.Null
+	}
+	return ec._ExportLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59672,6 +60186,22 @@ func (ec *executionContext) unmarshalOEquipementWhereInput2ᚖgithubᚗcomᚋmif
 	}
 	res, err := ec.unmarshalInputEquipementWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOExportSeparateur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportSeparateur(ctx context.Context, v any) (*model.ExportSeparateur, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ExportSeparateur)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExportSeparateur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐExportSeparateur(ctx context.Context, sel ast.SelectionSet, v *model.ExportSeparateur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {

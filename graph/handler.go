@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
@@ -94,7 +95,9 @@ type Services struct {
 	Documents     *document.Store
 	Notifications *notify.Service
 	Stats         *stats.Service
-	Events        *pubsub.Bus
+	// Exports serves /export/… and signs the links of the export fields.
+	Exports *export.Service
+	Events  *pubsub.Bus
 	// Now is the clock of what the API computes from the time (KPIs, the enRetard filter).
 	Now func() time.Time
 }
@@ -116,6 +119,7 @@ func NewServer(o Options) *handler.Server {
 		interventions: o.Services.Interventions,
 		equipements:   o.Services.Equipements,
 		stats:         o.Services.Stats,
+		exports:       o.Services.Exports,
 		techniciens:   o.Services.Techniciens,
 		plannings:     o.Services.Plannings,
 		stock:         o.Services.Stock,

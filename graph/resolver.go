@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
@@ -53,6 +54,7 @@ type Resolver struct {
 	documents     *document.Store
 	notifications *notify.Service
 	stats         *stats.Service
+	exports       *export.Service
 	events        *pubsub.Bus
 	now           func() time.Time
 	suggestions   bool // "Did you mean …?" in validation errors

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
@@ -107,4 +111,120 @@ type UpdateUserInput struct {
 	SocieteID *int `json:"societeId,omitempty"`
 	// true: unlink the account from its company.
 	ClearSociete *bool `json:"clearSociete,omitempty"`
+}
+
+// The kind of an export file.
+type ExportFormat string
+
+const (
+	// CSV, UTF-8 with a BOM (Excel reads the accents).
+	ExportFormatCSV ExportFormat = "CSV"
+	// An Excel workbook: typed cells (numbers, dates), header row bold and frozen.
+	ExportFormatXlsx ExportFormat = "XLSX"
+)
+
+var AllExportFormat = []ExportFormat{
+	ExportFormatCSV,
+	ExportFormatXlsx,
+}
+
+func (e ExportFormat) IsValid() bool {
+	switch e {
+	case ExportFormatCSV, ExportFormatXlsx:
+		return true
+	}
+	return false
+}
+
+func (e ExportFormat) String() string {
+	return string(e)
+}
+
+func (e *ExportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportFormat", str)
+	}
+	return nil
+}
+
+func (e ExportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The field separator of a CSV export.
+type ExportSeparateur string
+
+const (
+	// Fields separated by commas, decimals by a point.
+	ExportSeparateurVirgule ExportSeparateur = "VIRGULE"
+	// Fields separated by semicolons, decimals by a comma: what French Excel opens directly.
+	ExportSeparateurPointVirgule ExportSeparateur = "POINT_VIRGULE"
+)
+
+var AllExportSeparateur = []ExportSeparateur{
+	ExportSeparateurVirgule,
+	ExportSeparateurPointVirgule,
+}
+
+func (e ExportSeparateur) IsValid() bool {
+	switch e {
+	case ExportSeparateurVirgule, ExportSeparateurPointVirgule:
+		return true
+	}
+	return false
+}
+
+func (e ExportSeparateur) String() string {
+	return string(e)
+}
+
+func (e *ExportSeparateur) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportSeparateur(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportSeparateur", str)
+	}
+	return nil
+}
+
+func (e ExportSeparateur) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportSeparateur) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportSeparateur) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/idempotency"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -298,6 +299,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	interventions := &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: now, Log: log, Events: events, Zone: cfg.Zone,
 		RapportRequis: cfg.RapportRequis}
 	sys := viewer.SystemContext(ctx)
+	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
 	m := metrics.New(metrics.Sources{
 		DB: db.SQL,
 		PendingNotifications: func() float64 {
@@ -329,9 +331,11 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 			Notifications: &notify.Service{Client: db.Ent, Now: now, Events: events},
-			Stats:         &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now},
-			Events:        events,
-			Now:           now,
+			Stats:         statsSvc,
+			Exports: &export.Service{Client: db.Ent, Stats: statsSvc, Zone: cfg.Zone, MaxRows: cfg.ExportMaxRows,
+				Links: export.Signer{Key: []byte("exports:" + cfg.SecretKey), TTL: cfg.ExportLinkTTL, Now: now}},
+			Events: events,
+			Now:    now,
 		},
 		Websockets: graph.NewWebsockets(),
 		Recovery: &auth.Recovery{Client: db.Ent, BcryptCost: cfg.BcryptCost, LinkURL: cfg.PasswordResetURL,

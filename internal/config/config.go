@@ -77,6 +77,8 @@ type Config struct {
 	UploadDirectory string        // UPLOAD_DIRECTORY
 	MaxUploadBytes  int64         // MAX_UPLOAD_SIZE_MB, in bytes
 	UploadURLTTL    time.Duration // UPLOAD_URL_TTL: lifetime of a document's signed URL
+	ExportMaxRows   int           // EXPORT_MAX_ROWS: the most rows one export may hold
+	ExportLinkTTL   time.Duration // EXPORT_LINK_TTL: lifetime of a signed export link
 
 	EnableScheduler bool // ENABLE_SCHEDULER
 	// DirectRendering lets PostgreSQL write the interventions list and details
@@ -197,6 +199,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),
 		MaxUploadBytes:    int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
 		UploadURLTTL:      r.duration("UPLOAD_URL_TTL", 15*time.Minute),
+		ExportMaxRows:     r.intRange("EXPORT_MAX_ROWS", 100000, 1, 10000000),
+		ExportLinkTTL:     r.duration("EXPORT_LINK_TTL", 5*time.Minute),
 		EnableScheduler:   r.boolean("ENABLE_SCHEDULER", false),
 		DirectRendering:   r.boolean("GRAPHQL_DIRECT_RENDERING", true),
 		SchedulerInterval: r.duration("SCHEDULER_INTERVAL", 5*time.Minute),
@@ -258,6 +262,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if c.UploadURLTTL < time.Second || c.UploadURLTTL > MaxUploadURLTTL {
 		// Links are signed to the second: below one, a link could be dead when it arrives.
 		r.fail("UPLOAD_URL_TTL", fmt.Sprintf("is %s; expected from 1s to %.0fh (e.g. 15m)", c.UploadURLTTL, MaxUploadURLTTL.Hours()))
+	}
+	if c.ExportLinkTTL < time.Second || c.ExportLinkTTL > MaxUploadURLTTL {
+		r.fail("EXPORT_LINK_TTL", fmt.Sprintf("is %s; expected from 1s to %.0fh (e.g. 5m)", c.ExportLinkTTL, MaxUploadURLTTL.Hours()))
 	}
 	if c.SchedulerInterval < time.Second {
 		r.fail("SCHEDULER_INTERVAL", "must be at least 1s (e.g. 5m)")

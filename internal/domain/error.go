@@ -43,6 +43,9 @@ const (
 	// CodeIncompleteWork: the intervention cannot be closed yet; extensions.missing lists
 	// what it lacks (the report, required checklist points, a running time entry).
 	CodeIncompleteWork Code = "INCOMPLETE_WORK"
+	// CodeTooLarge: the answer would exceed a documented size (an export over
+	// EXPORT_MAX_ROWS rows); the same request with a narrower filter succeeds.
+	CodeTooLarge Code = "TOO_LARGE"
 )
 
 // Error is an error meant for the API's user: its Message is shown as is, so it never holds

@@ -25,6 +25,7 @@ var httpStatus = map[domain.Code]int{
 	domain.CodePasswordChangeRequired: http.StatusForbidden,
 	domain.CodeRateLimited:            http.StatusTooManyRequests,
 	domain.CodeIncompleteWork:         http.StatusConflict,
+	domain.CodeTooLarge:               http.StatusRequestEntityTooLarge,
 }
 
 // statusOf is the status a REST endpoint answers with for code c.
