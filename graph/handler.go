@@ -26,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
@@ -94,6 +95,7 @@ type Services struct {
 	Documents     *document.Store
 	Notifications *notify.Service
 	Stats         *stats.Service
+	Reports       *report.Service
 	Events        *pubsub.Bus
 	// Now is the clock of what the API computes from the time (KPIs, the enRetard filter).
 	Now func() time.Time
@@ -116,6 +118,7 @@ func NewServer(o Options) *handler.Server {
 		interventions: o.Services.Interventions,
 		equipements:   o.Services.Equipements,
 		stats:         o.Services.Stats,
+		reports:       o.Services.Reports,
 		techniciens:   o.Services.Techniciens,
 		plannings:     o.Services.Plannings,
 		stock:         o.Services.Stock,

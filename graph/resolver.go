@@ -24,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/render"
+	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
@@ -53,6 +54,7 @@ type Resolver struct {
 	documents     *document.Store
 	notifications *notify.Service
 	stats         *stats.Service
+	reports       *report.Service
 	events        *pubsub.Bus
 	now           func() time.Time
 	suggestions   bool // "Did you mean …?" in validation errors

@@ -37,6 +37,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/seed"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
@@ -308,6 +309,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		Subscribers:   func() float64 { return float64(events.Subscribers()) },
 		DirectRenders: func() float64 { return float64(graph.DirectRenders()) },
 	})
+	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
 	return httpserver.Deps{
 		Metrics: m,
 		Config:  cfg,
@@ -329,9 +331,12 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 			Notifications: &notify.Service{Client: db.Ent, Now: now, Events: events},
-			Stats:         &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now},
-			Events:        events,
-			Now:           now,
+			Stats:         statsSvc,
+			Reports: &report.Service{Client: db.Ent, Dialect: db.Dialect, Stats: statsSvc, Zone: cfg.Zone, Now: now,
+				Company: report.Company{Name: cfg.CompanyName, Address: cfg.CompanyAddress},
+				Links:   report.Links{Key: []byte("reports:" + cfg.SecretKey), Now: now}},
+			Events: events,
+			Now:    now,
 		},
 		Websockets: graph.NewWebsockets(),
 		Recovery: &auth.Recovery{Client: db.Ent, BcryptCost: cfg.BcryptCost, LinkURL: cfg.PasswordResetURL,

@@ -47,6 +47,7 @@ const readyTimeout = 2 * time.Second
 //	/         GraphiQL, its files under /graphiql/ (not in production)
 //	/auth/…   REST shim: token, refresh, logout, me, forgot-password, reset-password
 //	/static/uploads/…  documents, by signed URL
+//	/reports/…  PDF reports, by bearer token or signed URL (reports.go)
 //	/health   liveness: the process answers (no database access)
 //	/ready    readiness: the database answers; 503 otherwise
 //
@@ -68,6 +69,7 @@ func NewHandler(d Deps) http.Handler {
 		Suggestions:    !d.Config.Production(),
 	})))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
+	reportRoutes{svc: d.Reports, auth: d.Auth, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, recovery: d.Recovery, client: d.DB.Ent, log: d.Logger,
 		limit:  newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now),
 		resets: newLoginLimiter(auth.ResetsPerHour, d.Auth.Tokens.Now),
