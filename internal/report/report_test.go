@@ -12,6 +12,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/apptest"
+	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -33,9 +34,9 @@ func utc(s string) time.Time {
 	return t
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, configure ...func(*config.Config)) *world {
 	t.Helper()
-	env := apptest.New(t)
+	env := apptest.New(t, configure...)
 	env.Clock.Set(utc("2026-12-05 10:00"))
 	ctx, c := env.Sys, env.Client
 	w := &world{env: env}
@@ -320,4 +321,49 @@ func TestSignedLinks(t *testing.T) {
 			t.Errorf("code %s, want BAD_USER_INPUT", err.Code())
 		}
 	})
+}
+
+// TestReportStatements checks that the bon reads its own rows in a fixed number of
+// statements: more history, parts, time and comments on the intervention, and more work
+// elsewhere, cost no more statements. (The monthly report's figures are maintenanceStats',
+// aggregated by the database in a fixed number of statements: internal/stats.)
+func TestReportStatements(t *testing.T) {
+	// The token's check is read once and kept for the test, so that only the report counts.
+	w := newWorld(t, func(c *config.Config) { c.AuthCacheTTL = time.Hour })
+	admin := w.env.Token(t, w.admin)
+	paths := []string{bonPath(w.iv.ID)}
+	count := func(path string) int64 {
+		t.Helper()
+		w.pdfText(t, path, admin) // warms the token's check
+		before := w.env.DB.Statements()
+		w.pdfText(t, path, admin)
+		return w.env.DB.Statements() - before
+	}
+	small := make([]int64, len(paths))
+	for i, p := range paths {
+		if small[i] = count(p); small[i] == 0 {
+			t.Fatalf("%s: no statement counted", p)
+		}
+		t.Logf("%s: %d statements", p, small[i])
+	}
+	ctx, c := w.env.Sys, w.env.Client
+	tech := w.iv.QueryTechnicien().OnlyX(ctx)
+	techU := tech.QueryUser().OnlyX(ctx)
+	for i := range 5 {
+		at := utc("2026-11-03 13:00").Add(time.Duration(i) * time.Hour)
+		c.HistoriqueIntervention.Create().SetIntervention(w.iv).SetUser(w.admin).SetNouveauStatut(domain.StatutCloturee).
+			SetHorodatage(at).SetRemarque("relecture").SaveX(ctx)
+		p := c.Piece.Create().SetReference("P-" + strconv.Itoa(i)).SetDesignation("Pièce").SetPrixUnitaireCentimes(100).SaveX(ctx)
+		c.InterventionPiece.Create().SetIntervention(w.iv).SetPiece(p).SetQuantite(1).SetPrixUnitaireCentimes(100).SaveX(ctx)
+		c.TempsPasse.Create().SetIntervention(w.iv).SetTechnicien(tech).SetUser(techU).SetDebut(at).SetFin(at.Add(time.Hour)).
+			SetDureeMinutes(60).SetTauxHoraireCentimes(12000).SaveX(ctx)
+		c.Commentaire.Create().SetIntervention(w.iv).SetAuteur(w.admin).SetTexte("Suivi").SaveX(ctx)
+		c.Intervention.Create().SetTitre("Autre").SetType(domain.TypeCorrective).SetEquipement(w.eq).SetClient(w.s1).
+			SetDateCreation(at).SaveX(ctx)
+	}
+	for i, p := range paths {
+		if n := count(p); n != small[i] {
+			t.Errorf("%s: %d statements with more rows, %d before", p, n, small[i])
+		}
+	}
 }
