@@ -138,7 +138,7 @@ type field struct{ label, value string }
 func (d *doc) fields(fs []field) {
 	const col = width / 2
 	d.SetFont(family, "", smallPt+0.5)
-	labelW := 24.0
+	labelW := 30.0
 	for _, f := range fs {
 		labelW = max(labelW, d.GetStringWidth(f.label)+3)
 	}
