@@ -88,9 +88,12 @@ func (rr reportRoutes) viewerContext(r *http.Request) (context.Context, error) {
 		if err != nil {
 			return nil, err
 		}
-		return viewer.NewContext(ctx, v), nil
+		ctx = viewer.NewContext(ctx, v)
 	}
 	if v := viewer.FromContext(ctx); v != nil {
+		if v.MustChangePassword {
+			return nil, graph.ErrPasswordTemporary
+		}
 		return ctx, nil
 	}
 	if err := viewer.AuthError(ctx); err != nil {

@@ -55,7 +55,7 @@ func newWorld(t *testing.T, configure ...func(*config.Config)) *world {
 
 	w.iv = c.Intervention.Create().SetTitre("Fuite d'huile sur le compresseur").SetDescription("Fuite d'huile… à l'arrêt depuis 8 h – urgent").
 		SetType(domain.TypeCorrective).SetStatut(domain.StatutCloturee).SetPriorite(domain.PrioriteHaute).
-		SetEquipement(w.eq).SetClient(w.s1).SetTechnicien(tech).SetRapport("Joint remplacé ; essai concluant.").
+		SetEquipement(w.eq).SetClient(w.s1).SetTechnicien(tech).SetRapport("Joint remplacé ; l’essai est concluant.").
 		SetDateCreation(utc("2026-11-03 08:00")).SetDateDebut(utc("2026-11-03 09:00")).SetDateCloture(utc("2026-11-03 12:30")).
 		SaveX(ctx)
 	for _, h := range []struct {
@@ -140,6 +140,9 @@ func bonPath(id int) string { return "/reports/interventions/" + strconv.Itoa(id
 func TestBon(t *testing.T) {
 	w := newWorld(t)
 	admin, client, other := w.env.Token(t, w.admin), w.env.Token(t, w.client), w.env.Token(t, w.other)
+	temp := w.env.User(t, "Temporary", domain.RoleAdmin)
+	w.env.Client.User.UpdateOne(temp).SetMustChangePassword(true).ExecX(w.env.Sys)
+	tempToken := w.env.Token(t, temp)
 
 	t.Run("Staff", func(t *testing.T) {
 		got := w.pdfText(t, bonPath(w.iv.ID), admin)
@@ -148,7 +151,7 @@ func TestBon(t *testing.T) {
 			"Fuite d'huile sur le compresseur", "Équipement", "Compresseur à vis « Atlas »", "CMP-01",
 			"Atelier mécanique — bâtiment B", "Société Chérifienne d'Études", "Fès", "Corrective", "Haute", "Clôturée",
 			"03/11/2026 09:00", "03/11/2026 13:30", // created 08:00 UTC is 09:00 in Casablanca; closed 12:30 UTC
-			"Fuite d'huile… à l'arrêt depuis 8 h – urgent", "Joint remplacé ; essai concluant.",
+			"Fuite d'huile… à l'arrêt depuis 8 h – urgent", "Joint remplacé ; l’essai est concluant.",
 			"Ouverte", "En cours → Clôturée",
 			"Pression de sortie", "9,5 bar (attendu 6 à 8)", "Hors limites",
 			"JNT-40", "Joint torique Ø40", "150,00 MAD", "300,00 MAD",
@@ -178,6 +181,7 @@ func TestBon(t *testing.T) {
 		{"NotAPDFName", "/reports/interventions/" + strconv.Itoa(w.iv.ID), admin, http.StatusNotFound},
 		{"NoToken", bonPath(w.iv.ID), "", http.StatusUnauthorized},
 		{"BadToken", bonPath(w.iv.ID), "nope", http.StatusUnauthorized},
+		{"TemporaryPassword", bonPath(w.iv.ID), tempToken, http.StatusForbidden},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			status, h, body := w.fetch(t, c.path, c.token)
