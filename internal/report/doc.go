@@ -41,6 +41,8 @@ const (
 	lineH   = 5.0
 	textPt  = 9.0
 	smallPt = 7.5
+	// headerRoom is what the page header and a table's header line take, at most.
+	headerRoom = 45.0
 )
 
 // doc is a PDF being written, with the application's header and footer.
@@ -198,7 +200,15 @@ func (d *doc) table(cols []column, rows [][]string, none string) {
 	}
 	d.ensure(12)
 	header()
-	const lh = 4.2
+	const lh, pad = 4.2, 1.2
+	_, ph := d.GetPageSize()
+	_, _, _, bottom := d.GetMargins()
+	// A row that holds on one page never straddles two; a taller one (a long comment) is
+	// cut across pages rather than lost. The rows are placed here, not by fpdf's own page
+	// breaks, which would cut a row line by line.
+	perPage := int((ph - bottom - headerRoom) / lh)
+	d.SetAutoPageBreak(false, bottom)
+	defer d.SetAutoPageBreak(true, bottom)
 	for _, r := range rows {
 		lines := make([][]string, len(cols))
 		n := 1
@@ -206,29 +216,34 @@ func (d *doc) table(cols []column, rows [][]string, none string) {
 			lines[i] = d.SplitText(r[i], c.w-2)
 			n = max(n, len(lines[i]))
 		}
-		h := float64(n)*lh + 1.2
-		_, ph := d.GetPageSize()
-		_, _, _, bottom := d.GetMargins()
-		if d.GetY()+h > ph-bottom {
-			d.AddPage()
-			header()
-		}
-		x, y := d.GetX(), d.GetY()
-		for i, c := range cols {
-			d.Rect(x, y, c.w, h, "D")
-			if strings.HasPrefix(r[i], alertMark) {
-				d.SetTextColor(180, 20, 20)
-				d.SetFont(family, "B", smallPt+0.5)
+		for from := 0; from < n; {
+			left := n - from
+			room := int((ph - bottom - d.GetY() - pad) / lh)
+			if room < left && (room < 1 || (from == 0 && left <= perPage)) {
+				d.AddPage()
+				header()
+				room = int((ph - bottom - d.GetY() - pad) / lh)
 			}
-			for j, l := range lines[i] {
-				d.SetXY(x, y+0.6+float64(j)*lh)
-				d.CellFormat(c.w, lh, l, "", 0, c.align, false, 0, "")
+			k := max(1, min(left, room))
+			h := float64(k)*lh + pad
+			x, y := d.GetX(), d.GetY()
+			for i, c := range cols {
+				d.Rect(x, y, c.w, h, "D")
+				if strings.HasPrefix(r[i], alertMark) {
+					d.SetTextColor(180, 20, 20)
+					d.SetFont(family, "B", smallPt+0.5)
+				}
+				for j := from; j < min(from+k, len(lines[i])); j++ {
+					d.SetXY(x, y+0.6+float64(j-from)*lh)
+					d.CellFormat(c.w, lh, lines[i][j], "", 0, c.align, false, 0, "")
+				}
+				d.SetTextColor(0, 0, 0)
+				d.SetFont(family, "", smallPt+0.5)
+				x += c.w
 			}
-			d.SetTextColor(0, 0, 0)
-			d.SetFont(family, "", smallPt+0.5)
-			x += c.w
+			d.SetXY(margin, y+h)
+			from += k
 		}
-		d.SetXY(margin, y+h)
 	}
 	d.Ln(1)
 }

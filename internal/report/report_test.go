@@ -371,3 +371,27 @@ func TestReportStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestBonLongText checks that a comment taller than a page is cut across pages, not lost:
+// every numbered word of it is printed.
+func TestBonLongText(t *testing.T) {
+	w := newWorld(t)
+	words := make([]string, 400) // within the 5000 characters of a comment
+	for i := range words {
+		words[i] = "œuvré" + strconv.Itoa(i) + "…"
+	}
+	w.env.Client.Commentaire.Create().SetIntervention(w.iv).SetAuteur(w.admin).SetTexte(strings.Join(words, " ")).SaveX(w.env.Sys)
+	got := w.pdfText(t, bonPath(w.iv.ID), w.env.Token(t, w.admin))
+	printed := map[string]bool{}
+	for _, f := range strings.Fields(got) {
+		printed[f] = true
+	}
+	for _, word := range words {
+		if !printed[word] {
+			t.Errorf("%q is missing from the bon", word)
+		}
+	}
+	if !strings.Contains(got, "Page 3/3") || !strings.Contains(got, "Le technicien") {
+		t.Errorf("want three pages ending with the signatures:\n%s", got)
+	}
+}
