@@ -34,7 +34,7 @@ func utc(s string) time.Time {
 	return t
 }
 
-func newWorld(t *testing.T, configure ...func(*config.Config)) *world {
+func newWorld(t testing.TB, configure ...func(*config.Config)) *world {
 	t.Helper()
 	env := apptest.New(t, configure...)
 	env.Clock.Set(utc("2026-12-05 10:00"))
@@ -88,7 +88,7 @@ func newWorld(t *testing.T, configure ...func(*config.Config)) *world {
 }
 
 // fetch GETs path (with the bearer token when not empty).
-func (w *world) fetch(t *testing.T, path, token string) (int, http.Header, []byte) {
+func (w *world) fetch(t testing.TB, path, token string) (int, http.Header, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, w.env.URL+path, nil)
 	if err != nil {
