@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -16,21 +15,8 @@ import (
 	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
-	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/render"
-	"github.com/mifmaroc/erp/internal/stats"
 )
-
-// Service writes the reports on one database.
-type Service struct {
-	Client  *ent.Client
-	Dialect string
-	Stats   *stats.Service
-	Company Company
-	Zone    localtime.Zone
-	Now     func() time.Time
-	Links   Links
-}
 
 // Bon is the "bon d'intervention" of intervention id as the viewer of ctx sees it: an
 // intervention he may not read is NOT_FOUND, like one that does not exist, and every part
