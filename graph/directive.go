@@ -54,7 +54,7 @@ func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 		graphql.AddError(ctx, unauthenticated(ctx))
 		return graphql.Null
 	case v.MustChangePassword && !whilePasswordTemporary[name]:
-		graphql.AddError(ctx, errPasswordTemporary)
+		graphql.AddError(ctx, ErrPasswordTemporary)
 		return graphql.Null
 	}
 	return next(ctx)
@@ -63,5 +63,7 @@ func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 // whilePasswordTemporary are the root fields a session with a temporary password may use.
 var whilePasswordTemporary = map[string]bool{"me": true, "changePassword": true}
 
-var errPasswordTemporary = domain.Errorf(domain.CodePasswordChangeRequired,
+// ErrPasswordTemporary refuses a session whose password is temporary everything but me and
+// changePassword, here and on the REST routes that read data (the PDF reports).
+var ErrPasswordTemporary = domain.Errorf(domain.CodePasswordChangeRequired,
 	"your password is temporary: change it first (mutation changePassword)")

@@ -27,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
@@ -97,6 +98,7 @@ type Services struct {
 	Stats         *stats.Service
 	// Exports serves /export/… and signs the links of the export fields.
 	Exports *export.Service
+	Reports *report.Service
 	Events  *pubsub.Bus
 	// Now is the clock of what the API computes from the time (KPIs, the enRetard filter).
 	Now func() time.Time
@@ -120,6 +122,7 @@ func NewServer(o Options) *handler.Server {
 		equipements:   o.Services.Equipements,
 		stats:         o.Services.Stats,
 		exports:       o.Services.Exports,
+		reports:       o.Services.Reports,
 		techniciens:   o.Services.Techniciens,
 		plannings:     o.Services.Plannings,
 		stock:         o.Services.Stock,

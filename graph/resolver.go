@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/render"
+	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
@@ -55,6 +56,7 @@ type Resolver struct {
 	notifications *notify.Service
 	stats         *stats.Service
 	exports       *export.Service
+	reports       *report.Service
 	events        *pubsub.Bus
 	now           func() time.Time
 	suggestions   bool // "Did you mean …?" in validation errors

@@ -15,6 +15,14 @@ esac
 
 ensure_postgres
 
+# The PDF reports' tests read the documents back with pdftotext (internal/report).
+if ! command -v pdftotext >/dev/null; then
+	sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils >/dev/null
+fi
+
 echo "== tests on SQLite"
 TEST_DB=sqlite go test -count=1 -timeout 20m "$@"
 echo "== tests on PostgreSQL"

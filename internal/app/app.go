@@ -38,6 +38,7 @@ import (
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/planning"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/seed"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
@@ -334,6 +335,9 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Stats:         statsSvc,
 			Exports: &export.Service{Client: db.Ent, Stats: statsSvc, Zone: cfg.Zone, MaxRows: cfg.ExportMaxRows,
 				Links: export.Signer{Key: []byte("exports:" + cfg.SecretKey), TTL: cfg.ExportLinkTTL, Now: now}},
+			Reports: &report.Service{Client: db.Ent, Dialect: db.Dialect, Stats: statsSvc, Zone: cfg.Zone, Now: now,
+				Company: report.Company{Name: cfg.CompanyName, Address: cfg.CompanyAddress},
+				Links:   report.Links{Key: []byte("reports:" + cfg.SecretKey), Now: now}},
 			Events: events,
 			Now:    now,
 		},

@@ -109,6 +109,11 @@ type Config struct {
 	// beyond wait InflightQueueWait (INFLIGHT_QUEUE_WAIT) for a slot, then get 503.
 	MaxInflight       int
 	InflightQueueWait time.Duration
+
+	// CompanyName and CompanyAddress head the PDF reports (COMPANY_NAME, COMPANY_ADDRESS; a
+	// "|" in the address starts a new line).
+	CompanyName    string
+	CompanyAddress string
 }
 
 // DBConfig holds the connection pool settings (seed §10.9).
@@ -225,6 +230,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		InflightQueueWait: r.duration("INFLIGHT_QUEUE_WAIT", 100*time.Millisecond),
 	}
 	c.Zone = r.zone("APP_TIMEZONE", localtime.DefaultName)
+	c.CompanyName = r.str("COMPANY_NAME", "MIF Maroc")
+	c.CompanyAddress = strings.ReplaceAll(r.str("COMPANY_ADDRESS", "Service maintenance|Casablanca, Maroc"), "|", "\n")
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))
 	c.PasswordResetURL = r.str("PASSWORD_RESET_URL", "")

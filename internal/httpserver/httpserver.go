@@ -48,6 +48,7 @@ const readyTimeout = 2 * time.Second
 //	/auth/…   REST shim: token, refresh, logout, me, forgot-password, reset-password
 //	/static/uploads/…  documents, by signed URL
 //	/export/…  CSV and XLSX exports, with the token or by signed URL (internal/export)
+//	/reports/…  PDF reports, by bearer token or signed URL (reports.go)
 //	/health   liveness: the process answers (no database access)
 //	/ready    readiness: the database answers; 503 otherwise
 //
@@ -70,6 +71,7 @@ func NewHandler(d Deps) http.Handler {
 	})))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	exportRoutes{svc: d.Exports, auth: d.Auth, log: d.Logger, now: d.Now, slots: make(chan struct{}, maxConcurrentExports)}.register(mux)
+	reportRoutes{svc: d.Reports, auth: d.Auth, log: d.Logger}.register(mux)
 	authRoutes{svc: d.Auth, recovery: d.Recovery, client: d.DB.Ent, log: d.Logger,
 		limit:  newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now),
 		resets: newLoginLimiter(auth.ResetsPerHour, d.Auth.Tokens.Now),
