@@ -373,15 +373,11 @@ func TestDirectRendering(t *testing.T) {
 	for _, v := range viewers {
 		tokens[v.ID] = on.Token(t, v)
 	}
-	// Rendered directly only for the viewers who read every row of what they reach (staff):
-	// the people on time entries and comments (render.Guarded).
-	staffOnly := map[string]bool{"a work order": true, "every field of a work order": true, "no comment, no time": true}
 	compare := func(t *testing.T) {
 		for _, viewer := range viewers {
 			for _, tt := range tests {
 				t.Run(string(viewer.Role)+"/"+tt.name, func(t *testing.T) {
-					direct := tt.direct && (!staffOnly[tt.name] || viewer.Role == domain.RoleAdmin || viewer.Role == domain.RoleResponsable)
-					compareBothWays(t, on, off, tokens[viewer.ID], tt.query, tt.vars, direct)
+					compareBothWays(t, on, off, tokens[viewer.ID], tt.query, tt.vars, tt.direct)
 				})
 			}
 		}

@@ -16,7 +16,6 @@ import (
 	entintervention "github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/render"
-	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Every use of gqlgen beyond its documented handler API is in this file, so that an upgrade
@@ -126,7 +125,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	conn, ok := r.render.Connection(opCtx, field, func(sel ast.SelectionSet, path string) (render.Plan, bool) {
 		return r.plan(opCtx, field.Selections, sel, path)
 	})
-	if !ok || !conn.Node.Admits(viewer.FromContext(ctx)) {
+	if !ok {
 		return nil, nil
 	}
 	args, err := rootArgs(ctx, es, field, (*executionContext).field_Query_interventions_args)
@@ -135,7 +134,11 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	}
 	pageCtx := withSelections(ctx, field, args, conn.Selections)
 	if !conn.Node.Empty() {
-		pageCtx = context.WithValue(pageCtx, renderKey{}, conn.Node.Modifier())
+		m, err := conn.Node.Modifier(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errResolvers, err)
+		}
+		pageCtx = context.WithValue(pageCtx, renderKey{}, m)
 	}
 	pageCtx = database.Prepared(pageCtx)
 	page, err := r.Query().Interventions(pageCtx, args["after"].(*entgql.Cursor[int]), args["first"].(*int),
@@ -157,7 +160,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
 	opCtx := graphql.GetOperationContext(ctx)
 	plan, ok := r.plan(opCtx, field.Selections, field.Selections, field.Alias)
-	if !ok || !plan.Admits(viewer.FromContext(ctx)) {
+	if !ok {
 		return nil, nil
 	}
 	args, err := rootArgs(ctx, es, field, (*executionContext).field_Query_node_args)
@@ -172,7 +175,11 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 		q.Select(entintervention.FieldID)
 	}
 	if !plan.Empty() {
-		q.Modify(plan.Modifier())
+		m, err := plan.Modifier(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errResolvers, err)
+		}
+		q.Modify(m)
 	}
 	iv, err := q.Only(database.Prepared(ctx))
 	if err != nil {

@@ -454,15 +454,3 @@ var WithIntervention = map[string][]string{
 	ent.TypeTechnicien:             {"user"},
 	ent.TypeHistoriqueIntervention: {"user"},
 }
-
-// Everything reports whether v reads every row of entity typ: its rule filters nothing and
-// refuses nothing. A reader that goes around the privacy rules may read rows of typ as they
-// are for such a viewer only.
-func Everything(typ string, v *viewer.Viewer) bool {
-	r, ok := rules[typ]
-	if !ok {
-		return false
-	}
-	p, err := r(v)
-	return err == nil && p == nil
-}

@@ -13,7 +13,9 @@
 //     ent/template/shapes.tmpl), the order of list edges from their annotation in the schema;
 //   - the edges followed are those internal/access lets every viewer of an intervention
 //     follow (access.WithIntervention; TestRenderVisibility checks it per role), and the
-//     Guarded ones, for the viewers who read every row at their ends (access.Everything);
+//     Guarded ones, whose rows are filtered in the statement by the viewer's rule
+//     (access.Restrict, at each request); a hidden row where the executor would report an
+//     error (a non-null edge) hands the request to the resolvers;
 //   - a connection of a list edge (commentaires(first: 20)) is its count and its first rows
 //     in entgql's default order; anything else asked of it (a filter, an order, a cursor)
 //     goes to the resolvers;
@@ -51,7 +53,6 @@ import (
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/render/shape"
-	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Renderer compiles the selections of interventions into SQL and writes what the database
@@ -62,8 +63,8 @@ type Renderer struct {
 	// edges internal/access lets every viewer of an intervention follow, with those edges
 	// only.
 	shapes map[string]shape.Shape
-	// guarded are the edges of shapes (by type, then name) taken from Guarded: a plan that
-	// follows one holds only for viewers who read every row of its target.
+	// guarded are the edges of shapes (by type, then name) taken from Guarded: the rows at
+	// their ends are filtered by the viewer's rule.
 	guarded map[string]map[string]bool
 	rules   map[string]objectRules // by GraphQL type (rules.go)
 	conn    map[string]objectRules // the connection types it writes itself
@@ -117,9 +118,9 @@ func New(c Config) *Renderer {
 }
 
 // Guarded are edges direct rendering follows beyond those every viewer of an intervention
-// may follow (access.WithIntervention), for the viewers who read every row of their targets
-// (access.Everything: staff, by today's rules): a work order's time sheet and thread, and
-// the people on them. For any other viewer a selection through them goes to the resolvers.
+// may follow (access.WithIntervention): a work order's time sheet and thread, and the people
+// on them. Not every viewer of the intervention reads their rows (a client no time entry,
+// a technician no internal comment), so the statement keeps those the viewer's rule keeps.
 var Guarded = map[string][]string{
 	ent.TypeIntervention:   {"tempsPasses", "commentaires"},
 	ent.TypePointChecklist: {"reponduPar"},
@@ -197,28 +198,36 @@ type Plan struct {
 	// bound are the resolvers of the fields they compute, bound to the server's (by field
 	// index).
 	bound []boundResolver
-	// guards are the types reached through guarded edges: the plan holds for the viewers
-	// who read all their rows (Admits).
-	guards []string
+	// holes are where the column filters rows by the viewer's rule (guarded edges), marked
+	// in column as holeMark, n, holeMark; open is column with every hole left out, for the
+	// viewers whose rules keep every row.
+	holes []hole
+	open  string
 }
 
-// Admits reports whether the plan holds for v: he reads every row of the types it reaches
-// through guarded edges, as the statement does.
-func (p Plan) Admits(v *viewer.Viewer) bool {
-	for _, typ := range p.guards {
-		if !access.Everything(typ, v) {
-			return false
-		}
-	}
-	return true
-}
+// hole is a place in a plan's SQL that keeps the rows of typ under alias (in its table) that
+// the viewer reads.
+type hole struct{ typ, table, alias string }
+
+// holeMark brackets a hole's index in a plan's SQL: the SQL written here never holds it.
+const holeMark = "\x03"
 
 // compiler turns selections into SQL; it fails (ok false) on anything it does not know.
 type compiler struct {
 	*Renderer
 	opCtx   *graphql.OperationContext
 	aliases int
-	guards  map[string]bool // the types reached through guarded edges
+	holes   []hole
+}
+
+// filter is the condition of the edge named name of typ on the rows of target under alias:
+// a hole for a guarded edge, nothing for the others.
+func (c *compiler) filter(typ, name, target, alias string) string {
+	if !c.guarded[typ][name] {
+		return ""
+	}
+	c.holes = append(c.holes, hole{typ: target, table: c.shapes[target].Table, alias: alias})
+	return holeMark + strconv.Itoa(len(c.holes)-1) + holeMark
 }
 
 func (c *compiler) alias() string {
@@ -290,27 +299,33 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 		return "", false
 	}
 	if e, ok := s.Edges[f.Name]; ok {
-		if c.guarded[typ][f.Name] {
-			c.guards[e.Target] = true
-		}
 		target := c.shapes[e.Target]
 		child := c.alias()
 		obj, ok := c.object(e.Target, child, f.Selections)
 		if !ok {
 			return "", false
 		}
+		filter := c.filter(typ, f.Name, e.Target, child)
+		var one string
 		switch {
 		case e.ParentKey != "":
-			return fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s)", obj, target.Table, child, child, alias, e.ParentKey), true
+			one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s%s)", obj, target.Table, child, child, alias, e.ParentKey, filter)
 		case e.Unique:
-			return fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id)", obj, target.Table, child, child, e.ChildKey, alias), true
+			one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id%s)", obj, target.Table, child, child, e.ChildKey, alias, filter)
+		}
+		if one != "" {
+			if filter != "" && def.Type.NonNull {
+				// Hidden, the executor reports an error: the resolvers answer (Columns).
+				one = fmt.Sprintf("COALESCE(%s, chr(%d))", one, unwritable)
+			}
+			return one, true
 		}
 		order := make([]string, len(e.Order))
 		for i, o := range e.Order {
 			order[i] = child + "." + o
 		}
-		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s WHERE %s.%s = %s.id), '[]')",
-			obj, strings.Join(order, ", "), target.Table, child, child, e.ChildKey, alias), true
+		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s WHERE %s.%s = %s.id%s), '[]')",
+			obj, strings.Join(order, ", "), target.Table, child, child, e.ChildKey, alias, filter), true
 	}
 	switch {
 	case rule.column == "":
@@ -347,9 +362,6 @@ func (c *compiler) connection(typ, alias string, f graphql.CollectedField, connT
 		}
 		limit = " LIMIT " + strconv.Itoa(n)
 	}
-	if c.guarded[typ][f.Name] {
-		c.guards[e.Target] = true
-	}
 	target := c.shapes[e.Target]
 	id := target.Columns[0]
 	return c.objectOf(connType, f.Selections, func(cf graphql.CollectedField) (string, bool) {
@@ -361,7 +373,8 @@ func (c *compiler) connection(typ, alias string, f graphql.CollectedField, connT
 			return "'\"" + connType + "\"'", true
 		case "totalCount":
 			child := c.alias()
-			return fmt.Sprintf("(SELECT count(*) FROM %s %s WHERE %s.%s = %s.%s)", target.Table, child, child, e.ChildKey, alias, id), true
+			return fmt.Sprintf("(SELECT count(*) FROM %s %s WHERE %s.%s = %s.%s%s)", target.Table, child, child, e.ChildKey, alias, id,
+				c.filter(typ, f.Name, e.Target, child)), true
 		case "edges":
 			edgeType := c.schema.Types[connType].Fields.ForName("edges").Type.Name()
 			rows, child := c.alias(), c.alias()
@@ -379,8 +392,8 @@ func (c *compiler) connection(typ, alias string, f graphql.CollectedField, connT
 			if !ok {
 				return "", false
 			}
-			return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s.%s) || ']' FROM (SELECT * FROM %s %s WHERE %s.%s = %s.%s ORDER BY %s.%s%s) %s), '[]')",
-				obj, child, id, target.Table, rows, rows, e.ChildKey, alias, id, rows, id, limit, child), true
+			return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s.%s) || ']' FROM (SELECT * FROM %s %s WHERE %s.%s = %s.%s%s ORDER BY %s.%s%s) %s), '[]')",
+				obj, child, id, target.Table, rows, rows, e.ChildKey, alias, id, c.filter(typ, f.Name, e.Target, rows), rows, id, limit, child), true
 		}
 		return "", false
 	})
@@ -424,7 +437,7 @@ const RootRef = `"` + entintervention.Table + `"`
 // Plan compiles the selections of an intervention into the JSON columns a query of
 // interventions adds to its rows (Modifier); ok is false for a selection it does not take.
 func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (p Plan, ok bool) {
-	c := &compiler{Renderer: r, opCtx: opCtx, guards: map[string]bool{}}
+	c := &compiler{Renderer: r, opCtx: opCtx}
 	for _, f := range graphql.CollectFields(opCtx, sel, r.implementors("Intervention")) {
 		nf := nodeField{key: f.Alias, column: -1}
 		def, rule, ok := r.fieldDef("Intervention", f)
@@ -455,10 +468,15 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 	}
 	p.column = joinColumns(p.exprs, p.kpis)
 	p.bound = p.bind(r)
-	for typ := range c.guards {
-		p.guards = append(p.guards, typ)
+	p.holes = c.holes
+	p.open = p.column
+	if len(p.holes) > 0 {
+		parts := strings.Split(p.column, holeMark)
+		for i := 1; i < len(parts); i += 2 {
+			parts[i] = ""
+		}
+		p.open = strings.Join(parts, "")
 	}
-	slices.Sort(p.guards)
 	return p, true
 }
 
@@ -505,15 +523,47 @@ func joinColumns(exprs []string, kpis bool) string {
 	return strings.Join(parts, " || chr(1) || ")
 }
 
-// Modifier adds the plan's column to a query of interventions.
-func (p Plan) Modifier() func(*entsql.Selector) {
-	return func(s *entsql.Selector) {
-		e := p.column
-		if ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`); ref != RootRef {
-			e = strings.ReplaceAll(e, RootRef+".", ref+".")
+// Modifier adds the plan's column to a query of interventions for the viewer of ctx, with
+// his rules in its holes; an error when a rule refuses him the rows of a hole: the
+// resolvers must answer.
+func (p Plan) Modifier(ctx context.Context) (func(*entsql.Selector), error) {
+	column := p.open
+	var filters []*entsql.Predicate // by hole; nil: every row
+	for i, h := range p.holes {
+		sel := entsql.Dialect(dialect.Postgres).Select().From(entsql.Table(h.table).As(h.alias))
+		if err := access.Restrict(ctx, h.typ, sel); err != nil {
+			return nil, fmt.Errorf("%s: %w", h.typ, err)
 		}
-		s.AppendSelectExprAs(entsql.Expr(e), renderColumn)
+		if f := sel.P(); f != nil {
+			if filters == nil {
+				filters = make([]*entsql.Predicate, len(p.holes))
+			}
+			filters[i] = f
+		}
 	}
+	return func(s *entsql.Selector) {
+		ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`)
+		rename := func(sql string) string {
+			if ref == RootRef {
+				return sql
+			}
+			return strings.ReplaceAll(sql, RootRef+".", ref+".")
+		}
+		if filters == nil {
+			s.AppendSelectExprAs(entsql.Expr(rename(column)), renderColumn)
+			return
+		}
+		parts := strings.Split(p.column, holeMark)
+		s.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
+			for i, part := range parts {
+				if i%2 == 0 {
+					b.WriteString(rename(part))
+				} else if n, _ := strconv.Atoi(part); filters[n] != nil {
+					b.WriteString(" AND (").Join(filters[n]).WriteString(")")
+				}
+			}
+		}), renderColumn)
+	}, nil
 }
 
 // unwritable is the byte a value the statement cannot write as the executor does is
