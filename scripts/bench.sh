@@ -2,7 +2,8 @@
 # Load benchmarks of BENCHMARKS.md: a server on a seeded PostgreSQL database, driven at fixed
 # rates by cmd/loadtest on the same machine.
 #
-#   scripts/bench.sh            the targets: list, detail, work order, status change, login, each for
+#   scripts/bench.sh            the targets: list, detail, work order (as staff and as its technician),
+#                               status change, login, each for
 #                               DURATION (60s) after WARMUP (10s)
 #   scripts/bench.sh stock      stock movements (restocks and uses alternated) at STOCK_RATE
 #                               (100/s) on the 100,000-intervention database, whose seeded
@@ -77,10 +78,10 @@ start_server() {
 	return 1
 }
 
-load() { # scenario rate [duration [label]]
+load() { # scenario rate [duration [label [loadtest flags…]]]
 	echo "== ${4:-$1} at $2/s"
 	bin/loadtest -url "http://127.0.0.1:$PORT" -scenario "$1" -rate "$2" -duration "${3:-$DURATION}" -postgres-cpu \
-		-warmup "$WARMUP" -pid "$pid" -metrics "http://$METRICS" -label "${4:-$1}" | tee -a "$summary"
+		-warmup "$WARMUP" -pid "$pid" -metrics "http://$METRICS" -label "${4:-$1}" "${@:5}" | tee -a "$summary"
 }
 
 case $mode in
@@ -108,6 +109,7 @@ targets)
 	load list 300
 	load detail 1000
 	load workorder 1000
+	load workorder 1000 "$DURATION" workorder-technicien -as-technician
 	load status 100
 	load login 5
 	load filtered 100

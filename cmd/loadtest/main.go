@@ -65,6 +65,7 @@ func run() error {
 	base := flag.String("url", "http://localhost:8000", "server base URL")
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
+	asTechnician := flag.Bool("as-technician", false, "workorder: read the work orders as the technician they are assigned to (same password)")
 	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, workorder, status, stock, login, mix, baseline or amplify")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
@@ -105,6 +106,11 @@ func run() error {
 	if *scenario == "workorder" {
 		if orders, err = workOrderIDs(*base, token); err != nil {
 			return err
+		}
+		if *asTechnician {
+			if token, err = assigneeToken(*base, token, orders[0], *password); err != nil {
+				return err
+			}
 		}
 	}
 	if *scenario == "stock" {

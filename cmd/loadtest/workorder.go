@@ -162,3 +162,21 @@ func fillWorkOrder(a api, eq, modele, tech, other string) (string, error) {
 	}
 	return id, nil
 }
+
+// assigneeToken logs in as the technician work order id is assigned to, with password.
+func assigneeToken(base, token, id, password string) (string, error) {
+	var got struct {
+		Node struct{ Technicien struct{ User struct{ Email string } } }
+	}
+	if err := (api{base, token}).do(`query($id: ID!) { node(id: $id) { ... on Intervention { technicien { user { email } } } } }`,
+		map[string]any{"id": id}, &got); err != nil {
+		return "", fmt.Errorf("finding the technician of work order %s: %w", id, err)
+	}
+	email := got.Node.Technicien.User.Email
+	t, err := login(base, email, password)
+	if err != nil {
+		return "", fmt.Errorf("logging in as the assigned technician %s: %w", email, err)
+	}
+	fmt.Printf("reading as the assigned technician %s\n", email)
+	return t, nil
+}
