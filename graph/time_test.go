@@ -123,3 +123,47 @@ func TestTimeEntries(t *testing.T) {
 		})
 	}
 }
+
+// A technician reads the colleagues who logged time on his work (their names on its time
+// sheet, where they used to come as NOT_FOUND errors), and no other technician.
+func TestColleaguesOnSharedWork(t *testing.T) {
+	e := newIvEnv(t)
+	iv := e.at(t, domain.StatutEnCours)
+	ivID := strconv.Itoa(iv.ID)
+	tech := e.As(t, e.techUser)
+	readable := func() map[string]bool {
+		var got struct {
+			Techniciens struct{ Edges []struct{ Node struct{ ID string } } }
+		}
+		tech.MustData(`{ techniciens(first: 50) { edges { node { id } } } }`, nil, &got)
+		out := map[string]bool{}
+		for _, edge := range got.Techniciens.Edges {
+			out[edge.Node.ID] = true
+		}
+		return out
+	}
+	other := strconv.Itoa(e.otherTech.ID)
+	if readable()[other] {
+		t.Fatal("a technician reads a colleague with whom he shares no work")
+	}
+	debut := e.Clock.Now().Add(-time.Hour).Format(time.RFC3339)
+	e.As(t, e.resp).MustData(timeLog, map[string]any{"in": map[string]any{"interventionId": ivID, "debut": debut,
+		"dureeMinutes": 30, "technicienId": e.otherTech.ID}}, &struct{}{})
+	var sheet struct {
+		Node struct {
+			TempsPasses struct {
+				Edges []struct {
+					Node struct{ Technicien struct{ User struct{ NomComplet string } } }
+				}
+			}
+		}
+	}
+	tech.MustData(`query($id: ID!) { node(id: $id) { ... on Intervention { tempsPasses(first: 10) { edges { node {
+	  technicien { user { nomComplet } } } } } } } }`, map[string]any{"id": ivID}, &sheet)
+	if edges := sheet.Node.TempsPasses.Edges; len(edges) != 1 || edges[0].Node.Technicien.User.NomComplet != e.otherTechUser.NomComplet {
+		t.Errorf("the time sheet as its technician: %+v, want the colleague %q", edges, e.otherTechUser.NomComplet)
+	}
+	if !readable()[other] {
+		t.Error("the colleague who logged time on the technician's work is not among the technicians he reads")
+	}
+}

@@ -206,6 +206,24 @@ func SeesCommentaire(v *viewer.Viewer, interne bool, fil Fil) bool {
 // never nil and never the server itself (both are decided before).
 type rule func(v *viewer.Viewer) (func(*entsql.Selector), error)
 
+// workingOn are the technicians on the interventions iv: those assigned and, for a
+// technician, the colleagues who logged time on them (he reads their entries: shared work).
+func workingOn(v *viewer.Viewer, iv predicate.Intervention) predicate.Technicien {
+	assigned := technicien.HasInterventionsWith(iv)
+	if !v.Is(domain.RoleTechnicien) {
+		return assigned
+	}
+	return technicien.Or(assigned, func(s *entsql.Selector) {
+		t := entsql.Table(tempspasse.Table)
+		logged := entsql.Select(t.C(tempspasse.FieldTechnicienID)).From(t)
+		// The context tells edge predicates whether they are the rule as written (see
+		// asWritten) or a filter the reader's rules must still restrict.
+		logged.WithContext(s.Context())
+		tempspasse.HasInterventionWith(iv)(logged)
+		s.Where(entsql.In(s.C(technicien.FieldID), logged))
+	})
+}
+
 // staffAll gives staff every row and other roles the rows visible returns.
 func staffAll[P ~func(*entsql.Selector)](visible func(*viewer.Viewer) P) rule {
 	return func(v *viewer.Viewer) (func(*entsql.Selector), error) {
@@ -270,7 +288,7 @@ var rules = map[string]rule{
 		iv := Interventions(v)
 		return user.Or(
 			user.ID(v.UserID),
-			user.HasTechnicienWith(technicien.HasInterventionsWith(iv)),
+			user.HasTechnicienWith(workingOn(v, iv)),
 			user.HasInterventionsDemandeesWith(iv),
 			user.HasHistoriquesWith(historiqueintervention.HasInterventionWith(iv)),
 			user.HasCommentairesWith(Commentaires(v)),
@@ -278,7 +296,7 @@ var rules = map[string]rule{
 	}),
 
 	ent.TypeTechnicien: staffAll(func(v *viewer.Viewer) predicate.Technicien {
-		return technicien.Or(technicien.UserID(v.UserID), technicien.HasInterventionsWith(Interventions(v)))
+		return technicien.Or(technicien.UserID(v.UserID), workingOn(v, Interventions(v)))
 	}),
 
 	// Skills held: staff match people to work; a technician reads his own, not his
