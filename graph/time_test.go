@@ -133,7 +133,9 @@ func TestColleaguesOnSharedWork(t *testing.T) {
 	tech := e.As(t, e.techUser)
 	readable := func() map[string]bool {
 		var got struct {
-			Techniciens struct{ Edges []struct{ Node struct{ ID string } } }
+			Techniciens struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		tech.MustData(`{ techniciens(first: 50) { edges { node { id } } } }`, nil, &got)
 		out := map[string]bool{}
@@ -153,7 +155,9 @@ func TestColleaguesOnSharedWork(t *testing.T) {
 		Node struct {
 			TempsPasses struct {
 				Edges []struct {
-					Node struct{ Technicien struct{ User struct{ NomComplet string } } }
+					Node struct {
+						Technicien struct{ User struct{ NomComplet string } }
+					}
 				}
 			}
 		}
