@@ -224,6 +224,17 @@ func workingOn(v *viewer.Viewer, iv predicate.Intervention) predicate.Technicien
 	})
 }
 
+// answered are the users who answered a point of the checklists of the interventions iv.
+func answered(iv predicate.Intervention) predicate.User {
+	return func(s *entsql.Selector) {
+		t := entsql.Table(pointchecklist.Table)
+		by := entsql.Select(t.C(pointchecklist.FieldReponduParID)).From(t)
+		by.WithContext(s.Context()) // see workingOn
+		pointchecklist.HasInterventionWith(iv)(by)
+		s.Where(entsql.In(s.C(user.FieldID), by))
+	}
+}
+
 // staffAll gives staff every row and other roles the rows visible returns.
 func staffAll[P ~func(*entsql.Selector)](visible func(*viewer.Viewer) P) rule {
 	return func(v *viewer.Viewer) (func(*entsql.Selector), error) {
@@ -292,6 +303,7 @@ var rules = map[string]rule{
 			user.HasInterventionsDemandeesWith(iv),
 			user.HasHistoriquesWith(historiqueintervention.HasInterventionWith(iv)),
 			user.HasCommentairesWith(Commentaires(v)),
+			answered(iv),
 		)
 	}),
 
@@ -463,7 +475,8 @@ func SeesIntervention(v *viewer.Viewer, e EventKeys) bool {
 // WithIntervention are the edges whoever sees an intervention may follow from it, and from
 // the rows they reach, by ent type: the rules above let him see every row at their ends (its
 // equipment, client, technician and his user, requester, documents, history and their
-// authors, checklist). A reader that goes around the privacy rules to read an intervention's edges in
+// authors, checklist), and from the rows of its time sheet and thread that one reads, the
+// people on them. A reader that goes around the privacy rules to read an intervention's edges in
 // its own statement (internal/render) follows these and no other; TestRenderVisibility
 // holds them to the rules for every role. Document uploaders are not among them: a client
 // may read a document without its uploader.
@@ -471,4 +484,7 @@ var WithIntervention = map[string][]string{
 	ent.TypeIntervention:           {"equipement", "technicien", "client", "demandeur", "documents", "historique", "checklist"},
 	ent.TypeTechnicien:             {"user"},
 	ent.TypeHistoriqueIntervention: {"user"},
+	ent.TypePointChecklist:         {"reponduPar"},
+	ent.TypeTempsPasse:             {"technicien"},
+	ent.TypeCommentaire:            {"auteur"},
 }

@@ -118,14 +118,10 @@ func New(c Config) *Renderer {
 }
 
 // Guarded are edges direct rendering follows beyond those every viewer of an intervention
-// may follow (access.WithIntervention): a work order's time sheet and thread, and the people
-// on them. Not every viewer of the intervention reads their rows (a client no time entry,
+// may follow (access.WithIntervention): a work order's time sheet and thread. Not every viewer of the intervention reads their rows (a client no time entry,
 // a technician no internal comment), so the statement keeps those the viewer's rule keeps.
 var Guarded = map[string][]string{
-	ent.TypeIntervention:   {"tempsPasses", "commentaires"},
-	ent.TypePointChecklist: {"reponduPar"},
-	ent.TypeTempsPasse:     {"technicien"},
-	ent.TypeCommentaire:    {"auteur"},
+	ent.TypeIntervention: {"tempsPasses", "commentaires"},
 }
 
 // Tables are the tables the renderer reads, sorted.
