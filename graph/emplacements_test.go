@@ -247,6 +247,25 @@ func TestEmplacementsVisibility(t *testing.T) {
 	if got := underOf(t, w.env.As(t, w.clientA), tr.site, false); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("client A under the site: %+v, want %+v", got, want)
 	}
+	// Through his interventions (on PostgreSQL, rendered by the database): his zone and its path.
+	var ivs struct {
+		Interventions struct {
+			Edges []struct {
+				Node struct {
+					Equipement struct {
+						Emplacement struct {
+							Nom    string
+							Chemin []struct{ Nom string }
+						}
+					}
+				}
+			}
+		}
+	}
+	w.env.As(t, w.clientA).MustData(`{ interventions(first: 10) { edges { node { equipement { emplacement { nom chemin { nom } } } } } } }`, nil, &ivs)
+	if e := ivs.Interventions.Edges; len(e) != 1 || e[0].Node.Equipement.Emplacement.Nom != "Atelier A" || len(e[0].Node.Equipement.Emplacement.Chemin) != 3 {
+		t.Errorf("client A's interventions: %+v, want Atelier A and its path of 3", e)
+	}
 	if err := w.env.As(t, w.clientA).MustFail(empRead, map[string]any{"id": tr.zoneB}); err.Code() != string(domain.CodeNotFound) {
 		t.Errorf("client A reading company B's zone: %s, want NOT_FOUND", err.Code())
 	}
