@@ -205,6 +205,13 @@ func TestEmplacements(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrUnknownPlaceOfEquipement", func(t *testing.T) {
+		err := staff.MustFail(empEquip, map[string]any{"id": w.eqA.ID, "in": map[string]any{"emplacementID": "999999999"}})
+		if err.Code() != string(domain.CodeNotFound) {
+			t.Errorf("%s %q, want NOT_FOUND", err.Code(), err.Message)
+		}
+	})
+
 	t.Run("ErrForbidden", func(t *testing.T) {
 		for _, u := range []*ent.User{w.techUserA, w.clientA} {
 			err := w.env.As(t, u).MustFail(empCreate, map[string]any{"in": map[string]any{"nom": "X", "type": "ZONE"}})

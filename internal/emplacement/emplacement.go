@@ -82,7 +82,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEmplacementInput) (*e
 		e, err = tx.Emplacement.Create().SetInput(in).SetCreatedAt(s.Now()).SetUpdatedAt(s.Now()).Save(ctx)
 		return err
 	})
-	if ent.IsConstraintError(err) {
+	if ent.IsConstraintError(err) && in.Code != nil {
 		return nil, domain.Errorf(domain.CodeConflict, "a place already has the code %q", *in.Code)
 	} else if err != nil {
 		return nil, fmt.Errorf("creating place %q: %w", in.Nom, err)
