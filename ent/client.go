@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -63,6 +64,8 @@ type Client struct {
 	DemandeIntervention *DemandeInterventionClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
+	// Emplacement is the client for interacting with the Emplacement builders.
+	Emplacement *EmplacementClient
 	// Equipement is the client for interacting with the Equipement builders.
 	Equipement *EquipementClient
 	// HistoriqueIntervention is the client for interacting with the HistoriqueIntervention builders.
@@ -117,6 +120,7 @@ func (c *Client) init() {
 	c.Contrat = NewContratClient(c.config)
 	c.DemandeIntervention = NewDemandeInterventionClient(c.config)
 	c.Document = NewDocumentClient(c.config)
+	c.Emplacement = NewEmplacementClient(c.config)
 	c.Equipement = NewEquipementClient(c.config)
 	c.HistoriqueIntervention = NewHistoriqueInterventionClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
@@ -234,6 +238,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Contrat:                NewContratClient(cfg),
 		DemandeIntervention:    NewDemandeInterventionClient(cfg),
 		Document:               NewDocumentClient(cfg),
+		Emplacement:            NewEmplacementClient(cfg),
 		Equipement:             NewEquipementClient(cfg),
 		HistoriqueIntervention: NewHistoriqueInterventionClient(cfg),
 		IdempotencyKey:         NewIdempotencyKeyClient(cfg),
@@ -278,6 +283,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Contrat:                NewContratClient(cfg),
 		DemandeIntervention:    NewDemandeInterventionClient(cfg),
 		Document:               NewDocumentClient(cfg),
+		Emplacement:            NewEmplacementClient(cfg),
 		Equipement:             NewEquipementClient(cfg),
 		HistoriqueIntervention: NewHistoriqueInterventionClient(cfg),
 		IdempotencyKey:         NewIdempotencyKeyClient(cfg),
@@ -326,11 +332,11 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
-		c.DemandeIntervention, c.Document, c.Equipement, c.HistoriqueIntervention,
-		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
-		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.PointChecklist,
-		c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
-		c.TechnicienCompetence, c.TempsPasse, c.User,
+		c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
+		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
+		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.SchedulerRun,
+		c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -341,11 +347,11 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
-		c.DemandeIntervention, c.Document, c.Equipement, c.HistoriqueIntervention,
-		c.IdempotencyKey, c.Intervention, c.InterventionPiece, c.MouvementStock,
-		c.Notification, c.PasswordReset, c.Piece, c.Planning, c.PointChecklist,
-		c.RefreshToken, c.SchedulerRun, c.Societe, c.Technicien,
-		c.TechnicienCompetence, c.TempsPasse, c.User,
+		c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
+		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
+		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.SchedulerRun,
+		c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -368,6 +374,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.DemandeIntervention.mutate(ctx, m)
 	case *DocumentMutation:
 		return c.Document.mutate(ctx, m)
+	case *EmplacementMutation:
+		return c.Emplacement.mutate(ctx, m)
 	case *EquipementMutation:
 		return c.Equipement.mutate(ctx, m)
 	case *HistoriqueInterventionMutation:
@@ -1731,6 +1739,188 @@ func (c *DocumentClient) mutate(ctx context.Context, m *DocumentMutation) (Value
 	}
 }
 
+// EmplacementClient is a client for the Emplacement schema.
+type EmplacementClient struct {
+	config
+}
+
+// NewEmplacementClient returns a client for the Emplacement from the given config.
+func NewEmplacementClient(c config) *EmplacementClient {
+	return &EmplacementClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `emplacement.Hooks(f(g(h())))`.
+func (c *EmplacementClient) Use(hooks ...Hook) {
+	c.hooks.Emplacement = append(c.hooks.Emplacement, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `emplacement.Intercept(f(g(h())))`.
+func (c *EmplacementClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Emplacement = append(c.inters.Emplacement, interceptors...)
+}
+
+// Create returns a builder for creating a Emplacement entity.
+func (c *EmplacementClient) Create() *EmplacementCreate {
+	mutation := newEmplacementMutation(c.config, OpCreate)
+	return &EmplacementCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Emplacement entities.
+func (c *EmplacementClient) CreateBulk(builders ...*EmplacementCreate) *EmplacementCreateBulk {
+	return &EmplacementCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmplacementClient) MapCreateBulk(slice any, setFunc func(*EmplacementCreate, int)) *EmplacementCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmplacementCreateBulk{err: fmt.Errorf("calling to EmplacementClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmplacementCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmplacementCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Emplacement.
+func (c *EmplacementClient) Update() *EmplacementUpdate {
+	mutation := newEmplacementMutation(c.config, OpUpdate)
+	return &EmplacementUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmplacementClient) UpdateOne(_m *Emplacement) *EmplacementUpdateOne {
+	mutation := newEmplacementMutation(c.config, OpUpdateOne, withEmplacement(_m))
+	return &EmplacementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmplacementClient) UpdateOneID(id int) *EmplacementUpdateOne {
+	mutation := newEmplacementMutation(c.config, OpUpdateOne, withEmplacementID(id))
+	return &EmplacementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Emplacement.
+func (c *EmplacementClient) Delete() *EmplacementDelete {
+	mutation := newEmplacementMutation(c.config, OpDelete)
+	return &EmplacementDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmplacementClient) DeleteOne(_m *Emplacement) *EmplacementDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmplacementClient) DeleteOneID(id int) *EmplacementDeleteOne {
+	builder := c.Delete().Where(emplacement.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmplacementDeleteOne{builder}
+}
+
+// Query returns a query builder for Emplacement.
+func (c *EmplacementClient) Query() *EmplacementQuery {
+	return &EmplacementQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmplacement},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Emplacement entity by its id.
+func (c *EmplacementClient) Get(ctx context.Context, id int) (*Emplacement, error) {
+	return c.Query().Where(emplacement.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmplacementClient) GetX(ctx context.Context, id int) *Emplacement {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryParent queries the parent edge of a Emplacement.
+func (c *EmplacementClient) QueryParent(_m *Emplacement) *EmplacementQuery {
+	query := (&EmplacementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emplacement.Table, emplacement.FieldID, id),
+			sqlgraph.To(emplacement.Table, emplacement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, emplacement.ParentTable, emplacement.ParentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEnfants queries the enfants edge of a Emplacement.
+func (c *EmplacementClient) QueryEnfants(_m *Emplacement) *EmplacementQuery {
+	query := (&EmplacementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emplacement.Table, emplacement.FieldID, id),
+			sqlgraph.To(emplacement.Table, emplacement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, emplacement.EnfantsTable, emplacement.EnfantsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEquipements queries the equipements edge of a Emplacement.
+func (c *EmplacementClient) QueryEquipements(_m *Emplacement) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emplacement.Table, emplacement.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, emplacement.EquipementsTable, emplacement.EquipementsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmplacementClient) Hooks() []Hook {
+	hooks := c.hooks.Emplacement
+	return append(hooks[:len(hooks):len(hooks)], emplacement.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmplacementClient) Interceptors() []Interceptor {
+	return c.inters.Emplacement
+}
+
+func (c *EmplacementClient) mutate(ctx context.Context, m *EmplacementMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmplacementCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmplacementUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmplacementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmplacementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Emplacement mutation op: %q", m.Op())
+	}
+}
+
 // EquipementClient is a client for the Equipement schema.
 type EquipementClient struct {
 	config
@@ -1928,6 +2118,22 @@ func (c *EquipementClient) QueryChecklistModele(_m *Equipement) *ChecklistModele
 			sqlgraph.From(equipement.Table, equipement.FieldID, id),
 			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, equipement.ChecklistModeleTable, equipement.ChecklistModeleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEmplacement queries the emplacement edge of a Equipement.
+func (c *EquipementClient) QueryEmplacement(_m *Equipement) *EmplacementQuery {
+	query := (&EmplacementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(emplacement.Table, emplacement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, equipement.EmplacementTable, equipement.EmplacementColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -5283,14 +5489,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		ArretEquipement, ChecklistModele, Commentaire, Competence, Contrat,
-		DemandeIntervention, Document, Equipement, HistoriqueIntervention,
+		DemandeIntervention, Document, Emplacement, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
 		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, SchedulerRun,
 		Societe, Technicien, TechnicienCompetence, TempsPasse, User []ent.Hook
 	}
 	inters struct {
 		ArretEquipement, ChecklistModele, Commentaire, Competence, Contrat,
-		DemandeIntervention, Document, Equipement, HistoriqueIntervention,
+		DemandeIntervention, Document, Emplacement, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
 		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, SchedulerRun,
 		Societe, Technicien, TechnicienCompetence, TempsPasse, User []ent.Interceptor

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -104,6 +105,7 @@ func checkColumn(t, c string) error {
 			contrat.Table:                contrat.ValidColumn,
 			demandeintervention.Table:    demandeintervention.ValidColumn,
 			document.Table:               document.ValidColumn,
+			emplacement.Table:            emplacement.ValidColumn,
 			equipement.Table:             equipement.ValidColumn,
 			historiqueintervention.Table: historiqueintervention.ValidColumn,
 			idempotencykey.Table:         idempotencykey.ValidColumn,

@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -38,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   arretequipement.Table,
@@ -194,6 +195,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emplacement.Table,
+			Columns: emplacement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: emplacement.FieldID,
+			},
+		},
+		Type: "Emplacement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emplacement.FieldCreatedAt: {Type: field.TypeTime, Column: emplacement.FieldCreatedAt},
+			emplacement.FieldUpdatedAt: {Type: field.TypeTime, Column: emplacement.FieldUpdatedAt},
+			emplacement.FieldNom:       {Type: field.TypeString, Column: emplacement.FieldNom},
+			emplacement.FieldCode:      {Type: field.TypeString, Column: emplacement.FieldCode},
+			emplacement.FieldType:      {Type: field.TypeEnum, Column: emplacement.FieldType},
+			emplacement.FieldParentID:  {Type: field.TypeInt, Column: emplacement.FieldParentID},
+			emplacement.FieldActif:     {Type: field.TypeBool, Column: emplacement.FieldActif},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipement.Table,
 			Columns: equipement.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -220,9 +241,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldStatutRang:        {Type: field.TypeInt, Column: equipement.FieldStatutRang},
 			equipement.FieldCriticiteRang:     {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
 			equipement.FieldChecklistModeleID: {Type: field.TypeInt, Column: equipement.FieldChecklistModeleID},
+			equipement.FieldEmplacementID:     {Type: field.TypeInt, Column: equipement.FieldEmplacementID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   historiqueintervention.Table,
 			Columns: historiqueintervention.Columns,
@@ -248,7 +270,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -270,7 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -321,7 +343,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldChecklistModeleID:    {Type: field.TypeInt, Column: intervention.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -340,7 +362,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   mouvementstock.Table,
 			Columns: mouvementstock.Columns,
@@ -363,7 +385,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -392,7 +414,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -412,7 +434,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -439,7 +461,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -470,7 +492,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldChecklistModeleID: {Type: field.TypeInt, Column: planning.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pointchecklist.Table,
 			Columns: pointchecklist.Columns,
@@ -503,7 +525,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pointchecklist.FieldInterventionID:       {Type: field.TypeInt, Column: pointchecklist.FieldInterventionID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -524,7 +546,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -548,7 +570,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -570,7 +592,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -590,7 +612,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -609,7 +631,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tempspasse.Table,
 			Columns: tempspasse.Columns,
@@ -632,7 +654,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -953,6 +975,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"DemandeIntervention",
 	)
 	graph.MustAddE(
+		"parent",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   emplacement.ParentTable,
+			Columns: []string{emplacement.ParentColumn},
+			Bidi:    false,
+		},
+		"Emplacement",
+		"Emplacement",
+	)
+	graph.MustAddE(
+		"enfants",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   emplacement.EnfantsTable,
+			Columns: []string{emplacement.EnfantsColumn},
+			Bidi:    false,
+		},
+		"Emplacement",
+		"Emplacement",
+	)
+	graph.MustAddE(
+		"equipements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   emplacement.EquipementsTable,
+			Columns: []string{emplacement.EquipementsColumn},
+			Bidi:    false,
+		},
+		"Emplacement",
+		"Equipement",
+	)
+	graph.MustAddE(
 		"client",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1023,6 +1081,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Equipement",
 		"ChecklistModele",
+	)
+	graph.MustAddE(
+		"emplacement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.EmplacementTable,
+			Columns: []string{equipement.EmplacementColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"Emplacement",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -2740,6 +2810,123 @@ func (f *DocumentFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervent
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmplacementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmplacementQuery builder.
+func (_q *EmplacementQuery) Filter() *EmplacementFilter {
+	return &EmplacementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmplacementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmplacementMutation builder.
+func (m *EmplacementMutation) Filter() *EmplacementFilter {
+	return &EmplacementFilter{config: m.config, predicateAdder: m}
+}
+
+// EmplacementFilter provides a generic filtering capability at runtime for EmplacementQuery.
+type EmplacementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmplacementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EmplacementFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(emplacement.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmplacementFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emplacement.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmplacementFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emplacement.FieldUpdatedAt))
+}
+
+// WhereNom applies the entql string predicate on the nom field.
+func (f *EmplacementFilter) WhereNom(p entql.StringP) {
+	f.Where(p.Field(emplacement.FieldNom))
+}
+
+// WhereCode applies the entql string predicate on the code field.
+func (f *EmplacementFilter) WhereCode(p entql.StringP) {
+	f.Where(p.Field(emplacement.FieldCode))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *EmplacementFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(emplacement.FieldType))
+}
+
+// WhereParentID applies the entql int predicate on the parent_id field.
+func (f *EmplacementFilter) WhereParentID(p entql.IntP) {
+	f.Where(p.Field(emplacement.FieldParentID))
+}
+
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *EmplacementFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(emplacement.FieldActif))
+}
+
+// WhereHasParent applies a predicate to check if query has an edge parent.
+func (f *EmplacementFilter) WhereHasParent() {
+	f.Where(entql.HasEdge("parent"))
+}
+
+// WhereHasParentWith applies a predicate to check if query has an edge parent with a given conditions (other predicates).
+func (f *EmplacementFilter) WhereHasParentWith(preds ...predicate.Emplacement) {
+	f.Where(entql.HasEdgeWith("parent", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEnfants applies a predicate to check if query has an edge enfants.
+func (f *EmplacementFilter) WhereHasEnfants() {
+	f.Where(entql.HasEdge("enfants"))
+}
+
+// WhereHasEnfantsWith applies a predicate to check if query has an edge enfants with a given conditions (other predicates).
+func (f *EmplacementFilter) WhereHasEnfantsWith(preds ...predicate.Emplacement) {
+	f.Where(entql.HasEdgeWith("enfants", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipements applies a predicate to check if query has an edge equipements.
+func (f *EmplacementFilter) WhereHasEquipements() {
+	f.Where(entql.HasEdge("equipements"))
+}
+
+// WhereHasEquipementsWith applies a predicate to check if query has an edge equipements with a given conditions (other predicates).
+func (f *EmplacementFilter) WhereHasEquipementsWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipements", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EquipementQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2768,7 +2955,7 @@ type EquipementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2864,6 +3051,11 @@ func (f *EquipementFilter) WhereChecklistModeleID(p entql.IntP) {
 	f.Where(p.Field(equipement.FieldChecklistModeleID))
 }
 
+// WhereEmplacementID applies the entql int predicate on the emplacement_id field.
+func (f *EquipementFilter) WhereEmplacementID(p entql.IntP) {
+	f.Where(p.Field(equipement.FieldEmplacementID))
+}
+
 // WhereHasClient applies a predicate to check if query has an edge client.
 func (f *EquipementFilter) WhereHasClient() {
 	f.Where(entql.HasEdge("client"))
@@ -2948,6 +3140,20 @@ func (f *EquipementFilter) WhereHasChecklistModeleWith(preds ...predicate.Checkl
 	})))
 }
 
+// WhereHasEmplacement applies a predicate to check if query has an edge emplacement.
+func (f *EquipementFilter) WhereHasEmplacement() {
+	f.Where(entql.HasEdge("emplacement"))
+}
+
+// WhereHasEmplacementWith applies a predicate to check if query has an edge emplacement with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasEmplacementWith(preds ...predicate.Emplacement) {
+	f.Where(entql.HasEdgeWith("emplacement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *HistoriqueInterventionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2977,7 +3183,7 @@ type HistoriqueInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HistoriqueInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3124,7 +3330,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3223,7 +3429,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3691,7 +3897,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3789,7 +3995,7 @@ type MouvementStockFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MouvementStockFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3921,7 +4127,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4069,7 +4275,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4158,7 +4364,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4310,7 +4516,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4496,7 +4702,7 @@ type PointChecklistFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PointChecklistFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4692,7 +4898,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4786,7 +4992,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4881,7 +5087,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5022,7 +5228,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5167,7 +5373,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5265,7 +5471,7 @@ type TempsPasseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TempsPasseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5397,7 +5603,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -54,6 +55,8 @@ type Equipement struct {
 	CriticiteRang int `json:"criticite_rang,omitempty"`
 	// the checklist its interventions copy when they open, unless they or their planning name another
 	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
+	// the place it sits in (the free-text localisation stays for what the tree does not say)
+	EmplacementID *int `json:"emplacement_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EquipementQuery when eager-loading is set.
 	Edges        EquipementEdges `json:"edges"`
@@ -74,11 +77,13 @@ type EquipementEdges struct {
 	Arrets []*ArretEquipement `json:"arrets,omitempty"`
 	// ChecklistModele holds the value of the checklist_modele edge.
 	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
+	// Emplacement holds the value of the emplacement edge.
+	Emplacement *Emplacement `json:"emplacement,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
@@ -144,12 +149,23 @@ func (e EquipementEdges) ChecklistModeleOrErr() (*ChecklistModele, error) {
 	return nil, &NotLoadedError{edge: "checklist_modele"}
 }
 
+// EmplacementOrErr returns the Emplacement value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e EquipementEdges) EmplacementOrErr() (*Emplacement, error) {
+	if e.Emplacement != nil {
+		return e.Emplacement, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: emplacement.Label}
+	}
+	return nil, &NotLoadedError{edge: "emplacement"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Equipement) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang, equipement.FieldChecklistModeleID:
+		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang, equipement.FieldChecklistModeleID, equipement.FieldEmplacementID:
 			values[i] = new(sql.NullInt64)
 		case equipement.FieldNom, equipement.FieldCode, equipement.FieldCategorie, equipement.FieldMarque, equipement.FieldModele, equipement.FieldNumeroSerie, equipement.FieldLocalisation, equipement.FieldStatut, equipement.FieldCriticite, equipement.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -281,6 +297,13 @@ func (_m *Equipement) assignValues(columns []string, values []any) error {
 				_m.ChecklistModeleID = new(int)
 				*_m.ChecklistModeleID = int(value.Int64)
 			}
+		case equipement.FieldEmplacementID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field emplacement_id", values[i])
+			} else if value.Valid {
+				_m.EmplacementID = new(int)
+				*_m.EmplacementID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -322,6 +345,11 @@ func (_m *Equipement) QueryArrets() *ArretEquipementQuery {
 // QueryChecklistModele queries the "checklist_modele" edge of the Equipement entity.
 func (_m *Equipement) QueryChecklistModele() *ChecklistModeleQuery {
 	return NewEquipementClient(_m.config).QueryChecklistModele(_m)
+}
+
+// QueryEmplacement queries the "emplacement" edge of the Equipement entity.
+func (_m *Equipement) QueryEmplacement() *EmplacementQuery {
+	return NewEquipementClient(_m.config).QueryEmplacement(_m)
 }
 
 // Update returns a builder for updating this Equipement.
@@ -401,6 +429,11 @@ func (_m *Equipement) String() string {
 	builder.WriteString(", ")
 	if v := _m.ChecklistModeleID; v != nil {
 		builder.WriteString("checklist_modele_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EmplacementID; v != nil {
+		builder.WriteString("emplacement_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -251,6 +252,20 @@ func (_c *EquipementCreate) SetNillableChecklistModeleID(v *int) *EquipementCrea
 	return _c
 }
 
+// SetEmplacementID sets the "emplacement_id" field.
+func (_c *EquipementCreate) SetEmplacementID(v int) *EquipementCreate {
+	_c.mutation.SetEmplacementID(v)
+	return _c
+}
+
+// SetNillableEmplacementID sets the "emplacement_id" field if the given value is not nil.
+func (_c *EquipementCreate) SetNillableEmplacementID(v *int) *EquipementCreate {
+	if v != nil {
+		_c.SetEmplacementID(*v)
+	}
+	return _c
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_c *EquipementCreate) SetClient(v *Societe) *EquipementCreate {
 	return _c.SetClientID(v.ID)
@@ -319,6 +334,11 @@ func (_c *EquipementCreate) AddArrets(v ...*ArretEquipement) *EquipementCreate {
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_c *EquipementCreate) SetChecklistModele(v *ChecklistModele) *EquipementCreate {
 	return _c.SetChecklistModeleID(v.ID)
+}
+
+// SetEmplacement sets the "emplacement" edge to the Emplacement entity.
+func (_c *EquipementCreate) SetEmplacement(v *Emplacement) *EquipementCreate {
+	return _c.SetEmplacementID(v.ID)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -647,6 +667,23 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 		_node.ChecklistModeleID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.EmplacementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.EmplacementTable,
+			Columns: []string{equipement.EmplacementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.EmplacementID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -954,6 +991,24 @@ func (u *EquipementUpsert) UpdateChecklistModeleID() *EquipementUpsert {
 // ClearChecklistModeleID clears the value of the "checklist_modele_id" field.
 func (u *EquipementUpsert) ClearChecklistModeleID() *EquipementUpsert {
 	u.SetNull(equipement.FieldChecklistModeleID)
+	return u
+}
+
+// SetEmplacementID sets the "emplacement_id" field.
+func (u *EquipementUpsert) SetEmplacementID(v int) *EquipementUpsert {
+	u.Set(equipement.FieldEmplacementID, v)
+	return u
+}
+
+// UpdateEmplacementID sets the "emplacement_id" field to the value that was provided on create.
+func (u *EquipementUpsert) UpdateEmplacementID() *EquipementUpsert {
+	u.SetExcluded(equipement.FieldEmplacementID)
+	return u
+}
+
+// ClearEmplacementID clears the value of the "emplacement_id" field.
+func (u *EquipementUpsert) ClearEmplacementID() *EquipementUpsert {
+	u.SetNull(equipement.FieldEmplacementID)
 	return u
 }
 
@@ -1300,6 +1355,27 @@ func (u *EquipementUpsertOne) UpdateChecklistModeleID() *EquipementUpsertOne {
 func (u *EquipementUpsertOne) ClearChecklistModeleID() *EquipementUpsertOne {
 	return u.Update(func(s *EquipementUpsert) {
 		s.ClearChecklistModeleID()
+	})
+}
+
+// SetEmplacementID sets the "emplacement_id" field.
+func (u *EquipementUpsertOne) SetEmplacementID(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetEmplacementID(v)
+	})
+}
+
+// UpdateEmplacementID sets the "emplacement_id" field to the value that was provided on create.
+func (u *EquipementUpsertOne) UpdateEmplacementID() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateEmplacementID()
+	})
+}
+
+// ClearEmplacementID clears the value of the "emplacement_id" field.
+func (u *EquipementUpsertOne) ClearEmplacementID() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.ClearEmplacementID()
 	})
 }
 
@@ -1812,6 +1888,27 @@ func (u *EquipementUpsertBulk) UpdateChecklistModeleID() *EquipementUpsertBulk {
 func (u *EquipementUpsertBulk) ClearChecklistModeleID() *EquipementUpsertBulk {
 	return u.Update(func(s *EquipementUpsert) {
 		s.ClearChecklistModeleID()
+	})
+}
+
+// SetEmplacementID sets the "emplacement_id" field.
+func (u *EquipementUpsertBulk) SetEmplacementID(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetEmplacementID(v)
+	})
+}
+
+// UpdateEmplacementID sets the "emplacement_id" field to the value that was provided on create.
+func (u *EquipementUpsertBulk) UpdateEmplacementID() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateEmplacementID()
+	})
+}
+
+// ClearEmplacementID clears the value of the "emplacement_id" field.
+func (u *EquipementUpsertBulk) ClearEmplacementID() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.ClearEmplacementID()
 	})
 }
 

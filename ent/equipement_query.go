@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -37,6 +38,7 @@ type EquipementQuery struct {
 	withContrats           *ContratQuery
 	withArrets             *ArretEquipementQuery
 	withChecklistModele    *ChecklistModeleQuery
+	withEmplacement        *EmplacementQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
@@ -204,6 +206,28 @@ func (_q *EquipementQuery) QueryChecklistModele() *ChecklistModeleQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
 			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, equipement.ChecklistModeleTable, equipement.ChecklistModeleColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEmplacement chains the current query on the "emplacement" edge.
+func (_q *EquipementQuery) QueryEmplacement() *EmplacementQuery {
+	query := (&EmplacementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(emplacement.Table, emplacement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, equipement.EmplacementTable, equipement.EmplacementColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -409,6 +433,7 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		withContrats:        _q.withContrats.Clone(),
 		withArrets:          _q.withArrets.Clone(),
 		withChecklistModele: _q.withChecklistModele.Clone(),
+		withEmplacement:     _q.withEmplacement.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -479,6 +504,17 @@ func (_q *EquipementQuery) WithChecklistModele(opts ...func(*ChecklistModeleQuer
 		opt(query)
 	}
 	_q.withChecklistModele = query
+	return _q
+}
+
+// WithEmplacement tells the query-builder to eager-load the nodes that are connected to
+// the "emplacement" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithEmplacement(opts ...func(*EmplacementQuery)) *EquipementQuery {
+	query := (&EmplacementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEmplacement = query
 	return _q
 }
 
@@ -566,13 +602,14 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
 			_q.withContrats != nil,
 			_q.withArrets != nil,
 			_q.withChecklistModele != nil,
+			_q.withEmplacement != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -633,6 +670,12 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	if query := _q.withChecklistModele; query != nil {
 		if err := _q.loadChecklistModele(ctx, query, nodes, nil,
 			func(n *Equipement, e *ChecklistModele) { n.Edges.ChecklistModele = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEmplacement; query != nil {
+		if err := _q.loadEmplacement(ctx, query, nodes, nil,
+			func(n *Equipement, e *Emplacement) { n.Edges.Emplacement = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -890,6 +933,38 @@ func (_q *EquipementQuery) loadChecklistModele(ctx context.Context, query *Check
 	}
 	return nil
 }
+func (_q *EquipementQuery) loadEmplacement(ctx context.Context, query *EmplacementQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Emplacement)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Equipement)
+	for i := range nodes {
+		if nodes[i].EmplacementID == nil {
+			continue
+		}
+		fk := *nodes[i].EmplacementID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(emplacement.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "emplacement_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *EquipementQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -924,6 +999,9 @@ func (_q *EquipementQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withChecklistModele != nil {
 			_spec.Node.AddColumnOnce(equipement.FieldChecklistModeleID)
+		}
+		if _q.withEmplacement != nil {
+			_spec.Node.AddColumnOnce(equipement.FieldEmplacementID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

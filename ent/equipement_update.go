@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -320,6 +321,26 @@ func (_u *EquipementUpdate) ClearChecklistModeleID() *EquipementUpdate {
 	return _u
 }
 
+// SetEmplacementID sets the "emplacement_id" field.
+func (_u *EquipementUpdate) SetEmplacementID(v int) *EquipementUpdate {
+	_u.mutation.SetEmplacementID(v)
+	return _u
+}
+
+// SetNillableEmplacementID sets the "emplacement_id" field if the given value is not nil.
+func (_u *EquipementUpdate) SetNillableEmplacementID(v *int) *EquipementUpdate {
+	if v != nil {
+		_u.SetEmplacementID(*v)
+	}
+	return _u
+}
+
+// ClearEmplacementID clears the value of the "emplacement_id" field.
+func (_u *EquipementUpdate) ClearEmplacementID() *EquipementUpdate {
+	_u.mutation.ClearEmplacementID()
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdate) SetClient(v *Societe) *EquipementUpdate {
 	return _u.SetClientID(v.ID)
@@ -388,6 +409,11 @@ func (_u *EquipementUpdate) AddArrets(v ...*ArretEquipement) *EquipementUpdate {
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *EquipementUpdate) SetChecklistModele(v *ChecklistModele) *EquipementUpdate {
 	return _u.SetChecklistModeleID(v.ID)
+}
+
+// SetEmplacement sets the "emplacement" edge to the Emplacement entity.
+func (_u *EquipementUpdate) SetEmplacement(v *Emplacement) *EquipementUpdate {
+	return _u.SetEmplacementID(v.ID)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -488,6 +514,12 @@ func (_u *EquipementUpdate) RemoveArrets(v ...*ArretEquipement) *EquipementUpdat
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *EquipementUpdate) ClearChecklistModele() *EquipementUpdate {
 	_u.mutation.ClearChecklistModele()
+	return _u
+}
+
+// ClearEmplacement clears the "emplacement" edge to the Emplacement entity.
+func (_u *EquipementUpdate) ClearEmplacement() *EquipementUpdate {
+	_u.mutation.ClearEmplacement()
 	return _u
 }
 
@@ -908,6 +940,35 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.EmplacementCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.EmplacementTable,
+			Columns: []string{equipement.EmplacementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EmplacementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.EmplacementTable,
+			Columns: []string{equipement.EmplacementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1214,6 +1275,26 @@ func (_u *EquipementUpdateOne) ClearChecklistModeleID() *EquipementUpdateOne {
 	return _u
 }
 
+// SetEmplacementID sets the "emplacement_id" field.
+func (_u *EquipementUpdateOne) SetEmplacementID(v int) *EquipementUpdateOne {
+	_u.mutation.SetEmplacementID(v)
+	return _u
+}
+
+// SetNillableEmplacementID sets the "emplacement_id" field if the given value is not nil.
+func (_u *EquipementUpdateOne) SetNillableEmplacementID(v *int) *EquipementUpdateOne {
+	if v != nil {
+		_u.SetEmplacementID(*v)
+	}
+	return _u
+}
+
+// ClearEmplacementID clears the value of the "emplacement_id" field.
+func (_u *EquipementUpdateOne) ClearEmplacementID() *EquipementUpdateOne {
+	_u.mutation.ClearEmplacementID()
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdateOne) SetClient(v *Societe) *EquipementUpdateOne {
 	return _u.SetClientID(v.ID)
@@ -1282,6 +1363,11 @@ func (_u *EquipementUpdateOne) AddArrets(v ...*ArretEquipement) *EquipementUpdat
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *EquipementUpdateOne) SetChecklistModele(v *ChecklistModele) *EquipementUpdateOne {
 	return _u.SetChecklistModeleID(v.ID)
+}
+
+// SetEmplacement sets the "emplacement" edge to the Emplacement entity.
+func (_u *EquipementUpdateOne) SetEmplacement(v *Emplacement) *EquipementUpdateOne {
+	return _u.SetEmplacementID(v.ID)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -1382,6 +1468,12 @@ func (_u *EquipementUpdateOne) RemoveArrets(v ...*ArretEquipement) *EquipementUp
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *EquipementUpdateOne) ClearChecklistModele() *EquipementUpdateOne {
 	_u.mutation.ClearChecklistModele()
+	return _u
+}
+
+// ClearEmplacement clears the "emplacement" edge to the Emplacement entity.
+func (_u *EquipementUpdateOne) ClearEmplacement() *EquipementUpdateOne {
+	_u.mutation.ClearEmplacement()
 	return _u
 }
 
@@ -1825,6 +1917,35 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EmplacementCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.EmplacementTable,
+			Columns: []string{equipement.EmplacementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EmplacementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.EmplacementTable,
+			Columns: []string{equipement.EmplacementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

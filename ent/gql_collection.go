@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -1348,6 +1349,172 @@ func newDocumentPaginateArgs(rv map[string]any) *documentPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EmplacementQuery) CollectFields(ctx context.Context, satisfies ...string) (*EmplacementQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EmplacementQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(emplacement.Columns))
+		selectedFields = []string{emplacement.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "parent":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmplacementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, emplacementImplementors)...); err != nil {
+				return err
+			}
+			_q.withParent = query
+			if _, ok := fieldSeen[emplacement.FieldParentID]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldParentID)
+				fieldSeen[emplacement.FieldParentID] = struct{}{}
+			}
+
+		case "enfants":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmplacementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, emplacementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEnfants(alias, func(wq *EmplacementQuery) {
+				*wq = *query
+			})
+
+		case "equipements":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEquipements(alias, func(wq *EquipementQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[emplacement.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldCreatedAt)
+				fieldSeen[emplacement.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[emplacement.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldUpdatedAt)
+				fieldSeen[emplacement.FieldUpdatedAt] = struct{}{}
+			}
+		case "nom":
+			if _, ok := fieldSeen[emplacement.FieldNom]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldNom)
+				fieldSeen[emplacement.FieldNom] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[emplacement.FieldCode]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldCode)
+				fieldSeen[emplacement.FieldCode] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[emplacement.FieldType]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldType)
+				fieldSeen[emplacement.FieldType] = struct{}{}
+			}
+		case "parentID":
+			if _, ok := fieldSeen[emplacement.FieldParentID]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldParentID)
+				fieldSeen[emplacement.FieldParentID] = struct{}{}
+			}
+		case "actif":
+			if _, ok := fieldSeen[emplacement.FieldActif]; !ok {
+				selectedFields = append(selectedFields, emplacement.FieldActif)
+				fieldSeen[emplacement.FieldActif] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type emplacementPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EmplacementPaginateOption
+}
+
+func newEmplacementPaginateArgs(rv map[string]any) *emplacementPaginateArgs {
+	args := &emplacementPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*EmplacementOrder:
+			args.opts = append(args.opts, WithEmplacementOrder(v))
+		case []any:
+			var orders []*EmplacementOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &EmplacementOrder{Field: &EmplacementOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithEmplacementOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*EmplacementWhereInput); ok {
+		args.opts = append(args.opts, WithEmplacementFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *EquipementQuery) CollectFields(ctx context.Context, satisfies ...string) (*EquipementQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1601,6 +1768,21 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[equipement.FieldChecklistModeleID]; !ok {
 				selectedFields = append(selectedFields, equipement.FieldChecklistModeleID)
 				fieldSeen[equipement.FieldChecklistModeleID] = struct{}{}
+			}
+
+		case "emplacement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmplacementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, emplacementImplementors)...); err != nil {
+				return err
+			}
+			_q.withEmplacement = query
+			if _, ok := fieldSeen[equipement.FieldEmplacementID]; !ok {
+				selectedFields = append(selectedFields, equipement.FieldEmplacementID)
+				fieldSeen[equipement.FieldEmplacementID] = struct{}{}
 			}
 		case "createdAt":
 			if _, ok := fieldSeen[equipement.FieldCreatedAt]; !ok {

@@ -229,6 +229,38 @@ func (_m *Document) Demande(ctx context.Context) (*DemandeIntervention, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Emplacement) Parent(ctx context.Context) (*Emplacement, error) {
+	result, err := _m.Edges.ParentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryParent().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Emplacement) Enfants(ctx context.Context) (result []*Emplacement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEnfants(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EnfantsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEnfants().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Emplacement) Equipements(ctx context.Context) (result []*Equipement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEquipements(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EquipementsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipements().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Equipement) Client(ctx context.Context) (*Societe, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -307,6 +339,14 @@ func (_m *Equipement) ChecklistModele(ctx context.Context) (*ChecklistModele, er
 	result, err := _m.Edges.ChecklistModeleOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryChecklistModele().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Equipement) Emplacement(ctx context.Context) (*Emplacement, error) {
+	result, err := _m.Edges.EmplacementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEmplacement().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -236,6 +237,84 @@ func (c *DemandeInterventionCreate) SetInput(i CreateDemandeInterventionInput) *
 	return c
 }
 
+// CreateEmplacementInput represents a mutation input for creating emplacements.
+type CreateEmplacementInput struct {
+	Nom      string
+	Code     *string
+	Type     emplacement.Type
+	Actif    *bool
+	ParentID *int
+}
+
+// Mutate applies the CreateEmplacementInput on the EmplacementMutation builder.
+func (i *CreateEmplacementInput) Mutate(m *EmplacementMutation) {
+	m.SetNom(i.Nom)
+	if v := i.Code; v != nil {
+		m.SetCode(*v)
+	}
+	m.SetType(i.Type)
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
+	}
+	if v := i.ParentID; v != nil {
+		m.SetParentID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateEmplacementInput on the EmplacementCreate builder.
+func (c *EmplacementCreate) SetInput(i CreateEmplacementInput) *EmplacementCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateEmplacementInput represents a mutation input for updating emplacements.
+type UpdateEmplacementInput struct {
+	Nom         *string
+	ClearCode   bool
+	Code        *string
+	Type        *emplacement.Type
+	Actif       *bool
+	ClearParent bool
+	ParentID    *int
+}
+
+// Mutate applies the UpdateEmplacementInput on the EmplacementMutation builder.
+func (i *UpdateEmplacementInput) Mutate(m *EmplacementMutation) {
+	if v := i.Nom; v != nil {
+		m.SetNom(*v)
+	}
+	if i.ClearCode {
+		m.ClearCode()
+	}
+	if v := i.Code; v != nil {
+		m.SetCode(*v)
+	}
+	if v := i.Type; v != nil {
+		m.SetType(*v)
+	}
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
+	}
+	if i.ClearParent {
+		m.ClearParent()
+	}
+	if v := i.ParentID; v != nil {
+		m.SetParentID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateEmplacementInput on the EmplacementUpdate builder.
+func (c *EmplacementUpdate) SetInput(i UpdateEmplacementInput) *EmplacementUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateEmplacementInput on the EmplacementUpdateOne builder.
+func (c *EmplacementUpdateOne) SetInput(i UpdateEmplacementInput) *EmplacementUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateEquipementInput represents a mutation input for creating equipements.
 type CreateEquipementInput struct {
 	Nom               string
@@ -251,6 +330,7 @@ type CreateEquipementInput struct {
 	Description       *string
 	ClientID          *int
 	ChecklistModeleID *int
+	EmplacementID     *int
 }
 
 // Mutate applies the CreateEquipementInput on the EquipementMutation builder.
@@ -290,6 +370,9 @@ func (i *CreateEquipementInput) Mutate(m *EquipementMutation) {
 	if v := i.ChecklistModeleID; v != nil {
 		m.SetChecklistModeleID(*v)
 	}
+	if v := i.EmplacementID; v != nil {
+		m.SetEmplacementID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateEquipementInput on the EquipementCreate builder.
@@ -322,6 +405,8 @@ type UpdateEquipementInput struct {
 	ClientID              *int
 	ClearChecklistModele  bool
 	ChecklistModeleID     *int
+	ClearEmplacement      bool
+	EmplacementID         *int
 }
 
 // Mutate applies the UpdateEquipementInput on the EquipementMutation builder.
@@ -391,6 +476,12 @@ func (i *UpdateEquipementInput) Mutate(m *EquipementMutation) {
 	}
 	if v := i.ChecklistModeleID; v != nil {
 		m.SetChecklistModeleID(*v)
+	}
+	if i.ClearEmplacement {
+		m.ClearEmplacement()
+	}
+	if v := i.EmplacementID; v != nil {
+		m.SetEmplacementID(*v)
 	}
 }
 

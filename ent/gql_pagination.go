@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -2672,6 +2673,392 @@ func (_m *Document) ToEdge(order *DocumentOrder) *DocumentEdge {
 		order = DefaultDocumentOrder
 	}
 	return &DocumentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EmplacementEdge is the edge representation of Emplacement.
+type EmplacementEdge struct {
+	Node   *Emplacement `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// EmplacementConnection is the connection containing edges to Emplacement.
+type EmplacementConnection struct {
+	Edges      []*EmplacementEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *EmplacementConnection) build(nodes []*Emplacement, pager *emplacementPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Emplacement
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Emplacement {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Emplacement {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EmplacementEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EmplacementEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EmplacementPaginateOption enables pagination customization.
+type EmplacementPaginateOption func(*emplacementPager) error
+
+// WithEmplacementOrder configures pagination ordering.
+func WithEmplacementOrder(order []*EmplacementOrder) EmplacementPaginateOption {
+	return func(pager *emplacementPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithEmplacementFilter configures pagination filter.
+func WithEmplacementFilter(filter func(*EmplacementQuery) (*EmplacementQuery, error)) EmplacementPaginateOption {
+	return func(pager *emplacementPager) error {
+		if filter == nil {
+			return errors.New("EmplacementQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type emplacementPager struct {
+	reverse bool
+	order   []*EmplacementOrder
+	filter  func(*EmplacementQuery) (*EmplacementQuery, error)
+}
+
+func newEmplacementPager(opts []EmplacementPaginateOption, reverse bool) (*emplacementPager, error) {
+	pager := &emplacementPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *emplacementPager) applyFilter(query *EmplacementQuery) (*EmplacementQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *emplacementPager) toCursor(_m *Emplacement) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *emplacementPager) applyCursors(query *EmplacementQuery, after, before *Cursor) (*EmplacementQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultEmplacementOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *emplacementPager) applyOrder(query *EmplacementQuery) *EmplacementQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultEmplacementOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultEmplacementOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *emplacementPager) orderExpr(query *EmplacementQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultEmplacementOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Emplacement.
+func (_m *EmplacementQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EmplacementPaginateOption,
+) (*EmplacementConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEmplacementPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EmplacementConnection{Edges: []*EmplacementEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EmplacementOrderFieldCreatedAt orders Emplacement by created_at.
+	EmplacementOrderFieldCreatedAt = &EmplacementOrderField{
+		Value: func(_m *Emplacement) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: emplacement.FieldCreatedAt,
+		toTerm: emplacement.ByCreatedAt,
+		toCursor: func(_m *Emplacement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EmplacementOrderFieldUpdatedAt orders Emplacement by updated_at.
+	EmplacementOrderFieldUpdatedAt = &EmplacementOrderField{
+		Value: func(_m *Emplacement) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: emplacement.FieldUpdatedAt,
+		toTerm: emplacement.ByUpdatedAt,
+		toCursor: func(_m *Emplacement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// EmplacementOrderFieldNom orders Emplacement by nom.
+	EmplacementOrderFieldNom = &EmplacementOrderField{
+		Value: func(_m *Emplacement) (ent.Value, error) {
+			return _m.Nom, nil
+		},
+		column: emplacement.FieldNom,
+		toTerm: emplacement.ByNom,
+		toCursor: func(_m *Emplacement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Nom,
+			}
+		},
+	}
+	// EmplacementOrderFieldCode orders Emplacement by code.
+	EmplacementOrderFieldCode = &EmplacementOrderField{
+		Value: func(_m *Emplacement) (ent.Value, error) {
+			return _m.Code, nil
+		},
+		column: emplacement.FieldCode,
+		toTerm: emplacement.ByCode,
+		toCursor: func(_m *Emplacement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Code,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EmplacementOrderField) String() string {
+	var str string
+	switch f.column {
+	case EmplacementOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EmplacementOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case EmplacementOrderFieldNom.column:
+		str = "NOM"
+	case EmplacementOrderFieldCode.column:
+		str = "CODE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EmplacementOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EmplacementOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EmplacementOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EmplacementOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EmplacementOrderFieldUpdatedAt
+	case "NOM":
+		*f = *EmplacementOrderFieldNom
+	case "CODE":
+		*f = *EmplacementOrderFieldCode
+	default:
+		return fmt.Errorf("%s is not a valid EmplacementOrderField", str)
+	}
+	return nil
+}
+
+// EmplacementOrderField defines the ordering field of Emplacement.
+type EmplacementOrderField struct {
+	// Value extracts the ordering value from the given Emplacement.
+	Value    func(*Emplacement) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) emplacement.OrderOption
+	toCursor func(*Emplacement) Cursor
+}
+
+// EmplacementOrder defines the ordering of Emplacement.
+type EmplacementOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *EmplacementOrderField `json:"field"`
+}
+
+// DefaultEmplacementOrder is the default ordering of Emplacement.
+var DefaultEmplacementOrder = &EmplacementOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EmplacementOrderField{
+		Value: func(_m *Emplacement) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: emplacement.FieldID,
+		toTerm: emplacement.ByID,
+		toCursor: func(_m *Emplacement) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Emplacement into EmplacementEdge.
+func (_m *Emplacement) ToEdge(order *EmplacementOrder) *EmplacementEdge {
+	if order == nil {
+		order = DefaultEmplacementOrder
+	}
+	return &EmplacementEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -3533,6 +3534,434 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 	}
 }
 
+// EmplacementWhereInput represents a where input for filtering Emplacement queries.
+type EmplacementWhereInput struct {
+	Predicates []predicate.Emplacement  `json:"-"`
+	Not        *EmplacementWhereInput   `json:"not,omitempty"`
+	Or         []*EmplacementWhereInput `json:"or,omitempty"`
+	And        []*EmplacementWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "nom" field predicates.
+	Nom             *string  `json:"nom,omitempty"`
+	NomNEQ          *string  `json:"nomNEQ,omitempty"`
+	NomIn           []string `json:"nomIn,omitempty"`
+	NomNotIn        []string `json:"nomNotIn,omitempty"`
+	NomGT           *string  `json:"nomGT,omitempty"`
+	NomGTE          *string  `json:"nomGTE,omitempty"`
+	NomLT           *string  `json:"nomLT,omitempty"`
+	NomLTE          *string  `json:"nomLTE,omitempty"`
+	NomContains     *string  `json:"nomContains,omitempty"`
+	NomHasPrefix    *string  `json:"nomHasPrefix,omitempty"`
+	NomHasSuffix    *string  `json:"nomHasSuffix,omitempty"`
+	NomEqualFold    *string  `json:"nomEqualFold,omitempty"`
+	NomContainsFold *string  `json:"nomContainsFold,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeIsNil        bool     `json:"codeIsNil,omitempty"`
+	CodeNotNil       bool     `json:"codeNotNil,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "type" field predicates.
+	Type      *emplacement.Type  `json:"type,omitempty"`
+	TypeNEQ   *emplacement.Type  `json:"typeNEQ,omitempty"`
+	TypeIn    []emplacement.Type `json:"typeIn,omitempty"`
+	TypeNotIn []emplacement.Type `json:"typeNotIn,omitempty"`
+
+	// "parent_id" field predicates.
+	ParentID       *int  `json:"parentID,omitempty"`
+	ParentIDNEQ    *int  `json:"parentIDNEQ,omitempty"`
+	ParentIDIn     []int `json:"parentIDIn,omitempty"`
+	ParentIDNotIn  []int `json:"parentIDNotIn,omitempty"`
+	ParentIDIsNil  bool  `json:"parentIDIsNil,omitempty"`
+	ParentIDNotNil bool  `json:"parentIDNotNil,omitempty"`
+
+	// "actif" field predicates.
+	Actif    *bool `json:"actif,omitempty"`
+	ActifNEQ *bool `json:"actifNEQ,omitempty"`
+
+	// "parent" edge predicates.
+	HasParent     *bool                    `json:"hasParent,omitempty"`
+	HasParentWith []*EmplacementWhereInput `json:"hasParentWith,omitempty"`
+
+	// "enfants" edge predicates.
+	HasEnfants     *bool                    `json:"hasEnfants,omitempty"`
+	HasEnfantsWith []*EmplacementWhereInput `json:"hasEnfantsWith,omitempty"`
+
+	// "equipements" edge predicates.
+	HasEquipements     *bool                   `json:"hasEquipements,omitempty"`
+	HasEquipementsWith []*EquipementWhereInput `json:"hasEquipementsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EmplacementWhereInput) AddPredicates(predicates ...predicate.Emplacement) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EmplacementWhereInput filter on the EmplacementQuery builder.
+func (i *EmplacementWhereInput) Filter(q *EmplacementQuery) (*EmplacementQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEmplacementWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEmplacementWhereInput is returned in case the EmplacementWhereInput is empty.
+var ErrEmptyEmplacementWhereInput = errors.New("ent: empty predicate EmplacementWhereInput")
+
+// P returns a predicate for filtering emplacements.
+// An error is returned if the input is empty or invalid.
+func (i *EmplacementWhereInput) P() (predicate.Emplacement, error) {
+	var predicates []predicate.Emplacement
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, emplacement.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Emplacement, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, emplacement.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Emplacement, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, emplacement.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, emplacement.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, emplacement.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, emplacement.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, emplacement.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, emplacement.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, emplacement.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, emplacement.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, emplacement.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, emplacement.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, emplacement.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, emplacement.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, emplacement.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, emplacement.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, emplacement.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, emplacement.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, emplacement.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, emplacement.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, emplacement.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, emplacement.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, emplacement.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, emplacement.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, emplacement.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, emplacement.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, emplacement.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Nom != nil {
+		predicates = append(predicates, emplacement.NomEQ(*i.Nom))
+	}
+	if i.NomNEQ != nil {
+		predicates = append(predicates, emplacement.NomNEQ(*i.NomNEQ))
+	}
+	if len(i.NomIn) > 0 {
+		predicates = append(predicates, emplacement.NomIn(i.NomIn...))
+	}
+	if len(i.NomNotIn) > 0 {
+		predicates = append(predicates, emplacement.NomNotIn(i.NomNotIn...))
+	}
+	if i.NomGT != nil {
+		predicates = append(predicates, emplacement.NomGT(*i.NomGT))
+	}
+	if i.NomGTE != nil {
+		predicates = append(predicates, emplacement.NomGTE(*i.NomGTE))
+	}
+	if i.NomLT != nil {
+		predicates = append(predicates, emplacement.NomLT(*i.NomLT))
+	}
+	if i.NomLTE != nil {
+		predicates = append(predicates, emplacement.NomLTE(*i.NomLTE))
+	}
+	if i.NomContains != nil {
+		predicates = append(predicates, emplacement.NomContains(*i.NomContains))
+	}
+	if i.NomHasPrefix != nil {
+		predicates = append(predicates, emplacement.NomHasPrefix(*i.NomHasPrefix))
+	}
+	if i.NomHasSuffix != nil {
+		predicates = append(predicates, emplacement.NomHasSuffix(*i.NomHasSuffix))
+	}
+	if i.NomEqualFold != nil {
+		predicates = append(predicates, emplacement.NomEqualFold(*i.NomEqualFold))
+	}
+	if i.NomContainsFold != nil {
+		predicates = append(predicates, emplacement.NomContainsFold(*i.NomContainsFold))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, emplacement.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, emplacement.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, emplacement.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, emplacement.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, emplacement.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, emplacement.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, emplacement.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, emplacement.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, emplacement.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, emplacement.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, emplacement.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeIsNil {
+		predicates = append(predicates, emplacement.CodeIsNil())
+	}
+	if i.CodeNotNil {
+		predicates = append(predicates, emplacement.CodeNotNil())
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, emplacement.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, emplacement.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.Type != nil {
+		predicates = append(predicates, emplacement.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, emplacement.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, emplacement.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, emplacement.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.ParentID != nil {
+		predicates = append(predicates, emplacement.ParentIDEQ(*i.ParentID))
+	}
+	if i.ParentIDNEQ != nil {
+		predicates = append(predicates, emplacement.ParentIDNEQ(*i.ParentIDNEQ))
+	}
+	if len(i.ParentIDIn) > 0 {
+		predicates = append(predicates, emplacement.ParentIDIn(i.ParentIDIn...))
+	}
+	if len(i.ParentIDNotIn) > 0 {
+		predicates = append(predicates, emplacement.ParentIDNotIn(i.ParentIDNotIn...))
+	}
+	if i.ParentIDIsNil {
+		predicates = append(predicates, emplacement.ParentIDIsNil())
+	}
+	if i.ParentIDNotNil {
+		predicates = append(predicates, emplacement.ParentIDNotNil())
+	}
+	if i.Actif != nil {
+		predicates = append(predicates, emplacement.ActifEQ(*i.Actif))
+	}
+	if i.ActifNEQ != nil {
+		predicates = append(predicates, emplacement.ActifNEQ(*i.ActifNEQ))
+	}
+
+	if i.HasParent != nil {
+		p := emplacement.HasParent()
+		if !*i.HasParent {
+			p = emplacement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasParentWith) > 0 {
+		with := make([]predicate.Emplacement, 0, len(i.HasParentWith))
+		for _, w := range i.HasParentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasParentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, emplacement.HasParentWith(with...))
+	}
+	if i.HasEnfants != nil {
+		p := emplacement.HasEnfants()
+		if !*i.HasEnfants {
+			p = emplacement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEnfantsWith) > 0 {
+		with := make([]predicate.Emplacement, 0, len(i.HasEnfantsWith))
+		for _, w := range i.HasEnfantsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEnfantsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, emplacement.HasEnfantsWith(with...))
+	}
+	if i.HasEquipements != nil {
+		p := emplacement.HasEquipements()
+		if !*i.HasEquipements {
+			p = emplacement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementsWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementsWith))
+		for _, w := range i.HasEquipementsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, emplacement.HasEquipementsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEmplacementWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return emplacement.And(predicates...), nil
+	}
+}
+
 // EquipementWhereInput represents a where input for filtering Equipement queries.
 type EquipementWhereInput struct {
 	Predicates []predicate.Equipement  `json:"-"`
@@ -3757,6 +4186,10 @@ type EquipementWhereInput struct {
 	// "checklist_modele" edge predicates.
 	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
 	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
+
+	// "emplacement" edge predicates.
+	HasEmplacement     *bool                    `json:"hasEmplacement,omitempty"`
+	HasEmplacementWith []*EmplacementWhereInput `json:"hasEmplacementWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4430,6 +4863,24 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, equipement.HasChecklistModeleWith(with...))
+	}
+	if i.HasEmplacement != nil {
+		p := equipement.HasEmplacement()
+		if !*i.HasEmplacement {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEmplacementWith) > 0 {
+		with := make([]predicate.Emplacement, 0, len(i.HasEmplacementWith))
+		for _, w := range i.HasEmplacementWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEmplacementWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasEmplacementWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

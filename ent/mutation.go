@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -56,6 +57,7 @@ const (
 	TypeContrat                = "Contrat"
 	TypeDemandeIntervention    = "DemandeIntervention"
 	TypeDocument               = "Document"
+	TypeEmplacement            = "Emplacement"
 	TypeEquipement             = "Equipement"
 	TypeHistoriqueIntervention = "HistoriqueIntervention"
 	TypeIdempotencyKey         = "IdempotencyKey"
@@ -7464,6 +7466,922 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Document edge %s", name)
 }
 
+// EmplacementMutation represents an operation that mutates the Emplacement nodes in the graph.
+type EmplacementMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	nom                *string
+	code               *string
+	_type              *emplacement.Type
+	actif              *bool
+	clearedFields      map[string]struct{}
+	parent             *int
+	clearedparent      bool
+	enfants            map[int]struct{}
+	removedenfants     map[int]struct{}
+	clearedenfants     bool
+	equipements        map[int]struct{}
+	removedequipements map[int]struct{}
+	clearedequipements bool
+	done               bool
+	oldValue           func(context.Context) (*Emplacement, error)
+	predicates         []predicate.Emplacement
+}
+
+var _ ent.Mutation = (*EmplacementMutation)(nil)
+
+// emplacementOption allows management of the mutation configuration using functional options.
+type emplacementOption func(*EmplacementMutation)
+
+// newEmplacementMutation creates new mutation for the Emplacement entity.
+func newEmplacementMutation(c config, op Op, opts ...emplacementOption) *EmplacementMutation {
+	m := &EmplacementMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmplacement,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmplacementID sets the ID field of the mutation.
+func withEmplacementID(id int) emplacementOption {
+	return func(m *EmplacementMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Emplacement
+		)
+		m.oldValue = func(ctx context.Context) (*Emplacement, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Emplacement.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmplacement sets the old Emplacement of the mutation.
+func withEmplacement(node *Emplacement) emplacementOption {
+	return func(m *EmplacementMutation) {
+		m.oldValue = func(context.Context) (*Emplacement, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmplacementMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmplacementMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmplacementMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmplacementMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Emplacement.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmplacementMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmplacementMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmplacementMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmplacementMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmplacementMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmplacementMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetNom sets the "nom" field.
+func (m *EmplacementMutation) SetNom(s string) {
+	m.nom = &s
+}
+
+// Nom returns the value of the "nom" field in the mutation.
+func (m *EmplacementMutation) Nom() (r string, exists bool) {
+	v := m.nom
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNom returns the old "nom" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldNom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNom: %w", err)
+	}
+	return oldValue.Nom, nil
+}
+
+// ResetNom resets all changes to the "nom" field.
+func (m *EmplacementMutation) ResetNom() {
+	m.nom = nil
+}
+
+// SetCode sets the "code" field.
+func (m *EmplacementMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *EmplacementMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ClearCode clears the value of the "code" field.
+func (m *EmplacementMutation) ClearCode() {
+	m.code = nil
+	m.clearedFields[emplacement.FieldCode] = struct{}{}
+}
+
+// CodeCleared returns if the "code" field was cleared in this mutation.
+func (m *EmplacementMutation) CodeCleared() bool {
+	_, ok := m.clearedFields[emplacement.FieldCode]
+	return ok
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *EmplacementMutation) ResetCode() {
+	m.code = nil
+	delete(m.clearedFields, emplacement.FieldCode)
+}
+
+// SetType sets the "type" field.
+func (m *EmplacementMutation) SetType(e emplacement.Type) {
+	m._type = &e
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *EmplacementMutation) GetType() (r emplacement.Type, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldType(ctx context.Context) (v emplacement.Type, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *EmplacementMutation) ResetType() {
+	m._type = nil
+}
+
+// SetParentID sets the "parent_id" field.
+func (m *EmplacementMutation) SetParentID(i int) {
+	m.parent = &i
+}
+
+// ParentID returns the value of the "parent_id" field in the mutation.
+func (m *EmplacementMutation) ParentID() (r int, exists bool) {
+	v := m.parent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParentID returns the old "parent_id" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldParentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParentID: %w", err)
+	}
+	return oldValue.ParentID, nil
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (m *EmplacementMutation) ClearParentID() {
+	m.parent = nil
+	m.clearedFields[emplacement.FieldParentID] = struct{}{}
+}
+
+// ParentIDCleared returns if the "parent_id" field was cleared in this mutation.
+func (m *EmplacementMutation) ParentIDCleared() bool {
+	_, ok := m.clearedFields[emplacement.FieldParentID]
+	return ok
+}
+
+// ResetParentID resets all changes to the "parent_id" field.
+func (m *EmplacementMutation) ResetParentID() {
+	m.parent = nil
+	delete(m.clearedFields, emplacement.FieldParentID)
+}
+
+// SetActif sets the "actif" field.
+func (m *EmplacementMutation) SetActif(b bool) {
+	m.actif = &b
+}
+
+// Actif returns the value of the "actif" field in the mutation.
+func (m *EmplacementMutation) Actif() (r bool, exists bool) {
+	v := m.actif
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActif returns the old "actif" field's value of the Emplacement entity.
+// If the Emplacement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmplacementMutation) OldActif(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActif is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActif requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActif: %w", err)
+	}
+	return oldValue.Actif, nil
+}
+
+// ResetActif resets all changes to the "actif" field.
+func (m *EmplacementMutation) ResetActif() {
+	m.actif = nil
+}
+
+// ClearParent clears the "parent" edge to the Emplacement entity.
+func (m *EmplacementMutation) ClearParent() {
+	m.clearedparent = true
+	m.clearedFields[emplacement.FieldParentID] = struct{}{}
+}
+
+// ParentCleared reports if the "parent" edge to the Emplacement entity was cleared.
+func (m *EmplacementMutation) ParentCleared() bool {
+	return m.ParentIDCleared() || m.clearedparent
+}
+
+// ParentIDs returns the "parent" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ParentID instead. It exists only for internal usage by the builders.
+func (m *EmplacementMutation) ParentIDs() (ids []int) {
+	if id := m.parent; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetParent resets all changes to the "parent" edge.
+func (m *EmplacementMutation) ResetParent() {
+	m.parent = nil
+	m.clearedparent = false
+}
+
+// AddEnfantIDs adds the "enfants" edge to the Emplacement entity by ids.
+func (m *EmplacementMutation) AddEnfantIDs(ids ...int) {
+	if m.enfants == nil {
+		m.enfants = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.enfants[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEnfants clears the "enfants" edge to the Emplacement entity.
+func (m *EmplacementMutation) ClearEnfants() {
+	m.clearedenfants = true
+}
+
+// EnfantsCleared reports if the "enfants" edge to the Emplacement entity was cleared.
+func (m *EmplacementMutation) EnfantsCleared() bool {
+	return m.clearedenfants
+}
+
+// RemoveEnfantIDs removes the "enfants" edge to the Emplacement entity by IDs.
+func (m *EmplacementMutation) RemoveEnfantIDs(ids ...int) {
+	if m.removedenfants == nil {
+		m.removedenfants = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.enfants, ids[i])
+		m.removedenfants[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEnfants returns the removed IDs of the "enfants" edge to the Emplacement entity.
+func (m *EmplacementMutation) RemovedEnfantsIDs() (ids []int) {
+	for id := range m.removedenfants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EnfantsIDs returns the "enfants" edge IDs in the mutation.
+func (m *EmplacementMutation) EnfantsIDs() (ids []int) {
+	for id := range m.enfants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEnfants resets all changes to the "enfants" edge.
+func (m *EmplacementMutation) ResetEnfants() {
+	m.enfants = nil
+	m.clearedenfants = false
+	m.removedenfants = nil
+}
+
+// AddEquipementIDs adds the "equipements" edge to the Equipement entity by ids.
+func (m *EmplacementMutation) AddEquipementIDs(ids ...int) {
+	if m.equipements == nil {
+		m.equipements = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.equipements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEquipements clears the "equipements" edge to the Equipement entity.
+func (m *EmplacementMutation) ClearEquipements() {
+	m.clearedequipements = true
+}
+
+// EquipementsCleared reports if the "equipements" edge to the Equipement entity was cleared.
+func (m *EmplacementMutation) EquipementsCleared() bool {
+	return m.clearedequipements
+}
+
+// RemoveEquipementIDs removes the "equipements" edge to the Equipement entity by IDs.
+func (m *EmplacementMutation) RemoveEquipementIDs(ids ...int) {
+	if m.removedequipements == nil {
+		m.removedequipements = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.equipements, ids[i])
+		m.removedequipements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEquipements returns the removed IDs of the "equipements" edge to the Equipement entity.
+func (m *EmplacementMutation) RemovedEquipementsIDs() (ids []int) {
+	for id := range m.removedequipements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EquipementsIDs returns the "equipements" edge IDs in the mutation.
+func (m *EmplacementMutation) EquipementsIDs() (ids []int) {
+	for id := range m.equipements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEquipements resets all changes to the "equipements" edge.
+func (m *EmplacementMutation) ResetEquipements() {
+	m.equipements = nil
+	m.clearedequipements = false
+	m.removedequipements = nil
+}
+
+// Where appends a list predicates to the EmplacementMutation builder.
+func (m *EmplacementMutation) Where(ps ...predicate.Emplacement) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmplacementMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmplacementMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Emplacement, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmplacementMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmplacementMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Emplacement).
+func (m *EmplacementMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmplacementMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, emplacement.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, emplacement.FieldUpdatedAt)
+	}
+	if m.nom != nil {
+		fields = append(fields, emplacement.FieldNom)
+	}
+	if m.code != nil {
+		fields = append(fields, emplacement.FieldCode)
+	}
+	if m._type != nil {
+		fields = append(fields, emplacement.FieldType)
+	}
+	if m.parent != nil {
+		fields = append(fields, emplacement.FieldParentID)
+	}
+	if m.actif != nil {
+		fields = append(fields, emplacement.FieldActif)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmplacementMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case emplacement.FieldCreatedAt:
+		return m.CreatedAt()
+	case emplacement.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case emplacement.FieldNom:
+		return m.Nom()
+	case emplacement.FieldCode:
+		return m.Code()
+	case emplacement.FieldType:
+		return m.GetType()
+	case emplacement.FieldParentID:
+		return m.ParentID()
+	case emplacement.FieldActif:
+		return m.Actif()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmplacementMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case emplacement.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case emplacement.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case emplacement.FieldNom:
+		return m.OldNom(ctx)
+	case emplacement.FieldCode:
+		return m.OldCode(ctx)
+	case emplacement.FieldType:
+		return m.OldType(ctx)
+	case emplacement.FieldParentID:
+		return m.OldParentID(ctx)
+	case emplacement.FieldActif:
+		return m.OldActif(ctx)
+	}
+	return nil, fmt.Errorf("unknown Emplacement field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmplacementMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case emplacement.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case emplacement.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case emplacement.FieldNom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNom(v)
+		return nil
+	case emplacement.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case emplacement.FieldType:
+		v, ok := value.(emplacement.Type)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case emplacement.FieldParentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParentID(v)
+		return nil
+	case emplacement.FieldActif:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActif(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Emplacement field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmplacementMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmplacementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmplacementMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Emplacement numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmplacementMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(emplacement.FieldCode) {
+		fields = append(fields, emplacement.FieldCode)
+	}
+	if m.FieldCleared(emplacement.FieldParentID) {
+		fields = append(fields, emplacement.FieldParentID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmplacementMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmplacementMutation) ClearField(name string) error {
+	switch name {
+	case emplacement.FieldCode:
+		m.ClearCode()
+		return nil
+	case emplacement.FieldParentID:
+		m.ClearParentID()
+		return nil
+	}
+	return fmt.Errorf("unknown Emplacement nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmplacementMutation) ResetField(name string) error {
+	switch name {
+	case emplacement.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case emplacement.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case emplacement.FieldNom:
+		m.ResetNom()
+		return nil
+	case emplacement.FieldCode:
+		m.ResetCode()
+		return nil
+	case emplacement.FieldType:
+		m.ResetType()
+		return nil
+	case emplacement.FieldParentID:
+		m.ResetParentID()
+		return nil
+	case emplacement.FieldActif:
+		m.ResetActif()
+		return nil
+	}
+	return fmt.Errorf("unknown Emplacement field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmplacementMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.parent != nil {
+		edges = append(edges, emplacement.EdgeParent)
+	}
+	if m.enfants != nil {
+		edges = append(edges, emplacement.EdgeEnfants)
+	}
+	if m.equipements != nil {
+		edges = append(edges, emplacement.EdgeEquipements)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmplacementMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case emplacement.EdgeParent:
+		if id := m.parent; id != nil {
+			return []ent.Value{*id}
+		}
+	case emplacement.EdgeEnfants:
+		ids := make([]ent.Value, 0, len(m.enfants))
+		for id := range m.enfants {
+			ids = append(ids, id)
+		}
+		return ids
+	case emplacement.EdgeEquipements:
+		ids := make([]ent.Value, 0, len(m.equipements))
+		for id := range m.equipements {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmplacementMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedenfants != nil {
+		edges = append(edges, emplacement.EdgeEnfants)
+	}
+	if m.removedequipements != nil {
+		edges = append(edges, emplacement.EdgeEquipements)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmplacementMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case emplacement.EdgeEnfants:
+		ids := make([]ent.Value, 0, len(m.removedenfants))
+		for id := range m.removedenfants {
+			ids = append(ids, id)
+		}
+		return ids
+	case emplacement.EdgeEquipements:
+		ids := make([]ent.Value, 0, len(m.removedequipements))
+		for id := range m.removedequipements {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmplacementMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedparent {
+		edges = append(edges, emplacement.EdgeParent)
+	}
+	if m.clearedenfants {
+		edges = append(edges, emplacement.EdgeEnfants)
+	}
+	if m.clearedequipements {
+		edges = append(edges, emplacement.EdgeEquipements)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmplacementMutation) EdgeCleared(name string) bool {
+	switch name {
+	case emplacement.EdgeParent:
+		return m.clearedparent
+	case emplacement.EdgeEnfants:
+		return m.clearedenfants
+	case emplacement.EdgeEquipements:
+		return m.clearedequipements
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmplacementMutation) ClearEdge(name string) error {
+	switch name {
+	case emplacement.EdgeParent:
+		m.ClearParent()
+		return nil
+	}
+	return fmt.Errorf("unknown Emplacement unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmplacementMutation) ResetEdge(name string) error {
+	switch name {
+	case emplacement.EdgeParent:
+		m.ResetParent()
+		return nil
+	case emplacement.EdgeEnfants:
+		m.ResetEnfants()
+		return nil
+	case emplacement.EdgeEquipements:
+		m.ResetEquipements()
+		return nil
+	}
+	return fmt.Errorf("unknown Emplacement edge %s", name)
+}
+
 // EquipementMutation represents an operation that mutates the Equipement nodes in the graph.
 type EquipementMutation struct {
 	config
@@ -7504,6 +8422,8 @@ type EquipementMutation struct {
 	clearedarrets           bool
 	checklist_modele        *int
 	clearedchecklist_modele bool
+	emplacement             *int
+	clearedemplacement      bool
 	done                    bool
 	oldValue                func(context.Context) (*Equipement, error)
 	predicates              []predicate.Equipement
@@ -8376,6 +9296,55 @@ func (m *EquipementMutation) ResetChecklistModeleID() {
 	delete(m.clearedFields, equipement.FieldChecklistModeleID)
 }
 
+// SetEmplacementID sets the "emplacement_id" field.
+func (m *EquipementMutation) SetEmplacementID(i int) {
+	m.emplacement = &i
+}
+
+// EmplacementID returns the value of the "emplacement_id" field in the mutation.
+func (m *EquipementMutation) EmplacementID() (r int, exists bool) {
+	v := m.emplacement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmplacementID returns the old "emplacement_id" field's value of the Equipement entity.
+// If the Equipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EquipementMutation) OldEmplacementID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmplacementID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmplacementID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmplacementID: %w", err)
+	}
+	return oldValue.EmplacementID, nil
+}
+
+// ClearEmplacementID clears the value of the "emplacement_id" field.
+func (m *EquipementMutation) ClearEmplacementID() {
+	m.emplacement = nil
+	m.clearedFields[equipement.FieldEmplacementID] = struct{}{}
+}
+
+// EmplacementIDCleared returns if the "emplacement_id" field was cleared in this mutation.
+func (m *EquipementMutation) EmplacementIDCleared() bool {
+	_, ok := m.clearedFields[equipement.FieldEmplacementID]
+	return ok
+}
+
+// ResetEmplacementID resets all changes to the "emplacement_id" field.
+func (m *EquipementMutation) ResetEmplacementID() {
+	m.emplacement = nil
+	delete(m.clearedFields, equipement.FieldEmplacementID)
+}
+
 // ClearClient clears the "client" edge to the Societe entity.
 func (m *EquipementMutation) ClearClient() {
 	m.clearedclient = true
@@ -8646,6 +9615,33 @@ func (m *EquipementMutation) ResetChecklistModele() {
 	m.clearedchecklist_modele = false
 }
 
+// ClearEmplacement clears the "emplacement" edge to the Emplacement entity.
+func (m *EquipementMutation) ClearEmplacement() {
+	m.clearedemplacement = true
+	m.clearedFields[equipement.FieldEmplacementID] = struct{}{}
+}
+
+// EmplacementCleared reports if the "emplacement" edge to the Emplacement entity was cleared.
+func (m *EquipementMutation) EmplacementCleared() bool {
+	return m.EmplacementIDCleared() || m.clearedemplacement
+}
+
+// EmplacementIDs returns the "emplacement" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EmplacementID instead. It exists only for internal usage by the builders.
+func (m *EquipementMutation) EmplacementIDs() (ids []int) {
+	if id := m.emplacement; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEmplacement resets all changes to the "emplacement" edge.
+func (m *EquipementMutation) ResetEmplacement() {
+	m.emplacement = nil
+	m.clearedemplacement = false
+}
+
 // Where appends a list predicates to the EquipementMutation builder.
 func (m *EquipementMutation) Where(ps ...predicate.Equipement) {
 	m.predicates = append(m.predicates, ps...)
@@ -8680,7 +9676,7 @@ func (m *EquipementMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EquipementMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, equipement.FieldCreatedAt)
 	}
@@ -8732,6 +9728,9 @@ func (m *EquipementMutation) Fields() []string {
 	if m.checklist_modele != nil {
 		fields = append(fields, equipement.FieldChecklistModeleID)
 	}
+	if m.emplacement != nil {
+		fields = append(fields, equipement.FieldEmplacementID)
+	}
 	return fields
 }
 
@@ -8774,6 +9773,8 @@ func (m *EquipementMutation) Field(name string) (ent.Value, bool) {
 		return m.CriticiteRang()
 	case equipement.FieldChecklistModeleID:
 		return m.ChecklistModeleID()
+	case equipement.FieldEmplacementID:
+		return m.EmplacementID()
 	}
 	return nil, false
 }
@@ -8817,6 +9818,8 @@ func (m *EquipementMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCriticiteRang(ctx)
 	case equipement.FieldChecklistModeleID:
 		return m.OldChecklistModeleID(ctx)
+	case equipement.FieldEmplacementID:
+		return m.OldEmplacementID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -8945,6 +9948,13 @@ func (m *EquipementMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChecklistModeleID(v)
 		return nil
+	case equipement.FieldEmplacementID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmplacementID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -9029,6 +10039,9 @@ func (m *EquipementMutation) ClearedFields() []string {
 	if m.FieldCleared(equipement.FieldChecklistModeleID) {
 		fields = append(fields, equipement.FieldChecklistModeleID)
 	}
+	if m.FieldCleared(equipement.FieldEmplacementID) {
+		fields = append(fields, equipement.FieldEmplacementID)
+	}
 	return fields
 }
 
@@ -9069,6 +10082,9 @@ func (m *EquipementMutation) ClearField(name string) error {
 		return nil
 	case equipement.FieldChecklistModeleID:
 		m.ClearChecklistModeleID()
+		return nil
+	case equipement.FieldEmplacementID:
+		m.ClearEmplacementID()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement nullable field %s", name)
@@ -9129,13 +10145,16 @@ func (m *EquipementMutation) ResetField(name string) error {
 	case equipement.FieldChecklistModeleID:
 		m.ResetChecklistModeleID()
 		return nil
+	case equipement.FieldEmplacementID:
+		m.ResetEmplacementID()
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EquipementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.client != nil {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -9153,6 +10172,9 @@ func (m *EquipementMutation) AddedEdges() []string {
 	}
 	if m.checklist_modele != nil {
 		edges = append(edges, equipement.EdgeChecklistModele)
+	}
+	if m.emplacement != nil {
+		edges = append(edges, equipement.EdgeEmplacement)
 	}
 	return edges
 }
@@ -9193,13 +10215,17 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 		if id := m.checklist_modele; id != nil {
 			return []ent.Value{*id}
 		}
+	case equipement.EdgeEmplacement:
+		if id := m.emplacement; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EquipementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedinterventions != nil {
 		edges = append(edges, equipement.EdgeInterventions)
 	}
@@ -9249,7 +10275,7 @@ func (m *EquipementMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EquipementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedclient {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -9267,6 +10293,9 @@ func (m *EquipementMutation) ClearedEdges() []string {
 	}
 	if m.clearedchecklist_modele {
 		edges = append(edges, equipement.EdgeChecklistModele)
+	}
+	if m.clearedemplacement {
+		edges = append(edges, equipement.EdgeEmplacement)
 	}
 	return edges
 }
@@ -9287,6 +10316,8 @@ func (m *EquipementMutation) EdgeCleared(name string) bool {
 		return m.clearedarrets
 	case equipement.EdgeChecklistModele:
 		return m.clearedchecklist_modele
+	case equipement.EdgeEmplacement:
+		return m.clearedemplacement
 	}
 	return false
 }
@@ -9300,6 +10331,9 @@ func (m *EquipementMutation) ClearEdge(name string) error {
 		return nil
 	case equipement.EdgeChecklistModele:
 		m.ClearChecklistModele()
+		return nil
+	case equipement.EdgeEmplacement:
+		m.ClearEmplacement()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement unique edge %s", name)
@@ -9326,6 +10360,9 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	case equipement.EdgeChecklistModele:
 		m.ResetChecklistModele()
+		return nil
+	case equipement.EdgeEmplacement:
+		m.ResetEmplacement()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement edge %s", name)

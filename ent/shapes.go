@@ -79,9 +79,19 @@ var Shapes = map[string]shape.Shape{
 			"demande":      {Target: "DemandeIntervention", ParentKey: "demande_id", Unique: true},
 		},
 	},
+	"Emplacement": {
+		Table:   "emplacements",
+		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "type", "parent_id", "actif"},
+		Model:   Emplacement{},
+		Edges: map[string]shape.Edge{
+			"parent":      {Target: "Emplacement", ParentKey: "parent_id", Unique: true},
+			"enfants":     {Target: "Emplacement", ChildKey: "parent_id", Order: []string{"id"}},
+			"equipements": {Target: "Equipement", ChildKey: "emplacement_id", Order: []string{"id"}},
+		},
+	},
 	"Equipement": {
 		Table:   "equipements",
-		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "categorie", "marque", "modele", "numero_serie", "localisation", "statut", "criticite", "date_installation", "description", "client_id", "statut_rang", "criticite_rang", "checklist_modele_id"},
+		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "categorie", "marque", "modele", "numero_serie", "localisation", "statut", "criticite", "date_installation", "description", "client_id", "statut_rang", "criticite_rang", "checklist_modele_id", "emplacement_id"},
 		Model:   Equipement{},
 		Edges: map[string]shape.Edge{
 			"client":          {Target: "Societe", ParentKey: "client_id", Unique: true},
@@ -89,6 +99,7 @@ var Shapes = map[string]shape.Shape{
 			"plannings":       {Target: "Planning", ChildKey: "equipement_id", Order: []string{"id"}},
 			"arrets":          {Target: "ArretEquipement", ChildKey: "equipement_id", Order: []string{"debut", "id"}},
 			"checklistModele": {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
+			"emplacement":     {Target: "Emplacement", ParentKey: "emplacement_id", Unique: true},
 		},
 	},
 	"HistoriqueIntervention": {

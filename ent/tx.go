@@ -28,6 +28,8 @@ type Tx struct {
 	DemandeIntervention *DemandeInterventionClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
+	// Emplacement is the client for interacting with the Emplacement builders.
+	Emplacement *EmplacementClient
 	// Equipement is the client for interacting with the Equipement builders.
 	Equipement *EquipementClient
 	// HistoriqueIntervention is the client for interacting with the HistoriqueIntervention builders.
@@ -202,6 +204,7 @@ func (tx *Tx) init() {
 	tx.Contrat = NewContratClient(tx.config)
 	tx.DemandeIntervention = NewDemandeInterventionClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
+	tx.Emplacement = NewEmplacementClient(tx.config)
 	tx.Equipement = NewEquipementClient(tx.config)
 	tx.HistoriqueIntervention = NewHistoriqueInterventionClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)

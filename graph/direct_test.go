@@ -18,6 +18,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/migrate"
 	"github.com/mifmaroc/erp/graph"
@@ -244,10 +245,11 @@ func TestDirectRendering(t *testing.T) {
 	equipementID := c.Equipement.Query().FirstIDX(sys)
 	responsable := on.User(t, "Responsable", domain.RoleResponsable)
 	// What the keys fillNullable sets may refer to: a contract, a planning, a checklist
-	// template, a work request (whose photos documents may be), users who view nothing here
-	// (their rows are filled whole, deletion included).
+	// template, a place, a work request (whose photos documents may be), users who view
+	// nothing here (their rows are filled whole, deletion included).
 	c.Contrat.Create().SetReference("CT-1").SetDateDebut(base).SetClient(soc).ExecX(sys)
 	c.ChecklistModele.Create().SetNom("Révision").SetPoints([]domain.PointControle{{Libelle: "Courroie", Type: domain.PointCase}}).ExecX(sys)
+	c.Emplacement.Create().SetNom("Atelier").SetType(emplacement.TypeZONE).ExecX(sys)
 	c.DemandeIntervention.Create().SetTitre("Panne").SetDescription("Elle s'arrête").
 		SetEquipementID(equipementID).SetDemandeur(clientUser).ExecX(sys)
 	c.Planning.Create().SetTitre("Graissage").SetFrequence(domain.FrequenceMensuel).

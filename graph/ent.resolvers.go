@@ -124,6 +124,12 @@ func (r *queryResolver) Contrats(ctx context.Context, after *entgql.Cursor[int],
 		ent.WithContratOrder(orderBy), ent.WithContratFilter(where.Filter))
 }
 
+// Emplacements is the resolver for the emplacements field.
+func (r *queryResolver) Emplacements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmplacementOrder, where *ent.EmplacementWhereInput) (*ent.EmplacementConnection, error) {
+	return r.client.Emplacement.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,
+		ent.WithEmplacementOrder(orderBy), ent.WithEmplacementFilter(where.Filter))
+}
+
 // Equipements is the resolver for the equipements field.
 func (r *queryResolver) Equipements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) (*ent.EquipementConnection, error) {
 	return r.client.Equipement.Query().Paginate(ctx, after, firstOrDefault(first, last), before, last,
@@ -203,6 +209,9 @@ func (r *technicienCompetenceResolver) Competence(ctx context.Context, obj *ent.
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 
+// Emplacement returns EmplacementResolver implementation.
+func (r *Resolver) Emplacement() EmplacementResolver { return &emplacementResolver{r} }
+
 // HistoriqueIntervention returns HistoriqueInterventionResolver implementation.
 func (r *Resolver) HistoriqueIntervention() HistoriqueInterventionResolver {
 	return &historiqueInterventionResolver{r}
@@ -230,9 +239,19 @@ func (r *Resolver) TechnicienCompetence() TechnicienCompetenceResolver {
 	return &technicienCompetenceResolver{r}
 }
 
+// EquipementWhereInput returns EquipementWhereInputResolver implementation.
+func (r *Resolver) EquipementWhereInput() EquipementWhereInputResolver {
+	return &equipementWhereInputResolver{r}
+}
+
 // InterventionWhereInput returns InterventionWhereInputResolver implementation.
 func (r *Resolver) InterventionWhereInput() InterventionWhereInputResolver {
 	return &interventionWhereInputResolver{r}
+}
+
+// PlanningWhereInput returns PlanningWhereInputResolver implementation.
+func (r *Resolver) PlanningWhereInput() PlanningWhereInputResolver {
+	return &planningWhereInputResolver{r}
 }
 
 // TechnicienWhereInput returns TechnicienWhereInputResolver implementation.
@@ -242,6 +261,7 @@ func (r *Resolver) TechnicienWhereInput() TechnicienWhereInputResolver {
 
 type (
 	documentResolver               struct{ *Resolver }
+	emplacementResolver            struct{ *Resolver }
 	historiqueInterventionResolver struct{ *Resolver }
 	interventionResolver           struct{ *Resolver }
 	interventionPieceResolver      struct{ *Resolver }
@@ -249,6 +269,8 @@ type (
 	queryResolver                  struct{ *Resolver }
 	technicienResolver             struct{ *Resolver }
 	technicienCompetenceResolver   struct{ *Resolver }
+	equipementWhereInputResolver   struct{ *Resolver }
 	interventionWhereInputResolver struct{ *Resolver }
+	planningWhereInputResolver     struct{ *Resolver }
 	technicienWhereInputResolver   struct{ *Resolver }
 )

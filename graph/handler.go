@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
+	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -92,6 +93,7 @@ type Services struct {
 	Commentaires  *commentaire.Service
 	Demandes      *demande.Service
 	Checklists    *checklist.Service
+	Emplacements  *emplacement.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Notifications *notify.Service
@@ -129,6 +131,7 @@ func NewServer(o Options) *handler.Server {
 		commentaires:  o.Services.Commentaires,
 		demandes:      o.Services.Demandes,
 		checklists:    o.Services.Checklists,
+		emplacements:  o.Services.Emplacements,
 		scheduler:     o.Services.Scheduler,
 		documents:     o.Services.Documents,
 		notifications: o.Services.Notifications,

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
+	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -51,6 +52,7 @@ type Resolver struct {
 	commentaires  *commentaire.Service
 	demandes      *demande.Service
 	checklists    *checklist.Service
+	emplacements  *emplacement.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -57,6 +58,11 @@ func TestServicesAuthorizeWrites(t *testing.T) {
 			_, err := d.Notifications.Create(tech, ent.CreateNotificationInput{UserID: e.resp.ID, Sujet: "x", Message: "y"})
 			return err
 		}, domain.CodeForbidden},
+		{"TechnicianCreatesEmplacement", func() error {
+			_, err := d.Emplacements.Create(tech, ent.CreateEmplacementInput{Nom: "Atelier", Type: emplacement.TypeZONE})
+			return err
+		}, domain.CodeForbidden},
+		{"ClientDeletesEmplacement", func() error { return d.Emplacements.Delete(client, 1) }, domain.CodeForbidden},
 		{"TechnicianAssigns", func() error {
 			_, err := d.Interventions.Assign(tech, iv.ID, e.tech.ID, nil, false)
 			return err

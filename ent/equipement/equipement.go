@@ -52,6 +52,8 @@ const (
 	FieldCriticiteRang = "criticite_rang"
 	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
 	FieldChecklistModeleID = "checklist_modele_id"
+	// FieldEmplacementID holds the string denoting the emplacement_id field in the database.
+	FieldEmplacementID = "emplacement_id"
 	// EdgeClient holds the string denoting the client edge name in mutations.
 	EdgeClient = "client"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
@@ -64,6 +66,8 @@ const (
 	EdgeArrets = "arrets"
 	// EdgeChecklistModele holds the string denoting the checklist_modele edge name in mutations.
 	EdgeChecklistModele = "checklist_modele"
+	// EdgeEmplacement holds the string denoting the emplacement edge name in mutations.
+	EdgeEmplacement = "emplacement"
 	// Table holds the table name of the equipement in the database.
 	Table = "equipements"
 	// ClientTable is the table that holds the client relation/edge.
@@ -106,6 +110,13 @@ const (
 	ChecklistModeleInverseTable = "checklist_modeles"
 	// ChecklistModeleColumn is the table column denoting the checklist_modele relation/edge.
 	ChecklistModeleColumn = "checklist_modele_id"
+	// EmplacementTable is the table that holds the emplacement relation/edge.
+	EmplacementTable = "equipements"
+	// EmplacementInverseTable is the table name for the Emplacement entity.
+	// It exists in this package in order to avoid circular dependency with the "emplacement" package.
+	EmplacementInverseTable = "emplacements"
+	// EmplacementColumn is the table column denoting the emplacement relation/edge.
+	EmplacementColumn = "emplacement_id"
 )
 
 // Columns holds all SQL columns for equipement fields.
@@ -128,6 +139,7 @@ var Columns = []string{
 	FieldStatutRang,
 	FieldCriticiteRang,
 	FieldChecklistModeleID,
+	FieldEmplacementID,
 }
 
 var (
@@ -297,6 +309,11 @@ func ByChecklistModeleID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldChecklistModeleID, opts...).ToFunc()
 }
 
+// ByEmplacementID orders the results by the emplacement_id field.
+func ByEmplacementID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmplacementID, opts...).ToFunc()
+}
+
 // ByClientField orders the results by client field.
 func ByClientField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -366,6 +383,13 @@ func ByChecklistModeleField(field string, opts ...sql.OrderTermOption) OrderOpti
 		sqlgraph.OrderByNeighborTerms(s, newChecklistModeleStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByEmplacementField orders the results by emplacement field.
+func ByEmplacementField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEmplacementStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -406,6 +430,13 @@ func newChecklistModeleStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ChecklistModeleInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
+	)
+}
+func newEmplacementStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EmplacementInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, EmplacementTable, EmplacementColumn),
 	)
 }
 

@@ -133,6 +133,11 @@ func ChecklistModeleID(v int) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldChecklistModeleID, v))
 }
 
+// EmplacementID applies equality check predicate on the "emplacement_id" field. It's identical to EmplacementIDEQ.
+func EmplacementID(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldEmplacementID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldCreatedAt, v))
@@ -1043,6 +1048,36 @@ func ChecklistModeleIDNotNil() predicate.Equipement {
 	return predicate.Equipement(sql.FieldNotNull(FieldChecklistModeleID))
 }
 
+// EmplacementIDEQ applies the EQ predicate on the "emplacement_id" field.
+func EmplacementIDEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldEmplacementID, v))
+}
+
+// EmplacementIDNEQ applies the NEQ predicate on the "emplacement_id" field.
+func EmplacementIDNEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNEQ(FieldEmplacementID, v))
+}
+
+// EmplacementIDIn applies the In predicate on the "emplacement_id" field.
+func EmplacementIDIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldIn(FieldEmplacementID, vs...))
+}
+
+// EmplacementIDNotIn applies the NotIn predicate on the "emplacement_id" field.
+func EmplacementIDNotIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotIn(FieldEmplacementID, vs...))
+}
+
+// EmplacementIDIsNil applies the IsNil predicate on the "emplacement_id" field.
+func EmplacementIDIsNil() predicate.Equipement {
+	return predicate.Equipement(sql.FieldIsNull(FieldEmplacementID))
+}
+
+// EmplacementIDNotNil applies the NotNil predicate on the "emplacement_id" field.
+func EmplacementIDNotNil() predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotNull(FieldEmplacementID))
+}
+
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
@@ -1203,6 +1238,34 @@ func HasChecklistModeleWith(preds ...predicate.ChecklistModele) predicate.Equipe
 	return predicate.Equipement(func(s *sql.Selector) {
 		step := newChecklistModeleStep()
 		preds := visibility.Neighbors(s, "ChecklistModele", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEmplacement applies the HasEdge predicate on the "emplacement" edge.
+func HasEmplacement() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Emplacement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEmplacementStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, EmplacementTable, EmplacementColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEmplacementWith applies the HasEdge predicate on the "emplacement" edge with a given conditions (other predicates).
+func HasEmplacementWith(preds ...predicate.Emplacement) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newEmplacementStep()
+		preds := visibility.Neighbors(s, "Emplacement", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -93,6 +93,18 @@ func (f DocumentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DocumentMutation", m)
 }
 
+// The EmplacementFunc type is an adapter to allow the use of ordinary
+// function as Emplacement mutator.
+type EmplacementFunc func(context.Context, *ent.EmplacementMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EmplacementFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EmplacementMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmplacementMutation", m)
+}
+
 // The EquipementFunc type is an adapter to allow the use of ordinary
 // function as Equipement mutator.
 type EquipementFunc func(context.Context, *ent.EquipementMutation) (ent.Value, error)

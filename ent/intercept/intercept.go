@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -279,6 +280,33 @@ func (f TraverseDocument) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DocumentQuery", q)
+}
+
+// The EmplacementFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmplacementFunc func(context.Context, *ent.EmplacementQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmplacementFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmplacementQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmplacementQuery", q)
+}
+
+// The TraverseEmplacement type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmplacement func(context.Context, *ent.EmplacementQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmplacement) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmplacement) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmplacementQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmplacementQuery", q)
 }
 
 // The EquipementFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -784,6 +812,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DemandeInterventionQuery, predicate.DemandeIntervention, demandeintervention.OrderOption]{typ: ent.TypeDemandeIntervention, tq: q}, nil
 	case *ent.DocumentQuery:
 		return &query[*ent.DocumentQuery, predicate.Document, document.OrderOption]{typ: ent.TypeDocument, tq: q}, nil
+	case *ent.EmplacementQuery:
+		return &query[*ent.EmplacementQuery, predicate.Emplacement, emplacement.OrderOption]{typ: ent.TypeEmplacement, tq: q}, nil
 	case *ent.EquipementQuery:
 		return &query[*ent.EquipementQuery, predicate.Equipement, equipement.OrderOption]{typ: ent.TypeEquipement, tq: q}, nil
 	case *ent.HistoriqueInterventionQuery:

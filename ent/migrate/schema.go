@@ -379,6 +379,48 @@ var (
 			},
 		},
 	}
+	// EmplacementsColumns holds the columns for the "emplacements" table.
+	EmplacementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "nom", Type: field.TypeString, Size: 200},
+		{Name: "code", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"SITE", "BATIMENT", "ZONE", "AUTRE"}},
+		{Name: "actif", Type: field.TypeBool, Default: true},
+		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
+	}
+	// EmplacementsTable holds the schema information for the "emplacements" table.
+	EmplacementsTable = &schema.Table{
+		Name:       "emplacements",
+		Columns:    EmplacementsColumns,
+		PrimaryKey: []*schema.Column{EmplacementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "emplacements_emplacements_enfants",
+				Columns:    []*schema.Column{EmplacementsColumns[7]},
+				RefColumns: []*schema.Column{EmplacementsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emplacement_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{EmplacementsColumns[1]},
+			},
+			{
+				Name:    "emplacement_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmplacementsColumns[7]},
+			},
+			{
+				Name:    "emplacement_nom",
+				Unique:  false,
+				Columns: []*schema.Column{EmplacementsColumns[3]},
+			},
+		},
+	}
 	// EquipementsColumns holds the columns for the "equipements" table.
 	EquipementsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -397,6 +439,7 @@ var (
 		{Name: "description", Type: field.TypeString, Nullable: true},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "criticite_rang", Type: field.TypeInt, Default: 0},
+		{Name: "emplacement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -407,14 +450,20 @@ var (
 		PrimaryKey: []*schema.Column{EquipementsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "equipements_checklist_modeles_checklist_modele",
+				Symbol:     "equipements_emplacements_equipements",
 				Columns:    []*schema.Column{EquipementsColumns[16]},
+				RefColumns: []*schema.Column{EmplacementsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "equipements_checklist_modeles_checklist_modele",
+				Columns:    []*schema.Column{EquipementsColumns[17]},
 				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "equipements_societes_equipements",
-				Columns:    []*schema.Column{EquipementsColumns[17]},
+				Columns:    []*schema.Column{EquipementsColumns[18]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -463,12 +512,17 @@ var (
 			{
 				Name:    "equipement_client_id",
 				Unique:  false,
-				Columns: []*schema.Column{EquipementsColumns[17]},
+				Columns: []*schema.Column{EquipementsColumns[18]},
 			},
 			{
 				Name:    "equipement_nom",
 				Unique:  false,
 				Columns: []*schema.Column{EquipementsColumns[3]},
+			},
+			{
+				Name:    "equipement_emplacement_id",
+				Unique:  false,
+				Columns: []*schema.Column{EquipementsColumns[16]},
 			},
 		},
 	}
@@ -1532,6 +1586,7 @@ var (
 		ContratsTable,
 		DemandeInterventionsTable,
 		DocumentsTable,
+		EmplacementsTable,
 		EquipementsTable,
 		HistoriqueInterventionsTable,
 		IdempotencyKeysTable,
@@ -1598,8 +1653,13 @@ func init() {
 	DocumentsTable.Annotation.Checks = map[string]string{
 		"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL",
 	}
-	EquipementsTable.ForeignKeys[0].RefTable = ChecklistModelesTable
-	EquipementsTable.ForeignKeys[1].RefTable = SocietesTable
+	EmplacementsTable.ForeignKeys[0].RefTable = EmplacementsTable
+	EmplacementsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	EquipementsTable.ForeignKeys[0].RefTable = EmplacementsTable
+	EquipementsTable.ForeignKeys[1].RefTable = ChecklistModelesTable
+	EquipementsTable.ForeignKeys[2].RefTable = SocietesTable
 	EquipementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}

@@ -27,6 +27,9 @@ type DemandeIntervention func(*sql.Selector)
 // Document is the predicate function for document builders.
 type Document func(*sql.Selector)
 
+// Emplacement is the predicate function for emplacement builders.
+type Emplacement func(*sql.Selector)
+
 // Equipement is the predicate function for equipement builders.
 type Equipement func(*sql.Selector)
 

@@ -279,6 +279,30 @@ func (f DocumentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DocumentMutation", m)
 }
 
+// The EmplacementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmplacementQueryRuleFunc func(context.Context, *ent.EmplacementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmplacementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmplacementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmplacementQuery", q)
+}
+
+// The EmplacementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmplacementMutationRuleFunc func(context.Context, *ent.EmplacementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmplacementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmplacementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmplacementMutation", m)
+}
+
 // The EquipementQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EquipementQueryRuleFunc func(context.Context, *ent.EquipementQuery) error
@@ -760,6 +784,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DocumentQuery:
 		return q.Filter(), nil
+	case *ent.EmplacementQuery:
+		return q.Filter(), nil
 	case *ent.EquipementQuery:
 		return q.Filter(), nil
 	case *ent.HistoriqueInterventionQuery:
@@ -816,6 +842,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.DemandeInterventionMutation:
 		return m.Filter(), nil
 	case *ent.DocumentMutation:
+		return m.Filter(), nil
+	case *ent.EmplacementMutation:
 		return m.Filter(), nil
 	case *ent.EquipementMutation:
 		return m.Filter(), nil

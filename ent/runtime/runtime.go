@@ -13,6 +13,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
@@ -403,6 +404,70 @@ func init() {
 	documentDescDateUpload := documentFields[5].Descriptor()
 	// document.DefaultDateUpload holds the default value on creation for the date_upload field.
 	document.DefaultDateUpload = documentDescDateUpload.Default.(func() time.Time)
+	emplacementMixin := schema.Emplacement{}.Mixin()
+	emplacement.Policy = privacy.NewPolicies(schema.Emplacement{})
+	emplacement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := emplacement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emplacementMixinFields0 := emplacementMixin[0].Fields()
+	_ = emplacementMixinFields0
+	emplacementFields := schema.Emplacement{}.Fields()
+	_ = emplacementFields
+	// emplacementDescCreatedAt is the schema descriptor for created_at field.
+	emplacementDescCreatedAt := emplacementMixinFields0[0].Descriptor()
+	// emplacement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	emplacement.DefaultCreatedAt = emplacementDescCreatedAt.Default.(func() time.Time)
+	// emplacementDescUpdatedAt is the schema descriptor for updated_at field.
+	emplacementDescUpdatedAt := emplacementMixinFields0[1].Descriptor()
+	// emplacement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	emplacement.DefaultUpdatedAt = emplacementDescUpdatedAt.Default.(func() time.Time)
+	// emplacement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	emplacement.UpdateDefaultUpdatedAt = emplacementDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emplacementDescNom is the schema descriptor for nom field.
+	emplacementDescNom := emplacementFields[0].Descriptor()
+	// emplacement.NomValidator is a validator for the "nom" field. It is called by the builders before save.
+	emplacement.NomValidator = func() func(string) error {
+		validators := emplacementDescNom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(nom string) error {
+			for _, fn := range fns {
+				if err := fn(nom); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// emplacementDescCode is the schema descriptor for code field.
+	emplacementDescCode := emplacementFields[1].Descriptor()
+	// emplacement.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	emplacement.CodeValidator = func() func(string) error {
+		validators := emplacementDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// emplacementDescActif is the schema descriptor for actif field.
+	emplacementDescActif := emplacementFields[4].Descriptor()
+	// emplacement.DefaultActif holds the default value on creation for the actif field.
+	emplacement.DefaultActif = emplacementDescActif.Default.(bool)
 	equipementMixin := schema.Equipement{}.Mixin()
 	equipement.Policy = privacy.NewPolicies(schema.Equipement{})
 	equipement.Hooks[0] = func(next ent.Mutator) ent.Mutator {

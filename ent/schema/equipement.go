@@ -71,6 +71,11 @@ func (Equipement) Fields() []ent.Field {
 			Nillable().
 			Comment("the checklist its interventions copy when they open, unless they or their planning name another").
 			Annotations(hiddenKey),
+		field.Int("emplacement_id").
+			Optional().
+			Nillable().
+			Comment("the place it sits in (the free-text localisation stays for what the tree does not say)").
+			Annotations(hiddenKey),
 	}
 }
 
@@ -93,6 +98,7 @@ func (Equipement) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 				shape.OrderBy("debut", "id")),
 		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
+		edge.From("emplacement", Emplacement.Type).Ref("equipements").Field("emplacement_id").Unique(),
 	}
 }
 
@@ -102,6 +108,7 @@ func (Equipement) Indexes() []ent.Index {
 		index.Fields("statut", "criticite"),
 		index.Fields("client_id"),
 		index.Fields("nom"),
+		index.Fields("emplacement_id"),
 	}
 }
 

@@ -79,6 +79,7 @@ var (
 	ChecklistModeleRows      = read[predicate.ChecklistModele, *ent.ChecklistModeleQuery](ent.TypeChecklistModele)
 	PointChecklistRows       = read[predicate.PointChecklist, *ent.PointChecklistQuery](ent.TypePointChecklist)
 	ArretEquipementRows      = read[predicate.ArretEquipement, *ent.ArretEquipementQuery](ent.TypeArretEquipement)
+	EmplacementRows          = read[predicate.Emplacement, *ent.EmplacementQuery](ent.TypeEmplacement)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so

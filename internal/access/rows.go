@@ -12,6 +12,7 @@ import (
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -28,6 +29,7 @@ import (
 	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/emplacement/tree"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -325,6 +327,28 @@ var rules = map[string]rule{
 			return p, nil
 		}
 		return nil, nil
+	},
+
+	// Places: staff and technicians read the whole tree (a technician finds his way to the
+	// work); a client reads the places where equipment he reads sits and every place above
+	// them, so that his breadcrumbs (Emplacement.chemin) are whole and a filter on a subtree
+	// (sousEmplacement) only walks places he reads. The places of other companies' equipment
+	// stay hidden, unless one of his sits under them.
+	ent.TypeEmplacement: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		eq := Equipements(v)
+		if eq == nil {
+			return nil, nil
+		}
+		return func(s *entsql.Selector) {
+			t := entsql.Table(equipement.Table).As("ses_equipements")
+			// Under the context of s, the rule as written: its edge predicates are not
+			// restricted again.
+			his := entsql.Select(t.C(equipement.FieldEmplacementID)).From(t).
+				Where(entsql.NotNull(t.C(equipement.FieldEmplacementID)))
+			his.WithContext(s.Context())
+			eq(his)
+			s.Where(entsql.In(s.C(emplacement.FieldID), tree.Ancestors(his)))
+		}, nil
 	},
 
 	// Stops of equipment: whoever reads an equipment reads its stops (staff and technicians

@@ -29,6 +29,7 @@ import (
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/equipement"
 	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/httpserver"
@@ -328,6 +329,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Commentaires:  &commentaire.Service{Client: db.Ent, Log: log, Events: events},
 			Demandes:      &demande.Service{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events},
 			Checklists:    &checklist.Service{Client: db.Ent, Now: now, Log: log, Events: events},
+			Emplacements:  &emplacement.Service{Client: db.Ent, Now: now, Log: log},
 			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},

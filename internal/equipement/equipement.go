@@ -8,6 +8,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/internal/arret"
@@ -30,6 +31,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 	}
 	var e *ent.Equipement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		if err := placeExists(ctx, tx, in.EmplacementID); err != nil {
+			return err
+		}
 		var err error
 		if e, err = tx.Equipement.Create().SetInput(in).Save(ctx); err != nil {
 			return err
@@ -56,6 +60,9 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 	}
 	var out *ent.Equipement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		if err := placeExists(ctx, tx, in.EmplacementID); err != nil {
+			return err
+		}
 		var before domain.EquipementStatut
 		if in.Statut != nil {
 			e, err := tx.Equipement.Get(ctx, id)
@@ -98,6 +105,22 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 		return nil, err
 	}
 	return out.Unwrap(), nil
+}
+
+// placeExists refuses a place that does not exist with NOT_FOUND, before the foreign key
+// would refuse it as a CONFLICT that names the code.
+func placeExists(ctx context.Context, tx *ent.Client, id *int) error {
+	if id == nil {
+		return nil
+	}
+	ok, err := tx.Emplacement.Query().Where(emplacement.ID(*id)).Exist(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading place %d: %w", *id, err)
+	case !ok:
+		return domain.Errorf(domain.CodeNotFound, "place %d not found", *id)
+	}
+	return nil
 }
 
 // keepsCoverage refuses a change of client of an equipment that contracts of another client
