@@ -166,7 +166,9 @@ func fillWorkOrder(a api, eq, modele, tech, other string) (string, error) {
 // assigneeToken logs in as the technician work order id is assigned to, with password.
 func assigneeToken(base, token, id, password string) (string, error) {
 	var got struct {
-		Node struct{ Technicien struct{ User struct{ Email string } } }
+		Node struct {
+			Technicien struct{ User struct{ Email string } }
+		}
 	}
 	if err := (api{base, token}).do(`query($id: ID!) { node(id: $id) { ... on Intervention { technicien { user { email } } } } }`,
 		map[string]any{"id": id}, &got); err != nil {
