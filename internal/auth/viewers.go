@@ -150,19 +150,3 @@ func (s *Service) checkedViewer(ctx context.Context, id int, session string) (ca
 	s.viewers.put(k, e)
 	return e, nil
 }
-
-// ActiveViewer is the viewer of user id as a token of his would give it, for a link signed
-// for him (a report's): the user read now, so that a deactivation, a deletion or a role
-// change since the link was signed take effect. A user who is gone or inactive is
-// ErrSessionEnded.
-func (s *Service) ActiveViewer(ctx context.Context, id int) (*viewer.Viewer, error) {
-	e, err := s.loadViewer(ctx, id, "")
-	if err != nil {
-		return nil, err
-	}
-	if !e.found || !e.active {
-		return nil, ErrSessionEnded
-	}
-	v := e.v
-	return &v, nil
-}

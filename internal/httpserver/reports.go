@@ -84,7 +84,7 @@ func (rr reportRoutes) viewerContext(r *http.Request) (context.Context, error) {
 		if !ok {
 			return nil, domain.Errorf(domain.CodeForbidden, "invalid or expired link: ask the API for a fresh one")
 		}
-		v, err := rr.auth.ActiveViewer(ctx, uid)
+		v, err := rr.auth.LinkViewer(ctx, uid)
 		if err != nil {
 			return nil, err
 		}
