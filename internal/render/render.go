@@ -195,10 +195,12 @@ type Plan struct {
 	// index).
 	bound []boundResolver
 	// holes are where the column filters rows by the viewer's rule (guarded edges), marked
-	// in column as holeMark, n, holeMark; open is column with every hole left out, for the
+	// in column as holeMark, n, holeMark; pieces is column cut at the marks (the holes'
+	// indexes at odd places); open is column with every hole left out, for the
 	// viewers whose rules keep every row.
-	holes []hole
-	open  string
+	holes  []hole
+	pieces []string
+	open   string
 }
 
 // hole is a place in a plan's SQL that keeps the rows of typ under alias (in its table) that
@@ -467,11 +469,12 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 	p.holes = c.holes
 	p.open = p.column
 	if len(p.holes) > 0 {
-		parts := strings.Split(p.column, holeMark)
-		for i := 1; i < len(parts); i += 2 {
-			parts[i] = ""
+		p.pieces = strings.Split(p.column, holeMark)
+		var open strings.Builder
+		for i := 0; i < len(p.pieces); i += 2 {
+			open.WriteString(p.pieces[i])
 		}
-		p.open = strings.Join(parts, "")
+		p.open = open.String()
 	}
 	return p, true
 }
@@ -549,9 +552,8 @@ func (p Plan) Modifier(ctx context.Context) (func(*entsql.Selector), error) {
 			s.AppendSelectExprAs(entsql.Expr(rename(column)), renderColumn)
 			return
 		}
-		parts := strings.Split(p.column, holeMark)
 		s.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
-			for i, part := range parts {
+			for i, part := range p.pieces {
 				if i%2 == 0 {
 					b.WriteString(rename(part))
 				} else if n, _ := strconv.Atoi(part); filters[n] != nil {
