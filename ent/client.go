@@ -1895,6 +1895,22 @@ func (c *EmplacementClient) QueryEquipements(_m *Emplacement) *EquipementQuery {
 	return query
 }
 
+// QueryResponsables queries the responsables edge of a Emplacement.
+func (c *EmplacementClient) QueryResponsables(_m *Emplacement) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emplacement.Table, emplacement.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, emplacement.ResponsablesTable, emplacement.ResponsablesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *EmplacementClient) Hooks() []Hook {
 	hooks := c.hooks.Emplacement
@@ -5452,6 +5468,22 @@ func (c *UserClient) QueryCommentaires(_m *User) *CommentaireQuery {
 			sqlgraph.From(user.Table, user.FieldID, id),
 			sqlgraph.To(commentaire.Table, commentaire.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.CommentairesTable, user.CommentairesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySites queries the sites edge of a User.
+func (c *UserClient) QuerySites(_m *User) *EmplacementQuery {
+	query := (&EmplacementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(emplacement.Table, emplacement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, user.SitesTable, user.SitesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -45,14 +45,17 @@ type EmplacementEdges struct {
 	Enfants []*Emplacement `json:"enfants,omitempty"`
 	// Equipements holds the value of the equipements edge.
 	Equipements []*Equipement `json:"equipements,omitempty"`
+	// Responsables holds the value of the responsables edge.
+	Responsables []*User `json:"responsables,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
-	namedEnfants     map[string][]*Emplacement
-	namedEquipements map[string][]*Equipement
+	namedEnfants      map[string][]*Emplacement
+	namedEquipements  map[string][]*Equipement
+	namedResponsables map[string][]*User
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -82,6 +85,15 @@ func (e EmplacementEdges) EquipementsOrErr() ([]*Equipement, error) {
 		return e.Equipements, nil
 	}
 	return nil, &NotLoadedError{edge: "equipements"}
+}
+
+// ResponsablesOrErr returns the Responsables value or an error if the edge
+// was not loaded in eager-loading.
+func (e EmplacementEdges) ResponsablesOrErr() ([]*User, error) {
+	if e.loadedTypes[3] {
+		return e.Responsables, nil
+	}
+	return nil, &NotLoadedError{edge: "responsables"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -190,6 +202,11 @@ func (_m *Emplacement) QueryEquipements() *EquipementQuery {
 	return NewEmplacementClient(_m.config).QueryEquipements(_m)
 }
 
+// QueryResponsables queries the "responsables" edge of the Emplacement entity.
+func (_m *Emplacement) QueryResponsables() *UserQuery {
+	return NewEmplacementClient(_m.config).QueryResponsables(_m)
+}
+
 // Update returns a builder for updating this Emplacement.
 // Note that you need to call Emplacement.Unwrap() before calling this method if this Emplacement
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -286,6 +303,30 @@ func (_m *Emplacement) appendNamedEquipements(name string, edges ...*Equipement)
 		_m.Edges.namedEquipements[name] = []*Equipement{}
 	} else {
 		_m.Edges.namedEquipements[name] = append(_m.Edges.namedEquipements[name], edges...)
+	}
+}
+
+// NamedResponsables returns the Responsables named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Emplacement) NamedResponsables(name string) ([]*User, error) {
+	if _m.Edges.namedResponsables == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedResponsables[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Emplacement) appendNamedResponsables(name string, edges ...*User) {
+	if _m.Edges.namedResponsables == nil {
+		_m.Edges.namedResponsables = make(map[string][]*User)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedResponsables[name] = []*User{}
+	} else {
+		_m.Edges.namedResponsables[name] = append(_m.Edges.namedResponsables[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/user"
 )
 
 // EmplacementCreate is the builder for creating a Emplacement entity.
@@ -138,6 +139,21 @@ func (_c *EmplacementCreate) AddEquipements(v ...*Equipement) *EmplacementCreate
 		ids[i] = v[i].ID
 	}
 	return _c.AddEquipementIDs(ids...)
+}
+
+// AddResponsableIDs adds the "responsables" edge to the User entity by IDs.
+func (_c *EmplacementCreate) AddResponsableIDs(ids ...int) *EmplacementCreate {
+	_c.mutation.AddResponsableIDs(ids...)
+	return _c
+}
+
+// AddResponsables adds the "responsables" edges to the User entity.
+func (_c *EmplacementCreate) AddResponsables(v ...*User) *EmplacementCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddResponsableIDs(ids...)
 }
 
 // Mutation returns the EmplacementMutation object of the builder.
@@ -323,6 +339,22 @@ func (_c *EmplacementCreate) createSpec() (*Emplacement, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ResponsablesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,22 +17,25 @@ import (
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/ent/user"
 )
 
 // EmplacementQuery is the builder for querying Emplacement entities.
 type EmplacementQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []emplacement.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.Emplacement
-	withParent           *EmplacementQuery
-	withEnfants          *EmplacementQuery
-	withEquipements      *EquipementQuery
-	loadTotal            []func(context.Context, []*Emplacement) error
-	modifiers            []func(*sql.Selector)
-	withNamedEnfants     map[string]*EmplacementQuery
-	withNamedEquipements map[string]*EquipementQuery
+	ctx                   *QueryContext
+	order                 []emplacement.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Emplacement
+	withParent            *EmplacementQuery
+	withEnfants           *EmplacementQuery
+	withEquipements       *EquipementQuery
+	withResponsables      *UserQuery
+	loadTotal             []func(context.Context, []*Emplacement) error
+	modifiers             []func(*sql.Selector)
+	withNamedEnfants      map[string]*EmplacementQuery
+	withNamedEquipements  map[string]*EquipementQuery
+	withNamedResponsables map[string]*UserQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -128,6 +131,28 @@ func (_q *EmplacementQuery) QueryEquipements() *EquipementQuery {
 			sqlgraph.From(emplacement.Table, emplacement.FieldID, selector),
 			sqlgraph.To(equipement.Table, equipement.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, emplacement.EquipementsTable, emplacement.EquipementsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryResponsables chains the current query on the "responsables" edge.
+func (_q *EmplacementQuery) QueryResponsables() *UserQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emplacement.Table, emplacement.FieldID, selector),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, emplacement.ResponsablesTable, emplacement.ResponsablesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -322,14 +347,15 @@ func (_q *EmplacementQuery) Clone() *EmplacementQuery {
 		return nil
 	}
 	return &EmplacementQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]emplacement.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.Emplacement{}, _q.predicates...),
-		withParent:      _q.withParent.Clone(),
-		withEnfants:     _q.withEnfants.Clone(),
-		withEquipements: _q.withEquipements.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]emplacement.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.Emplacement{}, _q.predicates...),
+		withParent:       _q.withParent.Clone(),
+		withEnfants:      _q.withEnfants.Clone(),
+		withEquipements:  _q.withEquipements.Clone(),
+		withResponsables: _q.withResponsables.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -367,6 +393,17 @@ func (_q *EmplacementQuery) WithEquipements(opts ...func(*EquipementQuery)) *Emp
 		opt(query)
 	}
 	_q.withEquipements = query
+	return _q
+}
+
+// WithResponsables tells the query-builder to eager-load the nodes that are connected to
+// the "responsables" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EmplacementQuery) WithResponsables(opts ...func(*UserQuery)) *EmplacementQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withResponsables = query
 	return _q
 }
 
@@ -454,10 +491,11 @@ func (_q *EmplacementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Emplacement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withParent != nil,
 			_q.withEnfants != nil,
 			_q.withEquipements != nil,
+			_q.withResponsables != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -501,6 +539,13 @@ func (_q *EmplacementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withResponsables; query != nil {
+		if err := _q.loadResponsables(ctx, query, nodes,
+			func(n *Emplacement) { n.Edges.Responsables = []*User{} },
+			func(n *Emplacement, e *User) { n.Edges.Responsables = append(n.Edges.Responsables, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedEnfants {
 		if err := _q.loadEnfants(ctx, query, nodes,
 			func(n *Emplacement) { n.appendNamedEnfants(name) },
@@ -512,6 +557,13 @@ func (_q *EmplacementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadEquipements(ctx, query, nodes,
 			func(n *Emplacement) { n.appendNamedEquipements(name) },
 			func(n *Emplacement, e *Equipement) { n.appendNamedEquipements(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedResponsables {
+		if err := _q.loadResponsables(ctx, query, nodes,
+			func(n *Emplacement) { n.appendNamedResponsables(name) },
+			func(n *Emplacement, e *User) { n.appendNamedResponsables(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -618,6 +670,67 @@ func (_q *EmplacementQuery) loadEquipements(ctx context.Context, query *Equipeme
 			return fmt.Errorf(`unexpected referenced foreign-key "emplacement_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *EmplacementQuery) loadResponsables(ctx context.Context, query *UserQuery, nodes []*Emplacement, init func(*Emplacement), assign func(*Emplacement, *User)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Emplacement)
+	nids := make(map[int]map[*Emplacement]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(emplacement.ResponsablesTable)
+		s.Join(joinT).On(s.C(user.FieldID), joinT.C(emplacement.ResponsablesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(emplacement.ResponsablesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(emplacement.ResponsablesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Emplacement]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*User](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "responsables" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -770,6 +883,20 @@ func (_q *EmplacementQuery) WithNamedEquipements(name string, opts ...func(*Equi
 		_q.withNamedEquipements = make(map[string]*EquipementQuery)
 	}
 	_q.withNamedEquipements[name] = query
+	return _q
+}
+
+// WithNamedResponsables tells the query-builder to eager-load the nodes that are connected to the "responsables"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EmplacementQuery) WithNamedResponsables(name string, opts ...func(*UserQuery)) *EmplacementQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedResponsables == nil {
+		_q.withNamedResponsables = make(map[string]*UserQuery)
+	}
+	_q.withNamedResponsables[name] = query
 	return _q
 }
 

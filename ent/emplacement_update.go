@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/ent/user"
 )
 
 // EmplacementUpdate is the builder for updating Emplacement entities.
@@ -153,6 +154,21 @@ func (_u *EmplacementUpdate) AddEquipements(v ...*Equipement) *EmplacementUpdate
 	return _u.AddEquipementIDs(ids...)
 }
 
+// AddResponsableIDs adds the "responsables" edge to the User entity by IDs.
+func (_u *EmplacementUpdate) AddResponsableIDs(ids ...int) *EmplacementUpdate {
+	_u.mutation.AddResponsableIDs(ids...)
+	return _u
+}
+
+// AddResponsables adds the "responsables" edges to the User entity.
+func (_u *EmplacementUpdate) AddResponsables(v ...*User) *EmplacementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResponsableIDs(ids...)
+}
+
 // Mutation returns the EmplacementMutation object of the builder.
 func (_u *EmplacementUpdate) Mutation() *EmplacementMutation {
 	return _u.mutation
@@ -204,6 +220,27 @@ func (_u *EmplacementUpdate) RemoveEquipements(v ...*Equipement) *EmplacementUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEquipementIDs(ids...)
+}
+
+// ClearResponsables clears all "responsables" edges to the User entity.
+func (_u *EmplacementUpdate) ClearResponsables() *EmplacementUpdate {
+	_u.mutation.ClearResponsables()
+	return _u
+}
+
+// RemoveResponsableIDs removes the "responsables" edge to User entities by IDs.
+func (_u *EmplacementUpdate) RemoveResponsableIDs(ids ...int) *EmplacementUpdate {
+	_u.mutation.RemoveResponsableIDs(ids...)
+	return _u
+}
+
+// RemoveResponsables removes "responsables" edges to User entities.
+func (_u *EmplacementUpdate) RemoveResponsables(v ...*User) *EmplacementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResponsableIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -423,6 +460,51 @@ func (_u *EmplacementUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ResponsablesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResponsablesIDs(); len(nodes) > 0 && !_u.mutation.ResponsablesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResponsablesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -568,6 +650,21 @@ func (_u *EmplacementUpdateOne) AddEquipements(v ...*Equipement) *EmplacementUpd
 	return _u.AddEquipementIDs(ids...)
 }
 
+// AddResponsableIDs adds the "responsables" edge to the User entity by IDs.
+func (_u *EmplacementUpdateOne) AddResponsableIDs(ids ...int) *EmplacementUpdateOne {
+	_u.mutation.AddResponsableIDs(ids...)
+	return _u
+}
+
+// AddResponsables adds the "responsables" edges to the User entity.
+func (_u *EmplacementUpdateOne) AddResponsables(v ...*User) *EmplacementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResponsableIDs(ids...)
+}
+
 // Mutation returns the EmplacementMutation object of the builder.
 func (_u *EmplacementUpdateOne) Mutation() *EmplacementMutation {
 	return _u.mutation
@@ -619,6 +716,27 @@ func (_u *EmplacementUpdateOne) RemoveEquipements(v ...*Equipement) *Emplacement
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEquipementIDs(ids...)
+}
+
+// ClearResponsables clears all "responsables" edges to the User entity.
+func (_u *EmplacementUpdateOne) ClearResponsables() *EmplacementUpdateOne {
+	_u.mutation.ClearResponsables()
+	return _u
+}
+
+// RemoveResponsableIDs removes the "responsables" edge to User entities by IDs.
+func (_u *EmplacementUpdateOne) RemoveResponsableIDs(ids ...int) *EmplacementUpdateOne {
+	_u.mutation.RemoveResponsableIDs(ids...)
+	return _u
+}
+
+// RemoveResponsables removes "responsables" edges to User entities.
+func (_u *EmplacementUpdateOne) RemoveResponsables(v ...*User) *EmplacementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResponsableIDs(ids...)
 }
 
 // Where appends a list predicates to the EmplacementUpdate builder.
@@ -861,6 +979,51 @@ func (_u *EmplacementUpdateOne) sqlSave(ctx context.Context) (_node *Emplacement
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResponsablesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResponsablesIDs(); len(nodes) > 0 && !_u.mutation.ResponsablesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResponsablesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -1011,6 +1011,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Equipement",
 	)
 	graph.MustAddE(
+		"responsables",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   emplacement.ResponsablesTable,
+			Columns: emplacement.ResponsablesPrimaryKey,
+			Bidi:    false,
+		},
+		"Emplacement",
+		"User",
+	)
+	graph.MustAddE(
 		"client",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1873,6 +1885,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Commentaire",
+	)
+	graph.MustAddE(
+		"sites",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+		},
+		"User",
+		"Emplacement",
 	)
 	return graph
 }()
@@ -2920,6 +2944,20 @@ func (f *EmplacementFilter) WhereHasEquipements() {
 // WhereHasEquipementsWith applies a predicate to check if query has an edge equipements with a given conditions (other predicates).
 func (f *EmplacementFilter) WhereHasEquipementsWith(preds ...predicate.Equipement) {
 	f.Where(entql.HasEdgeWith("equipements", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResponsables applies a predicate to check if query has an edge responsables.
+func (f *EmplacementFilter) WhereHasResponsables() {
+	f.Where(entql.HasEdge("responsables"))
+}
+
+// WhereHasResponsablesWith applies a predicate to check if query has an edge responsables with a given conditions (other predicates).
+func (f *EmplacementFilter) WhereHasResponsablesWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("responsables", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -5843,6 +5881,20 @@ func (f *UserFilter) WhereHasCommentaires() {
 // WhereHasCommentairesWith applies a predicate to check if query has an edge commentaires with a given conditions (other predicates).
 func (f *UserFilter) WhereHasCommentairesWith(preds ...predicate.Commentaire) {
 	f.Where(entql.HasEdgeWith("commentaires", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSites applies a predicate to check if query has an edge sites.
+func (f *UserFilter) WhereHasSites() {
+	f.Where(entql.HasEdge("sites"))
+}
+
+// WhereHasSitesWith applies a predicate to check if query has an edge sites with a given conditions (other predicates).
+func (f *UserFilter) WhereHasSitesWith(preds ...predicate.Emplacement) {
+	f.Where(entql.HasEdgeWith("sites", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

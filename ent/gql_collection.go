@@ -5138,6 +5138,19 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			_q.WithNamedDocuments(alias, func(wq *DocumentQuery) {
 				*wq = *query
 			})
+
+		case "sites":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmplacementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, emplacementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSites(alias, func(wq *EmplacementQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[user.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldCreatedAt)

@@ -940,3 +940,15 @@ func (_m *User) Documents(ctx context.Context) (result []*Document, err error) {
 	}
 	return result, err
 }
+
+func (_m *User) Sites(ctx context.Context) (result []*Emplacement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSites(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SitesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySites().All(ctx)
+	}
+	return result, err
+}

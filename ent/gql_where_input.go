@@ -13256,6 +13256,10 @@ type UserWhereInput struct {
 	// "documents" edge predicates.
 	HasDocuments     *bool                 `json:"hasDocuments,omitempty"`
 	HasDocumentsWith []*DocumentWhereInput `json:"hasDocumentsWith,omitempty"`
+
+	// "sites" edge predicates.
+	HasSites     *bool                    `json:"hasSites,omitempty"`
+	HasSitesWith []*EmplacementWhereInput `json:"hasSitesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13785,6 +13789,24 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, user.HasDocumentsWith(with...))
+	}
+	if i.HasSites != nil {
+		p := user.HasSites()
+		if !*i.HasSites {
+			p = user.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSitesWith) > 0 {
+		with := make([]predicate.Emplacement, 0, len(i.HasSitesWith))
+		for _, w := range i.HasSitesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSitesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, user.HasSitesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

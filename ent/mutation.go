@@ -7469,27 +7469,30 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 // EmplacementMutation represents an operation that mutates the Emplacement nodes in the graph.
 type EmplacementMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	updated_at         *time.Time
-	nom                *string
-	code               *string
-	_type              *emplacement.Type
-	actif              *bool
-	clearedFields      map[string]struct{}
-	parent             *int
-	clearedparent      bool
-	enfants            map[int]struct{}
-	removedenfants     map[int]struct{}
-	clearedenfants     bool
-	equipements        map[int]struct{}
-	removedequipements map[int]struct{}
-	clearedequipements bool
-	done               bool
-	oldValue           func(context.Context) (*Emplacement, error)
-	predicates         []predicate.Emplacement
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	nom                 *string
+	code                *string
+	_type               *emplacement.Type
+	actif               *bool
+	clearedFields       map[string]struct{}
+	parent              *int
+	clearedparent       bool
+	enfants             map[int]struct{}
+	removedenfants      map[int]struct{}
+	clearedenfants      bool
+	equipements         map[int]struct{}
+	removedequipements  map[int]struct{}
+	clearedequipements  bool
+	responsables        map[int]struct{}
+	removedresponsables map[int]struct{}
+	clearedresponsables bool
+	done                bool
+	oldValue            func(context.Context) (*Emplacement, error)
+	predicates          []predicate.Emplacement
 }
 
 var _ ent.Mutation = (*EmplacementMutation)(nil)
@@ -8003,6 +8006,60 @@ func (m *EmplacementMutation) ResetEquipements() {
 	m.removedequipements = nil
 }
 
+// AddResponsableIDs adds the "responsables" edge to the User entity by ids.
+func (m *EmplacementMutation) AddResponsableIDs(ids ...int) {
+	if m.responsables == nil {
+		m.responsables = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.responsables[ids[i]] = struct{}{}
+	}
+}
+
+// ClearResponsables clears the "responsables" edge to the User entity.
+func (m *EmplacementMutation) ClearResponsables() {
+	m.clearedresponsables = true
+}
+
+// ResponsablesCleared reports if the "responsables" edge to the User entity was cleared.
+func (m *EmplacementMutation) ResponsablesCleared() bool {
+	return m.clearedresponsables
+}
+
+// RemoveResponsableIDs removes the "responsables" edge to the User entity by IDs.
+func (m *EmplacementMutation) RemoveResponsableIDs(ids ...int) {
+	if m.removedresponsables == nil {
+		m.removedresponsables = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.responsables, ids[i])
+		m.removedresponsables[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedResponsables returns the removed IDs of the "responsables" edge to the User entity.
+func (m *EmplacementMutation) RemovedResponsablesIDs() (ids []int) {
+	for id := range m.removedresponsables {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResponsablesIDs returns the "responsables" edge IDs in the mutation.
+func (m *EmplacementMutation) ResponsablesIDs() (ids []int) {
+	for id := range m.responsables {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetResponsables resets all changes to the "responsables" edge.
+func (m *EmplacementMutation) ResetResponsables() {
+	m.responsables = nil
+	m.clearedresponsables = false
+	m.removedresponsables = nil
+}
+
 // Where appends a list predicates to the EmplacementMutation builder.
 func (m *EmplacementMutation) Where(ps ...predicate.Emplacement) {
 	m.predicates = append(m.predicates, ps...)
@@ -8256,7 +8313,7 @@ func (m *EmplacementMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EmplacementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.parent != nil {
 		edges = append(edges, emplacement.EdgeParent)
 	}
@@ -8265,6 +8322,9 @@ func (m *EmplacementMutation) AddedEdges() []string {
 	}
 	if m.equipements != nil {
 		edges = append(edges, emplacement.EdgeEquipements)
+	}
+	if m.responsables != nil {
+		edges = append(edges, emplacement.EdgeResponsables)
 	}
 	return edges
 }
@@ -8289,18 +8349,27 @@ func (m *EmplacementMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case emplacement.EdgeResponsables:
+		ids := make([]ent.Value, 0, len(m.responsables))
+		for id := range m.responsables {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EmplacementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedenfants != nil {
 		edges = append(edges, emplacement.EdgeEnfants)
 	}
 	if m.removedequipements != nil {
 		edges = append(edges, emplacement.EdgeEquipements)
+	}
+	if m.removedresponsables != nil {
+		edges = append(edges, emplacement.EdgeResponsables)
 	}
 	return edges
 }
@@ -8321,13 +8390,19 @@ func (m *EmplacementMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case emplacement.EdgeResponsables:
+		ids := make([]ent.Value, 0, len(m.removedresponsables))
+		for id := range m.removedresponsables {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EmplacementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedparent {
 		edges = append(edges, emplacement.EdgeParent)
 	}
@@ -8336,6 +8411,9 @@ func (m *EmplacementMutation) ClearedEdges() []string {
 	}
 	if m.clearedequipements {
 		edges = append(edges, emplacement.EdgeEquipements)
+	}
+	if m.clearedresponsables {
+		edges = append(edges, emplacement.EdgeResponsables)
 	}
 	return edges
 }
@@ -8350,6 +8428,8 @@ func (m *EmplacementMutation) EdgeCleared(name string) bool {
 		return m.clearedenfants
 	case emplacement.EdgeEquipements:
 		return m.clearedequipements
+	case emplacement.EdgeResponsables:
+		return m.clearedresponsables
 	}
 	return false
 }
@@ -8377,6 +8457,9 @@ func (m *EmplacementMutation) ResetEdge(name string) error {
 		return nil
 	case emplacement.EdgeEquipements:
 		m.ResetEquipements()
+		return nil
+	case emplacement.EdgeResponsables:
+		m.ResetResponsables()
 		return nil
 	}
 	return fmt.Errorf("unknown Emplacement edge %s", name)
@@ -31782,6 +31865,9 @@ type UserMutation struct {
 	commentaires                   map[int]struct{}
 	removedcommentaires            map[int]struct{}
 	clearedcommentaires            bool
+	sites                          map[int]struct{}
+	removedsites                   map[int]struct{}
+	clearedsites                   bool
 	done                           bool
 	oldValue                       func(context.Context) (*User, error)
 	predicates                     []predicate.User
@@ -33237,6 +33323,60 @@ func (m *UserMutation) ResetCommentaires() {
 	m.removedcommentaires = nil
 }
 
+// AddSiteIDs adds the "sites" edge to the Emplacement entity by ids.
+func (m *UserMutation) AddSiteIDs(ids ...int) {
+	if m.sites == nil {
+		m.sites = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sites[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSites clears the "sites" edge to the Emplacement entity.
+func (m *UserMutation) ClearSites() {
+	m.clearedsites = true
+}
+
+// SitesCleared reports if the "sites" edge to the Emplacement entity was cleared.
+func (m *UserMutation) SitesCleared() bool {
+	return m.clearedsites
+}
+
+// RemoveSiteIDs removes the "sites" edge to the Emplacement entity by IDs.
+func (m *UserMutation) RemoveSiteIDs(ids ...int) {
+	if m.removedsites == nil {
+		m.removedsites = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sites, ids[i])
+		m.removedsites[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSites returns the removed IDs of the "sites" edge to the Emplacement entity.
+func (m *UserMutation) RemovedSitesIDs() (ids []int) {
+	for id := range m.removedsites {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SitesIDs returns the "sites" edge IDs in the mutation.
+func (m *UserMutation) SitesIDs() (ids []int) {
+	for id := range m.sites {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSites resets all changes to the "sites" edge.
+func (m *UserMutation) ResetSites() {
+	m.sites = nil
+	m.clearedsites = false
+	m.removedsites = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -33760,7 +33900,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.technicien != nil {
 		edges = append(edges, user.EdgeTechnicien)
 	}
@@ -33790,6 +33930,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.commentaires != nil {
 		edges = append(edges, user.EdgeCommentaires)
+	}
+	if m.sites != nil {
+		edges = append(edges, user.EdgeSites)
 	}
 	return edges
 }
@@ -33854,13 +33997,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeSites:
+		ids := make([]ent.Value, 0, len(m.sites))
+		for id := range m.sites {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.removednotifications != nil {
 		edges = append(edges, user.EdgeNotifications)
 	}
@@ -33884,6 +34033,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedcommentaires != nil {
 		edges = append(edges, user.EdgeCommentaires)
+	}
+	if m.removedsites != nil {
+		edges = append(edges, user.EdgeSites)
 	}
 	return edges
 }
@@ -33940,13 +34092,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeSites:
+		ids := make([]ent.Value, 0, len(m.removedsites))
+		for id := range m.removedsites {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.clearedtechnicien {
 		edges = append(edges, user.EdgeTechnicien)
 	}
@@ -33977,6 +34135,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	if m.clearedcommentaires {
 		edges = append(edges, user.EdgeCommentaires)
 	}
+	if m.clearedsites {
+		edges = append(edges, user.EdgeSites)
+	}
 	return edges
 }
 
@@ -34004,6 +34165,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedidempotency_keys
 	case user.EdgeCommentaires:
 		return m.clearedcommentaires
+	case user.EdgeSites:
+		return m.clearedsites
 	}
 	return false
 }
@@ -34055,6 +34218,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeCommentaires:
 		m.ResetCommentaires()
+		return nil
+	case user.EdgeSites:
+		m.ResetSites()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

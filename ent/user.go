@@ -86,11 +86,13 @@ type UserEdges struct {
 	IdempotencyKeys []*IdempotencyKey `json:"idempotency_keys,omitempty"`
 	// Commentaires holds the value of the commentaires edge.
 	Commentaires []*Commentaire `json:"commentaires,omitempty"`
+	// Sites holds the value of the sites edge.
+	Sites []*Emplacement `json:"sites,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedNotifications          map[string][]*Notification
 	namedHistoriques            map[string][]*HistoriqueIntervention
@@ -100,6 +102,7 @@ type UserEdges struct {
 	namedPasswordResets         map[string][]*PasswordReset
 	namedIdempotencyKeys        map[string][]*IdempotencyKey
 	namedCommentaires           map[string][]*Commentaire
+	namedSites                  map[string][]*Emplacement
 }
 
 // TechnicienOrErr returns the Technicien value or an error if the edge
@@ -194,6 +197,15 @@ func (e UserEdges) CommentairesOrErr() ([]*Commentaire, error) {
 		return e.Commentaires, nil
 	}
 	return nil, &NotLoadedError{edge: "commentaires"}
+}
+
+// SitesOrErr returns the Sites value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) SitesOrErr() ([]*Emplacement, error) {
+	if e.loadedTypes[10] {
+		return e.Sites, nil
+	}
+	return nil, &NotLoadedError{edge: "sites"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -411,6 +423,11 @@ func (_m *User) QueryIdempotencyKeys() *IdempotencyKeyQuery {
 // QueryCommentaires queries the "commentaires" edge of the User entity.
 func (_m *User) QueryCommentaires() *CommentaireQuery {
 	return NewUserClient(_m.config).QueryCommentaires(_m)
+}
+
+// QuerySites queries the "sites" edge of the User entity.
+func (_m *User) QuerySites() *EmplacementQuery {
+	return NewUserClient(_m.config).QuerySites(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -696,6 +713,30 @@ func (_m *User) appendNamedCommentaires(name string, edges ...*Commentaire) {
 		_m.Edges.namedCommentaires[name] = []*Commentaire{}
 	} else {
 		_m.Edges.namedCommentaires[name] = append(_m.Edges.namedCommentaires[name], edges...)
+	}
+}
+
+// NamedSites returns the Sites named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedSites(name string) ([]*Emplacement, error) {
+	if _m.Edges.namedSites == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSites[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedSites(name string, edges ...*Emplacement) {
+	if _m.Edges.namedSites == nil {
+		_m.Edges.namedSites = make(map[string][]*Emplacement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSites[name] = []*Emplacement{}
+	} else {
+		_m.Edges.namedSites[name] = append(_m.Edges.namedSites[name], edges...)
 	}
 }
 

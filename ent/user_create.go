@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -433,6 +434,21 @@ func (_c *UserCreate) AddCommentaires(v ...*Commentaire) *UserCreate {
 	return _c.AddCommentaireIDs(ids...)
 }
 
+// AddSiteIDs adds the "sites" edge to the Emplacement entity by IDs.
+func (_c *UserCreate) AddSiteIDs(ids ...int) *UserCreate {
+	_c.mutation.AddSiteIDs(ids...)
+	return _c
+}
+
+// AddSites adds the "sites" edges to the Emplacement entity.
+func (_c *UserCreate) AddSites(v ...*Emplacement) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSiteIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_c *UserCreate) Mutation() *UserMutation {
 	return _c.mutation
@@ -822,6 +838,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SitesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

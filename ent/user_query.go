@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -45,6 +46,7 @@ type UserQuery struct {
 	withPasswordResets              *PasswordResetQuery
 	withIdempotencyKeys             *IdempotencyKeyQuery
 	withCommentaires                *CommentaireQuery
+	withSites                       *EmplacementQuery
 	loadTotal                       []func(context.Context, []*User) error
 	modifiers                       []func(*sql.Selector)
 	withNamedNotifications          map[string]*NotificationQuery
@@ -55,6 +57,7 @@ type UserQuery struct {
 	withNamedPasswordResets         map[string]*PasswordResetQuery
 	withNamedIdempotencyKeys        map[string]*IdempotencyKeyQuery
 	withNamedCommentaires           map[string]*CommentaireQuery
+	withNamedSites                  map[string]*EmplacementQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -311,6 +314,28 @@ func (_q *UserQuery) QueryCommentaires() *CommentaireQuery {
 	return query
 }
 
+// QuerySites chains the current query on the "sites" edge.
+func (_q *UserQuery) QuerySites() *EmplacementQuery {
+	query := (&EmplacementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(emplacement.Table, emplacement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, user.SitesTable, user.SitesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first User entity from the query.
 // Returns a *NotFoundError when no User was found.
 func (_q *UserQuery) First(ctx context.Context) (*User, error) {
@@ -513,6 +538,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withPasswordResets:         _q.withPasswordResets.Clone(),
 		withIdempotencyKeys:        _q.withIdempotencyKeys.Clone(),
 		withCommentaires:           _q.withCommentaires.Clone(),
+		withSites:                  _q.withSites.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -630,6 +656,17 @@ func (_q *UserQuery) WithCommentaires(opts ...func(*CommentaireQuery)) *UserQuer
 	return _q
 }
 
+// WithSites tells the query-builder to eager-load the nodes that are connected to
+// the "sites" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithSites(opts ...func(*EmplacementQuery)) *UserQuery {
+	query := (&EmplacementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSites = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -714,7 +751,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withTechnicien != nil,
 			_q.withClient != nil,
 			_q.withNotifications != nil,
@@ -725,6 +762,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withPasswordResets != nil,
 			_q.withIdempotencyKeys != nil,
 			_q.withCommentaires != nil,
+			_q.withSites != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -818,6 +856,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withSites; query != nil {
+		if err := _q.loadSites(ctx, query, nodes,
+			func(n *User) { n.Edges.Sites = []*Emplacement{} },
+			func(n *User, e *Emplacement) { n.Edges.Sites = append(n.Edges.Sites, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedNotifications {
 		if err := _q.loadNotifications(ctx, query, nodes,
 			func(n *User) { n.appendNamedNotifications(name) },
@@ -871,6 +916,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadCommentaires(ctx, query, nodes,
 			func(n *User) { n.appendNamedCommentaires(name) },
 			func(n *User, e *Commentaire) { n.appendNamedCommentaires(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSites {
+		if err := _q.loadSites(ctx, query, nodes,
+			func(n *User) { n.appendNamedSites(name) },
+			func(n *User, e *Emplacement) { n.appendNamedSites(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1187,6 +1239,67 @@ func (_q *UserQuery) loadCommentaires(ctx context.Context, query *CommentaireQue
 	}
 	return nil
 }
+func (_q *UserQuery) loadSites(ctx context.Context, query *EmplacementQuery, nodes []*User, init func(*User), assign func(*User, *Emplacement)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*User)
+	nids := make(map[int]map[*User]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(user.SitesTable)
+		s.Join(joinT).On(s.C(emplacement.FieldID), joinT.C(user.SitesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(user.SitesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(user.SitesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*User]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Emplacement](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "sites" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1420,6 +1533,20 @@ func (_q *UserQuery) WithNamedCommentaires(name string, opts ...func(*Commentair
 		_q.withNamedCommentaires = make(map[string]*CommentaireQuery)
 	}
 	_q.withNamedCommentaires[name] = query
+	return _q
+}
+
+// WithNamedSites tells the query-builder to eager-load the nodes that are connected to the "sites"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedSites(name string, opts ...func(*EmplacementQuery)) *UserQuery {
+	query := (&EmplacementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSites == nil {
+		_q.withNamedSites = make(map[string]*EmplacementQuery)
+	}
+	_q.withNamedSites[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -510,6 +511,21 @@ func (_u *UserUpdate) AddCommentaires(v ...*Commentaire) *UserUpdate {
 	return _u.AddCommentaireIDs(ids...)
 }
 
+// AddSiteIDs adds the "sites" edge to the Emplacement entity by IDs.
+func (_u *UserUpdate) AddSiteIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddSiteIDs(ids...)
+	return _u
+}
+
+// AddSites adds the "sites" edges to the Emplacement entity.
+func (_u *UserUpdate) AddSites(v ...*Emplacement) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSiteIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -693,6 +709,27 @@ func (_u *UserUpdate) RemoveCommentaires(v ...*Commentaire) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCommentaireIDs(ids...)
+}
+
+// ClearSites clears all "sites" edges to the Emplacement entity.
+func (_u *UserUpdate) ClearSites() *UserUpdate {
+	_u.mutation.ClearSites()
+	return _u
+}
+
+// RemoveSiteIDs removes the "sites" edge to Emplacement entities by IDs.
+func (_u *UserUpdate) RemoveSiteIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveSiteIDs(ids...)
+	return _u
+}
+
+// RemoveSites removes "sites" edges to Emplacement entities.
+func (_u *UserUpdate) RemoveSites(v ...*Emplacement) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSiteIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1289,6 +1326,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SitesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSitesIDs(); len(nodes) > 0 && !_u.mutation.SitesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SitesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1781,6 +1863,21 @@ func (_u *UserUpdateOne) AddCommentaires(v ...*Commentaire) *UserUpdateOne {
 	return _u.AddCommentaireIDs(ids...)
 }
 
+// AddSiteIDs adds the "sites" edge to the Emplacement entity by IDs.
+func (_u *UserUpdateOne) AddSiteIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddSiteIDs(ids...)
+	return _u
+}
+
+// AddSites adds the "sites" edges to the Emplacement entity.
+func (_u *UserUpdateOne) AddSites(v ...*Emplacement) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSiteIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -1964,6 +2061,27 @@ func (_u *UserUpdateOne) RemoveCommentaires(v ...*Commentaire) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCommentaireIDs(ids...)
+}
+
+// ClearSites clears all "sites" edges to the Emplacement entity.
+func (_u *UserUpdateOne) ClearSites() *UserUpdateOne {
+	_u.mutation.ClearSites()
+	return _u
+}
+
+// RemoveSiteIDs removes the "sites" edge to Emplacement entities by IDs.
+func (_u *UserUpdateOne) RemoveSiteIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveSiteIDs(ids...)
+	return _u
+}
+
+// RemoveSites removes "sites" edges to Emplacement entities.
+func (_u *UserUpdateOne) RemoveSites(v ...*Emplacement) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSiteIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -2583,6 +2701,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(commentaire.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SitesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSitesIDs(); len(nodes) > 0 && !_u.mutation.SitesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SitesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.SitesTable,
+			Columns: user.SitesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/graph/model"
 )
 
@@ -22,4 +23,9 @@ func (r *mutationResolver) SetTemporaryPassword(ctx context.Context, userID int,
 		return nil, err
 	}
 	return &model.TemporaryPassword{User: u, Password: given}, nil
+}
+
+// SetSitesResponsable is the resolver for the setSitesResponsable field.
+func (r *mutationResolver) SetSitesResponsable(ctx context.Context, userID int, siteIds []int) (*ent.User, error) {
+	return r.accounts.SetSites(ctx, userID, siteIds)
 }

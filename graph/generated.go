@@ -508,6 +508,7 @@ type ComplexityRoot struct {
 		RetournerPiece             func(childComplexity int, interventionID int, pieceID int, quantite int, motif *string) int
 		RunPreventiveScheduler     func(childComplexity int) int
 		SaisirTemps                func(childComplexity int, input model.SaisirTempsInput) int
+		SetSitesResponsable        func(childComplexity int, userID int, siteIds []int) int
 		SetTechnicienCompetence    func(childComplexity int, technicienID int, competenceID int, niveau domain.NiveauCompetence) int
 		SetTemporaryPassword       func(childComplexity int, userID int, password *string) int
 		SoumettreDemande           func(childComplexity int, input ent.CreateDemandeInterventionInput) int
@@ -890,6 +891,7 @@ type ComplexityRoot struct {
 		NomComplet             func(childComplexity int) int
 		Notifications          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
 		Role                   func(childComplexity int) int
+		Sites                  func(childComplexity int) int
 		SocieteID              func(childComplexity int) int
 		Technicien             func(childComplexity int) int
 		Telephone              func(childComplexity int) int
@@ -983,6 +985,7 @@ type MutationResolver interface {
 	MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error)
 	DeleteNotification(ctx context.Context, id int) (int, error)
 	SetTemporaryPassword(ctx context.Context, userID int, password *string) (*model.TemporaryPassword, error)
+	SetSitesResponsable(ctx context.Context, userID int, siteIds []int) (*ent.User, error)
 	CreateChecklistModele(ctx context.Context, input checklist.Modele) (*ent.ChecklistModele, error)
 	UpdateChecklistModele(ctx context.Context, id int, input checklist.Modele) (*ent.ChecklistModele, error)
 	ArchiveChecklistModele(ctx context.Context, id int, actif bool) (*ent.ChecklistModele, error)
@@ -3418,6 +3421,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaisirTemps(childComplexity, args["input"].(model.SaisirTempsInput)), true
+	case "Mutation.setSitesResponsable":
+		if e.ComplexityRoot.Mutation.SetSitesResponsable == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSitesResponsable_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSitesResponsable(childComplexity, args["userId"].(int), args["siteIds"].([]int)), true
 	case "Mutation.setTechnicienCompetence":
 		if e.ComplexityRoot.Mutation.SetTechnicienCompetence == nil {
 			break
@@ -5415,6 +5429,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Role(childComplexity), true
+	case "User.sites":
+		if e.ComplexityRoot.User.Sites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Sites(childComplexity), true
 	case "User.societeID":
 		if e.ComplexityRoot.User.SocieteID == nil {
 			break
@@ -7428,6 +7448,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_interventionsDemandees(ctx, field)
 	case "documents":
 		return ec.fieldContext_User_documents(ctx, field)
+	case "sites":
+		return ec.fieldContext_User_sites(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -8783,6 +8805,28 @@ func (ec *executionContext) field_Mutation_saisirTemps_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSitesResponsable_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "siteIds",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalNID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["siteIds"] = arg1
 	return args, nil
 }
 
@@ -19844,6 +19888,68 @@ func (ec *executionContext) fieldContext_Mutation_setTemporaryPassword(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setSitesResponsable(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSitesResponsable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSitesResponsable(ctx, fc.Args["userId"].(int), fc.Args["siteIds"].([]int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *ent.User
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.User
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSitesResponsable(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSitesResponsable_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createChecklistModele(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30017,6 +30123,38 @@ func (ec *executionContext) fieldContext_User_documents(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _User_sites(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_sites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sites(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Emplacement) graphql.Marshaler {
+			return ec.marshalOEmplacement2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEmplacementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_sites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Emplacement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -53010,7 +53148,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameIsNil", "usernameNotNil", "usernameEqualFold", "usernameContainsFold", "nomComplet", "nomCompletNEQ", "nomCompletIn", "nomCompletNotIn", "nomCompletGT", "nomCompletGTE", "nomCompletLT", "nomCompletLTE", "nomCompletContains", "nomCompletHasPrefix", "nomCompletHasSuffix", "nomCompletIsNil", "nomCompletNotNil", "nomCompletEqualFold", "nomCompletContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "isActive", "isActiveNEQ", "emailNotifications", "emailNotificationsNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "societeID", "societeIDNEQ", "societeIDIn", "societeIDNotIn", "societeIDIsNil", "societeIDNotNil", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasNotifications", "hasNotificationsWith", "hasHistoriques", "hasHistoriquesWith", "hasInterventionsDemandees", "hasInterventionsDemandeesWith", "hasDocuments", "hasDocumentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameIsNil", "usernameNotNil", "usernameEqualFold", "usernameContainsFold", "nomComplet", "nomCompletNEQ", "nomCompletIn", "nomCompletNotIn", "nomCompletGT", "nomCompletGTE", "nomCompletLT", "nomCompletLTE", "nomCompletContains", "nomCompletHasPrefix", "nomCompletHasSuffix", "nomCompletIsNil", "nomCompletNotNil", "nomCompletEqualFold", "nomCompletContainsFold", "telephone", "telephoneNEQ", "telephoneIn", "telephoneNotIn", "telephoneGT", "telephoneGTE", "telephoneLT", "telephoneLTE", "telephoneContains", "telephoneHasPrefix", "telephoneHasSuffix", "telephoneIsNil", "telephoneNotNil", "telephoneEqualFold", "telephoneContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "isActive", "isActiveNEQ", "emailNotifications", "emailNotificationsNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "societeID", "societeIDNEQ", "societeIDIn", "societeIDNotIn", "societeIDIsNil", "societeIDNotNil", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasNotifications", "hasNotificationsWith", "hasHistoriques", "hasHistoriquesWith", "hasInterventionsDemandees", "hasInterventionsDemandeesWith", "hasDocuments", "hasDocumentsWith", "hasSites", "hasSitesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53934,6 +54072,20 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasDocumentsWith = data
+		case "hasSites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSites"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSites = data
+		case "hasSitesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSitesWith"))
+			data, err := ec.unmarshalOEmplacementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEmplacementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSitesWith = data
 		}
 	}
 	return it, nil
@@ -56824,6 +56976,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setSitesResponsable":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSitesResponsable(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createChecklistModele":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createChecklistModele(ctx, field)
@@ -59428,6 +59587,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_documents(ctx, field, obj)
+				})
+		case "sites":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_sites(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

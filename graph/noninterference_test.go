@@ -310,22 +310,23 @@ func TestNonInterference(t *testing.T) {
 	t.Logf("%d probes", len(probes))
 	cases := []struct {
 		role    domain.Role
-		viewer  func(*world) *ent.User
+		viewer  func(*testing.T, *world) *ent.User
 		perturb []func(*testing.T, *world)
 	}{
-		{domain.RoleClient, func(w *world) *ent.User { return w.clientA },
+		{domain.RoleClient, func(_ *testing.T, w *world) *ent.User { return w.clientA },
 			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts, companyBEquipment}},
-		{domain.RoleTechnicien, func(w *world) *ent.User { return w.techUserA },
+		{domain.RoleTechnicien, func(_ *testing.T, w *world) *ent.User { return w.techUserA },
 			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts}},
-		{domain.RoleResponsable, func(w *world) *ent.User { return w.responsable },
+		{domain.RoleResponsable, func(_ *testing.T, w *world) *ent.User { return w.responsable },
 			[]func(*testing.T, *world){othersNotifications}},
+		{"RESPONSABLE of site A", scopedResponsable, []func(*testing.T, *world){othersNotifications, siteBWork}},
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.role), func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
 			probes := append(w.nodeProbes(), probes...)
-			as, admin := w.env.As(t, tc.viewer(w)), w.env.As(t, w.admin)
+			as, admin := w.env.As(t, tc.viewer(t, w)), w.env.As(t, w.admin)
 			before, adminBefore := ask(t, as, probes), ask(t, admin, probes)
 			for _, p := range tc.perturb {
 				p(t, w)
@@ -381,15 +382,16 @@ const subscriptionProbe = `subscription { interventionStatutChanged {
 func TestSubscriptionNonInterference(t *testing.T) {
 	cases := []struct {
 		role    domain.Role
-		viewer  func(*world) *ent.User
+		viewer  func(*testing.T, *world) *ent.User
 		perturb []func(*testing.T, *world)
 	}{
-		{domain.RoleClient, func(w *world) *ent.User { return w.clientA },
+		{domain.RoleClient, func(_ *testing.T, w *world) *ent.User { return w.clientA },
 			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts, companyBEquipment}},
-		{domain.RoleTechnicien, func(w *world) *ent.User { return w.techUserA },
+		{domain.RoleTechnicien, func(_ *testing.T, w *world) *ent.User { return w.techUserA },
 			[]func(*testing.T, *world){othersNotifications, companyBWork, companyBContracts}},
-		{domain.RoleResponsable, func(w *world) *ent.User { return w.responsable },
+		{domain.RoleResponsable, func(_ *testing.T, w *world) *ent.User { return w.responsable },
 			[]func(*testing.T, *world){othersNotifications}},
+		{"RESPONSABLE of site A", scopedResponsable, []func(*testing.T, *world){othersNotifications, siteBWork}},
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.role), func(t *testing.T) {
@@ -397,7 +399,7 @@ func TestSubscriptionNonInterference(t *testing.T) {
 			for _, iv := range []*ent.Intervention{w.ivA, w.ivB} {
 				w.env.Client.Intervention.UpdateOne(iv).SetStatut(domain.StatutEnCours).ExecX(w.env.Sys)
 			}
-			ws, err := dialWS(t, w.env, w.env.Token(t, tc.viewer(w)), false)
+			ws, err := dialWS(t, w.env, w.env.Token(t, tc.viewer(t, w)), false)
 			if err != nil {
 				t.Fatal(err)
 			}

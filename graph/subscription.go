@@ -47,17 +47,23 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, pick func(pubsub.Event) (
 
 // statutChanges streams the status changes the viewer may see, filtered by intervention or
 // equipement. Visibility is decided from the event itself (access.SeesIntervention), so a
-// thousand subscribers cost no query per event.
+// thousand subscribers cost no query per event; for a scoped responsable, whom the event
+// cannot decide (access.EventDecides), the intervention is read again as him.
 func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipementID *int) (<-chan *pubsub.StatutChange, error) {
 	v := viewer.FromContext(ctx)
 	return pump(ctx, r.events, func(ev pubsub.Event) (*pubsub.StatutChange, bool) {
 		c := ev.Statut
-		ok := c != nil &&
-			(interventionID == nil || c.InterventionID == *interventionID) &&
-			(equipementID == nil || (c.EquipementID != nil && *c.EquipementID == *equipementID)) &&
-			access.SeesIntervention(v, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
-				DemandeurID: c.DemandeurID, Intervenants: c.Intervenants})
-		return c, ok
+		if c == nil ||
+			(interventionID != nil && c.InterventionID != *interventionID) ||
+			(equipementID != nil && (c.EquipementID == nil || *c.EquipementID != *equipementID)) {
+			return nil, false
+		}
+		if !access.EventDecides(v) {
+			ok, err := r.client.Intervention.Query().Where(intervention.ID(c.InterventionID)).Exist(ctx)
+			return c, ok && err == nil
+		}
+		return c, access.SeesIntervention(v, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
+			DemandeurID: c.DemandeurID, Intervenants: c.Intervenants})
 	}), nil
 }
 
@@ -77,8 +83,9 @@ func (r *Resolver) notificationsFor(ctx context.Context) (<-chan *ent.Notificati
 // commentairesOf streams the new comments of an intervention or of a work request the viewer
 // reads (exactly one of interventionID and demandeID; NOT_FOUND when he does not read it).
 // Each event is checked against the viewer with the rule of comments (access.SeesCommentaire:
-// no query for the others' events), then the comment is read again as the viewer, so that
-// what he receives is what the rule lets him read now.
+// no query for the others' events; every event when it cannot decide, access.EventDecides),
+// then the comment is read again as the viewer, so that what he receives is what the rule
+// lets him read now.
 func (r *Resolver) commentairesOf(ctx context.Context, interventionID, demandeID *int) (<-chan *ent.Commentaire, error) {
 	v := viewer.FromContext(ctx)
 	var (
@@ -103,7 +110,7 @@ func (r *Resolver) commentairesOf(ctx context.Context, interventionID, demandeID
 	}
 	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.Commentaire, bool) {
 		c := ev.Commentaire
-		if c == nil || !sameThread(c, interventionID, demandeID) || !access.SeesCommentaire(v, c.Interne, fil(c)) {
+		if c == nil || !sameThread(c, interventionID, demandeID) || (access.EventDecides(v) && !access.SeesCommentaire(v, c.Interne, fil(c))) {
 			return nil, false
 		}
 		row, err := r.client.Commentaire.Get(ctx, c.CommentaireID)

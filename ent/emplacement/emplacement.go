@@ -38,6 +38,8 @@ const (
 	EdgeEnfants = "enfants"
 	// EdgeEquipements holds the string denoting the equipements edge name in mutations.
 	EdgeEquipements = "equipements"
+	// EdgeResponsables holds the string denoting the responsables edge name in mutations.
+	EdgeResponsables = "responsables"
 	// Table holds the table name of the emplacement in the database.
 	Table = "emplacements"
 	// ParentTable is the table that holds the parent relation/edge.
@@ -55,6 +57,11 @@ const (
 	EquipementsInverseTable = "equipements"
 	// EquipementsColumn is the table column denoting the equipements relation/edge.
 	EquipementsColumn = "emplacement_id"
+	// ResponsablesTable is the table that holds the responsables relation/edge. The primary key declared below.
+	ResponsablesTable = "user_sites"
+	// ResponsablesInverseTable is the table name for the User entity.
+	// It exists in this package in order to avoid circular dependency with the "user" package.
+	ResponsablesInverseTable = "users"
 )
 
 // Columns holds all SQL columns for emplacement fields.
@@ -68,6 +75,12 @@ var Columns = []string{
 	FieldParentID,
 	FieldActif,
 }
+
+var (
+	// ResponsablesPrimaryKey and ResponsablesColumn2 are the table columns denoting the
+	// primary key for the responsables relation (M2M).
+	ResponsablesPrimaryKey = []string{"user_id", "emplacement_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -203,6 +216,20 @@ func ByEquipements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEquipementsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByResponsablesCount orders the results by responsables count.
+func ByResponsablesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newResponsablesStep(), opts...)
+	}
+}
+
+// ByResponsables orders the results by responsables terms.
+func ByResponsables(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newResponsablesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newParentStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -222,6 +249,13 @@ func newEquipementsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EquipementsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, EquipementsTable, EquipementsColumn),
+	)
+}
+func newResponsablesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ResponsablesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ResponsablesTable, ResponsablesPrimaryKey...),
 	)
 }
 

@@ -451,6 +451,34 @@ func HasEquipementsWith(preds ...predicate.Equipement) predicate.Emplacement {
 	})
 }
 
+// HasResponsables applies the HasEdge predicate on the "responsables" edge.
+func HasResponsables() predicate.Emplacement {
+	return predicate.Emplacement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newResponsablesStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ResponsablesTable, ResponsablesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasResponsablesWith applies the HasEdge predicate on the "responsables" edge with a given conditions (other predicates).
+func HasResponsablesWith(preds ...predicate.User) predicate.Emplacement {
+	return predicate.Emplacement(func(s *sql.Selector) {
+		step := newResponsablesStep()
+		preds := visibility.Neighbors(s, "User", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Emplacement) predicate.Emplacement {
 	return predicate.Emplacement(sql.AndPredicates(predicates...))

@@ -1577,6 +1577,31 @@ var (
 			},
 		},
 	}
+	// UserSitesColumns holds the columns for the "user_sites" table.
+	UserSitesColumns = []*schema.Column{
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "emplacement_id", Type: field.TypeInt},
+	}
+	// UserSitesTable holds the schema information for the "user_sites" table.
+	UserSitesTable = &schema.Table{
+		Name:       "user_sites",
+		Columns:    UserSitesColumns,
+		PrimaryKey: []*schema.Column{UserSitesColumns[0], UserSitesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "user_sites_user_id",
+				Columns:    []*schema.Column{UserSitesColumns[0]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "user_sites_emplacement_id",
+				Columns:    []*schema.Column{UserSitesColumns[1]},
+				RefColumns: []*schema.Column{EmplacementsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ArretEquipementsTable,
@@ -1606,6 +1631,7 @@ var (
 		TempsPassesTable,
 		UsersTable,
 		ContratEquipementsTable,
+		UserSitesTable,
 	}
 )
 
@@ -1752,4 +1778,6 @@ func init() {
 	}
 	ContratEquipementsTable.ForeignKeys[0].RefTable = ContratsTable
 	ContratEquipementsTable.ForeignKeys[1].RefTable = EquipementsTable
+	UserSitesTable.ForeignKeys[0].RefTable = UsersTable
+	UserSitesTable.ForeignKeys[1].RefTable = EmplacementsTable
 }

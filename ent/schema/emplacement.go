@@ -62,6 +62,9 @@ func (Emplacement) Edges() []ent.Edge {
 			Unique(),
 		// Equipment is placed on the equipement (emplacementID).
 		edge.To("equipements", Equipement.Type).Annotations(serverSet),
+		// The responsables scoped to this place (User.sites): read by the place's service
+		// only, which refuses to delete a place that scopes someone.
+		edge.From("responsables", User.Type).Ref("sites").Annotations(entgql.Skip()),
 	}
 }
 

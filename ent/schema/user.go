@@ -116,6 +116,10 @@ func (User) Edges() []ent.Edge {
 		// Read by the access rule of users only: an author is known through his comments.
 		edge.To("commentaires", Commentaire.Type).
 			Annotations(entgql.Skip()),
+		// A RESPONSABLE's sites: when he has some, he sees and acts under them only
+		// (internal/access); none, everywhere. Set by setSitesResponsable (internal/account).
+		edge.To("sites", Emplacement.Type).
+			Annotations(serverSet),
 	}
 }
 

@@ -76,6 +76,8 @@ const (
 	EdgeIdempotencyKeys = "idempotency_keys"
 	// EdgeCommentaires holds the string denoting the commentaires edge name in mutations.
 	EdgeCommentaires = "commentaires"
+	// EdgeSites holds the string denoting the sites edge name in mutations.
+	EdgeSites = "sites"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// TechnicienTable is the table that holds the technicien relation/edge.
@@ -148,6 +150,11 @@ const (
 	CommentairesInverseTable = "commentaires"
 	// CommentairesColumn is the table column denoting the commentaires relation/edge.
 	CommentairesColumn = "auteur_id"
+	// SitesTable is the table that holds the sites relation/edge. The primary key declared below.
+	SitesTable = "user_sites"
+	// SitesInverseTable is the table name for the Emplacement entity.
+	// It exists in this package in order to avoid circular dependency with the "emplacement" package.
+	SitesInverseTable = "emplacements"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -173,6 +180,12 @@ var Columns = []string{
 	FieldSocieteID,
 	FieldMustChangePassword,
 }
+
+var (
+	// SitesPrimaryKey and SitesColumn2 are the table columns denoting the
+	// primary key for the sites relation (M2M).
+	SitesPrimaryKey = []string{"user_id", "emplacement_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -458,6 +471,20 @@ func ByCommentaires(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCommentairesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySitesCount orders the results by sites count.
+func BySitesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSitesStep(), opts...)
+	}
+}
+
+// BySites orders the results by sites terms.
+func BySites(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSitesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTechnicienStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -526,6 +553,13 @@ func newCommentairesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CommentairesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CommentairesTable, CommentairesColumn),
+	)
+}
+func newSitesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SitesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, SitesTable, SitesPrimaryKey...),
 	)
 }
 

@@ -1283,6 +1283,34 @@ func HasCommentairesWith(preds ...predicate.Commentaire) predicate.User {
 	})
 }
 
+// HasSites applies the HasEdge predicate on the "sites" edge.
+func HasSites() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Emplacement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSitesStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, SitesTable, SitesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSitesWith applies the HasEdge predicate on the "sites" edge with a given conditions (other predicates).
+func HasSitesWith(preds ...predicate.Emplacement) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newSitesStep()
+		preds := visibility.Neighbors(s, "Emplacement", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.User) predicate.User {
 	return predicate.User(sql.AndPredicates(predicates...))

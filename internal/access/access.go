@@ -1,6 +1,7 @@
 // Package access is the one place where the role matrix of SPEC.md is enforced on rows. Every
 // entity's ent Policy comes from here, so that a list, a nested edge, a count and node(id:)
-// all see the same rows: ADMIN and RESPONSABLE see all maintenance data; a TECHNICIEN sees
+// all see the same rows: ADMIN and RESPONSABLE see all maintenance data (a RESPONSABLE
+// scoped to sites, what sits under them: viewer.Scoped); a TECHNICIEN sees
 // the interventions assigned to him and what hangs from them; a CLIENT sees his own requests
 // and what hangs from them. A request without a viewer sees nothing, except when the server
 // acts for itself (viewer.SystemContext).

@@ -74,6 +74,9 @@ type key struct {
 // history is read as plain SQL, not through an edge predicate, which the history's own rule
 // (built from this one) would restrict again.
 func Interventions(v *viewer.Viewer) predicate.Intervention {
+	if v.Scoped() {
+		return tree.InterventionsUnder(v.Sites...)
+	}
 	keys := interventionKeys(v)
 	if len(keys) == 0 {
 		return none
@@ -120,16 +123,22 @@ func demandeKeys(v *viewer.Viewer) []key {
 	return keys
 }
 
-// Demandes is the rule of demandeKeys as an SQL predicate, for a viewer who is not staff.
+// Demandes is the rule of demandeKeys as an SQL predicate, for a viewer who is not staff;
+// a scoped responsable triages the requests on the equipment under his sites, and follows
+// his own.
 func Demandes(v *viewer.Viewer) predicate.DemandeIntervention {
 	keys := demandeKeys(v)
-	return func(s *entsql.Selector) {
+	own := func(s *entsql.Selector) {
 		ps := make([]*entsql.Predicate, len(keys))
 		for i, k := range keys {
 			ps[i] = entsql.EQ(s.C(k.column), k.id)
 		}
 		s.Where(entsql.Or(ps...))
 	}
+	if v.Scoped() {
+		return demandeintervention.Or(own, tree.DemandesUnder(v.Sites...))
+	}
+	return own
 }
 
 // DemandeKeys are the ids of a work request that the rule of demandeKeys reads, as a live
@@ -139,12 +148,13 @@ type DemandeKeys struct {
 	SocieteID   *int
 }
 
-// SeesDemande is the rule of demandeKeys evaluated in Go, for live events.
+// SeesDemande is the rule of demandeKeys evaluated in Go, for live events. For a scoped
+// responsable it says only whether the request is his own (see EventDecides).
 func SeesDemande(v *viewer.Viewer, d DemandeKeys) bool {
 	switch {
 	case v == nil:
 		return false
-	case v.Staff():
+	case v.Staff() && !v.Scoped():
 		return true
 	}
 	row := map[string]*int{
@@ -160,9 +170,12 @@ func SeesDemande(v *viewer.Viewer, d DemandeKeys) bool {
 }
 
 // Equipements is the rule of equipment as an SQL predicate, nil when the viewer reads every
-// equipment: technicians read it all (SPEC.md); a client, his company's and that of his
-// interventions.
+// equipment: technicians read it all (SPEC.md); a scoped responsable, the equipment placed
+// under his sites; a client, his company's and that of his interventions.
 func Equipements(v *viewer.Viewer) predicate.Equipement {
+	if v.Scoped() {
+		return tree.EquipementsUnder(v.Sites...)
+	}
 	if v.Staff() || v.Is(domain.RoleTechnicien) {
 		return nil
 	}
@@ -173,14 +186,19 @@ func Equipements(v *viewer.Viewer) predicate.Equipement {
 	return p
 }
 
-// Commentaires is the rule of comments as an SQL predicate, for a viewer who is not staff:
-// the comments of the interventions and of the work requests he sees, internal ones
-// excepted. SeesCommentaire is its reading for live events.
+// Commentaires is the rule of comments as an SQL predicate, for a viewer who does not read
+// them all: the comments of the interventions and of the work requests he sees, internal
+// ones excepted unless he is staff (a scoped responsable). SeesCommentaire is its reading
+// for live events.
 func Commentaires(v *viewer.Viewer) predicate.Commentaire {
-	return commentaire.And(commentaire.Interne(false), commentaire.Or(
+	thread := commentaire.Or(
 		commentaire.HasInterventionWith(Interventions(v)),
 		commentaire.HasDemandeWith(Demandes(v)),
-	))
+	)
+	if v.Staff() {
+		return thread
+	}
+	return commentaire.And(commentaire.Interne(false), thread)
 }
 
 // Fil are the keys of a comment's thread, as a live event carries them: those of its
@@ -190,7 +208,8 @@ type Fil struct {
 	Demande      *DemandeKeys
 }
 
-// SeesCommentaire is the rule of Commentaires evaluated in Go, for live events.
+// SeesCommentaire is the rule of Commentaires evaluated in Go, for live events (see
+// EventDecides for a scoped responsable).
 func SeesCommentaire(v *viewer.Viewer, interne bool, fil Fil) bool {
 	switch {
 	case v == nil, interne && !v.Staff():
@@ -237,10 +256,22 @@ func answered(iv predicate.Intervention) predicate.User {
 	}
 }
 
-// staffAll gives staff every row and other roles the rows visible returns.
+// staffAll gives staff every row and other roles the rows visible returns: the rule of
+// the entities that are not maintenance data under a site (people, companies, contracts).
 func staffAll[P ~func(*entsql.Selector)](visible func(*viewer.Viewer) P) rule {
 	return func(v *viewer.Viewer) (func(*entsql.Selector), error) {
 		if v.Staff() {
+			return nil, nil
+		}
+		return visible(v), nil
+	}
+}
+
+// onSite is staffAll for the maintenance data that sits under a site: a scoped responsable
+// gets the rows visible returns for him, as the other roles do (visible knows him).
+func onSite[P ~func(*entsql.Selector)](visible func(*viewer.Viewer) P) rule {
+	return func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Staff() && !v.Scoped() {
 			return nil, nil
 		}
 		return visible(v), nil
@@ -260,21 +291,21 @@ var errStaffOnly = privacy.Denyf("reserved to ADMIN and RESPONSABLE")
 // entities' policies (Read) and the edge predicates inside `where` filters (see
 // internal/visibility) both apply. An entity missing here is read by nobody but the server.
 var rules = map[string]rule{
-	ent.TypeIntervention: staffAll(Interventions),
+	ent.TypeIntervention: onSite(Interventions),
 
-	ent.TypeHistoriqueIntervention: staffAll(func(v *viewer.Viewer) predicate.HistoriqueIntervention {
+	ent.TypeHistoriqueIntervention: onSite(func(v *viewer.Viewer) predicate.HistoriqueIntervention {
 		return historiqueintervention.HasInterventionWith(Interventions(v))
 	}),
 
 	// Documents: those of the interventions one sees, and the photos of the requests one
 	// sees (an approved request's photos belong to both).
-	ent.TypeDocument: staffAll(func(v *viewer.Viewer) predicate.Document {
+	ent.TypeDocument: onSite(func(v *viewer.Viewer) predicate.Document {
 		return document.Or(document.HasInterventionWith(Interventions(v)), document.HasDemandeWith(Demandes(v)))
 	}),
 
 	// An intervention's checklist is part of its record (its report shows the answers):
 	// whoever sees the intervention reads it.
-	ent.TypePointChecklist: staffAll(func(v *viewer.Viewer) predicate.PointChecklist {
+	ent.TypePointChecklist: onSite(func(v *viewer.Viewer) predicate.PointChecklist {
 		return pointchecklist.HasInterventionWith(Interventions(v))
 	}),
 
@@ -287,13 +318,13 @@ var rules = map[string]rule{
 		return none, nil
 	},
 
-	ent.TypeInterventionPiece: staffAll(func(v *viewer.Viewer) predicate.InterventionPiece {
+	ent.TypeInterventionPiece: onSite(func(v *viewer.Viewer) predicate.InterventionPiece {
 		return interventionpiece.HasInterventionWith(Interventions(v))
 	}),
 
 	// Comments: staff read them all; the others, the comments of the interventions and of
 	// the requests they see that are not internal (internal ones are staff talk).
-	ent.TypeCommentaire: staffAll(Commentaires),
+	ent.TypeCommentaire: onSite(Commentaires),
 
 	// Users: oneself, and the people around one's interventions (the technician on them,
 	// whoever asked for them, wrote their history or a comment one reads).
@@ -335,6 +366,12 @@ var rules = map[string]rule{
 	// (sousEmplacement) only walks places he reads. The places of other companies' equipment
 	// stay hidden, unless one of his sits under them.
 	ent.TypeEmplacement: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if v.Scoped() {
+			// His sites, everything under them, and the places above them (breadcrumbs).
+			return func(s *entsql.Selector) {
+				s.Where(entsql.In(s.C(emplacement.FieldID), tree.Ancestors(tree.Subtree(v.Sites...))))
+			}, nil
+		}
 		eq := Equipements(v)
 		if eq == nil {
 			return nil, nil
@@ -373,6 +410,10 @@ var rules = map[string]rule{
 	// he took and gave back); a client none, since it shows costs and other clients' work.
 	ent.TypeMouvementStock: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
 		switch {
+		case v.Scoped():
+			// The store is shared by every site; the work it went to is under his.
+			return mouvementstock.Or(mouvementstock.InterventionIDIsNil(),
+				mouvementstock.HasInterventionWith(Interventions(v))), nil
 		case v.Staff():
 			return nil, nil
 		case v.Is(domain.RoleTechnicien):
@@ -385,9 +426,9 @@ var rules = map[string]rule{
 	// his colleagues' on shared work); a client none, since they carry rates and people.
 	ent.TypeTempsPasse: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
 		switch {
-		case v.Staff():
+		case v.Staff() && !v.Scoped():
 			return nil, nil
-		case v.Is(domain.RoleTechnicien):
+		case v.Staff(), v.Is(domain.RoleTechnicien):
 			return tempspasse.HasInterventionWith(Interventions(v)), nil
 		}
 		return none, nil
@@ -407,8 +448,14 @@ var rules = map[string]rule{
 		return contrat.ClientID(v.SocieteID)
 	}),
 
-	// Plannings are staff work.
-	ent.TypePlanning: staffAll(func(*viewer.Viewer) predicate.Planning { return none }),
+	// Plannings are staff work (a scoped responsable's, those of the equipment under his
+	// sites).
+	ent.TypePlanning: onSite(func(v *viewer.Viewer) predicate.Planning {
+		if v.Scoped() {
+			return tree.PlanningsUnder(v.Sites...)
+		}
+		return none
+	}),
 
 	// Scheduler runs: staff read every row, other roles are refused.
 	ent.TypeSchedulerRun: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
@@ -429,7 +476,7 @@ var rules = map[string]rule{
 	ent.TypeCompetence: everyRow,
 
 	// Work requests: staff triage them all; the others, the rule of demandeKeys.
-	ent.TypeDemandeIntervention: staffAll(Demandes),
+	ent.TypeDemandeIntervention: onSite(Demandes),
 }
 
 // read is the read policy of entity typ, whose predicates have type P and queries type Q: its
@@ -471,10 +518,12 @@ type EventKeys struct {
 	Intervenants []int
 }
 
-// SeesIntervention is the rule of interventionKeys evaluated in Go, for live events.
+// SeesIntervention is the rule of interventionKeys evaluated in Go, for live events. An
+// event does not say where the intervention's equipment sits: for a scoped responsable it
+// is false, and EventDecides tells the subscription to read the row again as him.
 func SeesIntervention(v *viewer.Viewer, e EventKeys) bool {
 	switch {
-	case v == nil:
+	case v == nil, v.Scoped():
 		return false
 	case v.Staff():
 		return true
@@ -495,6 +544,24 @@ func SeesIntervention(v *viewer.Viewer, e EventKeys) bool {
 	}
 	return false
 }
+
+// WritablePlaces is the rule of the places v may change and put equipment in: nil for
+// every place; for a scoped responsable, his sites and the places under them. He reads the
+// places above his sites too, for his breadcrumbs, but they are not his to change.
+func WritablePlaces(v *viewer.Viewer) predicate.Emplacement {
+	if !v.Scoped() {
+		return nil
+	}
+	return func(s *entsql.Selector) {
+		s.Where(entsql.In(s.C(emplacement.FieldID), tree.Subtree(v.Sites...)))
+	}
+}
+
+// EventDecides reports whether the keys of live events decide what v sees (SeesIntervention,
+// SeesCommentaire, SeesDemande). They do not for a scoped responsable, whose rule depends on
+// where the equipment sits: a subscription reads each event's row again as him, one query per
+// event for such viewers only.
+func EventDecides(v *viewer.Viewer) bool { return !v.Scoped() }
 
 // WithIntervention are the edges whoever sees an intervention may follow from it, and from
 // the rows they reach, by ent type: the rules above let him see every row at their ends (its

@@ -143,6 +143,11 @@ func (s *Service) Update(ctx context.Context, id int, c Changes) (*ent.User, err
 			// Only a CLIENT account reads a company's data.
 			upd.ClearSocieteID()
 		}
+		if role != domain.RoleResponsable {
+			// Sites scope a RESPONSABLE only; kept on another role, they would scope him
+			// again the day he became one.
+			upd.ClearSites()
+		}
 		if c.Email != nil {
 			email, err := auth.NormalizeEmail(*c.Email)
 			if err != nil {

@@ -17,6 +17,8 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/emplacement/tree"
@@ -73,8 +75,11 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEmplacementInput) (*e
 	in.Code = code
 	var e *ent.Emplacement
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+		if in.ParentID == nil && viewer.FromContext(ctx).Scoped() {
+			return errAboveSites
+		}
 		if in.ParentID != nil {
-			if _, err := get(ctx, tx, *in.ParentID); err != nil {
+			if _, err := writable(ctx, tx, *in.ParentID); err != nil {
 				return err
 			}
 		}
@@ -113,9 +118,12 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEmplacementIn
 	}
 	var e *ent.Emplacement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		place, err := get(ctx, tx, id)
+		place, err := writable(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if in.ClearParent && viewer.FromContext(ctx).Scoped() {
+			return errAboveSites
 		}
 		if in.ParentID != nil {
 			if err := checkMove(ctx, tx, place, *in.ParentID); err != nil {
@@ -138,7 +146,7 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEmplacementIn
 // checkMove refuses to put place under parentID when that is the place itself or one of the
 // places under it: the tree would become a loop, cut off from every site.
 func checkMove(ctx context.Context, tx *ent.Client, place *ent.Emplacement, parentID int) error {
-	parent, err := get(ctx, tx, parentID)
+	parent, err := writable(ctx, tx, parentID)
 	if err != nil {
 		return err
 	}
@@ -167,13 +175,16 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 		return err
 	}
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		place, err := get(ctx, tx, id)
+		place, err := writable(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		// A responsable scoped to a deleted place would lose his scope, and with it every
+		// limit on what he sees.
 		refs, err := database.InUse(viewer.SystemContext(ctx),
 			database.Use{What: "places", Count: tx.Emplacement.Query().Where(emplacement.ParentID(id)).Count},
 			database.Use{What: "equipements", Count: tx.Equipement.Query().Where(equipement.EmplacementID(id)).Count},
+			database.Use{What: "responsables' sites", Count: tx.User.Query().Where(user.HasSitesWith(emplacement.ID(id))).Count},
 		)
 		if err != nil {
 			return err
@@ -218,6 +229,37 @@ func Chemin(ctx context.Context, client *ent.Client, id int) ([]*ent.Emplacement
 		path[i], path[j] = path[j], path[i]
 	}
 	return path, nil
+}
+
+// errAboveSites refuses a scoped responsable a root place: every place he writes is under
+// his sites.
+var errAboveSites = domain.Errorf(domain.CodeForbidden, "you work under your sites: a place you write goes under one of them")
+
+// writable is get for a write: a scoped responsable writes his sites and the places under
+// them, not the places above them that he reads for his breadcrumbs (FORBIDDEN).
+func writable(ctx context.Context, tx *ent.Client, id int) (*ent.Emplacement, error) {
+	e, err := get(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, CheckWritable(ctx, tx, e)
+}
+
+// CheckWritable refuses place e to a scoped responsable when it is above his sites
+// (FORBIDDEN): the rule of access.WritablePlaces.
+func CheckWritable(ctx context.Context, tx *ent.Client, e *ent.Emplacement) error {
+	p := access.WritablePlaces(viewer.FromContext(ctx))
+	if p == nil {
+		return nil
+	}
+	ok, err := tx.Emplacement.Query().Where(emplacement.ID(e.ID), p).Exist(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("checking place %d against the viewer's sites: %w", e.ID, err)
+	case !ok:
+		return domain.Errorf(domain.CodeForbidden, "the place %q is above your sites: it is not yours to change", e.Nom)
+	}
+	return nil
 }
 
 // get reads place id with ctx: NOT_FOUND when it does not exist or the caller may not read it.

@@ -8,12 +8,12 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/contrat"
-	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/internal/arret"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	places "github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -31,7 +31,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 	}
 	var e *ent.Equipement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		if err := placeExists(ctx, tx, in.EmplacementID); err != nil {
+		if err := placeOf(ctx, tx, in.EmplacementID, true); err != nil {
 			return err
 		}
 		var err error
@@ -60,20 +60,18 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 	}
 	var out *ent.Equipement
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
-		if err := placeExists(ctx, tx, in.EmplacementID); err != nil {
+		if err := placeOf(ctx, tx, in.EmplacementID, in.ClearEmplacement); err != nil {
 			return err
 		}
-		var before domain.EquipementStatut
-		if in.Statut != nil {
-			e, err := tx.Equipement.Get(ctx, id)
-			if ent.IsNotFound(err) {
-				return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
-			} else if err != nil {
-				return err
-			}
-			before = e.Statut
+		// Read as the caller first: an update by id alone would reach equipment he does not
+		// see (a scoped responsable's, outside his sites).
+		e, err := tx.Equipement.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
+		} else if err != nil {
+			return err
 		}
-		var err error
+		before := e.Statut
 		out, err = tx.Equipement.UpdateOneID(id).SetInput(in).Save(ctx)
 		switch {
 		case ent.IsNotFound(err):
@@ -107,20 +105,25 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 	return out.Unwrap(), nil
 }
 
-// placeExists refuses a place that does not exist with NOT_FOUND, before the foreign key
-// would refuse it as a CONFLICT that names the code.
-func placeExists(ctx context.Context, tx *ent.Client, id *int) error {
+// placeOf checks the place an equipement is put in (id; none when nil and required or
+// cleared): one that does not exist is NOT_FOUND, before the foreign key would refuse it as
+// a CONFLICT that names the code; a scoped responsable puts equipment under his sites only,
+// so never nowhere, which would hide it from him.
+func placeOf(ctx context.Context, tx *ent.Client, id *int, required bool) error {
 	if id == nil {
+		if required && viewer.FromContext(ctx).Scoped() {
+			return domain.Errorf(domain.CodeBadUserInput, "emplacementID: you work under your sites: the equipement sits in one of their places")
+		}
 		return nil
 	}
-	ok, err := tx.Emplacement.Query().Where(emplacement.ID(*id)).Exist(ctx)
+	e, err := tx.Emplacement.Get(ctx, *id)
 	switch {
+	case ent.IsNotFound(err):
+		return domain.Errorf(domain.CodeNotFound, "place %d not found", *id)
 	case err != nil:
 		return fmt.Errorf("reading place %d: %w", *id, err)
-	case !ok:
-		return domain.Errorf(domain.CodeNotFound, "place %d not found", *id)
 	}
-	return nil
+	return places.CheckWritable(ctx, tx, e)
 }
 
 // keepsCoverage refuses a change of client of an equipment that contracts of another client

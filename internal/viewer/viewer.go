@@ -19,6 +19,9 @@ type Viewer struct {
 	Role         domain.Role
 	TechnicienID int // 0 unless the user has a technician profile
 	SocieteID    int // 0 unless the user is linked to a client company
+	// Sites are the places a RESPONSABLE is scoped to: he sees and acts under them only.
+	// Empty: everywhere, as every ADMIN.
+	Sites []int
 	// MustChangePassword: the password was set by an admin and not yet changed; the session
 	// may only read me and change the password (graph).
 	MustChangePassword bool
@@ -29,8 +32,12 @@ func (v *Viewer) Is(roles ...domain.Role) bool {
 	return v != nil && slices.Contains(roles, v.Role)
 }
 
-// Staff reports whether the viewer sees all maintenance data (ADMIN or RESPONSABLE).
+// Staff reports whether the viewer runs maintenance (ADMIN or RESPONSABLE): he sees all its
+// data, under his sites when he is Scoped.
 func (v *Viewer) Staff() bool { return v.Is(domain.RoleAdmin, domain.RoleResponsable) }
+
+// Scoped reports whether the viewer is a RESPONSABLE limited to some sites (Sites).
+func (v *Viewer) Scoped() bool { return v.Is(domain.RoleResponsable) && len(v.Sites) > 0 }
 
 // Require is the role check of a service's write: FORBIDDEN unless the viewer has one of
 // roles (or the server acts itself). Services decide who may write (internal/access only

@@ -6,6 +6,7 @@ package tree
 import (
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -18,13 +19,13 @@ import (
 // use UNION, not UNION ALL: Update refuses cycles, but two moves committed at once (A under B,
 // B under A) could still make one, and UNION stops there instead of looping.
 
-// Subtree selects the ids of place id and of every place under it, to any depth.
-func Subtree(id int) *entsql.Selector {
+// Subtree selects the ids of the places ids and of every place under them, to any depth.
+func Subtree(ids ...int) *entsql.Selector {
 	t := entsql.Table(emplacement.Table)
 	e := entsql.Table(emplacement.Table).As("enfant")
 	sub := entsql.Table("sous_arbre")
 	walk := entsql.WithRecursive("sous_arbre", emplacement.FieldID).As(
-		entsql.Select(t.C(emplacement.FieldID)).From(t).Where(entsql.EQ(t.C(emplacement.FieldID), id)).
+		entsql.Select(t.C(emplacement.FieldID)).From(t).Where(entsql.In(t.C(emplacement.FieldID), anys(ids)...)).
 			Union(entsql.Select(e.C(emplacement.FieldID)).From(e).
 				Join(sub).On(e.C(emplacement.FieldParentID), sub.C(emplacement.FieldID))))
 	return entsql.Select(sub.C(emplacement.FieldID)).From(sub).Prefix(walk)
@@ -44,29 +45,47 @@ func Ancestors(places *entsql.Selector) *entsql.Selector {
 	return entsql.Select(up.C(emplacement.FieldID)).From(up).Prefix(walk)
 }
 
-// EquipementsUnder keeps the equipment that sits in place id or in a place under it.
-func EquipementsUnder(id int) predicate.Equipement {
+func anys(ids []int) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// EquipementsUnder keeps the equipment that sits in one of the places ids or under it.
+func EquipementsUnder(ids ...int) predicate.Equipement {
 	return func(s *entsql.Selector) {
-		s.Where(entsql.In(s.C(equipement.FieldEmplacementID), Subtree(id)))
+		s.Where(entsql.In(s.C(equipement.FieldEmplacementID), Subtree(ids...)))
 	}
 }
 
-// InterventionsUnder keeps the interventions whose equipment sits in place id or under it.
-func InterventionsUnder(id int) predicate.Intervention {
+// placed selects the ids of the equipment under the places ids.
+func placed(ids []int) *entsql.Selector {
+	eq := entsql.Table(equipement.Table).As("sur_place")
+	return entsql.Select(eq.C(equipement.FieldID)).From(eq).
+		Where(entsql.In(eq.C(equipement.FieldEmplacementID), Subtree(ids...)))
+}
+
+// InterventionsUnder keeps the interventions whose equipment sits in one of the places ids
+// or under it.
+func InterventionsUnder(ids ...int) predicate.Intervention {
 	return func(s *entsql.Selector) {
-		eq := entsql.Table(equipement.Table).As("sur_place")
-		s.Where(entsql.In(s.C(intervention.FieldEquipementID),
-			entsql.Select(eq.C(equipement.FieldID)).From(eq).
-				Where(entsql.In(eq.C(equipement.FieldEmplacementID), Subtree(id)))))
+		s.Where(entsql.In(s.C(intervention.FieldEquipementID), placed(ids)))
 	}
 }
 
-// PlanningsUnder keeps the plannings whose equipment sits in place id or under it.
-func PlanningsUnder(id int) predicate.Planning {
+// PlanningsUnder keeps the plannings whose equipment sits in one of the places ids or under it.
+func PlanningsUnder(ids ...int) predicate.Planning {
 	return func(s *entsql.Selector) {
-		eq := entsql.Table(equipement.Table).As("sur_place")
-		s.Where(entsql.In(s.C(planning.FieldEquipementID),
-			entsql.Select(eq.C(equipement.FieldID)).From(eq).
-				Where(entsql.In(eq.C(equipement.FieldEmplacementID), Subtree(id)))))
+		s.Where(entsql.In(s.C(planning.FieldEquipementID), placed(ids)))
+	}
+}
+
+// DemandesUnder keeps the work requests whose equipment sits in one of the places ids or
+// under it.
+func DemandesUnder(ids ...int) predicate.DemandeIntervention {
+	return func(s *entsql.Selector) {
+		s.Where(entsql.In(s.C(demandeintervention.FieldEquipementID), placed(ids)))
 	}
 }

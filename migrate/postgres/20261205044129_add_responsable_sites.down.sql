@@ -1,0 +1,2 @@
+-- reverse: create "user_sites" table
+DROP TABLE "user_sites";
