@@ -3,7 +3,7 @@
 # rates by cmd/loadtest on the same machine.
 #
 #   scripts/bench.sh            the targets: list, detail, work order (as staff and as its technician),
-#                               status change, login, each for
+#                               status change, login, filtered and subtree lists, each for
 #                               DURATION (60s) after WARMUP (10s)
 #   scripts/bench.sh stock      stock movements (restocks and uses alternated) at STOCK_RATE
 #                               (100/s) on the 100,000-intervention database, whose seeded
@@ -113,6 +113,7 @@ targets)
 	load status 100
 	load login 5
 	load filtered 100
+	load subtree 100 # 10,010 places: sites' and buildings' work
 	load list 100 # a rate the list sustains here
 	;;
 stock)

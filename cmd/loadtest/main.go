@@ -52,6 +52,11 @@ const detail = `query($id: ID!) { node(id: $id) { ... on Intervention { titre st
   equipement { nom code } technicien { equipe user { email } } client { nom } documents { filename }
   historique { ancienStatut nouveauStatut horodatage user { email } } availableTransitions delaiRestant coutTotalCentimes } } }`
 
+// subtree is a site's or a building's work, newest first, with the total: the filter on
+// everything under a place.
+const subtree = `query($p: ID!) { interventions(first: 20, orderBy: [{field: DATE_CREATION, direction: DESC}], where: {sousEmplacement: $p}) {
+  totalCount edges { node { titre statut priorite dateCreation equipement { nom code } technicien { user { email } } } } } }`
+
 const move = `mutation($id: ID!, $s: InterventionStatut!) { changeInterventionStatut(id: $id, statut: $s) { statut } }`
 
 // restock and use are the stock movements: a restock of a part, and parts used on an
@@ -66,7 +71,7 @@ func run() error {
 	email := flag.String("email", "responsable1@seed.mif.ma", "user to log in as (RESPONSABLE or ADMIN)")
 	password := flag.String("password", "seed-mot-de-passe", "its password")
 	asTechnician := flag.Bool("as-technician", false, "workorder: read the work orders as the technician they are assigned to (same password)")
-	scenario := flag.String("scenario", "list", "list, list-url, filtered, detail, workorder, status, stock, login, mix, baseline or amplify")
+	scenario := flag.String("scenario", "list", "list, list-url, filtered, subtree, detail, workorder, status, stock, login, mix, baseline or amplify")
 	rate := flag.Int("rate", 100, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 10*time.Second, "unmeasured warm-up at the same rate")
@@ -102,7 +107,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	var parts, orders []string
+	var parts, orders, places []string
 	if *scenario == "workorder" {
 		if orders, err = workOrderIDs(*base, token); err != nil {
 			return err
@@ -118,7 +123,12 @@ func run() error {
 			return err
 		}
 	}
-	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved, parts, orders)
+	if *scenario == "subtree" {
+		if places, err = placeIDs(*base, token); err != nil {
+			return err
+		}
+	}
+	targeter, err := targeterFor(*scenario, *base, token, *email, *password, viewed, moved, parts, orders, places)
 	if err != nil {
 		return err
 	}
@@ -241,7 +251,7 @@ func millis(d time.Duration) string {
 	return strconv.FormatFloat(v, 'f', decimals, 64) + " ms"
 }
 
-func targeterFor(scenario, base, token, email, password string, viewed, moved, parts, orders []string) (vegeta.Targeter, error) {
+func targeterFor(scenario, base, token, email, password string, viewed, moved, parts, orders, places []string) (vegeta.Targeter, error) {
 	gql := func(query string, vars map[string]any) vegeta.Target {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 		return vegeta.Target{Method: http.MethodPost, URL: base + "/graphql", Body: body,
@@ -303,6 +313,11 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved, p
 			*t = gql(workOrder, map[string]any{"id": orders[n.Add(1)%uint64(len(orders))]})
 			return nil
 		}, nil
+	case "subtree":
+		return func(t *vegeta.Target) error {
+			*t = gql(subtree, map[string]any{"p": places[n.Add(1)%uint64(len(places))]})
+			return nil
+		}, nil
 	case "status":
 		return status, nil
 	case "stock":
@@ -326,7 +341,7 @@ func targeterFor(scenario, base, token, email, password string, viewed, moved, p
 			}
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, detail, workorder, status, stock, login, mix or baseline", scenario)
+	return nil, fmt.Errorf("unknown scenario %q: list, list-url, filtered, subtree, detail, workorder, status, stock, login, mix or baseline", scenario)
 }
 
 func login(base, email, password string) (string, error) {
@@ -357,6 +372,12 @@ func interventionIDs(base, token, direction string) ([]string, error) {
 }
 
 // pieceIDs returns the ids of up to 100 active parts.
+// placeIDs are the sites and buildings of the seeded tree of places.
+func placeIDs(base, token string) ([]string, error) {
+	return connectionIDs(base, token, "emplacements", `{ emplacements(first: 200, where: {typeIn: [SITE, BATIMENT]}) { edges { node { id } } } }`,
+		"no site nor building: seed the database with a version of erp that seeds places")
+}
+
 func pieceIDs(base, token string) ([]string, error) {
 	return connectionIDs(base, token, "pieces", `{ pieces(first: 100, where: {actif: true}) { edges { node { id } } } }`,
 		"no active part to move: seed the database first")

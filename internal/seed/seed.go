@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -23,12 +25,17 @@ type Size struct {
 	Clients       int
 	Interventions int
 	Plannings     int
+	// Places: Sites, each with Batiments, each with Zones; the equipment is spread over
+	// the zones.
+	Sites, Batiments, Zones int
 }
 
 // Sizes are the datasets `erp seed` knows.
 var Sizes = map[string]Size{
-	"small": {Name: "small", Equipements: 50, Techniciens: 10, Clients: 5, Interventions: 1000, Plannings: 40},
-	"large": {Name: "large", Equipements: 2000, Techniciens: 200, Clients: 50, Interventions: 100000, Plannings: 1500},
+	"small": {Name: "small", Equipements: 50, Techniciens: 10, Clients: 5, Interventions: 1000, Plannings: 40,
+		Sites: 2, Batiments: 3, Zones: 4},
+	"large": {Name: "large", Equipements: 2000, Techniciens: 200, Clients: 50, Interventions: 100000, Plannings: 1500,
+		Sites: 10, Batiments: 10, Zones: 99},
 }
 
 // Password is the password of every seeded user.
@@ -98,6 +105,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	step("%d skills, held %d times", len(catalogue), held)
 
 	// Assets.
+	zones, err := places(ctx, client, s)
+	if err != nil {
+		return fmt.Errorf("places: %w", err)
+	}
+	step("%d places", s.Sites*(1+s.Batiments*(1+s.Zones)))
 	kinds := []string{"Pompe", "Compresseur", "Chaudière", "Convoyeur", "Groupe froid", "Transformateur", "Presse"}
 	equipements, err := bulk(ctx, s.Equipements, func(i int) *ent.EquipementCreate {
 		c := client.Equipement.Create().SetNom(fmt.Sprintf("%s %d", kinds[i%len(kinds)], i+1)).SetCode(fmt.Sprintf("EQ-%05d", i+1)).
@@ -105,6 +117,11 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 			SetCriticite(domain.Criticite(domain.Criticite("").Values()[rng.IntN(4)]))
 		if i%3 == 0 {
 			c.SetClientID(societes[i%len(societes)].ID)
+		}
+		// Spread by a stride rather than drawn: the generator's draws, and so the rest of
+		// the dataset, stay what they were before places.
+		if len(zones) > 0 {
+			c.SetEmplacementID(zones[(i*7919)%len(zones)])
 		}
 		return c
 	}, client.Equipement.CreateBulk)
@@ -274,6 +291,38 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 	step("statistics updated")
 	step("done: size %s; every seeded user's password is %q (e.g. responsable1@seed.mif.ma)", s.Name, Password)
 	return nil
+}
+
+// places creates the tree of places of size s (Usine 1 → Bâtiment 1.1 → Zone 1.1.1) and
+// returns the ids of its zones.
+func places(ctx context.Context, client *ent.Client, s Size) ([]int, error) {
+	level := func(parents []*ent.Emplacement, n int, typ emplacement.Type, name string) ([]*ent.Emplacement, error) {
+		return bulk(ctx, max(len(parents), 1)*n, func(i int) *ent.EmplacementCreate {
+			c := client.Emplacement.Create().SetType(typ)
+			if parents == nil {
+				return c.SetNom(fmt.Sprintf("%s %d", name, i+1)).SetCode(fmt.Sprintf("S%d", i+1))
+			}
+			p := parents[i/n]
+			return c.SetNom(fmt.Sprintf("%s %s.%d", name, p.Nom[strings.LastIndexByte(p.Nom, ' ')+1:], i%n+1)).SetParentID(p.ID)
+		}, client.Emplacement.CreateBulk)
+	}
+	sites, err := level(nil, s.Sites, emplacement.TypeSITE, "Usine")
+	if err != nil {
+		return nil, err
+	}
+	batiments, err := level(sites, s.Batiments, emplacement.TypeBATIMENT, "Bâtiment")
+	if err != nil {
+		return nil, err
+	}
+	zones, err := level(batiments, s.Zones, emplacement.TypeZONE, "Zone")
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, len(zones))
+	for i, z := range zones {
+		ids[i] = z.ID
+	}
+	return ids, nil
 }
 
 // bulk creates n rows in batches.

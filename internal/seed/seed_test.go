@@ -12,6 +12,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/emplacement"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/mouvementstock"
 	"github.com/mifmaroc/erp/internal/domain"
@@ -40,6 +42,9 @@ func TestSmall(t *testing.T) {
 		"equipements":   {c.Equipement.Query().CountX(ctx), s.Equipements},
 		"techniciens":   {c.Technicien.Query().CountX(ctx), s.Techniciens},
 		"plannings":     {c.Planning.Query().CountX(ctx), s.Plannings},
+		"emplacements":  {c.Emplacement.Query().CountX(ctx), s.Sites * (1 + s.Batiments*(1+s.Zones))},
+		"zones":         {c.Emplacement.Query().Where(emplacement.TypeEQ(emplacement.TypeZONE), emplacement.Not(emplacement.HasEnfants())).CountX(ctx), s.Sites * s.Batiments * s.Zones},
+		"unplaced":      {c.Equipement.Query().Where(equipement.EmplacementIDIsNil()).CountX(ctx), 0},
 	}
 	for name, got := range counts {
 		if got[0] != got[1] {
