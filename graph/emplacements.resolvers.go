@@ -9,13 +9,12 @@ import (
 	"context"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/emplacement/tree"
 )
 
 // Chemin is the resolver for the chemin field.
 func (r *emplacementResolver) Chemin(ctx context.Context, obj *ent.Emplacement) ([]*ent.Emplacement, error) {
-	return emplacement.Chemin(ctx, r.client, obj.ID)
+	return r.loadersFrom(ctx).chemin.load(ctx, obj.ID, nil)
 }
 
 // CreateEmplacement is the resolver for the createEmplacement field.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 )
@@ -275,5 +276,49 @@ func TestEmplacementsVisibility(t *testing.T) {
 	}
 	if err := w.env.As(t, w.clientA).MustFail(empRead, map[string]any{"id": tr.zoneB}); err.Code() != string(domain.CodeNotFound) {
 		t.Errorf("client A reading company B's zone: %s, want NOT_FOUND", err.Code())
+	}
+}
+
+// TestCheminStatementCount: the breadcrumbs of a list of places cost the same statements
+// whatever its length (one walk up the tree for the whole page), and each is its own path.
+func TestCheminStatementCount(t *testing.T) {
+	e := apptest.New(t, everyTokenChecked)
+	admin := e.As(t, e.User(t, "Admin", domain.RoleAdmin))
+	site := place(t, admin, map[string]any{"nom": "Usine", "type": "SITE"})
+	for i := range 60 {
+		place(t, admin, map[string]any{"nom": fmt.Sprintf("Zone %02d", i), "type": "ZONE", "parentID": site})
+	}
+	const q = `query($n: Int!) { emplacements(first: $n, orderBy: [{field: NOM}]) { edges { node { nom chemin { nom } } } } }`
+	page := func(n int) int64 {
+		var out struct {
+			Emplacements struct {
+				Edges []struct {
+					Node struct {
+						Nom    string
+						Chemin []struct{ Nom string }
+					}
+				}
+			}
+		}
+		before := e.DB.Statements()
+		admin.MustData(q, map[string]any{"n": n}, &out)
+		spent := e.DB.Statements() - before
+		for _, edge := range out.Emplacements.Edges {
+			var path []string
+			for _, p := range edge.Node.Chemin {
+				path = append(path, p.Nom)
+			}
+			want := "Usine > " + edge.Node.Nom
+			if edge.Node.Nom == "Usine" {
+				want = "Usine"
+			}
+			if got := strings.Join(path, " > "); got != want {
+				t.Errorf("chemin of %s: %q, want %q", edge.Node.Nom, got, want)
+			}
+		}
+		return spent
+	}
+	if small, large := page(5), page(50); small != large {
+		t.Errorf("statements grow with the places: %d for 5, %d for 50", small, large)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
+	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/render"
 )
 
@@ -44,6 +45,7 @@ type loaders struct {
 	historique   *edgeLoader[[]*ent.HistoriqueIntervention] // by intervention
 	checklist    *edgeLoader[[]*ent.PointChecklist]         // by intervention
 	utilisations *edgeLoader[[]*ent.InterventionPiece]      // by intervention, with their parts
+	chemin       *edgeLoader[[]*ent.Emplacement]            // by place: its path from the root
 }
 
 // edgeLoader is a DataLoader that can also read the keys of a whole list at once.
@@ -127,6 +129,14 @@ func newLoaders(c *ent.Client) *loaders {
 		utilisations: byParent(ent.TypeIntervention, "utilisations", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.InterventionPiece, error) {
 			return c.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).WithPiece().Order(order).All(ctx)
 		}, func(e *ent.InterventionPiece) int { return e.InterventionID }),
+		chemin: newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]*ent.Emplacement] {
+			paths, err := emplacement.Chemins(ctx, c, ids)
+			out := make([]*dataloader.Result[[]*ent.Emplacement], len(ids))
+			for i, id := range ids {
+				out[i] = &dataloader.Result[[]*ent.Emplacement]{Data: paths[id], Error: err}
+			}
+			return out
+		}),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -204,31 +205,41 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 // Chemin is the path to place id from its root, the place itself last, for breadcrumbs: the
 // places above it that the caller reads (a client reads every place above his own).
 func Chemin(ctx context.Context, client *ent.Client, id int) ([]*ent.Emplacement, error) {
+	paths, err := Chemins(ctx, client, []int{id})
+	return paths[id], err
+}
+
+// Chemins is Chemin for the places ids at once, in one statement (a list of places shows
+// each one's breadcrumbs).
+func Chemins(ctx context.Context, client *ent.Client, ids []int) (map[int][]*ent.Emplacement, error) {
 	places, err := client.Emplacement.Query().
 		Where(func(s *entsql.Selector) {
-			s.Where(entsql.In(s.C(emplacement.FieldID), tree.Ancestors(entsql.Select(emplacement.FieldID).From(entsql.Table(emplacement.Table)).
-				Where(entsql.EQ(emplacement.FieldID, id)))))
+			t := entsql.Table(emplacement.Table)
+			asked := entsql.Select(t.C(emplacement.FieldID)).From(t).Where(entsql.InInts(t.C(emplacement.FieldID), ids...))
+			s.Where(entsql.In(s.C(emplacement.FieldID), tree.Ancestors(asked)))
 		}).
 		All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reading the path to place %d: %w", id, err)
+		return nil, fmt.Errorf("reading the paths to places %v: %w", ids, err)
 	}
 	byID := make(map[int]*ent.Emplacement, len(places))
 	for _, p := range places {
 		byID[p.ID] = p
 	}
-	var path []*ent.Emplacement
-	for p := byID[id]; p != nil && len(path) <= len(places); {
-		path = append(path, p)
-		if p.ParentID == nil {
-			break
+	paths := make(map[int][]*ent.Emplacement, len(ids))
+	for _, id := range ids {
+		var path []*ent.Emplacement
+		for p := byID[id]; p != nil && len(path) <= len(places); {
+			path = append(path, p)
+			if p.ParentID == nil {
+				break
+			}
+			p = byID[*p.ParentID]
 		}
-		p = byID[*p.ParentID]
+		slices.Reverse(path)
+		paths[id] = path
 	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
-	}
-	return path, nil
+	return paths, nil
 }
 
 // errAboveSites refuses a scoped responsable a root place: every place he writes is under
