@@ -14,7 +14,11 @@ import (
 
 // Chemin is the resolver for the chemin field.
 func (r *emplacementResolver) Chemin(ctx context.Context, obj *ent.Emplacement) ([]*ent.Emplacement, error) {
-	return r.loadersFrom(ctx).chemin.load(ctx, obj.ID, nil)
+	var keys []int
+	for _, e := range siblings[*ent.Emplacement](ctx) {
+		keys = append(keys, e.ID)
+	}
+	return r.loadersFrom(ctx).chemin.load(ctx, obj.ID, keys)
 }
 
 // CreateEmplacement is the resolver for the createEmplacement field.

@@ -218,6 +218,16 @@ func siblings[T any](ctx context.Context) []T {
 			if nodes, ok := any(edgeNodes(res)).([]T); ok {
 				return nodes
 			}
+		case []*ent.EmplacementEdge:
+			nodes := make([]*ent.Emplacement, 0, len(res))
+			for _, e := range res {
+				if e != nil && e.Node != nil {
+					nodes = append(nodes, e.Node)
+				}
+			}
+			if nodes, ok := any(nodes).([]T); ok {
+				return nodes
+			}
 		}
 	}
 	return nil

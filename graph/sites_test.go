@@ -127,7 +127,7 @@ func TestScopedResponsable(t *testing.T) {
 		type groups struct {
 			MaintenanceStats struct {
 				Groups []struct {
-					EquipementID string
+					EquipementID  string
 					Interventions int
 				}
 			}
