@@ -611,6 +611,7 @@ type ComplexityRoot struct {
 		DureeEstimee    func(childComplexity int) int
 		Equipement      func(childComplexity int) int
 		EquipementID    func(childComplexity int) int
+		Flottant        func(childComplexity int) int
 		Frequence       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Intervalle      func(childComplexity int) int
@@ -4005,6 +4006,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.EquipementID(childComplexity), true
+	case "Planning.flottant":
+		if e.ComplexityRoot.Planning.Flottant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.Flottant(childComplexity), true
 	case "Planning.frequence":
 		if e.ComplexityRoot.Planning.Frequence == nil {
 			break
@@ -6950,6 +6957,8 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_technicienID(ctx, field)
 	case "dateDebut":
 		return ec.fieldContext_Planning_dateDebut(ctx, field)
+	case "flottant":
+		return ec.fieldContext_Planning_flottant(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Planning_equipement(ctx, field)
 	case "technicien":
@@ -23989,6 +23998,29 @@ func (ec *executionContext) fieldContext_Planning_dateDebut(_ context.Context, f
 	return graphql.NewScalarFieldContext("Planning", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Planning_flottant(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_flottant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flottant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_flottant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Planning_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35209,7 +35241,7 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "equipementID", "technicienID", "checklistModeleID"}
+	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "flottant", "equipementID", "technicienID", "checklistModeleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35286,6 +35318,13 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.DateDebut = data
+		case "flottant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flottant = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -45866,7 +45905,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "flottant", "flottantNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46734,6 +46773,20 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DateDebutNotNil = data
+		case "flottant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flottant = data
+		case "flottantNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottantNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FlottantNEQ = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -52530,7 +52583,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "flottant", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52621,6 +52674,13 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.Statut = data
+		case "flottant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flottant = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -57662,6 +57722,11 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 		case "dateDebut":
 			out.Values[i] = ec._Planning_dateDebut(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "flottant":
+			out.Values[i] = ec._Planning_flottant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "equipement":

@@ -17,6 +17,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/account"
@@ -300,6 +301,9 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	authSvc.CacheViewers(cfg.AuthCacheTTL)
 	interventions := &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: now, Log: log, Events: events, Zone: cfg.Zone,
 		RapportRequis: cfg.RapportRequis}
+	interventions.AfterMove = func(ctx context.Context, tx *ent.Client, after *ent.Intervention) error {
+		return planning.FollowClosure(ctx, tx, cfg.Zone, after)
+	}
 	sys := viewer.SystemContext(ctx)
 	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
 	m := metrics.New(metrics.Sources{
