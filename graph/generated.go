@@ -684,7 +684,9 @@ type ComplexityRoot struct {
 		DemandesIntervention      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) int
 		Documents                 func(childComplexity int, interventionID int) int
 		Emplacements              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmplacementOrder, where *ent.EmplacementWhereInput) int
+		EquipementParCode         func(childComplexity int, code string) int
 		Equipements               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
+		EtiquettesLink            func(childComplexity int, emplacementID int) int
 		ExportInterventionsLink   func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.InterventionWhereInput, orderBy []*ent.InterventionOrder) int
 		ExportMouvementsStockLink func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.MouvementStockWhereInput, orderBy []*ent.MouvementStockOrder) int
 		ExportStatsLink           func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) int
@@ -698,6 +700,7 @@ type ComplexityRoot struct {
 		Pieces                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
 		PlanningForecast          func(childComplexity int, from time.Time, to time.Time) int
 		Plannings                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
+		QRCodeLink                func(childComplexity int, equipementID int, format *model.QRCodeFormat) int
 		RapportLink               func(childComplexity int, interventionID int) int
 		RapportMensuelLink        func(childComplexity int, month *string) int
 		SchedulerRuns             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
@@ -1048,6 +1051,9 @@ type QueryResolver interface {
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
 	ChecklistModeles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) (*ent.ChecklistModeleConnection, error)
+	EquipementParCode(ctx context.Context, code string) (*ent.Equipement, error)
+	QRCodeLink(ctx context.Context, equipementID int, format *model.QRCodeFormat) (string, error)
+	EtiquettesLink(ctx context.Context, emplacementID int) (string, error)
 	ExportInterventionsLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.InterventionWhereInput, orderBy []*ent.InterventionOrder) (*export.Link, error)
 	ExportMouvementsStockLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.MouvementStockWhereInput, orderBy []*ent.MouvementStockOrder) (*export.Link, error)
 	ExportStatsLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) (*export.Link, error)
@@ -4377,6 +4383,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Emplacements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EmplacementOrder), args["where"].(*ent.EmplacementWhereInput)), true
+	case "Query.equipementParCode":
+		if e.ComplexityRoot.Query.EquipementParCode == nil {
+			break
+		}
+
+		args, err := ec.field_Query_equipementParCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EquipementParCode(childComplexity, args["code"].(string)), true
 	case "Query.equipements":
 		if e.ComplexityRoot.Query.Equipements == nil {
 			break
@@ -4388,6 +4405,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Equipements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EquipementOrder), args["where"].(*ent.EquipementWhereInput)), true
+	case "Query.etiquettesLink":
+		if e.ComplexityRoot.Query.EtiquettesLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_etiquettesLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EtiquettesLink(childComplexity, args["emplacementId"].(int)), true
 	case "Query.exportInterventionsLink":
 		if e.ComplexityRoot.Query.ExportInterventionsLink == nil {
 			break
@@ -4527,6 +4555,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plannings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanningOrder), args["where"].(*ent.PlanningWhereInput)), true
+	case "Query.qrCodeLink":
+		if e.ComplexityRoot.Query.QRCodeLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_qrCodeLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QRCodeLink(childComplexity, args["equipementId"].(int), args["format"].(*model.QRCodeFormat)), true
 	case "Query.rapportLink":
 		if e.ComplexityRoot.Query.RapportLink == nil {
 			break
@@ -5662,7 +5701,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "etiquettes.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5971,6 +6010,7 @@ type Subscription {
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "emplacements.graphqls", Input: sourceData("emplacements.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "etiquettes.graphqls", Input: sourceData("etiquettes.graphqls"), BuiltIn: false},
 	{Name: "export.graphqls", Input: sourceData("export.graphqls"), BuiltIn: false},
 	{Name: "report.graphqls", Input: sourceData("report.graphqls"), BuiltIn: false},
 	{Name: "requests.graphqls", Input: sourceData("requests.graphqls"), BuiltIn: false},
@@ -9609,6 +9649,20 @@ func (ec *executionContext) field_Query_emplacements_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_equipementParCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_equipements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9660,6 +9714,20 @@ func (ec *executionContext) field_Query_equipements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_etiquettesLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "emplacementId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["emplacementId"] = arg0
 	return args, nil
 }
 
@@ -10164,6 +10232,28 @@ func (ec *executionContext) field_Query_plannings_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_qrCodeLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "equipementId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipementId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.QRCodeFormat, error) {
+			return ec.unmarshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐQRCodeFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
 	return args, nil
 }
 
@@ -25967,6 +26057,138 @@ func (ec *executionContext) fieldContext_Query_checklistModeles(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_checklistModeles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_equipementParCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_equipementParCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EquipementParCode(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_equipementParCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_equipementParCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_qrCodeLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_qrCodeLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QRCodeLink(ctx, fc.Args["equipementId"].(int), fc.Args["format"].(*model.QRCodeFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_qrCodeLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_qrCodeLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_etiquettesLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_etiquettesLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EtiquettesLink(ctx, fc.Args["emplacementId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_etiquettesLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_etiquettesLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -58221,6 +58443,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checklistModeles(ctx, field)
 				})
+		case "equipementParCode":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_equipementParCode(ctx, field)
+				})
+		case "qrCodeLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_qrCodeLink(ctx, field)
+				})
+		case "etiquettesLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_etiquettesLink(ctx, field)
+				})
 		case "exportInterventionsLink":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -63826,6 +64066,22 @@ func (ec *executionContext) unmarshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerp�
 }
 
 func (ec *executionContext) marshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx context.Context, sel ast.SelectionSet, v *domain.Priorite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐQRCodeFormat(ctx context.Context, v any) (*model.QRCodeFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.QRCodeFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐQRCodeFormat(ctx context.Context, sel ast.SelectionSet, v *model.QRCodeFormat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/etiquette"
 	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/idempotency"
@@ -343,7 +344,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 				Links: export.Signer{Key: []byte("exports:" + cfg.SecretKey), TTL: cfg.ExportLinkTTL, Now: now}},
 			Reports: &report.Service{Client: db.Ent, Dialect: db.Dialect, Stats: statsSvc, Zone: cfg.Zone, Now: now,
 				Company: report.Company{Name: cfg.CompanyName, Address: cfg.CompanyAddress},
-				Links:   report.Links{Key: []byte("reports:" + cfg.SecretKey), Now: now}},
+				Links:   report.Links{Key: []byte("reports:" + cfg.SecretKey), Now: now}, EquipementURL: etiquette.Template(cfg.EquipementURLTemplate)},
 			Events: events,
 			Now:    now,
 		},
