@@ -184,3 +184,22 @@ func TestFloatingPlanningRealClock(t *testing.T) {
 		t.Errorf("a run right after the closure created %d", run.Created)
 	}
 }
+
+// The forecast of a floating planning is its next date only: the later ones depend on when
+// that work is closed.
+func TestFloatingPlanningForecast(t *testing.T) {
+	e := newFloatEnv(t, at(2028, 3, 1, 8))
+	floating := e.plan(t, true, domain.FrequenceHebdomadaire, at(2028, 3, 2, 8))
+	calendar := e.plan(t, false, domain.FrequenceHebdomadaire, at(2028, 3, 2, 9))
+	got, err := e.Deps.Plannings.Forecast(e.Sys, at(2028, 3, 1, 0), at(2028, 3, 20, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[int]int{}
+	for _, f := range got {
+		count[f.Planning.ID]++
+	}
+	if count[floating.ID] != 1 || count[calendar.ID] != 3 {
+		t.Errorf("forecast: %d occurrences of the floating plan (want 1), %d of the calendar one (want 3)", count[floating.ID], count[calendar.ID])
+	}
+}
