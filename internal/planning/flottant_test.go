@@ -203,3 +203,29 @@ func TestFloatingPlanningForecast(t *testing.T) {
 		t.Errorf("forecast: %d occurrences of the floating plan (want 1), %d of the calendar one (want 3)", count[floating.ID], count[calendar.ID])
 	}
 }
+
+// flottant is set on create and update through the API, and is false unless asked.
+func TestFloatingPlanningInput(t *testing.T) {
+	e := newFloatEnv(t, at(2028, 3, 1, 8))
+	api := e.As(t, e.responsable)
+	const create = `mutation($in: CreatePlanningInput!) { createPlanning(input: $in) { id flottant } }`
+	const update = `mutation($id: ID!, $in: UpdatePlanningInput!) { updatePlanning(id: $id, input: $in) { flottant } }`
+	in := map[string]any{"titre": "Vidange", "frequence": "MENSUEL", "prochaineDate": "2028-03-10T08:00:00Z", "equipementID": e.eq.ID}
+	var plain, floating struct {
+		CreatePlanning struct {
+			ID       string
+			Flottant bool
+		}
+	}
+	api.MustData(create, map[string]any{"in": in}, &plain)
+	in["flottant"] = true
+	api.MustData(create, map[string]any{"in": in}, &floating)
+	if plain.CreatePlanning.Flottant || !floating.CreatePlanning.Flottant {
+		t.Errorf("created flottant %t and %t, want false and true", plain.CreatePlanning.Flottant, floating.CreatePlanning.Flottant)
+	}
+	var got struct{ UpdatePlanning struct{ Flottant bool } }
+	api.MustData(update, map[string]any{"id": plain.CreatePlanning.ID, "in": map[string]any{"flottant": true}}, &got)
+	if !got.UpdatePlanning.Flottant {
+		t.Error("updatePlanning(flottant: true) left it false")
+	}
+}
