@@ -490,6 +490,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planning.FieldFrequenceRang:     {Type: field.TypeInt, Column: planning.FieldFrequenceRang},
 			planning.FieldStatutRang:        {Type: field.TypeInt, Column: planning.FieldStatutRang},
 			planning.FieldChecklistModeleID: {Type: field.TypeInt, Column: planning.FieldChecklistModeleID},
+			planning.FieldFlottant:          {Type: field.TypeBool, Column: planning.FieldFlottant},
 		},
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
@@ -4653,6 +4654,11 @@ func (f *PlanningFilter) WhereStatutRang(p entql.IntP) {
 // WhereChecklistModeleID applies the entql int predicate on the checklist_modele_id field.
 func (f *PlanningFilter) WhereChecklistModeleID(p entql.IntP) {
 	f.Where(p.Field(planning.FieldChecklistModeleID))
+}
+
+// WhereFlottant applies the entql bool predicate on the flottant field.
+func (f *PlanningFilter) WhereFlottant(p entql.BoolP) {
+	f.Where(p.Field(planning.FieldFlottant))
 }
 
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.

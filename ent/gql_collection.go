@@ -3689,6 +3689,11 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, planning.FieldDateDebut)
 				fieldSeen[planning.FieldDateDebut] = struct{}{}
 			}
+		case "flottant":
+			if _, ok := fieldSeen[planning.FieldFlottant]; !ok {
+				selectedFields = append(selectedFields, planning.FieldFlottant)
+				fieldSeen[planning.FieldFlottant] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -893,6 +893,7 @@ type CreatePlanningInput struct {
 	DerniereDate      *time.Time
 	Statut            *domain.PlanningStatut
 	DateDebut         *time.Time
+	Flottant          *bool
 	EquipementID      int
 	TechnicienID      *int
 	ChecklistModeleID *int
@@ -924,6 +925,9 @@ func (i *CreatePlanningInput) Mutate(m *PlanningMutation) {
 	if v := i.DateDebut; v != nil {
 		m.SetDateDebut(*v)
 	}
+	if v := i.Flottant; v != nil {
+		m.SetFlottant(*v)
+	}
 	m.SetEquipementID(i.EquipementID)
 	if v := i.TechnicienID; v != nil {
 		m.SetTechnicienID(*v)
@@ -953,6 +957,7 @@ type UpdatePlanningInput struct {
 	ClearDerniereDate    bool
 	DerniereDate         *time.Time
 	Statut               *domain.PlanningStatut
+	Flottant             *bool
 	EquipementID         *int
 	ClearTechnicien      bool
 	TechnicienID         *int
@@ -997,6 +1002,9 @@ func (i *UpdatePlanningInput) Mutate(m *PlanningMutation) {
 	}
 	if v := i.Statut; v != nil {
 		m.SetStatut(*v)
+	}
+	if v := i.Flottant; v != nil {
+		m.SetFlottant(*v)
 	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)

@@ -9467,6 +9467,10 @@ type PlanningWhereInput struct {
 	DateDebutIsNil  bool        `json:"dateDebutIsNil,omitempty"`
 	DateDebutNotNil bool        `json:"dateDebutNotNil,omitempty"`
 
+	// "flottant" field predicates.
+	Flottant    *bool `json:"flottant,omitempty"`
+	FlottantNEQ *bool `json:"flottantNEQ,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -9914,6 +9918,12 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 	}
 	if i.DateDebutNotNil {
 		predicates = append(predicates, planning.DateDebutNotNil())
+	}
+	if i.Flottant != nil {
+		predicates = append(predicates, planning.FlottantEQ(*i.Flottant))
+	}
+	if i.FlottantNEQ != nil {
+		predicates = append(predicates, planning.FlottantNEQ(*i.FlottantNEQ))
 	}
 
 	if i.HasEquipement != nil {

@@ -22198,6 +22198,7 @@ type PlanningMutation struct {
 	addfrequence_rang       *int
 	statut_rang             *int
 	addstatut_rang          *int
+	flottant                *bool
 	clearedFields           map[string]struct{}
 	equipement              *int
 	clearedequipement       bool
@@ -23138,6 +23139,42 @@ func (m *PlanningMutation) ResetChecklistModeleID() {
 	delete(m.clearedFields, planning.FieldChecklistModeleID)
 }
 
+// SetFlottant sets the "flottant" field.
+func (m *PlanningMutation) SetFlottant(b bool) {
+	m.flottant = &b
+}
+
+// Flottant returns the value of the "flottant" field in the mutation.
+func (m *PlanningMutation) Flottant() (r bool, exists bool) {
+	v := m.flottant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlottant returns the old "flottant" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldFlottant(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlottant is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlottant requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlottant: %w", err)
+	}
+	return oldValue.Flottant, nil
+}
+
+// ResetFlottant resets all changes to the "flottant" field.
+func (m *PlanningMutation) ResetFlottant() {
+	m.flottant = nil
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *PlanningMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -23307,7 +23344,7 @@ func (m *PlanningMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanningMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, planning.FieldCreatedAt)
 	}
@@ -23362,6 +23399,9 @@ func (m *PlanningMutation) Fields() []string {
 	if m.checklist_modele != nil {
 		fields = append(fields, planning.FieldChecklistModeleID)
 	}
+	if m.flottant != nil {
+		fields = append(fields, planning.FieldFlottant)
+	}
 	return fields
 }
 
@@ -23406,6 +23446,8 @@ func (m *PlanningMutation) Field(name string) (ent.Value, bool) {
 		return m.StatutRang()
 	case planning.FieldChecklistModeleID:
 		return m.ChecklistModeleID()
+	case planning.FieldFlottant:
+		return m.Flottant()
 	}
 	return nil, false
 }
@@ -23451,6 +23493,8 @@ func (m *PlanningMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldStatutRang(ctx)
 	case planning.FieldChecklistModeleID:
 		return m.OldChecklistModeleID(ctx)
+	case planning.FieldFlottant:
+		return m.OldFlottant(ctx)
 	}
 	return nil, fmt.Errorf("unknown Planning field %s", name)
 }
@@ -23585,6 +23629,13 @@ func (m *PlanningMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetChecklistModeleID(v)
+		return nil
+	case planning.FieldFlottant:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlottant(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
@@ -23790,6 +23841,9 @@ func (m *PlanningMutation) ResetField(name string) error {
 		return nil
 	case planning.FieldChecklistModeleID:
 		m.ResetChecklistModeleID()
+		return nil
+	case planning.FieldFlottant:
+		m.ResetFlottant()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)

@@ -57,6 +57,8 @@ type Planning struct {
 	StatutRang int `json:"statut_rang,omitempty"`
 	// the checklist each of its interventions copies when it opens
 	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
+	// the next date counts from the closure of the previous occurrence, not from the calendar
+	Flottant bool `json:"flottant,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanningQuery when eager-loading is set.
 	Edges        PlanningEdges `json:"edges"`
@@ -129,6 +131,8 @@ func (*Planning) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case planning.FieldFlottant:
+			values[i] = new(sql.NullBool)
 		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID, planning.FieldPrioriteRang, planning.FieldFrequenceRang, planning.FieldStatutRang, planning.FieldChecklistModeleID:
 			values[i] = new(sql.NullInt64)
 		case planning.FieldTitre, planning.FieldDescription, planning.FieldPriorite, planning.FieldFrequence, planning.FieldStatut:
@@ -269,6 +273,12 @@ func (_m *Planning) assignValues(columns []string, values []any) error {
 				_m.ChecklistModeleID = new(int)
 				*_m.ChecklistModeleID = int(value.Int64)
 			}
+		case planning.FieldFlottant:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field flottant", values[i])
+			} else if value.Valid {
+				_m.Flottant = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -388,6 +398,9 @@ func (_m *Planning) String() string {
 		builder.WriteString("checklist_modele_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("flottant=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Flottant))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -247,6 +247,20 @@ func (_c *PlanningCreate) SetNillableChecklistModeleID(v *int) *PlanningCreate {
 	return _c
 }
 
+// SetFlottant sets the "flottant" field.
+func (_c *PlanningCreate) SetFlottant(v bool) *PlanningCreate {
+	_c.mutation.SetFlottant(v)
+	return _c
+}
+
+// SetNillableFlottant sets the "flottant" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableFlottant(v *bool) *PlanningCreate {
+	if v != nil {
+		_c.SetFlottant(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *PlanningCreate) SetEquipement(v *Equipement) *PlanningCreate {
 	return _c.SetEquipementID(v.ID)
@@ -352,6 +366,10 @@ func (_c *PlanningCreate) defaults() error {
 		v := planning.DefaultStatutRang
 		_c.mutation.SetStatutRang(v)
 	}
+	if _, ok := _c.mutation.Flottant(); !ok {
+		v := planning.DefaultFlottant
+		_c.mutation.SetFlottant(v)
+	}
 	return nil
 }
 
@@ -422,6 +440,9 @@ func (_c *PlanningCreate) check() error {
 	}
 	if _, ok := _c.mutation.StatutRang(); !ok {
 		return &ValidationError{Name: "statut_rang", err: errors.New(`ent: missing required field "Planning.statut_rang"`)}
+	}
+	if _, ok := _c.mutation.Flottant(); !ok {
+		return &ValidationError{Name: "flottant", err: errors.New(`ent: missing required field "Planning.flottant"`)}
 	}
 	if len(_c.mutation.EquipementIDs()) == 0 {
 		return &ValidationError{Name: "equipement", err: errors.New(`ent: missing required edge "Planning.equipement"`)}
@@ -512,6 +533,10 @@ func (_c *PlanningCreate) createSpec() (*Planning, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.StatutRang(); ok {
 		_spec.SetField(planning.FieldStatutRang, field.TypeInt, value)
 		_node.StatutRang = value
+	}
+	if value, ok := _c.mutation.Flottant(); ok {
+		_spec.SetField(planning.FieldFlottant, field.TypeBool, value)
+		_node.Flottant = value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -902,6 +927,18 @@ func (u *PlanningUpsert) ClearChecklistModeleID() *PlanningUpsert {
 	return u
 }
 
+// SetFlottant sets the "flottant" field.
+func (u *PlanningUpsert) SetFlottant(v bool) *PlanningUpsert {
+	u.Set(planning.FieldFlottant, v)
+	return u
+}
+
+// UpdateFlottant sets the "flottant" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateFlottant() *PlanningUpsert {
+	u.SetExcluded(planning.FieldFlottant)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1259,6 +1296,20 @@ func (u *PlanningUpsertOne) UpdateChecklistModeleID() *PlanningUpsertOne {
 func (u *PlanningUpsertOne) ClearChecklistModeleID() *PlanningUpsertOne {
 	return u.Update(func(s *PlanningUpsert) {
 		s.ClearChecklistModeleID()
+	})
+}
+
+// SetFlottant sets the "flottant" field.
+func (u *PlanningUpsertOne) SetFlottant(v bool) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetFlottant(v)
+	})
+}
+
+// UpdateFlottant sets the "flottant" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateFlottant() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateFlottant()
 	})
 }
 
@@ -1785,6 +1836,20 @@ func (u *PlanningUpsertBulk) UpdateChecklistModeleID() *PlanningUpsertBulk {
 func (u *PlanningUpsertBulk) ClearChecklistModeleID() *PlanningUpsertBulk {
 	return u.Update(func(s *PlanningUpsert) {
 		s.ClearChecklistModeleID()
+	})
+}
+
+// SetFlottant sets the "flottant" field.
+func (u *PlanningUpsertBulk) SetFlottant(v bool) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetFlottant(v)
+	})
+}
+
+// UpdateFlottant sets the "flottant" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateFlottant() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateFlottant()
 	})
 }
 

@@ -335,6 +335,20 @@ func (_u *PlanningUpdate) ClearChecklistModeleID() *PlanningUpdate {
 	return _u
 }
 
+// SetFlottant sets the "flottant" field.
+func (_u *PlanningUpdate) SetFlottant(v bool) *PlanningUpdate {
+	_u.mutation.SetFlottant(v)
+	return _u
+}
+
+// SetNillableFlottant sets the "flottant" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableFlottant(v *bool) *PlanningUpdate {
+	if v != nil {
+		_u.SetFlottant(*v)
+	}
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdate) SetEquipement(v *Equipement) *PlanningUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -575,6 +589,9 @@ func (_u *PlanningUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedStatutRang(); ok {
 		_spec.AddField(planning.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Flottant(); ok {
+		_spec.SetField(planning.FieldFlottant, field.TypeBool, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1031,6 +1048,20 @@ func (_u *PlanningUpdateOne) ClearChecklistModeleID() *PlanningUpdateOne {
 	return _u
 }
 
+// SetFlottant sets the "flottant" field.
+func (_u *PlanningUpdateOne) SetFlottant(v bool) *PlanningUpdateOne {
+	_u.mutation.SetFlottant(v)
+	return _u
+}
+
+// SetNillableFlottant sets the "flottant" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableFlottant(v *bool) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetFlottant(*v)
+	}
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdateOne) SetEquipement(v *Equipement) *PlanningUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -1301,6 +1332,9 @@ func (_u *PlanningUpdateOne) sqlSave(ctx context.Context) (_node *Planning, err 
 	}
 	if value, ok := _u.mutation.AddedStatutRang(); ok {
 		_spec.AddField(planning.FieldStatutRang, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Flottant(); ok {
+		_spec.SetField(planning.FieldFlottant, field.TypeBool, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -190,7 +190,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Planning": {
 		Table:   "plannings",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "priorite", "duree_estimee", "frequence", "intervalle", "prochaine_date", "derniere_date", "statut", "equipement_id", "technicien_id", "date_debut", "priorite_rang", "frequence_rang", "statut_rang", "checklist_modele_id"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "priorite", "duree_estimee", "frequence", "intervalle", "prochaine_date", "derniere_date", "statut", "equipement_id", "technicien_id", "date_debut", "priorite_rang", "frequence_rang", "statut_rang", "checklist_modele_id", "flottant"},
 		Model:   Planning{},
 		Edges: map[string]shape.Edge{
 			"equipement":      {Target: "Equipement", ParentKey: "equipement_id", Unique: true},

@@ -612,6 +612,7 @@ type ComplexityRoot struct {
 		DureeEstimee    func(childComplexity int) int
 		Equipement      func(childComplexity int) int
 		EquipementID    func(childComplexity int) int
+		Flottant        func(childComplexity int) int
 		Frequence       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Intervalle      func(childComplexity int) int
@@ -684,7 +685,9 @@ type ComplexityRoot struct {
 		DemandesIntervention      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandeInterventionOrder, where *ent.DemandeInterventionWhereInput) int
 		Documents                 func(childComplexity int, interventionID int) int
 		Emplacements              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmplacementOrder, where *ent.EmplacementWhereInput) int
+		EquipementParCode         func(childComplexity int, code string) int
 		Equipements               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EquipementOrder, where *ent.EquipementWhereInput) int
+		EtiquettesLink            func(childComplexity int, emplacementID int) int
 		ExportInterventionsLink   func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.InterventionWhereInput, orderBy []*ent.InterventionOrder) int
 		ExportMouvementsStockLink func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.MouvementStockWhereInput, orderBy []*ent.MouvementStockOrder) int
 		ExportStatsLink           func(childComplexity int, format model.ExportFormat, separateur *model.ExportSeparateur, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) int
@@ -698,6 +701,7 @@ type ComplexityRoot struct {
 		Pieces                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
 		PlanningForecast          func(childComplexity int, from time.Time, to time.Time) int
 		Plannings                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
+		QRCodeLink                func(childComplexity int, equipementID int, format *model.QRCodeFormat) int
 		RapportLink               func(childComplexity int, interventionID int) int
 		RapportMensuelLink        func(childComplexity int, month *string) int
 		SchedulerRuns             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SchedulerRunOrder, where *ent.SchedulerRunWhereInput) int
@@ -1050,6 +1054,9 @@ type QueryResolver interface {
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
 	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
 	ChecklistModeles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) (*ent.ChecklistModeleConnection, error)
+	EquipementParCode(ctx context.Context, code string) (*ent.Equipement, error)
+	QRCodeLink(ctx context.Context, equipementID int, format *model.QRCodeFormat) (string, error)
+	EtiquettesLink(ctx context.Context, emplacementID int) (string, error)
 	ExportInterventionsLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.InterventionWhereInput, orderBy []*ent.InterventionOrder) (*export.Link, error)
 	ExportMouvementsStockLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, where *ent.MouvementStockWhereInput, orderBy []*ent.MouvementStockOrder) (*export.Link, error)
 	ExportStatsLink(ctx context.Context, format model.ExportFormat, separateur *model.ExportSeparateur, from time.Time, to time.Time, groupBy []domain.StatsGroupBy, where *ent.InterventionWhereInput, equipements *ent.EquipementWhereInput) (*export.Link, error)
@@ -4019,6 +4026,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.EquipementID(childComplexity), true
+	case "Planning.flottant":
+		if e.ComplexityRoot.Planning.Flottant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.Flottant(childComplexity), true
 	case "Planning.frequence":
 		if e.ComplexityRoot.Planning.Frequence == nil {
 			break
@@ -4384,6 +4397,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Emplacements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EmplacementOrder), args["where"].(*ent.EmplacementWhereInput)), true
+	case "Query.equipementParCode":
+		if e.ComplexityRoot.Query.EquipementParCode == nil {
+			break
+		}
+
+		args, err := ec.field_Query_equipementParCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EquipementParCode(childComplexity, args["code"].(string)), true
 	case "Query.equipements":
 		if e.ComplexityRoot.Query.Equipements == nil {
 			break
@@ -4395,6 +4419,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Equipements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EquipementOrder), args["where"].(*ent.EquipementWhereInput)), true
+	case "Query.etiquettesLink":
+		if e.ComplexityRoot.Query.EtiquettesLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_etiquettesLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EtiquettesLink(childComplexity, args["emplacementId"].(int)), true
 	case "Query.exportInterventionsLink":
 		if e.ComplexityRoot.Query.ExportInterventionsLink == nil {
 			break
@@ -4534,6 +4569,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plannings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanningOrder), args["where"].(*ent.PlanningWhereInput)), true
+	case "Query.qrCodeLink":
+		if e.ComplexityRoot.Query.QRCodeLink == nil {
+			break
+		}
+
+		args, err := ec.field_Query_qrCodeLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QRCodeLink(childComplexity, args["equipementId"].(int), args["format"].(*model.QRCodeFormat)), true
 	case "Query.rapportLink":
 		if e.ComplexityRoot.Query.RapportLink == nil {
 			break
@@ -5675,7 +5721,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "etiquettes.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5984,6 +6030,7 @@ type Subscription {
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "emplacements.graphqls", Input: sourceData("emplacements.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "etiquettes.graphqls", Input: sourceData("etiquettes.graphqls"), BuiltIn: false},
 	{Name: "export.graphqls", Input: sourceData("export.graphqls"), BuiltIn: false},
 	{Name: "report.graphqls", Input: sourceData("report.graphqls"), BuiltIn: false},
 	{Name: "requests.graphqls", Input: sourceData("requests.graphqls"), BuiltIn: false},
@@ -6970,6 +7017,8 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_technicienID(ctx, field)
 	case "dateDebut":
 		return ec.fieldContext_Planning_dateDebut(ctx, field)
+	case "flottant":
+		return ec.fieldContext_Planning_flottant(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Planning_equipement(ctx, field)
 	case "technicien":
@@ -9644,6 +9693,20 @@ func (ec *executionContext) field_Query_emplacements_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_equipementParCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_equipements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9695,6 +9758,20 @@ func (ec *executionContext) field_Query_equipements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_etiquettesLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "emplacementId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["emplacementId"] = arg0
 	return args, nil
 }
 
@@ -10199,6 +10276,28 @@ func (ec *executionContext) field_Query_plannings_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_qrCodeLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "equipementId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipementId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.QRCodeFormat, error) {
+			return ec.unmarshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐQRCodeFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
 	return args, nil
 }
 
@@ -24095,6 +24194,29 @@ func (ec *executionContext) fieldContext_Planning_dateDebut(_ context.Context, f
 	return graphql.NewScalarFieldContext("Planning", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Planning_flottant(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_flottant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flottant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_flottant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Planning_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26041,6 +26163,138 @@ func (ec *executionContext) fieldContext_Query_checklistModeles(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_checklistModeles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_equipementParCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_equipementParCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EquipementParCode(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_equipementParCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_equipementParCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_qrCodeLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_qrCodeLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QRCodeLink(ctx, fc.Args["equipementId"].(int), fc.Args["format"].(*model.QRCodeFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_qrCodeLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_qrCodeLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_etiquettesLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_etiquettesLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EtiquettesLink(ctx, fc.Args["emplacementId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_etiquettesLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_etiquettesLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35347,7 +35601,7 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "equipementID", "technicienID", "checklistModeleID"}
+	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "flottant", "equipementID", "technicienID", "checklistModeleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35424,6 +35678,13 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.DateDebut = data
+		case "flottant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flottant = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -46004,7 +46265,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "flottant", "flottantNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46872,6 +47133,20 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DateDebutNotNil = data
+		case "flottant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flottant = data
+		case "flottantNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottantNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FlottantNEQ = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -52668,7 +52943,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "flottant", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52759,6 +53034,13 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.Statut = data
+		case "flottant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flottant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flottant = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -57823,6 +58105,11 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "flottant":
+			out.Values[i] = ec._Planning_flottant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -58314,6 +58601,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checklistModeles(ctx, field)
+				})
+		case "equipementParCode":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_equipementParCode(ctx, field)
+				})
+		case "qrCodeLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_qrCodeLink(ctx, field)
+				})
+		case "etiquettesLink":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_etiquettesLink(ctx, field)
 				})
 		case "exportInterventionsLink":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -63926,6 +64231,22 @@ func (ec *executionContext) unmarshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerp�
 }
 
 func (ec *executionContext) marshalOPriorite2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐPriorite(ctx context.Context, sel ast.SelectionSet, v *domain.Priorite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐQRCodeFormat(ctx context.Context, v any) (*model.QRCodeFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.QRCodeFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐQRCodeFormat(ctx context.Context, sel ast.SelectionSet, v *model.QRCodeFormat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -1077,6 +1077,7 @@ var (
 		{Name: "priorite_rang", Type: field.TypeInt, Default: 0},
 		{Name: "frequence_rang", Type: field.TypeInt, Default: 0},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
+		{Name: "flottant", Type: field.TypeBool, Default: false},
 		{Name: "equipement_id", Type: field.TypeInt},
 		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
@@ -1089,19 +1090,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plannings_equipements_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[16]},
+				Columns:    []*schema.Column{PlanningsColumns[17]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "plannings_checklist_modeles_checklist_modele",
-				Columns:    []*schema.Column{PlanningsColumns[17]},
+				Columns:    []*schema.Column{PlanningsColumns[18]},
 				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "plannings_techniciens_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[18]},
+				Columns:    []*schema.Column{PlanningsColumns[19]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1165,12 +1166,12 @@ var (
 			{
 				Name:    "planning_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[16]},
+				Columns: []*schema.Column{PlanningsColumns[17]},
 			},
 			{
 				Name:    "planning_technicien_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[18]},
+				Columns: []*schema.Column{PlanningsColumns[19]},
 			},
 		},
 	}

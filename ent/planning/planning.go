@@ -54,6 +54,8 @@ const (
 	FieldStatutRang = "statut_rang"
 	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
 	FieldChecklistModeleID = "checklist_modele_id"
+	// FieldFlottant holds the string denoting the flottant field in the database.
+	FieldFlottant = "flottant"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -115,6 +117,7 @@ var Columns = []string{
 	FieldFrequenceRang,
 	FieldStatutRang,
 	FieldChecklistModeleID,
+	FieldFlottant,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -155,6 +158,8 @@ var (
 	DefaultFrequenceRang int
 	// DefaultStatutRang holds the default value on creation for the "statut_rang" field.
 	DefaultStatutRang int
+	// DefaultFlottant holds the default value on creation for the "flottant" field.
+	DefaultFlottant bool
 )
 
 const DefaultPriorite domain.Priorite = "PROGRAMMEE"
@@ -287,6 +292,11 @@ func ByStatutRang(opts ...sql.OrderTermOption) OrderOption {
 // ByChecklistModeleID orders the results by the checklist_modele_id field.
 func ByChecklistModeleID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldChecklistModeleID, opts...).ToFunc()
+}
+
+// ByFlottant orders the results by the flottant field.
+func ByFlottant(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFlottant, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

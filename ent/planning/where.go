@@ -133,6 +133,11 @@ func ChecklistModeleID(v int) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldChecklistModeleID, v))
 }
 
+// Flottant applies equality check predicate on the "flottant" field. It's identical to FlottantEQ.
+func Flottant(v bool) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldFlottant, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldCreatedAt, v))
@@ -871,6 +876,16 @@ func ChecklistModeleIDIsNil() predicate.Planning {
 // ChecklistModeleIDNotNil applies the NotNil predicate on the "checklist_modele_id" field.
 func ChecklistModeleIDNotNil() predicate.Planning {
 	return predicate.Planning(sql.FieldNotNull(FieldChecklistModeleID))
+}
+
+// FlottantEQ applies the EQ predicate on the "flottant" field.
+func FlottantEQ(v bool) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldFlottant, v))
+}
+
+// FlottantNEQ applies the NEQ predicate on the "flottant" field.
+func FlottantNEQ(v bool) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldFlottant, v))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

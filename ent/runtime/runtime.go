@@ -1083,6 +1083,10 @@ func init() {
 	planningDescStatutRang := planningFields[14].Descriptor()
 	// planning.DefaultStatutRang holds the default value on creation for the statut_rang field.
 	planning.DefaultStatutRang = planningDescStatutRang.Default.(int)
+	// planningDescFlottant is the schema descriptor for flottant field.
+	planningDescFlottant := planningFields[16].Descriptor()
+	// planning.DefaultFlottant holds the default value on creation for the flottant field.
+	planning.DefaultFlottant = planningDescFlottant.Default.(bool)
 	pointchecklistMixin := schema.PointChecklist{}.Mixin()
 	pointchecklist.Policy = privacy.NewPolicies(schema.PointChecklist{})
 	pointchecklist.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -78,6 +78,9 @@ func (Planning) Fields() []ent.Field {
 			Nillable().
 			Comment("the checklist each of its interventions copies when it opens").
 			Annotations(hiddenKey),
+		field.Bool("flottant").
+			Default(false).
+			Comment("the next date counts from the closure of the previous occurrence, not from the calendar"),
 	}
 }
 

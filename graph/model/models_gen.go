@@ -228,3 +228,61 @@ func (e ExportSeparateur) MarshalJSON() ([]byte, error) {
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
 }
+
+// The image format of a QR code.
+type QRCodeFormat string
+
+const (
+	// a PNG image of 320 × 320 pixels
+	QRCodeFormatPng QRCodeFormat = "PNG"
+	// an SVG drawing, one unit a module, that scales without blur
+	QRCodeFormatSVG QRCodeFormat = "SVG"
+)
+
+var AllQRCodeFormat = []QRCodeFormat{
+	QRCodeFormatPng,
+	QRCodeFormatSVG,
+}
+
+func (e QRCodeFormat) IsValid() bool {
+	switch e {
+	case QRCodeFormatPng, QRCodeFormatSVG:
+		return true
+	}
+	return false
+}
+
+func (e QRCodeFormat) String() string {
+	return string(e)
+}
+
+func (e *QRCodeFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QRCodeFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QrCodeFormat", str)
+	}
+	return nil
+}
+
+func (e QRCodeFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QRCodeFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QRCodeFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}

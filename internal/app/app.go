@@ -17,6 +17,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/account"
@@ -31,6 +32,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/emplacement"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/etiquette"
 	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/idempotency"
@@ -300,6 +302,9 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	authSvc.CacheViewers(cfg.AuthCacheTTL)
 	interventions := &intervention.Service{Client: db.Ent, SLA: intervention.SLA(cfg.SLA), Now: now, Log: log, Events: events, Zone: cfg.Zone,
 		RapportRequis: cfg.RapportRequis}
+	interventions.AfterMove = func(ctx context.Context, tx *ent.Client, after *ent.Intervention) error {
+		return planning.FollowClosure(ctx, tx, cfg.Zone, after)
+	}
 	sys := viewer.SystemContext(ctx)
 	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
 	m := metrics.New(metrics.Sources{
@@ -339,7 +344,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 				Links: export.Signer{Key: []byte("exports:" + cfg.SecretKey), TTL: cfg.ExportLinkTTL, Now: now}},
 			Reports: &report.Service{Client: db.Ent, Dialect: db.Dialect, Stats: statsSvc, Zone: cfg.Zone, Now: now,
 				Company: report.Company{Name: cfg.CompanyName, Address: cfg.CompanyAddress},
-				Links:   report.Links{Key: []byte("reports:" + cfg.SecretKey), Now: now}},
+				Links:   report.Links{Key: []byte("reports:" + cfg.SecretKey), Now: now}, EquipementURL: etiquette.Template(cfg.EquipementURLTemplate)},
 			Events: events,
 			Now:    now,
 		},

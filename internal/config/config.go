@@ -21,6 +21,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/etiquette"
 	"github.com/mifmaroc/erp/internal/localtime"
 )
 
@@ -65,6 +66,10 @@ type Config struct {
 	// PasswordResetURL is the frontend page a "forgot password" email links to, with the
 	// token as its query parameter (PASSWORD_RESET_URL); empty: the email gives the token.
 	PasswordResetURL string
+	// EquipementURLTemplate is the frontend page of an equipement, {code} standing for its
+	// code: what its QR code carries (EQUIPEMENT_URL_TEMPLATE; default: /equipements/{code}
+	// at the origin of PASSWORD_RESET_URL, or else of the first CORS origin).
+	EquipementURLTemplate string
 	// SubscriptionCheck is how often an open websocket re-checks its token and account
 	// (SUBSCRIPTION_CHECK_INTERVAL).
 	SubscriptionCheck time.Duration
@@ -238,6 +243,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if u, err := url.Parse(c.PasswordResetURL); c.PasswordResetURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		r.fail("PASSWORD_RESET_URL", fmt.Sprintf("is %q; expected the absolute URL of the frontend's reset page, e.g. https://erp.mif-maroc.ma/reset-password", c.PasswordResetURL))
 	}
+	c.EquipementURLTemplate = r.str("EQUIPEMENT_URL_TEMPLATE", frontendOrigin(c.PasswordResetURL, c.CORSAllowOrigins)+"/equipements/{code}")
+	if err := etiquette.CheckTemplate(c.EquipementURLTemplate); err != nil {
+		r.fail("EQUIPEMENT_URL_TEMPLATE", fmt.Sprintf("is %q: %v; e.g. https://erp.mif-maroc.ma/equipements/{code}", c.EquipementURLTemplate, err))
+	}
 
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
@@ -304,6 +313,20 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, errors.Join(r.errs...)
 	}
 	return c, nil
+}
+
+// frontendOrigin is where the frontend is served: the origin of its reset page when known,
+// else the first origin CORS lets call the API (http://localhost:3000 when none is named).
+func frontendOrigin(resetURL string, origins []string) string {
+	if u, err := url.Parse(resetURL); resetURL != "" && err == nil {
+		return u.Scheme + "://" + u.Host
+	}
+	for _, o := range origins {
+		if o != "*" {
+			return strings.TrimRight(o, "/")
+		}
+	}
+	return "http://localhost:3000"
 }
 
 // domainOf is the domain of the address in from ("Name <user@example.com>" or

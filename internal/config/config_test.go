@@ -261,3 +261,32 @@ func TestNotifySettings(t *testing.T) {
 		}
 	}
 }
+
+func TestEquipementURLTemplate(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"Default", nil, "http://localhost:3000/equipements/{code}"},
+		{"FromResetPage", map[string]string{"PASSWORD_RESET_URL": "https://erp.mif-maroc.ma/auth/reset?x=1"}, "https://erp.mif-maroc.ma/equipements/{code}"},
+		{"FromCORS", map[string]string{"CORS_ALLOW_ORIGINS": "https://gmao.mif.ma/,http://localhost:5173"}, "https://gmao.mif.ma/equipements/{code}"},
+		{"Set", map[string]string{"EQUIPEMENT_URL_TEMPLATE": "https://gmao.mif.ma/scan?c={code}"}, "https://gmao.mif.ma/scan?c={code}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(tt.vars))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.EquipementURLTemplate != tt.want {
+				t.Errorf("EquipementURLTemplate = %q, want %q", c.EquipementURLTemplate, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"https://gmao.mif.ma/equipements/", "/equipements/{code}"} {
+		if _, err := config.Load(env(map[string]string{"EQUIPEMENT_URL_TEMPLATE": bad})); err == nil || !strings.Contains(err.Error(), "EQUIPEMENT_URL_TEMPLATE") {
+			t.Errorf("EQUIPEMENT_URL_TEMPLATE=%q: error %v, want one naming it", bad, err)
+		}
+	}
+}

@@ -20,6 +20,8 @@ import (
 //
 //	GET /reports/interventions/{id}.pdf   the bon d'intervention
 //	GET /reports/maintenance.pdf?month=2026-11   the monthly report (default: this month)
+//	GET /reports/etiquettes.pdf?emplacement=3   the labels of a place (etiquettes.go)
+//	GET /equipements/{id}/qrcode.png|svg   an equipement's QR code (etiquettes.go)
 type reportRoutes struct {
 	svc  *report.Service
 	auth *auth.Service
@@ -29,6 +31,7 @@ type reportRoutes struct {
 func (rr reportRoutes) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+report.BonPrefix+"{file}", rr.bon)
 	mux.HandleFunc("GET "+report.MensuelPath, rr.mensuel)
+	rr.registerEtiquettes(mux) // etiquettes.go
 }
 
 func (rr reportRoutes) bon(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +59,11 @@ func (rr reportRoutes) mensuel(w http.ResponseWriter, r *http.Request) {
 
 // serve writes the PDF that build makes with the request's viewer.
 func (rr reportRoutes) serve(w http.ResponseWriter, r *http.Request, filename string, build func(context.Context) ([]byte, error)) {
+	rr.serveAs(w, r, "application/pdf", filename, build)
+}
+
+// serveAs writes the file of type contentType that build makes with the request's viewer.
+func (rr reportRoutes) serveAs(w http.ResponseWriter, r *http.Request, contentType, filename string, build func(context.Context) ([]byte, error)) {
 	ctx, err := rr.viewerContext(r)
 	if err != nil {
 		rr.fail(w, r, err)
@@ -67,7 +75,7 @@ func (rr reportRoutes) serve(w http.ResponseWriter, r *http.Request, filename st
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename}))
 	h.Set("Content-Length", strconv.Itoa(len(pdf)))
 	h.Set("Cache-Control", "private, no-store")

@@ -44,6 +44,10 @@ type Service struct {
 	Zone localtime.Zone
 	// RapportRequis refuses to close work whose rapport is empty (Incomplete).
 	RapportRequis bool
+	// AfterMove runs in the transaction of every status change, once it is written: a
+	// floating planning follows the closure of its occurrence there (planning.FollowClosure,
+	// which this package cannot import: planning creates interventions through it).
+	AfterMove func(ctx context.Context, tx *ent.Client, after *ent.Intervention) error
 }
 
 // StatutEvent is the live event of iv entering its current status from ancien (nil: created).

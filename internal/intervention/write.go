@@ -115,6 +115,11 @@ func (s *Service) moveTx(ctx context.Context, tx *ent.Client, iv *ent.Interventi
 	if err := arret.Follow(ctx, tx, iv, out, by, now); err != nil {
 		return Written{}, err
 	}
+	if s.AfterMove != nil {
+		if err := s.AfterMove(ctx, tx, out); err != nil {
+			return Written{}, err
+		}
+	}
 	intervenants, err := Intervenants(ctx, tx, iv.ID)
 	if err != nil {
 		return Written{}, err

@@ -186,10 +186,18 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 		occ = p.ProchaineDate
 	}
 	next := Next(anchor, p.Frequence, p.Intervalle, now)
+	if p.Flottant {
+		occ, next = floatingDates(p, r.Zone, now)
+	}
 
 	result := skipped
 	var events []pubsub.Event
 	err := database.WithTx(ctx, r.Client, func(tx *ent.Client) error {
+		if p.Flottant {
+			if open, err := hasOpenOccurrence(ctx, tx, p.ID); err != nil || open {
+				return err // its dates wait for the closure
+			}
+		}
 		exists, err := tx.Intervention.Query().
 			Where(intervention.PlanningID(p.ID), intervention.DateEcheance(occ)).
 			Exist(ctx)

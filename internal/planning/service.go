@@ -127,8 +127,9 @@ type Forecasted struct {
 
 // Forecast lists, in date order, the occurrences active plannings will produce in
 // [from, to), from their next due date on: the dates the scheduler gives them (the calendar
-// in Zone), as instants in UTC like every date the API returns. Errors: BAD_USER_INPUT for an empty or too long
-// window.
+// in Zone), as instants in UTC like every date the API returns; a floating planning gives its
+// next date only, the later ones depending on when that work is closed. Errors:
+// BAD_USER_INPUT for an empty or too long window.
 func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecasted, error) {
 	if !to.After(from) {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "to must be after from")
@@ -147,6 +148,13 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 	for _, p := range ps {
 		if !InBounds(p.Frequence, p.Intervalle) {
 			continue // the scheduler reports it at each run
+		}
+		if p.Flottant {
+			// Its later dates wait for the closure of this one.
+			if !p.ProchaineDate.Before(from) {
+				out = append(out, Forecasted{Planning: p, Date: p.ProchaineDate.UTC()})
+			}
+			continue
 		}
 		anchor := anchorOf(p, s.Zone)
 		start := from

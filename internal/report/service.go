@@ -4,12 +4,13 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/etiquette"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/stats"
 )
 
-// Service writes the reports on one database: Bon (bon.go), Mensuel (mensuel.go), and the
-// signed links to them (link.go).
+// Service writes the reports on one database: Bon (bon.go), Mensuel (mensuel.go), the
+// equipment's QR codes and label sheets (etiquettes.go), and the signed links to them (link.go).
 type Service struct {
 	Client  *ent.Client
 	Dialect string
@@ -18,4 +19,7 @@ type Service struct {
 	Zone    localtime.Zone // the users' zone: dates, months and weeks
 	Now     func() time.Time
 	Links   Links
+	// EquipementURL is the frontend page of an equipement that its QR code carries
+	// (etiquettes.go; EQUIPEMENT_URL_TEMPLATE).
+	EquipementURL etiquette.Template
 }

@@ -1,0 +1,2 @@
+-- reverse: modify "plannings" table
+ALTER TABLE "plannings" DROP COLUMN "flottant";

@@ -1,0 +1,2 @@
+-- modify "plannings" table
+ALTER TABLE "plannings" ADD COLUMN "flottant" boolean NOT NULL DEFAULT false;
