@@ -1713,6 +1713,22 @@ func (c *DocumentClient) QueryDemande(_m *Document) *DemandeInterventionQuery {
 	return query
 }
 
+// QueryEquipement queries the equipement edge of a Document.
+func (c *DocumentClient) QueryEquipement(_m *Document) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.EquipementTable, document.EquipementColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DocumentClient) Hooks() []Hook {
 	hooks := c.hooks.Document
@@ -2150,6 +2166,54 @@ func (c *EquipementClient) QueryEmplacement(_m *Equipement) *EmplacementQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, id),
 			sqlgraph.To(emplacement.Table, emplacement.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, equipement.EmplacementTable, equipement.EmplacementColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryParent queries the parent edge of a Equipement.
+func (c *EquipementClient) QueryParent(_m *Equipement) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, equipement.ParentTable, equipement.ParentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEnfants queries the enfants edge of a Equipement.
+func (c *EquipementClient) QueryEnfants(_m *Equipement) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.EnfantsTable, equipement.EnfantsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocuments queries the documents edge of a Equipement.
+func (c *EquipementClient) QueryDocuments(_m *Equipement) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.DocumentsTable, equipement.DocumentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/user"
 )
@@ -42,6 +43,10 @@ type Document struct {
 	UploadedByID *int `json:"uploaded_by_id,omitempty"`
 	// the work request the photo was attached to
 	DemandeID *int `json:"demande_id,omitempty"`
+	// the equipment the file documents (a manual, a photo, a certificate)
+	EquipementID *int `json:"equipement_id,omitempty"`
+	// what a file of an equipement is: MANUEL, PHOTO, CERTIFICAT or AUTRE; unset for the others
+	Categorie *document.Categorie `json:"categorie,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DocumentQuery when eager-loading is set.
 	Edges        DocumentEdges `json:"edges"`
@@ -56,11 +61,13 @@ type DocumentEdges struct {
 	UploadedBy *User `json:"uploaded_by,omitempty"`
 	// Demande holds the value of the demande edge.
 	Demande *DemandeIntervention `json:"demande,omitempty"`
+	// Equipement holds the value of the equipement edge.
+	Equipement *Equipement `json:"equipement,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 }
 
 // InterventionOrErr returns the Intervention value or an error if the edge
@@ -96,14 +103,25 @@ func (e DocumentEdges) DemandeOrErr() (*DemandeIntervention, error) {
 	return nil, &NotLoadedError{edge: "demande"}
 }
 
+// EquipementOrErr returns the Equipement value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DocumentEdges) EquipementOrErr() (*Equipement, error) {
+	if e.Equipement != nil {
+		return e.Equipement, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: equipement.Label}
+	}
+	return nil, &NotLoadedError{edge: "equipement"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Document) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case document.FieldID, document.FieldSize, document.FieldInterventionID, document.FieldUploadedByID, document.FieldDemandeID:
+		case document.FieldID, document.FieldSize, document.FieldInterventionID, document.FieldUploadedByID, document.FieldDemandeID, document.FieldEquipementID:
 			values[i] = new(sql.NullInt64)
-		case document.FieldFilename, document.FieldPath, document.FieldMimeType, document.FieldSha256:
+		case document.FieldFilename, document.FieldPath, document.FieldMimeType, document.FieldSha256, document.FieldCategorie:
 			values[i] = new(sql.NullString)
 		case document.FieldCreatedAt, document.FieldUpdatedAt, document.FieldDateUpload:
 			values[i] = new(sql.NullTime)
@@ -197,6 +215,20 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 				_m.DemandeID = new(int)
 				*_m.DemandeID = int(value.Int64)
 			}
+		case document.FieldEquipementID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field equipement_id", values[i])
+			} else if value.Valid {
+				_m.EquipementID = new(int)
+				*_m.EquipementID = int(value.Int64)
+			}
+		case document.FieldCategorie:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field categorie", values[i])
+			} else if value.Valid {
+				_m.Categorie = new(document.Categorie)
+				*_m.Categorie = document.Categorie(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -223,6 +255,11 @@ func (_m *Document) QueryUploadedBy() *UserQuery {
 // QueryDemande queries the "demande" edge of the Document entity.
 func (_m *Document) QueryDemande() *DemandeInterventionQuery {
 	return NewDocumentClient(_m.config).QueryDemande(_m)
+}
+
+// QueryEquipement queries the "equipement" edge of the Document entity.
+func (_m *Document) QueryEquipement() *EquipementQuery {
+	return NewDocumentClient(_m.config).QueryEquipement(_m)
 }
 
 // Update returns a builder for updating this Document.
@@ -284,6 +321,16 @@ func (_m *Document) String() string {
 	builder.WriteString(", ")
 	if v := _m.DemandeID; v != nil {
 		builder.WriteString("demande_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EquipementID; v != nil {
+		builder.WriteString("equipement_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.Categorie; v != nil {
+		builder.WriteString("categorie=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/user"
 )
@@ -139,6 +140,34 @@ func (_c *DocumentCreate) SetNillableDemandeID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetEquipementID sets the "equipement_id" field.
+func (_c *DocumentCreate) SetEquipementID(v int) *DocumentCreate {
+	_c.mutation.SetEquipementID(v)
+	return _c
+}
+
+// SetNillableEquipementID sets the "equipement_id" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableEquipementID(v *int) *DocumentCreate {
+	if v != nil {
+		_c.SetEquipementID(*v)
+	}
+	return _c
+}
+
+// SetCategorie sets the "categorie" field.
+func (_c *DocumentCreate) SetCategorie(v document.Categorie) *DocumentCreate {
+	_c.mutation.SetCategorie(v)
+	return _c
+}
+
+// SetNillableCategorie sets the "categorie" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableCategorie(v *document.Categorie) *DocumentCreate {
+	if v != nil {
+		_c.SetCategorie(*v)
+	}
+	return _c
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_c *DocumentCreate) SetIntervention(v *Intervention) *DocumentCreate {
 	return _c.SetInterventionID(v.ID)
@@ -152,6 +181,11 @@ func (_c *DocumentCreate) SetUploadedBy(v *User) *DocumentCreate {
 // SetDemande sets the "demande" edge to the DemandeIntervention entity.
 func (_c *DocumentCreate) SetDemande(v *DemandeIntervention) *DocumentCreate {
 	return _c.SetDemandeID(v.ID)
+}
+
+// SetEquipement sets the "equipement" edge to the Equipement entity.
+func (_c *DocumentCreate) SetEquipement(v *Equipement) *DocumentCreate {
+	return _c.SetEquipementID(v.ID)
 }
 
 // Mutation returns the DocumentMutation object of the builder.
@@ -266,6 +300,11 @@ func (_c *DocumentCreate) check() error {
 	if _, ok := _c.mutation.DateUpload(); !ok {
 		return &ValidationError{Name: "date_upload", err: errors.New(`ent: missing required field "Document.date_upload"`)}
 	}
+	if v, ok := _c.mutation.Categorie(); ok {
+		if err := document.CategorieValidator(v); err != nil {
+			return &ValidationError{Name: "categorie", err: fmt.Errorf(`ent: validator failed for field "Document.categorie": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -325,6 +364,10 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 		_spec.SetField(document.FieldDateUpload, field.TypeTime, value)
 		_node.DateUpload = value
 	}
+	if value, ok := _c.mutation.Categorie(); ok {
+		_spec.SetField(document.FieldCategorie, field.TypeEnum, value)
+		_node.Categorie = &value
+	}
 	if nodes := _c.mutation.InterventionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -374,6 +417,23 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.DemandeID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.EquipementTable,
+			Columns: []string{document.EquipementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.EquipementID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -542,6 +602,24 @@ func (u *DocumentUpsert) ClearUploadedByID() *DocumentUpsert {
 	return u
 }
 
+// SetCategorie sets the "categorie" field.
+func (u *DocumentUpsert) SetCategorie(v document.Categorie) *DocumentUpsert {
+	u.Set(document.FieldCategorie, v)
+	return u
+}
+
+// UpdateCategorie sets the "categorie" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateCategorie() *DocumentUpsert {
+	u.SetExcluded(document.FieldCategorie)
+	return u
+}
+
+// ClearCategorie clears the value of the "categorie" field.
+func (u *DocumentUpsert) ClearCategorie() *DocumentUpsert {
+	u.SetNull(document.FieldCategorie)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -561,6 +639,9 @@ func (u *DocumentUpsertOne) UpdateNewValues() *DocumentUpsertOne {
 		}
 		if _, exists := u.create.mutation.DemandeID(); exists {
 			s.SetIgnore(document.FieldDemandeID)
+		}
+		if _, exists := u.create.mutation.EquipementID(); exists {
+			s.SetIgnore(document.FieldEquipementID)
 		}
 	}))
 	return u
@@ -723,6 +804,27 @@ func (u *DocumentUpsertOne) UpdateUploadedByID() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearUploadedByID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearUploadedByID()
+	})
+}
+
+// SetCategorie sets the "categorie" field.
+func (u *DocumentUpsertOne) SetCategorie(v document.Categorie) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetCategorie(v)
+	})
+}
+
+// UpdateCategorie sets the "categorie" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateCategorie() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateCategorie()
+	})
+}
+
+// ClearCategorie clears the value of the "categorie" field.
+func (u *DocumentUpsertOne) ClearCategorie() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearCategorie()
 	})
 }
 
@@ -911,6 +1013,9 @@ func (u *DocumentUpsertBulk) UpdateNewValues() *DocumentUpsertBulk {
 			if _, exists := b.mutation.DemandeID(); exists {
 				s.SetIgnore(document.FieldDemandeID)
 			}
+			if _, exists := b.mutation.EquipementID(); exists {
+				s.SetIgnore(document.FieldEquipementID)
+			}
 		}
 	}))
 	return u
@@ -1073,6 +1178,27 @@ func (u *DocumentUpsertBulk) UpdateUploadedByID() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearUploadedByID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearUploadedByID()
+	})
+}
+
+// SetCategorie sets the "categorie" field.
+func (u *DocumentUpsertBulk) SetCategorie(v document.Categorie) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetCategorie(v)
+	})
+}
+
+// UpdateCategorie sets the "categorie" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateCategorie() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateCategorie()
+	})
+}
+
+// ClearCategorie clears the value of the "categorie" field.
+func (u *DocumentUpsertBulk) ClearCategorie() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearCategorie()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/user"
@@ -30,6 +31,7 @@ type DocumentQuery struct {
 	withIntervention *InterventionQuery
 	withUploadedBy   *UserQuery
 	withDemande      *DemandeInterventionQuery
+	withEquipement   *EquipementQuery
 	loadTotal        []func(context.Context, []*Document) error
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -127,6 +129,28 @@ func (_q *DocumentQuery) QueryDemande() *DemandeInterventionQuery {
 			sqlgraph.From(document.Table, document.FieldID, selector),
 			sqlgraph.To(demandeintervention.Table, demandeintervention.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.DemandeTable, document.DemandeColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEquipement chains the current query on the "equipement" edge.
+func (_q *DocumentQuery) QueryEquipement() *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, selector),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.EquipementTable, document.EquipementColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -329,6 +353,7 @@ func (_q *DocumentQuery) Clone() *DocumentQuery {
 		withIntervention: _q.withIntervention.Clone(),
 		withUploadedBy:   _q.withUploadedBy.Clone(),
 		withDemande:      _q.withDemande.Clone(),
+		withEquipement:   _q.withEquipement.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -366,6 +391,17 @@ func (_q *DocumentQuery) WithDemande(opts ...func(*DemandeInterventionQuery)) *D
 		opt(query)
 	}
 	_q.withDemande = query
+	return _q
+}
+
+// WithEquipement tells the query-builder to eager-load the nodes that are connected to
+// the "equipement" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithEquipement(opts ...func(*EquipementQuery)) *DocumentQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEquipement = query
 	return _q
 }
 
@@ -453,10 +489,11 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	var (
 		nodes       = []*Document{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withIntervention != nil,
 			_q.withUploadedBy != nil,
 			_q.withDemande != nil,
+			_q.withEquipement != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -495,6 +532,12 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	if query := _q.withDemande; query != nil {
 		if err := _q.loadDemande(ctx, query, nodes, nil,
 			func(n *Document, e *DemandeIntervention) { n.Edges.Demande = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEquipement; query != nil {
+		if err := _q.loadEquipement(ctx, query, nodes, nil,
+			func(n *Document, e *Equipement) { n.Edges.Equipement = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -602,6 +645,38 @@ func (_q *DocumentQuery) loadDemande(ctx context.Context, query *DemandeInterven
 	}
 	return nil
 }
+func (_q *DocumentQuery) loadEquipement(ctx context.Context, query *EquipementQuery, nodes []*Document, init func(*Document), assign func(*Document, *Equipement)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Document)
+	for i := range nodes {
+		if nodes[i].EquipementID == nil {
+			continue
+		}
+		fk := *nodes[i].EquipementID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(equipement.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "equipement_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *DocumentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -639,6 +714,9 @@ func (_q *DocumentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withDemande != nil {
 			_spec.Node.AddColumnOnce(document.FieldDemandeID)
+		}
+		if _q.withEquipement != nil {
+			_spec.Node.AddColumnOnce(document.FieldEquipementID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -154,6 +154,26 @@ func (_u *DocumentUpdate) ClearUploadedByID() *DocumentUpdate {
 	return _u
 }
 
+// SetCategorie sets the "categorie" field.
+func (_u *DocumentUpdate) SetCategorie(v document.Categorie) *DocumentUpdate {
+	_u.mutation.SetCategorie(v)
+	return _u
+}
+
+// SetNillableCategorie sets the "categorie" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableCategorie(v *document.Categorie) *DocumentUpdate {
+	if v != nil {
+		_u.SetCategorie(*v)
+	}
+	return _u
+}
+
+// ClearCategorie clears the value of the "categorie" field.
+func (_u *DocumentUpdate) ClearCategorie() *DocumentUpdate {
+	_u.mutation.ClearCategorie()
+	return _u
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_u *DocumentUpdate) SetIntervention(v *Intervention) *DocumentUpdate {
 	return _u.SetInterventionID(v.ID)
@@ -250,6 +270,11 @@ func (_u *DocumentUpdate) check() error {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Categorie(); ok {
+		if err := document.CategorieValidator(v); err != nil {
+			return &ValidationError{Name: "categorie", err: fmt.Errorf(`ent: validator failed for field "Document.categorie": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -291,6 +316,12 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Sha256(); ok {
 		_spec.SetField(document.FieldSha256, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Categorie(); ok {
+		_spec.SetField(document.FieldCategorie, field.TypeEnum, value)
+	}
+	if _u.mutation.CategorieCleared() {
+		_spec.ClearField(document.FieldCategorie, field.TypeEnum)
 	}
 	if _u.mutation.InterventionCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -495,6 +526,26 @@ func (_u *DocumentUpdateOne) ClearUploadedByID() *DocumentUpdateOne {
 	return _u
 }
 
+// SetCategorie sets the "categorie" field.
+func (_u *DocumentUpdateOne) SetCategorie(v document.Categorie) *DocumentUpdateOne {
+	_u.mutation.SetCategorie(v)
+	return _u
+}
+
+// SetNillableCategorie sets the "categorie" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableCategorie(v *document.Categorie) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetCategorie(*v)
+	}
+	return _u
+}
+
+// ClearCategorie clears the value of the "categorie" field.
+func (_u *DocumentUpdateOne) ClearCategorie() *DocumentUpdateOne {
+	_u.mutation.ClearCategorie()
+	return _u
+}
+
 // SetIntervention sets the "intervention" edge to the Intervention entity.
 func (_u *DocumentUpdateOne) SetIntervention(v *Intervention) *DocumentUpdateOne {
 	return _u.SetInterventionID(v.ID)
@@ -604,6 +655,11 @@ func (_u *DocumentUpdateOne) check() error {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Categorie(); ok {
+		if err := document.CategorieValidator(v); err != nil {
+			return &ValidationError{Name: "categorie", err: fmt.Errorf(`ent: validator failed for field "Document.categorie": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -662,6 +718,12 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if value, ok := _u.mutation.Sha256(); ok {
 		_spec.SetField(document.FieldSha256, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Categorie(); ok {
+		_spec.SetField(document.FieldCategorie, field.TypeEnum, value)
+	}
+	if _u.mutation.CategorieCleared() {
+		_spec.ClearField(document.FieldCategorie, field.TypeEnum)
 	}
 	if _u.mutation.InterventionCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -191,6 +191,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldInterventionID: {Type: field.TypeInt, Column: document.FieldInterventionID},
 			document.FieldUploadedByID:   {Type: field.TypeInt, Column: document.FieldUploadedByID},
 			document.FieldDemandeID:      {Type: field.TypeInt, Column: document.FieldDemandeID},
+			document.FieldEquipementID:   {Type: field.TypeInt, Column: document.FieldEquipementID},
+			document.FieldCategorie:      {Type: field.TypeEnum, Column: document.FieldCategorie},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -242,6 +244,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldCriticiteRang:     {Type: field.TypeInt, Column: equipement.FieldCriticiteRang},
 			equipement.FieldChecklistModeleID: {Type: field.TypeInt, Column: equipement.FieldChecklistModeleID},
 			equipement.FieldEmplacementID:     {Type: field.TypeInt, Column: equipement.FieldEmplacementID},
+			equipement.FieldParentID:          {Type: field.TypeInt, Column: equipement.FieldParentID},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -976,6 +979,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"DemandeIntervention",
 	)
 	graph.MustAddE(
+		"equipement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.EquipementTable,
+			Columns: []string{document.EquipementColumn},
+			Bidi:    false,
+		},
+		"Document",
+		"Equipement",
+	)
+	graph.MustAddE(
 		"parent",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1106,6 +1121,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Equipement",
 		"Emplacement",
+	)
+	graph.MustAddE(
+		"parent",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.ParentTable,
+			Columns: []string{equipement.ParentColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"Equipement",
+	)
+	graph.MustAddE(
+		"enfants",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"Equipement",
+	)
+	graph.MustAddE(
+		"documents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"Document",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -2792,6 +2843,16 @@ func (f *DocumentFilter) WhereDemandeID(p entql.IntP) {
 	f.Where(p.Field(document.FieldDemandeID))
 }
 
+// WhereEquipementID applies the entql int predicate on the equipement_id field.
+func (f *DocumentFilter) WhereEquipementID(p entql.IntP) {
+	f.Where(p.Field(document.FieldEquipementID))
+}
+
+// WhereCategorie applies the entql string predicate on the categorie field.
+func (f *DocumentFilter) WhereCategorie(p entql.StringP) {
+	f.Where(p.Field(document.FieldCategorie))
+}
+
 // WhereHasIntervention applies a predicate to check if query has an edge intervention.
 func (f *DocumentFilter) WhereHasIntervention() {
 	f.Where(entql.HasEdge("intervention"))
@@ -2828,6 +2889,20 @@ func (f *DocumentFilter) WhereHasDemande() {
 // WhereHasDemandeWith applies a predicate to check if query has an edge demande with a given conditions (other predicates).
 func (f *DocumentFilter) WhereHasDemandeWith(preds ...predicate.DemandeIntervention) {
 	f.Where(entql.HasEdgeWith("demande", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipement applies a predicate to check if query has an edge equipement.
+func (f *DocumentFilter) WhereHasEquipement() {
+	f.Where(entql.HasEdge("equipement"))
+}
+
+// WhereHasEquipementWith applies a predicate to check if query has an edge equipement with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasEquipementWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipement", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3095,6 +3170,11 @@ func (f *EquipementFilter) WhereEmplacementID(p entql.IntP) {
 	f.Where(p.Field(equipement.FieldEmplacementID))
 }
 
+// WhereParentID applies the entql int predicate on the parent_id field.
+func (f *EquipementFilter) WhereParentID(p entql.IntP) {
+	f.Where(p.Field(equipement.FieldParentID))
+}
+
 // WhereHasClient applies a predicate to check if query has an edge client.
 func (f *EquipementFilter) WhereHasClient() {
 	f.Where(entql.HasEdge("client"))
@@ -3187,6 +3267,48 @@ func (f *EquipementFilter) WhereHasEmplacement() {
 // WhereHasEmplacementWith applies a predicate to check if query has an edge emplacement with a given conditions (other predicates).
 func (f *EquipementFilter) WhereHasEmplacementWith(preds ...predicate.Emplacement) {
 	f.Where(entql.HasEdgeWith("emplacement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasParent applies a predicate to check if query has an edge parent.
+func (f *EquipementFilter) WhereHasParent() {
+	f.Where(entql.HasEdge("parent"))
+}
+
+// WhereHasParentWith applies a predicate to check if query has an edge parent with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasParentWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("parent", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEnfants applies a predicate to check if query has an edge enfants.
+func (f *EquipementFilter) WhereHasEnfants() {
+	f.Where(entql.HasEdge("enfants"))
+}
+
+// WhereHasEnfantsWith applies a predicate to check if query has an edge enfants with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasEnfantsWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("enfants", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDocuments applies a predicate to check if query has an edge documents.
+func (f *EquipementFilter) WhereHasDocuments() {
+	f.Where(entql.HasEdge("documents"))
+}
+
+// WhereHasDocumentsWith applies a predicate to check if query has an edge documents with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasDocumentsWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("documents", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

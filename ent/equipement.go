@@ -57,6 +57,8 @@ type Equipement struct {
 	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
 	// the place it sits in (the free-text localisation stays for what the tree does not say)
 	EmplacementID *int `json:"emplacement_id,omitempty"`
+	// the equipment it is part of (a line holds its machines, a machine its motor); set through parentID
+	ParentID *int `json:"parent_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EquipementQuery when eager-loading is set.
 	Edges        EquipementEdges `json:"edges"`
@@ -79,16 +81,24 @@ type EquipementEdges struct {
 	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
 	// Emplacement holds the value of the emplacement edge.
 	Emplacement *Emplacement `json:"emplacement,omitempty"`
+	// Parent holds the value of the parent edge.
+	Parent *Equipement `json:"parent,omitempty"`
+	// Enfants holds the value of the enfants edge.
+	Enfants []*Equipement `json:"enfants,omitempty"`
+	// Documents holds the value of the documents edge.
+	Documents []*Document `json:"documents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [10]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
 	namedContrats      map[string][]*Contrat
 	namedArrets        map[string][]*ArretEquipement
+	namedEnfants       map[string][]*Equipement
+	namedDocuments     map[string][]*Document
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -160,12 +170,41 @@ func (e EquipementEdges) EmplacementOrErr() (*Emplacement, error) {
 	return nil, &NotLoadedError{edge: "emplacement"}
 }
 
+// ParentOrErr returns the Parent value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e EquipementEdges) ParentOrErr() (*Equipement, error) {
+	if e.Parent != nil {
+		return e.Parent, nil
+	} else if e.loadedTypes[7] {
+		return nil, &NotFoundError{label: equipement.Label}
+	}
+	return nil, &NotLoadedError{edge: "parent"}
+}
+
+// EnfantsOrErr returns the Enfants value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) EnfantsOrErr() ([]*Equipement, error) {
+	if e.loadedTypes[8] {
+		return e.Enfants, nil
+	}
+	return nil, &NotLoadedError{edge: "enfants"}
+}
+
+// DocumentsOrErr returns the Documents value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) DocumentsOrErr() ([]*Document, error) {
+	if e.loadedTypes[9] {
+		return e.Documents, nil
+	}
+	return nil, &NotLoadedError{edge: "documents"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Equipement) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang, equipement.FieldChecklistModeleID, equipement.FieldEmplacementID:
+		case equipement.FieldID, equipement.FieldClientID, equipement.FieldStatutRang, equipement.FieldCriticiteRang, equipement.FieldChecklistModeleID, equipement.FieldEmplacementID, equipement.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case equipement.FieldNom, equipement.FieldCode, equipement.FieldCategorie, equipement.FieldMarque, equipement.FieldModele, equipement.FieldNumeroSerie, equipement.FieldLocalisation, equipement.FieldStatut, equipement.FieldCriticite, equipement.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -304,6 +343,13 @@ func (_m *Equipement) assignValues(columns []string, values []any) error {
 				_m.EmplacementID = new(int)
 				*_m.EmplacementID = int(value.Int64)
 			}
+		case equipement.FieldParentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field parent_id", values[i])
+			} else if value.Valid {
+				_m.ParentID = new(int)
+				*_m.ParentID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -350,6 +396,21 @@ func (_m *Equipement) QueryChecklistModele() *ChecklistModeleQuery {
 // QueryEmplacement queries the "emplacement" edge of the Equipement entity.
 func (_m *Equipement) QueryEmplacement() *EmplacementQuery {
 	return NewEquipementClient(_m.config).QueryEmplacement(_m)
+}
+
+// QueryParent queries the "parent" edge of the Equipement entity.
+func (_m *Equipement) QueryParent() *EquipementQuery {
+	return NewEquipementClient(_m.config).QueryParent(_m)
+}
+
+// QueryEnfants queries the "enfants" edge of the Equipement entity.
+func (_m *Equipement) QueryEnfants() *EquipementQuery {
+	return NewEquipementClient(_m.config).QueryEnfants(_m)
+}
+
+// QueryDocuments queries the "documents" edge of the Equipement entity.
+func (_m *Equipement) QueryDocuments() *DocumentQuery {
+	return NewEquipementClient(_m.config).QueryDocuments(_m)
 }
 
 // Update returns a builder for updating this Equipement.
@@ -434,6 +495,11 @@ func (_m *Equipement) String() string {
 	builder.WriteString(", ")
 	if v := _m.EmplacementID; v != nil {
 		builder.WriteString("emplacement_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ParentID; v != nil {
+		builder.WriteString("parent_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
@@ -533,6 +599,54 @@ func (_m *Equipement) appendNamedArrets(name string, edges ...*ArretEquipement) 
 		_m.Edges.namedArrets[name] = []*ArretEquipement{}
 	} else {
 		_m.Edges.namedArrets[name] = append(_m.Edges.namedArrets[name], edges...)
+	}
+}
+
+// NamedEnfants returns the Enfants named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedEnfants(name string) ([]*Equipement, error) {
+	if _m.Edges.namedEnfants == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEnfants[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedEnfants(name string, edges ...*Equipement) {
+	if _m.Edges.namedEnfants == nil {
+		_m.Edges.namedEnfants = make(map[string][]*Equipement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEnfants[name] = []*Equipement{}
+	} else {
+		_m.Edges.namedEnfants[name] = append(_m.Edges.namedEnfants[name], edges...)
+	}
+}
+
+// NamedDocuments returns the Documents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedDocuments(name string) ([]*Document, error) {
+	if _m.Edges.namedDocuments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDocuments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedDocuments(name string, edges ...*Document) {
+	if _m.Edges.namedDocuments == nil {
+		_m.Edges.namedDocuments = make(map[string][]*Document)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDocuments[name] = []*Document{}
+	} else {
+		_m.Edges.namedDocuments[name] = append(_m.Edges.namedDocuments[name], edges...)
 	}
 }
 

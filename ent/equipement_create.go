@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -266,6 +267,20 @@ func (_c *EquipementCreate) SetNillableEmplacementID(v *int) *EquipementCreate {
 	return _c
 }
 
+// SetParentID sets the "parent_id" field.
+func (_c *EquipementCreate) SetParentID(v int) *EquipementCreate {
+	_c.mutation.SetParentID(v)
+	return _c
+}
+
+// SetNillableParentID sets the "parent_id" field if the given value is not nil.
+func (_c *EquipementCreate) SetNillableParentID(v *int) *EquipementCreate {
+	if v != nil {
+		_c.SetParentID(*v)
+	}
+	return _c
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_c *EquipementCreate) SetClient(v *Societe) *EquipementCreate {
 	return _c.SetClientID(v.ID)
@@ -339,6 +354,41 @@ func (_c *EquipementCreate) SetChecklistModele(v *ChecklistModele) *EquipementCr
 // SetEmplacement sets the "emplacement" edge to the Emplacement entity.
 func (_c *EquipementCreate) SetEmplacement(v *Emplacement) *EquipementCreate {
 	return _c.SetEmplacementID(v.ID)
+}
+
+// SetParent sets the "parent" edge to the Equipement entity.
+func (_c *EquipementCreate) SetParent(v *Equipement) *EquipementCreate {
+	return _c.SetParentID(v.ID)
+}
+
+// AddEnfantIDs adds the "enfants" edge to the Equipement entity by IDs.
+func (_c *EquipementCreate) AddEnfantIDs(ids ...int) *EquipementCreate {
+	_c.mutation.AddEnfantIDs(ids...)
+	return _c
+}
+
+// AddEnfants adds the "enfants" edges to the Equipement entity.
+func (_c *EquipementCreate) AddEnfants(v ...*Equipement) *EquipementCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEnfantIDs(ids...)
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_c *EquipementCreate) AddDocumentIDs(ids ...int) *EquipementCreate {
+	_c.mutation.AddDocumentIDs(ids...)
+	return _c
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_c *EquipementCreate) AddDocuments(v ...*Document) *EquipementCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDocumentIDs(ids...)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -684,6 +734,55 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 		_node.EmplacementID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.ParentTable,
+			Columns: []string{equipement.ParentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ParentID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EnfantsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -1009,6 +1108,24 @@ func (u *EquipementUpsert) UpdateEmplacementID() *EquipementUpsert {
 // ClearEmplacementID clears the value of the "emplacement_id" field.
 func (u *EquipementUpsert) ClearEmplacementID() *EquipementUpsert {
 	u.SetNull(equipement.FieldEmplacementID)
+	return u
+}
+
+// SetParentID sets the "parent_id" field.
+func (u *EquipementUpsert) SetParentID(v int) *EquipementUpsert {
+	u.Set(equipement.FieldParentID, v)
+	return u
+}
+
+// UpdateParentID sets the "parent_id" field to the value that was provided on create.
+func (u *EquipementUpsert) UpdateParentID() *EquipementUpsert {
+	u.SetExcluded(equipement.FieldParentID)
+	return u
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (u *EquipementUpsert) ClearParentID() *EquipementUpsert {
+	u.SetNull(equipement.FieldParentID)
 	return u
 }
 
@@ -1376,6 +1493,27 @@ func (u *EquipementUpsertOne) UpdateEmplacementID() *EquipementUpsertOne {
 func (u *EquipementUpsertOne) ClearEmplacementID() *EquipementUpsertOne {
 	return u.Update(func(s *EquipementUpsert) {
 		s.ClearEmplacementID()
+	})
+}
+
+// SetParentID sets the "parent_id" field.
+func (u *EquipementUpsertOne) SetParentID(v int) *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetParentID(v)
+	})
+}
+
+// UpdateParentID sets the "parent_id" field to the value that was provided on create.
+func (u *EquipementUpsertOne) UpdateParentID() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateParentID()
+	})
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (u *EquipementUpsertOne) ClearParentID() *EquipementUpsertOne {
+	return u.Update(func(s *EquipementUpsert) {
+		s.ClearParentID()
 	})
 }
 
@@ -1909,6 +2047,27 @@ func (u *EquipementUpsertBulk) UpdateEmplacementID() *EquipementUpsertBulk {
 func (u *EquipementUpsertBulk) ClearEmplacementID() *EquipementUpsertBulk {
 	return u.Update(func(s *EquipementUpsert) {
 		s.ClearEmplacementID()
+	})
+}
+
+// SetParentID sets the "parent_id" field.
+func (u *EquipementUpsertBulk) SetParentID(v int) *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.SetParentID(v)
+	})
+}
+
+// UpdateParentID sets the "parent_id" field to the value that was provided on create.
+func (u *EquipementUpsertBulk) UpdateParentID() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.UpdateParentID()
+	})
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (u *EquipementUpsertBulk) ClearParentID() *EquipementUpsertBulk {
+	return u.Update(func(s *EquipementUpsert) {
+		s.ClearParentID()
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -39,12 +40,17 @@ type EquipementQuery struct {
 	withArrets             *ArretEquipementQuery
 	withChecklistModele    *ChecklistModeleQuery
 	withEmplacement        *EmplacementQuery
+	withParent             *EquipementQuery
+	withEnfants            *EquipementQuery
+	withDocuments          *DocumentQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
 	withNamedPlannings     map[string]*PlanningQuery
 	withNamedContrats      map[string]*ContratQuery
 	withNamedArrets        map[string]*ArretEquipementQuery
+	withNamedEnfants       map[string]*EquipementQuery
+	withNamedDocuments     map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -228,6 +234,72 @@ func (_q *EquipementQuery) QueryEmplacement() *EmplacementQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
 			sqlgraph.To(emplacement.Table, emplacement.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, equipement.EmplacementTable, equipement.EmplacementColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryParent chains the current query on the "parent" edge.
+func (_q *EquipementQuery) QueryParent() *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, equipement.ParentTable, equipement.ParentColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEnfants chains the current query on the "enfants" edge.
+func (_q *EquipementQuery) QueryEnfants() *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.EnfantsTable, equipement.EnfantsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDocuments chains the current query on the "documents" edge.
+func (_q *EquipementQuery) QueryDocuments() *DocumentQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.DocumentsTable, equipement.DocumentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -434,6 +506,9 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		withArrets:          _q.withArrets.Clone(),
 		withChecklistModele: _q.withChecklistModele.Clone(),
 		withEmplacement:     _q.withEmplacement.Clone(),
+		withParent:          _q.withParent.Clone(),
+		withEnfants:         _q.withEnfants.Clone(),
+		withDocuments:       _q.withDocuments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -515,6 +590,39 @@ func (_q *EquipementQuery) WithEmplacement(opts ...func(*EmplacementQuery)) *Equ
 		opt(query)
 	}
 	_q.withEmplacement = query
+	return _q
+}
+
+// WithParent tells the query-builder to eager-load the nodes that are connected to
+// the "parent" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithParent(opts ...func(*EquipementQuery)) *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withParent = query
+	return _q
+}
+
+// WithEnfants tells the query-builder to eager-load the nodes that are connected to
+// the "enfants" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithEnfants(opts ...func(*EquipementQuery)) *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEnfants = query
+	return _q
+}
+
+// WithDocuments tells the query-builder to eager-load the nodes that are connected to
+// the "documents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithDocuments(opts ...func(*DocumentQuery)) *EquipementQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDocuments = query
 	return _q
 }
 
@@ -602,7 +710,7 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [10]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
@@ -610,6 +718,9 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			_q.withArrets != nil,
 			_q.withChecklistModele != nil,
 			_q.withEmplacement != nil,
+			_q.withParent != nil,
+			_q.withEnfants != nil,
+			_q.withDocuments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -679,6 +790,26 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
+	if query := _q.withParent; query != nil {
+		if err := _q.loadParent(ctx, query, nodes, nil,
+			func(n *Equipement, e *Equipement) { n.Edges.Parent = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEnfants; query != nil {
+		if err := _q.loadEnfants(ctx, query, nodes,
+			func(n *Equipement) { n.Edges.Enfants = []*Equipement{} },
+			func(n *Equipement, e *Equipement) { n.Edges.Enfants = append(n.Edges.Enfants, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDocuments; query != nil {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Equipement) { n.Edges.Documents = []*Document{} },
+			func(n *Equipement, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedInterventions {
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedInterventions(name) },
@@ -704,6 +835,20 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadArrets(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedArrets(name) },
 			func(n *Equipement, e *ArretEquipement) { n.appendNamedArrets(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEnfants {
+		if err := _q.loadEnfants(ctx, query, nodes,
+			func(n *Equipement) { n.appendNamedEnfants(name) },
+			func(n *Equipement, e *Equipement) { n.appendNamedEnfants(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDocuments {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Equipement) { n.appendNamedDocuments(name) },
+			func(n *Equipement, e *Document) { n.appendNamedDocuments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -965,6 +1110,104 @@ func (_q *EquipementQuery) loadEmplacement(ctx context.Context, query *Emplaceme
 	}
 	return nil
 }
+func (_q *EquipementQuery) loadParent(ctx context.Context, query *EquipementQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Equipement)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Equipement)
+	for i := range nodes {
+		if nodes[i].ParentID == nil {
+			continue
+		}
+		fk := *nodes[i].ParentID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(equipement.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "parent_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *EquipementQuery) loadEnfants(ctx context.Context, query *EquipementQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Equipement)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Equipement)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(equipement.FieldParentID)
+	}
+	query.Where(predicate.Equipement(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(equipement.EnfantsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ParentID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "parent_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "parent_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *EquipementQuery) loadDocuments(ctx context.Context, query *DocumentQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Document)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Equipement)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(document.FieldEquipementID)
+	}
+	query.Where(predicate.Document(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(equipement.DocumentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EquipementID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "equipement_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "equipement_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *EquipementQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1002,6 +1245,9 @@ func (_q *EquipementQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withEmplacement != nil {
 			_spec.Node.AddColumnOnce(equipement.FieldEmplacementID)
+		}
+		if _q.withParent != nil {
+			_spec.Node.AddColumnOnce(equipement.FieldParentID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -1148,6 +1394,34 @@ func (_q *EquipementQuery) WithNamedArrets(name string, opts ...func(*ArretEquip
 		_q.withNamedArrets = make(map[string]*ArretEquipementQuery)
 	}
 	_q.withNamedArrets[name] = query
+	return _q
+}
+
+// WithNamedEnfants tells the query-builder to eager-load the nodes that are connected to the "enfants"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithNamedEnfants(name string, opts ...func(*EquipementQuery)) *EquipementQuery {
+	query := (&EquipementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEnfants == nil {
+		_q.withNamedEnfants = make(map[string]*EquipementQuery)
+	}
+	_q.withNamedEnfants[name] = query
+	return _q
+}
+
+// WithNamedDocuments tells the query-builder to eager-load the nodes that are connected to the "documents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithNamedDocuments(name string, opts ...func(*DocumentQuery)) *EquipementQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDocuments == nil {
+		_q.withNamedDocuments = make(map[string]*DocumentQuery)
+	}
+	_q.withNamedDocuments[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/contrat"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -341,6 +342,26 @@ func (_u *EquipementUpdate) ClearEmplacementID() *EquipementUpdate {
 	return _u
 }
 
+// SetParentID sets the "parent_id" field.
+func (_u *EquipementUpdate) SetParentID(v int) *EquipementUpdate {
+	_u.mutation.SetParentID(v)
+	return _u
+}
+
+// SetNillableParentID sets the "parent_id" field if the given value is not nil.
+func (_u *EquipementUpdate) SetNillableParentID(v *int) *EquipementUpdate {
+	if v != nil {
+		_u.SetParentID(*v)
+	}
+	return _u
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (_u *EquipementUpdate) ClearParentID() *EquipementUpdate {
+	_u.mutation.ClearParentID()
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdate) SetClient(v *Societe) *EquipementUpdate {
 	return _u.SetClientID(v.ID)
@@ -414,6 +435,41 @@ func (_u *EquipementUpdate) SetChecklistModele(v *ChecklistModele) *EquipementUp
 // SetEmplacement sets the "emplacement" edge to the Emplacement entity.
 func (_u *EquipementUpdate) SetEmplacement(v *Emplacement) *EquipementUpdate {
 	return _u.SetEmplacementID(v.ID)
+}
+
+// SetParent sets the "parent" edge to the Equipement entity.
+func (_u *EquipementUpdate) SetParent(v *Equipement) *EquipementUpdate {
+	return _u.SetParentID(v.ID)
+}
+
+// AddEnfantIDs adds the "enfants" edge to the Equipement entity by IDs.
+func (_u *EquipementUpdate) AddEnfantIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.AddEnfantIDs(ids...)
+	return _u
+}
+
+// AddEnfants adds the "enfants" edges to the Equipement entity.
+func (_u *EquipementUpdate) AddEnfants(v ...*Equipement) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEnfantIDs(ids...)
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *EquipementUpdate) AddDocumentIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *EquipementUpdate) AddDocuments(v ...*Document) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -521,6 +577,54 @@ func (_u *EquipementUpdate) ClearChecklistModele() *EquipementUpdate {
 func (_u *EquipementUpdate) ClearEmplacement() *EquipementUpdate {
 	_u.mutation.ClearEmplacement()
 	return _u
+}
+
+// ClearParent clears the "parent" edge to the Equipement entity.
+func (_u *EquipementUpdate) ClearParent() *EquipementUpdate {
+	_u.mutation.ClearParent()
+	return _u
+}
+
+// ClearEnfants clears all "enfants" edges to the Equipement entity.
+func (_u *EquipementUpdate) ClearEnfants() *EquipementUpdate {
+	_u.mutation.ClearEnfants()
+	return _u
+}
+
+// RemoveEnfantIDs removes the "enfants" edge to Equipement entities by IDs.
+func (_u *EquipementUpdate) RemoveEnfantIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.RemoveEnfantIDs(ids...)
+	return _u
+}
+
+// RemoveEnfants removes "enfants" edges to Equipement entities.
+func (_u *EquipementUpdate) RemoveEnfants(v ...*Equipement) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEnfantIDs(ids...)
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *EquipementUpdate) ClearDocuments() *EquipementUpdate {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *EquipementUpdate) RemoveDocumentIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *EquipementUpdate) RemoveDocuments(v ...*Document) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -969,6 +1073,125 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ParentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.ParentTable,
+			Columns: []string{equipement.ParentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ParentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.ParentTable,
+			Columns: []string{equipement.ParentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EnfantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEnfantsIDs(); len(nodes) > 0 && !_u.mutation.EnfantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EnfantsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1295,6 +1518,26 @@ func (_u *EquipementUpdateOne) ClearEmplacementID() *EquipementUpdateOne {
 	return _u
 }
 
+// SetParentID sets the "parent_id" field.
+func (_u *EquipementUpdateOne) SetParentID(v int) *EquipementUpdateOne {
+	_u.mutation.SetParentID(v)
+	return _u
+}
+
+// SetNillableParentID sets the "parent_id" field if the given value is not nil.
+func (_u *EquipementUpdateOne) SetNillableParentID(v *int) *EquipementUpdateOne {
+	if v != nil {
+		_u.SetParentID(*v)
+	}
+	return _u
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (_u *EquipementUpdateOne) ClearParentID() *EquipementUpdateOne {
+	_u.mutation.ClearParentID()
+	return _u
+}
+
 // SetClient sets the "client" edge to the Societe entity.
 func (_u *EquipementUpdateOne) SetClient(v *Societe) *EquipementUpdateOne {
 	return _u.SetClientID(v.ID)
@@ -1368,6 +1611,41 @@ func (_u *EquipementUpdateOne) SetChecklistModele(v *ChecklistModele) *Equipemen
 // SetEmplacement sets the "emplacement" edge to the Emplacement entity.
 func (_u *EquipementUpdateOne) SetEmplacement(v *Emplacement) *EquipementUpdateOne {
 	return _u.SetEmplacementID(v.ID)
+}
+
+// SetParent sets the "parent" edge to the Equipement entity.
+func (_u *EquipementUpdateOne) SetParent(v *Equipement) *EquipementUpdateOne {
+	return _u.SetParentID(v.ID)
+}
+
+// AddEnfantIDs adds the "enfants" edge to the Equipement entity by IDs.
+func (_u *EquipementUpdateOne) AddEnfantIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.AddEnfantIDs(ids...)
+	return _u
+}
+
+// AddEnfants adds the "enfants" edges to the Equipement entity.
+func (_u *EquipementUpdateOne) AddEnfants(v ...*Equipement) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEnfantIDs(ids...)
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *EquipementUpdateOne) AddDocumentIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *EquipementUpdateOne) AddDocuments(v ...*Document) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -1475,6 +1753,54 @@ func (_u *EquipementUpdateOne) ClearChecklistModele() *EquipementUpdateOne {
 func (_u *EquipementUpdateOne) ClearEmplacement() *EquipementUpdateOne {
 	_u.mutation.ClearEmplacement()
 	return _u
+}
+
+// ClearParent clears the "parent" edge to the Equipement entity.
+func (_u *EquipementUpdateOne) ClearParent() *EquipementUpdateOne {
+	_u.mutation.ClearParent()
+	return _u
+}
+
+// ClearEnfants clears all "enfants" edges to the Equipement entity.
+func (_u *EquipementUpdateOne) ClearEnfants() *EquipementUpdateOne {
+	_u.mutation.ClearEnfants()
+	return _u
+}
+
+// RemoveEnfantIDs removes the "enfants" edge to Equipement entities by IDs.
+func (_u *EquipementUpdateOne) RemoveEnfantIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.RemoveEnfantIDs(ids...)
+	return _u
+}
+
+// RemoveEnfants removes "enfants" edges to Equipement entities.
+func (_u *EquipementUpdateOne) RemoveEnfants(v ...*Equipement) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEnfantIDs(ids...)
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *EquipementUpdateOne) ClearDocuments() *EquipementUpdateOne {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *EquipementUpdateOne) RemoveDocumentIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *EquipementUpdateOne) RemoveDocuments(v ...*Document) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
 }
 
 // Where appends a list predicates to the EquipementUpdate builder.
@@ -1946,6 +2272,125 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(emplacement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ParentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.ParentTable,
+			Columns: []string{equipement.ParentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ParentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   equipement.ParentTable,
+			Columns: []string{equipement.ParentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EnfantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEnfantsIDs(); len(nodes) > 0 && !_u.mutation.EnfantsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EnfantsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.EnfantsTable,
+			Columns: []string{equipement.EnfantsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(equipement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.DocumentsTable,
+			Columns: []string{equipement.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

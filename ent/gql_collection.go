@@ -1230,6 +1230,21 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, document.FieldDemandeID)
 				fieldSeen[document.FieldDemandeID] = struct{}{}
 			}
+
+		case "equipement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipement = query
+			if _, ok := fieldSeen[document.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, document.FieldEquipementID)
+				fieldSeen[document.FieldEquipementID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[document.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, document.FieldCreatedAt)
@@ -1284,6 +1299,16 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[document.FieldDemandeID]; !ok {
 				selectedFields = append(selectedFields, document.FieldDemandeID)
 				fieldSeen[document.FieldDemandeID] = struct{}{}
+			}
+		case "equipementID":
+			if _, ok := fieldSeen[document.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, document.FieldEquipementID)
+				fieldSeen[document.FieldEquipementID] = struct{}{}
+			}
+		case "categorie":
+			if _, ok := fieldSeen[document.FieldCategorie]; !ok {
+				selectedFields = append(selectedFields, document.FieldCategorie)
+				fieldSeen[document.FieldCategorie] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1784,6 +1809,47 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, equipement.FieldEmplacementID)
 				fieldSeen[equipement.FieldEmplacementID] = struct{}{}
 			}
+
+		case "parent":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.withParent = query
+			if _, ok := fieldSeen[equipement.FieldParentID]; !ok {
+				selectedFields = append(selectedFields, equipement.FieldParentID)
+				fieldSeen[equipement.FieldParentID] = struct{}{}
+			}
+
+		case "enfants":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEnfants(alias, func(wq *EquipementQuery) {
+				*wq = *query
+			})
+
+		case "documents":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DocumentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, documentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDocuments(alias, func(wq *DocumentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[equipement.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, equipement.FieldCreatedAt)

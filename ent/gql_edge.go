@@ -229,6 +229,14 @@ func (_m *Document) Demande(ctx context.Context) (*DemandeIntervention, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Document) Equipement(ctx context.Context) (*Equipement, error) {
+	result, err := _m.Edges.EquipementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipement().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Emplacement) Parent(ctx context.Context) (*Emplacement, error) {
 	result, err := _m.Edges.ParentOrErr()
 	if IsNotLoaded(err) {
@@ -349,6 +357,38 @@ func (_m *Equipement) Emplacement(ctx context.Context) (*Emplacement, error) {
 		result, err = _m.QueryEmplacement().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Equipement) Parent(ctx context.Context) (*Equipement, error) {
+	result, err := _m.Edges.ParentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryParent().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Equipement) Enfants(ctx context.Context) (result []*Equipement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEnfants(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EnfantsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEnfants().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Equipement) Documents(ctx context.Context) (result []*Document, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDocuments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DocumentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDocuments().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *HistoriqueIntervention) Intervention(ctx context.Context) (*Intervention, error) {

@@ -331,6 +331,7 @@ type CreateEquipementInput struct {
 	ClientID          *int
 	ChecklistModeleID *int
 	EmplacementID     *int
+	ParentID          *int
 }
 
 // Mutate applies the CreateEquipementInput on the EquipementMutation builder.
@@ -373,6 +374,9 @@ func (i *CreateEquipementInput) Mutate(m *EquipementMutation) {
 	if v := i.EmplacementID; v != nil {
 		m.SetEmplacementID(*v)
 	}
+	if v := i.ParentID; v != nil {
+		m.SetParentID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateEquipementInput on the EquipementCreate builder.
@@ -407,6 +411,8 @@ type UpdateEquipementInput struct {
 	ChecklistModeleID     *int
 	ClearEmplacement      bool
 	EmplacementID         *int
+	ClearParent           bool
+	ParentID              *int
 }
 
 // Mutate applies the UpdateEquipementInput on the EquipementMutation builder.
@@ -482,6 +488,12 @@ func (i *UpdateEquipementInput) Mutate(m *EquipementMutation) {
 	}
 	if v := i.EmplacementID; v != nil {
 		m.SetEmplacementID(*v)
+	}
+	if i.ClearParent {
+		m.ClearParent()
+	}
+	if v := i.ParentID; v != nil {
+		m.SetParentID(*v)
 	}
 }
 

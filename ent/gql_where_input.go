@@ -3055,6 +3055,22 @@ type DocumentWhereInput struct {
 	DemandeIDIsNil  bool  `json:"demandeIDIsNil,omitempty"`
 	DemandeIDNotNil bool  `json:"demandeIDNotNil,omitempty"`
 
+	// "equipement_id" field predicates.
+	EquipementID       *int  `json:"equipementID,omitempty"`
+	EquipementIDNEQ    *int  `json:"equipementIDNEQ,omitempty"`
+	EquipementIDIn     []int `json:"equipementIDIn,omitempty"`
+	EquipementIDNotIn  []int `json:"equipementIDNotIn,omitempty"`
+	EquipementIDIsNil  bool  `json:"equipementIDIsNil,omitempty"`
+	EquipementIDNotNil bool  `json:"equipementIDNotNil,omitempty"`
+
+	// "categorie" field predicates.
+	Categorie       *document.Categorie  `json:"categorie,omitempty"`
+	CategorieNEQ    *document.Categorie  `json:"categorieNEQ,omitempty"`
+	CategorieIn     []document.Categorie `json:"categorieIn,omitempty"`
+	CategorieNotIn  []document.Categorie `json:"categorieNotIn,omitempty"`
+	CategorieIsNil  bool                 `json:"categorieIsNil,omitempty"`
+	CategorieNotNil bool                 `json:"categorieNotNil,omitempty"`
+
 	// "intervention" edge predicates.
 	HasIntervention     *bool                     `json:"hasIntervention,omitempty"`
 	HasInterventionWith []*InterventionWhereInput `json:"hasInterventionWith,omitempty"`
@@ -3066,6 +3082,10 @@ type DocumentWhereInput struct {
 	// "demande" edge predicates.
 	HasDemande     *bool                            `json:"hasDemande,omitempty"`
 	HasDemandeWith []*DemandeInterventionWhereInput `json:"hasDemandeWith,omitempty"`
+
+	// "equipement" edge predicates.
+	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
+	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3469,6 +3489,42 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 	if i.DemandeIDNotNil {
 		predicates = append(predicates, document.DemandeIDNotNil())
 	}
+	if i.EquipementID != nil {
+		predicates = append(predicates, document.EquipementIDEQ(*i.EquipementID))
+	}
+	if i.EquipementIDNEQ != nil {
+		predicates = append(predicates, document.EquipementIDNEQ(*i.EquipementIDNEQ))
+	}
+	if len(i.EquipementIDIn) > 0 {
+		predicates = append(predicates, document.EquipementIDIn(i.EquipementIDIn...))
+	}
+	if len(i.EquipementIDNotIn) > 0 {
+		predicates = append(predicates, document.EquipementIDNotIn(i.EquipementIDNotIn...))
+	}
+	if i.EquipementIDIsNil {
+		predicates = append(predicates, document.EquipementIDIsNil())
+	}
+	if i.EquipementIDNotNil {
+		predicates = append(predicates, document.EquipementIDNotNil())
+	}
+	if i.Categorie != nil {
+		predicates = append(predicates, document.CategorieEQ(*i.Categorie))
+	}
+	if i.CategorieNEQ != nil {
+		predicates = append(predicates, document.CategorieNEQ(*i.CategorieNEQ))
+	}
+	if len(i.CategorieIn) > 0 {
+		predicates = append(predicates, document.CategorieIn(i.CategorieIn...))
+	}
+	if len(i.CategorieNotIn) > 0 {
+		predicates = append(predicates, document.CategorieNotIn(i.CategorieNotIn...))
+	}
+	if i.CategorieIsNil {
+		predicates = append(predicates, document.CategorieIsNil())
+	}
+	if i.CategorieNotNil {
+		predicates = append(predicates, document.CategorieNotNil())
+	}
 
 	if i.HasIntervention != nil {
 		p := document.HasIntervention()
@@ -3523,6 +3579,24 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, document.HasDemandeWith(with...))
+	}
+	if i.HasEquipement != nil {
+		p := document.HasEquipement()
+		if !*i.HasEquipement {
+			p = document.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementWith))
+		for _, w := range i.HasEquipementWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, document.HasEquipementWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -4190,6 +4264,18 @@ type EquipementWhereInput struct {
 	// "emplacement" edge predicates.
 	HasEmplacement     *bool                    `json:"hasEmplacement,omitempty"`
 	HasEmplacementWith []*EmplacementWhereInput `json:"hasEmplacementWith,omitempty"`
+
+	// "parent" edge predicates.
+	HasParent     *bool                   `json:"hasParent,omitempty"`
+	HasParentWith []*EquipementWhereInput `json:"hasParentWith,omitempty"`
+
+	// "enfants" edge predicates.
+	HasEnfants     *bool                   `json:"hasEnfants,omitempty"`
+	HasEnfantsWith []*EquipementWhereInput `json:"hasEnfantsWith,omitempty"`
+
+	// "documents" edge predicates.
+	HasDocuments     *bool                 `json:"hasDocuments,omitempty"`
+	HasDocumentsWith []*DocumentWhereInput `json:"hasDocumentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4881,6 +4967,60 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, equipement.HasEmplacementWith(with...))
+	}
+	if i.HasParent != nil {
+		p := equipement.HasParent()
+		if !*i.HasParent {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasParentWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasParentWith))
+		for _, w := range i.HasParentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasParentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasParentWith(with...))
+	}
+	if i.HasEnfants != nil {
+		p := equipement.HasEnfants()
+		if !*i.HasEnfants {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEnfantsWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEnfantsWith))
+		for _, w := range i.HasEnfantsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEnfantsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasEnfantsWith(with...))
+	}
+	if i.HasDocuments != nil {
+		p := equipement.HasDocuments()
+		if !*i.HasDocuments {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDocumentsWith) > 0 {
+		with := make([]predicate.Document, 0, len(i.HasDocumentsWith))
+		for _, w := range i.HasDocumentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDocumentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasDocumentsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -6373,6 +6373,7 @@ type DocumentMutation struct {
 	addsize             *int64
 	sha256              *string
 	date_upload         *time.Time
+	categorie           *document.Categorie
 	clearedFields       map[string]struct{}
 	intervention        *int
 	clearedintervention bool
@@ -6380,6 +6381,8 @@ type DocumentMutation struct {
 	cleareduploaded_by  bool
 	demande             *int
 	cleareddemande      bool
+	equipement          *int
+	clearedequipement   bool
 	done                bool
 	oldValue            func(context.Context) (*Document, error)
 	predicates          []predicate.Document
@@ -6938,6 +6941,104 @@ func (m *DocumentMutation) ResetDemandeID() {
 	delete(m.clearedFields, document.FieldDemandeID)
 }
 
+// SetEquipementID sets the "equipement_id" field.
+func (m *DocumentMutation) SetEquipementID(i int) {
+	m.equipement = &i
+}
+
+// EquipementID returns the value of the "equipement_id" field in the mutation.
+func (m *DocumentMutation) EquipementID() (r int, exists bool) {
+	v := m.equipement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipementID returns the old "equipement_id" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldEquipementID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipementID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipementID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipementID: %w", err)
+	}
+	return oldValue.EquipementID, nil
+}
+
+// ClearEquipementID clears the value of the "equipement_id" field.
+func (m *DocumentMutation) ClearEquipementID() {
+	m.equipement = nil
+	m.clearedFields[document.FieldEquipementID] = struct{}{}
+}
+
+// EquipementIDCleared returns if the "equipement_id" field was cleared in this mutation.
+func (m *DocumentMutation) EquipementIDCleared() bool {
+	_, ok := m.clearedFields[document.FieldEquipementID]
+	return ok
+}
+
+// ResetEquipementID resets all changes to the "equipement_id" field.
+func (m *DocumentMutation) ResetEquipementID() {
+	m.equipement = nil
+	delete(m.clearedFields, document.FieldEquipementID)
+}
+
+// SetCategorie sets the "categorie" field.
+func (m *DocumentMutation) SetCategorie(d document.Categorie) {
+	m.categorie = &d
+}
+
+// Categorie returns the value of the "categorie" field in the mutation.
+func (m *DocumentMutation) Categorie() (r document.Categorie, exists bool) {
+	v := m.categorie
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategorie returns the old "categorie" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldCategorie(ctx context.Context) (v *document.Categorie, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategorie is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategorie requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategorie: %w", err)
+	}
+	return oldValue.Categorie, nil
+}
+
+// ClearCategorie clears the value of the "categorie" field.
+func (m *DocumentMutation) ClearCategorie() {
+	m.categorie = nil
+	m.clearedFields[document.FieldCategorie] = struct{}{}
+}
+
+// CategorieCleared returns if the "categorie" field was cleared in this mutation.
+func (m *DocumentMutation) CategorieCleared() bool {
+	_, ok := m.clearedFields[document.FieldCategorie]
+	return ok
+}
+
+// ResetCategorie resets all changes to the "categorie" field.
+func (m *DocumentMutation) ResetCategorie() {
+	m.categorie = nil
+	delete(m.clearedFields, document.FieldCategorie)
+}
+
 // ClearIntervention clears the "intervention" edge to the Intervention entity.
 func (m *DocumentMutation) ClearIntervention() {
 	m.clearedintervention = true
@@ -7019,6 +7120,33 @@ func (m *DocumentMutation) ResetDemande() {
 	m.cleareddemande = false
 }
 
+// ClearEquipement clears the "equipement" edge to the Equipement entity.
+func (m *DocumentMutation) ClearEquipement() {
+	m.clearedequipement = true
+	m.clearedFields[document.FieldEquipementID] = struct{}{}
+}
+
+// EquipementCleared reports if the "equipement" edge to the Equipement entity was cleared.
+func (m *DocumentMutation) EquipementCleared() bool {
+	return m.EquipementIDCleared() || m.clearedequipement
+}
+
+// EquipementIDs returns the "equipement" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipementID instead. It exists only for internal usage by the builders.
+func (m *DocumentMutation) EquipementIDs() (ids []int) {
+	if id := m.equipement; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipement resets all changes to the "equipement" edge.
+func (m *DocumentMutation) ResetEquipement() {
+	m.equipement = nil
+	m.clearedequipement = false
+}
+
 // Where appends a list predicates to the DocumentMutation builder.
 func (m *DocumentMutation) Where(ps ...predicate.Document) {
 	m.predicates = append(m.predicates, ps...)
@@ -7053,7 +7181,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -7087,6 +7215,12 @@ func (m *DocumentMutation) Fields() []string {
 	if m.demande != nil {
 		fields = append(fields, document.FieldDemandeID)
 	}
+	if m.equipement != nil {
+		fields = append(fields, document.FieldEquipementID)
+	}
+	if m.categorie != nil {
+		fields = append(fields, document.FieldCategorie)
+	}
 	return fields
 }
 
@@ -7117,6 +7251,10 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.UploadedByID()
 	case document.FieldDemandeID:
 		return m.DemandeID()
+	case document.FieldEquipementID:
+		return m.EquipementID()
+	case document.FieldCategorie:
+		return m.Categorie()
 	}
 	return nil, false
 }
@@ -7148,6 +7286,10 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldUploadedByID(ctx)
 	case document.FieldDemandeID:
 		return m.OldDemandeID(ctx)
+	case document.FieldEquipementID:
+		return m.OldEquipementID(ctx)
+	case document.FieldCategorie:
+		return m.OldCategorie(ctx)
 	}
 	return nil, fmt.Errorf("unknown Document field %s", name)
 }
@@ -7234,6 +7376,20 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDemandeID(v)
 		return nil
+	case document.FieldEquipementID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipementID(v)
+		return nil
+	case document.FieldCategorie:
+		v, ok := value.(document.Categorie)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategorie(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
@@ -7288,6 +7444,12 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldDemandeID) {
 		fields = append(fields, document.FieldDemandeID)
 	}
+	if m.FieldCleared(document.FieldEquipementID) {
+		fields = append(fields, document.FieldEquipementID)
+	}
+	if m.FieldCleared(document.FieldCategorie) {
+		fields = append(fields, document.FieldCategorie)
+	}
 	return fields
 }
 
@@ -7310,6 +7472,12 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldDemandeID:
 		m.ClearDemandeID()
+		return nil
+	case document.FieldEquipementID:
+		m.ClearEquipementID()
+		return nil
+	case document.FieldCategorie:
+		m.ClearCategorie()
 		return nil
 	}
 	return fmt.Errorf("unknown Document nullable field %s", name)
@@ -7352,13 +7520,19 @@ func (m *DocumentMutation) ResetField(name string) error {
 	case document.FieldDemandeID:
 		m.ResetDemandeID()
 		return nil
+	case document.FieldEquipementID:
+		m.ResetEquipementID()
+		return nil
+	case document.FieldCategorie:
+		m.ResetCategorie()
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DocumentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.intervention != nil {
 		edges = append(edges, document.EdgeIntervention)
 	}
@@ -7367,6 +7541,9 @@ func (m *DocumentMutation) AddedEdges() []string {
 	}
 	if m.demande != nil {
 		edges = append(edges, document.EdgeDemande)
+	}
+	if m.equipement != nil {
+		edges = append(edges, document.EdgeEquipement)
 	}
 	return edges
 }
@@ -7387,13 +7564,17 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.demande; id != nil {
 			return []ent.Value{*id}
 		}
+	case document.EdgeEquipement:
+		if id := m.equipement; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DocumentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	return edges
 }
 
@@ -7405,7 +7586,7 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DocumentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedintervention {
 		edges = append(edges, document.EdgeIntervention)
 	}
@@ -7414,6 +7595,9 @@ func (m *DocumentMutation) ClearedEdges() []string {
 	}
 	if m.cleareddemande {
 		edges = append(edges, document.EdgeDemande)
+	}
+	if m.clearedequipement {
+		edges = append(edges, document.EdgeEquipement)
 	}
 	return edges
 }
@@ -7428,6 +7612,8 @@ func (m *DocumentMutation) EdgeCleared(name string) bool {
 		return m.cleareduploaded_by
 	case document.EdgeDemande:
 		return m.cleareddemande
+	case document.EdgeEquipement:
+		return m.clearedequipement
 	}
 	return false
 }
@@ -7445,6 +7631,9 @@ func (m *DocumentMutation) ClearEdge(name string) error {
 	case document.EdgeDemande:
 		m.ClearDemande()
 		return nil
+	case document.EdgeEquipement:
+		m.ClearEquipement()
+		return nil
 	}
 	return fmt.Errorf("unknown Document unique edge %s", name)
 }
@@ -7461,6 +7650,9 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 		return nil
 	case document.EdgeDemande:
 		m.ResetDemande()
+		return nil
+	case document.EdgeEquipement:
+		m.ResetEquipement()
 		return nil
 	}
 	return fmt.Errorf("unknown Document edge %s", name)
@@ -8507,6 +8699,14 @@ type EquipementMutation struct {
 	clearedchecklist_modele bool
 	emplacement             *int
 	clearedemplacement      bool
+	parent                  *int
+	clearedparent           bool
+	enfants                 map[int]struct{}
+	removedenfants          map[int]struct{}
+	clearedenfants          bool
+	documents               map[int]struct{}
+	removeddocuments        map[int]struct{}
+	cleareddocuments        bool
 	done                    bool
 	oldValue                func(context.Context) (*Equipement, error)
 	predicates              []predicate.Equipement
@@ -9428,6 +9628,55 @@ func (m *EquipementMutation) ResetEmplacementID() {
 	delete(m.clearedFields, equipement.FieldEmplacementID)
 }
 
+// SetParentID sets the "parent_id" field.
+func (m *EquipementMutation) SetParentID(i int) {
+	m.parent = &i
+}
+
+// ParentID returns the value of the "parent_id" field in the mutation.
+func (m *EquipementMutation) ParentID() (r int, exists bool) {
+	v := m.parent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParentID returns the old "parent_id" field's value of the Equipement entity.
+// If the Equipement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EquipementMutation) OldParentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParentID: %w", err)
+	}
+	return oldValue.ParentID, nil
+}
+
+// ClearParentID clears the value of the "parent_id" field.
+func (m *EquipementMutation) ClearParentID() {
+	m.parent = nil
+	m.clearedFields[equipement.FieldParentID] = struct{}{}
+}
+
+// ParentIDCleared returns if the "parent_id" field was cleared in this mutation.
+func (m *EquipementMutation) ParentIDCleared() bool {
+	_, ok := m.clearedFields[equipement.FieldParentID]
+	return ok
+}
+
+// ResetParentID resets all changes to the "parent_id" field.
+func (m *EquipementMutation) ResetParentID() {
+	m.parent = nil
+	delete(m.clearedFields, equipement.FieldParentID)
+}
+
 // ClearClient clears the "client" edge to the Societe entity.
 func (m *EquipementMutation) ClearClient() {
 	m.clearedclient = true
@@ -9725,6 +9974,141 @@ func (m *EquipementMutation) ResetEmplacement() {
 	m.clearedemplacement = false
 }
 
+// ClearParent clears the "parent" edge to the Equipement entity.
+func (m *EquipementMutation) ClearParent() {
+	m.clearedparent = true
+	m.clearedFields[equipement.FieldParentID] = struct{}{}
+}
+
+// ParentCleared reports if the "parent" edge to the Equipement entity was cleared.
+func (m *EquipementMutation) ParentCleared() bool {
+	return m.ParentIDCleared() || m.clearedparent
+}
+
+// ParentIDs returns the "parent" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ParentID instead. It exists only for internal usage by the builders.
+func (m *EquipementMutation) ParentIDs() (ids []int) {
+	if id := m.parent; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetParent resets all changes to the "parent" edge.
+func (m *EquipementMutation) ResetParent() {
+	m.parent = nil
+	m.clearedparent = false
+}
+
+// AddEnfantIDs adds the "enfants" edge to the Equipement entity by ids.
+func (m *EquipementMutation) AddEnfantIDs(ids ...int) {
+	if m.enfants == nil {
+		m.enfants = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.enfants[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEnfants clears the "enfants" edge to the Equipement entity.
+func (m *EquipementMutation) ClearEnfants() {
+	m.clearedenfants = true
+}
+
+// EnfantsCleared reports if the "enfants" edge to the Equipement entity was cleared.
+func (m *EquipementMutation) EnfantsCleared() bool {
+	return m.clearedenfants
+}
+
+// RemoveEnfantIDs removes the "enfants" edge to the Equipement entity by IDs.
+func (m *EquipementMutation) RemoveEnfantIDs(ids ...int) {
+	if m.removedenfants == nil {
+		m.removedenfants = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.enfants, ids[i])
+		m.removedenfants[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEnfants returns the removed IDs of the "enfants" edge to the Equipement entity.
+func (m *EquipementMutation) RemovedEnfantsIDs() (ids []int) {
+	for id := range m.removedenfants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EnfantsIDs returns the "enfants" edge IDs in the mutation.
+func (m *EquipementMutation) EnfantsIDs() (ids []int) {
+	for id := range m.enfants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEnfants resets all changes to the "enfants" edge.
+func (m *EquipementMutation) ResetEnfants() {
+	m.enfants = nil
+	m.clearedenfants = false
+	m.removedenfants = nil
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *EquipementMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *EquipementMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *EquipementMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *EquipementMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *EquipementMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *EquipementMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *EquipementMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
 // Where appends a list predicates to the EquipementMutation builder.
 func (m *EquipementMutation) Where(ps ...predicate.Equipement) {
 	m.predicates = append(m.predicates, ps...)
@@ -9759,7 +10143,7 @@ func (m *EquipementMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EquipementMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, equipement.FieldCreatedAt)
 	}
@@ -9814,6 +10198,9 @@ func (m *EquipementMutation) Fields() []string {
 	if m.emplacement != nil {
 		fields = append(fields, equipement.FieldEmplacementID)
 	}
+	if m.parent != nil {
+		fields = append(fields, equipement.FieldParentID)
+	}
 	return fields
 }
 
@@ -9858,6 +10245,8 @@ func (m *EquipementMutation) Field(name string) (ent.Value, bool) {
 		return m.ChecklistModeleID()
 	case equipement.FieldEmplacementID:
 		return m.EmplacementID()
+	case equipement.FieldParentID:
+		return m.ParentID()
 	}
 	return nil, false
 }
@@ -9903,6 +10292,8 @@ func (m *EquipementMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldChecklistModeleID(ctx)
 	case equipement.FieldEmplacementID:
 		return m.OldEmplacementID(ctx)
+	case equipement.FieldParentID:
+		return m.OldParentID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -10038,6 +10429,13 @@ func (m *EquipementMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEmplacementID(v)
 		return nil
+	case equipement.FieldParentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParentID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
@@ -10125,6 +10523,9 @@ func (m *EquipementMutation) ClearedFields() []string {
 	if m.FieldCleared(equipement.FieldEmplacementID) {
 		fields = append(fields, equipement.FieldEmplacementID)
 	}
+	if m.FieldCleared(equipement.FieldParentID) {
+		fields = append(fields, equipement.FieldParentID)
+	}
 	return fields
 }
 
@@ -10168,6 +10569,9 @@ func (m *EquipementMutation) ClearField(name string) error {
 		return nil
 	case equipement.FieldEmplacementID:
 		m.ClearEmplacementID()
+		return nil
+	case equipement.FieldParentID:
+		m.ClearParentID()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement nullable field %s", name)
@@ -10231,13 +10635,16 @@ func (m *EquipementMutation) ResetField(name string) error {
 	case equipement.FieldEmplacementID:
 		m.ResetEmplacementID()
 		return nil
+	case equipement.FieldParentID:
+		m.ResetParentID()
+		return nil
 	}
 	return fmt.Errorf("unknown Equipement field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EquipementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 10)
 	if m.client != nil {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -10258,6 +10665,15 @@ func (m *EquipementMutation) AddedEdges() []string {
 	}
 	if m.emplacement != nil {
 		edges = append(edges, equipement.EdgeEmplacement)
+	}
+	if m.parent != nil {
+		edges = append(edges, equipement.EdgeParent)
+	}
+	if m.enfants != nil {
+		edges = append(edges, equipement.EdgeEnfants)
+	}
+	if m.documents != nil {
+		edges = append(edges, equipement.EdgeDocuments)
 	}
 	return edges
 }
@@ -10302,13 +10718,29 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 		if id := m.emplacement; id != nil {
 			return []ent.Value{*id}
 		}
+	case equipement.EdgeParent:
+		if id := m.parent; id != nil {
+			return []ent.Value{*id}
+		}
+	case equipement.EdgeEnfants:
+		ids := make([]ent.Value, 0, len(m.enfants))
+		for id := range m.enfants {
+			ids = append(ids, id)
+		}
+		return ids
+	case equipement.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EquipementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 10)
 	if m.removedinterventions != nil {
 		edges = append(edges, equipement.EdgeInterventions)
 	}
@@ -10320,6 +10752,12 @@ func (m *EquipementMutation) RemovedEdges() []string {
 	}
 	if m.removedarrets != nil {
 		edges = append(edges, equipement.EdgeArrets)
+	}
+	if m.removedenfants != nil {
+		edges = append(edges, equipement.EdgeEnfants)
+	}
+	if m.removeddocuments != nil {
+		edges = append(edges, equipement.EdgeDocuments)
 	}
 	return edges
 }
@@ -10352,13 +10790,25 @@ func (m *EquipementMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeEnfants:
+		ids := make([]ent.Value, 0, len(m.removedenfants))
+		for id := range m.removedenfants {
+			ids = append(ids, id)
+		}
+		return ids
+	case equipement.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EquipementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 10)
 	if m.clearedclient {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -10379,6 +10829,15 @@ func (m *EquipementMutation) ClearedEdges() []string {
 	}
 	if m.clearedemplacement {
 		edges = append(edges, equipement.EdgeEmplacement)
+	}
+	if m.clearedparent {
+		edges = append(edges, equipement.EdgeParent)
+	}
+	if m.clearedenfants {
+		edges = append(edges, equipement.EdgeEnfants)
+	}
+	if m.cleareddocuments {
+		edges = append(edges, equipement.EdgeDocuments)
 	}
 	return edges
 }
@@ -10401,6 +10860,12 @@ func (m *EquipementMutation) EdgeCleared(name string) bool {
 		return m.clearedchecklist_modele
 	case equipement.EdgeEmplacement:
 		return m.clearedemplacement
+	case equipement.EdgeParent:
+		return m.clearedparent
+	case equipement.EdgeEnfants:
+		return m.clearedenfants
+	case equipement.EdgeDocuments:
+		return m.cleareddocuments
 	}
 	return false
 }
@@ -10417,6 +10882,9 @@ func (m *EquipementMutation) ClearEdge(name string) error {
 		return nil
 	case equipement.EdgeEmplacement:
 		m.ClearEmplacement()
+		return nil
+	case equipement.EdgeParent:
+		m.ClearParent()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement unique edge %s", name)
@@ -10446,6 +10914,15 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	case equipement.EdgeEmplacement:
 		m.ResetEmplacement()
+		return nil
+	case equipement.EdgeParent:
+		m.ResetParent()
+		return nil
+	case equipement.EdgeEnfants:
+		m.ResetEnfants()
+		return nil
+	case equipement.EdgeDocuments:
+		m.ResetDocuments()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement edge %s", name)

@@ -71,12 +71,13 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Document": {
 		Table:   "documents",
-		Columns: []string{"id", "created_at", "updated_at", "filename", "path", "mime_type", "size", "sha256", "date_upload", "intervention_id", "uploaded_by_id", "demande_id"},
+		Columns: []string{"id", "created_at", "updated_at", "filename", "path", "mime_type", "size", "sha256", "date_upload", "intervention_id", "uploaded_by_id", "demande_id", "equipement_id", "categorie"},
 		Model:   Document{},
 		Edges: map[string]shape.Edge{
 			"intervention": {Target: "Intervention", ParentKey: "intervention_id", Unique: true},
 			"uploadedBy":   {Target: "User", ParentKey: "uploaded_by_id", Unique: true},
 			"demande":      {Target: "DemandeIntervention", ParentKey: "demande_id", Unique: true},
+			"equipement":   {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
 		},
 	},
 	"Emplacement": {
@@ -91,7 +92,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Equipement": {
 		Table:   "equipements",
-		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "categorie", "marque", "modele", "numero_serie", "localisation", "statut", "criticite", "date_installation", "description", "client_id", "statut_rang", "criticite_rang", "checklist_modele_id", "emplacement_id"},
+		Columns: []string{"id", "created_at", "updated_at", "nom", "code", "categorie", "marque", "modele", "numero_serie", "localisation", "statut", "criticite", "date_installation", "description", "client_id", "statut_rang", "criticite_rang", "checklist_modele_id", "emplacement_id", "parent_id"},
 		Model:   Equipement{},
 		Edges: map[string]shape.Edge{
 			"client":          {Target: "Societe", ParentKey: "client_id", Unique: true},
@@ -100,6 +101,9 @@ var Shapes = map[string]shape.Shape{
 			"arrets":          {Target: "ArretEquipement", ChildKey: "equipement_id", Order: []string{"debut", "id"}},
 			"checklistModele": {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
 			"emplacement":     {Target: "Emplacement", ParentKey: "emplacement_id", Unique: true},
+			"parent":          {Target: "Equipement", ParentKey: "parent_id", Unique: true},
+			"enfants":         {Target: "Equipement", ChildKey: "parent_id", Order: []string{"id"}},
+			"documents":       {Target: "Document", ChildKey: "equipement_id", Order: []string{"id"}},
 		},
 	},
 	"HistoriqueIntervention": {

@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
@@ -225,10 +226,13 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
+		Categorie      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		DateUpload     func(childComplexity int) int
 		Demande        func(childComplexity int) int
 		DemandeID      func(childComplexity int) int
+		Equipement     func(childComplexity int) int
+		EquipementID   func(childComplexity int) int
 		Filename       func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Intervention   func(childComplexity int) int
@@ -281,7 +285,9 @@ type ComplexityRoot struct {
 		Criticite        func(childComplexity int) int
 		DateInstallation func(childComplexity int) int
 		Description      func(childComplexity int) int
+		Documents        func(childComplexity int) int
 		Emplacement      func(childComplexity int) int
+		Enfants          func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Interventions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
 		Localisation     func(childComplexity int) int
@@ -289,6 +295,7 @@ type ComplexityRoot struct {
 		Modele           func(childComplexity int) int
 		Nom              func(childComplexity int) int
 		NumeroSerie      func(childComplexity int) int
+		Parent           func(childComplexity int) int
 		Plannings        func(childComplexity int) int
 		Statut           func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
@@ -527,6 +534,7 @@ type ComplexityRoot struct {
 		UpdateTechnicien           func(childComplexity int, id int, input ent.UpdateTechnicienInput) int
 		UpdateUser                 func(childComplexity int, id int, input model.UpdateUserInput) int
 		UploadDocument             func(childComplexity int, interventionID int, file graphql.Upload) int
+		UploadDocumentEquipement   func(childComplexity int, equipementID int, file graphql.Upload, categorie document.Categorie) int
 		UploadPhotoDemande         func(childComplexity int, demandeID int, file graphql.Upload) int
 		ValiderIntervention        func(childComplexity int, id int, satisfaction *int, commentaire *string) int
 	}
@@ -1009,6 +1017,7 @@ type MutationResolver interface {
 	CreateEmplacement(ctx context.Context, input ent.CreateEmplacementInput) (*ent.Emplacement, error)
 	UpdateEmplacement(ctx context.Context, id int, input ent.UpdateEmplacementInput) (*ent.Emplacement, error)
 	DeleteEmplacement(ctx context.Context, id int) (int, error)
+	UploadDocumentEquipement(ctx context.Context, equipementID int, file graphql.Upload, categorie document.Categorie) (*ent.Document, error)
 	SoumettreDemande(ctx context.Context, input ent.CreateDemandeInterventionInput) (*ent.DemandeIntervention, error)
 	ApprouverDemande(ctx context.Context, id int, priorite domain.Priorite, dateLimite *time.Time, typeArg *domain.InterventionType, technicienID *int) (*ent.DemandeIntervention, error)
 	RejeterDemande(ctx context.Context, id int, motif string) (*ent.DemandeIntervention, error)
@@ -1084,14 +1093,17 @@ type TechnicienCompetenceResolver interface {
 
 type EquipementWhereInputResolver interface {
 	SousEmplacement(ctx context.Context, obj *ent.EquipementWhereInput, data *int) error
+	SousEquipement(ctx context.Context, obj *ent.EquipementWhereInput, data *int) error
 }
 type InterventionWhereInputResolver interface {
 	EnRetard(ctx context.Context, obj *ent.InterventionWhereInput, data *bool) error
 	Search(ctx context.Context, obj *ent.InterventionWhereInput, data *string) error
 	SousEmplacement(ctx context.Context, obj *ent.InterventionWhereInput, data *int) error
+	SousEquipement(ctx context.Context, obj *ent.InterventionWhereInput, data *int) error
 }
 type PlanningWhereInputResolver interface {
 	SousEmplacement(ctx context.Context, obj *ent.PlanningWhereInput, data *int) error
+	SousEquipement(ctx context.Context, obj *ent.PlanningWhereInput, data *int) error
 }
 type TechnicienWhereInputResolver interface {
 	Competence(ctx context.Context, obj *ent.TechnicienWhereInput, data *model.CompetenceDetenueFilter) error
@@ -1786,6 +1798,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DemandeInterventionEdge.Node(childComplexity), true
 
+	case "Document.categorie":
+		if e.ComplexityRoot.Document.Categorie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Categorie(childComplexity), true
 	case "Document.createdAt":
 		if e.ComplexityRoot.Document.CreatedAt == nil {
 			break
@@ -1810,6 +1828,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.DemandeID(childComplexity), true
+	case "Document.equipement":
+		if e.ComplexityRoot.Document.Equipement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Equipement(childComplexity), true
+	case "Document.equipementID":
+		if e.ComplexityRoot.Document.EquipementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.EquipementID(childComplexity), true
 	case "Document.filename":
 		if e.ComplexityRoot.Document.Filename == nil {
 			break
@@ -2059,12 +2089,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Equipement.Description(childComplexity), true
+	case "Equipement.documents":
+		if e.ComplexityRoot.Equipement.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.Documents(childComplexity), true
 	case "Equipement.emplacement":
 		if e.ComplexityRoot.Equipement.Emplacement == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Equipement.Emplacement(childComplexity), true
+	case "Equipement.enfants":
+		if e.ComplexityRoot.Equipement.Enfants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.Enfants(childComplexity), true
 	case "Equipement.id":
 		if e.ComplexityRoot.Equipement.ID == nil {
 			break
@@ -2112,6 +2154,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Equipement.NumeroSerie(childComplexity), true
+	case "Equipement.parent":
+		if e.ComplexityRoot.Equipement.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.Parent(childComplexity), true
 	case "Equipement.plannings":
 		if e.ComplexityRoot.Equipement.Plannings == nil {
 			break
@@ -3637,6 +3685,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UploadDocument(childComplexity, args["interventionId"].(int), args["file"].(graphql.Upload)), true
+	case "Mutation.uploadDocumentEquipement":
+		if e.ComplexityRoot.Mutation.UploadDocumentEquipement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadDocumentEquipement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadDocumentEquipement(childComplexity, args["equipementId"].(int), args["file"].(graphql.Upload), args["categorie"].(document.Categorie)), true
 	case "Mutation.uploadPhotoDemande":
 		if e.ComplexityRoot.Mutation.UploadPhotoDemande == nil {
 			break
@@ -5721,7 +5780,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "etiquettes.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "equipements.graphqls" "etiquettes.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6030,6 +6089,7 @@ type Subscription {
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
 	{Name: "emplacements.graphqls", Input: sourceData("emplacements.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "equipements.graphqls", Input: sourceData("equipements.graphqls"), BuiltIn: false},
 	{Name: "etiquettes.graphqls", Input: sourceData("etiquettes.graphqls"), BuiltIn: false},
 	{Name: "export.graphqls", Input: sourceData("export.graphqls"), BuiltIn: false},
 	{Name: "report.graphqls", Input: sourceData("report.graphqls"), BuiltIn: false},
@@ -6395,12 +6455,18 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_uploadedByID(ctx, field)
 	case "demandeID":
 		return ec.fieldContext_Document_demandeID(ctx, field)
+	case "equipementID":
+		return ec.fieldContext_Document_equipementID(ctx, field)
+	case "categorie":
+		return ec.fieldContext_Document_categorie(ctx, field)
 	case "intervention":
 		return ec.fieldContext_Document_intervention(ctx, field)
 	case "uploadedBy":
 		return ec.fieldContext_Document_uploadedBy(ctx, field)
 	case "demande":
 		return ec.fieldContext_Document_demande(ctx, field)
+	case "equipement":
+		return ec.fieldContext_Document_equipement(ctx, field)
 	case "url":
 		return ec.fieldContext_Document_url(ctx, field)
 	}
@@ -6505,6 +6571,12 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_checklistModele(ctx, field)
 	case "emplacement":
 		return ec.fieldContext_Equipement_emplacement(ctx, field)
+	case "parent":
+		return ec.fieldContext_Equipement_parent(ctx, field)
+	case "enfants":
+		return ec.fieldContext_Equipement_enfants(ctx, field)
+	case "documents":
+		return ec.fieldContext_Equipement_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Equipement", field.Name)
 }
@@ -9226,6 +9298,36 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadDocumentEquipement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "equipementId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipementId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "categorie",
+		func(ctx context.Context, v any) (document.Categorie, error) {
+			return ec.unmarshalNCategorieDocument2githubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["categorie"] = arg2
 	return args, nil
 }
 
@@ -13944,6 +14046,52 @@ func (ec *executionContext) fieldContext_Document_demandeID(_ context.Context, f
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Document_equipementID(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_equipementID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_equipementID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Document_categorie(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_categorie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Categorie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *document.Categorie) graphql.Marshaler {
+			return ec.marshalOCategorieDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_categorie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "CategorieDocument")
+}
+
 func (ec *executionContext) _Document_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14035,6 +14183,38 @@ func (ec *executionContext) fieldContext_Document_demande(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DemandeIntervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_equipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipement(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_equipement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15105,6 +15285,102 @@ func (ec *executionContext) fieldContext_Equipement_emplacement(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Emplacement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Equipement_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Equipement_enfants(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_enfants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enfants(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Equipement) graphql.Marshaler {
+			return ec.marshalOEquipement2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_enfants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Equipement_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21221,6 +21497,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteEmplacement(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteEmplacement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadDocumentEquipement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadDocumentEquipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadDocumentEquipement(ctx, fc.Args["equipementId"].(int), fc.Args["file"].(graphql.Upload), fc.Args["categorie"].(document.Categorie))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.Document
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Document
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadDocumentEquipement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadDocumentEquipement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35146,7 +35484,7 @@ func (ec *executionContext) unmarshalInputCreateEquipementInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "code", "categorie", "marque", "modele", "numeroSerie", "localisation", "statut", "criticite", "dateInstallation", "description", "clientID", "checklistModeleID", "emplacementID"}
+	fieldsInOrder := [...]string{"nom", "code", "categorie", "marque", "modele", "numeroSerie", "localisation", "statut", "criticite", "dateInstallation", "description", "clientID", "checklistModeleID", "emplacementID", "parentID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35251,6 +35589,13 @@ func (ec *executionContext) unmarshalInputCreateEquipementInput(ctx context.Cont
 				return it, err
 			}
 			it.EmplacementID = data
+		case "parentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
 		}
 	}
 	return it, nil
@@ -37037,7 +37382,7 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameEqualFold", "filenameContainsFold", "path", "pathNEQ", "pathIn", "pathNotIn", "pathGT", "pathGTE", "pathLT", "pathLTE", "pathContains", "pathHasPrefix", "pathHasSuffix", "pathEqualFold", "pathContainsFold", "mimeType", "mimeTypeNEQ", "mimeTypeIn", "mimeTypeNotIn", "mimeTypeGT", "mimeTypeGTE", "mimeTypeLT", "mimeTypeLTE", "mimeTypeContains", "mimeTypeHasPrefix", "mimeTypeHasSuffix", "mimeTypeEqualFold", "mimeTypeContainsFold", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "sha256", "sha256NEQ", "sha256In", "sha256NotIn", "sha256GT", "sha256GTE", "sha256LT", "sha256LTE", "sha256Contains", "sha256HasPrefix", "sha256HasSuffix", "sha256EqualFold", "sha256ContainsFold", "dateUpload", "dateUploadNEQ", "dateUploadIn", "dateUploadNotIn", "dateUploadGT", "dateUploadGTE", "dateUploadLT", "dateUploadLTE", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "uploadedByID", "uploadedByIDNEQ", "uploadedByIDIn", "uploadedByIDNotIn", "uploadedByIDIsNil", "uploadedByIDNotNil", "demandeID", "demandeIDNEQ", "demandeIDIn", "demandeIDNotIn", "demandeIDIsNil", "demandeIDNotNil", "hasIntervention", "hasInterventionWith", "hasUploadedBy", "hasUploadedByWith", "hasDemande", "hasDemandeWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameEqualFold", "filenameContainsFold", "path", "pathNEQ", "pathIn", "pathNotIn", "pathGT", "pathGTE", "pathLT", "pathLTE", "pathContains", "pathHasPrefix", "pathHasSuffix", "pathEqualFold", "pathContainsFold", "mimeType", "mimeTypeNEQ", "mimeTypeIn", "mimeTypeNotIn", "mimeTypeGT", "mimeTypeGTE", "mimeTypeLT", "mimeTypeLTE", "mimeTypeContains", "mimeTypeHasPrefix", "mimeTypeHasSuffix", "mimeTypeEqualFold", "mimeTypeContainsFold", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "sha256", "sha256NEQ", "sha256In", "sha256NotIn", "sha256GT", "sha256GTE", "sha256LT", "sha256LTE", "sha256Contains", "sha256HasPrefix", "sha256HasSuffix", "sha256EqualFold", "sha256ContainsFold", "dateUpload", "dateUploadNEQ", "dateUploadIn", "dateUploadNotIn", "dateUploadGT", "dateUploadGTE", "dateUploadLT", "dateUploadLTE", "interventionID", "interventionIDNEQ", "interventionIDIn", "interventionIDNotIn", "interventionIDIsNil", "interventionIDNotNil", "uploadedByID", "uploadedByIDNEQ", "uploadedByIDIn", "uploadedByIDNotIn", "uploadedByIDIsNil", "uploadedByIDNotNil", "demandeID", "demandeIDNEQ", "demandeIDIn", "demandeIDNotIn", "demandeIDIsNil", "demandeIDNotNil", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieIsNil", "categorieNotNil", "hasIntervention", "hasInterventionWith", "hasUploadedBy", "hasUploadedByWith", "hasDemande", "hasDemandeWith", "hasEquipement", "hasEquipementWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37835,6 +38180,90 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DemandeIDNotNil = data
+		case "equipementID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementID = data
+		case "equipementIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNEQ = data
+		case "equipementIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDIn = data
+		case "equipementIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNotIn = data
+		case "equipementIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDIsNil = data
+		case "equipementIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNotNil = data
+		case "categorie":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorie"))
+			data, err := ec.unmarshalOCategorieDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Categorie = data
+		case "categorieNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorieNEQ"))
+			data, err := ec.unmarshalOCategorieDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategorieNEQ = data
+		case "categorieIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorieIn"))
+			data, err := ec.unmarshalOCategorieDocument2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorieᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategorieIn = data
+		case "categorieNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorieNotIn"))
+			data, err := ec.unmarshalOCategorieDocument2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorieᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategorieNotIn = data
+		case "categorieIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorieIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategorieIsNil = data
+		case "categorieNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorieNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategorieNotNil = data
 		case "hasIntervention":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIntervention"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -37877,6 +38306,20 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasDemandeWith = data
+		case "hasEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipement = data
+		case "hasEquipementWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipementWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipementWith = data
 		}
 	}
 	return it, nil
@@ -38557,7 +39000,7 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasArrets", "hasArretsWith", "hasChecklistModele", "hasChecklistModeleWith", "hasEmplacement", "hasEmplacementWith", "sousEmplacement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasArrets", "hasArretsWith", "hasChecklistModele", "hasChecklistModeleWith", "hasEmplacement", "hasEmplacementWith", "hasParent", "hasParentWith", "hasEnfants", "hasEnfantsWith", "hasDocuments", "hasDocumentsWith", "sousEmplacement", "sousEquipement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39831,6 +40274,48 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasEmplacementWith = data
+		case "hasParent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasParent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasParent = data
+		case "hasParentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasParentWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasParentWith = data
+		case "hasEnfants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnfants"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEnfants = data
+		case "hasEnfantsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnfantsWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEnfantsWith = data
+		case "hasDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDocuments"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDocuments = data
+		case "hasDocumentsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDocumentsWith"))
+			data, err := ec.unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDocumentsWith = data
 		case "sousEmplacement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sousEmplacement"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -39838,6 +40323,15 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			if err = ec.Resolvers.EquipementWhereInput().SousEmplacement(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "sousEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sousEquipement"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.EquipementWhereInput().SousEquipement(ctx, &it, data); err != nil {
 				return it, err
 			}
 		}
@@ -41273,7 +41767,7 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "arretEquipement", "arretEquipementNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasChecklist", "hasChecklistWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search", "sousEmplacement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "statut", "statutNEQ", "statutIn", "statutNotIn", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "urgence", "urgenceNEQ", "dateCreation", "dateCreationNEQ", "dateCreationIn", "dateCreationNotIn", "dateCreationGT", "dateCreationGTE", "dateCreationLT", "dateCreationLTE", "datePrevue", "datePrevueNEQ", "datePrevueIn", "datePrevueNotIn", "datePrevueGT", "datePrevueGTE", "datePrevueLT", "datePrevueLTE", "datePrevueIsNil", "datePrevueNotNil", "dateLimite", "dateLimiteNEQ", "dateLimiteIn", "dateLimiteNotIn", "dateLimiteGT", "dateLimiteGTE", "dateLimiteLT", "dateLimiteLTE", "dateLimiteIsNil", "dateLimiteNotNil", "dateAffectation", "dateAffectationNEQ", "dateAffectationIn", "dateAffectationNotIn", "dateAffectationGT", "dateAffectationGTE", "dateAffectationLT", "dateAffectationLTE", "dateAffectationIsNil", "dateAffectationNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "dateFin", "dateFinNEQ", "dateFinIn", "dateFinNotIn", "dateFinGT", "dateFinGTE", "dateFinLT", "dateFinLTE", "dateFinIsNil", "dateFinNotNil", "dateCloture", "dateClotureNEQ", "dateClotureIn", "dateClotureNotIn", "dateClotureGT", "dateClotureGTE", "dateClotureLT", "dateClotureLTE", "dateClotureIsNil", "dateClotureNotNil", "dateArchivage", "dateArchivageNEQ", "dateArchivageIn", "dateArchivageNotIn", "dateArchivageGT", "dateArchivageGTE", "dateArchivageLT", "dateArchivageLTE", "dateArchivageIsNil", "dateArchivageNotNil", "dateEcheance", "dateEcheanceNEQ", "dateEcheanceIn", "dateEcheanceNotIn", "dateEcheanceGT", "dateEcheanceGTE", "dateEcheanceLT", "dateEcheanceLTE", "dateEcheanceIsNil", "dateEcheanceNotNil", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "rapport", "rapportNEQ", "rapportIn", "rapportNotIn", "rapportGT", "rapportGTE", "rapportLT", "rapportLTE", "rapportContains", "rapportHasPrefix", "rapportHasSuffix", "rapportIsNil", "rapportNotNil", "rapportEqualFold", "rapportContainsFold", "satisfactionClient", "satisfactionClientNEQ", "satisfactionClientIn", "satisfactionClientNotIn", "satisfactionClientGT", "satisfactionClientGTE", "satisfactionClientLT", "satisfactionClientLTE", "satisfactionClientIsNil", "satisfactionClientNotNil", "validationClient", "validationClientNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "equipementIDIsNil", "equipementIDNotNil", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "contratID", "contratIDNEQ", "contratIDIn", "contratIDNotIn", "contratIDIsNil", "contratIDNotNil", "planningID", "planningIDNEQ", "planningIDIn", "planningIDNotIn", "planningIDIsNil", "planningIDNotNil", "demandeurID", "demandeurIDNEQ", "demandeurIDIn", "demandeurIDNotIn", "demandeurIDIsNil", "demandeurIDNotNil", "dateLimiteManuelle", "dateLimiteManuelleNEQ", "commentaireClient", "commentaireClientNEQ", "commentaireClientIn", "commentaireClientNotIn", "commentaireClientGT", "commentaireClientGTE", "commentaireClientLT", "commentaireClientLTE", "commentaireClientContains", "commentaireClientHasPrefix", "commentaireClientHasSuffix", "commentaireClientIsNil", "commentaireClientNotNil", "commentaireClientEqualFold", "commentaireClientContainsFold", "dateValidationClient", "dateValidationClientNEQ", "dateValidationClientIn", "dateValidationClientNotIn", "dateValidationClientGT", "dateValidationClientGTE", "dateValidationClientLT", "dateValidationClientLTE", "dateValidationClientIsNil", "dateValidationClientNotNil", "competenceRequiseID", "competenceRequiseIDNEQ", "competenceRequiseIDIn", "competenceRequiseIDNotIn", "competenceRequiseIDIsNil", "competenceRequiseIDNotNil", "niveauRequis", "niveauRequisNEQ", "niveauRequisIn", "niveauRequisNotIn", "niveauRequisIsNil", "niveauRequisNotNil", "arretEquipement", "arretEquipementNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasClient", "hasClientWith", "hasContrat", "hasContratWith", "hasPlanning", "hasPlanningWith", "hasDemandeur", "hasDemandeurWith", "hasDocuments", "hasDocumentsWith", "hasHistorique", "hasHistoriqueWith", "hasNotifications", "hasNotificationsWith", "hasPieces", "hasPiecesWith", "hasCompetenceRequise", "hasCompetenceRequiseWith", "hasTempsPasses", "hasTempsPassesWith", "hasCommentaires", "hasCommentairesWith", "hasDemande", "hasDemandeWith", "hasChecklistModele", "hasChecklistModeleWith", "hasChecklist", "hasChecklistWith", "hasUtilisations", "hasUtilisationsWith", "enRetard", "search", "sousEmplacement", "sousEquipement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -43440,6 +43934,15 @@ func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Con
 				return it, err
 			}
 			if err = ec.Resolvers.InterventionWhereInput().SousEmplacement(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "sousEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sousEquipement"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.InterventionWhereInput().SousEquipement(ctx, &it, data); err != nil {
 				return it, err
 			}
 		}
@@ -46265,7 +46768,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "flottant", "flottantNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "flottant", "flottantNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement", "sousEquipement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47210,6 +47713,15 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			if err = ec.Resolvers.PlanningWhereInput().SousEmplacement(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "sousEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sousEquipement"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.PlanningWhereInput().SousEquipement(ctx, &it, data); err != nil {
 				return it, err
 			}
 		}
@@ -52271,7 +52783,7 @@ func (ec *executionContext) unmarshalInputUpdateEquipementInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nom", "code", "categorie", "clearCategorie", "marque", "clearMarque", "modele", "clearModele", "numeroSerie", "clearNumeroSerie", "localisation", "clearLocalisation", "statut", "criticite", "dateInstallation", "clearDateInstallation", "description", "clearDescription", "clientID", "clearClient", "checklistModeleID", "clearChecklistModele", "emplacementID", "clearEmplacement"}
+	fieldsInOrder := [...]string{"nom", "code", "categorie", "clearCategorie", "marque", "clearMarque", "modele", "clearModele", "numeroSerie", "clearNumeroSerie", "localisation", "clearLocalisation", "statut", "criticite", "dateInstallation", "clearDateInstallation", "description", "clearDescription", "clientID", "clearClient", "checklistModeleID", "clearChecklistModele", "emplacementID", "clearEmplacement", "parentID", "clearParent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52446,6 +52958,20 @@ func (ec *executionContext) unmarshalInputUpdateEquipementInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearEmplacement = data
+		case "parentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "clearParent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParent"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearParent = data
 		}
 	}
 	return it, nil
@@ -55656,6 +56182,16 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "equipementID":
+			out.Values[i] = ec._Document_equipementID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "categorie":
+			out.Values[i] = ec._Document_categorie(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "intervention":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -55673,6 +56209,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_demande(ctx, field, obj)
+				})
+		case "equipement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_equipement(ctx, field, obj)
 				})
 		case "url":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -55997,6 +56539,24 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Equipement_emplacement(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_parent(ctx, field, obj)
+				})
+		case "enfants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_enfants(ctx, field, obj)
+				})
+		case "documents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_documents(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -57394,6 +57954,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteEmplacement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteEmplacement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadDocumentEquipement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadDocumentEquipement(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -60442,6 +61009,16 @@ func (ec *executionContext) marshalNCandidatIntervention2ᚖgithubᚗcomᚋmifma
 	return ec._CandidatIntervention(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCategorieDocument2githubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx context.Context, v any) (document.Categorie, error) {
+	var res document.Categorie
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCategorieDocument2githubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx context.Context, sel ast.SelectionSet, v document.Categorie) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNChecklistModele2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐChecklistModele(ctx context.Context, sel ast.SelectionSet, v *ent.ChecklistModele) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChecklistModele!")
@@ -62301,6 +62878,58 @@ func (ec *executionContext) unmarshalOCanal2ᚖgithubᚗcomᚋmifmarocᚋerpᚋi
 }
 
 func (ec *executionContext) marshalOCanal2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐCanal(ctx context.Context, sel ast.SelectionSet, v *domain.Canal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCategorieDocument2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorieᚄ(ctx context.Context, v any) ([]document.Categorie, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]document.Categorie, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCategorieDocument2githubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCategorieDocument2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorieᚄ(ctx context.Context, sel ast.SelectionSet, v []document.Categorie) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategorieDocument2githubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCategorieDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx context.Context, v any) (*document.Categorie, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(document.Categorie)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCategorieDocument2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋdocumentᚐCategorie(ctx context.Context, sel ast.SelectionSet, v *document.Categorie) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

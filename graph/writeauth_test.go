@@ -3,11 +3,13 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/account"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -63,6 +65,10 @@ func TestServicesAuthorizeWrites(t *testing.T) {
 			return err
 		}, domain.CodeForbidden},
 		{"ClientDeletesEmplacement", func() error { return d.Emplacements.Delete(client, 1) }, domain.CodeForbidden},
+		{"ClientAddsEquipementFile", func() error {
+			_, err := d.Documents.SaveEquipement(client, e.eq.ID, "MANUEL", document.Upload{Filename: "notice.pdf", Content: strings.NewReader("%PDF-1.7\n")})
+			return err
+		}, domain.CodeForbidden},
 		{"TechnicianAssigns", func() error {
 			_, err := d.Interventions.Assign(tech, iv.ID, e.tech.ID, nil, false)
 			return err

@@ -3,6 +3,9 @@
 package document
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -37,12 +40,18 @@ const (
 	FieldUploadedByID = "uploaded_by_id"
 	// FieldDemandeID holds the string denoting the demande_id field in the database.
 	FieldDemandeID = "demande_id"
+	// FieldEquipementID holds the string denoting the equipement_id field in the database.
+	FieldEquipementID = "equipement_id"
+	// FieldCategorie holds the string denoting the categorie field in the database.
+	FieldCategorie = "categorie"
 	// EdgeIntervention holds the string denoting the intervention edge name in mutations.
 	EdgeIntervention = "intervention"
 	// EdgeUploadedBy holds the string denoting the uploaded_by edge name in mutations.
 	EdgeUploadedBy = "uploaded_by"
 	// EdgeDemande holds the string denoting the demande edge name in mutations.
 	EdgeDemande = "demande"
+	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
+	EdgeEquipement = "equipement"
 	// Table holds the table name of the document in the database.
 	Table = "documents"
 	// InterventionTable is the table that holds the intervention relation/edge.
@@ -66,6 +75,13 @@ const (
 	DemandeInverseTable = "demande_interventions"
 	// DemandeColumn is the table column denoting the demande relation/edge.
 	DemandeColumn = "demande_id"
+	// EquipementTable is the table that holds the equipement relation/edge.
+	EquipementTable = "documents"
+	// EquipementInverseTable is the table name for the Equipement entity.
+	// It exists in this package in order to avoid circular dependency with the "equipement" package.
+	EquipementInverseTable = "equipements"
+	// EquipementColumn is the table column denoting the equipement relation/edge.
+	EquipementColumn = "equipement_id"
 )
 
 // Columns holds all SQL columns for document fields.
@@ -82,6 +98,8 @@ var Columns = []string{
 	FieldInterventionID,
 	FieldUploadedByID,
 	FieldDemandeID,
+	FieldEquipementID,
+	FieldCategorie,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -121,6 +139,31 @@ var (
 	// DefaultDateUpload holds the default value on creation for the "date_upload" field.
 	DefaultDateUpload func() time.Time
 )
+
+// Categorie defines the type for the "categorie" enum field.
+type Categorie string
+
+// Categorie values.
+const (
+	CategorieMANUEL     Categorie = "MANUEL"
+	CategoriePHOTO      Categorie = "PHOTO"
+	CategorieCERTIFICAT Categorie = "CERTIFICAT"
+	CategorieAUTRE      Categorie = "AUTRE"
+)
+
+func (c Categorie) String() string {
+	return string(c)
+}
+
+// CategorieValidator is a validator for the "categorie" field enum values. It is called by the builders before save.
+func CategorieValidator(c Categorie) error {
+	switch c {
+	case CategorieMANUEL, CategoriePHOTO, CategorieCERTIFICAT, CategorieAUTRE:
+		return nil
+	default:
+		return fmt.Errorf("document: invalid enum value for categorie field: %q", c)
+	}
+}
 
 // OrderOption defines the ordering options for the Document queries.
 type OrderOption func(*sql.Selector)
@@ -185,6 +228,16 @@ func ByDemandeID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDemandeID, opts...).ToFunc()
 }
 
+// ByEquipementID orders the results by the equipement_id field.
+func ByEquipementID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEquipementID, opts...).ToFunc()
+}
+
+// ByCategorie orders the results by the categorie field.
+func ByCategorie(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCategorie, opts...).ToFunc()
+}
+
 // ByInterventionField orders the results by intervention field.
 func ByInterventionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -203,6 +256,13 @@ func ByUploadedByField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByDemandeField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newDemandeStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByEquipementField orders the results by equipement field.
+func ByEquipementField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEquipementStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newInterventionStep() *sqlgraph.Step {
@@ -225,4 +285,29 @@ func newDemandeStep() *sqlgraph.Step {
 		sqlgraph.To(DemandeInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, DemandeTable, DemandeColumn),
 	)
+}
+func newEquipementStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EquipementInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, EquipementTable, EquipementColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Categorie) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Categorie) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Categorie(str)
+	if err := CategorieValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Categorie", str)
+	}
+	return nil
 }

@@ -112,6 +112,11 @@ func DemandeID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldDemandeID, v))
 }
 
+// EquipementID applies equality check predicate on the "equipement_id" field. It's identical to EquipementIDEQ.
+func EquipementID(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldEquipementID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldCreatedAt, v))
@@ -622,6 +627,66 @@ func DemandeIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldDemandeID))
 }
 
+// EquipementIDEQ applies the EQ predicate on the "equipement_id" field.
+func EquipementIDEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldEquipementID, v))
+}
+
+// EquipementIDNEQ applies the NEQ predicate on the "equipement_id" field.
+func EquipementIDNEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldEquipementID, v))
+}
+
+// EquipementIDIn applies the In predicate on the "equipement_id" field.
+func EquipementIDIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldEquipementID, vs...))
+}
+
+// EquipementIDNotIn applies the NotIn predicate on the "equipement_id" field.
+func EquipementIDNotIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldEquipementID, vs...))
+}
+
+// EquipementIDIsNil applies the IsNil predicate on the "equipement_id" field.
+func EquipementIDIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldEquipementID))
+}
+
+// EquipementIDNotNil applies the NotNil predicate on the "equipement_id" field.
+func EquipementIDNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldEquipementID))
+}
+
+// CategorieEQ applies the EQ predicate on the "categorie" field.
+func CategorieEQ(v Categorie) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldCategorie, v))
+}
+
+// CategorieNEQ applies the NEQ predicate on the "categorie" field.
+func CategorieNEQ(v Categorie) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldCategorie, v))
+}
+
+// CategorieIn applies the In predicate on the "categorie" field.
+func CategorieIn(vs ...Categorie) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldCategorie, vs...))
+}
+
+// CategorieNotIn applies the NotIn predicate on the "categorie" field.
+func CategorieNotIn(vs ...Categorie) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldCategorie, vs...))
+}
+
+// CategorieIsNil applies the IsNil predicate on the "categorie" field.
+func CategorieIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldCategorie))
+}
+
+// CategorieNotNil applies the NotNil predicate on the "categorie" field.
+func CategorieNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldCategorie))
+}
+
 // HasIntervention applies the HasEdge predicate on the "intervention" edge.
 func HasIntervention() predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
@@ -698,6 +763,34 @@ func HasDemandeWith(preds ...predicate.DemandeIntervention) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newDemandeStep()
 		preds := visibility.Neighbors(s, "DemandeIntervention", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEquipement applies the HasEdge predicate on the "equipement" edge.
+func HasEquipement() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEquipementStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, EquipementTable, EquipementColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEquipementWith applies the HasEdge predicate on the "equipement" edge with a given conditions (other predicates).
+func HasEquipementWith(preds ...predicate.Equipement) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newEquipementStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -54,6 +54,8 @@ const (
 	FieldChecklistModeleID = "checklist_modele_id"
 	// FieldEmplacementID holds the string denoting the emplacement_id field in the database.
 	FieldEmplacementID = "emplacement_id"
+	// FieldParentID holds the string denoting the parent_id field in the database.
+	FieldParentID = "parent_id"
 	// EdgeClient holds the string denoting the client edge name in mutations.
 	EdgeClient = "client"
 	// EdgeInterventions holds the string denoting the interventions edge name in mutations.
@@ -68,6 +70,12 @@ const (
 	EdgeChecklistModele = "checklist_modele"
 	// EdgeEmplacement holds the string denoting the emplacement edge name in mutations.
 	EdgeEmplacement = "emplacement"
+	// EdgeParent holds the string denoting the parent edge name in mutations.
+	EdgeParent = "parent"
+	// EdgeEnfants holds the string denoting the enfants edge name in mutations.
+	EdgeEnfants = "enfants"
+	// EdgeDocuments holds the string denoting the documents edge name in mutations.
+	EdgeDocuments = "documents"
 	// Table holds the table name of the equipement in the database.
 	Table = "equipements"
 	// ClientTable is the table that holds the client relation/edge.
@@ -117,6 +125,21 @@ const (
 	EmplacementInverseTable = "emplacements"
 	// EmplacementColumn is the table column denoting the emplacement relation/edge.
 	EmplacementColumn = "emplacement_id"
+	// ParentTable is the table that holds the parent relation/edge.
+	ParentTable = "equipements"
+	// ParentColumn is the table column denoting the parent relation/edge.
+	ParentColumn = "parent_id"
+	// EnfantsTable is the table that holds the enfants relation/edge.
+	EnfantsTable = "equipements"
+	// EnfantsColumn is the table column denoting the enfants relation/edge.
+	EnfantsColumn = "parent_id"
+	// DocumentsTable is the table that holds the documents relation/edge.
+	DocumentsTable = "documents"
+	// DocumentsInverseTable is the table name for the Document entity.
+	// It exists in this package in order to avoid circular dependency with the "document" package.
+	DocumentsInverseTable = "documents"
+	// DocumentsColumn is the table column denoting the documents relation/edge.
+	DocumentsColumn = "equipement_id"
 )
 
 // Columns holds all SQL columns for equipement fields.
@@ -140,6 +163,7 @@ var Columns = []string{
 	FieldCriticiteRang,
 	FieldChecklistModeleID,
 	FieldEmplacementID,
+	FieldParentID,
 }
 
 var (
@@ -314,6 +338,11 @@ func ByEmplacementID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmplacementID, opts...).ToFunc()
 }
 
+// ByParentID orders the results by the parent_id field.
+func ByParentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldParentID, opts...).ToFunc()
+}
+
 // ByClientField orders the results by client field.
 func ByClientField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -390,6 +419,41 @@ func ByEmplacementField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEmplacementStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByParentField orders the results by parent field.
+func ByParentField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newParentStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByEnfantsCount orders the results by enfants count.
+func ByEnfantsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newEnfantsStep(), opts...)
+	}
+}
+
+// ByEnfants orders the results by enfants terms.
+func ByEnfants(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEnfantsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDocumentsCount orders the results by documents count.
+func ByDocumentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDocumentsStep(), opts...)
+	}
+}
+
+// ByDocuments orders the results by documents terms.
+func ByDocuments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDocumentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -437,6 +501,27 @@ func newEmplacementStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EmplacementInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, EmplacementTable, EmplacementColumn),
+	)
+}
+func newParentStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, ParentTable, ParentColumn),
+	)
+}
+func newEnfantsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, EnfantsTable, EnfantsColumn),
+	)
+}
+func newDocumentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DocumentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
 	)
 }
 

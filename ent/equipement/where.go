@@ -138,6 +138,11 @@ func EmplacementID(v int) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldEmplacementID, v))
 }
 
+// ParentID applies equality check predicate on the "parent_id" field. It's identical to ParentIDEQ.
+func ParentID(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldParentID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Equipement {
 	return predicate.Equipement(sql.FieldEQ(FieldCreatedAt, v))
@@ -1078,6 +1083,36 @@ func EmplacementIDNotNil() predicate.Equipement {
 	return predicate.Equipement(sql.FieldNotNull(FieldEmplacementID))
 }
 
+// ParentIDEQ applies the EQ predicate on the "parent_id" field.
+func ParentIDEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldEQ(FieldParentID, v))
+}
+
+// ParentIDNEQ applies the NEQ predicate on the "parent_id" field.
+func ParentIDNEQ(v int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNEQ(FieldParentID, v))
+}
+
+// ParentIDIn applies the In predicate on the "parent_id" field.
+func ParentIDIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldIn(FieldParentID, vs...))
+}
+
+// ParentIDNotIn applies the NotIn predicate on the "parent_id" field.
+func ParentIDNotIn(vs ...int) predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotIn(FieldParentID, vs...))
+}
+
+// ParentIDIsNil applies the IsNil predicate on the "parent_id" field.
+func ParentIDIsNil() predicate.Equipement {
+	return predicate.Equipement(sql.FieldIsNull(FieldParentID))
+}
+
+// ParentIDNotNil applies the NotNil predicate on the "parent_id" field.
+func ParentIDNotNil() predicate.Equipement {
+	return predicate.Equipement(sql.FieldNotNull(FieldParentID))
+}
+
 // HasClient applies the HasEdge predicate on the "client" edge.
 func HasClient() predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
@@ -1266,6 +1301,90 @@ func HasEmplacementWith(preds ...predicate.Emplacement) predicate.Equipement {
 	return predicate.Equipement(func(s *sql.Selector) {
 		step := newEmplacementStep()
 		preds := visibility.Neighbors(s, "Emplacement", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasParent applies the HasEdge predicate on the "parent" edge.
+func HasParent() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newParentStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ParentTable, ParentColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasParentWith applies the HasEdge predicate on the "parent" edge with a given conditions (other predicates).
+func HasParentWith(preds ...predicate.Equipement) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newParentStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEnfants applies the HasEdge predicate on the "enfants" edge.
+func HasEnfants() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Equipement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEnfantsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, EnfantsTable, EnfantsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEnfantsWith applies the HasEdge predicate on the "enfants" edge with a given conditions (other predicates).
+func HasEnfantsWith(preds ...predicate.Equipement) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newEnfantsStep()
+		preds := visibility.Neighbors(s, "Equipement", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDocuments applies the HasEdge predicate on the "documents" edge.
+func HasDocuments() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Document"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newDocumentsStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDocumentsWith applies the HasEdge predicate on the "documents" edge with a given conditions (other predicates).
+func HasDocumentsWith(preds ...predicate.Document) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newDocumentsStep()
+		preds := visibility.Neighbors(s, "Document", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

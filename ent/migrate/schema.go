@@ -327,7 +327,9 @@ var (
 		{Name: "size", Type: field.TypeInt64},
 		{Name: "sha256", Type: field.TypeString, Size: 64},
 		{Name: "date_upload", Type: field.TypeTime},
+		{Name: "categorie", Type: field.TypeEnum, Nullable: true, Enums: []string{"MANUEL", "PHOTO", "CERTIFICAT", "AUTRE"}},
 		{Name: "demande_id", Type: field.TypeInt, Nullable: true},
+		{Name: "equipement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "intervention_id", Type: field.TypeInt, Nullable: true},
 		{Name: "uploaded_by_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -339,19 +341,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "documents_demande_interventions_documents",
-				Columns:    []*schema.Column{DocumentsColumns[9]},
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{DemandeInterventionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
+				Symbol:     "documents_equipements_documents",
+				Columns:    []*schema.Column{DocumentsColumns[11]},
+				RefColumns: []*schema.Column{EquipementsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "documents_interventions_documents",
-				Columns:    []*schema.Column{DocumentsColumns[10]},
+				Columns:    []*schema.Column{DocumentsColumns[12]},
 				RefColumns: []*schema.Column{InterventionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_users_documents",
-				Columns:    []*schema.Column{DocumentsColumns[11]},
+				Columns:    []*schema.Column{DocumentsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -365,17 +373,22 @@ var (
 			{
 				Name:    "document_intervention_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[10]},
+				Columns: []*schema.Column{DocumentsColumns[12]},
 			},
 			{
 				Name:    "document_uploaded_by_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[11]},
+				Columns: []*schema.Column{DocumentsColumns[13]},
 			},
 			{
 				Name:    "document_demande_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[9]},
+				Columns: []*schema.Column{DocumentsColumns[10]},
+			},
+			{
+				Name:    "document_equipement_id",
+				Unique:  false,
+				Columns: []*schema.Column{DocumentsColumns[11]},
 			},
 		},
 	}
@@ -441,6 +454,7 @@ var (
 		{Name: "criticite_rang", Type: field.TypeInt, Default: 0},
 		{Name: "emplacement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
+		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 		{Name: "client_id", Type: field.TypeInt, Nullable: true},
 	}
 	// EquipementsTable holds the schema information for the "equipements" table.
@@ -462,8 +476,14 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "equipements_societes_equipements",
+				Symbol:     "equipements_equipements_enfants",
 				Columns:    []*schema.Column{EquipementsColumns[18]},
+				RefColumns: []*schema.Column{EquipementsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "equipements_societes_equipements",
+				Columns:    []*schema.Column{EquipementsColumns[19]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -512,7 +532,7 @@ var (
 			{
 				Name:    "equipement_client_id",
 				Unique:  false,
-				Columns: []*schema.Column{EquipementsColumns[18]},
+				Columns: []*schema.Column{EquipementsColumns[19]},
 			},
 			{
 				Name:    "equipement_nom",
@@ -523,6 +543,11 @@ var (
 				Name:    "equipement_emplacement_id",
 				Unique:  false,
 				Columns: []*schema.Column{EquipementsColumns[16]},
+			},
+			{
+				Name:    "equipement_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{EquipementsColumns[18]},
 			},
 		},
 	}
@@ -1672,13 +1697,14 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	DocumentsTable.ForeignKeys[0].RefTable = DemandeInterventionsTable
-	DocumentsTable.ForeignKeys[1].RefTable = InterventionsTable
-	DocumentsTable.ForeignKeys[2].RefTable = UsersTable
+	DocumentsTable.ForeignKeys[1].RefTable = EquipementsTable
+	DocumentsTable.ForeignKeys[2].RefTable = InterventionsTable
+	DocumentsTable.ForeignKeys[3].RefTable = UsersTable
 	DocumentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
 	DocumentsTable.Annotation.Checks = map[string]string{
-		"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL",
+		"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL OR equipement_id IS NOT NULL",
 	}
 	EmplacementsTable.ForeignKeys[0].RefTable = EmplacementsTable
 	EmplacementsTable.Annotation = &entsql.Annotation{
@@ -1686,7 +1712,8 @@ func init() {
 	}
 	EquipementsTable.ForeignKeys[0].RefTable = EmplacementsTable
 	EquipementsTable.ForeignKeys[1].RefTable = ChecklistModelesTable
-	EquipementsTable.ForeignKeys[2].RefTable = SocietesTable
+	EquipementsTable.ForeignKeys[2].RefTable = EquipementsTable
+	EquipementsTable.ForeignKeys[3].RefTable = SocietesTable
 	EquipementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}

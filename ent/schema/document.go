@@ -13,7 +13,8 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
-// Document is a file attached to an intervention, or a photo attached to a work request. A
+// Document is a file attached to an intervention, a photo attached to a work request, or a
+// manual, photo or certificate of an equipement (equipement_id, categorie). A
 // request's photos stay attached to it when its approval opens an intervention, which then
 // holds them too (both ids set); otherwise exactly one is set. The file lives under the
 // upload root with a random server name (path); filename is the original name, sanitized,
@@ -54,6 +55,17 @@ func (Document) Fields() []ent.Field {
 			Nillable().
 			Immutable().
 			Comment("the work request the photo was attached to"),
+		field.Int("equipement_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("the equipment the file documents (a manual, a photo, a certificate)"),
+		field.Enum("categorie").
+			Values("MANUEL", "PHOTO", "CERTIFICAT", "AUTRE").
+			Optional().
+			Nillable().
+			Comment("what a file of an equipement is: MANUEL, PHOTO, CERTIFICAT or AUTRE; unset for the others").
+			Annotations(entgql.Type("CategorieDocument")),
 	}
 }
 
@@ -63,20 +75,21 @@ func (Document) Edges() []ent.Edge {
 		edge.From("intervention", Intervention.Type).Ref("documents").Field("intervention_id").Unique(),
 		edge.From("uploaded_by", User.Type).Ref("documents").Field("uploaded_by_id").Unique(),
 		edge.From("demande", DemandeIntervention.Type).Ref("documents").Field("demande_id").Unique().Immutable(),
+		edge.From("equipement", Equipement.Type).Ref("documents").Field("equipement_id").Unique().Immutable(),
 	}
 }
 
 // Indexes of the Document.
 func (Document) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("intervention_id"), index.Fields("uploaded_by_id"), index.Fields("demande_id")}
+	return []ent.Index{index.Fields("intervention_id"), index.Fields("uploaded_by_id"), index.Fields("demande_id"), index.Fields("equipement_id")}
 }
 
 // Annotations of the Document: a file belongs to an intervention, a request, or both (the
-// photos of an approved request), never to nothing.
+// photos of an approved request), or to an equipement, never to nothing.
 func (Document) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entsql.Checks(map[string]string{
-			"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL",
+			"document_rattache": "intervention_id IS NOT NULL OR demande_id IS NOT NULL OR equipement_id IS NOT NULL",
 		}),
 	}
 }

@@ -76,6 +76,11 @@ func (Equipement) Fields() []ent.Field {
 			Nillable().
 			Comment("the place it sits in (the free-text localisation stays for what the tree does not say)").
 			Annotations(hiddenKey),
+		field.Int("parent_id").
+			Optional().
+			Nillable().
+			Comment("the equipment it is part of (a line holds its machines, a machine its motor); set through parentID").
+			Annotations(hiddenKey),
 	}
 }
 
@@ -99,6 +104,15 @@ func (Equipement) Edges() []ent.Edge {
 				shape.OrderBy("debut", "id")),
 		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
 		edge.From("emplacement", Emplacement.Type).Ref("equipements").Field("emplacement_id").Unique(),
+		// A part is attached to its whole by setting its parent (parentID, internal/equipement
+		// refuses cycles).
+		edge.To("enfants", Equipement.Type).
+			Annotations(serverSet, shape.OrderBy("id")).
+			From("parent").
+			Field("parent_id").
+			Unique(),
+		// Its manuals, photos and certificates (internal/document writes them).
+		edge.To("documents", Document.Type).Annotations(serverSet, shape.OrderBy("id")),
 	}
 }
 
@@ -109,6 +123,7 @@ func (Equipement) Indexes() []ent.Index {
 		index.Fields("client_id"),
 		index.Fields("nom"),
 		index.Fields("emplacement_id"),
+		index.Fields("parent_id"),
 	}
 }
 

@@ -297,10 +297,15 @@ var rules = map[string]rule{
 		return historiqueintervention.HasInterventionWith(Interventions(v))
 	}),
 
-	// Documents: those of the interventions one sees, and the photos of the requests one
-	// sees (an approved request's photos belong to both).
+	// Documents: those of the interventions one sees, the photos of the requests one
+	// sees (an approved request's photos belong to both), and the files of the equipment
+	// one reads.
 	ent.TypeDocument: onSite(func(v *viewer.Viewer) predicate.Document {
-		return document.Or(document.HasInterventionWith(Interventions(v)), document.HasDemandeWith(Demandes(v)))
+		eq := document.HasEquipement()
+		if p := Equipements(v); p != nil {
+			eq = document.HasEquipementWith(p)
+		}
+		return document.Or(document.HasInterventionWith(Interventions(v)), document.HasDemandeWith(Demandes(v)), eq)
 	}),
 
 	// An intervention's checklist is part of its record (its report shows the answers):

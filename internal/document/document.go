@@ -1,5 +1,5 @@
-// Package document stores the files attached to interventions and the photos attached to
-// work requests. A file is checked by its content (pdf, png or jpeg only, png or jpeg for a
+// Package document stores the files attached to interventions and to equipment, and the
+// photos attached to work requests. A file is checked by its content (pdf, png or jpeg only, png or jpeg for a
 // photo, and the name's extension must agree), streamed to a
 // temporary file under the upload root while its size is bounded and its SHA-256 computed,
 // then its row is written and the file renamed into place, under a random name, in one
@@ -31,6 +31,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mifmaroc/erp/ent"
+	entdocument "github.com/mifmaroc/erp/ent/document"
+	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -90,6 +92,37 @@ func (s *Store) Save(ctx context.Context, interventionID int, f Upload) (*ent.Do
 	}
 	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
 		"intervention_id", interventionID, "size", doc.Size, "mime", doc.MimeType, "user_id", v.UserID)
+	return doc, nil
+}
+
+// SaveEquipement stores f, a PDF, PNG or JPEG file, for equipement equipementID, as a
+// categorie (MANUEL, PHOTO, CERTIFICAT, AUTRE): staff and technicians, who maintain the
+// equipment, may; a client reads his equipment's files but does not add to its record.
+// Whoever reads the equipement reads them (internal/access). Errors: NOT_FOUND (equipement
+// not visible), FORBIDDEN, BAD_USER_INPUT (type, lying extension, size); a full disk as for
+// Save.
+func (s *Store) SaveEquipement(ctx context.Context, equipementID int, categorie entdocument.Categorie, f Upload) (*ent.Document, error) {
+	if err := viewer.Require(ctx, "add documents to equipment", domain.RoleAdmin, domain.RoleResponsable, domain.RoleTechnicien); err != nil {
+		return nil, err
+	}
+	if err := entdocument.CategorieValidator(categorie); err != nil {
+		return nil, domain.Errorf(domain.CodeBadUserInput, "categorie: %v", err)
+	}
+	ok, err := s.Client.Equipement.Query().Where(equipement.ID(equipementID)).Exist(ctx)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("reading equipement %d: %w", equipementID, err)
+	case !ok:
+		return nil, domain.Errorf(domain.CodeNotFound, "equipement %d not found", equipementID)
+	}
+	doc, err := s.store(ctx, f, kinds, "PDF, PNG and JPEG files", func(c *ent.DocumentCreate) {
+		c.SetEquipementID(equipementID).SetCategorie(categorie)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Log.InfoContext(ctx, "document uploaded", "event", "document_uploaded", "document_id", doc.ID,
+		"equipement_id", equipementID, "size", doc.Size, "mime", doc.MimeType, "user_id", viewer.FromContext(ctx).UserID)
 	return doc, nil
 }
 

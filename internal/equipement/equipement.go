@@ -24,7 +24,8 @@ type Service struct {
 	Now    func() time.Time
 }
 
-// Create adds an equipement. A taken code is CONFLICT.
+// Create adds an equipement, as a part of in.ParentID when set. A taken code is CONFLICT; an
+// unknown place or parent is NOT_FOUND.
 func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*ent.Equipement, error) {
 	if err := viewer.Require(ctx, "create equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
 		return nil, err
@@ -33,6 +34,11 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
 		if err := placeOf(ctx, tx, in.EmplacementID, true); err != nil {
 			return err
+		}
+		if in.ParentID != nil {
+			if err := checkParent(ctx, tx, nil, *in.ParentID); err != nil {
+				return err
+			}
 		}
 		var err error
 		if e, err = tx.Equipement.Create().SetInput(in).Save(ctx); err != nil {
@@ -51,7 +57,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreateEquipementInput) (*en
 }
 
 // Update changes an equipement (NOT_FOUND, CONFLICT on a taken code, or on a change of client
-// while a contract of its client covers it). Retiring it (statut
+// while a contract of its client covers it). A new parent (parentID) that is the equipement
+// itself or one of its parts is BAD_USER_INPUT naming them; an unknown one NOT_FOUND.
+// Retiring it (statut
 // RETIRE) suspends its active plannings in the same transaction: a retired machine gets no
 // more preventive work.
 func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInput) (*ent.Equipement, error) {
@@ -70,6 +78,11 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateEquipementInp
 			return domain.Errorf(domain.CodeNotFound, "equipement %d not found", id)
 		} else if err != nil {
 			return err
+		}
+		if in.ParentID != nil {
+			if err := checkParent(ctx, tx, e, *in.ParentID); err != nil {
+				return err
+			}
 		}
 		before := e.Statut
 		out, err = tx.Equipement.UpdateOneID(id).SetInput(in).Save(ctx)
@@ -159,8 +172,9 @@ func TakesWork(ctx context.Context, c *ent.Client, id int) error {
 	return nil
 }
 
-// Delete removes an equipement that no intervention, planning or stop refers to; otherwise
-// CONFLICT and nothing is deleted (set its statut to RETIRE instead).
+// Delete removes an equipement that no intervention, planning, stop, part or document refers
+// to; otherwise CONFLICT and nothing is deleted (set its statut to RETIRE instead, or detach
+// its parts first).
 func (s *Service) Delete(ctx context.Context, id int) error {
 	if err := viewer.Require(ctx, "delete equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
 		return err
@@ -173,14 +187,15 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	}
 	sys := viewer.SystemContext(ctx)
 	used, err := s.Client.Equipement.Query().
-		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings(), equipement.HasArrets())).
+		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings(), equipement.HasArrets(),
+			equipement.HasEnfants(), equipement.HasDocuments())).
 		Exist(sys)
 	if err != nil {
 		return fmt.Errorf("checking uses of equipement %d: %w", id, err)
 	}
 	if used {
 		return domain.Errorf(domain.CodeConflict,
-			"equipement %s has interventions, plannings or recorded stops: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
+			"equipement %s has interventions, plannings, recorded stops, parts or documents: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
 	}
 	return s.Client.Equipement.DeleteOneID(id).Exec(ctx)
 }

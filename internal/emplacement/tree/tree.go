@@ -1,5 +1,6 @@
 // Package tree walks the tree of places (ent Emplacement) in SQL: the places under one, the
-// places above some, and the rows that sit under a place. It is apart from the service
+// places above some, and the rows that sit under a place; Below walks any table whose rows
+// name their parent (the equipment's parts too). It is apart from the service
 // (internal/emplacement) because the read rules (internal/access) use it too.
 package tree
 
@@ -21,14 +22,29 @@ import (
 
 // Subtree selects the ids of the places ids and of every place under them, to any depth.
 func Subtree(ids ...int) *entsql.Selector {
-	t := entsql.Table(emplacement.Table)
-	e := entsql.Table(emplacement.Table).As("enfant")
+	return Below(emplacement.Table, emplacement.FieldParentID, ids, nil)
+}
+
+// Below selects the ids of the rows ids of table and of every row under them, to any depth,
+// where parentColumn names a row's parent: the same walk serves the places and the equipment
+// (internal/equipement). keep, when set, is applied to the rows ids and to the rows of each
+// step, over the table aliased "enfant": the walk stops at a row it does not keep, so a
+// reader who may not see a row learns nothing of what hangs under it.
+func Below(table, parentColumn string, ids []int, keep func(*entsql.Selector)) *entsql.Selector {
+	t := entsql.Table(table).As("enfant")
+	e := entsql.Table(table).As("enfant")
 	sub := entsql.Table("sous_arbre")
-	walk := entsql.WithRecursive("sous_arbre", emplacement.FieldID).As(
-		entsql.Select(t.C(emplacement.FieldID)).From(t).Where(entsql.In(t.C(emplacement.FieldID), anys(ids)...)).
-			Union(entsql.Select(e.C(emplacement.FieldID)).From(e).
-				Join(sub).On(e.C(emplacement.FieldParentID), sub.C(emplacement.FieldID))))
-	return entsql.Select(sub.C(emplacement.FieldID)).From(sub).Prefix(walk)
+	if keep == nil {
+		t = entsql.Table(table)
+	}
+	anchor := entsql.Select(t.C("id")).From(t).Where(entsql.In(t.C("id"), anys(ids)...))
+	step := entsql.Select(e.C("id")).From(e).Join(sub).On(e.C(parentColumn), sub.C("id"))
+	if keep != nil {
+		keep(anchor)
+		keep(step)
+	}
+	walk := entsql.WithRecursive("sous_arbre", "id").As(anchor.Union(step))
+	return entsql.Select(sub.C("id")).From(sub).Prefix(walk)
 }
 
 // Ancestors selects the ids of the places that places selects (a query of one column of
