@@ -134,33 +134,57 @@ func ask(t *testing.T, c *gqltest.Client, probes []probe) []string {
 			cost += probes[end].cost()
 			end++
 		}
-		var doc strings.Builder
-		doc.WriteString("{")
+		pending := make([]int, 0, end-start)
 		for i := start; i < end; i++ {
-			doc.WriteString(probes[i].selection(fmt.Sprintf("p%d", i)) + "\n")
+			pending = append(pending, i)
 		}
-		doc.WriteString("}")
-		res := c.Do(doc.String(), nil)
-		var data map[string]json.RawMessage
-		if len(res.Data) > 0 && string(res.Data) != "null" {
-			if err := json.Unmarshal(res.Data, &data); err != nil {
-				t.Fatalf("decoding data: %v", err)
+		for len(pending) > 0 {
+			var doc strings.Builder
+			doc.WriteString("{")
+			for _, i := range pending {
+				doc.WriteString(probes[i].selection(fmt.Sprintf("p%d", i)) + "\n")
 			}
-		}
-		errs := map[string][]string{}
-		for _, e := range res.Errors {
-			key := ""
-			if len(e.Path) > 0 {
-				key = fmt.Sprint(e.Path[0])
+			doc.WriteString("}")
+			res := c.Do(doc.String(), nil)
+			var data map[string]json.RawMessage
+			if len(res.Data) > 0 && string(res.Data) != "null" {
+				if err := json.Unmarshal(res.Data, &data); err != nil {
+					t.Fatalf("decoding data: %v", err)
+				}
 			}
-			errs[key] = append(errs[key], e.Code()+" "+e.Message)
-		}
-		if len(errs[""]) > 0 {
-			t.Fatalf("probes %d to %d refused as a whole: %v", start, end-1, errs[""])
-		}
-		for i := start; i < end; i++ {
-			alias := fmt.Sprintf("p%d", i)
-			answers[i] = string(data[alias]) + " " + strings.Join(errs[alias], "; ")
+			errs := map[string][]string{}
+			for _, e := range res.Errors {
+				key := ""
+				if len(e.Path) > 0 {
+					key = fmt.Sprint(e.Path[0])
+				}
+				errs[key] = append(errs[key], e.Code()+" "+e.Message)
+			}
+			if len(errs[""]) > 0 {
+				t.Fatalf("probes %d to %d refused as a whole: %v", start, end-1, errs[""])
+			}
+			if data != nil || len(res.Errors) == 0 {
+				for _, i := range pending {
+					alias := fmt.Sprintf("p%d", i)
+					answers[i] = string(data[alias]) + " " + strings.Join(errs[alias], "; ")
+				}
+				break
+			}
+			// A non-null root that failed (a root the role may not ask) nulls the whole
+			// answer: the probes it hid would all answer the same, whatever they asked. The
+			// failed ones answer their errors; the others are asked again without them.
+			var rest []int
+			for _, i := range pending {
+				if e := errs[fmt.Sprintf("p%d", i)]; len(e) > 0 {
+					answers[i] = " " + strings.Join(e, "; ")
+				} else {
+					rest = append(rest, i)
+				}
+			}
+			if len(rest) == len(pending) {
+				t.Fatalf("probes %d to %d: no data and no probe to blame: %v", start, end-1, res.Errors)
+			}
+			pending = rest
 		}
 		start = end
 	}
