@@ -79,16 +79,19 @@ type EquipementEdges struct {
 	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
 	// Emplacement holds the value of the emplacement edge.
 	Emplacement *Emplacement `json:"emplacement,omitempty"`
+	// Compteurs holds the value of the compteurs edge.
+	Compteurs []*Compteur `json:"compteurs,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [8]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
 	namedContrats      map[string][]*Contrat
 	namedArrets        map[string][]*ArretEquipement
+	namedCompteurs     map[string][]*Compteur
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -158,6 +161,15 @@ func (e EquipementEdges) EmplacementOrErr() (*Emplacement, error) {
 		return nil, &NotFoundError{label: emplacement.Label}
 	}
 	return nil, &NotLoadedError{edge: "emplacement"}
+}
+
+// CompteursOrErr returns the Compteurs value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) CompteursOrErr() ([]*Compteur, error) {
+	if e.loadedTypes[7] {
+		return e.Compteurs, nil
+	}
+	return nil, &NotLoadedError{edge: "compteurs"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -352,6 +364,11 @@ func (_m *Equipement) QueryEmplacement() *EmplacementQuery {
 	return NewEquipementClient(_m.config).QueryEmplacement(_m)
 }
 
+// QueryCompteurs queries the "compteurs" edge of the Equipement entity.
+func (_m *Equipement) QueryCompteurs() *CompteurQuery {
+	return NewEquipementClient(_m.config).QueryCompteurs(_m)
+}
+
 // Update returns a builder for updating this Equipement.
 // Note that you need to call Equipement.Unwrap() before calling this method if this Equipement
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -533,6 +550,30 @@ func (_m *Equipement) appendNamedArrets(name string, edges ...*ArretEquipement) 
 		_m.Edges.namedArrets[name] = []*ArretEquipement{}
 	} else {
 		_m.Edges.namedArrets[name] = append(_m.Edges.namedArrets[name], edges...)
+	}
+}
+
+// NamedCompteurs returns the Compteurs named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedCompteurs(name string) ([]*Compteur, error) {
+	if _m.Edges.namedCompteurs == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCompteurs[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedCompteurs(name string, edges ...*Compteur) {
+	if _m.Edges.namedCompteurs == nil {
+		_m.Edges.namedCompteurs = make(map[string][]*Compteur)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCompteurs[name] = []*Compteur{}
+	} else {
+		_m.Edges.namedCompteurs[name] = append(_m.Edges.namedCompteurs[name], edges...)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
@@ -39,12 +40,14 @@ type EquipementQuery struct {
 	withArrets             *ArretEquipementQuery
 	withChecklistModele    *ChecklistModeleQuery
 	withEmplacement        *EmplacementQuery
+	withCompteurs          *CompteurQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
 	withNamedPlannings     map[string]*PlanningQuery
 	withNamedContrats      map[string]*ContratQuery
 	withNamedArrets        map[string]*ArretEquipementQuery
+	withNamedCompteurs     map[string]*CompteurQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -228,6 +231,28 @@ func (_q *EquipementQuery) QueryEmplacement() *EmplacementQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
 			sqlgraph.To(emplacement.Table, emplacement.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, equipement.EmplacementTable, equipement.EmplacementColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCompteurs chains the current query on the "compteurs" edge.
+func (_q *EquipementQuery) QueryCompteurs() *CompteurQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(compteur.Table, compteur.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.CompteursTable, equipement.CompteursColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -434,6 +459,7 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		withArrets:          _q.withArrets.Clone(),
 		withChecklistModele: _q.withChecklistModele.Clone(),
 		withEmplacement:     _q.withEmplacement.Clone(),
+		withCompteurs:       _q.withCompteurs.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -515,6 +541,17 @@ func (_q *EquipementQuery) WithEmplacement(opts ...func(*EmplacementQuery)) *Equ
 		opt(query)
 	}
 	_q.withEmplacement = query
+	return _q
+}
+
+// WithCompteurs tells the query-builder to eager-load the nodes that are connected to
+// the "compteurs" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithCompteurs(opts ...func(*CompteurQuery)) *EquipementQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCompteurs = query
 	return _q
 }
 
@@ -602,7 +639,7 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
@@ -610,6 +647,7 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			_q.withArrets != nil,
 			_q.withChecklistModele != nil,
 			_q.withEmplacement != nil,
+			_q.withCompteurs != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -679,6 +717,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
+	if query := _q.withCompteurs; query != nil {
+		if err := _q.loadCompteurs(ctx, query, nodes,
+			func(n *Equipement) { n.Edges.Compteurs = []*Compteur{} },
+			func(n *Equipement, e *Compteur) { n.Edges.Compteurs = append(n.Edges.Compteurs, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedInterventions {
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedInterventions(name) },
@@ -704,6 +749,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadArrets(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedArrets(name) },
 			func(n *Equipement, e *ArretEquipement) { n.appendNamedArrets(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCompteurs {
+		if err := _q.loadCompteurs(ctx, query, nodes,
+			func(n *Equipement) { n.appendNamedCompteurs(name) },
+			func(n *Equipement, e *Compteur) { n.appendNamedCompteurs(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -965,6 +1017,36 @@ func (_q *EquipementQuery) loadEmplacement(ctx context.Context, query *Emplaceme
 	}
 	return nil
 }
+func (_q *EquipementQuery) loadCompteurs(ctx context.Context, query *CompteurQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Compteur)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Equipement)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(compteur.FieldEquipementID)
+	}
+	query.Where(predicate.Compteur(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(equipement.CompteursColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EquipementID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "equipement_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *EquipementQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1148,6 +1230,20 @@ func (_q *EquipementQuery) WithNamedArrets(name string, opts ...func(*ArretEquip
 		_q.withNamedArrets = make(map[string]*ArretEquipementQuery)
 	}
 	_q.withNamedArrets[name] = query
+	return _q
+}
+
+// WithNamedCompteurs tells the query-builder to eager-load the nodes that are connected to the "compteurs"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithNamedCompteurs(name string, opts ...func(*CompteurQuery)) *EquipementQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCompteurs == nil {
+		_q.withNamedCompteurs = make(map[string]*CompteurQuery)
+	}
+	_q.withNamedCompteurs[name] = query
 	return _q
 }
 

@@ -68,6 +68,8 @@ const (
 	EdgeChecklistModele = "checklist_modele"
 	// EdgeEmplacement holds the string denoting the emplacement edge name in mutations.
 	EdgeEmplacement = "emplacement"
+	// EdgeCompteurs holds the string denoting the compteurs edge name in mutations.
+	EdgeCompteurs = "compteurs"
 	// Table holds the table name of the equipement in the database.
 	Table = "equipements"
 	// ClientTable is the table that holds the client relation/edge.
@@ -117,6 +119,13 @@ const (
 	EmplacementInverseTable = "emplacements"
 	// EmplacementColumn is the table column denoting the emplacement relation/edge.
 	EmplacementColumn = "emplacement_id"
+	// CompteursTable is the table that holds the compteurs relation/edge.
+	CompteursTable = "compteurs"
+	// CompteursInverseTable is the table name for the Compteur entity.
+	// It exists in this package in order to avoid circular dependency with the "compteur" package.
+	CompteursInverseTable = "compteurs"
+	// CompteursColumn is the table column denoting the compteurs relation/edge.
+	CompteursColumn = "equipement_id"
 )
 
 // Columns holds all SQL columns for equipement fields.
@@ -390,6 +399,20 @@ func ByEmplacementField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEmplacementStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByCompteursCount orders the results by compteurs count.
+func ByCompteursCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCompteursStep(), opts...)
+	}
+}
+
+// ByCompteurs orders the results by compteurs terms.
+func ByCompteurs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCompteursStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -437,6 +460,13 @@ func newEmplacementStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EmplacementInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, EmplacementTable, EmplacementColumn),
+	)
+}
+func newCompteursStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CompteursInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CompteursTable, CompteursColumn),
 	)
 }
 

@@ -99,6 +99,9 @@ func (Equipement) Edges() []ent.Edge {
 				shape.OrderBy("debut", "id")),
 		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
 		edge.From("emplacement", Emplacement.Type).Ref("equipements").Field("emplacement_id").Unique(),
+		// Its meters (internal/compteur writes them, createCompteur).
+		edge.To("compteurs", Compteur.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
