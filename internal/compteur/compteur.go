@@ -90,7 +90,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreateCompteurInput) (*ent.
 		return nil, fmt.Errorf("creating meter %q: %w", in.Nom, err)
 	}
 	s.Log.InfoContext(ctx, "meter created", "event", "compteur_created", "compteur_id", c.ID)
-	return c.Unwrap(), nil
+	return c, nil
 }
 
 // Update renames, changes the unit of, or archives (actif: false) meter id. Staff only.
@@ -118,7 +118,7 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdateCompteurInput
 	if err != nil {
 		return nil, fmt.Errorf("updating meter %d: %w", id, err)
 	}
-	return c.Unwrap(), nil
+	return c, nil
 }
 
 // Delete removes a meter that has no reading and drives no planning. Staff only. Errors:
@@ -203,6 +203,9 @@ func (s *Service) Enregistrer(ctx context.Context, in Releve) (*ent.ReleveCompte
 			return domain.Errorf(domain.CodeBadUserInput, "compteur %q is archived: it takes no reading", c.Nom)
 		}
 		if r, err = s.check(ctx, tx, in); err != nil || r != nil {
+			if r != nil {
+				r = r.Unwrap()
+			}
 			return err
 		}
 		var by *int
@@ -218,6 +221,9 @@ func (s *Service) Enregistrer(ctx context.Context, in Releve) (*ent.ReleveCompte
 			SetCreatedAt(now).
 			SetUpdatedAt(now).
 			Save(ctx)
+		if err == nil {
+			r = r.Unwrap()
+		}
 		return err
 	})
 	if ent.IsConstraintError(err) {
@@ -235,7 +241,7 @@ func (s *Service) Enregistrer(ctx context.Context, in Releve) (*ent.ReleveCompte
 	if s.Releve != nil {
 		s.Releve(ctx, in.CompteurID)
 	}
-	return r.Unwrap(), nil
+	return r, nil
 }
 
 // check returns the reading already stored when in repeats it, and refuses a reading that
