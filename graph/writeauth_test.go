@@ -8,6 +8,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/account"
+	"github.com/mifmaroc/erp/internal/compteur"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -63,6 +64,14 @@ func TestServicesAuthorizeWrites(t *testing.T) {
 			return err
 		}, domain.CodeForbidden},
 		{"ClientDeletesEmplacement", func() error { return d.Emplacements.Delete(client, 1) }, domain.CodeForbidden},
+		{"TechnicianCreatesCompteur", func() error {
+			_, err := d.Compteurs.Create(tech, ent.CreateCompteurInput{Nom: "Heures", Unite: "HEURES", EquipementID: 1})
+			return err
+		}, domain.CodeForbidden},
+		{"ClientRecordsReleve", func() error {
+			_, err := d.Compteurs.Enregistrer(client, compteur.Releve{CompteurID: 1, Valeur: 1})
+			return err
+		}, domain.CodeForbidden},
 		{"TechnicianAssigns", func() error {
 			_, err := d.Interventions.Assign(tech, iv.ID, e.tech.ID, nil, false)
 			return err
