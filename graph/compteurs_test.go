@@ -304,3 +304,47 @@ func TestCompteurForecast(t *testing.T) {
 		t.Errorf("a technician's forecast: %s, want FORBIDDEN", err.Code())
 	}
 }
+
+func TestCompteurPlanningInput(t *testing.T) {
+	e := newPlEnv(t)
+	id := e.compteur(t)
+	other := e.Client.Compteur.Create().SetNom("Km").SetUnite("KM").SetEquipement(e.eq2).SaveX(e.Sys)
+	base := func(in map[string]any) map[string]any {
+		out := map[string]any{"titre": "Vidange", "frequence": "MENSUEL", "prochaineDate": plRFC(e.Clock.Now()), "equipementID": plID(e.eq.ID)}
+		for k, v := range in {
+			out[k] = v
+		}
+		return map[string]any{"input": out}
+	}
+	tests := []struct {
+		name string
+		in   map[string]any
+		code domain.Code
+	}{
+		{"MeterWithoutStep", map[string]any{"declencheur": "COMPTEUR", "compteurID": id}, domain.CodeBadUserInput},
+		{"StepWithoutMeter", map[string]any{"declencheur": "PREMIER_ATTEINT", "intervalleCompteur": 500}, domain.CodeBadUserInput},
+		{"ZeroStep", map[string]any{"compteurID": id, "intervalleCompteur": 0}, domain.CodeBadUserInput},
+		{"NegativeStep", map[string]any{"compteurID": id, "intervalleCompteur": -5}, domain.CodeBadUserInput},
+		{"AnotherEquipementsMeter", map[string]any{"compteurID": plID(other.ID), "intervalleCompteur": 500}, domain.CodeBadUserInput},
+		{"CalendarWithAMeter", map[string]any{"declencheur": "CALENDRIER", "compteurID": id, "intervalleCompteur": 500}, domain.CodeBadUserInput},
+		{"UnknownMeter", map[string]any{"compteurID": "999", "intervalleCompteur": 500}, domain.CodeNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.refused(t, e.As(t, e.resp), ctPlan, base(tt.in), string(tt.code))
+		})
+	}
+	t.Run("MeterAndStepMeanCompteur", func(t *testing.T) {
+		releve(t, e.As(t, e.techUser), id, 1234, e.Clock.Now().Add(-time.Hour), false)
+		var out struct {
+			CreatePlanning struct {
+				Declencheur   string
+				ProchainSeuil float64
+			}
+		}
+		e.As(t, e.resp).MustData(ctPlan, base(map[string]any{"compteurID": id, "intervalleCompteur": 500}), &out)
+		if got := out.CreatePlanning; got.Declencheur != "COMPTEUR" || got.ProchainSeuil != 1500 {
+			t.Errorf("declencheur %s, prochainSeuil %v; want COMPTEUR, 1500 (the next multiple of 500)", got.Declencheur, got.ProchainSeuil)
+		}
+	})
+}

@@ -156,7 +156,7 @@ func TakesWork(ctx context.Context, c *ent.Client, id int) error {
 	return nil
 }
 
-// Delete removes an equipement that no intervention, planning or stop refers to; otherwise
+// Delete removes an equipement that no intervention, planning, stop or meter refers to; otherwise
 // CONFLICT and nothing is deleted (set its statut to RETIRE instead).
 func (s *Service) Delete(ctx context.Context, id int) error {
 	if err := viewer.Require(ctx, "delete equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
@@ -170,14 +170,15 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	}
 	sys := viewer.SystemContext(ctx)
 	used, err := s.Client.Equipement.Query().
-		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings(), equipement.HasArrets())).
+		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings(), equipement.HasArrets(),
+			equipement.HasCompteurs())).
 		Exist(sys)
 	if err != nil {
 		return fmt.Errorf("checking uses of equipement %d: %w", id, err)
 	}
 	if used {
 		return domain.Errorf(domain.CodeConflict,
-			"equipement %s has interventions, plannings or recorded stops: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
+			"equipement %s has interventions, plannings, recorded stops or meters: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
 	}
 	return s.Client.Equipement.DeleteOneID(id).Exec(ctx)
 }
