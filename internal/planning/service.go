@@ -149,7 +149,7 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 	}
 	ps, err := s.Client.Planning.Query().
 		Where(entplanning.StatutEQ(domain.PlanningActif),
-			entplanning.Or(entplanning.ProchaineDateLT(to), entplanning.DeclencheurEQ(entplanning.DeclencheurCOMPTEUR))).
+			entplanning.Or(entplanning.ProchaineDateLT(to), entplanning.DeclencheurNEQ(entplanning.DeclencheurCALENDRIER))).
 		Order(ent.Asc(entplanning.FieldID)).
 		All(ctx)
 	if err != nil {
