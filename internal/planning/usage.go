@@ -9,6 +9,7 @@ package planning
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -195,7 +196,7 @@ func (r *Runner) settle(ctx context.Context, result outcome, events []pubsub.Eve
 	case err == nil:
 		notify.Publish(ctx, r.Events, events)
 		return result, nil
-	case err == errHandledElsewhere || ent.IsConstraintError(err):
+	case errors.Is(err, errHandledElsewhere) || ent.IsConstraintError(err):
 		return skipped, nil
 	default:
 		return skipped, err
