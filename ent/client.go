@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -35,6 +36,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -58,6 +60,8 @@ type Client struct {
 	Commentaire *CommentaireClient
 	// Competence is the client for interacting with the Competence builders.
 	Competence *CompetenceClient
+	// Compteur is the client for interacting with the Compteur builders.
+	Compteur *CompteurClient
 	// Contrat is the client for interacting with the Contrat builders.
 	Contrat *ContratClient
 	// DemandeIntervention is the client for interacting with the DemandeIntervention builders.
@@ -90,6 +94,8 @@ type Client struct {
 	PointChecklist *PointChecklistClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// ReleveCompteur is the client for interacting with the ReleveCompteur builders.
+	ReleveCompteur *ReleveCompteurClient
 	// SchedulerRun is the client for interacting with the SchedulerRun builders.
 	SchedulerRun *SchedulerRunClient
 	// Societe is the client for interacting with the Societe builders.
@@ -117,6 +123,7 @@ func (c *Client) init() {
 	c.ChecklistModele = NewChecklistModeleClient(c.config)
 	c.Commentaire = NewCommentaireClient(c.config)
 	c.Competence = NewCompetenceClient(c.config)
+	c.Compteur = NewCompteurClient(c.config)
 	c.Contrat = NewContratClient(c.config)
 	c.DemandeIntervention = NewDemandeInterventionClient(c.config)
 	c.Document = NewDocumentClient(c.config)
@@ -133,6 +140,7 @@ func (c *Client) init() {
 	c.Planning = NewPlanningClient(c.config)
 	c.PointChecklist = NewPointChecklistClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
+	c.ReleveCompteur = NewReleveCompteurClient(c.config)
 	c.SchedulerRun = NewSchedulerRunClient(c.config)
 	c.Societe = NewSocieteClient(c.config)
 	c.Technicien = NewTechnicienClient(c.config)
@@ -235,6 +243,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ChecklistModele:        NewChecklistModeleClient(cfg),
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
+		Compteur:               NewCompteurClient(cfg),
 		Contrat:                NewContratClient(cfg),
 		DemandeIntervention:    NewDemandeInterventionClient(cfg),
 		Document:               NewDocumentClient(cfg),
@@ -251,6 +260,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Planning:               NewPlanningClient(cfg),
 		PointChecklist:         NewPointChecklistClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
+		ReleveCompteur:         NewReleveCompteurClient(cfg),
 		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
@@ -280,6 +290,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ChecklistModele:        NewChecklistModeleClient(cfg),
 		Commentaire:            NewCommentaireClient(cfg),
 		Competence:             NewCompetenceClient(cfg),
+		Compteur:               NewCompteurClient(cfg),
 		Contrat:                NewContratClient(cfg),
 		DemandeIntervention:    NewDemandeInterventionClient(cfg),
 		Document:               NewDocumentClient(cfg),
@@ -296,6 +307,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Planning:               NewPlanningClient(cfg),
 		PointChecklist:         NewPointChecklistClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
+		ReleveCompteur:         NewReleveCompteurClient(cfg),
 		SchedulerRun:           NewSchedulerRunClient(cfg),
 		Societe:                NewSocieteClient(cfg),
 		Technicien:             NewTechnicienClient(cfg),
@@ -331,12 +343,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
-		c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
+		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Compteur,
+		c.Contrat, c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
 		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
 		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
-		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.SchedulerRun,
-		c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse, c.User,
+		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.ReleveCompteur,
+		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
+		c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -346,12 +359,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Contrat,
-		c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
+		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Compteur,
+		c.Contrat, c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
 		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
 		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
-		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.SchedulerRun,
-		c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse, c.User,
+		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.ReleveCompteur,
+		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
+		c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -368,6 +382,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Commentaire.mutate(ctx, m)
 	case *CompetenceMutation:
 		return c.Competence.mutate(ctx, m)
+	case *CompteurMutation:
+		return c.Compteur.mutate(ctx, m)
 	case *ContratMutation:
 		return c.Contrat.mutate(ctx, m)
 	case *DemandeInterventionMutation:
@@ -400,6 +416,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PointChecklist.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
+	case *ReleveCompteurMutation:
+		return c.ReleveCompteur.mutate(ctx, m)
 	case *SchedulerRunMutation:
 		return c.SchedulerRun.mutate(ctx, m)
 	case *SocieteMutation:
@@ -1110,6 +1128,188 @@ func (c *CompetenceClient) mutate(ctx context.Context, m *CompetenceMutation) (V
 		return (&CompetenceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Competence mutation op: %q", m.Op())
+	}
+}
+
+// CompteurClient is a client for the Compteur schema.
+type CompteurClient struct {
+	config
+}
+
+// NewCompteurClient returns a client for the Compteur from the given config.
+func NewCompteurClient(c config) *CompteurClient {
+	return &CompteurClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `compteur.Hooks(f(g(h())))`.
+func (c *CompteurClient) Use(hooks ...Hook) {
+	c.hooks.Compteur = append(c.hooks.Compteur, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `compteur.Intercept(f(g(h())))`.
+func (c *CompteurClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Compteur = append(c.inters.Compteur, interceptors...)
+}
+
+// Create returns a builder for creating a Compteur entity.
+func (c *CompteurClient) Create() *CompteurCreate {
+	mutation := newCompteurMutation(c.config, OpCreate)
+	return &CompteurCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Compteur entities.
+func (c *CompteurClient) CreateBulk(builders ...*CompteurCreate) *CompteurCreateBulk {
+	return &CompteurCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompteurClient) MapCreateBulk(slice any, setFunc func(*CompteurCreate, int)) *CompteurCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompteurCreateBulk{err: fmt.Errorf("calling to CompteurClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompteurCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompteurCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Compteur.
+func (c *CompteurClient) Update() *CompteurUpdate {
+	mutation := newCompteurMutation(c.config, OpUpdate)
+	return &CompteurUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompteurClient) UpdateOne(_m *Compteur) *CompteurUpdateOne {
+	mutation := newCompteurMutation(c.config, OpUpdateOne, withCompteur(_m))
+	return &CompteurUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompteurClient) UpdateOneID(id int) *CompteurUpdateOne {
+	mutation := newCompteurMutation(c.config, OpUpdateOne, withCompteurID(id))
+	return &CompteurUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Compteur.
+func (c *CompteurClient) Delete() *CompteurDelete {
+	mutation := newCompteurMutation(c.config, OpDelete)
+	return &CompteurDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompteurClient) DeleteOne(_m *Compteur) *CompteurDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompteurClient) DeleteOneID(id int) *CompteurDeleteOne {
+	builder := c.Delete().Where(compteur.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompteurDeleteOne{builder}
+}
+
+// Query returns a query builder for Compteur.
+func (c *CompteurClient) Query() *CompteurQuery {
+	return &CompteurQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompteur},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Compteur entity by its id.
+func (c *CompteurClient) Get(ctx context.Context, id int) (*Compteur, error) {
+	return c.Query().Where(compteur.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompteurClient) GetX(ctx context.Context, id int) *Compteur {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEquipement queries the equipement edge of a Compteur.
+func (c *CompteurClient) QueryEquipement(_m *Compteur) *EquipementQuery {
+	query := (&EquipementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(compteur.Table, compteur.FieldID, id),
+			sqlgraph.To(equipement.Table, equipement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, compteur.EquipementTable, compteur.EquipementColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReleves queries the releves edge of a Compteur.
+func (c *CompteurClient) QueryReleves(_m *Compteur) *ReleveCompteurQuery {
+	query := (&ReleveCompteurClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(compteur.Table, compteur.FieldID, id),
+			sqlgraph.To(relevecompteur.Table, relevecompteur.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, compteur.RelevesTable, compteur.RelevesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPlannings queries the plannings edge of a Compteur.
+func (c *CompteurClient) QueryPlannings(_m *Compteur) *PlanningQuery {
+	query := (&PlanningClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(compteur.Table, compteur.FieldID, id),
+			sqlgraph.To(planning.Table, planning.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, compteur.PlanningsTable, compteur.PlanningsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompteurClient) Hooks() []Hook {
+	hooks := c.hooks.Compteur
+	return append(hooks[:len(hooks):len(hooks)], compteur.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompteurClient) Interceptors() []Interceptor {
+	return c.inters.Compteur
+}
+
+func (c *CompteurClient) mutate(ctx context.Context, m *CompteurMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompteurCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompteurUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompteurUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompteurDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Compteur mutation op: %q", m.Op())
 	}
 }
 
@@ -2214,6 +2414,22 @@ func (c *EquipementClient) QueryDocuments(_m *Equipement) *DocumentQuery {
 			sqlgraph.From(equipement.Table, equipement.FieldID, id),
 			sqlgraph.To(document.Table, document.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, equipement.DocumentsTable, equipement.DocumentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCompteurs queries the compteurs edge of a Equipement.
+func (c *EquipementClient) QueryCompteurs(_m *Equipement) *CompteurQuery {
+	query := (&CompteurClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, id),
+			sqlgraph.To(compteur.Table, compteur.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.CompteursTable, equipement.CompteursColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4003,6 +4219,22 @@ func (c *PlanningClient) QueryChecklistModele(_m *Planning) *ChecklistModeleQuer
 	return query
 }
 
+// QueryCompteur queries the compteur edge of a Planning.
+func (c *PlanningClient) QueryCompteur(_m *Planning) *CompteurQuery {
+	query := (&CompteurClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(planning.Table, planning.FieldID, id),
+			sqlgraph.To(compteur.Table, compteur.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, planning.CompteurTable, planning.CompteurColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PlanningClient) Hooks() []Hook {
 	hooks := c.hooks.Planning
@@ -4374,6 +4606,172 @@ func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation
 		return (&RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown RefreshToken mutation op: %q", m.Op())
+	}
+}
+
+// ReleveCompteurClient is a client for the ReleveCompteur schema.
+type ReleveCompteurClient struct {
+	config
+}
+
+// NewReleveCompteurClient returns a client for the ReleveCompteur from the given config.
+func NewReleveCompteurClient(c config) *ReleveCompteurClient {
+	return &ReleveCompteurClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `relevecompteur.Hooks(f(g(h())))`.
+func (c *ReleveCompteurClient) Use(hooks ...Hook) {
+	c.hooks.ReleveCompteur = append(c.hooks.ReleveCompteur, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `relevecompteur.Intercept(f(g(h())))`.
+func (c *ReleveCompteurClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ReleveCompteur = append(c.inters.ReleveCompteur, interceptors...)
+}
+
+// Create returns a builder for creating a ReleveCompteur entity.
+func (c *ReleveCompteurClient) Create() *ReleveCompteurCreate {
+	mutation := newReleveCompteurMutation(c.config, OpCreate)
+	return &ReleveCompteurCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ReleveCompteur entities.
+func (c *ReleveCompteurClient) CreateBulk(builders ...*ReleveCompteurCreate) *ReleveCompteurCreateBulk {
+	return &ReleveCompteurCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReleveCompteurClient) MapCreateBulk(slice any, setFunc func(*ReleveCompteurCreate, int)) *ReleveCompteurCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReleveCompteurCreateBulk{err: fmt.Errorf("calling to ReleveCompteurClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReleveCompteurCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReleveCompteurCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ReleveCompteur.
+func (c *ReleveCompteurClient) Update() *ReleveCompteurUpdate {
+	mutation := newReleveCompteurMutation(c.config, OpUpdate)
+	return &ReleveCompteurUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReleveCompteurClient) UpdateOne(_m *ReleveCompteur) *ReleveCompteurUpdateOne {
+	mutation := newReleveCompteurMutation(c.config, OpUpdateOne, withReleveCompteur(_m))
+	return &ReleveCompteurUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReleveCompteurClient) UpdateOneID(id int) *ReleveCompteurUpdateOne {
+	mutation := newReleveCompteurMutation(c.config, OpUpdateOne, withReleveCompteurID(id))
+	return &ReleveCompteurUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ReleveCompteur.
+func (c *ReleveCompteurClient) Delete() *ReleveCompteurDelete {
+	mutation := newReleveCompteurMutation(c.config, OpDelete)
+	return &ReleveCompteurDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReleveCompteurClient) DeleteOne(_m *ReleveCompteur) *ReleveCompteurDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReleveCompteurClient) DeleteOneID(id int) *ReleveCompteurDeleteOne {
+	builder := c.Delete().Where(relevecompteur.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReleveCompteurDeleteOne{builder}
+}
+
+// Query returns a query builder for ReleveCompteur.
+func (c *ReleveCompteurClient) Query() *ReleveCompteurQuery {
+	return &ReleveCompteurQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReleveCompteur},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ReleveCompteur entity by its id.
+func (c *ReleveCompteurClient) Get(ctx context.Context, id int) (*ReleveCompteur, error) {
+	return c.Query().Where(relevecompteur.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReleveCompteurClient) GetX(ctx context.Context, id int) *ReleveCompteur {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCompteur queries the compteur edge of a ReleveCompteur.
+func (c *ReleveCompteurClient) QueryCompteur(_m *ReleveCompteur) *CompteurQuery {
+	query := (&CompteurClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(relevecompteur.Table, relevecompteur.FieldID, id),
+			sqlgraph.To(compteur.Table, compteur.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, relevecompteur.CompteurTable, relevecompteur.CompteurColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUser queries the user edge of a ReleveCompteur.
+func (c *ReleveCompteurClient) QueryUser(_m *ReleveCompteur) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(relevecompteur.Table, relevecompteur.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, relevecompteur.UserTable, relevecompteur.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReleveCompteurClient) Hooks() []Hook {
+	hooks := c.hooks.ReleveCompteur
+	return append(hooks[:len(hooks):len(hooks)], relevecompteur.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReleveCompteurClient) Interceptors() []Interceptor {
+	return c.inters.ReleveCompteur
+}
+
+func (c *ReleveCompteurClient) mutate(ctx context.Context, m *ReleveCompteurMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReleveCompteurCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReleveCompteurUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReleveCompteurUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReleveCompteurDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ReleveCompteur mutation op: %q", m.Op())
 	}
 }
 
@@ -5584,18 +5982,20 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ArretEquipement, ChecklistModele, Commentaire, Competence, Contrat,
+		ArretEquipement, ChecklistModele, Commentaire, Competence, Compteur, Contrat,
 		DemandeIntervention, Document, Emplacement, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
-		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, SchedulerRun,
-		Societe, Technicien, TechnicienCompetence, TempsPasse, User []ent.Hook
+		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, ReleveCompteur,
+		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
+		User []ent.Hook
 	}
 	inters struct {
-		ArretEquipement, ChecklistModele, Commentaire, Competence, Contrat,
+		ArretEquipement, ChecklistModele, Commentaire, Competence, Compteur, Contrat,
 		DemandeIntervention, Document, Emplacement, Equipement, HistoriqueIntervention,
 		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
-		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, SchedulerRun,
-		Societe, Technicien, TechnicienCompetence, TempsPasse, User []ent.Interceptor
+		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, ReleveCompteur,
+		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
+		User []ent.Interceptor
 	}
 )
 

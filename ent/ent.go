@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -32,6 +33,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -102,6 +104,7 @@ func checkColumn(t, c string) error {
 			checklistmodele.Table:        checklistmodele.ValidColumn,
 			commentaire.Table:            commentaire.ValidColumn,
 			competence.Table:             competence.ValidColumn,
+			compteur.Table:               compteur.ValidColumn,
 			contrat.Table:                contrat.ValidColumn,
 			demandeintervention.Table:    demandeintervention.ValidColumn,
 			document.Table:               document.ValidColumn,
@@ -118,6 +121,7 @@ func checkColumn(t, c string) error {
 			planning.Table:               planning.ValidColumn,
 			pointchecklist.Table:         pointchecklist.ValidColumn,
 			refreshtoken.Table:           refreshtoken.ValidColumn,
+			relevecompteur.Table:         relevecompteur.ValidColumn,
 			schedulerrun.Table:           schedulerrun.ValidColumn,
 			societe.Table:                societe.ValidColumn,
 			technicien.Table:             technicien.ValidColumn,

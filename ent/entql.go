@@ -7,6 +7,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -24,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -39,7 +41,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 28)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   arretequipement.Table,
@@ -118,6 +120,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   compteur.Table,
+			Columns: compteur.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: compteur.FieldID,
+			},
+		},
+		Type: "Compteur",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			compteur.FieldCreatedAt:    {Type: field.TypeTime, Column: compteur.FieldCreatedAt},
+			compteur.FieldUpdatedAt:    {Type: field.TypeTime, Column: compteur.FieldUpdatedAt},
+			compteur.FieldNom:          {Type: field.TypeString, Column: compteur.FieldNom},
+			compteur.FieldUnite:        {Type: field.TypeEnum, Column: compteur.FieldUnite},
+			compteur.FieldLibelleUnite: {Type: field.TypeString, Column: compteur.FieldLibelleUnite},
+			compteur.FieldActif:        {Type: field.TypeBool, Column: compteur.FieldActif},
+			compteur.FieldEquipementID: {Type: field.TypeInt, Column: compteur.FieldEquipementID},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contrat.Table,
 			Columns: contrat.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -142,7 +164,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contrat.FieldSLABasseHeures:        {Type: field.TypeInt, Column: contrat.FieldSLABasseHeures},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demandeintervention.Table,
 			Columns: demandeintervention.Columns,
@@ -169,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandeintervention.FieldTraiteParID:     {Type: field.TypeInt, Column: demandeintervention.FieldTraiteParID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   document.Table,
 			Columns: document.Columns,
@@ -195,7 +217,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			document.FieldCategorie:      {Type: field.TypeEnum, Column: document.FieldCategorie},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   emplacement.Table,
 			Columns: emplacement.Columns,
@@ -215,7 +237,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			emplacement.FieldActif:     {Type: field.TypeBool, Column: emplacement.FieldActif},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipement.Table,
 			Columns: equipement.Columns,
@@ -247,7 +269,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipement.FieldParentID:          {Type: field.TypeInt, Column: equipement.FieldParentID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   historiqueintervention.Table,
 			Columns: historiqueintervention.Columns,
@@ -273,7 +295,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			historiqueintervention.FieldNouveauStatutRang: {Type: field.TypeInt, Column: historiqueintervention.FieldNouveauStatutRang},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -295,7 +317,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldUserID:      {Type: field.TypeInt, Column: idempotencykey.FieldUserID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -346,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldChecklistModeleID:    {Type: field.TypeInt, Column: intervention.FieldChecklistModeleID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   interventionpiece.Table,
 			Columns: interventionpiece.Columns,
@@ -365,7 +387,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			interventionpiece.FieldPrixUnitaireCentimes: {Type: field.TypeInt64, Column: interventionpiece.FieldPrixUnitaireCentimes},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   mouvementstock.Table,
 			Columns: mouvementstock.Columns,
@@ -388,7 +410,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			mouvementstock.FieldUserID:               {Type: field.TypeInt, Column: mouvementstock.FieldUserID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -417,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldCompte:             {Type: field.TypeBool, Column: notification.FieldCompte},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -437,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldUserID:    {Type: field.TypeInt, Column: passwordreset.FieldUserID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   piece.Table,
 			Columns: piece.Columns,
@@ -464,7 +486,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			piece.FieldAlerteStock:          {Type: field.TypeBool, Column: piece.FieldAlerteStock},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planning.Table,
 			Columns: planning.Columns,
@@ -475,28 +497,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Planning",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			planning.FieldCreatedAt:         {Type: field.TypeTime, Column: planning.FieldCreatedAt},
-			planning.FieldUpdatedAt:         {Type: field.TypeTime, Column: planning.FieldUpdatedAt},
-			planning.FieldTitre:             {Type: field.TypeString, Column: planning.FieldTitre},
-			planning.FieldDescription:       {Type: field.TypeString, Column: planning.FieldDescription},
-			planning.FieldPriorite:          {Type: field.TypeEnum, Column: planning.FieldPriorite},
-			planning.FieldDureeEstimee:      {Type: field.TypeInt, Column: planning.FieldDureeEstimee},
-			planning.FieldFrequence:         {Type: field.TypeEnum, Column: planning.FieldFrequence},
-			planning.FieldIntervalle:        {Type: field.TypeInt, Column: planning.FieldIntervalle},
-			planning.FieldProchaineDate:     {Type: field.TypeTime, Column: planning.FieldProchaineDate},
-			planning.FieldDerniereDate:      {Type: field.TypeTime, Column: planning.FieldDerniereDate},
-			planning.FieldStatut:            {Type: field.TypeEnum, Column: planning.FieldStatut},
-			planning.FieldEquipementID:      {Type: field.TypeInt, Column: planning.FieldEquipementID},
-			planning.FieldTechnicienID:      {Type: field.TypeInt, Column: planning.FieldTechnicienID},
-			planning.FieldDateDebut:         {Type: field.TypeTime, Column: planning.FieldDateDebut},
-			planning.FieldPrioriteRang:      {Type: field.TypeInt, Column: planning.FieldPrioriteRang},
-			planning.FieldFrequenceRang:     {Type: field.TypeInt, Column: planning.FieldFrequenceRang},
-			planning.FieldStatutRang:        {Type: field.TypeInt, Column: planning.FieldStatutRang},
-			planning.FieldChecklistModeleID: {Type: field.TypeInt, Column: planning.FieldChecklistModeleID},
-			planning.FieldFlottant:          {Type: field.TypeBool, Column: planning.FieldFlottant},
+			planning.FieldCreatedAt:          {Type: field.TypeTime, Column: planning.FieldCreatedAt},
+			planning.FieldUpdatedAt:          {Type: field.TypeTime, Column: planning.FieldUpdatedAt},
+			planning.FieldTitre:              {Type: field.TypeString, Column: planning.FieldTitre},
+			planning.FieldDescription:        {Type: field.TypeString, Column: planning.FieldDescription},
+			planning.FieldPriorite:           {Type: field.TypeEnum, Column: planning.FieldPriorite},
+			planning.FieldDureeEstimee:       {Type: field.TypeInt, Column: planning.FieldDureeEstimee},
+			planning.FieldFrequence:          {Type: field.TypeEnum, Column: planning.FieldFrequence},
+			planning.FieldIntervalle:         {Type: field.TypeInt, Column: planning.FieldIntervalle},
+			planning.FieldProchaineDate:      {Type: field.TypeTime, Column: planning.FieldProchaineDate},
+			planning.FieldDerniereDate:       {Type: field.TypeTime, Column: planning.FieldDerniereDate},
+			planning.FieldStatut:             {Type: field.TypeEnum, Column: planning.FieldStatut},
+			planning.FieldEquipementID:       {Type: field.TypeInt, Column: planning.FieldEquipementID},
+			planning.FieldTechnicienID:       {Type: field.TypeInt, Column: planning.FieldTechnicienID},
+			planning.FieldDateDebut:          {Type: field.TypeTime, Column: planning.FieldDateDebut},
+			planning.FieldPrioriteRang:       {Type: field.TypeInt, Column: planning.FieldPrioriteRang},
+			planning.FieldFrequenceRang:      {Type: field.TypeInt, Column: planning.FieldFrequenceRang},
+			planning.FieldStatutRang:         {Type: field.TypeInt, Column: planning.FieldStatutRang},
+			planning.FieldChecklistModeleID:  {Type: field.TypeInt, Column: planning.FieldChecklistModeleID},
+			planning.FieldFlottant:           {Type: field.TypeBool, Column: planning.FieldFlottant},
+			planning.FieldDeclencheur:        {Type: field.TypeEnum, Column: planning.FieldDeclencheur},
+			planning.FieldCompteurID:         {Type: field.TypeInt, Column: planning.FieldCompteurID},
+			planning.FieldIntervalleCompteur: {Type: field.TypeFloat64, Column: planning.FieldIntervalleCompteur},
+			planning.FieldProchainSeuil:      {Type: field.TypeFloat64, Column: planning.FieldProchainSeuil},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pointchecklist.Table,
 			Columns: pointchecklist.Columns,
@@ -529,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pointchecklist.FieldInterventionID:       {Type: field.TypeInt, Column: pointchecklist.FieldInterventionID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -550,7 +576,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   relevecompteur.Table,
+			Columns: relevecompteur.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: relevecompteur.FieldID,
+			},
+		},
+		Type: "ReleveCompteur",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			relevecompteur.FieldCreatedAt:   {Type: field.TypeTime, Column: relevecompteur.FieldCreatedAt},
+			relevecompteur.FieldUpdatedAt:   {Type: field.TypeTime, Column: relevecompteur.FieldUpdatedAt},
+			relevecompteur.FieldValeur:      {Type: field.TypeFloat64, Column: relevecompteur.FieldValeur},
+			relevecompteur.FieldDateReleve:  {Type: field.TypeTime, Column: relevecompteur.FieldDateReleve},
+			relevecompteur.FieldRemiseAZero: {Type: field.TypeBool, Column: relevecompteur.FieldRemiseAZero},
+			relevecompteur.FieldCompteurID:  {Type: field.TypeInt, Column: relevecompteur.FieldCompteurID},
+			relevecompteur.FieldUserID:      {Type: field.TypeInt, Column: relevecompteur.FieldUserID},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedulerrun.Table,
 			Columns: schedulerrun.Columns,
@@ -574,7 +620,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedulerrun.FieldErrorDetail: {Type: field.TypeString, Column: schedulerrun.FieldErrorDetail},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   societe.Table,
 			Columns: societe.Columns,
@@ -596,7 +642,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			societe.FieldActif:     {Type: field.TypeBool, Column: societe.FieldActif},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   technicien.Table,
 			Columns: technicien.Columns,
@@ -616,7 +662,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			technicien.FieldActif:               {Type: field.TypeBool, Column: technicien.FieldActif},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   techniciencompetence.Table,
 			Columns: techniciencompetence.Columns,
@@ -635,7 +681,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			techniciencompetence.FieldNiveauRang:   {Type: field.TypeInt, Column: techniciencompetence.FieldNiveauRang},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tempspasse.Table,
 			Columns: tempspasse.Columns,
@@ -658,7 +704,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tempspasse.FieldUserID:              {Type: field.TypeInt, Column: tempspasse.FieldUserID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -809,6 +855,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Competence",
 		"TechnicienCompetence",
+	)
+	graph.MustAddE(
+		"equipement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   compteur.EquipementTable,
+			Columns: []string{compteur.EquipementColumn},
+			Bidi:    false,
+		},
+		"Compteur",
+		"Equipement",
+	)
+	graph.MustAddE(
+		"releves",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   compteur.RelevesTable,
+			Columns: []string{compteur.RelevesColumn},
+			Bidi:    false,
+		},
+		"Compteur",
+		"ReleveCompteur",
+	)
+	graph.MustAddE(
+		"plannings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   compteur.PlanningsTable,
+			Columns: []string{compteur.PlanningsColumn},
+			Bidi:    false,
+		},
+		"Compteur",
+		"Planning",
 	)
 	graph.MustAddE(
 		"client",
@@ -1157,6 +1239,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Equipement",
 		"Document",
+	)
+	graph.MustAddE(
+		"compteurs",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+		},
+		"Equipement",
+		"Compteur",
 	)
 	graph.MustAddE(
 		"intervention",
@@ -1591,6 +1685,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ChecklistModele",
 	)
 	graph.MustAddE(
+		"compteur",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   planning.CompteurTable,
+			Columns: []string{planning.CompteurColumn},
+			Bidi:    false,
+		},
+		"Planning",
+		"Compteur",
+	)
+	graph.MustAddE(
 		"intervention",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1648,6 +1754,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"RefreshToken",
+		"User",
+	)
+	graph.MustAddE(
+		"compteur",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   relevecompteur.CompteurTable,
+			Columns: []string{relevecompteur.CompteurColumn},
+			Bidi:    false,
+		},
+		"ReleveCompteur",
+		"Compteur",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   relevecompteur.UserTable,
+			Columns: []string{relevecompteur.UserColumn},
+			Bidi:    false,
+		},
+		"ReleveCompteur",
 		"User",
 	)
 	graph.MustAddE(
@@ -2380,6 +2510,123 @@ func (f *CompetenceFilter) WhereHasDetentionsWith(preds ...predicate.TechnicienC
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CompteurQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CompteurQuery builder.
+func (_q *CompteurQuery) Filter() *CompteurFilter {
+	return &CompteurFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CompteurMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CompteurMutation builder.
+func (m *CompteurMutation) Filter() *CompteurFilter {
+	return &CompteurFilter{config: m.config, predicateAdder: m}
+}
+
+// CompteurFilter provides a generic filtering capability at runtime for CompteurQuery.
+type CompteurFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CompteurFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CompteurFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(compteur.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CompteurFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(compteur.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CompteurFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(compteur.FieldUpdatedAt))
+}
+
+// WhereNom applies the entql string predicate on the nom field.
+func (f *CompteurFilter) WhereNom(p entql.StringP) {
+	f.Where(p.Field(compteur.FieldNom))
+}
+
+// WhereUnite applies the entql string predicate on the unite field.
+func (f *CompteurFilter) WhereUnite(p entql.StringP) {
+	f.Where(p.Field(compteur.FieldUnite))
+}
+
+// WhereLibelleUnite applies the entql string predicate on the libelle_unite field.
+func (f *CompteurFilter) WhereLibelleUnite(p entql.StringP) {
+	f.Where(p.Field(compteur.FieldLibelleUnite))
+}
+
+// WhereActif applies the entql bool predicate on the actif field.
+func (f *CompteurFilter) WhereActif(p entql.BoolP) {
+	f.Where(p.Field(compteur.FieldActif))
+}
+
+// WhereEquipementID applies the entql int predicate on the equipement_id field.
+func (f *CompteurFilter) WhereEquipementID(p entql.IntP) {
+	f.Where(p.Field(compteur.FieldEquipementID))
+}
+
+// WhereHasEquipement applies a predicate to check if query has an edge equipement.
+func (f *CompteurFilter) WhereHasEquipement() {
+	f.Where(entql.HasEdge("equipement"))
+}
+
+// WhereHasEquipementWith applies a predicate to check if query has an edge equipement with a given conditions (other predicates).
+func (f *CompteurFilter) WhereHasEquipementWith(preds ...predicate.Equipement) {
+	f.Where(entql.HasEdgeWith("equipement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReleves applies a predicate to check if query has an edge releves.
+func (f *CompteurFilter) WhereHasReleves() {
+	f.Where(entql.HasEdge("releves"))
+}
+
+// WhereHasRelevesWith applies a predicate to check if query has an edge releves with a given conditions (other predicates).
+func (f *CompteurFilter) WhereHasRelevesWith(preds ...predicate.ReleveCompteur) {
+	f.Where(entql.HasEdgeWith("releves", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPlannings applies a predicate to check if query has an edge plannings.
+func (f *CompteurFilter) WhereHasPlannings() {
+	f.Where(entql.HasEdge("plannings"))
+}
+
+// WhereHasPlanningsWith applies a predicate to check if query has an edge plannings with a given conditions (other predicates).
+func (f *CompteurFilter) WhereHasPlanningsWith(preds ...predicate.Planning) {
+	f.Where(entql.HasEdgeWith("plannings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ContratQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2408,7 +2655,7 @@ type ContratFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContratFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2555,7 +2802,7 @@ type DemandeInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandeInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2777,7 +3024,7 @@ type DocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2938,7 +3185,7 @@ type EmplacementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmplacementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3069,7 +3316,7 @@ type EquipementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3315,6 +3562,20 @@ func (f *EquipementFilter) WhereHasDocumentsWith(preds ...predicate.Document) {
 	})))
 }
 
+// WhereHasCompteurs applies a predicate to check if query has an edge compteurs.
+func (f *EquipementFilter) WhereHasCompteurs() {
+	f.Where(entql.HasEdge("compteurs"))
+}
+
+// WhereHasCompteursWith applies a predicate to check if query has an edge compteurs with a given conditions (other predicates).
+func (f *EquipementFilter) WhereHasCompteursWith(preds ...predicate.Compteur) {
+	f.Where(entql.HasEdgeWith("compteurs", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *HistoriqueInterventionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3344,7 +3605,7 @@ type HistoriqueInterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HistoriqueInterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3491,7 +3752,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3590,7 +3851,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4058,7 +4319,7 @@ type InterventionPieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionPieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4156,7 +4417,7 @@ type MouvementStockFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MouvementStockFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4288,7 +4549,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4436,7 +4697,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4525,7 +4786,7 @@ type PieceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PieceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4677,7 +4938,7 @@ type PlanningFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanningFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4783,6 +5044,26 @@ func (f *PlanningFilter) WhereFlottant(p entql.BoolP) {
 	f.Where(p.Field(planning.FieldFlottant))
 }
 
+// WhereDeclencheur applies the entql string predicate on the declencheur field.
+func (f *PlanningFilter) WhereDeclencheur(p entql.StringP) {
+	f.Where(p.Field(planning.FieldDeclencheur))
+}
+
+// WhereCompteurID applies the entql int predicate on the compteur_id field.
+func (f *PlanningFilter) WhereCompteurID(p entql.IntP) {
+	f.Where(p.Field(planning.FieldCompteurID))
+}
+
+// WhereIntervalleCompteur applies the entql float64 predicate on the intervalle_compteur field.
+func (f *PlanningFilter) WhereIntervalleCompteur(p entql.Float64P) {
+	f.Where(p.Field(planning.FieldIntervalleCompteur))
+}
+
+// WhereProchainSeuil applies the entql float64 predicate on the prochain_seuil field.
+func (f *PlanningFilter) WhereProchainSeuil(p entql.Float64P) {
+	f.Where(p.Field(planning.FieldProchainSeuil))
+}
+
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.
 func (f *PlanningFilter) WhereHasEquipement() {
 	f.Where(entql.HasEdge("equipement"))
@@ -4839,6 +5120,20 @@ func (f *PlanningFilter) WhereHasChecklistModeleWith(preds ...predicate.Checklis
 	})))
 }
 
+// WhereHasCompteur applies a predicate to check if query has an edge compteur.
+func (f *PlanningFilter) WhereHasCompteur() {
+	f.Where(entql.HasEdge("compteur"))
+}
+
+// WhereHasCompteurWith applies a predicate to check if query has an edge compteur with a given conditions (other predicates).
+func (f *PlanningFilter) WhereHasCompteurWith(preds ...predicate.Compteur) {
+	f.Where(entql.HasEdgeWith("compteur", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PointChecklistQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4868,7 +5163,7 @@ type PointChecklistFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PointChecklistFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5064,7 +5359,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5130,6 +5425,109 @@ func (f *RefreshTokenFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ReleveCompteurQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReleveCompteurQuery builder.
+func (_q *ReleveCompteurQuery) Filter() *ReleveCompteurFilter {
+	return &ReleveCompteurFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReleveCompteurMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReleveCompteurMutation builder.
+func (m *ReleveCompteurMutation) Filter() *ReleveCompteurFilter {
+	return &ReleveCompteurFilter{config: m.config, predicateAdder: m}
+}
+
+// ReleveCompteurFilter provides a generic filtering capability at runtime for ReleveCompteurQuery.
+type ReleveCompteurFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReleveCompteurFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ReleveCompteurFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(relevecompteur.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ReleveCompteurFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(relevecompteur.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ReleveCompteurFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(relevecompteur.FieldUpdatedAt))
+}
+
+// WhereValeur applies the entql float64 predicate on the valeur field.
+func (f *ReleveCompteurFilter) WhereValeur(p entql.Float64P) {
+	f.Where(p.Field(relevecompteur.FieldValeur))
+}
+
+// WhereDateReleve applies the entql time.Time predicate on the date_releve field.
+func (f *ReleveCompteurFilter) WhereDateReleve(p entql.TimeP) {
+	f.Where(p.Field(relevecompteur.FieldDateReleve))
+}
+
+// WhereRemiseAZero applies the entql bool predicate on the remise_a_zero field.
+func (f *ReleveCompteurFilter) WhereRemiseAZero(p entql.BoolP) {
+	f.Where(p.Field(relevecompteur.FieldRemiseAZero))
+}
+
+// WhereCompteurID applies the entql int predicate on the compteur_id field.
+func (f *ReleveCompteurFilter) WhereCompteurID(p entql.IntP) {
+	f.Where(p.Field(relevecompteur.FieldCompteurID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *ReleveCompteurFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(relevecompteur.FieldUserID))
+}
+
+// WhereHasCompteur applies a predicate to check if query has an edge compteur.
+func (f *ReleveCompteurFilter) WhereHasCompteur() {
+	f.Where(entql.HasEdge("compteur"))
+}
+
+// WhereHasCompteurWith applies a predicate to check if query has an edge compteur with a given conditions (other predicates).
+func (f *ReleveCompteurFilter) WhereHasCompteurWith(preds ...predicate.Compteur) {
+	f.Where(entql.HasEdgeWith("compteur", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *ReleveCompteurFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *ReleveCompteurFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SchedulerRunQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5158,7 +5556,7 @@ type SchedulerRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SchedulerRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5253,7 +5651,7 @@ type SocieteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SocieteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5394,7 +5792,7 @@ type TechnicienFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5539,7 +5937,7 @@ type TechnicienCompetenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TechnicienCompetenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5637,7 +6035,7 @@ type TempsPasseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TempsPasseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5769,7 +6167,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -87,11 +87,13 @@ type EquipementEdges struct {
 	Enfants []*Equipement `json:"enfants,omitempty"`
 	// Documents holds the value of the documents edge.
 	Documents []*Document `json:"documents,omitempty"`
+	// Compteurs holds the value of the compteurs edge.
+	Compteurs []*Compteur `json:"compteurs,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
-	totalCount [10]map[string]int
+	totalCount [11]map[string]int
 
 	namedInterventions map[string][]*Intervention
 	namedPlannings     map[string][]*Planning
@@ -99,6 +101,7 @@ type EquipementEdges struct {
 	namedArrets        map[string][]*ArretEquipement
 	namedEnfants       map[string][]*Equipement
 	namedDocuments     map[string][]*Document
+	namedCompteurs     map[string][]*Compteur
 }
 
 // ClientOrErr returns the Client value or an error if the edge
@@ -197,6 +200,15 @@ func (e EquipementEdges) DocumentsOrErr() ([]*Document, error) {
 		return e.Documents, nil
 	}
 	return nil, &NotLoadedError{edge: "documents"}
+}
+
+// CompteursOrErr returns the Compteurs value or an error if the edge
+// was not loaded in eager-loading.
+func (e EquipementEdges) CompteursOrErr() ([]*Compteur, error) {
+	if e.loadedTypes[10] {
+		return e.Compteurs, nil
+	}
+	return nil, &NotLoadedError{edge: "compteurs"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -411,6 +423,11 @@ func (_m *Equipement) QueryEnfants() *EquipementQuery {
 // QueryDocuments queries the "documents" edge of the Equipement entity.
 func (_m *Equipement) QueryDocuments() *DocumentQuery {
 	return NewEquipementClient(_m.config).QueryDocuments(_m)
+}
+
+// QueryCompteurs queries the "compteurs" edge of the Equipement entity.
+func (_m *Equipement) QueryCompteurs() *CompteurQuery {
+	return NewEquipementClient(_m.config).QueryCompteurs(_m)
 }
 
 // Update returns a builder for updating this Equipement.
@@ -647,6 +664,30 @@ func (_m *Equipement) appendNamedDocuments(name string, edges ...*Document) {
 		_m.Edges.namedDocuments[name] = []*Document{}
 	} else {
 		_m.Edges.namedDocuments[name] = append(_m.Edges.namedDocuments[name], edges...)
+	}
+}
+
+// NamedCompteurs returns the Compteurs named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Equipement) NamedCompteurs(name string) ([]*Compteur, error) {
+	if _m.Edges.namedCompteurs == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCompteurs[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Equipement) appendNamedCompteurs(name string, edges ...*Compteur) {
+	if _m.Edges.namedCompteurs == nil {
+		_m.Edges.namedCompteurs = make(map[string][]*Compteur)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCompteurs[name] = []*Compteur{}
+	} else {
+		_m.Edges.namedCompteurs[name] = append(_m.Edges.namedCompteurs[name], edges...)
 	}
 }
 

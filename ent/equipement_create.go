@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
@@ -389,6 +390,21 @@ func (_c *EquipementCreate) AddDocuments(v ...*Document) *EquipementCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddDocumentIDs(ids...)
+}
+
+// AddCompteurIDs adds the "compteurs" edge to the Compteur entity by IDs.
+func (_c *EquipementCreate) AddCompteurIDs(ids ...int) *EquipementCreate {
+	_c.mutation.AddCompteurIDs(ids...)
+	return _c
+}
+
+// AddCompteurs adds the "compteurs" edges to the Compteur entity.
+func (_c *EquipementCreate) AddCompteurs(v ...*Compteur) *EquipementCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCompteurIDs(ids...)
 }
 
 // Mutation returns the EquipementMutation object of the builder.
@@ -776,6 +792,22 @@ func (_c *EquipementCreate) createSpec() (*Equipement, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CompteursIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

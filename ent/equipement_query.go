@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
@@ -43,6 +44,7 @@ type EquipementQuery struct {
 	withParent             *EquipementQuery
 	withEnfants            *EquipementQuery
 	withDocuments          *DocumentQuery
+	withCompteurs          *CompteurQuery
 	loadTotal              []func(context.Context, []*Equipement) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
@@ -51,6 +53,7 @@ type EquipementQuery struct {
 	withNamedArrets        map[string]*ArretEquipementQuery
 	withNamedEnfants       map[string]*EquipementQuery
 	withNamedDocuments     map[string]*DocumentQuery
+	withNamedCompteurs     map[string]*CompteurQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -307,6 +310,28 @@ func (_q *EquipementQuery) QueryDocuments() *DocumentQuery {
 	return query
 }
 
+// QueryCompteurs chains the current query on the "compteurs" edge.
+func (_q *EquipementQuery) QueryCompteurs() *CompteurQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(equipement.Table, equipement.FieldID, selector),
+			sqlgraph.To(compteur.Table, compteur.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, equipement.CompteursTable, equipement.CompteursColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Equipement entity from the query.
 // Returns a *NotFoundError when no Equipement was found.
 func (_q *EquipementQuery) First(ctx context.Context) (*Equipement, error) {
@@ -509,6 +534,7 @@ func (_q *EquipementQuery) Clone() *EquipementQuery {
 		withParent:          _q.withParent.Clone(),
 		withEnfants:         _q.withEnfants.Clone(),
 		withDocuments:       _q.withDocuments.Clone(),
+		withCompteurs:       _q.withCompteurs.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -626,6 +652,17 @@ func (_q *EquipementQuery) WithDocuments(opts ...func(*DocumentQuery)) *Equipeme
 	return _q
 }
 
+// WithCompteurs tells the query-builder to eager-load the nodes that are connected to
+// the "compteurs" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithCompteurs(opts ...func(*CompteurQuery)) *EquipementQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCompteurs = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -710,7 +747,7 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Equipement{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withClient != nil,
 			_q.withInterventions != nil,
 			_q.withPlannings != nil,
@@ -721,6 +758,7 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			_q.withParent != nil,
 			_q.withEnfants != nil,
 			_q.withDocuments != nil,
+			_q.withCompteurs != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -810,6 +848,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
+	if query := _q.withCompteurs; query != nil {
+		if err := _q.loadCompteurs(ctx, query, nodes,
+			func(n *Equipement) { n.Edges.Compteurs = []*Compteur{} },
+			func(n *Equipement, e *Compteur) { n.Edges.Compteurs = append(n.Edges.Compteurs, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedInterventions {
 		if err := _q.loadInterventions(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedInterventions(name) },
@@ -849,6 +894,13 @@ func (_q *EquipementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Equipement) { n.appendNamedDocuments(name) },
 			func(n *Equipement, e *Document) { n.appendNamedDocuments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCompteurs {
+		if err := _q.loadCompteurs(ctx, query, nodes,
+			func(n *Equipement) { n.appendNamedCompteurs(name) },
+			func(n *Equipement, e *Compteur) { n.appendNamedCompteurs(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1208,6 +1260,36 @@ func (_q *EquipementQuery) loadDocuments(ctx context.Context, query *DocumentQue
 	}
 	return nil
 }
+func (_q *EquipementQuery) loadCompteurs(ctx context.Context, query *CompteurQuery, nodes []*Equipement, init func(*Equipement), assign func(*Equipement, *Compteur)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Equipement)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(compteur.FieldEquipementID)
+	}
+	query.Where(predicate.Compteur(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(equipement.CompteursColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EquipementID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "equipement_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *EquipementQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1422,6 +1504,20 @@ func (_q *EquipementQuery) WithNamedDocuments(name string, opts ...func(*Documen
 		_q.withNamedDocuments = make(map[string]*DocumentQuery)
 	}
 	_q.withNamedDocuments[name] = query
+	return _q
+}
+
+// WithNamedCompteurs tells the query-builder to eager-load the nodes that are connected to the "compteurs"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EquipementQuery) WithNamedCompteurs(name string, opts ...func(*CompteurQuery)) *EquipementQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCompteurs == nil {
+		_q.withNamedCompteurs = make(map[string]*CompteurQuery)
+	}
+	_q.withNamedCompteurs[name] = query
 	return _q
 }
 

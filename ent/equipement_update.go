@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
@@ -472,6 +473,21 @@ func (_u *EquipementUpdate) AddDocuments(v ...*Document) *EquipementUpdate {
 	return _u.AddDocumentIDs(ids...)
 }
 
+// AddCompteurIDs adds the "compteurs" edge to the Compteur entity by IDs.
+func (_u *EquipementUpdate) AddCompteurIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.AddCompteurIDs(ids...)
+	return _u
+}
+
+// AddCompteurs adds the "compteurs" edges to the Compteur entity.
+func (_u *EquipementUpdate) AddCompteurs(v ...*Compteur) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCompteurIDs(ids...)
+}
+
 // Mutation returns the EquipementMutation object of the builder.
 func (_u *EquipementUpdate) Mutation() *EquipementMutation {
 	return _u.mutation
@@ -625,6 +641,27 @@ func (_u *EquipementUpdate) RemoveDocuments(v ...*Document) *EquipementUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDocumentIDs(ids...)
+}
+
+// ClearCompteurs clears all "compteurs" edges to the Compteur entity.
+func (_u *EquipementUpdate) ClearCompteurs() *EquipementUpdate {
+	_u.mutation.ClearCompteurs()
+	return _u
+}
+
+// RemoveCompteurIDs removes the "compteurs" edge to Compteur entities by IDs.
+func (_u *EquipementUpdate) RemoveCompteurIDs(ids ...int) *EquipementUpdate {
+	_u.mutation.RemoveCompteurIDs(ids...)
+	return _u
+}
+
+// RemoveCompteurs removes "compteurs" edges to Compteur entities.
+func (_u *EquipementUpdate) RemoveCompteurs(v ...*Compteur) *EquipementUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCompteurIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1192,6 +1229,51 @@ func (_u *EquipementUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CompteursCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCompteursIDs(); len(nodes) > 0 && !_u.mutation.CompteursCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompteursIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1648,6 +1730,21 @@ func (_u *EquipementUpdateOne) AddDocuments(v ...*Document) *EquipementUpdateOne
 	return _u.AddDocumentIDs(ids...)
 }
 
+// AddCompteurIDs adds the "compteurs" edge to the Compteur entity by IDs.
+func (_u *EquipementUpdateOne) AddCompteurIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.AddCompteurIDs(ids...)
+	return _u
+}
+
+// AddCompteurs adds the "compteurs" edges to the Compteur entity.
+func (_u *EquipementUpdateOne) AddCompteurs(v ...*Compteur) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCompteurIDs(ids...)
+}
+
 // Mutation returns the EquipementMutation object of the builder.
 func (_u *EquipementUpdateOne) Mutation() *EquipementMutation {
 	return _u.mutation
@@ -1801,6 +1898,27 @@ func (_u *EquipementUpdateOne) RemoveDocuments(v ...*Document) *EquipementUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDocumentIDs(ids...)
+}
+
+// ClearCompteurs clears all "compteurs" edges to the Compteur entity.
+func (_u *EquipementUpdateOne) ClearCompteurs() *EquipementUpdateOne {
+	_u.mutation.ClearCompteurs()
+	return _u
+}
+
+// RemoveCompteurIDs removes the "compteurs" edge to Compteur entities by IDs.
+func (_u *EquipementUpdateOne) RemoveCompteurIDs(ids ...int) *EquipementUpdateOne {
+	_u.mutation.RemoveCompteurIDs(ids...)
+	return _u
+}
+
+// RemoveCompteurs removes "compteurs" edges to Compteur entities.
+func (_u *EquipementUpdateOne) RemoveCompteurs(v ...*Compteur) *EquipementUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCompteurIDs(ids...)
 }
 
 // Where appends a list predicates to the EquipementUpdate builder.
@@ -2391,6 +2509,51 @@ func (_u *EquipementUpdateOne) sqlSave(ctx context.Context) (_node *Equipement, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompteursCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCompteursIDs(); len(nodes) > 0 && !_u.mutation.CompteursCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompteursIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   equipement.CompteursTable,
+			Columns: []string{equipement.CompteursColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

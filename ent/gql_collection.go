@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -27,6 +28,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -612,6 +614,153 @@ func newCompetencePaginateArgs(rv map[string]any) *competencePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CompetenceWhereInput); ok {
 		args.opts = append(args.opts, WithCompetenceFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompteurQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompteurQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompteurQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(compteur.Columns))
+		selectedFields = []string{compteur.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "equipement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipementImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipement = query
+			if _, ok := fieldSeen[compteur.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldEquipementID)
+				fieldSeen[compteur.FieldEquipementID] = struct{}{}
+			}
+
+		case "plannings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanningClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, planningImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPlannings(alias, func(wq *PlanningQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[compteur.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldCreatedAt)
+				fieldSeen[compteur.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[compteur.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldUpdatedAt)
+				fieldSeen[compteur.FieldUpdatedAt] = struct{}{}
+			}
+		case "nom":
+			if _, ok := fieldSeen[compteur.FieldNom]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldNom)
+				fieldSeen[compteur.FieldNom] = struct{}{}
+			}
+		case "unite":
+			if _, ok := fieldSeen[compteur.FieldUnite]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldUnite)
+				fieldSeen[compteur.FieldUnite] = struct{}{}
+			}
+		case "libelleUnite":
+			if _, ok := fieldSeen[compteur.FieldLibelleUnite]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldLibelleUnite)
+				fieldSeen[compteur.FieldLibelleUnite] = struct{}{}
+			}
+		case "actif":
+			if _, ok := fieldSeen[compteur.FieldActif]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldActif)
+				fieldSeen[compteur.FieldActif] = struct{}{}
+			}
+		case "equipementID":
+			if _, ok := fieldSeen[compteur.FieldEquipementID]; !ok {
+				selectedFields = append(selectedFields, compteur.FieldEquipementID)
+				fieldSeen[compteur.FieldEquipementID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type compteurPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompteurPaginateOption
+}
+
+func newCompteurPaginateArgs(rv map[string]any) *compteurPaginateArgs {
+	args := &compteurPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompteurOrder{Field: &CompteurOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompteurOrder(order))
+			}
+		case *CompteurOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompteurOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompteurWhereInput); ok {
+		args.opts = append(args.opts, WithCompteurFilter(v.Filter))
 	}
 	return args
 }
@@ -1848,6 +1997,19 @@ func (_q *EquipementQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.WithNamedDocuments(alias, func(wq *DocumentQuery) {
+				*wq = *query
+			})
+
+		case "compteurs":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompteurClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, compteurImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedCompteurs(alias, func(wq *CompteurQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -3685,6 +3847,21 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, planning.FieldChecklistModeleID)
 				fieldSeen[planning.FieldChecklistModeleID] = struct{}{}
 			}
+
+		case "compteur":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompteurClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, compteurImplementors)...); err != nil {
+				return err
+			}
+			_q.withCompteur = query
+			if _, ok := fieldSeen[planning.FieldCompteurID]; !ok {
+				selectedFields = append(selectedFields, planning.FieldCompteurID)
+				fieldSeen[planning.FieldCompteurID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[planning.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, planning.FieldCreatedAt)
@@ -3759,6 +3936,21 @@ func (_q *PlanningQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[planning.FieldFlottant]; !ok {
 				selectedFields = append(selectedFields, planning.FieldFlottant)
 				fieldSeen[planning.FieldFlottant] = struct{}{}
+			}
+		case "declencheur":
+			if _, ok := fieldSeen[planning.FieldDeclencheur]; !ok {
+				selectedFields = append(selectedFields, planning.FieldDeclencheur)
+				fieldSeen[planning.FieldDeclencheur] = struct{}{}
+			}
+		case "intervalleCompteur":
+			if _, ok := fieldSeen[planning.FieldIntervalleCompteur]; !ok {
+				selectedFields = append(selectedFields, planning.FieldIntervalleCompteur)
+				fieldSeen[planning.FieldIntervalleCompteur] = struct{}{}
+			}
+		case "prochainSeuil":
+			if _, ok := fieldSeen[planning.FieldProchainSeuil]; !ok {
+				selectedFields = append(selectedFields, planning.FieldProchainSeuil)
+				fieldSeen[planning.FieldProchainSeuil] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -4049,6 +4241,150 @@ func newPointChecklistPaginateArgs(rv map[string]any) *pointchecklistPaginateArg
 	}
 	if v, ok := rv[whereField].(*PointChecklistWhereInput); ok {
 		args.opts = append(args.opts, WithPointChecklistFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ReleveCompteurQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReleveCompteurQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ReleveCompteurQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(relevecompteur.Columns))
+		selectedFields = []string{relevecompteur.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "compteur":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompteurClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, compteurImplementors)...); err != nil {
+				return err
+			}
+			_q.withCompteur = query
+			if _, ok := fieldSeen[relevecompteur.FieldCompteurID]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldCompteurID)
+				fieldSeen[relevecompteur.FieldCompteurID] = struct{}{}
+			}
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[relevecompteur.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldUserID)
+				fieldSeen[relevecompteur.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[relevecompteur.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldCreatedAt)
+				fieldSeen[relevecompteur.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[relevecompteur.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldUpdatedAt)
+				fieldSeen[relevecompteur.FieldUpdatedAt] = struct{}{}
+			}
+		case "valeur":
+			if _, ok := fieldSeen[relevecompteur.FieldValeur]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldValeur)
+				fieldSeen[relevecompteur.FieldValeur] = struct{}{}
+			}
+		case "dateReleve":
+			if _, ok := fieldSeen[relevecompteur.FieldDateReleve]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldDateReleve)
+				fieldSeen[relevecompteur.FieldDateReleve] = struct{}{}
+			}
+		case "remiseAZero":
+			if _, ok := fieldSeen[relevecompteur.FieldRemiseAZero]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldRemiseAZero)
+				fieldSeen[relevecompteur.FieldRemiseAZero] = struct{}{}
+			}
+		case "compteurID":
+			if _, ok := fieldSeen[relevecompteur.FieldCompteurID]; !ok {
+				selectedFields = append(selectedFields, relevecompteur.FieldCompteurID)
+				fieldSeen[relevecompteur.FieldCompteurID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type relevecompteurPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ReleveCompteurPaginateOption
+}
+
+func newReleveCompteurPaginateArgs(rv map[string]any) *relevecompteurPaginateArgs {
+	args := &relevecompteurPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ReleveCompteurOrder{Field: &ReleveCompteurOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithReleveCompteurOrder(order))
+			}
+		case *ReleveCompteurOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithReleveCompteurOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ReleveCompteurWhereInput); ok {
+		args.opts = append(args.opts, WithReleveCompteurFilter(v.Filter))
 	}
 	return args
 }

@@ -92,6 +92,26 @@ func (_m *Commentaire) Auteur(ctx context.Context) (*User, error) {
 	return result, err
 }
 
+func (_m *Compteur) Equipement(ctx context.Context) (*Equipement, error) {
+	result, err := _m.Edges.EquipementOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipement().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Compteur) Plannings(ctx context.Context) (result []*Planning, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPlannings(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PlanningsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPlannings().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Contrat) Client(ctx context.Context) (*Societe, error) {
 	result, err := _m.Edges.ClientOrErr()
 	if IsNotLoaded(err) {
@@ -387,6 +407,18 @@ func (_m *Equipement) Documents(ctx context.Context) (result []*Document, err er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryDocuments().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Equipement) Compteurs(ctx context.Context) (result []*Compteur, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedCompteurs(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.CompteursOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompteurs().All(ctx)
 	}
 	return result, err
 }
@@ -726,6 +758,14 @@ func (_m *Planning) ChecklistModele(ctx context.Context) (*ChecklistModele, erro
 	return result, MaskNotFound(err)
 }
 
+func (_m *Planning) Compteur(ctx context.Context) (*Compteur, error) {
+	result, err := _m.Edges.CompteurOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompteur().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *PointChecklist) Intervention(ctx context.Context) (*Intervention, error) {
 	result, err := _m.Edges.InterventionOrErr()
 	if IsNotLoaded(err) {
@@ -754,6 +794,22 @@ func (_m *PointChecklist) Demande(ctx context.Context) (*DemandeIntervention, er
 	result, err := _m.Edges.DemandeOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryDemande().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ReleveCompteur) Compteur(ctx context.Context) (*Compteur, error) {
+	result, err := _m.Edges.CompteurOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompteur().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ReleveCompteur) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -5,7 +5,9 @@ package ent
 import (
 	"time"
 
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/emplacement"
+	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/internal/domain"
 )
 
@@ -57,6 +59,74 @@ func (c *CompetenceUpdate) SetInput(i UpdateCompetenceInput) *CompetenceUpdate {
 
 // SetInput applies the change-set in the UpdateCompetenceInput on the CompetenceUpdateOne builder.
 func (c *CompetenceUpdateOne) SetInput(i UpdateCompetenceInput) *CompetenceUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateCompteurInput represents a mutation input for creating compteurs.
+type CreateCompteurInput struct {
+	Nom          string
+	Unite        compteur.Unite
+	LibelleUnite *string
+	Actif        *bool
+	EquipementID int
+}
+
+// Mutate applies the CreateCompteurInput on the CompteurMutation builder.
+func (i *CreateCompteurInput) Mutate(m *CompteurMutation) {
+	m.SetNom(i.Nom)
+	m.SetUnite(i.Unite)
+	if v := i.LibelleUnite; v != nil {
+		m.SetLibelleUnite(*v)
+	}
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
+	}
+	m.SetEquipementID(i.EquipementID)
+}
+
+// SetInput applies the change-set in the CreateCompteurInput on the CompteurCreate builder.
+func (c *CompteurCreate) SetInput(i CreateCompteurInput) *CompteurCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateCompteurInput represents a mutation input for updating compteurs.
+type UpdateCompteurInput struct {
+	Nom               *string
+	Unite             *compteur.Unite
+	ClearLibelleUnite bool
+	LibelleUnite      *string
+	Actif             *bool
+}
+
+// Mutate applies the UpdateCompteurInput on the CompteurMutation builder.
+func (i *UpdateCompteurInput) Mutate(m *CompteurMutation) {
+	if v := i.Nom; v != nil {
+		m.SetNom(*v)
+	}
+	if v := i.Unite; v != nil {
+		m.SetUnite(*v)
+	}
+	if i.ClearLibelleUnite {
+		m.ClearLibelleUnite()
+	}
+	if v := i.LibelleUnite; v != nil {
+		m.SetLibelleUnite(*v)
+	}
+	if v := i.Actif; v != nil {
+		m.SetActif(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateCompteurInput on the CompteurUpdate builder.
+func (c *CompteurUpdate) SetInput(i UpdateCompteurInput) *CompteurUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateCompteurInput on the CompteurUpdateOne builder.
+func (c *CompteurUpdateOne) SetInput(i UpdateCompteurInput) *CompteurUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }
@@ -895,20 +965,24 @@ func (c *PieceUpdateOne) SetInput(i UpdatePieceInput) *PieceUpdateOne {
 
 // CreatePlanningInput represents a mutation input for creating plannings.
 type CreatePlanningInput struct {
-	Titre             string
-	Description       *string
-	Priorite          *domain.Priorite
-	DureeEstimee      *int
-	Frequence         domain.Frequence
-	Intervalle        *int
-	ProchaineDate     time.Time
-	DerniereDate      *time.Time
-	Statut            *domain.PlanningStatut
-	DateDebut         *time.Time
-	Flottant          *bool
-	EquipementID      int
-	TechnicienID      *int
-	ChecklistModeleID *int
+	Titre              string
+	Description        *string
+	Priorite           *domain.Priorite
+	DureeEstimee       *int
+	Frequence          domain.Frequence
+	Intervalle         *int
+	ProchaineDate      time.Time
+	DerniereDate       *time.Time
+	Statut             *domain.PlanningStatut
+	DateDebut          *time.Time
+	Flottant           *bool
+	Declencheur        *planning.Declencheur
+	IntervalleCompteur *float64
+	ProchainSeuil      *float64
+	EquipementID       int
+	TechnicienID       *int
+	ChecklistModeleID  *int
+	CompteurID         *int
 }
 
 // Mutate applies the CreatePlanningInput on the PlanningMutation builder.
@@ -940,12 +1014,24 @@ func (i *CreatePlanningInput) Mutate(m *PlanningMutation) {
 	if v := i.Flottant; v != nil {
 		m.SetFlottant(*v)
 	}
+	if v := i.Declencheur; v != nil {
+		m.SetDeclencheur(*v)
+	}
+	if v := i.IntervalleCompteur; v != nil {
+		m.SetIntervalleCompteur(*v)
+	}
+	if v := i.ProchainSeuil; v != nil {
+		m.SetProchainSeuil(*v)
+	}
 	m.SetEquipementID(i.EquipementID)
 	if v := i.TechnicienID; v != nil {
 		m.SetTechnicienID(*v)
 	}
 	if v := i.ChecklistModeleID; v != nil {
 		m.SetChecklistModeleID(*v)
+	}
+	if v := i.CompteurID; v != nil {
+		m.SetCompteurID(*v)
 	}
 }
 
@@ -957,24 +1043,31 @@ func (c *PlanningCreate) SetInput(i CreatePlanningInput) *PlanningCreate {
 
 // UpdatePlanningInput represents a mutation input for updating plannings.
 type UpdatePlanningInput struct {
-	Titre                *string
-	ClearDescription     bool
-	Description          *string
-	Priorite             *domain.Priorite
-	ClearDureeEstimee    bool
-	DureeEstimee         *int
-	Frequence            *domain.Frequence
-	Intervalle           *int
-	ProchaineDate        *time.Time
-	ClearDerniereDate    bool
-	DerniereDate         *time.Time
-	Statut               *domain.PlanningStatut
-	Flottant             *bool
-	EquipementID         *int
-	ClearTechnicien      bool
-	TechnicienID         *int
-	ClearChecklistModele bool
-	ChecklistModeleID    *int
+	Titre                   *string
+	ClearDescription        bool
+	Description             *string
+	Priorite                *domain.Priorite
+	ClearDureeEstimee       bool
+	DureeEstimee            *int
+	Frequence               *domain.Frequence
+	Intervalle              *int
+	ProchaineDate           *time.Time
+	ClearDerniereDate       bool
+	DerniereDate            *time.Time
+	Statut                  *domain.PlanningStatut
+	Flottant                *bool
+	Declencheur             *planning.Declencheur
+	ClearIntervalleCompteur bool
+	IntervalleCompteur      *float64
+	ClearProchainSeuil      bool
+	ProchainSeuil           *float64
+	EquipementID            *int
+	ClearTechnicien         bool
+	TechnicienID            *int
+	ClearChecklistModele    bool
+	ChecklistModeleID       *int
+	ClearCompteur           bool
+	CompteurID              *int
 }
 
 // Mutate applies the UpdatePlanningInput on the PlanningMutation builder.
@@ -1018,6 +1111,21 @@ func (i *UpdatePlanningInput) Mutate(m *PlanningMutation) {
 	if v := i.Flottant; v != nil {
 		m.SetFlottant(*v)
 	}
+	if v := i.Declencheur; v != nil {
+		m.SetDeclencheur(*v)
+	}
+	if i.ClearIntervalleCompteur {
+		m.ClearIntervalleCompteur()
+	}
+	if v := i.IntervalleCompteur; v != nil {
+		m.SetIntervalleCompteur(*v)
+	}
+	if i.ClearProchainSeuil {
+		m.ClearProchainSeuil()
+	}
+	if v := i.ProchainSeuil; v != nil {
+		m.SetProchainSeuil(*v)
+	}
 	if v := i.EquipementID; v != nil {
 		m.SetEquipementID(*v)
 	}
@@ -1032,6 +1140,12 @@ func (i *UpdatePlanningInput) Mutate(m *PlanningMutation) {
 	}
 	if v := i.ChecklistModeleID; v != nil {
 		m.SetChecklistModeleID(*v)
+	}
+	if i.ClearCompteur {
+		m.ClearCompteur()
+	}
+	if v := i.CompteurID; v != nil {
+		m.SetCompteurID(*v)
 	}
 }
 

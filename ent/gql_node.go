@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -28,6 +29,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -60,6 +62,11 @@ var competenceImplementors = []string{"Competence", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Competence) IsNode() {}
+
+var compteurImplementors = []string{"Compteur", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Compteur) IsNode() {}
 
 var contratImplementors = []string{"Contrat", "Node"}
 
@@ -125,6 +132,11 @@ var pointchecklistImplementors = []string{"PointChecklist", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PointChecklist) IsNode() {}
+
+var relevecompteurImplementors = []string{"ReleveCompteur", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ReleveCompteur) IsNode() {}
 
 var schedulerrunImplementors = []string{"SchedulerRun", "Node"}
 
@@ -269,6 +281,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case compteur.Table:
+		query := c.Compteur.Query().
+			Where(compteur.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, compteurImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case contrat.Table:
 		query := c.Contrat.Query().
 			Where(contrat.ID(id))
@@ -382,6 +403,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(pointchecklist.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointchecklistImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case relevecompteur.Table:
+		query := c.ReleveCompteur.Query().
+			Where(relevecompteur.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, relevecompteurImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -565,6 +595,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Competence.Query().
 			Where(competence.IDIn(ids...))
 		query, err := query.CollectFields(ctx, competenceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case compteur.Table:
+		query := c.Compteur.Query().
+			Where(compteur.IDIn(ids...))
+		query, err := query.CollectFields(ctx, compteurImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -773,6 +819,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.PointChecklist.Query().
 			Where(pointchecklist.IDIn(ids...))
 		query, err := query.CollectFields(ctx, pointchecklistImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case relevecompteur.Table:
+		query := c.ReleveCompteur.Query().
+			Where(relevecompteur.IDIn(ids...))
+		query, err := query.CollectFields(ctx, relevecompteurImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -31,6 +32,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -1461,6 +1463,320 @@ func (_m *Competence) ToEdge(order *CompetenceOrder) *CompetenceEdge {
 		order = DefaultCompetenceOrder
 	}
 	return &CompetenceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompteurEdge is the edge representation of Compteur.
+type CompteurEdge struct {
+	Node   *Compteur `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// CompteurConnection is the connection containing edges to Compteur.
+type CompteurConnection struct {
+	Edges      []*CompteurEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *CompteurConnection) build(nodes []*Compteur, pager *compteurPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Compteur
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Compteur {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Compteur {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompteurEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompteurEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompteurPaginateOption enables pagination customization.
+type CompteurPaginateOption func(*compteurPager) error
+
+// WithCompteurOrder configures pagination ordering.
+func WithCompteurOrder(order *CompteurOrder) CompteurPaginateOption {
+	if order == nil {
+		order = DefaultCompteurOrder
+	}
+	o := *order
+	return func(pager *compteurPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompteurOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompteurFilter configures pagination filter.
+func WithCompteurFilter(filter func(*CompteurQuery) (*CompteurQuery, error)) CompteurPaginateOption {
+	return func(pager *compteurPager) error {
+		if filter == nil {
+			return errors.New("CompteurQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type compteurPager struct {
+	reverse bool
+	order   *CompteurOrder
+	filter  func(*CompteurQuery) (*CompteurQuery, error)
+}
+
+func newCompteurPager(opts []CompteurPaginateOption, reverse bool) (*compteurPager, error) {
+	pager := &compteurPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompteurOrder
+	}
+	return pager, nil
+}
+
+func (p *compteurPager) applyFilter(query *CompteurQuery) (*CompteurQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *compteurPager) toCursor(_m *Compteur) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *compteurPager) applyCursors(query *CompteurQuery, after, before *Cursor) (*CompteurQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompteurOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *compteurPager) applyOrder(query *CompteurQuery) *CompteurQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompteurOrder.Field {
+		query = query.Order(DefaultCompteurOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *compteurPager) orderExpr(query *CompteurQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompteurOrder.Field {
+			b.Comma().Ident(DefaultCompteurOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Compteur.
+func (_m *CompteurQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompteurPaginateOption,
+) (*CompteurConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompteurPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompteurConnection{Edges: []*CompteurEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompteurOrderFieldCreatedAt orders Compteur by created_at.
+	CompteurOrderFieldCreatedAt = &CompteurOrderField{
+		Value: func(_m *Compteur) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: compteur.FieldCreatedAt,
+		toTerm: compteur.ByCreatedAt,
+		toCursor: func(_m *Compteur) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompteurOrderFieldUpdatedAt orders Compteur by updated_at.
+	CompteurOrderFieldUpdatedAt = &CompteurOrderField{
+		Value: func(_m *Compteur) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: compteur.FieldUpdatedAt,
+		toTerm: compteur.ByUpdatedAt,
+		toCursor: func(_m *Compteur) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompteurOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompteurOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompteurOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompteurOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompteurOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompteurOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompteurOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompteurOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CompteurOrderField", str)
+	}
+	return nil
+}
+
+// CompteurOrderField defines the ordering field of Compteur.
+type CompteurOrderField struct {
+	// Value extracts the ordering value from the given Compteur.
+	Value    func(*Compteur) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) compteur.OrderOption
+	toCursor func(*Compteur) Cursor
+}
+
+// CompteurOrder defines the ordering of Compteur.
+type CompteurOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *CompteurOrderField `json:"field"`
+}
+
+// DefaultCompteurOrder is the default ordering of Compteur.
+var DefaultCompteurOrder = &CompteurOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompteurOrderField{
+		Value: func(_m *Compteur) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: compteur.FieldID,
+		toTerm: compteur.ByID,
+		toCursor: func(_m *Compteur) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Compteur into CompteurEdge.
+func (_m *Compteur) ToEdge(order *CompteurOrder) *CompteurEdge {
+	if order == nil {
+		order = DefaultCompteurOrder
+	}
+	return &CompteurEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -6659,6 +6975,338 @@ func (_m *PointChecklist) ToEdge(order *PointChecklistOrder) *PointChecklistEdge
 		order = DefaultPointChecklistOrder
 	}
 	return &PointChecklistEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ReleveCompteurEdge is the edge representation of ReleveCompteur.
+type ReleveCompteurEdge struct {
+	Node   *ReleveCompteur `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// ReleveCompteurConnection is the connection containing edges to ReleveCompteur.
+type ReleveCompteurConnection struct {
+	Edges      []*ReleveCompteurEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *ReleveCompteurConnection) build(nodes []*ReleveCompteur, pager *relevecompteurPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ReleveCompteur
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ReleveCompteur {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ReleveCompteur {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ReleveCompteurEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ReleveCompteurEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ReleveCompteurPaginateOption enables pagination customization.
+type ReleveCompteurPaginateOption func(*relevecompteurPager) error
+
+// WithReleveCompteurOrder configures pagination ordering.
+func WithReleveCompteurOrder(order *ReleveCompteurOrder) ReleveCompteurPaginateOption {
+	if order == nil {
+		order = DefaultReleveCompteurOrder
+	}
+	o := *order
+	return func(pager *relevecompteurPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultReleveCompteurOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithReleveCompteurFilter configures pagination filter.
+func WithReleveCompteurFilter(filter func(*ReleveCompteurQuery) (*ReleveCompteurQuery, error)) ReleveCompteurPaginateOption {
+	return func(pager *relevecompteurPager) error {
+		if filter == nil {
+			return errors.New("ReleveCompteurQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type relevecompteurPager struct {
+	reverse bool
+	order   *ReleveCompteurOrder
+	filter  func(*ReleveCompteurQuery) (*ReleveCompteurQuery, error)
+}
+
+func newReleveCompteurPager(opts []ReleveCompteurPaginateOption, reverse bool) (*relevecompteurPager, error) {
+	pager := &relevecompteurPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultReleveCompteurOrder
+	}
+	return pager, nil
+}
+
+func (p *relevecompteurPager) applyFilter(query *ReleveCompteurQuery) (*ReleveCompteurQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *relevecompteurPager) toCursor(_m *ReleveCompteur) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *relevecompteurPager) applyCursors(query *ReleveCompteurQuery, after, before *Cursor) (*ReleveCompteurQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultReleveCompteurOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *relevecompteurPager) applyOrder(query *ReleveCompteurQuery) *ReleveCompteurQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultReleveCompteurOrder.Field {
+		query = query.Order(DefaultReleveCompteurOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *relevecompteurPager) orderExpr(query *ReleveCompteurQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultReleveCompteurOrder.Field {
+			b.Comma().Ident(DefaultReleveCompteurOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ReleveCompteur.
+func (_m *ReleveCompteurQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ReleveCompteurPaginateOption,
+) (*ReleveCompteurConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newReleveCompteurPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ReleveCompteurConnection{Edges: []*ReleveCompteurEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ReleveCompteurOrderFieldCreatedAt orders ReleveCompteur by created_at.
+	ReleveCompteurOrderFieldCreatedAt = &ReleveCompteurOrderField{
+		Value: func(_m *ReleveCompteur) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: relevecompteur.FieldCreatedAt,
+		toTerm: relevecompteur.ByCreatedAt,
+		toCursor: func(_m *ReleveCompteur) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ReleveCompteurOrderFieldUpdatedAt orders ReleveCompteur by updated_at.
+	ReleveCompteurOrderFieldUpdatedAt = &ReleveCompteurOrderField{
+		Value: func(_m *ReleveCompteur) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: relevecompteur.FieldUpdatedAt,
+		toTerm: relevecompteur.ByUpdatedAt,
+		toCursor: func(_m *ReleveCompteur) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ReleveCompteurOrderFieldDateReleve orders ReleveCompteur by date_releve.
+	ReleveCompteurOrderFieldDateReleve = &ReleveCompteurOrderField{
+		Value: func(_m *ReleveCompteur) (ent.Value, error) {
+			return _m.DateReleve, nil
+		},
+		column: relevecompteur.FieldDateReleve,
+		toTerm: relevecompteur.ByDateReleve,
+		toCursor: func(_m *ReleveCompteur) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DateReleve,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ReleveCompteurOrderField) String() string {
+	var str string
+	switch f.column {
+	case ReleveCompteurOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ReleveCompteurOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ReleveCompteurOrderFieldDateReleve.column:
+		str = "DATE_RELEVE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ReleveCompteurOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ReleveCompteurOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ReleveCompteurOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ReleveCompteurOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ReleveCompteurOrderFieldUpdatedAt
+	case "DATE_RELEVE":
+		*f = *ReleveCompteurOrderFieldDateReleve
+	default:
+		return fmt.Errorf("%s is not a valid ReleveCompteurOrderField", str)
+	}
+	return nil
+}
+
+// ReleveCompteurOrderField defines the ordering field of ReleveCompteur.
+type ReleveCompteurOrderField struct {
+	// Value extracts the ordering value from the given ReleveCompteur.
+	Value    func(*ReleveCompteur) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) relevecompteur.OrderOption
+	toCursor func(*ReleveCompteur) Cursor
+}
+
+// ReleveCompteurOrder defines the ordering of ReleveCompteur.
+type ReleveCompteurOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *ReleveCompteurOrderField `json:"field"`
+}
+
+// DefaultReleveCompteurOrder is the default ordering of ReleveCompteur.
+var DefaultReleveCompteurOrder = &ReleveCompteurOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ReleveCompteurOrderField{
+		Value: func(_m *ReleveCompteur) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: relevecompteur.FieldID,
+		toTerm: relevecompteur.ByID,
+		toCursor: func(_m *ReleveCompteur) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ReleveCompteur into ReleveCompteurEdge.
+func (_m *ReleveCompteur) ToEdge(order *ReleveCompteurOrder) *ReleveCompteurEdge {
+	if order == nil {
+		order = DefaultReleveCompteurOrder
+	}
+	return &ReleveCompteurEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -25,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -1467,6 +1469,426 @@ func (i *CompetenceWhereInput) P() (predicate.Competence, error) {
 		return predicates[0], nil
 	default:
 		return competence.And(predicates...), nil
+	}
+}
+
+// CompteurWhereInput represents a where input for filtering Compteur queries.
+type CompteurWhereInput struct {
+	Predicates []predicate.Compteur  `json:"-"`
+	Not        *CompteurWhereInput   `json:"not,omitempty"`
+	Or         []*CompteurWhereInput `json:"or,omitempty"`
+	And        []*CompteurWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "nom" field predicates.
+	Nom             *string  `json:"nom,omitempty"`
+	NomNEQ          *string  `json:"nomNEQ,omitempty"`
+	NomIn           []string `json:"nomIn,omitempty"`
+	NomNotIn        []string `json:"nomNotIn,omitempty"`
+	NomGT           *string  `json:"nomGT,omitempty"`
+	NomGTE          *string  `json:"nomGTE,omitempty"`
+	NomLT           *string  `json:"nomLT,omitempty"`
+	NomLTE          *string  `json:"nomLTE,omitempty"`
+	NomContains     *string  `json:"nomContains,omitempty"`
+	NomHasPrefix    *string  `json:"nomHasPrefix,omitempty"`
+	NomHasSuffix    *string  `json:"nomHasSuffix,omitempty"`
+	NomEqualFold    *string  `json:"nomEqualFold,omitempty"`
+	NomContainsFold *string  `json:"nomContainsFold,omitempty"`
+
+	// "unite" field predicates.
+	Unite      *compteur.Unite  `json:"unite,omitempty"`
+	UniteNEQ   *compteur.Unite  `json:"uniteNEQ,omitempty"`
+	UniteIn    []compteur.Unite `json:"uniteIn,omitempty"`
+	UniteNotIn []compteur.Unite `json:"uniteNotIn,omitempty"`
+
+	// "libelle_unite" field predicates.
+	LibelleUnite             *string  `json:"libelleUnite,omitempty"`
+	LibelleUniteNEQ          *string  `json:"libelleUniteNEQ,omitempty"`
+	LibelleUniteIn           []string `json:"libelleUniteIn,omitempty"`
+	LibelleUniteNotIn        []string `json:"libelleUniteNotIn,omitempty"`
+	LibelleUniteGT           *string  `json:"libelleUniteGT,omitempty"`
+	LibelleUniteGTE          *string  `json:"libelleUniteGTE,omitempty"`
+	LibelleUniteLT           *string  `json:"libelleUniteLT,omitempty"`
+	LibelleUniteLTE          *string  `json:"libelleUniteLTE,omitempty"`
+	LibelleUniteContains     *string  `json:"libelleUniteContains,omitempty"`
+	LibelleUniteHasPrefix    *string  `json:"libelleUniteHasPrefix,omitempty"`
+	LibelleUniteHasSuffix    *string  `json:"libelleUniteHasSuffix,omitempty"`
+	LibelleUniteIsNil        bool     `json:"libelleUniteIsNil,omitempty"`
+	LibelleUniteNotNil       bool     `json:"libelleUniteNotNil,omitempty"`
+	LibelleUniteEqualFold    *string  `json:"libelleUniteEqualFold,omitempty"`
+	LibelleUniteContainsFold *string  `json:"libelleUniteContainsFold,omitempty"`
+
+	// "actif" field predicates.
+	Actif    *bool `json:"actif,omitempty"`
+	ActifNEQ *bool `json:"actifNEQ,omitempty"`
+
+	// "equipement_id" field predicates.
+	EquipementID      *int  `json:"equipementID,omitempty"`
+	EquipementIDNEQ   *int  `json:"equipementIDNEQ,omitempty"`
+	EquipementIDIn    []int `json:"equipementIDIn,omitempty"`
+	EquipementIDNotIn []int `json:"equipementIDNotIn,omitempty"`
+
+	// "equipement" edge predicates.
+	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
+	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
+
+	// "releves" edge predicates.
+	HasReleves     *bool                       `json:"hasReleves,omitempty"`
+	HasRelevesWith []*ReleveCompteurWhereInput `json:"hasRelevesWith,omitempty"`
+
+	// "plannings" edge predicates.
+	HasPlannings     *bool                 `json:"hasPlannings,omitempty"`
+	HasPlanningsWith []*PlanningWhereInput `json:"hasPlanningsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CompteurWhereInput) AddPredicates(predicates ...predicate.Compteur) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CompteurWhereInput filter on the CompteurQuery builder.
+func (i *CompteurWhereInput) Filter(q *CompteurQuery) (*CompteurQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCompteurWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCompteurWhereInput is returned in case the CompteurWhereInput is empty.
+var ErrEmptyCompteurWhereInput = errors.New("ent: empty predicate CompteurWhereInput")
+
+// P returns a predicate for filtering compteurs.
+// An error is returned if the input is empty or invalid.
+func (i *CompteurWhereInput) P() (predicate.Compteur, error) {
+	var predicates []predicate.Compteur
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, compteur.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Compteur, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, compteur.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Compteur, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, compteur.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, compteur.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, compteur.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, compteur.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, compteur.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, compteur.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, compteur.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, compteur.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, compteur.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, compteur.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, compteur.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, compteur.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, compteur.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, compteur.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, compteur.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, compteur.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, compteur.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, compteur.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, compteur.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, compteur.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, compteur.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, compteur.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, compteur.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, compteur.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, compteur.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Nom != nil {
+		predicates = append(predicates, compteur.NomEQ(*i.Nom))
+	}
+	if i.NomNEQ != nil {
+		predicates = append(predicates, compteur.NomNEQ(*i.NomNEQ))
+	}
+	if len(i.NomIn) > 0 {
+		predicates = append(predicates, compteur.NomIn(i.NomIn...))
+	}
+	if len(i.NomNotIn) > 0 {
+		predicates = append(predicates, compteur.NomNotIn(i.NomNotIn...))
+	}
+	if i.NomGT != nil {
+		predicates = append(predicates, compteur.NomGT(*i.NomGT))
+	}
+	if i.NomGTE != nil {
+		predicates = append(predicates, compteur.NomGTE(*i.NomGTE))
+	}
+	if i.NomLT != nil {
+		predicates = append(predicates, compteur.NomLT(*i.NomLT))
+	}
+	if i.NomLTE != nil {
+		predicates = append(predicates, compteur.NomLTE(*i.NomLTE))
+	}
+	if i.NomContains != nil {
+		predicates = append(predicates, compteur.NomContains(*i.NomContains))
+	}
+	if i.NomHasPrefix != nil {
+		predicates = append(predicates, compteur.NomHasPrefix(*i.NomHasPrefix))
+	}
+	if i.NomHasSuffix != nil {
+		predicates = append(predicates, compteur.NomHasSuffix(*i.NomHasSuffix))
+	}
+	if i.NomEqualFold != nil {
+		predicates = append(predicates, compteur.NomEqualFold(*i.NomEqualFold))
+	}
+	if i.NomContainsFold != nil {
+		predicates = append(predicates, compteur.NomContainsFold(*i.NomContainsFold))
+	}
+	if i.Unite != nil {
+		predicates = append(predicates, compteur.UniteEQ(*i.Unite))
+	}
+	if i.UniteNEQ != nil {
+		predicates = append(predicates, compteur.UniteNEQ(*i.UniteNEQ))
+	}
+	if len(i.UniteIn) > 0 {
+		predicates = append(predicates, compteur.UniteIn(i.UniteIn...))
+	}
+	if len(i.UniteNotIn) > 0 {
+		predicates = append(predicates, compteur.UniteNotIn(i.UniteNotIn...))
+	}
+	if i.LibelleUnite != nil {
+		predicates = append(predicates, compteur.LibelleUniteEQ(*i.LibelleUnite))
+	}
+	if i.LibelleUniteNEQ != nil {
+		predicates = append(predicates, compteur.LibelleUniteNEQ(*i.LibelleUniteNEQ))
+	}
+	if len(i.LibelleUniteIn) > 0 {
+		predicates = append(predicates, compteur.LibelleUniteIn(i.LibelleUniteIn...))
+	}
+	if len(i.LibelleUniteNotIn) > 0 {
+		predicates = append(predicates, compteur.LibelleUniteNotIn(i.LibelleUniteNotIn...))
+	}
+	if i.LibelleUniteGT != nil {
+		predicates = append(predicates, compteur.LibelleUniteGT(*i.LibelleUniteGT))
+	}
+	if i.LibelleUniteGTE != nil {
+		predicates = append(predicates, compteur.LibelleUniteGTE(*i.LibelleUniteGTE))
+	}
+	if i.LibelleUniteLT != nil {
+		predicates = append(predicates, compteur.LibelleUniteLT(*i.LibelleUniteLT))
+	}
+	if i.LibelleUniteLTE != nil {
+		predicates = append(predicates, compteur.LibelleUniteLTE(*i.LibelleUniteLTE))
+	}
+	if i.LibelleUniteContains != nil {
+		predicates = append(predicates, compteur.LibelleUniteContains(*i.LibelleUniteContains))
+	}
+	if i.LibelleUniteHasPrefix != nil {
+		predicates = append(predicates, compteur.LibelleUniteHasPrefix(*i.LibelleUniteHasPrefix))
+	}
+	if i.LibelleUniteHasSuffix != nil {
+		predicates = append(predicates, compteur.LibelleUniteHasSuffix(*i.LibelleUniteHasSuffix))
+	}
+	if i.LibelleUniteIsNil {
+		predicates = append(predicates, compteur.LibelleUniteIsNil())
+	}
+	if i.LibelleUniteNotNil {
+		predicates = append(predicates, compteur.LibelleUniteNotNil())
+	}
+	if i.LibelleUniteEqualFold != nil {
+		predicates = append(predicates, compteur.LibelleUniteEqualFold(*i.LibelleUniteEqualFold))
+	}
+	if i.LibelleUniteContainsFold != nil {
+		predicates = append(predicates, compteur.LibelleUniteContainsFold(*i.LibelleUniteContainsFold))
+	}
+	if i.Actif != nil {
+		predicates = append(predicates, compteur.ActifEQ(*i.Actif))
+	}
+	if i.ActifNEQ != nil {
+		predicates = append(predicates, compteur.ActifNEQ(*i.ActifNEQ))
+	}
+	if i.EquipementID != nil {
+		predicates = append(predicates, compteur.EquipementIDEQ(*i.EquipementID))
+	}
+	if i.EquipementIDNEQ != nil {
+		predicates = append(predicates, compteur.EquipementIDNEQ(*i.EquipementIDNEQ))
+	}
+	if len(i.EquipementIDIn) > 0 {
+		predicates = append(predicates, compteur.EquipementIDIn(i.EquipementIDIn...))
+	}
+	if len(i.EquipementIDNotIn) > 0 {
+		predicates = append(predicates, compteur.EquipementIDNotIn(i.EquipementIDNotIn...))
+	}
+
+	if i.HasEquipement != nil {
+		p := compteur.HasEquipement()
+		if !*i.HasEquipement {
+			p = compteur.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipementWith) > 0 {
+		with := make([]predicate.Equipement, 0, len(i.HasEquipementWith))
+		for _, w := range i.HasEquipementWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipementWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, compteur.HasEquipementWith(with...))
+	}
+	if i.HasReleves != nil {
+		p := compteur.HasReleves()
+		if !*i.HasReleves {
+			p = compteur.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRelevesWith) > 0 {
+		with := make([]predicate.ReleveCompteur, 0, len(i.HasRelevesWith))
+		for _, w := range i.HasRelevesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRelevesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, compteur.HasRelevesWith(with...))
+	}
+	if i.HasPlannings != nil {
+		p := compteur.HasPlannings()
+		if !*i.HasPlannings {
+			p = compteur.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPlanningsWith) > 0 {
+		with := make([]predicate.Planning, 0, len(i.HasPlanningsWith))
+		for _, w := range i.HasPlanningsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPlanningsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, compteur.HasPlanningsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCompteurWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return compteur.And(predicates...), nil
 	}
 }
 
@@ -4276,6 +4698,10 @@ type EquipementWhereInput struct {
 	// "documents" edge predicates.
 	HasDocuments     *bool                 `json:"hasDocuments,omitempty"`
 	HasDocumentsWith []*DocumentWhereInput `json:"hasDocumentsWith,omitempty"`
+
+	// "compteurs" edge predicates.
+	HasCompteurs     *bool                 `json:"hasCompteurs,omitempty"`
+	HasCompteursWith []*CompteurWhereInput `json:"hasCompteursWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5021,6 +5447,24 @@ func (i *EquipementWhereInput) P() (predicate.Equipement, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, equipement.HasDocumentsWith(with...))
+	}
+	if i.HasCompteurs != nil {
+		p := equipement.HasCompteurs()
+		if !*i.HasCompteurs {
+			p = equipement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompteursWith) > 0 {
+		with := make([]predicate.Compteur, 0, len(i.HasCompteursWith))
+		for _, w := range i.HasCompteursWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompteursWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, equipement.HasCompteursWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -9611,6 +10055,36 @@ type PlanningWhereInput struct {
 	Flottant    *bool `json:"flottant,omitempty"`
 	FlottantNEQ *bool `json:"flottantNEQ,omitempty"`
 
+	// "declencheur" field predicates.
+	Declencheur      *planning.Declencheur  `json:"declencheur,omitempty"`
+	DeclencheurNEQ   *planning.Declencheur  `json:"declencheurNEQ,omitempty"`
+	DeclencheurIn    []planning.Declencheur `json:"declencheurIn,omitempty"`
+	DeclencheurNotIn []planning.Declencheur `json:"declencheurNotIn,omitempty"`
+
+	// "intervalle_compteur" field predicates.
+	IntervalleCompteur       *float64  `json:"intervalleCompteur,omitempty"`
+	IntervalleCompteurNEQ    *float64  `json:"intervalleCompteurNEQ,omitempty"`
+	IntervalleCompteurIn     []float64 `json:"intervalleCompteurIn,omitempty"`
+	IntervalleCompteurNotIn  []float64 `json:"intervalleCompteurNotIn,omitempty"`
+	IntervalleCompteurGT     *float64  `json:"intervalleCompteurGT,omitempty"`
+	IntervalleCompteurGTE    *float64  `json:"intervalleCompteurGTE,omitempty"`
+	IntervalleCompteurLT     *float64  `json:"intervalleCompteurLT,omitempty"`
+	IntervalleCompteurLTE    *float64  `json:"intervalleCompteurLTE,omitempty"`
+	IntervalleCompteurIsNil  bool      `json:"intervalleCompteurIsNil,omitempty"`
+	IntervalleCompteurNotNil bool      `json:"intervalleCompteurNotNil,omitempty"`
+
+	// "prochain_seuil" field predicates.
+	ProchainSeuil       *float64  `json:"prochainSeuil,omitempty"`
+	ProchainSeuilNEQ    *float64  `json:"prochainSeuilNEQ,omitempty"`
+	ProchainSeuilIn     []float64 `json:"prochainSeuilIn,omitempty"`
+	ProchainSeuilNotIn  []float64 `json:"prochainSeuilNotIn,omitempty"`
+	ProchainSeuilGT     *float64  `json:"prochainSeuilGT,omitempty"`
+	ProchainSeuilGTE    *float64  `json:"prochainSeuilGTE,omitempty"`
+	ProchainSeuilLT     *float64  `json:"prochainSeuilLT,omitempty"`
+	ProchainSeuilLTE    *float64  `json:"prochainSeuilLTE,omitempty"`
+	ProchainSeuilIsNil  bool      `json:"prochainSeuilIsNil,omitempty"`
+	ProchainSeuilNotNil bool      `json:"prochainSeuilNotNil,omitempty"`
+
 	// "equipement" edge predicates.
 	HasEquipement     *bool                   `json:"hasEquipement,omitempty"`
 	HasEquipementWith []*EquipementWhereInput `json:"hasEquipementWith,omitempty"`
@@ -9626,6 +10100,10 @@ type PlanningWhereInput struct {
 	// "checklist_modele" edge predicates.
 	HasChecklistModele     *bool                        `json:"hasChecklistModele,omitempty"`
 	HasChecklistModeleWith []*ChecklistModeleWhereInput `json:"hasChecklistModeleWith,omitempty"`
+
+	// "compteur" edge predicates.
+	HasCompteur     *bool                 `json:"hasCompteur,omitempty"`
+	HasCompteurWith []*CompteurWhereInput `json:"hasCompteurWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -10065,6 +10543,78 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 	if i.FlottantNEQ != nil {
 		predicates = append(predicates, planning.FlottantNEQ(*i.FlottantNEQ))
 	}
+	if i.Declencheur != nil {
+		predicates = append(predicates, planning.DeclencheurEQ(*i.Declencheur))
+	}
+	if i.DeclencheurNEQ != nil {
+		predicates = append(predicates, planning.DeclencheurNEQ(*i.DeclencheurNEQ))
+	}
+	if len(i.DeclencheurIn) > 0 {
+		predicates = append(predicates, planning.DeclencheurIn(i.DeclencheurIn...))
+	}
+	if len(i.DeclencheurNotIn) > 0 {
+		predicates = append(predicates, planning.DeclencheurNotIn(i.DeclencheurNotIn...))
+	}
+	if i.IntervalleCompteur != nil {
+		predicates = append(predicates, planning.IntervalleCompteurEQ(*i.IntervalleCompteur))
+	}
+	if i.IntervalleCompteurNEQ != nil {
+		predicates = append(predicates, planning.IntervalleCompteurNEQ(*i.IntervalleCompteurNEQ))
+	}
+	if len(i.IntervalleCompteurIn) > 0 {
+		predicates = append(predicates, planning.IntervalleCompteurIn(i.IntervalleCompteurIn...))
+	}
+	if len(i.IntervalleCompteurNotIn) > 0 {
+		predicates = append(predicates, planning.IntervalleCompteurNotIn(i.IntervalleCompteurNotIn...))
+	}
+	if i.IntervalleCompteurGT != nil {
+		predicates = append(predicates, planning.IntervalleCompteurGT(*i.IntervalleCompteurGT))
+	}
+	if i.IntervalleCompteurGTE != nil {
+		predicates = append(predicates, planning.IntervalleCompteurGTE(*i.IntervalleCompteurGTE))
+	}
+	if i.IntervalleCompteurLT != nil {
+		predicates = append(predicates, planning.IntervalleCompteurLT(*i.IntervalleCompteurLT))
+	}
+	if i.IntervalleCompteurLTE != nil {
+		predicates = append(predicates, planning.IntervalleCompteurLTE(*i.IntervalleCompteurLTE))
+	}
+	if i.IntervalleCompteurIsNil {
+		predicates = append(predicates, planning.IntervalleCompteurIsNil())
+	}
+	if i.IntervalleCompteurNotNil {
+		predicates = append(predicates, planning.IntervalleCompteurNotNil())
+	}
+	if i.ProchainSeuil != nil {
+		predicates = append(predicates, planning.ProchainSeuilEQ(*i.ProchainSeuil))
+	}
+	if i.ProchainSeuilNEQ != nil {
+		predicates = append(predicates, planning.ProchainSeuilNEQ(*i.ProchainSeuilNEQ))
+	}
+	if len(i.ProchainSeuilIn) > 0 {
+		predicates = append(predicates, planning.ProchainSeuilIn(i.ProchainSeuilIn...))
+	}
+	if len(i.ProchainSeuilNotIn) > 0 {
+		predicates = append(predicates, planning.ProchainSeuilNotIn(i.ProchainSeuilNotIn...))
+	}
+	if i.ProchainSeuilGT != nil {
+		predicates = append(predicates, planning.ProchainSeuilGT(*i.ProchainSeuilGT))
+	}
+	if i.ProchainSeuilGTE != nil {
+		predicates = append(predicates, planning.ProchainSeuilGTE(*i.ProchainSeuilGTE))
+	}
+	if i.ProchainSeuilLT != nil {
+		predicates = append(predicates, planning.ProchainSeuilLT(*i.ProchainSeuilLT))
+	}
+	if i.ProchainSeuilLTE != nil {
+		predicates = append(predicates, planning.ProchainSeuilLTE(*i.ProchainSeuilLTE))
+	}
+	if i.ProchainSeuilIsNil {
+		predicates = append(predicates, planning.ProchainSeuilIsNil())
+	}
+	if i.ProchainSeuilNotNil {
+		predicates = append(predicates, planning.ProchainSeuilNotNil())
+	}
 
 	if i.HasEquipement != nil {
 		p := planning.HasEquipement()
@@ -10137,6 +10687,24 @@ func (i *PlanningWhereInput) P() (predicate.Planning, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, planning.HasChecklistModeleWith(with...))
+	}
+	if i.HasCompteur != nil {
+		p := planning.HasCompteur()
+		if !*i.HasCompteur {
+			p = planning.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompteurWith) > 0 {
+		with := make([]predicate.Compteur, 0, len(i.HasCompteurWith))
+		for _, w := range i.HasCompteurWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompteurWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, planning.HasCompteurWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -10871,6 +11439,338 @@ func (i *PointChecklistWhereInput) P() (predicate.PointChecklist, error) {
 		return predicates[0], nil
 	default:
 		return pointchecklist.And(predicates...), nil
+	}
+}
+
+// ReleveCompteurWhereInput represents a where input for filtering ReleveCompteur queries.
+type ReleveCompteurWhereInput struct {
+	Predicates []predicate.ReleveCompteur  `json:"-"`
+	Not        *ReleveCompteurWhereInput   `json:"not,omitempty"`
+	Or         []*ReleveCompteurWhereInput `json:"or,omitempty"`
+	And        []*ReleveCompteurWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "valeur" field predicates.
+	Valeur      *float64  `json:"valeur,omitempty"`
+	ValeurNEQ   *float64  `json:"valeurNEQ,omitempty"`
+	ValeurIn    []float64 `json:"valeurIn,omitempty"`
+	ValeurNotIn []float64 `json:"valeurNotIn,omitempty"`
+	ValeurGT    *float64  `json:"valeurGT,omitempty"`
+	ValeurGTE   *float64  `json:"valeurGTE,omitempty"`
+	ValeurLT    *float64  `json:"valeurLT,omitempty"`
+	ValeurLTE   *float64  `json:"valeurLTE,omitempty"`
+
+	// "date_releve" field predicates.
+	DateReleve      *time.Time  `json:"dateReleve,omitempty"`
+	DateReleveNEQ   *time.Time  `json:"dateReleveNEQ,omitempty"`
+	DateReleveIn    []time.Time `json:"dateReleveIn,omitempty"`
+	DateReleveNotIn []time.Time `json:"dateReleveNotIn,omitempty"`
+	DateReleveGT    *time.Time  `json:"dateReleveGT,omitempty"`
+	DateReleveGTE   *time.Time  `json:"dateReleveGTE,omitempty"`
+	DateReleveLT    *time.Time  `json:"dateReleveLT,omitempty"`
+	DateReleveLTE   *time.Time  `json:"dateReleveLTE,omitempty"`
+
+	// "remise_a_zero" field predicates.
+	RemiseAZero    *bool `json:"remiseAZero,omitempty"`
+	RemiseAZeroNEQ *bool `json:"remiseAZeroNEQ,omitempty"`
+
+	// "compteur_id" field predicates.
+	CompteurID      *int  `json:"compteurID,omitempty"`
+	CompteurIDNEQ   *int  `json:"compteurIDNEQ,omitempty"`
+	CompteurIDIn    []int `json:"compteurIDIn,omitempty"`
+	CompteurIDNotIn []int `json:"compteurIDNotIn,omitempty"`
+
+	// "compteur" edge predicates.
+	HasCompteur     *bool                 `json:"hasCompteur,omitempty"`
+	HasCompteurWith []*CompteurWhereInput `json:"hasCompteurWith,omitempty"`
+
+	// "user" edge predicates.
+	HasUser     *bool             `json:"hasUser,omitempty"`
+	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ReleveCompteurWhereInput) AddPredicates(predicates ...predicate.ReleveCompteur) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ReleveCompteurWhereInput filter on the ReleveCompteurQuery builder.
+func (i *ReleveCompteurWhereInput) Filter(q *ReleveCompteurQuery) (*ReleveCompteurQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyReleveCompteurWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyReleveCompteurWhereInput is returned in case the ReleveCompteurWhereInput is empty.
+var ErrEmptyReleveCompteurWhereInput = errors.New("ent: empty predicate ReleveCompteurWhereInput")
+
+// P returns a predicate for filtering relevecompteurs.
+// An error is returned if the input is empty or invalid.
+func (i *ReleveCompteurWhereInput) P() (predicate.ReleveCompteur, error) {
+	var predicates []predicate.ReleveCompteur
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, relevecompteur.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ReleveCompteur, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, relevecompteur.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ReleveCompteur, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, relevecompteur.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, relevecompteur.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, relevecompteur.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, relevecompteur.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, relevecompteur.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, relevecompteur.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, relevecompteur.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, relevecompteur.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, relevecompteur.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, relevecompteur.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, relevecompteur.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, relevecompteur.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, relevecompteur.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, relevecompteur.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, relevecompteur.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, relevecompteur.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, relevecompteur.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, relevecompteur.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, relevecompteur.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, relevecompteur.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, relevecompteur.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, relevecompteur.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, relevecompteur.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, relevecompteur.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, relevecompteur.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Valeur != nil {
+		predicates = append(predicates, relevecompteur.ValeurEQ(*i.Valeur))
+	}
+	if i.ValeurNEQ != nil {
+		predicates = append(predicates, relevecompteur.ValeurNEQ(*i.ValeurNEQ))
+	}
+	if len(i.ValeurIn) > 0 {
+		predicates = append(predicates, relevecompteur.ValeurIn(i.ValeurIn...))
+	}
+	if len(i.ValeurNotIn) > 0 {
+		predicates = append(predicates, relevecompteur.ValeurNotIn(i.ValeurNotIn...))
+	}
+	if i.ValeurGT != nil {
+		predicates = append(predicates, relevecompteur.ValeurGT(*i.ValeurGT))
+	}
+	if i.ValeurGTE != nil {
+		predicates = append(predicates, relevecompteur.ValeurGTE(*i.ValeurGTE))
+	}
+	if i.ValeurLT != nil {
+		predicates = append(predicates, relevecompteur.ValeurLT(*i.ValeurLT))
+	}
+	if i.ValeurLTE != nil {
+		predicates = append(predicates, relevecompteur.ValeurLTE(*i.ValeurLTE))
+	}
+	if i.DateReleve != nil {
+		predicates = append(predicates, relevecompteur.DateReleveEQ(*i.DateReleve))
+	}
+	if i.DateReleveNEQ != nil {
+		predicates = append(predicates, relevecompteur.DateReleveNEQ(*i.DateReleveNEQ))
+	}
+	if len(i.DateReleveIn) > 0 {
+		predicates = append(predicates, relevecompteur.DateReleveIn(i.DateReleveIn...))
+	}
+	if len(i.DateReleveNotIn) > 0 {
+		predicates = append(predicates, relevecompteur.DateReleveNotIn(i.DateReleveNotIn...))
+	}
+	if i.DateReleveGT != nil {
+		predicates = append(predicates, relevecompteur.DateReleveGT(*i.DateReleveGT))
+	}
+	if i.DateReleveGTE != nil {
+		predicates = append(predicates, relevecompteur.DateReleveGTE(*i.DateReleveGTE))
+	}
+	if i.DateReleveLT != nil {
+		predicates = append(predicates, relevecompteur.DateReleveLT(*i.DateReleveLT))
+	}
+	if i.DateReleveLTE != nil {
+		predicates = append(predicates, relevecompteur.DateReleveLTE(*i.DateReleveLTE))
+	}
+	if i.RemiseAZero != nil {
+		predicates = append(predicates, relevecompteur.RemiseAZeroEQ(*i.RemiseAZero))
+	}
+	if i.RemiseAZeroNEQ != nil {
+		predicates = append(predicates, relevecompteur.RemiseAZeroNEQ(*i.RemiseAZeroNEQ))
+	}
+	if i.CompteurID != nil {
+		predicates = append(predicates, relevecompteur.CompteurIDEQ(*i.CompteurID))
+	}
+	if i.CompteurIDNEQ != nil {
+		predicates = append(predicates, relevecompteur.CompteurIDNEQ(*i.CompteurIDNEQ))
+	}
+	if len(i.CompteurIDIn) > 0 {
+		predicates = append(predicates, relevecompteur.CompteurIDIn(i.CompteurIDIn...))
+	}
+	if len(i.CompteurIDNotIn) > 0 {
+		predicates = append(predicates, relevecompteur.CompteurIDNotIn(i.CompteurIDNotIn...))
+	}
+
+	if i.HasCompteur != nil {
+		p := relevecompteur.HasCompteur()
+		if !*i.HasCompteur {
+			p = relevecompteur.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompteurWith) > 0 {
+		with := make([]predicate.Compteur, 0, len(i.HasCompteurWith))
+		for _, w := range i.HasCompteurWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompteurWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, relevecompteur.HasCompteurWith(with...))
+	}
+	if i.HasUser != nil {
+		p := relevecompteur.HasUser()
+		if !*i.HasUser {
+			p = relevecompteur.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUserWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasUserWith))
+		for _, w := range i.HasUserWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUserWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, relevecompteur.HasUserWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyReleveCompteurWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return relevecompteur.And(predicates...), nil
 	}
 }
 

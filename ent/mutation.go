@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -32,6 +33,7 @@ import (
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -54,6 +56,7 @@ const (
 	TypeChecklistModele        = "ChecklistModele"
 	TypeCommentaire            = "Commentaire"
 	TypeCompetence             = "Competence"
+	TypeCompteur               = "Compteur"
 	TypeContrat                = "Contrat"
 	TypeDemandeIntervention    = "DemandeIntervention"
 	TypeDocument               = "Document"
@@ -70,6 +73,7 @@ const (
 	TypePlanning               = "Planning"
 	TypePointChecklist         = "PointChecklist"
 	TypeRefreshToken           = "RefreshToken"
+	TypeReleveCompteur         = "ReleveCompteur"
 	TypeSchedulerRun           = "SchedulerRun"
 	TypeSociete                = "Societe"
 	TypeTechnicien             = "Technicien"
@@ -3271,6 +3275,903 @@ func (m *CompetenceMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Competence edge %s", name)
+}
+
+// CompteurMutation represents an operation that mutates the Compteur nodes in the graph.
+type CompteurMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	nom               *string
+	unite             *compteur.Unite
+	libelle_unite     *string
+	actif             *bool
+	clearedFields     map[string]struct{}
+	equipement        *int
+	clearedequipement bool
+	releves           map[int]struct{}
+	removedreleves    map[int]struct{}
+	clearedreleves    bool
+	plannings         map[int]struct{}
+	removedplannings  map[int]struct{}
+	clearedplannings  bool
+	done              bool
+	oldValue          func(context.Context) (*Compteur, error)
+	predicates        []predicate.Compteur
+}
+
+var _ ent.Mutation = (*CompteurMutation)(nil)
+
+// compteurOption allows management of the mutation configuration using functional options.
+type compteurOption func(*CompteurMutation)
+
+// newCompteurMutation creates new mutation for the Compteur entity.
+func newCompteurMutation(c config, op Op, opts ...compteurOption) *CompteurMutation {
+	m := &CompteurMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompteur,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompteurID sets the ID field of the mutation.
+func withCompteurID(id int) compteurOption {
+	return func(m *CompteurMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Compteur
+		)
+		m.oldValue = func(ctx context.Context) (*Compteur, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Compteur.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompteur sets the old Compteur of the mutation.
+func withCompteur(node *Compteur) compteurOption {
+	return func(m *CompteurMutation) {
+		m.oldValue = func(context.Context) (*Compteur, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompteurMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompteurMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompteurMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompteurMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Compteur.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompteurMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompteurMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompteurMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompteurMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompteurMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompteurMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetNom sets the "nom" field.
+func (m *CompteurMutation) SetNom(s string) {
+	m.nom = &s
+}
+
+// Nom returns the value of the "nom" field in the mutation.
+func (m *CompteurMutation) Nom() (r string, exists bool) {
+	v := m.nom
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNom returns the old "nom" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldNom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNom: %w", err)
+	}
+	return oldValue.Nom, nil
+}
+
+// ResetNom resets all changes to the "nom" field.
+func (m *CompteurMutation) ResetNom() {
+	m.nom = nil
+}
+
+// SetUnite sets the "unite" field.
+func (m *CompteurMutation) SetUnite(c compteur.Unite) {
+	m.unite = &c
+}
+
+// Unite returns the value of the "unite" field in the mutation.
+func (m *CompteurMutation) Unite() (r compteur.Unite, exists bool) {
+	v := m.unite
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnite returns the old "unite" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldUnite(ctx context.Context) (v compteur.Unite, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnite: %w", err)
+	}
+	return oldValue.Unite, nil
+}
+
+// ResetUnite resets all changes to the "unite" field.
+func (m *CompteurMutation) ResetUnite() {
+	m.unite = nil
+}
+
+// SetLibelleUnite sets the "libelle_unite" field.
+func (m *CompteurMutation) SetLibelleUnite(s string) {
+	m.libelle_unite = &s
+}
+
+// LibelleUnite returns the value of the "libelle_unite" field in the mutation.
+func (m *CompteurMutation) LibelleUnite() (r string, exists bool) {
+	v := m.libelle_unite
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLibelleUnite returns the old "libelle_unite" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldLibelleUnite(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLibelleUnite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLibelleUnite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLibelleUnite: %w", err)
+	}
+	return oldValue.LibelleUnite, nil
+}
+
+// ClearLibelleUnite clears the value of the "libelle_unite" field.
+func (m *CompteurMutation) ClearLibelleUnite() {
+	m.libelle_unite = nil
+	m.clearedFields[compteur.FieldLibelleUnite] = struct{}{}
+}
+
+// LibelleUniteCleared returns if the "libelle_unite" field was cleared in this mutation.
+func (m *CompteurMutation) LibelleUniteCleared() bool {
+	_, ok := m.clearedFields[compteur.FieldLibelleUnite]
+	return ok
+}
+
+// ResetLibelleUnite resets all changes to the "libelle_unite" field.
+func (m *CompteurMutation) ResetLibelleUnite() {
+	m.libelle_unite = nil
+	delete(m.clearedFields, compteur.FieldLibelleUnite)
+}
+
+// SetActif sets the "actif" field.
+func (m *CompteurMutation) SetActif(b bool) {
+	m.actif = &b
+}
+
+// Actif returns the value of the "actif" field in the mutation.
+func (m *CompteurMutation) Actif() (r bool, exists bool) {
+	v := m.actif
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActif returns the old "actif" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldActif(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActif is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActif requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActif: %w", err)
+	}
+	return oldValue.Actif, nil
+}
+
+// ResetActif resets all changes to the "actif" field.
+func (m *CompteurMutation) ResetActif() {
+	m.actif = nil
+}
+
+// SetEquipementID sets the "equipement_id" field.
+func (m *CompteurMutation) SetEquipementID(i int) {
+	m.equipement = &i
+}
+
+// EquipementID returns the value of the "equipement_id" field in the mutation.
+func (m *CompteurMutation) EquipementID() (r int, exists bool) {
+	v := m.equipement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipementID returns the old "equipement_id" field's value of the Compteur entity.
+// If the Compteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompteurMutation) OldEquipementID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipementID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipementID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipementID: %w", err)
+	}
+	return oldValue.EquipementID, nil
+}
+
+// ResetEquipementID resets all changes to the "equipement_id" field.
+func (m *CompteurMutation) ResetEquipementID() {
+	m.equipement = nil
+}
+
+// ClearEquipement clears the "equipement" edge to the Equipement entity.
+func (m *CompteurMutation) ClearEquipement() {
+	m.clearedequipement = true
+	m.clearedFields[compteur.FieldEquipementID] = struct{}{}
+}
+
+// EquipementCleared reports if the "equipement" edge to the Equipement entity was cleared.
+func (m *CompteurMutation) EquipementCleared() bool {
+	return m.clearedequipement
+}
+
+// EquipementIDs returns the "equipement" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipementID instead. It exists only for internal usage by the builders.
+func (m *CompteurMutation) EquipementIDs() (ids []int) {
+	if id := m.equipement; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipement resets all changes to the "equipement" edge.
+func (m *CompteurMutation) ResetEquipement() {
+	m.equipement = nil
+	m.clearedequipement = false
+}
+
+// AddRelefeIDs adds the "releves" edge to the ReleveCompteur entity by ids.
+func (m *CompteurMutation) AddRelefeIDs(ids ...int) {
+	if m.releves == nil {
+		m.releves = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.releves[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReleves clears the "releves" edge to the ReleveCompteur entity.
+func (m *CompteurMutation) ClearReleves() {
+	m.clearedreleves = true
+}
+
+// RelevesCleared reports if the "releves" edge to the ReleveCompteur entity was cleared.
+func (m *CompteurMutation) RelevesCleared() bool {
+	return m.clearedreleves
+}
+
+// RemoveRelefeIDs removes the "releves" edge to the ReleveCompteur entity by IDs.
+func (m *CompteurMutation) RemoveRelefeIDs(ids ...int) {
+	if m.removedreleves == nil {
+		m.removedreleves = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.releves, ids[i])
+		m.removedreleves[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReleves returns the removed IDs of the "releves" edge to the ReleveCompteur entity.
+func (m *CompteurMutation) RemovedRelevesIDs() (ids []int) {
+	for id := range m.removedreleves {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RelevesIDs returns the "releves" edge IDs in the mutation.
+func (m *CompteurMutation) RelevesIDs() (ids []int) {
+	for id := range m.releves {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReleves resets all changes to the "releves" edge.
+func (m *CompteurMutation) ResetReleves() {
+	m.releves = nil
+	m.clearedreleves = false
+	m.removedreleves = nil
+}
+
+// AddPlanningIDs adds the "plannings" edge to the Planning entity by ids.
+func (m *CompteurMutation) AddPlanningIDs(ids ...int) {
+	if m.plannings == nil {
+		m.plannings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.plannings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPlannings clears the "plannings" edge to the Planning entity.
+func (m *CompteurMutation) ClearPlannings() {
+	m.clearedplannings = true
+}
+
+// PlanningsCleared reports if the "plannings" edge to the Planning entity was cleared.
+func (m *CompteurMutation) PlanningsCleared() bool {
+	return m.clearedplannings
+}
+
+// RemovePlanningIDs removes the "plannings" edge to the Planning entity by IDs.
+func (m *CompteurMutation) RemovePlanningIDs(ids ...int) {
+	if m.removedplannings == nil {
+		m.removedplannings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.plannings, ids[i])
+		m.removedplannings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPlannings returns the removed IDs of the "plannings" edge to the Planning entity.
+func (m *CompteurMutation) RemovedPlanningsIDs() (ids []int) {
+	for id := range m.removedplannings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PlanningsIDs returns the "plannings" edge IDs in the mutation.
+func (m *CompteurMutation) PlanningsIDs() (ids []int) {
+	for id := range m.plannings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPlannings resets all changes to the "plannings" edge.
+func (m *CompteurMutation) ResetPlannings() {
+	m.plannings = nil
+	m.clearedplannings = false
+	m.removedplannings = nil
+}
+
+// Where appends a list predicates to the CompteurMutation builder.
+func (m *CompteurMutation) Where(ps ...predicate.Compteur) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompteurMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompteurMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Compteur, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompteurMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompteurMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Compteur).
+func (m *CompteurMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompteurMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, compteur.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, compteur.FieldUpdatedAt)
+	}
+	if m.nom != nil {
+		fields = append(fields, compteur.FieldNom)
+	}
+	if m.unite != nil {
+		fields = append(fields, compteur.FieldUnite)
+	}
+	if m.libelle_unite != nil {
+		fields = append(fields, compteur.FieldLibelleUnite)
+	}
+	if m.actif != nil {
+		fields = append(fields, compteur.FieldActif)
+	}
+	if m.equipement != nil {
+		fields = append(fields, compteur.FieldEquipementID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompteurMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case compteur.FieldCreatedAt:
+		return m.CreatedAt()
+	case compteur.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case compteur.FieldNom:
+		return m.Nom()
+	case compteur.FieldUnite:
+		return m.Unite()
+	case compteur.FieldLibelleUnite:
+		return m.LibelleUnite()
+	case compteur.FieldActif:
+		return m.Actif()
+	case compteur.FieldEquipementID:
+		return m.EquipementID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompteurMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case compteur.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case compteur.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case compteur.FieldNom:
+		return m.OldNom(ctx)
+	case compteur.FieldUnite:
+		return m.OldUnite(ctx)
+	case compteur.FieldLibelleUnite:
+		return m.OldLibelleUnite(ctx)
+	case compteur.FieldActif:
+		return m.OldActif(ctx)
+	case compteur.FieldEquipementID:
+		return m.OldEquipementID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Compteur field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompteurMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case compteur.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case compteur.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case compteur.FieldNom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNom(v)
+		return nil
+	case compteur.FieldUnite:
+		v, ok := value.(compteur.Unite)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnite(v)
+		return nil
+	case compteur.FieldLibelleUnite:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLibelleUnite(v)
+		return nil
+	case compteur.FieldActif:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActif(v)
+		return nil
+	case compteur.FieldEquipementID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipementID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Compteur field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompteurMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompteurMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompteurMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Compteur numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompteurMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(compteur.FieldLibelleUnite) {
+		fields = append(fields, compteur.FieldLibelleUnite)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompteurMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompteurMutation) ClearField(name string) error {
+	switch name {
+	case compteur.FieldLibelleUnite:
+		m.ClearLibelleUnite()
+		return nil
+	}
+	return fmt.Errorf("unknown Compteur nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompteurMutation) ResetField(name string) error {
+	switch name {
+	case compteur.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case compteur.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case compteur.FieldNom:
+		m.ResetNom()
+		return nil
+	case compteur.FieldUnite:
+		m.ResetUnite()
+		return nil
+	case compteur.FieldLibelleUnite:
+		m.ResetLibelleUnite()
+		return nil
+	case compteur.FieldActif:
+		m.ResetActif()
+		return nil
+	case compteur.FieldEquipementID:
+		m.ResetEquipementID()
+		return nil
+	}
+	return fmt.Errorf("unknown Compteur field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompteurMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.equipement != nil {
+		edges = append(edges, compteur.EdgeEquipement)
+	}
+	if m.releves != nil {
+		edges = append(edges, compteur.EdgeReleves)
+	}
+	if m.plannings != nil {
+		edges = append(edges, compteur.EdgePlannings)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompteurMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case compteur.EdgeEquipement:
+		if id := m.equipement; id != nil {
+			return []ent.Value{*id}
+		}
+	case compteur.EdgeReleves:
+		ids := make([]ent.Value, 0, len(m.releves))
+		for id := range m.releves {
+			ids = append(ids, id)
+		}
+		return ids
+	case compteur.EdgePlannings:
+		ids := make([]ent.Value, 0, len(m.plannings))
+		for id := range m.plannings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompteurMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedreleves != nil {
+		edges = append(edges, compteur.EdgeReleves)
+	}
+	if m.removedplannings != nil {
+		edges = append(edges, compteur.EdgePlannings)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompteurMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case compteur.EdgeReleves:
+		ids := make([]ent.Value, 0, len(m.removedreleves))
+		for id := range m.removedreleves {
+			ids = append(ids, id)
+		}
+		return ids
+	case compteur.EdgePlannings:
+		ids := make([]ent.Value, 0, len(m.removedplannings))
+		for id := range m.removedplannings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompteurMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedequipement {
+		edges = append(edges, compteur.EdgeEquipement)
+	}
+	if m.clearedreleves {
+		edges = append(edges, compteur.EdgeReleves)
+	}
+	if m.clearedplannings {
+		edges = append(edges, compteur.EdgePlannings)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompteurMutation) EdgeCleared(name string) bool {
+	switch name {
+	case compteur.EdgeEquipement:
+		return m.clearedequipement
+	case compteur.EdgeReleves:
+		return m.clearedreleves
+	case compteur.EdgePlannings:
+		return m.clearedplannings
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompteurMutation) ClearEdge(name string) error {
+	switch name {
+	case compteur.EdgeEquipement:
+		m.ClearEquipement()
+		return nil
+	}
+	return fmt.Errorf("unknown Compteur unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompteurMutation) ResetEdge(name string) error {
+	switch name {
+	case compteur.EdgeEquipement:
+		m.ResetEquipement()
+		return nil
+	case compteur.EdgeReleves:
+		m.ResetReleves()
+		return nil
+	case compteur.EdgePlannings:
+		m.ResetPlannings()
+		return nil
+	}
+	return fmt.Errorf("unknown Compteur edge %s", name)
 }
 
 // ContratMutation represents an operation that mutates the Contrat nodes in the graph.
@@ -8707,6 +9608,9 @@ type EquipementMutation struct {
 	documents               map[int]struct{}
 	removeddocuments        map[int]struct{}
 	cleareddocuments        bool
+	compteurs               map[int]struct{}
+	removedcompteurs        map[int]struct{}
+	clearedcompteurs        bool
 	done                    bool
 	oldValue                func(context.Context) (*Equipement, error)
 	predicates              []predicate.Equipement
@@ -10109,6 +11013,60 @@ func (m *EquipementMutation) ResetDocuments() {
 	m.removeddocuments = nil
 }
 
+// AddCompteurIDs adds the "compteurs" edge to the Compteur entity by ids.
+func (m *EquipementMutation) AddCompteurIDs(ids ...int) {
+	if m.compteurs == nil {
+		m.compteurs = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.compteurs[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCompteurs clears the "compteurs" edge to the Compteur entity.
+func (m *EquipementMutation) ClearCompteurs() {
+	m.clearedcompteurs = true
+}
+
+// CompteursCleared reports if the "compteurs" edge to the Compteur entity was cleared.
+func (m *EquipementMutation) CompteursCleared() bool {
+	return m.clearedcompteurs
+}
+
+// RemoveCompteurIDs removes the "compteurs" edge to the Compteur entity by IDs.
+func (m *EquipementMutation) RemoveCompteurIDs(ids ...int) {
+	if m.removedcompteurs == nil {
+		m.removedcompteurs = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.compteurs, ids[i])
+		m.removedcompteurs[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCompteurs returns the removed IDs of the "compteurs" edge to the Compteur entity.
+func (m *EquipementMutation) RemovedCompteursIDs() (ids []int) {
+	for id := range m.removedcompteurs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CompteursIDs returns the "compteurs" edge IDs in the mutation.
+func (m *EquipementMutation) CompteursIDs() (ids []int) {
+	for id := range m.compteurs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCompteurs resets all changes to the "compteurs" edge.
+func (m *EquipementMutation) ResetCompteurs() {
+	m.compteurs = nil
+	m.clearedcompteurs = false
+	m.removedcompteurs = nil
+}
+
 // Where appends a list predicates to the EquipementMutation builder.
 func (m *EquipementMutation) Where(ps ...predicate.Equipement) {
 	m.predicates = append(m.predicates, ps...)
@@ -10644,7 +11602,7 @@ func (m *EquipementMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EquipementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.client != nil {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -10674,6 +11632,9 @@ func (m *EquipementMutation) AddedEdges() []string {
 	}
 	if m.documents != nil {
 		edges = append(edges, equipement.EdgeDocuments)
+	}
+	if m.compteurs != nil {
+		edges = append(edges, equipement.EdgeCompteurs)
 	}
 	return edges
 }
@@ -10734,13 +11695,19 @@ func (m *EquipementMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeCompteurs:
+		ids := make([]ent.Value, 0, len(m.compteurs))
+		for id := range m.compteurs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EquipementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.removedinterventions != nil {
 		edges = append(edges, equipement.EdgeInterventions)
 	}
@@ -10758,6 +11725,9 @@ func (m *EquipementMutation) RemovedEdges() []string {
 	}
 	if m.removeddocuments != nil {
 		edges = append(edges, equipement.EdgeDocuments)
+	}
+	if m.removedcompteurs != nil {
+		edges = append(edges, equipement.EdgeCompteurs)
 	}
 	return edges
 }
@@ -10802,13 +11772,19 @@ func (m *EquipementMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case equipement.EdgeCompteurs:
+		ids := make([]ent.Value, 0, len(m.removedcompteurs))
+		for id := range m.removedcompteurs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EquipementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.clearedclient {
 		edges = append(edges, equipement.EdgeClient)
 	}
@@ -10839,6 +11815,9 @@ func (m *EquipementMutation) ClearedEdges() []string {
 	if m.cleareddocuments {
 		edges = append(edges, equipement.EdgeDocuments)
 	}
+	if m.clearedcompteurs {
+		edges = append(edges, equipement.EdgeCompteurs)
+	}
 	return edges
 }
 
@@ -10866,6 +11845,8 @@ func (m *EquipementMutation) EdgeCleared(name string) bool {
 		return m.clearedenfants
 	case equipement.EdgeDocuments:
 		return m.cleareddocuments
+	case equipement.EdgeCompteurs:
+		return m.clearedcompteurs
 	}
 	return false
 }
@@ -10923,6 +11904,9 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	case equipement.EdgeDocuments:
 		m.ResetDocuments()
+		return nil
+	case equipement.EdgeCompteurs:
+		m.ResetCompteurs()
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement edge %s", name)
@@ -22676,6 +23660,11 @@ type PlanningMutation struct {
 	statut_rang             *int
 	addstatut_rang          *int
 	flottant                *bool
+	declencheur             *planning.Declencheur
+	intervalle_compteur     *float64
+	addintervalle_compteur  *float64
+	prochain_seuil          *float64
+	addprochain_seuil       *float64
 	clearedFields           map[string]struct{}
 	equipement              *int
 	clearedequipement       bool
@@ -22686,6 +23675,8 @@ type PlanningMutation struct {
 	clearedinterventions    bool
 	checklist_modele        *int
 	clearedchecklist_modele bool
+	compteur                *int
+	clearedcompteur         bool
 	done                    bool
 	oldValue                func(context.Context) (*Planning, error)
 	predicates              []predicate.Planning
@@ -23652,6 +24643,231 @@ func (m *PlanningMutation) ResetFlottant() {
 	m.flottant = nil
 }
 
+// SetDeclencheur sets the "declencheur" field.
+func (m *PlanningMutation) SetDeclencheur(pl planning.Declencheur) {
+	m.declencheur = &pl
+}
+
+// Declencheur returns the value of the "declencheur" field in the mutation.
+func (m *PlanningMutation) Declencheur() (r planning.Declencheur, exists bool) {
+	v := m.declencheur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclencheur returns the old "declencheur" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldDeclencheur(ctx context.Context) (v planning.Declencheur, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclencheur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclencheur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclencheur: %w", err)
+	}
+	return oldValue.Declencheur, nil
+}
+
+// ResetDeclencheur resets all changes to the "declencheur" field.
+func (m *PlanningMutation) ResetDeclencheur() {
+	m.declencheur = nil
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (m *PlanningMutation) SetCompteurID(i int) {
+	m.compteur = &i
+}
+
+// CompteurID returns the value of the "compteur_id" field in the mutation.
+func (m *PlanningMutation) CompteurID() (r int, exists bool) {
+	v := m.compteur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompteurID returns the old "compteur_id" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldCompteurID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompteurID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompteurID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompteurID: %w", err)
+	}
+	return oldValue.CompteurID, nil
+}
+
+// ClearCompteurID clears the value of the "compteur_id" field.
+func (m *PlanningMutation) ClearCompteurID() {
+	m.compteur = nil
+	m.clearedFields[planning.FieldCompteurID] = struct{}{}
+}
+
+// CompteurIDCleared returns if the "compteur_id" field was cleared in this mutation.
+func (m *PlanningMutation) CompteurIDCleared() bool {
+	_, ok := m.clearedFields[planning.FieldCompteurID]
+	return ok
+}
+
+// ResetCompteurID resets all changes to the "compteur_id" field.
+func (m *PlanningMutation) ResetCompteurID() {
+	m.compteur = nil
+	delete(m.clearedFields, planning.FieldCompteurID)
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (m *PlanningMutation) SetIntervalleCompteur(f float64) {
+	m.intervalle_compteur = &f
+	m.addintervalle_compteur = nil
+}
+
+// IntervalleCompteur returns the value of the "intervalle_compteur" field in the mutation.
+func (m *PlanningMutation) IntervalleCompteur() (r float64, exists bool) {
+	v := m.intervalle_compteur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIntervalleCompteur returns the old "intervalle_compteur" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldIntervalleCompteur(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIntervalleCompteur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIntervalleCompteur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIntervalleCompteur: %w", err)
+	}
+	return oldValue.IntervalleCompteur, nil
+}
+
+// AddIntervalleCompteur adds f to the "intervalle_compteur" field.
+func (m *PlanningMutation) AddIntervalleCompteur(f float64) {
+	if m.addintervalle_compteur != nil {
+		*m.addintervalle_compteur += f
+	} else {
+		m.addintervalle_compteur = &f
+	}
+}
+
+// AddedIntervalleCompteur returns the value that was added to the "intervalle_compteur" field in this mutation.
+func (m *PlanningMutation) AddedIntervalleCompteur() (r float64, exists bool) {
+	v := m.addintervalle_compteur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearIntervalleCompteur clears the value of the "intervalle_compteur" field.
+func (m *PlanningMutation) ClearIntervalleCompteur() {
+	m.intervalle_compteur = nil
+	m.addintervalle_compteur = nil
+	m.clearedFields[planning.FieldIntervalleCompteur] = struct{}{}
+}
+
+// IntervalleCompteurCleared returns if the "intervalle_compteur" field was cleared in this mutation.
+func (m *PlanningMutation) IntervalleCompteurCleared() bool {
+	_, ok := m.clearedFields[planning.FieldIntervalleCompteur]
+	return ok
+}
+
+// ResetIntervalleCompteur resets all changes to the "intervalle_compteur" field.
+func (m *PlanningMutation) ResetIntervalleCompteur() {
+	m.intervalle_compteur = nil
+	m.addintervalle_compteur = nil
+	delete(m.clearedFields, planning.FieldIntervalleCompteur)
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (m *PlanningMutation) SetProchainSeuil(f float64) {
+	m.prochain_seuil = &f
+	m.addprochain_seuil = nil
+}
+
+// ProchainSeuil returns the value of the "prochain_seuil" field in the mutation.
+func (m *PlanningMutation) ProchainSeuil() (r float64, exists bool) {
+	v := m.prochain_seuil
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProchainSeuil returns the old "prochain_seuil" field's value of the Planning entity.
+// If the Planning object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanningMutation) OldProchainSeuil(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProchainSeuil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProchainSeuil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProchainSeuil: %w", err)
+	}
+	return oldValue.ProchainSeuil, nil
+}
+
+// AddProchainSeuil adds f to the "prochain_seuil" field.
+func (m *PlanningMutation) AddProchainSeuil(f float64) {
+	if m.addprochain_seuil != nil {
+		*m.addprochain_seuil += f
+	} else {
+		m.addprochain_seuil = &f
+	}
+}
+
+// AddedProchainSeuil returns the value that was added to the "prochain_seuil" field in this mutation.
+func (m *PlanningMutation) AddedProchainSeuil() (r float64, exists bool) {
+	v := m.addprochain_seuil
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProchainSeuil clears the value of the "prochain_seuil" field.
+func (m *PlanningMutation) ClearProchainSeuil() {
+	m.prochain_seuil = nil
+	m.addprochain_seuil = nil
+	m.clearedFields[planning.FieldProchainSeuil] = struct{}{}
+}
+
+// ProchainSeuilCleared returns if the "prochain_seuil" field was cleared in this mutation.
+func (m *PlanningMutation) ProchainSeuilCleared() bool {
+	_, ok := m.clearedFields[planning.FieldProchainSeuil]
+	return ok
+}
+
+// ResetProchainSeuil resets all changes to the "prochain_seuil" field.
+func (m *PlanningMutation) ResetProchainSeuil() {
+	m.prochain_seuil = nil
+	m.addprochain_seuil = nil
+	delete(m.clearedFields, planning.FieldProchainSeuil)
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *PlanningMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -23787,6 +25003,33 @@ func (m *PlanningMutation) ResetChecklistModele() {
 	m.clearedchecklist_modele = false
 }
 
+// ClearCompteur clears the "compteur" edge to the Compteur entity.
+func (m *PlanningMutation) ClearCompteur() {
+	m.clearedcompteur = true
+	m.clearedFields[planning.FieldCompteurID] = struct{}{}
+}
+
+// CompteurCleared reports if the "compteur" edge to the Compteur entity was cleared.
+func (m *PlanningMutation) CompteurCleared() bool {
+	return m.CompteurIDCleared() || m.clearedcompteur
+}
+
+// CompteurIDs returns the "compteur" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompteurID instead. It exists only for internal usage by the builders.
+func (m *PlanningMutation) CompteurIDs() (ids []int) {
+	if id := m.compteur; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompteur resets all changes to the "compteur" edge.
+func (m *PlanningMutation) ResetCompteur() {
+	m.compteur = nil
+	m.clearedcompteur = false
+}
+
 // Where appends a list predicates to the PlanningMutation builder.
 func (m *PlanningMutation) Where(ps ...predicate.Planning) {
 	m.predicates = append(m.predicates, ps...)
@@ -23821,7 +25064,7 @@ func (m *PlanningMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanningMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, planning.FieldCreatedAt)
 	}
@@ -23879,6 +25122,18 @@ func (m *PlanningMutation) Fields() []string {
 	if m.flottant != nil {
 		fields = append(fields, planning.FieldFlottant)
 	}
+	if m.declencheur != nil {
+		fields = append(fields, planning.FieldDeclencheur)
+	}
+	if m.compteur != nil {
+		fields = append(fields, planning.FieldCompteurID)
+	}
+	if m.intervalle_compteur != nil {
+		fields = append(fields, planning.FieldIntervalleCompteur)
+	}
+	if m.prochain_seuil != nil {
+		fields = append(fields, planning.FieldProchainSeuil)
+	}
 	return fields
 }
 
@@ -23925,6 +25180,14 @@ func (m *PlanningMutation) Field(name string) (ent.Value, bool) {
 		return m.ChecklistModeleID()
 	case planning.FieldFlottant:
 		return m.Flottant()
+	case planning.FieldDeclencheur:
+		return m.Declencheur()
+	case planning.FieldCompteurID:
+		return m.CompteurID()
+	case planning.FieldIntervalleCompteur:
+		return m.IntervalleCompteur()
+	case planning.FieldProchainSeuil:
+		return m.ProchainSeuil()
 	}
 	return nil, false
 }
@@ -23972,6 +25235,14 @@ func (m *PlanningMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldChecklistModeleID(ctx)
 	case planning.FieldFlottant:
 		return m.OldFlottant(ctx)
+	case planning.FieldDeclencheur:
+		return m.OldDeclencheur(ctx)
+	case planning.FieldCompteurID:
+		return m.OldCompteurID(ctx)
+	case planning.FieldIntervalleCompteur:
+		return m.OldIntervalleCompteur(ctx)
+	case planning.FieldProchainSeuil:
+		return m.OldProchainSeuil(ctx)
 	}
 	return nil, fmt.Errorf("unknown Planning field %s", name)
 }
@@ -24114,6 +25385,34 @@ func (m *PlanningMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFlottant(v)
 		return nil
+	case planning.FieldDeclencheur:
+		v, ok := value.(planning.Declencheur)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclencheur(v)
+		return nil
+	case planning.FieldCompteurID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompteurID(v)
+		return nil
+	case planning.FieldIntervalleCompteur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIntervalleCompteur(v)
+		return nil
+	case planning.FieldProchainSeuil:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProchainSeuil(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
 }
@@ -24137,6 +25436,12 @@ func (m *PlanningMutation) AddedFields() []string {
 	if m.addstatut_rang != nil {
 		fields = append(fields, planning.FieldStatutRang)
 	}
+	if m.addintervalle_compteur != nil {
+		fields = append(fields, planning.FieldIntervalleCompteur)
+	}
+	if m.addprochain_seuil != nil {
+		fields = append(fields, planning.FieldProchainSeuil)
+	}
 	return fields
 }
 
@@ -24155,6 +25460,10 @@ func (m *PlanningMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedFrequenceRang()
 	case planning.FieldStatutRang:
 		return m.AddedStatutRang()
+	case planning.FieldIntervalleCompteur:
+		return m.AddedIntervalleCompteur()
+	case planning.FieldProchainSeuil:
+		return m.AddedProchainSeuil()
 	}
 	return nil, false
 }
@@ -24199,6 +25508,20 @@ func (m *PlanningMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddStatutRang(v)
 		return nil
+	case planning.FieldIntervalleCompteur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIntervalleCompteur(v)
+		return nil
+	case planning.FieldProchainSeuil:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProchainSeuil(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Planning numeric field %s", name)
 }
@@ -24224,6 +25547,15 @@ func (m *PlanningMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(planning.FieldChecklistModeleID) {
 		fields = append(fields, planning.FieldChecklistModeleID)
+	}
+	if m.FieldCleared(planning.FieldCompteurID) {
+		fields = append(fields, planning.FieldCompteurID)
+	}
+	if m.FieldCleared(planning.FieldIntervalleCompteur) {
+		fields = append(fields, planning.FieldIntervalleCompteur)
+	}
+	if m.FieldCleared(planning.FieldProchainSeuil) {
+		fields = append(fields, planning.FieldProchainSeuil)
 	}
 	return fields
 }
@@ -24256,6 +25588,15 @@ func (m *PlanningMutation) ClearField(name string) error {
 		return nil
 	case planning.FieldChecklistModeleID:
 		m.ClearChecklistModeleID()
+		return nil
+	case planning.FieldCompteurID:
+		m.ClearCompteurID()
+		return nil
+	case planning.FieldIntervalleCompteur:
+		m.ClearIntervalleCompteur()
+		return nil
+	case planning.FieldProchainSeuil:
+		m.ClearProchainSeuil()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning nullable field %s", name)
@@ -24322,13 +25663,25 @@ func (m *PlanningMutation) ResetField(name string) error {
 	case planning.FieldFlottant:
 		m.ResetFlottant()
 		return nil
+	case planning.FieldDeclencheur:
+		m.ResetDeclencheur()
+		return nil
+	case planning.FieldCompteurID:
+		m.ResetCompteurID()
+		return nil
+	case planning.FieldIntervalleCompteur:
+		m.ResetIntervalleCompteur()
+		return nil
+	case planning.FieldProchainSeuil:
+		m.ResetProchainSeuil()
+		return nil
 	}
 	return fmt.Errorf("unknown Planning field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PlanningMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.equipement != nil {
 		edges = append(edges, planning.EdgeEquipement)
 	}
@@ -24340,6 +25693,9 @@ func (m *PlanningMutation) AddedEdges() []string {
 	}
 	if m.checklist_modele != nil {
 		edges = append(edges, planning.EdgeChecklistModele)
+	}
+	if m.compteur != nil {
+		edges = append(edges, planning.EdgeCompteur)
 	}
 	return edges
 }
@@ -24366,13 +25722,17 @@ func (m *PlanningMutation) AddedIDs(name string) []ent.Value {
 		if id := m.checklist_modele; id != nil {
 			return []ent.Value{*id}
 		}
+	case planning.EdgeCompteur:
+		if id := m.compteur; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PlanningMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedinterventions != nil {
 		edges = append(edges, planning.EdgeInterventions)
 	}
@@ -24395,7 +25755,7 @@ func (m *PlanningMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PlanningMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedequipement {
 		edges = append(edges, planning.EdgeEquipement)
 	}
@@ -24407,6 +25767,9 @@ func (m *PlanningMutation) ClearedEdges() []string {
 	}
 	if m.clearedchecklist_modele {
 		edges = append(edges, planning.EdgeChecklistModele)
+	}
+	if m.clearedcompteur {
+		edges = append(edges, planning.EdgeCompteur)
 	}
 	return edges
 }
@@ -24423,6 +25786,8 @@ func (m *PlanningMutation) EdgeCleared(name string) bool {
 		return m.clearedinterventions
 	case planning.EdgeChecklistModele:
 		return m.clearedchecklist_modele
+	case planning.EdgeCompteur:
+		return m.clearedcompteur
 	}
 	return false
 }
@@ -24439,6 +25804,9 @@ func (m *PlanningMutation) ClearEdge(name string) error {
 		return nil
 	case planning.EdgeChecklistModele:
 		m.ClearChecklistModele()
+		return nil
+	case planning.EdgeCompteur:
+		m.ClearCompteur()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning unique edge %s", name)
@@ -24459,6 +25827,9 @@ func (m *PlanningMutation) ResetEdge(name string) error {
 		return nil
 	case planning.EdgeChecklistModele:
 		m.ResetChecklistModele()
+		return nil
+	case planning.EdgeCompteur:
+		m.ResetCompteur()
 		return nil
 	}
 	return fmt.Errorf("unknown Planning edge %s", name)
@@ -27188,6 +28559,814 @@ func (m *RefreshTokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken edge %s", name)
+}
+
+// ReleveCompteurMutation represents an operation that mutates the ReleveCompteur nodes in the graph.
+type ReleveCompteurMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	valeur          *float64
+	addvaleur       *float64
+	date_releve     *time.Time
+	remise_a_zero   *bool
+	clearedFields   map[string]struct{}
+	compteur        *int
+	clearedcompteur bool
+	user            *int
+	cleareduser     bool
+	done            bool
+	oldValue        func(context.Context) (*ReleveCompteur, error)
+	predicates      []predicate.ReleveCompteur
+}
+
+var _ ent.Mutation = (*ReleveCompteurMutation)(nil)
+
+// relevecompteurOption allows management of the mutation configuration using functional options.
+type relevecompteurOption func(*ReleveCompteurMutation)
+
+// newReleveCompteurMutation creates new mutation for the ReleveCompteur entity.
+func newReleveCompteurMutation(c config, op Op, opts ...relevecompteurOption) *ReleveCompteurMutation {
+	m := &ReleveCompteurMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReleveCompteur,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReleveCompteurID sets the ID field of the mutation.
+func withReleveCompteurID(id int) relevecompteurOption {
+	return func(m *ReleveCompteurMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ReleveCompteur
+		)
+		m.oldValue = func(ctx context.Context) (*ReleveCompteur, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ReleveCompteur.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReleveCompteur sets the old ReleveCompteur of the mutation.
+func withReleveCompteur(node *ReleveCompteur) relevecompteurOption {
+	return func(m *ReleveCompteurMutation) {
+		m.oldValue = func(context.Context) (*ReleveCompteur, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReleveCompteurMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReleveCompteurMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReleveCompteurMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReleveCompteurMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ReleveCompteur.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ReleveCompteurMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ReleveCompteurMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ReleveCompteurMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ReleveCompteurMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ReleveCompteurMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ReleveCompteurMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetValeur sets the "valeur" field.
+func (m *ReleveCompteurMutation) SetValeur(f float64) {
+	m.valeur = &f
+	m.addvaleur = nil
+}
+
+// Valeur returns the value of the "valeur" field in the mutation.
+func (m *ReleveCompteurMutation) Valeur() (r float64, exists bool) {
+	v := m.valeur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValeur returns the old "valeur" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldValeur(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValeur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValeur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValeur: %w", err)
+	}
+	return oldValue.Valeur, nil
+}
+
+// AddValeur adds f to the "valeur" field.
+func (m *ReleveCompteurMutation) AddValeur(f float64) {
+	if m.addvaleur != nil {
+		*m.addvaleur += f
+	} else {
+		m.addvaleur = &f
+	}
+}
+
+// AddedValeur returns the value that was added to the "valeur" field in this mutation.
+func (m *ReleveCompteurMutation) AddedValeur() (r float64, exists bool) {
+	v := m.addvaleur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValeur resets all changes to the "valeur" field.
+func (m *ReleveCompteurMutation) ResetValeur() {
+	m.valeur = nil
+	m.addvaleur = nil
+}
+
+// SetDateReleve sets the "date_releve" field.
+func (m *ReleveCompteurMutation) SetDateReleve(t time.Time) {
+	m.date_releve = &t
+}
+
+// DateReleve returns the value of the "date_releve" field in the mutation.
+func (m *ReleveCompteurMutation) DateReleve() (r time.Time, exists bool) {
+	v := m.date_releve
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateReleve returns the old "date_releve" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldDateReleve(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateReleve is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateReleve requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateReleve: %w", err)
+	}
+	return oldValue.DateReleve, nil
+}
+
+// ResetDateReleve resets all changes to the "date_releve" field.
+func (m *ReleveCompteurMutation) ResetDateReleve() {
+	m.date_releve = nil
+}
+
+// SetRemiseAZero sets the "remise_a_zero" field.
+func (m *ReleveCompteurMutation) SetRemiseAZero(b bool) {
+	m.remise_a_zero = &b
+}
+
+// RemiseAZero returns the value of the "remise_a_zero" field in the mutation.
+func (m *ReleveCompteurMutation) RemiseAZero() (r bool, exists bool) {
+	v := m.remise_a_zero
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemiseAZero returns the old "remise_a_zero" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldRemiseAZero(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemiseAZero is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemiseAZero requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemiseAZero: %w", err)
+	}
+	return oldValue.RemiseAZero, nil
+}
+
+// ResetRemiseAZero resets all changes to the "remise_a_zero" field.
+func (m *ReleveCompteurMutation) ResetRemiseAZero() {
+	m.remise_a_zero = nil
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (m *ReleveCompteurMutation) SetCompteurID(i int) {
+	m.compteur = &i
+}
+
+// CompteurID returns the value of the "compteur_id" field in the mutation.
+func (m *ReleveCompteurMutation) CompteurID() (r int, exists bool) {
+	v := m.compteur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompteurID returns the old "compteur_id" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldCompteurID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompteurID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompteurID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompteurID: %w", err)
+	}
+	return oldValue.CompteurID, nil
+}
+
+// ResetCompteurID resets all changes to the "compteur_id" field.
+func (m *ReleveCompteurMutation) ResetCompteurID() {
+	m.compteur = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *ReleveCompteurMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *ReleveCompteurMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the ReleveCompteur entity.
+// If the ReleveCompteur object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReleveCompteurMutation) OldUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *ReleveCompteurMutation) ClearUserID() {
+	m.user = nil
+	m.clearedFields[relevecompteur.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *ReleveCompteurMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[relevecompteur.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *ReleveCompteurMutation) ResetUserID() {
+	m.user = nil
+	delete(m.clearedFields, relevecompteur.FieldUserID)
+}
+
+// ClearCompteur clears the "compteur" edge to the Compteur entity.
+func (m *ReleveCompteurMutation) ClearCompteur() {
+	m.clearedcompteur = true
+	m.clearedFields[relevecompteur.FieldCompteurID] = struct{}{}
+}
+
+// CompteurCleared reports if the "compteur" edge to the Compteur entity was cleared.
+func (m *ReleveCompteurMutation) CompteurCleared() bool {
+	return m.clearedcompteur
+}
+
+// CompteurIDs returns the "compteur" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompteurID instead. It exists only for internal usage by the builders.
+func (m *ReleveCompteurMutation) CompteurIDs() (ids []int) {
+	if id := m.compteur; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompteur resets all changes to the "compteur" edge.
+func (m *ReleveCompteurMutation) ResetCompteur() {
+	m.compteur = nil
+	m.clearedcompteur = false
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *ReleveCompteurMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[relevecompteur.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *ReleveCompteurMutation) UserCleared() bool {
+	return m.UserIDCleared() || m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *ReleveCompteurMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *ReleveCompteurMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the ReleveCompteurMutation builder.
+func (m *ReleveCompteurMutation) Where(ps ...predicate.ReleveCompteur) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReleveCompteurMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReleveCompteurMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ReleveCompteur, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReleveCompteurMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReleveCompteurMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ReleveCompteur).
+func (m *ReleveCompteurMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReleveCompteurMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, relevecompteur.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, relevecompteur.FieldUpdatedAt)
+	}
+	if m.valeur != nil {
+		fields = append(fields, relevecompteur.FieldValeur)
+	}
+	if m.date_releve != nil {
+		fields = append(fields, relevecompteur.FieldDateReleve)
+	}
+	if m.remise_a_zero != nil {
+		fields = append(fields, relevecompteur.FieldRemiseAZero)
+	}
+	if m.compteur != nil {
+		fields = append(fields, relevecompteur.FieldCompteurID)
+	}
+	if m.user != nil {
+		fields = append(fields, relevecompteur.FieldUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReleveCompteurMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case relevecompteur.FieldCreatedAt:
+		return m.CreatedAt()
+	case relevecompteur.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case relevecompteur.FieldValeur:
+		return m.Valeur()
+	case relevecompteur.FieldDateReleve:
+		return m.DateReleve()
+	case relevecompteur.FieldRemiseAZero:
+		return m.RemiseAZero()
+	case relevecompteur.FieldCompteurID:
+		return m.CompteurID()
+	case relevecompteur.FieldUserID:
+		return m.UserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReleveCompteurMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case relevecompteur.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case relevecompteur.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case relevecompteur.FieldValeur:
+		return m.OldValeur(ctx)
+	case relevecompteur.FieldDateReleve:
+		return m.OldDateReleve(ctx)
+	case relevecompteur.FieldRemiseAZero:
+		return m.OldRemiseAZero(ctx)
+	case relevecompteur.FieldCompteurID:
+		return m.OldCompteurID(ctx)
+	case relevecompteur.FieldUserID:
+		return m.OldUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ReleveCompteur field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReleveCompteurMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case relevecompteur.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case relevecompteur.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case relevecompteur.FieldValeur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValeur(v)
+		return nil
+	case relevecompteur.FieldDateReleve:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateReleve(v)
+		return nil
+	case relevecompteur.FieldRemiseAZero:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemiseAZero(v)
+		return nil
+	case relevecompteur.FieldCompteurID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompteurID(v)
+		return nil
+	case relevecompteur.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReleveCompteur field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReleveCompteurMutation) AddedFields() []string {
+	var fields []string
+	if m.addvaleur != nil {
+		fields = append(fields, relevecompteur.FieldValeur)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReleveCompteurMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case relevecompteur.FieldValeur:
+		return m.AddedValeur()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReleveCompteurMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case relevecompteur.FieldValeur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValeur(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReleveCompteur numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReleveCompteurMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(relevecompteur.FieldUserID) {
+		fields = append(fields, relevecompteur.FieldUserID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReleveCompteurMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReleveCompteurMutation) ClearField(name string) error {
+	switch name {
+	case relevecompteur.FieldUserID:
+		m.ClearUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReleveCompteur nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReleveCompteurMutation) ResetField(name string) error {
+	switch name {
+	case relevecompteur.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case relevecompteur.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case relevecompteur.FieldValeur:
+		m.ResetValeur()
+		return nil
+	case relevecompteur.FieldDateReleve:
+		m.ResetDateReleve()
+		return nil
+	case relevecompteur.FieldRemiseAZero:
+		m.ResetRemiseAZero()
+		return nil
+	case relevecompteur.FieldCompteurID:
+		m.ResetCompteurID()
+		return nil
+	case relevecompteur.FieldUserID:
+		m.ResetUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReleveCompteur field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReleveCompteurMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.compteur != nil {
+		edges = append(edges, relevecompteur.EdgeCompteur)
+	}
+	if m.user != nil {
+		edges = append(edges, relevecompteur.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReleveCompteurMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case relevecompteur.EdgeCompteur:
+		if id := m.compteur; id != nil {
+			return []ent.Value{*id}
+		}
+	case relevecompteur.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReleveCompteurMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReleveCompteurMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReleveCompteurMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcompteur {
+		edges = append(edges, relevecompteur.EdgeCompteur)
+	}
+	if m.cleareduser {
+		edges = append(edges, relevecompteur.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReleveCompteurMutation) EdgeCleared(name string) bool {
+	switch name {
+	case relevecompteur.EdgeCompteur:
+		return m.clearedcompteur
+	case relevecompteur.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReleveCompteurMutation) ClearEdge(name string) error {
+	switch name {
+	case relevecompteur.EdgeCompteur:
+		m.ClearCompteur()
+		return nil
+	case relevecompteur.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown ReleveCompteur unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReleveCompteurMutation) ResetEdge(name string) error {
+	switch name {
+	case relevecompteur.EdgeCompteur:
+		m.ResetCompteur()
+		return nil
+	case relevecompteur.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown ReleveCompteur edge %s", name)
 }
 
 // SchedulerRunMutation represents an operation that mutates the SchedulerRun nodes in the graph.

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -59,6 +60,14 @@ type Planning struct {
 	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
 	// the next date counts from the closure of the previous occurrence, not from the calendar
 	Flottant bool `json:"flottant,omitempty"`
+	// what makes an occurrence due: the calendar, the meter, or whichever comes first
+	Declencheur planning.Declencheur `json:"declencheur,omitempty"`
+	// the meter of a COMPTEUR or PREMIER_ATTEINT planning
+	CompteurID *int `json:"compteur_id,omitempty"`
+	// every intervalle_compteur units of the meter's usage
+	IntervalleCompteur *float64 `json:"intervalle_compteur,omitempty"`
+	// the meter's usage at which the next occurrence falls due; moves on by intervalle_compteur
+	ProchainSeuil *float64 `json:"prochain_seuil,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanningQuery when eager-loading is set.
 	Edges        PlanningEdges `json:"edges"`
@@ -75,11 +84,13 @@ type PlanningEdges struct {
 	Interventions []*Intervention `json:"interventions,omitempty"`
 	// ChecklistModele holds the value of the checklist_modele edge.
 	ChecklistModele *ChecklistModele `json:"checklist_modele,omitempty"`
+	// Compteur holds the value of the compteur edge.
+	Compteur *Compteur `json:"compteur,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedInterventions map[string][]*Intervention
 }
@@ -126,6 +137,17 @@ func (e PlanningEdges) ChecklistModeleOrErr() (*ChecklistModele, error) {
 	return nil, &NotLoadedError{edge: "checklist_modele"}
 }
 
+// CompteurOrErr returns the Compteur value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e PlanningEdges) CompteurOrErr() (*Compteur, error) {
+	if e.Compteur != nil {
+		return e.Compteur, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: compteur.Label}
+	}
+	return nil, &NotLoadedError{edge: "compteur"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Planning) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -133,9 +155,11 @@ func (*Planning) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case planning.FieldFlottant:
 			values[i] = new(sql.NullBool)
-		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID, planning.FieldPrioriteRang, planning.FieldFrequenceRang, planning.FieldStatutRang, planning.FieldChecklistModeleID:
+		case planning.FieldIntervalleCompteur, planning.FieldProchainSeuil:
+			values[i] = new(sql.NullFloat64)
+		case planning.FieldID, planning.FieldDureeEstimee, planning.FieldIntervalle, planning.FieldEquipementID, planning.FieldTechnicienID, planning.FieldPrioriteRang, planning.FieldFrequenceRang, planning.FieldStatutRang, planning.FieldChecklistModeleID, planning.FieldCompteurID:
 			values[i] = new(sql.NullInt64)
-		case planning.FieldTitre, planning.FieldDescription, planning.FieldPriorite, planning.FieldFrequence, planning.FieldStatut:
+		case planning.FieldTitre, planning.FieldDescription, planning.FieldPriorite, planning.FieldFrequence, planning.FieldStatut, planning.FieldDeclencheur:
 			values[i] = new(sql.NullString)
 		case planning.FieldCreatedAt, planning.FieldUpdatedAt, planning.FieldProchaineDate, planning.FieldDerniereDate, planning.FieldDateDebut:
 			values[i] = new(sql.NullTime)
@@ -279,6 +303,33 @@ func (_m *Planning) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Flottant = value.Bool
 			}
+		case planning.FieldDeclencheur:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field declencheur", values[i])
+			} else if value.Valid {
+				_m.Declencheur = planning.Declencheur(value.String)
+			}
+		case planning.FieldCompteurID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field compteur_id", values[i])
+			} else if value.Valid {
+				_m.CompteurID = new(int)
+				*_m.CompteurID = int(value.Int64)
+			}
+		case planning.FieldIntervalleCompteur:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field intervalle_compteur", values[i])
+			} else if value.Valid {
+				_m.IntervalleCompteur = new(float64)
+				*_m.IntervalleCompteur = value.Float64
+			}
+		case planning.FieldProchainSeuil:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field prochain_seuil", values[i])
+			} else if value.Valid {
+				_m.ProchainSeuil = new(float64)
+				*_m.ProchainSeuil = value.Float64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -310,6 +361,11 @@ func (_m *Planning) QueryInterventions() *InterventionQuery {
 // QueryChecklistModele queries the "checklist_modele" edge of the Planning entity.
 func (_m *Planning) QueryChecklistModele() *ChecklistModeleQuery {
 	return NewPlanningClient(_m.config).QueryChecklistModele(_m)
+}
+
+// QueryCompteur queries the "compteur" edge of the Planning entity.
+func (_m *Planning) QueryCompteur() *CompteurQuery {
+	return NewPlanningClient(_m.config).QueryCompteur(_m)
 }
 
 // Update returns a builder for updating this Planning.
@@ -401,6 +457,24 @@ func (_m *Planning) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("flottant=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Flottant))
+	builder.WriteString(", ")
+	builder.WriteString("declencheur=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Declencheur))
+	builder.WriteString(", ")
+	if v := _m.CompteurID; v != nil {
+		builder.WriteString("compteur_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.IntervalleCompteur; v != nil {
+		builder.WriteString("intervalle_compteur=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ProchainSeuil; v != nil {
+		builder.WriteString("prochain_seuil=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -261,6 +262,62 @@ func (_c *PlanningCreate) SetNillableFlottant(v *bool) *PlanningCreate {
 	return _c
 }
 
+// SetDeclencheur sets the "declencheur" field.
+func (_c *PlanningCreate) SetDeclencheur(v planning.Declencheur) *PlanningCreate {
+	_c.mutation.SetDeclencheur(v)
+	return _c
+}
+
+// SetNillableDeclencheur sets the "declencheur" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableDeclencheur(v *planning.Declencheur) *PlanningCreate {
+	if v != nil {
+		_c.SetDeclencheur(*v)
+	}
+	return _c
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (_c *PlanningCreate) SetCompteurID(v int) *PlanningCreate {
+	_c.mutation.SetCompteurID(v)
+	return _c
+}
+
+// SetNillableCompteurID sets the "compteur_id" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableCompteurID(v *int) *PlanningCreate {
+	if v != nil {
+		_c.SetCompteurID(*v)
+	}
+	return _c
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (_c *PlanningCreate) SetIntervalleCompteur(v float64) *PlanningCreate {
+	_c.mutation.SetIntervalleCompteur(v)
+	return _c
+}
+
+// SetNillableIntervalleCompteur sets the "intervalle_compteur" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableIntervalleCompteur(v *float64) *PlanningCreate {
+	if v != nil {
+		_c.SetIntervalleCompteur(*v)
+	}
+	return _c
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (_c *PlanningCreate) SetProchainSeuil(v float64) *PlanningCreate {
+	_c.mutation.SetProchainSeuil(v)
+	return _c
+}
+
+// SetNillableProchainSeuil sets the "prochain_seuil" field if the given value is not nil.
+func (_c *PlanningCreate) SetNillableProchainSeuil(v *float64) *PlanningCreate {
+	if v != nil {
+		_c.SetProchainSeuil(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *PlanningCreate) SetEquipement(v *Equipement) *PlanningCreate {
 	return _c.SetEquipementID(v.ID)
@@ -289,6 +346,11 @@ func (_c *PlanningCreate) AddInterventions(v ...*Intervention) *PlanningCreate {
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_c *PlanningCreate) SetChecklistModele(v *ChecklistModele) *PlanningCreate {
 	return _c.SetChecklistModeleID(v.ID)
+}
+
+// SetCompteur sets the "compteur" edge to the Compteur entity.
+func (_c *PlanningCreate) SetCompteur(v *Compteur) *PlanningCreate {
+	return _c.SetCompteurID(v.ID)
 }
 
 // Mutation returns the PlanningMutation object of the builder.
@@ -370,6 +432,10 @@ func (_c *PlanningCreate) defaults() error {
 		v := planning.DefaultFlottant
 		_c.mutation.SetFlottant(v)
 	}
+	if _, ok := _c.mutation.Declencheur(); !ok {
+		v := planning.DefaultDeclencheur
+		_c.mutation.SetDeclencheur(v)
+	}
 	return nil
 }
 
@@ -443,6 +509,14 @@ func (_c *PlanningCreate) check() error {
 	}
 	if _, ok := _c.mutation.Flottant(); !ok {
 		return &ValidationError{Name: "flottant", err: errors.New(`ent: missing required field "Planning.flottant"`)}
+	}
+	if _, ok := _c.mutation.Declencheur(); !ok {
+		return &ValidationError{Name: "declencheur", err: errors.New(`ent: missing required field "Planning.declencheur"`)}
+	}
+	if v, ok := _c.mutation.Declencheur(); ok {
+		if err := planning.DeclencheurValidator(v); err != nil {
+			return &ValidationError{Name: "declencheur", err: fmt.Errorf(`ent: validator failed for field "Planning.declencheur": %w`, err)}
+		}
 	}
 	if len(_c.mutation.EquipementIDs()) == 0 {
 		return &ValidationError{Name: "equipement", err: errors.New(`ent: missing required edge "Planning.equipement"`)}
@@ -538,6 +612,18 @@ func (_c *PlanningCreate) createSpec() (*Planning, *sqlgraph.CreateSpec) {
 		_spec.SetField(planning.FieldFlottant, field.TypeBool, value)
 		_node.Flottant = value
 	}
+	if value, ok := _c.mutation.Declencheur(); ok {
+		_spec.SetField(planning.FieldDeclencheur, field.TypeEnum, value)
+		_node.Declencheur = value
+	}
+	if value, ok := _c.mutation.IntervalleCompteur(); ok {
+		_spec.SetField(planning.FieldIntervalleCompteur, field.TypeFloat64, value)
+		_node.IntervalleCompteur = &value
+	}
+	if value, ok := _c.mutation.ProchainSeuil(); ok {
+		_spec.SetField(planning.FieldProchainSeuil, field.TypeFloat64, value)
+		_node.ProchainSeuil = &value
+	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -603,6 +689,23 @@ func (_c *PlanningCreate) createSpec() (*Planning, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ChecklistModeleID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CompteurIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   planning.CompteurTable,
+			Columns: []string{planning.CompteurColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.CompteurID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -936,6 +1039,84 @@ func (u *PlanningUpsert) SetFlottant(v bool) *PlanningUpsert {
 // UpdateFlottant sets the "flottant" field to the value that was provided on create.
 func (u *PlanningUpsert) UpdateFlottant() *PlanningUpsert {
 	u.SetExcluded(planning.FieldFlottant)
+	return u
+}
+
+// SetDeclencheur sets the "declencheur" field.
+func (u *PlanningUpsert) SetDeclencheur(v planning.Declencheur) *PlanningUpsert {
+	u.Set(planning.FieldDeclencheur, v)
+	return u
+}
+
+// UpdateDeclencheur sets the "declencheur" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateDeclencheur() *PlanningUpsert {
+	u.SetExcluded(planning.FieldDeclencheur)
+	return u
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (u *PlanningUpsert) SetCompteurID(v int) *PlanningUpsert {
+	u.Set(planning.FieldCompteurID, v)
+	return u
+}
+
+// UpdateCompteurID sets the "compteur_id" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateCompteurID() *PlanningUpsert {
+	u.SetExcluded(planning.FieldCompteurID)
+	return u
+}
+
+// ClearCompteurID clears the value of the "compteur_id" field.
+func (u *PlanningUpsert) ClearCompteurID() *PlanningUpsert {
+	u.SetNull(planning.FieldCompteurID)
+	return u
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (u *PlanningUpsert) SetIntervalleCompteur(v float64) *PlanningUpsert {
+	u.Set(planning.FieldIntervalleCompteur, v)
+	return u
+}
+
+// UpdateIntervalleCompteur sets the "intervalle_compteur" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateIntervalleCompteur() *PlanningUpsert {
+	u.SetExcluded(planning.FieldIntervalleCompteur)
+	return u
+}
+
+// AddIntervalleCompteur adds v to the "intervalle_compteur" field.
+func (u *PlanningUpsert) AddIntervalleCompteur(v float64) *PlanningUpsert {
+	u.Add(planning.FieldIntervalleCompteur, v)
+	return u
+}
+
+// ClearIntervalleCompteur clears the value of the "intervalle_compteur" field.
+func (u *PlanningUpsert) ClearIntervalleCompteur() *PlanningUpsert {
+	u.SetNull(planning.FieldIntervalleCompteur)
+	return u
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (u *PlanningUpsert) SetProchainSeuil(v float64) *PlanningUpsert {
+	u.Set(planning.FieldProchainSeuil, v)
+	return u
+}
+
+// UpdateProchainSeuil sets the "prochain_seuil" field to the value that was provided on create.
+func (u *PlanningUpsert) UpdateProchainSeuil() *PlanningUpsert {
+	u.SetExcluded(planning.FieldProchainSeuil)
+	return u
+}
+
+// AddProchainSeuil adds v to the "prochain_seuil" field.
+func (u *PlanningUpsert) AddProchainSeuil(v float64) *PlanningUpsert {
+	u.Add(planning.FieldProchainSeuil, v)
+	return u
+}
+
+// ClearProchainSeuil clears the value of the "prochain_seuil" field.
+func (u *PlanningUpsert) ClearProchainSeuil() *PlanningUpsert {
+	u.SetNull(planning.FieldProchainSeuil)
 	return u
 }
 
@@ -1310,6 +1491,97 @@ func (u *PlanningUpsertOne) SetFlottant(v bool) *PlanningUpsertOne {
 func (u *PlanningUpsertOne) UpdateFlottant() *PlanningUpsertOne {
 	return u.Update(func(s *PlanningUpsert) {
 		s.UpdateFlottant()
+	})
+}
+
+// SetDeclencheur sets the "declencheur" field.
+func (u *PlanningUpsertOne) SetDeclencheur(v planning.Declencheur) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetDeclencheur(v)
+	})
+}
+
+// UpdateDeclencheur sets the "declencheur" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateDeclencheur() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateDeclencheur()
+	})
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (u *PlanningUpsertOne) SetCompteurID(v int) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetCompteurID(v)
+	})
+}
+
+// UpdateCompteurID sets the "compteur_id" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateCompteurID() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateCompteurID()
+	})
+}
+
+// ClearCompteurID clears the value of the "compteur_id" field.
+func (u *PlanningUpsertOne) ClearCompteurID() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearCompteurID()
+	})
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (u *PlanningUpsertOne) SetIntervalleCompteur(v float64) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetIntervalleCompteur(v)
+	})
+}
+
+// AddIntervalleCompteur adds v to the "intervalle_compteur" field.
+func (u *PlanningUpsertOne) AddIntervalleCompteur(v float64) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddIntervalleCompteur(v)
+	})
+}
+
+// UpdateIntervalleCompteur sets the "intervalle_compteur" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateIntervalleCompteur() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateIntervalleCompteur()
+	})
+}
+
+// ClearIntervalleCompteur clears the value of the "intervalle_compteur" field.
+func (u *PlanningUpsertOne) ClearIntervalleCompteur() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearIntervalleCompteur()
+	})
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (u *PlanningUpsertOne) SetProchainSeuil(v float64) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetProchainSeuil(v)
+	})
+}
+
+// AddProchainSeuil adds v to the "prochain_seuil" field.
+func (u *PlanningUpsertOne) AddProchainSeuil(v float64) *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddProchainSeuil(v)
+	})
+}
+
+// UpdateProchainSeuil sets the "prochain_seuil" field to the value that was provided on create.
+func (u *PlanningUpsertOne) UpdateProchainSeuil() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateProchainSeuil()
+	})
+}
+
+// ClearProchainSeuil clears the value of the "prochain_seuil" field.
+func (u *PlanningUpsertOne) ClearProchainSeuil() *PlanningUpsertOne {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearProchainSeuil()
 	})
 }
 
@@ -1850,6 +2122,97 @@ func (u *PlanningUpsertBulk) SetFlottant(v bool) *PlanningUpsertBulk {
 func (u *PlanningUpsertBulk) UpdateFlottant() *PlanningUpsertBulk {
 	return u.Update(func(s *PlanningUpsert) {
 		s.UpdateFlottant()
+	})
+}
+
+// SetDeclencheur sets the "declencheur" field.
+func (u *PlanningUpsertBulk) SetDeclencheur(v planning.Declencheur) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetDeclencheur(v)
+	})
+}
+
+// UpdateDeclencheur sets the "declencheur" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateDeclencheur() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateDeclencheur()
+	})
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (u *PlanningUpsertBulk) SetCompteurID(v int) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetCompteurID(v)
+	})
+}
+
+// UpdateCompteurID sets the "compteur_id" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateCompteurID() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateCompteurID()
+	})
+}
+
+// ClearCompteurID clears the value of the "compteur_id" field.
+func (u *PlanningUpsertBulk) ClearCompteurID() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearCompteurID()
+	})
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (u *PlanningUpsertBulk) SetIntervalleCompteur(v float64) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetIntervalleCompteur(v)
+	})
+}
+
+// AddIntervalleCompteur adds v to the "intervalle_compteur" field.
+func (u *PlanningUpsertBulk) AddIntervalleCompteur(v float64) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddIntervalleCompteur(v)
+	})
+}
+
+// UpdateIntervalleCompteur sets the "intervalle_compteur" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateIntervalleCompteur() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateIntervalleCompteur()
+	})
+}
+
+// ClearIntervalleCompteur clears the value of the "intervalle_compteur" field.
+func (u *PlanningUpsertBulk) ClearIntervalleCompteur() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearIntervalleCompteur()
+	})
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (u *PlanningUpsertBulk) SetProchainSeuil(v float64) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.SetProchainSeuil(v)
+	})
+}
+
+// AddProchainSeuil adds v to the "prochain_seuil" field.
+func (u *PlanningUpsertBulk) AddProchainSeuil(v float64) *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.AddProchainSeuil(v)
+	})
+}
+
+// UpdateProchainSeuil sets the "prochain_seuil" field to the value that was provided on create.
+func (u *PlanningUpsertBulk) UpdateProchainSeuil() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.UpdateProchainSeuil()
+	})
+}
+
+// ClearProchainSeuil clears the value of the "prochain_seuil" field.
+func (u *PlanningUpsertBulk) ClearProchainSeuil() *PlanningUpsertBulk {
+	return u.Update(func(s *PlanningUpsert) {
+		s.ClearProchainSeuil()
 	})
 }
 

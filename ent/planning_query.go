@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -33,6 +34,7 @@ type PlanningQuery struct {
 	withTechnicien         *TechnicienQuery
 	withInterventions      *InterventionQuery
 	withChecklistModele    *ChecklistModeleQuery
+	withCompteur           *CompteurQuery
 	loadTotal              []func(context.Context, []*Planning) error
 	modifiers              []func(*sql.Selector)
 	withNamedInterventions map[string]*InterventionQuery
@@ -153,6 +155,28 @@ func (_q *PlanningQuery) QueryChecklistModele() *ChecklistModeleQuery {
 			sqlgraph.From(planning.Table, planning.FieldID, selector),
 			sqlgraph.To(checklistmodele.Table, checklistmodele.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, planning.ChecklistModeleTable, planning.ChecklistModeleColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCompteur chains the current query on the "compteur" edge.
+func (_q *PlanningQuery) QueryCompteur() *CompteurQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(planning.Table, planning.FieldID, selector),
+			sqlgraph.To(compteur.Table, compteur.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, planning.CompteurTable, planning.CompteurColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -356,6 +380,7 @@ func (_q *PlanningQuery) Clone() *PlanningQuery {
 		withTechnicien:      _q.withTechnicien.Clone(),
 		withInterventions:   _q.withInterventions.Clone(),
 		withChecklistModele: _q.withChecklistModele.Clone(),
+		withCompteur:        _q.withCompteur.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -404,6 +429,17 @@ func (_q *PlanningQuery) WithChecklistModele(opts ...func(*ChecklistModeleQuery)
 		opt(query)
 	}
 	_q.withChecklistModele = query
+	return _q
+}
+
+// WithCompteur tells the query-builder to eager-load the nodes that are connected to
+// the "compteur" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PlanningQuery) WithCompteur(opts ...func(*CompteurQuery)) *PlanningQuery {
+	query := (&CompteurClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCompteur = query
 	return _q
 }
 
@@ -491,11 +527,12 @@ func (_q *PlanningQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pla
 	var (
 		nodes       = []*Planning{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withEquipement != nil,
 			_q.withTechnicien != nil,
 			_q.withInterventions != nil,
 			_q.withChecklistModele != nil,
+			_q.withCompteur != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -541,6 +578,12 @@ func (_q *PlanningQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pla
 	if query := _q.withChecklistModele; query != nil {
 		if err := _q.loadChecklistModele(ctx, query, nodes, nil,
 			func(n *Planning, e *ChecklistModele) { n.Edges.ChecklistModele = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCompteur; query != nil {
+		if err := _q.loadCompteur(ctx, query, nodes, nil,
+			func(n *Planning, e *Compteur) { n.Edges.Compteur = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -685,6 +728,38 @@ func (_q *PlanningQuery) loadChecklistModele(ctx context.Context, query *Checkli
 	}
 	return nil
 }
+func (_q *PlanningQuery) loadCompteur(ctx context.Context, query *CompteurQuery, nodes []*Planning, init func(*Planning), assign func(*Planning, *Compteur)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Planning)
+	for i := range nodes {
+		if nodes[i].CompteurID == nil {
+			continue
+		}
+		fk := *nodes[i].CompteurID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(compteur.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "compteur_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *PlanningQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -722,6 +797,9 @@ func (_q *PlanningQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withChecklistModele != nil {
 			_spec.Node.AddColumnOnce(planning.FieldChecklistModeleID)
+		}
+		if _q.withCompteur != nil {
+			_spec.Node.AddColumnOnce(planning.FieldCompteurID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

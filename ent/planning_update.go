@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/mifmaroc/erp/ent/checklistmodele"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/planning"
@@ -349,6 +350,94 @@ func (_u *PlanningUpdate) SetNillableFlottant(v *bool) *PlanningUpdate {
 	return _u
 }
 
+// SetDeclencheur sets the "declencheur" field.
+func (_u *PlanningUpdate) SetDeclencheur(v planning.Declencheur) *PlanningUpdate {
+	_u.mutation.SetDeclencheur(v)
+	return _u
+}
+
+// SetNillableDeclencheur sets the "declencheur" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableDeclencheur(v *planning.Declencheur) *PlanningUpdate {
+	if v != nil {
+		_u.SetDeclencheur(*v)
+	}
+	return _u
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (_u *PlanningUpdate) SetCompteurID(v int) *PlanningUpdate {
+	_u.mutation.SetCompteurID(v)
+	return _u
+}
+
+// SetNillableCompteurID sets the "compteur_id" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableCompteurID(v *int) *PlanningUpdate {
+	if v != nil {
+		_u.SetCompteurID(*v)
+	}
+	return _u
+}
+
+// ClearCompteurID clears the value of the "compteur_id" field.
+func (_u *PlanningUpdate) ClearCompteurID() *PlanningUpdate {
+	_u.mutation.ClearCompteurID()
+	return _u
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (_u *PlanningUpdate) SetIntervalleCompteur(v float64) *PlanningUpdate {
+	_u.mutation.ResetIntervalleCompteur()
+	_u.mutation.SetIntervalleCompteur(v)
+	return _u
+}
+
+// SetNillableIntervalleCompteur sets the "intervalle_compteur" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableIntervalleCompteur(v *float64) *PlanningUpdate {
+	if v != nil {
+		_u.SetIntervalleCompteur(*v)
+	}
+	return _u
+}
+
+// AddIntervalleCompteur adds value to the "intervalle_compteur" field.
+func (_u *PlanningUpdate) AddIntervalleCompteur(v float64) *PlanningUpdate {
+	_u.mutation.AddIntervalleCompteur(v)
+	return _u
+}
+
+// ClearIntervalleCompteur clears the value of the "intervalle_compteur" field.
+func (_u *PlanningUpdate) ClearIntervalleCompteur() *PlanningUpdate {
+	_u.mutation.ClearIntervalleCompteur()
+	return _u
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (_u *PlanningUpdate) SetProchainSeuil(v float64) *PlanningUpdate {
+	_u.mutation.ResetProchainSeuil()
+	_u.mutation.SetProchainSeuil(v)
+	return _u
+}
+
+// SetNillableProchainSeuil sets the "prochain_seuil" field if the given value is not nil.
+func (_u *PlanningUpdate) SetNillableProchainSeuil(v *float64) *PlanningUpdate {
+	if v != nil {
+		_u.SetProchainSeuil(*v)
+	}
+	return _u
+}
+
+// AddProchainSeuil adds value to the "prochain_seuil" field.
+func (_u *PlanningUpdate) AddProchainSeuil(v float64) *PlanningUpdate {
+	_u.mutation.AddProchainSeuil(v)
+	return _u
+}
+
+// ClearProchainSeuil clears the value of the "prochain_seuil" field.
+func (_u *PlanningUpdate) ClearProchainSeuil() *PlanningUpdate {
+	_u.mutation.ClearProchainSeuil()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdate) SetEquipement(v *Equipement) *PlanningUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -377,6 +466,11 @@ func (_u *PlanningUpdate) AddInterventions(v ...*Intervention) *PlanningUpdate {
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *PlanningUpdate) SetChecklistModele(v *ChecklistModele) *PlanningUpdate {
 	return _u.SetChecklistModeleID(v.ID)
+}
+
+// SetCompteur sets the "compteur" edge to the Compteur entity.
+func (_u *PlanningUpdate) SetCompteur(v *Compteur) *PlanningUpdate {
+	return _u.SetCompteurID(v.ID)
 }
 
 // Mutation returns the PlanningMutation object of the builder.
@@ -420,6 +514,12 @@ func (_u *PlanningUpdate) RemoveInterventions(v ...*Intervention) *PlanningUpdat
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *PlanningUpdate) ClearChecklistModele() *PlanningUpdate {
 	_u.mutation.ClearChecklistModele()
+	return _u
+}
+
+// ClearCompteur clears the "compteur" edge to the Compteur entity.
+func (_u *PlanningUpdate) ClearCompteur() *PlanningUpdate {
+	_u.mutation.ClearCompteur()
 	return _u
 }
 
@@ -495,6 +595,11 @@ func (_u *PlanningUpdate) check() error {
 	if v, ok := _u.mutation.Statut(); ok {
 		if err := planning.StatutValidator(v); err != nil {
 			return &ValidationError{Name: "statut", err: fmt.Errorf(`ent: validator failed for field "Planning.statut": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Declencheur(); ok {
+		if err := planning.DeclencheurValidator(v); err != nil {
+			return &ValidationError{Name: "declencheur", err: fmt.Errorf(`ent: validator failed for field "Planning.declencheur": %w`, err)}
 		}
 	}
 	if _u.mutation.EquipementCleared() && len(_u.mutation.EquipementIDs()) > 0 {
@@ -592,6 +697,27 @@ func (_u *PlanningUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Flottant(); ok {
 		_spec.SetField(planning.FieldFlottant, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Declencheur(); ok {
+		_spec.SetField(planning.FieldDeclencheur, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.IntervalleCompteur(); ok {
+		_spec.SetField(planning.FieldIntervalleCompteur, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedIntervalleCompteur(); ok {
+		_spec.AddField(planning.FieldIntervalleCompteur, field.TypeFloat64, value)
+	}
+	if _u.mutation.IntervalleCompteurCleared() {
+		_spec.ClearField(planning.FieldIntervalleCompteur, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.ProchainSeuil(); ok {
+		_spec.SetField(planning.FieldProchainSeuil, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedProchainSeuil(); ok {
+		_spec.AddField(planning.FieldProchainSeuil, field.TypeFloat64, value)
+	}
+	if _u.mutation.ProchainSeuilCleared() {
+		_spec.ClearField(planning.FieldProchainSeuil, field.TypeFloat64)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -718,6 +844,35 @@ func (_u *PlanningUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompteurCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   planning.CompteurTable,
+			Columns: []string{planning.CompteurColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompteurIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   planning.CompteurTable,
+			Columns: []string{planning.CompteurColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1062,6 +1217,94 @@ func (_u *PlanningUpdateOne) SetNillableFlottant(v *bool) *PlanningUpdateOne {
 	return _u
 }
 
+// SetDeclencheur sets the "declencheur" field.
+func (_u *PlanningUpdateOne) SetDeclencheur(v planning.Declencheur) *PlanningUpdateOne {
+	_u.mutation.SetDeclencheur(v)
+	return _u
+}
+
+// SetNillableDeclencheur sets the "declencheur" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableDeclencheur(v *planning.Declencheur) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetDeclencheur(*v)
+	}
+	return _u
+}
+
+// SetCompteurID sets the "compteur_id" field.
+func (_u *PlanningUpdateOne) SetCompteurID(v int) *PlanningUpdateOne {
+	_u.mutation.SetCompteurID(v)
+	return _u
+}
+
+// SetNillableCompteurID sets the "compteur_id" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableCompteurID(v *int) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetCompteurID(*v)
+	}
+	return _u
+}
+
+// ClearCompteurID clears the value of the "compteur_id" field.
+func (_u *PlanningUpdateOne) ClearCompteurID() *PlanningUpdateOne {
+	_u.mutation.ClearCompteurID()
+	return _u
+}
+
+// SetIntervalleCompteur sets the "intervalle_compteur" field.
+func (_u *PlanningUpdateOne) SetIntervalleCompteur(v float64) *PlanningUpdateOne {
+	_u.mutation.ResetIntervalleCompteur()
+	_u.mutation.SetIntervalleCompteur(v)
+	return _u
+}
+
+// SetNillableIntervalleCompteur sets the "intervalle_compteur" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableIntervalleCompteur(v *float64) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetIntervalleCompteur(*v)
+	}
+	return _u
+}
+
+// AddIntervalleCompteur adds value to the "intervalle_compteur" field.
+func (_u *PlanningUpdateOne) AddIntervalleCompteur(v float64) *PlanningUpdateOne {
+	_u.mutation.AddIntervalleCompteur(v)
+	return _u
+}
+
+// ClearIntervalleCompteur clears the value of the "intervalle_compteur" field.
+func (_u *PlanningUpdateOne) ClearIntervalleCompteur() *PlanningUpdateOne {
+	_u.mutation.ClearIntervalleCompteur()
+	return _u
+}
+
+// SetProchainSeuil sets the "prochain_seuil" field.
+func (_u *PlanningUpdateOne) SetProchainSeuil(v float64) *PlanningUpdateOne {
+	_u.mutation.ResetProchainSeuil()
+	_u.mutation.SetProchainSeuil(v)
+	return _u
+}
+
+// SetNillableProchainSeuil sets the "prochain_seuil" field if the given value is not nil.
+func (_u *PlanningUpdateOne) SetNillableProchainSeuil(v *float64) *PlanningUpdateOne {
+	if v != nil {
+		_u.SetProchainSeuil(*v)
+	}
+	return _u
+}
+
+// AddProchainSeuil adds value to the "prochain_seuil" field.
+func (_u *PlanningUpdateOne) AddProchainSeuil(v float64) *PlanningUpdateOne {
+	_u.mutation.AddProchainSeuil(v)
+	return _u
+}
+
+// ClearProchainSeuil clears the value of the "prochain_seuil" field.
+func (_u *PlanningUpdateOne) ClearProchainSeuil() *PlanningUpdateOne {
+	_u.mutation.ClearProchainSeuil()
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *PlanningUpdateOne) SetEquipement(v *Equipement) *PlanningUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -1090,6 +1333,11 @@ func (_u *PlanningUpdateOne) AddInterventions(v ...*Intervention) *PlanningUpdat
 // SetChecklistModele sets the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *PlanningUpdateOne) SetChecklistModele(v *ChecklistModele) *PlanningUpdateOne {
 	return _u.SetChecklistModeleID(v.ID)
+}
+
+// SetCompteur sets the "compteur" edge to the Compteur entity.
+func (_u *PlanningUpdateOne) SetCompteur(v *Compteur) *PlanningUpdateOne {
+	return _u.SetCompteurID(v.ID)
 }
 
 // Mutation returns the PlanningMutation object of the builder.
@@ -1133,6 +1381,12 @@ func (_u *PlanningUpdateOne) RemoveInterventions(v ...*Intervention) *PlanningUp
 // ClearChecklistModele clears the "checklist_modele" edge to the ChecklistModele entity.
 func (_u *PlanningUpdateOne) ClearChecklistModele() *PlanningUpdateOne {
 	_u.mutation.ClearChecklistModele()
+	return _u
+}
+
+// ClearCompteur clears the "compteur" edge to the Compteur entity.
+func (_u *PlanningUpdateOne) ClearCompteur() *PlanningUpdateOne {
+	_u.mutation.ClearCompteur()
 	return _u
 }
 
@@ -1221,6 +1475,11 @@ func (_u *PlanningUpdateOne) check() error {
 	if v, ok := _u.mutation.Statut(); ok {
 		if err := planning.StatutValidator(v); err != nil {
 			return &ValidationError{Name: "statut", err: fmt.Errorf(`ent: validator failed for field "Planning.statut": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Declencheur(); ok {
+		if err := planning.DeclencheurValidator(v); err != nil {
+			return &ValidationError{Name: "declencheur", err: fmt.Errorf(`ent: validator failed for field "Planning.declencheur": %w`, err)}
 		}
 	}
 	if _u.mutation.EquipementCleared() && len(_u.mutation.EquipementIDs()) > 0 {
@@ -1335,6 +1594,27 @@ func (_u *PlanningUpdateOne) sqlSave(ctx context.Context) (_node *Planning, err 
 	}
 	if value, ok := _u.mutation.Flottant(); ok {
 		_spec.SetField(planning.FieldFlottant, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Declencheur(); ok {
+		_spec.SetField(planning.FieldDeclencheur, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.IntervalleCompteur(); ok {
+		_spec.SetField(planning.FieldIntervalleCompteur, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedIntervalleCompteur(); ok {
+		_spec.AddField(planning.FieldIntervalleCompteur, field.TypeFloat64, value)
+	}
+	if _u.mutation.IntervalleCompteurCleared() {
+		_spec.ClearField(planning.FieldIntervalleCompteur, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.ProchainSeuil(); ok {
+		_spec.SetField(planning.FieldProchainSeuil, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedProchainSeuil(); ok {
+		_spec.AddField(planning.FieldProchainSeuil, field.TypeFloat64, value)
+	}
+	if _u.mutation.ProchainSeuilCleared() {
+		_spec.ClearField(planning.FieldProchainSeuil, field.TypeFloat64)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1461,6 +1741,35 @@ func (_u *PlanningUpdateOne) sqlSave(ctx context.Context) (_node *Planning, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(checklistmodele.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompteurCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   planning.CompteurTable,
+			Columns: []string{planning.CompteurColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompteurIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   planning.CompteurTable,
+			Columns: []string{planning.CompteurColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(compteur.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

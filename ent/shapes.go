@@ -45,6 +45,16 @@ var Shapes = map[string]shape.Shape{
 			"detentions": {Target: "TechnicienCompetence", ChildKey: "competence_id", Order: []string{"id"}},
 		},
 	},
+	"Compteur": {
+		Table:   "compteurs",
+		Columns: []string{"id", "created_at", "updated_at", "nom", "unite", "libelle_unite", "actif", "equipement_id"},
+		Model:   Compteur{},
+		Edges: map[string]shape.Edge{
+			"equipement": {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
+			"releves":    {Target: "ReleveCompteur", ChildKey: "compteur_id", Order: []string{"id"}},
+			"plannings":  {Target: "Planning", ChildKey: "compteur_id", Order: []string{"id"}},
+		},
+	},
 	"Contrat": {
 		Table:   "contrats",
 		Columns: []string{"id", "created_at", "updated_at", "reference", "objet", "date_debut", "date_fin", "montant_annuel_centimes", "client_id", "statut", "sla_urgente_heures", "sla_haute_heures", "sla_normale_heures", "sla_basse_heures"},
@@ -104,6 +114,7 @@ var Shapes = map[string]shape.Shape{
 			"parent":          {Target: "Equipement", ParentKey: "parent_id", Unique: true},
 			"enfants":         {Target: "Equipement", ChildKey: "parent_id", Order: []string{"id"}},
 			"documents":       {Target: "Document", ChildKey: "equipement_id", Order: []string{"id"}},
+			"compteurs":       {Target: "Compteur", ChildKey: "equipement_id", Order: []string{"id"}},
 		},
 	},
 	"HistoriqueIntervention": {
@@ -194,13 +205,14 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Planning": {
 		Table:   "plannings",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "priorite", "duree_estimee", "frequence", "intervalle", "prochaine_date", "derniere_date", "statut", "equipement_id", "technicien_id", "date_debut", "priorite_rang", "frequence_rang", "statut_rang", "checklist_modele_id", "flottant"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "priorite", "duree_estimee", "frequence", "intervalle", "prochaine_date", "derniere_date", "statut", "equipement_id", "technicien_id", "date_debut", "priorite_rang", "frequence_rang", "statut_rang", "checklist_modele_id", "flottant", "declencheur", "compteur_id", "intervalle_compteur", "prochain_seuil"},
 		Model:   Planning{},
 		Edges: map[string]shape.Edge{
 			"equipement":      {Target: "Equipement", ParentKey: "equipement_id", Unique: true},
 			"technicien":      {Target: "Technicien", ParentKey: "technicien_id", Unique: true},
 			"interventions":   {Target: "Intervention", ChildKey: "planning_id", Order: []string{"id"}},
 			"checklistModele": {Target: "ChecklistModele", ParentKey: "checklist_modele_id", Unique: true},
+			"compteur":        {Target: "Compteur", ParentKey: "compteur_id", Unique: true},
 		},
 	},
 	"PointChecklist": {
@@ -220,6 +232,15 @@ var Shapes = map[string]shape.Shape{
 		Model:   RefreshToken{},
 		Edges: map[string]shape.Edge{
 			"user": {Target: "User", ParentKey: "user_id", Unique: true},
+		},
+	},
+	"ReleveCompteur": {
+		Table:   "releve_compteurs",
+		Columns: []string{"id", "created_at", "updated_at", "valeur", "date_releve", "remise_a_zero", "compteur_id", "user_id"},
+		Model:   ReleveCompteur{},
+		Edges: map[string]shape.Edge{
+			"compteur": {Target: "Compteur", ParentKey: "compteur_id", Unique: true},
+			"user":     {Target: "User", ParentKey: "user_id", Unique: true},
 		},
 	},
 	"SchedulerRun": {

@@ -22,6 +22,8 @@ type Tx struct {
 	Commentaire *CommentaireClient
 	// Competence is the client for interacting with the Competence builders.
 	Competence *CompetenceClient
+	// Compteur is the client for interacting with the Compteur builders.
+	Compteur *CompteurClient
 	// Contrat is the client for interacting with the Contrat builders.
 	Contrat *ContratClient
 	// DemandeIntervention is the client for interacting with the DemandeIntervention builders.
@@ -54,6 +56,8 @@ type Tx struct {
 	PointChecklist *PointChecklistClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// ReleveCompteur is the client for interacting with the ReleveCompteur builders.
+	ReleveCompteur *ReleveCompteurClient
 	// SchedulerRun is the client for interacting with the SchedulerRun builders.
 	SchedulerRun *SchedulerRunClient
 	// Societe is the client for interacting with the Societe builders.
@@ -201,6 +205,7 @@ func (tx *Tx) init() {
 	tx.ChecklistModele = NewChecklistModeleClient(tx.config)
 	tx.Commentaire = NewCommentaireClient(tx.config)
 	tx.Competence = NewCompetenceClient(tx.config)
+	tx.Compteur = NewCompteurClient(tx.config)
 	tx.Contrat = NewContratClient(tx.config)
 	tx.DemandeIntervention = NewDemandeInterventionClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
@@ -217,6 +222,7 @@ func (tx *Tx) init() {
 	tx.Planning = NewPlanningClient(tx.config)
 	tx.PointChecklist = NewPointChecklistClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
+	tx.ReleveCompteur = NewReleveCompteurClient(tx.config)
 	tx.SchedulerRun = NewSchedulerRunClient(tx.config)
 	tx.Societe = NewSocieteClient(tx.config)
 	tx.Technicien = NewTechnicienClient(tx.config)

@@ -206,6 +206,9 @@ func (r *technicienCompetenceResolver) Competence(ctx context.Context, obj *ent.
 	return obj.QueryCompetence().Only(ctx)
 }
 
+// Compteur returns CompteurResolver implementation.
+func (r *Resolver) Compteur() CompteurResolver { return &compteurResolver{r} }
+
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 
@@ -260,6 +263,7 @@ func (r *Resolver) TechnicienWhereInput() TechnicienWhereInputResolver {
 }
 
 type (
+	compteurResolver               struct{ *Resolver }
 	documentResolver               struct{ *Resolver }
 	emplacementResolver            struct{ *Resolver }
 	historiqueInterventionResolver struct{ *Resolver }

@@ -17,8 +17,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
+	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/graph/model"
 	"github.com/mifmaroc/erp/internal/checklist"
@@ -40,6 +42,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Compteur() CompteurResolver
 	Document() DocumentResolver
 	Emplacement() EmplacementResolver
 	HistoriqueIntervention() HistoriqueInterventionResolver
@@ -155,6 +158,24 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Nom         func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+	}
+
+	Compteur struct {
+		Actif           func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DerniereReleve  func(childComplexity int) int
+		DerniereValeur  func(childComplexity int) int
+		Equipement      func(childComplexity int) int
+		EquipementID    func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LibelleUnite    func(childComplexity int) int
+		Nom             func(childComplexity int) int
+		Plannings       func(childComplexity int) int
+		Releves         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		TauxUtilisation func(childComplexity int, jours *int) int
+		Unite           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		UsageCumule     func(childComplexity int) int
 	}
 
 	Contrat struct {
@@ -280,6 +301,7 @@ type ComplexityRoot struct {
 		Client           func(childComplexity int) int
 		ClientID         func(childComplexity int) int
 		Code             func(childComplexity int) int
+		Compteurs        func(childComplexity int) int
 		Contrats         func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		Criticite        func(childComplexity int) int
@@ -482,6 +504,7 @@ type ComplexityRoot struct {
 		CorrigerTemps              func(childComplexity int, id int, input model.CorrigerTempsInput) int
 		CreateChecklistModele      func(childComplexity int, input checklist.Modele) int
 		CreateCompetence           func(childComplexity int, input ent.CreateCompetenceInput) int
+		CreateCompteur             func(childComplexity int, input ent.CreateCompteurInput) int
 		CreateContrat              func(childComplexity int, input ent.CreateContratInput) int
 		CreateEmplacement          func(childComplexity int, input ent.CreateEmplacementInput) int
 		CreateEquipement           func(childComplexity int, input ent.CreateEquipementInput) int
@@ -495,6 +518,7 @@ type ComplexityRoot struct {
 		DeactivateUser             func(childComplexity int, id int) int
 		DeleteChecklistModele      func(childComplexity int, id int) int
 		DeleteCompetence           func(childComplexity int, id int) int
+		DeleteCompteur             func(childComplexity int, id int) int
 		DeleteContrat              func(childComplexity int, id int) int
 		DeleteDocument             func(childComplexity int, id int) int
 		DeleteEmplacement          func(childComplexity int, id int) int
@@ -505,6 +529,7 @@ type ComplexityRoot struct {
 		DeleteSociete              func(childComplexity int, id int) int
 		DeleteUser                 func(childComplexity int, id int) int
 		DemarrerTemps              func(childComplexity int, interventionID int, technicienID *int, note *string) int
+		EnregistrerReleve          func(childComplexity int, input model.EnregistrerReleveInput) int
 		EntreeStock                func(childComplexity int, pieceID int, quantite int, coutUnitaireCentimes int, motif *string) int
 		MarkNotificationRead       func(childComplexity int, id int) int
 		MarquerDoublon             func(childComplexity int, id int, interventionID int) int
@@ -523,6 +548,7 @@ type ComplexityRoot struct {
 		SupprimerTemps             func(childComplexity int, id int) int
 		UpdateChecklistModele      func(childComplexity int, id int, input checklist.Modele) int
 		UpdateCompetence           func(childComplexity int, id int, input ent.UpdateCompetenceInput) int
+		UpdateCompteur             func(childComplexity int, id int, input ent.UpdateCompteurInput) int
 		UpdateContrat              func(childComplexity int, id int, input ent.UpdateContratInput) int
 		UpdateEmplacement          func(childComplexity int, id int, input ent.UpdateEmplacementInput) int
 		UpdateEquipement           func(childComplexity int, id int, input ent.UpdateEquipementInput) int
@@ -612,26 +638,30 @@ type ComplexityRoot struct {
 	}
 
 	Planning struct {
-		ChecklistModele func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		DateDebut       func(childComplexity int) int
-		DerniereDate    func(childComplexity int) int
-		Description     func(childComplexity int) int
-		DureeEstimee    func(childComplexity int) int
-		Equipement      func(childComplexity int) int
-		EquipementID    func(childComplexity int) int
-		Flottant        func(childComplexity int) int
-		Frequence       func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Intervalle      func(childComplexity int) int
-		Interventions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Priorite        func(childComplexity int) int
-		ProchaineDate   func(childComplexity int) int
-		Statut          func(childComplexity int) int
-		Technicien      func(childComplexity int) int
-		TechnicienID    func(childComplexity int) int
-		Titre           func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		ChecklistModele    func(childComplexity int) int
+		Compteur           func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DateDebut          func(childComplexity int) int
+		Declencheur        func(childComplexity int) int
+		DerniereDate       func(childComplexity int) int
+		Description        func(childComplexity int) int
+		DureeEstimee       func(childComplexity int) int
+		Equipement         func(childComplexity int) int
+		EquipementID       func(childComplexity int) int
+		Flottant           func(childComplexity int) int
+		Frequence          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Intervalle         func(childComplexity int) int
+		IntervalleCompteur func(childComplexity int) int
+		Interventions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Priorite           func(childComplexity int) int
+		ProchainSeuil      func(childComplexity int) int
+		ProchaineDate      func(childComplexity int) int
+		Statut             func(childComplexity int) int
+		Technicien         func(childComplexity int) int
+		TechnicienID       func(childComplexity int) int
+		Titre              func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	PlanningConnection struct {
@@ -646,8 +676,11 @@ type ComplexityRoot struct {
 	}
 
 	PlanningOccurrence struct {
-		Date     func(childComplexity int) int
-		Planning func(childComplexity int) int
+		Base            func(childComplexity int) int
+		Date            func(childComplexity int) int
+		Planning        func(childComplexity int) int
+		Seuil           func(childComplexity int) int
+		TauxUtilisation func(childComplexity int) int
 	}
 
 	PointChecklist struct {
@@ -707,7 +740,7 @@ type ComplexityRoot struct {
 		Nodes                     func(childComplexity int, ids []int) int
 		Notifications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
 		Pieces                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PieceOrder, where *ent.PieceWhereInput) int
-		PlanningForecast          func(childComplexity int, from time.Time, to time.Time) int
+		PlanningForecast          func(childComplexity int, from *time.Time, to *time.Time, id *int, occurrences *int) int
 		Plannings                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanningOrder, where *ent.PlanningWhereInput) int
 		QRCodeLink                func(childComplexity int, equipementID int, format *model.QRCodeFormat) int
 		RapportLink               func(childComplexity int, interventionID int) int
@@ -717,6 +750,29 @@ type ComplexityRoot struct {
 		Techniciens               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TechnicienOrder, where *ent.TechnicienWhereInput) int
 		Users                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		ValeurStockCentimes       func(childComplexity int) int
+	}
+
+	ReleveCompteur struct {
+		Compteur    func(childComplexity int) int
+		CompteurID  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		DateReleve  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		RemiseAZero func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		User        func(childComplexity int) int
+		Valeur      func(childComplexity int) int
+	}
+
+	ReleveCompteurConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReleveCompteurEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SchedulerRun struct {
@@ -927,6 +983,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CompteurResolver interface {
+	Releves(ctx context.Context, obj *ent.Compteur, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.ReleveCompteurConnection, error)
+	DerniereValeur(ctx context.Context, obj *ent.Compteur) (*float64, error)
+	DerniereReleve(ctx context.Context, obj *ent.Compteur) (*ent.ReleveCompteur, error)
+	UsageCumule(ctx context.Context, obj *ent.Compteur) (float64, error)
+	TauxUtilisation(ctx context.Context, obj *ent.Compteur, jours *int) (*float64, error)
+}
 type DocumentResolver interface {
 	UploadedBy(ctx context.Context, obj *ent.Document) (*ent.User, error)
 
@@ -1014,6 +1077,10 @@ type MutationResolver interface {
 	CommenterDemande(ctx context.Context, demandeID int, texte string, interne *bool) (*ent.Commentaire, error)
 	ModifierCommentaire(ctx context.Context, id int, texte string) (*ent.Commentaire, error)
 	SupprimerCommentaire(ctx context.Context, id int) (int, error)
+	CreateCompteur(ctx context.Context, input ent.CreateCompteurInput) (*ent.Compteur, error)
+	UpdateCompteur(ctx context.Context, id int, input ent.UpdateCompteurInput) (*ent.Compteur, error)
+	DeleteCompteur(ctx context.Context, id int) (int, error)
+	EnregistrerReleve(ctx context.Context, input model.EnregistrerReleveInput) (*ent.ReleveCompteur, error)
 	CreateEmplacement(ctx context.Context, input ent.CreateEmplacementInput) (*ent.Emplacement, error)
 	UpdateEmplacement(ctx context.Context, id int, input ent.UpdateEmplacementInput) (*ent.Emplacement, error)
 	DeleteEmplacement(ctx context.Context, id int) (int, error)
@@ -1061,7 +1128,7 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Documents(ctx context.Context, interventionID int) ([]*ent.Document, error)
-	PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error)
+	PlanningForecast(ctx context.Context, from *time.Time, to *time.Time, id *int, occurrences *int) ([]*model.PlanningOccurrence, error)
 	ChecklistModeles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChecklistModeleOrder, where *ent.ChecklistModeleWhereInput) (*ent.ChecklistModeleConnection, error)
 	EquipementParCode(ctx context.Context, code string) (*ent.Equipement, error)
 	QRCodeLink(ctx context.Context, equipementID int, format *model.QRCodeFormat) (string, error)
@@ -1486,6 +1553,107 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Competence.UpdatedAt(childComplexity), true
+
+	case "Compteur.actif":
+		if e.ComplexityRoot.Compteur.Actif == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.Actif(childComplexity), true
+	case "Compteur.createdAt":
+		if e.ComplexityRoot.Compteur.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.CreatedAt(childComplexity), true
+	case "Compteur.derniereReleve":
+		if e.ComplexityRoot.Compteur.DerniereReleve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.DerniereReleve(childComplexity), true
+	case "Compteur.derniereValeur":
+		if e.ComplexityRoot.Compteur.DerniereValeur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.DerniereValeur(childComplexity), true
+	case "Compteur.equipement":
+		if e.ComplexityRoot.Compteur.Equipement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.Equipement(childComplexity), true
+	case "Compteur.equipementID":
+		if e.ComplexityRoot.Compteur.EquipementID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.EquipementID(childComplexity), true
+	case "Compteur.id":
+		if e.ComplexityRoot.Compteur.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.ID(childComplexity), true
+	case "Compteur.libelleUnite":
+		if e.ComplexityRoot.Compteur.LibelleUnite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.LibelleUnite(childComplexity), true
+	case "Compteur.nom":
+		if e.ComplexityRoot.Compteur.Nom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.Nom(childComplexity), true
+	case "Compteur.plannings":
+		if e.ComplexityRoot.Compteur.Plannings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.Plannings(childComplexity), true
+	case "Compteur.releves":
+		if e.ComplexityRoot.Compteur.Releves == nil {
+			break
+		}
+
+		args, err := ec.field_Compteur_releves_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Compteur.Releves(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "Compteur.tauxUtilisation":
+		if e.ComplexityRoot.Compteur.TauxUtilisation == nil {
+			break
+		}
+
+		args, err := ec.field_Compteur_tauxUtilisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Compteur.TauxUtilisation(childComplexity, args["jours"].(*int)), true
+	case "Compteur.unite":
+		if e.ComplexityRoot.Compteur.Unite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.Unite(childComplexity), true
+	case "Compteur.updatedAt":
+		if e.ComplexityRoot.Compteur.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.UpdatedAt(childComplexity), true
+	case "Compteur.usageCumule":
+		if e.ComplexityRoot.Compteur.UsageCumule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compteur.UsageCumule(childComplexity), true
 
 	case "Contrat.client":
 		if e.ComplexityRoot.Contrat.Client == nil {
@@ -2059,6 +2227,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Equipement.Code(childComplexity), true
+	case "Equipement.compteurs":
+		if e.ComplexityRoot.Equipement.Compteurs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Equipement.Compteurs(childComplexity), true
 	case "Equipement.contrats":
 		if e.ComplexityRoot.Equipement.Contrats == nil {
 			break
@@ -3118,6 +3292,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCompetence(childComplexity, args["input"].(ent.CreateCompetenceInput)), true
+	case "Mutation.createCompteur":
+		if e.ComplexityRoot.Mutation.CreateCompteur == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCompteur_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCompteur(childComplexity, args["input"].(ent.CreateCompteurInput)), true
 	case "Mutation.createContrat":
 		if e.ComplexityRoot.Mutation.CreateContrat == nil {
 			break
@@ -3261,6 +3446,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCompetence(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteCompteur":
+		if e.ComplexityRoot.Mutation.DeleteCompteur == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCompteur_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCompteur(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteContrat":
 		if e.ComplexityRoot.Mutation.DeleteContrat == nil {
 			break
@@ -3371,6 +3567,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DemarrerTemps(childComplexity, args["interventionId"].(int), args["technicienId"].(*int), args["note"].(*string)), true
+	case "Mutation.enregistrerReleve":
+		if e.ComplexityRoot.Mutation.EnregistrerReleve == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enregistrerReleve_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnregistrerReleve(childComplexity, args["input"].(model.EnregistrerReleveInput)), true
 	case "Mutation.entreeStock":
 		if e.ComplexityRoot.Mutation.EntreeStock == nil {
 			break
@@ -3564,6 +3771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCompetence(childComplexity, args["id"].(int), args["input"].(ent.UpdateCompetenceInput)), true
+	case "Mutation.updateCompteur":
+		if e.ComplexityRoot.Mutation.UpdateCompteur == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCompteur_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCompteur(childComplexity, args["id"].(int), args["input"].(ent.UpdateCompteurInput)), true
 	case "Mutation.updateContrat":
 		if e.ComplexityRoot.Mutation.UpdateContrat == nil {
 			break
@@ -4043,6 +4261,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.ChecklistModele(childComplexity), true
+	case "Planning.compteur":
+		if e.ComplexityRoot.Planning.Compteur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.Compteur(childComplexity), true
 	case "Planning.createdAt":
 		if e.ComplexityRoot.Planning.CreatedAt == nil {
 			break
@@ -4055,6 +4279,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.DateDebut(childComplexity), true
+	case "Planning.declencheur":
+		if e.ComplexityRoot.Planning.Declencheur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.Declencheur(childComplexity), true
 	case "Planning.derniereDate":
 		if e.ComplexityRoot.Planning.DerniereDate == nil {
 			break
@@ -4109,6 +4339,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.Intervalle(childComplexity), true
+	case "Planning.intervalleCompteur":
+		if e.ComplexityRoot.Planning.IntervalleCompteur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.IntervalleCompteur(childComplexity), true
 	case "Planning.interventions":
 		if e.ComplexityRoot.Planning.Interventions == nil {
 			break
@@ -4126,6 +4362,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Planning.Priorite(childComplexity), true
+	case "Planning.prochainSeuil":
+		if e.ComplexityRoot.Planning.ProchainSeuil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Planning.ProchainSeuil(childComplexity), true
 	case "Planning.prochaineDate":
 		if e.ComplexityRoot.Planning.ProchaineDate == nil {
 			break
@@ -4195,6 +4437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanningEdge.Node(childComplexity), true
 
+	case "PlanningOccurrence.base":
+		if e.ComplexityRoot.PlanningOccurrence.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningOccurrence.Base(childComplexity), true
 	case "PlanningOccurrence.date":
 		if e.ComplexityRoot.PlanningOccurrence.Date == nil {
 			break
@@ -4207,6 +4455,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanningOccurrence.Planning(childComplexity), true
+	case "PlanningOccurrence.seuil":
+		if e.ComplexityRoot.PlanningOccurrence.Seuil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningOccurrence.Seuil(childComplexity), true
+	case "PlanningOccurrence.tauxUtilisation":
+		if e.ComplexityRoot.PlanningOccurrence.TauxUtilisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningOccurrence.TauxUtilisation(childComplexity), true
 
 	case "PointChecklist.choix":
 		if e.ComplexityRoot.PointChecklist.Choix == nil {
@@ -4616,7 +4876,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PlanningForecast(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.PlanningForecast(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["id"].(*int), args["occurrences"].(*int)), true
 	case "Query.plannings":
 		if e.ComplexityRoot.Query.Plannings == nil {
 			break
@@ -4711,6 +4971,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ValeurStockCentimes(childComplexity), true
+
+	case "ReleveCompteur.compteur":
+		if e.ComplexityRoot.ReleveCompteur.Compteur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.Compteur(childComplexity), true
+	case "ReleveCompteur.compteurID":
+		if e.ComplexityRoot.ReleveCompteur.CompteurID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.CompteurID(childComplexity), true
+	case "ReleveCompteur.createdAt":
+		if e.ComplexityRoot.ReleveCompteur.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.CreatedAt(childComplexity), true
+	case "ReleveCompteur.dateReleve":
+		if e.ComplexityRoot.ReleveCompteur.DateReleve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.DateReleve(childComplexity), true
+	case "ReleveCompteur.id":
+		if e.ComplexityRoot.ReleveCompteur.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.ID(childComplexity), true
+	case "ReleveCompteur.remiseAZero":
+		if e.ComplexityRoot.ReleveCompteur.RemiseAZero == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.RemiseAZero(childComplexity), true
+	case "ReleveCompteur.updatedAt":
+		if e.ComplexityRoot.ReleveCompteur.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.UpdatedAt(childComplexity), true
+	case "ReleveCompteur.user":
+		if e.ComplexityRoot.ReleveCompteur.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.User(childComplexity), true
+	case "ReleveCompteur.valeur":
+		if e.ComplexityRoot.ReleveCompteur.Valeur == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteur.Valeur(childComplexity), true
+
+	case "ReleveCompteurConnection.edges":
+		if e.ComplexityRoot.ReleveCompteurConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteurConnection.Edges(childComplexity), true
+	case "ReleveCompteurConnection.pageInfo":
+		if e.ComplexityRoot.ReleveCompteurConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteurConnection.PageInfo(childComplexity), true
+	case "ReleveCompteurConnection.totalCount":
+		if e.ComplexityRoot.ReleveCompteurConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteurConnection.TotalCount(childComplexity), true
+
+	case "ReleveCompteurEdge.cursor":
+		if e.ComplexityRoot.ReleveCompteurEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteurEdge.Cursor(childComplexity), true
+	case "ReleveCompteurEdge.node":
+		if e.ComplexityRoot.ReleveCompteurEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleveCompteurEdge.Node(childComplexity), true
 
 	case "SchedulerRun.created":
 		if e.ComplexityRoot.SchedulerRun.Created == nil {
@@ -5622,10 +5969,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompetenceDetenueFilter", ec.unmarshalInputCompetenceDetenueFilter),
 			graphql.NewInputUnmarshaler("CompetenceOrder", ec.unmarshalInputCompetenceOrder),
 			graphql.NewInputUnmarshaler("CompetenceWhereInput", ec.unmarshalInputCompetenceWhereInput),
+			graphql.NewInputUnmarshaler("CompteurOrder", ec.unmarshalInputCompteurOrder),
+			graphql.NewInputUnmarshaler("CompteurWhereInput", ec.unmarshalInputCompteurWhereInput),
 			graphql.NewInputUnmarshaler("ContratOrder", ec.unmarshalInputContratOrder),
 			graphql.NewInputUnmarshaler("ContratWhereInput", ec.unmarshalInputContratWhereInput),
 			graphql.NewInputUnmarshaler("CorrigerTempsInput", ec.unmarshalInputCorrigerTempsInput),
 			graphql.NewInputUnmarshaler("CreateCompetenceInput", ec.unmarshalInputCreateCompetenceInput),
+			graphql.NewInputUnmarshaler("CreateCompteurInput", ec.unmarshalInputCreateCompteurInput),
 			graphql.NewInputUnmarshaler("CreateContratInput", ec.unmarshalInputCreateContratInput),
 			graphql.NewInputUnmarshaler("CreateDemandeInterventionInput", ec.unmarshalInputCreateDemandeInterventionInput),
 			graphql.NewInputUnmarshaler("CreateEmplacementInput", ec.unmarshalInputCreateEmplacementInput),
@@ -5643,6 +5993,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DocumentWhereInput", ec.unmarshalInputDocumentWhereInput),
 			graphql.NewInputUnmarshaler("EmplacementOrder", ec.unmarshalInputEmplacementOrder),
 			graphql.NewInputUnmarshaler("EmplacementWhereInput", ec.unmarshalInputEmplacementWhereInput),
+			graphql.NewInputUnmarshaler("EnregistrerReleveInput", ec.unmarshalInputEnregistrerReleveInput),
 			graphql.NewInputUnmarshaler("EquipementOrder", ec.unmarshalInputEquipementOrder),
 			graphql.NewInputUnmarshaler("EquipementWhereInput", ec.unmarshalInputEquipementWhereInput),
 			graphql.NewInputUnmarshaler("HistoriqueInterventionOrder", ec.unmarshalInputHistoriqueInterventionOrder),
@@ -5662,6 +6013,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PointChecklistOrder", ec.unmarshalInputPointChecklistOrder),
 			graphql.NewInputUnmarshaler("PointChecklistWhereInput", ec.unmarshalInputPointChecklistWhereInput),
 			graphql.NewInputUnmarshaler("PointControleInput", ec.unmarshalInputPointControleInput),
+			graphql.NewInputUnmarshaler("ReleveCompteurOrder", ec.unmarshalInputReleveCompteurOrder),
+			graphql.NewInputUnmarshaler("ReleveCompteurWhereInput", ec.unmarshalInputReleveCompteurWhereInput),
 			graphql.NewInputUnmarshaler("ReponsePointInput", ec.unmarshalInputReponsePointInput),
 			graphql.NewInputUnmarshaler("SaisirTempsInput", ec.unmarshalInputSaisirTempsInput),
 			graphql.NewInputUnmarshaler("SchedulerRunOrder", ec.unmarshalInputSchedulerRunOrder),
@@ -5675,6 +6028,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TempsPasseOrder", ec.unmarshalInputTempsPasseOrder),
 			graphql.NewInputUnmarshaler("TempsPasseWhereInput", ec.unmarshalInputTempsPasseWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCompetenceInput", ec.unmarshalInputUpdateCompetenceInput),
+			graphql.NewInputUnmarshaler("UpdateCompteurInput", ec.unmarshalInputUpdateCompteurInput),
 			graphql.NewInputUnmarshaler("UpdateContratInput", ec.unmarshalInputUpdateContratInput),
 			graphql.NewInputUnmarshaler("UpdateEmplacementInput", ec.unmarshalInputUpdateEmplacementInput),
 			graphql.NewInputUnmarshaler("UpdateEquipementInput", ec.unmarshalInputUpdateEquipementInput),
@@ -5780,7 +6134,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "emplacements.graphqls" "ent.graphqls" "equipements.graphqls" "etiquettes.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
+//go:embed "accounts.graphqls" "checklists.graphqls" "clients.graphqls" "comments.graphqls" "compteurs.graphqls" "emplacements.graphqls" "ent.graphqls" "equipements.graphqls" "etiquettes.graphqls" "export.graphqls" "report.graphqls" "requests.graphqls" "skills.graphqls" "stats.graphqls" "stock.graphqls" "time.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6001,8 +6355,12 @@ extend type Query {
   """
   The occurrences active plannings will produce in [from, to), in date order, from their
   next due date on (a calendar of upcoming preventive work). The window is at most 366 days.
+  Usage-based plannings give the dates their meter's rate of use predicts (base COMPTEUR).
+  With id, the next occurrences (at most 100) of that planning alone: from defaults to
+  now, to is optional.
+  Errors: NOT_FOUND (id), BAD_USER_INPUT.
   """
-  planningForecast(from: Time!, to: Time!): [PlanningOccurrence!]! @hasRole(roles: [ADMIN, RESPONSABLE])
+  planningForecast(from: Time, to: Time, id: ID, occurrences: Int = 5): [PlanningOccurrence!]! @hasRole(roles: [ADMIN, RESPONSABLE])
 }
 
 extend type Mutation {
@@ -6087,6 +6445,7 @@ type Subscription {
 	{Name: "checklists.graphqls", Input: sourceData("checklists.graphqls"), BuiltIn: false},
 	{Name: "clients.graphqls", Input: sourceData("clients.graphqls"), BuiltIn: false},
 	{Name: "comments.graphqls", Input: sourceData("comments.graphqls"), BuiltIn: false},
+	{Name: "compteurs.graphqls", Input: sourceData("compteurs.graphqls"), BuiltIn: false},
 	{Name: "emplacements.graphqls", Input: sourceData("emplacements.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "equipements.graphqls", Input: sourceData("equipements.graphqls"), BuiltIn: false},
@@ -6291,6 +6650,42 @@ func (ec *executionContext) childFields_Competence(ctx context.Context, field gr
 		return ec.fieldContext_Competence_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Competence", field.Name)
+}
+
+func (ec *executionContext) childFields_Compteur(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Compteur_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Compteur_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Compteur_updatedAt(ctx, field)
+	case "nom":
+		return ec.fieldContext_Compteur_nom(ctx, field)
+	case "unite":
+		return ec.fieldContext_Compteur_unite(ctx, field)
+	case "libelleUnite":
+		return ec.fieldContext_Compteur_libelleUnite(ctx, field)
+	case "actif":
+		return ec.fieldContext_Compteur_actif(ctx, field)
+	case "equipementID":
+		return ec.fieldContext_Compteur_equipementID(ctx, field)
+	case "equipement":
+		return ec.fieldContext_Compteur_equipement(ctx, field)
+	case "plannings":
+		return ec.fieldContext_Compteur_plannings(ctx, field)
+	case "releves":
+		return ec.fieldContext_Compteur_releves(ctx, field)
+	case "derniereValeur":
+		return ec.fieldContext_Compteur_derniereValeur(ctx, field)
+	case "derniereReleve":
+		return ec.fieldContext_Compteur_derniereReleve(ctx, field)
+	case "usageCumule":
+		return ec.fieldContext_Compteur_usageCumule(ctx, field)
+	case "tauxUtilisation":
+		return ec.fieldContext_Compteur_tauxUtilisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Compteur", field.Name)
 }
 
 func (ec *executionContext) childFields_Contrat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6577,6 +6972,8 @@ func (ec *executionContext) childFields_Equipement(ctx context.Context, field gr
 		return ec.fieldContext_Equipement_enfants(ctx, field)
 	case "documents":
 		return ec.fieldContext_Equipement_documents(ctx, field)
+	case "compteurs":
+		return ec.fieldContext_Equipement_compteurs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Equipement", field.Name)
 }
@@ -7091,6 +7488,12 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_dateDebut(ctx, field)
 	case "flottant":
 		return ec.fieldContext_Planning_flottant(ctx, field)
+	case "declencheur":
+		return ec.fieldContext_Planning_declencheur(ctx, field)
+	case "intervalleCompteur":
+		return ec.fieldContext_Planning_intervalleCompteur(ctx, field)
+	case "prochainSeuil":
+		return ec.fieldContext_Planning_prochainSeuil(ctx, field)
 	case "equipement":
 		return ec.fieldContext_Planning_equipement(ctx, field)
 	case "technicien":
@@ -7099,6 +7502,8 @@ func (ec *executionContext) childFields_Planning(ctx context.Context, field grap
 		return ec.fieldContext_Planning_interventions(ctx, field)
 	case "checklistModele":
 		return ec.fieldContext_Planning_checklistModele(ctx, field)
+	case "compteur":
+		return ec.fieldContext_Planning_compteur(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Planning", field.Name)
 }
@@ -7131,6 +7536,12 @@ func (ec *executionContext) childFields_PlanningOccurrence(ctx context.Context, 
 		return ec.fieldContext_PlanningOccurrence_planning(ctx, field)
 	case "date":
 		return ec.fieldContext_PlanningOccurrence_date(ctx, field)
+	case "base":
+		return ec.fieldContext_PlanningOccurrence_base(ctx, field)
+	case "seuil":
+		return ec.fieldContext_PlanningOccurrence_seuil(ctx, field)
+	case "tauxUtilisation":
+		return ec.fieldContext_PlanningOccurrence_tauxUtilisation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanningOccurrence", field.Name)
 }
@@ -7203,6 +7614,52 @@ func (ec *executionContext) childFields_PointControle(ctx context.Context, field
 		return ec.fieldContext_PointControle_demandeSiHorsLimites(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PointControle", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleveCompteur(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReleveCompteur_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ReleveCompteur_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ReleveCompteur_updatedAt(ctx, field)
+	case "valeur":
+		return ec.fieldContext_ReleveCompteur_valeur(ctx, field)
+	case "dateReleve":
+		return ec.fieldContext_ReleveCompteur_dateReleve(ctx, field)
+	case "remiseAZero":
+		return ec.fieldContext_ReleveCompteur_remiseAZero(ctx, field)
+	case "compteurID":
+		return ec.fieldContext_ReleveCompteur_compteurID(ctx, field)
+	case "compteur":
+		return ec.fieldContext_ReleveCompteur_compteur(ctx, field)
+	case "user":
+		return ec.fieldContext_ReleveCompteur_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleveCompteur", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleveCompteurConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReleveCompteurConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReleveCompteurConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReleveCompteurConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleveCompteurConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleveCompteurEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ReleveCompteurEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ReleveCompteurEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleveCompteurEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SchedulerRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7724,6 +8181,58 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 		return nil, err
 	}
 	args["roles"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Compteur_releves_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Compteur_tauxUtilisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "jours",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["jours"] = arg0
 	return args, nil
 }
 
@@ -8361,6 +8870,20 @@ func (ec *executionContext) field_Mutation_createCompetence_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCompteur_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateCompteurInput, error) {
+			return ec.unmarshalNCreateCompteurInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompteurInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createContrat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8559,6 +9082,20 @@ func (ec *executionContext) field_Mutation_deleteCompetence_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteCompteur_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteContrat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8712,6 +9249,20 @@ func (ec *executionContext) field_Mutation_demarrerTemps_args(ctx context.Contex
 		return nil, err
 	}
 	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enregistrerReleve_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnregistrerReleveInput, error) {
+			return ec.unmarshalNEnregistrerReleveInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐEnregistrerReleveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9081,6 +9632,28 @@ func (ec *executionContext) field_Mutation_updateCompetence_args(ctx context.Con
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateCompetenceInput, error) {
 			return ec.unmarshalNUpdateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompetenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCompteur_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateCompteurInput, error) {
+			return ec.unmarshalNUpdateCompteurInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompteurInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10309,21 +10882,37 @@ func (ec *executionContext) field_Query_planningForecast_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (time.Time, error) {
-			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (time.Time, error) {
-			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "occurrences",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["occurrences"] = arg3
 	return args, nil
 }
 
@@ -12453,6 +13042,420 @@ func (ec *executionContext) _Competence_description(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Competence_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Competence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Compteur_id(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Compteur_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Compteur_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Compteur_nom(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_nom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_nom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "String")
+}
+
+func (ec *executionContext) _Compteur_unite(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_unite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compteur.Unite) graphql.Marshaler {
+			return ec.marshalNUniteCompteur2githubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_unite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "UniteCompteur")
+}
+
+func (ec *executionContext) _Compteur_libelleUnite(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_libelleUnite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LibelleUnite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_libelleUnite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "String")
+}
+
+func (ec *executionContext) _Compteur_actif(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_actif(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actif, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_actif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Compteur_equipementID(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_equipementID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipementID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_equipementID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Compteur_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_equipement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Equipement(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
+			return ec.marshalNEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_equipement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Equipement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compteur_plannings(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_plannings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plannings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Planning) graphql.Marshaler {
+			return ec.marshalOPlanning2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanningᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_plannings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Planning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compteur_releves(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_releves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Compteur().Releves(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReleveCompteurConnection) graphql.Marshaler {
+			return ec.marshalNReleveCompteurConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_releves(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleveCompteurConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Compteur_releves_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compteur_derniereValeur(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_derniereValeur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Compteur().DerniereValeur(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_derniereValeur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Compteur_derniereReleve(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_derniereReleve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Compteur().DerniereReleve(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReleveCompteur) graphql.Marshaler {
+			return ec.marshalOReleveCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteur(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_derniereReleve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleveCompteur(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compteur_usageCumule(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_usageCumule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Compteur().UsageCumule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_usageCumule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compteur", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Compteur_tauxUtilisation(ctx context.Context, field graphql.CollectedField, obj *ent.Compteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compteur_tauxUtilisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Compteur().TauxUtilisation(ctx, obj, fc.Args["jours"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Compteur_tauxUtilisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Compteur_tauxUtilisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Contrat_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contrat) (ret graphql.Marshaler) {
@@ -15381,6 +16384,38 @@ func (ec *executionContext) fieldContext_Equipement_documents(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Equipement_compteurs(ctx context.Context, field graphql.CollectedField, obj *ent.Equipement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Equipement_compteurs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compteurs(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Compteur) graphql.Marshaler {
+			return ec.marshalOCompteur2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Equipement_compteurs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Equipement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compteur(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21317,6 +22352,254 @@ func (ec *executionContext) fieldContext_Mutation_supprimerCommentaire(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCompteur(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCompteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCompteur(ctx, fc.Args["input"].(ent.CreateCompteurInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Compteur
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Compteur
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Compteur) graphql.Marshaler {
+			return ec.marshalNCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCompteur(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compteur(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCompteur_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCompteur(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCompteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCompteur(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateCompteurInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal *ent.Compteur
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Compteur
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Compteur) graphql.Marshaler {
+			return ec.marshalNCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCompteur(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compteur(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCompteur_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCompteur(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCompteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCompteur(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCompteur(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCompteur_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enregistrerReleve(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enregistrerReleve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnregistrerReleve(ctx, fc.Args["input"].(model.EnregistrerReleveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "RESPONSABLE", "TECHNICIEN"})
+				if err != nil {
+					var zeroVal *ent.ReleveCompteur
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.ReleveCompteur
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReleveCompteur) graphql.Marshaler {
+			return ec.marshalNReleveCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteur(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enregistrerReleve(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleveCompteur(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enregistrerReleve_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createEmplacement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24555,6 +25838,75 @@ func (ec *executionContext) fieldContext_Planning_flottant(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Planning", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Planning_declencheur(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_declencheur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declencheur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v planning.Declencheur) graphql.Marshaler {
+			return ec.marshalNDeclencheurPlanning2githubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_declencheur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "DeclencheurPlanning")
+}
+
+func (ec *executionContext) _Planning_intervalleCompteur(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_intervalleCompteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntervalleCompteur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_intervalleCompteur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Planning_prochainSeuil(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_prochainSeuil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProchainSeuil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_prochainSeuil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Planning", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Planning_equipement(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24690,6 +26042,38 @@ func (ec *executionContext) fieldContext_Planning_checklistModele(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChecklistModele(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Planning_compteur(ctx context.Context, field graphql.CollectedField, obj *ent.Planning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Planning_compteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compteur(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Compteur) graphql.Marshaler {
+			return ec.marshalOCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Planning_compteur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Planning",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compteur(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24890,6 +26274,75 @@ func (ec *executionContext) _PlanningOccurrence_date(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_PlanningOccurrence_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlanningOccurrence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlanningOccurrence_base(ctx context.Context, field graphql.CollectedField, obj *model.PlanningOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningOccurrence_base(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BasePrevision) graphql.Marshaler {
+			return ec.marshalNBasePrevision2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐBasePrevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningOccurrence_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningOccurrence", field, false, false, "BasePrevision")
+}
+
+func (ec *executionContext) _PlanningOccurrence_seuil(ctx context.Context, field graphql.CollectedField, obj *model.PlanningOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningOccurrence_seuil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seuil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningOccurrence_seuil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningOccurrence", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanningOccurrence_tauxUtilisation(ctx context.Context, field graphql.CollectedField, obj *model.PlanningOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningOccurrence_tauxUtilisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TauxUtilisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningOccurrence_tauxUtilisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningOccurrence", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PointChecklist_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointChecklist) (ret graphql.Marshaler) {
@@ -26393,7 +27846,7 @@ func (ec *executionContext) _Query_planningForecast(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PlanningForecast(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().PlanningForecast(ctx, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["id"].(*int), fc.Args["occurrences"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27204,6 +28657,373 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReleveCompteur_id(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReleveCompteur_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ReleveCompteur_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ReleveCompteur_valeur(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_valeur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valeur, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_valeur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReleveCompteur_dateReleve(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_dateReleve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateReleve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_dateReleve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ReleveCompteur_remiseAZero(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_remiseAZero(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemiseAZero, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_remiseAZero(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ReleveCompteur_compteurID(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_compteurID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompteurID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_compteurID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteur", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReleveCompteur_compteur(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_compteur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compteur(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Compteur) graphql.Marshaler {
+			return ec.marshalNCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_compteur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleveCompteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compteur(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleveCompteur_user(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteur) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteur_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteur_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleveCompteur",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleveCompteurConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteurConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteurConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReleveCompteurEdge) graphql.Marshaler {
+			return ec.marshalOReleveCompteurEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteurConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleveCompteurConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleveCompteurEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleveCompteurConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteurConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteurConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteurConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleveCompteurConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleveCompteurConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteurConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteurConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteurConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteurConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReleveCompteurEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteurEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteurEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReleveCompteur) graphql.Marshaler {
+			return ec.marshalOReleveCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteur(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteurEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleveCompteurEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleveCompteur(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleveCompteurEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReleveCompteurEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleveCompteurEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleveCompteurEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleveCompteurEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _SchedulerRun_id(ctx context.Context, field graphql.CollectedField, obj *ent.SchedulerRun) (ret graphql.Marshaler) {
@@ -34083,6 +35903,591 @@ func UnmarshalCompetenceWhereInput(ctx context.Context, raw any) (ent.Competence
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCompteurOrder(ctx context.Context, obj any) (ent.CompteurOrder, error) {
+	var it ent.CompteurOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCompteurOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompteurOrder unmarshals raw into the CompteurOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompteurOrder(ctx context.Context, raw any) (ent.CompteurOrder, error) {
+	var out ent.CompteurOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompteurOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompteurWhereInput(ctx context.Context, obj any) (ent.CompteurWhereInput, error) {
+	var it ent.CompteurWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "unite", "uniteNEQ", "uniteIn", "uniteNotIn", "libelleUnite", "libelleUniteNEQ", "libelleUniteIn", "libelleUniteNotIn", "libelleUniteGT", "libelleUniteGTE", "libelleUniteLT", "libelleUniteLTE", "libelleUniteContains", "libelleUniteHasPrefix", "libelleUniteHasSuffix", "libelleUniteIsNil", "libelleUniteNotNil", "libelleUniteEqualFold", "libelleUniteContainsFold", "actif", "actifNEQ", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "hasEquipement", "hasEquipementWith", "hasReleves", "hasRelevesWith", "hasPlannings", "hasPlanningsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "nom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nom"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nom = data
+		case "nomNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomNEQ = data
+		case "nomIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomIn = data
+		case "nomNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomNotIn = data
+		case "nomGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomGT = data
+		case "nomGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomGTE = data
+		case "nomLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomLT = data
+		case "nomLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomLTE = data
+		case "nomContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomContains = data
+		case "nomHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomHasPrefix = data
+		case "nomHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomHasSuffix = data
+		case "nomEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomEqualFold = data
+		case "nomContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomContainsFold = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOUniteCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "uniteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNEQ"))
+			data, err := ec.unmarshalOUniteCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNEQ = data
+		case "uniteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteIn"))
+			data, err := ec.unmarshalOUniteCompteur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUniteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteIn = data
+		case "uniteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uniteNotIn"))
+			data, err := ec.unmarshalOUniteCompteur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUniteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniteNotIn = data
+		case "libelleUnite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUnite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUnite = data
+		case "libelleUniteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteNEQ = data
+		case "libelleUniteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteIn = data
+		case "libelleUniteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteNotIn = data
+		case "libelleUniteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteGT = data
+		case "libelleUniteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteGTE = data
+		case "libelleUniteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteLT = data
+		case "libelleUniteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteLTE = data
+		case "libelleUniteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteContains = data
+		case "libelleUniteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteHasPrefix = data
+		case "libelleUniteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteHasSuffix = data
+		case "libelleUniteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteIsNil = data
+		case "libelleUniteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteNotNil = data
+		case "libelleUniteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteEqualFold = data
+		case "libelleUniteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUniteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUniteContainsFold = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
+		case "actifNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actifNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActifNEQ = data
+		case "equipementID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementID = data
+		case "equipementIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNEQ = data
+		case "equipementIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDIn = data
+		case "equipementIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementIDNotIn = data
+		case "hasEquipement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipement = data
+		case "hasEquipementWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipementWith"))
+			data, err := ec.unmarshalOEquipementWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipementWith = data
+		case "hasReleves":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReleves"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReleves = data
+		case "hasRelevesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRelevesWith"))
+			data, err := ec.unmarshalOReleveCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRelevesWith = data
+		case "hasPlannings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlannings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlannings = data
+		case "hasPlanningsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlanningsWith"))
+			data, err := ec.unmarshalOPlanningWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐPlanningWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlanningsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompteurWhereInput unmarshals raw into the CompteurWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompteurWhereInput(ctx context.Context, raw any) (ent.CompteurWhereInput, error) {
+	var out ent.CompteurWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompteurWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContratOrder(ctx context.Context, obj any) (ent.ContratOrder, error) {
 	var it ent.ContratOrder
 	if obj == nil {
@@ -35221,6 +37626,76 @@ func UnmarshalCreateCompetenceInput(ctx context.Context, raw any) (ent.CreateCom
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateCompteurInput(ctx context.Context, obj any) (ent.CreateCompteurInput, error) {
+	var it ent.CreateCompteurInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nom", "unite", "libelleUnite", "actif", "equipementID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nom"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nom = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalNUniteCompteur2githubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "libelleUnite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUnite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUnite = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
+		case "equipementID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipementID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCompteurInput unmarshals raw into the CreateCompteurInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCompteurInput(ctx context.Context, raw any) (ent.CreateCompteurInput, error) {
+	var out ent.CreateCompteurInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCompteurInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateContratInput(ctx context.Context, obj any) (ent.CreateContratInput, error) {
 	var it ent.CreateContratInput
 	if obj == nil {
@@ -35946,7 +38421,7 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "flottant", "equipementID", "technicienID", "checklistModeleID"}
+	fieldsInOrder := [...]string{"titre", "description", "priorite", "dureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "statut", "dateDebut", "flottant", "declencheur", "intervalleCompteur", "prochainSeuil", "equipementID", "technicienID", "checklistModeleID", "compteurID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36030,6 +38505,27 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.Flottant = data
+		case "declencheur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheur"))
+			data, err := ec.unmarshalODeclencheurPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Declencheur = data
+		case "intervalleCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteur"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteur = data
+		case "prochainSeuil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuil"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuil = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -36051,6 +38547,13 @@ func (ec *executionContext) unmarshalInputCreatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.ChecklistModeleID = data
+		case "compteurID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurID = data
 		}
 	}
 	return it, nil
@@ -38936,6 +41439,73 @@ func UnmarshalEmplacementWhereInput(ctx context.Context, raw any) (ent.Emplaceme
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEnregistrerReleveInput(ctx context.Context, obj any) (model.EnregistrerReleveInput, error) {
+	var it model.EnregistrerReleveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["remiseAZero"]; !present {
+		asMap["remiseAZero"] = false
+	}
+
+	fieldsInOrder := [...]string{"compteurID", "valeur", "date", "remiseAZero"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "compteurID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurID = data
+		case "valeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeur"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Valeur = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "remiseAZero":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remiseAZero"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemiseAZero = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnregistrerReleveInput unmarshals raw into the EnregistrerReleveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnregistrerReleveInput(ctx context.Context, raw any) (model.EnregistrerReleveInput, error) {
+	var out model.EnregistrerReleveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnregistrerReleveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEquipementOrder(ctx context.Context, obj any) (ent.EquipementOrder, error) {
 	var it ent.EquipementOrder
 	if obj == nil {
@@ -39000,7 +41570,7 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasArrets", "hasArretsWith", "hasChecklistModele", "hasChecklistModeleWith", "hasEmplacement", "hasEmplacementWith", "hasParent", "hasParentWith", "hasEnfants", "hasEnfantsWith", "hasDocuments", "hasDocumentsWith", "sousEmplacement", "sousEquipement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "nom", "nomNEQ", "nomIn", "nomNotIn", "nomGT", "nomGTE", "nomLT", "nomLTE", "nomContains", "nomHasPrefix", "nomHasSuffix", "nomEqualFold", "nomContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "categorie", "categorieNEQ", "categorieIn", "categorieNotIn", "categorieGT", "categorieGTE", "categorieLT", "categorieLTE", "categorieContains", "categorieHasPrefix", "categorieHasSuffix", "categorieIsNil", "categorieNotNil", "categorieEqualFold", "categorieContainsFold", "marque", "marqueNEQ", "marqueIn", "marqueNotIn", "marqueGT", "marqueGTE", "marqueLT", "marqueLTE", "marqueContains", "marqueHasPrefix", "marqueHasSuffix", "marqueIsNil", "marqueNotNil", "marqueEqualFold", "marqueContainsFold", "modele", "modeleNEQ", "modeleIn", "modeleNotIn", "modeleGT", "modeleGTE", "modeleLT", "modeleLTE", "modeleContains", "modeleHasPrefix", "modeleHasSuffix", "modeleIsNil", "modeleNotNil", "modeleEqualFold", "modeleContainsFold", "numeroSerie", "numeroSerieNEQ", "numeroSerieIn", "numeroSerieNotIn", "numeroSerieGT", "numeroSerieGTE", "numeroSerieLT", "numeroSerieLTE", "numeroSerieContains", "numeroSerieHasPrefix", "numeroSerieHasSuffix", "numeroSerieIsNil", "numeroSerieNotNil", "numeroSerieEqualFold", "numeroSerieContainsFold", "localisation", "localisationNEQ", "localisationIn", "localisationNotIn", "localisationGT", "localisationGTE", "localisationLT", "localisationLTE", "localisationContains", "localisationHasPrefix", "localisationHasSuffix", "localisationIsNil", "localisationNotNil", "localisationEqualFold", "localisationContainsFold", "statut", "statutNEQ", "statutIn", "statutNotIn", "criticite", "criticiteNEQ", "criticiteIn", "criticiteNotIn", "dateInstallation", "dateInstallationNEQ", "dateInstallationIn", "dateInstallationNotIn", "dateInstallationGT", "dateInstallationGTE", "dateInstallationLT", "dateInstallationLTE", "dateInstallationIsNil", "dateInstallationNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "clientID", "clientIDNEQ", "clientIDIn", "clientIDNotIn", "clientIDIsNil", "clientIDNotNil", "hasClient", "hasClientWith", "hasInterventions", "hasInterventionsWith", "hasPlannings", "hasPlanningsWith", "hasContrats", "hasContratsWith", "hasArrets", "hasArretsWith", "hasChecklistModele", "hasChecklistModeleWith", "hasEmplacement", "hasEmplacementWith", "hasParent", "hasParentWith", "hasEnfants", "hasEnfantsWith", "hasDocuments", "hasDocumentsWith", "hasCompteurs", "hasCompteursWith", "sousEmplacement", "sousEquipement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40316,6 +42886,20 @@ func (ec *executionContext) unmarshalInputEquipementWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasDocumentsWith = data
+		case "hasCompteurs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompteurs"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompteurs = data
+		case "hasCompteursWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompteursWith"))
+			data, err := ec.unmarshalOCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompteursWith = data
 		case "sousEmplacement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sousEmplacement"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -46768,7 +49352,7 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "flottant", "flottantNEQ", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "sousEmplacement", "sousEquipement"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "titre", "titreNEQ", "titreIn", "titreNotIn", "titreGT", "titreGTE", "titreLT", "titreLTE", "titreContains", "titreHasPrefix", "titreHasSuffix", "titreEqualFold", "titreContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "priorite", "prioriteNEQ", "prioriteIn", "prioriteNotIn", "dureeEstimee", "dureeEstimeeNEQ", "dureeEstimeeIn", "dureeEstimeeNotIn", "dureeEstimeeGT", "dureeEstimeeGTE", "dureeEstimeeLT", "dureeEstimeeLTE", "dureeEstimeeIsNil", "dureeEstimeeNotNil", "frequence", "frequenceNEQ", "frequenceIn", "frequenceNotIn", "intervalle", "intervalleNEQ", "intervalleIn", "intervalleNotIn", "intervalleGT", "intervalleGTE", "intervalleLT", "intervalleLTE", "prochaineDate", "prochaineDateNEQ", "prochaineDateIn", "prochaineDateNotIn", "prochaineDateGT", "prochaineDateGTE", "prochaineDateLT", "prochaineDateLTE", "derniereDate", "derniereDateNEQ", "derniereDateIn", "derniereDateNotIn", "derniereDateGT", "derniereDateGTE", "derniereDateLT", "derniereDateLTE", "derniereDateIsNil", "derniereDateNotNil", "statut", "statutNEQ", "statutIn", "statutNotIn", "equipementID", "equipementIDNEQ", "equipementIDIn", "equipementIDNotIn", "technicienID", "technicienIDNEQ", "technicienIDIn", "technicienIDNotIn", "technicienIDIsNil", "technicienIDNotNil", "dateDebut", "dateDebutNEQ", "dateDebutIn", "dateDebutNotIn", "dateDebutGT", "dateDebutGTE", "dateDebutLT", "dateDebutLTE", "dateDebutIsNil", "dateDebutNotNil", "flottant", "flottantNEQ", "declencheur", "declencheurNEQ", "declencheurIn", "declencheurNotIn", "intervalleCompteur", "intervalleCompteurNEQ", "intervalleCompteurIn", "intervalleCompteurNotIn", "intervalleCompteurGT", "intervalleCompteurGTE", "intervalleCompteurLT", "intervalleCompteurLTE", "intervalleCompteurIsNil", "intervalleCompteurNotNil", "prochainSeuil", "prochainSeuilNEQ", "prochainSeuilIn", "prochainSeuilNotIn", "prochainSeuilGT", "prochainSeuilGTE", "prochainSeuilLT", "prochainSeuilLTE", "prochainSeuilIsNil", "prochainSeuilNotNil", "hasEquipement", "hasEquipementWith", "hasTechnicien", "hasTechnicienWith", "hasInterventions", "hasInterventionsWith", "hasChecklistModele", "hasChecklistModeleWith", "hasCompteur", "hasCompteurWith", "sousEmplacement", "sousEquipement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47650,6 +50234,174 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.FlottantNEQ = data
+		case "declencheur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheur"))
+			data, err := ec.unmarshalODeclencheurPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Declencheur = data
+		case "declencheurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheurNEQ"))
+			data, err := ec.unmarshalODeclencheurPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclencheurNEQ = data
+		case "declencheurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheurIn"))
+			data, err := ec.unmarshalODeclencheurPlanning2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheurᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclencheurIn = data
+		case "declencheurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheurNotIn"))
+			data, err := ec.unmarshalODeclencheurPlanning2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheurᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclencheurNotIn = data
+		case "intervalleCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteur"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteur = data
+		case "intervalleCompteurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurNEQ = data
+		case "intervalleCompteurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurIn = data
+		case "intervalleCompteurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurNotIn = data
+		case "intervalleCompteurGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurGT = data
+		case "intervalleCompteurGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurGTE = data
+		case "intervalleCompteurLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurLT = data
+		case "intervalleCompteurLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurLTE = data
+		case "intervalleCompteurIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurIsNil = data
+		case "intervalleCompteurNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteurNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteurNotNil = data
+		case "prochainSeuil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuil"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuil = data
+		case "prochainSeuilNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilNEQ = data
+		case "prochainSeuilIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilIn = data
+		case "prochainSeuilNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilNotIn = data
+		case "prochainSeuilGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilGT = data
+		case "prochainSeuilGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilGTE = data
+		case "prochainSeuilLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilLT = data
+		case "prochainSeuilLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilLTE = data
+		case "prochainSeuilIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilIsNil = data
+		case "prochainSeuilNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuilNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuilNotNil = data
 		case "hasEquipement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipement"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -47706,6 +50458,20 @@ func (ec *executionContext) unmarshalInputPlanningWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasChecklistModeleWith = data
+		case "hasCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompteur"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompteur = data
+		case "hasCompteurWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompteurWith"))
+			data, err := ec.unmarshalOCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompteurWith = data
 		case "sousEmplacement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sousEmplacement"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -48904,6 +51670,465 @@ func (ec *executionContext) unmarshalInputPointControleInput(ctx context.Context
 func UnmarshalPointControleInput(ctx context.Context, raw any) (domain.PointControle, error) {
 	var out domain.PointControle
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointControleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReleveCompteurOrder(ctx context.Context, obj any) (ent.ReleveCompteurOrder, error) {
+	var it ent.ReleveCompteurOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNReleveCompteurOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReleveCompteurOrder unmarshals raw into the ReleveCompteurOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReleveCompteurOrder(ctx context.Context, raw any) (ent.ReleveCompteurOrder, error) {
+	var out ent.ReleveCompteurOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReleveCompteurOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReleveCompteurWhereInput(ctx context.Context, obj any) (ent.ReleveCompteurWhereInput, error) {
+	var it ent.ReleveCompteurWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "valeur", "valeurNEQ", "valeurIn", "valeurNotIn", "valeurGT", "valeurGTE", "valeurLT", "valeurLTE", "dateReleve", "dateReleveNEQ", "dateReleveIn", "dateReleveNotIn", "dateReleveGT", "dateReleveGTE", "dateReleveLT", "dateReleveLTE", "remiseAZero", "remiseAZeroNEQ", "compteurID", "compteurIDNEQ", "compteurIDIn", "compteurIDNotIn", "hasCompteur", "hasCompteurWith", "hasUser", "hasUserWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOReleveCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOReleveCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOReleveCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "valeur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeur"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Valeur = data
+		case "valeurNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurNEQ = data
+		case "valeurIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurIn = data
+		case "valeurNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurNotIn = data
+		case "valeurGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurGT = data
+		case "valeurGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurGTE = data
+		case "valeurLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurLT = data
+		case "valeurLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valeurLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValeurLTE = data
+		case "dateReleve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleve"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleve = data
+		case "dateReleveNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveNEQ = data
+		case "dateReleveIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveIn = data
+		case "dateReleveNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveNotIn = data
+		case "dateReleveGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveGT = data
+		case "dateReleveGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveGTE = data
+		case "dateReleveLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveLT = data
+		case "dateReleveLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReleveLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReleveLTE = data
+		case "remiseAZero":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remiseAZero"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemiseAZero = data
+		case "remiseAZeroNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remiseAZeroNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemiseAZeroNEQ = data
+		case "compteurID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurID = data
+		case "compteurIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurIDNEQ = data
+		case "compteurIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurIDIn = data
+		case "compteurIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurIDNotIn = data
+		case "hasCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompteur"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompteur = data
+		case "hasCompteurWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompteurWith"))
+			data, err := ec.unmarshalOCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompteurWith = data
+		case "hasUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUser = data
+		case "hasUserWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUserWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReleveCompteurWhereInput unmarshals raw into the ReleveCompteurWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReleveCompteurWhereInput(ctx context.Context, raw any) (ent.ReleveCompteurWhereInput, error) {
+	var out ent.ReleveCompteurWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReleveCompteurWhereInput", raw, &out)
 	return out, err
 }
 
@@ -52520,6 +55745,76 @@ func UnmarshalUpdateCompetenceInput(ctx context.Context, raw any) (ent.UpdateCom
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCompteurInput(ctx context.Context, obj any) (ent.UpdateCompteurInput, error) {
+	var it ent.UpdateCompteurInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nom", "unite", "libelleUnite", "clearLibelleUnite", "actif"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nom"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nom = data
+		case "unite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unite"))
+			data, err := ec.unmarshalOUniteCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unite = data
+		case "libelleUnite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libelleUnite"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibelleUnite = data
+		case "clearLibelleUnite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLibelleUnite"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLibelleUnite = data
+		case "actif":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actif"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actif = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCompteurInput unmarshals raw into the UpdateCompteurInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCompteurInput(ctx context.Context, raw any) (ent.UpdateCompteurInput, error) {
+	var out ent.UpdateCompteurInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCompteurInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateContratInput(ctx context.Context, obj any) (ent.UpdateContratInput, error) {
 	var it ent.UpdateContratInput
 	if obj == nil {
@@ -53469,7 +56764,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "flottant", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele"}
+	fieldsInOrder := [...]string{"titre", "description", "clearDescription", "priorite", "dureeEstimee", "clearDureeEstimee", "frequence", "intervalle", "prochaineDate", "derniereDate", "clearDerniereDate", "statut", "flottant", "declencheur", "intervalleCompteur", "clearIntervalleCompteur", "prochainSeuil", "clearProchainSeuil", "equipementID", "technicienID", "clearTechnicien", "checklistModeleID", "clearChecklistModele", "compteurID", "clearCompteur"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53567,6 +56862,41 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.Flottant = data
+		case "declencheur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declencheur"))
+			data, err := ec.unmarshalODeclencheurPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Declencheur = data
+		case "intervalleCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervalleCompteur"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntervalleCompteur = data
+		case "clearIntervalleCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearIntervalleCompteur"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearIntervalleCompteur = data
+		case "prochainSeuil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prochainSeuil"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProchainSeuil = data
+		case "clearProchainSeuil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProchainSeuil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProchainSeuil = data
 		case "equipementID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipementID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -53602,6 +56932,20 @@ func (ec *executionContext) unmarshalInputUpdatePlanningInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearChecklistModele = data
+		case "compteurID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compteurID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompteurID = data
+		case "clearCompteur":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCompteur"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCompteur = data
 		}
 	}
 	return it, nil
@@ -54949,6 +58293,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._SchedulerRun(ctx, sel, obj)
+	case *ent.ReleveCompteur:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ReleveCompteur(ctx, sel, obj)
 	case *ent.PointChecklist:
 		if obj == nil {
 			return graphql.Null
@@ -55014,6 +58363,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Contrat(ctx, sel, obj)
+	case *ent.Compteur:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Compteur(ctx, sel, obj)
 	case *ent.Competence:
 		if obj == nil {
 			return graphql.Null
@@ -55665,6 +59019,116 @@ func (ec *executionContext) _Competence(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compteurImplementors = []string{"Compteur", "Node"}
+
+func (ec *executionContext) _Compteur(ctx context.Context, sel ast.SelectionSet, obj *ent.Compteur) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compteurImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Compteur")
+		case "id":
+			out.Values[i] = ec._Compteur_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Compteur_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Compteur_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nom":
+			out.Values[i] = ec._Compteur_nom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unite":
+			out.Values[i] = ec._Compteur_unite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "libelleUnite":
+			out.Values[i] = ec._Compteur_libelleUnite(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actif":
+			out.Values[i] = ec._Compteur_actif(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipementID":
+			out.Values[i] = ec._Compteur_equipementID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_equipement(ctx, field, obj)
+				})
+		case "plannings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_plannings(ctx, field, obj)
+				})
+		case "releves":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_releves(ctx, field, obj)
+				})
+		case "derniereValeur":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_derniereValeur(ctx, field, obj)
+				})
+		case "derniereReleve":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_derniereReleve(ctx, field, obj)
+				})
+		case "usageCumule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_usageCumule(ctx, field, obj)
+				})
+		case "tauxUtilisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compteur_tauxUtilisation(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -56557,6 +60021,12 @@ func (ec *executionContext) _Equipement(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Equipement_documents(ctx, field, obj)
+				})
+		case "compteurs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Equipement_compteurs(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -57937,6 +61407,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createCompteur":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCompteur(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCompteur":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCompteur(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCompteur":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCompteur(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enregistrerReleve":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enregistrerReleve(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createEmplacement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createEmplacement(ctx, field)
@@ -58677,6 +62175,21 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "declencheur":
+			out.Values[i] = ec._Planning_declencheur(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intervalleCompteur":
+			out.Values[i] = ec._Planning_intervalleCompteur(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "prochainSeuil":
+			out.Values[i] = ec._Planning_prochainSeuil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "equipement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -58700,6 +62213,12 @@ func (ec *executionContext) _Planning(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Planning_checklistModele(ctx, field, obj)
+				})
+		case "compteur":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Planning_compteur(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -58818,6 +62337,21 @@ func (ec *executionContext) _PlanningOccurrence(ctx context.Context, sel ast.Sel
 		case "date":
 			out.Values[i] = ec._PlanningOccurrence_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "base":
+			out.Values[i] = ec._PlanningOccurrence_base(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seuil":
+			out.Values[i] = ec._PlanningOccurrence_seuil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tauxUtilisation":
+			out.Values[i] = ec._PlanningOccurrence_tauxUtilisation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -59260,6 +62794,162 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releveCompteurImplementors = []string{"ReleveCompteur", "Node"}
+
+func (ec *executionContext) _ReleveCompteur(ctx context.Context, sel ast.SelectionSet, obj *ent.ReleveCompteur) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releveCompteurImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleveCompteur")
+		case "id":
+			out.Values[i] = ec._ReleveCompteur_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ReleveCompteur_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ReleveCompteur_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valeur":
+			out.Values[i] = ec._ReleveCompteur_valeur(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dateReleve":
+			out.Values[i] = ec._ReleveCompteur_dateReleve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "remiseAZero":
+			out.Values[i] = ec._ReleveCompteur_remiseAZero(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "compteurID":
+			out.Values[i] = ec._ReleveCompteur_compteurID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "compteur":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReleveCompteur_compteur(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReleveCompteur_user(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releveCompteurConnectionImplementors = []string{"ReleveCompteurConnection"}
+
+func (ec *executionContext) _ReleveCompteurConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReleveCompteurConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releveCompteurConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleveCompteurConnection")
+		case "edges":
+			out.Values[i] = ec._ReleveCompteurConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReleveCompteurConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ReleveCompteurConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releveCompteurEdgeImplementors = []string{"ReleveCompteurEdge"}
+
+func (ec *executionContext) _ReleveCompteurEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReleveCompteurEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releveCompteurEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleveCompteurEdge")
+		case "node":
+			out.Values[i] = ec._ReleveCompteurEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ReleveCompteurEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -60961,6 +64651,16 @@ func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋmifmarocᚋerp
 	return ec._AuthPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBasePrevision2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐBasePrevision(ctx context.Context, v any) (model.BasePrevision, error) {
+	var res model.BasePrevision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBasePrevision2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐBasePrevision(ctx context.Context, sel ast.SelectionSet, v model.BasePrevision) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61142,6 +64842,33 @@ func (ec *executionContext) unmarshalNCompetenceWhereInput2ᚖgithubᚗcomᚋmif
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx context.Context, sel ast.SelectionSet, v *ent.Compteur) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Compteur!")
+		return graphql.Null
+	}
+	return ec._Compteur(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompteurOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurOrderField(ctx context.Context, v any) (*ent.CompteurOrderField, error) {
+	var res = new(ent.CompteurOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompteurOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CompteurOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompteurOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInput(ctx context.Context, v any) (*ent.CompteurWhereInput, error) {
+	res, err := ec.unmarshalInputCompteurWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContrat2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContrat(ctx context.Context, sel ast.SelectionSet, v *ent.Contrat) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Contrat!")
@@ -61199,6 +64926,11 @@ func (ec *executionContext) unmarshalNCorrigerTempsInput2githubᚗcomᚋmifmaroc
 
 func (ec *executionContext) unmarshalNCreateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompetenceInput(ctx context.Context, v any) (ent.CreateCompetenceInput, error) {
 	res, err := ec.unmarshalInputCreateCompetenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCompteurInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐCreateCompteurInput(ctx context.Context, v any) (ent.CreateCompteurInput, error) {
+	res, err := ec.unmarshalInputCreateCompteurInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -61279,6 +65011,16 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 		graphql.AddInvalidNullFromMarshaler(ctx, "Cursor!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeclencheurPlanning2githubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx context.Context, v any) (planning.Declencheur, error) {
+	var res planning.Declencheur
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeclencheurPlanning2githubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx context.Context, sel ast.SelectionSet, v planning.Declencheur) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNDemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
@@ -61428,6 +65170,11 @@ func (ec *executionContext) marshalNEmplacementOrderField2ᚖgithubᚗcomᚋmifm
 func (ec *executionContext) unmarshalNEmplacementWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEmplacementWhereInput(ctx context.Context, v any) (*ent.EmplacementWhereInput, error) {
 	res, err := ec.unmarshalInputEmplacementWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEnregistrerReleveInput2githubᚗcomᚋmifmarocᚋerpᚋgraphᚋmodelᚐEnregistrerReleveInput(ctx context.Context, v any) (model.EnregistrerReleveInput, error) {
+	res, err := ec.unmarshalInputEnregistrerReleveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEquipement2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐEquipement(ctx context.Context, sel ast.SelectionSet, v *ent.Equipement) graphql.Marshaler {
@@ -62059,6 +65806,41 @@ func (ec *executionContext) marshalNPriorite2githubᚗcomᚋmifmarocᚋerpᚋint
 	return v
 }
 
+func (ec *executionContext) marshalNReleveCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteur(ctx context.Context, sel ast.SelectionSet, v *ent.ReleveCompteur) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleveCompteur!")
+		return graphql.Null
+	}
+	return ec._ReleveCompteur(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReleveCompteurConnection2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReleveCompteurConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleveCompteurConnection!")
+		return graphql.Null
+	}
+	return ec._ReleveCompteurConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReleveCompteurOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurOrderField(ctx context.Context, v any) (*ent.ReleveCompteurOrderField, error) {
+	var res = new(ent.ReleveCompteurOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReleveCompteurOrderField2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ReleveCompteurOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleveCompteurOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNReleveCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInput(ctx context.Context, v any) (*ent.ReleveCompteurWhereInput, error) {
+	res, err := ec.unmarshalInputReleveCompteurWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNReponsePointInput2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋchecklistᚐReponse(ctx context.Context, v any) (checklist.Reponse, error) {
 	res, err := ec.unmarshalInputReponsePointInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -62491,8 +66273,23 @@ func (ec *executionContext) marshalNTypePoint2githubᚗcomᚋmifmarocᚋerpᚋin
 	return v
 }
 
+func (ec *executionContext) unmarshalNUniteCompteur2githubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx context.Context, v any) (compteur.Unite, error) {
+	var res compteur.Unite
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUniteCompteur2githubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx context.Context, sel ast.SelectionSet, v compteur.Unite) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUpdateCompetenceInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompetenceInput(ctx context.Context, v any) (ent.UpdateCompetenceInput, error) {
 	res, err := ec.unmarshalInputUpdateCompetenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateCompteurInput2githubᚗcomᚋmifmarocᚋerpᚋentᚐUpdateCompteurInput(ctx context.Context, v any) (ent.UpdateCompteurInput, error) {
+	res, err := ec.unmarshalInputUpdateCompteurInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -63105,6 +66902,57 @@ func (ec *executionContext) unmarshalOCompetenceWhereInput2ᚖgithubᚗcomᚋmif
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCompteur2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Compteur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteur(ctx context.Context, sel ast.SelectionSet, v *ent.Compteur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Compteur(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInputᚄ(ctx context.Context, v any) ([]*ent.CompteurWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CompteurWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐCompteurWhereInput(ctx context.Context, v any) (*ent.CompteurWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCompteurWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOContrat2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐContratᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contrat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -63313,6 +67161,58 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	_ = ctx
 	res := MarshalCursor(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODeclencheurPlanning2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheurᚄ(ctx context.Context, v any) ([]planning.Declencheur, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]planning.Declencheur, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeclencheurPlanning2githubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODeclencheurPlanning2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheurᚄ(ctx context.Context, sel ast.SelectionSet, v []planning.Declencheur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeclencheurPlanning2githubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODeclencheurPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx context.Context, v any) (*planning.Declencheur, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(planning.Declencheur)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeclencheurPlanning2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋplanningᚐDeclencheur(ctx context.Context, sel ast.SelectionSet, v *planning.Declencheur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalODemandeIntervention2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐDemandeIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.DemandeIntervention) graphql.Marshaler {
@@ -64882,6 +68782,58 @@ func (ec *executionContext) marshalOQrCodeFormat2ᚖgithubᚗcomᚋmifmarocᚋer
 	return v
 }
 
+func (ec *executionContext) marshalOReleveCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteur(ctx context.Context, sel ast.SelectionSet, v *ent.ReleveCompteur) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReleveCompteur(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReleveCompteurEdge2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ReleveCompteurEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOReleveCompteurEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOReleveCompteurEdge2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReleveCompteurEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReleveCompteurEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReleveCompteurWhereInput2ᚕᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInputᚄ(ctx context.Context, v any) ([]*ent.ReleveCompteurWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ReleveCompteurWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReleveCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOReleveCompteurWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐReleveCompteurWhereInput(ctx context.Context, v any) (*ent.ReleveCompteurWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReleveCompteurWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐRoleᚄ(ctx context.Context, v any) ([]domain.Role, error) {
 	if v == nil {
 		return nil, nil
@@ -65705,6 +69657,58 @@ func (ec *executionContext) unmarshalOTypePoint2ᚖgithubᚗcomᚋmifmarocᚋerp
 }
 
 func (ec *executionContext) marshalOTypePoint2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐTypePoint(ctx context.Context, sel ast.SelectionSet, v *domain.TypePoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOUniteCompteur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUniteᚄ(ctx context.Context, v any) ([]compteur.Unite, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compteur.Unite, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUniteCompteur2githubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOUniteCompteur2ᚕgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUniteᚄ(ctx context.Context, sel ast.SelectionSet, v []compteur.Unite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUniteCompteur2githubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOUniteCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx context.Context, v any) (*compteur.Unite, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(compteur.Unite)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUniteCompteur2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚋcompteurᚐUnite(ctx context.Context, sel ast.SelectionSet, v *compteur.Unite) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
+	"github.com/mifmaroc/erp/internal/compteur"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/emplacement"
@@ -94,6 +95,7 @@ type Services struct {
 	Demandes      *demande.Service
 	Checklists    *checklist.Service
 	Emplacements  *emplacement.Service
+	Compteurs     *compteur.Service
 	Scheduler     *planning.Runner
 	Documents     *document.Store
 	Notifications *notify.Service
@@ -132,6 +134,7 @@ func NewServer(o Options) *handler.Server {
 		demandes:      o.Services.Demandes,
 		checklists:    o.Services.Checklists,
 		emplacements:  o.Services.Emplacements,
+		compteurs:     o.Services.Compteurs,
 		scheduler:     o.Services.Scheduler,
 		documents:     o.Services.Documents,
 		notifications: o.Services.Notifications,

@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
+	"github.com/mifmaroc/erp/internal/compteur"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/emplacement"
@@ -53,6 +54,7 @@ type Resolver struct {
 	demandes      *demande.Service
 	checklists    *checklist.Service
 	emplacements  *emplacement.Service
+	compteurs     *compteur.Service
 	scheduler     *planning.Runner
 	documents     *document.Store
 	notifications *notify.Service

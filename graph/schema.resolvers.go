@@ -313,14 +313,15 @@ func (r *queryResolver) Documents(ctx context.Context, interventionID int) ([]*e
 }
 
 // PlanningForecast is the resolver for the planningForecast field.
-func (r *queryResolver) PlanningForecast(ctx context.Context, from time.Time, to time.Time) ([]*model.PlanningOccurrence, error) {
-	occs, err := r.plannings.Forecast(ctx, from, to)
+func (r *queryResolver) PlanningForecast(ctx context.Context, from *time.Time, to *time.Time, id *int, occurrences *int) ([]*model.PlanningOccurrence, error) {
+	occs, err := r.forecast(ctx, from, to, id, occurrences)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.PlanningOccurrence, len(occs))
 	for i, o := range occs {
-		out[i] = &model.PlanningOccurrence{Planning: o.Planning, Date: o.Date}
+		out[i] = &model.PlanningOccurrence{Planning: o.Planning, Date: o.Date, Base: model.BasePrevision(o.Base),
+			Seuil: o.Seuil, TauxUtilisation: o.Taux}
 	}
 	return out, nil
 }

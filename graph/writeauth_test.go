@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/account"
 	"github.com/mifmaroc/erp/internal/document"
+	"github.com/mifmaroc/erp/internal/compteur"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -67,6 +68,14 @@ func TestServicesAuthorizeWrites(t *testing.T) {
 		{"ClientDeletesEmplacement", func() error { return d.Emplacements.Delete(client, 1) }, domain.CodeForbidden},
 		{"ClientAddsEquipementFile", func() error {
 			_, err := d.Documents.SaveEquipement(client, e.eq.ID, "MANUEL", document.Upload{Filename: "notice.pdf", Content: strings.NewReader("%PDF-1.7\n")})
+			return err
+		}, domain.CodeForbidden},
+		{"TechnicianCreatesCompteur", func() error {
+			_, err := d.Compteurs.Create(tech, ent.CreateCompteurInput{Nom: "Heures", Unite: "HEURES", EquipementID: 1})
+			return err
+		}, domain.CodeForbidden},
+		{"ClientRecordsReleve", func() error {
+			_, err := d.Compteurs.Enregistrer(client, compteur.Releve{CompteurID: 1, Valeur: 1})
 			return err
 		}, domain.CodeForbidden},
 		{"TechnicianAssigns", func() error {

@@ -76,6 +76,8 @@ const (
 	EdgeEnfants = "enfants"
 	// EdgeDocuments holds the string denoting the documents edge name in mutations.
 	EdgeDocuments = "documents"
+	// EdgeCompteurs holds the string denoting the compteurs edge name in mutations.
+	EdgeCompteurs = "compteurs"
 	// Table holds the table name of the equipement in the database.
 	Table = "equipements"
 	// ClientTable is the table that holds the client relation/edge.
@@ -140,6 +142,13 @@ const (
 	DocumentsInverseTable = "documents"
 	// DocumentsColumn is the table column denoting the documents relation/edge.
 	DocumentsColumn = "equipement_id"
+	// CompteursTable is the table that holds the compteurs relation/edge.
+	CompteursTable = "compteurs"
+	// CompteursInverseTable is the table name for the Compteur entity.
+	// It exists in this package in order to avoid circular dependency with the "compteur" package.
+	CompteursInverseTable = "compteurs"
+	// CompteursColumn is the table column denoting the compteurs relation/edge.
+	CompteursColumn = "equipement_id"
 )
 
 // Columns holds all SQL columns for equipement fields.
@@ -454,6 +463,20 @@ func ByDocuments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newDocumentsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCompteursCount orders the results by compteurs count.
+func ByCompteursCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCompteursStep(), opts...)
+	}
+}
+
+// ByCompteurs orders the results by compteurs terms.
+func ByCompteurs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCompteursStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newClientStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -522,6 +545,13 @@ func newDocumentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DocumentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
+	)
+}
+func newCompteursStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CompteursInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CompteursTable, CompteursColumn),
 	)
 }
 

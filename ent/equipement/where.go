@@ -1393,6 +1393,34 @@ func HasDocumentsWith(preds ...predicate.Document) predicate.Equipement {
 	})
 }
 
+// HasCompteurs applies the HasEdge predicate on the "compteurs" edge.
+func HasCompteurs() predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Compteur"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCompteursStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CompteursTable, CompteursColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCompteursWith applies the HasEdge predicate on the "compteurs" edge with a given conditions (other predicates).
+func HasCompteursWith(preds ...predicate.Compteur) predicate.Equipement {
+	return predicate.Equipement(func(s *sql.Selector) {
+		step := newCompteursStep()
+		preds := visibility.Neighbors(s, "Compteur", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Equipement) predicate.Equipement {
 	return predicate.Equipement(sql.AndPredicates(predicates...))

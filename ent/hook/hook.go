@@ -57,6 +57,18 @@ func (f CompetenceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetenceMutation", m)
 }
 
+// The CompteurFunc type is an adapter to allow the use of ordinary
+// function as Compteur mutator.
+type CompteurFunc func(context.Context, *ent.CompteurMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompteurFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompteurMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompteurMutation", m)
+}
+
 // The ContratFunc type is an adapter to allow the use of ordinary
 // function as Contrat mutator.
 type ContratFunc func(context.Context, *ent.ContratMutation) (ent.Value, error)
@@ -247,6 +259,18 @@ func (f RefreshTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RefreshTokenMutation", m)
+}
+
+// The ReleveCompteurFunc type is an adapter to allow the use of ordinary
+// function as ReleveCompteur mutator.
+type ReleveCompteurFunc func(context.Context, *ent.ReleveCompteurMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ReleveCompteurFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReleveCompteurMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReleveCompteurMutation", m)
 }
 
 // The SchedulerRunFunc type is an adapter to allow the use of ordinary

@@ -12,6 +12,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -29,6 +30,7 @@ import (
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
@@ -199,6 +201,33 @@ func (f TraverseCompetence) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CompetenceQuery", q)
+}
+
+// The CompteurFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompteurFunc func(context.Context, *ent.CompteurQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompteurFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompteurQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompteurQuery", q)
+}
+
+// The TraverseCompteur type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompteur func(context.Context, *ent.CompteurQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompteur) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompteur) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompteurQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompteurQuery", q)
 }
 
 // The ContratFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -633,6 +662,33 @@ func (f TraverseRefreshToken) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.RefreshTokenQuery", q)
 }
 
+// The ReleveCompteurFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ReleveCompteurFunc func(context.Context, *ent.ReleveCompteurQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ReleveCompteurFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ReleveCompteurQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ReleveCompteurQuery", q)
+}
+
+// The TraverseReleveCompteur type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseReleveCompteur func(context.Context, *ent.ReleveCompteurQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseReleveCompteur) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseReleveCompteur) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReleveCompteurQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ReleveCompteurQuery", q)
+}
+
 // The SchedulerRunFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SchedulerRunFunc func(context.Context, *ent.SchedulerRunQuery) (ent.Value, error)
 
@@ -806,6 +862,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CommentaireQuery, predicate.Commentaire, commentaire.OrderOption]{typ: ent.TypeCommentaire, tq: q}, nil
 	case *ent.CompetenceQuery:
 		return &query[*ent.CompetenceQuery, predicate.Competence, competence.OrderOption]{typ: ent.TypeCompetence, tq: q}, nil
+	case *ent.CompteurQuery:
+		return &query[*ent.CompteurQuery, predicate.Compteur, compteur.OrderOption]{typ: ent.TypeCompteur, tq: q}, nil
 	case *ent.ContratQuery:
 		return &query[*ent.ContratQuery, predicate.Contrat, contrat.OrderOption]{typ: ent.TypeContrat, tq: q}, nil
 	case *ent.DemandeInterventionQuery:
@@ -838,6 +896,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PointChecklistQuery, predicate.PointChecklist, pointchecklist.OrderOption]{typ: ent.TypePointChecklist, tq: q}, nil
 	case *ent.RefreshTokenQuery:
 		return &query[*ent.RefreshTokenQuery, predicate.RefreshToken, refreshtoken.OrderOption]{typ: ent.TypeRefreshToken, tq: q}, nil
+	case *ent.ReleveCompteurQuery:
+		return &query[*ent.ReleveCompteurQuery, predicate.ReleveCompteur, relevecompteur.OrderOption]{typ: ent.TypeReleveCompteur, tq: q}, nil
 	case *ent.SchedulerRunQuery:
 		return &query[*ent.SchedulerRunQuery, predicate.SchedulerRun, schedulerrun.OrderOption]{typ: ent.TypeSchedulerRun, tq: q}, nil
 	case *ent.SocieteQuery:

@@ -179,6 +179,43 @@ var (
 			},
 		},
 	}
+	// CompteursColumns holds the columns for the "compteurs" table.
+	CompteursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "nom", Type: field.TypeString, Size: 200},
+		{Name: "unite", Type: field.TypeEnum, Enums: []string{"HEURES", "CYCLES", "KM", "AUTRE"}},
+		{Name: "libelle_unite", Type: field.TypeString, Nullable: true, Size: 32},
+		{Name: "actif", Type: field.TypeBool, Default: true},
+		{Name: "equipement_id", Type: field.TypeInt},
+	}
+	// CompteursTable holds the schema information for the "compteurs" table.
+	CompteursTable = &schema.Table{
+		Name:       "compteurs",
+		Columns:    CompteursColumns,
+		PrimaryKey: []*schema.Column{CompteursColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "compteurs_equipements_compteurs",
+				Columns:    []*schema.Column{CompteursColumns[7]},
+				RefColumns: []*schema.Column{EquipementsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "compteur_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{CompteursColumns[1]},
+			},
+			{
+				Name:    "compteur_equipement_id",
+				Unique:  false,
+				Columns: []*schema.Column{CompteursColumns[7]},
+			},
+		},
+	}
 	// ContratsColumns holds the columns for the "contrats" table.
 	ContratsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1103,6 +1140,10 @@ var (
 		{Name: "frequence_rang", Type: field.TypeInt, Default: 0},
 		{Name: "statut_rang", Type: field.TypeInt, Default: 0},
 		{Name: "flottant", Type: field.TypeBool, Default: false},
+		{Name: "declencheur", Type: field.TypeEnum, Enums: []string{"CALENDRIER", "COMPTEUR", "PREMIER_ATTEINT"}, Default: "CALENDRIER"},
+		{Name: "intervalle_compteur", Type: field.TypeFloat64, Nullable: true},
+		{Name: "prochain_seuil", Type: field.TypeFloat64, Nullable: true},
+		{Name: "compteur_id", Type: field.TypeInt, Nullable: true},
 		{Name: "equipement_id", Type: field.TypeInt},
 		{Name: "checklist_modele_id", Type: field.TypeInt, Nullable: true},
 		{Name: "technicien_id", Type: field.TypeInt, Nullable: true},
@@ -1114,20 +1155,26 @@ var (
 		PrimaryKey: []*schema.Column{PlanningsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "plannings_compteurs_plannings",
+				Columns:    []*schema.Column{PlanningsColumns[20]},
+				RefColumns: []*schema.Column{CompteursColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "plannings_equipements_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[17]},
+				Columns:    []*schema.Column{PlanningsColumns[21]},
 				RefColumns: []*schema.Column{EquipementsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "plannings_checklist_modeles_checklist_modele",
-				Columns:    []*schema.Column{PlanningsColumns[18]},
+				Columns:    []*schema.Column{PlanningsColumns[22]},
 				RefColumns: []*schema.Column{ChecklistModelesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "plannings_techniciens_plannings",
-				Columns:    []*schema.Column{PlanningsColumns[19]},
+				Columns:    []*schema.Column{PlanningsColumns[23]},
 				RefColumns: []*schema.Column{TechniciensColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1191,12 +1238,17 @@ var (
 			{
 				Name:    "planning_equipement_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[17]},
+				Columns: []*schema.Column{PlanningsColumns[21]},
 			},
 			{
 				Name:    "planning_technicien_id",
 				Unique:  false,
-				Columns: []*schema.Column{PlanningsColumns[19]},
+				Columns: []*schema.Column{PlanningsColumns[23]},
+			},
+			{
+				Name:    "planning_compteur_id",
+				Unique:  false,
+				Columns: []*schema.Column{PlanningsColumns[20]},
 			},
 		},
 	}
@@ -1308,6 +1360,49 @@ var (
 				Name:    "refreshtoken_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{RefreshTokensColumns[8]},
+			},
+		},
+	}
+	// ReleveCompteursColumns holds the columns for the "releve_compteurs" table.
+	ReleveCompteursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "valeur", Type: field.TypeFloat64},
+		{Name: "date_releve", Type: field.TypeTime},
+		{Name: "remise_a_zero", Type: field.TypeBool, Default: false},
+		{Name: "compteur_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ReleveCompteursTable holds the schema information for the "releve_compteurs" table.
+	ReleveCompteursTable = &schema.Table{
+		Name:       "releve_compteurs",
+		Columns:    ReleveCompteursColumns,
+		PrimaryKey: []*schema.Column{ReleveCompteursColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "releve_compteurs_compteurs_releves",
+				Columns:    []*schema.Column{ReleveCompteursColumns[6]},
+				RefColumns: []*schema.Column{CompteursColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "releve_compteurs_users_user",
+				Columns:    []*schema.Column{ReleveCompteursColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "relevecompteur_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ReleveCompteursColumns[1]},
+			},
+			{
+				Name:    "relevecompteur_compteur_id_date_releve",
+				Unique:  true,
+				Columns: []*schema.Column{ReleveCompteursColumns[6], ReleveCompteursColumns[4]},
 			},
 		},
 	}
@@ -1634,6 +1729,7 @@ var (
 		ChecklistModelesTable,
 		CommentairesTable,
 		CompetencesTable,
+		CompteursTable,
 		ContratsTable,
 		DemandeInterventionsTable,
 		DocumentsTable,
@@ -1650,6 +1746,7 @@ var (
 		PlanningsTable,
 		PointChecklistsTable,
 		RefreshTokensTable,
+		ReleveCompteursTable,
 		SchedulerRunsTable,
 		SocietesTable,
 		TechniciensTable,
@@ -1682,6 +1779,10 @@ func init() {
 	}
 	CompetencesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	CompteursTable.ForeignKeys[0].RefTable = EquipementsTable
+	CompteursTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	ContratsTable.ForeignKeys[0].RefTable = SocietesTable
 	ContratsTable.Annotation = &entsql.Annotation{
@@ -1761,9 +1862,10 @@ func init() {
 	PiecesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
-	PlanningsTable.ForeignKeys[0].RefTable = EquipementsTable
-	PlanningsTable.ForeignKeys[1].RefTable = ChecklistModelesTable
-	PlanningsTable.ForeignKeys[2].RefTable = TechniciensTable
+	PlanningsTable.ForeignKeys[0].RefTable = CompteursTable
+	PlanningsTable.ForeignKeys[1].RefTable = EquipementsTable
+	PlanningsTable.ForeignKeys[2].RefTable = ChecklistModelesTable
+	PlanningsTable.ForeignKeys[3].RefTable = TechniciensTable
 	PlanningsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
@@ -1777,6 +1879,11 @@ func init() {
 	RefreshTokensTable.ForeignKeys[0].RefTable = UsersTable
 	RefreshTokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	ReleveCompteursTable.ForeignKeys[0].RefTable = CompteursTable
+	ReleveCompteursTable.ForeignKeys[1].RefTable = UsersTable
+	ReleveCompteursTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
 	}
 	SchedulerRunsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),

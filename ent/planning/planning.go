@@ -4,6 +4,8 @@ package planning
 
 import (
 	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -56,6 +58,14 @@ const (
 	FieldChecklistModeleID = "checklist_modele_id"
 	// FieldFlottant holds the string denoting the flottant field in the database.
 	FieldFlottant = "flottant"
+	// FieldDeclencheur holds the string denoting the declencheur field in the database.
+	FieldDeclencheur = "declencheur"
+	// FieldCompteurID holds the string denoting the compteur_id field in the database.
+	FieldCompteurID = "compteur_id"
+	// FieldIntervalleCompteur holds the string denoting the intervalle_compteur field in the database.
+	FieldIntervalleCompteur = "intervalle_compteur"
+	// FieldProchainSeuil holds the string denoting the prochain_seuil field in the database.
+	FieldProchainSeuil = "prochain_seuil"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -64,6 +74,8 @@ const (
 	EdgeInterventions = "interventions"
 	// EdgeChecklistModele holds the string denoting the checklist_modele edge name in mutations.
 	EdgeChecklistModele = "checklist_modele"
+	// EdgeCompteur holds the string denoting the compteur edge name in mutations.
+	EdgeCompteur = "compteur"
 	// Table holds the table name of the planning in the database.
 	Table = "plannings"
 	// EquipementTable is the table that holds the equipement relation/edge.
@@ -94,6 +106,13 @@ const (
 	ChecklistModeleInverseTable = "checklist_modeles"
 	// ChecklistModeleColumn is the table column denoting the checklist_modele relation/edge.
 	ChecklistModeleColumn = "checklist_modele_id"
+	// CompteurTable is the table that holds the compteur relation/edge.
+	CompteurTable = "plannings"
+	// CompteurInverseTable is the table name for the Compteur entity.
+	// It exists in this package in order to avoid circular dependency with the "compteur" package.
+	CompteurInverseTable = "compteurs"
+	// CompteurColumn is the table column denoting the compteur relation/edge.
+	CompteurColumn = "compteur_id"
 )
 
 // Columns holds all SQL columns for planning fields.
@@ -118,6 +137,10 @@ var Columns = []string{
 	FieldStatutRang,
 	FieldChecklistModeleID,
 	FieldFlottant,
+	FieldDeclencheur,
+	FieldCompteurID,
+	FieldIntervalleCompteur,
+	FieldProchainSeuil,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -193,6 +216,33 @@ func StatutValidator(s domain.PlanningStatut) error {
 		return nil
 	default:
 		return fmt.Errorf("planning: invalid enum value for statut field: %q", s)
+	}
+}
+
+// Declencheur defines the type for the "declencheur" enum field.
+type Declencheur string
+
+// DeclencheurCALENDRIER is the default value of the Declencheur enum.
+const DefaultDeclencheur = DeclencheurCALENDRIER
+
+// Declencheur values.
+const (
+	DeclencheurCALENDRIER      Declencheur = "CALENDRIER"
+	DeclencheurCOMPTEUR        Declencheur = "COMPTEUR"
+	DeclencheurPREMIER_ATTEINT Declencheur = "PREMIER_ATTEINT"
+)
+
+func (d Declencheur) String() string {
+	return string(d)
+}
+
+// DeclencheurValidator is a validator for the "declencheur" field enum values. It is called by the builders before save.
+func DeclencheurValidator(d Declencheur) error {
+	switch d {
+	case DeclencheurCALENDRIER, DeclencheurCOMPTEUR, DeclencheurPREMIER_ATTEINT:
+		return nil
+	default:
+		return fmt.Errorf("planning: invalid enum value for declencheur field: %q", d)
 	}
 }
 
@@ -299,6 +349,26 @@ func ByFlottant(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFlottant, opts...).ToFunc()
 }
 
+// ByDeclencheur orders the results by the declencheur field.
+func ByDeclencheur(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeclencheur, opts...).ToFunc()
+}
+
+// ByCompteurID orders the results by the compteur_id field.
+func ByCompteurID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCompteurID, opts...).ToFunc()
+}
+
+// ByIntervalleCompteur orders the results by the intervalle_compteur field.
+func ByIntervalleCompteur(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIntervalleCompteur, opts...).ToFunc()
+}
+
+// ByProchainSeuil orders the results by the prochain_seuil field.
+func ByProchainSeuil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProchainSeuil, opts...).ToFunc()
+}
+
 // ByEquipementField orders the results by equipement field.
 func ByEquipementField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -333,6 +403,13 @@ func ByChecklistModeleField(field string, opts ...sql.OrderTermOption) OrderOpti
 		sqlgraph.OrderByNeighborTerms(s, newChecklistModeleStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByCompteurField orders the results by compteur field.
+func ByCompteurField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCompteurStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newEquipementStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -361,6 +438,13 @@ func newChecklistModeleStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, ChecklistModeleTable, ChecklistModeleColumn),
 	)
 }
+func newCompteurStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CompteurInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, CompteurTable, CompteurColumn),
+	)
+}
 
 var (
 	// domain.Priorite must implement graphql.Marshaler.
@@ -382,3 +466,21 @@ var (
 	// domain.PlanningStatut must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*domain.PlanningStatut)(nil)
 )
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Declencheur) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Declencheur) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Declencheur(str)
+	if err := DeclencheurValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Declencheur", str)
+	}
+	return nil
+}

@@ -138,6 +138,21 @@ func Flottant(v bool) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldFlottant, v))
 }
 
+// CompteurID applies equality check predicate on the "compteur_id" field. It's identical to CompteurIDEQ.
+func CompteurID(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldCompteurID, v))
+}
+
+// IntervalleCompteur applies equality check predicate on the "intervalle_compteur" field. It's identical to IntervalleCompteurEQ.
+func IntervalleCompteur(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldIntervalleCompteur, v))
+}
+
+// ProchainSeuil applies equality check predicate on the "prochain_seuil" field. It's identical to ProchainSeuilEQ.
+func ProchainSeuil(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldProchainSeuil, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Planning {
 	return predicate.Planning(sql.FieldEQ(FieldCreatedAt, v))
@@ -888,6 +903,156 @@ func FlottantNEQ(v bool) predicate.Planning {
 	return predicate.Planning(sql.FieldNEQ(FieldFlottant, v))
 }
 
+// DeclencheurEQ applies the EQ predicate on the "declencheur" field.
+func DeclencheurEQ(v Declencheur) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldDeclencheur, v))
+}
+
+// DeclencheurNEQ applies the NEQ predicate on the "declencheur" field.
+func DeclencheurNEQ(v Declencheur) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldDeclencheur, v))
+}
+
+// DeclencheurIn applies the In predicate on the "declencheur" field.
+func DeclencheurIn(vs ...Declencheur) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldDeclencheur, vs...))
+}
+
+// DeclencheurNotIn applies the NotIn predicate on the "declencheur" field.
+func DeclencheurNotIn(vs ...Declencheur) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldDeclencheur, vs...))
+}
+
+// CompteurIDEQ applies the EQ predicate on the "compteur_id" field.
+func CompteurIDEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldCompteurID, v))
+}
+
+// CompteurIDNEQ applies the NEQ predicate on the "compteur_id" field.
+func CompteurIDNEQ(v int) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldCompteurID, v))
+}
+
+// CompteurIDIn applies the In predicate on the "compteur_id" field.
+func CompteurIDIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldCompteurID, vs...))
+}
+
+// CompteurIDNotIn applies the NotIn predicate on the "compteur_id" field.
+func CompteurIDNotIn(vs ...int) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldCompteurID, vs...))
+}
+
+// CompteurIDIsNil applies the IsNil predicate on the "compteur_id" field.
+func CompteurIDIsNil() predicate.Planning {
+	return predicate.Planning(sql.FieldIsNull(FieldCompteurID))
+}
+
+// CompteurIDNotNil applies the NotNil predicate on the "compteur_id" field.
+func CompteurIDNotNil() predicate.Planning {
+	return predicate.Planning(sql.FieldNotNull(FieldCompteurID))
+}
+
+// IntervalleCompteurEQ applies the EQ predicate on the "intervalle_compteur" field.
+func IntervalleCompteurEQ(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldIntervalleCompteur, v))
+}
+
+// IntervalleCompteurNEQ applies the NEQ predicate on the "intervalle_compteur" field.
+func IntervalleCompteurNEQ(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldIntervalleCompteur, v))
+}
+
+// IntervalleCompteurIn applies the In predicate on the "intervalle_compteur" field.
+func IntervalleCompteurIn(vs ...float64) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldIntervalleCompteur, vs...))
+}
+
+// IntervalleCompteurNotIn applies the NotIn predicate on the "intervalle_compteur" field.
+func IntervalleCompteurNotIn(vs ...float64) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldIntervalleCompteur, vs...))
+}
+
+// IntervalleCompteurGT applies the GT predicate on the "intervalle_compteur" field.
+func IntervalleCompteurGT(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldGT(FieldIntervalleCompteur, v))
+}
+
+// IntervalleCompteurGTE applies the GTE predicate on the "intervalle_compteur" field.
+func IntervalleCompteurGTE(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldGTE(FieldIntervalleCompteur, v))
+}
+
+// IntervalleCompteurLT applies the LT predicate on the "intervalle_compteur" field.
+func IntervalleCompteurLT(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldLT(FieldIntervalleCompteur, v))
+}
+
+// IntervalleCompteurLTE applies the LTE predicate on the "intervalle_compteur" field.
+func IntervalleCompteurLTE(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldLTE(FieldIntervalleCompteur, v))
+}
+
+// IntervalleCompteurIsNil applies the IsNil predicate on the "intervalle_compteur" field.
+func IntervalleCompteurIsNil() predicate.Planning {
+	return predicate.Planning(sql.FieldIsNull(FieldIntervalleCompteur))
+}
+
+// IntervalleCompteurNotNil applies the NotNil predicate on the "intervalle_compteur" field.
+func IntervalleCompteurNotNil() predicate.Planning {
+	return predicate.Planning(sql.FieldNotNull(FieldIntervalleCompteur))
+}
+
+// ProchainSeuilEQ applies the EQ predicate on the "prochain_seuil" field.
+func ProchainSeuilEQ(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldEQ(FieldProchainSeuil, v))
+}
+
+// ProchainSeuilNEQ applies the NEQ predicate on the "prochain_seuil" field.
+func ProchainSeuilNEQ(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldNEQ(FieldProchainSeuil, v))
+}
+
+// ProchainSeuilIn applies the In predicate on the "prochain_seuil" field.
+func ProchainSeuilIn(vs ...float64) predicate.Planning {
+	return predicate.Planning(sql.FieldIn(FieldProchainSeuil, vs...))
+}
+
+// ProchainSeuilNotIn applies the NotIn predicate on the "prochain_seuil" field.
+func ProchainSeuilNotIn(vs ...float64) predicate.Planning {
+	return predicate.Planning(sql.FieldNotIn(FieldProchainSeuil, vs...))
+}
+
+// ProchainSeuilGT applies the GT predicate on the "prochain_seuil" field.
+func ProchainSeuilGT(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldGT(FieldProchainSeuil, v))
+}
+
+// ProchainSeuilGTE applies the GTE predicate on the "prochain_seuil" field.
+func ProchainSeuilGTE(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldGTE(FieldProchainSeuil, v))
+}
+
+// ProchainSeuilLT applies the LT predicate on the "prochain_seuil" field.
+func ProchainSeuilLT(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldLT(FieldProchainSeuil, v))
+}
+
+// ProchainSeuilLTE applies the LTE predicate on the "prochain_seuil" field.
+func ProchainSeuilLTE(v float64) predicate.Planning {
+	return predicate.Planning(sql.FieldLTE(FieldProchainSeuil, v))
+}
+
+// ProchainSeuilIsNil applies the IsNil predicate on the "prochain_seuil" field.
+func ProchainSeuilIsNil() predicate.Planning {
+	return predicate.Planning(sql.FieldIsNull(FieldProchainSeuil))
+}
+
+// ProchainSeuilNotNil applies the NotNil predicate on the "prochain_seuil" field.
+func ProchainSeuilNotNil() predicate.Planning {
+	return predicate.Planning(sql.FieldNotNull(FieldProchainSeuil))
+}
+
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.
 func HasEquipement() predicate.Planning {
 	return predicate.Planning(func(s *sql.Selector) {
@@ -992,6 +1157,34 @@ func HasChecklistModeleWith(preds ...predicate.ChecklistModele) predicate.Planni
 	return predicate.Planning(func(s *sql.Selector) {
 		step := newChecklistModeleStep()
 		preds := visibility.Neighbors(s, "ChecklistModele", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCompteur applies the HasEdge predicate on the "compteur" edge.
+func HasCompteur() predicate.Planning {
+	return predicate.Planning(func(s *sql.Selector) {
+		if scope := visibility.Of(s, "Compteur"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCompteurStep(), scope)
+			return
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, CompteurTable, CompteurColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCompteurWith applies the HasEdge predicate on the "compteur" edge with a given conditions (other predicates).
+func HasCompteurWith(preds ...predicate.Compteur) predicate.Planning {
+	return predicate.Planning(func(s *sql.Selector) {
+		step := newCompteurStep()
+		preds := visibility.Neighbors(s, "Compteur", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -18,6 +18,9 @@ type Commentaire func(*sql.Selector)
 // Competence is the predicate function for competence builders.
 type Competence func(*sql.Selector)
 
+// Compteur is the predicate function for compteur builders.
+type Compteur func(*sql.Selector)
+
 // Contrat is the predicate function for contrat builders.
 type Contrat func(*sql.Selector)
 
@@ -65,6 +68,9 @@ type PointChecklist func(*sql.Selector)
 
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)
+
+// ReleveCompteur is the predicate function for relevecompteur builders.
+type ReleveCompteur func(*sql.Selector)
 
 // SchedulerRun is the predicate function for schedulerrun builders.
 type SchedulerRun func(*sql.Selector)

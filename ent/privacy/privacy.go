@@ -207,6 +207,30 @@ func (f CompetenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetenceMutation", m)
 }
 
+// The CompteurQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompteurQueryRuleFunc func(context.Context, *ent.CompteurQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompteurQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompteurQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompteurQuery", q)
+}
+
+// The CompteurMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompteurMutationRuleFunc func(context.Context, *ent.CompteurMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompteurMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompteurMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompteurMutation", m)
+}
+
 // The ContratQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ContratQueryRuleFunc func(context.Context, *ent.ContratQuery) error
@@ -591,6 +615,30 @@ func (f RefreshTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RefreshTokenMutation", m)
 }
 
+// The ReleveCompteurQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReleveCompteurQueryRuleFunc func(context.Context, *ent.ReleveCompteurQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReleveCompteurQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReleveCompteurQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReleveCompteurQuery", q)
+}
+
+// The ReleveCompteurMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReleveCompteurMutationRuleFunc func(context.Context, *ent.ReleveCompteurMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReleveCompteurMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReleveCompteurMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReleveCompteurMutation", m)
+}
+
 // The SchedulerRunQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SchedulerRunQueryRuleFunc func(context.Context, *ent.SchedulerRunQuery) error
@@ -778,6 +826,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CompetenceQuery:
 		return q.Filter(), nil
+	case *ent.CompteurQuery:
+		return q.Filter(), nil
 	case *ent.ContratQuery:
 		return q.Filter(), nil
 	case *ent.DemandeInterventionQuery:
@@ -810,6 +860,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RefreshTokenQuery:
 		return q.Filter(), nil
+	case *ent.ReleveCompteurQuery:
+		return q.Filter(), nil
 	case *ent.SchedulerRunQuery:
 		return q.Filter(), nil
 	case *ent.SocieteQuery:
@@ -836,6 +888,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CommentaireMutation:
 		return m.Filter(), nil
 	case *ent.CompetenceMutation:
+		return m.Filter(), nil
+	case *ent.CompteurMutation:
 		return m.Filter(), nil
 	case *ent.ContratMutation:
 		return m.Filter(), nil
@@ -868,6 +922,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PointChecklistMutation:
 		return m.Filter(), nil
 	case *ent.RefreshTokenMutation:
+		return m.Filter(), nil
+	case *ent.ReleveCompteurMutation:
 		return m.Filter(), nil
 	case *ent.SchedulerRunMutation:
 		return m.Filter(), nil

@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/checklistmodele"
 	"github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/competence"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -26,6 +27,7 @@ import (
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/refreshtoken"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/ent/schema"
 	"github.com/mifmaroc/erp/ent/societe"
@@ -204,6 +206,56 @@ func init() {
 			return nil
 		}
 	}()
+	compteurMixin := schema.Compteur{}.Mixin()
+	compteur.Policy = privacy.NewPolicies(schema.Compteur{})
+	compteur.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := compteur.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	compteurMixinFields0 := compteurMixin[0].Fields()
+	_ = compteurMixinFields0
+	compteurFields := schema.Compteur{}.Fields()
+	_ = compteurFields
+	// compteurDescCreatedAt is the schema descriptor for created_at field.
+	compteurDescCreatedAt := compteurMixinFields0[0].Descriptor()
+	// compteur.DefaultCreatedAt holds the default value on creation for the created_at field.
+	compteur.DefaultCreatedAt = compteurDescCreatedAt.Default.(func() time.Time)
+	// compteurDescUpdatedAt is the schema descriptor for updated_at field.
+	compteurDescUpdatedAt := compteurMixinFields0[1].Descriptor()
+	// compteur.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	compteur.DefaultUpdatedAt = compteurDescUpdatedAt.Default.(func() time.Time)
+	// compteur.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	compteur.UpdateDefaultUpdatedAt = compteurDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// compteurDescNom is the schema descriptor for nom field.
+	compteurDescNom := compteurFields[0].Descriptor()
+	// compteur.NomValidator is a validator for the "nom" field. It is called by the builders before save.
+	compteur.NomValidator = func() func(string) error {
+		validators := compteurDescNom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(nom string) error {
+			for _, fn := range fns {
+				if err := fn(nom); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// compteurDescLibelleUnite is the schema descriptor for libelle_unite field.
+	compteurDescLibelleUnite := compteurFields[2].Descriptor()
+	// compteur.LibelleUniteValidator is a validator for the "libelle_unite" field. It is called by the builders before save.
+	compteur.LibelleUniteValidator = compteurDescLibelleUnite.Validators[0].(func(string) error)
+	// compteurDescActif is the schema descriptor for actif field.
+	compteurDescActif := compteurFields[3].Descriptor()
+	// compteur.DefaultActif holds the default value on creation for the actif field.
+	compteur.DefaultActif = compteurDescActif.Default.(bool)
 	contratMixin := schema.Contrat{}.Mixin()
 	contrat.Policy = privacy.NewPolicies(schema.Contrat{})
 	contrat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1151,6 +1203,34 @@ func init() {
 	refreshtokenDescFamily := refreshtokenFields[1].Descriptor()
 	// refreshtoken.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
 	refreshtoken.FamilyValidator = refreshtokenDescFamily.Validators[0].(func(string) error)
+	relevecompteurMixin := schema.ReleveCompteur{}.Mixin()
+	relevecompteur.Policy = privacy.NewPolicies(schema.ReleveCompteur{})
+	relevecompteur.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := relevecompteur.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	relevecompteurMixinFields0 := relevecompteurMixin[0].Fields()
+	_ = relevecompteurMixinFields0
+	relevecompteurFields := schema.ReleveCompteur{}.Fields()
+	_ = relevecompteurFields
+	// relevecompteurDescCreatedAt is the schema descriptor for created_at field.
+	relevecompteurDescCreatedAt := relevecompteurMixinFields0[0].Descriptor()
+	// relevecompteur.DefaultCreatedAt holds the default value on creation for the created_at field.
+	relevecompteur.DefaultCreatedAt = relevecompteurDescCreatedAt.Default.(func() time.Time)
+	// relevecompteurDescUpdatedAt is the schema descriptor for updated_at field.
+	relevecompteurDescUpdatedAt := relevecompteurMixinFields0[1].Descriptor()
+	// relevecompteur.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	relevecompteur.DefaultUpdatedAt = relevecompteurDescUpdatedAt.Default.(func() time.Time)
+	// relevecompteur.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	relevecompteur.UpdateDefaultUpdatedAt = relevecompteurDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// relevecompteurDescRemiseAZero is the schema descriptor for remise_a_zero field.
+	relevecompteurDescRemiseAZero := relevecompteurFields[2].Descriptor()
+	// relevecompteur.DefaultRemiseAZero holds the default value on creation for the remise_a_zero field.
+	relevecompteur.DefaultRemiseAZero = relevecompteurDescRemiseAZero.Default.(bool)
 	schedulerrunMixin := schema.SchedulerRun{}.Mixin()
 	schedulerrun.Policy = privacy.NewPolicies(schema.SchedulerRun{})
 	schedulerrun.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -113,6 +113,9 @@ func (Equipement) Edges() []ent.Edge {
 			Unique(),
 		// Its manuals, photos and certificates (internal/document writes them).
 		edge.To("documents", Document.Type).Annotations(serverSet, shape.OrderBy("id")),
+		// Its meters (internal/compteur writes them, createCompteur).
+		edge.To("compteurs", Compteur.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

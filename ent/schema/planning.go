@@ -81,6 +81,24 @@ func (Planning) Fields() []ent.Field {
 		field.Bool("flottant").
 			Default(false).
 			Comment("the next date counts from the closure of the previous occurrence, not from the calendar"),
+		field.Enum("declencheur").
+			Values("CALENDRIER", "COMPTEUR", "PREMIER_ATTEINT").
+			Default("CALENDRIER").
+			Comment("what makes an occurrence due: the calendar, the meter, or whichever comes first").
+			Annotations(entgql.Type("DeclencheurPlanning")),
+		field.Int("compteur_id").
+			Optional().
+			Nillable().
+			Comment("the meter of a COMPTEUR or PREMIER_ATTEINT planning").
+			Annotations(hiddenKey),
+		field.Float("intervalle_compteur").
+			Optional().
+			Nillable().
+			Comment("every intervalle_compteur units of the meter's usage"),
+		field.Float("prochain_seuil").
+			Optional().
+			Nillable().
+			Comment("the meter's usage at which the next occurrence falls due; moves on by intervalle_compteur"),
 	}
 }
 
@@ -92,6 +110,7 @@ func (Planning) Edges() []ent.Edge {
 		edge.To("interventions", Intervention.Type).
 			Annotations(entgql.RelayConnection(), serverSet),
 		edge.To("checklist_modele", ChecklistModele.Type).Field("checklist_modele_id").Unique(),
+		edge.From("compteur", Compteur.Type).Ref("plannings").Field("compteur_id").Unique(),
 	}
 }
 
@@ -101,6 +120,7 @@ func (Planning) Indexes() []ent.Index {
 		index.Fields("statut", "prochaine_date"),
 		index.Fields("equipement_id"),
 		index.Fields("technicien_id"),
+		index.Fields("compteur_id"),
 	}
 }
 

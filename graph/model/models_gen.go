@@ -60,10 +60,28 @@ type CreateUserInput struct {
 	SocieteID *int `json:"societeId,omitempty"`
 }
 
+// A reading to record.
+type EnregistrerReleveInput struct {
+	CompteurID int `json:"compteurID"`
+	// What the meter shows: 0 or more.
+	Valeur float64 `json:"valeur"`
+	// When the meter showed it; now when omitted. Not in the future.
+	Date *time.Time `json:"date,omitempty"`
+	// The meter was reset or replaced before this reading: it may then be below the one before.
+	RemiseAZero *bool `json:"remiseAZero,omitempty"`
+}
+
 // An intervention a planning will create.
 type PlanningOccurrence struct {
 	Planning *ent.Planning `json:"planning"`
 	Date     time.Time     `json:"date"`
+	// CALENDRIER or COMPTEUR: how date was found.
+	Base BasePrevision `json:"base"`
+	// For a COMPTEUR occurrence, the usage of the meter at which it falls due.
+	Seuil *float64 `json:"seuil,omitempty"`
+	// For a usage-based planning, the rate of use the dates are predicted from, in units per
+	// day: over the 30 days of readings before the latest one. Null when it has no rate.
+	TauxUtilisation *float64 `json:"tauxUtilisation,omitempty"`
 }
 
 // Time worked, entered afterwards.
@@ -111,6 +129,64 @@ type UpdateUserInput struct {
 	SocieteID *int `json:"societeId,omitempty"`
 	// true: unlink the account from its company.
 	ClearSociete *bool `json:"clearSociete,omitempty"`
+}
+
+// What gives the date of a forecast occurrence.
+type BasePrevision string
+
+const (
+	// The planning's calendar.
+	BasePrevisionCalendrier BasePrevision = "CALENDRIER"
+	// The meter's rate of use (tauxUtilisation) and the threshold (seuil) it reaches.
+	BasePrevisionCompteur BasePrevision = "COMPTEUR"
+)
+
+var AllBasePrevision = []BasePrevision{
+	BasePrevisionCalendrier,
+	BasePrevisionCompteur,
+}
+
+func (e BasePrevision) IsValid() bool {
+	switch e {
+	case BasePrevisionCalendrier, BasePrevisionCompteur:
+		return true
+	}
+	return false
+}
+
+func (e BasePrevision) String() string {
+	return string(e)
+}
+
+func (e *BasePrevision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BasePrevision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BasePrevision", str)
+	}
+	return nil
+}
+
+func (e BasePrevision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BasePrevision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BasePrevision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kind of an export file.

@@ -81,6 +81,8 @@ var (
 	PointChecklistRows       = read[predicate.PointChecklist, *ent.PointChecklistQuery](ent.TypePointChecklist)
 	ArretEquipementRows      = read[predicate.ArretEquipement, *ent.ArretEquipementQuery](ent.TypeArretEquipement)
 	EmplacementRows          = read[predicate.Emplacement, *ent.EmplacementQuery](ent.TypeEmplacement)
+	CompteurRows             = read[predicate.Compteur, *ent.CompteurQuery](ent.TypeCompteur)
+	ReleveCompteurRows       = read[predicate.ReleveCompteur, *ent.ReleveCompteurQuery](ent.TypeReleveCompteur)
 )
 
 // AppendOnly is the write rule of a ledger: rows are created, never changed nor deleted, so

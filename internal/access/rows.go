@@ -9,6 +9,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/commentaire"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/ent/contrat"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
@@ -23,6 +24,7 @@ import (
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/ent/privacy"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/techniciencompetence"
@@ -399,6 +401,22 @@ var rules = map[string]rule{
 	ent.TypeArretEquipement: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
 		if p := Equipements(v); p != nil {
 			return arretequipement.HasEquipementWith(p), nil
+		}
+		return nil, nil
+	},
+
+	// Meters and their readings: whoever reads an equipment reads its meters and readings
+	// (staff and technicians all of them, a client those of the equipment he reads). The
+	// user who recorded a reading stays under his own rule.
+	ent.TypeCompteur: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if p := Equipements(v); p != nil {
+			return compteur.HasEquipementWith(p), nil
+		}
+		return nil, nil
+	},
+	ent.TypeReleveCompteur: func(v *viewer.Viewer) (func(*entsql.Selector), error) {
+		if p := Equipements(v); p != nil {
+			return relevecompteur.HasCompteurWith(compteur.HasEquipementWith(p)), nil
 		}
 		return nil, nil
 	},

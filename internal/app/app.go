@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/internal/checklist"
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
+	"github.com/mifmaroc/erp/internal/compteur"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/demande"
@@ -306,6 +307,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		return planning.FollowClosure(ctx, tx, cfg.Zone, after)
 	}
 	sys := viewer.SystemContext(ctx)
+	scheduler := &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone}
 	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
 	m := metrics.New(metrics.Sources{
 		DB: db.SQL,
@@ -335,7 +337,8 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 			Demandes:      &demande.Service{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events},
 			Checklists:    &checklist.Service{Client: db.Ent, Now: now, Log: log, Events: events},
 			Emplacements:  &emplacement.Service{Client: db.Ent, Now: now, Log: log},
-			Scheduler:     &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone},
+			Scheduler:     scheduler,
+			Compteurs:     &compteur.Service{Client: db.Ent, Now: now, Log: log, Zone: cfg.Zone, Releve: scheduler.DeclencherCompteur},
 			Documents: &document.Store{Client: db.Ent, Root: cfg.UploadDirectory, MaxBytes: cfg.MaxUploadBytes,
 				Key: []byte("documents:" + cfg.SecretKey), URLTTL: cfg.UploadURLTTL, Now: now, Log: log},
 			Notifications: &notify.Service{Client: db.Ent, Now: now, Events: events},

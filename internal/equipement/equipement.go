@@ -172,9 +172,9 @@ func TakesWork(ctx context.Context, c *ent.Client, id int) error {
 	return nil
 }
 
-// Delete removes an equipement that no intervention, planning, stop, part or document refers
-// to; otherwise CONFLICT and nothing is deleted (set its statut to RETIRE instead, or detach
-// its parts first).
+// Delete removes an equipement that no intervention, planning, stop, part, document or meter
+// refers to; otherwise CONFLICT and nothing is deleted (set its statut to RETIRE instead, or
+// detach its parts first).
 func (s *Service) Delete(ctx context.Context, id int) error {
 	if err := viewer.Require(ctx, "delete equipements", domain.RoleAdmin, domain.RoleResponsable); err != nil {
 		return err
@@ -188,14 +188,14 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	sys := viewer.SystemContext(ctx)
 	used, err := s.Client.Equipement.Query().
 		Where(equipement.ID(id), equipement.Or(equipement.HasInterventions(), equipement.HasPlannings(), equipement.HasArrets(),
-			equipement.HasEnfants(), equipement.HasDocuments())).
+			equipement.HasEnfants(), equipement.HasDocuments(), equipement.HasCompteurs())).
 		Exist(sys)
 	if err != nil {
 		return fmt.Errorf("checking uses of equipement %d: %w", id, err)
 	}
 	if used {
 		return domain.Errorf(domain.CodeConflict,
-			"equipement %s has interventions, plannings, recorded stops, parts or documents: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
+			"equipement %s has interventions, plannings, recorded stops, parts, documents or meters: it cannot be deleted (set its statut to RETIRE instead)", e.Code)
 	}
 	return s.Client.Equipement.DeleteOneID(id).Exec(ctx)
 }

@@ -90,7 +90,8 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 	)
 	for !interrupted {
 		ps, err := r.Client.Planning.Query().
-			Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLTE(start), entplanning.IDGT(lastID)).
+			Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLTE(start), entplanning.IDGT(lastID),
+				entplanning.DeclencheurNEQ(entplanning.DeclencheurCOMPTEUR)).
 			Order(ent.Asc(entplanning.FieldID)).
 			WithTechnicien(func(q *ent.TechnicienQuery) { q.WithUser() }). // CanTakeWork reads the account
 			Limit(batch).
@@ -134,6 +135,10 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 		if len(ps) < batch {
 			break
 		}
+	}
+	if !interrupted {
+		d, m, f := r.runCompteurs(sys, start, system.ID)
+		due, made, failures = due+d, made+m, append(failures, f...)
 	}
 	detail := strings.Join(failures[:min(len(failures), maxErrorLines)], "\n")
 	if len(failures) > maxErrorLines {
@@ -206,6 +211,9 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 		}
 		if !exists {
 			if events, err = r.create(ctx, tx, p, occ, now, systemID); err != nil {
+				return err
+			}
+			if err := restartCompteur(ctx, tx, p); err != nil {
 				return err
 			}
 			result = created

@@ -31,6 +31,9 @@ func (s *Service) Create(ctx context.Context, in ent.CreatePlanningInput) (*ent.
 	if err := s.checkLinks(ctx, &in.EquipementID, in.TechnicienID); err != nil {
 		return nil, err
 	}
+	if err := s.checkCompteurCreate(ctx, &in); err != nil {
+		return nil, err
+	}
 	in.ProchaineDate = s.Zone.Intended(in.ProchaineDate)
 	if in.DateDebut == nil {
 		in.DateDebut = &in.ProchaineDate
@@ -59,6 +62,9 @@ func (s *Service) Update(ctx context.Context, id int, in ent.UpdatePlanningInput
 		eq = &p.EquipementID // reactivated: its equipement must still take work
 	}
 	if err := s.checkLinks(ctx, eq, in.TechnicienID); err != nil {
+		return nil, err
+	}
+	if err := s.checkCompteurUpdate(ctx, p, &in); err != nil {
 		return nil, err
 	}
 	if in.ProchaineDate != nil {
@@ -123,6 +129,11 @@ const (
 type Forecasted struct {
 	Planning *ent.Planning
 	Date     time.Time
+	// Base is BaseCalendrier or BaseCompteur: whether the calendar or the meter's rate of
+	// use (Taux, units per day; Seuil, the usage reached then) gives the date.
+	Base  string
+	Seuil *float64
+	Taux  *float64
 }
 
 // Forecast lists, in date order, the occurrences active plannings will produce in
@@ -138,7 +149,8 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 		return nil, domain.Errorf(domain.CodeBadUserInput, "the window is limited to 366 days")
 	}
 	ps, err := s.Client.Planning.Query().
-		Where(entplanning.StatutEQ(domain.PlanningActif), entplanning.ProchaineDateLT(to)).
+		Where(entplanning.StatutEQ(domain.PlanningActif),
+			entplanning.Or(entplanning.ProchaineDateLT(to), entplanning.DeclencheurNEQ(entplanning.DeclencheurCALENDRIER))).
 		Order(ent.Asc(entplanning.FieldID)).
 		All(ctx)
 	if err != nil {
@@ -146,6 +158,14 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 	}
 	var out []Forecasted
 	for _, p := range ps {
+		if usesCompteur(p) {
+			occ, err := s.forecastCompteur(ctx, p, from, to, MaxOccurrences-len(out))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, occ...)
+			continue
+		}
 		if !InBounds(p.Frequence, p.Intervalle) {
 			continue // the scheduler reports it at each run
 		}
@@ -162,7 +182,7 @@ func (s *Service) Forecast(ctx context.Context, from, to time.Time) ([]Forecaste
 			start = p.ProchaineDate
 		}
 		for _, d := range Between(anchor, p.Frequence, p.Intervalle, start, to, MaxOccurrences-len(out)) {
-			out = append(out, Forecasted{Planning: p, Date: d.UTC()})
+			out = append(out, Forecasted{Planning: p, Date: d.UTC(), Base: BaseCalendrier})
 		}
 		if len(out) >= MaxOccurrences {
 			return nil, domain.Errorf(domain.CodeBadUserInput, "more than %d occurrences: shorten the window", MaxOccurrences)

@@ -1,0 +1,31 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/planning"
+)
+
+// forecast is planningForecast's choice between the calendar of every planning in a window
+// and the next occurrences of one planning (id), whose window starts now by default.
+func (r *queryResolver) forecast(ctx context.Context, from, to *time.Time, id, occurrences *int) ([]planning.Forecasted, error) {
+	if id == nil {
+		if from == nil || to == nil {
+			return nil, domain.Errorf(domain.CodeBadUserInput, "from and to are required without id")
+		}
+		return r.plannings.Forecast(ctx, *from, *to)
+	}
+	start, end, n := r.now(), time.Time{}, 5
+	if from != nil {
+		start = *from
+	}
+	if to != nil {
+		end = *to
+	}
+	if occurrences != nil {
+		n = *occurrences
+	}
+	return r.plannings.PlanningForecast(ctx, *id, start, end, n)
+}
