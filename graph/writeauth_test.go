@@ -9,8 +9,8 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/account"
-	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/compteur"
+	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
