@@ -203,16 +203,12 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 				return err // its dates wait for the closure
 			}
 		}
-		exists, err := tx.Intervention.Query().
-			Where(intervention.PlanningID(p.ID), intervention.DateEcheance(occ)).
-			Exist(ctx)
-		if err != nil {
+		var made bool
+		var err error
+		if events, made, err = r.createOnce(ctx, tx, p, occ, now, systemID); err != nil {
 			return err
 		}
-		if !exists {
-			if events, err = r.create(ctx, tx, p, occ, now, systemID); err != nil {
-				return err
-			}
+		if made {
 			if err := restartCompteur(ctx, tx, p); err != nil {
 				return err
 			}
@@ -249,6 +245,20 @@ var errHandledElsewhere = errors.New("planning handled by another run")
 // opens and assigns any other (history, notifications), assigned to the planning's technician
 // when he can take work, announced to the responsables otherwise; it returns the live events
 // to publish after commit.
+// createOnce creates p's work order for occurrence occ unless it exists (made false): one
+// work order per occurrence, whatever triggered it (the calendar or a meter), and the unique
+// key (planning, échéance) settles a race between replicas.
+func (r *Runner) createOnce(ctx context.Context, tx *ent.Client, p *ent.Planning, occ, now time.Time, systemID int) ([]pubsub.Event, bool, error) {
+	exists, err := tx.Intervention.Query().
+		Where(intervention.PlanningID(p.ID), intervention.DateEcheance(occ)).
+		Exist(ctx)
+	if err != nil || exists {
+		return nil, false, err
+	}
+	events, err := r.create(ctx, tx, p, occ, now, systemID)
+	return events, err == nil, err
+}
+
 func (r *Runner) create(ctx context.Context, tx *ent.Client, p *ent.Planning, occ, now time.Time, systemID int) ([]pubsub.Event, error) {
 	c := tx.Intervention.Create().
 		SetTitre(p.Titre).

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
-	"github.com/mifmaroc/erp/ent/intervention"
 	entplanning "github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/auth"
@@ -138,16 +137,10 @@ func (r *Runner) runCompteur(ctx context.Context, p *ent.Planning, now time.Time
 	result := skipped
 	var events []pubsub.Event
 	err = database.WithTx(ctx, r.Client, func(tx *ent.Client) error {
-		exists, err := tx.Intervention.Query().
-			Where(intervention.PlanningID(p.ID), intervention.DateEcheance(occ)).
-			Exist(ctx)
-		if err != nil {
+		var made bool
+		if events, made, err = r.createOnce(ctx, tx, p, occ, now, systemID); err != nil {
 			return err
-		}
-		if !exists {
-			if events, err = r.create(ctx, tx, p, occ, now, systemID); err != nil {
-				return err
-			}
+		} else if made {
 			result = created
 		}
 		up := tx.Planning.Update().
