@@ -374,7 +374,7 @@ func interventionIDs(base, token, direction string) ([]string, error) {
 // pieceIDs returns the ids of up to 100 active parts.
 // placeIDs are the sites and buildings of the seeded tree of places.
 func placeIDs(base, token string) ([]string, error) {
-	return connectionIDs(base, token, "emplacements", `{ emplacements(first: 200, where: {typeIn: [SITE, BATIMENT]}) { edges { node { id } } } }`,
+	return connectionIDs(base, token, "emplacements", `{ emplacements(first: 100, where: {typeIn: [SITE, BATIMENT]}) { edges { node { id } } } }`,
 		"no site nor building: seed the database with a version of erp that seeds places")
 }
 
