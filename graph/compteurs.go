@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/planning"
 )
@@ -28,4 +29,14 @@ func (r *queryResolver) forecast(ctx context.Context, from, to *time.Time, id, o
 		n = *occurrences
 	}
 	return r.plannings.PlanningForecast(ctx, *id, start, end, n)
+}
+
+// relevesOf are the readings of meter c in date order, read at once with those of the other
+// meters of its list (a list of meters with their last value costs one statement).
+func (r *compteurResolver) relevesOf(ctx context.Context, c *ent.Compteur) ([]*ent.ReleveCompteur, error) {
+	var keys []int
+	for _, s := range siblings[*ent.Compteur](ctx) {
+		keys = append(keys, s.ID)
+	}
+	return r.loadersFrom(ctx).releves.load(ctx, c.ID, keys)
 }

@@ -22,7 +22,7 @@ func (r *compteurResolver) Releves(ctx context.Context, obj *ent.Compteur, after
 
 // DerniereValeur is the resolver for the derniereValeur field.
 func (r *compteurResolver) DerniereValeur(ctx context.Context, obj *ent.Compteur) (*float64, error) {
-	d, err := r.compteurs.Derniere(ctx, obj.ID)
+	d, err := r.DerniereReleve(ctx, obj)
 	if err != nil || d == nil {
 		return nil, err
 	}
@@ -31,12 +31,17 @@ func (r *compteurResolver) DerniereValeur(ctx context.Context, obj *ent.Compteur
 
 // DerniereReleve is the resolver for the derniereReleve field.
 func (r *compteurResolver) DerniereReleve(ctx context.Context, obj *ent.Compteur) (*ent.ReleveCompteur, error) {
-	return r.compteurs.Derniere(ctx, obj.ID)
+	rs, err := r.relevesOf(ctx, obj)
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	return rs[len(rs)-1], nil
 }
 
 // UsageCumule is the resolver for the usageCumule field.
 func (r *compteurResolver) UsageCumule(ctx context.Context, obj *ent.Compteur) (float64, error) {
-	return r.compteurs.UsageCumule(ctx, obj.ID)
+	rs, err := r.relevesOf(ctx, obj)
+	return compteur.UsageCumule(compteur.PointsOf(rs)), err
 }
 
 // TauxUtilisation is the resolver for the tauxUtilisation field.
@@ -45,7 +50,11 @@ func (r *compteurResolver) TauxUtilisation(ctx context.Context, obj *ent.Compteu
 	if jours != nil {
 		n = *jours
 	}
-	return r.compteurs.TauxUtilisation(ctx, obj.ID, n)
+	rs, err := r.relevesOf(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return r.compteurs.TauxUtilisation(compteur.PointsOf(rs), n)
 }
 
 // CreateCompteur is the resolver for the createCompteur field.

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/ent/compteur"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
 )
@@ -347,4 +350,55 @@ func TestCompteurPlanningInput(t *testing.T) {
 			t.Errorf("declencheur %s, prochainSeuil %v; want COMPTEUR, 1500 (the next multiple of 500)", got.Declencheur, got.ProchainSeuil)
 		}
 	})
+}
+
+// TestCompteurStatementCount: a list of meters with their last value, usage and rate costs
+// the same statements for 3 meters as for 25, and each meter shows its own readings.
+func TestCompteurStatementCount(t *testing.T) {
+	e := newPlEnv(t, everyTokenChecked)
+	now := e.Clock.Now()
+	for n, eq := range map[int]*ent.Equipement{3: e.eq, 25: e.eq2} {
+		for i := range n {
+			c := e.Client.Compteur.Create().SetNom(fmt.Sprintf("Heures %d", i)).SetUnite(compteur.UniteHEURES).
+				SetEquipement(eq).SaveX(e.Sys)
+			e.Client.ReleveCompteur.Create().SetCompteur(c).SetValeur(float64(10 * i)).SetDateReleve(now.Add(-48 * time.Hour)).ExecX(e.Sys)
+			e.Client.ReleveCompteur.Create().SetCompteur(c).SetValeur(float64(10*i + 4)).SetDateReleve(now.Add(-24 * time.Hour)).ExecX(e.Sys)
+		}
+	}
+	const q = `query($id: ID!) { node(id: $id) { ... on Equipement { compteurs { nom derniereValeur usageCumule tauxUtilisation(jours: 7) } } } }`
+	api := e.As(t, e.resp)
+	read := func(eq *ent.Equipement, n int) int64 {
+		var out struct {
+			Node struct {
+				Compteurs []struct {
+					Nom             string
+					DerniereValeur  *float64
+					UsageCumule     float64
+					TauxUtilisation *float64
+				}
+			}
+		}
+		before := e.DB.Statements()
+		api.MustData(q, map[string]any{"id": plID(eq.ID)}, &out)
+		spent := e.DB.Statements() - before
+		if len(out.Node.Compteurs) != n {
+			t.Fatalf("%d meters, want %d", len(out.Node.Compteurs), n)
+		}
+		for _, c := range out.Node.Compteurs {
+			var i int
+			if _, err := fmt.Sscanf(c.Nom, "Heures %d", &i); err != nil {
+				t.Fatal(err)
+			}
+			want := float64(10*i + 4)
+			if c.DerniereValeur == nil || *c.DerniereValeur != want || c.UsageCumule != want ||
+				c.TauxUtilisation == nil || *c.TauxUtilisation != 4 {
+				t.Errorf("%s: derniereValeur %v, usageCumule %v, tauxUtilisation %v; want %v, %v, 4 a day",
+					c.Nom, c.DerniereValeur, c.UsageCumule, c.TauxUtilisation, want, want)
+			}
+		}
+		return spent
+	}
+	if small, large := read(e.eq, 3), read(e.eq2, 25); small != large {
+		t.Errorf("statements grow with the meters: %d for 3, %d for 25", small, large)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/pointchecklist"
+	"github.com/mifmaroc/erp/ent/relevecompteur"
 	"github.com/mifmaroc/erp/ent/societe"
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/ent/user"
@@ -46,6 +47,7 @@ type loaders struct {
 	checklist    *edgeLoader[[]*ent.PointChecklist]         // by intervention
 	utilisations *edgeLoader[[]*ent.InterventionPiece]      // by intervention, with their parts
 	chemin       *edgeLoader[[]*ent.Emplacement]            // by place: its path from the root
+	releves      *edgeLoader[[]*ent.ReleveCompteur]         // by meter, in date order
 }
 
 // edgeLoader is a DataLoader that can also read the keys of a whole list at once.
@@ -129,6 +131,19 @@ func newLoaders(c *ent.Client) *loaders {
 		utilisations: byParent(ent.TypeIntervention, "utilisations", func(ctx context.Context, ids []int, order func(*sql.Selector)) ([]*ent.InterventionPiece, error) {
 			return c.InterventionPiece.Query().Where(interventionpiece.InterventionIDIn(ids...)).WithPiece().Order(order).All(ctx)
 		}, func(e *ent.InterventionPiece) int { return e.InterventionID }),
+		releves: newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]*ent.ReleveCompteur] {
+			rows, err := c.ReleveCompteur.Query().Where(relevecompteur.CompteurIDIn(ids...)).
+				Order(ent.Asc(relevecompteur.FieldCompteurID, relevecompteur.FieldDateReleve)).All(ctx)
+			byMeter := make(map[int][]*ent.ReleveCompteur, len(ids))
+			for _, r := range rows {
+				byMeter[r.CompteurID] = append(byMeter[r.CompteurID], r)
+			}
+			out := make([]*dataloader.Result[[]*ent.ReleveCompteur], len(ids))
+			for i, id := range ids {
+				out[i] = &dataloader.Result[[]*ent.ReleveCompteur]{Data: byMeter[id], Error: err}
+			}
+			return out
+		}),
 		chemin: newEdgeLoader(func(ctx context.Context, ids []int) []*dataloader.Result[[]*ent.Emplacement] {
 			paths, err := emplacement.Chemins(ctx, c, ids)
 			out := make([]*dataloader.Result[[]*ent.Emplacement], len(ids))

@@ -296,33 +296,34 @@ func Points(ctx context.Context, c *ent.Client, id int) ([]Point, error) {
 	if err != nil {
 		return nil, err
 	}
+	return PointsOf(rs), nil
+}
+
+// PointsOf are the points of readings rs, in their order.
+func PointsOf(rs []*ent.ReleveCompteur) []Point {
 	out := make([]Point, len(rs))
 	for i, r := range rs {
 		out[i] = Point{Valeur: r.Valeur, Date: r.DateReleve, RemiseAZero: r.RemiseAZero}
 	}
-	return out, nil
+	return out
 }
 
-// UsageCumule is meter id's cumulative usage (see Usage), 0 before any reading.
-func (s *Service) UsageCumule(ctx context.Context, id int) (float64, error) {
-	ps, err := Points(ctx, s.Client, id)
-	if err != nil || len(ps) == 0 {
-		return 0, err
+// UsageCumule is the cumulative usage of a meter whose readings in date order are ps (see
+// Usage), 0 before any reading.
+func UsageCumule(ps []Point) float64 {
+	if len(ps) == 0 {
+		return 0
 	}
 	u := Usage(ps)
-	return u[len(u)-1], nil
+	return u[len(u)-1]
 }
 
-// TauxUtilisation is meter id's rate of use, in units per day, over the last jours days
-// (see Taux); nil when the window holds fewer than two readings. Errors: BAD_USER_INPUT
-// (jours out of 1 to MaxJours).
-func (s *Service) TauxUtilisation(ctx context.Context, id, jours int) (*float64, error) {
+// TauxUtilisation is the rate of use, in units per day, over the last jours days of a meter
+// whose readings in date order are ps (see Taux); nil when the window holds fewer than two
+// readings. Errors: BAD_USER_INPUT (jours out of 1 to MaxJours).
+func (s *Service) TauxUtilisation(ps []Point, jours int) (*float64, error) {
 	if jours < 1 || jours > MaxJours {
 		return nil, domain.Errorf(domain.CodeBadUserInput, "jours: from 1 to %d", MaxJours)
-	}
-	ps, err := Points(ctx, s.Client, id)
-	if err != nil {
-		return nil, err
 	}
 	now := s.Now()
 	t, ok := Taux(ps, now.AddDate(0, 0, -jours), now)
@@ -330,16 +331,4 @@ func (s *Service) TauxUtilisation(ctx context.Context, id, jours int) (*float64,
 		return nil, nil
 	}
 	return &t, nil
-}
-
-// Derniere is meter id's latest reading by date, nil before any.
-func (s *Service) Derniere(ctx context.Context, id int) (*ent.ReleveCompteur, error) {
-	r, err := s.Client.ReleveCompteur.Query().
-		Where(relevecompteur.CompteurID(id)).
-		Order(ent.Desc(relevecompteur.FieldDateReleve)).
-		First(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return r, err
 }
