@@ -20,7 +20,6 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	interv "github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/localtime"
-	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -227,16 +226,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 		}
 		return nil
 	})
-	switch {
-	case err == nil:
-		notify.Publish(ctx, r.Events, events)
-		return result, nil
-	case errors.Is(err, errHandledElsewhere) || ent.IsConstraintError(err):
-		// Another run (another replica) handled this planning meanwhile.
-		return skipped, nil
-	default:
-		return skipped, err
-	}
+	return r.settle(ctx, result, events, err)
 }
 
 var errHandledElsewhere = errors.New("planning handled by another run")

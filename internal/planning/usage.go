@@ -182,8 +182,8 @@ func restartCompteur(ctx context.Context, tx *ent.Client, p *ent.Planning) error
 	return tx.Planning.UpdateOneID(p.ID).SetProchainSeuil(u + *p.IntervalleCompteur).Exec(ctx)
 }
 
-// settle is the end of a planning's transaction: its events go out after the commit, and a
-// planning another run handled meanwhile is skipped.
+// settle is the end of a planning's transaction, calendar or meter: its events go out after
+// the commit, and a planning another run (another replica) handled meanwhile is skipped.
 func (r *Runner) settle(ctx context.Context, result outcome, events []pubsub.Event, err error) (outcome, error) {
 	switch {
 	case err == nil:
