@@ -46,6 +46,8 @@ type Options struct {
 	Services Services
 	// Metrics times operations and counts errors (nil: none).
 	Metrics graphql.HandlerExtension
+	// Tracing opens the spans of operations and resolvers (nil: tracing is off).
+	Tracing graphql.HandlerExtension
 	// AllowedOrigins are the browser origins allowed to open websockets (CORS_ALLOW_ORIGINS).
 	AllowedOrigins []string
 	Introspection  bool // on for GraphiQL in development
@@ -172,11 +174,14 @@ func NewServer(o Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache()})
-	srv.Use(limits{parsed: parsed}) // after APQ, which fills in the query of a hash
+	srv.Use(limits{parsed: parsed, keepCost: o.Tracing != nil}) // after APQ, which fills in the query of a hash
 	// After the limits, which bound the document it walks.
 	srv.Use(&inputChecks{introspection: o.Introspection})
 	if o.Metrics != nil {
 		srv.Use(o.Metrics)
+	}
+	if o.Tracing != nil {
+		srv.Use(o.Tracing)
 	}
 	// Whatever the transport, and whether the errors come from validation or execution.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/tracing"
 )
 
 // Query limits, checked on the parsed operation before anything runs.
@@ -57,6 +58,8 @@ type limits struct {
 	// parsed is gqlgen's cache of validated documents: a document found there passed the
 	// first check when it was first seen. One refused after validation leaves it.
 	parsed *documentCache
+	// keepCost leaves each operation's cost in its statistics, for its span (tracing on).
+	keepCost bool
 }
 
 var _ interface {
@@ -141,30 +144,34 @@ func (l limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	if oc.Operation == nil {
 		return nil
 	}
-	err := checkOperation(oc)
+	cost, err := checkOperation(oc)
 	if err != nil {
 		l.parsed.Remove(oc.RawQuery)
+		return err
 	}
-	return err
+	if l.keepCost {
+		oc.Stats.SetExtension(tracing.ComplexityStat, cost)
+	}
+	return nil
 }
 
-func checkOperation(oc *graphql.OperationContext) *gqlerror.Error {
+func checkOperation(oc *graphql.OperationContext) (int64, *gqlerror.Error) {
 	m := measure{validated: true, vars: oc.Variables}
 	cost, err := m.selectionSet(oc.Operation.SelectionSet, 1)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if m.aliases > MaxAliases {
-		return tooManyAliases(m.aliases)
+		return cost, tooManyAliases(m.aliases)
 	}
 	if cost > MaxComplexity {
 		shown := fmt.Sprint(cost)
 		if cost >= costCap {
 			shown = fmt.Sprintf("more than %d", costCap)
 		}
-		return limitError("the query costs %s; at most %d (each field costs 1, multiplied by the page size of every connection above it: ask for smaller pages or fewer nested lists)", shown, MaxComplexity)
+		return cost, limitError("the query costs %s; at most %d (each field costs 1, multiplied by the page size of every connection above it: ask for smaller pages or fewer nested lists)", shown, MaxComplexity)
 	}
-	return nil
+	return cost, nil
 }
 
 // measure walks selections, fragments expanded, counting what the limits bound.

@@ -47,6 +47,7 @@ import (
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
+	"github.com/mifmaroc/erp/internal/tracing"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
 )
@@ -57,6 +58,8 @@ type App struct {
 	DB     *database.DB
 	Log    *slog.Logger
 	Out    io.Writer // where commands print what the operator must read (first admin, status)
+	// Tracing exports spans when OTEL_EXPORTER_OTLP_ENDPOINT is set; off otherwise.
+	Tracing *tracing.Tracing
 	// Listener, when set, is where Serve accepts connections instead of HOST:PORT: tests and
 	// socket activation hand over a listener already open.
 	Listener net.Listener
@@ -86,7 +89,16 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // Open connects to the configured database: PostgreSQL when DATABASE_URL is set, the
 // embedded SQLite file under DATA_DIR otherwise.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) (*App, error) {
+	tr, err := tracing.Setup(ctx, cfg.Tracing, tracing.Version())
+	if err != nil {
+		return nil, err
+	}
+	if tr.On() {
+		log = slog.New(tr.LogHandler(log.Handler()))
+		log.Info("tracing on", "endpoint", cfg.Tracing.Endpoint, "service", cfg.Tracing.ServiceName, "sample_ratio", cfg.Tracing.SampleRatio)
+	}
 	pool := database.Pool{
+		Tracer:           tr.Provider,
 		MaxOpenConns:     cfg.DB.MaxOpenConns,
 		MaxIdleConns:     cfg.DB.MaxIdleConns,
 		ConnMaxLifetime:  cfg.DB.ConnMaxLifetime,
@@ -94,20 +106,18 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		ConnectTimeout:   cfg.DB.ConnectTimeout,
 		StatementTimeout: cfg.DB.StatementTimeout,
 	}
-	var (
-		db  *database.DB
-		err error
-	)
+	var db *database.DB
 	if cfg.DatabaseURL != "" {
 		db, err = database.OpenPostgres(ctx, cfg.DatabaseURL, pool)
 	} else {
 		db, err = database.OpenSQLite(ctx, cfg.SQLitePath(), pool)
 	}
 	if err != nil {
+		_ = tr.Shutdown(ctx)
 		return nil, err
 	}
 	log.Info("database opened", "dialect", db.Dialect, "target", describe(cfg))
-	return &App{Config: cfg, DB: db, Log: log, Out: out}, nil
+	return &App{Config: cfg, DB: db, Log: log, Out: out, Tracing: tr}, nil
 }
 
 func describe(cfg config.Config) string {
@@ -117,8 +127,16 @@ func describe(cfg config.Config) string {
 	return "DATABASE_URL"
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// flushTimeout bounds how long closing waits for the last spans to reach the collector.
+const flushTimeout = 5 * time.Second
+
+// Close releases the database, then sends the spans still buffered.
+func (a *App) Close() error {
+	err := a.DB.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+	defer cancel()
+	return errors.Join(err, a.Tracing.Shutdown(ctx))
+}
 
 // MigrateUp applies the pending migrations and says how many ran.
 func (a *App) MigrateUp(ctx context.Context) error {
@@ -282,7 +300,13 @@ func (a *App) Serve(ctx context.Context) error {
 // Services builds the application services on the opened database. ctx bounds the live
 // events listener.
 func (a *App) Services(ctx context.Context) (httpserver.Deps, error) {
-	return NewDeps(ctx, a.Config, a.DB, a.clock(), a.Log)
+	deps, err := NewDeps(ctx, a.Config, a.DB, a.clock(), a.Log)
+	if err != nil {
+		return deps, err
+	}
+	deps.Tracing = a.Tracing
+	deps.Scheduler.Tracer = a.Tracing.Tracer()
+	return deps, nil
 }
 
 // NewDeps wires every service on db with the clock now: the one wiring the server and the
@@ -379,6 +403,7 @@ func (a *App) NotificationWorker(events *pubsub.Bus) (*notify.Worker, error) {
 		MessageIDDomain: a.Config.SMTP.MessageIDDomain,
 		DeadlineWarning: a.Config.DeadlineWarning,
 		Events:          events,
+		Tracer:          a.Tracing.Tracer(),
 	}, nil
 }
 

@@ -4,6 +4,8 @@ package apptest
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mifmaroc/erp/ent"
@@ -23,6 +26,7 @@ import (
 	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/httpserver"
 	"github.com/mifmaroc/erp/internal/testdb"
+	"github.com/mifmaroc/erp/internal/tracing"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -118,8 +122,32 @@ func (e *Env) Replica(tb testing.TB, configure ...func(*config.Config)) *Env {
 	return start(tb, db, cfg, e.Clock)
 }
 
-func reopen(db *database.DB) (*database.DB, error) {
+// NewTraced is New with tracing on: spans go to tp, and the server's log, as JSON with the
+// trace ids, to log as well as to the test's.
+func NewTraced(tb testing.TB, tp trace.TracerProvider, log io.Writer) *Env {
+	tb.Helper()
+	tr := tracing.New(tp)
+	db, err := reopenWith(testdb.Open(tb), tp)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	cfg, err := config.Load(func(string) (string, bool) { return "", false })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.BcryptCost = bcrypt.MinCost
+	cfg.UploadDirectory = tb.TempDir()
+	logger := slog.New(tr.LogHandler(slog.NewJSONHandler(io.MultiWriter(log, gqltest.LogWriter(tb)), nil)))
+	return startWith(tb, db, cfg, &Clock{t: time.Now().UTC().Truncate(time.Second)}, logger, tr)
+}
+
+func reopen(db *database.DB) (*database.DB, error) { return reopenWith(db, nil) }
+
+// reopenWith opens db's database again, its statements traced by tp when set.
+func reopenWith(db *database.DB, tp trace.TracerProvider) (*database.DB, error) {
 	pool := testdb.Pool
+	pool.Tracer = tp
 	if db.Dialect == dialect.Postgres {
 		return database.OpenPostgres(context.Background(), db.URL, pool)
 	}
@@ -128,12 +156,19 @@ func reopen(db *database.DB) (*database.DB, error) {
 
 func start(tb testing.TB, db *database.DB, cfg config.Config, clock *Clock) *Env {
 	tb.Helper()
+	return startWith(tb, db, cfg, clock, gqltest.Logger(tb), nil)
+}
+
+func startWith(tb testing.TB, db *database.DB, cfg config.Config, clock *Clock, log *slog.Logger, tr *tracing.Tracing) *Env {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
-	deps, err := app.NewDeps(ctx, cfg, db, clock.Now, gqltest.Logger(tb))
+	deps, err := app.NewDeps(ctx, cfg, db, clock.Now, log)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	deps.Tracing = tr
+	deps.Scheduler.Tracer = tr.Tracer()
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)
 	return &Env{DB: db, Client: db.Ent, Deps: deps, Clock: clock, URL: srv.URL, Sys: viewer.SystemContext(context.Background())}

@@ -110,6 +110,9 @@ type Config struct {
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 	MetricsAddr     string        // METRICS_ADDR: where /metrics is served; empty: not served
 
+	// Tracing is the OpenTelemetry export; off unless an OTLP endpoint is set.
+	Tracing TracingConfig
+
 	// MaxInflight bounds the GraphQL requests served at once (MAX_INFLIGHT_REQUESTS); those
 	// beyond wait InflightQueueWait (INFLIGHT_QUEUE_WAIT) for a slot, then get 503.
 	MaxInflight       int
@@ -120,6 +123,22 @@ type Config struct {
 	CompanyName    string
 	CompanyAddress string
 }
+
+// TracingConfig says where spans go (OTLP over HTTP). The OTEL_* names are the
+// OpenTelemetry SDK's own, so a collector's documentation applies as is.
+type TracingConfig struct {
+	// Endpoint is the URL spans are posted to: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or
+	// OTEL_EXPORTER_OTLP_ENDPOINT followed by /v1/traces. Empty: tracing is off.
+	Endpoint string
+	// ServiceName names this server in the traces (OTEL_SERVICE_NAME).
+	ServiceName string
+	// SampleRatio is the share of new traces recorded (OTEL_TRACES_SAMPLER_ARG, 0 to 1); a
+	// request whose caller sampled its trace (traceparent) is always recorded.
+	SampleRatio float64
+}
+
+// On says whether spans are recorded and exported.
+func (t TracingConfig) On() bool { return t.Endpoint != "" }
 
 // DBConfig holds the connection pool settings (seed §10.9).
 type DBConfig struct {
@@ -235,6 +254,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		InflightQueueWait: r.duration("INFLIGHT_QUEUE_WAIT", 100*time.Millisecond),
 	}
 	c.Zone = r.zone("APP_TIMEZONE", localtime.DefaultName)
+	c.Tracing = r.tracing()
 	c.CompanyName = r.str("COMPANY_NAME", "MIF Maroc")
 	c.CompanyAddress = strings.ReplaceAll(r.str("COMPANY_ADDRESS", "Service maintenance|Casablanca, Maroc"), "|", "\n")
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
@@ -396,6 +416,39 @@ func (r *reader) withPassword(dbURL, pw string) string {
 type reader struct {
 	lookup func(string) (string, bool)
 	errs   []error
+}
+
+// tracing reads the OpenTelemetry variables; OTEL_SDK_DISABLED=true turns tracing off
+// whatever the endpoint.
+func (r *reader) tracing() TracingConfig {
+	t := TracingConfig{ServiceName: r.str("OTEL_SERVICE_NAME", "mif-erp"), SampleRatio: 1}
+	if r.boolean("OTEL_SDK_DISABLED", false) {
+		return t
+	}
+	name, endpoint := "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", r.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")
+	if endpoint == "" {
+		name = "OTEL_EXPORTER_OTLP_ENDPOINT"
+		if base := r.str(name, ""); base != "" {
+			endpoint = strings.TrimSuffix(base, "/") + "/v1/traces"
+		}
+	}
+	if endpoint == "" {
+		return t
+	}
+	if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.fail(name, fmt.Sprintf("is %q; expected the URL of an OTLP/HTTP receiver, e.g. http://localhost:4318", endpoint))
+		return t
+	}
+	t.Endpoint = endpoint
+	if v := r.str("OTEL_TRACES_SAMPLER_ARG", ""); v != "" {
+		ratio, err := strconv.ParseFloat(v, 64)
+		if err != nil || ratio < 0 || ratio > 1 {
+			r.fail("OTEL_TRACES_SAMPLER_ARG", fmt.Sprintf("is %q; expected a ratio from 0 to 1 (e.g. 0.1)", v))
+		} else {
+			t.SampleRatio = ratio
+		}
+	}
+	return t
 }
 
 func (r *reader) fail(name, reason string) {

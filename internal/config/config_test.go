@@ -157,6 +157,9 @@ func TestInvalid(t *testing.T) {
 		{"SubSecondLinks", map[string]string{"UPLOAD_URL_TTL": "500ms"}, "UPLOAD_URL_TTL"},
 		{"EverlastingLinks", map[string]string{"UPLOAD_URL_TTL": "720h"}, "UPLOAD_URL_TTL"},
 		{"BadLinkTTL", map[string]string{"UPLOAD_URL_TTL": "15"}, "UPLOAD_URL_TTL"},
+		{"OTLPWithoutScheme", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, `OTEL_EXPORTER_OTLP_ENDPOINT is "collector:4318/v1/traces"; expected the URL of an OTLP/HTTP receiver`},
+		{"OTLPTracesGRPC", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "grpc://collector:4317"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"},
+		{"SamplerAboveOne", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_SAMPLER_ARG": "10"}, "OTEL_TRACES_SAMPLER_ARG"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +200,32 @@ func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(example), "\n"+name+"=") {
 			t.Errorf("%s is read by config.Load but missing from .env.example", name)
 		}
+	}
+}
+
+func TestTracing(t *testing.T) {
+	tests := []struct {
+		name     string
+		vars     map[string]string
+		endpoint string
+		ratio    float64
+	}{
+		{"OffByDefault", nil, "", 1},
+		{"Base", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318/"}, "http://collector:4318/v1/traces", 1},
+		{"TracesWins", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://b/otlp/traces"}, "https://b/otlp/traces", 1},
+		{"Disabled", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_SDK_DISABLED": "true"}, "", 1},
+		{"Sampled", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:4318", "OTEL_TRACES_SAMPLER_ARG": "0.25"}, "http://a:4318/v1/traces", 0.25},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(tt.vars))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Tracing.Endpoint != tt.endpoint || c.Tracing.On() != (tt.endpoint != "") || c.Tracing.SampleRatio != tt.ratio {
+				t.Errorf("tracing = %+v (on %v), want endpoint %q ratio %v", c.Tracing, c.Tracing.On(), tt.endpoint, tt.ratio)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"net/url"
 	"os"
@@ -16,7 +17,12 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/XSAM/otelsql"
 	"github.com/lib/pq"
+	"go.opentelemetry.io/otel/attribute"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	"go.opentelemetry.io/otel/trace"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/mifmaroc/erp/ent"
@@ -31,6 +37,8 @@ type Pool struct {
 	ConnMaxIdleTime  time.Duration
 	ConnectTimeout   time.Duration
 	StatementTimeout time.Duration
+	// Tracer, when set, opens a span per statement inside a traced request or job.
+	Tracer trace.TracerProvider
 }
 
 // DB is an open database.
@@ -85,7 +93,12 @@ func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
 		return nil, fmt.Errorf("opening postgres %s: %w", u.Redacted(), err)
 	}
 	connector.Dialer(bufferedDialer{})
-	sqlDB := sql.OpenDB(connector)
+	var sqlDB *sql.DB
+	if p.Tracer != nil {
+		sqlDB = otelsql.OpenDB(connector, traced(p.Tracer, semconv.DBSystemNamePostgreSQL)...)
+	} else {
+		sqlDB = sql.OpenDB(connector)
+	}
 	db, err := finish(ctx, sqlDB, dialect.Postgres, p, u.Redacted())
 	if err != nil {
 		return nil, err
@@ -104,7 +117,13 @@ func OpenSQLite(ctx context.Context, path string, p Pool) (*DB, error) {
 	busy := max(p.ConnectTimeout, 5*time.Second)
 	dsn := fmt.Sprintf("file:%s?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=synchronous(NORMAL)&_txlock=immediate",
 		path, busy.Milliseconds())
-	sqlDB, err := sql.Open("sqlite", dsn)
+	open := sql.Open
+	if p.Tracer != nil {
+		open = func(driver, dsn string) (*sql.DB, error) {
+			return otelsql.Open(driver, dsn, traced(p.Tracer, semconv.DBSystemNameSQLite)...)
+		}
+	}
+	sqlDB, err := open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
@@ -141,4 +160,25 @@ func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string)
 	n := new(atomic.Int64)
 	drv = countingDriver{Driver: drv, n: n}
 	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(drv)), statements: n}, nil
+}
+
+// traced are the options of the statement spans: the statement's text without its
+// parameters (user data stays out of traces), no spans for the pool's own housekeeping, and
+// none outside a traced request or job (the listener's and the metrics' reads would bury
+// them).
+func traced(tp trace.TracerProvider, system attribute.KeyValue) []otelsql.Option {
+	return []otelsql.Option{
+		otelsql.WithTracerProvider(tp),
+		otelsql.WithMeterProvider(metricnoop.NewMeterProvider()),
+		otelsql.WithAttributes(system),
+		otelsql.WithSpanOptions(otelsql.SpanOptions{
+			DisableErrSkip:       true,
+			OmitConnResetSession: true,
+			OmitRows:             true,
+			OmitConnectorConnect: true,
+			SpanFilter: func(ctx context.Context, _ otelsql.Method, _ string, _ []driver.NamedValue) bool {
+				return trace.SpanContextFromContext(ctx).IsValid()
+			},
+		}),
+	}
 }

@@ -110,6 +110,9 @@ func (c *Client) MustFail(query string, vars map[string]any) Error {
 	return res.Errors[0]
 }
 
+// LogWriter writes into the test's log.
+func LogWriter(tb testing.TB) io.Writer { return testWriter{tb} }
+
 // Logger returns a logger that writes into the test's log, so failures show what the
 // server logged.
 func Logger(tb testing.TB) *slog.Logger {

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/internal/graphiql"
 	"github.com/mifmaroc/erp/internal/idempotency"
 	"github.com/mifmaroc/erp/internal/metrics"
+	"github.com/mifmaroc/erp/internal/tracing"
 )
 
 // Deps is what the handler serves.
@@ -36,6 +37,8 @@ type Deps struct {
 	Recovery *auth.Recovery
 	// Idempotency answers retried GraphQL requests (header Idempotency-Key).
 	Idempotency *idempotency.Store
+	// Tracing opens the spans of requests and operations (nil or off: none).
+	Tracing *tracing.Tracing
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -63,6 +66,7 @@ func NewHandler(d Deps) http.Handler {
 		Logger:         d.Logger,
 		Services:       d.Services,
 		Metrics:        d.Metrics.GraphQL(),
+		Tracing:        d.Tracing.GraphQL(),
 		AllowedOrigins: d.Config.CORSAllowOrigins,
 		Introspection:  !d.Config.Production(),
 		Websockets:     d.Websockets,
@@ -96,7 +100,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 	// Overload is refused before the token is checked: that costs a database read.
 	guarded := limitInflight(d.Config.MaxInflight, d.Config.InflightQueueWait, authenticate(d.Auth, d.Logger, mux))
-	return d.Metrics.HTTP(requestLog(d.Logger, securityHeaders(noStore(cors(d.Config.CORSAllowOrigins, guarded)))))
+	return d.Metrics.HTTP(d.Tracing.HTTP(metrics.Route, requestLog(d.Logger, securityHeaders(noStore(cors(d.Config.CORSAllowOrigins, guarded))))))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

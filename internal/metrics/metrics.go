@@ -83,12 +83,13 @@ func (m *Metrics) HTTP(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &status{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		m.httpDuration.WithLabelValues(route(r.URL.Path), r.Method, strconv.Itoa(rec.code/100)+"xx").
+		m.httpDuration.WithLabelValues(Route(r.URL.Path), r.Method, strconv.Itoa(rec.code/100)+"xx").
 			Observe(time.Since(start).Seconds())
 	})
 }
 
-func route(p string) string {
+// Route names the family of a path, ids left out, so that labels and span names stay few.
+func Route(p string) string {
 	switch {
 	case p == "/graphql", p == "/health", p == "/ready", p == "/":
 		return p
@@ -96,6 +97,12 @@ func route(p string) string {
 		return p
 	case strings.HasPrefix(p, "/static/uploads/"):
 		return "/static/uploads"
+	case strings.HasPrefix(p, "/export/"):
+		return "/export"
+	case strings.HasPrefix(p, "/reports/"):
+		return "/reports"
+	case strings.HasPrefix(p, "/equipements/"):
+		return "/equipements"
 	default:
 		return "other"
 	}

@@ -10,6 +10,9 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -18,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/tracing"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -49,6 +53,8 @@ type Worker struct {
 	DeadlineWarning time.Duration
 	// Events receives the live events of the deadline warnings (nil: none).
 	Events *pubsub.Bus
+	// Tracer opens a span per notification sent (nil: none).
+	Tracer trace.Tracer
 
 	stop     chan struct{} // closed when the loop must end: Stop, or Start's ctx done
 	stopOnce sync.Once
@@ -100,7 +106,7 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 	}
 	defer held.keep(sys)()
 	for i, n := range claimed {
-		sendErr := w.deliver(ctx, n)
+		sendErr := w.send(ctx, n)
 		now := w.Now()
 		upd := w.Client.Notification.Update()
 		switch {
@@ -268,6 +274,20 @@ func (w *Worker) claim(ctx context.Context) ([]*ent.Notification, time.Time, err
 		claimed[i] = claimed[i].Unwrap()
 	}
 	return claimed, lease, err
+}
+
+// send delivers n inside a span of its own: the outbox's sends show in traces with the
+// statements and the SMTP time they cost.
+func (w *Worker) send(ctx context.Context, n *ent.Notification) error {
+	ctx, span := tracing.Or(w.Tracer).Start(ctx, "notification.send", trace.WithAttributes(
+		attribute.Int("notification.id", n.ID), attribute.String("notification.type", string(n.Type)),
+		attribute.String("notification.canal", string(n.Canal)), attribute.Int("notification.attempt", n.Tentatives+1)))
+	defer span.End()
+	err := w.deliver(ctx, n)
+	if err != nil {
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return err
 }
 
 // deliver sends one notification: by email on canal EMAIL, to the log otherwise.

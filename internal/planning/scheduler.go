@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mifmaroc/erp/ent"
@@ -21,6 +23,7 @@ import (
 	interv "github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/pubsub"
+	"github.com/mifmaroc/erp/internal/tracing"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -44,6 +47,8 @@ type Runner struct {
 	// Workers is how many plannings are handled at once, each in its own transaction
 	// (default 4): commits wait on the disk, so a few in parallel go much faster.
 	Workers int
+	// Tracer opens a span per run (nil: none).
+	Tracer trace.Tracer
 }
 
 // outcome of one planning in a run.
@@ -65,6 +70,8 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("preventive scheduler run not started: %w", err)
 	}
+	ctx, span := tracing.Or(r.Tracer).Start(ctx, "scheduler.run", trace.WithAttributes(attribute.String("scheduler.trigger", string(trigger))))
+	defer span.End()
 	work := context.WithoutCancel(ctx)
 	sys := viewer.SystemContext(work)
 	start, wall := r.Now(), time.Now()
@@ -162,6 +169,7 @@ func (r *Runner) Run(ctx context.Context, trigger schedulerrun.Declencheur) (*en
 	if err != nil {
 		return nil, fmt.Errorf("recording the scheduler run: %w", err)
 	}
+	span.SetAttributes(attribute.Int("scheduler.due", due), attribute.Int("scheduler.created", made), attribute.Int("scheduler.errors", len(failures)))
 	r.Log.InfoContext(ctx, "preventive scheduler run finished", "trigger", trigger, "due", due, "created", made,
 		"skipped", skip, "errors", len(failures), "duration_ms", elapsed.Milliseconds())
 	return run, nil
