@@ -13,6 +13,8 @@
 #                               goroutines after
 #   scripts/bench.sh scale      the list at SCALE_RATE (100/s) on 10,000 and on 1,000,000
 #                               interventions, with the plans PostgreSQL chooses
+#   scripts/bench.sh tracing    the list at 300/s and the detail at 1000/s, untraced then traced
+#                               (every request sampled) into an OTLP sink (loadtest -otlp-sink)
 #   scripts/bench.sh amplify    anonymous requests of 1 MiB, 16 at once, 4 times, one shape
 #                               per fresh production server (SQLite): its memory before, at
 #                               the peak, and until it is back within 10 % (AMPLIFY_SETTLE, 6m)
@@ -115,6 +117,22 @@ targets)
 	load filtered 100
 	load subtree 100 # 10,010 places: sites' and buildings' work
 	load list 100 # a rate the list sustains here
+	;;
+tracing)
+	url=$(database erp_bench_100k 100000)
+	start_server "$url"
+	load list 300 "$DURATION" "list, untraced"
+	load detail 1000 "$DURATION" "detail, untraced"
+	sinkaddr=127.0.0.1:${BENCH_OTLP_PORT:-4319}
+	bin/loadtest -otlp-sink "$sinkaddr" &
+	sink=$!
+	trap 'stop_server; kill $sink 2>/dev/null; rm -f "$summary" "$serverlog"' EXIT
+	OTEL_EXPORTER_OTLP_ENDPOINT="http://$sinkaddr" start_server "$url"
+	load list 300 "$DURATION" "list, traced"
+	load detail 1000 "$DURATION" "detail, traced"
+	stop_server
+	kill -INT $sink
+	wait $sink
 	;;
 stock)
 	url=$(database "${STOCK_DB:-erp_bench_100k}" 100000)

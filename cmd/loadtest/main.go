@@ -85,8 +85,12 @@ func run() error {
 	warm := flag.Int("warm", 2000, "amplify: small requests sent before the baseline is measured")
 	settle := flag.Duration("settle", 5*time.Minute, "amplify: how long to wait for the server's memory to come back")
 	only := flag.String("shapes", "", "amplify: the shapes to send, by name, comma-separated (default: all)")
+	sink := flag.String("otlp-sink", "", "instead of a load: receive OTLP/HTTP traces on this address (127.0.0.1:4318) until interrupted, then print how many spans came")
 	flag.Parse()
 
+	if *sink != "" {
+		return otlpSink(*sink)
+	}
 	if *scenario == "amplify" {
 		// Anonymous: no login, no rate.
 		return amplify(*base, *pid, *metrics, *parallel, *rounds, *warm, *settle, *only)
