@@ -150,7 +150,7 @@ func (e *manifestEntry) check(schema *ast.Schema) error {
 		e.operations = strings.Join(ops, ", ")
 	}
 	if sum := documentHash(e.document); sum != e.hash {
-		return fmt.Errorf("the hash is not the sha256 of the document (which is %s): build the manifest with sha256 hashes (graphql-codegen's default hashAlgorithm)", sum)
+		return fmt.Errorf("the hash is not the sha256 of the document (which is %s): build the manifest with sha256 hashes (graphql-codegen: persistedDocuments: { hashAlgorithm: 'sha256' })", sum)
 	}
 	if err != nil {
 		return fmt.Errorf("the document does not parse: %w", err)
