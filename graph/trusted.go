@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,11 +41,8 @@ type TrustedDocuments struct {
 	byText map[string]string
 }
 
-// Manifest formats.
-const (
-	// apolloManifest is the format of @apollo/generate-persisted-query-manifest.
-	apolloManifest = "apollo-persisted-query-manifest"
-)
+// apolloManifest is the format of the manifests of @apollo/generate-persisted-query-manifest.
+const apolloManifest = "apollo-persisted-query-manifest"
 
 // LoadTrustedDocuments reads the manifest at path: graphql-codegen's persisted-documents.json
 // (client preset, persistedDocuments: true), an object from sha256 hash to document, or
@@ -105,7 +101,8 @@ func readManifest(b []byte) ([]manifestEntry, error) {
 	if err := json.Unmarshal(b, &fields); err != nil {
 		return nil, fmt.Errorf("not a JSON object (graphql-codegen's persisted-documents.json or Apollo's persisted query manifest): %w", err)
 	}
-	if format, ok := fields["format"]; ok && bytes.Contains(format, []byte(apolloManifest)) {
+	// graphql-codegen's keys are hashes: one named format is Apollo's header.
+	if _, ok := fields["format"]; ok {
 		var m struct {
 			Format     string `json:"format"`
 			Version    int    `json:"version"`
@@ -204,8 +201,8 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 	}
 }
 
-// lookup finds the document named by hash, or else by query's text. A hash sent with a text
-// must name that text: it would otherwise register the text under it.
+// lookup finds the document named by hash, or else by query's text. A known hash sent with
+// another text is not found: the client means that text, which the manifest lacks.
 func (t *TrustedDocuments) lookup(hash, query string) (string, bool) {
 	if hash != "" {
 		doc, ok := t.byHash[hash]

@@ -85,6 +85,8 @@ func trustedSteps() []trustedStep {
 		{"ErrRegistration", post(map[string]any{"query": other, "extensions": persisted(sha(other))}), false, notAllowed, "", ""},
 		{"ErrRegisteredHashAfterRegistration", post(map[string]any{"extensions": persisted(sha(other))}), false, notAllowed, "", ""},
 		{"ErrKnownHashOtherText", post(map[string]any{"query": other, "extensions": persisted(sha(meDoc))}), false, notAllowed, "BAD_USER_INPUT", ""},
+		{"ErrMalformedPersistedQuery", post(map[string]any{"query": meDoc, "extensions": map[string]any{"persistedQuery": "x"}}), false, "BAD_USER_INPUT", "BAD_USER_INPUT", ""},
+		{"ErrDocumentIDAndPersistedQuery", post(map[string]any{"documentId": sha(meDoc), "extensions": persisted(sha(meDoc))}), false, "BAD_USER_INPUT", "BAD_USER_INPUT", ""},
 		// GraphiQL's users (development: ADMIN) send what they like, and register nothing.
 		{"FreeformAdmin", post(map[string]any{"query": other}), true, "", "", ""},
 		{"FreeformAdminRegistersNothing", post(map[string]any{"query": "{ me { id email } }", "extensions": persisted(sha("{ me { id email } }"))}), true, "", "", ""},
@@ -253,6 +255,7 @@ func TestTrustedDocumentsManifest(t *testing.T) {
 		{"ErrApolloVersion", `{"format":"apollo-persisted-query-manifest","version":2,"operations":[]}`, []string{"version 1"}},
 		{"ErrNotAnObject", `["query Me { me { email } }"]`, []string{"not a JSON object"}},
 		{"ErrNotAString", `{"abc": 1}`, []string{"entry abc", "as a string"}},
+		{"ErrOtherFormat", `{"format": "relay", "version": 1}`, []string{`format "relay" version 1: expected "apollo-persisted-query-manifest"`}},
 		{"ErrEmpty", `{}`, []string{"no document"}},
 	}
 	dir := t.TempDir()
