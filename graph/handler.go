@@ -63,6 +63,9 @@ type Options struct {
 	// Suggestions lets validation errors say "Did you mean …?", naming fields, arguments
 	// and types that introspection would show; off in production with introspection.
 	Suggestions bool
+	// TrustedDocuments, when set, is the manifest of the only operations that run
+	// (GRAPHQL_TRUSTED_DOCUMENTS), in place of automatic persisted queries.
+	TrustedDocuments *TrustedDocuments
 }
 
 // originHosts turns origins (https://erp.mif.ma) into the host patterns the websocket
@@ -173,8 +176,12 @@ func NewServer(o Options) *handler.Server {
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache()})
-	srv.Use(limits{parsed: parsed, keepCost: o.Tracing != nil}) // after APQ, which fills in the query of a hash
+	if o.TrustedDocuments != nil {
+		srv.Use(o.TrustedDocuments)
+	} else {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache()})
+	}
+	srv.Use(limits{parsed: parsed, keepCost: o.Tracing != nil}) // after APQ or the manifest, which fill in the query of a hash
 	// After the limits, which bound the document it walks.
 	srv.Use(&inputChecks{introspection: o.Introspection})
 	if o.Metrics != nil {

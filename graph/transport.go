@@ -254,6 +254,7 @@ func decodeParams(body []byte, params *graphql.RawParams) string {
 		OperationName string          `json:"operationName"`
 		Variables     json.RawMessage `json:"variables"`
 		Extensions    json.RawMessage `json:"extensions"`
+		DocumentID    string          `json:"documentId"`
 	}
 	if err := json.Unmarshal(trimmed, &wire); err != nil {
 		if syntax := (*json.SyntaxError)(nil); errors.As(err, &syntax) && strings.HasSuffix(syntax.Error(), "after top-level value") {
@@ -265,7 +266,27 @@ func decodeParams(body []byte, params *graphql.RawParams) string {
 	if msg := decodeObject("variables", wire.Variables, &params.Variables); msg != "" {
 		return msg
 	}
-	return decodeObject("extensions", wire.Extensions, &params.Extensions)
+	if msg := decodeObject("extensions", wire.Extensions, &params.Extensions); msg != "" {
+		return msg
+	}
+	return withDocumentID(params, wire.DocumentID)
+}
+
+// withDocumentID makes documentId, which graphql-codegen's clients send for a persisted
+// document, the persisted query hash it is: one lookup, automatic persisted queries' or the
+// trusted documents', serves both.
+func withDocumentID(params *graphql.RawParams, id string) string {
+	if id == "" {
+		return ""
+	}
+	if _, ok := params.Extensions["persistedQuery"]; ok {
+		return "send either documentId or extensions.persistedQuery, not both"
+	}
+	if params.Extensions == nil {
+		params.Extensions = map[string]any{}
+	}
+	params.Extensions["persistedQuery"] = map[string]any{"version": 1, "sha256Hash": id}
+	return ""
 }
 
 // MaxJSONValues bounds the values of a request's variables (and of its extensions): each
@@ -313,7 +334,8 @@ func jsonValues(b []byte) int {
 	return n
 }
 
-// get serves GET /graphql?query=…&variables=…; queries only.
+// get serves GET /graphql?query=…&variables=… (or documentId=… for a persisted document);
+// queries only.
 type get struct{}
 
 func (get) Supports(r *http.Request) bool {
@@ -333,6 +355,10 @@ func (get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 			refuse(w, r, exec, http.StatusBadRequest, "%s", msg)
 			return
 		}
+	}
+	if msg := withDocumentID(params, q.Get("documentId")); msg != "" {
+		refuse(w, r, exec, http.StatusBadRequest, "%s", msg)
+		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	execute(w, r, exec, params, true)

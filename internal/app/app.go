@@ -312,9 +312,12 @@ func (a *App) Services(ctx context.Context) (httpserver.Deps, error) {
 // NewDeps wires every service on db with the clock now: the one wiring the server and the
 // tests share. On PostgreSQL the live events go through LISTEN/NOTIFY until ctx ends.
 func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func() time.Time, log *slog.Logger) (httpserver.Deps, error) {
+	trusted, err := trustedDocuments(cfg, log)
+	if err != nil {
+		return httpserver.Deps{}, err
+	}
 	events := pubsub.NewMemory(log)
 	if db.Dialect == dialect.Postgres {
-		var err error
 		if events, err = pubsub.NewPostgres(ctx, db.SQL, db.URL, log); err != nil {
 			return httpserver.Deps{}, err
 		}
@@ -378,8 +381,28 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		Websockets: graph.NewWebsockets(),
 		Recovery: &auth.Recovery{Client: db.Ent, BcryptCost: cfg.BcryptCost, LinkURL: cfg.PasswordResetURL,
 			Now: now, Events: events, Log: log},
-		Idempotency: &idempotency.Store{Client: db.Ent, MaxBody: cfg.MaxUploadBytes + (1 << 20), Now: now, Log: log},
+		Idempotency:      &idempotency.Store{Client: db.Ent, MaxBody: cfg.MaxUploadBytes + (1 << 20), Now: now, Log: log},
+		TrustedDocuments: trusted,
 	}, nil
+}
+
+// trustedDocuments loads the manifest of GRAPHQL_TRUSTED_DOCUMENTS (nil when unset): a bad
+// entry stops the server at start rather than refusing its operation in front of a user.
+// GRAPHQL_FREEFORM_ROLES apply only where GraphiQL is served, which is what they are for.
+func trustedDocuments(cfg config.Config, log *slog.Logger) (*graph.TrustedDocuments, error) {
+	if cfg.TrustedDocuments == "" {
+		return nil, nil
+	}
+	t, err := graph.LoadTrustedDocuments(cfg.TrustedDocuments)
+	if err != nil {
+		return nil, fmt.Errorf("GRAPHQL_TRUSTED_DOCUMENTS=%s: %w", cfg.TrustedDocuments, err)
+	}
+	if cfg.GraphiQL() {
+		t.Freeform = cfg.FreeformRoles
+	}
+	log.Info("only the operations of the trusted documents manifest run", "path", cfg.TrustedDocuments,
+		"documents", t.Len(), "freeform_roles", t.Freeform)
+	return t, nil
 }
 
 // NotificationWorker builds the sender of notifications: SMTP when SMTP_HOST is set, the log

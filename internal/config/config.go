@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/mail"
 	"net/url"
 	"os"
@@ -90,6 +91,12 @@ type Config struct {
 	// (GRAPHQL_DIRECT_RENDERING); off, every field goes through the resolvers.
 	DirectRendering   bool
 	SchedulerInterval time.Duration // SCHEDULER_INTERVAL
+	// TrustedDocuments is the path of the manifest of the only operations /graphql runs
+	// (GRAPHQL_TRUSTED_DOCUMENTS); empty: any operation runs.
+	TrustedDocuments string
+	// FreeformRoles may still send any operation with TrustedDocuments set, where GraphiQL
+	// is served (GRAPHQL_FREEFORM_ROLES; "none": nobody).
+	FreeformRoles []domain.Role
 
 	// SLA is the deadline after creation per priority (SLA_HOURS); a priority left out has none.
 	SLA map[domain.Priorite]time.Duration
@@ -165,6 +172,10 @@ type SMTPConfig struct {
 
 // Production reports whether the strict production checks apply.
 func (c Config) Production() bool { return c.Env == EnvProduction }
+
+// GraphiQL reports whether the server serves GraphiQL at /: not in production, which
+// serves the API only.
+func (c Config) GraphiQL() bool { return !c.Production() }
 
 // Addr is the address the HTTP server listens on.
 func (c Config) Addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
@@ -259,6 +270,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	c.CompanyAddress = strings.ReplaceAll(r.str("COMPANY_ADDRESS", "Service maintenance|Casablanca, Maroc"), "|", "\n")
 	c.SLA = r.sla("SLA_HOURS", "URGENTE=2,HAUTE=24,NORMALE=72,BASSE=168")
 	c.CORSAllowOrigins = splitList(r.str("CORS_ALLOW_ORIGINS", "http://localhost:3000,http://localhost:5173"))
+	c.TrustedDocuments = r.readableFile("GRAPHQL_TRUSTED_DOCUMENTS")
+	c.FreeformRoles = r.roles("GRAPHQL_FREEFORM_ROLES", string(domain.RoleAdmin))
 	c.PasswordResetURL = r.str("PASSWORD_RESET_URL", "")
 	if u, err := url.Parse(c.PasswordResetURL); c.PasswordResetURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		r.fail("PASSWORD_RESET_URL", fmt.Sprintf("is %q; expected the absolute URL of the frontend's reset page, e.g. https://erp.mif-maroc.ma/reset-password", c.PasswordResetURL))
@@ -512,6 +525,48 @@ func (r *reader) sla(name, def string) map[domain.Priorite]time.Duration {
 			continue
 		}
 		out[p] = time.Duration(hours * float64(time.Hour))
+	}
+	return out
+}
+
+// readableFile reads the path of a file the server reads at start, refused here when it
+// cannot be opened; empty when unset.
+func (r *reader) readableFile(name string) string {
+	path := r.str(name, "")
+	if path == "" {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err == nil {
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil && st.IsDir() {
+			err = errors.New("is a directory")
+		}
+		_ = f.Close()
+	}
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err // the path is named already
+	}
+	if err != nil {
+		r.fail(name, fmt.Sprintf("is %q, which cannot be read: %v", path, err))
+	}
+	return path
+}
+
+// roles reads a comma-separated list of roles; "none" is the empty list.
+func (r *reader) roles(name, def string) []domain.Role {
+	s := r.str(name, def)
+	if strings.EqualFold(s, "none") {
+		return nil
+	}
+	var out []domain.Role
+	for _, part := range splitList(s) {
+		role := domain.Role(strings.ToUpper(part))
+		if !slices.Contains(role.Values(), string(role)) {
+			r.fail(name, fmt.Sprintf("has %q; expected roles among %s separated by commas, or none", part, strings.Join(role.Values(), ", ")))
+			continue
+		}
+		out = append(out, role)
 	}
 	return out
 }

@@ -2,7 +2,9 @@ package config_test
 
 import (
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -317,5 +319,45 @@ func TestEquipementURLTemplate(t *testing.T) {
 		if _, err := config.Load(env(map[string]string{"EQUIPEMENT_URL_TEMPLATE": bad})); err == nil || !strings.Contains(err.Error(), "EQUIPEMENT_URL_TEMPLATE") {
 			t.Errorf("EQUIPEMENT_URL_TEMPLATE=%q: error %v, want one naming it", bad, err)
 		}
+	}
+}
+
+func TestTrustedDocuments(t *testing.T) {
+	manifest := filepath.Join(t.TempDir(), "persisted-documents.json")
+	if err := os.WriteFile(manifest, []byte(`{}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "nope.json")
+	tests := []struct {
+		name      string
+		vars      map[string]string
+		wantPath  string
+		wantRoles []domain.Role
+		wantErr   string // in the error; "" when none
+	}{
+		{"Off", nil, "", []domain.Role{domain.RoleAdmin}, ""},
+		{"On", map[string]string{"GRAPHQL_TRUSTED_DOCUMENTS": manifest}, manifest, []domain.Role{domain.RoleAdmin}, ""},
+		{"Roles", map[string]string{"GRAPHQL_FREEFORM_ROLES": "admin, RESPONSABLE"}, "", []domain.Role{domain.RoleAdmin, domain.RoleResponsable}, ""},
+		{"NoRoles", map[string]string{"GRAPHQL_FREEFORM_ROLES": "none"}, "", nil, ""},
+		{"ErrMissingFile", map[string]string{"GRAPHQL_TRUSTED_DOCUMENTS": missing}, "", nil, `GRAPHQL_TRUSTED_DOCUMENTS is "` + missing + `", which cannot be read: no such file`},
+		{"ErrDirectory", map[string]string{"GRAPHQL_TRUSTED_DOCUMENTS": filepath.Dir(manifest)}, "", nil, "is a directory"},
+		{"ErrUnknownRole", map[string]string{"GRAPHQL_FREEFORM_ROLES": "ADMIN,ROOT"}, "", nil, `GRAPHQL_FREEFORM_ROLES has "ROOT"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(tt.vars))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("Load = %v, want an error mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.TrustedDocuments != tt.wantPath || !slices.Equal(c.FreeformRoles, tt.wantRoles) {
+				t.Errorf("TrustedDocuments %q, FreeformRoles %v; want %q, %v", c.TrustedDocuments, c.FreeformRoles, tt.wantPath, tt.wantRoles)
+			}
+		})
 	}
 }

@@ -46,6 +46,10 @@ const (
 	// CodeTooLarge: the answer would exceed a documented size (an export over
 	// EXPORT_MAX_ROWS rows); the same request with a narrower filter succeeds.
 	CodeTooLarge Code = "TOO_LARGE"
+	// CodePersistedQueryNotAllowed: the server runs only the operations of its trusted
+	// documents manifest (GRAPHQL_TRUSTED_DOCUMENTS), and this one is not among them; the
+	// client must be built with the manifest the server was given.
+	CodePersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"
 )
 
 // Error is an error meant for the API's user: its Message is shown as is, so it never holds

@@ -39,6 +39,8 @@ type Deps struct {
 	Idempotency *idempotency.Store
 	// Tracing opens the spans of requests and operations (nil or off: none).
 	Tracing *tracing.Tracing
+	// TrustedDocuments are the only operations /graphql runs (nil: any).
+	TrustedDocuments *graph.TrustedDocuments
 }
 
 // readyTimeout bounds the database ping of /ready, so that a probe never hangs.
@@ -72,6 +74,8 @@ func NewHandler(d Deps) http.Handler {
 		Websockets:     d.Websockets,
 		SessionCheck:   d.Config.SubscriptionCheck,
 		Suggestions:    !d.Config.Production(),
+		// Where GraphiQL is served, its freeform roles are set (internal/app).
+		TrustedDocuments: d.TrustedDocuments,
 	})))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	exportRoutes{svc: d.Exports, auth: d.Auth, log: d.Logger, now: d.Now, slots: make(chan struct{}, maxConcurrentExports)}.register(mux)
@@ -80,7 +84,7 @@ func NewHandler(d Deps) http.Handler {
 		limit:  newLoginLimiter(d.Config.LoginRateLimit, d.Auth.Tokens.Now),
 		resets: newLoginLimiter(auth.ResetsPerHour, d.Auth.Tokens.Now),
 	}.register(mux)
-	if !d.Config.Production() {
+	if d.Config.GraphiQL() {
 		// GraphiQL for analysts and developers; production serves the API only.
 		// Served from the binary: it works without the internet.
 		graphiql.Register(mux, "MIF Maroc — maintenance ERP", graphqlPath)
