@@ -91,7 +91,8 @@ export class Client {
   }
 }
 
-// What a screen does: the open work, page by page; a new request; starting the work.
+// What a screen does: the open work, page by page; a new request, and its first allowed
+// move, watched live.
 export async function example(baseUrl: string, email: string, password: string): Promise<void> {
   const { access_token } = await login(baseUrl, email, password);
   const api = new Client(baseUrl, access_token);
