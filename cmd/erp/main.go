@@ -8,7 +8,7 @@
 //	erp seed --size small|large [--interventions N]
 //	                                fill an empty database with a deterministic dataset
 //	erp stock verify                compare every part's quantity with its stock ledger
-//	erp schema [--check FILE [--allow FILE]]
+//	erp schema [--check FILE [--allow LIST]]
 //	                                print the public GraphQL schema as SDL, or list its
 //	                                breaking changes against a released one
 //
