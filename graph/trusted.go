@@ -120,7 +120,7 @@ func readManifest(b []byte) ([]manifestEntry, error) {
 		}
 		out := make([]manifestEntry, len(m.Operations))
 		for i, op := range m.Operations {
-			out[i] = manifestEntry{hash: op.ID, document: op.Body, name: op.Name}
+			out[i] = manifestEntry{hash: plainHash(op.ID), document: op.Body, name: op.Name}
 		}
 		return out, nil
 	}
@@ -130,7 +130,7 @@ func readManifest(b []byte) ([]manifestEntry, error) {
 		if err := json.Unmarshal(fields[hash], &doc); err != nil {
 			return nil, fmt.Errorf("entry %s: expected the document as a string (graphql-codegen's format: {\"<sha256>\": \"<document>\"})", hash)
 		}
-		out = append(out, manifestEntry{hash: hash, document: doc})
+		out = append(out, manifestEntry{hash: plainHash(hash), document: doc})
 	}
 	return out, nil
 }
@@ -163,6 +163,10 @@ func (e *manifestEntry) check(schema *ast.Schema) error {
 	}
 	return nil
 }
+
+// plainHash is hash without the algorithm graphql-codegen's client preset writes before it
+// (its keys and documentIds read "sha256:<hex>" when the algorithm is sha256).
+func plainHash(hash string) string { return strings.TrimPrefix(hash, "sha256:") }
 
 func documentHash(doc string) string {
 	sum := sha256.Sum256([]byte(doc))
@@ -209,7 +213,7 @@ func (t *TrustedDocuments) MutateOperationParameters(ctx context.Context, p *gra
 // another text is not found: the client means that text, which the manifest lacks.
 func (t *TrustedDocuments) lookup(hash, query string) (string, bool) {
 	if hash != "" {
-		doc, ok := t.byHash[hash]
+		doc, ok := t.byHash[plainHash(hash)]
 		return doc, ok && (query == "" || query == doc || strings.TrimSpace(query) == strings.TrimSpace(doc))
 	}
 	if query == "" {

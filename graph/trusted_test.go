@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -294,5 +295,41 @@ func TestTrustedDocumentsManifest(t *testing.T) {
 	_, err = app.NewDeps(context.Background(), cfg, testdb.Open(t), time.Now, gqltest.Logger(t))
 	if err == nil || !strings.Contains(err.Error(), "GRAPHQL_TRUSTED_DOCUMENTS="+bad+": entry "+strings.Repeat("0", 64)) {
 		t.Errorf("start: %v, want the variable, path and entry named", err)
+	}
+}
+
+// TestTrustedDocumentsFromCodegen: the manifest graphql-codegen writes for the frontend
+// example (examples/frontend, keys "sha256:<hex>") is taken as is, and its documentIds,
+// prefix and all, run their documents.
+func TestTrustedDocumentsFromCodegen(t *testing.T) {
+	const manifest = "../examples/frontend/src/gql/persisted-documents.json"
+	raw, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs map[string]string
+	if err := json.Unmarshal(raw, &docs); err != nil {
+		t.Fatal(err)
+	}
+	var meID string
+	for id, doc := range docs {
+		if strings.HasPrefix(doc, "query Me ") {
+			meID = id
+		}
+	}
+	if !strings.HasPrefix(meID, "sha256:") {
+		t.Fatalf("no query Me under a sha256: key in %s", manifest)
+	}
+	e := apptest.New(t, func(c *config.Config) { c.TrustedDocuments = manifest })
+	u := e.User(t, "Codegen", domain.RoleTechnicien)
+	token := e.Token(t, u)
+	got := request{method: "POST", contentType: "application/json", token: token,
+		body: strings.NewReader(fmt.Sprintf(`{"documentId": %q}`, meID))}.send(t, e.URL)
+	if msg, code := got.firstError(); code != "" || !bytes.Contains(got.raw, []byte(u.Email)) {
+		t.Errorf("documentId %s: error %s %s, want the viewer's email\n%s", meID, code, msg, got.raw)
+	}
+	got = request{method: "POST", contentType: "application/json", token: token, body: jsonBody(`{ me { id } }`)}.send(t, e.URL)
+	if _, code := got.firstError(); code != notAllowed {
+		t.Errorf("a document outside the codegen manifest: code %q, want %s\n%s", code, notAllowed, got.raw)
 	}
 }

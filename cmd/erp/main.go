@@ -8,8 +8,11 @@
 //	erp seed --size small|large [--interventions N]
 //	                                fill an empty database with a deterministic dataset
 //	erp stock verify                compare every part's quantity with its stock ledger
+//	erp schema [--check FILE [--allow LIST]]
+//	                                print the public GraphQL schema as SDL, or list its
+//	                                breaking changes against a released one
 //
-// Configuration comes from the environment and .env; see .env.example.
+// Configuration comes from the environment and .env; see .env.example (schema needs none).
 package main
 
 import (
@@ -39,6 +42,11 @@ const usage = `usage:
                                               --interventions changes that number)
   erp stock verify                            compare every part's quantity with the sum of
                                               its stock movements; exit status 1 on a mismatch
+  erp schema                                  print the public GraphQL schema (SDL) to stdout
+  erp schema --check FILE [--allow LIST]      list the breaking changes from the schema FILE
+                                              (the last release) that LIST does not name
+                                              (default: intended-changes.txt beside FILE);
+                                              exit status 1 when there is one
 Configuration: environment variables or .env (see .env.example).
 `
 
@@ -72,6 +80,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
+	case "schema":
+		// Before the configuration: the schema is the code's, whatever the environment.
+		return schemaCommand(args, stdout, stderr)
 	case "serve", "migrate", "createadmin", "healthcheck", "seed", "stock":
 	default:
 		_, _ = io.WriteString(stderr, usage)
