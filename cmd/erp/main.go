@@ -63,6 +63,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return // a command's -h: its flags were printed
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "erp:", err)
 		os.Exit(1)
