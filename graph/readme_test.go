@@ -38,7 +38,7 @@ func TestReadmeDocumentsValidate(t *testing.T) {
 			t.Errorf("README block does not parse: %v\n%s", err, b[1])
 			continue
 		}
-		if errs := validator.Validate(schema, doc); len(errs) > 0 {
+		if errs := validator.ValidateWithRules(schema, doc, nil); len(errs) > 0 {
 			t.Errorf("README block does not validate: %v\n%s", errs, b[1])
 		}
 	}

@@ -106,7 +106,7 @@ func TestOperationSpanTree(t *testing.T) {
 		t.Errorf("request span kind = %v, want server", httpSpan.SpanKind())
 	}
 	if v, _ := attr(httpSpan, "http.response.status_code"); v.AsInt64() != 200 {
-		t.Errorf("request span status code = %v, want 200", v.Emit())
+		t.Errorf("request span status code = %v, want 200", v.String())
 	}
 	if opSpan.Parent().SpanID() != httpSpan.SpanContext().SpanID() {
 		t.Errorf("operation span's parent is %v, want the request span", opSpan.Parent().SpanID())
@@ -117,7 +117,7 @@ func TestOperationSpanTree(t *testing.T) {
 		}
 	}
 	if v, ok := attr(opSpan, "graphql.operation.complexity"); !ok || v.AsInt64() < 2 {
-		t.Errorf("operation span complexity = %v (set %v), want the cost of me { nomComplet }", v.Emit(), ok)
+		t.Errorf("operation span complexity = %v (set %v), want the cost of me { nomComplet }", v.String(), ok)
 	}
 	if meSpan.Parent().SpanID() != opSpan.SpanContext().SpanID() {
 		t.Errorf("resolver span's parent is %v, want the operation span", meSpan.Parent().SpanID())
@@ -140,8 +140,8 @@ func TestOperationSpanTree(t *testing.T) {
 			t.Errorf("SQL span %s has no statement text", s.Name())
 		}
 		for _, kv := range s.Attributes() {
-			if strings.Contains(kv.Value.Emit(), secret) || strings.Contains(kv.Value.Emit(), u.Email) {
-				t.Errorf("SQL span %s carries a parameter's value in %s: %s", s.Name(), kv.Key, kv.Value.Emit())
+			if strings.Contains(kv.Value.String(), secret) || strings.Contains(kv.Value.String(), u.Email) {
+				t.Errorf("SQL span %s carries a parameter's value in %s: %s", s.Name(), kv.Key, kv.Value.String())
 			}
 		}
 	}
