@@ -1,36 +1,14 @@
 package etiquette_test
 
 import (
-	"bytes"
 	"encoding/xml"
-	"image"
-	_ "image/png" // decoding the PNG
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/mifmaroc/erp/internal/etiquette"
+	"github.com/mifmaroc/erp/internal/etiquette/etiquettetest"
 )
-
-// Decode reads the QR code of a PNG image back, as a phone's camera would.
-func Decode(t testing.TB, png []byte) string {
-	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatalf("not an image: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gzqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code read: %v", err)
-	}
-	return res.GetText()
-}
 
 func TestURL(t *testing.T) {
 	tests := []struct {
@@ -108,7 +86,7 @@ func TestCodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := Decode(t, png); got != content {
+			if got := etiquettetest.Decode(t, png); got != content {
 				t.Errorf("PNG carries %q, want %q", got, content)
 			}
 			svg, err := etiquette.SVG(content)

@@ -3,20 +3,17 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"image"
-	_ "image/png" // decoding the QR codes
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/mifmaroc/erp/ent"
 	entequipement "github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/internal/config"
 	"github.com/mifmaroc/erp/internal/etiquette"
+	"github.com/mifmaroc/erp/internal/etiquette/etiquettetest"
 )
 
 const urlTemplate = "https://erp.mif-maroc.ma/equipements/{code}?source=qr"
@@ -47,23 +44,6 @@ func newPlacesWorld(t *testing.T) (*world, places) {
 }
 
 // decode reads the QR code of a PNG image back, as a phone's camera would.
-func decode(t *testing.T, png []byte) string {
-	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatalf("not an image: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gzqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code read: %v", err)
-	}
-	return res.GetText()
-}
-
 func qrPath(id int, format string) string {
 	return "/equipements/" + strconv.Itoa(id) + "/qrcode." + format
 }
@@ -83,7 +63,7 @@ func TestQRCode(t *testing.T) {
 			if status != http.StatusOK || h.Get("Content-Type") != "image/png" {
 				t.Fatalf("status %d, type %q: %s", status, h.Get("Content-Type"), body)
 			}
-			if got := decode(t, body); got != want {
+			if got := etiquettetest.Decode(t, body); got != want {
 				t.Errorf("the QR code carries %q, want %q", got, want)
 			}
 		}
@@ -118,7 +98,7 @@ func TestQRCode(t *testing.T) {
 		var links struct{ PNG, SVG, EtiquettesLink string }
 		w.env.As(t, w.client).MustData(qrLinks, map[string]any{"id": w.eq.ID, "e": p.site.ID}, &links)
 		status, _, body := w.fetch(t, links.PNG, "")
-		if status != http.StatusOK || decode(t, body) != want {
+		if status != http.StatusOK || etiquettetest.Decode(t, body) != want {
 			t.Errorf("the signed PNG link: status %d", status)
 		}
 		if status, h, _ := w.fetch(t, links.SVG, ""); status != http.StatusOK || h.Get("Content-Type") != "image/svg+xml" {
