@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/mifmaroc/erp/ent"
 	entequipement "github.com/mifmaroc/erp/ent/equipement"
 	"github.com/mifmaroc/erp/internal/config"
