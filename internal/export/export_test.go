@@ -502,3 +502,21 @@ func TestSignedLink(t *testing.T) {
 		}
 	})
 }
+
+// TestSignedLinkRealClock: the link's lifetime holds against the wall clock, not only a
+// frozen one: with EXPORT_LINK_TTL=1s it downloads at once and is refused once that second
+// has passed.
+func TestSignedLinkRealClock(t *testing.T) {
+	f := newFixture(t, func(c *config.Config) { c.ExportLinkTTL = time.Second })
+	f.env.Clock.Run()
+	var got struct{ ExportInterventionsLink struct{ URL string } }
+	f.env.As(t, f.admin).MustData(`{ exportInterventionsLink(format: CSV) { url } }`, nil, &got)
+	if a := get(t, f.env.URL+got.ExportInterventionsLink.URL, ""); a.status != http.StatusOK {
+		t.Fatalf("fresh link: status %d %s, want 200", a.status, a.body)
+	}
+	// Links are signed to the second: past the next whole second, it has expired.
+	time.Sleep(2100 * time.Millisecond)
+	if a := get(t, f.env.URL+got.ExportInterventionsLink.URL, ""); a.status != http.StatusForbidden {
+		t.Errorf("link after its second: status %d %s, want 403", a.status, a.body)
+	}
+}
