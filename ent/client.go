@@ -25,6 +25,7 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/evenementlive"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -72,6 +73,8 @@ type Client struct {
 	Emplacement *EmplacementClient
 	// Equipement is the client for interacting with the Equipement builders.
 	Equipement *EquipementClient
+	// EvenementLive is the client for interacting with the EvenementLive builders.
+	EvenementLive *EvenementLiveClient
 	// HistoriqueIntervention is the client for interacting with the HistoriqueIntervention builders.
 	HistoriqueIntervention *HistoriqueInterventionClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
@@ -129,6 +132,7 @@ func (c *Client) init() {
 	c.Document = NewDocumentClient(c.config)
 	c.Emplacement = NewEmplacementClient(c.config)
 	c.Equipement = NewEquipementClient(c.config)
+	c.EvenementLive = NewEvenementLiveClient(c.config)
 	c.HistoriqueIntervention = NewHistoriqueInterventionClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Intervention = NewInterventionClient(c.config)
@@ -249,6 +253,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Document:               NewDocumentClient(cfg),
 		Emplacement:            NewEmplacementClient(cfg),
 		Equipement:             NewEquipementClient(cfg),
+		EvenementLive:          NewEvenementLiveClient(cfg),
 		HistoriqueIntervention: NewHistoriqueInterventionClient(cfg),
 		IdempotencyKey:         NewIdempotencyKeyClient(cfg),
 		Intervention:           NewInterventionClient(cfg),
@@ -296,6 +301,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Document:               NewDocumentClient(cfg),
 		Emplacement:            NewEmplacementClient(cfg),
 		Equipement:             NewEquipementClient(cfg),
+		EvenementLive:          NewEvenementLiveClient(cfg),
 		HistoriqueIntervention: NewHistoriqueInterventionClient(cfg),
 		IdempotencyKey:         NewIdempotencyKeyClient(cfg),
 		Intervention:           NewInterventionClient(cfg),
@@ -345,7 +351,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Compteur,
 		c.Contrat, c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
-		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.EvenementLive, c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
 		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
 		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.ReleveCompteur,
 		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
@@ -361,7 +367,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ArretEquipement, c.ChecklistModele, c.Commentaire, c.Competence, c.Compteur,
 		c.Contrat, c.DemandeIntervention, c.Document, c.Emplacement, c.Equipement,
-		c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
+		c.EvenementLive, c.HistoriqueIntervention, c.IdempotencyKey, c.Intervention,
 		c.InterventionPiece, c.MouvementStock, c.Notification, c.PasswordReset,
 		c.Piece, c.Planning, c.PointChecklist, c.RefreshToken, c.ReleveCompteur,
 		c.SchedulerRun, c.Societe, c.Technicien, c.TechnicienCompetence, c.TempsPasse,
@@ -394,6 +400,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Emplacement.mutate(ctx, m)
 	case *EquipementMutation:
 		return c.Equipement.mutate(ctx, m)
+	case *EvenementLiveMutation:
+		return c.EvenementLive.mutate(ctx, m)
 	case *HistoriqueInterventionMutation:
 		return c.HistoriqueIntervention.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
@@ -2460,6 +2468,140 @@ func (c *EquipementClient) mutate(ctx context.Context, m *EquipementMutation) (V
 		return (&EquipementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Equipement mutation op: %q", m.Op())
+	}
+}
+
+// EvenementLiveClient is a client for the EvenementLive schema.
+type EvenementLiveClient struct {
+	config
+}
+
+// NewEvenementLiveClient returns a client for the EvenementLive from the given config.
+func NewEvenementLiveClient(c config) *EvenementLiveClient {
+	return &EvenementLiveClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `evenementlive.Hooks(f(g(h())))`.
+func (c *EvenementLiveClient) Use(hooks ...Hook) {
+	c.hooks.EvenementLive = append(c.hooks.EvenementLive, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `evenementlive.Intercept(f(g(h())))`.
+func (c *EvenementLiveClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EvenementLive = append(c.inters.EvenementLive, interceptors...)
+}
+
+// Create returns a builder for creating a EvenementLive entity.
+func (c *EvenementLiveClient) Create() *EvenementLiveCreate {
+	mutation := newEvenementLiveMutation(c.config, OpCreate)
+	return &EvenementLiveCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EvenementLive entities.
+func (c *EvenementLiveClient) CreateBulk(builders ...*EvenementLiveCreate) *EvenementLiveCreateBulk {
+	return &EvenementLiveCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EvenementLiveClient) MapCreateBulk(slice any, setFunc func(*EvenementLiveCreate, int)) *EvenementLiveCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EvenementLiveCreateBulk{err: fmt.Errorf("calling to EvenementLiveClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EvenementLiveCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EvenementLiveCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EvenementLive.
+func (c *EvenementLiveClient) Update() *EvenementLiveUpdate {
+	mutation := newEvenementLiveMutation(c.config, OpUpdate)
+	return &EvenementLiveUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EvenementLiveClient) UpdateOne(_m *EvenementLive) *EvenementLiveUpdateOne {
+	mutation := newEvenementLiveMutation(c.config, OpUpdateOne, withEvenementLive(_m))
+	return &EvenementLiveUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EvenementLiveClient) UpdateOneID(id int) *EvenementLiveUpdateOne {
+	mutation := newEvenementLiveMutation(c.config, OpUpdateOne, withEvenementLiveID(id))
+	return &EvenementLiveUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EvenementLive.
+func (c *EvenementLiveClient) Delete() *EvenementLiveDelete {
+	mutation := newEvenementLiveMutation(c.config, OpDelete)
+	return &EvenementLiveDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EvenementLiveClient) DeleteOne(_m *EvenementLive) *EvenementLiveDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EvenementLiveClient) DeleteOneID(id int) *EvenementLiveDeleteOne {
+	builder := c.Delete().Where(evenementlive.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EvenementLiveDeleteOne{builder}
+}
+
+// Query returns a query builder for EvenementLive.
+func (c *EvenementLiveClient) Query() *EvenementLiveQuery {
+	return &EvenementLiveQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvenementLive},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EvenementLive entity by its id.
+func (c *EvenementLiveClient) Get(ctx context.Context, id int) (*EvenementLive, error) {
+	return c.Query().Where(evenementlive.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EvenementLiveClient) GetX(ctx context.Context, id int) *EvenementLive {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *EvenementLiveClient) Hooks() []Hook {
+	hooks := c.hooks.EvenementLive
+	return append(hooks[:len(hooks):len(hooks)], evenementlive.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EvenementLiveClient) Interceptors() []Interceptor {
+	return c.inters.EvenementLive
+}
+
+func (c *EvenementLiveClient) mutate(ctx context.Context, m *EvenementLiveMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EvenementLiveCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EvenementLiveUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EvenementLiveUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EvenementLiveDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EvenementLive mutation op: %q", m.Op())
 	}
 }
 
@@ -5983,19 +6125,19 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		ArretEquipement, ChecklistModele, Commentaire, Competence, Compteur, Contrat,
-		DemandeIntervention, Document, Emplacement, Equipement, HistoriqueIntervention,
-		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
-		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, ReleveCompteur,
-		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
-		User []ent.Hook
+		DemandeIntervention, Document, Emplacement, Equipement, EvenementLive,
+		HistoriqueIntervention, IdempotencyKey, Intervention, InterventionPiece,
+		MouvementStock, Notification, PasswordReset, Piece, Planning, PointChecklist,
+		RefreshToken, ReleveCompteur, SchedulerRun, Societe, Technicien,
+		TechnicienCompetence, TempsPasse, User []ent.Hook
 	}
 	inters struct {
 		ArretEquipement, ChecklistModele, Commentaire, Competence, Compteur, Contrat,
-		DemandeIntervention, Document, Emplacement, Equipement, HistoriqueIntervention,
-		IdempotencyKey, Intervention, InterventionPiece, MouvementStock, Notification,
-		PasswordReset, Piece, Planning, PointChecklist, RefreshToken, ReleveCompteur,
-		SchedulerRun, Societe, Technicien, TechnicienCompetence, TempsPasse,
-		User []ent.Interceptor
+		DemandeIntervention, Document, Emplacement, Equipement, EvenementLive,
+		HistoriqueIntervention, IdempotencyKey, Intervention, InterventionPiece,
+		MouvementStock, Notification, PasswordReset, Piece, Planning, PointChecklist,
+		RefreshToken, ReleveCompteur, SchedulerRun, Societe, Technicien,
+		TechnicienCompetence, TempsPasse, User []ent.Interceptor
 	}
 )
 

@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/evenementlive"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -110,6 +111,7 @@ func checkColumn(t, c string) error {
 			document.Table:               document.ValidColumn,
 			emplacement.Table:            emplacement.ValidColumn,
 			equipement.Table:             equipement.ValidColumn,
+			evenementlive.Table:          evenementlive.ValidColumn,
 			historiqueintervention.Table: historiqueintervention.ValidColumn,
 			idempotencykey.Table:         idempotencykey.ValidColumn,
 			intervention.Table:           intervention.ValidColumn,

@@ -21,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/evenementlive"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -62,6 +63,7 @@ const (
 	TypeDocument               = "Document"
 	TypeEmplacement            = "Emplacement"
 	TypeEquipement             = "Equipement"
+	TypeEvenementLive          = "EvenementLive"
 	TypeHistoriqueIntervention = "HistoriqueIntervention"
 	TypeIdempotencyKey         = "IdempotencyKey"
 	TypeIntervention           = "Intervention"
@@ -11910,6 +11912,499 @@ func (m *EquipementMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Equipement edge %s", name)
+}
+
+// EvenementLiveMutation represents an operation that mutates the EvenementLive nodes in the graph.
+type EvenementLiveMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	payload            *string
+	notification_id    *int
+	addnotification_id *int
+	created_at         *time.Time
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*EvenementLive, error)
+	predicates         []predicate.EvenementLive
+}
+
+var _ ent.Mutation = (*EvenementLiveMutation)(nil)
+
+// evenementliveOption allows management of the mutation configuration using functional options.
+type evenementliveOption func(*EvenementLiveMutation)
+
+// newEvenementLiveMutation creates new mutation for the EvenementLive entity.
+func newEvenementLiveMutation(c config, op Op, opts ...evenementliveOption) *EvenementLiveMutation {
+	m := &EvenementLiveMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvenementLive,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEvenementLiveID sets the ID field of the mutation.
+func withEvenementLiveID(id int) evenementliveOption {
+	return func(m *EvenementLiveMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EvenementLive
+		)
+		m.oldValue = func(ctx context.Context) (*EvenementLive, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EvenementLive.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvenementLive sets the old EvenementLive of the mutation.
+func withEvenementLive(node *EvenementLive) evenementliveOption {
+	return func(m *EvenementLiveMutation) {
+		m.oldValue = func(context.Context) (*EvenementLive, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EvenementLiveMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EvenementLiveMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EvenementLiveMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EvenementLiveMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EvenementLive.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPayload sets the "payload" field.
+func (m *EvenementLiveMutation) SetPayload(s string) {
+	m.payload = &s
+}
+
+// Payload returns the value of the "payload" field in the mutation.
+func (m *EvenementLiveMutation) Payload() (r string, exists bool) {
+	v := m.payload
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayload returns the old "payload" field's value of the EvenementLive entity.
+// If the EvenementLive object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvenementLiveMutation) OldPayload(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayload is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayload requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayload: %w", err)
+	}
+	return oldValue.Payload, nil
+}
+
+// ResetPayload resets all changes to the "payload" field.
+func (m *EvenementLiveMutation) ResetPayload() {
+	m.payload = nil
+}
+
+// SetNotificationID sets the "notification_id" field.
+func (m *EvenementLiveMutation) SetNotificationID(i int) {
+	m.notification_id = &i
+	m.addnotification_id = nil
+}
+
+// NotificationID returns the value of the "notification_id" field in the mutation.
+func (m *EvenementLiveMutation) NotificationID() (r int, exists bool) {
+	v := m.notification_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotificationID returns the old "notification_id" field's value of the EvenementLive entity.
+// If the EvenementLive object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvenementLiveMutation) OldNotificationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotificationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotificationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotificationID: %w", err)
+	}
+	return oldValue.NotificationID, nil
+}
+
+// AddNotificationID adds i to the "notification_id" field.
+func (m *EvenementLiveMutation) AddNotificationID(i int) {
+	if m.addnotification_id != nil {
+		*m.addnotification_id += i
+	} else {
+		m.addnotification_id = &i
+	}
+}
+
+// AddedNotificationID returns the value that was added to the "notification_id" field in this mutation.
+func (m *EvenementLiveMutation) AddedNotificationID() (r int, exists bool) {
+	v := m.addnotification_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearNotificationID clears the value of the "notification_id" field.
+func (m *EvenementLiveMutation) ClearNotificationID() {
+	m.notification_id = nil
+	m.addnotification_id = nil
+	m.clearedFields[evenementlive.FieldNotificationID] = struct{}{}
+}
+
+// NotificationIDCleared returns if the "notification_id" field was cleared in this mutation.
+func (m *EvenementLiveMutation) NotificationIDCleared() bool {
+	_, ok := m.clearedFields[evenementlive.FieldNotificationID]
+	return ok
+}
+
+// ResetNotificationID resets all changes to the "notification_id" field.
+func (m *EvenementLiveMutation) ResetNotificationID() {
+	m.notification_id = nil
+	m.addnotification_id = nil
+	delete(m.clearedFields, evenementlive.FieldNotificationID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EvenementLiveMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EvenementLiveMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EvenementLive entity.
+// If the EvenementLive object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvenementLiveMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EvenementLiveMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the EvenementLiveMutation builder.
+func (m *EvenementLiveMutation) Where(ps ...predicate.EvenementLive) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EvenementLiveMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EvenementLiveMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EvenementLive, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EvenementLiveMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EvenementLiveMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EvenementLive).
+func (m *EvenementLiveMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EvenementLiveMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.payload != nil {
+		fields = append(fields, evenementlive.FieldPayload)
+	}
+	if m.notification_id != nil {
+		fields = append(fields, evenementlive.FieldNotificationID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, evenementlive.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EvenementLiveMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case evenementlive.FieldPayload:
+		return m.Payload()
+	case evenementlive.FieldNotificationID:
+		return m.NotificationID()
+	case evenementlive.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EvenementLiveMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case evenementlive.FieldPayload:
+		return m.OldPayload(ctx)
+	case evenementlive.FieldNotificationID:
+		return m.OldNotificationID(ctx)
+	case evenementlive.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown EvenementLive field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvenementLiveMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case evenementlive.FieldPayload:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayload(v)
+		return nil
+	case evenementlive.FieldNotificationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotificationID(v)
+		return nil
+	case evenementlive.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EvenementLive field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EvenementLiveMutation) AddedFields() []string {
+	var fields []string
+	if m.addnotification_id != nil {
+		fields = append(fields, evenementlive.FieldNotificationID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EvenementLiveMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case evenementlive.FieldNotificationID:
+		return m.AddedNotificationID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvenementLiveMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case evenementlive.FieldNotificationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNotificationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EvenementLive numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EvenementLiveMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(evenementlive.FieldNotificationID) {
+		fields = append(fields, evenementlive.FieldNotificationID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EvenementLiveMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EvenementLiveMutation) ClearField(name string) error {
+	switch name {
+	case evenementlive.FieldNotificationID:
+		m.ClearNotificationID()
+		return nil
+	}
+	return fmt.Errorf("unknown EvenementLive nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EvenementLiveMutation) ResetField(name string) error {
+	switch name {
+	case evenementlive.FieldPayload:
+		m.ResetPayload()
+		return nil
+	case evenementlive.FieldNotificationID:
+		m.ResetNotificationID()
+		return nil
+	case evenementlive.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EvenementLive field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EvenementLiveMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EvenementLiveMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EvenementLiveMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EvenementLiveMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EvenementLiveMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EvenementLiveMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EvenementLiveMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown EvenementLive unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EvenementLiveMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown EvenementLive edge %s", name)
 }
 
 // HistoriqueInterventionMutation represents an operation that mutates the HistoriqueIntervention nodes in the graph.

@@ -117,6 +117,12 @@ var Shapes = map[string]shape.Shape{
 			"compteurs":       {Target: "Compteur", ChildKey: "equipement_id", Order: []string{"id"}},
 		},
 	},
+	"EvenementLive": {
+		Table:   "evenement_lives",
+		Columns: []string{"id", "payload", "notification_id", "created_at"},
+		Model:   EvenementLive{},
+		Edges:   map[string]shape.Edge{},
+	},
 	"HistoriqueIntervention": {
 		Table:   "historique_interventions",
 		Columns: []string{"id", "created_at", "updated_at", "ancien_statut", "nouveau_statut", "horodatage", "remarque", "intervention_id", "user_id", "technicien_id", "champ", "ancienne_valeur", "nouvelle_valeur", "nouveau_statut_rang"},

@@ -34,6 +34,8 @@ type Tx struct {
 	Emplacement *EmplacementClient
 	// Equipement is the client for interacting with the Equipement builders.
 	Equipement *EquipementClient
+	// EvenementLive is the client for interacting with the EvenementLive builders.
+	EvenementLive *EvenementLiveClient
 	// HistoriqueIntervention is the client for interacting with the HistoriqueIntervention builders.
 	HistoriqueIntervention *HistoriqueInterventionClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
@@ -211,6 +213,7 @@ func (tx *Tx) init() {
 	tx.Document = NewDocumentClient(tx.config)
 	tx.Emplacement = NewEmplacementClient(tx.config)
 	tx.Equipement = NewEquipementClient(tx.config)
+	tx.EvenementLive = NewEvenementLiveClient(tx.config)
 	tx.HistoriqueIntervention = NewHistoriqueInterventionClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Intervention = NewInterventionClient(tx.config)

@@ -452,6 +452,7 @@ type ComplexityRoot struct {
 		Intervention   func(childComplexity int) int
 		InterventionID func(childComplexity int) int
 		Nouveau        func(childComplexity int) int
+		Position       func(childComplexity int) int
 	}
 
 	MaintenanceStats struct {
@@ -869,8 +870,8 @@ type ComplexityRoot struct {
 	Subscription struct {
 		CommentaireAjoute         func(childComplexity int, interventionID *int, demandeID *int) int
 		DemandeModifiee           func(childComplexity int, id *int) int
-		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int) int
-		NotificationReceived      func(childComplexity int) int
+		InterventionStatutChanged func(childComplexity int, interventionID *int, equipementID *int, after *int) int
+		NotificationReceived      func(childComplexity int, after *int) int
 	}
 
 	Technicien struct {
@@ -1145,8 +1146,8 @@ type QueryResolver interface {
 	ValeurStockCentimes(ctx context.Context) (int, error)
 }
 type SubscriptionResolver interface {
-	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error)
-	NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error)
+	InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int, after *int) (<-chan *pubsub.StatutChange, error)
+	NotificationReceived(ctx context.Context, after *int) (<-chan *ent.Notification, error)
 	CommentaireAjoute(ctx context.Context, interventionID *int, demandeID *int) (<-chan *ent.Commentaire, error)
 	DemandeModifiee(ctx context.Context, id *int) (<-chan *ent.DemandeIntervention, error)
 }
@@ -2995,6 +2996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterventionStatutEvent.Nouveau(childComplexity), true
+	case "InterventionStatutEvent.position":
+		if e.ComplexityRoot.InterventionStatutEvent.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionStatutEvent.Position(childComplexity), true
 
 	case "MaintenanceStats.from":
 		if e.ComplexityRoot.MaintenanceStats.From == nil {
@@ -5489,13 +5496,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.InterventionStatutChanged(childComplexity, args["interventionId"].(*int), args["equipementId"].(*int)), true
+		return e.ComplexityRoot.Subscription.InterventionStatutChanged(childComplexity, args["interventionId"].(*int), args["equipementId"].(*int), args["after"].(*int)), true
 	case "Subscription.notificationReceived":
 		if e.ComplexityRoot.Subscription.NotificationReceived == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.NotificationReceived(childComplexity), true
+		args, err := ec.field_Subscription_notificationReceived_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.NotificationReceived(childComplexity, args["after"].(*int)), true
 
 	case "Technicien.actif":
 		if e.ComplexityRoot.Technicien.Actif == nil {
@@ -6427,18 +6439,32 @@ type InterventionStatutEvent {
   ancienStatut: InterventionStatut
   nouveauStatut: InterventionStatut!
   horodatage: Time!
+  """
+  The event's place in the order of all live events: give the last one seen as after when
+  subscribing again, to receive what happened meanwhile.
+  """
+  position: ID!
 }
 
 type Subscription {
   """
   Status changes of the interventions the viewer may see, optionally of one intervention or
   one equipement. Over websockets (graphql-transport-ws or graphql-ws), with the token in the
-  connection_init payload: {"Authorization": "Bearer …"}. A subscriber that falls more than
-  64 events behind is dropped (the subscription completes): resubscribe and refetch.
+  connection_init payload: {"Authorization": "Bearer …"}. None is lost: events are kept
+  (LIVE_EVENTS_RETENTION, 24 h by default) and delivered in the order of their commits. With
+  after, the position of the last event received, the subscription first sends the events
+  the viewer missed since, then the new ones, each once. A subscriber that falls more than 64
+  events behind is dropped (the subscription completes): resubscribe with after.
+  Errors: REFETCH_REQUIRED (the events after that position are no longer kept: refetch what
+  you show, then subscribe without after).
   """
-  interventionStatutChanged(interventionId: ID, equipementId: ID): InterventionStatutEvent!
-  "The viewer's new notifications."
-  notificationReceived: Notification!
+  interventionStatutChanged(interventionId: ID, equipementId: ID, after: ID): InterventionStatutEvent!
+  """
+  The viewer's new notifications. With after, the id of the last notification received, the
+  ones written since come first. Errors: REFETCH_REQUIRED (as interventionStatutChanged),
+  NOT_FOUND (after is not one of the viewer's notifications).
+  """
+  notificationReceived(after: ID): Notification!
 }
 `, BuiltIn: false},
 	{Name: "accounts.graphqls", Input: sourceData("accounts.graphqls"), BuiltIn: false},
@@ -7236,6 +7262,8 @@ func (ec *executionContext) childFields_InterventionStatutEvent(ctx context.Cont
 		return ec.fieldContext_InterventionStatutEvent_nouveauStatut(ctx, field)
 	case "horodatage":
 		return ec.fieldContext_InterventionStatutEvent_horodatage(ctx, field)
+	case "position":
+		return ec.fieldContext_InterventionStatutEvent_position(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InterventionStatutEvent", field.Name)
 }
@@ -11345,6 +11373,28 @@ func (ec *executionContext) field_Subscription_interventionStatutChanged_args(ct
 		return nil, err
 	}
 	args["equipementId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_notificationReceived_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
 	return args, nil
 }
 
@@ -19096,6 +19146,29 @@ func (ec *executionContext) _InterventionStatutEvent_horodatage(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_InterventionStatutEvent_horodatage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InterventionStatutEvent_position(ctx context.Context, field graphql.CollectedField, obj *pubsub.StatutChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionStatutEvent_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionStatutEvent_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionStatutEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _MaintenanceStats_from(ctx context.Context, field graphql.CollectedField, obj *stats.Result) (ret graphql.Marshaler) {
@@ -30628,7 +30701,7 @@ func (ec *executionContext) _Subscription_interventionStatutChanged(ctx context.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().InterventionStatutChanged(ctx, fc.Args["interventionId"].(*int), fc.Args["equipementId"].(*int))
+			return ec.Resolvers.Subscription().InterventionStatutChanged(ctx, fc.Args["interventionId"].(*int), fc.Args["equipementId"].(*int), fc.Args["after"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pubsub.StatutChange) graphql.Marshaler {
@@ -30671,7 +30744,8 @@ func (ec *executionContext) _Subscription_notificationReceived(ctx context.Conte
 			return ec.fieldContext_Subscription_notificationReceived(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().NotificationReceived(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().NotificationReceived(ctx, fc.Args["after"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
@@ -30681,7 +30755,7 @@ func (ec *executionContext) _Subscription_notificationReceived(ctx context.Conte
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_notificationReceived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_notificationReceived(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -30690,6 +30764,17 @@ func (ec *executionContext) fieldContext_Subscription_notificationReceived(_ con
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Notification(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_notificationReceived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -60830,6 +60915,11 @@ func (ec *executionContext) _InterventionStatutEvent(ctx context.Context, sel as
 			}
 		case "horodatage":
 			out.Values[i] = ec._InterventionStatutEvent_horodatage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._InterventionStatutEvent_position(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -48,7 +48,7 @@ func (r *queryResolver) DemandesIntervention(ctx context.Context, after *entgql.
 
 // DemandeModifiee is the resolver for the demandeModifiee field.
 func (r *subscriptionResolver) DemandeModifiee(ctx context.Context, id *int) (<-chan *ent.DemandeIntervention, error) {
-	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.DemandeIntervention, bool) {
+	return pump(ctx, r.events, nil, func(ev pubsub.Event) (*ent.DemandeIntervention, bool) {
 		c := ev.Demande
 		if c == nil || id != nil && c.DemandeID != *id {
 			return nil, false
@@ -56,5 +56,5 @@ func (r *subscriptionResolver) DemandeModifiee(ctx context.Context, id *int) (<-
 		// Read under the subscriber's rule: a request he may not read is not found.
 		d, err := r.client.DemandeIntervention.Get(ctx, c.DemandeID)
 		return d, err == nil
-	}), nil
+	})
 }

@@ -327,13 +327,13 @@ func (r *queryResolver) PlanningForecast(ctx context.Context, from *time.Time, t
 }
 
 // InterventionStatutChanged is the resolver for the interventionStatutChanged field.
-func (r *subscriptionResolver) InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int) (<-chan *pubsub.StatutChange, error) {
-	return r.statutChanges(ctx, interventionID, equipementID)
+func (r *subscriptionResolver) InterventionStatutChanged(ctx context.Context, interventionID *int, equipementID *int, after *int) (<-chan *pubsub.StatutChange, error) {
+	return r.statutChanges(ctx, interventionID, equipementID, after)
 }
 
 // NotificationReceived is the resolver for the notificationReceived field.
-func (r *subscriptionResolver) NotificationReceived(ctx context.Context) (<-chan *ent.Notification, error) {
-	return r.notificationsFor(ctx)
+func (r *subscriptionResolver) NotificationReceived(ctx context.Context, after *int) (<-chan *ent.Notification, error) {
+	return r.notificationsFor(ctx, after)
 }
 
 // EnRetard is the resolver for the enRetard field.

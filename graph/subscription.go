@@ -2,10 +2,12 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
+	"github.com/mifmaroc/erp/ent/notification"
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -14,14 +16,47 @@ import (
 
 // pump streams, until ctx ends or the bus drops the subscriber, the events that pick turns
 // into a value (ok false: not for this subscriber), each once the websocket's viewer is
-// checked again (liveSocket.admits).
-func pump[T any](ctx context.Context, bus *pubsub.Bus, pick func(pubsub.Event) (T, bool)) <-chan T {
+// checked again (liveSocket.admits). With since, the events it returns (those the client
+// missed) go first, then the live ones after them: the subscription is taken before since
+// reads, so no event falls between, and one both read and heard is sent once.
+func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() ([]pubsub.Event, error), pick func(pubsub.Event) (T, bool)) (<-chan T, error) {
 	live := liveSocketFrom(ctx)
 	sub := bus.Subscribe()
+	var missed []pubsub.Event
+	if since != nil {
+		var err error
+		if missed, err = since(); err != nil {
+			sub.Close()
+			if errors.Is(err, pubsub.ErrTooOld) {
+				return nil, domain.Errorf(domain.CodeRefetchRequired,
+					"the events after this position are no longer kept (LIVE_EVENTS_RETENTION): refetch, then subscribe without after")
+			}
+			return nil, err
+		}
+	}
 	out := make(chan T, 1)
 	go func() {
 		defer close(out)
 		defer sub.Close()
+		seen := 0
+		send := func(ev pubsub.Event) bool {
+			seen = ev.Position
+			v, ok := pick(ev)
+			if !ok || !live.admits(ctx) {
+				return true
+			}
+			select {
+			case out <- v:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for _, ev := range missed {
+			if !send(ev) {
+				return
+			}
+		}
 		for {
 			select {
 			case <-ctx.Done():
@@ -30,28 +65,33 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, pick func(pubsub.Event) (
 				if !open {
 					return // fell behind: dropped by the bus
 				}
-				v, ok := pick(ev)
-				if !ok || !live.admits(ctx) {
-					continue
+				if ev.Position <= seen {
+					continue // already sent from what was missed
 				}
-				select {
-				case out <- v:
-				case <-ctx.Done():
+				if !send(ev) {
 					return
 				}
 			}
 		}
 	}()
-	return out
+	return out, nil
+}
+
+// resume is pump's since for a client that gives the last position it saw (nil: none).
+func (r *Resolver) resume(ctx context.Context, after *int) func() ([]pubsub.Event, error) {
+	if after == nil {
+		return nil
+	}
+	return func() ([]pubsub.Event, error) { return r.events.Since(ctx, *after) }
 }
 
 // statutChanges streams the status changes the viewer may see, filtered by intervention or
 // equipement. Visibility is decided from the event itself (access.SeesIntervention), so a
 // thousand subscribers cost no query per event; for a scoped responsable, whom the event
 // cannot decide (access.EventDecides), the intervention is read again as him.
-func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipementID *int) (<-chan *pubsub.StatutChange, error) {
+func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipementID, after *int) (<-chan *pubsub.StatutChange, error) {
 	v := viewer.FromContext(ctx)
-	return pump(ctx, r.events, func(ev pubsub.Event) (*pubsub.StatutChange, bool) {
+	return pump(ctx, r.events, r.resume(ctx, after), func(ev pubsub.Event) (*pubsub.StatutChange, bool) {
 		c := ev.Statut
 		if c == nil ||
 			(interventionID != nil && c.InterventionID != *interventionID) ||
@@ -64,20 +104,38 @@ func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipement
 		}
 		return c, access.SeesIntervention(v, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
 			DemandeurID: c.DemandeurID, Intervenants: c.Intervenants})
-	}), nil
+	})
 }
 
-// notificationsFor streams the viewer's new notifications.
-func (r *Resolver) notificationsFor(ctx context.Context) (<-chan *ent.Notification, error) {
+// notificationsFor streams the viewer's new notifications; after the notification after
+// when given (the event that announced it is where the stream resumes).
+func (r *Resolver) notificationsFor(ctx context.Context, after *int) (<-chan *ent.Notification, error) {
 	v := viewer.FromContext(ctx)
-	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.Notification, bool) {
+	var since func() ([]pubsub.Event, error)
+	if after != nil {
+		mine, err := r.client.Notification.Query().Where(notification.ID(*after), notification.UserID(v.UserID)).Exist(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !mine {
+			return nil, domain.Errorf(domain.CodeNotFound, "notification %d not found", *after)
+		}
+		since = func() ([]pubsub.Event, error) {
+			pos, err := r.events.PositionOfNotification(ctx, *after)
+			if err != nil {
+				return nil, err
+			}
+			return r.events.Since(ctx, pos)
+		}
+	}
+	return pump(ctx, r.events, since, func(ev pubsub.Event) (*ent.Notification, bool) {
 		n := ev.Notification
 		if n == nil || n.UserID != v.UserID {
 			return nil, false
 		}
 		row, err := r.client.Notification.Get(ctx, n.NotificationID)
 		return row, err == nil // deleted meanwhile: skipped
-	}), nil
+	})
 }
 
 // commentairesOf streams the new comments of an intervention or of a work request the viewer
@@ -108,14 +166,14 @@ func (r *Resolver) commentairesOf(ctx context.Context, interventionID, demandeID
 	} else if !ok {
 		return nil, domain.Errorf(domain.CodeNotFound, "demande %d not found", *demandeID)
 	}
-	return pump(ctx, r.events, func(ev pubsub.Event) (*ent.Commentaire, bool) {
+	return pump(ctx, r.events, nil, func(ev pubsub.Event) (*ent.Commentaire, bool) {
 		c := ev.Commentaire
 		if c == nil || !sameThread(c, interventionID, demandeID) || (access.EventDecides(v) && !access.SeesCommentaire(v, c.Interne, fil(c))) {
 			return nil, false
 		}
 		row, err := r.client.Commentaire.Get(ctx, c.CommentaireID)
 		return row, err == nil // deleted meanwhile, or no longer his to read: skipped
-	}), nil
+	})
 }
 
 // sameThread reports whether comment c belongs to the thread asked for.

@@ -129,6 +129,18 @@ func (f EquipementFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EquipementMutation", m)
 }
 
+// The EvenementLiveFunc type is an adapter to allow the use of ordinary
+// function as EvenementLive mutator.
+type EvenementLiveFunc func(context.Context, *ent.EvenementLiveMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EvenementLiveFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EvenementLiveMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvenementLiveMutation", m)
+}
+
 // The HistoriqueInterventionFunc type is an adapter to allow the use of ordinary
 // function as HistoriqueIntervention mutator.
 type HistoriqueInterventionFunc func(context.Context, *ent.HistoriqueInterventionMutation) (ent.Value, error)

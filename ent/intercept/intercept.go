@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/evenementlive"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -363,6 +364,33 @@ func (f TraverseEquipement) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.EquipementQuery", q)
+}
+
+// The EvenementLiveFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EvenementLiveFunc func(context.Context, *ent.EvenementLiveQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EvenementLiveFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EvenementLiveQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EvenementLiveQuery", q)
+}
+
+// The TraverseEvenementLive type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEvenementLive func(context.Context, *ent.EvenementLiveQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEvenementLive) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEvenementLive) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvenementLiveQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EvenementLiveQuery", q)
 }
 
 // The HistoriqueInterventionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -874,6 +902,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EmplacementQuery, predicate.Emplacement, emplacement.OrderOption]{typ: ent.TypeEmplacement, tq: q}, nil
 	case *ent.EquipementQuery:
 		return &query[*ent.EquipementQuery, predicate.Equipement, equipement.OrderOption]{typ: ent.TypeEquipement, tq: q}, nil
+	case *ent.EvenementLiveQuery:
+		return &query[*ent.EvenementLiveQuery, predicate.EvenementLive, evenementlive.OrderOption]{typ: ent.TypeEvenementLive, tq: q}, nil
 	case *ent.HistoriqueInterventionQuery:
 		return &query[*ent.HistoriqueInterventionQuery, predicate.HistoriqueIntervention, historiqueintervention.OrderOption]{typ: ent.TypeHistoriqueIntervention, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:

@@ -588,6 +588,31 @@ var (
 			},
 		},
 	}
+	// EvenementLivesColumns holds the columns for the "evenement_lives" table.
+	EvenementLivesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "payload", Type: field.TypeString, Size: 2147483647},
+		{Name: "notification_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// EvenementLivesTable holds the schema information for the "evenement_lives" table.
+	EvenementLivesTable = &schema.Table{
+		Name:       "evenement_lives",
+		Columns:    EvenementLivesColumns,
+		PrimaryKey: []*schema.Column{EvenementLivesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "evenementlive_notification_id",
+				Unique:  false,
+				Columns: []*schema.Column{EvenementLivesColumns[2]},
+			},
+			{
+				Name:    "evenementlive_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{EvenementLivesColumns[3]},
+			},
+		},
+	}
 	// HistoriqueInterventionsColumns holds the columns for the "historique_interventions" table.
 	HistoriqueInterventionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1735,6 +1760,7 @@ var (
 		DocumentsTable,
 		EmplacementsTable,
 		EquipementsTable,
+		EvenementLivesTable,
 		HistoriqueInterventionsTable,
 		IdempotencyKeysTable,
 		InterventionsTable,
@@ -1817,6 +1843,9 @@ func init() {
 	EquipementsTable.ForeignKeys[3].RefTable = SocietesTable
 	EquipementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	EvenementLivesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	HistoriqueInterventionsTable.ForeignKeys[0].RefTable = InterventionsTable
 	HistoriqueInterventionsTable.ForeignKeys[1].RefTable = TechniciensTable

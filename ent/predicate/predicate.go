@@ -36,6 +36,9 @@ type Emplacement func(*sql.Selector)
 // Equipement is the predicate function for equipement builders.
 type Equipement func(*sql.Selector)
 
+// EvenementLive is the predicate function for evenementlive builders.
+type EvenementLive func(*sql.Selector)
+
 // HistoriqueIntervention is the predicate function for historiqueintervention builders.
 type HistoriqueIntervention func(*sql.Selector)
 

@@ -351,6 +351,30 @@ func (f EquipementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EquipementMutation", m)
 }
 
+// The EvenementLiveQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EvenementLiveQueryRuleFunc func(context.Context, *ent.EvenementLiveQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EvenementLiveQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvenementLiveQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EvenementLiveQuery", q)
+}
+
+// The EvenementLiveMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EvenementLiveMutationRuleFunc func(context.Context, *ent.EvenementLiveMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EvenementLiveMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EvenementLiveMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvenementLiveMutation", m)
+}
+
 // The HistoriqueInterventionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type HistoriqueInterventionQueryRuleFunc func(context.Context, *ent.HistoriqueInterventionQuery) error
@@ -838,6 +862,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EquipementQuery:
 		return q.Filter(), nil
+	case *ent.EvenementLiveQuery:
+		return q.Filter(), nil
 	case *ent.HistoriqueInterventionQuery:
 		return q.Filter(), nil
 	case *ent.IdempotencyKeyQuery:
@@ -900,6 +926,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EmplacementMutation:
 		return m.Filter(), nil
 	case *ent.EquipementMutation:
+		return m.Filter(), nil
+	case *ent.EvenementLiveMutation:
 		return m.Filter(), nil
 	case *ent.HistoriqueInterventionMutation:
 		return m.Filter(), nil

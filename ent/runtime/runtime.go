@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/ent/equipement"
+	"github.com/mifmaroc/erp/ent/evenementlive"
 	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/idempotencykey"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -611,6 +612,15 @@ func init() {
 	equipementDescCriticiteRang := equipementFields[13].Descriptor()
 	// equipement.DefaultCriticiteRang holds the default value on creation for the criticite_rang field.
 	equipement.DefaultCriticiteRang = equipementDescCriticiteRang.Default.(int)
+	evenementlive.Policy = privacy.NewPolicies(schema.EvenementLive{})
+	evenementlive.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := evenementlive.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	historiqueinterventionMixin := schema.HistoriqueIntervention{}.Mixin()
 	historiqueintervention.Policy = privacy.NewPolicies(schema.HistoriqueIntervention{})
 	historiqueintervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -316,12 +316,16 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	if err != nil {
 		return httpserver.Deps{}, err
 	}
-	events := pubsub.NewMemory(log)
+	var events *pubsub.Bus
 	if db.Dialect == dialect.Postgres {
-		if events, err = pubsub.NewPostgres(ctx, db.SQL, db.URL, log); err != nil {
-			return httpserver.Deps{}, err
-		}
+		events, err = pubsub.NewPostgres(ctx, db.Ent, db.URL, log)
+	} else {
+		events, err = pubsub.New(ctx, db.Ent, db.Dialect, log)
 	}
+	if err != nil {
+		return httpserver.Deps{}, err
+	}
+	events.Retention = cfg.LiveEventsRetention
 	tokens := auth.Tokens{Key: []byte(cfg.SecretKey), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, TTL: cfg.AccessTokenTTL, Now: now}
 	authSvc, err := auth.NewService(db.Ent, db.Dialect, tokens, cfg.RefreshTokenTTL, cfg.BcryptCost, log)
 	if err != nil {

@@ -74,6 +74,9 @@ type Config struct {
 	// SubscriptionCheck is how often an open websocket re-checks its token and account
 	// (SUBSCRIPTION_CHECK_INTERVAL).
 	SubscriptionCheck time.Duration
+	// LiveEventsRetention is how long live events are kept for subscribers that resume
+	// (LIVE_EVENTS_RETENTION); past it they are told to refetch.
+	LiveEventsRetention time.Duration
 
 	AdminEmail    string // ADMIN_EMAIL
 	AdminPassword string // ADMIN_PASSWORD
@@ -225,25 +228,26 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			ConnectTimeout:   r.duration("DB_CONNECT_TIMEOUT", 5*time.Second),
 			StatementTimeout: r.duration("DB_STATEMENT_TIMEOUT", 30*time.Second),
 		},
-		SecretKey:         r.str("SECRET_KEY", ""),
-		AccessTokenTTL:    time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
-		RefreshTokenTTL:   time.Duration(r.intRange("REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365)) * 24 * time.Hour,
-		JWTIssuer:         r.str("JWT_ISSUER", "mif-erp"),
-		JWTAudience:       r.str("JWT_AUDIENCE", "mif-erp-api"),
-		BcryptCost:        r.intRange("BCRYPT_COST", 12, 10, 16),
-		LoginRateLimit:    r.intRange("LOGIN_RATE_LIMIT", 10, 1, 1000000),
-		AuthCacheTTL:      r.duration("AUTH_CACHE_TTL", time.Second),
-		SubscriptionCheck: r.duration("SUBSCRIPTION_CHECK_INTERVAL", 500*time.Millisecond),
-		AdminEmail:        r.str("ADMIN_EMAIL", ""),
-		AdminPassword:     r.str("ADMIN_PASSWORD", ""),
-		UploadDirectory:   r.str("UPLOAD_DIRECTORY", "./uploads"),
-		MaxUploadBytes:    int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
-		UploadURLTTL:      r.duration("UPLOAD_URL_TTL", 15*time.Minute),
-		ExportMaxRows:     r.intRange("EXPORT_MAX_ROWS", 100000, 1, 10000000),
-		ExportLinkTTL:     r.duration("EXPORT_LINK_TTL", 5*time.Minute),
-		EnableScheduler:   r.boolean("ENABLE_SCHEDULER", false),
-		DirectRendering:   r.boolean("GRAPHQL_DIRECT_RENDERING", true),
-		SchedulerInterval: r.duration("SCHEDULER_INTERVAL", 5*time.Minute),
+		SecretKey:           r.str("SECRET_KEY", ""),
+		AccessTokenTTL:      time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
+		RefreshTokenTTL:     time.Duration(r.intRange("REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365)) * 24 * time.Hour,
+		JWTIssuer:           r.str("JWT_ISSUER", "mif-erp"),
+		JWTAudience:         r.str("JWT_AUDIENCE", "mif-erp-api"),
+		BcryptCost:          r.intRange("BCRYPT_COST", 12, 10, 16),
+		LoginRateLimit:      r.intRange("LOGIN_RATE_LIMIT", 10, 1, 1000000),
+		AuthCacheTTL:        r.duration("AUTH_CACHE_TTL", time.Second),
+		SubscriptionCheck:   r.duration("SUBSCRIPTION_CHECK_INTERVAL", 500*time.Millisecond),
+		LiveEventsRetention: r.duration("LIVE_EVENTS_RETENTION", 24*time.Hour),
+		AdminEmail:          r.str("ADMIN_EMAIL", ""),
+		AdminPassword:       r.str("ADMIN_PASSWORD", ""),
+		UploadDirectory:     r.str("UPLOAD_DIRECTORY", "./uploads"),
+		MaxUploadBytes:      int64(r.intRange("MAX_UPLOAD_SIZE_MB", 10, 1, 1024)) << 20,
+		UploadURLTTL:        r.duration("UPLOAD_URL_TTL", 15*time.Minute),
+		ExportMaxRows:       r.intRange("EXPORT_MAX_ROWS", 100000, 1, 10000000),
+		ExportLinkTTL:       r.duration("EXPORT_LINK_TTL", 5*time.Minute),
+		EnableScheduler:     r.boolean("ENABLE_SCHEDULER", false),
+		DirectRendering:     r.boolean("GRAPHQL_DIRECT_RENDERING", true),
+		SchedulerInterval:   r.duration("SCHEDULER_INTERVAL", 5*time.Minute),
 		SMTP: SMTPConfig{
 			Host:     r.str("SMTP_HOST", ""),
 			Port:     r.intRange("SMTP_PORT", 587, 1, 65535),
@@ -302,6 +306,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	c.SMTP.MessageIDDomain = r.str("SMTP_MESSAGE_ID_DOMAIN", domainOf(c.SMTP.From))
 	if !validDomain(c.SMTP.MessageIDDomain) {
 		r.fail("SMTP_MESSAGE_ID_DOMAIN", fmt.Sprintf("is %q; expected a domain name such as mif-maroc.ma", c.SMTP.MessageIDDomain))
+	}
+	if c.LiveEventsRetention < time.Minute || c.LiveEventsRetention > 30*24*time.Hour {
+		r.fail("LIVE_EVENTS_RETENTION", fmt.Sprintf("is %s; expected from 1m to 720h (e.g. 24h)", c.LiveEventsRetention))
 	}
 	if c.SubscriptionCheck < 10*time.Millisecond || c.SubscriptionCheck > time.Second {
 		// Beyond a second, a logged-out or demoted subscriber would keep receiving longer

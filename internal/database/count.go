@@ -89,3 +89,13 @@ func (t countingTx) Query(ctx context.Context, query string, args, v any) error 
 	t.n.Add(1)
 	return t.Tx.Query(ctx, query, args, v)
 }
+
+// ExecContext serves raw statements in a transaction (ent's sql/execquery feature).
+func (t countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	raw, ok := t.Tx.(rawExecQuerier)
+	if !ok {
+		return nil, errNoRaw
+	}
+	t.n.Add(1)
+	return raw.ExecContext(ctx, query, args...)
+}

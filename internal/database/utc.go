@@ -77,3 +77,12 @@ func toUTCList(args []any) []any {
 	}
 	return args
 }
+
+// ExecContext serves raw statements in a transaction (ent's sql/execquery feature).
+func (t utcTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	raw, ok := t.Tx.(rawExecQuerier)
+	if !ok {
+		return nil, errNoRaw
+	}
+	return raw.ExecContext(ctx, query, toUTCList(args)...)
+}

@@ -46,6 +46,9 @@ const (
 	// CodeTooLarge: the answer would exceed a documented size (an export over
 	// EXPORT_MAX_ROWS rows); the same request with a narrower filter succeeds.
 	CodeTooLarge Code = "TOO_LARGE"
+	// CodeRefetchRequired: a subscription resumed after a position whose following events are
+	// no longer kept (LIVE_EVENTS_RETENTION); the client refetches, then subscribes afresh.
+	CodeRefetchRequired Code = "REFETCH_REQUIRED"
 	// CodePersistedQueryNotAllowed: the server runs only the operations of its trusted
 	// documents manifest (GRAPHQL_TRUSTED_DOCUMENTS), and this one is not among them; the
 	// client must be built with the manifest the server was given.

@@ -80,11 +80,9 @@ func Event(n *ent.Notification) pubsub.Event {
 	return pubsub.Event{Notification: &pubsub.NotificationSent{NotificationID: n.ID, UserID: n.UserID}}
 }
 
-// Publish sends events on bus (nil: nobody listens).
+// Publish writes events, in one transaction of their own, for bus (nil: nobody listens).
 func Publish(ctx context.Context, bus *pubsub.Bus, events []pubsub.Event) {
-	for _, ev := range events {
-		bus.Publish(ctx, ev)
-	}
+	bus.Publish(ctx, events...)
 }
 
 // Responsables lists the active RESPONSABLE users, who hear of closures, delays and stock.

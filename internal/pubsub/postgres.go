@@ -2,38 +2,33 @@ package pubsub
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/lib/pq"
+
+	"github.com/mifmaroc/erp/ent"
 )
 
-// Channel is the PostgreSQL NOTIFY channel of live events.
+// Channel is the PostgreSQL NOTIFY channel that wakes the readers of live events.
 const Channel = "erp_events"
 
-// NewPostgres returns a Bus shared by every instance on the database: Publish goes through
-// pg_notify on db, and a listener on its own connection (dsn) delivers every instance's
-// events to this one's subscribers. The listener reconnects by itself after a database
-// restart; subscriptions survive it (events published while it was down are lost: clients
-// refetch). Stop it by cancelling ctx.
-func NewPostgres(ctx context.Context, db *sql.DB, dsn string, log *slog.Logger) (*Bus, error) {
-	b := &Bus{Buffer: DefaultBuffer, Log: log, subs: map[*Subscription]struct{}{}}
-	b.publish = func(ctx context.Context, ev Event) error {
-		payload, err := encode(ev)
-		if err != nil {
-			return err
-		}
-		_, err = db.ExecContext(ctx, sqlNotify, Channel, string(payload))
-		return err
-	}
+// NewPostgres returns a Bus shared by every instance on the database: a listener on its own
+// connection (dsn) wakes this instance's reader whenever any instance commits events, and
+// again each time it reconnects (after a database restart or a network cut), when it may
+// have missed notifications; the reader then reads every event after the last it delivered.
+// Stop it by cancelling ctx.
+func NewPostgres(ctx context.Context, client *ent.Client, dsn string, log *slog.Logger) (*Bus, error) {
+	b := &Bus{Buffer: DefaultBuffer, Log: log, Retention: DefaultRetention, client: client, dialect: dialect.Postgres, now: time.Now,
+		signal: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}}
 	l := pq.NewListener(dsn, 100*time.Millisecond, 5*time.Second, func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventDisconnected:
 			log.Warn("live events listener disconnected: reconnecting", "error", err)
 		case pq.ListenerEventReconnected:
-			log.Info("live events listener reconnected")
+			log.Info("live events listener reconnected: reading what was missed")
 		case pq.ListenerEventConnectionAttemptFailed:
 			log.Warn("live events listener cannot reconnect yet", "error", err)
 		}
@@ -42,28 +37,26 @@ func NewPostgres(ctx context.Context, db *sql.DB, dsn string, log *slog.Logger) 
 		_ = l.Close()
 		return nil, fmt.Errorf("listening to %s: %w", Channel, err)
 	}
+	// After LISTEN: an event committed from now on wakes the reader, one before is read.
+	if err := b.start(ctx); err != nil {
+		_ = l.Close()
+		return nil, err
+	}
 	go func() {
 		defer func() { _ = l.Close() }()
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case n := <-l.Notify:
-				if n == nil {
-					// The connection came back: nothing to resync for fire-and-forget events.
-					continue
-				}
-				log.Debug("live event received", "bytes", len(n.Extra))
-				ev, err := decode([]byte(n.Extra))
-				if err != nil {
-					log.Warn("undecodable live event", "error", err)
-					continue
-				}
-				b.deliver(ev)
+			case <-l.Notify:
+				// An event, or nil: the connection came back and notifications may have
+				// been missed. Either way the reader reads from its last position.
+				b.wake()
 			case <-time.After(60 * time.Second):
 				go func() { _ = l.Ping() }()
 			}
 		}
 	}()
+	go b.read(ctx)
 	return b, nil
 }

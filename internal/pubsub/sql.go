@@ -1,7 +1,8 @@
 package pubsub
 
-// The statement of this package, PostgreSQL only: publishing is a call of pg_notify, which
-// ent has no API for. Run inside a transaction, PostgreSQL delivers it only on commit.
+// The statement of this package, PostgreSQL only: ent has no API for advisory locks or
+// pg_notify. Run in the transaction that writes events: the lock is held until it ends, and
+// PostgreSQL sends the notification only if it commits.
 
-// sqlNotify sends payload $2 on channel $1 to every listener.
-const sqlNotify = "SELECT pg_notify($1, $2)"
+// sqlOrderAndNotify takes the ordering lock $1 and wakes the listeners of channel $2.
+const sqlOrderAndNotify = "SELECT pg_advisory_xact_lock($1), pg_notify($2, '')"
