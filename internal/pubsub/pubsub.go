@@ -41,7 +41,7 @@ import (
 type Event struct {
 	// Position is the event's place in the order of commits (the id of its row), set when
 	// it is read back; subscribers resume after the last they saw.
-	Position int `json:"-"`
+	Position     int                `json:"-"`
 	Statut       *StatutChange      `json:"s,omitempty"`
 	Notification *NotificationSent  `json:"n,omitempty"`
 	Commentaire  *CommentaireAjoute `json:"c,omitempty"`
@@ -69,9 +69,9 @@ type StatutChange struct {
 	Ancien       *domain.InterventionStatut `json:"from,omitempty"`
 	Nouveau      domain.InterventionStatut  `json:"to"`
 	// Position is the event's (see Event.Position).
-	Position int `json:"-"`
-	At           time.Time                  `json:"at"`
-	UserID       int                        `json:"by"`
+	Position int       `json:"-"`
+	At       time.Time `json:"at"`
+	UserID   int       `json:"by"`
 }
 
 // NotificationSent reports a notification written for a user.
