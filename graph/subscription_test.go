@@ -14,6 +14,8 @@ import (
 
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/testdb"
 )
 
@@ -298,6 +300,11 @@ func TestListenerReconnects(t *testing.T) {
 	if err != nil || killed == nil {
 		t.Fatalf("terminated listener connections %s (%v), want at least 1", killed, err)
 	}
+	// Committed while the listener is down: the issue's lost event, now read from its row.
+	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_ATTENTE"}, &struct{}{})
+	if ev := decodeStatut(t, ws.next(10*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_ATTENTE" {
+		t.Errorf("event committed while the listener was down = %+v", ev)
+	}
 	// Wait for the listener to be back on a new connection (it retries within seconds; a
 	// terminated backend can linger in pg_stat_activity a moment), then publish once.
 	deadline := time.Now().Add(15 * time.Second)
@@ -319,5 +326,164 @@ func TestListenerReconnects(t *testing.T) {
 	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_COURS"}, &struct{}{})
 	if ev := decodeStatut(t, ws.next(5*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_COURS" {
 		t.Errorf("event after the reconnection = %+v", ev)
+	}
+}
+
+const resumeSub = `subscription($iv: ID, $after: ID) { interventionStatutChanged(interventionId: $iv, after: $after) {
+  nouveauStatut position } }`
+
+type resumeEvent struct {
+	Data struct {
+		InterventionStatutChanged struct{ NouveauStatut, Position string }
+	}
+}
+
+func (c *wsClient) nextStatut(timeout time.Duration) (statut, position string) {
+	c.t.Helper()
+	var ev resumeEvent
+	raw := c.next(timeout)
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		c.t.Fatalf("event %s: %v", raw, err)
+	}
+	return ev.Data.InterventionStatutChanged.NouveauStatut, ev.Data.InterventionStatutChanged.Position
+}
+
+// refusal reads the subscription's error message and returns its first error's code.
+func (c *wsClient) refusal(timeout time.Duration) string {
+	c.t.Helper()
+	for deadline := time.Now().Add(timeout); ; {
+		m, err := c.read(time.Until(deadline))
+		if err != nil {
+			c.t.Fatalf("no error within %s: %v", timeout, err)
+		}
+		switch m.Type {
+		case "ka", "ping", "pong":
+			continue
+		case "error":
+			var errs []struct {
+				Extensions struct{ Code string }
+			}
+			if err := json.Unmarshal(m.Payload, &errs); err != nil || len(errs) == 0 {
+				c.t.Fatalf("error payload %s: %v", m.Payload, err)
+			}
+			return errs[0].Extensions.Code
+		case "next", "data":
+			var r gqltest.Response
+			if err := json.Unmarshal(m.Payload, &r); err == nil && len(r.Errors) > 0 {
+				return r.Errors[0].Code()
+			}
+			c.t.Fatalf("an event where an error was expected: %s", m.Payload)
+		default:
+			c.t.Fatalf("unexpected message %s: %s", m.Type, m.Payload)
+		}
+	}
+}
+
+// TestResumeAfter: a subscriber that went away comes back with the last position it saw and
+// receives, in order and once each, what happened meanwhile, then the live events. Past the
+// retention it is told to refetch.
+func TestResumeAfter(t *testing.T) {
+	e := newIvEnv(t)
+	iv := e.at(t, domain.StatutAffectee)
+	admin := e.As(t, e.admin)
+	move := func(s string) {
+		admin.MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": s}, &struct{}{})
+	}
+	first, err := dialWS(t, e.Env, e.Token(t, e.admin), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.subscribe("1", resumeSub, map[string]any{"iv": strconv.Itoa(iv.ID)})
+	waitSubscribers(t, e.Env, 1)
+	move("EN_COURS")
+	statut, seen := first.nextStatut(5 * time.Second)
+	if statut != "EN_COURS" || seen == "" {
+		t.Fatalf("first event %s at %q", statut, seen)
+	}
+	_ = first.conn.CloseNow()
+	waitSubscribers(t, e.Env, 0)
+
+	move("EN_ATTENTE") // missed
+	move("EN_COURS")   // missed
+	again, err := dialWS(t, e.Env, e.Token(t, e.admin), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.subscribe("1", resumeSub, map[string]any{"iv": strconv.Itoa(iv.ID), "after": seen})
+	waitSubscribers(t, e.Env, 1)
+	move("EN_ATTENTE") // live
+	var got []string
+	last := seen
+	for range 3 {
+		statut, pos := again.nextStatut(5 * time.Second)
+		p, _ := strconv.Atoi(pos)
+		l, _ := strconv.Atoi(last)
+		if p <= l {
+			t.Errorf("position %s after %s: repeated or out of order", pos, last)
+		}
+		got = append(got, statut)
+		last = pos
+	}
+	if strings.Join(got, " ") != "EN_ATTENTE EN_COURS EN_ATTENTE" {
+		t.Errorf("resumed with %v, want the two missed moves then the live one", got)
+	}
+	if m, err := again.read(2 * pubsub.PollInterval); err == nil && (m.Type == "next" || m.Type == "data") {
+		t.Errorf("an event beyond the three: %s", m.Payload)
+	}
+
+	e.Deps.Events.Retention = time.Nanosecond
+	e.Deps.Events.Prune(context.Background())
+	late, err := dialWS(t, e.Env, e.Token(t, e.admin), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late.subscribe("1", resumeSub, map[string]any{"iv": strconv.Itoa(iv.ID), "after": seen})
+	if code := late.refusal(5 * time.Second); code != "REFETCH_REQUIRED" {
+		t.Errorf("resuming after pruned events: code %q, want REFETCH_REQUIRED", code)
+	}
+}
+
+// TestNotificationResumeAfter: notificationReceived(after:) gives the notifications written
+// since the one given; another user's notification is not found.
+func TestNotificationResumeAfter(t *testing.T) {
+	e := newIvEnv(t)
+	assign := func(titre string) {
+		iv := e.Client.Intervention.Create().SetTitre(titre).SaveX(e.Sys)
+		e.As(t, e.resp).MustData(`mutation($id: ID!, $t: ID!) { assignIntervention(id: $id, technicienId: $t) { id } }`,
+			map[string]any{"id": strconv.Itoa(iv.ID), "t": strconv.Itoa(e.tech.ID)}, &struct{}{})
+	}
+	assign("Pompe A")
+	var mine struct {
+		Notifications struct{ Edges []struct{ Node struct{ ID string } } }
+	}
+	e.As(t, e.techUser).MustData(`{ notifications(first: 1) { edges { node { id } } } }`, nil, &mine)
+	if len(mine.Notifications.Edges) != 1 {
+		t.Fatalf("notifications = %+v", mine)
+	}
+	seen := mine.Notifications.Edges[0].Node.ID
+	assign("Pompe B") // written while he is away
+
+	ws, err := dialWS(t, e.Env, e.Token(t, e.techUser), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.subscribe("1", `subscription($a: ID) { notificationReceived(after: $a) { id sujet } }`, map[string]any{"a": seen})
+	var got struct {
+		Data struct{ NotificationReceived struct{ ID, Sujet string } }
+	}
+	if err := json.Unmarshal(ws.next(5*time.Second), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Data.NotificationReceived.Sujet, "Pompe B") || got.Data.NotificationReceived.ID == seen {
+		t.Errorf("resumed with %+v, want the notification of Pompe B", got.Data.NotificationReceived)
+	}
+
+	other, err := dialWS(t, e.Env, e.Token(t, e.admin), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.subscribe("1", `subscription($a: ID) { notificationReceived(after: $a) { id } }`, map[string]any{"a": seen})
+	if code := other.refusal(5 * time.Second); code != "NOT_FOUND" {
+		t.Errorf("after another user's notification: code %q, want NOT_FOUND", code)
 	}
 }
