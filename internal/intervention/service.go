@@ -118,19 +118,21 @@ func (s *Service) Create(ctx context.Context, in ent.CreateInterventionInput) (*
 		return nil, err
 	}
 	var created *ent.Intervention
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err = s.Events.WithTx(ctx, s.Client, func(tx *ent.Client) ([]pubsub.Event, error) {
 		var err error
 		created, err = Open(ctx, tx, tx.Intervention.Create().
 			SetInput(in).
 			SetDateLimiteManuelle(manual).
 			SetDemandeurID(v.UserID), v.UserID, now, "création")
-		return err
+		if err != nil {
+			return nil, err
+		}
+		return []pubsub.Event{Opened(created, v.UserID)}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	created = created.Unwrap() // further queries go through the client, not the closed transaction
-	s.Events.Publish(ctx, Opened(created, v.UserID))
 	s.Log.InfoContext(ctx, "intervention created", "event", "intervention_created", "intervention_id", created.ID, "user_id", v.UserID)
 	return created, nil
 }
@@ -437,15 +439,14 @@ func set(to domain.InterventionStatut, iv *ent.Intervention, now time.Time) func
 func (s *Service) inTx(ctx context.Context, write func(context.Context, *ent.Client, int, time.Time) (Written, error)) (*ent.Intervention, error) {
 	v := viewer.FromContext(ctx)
 	var w Written
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err := s.Events.WithTx(ctx, s.Client, func(tx *ent.Client) ([]pubsub.Event, error) {
 		var err error
 		w, err = write(ctx, tx, v.UserID, s.Now())
-		return err
+		return w.Events, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, w.Events)
 	out := w.Intervention.Unwrap() // further queries go through the client, not the closed transaction
 	s.Log.InfoContext(ctx, "intervention status changed", "event", "intervention_statut", "intervention_id", out.ID,
 		"to", out.Statut, "user_id", v.UserID)
@@ -596,28 +597,25 @@ func (s *Service) moveParts(ctx context.Context, id, pieceID, quantite int, moti
 		return nil, err
 	}
 	now := s.Now()
-	var events []pubsub.Event
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err := s.Events.WithTx(ctx, s.Client, func(tx *ent.Client) ([]pubsub.Event, error) {
 		iv, err := OpenFor(ctx, tx, v, id, "record and return parts")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		w, err := stock.Apply(ctx, tx, stock.Mouvement{Type: typ, PieceID: pieceID, Quantite: quantite,
 			InterventionID: &id, UserID: v.UserID, Motif: stock.Motif(motif), At: now})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		events = w.Events
 		c, err := line(tx, w.Piece)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return writeChanges(ctx, tx, iv, v.UserID, now, []Change{c})
+		return w.Events, writeChanges(ctx, tx, iv, v.UserID, now, []Change{c})
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
 	return s.Client.Intervention.Get(ctx, id)
 }
 

@@ -18,7 +18,6 @@ import (
 	entplanning "github.com/mifmaroc/erp/ent/planning"
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/internal/auth"
-	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	interv "github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/localtime"
@@ -204,7 +203,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 
 	result := skipped
 	var events []pubsub.Event
-	err := database.WithTx(ctx, r.Client, func(tx *ent.Client) error {
+	err := r.inTx(ctx, &events, func(tx *ent.Client) error {
 		if p.Flottant {
 			if open, err := hasOpenOccurrence(ctx, tx, p.ID); err != nil || open {
 				return err // its dates wait for the closure
@@ -234,7 +233,16 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 		}
 		return nil
 	})
-	return r.settle(ctx, result, events, err)
+	return r.settle(result, err)
+}
+
+// inTx runs write in a transaction that also writes the live events write leaves in
+// *events: they exist exactly when its work committed.
+func (r *Runner) inTx(ctx context.Context, events *[]pubsub.Event, write func(tx *ent.Client) error) error {
+	return r.Events.WithTx(ctx, r.Client, func(tx *ent.Client) ([]pubsub.Event, error) {
+		err := write(tx)
+		return *events, err
+	})
 }
 
 var errHandledElsewhere = errors.New("planning handled by another run")

@@ -19,9 +19,7 @@ import (
 	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/compteur"
-	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
-	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -136,7 +134,7 @@ func (r *Runner) runCompteur(ctx context.Context, p *ent.Planning, now time.Time
 	occ := pts[i].Date
 	result := skipped
 	var events []pubsub.Event
-	err = database.WithTx(ctx, r.Client, func(tx *ent.Client) error {
+	err = r.inTx(ctx, &events, func(tx *ent.Client) error {
 		var made bool
 		if events, made, err = r.createOnce(ctx, tx, p, occ, now, systemID); err != nil {
 			return err
@@ -161,7 +159,7 @@ func (r *Runner) runCompteur(ctx context.Context, p *ent.Planning, now time.Time
 		}
 		return nil
 	})
-	return r.settle(ctx, result, events, err)
+	return r.settle(result, err)
 }
 
 // restartCompteur restarts the meter of a PREMIER_ATTEINT planning after its calendar made
@@ -182,12 +180,11 @@ func restartCompteur(ctx context.Context, tx *ent.Client, p *ent.Planning) error
 	return tx.Planning.UpdateOneID(p.ID).SetProchainSeuil(u + *p.IntervalleCompteur).Exec(ctx)
 }
 
-// settle is the end of a planning's transaction, calendar or meter: its events go out after
-// the commit, and a planning another run (another replica) handled meanwhile is skipped.
-func (r *Runner) settle(ctx context.Context, result outcome, events []pubsub.Event, err error) (outcome, error) {
+// settle is the end of a planning's transaction, calendar or meter: a planning another run
+// (another replica) handled meanwhile is skipped.
+func (r *Runner) settle(result outcome, err error) (outcome, error) {
 	switch {
 	case err == nil:
-		notify.Publish(ctx, r.Events, events)
 		return result, nil
 	case errors.Is(err, errHandledElsewhere) || ent.IsConstraintError(err):
 		return skipped, nil
