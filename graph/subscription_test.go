@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func dialWSInner(t *testing.T, env *apptest.Env, token string, legacy bool) (*ws
 	defer cancel()
 	//nolint:bodyclose // the websocket library closes the handshake response's body itself
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{proto}})
+		&websocket.DialOptions{Subprotocols: []string{proto}, HTTPHeader: http.Header{"Accept-Language": {"en"}}})
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -639,7 +640,7 @@ func CanWork(v *viewer.Viewer, iv *ent.Intervention, what string) error {
 		return errLocked(iv.Statut)
 	}
 	if !v.Staff() && !actorOf(v, iv).Assigned {
-		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician %s", what)
+		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician %s", i18n.Text(what))
 	}
 	return nil
 }
