@@ -67,3 +67,19 @@ func TestLanguagesREST(t *testing.T) {
 		})
 	}
 }
+
+// TestMaLangue: a user sets the language of his notifications himself, French until then.
+func TestMaLangue(t *testing.T) {
+	e := apptest.New(t)
+	api := e.As(t, e.User(t, "Tech", domain.RoleTechnicien))
+	var before struct{ Me struct{ Langue string } }
+	api.MustData(`{ me { langue } }`, nil, &before)
+	var after struct{ UpdateMe struct{ Langue string } }
+	api.MustData(`mutation { updateMe(input: {langue: AR}) { langue } }`, nil, &after)
+	if before.Me.Langue != "FR" || after.UpdateMe.Langue != "AR" {
+		t.Errorf("langue %q then %q, want FR then AR", before.Me.Langue, after.UpdateMe.Langue)
+	}
+	if err := api.MustFail(`mutation { updateMe(input: {langue: DE}) { langue } }`, nil); err.Code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("langue DE: %s %q, want a validation error", err.Code(), err.Message)
+	}
+}

@@ -477,12 +477,17 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 		if err != nil {
 			return nil, err
 		}
-		return notify.Send(ctx, tx, notify.Notice{
+		n := notify.Notice{
 			Type:           domain.NotificationAffectation,
-			Sujet:          s.kind(after) + " affectée : " + after.Titre,
-			Message:        fmt.Sprintf("L'%s %s%s vous est affectée.", lower(s.kind(after)), notify.Ref(after), s.due(after)),
+			Sujet:          i18n.M("Intervention assigned: %s", after.Titre),
+			Message:        i18n.M("Intervention %s is assigned to you.", notify.Ref(after)),
 			InterventionID: &id,
-		}, t.UserID)
+		}
+		if due, ok := s.occurrence(after); ok {
+			n.Sujet = i18n.M("Preventive intervention assigned: %s", after.Titre)
+			n.Message = i18n.M("Preventive intervention %s, due %s, is assigned to you.", notify.Ref(after), due)
+		}
+		return notify.Send(ctx, tx, n, t.UserID)
 	case after.Statut == domain.StatutCloturee:
 		to, err := notify.Responsables(ctx, tx)
 		if err != nil {
@@ -507,8 +512,8 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 		}
 		return notify.Send(ctx, tx, notify.Notice{
 			Type:           domain.NotificationCloture,
-			Sujet:          "Intervention clôturée : " + after.Titre,
-			Message:        fmt.Sprintf("L'intervention %s est clôturée.", notify.Ref(after)),
+			Sujet:          i18n.M("Intervention closed: %s", after.Titre),
+			Message:        i18n.M("Intervention %s is closed.", notify.Ref(after)),
 			InterventionID: &id,
 		}, to...)
 	}
