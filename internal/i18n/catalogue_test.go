@@ -109,7 +109,7 @@ func templateKeys(t *testing.T, dir string) map[string][]string {
 	keys := map[string][]string{}
 	call := regexp.MustCompile(`\{\{-?\s*t\s+("(?:[^"\\]|\\.)*")`)
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".txt")) {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") && !strings.HasSuffix(path, ".txt") {
 			return err
 		}
 		raw, err := os.ReadFile(path)

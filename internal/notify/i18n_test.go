@@ -102,9 +102,10 @@ func TestArabicEmail(t *testing.T) {
 	}
 	got := map[string]*ent.Notification{}
 	for _, n := range h.env.Client.Notification.Query().AllX(h.env.Sys) {
-		if n.UserID == ar.ID {
+		switch n.UserID {
+		case ar.ID:
 			got["ar"] = n
-		} else if n.UserID == fr.ID {
+		case fr.ID:
 			got["fr"] = n
 		}
 	}
