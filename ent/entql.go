@@ -751,6 +751,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDeletedAt:           {Type: field.TypeTime, Column: user.FieldDeletedAt},
 			user.FieldSocieteID:           {Type: field.TypeInt, Column: user.FieldSocieteID},
 			user.FieldMustChangePassword:  {Type: field.TypeBool, Column: user.FieldMustChangePassword},
+			user.FieldLangue:              {Type: field.TypeEnum, Column: user.FieldLangue},
 		},
 	}
 	graph.MustAddE(
@@ -6343,6 +6344,11 @@ func (f *UserFilter) WhereSocieteID(p entql.IntP) {
 // WhereMustChangePassword applies the entql bool predicate on the must_change_password field.
 func (f *UserFilter) WhereMustChangePassword(p entql.BoolP) {
 	f.Where(p.Field(user.FieldMustChangePassword))
+}
+
+// WhereLangue applies the entql string predicate on the langue field.
+func (f *UserFilter) WhereLangue(p entql.StringP) {
+	f.Where(p.Field(user.FieldLangue))
 }
 
 // WhereHasTechnicien applies a predicate to check if query has an edge technicien.

@@ -5623,6 +5623,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, user.FieldMustChangePassword)
 				fieldSeen[user.FieldMustChangePassword] = struct{}{}
 			}
+		case "langue":
+			if _, ok := fieldSeen[user.FieldLangue]; !ok {
+				selectedFields = append(selectedFields, user.FieldLangue)
+				fieldSeen[user.FieldLangue] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

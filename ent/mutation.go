@@ -35041,6 +35041,7 @@ type UserMutation struct {
 	last_failed_login_at           *time.Time
 	deleted_at                     *time.Time
 	must_change_password           *bool
+	langue                         *domain.Langue
 	clearedFields                  map[string]struct{}
 	technicien                     *int
 	clearedtechnicien              bool
@@ -36017,6 +36018,42 @@ func (m *UserMutation) ResetMustChangePassword() {
 	m.must_change_password = nil
 }
 
+// SetLangue sets the "langue" field.
+func (m *UserMutation) SetLangue(d domain.Langue) {
+	m.langue = &d
+}
+
+// Langue returns the value of the "langue" field in the mutation.
+func (m *UserMutation) Langue() (r domain.Langue, exists bool) {
+	v := m.langue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLangue returns the old "langue" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldLangue(ctx context.Context) (v domain.Langue, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLangue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLangue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLangue: %w", err)
+	}
+	return oldValue.Langue, nil
+}
+
+// ResetLangue resets all changes to the "langue" field.
+func (m *UserMutation) ResetLangue() {
+	m.langue = nil
+}
+
 // SetTechnicienID sets the "technicien" edge to the Technicien entity by id.
 func (m *UserMutation) SetTechnicienID(id int) {
 	m.technicien = &id
@@ -36616,7 +36653,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -36674,6 +36711,9 @@ func (m *UserMutation) Fields() []string {
 	if m.must_change_password != nil {
 		fields = append(fields, user.FieldMustChangePassword)
 	}
+	if m.langue != nil {
+		fields = append(fields, user.FieldLangue)
+	}
 	return fields
 }
 
@@ -36720,6 +36760,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.SocieteID()
 	case user.FieldMustChangePassword:
 		return m.MustChangePassword()
+	case user.FieldLangue:
+		return m.Langue()
 	}
 	return nil, false
 }
@@ -36767,6 +36809,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSocieteID(ctx)
 	case user.FieldMustChangePassword:
 		return m.OldMustChangePassword(ctx)
+	case user.FieldLangue:
+		return m.OldLangue(ctx)
 	}
 	return nil, fmt.Errorf("unknown User field %s", name)
 }
@@ -36908,6 +36952,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetMustChangePassword(v)
+		return nil
+	case user.FieldLangue:
+		v, ok := value.(domain.Langue)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLangue(v)
 		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)
@@ -37098,6 +37149,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldMustChangePassword:
 		m.ResetMustChangePassword()
+		return nil
+	case user.FieldLangue:
+		m.ResetLangue()
 		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)

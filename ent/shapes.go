@@ -299,7 +299,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"User": {
 		Table:   "users",
-		Columns: []string{"id", "created_at", "updated_at", "email", "username", "nom_complet", "telephone", "password_hash", "role", "is_active", "email_notifications", "failed_login_attempts", "locked_until", "password_changed_at", "last_login_at", "token_version", "last_failed_login_at", "deleted_at", "societe_id", "must_change_password"},
+		Columns: []string{"id", "created_at", "updated_at", "email", "username", "nom_complet", "telephone", "password_hash", "role", "is_active", "email_notifications", "failed_login_attempts", "locked_until", "password_changed_at", "last_login_at", "token_version", "last_failed_login_at", "deleted_at", "societe_id", "must_change_password", "langue"},
 		Model:   User{},
 		Edges: map[string]shape.Edge{
 			"technicien":             {Target: "Technicien", ChildKey: "user_id", Unique: true},

@@ -58,6 +58,8 @@ type User struct {
 	SocieteID *int `json:"societe_id,omitempty"`
 	// set with a temporary password given by an admin: until the user changes it, his sessions may only read me and change the password
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// the language of the user's notifications and emails; he sets it with updateMe
+	Langue domain.Langue `json:"langue,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -217,7 +219,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldFailedLoginAttempts, user.FieldTokenVersion, user.FieldSocieteID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldEmail, user.FieldUsername, user.FieldNomComplet, user.FieldTelephone, user.FieldPasswordHash, user.FieldRole:
+		case user.FieldEmail, user.FieldUsername, user.FieldNomComplet, user.FieldTelephone, user.FieldPasswordHash, user.FieldRole, user.FieldLangue:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldLockedUntil, user.FieldPasswordChangedAt, user.FieldLastLoginAt, user.FieldLastFailedLoginAt, user.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
@@ -361,6 +363,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field must_change_password", values[i])
 			} else if value.Valid {
 				_m.MustChangePassword = value.Bool
+			}
+		case user.FieldLangue:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field langue", values[i])
+			} else if value.Valid {
+				_m.Langue = domain.Langue(value.String)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -520,6 +528,9 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("must_change_password=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MustChangePassword))
+	builder.WriteString(", ")
+	builder.WriteString("langue=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Langue))
 	builder.WriteByte(')')
 	return builder.String()
 }

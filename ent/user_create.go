@@ -276,6 +276,20 @@ func (_c *UserCreate) SetNillableMustChangePassword(v *bool) *UserCreate {
 	return _c
 }
 
+// SetLangue sets the "langue" field.
+func (_c *UserCreate) SetLangue(v domain.Langue) *UserCreate {
+	_c.mutation.SetLangue(v)
+	return _c
+}
+
+// SetNillableLangue sets the "langue" field if the given value is not nil.
+func (_c *UserCreate) SetNillableLangue(v *domain.Langue) *UserCreate {
+	if v != nil {
+		_c.SetLangue(*v)
+	}
+	return _c
+}
+
 // SetTechnicienID sets the "technicien" edge to the Technicien entity by ID.
 func (_c *UserCreate) SetTechnicienID(id int) *UserCreate {
 	_c.mutation.SetTechnicienID(id)
@@ -520,6 +534,10 @@ func (_c *UserCreate) defaults() error {
 		v := user.DefaultMustChangePassword
 		_c.mutation.SetMustChangePassword(v)
 	}
+	if _, ok := _c.mutation.Langue(); !ok {
+		v := user.DefaultLangue
+		_c.mutation.SetLangue(v)
+	}
 	return nil
 }
 
@@ -584,6 +602,14 @@ func (_c *UserCreate) check() error {
 	}
 	if _, ok := _c.mutation.MustChangePassword(); !ok {
 		return &ValidationError{Name: "must_change_password", err: errors.New(`ent: missing required field "User.must_change_password"`)}
+	}
+	if _, ok := _c.mutation.Langue(); !ok {
+		return &ValidationError{Name: "langue", err: errors.New(`ent: missing required field "User.langue"`)}
+	}
+	if v, ok := _c.mutation.Langue(); ok {
+		if err := user.LangueValidator(v); err != nil {
+			return &ValidationError{Name: "langue", err: fmt.Errorf(`ent: validator failed for field "User.langue": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -683,6 +709,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.MustChangePassword(); ok {
 		_spec.SetField(user.FieldMustChangePassword, field.TypeBool, value)
 		_node.MustChangePassword = value
+	}
+	if value, ok := _c.mutation.Langue(); ok {
+		_spec.SetField(user.FieldLangue, field.TypeEnum, value)
+		_node.Langue = value
 	}
 	if nodes := _c.mutation.TechnicienIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1195,6 +1225,18 @@ func (u *UserUpsert) UpdateMustChangePassword() *UserUpsert {
 	return u
 }
 
+// SetLangue sets the "langue" field.
+func (u *UserUpsert) SetLangue(v domain.Langue) *UserUpsert {
+	u.Set(user.FieldLangue, v)
+	return u
+}
+
+// UpdateLangue sets the "langue" field to the value that was provided on create.
+func (u *UserUpsert) UpdateLangue() *UserUpsert {
+	u.SetExcluded(user.FieldLangue)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1566,6 +1608,20 @@ func (u *UserUpsertOne) SetMustChangePassword(v bool) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateMustChangePassword() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateMustChangePassword()
+	})
+}
+
+// SetLangue sets the "langue" field.
+func (u *UserUpsertOne) SetLangue(v domain.Langue) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetLangue(v)
+	})
+}
+
+// UpdateLangue sets the "langue" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateLangue() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateLangue()
 	})
 }
 
@@ -2106,6 +2162,20 @@ func (u *UserUpsertBulk) SetMustChangePassword(v bool) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateMustChangePassword() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateMustChangePassword()
+	})
+}
+
+// SetLangue sets the "langue" field.
+func (u *UserUpsertBulk) SetLangue(v domain.Langue) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetLangue(v)
+	})
+}
+
+// UpdateLangue sets the "langue" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateLangue() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateLangue()
 	})
 }
 

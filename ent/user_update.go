@@ -353,6 +353,20 @@ func (_u *UserUpdate) SetNillableMustChangePassword(v *bool) *UserUpdate {
 	return _u
 }
 
+// SetLangue sets the "langue" field.
+func (_u *UserUpdate) SetLangue(v domain.Langue) *UserUpdate {
+	_u.mutation.SetLangue(v)
+	return _u
+}
+
+// SetNillableLangue sets the "langue" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableLangue(v *domain.Langue) *UserUpdate {
+	if v != nil {
+		_u.SetLangue(*v)
+	}
+	return _u
+}
+
 // SetTechnicienID sets the "technicien" edge to the Technicien entity by ID.
 func (_u *UserUpdate) SetTechnicienID(id int) *UserUpdate {
 	_u.mutation.SetTechnicienID(id)
@@ -806,6 +820,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "failed_login_attempts", err: fmt.Errorf(`ent: validator failed for field "User.failed_login_attempts": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Langue(); ok {
+		if err := user.LangueValidator(v); err != nil {
+			return &ValidationError{Name: "langue", err: fmt.Errorf(`ent: validator failed for field "User.langue": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -907,6 +926,9 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.MustChangePassword(); ok {
 		_spec.SetField(user.FieldMustChangePassword, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Langue(); ok {
+		_spec.SetField(user.FieldLangue, field.TypeEnum, value)
 	}
 	if _u.mutation.TechnicienCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1705,6 +1727,20 @@ func (_u *UserUpdateOne) SetNillableMustChangePassword(v *bool) *UserUpdateOne {
 	return _u
 }
 
+// SetLangue sets the "langue" field.
+func (_u *UserUpdateOne) SetLangue(v domain.Langue) *UserUpdateOne {
+	_u.mutation.SetLangue(v)
+	return _u
+}
+
+// SetNillableLangue sets the "langue" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableLangue(v *domain.Langue) *UserUpdateOne {
+	if v != nil {
+		_u.SetLangue(*v)
+	}
+	return _u
+}
+
 // SetTechnicienID sets the "technicien" edge to the Technicien entity by ID.
 func (_u *UserUpdateOne) SetTechnicienID(id int) *UserUpdateOne {
 	_u.mutation.SetTechnicienID(id)
@@ -2171,6 +2207,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "failed_login_attempts", err: fmt.Errorf(`ent: validator failed for field "User.failed_login_attempts": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Langue(); ok {
+		if err := user.LangueValidator(v); err != nil {
+			return &ValidationError{Name: "langue", err: fmt.Errorf(`ent: validator failed for field "User.langue": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -2289,6 +2330,9 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.MustChangePassword(); ok {
 		_spec.SetField(user.FieldMustChangePassword, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Langue(); ok {
+		_spec.SetField(user.FieldLangue, field.TypeEnum, value)
 	}
 	if _u.mutation.TechnicienCleared() {
 		edge := &sqlgraph.EdgeSpec{

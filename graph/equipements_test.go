@@ -278,6 +278,7 @@ func upload(t *testing.T, w *world, u *ent.User, query string, vars map[string]a
 	req, _ := http.NewRequest(http.MethodPost, w.env.URL+"/graphql", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+w.env.Token(t, u))
+	req.Header.Set("Accept-Language", "en")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

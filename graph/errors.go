@@ -15,6 +15,7 @@ import (
 	"github.com/mifmaroc/erp/ent/privacy"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 )
 
 // Classify maps any error a resolver or REST handler returns to the API's vocabulary. It is
@@ -36,12 +37,14 @@ func Classify(err error) *domain.Error {
 	case ent.IsValidationError(err):
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
-		msg := "invalid value for " + fieldName(ve.Name)
-		// ent wraps a validator's refusal once; a missing field has no reason beneath.
+		refusal := domain.Errorf(domain.CodeBadUserInput, "invalid value for %s", fieldName(ve.Name))
+		// ent wraps a validator's refusal once; a missing field has no reason beneath. The
+		// reason is the validator's own English text.
 		if reason := errors.Unwrap(errors.Unwrap(ve)); reason != nil {
-			msg += ": " + reason.Error()
+			refusal = domain.Errorf(domain.CodeBadUserInput, "invalid value for %s: %s", fieldName(ve.Name), reason.Error())
 		}
-		return &domain.Error{Code: domain.CodeBadUserInput, Message: msg, Err: err}
+		refusal.Err = err
+		return refusal
 	case database.Refused(err):
 		return &domain.Error{Code: domain.CodeBadUserInput, Message: "a value of the request is malformed or out of range", Err: err}
 	case database.Unavailable(err):
@@ -88,13 +91,14 @@ func (r *Resolver) presentError(ctx context.Context, err error) *gqlerror.Error 
 	// out may be err itself (a gqlerror wrapping the cause): its text is taken for the log
 	// before the message shown replaces it.
 	cause := err.Error()
-	out.Message = e.Message
+	lang := i18n.LangFrom(ctx)
+	out.Message = e.Localize(lang)
 	if out.Extensions == nil {
 		out.Extensions = map[string]any{}
 	}
 	out.Extensions["code"] = string(e.Code)
 	if len(e.Missing) > 0 {
-		out.Extensions["missing"] = e.Missing
+		out.Extensions["missing"] = e.MissingIn(lang)
 	}
 	switch e.Code {
 	case domain.CodeInternal, domain.CodeInsufficientStorage:
@@ -140,17 +144,15 @@ func refusedArgument(ctx context.Context, gqlErr *gqlerror.Error, err error) *do
 	if !ok || def == nil {
 		return nil
 	}
-	reason := ""
+	var reason any
 	if cause, ok := domain.AsError(err); ok && cause.Code == domain.CodeBadUserInput {
-		reason = cause.Message
+		reason = cause
 	} else {
 		reason = expected(def.Type, at[1:], argumentValue(ctx, fc.Field.Field, at))
 	}
-	return &domain.Error{
-		Code:    domain.CodeBadUserInput,
-		Message: fmt.Sprintf("invalid argument %s of %s: %s", argumentPath(at), fc.Field.Name, reason),
-		Err:     err,
-	}
+	refusal := domain.Errorf(domain.CodeBadUserInput, "invalid argument %s of %s: %s", argumentPath(at), fc.Field.Name, reason)
+	refusal.Err = err
+	return refusal
 }
 
 // variableRefused recognises the coercion of a variable's value, which gqlparser reports
@@ -246,21 +248,21 @@ func typeAt(t *ast.Type, p ast.Path) *ast.Type {
 }
 
 // expected says what the schema wanted at path p inside a value of type t, and what came.
-func expected(t *ast.Type, p ast.Path, got any) string {
+func expected(t *ast.Type, p ast.Path, got any) i18n.Message {
 	if t = typeAt(t, p); t == nil {
-		return "not a valid value"
+		return i18n.M("not a valid value")
 	}
 	want := t.Name()
 	if def := parsedSchema.Types[want]; def != nil && def.Kind == ast.Enum {
 		if s, ok := got.(string); ok {
-			return fmt.Sprintf("%s is not a value of %s (enum values are case-sensitive)", quoted(s), want)
+			return i18n.M("%s is not a value of %s (enum values are case-sensitive)", quoted(s), want)
 		}
-		return fmt.Sprintf("expected a value of %s, not %s", want, jsonKind(got))
+		return i18n.M("expected a value of %s, not %s", want, jsonKind(got))
 	}
 	if s, ok := got.(string); ok {
-		return fmt.Sprintf("expected %s, not %s", want, quoted(s))
+		return i18n.M("expected %s, not %s", want, quoted(s))
 	}
-	return fmt.Sprintf("expected %s, not %s", want, jsonKind(got))
+	return i18n.M("expected %s, not %s", want, jsonKind(got))
 }
 
 // fieldName is the GraphQL name of an ent field (taux_horaire_centimes: tauxHoraireCentimes).

@@ -955,6 +955,7 @@ type ComplexityRoot struct {
 		ID                     func(childComplexity int) int
 		InterventionsDemandees func(childComplexity int) int
 		IsActive               func(childComplexity int) int
+		Langue                 func(childComplexity int) int
 		LastLoginAt            func(childComplexity int) int
 		MustChangePassword     func(childComplexity int) int
 		NomComplet             func(childComplexity int) int
@@ -5858,6 +5859,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.IsActive(childComplexity), true
+	case "User.langue":
+		if e.ComplexityRoot.User.Langue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Langue(childComplexity), true
 	case "User.lastLoginAt":
 		if e.ComplexityRoot.User.LastLoginAt == nil {
 			break
@@ -6221,6 +6228,8 @@ input UpdateMeInput {
   telephone: String
   "false: no notification emails (notifications stay visible in the application)."
   emailNotifications: Boolean
+  "The language of one's notifications and emails (API messages follow Accept-Language)."
+  langue: Langue
 }
 
 type Mutation {
@@ -8042,6 +8051,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_societeID(ctx, field)
 	case "mustChangePassword":
 		return ec.fieldContext_User_mustChangePassword(ctx, field)
+	case "langue":
+		return ec.fieldContext_User_langue(ctx, field)
 	case "technicien":
 		return ec.fieldContext_User_technicien(ctx, field)
 	case "client":
@@ -32421,6 +32432,29 @@ func (ec *executionContext) fieldContext_User_mustChangePassword(_ context.Conte
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _User_langue(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_langue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Langue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Langue) graphql.Marshaler {
+			return ec.marshalNLangue2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐLangue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_langue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Langue")
+}
+
 func (ec *executionContext) _User_technicien(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -56590,7 +56624,7 @@ func (ec *executionContext) unmarshalInputUpdateMeInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"username", "nomComplet", "telephone", "emailNotifications"}
+	fieldsInOrder := [...]string{"username", "nomComplet", "telephone", "emailNotifications", "langue"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -56625,6 +56659,13 @@ func (ec *executionContext) unmarshalInputUpdateMeInput(ctx context.Context, obj
 				return it, err
 			}
 			it.EmailNotifications = data
+		case "langue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("langue"))
+			data, err := ec.unmarshalOLangue2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐLangue(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Langue = data
 		}
 	}
 	return it, nil
@@ -64204,6 +64245,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "langue":
+			out.Values[i] = ec._User_langue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "technicien":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -65580,6 +65626,16 @@ func (ec *executionContext) marshalNInterventionType2githubᚗcomᚋmifmarocᚋe
 func (ec *executionContext) unmarshalNInterventionWhereInput2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐInterventionWhereInput(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
 	res, err := ec.unmarshalInputInterventionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLangue2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐLangue(ctx context.Context, v any) (domain.Langue, error) {
+	var res domain.Langue
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLangue2githubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐLangue(ctx context.Context, sel ast.SelectionSet, v domain.Langue) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNMaintenanceStats2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋstatsᚐResult(ctx context.Context, sel ast.SelectionSet, v *stats.Result) graphql.Marshaler {
@@ -68262,6 +68318,22 @@ func (ec *executionContext) unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋm
 	}
 	res, err := ec.unmarshalInputInterventionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLangue2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐLangue(ctx context.Context, v any) (*domain.Langue, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(domain.Langue)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLangue2ᚖgithubᚗcomᚋmifmarocᚋerpᚋinternalᚋdomainᚐLangue(ctx context.Context, sel ast.SelectionSet, v *domain.Langue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOMouvementStock2ᚖgithubᚗcomᚋmifmarocᚋerpᚋentᚐMouvementStock(ctx context.Context, sel ast.SelectionSet, v *ent.MouvementStock) graphql.Marshaler {

@@ -313,7 +313,7 @@ func TestUploadErrors(t *testing.T) {
 // decode sends req and decodes the GraphQL answer.
 func decode(t *testing.T, req *http.Request) gqltest.Response {
 	t.Helper()
-	res, err := http.DefaultClient.Do(req)
+	res, err := apptest.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,7 @@ func (w *reqWorld) uploadPhoto(t *testing.T, u *ent.User, d *ent.DemandeInterven
 	req, _ := http.NewRequest(http.MethodPost, w.env.URL+"/graphql", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+w.env.Token(t, u))
+	req.Header.Set("Accept-Language", "en")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

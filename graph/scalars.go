@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 )
 
 // The scalars below are the ones whose input the API checks itself; gqlgen.yml binds ID,
@@ -49,22 +50,22 @@ func quoted(s string) string {
 }
 
 // jsonKind names the JSON type of a decoded value, for messages.
-func jsonKind(v any) string {
+func jsonKind(v any) i18n.Message {
 	switch v.(type) {
 	case nil:
-		return "null"
+		return i18n.M("null")
 	case string:
-		return "a string"
+		return i18n.M("a string")
 	case bool:
-		return "a boolean"
+		return i18n.M("a boolean")
 	case json.Number, int, int32, int64, float64:
-		return "a number"
+		return i18n.M("a number")
 	case []any:
-		return "a list"
+		return i18n.M("a list")
 	case map[string]any:
-		return "an object"
+		return i18n.M("an object")
 	default:
-		return fmt.Sprintf("a %T", v)
+		return i18n.M("a %s", fmt.Sprintf("%T", v))
 	}
 }
 

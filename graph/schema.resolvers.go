@@ -126,6 +126,7 @@ func (r *mutationResolver) UpdateMe(ctx context.Context, input model.UpdateMeInp
 		NomComplet:         input.NomComplet,
 		Telephone:          input.Telephone,
 		EmailNotifications: input.EmailNotifications,
+		Langue:             input.Langue,
 	})
 }
 

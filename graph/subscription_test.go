@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func dialWSInner(t *testing.T, env *apptest.Env, token string, legacy bool) (*ws
 	defer cancel()
 	//nolint:bodyclose // the websocket library closes the handshake response's body itself
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{proto}})
+		&websocket.DialOptions{Subprotocols: []string{proto}, HTTPHeader: http.Header{"Accept-Language": {"en"}}})
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
@@ -454,7 +455,9 @@ func TestNotificationResumeAfter(t *testing.T) {
 	}
 	assign("Pompe A")
 	var mine struct {
-		Notifications struct{ Edges []struct{ Node struct{ ID string } } }
+		Notifications struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	e.As(t, e.techUser).MustData(`{ notifications(first: 1) { edges { node { id } } } }`, nil, &mine)
 	if len(mine.Notifications.Edges) != 1 {

@@ -75,7 +75,7 @@ func (e request) send(t *testing.T, base string) httpResult {
 	for k, v := range e.header {
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := apptest.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -128,9 +129,24 @@ func websocketAuth(a *auth.Service, every time.Duration, log *slog.Logger) trans
 		ctx, cancel := context.WithCancel(ctx)
 		ls.auth, ls.token, ls.viewer, ls.cancel, ls.log = a, token, *v, cancel, log
 		go ls.watch(ctx, every)
-		// The payload's user replaces whatever the upgrade request carried.
+		// The payload's user replaces whatever the upgrade request carried; so does its
+		// language, for clients (browsers) that cannot set the upgrade's headers.
+		if l, ok := payloadLang(p); ok {
+			ctx = i18n.WithLang(ctx, l)
+		}
 		return viewer.NewContext(ctx, v), nil, nil
 	}
+}
+
+// payloadLang is the language connection_init asks for ("acceptLanguage" or
+// "Accept-Language", an Accept-Language value), if any.
+func payloadLang(p transport.InitPayload) (i18n.Lang, bool) {
+	for _, k := range []string{"acceptLanguage", "Accept-Language"} {
+		if h, ok := p[k].(string); ok && strings.TrimSpace(h) != "" {
+			return i18n.FromAcceptLanguage(h), true
+		}
+	}
+	return "", false
 }
 
 // watch checks the connection's viewer every `every` until the connection ends.

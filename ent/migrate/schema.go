@@ -1665,6 +1665,7 @@ var (
 		{Name: "last_failed_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "must_change_password", Type: field.TypeBool, Default: false},
+		{Name: "langue", Type: field.TypeEnum, Enums: []string{"FR", "EN", "AR"}, Default: "FR"},
 		{Name: "societe_id", Type: field.TypeInt, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
@@ -1675,7 +1676,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_societes_users",
-				Columns:    []*schema.Column{UsersColumns[19]},
+				Columns:    []*schema.Column{UsersColumns[20]},
 				RefColumns: []*schema.Column{SocietesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1694,7 +1695,7 @@ var (
 			{
 				Name:    "user_societe_id",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[19]},
+				Columns: []*schema.Column{UsersColumns[20]},
 			},
 		},
 	}

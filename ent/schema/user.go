@@ -90,6 +90,11 @@ func (User) Fields() []ent.Field {
 			Default(false).
 			Comment("set with a temporary password given by an admin: until the user changes it, his sessions may only read me and change the password").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.Enum("langue").
+			GoType(domain.Langue("")).
+			Default(string(domain.LangueFR)).
+			Comment("the language of the user's notifications and emails; he sets it with updateMe").
+			Annotations(entgql.Type("Langue"), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -56,6 +56,8 @@ const (
 	FieldSocieteID = "societe_id"
 	// FieldMustChangePassword holds the string denoting the must_change_password field in the database.
 	FieldMustChangePassword = "must_change_password"
+	// FieldLangue holds the string denoting the langue field in the database.
+	FieldLangue = "langue"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
 	EdgeTechnicien = "technicien"
 	// EdgeClient holds the string denoting the client edge name in mutations.
@@ -179,6 +181,7 @@ var Columns = []string{
 	FieldDeletedAt,
 	FieldSocieteID,
 	FieldMustChangePassword,
+	FieldLangue,
 }
 
 var (
@@ -240,6 +243,18 @@ func RoleValidator(r domain.Role) error {
 		return nil
 	default:
 		return fmt.Errorf("user: invalid enum value for role field: %q", r)
+	}
+}
+
+const DefaultLangue domain.Langue = "FR"
+
+// LangueValidator is a validator for the "langue" field enum values. It is called by the builders before save.
+func LangueValidator(l domain.Langue) error {
+	switch l.String() {
+	case "FR", "EN", "AR":
+		return nil
+	default:
+		return fmt.Errorf("user: invalid enum value for langue field: %q", l)
 	}
 }
 
@@ -344,6 +359,11 @@ func BySocieteID(opts ...sql.OrderTermOption) OrderOption {
 // ByMustChangePassword orders the results by the must_change_password field.
 func ByMustChangePassword(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMustChangePassword, opts...).ToFunc()
+}
+
+// ByLangue orders the results by the langue field.
+func ByLangue(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLangue, opts...).ToFunc()
 }
 
 // ByTechnicienField orders the results by technicien field.
@@ -568,4 +588,11 @@ var (
 	_ graphql.Marshaler = (*domain.Role)(nil)
 	// domain.Role must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*domain.Role)(nil)
+)
+
+var (
+	// domain.Langue must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*domain.Langue)(nil)
+	// domain.Langue must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*domain.Langue)(nil)
 )

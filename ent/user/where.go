@@ -1003,6 +1003,36 @@ func MustChangePasswordNEQ(v bool) predicate.User {
 	return predicate.User(sql.FieldNEQ(FieldMustChangePassword, v))
 }
 
+// LangueEQ applies the EQ predicate on the "langue" field.
+func LangueEQ(v domain.Langue) predicate.User {
+	vc := v
+	return predicate.User(sql.FieldEQ(FieldLangue, vc))
+}
+
+// LangueNEQ applies the NEQ predicate on the "langue" field.
+func LangueNEQ(v domain.Langue) predicate.User {
+	vc := v
+	return predicate.User(sql.FieldNEQ(FieldLangue, vc))
+}
+
+// LangueIn applies the In predicate on the "langue" field.
+func LangueIn(vs ...domain.Langue) predicate.User {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.User(sql.FieldIn(FieldLangue, v...))
+}
+
+// LangueNotIn applies the NotIn predicate on the "langue" field.
+func LangueNotIn(vs ...domain.Langue) predicate.User {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.User(sql.FieldNotIn(FieldLangue, v...))
+}
+
 // HasTechnicien applies the HasEdge predicate on the "technicien" edge.
 func HasTechnicien() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

@@ -112,6 +112,8 @@ type UpdateMeInput struct {
 	Telephone  *string `json:"telephone,omitempty"`
 	// false: no notification emails (notifications stay visible in the application).
 	EmailNotifications *bool `json:"emailNotifications,omitempty"`
+	// The language of one's notifications and emails (API messages follow Accept-Language).
+	Langue *domain.Langue `json:"langue,omitempty"`
 }
 
 type UpdateUserInput struct {

@@ -263,6 +263,7 @@ type Profile struct {
 	NomComplet         *string
 	Telephone          *string
 	EmailNotifications *bool
+	Langue             *domain.Langue
 }
 
 // UpdateMe changes the viewer's own profile.
@@ -276,6 +277,7 @@ func (s *Service) UpdateMe(ctx context.Context, p Profile) (*ent.User, error) {
 		SetNillableNomComplet(trimmed(p.NomComplet)).
 		SetNillableTelephone(trimmed(p.Telephone)).
 		SetNillableEmailNotifications(p.EmailNotifications).
+		SetNillableLangue(p.Langue).
 		Save(ctx)
 }
 

@@ -225,5 +225,16 @@ func (e *Env) As(tb testing.TB, u *ent.User) *gqltest.Client {
 	return e.GraphQL(tb, e.Token(tb, u))
 }
 
-// HTTP is the client tests use for the REST routes.
-var HTTP = http.DefaultClient
+// HTTP is the client tests use for the REST routes. It asks for English unless the
+// request names a language: tests assert English messages, the API's default is French.
+var HTTP = &http.Client{Transport: english{http.DefaultTransport}}
+
+type english struct{ next http.RoundTripper }
+
+func (e english) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Header.Get("Accept-Language") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Accept-Language", "en")
+	}
+	return e.next.RoundTrip(r)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -113,10 +114,10 @@ func (r *Recovery) Request(ctx context.Context, email, ip string) error {
 		// SMTP outage delays the email instead of losing it.
 		events, err = notify.Send(sys, tx, notify.Notice{
 			Type:   domain.NotificationInformation,
-			Sujet:  "Réinitialisation de votre mot de passe",
+			Sujet:  i18n.M("Resetting your password"),
 			Always: true,
-			Message: fmt.Sprintf("Une réinitialisation du mot de passe de votre compte a été demandée. %s "+
-				"Ce lien est valable %d minutes et ne sert qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
+			Message: i18n.M("A reset of your account's password was requested. %s "+
+				"This link is valid for %d minutes and works once. If you did not ask for it, ignore this message: your password stays as it is.",
 				r.link(token), int(ResetTTL/time.Minute)),
 		}, u.ID)
 		return err
@@ -129,18 +130,18 @@ func (r *Recovery) Request(ctx context.Context, email, ip string) error {
 	return nil
 }
 
-func (r *Recovery) link(token string) string {
+func (r *Recovery) link(token string) i18n.Message {
 	if r.LinkURL == "" {
-		return "Code de réinitialisation : " + token + "."
+		return i18n.M("Reset code: %s.", token)
 	}
 	u, err := url.Parse(r.LinkURL)
 	if err != nil {
-		return "Code de réinitialisation : " + token + "."
+		return i18n.M("Reset code: %s.", token)
 	}
 	q := u.Query()
 	q.Set("token", token)
 	u.RawQuery = q.Encode()
-	return "Choisissez un nouveau mot de passe ici : " + u.String()
+	return i18n.M("Choose a new password here: %s", u.String())
 }
 
 var errResetRefused = domain.Errorf(domain.CodeBadUserInput, "this reset link is invalid, expired or already used: ask for a new one")

@@ -96,7 +96,7 @@ func (t Tokens) Parse(token string) (*Claims, error) {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return nil, ErrTokenExpired
 	case err != nil:
-		return nil, &domain.Error{Code: domain.CodeUnauthenticated, Message: ErrTokenInvalid.Message, Err: err}
+		return nil, &domain.Error{Code: domain.CodeUnauthenticated, Message: "invalid token", Err: err}
 	case c.UserID == 0 || c.SessionID == "":
 		// A token without a session cannot be ended before it expires: refused.
 		return nil, ErrTokenInvalid

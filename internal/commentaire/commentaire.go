@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -187,7 +188,7 @@ func (s *Service) notifyNew(ctx context.Context, tx *ent.Client, iv *ent.Interve
 		candidates = append(candidates, t.UserID)
 	}
 	id := iv.ID
-	return s.send(ctx, tx, c, author, candidates, "sur l'intervention "+notify.Ref(iv), iv.Titre, &id)
+	return s.send(ctx, tx, c, author, candidates, i18n.M("on intervention %s", notify.Ref(iv)), iv.Titre, &id)
 }
 
 // notifyNewOnDemande notifies the participants of request d of its new comment c, its author
@@ -207,12 +208,12 @@ func (s *Service) notifyNewOnDemande(ctx context.Context, tx *ent.Client, d *ent
 			candidates = append(candidates, to...)
 		}
 	}
-	return s.send(ctx, tx, c, author, candidates, fmt.Sprintf("sur la demande #%d « %s »", d.ID, d.Titre), d.Titre, d.InterventionID)
+	return s.send(ctx, tx, c, author, candidates, i18n.M("on request #%d « %s »", d.ID, d.Titre), d.Titre, d.InterventionID)
 }
 
 // send writes the notifications of the new comment c to candidates, its author excepted,
 // and for an internal comment staff only. sur says what was commented, in the message.
-func (s *Service) send(ctx context.Context, tx *ent.Client, c *ent.Commentaire, author *viewer.Viewer, candidates []int, sur, titre string, interventionID *int) ([]pubsub.Event, error) {
+func (s *Service) send(ctx context.Context, tx *ent.Client, c *ent.Commentaire, author *viewer.Viewer, candidates []int, sur i18n.Message, titre string, interventionID *int) ([]pubsub.Event, error) {
 	sys := viewer.SystemContext(ctx)
 	q := tx.User.Query().Where(user.IDIn(candidates...), user.IDNEQ(author.UserID))
 	if c.Interne {
@@ -226,18 +227,18 @@ func (s *Service) send(ctx context.Context, tx *ent.Client, c *ent.Commentaire, 
 	if err != nil {
 		return nil, fmt.Errorf("reading the author: %w", err)
 	}
-	sujet, genre := "Nouveau commentaire : "+titre, "un commentaire"
-	if c.Interne {
-		sujet, genre = "Nouveau commentaire interne : "+titre, "un commentaire interne"
-	}
 	cite := c.Texte
 	if r := []rune(cite); len(r) > extrait {
 		cite = string(r[:extrait]) + "…"
 	}
+	sujet, msg := i18n.M("New comment: %s", titre), i18n.M("%s wrote a comment %s: « %s »", name, sur, cite)
+	if c.Interne {
+		sujet, msg = i18n.M("New internal comment: %s", titre), i18n.M("%s wrote an internal comment %s: « %s »", name, sur, cite)
+	}
 	return notify.Send(ctx, tx, notify.Notice{
 		Type:           domain.NotificationInformation,
 		Sujet:          sujet,
-		Message:        fmt.Sprintf("%s a écrit %s %s : « %s »", name, genre, sur, cite),
+		Message:        msg,
 		InterventionID: interventionID,
 	}, to...)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent/technicien"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/intervention"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -100,8 +101,8 @@ func SubmitTx(ctx context.Context, tx *ent.Client, v *viewer.Viewer, in ent.Crea
 	}
 	events, err := notify.Send(ctx, tx, notify.Notice{
 		Type:  domain.NotificationInformation,
-		Sujet: "Nouvelle demande d'intervention : " + d.Titre,
-		Message: fmt.Sprintf("La demande %s sur l'équipement %s attend d'être traitée (urgence suggérée : %s).",
+		Sujet: i18n.M("New work request: %s", d.Titre),
+		Message: i18n.M("Request %s on equipement %s is waiting to be handled (suggested urgency: %s).",
 			ref(d), e.Code, d.UrgenceSuggeree),
 	}, to...)
 	if err != nil {
@@ -177,15 +178,15 @@ func (s *Service) Approuver(ctx context.Context, id int, a Approbation) (*ent.De
 		if err := tx.Document.Update().Where(document.DemandeID(d.ID)).SetInterventionID(iv.ID).Exec(ctx); err != nil {
 			return notify.Notice{}, nil, fmt.Errorf("attaching the photos of request %d to intervention %d: %w", d.ID, iv.ID, err)
 		}
-		due := ""
+		msg := i18n.M("Your request %s is approved: intervention %s is open, priority %s.", ref(d), notify.Ref(iv), iv.Priorite)
 		if iv.DateLimite != nil {
-			due = ", à traiter avant le " + s.Interventions.Zone.DateTime(*iv.DateLimite)
+			msg = i18n.M("Your request %s is approved: intervention %s is open, priority %s, to be handled before %s.",
+				ref(d), notify.Ref(iv), iv.Priorite, s.Interventions.Zone.At(*iv.DateLimite))
 		}
 		return notify.Notice{
-			Type:  domain.NotificationInformation,
-			Sujet: "Demande approuvée : " + d.Titre,
-			Message: fmt.Sprintf("Votre demande %s est approuvée : l'intervention %s est ouverte, priorité %s%s.",
-				ref(d), notify.Ref(iv), iv.Priorite, due),
+			Type:           domain.NotificationInformation,
+			Sujet:          i18n.M("Request approved: %s", d.Titre),
+			Message:        msg,
 			InterventionID: &iv.ID,
 		}, events, nil
 	})
@@ -211,8 +212,8 @@ func (s *Service) Rejeter(ctx context.Context, id int, motif string) (*ent.Deman
 		}
 		return notify.Notice{
 			Type:    domain.NotificationInformation,
-			Sujet:   "Demande rejetée : " + d.Titre,
-			Message: fmt.Sprintf("Votre demande %s est rejetée. Motif : %s", ref(d), motif),
+			Sujet:   i18n.M("Request rejected: %s", d.Titre),
+			Message: i18n.M("Your request %s is rejected. Reason: %s", ref(d), motif),
 		}, nil, nil
 	})
 }
@@ -238,8 +239,8 @@ func (s *Service) MarquerDoublon(ctx context.Context, id, interventionID int) (*
 		// Only the number: the requester may not be allowed to read that intervention.
 		return notify.Notice{
 			Type:  domain.NotificationInformation,
-			Sujet: "Demande déjà prise en charge : " + d.Titre,
-			Message: fmt.Sprintf("Votre demande %s signale un problème déjà traité par l'intervention #%d : elle y est rattachée.",
+			Sujet: i18n.M("Request already handled: %s", d.Titre),
+			Message: i18n.M("Your request %s reports a problem already handled by intervention #%d: it is attached to it.",
 				ref(d), iv.ID),
 		}, nil, nil
 	})

@@ -79,7 +79,7 @@ func (e *docEnv) upload(t *testing.T, as *ent.User, interventionID int, filename
 	req, _ := http.NewRequest(http.MethodPost, e.URL+"/graphql", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+e.Token(t, as))
-	res, err := http.DefaultClient.Do(req)
+	res, err := apptest.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

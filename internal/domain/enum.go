@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+
+	"github.com/mifmaroc/erp/internal/i18n"
 )
 
 // Role is what a user may do; see SPEC.md "Roles and access".
@@ -222,6 +224,24 @@ const (
 	StatsType       StatsGroupBy = "TYPE"
 )
 
+// Langue is the language a user reads his notifications in (internal/i18n).
+type Langue string
+
+// The languages, French the default.
+const (
+	LangueFR Langue = "FR"
+	LangueEN Langue = "EN"
+	LangueAR Langue = "AR"
+)
+
+// Lang is l as internal/i18n names it; French for an unknown value.
+func (l Langue) Lang() i18n.Lang {
+	if x, ok := i18n.Parse(string(l)); ok {
+		return x
+	}
+	return i18n.Default
+}
+
 // enumValues lists every value of each enumeration, in declaration order.
 var enumValues = map[string][]string{
 	"Role":               {"ADMIN", "RESPONSABLE", "TECHNICIEN", "CLIENT"},
@@ -242,6 +262,7 @@ var enumValues = map[string][]string{
 	"StatutDemande":      {"NOUVELLE", "APPROUVEE", "REJETEE", "DOUBLON"},
 	"TypePoint":          {"CASE", "MESURE", "TEXTE", "CHOIX", "PHOTO"},
 	"StatsGroupBy":       {"EQUIPEMENT", "TECHNICIEN", "CLIENT", "MOIS", "SEMAINE", "TYPE"},
+	"Langue":             {"FR", "EN", "AR"},
 }
 
 // unmarshalEnum reads a GraphQL enum value into dst after checking it belongs to the enum.

@@ -211,3 +211,14 @@ func (v StatsGroupBy) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
 
 // UnmarshalGQL accepts only the values of StatsGroupBy.
 func (v *StatsGroupBy) UnmarshalGQL(src any) error { return unmarshalEnum(v, "StatsGroupBy", src) }
+
+// Values lists every Langue; ent uses it for the column's allowed values.
+func (Langue) Values() []string { return enumValues["Langue"] }
+
+func (v Langue) String() string { return string(v) }
+
+// MarshalGQL writes the value as a GraphQL enum.
+func (v Langue) MarshalGQL(w io.Writer) { marshalEnum(w, v) }
+
+// UnmarshalGQL accepts only the values of Langue.
+func (v *Langue) UnmarshalGQL(src any) error { return unmarshalEnum(v, "Langue", src) }

@@ -3,6 +3,8 @@ package domain
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mifmaroc/erp/internal/i18n"
 )
 
 // Code is the error vocabulary of the whole API. GraphQL errors carry it in
@@ -55,15 +57,36 @@ const (
 	CodePersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"
 )
 
-// Error is an error meant for the API's user: its Message is shown as is, so it never holds
-// internal details. Err, when set, is the cause, logged but not shown.
+// Error is an error meant for the API's user: its Message is shown, so it never holds
+// internal details. Message is English; the API shows Localize's rendering in the
+// request's language, from Format and Args when Errorf made the error, else from the
+// Message itself (a catalogue key too). Err, when set, is the cause, logged but not shown.
 type Error struct {
 	Code    Code
 	Message string
+	Format  string
+	Args    []any
 	Err     error
 	// Missing lists what a request lacks, each item a sentence (INCOMPLETE_WORK); shown in
 	// extensions.missing.
-	Missing []string
+	Missing []i18n.Message
+}
+
+// Localize is the message in language l.
+func (e *Error) Localize(l i18n.Lang) string {
+	if e.Format != "" {
+		return i18n.Translate(l, e.Format, e.Args...)
+	}
+	return i18n.Lookup(l, e.Message)
+}
+
+// MissingIn is the Missing list in language l.
+func (e *Error) MissingIn(l i18n.Lang) []string {
+	out := make([]string, len(e.Missing))
+	for i, m := range e.Missing {
+		out[i] = m.Localize(l)
+	}
+	return out
 }
 
 func (e *Error) Error() string {
@@ -75,9 +98,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf builds an Error with a formatted message.
+// Errorf builds an Error with a formatted message. format must be a literal English text:
+// it is the key of the message's translations (internal/i18n), and their test collects
+// the literals passed here. An argument may be an i18n.Localizer (another message, a
+// domain Error) to be rendered in the same language.
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: i18n.Translate(i18n.EN, format, args...), Format: format, Args: args}
 }
 
 // AsError returns the Error in err's chain, if any.

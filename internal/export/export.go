@@ -150,7 +150,7 @@ func (s *Service) Prepare(ctx context.Context, r *Request) (*Job, error) {
 	}
 	if n > s.MaxRows {
 		return nil, domain.Errorf(domain.CodeTooLarge,
-			"cet export compterait %d lignes, au-delà de la limite de %d : affinez le filtre (where) pour en exporter moins", n, s.MaxRows)
+			"this export would hold %d rows, beyond the limit of %d: narrow the filter (where) to export fewer", n, s.MaxRows)
 	}
 	return &Job{req: r, src: src, rows: n, s: s}, nil
 }

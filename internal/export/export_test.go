@@ -231,7 +231,7 @@ func TestLimit(t *testing.T) {
 	if err := json.Unmarshal(a.body, &e); err != nil {
 		t.Fatalf("status %d, body %q: %v", a.status, a.body, err)
 	}
-	if a.status != http.StatusRequestEntityTooLarge || e.Code != "TOO_LARGE" || !strings.Contains(e.Detail, "4 lignes") || !strings.Contains(e.Detail, "affinez le filtre") {
+	if a.status != http.StatusRequestEntityTooLarge || e.Code != "TOO_LARGE" || !strings.Contains(e.Detail, "4 rows") || !strings.Contains(e.Detail, "narrow the filter") {
 		t.Errorf("got %d %s %q, want 413 TOO_LARGE counting 4 rows and asking to narrow the filter", a.status, e.Code, e.Detail)
 	}
 	// Narrowed, it passes.
@@ -474,7 +474,7 @@ func TestSignedLink(t *testing.T) {
 	t.Run("Expired", func(t *testing.T) {
 		f.env.Clock.Set(link.ExpiresAt.Add(time.Second))
 		a := get(t, f.env.URL+link.URL, "")
-		if a.status != http.StatusForbidden || !strings.Contains(string(a.body), "expiré") {
+		if a.status != http.StatusForbidden || !strings.Contains(string(a.body), "expired") {
 			t.Errorf("status %d %s, want 403 saying the link expired", a.status, a.body)
 		}
 	})

@@ -51,7 +51,7 @@ func Signed(q url.Values) bool { return q.Has(paramSig) }
 // Verify checks the signature of q for the export file and returns the user it was made
 // for, and q without the link's own parameters. Errors: FORBIDDEN (tampered, expired).
 func (s Signer) Verify(file string, q url.Values) (int, url.Values, error) {
-	refused := domain.Errorf(domain.CodeForbidden, "lien d'export invalide ou expiré : demandez un nouveau lien (exportLink)")
+	refused := domain.Errorf(domain.CodeForbidden, "invalid or expired export link: ask for a new link (exportLink)")
 	exp, err := strconv.ParseInt(q.Get(paramExpires), 10, 64)
 	if err != nil || s.Now().Unix() > exp {
 		return 0, nil, refused

@@ -66,11 +66,16 @@ func (c *Client) Do(query string, vars map[string]any) Response {
 		c.tb.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	// Tests assert English messages; the API's default is French. c.Header may ask otherwise.
+	req.Header.Set("Accept-Language", "en")
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	for k, vs := range c.Header {
 		req.Header[k] = vs
+	}
+	if req.Header.Get("Accept-Language") == "" {
+		req.Header.Del("Accept-Language") // as a client that names no language
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

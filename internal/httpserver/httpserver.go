@@ -104,7 +104,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 	// Overload is refused before the token is checked: that costs a database read.
 	guarded := limitInflight(d.Config.MaxInflight, d.Config.InflightQueueWait, authenticate(d.Auth, d.Logger, mux))
-	return d.Metrics.HTTP(d.Tracing.HTTP(metrics.Route, requestLog(d.Logger, securityHeaders(noStore(cors(d.Config.CORSAllowOrigins, guarded))))))
+	return d.Metrics.HTTP(d.Tracing.HTTP(metrics.Route, language(requestLog(d.Logger, securityHeaders(noStore(cors(d.Config.CORSAllowOrigins, guarded)))))))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

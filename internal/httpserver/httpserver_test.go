@@ -174,7 +174,7 @@ func TestCORS(t *testing.T) {
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
 		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
-		res, err := http.DefaultClient.Do(req)
+		res, err := apptest.HTTP.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +195,7 @@ func TestRequestID(t *testing.T) {
 	env := apptest.New(t)
 	req, _ := http.NewRequest(http.MethodGet, env.URL+"/health", nil)
 	req.Header.Set("X-Request-ID", "abc-123")
-	res, err := http.DefaultClient.Do(req)
+	res, err := apptest.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestRequestIDInResponseAndLog(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := tt.req()
-			res, err := http.DefaultClient.Do(req)
+			res, err := apptest.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -461,7 +461,7 @@ func TestGraphQLNoStore(t *testing.T) {
 				req.Header.Set("Content-Type", tt.contentType)
 			}
 			req.Header.Set("Authorization", "Bearer "+token)
-			res, err := http.DefaultClient.Do(req)
+			res, err := apptest.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -47,6 +48,16 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
+	})
+}
+
+// language writes the request's texts (error messages) in the language its
+// Accept-Language header prefers, French when it names none we speak. A websocket keeps
+// its upgrade request's language unless connection_init says otherwise (graph/wssession.go).
+func language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), l)))
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/report"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -118,5 +119,5 @@ func (rr reportRoutes) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Code == domain.CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mif-erp"`)
 	}
-	writeJSON(w, statusOf(e.Code), map[string]string{"detail": e.Message, "code": string(e.Code)})
+	writeJSON(w, statusOf(e.Code), map[string]string{"detail": e.Localize(i18n.LangFrom(r.Context())), "code": string(e.Code)})
 }

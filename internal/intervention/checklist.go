@@ -10,6 +10,7 @@ import (
 	"github.com/mifmaroc/erp/ent/pointchecklist"
 	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -91,9 +92,9 @@ var unanswered = pointchecklist.And(pointchecklist.Obligatoire(true), pointcheck
 // nothing is missing.
 func (s *Service) Incomplete(ctx context.Context, tx *ent.Client, iv *ent.Intervention) error {
 	sys := viewer.SystemContext(ctx)
-	var missing []string
+	var missing []i18n.Message
 	if s.RapportRequis && strings.TrimSpace(iv.Rapport) == "" {
-		missing = append(missing, "rapport: write the report of the work (updateIntervention)")
+		missing = append(missing, i18n.M("rapport: write the report of the work (updateIntervention)"))
 	}
 	points, err := tx.PointChecklist.Query().Where(pointchecklist.InterventionID(iv.ID), unanswered).
 		Order(ent.Asc(pointchecklist.FieldPosition)).All(sys)
@@ -101,19 +102,19 @@ func (s *Service) Incomplete(ctx context.Context, tx *ent.Client, iv *ent.Interv
 		return fmt.Errorf("reading the checklist of intervention %d: %w", iv.ID, err)
 	}
 	for _, p := range points {
-		missing = append(missing, fmt.Sprintf("checklist: point %d « %s » is unanswered", p.Position, p.Libelle))
+		missing = append(missing, i18n.M("checklist: point %d « %s » is unanswered", p.Position, p.Libelle))
 	}
 	running, err := tx.TempsPasse.Query().Where(tempspasse.InterventionID(iv.ID), tempspasse.FinIsNil()).All(sys)
 	if err != nil {
 		return fmt.Errorf("reading the running time entries of intervention %d: %w", iv.ID, err)
 	}
 	for _, e := range running {
-		missing = append(missing, fmt.Sprintf("time: entry %d of technicien %d is still running (arreterTemps)", e.ID, e.TechnicienID))
+		missing = append(missing, i18n.M("time: entry %d of technicien %d is still running (arreterTemps)", e.ID, e.TechnicienID))
 	}
 	if len(missing) == 0 {
 		return nil
 	}
-	refusal := domain.Errorf(domain.CodeIncompleteWork, "the intervention cannot be closed yet: %s", strings.Join(missing, "; "))
+	refusal := domain.Errorf(domain.CodeIncompleteWork, "the intervention cannot be closed yet: %s", i18n.Join{Items: missing, Sep: "; "})
 	refusal.Missing = missing
 	return refusal
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/equipement"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
@@ -477,12 +478,17 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 		if err != nil {
 			return nil, err
 		}
-		return notify.Send(ctx, tx, notify.Notice{
+		n := notify.Notice{
 			Type:           domain.NotificationAffectation,
-			Sujet:          s.kind(after) + " affectée : " + after.Titre,
-			Message:        fmt.Sprintf("L'%s %s%s vous est affectée.", lower(s.kind(after)), notify.Ref(after), s.due(after)),
+			Sujet:          i18n.M("Intervention assigned: %s", after.Titre),
+			Message:        i18n.M("Intervention %s is assigned to you.", notify.Ref(after)),
 			InterventionID: &id,
-		}, t.UserID)
+		}
+		if due, ok := s.occurrence(after); ok {
+			n.Sujet = i18n.M("Preventive intervention assigned: %s", after.Titre)
+			n.Message = i18n.M("Preventive intervention %s, due %s, is assigned to you.", notify.Ref(after), due)
+		}
+		return notify.Send(ctx, tx, n, t.UserID)
 	case after.Statut == domain.StatutCloturee:
 		to, err := notify.Responsables(ctx, tx)
 		if err != nil {
@@ -507,8 +513,8 @@ func (s *Service) notifyMove(ctx context.Context, tx *ent.Client, before, after 
 		}
 		return notify.Send(ctx, tx, notify.Notice{
 			Type:           domain.NotificationCloture,
-			Sujet:          "Intervention clôturée : " + after.Titre,
-			Message:        fmt.Sprintf("L'intervention %s est clôturée.", notify.Ref(after)),
+			Sujet:          i18n.M("Intervention closed: %s", after.Titre),
+			Message:        i18n.M("Intervention %s is closed.", notify.Ref(after)),
 			InterventionID: &id,
 		}, to...)
 	}
@@ -637,7 +643,7 @@ func CanWork(v *viewer.Viewer, iv *ent.Intervention, what string) error {
 		return errLocked(iv.Statut)
 	}
 	if !v.Staff() && !actorOf(v, iv).Assigned {
-		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician %s", what)
+		return domain.Errorf(domain.CodeForbidden, "only staff and the assigned technician %s", i18n.Text(what))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/arret"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 )
@@ -140,29 +141,24 @@ func (s *Service) AnnounceTx(ctx context.Context, tx *ent.Client, iv *ent.Interv
 	if err != nil {
 		return nil, err
 	}
-	return notify.Send(ctx, tx, notify.Notice{
+	n := notify.Notice{
 		Type:           domain.NotificationInformation,
-		Sujet:          s.kind(iv) + " créée : " + iv.Titre,
-		Message:        fmt.Sprintf("L'%s %s%s attend un technicien.", lower(s.kind(iv)), notify.Ref(iv), s.due(iv)),
+		Sujet:          i18n.M("Intervention created: %s", iv.Titre),
+		Message:        i18n.M("Intervention %s is waiting for a technician.", notify.Ref(iv)),
 		InterventionID: &iv.ID,
-	}, to...)
-}
-
-// kind names the work in texts: "Intervention préventive" for the scheduler's, with its due
-// date, "Intervention" otherwise.
-func (s *Service) kind(iv *ent.Intervention) string {
-	if iv.Type == domain.TypePreventive && iv.DateEcheance != nil {
-		return "Intervention préventive"
 	}
-	return "Intervention"
+	if due, ok := s.occurrence(iv); ok {
+		n.Sujet = i18n.M("Preventive intervention created: %s", iv.Titre)
+		n.Message = i18n.M("Preventive intervention %s, due %s, is waiting for a technician.", notify.Ref(iv), due)
+	}
+	return notify.Send(ctx, tx, n, to...)
 }
 
-// due is ", échéance le …" for work of a planning occurrence, in local time; empty otherwise.
-func (s *Service) due(iv *ent.Intervention) string {
+// occurrence is the due date of work of a planning occurrence, in local time; false for
+// other work.
+func (s *Service) occurrence(iv *ent.Intervention) (i18n.Localizer, bool) {
 	if iv.Type != domain.TypePreventive || iv.DateEcheance == nil {
-		return ""
+		return nil, false
 	}
-	return ", échéance le " + s.Zone.DateTime(*iv.DateEcheance)
+	return s.Zone.At(*iv.DateEcheance), true
 }
-
-func lower(kind string) string { return "i" + kind[1:] }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the binary carries the tz database: distroless images have none
+
+	"github.com/mifmaroc/erp/internal/i18n"
 )
 
 // DefaultName is the zone when APP_TIMEZONE is not set.
@@ -105,6 +107,32 @@ func (z Zone) Date(t time.Time) string { return z.In(t).Format("02/01/2006") }
 // Casablanca).
 func (z Zone) DateTime(t time.Time) string {
 	return z.In(t).Format("02/01/2006 15:04") + " (" + z.label() + ")"
+}
+
+// At is t for people in zone z, written in the language of the text it goes into (an
+// i18n argument): French as DateTime, the others with the city's name for the zone.
+func (z Zone) At(t time.Time) i18n.Localizer { return moment{z, t} }
+
+type moment struct {
+	z Zone
+	t time.Time
+}
+
+func (m moment) Localize(l i18n.Lang) string {
+	local := m.z.In(m.t).Format("02/01/2006 15:04")
+	city := m.z.Name()
+	if i := strings.LastIndexByte(city, '/'); i >= 0 {
+		city = strings.ReplaceAll(city[i+1:], "_", " ")
+	}
+	switch l {
+	case i18n.EN:
+		return local + " (" + city + " time)"
+	case i18n.AR:
+		// Latin digits, as Moroccan Arabic texts write dates; the city keeps its Latin name.
+		return local + " (بتوقيت " + city + ")"
+	default:
+		return m.z.DateTime(m.t)
+	}
 }
 
 // label is "heure de <city>" from the IANA name (its last part), or "heure UTC".

@@ -11,6 +11,7 @@ import (
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -51,14 +52,14 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 			if t := iv.Edges.Technicien; t != nil {
 				to = append(to, t.UserID)
 			}
-			verb := "arrive à échéance le"
+			msg := i18n.M("Intervention %s is due on %s.", Ref(iv), zone.At(*iv.DateLimite))
 			if iv.DateLimite.Before(now) {
-				verb = "a dépassé son échéance du"
+				msg = i18n.M("Intervention %s is past its deadline of %s.", Ref(iv), zone.At(*iv.DateLimite))
 			}
 			events, err = Send(sys, tx, Notice{
 				Type:           domain.NotificationRetard,
-				Sujet:          "Échéance : intervention " + Ref(iv),
-				Message:        fmt.Sprintf("L'intervention %s %s %s.", Ref(iv), verb, zone.DateTime(*iv.DateLimite)),
+				Sujet:          i18n.M("Deadline: intervention %s", Ref(iv)),
+				Message:        msg,
 				InterventionID: &iv.ID,
 			}, to...)
 			return err

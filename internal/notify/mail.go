@@ -18,6 +18,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/templates"
 )
 
@@ -49,10 +50,23 @@ type Sender interface {
 
 // MailData is what the templates see.
 type MailData struct {
+	// Lang is the language of the email (the recipient's); Render writes French when empty.
+	Lang         i18n.Lang
 	Destinataire string
 	Sujet        string
 	Message      string
 	Intervention *MailIntervention
+}
+
+// Dir is the direction of the email's text: rtl in Arabic.
+func (d MailData) Dir() string { return d.Lang.Dir() }
+
+// Align is the side the email's text starts from.
+func (d MailData) Align() string {
+	if d.Dir() == "rtl" {
+		return "right"
+	}
+	return "left"
 }
 
 // MailIntervention describes the intervention a notification is about.
@@ -65,38 +79,47 @@ type MailIntervention struct {
 	DateLimite string
 }
 
-// Templates renders notifications, one HTML and one text template per type.
+// Templates renders notifications, one HTML and one text template per type and language.
+// The templates are written once; their texts go through the function t, the catalogue of
+// the language (internal/i18n): {{t "Hello %s," .Destinataire}}.
 type Templates struct {
-	html map[domain.NotificationType]*htmltemplate.Template
-	text map[domain.NotificationType]*texttemplate.Template
+	html map[i18n.Lang]map[domain.NotificationType]*htmltemplate.Template
+	text map[i18n.Lang]map[domain.NotificationType]*texttemplate.Template
 }
 
 // LoadTemplates parses the embedded templates; a type without its two files is an error,
 // caught at start.
 func LoadTemplates() (*Templates, error) {
-	t := &Templates{html: map[domain.NotificationType]*htmltemplate.Template{}, text: map[domain.NotificationType]*texttemplate.Template{}}
-	for _, v := range domain.NotificationType("").Values() {
-		name := "notification_" + strings.ToLower(v)
-		h, err := htmltemplate.ParseFS(templates.FS, "layout.html", name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("email template %s.html: %w", name, err)
+	t := &Templates{html: map[i18n.Lang]map[domain.NotificationType]*htmltemplate.Template{}, text: map[i18n.Lang]map[domain.NotificationType]*texttemplate.Template{}}
+	for _, l := range i18n.Langs {
+		funcs := map[string]any{"t": func(format string, args ...any) string { return i18n.Translate(l, format, args...) }}
+		t.html[l], t.text[l] = map[domain.NotificationType]*htmltemplate.Template{}, map[domain.NotificationType]*texttemplate.Template{}
+		for _, v := range domain.NotificationType("").Values() {
+			name := "notification_" + strings.ToLower(v)
+			h, err := htmltemplate.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html", name+".html")
+			if err != nil {
+				return nil, fmt.Errorf("email template %s.html: %w", name, err)
+			}
+			x, err := texttemplate.New("layout.txt").Funcs(funcs).ParseFS(templates.FS, "layout.txt", name+".txt")
+			if err != nil {
+				return nil, fmt.Errorf("email template %s.txt: %w", name, err)
+			}
+			t.html[l][domain.NotificationType(v)], t.text[l][domain.NotificationType(v)] = h, x
 		}
-		x, err := texttemplate.ParseFS(templates.FS, "layout.txt", name+".txt")
-		if err != nil {
-			return nil, fmt.Errorf("email template %s.txt: %w", name, err)
-		}
-		t.html[domain.NotificationType(v)], t.text[domain.NotificationType(v)] = h, x
 	}
 	return t, nil
 }
 
-// Render builds the email of a notification of type typ.
+// Render builds the email of a notification of type typ, in d.Lang.
 func (t *Templates) Render(typ domain.NotificationType, to string, d MailData) (Mail, error) {
+	if _, ok := t.html[d.Lang]; !ok {
+		d.Lang = i18n.Default
+	}
 	var h, x bytes.Buffer
-	if err := t.html[typ].ExecuteTemplate(&h, "layout.html", d); err != nil {
+	if err := t.html[d.Lang][typ].ExecuteTemplate(&h, "layout.html", d); err != nil {
 		return Mail{}, fmt.Errorf("rendering %s html: %w", typ, err)
 	}
-	if err := t.text[typ].ExecuteTemplate(&x, "layout.txt", d); err != nil {
+	if err := t.text[d.Lang][typ].ExecuteTemplate(&x, "layout.txt", d); err != nil {
 		return Mail{}, fmt.Errorf("rendering %s text: %w", typ, err)
 	}
 	return Mail{To: to, Subject: d.Sujet, Text: x.String(), HTML: h.String()}, nil

@@ -13,15 +13,18 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
-// Notice is a notification to write.
+// Notice is a notification to write. Its texts are written in each recipient's language
+// (User.langue) when the row is made: the application shows them as stored, and the email
+// is in the same language.
 type Notice struct {
 	Type           domain.NotificationType
-	Sujet          string
-	Message        string
+	Sujet          i18n.Message
+	Message        i18n.Message
 	InterventionID *int
 	// Always: an email about the account itself (a password reset link), sent even to a user
 	// who opted out of notification emails.
@@ -45,7 +48,7 @@ func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) ([]pubs
 		return nil, nil
 	}
 	users, err := tx.User.Query().Where(user.IDIn(ids...), user.DeletedAtIsNil()).
-		Select(user.FieldID, user.FieldEmailNotifications, user.FieldIsActive).All(sys)
+		Select(user.FieldID, user.FieldEmailNotifications, user.FieldIsActive, user.FieldLangue).All(sys)
 	if err != nil {
 		return nil, fmt.Errorf("reading recipients: %w", err)
 	}
@@ -58,8 +61,8 @@ func Send(ctx context.Context, tx *ent.Client, n Notice, userIDs ...int) ([]pubs
 		bulk = append(bulk, tx.Notification.Create().
 			SetType(n.Type).
 			SetCanal(canal).
-			SetSujet(n.Sujet).
-			SetMessage(n.Message).
+			SetSujet(n.Sujet.Localize(u.Langue.Lang())).
+			SetMessage(n.Message.Localize(u.Langue.Lang())).
 			SetUserID(u.ID).
 			SetNillableInterventionID(n.InterventionID).
 			SetCompte(n.Always))

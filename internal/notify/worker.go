@@ -301,14 +301,14 @@ func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
 		w.Log.InfoContext(ctx, "notification kept in the application only", "notification_id", n.ID, "user_id", u.ID)
 		return nil
 	}
-	data := MailData{Destinataire: displayName(u), Sujet: n.Sujet, Message: n.Message}
+	data := MailData{Lang: u.Langue.Lang(), Destinataire: displayName(u), Sujet: n.Sujet, Message: n.Message}
 	if n.InterventionID != nil {
 		iv, err := w.Client.Intervention.Query().Where(intervention.ID(*n.InterventionID)).WithEquipement().Only(sys)
 		if err != nil && !ent.IsNotFound(err) {
 			return fmt.Errorf("reading intervention %d: %w", *n.InterventionID, err)
 		}
 		if iv != nil {
-			data.Intervention = mailIntervention(iv, w.Zone)
+			data.Intervention = mailIntervention(iv, w.Zone, data.Lang)
 		}
 	}
 	m, err := w.Templates.Render(n.Type, u.Email, data)

@@ -17,6 +17,7 @@ import (
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/notify/smtptest"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -66,7 +67,7 @@ func (h *harness) notice(t *testing.T, sujet string, users ...*ent.User) []*ent.
 		ids[i] = u.ID
 	}
 	_, err := notify.Send(h.env.Sys, h.env.Client, notify.Notice{
-		Type: domain.NotificationInformation, Sujet: sujet, Message: "Message : " + sujet,
+		Type: domain.NotificationInformation, Sujet: i18n.Message{Format: sujet}, Message: i18n.Message{Format: "Message : " + sujet},
 	}, ids...)
 	if err != nil {
 		t.Fatalf("notify.Send: %v", err)

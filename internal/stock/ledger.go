@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 )
@@ -193,8 +194,8 @@ func alertLow(ctx context.Context, tx *ent.Client, p *ent.Piece) ([]pubsub.Event
 	}
 	return notify.Send(ctx, tx, notify.Notice{
 		Type:  domain.NotificationInformation,
-		Sujet: "Stock bas : " + p.Reference,
-		Message: fmt.Sprintf("Le stock de %s (%s) est passé à %d %s, sous le seuil d'alerte de %d. Réapprovisionnement conseillé : %d.",
+		Sujet: i18n.M("Low stock: %s", p.Reference),
+		Message: i18n.M("The stock of %s (%s) fell to %d %s, below the alert threshold of %d. Suggested restock: %d.",
 			p.Designation, p.Reference, p.Quantite, p.Unite, p.SeuilAlerte, p.QuantiteReappro),
 	}, to...)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/i18n"
 )
 
 // Viewer is an authenticated user as the access rules need it.
@@ -50,7 +51,7 @@ func Require(ctx context.Context, what string, roles ...domain.Role) error {
 	for i, r := range roles {
 		names[i] = string(r)
 	}
-	return domain.Errorf(domain.CodeForbidden, "only %s may %s", strings.Join(names, " and "), what)
+	return domain.Errorf(domain.CodeForbidden, "only %s may %s", strings.Join(names, " and "), i18n.Text(what))
 }
 
 type ctxKey struct{}

@@ -1,0 +1,2 @@
+-- modify "users" table
+ALTER TABLE "users" ADD COLUMN "langue" character varying NOT NULL DEFAULT 'FR';
