@@ -100,7 +100,7 @@ func (r *Recovery) Request(ctx context.Context, email, ip string) error {
 	}
 	token := randomToken()
 	var events []pubsub.Event
-	err = database.WithTx(sys, r.Client, func(tx *ent.Client) error {
+	err = r.Events.Collect(sys, r.Client, &events, func(tx *ent.Client) error {
 		err := tx.PasswordReset.Create().
 			SetUserID(u.ID).
 			SetTokenHash(hashToken(token)).
@@ -125,7 +125,6 @@ func (r *Recovery) Request(ctx context.Context, email, ip string) error {
 	if err != nil {
 		return err
 	}
-	notify.Publish(ctx, r.Events, events)
 	r.Log.InfoContext(ctx, "password reset link sent", "event", "password_reset_requested", "user_id", u.ID, "ip", ip)
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/document"
-	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -134,7 +133,7 @@ func (s *Service) Repondre(ctx context.Context, id int, r Reponse) (*ent.PointCh
 		events []pubsub.Event
 		now    = s.Now()
 	)
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err = s.Events.Collect(ctx, s.Client, &events, func(tx *ent.Client) error {
 		iv, err := intervention.OpenFor(ctx, tx, v, p.InterventionID, "answer its checklist")
 		if err != nil {
 			return err
@@ -187,7 +186,6 @@ func (s *Service) Repondre(ctx context.Context, id int, r Reponse) (*ent.PointCh
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
 	s.Log.InfoContext(ctx, "checklist point answered", "event", "checklist_repondu", "point_id", id,
 		"intervention_id", p.InterventionID, "hors_limites", a.horsLimites, "user_id", v.UserID)
 	return out.Unwrap(), nil

@@ -14,7 +14,6 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	entcommentaire "github.com/mifmaroc/erp/ent/commentaire"
 	"github.com/mifmaroc/erp/ent/user"
-	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -149,14 +148,14 @@ func (s *Service) check(ctx context.Context, texte string, interne bool) (*viewe
 	return v, texte, err
 }
 
-// write runs create (the comment, its notifications and its live event) in one transaction
-// and publishes the events once it commits.
+// write runs create (the comment, its notifications and its live event) in one transaction,
+// the events included.
 func (s *Service) write(ctx context.Context, v *viewer.Viewer, create func(tx *ent.Client) (*ent.Commentaire, []pubsub.Event, error)) (*ent.Commentaire, error) {
 	var (
 		c      *ent.Commentaire
 		events []pubsub.Event
 	)
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err := s.Events.Collect(ctx, s.Client, &events, func(tx *ent.Client) error {
 		var err error
 		c, events, err = create(tx)
 		return err
@@ -164,7 +163,6 @@ func (s *Service) write(ctx context.Context, v *viewer.Viewer, create func(tx *e
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
 	return c.Unwrap(), nil
 }
 

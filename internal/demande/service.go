@@ -16,7 +16,6 @@ import (
 	"github.com/mifmaroc/erp/ent/demandeintervention"
 	"github.com/mifmaroc/erp/ent/document"
 	"github.com/mifmaroc/erp/ent/technicien"
-	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/intervention"
@@ -69,7 +68,7 @@ func (s *Service) Soumettre(ctx context.Context, in ent.CreateDemandeInterventio
 		d      *ent.DemandeIntervention
 		events []pubsub.Event
 	)
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err = s.Events.Collect(ctx, s.Client, &events, func(tx *ent.Client) error {
 		var err error
 		d, events, err = SubmitTx(ctx, tx, v, in, e, s.Now())
 		return err
@@ -77,7 +76,6 @@ func (s *Service) Soumettre(ctx context.Context, in ent.CreateDemandeInterventio
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
 	s.Log.InfoContext(ctx, "work request submitted", "event", "demande_soumise", "demande_id", d.ID, "user_id", v.UserID)
 	return d.Unwrap(), nil
 }
@@ -275,7 +273,7 @@ func (s *Service) triage(ctx context.Context, d *ent.DemandeIntervention, statut
 	write func(tx *ent.Client, by int) (notify.Notice, []pubsub.Event, error)) (*ent.DemandeIntervention, error) {
 	v := viewer.FromContext(ctx)
 	var events []pubsub.Event
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err := s.Events.Collect(ctx, s.Client, &events, func(tx *ent.Client) error {
 		n, err := tx.DemandeIntervention.Update().
 			Where(demandeintervention.ID(d.ID), demandeintervention.StatutEQ(domain.DemandeNouvelle)).
 			SetStatut(statut).
@@ -296,13 +294,12 @@ func (s *Service) triage(ctx context.Context, d *ent.DemandeIntervention, statut
 		if err != nil {
 			return err
 		}
-		events = append(evs, sent...)
+		events = append(append(evs, sent...), changed(d.ID, statut))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, append(events, changed(d.ID, statut)))
 	s.Log.InfoContext(ctx, "work request triaged", "event", "demande_traitee", "demande_id", d.ID, "statut", statut, "user_id", v.UserID)
 	return s.Client.DemandeIntervention.Get(ctx, d.ID)
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
-	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/localtime"
@@ -31,7 +30,7 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 	}
 	for _, iv := range ivs {
 		var events []pubsub.Event
-		err := database.WithTx(sys, client, func(tx *ent.Client) error {
+		err := bus.Collect(sys, client, &events, func(tx *ent.Client) error {
 			q := tx.Intervention.Query().Where(intervention.ID(iv.ID)).Select(intervention.FieldDateAlerteEcheance)
 			if dia == dialect.Postgres {
 				// Holds a concurrent check of the same intervention until this one commits.
@@ -67,7 +66,6 @@ func CheckDeadlines(ctx context.Context, client *ent.Client, dia string, bus *pu
 		if err != nil {
 			return 0, err
 		}
-		Publish(ctx, bus, events)
 	}
 	return len(ivs), nil
 }

@@ -83,11 +83,6 @@ func Event(n *ent.Notification) pubsub.Event {
 	return pubsub.Event{Notification: &pubsub.NotificationSent{NotificationID: n.ID, UserID: n.UserID}}
 }
 
-// Publish writes events, in one transaction of their own, for bus (nil: nobody listens).
-func Publish(ctx context.Context, bus *pubsub.Bus, events []pubsub.Event) {
-	bus.Publish(ctx, events...)
-}
-
 // Responsables lists the active RESPONSABLE users, who hear of closures, delays and stock.
 func Responsables(ctx context.Context, tx *ent.Client) ([]int, error) {
 	return tx.User.Query().

@@ -41,12 +41,18 @@ func (s *Service) Create(ctx context.Context, in ent.CreateNotificationInput) (*
 		canal := domain.CanalLog
 		in.Canal = &canal
 	}
-	n, err := s.Client.Notification.Create().SetInput(in).Save(ctx)
+	var n *ent.Notification
+	err = s.Events.WithTx(ctx, s.Client, func(tx *ent.Client) ([]pubsub.Event, error) {
+		var err error
+		if n, err = tx.Notification.Create().SetInput(in).Save(ctx); err != nil {
+			return nil, err
+		}
+		return []pubsub.Event{Event(n)}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.Events.Publish(ctx, Event(n))
-	return n, nil
+	return n.Unwrap(), nil
 }
 
 // MarkRead marks one of the viewer's notifications read (idempotent). NOT_FOUND for

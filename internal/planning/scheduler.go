@@ -239,10 +239,7 @@ func (r *Runner) runOne(ctx context.Context, p *ent.Planning, now time.Time, sys
 // inTx runs write in a transaction that also writes the live events write leaves in
 // *events: they exist exactly when its work committed.
 func (r *Runner) inTx(ctx context.Context, events *[]pubsub.Event, write func(tx *ent.Client) error) error {
-	return r.Events.WithTx(ctx, r.Client, func(tx *ent.Client) ([]pubsub.Event, error) {
-		err := write(tx)
-		return *events, err
-	})
+	return r.Events.Collect(ctx, r.Client, events, write)
 }
 
 var errHandledElsewhere = errors.New("planning handled by another run")

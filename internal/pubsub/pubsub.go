@@ -189,6 +189,15 @@ func (b *Bus) WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Cl
 	return err
 }
 
+// Collect is WithTx for a write that leaves its events in *events as it goes: they are
+// written in its transaction once it returns.
+func (b *Bus) Collect(ctx context.Context, client *ent.Client, events *[]Event, write func(tx *ent.Client) error) error {
+	return b.WithTx(ctx, client, func(tx *ent.Client) ([]Event, error) {
+		err := write(tx)
+		return *events, err
+	})
+}
+
 // Publish writes events in a transaction of their own, for changes that wrote nothing else
 // (or whose transaction cannot carry them). It never fails the caller: a change that
 // committed stays committed; the loss is logged.

@@ -11,7 +11,6 @@ import (
 	"github.com/mifmaroc/erp/ent/piece"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
-	"github.com/mifmaroc/erp/internal/notify"
 	"github.com/mifmaroc/erp/internal/pubsub"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -56,7 +55,7 @@ func (s *Service) CreatePiece(ctx context.Context, in ent.CreatePieceInput, init
 	now := s.Now()
 	var out *ent.Piece
 	var events []pubsub.Event
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err = s.Events.Collect(ctx, s.Client, &events, func(tx *ent.Client) error {
 		seuil := 0
 		if in.SeuilAlerte != nil {
 			seuil = *in.SeuilAlerte
@@ -91,7 +90,6 @@ func (s *Service) CreatePiece(ctx context.Context, in ent.CreatePieceInput, init
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, events)
 	return out.Unwrap(), nil
 }
 
@@ -163,14 +161,13 @@ func (s *Service) apply(ctx context.Context, what string, m Mouvement) (*ent.Pie
 	}
 	m.UserID, m.At, m.Motif = v.UserID, s.Now(), Motif(m.Motif)
 	var w Written
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Client) error {
+	err = s.Events.Collect(ctx, s.Client, &w.Events, func(tx *ent.Client) error {
 		w, err = Apply(ctx, tx, m)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify.Publish(ctx, s.Events, w.Events)
 	s.Log.InfoContext(ctx, "stock movement", "event", "stock_movement", "type", m.Type, "piece_id", m.PieceID,
 		"quantite", w.Mouvement.Quantite, "user_id", v.UserID)
 	return w.Piece.Unwrap(), nil
