@@ -302,8 +302,8 @@ func TestListenerReconnects(t *testing.T) {
 		t.Fatalf("terminated listener connections %s (%v), want at least 1", killed, err)
 	}
 	// Committed while the listener is down: the lost event, now read from its row.
-	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_ATTENTE"}, &struct{}{})
-	if ev := decodeStatut(t, ws.next(10*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_ATTENTE" {
+	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_COURS"}, &struct{}{})
+	if ev := decodeStatut(t, ws.next(10*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_COURS" {
 		t.Errorf("event committed while the listener was down = %+v", ev)
 	}
 	// Wait for the listener to be back on a new connection (it retries within seconds; a
@@ -324,8 +324,8 @@ func TestListenerReconnects(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_COURS"}, &struct{}{})
-	if ev := decodeStatut(t, ws.next(5*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_COURS" {
+	e.As(t, e.admin).MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": "EN_ATTENTE"}, &struct{}{})
+	if ev := decodeStatut(t, ws.next(5*time.Second)).Data.InterventionStatutChanged; ev.NouveauStatut != "EN_ATTENTE" {
 		t.Errorf("event after the reconnection = %+v", ev)
 	}
 }
