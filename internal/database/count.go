@@ -23,13 +23,29 @@ type rawExecQuerier interface {
 
 var errNoRaw = errors.New("database driver does not run raw statements")
 
+type housekeepingKey struct{}
+
+// Housekeeping marks ctx as the server's own background work (the live events reader's
+// polls): its statements are not counted, so that a request's count does not depend on
+// when a poll happens to fall.
+func Housekeeping(ctx context.Context) context.Context {
+	return context.WithValue(ctx, housekeepingKey{}, true)
+}
+
+// count adds one statement unless ctx is housekeeping.
+func count(ctx context.Context, n *atomic.Int64) {
+	if ctx.Value(housekeepingKey{}) == nil {
+		n.Add(1)
+	}
+}
+
 func (d countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	d.n.Add(1)
+	count(ctx, d.n)
 	return d.Driver.Exec(ctx, query, args, v)
 }
 
 func (d countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	d.n.Add(1)
+	count(ctx, d.n)
 	return d.Driver.Query(ctx, query, args, v)
 }
 
@@ -39,7 +55,7 @@ func (d countingDriver) ExecContext(ctx context.Context, query string, args ...a
 	if !ok {
 		return nil, errNoRaw
 	}
-	d.n.Add(1)
+	count(ctx, d.n)
 	return raw.ExecContext(ctx, query, args...)
 }
 
@@ -48,7 +64,7 @@ func (d countingDriver) QueryContext(ctx context.Context, query string, args ...
 	if !ok {
 		return nil, errNoRaw
 	}
-	d.n.Add(1)
+	count(ctx, d.n)
 	return raw.QueryContext(ctx, query, args...)
 }
 
@@ -81,12 +97,12 @@ type countingTx struct {
 }
 
 func (t countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	t.n.Add(1)
+	count(ctx, t.n)
 	return t.Tx.Exec(ctx, query, args, v)
 }
 
 func (t countingTx) Query(ctx context.Context, query string, args, v any) error {
-	t.n.Add(1)
+	count(ctx, t.n)
 	return t.Tx.Query(ctx, query, args, v)
 }
 
@@ -96,6 +112,6 @@ func (t countingTx) ExecContext(ctx context.Context, query string, args ...any) 
 	if !ok {
 		return nil, errNoRaw
 	}
-	t.n.Add(1)
+	count(ctx, t.n)
 	return raw.ExecContext(ctx, query, args...)
 }

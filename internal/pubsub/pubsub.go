@@ -254,6 +254,7 @@ func (b *Bus) wake() {
 
 // read delivers events in order until ctx ends: woken by wake, or every PollInterval.
 func (b *Bus) read(ctx context.Context) {
+	ctx = database.Housekeeping(ctx)
 	poll := time.NewTicker(PollInterval)
 	defer poll.Stop()
 	prune := time.NewTicker(pruneInterval)
