@@ -19,13 +19,16 @@ import (
 // checked again (liveSocket.admits). With since, the events it returns (those the client
 // missed) go first, then the live ones after them: the subscription is taken before since
 // reads, so no event falls between, and one both read and heard is sent once.
-func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() ([]pubsub.Event, error), pick func(pubsub.Event) (T, bool)) (<-chan T, error) {
+func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubsub.Event, error), pick func(pubsub.Event) (T, bool)) (<-chan T, error) {
 	live := liveSocketFrom(ctx)
 	sub := bus.Subscribe()
-	var missed []pubsub.Event
+	var (
+		missed []pubsub.Event
+		seen   int // the client's position: what is not after it was sent before
+	)
 	if since != nil {
 		var err error
-		if missed, err = since(); err != nil {
+		if seen, missed, err = since(); err != nil {
 			sub.Close()
 			if errors.Is(err, pubsub.ErrTooOld) {
 				return nil, domain.Errorf(domain.CodeRefetchRequired,
@@ -38,7 +41,6 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() ([]pubsub.Ev
 	go func() {
 		defer close(out)
 		defer sub.Close()
-		seen := 0
 		send := func(ev pubsub.Event) bool {
 			seen = ev.Position
 			v, ok := pick(ev)
@@ -78,11 +80,14 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() ([]pubsub.Ev
 }
 
 // resume is pump's since for a client that gives the last position it saw (nil: none).
-func (r *Resolver) resume(ctx context.Context, after *int) func() ([]pubsub.Event, error) {
+func (r *Resolver) resume(ctx context.Context, after *int) func() (int, []pubsub.Event, error) {
 	if after == nil {
 		return nil
 	}
-	return func() ([]pubsub.Event, error) { return r.events.Since(ctx, *after) }
+	return func() (int, []pubsub.Event, error) {
+		missed, err := r.events.Since(ctx, *after)
+		return *after, missed, err
+	}
 }
 
 // statutChanges streams the status changes the viewer may see, filtered by intervention or
@@ -111,7 +116,7 @@ func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipement
 // when given (the event that announced it is where the stream resumes).
 func (r *Resolver) notificationsFor(ctx context.Context, after *int) (<-chan *ent.Notification, error) {
 	v := viewer.FromContext(ctx)
-	var since func() ([]pubsub.Event, error)
+	var since func() (int, []pubsub.Event, error)
 	if after != nil {
 		mine, err := r.client.Notification.Query().Where(notification.ID(*after), notification.UserID(v.UserID)).Exist(ctx)
 		if err != nil {
@@ -120,12 +125,13 @@ func (r *Resolver) notificationsFor(ctx context.Context, after *int) (<-chan *en
 		if !mine {
 			return nil, domain.Errorf(domain.CodeNotFound, "notification %d not found", *after)
 		}
-		since = func() ([]pubsub.Event, error) {
+		since = func() (int, []pubsub.Event, error) {
 			pos, err := r.events.PositionOfNotification(ctx, *after)
 			if err != nil {
-				return nil, err
+				return 0, nil, err
 			}
-			return r.events.Since(ctx, pos)
+			missed, err := r.events.Since(ctx, pos)
+			return pos, missed, err
 		}
 	}
 	return pump(ctx, r.events, since, func(ev pubsub.Event) (*ent.Notification, bool) {
