@@ -21,8 +21,7 @@ const Channel = "erp_events"
 // have missed notifications; the reader then reads every event after the last it delivered.
 // Stop it by cancelling ctx.
 func NewPostgres(ctx context.Context, client *ent.Client, dsn string, log *slog.Logger) (*Bus, error) {
-	b := &Bus{Buffer: DefaultBuffer, Log: log, Retention: DefaultRetention, client: client, dialect: dialect.Postgres, now: time.Now,
-		signal: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}}
+	b := newBus(client, dialect.Postgres, log)
 	l := pq.NewListener(dsn, 100*time.Millisecond, 5*time.Second, func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventDisconnected:

@@ -18,12 +18,10 @@ package pubsub
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +30,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/evenementlive"
+	"github.com/mifmaroc/erp/ent/predicate"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -144,8 +143,7 @@ type Subscription struct {
 // New returns the Bus of one process (SQLite): its reader is woken by the commits of this
 // process, which are the only ones. It reads until ctx ends.
 func New(ctx context.Context, client *ent.Client, dialect string, log *slog.Logger) (*Bus, error) {
-	b := &Bus{Buffer: DefaultBuffer, Log: log, Retention: DefaultRetention, client: client, dialect: dialect, now: time.Now,
-		signal: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}}
+	b := newBus(client, dialect, log)
 	if err := b.start(ctx); err != nil {
 		return nil, err
 	}
@@ -153,19 +151,30 @@ func New(ctx context.Context, client *ent.Client, dialect string, log *slog.Logg
 	return b, nil
 }
 
+// newBus is a Bus on client, its reader not started yet.
+func newBus(client *ent.Client, dialect string, log *slog.Logger) *Bus {
+	return &Bus{Buffer: DefaultBuffer, Log: log, Retention: DefaultRetention, client: client, dialect: dialect, now: time.Now,
+		signal: make(chan struct{}, 1), subs: map[*Subscription]struct{}{}}
+}
+
 // start puts the reader at the newest event: subscribers hear what happens from now on.
 func (b *Bus) start(ctx context.Context) error {
-	last, err := b.client.EvenementLive.Query().Aggregate(ent.Max(evenementlive.FieldID)).Int(viewer.SystemContext(ctx))
-	if err != nil && !isNoRows(err) {
+	last, err := b.first(viewer.SystemContext(ctx), ent.Desc(evenementlive.FieldID))
+	if err != nil {
 		return fmt.Errorf("reading the position of the live events: %w", err)
 	}
 	b.last.Store(int64(last))
 	return nil
 }
 
-// isNoRows: the MAX of an empty table is NULL, which ent reports as an error.
-func isNoRows(err error) bool {
-	return err != nil && (errors.Is(err, sql.ErrNoRows) || strings.Contains(err.Error(), "converting NULL"))
+// first is the position of the first event kept in order (with ps, among those), 0 when
+// there is none.
+func (b *Bus) first(sys context.Context, order evenementlive.OrderOption, ps ...predicate.EvenementLive) (int, error) {
+	id, err := b.client.EvenementLive.Query().Where(ps...).Order(order).FirstID(sys)
+	if ent.IsNotFound(err) {
+		return 0, nil
+	}
+	return id, err
 }
 
 // WithTx runs fn in a transaction of client and writes the events it returns in that
@@ -378,17 +387,16 @@ func (b *Bus) PositionOfNotification(ctx context.Context, id int) (int, error) {
 func (b *Bus) Prune(ctx context.Context) {
 	sys := viewer.SystemContext(ctx)
 	cutoff := b.now().Add(-b.Retention)
-	first, err := b.client.EvenementLive.Query().Where(evenementlive.CreatedAtGTE(cutoff)).
-		Aggregate(ent.Min(evenementlive.FieldID)).Int(sys)
-	if isNoRows(err) {
+	first, err := b.first(sys, ent.Asc(evenementlive.FieldID), evenementlive.CreatedAtGTE(cutoff))
+	if err == nil && first == 0 {
 		// Nothing recent: keep the newest, the position every reader resumes after.
-		first, err = b.client.EvenementLive.Query().Aggregate(ent.Max(evenementlive.FieldID)).Int(sys)
-		if isNoRows(err) {
-			return
-		}
+		first, err = b.first(sys, ent.Desc(evenementlive.FieldID))
 	}
 	if err != nil {
 		b.Log.Warn("live events not pruned", "error", err)
+		return
+	}
+	if first == 0 {
 		return
 	}
 	n, err := b.client.EvenementLive.Delete().Where(evenementlive.IDLT(first)).Exec(sys)
