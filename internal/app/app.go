@@ -304,9 +304,14 @@ func (a *App) Services(ctx context.Context) (httpserver.Deps, error) {
 	if err != nil {
 		return deps, err
 	}
-	deps.Tracing = a.Tracing
-	deps.Scheduler.Tracer = a.Tracing.Tracer()
-	return deps, nil
+	return Traced(deps, a.Tracing), nil
+}
+
+// Traced gives deps' request handling and scheduler the spans of tr (nil or off: none).
+func Traced(deps httpserver.Deps, tr *tracing.Tracing) httpserver.Deps {
+	deps.Tracing = tr
+	deps.Scheduler.Tracer = tr.Tracer()
+	return deps
 }
 
 // NewDeps wires every service on db with the clock now: the one wiring the server and the

@@ -167,8 +167,7 @@ func startWith(tb testing.TB, db *database.DB, cfg config.Config, clock *Clock, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	deps.Tracing = tr
-	deps.Scheduler.Tracer = tr.Tracer()
+	deps = app.Traced(deps, tr)
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
 	tb.Cleanup(srv.Close)
 	return &Env{DB: db, Client: db.Ent, Deps: deps, Clock: clock, URL: srv.URL, Sys: viewer.SystemContext(context.Background())}

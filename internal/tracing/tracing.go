@@ -28,6 +28,9 @@ const scope = "github.com/mifmaroc/erp"
 // Propagator reads and writes W3C trace context (traceparent, tracestate) and baggage.
 var Propagator = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 
+// off is the tracer of an untraced server: it records nothing.
+var off = noop.NewTracerProvider().Tracer(scope)
+
 // Tracing is the server's span pipeline; the zero value (and nil) is off.
 type Tracing struct {
 	// Provider opens the spans; nil when off.
@@ -63,7 +66,7 @@ func (t *Tracing) On() bool { return t != nil && t.Provider != nil }
 // Tracer opens this server's spans; a no-op one when off.
 func (t *Tracing) Tracer() trace.Tracer {
 	if !t.On() {
-		return noop.NewTracerProvider().Tracer(scope)
+		return off
 	}
 	return t.Provider.Tracer(scope)
 }
@@ -83,7 +86,7 @@ func (t *Tracing) Shutdown(ctx context.Context) error {
 // Or is t, or a tracer that records nothing: for the services whose tracer is optional.
 func Or(t trace.Tracer) trace.Tracer {
 	if t == nil {
-		return noop.NewTracerProvider().Tracer(scope)
+		return off
 	}
 	return t
 }
