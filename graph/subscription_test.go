@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
+	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/gqltest"
@@ -488,5 +489,50 @@ func TestNotificationResumeAfter(t *testing.T) {
 	other.subscribe("1", `subscription($a: ID) { notificationReceived(after: $a) { id } }`, map[string]any{"a": seen})
 	if code := other.refusal(5 * time.Second); code != "NOT_FOUND" {
 		t.Errorf("after another user's notification: code %q, want NOT_FOUND", code)
+	}
+}
+
+// TestResumeNonInterference: what a technician receives when he resumes after a position
+// does not change with the moves of work he may not read, made while he was away: the
+// missed events go through the same rule as the live ones.
+func TestResumeNonInterference(t *testing.T) {
+	received := func(othersMove bool) []string {
+		e := newIvEnv(t)
+		mine := e.at(t, domain.StatutAffectee)
+		others := e.Client.Intervention.Create().SetTitre("Autre").SetStatut(domain.StatutAffectee).SetTechnicien(e.otherTech).SaveX(e.Sys)
+		admin := e.As(t, e.admin)
+		move := func(iv *ent.Intervention, s string) {
+			admin.MustData(changeStatut, map[string]any{"id": strconv.Itoa(iv.ID), "s": s}, &struct{}{})
+		}
+		first, err := dialWS(t, e.Env, e.Token(t, e.techUser), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first.subscribe("1", resumeSub, nil)
+		waitSubscribers(t, e.Env, 1)
+		move(mine, "EN_COURS")
+		_, seen := first.nextStatut(5 * time.Second)
+		_ = first.conn.CloseNow()
+		waitSubscribers(t, e.Env, 0)
+
+		if othersMove {
+			move(others, "EN_COURS") // not his to read
+		}
+		move(mine, "EN_ATTENTE")
+		again, err := dialWS(t, e.Env, e.Token(t, e.techUser), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.subscribe("1", resumeSub, map[string]any{"after": seen})
+		statut, _ := again.nextStatut(5 * time.Second)
+		got := []string{statut}
+		if m, err := again.read(2 * pubsub.PollInterval); err == nil && (m.Type == "next" || m.Type == "data") {
+			got = append(got, string(m.Payload))
+		}
+		return got
+	}
+	without, with := received(false), received(true)
+	if strings.Join(without, "|") != strings.Join(with, "|") || len(with) != 1 || with[0] != "EN_ATTENTE" {
+		t.Errorf("resumed without the other's move: %v; with it: %v; want [EN_ATTENTE] both times", without, with)
 	}
 }
