@@ -345,44 +345,48 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Intervention",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			intervention.FieldCreatedAt:            {Type: field.TypeTime, Column: intervention.FieldCreatedAt},
-			intervention.FieldUpdatedAt:            {Type: field.TypeTime, Column: intervention.FieldUpdatedAt},
-			intervention.FieldTitre:                {Type: field.TypeString, Column: intervention.FieldTitre},
-			intervention.FieldDescription:          {Type: field.TypeString, Column: intervention.FieldDescription},
-			intervention.FieldType:                 {Type: field.TypeEnum, Column: intervention.FieldType},
-			intervention.FieldStatut:               {Type: field.TypeEnum, Column: intervention.FieldStatut},
-			intervention.FieldPriorite:             {Type: field.TypeEnum, Column: intervention.FieldPriorite},
-			intervention.FieldUrgence:              {Type: field.TypeBool, Column: intervention.FieldUrgence},
-			intervention.FieldDateCreation:         {Type: field.TypeTime, Column: intervention.FieldDateCreation},
-			intervention.FieldDatePrevue:           {Type: field.TypeTime, Column: intervention.FieldDatePrevue},
-			intervention.FieldDateLimite:           {Type: field.TypeTime, Column: intervention.FieldDateLimite},
-			intervention.FieldDateAffectation:      {Type: field.TypeTime, Column: intervention.FieldDateAffectation},
-			intervention.FieldDateDebut:            {Type: field.TypeTime, Column: intervention.FieldDateDebut},
-			intervention.FieldDateFin:              {Type: field.TypeTime, Column: intervention.FieldDateFin},
-			intervention.FieldDateCloture:          {Type: field.TypeTime, Column: intervention.FieldDateCloture},
-			intervention.FieldDateArchivage:        {Type: field.TypeTime, Column: intervention.FieldDateArchivage},
-			intervention.FieldDateAlerteEcheance:   {Type: field.TypeTime, Column: intervention.FieldDateAlerteEcheance},
-			intervention.FieldDateEcheance:         {Type: field.TypeTime, Column: intervention.FieldDateEcheance},
-			intervention.FieldDureeEstimee:         {Type: field.TypeInt, Column: intervention.FieldDureeEstimee},
-			intervention.FieldRapport:              {Type: field.TypeString, Column: intervention.FieldRapport},
-			intervention.FieldSatisfactionClient:   {Type: field.TypeInt, Column: intervention.FieldSatisfactionClient},
-			intervention.FieldValidationClient:     {Type: field.TypeBool, Column: intervention.FieldValidationClient},
-			intervention.FieldEquipementID:         {Type: field.TypeInt, Column: intervention.FieldEquipementID},
-			intervention.FieldTechnicienID:         {Type: field.TypeInt, Column: intervention.FieldTechnicienID},
-			intervention.FieldClientID:             {Type: field.TypeInt, Column: intervention.FieldClientID},
-			intervention.FieldContratID:            {Type: field.TypeInt, Column: intervention.FieldContratID},
-			intervention.FieldPlanningID:           {Type: field.TypeInt, Column: intervention.FieldPlanningID},
-			intervention.FieldDemandeurID:          {Type: field.TypeInt, Column: intervention.FieldDemandeurID},
-			intervention.FieldRecherche:            {Type: field.TypeString, Column: intervention.FieldRecherche},
-			intervention.FieldDateLimiteManuelle:   {Type: field.TypeBool, Column: intervention.FieldDateLimiteManuelle},
-			intervention.FieldCommentaireClient:    {Type: field.TypeString, Column: intervention.FieldCommentaireClient},
-			intervention.FieldDateValidationClient: {Type: field.TypeTime, Column: intervention.FieldDateValidationClient},
-			intervention.FieldStatutRang:           {Type: field.TypeInt, Column: intervention.FieldStatutRang},
-			intervention.FieldPrioriteRang:         {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
-			intervention.FieldCompetenceRequiseID:  {Type: field.TypeInt, Column: intervention.FieldCompetenceRequiseID},
-			intervention.FieldNiveauRequis:         {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
-			intervention.FieldArretEquipement:      {Type: field.TypeBool, Column: intervention.FieldArretEquipement},
-			intervention.FieldChecklistModeleID:    {Type: field.TypeInt, Column: intervention.FieldChecklistModeleID},
+			intervention.FieldCreatedAt:             {Type: field.TypeTime, Column: intervention.FieldCreatedAt},
+			intervention.FieldUpdatedAt:             {Type: field.TypeTime, Column: intervention.FieldUpdatedAt},
+			intervention.FieldTitre:                 {Type: field.TypeString, Column: intervention.FieldTitre},
+			intervention.FieldDescription:           {Type: field.TypeString, Column: intervention.FieldDescription},
+			intervention.FieldType:                  {Type: field.TypeEnum, Column: intervention.FieldType},
+			intervention.FieldStatut:                {Type: field.TypeEnum, Column: intervention.FieldStatut},
+			intervention.FieldPriorite:              {Type: field.TypeEnum, Column: intervention.FieldPriorite},
+			intervention.FieldUrgence:               {Type: field.TypeBool, Column: intervention.FieldUrgence},
+			intervention.FieldDateCreation:          {Type: field.TypeTime, Column: intervention.FieldDateCreation},
+			intervention.FieldDatePrevue:            {Type: field.TypeTime, Column: intervention.FieldDatePrevue},
+			intervention.FieldDateLimite:            {Type: field.TypeTime, Column: intervention.FieldDateLimite},
+			intervention.FieldDateAffectation:       {Type: field.TypeTime, Column: intervention.FieldDateAffectation},
+			intervention.FieldDateDebut:             {Type: field.TypeTime, Column: intervention.FieldDateDebut},
+			intervention.FieldDateFin:               {Type: field.TypeTime, Column: intervention.FieldDateFin},
+			intervention.FieldDateCloture:           {Type: field.TypeTime, Column: intervention.FieldDateCloture},
+			intervention.FieldDateArchivage:         {Type: field.TypeTime, Column: intervention.FieldDateArchivage},
+			intervention.FieldDateAlerteEcheance:    {Type: field.TypeTime, Column: intervention.FieldDateAlerteEcheance},
+			intervention.FieldDateEcheance:          {Type: field.TypeTime, Column: intervention.FieldDateEcheance},
+			intervention.FieldDureeEstimee:          {Type: field.TypeInt, Column: intervention.FieldDureeEstimee},
+			intervention.FieldRapport:               {Type: field.TypeString, Column: intervention.FieldRapport},
+			intervention.FieldSatisfactionClient:    {Type: field.TypeInt, Column: intervention.FieldSatisfactionClient},
+			intervention.FieldValidationClient:      {Type: field.TypeBool, Column: intervention.FieldValidationClient},
+			intervention.FieldEquipementID:          {Type: field.TypeInt, Column: intervention.FieldEquipementID},
+			intervention.FieldTechnicienID:          {Type: field.TypeInt, Column: intervention.FieldTechnicienID},
+			intervention.FieldClientID:              {Type: field.TypeInt, Column: intervention.FieldClientID},
+			intervention.FieldContratID:             {Type: field.TypeInt, Column: intervention.FieldContratID},
+			intervention.FieldPlanningID:            {Type: field.TypeInt, Column: intervention.FieldPlanningID},
+			intervention.FieldDemandeurID:           {Type: field.TypeInt, Column: intervention.FieldDemandeurID},
+			intervention.FieldRecherche:             {Type: field.TypeString, Column: intervention.FieldRecherche},
+			intervention.FieldDateLimiteManuelle:    {Type: field.TypeBool, Column: intervention.FieldDateLimiteManuelle},
+			intervention.FieldCommentaireClient:     {Type: field.TypeString, Column: intervention.FieldCommentaireClient},
+			intervention.FieldDateValidationClient:  {Type: field.TypeTime, Column: intervention.FieldDateValidationClient},
+			intervention.FieldStatutRang:            {Type: field.TypeInt, Column: intervention.FieldStatutRang},
+			intervention.FieldPrioriteRang:          {Type: field.TypeInt, Column: intervention.FieldPrioriteRang},
+			intervention.FieldCompetenceRequiseID:   {Type: field.TypeInt, Column: intervention.FieldCompetenceRequiseID},
+			intervention.FieldNiveauRequis:          {Type: field.TypeEnum, Column: intervention.FieldNiveauRequis},
+			intervention.FieldArretEquipement:       {Type: field.TypeBool, Column: intervention.FieldArretEquipement},
+			intervention.FieldChecklistModeleID:     {Type: field.TypeInt, Column: intervention.FieldChecklistModeleID},
+			intervention.FieldDateAnnulation:        {Type: field.TypeTime, Column: intervention.FieldDateAnnulation},
+			intervention.FieldPremiereFois:          {Type: field.TypeBool, Column: intervention.FieldPremiereFois},
+			intervention.FieldMainOeuvreMinutesTaux: {Type: field.TypeInt64, Column: intervention.FieldMainOeuvreMinutesTaux},
+			intervention.FieldPiecesCentimes:        {Type: field.TypeInt64, Column: intervention.FieldPiecesCentimes},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
@@ -4123,6 +4127,26 @@ func (f *InterventionFilter) WhereArretEquipement(p entql.BoolP) {
 // WhereChecklistModeleID applies the entql int predicate on the checklist_modele_id field.
 func (f *InterventionFilter) WhereChecklistModeleID(p entql.IntP) {
 	f.Where(p.Field(intervention.FieldChecklistModeleID))
+}
+
+// WhereDateAnnulation applies the entql time.Time predicate on the date_annulation field.
+func (f *InterventionFilter) WhereDateAnnulation(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldDateAnnulation))
+}
+
+// WherePremiereFois applies the entql bool predicate on the premiere_fois field.
+func (f *InterventionFilter) WherePremiereFois(p entql.BoolP) {
+	f.Where(p.Field(intervention.FieldPremiereFois))
+}
+
+// WhereMainOeuvreMinutesTaux applies the entql int64 predicate on the main_oeuvre_minutes_taux field.
+func (f *InterventionFilter) WhereMainOeuvreMinutesTaux(p entql.Int64P) {
+	f.Where(p.Field(intervention.FieldMainOeuvreMinutesTaux))
+}
+
+// WherePiecesCentimes applies the entql int64 predicate on the pieces_centimes field.
+func (f *InterventionFilter) WherePiecesCentimes(p entql.Int64P) {
+	f.Where(p.Field(intervention.FieldPiecesCentimes))
 }
 
 // WhereHasEquipement applies a predicate to check if query has an edge equipement.

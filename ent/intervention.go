@@ -103,6 +103,14 @@ type Intervention struct {
 	ArretEquipement bool `json:"arret_equipement,omitempty"`
 	// the checklist template copied when it opened: the one given, else its planning's, else its equipement's
 	ChecklistModeleID *int `json:"checklist_modele_id,omitempty"`
+	// the instant of its first history line to ANNULEE (internal/facts)
+	DateAnnulation *time.Time `json:"date_annulation,omitempty"`
+	// no history line to EN_ATTENTE and none naming a technician other than its own (internal/facts)
+	PremiereFois bool `json:"premiere_fois,omitempty"`
+	// Σ dureeMinutes × tauxHoraireCentimes of its stopped time entries (internal/facts)
+	MainOeuvreMinutesTaux int64 `json:"main_oeuvre_minutes_taux,omitempty"`
+	// Σ quantite × prixUnitaireCentimes of its parts (internal/facts)
+	PiecesCentimes int64 `json:"pieces_centimes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
 	Edges        InterventionEdges `json:"edges"`
@@ -337,13 +345,13 @@ func (*Intervention) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle, intervention.FieldArretEquipement:
+		case intervention.FieldUrgence, intervention.FieldValidationClient, intervention.FieldDateLimiteManuelle, intervention.FieldArretEquipement, intervention.FieldPremiereFois:
 			values[i] = new(sql.NullBool)
-		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang, intervention.FieldCompetenceRequiseID, intervention.FieldChecklistModeleID:
+		case intervention.FieldID, intervention.FieldDureeEstimee, intervention.FieldSatisfactionClient, intervention.FieldEquipementID, intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldContratID, intervention.FieldPlanningID, intervention.FieldDemandeurID, intervention.FieldStatutRang, intervention.FieldPrioriteRang, intervention.FieldCompetenceRequiseID, intervention.FieldChecklistModeleID, intervention.FieldMainOeuvreMinutesTaux, intervention.FieldPiecesCentimes:
 			values[i] = new(sql.NullInt64)
 		case intervention.FieldTitre, intervention.FieldDescription, intervention.FieldType, intervention.FieldStatut, intervention.FieldPriorite, intervention.FieldRapport, intervention.FieldRecherche, intervention.FieldCommentaireClient, intervention.FieldNiveauRequis:
 			values[i] = new(sql.NullString)
-		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateAlerteEcheance, intervention.FieldDateEcheance, intervention.FieldDateValidationClient:
+		case intervention.FieldCreatedAt, intervention.FieldUpdatedAt, intervention.FieldDateCreation, intervention.FieldDatePrevue, intervention.FieldDateLimite, intervention.FieldDateAffectation, intervention.FieldDateDebut, intervention.FieldDateFin, intervention.FieldDateCloture, intervention.FieldDateArchivage, intervention.FieldDateAlerteEcheance, intervention.FieldDateEcheance, intervention.FieldDateValidationClient, intervention.FieldDateAnnulation:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -615,6 +623,31 @@ func (_m *Intervention) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ChecklistModeleID = new(int)
 				*_m.ChecklistModeleID = int(value.Int64)
+			}
+		case intervention.FieldDateAnnulation:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field date_annulation", values[i])
+			} else if value.Valid {
+				_m.DateAnnulation = new(time.Time)
+				*_m.DateAnnulation = value.Time
+			}
+		case intervention.FieldPremiereFois:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field premiere_fois", values[i])
+			} else if value.Valid {
+				_m.PremiereFois = value.Bool
+			}
+		case intervention.FieldMainOeuvreMinutesTaux:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field main_oeuvre_minutes_taux", values[i])
+			} else if value.Valid {
+				_m.MainOeuvreMinutesTaux = value.Int64
+			}
+		case intervention.FieldPiecesCentimes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field pieces_centimes", values[i])
+			} else if value.Valid {
+				_m.PiecesCentimes = value.Int64
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -894,6 +927,20 @@ func (_m *Intervention) String() string {
 		builder.WriteString("checklist_modele_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	if v := _m.DateAnnulation; v != nil {
+		builder.WriteString("date_annulation=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("premiere_fois=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PremiereFois))
+	builder.WriteString(", ")
+	builder.WriteString("main_oeuvre_minutes_taux=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MainOeuvreMinutesTaux))
+	builder.WriteString(", ")
+	builder.WriteString("pieces_centimes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PiecesCentimes))
 	builder.WriteByte(')')
 	return builder.String()
 }

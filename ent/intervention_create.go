@@ -564,6 +564,62 @@ func (_c *InterventionCreate) SetNillableChecklistModeleID(v *int) *Intervention
 	return _c
 }
 
+// SetDateAnnulation sets the "date_annulation" field.
+func (_c *InterventionCreate) SetDateAnnulation(v time.Time) *InterventionCreate {
+	_c.mutation.SetDateAnnulation(v)
+	return _c
+}
+
+// SetNillableDateAnnulation sets the "date_annulation" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableDateAnnulation(v *time.Time) *InterventionCreate {
+	if v != nil {
+		_c.SetDateAnnulation(*v)
+	}
+	return _c
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (_c *InterventionCreate) SetPremiereFois(v bool) *InterventionCreate {
+	_c.mutation.SetPremiereFois(v)
+	return _c
+}
+
+// SetNillablePremiereFois sets the "premiere_fois" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillablePremiereFois(v *bool) *InterventionCreate {
+	if v != nil {
+		_c.SetPremiereFois(*v)
+	}
+	return _c
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (_c *InterventionCreate) SetMainOeuvreMinutesTaux(v int64) *InterventionCreate {
+	_c.mutation.SetMainOeuvreMinutesTaux(v)
+	return _c
+}
+
+// SetNillableMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillableMainOeuvreMinutesTaux(v *int64) *InterventionCreate {
+	if v != nil {
+		_c.SetMainOeuvreMinutesTaux(*v)
+	}
+	return _c
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (_c *InterventionCreate) SetPiecesCentimes(v int64) *InterventionCreate {
+	_c.mutation.SetPiecesCentimes(v)
+	return _c
+}
+
+// SetNillablePiecesCentimes sets the "pieces_centimes" field if the given value is not nil.
+func (_c *InterventionCreate) SetNillablePiecesCentimes(v *int64) *InterventionCreate {
+	if v != nil {
+		_c.SetPiecesCentimes(*v)
+	}
+	return _c
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_c *InterventionCreate) SetEquipement(v *Equipement) *InterventionCreate {
 	return _c.SetEquipementID(v.ID)
@@ -837,6 +893,18 @@ func (_c *InterventionCreate) defaults() error {
 		v := intervention.DefaultArretEquipement
 		_c.mutation.SetArretEquipement(v)
 	}
+	if _, ok := _c.mutation.PremiereFois(); !ok {
+		v := intervention.DefaultPremiereFois
+		_c.mutation.SetPremiereFois(v)
+	}
+	if _, ok := _c.mutation.MainOeuvreMinutesTaux(); !ok {
+		v := intervention.DefaultMainOeuvreMinutesTaux
+		_c.mutation.SetMainOeuvreMinutesTaux(v)
+	}
+	if _, ok := _c.mutation.PiecesCentimes(); !ok {
+		v := intervention.DefaultPiecesCentimes
+		_c.mutation.SetPiecesCentimes(v)
+	}
 	return nil
 }
 
@@ -915,6 +983,15 @@ func (_c *InterventionCreate) check() error {
 	}
 	if _, ok := _c.mutation.ArretEquipement(); !ok {
 		return &ValidationError{Name: "arret_equipement", err: errors.New(`ent: missing required field "Intervention.arret_equipement"`)}
+	}
+	if _, ok := _c.mutation.PremiereFois(); !ok {
+		return &ValidationError{Name: "premiere_fois", err: errors.New(`ent: missing required field "Intervention.premiere_fois"`)}
+	}
+	if _, ok := _c.mutation.MainOeuvreMinutesTaux(); !ok {
+		return &ValidationError{Name: "main_oeuvre_minutes_taux", err: errors.New(`ent: missing required field "Intervention.main_oeuvre_minutes_taux"`)}
+	}
+	if _, ok := _c.mutation.PiecesCentimes(); !ok {
+		return &ValidationError{Name: "pieces_centimes", err: errors.New(`ent: missing required field "Intervention.pieces_centimes"`)}
 	}
 	return nil
 }
@@ -1062,6 +1139,22 @@ func (_c *InterventionCreate) createSpec() (*Intervention, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.ArretEquipement(); ok {
 		_spec.SetField(intervention.FieldArretEquipement, field.TypeBool, value)
 		_node.ArretEquipement = value
+	}
+	if value, ok := _c.mutation.DateAnnulation(); ok {
+		_spec.SetField(intervention.FieldDateAnnulation, field.TypeTime, value)
+		_node.DateAnnulation = &value
+	}
+	if value, ok := _c.mutation.PremiereFois(); ok {
+		_spec.SetField(intervention.FieldPremiereFois, field.TypeBool, value)
+		_node.PremiereFois = value
+	}
+	if value, ok := _c.mutation.MainOeuvreMinutesTaux(); ok {
+		_spec.SetField(intervention.FieldMainOeuvreMinutesTaux, field.TypeInt64, value)
+		_node.MainOeuvreMinutesTaux = value
+	}
+	if value, ok := _c.mutation.PiecesCentimes(); ok {
+		_spec.SetField(intervention.FieldPiecesCentimes, field.TypeInt64, value)
+		_node.PiecesCentimes = value
 	}
 	if nodes := _c.mutation.EquipementIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1987,6 +2080,72 @@ func (u *InterventionUpsert) UpdateArretEquipement() *InterventionUpsert {
 	return u
 }
 
+// SetDateAnnulation sets the "date_annulation" field.
+func (u *InterventionUpsert) SetDateAnnulation(v time.Time) *InterventionUpsert {
+	u.Set(intervention.FieldDateAnnulation, v)
+	return u
+}
+
+// UpdateDateAnnulation sets the "date_annulation" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateDateAnnulation() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldDateAnnulation)
+	return u
+}
+
+// ClearDateAnnulation clears the value of the "date_annulation" field.
+func (u *InterventionUpsert) ClearDateAnnulation() *InterventionUpsert {
+	u.SetNull(intervention.FieldDateAnnulation)
+	return u
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (u *InterventionUpsert) SetPremiereFois(v bool) *InterventionUpsert {
+	u.Set(intervention.FieldPremiereFois, v)
+	return u
+}
+
+// UpdatePremiereFois sets the "premiere_fois" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdatePremiereFois() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldPremiereFois)
+	return u
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (u *InterventionUpsert) SetMainOeuvreMinutesTaux(v int64) *InterventionUpsert {
+	u.Set(intervention.FieldMainOeuvreMinutesTaux, v)
+	return u
+}
+
+// UpdateMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdateMainOeuvreMinutesTaux() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldMainOeuvreMinutesTaux)
+	return u
+}
+
+// AddMainOeuvreMinutesTaux adds v to the "main_oeuvre_minutes_taux" field.
+func (u *InterventionUpsert) AddMainOeuvreMinutesTaux(v int64) *InterventionUpsert {
+	u.Add(intervention.FieldMainOeuvreMinutesTaux, v)
+	return u
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (u *InterventionUpsert) SetPiecesCentimes(v int64) *InterventionUpsert {
+	u.Set(intervention.FieldPiecesCentimes, v)
+	return u
+}
+
+// UpdatePiecesCentimes sets the "pieces_centimes" field to the value that was provided on create.
+func (u *InterventionUpsert) UpdatePiecesCentimes() *InterventionUpsert {
+	u.SetExcluded(intervention.FieldPiecesCentimes)
+	return u
+}
+
+// AddPiecesCentimes adds v to the "pieces_centimes" field.
+func (u *InterventionUpsert) AddPiecesCentimes(v int64) *InterventionUpsert {
+	u.Add(intervention.FieldPiecesCentimes, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -2721,6 +2880,83 @@ func (u *InterventionUpsertOne) SetArretEquipement(v bool) *InterventionUpsertOn
 func (u *InterventionUpsertOne) UpdateArretEquipement() *InterventionUpsertOne {
 	return u.Update(func(s *InterventionUpsert) {
 		s.UpdateArretEquipement()
+	})
+}
+
+// SetDateAnnulation sets the "date_annulation" field.
+func (u *InterventionUpsertOne) SetDateAnnulation(v time.Time) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateAnnulation(v)
+	})
+}
+
+// UpdateDateAnnulation sets the "date_annulation" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateDateAnnulation() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateAnnulation()
+	})
+}
+
+// ClearDateAnnulation clears the value of the "date_annulation" field.
+func (u *InterventionUpsertOne) ClearDateAnnulation() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearDateAnnulation()
+	})
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (u *InterventionUpsertOne) SetPremiereFois(v bool) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetPremiereFois(v)
+	})
+}
+
+// UpdatePremiereFois sets the "premiere_fois" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdatePremiereFois() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdatePremiereFois()
+	})
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (u *InterventionUpsertOne) SetMainOeuvreMinutesTaux(v int64) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetMainOeuvreMinutesTaux(v)
+	})
+}
+
+// AddMainOeuvreMinutesTaux adds v to the "main_oeuvre_minutes_taux" field.
+func (u *InterventionUpsertOne) AddMainOeuvreMinutesTaux(v int64) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddMainOeuvreMinutesTaux(v)
+	})
+}
+
+// UpdateMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdateMainOeuvreMinutesTaux() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateMainOeuvreMinutesTaux()
+	})
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (u *InterventionUpsertOne) SetPiecesCentimes(v int64) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetPiecesCentimes(v)
+	})
+}
+
+// AddPiecesCentimes adds v to the "pieces_centimes" field.
+func (u *InterventionUpsertOne) AddPiecesCentimes(v int64) *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddPiecesCentimes(v)
+	})
+}
+
+// UpdatePiecesCentimes sets the "pieces_centimes" field to the value that was provided on create.
+func (u *InterventionUpsertOne) UpdatePiecesCentimes() *InterventionUpsertOne {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdatePiecesCentimes()
 	})
 }
 
@@ -3624,6 +3860,83 @@ func (u *InterventionUpsertBulk) SetArretEquipement(v bool) *InterventionUpsertB
 func (u *InterventionUpsertBulk) UpdateArretEquipement() *InterventionUpsertBulk {
 	return u.Update(func(s *InterventionUpsert) {
 		s.UpdateArretEquipement()
+	})
+}
+
+// SetDateAnnulation sets the "date_annulation" field.
+func (u *InterventionUpsertBulk) SetDateAnnulation(v time.Time) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetDateAnnulation(v)
+	})
+}
+
+// UpdateDateAnnulation sets the "date_annulation" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateDateAnnulation() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateDateAnnulation()
+	})
+}
+
+// ClearDateAnnulation clears the value of the "date_annulation" field.
+func (u *InterventionUpsertBulk) ClearDateAnnulation() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.ClearDateAnnulation()
+	})
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (u *InterventionUpsertBulk) SetPremiereFois(v bool) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetPremiereFois(v)
+	})
+}
+
+// UpdatePremiereFois sets the "premiere_fois" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdatePremiereFois() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdatePremiereFois()
+	})
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (u *InterventionUpsertBulk) SetMainOeuvreMinutesTaux(v int64) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetMainOeuvreMinutesTaux(v)
+	})
+}
+
+// AddMainOeuvreMinutesTaux adds v to the "main_oeuvre_minutes_taux" field.
+func (u *InterventionUpsertBulk) AddMainOeuvreMinutesTaux(v int64) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddMainOeuvreMinutesTaux(v)
+	})
+}
+
+// UpdateMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdateMainOeuvreMinutesTaux() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdateMainOeuvreMinutesTaux()
+	})
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (u *InterventionUpsertBulk) SetPiecesCentimes(v int64) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.SetPiecesCentimes(v)
+	})
+}
+
+// AddPiecesCentimes adds v to the "pieces_centimes" field.
+func (u *InterventionUpsertBulk) AddPiecesCentimes(v int64) *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.AddPiecesCentimes(v)
+	})
+}
+
+// UpdatePiecesCentimes sets the "pieces_centimes" field to the value that was provided on create.
+func (u *InterventionUpsertBulk) UpdatePiecesCentimes() *InterventionUpsertBulk {
+	return u.Update(func(s *InterventionUpsert) {
+		s.UpdatePiecesCentimes()
 	})
 }
 

@@ -700,6 +700,82 @@ func (_u *InterventionUpdate) SetNillableArretEquipement(v *bool) *InterventionU
 	return _u
 }
 
+// SetDateAnnulation sets the "date_annulation" field.
+func (_u *InterventionUpdate) SetDateAnnulation(v time.Time) *InterventionUpdate {
+	_u.mutation.SetDateAnnulation(v)
+	return _u
+}
+
+// SetNillableDateAnnulation sets the "date_annulation" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableDateAnnulation(v *time.Time) *InterventionUpdate {
+	if v != nil {
+		_u.SetDateAnnulation(*v)
+	}
+	return _u
+}
+
+// ClearDateAnnulation clears the value of the "date_annulation" field.
+func (_u *InterventionUpdate) ClearDateAnnulation() *InterventionUpdate {
+	_u.mutation.ClearDateAnnulation()
+	return _u
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (_u *InterventionUpdate) SetPremiereFois(v bool) *InterventionUpdate {
+	_u.mutation.SetPremiereFois(v)
+	return _u
+}
+
+// SetNillablePremiereFois sets the "premiere_fois" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillablePremiereFois(v *bool) *InterventionUpdate {
+	if v != nil {
+		_u.SetPremiereFois(*v)
+	}
+	return _u
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (_u *InterventionUpdate) SetMainOeuvreMinutesTaux(v int64) *InterventionUpdate {
+	_u.mutation.ResetMainOeuvreMinutesTaux()
+	_u.mutation.SetMainOeuvreMinutesTaux(v)
+	return _u
+}
+
+// SetNillableMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillableMainOeuvreMinutesTaux(v *int64) *InterventionUpdate {
+	if v != nil {
+		_u.SetMainOeuvreMinutesTaux(*v)
+	}
+	return _u
+}
+
+// AddMainOeuvreMinutesTaux adds value to the "main_oeuvre_minutes_taux" field.
+func (_u *InterventionUpdate) AddMainOeuvreMinutesTaux(v int64) *InterventionUpdate {
+	_u.mutation.AddMainOeuvreMinutesTaux(v)
+	return _u
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (_u *InterventionUpdate) SetPiecesCentimes(v int64) *InterventionUpdate {
+	_u.mutation.ResetPiecesCentimes()
+	_u.mutation.SetPiecesCentimes(v)
+	return _u
+}
+
+// SetNillablePiecesCentimes sets the "pieces_centimes" field if the given value is not nil.
+func (_u *InterventionUpdate) SetNillablePiecesCentimes(v *int64) *InterventionUpdate {
+	if v != nil {
+		_u.SetPiecesCentimes(*v)
+	}
+	return _u
+}
+
+// AddPiecesCentimes adds value to the "pieces_centimes" field.
+func (_u *InterventionUpdate) AddPiecesCentimes(v int64) *InterventionUpdate {
+	_u.mutation.AddPiecesCentimes(v)
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdate) SetEquipement(v *Equipement) *InterventionUpdate {
 	return _u.SetEquipementID(v.ID)
@@ -1341,6 +1417,27 @@ func (_u *InterventionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.ArretEquipement(); ok {
 		_spec.SetField(intervention.FieldArretEquipement, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DateAnnulation(); ok {
+		_spec.SetField(intervention.FieldDateAnnulation, field.TypeTime, value)
+	}
+	if _u.mutation.DateAnnulationCleared() {
+		_spec.ClearField(intervention.FieldDateAnnulation, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PremiereFois(); ok {
+		_spec.SetField(intervention.FieldPremiereFois, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.MainOeuvreMinutesTaux(); ok {
+		_spec.SetField(intervention.FieldMainOeuvreMinutesTaux, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedMainOeuvreMinutesTaux(); ok {
+		_spec.AddField(intervention.FieldMainOeuvreMinutesTaux, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PiecesCentimes(); ok {
+		_spec.SetField(intervention.FieldPiecesCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPiecesCentimes(); ok {
+		_spec.AddField(intervention.FieldPiecesCentimes, field.TypeInt64, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2622,6 +2719,82 @@ func (_u *InterventionUpdateOne) SetNillableArretEquipement(v *bool) *Interventi
 	return _u
 }
 
+// SetDateAnnulation sets the "date_annulation" field.
+func (_u *InterventionUpdateOne) SetDateAnnulation(v time.Time) *InterventionUpdateOne {
+	_u.mutation.SetDateAnnulation(v)
+	return _u
+}
+
+// SetNillableDateAnnulation sets the "date_annulation" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableDateAnnulation(v *time.Time) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetDateAnnulation(*v)
+	}
+	return _u
+}
+
+// ClearDateAnnulation clears the value of the "date_annulation" field.
+func (_u *InterventionUpdateOne) ClearDateAnnulation() *InterventionUpdateOne {
+	_u.mutation.ClearDateAnnulation()
+	return _u
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (_u *InterventionUpdateOne) SetPremiereFois(v bool) *InterventionUpdateOne {
+	_u.mutation.SetPremiereFois(v)
+	return _u
+}
+
+// SetNillablePremiereFois sets the "premiere_fois" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillablePremiereFois(v *bool) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetPremiereFois(*v)
+	}
+	return _u
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (_u *InterventionUpdateOne) SetMainOeuvreMinutesTaux(v int64) *InterventionUpdateOne {
+	_u.mutation.ResetMainOeuvreMinutesTaux()
+	_u.mutation.SetMainOeuvreMinutesTaux(v)
+	return _u
+}
+
+// SetNillableMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillableMainOeuvreMinutesTaux(v *int64) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetMainOeuvreMinutesTaux(*v)
+	}
+	return _u
+}
+
+// AddMainOeuvreMinutesTaux adds value to the "main_oeuvre_minutes_taux" field.
+func (_u *InterventionUpdateOne) AddMainOeuvreMinutesTaux(v int64) *InterventionUpdateOne {
+	_u.mutation.AddMainOeuvreMinutesTaux(v)
+	return _u
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (_u *InterventionUpdateOne) SetPiecesCentimes(v int64) *InterventionUpdateOne {
+	_u.mutation.ResetPiecesCentimes()
+	_u.mutation.SetPiecesCentimes(v)
+	return _u
+}
+
+// SetNillablePiecesCentimes sets the "pieces_centimes" field if the given value is not nil.
+func (_u *InterventionUpdateOne) SetNillablePiecesCentimes(v *int64) *InterventionUpdateOne {
+	if v != nil {
+		_u.SetPiecesCentimes(*v)
+	}
+	return _u
+}
+
+// AddPiecesCentimes adds value to the "pieces_centimes" field.
+func (_u *InterventionUpdateOne) AddPiecesCentimes(v int64) *InterventionUpdateOne {
+	_u.mutation.AddPiecesCentimes(v)
+	return _u
+}
+
 // SetEquipement sets the "equipement" edge to the Equipement entity.
 func (_u *InterventionUpdateOne) SetEquipement(v *Equipement) *InterventionUpdateOne {
 	return _u.SetEquipementID(v.ID)
@@ -3293,6 +3466,27 @@ func (_u *InterventionUpdateOne) sqlSave(ctx context.Context) (_node *Interventi
 	}
 	if value, ok := _u.mutation.ArretEquipement(); ok {
 		_spec.SetField(intervention.FieldArretEquipement, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DateAnnulation(); ok {
+		_spec.SetField(intervention.FieldDateAnnulation, field.TypeTime, value)
+	}
+	if _u.mutation.DateAnnulationCleared() {
+		_spec.ClearField(intervention.FieldDateAnnulation, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PremiereFois(); ok {
+		_spec.SetField(intervention.FieldPremiereFois, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.MainOeuvreMinutesTaux(); ok {
+		_spec.SetField(intervention.FieldMainOeuvreMinutesTaux, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedMainOeuvreMinutesTaux(); ok {
+		_spec.AddField(intervention.FieldMainOeuvreMinutesTaux, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PiecesCentimes(); ok {
+		_spec.SetField(intervention.FieldPiecesCentimes, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPiecesCentimes(); ok {
+		_spec.AddField(intervention.FieldPiecesCentimes, field.TypeInt64, value)
 	}
 	if _u.mutation.EquipementCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -14592,89 +14592,95 @@ func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 // InterventionMutation represents an operation that mutates the Intervention nodes in the graph.
 type InterventionMutation struct {
 	config
-	op                        Op
-	typ                       string
-	id                        *int
-	created_at                *time.Time
-	updated_at                *time.Time
-	titre                     *string
-	description               *string
-	_type                     *domain.InterventionType
-	statut                    *domain.InterventionStatut
-	priorite                  *domain.Priorite
-	urgence                   *bool
-	date_creation             *time.Time
-	date_prevue               *time.Time
-	date_limite               *time.Time
-	date_affectation          *time.Time
-	date_debut                *time.Time
-	date_fin                  *time.Time
-	date_cloture              *time.Time
-	date_archivage            *time.Time
-	date_alerte_echeance      *time.Time
-	date_echeance             *time.Time
-	duree_estimee             *int
-	addduree_estimee          *int
-	rapport                   *string
-	satisfaction_client       *int
-	addsatisfaction_client    *int
-	validation_client         *bool
-	recherche                 *string
-	date_limite_manuelle      *bool
-	commentaire_client        *string
-	date_validation_client    *time.Time
-	statut_rang               *int
-	addstatut_rang            *int
-	priorite_rang             *int
-	addpriorite_rang          *int
-	niveau_requis             *domain.NiveauCompetence
-	arret_equipement          *bool
-	clearedFields             map[string]struct{}
-	equipement                *int
-	clearedequipement         bool
-	technicien                *int
-	clearedtechnicien         bool
-	client                    *int
-	clearedclient             bool
-	contrat                   *int
-	clearedcontrat            bool
-	planning                  *int
-	clearedplanning           bool
-	demandeur                 *int
-	cleareddemandeur          bool
-	documents                 map[int]struct{}
-	removeddocuments          map[int]struct{}
-	cleareddocuments          bool
-	historique                map[int]struct{}
-	removedhistorique         map[int]struct{}
-	clearedhistorique         bool
-	notifications             map[int]struct{}
-	removednotifications      map[int]struct{}
-	clearednotifications      bool
-	pieces                    map[int]struct{}
-	removedpieces             map[int]struct{}
-	clearedpieces             bool
-	competence_requise        *int
-	clearedcompetence_requise bool
-	temps_passes              map[int]struct{}
-	removedtemps_passes       map[int]struct{}
-	clearedtemps_passes       bool
-	commentaires              map[int]struct{}
-	removedcommentaires       map[int]struct{}
-	clearedcommentaires       bool
-	demande                   *int
-	cleareddemande            bool
-	checklist_modele          *int
-	clearedchecklist_modele   bool
-	checklist                 map[int]struct{}
-	removedchecklist          map[int]struct{}
-	clearedchecklist          bool
-	utilisations              map[int]struct{}
-	removedutilisations       map[int]struct{}
-	clearedutilisations       bool
-	done                      bool
-	oldValue                  func(context.Context) (*Intervention, error)
-	predicates                []predicate.Intervention
+	op                          Op
+	typ                         string
+	id                          *int
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	titre                       *string
+	description                 *string
+	_type                       *domain.InterventionType
+	statut                      *domain.InterventionStatut
+	priorite                    *domain.Priorite
+	urgence                     *bool
+	date_creation               *time.Time
+	date_prevue                 *time.Time
+	date_limite                 *time.Time
+	date_affectation            *time.Time
+	date_debut                  *time.Time
+	date_fin                    *time.Time
+	date_cloture                *time.Time
+	date_archivage              *time.Time
+	date_alerte_echeance        *time.Time
+	date_echeance               *time.Time
+	duree_estimee               *int
+	addduree_estimee            *int
+	rapport                     *string
+	satisfaction_client         *int
+	addsatisfaction_client      *int
+	validation_client           *bool
+	recherche                   *string
+	date_limite_manuelle        *bool
+	commentaire_client          *string
+	date_validation_client      *time.Time
+	statut_rang                 *int
+	addstatut_rang              *int
+	priorite_rang               *int
+	addpriorite_rang            *int
+	niveau_requis               *domain.NiveauCompetence
+	arret_equipement            *bool
+	date_annulation             *time.Time
+	premiere_fois               *bool
+	main_oeuvre_minutes_taux    *int64
+	addmain_oeuvre_minutes_taux *int64
+	pieces_centimes             *int64
+	addpieces_centimes          *int64
+	clearedFields               map[string]struct{}
+	equipement                  *int
+	clearedequipement           bool
+	technicien                  *int
+	clearedtechnicien           bool
+	client                      *int
+	clearedclient               bool
+	contrat                     *int
+	clearedcontrat              bool
+	planning                    *int
+	clearedplanning             bool
+	demandeur                   *int
+	cleareddemandeur            bool
+	documents                   map[int]struct{}
+	removeddocuments            map[int]struct{}
+	cleareddocuments            bool
+	historique                  map[int]struct{}
+	removedhistorique           map[int]struct{}
+	clearedhistorique           bool
+	notifications               map[int]struct{}
+	removednotifications        map[int]struct{}
+	clearednotifications        bool
+	pieces                      map[int]struct{}
+	removedpieces               map[int]struct{}
+	clearedpieces               bool
+	competence_requise          *int
+	clearedcompetence_requise   bool
+	temps_passes                map[int]struct{}
+	removedtemps_passes         map[int]struct{}
+	clearedtemps_passes         bool
+	commentaires                map[int]struct{}
+	removedcommentaires         map[int]struct{}
+	clearedcommentaires         bool
+	demande                     *int
+	cleareddemande              bool
+	checklist_modele            *int
+	clearedchecklist_modele     bool
+	checklist                   map[int]struct{}
+	removedchecklist            map[int]struct{}
+	clearedchecklist            bool
+	utilisations                map[int]struct{}
+	removedutilisations         map[int]struct{}
+	clearedutilisations         bool
+	done                        bool
+	oldValue                    func(context.Context) (*Intervention, error)
+	predicates                  []predicate.Intervention
 }
 
 var _ ent.Mutation = (*InterventionMutation)(nil)
@@ -16550,6 +16556,203 @@ func (m *InterventionMutation) ResetChecklistModeleID() {
 	delete(m.clearedFields, intervention.FieldChecklistModeleID)
 }
 
+// SetDateAnnulation sets the "date_annulation" field.
+func (m *InterventionMutation) SetDateAnnulation(t time.Time) {
+	m.date_annulation = &t
+}
+
+// DateAnnulation returns the value of the "date_annulation" field in the mutation.
+func (m *InterventionMutation) DateAnnulation() (r time.Time, exists bool) {
+	v := m.date_annulation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDateAnnulation returns the old "date_annulation" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldDateAnnulation(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDateAnnulation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDateAnnulation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDateAnnulation: %w", err)
+	}
+	return oldValue.DateAnnulation, nil
+}
+
+// ClearDateAnnulation clears the value of the "date_annulation" field.
+func (m *InterventionMutation) ClearDateAnnulation() {
+	m.date_annulation = nil
+	m.clearedFields[intervention.FieldDateAnnulation] = struct{}{}
+}
+
+// DateAnnulationCleared returns if the "date_annulation" field was cleared in this mutation.
+func (m *InterventionMutation) DateAnnulationCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldDateAnnulation]
+	return ok
+}
+
+// ResetDateAnnulation resets all changes to the "date_annulation" field.
+func (m *InterventionMutation) ResetDateAnnulation() {
+	m.date_annulation = nil
+	delete(m.clearedFields, intervention.FieldDateAnnulation)
+}
+
+// SetPremiereFois sets the "premiere_fois" field.
+func (m *InterventionMutation) SetPremiereFois(b bool) {
+	m.premiere_fois = &b
+}
+
+// PremiereFois returns the value of the "premiere_fois" field in the mutation.
+func (m *InterventionMutation) PremiereFois() (r bool, exists bool) {
+	v := m.premiere_fois
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPremiereFois returns the old "premiere_fois" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldPremiereFois(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPremiereFois is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPremiereFois requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPremiereFois: %w", err)
+	}
+	return oldValue.PremiereFois, nil
+}
+
+// ResetPremiereFois resets all changes to the "premiere_fois" field.
+func (m *InterventionMutation) ResetPremiereFois() {
+	m.premiere_fois = nil
+}
+
+// SetMainOeuvreMinutesTaux sets the "main_oeuvre_minutes_taux" field.
+func (m *InterventionMutation) SetMainOeuvreMinutesTaux(i int64) {
+	m.main_oeuvre_minutes_taux = &i
+	m.addmain_oeuvre_minutes_taux = nil
+}
+
+// MainOeuvreMinutesTaux returns the value of the "main_oeuvre_minutes_taux" field in the mutation.
+func (m *InterventionMutation) MainOeuvreMinutesTaux() (r int64, exists bool) {
+	v := m.main_oeuvre_minutes_taux
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMainOeuvreMinutesTaux returns the old "main_oeuvre_minutes_taux" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldMainOeuvreMinutesTaux(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMainOeuvreMinutesTaux is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMainOeuvreMinutesTaux requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMainOeuvreMinutesTaux: %w", err)
+	}
+	return oldValue.MainOeuvreMinutesTaux, nil
+}
+
+// AddMainOeuvreMinutesTaux adds i to the "main_oeuvre_minutes_taux" field.
+func (m *InterventionMutation) AddMainOeuvreMinutesTaux(i int64) {
+	if m.addmain_oeuvre_minutes_taux != nil {
+		*m.addmain_oeuvre_minutes_taux += i
+	} else {
+		m.addmain_oeuvre_minutes_taux = &i
+	}
+}
+
+// AddedMainOeuvreMinutesTaux returns the value that was added to the "main_oeuvre_minutes_taux" field in this mutation.
+func (m *InterventionMutation) AddedMainOeuvreMinutesTaux() (r int64, exists bool) {
+	v := m.addmain_oeuvre_minutes_taux
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMainOeuvreMinutesTaux resets all changes to the "main_oeuvre_minutes_taux" field.
+func (m *InterventionMutation) ResetMainOeuvreMinutesTaux() {
+	m.main_oeuvre_minutes_taux = nil
+	m.addmain_oeuvre_minutes_taux = nil
+}
+
+// SetPiecesCentimes sets the "pieces_centimes" field.
+func (m *InterventionMutation) SetPiecesCentimes(i int64) {
+	m.pieces_centimes = &i
+	m.addpieces_centimes = nil
+}
+
+// PiecesCentimes returns the value of the "pieces_centimes" field in the mutation.
+func (m *InterventionMutation) PiecesCentimes() (r int64, exists bool) {
+	v := m.pieces_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPiecesCentimes returns the old "pieces_centimes" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldPiecesCentimes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPiecesCentimes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPiecesCentimes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPiecesCentimes: %w", err)
+	}
+	return oldValue.PiecesCentimes, nil
+}
+
+// AddPiecesCentimes adds i to the "pieces_centimes" field.
+func (m *InterventionMutation) AddPiecesCentimes(i int64) {
+	if m.addpieces_centimes != nil {
+		*m.addpieces_centimes += i
+	} else {
+		m.addpieces_centimes = &i
+	}
+}
+
+// AddedPiecesCentimes returns the value that was added to the "pieces_centimes" field in this mutation.
+func (m *InterventionMutation) AddedPiecesCentimes() (r int64, exists bool) {
+	v := m.addpieces_centimes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPiecesCentimes resets all changes to the "pieces_centimes" field.
+func (m *InterventionMutation) ResetPiecesCentimes() {
+	m.pieces_centimes = nil
+	m.addpieces_centimes = nil
+}
+
 // ClearEquipement clears the "equipement" edge to the Equipement entity.
 func (m *InterventionMutation) ClearEquipement() {
 	m.clearedequipement = true
@@ -17271,7 +17474,7 @@ func (m *InterventionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InterventionMutation) Fields() []string {
-	fields := make([]string, 0, 38)
+	fields := make([]string, 0, 42)
 	if m.created_at != nil {
 		fields = append(fields, intervention.FieldCreatedAt)
 	}
@@ -17386,6 +17589,18 @@ func (m *InterventionMutation) Fields() []string {
 	if m.checklist_modele != nil {
 		fields = append(fields, intervention.FieldChecklistModeleID)
 	}
+	if m.date_annulation != nil {
+		fields = append(fields, intervention.FieldDateAnnulation)
+	}
+	if m.premiere_fois != nil {
+		fields = append(fields, intervention.FieldPremiereFois)
+	}
+	if m.main_oeuvre_minutes_taux != nil {
+		fields = append(fields, intervention.FieldMainOeuvreMinutesTaux)
+	}
+	if m.pieces_centimes != nil {
+		fields = append(fields, intervention.FieldPiecesCentimes)
+	}
 	return fields
 }
 
@@ -17470,6 +17685,14 @@ func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
 		return m.ArretEquipement()
 	case intervention.FieldChecklistModeleID:
 		return m.ChecklistModeleID()
+	case intervention.FieldDateAnnulation:
+		return m.DateAnnulation()
+	case intervention.FieldPremiereFois:
+		return m.PremiereFois()
+	case intervention.FieldMainOeuvreMinutesTaux:
+		return m.MainOeuvreMinutesTaux()
+	case intervention.FieldPiecesCentimes:
+		return m.PiecesCentimes()
 	}
 	return nil, false
 }
@@ -17555,6 +17778,14 @@ func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldArretEquipement(ctx)
 	case intervention.FieldChecklistModeleID:
 		return m.OldChecklistModeleID(ctx)
+	case intervention.FieldDateAnnulation:
+		return m.OldDateAnnulation(ctx)
+	case intervention.FieldPremiereFois:
+		return m.OldPremiereFois(ctx)
+	case intervention.FieldMainOeuvreMinutesTaux:
+		return m.OldMainOeuvreMinutesTaux(ctx)
+	case intervention.FieldPiecesCentimes:
+		return m.OldPiecesCentimes(ctx)
 	}
 	return nil, fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -17830,6 +18061,34 @@ func (m *InterventionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChecklistModeleID(v)
 		return nil
+	case intervention.FieldDateAnnulation:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDateAnnulation(v)
+		return nil
+	case intervention.FieldPremiereFois:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPremiereFois(v)
+		return nil
+	case intervention.FieldMainOeuvreMinutesTaux:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMainOeuvreMinutesTaux(v)
+		return nil
+	case intervention.FieldPiecesCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPiecesCentimes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)
 }
@@ -17850,6 +18109,12 @@ func (m *InterventionMutation) AddedFields() []string {
 	if m.addpriorite_rang != nil {
 		fields = append(fields, intervention.FieldPrioriteRang)
 	}
+	if m.addmain_oeuvre_minutes_taux != nil {
+		fields = append(fields, intervention.FieldMainOeuvreMinutesTaux)
+	}
+	if m.addpieces_centimes != nil {
+		fields = append(fields, intervention.FieldPiecesCentimes)
+	}
 	return fields
 }
 
@@ -17866,6 +18131,10 @@ func (m *InterventionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedStatutRang()
 	case intervention.FieldPrioriteRang:
 		return m.AddedPrioriteRang()
+	case intervention.FieldMainOeuvreMinutesTaux:
+		return m.AddedMainOeuvreMinutesTaux()
+	case intervention.FieldPiecesCentimes:
+		return m.AddedPiecesCentimes()
 	}
 	return nil, false
 }
@@ -17902,6 +18171,20 @@ func (m *InterventionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddPrioriteRang(v)
+		return nil
+	case intervention.FieldMainOeuvreMinutesTaux:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMainOeuvreMinutesTaux(v)
+		return nil
+	case intervention.FieldPiecesCentimes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPiecesCentimes(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention numeric field %s", name)
@@ -17985,6 +18268,9 @@ func (m *InterventionMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(intervention.FieldChecklistModeleID) {
 		fields = append(fields, intervention.FieldChecklistModeleID)
+	}
+	if m.FieldCleared(intervention.FieldDateAnnulation) {
+		fields = append(fields, intervention.FieldDateAnnulation)
 	}
 	return fields
 }
@@ -18074,6 +18360,9 @@ func (m *InterventionMutation) ClearField(name string) error {
 		return nil
 	case intervention.FieldChecklistModeleID:
 		m.ClearChecklistModeleID()
+		return nil
+	case intervention.FieldDateAnnulation:
+		m.ClearDateAnnulation()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention nullable field %s", name)
@@ -18196,6 +18485,18 @@ func (m *InterventionMutation) ResetField(name string) error {
 		return nil
 	case intervention.FieldChecklistModeleID:
 		m.ResetChecklistModeleID()
+		return nil
+	case intervention.FieldDateAnnulation:
+		m.ResetDateAnnulation()
+		return nil
+	case intervention.FieldPremiereFois:
+		m.ResetPremiereFois()
+		return nil
+	case intervention.FieldMainOeuvreMinutesTaux:
+		m.ResetMainOeuvreMinutesTaux()
+		return nil
+	case intervention.FieldPiecesCentimes:
+		m.ResetPiecesCentimes()
 		return nil
 	}
 	return fmt.Errorf("unknown Intervention field %s", name)

@@ -143,7 +143,7 @@ var Shapes = map[string]shape.Shape{
 	},
 	"Intervention": {
 		Table:   "interventions",
-		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis", "arret_equipement", "checklist_modele_id"},
+		Columns: []string{"id", "created_at", "updated_at", "titre", "description", "type", "statut", "priorite", "urgence", "date_creation", "date_prevue", "date_limite", "date_affectation", "date_debut", "date_fin", "date_cloture", "date_archivage", "date_alerte_echeance", "date_echeance", "duree_estimee", "rapport", "satisfaction_client", "validation_client", "equipement_id", "technicien_id", "client_id", "contrat_id", "planning_id", "demandeur_id", "recherche", "date_limite_manuelle", "commentaire_client", "date_validation_client", "statut_rang", "priorite_rang", "competence_requise_id", "niveau_requis", "arret_equipement", "checklist_modele_id", "date_annulation", "premiere_fois", "main_oeuvre_minutes_taux", "pieces_centimes"},
 		Model:   Intervention{},
 		Edges: map[string]shape.Edge{
 			"equipement":        {Target: "Equipement", ParentKey: "equipement_id", Unique: true},

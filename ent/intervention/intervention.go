@@ -94,6 +94,14 @@ const (
 	FieldArretEquipement = "arret_equipement"
 	// FieldChecklistModeleID holds the string denoting the checklist_modele_id field in the database.
 	FieldChecklistModeleID = "checklist_modele_id"
+	// FieldDateAnnulation holds the string denoting the date_annulation field in the database.
+	FieldDateAnnulation = "date_annulation"
+	// FieldPremiereFois holds the string denoting the premiere_fois field in the database.
+	FieldPremiereFois = "premiere_fois"
+	// FieldMainOeuvreMinutesTaux holds the string denoting the main_oeuvre_minutes_taux field in the database.
+	FieldMainOeuvreMinutesTaux = "main_oeuvre_minutes_taux"
+	// FieldPiecesCentimes holds the string denoting the pieces_centimes field in the database.
+	FieldPiecesCentimes = "pieces_centimes"
 	// EdgeEquipement holds the string denoting the equipement edge name in mutations.
 	EdgeEquipement = "equipement"
 	// EdgeTechnicien holds the string denoting the technicien edge name in mutations.
@@ -290,6 +298,10 @@ var Columns = []string{
 	FieldNiveauRequis,
 	FieldArretEquipement,
 	FieldChecklistModeleID,
+	FieldDateAnnulation,
+	FieldPremiereFois,
+	FieldMainOeuvreMinutesTaux,
+	FieldPiecesCentimes,
 }
 
 var (
@@ -342,6 +354,12 @@ var (
 	DefaultPrioriteRang int
 	// DefaultArretEquipement holds the default value on creation for the "arret_equipement" field.
 	DefaultArretEquipement bool
+	// DefaultPremiereFois holds the default value on creation for the "premiere_fois" field.
+	DefaultPremiereFois bool
+	// DefaultMainOeuvreMinutesTaux holds the default value on creation for the "main_oeuvre_minutes_taux" field.
+	DefaultMainOeuvreMinutesTaux int64
+	// DefaultPiecesCentimes holds the default value on creation for the "pieces_centimes" field.
+	DefaultPiecesCentimes int64
 )
 
 const DefaultType domain.InterventionType = "CORRECTIVE"
@@ -586,6 +604,26 @@ func ByArretEquipement(opts ...sql.OrderTermOption) OrderOption {
 // ByChecklistModeleID orders the results by the checklist_modele_id field.
 func ByChecklistModeleID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldChecklistModeleID, opts...).ToFunc()
+}
+
+// ByDateAnnulation orders the results by the date_annulation field.
+func ByDateAnnulation(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDateAnnulation, opts...).ToFunc()
+}
+
+// ByPremiereFois orders the results by the premiere_fois field.
+func ByPremiereFois(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPremiereFois, opts...).ToFunc()
+}
+
+// ByMainOeuvreMinutesTaux orders the results by the main_oeuvre_minutes_taux field.
+func ByMainOeuvreMinutesTaux(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMainOeuvreMinutesTaux, opts...).ToFunc()
+}
+
+// ByPiecesCentimes orders the results by the pieces_centimes field.
+func ByPiecesCentimes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPiecesCentimes, opts...).ToFunc()
 }
 
 // ByEquipementField orders the results by equipement field.

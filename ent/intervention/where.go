@@ -228,6 +228,26 @@ func ChecklistModeleID(v int) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldChecklistModeleID, v))
 }
 
+// DateAnnulation applies equality check predicate on the "date_annulation" field. It's identical to DateAnnulationEQ.
+func DateAnnulation(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateAnnulation, v))
+}
+
+// PremiereFois applies equality check predicate on the "premiere_fois" field. It's identical to PremiereFoisEQ.
+func PremiereFois(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldPremiereFois, v))
+}
+
+// MainOeuvreMinutesTaux applies equality check predicate on the "main_oeuvre_minutes_taux" field. It's identical to MainOeuvreMinutesTauxEQ.
+func MainOeuvreMinutesTaux(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldMainOeuvreMinutesTaux, v))
+}
+
+// PiecesCentimes applies equality check predicate on the "pieces_centimes" field. It's identical to PiecesCentimesEQ.
+func PiecesCentimes(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldPiecesCentimes, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Intervention {
 	return predicate.Intervention(sql.FieldEQ(FieldCreatedAt, v))
@@ -1801,6 +1821,146 @@ func ChecklistModeleIDIsNil() predicate.Intervention {
 // ChecklistModeleIDNotNil applies the NotNil predicate on the "checklist_modele_id" field.
 func ChecklistModeleIDNotNil() predicate.Intervention {
 	return predicate.Intervention(sql.FieldNotNull(FieldChecklistModeleID))
+}
+
+// DateAnnulationEQ applies the EQ predicate on the "date_annulation" field.
+func DateAnnulationEQ(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldDateAnnulation, v))
+}
+
+// DateAnnulationNEQ applies the NEQ predicate on the "date_annulation" field.
+func DateAnnulationNEQ(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldDateAnnulation, v))
+}
+
+// DateAnnulationIn applies the In predicate on the "date_annulation" field.
+func DateAnnulationIn(vs ...time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldDateAnnulation, vs...))
+}
+
+// DateAnnulationNotIn applies the NotIn predicate on the "date_annulation" field.
+func DateAnnulationNotIn(vs ...time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldDateAnnulation, vs...))
+}
+
+// DateAnnulationGT applies the GT predicate on the "date_annulation" field.
+func DateAnnulationGT(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldDateAnnulation, v))
+}
+
+// DateAnnulationGTE applies the GTE predicate on the "date_annulation" field.
+func DateAnnulationGTE(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldDateAnnulation, v))
+}
+
+// DateAnnulationLT applies the LT predicate on the "date_annulation" field.
+func DateAnnulationLT(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldDateAnnulation, v))
+}
+
+// DateAnnulationLTE applies the LTE predicate on the "date_annulation" field.
+func DateAnnulationLTE(v time.Time) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldDateAnnulation, v))
+}
+
+// DateAnnulationIsNil applies the IsNil predicate on the "date_annulation" field.
+func DateAnnulationIsNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldIsNull(FieldDateAnnulation))
+}
+
+// DateAnnulationNotNil applies the NotNil predicate on the "date_annulation" field.
+func DateAnnulationNotNil() predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotNull(FieldDateAnnulation))
+}
+
+// PremiereFoisEQ applies the EQ predicate on the "premiere_fois" field.
+func PremiereFoisEQ(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldPremiereFois, v))
+}
+
+// PremiereFoisNEQ applies the NEQ predicate on the "premiere_fois" field.
+func PremiereFoisNEQ(v bool) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldPremiereFois, v))
+}
+
+// MainOeuvreMinutesTauxEQ applies the EQ predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxEQ(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldMainOeuvreMinutesTaux, v))
+}
+
+// MainOeuvreMinutesTauxNEQ applies the NEQ predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxNEQ(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldMainOeuvreMinutesTaux, v))
+}
+
+// MainOeuvreMinutesTauxIn applies the In predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxIn(vs ...int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldMainOeuvreMinutesTaux, vs...))
+}
+
+// MainOeuvreMinutesTauxNotIn applies the NotIn predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxNotIn(vs ...int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldMainOeuvreMinutesTaux, vs...))
+}
+
+// MainOeuvreMinutesTauxGT applies the GT predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxGT(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldMainOeuvreMinutesTaux, v))
+}
+
+// MainOeuvreMinutesTauxGTE applies the GTE predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxGTE(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldMainOeuvreMinutesTaux, v))
+}
+
+// MainOeuvreMinutesTauxLT applies the LT predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxLT(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldMainOeuvreMinutesTaux, v))
+}
+
+// MainOeuvreMinutesTauxLTE applies the LTE predicate on the "main_oeuvre_minutes_taux" field.
+func MainOeuvreMinutesTauxLTE(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldMainOeuvreMinutesTaux, v))
+}
+
+// PiecesCentimesEQ applies the EQ predicate on the "pieces_centimes" field.
+func PiecesCentimesEQ(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldEQ(FieldPiecesCentimes, v))
+}
+
+// PiecesCentimesNEQ applies the NEQ predicate on the "pieces_centimes" field.
+func PiecesCentimesNEQ(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNEQ(FieldPiecesCentimes, v))
+}
+
+// PiecesCentimesIn applies the In predicate on the "pieces_centimes" field.
+func PiecesCentimesIn(vs ...int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldIn(FieldPiecesCentimes, vs...))
+}
+
+// PiecesCentimesNotIn applies the NotIn predicate on the "pieces_centimes" field.
+func PiecesCentimesNotIn(vs ...int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldNotIn(FieldPiecesCentimes, vs...))
+}
+
+// PiecesCentimesGT applies the GT predicate on the "pieces_centimes" field.
+func PiecesCentimesGT(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGT(FieldPiecesCentimes, v))
+}
+
+// PiecesCentimesGTE applies the GTE predicate on the "pieces_centimes" field.
+func PiecesCentimesGTE(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldGTE(FieldPiecesCentimes, v))
+}
+
+// PiecesCentimesLT applies the LT predicate on the "pieces_centimes" field.
+func PiecesCentimesLT(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLT(FieldPiecesCentimes, v))
+}
+
+// PiecesCentimesLTE applies the LTE predicate on the "pieces_centimes" field.
+func PiecesCentimesLTE(v int64) predicate.Intervention {
+	return predicate.Intervention(sql.FieldLTE(FieldPiecesCentimes, v))
 }
 
 // HasEquipement applies the HasEdge predicate on the "equipement" edge.

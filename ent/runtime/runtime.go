@@ -632,8 +632,11 @@ func init() {
 		})
 	}
 	historiqueinterventionMixinHooks1 := historiqueinterventionMixin[1].Hooks()
+	historiqueinterventionHooks := schema.HistoriqueIntervention{}.Hooks()
 
 	historiqueintervention.Hooks[1] = historiqueinterventionMixinHooks1[0]
+
+	historiqueintervention.Hooks[2] = historiqueinterventionHooks[0]
 	historiqueinterventionMixinFields0 := historiqueinterventionMixin[0].Fields()
 	_ = historiqueinterventionMixinFields0
 	historiqueinterventionFields := schema.HistoriqueIntervention{}.Fields()
@@ -792,6 +795,18 @@ func init() {
 	interventionDescArretEquipement := interventionFields[34].Descriptor()
 	// intervention.DefaultArretEquipement holds the default value on creation for the arret_equipement field.
 	intervention.DefaultArretEquipement = interventionDescArretEquipement.Default.(bool)
+	// interventionDescPremiereFois is the schema descriptor for premiere_fois field.
+	interventionDescPremiereFois := interventionFields[37].Descriptor()
+	// intervention.DefaultPremiereFois holds the default value on creation for the premiere_fois field.
+	intervention.DefaultPremiereFois = interventionDescPremiereFois.Default.(bool)
+	// interventionDescMainOeuvreMinutesTaux is the schema descriptor for main_oeuvre_minutes_taux field.
+	interventionDescMainOeuvreMinutesTaux := interventionFields[38].Descriptor()
+	// intervention.DefaultMainOeuvreMinutesTaux holds the default value on creation for the main_oeuvre_minutes_taux field.
+	intervention.DefaultMainOeuvreMinutesTaux = interventionDescMainOeuvreMinutesTaux.Default.(int64)
+	// interventionDescPiecesCentimes is the schema descriptor for pieces_centimes field.
+	interventionDescPiecesCentimes := interventionFields[39].Descriptor()
+	// intervention.DefaultPiecesCentimes holds the default value on creation for the pieces_centimes field.
+	intervention.DefaultPiecesCentimes = interventionDescPiecesCentimes.Default.(int64)
 	interventionpieceMixin := schema.InterventionPiece{}.Mixin()
 	interventionpiece.Policy = privacy.NewPolicies(schema.InterventionPiece{})
 	interventionpiece.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -802,6 +817,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	interventionpieceHooks := schema.InterventionPiece{}.Hooks()
+
+	interventionpiece.Hooks[1] = interventionpieceHooks[0]
 	interventionpieceMixinFields0 := interventionpieceMixin[0].Fields()
 	_ = interventionpieceMixinFields0
 	interventionpieceFields := schema.InterventionPiece{}.Fields()
@@ -1440,6 +1458,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	tempspasseHooks := schema.TempsPasse{}.Hooks()
+
+	tempspasse.Hooks[1] = tempspasseHooks[0]
 	tempspasseMixinFields0 := tempspasseMixin[0].Fields()
 	_ = tempspasseMixinFields0
 	tempspasseFields := schema.TempsPasse{}.Fields()

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/facts"
 )
 
 // HistoriqueIntervention is one line of an intervention's audit trail, written in the same
@@ -98,3 +99,6 @@ func (HistoriqueIntervention) Indexes() []ent.Index {
 
 // Policy of the HistoriqueIntervention: see internal/access.
 func (HistoriqueIntervention) Policy() ent.Policy { return access.Policy(access.HistoriqueRows, nil) }
+
+// Hooks of the HistoriqueIntervention: its intervention's facts follow its rows (internal/facts).
+func (HistoriqueIntervention) Hooks() []ent.Hook { return []ent.Hook{facts.HistoryHook()} }

@@ -153,6 +153,25 @@ func (Intervention) Fields() []ent.Field {
 			Immutable().
 			Comment("the checklist template copied when it opened: the one given, else its planning's, else its equipement's").
 			Annotations(hiddenKey),
+		// Facts of its history, time sheet and parts, kept by internal/facts whenever those
+		// rows change, so that maintenanceStats sums columns of this table alone.
+		field.Time("date_annulation").
+			Optional().
+			Nillable().
+			Comment("the instant of its first history line to ANNULEE (internal/facts)").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bool("premiere_fois").
+			Default(true).
+			Comment("no history line to EN_ATTENTE and none naming a technician other than its own (internal/facts)").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int64("main_oeuvre_minutes_taux").
+			Default(0).
+			Comment("Σ dureeMinutes × tauxHoraireCentimes of its stopped time entries (internal/facts)").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int64("pieces_centimes").
+			Default(0).
+			Comment("Σ quantite × prixUnitaireCentimes of its parts (internal/facts)").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

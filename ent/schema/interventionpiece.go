@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/facts"
 )
 
 // InterventionPiece records parts used by an intervention, with the unit price at the time
@@ -50,3 +51,6 @@ func (InterventionPiece) Indexes() []ent.Index {
 
 // Policy of the InterventionPiece: see internal/access.
 func (InterventionPiece) Policy() ent.Policy { return access.Policy(access.InterventionPieceRows, nil) }
+
+// Hooks of the InterventionPiece: its intervention's facts follow its rows (internal/facts).
+func (InterventionPiece) Hooks() []ent.Hook { return []ent.Hook{facts.PartsHook()} }

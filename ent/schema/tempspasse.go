@@ -13,6 +13,7 @@ import (
 
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/facts"
 )
 
 // TempsPasse is time a technician logged on an intervention: started and stopped on the spot,
@@ -84,3 +85,6 @@ func (TempsPasse) Annotations() []schema.Annotation {
 
 // Policy of the TempsPasse: see internal/access.
 func (TempsPasse) Policy() ent.Policy { return access.Policy(access.TempsPasseRows, nil) }
+
+// Hooks of the TempsPasse: its intervention's facts follow its rows (internal/facts).
+func (TempsPasse) Hooks() []ent.Hook { return []ent.Hook{facts.TimeHook()} }

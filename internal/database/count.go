@@ -21,6 +21,12 @@ type rawExecQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// rawExecer runs raw statements that return no rows: what a transaction needs to serve
+// ExecContext, whether or not it also serves QueryContext.
+type rawExecer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 var errNoRaw = errors.New("database driver does not run raw statements")
 
 type housekeepingKey struct{}
@@ -108,7 +114,7 @@ func (t countingTx) Query(ctx context.Context, query string, args, v any) error 
 
 // ExecContext serves raw statements in a transaction (ent's sql/execquery feature).
 func (t countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	raw, ok := t.Tx.(rawExecQuerier)
+	raw, ok := t.Tx.(rawExecer)
 	if !ok {
 		return nil, errNoRaw
 	}

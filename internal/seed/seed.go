@@ -14,6 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent/emplacement"
 	"github.com/mifmaroc/erp/internal/auth"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/facts"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
@@ -47,7 +48,8 @@ const batch = 500
 // Run creates the dataset of size s in an empty database, writing progress to out. now is
 // the reference date: interventions spread over the year before it.
 func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost int, out io.Writer) error {
-	ctx = viewer.SystemContext(ctx)
+	// The interventions' facts are computed once at the end, not at each bulk insert.
+	ctx = facts.Deferred(viewer.SystemContext(ctx))
 	if n, err := client.Intervention.Query().Count(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -281,6 +283,10 @@ func Run(ctx context.Context, client *ent.Client, s Size, now time.Time, cost in
 		return fmt.Errorf("work requests: %w", err)
 	}
 	step("%d work requests", requests)
+	if err := facts.RefreshAll(ctx, client); err != nil {
+		return err
+	}
+	step("facts of the interventions computed (history, labour, parts)")
 	// Fresh statistics (and, on PostgreSQL, the visibility map for index-only counts): the
 	// planner would otherwise see the tables as empty until autovacuum comes by.
 	if _, err := client.ExecContext(ctx, sqlVacuumAnalyze); err != nil {

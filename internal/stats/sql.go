@@ -14,10 +14,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/arretequipement"
 	"github.com/mifmaroc/erp/ent/equipement"
-	"github.com/mifmaroc/erp/ent/historiqueintervention"
 	"github.com/mifmaroc/erp/ent/intervention"
-	"github.com/mifmaroc/erp/ent/interventionpiece"
-	"github.com/mifmaroc/erp/ent/tempspasse"
 	"github.com/mifmaroc/erp/internal/access"
 	"github.com/mifmaroc/erp/internal/domain"
 )
@@ -150,7 +147,8 @@ func (s *Service) interventions(ctx context.Context, q Query) (*entsql.Selector,
 		intervention.FieldID, intervention.FieldType, intervention.FieldStatut, intervention.FieldEquipementID,
 		intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldDateCreation,
 		intervention.FieldDateDebut, intervention.FieldDateCloture, intervention.FieldDateLimite,
-		intervention.FieldDateEcheance, intervention.FieldUpdatedAt)
+		intervention.FieldDateEcheance, intervention.FieldUpdatedAt, intervention.FieldDateAnnulation,
+		intervention.FieldPremiereFois, intervention.FieldMainOeuvreMinutesTaux, intervention.FieldPiecesCentimes)
 }
 
 // equipements is the SELECT of the equipment whose stops q counts.
@@ -169,6 +167,10 @@ func (s *Service) equipements(ctx context.Context, q Query, columns ...string) (
 // work adds the figures of the interventions to groups, in one statement: each kind of
 // figure is a branch that puts an intervention in the period of its own instant (creation,
 // end, closure, deadline, due date), aggregated by the group's keys, the period and labels.
+// What other tables say of an intervention (its cancellation, first-time fix, labour and
+// parts) is read from its facts (internal/facts), so that each branch reads the one table,
+// its rows narrowed by the branch's condition: the interventions are not materialized once
+// and scanned seven times, nor joined to their history, time sheet and parts.
 func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
 	iv, err := s.interventions(ctx, q)
 	if err != nil {
@@ -197,52 +199,42 @@ func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups m
 	}
 	from, asOf, now := lit(d, w.from), lit(d, w.asOf), lit(d, w.now)
 	var b strings.Builder
-	fmt.Fprintf(&b, `WITH i AS (%s),
-g AS (
-  SELECT %[19]s, i.%[2]s AS id, i.%[3]s AS type, i.%[4]s AS statut, i.%[6]s AS technicien_id,
-    %[8]s AS c, %[9]s AS d, %[10]s AS cloture, %[11]s AS lim, %[12]s AS ech,
-    CASE WHEN i.%[13]s IS NOT NULL THEN %[10]s
-      WHEN i.%[4]s IN ('ANNULEE', 'ARCHIVEE') THEN COALESCE((SELECT MIN(%[14]s) FROM %[15]s h WHERE h.%[16]s = i.%[2]s AND h.%[17]s = 'ANNULEE'), %[18]s)
+	// NOT MATERIALIZED: each branch reads the table itself, its own condition pushed down.
+	fmt.Fprintf(&b, `WITH i AS NOT MATERIALIZED (%s),
+g AS NOT MATERIALIZED (
+  SELECT %[15]s, i.%[2]s AS type, i.%[3]s AS statut,
+    %[4]s AS c, %[5]s AS d, %[6]s AS cloture, %[7]s AS lim, %[8]s AS ech,
+    CASE WHEN i.%[9]s IS NOT NULL THEN %[6]s
+      WHEN i.%[3]s IN ('ANNULEE', 'ARCHIVEE') THEN COALESCE(%[10]s, %[11]s)
     END AS fini,
-    CASE WHEN i.%[13]s IS NULL AND i.%[4]s IN ('ANNULEE', 'ARCHIVEE') THEN 1 ELSE 0 END AS annulee
+    CASE WHEN i.%[9]s IS NULL AND i.%[3]s IN ('ANNULEE', 'ARCHIVEE') THEN 1 ELSE 0 END AS annulee,
+    CASE WHEN i.%[12]s THEN 1 ELSE 0 END AS premiere, i.%[13]s AS main_oeuvre, i.%[14]s AS pieces
   FROM i
 )
 `, base,
-		intervention.FieldID, intervention.FieldType, intervention.FieldStatut, intervention.FieldEquipementID, intervention.FieldTechnicienID,
-		intervention.FieldClientID, at(d, "i."+intervention.FieldDateCreation), at(d, "i."+intervention.FieldDateDebut),
+		intervention.FieldType, intervention.FieldStatut, at(d, "i."+intervention.FieldDateCreation), at(d, "i."+intervention.FieldDateDebut),
 		at(d, "i."+intervention.FieldDateCloture), at(d, "i."+intervention.FieldDateLimite), at(d, "i."+intervention.FieldDateEcheance),
-		intervention.FieldDateCloture, at(d, "h."+historiqueintervention.FieldHorodatage), historiqueintervention.Table,
-		historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut, at(d, "i."+intervention.FieldUpdatedAt),
+		intervention.FieldDateCloture, at(d, "i."+intervention.FieldDateAnnulation), at(d, "i."+intervention.FieldUpdatedAt),
+		intervention.FieldPremiereFois, intervention.FieldMainOeuvreMinutesTaux, intervention.FieldPiecesCentimes,
 		strings.Join(keys, ", "))
-	// The costs of the interventions created in the period: their time entries and parts,
-	// each joined to them and summed by group at once.
-	labourJoin := fmt.Sprintf("JOIN %s x ON x.%s = g.id AND x.%s IS NOT NULL", tempspasse.Table, tempspasse.FieldInterventionID, tempspasse.FieldDureeMinutes)
-	labourSum := fmt.Sprintf("SUM(CAST(x.%s AS BIGINT) * x.%s)", tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes)
-	partsJoin := fmt.Sprintf("JOIN %s x ON x.%s = g.id", interventionpiece.Table, interventionpiece.FieldInterventionID)
-	partsSum := fmt.Sprintf("SUM(CAST(x.%s AS BIGINT) * x.%s)", interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes)
-	firstTime := fmt.Sprintf(`CASE WHEN NOT EXISTS (SELECT 1 FROM %s h WHERE h.%s = g.id AND (h.%s = 'EN_ATTENTE' OR (h.%s IS NOT NULL AND (g.technicien_id IS NULL OR h.%s <> g.technicien_id)))) THEN 1 ELSE 0 END`,
-		historiqueintervention.Table, historiqueintervention.FieldInterventionID, historiqueintervention.FieldNouveauStatut,
-		historiqueintervention.FieldTechnicienID, historiqueintervention.FieldTechnicienID)
 	// Each branch puts the rows its where keeps in the period of one instant and aggregates
 	// them by the group's keys, the period and two labels: a kind, a count and two sums.
-	type br struct{ period, kind, lab1, lab2, n, x, y, join, where string }
+	type br struct{ period, kind, lab1, lab2, n, x, y, where string }
 	branches := []br{
 		// Opened before the end of the window: kind 2 when in it (the period's work, by status
 		// and type, with its costs), 1 before it; both open the backlog (running sums).
 		{periodOf(d, "g.c", w, true), "CASE WHEN g.c >= " + from + " THEN 2 ELSE 1 END", "g.statut", "g.type", "COUNT(*)",
-			"0", "0", "", "g.c < " + asOf},
-		{periodOf(d, "g.c", w, false), "8", "''", "''", "COUNT(*)", labourSum, "0", labourJoin, "g.c < " + asOf},
-		{periodOf(d, "g.c", w, false), "9", "''", "''", "COUNT(*)", partsSum, "0", partsJoin, "g.c < " + asOf},
+			"SUM(CAST(g.main_oeuvre AS DOUBLE PRECISION))", "SUM(CAST(g.pieces AS DOUBLE PRECISION))", "g.c < " + asOf},
 		// Closed or cancelled before the end of the window: out of the backlog.
-		{periodOf(d, "g.fini", w, true), "4", "''", "''", "COUNT(*)", "0", "0", "", "g.fini < " + asOf},
+		{periodOf(d, "g.fini", w, true), "4", "''", "''", "COUNT(*)", "0", "0", "g.fini < " + asOf},
 		// Repairs closed in the period: their time and first-time fixes.
-		{periodOf(d, "g.cloture", w, false), "5", "''", "''", "COUNT(*)", "SUM(" + secs(d, "g.cloture", "COALESCE(g.d, g.c)") + ")", "SUM(" + firstTime + ")", "",
+		{periodOf(d, "g.cloture", w, false), "5", "''", "''", "COUNT(*)", "SUM(" + secs(d, "g.cloture", "COALESCE(g.d, g.c)") + ")", "SUM(g.premiere)",
 			"g.type = 'CORRECTIVE' AND g.cloture IS NOT NULL AND g.cloture >= " + from},
 		// Deadlines in the period whose outcome is known.
-		{periodOf(d, "g.lim", w, false), "6", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", "0", "",
+		{periodOf(d, "g.lim", w, false), "6", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", "0",
 			"g.lim >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.lim < " + now + ")"},
 		// Preventive work due in the period whose outcome is known.
-		{periodOf(d, "g.ech", w, false), "7", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", "0", "",
+		{periodOf(d, "g.ech", w, false), "7", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", "0",
 			"g.type = 'PREVENTIVE' AND g.ech >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.ech < " + now + ")"},
 	}
 	for i, x := range branches {
@@ -250,9 +242,9 @@ g AS (
 			b.WriteString("UNION ALL\n")
 		}
 		fmt.Fprintf(&b, `SELECT k0, k1, k2, k3, k, kind, lab1, lab2, %s AS n, %s AS x, %s AS y
-  FROM (SELECT g.*, %s AS kind, %s AS lab1, %s AS lab2, %s AS k FROM g WHERE %s) g %s
+  FROM (SELECT g.*, %s AS kind, %s AS lab1, %s AS lab2, %s AS k FROM g WHERE %s) g
   WHERE k IS NOT NULL GROUP BY k0, k1, k2, k3, k, kind, lab1, lab2
-`, x.n, x.x, x.y, x.kind, x.lab1, x.lab2, x.period, x.where, x.join)
+`, x.n, x.x, x.y, x.kind, x.lab1, x.lab2, x.period, x.where)
 	}
 	return s.query(ctx, b.String(), args, func(rows *sql.Rows) error {
 		var (
@@ -273,10 +265,8 @@ g AS (
 			g.Interventions += n
 			g.ParStatut = addStatut(g.ParStatut, domain.InterventionStatut(lab1), n)
 			g.ParType = addType(g.ParType, domain.InterventionType(lab2), n)
-		case 8:
 			g.labourMinRate += int64(x)
-		case 9:
-			g.CoutPiecesCentimes += int64(x)
+			g.CoutPiecesCentimes += int64(y)
 		case 4:
 			g.Backlog -= n
 		case 5:
@@ -315,8 +305,9 @@ func addType(cs []TypeCount, t domain.InterventionType, n int) []TypeCount {
 }
 
 // query runs stmt and hands each row to scan. On PostgreSQL it runs without JIT compilation
-// (compiling the expressions of these statements takes longer than running them) and prefers
-// hashing to sorting (see BENCHMARKS.md).
+// (compiling the expressions of these statements takes longer than running them), prefers
+// hashing to sorting and gives its hash tables the memory of a year by equipment and month
+// without spilling to disk (see BENCHMARKS.md).
 func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
 	tx, err := s.SQL.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -324,9 +315,10 @@ func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(
 	}
 	defer func() { _ = tx.Rollback() }()
 	if s.Dialect == dialect.Postgres {
-		// Without statistics on the CTE's rows, the planner sorts where hashing is cheaper.
-		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off; SET LOCAL enable_sort = off"); err != nil {
-			return fmt.Errorf("turning JIT off: %w", err)
+		// The planner underestimates the groups of computed periods and sorts where hashing
+		// is cheaper.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off; SET LOCAL enable_sort = off; SET LOCAL work_mem = '32MB'"); err != nil {
+			return fmt.Errorf("setting the statistics' planner options: %w", err)
 		}
 	}
 	rows, err := tx.QueryContext(ctx, stmt, args...)
