@@ -649,9 +649,12 @@ func CanWork(v *viewer.Viewer, iv *ent.Intervention, what string) error {
 }
 
 // OpenFor reads the intervention again inside tx, where no move can change it until tx ends
-// (FOR SHARE on PostgreSQL; SQLite runs one writing transaction at a time), and checks again
-// that it is open and the viewer's to work on: a closure or a change of hands that committed
-// since partsOf read it is seen, and none can slip in before the parts are written.
+// (FOR NO KEY UPDATE on PostgreSQL; SQLite runs one writing transaction at a time), and
+// checks again that it is open and the viewer's to work on: a closure or a change of hands
+// that committed since partsOf read it is seen, and none can slip in before the parts are
+// written. The lock is the one the intervention's facts (internal/facts) take when the
+// parts change: two writers that both held a shared lock would each wait for the other to
+// let go of it.
 func OpenFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int, what string) (*ent.Intervention, error) {
 	// As the server: partsOf has checked that the viewer sees it; the rule that follows
 	// decides on the row as it now is.
@@ -659,7 +662,7 @@ func OpenFor(ctx context.Context, tx *ent.Client, v *viewer.Viewer, id int, what
 		Where(intervention.ID(id)).
 		Modify(func(s *entsql.Selector) {
 			if s.Dialect() == dialect.Postgres {
-				s.ForShare()
+				s.For(entsql.LockNoKeyUpdate)
 			}
 		}).
 		Only(viewer.SystemContext(ctx))
