@@ -108,7 +108,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	var db *database.DB
 	if cfg.DatabaseURL != "" {
-		db, err = database.OpenPostgres(ctx, cfg.DatabaseURL, pool)
+		db, err = database.OpenPostgresWithReplica(ctx, cfg.DatabaseURL, pool, database.Replica{
+			URL:            cfg.DB.ReplicaURL,
+			ReadYourWrites: cfg.DB.ReplicaReadYourWrites,
+			MaxLag:         cfg.DB.ReplicaMaxLag,
+			Log:            log,
+		})
 	} else {
 		db, err = database.OpenSQLite(ctx, cfg.SQLitePath(), pool)
 	}
@@ -123,6 +128,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 func describe(cfg config.Config) string {
 	if cfg.DatabaseURL == "" {
 		return cfg.SQLitePath()
+	}
+	if cfg.DB.ReplicaURL != "" {
+		return "DATABASE_URL, reads from DATABASE_REPLICA_URL"
 	}
 	return "DATABASE_URL"
 }
