@@ -288,13 +288,20 @@ func (d *router) Exec(ctx context.Context, query string, args, v any) error {
 }
 
 func (d *router) Query(ctx context.Context, query string, args, v any) error {
-	if d.state.serves(ctx) {
+	if selects(query) && d.state.serves(ctx) {
 		err := d.replica.Query(ctx, query, args, v)
 		if err == nil || !d.retry(ctx, err) {
 			return err
 		}
 	}
 	return d.primary.Query(ctx, query, args, v)
+}
+
+// selects says whether query is a SELECT: ent sends its inserts and updates that return
+// rows (INSERT … RETURNING) as queries too, and a WITH may hide a write.
+func selects(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
 }
 
 // retry says whether a query the replica failed is run on the primary: always, unless the
@@ -312,7 +319,7 @@ func (d *router) retry(ctx context.Context, err error) bool {
 }
 
 func (d *router) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if d.state.serves(ctx) {
+	if selects(query) && d.state.serves(ctx) {
 		rows, err := d.replica.(rawExecQuerier).QueryContext(ctx, query, args...)
 		if err == nil || !d.retry(ctx, err) {
 			return rows, err
