@@ -98,7 +98,9 @@ func TestStreamingReplica(t *testing.T) {
 		t.Helper()
 		before := onReplica()
 		var out struct {
-			Equipements struct{ Edges []struct{ Node struct{ Code string } } }
+			Equipements struct {
+				Edges []struct{ Node struct{ Code string } }
+			}
 		}
 		api.MustData(streamRead, nil, &out)
 		for _, e := range out.Equipements.Edges {
