@@ -114,7 +114,7 @@ type replicaState struct {
 	cfg              Replica
 	primary, replica *sql.DB
 
-	mu sync.Mutex
+	mu sync.RWMutex // read at every query, written at checks and writes
 	// usable: the last check reached the replica and found it within MaxLag, and no read
 	// failed on it since.
 	usable bool
@@ -170,8 +170,8 @@ func (s *replicaState) serves(ctx context.Context) bool {
 	if !ok {
 		return false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if !s.usable {
 		return false
 	}
