@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -189,6 +190,17 @@ func TestReplicaReads(t *testing.T) {
 	}
 	wantServed(t, "bob after a REST write", bob, "primary")
 	wantServed(t, "alice", alice, "replica")
+
+	rec := httptest.NewRecorder()
+	s.env.Deps.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, want := range []string{"\nerp_db_replica_in_service 1\n", "\nerp_db_replica_lag_seconds 0\n", "\nerp_db_replica_reads_total "} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
+		}
+	}
+	if strings.Contains(rec.Body.String(), "\nerp_db_replica_reads_total 0\n") {
+		t.Error("/metrics counts no replica read")
+	}
 }
 
 // TestReplicaReadsRealClock: the same with the wall clock and a short window: the writer
@@ -258,6 +270,9 @@ func TestReplicaFallback(t *testing.T) {
 		wantServed(t, "bob", s.env.As(t, s.bob), "primary")
 		s.env.DB.CheckReplica(context.Background())
 		wantServed(t, "bob after a check", s.env.As(t, s.bob), "primary")
+		if st, _ := s.env.DB.Replica(); st.InService || st.Reads != 0 {
+			t.Errorf("replica status = %+v, want out of service, no read", st)
+		}
 	})
 	t.Run("Lost", func(t *testing.T) {
 		s := newReplicaSetup(t, database.Replica{ReadYourWrites: 5 * time.Second, MaxLag: time.Minute, CheckInterval: time.Hour})

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -61,6 +62,24 @@ func (db *DB) Wrote(user int) {
 	if db.replica != nil && user != 0 {
 		db.replica.wrote(user)
 	}
+}
+
+// ReplicaStatus is what the server shows of its replica (metrics).
+type ReplicaStatus struct {
+	InService bool
+	Lag       time.Duration // as of the last check; unknown (0) while unreachable
+	Reads     int64         // queries the replica answered
+}
+
+// Replica reports the replica's status; false without a replica.
+func (db *DB) Replica() (ReplicaStatus, bool) {
+	if db.replica == nil {
+		return ReplicaStatus{}, false
+	}
+	s := db.replica
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return ReplicaStatus{InService: s.usable, Lag: s.lag, Reads: s.reads.Load()}, true
 }
 
 // CheckReplica measures the replica's lag now, as the server does every CheckInterval
@@ -124,6 +143,8 @@ type replicaState struct {
 	// replayed, oldest first.
 	pending []lsnSample
 	writes  map[int]time.Time // user → his last write
+	lag     time.Duration     // as of the last check
+	reads   atomic.Int64      // queries the replica answered
 
 	stop context.CancelFunc
 	done chan struct{}
@@ -220,6 +241,9 @@ func (s *replicaState) check(ctx context.Context) {
 	err := s.replica.QueryRowContext(ctx, "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text").Scan(&recovering, &replayed)
 	if err != nil {
 		s.failed(fmt.Errorf("checking the replica: %w", err))
+		s.mu.Lock()
+		s.lag = 0
+		s.mu.Unlock()
 		return
 	}
 	s.mu.Lock()
@@ -243,6 +267,7 @@ func (s *replicaState) check(ctx context.Context) {
 		}
 	}
 	lag := at.Sub(s.holdsUntil)
+	s.lag = lag
 	was := s.usable
 	s.usable = lag <= s.cfg.MaxLag
 	// The writes the replica now holds no longer keep their authors on the primary.
@@ -290,7 +315,11 @@ func (d *router) Exec(ctx context.Context, query string, args, v any) error {
 func (d *router) Query(ctx context.Context, query string, args, v any) error {
 	if selects(query) && d.state.serves(ctx) {
 		err := d.replica.Query(ctx, query, args, v)
-		if err == nil || !d.retry(ctx, err) {
+		if err == nil {
+			d.state.reads.Add(1)
+			return nil
+		}
+		if !d.retry(ctx, err) {
 			return err
 		}
 	}
@@ -321,8 +350,12 @@ func (d *router) retry(ctx context.Context, err error) bool {
 func (d *router) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if selects(query) && d.state.serves(ctx) {
 		rows, err := d.replica.(rawExecQuerier).QueryContext(ctx, query, args...)
-		if err == nil || !d.retry(ctx, err) {
-			return rows, err
+		if err == nil {
+			d.state.reads.Add(1)
+			return rows, nil
+		}
+		if !d.retry(ctx, err) {
+			return nil, err
 		}
 	}
 	raw, ok := d.primary.(rawExecQuerier)

@@ -73,6 +73,9 @@ func TestReplicaRouting(t *testing.T) {
 			}
 		})
 	}
+	if st, ok := db.Replica(); !ok || !st.InService || st.Reads != 1 {
+		t.Errorf("replica status = %+v (%v), want in service with the one marked read", st, ok)
+	}
 	if db.Statements() <= before {
 		t.Errorf("statements counted %d → %d: the replica's reads are not counted", before, db.Statements())
 	}
