@@ -153,6 +153,9 @@ func TestStreamingReplica(t *testing.T) {
 		codes, fromReplica := read(bob)
 		return !fromReplica && slices.Contains(codes, "EQ-ALICE")
 	})
+	if st, _ := s.env.DB.Replica(); st.InService || st.Lag <= maxLag {
+		t.Fatalf("bob left the replica, but its status is %+v: want out of service for a lag beyond %s", st, maxLag)
+	}
 	t.Log("past DATABASE_REPLICA_MAX_LAG: bob reads the primary")
 
 	resume()
