@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/account"
@@ -20,6 +21,7 @@ import (
 	"github.com/mifmaroc/erp/internal/clientele"
 	"github.com/mifmaroc/erp/internal/commentaire"
 	"github.com/mifmaroc/erp/internal/compteur"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/demande"
 	"github.com/mifmaroc/erp/internal/document"
 	"github.com/mifmaroc/erp/internal/emplacement"
@@ -33,6 +35,7 @@ import (
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/stock"
 	"github.com/mifmaroc/erp/internal/technicien"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Options configures the GraphQL server.
@@ -66,6 +69,40 @@ type Options struct {
 	// TrustedDocuments, when set, is the manifest of the only operations that run
 	// (GRAPHQL_TRUSTED_DOCUMENTS), in place of automatic persisted queries.
 	TrustedDocuments *TrustedDocuments
+	// Writes learns who ran a mutation, so that his next queries read what he wrote
+	// (read replicas, internal/database; nil: nobody is told).
+	Writes interface{ Wrote(user int) }
+}
+
+// routeReads lets a query operation read the replica, and tells writes who ran a mutation
+// once it is committed. Subscriptions are neither: the events they deliver are read from the
+// primary, which they follow.
+func routeReads(writes interface{ Wrote(user int) }) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		if oc == nil || oc.Operation == nil {
+			return next(ctx)
+		}
+		user := 0
+		if v := viewer.FromContext(ctx); v != nil {
+			user = v.UserID
+		}
+		switch oc.Operation.Operation {
+		case ast.Query:
+			return next(database.ReadOnly(ctx, user))
+		case ast.Mutation:
+			if writes == nil {
+				return next(ctx)
+			}
+			respond := next(ctx)
+			return func(ctx context.Context) *graphql.Response {
+				resp := respond(ctx)
+				writes.Wrote(user)
+				return resp
+			}
+		}
+		return next(ctx)
+	}
 }
 
 // originHosts turns origins (https://erp.mif.ma) into the host patterns the websocket
@@ -156,6 +193,8 @@ func NewServer(o Options) *handler.Server {
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		return requireViewer(ctx, func(ctx context.Context) graphql.Marshaler { return render(ctx, next) })
 	})
+	// Before the request cache, whose loaders read with the operation's context.
+	srv.AroundOperations(routeReads(o.Writes))
 	srv.AroundOperations(r.withRequestCache)
 	sockets := o.Websockets
 	if sockets == nil {

@@ -108,7 +108,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	var db *database.DB
 	if cfg.DatabaseURL != "" {
-		db, err = database.OpenPostgres(ctx, cfg.DatabaseURL, pool)
+		db, err = database.OpenPostgresWithReplica(ctx, cfg.DatabaseURL, pool, database.Replica{
+			URL:            cfg.DB.ReplicaURL,
+			ReadYourWrites: cfg.DB.ReplicaReadYourWrites,
+			MaxLag:         cfg.DB.ReplicaMaxLag,
+			Log:            log,
+		})
 	} else {
 		db, err = database.OpenSQLite(ctx, cfg.SQLitePath(), pool)
 	}
@@ -123,6 +128,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 func describe(cfg config.Config) string {
 	if cfg.DatabaseURL == "" {
 		return cfg.SQLitePath()
+	}
+	if cfg.DB.ReplicaURL != "" {
+		return "DATABASE_URL, reads from DATABASE_REPLICA_URL"
 	}
 	return "DATABASE_URL"
 }
@@ -345,8 +353,16 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	sys := viewer.SystemContext(ctx)
 	scheduler := &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone}
 	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
+	var replica func() (bool, float64, float64)
+	if _, ok := db.Replica(); ok {
+		replica = func() (bool, float64, float64) {
+			st, _ := db.Replica()
+			return st.InService, st.Lag.Seconds(), float64(st.Reads)
+		}
+	}
 	m := metrics.New(metrics.Sources{
-		DB: db.SQL,
+		Replica: replica,
+		DB:      db.SQL,
 		PendingNotifications: func() float64 {
 			n, _ := db.Ent.Notification.Query().Where(notification.StatutEnvoiEQ(domain.EnvoiEnAttente)).Count(sys)
 			return float64(n)

@@ -122,6 +122,35 @@ func (e *Env) Replica(tb testing.TB, configure ...func(*config.Config)) *Env {
 	return start(tb, db, cfg, e.Clock)
 }
 
+// NewWithReplica starts the full handler on primary (already migrated), its ReadOnly reads
+// going to the database at r.URL: a streaming replica, or a stand-in with other rows that
+// shows which one served. r's windows follow the Env's clock unless r.Now is set.
+func NewWithReplica(tb testing.TB, primary *database.DB, r database.Replica, configure ...func(*config.Config)) *Env {
+	tb.Helper()
+	clock := &Clock{t: time.Now().UTC().Truncate(time.Second)}
+	if r.Now == nil {
+		r.Now = clock.Now
+	}
+	if r.Log == nil {
+		r.Log = gqltest.Logger(tb)
+	}
+	db, err := database.OpenPostgresWithReplica(context.Background(), primary.URL, testdb.Pool, r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	cfg, err := config.Load(func(string) (string, bool) { return "", false })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.BcryptCost = bcrypt.MinCost
+	cfg.UploadDirectory = tb.TempDir()
+	for _, c := range configure {
+		c(&cfg)
+	}
+	return start(tb, db, cfg, clock)
+}
+
 // NewTraced is New with tracing on: spans go to tp, and the server's log, as JSON with the
 // trace ids, to log as well as to the test's.
 func NewTraced(tb testing.TB, tp trace.TracerProvider, log io.Writer) *Env {

@@ -158,6 +158,16 @@ type DBConfig struct {
 	ConnMaxIdleTime  time.Duration // DB_CONN_MAX_IDLE_TIME
 	ConnectTimeout   time.Duration // DB_CONNECT_TIMEOUT
 	StatementTimeout time.Duration // DB_STATEMENT_TIMEOUT; 0 disables
+
+	// ReplicaURL is a streaming replica of DATABASE_URL that serves read-only requests
+	// (DATABASE_REPLICA_URL, with DATABASE_PASSWORD in it when set); empty: none.
+	ReplicaURL string
+	// ReplicaReadYourWrites is how long a user who wrote reads the primary, at least
+	// (DATABASE_REPLICA_READ_YOUR_WRITES).
+	ReplicaReadYourWrites time.Duration
+	// ReplicaMaxLag is the replay lag beyond which the replica serves nobody
+	// (DATABASE_REPLICA_MAX_LAG).
+	ReplicaMaxLag time.Duration
 }
 
 // SMTPConfig says how emails leave; an empty Host means they are logged, not sent.
@@ -227,6 +237,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			ConnMaxIdleTime:  r.duration("DB_CONN_MAX_IDLE_TIME", 5*time.Minute),
 			ConnectTimeout:   r.duration("DB_CONNECT_TIMEOUT", 5*time.Second),
 			StatementTimeout: r.duration("DB_STATEMENT_TIMEOUT", 30*time.Second),
+
+			ReplicaURL:            r.str("DATABASE_REPLICA_URL", ""),
+			ReplicaReadYourWrites: r.duration("DATABASE_REPLICA_READ_YOUR_WRITES", 5*time.Second),
+			ReplicaMaxLag:         r.duration("DATABASE_REPLICA_MAX_LAG", 10*time.Second),
 		},
 		SecretKey:           r.str("SECRET_KEY", ""),
 		AccessTokenTTL:      time.Duration(r.intRange("ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24*60)) * time.Minute,
@@ -288,8 +302,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
 	} else if pw, ok := lookup("DATABASE_PASSWORD"); ok && pw != "" {
-		c.DatabaseURL = r.withPassword(c.DatabaseURL, pw)
+		c.DatabaseURL = r.withPassword("DATABASE_URL", c.DatabaseURL, pw)
 	}
+	r.replica(&c)
 	if c.AdminEmail != "" {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
 			r.fail("ADMIN_EMAIL", fmt.Sprintf("%q is not an email address", c.AdminEmail))
@@ -411,25 +426,58 @@ func splitList(s string) []string {
 
 // withPassword puts pw into the PostgreSQL URL dbURL as its password, escaped: a password
 // pasted into a URL by hand (or by compose) breaks on the first @, / or #.
-func (r *reader) withPassword(dbURL, pw string) string {
+func (r *reader) withPassword(variable, dbURL, pw string) string {
 	u, err := url.Parse(dbURL)
 	switch {
 	case dbURL == "":
-		r.fail("DATABASE_PASSWORD", "is set but DATABASE_URL is empty: give the URL without its password, e.g. postgres://erp@db:5432/erp")
+		r.fail("DATABASE_PASSWORD", "is set but "+variable+" is empty: give the URL without its password, e.g. postgres://erp@db:5432/erp")
 	case err != nil:
 		// Not the whole error: it quotes the URL, password included.
-		r.fail("DATABASE_URL", "is not a valid URL (a password with special characters belongs in DATABASE_PASSWORD)")
+		r.fail(variable, "is not a valid URL (a password with special characters belongs in DATABASE_PASSWORD)")
 	case u.User == nil || u.User.Username() == "":
-		r.fail("DATABASE_URL", "must name the user when DATABASE_PASSWORD is set, e.g. postgres://erp@db:5432/erp")
+		r.fail(variable, "must name the user when DATABASE_PASSWORD is set, e.g. postgres://erp@db:5432/erp")
 	default:
 		if _, has := u.User.Password(); has {
-			r.fail("DATABASE_PASSWORD", "is set but DATABASE_URL has a password too: keep one of them")
+			r.fail("DATABASE_PASSWORD", "is set but "+variable+" has a password too: keep one of them")
 			return dbURL
 		}
 		u.User = url.UserPassword(u.User.Username(), pw)
 		return u.String()
 	}
 	return dbURL
+}
+
+// replica checks the DATABASE_REPLICA_* variables: a replica is of a PostgreSQL primary,
+// reached as the primary is (DATABASE_PASSWORD), and its bounds are durations a request can
+// feel.
+func (r *reader) replica(c *Config) {
+	db := &c.DB
+	if db.ReplicaReadYourWrites > time.Hour {
+		r.fail("DATABASE_REPLICA_READ_YOUR_WRITES", fmt.Sprintf("is %s; expected from 0s to 1h (e.g. 5s)", db.ReplicaReadYourWrites))
+	}
+	// Under two checks of the lag (one a second), a replica in good health would flap in
+	// and out of service.
+	if db.ReplicaMaxLag < 2*time.Second || db.ReplicaMaxLag > time.Hour {
+		r.fail("DATABASE_REPLICA_MAX_LAG", fmt.Sprintf("is %s; expected from 2s to 1h (e.g. 10s)", db.ReplicaMaxLag))
+	}
+	if db.ReplicaURL == "" {
+		return
+	}
+	if !strings.HasPrefix(db.ReplicaURL, "postgres://") && !strings.HasPrefix(db.ReplicaURL, "postgresql://") {
+		r.fail("DATABASE_REPLICA_URL", "must be a postgres:// URL (a streaming replica of DATABASE_URL)")
+		return
+	}
+	if c.DatabaseURL == "" {
+		r.fail("DATABASE_REPLICA_URL", "is set but DATABASE_URL is empty: a read replica needs a PostgreSQL primary")
+		return
+	}
+	if _, err := url.Parse(db.ReplicaURL); err != nil {
+		r.fail("DATABASE_REPLICA_URL", "is not a valid URL (a password with special characters belongs in DATABASE_PASSWORD)")
+		return
+	}
+	if pw, ok := r.lookup("DATABASE_PASSWORD"); ok && pw != "" {
+		db.ReplicaURL = r.withPassword("DATABASE_REPLICA_URL", db.ReplicaURL, pw)
+	}
 }
 
 // reader collects every bad variable instead of stopping at the first.

@@ -361,3 +361,59 @@ func TestTrustedDocuments(t *testing.T) {
 		})
 	}
 }
+
+// The read replica is of a PostgreSQL primary, reached with the primary's password; its
+// window and lag bound are checked like every duration.
+func TestReplica(t *testing.T) {
+	const primary = "postgres://erp@db:5432/erp"
+	cases := []struct {
+		name    string
+		vars    map[string]string
+		wantURL string
+		wantRYW time.Duration
+		wantLag time.Duration
+		wantErr string
+	}{
+		{"NoneByDefault", map[string]string{"DATABASE_URL": primary}, "", 5 * time.Second, 10 * time.Second, ""},
+		{"Set", map[string]string{"DATABASE_URL": primary, "DATABASE_REPLICA_URL": "postgres://erp@replica:5432/erp",
+			"DATABASE_REPLICA_READ_YOUR_WRITES": "2s", "DATABASE_REPLICA_MAX_LAG": "30s"},
+			"postgres://erp@replica:5432/erp", 2 * time.Second, 30 * time.Second, ""},
+		{"Password", map[string]string{"DATABASE_URL": primary, "DATABASE_REPLICA_URL": "postgres://erp@replica/erp", "DATABASE_PASSWORD": "p@ss"},
+			"postgres://erp:p%40ss@replica/erp", 5 * time.Second, 10 * time.Second, ""},
+		{"NoWindow", map[string]string{"DATABASE_URL": primary, "DATABASE_REPLICA_URL": "postgres://erp@replica/erp", "DATABASE_REPLICA_READ_YOUR_WRITES": "0s"},
+			"postgres://erp@replica/erp", 0, 10 * time.Second, ""},
+		{"BothPasswords", map[string]string{"DATABASE_URL": primary, "DATABASE_REPLICA_URL": "postgres://erp:x@replica/erp", "DATABASE_PASSWORD": "secret"},
+			"", 0, 0, "DATABASE_PASSWORD is set but DATABASE_REPLICA_URL has a password too"},
+		{"NoUser", map[string]string{"DATABASE_URL": "postgres://erp@db/erp", "DATABASE_REPLICA_URL": "postgres://replica/erp", "DATABASE_PASSWORD": "secret"},
+			"", 0, 0, "DATABASE_REPLICA_URL must name the user"},
+		{"NotPostgres", map[string]string{"DATABASE_URL": primary, "DATABASE_REPLICA_URL": "mysql://replica/erp"},
+			"", 0, 0, "DATABASE_REPLICA_URL must be a postgres:// URL"},
+		{"SQLitePrimary", map[string]string{"DATABASE_REPLICA_URL": "postgres://erp@replica/erp"},
+			"", 0, 0, "DATABASE_REPLICA_URL is set but DATABASE_URL is empty"},
+		{"WindowTooLong", map[string]string{"DATABASE_REPLICA_READ_YOUR_WRITES": "2h"},
+			"", 0, 0, "DATABASE_REPLICA_READ_YOUR_WRITES is 2h0m0s; expected from 0s to 1h"},
+		{"WindowNotDuration", map[string]string{"DATABASE_REPLICA_READ_YOUR_WRITES": "5"},
+			"", 0, 0, "DATABASE_REPLICA_READ_YOUR_WRITES"},
+		{"LagTooShort", map[string]string{"DATABASE_REPLICA_MAX_LAG": "1s"},
+			"", 0, 0, "DATABASE_REPLICA_MAX_LAG is 1s; expected from 2s to 1h"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := config.Load(env(c.vars))
+			switch {
+			case c.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Errorf("Load = %v, want an error mentioning %q", err, c.wantErr)
+				}
+				if err != nil && strings.Contains(err.Error(), "secret") {
+					t.Errorf("the error %q shows the password", err)
+				}
+			case err != nil:
+				t.Errorf("Load: %v", err)
+			case cfg.DB.ReplicaURL != c.wantURL || cfg.DB.ReplicaReadYourWrites != c.wantRYW || cfg.DB.ReplicaMaxLag != c.wantLag:
+				t.Errorf("replica = %q, window %s, max lag %s; want %q, %s, %s",
+					cfg.DB.ReplicaURL, cfg.DB.ReplicaReadYourWrites, cfg.DB.ReplicaMaxLag, c.wantURL, c.wantRYW, c.wantLag)
+			}
+		})
+	}
+}

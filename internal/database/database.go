@@ -49,6 +49,9 @@ type DB struct {
 	URL     string // what was opened, for tools that connect on their own (password kept)
 
 	statements *atomic.Int64
+	// base is the driver under the statement count, the primary's (replica.go).
+	base    dialect.Driver
+	replica *replicaState // nil: every statement goes to the primary
 }
 
 // Statements is how many SQL statements went through the ent client so far.
@@ -62,9 +65,24 @@ func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
 
 // OpenPostgres connects to the PostgreSQL database at rawURL and checks it answers.
 func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
+	sqlDB, u, err := postgresPool(rawURL, p, "DATABASE_URL")
+	if err != nil {
+		return nil, err
+	}
+	db, err := finish(ctx, sqlDB, dialect.Postgres, p, u.Redacted())
+	if err != nil {
+		return nil, err
+	}
+	db.URL = u.String()
+	return db, nil
+}
+
+// postgresPool builds the pool of the PostgreSQL database at rawURL (named by variable in
+// errors) with the connection settings every pool of the server shares, without connecting.
+func postgresPool(rawURL string, p Pool, variable string) (*sql.DB, *url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL is not a valid URL: %w", err)
+		return nil, nil, fmt.Errorf("%s is not a valid URL: %w", variable, err)
 	}
 	q := u.Query()
 	if q.Get("connect_timeout") == "" && p.ConnectTimeout > 0 {
@@ -90,7 +108,7 @@ func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
 	u.RawQuery = q.Encode()
 	connector, err := pq.NewConnector(u.String())
 	if err != nil {
-		return nil, fmt.Errorf("opening postgres %s: %w", u.Redacted(), err)
+		return nil, nil, fmt.Errorf("opening postgres %s: %w", u.Redacted(), err)
 	}
 	connector.Dialer(bufferedDialer{})
 	var sqlDB *sql.DB
@@ -99,12 +117,15 @@ func OpenPostgres(ctx context.Context, rawURL string, p Pool) (*DB, error) {
 	} else {
 		sqlDB = sql.OpenDB(connector)
 	}
-	db, err := finish(ctx, sqlDB, dialect.Postgres, p, u.Redacted())
-	if err != nil {
-		return nil, err
-	}
-	db.URL = u.String()
-	return db, nil
+	setPool(sqlDB, p)
+	return sqlDB, u, nil
+}
+
+func setPool(sqlDB *sql.DB, p Pool) {
+	sqlDB.SetMaxOpenConns(p.MaxOpenConns)
+	sqlDB.SetMaxIdleConns(p.MaxIdleConns)
+	sqlDB.SetConnMaxLifetime(p.ConnMaxLifetime)
+	sqlDB.SetConnMaxIdleTime(p.ConnMaxIdleTime)
 }
 
 // OpenSQLite opens (creating it if needed) the SQLite file at path, with foreign keys on,
@@ -136,10 +157,7 @@ func OpenSQLite(ctx context.Context, path string, p Pool) (*DB, error) {
 }
 
 func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string) (*DB, error) {
-	sqlDB.SetMaxOpenConns(p.MaxOpenConns)
-	sqlDB.SetMaxIdleConns(p.MaxIdleConns)
-	sqlDB.SetConnMaxLifetime(p.ConnMaxLifetime)
-	sqlDB.SetConnMaxIdleTime(p.ConnMaxIdleTime)
+	setPool(sqlDB, p)
 	pingCtx := ctx
 	if p.ConnectTimeout > 0 {
 		var cancel context.CancelFunc
@@ -158,8 +176,7 @@ func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string)
 		drv = preparedDriver{Driver: drv, db: sqlDB, cache: newStmtCache()}
 	}
 	n := new(atomic.Int64)
-	drv = countingDriver{Driver: drv, n: n}
-	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(drv)), statements: n}, nil
+	return &DB{SQL: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(countingDriver{Driver: drv, n: n})), statements: n, base: drv}, nil
 }
 
 // traced are the options of the statement spans: the statement's text without its

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/export"
 	"github.com/mifmaroc/erp/internal/viewer"
@@ -70,6 +71,8 @@ func (e exportRoutes) serve(w http.ResponseWriter, r *http.Request) {
 		e.fail(w, r, domain.Errorf(domain.CodePasswordChangeRequired, "change your password (changePassword) before exporting"))
 		return
 	}
+	// An export reads, as the user it is for: the replica may serve it (internal/database).
+	ctx = database.ReadOnly(ctx, v.UserID)
 	req, err := export.ParseRequest(file, q)
 	if err != nil {
 		e.fail(w, r, err)

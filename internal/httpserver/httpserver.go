@@ -22,6 +22,7 @@ import (
 	"github.com/mifmaroc/erp/internal/idempotency"
 	"github.com/mifmaroc/erp/internal/metrics"
 	"github.com/mifmaroc/erp/internal/tracing"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // Deps is what the handler serves.
@@ -76,6 +77,7 @@ func NewHandler(d Deps) http.Handler {
 		Suggestions:    !d.Config.Production(),
 		// Where GraphiQL is served, its freeform roles are set (internal/app).
 		TrustedDocuments: d.TrustedDocuments,
+		Writes:           d.DB,
 	})))))
 	staticRoutes{store: d.Documents, client: d.DB.Ent, log: d.Logger}.register(mux)
 	exportRoutes{svc: d.Exports, auth: d.Auth, log: d.Logger, now: d.Now, slots: make(chan struct{}, maxConcurrentExports)}.register(mux)
@@ -103,8 +105,24 @@ func NewHandler(d Deps) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	// Overload is refused before the token is checked: that costs a database read.
-	guarded := limitInflight(d.Config.MaxInflight, d.Config.InflightQueueWait, authenticate(d.Auth, d.Logger, mux))
+	guarded := limitInflight(d.Config.MaxInflight, d.Config.InflightQueueWait, authenticate(d.Auth, d.Logger, noteWrites(d.DB, mux)))
 	return d.Metrics.HTTP(d.Tracing.HTTP(metrics.Route, language(requestLog(d.Logger, securityHeaders(noStore(cors(d.Config.CORSAllowOrigins, guarded)))))))
+}
+
+// noteWrites tells db who sent a REST request that may write, once it is answered, so that
+// his next reads see what he wrote (read replicas). GraphQL says it itself: only its
+// mutations write, whatever the method.
+func noteWrites(db *database.DB, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return
+		}
+		if v := viewer.FromContext(r.Context()); v != nil && r.URL.Path != graphqlPath {
+			db.Wrote(v.UserID)
+		}
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

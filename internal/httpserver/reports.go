@@ -10,6 +10,7 @@ import (
 
 	"github.com/mifmaroc/erp/graph"
 	"github.com/mifmaroc/erp/internal/auth"
+	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/i18n"
 	"github.com/mifmaroc/erp/internal/report"
@@ -103,7 +104,7 @@ func (rr reportRoutes) viewerContext(r *http.Request) (context.Context, error) {
 		if v.MustChangePassword {
 			return nil, graph.ErrPasswordTemporary
 		}
-		return ctx, nil
+		return database.ReadOnly(ctx, v.UserID), nil
 	}
 	if err := viewer.AuthError(ctx); err != nil {
 		return nil, err

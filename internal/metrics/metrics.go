@@ -33,6 +33,8 @@ type Sources struct {
 	SchedulerRuns        func() float64
 	Subscribers          func() float64
 	DirectRenders        func() float64
+	// Replica, when set, is the read replica's status (DATABASE_REPLICA_URL).
+	Replica func() (inService bool, lagSeconds, reads float64)
 }
 
 // New registers the collectors.
@@ -68,6 +70,19 @@ func New(src Sources) *Metrics {
 	if src.DirectRenders != nil {
 		r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "erp_graphql_direct_renders_total",
 			Help: "Interventions lists and details PostgreSQL rendered (GRAPHQL_DIRECT_RENDERING)."}, src.DirectRenders))
+	}
+	if f := src.Replica; f != nil {
+		gauge("erp_db_replica_in_service", "1 while the read replica serves reads (reachable, lag within DATABASE_REPLICA_MAX_LAG).",
+			func() float64 {
+				if in, _, _ := f(); in {
+					return 1
+				}
+				return 0
+			})
+		gauge("erp_db_replica_lag_seconds", "The read replica's replay lag at the last check (0 while unreachable).",
+			func() float64 { _, lag, _ := f(); return lag })
+		r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "erp_db_replica_reads_total",
+			Help: "Queries the read replica answered."}, func() float64 { _, _, n := f(); return n }))
 	}
 	return m
 }
