@@ -420,7 +420,10 @@ func splitList(s string) []string {
 // "Behind PgBouncer: prepared statements off").
 func (r *reader) database(c *Config) {
 	direct := r.str("DATABASE_DIRECT_URL", "")
-	pw, _ := r.lookup("DATABASE_PASSWORD")
+	pw, ok := r.lookup("DATABASE_PASSWORD")
+	if !ok {
+		pw = ""
+	}
 	switch {
 	case c.DatabaseURL != "" && !isPostgresURL(c.DatabaseURL):
 		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
