@@ -117,7 +117,8 @@ scenarios=(
 )
 # Not TestCrashResumesWithinTheLease: it cancels a worker's statements on purpose, and a
 # cancel request can crash PgBouncer 1.18 ("server_proto: server in bad state: 11",
-# pgbouncer/pgbouncer#822, fixed in 1.20.1); docs/deployment.md says which version to run.
+# pgbouncer/pgbouncer#822, fixed by #927 in August 2023); docs/deployment.md says which
+# version to run.
 pkgs=() tests=()
 echo
 echo "== scenarios behind PgBouncer"
