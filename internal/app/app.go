@@ -105,6 +105,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		ConnMaxIdleTime:  cfg.DB.ConnMaxIdleTime,
 		ConnectTimeout:   cfg.DB.ConnectTimeout,
 		StatementTimeout: cfg.DB.StatementTimeout,
+		DirectURL:        cfg.DatabaseDirectURL,
+		Unprepared:       !cfg.PreparedStatements,
 	}
 	var db *database.DB
 	if cfg.DatabaseURL != "" {
@@ -121,7 +123,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		_ = tr.Shutdown(ctx)
 		return nil, err
 	}
-	log.Info("database opened", "dialect", db.Dialect, "target", describe(cfg))
+	log.Info("database opened", "dialect", db.Dialect, "target", describe(cfg), "prepared_statements", cfg.PreparedStatements)
 	return &App{Config: cfg, DB: db, Log: log, Out: out, Tracing: tr}, nil
 }
 
@@ -129,10 +131,14 @@ func describe(cfg config.Config) string {
 	if cfg.DatabaseURL == "" {
 		return cfg.SQLitePath()
 	}
-	if cfg.DB.ReplicaURL != "" {
-		return "DATABASE_URL, reads from DATABASE_REPLICA_URL"
+	out := "DATABASE_URL"
+	if cfg.DatabaseURL != cfg.DatabaseDirectURL {
+		out += ", sessions on DATABASE_DIRECT_URL"
 	}
-	return "DATABASE_URL"
+	if cfg.DB.ReplicaURL != "" {
+		out += ", reads from DATABASE_REPLICA_URL"
+	}
+	return out
 }
 
 // flushTimeout bounds how long closing waits for the last spans to reach the collector.
@@ -146,13 +152,14 @@ func (a *App) Close() error {
 	return errors.Join(err, a.Tracing.Shutdown(ctx))
 }
 
-// MigrateUp applies the pending migrations and says how many ran.
+// MigrateUp applies the pending migrations and says how many ran. Migrations run on the
+// direct connection: golang-migrate holds a session advisory lock while it applies them.
 func (a *App) MigrateUp(ctx context.Context) error {
-	n, err := migrate.Up(ctx, a.DB.SQL, a.DB.Dialect)
+	n, err := migrate.Up(ctx, a.DB.Direct, a.DB.Dialect)
 	if err != nil {
 		return err
 	}
-	st, err := migrate.CurrentStatus(ctx, a.DB.SQL, a.DB.Dialect)
+	st, err := migrate.CurrentStatus(ctx, a.DB.Direct, a.DB.Dialect)
 	if err != nil {
 		return err
 	}
@@ -166,7 +173,7 @@ func (a *App) MigrateUp(ctx context.Context) error {
 
 // MigrateStatus prints the applied and pending migrations.
 func (a *App) MigrateStatus(ctx context.Context) error {
-	st, err := migrate.CurrentStatus(ctx, a.DB.SQL, a.DB.Dialect)
+	st, err := migrate.CurrentStatus(ctx, a.DB.Direct, a.DB.Dialect)
 	if err != nil {
 		return err
 	}
@@ -226,7 +233,7 @@ func (a *App) Serve(ctx context.Context) error {
 		if err := a.MigrateUp(ctx); err != nil {
 			return err
 		}
-	} else if st, err := migrate.CurrentStatus(ctx, a.DB.SQL, a.DB.Dialect); err != nil {
+	} else if st, err := migrate.CurrentStatus(ctx, a.DB.Direct, a.DB.Dialect); err != nil {
 		return err
 	} else if st.Pending > 0 {
 		return fmt.Errorf("%d migrations are pending and MIGRATE_ON_START=false: run `erp migrate up` first", st.Pending)
@@ -264,7 +271,9 @@ func (a *App) Serve(ctx context.Context) error {
 	if a.Config.EnableScheduler {
 		var lockDB *sql.DB
 		if a.DB.Dialect == dialect.Postgres {
-			lockDB = a.DB.SQL
+			// A session lock: through a transaction pooler it would stay on whichever
+			// server connection took it, and be released on another or never.
+			lockDB = a.DB.Direct
 		}
 		job, err := planning.StartJob(ctx, deps.Scheduler, a.Config.SchedulerInterval, lockDB, a.Log)
 		if err != nil {
@@ -323,7 +332,8 @@ func Traced(deps httpserver.Deps, tr *tracing.Tracing) httpserver.Deps {
 }
 
 // NewDeps wires every service on db with the clock now: the one wiring the server and the
-// tests share. On PostgreSQL the live events go through LISTEN/NOTIFY until ctx ends.
+// tests share. On PostgreSQL the live events go through LISTEN/NOTIFY until ctx ends, the
+// LISTEN on db's direct connection (a transaction pooler would not deliver notifications).
 func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func() time.Time, log *slog.Logger) (httpserver.Deps, error) {
 	trusted, err := trustedDocuments(cfg, log)
 	if err != nil {
@@ -331,7 +341,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	}
 	var events *pubsub.Bus
 	if db.Dialect == dialect.Postgres {
-		events, err = pubsub.NewPostgres(ctx, db.Ent, db.URL, log)
+		events, err = pubsub.NewPostgres(ctx, db.Ent, db.DirectURL, log)
 	} else {
 		events, err = pubsub.New(ctx, db.Ent, db.Dialect, log)
 	}

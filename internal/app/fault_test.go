@@ -245,7 +245,7 @@ func TestSurvivesPostgresRestart(t *testing.T) {
 		SetSujet("après le redémarrage").SetMessage("m").SaveX(sys)
 	replicaCtx, stopReplica := context.WithCancel(context.Background())
 	defer stopReplica()
-	replica, err := pubsub.NewPostgres(replicaCtx, a.DB.Ent, a.DB.URL, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	replica, err := pubsub.NewPostgres(replicaCtx, a.DB.Ent, a.DB.DirectURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

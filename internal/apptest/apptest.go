@@ -178,6 +178,8 @@ func reopenWith(db *database.DB, tp trace.TracerProvider) (*database.DB, error) 
 	pool := testdb.Pool
 	pool.Tracer = tp
 	if db.Dialect == dialect.Postgres {
+		// Behind TEST_DATABASE_POOLER_URL as the first: the listener direct, nothing prepared.
+		pool.DirectURL, pool.Unprepared = db.DirectURL, testdb.PoolerURL() != ""
 		return database.OpenPostgres(context.Background(), db.URL, pool)
 	}
 	return database.OpenSQLite(context.Background(), strings.TrimPrefix(db.URL, "sqlite://"), pool)

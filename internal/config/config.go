@@ -49,6 +49,14 @@ type Config struct {
 	DatabaseURL    string // DATABASE_URL, with DATABASE_PASSWORD in it when set; empty means the embedded SQLite file
 	DataDir        string // DATA_DIR
 	MigrateOnStart bool   // MIGRATE_ON_START
+	// DatabaseDirectURL is a session connection to the same database, not through a
+	// transaction pooler (DATABASE_DIRECT_URL, with DATABASE_PASSWORD in it when set):
+	// the live events listener, the scheduler's lock and migrations. DatabaseURL when unset.
+	DatabaseDirectURL string
+	// PreparedStatements keeps the hot statements prepared per connection
+	// (DATABASE_PREPARED_STATEMENTS); off by default when DatabaseDirectURL differs from
+	// DatabaseURL, since a transaction pooler hands each statement to any server connection.
+	PreparedStatements bool
 	// Zone is where people are (APP_TIMEZONE): plannings recur on its wall clock and the
 	// texts of notifications and emails show its time.
 	Zone localtime.Zone
@@ -299,11 +307,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		r.fail("EQUIPEMENT_URL_TEMPLATE", fmt.Sprintf("is %q: %v; e.g. https://erp.mif-maroc.ma/equipements/{code}", c.EquipementURLTemplate, err))
 	}
 
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
-		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
-	} else if pw, ok := lookup("DATABASE_PASSWORD"); ok && pw != "" {
-		c.DatabaseURL = r.withPassword("DATABASE_URL", c.DatabaseURL, pw)
-	}
+	r.database(&c)
 	r.replica(&c)
 	if c.AdminEmail != "" {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
@@ -424,21 +428,71 @@ func splitList(s string) []string {
 	return out
 }
 
-// withPassword puts pw into the PostgreSQL URL dbURL as its password, escaped: a password
-// pasted into a URL by hand (or by compose) breaks on the first @, / or #.
-func (r *reader) withPassword(variable, dbURL, pw string) string {
+// database reads DATABASE_URL, DATABASE_DIRECT_URL, DATABASE_PASSWORD (escaped into both)
+// and DATABASE_PREPARED_STATEMENTS, whose default follows the topology: a direct URL apart
+// from DATABASE_URL means DATABASE_URL goes through a transaction pooler, where a statement
+// prepared on one server connection is gone at the next transaction (docs/decisions.md,
+// "Behind PgBouncer: prepared statements off").
+func (r *reader) database(c *Config) {
+	direct := r.str("DATABASE_DIRECT_URL", "")
+	pw, ok := r.lookup("DATABASE_PASSWORD")
+	if !ok {
+		pw = ""
+	}
+	switch {
+	case c.DatabaseURL != "" && !isPostgresURL(c.DatabaseURL):
+		r.fail("DATABASE_URL", "must be a postgres:// URL (leave it empty for the embedded SQLite database)")
+	case direct != "" && c.DatabaseURL == "":
+		r.fail("DATABASE_DIRECT_URL", "is set but DATABASE_URL is empty: it is the direct connection beside DATABASE_URL's pooled one")
+	case direct != "" && !isPostgresURL(direct):
+		r.fail("DATABASE_DIRECT_URL", "must be a postgres:// URL to the database itself, not through the pooler (e.g. postgres://erp@db:5432/erp)")
+	default:
+		if pw != "" {
+			c.DatabaseURL = r.withPassword("DATABASE_URL", c.DatabaseURL, pw)
+			if direct != "" {
+				direct = r.withPassword("DATABASE_DIRECT_URL", direct, pw)
+			}
+		}
+	}
+	pooled := direct != "" && direct != c.DatabaseURL
+	c.DatabaseDirectURL = c.DatabaseURL
+	if pooled {
+		c.DatabaseDirectURL = direct
+	}
+	switch r.oneOf("DATABASE_PREPARED_STATEMENTS", "auto", "auto", "on", "off") {
+	case "auto":
+		c.PreparedStatements = !pooled
+	case "on":
+		c.PreparedStatements = true
+	}
+	if u, err := url.Parse(c.DatabaseURL); pooled && err == nil {
+		// Without it lib/pq prepares each statement with arguments (unnamed) and binds it in
+		// a second exchange, which the pooler may send to another server connection.
+		if bp := u.Query().Get("binary_parameters"); bp != "" && bp != "yes" {
+			r.fail("DATABASE_URL", fmt.Sprintf("has binary_parameters=%s; behind a transaction pooler (DATABASE_DIRECT_URL set) it must be yes (or left out)", bp))
+		}
+	}
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// withPassword puts pw into the PostgreSQL URL dbURL (of the variable name) as its password,
+// escaped: a password pasted into a URL by hand (or by compose) breaks on the first @, / or #.
+func (r *reader) withPassword(name, dbURL, pw string) string {
 	u, err := url.Parse(dbURL)
 	switch {
 	case dbURL == "":
-		r.fail("DATABASE_PASSWORD", "is set but "+variable+" is empty: give the URL without its password, e.g. postgres://erp@db:5432/erp")
+		r.fail("DATABASE_PASSWORD", "is set but "+name+" is empty: give the URL without its password, e.g. postgres://erp@db:5432/erp")
 	case err != nil:
 		// Not the whole error: it quotes the URL, password included.
-		r.fail(variable, "is not a valid URL (a password with special characters belongs in DATABASE_PASSWORD)")
+		r.fail(name, "is not a valid URL (a password with special characters belongs in DATABASE_PASSWORD)")
 	case u.User == nil || u.User.Username() == "":
-		r.fail(variable, "must name the user when DATABASE_PASSWORD is set, e.g. postgres://erp@db:5432/erp")
+		r.fail(name, "must name the user when DATABASE_PASSWORD is set, e.g. postgres://erp@db:5432/erp")
 	default:
 		if _, has := u.User.Password(); has {
-			r.fail("DATABASE_PASSWORD", "is set but "+variable+" has a password too: keep one of them")
+			r.fail("DATABASE_PASSWORD", "is set but "+name+" has a password too: keep one of them")
 			return dbURL
 		}
 		u.User = url.UserPassword(u.User.Username(), pw)

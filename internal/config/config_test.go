@@ -264,6 +264,52 @@ func TestDatabasePassword(t *testing.T) {
 	}
 }
 
+// DATABASE_DIRECT_URL is the session connection beside a pooled DATABASE_URL: it defaults to
+// DATABASE_URL, takes DATABASE_PASSWORD the same way, and turns prepared statements off
+// unless DATABASE_PREPARED_STATEMENTS says otherwise.
+func TestDatabaseDirectURL(t *testing.T) {
+	const pooled, direct = "postgres://erp@pgbouncer:6432/erp", "postgres://erp@db:5432/erp"
+	cases := []struct {
+		name                string
+		vars                map[string]string
+		wantURL, wantDirect string
+		wantPrepared        bool
+		wantErr             string
+	}{
+		{"Unset", map[string]string{"DATABASE_URL": direct}, direct, direct, true, ""},
+		{"SameAsURL", map[string]string{"DATABASE_URL": direct, "DATABASE_DIRECT_URL": direct}, direct, direct, true, ""},
+		{"Pooled", map[string]string{"DATABASE_URL": pooled, "DATABASE_DIRECT_URL": direct}, pooled, direct, false, ""},
+		{"PooledPreparedOn", map[string]string{"DATABASE_URL": pooled, "DATABASE_DIRECT_URL": direct, "DATABASE_PREPARED_STATEMENTS": "on"}, pooled, direct, true, ""},
+		{"DirectPreparedOff", map[string]string{"DATABASE_URL": direct, "DATABASE_PREPARED_STATEMENTS": "off"}, direct, direct, false, ""},
+		{"PasswordInBoth", map[string]string{"DATABASE_URL": pooled, "DATABASE_DIRECT_URL": direct, "DATABASE_PASSWORD": "p@ss"},
+			"postgres://erp:p%40ss@pgbouncer:6432/erp", "postgres://erp:p%40ss@db:5432/erp", false, ""},
+		{"SQLite", nil, "", "", true, ""},
+		{"NoURL", map[string]string{"DATABASE_DIRECT_URL": direct}, "", "", false, "DATABASE_DIRECT_URL is set but DATABASE_URL is empty"},
+		{"NotPostgres", map[string]string{"DATABASE_URL": pooled, "DATABASE_DIRECT_URL": "mysql://db/erp"}, "", "", false, "DATABASE_DIRECT_URL must be a postgres:// URL"},
+		{"DirectPasswordTwice", map[string]string{"DATABASE_URL": pooled, "DATABASE_DIRECT_URL": "postgres://erp:x@db/erp", "DATABASE_PASSWORD": "y"}, "", "", false,
+			"DATABASE_PASSWORD is set but DATABASE_DIRECT_URL has a password too"},
+		{"BadPreparedValue", map[string]string{"DATABASE_URL": direct, "DATABASE_PREPARED_STATEMENTS": "maybe"}, "", "", false, "DATABASE_PREPARED_STATEMENTS"},
+		{"PooledTwoRoundTrips", map[string]string{"DATABASE_URL": pooled + "?binary_parameters=no", "DATABASE_DIRECT_URL": direct}, "", "", false,
+			"DATABASE_URL has binary_parameters=no"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := config.Load(env(c.vars))
+			switch {
+			case c.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Errorf("Load = %v, want an error mentioning %q", err, c.wantErr)
+				}
+			case err != nil:
+				t.Errorf("Load: %v", err)
+			case cfg.DatabaseURL != c.wantURL || cfg.DatabaseDirectURL != c.wantDirect || cfg.PreparedStatements != c.wantPrepared:
+				t.Errorf("DatabaseURL, DatabaseDirectURL, PreparedStatements = %q, %q, %v; want %q, %q, %v",
+					cfg.DatabaseURL, cfg.DatabaseDirectURL, cfg.PreparedStatements, c.wantURL, c.wantDirect, c.wantPrepared)
+			}
+		})
+	}
+}
+
 func TestNotifySettings(t *testing.T) {
 	cases := []struct {
 		name       string

@@ -39,14 +39,17 @@ const maxPrepared = 256
 type preparedDriver struct {
 	dialect.Driver
 	db    *sql.DB
-	cache *stmtCache
+	cache *stmtCache // nil: statements are never prepared (Pool.Unprepared)
 }
+
+// prepared says whether the statements of ctx go through kept statements.
+func (d preparedDriver) prepared(ctx context.Context) bool { return d.cache != nil && isPrepared(ctx) }
 
 func (d preparedDriver) Query(ctx context.Context, query string, args, v any) error {
 	query = countRows(query)
 	rows, ok := v.(*entsql.Rows)
 	argv, argsOK := args.([]any)
-	if isPrepared(ctx) && ok && argsOK {
+	if d.prepared(ctx) && ok && argsOK {
 		r, err := d.cache.query(ctx, d.db, query, argv) //nolint:rowserrcheck // ent reads the rows, closes them and checks Err
 		if err != nil {
 			return err
@@ -102,7 +105,7 @@ func (r *typedRows) NextResultSet() bool {
 
 // QueryContext and ExecContext serve raw statements (ent's sql/execquery feature).
 func (d preparedDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if !isPrepared(ctx) {
+	if !d.prepared(ctx) {
 		raw, ok := d.Driver.(rawExecQuerier)
 		if !ok {
 			return nil, errNoRaw

@@ -16,7 +16,7 @@ func TestPgLockerOneHolder(t *testing.T) {
 	}
 	ctx := context.Background()
 	db := testdb.Open(t)
-	a, b := pgLocker{db: db.SQL}, pgLocker{db: db.SQL}
+	a, b := pgLocker{db: db.Direct}, pgLocker{db: db.Direct}
 	lock, err := a.Lock(ctx, JobName)
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func newBus(t *testing.T, db *database.DB) *pubsub.Bus {
 		err error
 	)
 	if db.Dialect == dialect.Postgres {
-		b, err = pubsub.NewPostgres(ctx, db.Ent, db.URL, quiet)
+		b, err = pubsub.NewPostgres(ctx, db.Ent, db.DirectURL, quiet)
 	} else {
 		b, err = pubsub.New(ctx, db.Ent, db.Dialect, quiet)
 	}

@@ -2,6 +2,11 @@
 // dialect the suite runs on: TEST_DB=sqlite (the default) or TEST_DB=postgres, the latter on
 // the server at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 // A PostgreSQL suite that cannot reach its server fails; nothing is skipped.
+//
+// With TEST_DATABASE_POOLER_URL set (scripts/pgbouncer-check.sh), each test database's API
+// pool goes through that transaction pooler, PgBouncer, as DATABASE_URL would in such a
+// deployment, and its direct connection (listener, locks, migrations) to the server itself;
+// every database checks at its opening that the pooler does carry its connections.
 package testdb
 
 import (
@@ -49,6 +54,12 @@ func ServerURL() string {
 	}
 	return DefaultServerURL
 }
+
+// PoolerURL is the PgBouncer the test databases' API pools go through
+// (TEST_DATABASE_POOLER_URL, its database part ignored), or empty. Its [databases] must
+// route every name to ServerURL's server (a `*` entry) in pool_mode=transaction, and
+// postgres must be one of its admin_users: the check reads its console.
+func PoolerURL() string { return os.Getenv("TEST_DATABASE_POOLER_URL") }
 
 // Pool is the connection pool of test databases.
 var Pool = database.Pool{
@@ -102,7 +113,7 @@ func OpenEmpty(tb testing.TB) (*database.DB, string) {
 	if err != nil {
 		tb.Fatalf("creating a test database on %s: %v", redacted(ServerURL()), err)
 	}
-	return db, db.URL
+	return db, db.DirectURL
 }
 
 var seq atomic.Int64
@@ -115,18 +126,112 @@ func createPostgres(tb testing.TB, clause string) (*database.DB, error) {
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" "+clause); err != nil {
 		return nil, fmt.Errorf("creating test database %s: %w", name, err)
 	}
-	u := withDatabase(tb, name)
-	db, err := database.OpenPostgres(ctx, u, Pool)
-	if err != nil {
-		return nil, fmt.Errorf("opening test database %s: %w", name, err)
-	}
 	tb.Cleanup(func() {
-		_ = db.Close()
 		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 			tb.Errorf("dropping test database %s: %v", name, err)
 		}
 	})
+	db, err := database.OpenPostgres(ctx, urlFor(name), PoolFor(name))
+	if err != nil {
+		return nil, fmt.Errorf("opening test database %s: %w", name, err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	if PoolerURL() != "" {
+		n, err := PoolerClients(name)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("TEST_DATABASE_POOLER_URL is set but PgBouncer has no client on %s: the API pool does not go through it", name)
+		}
+	}
 	return db, nil
+}
+
+// urlFor is where the API pool of test database name connects: the pooler when there is one.
+func urlFor(name string) string {
+	if p := PoolerURL(); p != "" {
+		return urlWithDatabase(p, name)
+	}
+	return urlWithDatabase(ServerURL(), name)
+}
+
+// PoolFor is Pool for test database name: behind the pooler, with its direct URL and no
+// prepared statements, as DATABASE_DIRECT_URL sets them by default.
+func PoolFor(name string) database.Pool {
+	p := Pool
+	if PoolerURL() != "" {
+		p.DirectURL = urlWithDatabase(ServerURL(), name)
+		p.Unprepared = true
+	}
+	return p
+}
+
+var (
+	consoleOnce sync.Once
+	console     *sql.DB
+)
+
+// PoolerClients is how many client connections PgBouncer (TEST_DATABASE_POOLER_URL) holds
+// on database name, from SHOW CLIENTS on its admin console.
+func PoolerClients(name string) (int, error) {
+	rows, err := PoolerShow("CLIENTS")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rows {
+		if r["database"] == name {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// PoolerCommand runs a command (RECONNECT, PAUSE, …) on PgBouncer's admin console.
+func PoolerCommand(cmd string) error {
+	if _, err := PoolerShow("VERSION"); err != nil { // opens the console
+		return err
+	}
+	if _, err := console.ExecContext(context.Background(), cmd); err != nil {
+		return fmt.Errorf("%s on PgBouncer's console: %w", cmd, err)
+	}
+	return nil
+}
+
+// PoolerShow runs SHOW what on PgBouncer's admin console and returns its rows by column.
+func PoolerShow(what string) ([]map[string]string, error) {
+	consoleOnce.Do(func() {
+		// The console speaks only the simple query protocol and knows few parameters.
+		console, _ = sql.Open("postgres", urlWithDatabase(PoolerURL(), "pgbouncer"))
+		console.SetMaxOpenConns(1)
+	})
+	rows, err := console.QueryContext(context.Background(), "SHOW "+what)
+	if err != nil {
+		return nil, fmt.Errorf("SHOW %s on PgBouncer's console: %w", what, err)
+	}
+	defer func() { _ = rows.Close() }()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := map[string]string{}
+		for i, c := range cols {
+			row[c] = vals[i].String
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
 }
 
 var (
@@ -278,11 +383,6 @@ func templateName() (string, error) {
 		return "", fmt.Errorf("hashing migrations: %w", err)
 	}
 	return "erp_tpl_" + hex.EncodeToString(h.Sum(nil))[:16], nil
-}
-
-func withDatabase(tb testing.TB, name string) string {
-	tb.Helper()
-	return urlWithDatabase(ServerURL(), name)
 }
 
 func urlWithDatabase(server, name string) string {
