@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
@@ -43,25 +44,36 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubs
 		}
 	}
 	// next waits for the subscriber's next event and its value (ok false: ctx ended, or the
-	// bus dropped him for falling behind).
-	next := func(ctx context.Context) (pos int, v T, ok bool) {
+	// bus dropped him for falling behind); idle (if any) runs before it waits.
+	next := func(ctx context.Context, idle func()) (pos int, v T, ok bool) {
 		for {
 			var ev pubsub.Event
 			if len(missed) > 0 {
 				ev, missed = missed[0], missed[1:]
 			} else {
+				e, open, waited := pubsub.Event{}, false, false
 				select {
-				case <-ctx.Done():
-					return 0, v, false
-				case e, open := <-sub.C:
-					if !open {
-						return 0, v, false // fell behind: dropped by the bus
-					}
-					if e.Position <= seen {
-						continue // already sent from what was missed
-					}
-					ev = e
+				case e, open = <-sub.C:
+				default:
+					waited = true
 				}
+				if waited {
+					if idle != nil {
+						idle()
+					}
+					select {
+					case <-ctx.Done():
+						return 0, v, false
+					case e, open = <-sub.C:
+					}
+				}
+				if !open {
+					return 0, v, false // fell behind: dropped by the bus
+				}
+				if e.Position <= seen {
+					continue // already sent from what was missed
+				}
+				ev = e
 			}
 			seen = ev.Position
 			if v, ok = pick(ev); ok && live.admits(ctx) {
@@ -73,12 +85,34 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubs
 	if slot := fanSlotFrom(ctx); slot != nil {
 		// The subscription's context ends when the client stops it or the socket closes.
 		context.AfterFunc(ctx, sub.Close)
+		// While events wait, the socket is corked (cork.go): their messages leave together
+		// once the queue is empty, or the subscription ends.
+		var (
+			conn   = live.corkedConn()
+			corked atomic.Bool
+		)
+		idle := func() {
+			if corked.Swap(false) {
+				conn.uncork()
+			}
+		}
+		context.AfterFunc(ctx, idle)
 		var kept T
 		slot.group = group
-		slot.next = func(ctx context.Context) (int, bool) {
-			pos, v, ok := next(ctx)
+		slot.next = func(ectx context.Context) (int, bool) {
+			pos, v, ok := next(ectx, idle)
+			if !ok {
+				idle()
+				return 0, false
+			}
+			if conn != nil && corked.CompareAndSwap(false, true) {
+				conn.cork()
+				if ctx.Err() != nil {
+					idle() // ended meanwhile: AfterFunc may have run before the cork
+				}
+			}
 			kept = v
-			return pos, ok
+			return pos, true
 		}
 		slot.feed = func() { out <- kept }
 		return out, nil
@@ -87,7 +121,7 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubs
 		defer close(out)
 		defer sub.Close()
 		for {
-			_, v, ok := next(ctx)
+			_, v, ok := next(ctx, nil)
 			if !ok {
 				return
 			}
