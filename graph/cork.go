@@ -94,7 +94,8 @@ func (w *corkingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		}
 	}
 	w.conn = &corkedConn{Conn: conn}
-	return w.conn, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(w.conn, brw.Writer.Size())), nil
+	brw.Writer.Reset(w.conn) // its buffer, now writing through the cork
+	return w.conn, brw, nil
 }
 
 // Unwrap lets http.ResponseController reach the writers underneath.
