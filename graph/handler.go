@@ -188,7 +188,7 @@ func NewServer(o Options) *handler.Server {
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
 	es := NewExecutableSchema(cfg).(*executableSchema)
-	srv := handler.New(es)
+	srv := handler.New(sharingSchema{ExecutableSchema: es, fan: newFanout()})
 	render := r.renderDirect(es)
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		return requireViewer(ctx, func(ctx context.Context) graphql.Marshaler { return render(ctx, next) })

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/demandeintervention"
@@ -19,7 +20,12 @@ import (
 // checked again (liveSocket.admits). With since, the events it returns (those the client
 // missed) go first, then the live ones after them: the subscription is taken before since
 // reads, so no event falls between, and one both read and heard is sent once.
-func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubsub.Event, error), pick func(pubsub.Event) (T, bool)) (<-chan T, error) {
+//
+// group is the subscription's fan-out group (fanGroup) when pick's values are the events
+// themselves, the same whoever subscribes: their payloads are then rendered once per group
+// (fanout.go). "" shares nothing. Served through the fan-out's slot, the stream is pulled
+// by the transport's goroutine; otherwise a goroutine of its own pushes it.
+func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubsub.Event, error), pick func(pubsub.Event) (T, bool), group string) (<-chan T, error) {
 	live := liveSocketFrom(ctx)
 	sub := bus.Subscribe()
 	var (
@@ -37,42 +43,92 @@ func pump[T any](ctx context.Context, bus *pubsub.Bus, since func() (int, []pubs
 			return nil, err
 		}
 	}
+	// next waits for the subscriber's next event and its value (ok false: ctx ended, or the
+	// bus dropped him for falling behind); idle (if any) runs before it waits.
+	next := func(ctx context.Context, idle func()) (pos int, v T, ok bool) {
+		for {
+			var ev pubsub.Event
+			if len(missed) > 0 {
+				ev, missed = missed[0], missed[1:]
+			} else {
+				e, open, waited := pubsub.Event{}, false, false
+				select {
+				case e, open = <-sub.C:
+				default:
+					waited = true
+				}
+				if waited {
+					if idle != nil {
+						idle()
+					}
+					select {
+					case <-ctx.Done():
+						return 0, v, false
+					case e, open = <-sub.C:
+					}
+				}
+				if !open {
+					return 0, v, false // fell behind: dropped by the bus
+				}
+				if e.Position <= seen {
+					continue // already sent from what was missed
+				}
+				ev = e
+			}
+			seen = ev.Position
+			if v, ok = pick(ev); ok && live.admits(ctx) {
+				return ev.Position, v, true
+			}
+		}
+	}
 	out := make(chan T, 1)
+	if slot := fanSlotFrom(ctx); slot != nil {
+		// The subscription's context ends when the client stops it or the socket closes.
+		context.AfterFunc(ctx, sub.Close)
+		// While events wait, the socket is corked (cork.go): their messages leave together
+		// once the queue is empty, or the subscription ends.
+		var (
+			conn   = live.corkedConn()
+			corked atomic.Bool
+		)
+		idle := func() {
+			if corked.Swap(false) {
+				conn.uncork()
+			}
+		}
+		context.AfterFunc(ctx, idle)
+		var kept T
+		slot.group = group
+		slot.next = func(ectx context.Context) (int, bool) {
+			pos, v, ok := next(ectx, idle)
+			if !ok {
+				idle()
+				return 0, false
+			}
+			if conn != nil && corked.CompareAndSwap(false, true) {
+				conn.cork()
+				if ctx.Err() != nil {
+					idle() // ended meanwhile: AfterFunc may have run before the cork
+				}
+			}
+			kept = v
+			return pos, true
+		}
+		slot.feed = func() { out <- kept }
+		return out, nil
+	}
 	go func() {
 		defer close(out)
 		defer sub.Close()
-		send := func(ev pubsub.Event) bool {
-			seen = ev.Position
-			v, ok := pick(ev)
-			if !ok || !live.admits(ctx) {
-				return true
+		for {
+			_, v, ok := next(ctx, nil)
+			if !ok {
+				return
 			}
 			select {
 			case out <- v:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		for _, ev := range missed {
-			if !send(ev) {
-				return
-			}
-		}
-		for {
-			select {
 			case <-ctx.Done():
 				return
-			case ev, open := <-sub.C:
-				if !open {
-					return // fell behind: dropped by the bus
-				}
-				if ev.Position <= seen {
-					continue // already sent from what was missed
-				}
-				if !send(ev) {
-					return
-				}
 			}
 		}
 	}()
@@ -96,6 +152,7 @@ func (r *Resolver) resume(ctx context.Context, after *int) func() (int, []pubsub
 // cannot decide (access.EventDecides), the intervention is read again as him.
 func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipementID, after *int) (<-chan *pubsub.StatutChange, error) {
 	v := viewer.FromContext(ctx)
+	// The value is the event itself: its payload is the same for every subscriber it is for.
 	return pump(ctx, r.events, r.resume(ctx, after), func(ev pubsub.Event) (*pubsub.StatutChange, bool) {
 		c := ev.Statut
 		if c == nil ||
@@ -109,7 +166,7 @@ func (r *Resolver) statutChanges(ctx context.Context, interventionID, equipement
 		}
 		return c, access.SeesIntervention(v, access.EventKeys{TechnicienID: c.TechnicienID, ClientID: c.ClientID,
 			DemandeurID: c.DemandeurID, Intervenants: c.Intervenants})
-	})
+	}, fanGroup(ctx))
 }
 
 // notificationsFor streams the viewer's new notifications; after the notification after
@@ -141,7 +198,7 @@ func (r *Resolver) notificationsFor(ctx context.Context, after *int) (<-chan *en
 		}
 		row, err := r.client.Notification.Get(ctx, n.NotificationID)
 		return row, err == nil // deleted meanwhile: skipped
-	})
+	}, "") // read as the viewer: his own
 }
 
 // commentairesOf streams the new comments of an intervention or of a work request the viewer
@@ -179,7 +236,7 @@ func (r *Resolver) commentairesOf(ctx context.Context, interventionID, demandeID
 		}
 		row, err := r.client.Commentaire.Get(ctx, c.CommentaireID)
 		return row, err == nil // deleted meanwhile, or no longer his to read: skipped
-	})
+	}, "") // read as the viewer: his own
 }
 
 // sameThread reports whether comment c belongs to the thread asked for.

@@ -91,11 +91,12 @@ type trackingImplementation struct {
 }
 
 func (t trackingImplementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	conn, err := t.inner.Accept(w, r, opts)
+	cw := &corkingWriter{ResponseWriter: w}
+	conn, err := t.inner.Accept(cw, r, opts)
 	if err != nil {
 		return nil, err
 	}
-	c := &trackedWebsocket{WebsocketConn: conn, set: t.set, ended: make(chan struct{})}
+	c := &trackedWebsocket{WebsocketConn: conn, set: t.set, ended: make(chan struct{}), cork: cw.conn}
 	if ls := liveSocketFrom(r.Context()); ls != nil {
 		ls.conn = c
 	}
@@ -118,6 +119,7 @@ func (t trackingImplementation) Accept(w http.ResponseWriter, r *http.Request, o
 type trackedWebsocket struct {
 	transport.WebsocketConn
 	set     *Websockets
+	cork    *corkedConn // nil when the library did not hijack through corkingWriter
 	endOnce sync.Once
 	ended   chan struct{}
 

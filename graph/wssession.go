@@ -201,6 +201,14 @@ func samePermissions(a, b viewer.Viewer) bool {
 	return a.UserID == b.UserID && a.Role == b.Role && a.TechnicienID == b.TechnicienID && a.SocieteID == b.SocieteID
 }
 
+// corkedConn is the socket's connection as the websocket library writes it (nil: none).
+func (ls *liveSocket) corkedConn() *corkedConn {
+	if ls == nil || ls.conn == nil {
+		return nil
+	}
+	return ls.conn.cork
+}
+
 // end closes the connection with code: its subscriptions stop and the transport closes
 // the socket, with this code instead of a normal closure.
 func (ls *liveSocket) end(code int, reason string) {
