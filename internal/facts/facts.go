@@ -21,21 +21,40 @@ import (
 	"github.com/mifmaroc/erp/internal/viewer"
 )
 
-// refresh is the UPDATE that recomputes the facts of the interventions its WHERE keeps, the
-// same text on PostgreSQL and SQLite.
-var refresh = fmt.Sprintf(`UPDATE %[1]s SET
-  %[2]s = (SELECT MIN(h.%[3]s) FROM %[4]s h WHERE h.%[5]s = %[1]s.%[6]s AND h.%[7]s = 'ANNULEE'),
-  %[8]s = NOT EXISTS (SELECT 1 FROM %[4]s h WHERE h.%[5]s = %[1]s.%[6]s
-    AND (h.%[7]s = 'EN_ATTENTE' OR (h.%[9]s IS NOT NULL AND (%[1]s.%[10]s IS NULL OR h.%[9]s <> %[1]s.%[10]s)))),
-  %[11]s = COALESCE((SELECT SUM(CAST(x.%[12]s AS BIGINT) * x.%[13]s) FROM %[14]s x WHERE x.%[15]s = %[1]s.%[6]s AND x.%[12]s IS NOT NULL), 0),
-  %[16]s = COALESCE((SELECT SUM(CAST(x.%[17]s AS BIGINT) * x.%[18]s) FROM %[19]s x WHERE x.%[20]s = %[1]s.%[6]s), 0)`,
-	intervention.Table, intervention.FieldDateAnnulation, historiqueintervention.FieldHorodatage, historiqueintervention.Table,
-	historiqueintervention.FieldInterventionID, intervention.FieldID, historiqueintervention.FieldNouveauStatut,
-	intervention.FieldPremiereFois, historiqueintervention.FieldTechnicienID, intervention.FieldTechnicienID,
-	intervention.FieldMainOeuvreMinutesTaux, tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, tempspasse.Table,
-	tempspasse.FieldInterventionID,
-	intervention.FieldPiecesCentimes, interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes,
-	interventionpiece.Table, interventionpiece.FieldInterventionID)
+// facts are the columns and the expressions that compute them from the intervention's rows
+// (in a statement on its table), the same text on PostgreSQL and SQLite.
+var facts = []struct{ column, expr string }{
+	{intervention.FieldDateAnnulation, fmt.Sprintf("(SELECT MIN(h.%s) FROM %s h WHERE h.%s = %s.%s AND h.%s = 'ANNULEE')",
+		historiqueintervention.FieldHorodatage, historiqueintervention.Table, historiqueintervention.FieldInterventionID,
+		intervention.Table, intervention.FieldID, historiqueintervention.FieldNouveauStatut)},
+	{intervention.FieldPremiereFois, fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %[1]s h WHERE h.%[2]s = %[3]s.%[4]s"+
+		" AND (h.%[5]s = 'EN_ATTENTE' OR (h.%[6]s IS NOT NULL AND (%[3]s.%[7]s IS NULL OR h.%[6]s <> %[3]s.%[7]s))))",
+		historiqueintervention.Table, historiqueintervention.FieldInterventionID, intervention.Table, intervention.FieldID,
+		historiqueintervention.FieldNouveauStatut, historiqueintervention.FieldTechnicienID, intervention.FieldTechnicienID)},
+	{intervention.FieldMainOeuvreMinutesTaux, fmt.Sprintf("COALESCE((SELECT SUM(CAST(x.%[1]s AS BIGINT) * x.%[2]s) FROM %[3]s x WHERE x.%[4]s = %[5]s.%[6]s AND x.%[1]s IS NOT NULL), 0)",
+		tempspasse.FieldDureeMinutes, tempspasse.FieldTauxHoraireCentimes, tempspasse.Table, tempspasse.FieldInterventionID,
+		intervention.Table, intervention.FieldID)},
+	{intervention.FieldPiecesCentimes, fmt.Sprintf("COALESCE((SELECT SUM(CAST(x.%s AS BIGINT) * x.%s) FROM %s x WHERE x.%s = %s.%s), 0)",
+		interventionpiece.FieldQuantite, interventionpiece.FieldPrixUnitaireCentimes, interventionpiece.Table,
+		interventionpiece.FieldInterventionID, intervention.Table, intervention.FieldID)},
+}
+
+// refresh is the UPDATE that recomputes the facts of the interventions where keeps, writing
+// only the rows whose facts changed: most history lines change none, and an unchanged row
+// rewritten would cost PostgreSQL a new row version all the same.
+func refresh(where string) string {
+	set := make([]string, len(facts))
+	changed := make([]string, len(facts))
+	for i, f := range facts {
+		set[i] = f.column + " = " + f.expr
+		changed[i] = f.column + " IS DISTINCT FROM " + f.expr
+	}
+	if where != "" {
+		where += " AND "
+	}
+	return "UPDATE " + intervention.Table + " SET " + strings.Join(set, ", ") +
+		" WHERE " + where + "(" + strings.Join(changed, " OR ") + ")"
+}
 
 // Refresh recomputes the facts of the interventions ids in client (a transaction's client
 // inside one).
@@ -49,7 +68,7 @@ func Refresh(ctx context.Context, client *ent.Client, ids ...int) error {
 	for i, id := range ids {
 		list[i] = strconv.Itoa(id)
 	}
-	stmt := refresh + " WHERE " + intervention.FieldID + " IN (" + strings.Join(list, ", ") + ")"
+	stmt := refresh(intervention.FieldID + " IN (" + strings.Join(list, ", ") + ")")
 	if _, err := client.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("recomputing the facts of interventions %v: %w", ids, err)
 	}
@@ -59,7 +78,7 @@ func Refresh(ctx context.Context, client *ent.Client, ids ...int) error {
 // RefreshAll recomputes the facts of every intervention: after writes made with Deferred,
 // or by hand.
 func RefreshAll(ctx context.Context, client *ent.Client) error {
-	if _, err := client.ExecContext(ctx, refresh); err != nil {
+	if _, err := client.ExecContext(ctx, refresh("")); err != nil {
 		return fmt.Errorf("recomputing the facts of the interventions: %w", err)
 	}
 	return nil

@@ -199,8 +199,14 @@ func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups m
 	}
 	from, asOf, now := lit(d, w.from), lit(d, w.asOf), lit(d, w.now)
 	var b strings.Builder
-	// NOT MATERIALIZED: each branch reads the table itself, its own condition pushed down.
-	fmt.Fprintf(&b, `WITH i AS NOT MATERIALIZED (%s),
+	// Every intervention (no rule, no filter): each branch reads the table itself, its own
+	// condition pushed down. A rule or a filter (the statement has arguments) keeps a part
+	// of them, read once: the rule's look-ups are not repeated in every branch.
+	mat := "NOT MATERIALIZED"
+	if len(args) > 0 {
+		mat = "MATERIALIZED"
+	}
+	fmt.Fprintf(&b, `WITH i AS `+mat+` (%s),
 g AS NOT MATERIALIZED (
   SELECT %[15]s, i.%[2]s AS type, i.%[3]s AS statut,
     %[4]s AS c, %[5]s AS d, %[6]s AS cloture, %[7]s AS lim, %[8]s AS ech,
