@@ -168,9 +168,8 @@ func (s *Service) equipements(ctx context.Context, q Query, columns ...string) (
 // figure is a branch that puts an intervention in the period of its own instant (creation,
 // end, closure, deadline, due date), aggregated by the group's keys, the period and labels.
 // What other tables say of an intervention (its cancellation, first-time fix, labour and
-// parts) is read from its facts (internal/facts), so that each branch reads the one table,
-// its rows narrowed by the branch's condition: the interventions are not materialized once
-// and scanned seven times, nor joined to their history, time sheet and parts.
+// parts) is read from its facts (internal/facts): the interventions are read once, with no
+// look-up in their history nor join to their time sheet and parts.
 func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
 	iv, err := s.interventions(ctx, q)
 	if err != nil {
@@ -199,15 +198,11 @@ func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups m
 	}
 	from, asOf, now := lit(d, w.from), lit(d, w.asOf), lit(d, w.now)
 	var b strings.Builder
-	// Every intervention (no rule, no filter): each branch reads the table itself, its own
-	// condition pushed down. A rule or a filter (the statement has arguments) keeps a part
-	// of them, read once: the rule's look-ups are not repeated in every branch.
-	mat := "NOT MATERIALIZED"
-	if len(args) > 0 {
-		mat = "MATERIALIZED"
-	}
-	fmt.Fprintf(&b, `WITH i AS `+mat+` (%s),
-g AS NOT MATERIALIZED (
+	// g reads the interventions once, their facts included (no look-up per row), and the
+	// branches each aggregate it: cheaper than each branch reading and computing the rows
+	// again with its own condition (BENCHMARKS.md).
+	fmt.Fprintf(&b, `WITH i AS NOT MATERIALIZED (%s),
+g AS MATERIALIZED (
   SELECT %[15]s, i.%[2]s AS type, i.%[3]s AS statut,
     %[4]s AS c, %[5]s AS d, %[6]s AS cloture, %[7]s AS lim, %[8]s AS ech,
     CASE WHEN i.%[9]s IS NOT NULL THEN %[6]s
