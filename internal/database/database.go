@@ -267,14 +267,20 @@ func finish(ctx context.Context, sqlDB *sql.DB, dia string, p Pool, name string)
 	case dialect.SQLite:
 		drv = utcDriver{entsql.OpenDB(dia, sqlDB)}
 	case dialect.Postgres:
-		d := preparedDriver{Driver: drv, db: sqlDB}
-		if !p.Unprepared {
-			d.cache = newStmtCache()
-		}
-		drv = d
+		drv = postgresDriver(sqlDB, p)
 	}
 	n := new(atomic.Int64)
 	return &DB{SQL: sqlDB, Direct: sqlDB, Dialect: dia, Ent: ent.NewClient(ent.Driver(countingDriver{Driver: drv, n: n})), statements: n, base: drv}, nil
+}
+
+// postgresDriver is the driver of a PostgreSQL pool, its hot statements prepared unless p
+// says the pool goes through a pooler that cannot keep them (Pool.Unprepared).
+func postgresDriver(sqlDB *sql.DB, p Pool) preparedDriver {
+	d := preparedDriver{Driver: entsql.OpenDB(dialect.Postgres, sqlDB), db: sqlDB}
+	if !p.Unprepared {
+		d.cache = newStmtCache()
+	}
+	return d
 }
 
 // ping checks db answers within timeout (0: ctx's own bound).

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
 )
@@ -116,7 +115,7 @@ func OpenPostgresWithReplica(ctx context.Context, rawURL string, p Pool, r Repli
 	st := &replicaState{cfg: r, primary: db.SQL, replica: rdb, writes: map[int]time.Time{}}
 	rt := &router{
 		primary: db.base,
-		replica: preparedDriver{Driver: entsql.OpenDB(dialect.Postgres, rdb), db: rdb, cache: newStmtCache()},
+		replica: postgresDriver(rdb, p),
 		state:   st,
 	}
 	db.replica = st
