@@ -148,6 +148,12 @@ func openPostgres(rawURL string, p Pool, name string) (*sql.DB, *url.URL, error)
 		// the statements that render JSON in the database format them).
 		q.Set("timezone", "UTC")
 	}
+	if q.Get("jit") == "" {
+		// The API's statements run in a millisecond or less, but the planner prices the read
+		// rules' nested EXISTS and place walks, on default estimates, above jit_above_cost:
+		// PostgreSQL then compiled each of them for about 400 ms (docs/decisions.md).
+		q.Set("jit", "off")
+	}
 	if q.Get("binary_parameters") == "" {
 		// lib/pq then sends a statement with its parameters in one round trip instead of
 		// preparing it first: half the round trips for every query with arguments, and the
