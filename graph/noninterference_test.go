@@ -355,7 +355,7 @@ func TestNonInterference(t *testing.T) {
 			for _, p := range tc.perturb {
 				p(t, w)
 			}
-			after, adminAfter := ask(t, as, probes), ask(t, admin, probes)
+			after := ask(t, as, probes)
 			leaks := 0
 			for i := range probes {
 				if before[i] != after[i] {
@@ -368,16 +368,11 @@ func TestNonInterference(t *testing.T) {
 			if leaks > 10 {
 				t.Errorf("... and %d more probes", leaks-10)
 			}
-			seen := 0
-			for i := range probes {
-				if adminBefore[i] != adminAfter[i] {
-					seen++
-				}
-			}
-			if seen == 0 {
+			if i := firstChanged(t, admin, probes, adminBefore); i < 0 {
 				t.Fatalf("no probe shows ADMIN the change: the questions test nothing")
+			} else {
+				t.Logf("%+v shows ADMIN the change; no probe shows it to %s", probes[i], tc.role)
 			}
-			t.Logf("%d of %d probes show ADMIN the change; none shows it to %s", seen, len(probes), tc.role)
 		})
 	}
 }
@@ -488,18 +483,31 @@ func requireUnseen(t *testing.T, w *world, viewer *ent.User, probes []probe, wha
 	as, admin := w.env.As(t, viewer), w.env.As(t, w.admin)
 	before, adminBefore := ask(t, as, probes), ask(t, admin, probes)
 	change()
-	after, adminAfter := ask(t, as, probes), ask(t, admin, probes)
-	seen := 0
+	after := ask(t, as, probes)
 	for i := range probes {
 		if before[i] != after[i] {
 			t.Errorf("%s learns about %s he may not read through %+v:\nbefore: %s\nafter:  %s",
 				viewer.Role, what, probes[i], before[i], after[i])
 		}
-		if adminBefore[i] != adminAfter[i] {
-			seen++
-		}
 	}
-	if seen == 0 {
+	if firstChanged(t, admin, probes, adminBefore) < 0 {
 		t.Fatalf("no probe shows ADMIN the change: the questions test nothing")
 	}
+}
+
+// firstChanged asks the probes again, a batch at a time, and returns the index of the first
+// whose answer differs from before, or -1 when none does: one is enough to show that the
+// questions see the change, so the rest are not asked.
+func firstChanged(t *testing.T, c *gqltest.Client, probes []probe, before []string) int {
+	t.Helper()
+	const batch = 4 * graph.MaxErrors
+	for start := 0; start < len(probes); start += batch {
+		end := min(start+batch, len(probes))
+		for i, a := range ask(t, c, probes[start:end]) {
+			if a != before[start+i] {
+				return start + i
+			}
+		}
+	}
+	return -1
 }
