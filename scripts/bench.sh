@@ -5,6 +5,7 @@
 #   scripts/bench.sh            the targets: list, detail, work order (as staff and as its technician),
 #                               status change, login, filtered and subtree lists, each for
 #                               DURATION (60s) after WARMUP (10s)
+#   scripts/bench.sh workorder  the detail and the work order (as staff and as its technician) only
 #   scripts/bench.sh stock      stock movements (restocks and uses alternated) at STOCK_RATE
 #                               (100/s) on the 100,000-intervention database, whose seeded
 #                               ledger holds over 100,000 movements; then `erp stock verify`
@@ -117,6 +118,12 @@ targets)
 	load filtered 100
 	load subtree 100 # 10,010 places: sites' and buildings' work
 	load list 100 # a rate the list sustains here
+	;;
+workorder)
+	start_server "$(database erp_bench_100k 100000)"
+	load detail 1000
+	load workorder 1000
+	load workorder 1000 "$DURATION" workorder-technicien -as-technician
 	;;
 tracing)
 	url=$(database erp_bench_100k 100000)
