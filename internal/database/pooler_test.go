@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +22,8 @@ import (
 // PgBouncer in transaction pooling, the hot statements marked to be prepared and the
 // statements with arguments work from many connections at once, and the statement timeout
 // holds once set on the role, as docs/deployment.md says; without it the server refuses to
-// start rather than run unbounded statements.
+// start rather than run unbounded statements, and a replica behind the pooler serves no
+// read.
 func TestBehindPooler(t *testing.T) {
 	if testdb.PoolerURL() == "" {
 		t.Skip("needs PgBouncer: scripts/pgbouncer-check.sh runs it with TEST_DATABASE_POOLER_URL")
@@ -86,4 +88,59 @@ func TestBehindPooler(t *testing.T) {
 			t.Errorf("a 30 s statement through PgBouncer = %v, want it cancelled by the statement timeout (57014)", err)
 		}
 	})
+
+	t.Run("ReplicaStatementTimeout", func(t *testing.T) {
+		db := testdb.Open(t)
+		var name string
+		if err := db.Direct.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		pool := testdb.PoolFor(name)
+		pool.StatementTimeout = 300 * time.Millisecond
+		logged := &syncWriter{}
+		log := slog.New(slog.NewTextHandler(logged, nil))
+		// The primary straight to the server, the replica (the same database, taken as
+		// current: it is not in recovery) through PgBouncer, which drops the timeout.
+		routed, err := database.OpenPostgresWithReplica(context.Background(), db.DirectURL, pool,
+			database.Replica{URL: db.URL, MaxLag: time.Minute, CheckInterval: time.Hour, Log: log})
+		if err != nil {
+			t.Fatalf("a replica whose settings differ stopped the server: %v", err)
+		}
+		defer func() { _ = routed.Close() }()
+		if st, _ := routed.Replica(); st.InService {
+			t.Errorf("replica status = %+v, want out of service: reads would run without the statement timeout", st)
+		}
+		if got := logged.String(); !strings.Contains(got, "statement_timeout is 0ms") || !strings.Contains(got, "ALTER ROLE") {
+			t.Errorf("log = %q, want the setting at fault and the ALTER ROLE to run", got)
+		}
+
+		if _, err := db.Direct.Exec(fmt.Sprintf("ALTER ROLE CURRENT_USER IN DATABASE %s SET statement_timeout = '300ms'", name)); err != nil {
+			t.Fatal(err)
+		}
+		if err := testdb.PoolerCommand("RECONNECT " + name); err != nil {
+			t.Fatal(err)
+		}
+		routed.CheckReplica(context.Background())
+		if st, _ := routed.Replica(); !st.InService {
+			t.Errorf("replica status = %+v once the role has the timeout, want in service", st)
+		}
+	})
+}
+
+// syncWriter is a log shared with the replica's checks, which run in their own goroutine.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

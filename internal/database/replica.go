@@ -98,7 +98,7 @@ func OpenPostgresWithReplica(ctx context.Context, rawURL string, p Pool, r Repli
 	if err != nil || r.URL == "" {
 		return db, err
 	}
-	rdb, _, err := postgresPool(r.URL, p, "DATABASE_REPLICA_URL")
+	rdb, ru, err := postgresPool(r.URL, p, "DATABASE_REPLICA_URL")
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -113,6 +113,7 @@ func OpenPostgresWithReplica(ctx context.Context, rawURL string, p Pool, r Repli
 		r.Log = slog.New(slog.DiscardHandler)
 	}
 	st := &replicaState{cfg: r, primary: db.SQL, replica: rdb, writes: map[int]time.Time{}}
+	st.settings = func(ctx context.Context) error { return checkSettings(ctx, rdb, ru, p, "DATABASE_REPLICA_URL") }
 	rt := &router{
 		primary: db.base,
 		replica: postgresDriver(rdb, p),
@@ -131,6 +132,14 @@ func OpenPostgresWithReplica(ctx context.Context, rawURL string, p Pool, r Repli
 type replicaState struct {
 	cfg              Replica
 	primary, replica *sql.DB
+	// settings reads back the replica's statement timeout and time zone, as OpenPostgres
+	// does the primary's: a pooler in front of the replica may drop them too, and reads would
+	// then run without a bound. Unlike the primary's, a failure does not stop the server: the
+	// replica serves nobody, and the log says what to set.
+	settings func(context.Context) error
+	// settingsErr is the settings failure last logged, so that it is logged once, not at
+	// every check.
+	settingsErr string
 
 	mu sync.RWMutex // read at every query, written at checks and writes
 	// usable: the last check reached the replica and found it within MaxLag, and no read
@@ -245,6 +254,15 @@ func (s *replicaState) check(ctx context.Context) {
 		s.mu.Unlock()
 		return
 	}
+	if err := s.settings(ctx); err != nil {
+		s.failed(err)
+		if msg := err.Error(); msg != s.settingsErr {
+			s.settingsErr = msg
+			s.cfg.Log.Error("read replica not used: its settings differ from those asked for", "error", err)
+		}
+		return
+	}
+	s.settingsErr = ""
 	s.mu.Lock()
 	if !recovering || !replayed.Valid {
 		// Not a standby (promoted, or a copy kept by other means): nothing to measure, it
