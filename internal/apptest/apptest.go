@@ -93,6 +93,14 @@ type Env struct {
 func New(tb testing.TB, configure ...func(*config.Config)) *Env {
 	tb.Helper()
 	db := testdb.Open(tb)
+	cfg := testConfig(tb, configure...)
+	return start(tb, db, cfg, &Clock{t: time.Now().UTC().Truncate(time.Second)})
+}
+
+// testConfig is the default configuration (no environment) with a cheap password hash and
+// a scratch upload folder, but for what configure changes.
+func testConfig(tb testing.TB, configure ...func(*config.Config)) config.Config {
+	tb.Helper()
 	cfg, err := config.Load(func(string) (string, bool) { return "", false })
 	if err != nil {
 		tb.Fatal(err)
@@ -102,7 +110,7 @@ func New(tb testing.TB, configure ...func(*config.Config)) *Env {
 	for _, c := range configure {
 		c(&cfg)
 	}
-	return start(tb, db, cfg, &Clock{t: time.Now().UTC().Truncate(time.Second)})
+	return cfg
 }
 
 // Replica starts a second server instance on e's database, with the same configuration
@@ -139,15 +147,7 @@ func NewWithReplica(tb testing.TB, primary *database.DB, r database.Replica, con
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = db.Close() })
-	cfg, err := config.Load(func(string) (string, bool) { return "", false })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg.BcryptCost = bcrypt.MinCost
-	cfg.UploadDirectory = tb.TempDir()
-	for _, c := range configure {
-		c(&cfg)
-	}
+	cfg := testConfig(tb, configure...)
 	return start(tb, db, cfg, clock)
 }
 
@@ -161,12 +161,7 @@ func NewTraced(tb testing.TB, tp trace.TracerProvider, log io.Writer) *Env {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = db.Close() })
-	cfg, err := config.Load(func(string) (string, bool) { return "", false })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg.BcryptCost = bcrypt.MinCost
-	cfg.UploadDirectory = tb.TempDir()
+	cfg := testConfig(tb)
 	logger := slog.New(tr.LogHandler(slog.NewJSONHandler(io.MultiWriter(log, gqltest.LogWriter(tb)), nil)))
 	return startWith(tb, db, cfg, &Clock{t: time.Now().UTC().Truncate(time.Second)}, logger, tr)
 }
