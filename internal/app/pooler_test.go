@@ -26,18 +26,10 @@ func TestServeBehindPooler(t *testing.T) {
 		t.Skip("needs PgBouncer: scripts/pgbouncer-check.sh runs it with TEST_DATABASE_POOLER_URL")
 	}
 	created := testdb.Open(t)
-	var name string
-	if err := created.Direct.QueryRow("SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
 	// What docs/deployment.md asks of the operator: the statement timeout on the role, since
 	// PgBouncer drops it from the connection's parameters, and the pooler reconnected.
-	if _, err := created.Direct.Exec(fmt.Sprintf("ALTER ROLE CURRENT_USER IN DATABASE %s SET statement_timeout = '30s'", name)); err != nil {
-		t.Fatal(err)
-	}
-	if err := testdb.PoolerCommand("RECONNECT " + name); err != nil {
-		t.Fatal(err)
-	}
+	testdb.SetOnRole(t, created, "statement_timeout = '30s'")
+	name := testdb.Name(t, created)
 	env := map[string]string{"DATABASE_URL": created.URL, "DATABASE_DIRECT_URL": created.DirectURL}
 	fromEnv, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/database"
+	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 )
@@ -55,24 +56,14 @@ func TestBehindPooler(t *testing.T) {
 
 	t.Run("StatementTimeout", func(t *testing.T) {
 		db := testdb.Open(t)
-		var name string
-		if err := db.Direct.QueryRow("SELECT current_database()").Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		pool := testdb.PoolFor(name)
+		pool := testdb.PoolFor(testdb.Name(t, db))
 		pool.StatementTimeout = 300 * time.Millisecond
 		_, err := database.OpenPostgres(context.Background(), db.URL, pool)
 		if err == nil || !strings.Contains(err.Error(), "statement_timeout is 0ms") || !strings.Contains(err.Error(), "ALTER ROLE") {
 			t.Fatalf("OpenPostgres through PgBouncer without the role's setting = %v, want a refusal naming ALTER ROLE", err)
 		}
 
-		if _, err := db.Direct.Exec(fmt.Sprintf("ALTER ROLE CURRENT_USER IN DATABASE %s SET statement_timeout = '300ms'", name)); err != nil {
-			t.Fatal(err)
-		}
-		// The pooler's open server connections keep the settings of their start.
-		if err := testdb.PoolerCommand("RECONNECT " + name); err != nil {
-			t.Fatal(err)
-		}
+		testdb.SetOnRole(t, db, "statement_timeout = '300ms'")
 		timed, err := database.OpenPostgres(context.Background(), db.URL, pool)
 		if err != nil {
 			t.Fatalf("OpenPostgres with the role's statement_timeout: %v", err)
@@ -91,13 +82,9 @@ func TestBehindPooler(t *testing.T) {
 
 	t.Run("ReplicaStatementTimeout", func(t *testing.T) {
 		db := testdb.Open(t)
-		var name string
-		if err := db.Direct.QueryRow("SELECT current_database()").Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		pool := testdb.PoolFor(name)
+		pool := testdb.PoolFor(testdb.Name(t, db))
 		pool.StatementTimeout = 300 * time.Millisecond
-		logged := &syncWriter{}
+		logged := &gqltest.SharedLog{}
 		log := slog.New(slog.NewTextHandler(logged, nil))
 		// The primary straight to the server, the replica (the same database, taken as
 		// current: it is not in recovery) through PgBouncer, which drops the timeout.
@@ -114,33 +101,10 @@ func TestBehindPooler(t *testing.T) {
 			t.Errorf("log = %q, want the setting at fault and the ALTER ROLE to run", got)
 		}
 
-		if _, err := db.Direct.Exec(fmt.Sprintf("ALTER ROLE CURRENT_USER IN DATABASE %s SET statement_timeout = '300ms'", name)); err != nil {
-			t.Fatal(err)
-		}
-		if err := testdb.PoolerCommand("RECONNECT " + name); err != nil {
-			t.Fatal(err)
-		}
+		testdb.SetOnRole(t, db, "statement_timeout = '300ms'")
 		routed.CheckReplica(context.Background())
 		if st, _ := routed.Replica(); !st.InService {
 			t.Errorf("replica status = %+v once the role has the timeout, want in service", st)
 		}
 	})
-}
-
-// syncWriter is a log shared with the replica's checks, which run in their own goroutine.
-type syncWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncWriter) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -199,6 +199,31 @@ func PoolerCommand(cmd string) error {
 	return nil
 }
 
+// Name is the name of db, a test database of PostgreSQL.
+func Name(tb testing.TB, db *database.DB) string {
+	tb.Helper()
+	var name string
+	if err := db.Direct.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+		tb.Fatal(err)
+	}
+	return name
+}
+
+// SetOnRole does what docs/deployment.md asks of an operator behind PgBouncer, which drops
+// some connection parameters: it sets setting ("statement_timeout = '30s'") on the role in
+// db, then reconnects the pooler's server connections, which keep the settings of their
+// start.
+func SetOnRole(tb testing.TB, db *database.DB, setting string) {
+	tb.Helper()
+	name := Name(tb, db)
+	if _, err := db.Direct.Exec(fmt.Sprintf("ALTER ROLE CURRENT_USER IN DATABASE %s SET %s", name, setting)); err != nil {
+		tb.Fatal(err)
+	}
+	if err := PoolerCommand("RECONNECT " + name); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // PoolerShow runs SHOW what on PgBouncer's admin console and returns its rows by column.
 func PoolerShow(what string) ([]map[string]string, error) {
 	consoleOnce.Do(func() {
