@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 )
 
@@ -130,4 +131,23 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.tb.Helper()
 	w.tb.Log(string(bytes.TrimRight(p, "\n")))
 	return len(p), nil
+}
+
+// SharedLog is a log destination that the server's goroutines write while the test reads it.
+type SharedLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *SharedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String is what was written so far.
+func (l *SharedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -1,7 +1,6 @@
 package httpserver_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -239,23 +237,9 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination the server's goroutines and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// requestLine is the JSON log line of the request with id, if written.
-func (s *syncBuffer) requestLine(id string) (map[string]any, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for line := range strings.SplitSeq(s.b.String(), "\n") {
+// requestLine is the JSON log line of the request with id in logs, if written.
+func requestLine(logs *gqltest.SharedLog, id string) (map[string]any, bool) {
+	for line := range strings.SplitSeq(logs.String(), "\n") {
 		var m map[string]any
 		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["request_id"] == id {
 			return m, true
@@ -270,7 +254,7 @@ func (s *syncBuffer) requestLine(id string) (map[string]any, bool) {
 func TestRequestIDInResponseAndLog(t *testing.T) {
 	env := apptest.New(t)
 	token := env.Token(t, env.User(t, "Admin", domain.RoleAdmin))
-	logs := &syncBuffer{}
+	logs := &gqltest.SharedLog{}
 	deps := env.Deps
 	deps.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	srv := httptest.NewServer(httpserver.NewHandler(deps))
@@ -338,8 +322,8 @@ func TestRequestIDInResponseAndLog(t *testing.T) {
 			// The line is written once the handler returns, which may be after the client
 			// has its answer.
 			deadline := time.Now().Add(5 * time.Second)
-			line, ok := logs.requestLine(id)
-			for ; !ok && time.Now().Before(deadline); line, ok = logs.requestLine(id) {
+			line, ok := requestLine(logs, id)
+			for ; !ok && time.Now().Before(deadline); line, ok = requestLine(logs, id) {
 				time.Sleep(5 * time.Millisecond)
 			}
 			if !ok {

@@ -1,10 +1,8 @@
 package tracing_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -15,25 +13,8 @@ import (
 	"github.com/mifmaroc/erp/ent/schedulerrun"
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
 )
-
-// syncBuffer collects the server's log lines, written from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // The caller's trace, as a W3C traceparent header carries it.
 const (
@@ -58,7 +39,7 @@ func attr(s sdktrace.ReadOnlySpan, key string) (attribute.Value, bool) {
 func TestOperationSpanTree(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	logs := &syncBuffer{}
+	logs := &gqltest.SharedLog{}
 	env := apptest.NewTraced(t, tp, logs)
 	secret := "Technicienne Secrète"
 	u := env.User(t, secret, domain.RoleAdmin)
@@ -168,7 +149,7 @@ func TestOperationSpanTree(t *testing.T) {
 func TestSchedulerRunSpan(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	env := apptest.NewTraced(t, tp, &syncBuffer{})
+	env := apptest.NewTraced(t, tp, &gqltest.SharedLog{})
 	if _, err := env.Deps.Scheduler.Run(env.Sys, schedulerrun.DeclencheurMANUEL); err != nil {
 		t.Fatal(err)
 	}
