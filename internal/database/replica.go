@@ -258,7 +258,7 @@ func (s *replicaState) check(ctx context.Context) {
 		s.failed(err)
 		if msg := err.Error(); msg != s.settingsErr {
 			s.settingsErr = msg
-			s.cfg.Log.Error("read replica not used: its settings differ from those asked for", "error", err)
+			s.cfg.Log.Error("read replica not used: its settings differ from those asked for, or could not be read", "error", err)
 		}
 		return
 	}
