@@ -137,22 +137,35 @@ func asWritten(p func(*entsql.Selector)) func(*entsql.Selector) {
 // keeps the rows the entity's policy lets the viewer list, no others. The server itself reads
 // every row; a request without a viewer gets ErrNoViewer.
 func Restrict(ctx context.Context, typ string, s *entsql.Selector) error {
-	if viewer.IsSystem(ctx) {
-		return nil
-	}
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return ErrNoViewer
-	}
-	r, ok := rules[typ]
-	if !ok {
-		return privacy.Denyf("access: %s is read by the server only", typ)
-	}
-	p, err := r(v)
+	p, err := rowRule(ctx, typ)
 	if err != nil || p == nil {
 		return err
 	}
 	s.WithContext(ctx)
 	asWritten(p)(s)
 	return nil
+}
+
+// Unrestricted reports whether the viewer of ctx reads every row of entity typ: Restrict
+// would leave a selector unchanged. What keeps sums over all the rows (internal/stats'
+// rollup) may answer such viewers only.
+func Unrestricted(ctx context.Context, typ string) (bool, error) {
+	p, err := rowRule(ctx, typ)
+	return err == nil && p == nil, err
+}
+
+// rowRule is the predicate of the rows of typ the viewer of ctx reads, nil for every row.
+func rowRule(ctx context.Context, typ string) (func(*entsql.Selector), error) {
+	if viewer.IsSystem(ctx) {
+		return nil, nil
+	}
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, ErrNoViewer
+	}
+	r, ok := rules[typ]
+	if !ok {
+		return nil, privacy.Denyf("access: %s is read by the server only", typ)
+	}
+	return r(v)
 }

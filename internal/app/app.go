@@ -286,6 +286,8 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	worker.Start(ctx, a.Config.NotifyInterval)
 	stops = append(stops, worker.Stop)
+	// Reads bring a few equipment's figures up to date themselves; this keeps the rest.
+	stops = append(stops, deps.Stats.KeepRollup(ctx, time.Minute, a.Log))
 	if mln != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", deps.Metrics.Handler())
@@ -362,7 +364,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 	}
 	sys := viewer.SystemContext(ctx)
 	scheduler := &planning.Runner{Client: db.Ent, Interventions: interventions, Now: now, Log: log, Events: events, Zone: cfg.Zone}
-	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now}
+	statsSvc := &stats.Service{Client: db.Ent, SQL: db.SQL, Dialect: db.Dialect, Zone: cfg.Zone, Now: now, Rollup: true}
 	var replica func() (bool, float64, float64)
 	if _, ok := db.Replica(); ok {
 		replica = func() (bool, float64, float64) {

@@ -164,18 +164,58 @@ func (s *Service) equipements(ctx context.Context, q Query, columns ...string) (
 	return s.selector(ctx, equipement.Table, ent.TypeEquipement, p, columns...)
 }
 
-// work adds the figures of the interventions to groups, in one statement: each kind of
-// figure is a branch that puts an intervention in the period of its own instant (creation,
-// end, closure, deadline, due date), aggregated by the group's keys, the period and labels.
-// What other tables say of an intervention (its cancellation, first-time fix, labour and
-// parts) is read from its facts (internal/facts): the interventions are read once, with no
-// look-up in their history nor join to their time sheet and parts.
+// work adds the figures of the interventions q counts to groups (workSQL).
 func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
 	iv, err := s.interventions(ctx, q)
 	if err != nil {
 		return err
 	}
 	base, args := iv.Query()
+	return s.query(ctx, s.workSQL(base, dm, w), args, scanWork(s, groups, w))
+}
+
+// branch is one kind of figure of the work statement: it puts the rows its where keeps in
+// the period of the instant at and aggregates them by the group's keys, the period and two
+// labels: a kind, a count and two sums.
+type branch struct {
+	at     string // the instant, a column of g
+	before bool   // instants before the window count in its first period (running sums)
+	// clock: at is compared with the end of what is known (asOf) or now, so that the row's
+	// outcome changes when the clock passes it (the rollup's validity, rollup.go).
+	clock                     bool
+	kind, lab1, lab2, n, x, y string
+	where                     string
+}
+
+// branches are the kinds of figure, their one home: the statement of the figures and the
+// rollup's cells are both written from them. from, asOf and now are the window's instants as
+// the statement writes them.
+func branches(d, from, asOf, now string) []branch {
+	return []branch{
+		// Opened before the end of the window: kind 2 when in it (the period's work, by status
+		// and type, with its costs), 1 before it; both open the backlog (running sums).
+		{at: "g.c", before: true, clock: true, kind: "CASE WHEN g.c >= " + from + " THEN 2 ELSE 1 END", lab1: "g.statut", lab2: "g.type", n: "COUNT(*)",
+			x: "SUM(CAST(g.main_oeuvre AS DOUBLE PRECISION))", y: "SUM(CAST(g.pieces AS DOUBLE PRECISION))", where: "g.c < " + asOf},
+		// Closed or cancelled before the end of the window: out of the backlog.
+		{at: "g.fini", before: true, clock: true, kind: "4", lab1: "''", lab2: "''", n: "COUNT(*)", x: "0", y: "0", where: "g.fini < " + asOf},
+		// Repairs closed in the period: their time and first-time fixes.
+		{at: "g.cloture", kind: "5", lab1: "''", lab2: "''", n: "COUNT(*)", x: "SUM(" + secs(d, "g.cloture", "COALESCE(g.d, g.c)") + ")", y: "SUM(g.premiere)",
+			where: "g.type = 'CORRECTIVE' AND g.cloture IS NOT NULL AND g.cloture >= " + from},
+		// Deadlines in the period whose outcome is known.
+		{at: "g.lim", clock: true, kind: "6", lab1: "''", lab2: "''", n: "COUNT(*)", x: "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", y: "0",
+			where: "g.lim >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.lim < " + now + ")"},
+		// Preventive work due in the period whose outcome is known.
+		{at: "g.ech", clock: true, kind: "7", lab1: "''", lab2: "''", n: "COUNT(*)", x: "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", y: "0",
+			where: "g.type = 'PREVENTIVE' AND g.ech >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.ech < " + now + ")"},
+	}
+}
+
+// rowsCTE is the head of the statements over the interventions of base: i, base itself, and
+// g, each row read once with its facts (no look-up per row) and its instants as the
+// statements compare them, keyed by dm's keys k0 to k3. The branches each aggregate g:
+// cheaper than each reading and computing the rows again with its own condition
+// (BENCHMARKS.md).
+func (s *Service) rowsCTE(base string, dm dims) string {
 	d := s.Dialect
 	var keys []string
 	for _, c := range []struct {
@@ -196,12 +236,7 @@ func (s *Service) work(ctx context.Context, q Query, dm dims, w window, groups m
 	for i := range keys {
 		keys[i] = fmt.Sprintf("%s AS k%d", keys[i], i)
 	}
-	from, asOf, now := lit(d, w.from), lit(d, w.asOf), lit(d, w.now)
-	var b strings.Builder
-	// g reads the interventions once, their facts included (no look-up per row), and the
-	// branches each aggregate it: cheaper than each branch reading and computing the rows
-	// again with its own condition (BENCHMARKS.md).
-	fmt.Fprintf(&b, `WITH i AS NOT MATERIALIZED (%s),
+	return fmt.Sprintf(`WITH i AS NOT MATERIALIZED (%s),
 g AS MATERIALIZED (
   SELECT %[15]s, i.%[2]s AS type, i.%[3]s AS statut,
     %[4]s AS c, %[5]s AS d, %[6]s AS cloture, %[7]s AS lim, %[8]s AS ech,
@@ -211,43 +246,36 @@ g AS MATERIALIZED (
     CASE WHEN i.%[9]s IS NULL AND i.%[3]s IN ('ANNULEE', 'ARCHIVEE') THEN 1 ELSE 0 END AS annulee,
     CASE WHEN i.%[12]s THEN 1 ELSE 0 END AS premiere, i.%[13]s AS main_oeuvre, i.%[14]s AS pieces
   FROM i
-)
-`, base,
+)`, base,
 		intervention.FieldType, intervention.FieldStatut, at(d, "i."+intervention.FieldDateCreation), at(d, "i."+intervention.FieldDateDebut),
 		at(d, "i."+intervention.FieldDateCloture), at(d, "i."+intervention.FieldDateLimite), at(d, "i."+intervention.FieldDateEcheance),
 		intervention.FieldDateCloture, at(d, "i."+intervention.FieldDateAnnulation), at(d, "i."+intervention.FieldUpdatedAt),
 		intervention.FieldPremiereFois, intervention.FieldMainOeuvreMinutesTaux, intervention.FieldPiecesCentimes,
 		strings.Join(keys, ", "))
-	// Each branch puts the rows its where keeps in the period of one instant and aggregates
-	// them by the group's keys, the period and two labels: a kind, a count and two sums.
-	type br struct{ period, kind, lab1, lab2, n, x, y, where string }
-	branches := []br{
-		// Opened before the end of the window: kind 2 when in it (the period's work, by status
-		// and type, with its costs), 1 before it; both open the backlog (running sums).
-		{periodOf(d, "g.c", w, true), "CASE WHEN g.c >= " + from + " THEN 2 ELSE 1 END", "g.statut", "g.type", "COUNT(*)",
-			"SUM(CAST(g.main_oeuvre AS DOUBLE PRECISION))", "SUM(CAST(g.pieces AS DOUBLE PRECISION))", "g.c < " + asOf},
-		// Closed or cancelled before the end of the window: out of the backlog.
-		{periodOf(d, "g.fini", w, true), "4", "''", "''", "COUNT(*)", "0", "0", "g.fini < " + asOf},
-		// Repairs closed in the period: their time and first-time fixes.
-		{periodOf(d, "g.cloture", w, false), "5", "''", "''", "COUNT(*)", "SUM(" + secs(d, "g.cloture", "COALESCE(g.d, g.c)") + ")", "SUM(g.premiere)",
-			"g.type = 'CORRECTIVE' AND g.cloture IS NOT NULL AND g.cloture >= " + from},
-		// Deadlines in the period whose outcome is known.
-		{periodOf(d, "g.lim", w, false), "6", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.lim THEN 1 ELSE 0 END)", "0",
-			"g.lim >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.lim < " + now + ")"},
-		// Preventive work due in the period whose outcome is known.
-		{periodOf(d, "g.ech", w, false), "7", "''", "''", "COUNT(*)", "SUM(CASE WHEN g.cloture IS NOT NULL AND g.cloture <= g.ech THEN 1 ELSE 0 END)", "0",
-			"g.type = 'PREVENTIVE' AND g.ech >= " + from + " AND g.annulee = 0 AND (g.cloture IS NOT NULL OR g.ech < " + now + ")"},
-	}
-	for i, x := range branches {
+}
+
+// workSQL is the statement of the figures of the interventions of base over w, grouped by
+// dm: one branch per kind of figure, each row of the answer k0 to k3 (the keys), k (the
+// period), kind, lab1, lab2, n, x and y (scanWork).
+func (s *Service) workSQL(base string, dm dims, w window) string {
+	d := s.Dialect
+	var b strings.Builder
+	b.WriteString(s.rowsCTE(base, dm) + "\n")
+	for i, x := range branches(d, lit(d, w.from), lit(d, w.asOf), lit(d, w.now)) {
 		if i > 0 {
 			b.WriteString("UNION ALL\n")
 		}
 		fmt.Fprintf(&b, `SELECT k0, k1, k2, k3, k, kind, lab1, lab2, %s AS n, %s AS x, %s AS y
   FROM (SELECT g.*, %s AS kind, %s AS lab1, %s AS lab2, %s AS k FROM g WHERE %s) g
   WHERE k IS NOT NULL GROUP BY k0, k1, k2, k3, k, kind, lab1, lab2
-`, x.n, x.x, x.y, x.kind, x.lab1, x.lab2, x.period, x.where)
+`, x.n, x.x, x.y, x.kind, x.lab1, x.lab2, periodOf(d, x.at, w, x.before), x.where)
 	}
-	return s.query(ctx, b.String(), args, func(rows *sql.Rows) error {
+	return b.String()
+}
+
+// scanWork adds each row of a work statement to its group.
+func scanWork(s *Service, groups map[key]*Group, w window) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
 		var (
 			kk         key
 			kind, n    int
@@ -257,32 +285,40 @@ g AS MATERIALIZED (
 		if err := rows.Scan(&kk.equipement, &kk.technicien, &kk.client, &kk.typ, &kk.k, &kind, &lab1, &lab2, &n, &x, &y); err != nil {
 			return err
 		}
-		g := s.group(groups, kk, w)
-		switch kind {
-		case 1:
-			g.Backlog += n
-		case 2:
-			g.Backlog += n
-			g.Interventions += n
+		s.group(groups, kk, w).add(kind, n, x, y)
+		if kind == 2 {
+			g := s.group(groups, kk, w)
 			g.ParStatut = addStatut(g.ParStatut, domain.InterventionStatut(lab1), n)
 			g.ParType = addType(g.ParType, domain.InterventionType(lab2), n)
-			g.labourMinRate += int64(x)
-			g.CoutPiecesCentimes += int64(y)
-		case 4:
-			g.Backlog -= n
-		case 5:
-			g.Reparations += n
-			g.repairSecs += x
-			g.firstTime += int(y)
-		case 6:
-			g.SlaConcernees += n
-			g.slaOK += int(x)
-		case 7:
-			g.PreventivesConcernees += n
-			g.prevOK += int(x)
 		}
 		return nil
-	})
+	}
+}
+
+// add adds to g a row of a branch of kind: its count and two sums (the work by status and
+// type is the caller's).
+func (g *Group) add(kind, n int, x, y float64) {
+	switch kind {
+	case 1:
+		g.Backlog += n
+	case 2:
+		g.Backlog += n
+		g.Interventions += n
+		g.labourMinRate += int64(x)
+		g.CoutPiecesCentimes += int64(y)
+	case 4:
+		g.Backlog -= n
+	case 5:
+		g.Reparations += n
+		g.repairSecs += x
+		g.firstTime += int(y)
+	case 6:
+		g.SlaConcernees += n
+		g.slaOK += int(x)
+	case 7:
+		g.PreventivesConcernees += n
+		g.prevOK += int(x)
+	}
 }
 
 func addStatut(cs []StatutCount, s domain.InterventionStatut, n int) []StatutCount {
@@ -305,12 +341,19 @@ func addType(cs []TypeCount, t domain.InterventionType, n int) []TypeCount {
 	return append(cs, TypeCount{Type: t, Nombre: n})
 }
 
-// query runs stmt and hands each row to scan. On PostgreSQL it runs without JIT compilation
-// (compiling the expressions of these statements takes longer than running them), prefers
-// hashing to sorting and gives its hash tables the memory of a year by equipment and month
-// without spilling to disk (see BENCHMARKS.md).
+// query runs stmt and hands each row to scan, in a read-only transaction of its own.
 func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(*sql.Rows) error) error {
-	tx, err := s.SQL.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error {
+		return queryIn(ctx, tx, stmt, args, scan)
+	})
+}
+
+// inTx runs fn in a transaction of opts. On PostgreSQL its statements run without JIT
+// compilation (compiling the expressions of these statements takes longer than running
+// them), prefer hashing to sorting and give their hash tables the memory of a year by
+// equipment and month without spilling to disk (see BENCHMARKS.md).
+func (s *Service) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := s.SQL.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("starting the statistics' transaction: %w", err)
 	}
@@ -322,6 +365,14 @@ func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(
 			return fmt.Errorf("setting the statistics' planner options: %w", err)
 		}
 	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// queryIn runs stmt in tx and hands each row to scan.
+func queryIn(ctx context.Context, tx *sql.Tx, stmt string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return fmt.Errorf("computing the statistics: %w", err)
@@ -335,21 +386,28 @@ func (s *Service) query(ctx context.Context, stmt string, args []any, scan func(
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading the statistics: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
-// downtime adds the downtime figures to groups: the stops of the equipment counted, merged
-// where they overlap (gaps and islands: a stop that begins after every earlier stop of its
-// equipment has ended begins an island), cut to each period.
-func (s *Service) downtime(ctx context.Context, q Query, dm dims, w window, groups map[key]*Group) error {
+// downRow is the downtime of a group: seconds stopped and stops begun.
+type downRow struct {
+	kk   key
+	secs float64
+	n    int
+}
+
+// downtime returns the downtime figures of the groups: the stops of the equipment counted,
+// merged where they overlap (gaps and islands: a stop that begins after every earlier stop
+// of its equipment has ended begins an island), cut to each period.
+func (s *Service) downtime(ctx context.Context, q Query, dm dims, w window) ([]downRow, error) {
 	eq, err := s.equipements(ctx, q, equipement.FieldID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st, err := s.selector(ctx, arretequipement.Table, ent.TypeArretEquipement, nil,
 		arretequipement.FieldEquipementID, arretequipement.FieldDebut, arretequipement.FieldFin)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st.Where(entsql.In(st.C(arretequipement.FieldEquipementID), eq))
 	base, args := st.Query()
@@ -379,61 +437,68 @@ GROUP BY 1, 2, 3`,
 		num(w.asOf), num(w.from), strings.Join(values, ", "),
 		eqKey, clientKey, least(d, "m.f", "b.hi"), greatest(d, "m.d", "b.lo"),
 		equipement.Table, equipement.FieldID)
+	var out []downRow
 	err = s.query(ctx, stmt, args, func(rows *sql.Rows) error {
-		var kk key
-		var secs float64
-		var n int
-		if err := rows.Scan(&kk.equipement, &kk.client, &kk.k, &secs, &n); err != nil {
+		r := downRow{kk: key{technicien: -1}}
+		if err := rows.Scan(&r.kk.equipement, &r.kk.client, &r.kk.k, &r.secs, &r.n); err != nil {
 			return err
 		}
-		kk.technicien = -1
-		g := s.group(groups, kk, w)
-		g.downSecs += secs
-		g.failures += n
+		out = append(out, r)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return s.fleet(ctx, q, dm, groups)
+	return out, err
 }
 
-// fleet sets how many equipment each group's downtime is spread over: one per equipment
+// fleet is how many equipment each group's downtime is spread over: one per equipment
 // grouped by EQUIPEMENT (none for work on equipment not counted), the client's otherwise.
-func (s *Service) fleet(ctx context.Context, q Query, dm dims, groups map[key]*Group) error {
+type fleet struct {
+	counted   map[int]bool // by EQUIPEMENT: those counted
+	perClient map[int]int  // by client (-1: none)
+	total     int
+}
+
+// fleet counts the equipment q counts.
+func (s *Service) fleet(ctx context.Context, q Query, dm dims) (*fleet, error) {
 	eq, err := s.equipements(ctx, q, equipement.FieldID, equipement.FieldClientID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	base, args := eq.Query()
 	stmt := fmt.Sprintf(`SELECT COALESCE(e.%s, -1), COUNT(*) FROM (%s) e GROUP BY COALESCE(e.%s, -1)`,
 		equipement.FieldClientID, base, equipement.FieldClientID)
-	counted := map[int]bool{}
 	if dm.equipement {
 		stmt = fmt.Sprintf(`SELECT e.%s, 1 FROM (%s) e`, equipement.FieldID, base)
 	}
-	perClient, total := map[int]int{}, 0
+	f := &fleet{counted: map[int]bool{}, perClient: map[int]int{}}
 	err = s.query(ctx, stmt, args, func(rows *sql.Rows) error {
 		var id, n int
 		if err := rows.Scan(&id, &n); err != nil {
 			return err
 		}
 		if dm.equipement {
-			counted[id] = true
+			f.counted[id] = true
 		} else {
-			perClient[id] += n
-			total += n
+			f.perClient[id] += n
+			f.total += n
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	return f, err
+}
+
+// addDowntime adds the downtime and the fleet to groups: every group gets the equipment
+// its downtime is spread over.
+func (s *Service) addDowntime(groups map[key]*Group, rows []downRow, f *fleet, dm dims, w window) {
+	for _, r := range rows {
+		g := s.group(groups, r.kk, w)
+		g.downSecs += r.secs
+		g.failures += r.n
 	}
 	for _, g := range groups {
 		var n int
 		switch {
 		case dm.equipement:
-			if g.EquipementID == nil || !counted[*g.EquipementID] {
+			if g.EquipementID == nil || !f.counted[*g.EquipementID] {
 				continue
 			}
 			n = 1
@@ -442,12 +507,11 @@ func (s *Service) fleet(ctx context.Context, q Query, dm dims, groups map[key]*G
 			if g.ClientID != nil {
 				c = *g.ClientID
 			}
-			n = perClient[c]
+			n = f.perClient[c]
 		default:
-			n = total
+			n = f.total
 		}
 		g.hasDowntime = true
 		g.Equipements = &n
 	}
-	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/localtime"
@@ -28,6 +30,9 @@ type Service struct {
 	Dialect string
 	Zone    localtime.Zone // months and weeks are the users' calendar
 	Now     func() time.Time
+	// Rollup reads the figures of whole months, for viewers who read every intervention,
+	// from the sums kept per equipment and month (rollup.go) instead of every intervention.
+	Rollup bool
 }
 
 // Query is what maintenanceStats asks.
@@ -119,14 +124,35 @@ func (s *Service) Compute(ctx context.Context, q Query) (*Result, error) {
 	}
 	now := s.Now().UTC()
 	w := window{periods: ps, from: q.From.UTC(), to: q.To.UTC(), asOf: minTime(q.To.UTC(), now), now: now}
+	// The work, the downtime and the fleet are three statements, run side by side.
 	groups := map[key]*Group{}
-	if err := s.work(ctx, q, dims, w, groups); err != nil {
+	var (
+		down []downRow
+		fl   *fleet
+	)
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.Go(func() error {
+		rolled, err := s.workFromRollup(ectx, q, dims, w, groups)
+		if err != nil || rolled {
+			return err
+		}
+		return s.work(ectx, q, dims, w, groups)
+	})
+	if dims.downtime() {
+		eg.Go(func() (err error) {
+			down, err = s.downtime(ectx, q, dims, w)
+			return err
+		})
+		eg.Go(func() (err error) {
+			fl, err = s.fleet(ectx, q, dims)
+			return err
+		})
+	}
+	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
-	if dims.downtime() {
-		if err := s.downtime(ctx, q, dims, w, groups); err != nil {
-			return nil, err
-		}
+	if fl != nil {
+		s.addDowntime(groups, down, fl, dims, w)
 	}
 	out := &Result{From: q.From, To: q.To, GroupBy: q.GroupBy, Groups: finish(groups, dims, w)}
 	if out.GroupBy == nil {
@@ -328,6 +354,11 @@ type window struct {
 // periods cuts [from, to) into the calendar months or ISO weeks of loc (by), or returns it
 // whole.
 func periods(from, to time.Time, by domain.StatsGroupBy, loc *time.Location) ([]period, error) {
+	return cut(from, to, by, loc, MaxPeriods)
+}
+
+// cut is periods with at most limit periods.
+func cut(from, to time.Time, by domain.StatsGroupBy, loc *time.Location, limit int) ([]period, error) {
 	if by == "" {
 		return []period{{from, to}}, nil
 	}
@@ -340,8 +371,8 @@ func periods(from, to time.Time, by domain.StatsGroupBy, loc *time.Location) ([]
 	}
 	var out []period
 	for t := start; t.Before(to); t = step(t) {
-		if len(out) == MaxPeriods {
-			return nil, domain.Errorf(domain.CodeBadUserInput, "the window holds more than %d periods: shorten it", MaxPeriods)
+		if len(out) == limit {
+			return nil, domain.Errorf(domain.CodeBadUserInput, "the window holds more than %d periods: shorten it", limit)
 		}
 		out = append(out, period{lo: maxTime(t, from).UTC(), hi: minTime(step(t), to).UTC()})
 	}

@@ -1,0 +1,12 @@
+DROP TRIGGER "interventions_stats_truncate" ON "interventions";
+DROP TRIGGER "interventions_stats_delete" ON "interventions";
+DROP TRIGGER "interventions_stats_update" ON "interventions";
+DROP TRIGGER "interventions_stats_insert" ON "interventions";
+DROP FUNCTION "stats_tout_invalider"();
+DROP FUNCTION "stats_marquer_modifiees"();
+DROP FUNCTION "stats_marquer_anciennes"();
+DROP FUNCTION "stats_marquer_nouvelles"();
+DROP TABLE "stats_modifs";
+DROP TABLE "stats_etats";
+DROP TABLE "stats_totaux";
+DROP TABLE "stats_cellules";
