@@ -24,6 +24,10 @@ import (
 //go:embed postgres/*.sql sqlite/*.sql
 var files embed.FS
 
+// OutsideEnt marks a migration written by hand that creates only what the ent schema does
+// not describe (triggers and the tables they feed): the drift check cannot see it.
+const OutsideEnt = "-- Outside the ent schema:"
+
 // Folders maps each supported dialect to its migration folder under migrate/.
 var Folders = map[string]string{dialect.Postgres: "postgres", dialect.SQLite: "sqlite"}
 

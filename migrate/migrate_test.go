@@ -95,12 +95,16 @@ func TestDriftDetected(t *testing.T) {
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("no migration found: %v", err)
 	}
-	// The newest migration that changes the schema (some only tune storage), and the ones after.
+	// The newest migration that changes the schema (some only tune storage, some add what
+	// the ent schema does not describe), and the ones after.
 	i := len(entries) - 1
 	for ; i >= 0; i-- {
 		b, err := os.ReadFile(entries[i])
 		if err != nil {
 			t.Fatal(err)
+		}
+		if strings.Contains(string(b), migrate.OutsideEnt) {
+			continue
 		}
 		if strings.Contains(string(b), "CREATE ") || strings.Contains(string(b), "ADD COLUMN") {
 			break

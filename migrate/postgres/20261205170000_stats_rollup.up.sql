@@ -1,7 +1,8 @@
--- The rollup of maintenanceStats (internal/stats/rollup.go, docs/stats.md): per equipment and
--- local month, the sums the figures' statement computes (statuses and types as their rank
--- in the schema's enums, plus one), and which equipment's sums are current. The triggers only say which equipment changed: the sums themselves are written
--- by the server with the statement that computes the figures, their one home.
+-- Outside the ent schema: the rollup of maintenanceStats (internal/stats/rollup.go,
+-- docs/stats.md): per equipment and local month, the sums the figures' statement computes
+-- (statuses and types as their rank in the schema's enums, plus one), and which equipment's
+-- sums are current. The triggers only say which equipment changed: the sums themselves are
+-- written by the server with the statement that computes the figures, their one home.
 CREATE TABLE "stats_cellules" ("equipement_id" bigint NOT NULL, "mois" integer NOT NULL, "kind" smallint NOT NULL, "l1" smallint NOT NULL, "l2" smallint NOT NULL, "n" integer NOT NULL, "x" double precision NOT NULL, "y" double precision NOT NULL);
 CREATE INDEX "stats_cellules_equipement_id" ON "stats_cellules" ("equipement_id");
 -- The cells of every equipment that has a state, added up by month: what a read by month

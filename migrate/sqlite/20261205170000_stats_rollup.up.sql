@@ -2,11 +2,12 @@
 
 BEGIN;
 -- end
--- The rollup of maintenanceStats (internal/stats/rollup.go, docs/stats.md): per equipment and
--- local month, the sums the figures' statement computes (statuses and types as their rank
--- in the schema's enums, plus one), and which equipment's sums are current. The triggers only say which equipment changed: the sums themselves are written
--- by the server with the statement that computes the figures, their one home. A migration
--- that rebuilds "interventions" drops its triggers: it must create them again
+-- Outside the ent schema: the rollup of maintenanceStats (internal/stats/rollup.go,
+-- docs/stats.md): per equipment and local month, the sums the figures' statement computes
+-- (statuses and types as their rank in the schema's enums, plus one), and which equipment's
+-- sums are current. The triggers only say which equipment changed: the sums themselves are
+-- written by the server with the statement that computes the figures, their one home.
+-- A migration that rebuilds "interventions" drops its triggers: it must create them again
 -- (TestStatsTriggers fails until it does).
 CREATE TABLE `stats_cellules` (`equipement_id` integer NOT NULL, `mois` integer NOT NULL, `kind` integer NOT NULL, `l1` integer NOT NULL, `l2` integer NOT NULL, `n` integer NOT NULL, `x` real NOT NULL, `y` real NOT NULL);
 -- end
