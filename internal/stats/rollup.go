@@ -47,6 +47,8 @@ const (
 	// rollupMaxStale is how many equipment out of date a read still takes from the rollup:
 	// beyond, reading their interventions costs as much as reading them all.
 	rollupMaxStale = 500
+	// rollupChunk is how many equipment the refresher computes in one transaction.
+	rollupChunk = 250
 	// rollupMaxMonths bounds the months an equipment's instants span (200 years).
 	rollupMaxMonths = 2400
 	// forever is the validity of cells no clock will change (10000-01-01, in seconds).
@@ -433,10 +435,10 @@ func (s *Service) KeepRollup(ctx context.Context, every time.Duration, log *slog
 		defer t.Stop()
 		for {
 			start := time.Now()
-			n, err := s.Refresh(ctx, 0)
+			n, err := s.refreshAll(ctx)
 			switch {
 			case err != nil && ctx.Err() == nil:
-				log.Error("refreshing the maintenance figures' rollup failed", "error", err)
+				log.Error("refreshing the maintenance figures' rollup failed", "error", err, "equipements_done", n)
 			case n > 0:
 				log.Info("maintenance figures' rollup refreshed", "equipements", n, "duration", time.Since(start).String())
 			}
@@ -454,6 +456,19 @@ func (s *Service) KeepRollup(ctx context.Context, every time.Duration, log *slog
 			return nil
 		case <-sctx.Done():
 			return fmt.Errorf("maintenance figures' rollup still refreshing: %w", sctx.Err())
+		}
+	}
+}
+
+// refreshAll brings every equipment up to date, rollupChunk at a time: each transaction
+// stays short (the statement timeout, the lock), whatever the size of the database.
+func (s *Service) refreshAll(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.Refresh(ctx, rollupChunk)
+		total += n
+		if err != nil || n < rollupChunk {
+			return total, err
 		}
 	}
 }

@@ -3,14 +3,17 @@ package stats_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
+	"github.com/mifmaroc/erp/internal/gqltest"
 	"github.com/mifmaroc/erp/internal/localtime"
 	"github.com/mifmaroc/erp/internal/stats"
 	"github.com/mifmaroc/erp/internal/testdb"
@@ -331,5 +334,29 @@ func TestStatsTriggers(t *testing.T) {
 	}
 	if got := changed("UPDATE interventions SET titre = titre WHERE equipement_id IS NULL"); len(got) != 0 {
 		t.Errorf("work on no equipment marked %v", got)
+	}
+}
+
+// TestKeepRollup: the server's refresher brings every equipment up to date from its start,
+// logs it, and stops when asked.
+func TestKeepRollup(t *testing.T) {
+	f := newRollupFixture(t, time.Now())
+	var log gqltest.SharedLog
+	logger := slog.New(slog.NewTextHandler(&log, nil))
+	stop := f.rolled.KeepRollup(context.Background(), time.Hour, logger)
+	deadline := time.Now().Add(20 * time.Second)
+	for f.count(t, "SELECT COUNT(*) FROM stats_etats") < len(f.equipements) {
+		if time.Now().After(deadline) {
+			t.Fatal("the refresher did not compute the equipment")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "rollup refreshed") || !strings.Contains(log.String(), "equipements=4") {
+		t.Fatalf("log: %q", log.String())
 	}
 }
