@@ -199,20 +199,21 @@ WHERE k IS NOT NULL GROUP BY k0, k, kind HAVING SUM(n) <> 0`, from, k, src, to, 
 
 // scanCells adds each row of cellsSQL to its group.
 func scanCells(s *Service, groups map[key]*Group, w window) func(*sql.Rows) error {
+	var (
+		kk      key
+		kind, n int
+		x, y    float64
+	)
+	by := make([]int, len(statuts)+len(types))
+	dest := []any{&kk.equipement, &kk.k, &kind, &n, &x, &y}
+	for i := range by {
+		dest = append(dest, &by[i])
+	}
 	return func(rows *sql.Rows) error {
-		kk := key{technicien: -1, client: -1}
-		var (
-			kind, n int
-			x, y    float64
-		)
-		by := make([]int, len(statuts)+len(types))
-		dest := []any{&kk.equipement, &kk.k, &kind, &n, &x, &y}
-		for i := range by {
-			dest = append(dest, &by[i])
-		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		kk.technicien, kk.client = -1, -1
 		g := s.group(groups, kk, w)
 		g.add(kind, n, x, y)
 		if kind != 2 {
