@@ -96,7 +96,7 @@ func (s *Service) workFromRollup(ctx context.Context, q Query, dm dims, w window
 	if ok, err := s.fromRollup(ctx, q, dm); !ok || err != nil {
 		return false, err
 	}
-	if _, err := s.Refresh(ctx, rollupPerRead); err != nil {
+	if _, err := s.refresh(ctx, w.now, rollupPerRead); err != nil {
 		return false, err
 	}
 	opts := &sql.TxOptions{ReadOnly: true}
@@ -272,7 +272,11 @@ ORDER BY 1`, quote(s.version()), t, t)
 // and reports how many. On PostgreSQL a refresh already running elsewhere makes it return 0
 // at once: reads do not wait for it, they read those equipment's interventions.
 func (s *Service) Refresh(ctx context.Context, limit int) (int, error) {
-	now := s.Now().UTC()
+	return s.refresh(ctx, s.Now().UTC(), limit)
+}
+
+// refresh is Refresh as of now: a read computes as of its own instant the cells it reads.
+func (s *Service) refresh(ctx context.Context, now time.Time, limit int) (int, error) {
 	if ids, err := s.stale(ctx, s.SQL, now, limit); err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -328,7 +332,9 @@ func (s *Service) compute(ctx context.Context, tx *sql.Tx, ids []int, now time.T
 	}
 	if !math.IsInf(lo, 1) {
 		loc := s.Zone.Location()
-		first, last := time.UnixMicro(int64(lo*1e6)).In(loc), time.UnixMicro(int64(hi*1e6)).In(loc)
+		// A second's margin on each side: seconds as floats may round an instant at a month's
+		// start into the month before.
+		first, last := time.UnixMicro(int64(lo*1e6)).Add(-time.Second).In(loc), time.UnixMicro(int64(hi*1e6)).Add(time.Second).In(loc)
 		from := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, loc)
 		to := time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, loc)
 		ps, err := cut(from, to, domain.StatsMois, loc, rollupMaxMonths)
