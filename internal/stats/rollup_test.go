@@ -234,19 +234,25 @@ func TestRollupAnswersAsTheStatement(t *testing.T) {
 }
 
 // TestRollupIsRead proves the reads add up the cells (a wrong cell shows), and that only
-// those who read every intervention get them: a client's figures do not move.
+// those who read every intervention get them: the figures of a client and of a responsable
+// scoped to a site do not move.
 func TestRollupIsRead(t *testing.T) {
 	f := newRollupFixture(t, time.Date(2026, 3, 15, 9, 30, 0, 0, time.UTC))
 	staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: 1, Role: domain.RoleAdmin})
-	client := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: 2, Role: domain.RoleClient, SocieteID: f.societe.ID})
+	others := []context.Context{
+		viewer.NewContext(context.Background(), &viewer.Viewer{UserID: 2, Role: domain.RoleClient, SocieteID: f.societe.ID}),
+		viewer.NewContext(context.Background(), &viewer.Viewer{UserID: 3, Role: domain.RoleResponsable, Sites: []int{1}}),
+	}
 	qs := []stats.Query{f.windows()[1], f.windows()[2]} // by month (the totals), by equipment (the cells)
-	before := make([]*stats.Result, len(qs))
+	before := map[[2]int]*stats.Result{}
 	for i, q := range qs {
-		r, err := f.rolled.Compute(client, q)
-		if err != nil {
-			t.Fatal(err)
+		for j, ctx := range others {
+			r, err := f.rolled.Compute(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before[[2]int{i, j}] = r
 		}
-		before[i] = r
 	}
 	f.same(t, staff, "first read")
 	for _, stmt := range []string{"UPDATE stats_cellules SET n = n + 1000 WHERE kind = 2", "UPDATE stats_totaux SET n = n + 1000 WHERE kind = 2"} {
@@ -266,12 +272,14 @@ func TestRollupIsRead(t *testing.T) {
 		if differ(got, want) == "" {
 			t.Fatalf("by %v: a wrong cell changed nothing: the rollup is not read", q.GroupBy)
 		}
-		after, err := f.rolled.Compute(client, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := differ(after, before[i]); d != "" {
-			t.Fatalf("by %v: a client's figures changed with the rollup: %s", q.GroupBy, d)
+		for j, ctx := range others {
+			after, err := f.rolled.Compute(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := differ(after, before[[2]int{i, j}]); d != "" {
+				t.Fatalf("by %v, viewer %d: figures changed with the rollup: %s", q.GroupBy, j, d)
+			}
 		}
 	}
 	// A write of an equipment sets its cells aside until they are computed again.
