@@ -216,6 +216,24 @@ type compiler struct {
 	opCtx   *graphql.OperationContext
 	aliases int
 	holes   []hole
+	// joins, inside a list's own FROM, collects the LEFT JOINs of the to-one edges of its
+	// rows: a join costs the database about half what a subquery per row does
+	// (BENCHMARKS.md). nil at the root, whose FROM is ent's.
+	joins *[]string
+}
+
+// scoped compiles the rows of a list under a FROM of its own, and returns what compile
+// wrote and the joins its to-one edges need after that FROM.
+func (c *compiler) scoped(compile func() (string, bool)) (string, string, bool) {
+	outer := c.joins
+	var joins []string
+	c.joins = &joins
+	defer func() { c.joins = outer }()
+	obj, ok := compile()
+	if len(joins) == 0 {
+		return obj, "", ok
+	}
+	return obj, " " + strings.Join(joins, " "), ok
 }
 
 // filter is the condition of the edge named name of typ on the rows of target under alias:
@@ -299,31 +317,49 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 	if e, ok := s.Edges[f.Name]; ok {
 		target := c.shapes[e.Target]
 		child := c.alias()
-		obj, ok := c.object(e.Target, child, f.Selections)
-		if !ok {
-			return "", false
-		}
 		filter := c.filter(typ, f.Name, e.Target, child)
-		var one string
-		switch {
-		case e.ParentKey != "":
-			one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s%s)", obj, target.Table, child, child, alias, e.ParentKey, filter)
-		case e.Unique:
-			one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id%s)", obj, target.Table, child, child, e.ChildKey, alias, filter)
-		}
-		if one != "" {
+		if e.ParentKey != "" || e.Unique {
+			var one string
+			switch {
+			case e.ParentKey != "" && c.joins != nil:
+				// Joined before the edges of its own rows, which join on it.
+				// LATERAL … OFFSET 0 keeps the join a loop over the list's rows, which
+				// PostgreSQL memoizes (the same authors recur); a plain join it merges or
+				// hashes, dearer for the few rows of a list (BENCHMARKS.md).
+				*c.joins = append(*c.joins, fmt.Sprintf("LEFT JOIN LATERAL (SELECT * FROM %s %s WHERE %s.id = %s.%s%s OFFSET 0) %s ON true",
+					target.Table, child, child, alias, e.ParentKey, filter, child))
+				obj, ok := c.object(e.Target, child, f.Selections)
+				if !ok {
+					return "", false
+				}
+				one = fmt.Sprintf("CASE WHEN %s.id IS NULL THEN NULL ELSE %s END", child, obj)
+			default:
+				obj, ok := c.object(e.Target, child, f.Selections)
+				if !ok {
+					return "", false
+				}
+				if e.ParentKey != "" {
+					one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s%s)", obj, target.Table, child, child, alias, e.ParentKey, filter)
+				} else {
+					one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id%s)", obj, target.Table, child, child, e.ChildKey, alias, filter)
+				}
+			}
 			if filter != "" && def.Type.NonNull {
 				// Hidden, the executor reports an error: the resolvers answer (Columns).
 				one = fmt.Sprintf("COALESCE(%s, chr(%d))", one, unwritable)
 			}
 			return one, true
 		}
+		obj, joins, ok := c.scoped(func() (string, bool) { return c.object(e.Target, child, f.Selections) })
+		if !ok {
+			return "", false
+		}
 		order := make([]string, len(e.Order))
 		for i, o := range e.Order {
 			order[i] = child + "." + o
 		}
-		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s WHERE %s.%s = %s.id%s), '[]')",
-			obj, strings.Join(order, ", "), target.Table, child, child, e.ChildKey, alias, filter), true
+		return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s) || ']' FROM %s %s%s WHERE %s.%s = %s.id%s), '[]')",
+			obj, strings.Join(order, ", "), target.Table, child, joins, child, e.ChildKey, alias, filter), true
 	}
 	switch {
 	case rule.column == "":
@@ -376,22 +412,24 @@ func (c *compiler) connection(typ, alias string, f graphql.CollectedField, connT
 		case "edges":
 			edgeType := c.schema.Types[connType].Fields.ForName("edges").Type.Name()
 			rows, child := c.alias(), c.alias()
-			obj, ok := c.objectOf(edgeType, cf.Selections, func(ef graphql.CollectedField) (string, bool) {
-				switch {
-				case ef.IsDeferred() || !c.written(edgeType, ef.Name):
+			obj, joins, ok := c.scoped(func() (string, bool) {
+				return c.objectOf(edgeType, cf.Selections, func(ef graphql.CollectedField) (string, bool) {
+					switch {
+					case ef.IsDeferred() || !c.written(edgeType, ef.Name):
+						return "", false
+					case ef.Name == "__typename":
+						return "'\"" + edgeType + "\"'", true
+					case ef.Name == "node":
+						return c.object(e.Target, child, ef.Selections)
+					}
 					return "", false
-				case ef.Name == "__typename":
-					return "'\"" + edgeType + "\"'", true
-				case ef.Name == "node":
-					return c.object(e.Target, child, ef.Selections)
-				}
-				return "", false
+				})
 			})
 			if !ok {
 				return "", false
 			}
-			return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s.%s) || ']' FROM (SELECT * FROM %s %s WHERE %s.%s = %s.%s%s ORDER BY %s.%s%s) %s), '[]')",
-				obj, child, id, target.Table, rows, rows, e.ChildKey, alias, id, c.filter(typ, f.Name, e.Target, rows), rows, id, limit, child), true
+			return fmt.Sprintf("COALESCE((SELECT '[' || string_agg(%s, ',' ORDER BY %s.%s) || ']' FROM (SELECT * FROM %s %s WHERE %s.%s = %s.%s%s ORDER BY %s.%s%s) %s%s), '[]')",
+				obj, child, id, target.Table, rows, rows, e.ChildKey, alias, id, c.filter(typ, f.Name, e.Target, rows), rows, id, limit, child, joins), true
 		}
 		return "", false
 	})
