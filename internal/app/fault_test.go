@@ -255,6 +255,20 @@ func TestSurvivesPostgresRestart(t *testing.T) {
 		})
 	}
 
+	// The subscription is live, authenticated and registered, before the first stop: under
+	// load its connection_init could still be reading the user when the database went down.
+	waitFor(t, "the subscriber to receive an event", 10*time.Second, func() bool {
+		if publish() != nil {
+			return false
+		}
+		select {
+		case ev := <-events:
+			return strings.Contains(ev, "après le redémarrage")
+		case <-time.After(500 * time.Millisecond):
+			return false
+		}
+	})
+
 	for _, mode := range []string{"fast", "immediate"} {
 		t.Run(mode, func(t *testing.T) {
 			for len(events) > 0 {
