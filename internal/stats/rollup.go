@@ -31,7 +31,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
@@ -314,13 +313,7 @@ func (s *Service) compute(ctx context.Context, tx *sql.Tx, ids []int, now time.T
 		}
 	}
 	// The cells hold every intervention whoever asks; they are read for those who read all.
-	sel, err := s.selector(viewer.SystemContext(ctx), intervention.Table, ent.TypeIntervention, func(sel *entsql.Selector) {
-		sel.Where(entsql.InInts(sel.C(intervention.FieldEquipementID), ids...))
-	}, intervention.FieldID, intervention.FieldType, intervention.FieldStatut, intervention.FieldEquipementID,
-		intervention.FieldTechnicienID, intervention.FieldClientID, intervention.FieldDateCreation,
-		intervention.FieldDateDebut, intervention.FieldDateCloture, intervention.FieldDateLimite,
-		intervention.FieldDateEcheance, intervention.FieldUpdatedAt, intervention.FieldDateAnnulation,
-		intervention.FieldPremiereFois, intervention.FieldMainOeuvreMinutesTaux, intervention.FieldPiecesCentimes)
+	sel, err := s.interventions(viewer.SystemContext(ctx), Query{Where: &ent.InterventionWhereInput{EquipementIDIn: ids}})
 	if err != nil {
 		return err
 	}
@@ -350,6 +343,7 @@ SELECT k0, k + %d, kind, %s, %s, n, x, y FROM (%s) w`, monthNumber(from, loc), r
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO stats_etats (equipement_id, version, depuis, jusqua) VALUES ")
+	version := quote(s.version())
 	for i, id := range ids {
 		if i > 0 {
 			b.WriteString(", ")
@@ -358,7 +352,7 @@ SELECT k0, k + %d, kind, %s, %s, n, x, y FROM (%s) w`, monthNumber(from, loc), r
 		if !ok {
 			u = forever
 		}
-		fmt.Fprintf(&b, "(%d, %s, %s, %s)", id, quote(s.version()), num(now), strconv.FormatFloat(u, 'f', -1, 64))
+		fmt.Fprintf(&b, "(%d, %s, %s, %s)", id, version, num(now), strconv.FormatFloat(u, 'f', -1, 64))
 	}
 	if _, err := tx.ExecContext(ctx, b.String()); err != nil {
 		return err
