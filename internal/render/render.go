@@ -217,8 +217,8 @@ type compiler struct {
 	aliases int
 	holes   []hole
 	// joins, inside a list's own FROM, collects the LEFT JOINs of the to-one edges of its
-	// rows: a join costs the database about half what a subquery per row does
-	// (BENCHMARKS.md). nil at the root, whose FROM is ent's.
+	// rows, cheaper for the database than a subquery per row (BENCHMARKS.md). nil at the
+	// root, whose FROM is ent's.
 	joins *[]string
 }
 
@@ -319,30 +319,27 @@ func (c *compiler) field(typ, alias string, f graphql.CollectedField) (string, b
 		child := c.alias()
 		filter := c.filter(typ, f.Name, e.Target, child)
 		if e.ParentKey != "" || e.Unique {
-			var one string
-			switch {
-			case e.ParentKey != "" && c.joins != nil:
-				// Joined before the edges of its own rows, which join on it.
-				// LATERAL … OFFSET 0 keeps the join a loop over the list's rows, which
-				// PostgreSQL memoizes (the same authors recur); a plain join it merges or
-				// hashes, dearer for the few rows of a list (BENCHMARKS.md).
+			// Inside a list, joined before the edges of its own rows, which join on it.
+			// LATERAL … OFFSET 0 keeps the join a loop over the list's rows, which PostgreSQL
+			// memoizes (the same authors recur); a plain join it merges or hashes, dearer for
+			// the few rows of a list (BENCHMARKS.md).
+			joined := e.ParentKey != "" && c.joins != nil
+			if joined {
 				*c.joins = append(*c.joins, fmt.Sprintf("LEFT JOIN LATERAL (SELECT * FROM %s %s WHERE %s.id = %s.%s%s OFFSET 0) %s ON true",
 					target.Table, child, child, alias, e.ParentKey, filter, child))
-				obj, ok := c.object(e.Target, child, f.Selections)
-				if !ok {
-					return "", false
-				}
+			}
+			obj, ok := c.object(e.Target, child, f.Selections)
+			if !ok {
+				return "", false
+			}
+			var one string
+			switch {
+			case joined:
 				one = fmt.Sprintf("CASE WHEN %s.id IS NULL THEN NULL ELSE %s END", child, obj)
+			case e.ParentKey != "":
+				one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s%s)", obj, target.Table, child, child, alias, e.ParentKey, filter)
 			default:
-				obj, ok := c.object(e.Target, child, f.Selections)
-				if !ok {
-					return "", false
-				}
-				if e.ParentKey != "" {
-					one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.id = %s.%s%s)", obj, target.Table, child, child, alias, e.ParentKey, filter)
-				} else {
-					one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id%s)", obj, target.Table, child, child, e.ChildKey, alias, filter)
-				}
+				one = fmt.Sprintf("(SELECT %s FROM %s %s WHERE %s.%s = %s.id%s)", obj, target.Table, child, child, e.ChildKey, alias, filter)
 			}
 			if filter != "" && def.Type.NonNull {
 				// Hidden, the executor reports an error: the resolvers answer (Columns).
@@ -458,8 +455,8 @@ func (r *Renderer) leaf(col, typ string, zeroed bool) (string, bool) {
 		return fmt.Sprintf(`CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s = 0 OR abs(%[1]s) >= 1e-4 AND abs(%[1]s) < 1e6 THEN to_json(%[1]s)::text ELSE chr(%[2]d) END`, col, unwritable), true
 	case "Time":
 		// PostgreSQL's JSON of a timestamp is ISO 8601 with the fraction's trailing zeros
-		// cut, as RFC3339Nano: the UTC one with its closing quote moved after a Z. Two
-		// to_char per time cost a fifth of a job's detail (BENCHMARKS.md).
+		// cut, as RFC3339Nano: the UTC one with its closing quote moved after a Z, cheaper
+		// than formatting it with to_char (BENCHMARKS.md).
 		col = "NULLIF(" + col + ", '0001-01-01 00:00:00+00')"
 		return fmt.Sprintf(`(left(to_json(%s AT TIME ZONE 'UTC')::text, -1) || 'Z"')`, col), true
 	}
