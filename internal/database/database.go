@@ -154,6 +154,13 @@ func openPostgres(rawURL string, p Pool, name string) (*sql.DB, *url.URL, error)
 		// PostgreSQL then compiled each of them for about 400 ms (docs/decisions.md).
 		q.Set("jit", "off")
 	}
+	if q.Get("random_page_cost") == "" {
+		// The API reads a few rows by key from tables that stay in memory. At the default
+		// of 4 the planner prices a key lookup in a table of a few pages above reading it
+		// whole: each technician a job's detail names was a scan of all of them
+		// (docs/decisions.md, "Key lookups in small tables").
+		q.Set("random_page_cost", "1.1")
+	}
 	if q.Get("binary_parameters") == "" {
 		// lib/pq then sends a statement with its parameters in one round trip instead of
 		// preparing it first: half the round trips for every query with arguments, and the

@@ -21,7 +21,7 @@ func TestSessionSettings(t *testing.T) {
 		conns["DATABASE_DIRECT_URL"] = db.Direct
 	}
 	for name, conn := range conns {
-		for setting, want := range map[string]string{"TimeZone": "UTC", "jit": "off"} {
+		for setting, want := range map[string]string{"TimeZone": "UTC", "jit": "off", "random_page_cost": "1.1"} {
 			var got string
 			if err := conn.QueryRow("SELECT current_setting($1)", setting).Scan(&got); err != nil {
 				t.Fatalf("%s: reading %s: %v", name, setting, err)
