@@ -83,6 +83,8 @@ const (
 	// cachedPlanBytes bounds the compiled selections of direct rendering: their keys (which
 	// hold the document's text) and SQL.
 	cachedPlanBytes = 8 << 20
+	// cachedCostBytes bounds the operations' costs: their keys, which hold the document's text.
+	cachedCostBytes = 4 << 20
 	// astNodeBytes is what the parser allocates for one node of a syntax tree, its position
 	// and its share of the slices that hold it, a little over the measured average.
 	astNodeBytes = 256
@@ -102,6 +104,11 @@ func newDocumentCache() *documentCache {
 // newQueryCache is the persisted queries' cache, from hash to query.
 func newQueryCache() *boundedCache[string] {
 	return newBoundedCache(cachedEntries, cachedQueryBytes, func(hash, query string) int { return len(hash) + len(query) })
+}
+
+// newCostCache keeps the cost of operations by document and operation name (limits).
+func newCostCache() *boundedCache[int64] {
+	return newBoundedCache(cachedEntries, cachedCostBytes, func(key string, _ int64) int { return len(key) + 8 })
 }
 
 // newPlanCache is direct rendering's cache of compiled selections, by document, operation

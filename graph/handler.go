@@ -220,7 +220,7 @@ func NewServer(o Options) *handler.Server {
 	} else {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache()})
 	}
-	srv.Use(limits{parsed: parsed, keepCost: o.Tracing != nil}) // after APQ or the manifest, which fill in the query of a hash
+	srv.Use(limits{parsed: parsed, keepCost: o.Tracing != nil, costs: newCostCache()}) // after APQ or the manifest, which fill in the query of a hash
 	// After the limits, which bound the document it walks.
 	srv.Use(&inputChecks{introspection: o.Introspection})
 	if o.Metrics != nil {

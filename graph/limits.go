@@ -60,6 +60,10 @@ type limits struct {
 	parsed *documentCache
 	// keepCost leaves each operation's cost in its statistics, for its span (tracing on).
 	keepCost bool
+	// costs keeps the cost of the operations whose check read no variable, by document
+	// and operation name: the same document passes the same way, so the walk of its
+	// selections runs once rather than on every request.
+	costs *boundedCache[int64]
 }
 
 var _ interface {
@@ -144,10 +148,19 @@ func (l limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	if oc.Operation == nil {
 		return nil
 	}
-	cost, err := checkOperation(oc)
-	if err != nil {
-		l.parsed.Remove(oc.RawQuery)
-		return err
+	key := oc.RawQuery + "\x00" + oc.OperationName
+	cost, known := l.costs.Get(ctx, key)
+	if !known {
+		var usesVars bool
+		var err *gqlerror.Error
+		cost, usesVars, err = checkOperation(oc)
+		if err != nil {
+			l.parsed.Remove(oc.RawQuery)
+			return err
+		}
+		if !usesVars {
+			l.costs.Add(ctx, key, cost)
+		}
 	}
 	if l.keepCost {
 		oc.Stats.SetExtension(tracing.ComplexityStat, cost)
@@ -155,23 +168,25 @@ func (l limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	return nil
 }
 
-func checkOperation(oc *graphql.OperationContext) (int64, *gqlerror.Error) {
+// checkOperation measures the validated operation of oc; usesVars tells whether the
+// outcome depends on the values of its variables (a page size given by one).
+func checkOperation(oc *graphql.OperationContext) (cost int64, usesVars bool, err *gqlerror.Error) {
 	m := measure{validated: true, vars: oc.Variables}
-	cost, err := m.selectionSet(oc.Operation.SelectionSet, 1)
+	cost, err = m.selectionSet(oc.Operation.SelectionSet, 1)
 	if err != nil {
-		return 0, err
+		return 0, m.usesVars, err
 	}
 	if m.aliases > MaxAliases {
-		return cost, tooManyAliases(m.aliases)
+		return cost, m.usesVars, tooManyAliases(m.aliases)
 	}
 	if cost > MaxComplexity {
 		shown := fmt.Sprint(cost)
 		if cost >= costCap {
 			shown = fmt.Sprintf("more than %d", costCap)
 		}
-		return cost, limitError("the query costs %s; at most %d (each field costs 1, multiplied by the page size of every connection above it: ask for smaller pages or fewer nested lists)", shown, MaxComplexity)
+		return cost, m.usesVars, limitError("the query costs %s; at most %d (each field costs 1, multiplied by the page size of every connection above it: ask for smaller pages or fewer nested lists)", shown, MaxComplexity)
 	}
-	return cost, nil
+	return cost, m.usesVars, nil
 }
 
 // measure walks selections, fragments expanded, counting what the limits bound.
@@ -190,6 +205,8 @@ type measure struct {
 	standalone bool
 	aliases    int
 	selections int
+	// usesVars: some value measured was, or held, a variable.
+	usesVars bool
 }
 
 // fragment is the definition a spread expands to, nil when it is not followed.
@@ -314,7 +331,7 @@ func (m *measure) multiplier(f *ast.Field) int64 {
 		return defaultPageSize
 	}
 	if arg := f.Arguments.ForName("ids"); arg != nil {
-		if v, err := arg.Value.Value(m.vars); err == nil {
+		if v, err := m.value(arg.Value); err == nil {
 			if ids, ok := v.([]any); ok {
 				return max(int64(len(ids)), 1)
 			}
@@ -329,9 +346,33 @@ func (m *measure) intArg(f *ast.Field, name string) (int64, bool) {
 	if !m.validated || arg == nil {
 		return 0, false
 	}
-	v, err := arg.Value.Value(m.vars)
+	v, err := m.value(arg.Value)
 	n, ok := v.(int64)
 	return n, err == nil && ok
+}
+
+// value is v with the operation's variables, noting whether it read any.
+func (m *measure) value(v *ast.Value) (any, error) {
+	if hasVariable(v) {
+		m.usesVars = true
+	}
+	return v.Value(m.vars)
+}
+
+// hasVariable reports whether v is a variable or holds one.
+func hasVariable(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if v.Kind == ast.Variable {
+		return true
+	}
+	for _, c := range v.Children {
+		if hasVariable(c.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // docNodes counts what a document writes, each fragment once: the directives and the inputs

@@ -96,6 +96,51 @@ func TestQueryLimits(t *testing.T) {
 	}
 }
 
+// TestQueryLimitsKeptByDocument: an operation's check is kept by document only when no
+// variable decided it. The same document with a page size in a variable passes or is
+// refused by the value of each request, in either order; one whose sizes are written in it
+// is answered alike the second time.
+func TestQueryLimitsKeptByDocument(t *testing.T) {
+	e := apptest.New(t)
+	api := e.As(t, e.User(t, "Admin", domain.RoleAdmin))
+	byVariable := `query($n: Int) { interventions(first: $n) { totalCount } }`
+	byDefault := `query($n: Int = 20) { equipements(first: $n) { totalCount } }`
+	nested := `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`
+	var me struct{ Me struct{ ID string } }
+	api.MustData(`{ me { id } }`, nil, &me)
+	many := make([]any, 0, 100)
+	for range 100 {
+		many = append(many, me.Me.ID)
+	}
+	steps := []struct {
+		query   string
+		vars    map[string]any
+		refused string // the message's part, empty when it passes
+	}{
+		{byVariable, map[string]any{"n": 10}, ""},
+		{byVariable, map[string]any{"n": 500}, "between 1 and 100"},
+		{byVariable, map[string]any{"n": 10}, ""},
+		{byDefault, nil, ""},
+		{byDefault, map[string]any{"n": 0}, "between 1 and 100"},
+		{byDefault, nil, ""},
+		{nested, map[string]any{"ids": many[:1]}, ""},
+		{nested, map[string]any{"ids": many}, ""},
+		{`{ interventions(first: 100) { totalCount } }`, nil, ""},
+		{`{ interventions(first: 100) { totalCount } }`, nil, ""},
+		{`{ interventions(first: 101) { totalCount } }`, nil, "between 1 and 100"},
+		{`{ interventions(first: 101) { totalCount } }`, nil, "between 1 and 100"},
+	}
+	for i, st := range steps {
+		res := api.Do(st.query, st.vars)
+		switch {
+		case st.refused == "" && len(res.Errors) > 0:
+			t.Errorf("step %d (%v): refused: %v", i, st.vars, res.Errors)
+		case st.refused != "" && (len(res.Errors) == 0 || !strings.Contains(res.Errors[0].Message, st.refused)):
+			t.Errorf("step %d (%v): errors = %v, want one mentioning %q", i, st.vars, res.Errors, st.refused)
+		}
+	}
+}
+
 // variables declares n Int variables.
 func variables(n int) string {
 	var b strings.Builder
