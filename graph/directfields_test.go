@@ -54,7 +54,7 @@ func editedSchema(typ, field string, editType func(*ast.Definition), editField f
 
 // renderer is direct rendering derived from the generated code, or from edited copies of it.
 func renderer(schema *ast.Schema, resolverRoot, directiveRoot reflect.Type) *render.Renderer {
-	return render.New(render.Config{Schema: schema, ResolverRoot: resolverRoot, DirectiveRoot: directiveRoot, Resolvers: ResolverRoot(&Resolver{})})
+	return render.New(render.Config{Schema: schema, ResolverRoot: resolverRoot, DirectiveRoot: directiveRoot, Resolvers: ResolverRoot(&Resolver{}), KPINeeds: kpiNeeds})
 }
 
 // compiles reports whether rr takes node(id:) of an intervention with sel.

@@ -57,6 +57,7 @@ func newRenderer(r *Resolver) *render.Renderer {
 		ResolverRoot:  reflect.TypeFor[ResolverRoot](),
 		DirectiveRoot: reflect.TypeFor[DirectiveRoot](),
 		Resolvers:     ResolverRoot(r),
+		KPINeeds:      kpiNeeds,
 	})
 }
 

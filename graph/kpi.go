@@ -23,7 +23,7 @@ import (
 // requestCache holds what is computed once per GraphQL operation.
 type requestCache struct {
 	mu   sync.Mutex
-	kpis map[int]intervention.KPIs
+	kpis map[int]kpiEntry
 	// loaders are made on first use: most operations never need them.
 	loadersOnce sync.Once
 	loaders     *loaders
@@ -51,33 +51,72 @@ func (r *Resolver) withRequestCache(ctx context.Context, next graphql.OperationH
 }
 
 func withNewCache(ctx context.Context) context.Context {
-	return context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]intervention.KPIs{}})
+	return context.WithValue(ctx, cacheKey{}, &requestCache{kpis: map[int]kpiEntry{}})
 }
 
-// kpis returns an intervention's KPIs. The first KPI field asked for in a list computes
-// them for the whole list at once (its siblings are read from the parent field's result),
-// so a page costs the same one statement whatever its size, without waiting for keys.
-func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention) (intervention.KPIs, error) {
+// kpiEntry is an intervention's KPIs computed from the facts have: right for the fields
+// whose needs they hold.
+type kpiEntry struct {
+	k    intervention.KPIs
+	have intervention.Need
+}
+
+// kpiNeeds are the fields of Intervention computed from its KPIs, each with the facts its
+// KPI is computed from (intervention.Compute): direct rendering reads only those the asked
+// fields need (TestKPINeeds holds each against Compute).
+var kpiNeeds = map[string]intervention.Need{
+	"delaiEcoule":            intervention.NeedHistory,
+	"delaiRestant":           0,
+	"enRetard":               0,
+	"dureeReelle":            intervention.NeedHistory,
+	"dureeSaisie":            intervention.NeedTemps,
+	"slaRespecte":            intervention.NeedHistory,
+	"coutPiecesCentimes":     intervention.NeedAll,
+	"coutMainOeuvreCentimes": intervention.NeedAll,
+	"coutTotalCentimes":      intervention.NeedAll,
+}
+
+// prime keeps k, computed from the facts have, as iv's KPIs, unless those kept already
+// hold more.
+func (c *requestCache) prime(id int, k intervention.KPIs, have intervention.Need) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.kpis[id]; ok && e.have&have == have {
+		return
+	}
+	c.kpis[id] = kpiEntry{k, have}
+}
+
+// kpis returns an intervention's KPIs for its field named field (of kpiNeeds): those kept
+// for the operation when their facts hold what the field needs. Otherwise the KPIs are
+// computed from every fact, and the first KPI field asked for in a list computes them for
+// the whole list at once (its siblings are read from the parent field's result), so a page
+// costs the same one statement whatever its size, without waiting for keys.
+func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention, field string) (intervention.KPIs, error) {
 	c, _ := ctx.Value(cacheKey{}).(*requestCache)
 	if c == nil {
 		res := r.loadKPIs(ctx, []*ent.Intervention{iv})[0]
 		return res.Data, res.Error
 	}
+	need, known := kpiNeeds[field]
+	if !known {
+		need = intervention.NeedAll
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k, ok := c.kpis[iv.ID]; ok {
-		return k, nil
+	if e, ok := c.kpis[iv.ID]; ok && e.have&need == need {
+		return e.k, nil
 	}
 	batch := []*ent.Intervention{iv}
 	for _, s := range siblings[*ent.Intervention](ctx) {
-		if _, done := c.kpis[s.ID]; !done && s.ID != iv.ID {
+		if e, done := c.kpis[s.ID]; (!done || e.have != intervention.NeedAll) && s.ID != iv.ID {
 			batch = append(batch, s)
 		}
 	}
 	results := r.loadKPIs(ctx, batch)
 	for i, b := range batch {
 		if results[i].Error == nil {
-			c.kpis[b.ID] = results[i].Data
+			c.kpis[b.ID] = kpiEntry{results[i].Data, intervention.NeedAll}
 		}
 	}
 	return results[0].Data, results[0].Error
@@ -130,7 +169,7 @@ func (r *Resolver) readFacts(ctx context.Context, ids []int) (map[int][]string, 
 	b := sql.Dialect(r.dialect)
 	t := b.Table(entintervention.Table)
 	s := b.Select(t.C(entintervention.FieldID)).From(t).Where(sql.InInts(t.C(entintervention.FieldID), ids...))
-	for _, c := range render.FactColumns(r.dialect, render.RootRef) {
+	for _, c := range render.FactColumns(r.dialect, render.RootRef, intervention.NeedAll) {
 		s.AppendSelectExpr(sql.Expr(c))
 	}
 	query, args := s.Query()

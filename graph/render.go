@@ -88,8 +88,6 @@ func (r *Resolver) primeKPIs(ctx context.Context, p render.Plan, iv *ent.Interve
 	if err != nil {
 		return fmt.Errorf("intervention %d: %w", iv.ID, err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.kpis[iv.ID] = intervention.Compute(f, r.now())
+	c.prime(iv.ID, intervention.Compute(f, r.now()), p.Needs())
 	return nil
 }

@@ -35,7 +35,7 @@ func (r *interventionResolver) AvailableTransitions(ctx context.Context, obj *en
 
 // DelaiRestant is the resolver for the delaiRestant field.
 func (r *interventionResolver) DelaiRestant(ctx context.Context, obj *ent.Intervention) (*int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "delaiRestant")
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (r *interventionResolver) DelaiRestant(ctx context.Context, obj *ent.Interv
 
 // DelaiEcoule is the resolver for the delaiEcoule field.
 func (r *interventionResolver) DelaiEcoule(ctx context.Context, obj *ent.Intervention) (int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "delaiEcoule")
 	if err != nil {
 		return 0, err
 	}
@@ -53,7 +53,7 @@ func (r *interventionResolver) DelaiEcoule(ctx context.Context, obj *ent.Interve
 
 // EnRetard is the resolver for the enRetard field.
 func (r *interventionResolver) EnRetard(ctx context.Context, obj *ent.Intervention) (bool, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "enRetard")
 	if err != nil {
 		return false, err
 	}
@@ -62,7 +62,7 @@ func (r *interventionResolver) EnRetard(ctx context.Context, obj *ent.Interventi
 
 // DureeReelle is the resolver for the dureeReelle field.
 func (r *interventionResolver) DureeReelle(ctx context.Context, obj *ent.Intervention) (int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "dureeReelle")
 	if err != nil {
 		return 0, err
 	}
@@ -71,7 +71,7 @@ func (r *interventionResolver) DureeReelle(ctx context.Context, obj *ent.Interve
 
 // CoutPiecesCentimes is the resolver for the coutPiecesCentimes field.
 func (r *interventionResolver) CoutPiecesCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "coutPiecesCentimes")
 	if err == nil {
 		err = k.CostErr
 	}
@@ -83,7 +83,7 @@ func (r *interventionResolver) CoutPiecesCentimes(ctx context.Context, obj *ent.
 
 // CoutMainOeuvreCentimes is the resolver for the coutMainOeuvreCentimes field.
 func (r *interventionResolver) CoutMainOeuvreCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "coutMainOeuvreCentimes")
 	if err == nil {
 		err = k.CostErr
 	}
@@ -95,7 +95,7 @@ func (r *interventionResolver) CoutMainOeuvreCentimes(ctx context.Context, obj *
 
 // CoutTotalCentimes is the resolver for the coutTotalCentimes field.
 func (r *interventionResolver) CoutTotalCentimes(ctx context.Context, obj *ent.Intervention) (int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "coutTotalCentimes")
 	if err == nil {
 		err = k.CostErr
 	}
@@ -107,7 +107,7 @@ func (r *interventionResolver) CoutTotalCentimes(ctx context.Context, obj *ent.I
 
 // SLARespecte is the resolver for the slaRespecte field.
 func (r *interventionResolver) SLARespecte(ctx context.Context, obj *ent.Intervention) (*bool, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "slaRespecte")
 	if err != nil {
 		return nil, err
 	}

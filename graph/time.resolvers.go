@@ -15,7 +15,7 @@ import (
 
 // DureeSaisie is the resolver for the dureeSaisie field.
 func (r *interventionResolver) DureeSaisie(ctx context.Context, obj *ent.Intervention) (int, error) {
-	k, err := r.kpis(ctx, obj)
+	k, err := r.kpis(ctx, obj, "dureeSaisie")
 	if err != nil {
 		return 0, err
 	}

@@ -46,6 +46,20 @@ type Step struct {
 	TechnicienID *int
 }
 
+// Need is a set of the facts beyond the intervention's row that a KPI is computed from
+// (render.FactColumns reads each from its own table). A KPI computed from facts that hold
+// what it needs is the KPI computed from all of them.
+type Need uint8
+
+const (
+	NeedHistory Need = 1 << iota // History and the rates of the technicians it names (Taux)
+	NeedParts                    // CoutPieces and CostErr
+	NeedRate                     // TauxHoraire
+	NeedTemps                    // Temps
+
+	NeedAll = NeedHistory | NeedParts | NeedRate | NeedTemps
+)
+
 // Facts are what the KPIs are computed from.
 type Facts struct {
 	Statut       domain.InterventionStatut

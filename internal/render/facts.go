@@ -32,6 +32,9 @@ import (
 //  4. the time logged, "minutes|rate|start" joined by ',', minutes empty while the entry runs
 //     (its start then counts), the start as the history's times are.
 //
+// Each is read only when a KPI asked for needs it (intervention.Need); the others are NULL,
+// read as none.
+//
 // They are read without the privacy rules: the rows hang from an intervention the viewer
 // already reads, and a technician who took over work is priced at his predecessor's rate
 // for the predecessor's time, whoever the viewer may see.
@@ -39,9 +42,20 @@ import (
 // FactCount is the number of FactColumns.
 const FactCount = 4
 
-// FactColumns are the SQL expressions of the facts of the intervention row ref (the table's
-// quoted name or alias) in dialect d.
-func FactColumns(d, ref string) []string {
+// FactColumns are the SQL expressions of the facts in need of the intervention row ref (the
+// table's quoted name or alias) in dialect d, NULL for those not in need.
+func FactColumns(d, ref string, need intervention.Need) []string {
+	cols := allFactColumns(d, ref)
+	for i, n := range []intervention.Need{intervention.NeedHistory, intervention.NeedParts, intervention.NeedRate, intervention.NeedTemps} {
+		if need&n == 0 {
+			cols[i] = "NULL"
+		}
+	}
+	return cols
+}
+
+// allFactColumns are the SQL expressions of every fact, in FactColumns' order.
+func allFactColumns(d, ref string) []string {
 	at, debut := timeText(d, "h."+historiqueintervention.FieldHorodatage), timeText(d, "e."+tempspasse.FieldDebut)
 	order := ent.Shapes[ent.TypeIntervention].Edges["historique"].Order
 	by := make([]string, len(order))

@@ -70,6 +70,8 @@ type Renderer struct {
 	conn    map[string]objectRules // the connection types it writes itself
 	// resolvers are the server's (gqlgen's ResolverRoot): computed fields call them.
 	resolvers reflect.Value
+	// kpiNeeds are Config.KPINeeds.
+	kpiNeeds map[string]intervention.Need
 }
 
 // Config is what New derives a Renderer from: gqlgen's generated code for the schema.
@@ -82,6 +84,10 @@ type Config struct {
 	// Resolvers implements ResolverRoot: the fields of an intervention that have a
 	// resolver are computed by calling it.
 	Resolvers any
+	// KPINeeds are, by field of Intervention, the facts its resolver computes it from, for
+	// the fields computed from the KPIs; the statement reads only those the fields asked
+	// for need. A computed field not named here gets every fact.
+	KPINeeds map[string]intervention.Need
 }
 
 // New derives a Renderer from c and ent's shapes. It panics when the rule of
@@ -114,6 +120,7 @@ func New(c Config) *Renderer {
 		rules:     deriveRules(c.Schema, c.ResolverRoot, c.DirectiveRoot, shapes),
 		conn:      deriveRules(c.Schema, c.ResolverRoot, c.DirectiveRoot, conn),
 		resolvers: reflect.ValueOf(c.Resolvers),
+		kpiNeeds:  c.KPINeeds,
 	}
 }
 
@@ -190,7 +197,8 @@ type Plan struct {
 	exprs  []string
 	column string // the exprs as the one text column renderModifier adds
 	fields []nodeField
-	kpis   bool // some field needs the KPIs
+	kpis   bool              // some field needs the KPIs
+	needs  intervention.Need // the facts they are computed from
 	// bound are the resolvers of the fields they compute, bound to the server's (by field
 	// index).
 	bound []boundResolver
@@ -489,6 +497,11 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 			}
 			nf.resolver, nf.out = f.Name, def.Type
 			p.kpis = true
+			need, known := r.kpiNeeds[f.Name]
+			if !known {
+				need = intervention.NeedAll
+			}
+			p.needs |= need
 		default:
 			expr, ok := c.field("Intervention", RootRef, f)
 			if !ok {
@@ -500,7 +513,7 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 		p.fields = append(p.fields, nf)
 	}
 	if p.kpis {
-		p.exprs = append(p.exprs, FactColumns(dialect.Postgres, RootRef)...)
+		p.exprs = append(p.exprs, FactColumns(dialect.Postgres, RootRef, p.needs)...)
 	}
 	p.column = joinColumns(p.exprs, p.kpis)
 	p.bound = p.bind(r)
@@ -765,6 +778,9 @@ func (p Plan) Empty() bool { return len(p.exprs) == 0 }
 
 // KPIs reports whether some field of the plan needs the KPIs (computed from Facts).
 func (p Plan) KPIs() bool { return p.kpis }
+
+// Needs are the facts the plan reads for its KPI fields: Facts holds those only.
+func (p Plan) Needs() intervention.Need { return p.needs }
 
 // Bytes estimates what the plan holds: its SQL (once as expressions, once joined) and a
 // little per field, for caches bounded by bytes.

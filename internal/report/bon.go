@@ -61,7 +61,7 @@ func (s *Service) kpis(ctx context.Context, iv *ent.Intervention) (intervention.
 	b := entsql.Dialect(s.Dialect)
 	t := b.Table(entintervention.Table)
 	q := b.Select().From(t).Where(entsql.EQ(t.C(entintervention.FieldID), iv.ID))
-	for _, c := range render.FactColumns(s.Dialect, render.RootRef) {
+	for _, c := range render.FactColumns(s.Dialect, render.RootRef, intervention.NeedAll) {
 		q.AppendSelectExpr(entsql.Expr(c))
 	}
 	query, args := q.Query()
