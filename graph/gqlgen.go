@@ -169,11 +169,11 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 		return nil, err
 	}
 	q := r.client.Intervention.Query().Where(entintervention.ID(args["id"].(int)))
-	// The whole row only when resolvers compute from it: the text columns (description,
-	// report, search text) are the bulk of a row, and the statement renders whatever the
-	// client asked of them.
-	if !plan.UsesRow() {
-		q.Select(entintervention.FieldID)
+	// The whole row only when resolvers compute from any of it: the text columns
+	// (description, report, search text) are the bulk of a row, and the statement renders
+	// whatever the client asked of them.
+	if fields, all := plan.RowFields(); !all {
+		q.Select(fields...)
 	}
 	if !plan.Empty() {
 		m, err := plan.Modifier(ctx)

@@ -90,6 +90,11 @@ func timeText(d, col string) string {
 // default).
 var sqliteTimes = []string{"2006-01-02 15:04:05.999999999 -0700 MST", "2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano}
 
+// RowFactFields are the columns of the intervention's row RowFacts reads: a query whose
+// rows only feed the KPIs selects these.
+var RowFactFields = []string{entintervention.FieldStatut, entintervention.FieldDateCreation, entintervention.FieldDateLimite,
+	entintervention.FieldDateCloture, entintervention.FieldDureeEstimee}
+
 // RowFacts are the facts of the KPIs the intervention's row holds.
 func RowFacts(iv *ent.Intervention) intervention.Facts {
 	return intervention.Facts{Statut: iv.Statut, DateCreation: iv.DateCreation, DateLimite: iv.DateLimite,

@@ -199,6 +199,9 @@ type Plan struct {
 	fields []nodeField
 	kpis   bool              // some field needs the KPIs
 	needs  intervention.Need // the facts they are computed from
+	// others: some field's resolver is not a KPI's (Config.KPINeeds), and may read any
+	// column of the row.
+	others bool
 	// bound are the resolvers of the fields they compute, bound to the server's (by field
 	// index).
 	bound []boundResolver
@@ -499,7 +502,7 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 			p.kpis = true
 			need, known := r.kpiNeeds[f.Name]
 			if !known {
-				need = intervention.NeedAll
+				need, p.others = intervention.NeedAll, true
 			}
 			p.needs |= need
 		default:
@@ -712,6 +715,18 @@ func (p Plan) keysSize() int {
 		n += len(f.key) + 4 + len(f.typename) + 2
 	}
 	return n
+}
+
+// RowFields are the columns of the intervention's row the plan's fields are computed
+// from, all false; all when some resolver may read any of them.
+func (p Plan) RowFields() (fields []string, all bool) {
+	switch {
+	case p.others:
+		return nil, true
+	case p.kpis:
+		return append([]string{entintervention.FieldID}, RowFactFields...), false
+	}
+	return []string{entintervention.FieldID}, false
 }
 
 // UsesRow reports whether Go computes fields from the intervention's row (their resolvers
