@@ -235,9 +235,7 @@ func scanCells(s *Service, groups map[key]*Group, w window) func(*sql.Rows) erro
 // stale returns up to limit (0: all) equipment whose cells are not current at now, in order:
 // never computed, written since, computed by another version or at another time than now's,
 // and those deleted since.
-func (s *Service) stale(ctx context.Context, tx interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, now time.Time, limit int) ([]int, error) {
+func (s *Service) stale(ctx context.Context, tx querier, now time.Time, limit int) ([]int, error) {
 	t := num(now)
 	stmt := fmt.Sprintf(`SELECT q.id FROM equipements q LEFT JOIN stats_etats e ON e.equipement_id = q.id
 WHERE e.equipement_id IS NULL OR e.version <> %s OR e.depuis > %s OR e.jusqua <= %s
@@ -248,20 +246,14 @@ ORDER BY 1`, quote(s.version()), t, t)
 	if limit > 0 {
 		stmt += " LIMIT " + strconv.Itoa(limit)
 	}
-	rows, err := tx.QueryContext(ctx, stmt)
-	if err != nil {
-		return nil, fmt.Errorf("finding the equipment whose figures changed: %w", err)
-	}
-	defer rows.Close()
 	var ids []int
-	for rows.Next() {
+	err := queryIn(ctx, tx, stmt, nil, func(rows *sql.Rows) error {
 		var id int
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("finding the equipment whose figures changed: %w", err)
-		}
+		err := rows.Scan(&id)
 		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("finding the equipment whose figures changed: %w", err)
 	}
 	return ids, nil

@@ -118,18 +118,25 @@ func (f *rollupFixture) windows() []stats.Query {
 	return qs
 }
 
+// both are the answers to q of the rollup and of the statement alone.
+func (f *rollupFixture) both(t *testing.T, ctx context.Context, q stats.Query) (rolled, general *stats.Result) {
+	t.Helper()
+	general, err := f.general.Compute(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rolled, err = f.rolled.Compute(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rolled, general
+}
+
 // same fails unless the rollup's answers to every window are the statement's.
 func (f *rollupFixture) same(t *testing.T, ctx context.Context, step string) {
 	t.Helper()
 	for _, q := range f.windows() {
-		want, err := f.general.Compute(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := f.rolled.Compute(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, want := f.both(t, ctx, q)
 		if d := differ(got, want); d != "" {
 			t.Fatalf("%s, %s to %s by %v: the rollup says %s", step, q.From, q.To, q.GroupBy, d)
 		}
@@ -261,14 +268,7 @@ func TestRollupIsRead(t *testing.T) {
 		}
 	}
 	for i, q := range qs {
-		want, err := f.general.Compute(staff, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := f.rolled.Compute(staff, q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, want := f.both(t, staff, q)
 		if differ(got, want) == "" {
 			t.Fatalf("by %v: a wrong cell changed nothing: the rollup is not read", q.GroupBy)
 		}

@@ -371,8 +371,13 @@ func (s *Service) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx
 	return tx.Commit()
 }
 
-// queryIn runs stmt in tx and hands each row to scan.
-func queryIn(ctx context.Context, tx *sql.Tx, stmt string, args []any, scan func(*sql.Rows) error) error {
+// querier is a transaction or the pool.
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// queryIn runs stmt in tx (or the pool) and hands each row to scan.
+func queryIn(ctx context.Context, tx querier, stmt string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return fmt.Errorf("computing the statistics: %w", err)
