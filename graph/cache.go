@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/mifmaroc/erp/internal/render"
 )
 
 // boundedCache is a least-recently-used cache bounded by its number of entries and by an
@@ -83,6 +85,9 @@ const (
 	// cachedPlanBytes bounds the compiled selections of direct rendering: their keys (which
 	// hold the document's text) and SQL.
 	cachedPlanBytes = 8 << 20
+	// cachedRenderBytes bounds the renderings of nodes kept for the next request while the
+	// database does not change (render.Kept): a work order's weighs about 15 KB.
+	cachedRenderBytes = 32 << 20
 	// cachedCostBytes bounds the operations' costs: their keys, which hold the document's text.
 	cachedCostBytes = 4 << 20
 	// astNodeBytes is what the parser allocates for one node of a syntax tree, its position
@@ -116,5 +121,12 @@ func newCostCache() *boundedCache[int64] {
 func newPlanCache() *boundedCache[cachedPlan] {
 	return newBoundedCache(cachedEntries, cachedPlanBytes, func(key string, c cachedPlan) int {
 		return len(key) + c.plan.Bytes()
+	})
+}
+
+// newRenderCache keeps the renderings of nodes by what they render (render.Bound.Key).
+func newRenderCache() *boundedCache[render.Kept] {
+	return newBoundedCache(cachedEntries, cachedRenderBytes, func(key string, k render.Kept) int {
+		return len(key) + k.Bytes()
 	})
 }

@@ -148,7 +148,7 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
-	rendered, err := r.rendered(ctx, conn.Node, edgeNodes(page.Edges)...)
+	rendered, err := r.rendered(ctx, conn.Node, conn.Node.Columns, edgeNodes(page.Edges)...)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,8 @@ func (r *Resolver) renderInterventions(ctx context.Context, es *executableSchema
 }
 
 // renderNode renders node(id:) when the node is an intervention the viewer may read: one
-// query of interventions by id (the access rules apply) that brings the rendered columns.
+// query of interventions by id (the access rules apply) that brings the rendered columns,
+// or the row alone when nothing was committed since they were kept (renderedRow).
 // Any other node, or none, goes to the resolvers, which say why.
 func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field graphql.CollectedField) ([]byte, error) {
 	opCtx := graphql.GetOperationContext(ctx)
@@ -175,18 +176,11 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 	if fields, all := plan.RowFields(); !all {
 		q.Select(fields...)
 	}
-	if !plan.Empty() {
-		m, err := plan.Modifier(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", errResolvers, err)
-		}
-		q.Modify(m)
-	}
-	iv, err := q.Only(database.Prepared(ctx))
+	iv, columns, err := r.renderedRow(ctx, plan, q, args["id"].(int))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errResolvers, err)
+		return nil, err
 	}
-	rendered, err := r.rendered(ctx, plan, iv)
+	rendered, err := r.rendered(ctx, plan, columns, iv)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +189,46 @@ func (r *Resolver) renderNode(ctx context.Context, es *executableSchema, field g
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// renderedRow reads the row of q, intervention id, with the columns of plan: those kept
+// from an earlier request when the row, read alone, comes under the same snapshot
+// (render.Kept), else those the statement renders, kept in turn.
+func (r *Resolver) renderedRow(ctx context.Context, plan render.Plan, q *ent.InterventionQuery, id int) (
+	*ent.Intervention, func(*ent.Intervention) ([]string, error), error) {
+	if plan.Empty() {
+		iv, err := q.Only(database.Prepared(ctx))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
+		}
+		return iv, plan.Columns, nil
+	}
+	bound, err := plan.Bind(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
+	}
+	key := bound.Key(id)
+	if kept, ok := r.renders.Get(ctx, key); ok {
+		iv, err := q.Clone().Modify(render.AddSnapshot).Only(database.Prepared(ctx))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
+		}
+		if render.Snapshot(iv) == kept.Snapshot {
+			reusedRenders.Add(1)
+			return iv, func(*ent.Intervention) ([]string, error) { return kept.Columns, nil }, nil
+		}
+	}
+	iv, err := q.Modify(bound.Keeping()).Only(database.Prepared(ctx))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
+	}
+	return iv, func(iv *ent.Intervention) ([]string, error) {
+		cols, fresh, err := bound.Kept(iv)
+		if fresh != nil {
+			r.renders.Add(ctx, key, *fresh)
+		}
+		return cols, err
+	}, nil
 }
 
 // renderKey carries to the interventions resolver the columns its query must add.

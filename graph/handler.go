@@ -160,6 +160,7 @@ func NewServer(o Options) *handler.Server {
 		dialect:       o.Dialect,
 		direct:        o.Direct && o.Dialect == dialect.Postgres,
 		plans:         newPlanCache(),
+		renders:       newRenderCache(),
 		log:           o.Logger,
 		auth:          o.Services.Auth,
 		accounts:      o.Services.Accounts,

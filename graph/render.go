@@ -26,6 +26,13 @@ var directRenders atomic.Int64
 // DirectRenders is how many root fields this process rendered in PostgreSQL.
 func DirectRenders() int64 { return directRenders.Load() }
 
+// reusedRenders counts the nodes written from a kept rendering (render.Kept), for the
+// metrics: against DirectRenders, how often nothing was committed between two reads.
+var reusedRenders atomic.Int64
+
+// ReusedRenders is how many nodes this process wrote from a kept rendering.
+func ReusedRenders() int64 { return reusedRenders.Load() }
+
 // errResolvers marks what the resolvers must answer themselves: a request they will refuse
 // with the proper error (a bad argument, a node the viewer may not read). Not worth a log.
 var errResolvers = errors.New("left to the resolvers")
@@ -56,12 +63,13 @@ func (r *Resolver) plan(opCtx *graphql.OperationContext, root, sel ast.Selection
 	return p, ok
 }
 
-// rendered reads the rendered columns of ivs (by id) and primes the KPIs of those whose
-// fields need them.
-func (r *Resolver) rendered(ctx context.Context, p render.Plan, ivs ...*ent.Intervention) (map[int][]string, error) {
+// rendered reads the rendered columns of ivs (by id) through columns and primes the KPIs of
+// those whose fields need them.
+func (r *Resolver) rendered(ctx context.Context, p render.Plan, columns func(*ent.Intervention) ([]string, error),
+	ivs ...*ent.Intervention) (map[int][]string, error) {
 	out := make(map[int][]string, len(ivs))
 	for _, iv := range ivs {
-		cols, err := p.Columns(iv)
+		cols, err := columns(iv)
 		if errors.Is(err, render.ErrUnwritable) {
 			return nil, fmt.Errorf("%w: intervention %d: %w", errResolvers, iv.ID, err)
 		} else if err != nil {

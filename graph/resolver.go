@@ -40,6 +40,7 @@ type Resolver struct {
 	dialect       string
 	direct        bool // PostgreSQL renders interventions lists and details
 	plans         *boundedCache[cachedPlan]
+	renders       *boundedCache[render.Kept]
 	render        *render.Renderer // direct rendering (gqlgen.go)
 	log           *slog.Logger
 	auth          *auth.Service

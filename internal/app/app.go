@@ -382,6 +382,7 @@ func NewDeps(ctx context.Context, cfg config.Config, db *database.DB, now func()
 		SchedulerRuns: func() float64 { n, _ := db.Ent.SchedulerRun.Query().Count(sys); return float64(n) },
 		Subscribers:   func() float64 { return float64(events.Subscribers()) },
 		DirectRenders: func() float64 { return float64(graph.DirectRenders()) },
+		ReusedRenders: func() float64 { return float64(graph.ReusedRenders()) },
 	})
 	return httpserver.Deps{
 		Metrics: m,

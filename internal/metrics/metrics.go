@@ -33,6 +33,7 @@ type Sources struct {
 	SchedulerRuns        func() float64
 	Subscribers          func() float64
 	DirectRenders        func() float64
+	ReusedRenders        func() float64
 	// Replica, when set, is the read replica's status (DATABASE_REPLICA_URL).
 	Replica func() (inService bool, lagSeconds, reads float64)
 }
@@ -70,6 +71,10 @@ func New(src Sources) *Metrics {
 	if src.DirectRenders != nil {
 		r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "erp_graphql_direct_renders_total",
 			Help: "Interventions lists and details PostgreSQL rendered (GRAPHQL_DIRECT_RENDERING)."}, src.DirectRenders))
+	}
+	if src.ReusedRenders != nil {
+		r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "erp_graphql_direct_renders_reused_total",
+			Help: "Of those, details written from the rendering kept under the same database snapshot."}, src.ReusedRenders))
 	}
 	if f := src.Replica; f != nil {
 		gauge("erp_db_replica_in_service", "1 while the read replica serves reads (reachable, lag within DATABASE_REPLICA_MAX_LAG).",

@@ -35,6 +35,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"reflect"
@@ -212,6 +213,8 @@ type Plan struct {
 	holes  []hole
 	pieces []string
 	open   string
+	// digest identifies column in the keys of kept renderings (Bound.Key).
+	digest string
 }
 
 // hole is a place in a plan's SQL that keeps the rows of typ under alias (in its table) that
@@ -519,6 +522,8 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 		p.exprs = append(p.exprs, FactColumns(dialect.Postgres, RootRef, p.needs)...)
 	}
 	p.column = joinColumns(p.exprs, p.kpis)
+	sum := sha256.Sum256([]byte(p.column))
+	p.digest = string(sum[:])
 	p.bound = p.bind(r)
 	p.holes = c.holes
 	p.open = p.column
@@ -580,20 +585,41 @@ func joinColumns(exprs []string, kpis bool) string {
 // his rules in its holes; an error when a rule refuses him the rows of a hole: the
 // resolvers must answer.
 func (p Plan) Modifier(ctx context.Context) (func(*entsql.Selector), error) {
-	column := p.open
-	var filters []*entsql.Predicate // by hole; nil: every row
+	b, err := p.Bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.modifier(), nil
+}
+
+// Bound is a plan with the rules of a viewer in its holes.
+type Bound struct {
+	p       Plan
+	filters []*entsql.Predicate // by hole; nil: every row
+}
+
+// Bind puts the rules of the viewer of ctx in the plan's holes; an error when a rule
+// refuses him the rows of a hole: the resolvers must answer.
+func (p Plan) Bind(ctx context.Context) (Bound, error) {
+	b := Bound{p: p}
 	for i, h := range p.holes {
 		sel := entsql.Dialect(dialect.Postgres).Select().From(entsql.Table(h.table).As(h.alias))
 		if err := access.Restrict(ctx, h.typ, sel); err != nil {
-			return nil, fmt.Errorf("%s: %w", h.typ, err)
+			return Bound{}, fmt.Errorf("%s: %w", h.typ, err)
 		}
 		if f := sel.P(); f != nil {
-			if filters == nil {
-				filters = make([]*entsql.Predicate, len(p.holes))
+			if b.filters == nil {
+				b.filters = make([]*entsql.Predicate, len(p.holes))
 			}
-			filters[i] = f
+			b.filters[i] = f
 		}
 	}
+	return b, nil
+}
+
+// modifier adds the bound column to a query of interventions.
+func (b Bound) modifier() func(*entsql.Selector) {
+	p := b.p
 	return func(s *entsql.Selector) {
 		ref := strings.TrimSuffix(s.C(entintervention.FieldID), `."`+entintervention.FieldID+`"`)
 		rename := func(sql string) string {
@@ -602,20 +628,20 @@ func (p Plan) Modifier(ctx context.Context) (func(*entsql.Selector), error) {
 			}
 			return strings.ReplaceAll(sql, RootRef+".", ref+".")
 		}
-		if filters == nil {
-			s.AppendSelectExprAs(entsql.Expr(rename(column)), renderColumn)
+		if b.filters == nil {
+			s.AppendSelectExprAs(entsql.Expr(rename(p.open)), renderColumn)
 			return
 		}
-		s.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
+		s.AppendSelectExprAs(entsql.ExprFunc(func(w *entsql.Builder) {
 			for i, part := range p.pieces {
 				if i%2 == 0 {
-					b.WriteString(rename(part))
-				} else if n, _ := strconv.Atoi(part); filters[n] != nil {
-					b.WriteString(" AND (").Join(filters[n]).WriteString(")")
+					w.WriteString(rename(part))
+				} else if n, _ := strconv.Atoi(part); b.filters[n] != nil {
+					w.WriteString(" AND (").Join(b.filters[n]).WriteString(")")
 				}
 			}
 		}), renderColumn)
-	}, nil
+	}
 }
 
 // unwritable is the byte a value the statement cannot write as the executor does is
@@ -633,20 +659,8 @@ func (p Plan) Columns(iv *ent.Intervention) ([]string, error) {
 	if len(p.exprs) == 0 {
 		return nil, nil
 	}
-	v, err := iv.Value(renderColumn)
-	if err != nil {
-		return nil, errNoColumns
-	}
-	if u, ok := v.(*entsql.UnknownType); ok {
-		v = *u
-	}
-	var raw string
-	switch v := v.(type) {
-	case string:
-		raw = v
-	case []byte:
-		raw = string(v)
-	default:
+	raw, ok := text(iv, renderColumn)
+	if !ok {
 		return nil, errNoColumns
 	}
 	if strings.IndexByte(raw, unwritable) >= 0 {
