@@ -203,11 +203,10 @@ func (r *Resolver) renderedRow(ctx context.Context, plan render.Plan, q *ent.Int
 		}
 		return iv, plan.Columns, nil
 	}
-	bound, err := plan.Bind(ctx)
+	key, err := plan.Key(ctx, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
-	key := bound.Key(id)
 	if kept, ok := r.renders.Get(ctx, key); ok {
 		iv, err := q.Clone().Modify(render.AddSnapshot).Only(database.Prepared(ctx))
 		if err != nil {
@@ -217,6 +216,10 @@ func (r *Resolver) renderedRow(ctx context.Context, plan render.Plan, q *ent.Int
 			reusedRenders.Add(1)
 			return iv, func(*ent.Intervention) ([]string, error) { return kept.Columns, nil }, nil
 		}
+	}
+	bound, err := plan.Bind(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
 	iv, err := q.Modify(bound.Keeping()).Only(database.Prepared(ctx))
 	if err != nil {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/mifmaroc/erp/ent"
+	"github.com/mifmaroc/erp/internal/access"
+	"github.com/mifmaroc/erp/internal/viewer"
 )
 
 // A node read again while the database has not changed is rendered again for nothing: most
@@ -58,24 +61,24 @@ func (k Kept) Bytes() int {
 	return n
 }
 
-// Key is what the bound plan renders of intervention id: the plan's SQL and the viewer's
-// rules in its holes, with their arguments. Two requests with the same key and the same
-// snapshot render the same bytes.
-func (b Bound) Key(id int) string {
+// Key is what the plan renders of intervention id for the viewer of ctx: the plan's SQL
+// and, for each hole whose rule keeps some rows only, the viewer the rule is made from
+// (rules are functions of him alone: access.Restrict). Viewers whose rules keep every row
+// share their renderings; the others keep their own. An error when a rule refuses him.
+func (p Plan) Key(ctx context.Context, id int) (string, error) {
 	var k strings.Builder
-	k.WriteString(b.p.digest)
+	k.WriteString(p.digest)
 	k.WriteString(strconv.Itoa(id))
-	for i, f := range b.filters {
-		if f == nil {
-			continue
+	for i, h := range p.holes {
+		all, err := access.Unrestricted(ctx, h.typ)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", h.typ, err)
 		}
-		sql, args := f.Query()
-		fmt.Fprintf(&k, "\x00%d\x00%s", i, sql)
-		for _, a := range args {
-			fmt.Fprintf(&k, "\x00%T:%v", a, a)
+		if !all {
+			fmt.Fprintf(&k, "\x00%d\x00%+v", i, *viewer.FromContext(ctx))
 		}
 	}
-	return k.String()
+	return k.String(), nil
 }
 
 // Keeping adds the bound column to a query of one intervention, with the snapshot it reads
