@@ -207,15 +207,20 @@ func (r *Resolver) renderedRow(ctx context.Context, plan render.Plan, q *ent.Int
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
 	}
-	if kept, ok := r.renders.Get(ctx, key); ok {
+	// Kept under another snapshot than the last one read, the rendering is out of date
+	// unless the database went back: while commits follow each other, the row alone would
+	// only add a statement.
+	if kept, ok := r.renders.Get(ctx, key); ok && kept.Snapshot == r.snapshot() {
 		iv, err := q.Clone().Modify(render.AddSnapshot).Only(database.Prepared(ctx))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
 		}
-		if render.Snapshot(iv) == kept.Snapshot {
+		snapshot := render.Snapshot(iv)
+		if snapshot == kept.Snapshot {
 			reusedRenders.Add(1)
 			return iv, func(*ent.Intervention) ([]string, error) { return kept.Columns, nil }, nil
 		}
+		r.lastSnapshot.Store(&snapshot)
 	}
 	bound, err := plan.Bind(ctx)
 	if err != nil {
@@ -229,9 +234,18 @@ func (r *Resolver) renderedRow(ctx context.Context, plan render.Plan, q *ent.Int
 		cols, fresh, err := bound.Kept(iv)
 		if fresh != nil {
 			r.renders.Add(ctx, key, *fresh)
+			r.lastSnapshot.Store(&fresh.Snapshot)
 		}
 		return cols, err
 	}, nil
+}
+
+// snapshot is the database snapshot a rendering statement last read under ("" before any).
+func (r *Resolver) snapshot() string {
+	if s := r.lastSnapshot.Load(); s != nil {
+		return *s
+	}
+	return ""
 }
 
 // renderKey carries to the interventions resolver the columns its query must add.

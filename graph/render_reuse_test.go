@@ -75,17 +75,18 @@ func testRenderReuse(t *testing.T, realClock bool) {
 	// read reads the work order as who, and how many statements it took: the token's and
 	// the rendering's, or the token's and the row's alone when the rendering was reused,
 	// or those three when a kept rendering was out of date.
-	read := func(who *ent.User) (workOrderSeen, int64) {
+	readID := func(who *ent.User, id int) (workOrderSeen, int64) {
 		t.Helper()
 		var got workOrderSeen
 		before := e.DB.Statements()
-		apis[who].MustData(workOrder, map[string]any{"id": iv.ID}, &got)
+		apis[who].MustData(workOrder, map[string]any{"id": id}, &got)
 		n := e.DB.Statements() - before
 		if n > 3 {
 			t.Fatalf("%s: %d statements for the work order, want at most 3", who.Role, n)
 		}
 		return got, n
 	}
+	read := func(who *ent.User) (workOrderSeen, int64) { t.Helper(); return readID(who, iv.ID) }
 	// reused reads as who until a read reuses the rendering (other tests' commits, in
 	// other databases of the same server, change the snapshot too), checking each answer.
 	// The first read keeps a rendering if none was: from then on, two statements are the
@@ -197,5 +198,19 @@ func testRenderReuse(t *testing.T, realClock bool) {
 		if got, _ := read(admin); !w.check(got) {
 			t.Errorf("%s: the work order read after the commit is the one before: %+v", w.name, got.Node)
 		}
+	}
+
+	// Once a statement has read after a commit, a rendering kept before it is not probed
+	// for: the other work order is rendered by its statement alone, anew.
+	iv2 := e.Client.Intervention.Create().SetTitre("Graissage").SetEquipement(eq).SetTechnicien(tech).
+		SetStatut(domain.StatutEnCours).SaveX(e.Sys)
+	readID(admin, iv2.ID)
+	sql(`UPDATE equipements SET nom = 'Compresseur 3' WHERE id = $1`, eq.ID)()
+	if got, _ := read(admin); got.Node.Equipement.Nom != "Compresseur 3" {
+		t.Fatalf("the work order after the commit: equipment %q", got.Node.Equipement.Nom)
+	}
+	if got, n := readID(admin, iv2.ID); got.Node.Equipement.Nom != "Compresseur 3" || n != 2 {
+		t.Errorf("the other work order after the commit: equipment %q in %d statements, want Compresseur 3 in 2",
+			got.Node.Equipement.Nom, n)
 	}
 }

@@ -7,6 +7,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/mifmaroc/erp/ent"
@@ -41,7 +42,8 @@ type Resolver struct {
 	direct        bool // PostgreSQL renders interventions lists and details
 	plans         *boundedCache[cachedPlan]
 	renders       *boundedCache[render.Kept]
-	render        *render.Renderer // direct rendering (gqlgen.go)
+	lastSnapshot  atomic.Pointer[string] // the snapshot a rendering statement last read under
+	render        *render.Renderer       // direct rendering (gqlgen.go)
 	log           *slog.Logger
 	auth          *auth.Service
 	accounts      *account.Service
