@@ -16,6 +16,7 @@ import (
 	"github.com/mifmaroc/erp/internal/apptest"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/gqltest"
+	"github.com/mifmaroc/erp/internal/render"
 	"github.com/mifmaroc/erp/internal/testdb"
 	"github.com/mifmaroc/erp/internal/viewer"
 	"github.com/mifmaroc/erp/migrate"
@@ -76,6 +77,12 @@ func TestStreamingReplica(t *testing.T) {
 		n, err := replica.Ent.User.Query().Count(sys)
 		return err == nil && n == 2
 	})
+	// A detail rendered on the replica is kept with its snapshot (render.Kept): the standby
+	// reads one, and none of its transactions ever writes.
+	var snapshot sql.NullString
+	if err := replica.SQL.QueryRowContext(ctx, "SELECT "+render.SnapshotExpr).Scan(&snapshot); err != nil || !snapshot.Valid {
+		t.Fatalf("the standby's snapshot: %v, %v", snapshot, err)
+	}
 
 	// Long enough that bob reads the paused replica before it counts as lagging, even on a
 	// busy machine.

@@ -33,11 +33,11 @@ import (
 // snapshotColumn is the column holding the snapshot a statement read under.
 const snapshotColumn = "rendered_snapshot"
 
-// snapshotExpr is the snapshot of the statement, NULL when its transaction wrote.
-const snapshotExpr = "CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN pg_current_snapshot()::text END"
+// SnapshotExpr is the snapshot of the statement, NULL when its transaction wrote.
+const SnapshotExpr = "CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN pg_current_snapshot()::text END"
 
 // AddSnapshot adds to a query of interventions the snapshot it reads under.
-func AddSnapshot(s *entsql.Selector) { s.AppendSelectExprAs(entsql.Expr(snapshotExpr), snapshotColumn) }
+func AddSnapshot(s *entsql.Selector) { s.AppendSelectExprAs(entsql.Expr(SnapshotExpr), snapshotColumn) }
 
 // Snapshot is the snapshot iv was read under (AddSnapshot); "" when unknown or when its
 // transaction wrote.
