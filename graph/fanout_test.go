@@ -80,6 +80,11 @@ func TestFanoutNonInterference(t *testing.T) {
 	if got := techB.next(5 * time.Second); string(got) != string(wantB) {
 		t.Errorf("TECH B received %s, want ivB's move %s", got, wantB)
 	}
+	// ADMIN's third event, ivA back EN_COURS: the count below waits for his share of it, if
+	// another member of the group rendered it.
+	if got := decodeFan(t, group["ADMIN"].next(5*time.Second)); got.InterventionID != strconv.Itoa(w.ivA.ID) || got.NouveauStatut != "EN_COURS" {
+		t.Errorf("ADMIN's third event is %+v, want ivA back EN_COURS", got)
+	}
 	// Each event was rendered once for the group: the two others of ivA's first move, the
 	// one other of ivB's and the two others of ivA's second took it as rendered (other
 	// tests running alongside may only add to the count).
