@@ -124,7 +124,7 @@ func newPlanCache() *boundedCache[cachedPlan] {
 	})
 }
 
-// newRenderCache keeps the renderings of nodes by what they render (render.Bound.Key).
+// newRenderCache keeps the renderings of nodes by what they render (render.Plan.Key).
 func newRenderCache() *boundedCache[render.Kept] {
 	return newBoundedCache(cachedEntries, cachedRenderBytes, func(key string, k render.Kept) int {
 		return len(key) + k.Bytes()

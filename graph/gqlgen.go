@@ -215,12 +215,10 @@ func (r *Resolver) renderedRow(ctx context.Context, plan render.Plan, q *ent.Int
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %w", errResolvers, err)
 		}
-		snapshot := render.Snapshot(iv)
-		if snapshot == kept.Snapshot {
+		if render.Snapshot(iv) == kept.Snapshot {
 			reusedRenders.Add(1)
 			return iv, func(*ent.Intervention) ([]string, error) { return kept.Columns, nil }, nil
 		}
-		r.lastSnapshot.Store(&snapshot)
 	}
 	bound, err := plan.Bind(ctx)
 	if err != nil {

@@ -213,7 +213,7 @@ type Plan struct {
 	holes  []hole
 	pieces []string
 	open   string
-	// digest identifies column in the keys of kept renderings (Bound.Key).
+	// digest identifies column in the keys of kept renderings (Plan.Key).
 	digest string
 }
 
