@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -85,6 +86,7 @@ func run() error {
 	warm := flag.Int("warm", 2000, "amplify: small requests sent before the baseline is measured")
 	settle := flag.Duration("settle", 5*time.Minute, "amplify: how long to wait for the server's memory to come back")
 	only := flag.String("shapes", "", "amplify: the shapes to send, by name, comma-separated (default: all)")
+	tail := flag.Duration("tail", 0, "print, in slices of this length (250ms), when the requests slower than the p99 were sent: a tail's bursts from its background")
 	sink := flag.String("otlp-sink", "", "instead of a load: receive OTLP/HTTP traces on this address (127.0.0.1:4318) until interrupted, then print how many spans came")
 	flag.Parse()
 
@@ -172,7 +174,11 @@ func run() error {
 	// refusals (503), whose latency says nothing of the work done.
 	var m, served vegeta.Metrics
 	errs := map[string]int{}
+	var sent []timed
 	for res := range attacker.Attack(targeter, pace, *duration, *scenario) {
+		if *tail > 0 {
+			sent = append(sent, timed{at: res.Timestamp, latency: res.Latency})
+		}
 		if res.Error == "" && res.Code == http.StatusOK && bytes.Contains(res.Body, []byte(`"errors"`)) {
 			res.Error = "graphql error: " + firstError(res.Body)
 		}
@@ -201,6 +207,9 @@ func run() error {
 	if served.Requests < m.Requests {
 		fmt.Printf("served without error: %d, latency p50 %s  p95 %s  p99 %s  max %s\n", served.Requests,
 			served.Latencies.P50, served.Latencies.P95, served.Latencies.P99, served.Latencies.Max)
+	}
+	if *tail > 0 {
+		printTail(os.Stdout, sent, m.Latencies.P99, *tail)
 	}
 	if *pid > 0 && m.Requests > 0 {
 		fmt.Printf("server CPU %.2f ms per request\n", milliseconds(perRequest(cpu)))
@@ -542,4 +551,49 @@ func parseProcStat(stat string) cpuTimes {
 		v[i] = n
 	}
 	return cpuTimes{busy: v[0] + v[1] + v[2] + v[5] + v[6], idle: v[3] + v[4], steal: v[7]}
+}
+
+// timed is when a request was sent and how long its answer took.
+type timed struct {
+	at      time.Time
+	latency time.Duration
+}
+
+// printTail writes, for each slice of width since the first request that holds a request
+// slower than p99, how many it holds and the slowest: whether the tail is spread over the run
+// or comes in bursts, and when (to set beside the server's log).
+func printTail(w io.Writer, samples []timed, p99, width time.Duration) {
+	if len(samples) == 0 {
+		return
+	}
+	start := samples[0].at
+	for _, s := range samples {
+		if s.at.Before(start) {
+			start = s.at
+		}
+	}
+	type slice struct {
+		slow int
+		max  time.Duration
+	}
+	slices := map[int64]*slice{}
+	var keys []int64
+	for _, s := range samples {
+		if s.latency <= p99 {
+			continue
+		}
+		k := int64(s.at.Sub(start) / width)
+		if slices[k] == nil {
+			slices[k] = &slice{}
+			keys = append(keys, k)
+		}
+		slices[k].slow++
+		slices[k].max = max(slices[k].max, s.latency)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	_, _ = fmt.Fprintf(w, "requests slower than the p99 (%s), by when they were sent (run started %s):\n", millis(p99), start.Format("15:04:05.000"))
+	for _, k := range keys {
+		at := time.Duration(k) * width
+		_, _ = fmt.Fprintf(w, "  +%-8s %s  %4d slow, slowest %s\n", at, start.Add(at).Format("15:04:05.000"), slices[k].slow, millis(slices[k].max))
+	}
 }

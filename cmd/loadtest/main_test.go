@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -86,5 +87,26 @@ func TestMessageCounter(t *testing.T) {
 		if c.messages != 3 || c.n != int64(len(answer)) {
 			t.Errorf("writes of %d bytes: %d messages in %d bytes, want 3 in %d", size, c.messages, c.n, len(answer))
 		}
+	}
+}
+
+// The tail printout groups the requests slower than the p99 by when they were sent, in
+// slices counted from the first request, in order, and leaves out the others.
+func TestPrintTail(t *testing.T) {
+	start := time.Date(2026, 12, 6, 1, 8, 31, 0, time.UTC)
+	at := func(ms int, latency time.Duration) timed {
+		return timed{at: start.Add(time.Duration(ms) * time.Millisecond), latency: latency}
+	}
+	samples := []timed{
+		at(4300, 20*time.Millisecond), at(10, time.Millisecond), at(4400, 30*time.Millisecond),
+		at(0, time.Millisecond), at(9300, 9*time.Millisecond), at(5000, 3*time.Millisecond),
+	}
+	var b strings.Builder
+	printTail(&b, samples, 3*time.Millisecond, 250*time.Millisecond)
+	want := "requests slower than the p99 (3.00 ms), by when they were sent (run started 01:08:31.000):\n" +
+		"  +4.25s    01:08:35.250     2 slow, slowest 30.0 ms\n" +
+		"  +9.25s    01:08:40.250     1 slow, slowest 9.00 ms\n"
+	if got := b.String(); got != want {
+		t.Errorf("printTail wrote\n%s\nwant\n%s", got, want)
 	}
 }
