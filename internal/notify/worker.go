@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/mifmaroc/erp/ent"
 	"github.com/mifmaroc/erp/ent/intervention"
 	"github.com/mifmaroc/erp/ent/notification"
+	"github.com/mifmaroc/erp/ent/user"
 	"github.com/mifmaroc/erp/internal/database"
 	"github.com/mifmaroc/erp/internal/domain"
 	"github.com/mifmaroc/erp/internal/localtime"
@@ -105,23 +107,30 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 		held.ids = append(held.ids, n.ID)
 	}
 	defer held.keep(sys)()
+	about, err := w.readAbout(sys, claimed)
+	if err != nil {
+		return res, errors.Join(err, held.release(sys))
+	}
 	for i, n := range claimed {
-		sendErr := w.send(ctx, n)
+		started := w.Now()
+		sendErr := w.send(ctx, n, about)
 		now := w.Now()
-		upd := w.Client.Notification.Update()
+		var recordErr error
 		switch {
 		case sendErr == nil:
-			upd.SetStatutEnvoi(domain.EnvoiEnvoyee).SetDateEnvoi(now).ClearProchaineTentative().ClearDerniereErreur().AddTentatives(1)
 			res.Sent++
 			if w.Breaker != nil {
 				w.Breaker.Success()
 			}
+			recordErr = held.delivered(sys, n.ID, now, now.Sub(started) >= recordWithin)
 		case n.Tentatives+1 >= w.MaxAttempts:
-			upd.SetStatutEnvoi(domain.EnvoiEchec).ClearProchaineTentative().SetDerniereErreur(sendErr.Error()).AddTentatives(1)
 			res.Abandoned++
+			recordErr = held.record(sys, n.ID, w.Client.Notification.Update().
+				SetStatutEnvoi(domain.EnvoiEchec).ClearProchaineTentative().SetDerniereErreur(sendErr.Error()).AddTentatives(1))
 		default:
-			upd.SetProchaineTentative(now.Add(Backoff(n.Tentatives + 1))).SetDerniereErreur(sendErr.Error()).AddTentatives(1)
 			res.Failed++
+			recordErr = held.record(sys, n.ID, w.Client.Notification.Update().
+				SetProchaineTentative(now.Add(Backoff(n.Tentatives+1))).SetDerniereErreur(sendErr.Error()).AddTentatives(1))
 		}
 		if sendErr != nil {
 			w.Log.WarnContext(ctx, "notification not sent", "notification_id", n.ID, "attempt", n.Tentatives+1, "error", sendErr)
@@ -129,19 +138,28 @@ func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 				w.Log.WarnContext(ctx, "SMTP looks down: pausing sends", "for", w.Breaker.Cooldown.String())
 			}
 		}
-		if err := held.record(sys, n.ID, upd); err != nil {
-			return res, fmt.Errorf("recording delivery of notification %d: %w", n.ID, err)
+		if recordErr != nil {
+			return res, errors.Join(fmt.Errorf("recording delivery of notification %d: %w", n.ID, recordErr), held.flush(sys))
 		}
 		breakerOpen := w.Breaker != nil && !w.Breaker.Allow(w.Now())
 		if (breakerOpen || w.stopping()) && i+1 < len(claimed) {
 			// SMTP is down or the server is stopping: release the rest of this claim at once
 			// rather than leaving it to the lease, so that another worker (or the next start)
 			// sends it without waiting.
-			return res, held.release(sys)
+			return res, errors.Join(held.flush(sys), held.release(sys))
 		}
 	}
-	return res, nil
+	return res, held.flush(sys)
 }
+
+// recordWithin is how long the record of a quick send may wait to be written with the next
+// ones. Each record is a commit, and each commit moves the snapshot every kept rendering is
+// checked against (docs/decisions.md): a pass of quick sends (mail kept in the application,
+// logged, or a fast relay) writes its records in one statement instead of one each, while a
+// send that takes longer than this is recorded as soon as it is done, as before. A crash
+// therefore sends again at most the quick sends of its last recordWithin, besides the one
+// in progress.
+const recordWithin = 100 * time.Millisecond
 
 // hold is the claim of one pass: the rows it has not recorded yet and the lease instant they
 // carry in prochaine_tentative, which is how the pass tells its rows from those another
@@ -152,6 +170,10 @@ type hold struct {
 	mu    sync.Mutex
 	lease time.Time
 	ids   []int
+	// sent are the rows sent whose record waits for the next ones (see recordWithin), since
+	// the first of them was sent; they stay in ids, so that the lease still covers them.
+	sent  []int
+	since time.Time
 }
 
 // keep renews the lease every third of Worker.Lease until the returned function is called
@@ -206,6 +228,47 @@ func (h *hold) record(ctx context.Context, id int, upd *ent.NotificationUpdate) 
 	h.ids = slices.DeleteFunc(h.ids, func(x int) bool { return x == id })
 	_, err := upd.Where(notification.ID(id), notification.ProchaineTentative(h.lease)).Save(ctx)
 	return err
+}
+
+// delivered notes that row id was sent at now, and writes the records waiting with it once
+// the first of them has waited recordWithin, or at once after a slow send.
+func (h *hold) delivered(ctx context.Context, id int, now time.Time, slow bool) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.sent) == 0 {
+		h.since = now
+	}
+	h.sent = append(h.sent, id)
+	if !slow && now.Sub(h.since) < recordWithin {
+		return nil
+	}
+	return h.writeSent(ctx, now)
+}
+
+// flush writes the records still waiting.
+func (h *hold) flush(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.writeSent(ctx, h.w.Now())
+}
+
+// writeSent records the rows of sent as sent, those still under our lease (as record), and
+// stops holding them; mu is held.
+func (h *hold) writeSent(ctx context.Context, now time.Time) error {
+	if len(h.sent) == 0 {
+		return nil
+	}
+	ids := h.sent
+	h.sent = nil
+	h.ids = slices.DeleteFunc(h.ids, func(x int) bool { return slices.Contains(ids, x) })
+	_, err := h.w.Client.Notification.Update().
+		Where(notification.IDIn(ids...), notification.ProchaineTentative(h.lease)).
+		SetStatutEnvoi(domain.EnvoiEnvoyee).SetDateEnvoi(now).ClearProchaineTentative().ClearDerniereErreur().AddTentatives(1).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("recording the delivery of %d notifications: %w", len(ids), err)
+	}
+	return nil
 }
 
 // release hands the rows still held back: only ours, still under our lease (another worker
@@ -278,24 +341,60 @@ func (w *Worker) claim(ctx context.Context) ([]*ent.Notification, time.Time, err
 
 // send delivers n inside a span of its own: the outbox's sends show in traces with the
 // statements and the SMTP time they cost.
-func (w *Worker) send(ctx context.Context, n *ent.Notification) error {
+func (w *Worker) send(ctx context.Context, n *ent.Notification, about subjects) error {
 	ctx, span := tracing.Or(w.Tracer).Start(ctx, "notification.send", trace.WithAttributes(
 		attribute.Int("notification.id", n.ID), attribute.String("notification.type", string(n.Type)),
 		attribute.String("notification.canal", string(n.Canal)), attribute.Int("notification.attempt", n.Tentatives+1)))
 	defer span.End()
-	err := w.deliver(ctx, n)
+	err := w.deliver(ctx, n, about)
 	if err != nil {
 		span.SetStatus(codes.Error, err.Error())
 	}
 	return err
 }
 
-// deliver sends one notification: by email on canal EMAIL, to the log otherwise.
-func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
-	sys := viewer.SystemContext(ctx)
-	u, err := w.Client.User.Get(sys, n.UserID)
+// subjects are the recipients and the interventions of a pass's notifications, read once
+// for the pass rather than once per notification: the statements of a pass, and so the time
+// its commits are spread over, no longer grow threefold with its size.
+type subjects struct {
+	users         map[int]*ent.User
+	interventions map[int]*ent.Intervention
+}
+
+// readAbout reads the subjects of ns.
+func (w *Worker) readAbout(ctx context.Context, ns []*ent.Notification) (subjects, error) {
+	var userIDs, ivIDs []int
+	for _, n := range ns {
+		userIDs = append(userIDs, n.UserID)
+		if n.InterventionID != nil {
+			ivIDs = append(ivIDs, *n.InterventionID)
+		}
+	}
+	about := subjects{users: map[int]*ent.User{}, interventions: map[int]*ent.Intervention{}}
+	users, err := w.Client.User.Query().Where(user.IDIn(userIDs...)).All(ctx)
 	if err != nil {
-		return fmt.Errorf("reading recipient %d: %w", n.UserID, err)
+		return about, fmt.Errorf("reading the recipients of %d notifications: %w", len(ns), err)
+	}
+	for _, u := range users {
+		about.users[u.ID] = u
+	}
+	if len(ivIDs) > 0 {
+		ivs, err := w.Client.Intervention.Query().Where(intervention.IDIn(ivIDs...)).WithEquipement().All(ctx)
+		if err != nil {
+			return about, fmt.Errorf("reading the interventions of %d notifications: %w", len(ns), err)
+		}
+		for _, iv := range ivs {
+			about.interventions[iv.ID] = iv
+		}
+	}
+	return about, nil
+}
+
+// deliver sends one notification: by email on canal EMAIL, to the log otherwise.
+func (w *Worker) deliver(ctx context.Context, n *ent.Notification, about subjects) error {
+	u := about.users[n.UserID]
+	if u == nil {
+		return fmt.Errorf("recipient %d of notification %d not found", n.UserID, n.ID)
 	}
 	if n.Canal != domain.CanalEmail || (!u.EmailNotifications && !n.Compte) || !u.IsActive {
 		w.Log.InfoContext(ctx, "notification kept in the application only", "notification_id", n.ID, "user_id", u.ID)
@@ -303,11 +402,7 @@ func (w *Worker) deliver(ctx context.Context, n *ent.Notification) error {
 	}
 	data := MailData{Lang: u.Langue.Lang(), Destinataire: displayName(u), Sujet: n.Sujet, Message: n.Message}
 	if n.InterventionID != nil {
-		iv, err := w.Client.Intervention.Query().Where(intervention.ID(*n.InterventionID)).WithEquipement().Only(sys)
-		if err != nil && !ent.IsNotFound(err) {
-			return fmt.Errorf("reading intervention %d: %w", *n.InterventionID, err)
-		}
-		if iv != nil {
+		if iv := about.interventions[*n.InterventionID]; iv != nil {
 			data.Intervention = mailIntervention(iv, w.Zone, data.Lang)
 		}
 	}

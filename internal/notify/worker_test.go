@@ -1345,3 +1345,128 @@ func TestMessageID(t *testing.T) {
 		t.Errorf("the two notifications share a Message-ID: %v", seen)
 	}
 }
+
+// watchingSender keeps the mails it sends; before each it calls before with how many it sent
+// so far, and after each it calls after.
+type watchingSender struct {
+	mu     sync.Mutex
+	mails  []notify.Mail
+	before func(sent int)
+	after  func()
+}
+
+func (s *watchingSender) Send(_ context.Context, m notify.Mail) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.before != nil {
+		s.before(len(s.mails))
+	}
+	s.mails = append(s.mails, m)
+	if s.after != nil {
+		s.after()
+	}
+	return nil
+}
+
+// TestPassRecordsQuickSendsTogether: a pass reads the recipients and interventions of its
+// notifications once, and writes the records of quick sends in one statement, so that its
+// statements (and its commits) do not grow with its size; a send slower than the grouping
+// bound is recorded as soon as it is done, before the next send starts. With the frozen clock
+// a slow send is one that moves the clock; with the real clock, one that takes the time.
+func TestPassRecordsQuickSendsTogether(t *testing.T) {
+	const slow = 150 * time.Millisecond // above the bound of the records' wait
+	cases := []struct {
+		name string
+		real bool
+		slow bool
+	}{
+		{name: "frozen clock, quick sends"},
+		{name: "frozen clock, slow sends", slow: true},
+		{name: "real clock, quick sends", real: true},
+		{name: "real clock, slow sends", real: true, slow: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			if c.real {
+				h.env.Clock.Run()
+			}
+			eq := h.env.Client.Equipement.Create().SetNom("Pompe doseuse").SetCode("PD-7").SaveX(h.env.Sys)
+			users := []*ent.User{
+				h.userNamed(t, "Amal", "Amal Bennani", domain.RoleTechnicien),
+				h.userNamed(t, "Brahim", "Brahim Tazi", domain.RoleResponsable),
+			}
+			// pass writes n notifications about a new intervention and sends them in one pass;
+			// it returns the statements the pass ran and the delivery state of the first
+			// notification as the second send began.
+			pass := func(n int) (int64, domain.StatutEnvoi) {
+				titre := fmt.Sprintf("Fuite %d", n)
+				iv := h.env.Client.Intervention.Create().SetTitre(titre).SetEquipement(eq).SetDateCreation(h.env.Clock.Now()).SaveX(h.env.Sys)
+				for i := range n {
+					_, err := notify.Send(h.env.Sys, h.env.Client, notify.Notice{
+						Type: domain.NotificationInformation, Sujet: i18n.Message{Format: fmt.Sprintf("%s, avis %d", titre, i)},
+						Message: i18n.Message{Format: "Suivi"}, InterventionID: &iv.ID,
+					}, users[i%len(users)].ID)
+					if err != nil {
+						t.Fatalf("notify.Send: %v", err)
+					}
+				}
+				rows := func() []*ent.Notification {
+					return h.env.Client.Notification.Query().Where(notification.InterventionID(iv.ID)).
+						Order(ent.Asc(notification.FieldID)).AllX(h.env.Sys)
+				}
+				var firstAsSecondBegan domain.StatutEnvoi
+				s := &watchingSender{before: func(sent int) {
+					if sent == 1 {
+						firstAsSecondBegan = rows()[0].StatutEnvoi
+					}
+				}}
+				if c.slow {
+					s.after = func() {
+						if c.real {
+							time.Sleep(slow)
+						} else {
+							h.env.Clock.Advance(slow)
+						}
+					}
+				}
+				w := h.worker(t, s)
+				w.Batch = n
+				before := h.env.DB.Statements()
+				if res := run(t, w); res != (notify.Result{Sent: n}) {
+					t.Fatalf("RunOnce = %+v, want Sent %d", res, n)
+				}
+				statements := h.env.DB.Statements() - before
+				got := rows()
+				if len(got) != n || len(s.mails) != n {
+					t.Fatalf("%d rows and %d mails, want %d of each", len(got), len(s.mails), n)
+				}
+				for _, r := range got {
+					if r.StatutEnvoi != domain.EnvoiEnvoyee || r.Tentatives != 1 || r.DateEnvoi == nil {
+						t.Errorf("notification %d: %s after %d attempts, sent %v; want ENVOYEE after 1", r.ID, r.StatutEnvoi, r.Tentatives, fmtTime(r.DateEnvoi))
+					}
+				}
+				for _, m := range s.mails {
+					for _, want := range []string{titre, "Pompe doseuse (PD-7)", fmt.Sprintf("#%d", iv.ID)} {
+						if !strings.Contains(m.Text, want) {
+							t.Errorf("mail to %s lacks %q:\n%s", m.To, want, m.Text)
+						}
+					}
+				}
+				return statements, firstAsSecondBegan
+			}
+
+			small, _ := pass(2)
+			large, first := pass(20)
+			t.Logf("statements of a pass: %d for 2 notifications, %d for 20", small, large)
+			switch {
+			case c.slow && first != domain.EnvoiEnvoyee:
+				t.Errorf("as the second send began, the first, slow one was %s, want ENVOYEE (recorded at once)", first)
+			case !c.slow && !c.real && first != domain.EnvoiEnAttente:
+				t.Errorf("as the second send began, the first, quick one was %s, want its record waiting (EN_ATTENTE)", first)
+			case !c.slow && !c.real && large != small:
+				t.Errorf("a pass of 20 ran %d statements, one of 2 ran %d: want the same", large, small)
+			}
+		})
+	}
+}
