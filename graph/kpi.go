@@ -64,7 +64,7 @@ type kpiEntry struct {
 // kpiNeeds are the fields of Intervention computed from its KPIs, each with the facts its
 // KPI is computed from (intervention.Compute): direct rendering reads only those the asked
 // fields need (TestKPINeeds holds each against Compute).
-var kpiNeeds = map[string]intervention.Need{
+var kpiNeeds = intervention.FieldNeeds{
 	"delaiEcoule":            intervention.NeedHistory,
 	"delaiRestant":           0,
 	"enRetard":               0,
@@ -98,10 +98,7 @@ func (r *Resolver) kpis(ctx context.Context, iv *ent.Intervention, field string)
 		res := r.loadKPIs(ctx, []*ent.Intervention{iv})[0]
 		return res.Data, res.Error
 	}
-	need, known := kpiNeeds[field]
-	if !known {
-		need = intervention.NeedAll
-	}
+	need, _ := kpiNeeds.Of(field)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.kpis[iv.ID]; ok && e.have&need == need {

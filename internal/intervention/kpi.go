@@ -60,6 +60,18 @@ const (
 	NeedAll = NeedHistory | NeedParts | NeedRate | NeedTemps
 )
 
+// FieldNeeds are, by name of a field computed from the KPIs, the facts its KPI needs.
+type FieldNeeds map[string]Need
+
+// Of is what field needs, and whether it is declared: a field not declared needs every
+// fact, so that an undeclared KPI field reads too much rather than too little.
+func (n FieldNeeds) Of(field string) (need Need, declared bool) {
+	if need, declared = n[field]; !declared {
+		need = NeedAll
+	}
+	return need, declared
+}
+
 // Facts are what the KPIs are computed from.
 type Facts struct {
 	Statut       domain.InterventionStatut

@@ -204,3 +204,22 @@ func TestLineCost(t *testing.T) {
 		t.Error("AddCost(MaxInt64, 1): no overflow")
 	}
 }
+
+// A declared field needs what it declares; one not declared needs every fact.
+func TestFieldNeedsOf(t *testing.T) {
+	needs := intervention.FieldNeeds{"dureeSaisie": intervention.NeedTemps, "enRetard": 0}
+	cases := []struct {
+		field    string
+		need     intervention.Need
+		declared bool
+	}{
+		{"dureeSaisie", intervention.NeedTemps, true},
+		{"enRetard", 0, true},
+		{"inconnu", intervention.NeedAll, false},
+	}
+	for _, c := range cases {
+		if need, declared := needs.Of(c.field); need != c.need || declared != c.declared {
+			t.Errorf("Of(%q) = %b, %v; want %b, %v", c.field, need, declared, c.need, c.declared)
+		}
+	}
+}

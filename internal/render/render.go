@@ -72,7 +72,7 @@ type Renderer struct {
 	// resolvers are the server's (gqlgen's ResolverRoot): computed fields call them.
 	resolvers reflect.Value
 	// kpiNeeds are Config.KPINeeds.
-	kpiNeeds map[string]intervention.Need
+	kpiNeeds intervention.FieldNeeds
 }
 
 // Config is what New derives a Renderer from: gqlgen's generated code for the schema.
@@ -88,7 +88,7 @@ type Config struct {
 	// KPINeeds are, by field of Intervention, the facts its resolver computes it from, for
 	// the fields computed from the KPIs; the statement reads only those the fields asked
 	// for need. A computed field not named here gets every fact.
-	KPINeeds map[string]intervention.Need
+	KPINeeds intervention.FieldNeeds
 }
 
 // New derives a Renderer from c and ent's shapes. It panics when the rule of
@@ -503,10 +503,8 @@ func (r *Renderer) Plan(opCtx *graphql.OperationContext, sel ast.SelectionSet) (
 			}
 			nf.resolver, nf.out = f.Name, def.Type
 			p.kpis = true
-			need, known := r.kpiNeeds[f.Name]
-			if !known {
-				need, p.others = intervention.NeedAll, true
-			}
+			need, declared := r.kpiNeeds.Of(f.Name)
+			p.others = p.others || !declared
 			p.needs |= need
 		default:
 			expr, ok := c.field("Intervention", RootRef, f)
