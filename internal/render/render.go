@@ -198,7 +198,7 @@ type Plan struct {
 	exprs  []string
 	column string // the exprs as the one text column renderModifier adds
 	fields []nodeField
-	kpis   bool              // some field needs the KPIs
+	kpis   bool              // some field is computed by its resolver (needing the KPIs or, with others, more)
 	needs  intervention.Need // the facts they are computed from
 	// others: some field's resolver is not a KPI's (Config.KPINeeds), and may read any
 	// column of the row.
@@ -743,14 +743,7 @@ func (p Plan) RowFields() (fields []string, all bool) {
 
 // UsesRow reports whether Go computes fields from the intervention's row (their resolvers
 // may read any of its columns).
-func (p Plan) UsesRow() bool {
-	for _, f := range p.fields {
-		if f.resolver != "" {
-			return true
-		}
-	}
-	return false
-}
+func (p Plan) UsesRow() bool { return p.kpis }
 
 // FixEscapes rewrites, in place, the escapes PostgreSQL's to_json writes differently from
 // the executor (graphql.MarshalString): \b and \f become \u0008 and \u000C, and \u00xx
