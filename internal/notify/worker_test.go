@@ -1470,3 +1470,49 @@ func TestPassRecordsQuickSendsTogether(t *testing.T) {
 		})
 	}
 }
+
+// failingAfter sends the first ok mails, then fails every one.
+type failingAfter struct {
+	mu   sync.Mutex
+	ok   int
+	sent int
+}
+
+func (s *failingAfter) Send(context.Context, notify.Mail) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sent >= s.ok {
+		return errors.New("connecting to the SMTP server: refused")
+	}
+	s.sent++
+	return nil
+}
+
+// TestQuickSendsRecordedBeforeRelease: when the breaker opens in the middle of a pass, the
+// quick sends whose records were waiting are written before the rest of the claim is
+// released; released with the rest, they would be due again, and sent twice.
+func TestQuickSendsRecordedBeforeRelease(t *testing.T) {
+	h := newHarness(t)
+	u := h.env.User(t, "Zineb", domain.RoleTechnicien)
+	var rows []*ent.Notification
+	for i := range 5 {
+		rows = append(rows, h.notice(t, fmt.Sprintf("Relevé %d", i), u)...)
+	}
+	w := h.worker(t, &failingAfter{ok: 2})
+	w.Breaker = &notify.Breaker{Threshold: 1, Cooldown: time.Minute}
+	if res := run(t, w); res != (notify.Result{Sent: 2, Failed: 1}) {
+		t.Errorf("RunOnce = %+v, want Sent 2, Failed 1 (the breaker opens at the first failure)", res)
+	}
+	now := h.env.Clock.Now()
+	next := now.Add(notify.Backoff(1))
+	for i, r := range rows {
+		want := wantRow{statut: domain.EnvoiEnAttente} // released: tentatives 0, no lease
+		switch {
+		case i < 2:
+			want = wantRow{statut: domain.EnvoiEnvoyee, tentatives: 1, sentAt: &now}
+		case i == 2:
+			want = wantRow{statut: domain.EnvoiEnAttente, tentatives: 1, next: &next, erreur: "refused"}
+		}
+		checkRow(t, h.reload(t, r.ID), want)
+	}
+}
