@@ -80,6 +80,17 @@ func (h *harness) notice(t *testing.T, sujet string, users ...*ent.User) []*ent.
 	return rows
 }
 
+// notices writes n notifications to u, subjects "prefix 0" to "prefix n-1", and returns
+// their rows in that order.
+func (h *harness) notices(t *testing.T, prefix string, n int, u *ent.User) []*ent.Notification {
+	t.Helper()
+	var rows []*ent.Notification
+	for i := range n {
+		rows = append(rows, h.notice(t, fmt.Sprintf("%s %d", prefix, i), u)...)
+	}
+	return rows
+}
+
 func (h *harness) reload(t *testing.T, id int) *ent.Notification {
 	t.Helper()
 	n, err := h.env.Client.Notification.Get(h.env.Sys, id)
@@ -304,10 +315,7 @@ func TestBackoff(t *testing.T) {
 func TestBreakerPausesSends(t *testing.T) {
 	h := newHarness(t)
 	u := h.env.User(t, "Youssef", domain.RoleTechnicien)
-	var rows []*ent.Notification
-	for i := range 5 {
-		rows = append(rows, h.notice(t, fmt.Sprintf("Alerte %d", i), u)...)
-	}
+	rows := h.notices(t, "Alerte", 5, u)
 	w := h.worker(t, h.smtp())
 	w.Breaker = &notify.Breaker{Threshold: 2, Cooldown: time.Minute}
 	start := h.env.Clock.Now()
@@ -764,10 +772,7 @@ func TestLogSenderWithoutSMTP(t *testing.T) {
 	h := newHarness(t)
 	h.srv.Stop() // no SMTP at all
 	u := h.env.User(t, "Zineb", domain.RoleTechnicien)
-	var rows []*ent.Notification
-	for i := range 3 {
-		rows = append(rows, h.notice(t, fmt.Sprintf("Journal %d", i), u)...)
-	}
+	rows := h.notices(t, "Journal", 3, u)
 	w := h.worker(t, notify.LogSender{Log: gqltest.Logger(t)})
 	if res := run(t, w); res != (notify.Result{Sent: 3}) {
 		t.Errorf("RunOnce = %+v, want Sent 3", res)
@@ -1492,27 +1497,47 @@ func (s *failingAfter) Send(context.Context, notify.Mail) error {
 // quick sends whose records were waiting are written before the rest of the claim is
 // released; released with the rest, they would be due again, and sent twice.
 func TestQuickSendsRecordedBeforeRelease(t *testing.T) {
-	h := newHarness(t)
-	u := h.env.User(t, "Zineb", domain.RoleTechnicien)
-	var rows []*ent.Notification
-	for i := range 5 {
-		rows = append(rows, h.notice(t, fmt.Sprintf("Relevé %d", i), u)...)
-	}
-	w := h.worker(t, &failingAfter{ok: 2})
-	w.Breaker = &notify.Breaker{Threshold: 1, Cooldown: time.Minute}
-	if res := run(t, w); res != (notify.Result{Sent: 2, Failed: 1}) {
-		t.Errorf("RunOnce = %+v, want Sent 2, Failed 1 (the breaker opens at the first failure)", res)
-	}
-	now := h.env.Clock.Now()
-	next := now.Add(notify.Backoff(1))
-	for i, r := range rows {
-		want := wantRow{statut: domain.EnvoiEnAttente} // released: tentatives 0, no lease
-		switch {
-		case i < 2:
-			want = wantRow{statut: domain.EnvoiEnvoyee, tentatives: 1, sentAt: &now}
-		case i == 2:
-			want = wantRow{statut: domain.EnvoiEnAttente, tentatives: 1, next: &next, erreur: "refused"}
-		}
-		checkRow(t, h.reload(t, r.ID), want)
+	for _, real := range []bool{false, true} {
+		t.Run(map[bool]string{false: "frozen clock", true: "real clock"}[real], func(t *testing.T) {
+			h := newHarness(t)
+			if real {
+				h.env.Clock.Run()
+			}
+			u := h.env.User(t, "Zineb", domain.RoleTechnicien)
+			rows := h.notices(t, "Relevé", 5, u)
+			w := h.worker(t, &failingAfter{ok: 2})
+			w.Breaker = &notify.Breaker{Threshold: 1, Cooldown: time.Minute}
+			start := h.env.Clock.Now()
+			if res := run(t, w); res != (notify.Result{Sent: 2, Failed: 1}) {
+				t.Errorf("RunOnce = %+v, want Sent 2, Failed 1 (the breaker opens at the first failure)", res)
+			}
+			end := h.env.Clock.Now()
+			// within is nil when at is, or out of the pass (stretched by the backoff).
+			within := func(at *time.Time, after time.Duration) *time.Time {
+				if at == nil || at.Before(start.Add(after)) || at.After(end.Add(after)) {
+					return nil
+				}
+				return at
+			}
+			for i, r := range rows {
+				got := h.reload(t, r.ID)
+				want := wantRow{statut: domain.EnvoiEnAttente} // released: tentatives 0, no lease
+				switch {
+				case i < 2:
+					want = wantRow{statut: domain.EnvoiEnvoyee, tentatives: 1, sentAt: within(got.DateEnvoi, 0)}
+					if want.sentAt == nil {
+						t.Errorf("notification %d: sent at %v, want during the pass", r.ID, fmtTime(got.DateEnvoi))
+						continue
+					}
+				case i == 2:
+					want = wantRow{statut: domain.EnvoiEnAttente, tentatives: 1, next: within(got.ProchaineTentative, notify.Backoff(1)), erreur: "refused"}
+					if want.next == nil {
+						t.Errorf("notification %d: next attempt %v, want the backoff after the pass", r.ID, fmtTime(got.ProchaineTentative))
+						continue
+					}
+				}
+				checkRow(t, got, want)
+			}
+		})
 	}
 }
